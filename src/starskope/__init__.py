@@ -1,0 +1,45 @@
+"""starskope: find transiting exoplanets in Kepler, K2, TESS and tabular light curves.
+
+Importing the package is light: no torch, no matplotlib, no numba. Heavier entry points
+(``analyse``) load on first use.
+"""
+
+from __future__ import annotations
+
+from .config import PipelineConfig as PipelineConfig
+from .exceptions import StarskopeDeprecationWarning as StarskopeDeprecationWarning
+from .exceptions import StarskopeError as StarskopeError
+from .exceptions import StarskopeWarning as StarskopeWarning
+from .lightcurve import LightCurve as LightCurve
+from .lightcurve import LightCurveMeta as LightCurveMeta
+from .result import Candidate as Candidate
+from .result import StarResult as StarResult
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Candidate",
+    "LightCurve",
+    "LightCurveMeta",
+    "PipelineConfig",
+    "StarResult",
+    "StarskopeDeprecationWarning",
+    "StarskopeError",
+    "StarskopeWarning",
+    "__version__",
+    "analyse",
+    "read",
+]
+
+
+def __getattr__(name: str):
+    # Lazy entry points keep ``import starskope`` fast.
+    if name == "read":
+        from .io import read
+
+        return read
+    if name == "analyse":
+        from .pipeline import analyse
+
+        return analyse
+    raise AttributeError(f"module 'starskope' has no attribute {name!r}")

@@ -1,0 +1,43 @@
+"""Pipeline configuration: one frozen dataclass, defaults in one place."""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["PipelineConfig"]
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """Settings for :func:`starskope.pipeline.analyse`.
+
+    Times are in days and durations in hours unless the name says otherwise.
+    """
+
+    # cleaning
+    quality_bitmask: str = "default"
+    sigma_upper: float = 4.0
+    # detrending
+    detrend_method: str = "biweight"
+    detrend_window_days: float | None = None  # None: 3 x the longest duration searched
+    # search
+    method: str = "bls"
+    min_period_days: float = 0.5
+    max_period_days: float | None = None  # None: half the baseline (two transits)
+    durations_hours: tuple[float, ...] = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
+    oversample: int = 3
+    max_planets: int = 3
+    snr_threshold: float = 7.1
+    sde_threshold: float = 7.0
+    # refinement
+    fit_transit: bool = True
+    # models
+    model: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    def replace(self, **changes: Any) -> PipelineConfig:
+        return dataclasses.replace(self, **changes)

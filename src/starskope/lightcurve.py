@@ -1,0 +1,347 @@
+"""The light-curve object: a thin, copy-on-transform facade over plain arrays.
+
+Each transform returns a new `LightCurve` and delegates to a pure function that also works on
+plain arrays (``starskope.clean``, ``starskope.fold``), so calls chain::
+
+    lc.remove_nans().normalize().flatten().fold(period=3.2 * u.day, epoch=t0)
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from astropy.time import Time, TimeDelta
+
+from . import time as _time  # registers BKJD/BTJD
+from .exceptions import StarskopeError
+
+__all__ = ["LightCurve", "LightCurveMeta", "TIME_SYSTEMS"]
+
+#: Human-readable description of each supported time format.
+TIME_SYSTEMS = {
+    "bkjd": "BKJD (BJD_TDB - 2454833)",
+    "btjd": "BTJD (BJD_TDB - 2457000)",
+    "jd": "BJD_TDB",
+    "relative": "relative days (no absolute epoch)",
+}
+
+
+@dataclass(frozen=True)
+class LightCurveMeta:
+    """Where a light curve comes from and what its columns mean.
+
+    Attributes
+    ----------
+    mission : str or None
+        ``"Kepler"``, ``"K2"``, ``"TESS"`` or None when unknown.
+    target : str or None
+        Catalogue identifier, e.g. ``"KIC 11442793"``, ``"EPIC 201367065"``, ``"TIC 100100827"``.
+    ra, dec : float or None
+        Sky position in degrees (ICRS) when the file gives it.
+    pmra, pmdec : float or None
+        Proper motion in mas/yr when the file gives it.
+    flux_column : str or None
+        Which column of the file became ``flux`` (e.g. ``"PDCSAP_FLUX"``).
+    flux_unit : str or None
+        ``"electron / s"`` for pipeline fluxes, ``"relative"`` for normalised ones.
+    source : str or None
+        The file the light curve was read from.
+    product : str or None
+        The reader (format) that read it.
+    segment : str or None
+        Quarter, campaign or sector, e.g. ``"Q3"``, ``"C5"``, ``"S8"``.
+    label : int or None
+        A truth label carried by the file (Kaggle tables: 1 = host, 0 = not).
+    row : int or None
+        0-based row in a multi-star table.
+    extra : dict
+        Anything else the reader found useful (header keywords, trend columns' meaning).
+    """
+
+    mission: str | None = None
+    target: str | None = None
+    ra: float | None = None
+    dec: float | None = None
+    pmra: float | None = None
+    pmdec: float | None = None
+    flux_column: str | None = None
+    flux_unit: str | None = None
+    source: str | None = None
+    product: str | None = None
+    segment: str | None = None
+    label: int | None = None
+    row: int | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def replace(self, **changes: Any) -> LightCurveMeta:
+        """Return a copy with some fields changed."""
+        return dataclasses.replace(self, **changes)
+
+
+class LightCurve:
+    """A time series of flux with errors, quality flags and provenance.
+
+    Parameters
+    ----------
+    time : `~astropy.time.Time` or array-like
+        Observation times. Plain numbers are days in ``time_format``.
+    flux : array-like
+        Flux, in the file's units (see ``meta.flux_unit``).
+    flux_err : array-like, optional
+        One-sigma flux uncertainty; NaN where unknown.
+    quality : array-like of int, optional
+        Mission quality bit flags (0 = good).
+    time_format : {"bkjd", "btjd", "jd", "relative"}, optional
+        Format of plain-number ``time``. Ignored when ``time`` is a ``Time``.
+    meta : `LightCurveMeta`, optional
+        Provenance.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> lc = LightCurve(np.arange(5.0), [1.0, 1.0, np.nan, 0.99, 1.0], time_format="btjd")
+    >>> len(lc.remove_nans())
+    4
+    """
+
+    __slots__ = ("_t", "_format", "flux", "flux_err", "quality", "meta")
+
+    def __init__(
+        self,
+        time,
+        flux,
+        flux_err=None,
+        quality=None,
+        *,
+        time_format: str = "btjd",
+        meta: LightCurveMeta | None = None,
+    ):
+        if isinstance(time, Time):
+            fmt = time.format if time.format in _time.TIME_OFFSETS else "jd"
+            t = np.asarray(time.tdb.to_value(fmt), dtype=float)
+        elif isinstance(time, TimeDelta):
+            fmt, t = "relative", np.asarray(time.to_value("jd"), dtype=float)
+        else:
+            fmt = time_format
+            t = np.asarray(time, dtype=float)
+        if fmt not in TIME_SYSTEMS:
+            raise ValueError(f"time_format must be one of {sorted(TIME_SYSTEMS)}; got {fmt!r}")
+        flux = np.asarray(flux, dtype=float)
+        if t.ndim != 1 or flux.shape != t.shape:
+            raise ValueError(f"time and flux must be 1-D of equal length; got {t.shape}, {flux.shape}")
+        n = t.size
+        flux_err = np.full(n, np.nan) if flux_err is None else np.asarray(flux_err, dtype=float)
+        quality = np.zeros(n, dtype=np.int32) if quality is None else np.asarray(quality)
+        if flux_err.shape != t.shape or quality.shape != t.shape:
+            raise ValueError("flux_err and quality must have the same length as time")
+        self._t = t
+        self._format = fmt
+        self.flux = flux
+        self.flux_err = flux_err
+        self.quality = quality.astype(np.int32, copy=False)
+        self.meta = meta if meta is not None else LightCurveMeta()
+
+    # ------------------------------------------------------------------ basic access
+    @property
+    def time(self) -> Time | TimeDelta:
+        """Times as `~astropy.time.Time` (TDB), or `~astropy.time.TimeDelta` when relative."""
+        if self._format == "relative":
+            return TimeDelta(self._t, format="jd")
+        return Time(self._t, format=self._format, scale="tdb")
+
+    @property
+    def t(self) -> np.ndarray:
+        """Times as plain floats in days, in :attr:`time_format` (the fast path for science)."""
+        return self._t
+
+    @property
+    def time_format(self) -> str:
+        """``"bkjd"``, ``"btjd"``, ``"jd"`` (full BJD_TDB) or ``"relative"``."""
+        return self._format
+
+    @property
+    def time_system(self) -> str:
+        """A human-readable name for the time system."""
+        return TIME_SYSTEMS[self._format]
+
+    @property
+    def bjd_offset(self) -> float | None:
+        """Days to add to :attr:`t` to get BJD_TDB; None when times are relative."""
+        return _time.TIME_OFFSETS.get(self._format)
+
+    def __len__(self) -> int:
+        return self._t.size
+
+    def __repr__(self) -> str:
+        m = self.meta
+        return (
+            f"<LightCurve {m.mission or '?'} {m.target or '?'}: {len(self)} points, "
+            f"{self.time_span:.2f} d, {self.time_system}>"
+        )
+
+    @property
+    def cadence(self) -> float:
+        """Median spacing of consecutive finite times, in days (NaN if fewer than 2)."""
+        t = self._t[np.isfinite(self._t)]
+        return float(np.median(np.diff(t))) if t.size > 1 else float("nan")
+
+    @property
+    def time_span(self) -> float:
+        """Last minus first finite time, in days."""
+        t = self._t[np.isfinite(self._t)]
+        return float(t[-1] - t[0]) if t.size > 1 else 0.0
+
+    @property
+    def n_valid(self) -> int:
+        """Number of cadences with finite time and flux."""
+        return int(np.count_nonzero(np.isfinite(self._t) & np.isfinite(self.flux)))
+
+    # ------------------------------------------------------------------ copying
+    def copy(self, **changes: Any) -> LightCurve:
+        """Return a new light curve with some of ``time``, ``flux``, ``flux_err``, ``quality``,
+        ``meta`` replaced (``time`` as plain days in the same format)."""
+        bad = set(changes) - {"time", "flux", "flux_err", "quality", "meta"}
+        if bad:
+            raise TypeError(f"copy() got unexpected fields {sorted(bad)}")
+        return LightCurve(
+            changes.get("time", self._t.copy()),
+            changes.get("flux", self.flux.copy()),
+            changes.get("flux_err", self.flux_err.copy()),
+            changes.get("quality", self.quality.copy()),
+            time_format=self._format,
+            meta=changes.get("meta", self.meta),
+        )
+
+    def select(self, mask) -> LightCurve:
+        """Return the cadences where boolean ``mask`` is true (or at integer indices)."""
+        mask = np.asarray(mask)
+        return LightCurve(
+            self._t[mask],
+            self.flux[mask],
+            self.flux_err[mask],
+            self.quality[mask],
+            time_format=self._format,
+            meta=self.meta,
+        )
+
+    def __getitem__(self, key) -> LightCurve:
+        return self.select(np.arange(len(self))[key])
+
+    # ------------------------------------------------------------------ transforms
+    def remove_nans(self) -> LightCurve:
+        """Drop cadences whose time or flux is not finite."""
+        return self.select(np.isfinite(self._t) & np.isfinite(self.flux))
+
+    def normalize(self) -> LightCurve:
+        """Divide flux and error by the median flux (result is relative, around 1)."""
+        med = np.nanmedian(self.flux)
+        if not np.isfinite(med) or med == 0:
+            raise StarskopeError("cannot normalise: median flux is zero or NaN", path=self.meta.source)
+        unit = "relative"
+        return self.copy(
+            flux=self.flux / med,
+            flux_err=self.flux_err / abs(med),
+            meta=self.meta.replace(flux_unit=unit),
+        )
+
+    def to_bjd(self) -> LightCurve:
+        """Return the same light curve with times in full BJD_TDB (format ``"jd"``)."""
+        if self._format == "relative":
+            raise StarskopeError("relative times have no absolute epoch", path=self.meta.source)
+        return LightCurve(
+            self._t + self.bjd_offset,
+            self.flux,
+            self.flux_err,
+            self.quality,
+            time_format="jd",
+            meta=self.meta,
+        )
+
+    def fold(self, *, period, epoch):
+        """Phase-fold; see :func:`starskope.fold.fold`."""
+        from .fold import fold
+
+        return fold(self, period=period, epoch=epoch)
+
+    def flatten(self, **kwargs):  # noqa: D417 - documented in clean.detrend.flatten
+        """Detrend; keyword arguments as :func:`starskope.clean.detrend.flatten`."""
+        from .clean.detrend import flatten
+
+        return flatten(self, **kwargs).lightcurve
+
+    # ------------------------------------------------------------------ interoperability
+    def to_timeseries(self):
+        """Convert to an astropy `~astropy.timeseries.TimeSeries` (flux, flux_err, quality)."""
+        from astropy.timeseries import TimeSeries
+
+        if self._format == "relative":
+            raise StarskopeError(
+                "relative times have no absolute epoch; a TimeSeries needs absolute times",
+                path=self.meta.source,
+            )
+        ts = TimeSeries(time=self.time)
+        ts["flux"] = self.flux
+        ts["flux_err"] = self.flux_err
+        ts["quality"] = self.quality
+        ts.meta.update({k: v for k, v in dataclasses.asdict(self.meta).items() if k != "extra"})
+        return ts
+
+    @classmethod
+    def from_timeseries(cls, ts, *, flux_column: str = "flux", meta: LightCurveMeta | None = None):
+        """Build from an astropy ``TimeSeries`` with a flux column (and optional ``flux_err``,
+        ``quality``)."""
+        if flux_column not in ts.colnames:
+            raise StarskopeError(f"TimeSeries has no column {flux_column!r}; has {ts.colnames}")
+
+        def col(name):
+            if name not in ts.colnames:
+                return None
+            c = ts[name]
+            return np.asarray(getattr(c, "value", c), dtype=float)
+
+        if meta is None:
+            known = {f.name for f in dataclasses.fields(LightCurveMeta)} - {"extra"}
+            meta = LightCurveMeta(**{k: v for k, v in ts.meta.items() if k in known})
+        meta = meta.replace(flux_column=meta.flux_column or flux_column)
+        return cls(ts.time, col(flux_column), col("flux_err"), col("quality"), meta=meta)
+
+    def to_lightkurve(self):
+        """Convert to a ``lightkurve.LightCurve`` (imports lightkurve on demand)."""
+        try:
+            import lightkurve as lk
+        except ImportError as exc:  # pragma: no cover - depends on the environment
+            raise StarskopeError("to_lightkurve() needs lightkurve: pip install lightkurve") from exc
+        if self._format == "relative":
+            raise StarskopeError("relative times have no absolute epoch", path=self.meta.source)
+        err = None if np.all(np.isnan(self.flux_err)) else self.flux_err
+        lc = lk.LightCurve(time=self.time, flux=self.flux, flux_err=err)
+        lc["quality"] = self.quality
+        m = self.meta
+        lc.meta.update(
+            {"MISSION": m.mission, "OBJECT": m.target, "RA": m.ra, "DEC": m.dec, "FLUX_ORIGIN": m.flux_column}
+        )
+        return lc
+
+    @classmethod
+    def from_lightkurve(cls, lklc, *, meta: LightCurveMeta | None = None) -> LightCurve:
+        """Build from a ``lightkurve.LightCurve``."""
+
+        def arr(x):
+            return np.asarray(getattr(x, "value", x), dtype=float)
+
+        q = lklc["quality"] if "quality" in lklc.colnames else None
+        if meta is None:
+            lm = lklc.meta
+            meta = LightCurveMeta(
+                mission=lm.get("MISSION"),
+                target=lm.get("OBJECT") or (str(lm.get("TARGETID")) if lm.get("TARGETID") else None),
+                ra=lm.get("RA"),
+                dec=lm.get("DEC"),
+                flux_column=lm.get("FLUX_ORIGIN"),
+                flux_unit=str(getattr(lklc.flux, "unit", "")) or None,
+            )
+        q = None if q is None else np.asarray(getattr(q, "value", q)).astype(np.int32)
+        return cls(lklc.time, arr(lklc.flux), arr(lklc.flux_err), q, meta=meta)

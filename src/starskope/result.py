@@ -1,0 +1,158 @@
+"""The single result schema: what ``search --json`` prints, ``scan`` stores, ``report`` renders.
+
+Every field is defined here and nowhere else. Bump :data:`SCHEMA_VERSION` when fields change.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = ["SCHEMA_VERSION", "Candidate", "StarResult", "VetFlag"]
+
+SCHEMA_VERSION = "1.0"
+
+
+@dataclass(frozen=True)
+class VetFlag:
+    """One vetting test on one candidate.
+
+    Attributes
+    ----------
+    name : str
+        Short identifier, e.g. ``"odd_even"``, ``"secondary"``, ``"v_shape"``.
+    raised : bool
+        True when the test says the signal is *not* planet-like.
+    value : float or None
+        The statistic (e.g. odd/even difference in sigma).
+    reason : str
+        One sentence a scientist can check.
+    """
+
+    name: str
+    raised: bool
+    value: float | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A periodic transit-like signal and what vetting says of it.
+
+    Times: ``t0`` is in the light curve's own system (``t0_format``), ``t0_bjd`` in BJD_TDB
+    (None when the light curve has only relative times).
+    """
+
+    period_days: float
+    t0: float
+    t0_format: str
+    t0_bjd: float | None
+    duration_hours: float
+    depth_ppm: float
+    depth_ppm_err: float
+    snr: float
+    sde: float
+    power: float
+    n_transits: int
+    rp_rs: float | None = None
+    a_rs: float | None = None
+    impact: float | None = None
+    vetting: tuple[VetFlag, ...] = ()
+    is_planet_like: bool = False
+    known: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def flags(self) -> list[str]:
+        """Names of the vetting tests this candidate failed."""
+        return [f.name for f in self.vetting if f.raised]
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["vetting"] = [dataclasses.asdict(f) for f in self.vetting]
+        d["flags"] = self.flags
+        return _clean(d)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Candidate:
+        d = dict(d)
+        d.pop("flags", None)
+        d["vetting"] = tuple(VetFlag(**f) for f in d.get("vetting", ()))
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+
+@dataclass(frozen=True)
+class StarResult:
+    """Everything starskope concluded about one light curve (or one group of them).
+
+    ``is_candidate`` is the pipeline's own decision that a planet-like transit is present; it
+    rests on vetting, not on SDE alone. ``score`` is a calibrated probability from a model, or
+    None when no model was run.
+    """
+
+    path: str | None
+    mission: str | None = None
+    target: str | None = None
+    ra: float | None = None
+    dec: float | None = None
+    row: int | None = None
+    label: int | None = None
+    n_points: int | None = None
+    time_span_days: float | None = None
+    cadence_minutes: float | None = None
+    method: str | None = None
+    candidates: tuple[Candidate, ...] = ()
+    is_candidate: bool = False
+    score: float | None = None
+    class_probabilities: dict[str, float] | None = None
+    explanation: dict[str, Any] | None = None
+    reasons: tuple[str, ...] = ()
+    error: str | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    schema_version: str = SCHEMA_VERSION
+
+    @classmethod
+    def failed(cls, path, error: str, **kw: Any) -> StarResult:
+        """A result for an input that could not be analysed."""
+        return cls(path=None if path is None else str(path), error=error, **kw)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = dataclasses.asdict(self)
+        d["candidates"] = [c.to_dict() for c in self.candidates]
+        d["reasons"] = list(self.reasons)
+        return _clean(d)
+
+    def to_json(self) -> str:
+        """One line of JSON (NaN and infinities become null)."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), allow_nan=False)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> StarResult:
+        d = dict(d)
+        d["candidates"] = tuple(Candidate.from_dict(c) for c in d.get("candidates", ()))
+        d["reasons"] = tuple(d.get("reasons", ()))
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+    @classmethod
+    def from_json(cls, line: str) -> StarResult:
+        return cls.from_dict(json.loads(line))
+
+
+def _clean(obj: Any) -> Any:
+    """Make a structure JSON-safe: numpy scalars to Python, NaN/inf to None, tuples to lists."""
+    if isinstance(obj, dict):
+        return {str(k): _clean(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_clean(v) for v in obj]
+    if hasattr(obj, "item") and callable(obj.item) and getattr(obj, "ndim", 1) == 0:
+        obj = obj.item()
+    if hasattr(obj, "tolist"):
+        return _clean(obj.tolist())
+    if isinstance(obj, float) and not math.isfinite(obj):
+        return None
+    return obj

@@ -1,0 +1,28 @@
+"""Shared fixtures: seeded synthetic light curves, the shared-data location, Agg backend."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+os.environ.setdefault("MPLBACKEND", "Agg")
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("STARSKOPE_SHARED_DATA", REPO.parent / "shared" / "data"))
+TEST_DATA = Path(__file__).resolve().parent / "data"
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(42)
+
+
+@pytest.fixture
+def shared_data() -> Path:
+    """The real labelled light curves in ../shared/data, or skip with a reason."""
+    if not (SHARED_DATA / "labels.csv").exists():
+        pytest.skip(f"../shared/data not found at {SHARED_DATA} (set STARSKOPE_SHARED_DATA)")
+    return SHARED_DATA

@@ -1,0 +1,87 @@
+import astropy.units as u
+import numpy as np
+import pytest
+from astropy.time import Time
+
+from starskope import LightCurve, LightCurveMeta, StarskopeError
+from starskope.time import BKJD_OFFSET, BTJD_OFFSET
+from starskope.units import to_days
+
+
+def make_lc(n=100, fmt="btjd"):
+    t = np.linspace(1000, 1010, n)
+    f = 1000 + np.arange(n, dtype=float)
+    return LightCurve(t, f, np.full(n, 2.0), time_format=fmt, meta=LightCurveMeta(mission="TESS"))
+
+
+def test_time_formats_roundtrip_to_bjd():
+    lc = make_lc(fmt="btjd")
+    assert lc.time.format == "btjd" and lc.time.scale == "tdb"
+    np.testing.assert_allclose(lc.time.jd, lc.t + BTJD_OFFSET)
+    k = Time(2455000.0, format="jd", scale="tdb")
+    assert k.to_value("bkjd") == pytest.approx(2455000.0 - BKJD_OFFSET)
+    assert lc.to_bjd().time_format == "jd"
+    np.testing.assert_allclose(lc.to_bjd().t, lc.t + BTJD_OFFSET)
+
+
+def test_transforms_return_new_objects():
+    lc = make_lc()
+    lc.flux[3] = np.nan
+    clean = lc.remove_nans()
+    assert len(clean) == len(lc) - 1 and np.isnan(lc.flux[3])
+    norm = clean.normalize()
+    assert np.nanmedian(norm.flux) == pytest.approx(1.0)
+    assert norm.meta.flux_unit == "relative" and lc.meta.flux_unit is None
+
+
+def test_cadence_and_span():
+    lc = make_lc(n=11)
+    assert lc.cadence == pytest.approx(1.0)
+    assert lc.time_span == pytest.approx(10.0)
+
+
+def test_normalize_zero_median_raises():
+    lc = LightCurve(np.arange(3.0), np.zeros(3))
+    with pytest.raises(StarskopeError, match="median flux"):
+        lc.normalize()
+
+
+def test_timeseries_roundtrip():
+    lc = make_lc()
+    ts = lc.to_timeseries()
+    back = LightCurve.from_timeseries(ts)
+    np.testing.assert_allclose(back.t, lc.t)
+    np.testing.assert_allclose(back.flux, lc.flux)
+    assert back.meta.mission == "TESS"
+
+
+def test_lightkurve_roundtrip():
+    lk = pytest.importorskip("lightkurve")
+    lc = make_lc()
+    lklc = lc.to_lightkurve()
+    assert isinstance(lklc, lk.LightCurve)
+    back = LightCurve.from_lightkurve(lklc)
+    np.testing.assert_allclose(back.t, lc.t)
+    np.testing.assert_allclose(back.flux, lc.flux)
+
+
+def test_relative_time_has_no_epoch():
+    lc = LightCurve(np.arange(5.0), np.ones(5), time_format="relative")
+    assert lc.bjd_offset is None
+    with pytest.raises(StarskopeError):
+        lc.to_bjd()
+
+
+def test_units_boundary():
+    assert to_days(36 * u.hour) == pytest.approx(1.5)
+    with pytest.raises(u.UnitsError):
+        to_days(3 * u.m)
+
+
+def test_import_is_light():
+    import subprocess
+    import sys
+
+    code = "import sys, starskope; print(any(m in sys.modules for m in ('torch','matplotlib','numba')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
