@@ -6,8 +6,17 @@ from starskope.result import Candidate, StarResult, VetFlag
 
 def test_json_roundtrip_and_nan_safe():
     c = Candidate(
-        period_days=3.5, t0=1.2, t0_format="btjd", t0_bjd=2457001.2, duration_hours=2.0,
-        depth_ppm=1000.0, depth_ppm_err=math.nan, snr=12.0, sde=9.0, power=1.0, n_transits=4,
+        period_days=3.5,
+        t0=1.2,
+        t0_format="btjd",
+        t0_bjd=2457001.2,
+        duration_hours=2.0,
+        depth_ppm=1000.0,
+        depth_ppm_err=math.nan,
+        snr=12.0,
+        sde=9.0,
+        power=1.0,
+        n_transits=4,
         vetting=(VetFlag("odd_even", True, 5.0, "odd and even depths differ by 5 sigma"),),
     )
     r = StarResult(path="x.fits", candidates=(c,), is_candidate=False)

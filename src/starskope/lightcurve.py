@@ -131,7 +131,9 @@ class LightCurve:
             raise ValueError(f"time_format must be one of {sorted(TIME_SYSTEMS)}; got {fmt!r}")
         flux = np.asarray(flux, dtype=float)
         if t.ndim != 1 or flux.shape != t.shape:
-            raise ValueError(f"time and flux must be 1-D of equal length; got {t.shape}, {flux.shape}")
+            raise ValueError(
+                f"time and flux must be 1-D of equal length; got {t.shape}, {flux.shape}"
+            )
         n = t.size
         flux_err = np.full(n, np.nan) if flux_err is None else np.asarray(flux_err, dtype=float)
         quality = np.zeros(n, dtype=np.int32) if quality is None else np.asarray(quality)
@@ -239,7 +241,9 @@ class LightCurve:
         """Divide flux and error by the median flux (result is relative, around 1)."""
         med = np.nanmedian(self.flux)
         if not np.isfinite(med) or med == 0:
-            raise StarskopeError("cannot normalise: median flux is zero or NaN", path=self.meta.source)
+            raise StarskopeError(
+                "cannot normalise: median flux is zero or NaN", path=self.meta.source
+            )
         unit = "relative"
         return self.copy(
             flux=self.flux / med,
@@ -266,7 +270,7 @@ class LightCurve:
 
         return fold(self, period=period, epoch=epoch)
 
-    def flatten(self, **kwargs):  # noqa: D417 - documented in clean.detrend.flatten
+    def flatten(self, **kwargs):
         """Detrend; keyword arguments as :func:`starskope.clean.detrend.flatten`."""
         from .clean.detrend import flatten
 
@@ -313,7 +317,9 @@ class LightCurve:
         try:
             import lightkurve as lk
         except ImportError as exc:  # pragma: no cover - depends on the environment
-            raise StarskopeError("to_lightkurve() needs lightkurve: pip install lightkurve") from exc
+            raise StarskopeError(
+                "to_lightkurve() needs lightkurve: pip install lightkurve"
+            ) from exc
         if self._format == "relative":
             raise StarskopeError("relative times have no absolute epoch", path=self.meta.source)
         err = None if np.all(np.isnan(self.flux_err)) else self.flux_err
@@ -321,7 +327,13 @@ class LightCurve:
         lc["quality"] = self.quality
         m = self.meta
         lc.meta.update(
-            {"MISSION": m.mission, "OBJECT": m.target, "RA": m.ra, "DEC": m.dec, "FLUX_ORIGIN": m.flux_column}
+            {
+                "MISSION": m.mission,
+                "OBJECT": m.target,
+                "RA": m.ra,
+                "DEC": m.dec,
+                "FLUX_ORIGIN": m.flux_column,
+            }
         )
         return lc
 
@@ -337,7 +349,8 @@ class LightCurve:
             lm = lklc.meta
             meta = LightCurveMeta(
                 mission=lm.get("MISSION"),
-                target=lm.get("OBJECT") or (str(lm.get("TARGETID")) if lm.get("TARGETID") else None),
+                target=lm.get("OBJECT")
+                or (str(lm.get("TARGETID")) if lm.get("TARGETID") else None),
                 ra=lm.get("RA"),
                 dec=lm.get("DEC"),
                 flux_column=lm.get("FLUX_ORIGIN"),

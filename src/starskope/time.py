@@ -11,7 +11,15 @@ import numpy as np
 from astropy.time import Time, TimeFromEpoch
 from astropy.time.formats import TIME_FORMATS
 
-__all__ = ["BKJD_OFFSET", "BTJD_OFFSET", "TIME_OFFSETS", "TimeBKJD", "TimeBTJD", "to_bjd", "make_time"]
+__all__ = [
+    "BKJD_OFFSET",
+    "BTJD_OFFSET",
+    "TIME_OFFSETS",
+    "TimeBKJD",
+    "TimeBTJD",
+    "to_bjd",
+    "make_time",
+]
 
 BKJD_OFFSET = 2454833.0
 BTJD_OFFSET = 2457000.0
