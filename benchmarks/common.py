@@ -1,0 +1,82 @@
+"""Helpers shared by the benchmarks: labelled-file tables, period matching, table printing."""
+
+from __future__ import annotations
+
+import csv
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+__all__ = ["LabelledFile", "SHARED_DATA", "labelled_files", "match_period", "markdown_table"]
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("STARSKOPE_SHARED_DATA", REPO.parent / "shared" / "data"))
+
+
+@dataclass(frozen=True)
+class LabelledFile:
+    path: Path
+    table: str  # "shared" or "bulk"
+    mission: str
+    target: str
+    label_class: str
+    is_host: int | None
+    periods: tuple[float, ...]
+
+
+_PERIOD = re.compile(r"(?<![\w.])(\d+\.\d+)")
+
+
+def parse_periods(text: str) -> tuple[float, ...]:
+    """Known periods from a labels.csv cell like 'b 7.0082; c 8.7198 (plus candidate 7.24)'."""
+    text = text.split("(plus")[0]
+    return tuple(float(x) for x in _PERIOD.findall(text))
+
+
+def labelled_files(*, include_unlabelled: bool = False) -> list[LabelledFile]:
+    """Every light curve in ../shared/data/labels.csv and bulk/labels.csv."""
+    out = []
+    for table, root in (("shared", SHARED_DATA), ("bulk", SHARED_DATA / "bulk")):
+        labels = root / "labels.csv"
+        if not labels.exists():
+            continue
+        with labels.open(newline="") as fh:
+            for row in csv.DictReader(fh):
+                host = row["is_planet_host"].strip()
+                is_host = int(host) if host in {"0", "1"} else None
+                if is_host is None and not include_unlabelled:
+                    continue
+                out.append(
+                    LabelledFile(
+                        path=root / row["file"],
+                        table=table,
+                        mission=row["mission"],
+                        target=row["target"],
+                        label_class=row["label_class"],
+                        is_host=is_host,
+                        periods=parse_periods(row["known_periods_days"]),
+                    )
+                )
+    return out
+
+
+def match_period(found: float | None, known: tuple[float, ...], *, tol: float = 0.01) -> str:
+    """'match', 'half' (found = P/2), 'double' (found = 2P) or 'miss'."""
+    if found is None or not known or not found > 0:
+        return "miss"
+    for kind, factor in (("match", 1.0), ("half", 0.5), ("double", 2.0)):
+        if any(abs(found - factor * p) <= tol * factor * p for p in known):
+            return kind
+    return "miss"
+
+
+def markdown_table(header: list[str], rows: list[list]) -> str:
+    def fmt(x):
+        if isinstance(x, float):
+            return f"{x:.3g}" if abs(x) < 1000 else f"{x:.0f}"
+        return str(x)
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(fmt(x) for x in r) + " |" for r in rows]
+    return "\n".join(lines)
