@@ -1,0 +1,67 @@
+"""Gzip-transparent file opening and a cheap look at a file's first bytes."""
+
+from __future__ import annotations
+
+import gzip
+import io
+import os
+from pathlib import Path
+
+from ..exceptions import StarskopeError
+
+__all__ = ["GZIP_MAGIC", "is_gzip", "open_binary", "open_text", "peek"]
+
+#: The two bytes every gzip member starts with (RFC 1952).
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _check_file(path: str | os.PathLike) -> Path:
+    p = Path(path)
+    if not p.exists():
+        raise StarskopeError("no such file", path=str(p))
+    if p.is_dir():
+        raise StarskopeError("is a folder, not a file (use iter_read for folders)", path=str(p))
+    if p.stat().st_size == 0:
+        raise StarskopeError("file is empty (0 bytes)", path=str(p))
+    return p
+
+
+def is_gzip(path: str | os.PathLike) -> bool:
+    """True when the file starts with the gzip magic bytes (whatever its name)."""
+    with open(path, "rb") as fh:
+        return fh.read(2) == GZIP_MAGIC
+
+
+def open_binary(path: str | os.PathLike):
+    """Open ``path`` for binary reading, decompressing gzip transparently.
+
+    Raises
+    ------
+    StarskopeError
+        If the file is missing, a folder or empty.
+    """
+    p = _check_file(path)
+    if is_gzip(p):
+        return gzip.open(p, "rb")
+    return open(p, "rb")
+
+
+def open_text(path: str | os.PathLike, *, encoding: str = "utf-8"):
+    """Open ``path`` as text (gzip-transparent), tolerant of a UTF-8 byte-order mark."""
+    return io.TextIOWrapper(
+        open_binary(path),
+        encoding=f"{encoding}-sig" if encoding == "utf-8" else encoding,
+        newline=None,
+    )
+
+
+def peek(path: str | os.PathLike, n: int = 2880) -> bytes:
+    """Return the first ``n`` (decompressed) bytes of ``path``.
+
+    A corrupt gzip stream raises `StarskopeError` naming the file.
+    """
+    try:
+        with open_binary(path) as fh:
+            return fh.read(n)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise StarskopeError(f"cannot decompress: {exc}", path=str(path)) from exc

@@ -1,0 +1,549 @@
+"""The Kaggle "Exoplanet Hunting in Deep Space" table (K2 Campaign 3): read, stream, cache, write.
+
+Layout (``exoTrain.csv`` / ``exoTest.csv``): one star per row, a header line
+``LABEL,FLUX.1,FLUX.2,...,FLUX.3197`` and then rows like ``2,93.85,83.81,20.10,...``.
+``LABEL`` is 2 for a confirmed planet host and 1 otherwise; the 3197 fluxes are consecutive K2
+long-cadence samples (29.4244 min apart). The variant without a header line is accepted when every
+row has 1 + 3197 values; a header with fewer or more ``FLUX.i`` columns sets the row length.
+
+Reading streams the text line by line in chunks (never the whole file in pandas). A complete,
+error-free pass writes a binary cache (``.npy``, memory-mappable) keyed on the file's path, size and
+modification time, so later reads of the same table are fast. The cache lives in
+``$STARSKOPE_CACHE_DIR`` (default ``~/.cache/starskope``), or in ``cache_dir=``.
+
+Light curves from a table have relative times (days from 0), mission ``"K2"``,
+``meta.label`` = 1 for a host (LABEL 2) and 0 otherwise, ``meta.row`` = 0-based data row and
+``meta.target`` = ``"row 12"``.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import itertools
+import logging
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..exceptions import StarskopeError
+from ..lightcurve import LightCurve, LightCurveMeta
+from ._open import open_text
+
+__all__ = [
+    "KAGGLE_CADENCE_MIN",
+    "KAGGLE_N_FLUX",
+    "KaggleArrays",
+    "identify_kaggle",
+    "iter_kaggle",
+    "iter_kaggle_rows",
+    "kaggle_arrays",
+    "kaggle_cache_path",
+    "kaggle_lightcurve",
+    "read_kaggle_row",
+    "write_kaggle",
+]
+
+log = logging.getLogger(__name__)
+
+#: Flux samples per star in the Kaggle tables.
+KAGGLE_N_FLUX = 3197
+#: K2 long cadence, in minutes.
+KAGGLE_CADENCE_MIN = 29.4244
+_CADENCE_D = KAGGLE_CADENCE_MIN / 1440.0
+_LABELS = {1.0: 0, 2.0: 1}  # file LABEL -> meta.label (1 = host)
+
+
+# ---------------------------------------------------------------------------- layout
+@dataclass(frozen=True)
+class _Layout:
+    n_flux: int
+    has_header: bool
+
+
+def _split(line: str) -> list[str]:
+    return [f.strip().strip('"') for f in line.rstrip("\r\n").split(",")]
+
+
+def _parse_header_fields(fields: list[str]) -> int | None:
+    """Number of FLUX columns when ``fields`` is a valid Kaggle header, else None."""
+    if not fields or fields[0].upper() != "LABEL" or len(fields) < 2:
+        return None
+    for i, name in enumerate(fields[1:], start=1):
+        if name.upper() != f"FLUX.{i}":
+            return None
+    return len(fields) - 1
+
+
+def _is_number(s: str) -> bool:
+    try:
+        float(s)
+    except ValueError:
+        return False
+    return True
+
+
+def _layout_from_first_line(line: str, path) -> _Layout:
+    fields = _split(line)
+    n = _parse_header_fields(fields)
+    if n is not None:
+        return _Layout(n, True)
+    if fields and fields[0].upper() == "LABEL":
+        raise StarskopeError(
+            "header must be LABEL,FLUX.1,FLUX.2,...,FLUX.n in order", path=path, where="header"
+        )
+    if len(fields) == KAGGLE_N_FLUX + 1 and _is_number(fields[0]):
+        return _Layout(KAGGLE_N_FLUX, False)
+    raise StarskopeError(
+        f"not a Kaggle table: no LABEL,FLUX.1,... header and the first row has {len(fields)} "
+        f"values, not {KAGGLE_N_FLUX + 1}",
+        path=path,
+        where="row 0",
+    )
+
+
+def identify_kaggle(path, header: bytes) -> bool:
+    """True when ``header`` (the first decompressed bytes of ``path``) looks like a Kaggle table.
+
+    Either a ``LABEL,FLUX.1,FLUX.2`` header line, or a first row of 1 + 3197 numbers starting with
+    a label 1 or 2.
+    """
+    if not isinstance(header, bytes | bytearray):
+        return False
+    text = bytes(header[:65536]).decode("utf-8", errors="replace").lstrip("\ufeff")
+    first = text.split("\n", 1)[0]
+    fields = _split(first)
+    if len(fields) >= 2 and fields[0].upper() == "LABEL" and fields[1].upper() == "FLUX.1":
+        return True
+    if "\n" not in text:  # first row longer than what we were shown
+        return False
+    return len(fields) == KAGGLE_N_FLUX + 1 and fields[0] in {"1", "2", "1.0", "2.0"}
+
+
+# ---------------------------------------------------------------------------- rows
+def kaggle_lightcurve(
+    flux: np.ndarray, label: int, *, row: int, source: str | None = None
+) -> LightCurve:
+    """Build the light curve of one Kaggle row.
+
+    Parameters
+    ----------
+    flux : numpy.ndarray
+        The row's flux samples.
+    label : {0, 1}
+        1 for a planet host (file LABEL 2), 0 otherwise.
+    row : int
+        0-based data row.
+    source : str, optional
+        The file.
+
+    Returns
+    -------
+    LightCurve
+        Relative times (days from 0) at the K2 long cadence.
+    """
+    flux = np.asarray(flux, dtype=float)
+    meta = LightCurveMeta(
+        mission="K2",
+        target=f"row {row}",
+        flux_column=f"FLUX.1..FLUX.{flux.size}",
+        source=source,
+        product="kaggle",
+        label=int(label),
+        row=int(row),
+        extra={"LABEL": 2 if label else 1},
+    )
+    t = np.arange(flux.size, dtype=float) * _CADENCE_D
+    return LightCurve(t, flux, time_format="relative", meta=meta)
+
+
+def _parse_row(line: str, row: int, n_flux: int, path: str) -> tuple[int, np.ndarray]:
+    """Parse one data line into (meta label 0/1, flux array); StarskopeError when bad."""
+    fields = line.rstrip("\r\n").split(",")
+    if len(fields) != n_flux + 1:
+        raise StarskopeError(
+            f"expected {n_flux + 1} values (LABEL + {n_flux} FLUX), got {len(fields)}",
+            path=path,
+            where=f"row {row}",
+        )
+    lab = fields[0].strip().strip('"')
+    try:
+        label = _LABELS[float(lab)]
+    except (ValueError, KeyError):
+        raise StarskopeError(
+            f"LABEL must be 1 (no planet) or 2 (planet host); got {lab!r}",
+            path=path,
+            where=f"row {row}",
+        ) from None
+    try:
+        flux = np.array(fields[1:], dtype=float)
+    except ValueError:
+        flux = np.empty(n_flux)
+        for i, f in enumerate(fields[1:]):
+            f = f.strip().strip('"')
+            if f == "":
+                flux[i] = np.nan
+                continue
+            try:
+                flux[i] = float(f)
+            except ValueError:
+                raise StarskopeError(
+                    f"FLUX.{i + 1} is not a number: {f[:20]!r}",
+                    path=path,
+                    where=f"row {row}",
+                ) from None
+    if not np.isfinite(flux).any():
+        raise StarskopeError("all flux values are NaN", path=path, where=f"row {row}")
+    return label, flux
+
+
+def _data_lines(path: str) -> tuple[_Layout, Iterator[tuple[int, str]], object]:
+    """Open ``path``; return its layout, an iterator of (row, line) and the handle to close."""
+    fh = open_text(path)
+    try:
+        first = fh.readline()
+        while first and not first.strip():
+            first = fh.readline()
+        if not first:
+            raise StarskopeError("file has no rows", path=path)
+        layout = _layout_from_first_line(first, path)
+    except UnicodeDecodeError as exc:
+        fh.close()
+        raise StarskopeError("not a text table (binary data)", path=path) from exc
+    except BaseException:
+        fh.close()
+        raise
+    lines = fh if layout.has_header else itertools.chain([first], fh)
+    numbered = enumerate(line for line in lines if line.strip())
+    return layout, numbered, fh
+
+
+# ---------------------------------------------------------------------------- cache
+def _cache_root(cache_dir) -> Path:
+    if cache_dir is not None:
+        return Path(cache_dir)
+    env = os.environ.get("STARSKOPE_CACHE_DIR")
+    return Path(env) if env else Path.home() / ".cache" / "starskope"
+
+
+def kaggle_cache_path(path, *, cache_dir=None) -> Path:
+    """The cache folder for table ``path`` (exists only once a full pass has been made).
+
+    The name combines a hash of the absolute path with the file's size and modification time,
+    so an edited or replaced file never reuses a stale cache.
+    """
+    p = Path(path).resolve()
+    st = p.stat()
+    h = hashlib.sha1(str(p).encode()).hexdigest()[:16]
+    return _cache_root(cache_dir) / "kaggle" / f"{h}-{st.st_size}-{st.st_mtime_ns}"
+
+
+def _load_cache(path, cache_dir):
+    d = kaggle_cache_path(path, cache_dir=cache_dir)
+    f, lab = d / "flux.npy", d / "label.npy"
+    if not (f.exists() and lab.exists()):
+        return None
+    try:
+        flux = np.load(f, mmap_mode="r")
+        labels = np.load(lab)
+        if flux.ndim != 2 or labels.shape != (flux.shape[0],):
+            raise ValueError("shape mismatch")
+    except (OSError, ValueError) as exc:
+        log.warning("ignoring unreadable Kaggle cache %s: %s", d, exc)
+        return None
+    return flux, labels
+
+
+class _CacheWriter:
+    """Streams float64 rows into a ``.npy`` whose header is written once the shape is known."""
+
+    _HEADER = 128  # bytes reserved for the .npy v1.0 header (enough for any 2-D float shape)
+
+    def __init__(self, path, cache_dir, n_flux: int):
+        self.n_flux = n_flux
+        self.labels: list[int] = []
+        self.ok = True
+        try:
+            self.dir = kaggle_cache_path(path, cache_dir=cache_dir)
+            self.dir.mkdir(parents=True, exist_ok=True)
+            self.tmp = self.dir / f"flux.npy.{os.getpid()}.tmp"
+            self.fh = open(self.tmp, "wb")
+            self.fh.write(b"\0" * self._HEADER)
+        except OSError as exc:
+            log.info("Kaggle cache disabled: %s", exc)
+            self.ok = False
+
+    def add(self, label: int, flux: np.ndarray) -> None:
+        if self.ok:
+            self.labels.append(label)
+            self.fh.write(np.ascontiguousarray(flux, dtype="<f8").tobytes())
+
+    def fail(self) -> None:
+        if self.ok:
+            self.ok = False
+            self.fh.close()
+            self.tmp.unlink(missing_ok=True)
+
+    def finish(self) -> None:
+        if not self.ok:
+            return
+        self.ok = False
+        shape = (len(self.labels), self.n_flux)
+        buf = io.BytesIO()
+        np.lib.format.write_array_header_1_0(
+            buf, {"descr": "<f8", "fortran_order": False, "shape": shape}
+        )
+        header = buf.getvalue()
+        try:
+            if len(header) > self._HEADER:  # pragma: no cover - astronomically large tables
+                raise OSError("npy header does not fit")
+            header = header[:-1] + b" " * (self._HEADER - len(header)) + b"\n"
+            self.fh.seek(0)
+            self.fh.write(header)
+            self.fh.close()
+            np.save(self.dir / "label.npy", np.asarray(self.labels, dtype=np.int8))
+            os.replace(self.tmp, self.dir / "flux.npy")
+            for old in self.dir.parent.glob(self.dir.name.split("-")[0] + "-*"):
+                if old != self.dir:  # stale caches of earlier versions of the same file
+                    for f in old.iterdir():
+                        f.unlink(missing_ok=True)
+                    old.rmdir()
+        except OSError as exc:
+            log.info("could not write Kaggle cache: %s", exc)
+            self.tmp.unlink(missing_ok=True)
+
+
+# ---------------------------------------------------------------------------- public readers
+def iter_kaggle_rows(
+    path, *, chunk_rows: int = 256, cache: bool = True, cache_dir=None
+) -> Iterator[tuple[int, LightCurve | StarskopeError]]:
+    """Stream ``(row, light curve or error)`` for every row of a Kaggle table.
+
+    A bad row (wrong number of values, LABEL outside {1, 2}, non-numeric or all-NaN flux) yields
+    its `StarskopeError` and the stream goes on. A file-level problem (missing, empty, not a
+    Kaggle table) raises.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The table, plain or gzip-compressed.
+    chunk_rows : int, optional
+        Lines read per chunk.
+    cache : bool, optional
+        Use the binary cache when present; write it after a complete error-free pass.
+    cache_dir : str or path-like, optional
+        Where caches live (default ``$STARSKOPE_CACHE_DIR`` or ``~/.cache/starskope``).
+
+    Yields
+    ------
+    tuple of (int, LightCurve or StarskopeError)
+    """
+    if chunk_rows < 1:
+        raise StarskopeError(f"chunk_rows must be >= 1; got {chunk_rows}")
+    path = str(path)
+    if cache:
+        cached = _load_cache(path, cache_dir)
+        if cached is not None:
+            flux, labels = cached
+            for i in range(flux.shape[0]):
+                yield i, kaggle_lightcurve(np.array(flux[i]), int(labels[i]), row=i, source=path)
+            return
+    layout, numbered, fh = _data_lines(path)
+    writer = _CacheWriter(path, cache_dir, layout.n_flux) if cache else None
+    complete = False
+    try:
+        while True:
+            chunk = list(itertools.islice(numbered, chunk_rows))
+            if not chunk:
+                break
+            for row, line in chunk:
+                try:
+                    label, flux = _parse_row(line, row, layout.n_flux, path)
+                except StarskopeError as err:
+                    if writer is not None:
+                        writer.fail()
+                    yield row, err
+                    continue
+                if writer is not None:
+                    writer.add(label, flux)
+                yield row, kaggle_lightcurve(flux, label, row=row, source=path)
+        complete = True
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise StarskopeError(f"cannot read: {exc}", path=path) from exc
+    except UnicodeDecodeError as exc:
+        raise StarskopeError("not a text table (binary data)", path=path) from exc
+    finally:
+        fh.close()
+        if writer is not None:
+            writer.finish() if complete else writer.fail()
+
+
+def iter_kaggle(
+    path, *, chunk_rows: int = 256, cache: bool = True, cache_dir=None
+) -> Iterator[LightCurve]:
+    """Stream the light curves of a Kaggle table, one per row, in file order.
+
+    Parameters are those of :func:`iter_kaggle_rows`.
+
+    Yields
+    ------
+    LightCurve
+
+    Raises
+    ------
+    StarskopeError
+        At the first bad row (use :func:`iter_kaggle_rows` to skip bad rows instead).
+
+    Examples
+    --------
+    >>> import numpy as np, tempfile, os
+    >>> p = os.path.join(tempfile.mkdtemp(), "t.csv")
+    >>> _ = write_kaggle(p, np.ones((2, 3197)), [2, 1])
+    >>> [lc.meta.label for lc in iter_kaggle(p, cache=False)]
+    [1, 0]
+    """
+    for _row, item in iter_kaggle_rows(
+        path, chunk_rows=chunk_rows, cache=cache, cache_dir=cache_dir
+    ):
+        if isinstance(item, StarskopeError):
+            raise item
+        yield item
+
+
+def read_kaggle_row(path, row: int, *, cache: bool = True, cache_dir=None) -> LightCurve:
+    """Read one row (0-based) of a Kaggle table.
+
+    Uses the binary cache when present (memory-mapped, no parsing); otherwise scans the text up
+    to ``row`` and parses only that line.
+    """
+    path = str(path)
+    if not isinstance(row, int | np.integer) or row < 0:
+        raise StarskopeError(f"row must be an integer >= 0; got {row!r}", path=path)
+    if cache:
+        cached = _load_cache(path, cache_dir)
+        if cached is not None:
+            flux, labels = cached
+            if row >= flux.shape[0]:
+                raise StarskopeError(
+                    f"row {row} does not exist: the table has {flux.shape[0]} rows", path=path
+                )
+            return kaggle_lightcurve(np.array(flux[row]), int(labels[row]), row=row, source=path)
+    layout, numbered, fh = _data_lines(path)
+    try:
+        n = 0
+        for i, line in numbered:
+            n = i + 1
+            if i == row:
+                label, flux = _parse_row(line, row, layout.n_flux, path)
+                return kaggle_lightcurve(flux, label, row=row, source=path)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise StarskopeError(f"cannot read: {exc}", path=path) from exc
+    finally:
+        fh.close()
+    raise StarskopeError(f"row {row} does not exist: the table has {n} rows", path=path)
+
+
+def count_kaggle_rows(path, *, limit: int | None = None) -> int:
+    """Number of data rows (stops counting at ``limit`` when given)."""
+    _layout, numbered, fh = _data_lines(str(path))
+    try:
+        return sum(1 for _ in itertools.islice(numbered, limit))
+    finally:
+        fh.close()
+
+
+@dataclass(frozen=True)
+class KaggleArrays:
+    """A whole Kaggle table as arrays.
+
+    Attributes
+    ----------
+    flux : numpy.ndarray
+        ``(n_stars, n_flux)`` float64, memory-mapped from the cache when there is one.
+    label : numpy.ndarray
+        ``(n_stars,)`` int8: 1 = planet host (file LABEL 2), 0 = not.
+    """
+
+    flux: np.ndarray
+    label: np.ndarray
+
+
+def kaggle_arrays(path, *, cache: bool = True, cache_dir=None) -> KaggleArrays:
+    """Load a Kaggle table as arrays (for machine learning); builds the cache on first call.
+
+    Raises
+    ------
+    StarskopeError
+        At the first bad row.
+    """
+    if cache:
+        cached = _load_cache(str(path), cache_dir)
+        if cached is None:
+            for _ in iter_kaggle(path, cache=True, cache_dir=cache_dir):
+                pass
+            cached = _load_cache(str(path), cache_dir)
+        if cached is not None:
+            return KaggleArrays(flux=cached[0], label=cached[1])
+    lcs = list(iter_kaggle(path, cache=False))
+    if not lcs:
+        return KaggleArrays(np.empty((0, KAGGLE_N_FLUX)), np.empty(0, dtype=np.int8))
+    return KaggleArrays(
+        flux=np.stack([lc.flux for lc in lcs]),
+        label=np.array([lc.meta.label for lc in lcs], dtype=np.int8),
+    )
+
+
+# ---------------------------------------------------------------------------- writer
+def write_kaggle(path, flux, labels, *, header: bool = True, decimals: int = 2) -> Path:
+    """Write light curves in the exact Kaggle layout.
+
+    Parameters
+    ----------
+    path : str or path-like
+        Output file; a name ending in ``.gz`` is gzip-compressed.
+    flux : numpy.ndarray
+        ``(n_stars, n_flux)`` fluxes; the Kaggle tables have ``n_flux`` = 3197.
+    labels : array-like of int
+        Per star: 2 = planet host, 1 = not (the file's own convention).
+    header : bool, optional
+        Write the ``LABEL,FLUX.1,...`` header line (the Kaggle files have one).
+    decimals : int, optional
+        Digits after the decimal point (the Kaggle files use 2, e.g. ``93.85``).
+
+    Returns
+    -------
+    pathlib.Path
+        The written file.
+
+    Raises
+    ------
+    StarskopeError
+        For a wrong shape or labels other than 1 and 2.
+    """
+    flux = np.asarray(flux, dtype=float)
+    labels = np.asarray(labels)
+    if flux.ndim != 2 or flux.shape[1] < 1:
+        raise StarskopeError(f"flux must be 2-D (n_stars, n_flux); got shape {flux.shape}")
+    if labels.shape != (flux.shape[0],):
+        raise StarskopeError(
+            f"labels must have one value per star ({flux.shape[0]}); got shape {labels.shape}"
+        )
+    if not np.isin(labels, (1, 2)).all():
+        bad = sorted(set(np.unique(labels[~np.isin(labels, (1, 2))]).tolist()))
+        raise StarskopeError(f"labels must be 1 (no planet) or 2 (planet host); got {bad[:5]}")
+    if not header and flux.shape[1] != KAGGLE_N_FLUX:
+        raise StarskopeError(f"a table without header must have {KAGGLE_N_FLUX} flux columns")
+    path = Path(path)
+    n_flux = flux.shape[1]
+    fmt = "%d" + f",%.{int(decimals)}f" * n_flux + "\n"
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "wt", encoding="ascii", newline="") as fh:
+        if header:
+            fh.write("LABEL," + ",".join(f"FLUX.{i}" for i in range(1, n_flux + 1)) + "\n")
+        for lab, row in zip(labels.tolist(), flux, strict=True):
+            fh.write(fmt % (lab, *row.tolist()))
+    return path

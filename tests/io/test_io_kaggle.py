@@ -1,0 +1,194 @@
+"""Kaggle table reader/writer, on tables generated in the exact Kaggle layout."""
+
+from __future__ import annotations
+
+import gzip
+
+import numpy as np
+import pytest
+
+from starskope.exceptions import StarskopeError
+from starskope.io.kaggle import (
+    KAGGLE_N_FLUX,
+    count_kaggle_rows,
+    identify_kaggle,
+    iter_kaggle,
+    iter_kaggle_rows,
+    kaggle_arrays,
+    kaggle_cache_path,
+    read_kaggle_row,
+    write_kaggle,
+)
+
+
+@pytest.fixture
+def table(tmp_path, rng):
+    flux = np.round(rng.normal(0.0, 80.0, size=(7, KAGGLE_N_FLUX)), 2)
+    labels = np.array([2, 1, 1, 2, 1, 1, 1])
+    path = write_kaggle(tmp_path / "exoTrain.csv", flux, labels)
+    return path, flux, labels
+
+
+def test_writer_exact_layout(table):
+    path, flux, labels = table
+    lines = path.read_text().splitlines()
+    header = lines[0].split(",")
+    assert header[0] == "LABEL" and header[1] == "FLUX.1" and header[-1] == "FLUX.3197"
+    assert len(header) == 3198
+    assert len(lines) == 1 + len(labels)
+    first = lines[1].split(",")
+    assert first[0] == "2"
+    assert first[1] == f"{flux[0, 0]:.2f}"
+    assert all(len(v.split(".")[1]) == 2 for v in first[1:50])
+
+
+def test_roundtrip_stream(table, tmp_path):
+    path, flux, labels = table
+    lcs = list(iter_kaggle(path, chunk_rows=3, cache_dir=tmp_path / "cache"))
+    assert len(lcs) == len(labels)
+    for i, lc in enumerate(lcs):
+        np.testing.assert_allclose(lc.flux, flux[i], atol=0.006)
+        assert lc.meta.label == (1 if labels[i] == 2 else 0)
+        assert lc.meta.row == i and lc.meta.target == f"row {i}"
+        assert lc.meta.mission == "K2" and lc.time_format == "relative"
+        assert lc.cadence * 1440 == pytest.approx(29.4244, rel=1e-9)
+        assert lc.t[0] == 0.0 and len(lc) == KAGGLE_N_FLUX
+
+
+def test_cache_written_and_reused(table, tmp_path):
+    path, flux, _labels = table
+    cache = tmp_path / "cache"
+    first = [lc.flux for lc in iter_kaggle(path, cache_dir=cache)]
+    cdir = kaggle_cache_path(path, cache_dir=cache)
+    assert (cdir / "flux.npy").exists() and (cdir / "label.npy").exists()
+    arr = np.load(cdir / "flux.npy")
+    assert arr.shape == flux.shape
+    second = [lc.flux for lc in iter_kaggle(path, cache_dir=cache)]
+    np.testing.assert_array_equal(np.stack(first), np.stack(second))
+    # row access through the memory-mapped cache
+    lc = read_kaggle_row(path, 6, cache_dir=cache)
+    np.testing.assert_array_equal(lc.flux, first[6])
+    a = kaggle_arrays(path, cache_dir=cache)
+    assert a.flux.shape == flux.shape and a.label.tolist() == [1, 0, 0, 1, 0, 0, 0]
+
+
+def test_cache_invalidated_when_file_changes(table, tmp_path):
+    path, flux, labels = table
+    cache = tmp_path / "cache"
+    list(iter_kaggle(path, cache_dir=cache))
+    old = kaggle_cache_path(path, cache_dir=cache)
+    write_kaggle(path, flux[:3] + 1000.0, labels[:3])
+    lcs = list(iter_kaggle(path, cache_dir=cache))
+    assert len(lcs) == 3 and lcs[0].flux[0] == pytest.approx(flux[0, 0] + 1000.0, abs=0.006)
+    assert not old.exists() or old == kaggle_cache_path(path, cache_dir=cache)
+
+
+def test_no_cache_after_partial_pass(table, tmp_path):
+    path, _flux, _labels = table
+    cache = tmp_path / "cache"
+    it = iter_kaggle(path, cache_dir=cache)
+    next(it)
+    it.close()
+    assert not (kaggle_cache_path(path, cache_dir=cache) / "flux.npy").exists()
+    assert not list(kaggle_cache_path(path, cache_dir=cache).glob("*.tmp"))
+
+
+def test_gzip_and_headerless(tmp_path, rng):
+    flux = np.round(rng.normal(0, 5, (2, KAGGLE_N_FLUX)), 2)
+    gz = write_kaggle(tmp_path / "t.csv.gz", flux, [1, 2])
+    with gzip.open(gz, "rt") as fh:
+        assert fh.readline().startswith("LABEL,FLUX.1,")
+    assert [lc.meta.label for lc in iter_kaggle(gz, cache=False)] == [0, 1]
+    bare = write_kaggle(tmp_path / "bare.csv", flux, [2, 1], header=False)
+    assert bare.read_text().startswith("2,")
+    lcs = list(iter_kaggle(bare, cache=False))
+    assert len(lcs) == 2 and lcs[0].meta.label == 1
+    np.testing.assert_allclose(lcs[1].flux, flux[1], atol=0.006)
+
+
+def test_other_length_only_when_header_says_so(tmp_path, rng):
+    p = write_kaggle(tmp_path / "short.csv", rng.normal(size=(3, 100)), [1, 1, 2])
+    lcs = list(iter_kaggle(p, cache=False))
+    assert [len(lc) for lc in lcs] == [100, 100, 100]
+    # header-less with the wrong length is not a Kaggle table
+    body = "\n".join("1," + ",".join(["1.00"] * 100) for _ in range(2)) + "\n"
+    (tmp_path / "bad.csv").write_text(body)
+    with pytest.raises(StarskopeError, match="not a Kaggle table"):
+        list(iter_kaggle(tmp_path / "bad.csv", cache=False))
+
+
+def test_identify(table, tmp_path):
+    path, _f, _l = table
+    assert identify_kaggle(path, path.read_bytes()[:65536])
+    assert not identify_kaggle(path, b"time,flux\n1,2\n")
+    assert not identify_kaggle(path, b"SIMPLE  =                    T")
+
+
+def _bad_table(tmp_path, mutate):
+    flux = np.ones((4, KAGGLE_N_FLUX))
+    p = write_kaggle(tmp_path / "t.csv", flux, [1, 2, 1, 1])
+    lines = p.read_text().splitlines()
+    lines[2] = mutate(lines[2])  # data row 1
+    p.write_text("\n".join(lines) + "\n")
+    return p
+
+
+@pytest.mark.parametrize(
+    ("mutate", "match"),
+    [
+        (lambda s: s.rsplit(",", 5)[0], r"row 1\]: expected 3198 values .* got 3193"),
+        (lambda s: s + ",1.00", r"row 1\]: expected 3198 values .* got 3199"),
+        (lambda s: "3" + s[1:], r"row 1\]: LABEL must be 1 .* got '3'"),
+        (lambda s: "x" + s[1:], r"row 1\]: LABEL must be 1"),
+        (lambda s: s.replace("1.00", "abc", 1), r"row 1\]: FLUX.1 is not a number"),
+        (lambda s: s[0] + ",nan" * KAGGLE_N_FLUX, r"row 1\]: all flux values are NaN"),
+    ],
+    ids=["short-row", "long-row", "label-3", "label-text", "junk-value", "all-nan"],
+)
+def test_bad_row_is_reported_and_others_still_read(tmp_path, mutate, match):
+    p = _bad_table(tmp_path, mutate)
+    items = list(iter_kaggle_rows(p, cache_dir=tmp_path / "c"))
+    assert [r for r, _ in items] == [0, 1, 2, 3]
+    err = items[1][1]
+    assert isinstance(err, StarskopeError)
+    assert str(p) in str(err)
+    import re
+
+    assert re.search(match, str(err)), str(err)
+    assert all(not isinstance(x, StarskopeError) for r, x in items if r != 1)
+    # a bad row means no cache
+    assert not (kaggle_cache_path(p, cache_dir=tmp_path / "c") / "flux.npy").exists()
+    with pytest.raises(StarskopeError, match=match):
+        list(iter_kaggle(p, cache=False))
+    with pytest.raises(StarskopeError, match=match):
+        read_kaggle_row(p, 1, cache=False)
+    assert read_kaggle_row(p, 2, cache=False).meta.row == 2
+
+
+def test_row_out_of_range(table):
+    path, _f, labels = table
+    assert count_kaggle_rows(path) == len(labels)
+    with pytest.raises(StarskopeError, match="row 99 does not exist: the table has 7 rows"):
+        read_kaggle_row(path, 99, cache=False)
+    with pytest.raises(StarskopeError, match="row must be"):
+        read_kaggle_row(path, -1)
+
+
+def test_writer_rejects_bad_input(tmp_path):
+    with pytest.raises(StarskopeError, match="labels must be 1"):
+        write_kaggle(tmp_path / "x.csv", np.ones((2, 5)), [0, 1])
+    with pytest.raises(StarskopeError, match="2-D"):
+        write_kaggle(tmp_path / "x.csv", np.ones(5), [1])
+    with pytest.raises(StarskopeError, match="one value per star"):
+        write_kaggle(tmp_path / "x.csv", np.ones((2, 5)), [1])
+
+
+def test_bad_header_and_empty(tmp_path):
+    p = tmp_path / "h.csv"
+    p.write_text("LABEL,FLUX.2,FLUX.1\n1,1,1\n")
+    with pytest.raises(StarskopeError, match="header must be LABEL,FLUX.1"):
+        list(iter_kaggle(p, cache=False))
+    e = tmp_path / "e.csv"
+    e.write_text("")
+    with pytest.raises(StarskopeError, match="empty"):
+        list(iter_kaggle(e, cache=False))
