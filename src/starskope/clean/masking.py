@@ -1,0 +1,197 @@
+"""Cleaning: quality masks, NaN removal, upper-only outlier clipping, segments, normalisation.
+
+Pure functions on arrays, plus :func:`clean`, the `~starskope.lightcurve.LightCurve` wrapper that
+chains them. Dips are never clipped: transits are what we look for.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.ndimage import median_filter
+
+from ..exceptions import StarskopeError
+from ..io.quality import quality_mask
+from ..lightcurve import LightCurve
+
+__all__ = [
+    "clean",
+    "finite_mask",
+    "find_segments",
+    "normalize_segments",
+    "quality_mask",
+    "robust_std",
+    "sigma_clip_upper",
+    "transit_mask",
+]
+
+
+def robust_std(x) -> float:
+    """Standard deviation estimated from the median absolute deviation (NaNs ignored)."""
+    x = np.asarray(x, dtype=float)
+    x = x[np.isfinite(x)]
+    if x.size == 0:
+        return float("nan")
+    return float(1.4826 * np.median(np.abs(x - np.median(x))))
+
+
+def finite_mask(t, flux) -> np.ndarray:
+    """True where both time and flux are finite."""
+    return np.isfinite(np.asarray(t, dtype=float)) & np.isfinite(np.asarray(flux, dtype=float))
+
+
+def sigma_clip_upper(t, flux, *, sigma_upper: float = 4.0, window_days: float = 0.5) -> np.ndarray:
+    """Mask of points to keep after clipping *upward* outliers only (flares, cosmic rays).
+
+    Each point is compared with a running median over about ``window_days``; points more than
+    ``sigma_upper`` robust standard deviations above it are dropped. Points below the running
+    median are always kept, so transits survive whatever their depth.
+
+    Parameters
+    ----------
+    t, flux : array-like
+        Time in days and flux; both finite.
+    sigma_upper : float, optional
+        Clip threshold in robust standard deviations; ``inf`` or None keeps everything.
+    window_days : float, optional
+        Width of the running median.
+
+    Returns
+    -------
+    ndarray of bool
+        True = keep.
+    """
+    t = np.asarray(t, dtype=float)
+    flux = np.asarray(flux, dtype=float)
+    keep = np.ones(flux.size, dtype=bool)
+    if sigma_upper is None or not np.isfinite(sigma_upper) or flux.size < 5:
+        return keep
+    dt = np.median(np.diff(t)) if t.size > 1 else 1.0
+    size = int(np.clip(window_days / max(dt, 1e-6), 5, max(5, flux.size // 2)))
+    size += 1 - size % 2
+    resid = flux - median_filter(flux, size=size, mode="nearest")
+    sigma = robust_std(resid)
+    if not np.isfinite(sigma) or sigma <= 0:
+        return keep
+    return resid <= sigma_upper * sigma
+
+
+def find_segments(t, *, min_gap_days: float = 0.5, min_gap_cadences: float = 10.0) -> np.ndarray:
+    """Label contiguous stretches of data split at gaps.
+
+    A gap is a jump between consecutive times larger than both ``min_gap_days`` and
+    ``min_gap_cadences`` times the median cadence (so sparse data are not cut at every point).
+
+    Parameters
+    ----------
+    t : array-like
+        Increasing times in days.
+
+    Returns
+    -------
+    ndarray of int
+        Segment number per point, starting at 0.
+
+    Examples
+    --------
+    >>> find_segments([0.0, 0.02, 0.04, 3.0, 3.02]).tolist()
+    [0, 0, 0, 1, 1]
+    """
+    t = np.asarray(t, dtype=float)
+    if t.size < 2:
+        return np.zeros(t.size, dtype=int)
+    dt = np.diff(t)
+    cadence = np.median(dt)
+    gap = max(min_gap_days, min_gap_cadences * cadence)
+    return np.concatenate([[0], np.cumsum(dt > gap)]).astype(int)
+
+
+def normalize_segments(flux, flux_err, segments) -> tuple[np.ndarray, np.ndarray]:
+    """Divide each segment's flux and error by its median flux.
+
+    Returns
+    -------
+    flux, flux_err : ndarray
+        Relative flux around 1 and its error.
+    """
+    flux = np.asarray(flux, dtype=float).copy()
+    flux_err = np.asarray(flux_err, dtype=float).copy()
+    for s in np.unique(segments):
+        m = segments == s
+        med = np.nanmedian(flux[m])
+        if not np.isfinite(med) or med == 0:
+            med = np.nanmedian(flux)
+        flux[m] /= med
+        flux_err[m] /= abs(med)
+    return flux, flux_err
+
+
+def transit_mask(t, *, period: float, t0: float, duration: float) -> np.ndarray:
+    """True for cadences within ``duration / 2`` of a transit centre (all in days).
+
+    Examples
+    --------
+    >>> transit_mask([0.0, 0.5, 1.0, 2.05], period=1.0, t0=0.0, duration=0.2).tolist()
+    [True, False, True, True]
+    """
+    t = np.asarray(t, dtype=float)
+    phase = np.abs((t - t0 + 0.5 * period) % period - 0.5 * period)
+    return phase < 0.5 * duration
+
+
+def clean(
+    lc: LightCurve,
+    *,
+    bitmask: str | int = "default",
+    sigma_upper: float | None = 4.0,
+    normalize: bool = True,
+) -> LightCurve:
+    """Quality-mask, drop NaNs, clip upward outliers and normalise each segment.
+
+    Parameters
+    ----------
+    lc : LightCurve
+        Raw light curve in any flux unit.
+    bitmask : {"default", "hard", "hardest", "none"} or int, optional
+        Mission quality bits to drop (lightkurve's definitions); K2 thruster firings are always
+        dropped.
+    sigma_upper : float or None, optional
+        Upper-only clip threshold (None: no clipping).
+    normalize : bool, optional
+        Divide each segment (split at gaps) by its median.
+
+    Returns
+    -------
+    LightCurve
+        Sorted, finite, relative flux (when ``normalize``).
+
+    Raises
+    ------
+    StarskopeError
+        When fewer than 10 usable cadences remain.
+    """
+    keep = finite_mask(lc.t, lc.flux) & quality_mask(
+        lc.quality, mission=lc.meta.mission, bitmask=bitmask
+    )
+    out = lc.select(keep)
+    if len(out) < 10:
+        raise StarskopeError(
+            f"only {len(out)} usable cadences after quality and NaN masking (need 10)",
+            path=lc.meta.source,
+        )
+    order = np.argsort(out.t, kind="stable")
+    if np.any(np.diff(order) != 1):
+        out = out.select(order)
+    # drop exact duplicate times (keep the first)
+    dup = np.concatenate([[False], np.diff(out.t) <= 0])
+    if dup.any():
+        out = out.select(~dup)
+    flux, err = out.flux, out.flux_err
+    if normalize:
+        seg = find_segments(out.t)
+        flux, err = normalize_segments(flux, err, seg)
+        if np.all(~np.isfinite(flux)):
+            raise StarskopeError("cannot normalise: median flux is zero", path=lc.meta.source)
+    keep = sigma_clip_upper(out.t, flux, sigma_upper=sigma_upper)
+    meta = out.meta.replace(flux_unit="relative") if normalize else out.meta
+    res = out.copy(flux=flux, flux_err=err, meta=meta)
+    return res.select(keep) if not keep.all() else res

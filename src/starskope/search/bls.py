@@ -1,0 +1,319 @@
+"""Box least squares period search.
+
+:func:`search_bls` runs either starskope's binned-phase numba kernel (``engine="numba"``, the
+default, see ``benchmarks/bench_search_speed.py``) or astropy's
+`~astropy.timeseries.BoxLeastSquares` (``engine="astropy"``, the reference the kernel is tested
+against) over a period x duration grid, then refines the best box on the unbinned data and
+measures its depth, SNR (white + red noise) and the number of transits with data.
+
+References
+----------
+Kovacs, G., Zucker, S., Mazeh, T. 2002, A&A 391, 369. Pont, F., Zucker, S., Queloz, D. 2006,
+MNRAS 373, 231 (red noise in transit SNR).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.ndimage import median_filter
+
+from ..clean.masking import robust_std, transit_mask
+from ..exceptions import StarskopeError
+from .base import Periodogram, SearchResult
+from .grid import duration_grid, period_grid
+
+__all__ = ["BoxStats", "box_stats", "compute_sde", "search_bls"]
+
+
+@dataclass(frozen=True)
+class BoxStats:
+    """A box-shaped transit measured on unbinned data.
+
+    Attributes
+    ----------
+    depth, depth_err : float
+        Relative depth (out-of-transit minus in-transit mean) and its white-noise error.
+    snr : float
+        Depth over the noise of the mean of in-transit points, white and correlated
+        (binned at the duration) noise together.
+    snr_white : float
+        Depth over the white-noise error only.
+    n_in : int
+        In-transit cadences.
+    n_transits : int
+        Transit epochs that have data (at least a quarter of the expected cadences).
+    sigma_white, sigma_red : float
+        Per-point scatter and the extra scatter of duration-long bins.
+    """
+
+    depth: float
+    depth_err: float
+    snr: float
+    snr_white: float
+    n_in: int
+    n_transits: int
+    sigma_white: float
+    sigma_red: float
+
+
+def _red_noise(t, resid, duration, sigma_white):
+    """Correlated noise at the transit timescale (Pont et al. 2006), days and relative flux."""
+    if t.size < 20:
+        return 0.0
+    edges = np.arange(t[0], t[-1] + duration, duration)
+    idx = np.searchsorted(edges, t, side="right") - 1
+    counts = np.bincount(idx)
+    sums = np.bincount(idx, weights=resid)
+    ok = counts >= max(3, 0.5 * np.median(counts[counts > 0]))
+    if ok.sum() < 5:
+        return 0.0
+    means = sums[ok] / counts[ok]
+    n = np.median(counts[ok])
+    s_bin = robust_std(means)
+    excess = s_bin**2 - sigma_white**2 / n
+    return float(np.sqrt(excess)) if excess > 0 else 0.0
+
+
+def box_stats(t, flux, *, period: float, t0: float, duration: float) -> BoxStats:
+    """Measure a periodic box on flattened relative flux (times and duration in days).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(0, 20, 0.02)
+    >>> f = 1 - 0.001 * (np.abs((t - 1 + 2.5) % 5 - 2.5) < 0.1)
+    >>> s = box_stats(t, f + 1e-4 * np.sin(t * 50), period=5.0, t0=1.0, duration=0.2)
+    >>> s.n_transits, round(s.depth * 1e6)
+    (4, 1000)
+    """
+    t = np.asarray(t, dtype=float)
+    flux = np.asarray(flux, dtype=float)
+    inn = transit_mask(t, period=period, t0=t0, duration=duration)
+    n_in = int(inn.sum())
+    out = ~inn
+    if n_in == 0 or out.sum() < 2:
+        nan = float("nan")
+        return BoxStats(0.0, nan, 0.0, 0.0, n_in, 0, nan, nan)
+    f_out = np.median(flux[out])
+    depth = float(f_out - np.mean(flux[inn]))
+    sw = robust_std(np.diff(flux[out])) / np.sqrt(2.0)
+    if not np.isfinite(sw) or sw <= 0:
+        sw = robust_std(flux[out])
+    sw = max(sw, 1e-12)
+    epochs = np.round((t[inn] - t0) / period).astype(np.int64)
+    cad = np.median(np.diff(t)) if t.size > 1 else duration
+    expected = max(duration / max(cad, 1e-9), 1.0)
+    ep, cnt = np.unique(epochs, return_counts=True)
+    n_tr = int(np.count_nonzero(cnt >= max(1, 0.25 * expected)))
+    sr = _red_noise(t[out], flux[out] - f_out, duration, sw)
+    err_white = sw / np.sqrt(n_in)
+    err = np.sqrt(err_white**2 + sr**2 / max(n_tr, 1))
+    return BoxStats(
+        depth=depth,
+        depth_err=float(err_white),
+        snr=float(depth / err),
+        snr_white=float(depth / err_white),
+        n_in=n_in,
+        n_transits=n_tr,
+        sigma_white=float(sw),
+        sigma_red=float(sr),
+    )
+
+
+def compute_sde(power) -> np.ndarray:
+    """Signal detection efficiency per period: ``(p - mean) / std`` after removing a running
+    median of the spectrum (so slow rises toward long periods do not count)."""
+    p = np.asarray(power, dtype=float)
+    if p.size < 3:
+        return np.zeros_like(p)
+    size = int(min(max(p.size // 20, 3), 501))
+    size += 1 - size % 2
+    p = p - median_filter(p, size=size, mode="nearest")
+    s = np.std(p)
+    if not s > 0:
+        return np.zeros_like(p)
+    return (p - np.mean(p)) / s
+
+
+def _bin_in_time(t, y, w, width):
+    """Weighted means in time bins of ``width`` days (empty bins dropped)."""
+    idx = np.floor((t - t[0]) / width).astype(np.int64)
+    ws = np.bincount(idx, weights=w)
+    ok = ws > 0
+    tb = np.bincount(idx, weights=w * t)[ok] / ws[ok]
+    yb = np.bincount(idx, weights=w * y)[ok] / ws[ok]
+    return tb, yb, ws[ok]
+
+
+def _weights(flux, flux_err):
+    sig = robust_std(np.diff(flux)) / np.sqrt(2.0)
+    if not np.isfinite(sig) or sig <= 0:
+        sig = robust_std(flux)
+    if flux_err is None:
+        return np.full(flux.size, 1.0 / max(sig, 1e-12) ** 2)
+    e = np.asarray(flux_err, dtype=float)
+    e = np.where(np.isfinite(e) & (e > 0), e, np.nan)
+    if np.all(np.isnan(e)):
+        return np.full(flux.size, 1.0 / max(sig, 1e-12) ** 2)
+    # pipeline errors often miss the real scatter: never trust them below the measured noise
+    e = np.maximum(np.where(np.isnan(e), np.nanmedian(e), e), 0.5 * sig)
+    scale = max(sig / np.median(e), 1.0)
+    return 1.0 / (e * scale) ** 2
+
+
+def _run_numba(t, y, w, periods, durations, max_duty, min_points):
+    from ._bls_kernel import bls_binned
+
+    bin_width = durations[0] / 3.0
+    min_weight = (min_points - 0.5) * float(np.median(w))
+    return bls_binned(t - t[0], y, w, periods, durations, bin_width, float(max_duty), min_weight)
+
+
+def _run_astropy(t, y, w, periods, durations, max_duty, min_points):
+    from astropy.timeseries import BoxLeastSquares
+
+    dy = 1.0 / np.sqrt(w)
+    bls = BoxLeastSquares(t, y, dy)
+    use = durations[durations < periods.min()]
+    res = bls.power(periods, use, objective="likelihood", oversample=10)
+    power = np.where(res.depth > 0, np.asarray(res.power), 0.0)
+    phase0 = ((np.asarray(res.transit_time) - t[0]) / periods - 0.5 * res.duration / periods) % 1.0
+    return (
+        power,
+        np.asarray(res.depth),
+        np.asarray(res.depth_snr),
+        phase0,
+        np.asarray(res.duration),
+    )
+
+
+_ENGINES = {"numba": _run_numba, "astropy": _run_astropy}
+
+
+def search_bls(
+    t,
+    flux,
+    flux_err=None,
+    *,
+    periods=None,
+    durations=None,
+    engine: str = "numba",
+    min_period: float = 0.5,
+    max_period: float | None = None,
+    oversample: float = 3.0,
+    max_duty: float = 0.15,
+    time_bin: float | None = None,
+    min_points: int = 3,
+) -> SearchResult:
+    """Search flattened relative flux for the strongest periodic box-shaped dip.
+
+    Parameters
+    ----------
+    t : array-like
+        Times in days (any zero point; ``t0`` comes back in the same system).
+    flux : array-like
+        Flattened relative flux around 1.
+    flux_err : array-like, optional
+        Per-point errors; scaled up to the measured scatter when smaller.
+    periods : array-like, optional
+        Trial periods in days; default :func:`~starskope.search.grid.period_grid` from the
+        baseline, ``min_period``, ``max_period`` and ``oversample``.
+    durations : array-like, optional
+        Trial durations in days; default 1-8 h.
+    engine : {"numba", "astropy"}, optional
+        Kernel: starskope's binned-phase kernel or astropy's BoxLeastSquares (reference).
+    max_duty : float, optional
+        Longest duration tried at a period, as a fraction of it (numba engine).
+    time_bin : float, optional
+        Bin the light curve in time to this width (days) before searching; default a quarter
+        of the shortest duration when the cadence is shorter than half that (TESS 2-min).
+    min_points : int, optional
+        Fewest in-transit cadences for a box to count (numba engine).
+
+    Returns
+    -------
+    SearchResult
+        Best period; depth, SNR and ``n_transits`` measured on the unbinned data.
+
+    Raises
+    ------
+    StarskopeError
+        For too few points, a bad engine name or a baseline too short for the grid.
+    """
+    if engine not in _ENGINES:
+        raise StarskopeError(f"unknown BLS engine {engine!r}; choose one of {sorted(_ENGINES)}")
+    t = np.asarray(t, dtype=float)
+    flux = np.asarray(flux, dtype=float)
+    ok = np.isfinite(t) & np.isfinite(flux)
+    if flux_err is not None:
+        flux_err = np.asarray(flux_err, dtype=float)[ok]
+    t, flux = t[ok], flux[ok]
+    if t.size < 20:
+        raise StarskopeError(f"need at least 20 finite points to search; got {t.size}")
+    order = np.argsort(t, kind="stable")
+    t, flux = t[order], flux[order]
+    flux_err = None if flux_err is None else flux_err[order]
+    durations = duration_grid() if durations is None else np.sort(np.asarray(durations, float))
+    baseline = float(t[-1] - t[0])
+    if periods is None:
+        periods = period_grid(
+            baseline=baseline, min_period=min_period, max_period=max_period, oversample=oversample
+        )
+    periods = np.sort(np.asarray(periods, dtype=float))
+    w = _weights(flux, flux_err)
+    y = flux - np.sum(w * flux) / np.sum(w)
+    tt, yy, ww = t, y, w
+    cadence = float(np.median(np.diff(t)))
+    if time_bin is None and cadence < durations[0] / 8.0:
+        time_bin = durations[0] / 4.0
+    if time_bin:
+        tt, yy, ww = _bin_in_time(t, y, w, float(time_bin))
+        yy = yy - np.sum(ww * yy) / np.sum(ww)
+    power, depth, snr, phase0, dur = _ENGINES[engine](
+        tt, yy, ww, periods, durations, max_duty, min_points if not time_bin else 1
+    )
+    sde = compute_sde(power)
+    j = int(np.argmax(power))
+    period = float(periods[j])
+    duration = float(dur[j])
+    t0 = float(tt[0] + (phase0[j] * period) + 0.5 * duration)
+    t0, duration = _refine(t, flux, period=period, t0=t0, duration=duration, durations=durations)
+    stats = box_stats(t, flux, period=period, t0=t0, duration=duration)
+    return SearchResult(
+        period=period,
+        t0=t0,
+        duration=duration,
+        depth=stats.depth,
+        depth_err=stats.depth_err,
+        snr=stats.snr,
+        sde=float(sde[j]),
+        power=float(power[j]),
+        n_transits=stats.n_transits,
+        periodogram=Periodogram(period=periods, power=power, sde=sde, method="bls"),
+    )
+
+
+def _refine(t, flux, *, period, t0, duration, durations):
+    """Polish epoch and duration on unbinned data (box depth x sqrt(n_in) maximised)."""
+    span = 0.5 * duration
+    best = (-np.inf, t0, duration)
+    cands = np.unique(np.concatenate([durations, [duration]]))
+    cands = cands[(cands > 0.5 * duration) & (cands < 2.0 * duration)]
+    ph = (t - t0 + 0.5 * period) % period - 0.5 * period
+    near = np.abs(ph) < 2.0 * duration + span
+    if near.sum() < 3:
+        return t0, duration
+    phn, fn = ph[near], flux[near]
+    base = np.median(flux[~near]) if (~near).sum() > 3 else np.median(flux)
+    for shift in np.linspace(-span, span, 11):
+        for d in cands:
+            inn = np.abs(phn - shift) < 0.5 * d
+            n = inn.sum()
+            if n < 2:
+                continue
+            s = (base - fn[inn].mean()) * np.sqrt(n)
+            if s > best[0]:
+                best = (s, t0 + shift, float(d))
+    return float(best[1]), float(best[2])
