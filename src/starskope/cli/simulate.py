@@ -1,0 +1,150 @@
+"""``starskope simulate campaign`` and ``starskope inject-recover``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..exceptions import StarskopeError
+from . import app
+
+__all__ = ["campaign_command", "inject_recover_command", "simulate_app"]
+
+simulate_app = typer.Typer(
+    name="simulate",
+    help="Simulated surveys: K2-like campaigns with planets, binaries and variables.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(simulate_app, name="simulate")
+
+_FORMATS = ("kaggle", "fits", "parquet")
+
+
+def _progress(total: int, label: str):
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    prog = Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        transient=False,
+    )
+    task = prog.add_task(label, total=total)
+    return prog, (lambda k: prog.advance(task, k))
+
+
+@simulate_app.command("campaign")
+def campaign_command(
+    n_stars: int = typer.Option(5087, "--n-stars", help="Stars in the campaign."),
+    n_hosts: int = typer.Option(37, "--n-hosts", help="Planet hosts (label 2) among them."),
+    seed: int = typer.Option(0, "--seed", help="Master seed (output is deterministic in it)."),
+    fmt: str = typer.Option(
+        "kaggle", "--format", help="kaggle, fits (one file per star) or parquet."
+    ),
+    out: Path = typer.Option(
+        ..., "--out", help="Output file (kaggle, parquet) or directory (fits)."
+    ),
+    n_points: int = typer.Option(3197, "--n-points", help="Cadences per star."),
+    population: str = typer.Option("koi+k2", "--population", help="koi, k2, koi+k2 or loguniform."),
+    min_host_snr: float = typer.Option(
+        3.0, "--min-host-snr", help="Redraw host planets below this expected SNR."
+    ),
+    frac_eb: float = typer.Option(
+        0.03, "--frac-eb", help="Share of non-hosts that are eclipsing binaries."
+    ),
+    frac_pulsator: float = typer.Option(
+        0.05, "--frac-pulsator", help="Share of non-hosts that pulsate."
+    ),
+    frac_spotted: float = typer.Option(
+        0.10, "--frac-spotted", help="Share of non-hosts that are spotted."
+    ),
+    shuffle: bool = typer.Option(
+        False, "--shuffle", help="Mix hosts among the rows (Kaggle puts them first)."
+    ),
+    jobs: int = typer.Option(
+        1, "--jobs", "-j", help="Worker processes (output does not depend on it)."
+    ),
+) -> None:
+    """Simulate a K2-like campaign and write it with its truth table."""
+    from ..simulate.campaign import CampaignConfig, simulate_campaign
+    from ..simulate.output import write_campaign
+
+    if fmt not in _FORMATS:
+        raise StarskopeError(f"--format must be one of {', '.join(_FORMATS)}; got {fmt!r}")
+    config = CampaignConfig(
+        n_stars=n_stars,
+        n_hosts=n_hosts,
+        seed=seed,
+        n_points=n_points,
+        population=population,
+        min_host_snr=min_host_snr,
+        frac_eb=frac_eb,
+        frac_pulsator=frac_pulsator,
+        frac_spotted=frac_spotted,
+        hosts_first=not shuffle,
+    )
+    prog, advance = _progress(n_stars, "simulating")
+    with prog:
+        campaign = simulate_campaign(config, n_jobs=jobs, progress=advance)
+    paths = write_campaign(campaign, out, format=fmt)
+    counts = campaign.truth["class"].value_counts().to_dict()
+    typer.echo(f"wrote {len(paths) - 1} file(s) under {out}; truth: {paths[-1]}")
+    typer.echo("classes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+@app.command("inject-recover")
+def inject_recover_command(
+    detector: list[str] = typer.Option(
+        ["search"], "--detector", help="search, bls-sde, tls (repeat for several)."
+    ),
+    n: int = typer.Option(2000, "--n", help="Injections."),
+    n_null: int | None = typer.Option(
+        None, "--n-null", help="Uninjected curves (default n/5, >= 20)."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Master seed."),
+    out: Path = typer.Option(..., "--out", help="Output directory (CSV table, summary, PNG maps)."),
+    background: list[str] = typer.Option(
+        ["real", "simulated"], "--background", help="real, simulated, white (repeat; used in turn)."
+    ),
+    min_period: float = typer.Option(0.5, "--min-period", help="Shortest injected period [d]."),
+    max_period: float = typer.Option(20.0, "--max-period", help="Longest injected period [d]."),
+    min_depth_ppm: float = typer.Option(50.0, "--min-depth-ppm", help="Shallowest depth [ppm]."),
+    max_depth_ppm: float = typer.Option(5000.0, "--max-depth-ppm", help="Deepest depth [ppm]."),
+) -> None:
+    """Inject planets into real and simulated noise, run detectors, map completeness."""
+    from ..simulate.recovery import RecoveryConfig, get_detector, run_injection_recovery, summarize
+
+    for d in detector:
+        get_detector(d)
+    config = RecoveryConfig(
+        n=n,
+        n_null=n_null,
+        seed=seed,
+        backgrounds=tuple(background),
+        period_range=(min_period, max_period),
+        depth_range=(min_depth_ppm * 1e-6, max_depth_ppm * 1e-6),
+    )
+    out.mkdir(parents=True, exist_ok=True)
+    prog, advance = _progress(n + config.n_uninjected, "inject-recover")
+    with prog:
+        table = run_injection_recovery(config, detectors=tuple(detector), progress=advance)
+    table.to_csv(out / "injections.csv", index=False, float_format="%.6g")
+    summary = summarize(table)
+    summary.to_csv(out / "summary.csv", index=False, float_format="%.4g")
+    from ..simulate.plots import write_recovery_plots
+
+    pngs = write_recovery_plots(table, out)
+    typer.echo(summary.to_string(index=False))
+    typer.echo(
+        f"wrote {out / 'injections.csv'}, {out / 'summary.csv'}, " + ", ".join(p.name for p in pngs)
+    )

@@ -1,0 +1,82 @@
+"""Completeness plots for injection-recovery tables (matplotlib; imported only when plotting)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from .recovery import completeness, snr_at_completeness
+
+__all__ = ["plot_completeness_map", "plot_completeness_snr", "write_recovery_plots"]
+
+
+def plot_completeness_snr(table, *, ax):
+    """Recovered fraction against expected SNR, one curve per detector."""
+    for name, t in table.groupby("detector", sort=False):
+        c = completeness(t)
+        c = c[c["n"] > 0]
+        ax.errorbar(c["centre"], c["fraction"], yerr=c["err"], marker="o", capsize=2, label=name)
+    ax.axvline(7.1, color="0.5", ls=":", label="SNR 7.1 (Kepler)")
+    ax.set_xscale("log")
+    ax.set_xlabel("expected SNR (depth / sigma_robust x sqrt(N_in))")
+    ax.set_ylabel("completeness (period and epoch recovered)")
+    ax.set_ylim(-0.02, 1.02)
+    ax.legend(fontsize=8)
+    return ax
+
+
+def plot_completeness_map(table, *, ax, n_bins: int = 8):
+    """Recovered fraction on a log period x log depth grid (injected trials)."""
+    inj = table[table["injected"]]
+    lp = np.log10(inj["period"].to_numpy(float))
+    ld = np.log10(inj["depth_ppm"].to_numpy(float))
+    rec = inj["recovered"].to_numpy(float)
+    pe = np.linspace(lp.min(), lp.max() + 1e-9, n_bins + 1)
+    de = np.linspace(ld.min(), ld.max() + 1e-9, n_bins + 1)
+    num, _, _ = np.histogram2d(lp, ld, bins=[pe, de], weights=rec)
+    den, _, _ = np.histogram2d(lp, ld, bins=[pe, de])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        frac = num / den
+    im = ax.pcolormesh(10**pe, 10**de, frac.T, vmin=0, vmax=1, cmap="viridis", shading="flat")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("period [d]")
+    ax.set_ylabel("depth [ppm]")
+    ax.figure.colorbar(im, ax=ax, label="completeness")
+    return ax
+
+
+def write_recovery_plots(table, out_dir) -> list[Path]:
+    """Write ``completeness_snr.png`` and ``completeness_map_<detector>.png`` into ``out_dir``."""
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    paths = []
+    fig, ax = plt.subplots(figsize=(6, 4))
+    plot_completeness_snr(table, ax=ax)
+    title = ", ".join(
+        f"{n}: 50% at {snr_at_completeness(t, 0.5):.1f}" for n, t in table.groupby("detector")
+    )
+    ax.set_title(title, fontsize=8)
+    fig.tight_layout()
+    p = out_dir / "completeness_snr.png"
+    fig.savefig(p, dpi=120)
+    plt.close(fig)
+    paths.append(p)
+    for name, t in table.groupby("detector", sort=False):
+        if not t["injected"].any():
+            continue
+        fig, ax = plt.subplots(figsize=(6, 4.5))
+        plot_completeness_map(t, ax=ax)
+        ax.set_title(f"{name}: completeness vs period and depth", fontsize=9)
+        fig.tight_layout()
+        p = out_dir / f"completeness_map_{name.replace(':', '_')}.png"
+        fig.savefig(p, dpi=120)
+        plt.close(fig)
+        paths.append(p)
+    return paths

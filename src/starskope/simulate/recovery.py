@@ -1,0 +1,486 @@
+"""Injection-recovery: inject planets into real and simulated noise, run a detector, score it.
+
+Detectors (registry :data:`DETECTORS`; each maps a relative-flux light curve to a
+:class:`Detection`):
+
+- ``"search"``: the starskope pipeline, :func:`starskope.pipeline.analyse` (flag = its
+  ``is_candidate``, which rests on vetting).
+- ``"bls-sde"``: wotan biweight detrending (1-day window), astropy ``BoxLeastSquares`` on the
+  Ofir (2014) period grid, flag when SDE >= 7.
+- ``"tls"``: the same detrending, Transit Least Squares (Hippke & Heller 2019), flag when SDE >= 7.
+- ``"model:NAME"``: reserved for trained classifiers (not available yet).
+
+A recovery: the detector flags the curve, its best period is within 1% of the injected period
+and its epoch falls within half a transit duration (at least one cadence) of an injected transit.
+Periods at P/2 or 2P (with matching epoch) are counted separately as ``"half"`` and ``"double"``.
+Expected SNR is :func:`starskope.simulate.snr.expected_snr`, with the noise measured on the
+background before injection.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..exceptions import StarskopeError
+from .backgrounds import (
+    real_background,
+    real_background_files,
+    simulated_background,
+    white_background,
+)
+from .inject import inject
+from .population import draw_loguniform_planet
+from .snr import expected_snr, n_in_transit, robust_sigma
+
+__all__ = [
+    "DETECTORS",
+    "Detection",
+    "RecoveryConfig",
+    "classify_recovery",
+    "completeness",
+    "false_alarm_rate",
+    "get_detector",
+    "run_injection_recovery",
+    "snr_at_completeness",
+    "summarize",
+]
+
+SDE_THRESHOLD = 7.0
+_DURATIONS_H = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
+
+
+@dataclass(frozen=True)
+class Detection:
+    """What a detector says about one light curve (times in the curve's own days)."""
+
+    flagged: bool
+    period: float = float("nan")
+    t0: float = float("nan")
+    duration: float = float("nan")
+    sde: float = float("nan")
+    snr: float = float("nan")
+
+
+def _flatten(lc):
+    from wotan import flatten
+
+    good = np.isfinite(lc.t) & np.isfinite(lc.flux)
+    t, f = lc.t[good], lc.flux[good]
+    flat = flatten(t, f, method="biweight", window_length=1.0, edge_cutoff=0.0)
+    ok = np.isfinite(flat)
+    return t[ok], flat[ok]
+
+
+def _grid(t):
+    from transitleastsquares import period_grid
+
+    span = float(t[-1] - t[0])
+    p = period_grid(
+        R_star=1.0,
+        M_star=1.0,
+        time_span=span,
+        period_min=0.5,
+        period_max=span / 2.0,
+        oversampling_factor=3,
+    )
+    return np.sort(np.asarray(p, dtype=float))
+
+
+def detect_bls_sde(lc) -> Detection:
+    """astropy BLS on the biweight-flattened curve; flagged when SDE >= 7."""
+    from astropy.timeseries import BoxLeastSquares
+
+    t, f = _flatten(lc)
+    periods = _grid(t)
+    durs = np.array(_DURATIONS_H) / 24.0
+    durs = durs[durs < periods.min()]
+    res = BoxLeastSquares(t, f).power(periods, durs, objective="likelihood")
+    power = np.asarray(res.power)
+    std = np.std(power)
+    sde = (power - np.mean(power)) / std if std > 0 else np.zeros_like(power)
+    i = int(np.argmax(power))
+    snr = float(res.depth_snr[i])
+    return Detection(
+        flagged=bool(sde[i] >= SDE_THRESHOLD),
+        period=float(res.period[i]),
+        t0=float(res.transit_time[i]),
+        duration=float(res.duration[i]),
+        sde=float(sde[i]),
+        snr=snr,
+    )
+
+
+def detect_tls(lc) -> Detection:
+    """Transit Least Squares on the biweight-flattened curve; flagged when SDE >= 7."""
+    import contextlib
+    import io
+    import warnings
+
+    from transitleastsquares import transitleastsquares
+
+    t, f = _flatten(lc)
+    span = float(t[-1] - t[0])
+    with warnings.catch_warnings(), contextlib.redirect_stdout(io.StringIO()):
+        warnings.simplefilter("ignore")
+        res = transitleastsquares(t, f).power(
+            use_threads=1,
+            show_progress_bar=False,
+            period_min=0.5,
+            period_max=span / 2.0,
+            oversampling_factor=3,
+            duration_grid_step=1.1,
+        )
+    sde = float(res.SDE) if np.isfinite(res.SDE) else 0.0
+    return Detection(
+        flagged=bool(sde >= SDE_THRESHOLD),
+        period=float(res.period),
+        t0=float(res.T0),
+        duration=float(res.duration),
+        sde=sde,
+        snr=float(res.snr),
+    )
+
+
+def detect_search(lc) -> Detection:
+    """The starskope pipeline (:func:`starskope.pipeline.analyse`) with default settings."""
+    try:
+        from ..config import PipelineConfig
+        from ..pipeline import analyse
+    except ImportError as exc:
+        raise StarskopeError(
+            "detector 'search' needs starskope.pipeline.analyse, which is not available"
+        ) from exc
+    res = analyse(lc, PipelineConfig())
+    if res.error:
+        return Detection(flagged=False)
+    if not res.candidates:
+        return Detection(flagged=bool(res.is_candidate))
+    c = res.candidates[0]
+    return Detection(
+        flagged=bool(res.is_candidate),
+        period=float(c.period_days),
+        t0=float(c.t0),
+        duration=float(c.duration_hours) / 24.0,
+        sde=float(c.sde),
+        snr=float(c.snr),
+    )
+
+
+#: Detector name -> callable(LightCurve) -> Detection.
+DETECTORS: dict[str, Callable] = {
+    "search": detect_search,
+    "bls-sde": detect_bls_sde,
+    "tls": detect_tls,
+}
+
+
+def get_detector(name: str) -> Callable:
+    """Look up a detector by name (``model:NAME`` for trained models, once they exist)."""
+    if name in DETECTORS:
+        return DETECTORS[name]
+    if name.startswith("model:"):
+        raise StarskopeError(
+            f"detector {name!r}: trained-model detectors are not available yet; "
+            f"use one of {sorted(DETECTORS)}"
+        )
+    raise StarskopeError(f"unknown detector {name!r}; use one of {sorted(DETECTORS)}")
+
+
+def classify_recovery(
+    *,
+    found_period: float,
+    found_t0: float,
+    period: float,
+    t0: float,
+    duration: float,
+    cadence: float = 0.0204,
+    tol: float = 0.01,
+) -> str:
+    """``"match"``, ``"half"`` (P/2), ``"double"`` (2P) or ``"miss"``.
+
+    The period must be within ``tol`` (fractional) of P, P/2 or 2P, and the found epoch within
+    ``max(duration / 2, cadence)`` of an injected transit.
+    """
+    if not (np.isfinite(found_period) and found_period > 0 and np.isfinite(found_t0)):
+        return "miss"
+    window = max(0.5 * duration, cadence)
+    dt = (found_t0 - t0 + 0.5 * period) % period - 0.5 * period
+    epoch_ok = abs(dt) <= window
+    for kind, factor in (("match", 1.0), ("half", 0.5), ("double", 2.0)):
+        target = factor * period
+        if abs(found_period - target) <= tol * target:
+            return kind if epoch_ok else "miss"
+    return "miss"
+
+
+@dataclass(frozen=True)
+class RecoveryConfig:
+    """Settings of an injection-recovery run.
+
+    Attributes
+    ----------
+    n : int
+        Injections.
+    n_null : int or None
+        Uninjected curves for the false-alarm rate (default ``max(20, n // 5)``).
+    seed : int
+        Master seed; injection ``i`` uses ``SeedSequence(seed, spawn_key=(i,))``.
+    backgrounds : tuple of str
+        Noise kinds, used in turn: ``"real"``, ``"simulated"``, ``"white"``.
+    period_range : tuple of float
+        Log-uniform injected periods (days); capped at half the background's baseline.
+    depth_range : tuple of float
+        Log-uniform injected depths (relative).
+    n_points : int
+        Cadences per background (3197, as the Kaggle K2 table).
+    real_missions : tuple of str
+        Missions whose real non-host light curves serve as backgrounds.
+    """
+
+    n: int = 200
+    n_null: int | None = None
+    seed: int = 0
+    backgrounds: tuple[str, ...] = ("real", "simulated")
+    period_range: tuple[float, float] = (0.5, 20.0)
+    depth_range: tuple[float, float] = (5e-5, 5e-3)
+    n_points: int = 3197
+    real_missions: tuple[str, ...] = ("K2",)
+
+    @property
+    def n_uninjected(self) -> int:
+        return max(20, self.n // 5) if self.n_null is None else self.n_null
+
+
+def _background(kind: str, rng, config: RecoveryConfig, files):
+    if kind == "real":
+        if not files:
+            raise StarskopeError(
+                "no real background light curves found (set STARSKOPE_SHARED_DATA) "
+                "or use backgrounds=('simulated',)"
+            )
+        for _ in range(10):
+            path = files[int(rng.integers(len(files)))]
+            try:
+                return real_background(path, rng=rng, n_points=config.n_points)
+            except StarskopeError:
+                continue
+        raise StarskopeError("could not read any real background light curve")
+    if kind == "simulated":
+        return simulated_background(rng=rng, n_points=config.n_points)
+    if kind == "white":
+        return white_background(rng=rng, n_points=config.n_points)
+    raise StarskopeError(f"unknown background kind {kind!r}; use real, simulated or white")
+
+
+def make_trials(config: RecoveryConfig):
+    """Yield ``(index, injected, background, signal or None, truth dict)`` deterministically."""
+    files = (
+        real_background_files(missions=config.real_missions) if "real" in config.backgrounds else []
+    )
+    total = config.n + config.n_uninjected
+    for i in range(total):
+        rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(i,)))
+        kind = config.backgrounds[i % len(config.backgrounds)]
+        bg = _background(kind, rng, config, files)
+        lc = bg.lc
+        cad = lc.cadence
+        sigma = float(robust_sigma(lc.flux, cadence_days=cad))
+        truth = {
+            "trial": i,
+            "background": kind,
+            "noise_source": bg.source,
+            "sigma_ppm": 1e6 * sigma,
+        }
+        if i >= config.n:
+            yield i, False, lc, None, truth
+            continue
+        span = lc.time_span
+        pr = (config.period_range[0], min(config.period_range[1], span / 2.0))
+        draw = draw_loguniform_planet(
+            rng, t_start=float(lc.t[0]), period_range=pr, depth_range=config.depth_range
+        )
+        s = draw.signal
+        fine = s.t0 + np.linspace(-0.02, 0.02, 41) * min(s.period, 1.0)
+        depth = float(1.0 - s.model(fine, exptime=cad).min())
+        n_in = n_in_transit(lc.t, period=s.period, t0=s.t0, duration=s.duration)
+        truth.update(
+            period=s.period,
+            t0=s.t0,
+            depth_ppm=1e6 * depth,
+            duration_hours=24 * s.duration,
+            rp_rs=s.rp_rs,
+            impact=s.impact,
+            n_in_transit=n_in,
+            expected_snr=expected_snr(depth=depth, sigma=sigma, n_points=n_in),
+        )
+        yield i, True, inject(lc, s), s, truth
+
+
+def run_injection_recovery(
+    config: RecoveryConfig,
+    *,
+    detectors=("bls-sde",),
+    progress: Callable[[int], None] | None = None,
+):
+    """Run the trials of ``config`` through each detector; one table row per trial and detector.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns: trial, detector, injected, background, noise_source, sigma_ppm, period, t0,
+        depth_ppm, duration_hours, rp_rs, impact, n_in_transit, expected_snr, flagged,
+        found_period, found_t0, found_sde, found_snr, outcome, recovered, seconds.
+    """
+    import pandas as pd
+
+    fns = {name: get_detector(name) for name in detectors}
+    rows = []
+    for _i, injected, lc, sig, truth in make_trials(config):
+        for name, fn in fns.items():
+            t_start = time.perf_counter()
+            det = fn(lc)
+            dt = time.perf_counter() - t_start
+            if injected:
+                outcome = classify_recovery(
+                    found_period=det.period,
+                    found_t0=det.t0,
+                    period=sig.period,
+                    t0=sig.t0,
+                    duration=sig.duration,
+                    cadence=lc.cadence,
+                )
+                if not det.flagged:
+                    outcome = "miss"
+            else:
+                outcome = "false_alarm" if det.flagged else "none"
+            rows.append(
+                {
+                    **truth,
+                    "detector": name,
+                    "injected": injected,
+                    "flagged": det.flagged,
+                    "found_period": det.period,
+                    "found_t0": det.t0,
+                    "found_sde": det.sde,
+                    "found_snr": det.snr,
+                    "outcome": outcome,
+                    "recovered": outcome == "match",
+                    "seconds": dt,
+                }
+            )
+        if progress is not None:
+            progress(1)
+    return pd.DataFrame(rows)
+
+
+def completeness(table, *, by: str = "expected_snr", bins=None):
+    """Recovered fraction of injected trials in bins of ``by``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Columns ``lo, hi, centre, n, recovered, fraction, err`` (binomial standard error).
+    """
+    import pandas as pd
+
+    inj = table[table["injected"]]
+    x = inj[by].to_numpy(float)
+    if bins is None:
+        bins = np.array([0, 2, 4, 6, 7, 8, 9, 10, 12, 15, 20, 30, 50, 100, np.inf])
+    rows = []
+    for lo, hi in zip(bins[:-1], bins[1:], strict=True):
+        sel = (x >= lo) & (x < hi)
+        n = int(sel.sum())
+        k = int(inj["recovered"].to_numpy()[sel].sum())
+        frac = k / n if n else np.nan
+        err = np.sqrt(frac * (1 - frac) / n) if n else np.nan
+        centre = np.sqrt(lo * hi) if lo > 0 and np.isfinite(hi) else (hi / 2 if lo == 0 else lo)
+        rows.append(
+            {
+                "lo": lo,
+                "hi": hi,
+                "centre": centre,
+                "n": n,
+                "recovered": k,
+                "fraction": frac,
+                "err": err,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _logistic_fit(x, y):
+    """Maximum-likelihood fit of p(x) = c / (1 + exp(-(ln x - m) / s)); returns (c, m, s)."""
+    from scipy.optimize import minimize
+    from scipy.special import expit
+
+    lx = np.log(np.clip(x, 1e-3, None))
+
+    def nll(theta):
+        c = expit(theta[0])
+        m, s = theta[1], np.exp(np.clip(theta[2], -10, 10))
+        p = c * expit((lx - m) / s)
+        p = np.clip(p, 1e-9, 1 - 1e-9)
+        return -np.sum(y * np.log(p) + (1 - y) * np.log(1 - p))
+
+    best = None
+    for m0 in (np.log(5), np.log(10), np.log(20)):
+        r = minimize(
+            nll, x0=[3.0, m0, np.log(0.3)], method="Nelder-Mead", options={"maxiter": 4000}
+        )
+        if best is None or r.fun < best.fun:
+            best = r
+    c = expit(best.x[0])
+    return float(c), float(best.x[1]), float(np.exp(np.clip(best.x[2], -10, 10)))
+
+
+def snr_at_completeness(table, level: float = 0.5) -> float:
+    """Expected SNR at which the fitted completeness reaches ``level`` (NaN if never).
+
+    Completeness is fitted as a logistic in log expected SNR with a free plateau, by maximum
+    likelihood on the individual injections.
+    """
+    inj = table[table["injected"] & np.isfinite(table["expected_snr"])]
+    if len(inj) < 10:
+        return float("nan")
+    x = inj["expected_snr"].to_numpy(float)
+    y = inj["recovered"].to_numpy(float)
+    c, m, s = _logistic_fit(x, y)
+    if c <= level:
+        return float("nan")
+    return float(np.exp(m - s * np.log(c / level - 1.0)))
+
+
+def false_alarm_rate(table) -> float:
+    """Fraction of uninjected curves that the detector flagged."""
+    null = table[~table["injected"]]
+    return float(null["flagged"].mean()) if len(null) else float("nan")
+
+
+def summarize(table):
+    """One row per detector: SNR at 50% and 90% completeness, false-alarm rate, speed."""
+    import pandas as pd
+
+    rows = []
+    for name, t in table.groupby("detector", sort=False):
+        inj = t[t["injected"]]
+        rows.append(
+            {
+                "detector": name,
+                "n_injected": int(len(inj)),
+                "n_uninjected": int((~t["injected"]).sum()),
+                "snr_50": snr_at_completeness(t, 0.5),
+                "snr_90": snr_at_completeness(t, 0.9),
+                "recovered": float(inj["recovered"].mean()) if len(inj) else np.nan,
+                "half_or_double": float(inj["outcome"].isin(["half", "double"]).mean())
+                if len(inj)
+                else np.nan,
+                "false_alarm_rate": false_alarm_rate(t),
+                "seconds_per_curve": float(t["seconds"].mean()),
+            }
+        )
+    return pd.DataFrame(rows)

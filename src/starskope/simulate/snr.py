@@ -1,0 +1,218 @@
+"""The one definition of expected transit SNR, and the noise measures it rests on.
+
+Expected SNR (used by the campaign truth table, injection-recovery and the docs)::
+
+    SNR_exp = depth / sigma_robust * sqrt(N_in_transit)
+
+- ``depth``: the fractional depth of the noiseless injected model at mid-transit, after
+  integration over the exposure (``1 - min(model)``).
+- ``sigma_robust``: ``1.4826 * MAD`` of the *detrended* relative flux, measured on the light curve
+  before the signal is added (or with known transits masked). Detrending is a running median over
+  :data:`DETREND_WINDOW_DAYS` (long compared with a transit, short compared with stellar rotation).
+- ``N_in_transit``: the number of valid cadences whose time lies inside a transit window
+  (``|phase| < T14 / 2``), summed over all transits in the data.
+
+For white noise this is the SNR of an ideal matched box filter; Kepler's pipeline threshold is 7.1.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.ndimage import median_filter
+
+__all__ = [
+    "DETREND_WINDOW_DAYS",
+    "MAD_TO_SIGMA",
+    "cdpp",
+    "detrend_running_median",
+    "expected_snr",
+    "in_transit_mask",
+    "n_in_transit",
+    "psd_slope",
+    "robust_std",
+    "robust_sigma",
+]
+
+MAD_TO_SIGMA = 1.4826
+#: Running-median window (days) used to detrend before measuring the per-point noise.
+DETREND_WINDOW_DAYS = 1.0
+
+
+def robust_std(x, *, axis=-1):
+    """``1.4826 * median(|x - median(x)|)``, ignoring NaNs.
+
+    Parameters
+    ----------
+    x : array-like
+        Values; reduced along ``axis``.
+    axis : int, optional
+        Axis to reduce.
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> float(np.round(robust_std(np.random.default_rng(0).normal(0, 2, 100_000)), 1))
+    2.0
+    """
+    x = np.asarray(x, dtype=float)
+    med = np.nanmedian(x, axis=axis, keepdims=True)
+    return MAD_TO_SIGMA * np.nanmedian(np.abs(x - med), axis=axis)
+
+
+def _fill_nans(y: np.ndarray) -> np.ndarray:
+    """Linear interpolation over NaNs along the last axis (edges held)."""
+    y = np.array(y, dtype=float, copy=True)
+    flat = y.reshape(-1, y.shape[-1])
+    idx = np.arange(flat.shape[1])
+    for row in flat:
+        bad = ~np.isfinite(row)
+        if bad.all():
+            continue
+        if bad.any():
+            row[bad] = np.interp(idx[bad], idx[~bad], row[~bad])
+    return flat.reshape(y.shape)
+
+
+def detrend_running_median(flux, *, cadence_days: float, window_days: float = DETREND_WINDOW_DAYS):
+    """Relative residuals ``flux / running_median(flux) - 1`` along the last axis.
+
+    Parameters
+    ----------
+    flux : array-like, shape (..., n)
+        Flux (any positive units). NaNs are bridged for the filter and kept NaN in the output.
+    cadence_days : float
+        Sampling interval in days.
+    window_days : float, optional
+        Width of the running median.
+
+    Returns
+    -------
+    ndarray
+        Same shape as ``flux``.
+    """
+    flux = np.asarray(flux, dtype=float)
+    w = max(3, int(round(window_days / cadence_days)) | 1)
+    filled = _fill_nans(flux)
+    size = (1,) * (flux.ndim - 1) + (w,)
+    trend = median_filter(filled, size=size, mode="reflect")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = flux / trend - 1.0
+    return out
+
+
+def robust_sigma(flux, *, cadence_days: float, window_days: float = DETREND_WINDOW_DAYS):
+    """Per-point noise of the detrended relative flux (``1.4826 * MAD``), along the last axis.
+
+    This is the ``sigma_robust`` of :func:`expected_snr`.
+    """
+    return robust_std(
+        detrend_running_median(flux, cadence_days=cadence_days, window_days=window_days)
+    )
+
+
+def in_transit_mask(t, *, period: float, t0: float, duration: float) -> np.ndarray:
+    """True where ``t`` (days) lies within ``duration / 2`` of a transit centre."""
+    t = np.asarray(t, dtype=float)
+    phase = np.mod(t - t0 + 0.5 * period, period) - 0.5 * period
+    return np.abs(phase) < 0.5 * duration
+
+
+def n_in_transit(t, *, period: float, t0: float, duration: float, valid=None) -> int:
+    """Number of (valid) cadences inside a transit window."""
+    m = in_transit_mask(t, period=period, t0=t0, duration=duration)
+    if valid is not None:
+        m &= np.asarray(valid, dtype=bool)
+    return int(np.count_nonzero(m))
+
+
+def expected_snr(*, depth, sigma, n_points):
+    """``depth / sigma * sqrt(n_points)``: the expected SNR of a transit (see module docs).
+
+    Parameters
+    ----------
+    depth : float or ndarray
+        Fractional depth (not ppm).
+    sigma : float or ndarray
+        Robust per-point noise of the detrended relative flux.
+    n_points : int or ndarray
+        Cadences in transit.
+
+    Returns
+    -------
+    float or ndarray
+
+    Examples
+    --------
+    >>> expected_snr(depth=1e-3, sigma=1e-3, n_points=49)
+    7.0
+    """
+    depth = np.asarray(depth, dtype=float)
+    sigma = np.asarray(sigma, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = depth / sigma * np.sqrt(np.asarray(n_points, dtype=float))
+    return float(out) if out.ndim == 0 else out
+
+
+def cdpp(flux, *, cadence_days: float, window_hours: float = 6.5, detrend_days: float = 2.0):
+    """Combined differential photometric precision (ppm) over ``window_hours``.
+
+    A simple estimator in the spirit of the Kepler CDPP (Christiansen et al. 2012; Gilliland et al.
+    2011): detrend with a running median of ``detrend_days``, clip 5-sigma outliers, take the
+    running mean over ``window_hours`` and return its robust standard deviation in ppm.
+
+    Parameters
+    ----------
+    flux : array-like, shape (..., n)
+        Flux along the last axis.
+    cadence_days : float
+        Sampling interval.
+    window_hours : float, optional
+        Averaging window (Kepler quotes 6.5 h).
+    detrend_days : float, optional
+        Running-median detrending window.
+
+    Returns
+    -------
+    float or ndarray
+        CDPP in ppm.
+    """
+    r = detrend_running_median(flux, cadence_days=cadence_days, window_days=detrend_days)
+    s = robust_std(r)
+    s_b = np.expand_dims(np.asarray(s), -1)
+    r = np.where(np.abs(r) > 5 * s_b, np.nan, r)
+    n = max(1, int(round(window_hours / 24.0 / cadence_days)))
+    r = _fill_nans(r)
+    kernel = np.ones(n) / n
+    flat = r.reshape(-1, r.shape[-1])
+    means = np.stack([np.convolve(row, kernel, mode="valid") for row in flat])
+    out = 1e6 * robust_std(means).reshape(r.shape[:-1])
+    return float(out) if np.ndim(out) == 0 else out
+
+
+def psd_slope(flux, *, cadence_days: float, fmin: float = 0.5, fmax: float = 8.0) -> float:
+    """Log-log slope of the power spectrum of relative flux between ``fmin`` and ``fmax`` (1/day).
+
+    White noise gives about 0; granulation and activity (red noise) give negative slopes. Gaps are
+    bridged linearly; the spectrum is a periodogram of the mean-subtracted relative flux, averaged
+    in logarithmic frequency bins before the straight-line fit.
+    """
+    y = np.asarray(flux, dtype=float)
+    y = _fill_nans(y / np.nanmedian(y) - 1.0)
+    y = y - np.mean(y)
+    freq = np.fft.rfftfreq(y.size, d=cadence_days)
+    power = np.abs(np.fft.rfft(y * np.hanning(y.size))) ** 2
+    keep = (freq >= fmin) & (freq <= fmax)
+    if np.count_nonzero(keep) < 8:
+        return float("nan")
+    edges = np.geomspace(fmin, fmax, 13)
+    idx = np.digitize(freq[keep], edges)
+    lf, lp = [], []
+    for k in np.unique(idx):
+        sel = idx == k
+        lf.append(np.log10(np.mean(freq[keep][sel])))
+        lp.append(np.log10(np.mean(power[keep][sel])))
+    return float(np.polyfit(lf, lp, 1)[0])
