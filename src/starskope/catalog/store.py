@@ -1,0 +1,569 @@
+"""The results catalog: an embedded DuckDB file with tables ``stars``, ``candidates``, ``errors``, ``runs``.
+
+The columns of ``stars`` and ``candidates`` are derived here, once, from the fields of
+:class:`~starskope.result.StarResult` and :class:`~starskope.result.Candidate`; each star row also
+keeps the full result as JSON (``result_json``), so nothing the pipeline says is lost even when the
+schema grows. Scalars become typed columns, structured fields (tuples, dicts) become JSON text.
+
+Writes: one process only (DuckDB is single-writer); each call of :meth:`Catalog.write` is one
+transaction holding whole stars (a star row and all its candidate rows, or its error row), so a
+process killed at any moment leaves either the whole star or nothing. ``INSERT OR IGNORE`` on the
+primary key ``input_id`` makes a star impossible to store twice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as _dt
+import hashlib
+import json
+import os
+import types
+import typing
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import StarskopeError
+from ..result import Candidate, StarResult
+
+__all__ = [
+    "CANDIDATE_COLUMNS",
+    "Catalog",
+    "ErrorRecord",
+    "STAR_COLUMNS",
+    "StarRecord",
+    "config_hash",
+]
+
+TABLES = ("stars", "candidates", "errors", "runs")
+
+
+# ----------------------------------------------------------------------------- schema
+def _sql_type(tp: Any) -> str:
+    """DuckDB type for a dataclass field annotation (resolved)."""
+    origin = typing.get_origin(tp)
+    if origin in (typing.Union, types.UnionType):
+        args = [a for a in typing.get_args(tp) if a is not type(None)]
+        if len(args) == 1:
+            return _sql_type(args[0])
+        return "JSON"
+    if tp is bool:
+        return "BOOLEAN"
+    if tp is int:
+        return "BIGINT"
+    if tp is float:
+        return "DOUBLE"
+    if tp is str:
+        return "VARCHAR"
+    return "JSON"  # tuples, lists, dicts, nested dataclasses
+
+
+def _columns(cls, *, skip: Sequence[str] = ()) -> tuple[tuple[str, str], ...]:
+    hints = typing.get_type_hints(cls)
+    return tuple(
+        (f.name, _sql_type(hints[f.name])) for f in dataclasses.fields(cls) if f.name not in skip
+    )
+
+
+#: ``stars`` columns taken from StarResult (candidates live in their own table).
+STAR_COLUMNS: tuple[tuple[str, str], ...] = _columns(StarResult, skip=("candidates",))
+#: ``candidates`` columns taken from Candidate, plus its ``flags`` property.
+CANDIDATE_COLUMNS: tuple[tuple[str, str], ...] = (*_columns(Candidate), ("flags", "JSON"))
+
+_STAR_EXTRA = (
+    ("input_id", "VARCHAR PRIMARY KEY"),
+    ("run_id", "VARCHAR"),
+    ("config_hash", "VARCHAR"),
+    ("n_candidates", "BIGINT"),
+    ("best_period_days", "DOUBLE"),
+    ("best_depth_ppm", "DOUBLE"),
+    ("best_snr", "DOUBLE"),
+    ("best_sde", "DOUBLE"),
+    ("worker_seconds", "DOUBLE"),
+    ("finished_at", "TIMESTAMP"),
+)
+_STAR_TAIL = (("result_json", "JSON"),)
+_CAND_EXTRA = (("input_id", "VARCHAR"), ("candidate_index", "BIGINT"))
+_ERROR_COLS = (
+    ("input_id", "VARCHAR PRIMARY KEY"),
+    ("run_id", "VARCHAR"),
+    ("path", "VARCHAR"),
+    ("row", "BIGINT"),
+    ("stage", "VARCHAR"),
+    ("reason", "VARCHAR"),
+    ("attempts", "BIGINT"),
+    ("finished_at", "TIMESTAMP"),
+    ("result_json", "JSON"),
+)
+_RUN_COLS = (
+    ("run_id", "VARCHAR PRIMARY KEY"),
+    ("software_version", "VARCHAR"),
+    ("schema_version", "VARCHAR"),
+    ("config_hash", "VARCHAR"),
+    ("parameters", "JSON"),
+    ("inputs", "JSON"),
+    ("scheduler", "VARCHAR"),
+    ("n_workers", "BIGINT"),
+    ("started_at", "TIMESTAMP"),
+    ("ended_at", "TIMESTAMP"),
+    ("status", "VARCHAR"),
+    ("n_done", "BIGINT"),
+    ("n_errors", "BIGINT"),
+    ("n_skipped", "BIGINT"),
+)
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _ddl(table: str, cols: Iterable[tuple[str, str]], extra: str = "") -> str:
+    body = ", ".join(f"{_q(n)} {t}" for n, t in cols)
+    return f"CREATE TABLE IF NOT EXISTS {table} ({body}{extra})"
+
+
+_STARS_ALL = (*_STAR_EXTRA, *STAR_COLUMNS, *_STAR_TAIL)
+_CANDS_ALL = (*_CAND_EXTRA, *CANDIDATE_COLUMNS)
+_SCHEMA = (
+    _ddl("stars", _STARS_ALL),
+    _ddl("candidates", _CANDS_ALL, ", PRIMARY KEY (input_id, candidate_index)"),
+    _ddl("errors", _ERROR_COLS),
+    _ddl("runs", _RUN_COLS),
+)
+
+
+def _base_type(sql: str) -> str:
+    return sql.split()[0]
+
+
+def _arrow_schema(cols):
+    import pyarrow as pa
+
+    m = {
+        "VARCHAR": pa.string(),
+        "JSON": pa.string(),
+        "DOUBLE": pa.float64(),
+        "BIGINT": pa.int64(),
+        "BOOLEAN": pa.bool_(),
+        "TIMESTAMP": pa.timestamp("us"),
+    }
+    return pa.schema([(n, m[_base_type(t)]) for n, t in cols])
+
+
+def _cell(value: Any, sql: str) -> Any:
+    if _base_type(sql) == "JSON":
+        return None if value is None else json.dumps(value, separators=(",", ":"))
+    return value
+
+
+def config_hash(parameters: dict[str, Any]) -> str:
+    """Short stable hash of a configuration dictionary (plus the result schema version)."""
+    from ..result import SCHEMA_VERSION
+
+    text = json.dumps({"schema": SCHEMA_VERSION, **parameters}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+# ----------------------------------------------------------------------------- records
+@dataclass(frozen=True)
+class StarRecord:
+    """A finished star, ready to be stored.
+
+    Attributes
+    ----------
+    input_id : str
+        The scan's identifier of the input (absolute path, or ``path#row=N`` for a table row).
+    result : StarResult
+        What the pipeline concluded.
+    worker_seconds : float or None
+        Wall time the worker spent on the star (read + analyse).
+    """
+
+    input_id: str
+    result: StarResult
+    worker_seconds: float | None = None
+
+
+@dataclass(frozen=True)
+class ErrorRecord:
+    """An input that could not be read or analysed.
+
+    Attributes
+    ----------
+    input_id : str
+        The scan's identifier of the input.
+    reason : str
+        One line saying what went wrong.
+    stage : str
+        ``"read"``, ``"analyse"`` or ``"worker"`` (the worker process died).
+    attempts : int
+        How many times the input was tried.
+    path, row : str, int or None
+        Where the input lives.
+    result : StarResult or None
+        The pipeline's own failed result, when there is one.
+    """
+
+    input_id: str
+    reason: str
+    stage: str = "analyse"
+    attempts: int = 1
+    path: str | None = None
+    row: int | None = None
+    result: StarResult | None = None
+
+
+def _now() -> _dt.datetime:
+    return _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
+
+
+def _star_rows(rec: StarRecord, run_id: str, chash: str, now) -> tuple[dict, list[dict]]:
+    d = rec.result.to_dict()
+    cands = d.get("candidates") or []
+    best = cands[0] if cands else {}
+    row: dict[str, Any] = {
+        "input_id": rec.input_id,
+        "run_id": run_id,
+        "config_hash": chash,
+        "n_candidates": len(cands),
+        "best_period_days": best.get("period_days"),
+        "best_depth_ppm": best.get("depth_ppm"),
+        "best_snr": best.get("snr"),
+        "best_sde": best.get("sde"),
+        "worker_seconds": rec.worker_seconds,
+        "finished_at": now,
+    }
+    for name, sql in STAR_COLUMNS:
+        row[name] = _cell(d.get(name), sql)
+    row["result_json"] = json.dumps(d, separators=(",", ":"), allow_nan=False)
+    crows = []
+    for i, c in enumerate(cands):
+        crow = {"input_id": rec.input_id, "candidate_index": i}
+        for name, sql in CANDIDATE_COLUMNS:
+            crow[name] = _cell(c.get(name), sql)
+        crows.append(crow)
+    return row, crows
+
+
+def _table(rows: list[dict], cols):
+    import pyarrow as pa
+
+    schema = _arrow_schema(cols)
+    return pa.Table.from_pylist(rows, schema=schema)
+
+
+# ----------------------------------------------------------------------------- catalog
+class Catalog:
+    """A DuckDB results catalog.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.duckdb`` file (created when writable and absent).
+    read_only : bool, optional
+        Open without the right to write (several readers may share the file, but not while a
+        scan is writing it).
+
+    Examples
+    --------
+    >>> import tempfile, os
+    >>> from starskope.result import StarResult
+    >>> f = os.path.join(tempfile.mkdtemp(), "c.duckdb")
+    >>> with Catalog(f) as cat:
+    ...     run = cat.start_run(parameters={"method": "bls"}, inputs=["a.fits"])
+    ...     cat.write([StarRecord("a.fits", StarResult(path="a.fits", target="A"))], run_id=run)
+    ...     cat.counts()["stars"]
+    1
+    """
+
+    def __init__(self, path, *, read_only: bool = False):
+        import duckdb
+
+        self.path = str(path)
+        self.read_only = read_only
+        if read_only and not Path(self.path).exists():
+            raise StarskopeError("no such catalog file", path=self.path)
+        try:
+            self.con = duckdb.connect(self.path, read_only=read_only)
+        except duckdb.IOException as exc:
+            msg = str(exc).splitlines()[0]
+            if "lock" in msg.lower():
+                msg = "catalog is locked by another process (a running scan?); DuckDB allows one writer"
+            raise StarskopeError(msg, path=self.path) from exc
+        except duckdb.Error as exc:
+            raise StarskopeError(
+                f"not a DuckDB catalog: {str(exc).splitlines()[0]}", path=self.path
+            ) from exc
+        if not read_only:
+            for stmt in _SCHEMA:
+                self.con.execute(stmt)
+        else:
+            missing = [t for t in TABLES if not self._has_table(t)]
+            if missing:
+                raise StarskopeError(
+                    f"not a starskope catalog (missing tables {missing})", path=self.path
+                )
+        self._chash: dict[str, str] = {}
+
+    # -- context management
+    def close(self) -> None:
+        """Close the connection (idempotent)."""
+        con, self.con = getattr(self, "con", None), None
+        if con is not None:
+            con.close()
+
+    def __enter__(self) -> Catalog:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _one(self, sql: str, params: Sequence[Any] = ()):
+        """First row of a query, or None (the result is always consumed in full)."""
+        rows = self.con.execute(sql, list(params)).fetchall()
+        return rows[0] if rows else None
+
+    def _has_table(self, name: str) -> bool:
+        q = "SELECT count(*) FROM information_schema.tables WHERE table_name = ?"
+        return self._one(q, [name])[0] > 0
+
+    # -- runs
+    def start_run(
+        self,
+        *,
+        parameters: dict[str, Any],
+        inputs: Sequence[str],
+        scheduler: str | None = None,
+        n_workers: int | None = None,
+        software_version: str | None = None,
+    ) -> str:
+        """Record the start of a scan and return its run id.
+
+        Raises
+        ------
+        StarskopeError
+            When the catalog already holds stars made with different parameters (mixing them
+            would make the catalog meaningless; use another catalog file).
+        """
+        from .. import __version__
+        from ..result import SCHEMA_VERSION
+
+        chash = config_hash(parameters)
+        other = self._one(
+            "SELECT DISTINCT config_hash FROM runs WHERE config_hash <> ? LIMIT 1", [chash]
+        )
+        if other is not None:
+            prev = self._one(
+                "SELECT parameters FROM runs WHERE config_hash = ? LIMIT 1", [other[0]]
+            )[0]
+            diff = _diff(json.loads(prev), parameters)
+            raise StarskopeError(
+                f"catalog was made with different parameters ({diff}); "
+                "use a new --catalog file or the same options",
+                path=self.path,
+            )
+        run_id = uuid.uuid4().hex[:12]
+        self.con.execute(
+            "INSERT INTO runs (run_id, software_version, schema_version, config_hash, parameters,"
+            " inputs, scheduler, n_workers, started_at, status, n_done, n_errors, n_skipped)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', 0, 0, 0)",
+            [
+                run_id,
+                software_version or __version__,
+                SCHEMA_VERSION,
+                chash,
+                json.dumps(parameters, sort_keys=True, default=str),
+                json.dumps([str(i) for i in inputs]),
+                scheduler,
+                n_workers,
+                _now(),
+            ],
+        )
+        self._chash[run_id] = chash
+        return run_id
+
+    def end_run(
+        self, run_id: str, *, status: str, n_done: int, n_errors: int, n_skipped: int
+    ) -> None:
+        """Record the end of a scan (``status``: ``"finished"`` or ``"interrupted"``)."""
+        self.con.execute(
+            "UPDATE runs SET ended_at = ?, status = ?, n_done = ?, n_errors = ?, n_skipped = ?"
+            " WHERE run_id = ?",
+            [_now(), status, n_done, n_errors, n_skipped, run_id],
+        )
+
+    # -- writes
+    def write(self, records: Sequence[StarRecord | ErrorRecord], *, run_id: str) -> int:
+        """Store whole stars in one transaction; return how many new inputs were stored.
+
+        Inputs already present (in ``stars`` or ``errors``) are ignored, never duplicated.
+        """
+        if not records:
+            return 0
+        chash = self._chash.get(run_id)
+        if chash is None:
+            got = self._one("SELECT config_hash FROM runs WHERE run_id = ?", [run_id])
+            chash = self._chash[run_id] = (got or [""])[0]
+        now = _now()
+        stars, cands, errs = [], [], []
+        for rec in records:
+            if isinstance(rec, StarRecord):
+                s, c = _star_rows(rec, run_id, chash, now)
+                stars.append(s)
+                cands.extend(c)
+            else:
+                errs.append(
+                    {
+                        "input_id": rec.input_id,
+                        "run_id": run_id,
+                        "path": rec.path,
+                        "row": rec.row,
+                        "stage": rec.stage,
+                        "reason": rec.reason,
+                        "attempts": rec.attempts,
+                        "finished_at": now,
+                        "result_json": None if rec.result is None else rec.result.to_json(),
+                    }
+                )
+        con = self.con
+        before = self._n_done()
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name, rows, cols in (
+                ("stars", stars, _STARS_ALL),
+                ("errors", errs, _ERROR_COLS),
+            ):
+                if rows:
+                    con.register("_batch", _table(rows, cols))
+                    # an id stored as an error earlier and now analysed (or vice versa) keeps
+                    # its first outcome: skip ids present in either table
+                    con.execute(
+                        f"INSERT OR IGNORE INTO {name} BY NAME SELECT * FROM _batch b WHERE NOT "
+                        "EXISTS (SELECT 1 FROM stars s WHERE s.input_id = b.input_id) AND NOT "
+                        "EXISTS (SELECT 1 FROM errors e WHERE e.input_id = b.input_id)"
+                    )
+                    con.unregister("_batch")
+            if cands:
+                con.register("_batch", _table(cands, _CANDS_ALL))
+                con.execute(
+                    "INSERT OR IGNORE INTO candidates BY NAME SELECT * FROM _batch b WHERE "
+                    "EXISTS (SELECT 1 FROM stars s WHERE s.input_id = b.input_id AND s.run_id = ?)"
+                    " AND NOT EXISTS (SELECT 1 FROM candidates c WHERE c.input_id = b.input_id)",
+                    [run_id],
+                )
+                con.unregister("_batch")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+        return self._n_done() - before
+
+    def _n_done(self) -> int:
+        return self._one("SELECT (SELECT count(*) FROM stars) + (SELECT count(*) FROM errors)")[0]
+
+    def forget_errors(self) -> int:
+        """Delete every row of ``errors`` so that a new scan tries those inputs again."""
+        n = self._one("SELECT count(*) FROM errors")[0]
+        self.con.execute("DELETE FROM errors")
+        return n
+
+    # -- reads
+    def is_empty(self) -> bool:
+        """True when no star or error is stored."""
+        return self._n_done() == 0
+
+    def finished(self, ids: Sequence[str]) -> set[str]:
+        """The subset of ``ids`` already stored (in ``stars`` or ``errors``)."""
+        if not ids:
+            return set()
+        import pyarrow as pa
+
+        self.con.register("_ids", pa.table({"id": list(ids)}))
+        try:
+            got = self.con.execute(
+                "SELECT id FROM _ids WHERE id IN (SELECT input_id FROM stars)"
+                " OR id IN (SELECT input_id FROM errors)"
+            ).fetchall()
+        finally:
+            self.con.unregister("_ids")
+        return {r[0] for r in got}
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of every table."""
+        return {t: self._one(f"SELECT count(*) FROM {t}")[0] for t in TABLES}
+
+    def query(self, sql: str, params: Sequence[Any] | None = None):
+        """Run SQL; return ``(column names, rows)``.
+
+        Raises
+        ------
+        StarskopeError
+            For SQL the database rejects (the message is DuckDB's first line).
+        """
+        import duckdb
+
+        try:
+            cur = self.con.execute(sql, params or [])
+            if cur.description is None:
+                return [], []
+            cols = [d[0] for d in cur.description]
+            return cols, cur.fetchall()
+        except duckdb.Error as exc:
+            raise StarskopeError(
+                f"query failed: {str(exc).splitlines()[0]}", path=self.path
+            ) from exc
+
+    def top(self, *, n: int = 20):
+        """The ``n`` most convincing stars: candidates first, then score, SNR and SDE."""
+        return self.query(
+            "SELECT input_id, target, mission, is_candidate, score, n_candidates,"
+            " best_period_days, best_depth_ppm, best_snr, best_sde FROM stars"
+            " ORDER BY is_candidate DESC, score DESC NULLS LAST, best_snr DESC NULLS LAST,"
+            " best_sde DESC NULLS LAST, input_id LIMIT ?",
+            [int(n)],
+        )
+
+    def show(self, target: str) -> list[StarResult]:
+        """Results whose target, input id or path matches ``target`` (exact, then substring)."""
+        sql = "SELECT result_json FROM stars WHERE {} ORDER BY input_id"
+        exact = "target = ? OR input_id = ? OR path = ?"
+        _, rows = self.query(sql.format(exact), [target, target, target])
+        if not rows:
+            like = "target ILIKE ? OR input_id ILIKE ?"
+            pat = f"%{target}%"
+            _, rows = self.query(sql.format(like), [pat, pat])
+        return [StarResult.from_json(r[0]) for r in rows]
+
+    def errors_for(self, target: str):
+        """Error rows whose input id contains ``target``."""
+        return self.query(
+            "SELECT input_id, stage, reason, attempts FROM errors WHERE input_id ILIKE ?"
+            " ORDER BY input_id",
+            [f"%{target}%"],
+        )
+
+    def export_parquet(self, folder) -> list[Path]:
+        """Write each table to ``folder/<table>.parquet``; return the files."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        out = []
+        for t in TABLES:
+            f = folder / f"{t}.parquet"
+            tmp = f.with_suffix(f".parquet.{os.getpid()}.tmp")
+            self.con.execute(f"COPY {t} TO '{_sql_str(tmp)}' (FORMAT parquet)")
+            os.replace(tmp, f)
+            out.append(f)
+        return out
+
+
+def _sql_str(p) -> str:
+    return str(p).replace("'", "''")
+
+
+def _diff(old: dict, new: dict) -> str:
+    keys = sorted(set(old) | set(new))
+    parts = [f"{k}: {old.get(k)!r} -> {new.get(k)!r}" for k in keys if old.get(k) != new.get(k)]
+    return "; ".join(parts[:4]) or "schema version"

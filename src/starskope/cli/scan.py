@@ -1,0 +1,199 @@
+"""``starskope scan`` (survey on Dask into a DuckDB catalog) and ``starskope catalog top|show|query``."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from pathlib import Path
+
+import typer
+
+from ..exceptions import StarskopeError
+from . import app
+
+__all__ = ["catalog_app", "scan_command"]
+
+catalog_app = typer.Typer(
+    name="catalog",
+    help="Read a scan's DuckDB catalog: top candidates, one target, or any SQL.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(catalog_app, name="catalog")
+
+_METHODS = ("bls", "tls")
+
+
+@app.command("scan")
+def scan_command(
+    inputs: list[str] = typer.Argument(
+        ..., help="Files, folders, globs, manifest CSVs or Kaggle tables."
+    ),
+    catalog: Path = typer.Option(..., "--catalog", "-c", help="DuckDB catalog file (resumed)."),
+    workers: int | None = typer.Option(
+        None, "--workers", "-w", help="Local worker processes (default: CPU count)."
+    ),
+    scheduler: str | None = typer.Option(
+        None, "--scheduler", help="Use a running Dask scheduler, e.g. tcp://host:8786."
+    ),
+    method: str = typer.Option("bls", "--method", help="Period search: bls or tls."),
+    max_planets: int | None = typer.Option(
+        None, "--max-planets", help="Signals searched per star (default from the config)."
+    ),
+    export: tuple[str, Path] | None = typer.Option(
+        None, "--export", help="Also export the catalog: --export parquet DIR.", show_default=False
+    ),
+    chunk_rows: int = typer.Option(4, "--chunk-rows", help="Kaggle table rows per task."),
+    max_attempts: int = typer.Option(
+        3, "--max-attempts", help="Tries of a star whose worker died before it becomes an error."
+    ),
+    retry_errors: bool = typer.Option(
+        False, "--retry-errors", help="Try again the inputs stored as errors by earlier runs."
+    ),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each commit to stderr."),
+) -> None:
+    """Analyse every star in INPUT... on Dask and store the results in a DuckDB catalog."""
+    from ..config import PipelineConfig
+    from ..scan import scan
+    from ..scan.progress import RichProgress
+
+    if method not in _METHODS:
+        raise StarskopeError(f"--method must be one of {list(_METHODS)}; got {method!r}")
+    if export is not None and export[0].lower() != "parquet":
+        raise StarskopeError(f"--export supports 'parquet' only; got {export[0]!r}")
+    if scheduler and workers is not None:
+        raise StarskopeError("give --workers or --scheduler, not both")
+    if verbose:
+        logging.basicConfig(
+            level=logging.WARNING, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s"
+        )
+        logging.getLogger("starskope").setLevel(logging.INFO)
+    changes: dict[str, object] = {"method": method}
+    if max_planets is not None:
+        if max_planets < 1:
+            raise StarskopeError(f"--max-planets must be >= 1; got {max_planets}")
+        changes["max_planets"] = max_planets
+    config = PipelineConfig().replace(**changes)
+    progress = RichProgress()
+    summary = scan(
+        inputs,
+        catalog=catalog,
+        config=config,
+        workers=workers,
+        scheduler=scheduler,
+        chunk_rows=chunk_rows,
+        max_attempts=max_attempts,
+        retry_errors=retry_errors,
+        progress=progress if progress.enabled else None,
+    )
+    print(summary.line())
+    if export is not None:
+        from ..catalog import Catalog
+
+        with Catalog(catalog, read_only=True) as cat:
+            files = cat.export_parquet(export[1])
+        print("exported " + ", ".join(str(f) for f in files))
+
+
+def _print_table(cols, rows, *, title: str | None = None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title=title)
+    for c in cols:
+        table.add_column(str(c), overflow="fold")
+    for r in rows:
+        table.add_row(*("" if v is None else _fmt(v) for v in r))
+    Console().print(table)
+
+
+def _fmt(v) -> str:
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return str(v)
+
+
+_CATALOG_OPT = typer.Option(..., "--catalog", "-c", help="DuckDB catalog file.")
+
+
+@catalog_app.command("top")
+def top_command(
+    catalog: Path = _CATALOG_OPT,
+    n: int = typer.Option(20, "--n", "-n", help="How many stars."),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+) -> None:
+    """The most convincing stars: pipeline candidates first, then score, SNR and SDE."""
+    from ..catalog import Catalog
+
+    if n < 1:
+        raise StarskopeError(f"--n must be >= 1; got {n}")
+    with Catalog(catalog, read_only=True) as cat:
+        cols, rows = cat.top(n=n)
+    if as_json:
+        for r in rows:
+            print(json.dumps(dict(zip(cols, r, strict=True)), default=str))
+    else:
+        _print_table(cols, rows, title=f"top {n} of {catalog}")
+
+
+@catalog_app.command("show")
+def show_command(
+    target: str = typer.Argument(..., help="Target name, input id or path (or part of one)."),
+    catalog: Path = _CATALOG_OPT,
+    as_json: bool = typer.Option(False, "--json", help="Print the stored StarResult JSON."),
+) -> None:
+    """Everything stored about one target: its result, candidates and errors."""
+    from ..catalog import Catalog
+
+    with Catalog(catalog, read_only=True) as cat:
+        results = cat.show(target)
+        ecols, erows = cat.errors_for(target)
+    if not results and not erows:
+        raise StarskopeError(f"no star matching {target!r}", path=str(catalog))
+    if as_json:
+        for r in results:
+            print(r.to_json())
+        return
+    for r in results:
+        head = ["path", "target", "mission", "is_candidate", "score", "n_points", "reasons"]
+        _print_table(
+            head,
+            [
+                [
+                    r.path,
+                    r.target,
+                    r.mission,
+                    r.is_candidate,
+                    r.score,
+                    r.n_points,
+                    "; ".join(r.reasons),
+                ]
+            ],
+            title=r.target or r.path,
+        )
+        if r.candidates:
+            keys = ["period_days", "t0", "duration_hours", "depth_ppm", "snr", "sde", "n_transits"]
+            rows = [[getattr(c, k) for k in keys] + [", ".join(c.flags)] for c in r.candidates]
+            _print_table([*keys, "flags"], rows, title="candidates")
+    if erows:
+        _print_table(ecols, erows, title="errors")
+
+
+@catalog_app.command("query")
+def query_command(
+    sql: str = typer.Argument(..., help='SQL, e.g. "SELECT count(*) FROM stars".'),
+    catalog: Path = _CATALOG_OPT,
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+) -> None:
+    """Run SQL on the catalog through a read-only connection."""
+    from ..catalog import Catalog
+
+    with Catalog(catalog, read_only=True) as cat:
+        cols, rows = cat.query(sql)
+    if as_json:
+        for r in rows:
+            print(json.dumps(dict(zip(cols, r, strict=True)), default=str))
+    else:
+        _print_table(cols, rows)

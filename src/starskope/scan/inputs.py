@@ -1,0 +1,310 @@
+"""Streaming expansion of scan inputs into one item per star.
+
+An input is a light-curve file, a folder (walked recursively with ``os.scandir``), a glob
+(``glob.iglob``), a manifest CSV (a ``path`` or ``file`` column, optional ``target`` and ``label`` /
+``is_planet_host`` columns; read in chunks) or a Kaggle-format table (one star per row; the file is
+read line by line and only each row's byte offset and length leave this module, so workers read
+their own rows). Everything is a generator: nothing is listed or loaded whole, so the coordinator's
+memory does not grow with the number of inputs.
+"""
+
+from __future__ import annotations
+
+import glob
+import gzip
+import logging
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from ..exceptions import StarskopeError
+
+__all__ = ["LIGHTCURVE_SUFFIXES", "ScanItem", "count_items", "input_kind", "iter_items"]
+
+log = logging.getLogger(__name__)
+
+#: File names a folder walk picks up (lower case; ``.gz`` variants too).
+LIGHTCURVE_SUFFIXES = (".fits", ".fit", ".fts", ".csv", ".ecsv", ".dat", ".tbl")
+_MANIFEST_PATH = ("path", "file", "filename")
+_MANIFEST_TARGET = ("target", "target_id", "catalog_id")
+_MANIFEST_LABEL = ("label", "is_planet_host")
+_HEAD_BYTES = 65536
+
+
+@dataclass(frozen=True)
+class ScanItem:
+    """One star to analyse.
+
+    Attributes
+    ----------
+    input_id : str
+        Stable identifier: the absolute path, or ``"<absolute path>#row=N"`` for a table row
+        (0-based data row). The catalog's key.
+    path : str
+        The file to read (absolute).
+    row : int or None
+        0-based data row of a Kaggle table.
+    offset, length : int or None
+        Byte range of the row in an uncompressed Kaggle table.
+    n_flux : int or None
+        Flux values per row of that table.
+    line : bytes or None
+        The row itself, for compressed tables (which cannot be read at an offset).
+    target, label : str, int or None
+        From a manifest: the target name and truth label (1 host, 0 not).
+    """
+
+    input_id: str
+    path: str
+    row: int | None = None
+    offset: int | None = None
+    length: int | None = None
+    n_flux: int | None = None
+    line: bytes | None = None
+    target: str | None = None
+    label: int | None = None
+
+
+def _is_lightcurve_name(name: str) -> bool:
+    n = name.lower()
+    if n.endswith(".gz"):
+        n = n[:-3]
+    return n.endswith(LIGHTCURVE_SUFFIXES) and not name.startswith(".")
+
+
+def _head(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        raw = fh.read(_HEAD_BYTES)
+    if raw[:2] == b"\x1f\x8b":
+        try:
+            with gzip.open(path, "rb") as fh:
+                return fh.read(_HEAD_BYTES)
+        except (OSError, EOFError):
+            return b""
+    return raw
+
+
+def _csv_fields(head: bytes) -> list[str]:
+    first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff")
+    return [f.strip().strip('"').strip() for f in first.rstrip("\r").split(",")]
+
+
+def input_kind(path: str) -> str:
+    """What a file is: ``"kaggle"``, ``"manifest"`` or ``"lightcurve"``.
+
+    Only the first line is read. A manifest is a CSV whose header has a ``path``/``file`` column
+    and no time or flux column; a Kaggle table is recognised by ``starskope.io.kaggle``.
+    """
+    name = path.lower().removesuffix(".gz")
+    if not name.endswith((".csv", ".txt")):
+        return "lightcurve"
+    try:
+        head = _head(path)
+    except OSError:
+        return "lightcurve"  # the reader will say what is wrong
+    from ..io.kaggle import identify_kaggle
+
+    if identify_kaggle(path, head):
+        return "kaggle"
+    cols = {c.lower() for c in _csv_fields(head)}
+    has_lc_columns = any(c in cols for c in ("time", "flux", "t", "bjd", "btjd", "bkjd"))
+    if any(c in cols for c in _MANIFEST_PATH) and not has_lc_columns:
+        return "manifest"
+    return "lightcurve"
+
+
+def _walk(folder: str) -> Iterator[str]:
+    """Light-curve files under ``folder``, depth first, streamed (never listed whole)."""
+    stack = [folder]
+    while stack:
+        d = stack.pop()
+        try:
+            it = os.scandir(d)
+        except OSError as exc:
+            log.warning("cannot list %s: %s", d, exc)
+            continue
+        with it:
+            for entry in it:
+                if entry.name.startswith("."):
+                    continue
+                try:
+                    if entry.is_dir(follow_symlinks=True):
+                        stack.append(entry.path)
+                    elif _is_lightcurve_name(entry.name):
+                        yield entry.path
+                except OSError:
+                    continue
+
+
+def _kaggle_rows(path: str) -> Iterator[ScanItem]:
+    """One item per data row of a Kaggle table, with its byte range (or text when compressed)."""
+    compressed = False
+    with open(path, "rb") as fh:
+        compressed = fh.read(2) == b"\x1f\x8b"
+    opener = gzip.open if compressed else open
+    with opener(path, "rb") as fh:
+        offset = 0
+        first = True
+        row = 0
+        n_flux = None
+        for raw in fh:
+            start, offset = offset, offset + len(raw)
+            if not raw.strip():
+                continue
+            if first:
+                first = False
+                fields = _csv_fields(raw.lstrip(b"\xef\xbb\xbf"))
+                if fields and fields[0].upper() == "LABEL":
+                    n_flux = len(fields) - 1
+                    continue
+                from ..io.kaggle import KAGGLE_N_FLUX
+
+                n_flux = KAGGLE_N_FLUX
+            yield ScanItem(
+                input_id=f"{path}#row={row}",
+                path=path,
+                row=row,
+                offset=None if compressed else start,
+                length=None if compressed else len(raw),
+                n_flux=n_flux,
+                line=raw if compressed else None,
+            )
+            row += 1
+
+
+def _manifest_rows(path: str, *, chunk_rows: int = 4096) -> Iterator[ScanItem]:
+    import pandas as pd
+
+    base = os.path.dirname(path)
+    reader = pd.read_csv(path, dtype=str, chunksize=chunk_rows, keep_default_na=False)
+    with reader:
+        for chunk in reader:
+            cols = {c.lower().strip(): c for c in chunk.columns}
+            pcol = next((cols[c] for c in _MANIFEST_PATH if c in cols), None)
+            if pcol is None:
+                raise StarskopeError("manifest has no 'path' or 'file' column", path=path)
+            tcol = next((cols[c] for c in _MANIFEST_TARGET if c in cols), None)
+            lcol = next((cols[c] for c in _MANIFEST_LABEL if c in cols), None)
+            for rec in chunk.to_dict("records"):
+                p = str(rec[pcol]).strip()
+                if not p:
+                    continue
+                p = os.path.abspath(os.path.join(base, os.path.expanduser(p)))
+                target = (str(rec[tcol]).strip() or None) if tcol else None
+                label = _label(rec[lcol]) if lcol else None
+                if os.path.isdir(p):
+                    for f in _walk(p):
+                        yield ScanItem(input_id=f, path=f, target=target, label=label)
+                else:
+                    yield ScanItem(input_id=p, path=p, target=target, label=label)
+
+
+def _label(v) -> int | None:
+    s = str(v).strip().lower()
+    if s in {"1", "1.0", "true", "yes", "host"}:
+        return 1
+    if s in {"0", "0.0", "false", "no"}:
+        return 0
+    return None
+
+
+def _file_items(path: str, *, in_folder: bool) -> Iterator[ScanItem]:
+    kind = input_kind(path)
+    if kind == "kaggle":
+        yield from _kaggle_rows(path)
+    elif kind == "manifest":
+        if in_folder:  # a manifest found while walking a folder describes files we already walk
+            log.info("skipping manifest %s inside a scanned folder", path)
+            return
+        yield from _manifest_rows(path)
+    else:
+        yield ScanItem(input_id=path, path=path)
+
+
+def iter_items(inputs: Iterable[str | os.PathLike]) -> Iterator[ScanItem]:
+    """Expand scan inputs into one :class:`ScanItem` per star, lazily.
+
+    Parameters
+    ----------
+    inputs : iterable of str or path-like
+        Files, folders, glob patterns, manifest CSVs and Kaggle tables, in any mix.
+
+    Yields
+    ------
+    ScanItem
+
+    Raises
+    ------
+    StarskopeError
+        When an input is neither an existing path nor a glob pattern.
+    """
+    for raw in inputs:
+        p = os.path.expanduser(os.fspath(raw))
+        if os.path.isdir(p):
+            for f in _walk(os.path.abspath(p)):
+                yield from _file_items(f, in_folder=True)
+        elif os.path.exists(p):
+            yield from _file_items(os.path.abspath(p), in_folder=False)
+        elif glob.has_magic(p):
+            matched = False
+            for m in glob.iglob(p, recursive=True):
+                matched = True
+                m = os.path.abspath(m)
+                if os.path.isdir(m):
+                    for f in _walk(m):
+                        yield from _file_items(f, in_folder=True)
+                else:
+                    yield from _file_items(m, in_folder=False)
+            if not matched:
+                log.warning("glob %s matched no files", p)
+        else:
+            raise StarskopeError("no such file, folder or glob match", path=p)
+
+
+def count_items(
+    inputs: Iterable[str | os.PathLike], *, max_bytes: int = 2_000_000_000
+) -> int | None:
+    """Number of stars in ``inputs`` when it is cheap to know, else None.
+
+    Cheap means: plain files, and Kaggle tables or manifests whose lines can be counted by a fast
+    byte scan (up to ``max_bytes`` in all). Folders and globs are not walked twice: None.
+    """
+    total = 0
+    budget = max_bytes
+    for raw in inputs:
+        p = os.path.expanduser(os.fspath(raw))
+        if not os.path.isfile(p):
+            return None
+        kind = input_kind(p)
+        if kind == "lightcurve":
+            total += 1
+            continue
+        size = os.path.getsize(p)
+        if size > budget or _head_raw(p) == b"\x1f\x8b":
+            return None  # compressed or too big to count cheaply
+        budget -= size
+        n = _count_lines(p)
+        total += max(n - 1, 0) if _has_header(p, kind) else n
+    return total
+
+
+def _head_raw(path: str) -> bytes:
+    with open(path, "rb") as fh:
+        return fh.read(2)
+
+
+def _has_header(path: str, kind: str) -> bool:
+    if kind == "manifest":
+        return True
+    fields = _csv_fields(_head(path))
+    return bool(fields) and fields[0].upper() == "LABEL"
+
+
+def _count_lines(path: str) -> int:
+    n = 0
+    last = b"\n"
+    with open(path, "rb") as fh:
+        while buf := fh.read(1 << 20):
+            n += buf.count(b"\n")
+            last = buf[-1:]
+    return n + (last != b"\n")

@@ -1,0 +1,478 @@
+"""Scan many light curves on Dask and store the results in a DuckDB catalog.
+
+The coordinator (this process) streams the inputs, keeps a bounded number of tasks in flight
+(``client.submit`` + ``as_completed``: backpressure, so its memory stays flat however many inputs
+there are), and is the only process that writes the catalog. Workers read their own inputs (a
+Kaggle table row is sent as a byte range, never as data) and run
+:func:`starskope.pipeline.analyse`. The same code runs on a local cluster (``workers=N``) and on an
+existing scheduler (``scheduler="tcp://host:8786"``).
+
+Failure handling: a file that cannot be read or analysed comes back as an error record; a task
+whose worker died (``KilledWorker``, lost connection) is submitted again, split into single stars
+when it held several, up to ``max_attempts`` times in all, then each of its stars is stored as an
+error. Finished stars (in ``stars`` or ``errors``) are skipped on restart.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+import os
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from ..catalog.store import Catalog, ErrorRecord, StarRecord
+from ..config import PipelineConfig
+from ..exceptions import StarskopeError
+from .inputs import ScanItem, count_items, iter_items
+
+__all__ = ["ScanProgress", "ScanSummary", "run_items", "scan"]
+
+log = logging.getLogger(__name__)
+
+Analyse = Callable[[Any, PipelineConfig], Any]
+
+
+class ScanProgress(Protocol):
+    """What :func:`scan` reports progress to (e.g. a rich live bar)."""
+
+    def start(self, *, total: int | None, skipped: int) -> None: ...
+
+    def update(self, *, done: int, errors: int, skipped: int) -> None: ...
+
+    def stop(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class ScanSummary:
+    """What a scan did.
+
+    Attributes
+    ----------
+    run_id : str
+        The run's row in the catalog's ``runs`` table.
+    catalog : str
+        The catalog file.
+    n_done : int
+        Stars analysed and stored by this run.
+    n_errors : int
+        Inputs stored as errors by this run.
+    n_skipped : int
+        Inputs skipped because an earlier run had finished them.
+    n_retried : int
+        Task resubmissions after a worker died.
+    elapsed_s : float
+        Wall time from the first submission to the last commit.
+    n_workers : int
+        Worker threads the cluster had at the start.
+    status : str
+        ``"finished"`` or ``"interrupted"``.
+    """
+
+    run_id: str
+    catalog: str
+    n_done: int
+    n_errors: int
+    n_skipped: int
+    n_retried: int
+    elapsed_s: float
+    n_workers: int
+    status: str = "finished"
+
+    @property
+    def stars_per_s(self) -> float:
+        """Inputs stored (stars and errors) per second of wall time."""
+        n = self.n_done + self.n_errors
+        return n / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    def line(self) -> str:
+        """One-line human summary."""
+        return (
+            f"scan {self.status}: {self.n_done} stars, {self.n_errors} errors, "
+            f"{self.n_skipped} skipped (already in catalog), {self.n_retried} retries in "
+            f"{self.elapsed_s:.1f} s ({self.stars_per_s:.1f} stars/s on {self.n_workers} "
+            f"workers) -> {self.catalog}"
+        )
+
+
+# ----------------------------------------------------------------------------- worker side
+def _read_item(item: ScanItem):
+    """Read one star's light curve on the worker."""
+    if item.row is None:
+        from ..io import read
+
+        return read(item.path)
+    from ..io.kaggle import _parse_row, kaggle_lightcurve
+
+    if item.line is not None:
+        raw = item.line
+    else:
+        with open(item.path, "rb") as fh:
+            fh.seek(item.offset)
+            raw = fh.read(item.length)
+    try:
+        line = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise StarskopeError("not text", path=item.path, where=f"row {item.row}") from exc
+    label, flux = _parse_row(line, item.row, item.n_flux, item.path)
+    return kaggle_lightcurve(flux, label, row=item.row, source=item.path)
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    msg = text[0] if text else ""
+    if isinstance(exc, StarskopeError):
+        return msg
+    return f"{type(exc).__name__}: {msg}" if msg else type(exc).__name__
+
+
+def run_items(
+    items: Sequence[ScanItem],
+    config: PipelineConfig,
+    analyse: Analyse | None = None,
+    attempts: int = 1,
+) -> list[StarRecord | ErrorRecord]:
+    """Read and analyse some stars; never raises for bad input (the worker-side task).
+
+    Parameters
+    ----------
+    items : sequence of ScanItem
+        The stars to do.
+    config : PipelineConfig
+        Pipeline settings.
+    analyse : callable, optional
+        ``analyse(lc, config) -> StarResult``; default :func:`starskope.pipeline.analyse`.
+    attempts : int, optional
+        Which attempt this is (stored with errors).
+
+    Returns
+    -------
+    list of StarRecord or ErrorRecord
+        One per item, in order.
+    """
+    import dataclasses
+
+    if analyse is None:
+        from ..pipeline import analyse
+    out: list[StarRecord | ErrorRecord] = []
+    for item in items:
+        t0 = time.perf_counter()
+        common = {"attempts": attempts, "path": item.path, "row": item.row}
+        try:
+            lc = _read_item(item)
+        except Exception as exc:  # a bad input must not stop the scan
+            out.append(ErrorRecord(item.input_id, _one_line(exc), stage="read", **common))
+            continue
+        try:
+            result = analyse(lc, config)
+        except Exception as exc:
+            out.append(ErrorRecord(item.input_id, _one_line(exc), stage="analyse", **common))
+            continue
+        if getattr(result, "error", None):
+            out.append(
+                ErrorRecord(
+                    item.input_id, str(result.error), stage="analyse", result=result, **common
+                )
+            )
+            continue
+        changes = {}
+        if item.target is not None:
+            changes["target"] = item.target
+        if item.label is not None:
+            changes["label"] = item.label
+        if result.path is None:
+            changes["path"] = item.path
+        if item.row is not None and result.row is None:
+            changes["row"] = item.row
+        if changes:
+            result = dataclasses.replace(result, **changes)
+        out.append(StarRecord(item.input_id, result, time.perf_counter() - t0))
+    return out
+
+
+# ----------------------------------------------------------------------------- coordinator
+def _pending(
+    items: Iterator[ScanItem], cat: Catalog, *, check: bool, batch: int = 2048
+) -> Iterator[tuple[ScanItem | None, int]]:
+    """Drop items the catalog already has; yields (item, skipped so far) and (None, n) at batch ends."""
+    skipped = 0
+    while True:
+        chunk = list(itertools.islice(items, batch))
+        if not chunk:
+            return
+        done = cat.finished([it.input_id for it in chunk]) if check else set()
+        seen: set[str] = set()
+        for it in chunk:
+            if it.input_id in done or it.input_id in seen:
+                skipped += 1
+                continue
+            seen.add(it.input_id)
+            yield it, skipped
+        yield None, skipped
+
+
+def _tasks(items: Iterator[ScanItem], chunk_rows: int) -> Iterator[list[ScanItem]]:
+    """Group consecutive rows of one table into tasks of up to ``chunk_rows`` stars."""
+    buf: list[ScanItem] = []
+    for it in items:
+        if buf and (it.row is None or buf[0].path != it.path or len(buf) >= chunk_rows):
+            yield buf
+            buf = []
+        if it.row is None:
+            yield [it]
+        else:
+            buf.append(it)
+    if buf:
+        yield buf
+
+
+def _check_inputs(inputs: Sequence[str]) -> None:
+    import glob
+
+    for raw in inputs:
+        p = os.path.expanduser(os.fspath(raw))
+        if not os.path.exists(p) and not glob.has_magic(p):
+            raise StarskopeError("no such file, folder or glob pattern", path=p)
+
+
+#: Scheduler settings of the local cluster (give them to a remote scheduler's config too).
+_CLUSTER_CONFIG = {
+    "distributed.scheduler.allowed-failures": 0,
+    "distributed.scheduler.worker-saturation": 1.0,
+}
+
+
+def _local_cluster(n_workers: int):
+    import dask
+    from distributed import LocalCluster
+
+    # Every worker death reaches the coordinator, which counts the attempts itself; one task per
+    # worker thread at a time, so that a dying worker takes no innocent task down with it.
+    with dask.config.set(_CLUSTER_CONFIG):
+        return LocalCluster(
+            n_workers=n_workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=None,
+            silence_logs=logging.ERROR,
+        )
+
+
+def scan(
+    inputs: Sequence[str | os.PathLike],
+    *,
+    catalog: str | os.PathLike,
+    config: PipelineConfig | None = None,
+    workers: int | None = None,
+    scheduler: str | None = None,
+    client=None,
+    chunk_rows: int = 4,
+    max_in_flight: int | None = None,
+    max_attempts: int = 3,
+    retry_errors: bool = False,
+    analyse: Analyse | None = None,
+    progress: ScanProgress | None = None,
+    flush_seconds: float = 1.0,
+    flush_rows: int = 512,
+) -> ScanSummary:
+    """Analyse every star in ``inputs`` on Dask and store the results in a DuckDB catalog.
+
+    Parameters
+    ----------
+    inputs : sequence of str or path-like
+        Files, folders, globs, manifest CSVs, Kaggle tables.
+    catalog : str or path-like
+        The DuckDB file (created if absent; an existing one is resumed).
+    config : PipelineConfig, optional
+        Pipeline settings (the defaults when omitted); stored in the ``runs`` table.
+    workers : int, optional
+        Worker processes (one thread each) of the local cluster; default the CPU count.
+    scheduler : str, optional
+        Address of a running dask.distributed scheduler (``tcp://host:8786``); no local cluster.
+    client : distributed.Client, optional
+        An existing client to use (not closed at the end).
+    chunk_rows : int, optional
+        Rows of a Kaggle table per task.
+    max_in_flight : int, optional
+        Tasks submitted but not yet collected; default 2 per worker thread + 2.
+    max_attempts : int, optional
+        Tries of a star whose worker died before it is stored as an error.
+    retry_errors : bool, optional
+        Forget the catalog's earlier errors so that those inputs are tried again.
+    analyse : callable, optional
+        ``analyse(lc, config) -> StarResult`` run on the workers (must pickle); default
+        :func:`starskope.pipeline.analyse`.
+    progress : ScanProgress, optional
+        Receives progress updates.
+    flush_seconds, flush_rows : float, int, optional
+        Commit finished stars at least this often / when this many are waiting.
+
+    Returns
+    -------
+    ScanSummary
+
+    Raises
+    ------
+    StarskopeError
+        For a missing input, an unusable catalog, or a catalog made with other parameters.
+    """
+    from distributed import Client, as_completed
+
+    inputs = [os.fspath(i) for i in inputs]
+    if not inputs:
+        raise StarskopeError("no inputs given")
+    if workers is not None and workers < 1:
+        raise StarskopeError(f"--workers must be >= 1; got {workers}")
+    if max_attempts < 1:
+        raise StarskopeError(f"max_attempts must be >= 1; got {max_attempts}")
+    _check_inputs(inputs)
+    config = config if config is not None else PipelineConfig()
+
+    cat = Catalog(catalog)
+    cluster = own_client = None
+    status = "interrupted"
+    n_done = n_err = n_retry = skipped = 0
+    run_id = ""
+    nthreads = 0
+    buffer: list[StarRecord | ErrorRecord] = []
+    t_start = time.perf_counter()
+    try:
+        if retry_errors:
+            n = cat.forget_errors()
+            log.info("forgot %d earlier errors; they will be tried again", n)
+        resume = not cat.is_empty()
+        if client is None:
+            if scheduler:
+                try:
+                    client = own_client = Client(scheduler, timeout="30s")
+                except OSError as exc:
+                    raise StarskopeError(
+                        f"cannot reach the Dask scheduler at {scheduler}: {exc}"
+                    ) from exc
+            else:
+                cluster = _local_cluster(workers or os.cpu_count() or 1)
+                client = own_client = Client(cluster)
+        client.wait_for_workers(1, timeout=120)
+        nthreads = max(sum(client.nthreads().values()), 1)
+        limit = max_in_flight or 2 * nthreads + 2
+        run_id = cat.start_run(
+            parameters=config.to_dict(),
+            inputs=inputs,
+            scheduler=client.scheduler.address if client.scheduler else scheduler,
+            n_workers=nthreads,
+        )
+        log.info("run %s: %d worker threads, %d tasks in flight at most", run_id, nthreads, limit)
+        if progress is not None:
+            progress.start(total=count_items(inputs), skipped=0)
+
+        state = {"skipped": 0}
+
+        def stream() -> Iterator[ScanItem]:
+            for it, sk in _pending(iter_items(inputs), cat, check=resume):
+                state["skipped"] = sk
+                if it is not None:
+                    yield it
+
+        tasks = _tasks(stream(), chunk_rows)
+        ac = as_completed(with_results=True, raise_errors=False)
+        inflight: dict[Any, tuple[list[ScanItem], int]] = {}
+        retry_queue: list[tuple[list[ScanItem], int]] = []
+        last_flush = time.monotonic()
+        t_start = time.perf_counter()
+
+        def submit(task: list[ScanItem], attempt: int) -> None:
+            fut = client.submit(run_items, task, config, analyse, attempt, pure=False, retries=0)
+            inflight[fut] = (task, attempt)
+            ac.add(fut)
+
+        def fill() -> None:
+            while len(inflight) < limit:
+                if retry_queue:
+                    submit(*retry_queue.pop())
+                    continue
+                task = next(tasks, None)
+                if task is None:
+                    return
+                submit(task, 1)
+
+        def flush() -> None:
+            nonlocal n_done, n_err, last_flush
+            if buffer:
+                cat.write(buffer, run_id=run_id)
+                n_ok = sum(isinstance(r, StarRecord) for r in buffer)
+                n_done += n_ok
+                n_err += len(buffer) - n_ok
+                buffer.clear()
+                log.info("committed %d stars, %d errors", n_done, n_err)
+            last_flush = time.monotonic()
+            if progress is not None:
+                progress.update(done=n_done, errors=n_err, skipped=state["skipped"])
+
+        fill()
+        while inflight:
+            fut, res = next(ac)
+            task, attempt = inflight.pop(fut)
+            if isinstance(res, list):
+                buffer.extend(res)
+            else:
+                reason = f"worker failed: {_one_line(res)}"
+                if attempt < max_attempts:
+                    n_retry += 1
+                    log.warning("task of %d stars failed (%s); retrying", len(task), reason)
+                    if len(task) > 1:  # isolate the star that kills its worker
+                        retry_queue.extend(([it], attempt + 1) for it in task)
+                    else:
+                        retry_queue.append((task, attempt + 1))
+                else:
+                    buffer.extend(
+                        ErrorRecord(
+                            it.input_id,
+                            reason,
+                            stage="worker",
+                            attempts=attempt,
+                            path=it.path,
+                            row=it.row,
+                        )
+                        for it in task
+                    )
+            fut.release()
+            del fut
+            if len(buffer) >= flush_rows or time.monotonic() - last_flush >= flush_seconds:
+                flush()
+            fill()
+        flush()
+        skipped = state["skipped"]
+        status = "finished"
+    finally:
+        elapsed = time.perf_counter() - t_start
+        if progress is not None:
+            progress.stop()
+        try:
+            if run_id and buffer:  # finished stars of an interrupted scan are kept
+                try:
+                    cat.write(buffer, run_id=run_id)
+                    n_ok = sum(isinstance(r, StarRecord) for r in buffer)
+                    n_done, n_err = n_done + n_ok, n_err + len(buffer) - n_ok
+                except Exception:  # the original error matters more
+                    log.exception("could not store the last %d results", len(buffer))
+            if run_id:
+                cat.end_run(run_id, status=status, n_done=n_done, n_errors=n_err, n_skipped=skipped)
+        finally:
+            cat.close()
+            if own_client is not None:
+                own_client.close()
+            if cluster is not None:
+                cluster.close()
+    return ScanSummary(
+        run_id=run_id,
+        catalog=str(catalog),
+        n_done=n_done,
+        n_errors=n_err,
+        n_skipped=skipped,
+        n_retried=n_retry,
+        elapsed_s=elapsed,
+        n_workers=nthreads,
+        status=status,
+    )

@@ -1,0 +1,166 @@
+"""The DuckDB catalog: schema from the result dataclasses, atomic idempotent writes, reads."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from starskope.catalog import CANDIDATE_COLUMNS, STAR_COLUMNS, Catalog, ErrorRecord, StarRecord
+from starskope.exceptions import StarskopeError
+from starskope.result import Candidate, StarResult, VetFlag
+
+
+def _cand(period, snr):
+    return Candidate(
+        period_days=period,
+        t0=1.5,
+        t0_format="btjd",
+        t0_bjd=2457001.5,
+        duration_hours=2.0,
+        depth_ppm=800.0,
+        depth_ppm_err=50.0,
+        snr=snr,
+        sde=12.0,
+        power=3.0,
+        n_transits=4,
+        vetting=(VetFlag("odd_even", True, 3.2, "odd and even depths differ by 3.2 sigma"),),
+    )
+
+
+def _star(i, *, n_cand=2, is_candidate=False, score=None):
+    cands = tuple(_cand(1.0 + i + k, 10.0 + i) for k in range(n_cand))
+    res = StarResult(
+        path=f"/data/s{i}.fits",
+        mission="TESS",
+        target=f"TIC {i}",
+        n_points=1000,
+        candidates=cands,
+        is_candidate=is_candidate,
+        score=score,
+        reasons=("one", "two"),
+        timings={"search": 0.1},
+    )
+    return StarRecord(f"/data/s{i}.fits", res, 0.5)
+
+
+def test_columns_come_from_the_dataclasses():
+    star_fields = {f.name for f in dataclasses.fields(StarResult)} - {"candidates"}
+    assert {n for n, _ in STAR_COLUMNS} == star_fields
+    assert {n for n, _ in CANDIDATE_COLUMNS} == {f.name for f in dataclasses.fields(Candidate)} | {
+        "flags"
+    }
+    types = dict(STAR_COLUMNS)
+    assert types["ra"] == "DOUBLE" and types["n_points"] == "BIGINT"
+    assert types["is_candidate"] == "BOOLEAN" and types["reasons"] == "JSON"
+
+
+def test_write_is_idempotent_and_round_trips(tmp_path):
+    f = tmp_path / "c.duckdb"
+    with Catalog(f) as cat:
+        run = cat.start_run(parameters={"method": "bls"}, inputs=["x"])
+        recs = [_star(i) for i in range(3)] + [
+            ErrorRecord("/data/bad.fits", "corrupt", stage="read")
+        ]
+        assert cat.write(recs, run_id=run) == 4
+        assert cat.write(recs, run_id=run) == 0  # nothing stored twice
+        assert cat.counts() == {"stars": 3, "candidates": 6, "errors": 1, "runs": 1}
+        assert cat.finished(["/data/s1.fits", "/data/bad.fits", "/data/new.fits"]) == {
+            "/data/s1.fits",
+            "/data/bad.fits",
+        }
+        cat.end_run(run, status="finished", n_done=3, n_errors=1, n_skipped=0)
+    with Catalog(f, read_only=True) as cat:
+        (back,) = cat.show("TIC 1")
+        assert back == _star(1).result
+        cols, rows = cat.query(
+            "SELECT flags, vetting FROM candidates WHERE input_id = '/data/s2.fits'"
+        )
+        assert json.loads(rows[0][0]) == ["odd_even"]
+        _, rows = cat.query("SELECT status, n_done, ended_at IS NOT NULL FROM runs")
+        assert rows == [("finished", 3, True)]
+        assert cat.show("s2")[0].target == "TIC 2"  # substring match
+
+
+def test_a_failed_transaction_leaves_nothing(tmp_path, monkeypatch):
+    f = tmp_path / "c.duckdb"
+    with Catalog(f) as cat:
+        run = cat.start_run(parameters={}, inputs=[])
+        from starskope.catalog import store
+
+        real = store._table
+        calls = {"n": 0}
+
+        def failing(rows, cols):  # the candidates insert fails after the star rows went in
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise RuntimeError("disk full")
+            return real(rows, cols)
+
+        monkeypatch.setattr(store, "_table", failing)
+        with pytest.raises(RuntimeError):
+            cat.write([_star(1)], run_id=run)
+        assert cat.counts()["stars"] == 0 and cat.counts()["candidates"] == 0
+
+
+def test_other_parameters_are_refused(tmp_path):
+    f = tmp_path / "c.duckdb"
+    with Catalog(f) as cat:
+        cat.start_run(parameters={"method": "bls"}, inputs=[])
+        cat.start_run(parameters={"method": "bls"}, inputs=[])  # same config: a resume
+        with pytest.raises(StarskopeError, match="different parameters.*method"):
+            cat.start_run(parameters={"method": "tls"}, inputs=[])
+
+
+def test_top_orders_candidates_then_score(tmp_path):
+    f = tmp_path / "c.duckdb"
+    with Catalog(f) as cat:
+        run = cat.start_run(parameters={}, inputs=[])
+        cat.write(
+            [
+                _star(0, score=0.2),
+                _star(1, is_candidate=True, score=0.9),
+                _star(2, n_cand=0),
+                _star(3, is_candidate=True, score=0.95),
+            ],
+            run_id=run,
+        )
+        cols, rows = cat.top(n=3)
+    assert [r[cols.index("target")] for r in rows] == ["TIC 3", "TIC 1", "TIC 0"]
+
+
+def test_read_only_refuses_writes_and_missing_files(tmp_path):
+    f = tmp_path / "c.duckdb"
+    with Catalog(f) as cat:
+        cat.start_run(parameters={}, inputs=[])
+    with Catalog(f, read_only=True) as cat:
+        with pytest.raises(StarskopeError, match="read-only"):
+            cat.query("DELETE FROM stars")
+    with pytest.raises(StarskopeError, match="no such catalog"):
+        Catalog(tmp_path / "missing.duckdb", read_only=True)
+    other = tmp_path / "other.duckdb"
+    duckdb.connect(str(other)).close()
+    with pytest.raises(StarskopeError, match="not a starskope catalog"):
+        Catalog(other, read_only=True)
+    junk = tmp_path / "junk.duckdb"
+    junk.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StarskopeError, match=str(junk.name)):
+        Catalog(junk)
+
+
+def test_export_parquet(tmp_path):
+    f = tmp_path / "c.duckdb"
+    with Catalog(f) as cat:
+        run = cat.start_run(parameters={}, inputs=[])
+        cat.write([_star(0), _star(1)], run_id=run)
+        files = cat.export_parquet(tmp_path / "out")
+    assert sorted(p.name for p in files) == [
+        "candidates.parquet",
+        "errors.parquet",
+        "runs.parquet",
+        "stars.parquet",
+    ]
+    assert pq.read_table(tmp_path / "out" / "candidates.parquet").num_rows == 4

@@ -1,0 +1,131 @@
+"""Streaming input expansion: folders, globs, manifests, Kaggle rows as byte ranges."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import types
+
+import numpy as np
+import pytest
+
+from starskope.exceptions import StarskopeError
+from starskope.io.kaggle import write_kaggle
+from starskope.scan import count_items, iter_items
+from starskope.scan.inputs import input_kind
+from starskope.scan.runner import _read_item, _tasks
+
+from .conftest import make_flux
+
+
+def _touch(path, text="time,flux\n1,2\n2,3\n"):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    return path
+
+
+def test_kaggle_rows_are_byte_ranges_that_read_back(kaggle_table):
+    items = list(iter_items([kaggle_table]))
+    assert len(items) == 40
+    assert [it.row for it in items] == list(range(40))
+    assert items[12].input_id == f"{kaggle_table}#row=12"
+    assert all(it.line is None and it.length > 0 for it in items)  # no data shipped
+    flux, labels = make_flux(40)
+    for it in (items[0], items[12], items[39]):
+        lc = _read_item(it)
+        assert lc.meta.row == it.row
+        assert lc.meta.label == int(labels[it.row] == 2)
+        np.testing.assert_allclose(lc.flux, flux[it.row], atol=0.006)
+    assert count_items([kaggle_table]) == 40
+
+
+def test_compressed_kaggle_rows_carry_their_line(tmp_path):
+    flux, labels = make_flux(5)
+    p = write_kaggle(tmp_path / "t.csv.gz", flux, labels)
+    items = list(iter_items([p]))
+    assert len(items) == 5 and all(it.line is not None and it.offset is None for it in items)
+    np.testing.assert_allclose(_read_item(items[3]).flux, flux[3], atol=0.006)
+    assert count_items([p]) is None  # not cheap to count: no ETA, still works
+
+
+def test_folder_walk_glob_and_kinds(tmp_path, kaggle_table):
+    a = _touch(tmp_path / "d" / "a.csv")
+    b = _touch(tmp_path / "d" / "sub" / "b.fits.gz", "x")
+    _touch(tmp_path / "d" / "README.md", "not a light curve")
+    _touch(tmp_path / "d" / ".hidden.fits", "x")
+    ids = sorted(it.input_id for it in iter_items([tmp_path / "d"]))
+    assert ids == sorted([str(a), str(b)])
+    got = sorted(it.input_id for it in iter_items([str(tmp_path / "d" / "**" / "*.fits.gz")]))
+    assert got == [str(b)]
+    assert input_kind(str(a)) == "lightcurve"
+    assert input_kind(str(kaggle_table)) == "kaggle"
+    assert count_items([tmp_path / "d"]) is None  # folders are not walked twice
+
+
+def test_manifest_paths_targets_labels(tmp_path):
+    f1 = _touch(tmp_path / "lc" / "one.csv")
+    f2 = _touch(tmp_path / "lc" / "two.csv")
+    man = tmp_path / "manifest.csv"
+    man.write_text("path,target,label\nlc/one.csv,Star One,1\nlc/two.csv,,0\n" + f"{f1},Again,\n")
+    assert input_kind(str(man)) == "manifest"
+    items = list(iter_items([man]))
+    assert [it.path for it in items] == [str(f1), str(f2), str(f1)]
+    assert [it.target for it in items] == ["Star One", None, "Again"]
+    assert [it.label for it in items] == [1, 0, None]
+    assert count_items([man]) == 3
+    # a manifest met while walking a folder is not expanded a second time
+    assert sorted(it.path for it in iter_items([tmp_path])) == sorted([str(f1), str(f2)])
+
+
+def test_manifest_chunks_stream(tmp_path, monkeypatch):
+    man = tmp_path / "m.csv"
+    with man.open("w") as fh:
+        fh.write("file\n")
+        for i in range(10):
+            fh.write(f"x{i}.fits\n")
+    from starskope.scan import inputs
+
+    calls = []
+    real = inputs._manifest_rows
+
+    def spy(path, *, chunk_rows=4096):
+        calls.append(chunk_rows)
+        return real(path, chunk_rows=3)
+
+    monkeypatch.setattr(inputs, "_manifest_rows", spy)
+    it = iter_items([man])
+    first = next(it)
+    assert first.path == str(tmp_path / "x0.fits") and calls
+    assert len(list(it)) == 9
+
+
+def test_missing_input_is_a_clear_error(tmp_path):
+    with pytest.raises(StarskopeError, match="no such file"):
+        list(iter_items([tmp_path / "nope.fits"]))
+    assert list(iter_items([str(tmp_path / "*.nothing")])) == []
+
+
+def test_iteration_is_lazy(tmp_path):
+    d = tmp_path / "many"
+    for i in range(50):
+        _touch(d / f"{i:03d}.csv")
+    it = iter_items([d])
+    assert isinstance(it, types.GeneratorType)
+    assert next(it).path.startswith(str(d))
+
+
+def test_tasks_group_table_rows_only(kaggle_table, tmp_path):
+    f = _touch(tmp_path / "f.csv")
+    items = [*iter_items([f]), *iter_items([kaggle_table])][:11]
+    tasks = list(_tasks(iter(items), 4))
+    assert [len(t) for t in tasks] == [1, 4, 4, 2]
+    assert tasks[0][0].path == str(f)
+
+
+def test_gzip_manifest_is_read(tmp_path):
+    f = _touch(tmp_path / "a.csv")
+    man = tmp_path / "m.csv.gz"
+    with gzip.open(man, "wt") as fh:
+        fh.write(f"path\n{f}\n")
+    assert [it.path for it in iter_items([man])] == [str(f)]
+    assert os.path.exists(f)

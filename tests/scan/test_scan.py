@@ -1,0 +1,112 @@
+"""scan() on a running Dask scheduler: errors become rows, dead workers are retried, resume skips."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+
+from starskope.catalog import Catalog
+from starskope.config import PipelineConfig
+from starskope.io.kaggle import write_kaggle
+from starskope.scan import iter_items, run_items, scan
+
+from . import _fakes
+from .conftest import make_flux
+
+pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
+
+
+def _rows(catalog, sql):
+    con = duckdb.connect(str(catalog), read_only=True)
+    try:
+        return con.execute(sql).fetchall()
+    finally:
+        con.close()
+
+
+def _table_with_bad_rows(tmp_path):
+    flux, labels = make_flux(20, seed=3)
+    p = write_kaggle(tmp_path / "mixed.csv", flux, labels)
+    with p.open("a") as fh:
+        fh.write("1," + ",".join(["100.0"] * 120) + "\n")  # row 20: too short
+        fh.write("7," + ",".join(["100.0"] * flux.shape[1]) + "\n")  # row 21: bad label
+        fh.write("2," + ",".join(["101.5"] * flux.shape[1]) + "\n")  # row 22: good
+    return p
+
+
+def test_bad_rows_become_errors_and_the_scan_goes_on(tmp_path, scheduler):
+    table = _table_with_bad_rows(tmp_path)
+    cat = tmp_path / "c.duckdb"
+    s = scan([table], catalog=cat, scheduler=scheduler, analyse=_fakes.fail_on_row_5)
+    assert (s.n_done, s.n_errors, s.n_skipped, s.status) == (20, 3, 0, "finished")
+    errors = dict(
+        (r[0].split("#row=")[1], (r[1], r[2]))
+        for r in _rows(cat, "SELECT input_id, stage, reason FROM errors")
+    )
+    assert errors["20"][0] == "read" and "expected 301 values" in errors["20"][1]
+    assert "mixed.csv" in errors["20"][1]  # the reason names the file
+    assert errors["21"][0] == "read" and "LABEL" in errors["21"][1]
+    assert errors["5"] == ("analyse", "ValueError: boom on row 5")
+    assert _rows(cat, "SELECT count(*), count(DISTINCT input_id) FROM stars") == [(20, 20)]
+    assert _rows(cat, "SELECT status, n_done, n_errors FROM runs") == [("finished", 20, 3)]
+
+
+def test_results_equal_a_serial_run(tmp_path, scheduler, kaggle_table):
+    cat = tmp_path / "c.duckdb"
+    config = PipelineConfig(method="bls")
+    scan(
+        [kaggle_table],
+        catalog=cat,
+        scheduler=scheduler,
+        analyse=_fakes.quick_analyse,
+        config=config,
+    )
+    serial = {
+        r.input_id: r.result
+        for r in run_items(list(iter_items([kaggle_table])), config, _fakes.quick_analyse)
+    }
+    with Catalog(cat, read_only=True) as c:
+        _, rows = c.query("SELECT input_id, result_json FROM stars")
+        assert len(rows) == 40
+        from starskope.result import StarResult
+
+        for input_id, js in rows:
+            assert StarResult.from_json(js) == serial[input_id]
+        _, n = c.query("SELECT count(*) FROM candidates")
+        assert n == [(40,)]
+
+
+def test_restart_skips_finished_inputs(tmp_path, scheduler, kaggle_table):
+    cat = tmp_path / "c.duckdb"
+    kw = {"catalog": cat, "scheduler": scheduler, "analyse": _fakes.quick_analyse}
+    scan([kaggle_table], **kw)
+    con = duckdb.connect(str(cat))
+    con.execute("DELETE FROM candidates WHERE input_id LIKE '%row=1_'")
+    con.execute("DELETE FROM stars WHERE input_id LIKE '%row=1_'")  # 10 rows never finished
+    con.close()
+    s = scan([kaggle_table], **kw)
+    assert (s.n_done, s.n_skipped) == (10, 30)
+    assert _rows(cat, "SELECT count(*), count(DISTINCT input_id) FROM stars") == [(40, 40)]
+    s = scan([kaggle_table, kaggle_table], **kw)  # the same input twice: nothing new
+    assert (s.n_done, s.n_errors, s.n_skipped) == (0, 0, 80)
+    assert _rows(cat, "SELECT count(*) FROM runs WHERE status = 'finished'") == [(3,)]
+
+
+def test_a_dying_worker_is_retried_then_recorded(tmp_path, scheduler, kaggle_table):
+    cat = tmp_path / "c.duckdb"
+    s = scan(
+        [kaggle_table],
+        catalog=cat,
+        scheduler=scheduler,
+        analyse=_fakes.crash_on_row_3,
+        max_attempts=3,
+        chunk_rows=4,
+    )
+    assert (s.n_done, s.n_errors) == (39, 1) and s.n_retried >= 2
+    ((input_id, stage, reason, attempts),) = _rows(
+        cat, "SELECT input_id, stage, reason, attempts FROM errors"
+    )
+    assert input_id.endswith("#row=3") and stage == "worker" and attempts == 3
+    assert "worker failed" in reason
+    # the other stars of the crashing chunk were not lost
+    assert _rows(cat, "SELECT count(*) FROM stars WHERE row IN (0, 1, 2)") == [(3,)]
