@@ -103,7 +103,9 @@ _TESS_DEFAULT = int(
     | _T.ImpulsiveOutlier
     | _T.BadCalibrationExclude
 )
-_TESS_HARD = int(_TESS_DEFAULT | _T.ApertureCosmic | _T.CollateralCosmic | _T.Straylight | _T.Straylight2)
+_TESS_HARD = int(
+    _TESS_DEFAULT | _T.ApertureCosmic | _T.CollateralCosmic | _T.Straylight | _T.Straylight2
+)
 
 #: K2 cadences during or next to a thruster firing: always dropped for K2, whatever the bitmask.
 K2_THRUSTER_BITS = int(_K.ThrusterFiring | _K.PossibleThrusterFiring)

@@ -72,8 +72,7 @@ def search_tls(
     pmax = baseline / 2.0 if max_period is None else min(float(max_period), baseline / 2.0)
     if pmax <= min_period:
         raise StarskopeError(
-            f"a {baseline:.2f}-day light curve cannot hold two transits of period "
-            f">= {min_period} d"
+            f"a {baseline:.2f}-day light curve cannot hold two transits of period >= {min_period} d"
         )
     dy = None
     if flux_err is not None:

@@ -1,0 +1,102 @@
+"""Cleaning: quality masks, upper-only clipping that never touches transits, segments."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from starskope import LightCurve, LightCurveMeta, StarskopeError
+from starskope.clean import clean, find_segments, sigma_clip_upper, transit_mask
+from starskope.io.quality import (
+    K2_THRUSTER_BITS,
+    KeplerQualityFlags,
+    TessQualityFlags,
+    bitmask_for,
+    decode,
+    quality_mask,
+)
+
+
+def test_bitmasks_match_lightkurve_definitions():
+    # lightkurve's KeplerQualityFlags.DEFAULT_BITMASK / HARD_BITMASK and TESS equivalents
+    assert bitmask_for("Kepler", "default") == 1130799
+    assert bitmask_for("K2", "hard") == 1664431
+    assert bitmask_for("TESS", "default") == 17087
+    assert bitmask_for("TESS", "hard") == 24319
+    assert bitmask_for("TESS", "none") == 0
+    assert bitmask_for(None, "default") == 0
+    assert bitmask_for("tess", 7) == 7
+    with pytest.raises(StarskopeError, match="unknown quality bitmask"):
+        bitmask_for("TESS", "softest")
+
+
+def test_k2_thruster_firings_always_dropped():
+    q = np.array([0, int(KeplerQualityFlags.PossibleThrusterFiring), 0, 1048576])
+    assert quality_mask(q, mission="K2", bitmask="default").tolist() == [True, False, True, False]
+    # Kepler's default keeps "possible" thruster firings (lightkurve semantics)
+    assert quality_mask(q, mission="Kepler", bitmask="default").tolist() == [
+        True,
+        True,
+        True,
+        False,
+    ]
+    assert quality_mask(q, mission="K2", bitmask="none").all()
+    assert K2_THRUSTER_BITS == 524288 | 1048576
+    assert decode(int(TessQualityFlags.Desat | TessQualityFlags.SafeMode), mission="TESS") == [
+        "SafeMode",
+        "Desat",
+    ]
+
+
+def _transit_lc(rng, depth=0.01, mission="TESS"):
+    t = np.arange(0.0, 27.0, 2.0 / 1440.0) + 1500.0
+    flux = 1.0 + rng.normal(0, 3e-4, t.size)
+    inn = transit_mask(t, period=3.0, t0=1501.0, duration=0.1)
+    flux[inn] -= depth
+    flux *= 5000.0
+    return t, flux, inn
+
+
+def test_clean_never_clips_transits_but_clips_flares(rng):
+    t, flux, inn = _transit_lc(rng, depth=0.05)  # 5% deep: far beyond any sigma threshold
+    flare = np.arange(3000, 3005)
+    flux[flare] *= 1.02
+    q = np.zeros(t.size, dtype=int)
+    q[100:110] = int(TessQualityFlags.Desat)
+    flux[200] = np.nan
+    lc = LightCurve(t, flux, np.full(t.size, 1.5), q, meta=LightCurveMeta(mission="TESS"))
+    out = clean(lc, sigma_upper=4.0)
+    kept = np.isin(t, out.t)
+    assert kept[inn].all(), "a transit cadence was clipped"
+    assert not kept[flare].any()
+    assert not kept[100:110].any() and not kept[200]
+    assert np.isclose(np.median(out.flux), 1.0, atol=1e-3)
+    assert out.meta.flux_unit == "relative"
+    assert np.all(np.diff(out.t) > 0)
+
+
+def test_sigma_clip_upper_keeps_dips(rng):
+    t = np.arange(1000) * 0.02
+    f = 1 + rng.normal(0, 1e-3, t.size)
+    f[500] -= 0.5
+    f[600] += 0.5
+    keep = sigma_clip_upper(t, f, sigma_upper=3.0)
+    assert keep[500] and not keep[600]
+
+
+def test_segments_split_at_gaps_and_normalise_each(rng):
+    t = np.concatenate([np.arange(0, 10, 0.02), np.arange(12, 20, 0.02)])
+    f = np.where(t < 11, 100.0, 200.0) + rng.normal(0, 0.01, t.size)
+    seg = find_segments(t)
+    assert seg.max() == 1 and seg[0] == 0 and seg[-1] == 1
+    out = clean(LightCurve(t, f, time_format="relative"), sigma_upper=None)
+    assert np.allclose(np.median(out.flux[out.t < 11]), 1.0, atol=1e-4)
+    assert np.allclose(np.median(out.flux[out.t > 11]), 1.0, atol=1e-4)
+
+
+def test_clean_too_few_points_names_the_file():
+    lc = LightCurve(
+        np.arange(5.0), np.ones(5), time_format="relative", meta=LightCurveMeta(source="x.fits")
+    )
+    with pytest.raises(StarskopeError, match=r"x\.fits: only 5 usable cadences"):
+        clean(lc)
