@@ -182,8 +182,8 @@ def _roles(config: CampaignConfig) -> list[tuple[str, str]]:
     """(class, subclass) per row, from the campaign's role stream."""
     rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(1,)))
     n_non = config.n_stars - config.n_hosts
-    u = rng.random(n_non)
-    sub = rng.random(n_non)
+    draws = rng.random((n_non, 2))  # row by row, so a star's role does not depend on n_stars
+    u, sub = draws[:, 0], draws[:, 1]
     roles = []
     e1 = config.frac_eb
     e2 = e1 + config.frac_pulsator

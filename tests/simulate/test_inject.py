@@ -1,0 +1,95 @@
+"""Injection: batman agreement, depth, duration, multiplicative flux units (issue 4)."""
+
+from __future__ import annotations
+
+import batman
+import numpy as np
+import pytest
+
+from starskope import LightCurve, StarskopeError
+from starskope.simulate.inject import (
+    PlanetSignal,
+    a_rs_from_density,
+    inject,
+    mask_transits,
+    quadratic_ld,
+    transit_duration,
+    transit_model,
+)
+from starskope.simulate.noise import LONG_CADENCE_DAYS
+
+
+def _batman_direct(t, sig, *, exptime, ss):
+    p = batman.TransitParams()
+    p.t0, p.per, p.rp, p.a = sig.t0, sig.period, sig.rp_rs, sig.a_rs
+    p.inc = np.degrees(np.arccos(sig.impact / sig.a_rs))
+    p.ecc, p.w, p.u, p.limb_dark = 0.0, 90.0, list(sig.u), "quadratic"
+    if exptime:
+        return batman.TransitModel(p, t, supersample_factor=ss, exp_time=exptime).light_curve(p)
+    return batman.TransitModel(p, t).light_curve(p)
+
+
+@pytest.fixture
+def planet():
+    return PlanetSignal(period=3.5, t0=1.2, rp_rs=0.05, a_rs=12.0, impact=0.3, u=(0.4, 0.26))
+
+
+def test_injected_flux_equals_batman_directly(planet):
+    t = np.arange(3197) * LONG_CADENCE_DAYS
+    lc = LightCurve(t, np.full(t.size, 5000.0), np.full(t.size, 5.0), time_format="relative")
+    out = inject(lc, planet)
+    ref = _batman_direct(t, planet, exptime=LONG_CADENCE_DAYS, ss=15)
+    np.testing.assert_allclose(out.flux / 5000.0, ref, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(out.flux_err / 5.0, ref, rtol=0, atol=1e-12)
+    assert out.meta.extra["injected"][0]["period"] == 3.5
+
+
+def test_depth_and_duration_match_batman(planet):
+    # unintegrated model on a fine grid: depth at mid-transit and first-to-fourth contact
+    t = planet.t0 + np.linspace(-0.3, 0.3, 60001)
+    m = transit_model(
+        t, period=3.5, t0=1.2, rp_rs=0.05, a_rs=12.0, impact=0.3, u=(0.4, 0.26), exptime=None
+    )
+    ref = _batman_direct(t, planet, exptime=None, ss=1)
+    np.testing.assert_allclose(m, ref, atol=1e-12)
+    in_tr = t[m < 1.0]
+    measured_t14 = in_tr[-1] - in_tr[0]
+    assert measured_t14 == pytest.approx(planet.duration, abs=2e-5)
+    # central limb-darkened depth: k^2 * I(mu)/<I>, mu = sqrt(1 - b^2)
+    u1, u2 = planet.u
+    mu = np.sqrt(1 - 0.3**2)
+    expect = 0.05**2 * (1 - u1 * (1 - mu) - u2 * (1 - mu) ** 2) / (1 - u1 / 3 - u2 / 6)
+    assert 1 - m.min() == pytest.approx(expect, rel=0.03)
+
+
+def test_integration_smears_but_keeps_area(planet):
+    t = planet.t0 + np.arange(-200, 200) * 0.001
+    sharp = transit_model(t, period=3.5, t0=1.2, rp_rs=0.05, a_rs=12.0, impact=0.3, exptime=None)
+    long = transit_model(t, period=3.5, t0=1.2, rp_rs=0.05, a_rs=12.0, impact=0.3)
+    assert 1 - long.min() < 1 - sharp.min()
+    assert np.sum(1 - long) == pytest.approx(np.sum(1 - sharp), rel=0.01)
+
+
+def test_kepler_law_and_duration_formula():
+    # Earth-Sun: a/R* ~ 215; T14 ~ 13 h for a central transit
+    a = a_rs_from_density(period=365.25, rho_star=1.41)
+    assert a == pytest.approx(215, rel=0.01)
+    t14 = transit_duration(period=365.25, rp_rs=0.0092, a_rs=a, impact=0.0)
+    assert 24 * t14 == pytest.approx(13.0, rel=0.03)
+
+
+def test_limb_darkening_table_and_bad_input():
+    assert quadratic_ld(5750) == (0.4, 0.26)
+    assert quadratic_ld(20000) == quadratic_ld(8000)
+    with pytest.raises(StarskopeError, match="period"):
+        PlanetSignal(period=-1, t0=0, rp_rs=0.1, a_rs=10, impact=0)
+    with pytest.raises(StarskopeError, match="impact"):
+        PlanetSignal(period=1, t0=0, rp_rs=0.1, a_rs=10, impact=11)
+
+
+def test_mask_transits(planet):
+    t = np.arange(3197) * LONG_CADENCE_DAYS
+    m = mask_transits(t, periods=[3.5], t0s=[1.2], durations=[planet.duration], pad=1.0)
+    model = planet.model(t, exptime=None)
+    assert np.all(m[model < 1.0])
+    assert m.mean() == pytest.approx(planet.duration / 3.5, abs=0.01)

@@ -1,0 +1,100 @@
+"""Injection-recovery: a deep transit is recovered, an uninjected curve is not (issue 4)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from starskope.exceptions import StarskopeError
+from starskope.simulate.backgrounds import white_background
+from starskope.simulate.inject import PlanetSignal, inject
+from starskope.simulate.recovery import (
+    RecoveryConfig,
+    classify_recovery,
+    get_detector,
+    run_injection_recovery,
+    snr_at_completeness,
+    summarize,
+)
+
+
+def test_classify_recovery():
+    kw = dict(period=5.0, t0=1.0, duration=0.1)
+    assert classify_recovery(found_period=5.02, found_t0=11.01, **kw) == "match"
+    assert classify_recovery(found_period=2.5, found_t0=1.0, **kw) == "half"
+    assert classify_recovery(found_period=10.0, found_t0=6.0, **kw) == "double"
+    assert classify_recovery(found_period=5.0, found_t0=2.0, **kw) == "miss"  # wrong epoch
+    assert classify_recovery(found_period=5.2, found_t0=1.0, **kw) == "miss"  # 4% off
+    assert classify_recovery(found_period=float("nan"), found_t0=1.0, **kw) == "miss"
+
+
+def test_deep_transit_recovered_uninjected_not():
+    rng = np.random.default_rng(5)
+    bls = get_detector("bls-sde")
+    bg = white_background(rng=rng, sigma=1e-3).lc
+    det0 = bls(bg)
+    assert not det0.flagged
+    sig = PlanetSignal(period=4.3, t0=1.7, rp_rs=0.06, a_rs=12.0, impact=0.2)
+    det = bls(inject(bg, sig))
+    assert det.flagged and det.sde > 7
+    out = classify_recovery(
+        found_period=det.period, found_t0=det.t0, period=4.3, t0=1.7, duration=sig.duration
+    )
+    assert out == "match"
+
+
+def test_run_table_and_summary():
+    cfg = RecoveryConfig(n=6, n_null=2, seed=1, backgrounds=("white",), depth_range=(3e-3, 5e-3))
+    tab = run_injection_recovery(cfg, detectors=("bls-sde",))
+    assert len(tab) == 8 and tab["injected"].sum() == 6
+    assert tab.loc[tab["injected"], "recovered"].mean() >= 5 / 6
+    assert (tab.loc[tab["injected"], "expected_snr"] > 20).all()
+    s = summarize(tab)
+    null = tab[~tab["injected"]]
+    assert s.loc[0, "false_alarm_rate"] == pytest.approx(null["flagged"].mean())
+    assert set(null["outcome"]) <= {"none", "false_alarm"}
+    again = run_injection_recovery(cfg, detectors=("bls-sde",))
+    pd.testing.assert_frame_equal(tab.drop(columns="seconds"), again.drop(columns="seconds"))
+
+
+def test_snr_at_completeness_on_a_known_curve():
+    rng = np.random.default_rng(0)
+    x = np.exp(rng.uniform(np.log(1), np.log(50), 4000))
+    p = 1 / (1 + np.exp(-(np.log(x) - np.log(8)) / 0.15))
+    tab = pd.DataFrame({"injected": True, "expected_snr": x, "recovered": rng.random(x.size) < p})
+    assert snr_at_completeness(tab, 0.5) == pytest.approx(8, rel=0.05)
+    assert snr_at_completeness(tab, 0.9) == pytest.approx(8 * np.exp(0.15 * np.log(9)), rel=0.07)
+
+
+def test_unknown_detector():
+    with pytest.raises(StarskopeError, match="bls-sde"):
+        get_detector("magic")
+    with pytest.raises(StarskopeError, match="not available"):
+        get_detector("model:cnn")
+
+
+def test_cli_inject_recover(tmp_path):
+    from starskope.cli import main
+
+    rc = main(
+        [
+            "inject-recover",
+            "--detector",
+            "bls-sde",
+            "--n",
+            "4",
+            "--n-null",
+            "1",
+            "--background",
+            "white",
+            "--min-depth-ppm",
+            "2000",
+            "--out",
+            str(tmp_path),
+        ]
+    )
+    assert rc == 0
+    assert (tmp_path / "injections.csv").exists() and (tmp_path / "summary.csv").exists()
+    assert (tmp_path / "completeness_snr.png").exists()
+    assert (tmp_path / "completeness_map_bls-sde.png").exists()

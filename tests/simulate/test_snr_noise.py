@@ -1,0 +1,77 @@
+"""Expected SNR definition, noise measures and the stochastic star model (issue 4)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from starskope.simulate import noise
+from starskope.simulate.snr import (
+    cdpp,
+    expected_snr,
+    n_in_transit,
+    psd_slope,
+    robust_sigma,
+    robust_std,
+)
+
+CAD = noise.LONG_CADENCE_DAYS
+
+
+def test_expected_snr_definition():
+    assert expected_snr(depth=1e-3, sigma=1e-3, n_points=49) == pytest.approx(7.0)
+    t = np.arange(1000) * 0.01
+    assert n_in_transit(t, period=2.0, t0=0.5, duration=0.1) == 5 * 10
+
+
+def test_robust_sigma_ignores_outliers_and_trends(rng):
+    t = np.arange(3197) * CAD
+    f = 1 + 1e-3 * rng.standard_normal(t.size) + 0.01 * np.sin(2 * np.pi * t / 10)
+    f[::50] += 0.05  # outliers
+    assert robust_sigma(f, cadence_days=CAD) == pytest.approx(1e-3, rel=0.08)
+    assert robust_std(rng.normal(0, 3, 50_000)) == pytest.approx(3, rel=0.03)
+
+
+def test_cdpp_of_white_noise(rng):
+    f = 1 + 5e-4 * rng.standard_normal(3197)
+    expect = 1e6 * 5e-4 / np.sqrt(6.5 / 24 / CAD)
+    assert cdpp(f, cadence_days=CAD) == pytest.approx(expect, rel=0.15)
+
+
+def test_psd_slope_white_vs_red(rng):
+    white = 1 + 1e-3 * rng.standard_normal(3197)
+    red = 1 + noise.granulation(np.arange(3197) * CAD, amp=1e-3, tau=0.5, rng=rng)
+    assert abs(psd_slope(white, cadence_days=CAD)) < 0.4
+    assert psd_slope(red, cadence_days=CAD) < -1.0
+
+
+def test_components_behave(rng):
+    t = np.arange(3197) * CAD
+    fl = noise.flares(t, rate=0.5, amp_min=1e-3, amp_max=1e-2, rng=rng)
+    assert fl.min() >= 0 and fl.max() > 1e-4  # upward only
+    ft = noise.k2_firing_times(t[0], t[-1], rng)
+    gaps = np.diff(ft)
+    assert np.median(gaps) == pytest.approx(noise.K2_ROLL_PERIOD_DAYS, rel=0.05)
+    saw = noise.roll_sawtooth(t, amp=1e-3, firing_times=ft)
+    assert np.ptp(saw) == pytest.approx(1e-3, rel=0.05)
+    g = noise.granulation(t, amp=2e-4, tau=0.2, rng=rng)
+    assert np.std(g) == pytest.approx(2e-4, rel=0.3)
+    lag = int(round(0.2 / CAD))
+    assert np.corrcoef(g[:-lag], g[lag:])[0, 1] == pytest.approx(np.exp(-1), abs=0.15)
+
+
+def test_simulate_noise_flags_and_level(rng):
+    t = np.arange(3197) * CAD
+    p = noise.draw_star_params(rng, kepmag=12.0)
+    r = noise.simulate_noise(t, p, rng)
+    assert np.nanmedian(r.flux) == pytest.approx(1.0, abs=5e-3)
+    assert np.all(np.isnan(r.flux[r.gap]))
+    assert np.any(r.quality & noise.QUALITY_THRUSTER)
+    # brighter stars are quieter
+    assert (
+        noise.photometric_sigma(10.0)
+        < noise.photometric_sigma(14.0)
+        < noise.photometric_sigma(16.0)
+    )
+    with pytest.raises(ValueError, match="kind"):
+        noise.draw_star_params(rng, kind="pulsar")
