@@ -1,0 +1,229 @@
+"""Limb-darkened transit model and its fit (starskope.fit)."""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+
+import astropy.units as u
+import numpy as np
+import pytest
+
+from starskope.fit import (
+    DEFAULT_LIMB_DARKENING,
+    TransitFit,
+    fit_transit,
+    supersample_factor,
+    transit_duration,
+    transit_model,
+)
+
+KEPLER_LC = 29.4 / 1440  # days
+TESS_2MIN = 2.0 / 1440
+
+
+def synthetic(rng, *, cadence, span, period, t0, rp_rs, a_rs, impact, noise):
+    t = np.arange(0.0, span, cadence)
+    truth = transit_model(
+        t, period=period, t0=t0, rp_rs=rp_rs, a_rs=a_rs, impact=impact, exptime=cadence
+    )
+    return t, truth + rng.normal(0.0, noise, t.size), truth
+
+
+def test_transit_model_basic_physics():
+    t = np.linspace(-0.3, 0.3, 601)
+    f = transit_model(t, period=3.0, t0=0.0, rp_rs=0.1, a_rs=10.0, impact=0.0)
+    assert f.max() == pytest.approx(1.0)
+    # limb darkening makes the centre deeper than k^2
+    assert 0.01 < 1 - f.min() < 0.0125
+    assert np.argmin(f) == 300
+    np.testing.assert_allclose(f, f[::-1], atol=1e-12)  # symmetric about t0
+    # no transit beyond the first/fourth contact
+    t14 = transit_duration(period=3.0, rp_rs=0.1, a_rs=10.0, impact=0.0)
+    assert np.all(f[np.abs(t) > 0.5 * t14 + 1e-3] == 1.0)
+    assert np.all(f[np.abs(t) < 0.5 * t14 - 1e-3] < 1.0)
+
+
+def test_transit_model_no_limb_darkening_depth_is_k_squared():
+    f = transit_model([0.0], period=3.0, t0=0.0, rp_rs=0.1, a_rs=10.0, impact=0.2, u=(0.0, 0.0))
+    assert 1 - f[0] == pytest.approx(0.01, rel=1e-6)
+
+
+def test_supersampling_smears_long_cadence():
+    t = np.linspace(-0.1, 0.1, 201)
+    kw = dict(period=3.0, t0=0.0, rp_rs=0.1, a_rs=10.0, impact=0.0)
+    sharp = transit_model(t, **kw)
+    smeared = transit_model(t, **kw, exptime=KEPLER_LC * u.day)
+    assert 1 - smeared.min() < 1 - sharp.min()  # shallower
+    # smearing conserves the integrated deficit (area)
+    wide = np.linspace(-0.2, 0.2, 4001)
+    a1 = np.sum(1 - transit_model(wide, **kw))
+    a2 = np.sum(1 - transit_model(wide, **kw, exptime=KEPLER_LC))
+    assert a2 == pytest.approx(a1, rel=2e-3)
+    assert supersample_factor(KEPLER_LC) == 15 and supersample_factor(TESS_2MIN) == 1
+
+
+def test_transit_duration_formula():
+    # small planet, central transit: T ~ P / (pi a)
+    d = transit_duration(period=10.0, rp_rs=0.0, a_rs=20.0, impact=0.0)
+    assert d == pytest.approx(10.0 / np.pi * np.arcsin(1 / 20.0))
+    assert transit_duration(period=10.0, rp_rs=0.1, a_rs=20.0, impact=1.2) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("cadence", "span", "impact", "noise"),
+    [(KEPLER_LC, 65.0, 0.3, 3e-4), (TESS_2MIN, 27.0, 0.5, 1.5e-3)],
+    ids=["kepler-long-cadence", "tess-2min"],
+)
+def test_fit_recovers_parameters(rng, cadence, span, impact, noise):
+    truth = dict(period=3.7, t0=1.3, rp_rs=0.08, a_rs=11.0, impact=impact)
+    t, flux, model = synthetic(rng, cadence=cadence, span=span, noise=noise, **truth)
+    true_depth = 1 - transit_model([1.3], **{k: v for k, v in truth.items()})[0]
+    true_dur = transit_duration(period=3.7, rp_rs=0.08, a_rs=11.0, impact=impact)
+    fit = fit_transit(
+        t,
+        flux,
+        np.full(t.size, noise),
+        period=3.7,
+        t0=1.3 + 0.01,  # a box search's epoch is a little off
+        duration=0.8 * true_dur,  # and its duration is quantised
+        depth=0.8 * true_depth,
+        exptime=cadence,
+    )
+    assert fit.success, fit.message
+    assert fit.t0 == pytest.approx(1.3, abs=3 * max(fit.t0_err, 5e-4))
+    assert fit.rp_rs == pytest.approx(0.08, rel=0.05)
+    assert fit.depth_ppm == pytest.approx(true_depth * 1e6, abs=4 * fit.depth_ppm_err)
+    assert fit.duration_hours == pytest.approx(true_dur * 24, rel=0.05)
+    assert 0.0 <= fit.impact <= 1 + fit.rp_rs
+    # the error bar is honest: comparable to the white-noise expectation
+    n_in = np.count_nonzero(model < 1)
+    expected = noise / np.sqrt(n_in) * 1e6
+    assert 0.5 * expected < fit.depth_ppm_err < 3 * expected
+    # chi2 per point about 1 with the right errors
+    assert fit.chi2 / fit.n_points == pytest.approx(1.0, abs=0.2)
+    # model() reproduces the truth
+    assert np.max(np.abs(fit.model(t) - model)) < 5 * noise / np.sqrt(10)
+
+
+def test_fit_without_errors_uses_scatter(rng):
+    t, flux, _ = synthetic(
+        rng,
+        cadence=TESS_2MIN,
+        span=20.0,
+        period=2.5,
+        t0=0.7,
+        rp_rs=0.1,
+        a_rs=8.0,
+        impact=0.2,
+        noise=1e-3,
+    )
+    err = np.full(t.size, np.nan)
+    fit = fit_transit(
+        t, flux, err, period=2.5, t0=0.7, duration=0.11, depth=0.01, exptime=TESS_2MIN
+    )
+    assert fit.success and fit.rp_rs == pytest.approx(0.1, rel=0.05)
+    fit2 = fit_transit(
+        t, flux, None, period=2.5, t0=0.7, duration=0.11, depth=0.01, exptime=TESS_2MIN
+    )
+    assert fit2.rp_rs == pytest.approx(fit.rp_rs, rel=1e-6)
+
+
+def test_fit_custom_limb_darkening_and_quantities(rng):
+    t, flux, _ = synthetic(
+        rng,
+        cadence=TESS_2MIN,
+        span=15.0,
+        period=2.5,
+        t0=0.7,
+        rp_rs=0.1,
+        a_rs=8.0,
+        impact=0.2,
+        noise=5e-4,
+    )
+    fit = fit_transit(
+        t,
+        flux,
+        None,
+        period=2.5 * u.day,
+        t0=0.7,
+        duration=2.6 * u.hour,
+        depth=0.01,
+        exptime=2 * u.min,
+        u=(0.3, 0.2),
+    )
+    assert fit.success and fit.u == (0.3, 0.2) and fit.period == 2.5
+    assert fit.exptime == pytest.approx(TESS_2MIN)
+
+
+def test_fit_never_raises(rng):
+    t = np.arange(0.0, 10.0, 0.01)
+    noise = 1 + rng.normal(0, 1e-3, t.size)
+    bad = [
+        dict(t=t, flux=noise, period=-1.0, t0=0.5, duration=0.1),  # bad period
+        dict(t=t, flux=noise[:-1], period=2.0, t0=0.5, duration=0.1),  # shape mismatch
+        dict(t=t, flux=np.full(t.size, np.nan), period=2.0, t0=0.5, duration=0.1),  # no data
+        dict(t=t[:5], flux=noise[:5], period=2.0, t0=9.0, duration=0.1),  # no transit covered
+    ]
+    for kw in bad:
+        fit = fit_transit(kw.pop("t"), kw.pop("flux"), None, depth=1e-3, exptime=None, **kw)
+        assert isinstance(fit, TransitFit)
+        assert not fit.success and fit.message
+        assert np.all(fit.model(t) == 1.0)
+
+
+def test_fit_pure_noise_does_not_claim_a_deep_transit(rng):
+    t = np.arange(0.0, 20.0, TESS_2MIN)
+    flux = 1 + rng.normal(0, 1e-3, t.size)
+    fit = fit_transit(t, flux, None, period=2.0, t0=0.5, duration=0.1, depth=5e-4, exptime=None)
+    assert isinstance(fit, TransitFit)
+    if fit.success:
+        assert fit.depth_ppm < 5 * fit.depth_ppm_err + 1
+
+
+def test_transit_fit_is_frozen():
+    fit = TransitFit.failed("nothing")
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        fit.t0 = 1.0  # type: ignore[misc]
+    assert fit.u == DEFAULT_LIMB_DARKENING
+
+
+def test_fit_is_fast(rng):
+    # a 65-day K2 light curve of 3197 long-cadence points
+    t = np.linspace(0.0, 65.0, 3197)
+    truth = transit_model(
+        t, period=4.3, t0=2.1, rp_rs=0.05, a_rs=12.0, impact=0.4, exptime=KEPLER_LC
+    )
+    flux = truth + rng.normal(0, 3e-4, t.size)
+    kw = dict(period=4.3, t0=2.11, duration=0.12, depth=0.0025, exptime=KEPLER_LC)
+    fit_transit(t, flux, None, **kw)
+    best = np.inf
+    for _ in range(3):
+        start = time.process_time()
+        fit = fit_transit(t, flux, None, **kw)
+        best = min(best, time.process_time() - start)
+    assert fit.success
+    assert best < 0.1  # target 50 ms; slack for a loaded machine
+
+
+@pytest.mark.parametrize(
+    ("rp_rs", "a_rs", "impact", "ld"),
+    [(0.1, 10.0, 0.3, (0.4, 0.26)), (0.3, 5.0, 1.1, (0.3, 0.1)), (0.02, 30.0, 0.0, (0.6, 0.1))],
+)
+def test_fast_model_matches_batman_reference(rp_rs, a_rs, impact, ld):
+    """The numpy sky-separation + batman kernel path equals batman.TransitModel."""
+    import batman
+
+    from starskope.fit import _Model, _params
+
+    t = np.linspace(-1.0, 4.0, 5001)
+    kw = dict(period=3.0, t0=0.2, rp_rs=rp_rs, a_rs=a_rs, impact=impact, u=ld)
+    fast = _Model(t).flux(**kw)
+    ref = batman.TransitModel(_params(**kw), t).light_curve(_params(**kw))
+    np.testing.assert_allclose(fast, ref, atol=1e-12)
+    np.testing.assert_allclose(_Model(t, use_kernel=False).flux(**kw), ref, atol=1e-12)
+    # exposure integration converges to the finely sampled integral
+    e = KEPLER_LC
+    fine = _Model(t, exptime=e, supersample=301).flux(**kw)
+    coarse = _Model(t, exptime=e, supersample=supersample_factor(e)).flux(**kw)
+    assert np.max(np.abs(coarse - fine)) < 10e-6

@@ -1,0 +1,278 @@
+"""Vetting tests on seeded synthetic light curves (starskope.vet)."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pytest
+
+from starskope.exceptions import StarskopeError
+from starskope.fit import transit_duration, transit_model
+from starskope.result import VetFlag
+from starskope.search.base import Periodogram
+from starskope.vet import (
+    DISQUALIFYING,
+    INFORMATIONAL,
+    VET_TESTS,
+    VetThresholds,
+    alias,
+    central_duration,
+    depth_limit,
+    duration_vs_period,
+    is_planet_like,
+    odd_even,
+    secondary_eclipse,
+    single_event,
+    sinusoid,
+    v_shape,
+    vet_candidate,
+)
+
+TESS_2MIN = 2.0 / 1440
+FFI_10MIN = 10.0 / 1440
+
+
+def raised(flags):
+    return {f.name for f in flags if f.raised}
+
+
+def planet(rng, *, snr=20.0, cadence=TESS_2MIN, span=27.0, period=3.5, t0=1.3, k=0.05, b=0.3):
+    """A limb-darkened planet transit with white noise scaled to the requested total SNR."""
+    t = np.arange(0.0, span, cadence)
+    a_rs = 12.0 * (period / 3.5) ** (2 / 3)
+    m = transit_model(t, period=period, t0=t0, rp_rs=k, a_rs=a_rs, impact=b, exptime=cadence)
+    depth = 1 - m.min()
+    sigma = depth * np.sqrt(np.count_nonzero(m < 1)) / snr
+    dur = transit_duration(period=period, rp_rs=k, a_rs=a_rs, impact=b)
+    return (
+        t,
+        m + rng.normal(0.0, sigma, t.size),
+        dict(period=period, t0=t0, duration=dur, depth=depth),
+    )
+
+
+def eclipsing_binary(rng, *, cadence=FFI_10MIN, span=27.0):
+    """True period 4 d: primary 3% deep, secondary 1.3% at phase 0.5."""
+    t = np.arange(0.0, span, cadence)
+    m1 = transit_model(t, period=4.0, t0=1.0, rp_rs=0.18, a_rs=8.0, impact=0.5)
+    m2 = transit_model(t, period=4.0, t0=3.0, rp_rs=0.12, a_rs=8.0, impact=0.5)
+    return t, m1 + m2 - 1 + rng.normal(0, 1e-3, t.size)
+
+
+def test_clean_planet_snr20_passes_everything(rng):
+    t, flux, eph = planet(rng)
+    flags = vet_candidate(t, flux, None, **eph)
+    assert [f.name for f in flags] == list(VET_TESTS)
+    assert raised(flags) == set(), [f.reason for f in flags if f.raised]
+    assert is_planet_like(flags)
+    for f in flags:
+        assert isinstance(f, VetFlag) and f.reason and f.reason[0].isalpha()
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_clean_planets_do_not_raise_flags(seed):
+    """Random planets (P 1-8 d, b < 0.7, 2/10/30-minute cadence) at SNR 20: no flag."""
+    rng = np.random.default_rng(seed)
+    cad = (TESS_2MIN, FFI_10MIN, 29.4 / 1440)[seed % 3]
+    t, flux, eph = planet(
+        rng,
+        cadence=cad,
+        span=27.0 if cad < 0.01 else 70.0,
+        period=rng.uniform(1.0, 8.0),
+        t0=0.7,
+        k=rng.uniform(0.02, 0.12),
+        b=rng.uniform(0.0, 0.7),
+    )
+    flags = vet_candidate(t, flux, np.full(t.size, np.nan), **eph)
+    assert raised(flags) == set(), [f.reason for f in flags if f.raised]
+
+
+def test_eclipsing_binary_found_at_half_period_is_flagged_by_odd_even(rng):
+    t, flux = eclipsing_binary(rng)
+    flags = vet_candidate(t, flux, None, period=2.0, t0=1.0, duration=0.2, depth=0.02)
+    assert "odd_even" in raised(flags)
+    assert not is_planet_like(flags)
+    oe = next(f for f in flags if f.name == "odd_even")
+    assert oe.value > 20 and "sigma" in oe.reason
+
+
+def test_eclipsing_binary_at_true_period_is_flagged_by_secondary(rng):
+    t, flux = eclipsing_binary(rng)
+    flags = vet_candidate(t, flux, None, period=4.0, t0=1.0, duration=0.2, depth=0.03)
+    assert "secondary" in raised(flags)
+    sec = next(f for f in flags if f.name == "secondary")
+    assert "phase 0.5" in sec.reason and sec.value > 10
+    assert not is_planet_like(flags)
+
+
+def test_eccentric_binary_secondary_away_from_half_phase(rng):
+    t = np.arange(0.0, 27.0, FFI_10MIN)
+    m1 = transit_model(t, period=5.0, t0=1.0, rp_rs=0.15, a_rs=10.0, impact=0.2)
+    m2 = transit_model(t, period=5.0, t0=1.0 + 0.3 * 5.0, rp_rs=0.1, a_rs=10.0, impact=0.2)
+    flux = m1 + m2 - 1 + rng.normal(0, 1e-3, t.size)
+    flag = secondary_eclipse(t, flux, period=5.0, t0=1.0, duration=0.15, depth=0.025)
+    assert flag.raised and "+0.30" in flag.reason
+
+
+def test_hot_jupiter_occultation_is_not_a_secondary(rng):
+    # 1% transit, 150 ppm occultation (1.5%): detected but too small for a stellar eclipse
+    t, flux, eph = planet(rng, k=0.1, snr=200, cadence=TESS_2MIN)
+    ph = ((t - eph["t0"]) / eph["period"] + 0.5) % 1.0 - 0.5
+    flux = flux - 150e-6 * (np.abs(np.abs(ph) - 0.5) * eph["period"] < 0.4 * eph["duration"])
+    flag = secondary_eclipse(t, flux, **eph)
+    assert not flag.raised, flag.reason
+
+
+def test_sinusoid_is_flagged_as_variability(rng):
+    t = np.arange(0.0, 27.0, FFI_10MIN)
+    flux = 1 + 2e-3 * np.sin(2 * np.pi * t / 1.7) + rng.normal(0, 1e-3, t.size)
+    # a box search locks on the minimum of the sinusoid
+    flags = vet_candidate(t, flux, None, period=1.7, t0=1.7 * 0.75, duration=0.2, depth=3e-3)
+    assert "sinusoid" in raised(flags)
+    assert not is_planet_like(flags)
+    s = next(f for f in flags if f.name == "sinusoid")
+    assert s.value > 1.0
+
+
+def test_single_event_is_flagged(rng):
+    t = np.arange(0.0, 27.0, FFI_10MIN)
+    flux = 1 + rng.normal(0, 1e-3, t.size)
+    flux[np.abs(t - 10.0) < 0.08] -= 5e-3
+    flags = vet_candidate(t, flux, None, period=3.0, t0=10.0, duration=0.16, depth=5e-3)
+    assert "single_event" in raised(flags)
+    se = next(f for f in flags if f.name == "single_event")
+    assert se.value > 0.9
+    assert not is_planet_like(flags)
+
+
+def test_only_one_transit_in_data_is_single_event(rng):
+    t, flux, eph = planet(rng, span=4.0, period=3.5, t0=1.3)
+    flag = single_event(t, flux, **eph)
+    assert flag.raised and "only one transit" in flag.reason
+    # odd/even cannot be tested then, and says so
+    oe = odd_even(t, flux, **eph)
+    assert not oe.raised and oe.value is None and "not testable" in oe.reason
+
+
+def test_v_shape_grazing_binary_versus_planet(rng):
+    t = np.arange(0.0, 30.0, TESS_2MIN)
+    m = transit_model(t, period=2.7, t0=0.9, rp_rs=0.3, a_rs=7.0, impact=1.05)
+    flux = m + rng.normal(0, 1e-3, t.size)
+    dur = transit_duration(period=2.7, rp_rs=0.3, a_rs=7.0, impact=1.05)
+    grazing = v_shape(t, flux, period=2.7, t0=0.9, duration=dur, depth=1 - m.min())
+    assert grazing.raised and grazing.value >= 0.35
+    t, flux, eph = planet(rng, k=0.1, b=0.2, snr=100)
+    flat = v_shape(t, flux, **eph)
+    assert not flat.raised and flat.value < 0.25
+
+
+def test_duration_vs_period():
+    t = np.arange(0.0, 27.0, FFI_10MIN)
+    flux = np.ones(t.size)
+    flux[np.abs(((t - 1.0) + 0.5) % 1.0 - 0.5) < 0.2] -= 1e-3  # 9.6-hour dips every 1 day
+    long = duration_vs_period(t, flux, period=1.0, t0=1.0, duration=0.4, depth=1e-3)
+    assert long.raised and "too long" in long.reason and long.value < 0.05
+    ok = duration_vs_period(t, flux, period=10.0, t0=1.0, duration=0.2, depth=1e-3)
+    assert not ok.raised and "consistent" in ok.reason
+    # the Sun: P = 365.25 d gives a 13-hour central transit
+    assert central_duration(period=365.25, rho=1.41) * 24 == pytest.approx(13.0, abs=0.3)
+
+
+def test_depth_limit():
+    t = np.arange(0.0, 10.0, 0.01)
+    flux = np.ones(t.size)
+    assert depth_limit(t, flux, period=2.0, t0=0.5, duration=0.1, depth=0.3).raised
+    assert not depth_limit(t, flux, period=2.0, t0=0.5, duration=0.1, depth=0.01).raised
+
+
+def test_alias_names_half_and_double_period(rng):
+    t, flux, eph = planet(rng, period=2.0, t0=0.5, snr=30)
+    # searched at twice the true period: P/2 is stronger
+    doubled = alias(t, flux, **{**eph, "period": 4.0})
+    assert doubled.raised and "P/2" in doubled.reason
+    # searched at half the true period: 2P is stronger (odd transits are empty)
+    halved = alias(t, flux, **{**eph, "period": 1.0})
+    assert halved.raised and "2P" in halved.reason
+    right = alias(t, flux, **eph)
+    assert not right.raised and right.value == pytest.approx(0.71, abs=0.15)
+    # and alias is informational only
+    assert "alias" in INFORMATIONAL and "alias" not in DISQUALIFYING
+
+
+def test_alias_uses_periodogram_and_other_candidates(rng):
+    t, flux, eph = planet(rng, period=2.0, t0=0.5, snr=30)
+    grid = np.linspace(0.5, 10.0, 2000)
+    power = np.exp(-0.5 * ((grid - 4.0) / 0.01) ** 2) + 0.5 * np.exp(
+        -0.5 * ((grid - 2.0) / 0.01) ** 2
+    )
+    pg = Periodogram(period=grid, power=power, sde=power, method="bls")
+    flag = alias(t, flux, **eph, periodogram=pg)
+    assert flag.raised and "2P" in flag.reason and "periodogram" in flag.reason
+    flag = alias(t, flux, **eph, other_periods=(1.0, 7.3))
+    assert flag.raised and "2x the period of another candidate" in flag.reason
+
+
+def test_is_planet_like_lists():
+    assert DISQUALIFYING.isdisjoint(INFORMATIONAL)
+    assert DISQUALIFYING | INFORMATIONAL == set(VET_TESTS)
+    ok = VetFlag("v_shape", False, 0.1, "U")
+    assert is_planet_like([ok, VetFlag("alias", True, 1.4, "P/2")])
+    assert not is_planet_like([ok, VetFlag("sinusoid", True, 2.0, "variability")])
+    assert is_planet_like([])
+
+
+def test_thresholds_and_test_selection(rng):
+    t, flux = eclipsing_binary(rng)
+    lax = VetThresholds(odd_even_sigma=1e6)
+    flags = vet_candidate(
+        t, flux, None, period=2.0, t0=1.0, duration=0.2, depth=0.02, thresholds=lax
+    )
+    assert "odd_even" not in raised(flags)
+    only = vet_candidate(
+        t, flux, None, period=2.0, t0=1.0, duration=0.2, depth=0.02, tests=["depth", "sinusoid"]
+    )
+    assert [f.name for f in only] == ["depth", "sinusoid"]
+    with pytest.raises(StarskopeError, match="unknown vetting tests"):
+        vet_candidate(t, flux, None, period=2.0, t0=1.0, duration=0.2, depth=0.02, tests=["x"])
+
+
+def test_bad_input_raises_starskope_error():
+    t = np.arange(0.0, 10.0, 0.01)
+    with pytest.raises(StarskopeError, match="positive period"):
+        vet_candidate(t, np.ones(t.size), None, period=0.0, t0=0.5, duration=0.1, depth=0.01)
+    with pytest.raises(StarskopeError, match="at least 10"):
+        vet_candidate(t[:5], np.ones(5), None, period=2.0, t0=0.5, duration=0.1, depth=0.01)
+    with pytest.raises(StarskopeError, match="equal length"):
+        sinusoid(t, np.ones(3), period=2.0, t0=0.5, duration=0.1)
+
+
+def test_red_noise_inflates_errors(rng):
+    """Correlated noise on the transit time scale inflates depth errors (beta > 1)."""
+    from starskope.vet import _context
+
+    t = np.arange(0.0, 27.0, FFI_10MIN)
+    walk = np.convolve(rng.normal(0, 1e-3, t.size), np.ones(24) / 24, mode="same")
+    white = 1 + rng.normal(0, 3e-4, t.size)
+    kw = dict(period=3.0, t0=1.0, duration=0.12, depth=None)
+    ctx_white = _context(t, white, None, **kw)
+    ctx_red = _context(t, white + walk, None, **kw)
+    assert ctx_white.beta == pytest.approx(1.0, abs=0.3)
+    assert ctx_red.beta > 1.5
+    # the same data then give a smaller odd/even significance than white-noise errors would
+    m = transit_model(t, period=3.0, t0=1.0, rp_rs=0.06, a_rs=10.0, impact=0.2)
+    red = odd_even(t, white + walk + m - 1, **{**kw, "depth": 3.6e-3})
+    e_quoted = float(red.reason.split("+- ")[1].split(" ppm")[0])
+    n_odd = np.count_nonzero(np.abs(((t - 1.0) / 3.0 + 0.5) % 1 - 0.5) * 3.0 < 0.06)
+    assert e_quoted > 1.5 * ctx_red.sigma / np.sqrt(n_odd / 2) * 1e6
+
+
+def test_vetting_is_fast(rng):
+    t, flux, eph = planet(rng)  # a 27-day TESS 2-minute sector, ~19k points
+    vet_candidate(t, flux, None, **eph)
+    best = np.inf
+    for _ in range(5):
+        start = time.process_time()
+        vet_candidate(t, flux, None, **eph)
+        best = min(best, time.process_time() - start)
+    assert best < 0.03  # a few ms on an idle core
