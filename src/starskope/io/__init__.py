@@ -1,7 +1,12 @@
 """Readers: files of many formats -> `~starskope.lightcurve.LightCurve`.
 
-``read(path)`` identifies the product through a registry of readers; ``iter_read(paths)`` streams
-light curves from files, folders, globs and multi-star tables.
+``read(path)`` identifies the product through a registry of readers (``READERS``;
+``register_reader`` adds one); ``iter_read(paths)`` streams light curves from files, folders,
+globs and multi-star tables, yielding errors instead of raising so batches go on.
+
+Formats: official Kepler / K2 / TESS SPOC FITS (and TESS data alerts), K2SFF, K2SC, EVEREST,
+K2VARCAT, QLP, lightkurve ``to_fits`` files, any FITS table, CSV / ECSV / whitespace text tables,
+and the Kaggle K2 table (``starskope.io.kaggle``). Everything may be gzip-compressed.
 """
 
 from __future__ import annotations
@@ -9,5 +14,21 @@ from __future__ import annotations
 from .kaggle import iter_kaggle as iter_kaggle
 from .kaggle import read_kaggle_row as read_kaggle_row
 from .kaggle import write_kaggle as write_kaggle
+from .registry import READERS as READERS
+from .registry import Reader as Reader
+from .registry import identify_format as identify_format
+from .registry import iter_read as iter_read
+from .registry import read as read
+from .registry import register_reader as register_reader
 
-__all__ = ["iter_kaggle", "read_kaggle_row", "write_kaggle"]
+__all__ = [
+    "READERS",
+    "Reader",
+    "identify_format",
+    "iter_kaggle",
+    "iter_read",
+    "read",
+    "read_kaggle_row",
+    "register_reader",
+    "write_kaggle",
+]

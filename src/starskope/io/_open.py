@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import zlib
 from pathlib import Path
 
 from ..exceptions import StarskopeError
@@ -63,5 +64,5 @@ def peek(path: str | os.PathLike, n: int = 2880) -> bytes:
     try:
         with open_binary(path) as fh:
             return fh.read(n)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise StarskopeError(f"cannot decompress: {exc}", path=str(path)) from exc

@@ -24,6 +24,7 @@ import io
 import itertools
 import logging
 import os
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -372,7 +373,7 @@ def iter_kaggle_rows(
                     writer.add(label, flux)
                 yield row, kaggle_lightcurve(flux, label, row=row, source=path)
         complete = True
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise StarskopeError(f"cannot read: {exc}", path=path) from exc
     except UnicodeDecodeError as exc:
         raise StarskopeError("not a text table (binary data)", path=path) from exc
@@ -440,7 +441,7 @@ def read_kaggle_row(path, row: int, *, cache: bool = True, cache_dir=None) -> Li
             if i == row:
                 label, flux = _parse_row(line, row, layout.n_flux, path)
                 return kaggle_lightcurve(flux, label, row=row, source=path)
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+    except (OSError, EOFError, zlib.error) as exc:
         raise StarskopeError(f"cannot read: {exc}", path=path) from exc
     finally:
         fh.close()

@@ -1,0 +1,221 @@
+"""Which column is time, flux, flux error, quality: by name first, else by position."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..exceptions import StarskopeError
+
+__all__ = ["ColumnChoice", "choose_columns", "resolve_column"]
+
+_TIME_NAMES = (
+    "time",
+    "times",
+    "t",
+    "bjd",
+    "bjd_tdb",
+    "btjd",
+    "bkjd",
+    "tbjd",
+    "jd",
+    "hjd",
+    "mjd",
+    "date",
+    "dates",
+    "barycentric_time",
+)
+# flux names with a rank: higher = preferred when several are present
+_FLUX_RANKS = (
+    (r"^(pdcsap_flux|pdc_flux|pdcsap)$", 5),
+    (
+        r"^(fcor|corrflux|corr_flux|cor_flux|flux_corr|flux_cor|detflux|det_flux|kspsap_flux"
+        r"|detrended_flux|flux_detrended|flatflux|flat_flux|dtr_flux)$",
+        4,
+    ),
+    (
+        r"^(flux|f|fnorm|flux_norm|norm_flux|normflux|rel_flux|relflux|normalized_flux"
+        r"|normalised_flux|nflux)$",
+        3,
+    ),
+    (r"^(sap_flux|fraw|raw_flux|flux_raw|aptflux|sap)$", 2),
+    (r"^(mag|magnitude)$", -1),  # magnitudes are refused below
+)
+_ERR_RX = re.compile(r"(_?err(or)?|_?e|_?unc|_?sigma|_?sig)$")
+_GENERIC_ERR = (
+    "flux_err",
+    "err",
+    "error",
+    "e_flux",
+    "eflux",
+    "ferr",
+    "sigma",
+    "unc",
+    "dflux",
+    "flux_error",
+    "flux_unc",
+    "fraw_err",
+)
+_QUALITY_NAMES = ("quality", "sap_quality", "qual", "flag", "flags", "dq", "dqflag")
+
+
+@dataclass(frozen=True)
+class ColumnChoice:
+    """Indices of the chosen columns (``err``/``quality`` None when absent) and how."""
+
+    time: int
+    flux: int
+    err: int | None
+    quality: int | None
+    how: str
+
+
+def resolve_column(spec, names: Sequence[str], *, role: str, path, where=None) -> int:
+    """Index of ``spec`` (a name, case-insensitive, or a 0-based integer) among ``names``."""
+    low = [n.lower() for n in names]
+    if isinstance(spec, int) or (isinstance(spec, str) and spec.strip().isdigit()):
+        i = int(spec)
+        if 0 <= i < len(names):
+            return i
+    elif isinstance(spec, str) and spec.strip().lower() in low:
+        return low.index(spec.strip().lower())
+    raise StarskopeError(
+        f"no {role} column {spec!r}; columns are {list(names)} (or a 0-based index)",
+        path=path,
+        where=where,
+    )
+
+
+def _flux_rank(name: str) -> int | None:
+    n = name.lower()
+    for rx, rank in _FLUX_RANKS:
+        if re.match(rx, n):
+            return rank
+    return None
+
+
+def _is_monotonic(col: np.ndarray) -> bool:
+    c = col[np.isfinite(col)]
+    return c.size > 1 and bool(np.all(np.diff(c) > 0))
+
+
+def choose_columns(
+    names: Sequence[str] | None,
+    columns: Sequence[np.ndarray],
+    *,
+    time_column=None,
+    flux_column=None,
+    path,
+    where=None,
+) -> ColumnChoice:
+    """Pick time / flux / error / quality columns.
+
+    By name when the table has names: time from a list of usual names (``time``, ``bjd``,
+    ``btjd``, ``dates``, ...); flux by preference: PDCSAP > corrected/detrended (``fcor``,
+    ``corrflux``, ``detflux``) > plain (``flux``) > raw (``sap_flux``, ``fraw``); two equally
+    preferred candidates are ambiguous and raise. The error column is ``<flux>_err`` or a
+    generic error name. Without usable names (or no header), by position: time is the first
+    strictly increasing column, flux the next numeric column, and the one after it is the
+    error when it is non-negative, smaller than the flux scatter would allow, and not all zero.
+    ``time_column`` / ``flux_column`` override (name or 0-based index).
+    """
+    ncol = len(columns)
+    positional = names is None
+    names = list(names) if names is not None else [f"col{i}" for i in range(ncol)]
+    low = [n.lower().strip() for n in names]
+    numeric = [i for i, c in enumerate(columns) if c is not None]
+    how = []
+
+    # ---- time
+    if time_column is not None:
+        ti = resolve_column(time_column, names, role="time", path=path, where=where)
+        how.append("time: given")
+    else:
+        cands = [i for i in numeric if low[i] in _TIME_NAMES or low[i].startswith(("time", "bjd"))]
+        if cands:
+            ti = cands[0]
+            how.append(f"time: by name {names[ti]!r}")
+        else:
+            mono = [i for i in numeric if _is_monotonic(columns[i])]
+            if not mono:
+                raise StarskopeError(
+                    f"cannot tell which column is time (none named like time and none strictly "
+                    f"increasing among {names}); pass time_column=",
+                    path=path,
+                    where=where,
+                )
+            ti = mono[0]
+            how.append(f"time: first increasing column {names[ti]!r}")
+    if columns[ti] is None:
+        raise StarskopeError(f"time column {names[ti]!r} is not numeric", path=path, where=where)
+
+    # ---- flux
+    if flux_column is not None:
+        fi = resolve_column(flux_column, names, role="flux", path=path, where=where)
+        how.append("flux: given")
+    else:
+        ranked = [(r, i) for i in numeric if i != ti and (r := _flux_rank(low[i])) is not None]
+        if ranked:
+            best = max(r for r, _ in ranked)
+            top = [i for r, i in ranked if r == best]
+            if best < 0:
+                raise StarskopeError(
+                    f"column {names[top[0]]!r} holds magnitudes; convert to flux or pass "
+                    "flux_column= for a flux column",
+                    path=path,
+                    where=where,
+                )
+            if len(top) > 1:
+                raise StarskopeError(
+                    f"ambiguous flux column: {[names[i] for i in top]}; pass flux_column=",
+                    path=path,
+                    where=where,
+                )
+            fi = top[0]
+            how.append(f"flux: by name {names[fi]!r}")
+        else:
+            after = [i for i in numeric if i > ti] or [i for i in numeric if i != ti]
+            if not after:
+                raise StarskopeError(
+                    f"no numeric flux column besides time in {names}; pass flux_column=",
+                    path=path,
+                    where=where,
+                )
+            fi = after[0]
+            how.append(f"flux: next column after time {names[fi]!r}")
+    if columns[fi] is None:
+        raise StarskopeError(f"flux column {names[fi]!r} is not numeric", path=path, where=where)
+
+    # ---- error
+    ei = None
+    fname = low[fi]
+    for cand in (f"{fname}_err", f"{fname}_error", f"e_{fname}", f"{fname}err", f"{fname}_unc"):
+        if cand in low and columns[low.index(cand)] is not None:
+            ei = low.index(cand)
+            break
+    if ei is None:
+        for cand in _GENERIC_ERR:
+            if cand in low and columns[low.index(cand)] is not None and low.index(cand) != fi:
+                ei = low.index(cand)
+                break
+    if ei is None and positional:
+        j = fi + 1
+        if j < ncol and columns[j] is not None and _looks_like_error(columns[j], columns[fi]):
+            ei = j
+    # ---- quality
+    qi = next(
+        (low.index(q) for q in _QUALITY_NAMES if q in low and columns[low.index(q)] is not None),
+        None,
+    )
+    return ColumnChoice(ti, fi, ei, qi, "; ".join(how))
+
+
+def _looks_like_error(err: np.ndarray, flux: np.ndarray) -> bool:
+    e = err[np.isfinite(err)]
+    f = flux[np.isfinite(flux)]
+    if e.size == 0 or f.size == 0 or (e < 0).any() or not (e > 0).any():
+        return False
+    return bool(np.median(e) < 0.5 * max(np.median(np.abs(f)), 1e-12))

@@ -1,0 +1,375 @@
+"""Shared pieces of the readers: header metadata, time systems, final checks."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..exceptions import StarskopeError
+from ..lightcurve import LightCurve, LightCurveMeta
+from ..time import BKJD_OFFSET, BTJD_OFFSET
+
+__all__ = [
+    "finish",
+    "guess_mission_from_name",
+    "header_meta",
+    "infer_time_format",
+    "mission_from_header",
+    "parse_time_unit",
+    "relative_flux_unit",
+    "target_from_name",
+    "segment_from_name",
+]
+
+_MISSION_OFFSET = {"Kepler": BKJD_OFFSET, "K2": BKJD_OFFSET, "TESS": BTJD_OFFSET}
+_OFFSET_FORMAT = {BKJD_OFFSET: "bkjd", BTJD_OFFSET: "btjd", 0.0: "jd"}
+
+#: Header keywords copied into ``meta.extra`` when present (primary or table header).
+EXTRA_KEYS = (
+    "KEPMAG",
+    "TESSMAG",
+    "TEFF",
+    "LOGG",
+    "RADIUS",
+    "FEH",
+    "CDPP0_5",
+    "CDPP1_0",
+    "CDPP2_0",
+    "CDPP3_0",
+    "CDPP6_0",
+    "CDPP12_0",
+    "CROWDSAP",
+    "FLFRCSAP",
+    "TIMEDEL",
+    "OBSMODE",
+    "DATA_REL",
+    "PROCVER",
+    "CREATOR",
+    "ORIGIN",
+    "CHANNEL",
+    "MODULE",
+    "OUTPUT",
+    "CAMERA",
+    "CCD",
+    "TICID",
+    "KEPLERID",
+)
+
+
+# ---------------------------------------------------------------------------- headers
+def _get(headers, key):
+    for h in headers:
+        if h is None:
+            continue
+        v = h.get(key)
+        if v is not None and not (isinstance(v, str) and not v.strip()):
+            return v.strip() if isinstance(v, str) else v
+    return None
+
+
+def mission_from_header(*headers) -> str | None:
+    """``"Kepler"``, ``"K2"`` or ``"TESS"`` from MISSION / TELESCOP / CAMPAIGN / QUARTER keys."""
+    mission = str(_get(headers, "MISSION") or "").strip().lower()
+    telescop = str(_get(headers, "TELESCOP") or "").strip().lower()
+    if mission in ("k2",) or (telescop == "kepler" and _get(headers, "CAMPAIGN") is not None):
+        return "K2"
+    if mission == "tess" or telescop == "tess":
+        return "TESS"
+    if mission == "kepler" or telescop == "kepler":
+        return "Kepler"
+    return None
+
+
+_ID_PREFIX = {"Kepler": "KIC", "K2": "EPIC", "TESS": "TIC"}
+
+
+def _target(headers, mission: str | None) -> str | None:
+    obj = _get(headers, "OBJECT")
+    if obj is not None:
+        s = str(obj).strip()
+        if re.fullmatch(r"\d+", s):
+            return f"{_ID_PREFIX.get(mission, 'ID')} {int(s)}"
+        m = re.fullmatch(r"(KIC|EPIC|TIC|KTWO|KPLR)\s*[-_ ]?\s*0*(\d+)", s, flags=re.I)
+        if m:
+            pre = {"KTWO": "EPIC", "KPLR": "KIC"}.get(m.group(1).upper(), m.group(1).upper())
+            return f"{pre} {int(m.group(2))}"
+        if s:
+            return s
+    for key, pre in (("TICID", "TIC"), ("KEPLERID", None), ("TARGETID", None)):
+        v = _get(headers, key)
+        if v is not None:
+            try:
+                n = int(v)
+            except (TypeError, ValueError):
+                continue
+            return f"{pre or _ID_PREFIX.get(mission, 'ID')} {n}"
+    return None
+
+
+def _segment(headers, mission) -> str | None:
+    for key, pre in (("QUARTER", "Q"), ("CAMPAIGN", "C"), ("SECTOR", "S")):
+        v = _get(headers, key)
+        if v is not None:
+            try:
+                return f"{pre}{int(v)}"
+            except (TypeError, ValueError):
+                return f"{pre}{v}"
+    return None
+
+
+def _float(v) -> float | None:
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return f if np.isfinite(f) else None
+
+
+def _proper_motion(headers, key, mission) -> float | None:
+    """Proper motion in mas/yr; Kepler/K2 headers give arcsec/yr (read from the comment)."""
+    for h in headers:
+        if h is None or key not in h:
+            continue
+        v = _float(h.get(key))
+        if v is None:
+            continue
+        comment = (h.comments[key] if hasattr(h, "comments") else "") or ""
+        comment = comment.lower()
+        if "mas" in comment:
+            return v
+        if "arcsec" in comment or mission in ("Kepler", "K2"):
+            return v * 1000.0
+        return v
+    return None
+
+
+def header_meta(primary, table=None, *, mission: str | None = None) -> dict[str, Any]:
+    """Metadata fields (mission, target, ra, dec, pmra, pmdec, segment, extra) from FITS headers."""
+    headers = (primary, table)
+    mission = mission or mission_from_header(*headers)
+    extra = {}
+    for key in EXTRA_KEYS:
+        v = _get(headers, key)
+        if v is not None and isinstance(v, (int, float, str, bool)):
+            extra[key] = v
+    return {
+        "mission": mission,
+        "target": _target(headers, mission),
+        "ra": _float(_get(headers, "RA_OBJ")),
+        "dec": _float(_get(headers, "DEC_OBJ")),
+        "pmra": _proper_motion(headers, "PMRA", mission),
+        "pmdec": _proper_motion(headers, "PMDEC", mission),
+        "segment": _segment(headers, mission),
+        "extra": extra,
+    }
+
+
+# ---------------------------------------------------------------------------- time systems
+def parse_time_unit(unit: str | None) -> str | None:
+    """Time format from a column unit: ``"bkjd"``, ``"btjd"``, ``"BJD - 2454833"``, ``"jd"``."""
+    if not unit:
+        return None
+    u = str(unit).strip().lower()
+    if u in ("bkjd", "btjd"):
+        return u
+    m = re.match(r"^\s*bjd\s*-\s*(\d+(?:\.\d*)?)", u)
+    if m:
+        return _OFFSET_FORMAT.get(float(m.group(1)))
+    if u in ("jd", "bjd", "bjd_tdb", "bjd-tdb"):
+        return "jd"
+    return None
+
+
+def fits_time_format(table_header, primary_header, *, time_unit, mission, path, where):
+    """Format and additive offset for a FITS time column, from BJDREF/TIMESYS or the unit.
+
+    Returns ``(format, add)``: times in ``format`` are ``column + add``.
+
+    Raises
+    ------
+    StarskopeError
+        When TIMESYS names a scale other than TDB (the barycentric scale all mission products
+        use), or a BJD reference that cannot be expressed.
+    """
+    hdrs = (table_header, primary_header)
+    timesys = _get(hdrs, "TIMESYS")
+    if timesys is not None and str(timesys).strip().upper() not in ("TDB", "BJD_TDB"):
+        raise StarskopeError(
+            f"TIMESYS = {timesys!r} is not supported: only TDB (barycentric) times are read",
+            path=path,
+            where=where,
+        )
+    refi, reff = _get(hdrs, "BJDREFI"), _get(hdrs, "BJDREFF")
+    if refi is not None:
+        ref = float(refi) + float(reff or 0.0)
+        fmt = _OFFSET_FORMAT.get(ref)
+        if fmt is not None:
+            return fmt, 0.0
+        base = _MISSION_OFFSET.get(mission, 0.0)
+        return _OFFSET_FORMAT[base], ref - base
+    fmt = parse_time_unit(time_unit)
+    if fmt is not None:
+        return fmt, 0.0
+    return None, 0.0
+
+
+_K2_RE = re.compile(r"(?<![a-z0-9])(k2|ktwo|epic)(?![a-z])")
+_TESS_RE = re.compile(r"(?<![a-z0-9])(tess|tic|toi)(?![a-z])")
+_KEPLER_RE = re.compile(r"(?<![a-z0-9])(kepler|kplr|kic|koi)(?![a-z])")
+
+
+def guess_mission_from_name(text: str) -> str | None:
+    """Mission named in a file name or comment (K2 tokens first, then TESS, then Kepler)."""
+    s = text.lower()
+    for mission, rx in (("K2", _K2_RE), ("TESS", _TESS_RE), ("Kepler", _KEPLER_RE)):
+        if rx.search(s):
+            return mission
+    return None
+
+
+def target_from_name(name: str) -> str | None:
+    """``"EPIC n"`` / ``"KIC n"`` / ``"TIC n"`` from a file name such as ``ktwo211436265-c05``."""
+    s = name.lower()
+    for rx, pre in (
+        (r"(?:epic|ktwo)[_\- ]?0*(\d{6,10})", "EPIC"),
+        (r"(?:kic|kplr)[_\- ]?0*(\d{4,10})", "KIC"),
+        (r"tic[_\- ]?0*(\d{3,11})", "TIC"),
+    ):
+        m = re.search(rx, s)
+        if m:
+            return f"{pre} {int(m.group(1))}"
+    m = re.search(r"(?<![a-z0-9])(k2|kepler|koi|toi|wasp|hat-p|kelt|trappist|gj)[-_ ](\d+)", s)
+    if m:
+        pre = {
+            "k2": "K2",
+            "kepler": "Kepler",
+            "koi": "KOI",
+            "toi": "TOI",
+            "wasp": "WASP",
+            "hat-p": "HAT-P",
+            "kelt": "KELT",
+            "trappist": "TRAPPIST",
+            "gj": "GJ",
+        }[m.group(1)]
+        return f"{pre}-{int(m.group(2))}"
+    return None
+
+
+def segment_from_name(name: str, mission: str | None) -> str | None:
+    """Quarter / campaign / sector from a file name (``_q02``, ``-c04``, ``-s0008-``)."""
+    s = Path(name).name.lower()
+    pats = {
+        "Kepler": (r"(?<![a-z0-9])q(\d{1,2})(?![0-9])", "Q"),
+        "K2": (r"(?<![a-z0-9])c(\d{1,2})(?![0-9])", "C"),
+        "TESS": (r"(?<![a-z0-9])s(\d{1,4})(?![0-9])", "S"),
+    }
+    if mission not in pats:
+        return None
+    rx, pre = pats[mission]
+    m = re.search(rx, s)
+    return f"{pre}{int(m.group(1))}" if m else None
+
+
+def infer_time_format(t: np.ndarray, *, mission: str | None, column: str | None = None):
+    """Time system of plain numbers, for tables that do not say.
+
+    The rule, in order:
+
+    1. a column named like ``mjd``: MJD, converted to full JD (``+ 2400000.5``);
+    2. values above 2,000,000: full BJD_TDB (``"jd"``);
+    3. values between 40,000 and 80,000: reduced BJD (``BJD - 2400000``), converted to ``"jd"``;
+    4. a known mission (from headers, column names or the file name): BKJD for Kepler/K2,
+       BTJD for TESS;
+    5. no mission but values in 100-1325: BKJD (Kepler prime mission; TESS began at BTJD 1325);
+    6. otherwise relative days (no absolute epoch; pass ``time_format=`` to say otherwise).
+
+    Returns
+    -------
+    tuple of (str, float, str)
+        ``(format, add, rule)``: times in ``format`` are ``t + add``; ``rule`` says why.
+    """
+    finite = t[np.isfinite(t)]
+    if finite.size == 0:
+        return "relative", 0.0, "no finite times"
+    lo = float(np.min(finite))
+    if column and "mjd" in column.lower():
+        return "jd", 2400000.5, "column named MJD"
+    if lo > 2.0e6:
+        return "jd", 0.0, "values ~2.45e6: full BJD"
+    if 4.0e4 < lo < 8.0e4:
+        return "jd", 2400000.0, "values ~5e4: BJD - 2400000"
+    if mission in ("Kepler", "K2") and lo > -100:
+        return "bkjd", 0.0, f"{mission} hint: BKJD"
+    if mission == "TESS" and lo > -100:
+        return "btjd", 0.0, "TESS hint: BTJD"
+    if 100.0 <= lo < 1325.0:
+        return "bkjd", 0.0, "values 100-1325 with no mission hint: Kepler BKJD"
+    return "relative", 0.0, "no mission hint and no absolute scale: relative days"
+
+
+def relative_flux_unit(flux: np.ndarray, unit: str | None) -> str | None:
+    """The flux unit to record: the file's, else ``"relative"`` when the level is ~1."""
+    if unit:
+        u = str(unit).strip()
+        if u.lower() in ("e-/s", "electrons/s", "electron/s", "e/s"):
+            return "electron / s"
+        if u:
+            return u
+    med = np.nanmedian(np.abs(flux)) if np.isfinite(flux).any() else np.nan
+    if np.isfinite(med) and 0.5 < med < 1.5:
+        return "relative"
+    return None
+
+
+# ---------------------------------------------------------------------------- final checks
+def finish(
+    path,
+    t,
+    flux,
+    flux_err=None,
+    quality=None,
+    *,
+    time_format: str,
+    meta: LightCurveMeta,
+    where: str | None = None,
+) -> LightCurve:
+    """Validate arrays and build the light curve.
+
+    Drops cadences with non-finite time; raises `StarskopeError` for all-NaN flux and for
+    unsorted or duplicated times (naming the first offending index).
+    """
+    path = str(path)
+    t = np.asarray(t, dtype=float)
+    flux = np.asarray(flux, dtype=float)
+    n = t.size
+    flux_err = np.full(n, np.nan) if flux_err is None else np.asarray(flux_err, dtype=float)
+    quality = np.zeros(n, dtype=np.int32) if quality is None else np.asarray(quality)
+    if quality.dtype.kind == "b":
+        quality = quality.astype(np.int32)
+    quality = np.where(np.isfinite(quality.astype(float)), quality, 0).astype(np.int32)
+    if n == 0:
+        raise StarskopeError("table has no rows", path=path, where=where)
+    keep = np.isfinite(t)
+    if not keep.all():
+        t, flux, flux_err, quality = t[keep], flux[keep], flux_err[keep], quality[keep]
+    if t.size == 0:
+        raise StarskopeError("all time values are NaN", path=path, where=where)
+    if not np.isfinite(flux).any():
+        raise StarskopeError("all flux values are NaN", path=path, where=where)
+    d = np.diff(t)
+    if (d < 0).any():
+        i = int(np.argmax(d < 0)) + 1
+        raise StarskopeError(
+            f"times are not sorted (time[{i}] = {t[i]:.6f} < time[{i - 1}] = {t[i - 1]:.6f})",
+            path=path,
+            where=where,
+        )
+    if (d == 0).any():
+        i = int(np.argmax(d == 0)) + 1
+        raise StarskopeError(
+            f"duplicated time {t[i]:.6f} at rows {i - 1} and {i}", path=path, where=where
+        )
+    return LightCurve(t, flux, flux_err, quality, time_format=time_format, meta=meta)

@@ -1,0 +1,375 @@
+"""The reader registry, :func:`read` and :func:`iter_read`.
+
+Readers register in the manner of astropy's unified I/O: a name, an ``identify(path, header)``
+predicate and a ``read`` function. ``header`` is the opened ``astropy.io.fits.HDUList`` for FITS
+files and the first 64 KiB of (decompressed) bytes for anything else, so one file is opened once
+for all the predicates. Specific readers are tried in registration order, fallbacks (any FITS
+table, any text table) last.
+"""
+
+from __future__ import annotations
+
+import glob
+import inspect
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..exceptions import StarskopeError
+from ..lightcurve import LightCurve
+from . import kaggle as _kaggle
+from ._open import peek
+from .fits import FITS_READERS, guard, is_fits, open_fits
+from .text import identify_ecsv, identify_text, read_ecsv, read_text
+
+__all__ = ["READERS", "Reader", "identify_format", "iter_read", "read", "register_reader"]
+
+_PEEK = 65536
+#: File suffixes that folders may hold beside light curves and that are never read.
+SKIP_SUFFIXES = frozenset(
+    ".md .rst .json .yaml .yml .toml .ini .cfg .py .ipynb .png .jpg .jpeg .gif .pdf .svg .html "
+    ".log .npy .npz .parquet .pkl .pickle .zip .tar .db .duckdb .sqlite".split()
+)
+
+
+@dataclass(frozen=True)
+class Reader:
+    """A registered reader.
+
+    Attributes
+    ----------
+    name : str
+        What ``format=`` / ``--format`` calls it.
+    identify : callable
+        ``identify(path, header) -> bool`` (``header``: HDUList for FITS, bytes otherwise).
+    read : callable
+        ``read(path, *, flux_column=None, time_column=None, opened=None) -> LightCurve``;
+        ``opened`` is the already-open HDUList for FITS files.
+    rows : callable or None
+        For multi-star tables: ``rows(path) -> Iterator[(row, LightCurve | StarskopeError)]``,
+        and ``read`` then takes ``row=``.
+    fallback : bool
+        Tried after all specific readers.
+    """
+
+    name: str
+    identify: Callable
+    read: Callable
+    rows: Callable | None = None
+    fallback: bool = False
+
+    def accepts(self, keyword: str) -> bool:
+        try:
+            return keyword in inspect.signature(self.read).parameters
+        except (TypeError, ValueError):  # pragma: no cover - builtins
+            return False
+
+
+#: name -> `Reader`, in the order they are tried.
+READERS: dict[str, Reader] = {}
+
+
+def register_reader(
+    name: str,
+    *,
+    identify: Callable,
+    read: Callable,
+    rows: Callable | None = None,
+    fallback: bool = False,
+    overwrite: bool = False,
+) -> Reader:
+    """Register a reader under ``name`` (see `Reader` for the callables' signatures).
+
+    Raises
+    ------
+    StarskopeError
+        When ``name`` is taken and ``overwrite`` is false.
+    """
+    if name in READERS and not overwrite:
+        raise StarskopeError(f"a reader named {name!r} is already registered")
+    r = Reader(name=name, identify=identify, read=read, rows=rows, fallback=fallback)
+    READERS[name] = r
+    return r
+
+
+def _kaggle_read(path, *, flux_column=None, time_column=None, opened=None, row=0):
+    if flux_column is not None or time_column is not None:
+        raise StarskopeError(
+            "a Kaggle table has fixed columns; drop flux_column/time_column", path=path
+        )
+    return _kaggle.read_kaggle_row(path, row)
+
+
+def _kaggle_rows(path):
+    return _kaggle.iter_kaggle_rows(path)
+
+
+register_reader("kaggle", identify=_kaggle.identify_kaggle, read=_kaggle_read, rows=_kaggle_rows)
+for _name, _ident, _read in FITS_READERS:
+    register_reader(_name, identify=_ident, read=_read, fallback=_name == "fits-table")
+register_reader("ecsv", identify=identify_ecsv, read=read_ecsv)
+register_reader("text", identify=identify_text, read=read_text, fallback=True)
+
+
+def _ordered() -> list[Reader]:
+    rs = list(READERS.values())
+    return [r for r in rs if not r.fallback] + [r for r in rs if r.fallback]
+
+
+def _valid() -> str:
+    return ", ".join(READERS)
+
+
+def identify_format(path, header=None) -> str:
+    """Name of the reader that recognises ``path``.
+
+    Raises
+    ------
+    StarskopeError
+        When no reader does.
+    """
+    path = str(path)
+    head = peek(path, _PEEK) if header is None else header
+    if is_fits(head):
+        hdul = open_fits(path)
+        try:
+            return _identify(path, hdul)
+        finally:
+            hdul.close()
+    return _identify(path, head)
+
+
+def _identify(path, header) -> str:
+    for r in _ordered():
+        try:
+            with guard(path):
+                ok = r.identify(path, header)
+        except StarskopeError:
+            ok = False
+        if ok:
+            return r.name
+    if isinstance(header, bytes | bytearray):
+        if not header:
+            raise StarskopeError("file is empty (0 bytes)", path=path)
+        if b"\0" in bytes(header[:4096]) or not _mostly_text(header):
+            raise StarskopeError(
+                "not a light-curve file: binary data that is neither FITS nor text", path=path
+            )
+        raise StarskopeError(
+            f"unrecognised text format: no line with two numeric fields; valid formats: {_valid()}",
+            path=path,
+        )
+    raise StarskopeError(
+        f"no reader recognises this FITS file; valid formats: {_valid()}", path=path
+    )
+
+
+def _mostly_text(header: bytes) -> bool:
+    chunk = bytes(header[:4096])
+    return sum(32 <= b < 127 or b in (9, 10, 13) for b in chunk) / max(len(chunk), 1) > 0.9
+
+
+def read(
+    path,
+    *,
+    format: str | None = None,
+    flux_column: str | None = None,
+    time_column: str | None = None,
+    row: int | None = None,
+    time_format: str | None = None,
+) -> LightCurve:
+    """Read one light curve from a file, recognising its format.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file; gzip-compressed files are read transparently (by magic bytes, any name).
+    format : str, optional
+        Force a reader (one of ``READERS``: ``kepler``, ``tess``, ``k2sff``, ``k2sc``,
+        ``everest``, ``k2varcat``, ``qlp``, ``lightkurve``, ``fits-table``, ``kaggle``,
+        ``ecsv``, ``text``).
+    flux_column, time_column : str, optional
+        Override the column choice (``"sap_flux"`` for SAP flux in mission files; for K2SC
+        ``"flux-trposi-trtime"`` or ``"flux"``; for text tables a name or 0-based index).
+    row : int, optional
+        0-based star in a multi-star table (Kaggle); required when the table has several rows.
+    time_format : {"bkjd", "btjd", "jd", "relative"}, optional
+        Text tables only: the time system, when inference from the values is not wanted.
+
+    Returns
+    -------
+    LightCurve
+
+    Raises
+    ------
+    StarskopeError
+        For a missing, empty, corrupt or unrecognised file, missing columns, all-NaN flux,
+        unsorted or duplicated times; the message names the file and the HDU/row/column.
+
+    Examples
+    --------
+    >>> from starskope.datasets import demo_files
+    >>> lc = read(demo_files()[0])  # doctest: +SKIP
+    """
+    path = str(path)
+    if format is not None and format not in READERS:
+        raise StarskopeError(f"unknown format {format!r}; valid formats: {_valid()}", path=path)
+    head = peek(path, _PEEK)
+    hdul = open_fits(path) if is_fits(head) else None
+    try:
+        if format is not None:
+            reader = READERS[format]
+        else:
+            reader = READERS[_identify(path, hdul if hdul is not None else head)]
+        kwargs = {"flux_column": flux_column, "time_column": time_column}
+        if time_format is not None:
+            if not reader.accepts("time_format"):
+                raise StarskopeError(
+                    f"time_format= applies to text tables only, not to {reader.name!r} files",
+                    path=path,
+                )
+            kwargs["time_format"] = time_format
+        if reader.rows is not None:
+            if row is None:
+                n = _kaggle.count_kaggle_rows(path, limit=2) if reader.name == "kaggle" else 2
+                if n > 1:
+                    raise StarskopeError(
+                        "table holds several stars: pass row= (0-based) or use iter_read() to "
+                        "stream them all",
+                        path=path,
+                    )
+                row = 0
+            kwargs["row"] = row
+        elif row is not None and row != 0:
+            raise StarskopeError(
+                f"row= applies to multi-star tables; {reader.name!r} files hold one star", path=path
+            )
+        if hdul is not None:
+            kwargs["opened"] = hdul
+        try:
+            return reader.read(path, **kwargs)
+        except StarskopeError:
+            raise
+        except Exception as exc:  # a reader bug must not become a traceback for a user
+            raise StarskopeError(
+                f"{reader.name} reader failed: {type(exc).__name__}: {exc}", path=path
+            ) from exc
+    finally:
+        if hdul is not None:
+            hdul.close()
+
+
+# ---------------------------------------------------------------------------- streaming
+def _walk(folder: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for f in sorted(files):
+            if f.startswith(".") or Path(f).suffix.lower() in SKIP_SUFFIXES:
+                continue
+            yield Path(root) / f
+
+
+def _expand(item) -> Iterator[tuple[str, Path | None]]:
+    s = str(item)
+    p = Path(s)
+    if p.is_dir():
+        for f in _walk(p):
+            yield str(f), f
+    elif p.exists():
+        yield s, p
+    elif any(c in s for c in "*?["):
+        matches = sorted(glob.iglob(s, recursive=True))
+        if not matches:
+            yield s, None
+        for m in matches:
+            mp = Path(m)
+            if mp.is_dir():
+                for f in _walk(mp):
+                    yield str(f), f
+            else:
+                yield m, mp
+    else:
+        yield s, None
+
+
+def iter_read(
+    paths,
+    *,
+    format: str | None = None,
+    flux_column: str | None = None,
+    time_column: str | None = None,
+    row: int | None = None,
+    time_format: str | None = None,
+) -> Iterator[tuple[str, LightCurve | StarskopeError]]:
+    """Stream ``(id, light curve or error)`` from files, folders, globs and multi-star tables.
+
+    Folders are walked recursively in sorted order, lazily (one folder listing at a time);
+    globs are expanded (``**`` allowed). A multi-star table gives one item per row, with ids like
+    ``"train.csv#row=12"`` (unless ``row=`` picks one). A file or row that cannot be read
+    yields its `StarskopeError` instead of raising, so the caller can go on with the rest.
+
+    Parameters
+    ----------
+    paths : str, path-like or iterable of them
+    format, flux_column, time_column, row, time_format
+        As for :func:`read`.
+
+    Yields
+    ------
+    tuple of (str, LightCurve or StarskopeError)
+    """
+    if isinstance(paths, str | os.PathLike):
+        paths = [paths]
+    if format is not None and format not in READERS:
+        raise StarskopeError(f"unknown format {format!r}; valid formats: {_valid()}")
+    opts = {
+        "format": format,
+        "flux_column": flux_column,
+        "time_column": time_column,
+        "time_format": time_format,
+    }
+    for item in _as_iter(paths):
+        for ident, p in _expand(item):
+            if p is None:
+                yield ident, StarskopeError("no such file or folder", path=ident)
+                continue
+            yield from _read_one(ident, p, row=row, **opts)
+
+
+def _as_iter(paths) -> Iterable:
+    try:
+        return iter(paths)
+    except TypeError:
+        raise StarskopeError(
+            f"paths must be a path or an iterable of paths; got {paths!r}"
+        ) from None
+
+
+def _read_one(ident, p, *, row, format, flux_column, time_column, time_format):
+    try:
+        multi = None
+        if row is None:
+            name = format
+            if name is None:
+                head = peek(p, _PEEK)
+                if not is_fits(head):
+                    name = _identify(str(p), head)
+            if name is not None and READERS[name].rows is not None:
+                multi = READERS[name]
+        if multi is not None:
+            for r, item in multi.rows(str(p)):
+                yield f"{ident}#row={r}", item
+            return
+        lc = read(
+            p,
+            format=format,
+            flux_column=flux_column,
+            time_column=time_column,
+            row=row,
+            time_format=time_format,
+        )
+    except StarskopeError as err:
+        yield (ident if row is None else f"{ident}#row={row}"), err
+        return
+    yield (ident if row is None else f"{ident}#row={row}"), lc

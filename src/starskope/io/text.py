@@ -1,0 +1,308 @@
+"""Text light-curve tables: CSV, ECSV and whitespace-separated ``.dat`` / ``.txt``.
+
+With or without a header line (a ``# time,flux,flux_err`` comment line right before the data
+counts as a header). The delimiter is a comma when the first data line has one, a semicolon or
+tab likewise, else whitespace. Columns are chosen by
+:func:`~starskope.io._columns.choose_columns` (by name, else by position), and the time system is
+inferred by :func:`~starskope.io._common.infer_time_format` unless the ECSV metadata or a column
+unit says it.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zlib
+from pathlib import Path
+
+import numpy as np
+
+from ..exceptions import StarskopeError
+from ..lightcurve import LightCurve, LightCurveMeta
+from ._columns import choose_columns
+from ._common import (
+    finish,
+    guess_mission_from_name,
+    infer_time_format,
+    parse_time_unit,
+    relative_flux_unit,
+    segment_from_name,
+    target_from_name,
+)
+from ._open import open_text
+
+__all__ = ["identify_ecsv", "identify_text", "read_ecsv", "read_text"]
+
+_NUM = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eEdD][+-]?\d+)?$|^[+-]?(nan|inf)$", re.I)
+_MAX_HEADER_LINES = 2000
+
+
+def _looks_text(header: bytes) -> bool:
+    if not isinstance(header, bytes | bytearray) or not header:
+        return False
+    chunk = bytes(header[:4096])
+    if b"\0" in chunk:
+        return False
+    try:
+        chunk.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(chunk) - 4:  # not just a multi-byte char cut at the end
+            return False
+    printable = sum(32 <= b < 127 or b in (9, 10, 13) for b in chunk)
+    return printable / len(chunk) > 0.95
+
+
+def identify_ecsv(path, header) -> bool:
+    """An astropy ECSV file (first line ``# %ECSV``)."""
+    return _looks_text(header) and bytes(header[:7]).lstrip(b"\xef\xbb\xbf") == b"# %ECSV"
+
+
+def identify_text(path, header) -> bool:
+    """Any text table whose first data line has at least two numeric fields."""
+    if not _looks_text(header):
+        return False
+    text = bytes(header[:65536]).decode("utf-8", errors="replace")
+    for line in text.splitlines()[:200]:
+        s = line.strip()
+        if not s or s.startswith(("#", "%", "!", "\\", "|")):
+            continue
+        fields = _split(s, _delimiter(s))
+        if sum(bool(_NUM.match(f)) for f in fields) >= 2:
+            return True
+    return False
+
+
+def _delimiter(line: str) -> str | None:
+    for d in (",", ";", "\t"):
+        if d in line:
+            return d
+    return None  # whitespace
+
+
+def _split(line: str, delim: str | None) -> list[str]:
+    parts = line.split(delim) if delim else line.split()
+    return [p.strip().strip('"').strip("'") for p in parts]
+
+
+def _hints(path, comments: list[str]) -> tuple[str | None, str | None, str | None]:
+    name = Path(str(path)).name
+    if name.endswith(".gz"):
+        name = name[:-3]
+    text = name + " " + " ".join(comments)
+    mission = guess_mission_from_name(text)
+    return mission, target_from_name(text), segment_from_name(name, mission)
+
+
+def _scan(path):
+    """Comment lines, header names (or None), delimiter, and the rest of the text."""
+    comments: list[str] = []
+    try:
+        fh = open_text(path)
+    except StarskopeError:
+        raise
+    with fh:
+        try:
+            line = fh.readline()
+            n = 0
+            while line and n < _MAX_HEADER_LINES:
+                s = line.strip()
+                if s and not s.startswith(("#", "%", "!")):
+                    break
+                if s:
+                    comments.append(s)
+                line = fh.readline()
+                n += 1
+            if not line.strip():
+                raise StarskopeError("no data rows (only comments or blank lines)", path=path)
+            delim = _delimiter(line.strip())
+            fields = _split(line.strip(), delim)
+            names = None
+            first_data = line
+            if not all(_NUM.match(f) or f == "" for f in fields) and sum(
+                bool(_NUM.match(f)) for f in fields
+            ) < max(2, len(fields) // 2):
+                names = fields  # a header line
+                first_data = ""
+            elif comments:
+                last = comments[-1].lstrip("#%! ").strip()
+                cand = _split(last, delim)
+                if len(cand) == len(fields) and not any(_NUM.match(c) for c in cand):
+                    names = cand  # "# time,flux,flux_err" comment header
+            body = first_data + fh.read()
+        except UnicodeDecodeError as exc:
+            raise StarskopeError("not a text table (binary data)", path=path) from exc
+        except (OSError, EOFError, zlib.error) as exc:
+            raise StarskopeError(f"cannot read (corrupt or truncated?): {exc}", path=path) from exc
+    return comments, names, delim, body
+
+
+def _parse_body(body: str, delim, path):
+    """Numeric columns of the table body (None for a non-numeric column, e.g. an instrument
+    name)."""
+    import pandas as pd
+
+    try:
+        df = pd.read_csv(
+            io.StringIO(body),
+            sep=delim if delim else r"\s+",
+            header=None,
+            comment="#",
+            skip_blank_lines=True,
+            engine="c",
+            on_bad_lines="error",
+        )
+    except (ValueError, pd.errors.ParserError) as exc:
+        msg = str(exc).strip().splitlines()[0]
+        m = re.search(r"line (\d+)", msg)
+        where = f"row {int(m.group(1)) - 1}" if m else None
+        raise StarskopeError(f"malformed table: {msg}", path=path, where=where) from exc
+    cols = []
+    for j in range(df.shape[1]):
+        c = df.iloc[:, j]
+        if c.dtype.kind in "biuf":
+            cols.append(c.to_numpy(dtype=float))
+            continue
+        num = pd.to_numeric(c, errors="coerce").to_numpy(dtype=float)
+        cols.append(num if np.isfinite(num).mean() > 0.99 else None)
+    return cols
+
+
+def read_text(
+    path, *, flux_column=None, time_column=None, opened=None, time_format=None
+) -> LightCurve:
+    """Read a CSV / whitespace text light curve; see the module docstring for the rules.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The file (plain or gzip).
+    flux_column, time_column : str or int, optional
+        Column name (case-insensitive) or 0-based index, overriding detection.
+    time_format : {"bkjd", "btjd", "jd", "relative"}, optional
+        Overrides the time-system inference.
+    """
+    path = str(path)
+    comments, names, delim, body = _scan(path)
+    cols = _parse_body(body, delim, path)
+    if names is not None and len(names) != len(cols):
+        if len(names) > len(cols):
+            names = names[: len(cols)]
+        else:
+            names = names + [f"col{i}" for i in range(len(names), len(cols))]
+    return _to_lightcurve(
+        path,
+        names,
+        cols,
+        comments=comments,
+        time_column=time_column,
+        flux_column=flux_column,
+        product="text",
+        time_format=time_format,
+    )
+
+
+def _to_lightcurve(
+    path,
+    names,
+    cols,
+    *,
+    comments,
+    time_column,
+    flux_column,
+    product,
+    time_format=None,
+    units=None,
+    meta_in=None,
+) -> LightCurve:
+    ch = choose_columns(names, cols, time_column=time_column, flux_column=flux_column, path=path)
+    shown = names or [f"col{i}" for i in range(len(cols))]
+    mission, target, segment = _hints(path, comments + [n for n in (names or [])])
+    t = cols[ch.time]
+    tname = shown[ch.time]
+    units = units or {}
+    rule = "given"
+    if time_format is not None:
+        fmt, add = time_format, 0.0
+    else:
+        fmt = parse_time_unit(units.get(tname)) or parse_time_unit(tname)
+        add = 0.0
+        if fmt is not None:
+            rule = f"column {tname!r} unit/name"
+        else:
+            fmt, add, rule = infer_time_format(t, mission=mission, column=tname)
+    flux = cols[ch.flux]
+    err = None if ch.err is None else cols[ch.err]
+    if err is not None and not np.any(err[np.isfinite(err)] > 0):
+        err = None  # an all-zero error column carries no information
+    meta = LightCurveMeta(
+        mission=mission,
+        target=target,
+        flux_column=shown[ch.flux],
+        flux_unit=relative_flux_unit(flux, units.get(shown[ch.flux])),
+        source=path,
+        product=product,
+        segment=segment,
+        extra={"columns": ch.how, "time_rule": rule, **(meta_in or {})},
+    )
+    return finish(
+        path,
+        t + add if add else t,
+        flux,
+        err,
+        None if ch.quality is None else cols[ch.quality],
+        time_format=fmt,
+        meta=meta,
+    )
+
+
+def read_ecsv(
+    path, *, flux_column=None, time_column=None, opened=None, time_format=None
+) -> LightCurve:
+    """Read an astropy ECSV table (column names and units from its YAML header)."""
+    from astropy.table import Table
+
+    path = str(path)
+    try:
+        with open_text(path) as fh:
+            tab = Table.read(fh.read(), format="ascii.ecsv")
+    except StarskopeError:
+        raise
+    except Exception as exc:  # astropy raises many types for a malformed ECSV
+        raise StarskopeError(f"malformed ECSV: {str(exc).splitlines()[0]}", path=path) from exc
+    names = list(tab.colnames)
+    cols, units = [], {}
+    for n in names:
+        c = tab[n]
+        if getattr(c, "unit", None) is not None:
+            units[n] = str(c.unit)
+        if hasattr(c, "jd") and hasattr(c, "format"):  # a Time column
+            cols.append(np.asarray(c.tdb.jd, dtype=float))
+            units[n] = "jd"
+            continue
+        try:
+            a = np.asarray(getattr(c, "value", c), dtype=float)
+            cols.append(a if a.ndim == 1 else None)
+        except (TypeError, ValueError):
+            cols.append(None)
+    meta = {str(k): v for k, v in tab.meta.items() if isinstance(v, (str, int, float))}
+    comments = [f"{k} {v}" for k, v in meta.items()]
+    lc = _to_lightcurve(
+        path,
+        names,
+        cols,
+        comments=comments,
+        time_column=time_column,
+        flux_column=flux_column,
+        product="ecsv",
+        time_format=time_format,
+        units=units,
+    )
+    low = {k.lower(): v for k, v in meta.items()}
+    upd = {}
+    mission = str(low.get("mission", low.get("telescop", ""))).strip()
+    for known in ("Kepler", "K2", "TESS"):
+        if mission.lower() == known.lower():
+            upd["mission"] = known
+    if low.get("object") or low.get("target"):
+        upd["target"] = str(low.get("object") or low.get("target"))
+    return lc.copy(meta=lc.meta.replace(**upd)) if upd else lc

@@ -1,0 +1,317 @@
+"""FITS readers on trimmed real files (tests/data/io) and on products built from their specs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from astropy.io import fits
+
+from starskope.exceptions import StarskopeError
+from starskope.io import identify_format, read
+
+KEPLER_LC = 29.4244 / 1440
+
+
+@pytest.mark.parametrize(
+    ("name", "product", "mission", "target", "segment", "fmt", "flux_col", "unit"),
+    [
+        (
+            "kplr011442793-2009350155506_llc.fits.gz",
+            "kepler",
+            "Kepler",
+            "KIC 11442793",
+            "Q3",
+            "bkjd",
+            "PDCSAP_FLUX",
+            "electron / s",
+        ),
+        (
+            "ktwo211436265-c05_llc.fits.gz",
+            "kepler",
+            "K2",
+            "EPIC 211436265",
+            "C5",
+            "bkjd",
+            "PDCSAP_FLUX",
+            "electron / s",
+        ),
+        (
+            "tess2019032160000-s0008-0000000413248763-0136-s_lc.fits.gz",
+            "tess",
+            "TESS",
+            "TIC 413248763",
+            "S8",
+            "btjd",
+            "PDCSAP_FLUX",
+            "electron / s",
+        ),
+        (
+            "hlsp_tess-data-alerts_tess_phot_00160148385-s02_tess_v1_lc.fits.gz",
+            "tess",
+            "TESS",
+            "TIC 160148385",
+            "S2",
+            "btjd",
+            "PDCSAP_FLUX",
+            "electron / s",
+        ),
+        (
+            "hlsp_k2sff_k2_lightcurve_201367065-c01_kepler_v1_llc.fits.gz",
+            "k2sff",
+            "K2",
+            "EPIC 201367065",
+            "C1",
+            "bkjd",
+            "FCOR",
+            "relative",
+        ),
+        (
+            "hlsp_k2sc_k2_llc_211099743-c04_kepler_v2_lc.fits.gz",
+            "k2sc",
+            "K2",
+            "EPIC 211099743",
+            "C4",
+            "bkjd",
+            "flux-trposi",
+            "electron / s",
+        ),
+        (
+            "EPIC_210491860_mast.fits.gz",
+            "k2sc",
+            "K2",
+            "EPIC 210491860",
+            "C13",
+            "bkjd",
+            "flux-trposi",
+            "electron / s",
+        ),
+        (
+            "kic010797460_q01_lightkurve.fits.gz",
+            "lightkurve",
+            "Kepler",
+            "KIC 10797460",
+            "Q1",
+            "bkjd",
+            "FLUX",
+            "electron / s",
+        ),
+        (
+            "lightkurve_wasp18_tic100100827_s02.fits.gz",
+            "lightkurve",
+            "TESS",
+            "TIC 100100827",
+            "S2",
+            "btjd",
+            "FLUX",
+            "relative",
+        ),
+        (
+            "tic10111251.fits.gz",
+            "lightkurve",
+            "TESS",
+            "TIC 10111251",
+            "S22",
+            "btjd",
+            "FLUX",
+            "electron / s",
+        ),
+    ],
+)
+def test_trimmed_real_files(io_data, name, product, mission, target, segment, fmt, flux_col, unit):
+    path = io_data / name
+    assert identify_format(path) == product
+    lc = read(path)
+    m = lc.meta
+    assert (m.product, m.mission, m.target, m.segment) == (product, mission, target, segment)
+    assert lc.time_format == fmt and m.flux_column == flux_col and m.flux_unit == unit
+    assert m.source == str(path)
+    assert 200 <= len(lc) <= 300 and lc.n_valid > 150
+    assert m.ra is not None and m.dec is not None
+    assert np.all(np.diff(lc.t) > 0)
+    expected_cadence = 2.0 / 1440 if product == "tess" or "wasp18" in name else KEPLER_LC
+    if name.startswith("tic"):
+        expected_cadence = 30.0 / 1440
+    assert lc.cadence == pytest.approx(expected_cadence, rel=2e-3)
+
+
+def test_kepler_time_and_quality_match_the_file(io_data):
+    path = io_data / "kplr011442793-2009350155506_llc.fits.gz"
+    lc = read(path)
+    with fits.open(path) as h:
+        d = h[1].data
+        good = np.isfinite(d["TIME"])
+        np.testing.assert_array_equal(lc.t, d["TIME"][good])
+        np.testing.assert_array_equal(lc.quality, d["SAP_QUALITY"][good])
+        np.testing.assert_array_equal(lc.flux, d["PDCSAP_FLUX"][good].astype(float))
+        np.testing.assert_array_equal(lc.flux_err, d["PDCSAP_FLUX_ERR"][good].astype(float))
+    assert lc.bjd_offset == 2454833.0
+    # absolute time: BJD = TIME + 2454833
+    assert lc.time[0].jd == pytest.approx(lc.t[0] + 2454833.0, abs=1e-6)
+    # Kepler headers give proper motion in arcsec/yr; meta holds mas/yr
+    assert lc.meta.pmra == 0.0 and "KEPMAG" in lc.meta.extra
+
+
+def test_sap_flux_on_request(io_data):
+    path = io_data / "tess2019032160000-s0008-0000000413248763-0136-s_lc.fits.gz"
+    pdc, sap = read(path), read(path, flux_column="sap_flux")
+    assert sap.meta.flux_column == "SAP_FLUX"
+    assert not np.allclose(pdc.flux, sap.flux, equal_nan=True)
+    with fits.open(path) as h:
+        np.testing.assert_array_equal(sap.flux, h[1].data["SAP_FLUX"].astype(float))
+    assert pdc.meta.pmdec == pytest.approx(-990.303)  # TESS header: mas/yr already
+
+
+def test_k2_proper_motion_converted_to_mas(io_data):
+    lc = read(io_data / "ktwo211436265-c05_llc.fits.gz")
+    assert lc.meta.pmra == pytest.approx(1.9) and lc.meta.pmdec == pytest.approx(-9.0)
+
+
+def test_k2sc_default_flux_is_systematics_corrected(io_data):
+    path = io_data / "EPIC_210491860_mast.fits.gz"
+    lc = read(path)
+    with fits.open(path) as h:
+        d = h["K2SC"].data
+        tp = d["trposi"].astype(float)
+        expected = d["flux"] - tp + np.nanmedian(tp)
+    np.testing.assert_allclose(lc.flux, expected)
+    raw = read(path, flux_column="flux")
+    np.testing.assert_array_equal(raw.flux, d["flux"].astype(float))
+    flat = read(path, flux_column="flux-trposi-trtime")
+    assert np.nanstd(flat.flux) < np.nanstd(raw.flux)
+    assert "trposi" in lc.meta.extra["flux_meaning"]
+
+
+def test_k2sc_sap_extension(io_data):
+    path = io_data / "hlsp_k2sc_k2_llc_211099743-c04_kepler_v2_lc.fits.gz"
+    pdc, sap = read(path), read(path, flux_column="sap_flux")
+    assert pdc.meta.extra["k2sc_extension"] == "PDC" and sap.meta.extra["k2sc_extension"] == "SAP"
+
+
+def test_k2sff_moving_becomes_quality(io_data):
+    path = io_data / "hlsp_k2sff_k2_lightcurve_201367065-c01_kepler_v1_llc.fits.gz"
+    lc = read(path)
+    with fits.open(path) as h:
+        moving = h["BESTAPER"].data["MOVING"]
+    np.testing.assert_array_equal(lc.quality > 0, moving > 0)
+    assert np.all(lc.quality[moving > 0] == 1 << 20)
+    assert read(path, flux_column="FRAW").meta.flux_column == "FRAW"
+
+
+def _bkjd(n=200, t0=2000.0):
+    return t0 + np.arange(n) * KEPLER_LC
+
+
+def test_everest_product(tmp_path, rng, fits_maker):
+    t = _bkjd()
+    p = fits_maker(
+        tmp_path / "hlsp_everest_k2_llc_201367065-c01_kepler_v2.0_lc.fits",
+        {
+            "CADN": np.arange(200),
+            "TIME": t,
+            "FLUX": 1e4 + rng.normal(0, 5, 200),
+            "FCOR": 1e4 + rng.normal(0, 5, 200),
+            "FRAW": 1e4 + rng.normal(0, 9, 200),
+            "FRAW_ERR": np.full(200, 7.0),
+            "QUALITY": np.zeros(200, dtype=np.int32),
+        },
+        primary={
+            "TELESCOP": "Kepler",
+            "MISSION": "k2",
+            "KEPLERID": 201367065,
+            "CAMPAIGN": 1,
+            "COMMENT": "EVEREST: EPIC Variability Extraction and Removal",
+        },
+        table={"BJDREFI": 2454833, "BJDREFF": 0.0, "TIMESYS": "TDB"},
+        extname="ARRAYS",
+    )
+    lc = read(p)
+    assert lc.meta.product == "everest" and lc.meta.mission == "K2"
+    assert lc.meta.target == "EPIC 201367065" and lc.meta.segment == "C1"
+    assert lc.meta.flux_column == "FLUX" and np.all(lc.flux_err == 7.0)
+    assert read(p, flux_column="fcor").meta.flux_column == "FCOR"
+
+
+def test_k2varcat_product(tmp_path, rng, fits_maker):
+    t = _bkjd()
+    p = fits_maker(
+        tmp_path / "hlsp_k2varcat_k2_lightcurve_202059697-c00_kepler_v2_llc.fits",
+        {
+            "TIME": t,
+            "APTFLUX": 5e3 + rng.normal(0, 5, 200),
+            "DETFLUX": 1 + rng.normal(0, 1e-3, 200),
+        },
+        primary={"TELESCOP": "Kepler", "OBJECT": "EPIC 202059697", "CAMPAIGN": 0},
+        table={},
+        units={"TIME": "BJD - 2454833"},
+    )
+    lc = read(p)
+    assert lc.meta.product == "k2varcat" and lc.time_format == "bkjd"
+    assert lc.meta.flux_column == "DETFLUX" and lc.meta.flux_unit == "relative"
+    np.testing.assert_array_equal(lc.t, t)
+    assert read(p, flux_column="APTFLUX").meta.flux_column == "APTFLUX"
+
+
+def test_qlp_product(tmp_path, rng, fits_maker):
+    t = 1325.3 + np.arange(300) * 30 / 1440
+    p = fits_maker(
+        tmp_path / "hlsp_qlp_tess_ffi_s0001-0000000410214986_tess_v01_llc.fits",
+        {
+            "TIME": t,
+            "SAP_FLUX": 1 + rng.normal(0, 1e-3, 300),
+            "KSPSAP_FLUX": 1 + rng.normal(0, 5e-4, 300),
+            "KSPSAP_FLUX_ERR": np.full(300, 5e-4),
+            "QUALITY": np.zeros(300, dtype=np.int32),
+        },
+        primary={
+            "ORIGIN": "MIT/QLP",
+            "TELESCOP": "TESS",
+            "OBJECT": "TIC 410214986",
+            "TICID": 410214986,
+            "SECTOR": 1,
+        },
+        table={"BJDREFI": 2457000, "BJDREFF": 0.0, "TIMESYS": "TDB"},
+    )
+    lc = read(p)
+    assert lc.meta.product == "qlp" and lc.time_format == "btjd" and lc.meta.segment == "S1"
+    assert lc.meta.flux_column == "KSPSAP_FLUX" and np.all(lc.flux_err == 5e-4)
+    assert read(p, flux_column="sap_flux").meta.flux_column == "SAP_FLUX"
+
+
+def test_lightkurve_roundtrip(tmp_path, io_data):
+    """A file written by lightkurve's own ``to_fits`` reads back with the same numbers."""
+    lc = read(io_data / "tess2019032160000-s0008-0000000413248763-0136-s_lc.fits.gz")
+    out = tmp_path / "lk.fits"
+    lc.to_lightkurve().to_fits(out, overwrite=True)
+    back = read(out)
+    assert back.meta.product == "lightkurve" and back.time_format == "btjd"
+    np.testing.assert_allclose(back.t, lc.t, rtol=0, atol=1e-9)
+    np.testing.assert_allclose(back.flux, lc.flux, rtol=1e-6)
+
+
+def test_generic_fits_table_and_unusual_bjdref(tmp_path, rng, fits_maker):
+    # A BJD reference that is neither BKJD nor BTJD: converted into the mission's format.
+    t = np.arange(100) * 0.02
+    p = fits_maker(
+        tmp_path / "custom.fits",
+        {"BJD": t, "RELFLUX": 1 + rng.normal(0, 1e-3, 100), "ERR": np.full(100, 1e-3)},
+        primary={"TELESCOP": "TESS", "OBJECT": "TIC 1"},
+        table={"BJDREFI": 2458000, "BJDREFF": 0.5, "TIMESYS": "TDB"},
+    )
+    lc = read(p)
+    assert lc.meta.product == "fits-table" and lc.time_format == "btjd"
+    np.testing.assert_allclose(lc.t, t + 1000.5)
+    np.testing.assert_array_equal(lc.flux_err, 1e-3)
+
+
+def test_refuses_unknown_time_scale(tmp_path, io_data):
+    src = io_data / "kplr011442793-2009350155506_llc.fits.gz"
+    with fits.open(src) as h:
+        h[1].header["TIMESYS"] = "UTC"
+        h.writeto(tmp_path / "utc.fits")
+    with pytest.raises(StarskopeError, match=r"utc.fits \[HDU 1 \(LIGHTCURVE\)\]: TIMESYS = 'UTC'"):
+        read(tmp_path / "utc.fits")
+
+
+def test_unknown_flux_column_lists_columns(io_data):
+    with pytest.raises(StarskopeError, match=r"no flux column 'nope'; columns are \["):
+        read(io_data / "kplr011442793-2009350155506_llc.fits.gz", flux_column="nope")

@@ -1,0 +1,129 @@
+"""The reader registry, format forcing, gzip transparency, read() on tables, iter_read()."""
+
+from __future__ import annotations
+
+import gzip
+import shutil
+import types
+
+import numpy as np
+import pytest
+
+from starskope.exceptions import StarskopeError
+from starskope.io import READERS, identify_format, iter_read, read, register_reader, write_kaggle
+from starskope.lightcurve import LightCurve
+
+
+def test_registry_names():
+    for name in (
+        "kepler",
+        "tess",
+        "k2sff",
+        "k2sc",
+        "everest",
+        "k2varcat",
+        "qlp",
+        "lightkurve",
+        "fits-table",
+        "kaggle",
+        "ecsv",
+        "text",
+    ):
+        assert name in READERS
+
+
+def test_unknown_format_lists_valid(io_data):
+    with pytest.raises(
+        StarskopeError, match=r"unknown format 'nope'; valid formats: kaggle, .*text"
+    ):
+        read(io_data / "tic10111251.fits.gz", format="nope")
+
+
+def test_forced_format(io_data):
+    # a lightkurve re-export read as a generic FITS table
+    lc = read(io_data / "tic10111251.fits.gz", format="fits-table")
+    assert lc.meta.product == "fits-table" and lc.meta.flux_column == "FLUX"
+    assert lc.time_format == "btjd"
+
+
+def test_gzip_by_magic_bytes_whatever_the_name(tmp_path, io_data):
+    src = io_data / "kplr011442793-2009350155506_llc.fits.gz"
+    renamed = tmp_path / "no_suffix.fits"
+    shutil.copy(src, renamed)
+    plain = tmp_path / "plain.fits"
+    plain.write_bytes(gzip.decompress(src.read_bytes()))
+    a, b = read(renamed), read(plain)
+    np.testing.assert_array_equal(a.flux, b.flux)
+
+
+def test_register_custom_reader(tmp_path):
+    p = tmp_path / "x.mylc"
+    p.write_text("MYLC\n1 2 3\n")
+
+    def identify(path, header):
+        return isinstance(header, bytes) and header.startswith(b"MYLC")
+
+    def reader(path, *, flux_column=None, time_column=None, opened=None):
+        return LightCurve([0.0, 1.0], [1.0, 1.0], time_format="relative")
+
+    register_reader("mylc-test", identify=identify, read=reader)
+    try:
+        assert identify_format(p) == "mylc-test"
+        assert len(read(p)) == 2
+        with pytest.raises(StarskopeError, match="already registered"):
+            register_reader("mylc-test", identify=identify, read=reader)
+    finally:
+        READERS.pop("mylc-test")
+
+
+def test_read_kaggle_requires_row_for_many_stars(tmp_path, rng):
+    p = write_kaggle(tmp_path / "exoTrain.csv", rng.normal(size=(3, 3197)), [2, 1, 1])
+    with pytest.raises(StarskopeError, match=r"several stars: pass row= .* iter_read"):
+        read(p)
+    lc = read(p, row=2)
+    assert lc.meta.row == 2 and lc.meta.label == 0 and lc.meta.product == "kaggle"
+    one = write_kaggle(tmp_path / "one.csv", rng.normal(size=(1, 3197)), [2])
+    assert read(one).meta.label == 1
+
+
+def test_row_on_single_star_file(io_data):
+    with pytest.raises(StarskopeError, match="row= applies to multi-star tables"):
+        read(io_data / "tic10111251.fits.gz", row=3)
+
+
+def test_iter_read_folder_glob_and_kaggle(tmp_path, io_data, rng):
+    d = tmp_path / "data"
+    (d / "sub").mkdir(parents=True)
+    shutil.copy(io_data / "tic10111251.fits.gz", d / "b.fits.gz")
+    shutil.copy(io_data / "tls_EPIC201367065_everest.csv.gz", d / "sub" / "a.csv.gz")
+    write_kaggle(d / "k.csv", rng.normal(size=(2, 3197)), [1, 2])
+    (d / "README.md").write_text("not data")
+    (d / ".hidden.csv").write_text("1,2\n")
+    ids = [i for i, _ in iter_read(d)]
+    assert ids == [
+        str(d / "b.fits.gz"),
+        f"{d / 'k.csv'}#row=0",
+        f"{d / 'k.csv'}#row=1",
+        str(d / "sub" / "a.csv.gz"),
+    ]
+    ids = [i for i, x in iter_read(str(d / "**" / "*.gz")) if isinstance(x, LightCurve)]
+    assert ids == [str(d / "b.fits.gz"), str(d / "sub" / "a.csv.gz")]
+    # row= picks one star of a table
+    ((ident, lc),) = list(iter_read(d / "k.csv", row=1))
+    assert ident.endswith("k.csv#row=1") and lc.meta.label == 1
+    # missing paths are reported, not raised
+    ((ident, err),) = list(iter_read([tmp_path / "missing.fits"]))
+    assert isinstance(err, StarskopeError) and "no such file" in str(err)
+
+
+def test_iter_read_is_lazy(tmp_path, io_data):
+    for i in range(3):
+        shutil.copy(io_data / "tic10111251.fits.gz", tmp_path / f"f{i}.fits.gz")
+    it = iter_read(tmp_path)
+    assert isinstance(it, types.GeneratorType)
+    first = next(it)
+    (tmp_path / "f2.fits.gz").unlink()  # later files are only touched when reached
+    rest = list(it)
+    # the folder is listed once, but each file is opened only when the stream reaches it
+    assert isinstance(first[1], LightCurve) and isinstance(rest[0][1], LightCurve)
+    assert isinstance(rest[1][1], StarskopeError) and "no such file" in str(rest[1][1])

@@ -1,0 +1,163 @@
+"""Text tables: CSV / ECSV / whitespace, with or without header; column and time inference."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from starskope.exceptions import StarskopeError
+from starskope.io import read
+
+CAD = 29.4244 / 1440
+
+
+@pytest.mark.parametrize(
+    ("name", "mission", "target", "fmt", "flux_col", "has_err"),
+    [
+        ("tls_EPIC201367065_everest.csv.gz", "K2", "EPIC 201367065", "bkjd", "col1", False),
+        (
+            "dave_ktwo210490365-c04_detrended.dat.gz",
+            "K2",
+            "EPIC 210490365",
+            "bkjd",
+            "Corrflux",
+            False,
+        ),
+        ("allesfitter_pimen_tess_s01_detrended.csv.gz", "TESS", None, "jd", "flux", True),
+        ("juliet_K2-32_lc.dat.gz", "K2", "K2-32", "jd", "col1", False),  # error column all 0
+        (
+            "koi-1003_kic002438502_q02_allesfitter.csv.gz",
+            "Kepler",
+            "KIC 2438502",
+            "jd",
+            "col1",
+            True,
+        ),
+    ],
+)
+def test_trimmed_real_text_files(io_data, name, mission, target, fmt, flux_col, has_err):
+    lc = read(io_data / name)
+    m = lc.meta
+    assert (m.product, m.mission, m.target, lc.time_format, m.flux_column) == (
+        "text",
+        mission,
+        target,
+        fmt,
+        flux_col,
+    )
+    assert np.isfinite(lc.flux_err).any() == has_err
+    assert m.flux_unit == "relative"
+    assert 250 <= len(lc) <= 300
+
+
+def test_dave_header_prefers_corrected_flux(io_data):
+    lc = read(io_data / "dave_ktwo210490365-c04_detrended.dat.gz")
+    raw = read(io_data / "dave_ktwo210490365-c04_detrended.dat.gz", flux_column="Flux")
+    assert lc.meta.flux_column == "Corrflux" and raw.meta.flux_column == "Flux"
+    assert lc.meta.segment == "C4"
+
+
+def test_csv_with_header_and_error(tmp_path, rng):
+    t = 1500.0 + np.arange(50) * 2 / 1440
+    f = 1 + rng.normal(0, 1e-3, 50)
+    p = tmp_path / "tic_12345_s05.csv"
+    p.write_text(
+        "time,flux,flux_err,quality\n"
+        + "".join(
+            f"{a:.6f},{b:.6f},0.001,{i % 2}\n" for i, (a, b) in enumerate(zip(t, f, strict=True))
+        )
+    )
+    lc = read(p)
+    assert lc.meta.mission == "TESS" and lc.meta.target == "TIC 12345" and lc.meta.segment == "S5"
+    assert lc.time_format == "btjd"
+    np.testing.assert_allclose(lc.t, t, atol=1e-6)
+    np.testing.assert_allclose(lc.flux_err, 0.001)
+    assert lc.quality.tolist()[:4] == [0, 1, 0, 1]
+
+
+def test_whitespace_no_header_positional(tmp_path, rng):
+    t = 2455000.0 + np.arange(40) * CAD
+    p = tmp_path / "star.dat"
+    p.write_text("".join(f"{a:.6f}  {1 + rng.normal(0, 1e-3):.6f}  0.0005\n" for a in t))
+    lc = read(p)
+    assert lc.time_format == "jd" and lc.meta.mission is None
+    np.testing.assert_allclose(lc.flux_err, 0.0005)
+    assert lc.cadence == pytest.approx(CAD, rel=1e-4)
+
+
+def test_time_not_first_column_found_by_monotonicity(tmp_path):
+    p = tmp_path / "x.txt"
+    p.write_text("1.01 100.0\n0.99 100.5\n1.00 101.0\n1.02 101.5\n")
+    lc = read(p)
+    assert lc.t.tolist() == [100.0, 100.5, 101.0, 101.5]
+    assert lc.flux.tolist() == [1.01, 0.99, 1.00, 1.02]
+
+
+def test_overrides_by_name_and_index(tmp_path):
+    p = tmp_path / "multi.csv"
+    p.write_text(
+        "bjd,a_flux,b_flux\n" + "".join(f"{2459000 + i},{1 + i},{2 + i}\n" for i in range(5))
+    )
+    lc = read(p, flux_column="b_flux")
+    assert lc.flux[0] == 2.0 and lc.time_format == "jd"
+    lc2 = read(p, flux_column=1, time_column="0")
+    assert lc2.flux[0] == 1.0
+
+
+def test_ambiguous_flux_columns(tmp_path):
+    p = tmp_path / "amb.csv"
+    p.write_text("time,flux,f\n1,1,1\n2,1,1\n3,1,1\n")
+    with pytest.raises(
+        StarskopeError, match=r"ambiguous flux column: \['flux', 'f'\]; pass flux_column="
+    ):
+        read(p)
+
+
+def test_magnitudes_refused(tmp_path):
+    p = tmp_path / "mag.csv"
+    p.write_text("time,mag\n1,10.1\n2,10.2\n3,10.1\n")
+    with pytest.raises(StarskopeError, match="magnitudes"):
+        read(p)
+
+
+def test_comment_header_line(tmp_path):
+    p = tmp_path / "c.csv"
+    p.write_text("# made by hand\n# time,flux,flux_err\n1,1.0,0.1\n2,1.1,0.1\n3,0.9,0.1\n")
+    lc = read(p)
+    assert lc.meta.flux_column == "flux" and np.all(lc.flux_err == 0.1)
+
+
+def test_time_inference_rules(tmp_path):
+    def one(name, t0, **kw):
+        p = tmp_path / name
+        p.write_text("".join(f"{t0 + i * 0.02},{1.0}\n" for i in range(5)))
+        return read(p, **kw)
+
+    assert one("a.csv", 2458000.0).time_format == "jd"
+    mjd = one("b.csv", 58000.0)
+    assert mjd.time_format == "jd" and mjd.t[0] == pytest.approx(2458000.0)
+    assert one("c.csv", 500.0).time_format == "bkjd"  # Kepler prime-mission range
+    assert one("d_k2.csv", 2500.0).time_format == "bkjd"  # K2 hint
+    assert one("e_tess.csv", 2500.0).time_format == "btjd"  # TESS hint
+    assert one("f.csv", 2500.0).time_format == "relative"  # ambiguous, no hint
+    assert one("g.csv", 0.0).time_format == "relative"
+    assert one("h.csv", 2500.0, time_format="btjd").time_format == "btjd"
+
+
+def test_ecsv(tmp_path):
+    import astropy.units as u
+    from astropy.table import Table
+
+    tab = Table()
+    tab["time"] = np.arange(10) * 0.02 + 1400.0
+    tab["time"].unit = u.day
+    tab["pdcsap_flux"] = np.full(10, 5000.0) * u.electron / u.s
+    tab["pdcsap_flux_err"] = np.full(10, 3.0) * u.electron / u.s
+    tab.meta["MISSION"] = "TESS"
+    tab.meta["OBJECT"] = "TIC 7"
+    p = tmp_path / "lc.ecsv"
+    tab.write(p, format="ascii.ecsv")
+    lc = read(p)
+    assert lc.meta.product == "ecsv" and lc.meta.mission == "TESS" and lc.meta.target == "TIC 7"
+    assert lc.time_format == "btjd" and lc.meta.flux_column == "pdcsap_flux"
+    assert lc.meta.flux_unit == "electron / s" and np.all(lc.flux_err == 3.0)
