@@ -22,6 +22,8 @@ class PipelineConfig:
     # detrending
     detrend_method: str = "biweight"
     detrend_window_days: float | None = None  # None: 3 x the longest duration searched
+    adaptive_window: bool = True  # shorten the window for strongly variable (active) stars
+    redetrend_masked: bool = True  # re-detrend with the found transits masked, re-measure
     # search
     method: str = "bls"
     min_period_days: float = 0.5
@@ -31,6 +33,7 @@ class PipelineConfig:
     max_planets: int = 3
     snr_threshold: float = 7.1
     sde_threshold: float = 7.0
+    bls_engine: str = "numba"  # "numba" (starskope's kernel) or "astropy" (reference)
     # refinement
     fit_transit: bool = True
     # models

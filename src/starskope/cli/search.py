@@ -1,0 +1,147 @@
+"""``starskope search FILE...``: run the physics pipeline on light-curve files.
+
+With ``--json`` one `~starskope.result.StarResult` JSON line per input (a file that cannot be
+analysed gives a line with ``"error"`` and the run goes on; the exit code is 1 at the end if any
+failed); otherwise a rich table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import sys
+from pathlib import Path
+
+import typer
+
+from ..exceptions import StarskopeError
+from . import app
+
+__all__ = ["search_command"]
+
+_METHODS = ("bls", "tls")
+
+
+def _safe_name(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("_")[:120] or "star"
+
+
+@app.command("search")
+def search_command(
+    files: list[str] = typer.Argument(..., help="Light-curve files, folders or globs."),
+    json_out: bool = typer.Option(False, "--json", help="One JSON line per input."),
+    plot: Path | None = typer.Option(
+        None, "--plot", help="Write one diagnostic PNG per star into this folder."
+    ),
+    max_planets: int | None = typer.Option(
+        None, "--max-planets", help="Most signals searched per star (default from the config)."
+    ),
+    method: str = typer.Option("bls", "--method", help="Period search: bls or tls."),
+    fmt: str | None = typer.Option(
+        None, "--format", help="Reader name (default: detected from each file)."
+    ),
+    detrend: str | None = typer.Option(
+        None, "--detrend", help="Detrender: biweight, savgol, spline or none."
+    ),
+) -> None:
+    """Search FILE... for periodic transits, vet them and report candidates."""
+    from ..config import PipelineConfig
+    from ..io import iter_read
+    from ..pipeline import analyse, analyse_full
+    from ..result import StarResult
+
+    if method not in _METHODS:
+        raise StarskopeError(f"--method must be one of {list(_METHODS)}; got {method!r}")
+    changes: dict[str, object] = {"method": method}
+    if max_planets is not None:
+        if max_planets < 1:
+            raise StarskopeError(f"--max-planets must be >= 1; got {max_planets}")
+        changes["max_planets"] = max_planets
+    if detrend is not None:
+        from ..clean.detrend import DETRENDERS
+
+        if detrend not in DETRENDERS:
+            raise StarskopeError(f"--detrend must be one of {sorted(DETRENDERS)}; got {detrend!r}")
+        changes["detrend_method"] = detrend
+    config = PipelineConfig().replace(**changes)
+    plot_fn = None
+    if plot is not None:
+        plot.mkdir(parents=True, exist_ok=True)
+        try:
+            from ..plotting import plot_diagnostics as plot_fn
+        except ImportError as exc:
+            raise StarskopeError(f"--plot needs starskope.plotting: {exc}") from exc
+
+    results: list[StarResult] = []
+    n_failed = 0
+    for ident, item in iter_read(files, format=fmt):
+        if isinstance(item, StarskopeError):
+            res = StarResult.failed(ident, str(item))
+        else:
+            try:
+                if plot_fn is not None:
+                    full = analyse_full(item, config)
+                    res = full.result
+                    name = _safe_name(
+                        Path(str(ident)).name.split(".")[0] + "_" + (res.target or "")
+                    )
+                    plot_fn(full, path=plot / f"{name}.png")
+                else:
+                    res = analyse(item, config)
+            except StarskopeError as exc:
+                res = StarResult.failed(ident, str(exc))
+            if res.path != str(ident):
+                res = dataclasses.replace(res, path=str(ident))
+        n_failed += res.error is not None
+        if json_out:
+            sys.stdout.write(res.to_json() + "\n")
+            sys.stdout.flush()
+        else:
+            results.append(res)
+    if not json_out:
+        _table(results)
+    if n_failed:
+        # SystemExit (not typer.Exit) so that main() sees the code in non-standalone mode
+        raise SystemExit(1)
+
+
+def _table(results) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="starskope search", show_lines=False)
+    for col in (
+        "file",
+        "target",
+        "candidate",
+        "period [d]",
+        "depth [ppm]",
+        "dur [h]",
+        "SNR",
+        "SDE",
+        "n_tr",
+        "flags",
+    ):
+        table.add_column(col)
+    for r in results:
+        name = Path(r.path or "?").name
+        if r.error:
+            table.add_row(name, r.target or "", "[red]error[/red]", r.error, *[""] * 6)
+            continue
+        if not r.candidates:
+            table.add_row(name, r.target or "", "no", *[""] * 7)
+            continue
+        for k, c in enumerate(r.candidates):
+            table.add_row(
+                name if k == 0 else "",
+                (r.target or "") if k == 0 else "",
+                ("[green]yes[/green]" if r.is_candidate else "no") if k == 0 else "",
+                f"{c.period_days:.5f}",
+                f"{c.depth_ppm:.0f} ± {c.depth_ppm_err:.0f}",
+                f"{c.duration_hours:.2f}",
+                f"{c.snr:.1f}",
+                f"{c.sde:.1f}",
+                str(c.n_transits),
+                ",".join(c.flags) or ("planet-like" if c.is_planet_like else ""),
+            )
+    Console().print(table)

@@ -1,0 +1,384 @@
+"""One star through the physics pipeline: clean -> detrend -> search -> fit -> vet -> StarResult.
+
+:func:`analyse` is the single per-star function the CLI, the scan, inject-recover and the app
+call; :func:`analyse_full` returns the intermediate products too (for plots); :func:`analyse_path`
+reads a file first and never raises for bad input.
+
+``is_candidate`` rests on vetting: a star is a candidate only when some signal is significant
+(SNR and SDE above threshold, at least two transits) *and* passes the vetting tests
+(:func:`starskope.vet.is_planet_like`). SDE alone is not a planet score on real data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .clean.detrend import flatten, suggest_window
+from .clean.masking import clean, transit_mask
+from .config import PipelineConfig
+from .exceptions import StarskopeError
+from .lightcurve import LightCurve
+from .result import Candidate, StarResult, VetFlag
+from .search.base import SearchResult
+from .search.bls import box_stats
+from .search.multi import is_significant, search_multi
+
+__all__ = ["Analysis", "analyse", "analyse_full", "analyse_path"]
+
+
+@dataclass(frozen=True, eq=False)
+class Analysis:
+    """A star's result plus the intermediate products behind it (for plots and debugging).
+
+    Attributes
+    ----------
+    result : StarResult
+        What :func:`analyse` returns.
+    raw : LightCurve
+        The light curve as given.
+    cleaned : LightCurve
+        Quality-masked, NaN-free, clipped, normalised per segment.
+    trend : ndarray
+        The trend divided out of ``cleaned`` (same length).
+    flat : LightCurve
+        ``cleaned / trend``: the light curve that was searched and vetted.
+    searches : tuple of SearchResult
+        Every search pass, strongest first.
+    fits : tuple
+        One `~starskope.fit.TransitFit` (or None when not fitted) per candidate of ``result``.
+    """
+
+    result: StarResult
+    raw: LightCurve
+    cleaned: LightCurve
+    trend: np.ndarray
+    flat: LightCurve
+    searches: tuple[SearchResult, ...]
+    fits: tuple[Any, ...]
+
+
+def _fit(flat: LightCurve, s: SearchResult, exptime: float):
+    try:
+        from .fit import fit_transit
+    except ImportError:  # fitting module not available in this build
+        return None
+    return fit_transit(
+        flat.t,
+        flat.flux,
+        flat.flux_err,
+        period=s.period,
+        t0=s.t0,
+        duration=s.duration,
+        depth=max(s.depth, 1e-6),
+        exptime=exptime,
+    )
+
+
+def _vet(flat: LightCurve, s: SearchResult, others: list[float]) -> tuple[VetFlag, ...] | None:
+    try:
+        from .vet import vet_candidate
+    except ImportError:
+        return None
+    try:
+        return vet_candidate(
+            flat.t,
+            flat.flux,
+            flat.flux_err,
+            period=s.period,
+            t0=s.t0,
+            duration=s.duration,
+            depth=max(s.depth, 1e-9),
+            periodogram=s.periodogram,
+            other_periods=tuple(others),
+        )
+    except StarskopeError as exc:
+        return (VetFlag("vetting", True, None, f"Vetting could not run: {exc}."),)
+
+
+def _planet_like(flags: tuple[VetFlag, ...] | None) -> bool:
+    if flags is None:
+        return False
+    try:
+        from .vet import is_planet_like
+    except ImportError:
+        return not any(f.raised for f in flags)
+    return bool(is_planet_like(flags)) and not any(f.raised and f.name == "vetting" for f in flags)
+
+
+def _significance_flags(s: SearchResult, config: PipelineConfig) -> list[VetFlag]:
+    out = [
+        VetFlag(
+            "snr",
+            bool(s.snr < config.snr_threshold),
+            float(s.snr),
+            f"Transit SNR {s.snr:.1f} (white and red noise) "
+            f"{'is below' if s.snr < config.snr_threshold else 'reaches'} "
+            f"the threshold {config.snr_threshold:g}.",
+        ),
+        VetFlag(
+            "sde",
+            bool(s.sde < config.sde_threshold),
+            float(s.sde),
+            f"Periodogram SDE {s.sde:.1f} "
+            f"{'is below' if s.sde < config.sde_threshold else 'reaches'} "
+            f"the threshold {config.sde_threshold:g}.",
+        ),
+        VetFlag(
+            "n_transits",
+            bool(s.n_transits < 2),
+            float(s.n_transits),
+            f"{s.n_transits} transit(s) with data"
+            + (" (a period needs at least two)." if s.n_transits < 2 else "."),
+        ),
+    ]
+    return out
+
+
+def _remeasure(flat: LightCurve, s: SearchResult) -> SearchResult:
+    st = box_stats(flat.t, flat.flux, period=s.period, t0=s.t0, duration=s.duration)
+    return dataclasses.replace(
+        s, depth=st.depth, depth_err=st.depth_err, snr=st.snr, n_transits=st.n_transits
+    )
+
+
+def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> Analysis:
+    """Run the pipeline on one light curve and keep the intermediate products.
+
+    Parameters
+    ----------
+    lc : LightCurve
+        A light curve from any reader.
+    config : PipelineConfig, optional
+        Settings.
+
+    Returns
+    -------
+    Analysis
+
+    Raises
+    ------
+    StarskopeError
+        When the light curve cannot be analysed (too few usable points, too short for two
+        transits, unknown method names).
+    """
+    timings: dict[str, float] = {}
+    t_start = time.perf_counter()
+
+    def tick(name: str, t0: float) -> float:
+        now = time.perf_counter()
+        timings[name] = round(now - t0, 6)
+        return now
+
+    t0 = time.perf_counter()
+    cleaned = clean(lc, bitmask=config.quality_bitmask, sigma_upper=config.sigma_upper)
+    t0 = tick("clean", t0)
+
+    durations = np.sort(np.asarray(config.durations_hours, dtype=float)) / 24.0
+    window = config.detrend_window_days
+    if window is None:
+        window = 3.0 * float(durations[-1])
+        if config.adaptive_window:
+            window = suggest_window(cleaned.t, cleaned.flux, max_duration=float(durations[-1]))
+    # the search cannot find transits longer than about a third of the window
+    searchable = durations[durations <= window / 2.5 + 1e-9]
+    if searchable.size == 0:
+        searchable = durations[:1]
+    det = flatten(cleaned, method=config.detrend_method, window=window)
+    flat, trend = det.lightcurve, det.trend
+    t0 = tick("detrend", t0)
+
+    searches = search_multi(
+        flat.t,
+        flat.flux,
+        flat.flux_err,
+        method=config.method,
+        max_planets=config.max_planets,
+        snr_threshold=config.snr_threshold,
+        sde_threshold=config.sde_threshold,
+        min_period=config.min_period_days,
+        max_period=config.max_period_days,
+        oversample=config.oversample,
+        durations=searchable,
+    )
+    t0 = tick("search", t0)
+
+    sig = [
+        s
+        for s in searches
+        if is_significant(s, snr_threshold=config.snr_threshold, sde_threshold=config.sde_threshold)
+    ]
+    chosen = sig if sig else list(searches[:1])
+    if sig and config.redetrend_masked and config.detrend_method != "none":
+        mask = np.zeros(len(cleaned), dtype=bool)
+        for s in sig:
+            mask |= transit_mask(cleaned.t, period=s.period, t0=s.t0, duration=1.5 * s.duration)
+        if mask.mean() < 0.5:
+            det = flatten(cleaned, method=config.detrend_method, window=window, transit_mask=mask)
+            flat, trend = det.lightcurve, det.trend
+            chosen = [_remeasure(flat, s) for s in chosen]
+    t0 = tick("redetrend", t0)
+
+    exptime = (
+        float(lc.meta.extra.get("exptime_days", cleaned.cadence))
+        if lc.meta.extra
+        else (cleaned.cadence)
+    )
+    fits = []
+    for s in chosen:
+        fits.append(_fit(flat, s, exptime) if config.fit_transit else None)
+    t0 = tick("fit", t0)
+
+    candidates = []
+    vetted_any = False
+    for i, (s, fit) in enumerate(zip(chosen, fits, strict=True)):
+        others = [o.period for j, o in enumerate(chosen) if j != i]
+        flags = _vet(flat, s, others)
+        vetted_any |= flags is not None
+        sig_flags = _significance_flags(s, config)
+        significant = not any(f.raised for f in sig_flags)
+        all_flags = tuple(sig_flags) + (flags or ())
+        planet_like = significant and _planet_like(flags)
+        ok_fit = fit is not None and bool(getattr(fit, "success", False))
+        offset = lc.bjd_offset
+        candidates.append(
+            Candidate(
+                period_days=float(s.period),
+                t0=float(s.t0),
+                t0_format=cleaned.time_format,
+                t0_bjd=None if offset is None else float(s.t0 + offset),
+                duration_hours=float(s.duration * 24.0),
+                depth_ppm=float(s.depth * 1e6),
+                depth_ppm_err=float(s.depth_err * 1e6),
+                snr=float(s.snr),
+                sde=float(s.sde),
+                power=float(s.power),
+                n_transits=int(s.n_transits),
+                rp_rs=float(fit.rp_rs) if ok_fit else None,
+                a_rs=float(fit.a_rs) if ok_fit else None,
+                impact=float(fit.impact) if ok_fit else None,
+                vetting=all_flags,
+                is_planet_like=bool(planet_like),
+                extra={
+                    "method": config.method,
+                    "detrend": config.detrend_method,
+                    "window_days": float(window),
+                    "fit_depth_ppm": float(fit.depth_ppm) if ok_fit else None,
+                    "fit_duration_hours": float(fit.duration_hours) if ok_fit else None,
+                },
+            )
+        )
+    tick("vet", t0)
+    order = sorted(range(len(candidates)), key=lambda k: -candidates[k].snr)
+    candidates = [candidates[k] for k in order]
+    fits = [fits[k] for k in order]
+    is_cand = any(c.is_planet_like for c in candidates)
+    reasons = _reasons(candidates, config, vetted=vetted_any, window=window)
+    timings["total"] = round(time.perf_counter() - t_start, 6)
+    m = lc.meta
+    result = StarResult(
+        path=m.source,
+        mission=m.mission,
+        target=m.target,
+        ra=m.ra,
+        dec=m.dec,
+        row=m.row,
+        label=m.label,
+        n_points=len(cleaned),
+        time_span_days=float(cleaned.time_span),
+        cadence_minutes=float(cleaned.cadence * 1440.0),
+        method=config.method,
+        candidates=tuple(candidates),
+        is_candidate=bool(is_cand),
+        score=None,
+        reasons=tuple(reasons),
+        timings=timings,
+    )
+    return Analysis(
+        result=result,
+        raw=lc,
+        cleaned=cleaned,
+        trend=np.asarray(trend),
+        flat=flat,
+        searches=tuple(searches),
+        fits=tuple(fits),
+    )
+
+
+def _reasons(candidates, config, *, vetted: bool, window: float) -> list[str]:
+    out = [f"Detrended with {config.detrend_method} over a {window * 24:.1f}-hour window."]
+    if not vetted:
+        out.append("Vetting was not available, so no signal can be called planet-like.")
+    for k, c in enumerate(candidates, 1):
+        head = (
+            f"Signal {k}: P = {c.period_days:.5f} d, depth {c.depth_ppm:.0f} ppm, "
+            f"duration {c.duration_hours:.2f} h, SNR {c.snr:.1f}, SDE {c.sde:.1f}, "
+            f"{c.n_transits} transit(s)"
+        )
+        raised = [f for f in c.vetting if f.raised]
+        if c.is_planet_like:
+            out.append(head + ": significant and passes vetting (planet-like).")
+        elif raised:
+            out.append(head + ": not planet-like. " + " ".join(f.reason for f in raised))
+        else:
+            out.append(head + ": not confirmed by vetting.")
+    if not candidates:
+        out.append("No periodic transit-like signal was found.")
+    return out
+
+
+def analyse(
+    lc: LightCurve, config: PipelineConfig = PipelineConfig(), *, keep: bool = False
+) -> StarResult:
+    """Analyse one light curve; see :func:`analyse_full`.
+
+    Parameters
+    ----------
+    lc : LightCurve
+        The light curve.
+    config : PipelineConfig, optional
+        Settings.
+    keep : bool, optional
+        Also put the strongest periodogram (period, power, SDE; float32-rounded lists) in
+        ``result.explanation["periodogram"]``; off by default to keep results small.
+
+    Returns
+    -------
+    StarResult
+    """
+    full = analyse_full(lc, config)
+    if not keep or not full.searches:
+        return full.result
+    pg = full.searches[0].periodogram
+    expl = dict(full.result.explanation or {})
+    expl["periodogram"] = {
+        "period": np.asarray(pg.period, np.float32).tolist(),
+        "power": np.asarray(pg.power, np.float32).tolist(),
+        "sde": np.asarray(pg.sde, np.float32).tolist(),
+        "method": pg.method,
+    }
+    return dataclasses.replace(full.result, explanation=expl)
+
+
+def analyse_path(path, config: PipelineConfig = PipelineConfig(), **read_options) -> StarResult:
+    """Read a file with :func:`starskope.io.read` and analyse it; never raises for bad input.
+
+    Any :class:`~starskope.exceptions.StarskopeError` (unreadable file, too little data)
+    becomes ``StarResult.failed(path, message)``.
+    """
+    try:
+        from .io import read
+
+        lc = read(path, **read_options)
+        res = analyse(lc, config)
+        if res.path is None:
+            res = dataclasses.replace(res, path=str(path))
+        return res
+    except StarskopeError as exc:
+        return StarResult.failed(path, str(exc))
+    except ImportError as exc:
+        return StarResult.failed(path, f"reader not available: {exc}")

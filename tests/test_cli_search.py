@@ -1,0 +1,68 @@
+"""``starskope search``: JSON lines per input, errors as lines, exit code, table output."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from starskope.cli import main
+
+
+def _write_csv(path, rng, *, transit=True):
+    t = 2000.0 + np.arange(0, 30, 0.0204)
+    f = 1 + rng.normal(0, 2e-4, t.size)
+    if transit:
+        f[np.abs((t - 2001.0 + 1.6) % 3.2 - 1.6) < 0.05] -= 2e-3
+    path.write_text(
+        "time,flux,flux_err\n" + "\n".join(f"{a},{b},2e-4" for a, b in zip(t, f, strict=True))
+    )
+    return path
+
+
+@pytest.fixture
+def csv_files(tmp_path, rng):
+    pytest.importorskip("starskope.io.registry")
+    a = _write_csv(tmp_path / "planet.csv", rng)
+    b = _write_csv(tmp_path / "quiet.csv", rng, transit=False)
+    return a, b
+
+
+def test_json_lines_one_per_input_and_errors_go_on(csv_files, tmp_path, capsys):
+    a, b = csv_files
+    missing = tmp_path / "missing.fits"
+    code = main(["search", str(a), str(missing), str(b), "--json", "--max-planets", "2"])
+    out = capsys.readouterr().out.strip().splitlines()
+    assert code == 1  # one input failed
+    assert len(out) == 3
+    rows = [json.loads(line) for line in out]
+    assert rows[1]["error"] and "missing.fits" in rows[1]["path"]
+    planet, quiet = rows[0], rows[2]
+    for r in (planet, quiet):
+        assert {"path", "mission", "target", "candidates", "is_candidate", "score"} <= set(r)
+        assert r["error"] is None
+    c = planet["candidates"][0]
+    for key in ("period_days", "t0_bjd", "duration_hours", "depth_ppm", "snr", "sde"):
+        assert key in c
+    assert {"n_transits", "flags"} <= set(c)
+    assert c["period_days"] == pytest.approx(3.2, rel=3e-3)
+    assert c["depth_ppm"] == pytest.approx(2000, rel=0.2)
+    snrs = [x["snr"] for x in planet["candidates"]]
+    assert snrs == sorted(snrs, reverse=True)
+    assert quiet["is_candidate"] is False
+
+
+def test_all_good_exits_zero_and_table(csv_files, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    a, _ = csv_files
+    assert main(["search", str(a)]) == 0
+    out = capsys.readouterr().out
+    assert "starskope search" in out and "planet.csv" in out
+
+
+def test_bad_method_is_one_line_error(csv_files, capsys):
+    a, _ = csv_files
+    assert main(["search", str(a), "--method", "gls"]) == 2
+    err = capsys.readouterr().err
+    assert "--method must be one of" in err and "Traceback" not in err
