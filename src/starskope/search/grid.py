@@ -24,10 +24,12 @@ DEFAULT_DURATIONS_HOURS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 _T_SUN_1D = 13.0 / 24.0 * 365.25 ** (-1.0 / 3.0)  # days: 13 h at 1 yr, scaling as P^(1/3)
 
 
-def reference_duration(period, *, star_scale: float = 0.6):
+def reference_duration(period, *, star_scale: float = 1.0):
     """Duration (days) used to space the grid: ``star_scale`` x a central transit across the Sun.
 
-    ``star_scale`` below one samples finely enough for smaller stars and non-central transits.
+    The default (1, a Sun-like star) gives the same grid density as transitleastsquares'
+    default grid; ``star_scale`` below one samples more finely, for small stars and grazing
+    transits, at a proportional cost in time.
     """
     return star_scale * _T_SUN_1D * np.asarray(period, dtype=float) ** (1.0 / 3.0)
 
@@ -38,7 +40,7 @@ def period_grid(
     min_period: float = 0.5,
     max_period: float | None = None,
     oversample: float = 3.0,
-    star_scale: float = 0.6,
+    star_scale: float = 1.0,
     min_transits: int = 2,
 ) -> np.ndarray:
     """Trial periods in days, increasing.

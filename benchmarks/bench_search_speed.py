@@ -1,0 +1,224 @@
+"""Speed of the physics pipeline per stage, against astropy BLS and TLS on the same grid.
+
+Two seeded synthetic light curves with a transiting planet on a spotted star:
+
+- K2-like: 65 days, 3197 cadences of 29.4 minutes;
+- TESS-like: one 27-day sector of 2-minute cadences (with the mid-sector gap).
+
+For each, the stages of :func:`starskope.pipeline.analyse_full` (clean, detrend, search, fit,
+vet; one search pass, ``max_planets=1``) are timed, then on the *same flattened light curve*:
+
+- starskope's numba BLS (``search_bls``, default engine) on the default period grid;
+- astropy ``BoxLeastSquares.power`` (objective "likelihood", its default oversample 10) on the
+  *same* periods and durations;
+- ``transitleastsquares`` over the same period range with the same oversampling factor
+  (TLS builds its own grid and duration set from it; its period count is reported).
+
+Everything runs once to compile (numba caches), then the median of ``--repeat`` runs is taken
+(TLS: one run). Prints a table with ratios and writes ``benchmarks/results/search_speed.md``.
+
+Run::
+
+    python -m benchmarks.bench_search_speed [--repeat 5] [--no-tls]
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from .common import REPO, markdown_table
+
+OUT = REPO / "benchmarks" / "results" / "search_speed.md"
+
+
+def k2_like(seed: int = 1):
+    from starskope import LightCurve, LightCurveMeta
+
+    rng = np.random.default_rng(seed)
+    t = 2000.0 + np.arange(3197) * 0.020434
+    flux = 1 + rng.normal(0, 3e-4, t.size)
+    flux *= 1 + 0.004 * np.sin(2 * np.pi * t / 6.3)
+    flux[np.abs((t - 2001.7 + 2.05) % 4.1 - 2.05) < 0.0625] -= 1.2e-3
+    meta = LightCurveMeta(mission="K2", target="synthetic K2")
+    return LightCurve(t, 4000 * flux, np.full(t.size, 1.2), time_format="bkjd", meta=meta)
+
+
+def tess_like(seed: int = 2):
+    from starskope import LightCurve, LightCurveMeta
+
+    rng = np.random.default_rng(seed)
+    t = 1325.3 + np.arange(0, 27.0, 2.0 / 1440.0)
+    t = t[(t < 1338.5) | (t > 1339.7)]  # orbit gap
+    flux = 1 + rng.normal(0, 8e-4, t.size)
+    flux *= 1 + 0.003 * np.sin(2 * np.pi * t / 4.4)
+    flux[np.abs((t - 1326.9 + 1.55) % 3.1 - 1.55) < 0.05] -= 2e-3
+    meta = LightCurveMeta(mission="TESS", target="synthetic TESS")
+    return LightCurve(t, 9000 * flux, np.full(t.size, 7.0), time_format="btjd", meta=meta)
+
+
+def _median_time(fn, repeat):
+    times = []
+    out = None
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t0)
+    return float(np.median(times)), out
+
+
+def bench_one(name, lc, *, repeat, run_tls):
+    from astropy.timeseries import BoxLeastSquares
+
+    from starskope import PipelineConfig
+    from starskope.pipeline import analyse_full
+    from starskope.search.bls import search_bls
+    from starskope.search.grid import duration_grid, period_grid
+
+    config = PipelineConfig(max_planets=1)
+    analyse_full(lc, config)  # compile / warm caches
+    stages: dict[str, list[float]] = {}
+    full = None
+    for _ in range(repeat):
+        full = analyse_full(lc, config)
+        for k, v in full.result.timings.items():
+            stages.setdefault(k, []).append(v)
+    st = {k: float(np.median(v)) for k, v in stages.items()}
+    flat = full.flat
+    durations = duration_grid(config.durations_hours)
+    durations = durations[durations <= full.result.candidates[0].extra["window_days"] / 2.5 + 1e-9]
+    periods = period_grid(
+        baseline=flat.time_span, min_period=config.min_period_days, oversample=config.oversample
+    )
+    t_ours, ours = _median_time(
+        lambda: search_bls(flat.t, flat.flux, flat.flux_err, periods=periods, durations=durations),
+        repeat,
+    )
+
+    def astropy_bls():
+        bls = BoxLeastSquares(flat.t, flat.flux, flat.flux_err)
+        r = bls.power(periods, durations[durations < periods.min()], objective="likelihood")
+        return float(periods[int(np.argmax(r.power))])
+
+    t_astropy, p_astropy = _median_time(astropy_bls, max(1, repeat // 2))
+    row = {
+        "name": name,
+        "n": len(lc),
+        "n_periods": periods.size,
+        "stages": st,
+        "ours": t_ours,
+        "ours_period": ours.period,
+        "astropy": t_astropy,
+        "astropy_period": p_astropy,
+    }
+    if run_tls:
+        from transitleastsquares import transitleastsquares
+
+        def tls():
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                model = transitleastsquares(flat.t, flat.flux, verbose=False)
+                r = model.power(
+                    period_min=config.min_period_days,
+                    period_max=flat.time_span / 2,
+                    oversampling_factor=config.oversample,
+                    use_threads=1,
+                    show_progress_bar=False,
+                    verbose=False,
+                )
+            return float(r.period), len(r.periods)
+
+        tls()  # compile
+        row["tls"], (row["tls_period"], row["tls_n_periods"]) = _median_time(tls, 1)
+    return row
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeat", type=int, default=5)
+    ap.add_argument("--no-tls", action="store_true", help="skip TLS (slow)")
+    args = ap.parse_args(argv)
+    rows = [
+        bench_one("K2 65 d, 3197 pts", k2_like(), repeat=args.repeat, run_tls=not args.no_tls),
+        bench_one("TESS 27 d, 2-min", tess_like(), repeat=args.repeat, run_tls=not args.no_tls),
+    ]
+    stage_names = ["clean", "detrend", "search", "redetrend", "fit", "vet", "total"]
+    t1 = markdown_table(
+        ["light curve", "points", *[f"{s} [s]" for s in stage_names], "stars/s"],
+        [
+            [
+                r["name"],
+                r["n"],
+                *[r["stages"].get(s, float("nan")) for s in stage_names],
+                1.0 / r["stages"]["total"],
+            ]
+            for r in rows
+        ],
+    )
+    head = ["light curve", "periods", "starskope BLS [s]", "astropy BLS [s]", "astropy/starskope"]
+    if not args.no_tls:
+        head += ["TLS [s]", "TLS periods", "TLS/starskope", "TLS/starskope pipeline"]
+    body = []
+    for r in rows:
+        line = [r["name"], r["n_periods"], r["ours"], r["astropy"], r["astropy"] / r["ours"]]
+        if not args.no_tls:
+            line += [
+                r["tls"],
+                r["tls_n_periods"],
+                r["tls"] / r["ours"],
+                r["tls"] / r["stages"]["total"],
+            ]
+        body.append(line)
+    t2 = markdown_table(head, body)
+    peaks = markdown_table(
+        ["light curve", "true P", "starskope", "astropy", *(["TLS"] if not args.no_tls else [])],
+        [
+            [
+                r["name"],
+                4.1 if r["name"].startswith("K2") else 3.1,
+                r["ours_period"],
+                r["astropy_period"],
+                *([r["tls_period"]] if not args.no_tls else []),
+            ]
+            for r in rows
+        ],
+    )
+    text = "\n".join(
+        [
+            "# Search speed",
+            "",
+            f"Command: `python -m benchmarks.bench_search_speed --repeat {args.repeat}"
+            + (" --no-tls" if args.no_tls else "")
+            + "`",
+            f"Machine: {platform.processor() or platform.machine()}, Python "
+            f"{platform.python_version()}; single process, median of {args.repeat} runs "
+            "(TLS: one run, one thread), after a warm-up run.",
+            "",
+            "## Pipeline stages per light curve (`analyse_full`, one search pass)",
+            "",
+            t1,
+            "",
+            "## Period search alone on the same flattened light curve and period grid",
+            "",
+            t2,
+            "",
+            "## Peak period found",
+            "",
+            peaks,
+            "",
+        ]
+    )
+    print(text)
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(text)
+    print(f"wrote {Path(OUT).relative_to(REPO)}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
