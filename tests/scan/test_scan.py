@@ -61,15 +61,15 @@ def test_results_equal_a_serial_run(tmp_path, scheduler, kaggle_table):
         analyse=_fakes.quick_analyse,
         config=config,
     )
+    from starskope.result import StarResult
+
     serial = {
-        r.input_id: r.result
+        r.input_id: StarResult.from_json(r.rows[0]["result_json"])
         for r in run_items(list(iter_items([kaggle_table])), config, _fakes.quick_analyse)
     }
     with Catalog(cat, read_only=True) as c:
         _, rows = c.query("SELECT input_id, result_json FROM stars")
         assert len(rows) == 40
-        from starskope.result import StarResult
-
         for input_id, js in rows:
             assert StarResult.from_json(js) == serial[input_id]
         _, n = c.query("SELECT count(*) FROM candidates")

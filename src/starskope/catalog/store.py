@@ -180,11 +180,27 @@ class StarRecord:
         What the pipeline concluded.
     worker_seconds : float or None
         Wall time the worker spent on the star (read + analyse).
+    rows : tuple or None
+        The star row and candidate rows, made by :meth:`prepared` (on a worker, so that the
+        single coordinator does no per-star serialisation); None until then.
     """
 
     input_id: str
-    result: StarResult
+    result: StarResult | None
     worker_seconds: float | None = None
+    rows: tuple[dict[str, Any], tuple[dict[str, Any], ...]] | None = None
+
+    def prepared(self, *, drop_result: bool = True) -> StarRecord:
+        """This record with its table rows built (and the result object dropped to travel light)."""
+        if self.rows is not None:
+            return self
+        star, cands = _star_rows(self)
+        return StarRecord(
+            self.input_id,
+            None if drop_result else self.result,
+            self.worker_seconds,
+            (star, tuple(cands)),
+        )
 
 
 @dataclass(frozen=True)
@@ -220,21 +236,19 @@ def _now() -> _dt.datetime:
     return _dt.datetime.now(_dt.UTC).replace(tzinfo=None)
 
 
-def _star_rows(rec: StarRecord, run_id: str, chash: str, now) -> tuple[dict, list[dict]]:
+def _star_rows(rec: StarRecord) -> tuple[dict, list[dict]]:
+    """The ``stars`` row (without run columns) and ``candidates`` rows of one record."""
     d = rec.result.to_dict()
     cands = d.get("candidates") or []
     best = cands[0] if cands else {}
     row: dict[str, Any] = {
         "input_id": rec.input_id,
-        "run_id": run_id,
-        "config_hash": chash,
         "n_candidates": len(cands),
         "best_period_days": best.get("period_days"),
         "best_depth_ppm": best.get("depth_ppm"),
         "best_snr": best.get("snr"),
         "best_sde": best.get("sde"),
         "worker_seconds": rec.worker_seconds,
-        "finished_at": now,
     }
     for name, sql in STAR_COLUMNS:
         row[name] = _cell(d.get(name), sql)
@@ -411,8 +425,8 @@ class Catalog:
         stars, cands, errs = [], [], []
         for rec in records:
             if isinstance(rec, StarRecord):
-                s, c = _star_rows(rec, run_id, chash, now)
-                stars.append(s)
+                st, c = rec.prepared().rows
+                stars.append({**st, "run_id": run_id, "config_hash": chash, "finished_at": now})
                 cands.extend(c)
             else:
                 errs.append(

@@ -52,6 +52,9 @@ def scan_command(
     retry_errors: bool = typer.Option(
         False, "--retry-errors", help="Try again the inputs stored as errors by earlier runs."
     ),
+    commit_every: float = typer.Option(
+        1.0, "--commit-every", help="Seconds between catalog commits (0: after every task)."
+    ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each commit to stderr."),
 ) -> None:
     """Analyse every star in INPUT... on Dask and store the results in a DuckDB catalog."""
@@ -87,6 +90,7 @@ def scan_command(
         max_attempts=max_attempts,
         retry_errors=retry_errors,
         progress=progress if progress.enabled else None,
+        flush_seconds=max(commit_every, 0.0),
     )
     print(summary.line())
     if export is not None:

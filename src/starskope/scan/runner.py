@@ -188,7 +188,7 @@ def run_items(
             changes["row"] = item.row
         if changes:
             result = dataclasses.replace(result, **changes)
-        out.append(StarRecord(item.input_id, result, time.perf_counter() - t0))
+        out.append(StarRecord(item.input_id, result, time.perf_counter() - t0).prepared())
     return out
 
 

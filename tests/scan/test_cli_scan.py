@@ -1,0 +1,87 @@
+"""`starskope catalog top|show|query` and `starskope scan` argument checks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from starskope.cli import main
+from starskope.scan import scan
+
+from . import _fakes
+
+pytestmark = pytest.mark.filterwarnings("ignore::ResourceWarning")
+
+
+@pytest.fixture(scope="module")
+def catalog(tmp_path_factory, scheduler):
+    from starskope.io.kaggle import write_kaggle
+
+    from .conftest import make_flux
+
+    d = tmp_path_factory.mktemp("cli")
+    flux, labels = make_flux(12, seed=5)
+    table = write_kaggle(d / "t.csv", flux, labels)
+    with table.open("a") as fh:
+        fh.write("1,2,3\n")  # a bad row -> one error
+    cat = d / "c.duckdb"
+    scan([table], catalog=cat, scheduler=scheduler, analyse=_fakes.quick_analyse)
+    return cat
+
+
+def test_top(catalog, capsys):
+    assert main(["catalog", "top", "--catalog", str(catalog), "--n", "5", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(rows) == 5
+    snrs = [r["best_snr"] for r in rows]
+    assert snrs == sorted(snrs, reverse=True)
+    assert main(["catalog", "top", "-c", str(catalog)]) == 0
+    assert "row" in capsys.readouterr().out
+
+
+def test_show_and_its_errors(catalog, capsys):
+    assert main(["catalog", "show", "row 4", "-c", str(catalog), "--json"]) == 0
+    (res,) = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert res["target"] == "row 4" and len(res["candidates"]) == 1
+    assert main(["catalog", "show", "row=12", "-c", str(catalog)]) == 0
+    out = capsys.readouterr().out
+    assert "errors" in out and "got 3" in out
+    assert main(["catalog", "show", "no such star", "-c", str(catalog)]) == 2
+    assert "no star matching" in capsys.readouterr().err
+
+
+def test_query_is_read_only(catalog, capsys):
+    sql = "SELECT count(*) AS n, sum(n_candidates) AS c FROM stars"
+    assert main(["catalog", "query", sql, "-c", str(catalog), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"n": 12, "c": 12}
+    assert main(["catalog", "query", "DELETE FROM stars", "-c", str(catalog)]) == 2
+    assert "read-only" in capsys.readouterr().err
+    assert main(["catalog", "query", "SELECT 1", "-c", str(catalog)]) == 0
+
+
+def test_scan_argument_errors(tmp_path, capsys):
+    cat = str(tmp_path / "c.duckdb")
+    assert main(["scan", str(tmp_path / "missing.fits"), "-c", cat]) == 2
+    assert "no such file" in capsys.readouterr().err
+    f = tmp_path / "x.csv"
+    f.write_text("time,flux\n1,1\n")
+    assert main(["scan", str(f), "-c", cat, "--method", "magic"]) == 2
+    assert "--method must be one of" in capsys.readouterr().err
+    assert main(["scan", str(f), "-c", cat, "--workers", "0"]) == 2
+    assert main(["scan", str(f), "-c", cat, "--export", "csv", str(tmp_path)]) == 2
+    assert "parquet" in capsys.readouterr().err
+
+
+def test_no_traceback_for_a_missing_catalog(tmp_path):
+    code = "import sys; from starskope.cli import main; sys.exit(main(sys.argv[1:]))"
+    p = subprocess.run(
+        [sys.executable, "-c", code, "catalog", "top", "-c", str(tmp_path / "none.duckdb")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert p.returncode == 2
+    assert "Traceback" not in p.stderr and "no such catalog file" in p.stderr
