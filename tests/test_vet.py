@@ -124,6 +124,22 @@ def test_hot_jupiter_occultation_is_not_a_secondary(rng):
     assert not flag.raised, flag.reason
 
 
+def test_other_planet_transits_are_not_secondaries(rng):
+    """In a two-planet system a deeper outer planet's transits must not read as a secondary."""
+    t, flux, eph = planet(rng, period=3.1, t0=0.4, k=0.04, snr=25, cadence=FFI_10MIN, span=60.0)
+    outer = transit_model(t, period=11.7, t0=2.0, rp_rs=0.07, a_rs=25.0, impact=0.1)
+    flux = flux + outer - 1
+    flags = vet_candidate(t, flux, None, **eph, other_periods=(11.7,))
+    assert "secondary" not in raised(flags), next(f.reason for f in flags if f.name == "secondary")
+    assert is_planet_like(flags)
+    # and the pipeline can leave the other planet's transits out altogether
+    other = np.abs(((t - 2.0) / 11.7 + 0.5) % 1 - 0.5) * 11.7 < 0.15
+    flags = vet_candidate(t, flux, None, **eph, exclude=other)
+    assert raised(flags) == set()
+    with pytest.raises(StarskopeError, match="exclude"):
+        vet_candidate(t, flux, None, **eph, exclude=other[:10])
+
+
 def test_sinusoid_is_flagged_as_variability(rng):
     t = np.arange(0.0, 27.0, FFI_10MIN)
     flux = 1 + 2e-3 * np.sin(2 * np.pi * t / 1.7) + rng.normal(0, 1e-3, t.size)

@@ -188,7 +188,7 @@ def _red_noise_beta(t, flux, sigma, width) -> float:
     return float(max(1.0, observed / expected)) if np.isfinite(observed) else 1.0
 
 
-def _context(t, flux, flux_err, *, period, t0, duration, depth) -> _Context:
+def _context(t, flux, flux_err, *, period, t0, duration, depth, exclude=None) -> _Context:
     p = to_days(period, name="period")
     t0 = to_days(t0, name="t0")
     d = to_days(duration, name="duration")
@@ -202,6 +202,13 @@ def _context(t, flux, flux_err, *, period, t0, duration, depth) -> _Context:
     if t.ndim != 1 or t.shape != flux.shape:
         raise StarskopeError(f"t and flux must be 1-D of equal length; got {t.shape}, {flux.shape}")
     ok = np.isfinite(t) & np.isfinite(flux)
+    if exclude is not None:
+        exclude = np.asarray(exclude, dtype=bool)
+        if exclude.shape != t.shape:
+            raise StarskopeError(
+                f"exclude must be a boolean mask like t {t.shape}; got {exclude.shape}"
+            )
+        ok &= ~exclude
     t, flux = t[ok], flux[ok]
     if t.size < 10:
         raise StarskopeError(f"vetting needs at least 10 finite points; got {t.size}")
@@ -269,13 +276,42 @@ def _odd_even(ctx: _Context, th: VetThresholds) -> VetFlag:
     )
 
 
-def _dips_elsewhere(ctx: _Context) -> tuple[float, float, float]:
-    """Strongest box dip (significance, depth, phase/P) away from the primary and phase 0.5."""
+def _recurring_dip(ctx: _Context, centre: float) -> tuple[float, float, int]:
+    """Depth of a box dip at ``centre`` (days from mid-transit) that recurs every orbit.
+
+    Per-orbit box depths are combined by their lower median (the smallest of two or three),
+    so a dip seen in one or a few orbits only (another planet's transit, a flare's recovery,
+    a momentum dump) does not count. Returns (depth, significance, number of orbits covered); NaN with fewer than two.
+    """
+    p, d = ctx.period, ctx.duration
+    tc = ctx.t0 + centre
+    sel = np.abs(phase_fold(ctx.t, period=p, t0=tc)) < 0.5 * d
+    if not sel.any():
+        return float("nan"), float("nan"), 0
+    cyc = np.floor((ctx.t[sel] - tc) / p + 0.5).astype(np.int64)
+    idx = cyc - cyc.min()
+    cnt = np.bincount(idx)
+    dip = np.bincount(idx, weights=ctx.baseline - ctx.flux[sel])
+    ok = cnt >= max(2.0, 0.5 * float(cnt.max()))
+    n_orbits = int(np.count_nonzero(ok))
+    if n_orbits < 2:
+        return float("nan"), float("nan"), n_orbits
+    per_orbit = np.sort(dip[ok] / cnt[ok])
+    # the smallest of two or three, the lower median of more: a dip must be in most orbits
+    depth = float(per_orbit[0] if n_orbits <= 3 else per_orbit[(n_orbits - 1) // 2])
+    err = 1.2533 * ctx.sigma * ctx.beta / math.sqrt(float(cnt[ok].sum()))
+    return depth, depth / err, n_orbits
+
+
+def _dips_elsewhere(ctx: _Context, n_try: int = 5) -> tuple[float, float, float, int]:
+    """Strongest recurring box dip (significance, depth, phase/P, orbits) away from the primary
+    and phase 0.5: scan box means over phase, then check the best few orbit by orbit."""
+    nan = float("nan")
     p, d = ctx.period, ctx.duration
     away = np.abs(ctx.phase) > d
     ph = ctx.phase[away]
     if ph.size < 10:
-        return float("nan"), float("nan"), float("nan")
+        return nan, nan, nan, 0
     order = np.argsort(ph)
     ph = ph[order]
     y = ctx.flux[away][order] - ctx.baseline
@@ -283,24 +319,27 @@ def _dips_elsewhere(ctx: _Context) -> tuple[float, float, float]:
     centres = np.arange(-0.5 * p, 0.5 * p, 0.25 * d)
     centres = centres[(np.abs(centres) > d) & (np.abs(np.abs(centres) - 0.5 * p) > 0.5 * d)]
     if centres.size == 0:
-        return float("nan"), float("nan"), float("nan")
+        return nan, nan, nan, 0
     i0 = np.searchsorted(ph, centres - 0.5 * d)
     i1 = np.searchsorted(ph, centres + 0.5 * d)
     n = i1 - i0
     need = max(3, 0.5 * np.median(n[n > 0])) if np.any(n > 0) else 3
     good = n >= need
     if not good.any():
-        return float("nan"), float("nan"), float("nan")
+        return nan, nan, nan, 0
     depth = -(csum[i1[good]] - csum[i0[good]]) / n[good]
     sig = depth / (ctx.sigma * ctx.beta / np.sqrt(n[good]))
-    k = int(np.argmax(sig))
-    return float(sig[k]), float(depth[k]), float(centres[good][k] / p)
+    best = (nan, nan, nan, 0)
+    for k in np.argsort(sig)[::-1][:n_try]:
+        c = float(centres[good][k])
+        d_r, s_r, n_o = _recurring_dip(ctx, c)
+        if np.isfinite(s_r) and not (s_r <= best[0]):
+            best = (s_r, d_r, c / p, n_o)
+    return best
 
 
 def _secondary(ctx: _Context, th: VetThresholds) -> VetFlag:
     d_p, _, _ = _primary(ctx)
-    ph2 = phase_fold(ctx.t, period=ctx.period, t0=ctx.t0 + 0.5 * ctx.period)
-    d_s, e_s, n_s = ctx.box(np.abs(ph2) < 0.5 * ctx.duration)
     primary_depth = d_p if np.isfinite(d_p) else ctx.depth
     if np.isfinite(ctx.depth):
         primary_depth = max(primary_depth, ctx.depth)
@@ -310,21 +349,21 @@ def _secondary(ctx: _Context, th: VetThresholds) -> VetFlag:
         big = ratio > th.secondary_ratio or primary_depth > th.secondary_primary_depth
         return bool(np.isfinite(sig) and sig > need and big), ratio
 
-    sig_s = d_s / e_s if n_s else float("nan")
+    d_s, sig_s, n_s = _recurring_dip(ctx, 0.5 * ctx.period)
     raised_s, ratio_s = verdict(sig_s, d_s, th.secondary_sigma)
-    sig_o, d_o, phase_o = _dips_elsewhere(ctx)
+    sig_o, d_o, phase_o, n_o = _dips_elsewhere(ctx)
     raised_o, ratio_o = verdict(sig_o, d_o, th.secondary_other_sigma)
-    if n_s == 0:
-        text = "no data at phase 0.5"
+    if not np.isfinite(sig_s):
+        text = f"phase 0.5 covered in {n_s} orbit(s), fewer than the two a secondary needs"
     else:
         text = (
             f"phase 0.5: depth {_ppm(d_s)} ({sig_s:.1f} sigma, {100 * ratio_s:.1f}% of the "
-            f"primary {_ppm(primary_depth)})"
+            f"primary {_ppm(primary_depth)}; lower median of {n_s} orbits)"
         )
     if np.isfinite(sig_o):
         text += (
-            f"; strongest dip elsewhere at phase {phase_o:+.2f}: {_ppm(d_o)} ({sig_o:.1f} sigma,"
-            f" {100 * ratio_o:.1f}% of the primary)"
+            f"; strongest recurring dip elsewhere at phase {phase_o:+.2f}: {_ppm(d_o)} "
+            f"({sig_o:.1f} sigma, {100 * ratio_o:.1f}% of the primary, {n_o} orbits)"
         )
     rule = (
         f"raised when >{th.secondary_sigma:g} sigma at 0.5 (>{th.secondary_other_sigma:g} "
@@ -611,6 +650,7 @@ def vet_candidate(
     other_periods: Iterable = (),
     thresholds: VetThresholds | None = None,
     tests: Iterable[str] | None = None,
+    exclude=None,
 ) -> tuple[VetFlag, ...]:
     """Run the vetting tests on one candidate.
 
@@ -634,6 +674,10 @@ def vet_candidate(
         Decision thresholds; defaults in :class:`VetThresholds`.
     tests : iterable of str, optional
         Names from :data:`VET_TESTS` to run (default all, in registry order).
+    exclude : array-like of bool, optional
+        Points to leave out (True), e.g. the in-transit points of the star's other
+        candidates, so that their transits are not mistaken for secondary eclipses or spoil
+        odd/even depths.
 
     Returns
     -------
@@ -668,7 +712,9 @@ def vet_candidate(
     unknown = [n for n in names if n not in VET_TESTS]
     if unknown:
         raise StarskopeError(f"unknown vetting tests {unknown}; choose from {list(VET_TESTS)}")
-    ctx = _context(t, flux, flux_err, period=period, t0=t0, duration=duration, depth=depth)
+    ctx = _context(
+        t, flux, flux_err, period=period, t0=t0, duration=duration, depth=depth, exclude=exclude
+    )
     out = []
     for name in names:
         if name == "alias":
@@ -705,8 +751,18 @@ def _single(name: str, doc: str):
         duration,
         depth=None,
         thresholds: VetThresholds | None = None,
+        exclude=None,
     ) -> VetFlag:
-        ctx = _context(t, flux, flux_err, period=period, t0=t0, duration=duration, depth=depth)
+        ctx = _context(
+            t,
+            flux,
+            flux_err,
+            period=period,
+            t0=t0,
+            duration=duration,
+            depth=depth,
+            exclude=exclude,
+        )
         return VET_TESTS[name](ctx, thresholds if thresholds is not None else VetThresholds())
 
     test.__name__ = test.__qualname__ = {
@@ -729,6 +785,8 @@ def _single(name: str, doc: str):
         Transit depth (relative flux) from the search or fit.
     thresholds : VetThresholds, optional
         Decision thresholds.
+    exclude : array-like of bool, optional
+        Points to leave out (e.g. other candidates' transits).
 
     Returns
     -------
@@ -783,6 +841,7 @@ def alias(
     periodogram=None,
     other_periods: Iterable = (),
     thresholds: VetThresholds | None = None,
+    exclude=None,
 ) -> VetFlag:
     """Period aliases: is the box signal at P/2 or 2P as strong as at P, or does the period
     match another candidate's (1x, 2x, 3x, 1/2, 1/3)?
@@ -803,6 +862,8 @@ def alias(
         Periods (days) of the star's other candidates.
     thresholds : VetThresholds, optional
         Decision thresholds.
+    exclude : array-like of bool, optional
+        Points to leave out (e.g. other candidates' transits).
 
     Returns
     -------
@@ -810,6 +871,8 @@ def alias(
         ``value`` is the larger of SNR(P/2)/SNR(P) and SNR(2P)/SNR(P) (about 0.71 for a true
         period P); the reason names the alias.
     """
-    ctx = _context(t, flux, flux_err, period=period, t0=t0, duration=duration, depth=depth)
+    ctx = _context(
+        t, flux, flux_err, period=period, t0=t0, duration=duration, depth=depth, exclude=exclude
+    )
     th = thresholds if thresholds is not None else VetThresholds()
     return _alias(ctx, th, periodogram=periodogram, other_periods=tuple(other_periods))
