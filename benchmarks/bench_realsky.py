@@ -7,7 +7,7 @@ detection decision:
 - **starskope**: :func:`starskope.pipeline.analyse` with default settings; a detection is
   ``is_candidate`` (vetted), the top candidate's period is compared with the known periods.
 - **lightkurve**: ``normalize().flatten()`` (Savitzky-Golay, 101 cadences, lightkurve's default)
-  then ``to_periodogram("bls")`` on the period/duration grid below; detection = SDE >= 7.
+  then ``to_periodogram("bls")`` on starskope's period grid and the duration grid below; detection = SDE >= 7.
 - **tls**: wotan biweight (window 0.5 d, wotan's recommendation) then transitleastsquares with its
   default grid; detection = SDE >= 7 (TLS's nominal 1 % false-alarm level).
 
@@ -68,17 +68,15 @@ def _sde(power: np.ndarray) -> float:
 def run_lightkurve(path: Path) -> dict:
     import lightkurve as lk
 
+    from starskope.search.grid import period_grid
+
     t, f, e, _ = prepare(path)
     t0 = time.perf_counter()
     lc = lk.LightCurve(time=t, flux=f, flux_err=e)
     flat = lc.normalize().flatten()
-    baseline = t.max() - t.min()
-    pmax = max(baseline / 2.0, 0.6)
+    # the same period grid as starskope's (TLS-like density; the lightkurve default is coarser)
+    periods = period_grid(baseline=t.max() - t.min(), min_period=0.5)
     dur = np.array(DURATIONS_H) / 24.0
-    # uniform in frequency, spacing set by the shortest duration (as astropy's autoperiod)
-    df = 1.0 * dur.min() / baseline**2
-    freqs = np.arange(1.0 / pmax, 1.0 / 0.5, df)
-    periods = np.sort(1.0 / freqs)
     pg = flat.to_periodogram(method="bls", period=periods, duration=dur)
     power = np.asarray(pg.power.value if hasattr(pg.power, "value") else pg.power)
     best = float(pg.period_at_max_power.value)

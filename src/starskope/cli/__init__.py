@@ -24,7 +24,7 @@ app = typer.Typer(
 )
 
 # Each command lives in its own module and registers itself on ``app``.
-for _name in ("info", "search", "simulate", "scan", "demo"):
+for _name in ("info", "search", "simulate", "scan", "fetch", "demo"):
     try:
         __import__(f"{__name__}.{_name}")
     except ModuleNotFoundError as _exc:  # a command module not written yet
