@@ -1,0 +1,364 @@
+"""Is a detected signal a known planet, a known false positive, a known binary, or new?
+
+:func:`annotate` finds the star in the known-object catalogue (:mod:`starskope.catalogs`) by
+identifier or name, or by sky position, then compares the signal's period with every known
+object of that star, allowing simple period aliases (the search may lock on to twice or half
+the true period, or on to a 3:2 alias). The closest match within ``tolerance`` wins.
+
+``kind`` is one of:
+
+* ``"known planet"`` (confirmed, or TOI "KP"/"CP"),
+* ``"known candidate"`` (KOI or TOI candidate not yet confirmed),
+* ``"known false positive"``,
+* ``"known eclipsing binary"`` (Kepler EB catalogue),
+* ``"new"`` (the star has no known object at this period, or is not in the catalogue).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+from fractions import Fraction
+
+import astropy.units as u
+import numpy as np
+
+from .crossmatch import DEFAULT_EPOCH, StarPosition, parse_identifier, propagate, resolve_name
+from .exceptions import StarskopeError
+from .units import to_days
+
+__all__ = ["ALIAS_FACTORS", "KIND_BY_DISPOSITION", "KnownMatch", "annotate", "annotate_candidates"]
+
+#: Ratios (signal period / catalogue period) accepted as the same signal, simplest first.
+ALIAS_FACTORS = (
+    Fraction(1),
+    Fraction(2),
+    Fraction(1, 2),
+    Fraction(3),
+    Fraction(1, 3),
+    Fraction(3, 2),
+    Fraction(2, 3),
+    Fraction(4),
+    Fraction(1, 4),
+)
+
+#: Normalised disposition -> annotation kind.
+KIND_BY_DISPOSITION = {
+    "CONFIRMED": "known planet",
+    "KNOWN PLANET": "known planet",
+    "CANDIDATE": "known candidate",
+    "FALSE POSITIVE": "known false positive",
+    "ECLIPSING BINARY": "known eclipsing binary",
+}
+
+
+# When two tables describe the same signal, report the named planet (KOI/K2) first.
+_CATALOG_PREFERENCE = {"koi": 0, "k2": 1, "toi": 2, "kepler_eb": 3}
+
+
+@dataclass(frozen=True)
+class KnownMatch:
+    """What the catalogues say about a signal.
+
+    Attributes
+    ----------
+    kind : str
+        ``"known planet"``, ``"known candidate"``, ``"known false positive"``,
+        ``"known eclipsing binary"`` or ``"new"``.
+    name : str or None
+        The matched object (``"Kepler-90 b"``, ``"K00114.01"``, ``"TOI-185.01"``).
+    host : str or None
+        The star's catalogue name or number, when the star was found.
+    disposition : str or None
+        Normalised catalogue disposition of the matched object.
+    catalog : str or None
+        ``"koi"``, ``"k2"``, ``"toi"`` or ``"kepler_eb"``.
+    catalog_period : float or None
+        The matched object's period, days.
+    alias_factor : float or None
+        Signal period / catalogue period that matched (1, 2, 0.5, 3, 1/3, 1.5, ...).
+    period_error : float or None
+        Relative difference between the signal period and ``alias_factor * catalog_period``.
+    epoch_offset_hours : float or None
+        Signal ``t0`` minus the nearest predicted catalogue transit (only for alias factor 1
+        and when both epochs are known); large values over long baselines may just reflect
+        period uncertainty.
+    separation_arcsec : float or None
+        Distance to the catalogue position when the star was found by position.
+    matched_by : str
+        ``"identifier"``, ``"name"``, ``"position"`` or ``""``.
+    other_known : tuple of str
+        Other known objects of the same star.
+    """
+
+    kind: str
+    name: str | None = None
+    host: str | None = None
+    disposition: str | None = None
+    catalog: str | None = None
+    catalog_period: float | None = None
+    alias_factor: float | None = None
+    period_error: float | None = None
+    epoch_offset_hours: float | None = None
+    separation_arcsec: float | None = None
+    matched_by: str = ""
+    other_known: tuple[str, ...] = ()
+
+    @property
+    def is_known(self) -> bool:
+        """True unless ``kind`` is ``"new"``."""
+        return self.kind != "new"
+
+    @property
+    def label(self) -> str:
+        """One line for reports and ``Candidate.known``, e.g. ``"known planet Kepler-90 b"``."""
+        if self.kind == "new":
+            return "new" if self.host is None else f"new (host {self.host})"
+        text = f"{self.kind} {self.name}"
+        if self.alias_factor is not None and self.alias_factor != 1:
+            text += f" (period alias x{Fraction(self.alias_factor).limit_denominator(8)})"
+        return text
+
+    def to_dict(self) -> dict:
+        d = dataclasses.asdict(self)
+        d["label"] = self.label
+        d["other_known"] = list(self.other_known)
+        return d
+
+
+def _star_rows(catalog, target, ra, dec, *, radius_arcsec, epoch):
+    """Rows of the star: by identifier/name first, else by position."""
+    if target:
+        ident = parse_identifier(target)
+        ids, _ = resolve_name(target, catalog=catalog)
+        if ident is not None:
+            ids = tuple(sorted({ident, *ids}))
+        rows = catalog[catalog["host_id"].isin(ids)] if ids else catalog.iloc[0:0]
+        if not ids:
+            # a name that has no catalogue number (e.g. a K2 host): its own rows
+            from .crossmatch import _name_index, _norm_name
+
+            hits = _name_index(catalog).get(("name", _norm_name(target)), [])
+            if hits:
+                hosts = set(catalog.iloc[hits]["host_name"])
+                rows = catalog[catalog["host_name"].isin(hosts)]
+                return rows, "name", None
+        if len(rows):
+            return rows, "identifier" if ident is not None else "name", None
+    if ra is None or dec is None or not (np.isfinite(ra) and np.isfinite(dec)):
+        return catalog.iloc[0:0], "", None
+    have = catalog[catalog["ra"].notna() & catalog["dec"].notna()]
+    if have.empty:
+        return have, "", None
+    # coarse box first (cheap), then exact separations after proper motion
+    box = max(radius_arcsec / 3600.0 + 0.01, 0.02)
+    cosd = max(np.cos(np.radians(dec)), 1e-3)
+    dra = np.abs(((have["ra"].to_numpy() - ra + 180.0) % 360.0) - 180.0) * cosd
+    near = have[(dra < box) & (np.abs(have["dec"].to_numpy() - dec) < box)]
+    if near.empty:
+        return near, "", None
+    pos = [
+        StarPosition(
+            ra=float(r.ra),
+            dec=float(r.dec),
+            epoch=float(r.pos_epoch) if np.isfinite(r.pos_epoch) else DEFAULT_EPOCH,
+            pmra=float(r.pmra) if np.isfinite(r.pmra) else None,
+            pmdec=float(r.pmdec) if np.isfinite(r.pmdec) else None,
+        )
+        for r in near.itertuples()
+    ]
+    from astropy.coordinates import SkyCoord
+
+    sep = propagate(pos, epoch=epoch).separation(SkyCoord(ra * u.deg, dec * u.deg)).arcsec
+    ok = sep <= radius_arcsec
+    if not ok.any():
+        return near.iloc[0:0], "", None
+    rows = near[ok].assign(_sep=sep[ok])
+    return rows, "position", float(sep[ok].min())
+
+
+def annotate(
+    target: str | None = None,
+    ra: float | None = None,
+    dec: float | None = None,
+    period_days=None,
+    t0_bjd: float | None = None,
+    *,
+    tolerance: float = 0.01,
+    radius=5 * u.arcsec,
+    epoch: float = DEFAULT_EPOCH,
+    mission: str | None = None,
+    aliases: Sequence[Fraction] = ALIAS_FACTORS,
+    catalog=None,
+) -> KnownMatch:
+    """Match a periodic signal against the known-object catalogue.
+
+    Parameters
+    ----------
+    target : str, optional
+        Catalogue number or name of the star (``"KIC 11442793"``, ``"TIC 100100827"``,
+        ``"Kepler-90"``, ``"K2-3"``, ``"TOI-185"``).
+    ra, dec : float, optional
+        Position in degrees at ``epoch``; used when ``target`` is absent or unknown.
+    period_days : float or `~astropy.units.Quantity` ['time']
+        The signal's period (a bare number is days).
+    t0_bjd : float, optional
+        A mid-transit time of the signal, BJD_TDB; used to report the epoch offset.
+    tolerance : float, optional
+        Largest accepted relative period difference, after alias correction.
+    radius : `~astropy.units.Quantity` ['angle'], optional
+        Position match radius (bare number: arcsec). Default 5 arcsec: archive positions
+        may be at epoch J2015.5 without proper motion.
+    epoch : float, optional
+        Julian year of ``ra``/``dec`` (J2000 for mission headers).
+    mission : {"Kepler", "K2", "TESS"}, optional
+        Lets a bare number as ``target`` be read as KIC, EPIC or TIC.
+    aliases : sequence of `fractions.Fraction`, optional
+        Accepted ratios of signal to catalogue period, simplest first.
+    catalog : `pandas.DataFrame`, optional
+        Known-object table (default :func:`starskope.catalogs.known_objects`).
+
+    Returns
+    -------
+    `KnownMatch`
+
+    Raises
+    ------
+    StarskopeError
+        If ``period_days`` is missing or not positive, or ``tolerance`` is not in (0, 0.5).
+
+    Examples
+    --------
+    >>> annotate("KIC 11442793", period_days=7.0082).label
+    'known planet Kepler-90 b'
+    >>> annotate("KIC 11442793", period_days=14.0164).alias_factor
+    2.0
+    """
+    if period_days is None:
+        raise StarskopeError("annotate() needs period_days (the signal's period)")
+    period = to_days(period_days, name="period_days")
+    if not (np.isfinite(period) and period > 0):
+        raise StarskopeError(f"period_days must be positive; got {period}")
+    if not 0 < tolerance < 0.5:
+        raise StarskopeError(
+            f"tolerance is a relative period difference in (0, 0.5); got {tolerance}"
+        )
+    if isinstance(radius, u.Quantity):
+        radius_arcsec = float(radius.to_value(u.arcsec))
+    else:
+        radius_arcsec = float(radius)
+    if catalog is None:
+        from .catalogs import known_objects
+
+        catalog = known_objects()
+
+    if target is not None and mission is not None:
+        target = parse_identifier(target, mission=mission) or target
+    rows, how, sep = _star_rows(catalog, target, ra, dec, radius_arcsec=radius_arcsec, epoch=epoch)
+    if rows.empty:
+        return KnownMatch(kind="new")
+    host = _host_label(rows)
+    best = None
+    seps = rows["_sep"].to_numpy() if "_sep" in rows else np.zeros(len(rows))
+    for r, rsep in zip(rows.itertuples(), seps, strict=True):
+        kp = float(r.period)
+        if not (np.isfinite(kp) and kp > 0):
+            continue
+        for rank, f in enumerate(aliases):
+            err = abs(period - float(f) * kp) / (float(f) * kp)
+            if err <= tolerance:
+                # closeness in period, then simpler alias, nearer star, named planets first
+                score = (
+                    err / tolerance
+                    + 0.5 * rank
+                    + 0.2 * rsep / radius_arcsec
+                    + 0.1 * _CATALOG_PREFERENCE.get(r.catalog, 4)
+                )
+                if best is None or score < best[0]:
+                    best = (score, r, f, err)
+    all_names = tuple(dict.fromkeys(n for n in rows["planet_name"] if n))
+    if best is None:
+        return KnownMatch(
+            kind="new",
+            host=host,
+            separation_arcsec=sep,
+            matched_by=how,
+            other_known=all_names,
+        )
+    _, r, f, err = best
+    offset = None
+    if t0_bjd is not None and f == 1 and np.isfinite(r.epoch_bjd):
+        kp = float(r.period)
+        n = np.round((float(t0_bjd) - r.epoch_bjd) / kp)
+        offset = float((float(t0_bjd) - (r.epoch_bjd + n * kp)) * 24.0)
+    disp = r.disposition or None
+    return KnownMatch(
+        kind=KIND_BY_DISPOSITION.get(r.disposition, "known candidate"),
+        name=r.planet_name or None,
+        host=host,
+        disposition=disp,
+        catalog=r.catalog,
+        catalog_period=float(r.period),
+        alias_factor=float(f),
+        period_error=float(err),
+        epoch_offset_hours=offset,
+        separation_arcsec=sep,
+        matched_by=how,
+        other_known=tuple(n for n in all_names if n != r.planet_name),
+    )
+
+
+def _host_label(rows) -> str | None:
+    for col in ("host_name", "host_id"):
+        vals = [v for v in rows[col] if v]
+        if vals:
+            # prefer a planet-host name over a bare KOI/TOI number
+            named = [v for v in vals if not v.startswith(("KOI-", "TOI-", "KIC ", "TIC "))]
+            return (named or vals)[0]
+    return None
+
+
+def annotate_candidates(
+    candidates,
+    *,
+    target: str | None = None,
+    ra: float | None = None,
+    dec: float | None = None,
+    tolerance: float = 0.01,
+    radius=5 * u.arcsec,
+    epoch: float = DEFAULT_EPOCH,
+    mission: str | None = None,
+    catalog=None,
+):
+    """Fill ``Candidate.known`` with :attr:`KnownMatch.label` for each candidate.
+
+    Parameters
+    ----------
+    candidates : sequence of `~starskope.result.Candidate`
+    target, ra, dec, tolerance, radius, epoch, mission, catalog
+        As for :func:`annotate`.
+
+    Returns
+    -------
+    tuple of `~starskope.result.Candidate`
+        Copies with ``known`` set and ``extra["known"]`` holding :meth:`KnownMatch.to_dict`.
+    """
+    out = []
+    for c in candidates:
+        m = annotate(
+            target,
+            ra,
+            dec,
+            c.period_days,
+            c.t0_bjd,
+            tolerance=tolerance,
+            radius=radius,
+            epoch=epoch,
+            mission=mission,
+            catalog=catalog,
+        )
+        extra = dict(c.extra)
+        extra["known"] = m.to_dict()
+        out.append(dataclasses.replace(c, known=m.label, extra=extra))
+    return tuple(out)

@@ -1,0 +1,228 @@
+"""Stitching segments of several missions and per-mission depth consistency (issue 7)."""
+
+from __future__ import annotations
+
+import astropy.units as u
+import numpy as np
+import pytest
+from astropy.timeseries import BoxLeastSquares
+
+from starskope.exceptions import StarskopeError, StarskopeWarning
+from starskope.lightcurve import LightCurve, LightCurveMeta
+from starskope.stitch import bin_to, depth_consistency, stitch
+from starskope.time import BKJD_OFFSET, BTJD_OFFSET
+
+from .sim import segment, trapezoid
+
+# A long-period planet seen once by K2 (campaign 5, 2015) and once in each of two TESS
+# sectors (2018 and 2020): no single segment holds two transits.
+PERIOD, T0, DURATION = 61.7, BKJD_OFFSET + 2343.0, 0.3
+
+
+def _three_segments(rng, *, depth_k2=1200e-6, depth_tess=1200e-6):
+    def sig(depth):
+        return lambda tb: trapezoid(tb, period=PERIOD, t0=T0, duration=DURATION, depth=depth)
+
+    k2 = segment(
+        rng,
+        mission="K2",
+        start=2306.0,
+        length=75.0,
+        cadence_min=29.4,
+        noise=300e-6,
+        level=5e4,
+        signal=sig(depth_k2),
+        segment="C5",
+    )
+    s1 = segment(
+        rng,
+        mission="TESS",
+        start=1325.3,
+        length=27.0,
+        cadence_min=2.0,
+        noise=1200e-6,
+        level=800.0,
+        signal=sig(depth_tess),
+        segment="S1",
+    )
+    s2 = segment(
+        rng,
+        mission="TESS",
+        start=2010.3,
+        length=27.0,
+        cadence_min=2.0,
+        noise=1200e-6,
+        level=800.0,
+        signal=sig(depth_tess),
+        segment="S26",
+    )
+    return [k2, s1, s2]
+
+
+def _n_transits(lc):
+    b = lc.to_bjd().t
+    return int(np.floor((b[-1] - T0) / PERIOD) - np.ceil((b[0] - T0) / PERIOD) + 1)
+
+
+def test_stitch_times_normalisation_and_missions(rng):
+    segs = _three_segments(rng)
+    st = stitch(segs[::-1], cadence=30 * u.min)  # order of input does not matter
+    lc = st.lightcurve
+    assert lc.time_format == "jd"
+    assert np.all(np.diff(lc.t) >= 0)
+    assert st.missions == ("K2", "TESS")
+    # all times are BJD_TDB: K2 from BKJD, TESS from BTJD
+    k2 = st.of_mission("K2")
+    assert k2.t.min() == pytest.approx(2306.0 + BKJD_OFFSET, abs=0.05)
+    tess = st.of_mission("tess")
+    assert tess.t.min() == pytest.approx(1325.3 + BTJD_OFFSET, abs=0.05)
+    # each segment normalised on its own despite 5e4 vs 800 e-/s
+    for k in range(3):
+        assert np.median(lc.flux[st.segment == k]) == pytest.approx(1.0, abs=1e-3)
+    # TESS 2-min binned to 30 min, K2 long cadence untouched
+    info = {s.segment: s for s in st.segments}
+    assert info["S1"].original_cadence_minutes == pytest.approx(2.0)
+    assert info["S1"].cadence_minutes == pytest.approx(30.0, rel=0.01)
+    assert info["C5"].cadence_minutes == pytest.approx(29.4, rel=0.01)
+    assert st.baseline_days > 1800
+    sub = st.select(st.mission == "K2")
+    assert len(sub) == len(sub.mission) == len(sub.segment) == len(k2)
+    assert lc.meta.mission == "K2+TESS" and lc.meta.flux_unit == "relative"
+
+
+def test_long_period_planet_found_only_when_stitched(rng):
+    """Neither segment alone has two transits; the stitched light curve pins the period."""
+    segs = _three_segments(rng)
+    assert [_n_transits(s) for s in segs] == [1, 1, 1]
+    st = stitch(segs, cadence=30 * u.min)
+    lc = st.lightcurve
+    # BLS period grid fine enough that the phase drifts < duration/3 over the baseline
+    step = DURATION / 3 / st.baseline_days
+    periods = np.exp(np.arange(np.log(28.0), np.log(80.0), step))  # below P/2 to 1.3 P
+    bls = BoxLeastSquares(lc.t, lc.flux, lc.flux_err)
+    res = bls.power(periods, 0.25, objective="likelihood")
+    best = res.period[np.argmax(res.power)]
+    # the true period wins over P/2 (which the K2 window excludes) and over the other
+    # aliases of the three single transits
+    assert best == pytest.approx(PERIOD, rel=2e-4)
+
+
+def test_depth_consistency_planet_vs_diluted_binary(rng):
+    same = stitch(_three_segments(rng), cadence=30 * u.min)
+    dc = depth_consistency(
+        same.t,
+        same.lightcurve.flux,
+        same.lightcurve.flux_err,
+        same.mission,
+        period=PERIOD,
+        t0=T0,
+        duration=DURATION * u.day,
+    )
+    assert not dc.flag
+    assert set(dc.depths) == {"K2", "TESS"}
+    assert dc.depths["K2"].n_transits == 1 and dc.depths["TESS"].n_transits == 2
+    for d in dc.depths.values():
+        assert d.depth_ppm == pytest.approx(1200, abs=4 * d.depth_err_ppm)
+    assert dc.to_vetflag().raised is False
+
+    # an eclipsing binary diluted twice as much in the big TESS pixels
+    blend = stitch(_three_segments(rng, depth_k2=3000e-6, depth_tess=1500e-6), cadence=30 * u.min)
+    dc2 = depth_consistency(
+        blend.t,
+        blend.lightcurve.flux,
+        blend.lightcurve.flux_err,
+        blend.mission,
+        period=PERIOD,
+        t0=T0,
+        duration=DURATION,
+    )
+    assert dc2.flag and dc2.sigma > 5
+    assert dc2.depths["K2"].depth_ppm / dc2.depths["TESS"].depth_ppm == pytest.approx(2, rel=0.2)
+    flag = dc2.to_vetflag()
+    assert flag.name == "depth_consistency" and flag.raised
+    assert "K2" in flag.reason and "TESS" in flag.reason
+
+
+def test_depth_consistency_with_many_transits_and_no_errors(rng):
+    """Short period, errors unknown: the errors come from the data themselves."""
+    t = np.arange(0.0, 60.0, 0.02)
+    mission = np.where(t < 30, "Kepler", "TESS")
+    drop = trapezoid(t, period=3.0, t0=1.0, duration=0.15, depth=800e-6)
+    for _ in range(3):
+        f = 1 - drop + 300e-6 * rng.standard_normal(t.size)
+        dc = depth_consistency(t, f, None, mission, period=3.0, t0=1.0, duration=0.15)
+        assert not dc.flag, dc.reason
+    f = 1 - np.where(mission == "TESS", 0.5, 1.0) * drop + 300e-6 * rng.standard_normal(t.size)
+    assert depth_consistency(t, f, None, mission, period=3.0, t0=1.0, duration=0.15).flag
+
+
+def test_depth_consistency_single_mission_and_errors():
+    t = np.linspace(0, 10, 500)
+    dc = depth_consistency(
+        t, np.ones(500), None, np.full(500, "TESS"), period=2.0, t0=0.5, duration=0.1
+    )
+    assert not dc.flag and np.isnan(dc.sigma) and "not testable" in dc.reason
+    assert dc.to_vetflag().value is None
+    with pytest.raises(StarskopeError, match="same length"):
+        depth_consistency(t, np.ones(5), None, np.full(500, "TESS"), period=2, t0=0, duration=0.1)
+    with pytest.raises(StarskopeError, match="duration"):
+        depth_consistency(t, np.ones(500), None, np.full(500, "TESS"), period=2, t0=0, duration=3)
+
+
+def test_bin_to_conserves_flux_and_propagates_errors(rng):
+    t = np.arange(0.0, 2.0, 2 / 1440)
+    f = 1 + 1e-3 * rng.standard_normal(t.size)
+    q = np.zeros(t.size, dtype=np.int32)
+    q[5] = 4
+    lc = LightCurve(t, f, np.full(t.size, 1e-3), q, time_format="btjd")
+    b = bin_to(lc, 30 * u.min)
+    assert len(b) == 96
+    assert np.mean(b.flux) == pytest.approx(np.mean(f), abs=1e-9)
+    assert np.allclose(b.flux_err, 1e-3 / np.sqrt(15))
+    assert b.quality[0] == 4 and np.all(b.quality[1:] == 0)
+    assert b.cadence == pytest.approx(30 / 1440, rel=1e-6)
+    # without errors: standard error of the mean
+    b2 = bin_to(lc.copy(flux_err=np.full(t.size, np.nan)), 1 * u.hour)
+    assert np.median(b2.flux_err) == pytest.approx(1e-3 / np.sqrt(30), rel=0.3)
+    with pytest.raises(StarskopeError, match="positive"):
+        bin_to(lc, 0 * u.min)
+    with pytest.raises(u.UnitsError):
+        bin_to(lc, 3 * u.m)
+
+
+def test_stitch_quality_and_bad_input():
+    meta = LightCurveMeta(mission="TESS", source="s.fits")
+    q = np.zeros(100, dtype=np.int32)
+    q[:10] = 32  # desaturation event: in the default bitmask
+    q[10:20] = 64  # cosmic ray in aperture: kept by default
+    lc = LightCurve(1500 + np.arange(100) / 720, np.full(100, 10.0), None, q, meta=meta)
+    st = stitch([lc])
+    assert len(st) == 90 and st.segments[0].n_dropped_quality == 10
+    assert len(stitch([lc], quality_bitmask="none")) == 100
+    assert len(stitch([lc], quality_bitmask="hard")) == 80
+    rel = LightCurve(
+        np.arange(10.0), np.ones(10), time_format="relative", meta=LightCurveMeta(source="x.csv")
+    )
+    with pytest.raises(StarskopeError, match=r"x\.csv.*relative"):
+        stitch([rel])
+    with pytest.raises(StarskopeError, match="at least one"):
+        stitch([])
+    bad = LightCurve(1500 + np.arange(5.0), np.full(5, np.nan), meta=meta)
+    with pytest.warns(StarskopeWarning, match="no valid cadence"):
+        assert len(stitch([bad, lc])) == 90
+    with pytest.warns(StarskopeWarning), pytest.raises(StarskopeError, match="no valid"):
+        stitch([bad])
+
+
+def test_stitch_detrend_hook(rng):
+    segs = _three_segments(rng)
+    seen = []
+
+    def detrend(lc):
+        seen.append(len(lc))
+        return lc.copy(flux=lc.flux - np.median(lc.flux) + 1.0)
+
+    st = stitch(segs, cadence=30 * u.min, detrend=detrend)
+    assert len(seen) == 3 and sum(seen) == len(st)
+    with pytest.raises(StarskopeError, match="detrend"):
+        stitch(segs[:1], detrend=lambda lc: lc.flux)
