@@ -1,0 +1,413 @@
+"""Diagnostic plots: one PNG per star, and the panels it is made of.
+
+Matplotlib is imported inside the functions (never at ``import starskope``), and figures are
+built with `matplotlib.figure.Figure` and the Agg canvas, so no global pyplot state or GUI
+backend is touched and nothing needs closing. Each panel function draws on an ``ax`` you pass,
+so the panels can be reused in notebooks and reports.
+
+Panels: raw flux with the detrending trend; flattened flux with each candidate's transits
+marked; the periodogram with the candidates and their aliases (P/2, 2P); per candidate, the
+folded light curve with the fitted transit model, and odd versus even transits.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .fold import bin_phase, phase_fold, transit_number
+
+__all__ = [
+    "TIME_LABELS",
+    "plot_diagnostics",
+    "plot_flattened",
+    "plot_folded",
+    "plot_odd_even",
+    "plot_periodogram",
+    "plot_raw",
+    "time_label",
+]
+
+#: Axis label for each time format of `~starskope.lightcurve.LightCurve`.
+TIME_LABELS = {
+    "btjd": "Time [BTJD]",
+    "bkjd": "Time [BKJD]",
+    "jd": "Time [BJD_TDB]",
+    "relative": "Time [d]",
+}
+
+_COLORS = ("tab:red", "tab:blue", "tab:green", "tab:purple", "tab:orange", "tab:brown")
+_POINT = dict(ls="none", marker=".", ms=1.5, rasterized=True)
+
+
+def time_label(time_format: str) -> str:
+    """Axis label for a time format, e.g. ``"Time [BTJD]"``."""
+    return TIME_LABELS.get(time_format, "Time [d]")
+
+
+def _color(i: int) -> str:
+    return _COLORS[i % len(_COLORS)]
+
+
+def _relative(flux: np.ndarray) -> np.ndarray:
+    med = np.nanmedian(flux) if np.isfinite(flux).any() else 1.0
+    return flux / med if np.isfinite(med) and med != 0 else flux
+
+
+def _limits(ax, y: np.ndarray, *, lo_q=0.1, hi_q=99.9, pad=0.15) -> None:
+    """Robust y-limits that keep deep transits but ignore a few wild points."""
+    y = y[np.isfinite(y)]
+    if y.size < 3:
+        return
+    lo, hi = np.percentile(y, [lo_q, hi_q])
+    if hi > lo:
+        span = hi - lo
+        ax.set_ylim(lo - pad * span, hi + pad * span)
+
+
+# --------------------------------------------------------------------------- panels
+def plot_raw(raw, *, cleaned=None, trend=None, ax):
+    """Raw flux (grey), cleaned flux (black) and the detrending trend (red).
+
+    Parameters
+    ----------
+    raw : `~starskope.lightcurve.LightCurve`
+        The light curve as read; shown divided by its median.
+    cleaned : `~starskope.lightcurve.LightCurve`, optional
+        After quality masking, clipping and per-segment normalisation.
+    trend : array-like, optional
+        The trend divided out of ``cleaned`` (same length).
+    ax : `matplotlib.axes.Axes`
+        Where to draw.
+
+    Returns
+    -------
+    `matplotlib.axes.Axes`
+    """
+    ax.plot(raw.t, _relative(raw.flux), color="0.75", label="raw", **_POINT)
+    shown = _relative(raw.flux)
+    if cleaned is not None:
+        ax.plot(cleaned.t, cleaned.flux, color="k", label="cleaned", **_POINT)
+        shown = cleaned.flux
+        if trend is not None and np.size(trend) == len(cleaned):
+            ax.plot(cleaned.t, trend, color="tab:red", lw=1.0, label="trend")
+    _limits(ax, np.asarray(shown, dtype=float))
+    ax.set_xlabel(time_label(raw.time_format))
+    ax.set_ylabel("Relative flux")
+    ax.legend(loc="upper right", fontsize=7, markerscale=6, ncol=3)
+    return ax
+
+
+def plot_flattened(flat, *, candidates=(), ax):
+    """Flattened flux with each candidate's in-transit points coloured and transits ticked.
+
+    Parameters
+    ----------
+    flat : `~starskope.lightcurve.LightCurve`
+        The detrended light curve.
+    candidates : sequence of `~starskope.result.Candidate`
+        Each is drawn in its own colour (same order as the folded panels).
+    ax : `matplotlib.axes.Axes`
+        Where to draw.
+
+    Returns
+    -------
+    `matplotlib.axes.Axes`
+    """
+    t, f = flat.t, flat.flux
+    ax.plot(t, f, color="k", **_POINT)
+    _limits(ax, f)
+    ylo, yhi = ax.get_ylim()
+    finite_t = t[np.isfinite(t)]
+    for i, c in enumerate(candidates):
+        dur = c.duration_hours / 24.0
+        intr = np.abs(phase_fold(t, period=c.period_days, t0=c.t0)) < 0.5 * dur
+        ax.plot(t[intr], f[intr], color=_color(i), **{**_POINT, "ms": 2.5})
+        if finite_t.size:
+            n0 = np.ceil((finite_t.min() - c.t0) / c.period_days)
+            n1 = np.floor((finite_t.max() - c.t0) / c.period_days)
+            epochs = c.t0 + c.period_days * np.arange(n0, n1 + 1)
+            y = ylo + (0.04 + 0.05 * i) * (yhi - ylo)
+            ax.plot(
+                epochs,
+                np.full(epochs.size, y),
+                ls="none",
+                marker="^",
+                ms=5,
+                color=_color(i),
+                label=f"P = {c.period_days:.4f} d",
+            )
+    ax.set_ylim(ylo, yhi)
+    ax.set_xlabel(time_label(flat.time_format))
+    ax.set_ylabel("Relative flux (flattened)")
+    if len(candidates):
+        ax.legend(loc="upper right", fontsize=7, ncol=min(4, len(candidates)))
+    return ax
+
+
+def plot_periodogram(periodogram, *, candidates=(), ax):
+    """The periodogram (SDE when available) with candidates and their P/2, 2P aliases.
+
+    Parameters
+    ----------
+    periodogram : `~starskope.search.base.Periodogram` or None
+        The first search pass's periodogram; None draws an empty panel saying so.
+    candidates : sequence of `~starskope.result.Candidate`
+        Marked with solid lines; their aliases with dotted lines in the same colour.
+    ax : `matplotlib.axes.Axes`
+        Where to draw.
+
+    Returns
+    -------
+    `matplotlib.axes.Axes`
+    """
+    if periodogram is None or np.size(periodogram.period) == 0:
+        ax.text(0.5, 0.5, "no periodogram", ha="center", va="center", transform=ax.transAxes)
+        ax.set_xlabel("Period [d]")
+        return ax
+    period = np.asarray(periodogram.period, dtype=float)
+    sde = np.asarray(periodogram.sde, dtype=float)
+    use_sde = sde.shape == period.shape and np.isfinite(sde).any()
+    y = sde if use_sde else np.asarray(periodogram.power, dtype=float)
+    from matplotlib.ticker import FormatStrFormatter
+
+    ax.plot(period, y, color="k", lw=0.6)
+    ax.set_xscale("log")
+    ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+    ax.set_xlim(period.min(), period.max())
+    for i, c in enumerate(candidates):
+        p = c.period_days
+        ax.axvline(p, color=_color(i), lw=1.5, alpha=0.8, label=f"P = {p:.4f} d")
+        for a in (0.5 * p, 2.0 * p):
+            if period.min() <= a <= period.max():
+                ax.axvline(a, color=_color(i), lw=1.0, ls=":", alpha=0.8)
+    ax.set_xlabel("Period [d]")
+    ax.set_ylabel(f"{periodogram.method.upper()} {'SDE' if use_sde else 'power'}")
+    if len(candidates):
+        ax.legend(loc="upper right", fontsize=7, title="dotted: P/2, 2P", title_fontsize=7)
+    return ax
+
+
+def _fold_window(c) -> tuple[float, float]:
+    dur = c.duration_hours / 24.0
+    return dur, min(3.0 * dur, 0.5 * c.period_days)
+
+
+def plot_folded(flat, *, candidate, fit=None, ax, color="tab:red", index=None):
+    """Folded light curve around the transit, binned, with the fitted model.
+
+    Parameters
+    ----------
+    flat : `~starskope.lightcurve.LightCurve`
+        The detrended light curve.
+    candidate : `~starskope.result.Candidate`
+        Its period, epoch and duration set the fold and the +-3-duration window.
+    fit : `~starskope.fit.TransitFit`, optional
+        Drawn over the data when given and successful.
+    ax : `matplotlib.axes.Axes`
+        Where to draw.
+    color : str, optional
+        Colour of the model and title marker.
+    index : int, optional
+        Candidate number for the title.
+
+    Returns
+    -------
+    `matplotlib.axes.Axes`
+    """
+    c = candidate
+    dur, half = _fold_window(c)
+    ok = np.isfinite(flat.t) & np.isfinite(flat.flux)
+    t, f = flat.t[ok], flat.flux[ok]
+    ph = phase_fold(t, period=c.period_days, t0=c.t0)
+    near = np.abs(ph) < half
+    ax.plot(ph[near] * 24, f[near], color="0.6", **_POINT)
+    n_bins = int(np.clip(16 * half / dur, 20, 200))
+    mean, count = bin_phase(ph[near], f[near], lo=-half, hi=half, n_bins=n_bins)
+    centres = -half + (np.arange(n_bins) + 0.5) * (2 * half / n_bins)
+    good = count > 0
+    ax.plot(centres[good] * 24, mean[good], "o", color="k", ms=2.5, label="binned")
+    if fit is not None and getattr(fit, "success", False):
+        grid = np.linspace(-half, half, 600)
+        model = fit.model(c.t0 + grid)
+        ax.plot(grid * 24, model, color=color, lw=1.5, label="transit fit")
+    _limits(ax, np.concatenate([f[near], mean[good]]) if near.any() else f)
+    raised = [v.name for v in c.vetting if v.raised]
+    title = (
+        f"{'' if index is None else f'#{index + 1}  '}P = {c.period_days:.5f} d, "
+        f"depth {c.depth_ppm:.0f} ppm, {c.duration_hours:.2f} h, SNR {c.snr:.1f}"
+    )
+    if c.is_planet_like:
+        verdict = "planet-like" + (f" (note: {', '.join(raised)})" if raised else "")
+    else:
+        verdict = "not planet-like; flags: " + (", ".join(raised) or "none")
+    ax.set_title(title + "\n" + verdict, fontsize=8, color=color)
+    ax.set_xlabel("Phase [h]")
+    ax.set_ylabel("Relative flux")
+    ax.set_xlim(-half * 24, half * 24)
+    ax.legend(loc="lower right", fontsize=7)
+    return ax
+
+
+def plot_odd_even(flat, *, candidate, ax):
+    """Odd (left) and even (right) transits side by side, each with its mean depth.
+
+    Parameters
+    ----------
+    flat : `~starskope.lightcurve.LightCurve`
+        The detrended light curve.
+    candidate : `~starskope.result.Candidate`
+        Its ephemeris; transit 0 (at ``t0``) is even.
+    ax : `matplotlib.axes.Axes`
+        Where to draw.
+
+    Returns
+    -------
+    `matplotlib.axes.Axes`
+    """
+    c = candidate
+    dur, half = _fold_window(c)
+    half = min(half, 2.0 * dur)
+    ok = np.isfinite(flat.t) & np.isfinite(flat.flux)
+    t, f = flat.t[ok], flat.flux[ok]
+    ph = phase_fold(t, period=c.period_days, t0=c.t0)
+    parity = transit_number(t, period=c.period_days, t0=c.t0) % 2
+    near = np.abs(ph) < half
+    base = np.median(f[near & (np.abs(ph) > dur)]) if np.any(near & (np.abs(ph) > dur)) else 1.0
+    gap = 0.3 * half
+    for par, name, color, shift in (
+        (1, "odd", "tab:blue", -half - gap),
+        (0, "even", "tab:orange", half + gap),
+    ):
+        sel = near & (parity == par)
+        x = (ph[sel] + shift) * 24
+        ax.plot(x, f[sel], color=color, **{**_POINT, "alpha": 0.5})
+        if sel.any():
+            n_bins = int(np.clip(12 * half / dur, 12, 100))
+            mean, count = bin_phase(ph[sel], f[sel], lo=-half, hi=half, n_bins=n_bins)
+            centres = -half + (np.arange(n_bins) + 0.5) * (2 * half / n_bins)
+            good = count > 0
+            ax.plot(
+                (centres[good] + shift) * 24, mean[good], "o", color=color, ms=3, mec="k", mew=0.3
+            )
+            intr = sel & (np.abs(ph) < 0.5 * dur)
+            if intr.any():
+                level = float(np.mean(f[intr]))
+                ax.hlines(
+                    level, (shift - 0.5 * dur) * 24, (shift + 0.5 * dur) * 24, color=color, lw=2
+                )
+                ax.text(
+                    shift * 24,
+                    0.03,
+                    f"{name}: {(base - level) * 1e6:.0f} ppm",
+                    transform=ax.get_xaxis_transform(),
+                    ha="center",
+                    va="bottom",
+                    fontsize=7,
+                    color=color,
+                )
+    ax.axhline(base, color="0.5", lw=0.6, ls="--")
+    ax.set_xlim(-(2 * half + gap) * 24, (2 * half + gap) * 24)
+    _limits(ax, f[near] if near.any() else f)
+    flag = next((v for v in c.vetting if v.name == "odd_even"), None)
+    if flag is not None and flag.value is not None:
+        ax.set_title(
+            f"odd/even: {flag.value:.1f} sigma", fontsize=8, color="tab:red" if flag.raised else "k"
+        )
+    ax.set_xlabel("Phase [h] (odd left, even right)")
+    ax.set_ylabel("Relative flux")
+    return ax
+
+
+# --------------------------------------------------------------------------- the figure
+def _output_path(path, result) -> Path:
+    path = Path(path)
+    if path.suffix.lower() == ".png":
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+    path.mkdir(parents=True, exist_ok=True)
+    stem = result.target or (Path(result.path).name.split(".")[0] if result.path else "star")
+    return path / (re.sub(r"[^A-Za-z0-9_.-]+", "_", stem).strip("_") + ".png")
+
+
+def plot_diagnostics(analysis: Any, *, path, max_candidates: int = 4, dpi: int = 90) -> Path:
+    """Draw one diagnostic PNG for a star.
+
+    Parameters
+    ----------
+    analysis : `~starskope.pipeline.Analysis`
+        Anything with ``result`` (`~starskope.result.StarResult`), ``raw``, ``cleaned``,
+        ``flat`` (`~starskope.lightcurve.LightCurve`), ``trend`` (array, len(cleaned)),
+        ``searches`` (tuple of `~starskope.search.base.SearchResult`) and ``fits`` (one
+        `~starskope.fit.TransitFit` or None per candidate of ``result``).
+    path : str or `~pathlib.Path`
+        A ``.png`` file, or a directory (the file is then named after the target).
+    max_candidates : int, optional
+        Draw folded and odd/even panels for at most this many candidates.
+    dpi : int, optional
+        Resolution.
+
+    Returns
+    -------
+    `~pathlib.Path`
+        The file written.
+    """
+    from matplotlib.figure import Figure
+
+    res = analysis.result
+    cands = tuple(res.candidates)[:max_candidates]
+    fits = tuple(getattr(analysis, "fits", ()) or ())
+    n = len(cands)
+    height = 7.2 + 2.8 * max(n, 1)
+    fig = Figure(figsize=(12, height), dpi=dpi)
+    # a fixed layout: constrained layout would double the drawing time
+    grid = fig.add_gridspec(
+        3 + max(n, 1),
+        3,
+        height_ratios=[1, 1, 0.9] + [1.25] * max(n, 1),
+        left=0.075,
+        right=0.985,
+        bottom=0.45 / height,
+        top=1 - 0.55 / height,
+        hspace=0.62,
+        wspace=0.28,
+    )
+
+    plot_raw(
+        analysis.raw, cleaned=analysis.cleaned, trend=analysis.trend, ax=fig.add_subplot(grid[0, :])
+    )
+    plot_flattened(analysis.flat, candidates=cands, ax=fig.add_subplot(grid[1, :]))
+    searches = tuple(getattr(analysis, "searches", ()) or ())
+    pg = searches[0].periodogram if searches else None
+    plot_periodogram(pg, candidates=cands, ax=fig.add_subplot(grid[2, :]))
+    for i, c in enumerate(cands):
+        fit = fits[i] if i < len(fits) else None
+        plot_folded(
+            analysis.flat,
+            candidate=c,
+            fit=fit,
+            ax=fig.add_subplot(grid[3 + i, :2]),
+            color=_color(i),
+            index=i,
+        )
+        plot_odd_even(analysis.flat, candidate=c, ax=fig.add_subplot(grid[3 + i, 2]))
+    if n == 0:
+        ax = fig.add_subplot(grid[3, :])
+        ax.axis("off")
+        why = "; ".join(res.reasons) if res.reasons else "no periodic signal passed the search"
+        ax.text(0.5, 0.5, f"No candidate. {why}", ha="center", va="center", wrap=True, fontsize=9)
+
+    status = "CANDIDATE" if res.is_candidate else "no planet-like candidate"
+    name = res.target or (Path(res.path).name if res.path else "")
+    fig.suptitle(
+        f"{name}  [{res.mission or '?'}]  {status}"
+        + (f"  score {res.score:.2f}" if res.score is not None else ""),
+        fontsize=11,
+    )
+    out = _output_path(path, res)
+    # light zlib compression: PNG encoding was a third of the time at the default level
+    fig.savefig(out, dpi=dpi, pil_kwargs={"compress_level": 2})
+    return out

@@ -1,0 +1,171 @@
+"""Diagnostic plots (starskope.plotting), on an Analysis-like object built here."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from starskope.fit import fit_transit, transit_model
+from starskope.lightcurve import LightCurve, LightCurveMeta
+from starskope.result import Candidate, StarResult
+from starskope.search.base import Periodogram, SearchResult
+from starskope.vet import is_planet_like, vet_candidate
+
+matplotlib = pytest.importorskip("matplotlib")
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+CAD = 29.4 / 1440
+
+
+def make_analysis(rng, *, n_candidates=2, time_format="bkjd"):
+    """A K2-like star: a slow trend, two planets, a periodogram with peaks at both."""
+    t = np.arange(2000.0, 2065.0, CAD)
+    planets = [(4.3, 2001.1, 0.06, 12.0, 0.3), (9.7, 2003.4, 0.04, 20.0, 0.1)][:n_candidates]
+    model = np.ones(t.size)
+    for p, t0, k, a, b in planets:
+        model *= transit_model(t, period=p, t0=t0, rp_rs=k, a_rs=a, impact=b, exptime=CAD)
+    trend = 1 + 2e-3 * np.sin(2 * np.pi * (t - t[0]) / 23.0)
+    flat_flux = model + rng.normal(0, 3e-4, t.size)
+    meta = LightCurveMeta(mission="K2", target="EPIC 0000001", source="synthetic.fits")
+    raw = LightCurve(t, 1.5e4 * flat_flux * trend, time_format=time_format, meta=meta)
+    cleaned = LightCurve(t, flat_flux * trend, time_format=time_format, meta=meta)
+    flat = LightCurve(t, flat_flux, np.full(t.size, 3e-4), time_format=time_format, meta=meta)
+    grid = np.geomspace(0.5, 30.0, 3000)
+    power = rng.normal(0, 1, grid.size)
+    for p, *_ in planets:
+        power += 30 * np.exp(-0.5 * ((grid - p) / (0.002 * p)) ** 2)
+    pg = Periodogram(period=grid, power=power, sde=power, method="bls")
+    searches, candidates, fits = [], [], []
+    for p, t0, k, _a, _b in planets:
+        dur = 0.12 if p < 5 else 0.14
+        s = SearchResult(p, t0, dur, k * k, 3e-5, 30.0, 25.0, 30.0, int(65 // p), pg)
+        fit = fit_transit(
+            t, flat_flux, None, period=p, t0=t0, duration=dur, depth=k * k, exptime=CAD
+        )
+        flags = vet_candidate(t, flat_flux, None, period=p, t0=t0, duration=dur, depth=k * k)
+        candidates.append(
+            Candidate(
+                period_days=p,
+                t0=t0,
+                t0_format=time_format,
+                t0_bjd=None,
+                duration_hours=dur * 24,
+                depth_ppm=k * k * 1e6,
+                depth_ppm_err=30.0,
+                snr=30.0,
+                sde=25.0,
+                power=30.0,
+                n_transits=int(65 // p),
+                vetting=flags,
+                is_planet_like=is_planet_like(flags),
+            )
+        )
+        searches.append(s)
+        fits.append(fit)
+    result = StarResult(
+        path="synthetic.fits",
+        mission="K2",
+        target="EPIC 0000001",
+        candidates=tuple(candidates),
+        is_candidate=any(c.is_planet_like for c in candidates),
+        reasons=("no periodic signal above SNR 7.1",) if not candidates else (),
+    )
+    return SimpleNamespace(
+        result=result,
+        raw=raw,
+        cleaned=cleaned,
+        trend=trend,
+        flat=flat,
+        searches=tuple(searches),
+        fits=tuple(fits),
+    )
+
+
+@pytest.fixture(scope="module")
+def analysis():
+    from matplotlib.figure import Figure
+
+    Figure().savefig(__import__("io").BytesIO(), format="png")  # warm up fonts and Agg
+    return make_analysis(np.random.default_rng(7))
+
+
+def test_plot_diagnostics_writes_png_fast(analysis, tmp_path):
+    from starskope.plotting import plot_diagnostics
+
+    start = time.process_time()
+    out = plot_diagnostics(analysis, path=tmp_path / "star.png")
+    elapsed = time.process_time() - start
+    assert out == tmp_path / "star.png"
+    data = out.read_bytes()
+    assert data[:8] == PNG_MAGIC and len(data) > 20_000
+    assert elapsed < 2.0  # target < 1 s per star on an idle core; slack for a loaded machine
+
+
+def test_plot_diagnostics_into_a_directory_names_file_after_target(analysis, tmp_path):
+    from starskope.plotting import plot_diagnostics
+
+    out = plot_diagnostics(analysis, path=tmp_path / "plots", dpi=40)
+    assert out.parent == tmp_path / "plots" and out.name == "EPIC_0000001.png"
+    assert out.read_bytes()[:8] == PNG_MAGIC
+
+
+def test_plot_diagnostics_without_candidates_or_fits(rng, analysis, tmp_path):
+    from starskope.plotting import plot_diagnostics
+
+    none = make_analysis(rng, n_candidates=0)
+    out = plot_diagnostics(none, path=tmp_path / "none.png", dpi=40)
+    assert out.read_bytes()[:8] == PNG_MAGIC
+    # a failed fit (None) is simply not drawn
+    nofit = SimpleNamespace(**{**vars(analysis), "fits": (None, None)})
+    assert plot_diagnostics(nofit, path=tmp_path / "nofit.png", dpi=40).exists()
+
+
+@pytest.mark.parametrize(
+    ("time_format", "label"),
+    [("btjd", "Time [BTJD]"), ("bkjd", "Time [BKJD]"), ("jd", "Time [BJD_TDB]")],
+)
+def test_panels_have_labelled_axes(rng, time_format, label):
+    from matplotlib.figure import Figure
+
+    from starskope.plotting import (
+        plot_flattened,
+        plot_folded,
+        plot_odd_even,
+        plot_periodogram,
+        plot_raw,
+    )
+
+    a = make_analysis(rng, time_format=time_format)
+    fig = Figure()
+    axes = fig.subplots(5)
+    c = a.result.candidates[0]
+    assert plot_raw(a.raw, cleaned=a.cleaned, trend=a.trend, ax=axes[0]) is axes[0]
+    plot_flattened(a.flat, candidates=a.result.candidates, ax=axes[1])
+    plot_periodogram(a.searches[0].periodogram, candidates=a.result.candidates, ax=axes[2])
+    plot_folded(a.flat, candidate=c, fit=a.fits[0], ax=axes[3])
+    plot_odd_even(a.flat, candidate=c, ax=axes[4])
+    assert axes[0].get_xlabel() == label and axes[1].get_xlabel() == label
+    assert axes[0].get_ylabel() == "Relative flux"
+    assert axes[2].get_xlabel() == "Period [d]"
+    assert axes[3].get_xlabel() == "Phase [h]" and axes[3].get_ylabel() == "Relative flux"
+    assert axes[4].get_xlabel().startswith("Phase [h]")
+    # the fitted model is drawn and dips to about the planet's depth
+    model_line = next(ln for ln in axes[3].get_lines() if ln.get_label() == "transit fit")
+    assert 1 - model_line.get_ydata().min() == pytest.approx(0.06**2, rel=0.3)
+    # candidates and their aliases are marked on the periodogram (2 per candidate + aliases)
+    vlines = [ln for ln in axes[2].get_lines() if ln.get_xdata()[0] == ln.get_xdata()[-1]]
+    assert len(vlines) >= 2 * 2
+
+
+def test_plotting_is_not_imported_by_core_modules():
+    code = (
+        "import sys, starskope, starskope.fit, starskope.vet, starskope.fold; "
+        "assert 'matplotlib' not in sys.modules, 'matplotlib imported'; "
+        "assert 'starskope.plotting' not in sys.modules"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
