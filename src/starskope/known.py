@@ -87,7 +87,8 @@ class KnownMatch:
     separation_arcsec : float or None
         Distance to the catalogue position when the star was found by position.
     matched_by : str
-        ``"identifier"``, ``"name"``, ``"position"`` or ``""``.
+        ``"identifier"``, ``"name"``, ``"position"``, ``"identifier+position"``,
+        ``"name+position"`` or ``""`` (how the star's catalogue rows were found).
     other_known : tuple of str
         Other known objects of the same star.
     """
@@ -127,37 +128,40 @@ class KnownMatch:
         return d
 
 
-def _star_rows(catalog, target, ra, dec, *, radius_arcsec, epoch):
-    """Rows of the star: by identifier/name first, else by position."""
-    if target:
-        ident = parse_identifier(target)
-        ids, _ = resolve_name(target, catalog=catalog)
-        if ident is not None:
-            ids = tuple(sorted({ident, *ids}))
-        rows = catalog[catalog["host_id"].isin(ids)] if ids else catalog.iloc[0:0]
-        if not ids:
-            # a name that has no catalogue number (e.g. a K2 host): its own rows
-            from .crossmatch import _name_index, _norm_name
+def _rows_by_name(catalog, target):
+    """Rows of the star named ``target`` (catalogue number or name), and how it was found."""
+    if not target:
+        return catalog.iloc[0:0], ""
+    ident = parse_identifier(target)
+    ids, _ = resolve_name(target, catalog=catalog)
+    if ident is not None:
+        ids = tuple(sorted({ident, *ids}))
+    if ids:
+        rows = catalog[catalog["host_id"].isin(ids)]
+        return rows, ("identifier" if ident is not None else "name") if len(rows) else ""
+    # a name that has no catalogue number (e.g. a K2 host): the rows of that host name
+    from .crossmatch import _name_index, _norm_name
 
-            hits = _name_index(catalog).get(("name", _norm_name(target)), [])
-            if hits:
-                hosts = set(catalog.iloc[hits]["host_name"])
-                rows = catalog[catalog["host_name"].isin(hosts)]
-                return rows, "name", None
-        if len(rows):
-            return rows, "identifier" if ident is not None else "name", None
+    hits = _name_index(catalog).get(("name", _norm_name(target)), [])
+    if not hits:
+        return catalog.iloc[0:0], ""
+    hosts = set(catalog.iloc[hits]["host_name"])
+    return catalog[catalog["host_name"].isin(hosts)], "name"
+
+
+def _rows_by_position(catalog, ra, dec, *, radius_arcsec, epoch):
+    """Rows within ``radius_arcsec`` (after proper motion), with a ``_sep`` column."""
+    empty = catalog.iloc[0:0]
     if ra is None or dec is None or not (np.isfinite(ra) and np.isfinite(dec)):
-        return catalog.iloc[0:0], "", None
+        return empty
     have = catalog[catalog["ra"].notna() & catalog["dec"].notna()]
-    if have.empty:
-        return have, "", None
     # coarse box first (cheap), then exact separations after proper motion
     box = max(radius_arcsec / 3600.0 + 0.01, 0.02)
     cosd = max(np.cos(np.radians(dec)), 1e-3)
     dra = np.abs(((have["ra"].to_numpy() - ra + 180.0) % 360.0) - 180.0) * cosd
     near = have[(dra < box) & (np.abs(have["dec"].to_numpy() - dec) < box)]
     if near.empty:
-        return near, "", None
+        return empty
     pos = [
         StarPosition(
             ra=float(r.ra),
@@ -172,10 +176,27 @@ def _star_rows(catalog, target, ra, dec, *, radius_arcsec, epoch):
 
     sep = propagate(pos, epoch=epoch).separation(SkyCoord(ra * u.deg, dec * u.deg)).arcsec
     ok = sep <= radius_arcsec
-    if not ok.any():
-        return near.iloc[0:0], "", None
-    rows = near[ok].assign(_sep=sep[ok])
-    return rows, "position", float(sep[ok].min())
+    return near[ok].assign(_sep=sep[ok])
+
+
+def _star_rows(catalog, target, ra, dec, *, radius_arcsec, epoch):
+    """Rows of the star found by identifier/name and by position (both when both are given).
+
+    A TESS light curve of a Kepler star has a TIC number the KOI table does not know, and
+    the K2 table has no EPIC numbers: the position finds those rows.
+    """
+    import pandas as pd
+
+    by_name, how = _rows_by_name(catalog, target)
+    by_pos = _rows_by_position(catalog, ra, dec, radius_arcsec=radius_arcsec, epoch=epoch)
+    sep = float(by_pos["_sep"].min()) if len(by_pos) else None
+    if by_pos.empty:
+        return by_name, how, None
+    if by_name.empty:
+        return by_pos, "position", sep
+    extra = by_pos[~by_pos.index.isin(by_name.index)]
+    rows = pd.concat([by_name.assign(_sep=0.0), extra])
+    return rows, f"{how}+position" if len(extra) else how, sep
 
 
 def annotate(
@@ -200,7 +221,8 @@ def annotate(
         Catalogue number or name of the star (``"KIC 11442793"``, ``"TIC 100100827"``,
         ``"Kepler-90"``, ``"K2-3"``, ``"TOI-185"``).
     ra, dec : float, optional
-        Position in degrees at ``epoch``; used when ``target`` is absent or unknown.
+        Position in degrees at ``epoch``. Rows found by position are added to those found by
+        ``target`` (a TESS file of a Kepler star has a TIC number the KOI table lacks).
     period_days : float or `~astropy.units.Quantity` ['time']
         The signal's period (a bare number is days).
     t0_bjd : float, optional

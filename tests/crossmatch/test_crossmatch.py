@@ -161,3 +161,18 @@ def test_group_position_is_mean():
     (g,) = group_lightcurves([stub_lightcurve(m1), stub_lightcurve(m2)], use_catalog=False)
     assert min(g.ra, 360 - g.ra) < 1e-6  # wraps around 0 correctly
     assert np.isclose(g.dec, 0.0)
+
+
+def test_files_read_by_io_group_by_star(shared_data, labels):
+    """End to end with the project's readers: FITS and text files of one star come together."""
+    from starskope.io import read
+
+    wanted = [r["file"] for r in labels if r["catalog_id"] in ("KIC 11442793", "EPIC 201367065")]
+    lcs = []
+    for f in wanted:
+        got = read(shared_data / f)
+        lcs += got if isinstance(got, list) else [got]
+    groups = group_lightcurves(lcs)
+    names = sorted(g.name for g in groups)
+    assert names == ["EPIC 201367065", "KIC 11442793"]
+    assert sorted(len(g) for g in groups) == [3, 3]

@@ -139,3 +139,15 @@ def test_annotate_candidates_and_errors():
         annotate("KIC 11442793", period_days=-1.0)
     with pytest.raises(StarskopeError, match="tolerance"):
         annotate("KIC 11442793", period_days=7.0, tolerance=0.9)
+
+
+def test_tess_file_of_a_kepler_false_positive(shared_data):
+    """A TESS FFI light curve of KOI-6026: its TIC number is in no table, its position is."""
+    path = shared_data / "bulk" / "tess" / "tic120576881.fits.gz"
+    if not path.exists():
+        pytest.skip("bulk TESS file absent")
+    meta = meta_from_fits(path)
+    assert annotate(meta.target, period_days=2.6384, mission=meta.mission).kind == "new"
+    m = annotate(meta.target, meta.ra, meta.dec, 2.6384, mission=meta.mission)
+    assert m.kind == "known false positive" and m.name == "K06026.01"
+    assert m.matched_by == "position" and m.separation_arcsec < 1.0
