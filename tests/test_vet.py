@@ -292,3 +292,19 @@ def test_vetting_is_fast(rng):
         vet_candidate(t, flux, None, **eph)
         best = min(best, time.process_time() - start)
     assert best < 0.03  # a few ms on an idle core
+
+
+def test_exposure_averaged_trapezoid_matches_brute_force():
+    from starskope.vet import _trapezoid_shapes
+
+    x = np.linspace(-0.3, 0.3, 301)
+    totals, fracs, e = np.array([0.2, 0.3]), np.array([0.0, 0.2, 0.5]), 0.05
+    exact = _trapezoid_shapes(x, totals, fracs, e)
+    offs = ((np.arange(4001) + 0.5) / 4001 - 0.5) * e
+    sharp = _trapezoid_shapes((x[:, None] + offs[None, :]).ravel(), totals, fracs, 0.0)
+    brute = sharp.reshape(2, 3, 301, offs.size).mean(axis=3)
+    np.testing.assert_allclose(exact, brute, atol=2e-4)
+    # area is conserved by the exposure average
+    np.testing.assert_allclose(
+        exact.sum(axis=2), sharp.reshape(2, 3, 301, -1)[..., 0].sum(axis=2), rtol=1e-3
+    )
