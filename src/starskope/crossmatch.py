@@ -305,6 +305,21 @@ class StarGroup:
     def __len__(self) -> int:
         return len(self.members)
 
+    def to_dict(self) -> dict:
+        """JSON-ready summary (no light-curve data): name, identifiers, missions, position,
+        member sources and segments, links."""
+        return {
+            "name": self.name,
+            "identifiers": list(self.identifiers),
+            "missions": list(self.missions),
+            "ra": self.ra,
+            "dec": self.dec,
+            "members": list(self.members),
+            "sources": [lc.meta.source for lc in self.lightcurves],
+            "segments": [lc.meta.segment for lc in self.lightcurves],
+            "links": list(self.links),
+        }
+
 
 class _UnionFind:
     def __init__(self, n: int, ids: list[set[str]]):
@@ -338,7 +353,7 @@ class _UnionFind:
 def _lc_identifiers(lc: LightCurve) -> set[str]:
     m = lc.meta
     out = set()
-    for text in (m.target, m.extra.get("target_id") if m.extra else None):
+    for text in (m.target,):
         ident = parse_identifier(text, mission=m.mission)
         if ident:
             out.add(ident)

@@ -137,7 +137,11 @@ def _rows_by_name(catalog, target):
     if ident is not None:
         ids = tuple(sorted({ident, *ids}))
     if ids:
-        rows = catalog[catalog["host_id"].isin(ids)]
+        from .crossmatch import _name_index
+
+        index = _name_index(catalog)
+        hits = sorted({k for i in ids for k in index.get(("id", i), [])})
+        rows = catalog.iloc[hits]
         return rows, ("identifier" if ident is not None else "name") if len(rows) else ""
     # a name that has no catalogue number (e.g. a K2 host): the rows of that host name
     from .crossmatch import _name_index, _norm_name
@@ -149,34 +153,73 @@ def _rows_by_name(catalog, target):
     return catalog[catalog["host_name"].isin(hosts)], "name"
 
 
+_POSITION_CACHE: list[tuple[object, float, tuple[np.ndarray, np.ndarray, np.ndarray]]] = []
+
+
+def _catalog_positions(catalog, epoch: float):
+    """Row positions, RA and Dec (degrees) of every catalogue row with a position, moved to
+    ``epoch`` with proper motion; computed once per table and epoch."""
+    for cat, ep, value in _POSITION_CACHE:
+        if cat is catalog and ep == epoch:
+            return value
+    has = (catalog["ra"].notna() & catalog["dec"].notna()).to_numpy()
+    rows = np.flatnonzero(has)
+    sub = catalog.iloc[rows]
+
+    def opt(x):
+        return float(x) if np.isfinite(x) else None
+
+    pos = [
+        StarPosition(
+            ra=float(r),
+            dec=float(d),
+            epoch=float(e) if np.isfinite(e) else DEFAULT_EPOCH,
+            pmra=opt(pa),
+            pmdec=opt(pd),
+        )
+        for r, d, e, pa, pd in zip(
+            sub["ra"].to_numpy(float),
+            sub["dec"].to_numpy(float),
+            sub["pos_epoch"].to_numpy(float),
+            sub["pmra"].to_numpy(float),
+            sub["pmdec"].to_numpy(float),
+            strict=True,
+        )
+    ]
+    coords = propagate(pos, epoch=epoch) if pos else None
+    value = (
+        rows,
+        coords.ra.deg if pos else np.zeros(0),
+        coords.dec.deg if pos else np.zeros(0),
+    )
+    _POSITION_CACHE.append((catalog, epoch, value))
+    del _POSITION_CACHE[:-4]
+    return value
+
+
 def _rows_by_position(catalog, ra, dec, *, radius_arcsec, epoch):
     """Rows within ``radius_arcsec`` (after proper motion), with a ``_sep`` column."""
+    from astropy.coordinates import angular_separation
+
     empty = catalog.iloc[0:0]
     if ra is None or dec is None or not (np.isfinite(ra) and np.isfinite(dec)):
         return empty
-    have = catalog[catalog["ra"].notna() & catalog["dec"].notna()]
-    # coarse box first (cheap), then exact separations after proper motion
-    box = max(radius_arcsec / 3600.0 + 0.01, 0.02)
-    cosd = max(np.cos(np.radians(dec)), 1e-3)
-    dra = np.abs(((have["ra"].to_numpy() - ra + 180.0) % 360.0) - 180.0) * cosd
-    near = have[(dra < box) & (np.abs(have["dec"].to_numpy() - dec) < box)]
-    if near.empty:
+    rows, cra, cdec = _catalog_positions(catalog, epoch)
+    # coarse box first (cheap), then exact separations
+    box = radius_arcsec / 3600.0 + 1e-4
+    cosd = max(np.cos(np.radians(dec)), 1e-6)
+    dra = np.abs(((cra - ra + 180.0) % 360.0) - 180.0) * cosd
+    near = np.flatnonzero((dra < box) & (np.abs(cdec - dec) < box))
+    if near.size == 0:
         return empty
-    pos = [
-        StarPosition(
-            ra=float(r.ra),
-            dec=float(r.dec),
-            epoch=float(r.pos_epoch) if np.isfinite(r.pos_epoch) else DEFAULT_EPOCH,
-            pmra=float(r.pmra) if np.isfinite(r.pmra) else None,
-            pmdec=float(r.pmdec) if np.isfinite(r.pmdec) else None,
+    sep = np.degrees(
+        angular_separation(
+            np.radians(cra[near]), np.radians(cdec[near]), np.radians(ra), np.radians(dec)
         )
-        for r in near.itertuples()
-    ]
-    from astropy.coordinates import SkyCoord
-
-    sep = propagate(pos, epoch=epoch).separation(SkyCoord(ra * u.deg, dec * u.deg)).arcsec
+    )
+    sep = np.asarray(sep) * 3600.0
     ok = sep <= radius_arcsec
-    return near[ok].assign(_sep=sep[ok])
+    return catalog.iloc[rows[near[ok]]].assign(_sep=sep[ok])
 
 
 def _star_rows(catalog, target, ra, dec, *, radius_arcsec, epoch):
@@ -282,13 +325,15 @@ def annotate(
         return KnownMatch(kind="new")
     host = _host_label(rows)
     best = None
+    factors = [(f, float(f)) for f in aliases]
     seps = rows["_sep"].to_numpy() if "_sep" in rows else np.zeros(len(rows))
-    for r, rsep in zip(rows.itertuples(), seps, strict=True):
+    records = rows[["catalog", "planet_name", "period", "epoch_bjd", "disposition"]]
+    for r, rsep in zip(records.itertuples(index=False), seps, strict=True):
         kp = float(r.period)
         if not (np.isfinite(kp) and kp > 0):
             continue
-        for rank, f in enumerate(aliases):
-            err = abs(period - float(f) * kp) / (float(f) * kp)
+        for rank, (f, ff) in enumerate(factors):
+            err = abs(period - ff * kp) / (ff * kp)
             if err <= tolerance:
                 # closeness in period, then simpler alias, nearer star, named planets first
                 score = (

@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ __all__ = [
     "SegmentInfo",
     "StitchedLightCurve",
     "bin_to",
+    "candidate_depths",
     "depth_consistency",
     "stitch",
 ]
@@ -385,6 +387,19 @@ class DepthConsistency:
     flag: bool
     reason: str
 
+    def to_dict(self) -> dict:
+        """JSON-ready: per-mission depths (ppm) with errors and counts, and the test."""
+        return {
+            "depths": {k: dataclasses.asdict(v) for k, v in self.depths.items()},
+            "weighted_depth_ppm": self.weighted_depth_ppm,
+            "chi2": self.chi2,
+            "dof": self.dof,
+            "p_value": self.p_value,
+            "sigma": self.sigma,
+            "flag": self.flag,
+            "reason": self.reason,
+        }
+
     def to_vetflag(self) -> VetFlag:
         """This test as a :class:`~starskope.result.VetFlag` named ``"depth_consistency"``."""
         value = self.sigma if np.isfinite(self.sigma) else None
@@ -556,4 +571,44 @@ def depth_consistency(
         sigma=sigma,
         flag=flag,
         reason=f"{text}: {verdict}",
+    )
+
+
+def candidate_depths(
+    stitched: StitchedLightCurve, candidate, *, sigma_threshold: float = 3.0
+) -> DepthConsistency:
+    """:func:`depth_consistency` for a search candidate found in a stitched light curve.
+
+    Parameters
+    ----------
+    stitched : `StitchedLightCurve`
+    candidate : `~starskope.result.Candidate`
+        Uses ``period_days``, ``duration_hours`` and ``t0_bjd`` (or ``t0`` when
+        ``t0_format`` is ``"jd"``).
+    sigma_threshold : float, optional
+
+    Returns
+    -------
+    `DepthConsistency`
+
+    Raises
+    ------
+    StarskopeError
+        If the candidate has no BJD epoch.
+    """
+    t0 = candidate.t0_bjd
+    if t0 is None and candidate.t0_format == "jd":
+        t0 = candidate.t0
+    if t0 is None:
+        raise StarskopeError("candidate has no BJD epoch (t0_bjd); cannot place its transits")
+    lc = stitched.lightcurve
+    return depth_consistency(
+        lc.t,
+        lc.flux,
+        lc.flux_err,
+        stitched.mission,
+        period=candidate.period_days,
+        t0=t0,
+        duration=candidate.duration_hours / 24.0,
+        sigma_threshold=sigma_threshold,
     )

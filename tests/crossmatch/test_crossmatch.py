@@ -176,3 +176,12 @@ def test_files_read_by_io_group_by_star(shared_data, labels):
     names = sorted(g.name for g in groups)
     assert names == ["EPIC 201367065", "KIC 11442793"]
     assert sorted(len(g) for g in groups) == [3, 3]
+
+
+def test_group_to_dict_is_json(header_lightcurves):
+    import json
+
+    g = next(g for g in group_lightcurves(header_lightcurves) if g.name == "TIC 159873822")
+    d = json.loads(json.dumps(g.to_dict()))
+    assert d["missions"] == ["TESS"] and d["segments"] == ["S16", "S23", "S24"]
+    assert len(d["sources"]) == 3 and d["identifiers"] == ["TIC 159873822"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import astropy.units as u
 import numpy as np
 import pytest
@@ -226,3 +228,31 @@ def test_stitch_detrend_hook(rng):
     assert len(seen) == 3 and sum(seen) == len(st)
     with pytest.raises(StarskopeError, match="detrend"):
         stitch(segs[:1], detrend=lambda lc: lc.flux)
+
+
+def test_depth_consistency_to_dict_is_json(rng):
+    import json
+
+    st = stitch(_three_segments(rng), cadence=30 * u.min)
+    dc = depth_consistency(
+        st.t, st.lightcurve.flux, st.lightcurve.flux_err, st.mission,
+        period=PERIOD, t0=T0, duration=DURATION,
+    )  # fmt: skip
+    d = json.loads(json.dumps(dc.to_dict()))
+    assert set(d["depths"]) == {"K2", "TESS"}
+    assert d["depths"]["TESS"]["n_transits"] == 2 and d["flag"] is False
+
+
+def test_candidate_depths(rng):
+    from starskope.result import Candidate
+
+    st = stitch(_three_segments(rng, depth_k2=3000e-6, depth_tess=1500e-6), cadence=30 * u.min)
+    cand = Candidate(
+        period_days=PERIOD, t0=T0, t0_format="jd", t0_bjd=None, duration_hours=DURATION * 24,
+        depth_ppm=2000.0, depth_ppm_err=100.0, snr=20.0, sde=15.0, power=1.0, n_transits=3,
+    )  # fmt: skip
+    from starskope.stitch import candidate_depths
+
+    assert candidate_depths(st, cand).flag
+    with pytest.raises(StarskopeError, match="BJD"):
+        candidate_depths(st, dataclasses.replace(cand, t0_format="btjd"))
