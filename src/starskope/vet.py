@@ -80,7 +80,11 @@ class VetThresholds:
     Attributes
     ----------
     odd_even_sigma : float
-        Raise when odd and even depths differ by more than this many sigma.
+        Raise when odd and even depths differ by more than this many sigma...
+    odd_even_min_fraction : float
+        ...and by more than this fraction of the deeper one (real light curves carry a few
+        per cent of depth systematics: cadence sampling of ingress, detrending, spots). When one
+        parity shows no significant transit the flag is not raised: that is a 2P alias.
     secondary_sigma : float
         Significance a dip at phase 0.5 needs to count as a secondary eclipse.
     secondary_other_sigma : float
@@ -97,6 +101,11 @@ class VetThresholds:
         by at least this delta chi-square.
     u_shape_ingress : float
         Largest ingress fraction still called U-shaped.
+    v_shape_min_depth : float
+        A V shape disqualifies only when the dip is at least this deep (relative flux): a
+        grazing eclipse that deep needs a companion of stellar size (the Robovetter's
+        ``b + Rp/Rs > 1.04`` criterion), whereas ~10 % of real planets (impact parameter above
+        ~0.87) are V-like but shallower.
     sinusoid_ratio : float
         Raise when a sinusoid at P and P/2 reduces chi-square by at least this fraction of
         what the box does.
@@ -120,11 +129,13 @@ class VetThresholds:
     """
 
     odd_even_sigma: float = 3.0
+    odd_even_min_fraction: float = 0.1
     secondary_sigma: float = 3.0
     secondary_other_sigma: float = 5.0
     secondary_ratio: float = 0.1
     secondary_primary_depth: float = 0.05
     v_shape_ingress: float = 0.35
+    v_shape_min_depth: float = 0.02
     v_shape_dchi2: float = 9.0
     u_shape_ingress: float = 0.25
     sinusoid_ratio: float = 1.0
@@ -266,13 +277,30 @@ def _odd_even(ctx: _Context, th: VetThresholds) -> VetFlag:
             "odd_even", False, None, f"only {which} transits have data; odd/even not testable"
         )
     sig = abs(d_o - d_e) / math.hypot(e_o, e_e)
-    raised = sig > th.odd_even_sigma
+    deeper = max(d_o, d_e)
+    frac = abs(d_o - d_e) / deeper if deeper > 0 else float("inf")
+    weakest = min(d_o / e_o, d_e / e_e)
+    text = (
+        f"odd depth {_ppm(d_o)} +- {_ppm(e_o)} vs even {_ppm(d_e)} +- {_ppm(e_e)}: differ by "
+        f"{sig:.1f} sigma and {100 * frac:.0f}%"
+    )
+    if sig > th.odd_even_sigma and weakest < th.odd_even_sigma:
+        # one parity has no significant transit: the signal repeats every 2P, a period alias
+        # (see the alias flag), not two unequal eclipses
+        return VetFlag(
+            "odd_even",
+            False,
+            float(sig),
+            f"{text}, but the {'odd' if d_o / e_o < d_e / e_e else 'even'} transits are not "
+            "significant: the period is probably 2P (see alias), not an eclipsing binary",
+        )
+    raised = sig > th.odd_even_sigma and frac > th.odd_even_min_fraction
     return VetFlag(
         "odd_even",
         bool(raised),
         float(sig),
-        f"odd depth {_ppm(d_o)} +- {_ppm(e_o)} vs even {_ppm(d_e)} +- {_ppm(e_e)}: differ by "
-        f"{sig:.1f} sigma ({'above' if raised else 'within'} {th.odd_even_sigma:g} sigma)",
+        f"{text} (raised above {th.odd_even_sigma:g} sigma and "
+        f"{100 * th.odd_even_min_fraction:g}%: unequal eclipses of a binary at twice the period)",
     )
 
 
@@ -303,15 +331,20 @@ def _recurring_dip(ctx: _Context, centre: float) -> tuple[float, float, int]:
     return depth, depth / err, n_orbits
 
 
-def _dips_elsewhere(ctx: _Context, n_try: int = 5) -> tuple[float, float, float, int]:
+def _dips_elsewhere(ctx: _Context, n_try: int = 5) -> tuple[float, float, float, int, float]:
     """Strongest recurring box dip (significance, depth, phase/P, orbits) away from the primary
-    and phase 0.5: scan box means over phase, then check the best few orbit by orbit."""
+    and phase 0.5: scan box means over phase, then check the best few orbit by orbit.
+
+    Also returns the folded-noise factor ``kappa >= 1``: the robust scatter of the scan's box
+    significances, which are N(0, 1) for white noise; systematics that survive folding
+    (residual variability, detrending wiggles) widen it, like the Robovetter's F_red.
+    """
     nan = float("nan")
     p, d = ctx.period, ctx.duration
     away = np.abs(ctx.phase) > d
     ph = ctx.phase[away]
     if ph.size < 10:
-        return nan, nan, nan, 0
+        return nan, nan, nan, 0, 1.0
     order = np.argsort(ph)
     ph = ph[order]
     y = ctx.flux[away][order] - ctx.baseline
@@ -319,23 +352,24 @@ def _dips_elsewhere(ctx: _Context, n_try: int = 5) -> tuple[float, float, float,
     centres = np.arange(-0.5 * p, 0.5 * p, 0.25 * d)
     centres = centres[(np.abs(centres) > d) & (np.abs(np.abs(centres) - 0.5 * p) > 0.5 * d)]
     if centres.size == 0:
-        return nan, nan, nan, 0
+        return nan, nan, nan, 0, 1.0
     i0 = np.searchsorted(ph, centres - 0.5 * d)
     i1 = np.searchsorted(ph, centres + 0.5 * d)
     n = i1 - i0
     need = max(3, 0.5 * np.median(n[n > 0])) if np.any(n > 0) else 3
     good = n >= need
     if not good.any():
-        return nan, nan, nan, 0
+        return nan, nan, nan, 0, 1.0
     depth = -(csum[i1[good]] - csum[i0[good]]) / n[good]
     sig = depth / (ctx.sigma * ctx.beta / np.sqrt(n[good]))
+    kappa = max(1.0, _robust_std(sig)) if sig.size >= 20 else 1.0
     best = (nan, nan, nan, 0)
     for k in np.argsort(sig)[::-1][:n_try]:
         c = float(centres[good][k])
         d_r, s_r, n_o = _recurring_dip(ctx, c)
         if np.isfinite(s_r) and not (s_r <= best[0]):
             best = (s_r, d_r, c / p, n_o)
-    return best
+    return (*best, kappa)
 
 
 def _secondary(ctx: _Context, th: VetThresholds) -> VetFlag:
@@ -349,9 +383,10 @@ def _secondary(ctx: _Context, th: VetThresholds) -> VetFlag:
         big = ratio > th.secondary_ratio or primary_depth > th.secondary_primary_depth
         return bool(np.isfinite(sig) and sig > need and big), ratio
 
+    sig_o, d_o, phase_o, n_o, kappa = _dips_elsewhere(ctx)
     d_s, sig_s, n_s = _recurring_dip(ctx, 0.5 * ctx.period)
+    sig_s, sig_o = sig_s / kappa, sig_o / kappa
     raised_s, ratio_s = verdict(sig_s, d_s, th.secondary_sigma)
-    sig_o, d_o, phase_o, n_o = _dips_elsewhere(ctx)
     raised_o, ratio_o = verdict(sig_o, d_o, th.secondary_other_sigma)
     if not np.isfinite(sig_s):
         text = f"phase 0.5 covered in {n_s} orbit(s), fewer than the two a secondary needs"
@@ -365,6 +400,8 @@ def _secondary(ctx: _Context, th: VetThresholds) -> VetFlag:
             f"; strongest recurring dip elsewhere at phase {phase_o:+.2f}: {_ppm(d_o)} "
             f"({sig_o:.1f} sigma, {100 * ratio_o:.1f}% of the primary, {n_o} orbits)"
         )
+    if kappa > 1.05:
+        text += f"; significances divided by {kappa:.2f}, the scatter of dips at other phases"
     rule = (
         f"raised when >{th.secondary_sigma:g} sigma at 0.5 (>{th.secondary_other_sigma:g} "
         f"elsewhere) and deeper than {100 * th.secondary_ratio:g}% of the primary or the "
@@ -434,7 +471,9 @@ def _v_shape(ctx: _Context, th: VetThresholds) -> VetFlag:
     frac = float(fracs[j])
     u_cols = fracs <= th.u_shape_ingress + 1e-9
     dchi2 = float(np.min(chi2[:, u_cols]) - chi2[i, j])
-    raised = frac >= th.v_shape_ingress and dchi2 >= th.v_shape_dchi2
+    v_like = frac >= th.v_shape_ingress and dchi2 >= th.v_shape_dchi2
+    dip = max(float(amp[i, j]), ctx.depth if np.isfinite(ctx.depth) else 0.0)
+    raised = v_like and dip >= th.v_shape_min_depth
     shape = "V-shaped" if frac >= th.v_shape_ingress else "U-shaped"
     return VetFlag(
         "v_shape",
@@ -443,7 +482,8 @@ def _v_shape(ctx: _Context, th: VetThresholds) -> VetFlag:
         f"trapezoid fit: ingress/total duration {frac:.2f} ({shape}; 0.5 is a V), total "
         f"{totals[i] * 24:.2f} h, depth {_ppm(float(amp[i, j]))}; a flat-bottomed shape "
         f"(<= {th.u_shape_ingress:g}) is worse by delta chi2 {dchi2:.1f} (raised when >= "
-        f"{th.v_shape_ingress:g} and >= {th.v_shape_dchi2:g})",
+        f"{th.v_shape_ingress:g} and >= {th.v_shape_dchi2:g} and the dip is deeper than "
+        f"{100 * th.v_shape_min_depth:g}%: a grazing stellar eclipse)",
     )
 
 
