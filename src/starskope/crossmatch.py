@@ -458,14 +458,14 @@ def group_lightcurves(
                     break
 
     uf = _UnionFind(n, ids)
-    links: list[str] = []
+    links: list[tuple[int, int, str]] = []  # (i, j, why)
     if use_ids:
         first_with: dict[str, int] = {}
         for i in range(n):
             for ident in sorted(ids[i]):
                 j = first_with.setdefault(ident, i)
                 if j != i and uf.union(j, i):
-                    links.append(f"{j}~{i}: same {ident}")
+                    links.append((j, i, f"same {ident}"))
 
     have = [i for i in range(n) if positions[i] is not None]
     coords = None
@@ -482,7 +482,7 @@ def group_lightcurves(
             if uf.find(i) == uf.find(j) or uf.conflict(i, j):
                 continue
             uf.union(i, j)
-            links.append(f"{i}~{j}: {sep[k].arcsec:.2f} arcsec apart")
+            links.append((i, j, f"{sep[k].arcsec:.2f} arcsec apart"))
     elif len(have) == 1:
         coords = propagate([positions[have[0]]], epoch=epoch)
 
@@ -493,7 +493,7 @@ def group_lightcurves(
     groups = []
     for root, members in sorted(comps.items(), key=lambda kv: kv[1][0]):
         mset = set(members)
-        gl = tuple(s for s in links if {int(x) for x in s.split(":")[0].split("~")} <= mset)
+        gl = tuple(f"{i}~{j}: {why}" for i, j, why in links if i in mset)
         gids = sorted(uf.ids[root], key=lambda s: (_NAMESPACES.index(_namespace(s)), s))
         missions = tuple(sorted({lcs[i].meta.mission for i in members if lcs[i].meta.mission}))
         ra = dec = None

@@ -265,6 +265,7 @@ def fetch(
                     "identifier": ident,
                     "mission": spec.name,
                     "cadence": cadence,
+                    "limit": limit,
                     "files": [p.name for p in got],
                 },
                 indent=1,
@@ -285,9 +286,13 @@ def _from_manifest(manifest: Path, limit: int | None) -> list[Path] | None:
     if not manifest.is_file():
         return None
     try:
-        files = json.loads(manifest.read_text())["files"]
-    except (OSError, ValueError, KeyError, TypeError):
+        record = json.loads(manifest.read_text())
+        files = record["files"]
+        cached_limit = record.get("limit")
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
+    if cached_limit is not None and (limit is None or limit > cached_limit):
+        return None  # the earlier query kept fewer files than asked for now
     paths = [manifest.parent / f for f in files]
     if not paths or not all(p.is_file() and p.stat().st_size > 0 for p in paths):
         return None

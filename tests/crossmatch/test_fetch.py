@@ -179,3 +179,15 @@ def test_default_cache_dir(monkeypatch, tmp_path):
 def test_real_mast_query(tmp_path):  # pragma: no cover - network
     paths = fetch("TIC 100100827", cache_dir=tmp_path, limit=1)
     assert paths and paths[0].stat().st_size > 100_000
+
+
+def test_cache_with_a_smaller_limit_is_not_enough(mast, tmp_path):
+    assert len(fetch("KIC 11442793", cache_dir=tmp_path, limit=1)) == 1
+    n = len(mast.calls)
+    assert len(fetch("KIC 11442793", cache_dir=tmp_path, limit=1)) == 1
+    assert len(mast.calls) == n  # same request: cache
+    assert len(fetch("KIC 11442793", cache_dir=tmp_path)) == 3  # more wanted: ask again
+    assert len(mast.calls) > n
+    n = len(mast.calls)
+    assert len(fetch("KIC 11442793", cache_dir=tmp_path, limit=2)) == 2  # subset of cache
+    assert len(mast.calls) == n
