@@ -22,7 +22,9 @@ class PipelineConfig:
     # detrending
     detrend_method: str = "biweight"
     detrend_window_days: float | None = None  # None: 3 x the longest duration searched
-    adaptive_window: bool = True  # shorten the window for strongly variable (active) stars
+    adaptive_window: bool = True  # detect strongly variable (active) stars, treat them below
+    active_detrend_method: str | None = "localpoly"  # None: biweight with a shortened window
+    active_window_days: float = 0.75
     redetrend_masked: bool = True  # re-detrend with the found transits masked, re-measure
     # search
     method: str = "bls"

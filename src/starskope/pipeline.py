@@ -179,16 +179,22 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     t0 = tick("clean", t0)
 
     durations = np.sort(np.asarray(config.durations_hours, dtype=float)) / 24.0
+    method = config.detrend_method
     window = config.detrend_window_days
     if window is None:
         window = 3.0 * float(durations[-1])
-        if config.adaptive_window:
-            window = suggest_window(cleaned.t, cleaned.flux, max_duration=float(durations[-1]))
+        if config.adaptive_window and method != "none":
+            short = suggest_window(cleaned.t, cleaned.flux, max_duration=float(durations[-1]))
+            if short < window - 1e-9:  # strong, fast variability: an active star
+                if config.active_detrend_method:
+                    method, window = config.active_detrend_method, config.active_window_days
+                else:
+                    window = short
     # the search cannot find transits longer than about a third of the window
     searchable = durations[durations <= window / 2.5 + 1e-9]
     if searchable.size == 0:
         searchable = durations[:1]
-    det = flatten(cleaned, method=config.detrend_method, window=window)
+    det = flatten(cleaned, method=method, window=window)
     flat, trend = det.lightcurve, det.trend
     t0 = tick("detrend", t0)
 
@@ -213,12 +219,12 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         if is_significant(s, snr_threshold=config.snr_threshold, sde_threshold=config.sde_threshold)
     ]
     chosen = sig if sig else list(searches[:1])
-    if sig and config.redetrend_masked and config.detrend_method != "none":
+    if sig and config.redetrend_masked and method != "none":
         mask = np.zeros(len(cleaned), dtype=bool)
         for s in sig:
             mask |= transit_mask(cleaned.t, period=s.period, t0=s.t0, duration=1.5 * s.duration)
         if mask.mean() < 0.5:
-            det = flatten(cleaned, method=config.detrend_method, window=window, transit_mask=mask)
+            det = flatten(cleaned, method=method, window=window, transit_mask=mask)
             flat, trend = det.lightcurve, det.trend
             chosen = [_remeasure(flat, s) for s in chosen]
     t0 = tick("redetrend", t0)
@@ -265,7 +271,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                 is_planet_like=bool(planet_like),
                 extra={
                     "method": config.method,
-                    "detrend": config.detrend_method,
+                    "detrend": method,
                     "window_days": float(window),
                     "fit_depth_ppm": float(fit.depth_ppm) if ok_fit else None,
                     "fit_duration_hours": float(fit.duration_hours) if ok_fit else None,
@@ -277,7 +283,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     candidates = [candidates[k] for k in order]
     fits = [fits[k] for k in order]
     is_cand = any(c.is_planet_like for c in candidates)
-    reasons = _reasons(candidates, config, vetted=vetted_any, window=window)
+    reasons = _reasons(candidates, method, vetted=vetted_any, window=window)
     timings["total"] = round(time.perf_counter() - t_start, 6)
     m = lc.meta
     result = StarResult(
@@ -309,8 +315,8 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     )
 
 
-def _reasons(candidates, config, *, vetted: bool, window: float) -> list[str]:
-    out = [f"Detrended with {config.detrend_method} over a {window * 24:.1f}-hour window."]
+def _reasons(candidates, method: str, *, vetted: bool, window: float) -> list[str]:
+    out = [f"Detrended with {method} over a {window * 24:.1f}-hour window."]
     if not vetted:
         out.append("Vetting was not available, so no signal can be called planet-like.")
     for k, c in enumerate(candidates, 1):

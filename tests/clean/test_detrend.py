@@ -17,7 +17,7 @@ def _lc(rng, *, amp=0.01, prot=5.0, depth=2e-3, noise=2e-4):
     return LightCurve(t, flux, time_format="relative"), inn
 
 
-@pytest.mark.parametrize("method", ["biweight", "savgol", "spline"])
+@pytest.mark.parametrize("method", ["biweight", "savgol", "spline", "localpoly"])
 def test_detrending_preserves_transit_depth(rng, method):
     lc, inn = _lc(rng, amp=0.004)
     res = flatten(lc, method=method, window=0.75)

@@ -101,6 +101,26 @@ def _savgol(t, flux, *, window, mask):
     return trend
 
 
+def _localpoly(t, flux, *, window, mask):
+    """Robust local cubic (Tukey biweight IRLS) on nodes every window/12, for active stars."""
+    from ._kernels import local_poly_trend
+
+    use = np.ones(t.size, dtype=bool) if mask is None else ~np.asarray(mask, dtype=bool)
+    if t[-1] - t[0] < 0.5 * window or use.sum() < 10:
+        return _biweight(t, flux, window=window, mask=mask)
+    spacing = max(window / 12.0, float(np.median(np.diff(t))))
+    return local_poly_trend(
+        np.ascontiguousarray(t, dtype=float),
+        np.ascontiguousarray(flux, dtype=float),
+        use,
+        float(window),
+        float(spacing),
+        3,
+        6,
+        6.0,
+    )
+
+
 def _none(t, flux, *, window, mask):
     return np.ones_like(flux)
 
@@ -110,21 +130,28 @@ DETRENDERS: dict[str, Callable[..., np.ndarray]] = {
     "biweight": _biweight,
     "savgol": _savgol,
     "spline": _spline,
+    "localpoly": _localpoly,
     "none": _none,
 }
 
 
 def suggest_window(
-    t, flux, *, max_duration: float = DEFAULT_MAX_DURATION, min_window: float | None = None
+    t,
+    flux,
+    *,
+    max_duration: float = DEFAULT_MAX_DURATION,
+    min_window: float = 0.25,
+    tolerance: float = 0.5,
 ) -> float:
     """A detrending window in days: three times the longest transit searched, shorter for
     strongly variable (fast-rotating, spotted) stars.
 
-    The stellar variability is measured as the scatter of the light curve smoothed over half a
-    day compared with the point-to-point (white) noise. When it dominates, the window is cut
-    toward ``min_window`` (default 1.5 x ``max_duration``, never below 0.25 d) in proportion to
-    how fast the smoothed flux changes: the window must be short against the time over which
-    the variability changes by one noise unit.
+    The variability's dominant period ``P`` comes from a Lomb-Scargle periodogram of the light
+    curve binned to one hour, and its amplitude ``A`` from the robust scatter of that binned
+    light curve (all harmonics included; transits, a few percent of the points, barely count). A sliding window of width ``w`` leaves about
+    ``A (pi w / P)**2 / 6`` of a sinusoid behind; the window is the longest one for which this
+    stays below ``tolerance`` times the white noise averaged over two hours, clipped to
+    ``[min_window, 3 * max_duration]``.
 
     Parameters
     ----------
@@ -133,7 +160,9 @@ def suggest_window(
     max_duration : float, optional
         Longest transit duration searched, in days.
     min_window : float, optional
-        Shortest window allowed, in days.
+        Shortest window allowed, in days (transits up to ``min_window / 2.5`` survive).
+    tolerance : float, optional
+        Allowed residual variability, in units of the two-hour white noise.
 
     Returns
     -------
@@ -142,33 +171,37 @@ def suggest_window(
     t = np.asarray(t, dtype=float)
     flux = np.asarray(flux, dtype=float)
     base = 3.0 * max_duration
-    if min_window is None:
-        min_window = max(0.25, 1.5 * max_duration)
-    if t.size < 20:
+    if t.size < 50 or t[-1] - t[0] < 2.0:
         return base
     white = robust_std(np.diff(flux)) / np.sqrt(2.0)
     if not np.isfinite(white) or white <= 0:
         return base
-    # curvature timescale of the variability: the flux slope in noise units per day
-    dt = np.median(np.diff(t))
-    k = max(3, int(round(0.25 / max(dt, 1e-9))))
-    k += 1 - k % 2
-    from scipy.ndimage import median_filter, uniform_filter1d
-
-    smooth = uniform_filter1d(median_filter(flux, size=k, mode="nearest"), k, mode="nearest")
-    seg = find_segments(t)
-    slopes = []
-    for s in np.unique(seg):
-        m = seg == s
-        if m.sum() > 2 * k:
-            sl = np.abs(np.gradient(smooth[m], t[m]))[k:-k]
-            if sl.size:
-                slopes.append(sl)
-    if not slopes:
+    cadence = float(np.median(np.diff(t)))
+    # one-hour bins: cheap, and transits barely move the variability estimate
+    width = max(1.0 / 24.0, cadence)
+    idx = np.floor((t - t[0]) / width).astype(np.int64)
+    n = np.bincount(idx)
+    ok = n > 0
+    tb = np.bincount(idx, weights=t)[ok] / n[ok]
+    fb = np.bincount(idx, weights=flux)[ok] / n[ok]
+    if tb.size < 20:
         return base
-    slope = np.percentile(np.concatenate(slopes), 90)  # flux per day
-    # the biweight lags a curved trend; keep the change over a window within ~3 noise units
-    window = 3.0 * white / max(slope, 1e-12) * 8.0
+    from astropy.timeseries import LombScargle
+
+    span = tb[-1] - tb[0]
+    fmin, fmax = 1.0 / min(15.0, span / 2.0), 1.0 / 0.1
+    freq = np.linspace(fmin, fmax, int(np.clip(20 * span * (fmax - fmin), 200, 20000)))
+    power = LombScargle(tb, fb).power(freq, method="fast")
+    prot = 1.0 / freq[int(np.argmax(power))]
+    # ~ the semi-amplitude of a sinusoid (transits barely move a robust scatter), less the
+    # white noise left in the one-hour means
+    per_bin = float(np.median(n[ok]))
+    amp = np.sqrt(max(robust_std(fb) ** 2 - white**2 / per_bin, 0.0))
+    n_2h = max(1.0, (2.0 / 24.0) / cadence)
+    noise = white / np.sqrt(n_2h)
+    if amp <= 2.0 * noise:  # variability not clearly above the noise: a quiet star
+        return base
+    window = prot / np.pi * np.sqrt(6.0 * tolerance * noise / amp)
     return float(np.clip(window, min_window, base))
 
 
