@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from astropy.io import fits
 
 from starskope.exceptions import StarskopeError
-from starskope.io import identify_format, read
+from starskope.io import READERS, identify_format, read
 
 KEPLER_LC = 29.4244 / 1440
+IO_DATA = Path(__file__).resolve().parents[1] / "data" / "io"
 
 
 @pytest.mark.parametrize(
@@ -315,3 +318,44 @@ def test_refuses_unknown_time_scale(tmp_path, io_data):
 def test_unknown_flux_column_lists_columns(io_data):
     with pytest.raises(StarskopeError, match=r"no flux column 'nope'; columns are \["):
         read(io_data / "kplr011442793-2009350155506_llc.fits.gz", flux_column="nope")
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in IO_DATA.glob("*.fits.gz")))
+def test_fast_column_path_matches_astropy(io_data, name):
+    """Columns read from the raw bytes equal those from astropy's ``hdu.data``."""
+    path = io_data / name
+    fast = read(path)
+    with fits.open(path) as h:  # an HDUList opened elsewhere: the astropy path
+        slow = READERS[identify_format(path)].read(path, opened=h)
+    for a, b in ((fast.t, slow.t), (fast.flux, slow.flux), (fast.flux_err, slow.flux_err)):
+        np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(fast.quality, slow.quality)
+    assert fast.meta == slow.meta
+
+
+def test_scaled_and_null_integer_columns(tmp_path):
+    n = 50
+    cols = [
+        fits.Column(name="TIME", format="D", array=1400.0 + np.arange(n) * 0.02),
+        fits.Column(name="FLUX", format="J", array=np.arange(n, dtype=np.int32) + 100),
+        fits.Column(
+            name="FLUX_ERR",
+            format="J",
+            array=np.where(np.arange(n) % 7 == 0, -1, 3).astype(np.int32),
+        ),
+        fits.Column(name="QUALITY", format="I", array=np.full(n, 40000 - 32768, dtype=np.int16)),
+    ]
+    hdr = fits.Header({"TIMESYS": "TDB", "BJDREFI": 2457000, "BJDREFF": 0.0})
+    p = tmp_path / "scaled.fits"
+    fits.HDUList([fits.PrimaryHDU(), fits.BinTableHDU.from_columns(cols, header=hdr)]).writeto(p)
+    # scaling keywords added afterwards, so the stored integers stay as written
+    for key, value in (("TSCAL2", 0.5), ("TZERO2", 10.0), ("TNULL3", -1), ("TZERO4", 32768)):
+        fits.setval(p, key, value=value, ext=1)
+    lc = read(p)
+    np.testing.assert_allclose(lc.flux, (np.arange(n) + 100) * 0.5 + 10.0)
+    assert np.isnan(lc.flux_err[0]) and lc.flux_err[1] == 3.0
+    assert np.all(lc.quality == 40000)
+    with fits.open(p) as h:
+        slow = read(p, format="fits-table")
+        np.testing.assert_allclose(np.asarray(h[1].data["FLUX"], float), lc.flux)
+    np.testing.assert_array_equal(slow.flux, lc.flux)
