@@ -30,7 +30,7 @@ def demo(
     from ..io import read
     from ..pipeline import analyse_full
 
-    console = Console()
+    console = Console(width=160) if not Console().is_terminal else Console()
     out.mkdir(parents=True, exist_ok=True)
     plots = out / "plots"
     plots.mkdir(exist_ok=True)
@@ -42,7 +42,6 @@ def demo(
         "file",
         "mission",
         "target",
-        "points",
         "span [d]",
         "known host",
         "known P [d]",
@@ -52,7 +51,7 @@ def demo(
         "candidate",
         "flags",
     ):
-        table.add_column(col)
+        table.add_column(col, overflow="fold")
     n_fail = 0
     with (out / "results.jsonl").open("w") as fh:
         for path in demo_files():
@@ -78,13 +77,12 @@ def demo(
             label = labels.get(path.name, {})
             top = result.candidates[0] if result.candidates else None
             table.add_row(
-                path.name[:38],
+                path.name.split(".")[0][:28],
                 result.mission or "?",
                 result.target or "?",
-                str(result.n_points),
                 f"{result.time_span_days:.1f}",
                 {"1": "yes", "0": "no"}.get(str(label.get("is_planet_host", "")), "?"),
-                str(label.get("known_periods_days", ""))[:24],
+                str(label.get("known_periods_days", "")).split(";")[0][:18],
                 "" if top is None else f"{top.period_days:.4f}",
                 "" if top is None else f"{top.depth_ppm:.0f}",
                 "" if top is None else f"{top.snr:.1f}",
