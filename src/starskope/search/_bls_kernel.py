@@ -106,7 +106,9 @@ def bls_binned(dt, y, w, periods, durations, bin_width, max_duty, min_weight):
             bb = b if b < nb else b - nb
             cw[b + 1] = cw[b] + bw[bb]
             cy[b + 1] = cy[b] + by[bb]
-        best = 0.0
+        # maximise ll = 0.5 yin^2 W / (win (W - win)); compare num/den pairs, no division
+        best_num = 0.0
+        best_den = 1.0
         bs = 0
         bk = 1
         bwin = 1.0
@@ -125,19 +127,19 @@ def bls_binned(dt, y, w, periods, durations, bin_width, max_duty, min_weight):
                 step = 1
             for s in range(0, nb, step):
                 win = cw[s + k] - cw[s]
-                if win < min_weight or win >= W:
-                    continue
                 yin = cy[s + k] - cy[s]
-                if yin >= 0.0:
+                if yin >= 0.0 or win < min_weight or win >= W:
                     continue
-                # zero weighted mean: depth = -yin W / (win (W - win)), ll = 0.5 depth^2 ivar
-                ll = 0.5 * yin * yin * W / (win * (W - win))
-                if ll > best:
-                    best = ll
+                num = yin * yin
+                den = win * (W - win)
+                if num * best_den > best_num * den:
+                    best_num = num
+                    best_den = den
                     bs = s
                     bk = k
                     bwin = win
                     byin = yin
+        best = 0.5 * W * best_num / best_den
         if best > 0.0:
             power[j] = best
             depth[j] = -byin * W / (bwin * (W - bwin))
