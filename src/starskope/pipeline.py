@@ -110,6 +110,19 @@ def _planet_like(flags: tuple[VetFlag, ...] | None) -> bool:
     return bool(is_planet_like(flags)) and not any(f.raised and f.name == "vetting" for f in flags)
 
 
+def _exptime(lc: LightCurve, cleaned: LightCurve) -> float:
+    """Integration time per cadence in days: the header's TIMEDEL when given, else the cadence."""
+    extra = lc.meta.extra or {}
+    for key in ("exptime_days", "TIMEDEL"):
+        try:
+            v = float(extra[key])
+        except (KeyError, TypeError, ValueError):
+            continue
+        if np.isfinite(v) and 0 < v < 1:
+            return v
+    return float(cleaned.cadence)
+
+
 def _significance_flags(s: SearchResult, config: PipelineConfig) -> list[VetFlag]:
     out = [
         VetFlag(
@@ -229,11 +242,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
             chosen = [_remeasure(flat, s) for s in chosen]
     t0 = tick("redetrend", t0)
 
-    exptime = (
-        float(lc.meta.extra.get("exptime_days", cleaned.cadence))
-        if lc.meta.extra
-        else (cleaned.cadence)
-    )
+    exptime = _exptime(lc, cleaned)
     fits = []
     for s in chosen:
         fits.append(_fit(flat, s, exptime) if config.fit_transit else None)
