@@ -66,3 +66,14 @@ def test_bad_method_is_one_line_error(csv_files, capsys):
     assert main(["search", str(a), "--method", "gls"]) == 2
     err = capsys.readouterr().err
     assert "--method must be one of" in err and "Traceback" not in err
+
+
+def test_plot_writes_one_png_per_star(csv_files, tmp_path, capsys):
+    pytest.importorskip("starskope.plotting")
+    a, b = csv_files
+    out = tmp_path / "plots"
+    assert main(["search", str(a), str(b), "--json", "--plot", str(out)]) == 0
+    pngs = sorted(out.glob("*.png"))
+    assert len(pngs) == 2
+    assert all(p.read_bytes()[:4] == b"\x89PNG" for p in pngs)
+    assert len(capsys.readouterr().out.strip().splitlines()) == 2
