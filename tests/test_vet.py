@@ -25,6 +25,7 @@ from starskope.vet import (
     secondary_eclipse,
     single_event,
     sinusoid,
+    uniqueness,
     v_shape,
     vet_candidate,
 )
@@ -332,3 +333,30 @@ def test_shallow_v_shaped_planet_is_not_a_stellar_eclipse(rng):
     flag = v_shape(t, flux, period=2.7, t0=0.9, duration=dur, depth=1 - m.min())
     assert flag.value >= 0.35 and "V-shaped" in flag.reason
     assert not flag.raised
+
+
+def test_pulsator_dips_are_not_unique(rng):
+    """Pulsations coherent at the trial period make many dips; the deepest one, although
+    11 sigma against white noise, does not stand out and only uniqueness catches it."""
+    from starskope.vet import _context
+
+    t = np.arange(0.0, 27.0, TESS_2MIN)
+    period, dur = 0.5, 0.04
+    harmonics, amps = np.array([6, 9, 13]), np.array([1e-3, 8e-4, 6e-4])
+    phases = rng.uniform(0, 2 * np.pi, 3)
+    waves = amps[:, None] * np.sin(2 * np.pi * harmonics[:, None] / period * t + phases[:, None])
+    flux = 1 + waves.sum(0) + rng.normal(0, 5e-4, t.size)
+
+    def snr(t0):
+        ctx = _context(t, flux, None, period=period, t0=t0, duration=dur, depth=None)
+        d, e, _ = ctx.box(ctx.in_transit)
+        return d / e
+
+    t0 = max(np.linspace(0, period, 200, endpoint=False), key=snr)  # what a box search finds
+    assert snr(t0) > 8
+    flags = vet_candidate(t, flux, None, period=period, t0=t0, duration=dur, depth=9e-4)
+    assert "uniqueness" in raised(flags)
+    flag = next(f for f in flags if f.name == "uniqueness")
+    assert flag.value < 5 and "folded-noise factor" in flag.reason
+    t2, f2, eph = planet(rng, snr=12)
+    assert not uniqueness(t2, f2, **eph).raised

@@ -58,7 +58,9 @@ def _relative(flux: np.ndarray) -> np.ndarray:
 
 
 def _limits(ax, y: np.ndarray, *, lo_q=0.1, hi_q=99.9, pad=0.15) -> None:
-    """Robust y-limits that keep deep transits but ignore a few wild points."""
+    """Robust y-limits that keep deep transits but ignore a few wild points; plain tick
+    labels (no "+1" offset)."""
+    ax.ticklabel_format(axis="y", useOffset=False, style="plain")
     y = y[np.isfinite(y)]
     if y.size < 3:
         return

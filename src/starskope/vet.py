@@ -10,8 +10,9 @@ estimate, in a few milliseconds; :func:`is_planet_like` turns the flags into a d
 The tests follow the Kepler Robovetter (Coughlin et al. 2016; Thompson et al. 2018): odd/even
 depth difference, secondary eclipse (at phase 0.5 and the strongest dip at any other phase),
 V- versus U-shape (trapezoid ingress fraction), transit versus sinusoid (stellar variability),
-single-event domination, plus the duration a main-sequence star allows at the period (Seager &
-Mallen-Ornelas 2003), a depth limit, and period aliases (P/2, 2P, other candidates).
+single-event domination, uniqueness against the dips at all other phases (model-shift test),
+plus the duration a main-sequence star allows at the period (Seager & Mallen-Ornelas 2003), a
+depth limit, and period aliases (P/2, 2P, other candidates).
 
 Noise: the white scatter is the robust (MAD) standard deviation of out-of-transit flux; a
 red-noise factor ``beta >= 1`` compares the scatter of duration-long averages with the white
@@ -35,7 +36,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -58,13 +59,23 @@ __all__ = [
     "secondary_eclipse",
     "single_event",
     "sinusoid",
+    "uniqueness",
     "v_shape",
     "vet_candidate",
 ]
 
 #: Flags that, when raised, mean the signal is not a planet-like transit.
 DISQUALIFYING = frozenset(
-    {"odd_even", "secondary", "v_shape", "sinusoid", "single_event", "duration_vs_period", "depth"}
+    {
+        "odd_even",
+        "secondary",
+        "v_shape",
+        "sinusoid",
+        "single_event",
+        "duration_vs_period",
+        "depth",
+        "uniqueness",
+    }
 )
 #: Flags that only say the period may be wrong (the transit itself may still be a planet's).
 INFORMATIONAL = frozenset({"alias"})
@@ -94,6 +105,9 @@ class VetThresholds:
         (hot-Jupiter occultations are below ~5 % of the transit)...
     secondary_primary_depth : float
         ...or whenever the primary is deeper than this (relative flux).
+    secondary_exclusion_days : float
+        Dips closer to the transit than this (or 3 durations, whichever is more; at most 0.2 P)
+        are not secondary candidates: detrending artefacts around the transits recur there.
     v_shape_ingress : float
         Raise when the trapezoid's ingress time over total duration reaches this (0.5 is a V)...
     v_shape_dchi2 : float
@@ -121,6 +135,10 @@ class VetThresholds:
         short).
     max_depth : float
         Deepest transit (relative flux) accepted as a planet around a main-sequence star.
+    uniqueness_sigma : float
+        Raise the uniqueness flag when the transit's significance, divided by the folded-noise
+        factor (the scatter of box dips at all other phases, 1 for white noise), is below this
+        (the Robovetter's model-shift uniqueness test in spirit).
     alias_ratio : float
         Raise the alias flag when the box SNR at P/2 or 2P reaches this fraction of the SNR at P
         (a true signal at P gives about 0.71 at both).
@@ -134,6 +152,7 @@ class VetThresholds:
     secondary_other_sigma: float = 5.0
     secondary_ratio: float = 0.1
     secondary_primary_depth: float = 0.05
+    secondary_exclusion_days: float = 0.5
     v_shape_ingress: float = 0.35
     v_shape_min_depth: float = 0.02
     v_shape_dchi2: float = 9.0
@@ -145,6 +164,7 @@ class VetThresholds:
     duration_long_factor: float = 1.5
     duration_short_factor: float = 0.25
     max_depth: float = 0.1
+    uniqueness_sigma: float = 5.0
     alias_ratio: float = 1.0
     alias_period_tol: float = 0.005
 
@@ -167,6 +187,7 @@ class _Context:
     baseline: float
     sigma: float
     beta: float
+    cache: dict = field(default_factory=dict)
 
     def box(self, mask: np.ndarray) -> tuple[float, float, int]:
         """Depth below the baseline of the points in ``mask``, its error and the count."""
@@ -219,7 +240,9 @@ def _context(t, flux, flux_err, *, period, t0, duration, depth, exclude=None) ->
             raise StarskopeError(
                 f"exclude must be a boolean mask like t {t.shape}; got {exclude.shape}"
             )
-        ok &= ~exclude
+        # never leave out this candidate's own transits (another candidate may be its alias)
+        own = np.abs(phase_fold(t, period=p, t0=t0)) < d
+        ok &= ~(exclude & ~own)
     t, flux = t[ok], flux[ok]
     if t.size < 10:
         raise StarskopeError(f"vetting needs at least 10 finite points; got {t.size}")
@@ -331,7 +354,16 @@ def _recurring_dip(ctx: _Context, centre: float) -> tuple[float, float, int]:
     return depth, depth / err, n_orbits
 
 
-def _dips_elsewhere(ctx: _Context, n_try: int = 5) -> tuple[float, float, float, int, float]:
+def _dips_elsewhere(ctx: _Context, th: VetThresholds) -> tuple[float, float, float, int, float]:
+    """Cached :func:`_scan_dips` (the secondary and uniqueness tests share it)."""
+    if "dips" not in ctx.cache:
+        ctx.cache["dips"] = _scan_dips(ctx, exclusion_days=th.secondary_exclusion_days)
+    return ctx.cache["dips"]
+
+
+def _scan_dips(
+    ctx: _Context, n_try: int = 5, exclusion_days: float = 0.5
+) -> tuple[float, float, float, int, float]:
     """Strongest recurring box dip (significance, depth, phase/P, orbits) away from the primary
     and phase 0.5: scan box means over phase, then check the best few orbit by orbit.
 
@@ -353,6 +385,11 @@ def _dips_elsewhere(ctx: _Context, n_try: int = 5) -> tuple[float, float, float,
     centres = centres[(np.abs(centres) > d) & (np.abs(np.abs(centres) - 0.5 * p) > 0.5 * d)]
     if centres.size == 0:
         return nan, nan, nan, 0, 1.0
+    # dips near the transit recur with it by construction (detrending artefacts reach a
+    # window, ~3 durations or up to ~1 day, around masked transits), while an eccentric
+    # secondary needs an extreme e cos(w) to sit that close: they count for the noise only
+    near = min(max(3.0 * d, exclusion_days), 0.2 * p)
+    eligible = np.abs(centres) > near
     i0 = np.searchsorted(ph, centres - 0.5 * d)
     i1 = np.searchsorted(ph, centres + 0.5 * d)
     n = i1 - i0
@@ -364,7 +401,8 @@ def _dips_elsewhere(ctx: _Context, n_try: int = 5) -> tuple[float, float, float,
     sig = depth / (ctx.sigma * ctx.beta / np.sqrt(n[good]))
     kappa = max(1.0, _robust_std(sig)) if sig.size >= 20 else 1.0
     best = (nan, nan, nan, 0)
-    for k in np.argsort(sig)[::-1][:n_try]:
+    order = np.argsort(sig)[::-1]
+    for k in order[eligible[good][order]][:n_try]:
         c = float(centres[good][k])
         d_r, s_r, n_o = _recurring_dip(ctx, c)
         if np.isfinite(s_r) and not (s_r <= best[0]):
@@ -383,7 +421,7 @@ def _secondary(ctx: _Context, th: VetThresholds) -> VetFlag:
         big = ratio > th.secondary_ratio or primary_depth > th.secondary_primary_depth
         return bool(np.isfinite(sig) and sig > need and big), ratio
 
-    sig_o, d_o, phase_o, n_o, kappa = _dips_elsewhere(ctx)
+    sig_o, d_o, phase_o, n_o, kappa = _dips_elsewhere(ctx, th)
     d_s, sig_s, n_s = _recurring_dip(ctx, 0.5 * ctx.period)
     sig_s, sig_o = sig_s / kappa, sig_o / kappa
     raised_s, ratio_s = verdict(sig_s, d_s, th.secondary_sigma)
@@ -413,6 +451,25 @@ def _secondary(ctx: _Context, th: VetThresholds) -> VetFlag:
         raised_s or raised_o,
         float(value) if np.isfinite(value) else None,
         f"{text}; {rule}",
+    )
+
+
+def _uniqueness(ctx: _Context, th: VetThresholds) -> VetFlag:
+    d_p, e_p, n_p = _primary(ctx)
+    if n_p == 0 or not np.isfinite(d_p):
+        return VetFlag("uniqueness", True, None, "no data inside the transit windows")
+    *_, kappa = _dips_elsewhere(ctx, th)
+    sig = d_p / e_p
+    sig_k = sig / kappa
+    raised = sig_k < th.uniqueness_sigma
+    return VetFlag(
+        "uniqueness",
+        bool(raised),
+        float(sig_k),
+        f"transit depth {_ppm(d_p)} is {sig:.1f} sigma, {sig_k:.1f} after dividing by the "
+        f"folded-noise factor {kappa:.2f} (scatter of box dips at all other phases); raised "
+        f"below {th.uniqueness_sigma:g}: the transit does not stand out from the star's own "
+        "variability and systematics",
     )
 
 
@@ -688,6 +745,7 @@ VET_TESTS: dict[str, Callable[..., VetFlag]] = {
     "single_event": _single_event,
     "duration_vs_period": _duration_vs_period,
     "depth": _depth,
+    "uniqueness": _uniqueness,
     "alias": _alias,
 }
 
@@ -881,6 +939,12 @@ duration_vs_period = _single(
     "duration_vs_period",
     "Transit duration against the central-transit duration for a main-sequence stellar "
     "density at that period (Seager & Mallen-Ornelas 2003).",
+)
+uniqueness = _single(
+    "uniqueness",
+    "Uniqueness: the transit's significance against the scatter of box dips at all other "
+    "phases (pulsators, spotted stars and systematics make many dips; Coughlin et al. 2016 "
+    "model-shift test).",
 )
 depth_limit = _single("depth", "Depth too large for a planet transiting a main-sequence star.")
 
