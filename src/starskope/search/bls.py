@@ -88,8 +88,8 @@ def box_stats(t, flux, *, period: float, t0: float, duration: float) -> BoxStats
     >>> t = np.arange(0, 20, 0.02)
     >>> f = 1 - 0.001 * (np.abs((t - 1 + 2.5) % 5 - 2.5) < 0.1)
     >>> s = box_stats(t, f + 1e-4 * np.sin(t * 50), period=5.0, t0=1.0, duration=0.2)
-    >>> s.n_transits, round(s.depth * 1e6)
-    (4, 1000)
+    >>> s.n_transits, round(s.depth * 1e3, 2)
+    (4, 1.0)
     """
     t = np.asarray(t, dtype=float)
     flux = np.asarray(flux, dtype=float)
