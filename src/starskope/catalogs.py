@@ -35,6 +35,7 @@ import functools
 import gzip
 import io
 import os
+import re
 from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
@@ -119,12 +120,57 @@ _GAIA_DR2_EPOCH = 2015.5
 
 
 # --------------------------------------------------------------------------- helpers
+_COLUMN_DOC = re.compile(r"^#\s*COLUMN\s+(\w+)\s*:\s*(.*?)\s*$")
+_UNIT = re.compile(r"\[([^\[\]]+)\]\s*$")
+
+
 def _read_archive_csv(path: Path) -> pd.DataFrame:
-    """Read an Exoplanet Archive CSV (``#`` comment lines, then a plain CSV header)."""
+    """Read an Exoplanet Archive CSV (``#`` comment lines, then a plain CSV header).
+
+    The ``# COLUMN name: description [unit]`` comment lines the archive writes are kept in
+    ``df.attrs["units"]`` (column -> unit text) so that readers convert by the stated unit.
+    """
+    units: dict[str, str] = {}
     try:
-        return pd.read_csv(path, comment="#", low_memory=False)
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
+        opener = gzip.open if path.suffix == ".gz" else open
+        with opener(path, "rt") as fh:
+            for line in fh:
+                if not line.startswith("#"):
+                    break
+                m = _COLUMN_DOC.match(line.rstrip("\n"))
+                if m:
+                    u = _UNIT.search(m.group(2))
+                    if u:
+                        units[m.group(1)] = u.group(1).strip()
+        df = pd.read_csv(path, comment="#", low_memory=False)
+    except (OSError, ValueError, EOFError, pd.errors.ParserError) as exc:
         raise StarskopeError(f"cannot read catalogue table: {exc}", path=str(path)) from exc
+    df.attrs["units"] = units
+    return df
+
+
+def _epoch_bjd(df: pd.DataFrame, name: str, *, default_unit: str) -> pd.Series:
+    """A transit-epoch column as BJD_TDB, by its documented unit (BKJD, BTJD, BJD - n, BJD)."""
+    values = _col(df, name)
+    unit = df.attrs.get("units", {}).get(name, default_unit).strip().upper()
+    if unit == "BKJD":
+        return values + _BKJD_OFFSET
+    if unit == "BTJD":
+        return values + 2457000.0
+    m = re.fullmatch(r"BJD\s*-\s*(\d+(?:\.\d*)?)", unit)
+    if m:
+        return values + float(m.group(1))
+    return values  # BJD, or "days" for full BJD values
+
+
+def _depth_ppm(df: pd.DataFrame, name: str, *, default_unit: str) -> pd.Series:
+    """A transit-depth column in ppm, by its documented unit (ppm, ppt, %)."""
+    values = _col(df, name)
+    unit = df.attrs.get("units", {}).get(name, default_unit).strip().lower()
+    scale = {"ppm": 1.0, "ppt": 1e3, "%": 1e4, "percent": 1e4}.get(unit)
+    if scale is None:
+        raise StarskopeError(f"unknown unit {unit!r} of depth column {name}")
+    return values * scale
 
 
 def _require(df: pd.DataFrame, cols, path) -> None:
@@ -211,9 +257,13 @@ def read_koi(path) -> pd.DataFrame:
         "aliases": aliases,
         "period": _col(df, "koi_period"),
         "period_err": _period_err(df, "koi_period_err1", "koi_period_err2"),
-        "epoch_bjd": _col(df, "koi_time0bk") + _BKJD_OFFSET,
+        "epoch_bjd": (
+            _epoch_bjd(df, "koi_time0bk", default_unit="BKJD")
+            if "koi_time0bk" in df
+            else _epoch_bjd(df, "koi_time0", default_unit="BJD")
+        ),
         "duration_hours": _col(df, "koi_duration"),
-        "depth_ppm": _col(df, "koi_depth"),
+        "depth_ppm": _depth_ppm(df, "koi_depth", default_unit="ppm"),
         "disposition": df["koi_disposition"].fillna("").astype(str).str.upper().str.strip(),
         "ra": _col(df, "ra"),
         "dec": _col(df, "dec"),
@@ -227,8 +277,11 @@ def read_k2(path) -> pd.DataFrame:
 
     The table holds several parameter sets per planet; the default set (``default_flag = 1``)
     is used, with missing periods filled from the median of the other sets. The table has no
-    EPIC numbers (``host_id`` is filled only when the host name is ``"EPIC n"``) and no transit
-    depth: ``depth_ppm`` is estimated as ``(pl_rade / st_rad)**2``.
+    EPIC column: ``host_id`` is ``"EPIC n"`` when the host name is, else ``"TIC n"`` from a
+    ``tic_id`` column when the export has one, else empty. ``depth_ppm`` comes from
+    ``pl_trandep`` (by its documented unit, % by default) when present, else is estimated as
+    ``(pl_rade / st_rad)**2``. Optional columns used when present: ``pl_tranmid`` (BJD),
+    ``pl_trandur`` (hours), ``sy_pmra``/``sy_pmdec`` (mas/yr).
 
     Parameters
     ----------
@@ -257,22 +310,39 @@ def read_k2(path) -> pd.DataFrame:
     epic = host.str.extract(r"^EPIC\s*(\d+)$", expand=False)
     soltype = df.get("soltype", pd.Series("", index=df.index)).fillna("").astype(str)
     disposition = np.where(soltype.str.contains("Confirmed", case=False), "CONFIRMED", "CANDIDATE")
-    depth = (_col(df, "pl_rade") * _R_EARTH_OVER_R_SUN / _col(df, "st_rad")) ** 2 * 1e6
+    estimate = (_col(df, "pl_rade") * _R_EARTH_OVER_R_SUN / _col(df, "st_rad")) ** 2 * 1e6
+    depth = (
+        _depth_ppm(df, "pl_trandep", default_unit="%").fillna(estimate)
+        if "pl_trandep" in df
+        else estimate
+    )
+    tic = (
+        pd.to_numeric(df["tic_id"].astype(str).str.extract(r"(\d+)", expand=False), errors="coerce")
+        if "tic_id" in df
+        else pd.Series(np.nan, index=df.index)
+    )
+    host_id = np.where(
+        epic.notna(),
+        "EPIC " + epic.fillna(""),
+        np.where(tic.notna(), "TIC " + tic.fillna(0).astype("int64").astype(str), ""),
+    )
     out = {
         "catalog": "k2",
-        "host_id": np.where(epic.isna(), "", "EPIC " + epic.fillna("")),
+        "host_id": host_id,
         "host_name": host,
         "planet_name": df["pl_name"].astype(str),
         "aliases": "",
         "period": per,
         "period_err": _period_err(df, "pl_orbpererr1", "pl_orbpererr2"),
-        "epoch_bjd": _col(df, "pl_tranmid"),
+        "epoch_bjd": _epoch_bjd(df, "pl_tranmid", default_unit="BJD"),
         "duration_hours": _col(df, "pl_trandur"),
         "depth_ppm": depth,
         "disposition": disposition,
         "ra": _col(df, "ra"),
         "dec": _col(df, "dec"),
         "pos_epoch": _GAIA_DR2_EPOCH,
+        "pmra": _col(df, "sy_pmra"),
+        "pmdec": _col(df, "sy_pmdec"),
     }
     return _finish(out, df.index)
 
@@ -307,9 +377,9 @@ def read_toi(path) -> pd.DataFrame:
         "aliases": "",
         "period": _col(df, "pl_orbper"),
         "period_err": _period_err(df, "pl_orbpererr1", "pl_orbpererr2"),
-        "epoch_bjd": _col(df, "pl_tranmid"),
+        "epoch_bjd": _epoch_bjd(df, "pl_tranmid", default_unit="BJD"),
         "duration_hours": _col(df, "pl_trandurh"),
-        "depth_ppm": _col(df, "pl_trandep"),
+        "depth_ppm": _depth_ppm(df, "pl_trandep", default_unit="ppm"),
         "disposition": disp.map(_TOI_DISPOSITION).fillna(disp),
         "ra": _col(df, "ra"),
         "dec": _col(df, "dec"),

@@ -114,3 +114,47 @@ def test_catalog_dir_errors(tmp_path, monkeypatch):
     bad.write_text("# comment\na,b\n1,2\n")
     with pytest.raises(StarskopeError, match="missing columns"):
         read_koi(bad)
+
+
+def test_units_follow_the_column_documentation(tmp_path):
+    """Other archive exports: BJD epochs instead of BKJD, depths in %, TIC ids, proper motion."""
+    from starskope.catalogs import read_k2, read_toi
+
+    koi = tmp_path / "koi.csv"
+    koi.write_text(
+        "# COLUMN kepid:          KepID\n"
+        "# COLUMN koi_time0:      Transit Epoch [BJD]\n"
+        "# COLUMN koi_depth:      Transit Depth [ppm]\n"
+        "kepid,kepoi_name,kepler_name,koi_disposition,koi_period,koi_time0,koi_depth\n"
+        "11442793,K00351.06,Kepler-90 b,CONFIRMED,7.008151,2454973.1,80.0\n"
+    )
+    row = read_koi(koi).iloc[0]
+    assert row["epoch_bjd"] == pytest.approx(2454973.1)
+    assert row["depth_ppm"] == 80.0
+    ps = tmp_path / "ps.csv"
+    ps.write_text(
+        "# COLUMN pl_tranmid:     Transit Midpoint [days]\n"
+        "# COLUMN pl_trandep:     Transit Depth [%]\n"
+        "# COLUMN sy_pmra:        Proper Motion (RA) [mas/yr]\n"
+        "pl_name,hostname,default_flag,pl_orbper,pl_tranmid,pl_trandep,tic_id,"
+        "ra,dec,sy_pmra,sy_pmdec,soltype\n"
+        "K2-3 b,K2-3,1,10.0546,2456813.4,0.12,TIC 173103335,172.335,-1.455,-89.0,-74.5,"
+        "Published Confirmed\n"
+    )
+    row = read_k2(ps).iloc[0]
+    assert row["host_id"] == "TIC 173103335"
+    assert row["depth_ppm"] == pytest.approx(1200.0)
+    assert row["epoch_bjd"] == pytest.approx(2456813.4)
+    assert row["pmra"] == -89.0 and row["disposition"] == "CONFIRMED"
+    toi = tmp_path / "toi.csv"
+    toi.write_text(
+        "# COLUMN pl_tranmid:     Planet Transit Midpoint Value [BTJD]\n"
+        "# COLUMN pl_trandep:     Planet Transit Depth Value [mmag]\n"
+        "toi,tid,tfopwg_disp,pl_orbper,pl_tranmid,pl_trandep\n"
+        "185.01,100100827,KP,0.9414,1354.46,10.0\n"
+    )
+    with pytest.raises(StarskopeError, match="unknown unit 'mmag'"):
+        read_toi(toi)
+    toi.write_text(toi.read_text().replace("[mmag]", "[ppm]"))
+    row = read_toi(toi).iloc[0]
+    assert row["epoch_bjd"] == pytest.approx(2458354.46)
