@@ -103,9 +103,11 @@ def open_fits(path):
             hdul = fits.open(io.BytesIO(raw), memmap=False)
             hdul.readall()
             hdul._starskope_raw = raw  # the decompressed bytes: fast column access in _Cols
-            for i, h in enumerate(hdul):
-                info = hdul.fileinfo(i)
-                h._starskope_header = _FastHeader(raw[info["hdrLoc"] : info["datLoc"]])
+            spans, headers = _hdu_spans(raw)
+            if len(spans) >= len(hdul):
+                for h, (_start, data_start), fh in zip(hdul, spans, headers, strict=False):
+                    h._starskope_header = fh
+                    h._starskope_data_start = data_start
     except BaseException:
         if hdul is not None:
             hdul.close()
@@ -159,45 +161,84 @@ def _parse_card_value(text: str):
         return v, comment.strip()
 
 
+def _hdu_spans(raw: bytes):
+    """``[(header start, data start)]`` and the parsed headers of each HDU, walking the
+    2880-byte blocks of a FITS file."""
+    spans, headers, pos, n = [], [], 0, len(raw)
+    while pos + 2880 <= n:
+        end = None
+        k = pos
+        while k + 80 <= n:
+            if raw[k : k + 8] == b"END     ":
+                end = k
+                break
+            k += 80
+        if end is None:
+            break
+        data_start = pos + ((end - pos) // 2880 + 1) * 2880
+        h = _FastHeader(raw[pos:data_start])
+        headers.append(h)
+        naxis = int(h.get("NAXIS", 0) or 0)
+        size = 0
+        if naxis:
+            size = 1
+            for i in range(1, naxis + 1):
+                size *= int(h.get(f"NAXIS{i}", 0) or 0)
+        bits = abs(int(h.get("BITPIX", 8) or 8))
+        size = bits // 8 * int(h.get("GCOUNT", 1) or 1) * (int(h.get("PCOUNT", 0) or 0) + size)
+        spans.append((pos, data_start))
+        pos = data_start + -(-size // 2880) * 2880
+    return spans, headers
+
+
 class _FastHeader:
     """Read-only FITS header from the raw card images: ``get``, ``in``, ``[]``, ``comments``.
 
-    Parsing 80-character cards directly is an order of magnitude cheaper than astropy's
+    Card values are parsed on first access. This is an order of magnitude cheaper than astropy's
     ``Header.get`` (which consults the configuration system on every call).
     """
 
-    __slots__ = ("_v", "comments")
+    __slots__ = ("_cards", "_v", "_c")
 
     def __init__(self, block: bytes):
+        self._cards: dict[str, str] = {}
         self._v: dict = {}
-        self.comments: dict = {}
+        self._c: dict = {}
         commentary = []
         text = block.decode("ascii", errors="replace")
         for k in range(0, len(text) - 79, 80):
-            card = text[k : k + 80]
-            key = card[:8].rstrip().upper()
+            key = text[k : k + 8].rstrip().upper()
             if key == "END":
                 break
-            if key in ("COMMENT", "HISTORY", ""):
-                if key == "COMMENT":
-                    commentary.append(card[8:].strip())
-                continue
-            if card[8:10] != "= " or key in self._v:
-                continue
-            value, comment = _parse_card_value(card[10:])
-            self._v[key] = value
-            self.comments[key] = comment
+            if key == "COMMENT":
+                commentary.append(text[k + 8 : k + 80].strip())
+            elif key and text[k + 8 : k + 10] == "= " and key not in self._cards:
+                self._cards[key] = text[k + 10 : k + 80]
         if commentary:
             self._v["COMMENT"] = "\n".join(commentary)
+            self._c["COMMENT"] = ""
+            self._cards["COMMENT"] = ""
+
+    def _parse(self, key: str):
+        if key not in self._v:
+            self._v[key], self._c[key] = _parse_card_value(self._cards[key])
+        return self._v[key]
 
     def get(self, key, default=None):
-        return self._v.get(str(key).upper(), default)
+        key = str(key).upper()
+        return self._parse(key) if key in self._cards else default
 
     def __contains__(self, key) -> bool:
-        return str(key).upper() in self._v
+        return str(key).upper() in self._cards
 
     def __getitem__(self, key):
-        return self._v[str(key).upper()]
+        return self._parse(str(key).upper())
+
+    @property
+    def comments(self) -> dict:
+        for key in self._cards:
+            self._parse(key)
+        return self._c
 
 
 def _hdr(hdu):
@@ -286,7 +327,9 @@ class _Cols:
         raw = getattr(hdul, "_starskope_raw", None)
         layout = _layout(_hdr(hdu)) if raw is not None else None
         if layout is not None:
-            start = int(hdul.fileinfo(index)["datLoc"])
+            start = getattr(hdu, "_starskope_data_start", None)
+            if start is None:
+                start = int(hdul.fileinfo(index)["datLoc"])
             rowlen = int(_hdr(hdu).get("NAXIS1"))
             if start + rowlen * self.nrows > len(raw):
                 raise StarskopeError(
