@@ -30,7 +30,7 @@ import numpy as np
 from .common import REPO, labelled_files, markdown_table, match_period
 
 OUT = REPO / "benchmarks" / "results" / "vet_realsky.jsonl"
-VERSION = "2"
+VERSION = "3"
 
 
 def analyse_one(f) -> dict:
