@@ -256,3 +256,34 @@ def test_candidate_depths(rng):
     assert candidate_depths(st, cand).flag
     with pytest.raises(StarskopeError, match="BJD"):
         candidate_depths(st, dataclasses.replace(cand, t0_format="btjd"))
+
+
+def test_real_tess_sectors_stitched(shared_data):
+    """TOI-2048 (three real TESS sectors, a year apart): stitched on BJD, the known planet's
+    transits have the same depth in every sector, and the archive depth within errors."""
+    from starskope.catalogs import known_objects
+    from starskope.clean.detrend import flatten
+    from starskope.io import read
+
+    files = sorted((shared_data / "lightcurves" / "tess").glob("*0000000159873822*"))
+    assert len(files) == 3
+    lcs = [read(f) for f in files]
+    st = stitch(
+        lcs,
+        cadence=30 * u.min,
+        detrend=lambda lc: flatten(lc, method="spline", window=1.0).lightcurve,
+    )
+    assert [s.segment for s in st.segments] == ["S16", "S23", "S24"]
+    first = lcs[0].to_bjd().t
+    assert st.t[0] == pytest.approx(first[np.isfinite(lcs[0].flux)][0], abs=0.021)
+    row = known_objects().query("planet_name == 'TOI-2048.01'").iloc[0]
+    sector = np.array([st.segments[k].segment for k in st.segment])
+    dc = depth_consistency(
+        st.t, st.lightcurve.flux, st.lightcurve.flux_err, sector,
+        period=row.period, t0=row.epoch_bjd, duration=row.duration_hours * u.hour,
+    )  # fmt: skip
+    assert not dc.flag, dc.reason
+    assert all(d.n_transits >= 1 and d.depth_ppm > 2 * d.depth_err_ppm for d in dc.depths.values())
+    combined = dc.weighted_depth_ppm
+    err = 1 / np.sqrt(sum(d.depth_err_ppm**-2 for d in dc.depths.values()))
+    assert abs(combined - row.depth_ppm) < 3 * err
