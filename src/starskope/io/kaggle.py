@@ -39,12 +39,14 @@ __all__ = [
     "KAGGLE_CADENCE_MIN",
     "KAGGLE_N_FLUX",
     "KaggleArrays",
+    "count_kaggle_rows",
     "identify_kaggle",
     "iter_kaggle",
     "iter_kaggle_rows",
     "kaggle_arrays",
     "kaggle_cache_path",
     "kaggle_lightcurve",
+    "parse_kaggle_row",
     "read_kaggle_row",
     "write_kaggle",
 ]
@@ -162,8 +164,30 @@ def kaggle_lightcurve(
     return LightCurve(t, flux, time_format="relative", meta=meta)
 
 
-def _parse_row(line: str, row: int, n_flux: int, path: str) -> tuple[int, np.ndarray]:
-    """Parse one data line into (meta label 0/1, flux array); StarskopeError when bad."""
+def parse_kaggle_row(line: str, row: int, n_flux: int, path: str) -> tuple[int, np.ndarray]:
+    """Parse one data line of a Kaggle table.
+
+    Parameters
+    ----------
+    line : str
+        The text line (``LABEL,f1,...,fn``).
+    row : int
+        Its 0-based data row (for messages).
+    n_flux : int
+        Expected number of flux values (3197 for the Kaggle files).
+    path : str
+        The file (for messages).
+
+    Returns
+    -------
+    tuple of (int, numpy.ndarray)
+        ``meta.label`` (1 = host, i.e. file LABEL 2; 0 = not) and the flux values.
+
+    Raises
+    ------
+    StarskopeError
+        Wrong number of values, LABEL outside {1, 2}, a non-numeric value or all-NaN flux.
+    """
     fields = line.rstrip("\r\n").split(",")
     if len(fields) != n_flux + 1:
         raise StarskopeError(
@@ -200,6 +224,9 @@ def _parse_row(line: str, row: int, n_flux: int, path: str) -> tuple[int, np.nda
     if not np.isfinite(flux).any():
         raise StarskopeError("all flux values are NaN", path=path, where=f"row {row}")
     return label, flux
+
+
+_parse_row = parse_kaggle_row  # kept: starskope.scan imports this name
 
 
 def _data_lines(path: str) -> tuple[_Layout, Iterator[tuple[int, str]], object]:
@@ -363,7 +390,7 @@ def iter_kaggle_rows(
                 break
             for row, line in chunk:
                 try:
-                    label, flux = _parse_row(line, row, layout.n_flux, path)
+                    label, flux = parse_kaggle_row(line, row, layout.n_flux, path)
                 except StarskopeError as err:
                     if writer is not None:
                         writer.fail()
@@ -439,7 +466,7 @@ def read_kaggle_row(path, row: int, *, cache: bool = True, cache_dir=None) -> Li
         for i, line in numbered:
             n = i + 1
             if i == row:
-                label, flux = _parse_row(line, row, layout.n_flux, path)
+                label, flux = parse_kaggle_row(line, row, layout.n_flux, path)
                 return kaggle_lightcurve(flux, label, row=row, source=path)
     except (OSError, EOFError, zlib.error) as exc:
         raise StarskopeError(f"cannot read: {exc}", path=path) from exc
