@@ -32,7 +32,7 @@ def test_classify_recovery():
 def test_deep_transit_recovered_uninjected_not():
     rng = np.random.default_rng(5)
     bls = get_detector("bls-sde")
-    bg = white_background(rng=rng, sigma=1e-3).lc
+    bg = white_background(rng=rng, sigma=1e-3, n_points=1200).lc
     det0 = bls(bg)
     assert not det0.flagged
     sig = PlanetSignal(period=4.3, t0=1.7, rp_rs=0.06, a_rs=12.0, impact=0.2)
@@ -45,11 +45,19 @@ def test_deep_transit_recovered_uninjected_not():
 
 
 def test_run_table_and_summary():
-    cfg = RecoveryConfig(n=6, n_null=2, seed=1, backgrounds=("white",), depth_range=(3e-3, 5e-3))
+    cfg = RecoveryConfig(
+        n=6,
+        n_null=2,
+        seed=1,
+        backgrounds=("white",),
+        depth_range=(3e-3, 5e-3),
+        period_range=(0.5, 8.0),
+        n_points=1200,
+    )
     tab = run_injection_recovery(cfg, detectors=("bls-sde",))
     assert len(tab) == 8 and tab["injected"].sum() == 6
     assert tab.loc[tab["injected"], "recovered"].mean() >= 5 / 6
-    assert (tab.loc[tab["injected"], "expected_snr"] > 20).all()
+    assert (tab.loc[tab["injected"], "expected_snr"] > 15).all()
     s = summarize(tab)
     null = tab[~tab["injected"]]
     assert s.loc[0, "false_alarm_rate"] == pytest.approx(null["flagged"].mean())
@@ -90,6 +98,8 @@ def test_cli_inject_recover(tmp_path):
             "white",
             "--min-depth-ppm",
             "2000",
+            "--n-points",
+            "1000",
             "--out",
             str(tmp_path),
         ]

@@ -120,6 +120,10 @@ def inject_recover_command(
     max_period: float = typer.Option(20.0, "--max-period", help="Longest injected period [d]."),
     min_depth_ppm: float = typer.Option(50.0, "--min-depth-ppm", help="Shallowest depth [ppm]."),
     max_depth_ppm: float = typer.Option(5000.0, "--max-depth-ppm", help="Deepest depth [ppm]."),
+    n_points: int = typer.Option(3197, "--n-points", help="Cadences per light curve."),
+    jobs: int = typer.Option(
+        1, "--jobs", "-j", help="Worker processes (results do not depend on it)."
+    ),
 ) -> None:
     """Inject planets into real and simulated noise, run detectors, map completeness."""
     from ..simulate.recovery import RecoveryConfig, get_detector, run_injection_recovery, summarize
@@ -133,11 +137,14 @@ def inject_recover_command(
         backgrounds=tuple(background),
         period_range=(min_period, max_period),
         depth_range=(min_depth_ppm * 1e-6, max_depth_ppm * 1e-6),
+        n_points=n_points,
     )
     out.mkdir(parents=True, exist_ok=True)
     prog, advance = _progress(n + config.n_uninjected, "inject-recover")
     with prog:
-        table = run_injection_recovery(config, detectors=tuple(detector), progress=advance)
+        table = run_injection_recovery(
+            config, detectors=tuple(detector), n_jobs=jobs, progress=advance
+        )
     table.to_csv(out / "injections.csv", index=False, float_format="%.6g")
     summary = summarize(table)
     summary.to_csv(out / "summary.csv", index=False, float_format="%.4g")

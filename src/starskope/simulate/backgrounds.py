@@ -1,14 +1,17 @@
 """Noise backgrounds for injection: real light curves (non-hosts) and simulated stars.
 
 Real backgrounds are the labelled non-hosts of ``../shared/data`` and ``bulk`` (quiet stars and
-variables; eclipsing binaries, false positives, candidates and hosts are left out so that an
-uninjected background holds no transit). Each background is normalised (flux / median), cut to
-a window of the wanted length at a random offset, and flagged cadences are dropped.
+variables; eclipsing binaries, false positives and candidates are left out so that an uninjected
+background holds no transit), plus Kepler planet hosts with every known KOI transit masked
+(ephemerides ``koi_period``, ``koi_time0bk``, ``koi_duration`` from the KOI cumulative table; a
+window of twice the duration is cut). Each background is normalised (flux / median), cut to a
+window of the wanted length at a random offset, and flagged cadences are dropped.
 """
 
 from __future__ import annotations
 
 import csv
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,11 +20,13 @@ import numpy as np
 
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve, LightCurveMeta
+from .inject import mask_transits
 from .noise import LONG_CADENCE_DAYS, draw_star_params, simulate_noise
 
 __all__ = [
     "BACKGROUND_KINDS",
     "Background",
+    "known_ephemerides",
     "real_background",
     "real_background_files",
     "shared_data_dir",
@@ -29,7 +34,7 @@ __all__ = [
     "white_background",
 ]
 
-_EXCLUDE = ("eclipsing", "false_positive", "blend", "candidate", "host", "substellar", "unknown")
+_EXCLUDE = ("eclipsing", "false_positive", "blend", "candidate", "substellar", "unknown", "alarm")
 
 
 @dataclass(frozen=True)
@@ -48,8 +53,12 @@ def shared_data_dir() -> Path:
     return Path(__file__).resolve().parents[3].parent / "shared" / "data"
 
 
-def real_background_files(*, missions=("K2",), root=None) -> list[Path]:
-    """Non-host light curves usable as backgrounds, from ``labels.csv`` and ``bulk/labels.csv``."""
+def real_background_files(*, missions=("K2",), root=None, hosts: bool = True) -> list[Path]:
+    """Light curves usable as backgrounds, from ``labels.csv`` and ``bulk/labels.csv``.
+
+    Non-hosts (without eclipsing binaries, false positives, candidates), and with ``hosts``
+    also Kepler hosts whose KOI ephemerides are known (their transits are masked on loading).
+    """
     root = shared_data_dir() if root is None else Path(root)
     out = []
     for base in (root, root / "bulk"):
@@ -58,14 +67,57 @@ def real_background_files(*, missions=("K2",), root=None) -> list[Path]:
             continue
         with labels.open(newline="") as fh:
             for row in csv.DictReader(fh):
-                if row["mission"] not in missions or row["is_planet_host"].strip() != "0":
-                    continue
-                if any(x in row["label_class"] for x in _EXCLUDE):
+                if row["mission"] not in missions:
                     continue
                 if not row["file"].endswith((".fits", ".fits.gz")):
                     continue
+                flag = row["is_planet_host"].strip()
+                if flag == "1":
+                    if not (hosts and known_ephemerides(row["catalog_id"])):
+                        continue
+                elif flag != "0" or any(x in row["label_class"] for x in _EXCLUDE):
+                    continue
                 out.append(base / row["file"])
     return sorted(out)
+
+
+@functools.cache
+def _koi_table():
+    import pandas as pd
+
+    from .population import _find
+
+    cols = ["kepid", "koi_period", "koi_time0bk", "koi_duration"]
+    return pd.read_csv(
+        _find("nasa_exoplanet_archive_koi_cumulative_*.csv*"), comment="#", usecols=cols
+    ).dropna()
+
+
+def known_ephemerides(catalog_id: str) -> tuple[tuple[float, float, float], ...]:
+    """``(period, t0_bkjd, duration_days)`` of every KOI of a ``"KIC <n>"`` star (else empty)."""
+    cid = (catalog_id or "").strip()
+    if not cid.upper().startswith("KIC"):
+        return ()
+    try:
+        kic = int(cid.split()[-1])
+        koi = _koi_table()
+    except (ValueError, StarskopeError):
+        return ()
+    rows = koi[koi["kepid"] == kic]
+    return tuple(
+        (float(p), float(t0), float(d) / 24.0)
+        for p, t0, d in zip(rows.koi_period, rows.koi_time0bk, rows.koi_duration, strict=True)
+    )
+
+
+def _catalog_id(path: Path) -> str:
+    """``KIC <n>`` from an official Kepler file name (``kplr<KIC>-...``), else ``""``."""
+    name = path.name
+    if name.startswith("kplr"):
+        digits = name[4:13]
+        if digits.isdigit():
+            return f"KIC {int(digits)}"
+    return ""
 
 
 def _read_fits_minimal(path: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -112,7 +164,20 @@ def real_background(
     Times become relative days from the window's first cadence.
     """
     path = Path(path)
-    t, f, _ = _load(path)
+    t, f, mission = _load(path)
+    eph = known_ephemerides(_catalog_id(path))
+    masked = 0
+    if eph:
+        if mission not in ("Kepler", "?"):
+            raise StarskopeError("known ephemerides are for Kepler BKJD times", path=str(path))
+        m = mask_transits(
+            t,
+            periods=[e[0] for e in eph],
+            t0s=[e[1] for e in eph],
+            durations=[e[2] for e in eph],
+            pad=2.0,
+        )
+        t, f, masked = t[~m], f[~m], int(m.sum())
     if t.size < min_points:
         raise StarskopeError(f"only {t.size} good cadences; need {min_points}", path=str(path))
     order = np.argsort(t)
@@ -134,7 +199,8 @@ def real_background(
         time_format="relative",
         meta=LightCurveMeta(source=str(path), flux_unit="relative"),
     )
-    return Background(lc=lc, source=f"real:{path.name}")
+    tag = f"real-host-masked:{path.name}" if eph else f"real:{path.name}"
+    return Background(lc=lc, source=tag if not masked else f"{tag}#{masked}")
 
 
 def simulated_background(

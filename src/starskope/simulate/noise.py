@@ -38,6 +38,7 @@ __all__ = [
     "flares",
     "granulation",
     "k2_firing_times",
+    "k2_sigma",
     "kepmag_to_flux",
     "photometric_sigma",
     "roll_sawtooth",
@@ -66,7 +67,16 @@ def kepmag_to_flux(kepmag):
     return _KP12_FLUX * 10.0 ** (-0.4 * (np.asarray(kepmag, dtype=float) - 12.0))
 
 
-def photometric_sigma(kepmag, *, floor: float = 3e-5):
+#: White noise of real K2 long cadences relative to the photometric prediction, and the noise
+#: floor, fitted (least absolute log deviation) to the point-to-point scatter of the 112 real K2
+#: light curves in ../shared/data (C13 K2SC, C5 PDCSAP): sigma = sqrt((3.09 phot)^2 + 77 ppm^2),
+#: star-to-star scatter 0.32 dex. See ``docs/simulation.md`` and ``benchmarks/bench_simulate.py``.
+K2_WHITE_FACTOR = 3.09
+K2_WHITE_FLOOR = 7.7e-5
+K2_WHITE_SCATTER_DEX = 0.32
+
+
+def photometric_sigma(kepmag, *, floor: float = 0.0):
     """Per-long-cadence relative white noise for a star of Kepler magnitude ``kepmag``.
 
     Shot noise, read noise over ``20`` pixels and ``270`` frames, and a ``floor`` added in
@@ -76,6 +86,14 @@ def photometric_sigma(kepmag, *, floor: float = 3e-5):
     shot = 1.0 / np.sqrt(electrons)
     read = np.sqrt(270 * _NPIX) * _READ_E / electrons
     return np.sqrt(shot**2 + read**2 + floor**2)
+
+
+def k2_sigma(kepmag):
+    """Median per-cadence white noise of real K2 light curves at ``kepmag`` (fitted, relative).
+
+    ``sqrt((K2_WHITE_FACTOR * photometric_sigma(kepmag))**2 + K2_WHITE_FLOOR**2)``.
+    """
+    return np.sqrt((K2_WHITE_FACTOR * photometric_sigma(kepmag)) ** 2 + K2_WHITE_FLOOR**2)
 
 
 @dataclass(frozen=True)
@@ -176,8 +194,11 @@ def draw_star_params(
     if kind not in {"dwarf", "giant", "spotted"}:
         raise ValueError(f"kind must be 'auto', 'dwarf', 'giant' or 'spotted'; got {kind!r}")
     kp = draw_kepmag(rng) if kepmag is None else float(kepmag)
-    # residual systematics make real K2 noise 1-2x the photometric prediction
-    sigma = float(photometric_sigma(kp)) * _loguniform(rng, 1.0, 2.0)
+    # white noise as fitted to real K2 light curves, with their star-to-star scatter
+    scatter = np.clip(
+        rng.normal(0.0, K2_WHITE_SCATTER_DEX), -2 * K2_WHITE_SCATTER_DEX, 2 * K2_WHITE_SCATTER_DEX
+    )
+    sigma = float(k2_sigma(kp)) * 10.0**scatter
     if kind == "giant":
         gran_amp, gran_tau = _loguniform(rng, 1e-4, 1e-3), _loguniform(rng, 0.1, 1.0)
         rot_amp, rot_period = _loguniform(rng, 2e-5, 3e-4), _loguniform(rng, 10.0, 60.0)
@@ -187,13 +208,16 @@ def draw_star_params(
         rot_amp, rot_period = _loguniform(rng, 2e-3, 3e-2), _loguniform(rng, 0.5, 15.0)
         flare_rate = _loguniform(rng, 0.05, 1.0)
     else:
-        gran_amp, gran_tau = _loguniform(rng, 1e-5, 8e-5), _loguniform(rng, 0.05, 0.3)
-        rot_amp, rot_period = _loguniform(rng, 2e-5, 1e-3), _loguniform(rng, 3.0, 40.0)
+        # correlated noise (granulation plus residual systematics) scaled to the white noise, so
+        # that the 6.5-h CDPP exceeds the white expectation as in quiet real K2 stars
+        gran_amp = sigma * _loguniform(rng, 0.2, 1.5)
+        gran_tau = _loguniform(rng, 0.1, 1.0)
+        rot_amp, rot_period = _loguniform(rng, 5e-5, 3e-3), _loguniform(rng, 3.0, 40.0)
         flare_rate = _loguniform(rng, 0.02, 0.3) if rng.random() < 0.1 else 0.0
     roll = _loguniform(rng, 2e-5, 5e-4) if k2_systematics else 0.0
     return StarNoiseParams(
         kepmag=kp,
-        flux_level=float(kepmag_to_flux(kp)) * _loguniform(rng, 0.7, 1.3),
+        flux_level=float(kepmag_to_flux(kp)) * 10.0 ** np.clip(rng.normal(0.0, 0.2), -0.5, 0.3),
         sigma_white=sigma,
         gran_amp=gran_amp,
         gran_tau=gran_tau,

@@ -34,7 +34,7 @@ from .backgrounds import (
 )
 from .inject import inject
 from .population import draw_loguniform_planet
-from .snr import expected_snr, n_in_transit, robust_sigma
+from .snr import expected_snr, n_in_transit, robust_sigma, robust_std
 
 __all__ = [
     "DETECTORS",
@@ -44,6 +44,7 @@ __all__ = [
     "completeness",
     "false_alarm_rate",
     "get_detector",
+    "make_trial",
     "run_injection_recovery",
     "snr_at_completeness",
     "summarize",
@@ -98,7 +99,8 @@ def detect_bls_sde(lc) -> Detection:
     periods = _grid(t)
     durs = np.array(_DURATIONS_H) / 24.0
     durs = durs[durs < periods.min()]
-    res = BoxLeastSquares(t, f).power(periods, durs, objective="likelihood")
+    dy = np.full(t.size, max(float(robust_std(f)), 1e-12))
+    res = BoxLeastSquares(t, f, dy=dy).power(periods, durs, objective="likelihood")
     power = np.asarray(res.power)
     std = np.std(power)
     sde = (power - np.mean(power)) / std if std > 0 else np.zeros_like(power)
@@ -248,7 +250,7 @@ class RecoveryConfig:
     period_range: tuple[float, float] = (0.5, 20.0)
     depth_range: tuple[float, float] = (5e-5, 5e-3)
     n_points: int = 3197
-    real_missions: tuple[str, ...] = ("K2",)
+    real_missions: tuple[str, ...] = ("K2", "Kepler")
 
     @property
     def n_uninjected(self) -> int:
@@ -276,104 +278,142 @@ def _background(kind: str, rng, config: RecoveryConfig, files):
     raise StarskopeError(f"unknown background kind {kind!r}; use real, simulated or white")
 
 
-def make_trials(config: RecoveryConfig):
-    """Yield ``(index, injected, background, signal or None, truth dict)`` deterministically."""
-    files = (
-        real_background_files(missions=config.real_missions) if "real" in config.backgrounds else []
+def make_trial(i: int, config: RecoveryConfig, files=None):
+    """Trial ``i``: ``(injected, light curve, signal or None, truth dict)``, deterministic.
+
+    Trials ``0 .. n-1`` are injections, ``n .. n + n_uninjected - 1`` uninjected backgrounds;
+    background kinds are used in turn.
+    """
+    if files is None:
+        files = (
+            real_background_files(missions=config.real_missions)
+            if "real" in config.backgrounds
+            else []
+        )
+    rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(i,)))
+    kind = config.backgrounds[i % len(config.backgrounds)]
+    bg = _background(kind, rng, config, files)
+    lc = bg.lc
+    cad = lc.cadence
+    sigma = float(robust_sigma(lc.flux, cadence_days=cad))
+    truth = {"trial": i, "background": kind, "noise_source": bg.source, "sigma_ppm": 1e6 * sigma}
+    if i >= config.n:
+        return False, lc, None, truth
+    span = lc.time_span
+    pr = (config.period_range[0], min(config.period_range[1], span / 2.0))
+    draw = draw_loguniform_planet(
+        rng, t_start=float(lc.t[0]), period_range=pr, depth_range=config.depth_range
     )
-    total = config.n + config.n_uninjected
-    for i in range(total):
-        rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(i,)))
-        kind = config.backgrounds[i % len(config.backgrounds)]
-        bg = _background(kind, rng, config, files)
-        lc = bg.lc
-        cad = lc.cadence
-        sigma = float(robust_sigma(lc.flux, cadence_days=cad))
-        truth = {
-            "trial": i,
-            "background": kind,
-            "noise_source": bg.source,
-            "sigma_ppm": 1e6 * sigma,
-        }
-        if i >= config.n:
-            yield i, False, lc, None, truth
-            continue
-        span = lc.time_span
-        pr = (config.period_range[0], min(config.period_range[1], span / 2.0))
-        draw = draw_loguniform_planet(
-            rng, t_start=float(lc.t[0]), period_range=pr, depth_range=config.depth_range
+    s = draw.signal
+    fine = s.t0 + np.linspace(-0.02, 0.02, 41) * min(s.period, 1.0)
+    depth = float(1.0 - s.model(fine, exptime=cad).min())
+    n_in = n_in_transit(lc.t, period=s.period, t0=s.t0, duration=s.duration)
+    truth.update(
+        period=s.period,
+        t0=s.t0,
+        depth_ppm=1e6 * depth,
+        duration_hours=24 * s.duration,
+        rp_rs=s.rp_rs,
+        impact=s.impact,
+        n_in_transit=n_in,
+        expected_snr=expected_snr(depth=depth, sigma=sigma, n_points=n_in),
+    )
+    return True, inject(lc, s), s, truth
+
+
+def _run_trial(args) -> list[dict]:
+    i, config, files, detectors = args
+    injected, lc, sig, truth = make_trial(i, config, files)
+    rows = []
+    for name in detectors:
+        fn = get_detector(name)
+        t_start = time.perf_counter()
+        det = fn(lc)
+        dt = time.perf_counter() - t_start
+        if injected:
+            outcome = classify_recovery(
+                found_period=det.period,
+                found_t0=det.t0,
+                period=sig.period,
+                t0=sig.t0,
+                duration=sig.duration,
+                cadence=lc.cadence,
+            )
+            if not det.flagged:
+                outcome = "miss"
+        else:
+            outcome = "false_alarm" if det.flagged else "none"
+        rows.append(
+            {
+                **truth,
+                "detector": name,
+                "injected": injected,
+                "flagged": det.flagged,
+                "found_period": det.period,
+                "found_t0": det.t0,
+                "found_sde": det.sde,
+                "found_snr": det.snr,
+                "outcome": outcome,
+                "recovered": outcome == "match",
+                "seconds": dt,
+            }
         )
-        s = draw.signal
-        fine = s.t0 + np.linspace(-0.02, 0.02, 41) * min(s.period, 1.0)
-        depth = float(1.0 - s.model(fine, exptime=cad).min())
-        n_in = n_in_transit(lc.t, period=s.period, t0=s.t0, duration=s.duration)
-        truth.update(
-            period=s.period,
-            t0=s.t0,
-            depth_ppm=1e6 * depth,
-            duration_hours=24 * s.duration,
-            rp_rs=s.rp_rs,
-            impact=s.impact,
-            n_in_transit=n_in,
-            expected_snr=expected_snr(depth=depth, sigma=sigma, n_points=n_in),
-        )
-        yield i, True, inject(lc, s), s, truth
+    return rows
 
 
 def run_injection_recovery(
     config: RecoveryConfig,
     *,
     detectors=("bls-sde",),
+    trials=None,
+    n_jobs: int = 1,
     progress: Callable[[int], None] | None = None,
 ):
     """Run the trials of ``config`` through each detector; one table row per trial and detector.
 
+    Parameters
+    ----------
+    config : RecoveryConfig
+        Trials to make.
+    detectors : sequence of str
+        Names in :data:`DETECTORS`; every detector sees exactly the same light curves.
+    trials : iterable of int, optional
+        Which trial indices to run (default all); lets a slow detector run on a subset.
+    n_jobs : int, optional
+        Worker processes (results do not depend on it).
+    progress : callable, optional
+        Called with 1 after each trial.
+
     Returns
     -------
     pandas.DataFrame
-        Columns: trial, detector, injected, background, noise_source, sigma_ppm, period, t0,
-        depth_ppm, duration_hours, rp_rs, impact, n_in_transit, expected_snr, flagged,
+        Columns: trial, background, noise_source, sigma_ppm, period, t0, depth_ppm,
+        duration_hours, rp_rs, impact, n_in_transit, expected_snr, detector, injected, flagged,
         found_period, found_t0, found_sde, found_snr, outcome, recovered, seconds.
     """
     import pandas as pd
 
-    fns = {name: get_detector(name) for name in detectors}
-    rows = []
-    for _i, injected, lc, sig, truth in make_trials(config):
-        for name, fn in fns.items():
-            t_start = time.perf_counter()
-            det = fn(lc)
-            dt = time.perf_counter() - t_start
-            if injected:
-                outcome = classify_recovery(
-                    found_period=det.period,
-                    found_t0=det.t0,
-                    period=sig.period,
-                    t0=sig.t0,
-                    duration=sig.duration,
-                    cadence=lc.cadence,
-                )
-                if not det.flagged:
-                    outcome = "miss"
-            else:
-                outcome = "false_alarm" if det.flagged else "none"
-            rows.append(
-                {
-                    **truth,
-                    "detector": name,
-                    "injected": injected,
-                    "flagged": det.flagged,
-                    "found_period": det.period,
-                    "found_t0": det.t0,
-                    "found_sde": det.sde,
-                    "found_snr": det.snr,
-                    "outcome": outcome,
-                    "recovered": outcome == "match",
-                    "seconds": dt,
-                }
-            )
-        if progress is not None:
-            progress(1)
+    for name in detectors:
+        get_detector(name)
+    files = (
+        real_background_files(missions=config.real_missions) if "real" in config.backgrounds else []
+    )
+    idx = list(range(config.n + config.n_uninjected)) if trials is None else list(trials)
+    work = [(i, config, files, tuple(detectors)) for i in idx]
+    rows: list[dict] = []
+    if n_jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+            for r in pool.map(_run_trial, work, chunksize=1):
+                rows.extend(r)
+                if progress is not None:
+                    progress(1)
+    else:
+        for w in work:
+            rows.extend(_run_trial(w))
+            if progress is not None:
+                progress(1)
     return pd.DataFrame(rows)
 
 
