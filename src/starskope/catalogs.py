@@ -395,8 +395,9 @@ def read_kepler_eb(path) -> pd.DataFrame:
 
     The export has ``##`` comment lines, a header line that itself starts with ``#``
     (``#KIC,period,period_err,pdepth,...``) and a trailing comma on every line; all three are
-    handled. ``pdepth`` (fractional primary depth) becomes ``depth_ppm``. The catalogue has no
-    positions; those stay NaN.
+    handled. ``pdepth`` (fractional primary depth) becomes ``depth_ppm``. Exports with the
+    ``bjd0`` column (primary-eclipse epoch, BJD - 2400000 in the catalogue) get ``epoch_bjd``,
+    and those with ``ra``/``dec`` columns (degrees) a position; otherwise they stay NaN.
 
     Parameters
     ----------
@@ -438,11 +439,20 @@ def read_kepler_eb(path) -> pd.DataFrame:
         "aliases": "",
         "period": _col(df, "period"),
         "period_err": _col(df, "period_err"),
+        "epoch_bjd": _eb_epoch(df),
         "depth_ppm": depth.where(depth >= 0) * 1e6,
         "disposition": "ECLIPSING BINARY",
+        "ra": _col(df, "ra"),
+        "dec": _col(df, "dec"),
         "pos_epoch": _KIC_EPOCH,
     }
     return _finish(out, df.index)
+
+
+def _eb_epoch(df: pd.DataFrame) -> pd.Series:
+    bjd0 = _col(df, "bjd0")
+    # the catalogue lists BJD - 2400000; accept full BJD too
+    return bjd0.where(bjd0 > 2_400_000, bjd0 + 2_400_000.0)
 
 
 _READERS: dict[str, Callable[[Path], pd.DataFrame]] = {

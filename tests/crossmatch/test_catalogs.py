@@ -85,6 +85,14 @@ def test_kepler_eb_quirks(catalog_dir, tmp_path):
         fh.write("123,1.5,0.0001,0.2,-1.0,0.5,5000,False,\n")
     one = read_kepler_eb(p).iloc[0]
     assert (one["host_id"], one["period"], one["depth_ppm"]) == ("KIC 123", 1.5, 2e5)
+    assert np.isnan(one["epoch_bjd"]) and np.isnan(one["ra"])
+    # the full catalogue's columns: bjd0 (BJD - 2400000) and a position
+    with gzip.open(p, "wt") as fh:
+        fh.write("#KIC,period,period_err,bjd0,bjd0_err,pdepth,ra,dec,\n")
+        fh.write("123,1.5,0.0001,54964.5,0.001,0.2,290.1,44.5,\n")
+    one = read_kepler_eb(p).iloc[0]
+    assert one["epoch_bjd"] == pytest.approx(2454964.5)
+    assert (one["ra"], one["dec"]) == (290.1, 44.5)
 
 
 def test_packaged_table_matches_raw(catalog_dir):
