@@ -240,9 +240,13 @@ def _context(t, flux, flux_err, *, period, t0, duration, depth, exclude=None) ->
             raise StarskopeError(
                 f"exclude must be a boolean mask like t {t.shape}; got {exclude.shape}"
             )
-        # never leave out this candidate's own transits (another candidate may be its alias)
-        own = np.abs(phase_fold(t, period=p, t0=t0)) < d
-        ok &= ~(exclude & ~own)
+        # another candidate may be an alias of this one: if leaving its transits out would
+        # remove most of this candidate's own in-transit points, keep those points
+        own = np.abs(phase_fold(t, period=p, t0=t0)) < 0.5 * d
+        n_own = np.count_nonzero(own & ok)
+        if n_own and np.count_nonzero(own & ok & exclude) > 0.5 * n_own:
+            exclude = exclude & ~(np.abs(phase_fold(t, period=p, t0=t0)) < d)
+        ok &= ~exclude
     t, flux = t[ok], flux[ok]
     if t.size < 10:
         raise StarskopeError(f"vetting needs at least 10 finite points; got {t.size}")
@@ -791,7 +795,9 @@ def vet_candidate(
     exclude : array-like of bool, optional
         Points to leave out (True), e.g. the in-transit points of the star's other
         candidates, so that their transits are not mistaken for secondary eclipses or spoil
-        odd/even depths.
+        odd/even depths. If it would remove more than half of this candidate's own in-transit
+        points (the other candidate is an alias of this one), this candidate's transit
+        windows are kept.
 
     Returns
     -------
