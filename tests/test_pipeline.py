@@ -116,3 +116,18 @@ def test_unknown_detrender_is_starskope_error(rng):
 
     with pytest.raises(StarskopeError, match="unknown detrending method"):
         analyse(_k2(rng), FAST.replace(detrend_method="gp"))
+
+
+def test_kaggle_row_without_flux_level(rng):
+    from starskope.io.kaggle import kaggle_lightcurve
+
+    t = np.arange(3197) * 0.020434
+    f = rng.normal(0, 30, t.size) + 200 * np.sin(t / 4)
+    f[transit_mask(t, period=4.1, t0=1.3, duration=0.12)] -= 150
+    res = analyse(kaggle_lightcurve(f, label=1, row=0), FAST)
+    c = res.candidates[0]
+    assert c.period_days == pytest.approx(4.1, rel=2e-3)
+    assert c.t0_bjd is None and c.t0_format == "relative"
+    assert "no absolute level" in res.reasons[0]
+    # the depth reads in noise units: 150 / 30 = 5 sigma -> about 5000 "ppm"
+    assert c.depth_ppm == pytest.approx(5000, rel=0.2)

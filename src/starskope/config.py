@@ -25,6 +25,7 @@ class PipelineConfig:
     adaptive_window: bool = True  # detect strongly variable (active) stars, treat them below
     active_detrend_method: str | None = "localpoly"  # None: biweight with a shortened window
     active_window_days: float = 0.75
+    active_trigger: float = 0.5  # active when the suggested window < this x 3 x longest duration
     redetrend_masked: bool = True  # re-detrend with the found transits masked, re-measure
     # search
     method: str = "bls"

@@ -198,7 +198,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         window = 3.0 * float(durations[-1])
         if config.adaptive_window and method != "none":
             short = suggest_window(cleaned.t, cleaned.flux, max_duration=float(durations[-1]))
-            if short < window - 1e-9:  # strong, fast variability: an active star
+            if short < config.active_trigger * window:  # strong, fast variability: active
                 if config.active_detrend_method:
                     method, window = config.active_detrend_method, config.active_window_days
                 else:
@@ -293,6 +293,12 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     fits = [fits[k] for k in order]
     is_cand = any(c.is_planet_like for c in candidates)
     reasons = _reasons(candidates, method, vetted=vetted_any, window=window)
+    if (cleaned.meta.extra or {}).get("flux_level"):
+        reasons.insert(
+            0,
+            "The input flux has no absolute level (mean-subtracted); depths are in units of "
+            "1000 ppm per point-to-point noise, not true depths.",
+        )
     timings["total"] = round(time.perf_counter() - t_start, 6)
     m = lc.meta
     result = StarResult(

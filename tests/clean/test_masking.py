@@ -100,3 +100,20 @@ def test_clean_too_few_points_names_the_file():
     )
     with pytest.raises(StarskopeError, match=r"x\.fits: only 5 usable cadences"):
         clean(lc)
+
+
+def test_mean_subtracted_flux_gets_a_relative_scale(rng):
+    # the Kaggle K2 table stores fluxes with the stellar level subtracted (values around 0)
+    t = np.arange(3197) * 0.0204
+    f = rng.normal(0, 30, t.size) + 200 * np.sin(t / 4)
+    f[1000:1003] -= 150
+    out = clean(LightCurve(t, f, time_format="relative"), sigma_upper=None)
+    assert out.meta.extra["flux_level"].startswith("unknown")
+    assert np.median(out.flux) == pytest.approx(1.0, abs=0.05)
+    assert np.all(out.flux > 0)
+    # point-to-point noise is scaled to 1000 ppm
+    noise = np.median(np.abs(np.diff(out.flux))) * 1.4826 / np.sqrt(2)
+    assert noise == pytest.approx(1e-3, rel=0.05)
+    # ordinary fluxes keep their median normalisation and no flag
+    lc = LightCurve(t, 5000 + f, time_format="relative")
+    assert "flux_level" not in clean(lc).meta.extra

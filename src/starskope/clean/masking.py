@@ -16,8 +16,11 @@ from ..lightcurve import LightCurve
 __all__ = [
     "clean",
     "finite_mask",
+    "NO_LEVEL",
     "find_segments",
+    "has_flux_level",
     "normalize_segments",
+    "offset_to_relative",
     "quality_mask",
     "robust_std",
     "sigma_clip_upper",
@@ -125,6 +128,37 @@ def normalize_segments(flux, flux_err, segments) -> tuple[np.ndarray, np.ndarray
     return flux, flux_err
 
 
+#: ``meta.extra["flux_level"]`` when the input had no absolute flux level (mean-subtracted).
+NO_LEVEL = "unknown (mean-subtracted input): relative flux = 1 + offset / (1000 x point noise)"
+
+
+def has_flux_level(flux) -> bool:
+    """False when the flux has no absolute level to divide by: its median is not clearly
+    positive against its spread (e.g. the mean-subtracted fluxes of the Kaggle K2 table)."""
+    flux = np.asarray(flux, dtype=float)
+    med = float(np.nanmedian(flux))
+    spread = robust_std(flux)
+    return bool(med > 0 and (not spread > 0 or med > 5.0 * spread))
+
+
+def offset_to_relative(flux, flux_err, segments) -> tuple[np.ndarray, np.ndarray]:
+    """Turn level-less flux (offsets around zero) into relative flux around 1.
+
+    Each segment's median is subtracted and everything is divided by 1000 times the
+    point-to-point noise, so the noise becomes 1000 ppm and a depth in ppm reads as 1000 x the
+    depth in noise units. Absolute depths cannot be recovered from such data.
+    """
+    flux = np.asarray(flux, dtype=float).copy()
+    flux_err = np.asarray(flux_err, dtype=float).copy()
+    for s in np.unique(segments):
+        m = segments == s
+        flux[m] -= np.nanmedian(flux[m])
+    scale = 1000.0 * robust_std(np.diff(flux)) / np.sqrt(2.0)
+    if not np.isfinite(scale) or scale <= 0:
+        scale = 1000.0 * (robust_std(flux) or 1.0)
+    return 1.0 + flux / scale, flux_err / scale
+
+
 def transit_mask(t, *, period: float, t0: float, duration: float) -> np.ndarray:
     """True for cadences within ``duration / 2`` of a transit centre (all in days).
 
@@ -186,12 +220,17 @@ def clean(
     if dup.any():
         out = out.select(~dup)
     flux, err = out.flux, out.flux_err
+    meta = out.meta
     if normalize:
         seg = find_segments(out.t)
-        flux, err = normalize_segments(flux, err, seg)
-        if np.all(~np.isfinite(flux)):
-            raise StarskopeError("cannot normalise: median flux is zero", path=lc.meta.source)
+        if has_flux_level(flux):
+            flux, err = normalize_segments(flux, err, seg)
+            if np.all(~np.isfinite(flux)):
+                raise StarskopeError("cannot normalise: median flux is zero", path=lc.meta.source)
+        else:
+            flux, err = offset_to_relative(flux, err, seg)
+            meta = meta.replace(extra={**meta.extra, "flux_level": NO_LEVEL})
+        meta = meta.replace(flux_unit="relative")
     keep = sigma_clip_upper(out.t, flux, sigma_upper=sigma_upper)
-    meta = out.meta.replace(flux_unit="relative") if normalize else out.meta
     res = out.copy(flux=flux, flux_err=err, meta=meta)
     return res.select(keep) if not keep.all() else res
