@@ -57,7 +57,7 @@ def campaign_command(
     n_points: int = typer.Option(3197, "--n-points", help="Cadences per star."),
     population: str = typer.Option("koi+k2", "--population", help="koi, k2, koi+k2 or loguniform."),
     min_host_snr: float = typer.Option(
-        3.0, "--min-host-snr", help="Redraw host planets below this expected SNR."
+        5.0, "--min-host-snr", help="Redraw host planets below this expected SNR."
     ),
     frac_eb: float = typer.Option(
         0.03, "--frac-eb", help="Share of non-hosts that are eclipsing binaries."

@@ -101,7 +101,7 @@ class CampaignConfig:
     cadence_days: float = LONG_CADENCE_DAYS
     seed: int = 0
     population: str = "koi+k2"
-    min_host_snr: float = 3.0
+    min_host_snr: float = 5.0
     frac_eb: float = 0.03
     frac_pulsator: float = 0.05
     frac_spotted: float = 0.10
