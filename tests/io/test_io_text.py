@@ -139,7 +139,9 @@ def test_time_inference_rules(tmp_path):
     assert one("c.csv", 500.0).time_format == "bkjd"  # Kepler prime-mission range
     assert one("d_k2.csv", 2500.0).time_format == "bkjd"  # K2 hint
     assert one("e_tess.csv", 2500.0).time_format == "btjd"  # TESS hint
-    assert one("f.csv", 2500.0).time_format == "relative"  # ambiguous, no hint
+    assert one("f.csv", 2500.0).time_format == "relative"  # K2 or TESS: ambiguous, no hint
+    assert one("f2.csv", 1500.0).time_format == "btjd"  # before K2 began: only TESS
+    assert one("f3.csv", 3500.0).time_format == "btjd"  # after K2 ended: only TESS
     assert one("g.csv", 0.0).time_format == "relative"
     assert one("h.csv", 2500.0, time_format="btjd").time_format == "btjd"
 
@@ -161,3 +163,17 @@ def test_ecsv(tmp_path):
     assert lc.meta.product == "ecsv" and lc.meta.mission == "TESS" and lc.meta.target == "TIC 7"
     assert lc.time_format == "btjd" and lc.meta.flux_column == "pdcsap_flux"
     assert lc.meta.flux_unit == "electron / s" and np.all(lc.flux_err == 3.0)
+
+
+def test_k2sff_text_layout(tmp_path):
+    """The K2SFF text files: a 'BJD - 2454833,Corrected Flux' header."""
+    p = tmp_path / "hlsp_k2sff_k2_lightcurve_201367065-c01_kepler_v1_llc-default-aper.txt"
+    p.write_text(
+        "BJD - 2454833,Corrected Flux\n"
+        + "".join(f"{1977.0 + i * CAD:.6f},{1 + 1e-4 * (i % 3):.6f}\n" for i in range(20))
+    )
+    lc = read(p)
+    assert lc.time_format == "bkjd" and lc.meta.flux_column == "Corrected Flux"
+    assert (
+        lc.meta.mission == "K2" and lc.meta.target == "EPIC 201367065" and lc.meta.segment == "C1"
+    )

@@ -33,7 +33,7 @@ _FLUX_RANKS = (
     (r"^(pdcsap_flux|pdc_flux|pdcsap)$", 5),
     (
         r"^(fcor|corrflux|corr_flux|cor_flux|flux_corr|flux_cor|detflux|det_flux|kspsap_flux"
-        r"|detrended_flux|flux_detrended|flatflux|flat_flux|dtr_flux)$",
+        r"|detrended_flux|flux_detrended|flatflux|flat_flux|dtr_flux|corrected_flux)$",
         4,
     ),
     (
@@ -125,7 +125,7 @@ def choose_columns(
     ncol = len(columns)
     positional = names is None
     names = list(names) if names is not None else [f"col{i}" for i in range(ncol)]
-    low = [n.lower().strip() for n in names]
+    low = [re.sub(r"[\s\-]+", "_", n.lower().strip()) for n in names]
     numeric = [i for i, c in enumerate(columns) if c is not None]
     how = []
 
@@ -134,7 +134,11 @@ def choose_columns(
         ti = resolve_column(time_column, names, role="time", path=path, where=where)
         how.append("time: given")
     else:
-        cands = [i for i in numeric if low[i] in _TIME_NAMES or low[i].startswith(("time", "bjd"))]
+        cands = [
+            i
+            for i in numeric
+            if low[i] in _TIME_NAMES or low[i].startswith(("time", "bjd", "btjd", "bkjd"))
+        ]
         if cands:
             ti = cands[0]
             how.append(f"time: by name {names[ti]!r}")

@@ -283,8 +283,11 @@ def infer_time_format(t: np.ndarray, *, mission: str | None, column: str | None 
     3. values between 40,000 and 80,000: reduced BJD (``BJD - 2400000``), converted to ``"jd"``;
     4. a known mission (from headers, column names or the file name): BKJD for Kepler/K2,
        BTJD for TESS;
-    5. no mission but values in 100-1325: BKJD (Kepler prime mission; TESS began at BTJD 1325);
-    6. otherwise relative days (no absolute epoch; pass ``time_format=`` to say otherwise).
+    5. no mission hint, by range (Kepler: BKJD 120-1591; K2: BKJD 1940-3270; TESS: BTJD from
+       1325): values in 100-1325 are BKJD (Kepler), values in 1325-1940 or above 3270 are BTJD
+       (only TESS was observing then);
+    6. otherwise (1940-3270 without a hint: K2 or TESS) relative days, with no absolute epoch;
+       pass ``time_format=`` to say which.
 
     Returns
     -------
@@ -307,6 +310,8 @@ def infer_time_format(t: np.ndarray, *, mission: str | None, column: str | None 
         return "btjd", 0.0, "TESS hint: BTJD"
     if 100.0 <= lo < 1325.0:
         return "bkjd", 0.0, "values 100-1325 with no mission hint: Kepler BKJD"
+    if 1325.0 <= lo < 1940.0 or lo > 3270.0:
+        return "btjd", 0.0, "values outside the K2 range with no mission hint: TESS BTJD"
     return "relative", 0.0, "no mission hint and no absolute scale: relative days"
 
 

@@ -90,7 +90,14 @@ def _hints(path, comments: list[str]) -> tuple[str | None, str | None, str | Non
         name = name[:-3]
     text = name + " " + " ".join(comments)
     mission = guess_mission_from_name(text)
-    return mission, target_from_name(text), segment_from_name(name, mission)
+    target = target_from_name(text)
+    if target is None and mission == "K2":  # HLSP names: ..._lightcurve_201367065-c01_...
+        m = re.search(r"(?<!\d)(2\d{8})(?!\d)", name)
+        target = f"EPIC {int(m.group(1))}" if m else None
+    if target is None and mission == "TESS":  # SPOC names: ...-s0008-0000000413248763-...
+        m = re.search(r"-(\d{16})-", name)
+        target = f"TIC {int(m.group(1))}" if m else None
+    return mission, target, segment_from_name(name, mission)
 
 
 def _scan(path):
