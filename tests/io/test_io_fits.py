@@ -224,13 +224,16 @@ def test_everest_product(tmp_path, rng, fits_maker):
             "CAMPAIGN": 1,
             "COMMENT": "EVEREST: EPIC Variability Extraction and Removal",
         },
-        table={"BJDREFI": 2454833, "BJDREFF": 0.0, "TIMESYS": "TDB"},
-        extname="ARRAYS",
+        table={"MISSION": "k2"},
+        extname="LC ARRAYS",
+        units={"TIME": "BJD - 2454833", "FLUX": "e-/s"},
     )
     lc = read(p)
     assert lc.meta.product == "everest" and lc.meta.mission == "K2"
     assert lc.meta.target == "EPIC 201367065" and lc.meta.segment == "C1"
     assert lc.meta.flux_column == "FLUX" and np.all(lc.flux_err == 7.0)
+    assert lc.time_format == "bkjd" and lc.meta.flux_unit == "electron / s"
+    np.testing.assert_array_equal(lc.t, t)
     assert read(p, flux_column="fcor").meta.flux_column == "FCOR"
 
 

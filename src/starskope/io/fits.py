@@ -711,10 +711,10 @@ def identify_everest(path, hdul) -> bool:
 
 
 def read_everest(path, *, flux_column=None, time_column=None, opened=None) -> LightCurve:
-    """EVEREST (Luger et al. 2016, 2018): extension ARRAYS; flux FLUX (EVEREST de-trended) by
+    """EVEREST (Luger et al. 2016, 2018): extension "LC ARRAYS" (or ARRAYS); flux FLUX (EVEREST de-trended) by
     default, FCOR (CBV-corrected) or FRAW on request; error FRAW_ERR; QUALITY kept."""
     with guard(path), _opened(path, opened) as hdul:
-        i, hdu = _table(hdul, ("ARRAYS",), path)
+        i, hdu = _table(hdul, ("LC ARRAYS", "ARRAYS"), path)
         cols = _Cols(hdul, i, hdu, path)
         fcol = cols.pick(flux_column, ("FLUX", "FCOR", "FRAW"), "flux")
         tcol = cols.pick(time_column, ("TIME",), "time")
