@@ -39,10 +39,14 @@ _EXCLUDE = ("eclipsing", "false_positive", "blend", "candidate", "substellar", "
 
 @dataclass(frozen=True)
 class Background:
-    """A noise light curve (relative flux around 1) and where it came from."""
+    """A noise light curve (relative flux around 1) and where it came from.
+
+    ``t_offset``: days to add to ``lc.t`` to get the file's own times (0 for simulations).
+    """
 
     lc: LightCurve
     source: str
+    t_offset: float = 0.0
 
 
 def shared_data_dir() -> Path:
@@ -200,7 +204,7 @@ def real_background(
         meta=LightCurveMeta(source=str(path), flux_unit="relative"),
     )
     tag = f"real-host-masked:{path.name}" if eph else f"real:{path.name}"
-    return Background(lc=lc, source=tag if not masked else f"{tag}#{masked}")
+    return Background(lc=lc, source=tag if not masked else f"{tag}#{masked}", t_offset=float(t[0]))
 
 
 def simulated_background(
