@@ -2,14 +2,16 @@
 
 Every component is a pure function of the time grid, its parameters and a numpy ``Generator``;
 :func:`simulate_noise` sums them into relative flux (around 1) with quality flags. Parameters are
-drawn by :func:`draw_star_params`, whose defaults were checked against real K2 long-cadence light
-curves (``python -m benchmarks.bench_simulate --noise``, reported in ``docs/simulation.md``).
+drawn by :func:`draw_star_params`, whose white-noise level was fitted to, and whose other
+defaults were checked against, real K2 long-cadence light curves (``python -m
+benchmarks.bench_simulate``, reported in ``docs/simulation.md``).
 
-Photometric noise model (per long cadence, relative)::
+White noise per long cadence (relative)::
 
-    sigma^2 = (shot)^2 + (read + background)^2 + floor^2
-    shot    = 1 / sqrt(F * T_exp),  F = 1.74e5 e-/s * 10**(-0.4 (Kp - 12)),  T_exp = 1626 s
-    read    = sqrt(N_frames * N_pix) * 100 e- / (F * T_exp)
+    sigma_phot^2 = shot^2 + read^2
+    shot         = 1 / sqrt(F * T_exp),  F = 1.74e5 e-/s * 10**(-0.4 (Kp - 12)),  T_exp = 1626 s
+    read         = sqrt(N_frames * N_pix) * 100 e- / (F * T_exp)
+    sigma        = sqrt((3.09 sigma_phot)^2 + (77 ppm)^2) * 10**N(0, 0.32 dex)   (fitted to K2)
 
 (Kepler Instrument Handbook: a Kp = 12 star gives about 1.74e5 e-/s; 270 co-added 6.02 s frames
 per long cadence; about 100 e- read noise per pixel per read.)
