@@ -98,6 +98,7 @@ def test_iter_read_folder_glob_and_kaggle(tmp_path, io_data, rng):
     shutil.copy(io_data / "tls_EPIC201367065_everest.csv.gz", d / "sub" / "a.csv.gz")
     write_kaggle(d / "k.csv", rng.normal(size=(2, 3197)), [1, 2])
     (d / "README.md").write_text("not data")
+    (d / "labels.csv").write_text("file,label\nb.fits.gz,host\n")  # not a light curve: skipped
     (d / ".hidden.csv").write_text("1,2\n")
     ids = [i for i, _ in iter_read(d)]
     assert ids == [
@@ -127,3 +128,10 @@ def test_iter_read_is_lazy(tmp_path, io_data):
     # the folder is listed once, but each file is opened only when the stream reaches it
     assert isinstance(first[1], LightCurve) and isinstance(rest[0][1], LightCurve)
     assert isinstance(rest[1][1], StarskopeError) and "no such file" in str(rest[1][1])
+
+
+def test_unrecognised_file_named_explicitly_is_an_error(tmp_path):
+    p = tmp_path / "labels.csv"
+    p.write_text("file,label\nb.fits.gz,host\n")
+    ((ident, err),) = list(iter_read(p))
+    assert isinstance(err, StarskopeError) and "unrecognised text format" in str(err)

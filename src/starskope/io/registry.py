@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import glob
 import inspect
+import logging
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -23,14 +24,27 @@ from ._open import peek
 from .fits import FITS_READERS, guard, is_fits, open_fits
 from .text import identify_ecsv, identify_text, read_ecsv, read_text
 
-__all__ = ["READERS", "Reader", "identify_format", "iter_read", "read", "register_reader"]
+__all__ = [
+    "READERS",
+    "Reader",
+    "UnrecognisedFormatError",
+    "identify_format",
+    "iter_read",
+    "read",
+    "register_reader",
+]
 
+log = logging.getLogger(__name__)
 _PEEK = 65536
 #: File suffixes that folders may hold beside light curves and that are never read.
 SKIP_SUFFIXES = frozenset(
     ".md .rst .json .yaml .yml .toml .ini .cfg .py .ipynb .png .jpg .jpeg .gif .pdf .svg .html "
     ".log .npy .npz .parquet .pkl .pickle .zip .tar .db .duckdb .sqlite".split()
 )
+
+
+class UnrecognisedFormatError(StarskopeError):
+    """No reader recognises a file (a `StarskopeError`; folders skip such text files)."""
 
 
 @dataclass(frozen=True)
@@ -156,7 +170,7 @@ def _identify(path, header) -> str:
             raise StarskopeError(
                 "not a light-curve file: binary data that is neither FITS nor text", path=path
             )
-        raise StarskopeError(
+        raise UnrecognisedFormatError(
             f"unrecognised text format: no line with two numeric fields; valid formats: {_valid()}",
             path=path,
         )
@@ -270,27 +284,28 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield Path(root) / f
 
 
-def _expand(item) -> Iterator[tuple[str, Path | None]]:
+def _expand(item) -> Iterator[tuple[str, Path | None, bool]]:
+    """``(id, path or None when missing, found by walking a folder or a glob)``."""
     s = str(item)
     p = Path(s)
     if p.is_dir():
         for f in _walk(p):
-            yield str(f), f
+            yield str(f), f, True
     elif p.exists():
-        yield s, p
+        yield s, p, False
     elif any(c in s for c in "*?["):
         matches = sorted(glob.iglob(s, recursive=True))
         if not matches:
-            yield s, None
+            yield s, None, False
         for m in matches:
             mp = Path(m)
             if mp.is_dir():
                 for f in _walk(mp):
-                    yield str(f), f
+                    yield str(f), f, True
             else:
-                yield m, mp
+                yield m, mp, True
     else:
-        yield s, None
+        yield s, None, False
 
 
 def iter_read(
@@ -330,11 +345,15 @@ def iter_read(
         "time_format": time_format,
     }
     for item in _as_iter(paths):
-        for ident, p in _expand(item):
+        for ident, p, found in _expand(item):
             if p is None:
                 yield ident, StarskopeError("no such file or folder", path=ident)
                 continue
-            yield from _read_one(ident, p, row=row, **opts)
+            for out in _read_one(ident, p, row=row, **opts):
+                if found and isinstance(out[1], UnrecognisedFormatError) and out[1].path == str(p):
+                    log.info("skipping %s: %s", p, out[1].message)  # e.g. a labels table
+                    continue
+                yield out
 
 
 def _as_iter(paths) -> Iterable:
