@@ -271,7 +271,7 @@ def test_bad_input_raises_starskope_error():
 
 def test_red_noise_inflates_errors(rng):
     """Correlated noise on the transit time scale inflates depth errors (beta > 1)."""
-    from starskope.vet import _context
+    from starskope.vet.base import _context
 
     t = np.arange(0.0, 27.0, FFI_10MIN)
     walk = np.convolve(rng.normal(0, 1e-3, t.size), np.ones(24) / 24, mode="same")
@@ -301,7 +301,7 @@ def test_vetting_is_fast(rng):
 
 
 def test_exposure_averaged_trapezoid_matches_brute_force():
-    from starskope.vet import _trapezoid_shapes
+    from starskope.vet.checks import _trapezoid_shapes
 
     x = np.linspace(-0.3, 0.3, 301)
     totals, fracs, e = np.array([0.2, 0.3]), np.array([0.0, 0.2, 0.5]), 0.05
@@ -343,7 +343,7 @@ def test_shallow_v_shaped_planet_is_not_a_stellar_eclipse(rng):
 def test_pulsator_dips_are_not_unique(rng):
     """Pulsations coherent at the trial period make many dips; the deepest one, although
     11 sigma against white noise, does not stand out and only uniqueness catches it."""
-    from starskope.vet import _context
+    from starskope.vet.base import _context
 
     t = np.arange(0.0, 27.0, TESS_2MIN)
     period, dur = 0.5, 0.04

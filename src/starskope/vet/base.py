@@ -1,0 +1,247 @@
+"""Shared pieces of the vetting tests: thresholds, flag classes, the folded context and noise.
+
+The white scatter is the robust (MAD) standard deviation of out-of-transit flux; a red-noise
+factor ``beta >= 1`` compares the scatter of duration-long averages with the white
+expectation (Pont, Zucker & Queloz 2006), and every depth uncertainty is
+``sigma * beta / sqrt(n)``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..exceptions import StarskopeError
+from ..fold import phase_fold, transit_number
+from ..units import to_days
+
+__all__ = ["DISQUALIFYING", "INFORMATIONAL", "VetThresholds"]
+
+#: Flags that, when raised, mean the signal is not a planet-like transit.
+DISQUALIFYING = frozenset(
+    {
+        "odd_even",
+        "secondary",
+        "v_shape",
+        "sinusoid",
+        "single_event",
+        "duration_vs_period",
+        "depth",
+        "uniqueness",
+    }
+)
+#: Flags that only say the period may be wrong (the transit itself may still be a planet's).
+INFORMATIONAL = frozenset({"alias"})
+
+_G_CGS = 6.674e-8
+_DAY_S = 86400.0
+
+
+@dataclass(frozen=True)
+class VetThresholds:
+    """Decision thresholds of the vetting tests (defaults in one place).
+
+    Attributes
+    ----------
+    odd_even_sigma : float
+        Raise when odd and even depths differ by more than this many sigma...
+    odd_even_min_fraction : float
+        ...and by more than this fraction of the deeper one (real light curves carry a few
+        per cent of depth systematics: cadence sampling of ingress, detrending, spots). When one
+        parity shows no significant transit the flag is not raised: that is a 2P alias.
+    secondary_sigma : float
+        Significance a dip at phase 0.5 needs to count as a secondary eclipse.
+    secondary_other_sigma : float
+        Significance needed for the strongest dip at any other phase (higher: many trials).
+    secondary_ratio : float
+        A significant secondary raises the flag when deeper than this fraction of the primary
+        (hot-Jupiter occultations are below ~5 % of the transit)...
+    secondary_primary_depth : float
+        ...or whenever the primary is deeper than this (relative flux).
+    secondary_exclusion_days : float
+        Dips closer to the transit than this (or 3 durations, whichever is more; at most 0.2 P)
+        are not secondary candidates: detrending artefacts around the transits recur there.
+    v_shape_ingress : float
+        Raise when the trapezoid's ingress time over total duration reaches this (0.5 is a V)...
+    v_shape_dchi2 : float
+        ...and a flat-bottomed trapezoid (ingress fraction <= ``u_shape_ingress``) fits worse
+        by at least this delta chi-square.
+    u_shape_ingress : float
+        Largest ingress fraction still called U-shaped.
+    v_shape_min_depth : float
+        A V shape disqualifies only when the dip is at least this deep (relative flux): a
+        grazing eclipse that deep needs a companion of stellar size (the Robovetter's
+        ``b + Rp/Rs > 1.04`` criterion), whereas ~10 % of real planets (impact parameter above
+        ~0.87) are V-like but shallower.
+    sinusoid_ratio : float
+        Raise when a sinusoid at P and P/2 reduces chi-square by at least this fraction of
+        what the box does.
+    single_event_fraction : float
+        Raise when one transit carries more than this share of the summed SNR^2.
+    rho_min, rho_max : float
+        Main-sequence stellar density range, g/cm^3.
+    duration_long_factor : float
+        Raise when the duration exceeds the central-transit duration at ``rho_min`` by this
+        factor (eccentric orbits and subgiants stretch transits)...
+    duration_short_factor : float
+        ...or is shorter than this fraction of the one at ``rho_max`` (grazing transits are
+        short).
+    max_depth : float
+        Deepest transit (relative flux) accepted as a planet around a main-sequence star.
+    uniqueness_sigma : float
+        Raise the uniqueness flag when the transit's significance, divided by the folded-noise
+        factor (the scatter of box dips at all other phases, 1 for white noise), is below this
+        (the Robovetter's model-shift uniqueness test in spirit).
+    alias_ratio : float
+        Raise the alias flag when the box SNR at P/2 or 2P reaches this fraction of the SNR at P
+        (a true signal at P gives about 0.71 at both).
+    alias_period_tol : float
+        Relative tolerance for calling a period ratio to another candidate an integer.
+    """
+
+    odd_even_sigma: float = 3.0
+    odd_even_min_fraction: float = 0.1
+    secondary_sigma: float = 3.0
+    secondary_other_sigma: float = 5.0
+    secondary_ratio: float = 0.1
+    secondary_primary_depth: float = 0.05
+    secondary_exclusion_days: float = 0.5
+    v_shape_ingress: float = 0.35
+    v_shape_min_depth: float = 0.02
+    v_shape_dchi2: float = 9.0
+    u_shape_ingress: float = 0.25
+    sinusoid_ratio: float = 1.0
+    single_event_fraction: float = 0.65
+    rho_min: float = 0.2
+    rho_max: float = 5.0
+    duration_long_factor: float = 1.5
+    duration_short_factor: float = 0.25
+    max_depth: float = 0.1
+    uniqueness_sigma: float = 5.0
+    alias_ratio: float = 1.0
+    alias_period_tol: float = 0.005
+
+
+# --------------------------------------------------------------------------- shared context
+@dataclass(frozen=True, eq=False)
+class _Context:
+    """The candidate's data, folded once, with the noise estimate every test shares."""
+
+    t: np.ndarray
+    flux: np.ndarray
+    phase: np.ndarray
+    cycle: np.ndarray
+    period: float
+    t0: float
+    duration: float
+    depth: float
+    cadence: float
+    in_transit: np.ndarray
+    baseline: float
+    sigma: float
+    beta: float
+    cache: dict = field(default_factory=dict)
+
+    def box(self, mask: np.ndarray) -> tuple[float, float, int]:
+        """Depth below the baseline of the points in ``mask``, its error and the count."""
+        n = int(np.count_nonzero(mask))
+        if n == 0:
+            return float("nan"), float("nan"), 0
+        d = self.baseline - float(np.mean(self.flux[mask]))
+        return d, self.sigma * self.beta / math.sqrt(n), n
+
+
+def _robust_std(x: np.ndarray) -> float:
+    if x.size < 2:
+        return float("nan")
+    return float(1.4826 * np.median(np.abs(x - np.median(x))))
+
+
+def _red_noise_beta(t, flux, sigma, width) -> float:
+    """Scatter of ``width``-long averages over its white-noise expectation (>= 1)."""
+    if t.size < 20 or not np.isfinite(sigma) or sigma <= 0:
+        return 1.0
+    idx = np.floor((t - t[0]) / width).astype(np.int64)
+    counts = np.bincount(idx)
+    sums = np.bincount(idx, weights=flux - np.median(flux))
+    full = counts >= max(3, 0.5 * np.median(counts[counts > 0]))
+    if np.count_nonzero(full) < 6:
+        return 1.0
+    means = sums[full] / counts[full]
+    observed = _robust_std(means)
+    expected = sigma / math.sqrt(float(np.mean(counts[full])))
+    return float(max(1.0, observed / expected)) if np.isfinite(observed) else 1.0
+
+
+def _context(t, flux, flux_err, *, period, t0, duration, depth, exclude=None) -> _Context:
+    p = to_days(period, name="period")
+    t0 = to_days(t0, name="t0")
+    d = to_days(duration, name="duration")
+    if not (np.isfinite(p) and p > 0 and np.isfinite(d) and d > 0 and np.isfinite(t0)):
+        raise StarskopeError(
+            f"vetting needs a positive period and duration and a finite t0; got P={p}, "
+            f"duration={d}, t0={t0}"
+        )
+    t = np.asarray(t, dtype=float)
+    flux = np.asarray(flux, dtype=float)
+    if t.ndim != 1 or t.shape != flux.shape:
+        raise StarskopeError(f"t and flux must be 1-D of equal length; got {t.shape}, {flux.shape}")
+    ok = np.isfinite(t) & np.isfinite(flux)
+    if exclude is not None:
+        exclude = np.asarray(exclude, dtype=bool)
+        if exclude.shape != t.shape:
+            raise StarskopeError(
+                f"exclude must be a boolean mask like t {t.shape}; got {exclude.shape}"
+            )
+        # another candidate may be an alias of this one: if leaving its transits out would
+        # remove most of this candidate's own in-transit points, keep those points
+        own = np.abs(phase_fold(t, period=p, t0=t0)) < 0.5 * d
+        n_own = np.count_nonzero(own & ok)
+        if n_own and np.count_nonzero(own & ok & exclude) > 0.5 * n_own:
+            exclude = exclude & ~(np.abs(phase_fold(t, period=p, t0=t0)) < d)
+        ok &= ~exclude
+    t, flux = t[ok], flux[ok]
+    if t.size < 10:
+        raise StarskopeError(f"vetting needs at least 10 finite points; got {t.size}")
+    order = np.argsort(t, kind="stable")
+    t, flux = t[order], flux[order]
+    phase = phase_fold(t, period=p, t0=t0)
+    in_tr = np.abs(phase) < 0.5 * d
+    oot = np.abs(phase) > d
+    ref = flux[oot] if np.count_nonzero(oot) >= 10 else flux[~in_tr]
+    if ref.size < 5:
+        ref = flux
+    sigma = _robust_std(ref)
+    if not np.isfinite(sigma) or sigma <= 0:
+        err = None if flux_err is None else np.asarray(flux_err, dtype=float)[ok]
+        sigma = float(np.nanmedian(err)) if err is not None and np.isfinite(err).any() else 1e-6
+        sigma = sigma if np.isfinite(sigma) and sigma > 0 else 1e-6
+    baseline = float(np.median(ref))
+    beta = _red_noise_beta(t[oot], flux[oot], sigma, d) if np.count_nonzero(oot) > 20 else 1.0
+    dt = np.diff(t)
+    cadence = float(np.median(dt[dt > 0])) if np.any(dt > 0) else 0.0
+    return _Context(
+        t=t,
+        flux=flux,
+        phase=phase,
+        cycle=transit_number(t, period=p, t0=t0),
+        period=p,
+        t0=t0,
+        duration=d,
+        depth=float(depth) if depth is not None else float("nan"),
+        cadence=cadence,
+        in_transit=in_tr,
+        baseline=baseline,
+        sigma=sigma,
+        beta=beta,
+    )
+
+
+def _ppm(x: float) -> str:
+    return f"{x * 1e6:.0f} ppm" if np.isfinite(x) else "n/a"
+
+
+def _primary(ctx: _Context) -> tuple[float, float, int]:
+    return ctx.box(ctx.in_transit)

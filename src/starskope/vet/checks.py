@@ -1,0 +1,483 @@
+"""The vetting tests: each takes the shared context and thresholds, returns one VetFlag.
+
+References
+----------
+.. [1] Coughlin et al. 2016, ApJS 224, 12 (Robovetter DR24).
+.. [2] Thompson et al. 2018, ApJS 235, 38 (Robovetter DR25).
+.. [3] Seager & Mallen-Ornelas 2003, ApJ 585, 1038.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from ..fold import phase_fold
+from ..result import VetFlag
+from ..units import to_days
+from .base import _DAY_S, _G_CGS, VetThresholds, _Context, _ppm, _primary, _robust_std
+
+__all__ = ["VET_TESTS", "central_duration"]
+
+
+def _odd_even(ctx: _Context, th: VetThresholds) -> VetFlag:
+    odd = ctx.in_transit & (ctx.cycle % 2 == 1)
+    even = ctx.in_transit & (ctx.cycle % 2 == 0)
+    d_o, e_o, n_o = ctx.box(odd)
+    d_e, e_e, n_e = ctx.box(even)
+    if n_o == 0 or n_e == 0:
+        which = "odd" if n_e == 0 else "even"
+        return VetFlag(
+            "odd_even", False, None, f"only {which} transits have data; odd/even not testable"
+        )
+    sig = abs(d_o - d_e) / math.hypot(e_o, e_e)
+    deeper = max(d_o, d_e)
+    frac = abs(d_o - d_e) / deeper if deeper > 0 else float("inf")
+    weakest = min(d_o / e_o, d_e / e_e)
+    text = (
+        f"odd depth {_ppm(d_o)} +- {_ppm(e_o)} vs even {_ppm(d_e)} +- {_ppm(e_e)}: differ by "
+        f"{sig:.1f} sigma and {100 * frac:.0f}%"
+    )
+    if sig > th.odd_even_sigma and weakest < th.odd_even_sigma:
+        # one parity has no significant transit: the signal repeats every 2P, a period alias
+        # (see the alias flag), not two unequal eclipses
+        return VetFlag(
+            "odd_even",
+            False,
+            float(sig),
+            f"{text}, but the {'odd' if d_o / e_o < d_e / e_e else 'even'} transits are not "
+            "significant: the period is probably 2P (see alias), not an eclipsing binary",
+        )
+    raised = sig > th.odd_even_sigma and frac > th.odd_even_min_fraction
+    return VetFlag(
+        "odd_even",
+        bool(raised),
+        float(sig),
+        f"{text} (raised above {th.odd_even_sigma:g} sigma and "
+        f"{100 * th.odd_even_min_fraction:g}%: unequal eclipses of a binary at twice the period)",
+    )
+
+
+def _recurring_dip(ctx: _Context, centre: float) -> tuple[float, float, int]:
+    """Depth of a box dip at ``centre`` (days from mid-transit) that recurs every orbit.
+
+    Per-orbit box depths are combined by their lower median (the smallest of two or three),
+    so a dip seen in one or a few orbits only (another planet's transit, a flare's recovery,
+    a momentum dump) does not count. Returns (depth, significance, number of orbits covered); NaN with fewer than two.
+    """
+    p, d = ctx.period, ctx.duration
+    tc = ctx.t0 + centre
+    sel = np.abs(phase_fold(ctx.t, period=p, t0=tc)) < 0.5 * d
+    if not sel.any():
+        return float("nan"), float("nan"), 0
+    cyc = np.floor((ctx.t[sel] - tc) / p + 0.5).astype(np.int64)
+    idx = cyc - cyc.min()
+    cnt = np.bincount(idx)
+    dip = np.bincount(idx, weights=ctx.baseline - ctx.flux[sel])
+    ok = cnt >= max(2.0, 0.5 * float(cnt.max()))
+    n_orbits = int(np.count_nonzero(ok))
+    if n_orbits < 2:
+        return float("nan"), float("nan"), n_orbits
+    per_orbit = np.sort(dip[ok] / cnt[ok])
+    # the smallest of two or three, the lower median of more: a dip must be in most orbits
+    depth = float(per_orbit[0] if n_orbits <= 3 else per_orbit[(n_orbits - 1) // 2])
+    err = 1.2533 * ctx.sigma * ctx.beta / math.sqrt(float(cnt[ok].sum()))
+    return depth, depth / err, n_orbits
+
+
+def _dips_elsewhere(ctx: _Context, th: VetThresholds) -> tuple[float, float, float, int, float]:
+    """Cached :func:`_scan_dips` (the secondary and uniqueness tests share it)."""
+    if "dips" not in ctx.cache:
+        ctx.cache["dips"] = _scan_dips(ctx, exclusion_days=th.secondary_exclusion_days)
+    return ctx.cache["dips"]
+
+
+def _scan_dips(
+    ctx: _Context, n_try: int = 5, exclusion_days: float = 0.5
+) -> tuple[float, float, float, int, float]:
+    """Strongest recurring box dip (significance, depth, phase/P, orbits) away from the primary
+    and phase 0.5: scan box means over phase, then check the best few orbit by orbit.
+
+    Also returns the folded-noise factor ``kappa >= 1``: the robust scatter of the scan's box
+    significances, which are N(0, 1) for white noise; systematics that survive folding
+    (residual variability, detrending wiggles) widen it, like the Robovetter's F_red.
+    """
+    nan = float("nan")
+    p, d = ctx.period, ctx.duration
+    away = np.abs(ctx.phase) > d
+    ph = ctx.phase[away]
+    if ph.size < 10:
+        return nan, nan, nan, 0, 1.0
+    order = np.argsort(ph)
+    ph = ph[order]
+    y = ctx.flux[away][order] - ctx.baseline
+    csum = np.concatenate(([0.0], np.cumsum(y)))
+    centres = np.arange(-0.5 * p, 0.5 * p, 0.25 * d)
+    centres = centres[(np.abs(centres) > d) & (np.abs(np.abs(centres) - 0.5 * p) > 0.5 * d)]
+    if centres.size == 0:
+        return nan, nan, nan, 0, 1.0
+    # dips near the transit recur with it by construction (detrending artefacts reach a
+    # window, ~3 durations or up to ~1 day, around masked transits), while an eccentric
+    # secondary needs an extreme e cos(w) to sit that close: they count for the noise only
+    near = min(max(3.0 * d, exclusion_days), 0.2 * p)
+    eligible = np.abs(centres) > near
+    i0 = np.searchsorted(ph, centres - 0.5 * d)
+    i1 = np.searchsorted(ph, centres + 0.5 * d)
+    n = i1 - i0
+    need = max(3, 0.5 * np.median(n[n > 0])) if np.any(n > 0) else 3
+    good = n >= need
+    if not good.any():
+        return nan, nan, nan, 0, 1.0
+    depth = -(csum[i1[good]] - csum[i0[good]]) / n[good]
+    sig = depth / (ctx.sigma * ctx.beta / np.sqrt(n[good]))
+    kappa = max(1.0, _robust_std(sig)) if sig.size >= 20 else 1.0
+    best = (nan, nan, nan, 0)
+    order = np.argsort(sig)[::-1]
+    for k in order[eligible[good][order]][:n_try]:
+        c = float(centres[good][k])
+        d_r, s_r, n_o = _recurring_dip(ctx, c)
+        if np.isfinite(s_r) and not (s_r <= best[0]):
+            best = (s_r, d_r, c / p, n_o)
+    return (*best, kappa)
+
+
+def _secondary(ctx: _Context, th: VetThresholds) -> VetFlag:
+    d_p, _, _ = _primary(ctx)
+    primary_depth = d_p if np.isfinite(d_p) else ctx.depth
+    if np.isfinite(ctx.depth):
+        primary_depth = max(primary_depth, ctx.depth)
+
+    def verdict(sig, depth, need):
+        ratio = depth / primary_depth if primary_depth > 0 else float("inf")
+        big = ratio > th.secondary_ratio or primary_depth > th.secondary_primary_depth
+        return bool(np.isfinite(sig) and sig > need and big), ratio
+
+    sig_o, d_o, phase_o, n_o, kappa = _dips_elsewhere(ctx, th)
+    d_s, sig_s, n_s = _recurring_dip(ctx, 0.5 * ctx.period)
+    sig_s, sig_o = sig_s / kappa, sig_o / kappa
+    raised_s, ratio_s = verdict(sig_s, d_s, th.secondary_sigma)
+    raised_o, ratio_o = verdict(sig_o, d_o, th.secondary_other_sigma)
+    if not np.isfinite(sig_s):
+        text = f"phase 0.5 covered in {n_s} orbit(s), fewer than the two a secondary needs"
+    else:
+        text = (
+            f"phase 0.5: depth {_ppm(d_s)} ({sig_s:.1f} sigma, {100 * ratio_s:.1f}% of the "
+            f"primary {_ppm(primary_depth)}; lower median of {n_s} orbits)"
+        )
+    if np.isfinite(sig_o):
+        text += (
+            f"; strongest recurring dip elsewhere at phase {phase_o:+.2f}: {_ppm(d_o)} "
+            f"({sig_o:.1f} sigma, {100 * ratio_o:.1f}% of the primary, {n_o} orbits)"
+        )
+    if kappa > 1.05:
+        text += f"; significances divided by {kappa:.2f}, the scatter of dips at other phases"
+    rule = (
+        f"raised when >{th.secondary_sigma:g} sigma at 0.5 (>{th.secondary_other_sigma:g} "
+        f"elsewhere) and deeper than {100 * th.secondary_ratio:g}% of the primary or the "
+        f"primary deeper than {_ppm(th.secondary_primary_depth)}"
+    )
+    value = sig_o if (raised_o and not raised_s) else sig_s
+    return VetFlag(
+        "secondary",
+        raised_s or raised_o,
+        float(value) if np.isfinite(value) else None,
+        f"{text}; {rule}",
+    )
+
+
+def _uniqueness(ctx: _Context, th: VetThresholds) -> VetFlag:
+    d_p, e_p, n_p = _primary(ctx)
+    if n_p == 0 or not np.isfinite(d_p):
+        return VetFlag("uniqueness", True, None, "no data inside the transit windows")
+    *_, kappa = _dips_elsewhere(ctx, th)
+    sig = d_p / e_p
+    sig_k = sig / kappa
+    raised = sig_k < th.uniqueness_sigma
+    return VetFlag(
+        "uniqueness",
+        bool(raised),
+        float(sig_k),
+        f"transit depth {_ppm(d_p)} is {sig:.1f} sigma, {sig_k:.1f} after dividing by the "
+        f"folded-noise factor {kappa:.2f} (scatter of box dips at all other phases); raised "
+        f"below {th.uniqueness_sigma:g}: the transit does not stand out from the star's own "
+        "variability and systematics",
+    )
+
+
+def _trapezoid_shapes(x, totals, fracs, exptime: float) -> np.ndarray:
+    """Unit-depth trapezoid dips averaged over an exposure, shape (n_total, n_frac, n_x).
+
+    The exposure average uses the trapezoid's antiderivative, so it is exact and costs two
+    evaluations whatever the exposure time.
+    """
+    half = 0.5 * totals[:, None, None]
+    tau = np.broadcast_to(
+        fracs[None, :, None] * totals[:, None, None], (totals.size, fracs.size, 1)
+    )
+    flat_end = half - tau  # end of the flat bottom
+    safe_tau = np.where(tau > 0, tau, 1.0)
+
+    def antiderivative(u):  # integral of the unit trapezoid from 0 to u (odd in u)
+        s = np.abs(u)[None, None, :]
+        ramp = flat_end + (half * (s - flat_end) - 0.5 * (s * s - flat_end * flat_end)) / safe_tau
+        h = np.where(s <= flat_end, s, np.where(s >= half, half - 0.5 * tau, ramp))
+        return np.sign(u)[None, None, :] * h
+
+    if exptime <= 0:
+        s = np.abs(x)[None, None, :]
+        return np.clip((half - s) / np.maximum(tau, 1e-12), 0.0, 1.0)
+    return (antiderivative(x + 0.5 * exptime) - antiderivative(x - 0.5 * exptime)) / exptime
+
+
+def _v_shape(ctx: _Context, th: VetThresholds) -> VetFlag:
+    d = ctx.duration
+    near = np.abs(ctx.phase) < 2.0 * d
+    x = ctx.phase[near]
+    y = ctx.flux[near] - ctx.baseline
+    w = np.ones_like(x)
+    if x.size > 240:  # bin finely (1/30 of a duration) for speed
+        idx = np.clip(((x + 2.0 * d) / (4.0 * d) * 120).astype(np.int64), 0, 119)
+        cnt = np.bincount(idx, minlength=120)
+        sy = np.bincount(idx, weights=y, minlength=120)
+        sx = np.bincount(idx, weights=x, minlength=120)
+        keep = cnt > 0
+        x, y, w = sx[keep] / cnt[keep], sy[keep] / cnt[keep], cnt[keep].astype(float)
+    d_p, _, n_p = _primary(ctx)
+    if n_p < 5 or not np.isfinite(d_p) or d_p <= 0:
+        return VetFlag("v_shape", False, None, "too few in-transit points or no dip to fit a shape")
+    e = ctx.cadence if ctx.cadence > 0.02 * d else 0.0
+    totals = d * np.geomspace(0.5, 2.5, 17)
+    fracs = np.linspace(0.0, 0.5, 21)
+    shapes = -_trapezoid_shapes(x, totals, fracs, e)  # (n_total, n_frac, n_x)
+    # best non-negative depth for each shape is linear: amp = sum(w s y) / sum(w s^2)
+    sws = np.einsum("ijk,k->ij", shapes**2, w)
+    swy = np.einsum("ijk,k->ij", shapes, w * y)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        amp = np.where(sws > 0, np.clip(swy / sws, 0.0, None), 0.0)
+    chi2 = (float(np.sum(w * y * y)) - 2 * amp * swy + amp**2 * sws) / (ctx.sigma * ctx.beta) ** 2
+    i, j = np.unravel_index(int(np.argmin(chi2)), chi2.shape)
+    frac = float(fracs[j])
+    u_cols = fracs <= th.u_shape_ingress + 1e-9
+    dchi2 = float(np.min(chi2[:, u_cols]) - chi2[i, j])
+    v_like = frac >= th.v_shape_ingress and dchi2 >= th.v_shape_dchi2
+    dip = max(float(amp[i, j]), ctx.depth if np.isfinite(ctx.depth) else 0.0)
+    raised = v_like and dip >= th.v_shape_min_depth
+    shape = "V-shaped" if frac >= th.v_shape_ingress else "U-shaped"
+    return VetFlag(
+        "v_shape",
+        bool(raised),
+        frac,
+        f"trapezoid fit: ingress/total duration {frac:.2f} ({shape}; 0.5 is a V), total "
+        f"{totals[i] * 24:.2f} h, depth {_ppm(float(amp[i, j]))}; a flat-bottomed shape "
+        f"(<= {th.u_shape_ingress:g}) is worse by delta chi2 {dchi2:.1f} (raised when >= "
+        f"{th.v_shape_ingress:g} and >= {th.v_shape_dchi2:g} and the dip is deeper than "
+        f"{100 * th.v_shape_min_depth:g}%: a grazing stellar eclipse)",
+    )
+
+
+def _sinusoid(ctx: _Context, th: VetThresholds) -> VetFlag:
+    # Fold into fine phase bins (weighted by counts): the chi2 *differences* between models
+    # that are smooth on the bin scale are the same as unbinned, at a fraction of the cost.
+    p = ctx.period
+    n_bins = int(min(ctx.t.size, max(1024, math.ceil(8 * p / ctx.duration))))
+    idx = np.minimum(((ctx.phase + 0.5 * p) / p * n_bins).astype(np.int64), n_bins - 1)
+    cnt = np.bincount(idx, minlength=n_bins).astype(float)
+    y_sum = np.bincount(idx, weights=ctx.flux - ctx.baseline, minlength=n_bins)
+    keep = cnt > 0
+    w = cnt[keep]
+    y = y_sum[keep] / w
+    centre = (np.flatnonzero(keep) + 0.5) / n_bins * p - 0.5 * p
+    ang = 2.0 * np.pi * centre / p
+    one = np.ones_like(y)
+    sines = np.column_stack((one, np.cos(ang), np.sin(ang), np.cos(2 * ang), np.sin(2 * ang)))
+    box = np.column_stack((one, (np.abs(centre) < 0.5 * ctx.duration).astype(float)))
+
+    def chi2(design) -> float:
+        dw = design * w[:, None]
+        gram = design.T @ dw
+        b = dw.T @ y
+        try:
+            coef = np.linalg.solve(gram, b)
+        except np.linalg.LinAlgError:
+            coef = np.linalg.lstsq(gram, b, rcond=None)[0]
+        return float((w * y) @ y - b @ coef)
+
+    mean = float(np.sum(w * y) / np.sum(w))
+    chi0 = float(np.sum(w * (y - mean) ** 2))
+    d_sin = chi0 - chi2(sines)
+    d_box = chi0 - chi2(box) if box[:, 1].any() else 0.0
+    ratio = d_sin / d_box if d_box > 0 else float("inf")
+    raised = ratio >= th.sinusoid_ratio
+    s2 = (ctx.sigma * ctx.beta) ** 2
+    return VetFlag(
+        "sinusoid",
+        bool(raised),
+        float(ratio) if np.isfinite(ratio) else None,
+        f"a sinusoid at P and P/2 lowers chi2 by {d_sin / s2:.1f}, the transit box by "
+        f"{d_box / s2:.1f} (ratio {ratio:.2f}; raised at >= {th.sinusoid_ratio:g}: the "
+        "variability explains the signal as well as a transit)",
+    )
+
+
+def _single_event(ctx: _Context, th: VetThresholds) -> VetFlag:
+    cyc = ctx.cycle[ctx.in_transit]
+    if cyc.size == 0:
+        return VetFlag("single_event", True, None, "no data points inside any transit window")
+    y = ctx.baseline - ctx.flux[ctx.in_transit]
+    c0 = cyc.min()
+    idx = cyc - c0
+    n = np.bincount(idx)
+    s = np.bincount(idx, weights=y)
+    have = n > 0
+    depth = s[have] / n[have]
+    snr = depth / (ctx.sigma * ctx.beta / np.sqrt(n[have]))
+    pos = np.clip(snr, 0.0, None) ** 2
+    n_tr = int(np.count_nonzero(have))
+    if n_tr < 2:
+        return VetFlag(
+            "single_event",
+            True,
+            1.0,
+            "only one transit has data, so the period is not confirmed by a repeat",
+        )
+    total = float(pos.sum())
+    if total <= 0:
+        return VetFlag("single_event", True, None, f"none of the {n_tr} transits shows a dip")
+    k = int(np.argmax(pos))
+    frac = float(pos[k] / total)
+    raised = frac > th.single_event_fraction
+    return VetFlag(
+        "single_event",
+        bool(raised),
+        frac,
+        f"the strongest of {n_tr} transits (number {int(np.flatnonzero(have)[k] + c0)}, SNR "
+        f"{snr[k]:.1f}) carries {100 * frac:.0f}% of the summed SNR^2 (raised above "
+        f"{100 * th.single_event_fraction:.0f}%)",
+    )
+
+
+def central_duration(*, period, rho, k=0.0) -> float:
+    """Duration (days) of a central transit of a circular orbit around a star of density
+    ``rho`` (g/cm^3): ``a/R = (G rho P^2 / 3 pi)^(1/3)``, ``T = P/pi asin((1 + k) / (a/R))``
+    (Seager & Mallen-Ornelas 2003)."""
+    p_s = period * _DAY_S
+    a_rs = (_G_CGS * rho * p_s**2 / (3.0 * math.pi)) ** (1.0 / 3.0)
+    return period / math.pi * math.asin(min(1.0, (1.0 + k) / a_rs))
+
+
+def _duration_vs_period(ctx: _Context, th: VetThresholds) -> VetFlag:
+    p, d = ctx.period, ctx.duration
+    depth = ctx.depth if np.isfinite(ctx.depth) and ctx.depth > 0 else 0.0
+    k = math.sqrt(min(depth, 1.0))
+    t_long = central_duration(period=p, rho=th.rho_min, k=k)
+    t_short = central_duration(period=p, rho=th.rho_max, k=k)
+    # stellar density implied by the duration for a central transit
+    s = math.sin(math.pi * min(d / p, 0.5))
+    rho = 3.0 * math.pi / (_G_CGS * (p * _DAY_S) ** 2) * ((1.0 + k) / s) ** 3
+    too_long = d > th.duration_long_factor * t_long
+    too_short = d < th.duration_short_factor * t_short
+    verdict = "too long" if too_long else "too short" if too_short else "consistent"
+    return VetFlag(
+        "duration_vs_period",
+        bool(too_long or too_short),
+        float(rho),
+        f"duration {d * 24:.2f} h at P = {p:.4f} d implies a stellar density of {rho:.3g} g/cm^3"
+        f" for a central transit; a main-sequence star ({th.rho_min:g}-{th.rho_max:g} g/cm^3) "
+        f"gives {t_short * 24:.2f}-{t_long * 24:.2f} h: {verdict}",
+    )
+
+
+def _depth(ctx: _Context, th: VetThresholds) -> VetFlag:
+    d_p, e_p, _ = _primary(ctx)
+    depth = ctx.depth if np.isfinite(ctx.depth) else d_p
+    raised = bool(np.isfinite(depth) and depth > th.max_depth)
+    return VetFlag(
+        "depth",
+        raised,
+        float(depth) if np.isfinite(depth) else None,
+        f"transit depth {100 * depth:.2f}% (measured box depth {100 * d_p:.2f}%); deeper than "
+        f"{100 * th.max_depth:g}% cannot be a planet in front of a main-sequence star",
+    )
+
+
+def _snr_at(ctx: _Context, period: float, t0: float) -> float:
+    ph = phase_fold(ctx.t, period=period, t0=t0)
+    d, e, n = ctx.box(np.abs(ph) < 0.5 * ctx.duration)
+    return d / e if n else float("nan")
+
+
+def _power_near(periodogram, period: float, rel: float = 0.01) -> float:
+    per = np.asarray(periodogram.period, dtype=float)
+    pw = np.asarray(periodogram.power, dtype=float)
+    if per.size == 0 or period < per.min() * (1 - rel) or period > per.max() * (1 + rel):
+        return float("nan")
+    near = np.abs(per / period - 1.0) <= rel
+    if not near.any():
+        near = np.zeros(per.size, dtype=bool)
+        near[int(np.argmin(np.abs(per - period)))] = True
+    return float(np.nanmax(pw[near]))
+
+
+def _alias(ctx: _Context, th: VetThresholds, *, periodogram=None, other_periods=()) -> VetFlag:
+    p, t0 = ctx.period, ctx.t0
+    snr = _snr_at(ctx, p, t0)
+    snr_half = _snr_at(ctx, 0.5 * p, t0)
+    snr_double = max(_snr_at(ctx, 2.0 * p, t0), _snr_at(ctx, 2.0 * p, t0 + p))
+    ratios = {"P/2": snr_half / snr, "2P": snr_double / snr} if snr > 0 else {}
+    ratios = {k: v for k, v in ratios.items() if np.isfinite(v)}
+    hits = [k for k, v in ratios.items() if v >= th.alias_ratio]
+    parts = [
+        f"box SNR {snr:.1f} at P, {snr_half:.1f} at P/2, {snr_double:.1f} at 2P"
+        if np.isfinite(snr)
+        else "no in-transit data at P"
+    ]
+    if periodogram is not None:
+        pw = {
+            name: _power_near(periodogram, f * p) for name, f in (("P", 1), ("P/2", 0.5), ("2P", 2))
+        }
+        if np.isfinite(pw["P"]):
+            for name in ("P/2", "2P"):
+                if np.isfinite(pw[name]) and pw[name] >= pw["P"] and name not in hits:
+                    hits.append(name)
+            shown = ", ".join(f"{k} {v:.4g}" for k, v in pw.items() if np.isfinite(v))
+            parts.append(f"periodogram power {shown}")
+    for other in other_periods:
+        other = to_days(other, name="other_periods")
+        if not (np.isfinite(other) and other > 0) or other == p:
+            continue
+        for n in (1, 2, 3):
+            for r, word in ((n, f"{n}x"), (1.0 / n, f"1/{n} of")):
+                if abs(p / (other * r) - 1.0) < th.alias_period_tol:
+                    hits.append(f"{word} the period of another candidate ({other:.5g} d)")
+                    break
+    value = max(ratios.values()) if ratios else None
+    if hits:
+        reason = (
+            "period may be an alias: "
+            + "; ".join(dict.fromkeys(hits))
+            + " ("
+            + "; ".join(parts)
+            + ")"
+        )
+    else:
+        reason = (
+            f"P is preferred over P/2 and 2P ({'; '.join(parts)}; raised when an alias reaches "
+            f"{th.alias_ratio:g} of the SNR at P)"
+        )
+    return VetFlag("alias", bool(hits), None if value is None else float(value), reason)
+
+
+#: Registry of vetting tests: flag name -> function(context, thresholds, **extra) -> VetFlag.
+VET_TESTS: dict[str, Callable[..., VetFlag]] = {
+    "odd_even": _odd_even,
+    "secondary": _secondary,
+    "v_shape": _v_shape,
+    "sinusoid": _sinusoid,
+    "single_event": _single_event,
+    "duration_vs_period": _duration_vs_period,
+    "depth": _depth,
+    "uniqueness": _uniqueness,
+    "alias": _alias,
+}
