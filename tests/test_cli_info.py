@@ -73,7 +73,8 @@ def test_bad_file_reported_others_processed(tmp_path, capsys):
     assert err_lines[0].startswith(f"starskope: error: {bad}: ")
 
 
-def test_kaggle_table_one_line_per_star(tmp_path, capsys):
+def test_kaggle_table_one_line_per_star(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("STARSKOPE_CACHE_DIR", str(tmp_path / "cache"))
     p = write_kaggle(tmp_path / "exoTest.csv", np.ones((3, 3197)), [2, 1, 1])
     assert main(["info", "--json", str(p)]) == 0
     recs = [json.loads(x) for x in capsys.readouterr().out.strip().splitlines()]

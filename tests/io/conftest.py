@@ -10,6 +10,12 @@ import pytest
 IO_DATA = Path(__file__).resolve().parents[1] / "data" / "io"
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(tmp_path, monkeypatch):
+    """Kaggle caches go to a temporary folder, never to ~/.cache."""
+    monkeypatch.setenv("STARSKOPE_CACHE_DIR", str(tmp_path / "starskope-cache"))
+
+
 @pytest.fixture
 def io_data() -> Path:
     return IO_DATA

@@ -192,3 +192,15 @@ def test_bad_header_and_empty(tmp_path):
     e.write_text("")
     with pytest.raises(StarskopeError, match="empty"):
         list(iter_kaggle(e, cache=False))
+
+
+def test_cache_of_deleted_table_is_pruned(tmp_path, rng):
+    cache = tmp_path / "cache"
+    a = write_kaggle(tmp_path / "a.csv", rng.normal(size=(2, 3197)), [1, 2])
+    b = write_kaggle(tmp_path / "b.csv", rng.normal(size=(2, 3197)), [1, 2])
+    list(iter_kaggle(a, cache_dir=cache))
+    ca = kaggle_cache_path(a, cache_dir=cache)
+    assert (ca / "source.txt").read_text() == str(a.resolve())
+    a.unlink()
+    list(iter_kaggle(b, cache_dir=cache))
+    assert not ca.exists() and kaggle_cache_path(b, cache_dir=cache).exists()

@@ -12,10 +12,13 @@ and the Kaggle K2 table (``starskope.io.kaggle``). Everything may be gzip-compre
 from __future__ import annotations
 
 from .kaggle import iter_kaggle as iter_kaggle
+from .kaggle import iter_kaggle_rows as iter_kaggle_rows
+from .kaggle import kaggle_arrays as kaggle_arrays
 from .kaggle import read_kaggle_row as read_kaggle_row
 from .kaggle import write_kaggle as write_kaggle
 from .registry import READERS as READERS
 from .registry import Reader as Reader
+from .registry import UnrecognisedFormatError as UnrecognisedFormatError
 from .registry import identify_format as identify_format
 from .registry import iter_read as iter_read
 from .registry import read as read
@@ -24,9 +27,12 @@ from .registry import register_reader as register_reader
 __all__ = [
     "READERS",
     "Reader",
+    "UnrecognisedFormatError",
     "identify_format",
     "iter_kaggle",
+    "iter_kaggle_rows",
     "iter_read",
+    "kaggle_arrays",
     "read",
     "read_kaggle_row",
     "register_reader",

@@ -286,6 +286,25 @@ def _load_cache(path, cache_dir):
     return flux, labels
 
 
+def _prune(keep: Path) -> None:
+    """Remove caches of earlier versions of the same file and of files that no longer exist."""
+    prefix = keep.name.split("-")[0] + "-"
+    for d in keep.parent.iterdir():
+        if d == keep or not d.is_dir():
+            continue
+        src = d / "source.txt"
+        stale = d.name.startswith(prefix)
+        if not stale and src.exists():
+            try:
+                stale = not Path(src.read_text().strip()).exists()
+            except OSError:
+                continue
+        if stale:
+            for f in d.iterdir():
+                f.unlink(missing_ok=True)
+            d.rmdir()
+
+
 class _CacheWriter:
     """Streams float64 rows into a ``.npy`` whose header is written once the shape is known."""
 
@@ -293,6 +312,7 @@ class _CacheWriter:
 
     def __init__(self, path, cache_dir, n_flux: int):
         self.n_flux = n_flux
+        self.source = str(Path(path).resolve())
         self.labels: list[int] = []
         self.ok = True
         try:
@@ -334,12 +354,9 @@ class _CacheWriter:
             self.fh.write(header)
             self.fh.close()
             np.save(self.dir / "label.npy", np.asarray(self.labels, dtype=np.int8))
+            (self.dir / "source.txt").write_text(self.source)
             os.replace(self.tmp, self.dir / "flux.npy")
-            for old in self.dir.parent.glob(self.dir.name.split("-")[0] + "-*"):
-                if old != self.dir:  # stale caches of earlier versions of the same file
-                    for f in old.iterdir():
-                        f.unlink(missing_ok=True)
-                    old.rmdir()
+            _prune(self.dir)
         except OSError as exc:
             log.info("could not write Kaggle cache: %s", exc)
             self.tmp.unlink(missing_ok=True)
