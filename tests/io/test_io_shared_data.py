@@ -4,6 +4,7 @@ mission, cadence, span, point count and flux level (skipped when ../shared is ab
 from __future__ import annotations
 
 import csv
+import os
 import re
 import time
 from pathlib import Path
@@ -15,7 +16,11 @@ from starskope.io import read
 
 pytestmark = pytest.mark.shared_data
 
-SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "data"
+SHARED = Path(
+    os.environ.get(
+        "STARSKOPE_SHARED_DATA", Path(__file__).resolve().parents[2].parent / "shared" / "data"
+    )
+)
 
 
 def _rows(table: Path) -> list[dict]:
