@@ -131,3 +131,17 @@ def test_kaggle_row_without_flux_level(rng):
     assert "no absolute level" in res.reasons[0]
     # the depth reads in noise units: 150 / 30 = 5 sigma -> about 5000 "ppm"
     assert c.depth_ppm == pytest.approx(5000, rel=0.2)
+
+
+def test_two_transit_signal_needs_higher_snr(rng):
+    # two dips 30 d apart, SNR ~8: significant by the plain threshold, not for a pair
+    lc = _k2(rng, planets=[(30.0, 2010.0, 0.15, 1.15e-3)], noise=5e-4)
+    res = analyse(lc, FAST.replace(max_planets=1, min_period_days=5.0))
+    c = res.candidates[0]
+    assert c.n_transits == 2 and c.period_days == pytest.approx(30.0, rel=0.01)
+    assert 7.1 <= c.snr < 9.0
+    assert "n_transits" in c.flags and not res.is_candidate
+    lax = analyse(
+        lc, FAST.replace(max_planets=1, min_period_days=5.0, snr_threshold_two_transits=0)
+    )
+    assert "n_transits" not in lax.candidates[0].flags

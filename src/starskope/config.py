@@ -35,6 +35,7 @@ class PipelineConfig:
     oversample: int = 3
     max_planets: int = 3
     snr_threshold: float = 7.1
+    snr_threshold_two_transits: float = 9.0  # look-elsewhere: any two dips make a "period"
     sde_threshold: float = 7.0
     bls_engine: str = "numba"  # "numba" (starskope's kernel) or "astropy" (reference)
     # refinement

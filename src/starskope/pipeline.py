@@ -124,6 +124,7 @@ def _exptime(lc: LightCurve, cleaned: LightCurve) -> float:
 
 
 def _significance_flags(s: SearchResult, config: PipelineConfig) -> list[VetFlag]:
+    two = config.snr_threshold_two_transits
     out = [
         VetFlag(
             "snr",
@@ -143,10 +144,19 @@ def _significance_flags(s: SearchResult, config: PipelineConfig) -> list[VetFlag
         ),
         VetFlag(
             "n_transits",
-            bool(s.n_transits < 2),
+            bool(s.n_transits < 2 or (s.n_transits == 2 and s.snr < two)),
             float(s.n_transits),
             f"{s.n_transits} transit(s) with data"
-            + (" (a period needs at least two)." if s.n_transits < 2 else "."),
+            + (
+                " (a period needs at least two)."
+                if s.n_transits < 2
+                else (
+                    f"; with only two, SNR {s.snr:.1f} must reach {two:g} (any two dips of a "
+                    "light curve define some period)."
+                    if s.n_transits == 2 and s.snr < two
+                    else "."
+                )
+            ),
         ),
     ]
     return out
