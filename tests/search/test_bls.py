@@ -36,6 +36,9 @@ def test_recovers_period_depth_duration(one_planet):
     assert res.n_transits == 18
     assert res.periodogram.period.size == res.periodogram.power.size
     assert res.periodogram.method == "bls"
+    snr = res.periodogram.snr
+    assert snr.shape == res.periodogram.period.shape
+    assert res.periodogram.period[np.argmax(snr)] == pytest.approx(period, rel=1e-3)
 
 
 def test_numba_kernel_matches_astropy(one_planet):

@@ -23,12 +23,15 @@ class Periodogram:
         Signal detection efficiency, ``(power - mean) / std`` over the grid.
     method : str
         ``"bls"`` or ``"tls"``.
+    snr : ndarray or None
+        Box depth over its white-noise error at each period's best box (BLS), or None.
     """
 
     period: np.ndarray
     power: np.ndarray
     sde: np.ndarray
     method: str
+    snr: np.ndarray | None = None
 
 
 @dataclass(frozen=True)

@@ -294,7 +294,9 @@ def search_bls(
         sde=float(sde[j]),
         power=float(power[j]),
         n_transits=stats.n_transits,
-        periodogram=Periodogram(period=periods, power=power, sde=sde, method="bls"),
+        periodogram=Periodogram(
+            period=periods, power=power, sde=sde, method="bls", snr=np.asarray(snr, dtype=float)
+        ),
     )
 
 
