@@ -132,7 +132,7 @@ def run(repeat: int = 3) -> list[list]:
         )
 
         t_vet = _best(lambda c=c, e=e: vet_candidate(c.t, c.flux, None, **e), repeat)
-        rows.append([c.name, "vet_candidate (8 tests)", t_vet, "-", float("nan"), float("nan")])
+        rows.append([c.name, "vet_candidate (9 tests)", t_vet, "-", float("nan"), float("nan")])
 
         t_views = _best(
             lambda c=c, e=e: make_views(
