@@ -50,7 +50,8 @@ class Analysis:
     searches : tuple of SearchResult
         Every search pass, strongest first.
     fits : tuple
-        One `~starskope.fit.TransitFit` (or None when not fitted) per candidate of ``result``.
+        One `~starskope.fit.TransitFit` per candidate of ``result``, or None when not fitted
+        (``fit_transit=False``, or a signal below the SNR/SDE thresholds).
     """
 
     result: StarResult
@@ -255,7 +256,12 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     exptime = _exptime(lc, cleaned)
     fits = []
     for s in chosen:
-        fits.append(_fit(flat, s, exptime) if config.fit_transit else None)
+        # a transit model is fitted to significant signals only (fitting noise costs time and
+        # says nothing): the sub-threshold strongest signal of a quiet star gets no fit
+        significant = is_significant(
+            s, snr_threshold=config.snr_threshold, sde_threshold=config.sde_threshold
+        )
+        fits.append(_fit(flat, s, exptime) if config.fit_transit and significant else None)
     t0 = tick("fit", t0)
 
     candidates = []
