@@ -176,7 +176,7 @@ def test_views_bad_input():
 def test_views_are_fast(rng):
     t, flux = box_lc(rng, span=27.0, cad=2 / 1440)  # a TESS 2-minute sector
     make_views(t, flux, period=P, t0=T0, duration=DUR)
-    start = time.perf_counter()
+    start = time.process_time()
     for _ in range(5):
         make_views(t, flux, period=P, t0=T0, duration=DUR)
-    assert (time.perf_counter() - start) / 5 < 0.05
+    assert (time.process_time() - start) / 5 < 0.05
