@@ -177,3 +177,19 @@ def test_k2sff_text_layout(tmp_path):
     assert (
         lc.meta.mission == "K2" and lc.meta.target == "EPIC 201367065" and lc.meta.segment == "C1"
     )
+
+
+def test_ecsv_with_time_column_keeps_mission_format(tmp_path):
+    from astropy.table import Table
+    from astropy.time import Time
+
+    import starskope.time  # noqa: F401  (registers btjd)
+
+    tab = Table()
+    tab["time"] = Time(1500.0 + np.arange(10) * 2 / 1440, format="btjd", scale="tdb")
+    tab["flux"] = np.ones(10)
+    p = tmp_path / "t.ecsv"
+    tab.write(p, format="ascii.ecsv")
+    lc = read(p)
+    assert lc.time_format == "btjd"
+    np.testing.assert_allclose(lc.t, 1500.0 + np.arange(10) * 2 / 1440, atol=1e-9)

@@ -282,9 +282,10 @@ def read_ecsv(
         c = tab[n]
         if getattr(c, "unit", None) is not None:
             units[n] = str(c.unit)
-        if hasattr(c, "jd") and hasattr(c, "format"):  # a Time column
-            cols.append(np.asarray(c.tdb.jd, dtype=float))
-            units[n] = "jd"
+        if hasattr(c, "jd") and hasattr(c, "format"):  # a Time column: keep BKJD/BTJD
+            fmt = c.format if c.format in ("bkjd", "btjd") else "jd"
+            cols.append(np.asarray(c.tdb.to_value(fmt), dtype=float))
+            units[n] = fmt
             continue
         try:
             a = np.asarray(getattr(c, "value", c), dtype=float)
