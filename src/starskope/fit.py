@@ -1,8 +1,8 @@
 """Limb-darkened transit model fit (batman) that refines a box-search candidate.
 
 The model is the Mandel & Agol (2002) transit of an opaque sphere in front of a star with
-quadratic limb darkening, computed by batman (Kreidberg 2015) and integrated over each
-exposure by supersampling. The fit adjusts mid-transit time, radius ratio, scaled semi-major
+quadratic limb darkening, computed with batman's compiled kernel (Kreidberg 2015) and
+integrated over each exposure by supersampling (midpoint rule). The fit adjusts mid-transit time, radius ratio, scaled semi-major
 axis, impact parameter and a flux baseline on the data within a few transit durations of the
 transits, with `scipy.optimize.least_squares`; the period stays fixed.
 
@@ -399,9 +399,11 @@ def fit_transit(
     -----
     Free parameters: a mid-time shift bounded to +-half the starting duration, ``rp_rs`` in
     [1e-4, 1], ``a_rs`` in [1.5, 2000], the impact parameter as a fraction of ``1 + rp_rs``
-    (so ``0 <= b <= 1 + rp_rs``), and the baseline flux. One batman ``TransitModel`` is built
-    and reused for every evaluation. ``depth_ppm_err`` propagates the parameter covariance
-    to the mid-transit depth.
+    (so ``0 <= b <= 1 + rp_rs``), and the baseline flux. The supersampled times are set up
+    once; each evaluation computes the circular-orbit sky separation with numpy and calls
+    batman's compiled quadratic limb-darkening kernel only for points that can be in transit
+    (identical to ``batman.TransitModel`` to 1e-12, checked in the tests).
+    ``depth_ppm_err`` propagates the parameter covariance to the mid-transit depth.
 
     References
     ----------
