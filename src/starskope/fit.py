@@ -2,9 +2,10 @@
 
 The model is the Mandel & Agol (2002) transit of an opaque sphere in front of a star with
 quadratic limb darkening, computed with batman's compiled kernel (Kreidberg 2015) and
-integrated over each exposure by supersampling (midpoint rule). The fit adjusts mid-transit time, radius ratio, scaled semi-major
-axis, impact parameter and a flux baseline on the data within a few transit durations of the
-transits, with `scipy.optimize.least_squares`; the period stays fixed.
+integrated over each exposure by supersampling (midpoint rule). The fit adjusts mid-transit
+time, radius ratio, scaled semi-major axis, impact parameter and a flux baseline on the data
+within a few transit durations of the transits, with `scipy.optimize.least_squares`; the
+period stays fixed.
 
 References
 ----------
