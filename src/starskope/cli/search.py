@@ -41,7 +41,7 @@ def search_command(
         None, "--format", help="Reader name (default: detected from each file)."
     ),
     detrend: str | None = typer.Option(
-        None, "--detrend", help="Detrender: biweight, savgol, spline or none."
+        None, "--detrend", help="Detrender: biweight, savgol, spline, localpoly or none."
     ),
 ) -> None:
     """Search FILE... for periodic transits, vet them and report candidates."""
