@@ -15,6 +15,12 @@ SHARED_DATA = Path(os.environ.get("STARSKOPE_SHARED_DATA", REPO.parent / "shared
 TEST_DATA = Path(__file__).resolve().parent / "data"
 
 
+@pytest.fixture(autouse=True)
+def _private_cache_dir(tmp_path_factory, monkeypatch):
+    """Keep Kaggle binary caches out of the user's ~/.cache during tests."""
+    monkeypatch.setenv("STARSKOPE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+
+
 @pytest.fixture
 def rng():
     return np.random.default_rng(42)

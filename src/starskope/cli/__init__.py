@@ -24,7 +24,7 @@ app = typer.Typer(
 )
 
 # Each command lives in its own module and registers itself on ``app``.
-for _name in ("info", "search", "simulate", "scan", "fetch", "demo"):
+for _name in ("info", "search", "simulate", "scan", "fetch", "models", "report", "demo"):
     try:
         __import__(f"{__name__}.{_name}")
     except ModuleNotFoundError as _exc:  # a command module not written yet
@@ -35,7 +35,7 @@ for _name in ("info", "search", "simulate", "scan", "fetch", "demo"):
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``) and return the exit code."""
     try:
-        app(args=argv, prog_name="starskope", standalone_mode=False)
+        rc = app(args=argv, prog_name="starskope", standalone_mode=False)
     except StarskopeError as exc:
         print(f"starskope: error: {exc}", file=sys.stderr)
         return 2
@@ -53,7 +53,7 @@ def main(argv: list[str] | None = None) -> int:
         if isinstance(exc, click.exceptions.Abort):
             return 1
         raise
-    return 0
+    return rc if isinstance(rc, int) else 0
 
 
 def run() -> None:
