@@ -108,3 +108,22 @@ def test_cli_inject_recover(tmp_path):
     assert (tmp_path / "injections.csv").exists() and (tmp_path / "summary.csv").exists()
     assert (tmp_path / "completeness_snr.png").exists()
     assert (tmp_path / "completeness_map_bls-sde.png").exists()
+
+
+def test_equal_false_alarm_threshold():
+    from starskope.simulate.recovery import at_equal_false_alarms, sde_threshold_for
+
+    tab = pd.DataFrame(
+        {
+            "injected": [False] * 4 + [True] * 3,
+            "found_sde": [5.0, 6.0, 9.0, 7.5, 8.0, 9.5, 12.0],
+            "period_match": ["none"] * 4 + ["match", "match", "half"],
+            "flagged": [False, False, True, True, True, True, True],
+        }
+    )
+    thr = sde_threshold_for(tab, 0.01)
+    assert 9.0 < thr < 9.0001
+    eq, thr2 = at_equal_false_alarms(tab, 0.01)
+    assert thr2 == thr
+    assert not eq.loc[~eq["injected"], "flagged"].any()
+    assert eq.loc[eq["injected"], "recovered"].tolist() == [False, True, False]

@@ -39,6 +39,8 @@ from .snr import expected_snr, n_in_transit, robust_sigma, robust_std
 __all__ = [
     "DETECTORS",
     "Detection",
+    "at_equal_false_alarms",
+    "sde_threshold_for",
     "RecoveryConfig",
     "classify_recovery",
     "completeness",
@@ -330,8 +332,9 @@ def _run_trial(args) -> list[dict]:
         t_start = time.perf_counter()
         det = fn(lc)
         dt = time.perf_counter() - t_start
+        match = "none"
         if injected:
-            outcome = classify_recovery(
+            match = classify_recovery(
                 found_period=det.period,
                 found_t0=det.t0,
                 period=sig.period,
@@ -339,8 +342,7 @@ def _run_trial(args) -> list[dict]:
                 duration=sig.duration,
                 cadence=lc.cadence,
             )
-            if not det.flagged:
-                outcome = "miss"
+            outcome = match if det.flagged else "miss"
         else:
             outcome = "false_alarm" if det.flagged else "none"
         rows.append(
@@ -353,6 +355,7 @@ def _run_trial(args) -> list[dict]:
                 "found_t0": det.t0,
                 "found_sde": det.sde,
                 "found_snr": det.snr,
+                "period_match": match,
                 "outcome": outcome,
                 "recovered": outcome == "match",
                 "seconds": dt,
@@ -389,7 +392,8 @@ def run_injection_recovery(
     pandas.DataFrame
         Columns: trial, background, noise_source, sigma_ppm, period, t0, depth_ppm,
         duration_hours, rp_rs, impact, n_in_transit, expected_snr, detector, injected, flagged,
-        found_period, found_t0, found_sde, found_snr, outcome, recovered, seconds.
+        found_period, found_t0, found_sde, found_snr, period_match (the top peak's match whether
+        flagged or not), outcome, recovered, seconds.
     """
     import pandas as pd
 
@@ -501,26 +505,67 @@ def false_alarm_rate(table) -> float:
     return float(null["flagged"].mean()) if len(null) else float("nan")
 
 
-def summarize(table):
-    """One row per detector: SNR at 50% and 90% completeness, false-alarm rate, speed."""
+def sde_threshold_for(table, far: float = 0.01) -> float:
+    """The SDE threshold at which at most ``far`` of the uninjected curves would be flagged.
+
+    The smallest threshold above the ``1 - far`` quantile of the uninjected curves' top SDE
+    (with fewer than ``1 / far`` uninjected curves this is just above their largest SDE).
+    """
+    sde = np.sort(table.loc[~table["injected"], "found_sde"].to_numpy(float))
+    sde = sde[np.isfinite(sde)]
+    if sde.size == 0:
+        return float("nan")
+    k = int(np.floor(far * sde.size))  # curves allowed above the threshold
+    return float(np.nextafter(sde[sde.size - 1 - k], np.inf))
+
+
+def at_equal_false_alarms(table, far: float = 0.01):
+    """Re-score an SDE-thresholded detector at the SDE giving false-alarm rate ``far``.
+
+    Returns a copy with ``flagged`` = SDE >= threshold and ``recovered`` = flagged and the top
+    peak matches period and epoch, so detectors can be compared at equal false alarms.
+    """
+    thr = sde_threshold_for(table, far)
+    out = table.copy()
+    out["flagged"] = out["found_sde"] >= thr
+    out["recovered"] = out["flagged"] & (out["period_match"] == "match")
+    return out, thr
+
+
+def summarize(table, *, far: float = 0.01):
+    """One row per detector: SNR at 50% and 90% completeness, false-alarm rate, speed.
+
+    For the SDE-thresholded detectors (``bls-sde``, ``tls``) the columns ``sde_equal_far``,
+    ``snr_50_equal_far`` and ``snr_90_equal_far`` give the same numbers with the SDE threshold
+    moved so that at most ``far`` of the uninjected curves are flagged.
+    """
     import pandas as pd
 
     rows = []
     for name, t in table.groupby("detector", sort=False):
         inj = t[t["injected"]]
-        rows.append(
-            {
-                "detector": name,
-                "n_injected": int(len(inj)),
-                "n_uninjected": int((~t["injected"]).sum()),
-                "snr_50": snr_at_completeness(t, 0.5),
-                "snr_90": snr_at_completeness(t, 0.9),
-                "recovered": float(inj["recovered"].mean()) if len(inj) else np.nan,
-                "half_or_double": float(inj["outcome"].isin(["half", "double"]).mean())
-                if len(inj)
-                else np.nan,
-                "false_alarm_rate": false_alarm_rate(t),
-                "seconds_per_curve": float(t["seconds"].mean()),
-            }
-        )
+        row = {
+            "detector": name,
+            "n_injected": int(len(inj)),
+            "n_uninjected": int((~t["injected"]).sum()),
+            "snr_50": snr_at_completeness(t, 0.5),
+            "snr_90": snr_at_completeness(t, 0.9),
+            "recovered": float(inj["recovered"].mean()) if len(inj) else np.nan,
+            "half_or_double": float(inj["outcome"].isin(["half", "double"]).mean())
+            if len(inj)
+            else np.nan,
+            "false_alarm_rate": false_alarm_rate(t),
+            "seconds_per_curve": float(t["seconds"].mean()),
+            "sde_equal_far": np.nan,
+            "snr_50_equal_far": np.nan,
+            "snr_90_equal_far": np.nan,
+        }
+        if name in ("bls-sde", "tls") and "period_match" in t and (~t["injected"]).any():
+            eq, thr = at_equal_false_alarms(t, far)
+            row.update(
+                sde_equal_far=thr,
+                snr_50_equal_far=snr_at_completeness(eq, 0.5),
+                snr_90_equal_far=snr_at_completeness(eq, 0.9),
+            )
+        rows.append(row)
     return pd.DataFrame(rows)
