@@ -26,9 +26,14 @@ def plot_completeness_snr(table, *, ax):
     return ax
 
 
-def plot_completeness_map(table, *, ax, n_bins: int = 8):
-    """Recovered fraction on a log period x log depth grid (injected trials)."""
+def plot_completeness_map(table, *, ax, n_bins: int | None = None):
+    """Recovered fraction on a log period x log depth grid (injected trials).
+
+    ``n_bins`` per axis defaults to about ``sqrt(n / 6)`` (3 to 10), so cells hold several trials.
+    """
     inj = table[table["injected"]]
+    if n_bins is None:
+        n_bins = int(np.clip(np.sqrt(len(inj) / 6.0), 3, 10))
     lp = np.log10(inj["period"].to_numpy(float))
     ld = np.log10(inj["depth_ppm"].to_numpy(float))
     rec = inj["recovered"].to_numpy(float)
