@@ -25,6 +25,7 @@ Run::
 from __future__ import annotations
 
 import argparse
+import os
 import platform
 import time
 import warnings
@@ -212,7 +213,15 @@ def main(argv=None) -> int:
             + "`",
             f"Machine: {platform.processor() or platform.machine()}, Python "
             f"{platform.python_version()}; single process, median of {args.repeat} runs "
-            "(TLS: one run, one thread), after a warm-up run.",
+            "(TLS: one run, one thread), after a warm-up run. Stage columns are wall-clock "
+            "seconds (`result.timings`), inflated when the machine is shared; 'CPU' columns and "
+            "the BLS columns are CPU seconds of this process (`time.process_time`). TLS is "
+            "wall-clock (it may use worker processes), so the TLS ratios understate TLS's cost "
+            "only if the machine was idle, and overstate it by the load factor otherwise. "
+            "The synthetic stars carry one planet: `max_planets=1` runs one search pass; the "
+            "default (3) runs one more pass per significant signal.",
+            f"Load average at the end of the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} "
+            "cores.",
             "",
             "## Pipeline stages per light curve (`analyse_full`, one search pass)",
             "",
