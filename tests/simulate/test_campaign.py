@@ -82,6 +82,12 @@ def test_kaggle_layout_byte_for_byte(small, tmp_path):
     assert b"nan" not in raw
     truth = pd.read_csv(tmp_path / "train.truth.csv")
     assert len(truth) == 40 and truth["row"].tolist() == list(range(40))
+    # starskope's own reader reads it back: labels and fluxes (to the written 2 decimals)
+    from starskope.io.kaggle import iter_kaggle
+
+    lcs = list(iter_kaggle(out, cache=False))
+    assert [lc.meta.label for lc in lcs] == [1] * 4 + [0] * 36
+    np.testing.assert_allclose(lcs[5].flux, small.filled_flux()[5], atol=0.0051)
 
 
 def test_fits_output_reads_back(small, tmp_path):
