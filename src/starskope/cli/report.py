@@ -1,0 +1,80 @@
+"""``starskope report`` (self-contained HTML pages) and ``starskope serve`` (local web app)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from ..exceptions import StarskopeError
+from . import app
+
+__all__ = ["report_command", "serve_command"]
+
+
+@app.command("report")
+def report_command(
+    files: list[str] = typer.Argument(
+        None, help="Light-curve files, folders or globs (or use --catalog)."
+    ),
+    out: Path = typer.Option(Path("starskope-report"), "--out", "-o", help="Output folder."),
+    catalog: Path | None = typer.Option(
+        None, "--catalog", "-c", help="A scan's DuckDB catalog: report its top stars."
+    ),
+    top: int = typer.Option(20, "--top", help="With --catalog: how many stars."),
+    fmt: str | None = typer.Option(
+        None, "--format", help="Reader name (default: detected from each file)."
+    ),
+    known: bool = typer.Option(
+        True, "--known/--no-known", help="Match candidates against the known-object catalogue."
+    ),
+) -> None:
+    """Write one self-contained HTML page per star, plus index.html, into --out."""
+    from ..report import report_catalog, report_files
+
+    if catalog is not None and files:
+        raise StarskopeError("give light-curve FILE... or --catalog, not both")
+    if catalog is None and not files:
+        raise StarskopeError("give light-curve FILE... or --catalog results.duckdb")
+    if catalog is not None:
+        summary = report_catalog(catalog, out=out, top=top, known=known)
+    else:
+        summary = report_files(files, out=out, format=fmt, known=known)
+    typer.echo(f"Wrote {len(summary.pages)} star page(s); open {summary.index}")
+    if summary.n_failed:
+        typer.echo(f"{summary.n_failed} input(s) could not be analysed (see their pages)")
+        raise SystemExit(1)
+
+
+@app.command("serve")
+def serve_command(
+    catalog: Path | None = typer.Option(
+        None, "--catalog", "-c", help="A scan's DuckDB catalog to browse (opened read-only)."
+    ),
+    host: str = typer.Option(
+        "127.0.0.1", "--host", help="Interface to bind (localhost only by default)."
+    ),
+    port: int = typer.Option(8000, "--port", help="TCP port."),
+    max_upload_mb: float = typer.Option(50.0, "--max-upload-mb", help="Largest upload accepted."),
+    upload_timeout: float = typer.Option(
+        120.0, "--upload-timeout", help="Seconds an upload may take to analyse."
+    ),
+) -> None:
+    """Browse a catalog and analyse uploaded light curves in a local web app."""
+    from ..app import create_app
+
+    if catalog is not None and not catalog.is_file():
+        raise StarskopeError("no such catalog file", path=str(catalog))
+    try:
+        import uvicorn
+    except ImportError as exc:
+        raise StarskopeError(f"serve needs uvicorn (the 'app' extra): {exc}") from exc
+    application = create_app(
+        catalog=catalog,
+        max_upload_bytes=int(max_upload_mb * 1024 * 1024),
+        upload_timeout=upload_timeout,
+    )
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"warning: serving on {host}, reachable from other machines", err=True)
+    typer.echo(f"starskope app on http://{host}:{port}/  (Ctrl-C stops)")
+    uvicorn.run(application, host=host, port=port, log_level="warning")

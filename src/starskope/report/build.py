@@ -1,0 +1,301 @@
+"""Write report folders: one HTML page per star plus ``index.html``.
+
+Two sources: light-curve files (read, analysed, drawn) and a scan's DuckDB catalog (its stored
+results, drawn from the light-curve file again when that file can still be read).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import PipelineConfig
+from ..exceptions import StarskopeError
+from ..result import StarResult
+from .html import IndexEntry, render_index, render_star, star_title
+
+__all__ = [
+    "ReportSummary",
+    "annotate_known",
+    "lightcurve_for",
+    "page_name",
+    "report_catalog",
+    "report_files",
+    "star_page",
+]
+
+
+@dataclass(frozen=True)
+class ReportSummary:
+    """What a report run wrote.
+
+    Attributes
+    ----------
+    index : Path
+        The index page.
+    pages : tuple of Path
+        One page per star, in index order.
+    n_failed : int
+        Inputs that could not be analysed (they still get a page saying why).
+    """
+
+    index: Path
+    pages: tuple[Path, ...]
+    n_failed: int
+
+
+def page_name(result: StarResult, used: set[str]) -> str:
+    """A file name for the star's page, unique within ``used`` (which it updates)."""
+    stem = star_title(result)
+    if result.path:
+        stem = Path(result.path.split("#", 1)[0]).name.split(".")[0] + "_" + (result.target or "")
+        if result.row is not None:
+            stem += f"_row{result.row}"
+    base = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("_")[:100] or "star"
+    name, k = base + ".html", 1
+    while name in used:
+        k += 1
+        name = f"{base}_{k}.html"
+    used.add(name)
+    return name
+
+
+def annotate_known(result: StarResult) -> StarResult:
+    """Fill each candidate's ``known`` from the known-object catalogue (when not set yet).
+
+    Errors of the catalogue (missing tables, bad coordinates) leave the result unchanged.
+    """
+    if not result.candidates or all(c.known for c in result.candidates):
+        return result
+    if not (result.target or (result.ra is not None and result.dec is not None)):
+        return result
+    try:
+        from ..known import annotate_candidates
+
+        cands = annotate_candidates(
+            result.candidates,
+            target=result.target,
+            ra=result.ra,
+            dec=result.dec,
+            mission=result.mission,
+        )
+    except (StarskopeError, ImportError, OSError, ValueError):
+        return result
+    return dataclasses.replace(result, candidates=cands)
+
+
+def star_page(analysis, *, result: StarResult | None = None, known: bool = True, **render):
+    """HTML of one star's page drawn from a pipeline `~starskope.pipeline.Analysis`.
+
+    Parameters
+    ----------
+    analysis : `~starskope.pipeline.Analysis`
+        The pipeline's products (light curves, periodogram, fits).
+    result : `~starskope.result.StarResult`, optional
+        Use this result for the text and tables instead of ``analysis.result`` (e.g. the one a
+        catalog stored, with its model score); the transit fits are kept only for candidates
+        whose period agrees.
+    known : bool, optional
+        Annotate candidates with the known-object catalogue.
+    **render
+        Passed to :func:`~starskope.report.html.render_star` (``index_href``, ``note``).
+
+    Returns
+    -------
+    str
+    """
+    from .panels import star_panels
+
+    fits = tuple(analysis.fits or ())
+    if result is not None:
+        fits = _matching_fits(analysis.result, result, fits)
+        analysis = dataclasses.replace(analysis, result=result)
+    res = annotate_known(analysis.result) if known else analysis.result
+    analysis = dataclasses.replace(analysis, result=res)
+    return render_star(res, panels=star_panels(analysis), fits=fits, **render)
+
+
+def _matching_fits(old: StarResult, new: StarResult, fits):
+    out = []
+    for i, c in enumerate(new.candidates):
+        f = fits[i] if i < len(fits) and i < len(old.candidates) else None
+        if f is not None and not math.isclose(
+            old.candidates[i].period_days, c.period_days, rel_tol=1e-6
+        ):
+            f = None
+        out.append(f)
+    return tuple(out)
+
+
+def lightcurve_for(result: StarResult, input_id: str | None = None):
+    """Read the light curve behind a stored result again, or return None when it is gone."""
+    from ..io import read
+
+    src = input_id or result.path
+    if not src:
+        return None
+    path, _, frag = str(src).partition("#")
+    row = result.row
+    if frag.startswith("row="):
+        try:
+            row = int(frag[4:])
+        except ValueError:
+            pass
+    if not Path(path).is_file():
+        return None
+    try:
+        return read(path, row=row) if row is not None else read(path)
+    except StarskopeError:
+        return None
+
+
+def _write(out: Path, name: str, text: str) -> Path:
+    p = out / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def report_files(
+    paths: Iterable[str] | str,
+    *,
+    out,
+    config: PipelineConfig = PipelineConfig(),
+    format: str | None = None,
+    known: bool = True,
+    title: str = "starskope report",
+) -> ReportSummary:
+    """Analyse light-curve files and write one page per star plus ``index.html`` into ``out``.
+
+    Parameters
+    ----------
+    paths : str or iterable of str
+        Files, folders or globs (as for :func:`starskope.io.iter_read`).
+    out : str or path-like
+        Output folder (created).
+    config : PipelineConfig, optional
+        Pipeline settings.
+    format : str, optional
+        Reader name (default: detected per file).
+    known : bool, optional
+        Annotate candidates with the known-object catalogue.
+    title : str, optional
+        Index page title.
+
+    Returns
+    -------
+    ReportSummary
+    """
+    from ..io import iter_read
+    from ..pipeline import analyse_full
+
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    used: set[str] = {"index.html"}
+    entries, pages, n_failed = [], [], 0
+    for ident, item in iter_read(paths, format=format):
+        if isinstance(item, StarskopeError):
+            res = StarResult.failed(ident, str(item))
+            html_text = render_star(res)
+        else:
+            try:
+                full = analyse_full(item, config)
+            except StarskopeError as exc:
+                res = StarResult.failed(
+                    ident, str(exc), target=item.meta.target, mission=item.meta.mission
+                )
+                html_text = render_star(res)
+            else:
+                res = full.result
+                if res.path != str(ident):
+                    res = dataclasses.replace(res, path=str(ident))
+                res = annotate_known(res) if known else res
+                html_text = star_page(full, result=res, known=False)
+        n_failed += res.error is not None
+        name = page_name(res, used)
+        pages.append(_write(out, name, html_text))
+        entries.append(IndexEntry(res, name))
+    if not entries:
+        raise StarskopeError("no light curves found in the inputs given")
+    index = _write(out, "index.html", render_index(entries, title=title))
+    return ReportSummary(index, tuple(pages), n_failed)
+
+
+def report_catalog(
+    catalog,
+    *,
+    out,
+    top: int = 20,
+    config: PipelineConfig = PipelineConfig(),
+    redraw: bool = True,
+    known: bool = True,
+    title: str | None = None,
+) -> ReportSummary:
+    """Write pages for the ``top`` stars of a scan catalog (see `Catalog.top` for the order).
+
+    Parameters
+    ----------
+    catalog : str or path-like
+        The ``.duckdb`` file written by ``starskope scan``.
+    out : str or path-like
+        Output folder (created).
+    top : int, optional
+        How many stars.
+    config : PipelineConfig, optional
+        Settings used to redraw the figures (the stored results are shown as stored).
+    redraw : bool, optional
+        Read each star's light curve again (when the file still exists) to draw the figures.
+    known : bool, optional
+        Annotate candidates with the known-object catalogue.
+    title : str, optional
+        Index page title (default names the catalog).
+
+    Returns
+    -------
+    ReportSummary
+    """
+    from ..catalog import Catalog
+    from ..pipeline import analyse_full
+
+    if top < 1:
+        raise StarskopeError(f"--top must be >= 1; got {top}")
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    with Catalog(catalog, read_only=True) as cat:
+        cols, rows = cat.top(n=top)
+        ids = [r[cols.index("input_id")] for r in rows]
+        stored = []
+        for i in ids:
+            _, got = cat.query("SELECT result_json FROM stars WHERE input_id = ?", [i])
+            stored.append(StarResult.from_json(got[0][0]))
+    used: set[str] = {"index.html"}
+    entries, pages = [], []
+    for input_id, res in zip(ids, stored, strict=True):
+        res = annotate_known(res) if known else res
+        page = None
+        note = None
+        if redraw:
+            lc = lightcurve_for(res, input_id)
+            if lc is None:
+                note = (
+                    f"The light curve {input_id} could not be read again, so there are no figures."
+                )
+            else:
+                try:
+                    page = star_page(analyse_full(lc, config), result=res, known=False)
+                except StarskopeError as exc:
+                    note = f"The figures could not be drawn: {exc}"
+        if page is None:
+            page = render_star(res, note=note)
+        name = page_name(res, used)
+        pages.append(_write(out, name, page))
+        entries.append(IndexEntry(res, name))
+    index = _write(
+        out,
+        "index.html",
+        render_index(entries, title=title or f"starskope report: top {len(entries)} of {catalog}"),
+    )
+    return ReportSummary(index, tuple(pages), 0)

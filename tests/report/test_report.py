@@ -1,0 +1,176 @@
+"""Per-star HTML reports: content, self-containment, catalogs, the CLI."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import types
+
+import pytest
+
+from starskope.report import (
+    candidate_parameters,
+    render_index,
+    render_star,
+    report_catalog,
+    report_files,
+)
+from starskope.report.html import IndexEntry
+from starskope.report.panels import explanation_values
+from starskope.result import Candidate, StarResult, VetFlag
+
+
+def _candidate(**kw):
+    base = dict(
+        period_days=3.5,
+        t0=1.25,
+        t0_format="btjd",
+        t0_bjd=2457001.25,
+        duration_hours=2.0,
+        depth_ppm=1500.0,
+        depth_ppm_err=40.0,
+        snr=20.0,
+        sde=12.0,
+        power=1.0,
+        n_transits=7,
+        rp_rs=0.038,
+        a_rs=9.5,
+        impact=0.3,
+        vetting=(
+            VetFlag("odd_even", True, 4.2, "Odd and even depths differ by 4.2 sigma."),
+            VetFlag("secondary", False, 0.5, "No secondary eclipse at phase 0.5."),
+        ),
+        is_planet_like=False,
+        known="known planet TOI-1 b",
+        extra={"fit_depth_ppm": 1490.0, "fit_duration_hours": 2.1},
+    )
+    base.update(kw)
+    return Candidate(**base)
+
+
+def _external_refs(text: str) -> list[str]:
+    """URLs the page would fetch (src/href to another host or a file next to it)."""
+    refs = re.findall(r'(?:src|href)="([^"]+)"', text)
+    return [r for r in refs if not r.startswith(("data:", "#"))]
+
+
+def test_star_page_from_result_alone_has_flags_params_and_escapes():
+    res = StarResult(
+        path="x.fits",
+        mission="TESS",
+        target="TIC <script>alert(1)</script>",
+        candidates=(_candidate(),),
+        score=0.87,
+        class_probabilities={"planet": 0.87, "eb": 0.13},
+        explanation={"contributions": {"depth": 0.4, "odd_even": -0.2}, "model": "gbm"},
+        reasons=("Signal 1: odd/even differs.",),
+    )
+    html = render_star(res, index_href=None)
+    assert "<script>alert(1)" not in html and "&lt;script&gt;" in html
+    assert "Odd and even depths differ by 4.2 sigma." in html
+    assert 'class="raised"' in html and 'class="passed"' in html
+    assert "known planet TOI-1 b" in html
+    assert "0.870" in html  # the score
+    assert "1500.0" in html and "40.0" in html and "ppm" in html  # depth, its error, unit
+    assert "BJD_TDB" in html and "BTJD" in html
+    assert "odd_even" in html and "-0.2" in html  # explanation table
+    assert "No figures" in html
+    assert _external_refs(html) == []
+
+
+def test_candidate_parameters_take_uncertainties_from_the_fit():
+    fit = types.SimpleNamespace(
+        success=True,
+        t0_err=0.0012,
+        rp_rs_err=0.002,
+        a_rs_err=0.7,
+        impact_err=0.1,
+        depth_ppm_err=35.0,
+    )
+    rows = {r.name: r for r in candidate_parameters(_candidate(), fit)}
+    assert rows["Radius ratio Rp/R*"].error == "0.0020"
+    assert rows["Mid-transit time t0"].error == "0.00120"
+    assert rows["Depth"].unit == "ppm" and rows["Period"].unit == "d"
+    no_fit = {r.name: r for r in candidate_parameters(_candidate(), None)}
+    assert no_fit["Radius ratio Rp/R*"].error == "–"
+
+
+def test_explanation_values_keep_numbers_only():
+    assert explanation_values({"a": 1, "b": "text", "c": True, "d": float("nan")}) == {"a": 1.0}
+    assert explanation_values({"shap": {"x": -0.5}, "model": "m"}) == {"x": -0.5}
+    assert explanation_values(None) == {}
+
+
+def test_index_lists_stars_with_links():
+    ok = StarResult(path="a.fits", target="A", mission="Kepler", candidates=(_candidate(),))
+    bad = StarResult.failed("b.fits", "corrupt")
+    html = render_index([IndexEntry(ok, "a.html"), IndexEntry(bad, "b.html")])
+    assert 'href="a.html"' in html and 'href="b.html"' in html
+    assert "2 star(s)" in html and "odd_even" in html and "error" in html
+
+
+def test_report_files_writes_self_contained_pages(tmp_path, synthetic_file):
+    bad = tmp_path / "broken.fits"
+    bad.write_bytes(b"SIMPLE  = not really a fits file")
+    summary = report_files([str(synthetic_file), str(bad)], out=tmp_path / "rep", known=False)
+    assert summary.index.name == "index.html" and len(summary.pages) == 2
+    assert summary.n_failed == 1
+    good_html, bad_html = (p.read_text() for p in summary.pages)
+    # every figure is embedded: raw, flattened, periodogram + 3 per candidate
+    n_img = good_html.count('src="data:image/png;base64,')
+    assert n_img >= 6
+    assert _external_refs(good_html) == ["index.html"]
+    assert "planet candidate" in good_html
+    assert "P = 2.09" in good_html or "P = 2.10" in good_html  # found the 2.1-day period
+    assert "could not be analysed" in bad_html.lower() or "Could not be analysed" in bad_html
+    index = summary.index.read_text()
+    for p in summary.pages:
+        assert f'href="{p.name}"' in index
+
+
+def test_report_catalog_redraws_from_files_and_says_when_it_cannot(
+    tmp_path, synthetic_file, synthetic_analysis
+):
+    from starskope.catalog import Catalog, StarRecord
+
+    res = dataclasses.replace(synthetic_analysis.result, path=str(synthetic_file), score=0.9)
+    gone = StarResult(path=str(tmp_path / "gone.fits"), target="GONE", mission="K2")
+    f = tmp_path / "c.duckdb"
+    with Catalog(f) as cat:
+        run = cat.start_run(parameters={"method": "bls"}, inputs=["x"])
+        cat.write(
+            [StarRecord(str(synthetic_file), res), StarRecord(str(tmp_path / "gone.fits"), gone)],
+            run_id=run,
+        )
+    summary = report_catalog(f, out=tmp_path / "rep", top=5, known=False)
+    assert len(summary.pages) == 2
+    first, second = (p.read_text() for p in summary.pages)
+    assert "0.900" in first  # the stored score is shown, the figures redrawn
+    assert first.count("data:image/png;base64,") >= 6
+    assert "GONE" in second and "could not be read again" in second
+    with pytest.raises(Exception, match="top"):
+        report_catalog(f, out=tmp_path / "rep2", top=0)
+
+
+def test_cli_report(tmp_path, synthetic_file, capsys):
+    from starskope.cli import main
+
+    out = tmp_path / "cli"
+    assert main(["report", str(synthetic_file), "--out", str(out), "--no-known"]) == 0
+    assert (out / "index.html").exists()
+    assert "open" in capsys.readouterr().out
+    assert main(["report", "--out", str(out)]) == 2
+    assert main(["report", str(synthetic_file), "--catalog", "x.duckdb"]) == 2
+    assert main(["report", "--catalog", str(tmp_path / "none.duckdb")]) == 2
+
+
+def test_report_on_a_real_bundled_file_names_the_known_host(tmp_path):
+    from starskope.datasets import demo_files
+
+    files = [p for p in demo_files() if p.name.startswith("kic010797460")]
+    if not files:
+        pytest.skip("bundled demo file kic010797460 not present")
+    summary = report_files([str(files[0])], out=tmp_path)
+    html = summary.pages[0].read_text()
+    assert "KIC 10797460" in html
+    assert "Kepler-227" in html  # known-object annotation of the host star
