@@ -1,0 +1,207 @@
+"""Uploaded light curves, analysed one per worker process with a time limit.
+
+The web server never parses an upload itself: a `multiprocessing` child (spawned, so it shares
+no threads or locks with the server) reads the file with :func:`starskope.io.read`, runs the
+pipeline and sends back the result and the plot data. The child reports its stage as it goes
+(reading, analysing, drawing), and is killed when it runs past the time limit. Whatever goes
+wrong becomes a one-line message on the job; the server itself never fails because of a file.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import shutil
+import tempfile
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..exceptions import StarskopeError
+
+__all__ = ["Job", "JobManager", "analyse_upload"]
+
+_STAGES = ("queued", "reading", "analysing", "drawing", "done", "failed")
+
+
+def analyse_upload(path: str, queue) -> None:
+    """Worker body: read ``path``, analyse it, put progress and the outcome on ``queue``.
+
+    Messages are ``("stage", name)``, then ``("done", payload)`` or ``("failed", message)``.
+    """
+    try:
+        queue.put(("stage", "reading"))
+        from ..io import read
+
+        lc = read(path)
+        queue.put(("stage", "analysing"))
+        from ..pipeline import analyse_full
+
+        full = analyse_full(lc)
+        queue.put(("stage", "drawing"))
+        from ..report.build import annotate_known
+        from .plotdata import star_plot_data
+
+        res = annotate_known(full.result)
+        import dataclasses
+
+        full = dataclasses.replace(full, result=res)
+        fits = [
+            None if f is None else {k: getattr(f, k, None) for k in _FIT_ERRORS}
+            for f in (full.fits or ())
+        ]
+        queue.put(("done", {"result": res.to_dict(), "plots": star_plot_data(full), "fits": fits}))
+    except StarskopeError as exc:
+        queue.put(("failed", str(exc)))
+    except MemoryError:
+        queue.put(("failed", "the file is too large to analyse in memory"))
+    except Exception as exc:
+        queue.put(("failed", f"could not analyse the file ({type(exc).__name__}: {exc})"))
+
+
+_FIT_ERRORS = ("success", "t0_err", "rp_rs_err", "a_rs_err", "impact_err", "depth_ppm_err")
+
+
+@dataclass
+class Job:
+    """One upload and its progress."""
+
+    id: str
+    filename: str
+    stage: str = "queued"
+    message: str = ""
+    started: float = field(default_factory=time.time)
+    finished: float | None = None
+    payload: dict[str, Any] | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.stage in ("done", "failed")
+
+    def status(self) -> dict[str, Any]:
+        end = self.finished or time.time()
+        return {
+            "id": self.id,
+            "filename": self.filename,
+            "stage": self.stage,
+            "done": self.done,
+            "ok": self.stage == "done",
+            "message": self.message,
+            "elapsed_s": round(end - self.started, 1),
+        }
+
+
+class JobManager:
+    """Runs upload jobs in worker processes; keeps the last ``keep`` jobs in memory.
+
+    Parameters
+    ----------
+    timeout : float
+        Seconds a worker may run before it is killed.
+    max_running : int
+        Uploads analysed at once; more are refused with a message.
+    keep : int
+        Finished jobs remembered (oldest dropped first).
+    """
+
+    def __init__(self, *, timeout: float = 120.0, max_running: int = 2, keep: int = 50):
+        self.timeout = float(timeout)
+        self.max_running = int(max_running)
+        self.keep = int(keep)
+        self._jobs: dict[str, Job] = {}
+        self._lock = threading.Lock()
+        self._dir = Path(tempfile.mkdtemp(prefix="starskope-uploads-"))
+        self._ctx = mp.get_context("spawn")
+
+    def get(self, job_id: str) -> Job | None:
+        with self._lock:
+            return self._jobs.get(job_id)
+
+    def running(self) -> int:
+        with self._lock:
+            return sum(1 for j in self._jobs.values() if not j.done)
+
+    def submit(self, filename: str, data: bytes) -> Job:
+        """Start analysing an uploaded file; raise StarskopeError when too many are running."""
+        if self.running() >= self.max_running:
+            raise StarskopeError(
+                f"{self.max_running} upload(s) are being analysed already; try again shortly"
+            )
+        job = Job(id=uuid.uuid4().hex[:12], filename=filename)
+        folder = self._dir / job.id
+        folder.mkdir()
+        safe = "".join(ch if ch.isalnum() or ch in "._-" else "_" for ch in filename)[-100:]
+        path = folder / (safe.lstrip(".") or "upload")
+        path.write_bytes(data)
+        with self._lock:
+            self._jobs[job.id] = job
+            while len(self._jobs) > self.keep:
+                old = next(iter(self._jobs))
+                if not self._jobs[old].done:
+                    break
+                del self._jobs[old]
+        threading.Thread(target=self._watch, args=(job, path), daemon=True).start()
+        return job
+
+    def _watch(self, job: Job, path: Path) -> None:
+        try:
+            self._run(job, path)
+        except Exception as exc:
+            self._finish(
+                job, "failed", f"the analysis could not be run ({type(exc).__name__}: {exc})"
+            )
+        finally:
+            shutil.rmtree(path.parent, ignore_errors=True)
+
+    def _run(self, job: Job, path: Path) -> None:
+        import queue as _q
+
+        queue = self._ctx.Queue()
+        proc = self._ctx.Process(target=analyse_upload, args=(str(path), queue), daemon=True)
+        proc.start()
+        deadline = time.time() + self.timeout
+        try:
+            while True:
+                left = deadline - time.time()
+                if left <= 0:
+                    self._finish(
+                        job, "failed", f"analysis took longer than {self.timeout:g} s; stopped"
+                    )
+                    break
+                try:
+                    kind, value = queue.get(timeout=min(left, 0.5))
+                except _q.Empty:
+                    if not proc.is_alive() and queue.empty():
+                        self._finish(
+                            job,
+                            "failed",
+                            f"the worker stopped unexpectedly (exit code {proc.exitcode})",
+                        )
+                        break
+                    continue
+                if kind == "stage":
+                    job.stage = value
+                elif kind == "done":
+                    job.payload = value
+                    self._finish(job, "done", "")
+                    break
+                else:
+                    # the worker names the temporary copy; the user knows the file by its name
+                    self._finish(job, "failed", str(value).replace(str(path), job.filename))
+                    break
+        finally:
+            if proc.is_alive():
+                proc.kill()
+            proc.join(timeout=5)
+            queue.close()
+
+    @staticmethod
+    def _finish(job: Job, stage: str, message: str) -> None:
+        job.message = message
+        job.finished = time.time()
+        job.stage = stage
+
+    def close(self) -> None:
+        shutil.rmtree(self._dir, ignore_errors=True)

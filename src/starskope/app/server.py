@@ -1,0 +1,379 @@
+"""The FastAPI application: candidate table, star pages, uploads, CSV export, read-only SQL.
+
+Pages are rendered on the server with jinja2 and work without JavaScript (sorting and
+filtering are links and a GET form); the plots are drawn in the browser by the bundled
+``static/plot.js`` from JSON made by :mod:`starskope.app.plotdata`. Nothing is fetched from the
+internet.
+"""
+
+import contextlib
+import csv
+import io
+import threading
+import types
+from collections import OrderedDict
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from ..exceptions import StarskopeError
+from ..result import StarResult
+
+__all__ = ["create_app"]
+
+_HERE = Path(__file__).resolve().parent
+_CSV_COLUMNS = (
+    "input_id",
+    "target",
+    "mission",
+    "score",
+    "candidate_index",
+    "period_days",
+    "depth_ppm",
+    "depth_ppm_err",
+    "duration_hours",
+    "snr",
+    "sde",
+    "n_transits",
+    "is_planet_like",
+    "flags",
+    "known",
+)
+
+
+class _PlotCache:
+    """Plot data of catalog stars, recomputed from their files; the last ``size`` kept."""
+
+    def __init__(self, size: int = 16):
+        self.size = size
+        self._d: OrderedDict[str, dict] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: str):
+        with self._lock:
+            if key in self._d:
+                self._d.move_to_end(key)
+                return self._d[key]
+        return None
+
+    def put(self, key: str, value: dict) -> None:
+        with self._lock:
+            self._d[key] = value
+            while len(self._d) > self.size:
+                self._d.popitem(last=False)
+
+
+def _fits_ns(fits) -> list:
+    return [None if f is None else types.SimpleNamespace(**f) for f in fits or ()]
+
+
+def create_app(
+    *,
+    catalog=None,
+    max_upload_bytes: int = 50 * 1024 * 1024,
+    upload_timeout: float = 120.0,
+    max_running: int = 2,
+):
+    """Build the web app.
+
+    Parameters
+    ----------
+    catalog : str or path-like, optional
+        A scan's DuckDB catalog, opened read-only; without one the app offers uploads only.
+    max_upload_bytes : int, optional
+        Largest upload accepted.
+    upload_timeout : float, optional
+        Seconds a worker may spend on one upload before it is stopped.
+    max_running : int, optional
+        Uploads analysed at once.
+
+    Returns
+    -------
+    `fastapi.FastAPI`
+    """
+    import jinja2
+    from fastapi import FastAPI, Request
+    from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+    from fastapi.staticfiles import StaticFiles
+
+    from ..report.html import _num, candidate_parameters, star_title
+    from .jobs import JobManager
+    from .store import SORTABLE, CandidateQuery, CatalogView
+
+    view = CatalogView(catalog) if catalog is not None else None
+    jobs = JobManager(timeout=upload_timeout, max_running=max_running)
+    plots = _PlotCache()
+
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_HERE / "templates")),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["num"] = _num
+    env.globals["star_title"] = star_title
+
+    @contextlib.asynccontextmanager
+    async def lifespan(_app):
+        yield
+        jobs.close()
+        if view is not None:
+            view.close()
+
+    app = FastAPI(
+        title="starskope", docs_url=None, redoc_url=None, openapi_url=None, lifespan=lifespan
+    )
+    app.state.catalog = view
+    app.state.jobs = jobs
+    app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
+
+    def page(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
+        ctx.setdefault("catalog_path", view.path if view is not None else None)
+        ctx.setdefault("max_upload_mb", max_upload_bytes / 1024 / 1024)
+        return HTMLResponse(env.get_template(name).render(**ctx), status_code=status)
+
+    def error_page(message: str, status: int = 400) -> HTMLResponse:
+        return page("error.html.j2", status=status, message=message, title="Error")
+
+    @app.exception_handler(StarskopeError)
+    async def _starskope_error(request: Request, exc: StarskopeError):
+        if request.url.path.startswith("/api/"):
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return error_page(str(exc))
+
+    def star_context(result: StarResult, fits=()) -> dict[str, Any]:
+        cands = []
+        for i, c in enumerate(result.candidates):
+            fit = fits[i] if i < len(fits) else None
+            known = (
+                (c.extra or {}).get("known")
+                if isinstance((c.extra or {}).get("known"), dict)
+                else None
+            )
+            cands.append(
+                {
+                    "index": i + 1,
+                    "c": c,
+                    "params": candidate_parameters(c, fit),
+                    "known": known or ({"label": c.known} if c.known else None),
+                }
+            )
+        return {"r": result, "candidates": cands, "title": star_title(result)}
+
+    # ------------------------------------------------------------------ table
+    @app.get("/", response_class=HTMLResponse)
+    def table(request: Request):
+        if view is None:
+            return page("home.html.j2", title="starskope")
+        query = CandidateQuery.from_params(request.query_params)
+        rows, total = view.candidates(query)
+
+        def link(**changes: Any) -> str:
+            return "?" + urlencode(query.params(**changes))
+
+        def sort_link(col: str) -> str:
+            order = "asc" if (query.sort == col and query.order == "desc") else "desc"
+            return link(sort=col, order=order, offset=0)
+
+        return page(
+            "table.html.j2",
+            title="starskope candidates",
+            rows=rows,
+            total=total,
+            query=query,
+            sortable=SORTABLE,
+            sort_link=sort_link,
+            prev_link=link(offset=max(0, query.offset - query.limit)) if query.offset else None,
+            next_link=link(offset=query.offset + query.limit)
+            if query.offset + query.limit < total
+            else None,
+            export_link="/export.csv?" + urlencode(query.params(offset=0, limit=100)),
+            missions=view.missions(),
+            flag_names=view.flag_names(),
+            urlencode=urlencode,
+        )
+
+    @app.get("/api/candidates")
+    def api_candidates(request: Request):
+        if view is None:
+            return JSONResponse({"rows": [], "total": 0})
+        query = CandidateQuery.from_params(request.query_params)
+        rows, total = view.candidates(query)
+        return JSONResponse({"rows": rows, "total": total}, headers={"Cache-Control": "no-store"})
+
+    @app.get("/export.csv")
+    def export_csv(request: Request):
+        if view is None:
+            raise StarskopeError("no catalog is open, so there is nothing to export")
+        query = CandidateQuery.from_params(request.query_params)
+        rows = view.candidate_rows(query, limit=None)
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(_CSV_COLUMNS)
+        for r in rows:
+            w.writerow(
+                [
+                    ";".join(r[c]) if c == "flags" else ("" if r[c] is None else r[c])
+                    for c in _CSV_COLUMNS
+                ]
+            )
+        return Response(
+            buf.getvalue(),
+            media_type="text/csv",
+            headers={"Content-Disposition": 'attachment; filename="starskope-candidates.csv"'},
+        )
+
+    # ------------------------------------------------------------------ stars
+    @app.get("/star", response_class=HTMLResponse)
+    def star(id: str = ""):
+        if view is None:
+            return error_page("no catalog is open; upload a light curve instead", 404)
+        result = view.star(id)
+        if result is None:
+            return error_page(f"no star {id!r} in the catalog", 404)
+        return page(
+            "star.html.j2",
+            plots_url="/api/plots?" + urlencode({"id": id}),
+            source="catalog",
+            **star_context(result),
+        )
+
+    @app.get("/api/plots")
+    def api_plots(id: str = ""):
+        if view is None:
+            return JSONResponse({"error": "no catalog is open"}, status_code=404)
+        cached = plots.get(id)
+        if cached is not None:
+            return JSONResponse(cached)
+        result = view.star(id)
+        if result is None:
+            return JSONResponse({"error": f"no star {id!r} in the catalog"}, status_code=404)
+        from ..pipeline import analyse_full
+        from ..report.build import _matching_fits, lightcurve_for
+        from .plotdata import star_plot_data
+
+        lc = lightcurve_for(result, id)
+        if lc is None:
+            return JSONResponse(
+                {"error": f"the light curve {id} can no longer be read, so there are no plots"},
+                status_code=404,
+            )
+        try:
+            full = analyse_full(lc, view.config())
+        except StarskopeError as exc:
+            return JSONResponse({"error": f"could not redraw: {exc}"}, status_code=422)
+        import dataclasses
+
+        fits = _matching_fits(full.result, result, tuple(full.fits or ()))
+        full = dataclasses.replace(full, result=result, fits=fits)
+        data = star_plot_data(full)
+        plots.put(id, data)
+        return JSONResponse(data)
+
+    # ------------------------------------------------------------------ uploads
+    @app.get("/upload", response_class=HTMLResponse)
+    def upload_form():
+        return page("upload.html.j2", title="Analyse a light curve", error=None)
+
+    @app.post("/upload")
+    async def upload(request: Request):
+        length = request.headers.get("content-length")
+        if length is not None and length.isdigit() and int(length) > max_upload_bytes + 65536:
+            return page(
+                "upload.html.j2",
+                status=413,
+                title="Analyse a light curve",
+                error=f"The file is larger than the {max_upload_bytes / 1048576:g} MB limit.",
+            )
+        try:
+            form = await request.form()
+        except Exception as exc:
+            return page(
+                "upload.html.j2",
+                status=400,
+                title="Analyse a light curve",
+                error=f"The upload could not be read ({exc}).",
+            )
+        item = form.get("file")
+        if item is None or isinstance(item, str) or not getattr(item, "filename", ""):
+            return page(
+                "upload.html.j2",
+                status=400,
+                title="Analyse a light curve",
+                error="Choose a light-curve file to upload.",
+            )
+        data = await item.read(max_upload_bytes + 1)
+        await item.close()
+        if len(data) > max_upload_bytes:
+            return page(
+                "upload.html.j2",
+                status=413,
+                title="Analyse a light curve",
+                error=f"The file is larger than the {max_upload_bytes / 1048576:g} MB limit.",
+            )
+        if not data:
+            return page(
+                "upload.html.j2",
+                status=400,
+                title="Analyse a light curve",
+                error=f"The file {item.filename} is empty.",
+            )
+        try:
+            job = jobs.submit(item.filename, data)
+        except StarskopeError as exc:
+            return page("upload.html.j2", status=429, title="Analyse a light curve", error=str(exc))
+        return RedirectResponse(f"/job/{job.id}", status_code=303)
+
+    @app.get("/api/job/{job_id}")
+    def api_job(job_id: str):
+        job = jobs.get(job_id)
+        if job is None:
+            return JSONResponse({"error": "no such job"}, status_code=404)
+        return JSONResponse(job.status(), headers={"Cache-Control": "no-store"})
+
+    @app.get("/api/job/{job_id}/plots")
+    def api_job_plots(job_id: str):
+        job = jobs.get(job_id)
+        if job is None or job.payload is None:
+            return JSONResponse({"error": "no finished job with this id"}, status_code=404)
+        return JSONResponse(job.payload["plots"])
+
+    @app.get("/job/{job_id}", response_class=HTMLResponse)
+    def job_page(job_id: str):
+        job = jobs.get(job_id)
+        if job is None:
+            return error_page("no such upload (the app keeps only recent ones)", 404)
+        if job.stage == "done" and job.payload is not None:
+            result = StarResult.from_dict(job.payload["result"])
+            return page(
+                "star.html.j2",
+                plots_url=f"/api/job/{job_id}/plots",
+                source=f"upload {job.filename}",
+                **star_context(result, _fits_ns(job.payload.get("fits"))),
+            )
+        return page("job.html.j2", title=f"Analysing {job.filename}", job=job.status())
+
+    # ------------------------------------------------------------------ SQL
+    @app.get("/sql", response_class=HTMLResponse)
+    def sql_page(q: str = ""):
+        if view is None:
+            return error_page("no catalog is open, so there is nothing to query", 404)
+        cols, rows, truncated, error = [], [], False, None
+        if q.strip():
+            try:
+                cols, rows, truncated = view.sql(q)
+            except StarskopeError as exc:
+                error = str(exc)
+        return page(
+            "sql.html.j2",
+            status=400 if error else 200,
+            title="SQL (read-only)",
+            q=q,
+            cols=cols,
+            rows=rows,
+            truncated=truncated,
+            error=error,
+        )
+
+    return app

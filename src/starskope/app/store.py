@@ -1,0 +1,284 @@
+"""Read-only access to a scan catalog for the web app: the candidate table, one star, SQL.
+
+One DuckDB connection, opened read-only with external access switched off (so SQL typed in the
+app can neither write the catalog nor read or write other files), shared by the request
+threads under a lock.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ..config import PipelineConfig
+from ..exceptions import StarskopeError
+from ..result import StarResult
+
+__all__ = ["SORTABLE", "CandidateQuery", "CatalogView"]
+
+#: Table columns the user may sort by -> SQL expression.
+SORTABLE = {
+    "target": "s.target",
+    "mission": "s.mission",
+    "score": "s.score",
+    "period": "c.period_days",
+    "depth": "c.depth_ppm",
+    "duration": "c.duration_hours",
+    "snr": "c.snr",
+    "sde": "c.sde",
+    "transits": "c.n_transits",
+    "planet_like": "c.is_planet_like",
+}
+
+_SELECT = (
+    "SELECT s.input_id, s.target, s.mission, s.score, s.is_candidate, c.candidate_index,"
+    " c.period_days, c.depth_ppm, c.depth_ppm_err, c.duration_hours, c.snr, c.sde,"
+    " c.n_transits, c.is_planet_like, CAST(c.flags AS VARCHAR) AS flags, c.known"
+    " FROM candidates c JOIN stars s USING (input_id)"
+)
+COLUMNS = (
+    "input_id",
+    "target",
+    "mission",
+    "score",
+    "is_candidate",
+    "candidate_index",
+    "period_days",
+    "depth_ppm",
+    "depth_ppm_err",
+    "duration_hours",
+    "snr",
+    "sde",
+    "n_transits",
+    "is_planet_like",
+    "flags",
+    "known",
+)
+
+
+def _float(x: Any, name: str) -> float | None:
+    if x in (None, ""):
+        return None
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        raise StarskopeError(f"{name} must be a number; got {x!r}") from None
+
+
+@dataclass(frozen=True)
+class CandidateQuery:
+    """Filters, order and page of the candidate table (all optional)."""
+
+    q: str = ""
+    mission: str = ""
+    flag: str = ""
+    min_snr: float | None = None
+    min_period: float | None = None
+    max_period: float | None = None
+    min_score: float | None = None
+    planet_like: bool = False
+    sort: str = "score"
+    order: str = "desc"
+    limit: int = 100
+    offset: int = 0
+
+    @classmethod
+    def from_params(cls, p: Mapping[str, Any]) -> CandidateQuery:
+        """Build from URL query parameters; bad values raise StarskopeError."""
+        sort = str(p.get("sort") or "score")
+        if sort not in SORTABLE:
+            raise StarskopeError(f"sort must be one of {sorted(SORTABLE)}; got {sort!r}")
+        order = str(p.get("order") or "desc").lower()
+        if order not in ("asc", "desc"):
+            raise StarskopeError(f"order must be asc or desc; got {order!r}")
+        try:
+            limit = int(p.get("limit") or 100)
+            offset = int(p.get("offset") or 0)
+        except ValueError:
+            raise StarskopeError("limit and offset must be integers") from None
+        return cls(
+            q=str(p.get("q") or "").strip(),
+            mission=str(p.get("mission") or "").strip(),
+            flag=str(p.get("flag") or "").strip(),
+            min_snr=_float(p.get("min_snr"), "min_snr"),
+            min_period=_float(p.get("min_period"), "min_period"),
+            max_period=_float(p.get("max_period"), "max_period"),
+            min_score=_float(p.get("min_score"), "min_score"),
+            planet_like=str(p.get("planet_like") or "").lower() in ("1", "true", "on", "yes"),
+            sort=sort,
+            order=order,
+            limit=max(1, min(limit, 1000)),
+            offset=max(0, offset),
+        )
+
+    def params(self, **changes: Any) -> dict[str, Any]:
+        """URL parameters of this query (with ``changes``), empty values left out."""
+        d = dataclasses.asdict(dataclasses.replace(self, **changes))
+        d["planet_like"] = "1" if d["planet_like"] else ""
+        return {k: v for k, v in d.items() if v not in (None, "", False)}
+
+    def where(self) -> tuple[str, list[Any]]:
+        conds, args = [], []
+        if self.q:
+            conds.append("(s.target ILIKE ? OR s.input_id ILIKE ? OR c.known ILIKE ?)")
+            args += [f"%{self.q}%"] * 3
+        if self.mission:
+            conds.append("s.mission ILIKE ?")
+            args.append(self.mission)
+        if self.flag == "none":
+            conds.append("json_array_length(c.flags) = 0")
+        elif self.flag:
+            conds.append("json_contains(c.flags, ?)")
+            args.append(json.dumps(self.flag))
+        for expr, op, v in (
+            ("c.snr", ">=", self.min_snr),
+            ("c.period_days", ">=", self.min_period),
+            ("c.period_days", "<=", self.max_period),
+            ("s.score", ">=", self.min_score),
+        ):
+            if v is not None:
+                conds.append(f"{expr} {op} ?")
+                args.append(v)
+        if self.planet_like:
+            conds.append("c.is_planet_like")
+        return (" WHERE " + " AND ".join(conds)) if conds else "", args
+
+
+class CatalogView:
+    """A scan catalog opened read-only for the app.
+
+    Parameters
+    ----------
+    path : str or path-like
+        The ``.duckdb`` file written by ``starskope scan``.
+    """
+
+    def __init__(self, path):
+        from ..catalog import Catalog
+
+        self.path = str(path)
+        self._cat = Catalog(path, read_only=True)
+        con = self._cat.con
+        con.execute("SET enable_external_access = false")
+        con.execute("SET lock_configuration = true")
+        self._lock = threading.Lock()
+        self._config: PipelineConfig | None = None
+
+    def close(self) -> None:
+        self._cat.close()
+
+    def _run(self, sql: str, args=()):
+        with self._lock:
+            return self._cat.query(sql, list(args))
+
+    def candidates(self, query: CandidateQuery) -> tuple[list[dict[str, Any]], int]:
+        """One page of candidate rows (dicts, ``flags`` as a list) and the total matching."""
+        where, args = query.where()
+        _, total = self._run(
+            "SELECT count(*) FROM candidates c JOIN stars s USING (input_id)" + where, args
+        )
+        rows = self.candidate_rows(query, limit=query.limit, offset=query.offset)
+        return rows, int(total[0][0])
+
+    def candidate_rows(self, query: CandidateQuery, *, limit: int | None, offset: int = 0):
+        """Rows matching ``query`` in its order (``limit=None``: all of them)."""
+        where, args = query.where()
+        direction = "ASC" if query.order == "asc" else "DESC"
+        sql = (
+            f"{_SELECT}{where} ORDER BY {SORTABLE[query.sort]} {direction} NULLS LAST,"
+            " s.input_id, c.candidate_index"
+        )
+        if limit is not None:
+            sql += " LIMIT ? OFFSET ?"
+            args = [*args, int(limit), int(offset)]
+        cols, rows = self._run(sql, args)
+        out = []
+        for r in rows:
+            d = dict(zip(cols, r, strict=True))
+            try:
+                d["flags"] = json.loads(d["flags"]) if d["flags"] else []
+            except ValueError:
+                d["flags"] = []
+            out.append(d)
+        return out
+
+    def missions(self) -> list[str]:
+        _, rows = self._run(
+            "SELECT DISTINCT mission FROM stars WHERE mission IS NOT NULL ORDER BY 1"
+        )
+        return [r[0] for r in rows]
+
+    def flag_names(self) -> list[str]:
+        _, rows = self._run(
+            "SELECT DISTINCT unnest(CAST(flags AS VARCHAR[])) AS f FROM candidates ORDER BY 1"
+        )
+        return [r[0] for r in rows if r[0]]
+
+    def counts(self) -> dict[str, int]:
+        with self._lock:
+            return self._cat.counts()
+
+    def star(self, input_id: str) -> StarResult | None:
+        """The stored result of one input, or None."""
+        _, rows = self._run("SELECT result_json FROM stars WHERE input_id = ?", [input_id])
+        return StarResult.from_json(rows[0][0]) if rows else None
+
+    def config(self) -> PipelineConfig:
+        """The pipeline settings of the catalog's runs (defaults where not recorded)."""
+        if self._config is None:
+            _, rows = self._run("SELECT parameters FROM runs ORDER BY started_at LIMIT 1")
+            cfg = PipelineConfig()
+            if rows and rows[0][0]:
+                try:
+                    params = json.loads(rows[0][0])
+                except ValueError:
+                    params = {}
+                names = {f.name: f for f in dataclasses.fields(PipelineConfig)}
+                changes = {}
+                for k, v in params.items():
+                    if k in names:
+                        changes[k] = tuple(v) if isinstance(v, list) else v
+                try:
+                    cfg = cfg.replace(**changes)
+                except TypeError:
+                    pass
+            self._config = cfg
+        return self._config
+
+    def sql(self, text: str, *, max_rows: int = 1000) -> tuple[list[str], list[tuple], bool]:
+        """Run one read-only SQL statement; return (columns, rows, truncated).
+
+        Raises
+        ------
+        StarskopeError
+            For anything but a single SELECT-like statement, or SQL DuckDB rejects.
+        """
+        import duckdb
+
+        text = (text or "").strip()
+        if not text:
+            raise StarskopeError("type a SELECT statement")
+        with self._lock:
+            con = self._cat.con
+            try:
+                stmts = con.extract_statements(text)
+            except duckdb.Error as exc:
+                raise StarskopeError(f"query failed: {str(exc).splitlines()[0]}") from exc
+            if len(stmts) != 1:
+                raise StarskopeError("one statement at a time, please")
+            allowed = {duckdb.StatementType.SELECT}
+            if stmts[0].type not in allowed:
+                raise StarskopeError(
+                    f"only SELECT queries are allowed here (got {stmts[0].type.name})"
+                )
+            try:
+                cur = con.execute(text)
+                cols = [d[0] for d in cur.description or ()]
+                rows = cur.fetchmany(max_rows + 1)
+            except duckdb.Error as exc:
+                raise StarskopeError(f"query failed: {str(exc).splitlines()[0]}") from exc
+        return cols, rows[:max_rows], len(rows) > max_rows

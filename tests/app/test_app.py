@@ -1,0 +1,170 @@
+"""The web app through FastAPI's TestClient: table, star page, plots, CSV, SQL, uploads."""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+
+import pytest
+
+pytest.importorskip("fastapi")
+pytest.importorskip("httpx")
+
+pytestmark = pytest.mark.filterwarnings(
+    # starlette's TestClient announces a future switch from httpx (third-party)
+    "ignore:Using `httpx` with `starlette.testclient` is deprecated",
+)
+
+
+def _client(**kw):
+    from fastapi.testclient import TestClient
+
+    from starskope.app import create_app
+
+    return TestClient(create_app(**kw))
+
+
+@pytest.fixture(scope="module")
+def client(catalog_file):
+    with _client(catalog=catalog_file, max_upload_bytes=400_000, upload_timeout=90) as c:
+        yield c
+
+
+def _targets(html: str) -> list[str]:
+    import re
+
+    return re.findall(r'class="star-link" href="[^"]*">([^<]+)</a>', html)
+
+
+def test_table_lists_candidates_and_sorts(client):
+    r = client.get("/")
+    assert r.status_code == 200
+    assert set(_targets(r.text)) == {"SYN 1", "TIC 1001", "TIC 1002", "TIC 1003"}
+    by_score = _targets(client.get("/?sort=score&order=desc").text)
+    assert by_score[:3] == ["TIC 1003", "TIC 1002", "TIC 1001"]  # NULL score last
+    by_snr = _targets(client.get("/?sort=snr&order=asc").text)
+    snrs = {"TIC 1001": 8.0, "TIC 1003": 12.0, "TIC 1002": 50.0}
+    known = [snrs[t] for t in by_snr if t in snrs]
+    assert known == sorted(known)
+
+
+def test_table_filters(client):
+    assert _targets(client.get("/?flag=odd_even").text) == ["TIC 1002"]
+    assert set(_targets(client.get("/?mission=tess").text)) == {"SYN 1", "TIC 1003"}
+    assert set(_targets(client.get("/?min_snr=11&max_period=3.5").text)) <= {"SYN 1", "TIC 1002"}
+    assert "TIC 1003" not in _targets(client.get("/?flag=none").text)
+    assert _targets(client.get("/?q=1001").text) == ["TIC 1001"]
+
+
+def test_bad_parameters_give_a_message_not_a_500(client):
+    r = client.get("/?sort=drop_table")
+    assert r.status_code == 400 and "sort must be one of" in r.text
+    r = client.get("/?min_snr=abc")
+    assert r.status_code == 400 and "min_snr must be a number" in r.text
+    assert client.get("/star", params={"id": "nope"}).status_code == 404
+
+
+def test_csv_export_follows_the_selection(client):
+    r = client.get("/export.csv?mission=TESS&sort=snr&order=desc")
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(r.text)))
+    assert {row["target"] for row in rows} == {"SYN 1", "TIC 1003"}
+    assert [float(x["snr"]) for x in rows] == sorted((float(x["snr"]) for x in rows), reverse=True)
+    flagged = next(row for row in rows if row["target"] == "TIC 1003")
+    assert flagged["flags"] == "secondary;v_shape"
+
+
+def test_star_page_and_its_plot_data(client, synthetic_file):
+    r = client.get("/star", params={"id": str(synthetic_file)})
+    assert r.status_code == 200
+    assert "SYN 1" in r.text and "candidate-1" in r.text and 'id="plots"' in r.text
+    assert "/static/plot.js" in r.text and "http://" not in r.text and "https://" not in r.text
+    p = client.get("/api/plots", params={"id": str(synthetic_file)})
+    assert p.status_code == 200
+    data = p.json()
+    ids = [panel["id"] for panel in data["panels"]]
+    assert ids == ["raw", "flat", "periodogram"]
+    assert data["panels"][2]["logx"] is True
+    folded, odd_even, secondary = data["candidates"][0]
+    labels = [s["label"] for s in folded["series"]]
+    assert "binned" in labels and "transit fit" in labels
+    assert {s["label"] for s in odd_even["series"]} == {"odd", "even"}
+    assert secondary["id"] == "secondary-1"
+    # the light curve behind a stored-only star is gone: a clear message, not a 500
+    gone = client.get("/api/plots", params={"id": "/nowhere/star1.fits"})
+    assert gone.status_code == 404 and "can no longer be read" in gone.json()["error"]
+
+
+def test_sql_is_read_only(client, catalog_file):
+    r = client.get("/sql", params={"q": "SELECT count(*) AS n FROM stars"})
+    assert r.status_code == 200 and "sql-result" in r.text
+    for q, msg in (
+        ("DROP TABLE stars", "only SELECT"),
+        ("DELETE FROM stars", "only SELECT"),
+        ("SELECT 1; DROP TABLE stars", "one statement"),
+        ("SELECT * FROM read_csv('/etc/passwd')", "disabled"),
+        ("COPY stars TO '/tmp/x.csv'", "only SELECT"),
+    ):
+        r = client.get("/sql", params={"q": q})
+        assert r.status_code == 400 and msg in r.text, q
+    assert _targets(client.get("/").text)  # the catalog is intact
+
+
+def _wait(client, url: str, limit: float = 90.0) -> dict:
+    job_id = url.rstrip("/").rsplit("/", 1)[1]
+    t_end = time.time() + limit
+    while time.time() < t_end:
+        s = client.get(f"/api/job/{job_id}").json()
+        if s["done"]:
+            return s
+        time.sleep(0.3)
+    raise AssertionError("upload job did not finish")
+
+
+def test_upload_corrupt_file_gets_a_clear_message(client):
+    r = client.post("/upload", files={"file": ("broken.fits", b"SIMPLE  = garbage" * 50)})
+    assert r.status_code == 200 and "/job/" in str(r.url)
+    s = _wait(client, str(r.url))
+    assert s["stage"] == "failed" and "broken.fits" in s["message"]
+    assert "starskope-uploads" not in s["message"]  # the temporary path is not shown
+    page = client.get(str(r.url))
+    assert page.status_code == 200 and "could not be analysed" in page.text
+
+
+def test_upload_good_file_is_analysed(client, synthetic_file):
+    r = client.post("/upload", files={"file": ("my_star.csv", synthetic_file.read_bytes())})
+    s = _wait(client, str(r.url))
+    assert s["ok"], s
+    page = client.get(str(r.url))
+    assert (
+        page.status_code == 200 and "candidate-1" in page.text and "planet candidate" in page.text
+    )
+    plots = client.get(str(r.url).replace("/job/", "/api/job/") + "/plots").json()
+    assert [p["id"] for p in plots["panels"]] == ["raw", "flat", "periodogram"]
+
+
+def test_upload_limits(client):
+    r = client.post("/upload", files={"file": ("big.csv", b"1,2\n" * 120_000)})
+    assert r.status_code == 413 and "larger than" in r.text
+    r = client.post("/upload", files={"file": ("empty.csv", b"")})
+    assert r.status_code == 400
+    r = client.post("/upload", data={"other": "x"})
+    assert r.status_code == 400 and "Choose a light-curve file" in r.text
+
+
+def test_upload_timeout_stops_the_worker(catalog_file, synthetic_file):
+    with _client(catalog=None, upload_timeout=0.2) as c:
+        r = c.post("/upload", files={"file": ("slow.csv", synthetic_file.read_bytes())})
+        s = _wait(c, str(r.url), limit=30)
+        assert s["stage"] == "failed" and "longer than 0.2 s" in s["message"]
+        home = c.get("/")
+        assert home.status_code == 200 and "No catalog is open" in home.text
+
+
+def test_serve_binds_localhost_by_default():
+    import inspect
+
+    from starskope.cli.report import serve_command
+
+    assert inspect.signature(serve_command).parameters["host"].default.default == "127.0.0.1"
