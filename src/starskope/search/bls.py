@@ -209,6 +209,7 @@ def search_bls(
     max_duty: float = 0.15,
     time_bin: float | None = None,
     min_points: int = 3,
+    refine: bool = True,
 ) -> SearchResult:
     """Search flattened relative flux for the strongest periodic box-shaped dip.
 
@@ -234,6 +235,9 @@ def search_bls(
         of the shortest duration when the cadence is shorter than half that (TESS 2-min).
     min_points : int, optional
         Fewest in-transit cadences for a box to count (numba engine).
+    refine : bool, optional
+        Re-search 21 periods between the peak's two grid neighbours and keep the best: a
+        sharper period, epoch and depth at little cost (it matters on coarse grids).
 
     Returns
     -------
@@ -282,6 +286,16 @@ def search_bls(
     period = float(periods[j])
     duration = float(dur[j])
     t0 = float(tt[0] + (phase0[j] * period) + 0.5 * duration)
+    if refine and periods.size > 2:
+        # zoom: 21 periods between the peak's grid neighbours (cheap, sharpens P, t0, depth)
+        fine = np.linspace(periods[max(j - 1, 0)], periods[min(j + 1, periods.size - 1)], 21)
+        fp, _, _, fph, fdur = _ENGINES[engine](
+            tt, yy, ww, fine, durations, max_duty, min_points if not time_bin else 1
+        )
+        k = int(np.argmax(fp))
+        if fp[k] > power[j]:
+            period, duration = float(fine[k]), float(fdur[k])
+            t0 = float(tt[0] + (fph[k] * period) + 0.5 * duration)
     t0, duration = _refine(t, flux, period=period, t0=t0, duration=duration, durations=durations)
     stats = box_stats(t, flux, period=period, t0=t0, duration=duration)
     return SearchResult(
