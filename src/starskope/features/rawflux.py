@@ -1,0 +1,103 @@
+"""Raw-flux inputs for the original STARSKØPE CNN.
+
+The original study scaled each star's flux to zero mean and unit variance and added a second
+channel, a 200-point uniform (moving-average) filter of the scaled flux, so the network sees both
+the cadence-level dips and the slow trend. Light curves of any length are first resampled onto a
+fixed uniform grid (:func:`resample_flux`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.ndimage import uniform_filter1d
+
+from ..exceptions import StarskopeError
+
+__all__ = ["fill_gaps", "raw_flux_channels", "resample_flux", "standardize_rows"]
+
+
+def fill_gaps(flux) -> np.ndarray:
+    """Replace non-finite samples of each row by linear interpolation (edges: nearest value).
+
+    Parameters
+    ----------
+    flux : array-like, shape (n_stars, n_points)
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 copy without NaN or inf; an all-NaN row becomes zeros.
+    """
+    x = np.array(flux, dtype=np.float64, ndmin=2, copy=True)
+    if x.ndim != 2:
+        raise StarskopeError(f"flux must be 2-D (n_stars, n_points); got shape {x.shape}")
+    bad = ~np.isfinite(x)
+    if bad.any():
+        idx = np.arange(x.shape[1])
+        for i in np.flatnonzero(bad.any(axis=1)):
+            ok = ~bad[i]
+            x[i] = np.interp(idx, idx[ok], x[i, ok]) if ok.any() else 0.0
+    return x
+
+
+def standardize_rows(flux) -> np.ndarray:
+    """Per-star zero-mean, unit-variance scaling (gaps filled first); flat rows become zeros.
+
+    Examples
+    --------
+    >>> standardize_rows([[1.0, 2.0, 3.0]]).round(3)
+    array([[-1.225,  0.   ,  1.225]])
+    """
+    x = fill_gaps(flux)
+    mu = x.mean(axis=1, keepdims=True)
+    sd = x.std(axis=1, keepdims=True)
+    sd[sd == 0] = 1.0
+    return (x - mu) / sd
+
+
+def raw_flux_channels(flux, *, filter_size: int = 200) -> np.ndarray:
+    """The original CNN's two input channels: scaled flux and its uniform filter.
+
+    Parameters
+    ----------
+    flux : array-like, shape (n_stars, n_points)
+        Raw fluxes on a uniform cadence (one star per row), NaN allowed in gaps.
+    filter_size : int, optional
+        Width of the uniform filter in samples (200 in the original study).
+
+    Returns
+    -------
+    numpy.ndarray
+        float32, shape ``(n_stars, 2, n_points)``.
+    """
+    if int(filter_size) < 1:
+        raise StarskopeError(f"filter_size must be >= 1; got {filter_size}")
+    x = standardize_rows(flux)
+    smooth = uniform_filter1d(x, size=int(filter_size), axis=1, mode="nearest")
+    return np.stack([x, smooth], axis=1).astype(np.float32)
+
+
+def resample_flux(lc, *, n_points: int = 3197) -> np.ndarray:
+    """Resample a light curve's valid flux onto ``n_points`` uniform times spanning its data.
+
+    Parameters
+    ----------
+    lc : starskope.lightcurve.LightCurve
+    n_points : int, optional
+        Output length (3197, the Kaggle K2 row length, by default).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64, shape ``(n_points,)``. A light curve already of that length on a uniform
+        cadence is returned unchanged apart from gap filling.
+    """
+    t = np.asarray(lc.t, dtype=float)
+    f = np.asarray(lc.flux, dtype=float)
+    ok = np.isfinite(t) & np.isfinite(f)
+    if ok.sum() < 2:
+        raise StarskopeError("fewer than 2 valid flux samples to resample", path=lc.meta.source)
+    if len(f) == n_points and np.allclose(np.diff(t), np.nanmedian(np.diff(t)), rtol=1e-3):
+        return fill_gaps(np.where(ok, f, np.nan)[None, :])[0]
+    grid = np.linspace(t[ok].min(), t[ok].max(), int(n_points))
+    return np.interp(grid, t[ok], f[ok])

@@ -1,0 +1,217 @@
+"""The model registry (name -> factory and input kind), persistence, and shipped models.
+
+Every model takes one of two inputs: ``"rawflux"`` (fixed-length flux rows, as the Kaggle table
+has them; other light curves are resampled) or ``"tabular"`` (:data:`~starskope.features.tabular.
+FEATURE_NAMES`, computed by running the search pipeline). :func:`predict_lightcurves` builds
+whichever input a model needs from raw light curves.
+
+Model files: torch models are written with ``torch.save`` of plain tensors and numbers (read back
+with ``weights_only=True``); scikit-learn models are pickles with a small header. Only load
+pickles you trust (the shipped ones, or your own).
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from ..exceptions import StarskopeError
+
+__all__ = [
+    "DEFAULT_MODEL",
+    "MODELS",
+    "ModelSpec",
+    "Prediction",
+    "load_model",
+    "make_model",
+    "model_inputs",
+    "predict_lightcurves",
+    "save_model",
+    "shipped_models",
+]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """One registry entry.
+
+    Attributes
+    ----------
+    name : str
+    kind : {"rawflux", "tabular"}
+        Input the model takes.
+    factory : callable
+        ``factory(random_state=..., **params)`` -> unfitted estimator.
+    suffix : str
+        File suffix of saved models.
+    description : str
+    """
+
+    name: str
+    kind: str
+    factory: Callable
+    suffix: str
+    description: str
+
+
+def _cnn(**kw):
+    from .torch_estimator import RawFluxCNNClassifier
+
+    return RawFluxCNNClassifier(**kw)
+
+
+def _gbm(**kw):
+    from .gbm import GBMClassifier
+
+    return GBMClassifier(**kw)
+
+
+MODELS: dict[str, ModelSpec] = {
+    "original-cnn": ModelSpec(
+        "original-cnn",
+        "rawflux",
+        _cnn,
+        ".pt",
+        "the original STARSKØPE 1D CNN on standardised raw flux (+200-point filter channel)",
+    ),
+    "gbm": ModelSpec(
+        "gbm",
+        "tabular",
+        _gbm,
+        ".pkl",
+        "calibrated gradient-boosted trees on vetting statistics, candidate and Fourier features",
+    ),
+}
+
+#: Model used when none is named (the best one in benchmarks/bench_models.py).
+DEFAULT_MODEL = "gbm"
+
+
+def _spec(name: str) -> ModelSpec:
+    if name not in MODELS:
+        raise StarskopeError(f"unknown model {name!r}; choose one of {sorted(MODELS)}")
+    return MODELS[name]
+
+
+def make_model(name: str, *, random_state: int | None = None, **params):
+    """A new, unfitted estimator of registry model ``name``."""
+    return _spec(name).factory(random_state=random_state, **params)
+
+
+def _name_of(est) -> str:
+    for spec in MODELS.values():
+        if type(est).__name__ == type(spec.factory()).__name__:
+            return spec.name
+    raise StarskopeError(f"{type(est).__name__} is not a registered model")
+
+
+def save_model(est, path, *, metadata: dict | None = None) -> Path:
+    """Write a fitted registry model to ``path`` (suffix ``.pt`` for torch, ``.pkl`` otherwise)."""
+    path = Path(path)
+    name = _name_of(est)
+    if _spec(name).suffix == ".pt":
+        return est.save(path)
+    import sklearn
+
+    blob = {
+        "format": "starskope-model",
+        "format_version": 1,
+        "model": name,
+        "sklearn": sklearn.__version__,
+        "metadata": dict(metadata or {}),
+        "estimator": est,
+    }
+    with open(path, "wb") as fh:
+        pickle.dump(blob, fh, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def shipped_models() -> dict[str, Path]:
+    """Pretrained models inside the package: name -> file."""
+    root = resources.files("starskope") / "data" / "models"
+    out = {}
+    for spec in MODELS.values():
+        f = root / f"{spec.name}{spec.suffix}"
+        if f.is_file():
+            out[spec.name] = Path(str(f))
+    return out
+
+
+def load_model(name_or_path) -> tuple[str, object]:
+    """Load a shipped model by registry name, or a model file; returns ``(name, estimator)``."""
+    p = Path(str(name_or_path))
+    if not p.exists():
+        shipped = shipped_models()
+        if str(name_or_path) in shipped:
+            p = shipped[str(name_or_path)]
+        elif str(name_or_path) in MODELS:
+            raise StarskopeError(
+                f"model {name_or_path!r} has no shipped weights; train one with "
+                f"`starskope train --model {name_or_path}` and pass its file"
+            )
+        else:
+            raise StarskopeError(
+                f"no model file or shipped model named {str(name_or_path)!r}; "
+                f"shipped: {sorted(shipped)}"
+            )
+    if p.suffix == ".pt":
+        from .torch_estimator import RawFluxCNNClassifier
+
+        return "original-cnn", RawFluxCNNClassifier.load(p)
+    try:
+        with open(p, "rb") as fh:
+            blob = pickle.load(fh)
+    except Exception as exc:
+        raise StarskopeError(f"cannot read model file: {exc}", path=str(p)) from exc
+    if not isinstance(blob, dict) or blob.get("format") != "starskope-model":
+        raise StarskopeError("not a starskope model file", path=str(p))
+    return blob["model"], blob["estimator"]
+
+
+def model_inputs(kind: str, lcs: Sequence, *, n_points: int | None = None, n_jobs: int = 1):
+    """Build a model's input matrix from light curves (``kind`` from :class:`ModelSpec`)."""
+    if kind == "rawflux":
+        from ..features.rawflux import resample_flux
+
+        return np.vstack([resample_flux(lc, n_points=n_points or 3197) for lc in lcs])
+    if kind == "tabular":
+        from ..features.tabular import feature_matrix
+
+        return feature_matrix(lcs, n_jobs=n_jobs)
+    raise StarskopeError(f"unknown input kind {kind!r}")
+
+
+@dataclass(frozen=True)
+class Prediction:
+    """Scores for a batch of stars.
+
+    Attributes
+    ----------
+    score : ndarray
+        Calibrated probability that each star hosts a transiting planet.
+    class_probabilities : list of dict
+        Per star: class name -> probability.
+    """
+
+    score: np.ndarray
+    class_probabilities: list[dict[str, float]]
+
+
+_CLASS_NAMES = {0: "not_planet", 1: "planet"}
+
+
+def predict_lightcurves(name: str, est, lcs: Sequence, *, n_jobs: int = 1) -> Prediction:
+    """Score light curves with a fitted model, running whatever stages its input needs."""
+    spec = _spec(name)
+    X = model_inputs(spec.kind, lcs, n_points=getattr(est, "n_points_", None), n_jobs=n_jobs)
+    proba = est.predict_proba(X)
+    classes = list(est.classes_)
+    names = [_CLASS_NAMES.get(c, str(c)) if not isinstance(c, str) else c for c in classes]
+    col = names.index("planet")
+    probs = [{n: float(p) for n, p in zip(names, row, strict=True)} for row in proba]
+    return Prediction(score=proba[:, col].astype(float), class_probabilities=probs)

@@ -1,0 +1,94 @@
+"""Metric functions against scikit-learn; bootstrap intervals; CV-only thresholds."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn import metrics as skm
+
+from starskope.evaluate import (
+    METRICS,
+    binary_metrics,
+    bootstrap_metrics,
+    cv_scores,
+    cv_threshold,
+    precision_at_recall,
+    recall_at_precision,
+)
+from starskope.exceptions import StarskopeError
+
+
+@pytest.fixture
+def ys():
+    rng = np.random.default_rng(0)
+    y = np.r_[np.ones(20, int), np.zeros(300, int)]
+    s = np.r_[rng.normal(2, 1, 20), rng.normal(0, 1, 300)]
+    return y, 1 / (1 + np.exp(-s))
+
+
+def test_metrics_match_sklearn(ys):
+    y, s = ys
+    m = binary_metrics(y, s, threshold=0.7)
+    yp = (s >= 0.7).astype(int)
+    assert m["pr_auc"] == pytest.approx(skm.average_precision_score(y, s))
+    assert m["roc_auc"] == pytest.approx(skm.roc_auc_score(y, s))
+    assert m["f1"] == pytest.approx(skm.f1_score(y, yp))
+    assert m["precision"] == pytest.approx(skm.precision_score(y, yp))
+    assert m["recall"] == pytest.approx(skm.recall_score(y, yp))
+    assert m["fowlkes_mallows"] == pytest.approx(skm.fowlkes_mallows_score(y, yp))
+    assert m["confusion"] == skm.confusion_matrix(y, yp).tolist()
+    assert set(METRICS) <= set(m) and m["n_pos"] == 20
+
+
+def test_recall_at_precision_brute_force(ys):
+    y, s = ys
+    best_r90, best_p100 = 0.0, 0.0
+    for t in np.unique(s):
+        yp = s >= t
+        tp = (yp & (y == 1)).sum()
+        prec, rec = tp / yp.sum(), tp / y.sum()
+        if prec >= 0.9:
+            best_r90 = max(best_r90, rec)
+        if rec == 1:
+            best_p100 = max(best_p100, prec)
+    assert recall_at_precision(y, s, precision=0.9) == pytest.approx(best_r90)
+    assert precision_at_recall(y, s, recall=1.0) == pytest.approx(best_p100)
+
+
+def test_perfect_and_hopeless_scores():
+    y = np.r_[np.ones(5, int), np.zeros(565, int)]
+    m = binary_metrics(y, y.astype(float))
+    assert m["recall_at_p99"] == 1 and m["precision_at_r100"] == 1 and m["pr_auc"] == 1
+    m = binary_metrics(y, 1.0 - y)
+    assert m["recall_at_p90"] == 0 and m["roc_auc"] == 0
+
+
+def test_bootstrap_intervals_cover_and_warn(ys):
+    y, s = ys
+    tab = bootstrap_metrics(y, s, n_boot=200, random_state=1)
+    for k, v, lo, hi in tab.rows():
+        assert lo <= v + 1e-9 and v - 1e-9 <= hi, k
+    assert tab.high["pr_auc"] - tab.low["pr_auc"] > 0.01
+    y5 = np.r_[np.ones(5, int), np.zeros(100, int)]
+    tab5 = bootstrap_metrics(y5, np.r_[np.full(5, 0.9), np.linspace(0, 0.95, 100)], n_boot=50)
+    assert "wide" in tab5.note
+
+
+def test_cv_threshold_reaches_precision_on_training_folds(ys):
+    from sklearn.linear_model import LogisticRegression
+
+    rng = np.random.default_rng(2)
+    y = np.r_[np.ones(20, int), np.zeros(300, int)]
+    X = np.r_[rng.normal(4, 1, 20), rng.normal(0, 1, 300)][:, None]
+    oof = cv_scores(lambda: LogisticRegression(), X, y, random_state=0)
+    assert oof.shape == y.shape
+    t = cv_threshold(y, oof, min_precision=0.9)
+    sel = oof >= t
+    assert (y[sel] == 1).mean() >= 0.9
+
+
+def test_bad_input():
+    with pytest.raises(StarskopeError):
+        binary_metrics([1, 0], [0.5])
+    with pytest.raises(StarskopeError):
+        binary_metrics([1, 0], [np.nan, 0.1])

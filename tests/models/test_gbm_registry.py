@@ -1,0 +1,85 @@
+"""Gradient boosting, the model registry and persistence."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from starskope.exceptions import StarskopeError
+from starskope.models import MODELS, load_model, make_model, save_model
+from starskope.models.gbm import GBMClassifier
+
+
+def _tab(n=300, n_pos=30, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 6))
+    y = np.zeros(n, int)
+    y[:n_pos] = 1
+    X[:n_pos, 0] += 3.0  # feature 0 carries the signal
+    X[rng.random(X.shape) < 0.05] = np.nan
+    return X, y
+
+
+def test_gbm_calibrated_and_beats_chance():
+    from sklearn.metrics import brier_score_loss, roc_auc_score
+
+    X, y = _tab()
+    Xt, yt = _tab(seed=1)
+    clf = GBMClassifier(max_iter=20, random_state=0, cv=3).fit(X, y)
+    p = clf.score_planet(Xt)
+    assert roc_auc_score(yt, p) > 0.9
+    assert abs(p.mean() - yt.mean()) < 0.05  # calibrated to the 10% host rate
+    assert brier_score_loss(yt, p) < brier_score_loss(yt, np.full(len(yt), yt.mean()))
+
+
+def test_gbm_contributions_point_at_the_signal():
+    X, y = _tab()
+    clf = GBMClassifier(max_iter=20, random_state=0, cv=3).fit(X, y)
+    c = clf.contributions(X[:30])
+    assert c.shape == (30, 6)
+    assert np.argmax(np.abs(c).mean(axis=0)) == 0
+
+
+def test_gbm_multiclass():
+    X, y = _tab()
+    labels = np.where(y == 1, "planet", np.where(X[:, 1] > 0.5, "eclipsing_binary", "other"))
+    X[labels == "eclipsing_binary", 2] += 3
+    clf = GBMClassifier(max_iter=20, random_state=0, cv=3).fit(X, labels)
+    pr = clf.predict_proba(X)
+    assert pr.shape == (300, 3) and np.allclose(pr.sum(axis=1), 1)
+    assert clf.classes_[clf.planet_column()] == "planet"
+
+
+def test_gbm_bad_calibration_name():
+    with pytest.raises(StarskopeError, match="isotonic"):
+        GBMClassifier(calibration="beta").fit(*_tab())
+
+
+@pytest.mark.slow
+def test_gbm_sklearn_checks():
+    from sklearn.utils.estimator_checks import check_estimator
+
+    check_estimator(
+        GBMClassifier(max_iter=10, cv=2, random_state=0),
+        on_skip=None,
+        expected_failed_checks={
+            "check_classifiers_one_label": "raises StarskopeError (one line), not ValueError"
+        },
+    )
+
+
+def test_registry_and_pickle_round_trip(tmp_path):
+    assert {"original-cnn", "gbm"} <= set(MODELS)
+    with pytest.raises(StarskopeError, match="gbm"):
+        make_model("nope")
+    X, y = _tab()
+    est = make_model("gbm", random_state=0, max_iter=15, cv=3).fit(X, y)
+    path = save_model(est, tmp_path / "m.pkl")
+    name, again = load_model(path)
+    assert name == "gbm"
+    np.testing.assert_allclose(again.predict_proba(X), est.predict_proba(X))
+    (tmp_path / "junk.pkl").write_bytes(b"junk")
+    with pytest.raises(StarskopeError, match="junk.pkl"):
+        load_model(tmp_path / "junk.pkl")
+    with pytest.raises(StarskopeError, match="shipped"):
+        load_model("no-such-model")
