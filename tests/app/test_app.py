@@ -168,3 +168,12 @@ def test_serve_binds_localhost_by_default():
     from starskope.cli.report import serve_command
 
     assert inspect.signature(serve_command).parameters["host"].default.default == "127.0.0.1"
+
+
+def test_trend_line_breaks_at_data_gaps():
+    import numpy as np
+
+    from starskope.app.plotdata import _break_gaps
+
+    x, y = _break_gaps(np.array([0.0, 0.1, 0.2, 5.0, 5.1]), np.ones(5))
+    assert np.isnan(x[3]) and np.isnan(y[3]) and x.size == 6

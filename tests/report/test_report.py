@@ -174,3 +174,12 @@ def test_report_on_a_real_bundled_file_names_the_known_host(tmp_path):
     html = summary.pages[0].read_text()
     assert "KIC 10797460" in html
     assert "Kepler-227" in html  # known-object annotation of the host star
+
+
+def test_report_analyses_writes_pages_for_ready_analyses(tmp_path, synthetic_analysis):
+    from starskope.report import report_analyses
+
+    summary = report_analyses([synthetic_analysis], out=tmp_path, known=False)
+    assert len(summary.pages) == 1
+    assert summary.pages[0].read_text().count("data:image/png;base64,") >= 6
+    assert summary.pages[0].name in summary.index.read_text()

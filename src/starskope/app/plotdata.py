@@ -36,6 +36,20 @@ def _thin(n: int, max_points: int, keep=None) -> np.ndarray:
     return idx[sel]
 
 
+def _break_gaps(x, y):
+    """Insert a NaN into a time-ordered line where the data have a gap (> 5 median steps)."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if x.size < 3:
+        return x, y
+    dx = np.diff(x)
+    step = np.nanmedian(dx)
+    if not (np.isfinite(step) and step > 0):
+        return x, y
+    cut = np.flatnonzero(dx > 5 * step) + 1
+    return np.insert(x, cut, np.nan), np.insert(y, cut, np.nan)
+
+
 def _series(label, kind, color, x, y, digits=7) -> dict[str, Any]:
     return {
         "label": label,
@@ -99,7 +113,12 @@ def star_plot_data(analysis, *, max_points: int = 6000, max_candidates: int = 4)
         [
             _series("raw", "points", "#bbbbbb", raw.t[i_raw], _rel(raw.flux)[i_raw]),
             _series("cleaned", "points", "#222222", cleaned.t[i_cl], cleaned.flux[i_cl]),
-            _series("trend", "line", "#d62728", cleaned.t[i_cl], np.asarray(analysis.trend)[i_cl]),
+            _series(
+                "trend",
+                "line",
+                "#d62728",
+                *_break_gaps(cleaned.t[i_cl], np.asarray(analysis.trend)[i_cl]),
+            ),
         ],
     )
 

@@ -352,7 +352,8 @@ def create_app(
                 source=f"upload {job.filename}",
                 **star_context(result, _fits_ns(job.payload.get("fits"))),
             )
-        return page("job.html.j2", title=f"Analysing {job.filename}", job=job.status())
+        verb = "Could not analyse" if job.stage == "failed" else "Analysing"
+        return page("job.html.j2", title=f"{verb} {job.filename}", job=job.status())
 
     # ------------------------------------------------------------------ SQL
     @app.get("/sql", response_class=HTMLResponse)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from .build import ReportSummary as ReportSummary
 from .build import annotate_known as annotate_known
 from .build import lightcurve_for as lightcurve_for
+from .build import report_analyses as report_analyses
 from .build import report_catalog as report_catalog
 from .build import report_files as report_files
 from .build import star_page as star_page
@@ -24,6 +25,7 @@ __all__ = [
     "lightcurve_for",
     "render_index",
     "render_star",
+    "report_analyses",
     "report_catalog",
     "report_files",
     "star_page",

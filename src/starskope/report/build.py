@@ -23,6 +23,7 @@ __all__ = [
     "annotate_known",
     "lightcurve_for",
     "page_name",
+    "report_analyses",
     "report_catalog",
     "report_files",
     "star_page",
@@ -157,6 +158,39 @@ def _write(out: Path, name: str, text: str) -> Path:
     p = out / name
     p.write_text(text, encoding="utf-8")
     return p
+
+
+def report_analyses(
+    analyses: Iterable, *, out, known: bool = True, title: str = "starskope report"
+) -> ReportSummary:
+    """Write pages for analyses already made (e.g. by ``starskope demo``) plus ``index.html``.
+
+    Parameters
+    ----------
+    analyses : iterable of `~starskope.pipeline.Analysis`
+        One per star.
+    out : str or path-like
+        Output folder (created).
+    known : bool, optional
+        Annotate candidates with the known-object catalogue.
+    title : str, optional
+        Index page title.
+
+    Returns
+    -------
+    ReportSummary
+    """
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    used: set[str] = {"index.html"}
+    entries, pages = [], []
+    for full in analyses:
+        res = annotate_known(full.result) if known else full.result
+        name = page_name(res, used)
+        pages.append(_write(out, name, star_page(full, result=res, known=False)))
+        entries.append(IndexEntry(res, name))
+    index = _write(out, "index.html", render_index(entries, title=title))
+    return ReportSummary(index, tuple(pages), 0)
 
 
 def report_files(
