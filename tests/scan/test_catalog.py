@@ -65,8 +65,8 @@ def test_write_is_idempotent_and_round_trips(tmp_path):
         recs = [_star(i) for i in range(3)] + [
             ErrorRecord("/data/bad.fits", "corrupt", stage="read")
         ]
-        assert cat.write(recs, run_id=run) == 4
-        assert cat.write(recs, run_id=run) == 0  # nothing stored twice
+        assert cat.write(recs, run_id=run) == (3, 1)
+        assert cat.write(recs, run_id=run) == (0, 0)  # nothing stored twice
         assert cat.counts() == {"stars": 3, "candidates": 6, "errors": 1, "runs": 1}
         assert cat.finished(["/data/s1.fits", "/data/bad.fits", "/data/new.fits"]) == {
             "/data/s1.fits",

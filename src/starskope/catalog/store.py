@@ -39,6 +39,10 @@ __all__ = [
 ]
 
 TABLES = ("stars", "candidates", "errors", "runs")
+#: DuckDB buffer-pool cap of the writing connection (the scan's coordinator).
+WRITER_MEMORY_LIMIT = "128MB"
+#: DuckDB threads of the writing connection.
+WRITER_THREADS = 2
 
 
 # ----------------------------------------------------------------------------- schema
@@ -290,6 +294,7 @@ class Catalog:
     ...     run = cat.start_run(parameters={"method": "bls"}, inputs=["a.fits"])
     ...     cat.write([StarRecord("a.fits", StarResult(path="a.fits", target="A"))], run_id=run)
     ...     cat.counts()["stars"]
+    (1, 0)
     1
     """
 
@@ -312,6 +317,10 @@ class Catalog:
                 f"not a DuckDB catalog: {str(exc).splitlines()[0]}", path=self.path
             ) from exc
         if not read_only:
+            # The writer's memory must not grow with the catalog: cap DuckDB's buffer pool (it
+            # spills to disk beyond it) and its thread count.
+            self.con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
+            self.con.execute(f"SET threads = {WRITER_THREADS}")
             for stmt in _SCHEMA:
                 self.con.execute(stmt)
         else:
@@ -410,13 +419,13 @@ class Catalog:
         )
 
     # -- writes
-    def write(self, records: Sequence[StarRecord | ErrorRecord], *, run_id: str) -> int:
-        """Store whole stars in one transaction; return how many new inputs were stored.
+    def write(self, records: Sequence[StarRecord | ErrorRecord], *, run_id: str) -> tuple[int, int]:
+        """Store whole stars in one transaction; return how many new (stars, errors) were stored.
 
         Inputs already present (in ``stars`` or ``errors``) are ignored, never duplicated.
         """
         if not records:
-            return 0
+            return 0, 0
         chash = self._chash.get(run_id)
         if chash is None:
             got = self._one("SELECT config_hash FROM runs WHERE run_id = ?", [run_id])
@@ -443,7 +452,7 @@ class Catalog:
                     }
                 )
         con = self.con
-        before = self._n_done()
+        before = self._counts2()
         con.execute("BEGIN TRANSACTION")
         try:
             for name, rows, cols in (
@@ -473,7 +482,12 @@ class Catalog:
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        return self._n_done() - before
+        after = self._counts2()
+        return after[0] - before[0], after[1] - before[1]
+
+    def _counts2(self) -> tuple[int, int]:
+        row = self._one("SELECT (SELECT count(*) FROM stars), (SELECT count(*) FROM errors)")
+        return int(row[0]), int(row[1])
 
     def _n_done(self) -> int:
         return self._one("SELECT (SELECT count(*) FROM stars) + (SELECT count(*) FROM errors)")[0]

@@ -255,7 +255,7 @@ def _local_cluster(n_workers: int):
             n_workers=n_workers,
             threads_per_worker=1,
             processes=True,
-            dashboard_address=None,
+            dashboard_address=":0",  # any free port: never clash with another cluster
             silence_logs=logging.ERROR,
         )
 
@@ -337,6 +337,7 @@ def scan(
     run_id = ""
     nthreads = 0
     buffer: list[StarRecord | ErrorRecord] = []
+    state = {"skipped": 0}
     t_start = time.perf_counter()
     try:
         if retry_errors:
@@ -366,8 +367,6 @@ def scan(
         log.info("run %s: %d worker threads, %d tasks in flight at most", run_id, nthreads, limit)
         if progress is not None:
             progress.start(total=count_items(inputs), skipped=0)
-
-        state = {"skipped": 0}
 
         def stream() -> Iterator[ScanItem]:
             for it, sk in _pending(iter_items(inputs), cat, check=resume):
@@ -400,10 +399,9 @@ def scan(
         def flush() -> None:
             nonlocal n_done, n_err, last_flush
             if buffer:
-                cat.write(buffer, run_id=run_id)
-                n_ok = sum(isinstance(r, StarRecord) for r in buffer)
-                n_done += n_ok
-                n_err += len(buffer) - n_ok
+                new_stars, new_errors = cat.write(buffer, run_id=run_id)
+                n_done += new_stars
+                n_err += new_errors
                 buffer.clear()
                 log.info("committed %d stars, %d errors", n_done, n_err)
             last_flush = time.monotonic()
@@ -443,18 +441,17 @@ def scan(
                 flush()
             fill()
         flush()
-        skipped = state["skipped"]
         status = "finished"
     finally:
+        skipped = state["skipped"]
         elapsed = time.perf_counter() - t_start
         if progress is not None:
             progress.stop()
         try:
             if run_id and buffer:  # finished stars of an interrupted scan are kept
                 try:
-                    cat.write(buffer, run_id=run_id)
-                    n_ok = sum(isinstance(r, StarRecord) for r in buffer)
-                    n_done, n_err = n_done + n_ok, n_err + len(buffer) - n_ok
+                    new_stars, new_errors = cat.write(buffer, run_id=run_id)
+                    n_done, n_err = n_done + new_stars, n_err + new_errors
                 except Exception:  # the original error matters more
                     log.exception("could not store the last %d results", len(buffer))
             if run_id:

@@ -1,0 +1,362 @@
+"""Scan benchmark: throughput of ``starskope scan`` on Dask, and the coordinator's peak memory.
+
+Measures, in one run:
+
+1. **Throughput** (stars/s) of :func:`starskope.scan.scan` with the default pipeline on a local
+   Dask cluster of 1 and 2 worker processes (one thread each), on (a) a simulated K2 campaign of
+   ``--n-sim`` 3197-point light curves written as a Kaggle table and (b) the real light curves of
+   ``../shared/data/labels.csv``. "steady" excludes the cluster start and the workers' first
+   imports / JIT compilation (a short warm-up scan runs first on the same cluster); "cold" is the
+   wall time of a fresh ``scan`` call including the cluster start.
+2. **Baseline**: a plain serial loop, in this process, of lightkurve ``flatten()`` +
+   ``to_periodogram("bls")`` (lightkurve's default grid) on the same light curves (the first
+   ``--baseline-n`` simulated ones, all real ones; read by starskope's reader, which is timed too).
+3. **Peak RSS of the coordinator** (the process running ``scan``, which also hosts the local
+   scheduler) for 500 and 5,000 inputs of a Kaggle table, each in a fresh process. The workers run a
+   cheap stand-in analysis returning a result with three candidates, so that the measurement is
+   about the coordinator (streaming, backpressure, commits), not the pipeline.
+
+Run::
+
+    python -m benchmarks.bench_scan                 # everything; writes benchmarks/results/scan.md
+    python -m benchmarks.bench_scan --n-sim 500 --baseline-n 100 --mem 500,5000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+from .common import REPO, SHARED_DATA, markdown_table
+
+OUT = REPO / "benchmarks" / "results" / "scan.md"
+
+
+# ----------------------------------------------------------------------------- inputs
+def simulated_table(path: Path, n: int, *, seed: int = 0, fast: bool = False) -> tuple[Path, str]:
+    """A Kaggle-layout table of ``n`` simulated 3197-point K2 light curves.
+
+    ``fast``: plain seeded noise with box transits (for the memory test, whose stand-in analysis
+    does not look at the data) instead of the full campaign simulator.
+    """
+    from starskope.io.kaggle import write_kaggle
+
+    try:
+        if fast:
+            raise ImportError("fast table requested")
+        from starskope.simulate.campaign import CampaignConfig, simulate_campaign
+
+        camp = simulate_campaign(
+            CampaignConfig(n_stars=n, n_hosts=max(n // 10, 1), seed=seed, hosts_first=False)
+        )
+        flux, labels = camp.filled_flux(), camp.labels  # gaps bridged, as the simulator writes it
+        how = "starskope.simulate campaign (K2 noise, systematics, EBs, pulsators, hosts 10 %)"
+        if flux.shape[1] != 3197 or not np.isin(labels, (1, 2)).all():
+            raise ValueError("unexpected campaign shape")
+    except (ImportError, TypeError, ValueError, AttributeError):
+        rng = np.random.default_rng(seed)
+        t = np.arange(3197) * 29.4244 / 1440
+        flux = rng.uniform(100, 5000, (n, 1)) * (1 + 3e-4 * rng.standard_normal((n, 3197)))
+        labels = np.ones(n, dtype=int)
+        for i in range(0, n, 10):
+            p, t0 = rng.uniform(1, 15), rng.uniform(0, 5)
+            flux[i, ((t - t0) % p) < 0.1] *= 1 - rng.uniform(5e-4, 5e-3)
+            labels[i] = 2
+        how = "seeded white noise + box transits in 10 % of stars"
+    return write_kaggle(path, flux, labels), how
+
+
+def real_files() -> list[Path]:
+    import csv
+
+    labels = SHARED_DATA / "labels.csv"
+    if not labels.exists():
+        return []
+    with labels.open(newline="") as fh:
+        return [SHARED_DATA / r["file"] for r in csv.DictReader(fh)]
+
+
+# ----------------------------------------------------------------------------- throughput
+def scan_throughput(inputs, n_workers: int, tmp: Path, tag: str) -> dict:
+    """Cold and steady-state scan rates with ``n_workers`` local worker processes."""
+    from distributed import Client
+
+    from starskope.scan import scan
+    from starskope.scan.runner import _local_cluster
+
+    t0 = time.perf_counter()
+    cluster = _local_cluster(n_workers)
+    client = Client(cluster)
+    try:
+        client.wait_for_workers(n_workers)
+        start_s = time.perf_counter() - t0
+        # warm-up: imports and numba compilation on every worker
+        warm, _ = simulated_table(tmp / f"warm-{tag}-{n_workers}.csv", 2 * n_workers, seed=99)
+        w = scan([warm], catalog=tmp / f"warm-{tag}-{n_workers}.duckdb", client=client)
+        s = scan(inputs, catalog=tmp / f"{tag}-{n_workers}.duckdb", client=client)
+    finally:
+        client.close()
+        cluster.close()
+    n = s.n_done + s.n_errors
+    cold = start_s + w.elapsed_s + s.elapsed_s
+    return {
+        "workers": n_workers,
+        "n": n,
+        "errors": s.n_errors,
+        "steady_s": s.elapsed_s,
+        "steady_rate": n / s.elapsed_s,
+        "cold_rate": n / cold,
+        "cluster_start_s": start_s,
+        "warmup_s": w.elapsed_s,
+    }
+
+
+def baseline_lightkurve(items) -> dict:
+    """Serial lightkurve flatten() + BLS periodogram; ``items`` yields light curves lazily."""
+    import lightkurve  # noqa: F401  (import time not counted)
+
+    n = 0
+    t0 = time.perf_counter()
+    for lc in items:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            lk = _to_lightkurve(lc).remove_nans().normalize()
+            pg = lk.flatten().to_periodogram("bls")
+            _ = pg.period_at_max_power
+        n += 1
+    dt = time.perf_counter() - t0
+    return {"n": n, "s": dt, "rate": n / dt}
+
+
+def _to_lightkurve(lc):
+    """lightkurve object of a starskope light curve (relative times: plain days)."""
+    import lightkurve
+
+    from starskope.exceptions import StarskopeError
+
+    try:
+        return lc.to_lightkurve()
+    except StarskopeError:
+        return lightkurve.LightCurve(time=lc.t, flux=lc.flux)
+
+
+def _kaggle_lcs(path: Path, n: int):
+    from starskope.io.kaggle import iter_kaggle
+
+    for i, lc in enumerate(iter_kaggle(path, cache=False)):
+        if i >= n:
+            return
+        yield lc
+
+
+def _file_lcs(paths):
+    from starskope.io import read
+
+    for p in paths:
+        try:
+            yield read(p)
+        except Exception:  # the baseline skips what it cannot read
+            continue
+
+
+# ----------------------------------------------------------------------------- memory
+def cheap_analyse(lc, config):
+    """Stand-in analysis for the memory test: a realistic-size result, almost no CPU."""
+    from starskope.result import Candidate, StarResult, VetFlag
+
+    f = lc.flux[np.isfinite(lc.flux)]
+    med = float(np.median(f))
+    cands = tuple(
+        Candidate(
+            period_days=1.0 + k,
+            t0=0.5,
+            t0_format=lc.time_format,
+            t0_bjd=None,
+            duration_hours=2.0,
+            depth_ppm=float(np.std(f) / med * 1e6),
+            depth_ppm_err=10.0,
+            snr=7.5,
+            sde=8.0,
+            power=1.0,
+            n_transits=3,
+            vetting=(VetFlag("odd_even", False, 0.5, "odd and even depths agree"),),
+        )
+        for k in range(3)
+    )
+    return StarResult(
+        path=lc.meta.source,
+        target=lc.meta.target,
+        row=lc.meta.row,
+        n_points=len(lc),
+        candidates=cands,
+        reasons=("stand-in analysis for the memory benchmark",),
+    )
+
+
+def _child_rss(table: str, n_workers: int, catalog: str) -> None:
+    import resource
+
+    from starskope.scan import scan
+
+    s = scan([table], catalog=catalog, workers=n_workers, analyse=cheap_analyse)
+    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps({"n": s.n_done + s.n_errors, "peak_mib": peak_kib / 1024, "s": s.elapsed_s}))
+
+
+def coordinator_rss(n: int, tmp: Path, n_workers: int = 2) -> dict:
+    table, _ = simulated_table(tmp / f"mem-{n}.csv", n, seed=7, fast=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "benchmarks.bench_scan",
+        "--child-rss",
+        str(table),
+        str(n_workers),
+        str(tmp / f"mem-{n}.duckdb"),
+    ]
+    p = subprocess.run(cmd, capture_output=True, text=True, cwd=REPO, check=False)
+    if p.returncode != 0:
+        raise RuntimeError(p.stderr[-2000:])
+    return json.loads(p.stdout.strip().splitlines()[-1])
+
+
+# ----------------------------------------------------------------------------- main
+def _throughput_section(args, tmp: Path) -> list[str]:
+    workers = [int(w) for w in args.workers.split(",")]
+    table, how = simulated_table(tmp / "sim.csv", args.n_sim)
+    sets = [("simulated K2 (Kaggle table, 3197 pts)", [table], _kaggle_lcs(table, args.baseline_n))]
+    files = [] if args.skip_real else real_files()
+    if files:
+        sets.append((f"real ../shared/data ({len(files)} files)", files, _file_lcs(files)))
+    rows = []
+    for name, inputs, lcs in sets:
+        base = baseline_lightkurve(lcs)
+        res = [scan_throughput(inputs, w, tmp, name[:4]) for w in workers]
+        print(name, base, res, flush=True)
+        one = res[0]["steady_rate"]
+        for r in res:
+            rows.append(
+                [
+                    name,
+                    r["workers"],
+                    r["n"],
+                    r["errors"],
+                    r["steady_rate"],
+                    r["steady_rate"] / r["workers"],
+                    r["cold_rate"],
+                    r["steady_rate"] / one,
+                    base["rate"],
+                    r["steady_rate"] / base["rate"],
+                ]
+            )
+        rows.append(
+            [
+                name,
+                "lightkurve serial",
+                base["n"],
+                "",
+                base["rate"],
+                base["rate"],
+                base["rate"],
+                "",
+                base["rate"],
+                1.0,
+            ]
+        )
+    header = [
+        "inputs",
+        "workers",
+        "stars",
+        "errors",
+        "stars/s (steady)",
+        "per worker",
+        "stars/s (cold)",
+        "scaling vs 1",
+        "lightkurve stars/s",
+        "speed-up vs lightkurve",
+    ]
+    return [
+        f"Simulated table: {args.n_sim} stars, {how}.",
+        "",
+        markdown_table(header, rows),
+        "",
+        f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared"
+        " machine). Command: `python -m benchmarks.bench_scan"
+        f" --n-sim {args.n_sim} --baseline-n {args.baseline_n}`.",
+        "",
+    ]
+
+
+def _memory_section(args, tmp: Path) -> list[str]:
+    sizes = [int(x) for x in args.mem.split(",") if x]
+    mem = {n: coordinator_rss(n, tmp) for n in sizes}
+    rows = [
+        [
+            n,
+            mem[n]["n"],
+            mem[n]["peak_mib"],
+            mem[n]["peak_mib"] / mem[sizes[0]]["peak_mib"],
+            mem[n]["n"] / mem[n]["s"],
+        ]
+        for n in sizes
+    ]
+    header = ["inputs", "stored", "peak RSS MiB", f"ratio vs {sizes[0]}", "stars/s (orchestration)"]
+    return [
+        _MEM_MARK,
+        "Coordinator peak RSS (a fresh process per size; 2 workers; a stand-in analysis that reads"
+        " each row and returns a 3-candidate result, so the last column is the orchestration's own"
+        " ceiling: stream + queue + commit):",
+        "",
+        markdown_table(header, rows),
+        "",
+        f"Load average at the end: {os.getloadavg()[0]:.1f}. Command: `python -m"
+        f" benchmarks.bench_scan --only memory --mem {args.mem}`.",
+    ]
+
+
+_MEM_MARK = "<!-- memory -->"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--n-sim", type=int, default=500)
+    ap.add_argument("--baseline-n", type=int, default=100)
+    ap.add_argument("--mem", default="500,5000")
+    ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--skip-real", action="store_true")
+    ap.add_argument("--only", choices=("all", "throughput", "memory"), default="all")
+    ap.add_argument("--child-rss", nargs=3, metavar=("TABLE", "WORKERS", "CATALOG"))
+    args = ap.parse_args(argv)
+    if args.child_rss:
+        _child_rss(args.child_rss[0], int(args.child_rss[1]), args.child_rss[2])
+        return 0
+    old = OUT.read_text() if OUT.exists() else ""
+    old_top, _, old_mem = old.partition(_MEM_MARK)
+    with tempfile.TemporaryDirectory(prefix="bench_scan_") as d:
+        tmp = Path(d)
+        if args.only in ("all", "throughput"):
+            top = "\n".join(["# Scan benchmark", "", *_throughput_section(args, tmp)]) + "\n"
+        else:
+            top = old_top or "# Scan benchmark\n\n"
+        if args.only in ("all", "memory"):
+            mem = "\n".join(_memory_section(args, tmp)) + "\n"
+        else:
+            mem = (_MEM_MARK + old_mem) if old_mem else ""
+    text = top + mem
+    OUT.parent.mkdir(parents=True, exist_ok=True)
+    OUT.write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
