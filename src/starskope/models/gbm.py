@@ -42,6 +42,8 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
     classes_ : ndarray
     n_features_in_ : int
     calibrated_ : sklearn.calibration.CalibratedClassifierCV
+    n_iter_ : int
+        Most boosting rounds used by any fold's trees.
     medians_ : ndarray
         Training medians per feature (the reference for :meth:`contributions`).
     """
@@ -87,7 +89,7 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
         check_classification_targets(y)
         self.classes_, counts = np.unique(y, return_counts=True)
         if len(self.classes_) < 2:
-            raise StarskopeError("need at least two classes to train")
+            raise _LabelError(f"need at least two classes to train; got {len(self.classes_)} class")
         folds = int(min(self.cv, counts.min()))
         base = HistGradientBoostingClassifier(
             learning_rate=self.learning_rate,
@@ -104,6 +106,9 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
         else:  # a single member in some class: no folds to calibrate on
             self.calibrated_ = _Uncalibrated(base)
         self.calibrated_.fit(X, y)
+        fitted = getattr(self.calibrated_, "calibrated_classifiers_", None)
+        ests = [c.estimator for c in fitted] if fitted else [self.calibrated_.est]
+        self.n_iter_ = int(max(e.n_iter_ for e in ests))
         with np.errstate(all="ignore"):
             med = np.nanmedian(np.where(np.isfinite(X), X, np.nan), axis=0)
         self.medians_ = np.where(np.isfinite(med), med, np.nan)
@@ -146,6 +151,10 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
             Xj[:, j] = self.medians_[j]
             out[:, j] = base - self.score_planet(Xj)
         return out
+
+
+class _LabelError(StarskopeError, ValueError):
+    """Bad training labels (a StarskopeError that scikit-learn's checks see as ValueError)."""
 
 
 class _Uncalibrated:
