@@ -36,6 +36,11 @@ def _thin(n: int, max_points: int, keep=None) -> np.ndarray:
     return idx[sel]
 
 
+def _thinned(x, y, max_points: int):
+    idx = _thin(len(x), max_points)
+    return np.asarray(x)[idx], np.asarray(y)[idx]
+
+
 def _break_gaps(x, y):
     """Insert a NaN into a time-ordered line where the data have a gap (> 5 median steps)."""
     x = np.asarray(x, dtype=float)
@@ -188,7 +193,7 @@ def star_plot_data(analysis, *, max_points: int = 6000, max_candidates: int = 4)
         centres = -half + (np.arange(n_bins) + 0.5) * (2 * half / n_bins)
         good = count > 0
         s = [
-            _series("data", "points", "#aaaaaa", ph[near] * 24, ff[near]),
+            _series("data", "points", "#aaaaaa", *_thinned(ph[near] * 24, ff[near], max_points)),
             _series("binned", "markers", "#000000", centres[good] * 24, mean[good]),
         ]
         fit = fits[k] if k < len(fits) else None
@@ -206,7 +211,9 @@ def star_plot_data(analysis, *, max_points: int = 6000, max_candidates: int = 4)
         oe = []
         for par, name, color in ((1, "odd", "#1f77b4"), (0, "even", "#ff7f0e")):
             sel = near & (parity == par)
-            oe.append(_series(name, "points", color, ph[sel] * 24, ff[sel]))
+            oe.append(
+                _series(name, "points", color, *_thinned(ph[sel] * 24, ff[sel], max_points // 2))
+            )
         flag = next((v for v in c.vetting if v.name == "odd_even"), None)
         odd_even = _panel(
             f"oddeven-{k + 1}",
@@ -226,7 +233,9 @@ def star_plot_data(analysis, *, max_points: int = 6000, max_candidates: int = 4)
             "Hours from phase 0.5",
             "Relative flux",
             [
-                _series("data", "points", "#aaaaaa", ph2[near2] * 24, ff[near2]),
+                _series(
+                    "data", "points", "#aaaaaa", *_thinned(ph2[near2] * 24, ff[near2], max_points)
+                ),
                 _series("binned", "markers", "#000000", centres[g2] * 24, m2[g2]),
             ],
         )

@@ -9,6 +9,7 @@ internet.
 import contextlib
 import csv
 import io
+import json
 import threading
 import types
 from collections import OrderedDict
@@ -46,7 +47,7 @@ class _PlotCache:
 
     def __init__(self, size: int = 16):
         self.size = size
-        self._d: OrderedDict[str, dict] = OrderedDict()
+        self._d: OrderedDict[str, bytes] = OrderedDict()
         self._lock = threading.Lock()
 
     def get(self, key: str):
@@ -56,7 +57,7 @@ class _PlotCache:
                 return self._d[key]
         return None
 
-    def put(self, key: str, value: dict) -> None:
+    def put(self, key: str, value: bytes) -> None:
         with self._lock:
             self._d[key] = value
             while len(self._d) > self.size:
@@ -245,7 +246,7 @@ def create_app(
             return JSONResponse({"error": "no catalog is open"}, status_code=404)
         cached = plots.get(id)
         if cached is not None:
-            return JSONResponse(cached)
+            return Response(cached, media_type="application/json")
         result = view.star(id)
         if result is None:
             return JSONResponse({"error": f"no star {id!r} in the catalog"}, status_code=404)
@@ -267,9 +268,9 @@ def create_app(
 
         fits = _matching_fits(full.result, result, tuple(full.fits or ()))
         full = dataclasses.replace(full, result=result, fits=fits)
-        data = star_plot_data(full)
-        plots.put(id, data)
-        return JSONResponse(data)
+        body = json.dumps(star_plot_data(full), separators=(",", ":")).encode()
+        plots.put(id, body)
+        return Response(body, media_type="application/json")
 
     # ------------------------------------------------------------------ uploads
     @app.get("/upload", response_class=HTMLResponse)
