@@ -183,3 +183,31 @@ def test_report_analyses_writes_pages_for_ready_analyses(tmp_path, synthetic_ana
     assert len(summary.pages) == 1
     assert summary.pages[0].read_text().count("data:image/png;base64,") >= 6
     assert summary.pages[0].name in summary.index.read_text()
+
+
+def test_model_explanation_is_drawn_when_it_has_numbers(synthetic_analysis):
+    from starskope.report import star_page
+
+    res = dataclasses.replace(
+        synthetic_analysis.result,
+        score=0.75,
+        explanation={"contributions": {"depth_snr": 0.3, "odd_even": -0.1}, "model": "gbm"},
+    )
+    html = star_page(synthetic_analysis, result=res, known=False)
+    assert 'alt="model explanation"' in html and "depth_snr" in html
+    plain = star_page(synthetic_analysis, known=False)
+    assert 'alt="model explanation"' not in plain and "no model run" in plain
+
+
+def test_cli_report_from_a_catalog(tmp_path, synthetic_file, synthetic_analysis):
+    from starskope.catalog import Catalog, StarRecord
+    from starskope.cli import main
+
+    f = tmp_path / "c.duckdb"
+    res = dataclasses.replace(synthetic_analysis.result, path=str(synthetic_file))
+    with Catalog(f) as cat:
+        run = cat.start_run(parameters={"method": "bls"}, inputs=["x"])
+        cat.write([StarRecord(str(synthetic_file), res)], run_id=run)
+    out = tmp_path / "rep"
+    assert main(["report", "--catalog", str(f), "--top", "3", "--out", str(out), "--no-known"]) == 0
+    assert len(list(out.glob("*.html"))) == 2  # the star and the index

@@ -288,7 +288,7 @@ def create_app(
                 error=f"The file is larger than the {max_upload_bytes / 1048576:g} MB limit.",
             )
         try:
-            form = await request.form()
+            form = await request.form(max_files=1, max_fields=10)
         except Exception as exc:
             return page(
                 "upload.html.j2",
