@@ -4,7 +4,8 @@ Submodules: :mod:`.snr` (the one expected-SNR definition), :mod:`.noise` (stocha
 star), :mod:`.inject` (batman injection), :mod:`.binaries` (eclipsing binaries, pulsators),
 :mod:`.population` (archive-table planet draws), :mod:`.campaign` (campaign simulator),
 :mod:`.output` (Kaggle / FITS / Parquet writers), :mod:`.backgrounds` (real light curves as
-noise), :mod:`.recovery` (injection-recovery and completeness).
+noise), :mod:`.recovery` (injection-recovery and completeness), :mod:`.plots` (completeness
+plots; imports matplotlib). See ``docs/simulation.md``.
 """
 
 from __future__ import annotations
