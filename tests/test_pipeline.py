@@ -145,3 +145,11 @@ def test_two_transit_signal_needs_higher_snr(rng):
         lc, FAST.replace(max_planets=1, min_period_days=5.0, snr_threshold_two_transits=0)
     )
     assert "n_transits" not in lax.candidates[0].flags
+
+
+def test_astropy_engine_gives_the_same_planet(rng):
+    lc = _k2(rng, planets=[(4.1, 2001.7, 0.125, 1.5e-3)])
+    fast = analyse(lc, FAST.replace(max_planets=1))
+    ref = analyse(lc, FAST.replace(max_planets=1, bls_engine="astropy"))
+    assert ref.candidates[0].period_days == pytest.approx(fast.candidates[0].period_days, rel=1e-3)
+    assert ref.candidates[0].depth_ppm == pytest.approx(fast.candidates[0].depth_ppm, rel=0.1)

@@ -234,6 +234,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         max_period=config.max_period_days,
         oversample=config.oversample,
         durations=searchable,
+        engine=config.bls_engine,
     )
     t0 = tick("search", t0)
 

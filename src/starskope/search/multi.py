@@ -19,7 +19,7 @@ from .grid import duration_grid, period_grid
 __all__ = ["SEARCHES", "is_significant", "search_multi"]
 
 
-def _tls(t, flux, flux_err, *, periods, durations, min_period, max_period, oversample):
+def _tls(t, flux, flux_err, *, periods, durations, min_period, max_period, oversample, engine):
     from .tls import search_tls
 
     return search_tls(
@@ -27,8 +27,8 @@ def _tls(t, flux, flux_err, *, periods, durations, min_period, max_period, overs
     )
 
 
-def _bls(t, flux, flux_err, *, periods, durations, min_period, max_period, oversample):
-    return search_bls(t, flux, flux_err, periods=periods, durations=durations)
+def _bls(t, flux, flux_err, *, periods, durations, min_period, max_period, oversample, engine):
+    return search_bls(t, flux, flux_err, periods=periods, durations=durations, engine=engine)
 
 
 #: Method name -> search callable (same keyword signature).
@@ -56,6 +56,7 @@ def search_multi(
     oversample: float = 3.0,
     durations=None,
     mask_factor: float = 2.0,
+    engine: str = "numba",
 ) -> tuple[SearchResult, ...]:
     """Iterative multi-planet search.
 
@@ -76,6 +77,8 @@ def search_multi(
         Trial durations in days.
     mask_factor : float, optional
         Width of the cut around each found transit, in transit durations.
+    engine : {"numba", "astropy"}, optional
+        BLS kernel (ignored by TLS).
 
     Returns
     -------
@@ -111,6 +114,7 @@ def search_multi(
             min_period=min_period,
             max_period=max_period,
             oversample=oversample,
+            engine=engine,
         )
         found.append(res)
         if not is_significant(res, snr_threshold=snr_threshold, sde_threshold=sde_threshold):
