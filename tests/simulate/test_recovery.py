@@ -78,8 +78,38 @@ def test_snr_at_completeness_on_a_known_curve():
 def test_unknown_detector():
     with pytest.raises(StarskopeError, match="bls-sde"):
         get_detector("magic")
-    with pytest.raises(StarskopeError, match="not available"):
-        get_detector("model:cnn")
+    with pytest.raises(StarskopeError, match="no-such-model"):
+        get_detector("model:no-such-model")
+
+
+def test_model_detector_wiring(monkeypatch):
+    import starskope.models.predict as predict
+    from starskope.result import Candidate, StarResult
+    from starskope.simulate import recovery
+
+    cand = Candidate(
+        period_days=4.3,
+        t0=1.7,
+        t0_format="relative",
+        t0_bjd=None,
+        duration_hours=3.0,
+        depth_ppm=3600.0,
+        depth_ppm_err=100.0,
+        snr=30.0,
+        sde=20.0,
+        power=1.0,
+        n_transits=15,
+    )
+
+    def fake_predict(items, *, model, explain, config=None, chunk=256):
+        for _ident, _lc in items:
+            yield StarResult(path=None, score=0.8, candidates=(cand,))
+
+    monkeypatch.setattr(predict, "predict_results", fake_predict)
+    monkeypatch.setattr(recovery, "_loaded_model", lambda name: ("gbm", object()))
+    rng = np.random.default_rng(0)
+    det = recovery.detect_model(white_background(rng=rng, n_points=200).lc, name="gbm")
+    assert det.flagged and det.period == 4.3 and det.duration == pytest.approx(0.125)
 
 
 def test_cli_inject_recover(tmp_path):

@@ -105,7 +105,7 @@ def campaign_command(
 @app.command("inject-recover")
 def inject_recover_command(
     detector: list[str] = typer.Option(
-        ["search"], "--detector", help="search, bls-sde, tls (repeat for several)."
+        ["search"], "--detector", help="search, bls-sde, tls or model:NAME (repeat for several)."
     ),
     n: int = typer.Option(2000, "--n", help="Injections."),
     n_null: int | None = typer.Option(

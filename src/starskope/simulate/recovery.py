@@ -8,7 +8,10 @@ Detectors (registry :data:`DETECTORS`; each maps a relative-flux light curve to 
 - ``"bls-sde"``: wotan biweight detrending (1-day window), astropy ``BoxLeastSquares`` on the
   Ofir (2014) period grid, flag when SDE >= 7.
 - ``"tls"``: the same detrending, Transit Least Squares (Hippke & Heller 2019), flag when SDE >= 7.
-- ``"model:NAME"``: reserved for trained classifiers (not available yet).
+- ``"model:NAME"``: a trained classifier (a shipped model name or a model file, see
+  :func:`starskope.models.registry.load_model`), flag = calibrated score >= 0.5; the period and
+  epoch come from the model's own pipeline candidates, or from the search pipeline for raw-flux
+  models.
 
 A recovery: the detector flags the curve, its best period is within 1% of the injected period
 and its epoch falls within half a transit duration (at least one cadence) of an injected transit.
@@ -19,6 +22,8 @@ background before injection.
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -43,6 +48,7 @@ __all__ = [
     "sde_threshold_for",
     "RecoveryConfig",
     "classify_recovery",
+    "detect_model",
     "completeness",
     "false_alarm_rate",
     "get_detector",
@@ -182,16 +188,46 @@ DETECTORS: dict[str, Callable] = {
 }
 
 
+@functools.cache
+def _loaded_model(name: str):
+    from ..models.registry import load_model
+
+    return load_model(name)
+
+
+def detect_model(lc, *, name: str, threshold: float = 0.5) -> Detection:
+    """A trained model's verdict (score >= ``threshold``), with the pipeline's best period."""
+    from ..models.predict import predict_results
+
+    res = next(iter(predict_results([("injection", lc)], model=_loaded_model(name), explain=False)))
+    if res.error:
+        return Detection(flagged=False)
+    flagged = res.score is not None and float(res.score) >= threshold
+    if res.candidates:
+        c = res.candidates[0]
+        return Detection(
+            flagged=flagged,
+            period=float(c.period_days),
+            t0=float(c.t0),
+            duration=float(c.duration_hours) / 24.0,
+            sde=float(c.sde),
+            snr=float(c.snr),
+        )
+    found = detect_search(lc)  # raw-flux models give no period: take the pipeline's
+    return dataclasses.replace(found, flagged=flagged)
+
+
 def get_detector(name: str) -> Callable:
-    """Look up a detector by name (``model:NAME`` for trained models, once they exist)."""
+    """Look up a detector by name; ``model:NAME`` for a trained model (name or file)."""
     if name in DETECTORS:
         return DETECTORS[name]
     if name.startswith("model:"):
-        raise StarskopeError(
-            f"detector {name!r}: trained-model detectors are not available yet; "
-            f"use one of {sorted(DETECTORS)}"
-        )
-    raise StarskopeError(f"unknown detector {name!r}; use one of {sorted(DETECTORS)}")
+        model = name.split(":", 1)[1]
+        if not model:
+            raise StarskopeError("detector 'model:NAME' needs a model name or file after 'model:'")
+        _loaded_model(model)  # fail early with the registry's message
+        return functools.partial(detect_model, name=model)
+    raise StarskopeError(f"unknown detector {name!r}; use one of {sorted(DETECTORS)} or model:NAME")
 
 
 def classify_recovery(
