@@ -157,3 +157,18 @@ def test_equal_false_alarm_threshold():
     assert thr2 == thr
     assert not eq.loc[~eq["injected"], "flagged"].any()
     assert eq.loc[eq["injected"], "recovered"].tolist() == [False, True, False]
+
+
+def test_search_detector_deep_transit_recovered_uninjected_not():
+    pytest.importorskip("starskope.pipeline")
+    rng = np.random.default_rng(11)
+    search = get_detector("search")
+    bg = white_background(rng=rng, sigma=1e-3, n_points=1500).lc
+    assert not search(bg).flagged
+    sig = PlanetSignal(period=3.1, t0=0.9, rp_rs=0.06, a_rs=11.0, impact=0.1)
+    det = search(inject(bg, sig))
+    assert det.flagged
+    out = classify_recovery(
+        found_period=det.period, found_t0=det.t0, period=3.1, t0=0.9, duration=sig.duration
+    )
+    assert out == "match"
