@@ -80,7 +80,23 @@ def _fit(flat: LightCurve, s: SearchResult, exptime: float):
     )
 
 
-def _vet(flat: LightCurve, s: SearchResult, others: list[float]) -> tuple[VetFlag, ...] | None:
+def _others_mask(t: np.ndarray, others: list[SearchResult]) -> np.ndarray | None:
+    """In-transit cadences of the star's other candidates, so vetting one planet ignores the
+    others' transits (another planet's dip is neither a secondary eclipse nor an odd/even
+    difference). Vetting keeps a candidate's own transits even where the mask covers them."""
+    if not others:
+        return None
+    from .fold import phase_fold
+
+    mask = np.zeros(t.size, dtype=bool)
+    for o in others:
+        mask |= np.abs(phase_fold(t, period=o.period, t0=o.t0)) < 0.75 * o.duration
+    return mask
+
+
+def _vet(
+    flat: LightCurve, s: SearchResult, others: list[SearchResult]
+) -> tuple[VetFlag, ...] | None:
     try:
         from .vet import vet_candidate
     except ImportError:
@@ -95,7 +111,8 @@ def _vet(flat: LightCurve, s: SearchResult, others: list[float]) -> tuple[VetFla
             duration=s.duration,
             depth=max(s.depth, 1e-9),
             periodogram=s.periodogram,
-            other_periods=tuple(others),
+            other_periods=tuple(o.period for o in others),
+            exclude=_others_mask(flat.t, others),
         )
     except StarskopeError as exc:
         return (VetFlag("vetting", True, None, f"Vetting could not run: {exc}."),)
@@ -268,7 +285,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     candidates = []
     vetted_any = False
     for i, (s, fit) in enumerate(zip(chosen, fits, strict=True)):
-        others = [o.period for j, o in enumerate(chosen) if j != i]
+        others = [o for j, o in enumerate(chosen) if j != i]
         flags = _vet(flat, s, others)
         vetted_any |= flags is not None
         sig_flags = _significance_flags(s, config)
