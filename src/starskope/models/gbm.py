@@ -11,6 +11,8 @@ when one feature is replaced by its training median (per star, per feature).
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
@@ -105,12 +107,13 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
             self.calibrated_ = CalibratedClassifierCV(base, method=self.calibration, cv=cv)
         else:  # a single member in some class: no folds to calibrate on
             self.calibrated_ = _Uncalibrated(base)
-        self.calibrated_.fit(X, y)
+        self.calibrated_.fit(_sentinel(X), y)
         fitted = getattr(self.calibrated_, "calibrated_classifiers_", None)
         ests = [c.estimator for c in fitted] if fitted else [self.calibrated_.est]
         self.n_iter_ = int(max(e.n_iter_ for e in ests))
-        with np.errstate(all="ignore"):
-            med = np.nanmedian(np.where(np.isfinite(X), X, np.nan), axis=0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
+            med = np.nanmedian(X, axis=0)
         self.medians_ = np.where(np.isfinite(med), med, np.nan)
         return self
 
@@ -118,7 +121,7 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
         """Calibrated class probabilities, columns in ``classes_`` order."""
         check_is_fitted(self, "calibrated_")
         X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
-        return self.calibrated_.predict_proba(X)
+        return self.calibrated_.predict_proba(_sentinel(X))
 
     def predict(self, X) -> np.ndarray:
         """Most probable class."""
@@ -151,6 +154,15 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
             Xj[:, j] = self.medians_[j]
             out[:, j] = base - self.score_planet(Xj)
         return out
+
+
+_MISSING = -1.0e9
+
+
+def _sentinel(X: np.ndarray) -> np.ndarray:
+    """Missing values as a far-off number (a fold may hold a column of NaN only, which
+    ``HistGradientBoostingClassifier`` cannot bin); trees split it off just as they would NaN."""
+    return np.where(np.isnan(X), _MISSING, X)
 
 
 class _LabelError(StarskopeError, ValueError):

@@ -2,8 +2,8 @@
 
 Every model takes one of two inputs: ``"rawflux"`` (fixed-length flux rows, as the Kaggle table
 has them; other light curves are resampled) or ``"tabular"`` (:data:`~starskope.features.tabular.
-FEATURE_NAMES`, computed by running the search pipeline). :func:`predict_lightcurves` builds
-whichever input a model needs from raw light curves.
+FEATURE_NAMES`, computed by running the search pipeline). :func:`model_inputs` builds
+whichever input a model needs from light curves (:mod:`.predict` scores them).
 
 Model files: torch models are written with ``torch.save`` of plain tensors and numbers (read back
 with ``weights_only=True``); scikit-learn models are pickles with a small header. Only load
@@ -26,11 +26,9 @@ __all__ = [
     "DEFAULT_MODEL",
     "MODELS",
     "ModelSpec",
-    "Prediction",
     "load_model",
     "make_model",
     "model_inputs",
-    "predict_lightcurves",
     "save_model",
     "shipped_models",
 ]
@@ -184,34 +182,3 @@ def model_inputs(kind: str, lcs: Sequence, *, n_points: int | None = None, n_job
 
         return feature_matrix(lcs, n_jobs=n_jobs)
     raise StarskopeError(f"unknown input kind {kind!r}")
-
-
-@dataclass(frozen=True)
-class Prediction:
-    """Scores for a batch of stars.
-
-    Attributes
-    ----------
-    score : ndarray
-        Calibrated probability that each star hosts a transiting planet.
-    class_probabilities : list of dict
-        Per star: class name -> probability.
-    """
-
-    score: np.ndarray
-    class_probabilities: list[dict[str, float]]
-
-
-_CLASS_NAMES = {0: "not_planet", 1: "planet"}
-
-
-def predict_lightcurves(name: str, est, lcs: Sequence, *, n_jobs: int = 1) -> Prediction:
-    """Score light curves with a fitted model, running whatever stages its input needs."""
-    spec = _spec(name)
-    X = model_inputs(spec.kind, lcs, n_points=getattr(est, "n_points_", None), n_jobs=n_jobs)
-    proba = est.predict_proba(X)
-    classes = list(est.classes_)
-    names = [_CLASS_NAMES.get(c, str(c)) if not isinstance(c, str) else c for c in classes]
-    col = names.index("planet")
-    probs = [{n: float(p) for n, p in zip(names, row, strict=True)} for row in proba]
-    return Prediction(score=proba[:, col].astype(float), class_probabilities=probs)

@@ -1,0 +1,265 @@
+"""``starskope train``, ``starskope predict`` and ``starskope evaluate``: the classifiers.
+
+- ``train --model NAME --data FILE... --seed S --out DIR``: fit a registry model on labelled
+  data (Kaggle tables, e.g. simulated campaigns, or labelled light-curve files) and write the
+  model file plus a model card (``DIR/NAME.md``) with the exact command.
+- ``predict FILE... [--model NAME|FILE] [--json]``: score stars; with ``--json`` one
+  `~starskope.result.StarResult` line per star (a Kaggle table: one per row, with ``row`` and
+  ``label``) whose ``score`` is the calibrated probability of a transiting planet.
+- ``evaluate --model NAME|FILE --data FILE... --out DIR``: metrics with bootstrap intervals and
+  plots (ROC, precision-recall, confusion matrix, score distributions, training history).
+"""
+
+from __future__ import annotations
+
+import json
+import shlex
+import sys
+import time
+from pathlib import Path
+
+import typer
+
+from ..exceptions import StarskopeError
+from . import app
+
+__all__ = ["evaluate_command", "predict_command", "train_command"]
+
+
+def _train_cmdline(model, data, seed, out, epochs, limit) -> str:
+    args = ["starskope", "train", "--model", model]
+    for p in data:
+        args += ["--data", str(p)]
+    args += ["--seed", str(seed), "--out", str(out)]
+    if epochs is not None:
+        args += ["--epochs", str(epochs)]
+    if limit is not None:
+        args += ["--limit", str(limit)]
+    return " ".join(shlex.quote(a) for a in args)
+
+
+@app.command("train")
+def train_command(
+    model: str = typer.Option(..., "--model", help="Registry model name (original-cnn, gbm)."),
+    data: list[Path] = typer.Option(..., "--data", help="Labelled training data (repeatable)."),
+    seed: int = typer.Option(0, "--seed", help="Random seed (training is repeatable on CPU)."),
+    out: Path = typer.Option(..., "--out", help="Output folder for the model and its card."),
+    device: str = typer.Option("cpu", "--device", help="cpu or cuda (CNN models)."),
+    epochs: int | None = typer.Option(None, "--epochs", help="Maximum epochs (CNN models)."),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for feature extraction."),
+    limit: int | None = typer.Option(None, "--limit", help="Use at most this many stars."),
+    progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar."),
+) -> None:
+    """Train a model and write it with a model card."""
+    from ..models.data import file_md5, load_labelled
+    from ..models.registry import MODELS, make_model, save_model
+
+    if model not in MODELS:
+        raise StarskopeError(f"unknown model {model!r}; choose one of {sorted(MODELS)}")
+    spec = MODELS[model]
+    t0 = time.perf_counter()
+    ds = load_labelled(data, kind=spec.kind, n_jobs=jobs, limit=limit)
+    t_data = time.perf_counter() - t0
+    params: dict = {}
+    if spec.kind == "rawflux":
+        params = {
+            "device": device,
+            "progress": progress,
+            "checkpoint_dir": str(out / "checkpoints"),
+        }
+        if epochs is not None:
+            params["epochs"] = epochs
+    est = make_model(model, random_state=seed, **params)
+    out.mkdir(parents=True, exist_ok=True)
+    t1 = time.perf_counter()
+    est.fit(ds.X, ds.y)
+    t_fit = time.perf_counter() - t1
+    cv = None
+    if spec.kind == "tabular":
+        from ..evaluate import binary_metrics, cv_scores
+
+        oof = cv_scores(lambda: make_model(model, random_state=seed), ds.X, ds.y, random_state=seed)
+        cv = {k: v for k, v in binary_metrics(ds.y, oof).items() if k != "confusion"}
+    elif getattr(est, "history_", None):
+        best = est.history_[est.best_epoch_ - 1]
+        cv = {"validation_split": {k: best[k] for k in ("val_pr_auc", "val_roc_auc", "val_loss")}}
+    cmd = _train_cmdline(model, data, seed, out, epochs, limit)
+    path = save_model(est, out / f"{model}{spec.suffix}", metadata={"command": cmd})
+    _write_card(
+        out / f"{model}.md",
+        model=model,
+        spec=spec,
+        est=est,
+        data=[(str(p), file_md5(p) if Path(p).is_file() else None) for p in data],
+        n=len(ds.y),
+        n_pos=int(ds.y.sum()),
+        seed=seed,
+        metrics=cv,
+        seconds={"load_data": t_data, "fit": t_fit},
+        command=cmd,
+    )
+    if getattr(est, "history_", None):
+        (out / "history.json").write_text(json.dumps(est.history_, indent=1))
+    typer.echo(f"wrote {path} and {out / (model + '.md')} ({len(ds.y)} stars, {ds.y.sum()} hosts)")
+
+
+def _write_card(path, *, model, spec, est, data, n, n_pos, seed, metrics, seconds, command):
+    from .. import __version__
+
+    params = {k: v for k, v in est.get_params().items() if k not in ("progress", "checkpoint_dir")}
+    lines = [
+        f"# Model card: {model}",
+        "",
+        f"{spec.description}.",
+        "",
+        f"- starskope version: {__version__}",
+        f"- input: {spec.kind}",
+        f"- trained on {n} stars ({n_pos} planet hosts), seed {seed}",
+        f"- command: `{command}`",
+        f"- seconds: {json.dumps({k: round(v, 1) for k, v in seconds.items()})}",
+        "",
+        "## Data",
+        "",
+        *[f"- `{p}`" + (f" (md5 {m})" if m else "") for p, m in data],
+        "",
+        "## Settings",
+        "",
+        "```json",
+        json.dumps(params, indent=1, default=str),
+        "```",
+        "",
+        "## Metrics on training data only (out-of-fold / validation split; not a test score)",
+        "",
+        "```json",
+        json.dumps(metrics, indent=1, default=float),
+        "```",
+        "",
+    ]
+    Path(path).write_text("\n".join(lines))
+
+
+@app.command("predict")
+def predict_command(
+    files: list[str] = typer.Argument(..., help="Light-curve files, folders, globs or tables."),
+    model: str | None = typer.Option(None, "--model", help="Shipped model name or model file."),
+    json_out: bool = typer.Option(False, "--json", help="One JSON line per star."),
+    explain: bool = typer.Option(True, "--explain/--no-explain", help="Add explanations."),
+    fmt: str | None = typer.Option(None, "--format", help="Reader name (default: detected)."),
+) -> None:
+    """Score stars: probability that each hosts a transiting planet."""
+    from ..io import iter_read
+    from ..models.predict import predict_results
+    from ..models.registry import DEFAULT_MODEL
+
+    results = predict_results(
+        iter_read(files, format=fmt), model=model or DEFAULT_MODEL, explain=explain
+    )
+    n_failed = 0
+    rows = []
+    for res in results:
+        n_failed += res.error is not None
+        if json_out:
+            sys.stdout.write(res.to_json() + "\n")
+            sys.stdout.flush()
+        else:
+            rows.append(res)
+    if not json_out:
+        from rich.console import Console
+        from rich.table import Table
+
+        table = Table(title=f"starskope predict ({model or DEFAULT_MODEL})")
+        for col in ("input", "row", "label", "score", "classes"):
+            table.add_column(col)
+        for r in rows:
+            probs = ", ".join(f"{k} {v:.3f}" for k, v in (r.class_probabilities or {}).items())
+            table.add_row(
+                Path(r.path or "?").name,
+                "" if r.row is None else str(r.row),
+                "" if r.label is None else str(r.label),
+                "[red]error[/red]" if r.error else f"{r.score:.4f}",
+                r.error or probs,
+            )
+        Console().print(table)
+    if n_failed:
+        raise SystemExit(1)
+
+
+@app.command("evaluate")
+def evaluate_command(
+    model: str = typer.Option(..., "--model", help="Shipped model name or model file."),
+    data: list[Path] = typer.Option(..., "--data", help="Labelled test data (repeatable)."),
+    out: Path = typer.Option(..., "--out", help="Folder for metrics.json and plots."),
+    threshold: float = typer.Option(0.5, "--threshold", help="Decision threshold on the score."),
+    n_boot: int = typer.Option(1000, "--boot", help="Bootstrap resamples for the intervals."),
+    seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
+    limit: int | None = typer.Option(None, "--limit", help="Use at most this many stars."),
+    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for feature extraction."),
+) -> None:
+    """Evaluate a model once on labelled test data: table with CIs and plots."""
+    import numpy as np
+
+    from ..evaluate import bootstrap_metrics
+    from ..models.data import load_labelled
+    from ..models.registry import MODELS, load_model
+
+    name, est = load_model(model)
+    spec = MODELS[name]
+    ds = load_labelled(
+        data, kind=spec.kind, n_jobs=jobs, limit=limit, n_points=getattr(est, "n_points_", None)
+    )
+    proba = est.predict_proba(ds.X)
+    classes = list(est.classes_)
+    col = classes.index(1) if 1 in classes else classes.index("planet")
+    s = np.asarray(proba[:, col], dtype=float)
+    tab = bootstrap_metrics(ds.y, s, threshold=threshold, n_boot=n_boot, random_state=seed)
+    out.mkdir(parents=True, exist_ok=True)
+    report = {
+        "model": name,
+        "data": [str(p) for p in data],
+        "value": tab.value,
+        "low": tab.low,
+        "high": tab.high,
+        "level": tab.level,
+        "note": tab.note,
+    }
+    (out / "metrics.json").write_text(json.dumps(report, indent=1, default=float))
+    _plots(out, ds.y, s, tab.value["confusion"], getattr(est, "history_", None))
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=f"starskope evaluate {name}: {len(ds.y)} stars, {int(ds.y.sum())} hosts")
+    for c in ("metric", "value", f"{tab.level:.0%} interval"):
+        t.add_column(c)
+    for k, v, lo, hi in tab.rows():
+        t.add_row(k, f"{v:.3f}", f"[{lo:.3f}, {hi:.3f}]")
+    con = Console()
+    con.print(t)
+    con.print(f"confusion [[tn, fp], [fn, tp]] at {threshold}: {tab.value['confusion']}")
+    if tab.note:
+        con.print(f"[yellow]note:[/yellow] {tab.note}")
+    con.print(f"wrote {out}/metrics.json and plots")
+
+
+def _plots(out: Path, y, s, confusion, history) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg", force=False)
+    import matplotlib.pyplot as plt
+
+    from ..models import plots
+
+    jobs = [
+        ("roc.png", lambda ax: plots.plot_roc(y, s, ax=ax)),
+        ("pr.png", lambda ax: plots.plot_pr(y, s, ax=ax)),
+        ("confusion.png", lambda ax: plots.plot_confusion(confusion, ax=ax)),
+        ("scores.png", lambda ax: plots.plot_score_distributions(y, s, ax=ax)),
+    ]
+    if history:
+        jobs.append(("history.png", lambda ax: plots.plot_history(history, ax=ax)))
+    for fname, fn in jobs:
+        fig, ax = plt.subplots(figsize=(5, 4))
+        if len(set(y)) > 1 or fname in ("confusion.png", "history.png", "scores.png"):
+            fn(ax)
+        fig.tight_layout()
+        fig.savefig(out / fname, dpi=100)
+        plt.close(fig)

@@ -1,0 +1,101 @@
+"""Evaluation and explanation plots (matplotlib, imported lazily; every function takes ``ax=``)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = [
+    "plot_confusion",
+    "plot_history",
+    "plot_pr",
+    "plot_roc",
+    "plot_saliency",
+    "plot_score_distributions",
+]
+
+
+def _ax(ax):
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(5, 4))
+    return ax
+
+
+def plot_roc(y, s, *, ax=None, label=None):
+    """ROC curve of scores ``s`` for labels ``y``."""
+    from sklearn.metrics import roc_auc_score, roc_curve
+
+    ax = _ax(ax)
+    fpr, tpr, _ = roc_curve(y, s)
+    ax.plot(fpr, tpr, label=f"{label or 'model'} (AUC {roc_auc_score(y, s):.3f})")
+    ax.plot([0, 1], [0, 1], ls=":", c="gray")
+    ax.set(xlabel="false positive rate", ylabel="true positive rate", title="ROC")
+    ax.legend(loc="lower right")
+    return ax
+
+
+def plot_pr(y, s, *, ax=None, label=None):
+    """Precision-recall curve."""
+    from sklearn.metrics import average_precision_score, precision_recall_curve
+
+    ax = _ax(ax)
+    p, r, _ = precision_recall_curve(y, s)
+    ax.step(
+        r, p, where="post", label=f"{label or 'model'} (AP {average_precision_score(y, s):.3f})"
+    )
+    ax.axhline(np.mean(y), ls=":", c="gray", label="chance")
+    ax.set(xlabel="recall", ylabel="precision", title="precision-recall", ylim=(0, 1.02))
+    ax.legend(loc="lower left")
+    return ax
+
+
+def plot_confusion(confusion, *, ax=None):
+    """Confusion matrix ``[[tn, fp], [fn, tp]]``."""
+    ax = _ax(ax)
+    c = np.asarray(confusion)
+    ax.imshow(c, cmap="Blues")
+    for (i, j), v in np.ndenumerate(c):
+        ax.text(j, i, str(int(v)), ha="center", va="center", fontsize=14)
+    ax.set_xticks([0, 1], ["not host", "host"])
+    ax.set_yticks([0, 1], ["not host", "host"])
+    ax.set(xlabel="predicted", ylabel="true", title="confusion matrix")
+    return ax
+
+
+def plot_score_distributions(y, s, *, ax=None, bins=30):
+    """Histograms of the score per true class."""
+    ax = _ax(ax)
+    y = np.asarray(y)
+    edges = np.linspace(0, 1, bins + 1)
+    for cls, name in ((0, "not host"), (1, "host")):
+        ax.hist(np.asarray(s)[y == cls], bins=edges, alpha=0.6, label=name, log=True)
+    ax.set(xlabel="score (P planet)", ylabel="stars", title="scores per true class")
+    ax.legend()
+    return ax
+
+
+def plot_history(history, *, ax=None):
+    """Training loss and validation metrics per epoch (CNN ``history_``)."""
+    ax = _ax(ax)
+    ep = [h["epoch"] for h in history]
+    ax.plot(ep, [h["loss"] for h in history], label="train loss")
+    ax.plot(ep, [h["val_loss"] for h in history], label="val loss")
+    ax.plot(ep, [h["val_pr_auc"] for h in history], label="val PR-AUC")
+    ax.set(xlabel="epoch", title="training history")
+    ax.legend()
+    return ax
+
+
+def plot_saliency(flux, saliency, *, ax=None, transits=None):
+    """Flux coloured by saliency (raw-flux models); optional true transit mask shaded."""
+    ax = _ax(ax)
+    x = np.arange(len(flux))
+    ax.plot(x, flux, c="0.7", lw=0.5, zorder=1)
+    sc = ax.scatter(x, flux, c=saliency, s=3, cmap="inferno_r", vmin=0, vmax=1, zorder=2)
+    if transits is not None:
+        ymin, ymax = ax.get_ylim()
+        ax.fill_between(x, ymin, ymax, where=transits, color="tab:blue", alpha=0.15, lw=0)
+    ax.figure.colorbar(sc, ax=ax, label="occlusion saliency")
+    ax.set(xlabel="cadence", ylabel="flux", title="what drove the score")
+    return ax

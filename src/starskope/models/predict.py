@@ -1,0 +1,167 @@
+"""Score light curves with a model and return :class:`~starskope.result.StarResult` objects.
+
+:func:`predict_results` runs whatever stages the model needs: a raw-flux model gets each light
+curve resampled to its input length; a tabular model gets the full search pipeline
+(:func:`~starskope.pipeline.analyse_full`), so its results also carry the candidates and vetting.
+``score`` is the calibrated probability that the star hosts a transiting planet;
+``class_probabilities`` has one entry per class; ``explanation`` says what drove the score
+(the strongest feature contributions, or the time ranges with the highest occlusion saliency).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+
+from ..exceptions import StarskopeError
+from ..result import StarResult
+from .registry import DEFAULT_MODEL, MODELS, load_model
+
+__all__ = ["predict_results"]
+
+_CLASS_NAMES = {0: "not_planet", 1: "planet"}
+
+
+def _class_names(est) -> list[str]:
+    return [c if isinstance(c, str) else _CLASS_NAMES.get(int(c), str(c)) for c in est.classes_]
+
+
+def _base_result(ident, lc) -> StarResult:
+    m = lc.meta
+    return StarResult(
+        path=str(ident),
+        mission=getattr(m, "mission", None),
+        target=getattr(m, "target", None),
+        row=getattr(m, "row", None),
+        label=getattr(m, "label", None),
+        n_points=len(lc),
+        time_span_days=float(lc.time_span) if len(lc) > 1 else None,
+    )
+
+
+def _probs(est, X) -> tuple[np.ndarray, list[dict[str, float]]]:
+    proba = est.predict_proba(X)
+    names = _class_names(est)
+    col = names.index("planet")
+    rows = [{n: float(p) for n, p in zip(names, r, strict=True)} for r in proba]
+    return proba[:, col].astype(float), rows
+
+
+def _rawflux_chunk(name, est, chunk, *, explain: bool) -> list[StarResult]:
+    from ..features.rawflux import resample_flux
+
+    out: list[StarResult | None] = [None] * len(chunk)
+    good, X = [], []
+    for i, (ident, lc) in enumerate(chunk):
+        try:
+            X.append(resample_flux(lc, n_points=est.n_points_))
+            good.append(i)
+        except StarskopeError as exc:
+            out[i] = StarResult.failed(ident, str(exc))
+    if good:
+        X = np.vstack(X)
+        score, probs = _probs(est, X)
+        sal = (
+            est.saliency(X, method="gradient", window=max(1, est.n_points_ // 64))
+            if explain
+            else None
+        )
+        for k, i in enumerate(good):
+            ident, lc = chunk[i]
+            expl = {"model": name}
+            if sal is not None:
+                t = np.asarray(lc.t, dtype=float)
+                t = t[np.isfinite(t)]
+                grid = np.linspace(t.min(), t.max(), est.n_points_)
+                top = np.argsort(sal[k])[::-1][: max(1, est.n_points_ // 50)]
+                expl["high_saliency_times"] = sorted({round(float(grid[j]), 2) for j in top})[:20]
+                expl["time_format"] = lc.time_format
+                expl["saliency_method"] = "gradient"
+            out[i] = dataclasses.replace(
+                _base_result(ident, lc),
+                score=float(score[k]),
+                class_probabilities=probs[k],
+                explanation=expl,
+                method=name,
+            )
+    return out  # type: ignore[return-value]
+
+
+def _tabular_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
+    from ..features.tabular import FEATURE_NAMES, tabular_features
+    from ..pipeline import analyse_full
+
+    try:
+        analysis = analyse_full(lc, config)
+    except StarskopeError as exc:
+        return StarResult.failed(ident, str(exc))
+    x = tabular_features(analysis)[None, :]
+    score, probs = _probs(est, x)
+    expl: dict = {"model": name}
+    if explain:
+        contrib = est.contributions(x)[0]
+        order = np.argsort(-np.abs(contrib))[:5]
+        expl["feature_contributions"] = {
+            FEATURE_NAMES[j]: round(float(contrib[j]), 4) for j in order if contrib[j] != 0
+        }
+    res = analysis.result
+    return dataclasses.replace(
+        res,
+        path=str(ident),
+        score=float(score[0]),
+        class_probabilities=probs[0],
+        explanation=expl,
+    )
+
+
+def predict_results(
+    items: Iterable,
+    *,
+    model=DEFAULT_MODEL,
+    explain: bool = True,
+    config=None,
+    chunk: int = 256,
+) -> Iterator[StarResult]:
+    """Score light curves; one :class:`~starskope.result.StarResult` per item, in order.
+
+    Parameters
+    ----------
+    items : iterable of (id, LightCurve or StarskopeError)
+        As :func:`starskope.io.iter_read` yields them (an error gives a failed result).
+    model : str, path or (name, estimator), optional
+        A shipped model name, a model file, or an already loaded ``(name, estimator)`` pair.
+    explain : bool, optional
+        Add what drove each score to ``explanation``.
+    config : PipelineConfig, optional
+        For models that run the search pipeline.
+    chunk : int, optional
+        Light curves scored together by raw-flux models.
+
+    Yields
+    ------
+    StarResult
+    """
+    from ..config import PipelineConfig
+
+    name, est = model if isinstance(model, tuple) else load_model(model)
+    kind = MODELS[name].kind
+    config = config or PipelineConfig()
+    batch: list = []
+    for ident, lc in items:
+        if isinstance(lc, StarskopeError):
+            if batch:
+                yield from _rawflux_chunk(name, est, batch, explain=explain)
+                batch = []
+            yield StarResult.failed(ident, str(lc))
+            continue
+        if kind == "tabular":
+            yield _tabular_one(name, est, ident, lc, config=config, explain=explain)
+            continue
+        batch.append((ident, lc))
+        if len(batch) >= chunk:
+            yield from _rawflux_chunk(name, est, batch, explain=explain)
+            batch = []
+    if batch:
+        yield from _rawflux_chunk(name, est, batch, explain=explain)

@@ -1,0 +1,67 @@
+"""``starskope train / predict / evaluate`` end to end on tiny Kaggle-format tables."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from starskope.cli import main
+from starskope.io.kaggle import write_kaggle
+
+from .conftest import make_flux
+
+pytest.importorskip("torch")
+
+
+@pytest.fixture
+def tables(tmp_path):
+    X, y, _ = make_flux(80, 20, 1000, seed=3, depth=3.0)
+    Xt, yt, _ = make_flux(40, 5, 1000, seed=4, depth=3.0)
+    train = write_kaggle(tmp_path / "train.csv", X, np.where(y == 1, 2, 1))
+    test = write_kaggle(tmp_path / "test.csv", Xt, np.where(yt == 1, 2, 1))
+    return train, test, yt
+
+
+def test_train_predict_evaluate_cnn(tables, tmp_path, capsys):
+    train, test, yt = tables
+    out = tmp_path / "model"
+    rc = main(
+        ["train", "--model", "original-cnn", "--data", str(train), "--seed", "3",
+         "--out", str(out), "--epochs", "2", "--no-progress"]
+    )  # fmt: skip
+    assert rc == 0
+    card = (out / "original-cnn.md").read_text()
+    assert "--seed 3" in card and "md5" in card and "val_pr_auc" in card
+    assert (out / "checkpoints" / "best.pt").exists()
+    capsys.readouterr()
+
+    rc = main(["predict", str(test), "--model", str(out / "original-cnn.pt"), "--json"])
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert rc == 0 and len(lines) == 40
+    assert [d["row"] for d in lines] == list(range(40))
+    assert [d["label"] for d in lines] == list(yt)
+    for d in lines:
+        assert 0 <= d["score"] <= 1
+        assert d["class_probabilities"]["planet"] == pytest.approx(d["score"])
+        assert d["explanation"]["saliency_method"] == "gradient"
+
+    rc = main(
+        ["evaluate", "--model", str(out / "original-cnn.pt"), "--data", str(test),
+         "--out", str(tmp_path / "eval"), "--boot", "50"]
+    )  # fmt: skip
+    text = capsys.readouterr().out
+    assert rc == 0 and "pr_auc" in text and "wide" in text
+    rep = json.loads((tmp_path / "eval" / "metrics.json").read_text())
+    assert rep["value"]["n_pos"] == 5
+    for name in ("roc", "pr", "confusion", "scores", "history"):
+        assert (tmp_path / "eval" / f"{name}.png").stat().st_size > 1000
+
+
+def test_bad_model_names(tables, capsys):
+    train, test, _ = tables
+    assert main(["train", "--model", "nope", "--data", str(train), "--out", "x"]) == 2
+    assert "original-cnn" in capsys.readouterr().err
+    assert main(["predict", str(test), "--model", "no-such-model"]) == 2
+    assert "no-such-model" in capsys.readouterr().err
