@@ -51,6 +51,12 @@ def fake_result(i: int, *, mission: str, snr: float, flags=(), score=None) -> St
     )
 
 
+@pytest.fixture
+def make_result():
+    """:func:`fake_result`, for tests that build their own catalog."""
+    return fake_result
+
+
 @pytest.fixture(scope="session")
 def synthetic_file(tmp_path_factory) -> Path:
     return write_synthetic(tmp_path_factory.mktemp("lc") / "synthetic_star.csv")

@@ -96,6 +96,32 @@ def test_star_page_and_its_plot_data(client, synthetic_file):
     assert gone.status_code == 404 and "can no longer be read" in gone.json()["error"]
 
 
+def test_star_page_names_the_known_planet(tmp_path, make_result):
+    from starskope.catalog import Catalog, StarRecord
+
+    res = make_result(7, mission="Kepler", snr=30.0)
+    c = res.candidates[0]
+    import dataclasses
+
+    res = dataclasses.replace(
+        res,
+        target="KIC 11442793",
+        candidates=(dataclasses.replace(c, period_days=7.0082),),
+    )
+    f = tmp_path / "k.duckdb"
+    with Catalog(f) as cat:
+        run = cat.start_run(parameters={"method": "bls"}, inputs=["x"])
+        cat.write([StarRecord("k90", res)], run_id=run)
+    with _client(catalog=f) as c:
+        page = c.get("/star", params={"id": "k90"})
+        assert page.status_code == 200 and "/api/known?id=k90" in page.text
+        got = c.get("/api/known", params={"id": "k90"}).json()["known"]
+        assert got[0]["label"] == "known planet Kepler-90 b"
+    with _client(catalog=f, known=False) as c:
+        assert "/api/known" not in c.get("/star", params={"id": "k90"}).text
+        assert c.get("/api/known", params={"id": "k90"}).status_code == 404
+
+
 def test_sql_is_read_only(client, catalog_file):
     r = client.get("/sql", params={"q": "SELECT count(*) AS n FROM stars"})
     assert r.status_code == 200 and "sql-result" in r.text

@@ -107,7 +107,7 @@ def test_app_in_a_real_browser(server, synthetic_file, tmp_path):
     )
     checks = [json.loads(line) for line in proc.stdout.splitlines() if line.startswith("{")]
     failed = [c for c in checks if not c["ok"]]
-    assert proc.returncode == 0 and not failed and len(checks) >= 9, (
+    assert proc.returncode == 0 and not failed and len(checks) >= 10, (
         f"rc={proc.returncode} failed={failed} stderr={proc.stderr[-2000:]}"
     )
     for name in ("table.png", "star.png", "star-candidate.png", "upload-error.png"):

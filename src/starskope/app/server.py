@@ -64,6 +64,16 @@ class _PlotCache:
                 self._d.popitem(last=False)
 
 
+def _warm_known() -> None:
+    """Load the known-object catalogue once, so that the first star page does not wait for it."""
+    try:
+        from ..catalogs import known_objects
+
+        known_objects()
+    except Exception:  # an app without the catalogue still works; pages just lack the match
+        pass
+
+
 def _fits_ns(fits) -> list:
     return [None if f is None else types.SimpleNamespace(**f) for f in fits or ()]
 
@@ -74,6 +84,7 @@ def create_app(
     max_upload_bytes: int = 50 * 1024 * 1024,
     upload_timeout: float = 120.0,
     max_running: int = 2,
+    known: bool = True,
 ):
     """Build the web app.
 
@@ -87,6 +98,9 @@ def create_app(
         Seconds a worker may spend on one upload before it is stopped.
     max_running : int, optional
         Uploads analysed at once.
+    known : bool, optional
+        Match a star's candidates against the known-object catalogue on its page (the
+        catalogue is loaded in the background when the app starts).
 
     Returns
     -------
@@ -117,6 +131,8 @@ def create_app(
 
     @contextlib.asynccontextmanager
     async def lifespan(_app):
+        if known:
+            threading.Thread(target=_warm_known, daemon=True).start()
         yield
         jobs.close()
         if view is not None:
@@ -236,9 +252,25 @@ def create_app(
         return page(
             "star.html.j2",
             plots_url="/api/plots?" + urlencode({"id": id}),
+            known_url=("/api/known?" + urlencode({"id": id})) if known else None,
             source="catalog",
             **star_context(result),
         )
+
+    @app.get("/api/known")
+    def api_known(id: str = ""):  # the known-object match can take a second: asked for apart
+        if view is None or not known:
+            return JSONResponse({"error": "not available"}, status_code=404)
+        result = view.star(id)
+        if result is None:
+            return JSONResponse({"error": f"no star {id!r} in the catalog"}, status_code=404)
+        from ..report.build import annotate_known
+
+        out = []
+        for c in annotate_known(result).candidates:
+            k = (c.extra or {}).get("known")
+            out.append(k if isinstance(k, dict) else ({"label": c.known} if c.known else None))
+        return JSONResponse({"known": out})
 
     @app.get("/api/plots")
     def api_plots(id: str = ""):
@@ -350,6 +382,7 @@ def create_app(
             return page(
                 "star.html.j2",
                 plots_url=f"/api/job/{job_id}/plots",
+                known_url=None,
                 source=f"upload {job.filename}",
                 **star_context(result, _fits_ns(job.payload.get("fits"))),
             )

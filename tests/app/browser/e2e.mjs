@@ -83,6 +83,13 @@ try {
     assert(painted > 1000, `flat canvas nearly blank (${painted} px)`);
     return `${counts.length} plots, points ${counts.join("/")}`;
   });
+  await expectCheck("known-object match filled in", async () => {
+    await page.waitForFunction(() => {
+      const el = document.querySelector("p.known strong");
+      return el && !el.textContent.includes("checking");
+    }, null, { timeout: 60000 });
+    return await page.innerText("p.known strong");
+  });
   await expectCheck("zoom a plot with the mouse wheel", async () => {
     const canvas = page.locator('.plot[data-panel="flat"] canvas');
     await canvas.scrollIntoViewIfNeeded();

@@ -20,6 +20,16 @@
       status.textContent = ""; box.dataset.state = "rendered";
     }).catch(function (e) { status.textContent = "Plots could not be loaded: " + e; status.className = "error"; box.dataset.state = "error"; });
   }
+  function loadKnown() {
+    var box = document.getElementById("plots");
+    if (!box || !box.dataset.knownUrl) return;
+    fetch(box.dataset.knownUrl).then(function (r) { return r.json(); }).then(function (data) {
+      document.querySelectorAll("p.known[data-candidate]").forEach(function (p) {
+        var k = (data.known || [])[+p.dataset.candidate];
+        p.querySelector("strong").textContent = k ? k.label : (data.error || "no match");
+      });
+    }).catch(function () {});
+  }
   function followJob() {
     var box = document.getElementById("job");
     if (!box || box.dataset.stage === "failed") return;
@@ -35,5 +45,5 @@
     }
     poll();
   }
-  document.addEventListener("DOMContentLoaded", function () { loadPlots(); followJob(); });
+  document.addEventListener("DOMContentLoaded", function () { loadPlots(); loadKnown(); followJob(); });
 })();
