@@ -24,10 +24,6 @@ HERE = Path(__file__).resolve().parent
 BROWSER_DIR = HERE / "browser"
 CHROMIUM = os.environ.get("STARSKOPE_CHROMIUM", "/usr/bin/chromium")
 
-pytestmark = pytest.mark.filterwarnings(
-    "ignore:Using `httpx` with `starlette.testclient` is deprecated",
-)
-
 
 def _why_no_browser() -> str | None:
     if shutil.which("node") is None:
@@ -37,6 +33,14 @@ def _why_no_browser() -> str | None:
     if not (BROWSER_DIR / "node_modules" / "playwright-core").is_dir():
         return "playwright-core is not installed (npm ci --prefix tests/app/browser)"
     return None
+
+
+_WHY_NOT = _why_no_browser()
+
+pytestmark = [
+    pytest.mark.skipif(_WHY_NOT is not None, reason=_WHY_NOT or ""),
+    pytest.mark.filterwarnings("ignore:Using `httpx` with `starlette.testclient` is deprecated"),
+]
 
 
 def _free_port() -> int:
@@ -90,9 +94,6 @@ def server(browser_catalog):
 
 
 def test_app_in_a_real_browser(server, synthetic_file, tmp_path):
-    why = _why_no_browser()
-    if why:
-        pytest.skip(why)
     bad = tmp_path / "corrupt_lightcurve.fits"
     bad.write_bytes(b"SIMPLE  =                    T" + b"\x00\xff" * 400)
     shots = Path(os.environ.get("STARSKOPE_SCREENSHOTS") or tmp_path / "shots")
