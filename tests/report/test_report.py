@@ -211,3 +211,17 @@ def test_cli_report_from_a_catalog(tmp_path, synthetic_file, synthetic_analysis)
     out = tmp_path / "rep"
     assert main(["report", "--catalog", str(f), "--top", "3", "--out", str(out), "--no-known"]) == 0
     assert len(list(out.glob("*.html"))) == 2  # the star and the index
+
+
+def test_catalog_config_reads_the_run_parameters(tmp_path):
+    from starskope.catalog import Catalog
+    from starskope.config import PipelineConfig
+    from starskope.report.build import catalog_config
+
+    with Catalog(tmp_path / "c.duckdb") as cat:
+        assert catalog_config(cat) == PipelineConfig()
+        params = {**PipelineConfig().to_dict(), "max_planets": 1, "durations_hours": [1.0, 2.0]}
+        params["not_a_field"] = 3
+        cat.start_run(parameters=params, inputs=["x"])
+        got = catalog_config(cat)
+    assert got.max_planets == 1 and got.durations_hours == (1.0, 2.0)

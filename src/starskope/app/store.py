@@ -230,23 +230,10 @@ class CatalogView:
     def config(self) -> PipelineConfig:
         """The pipeline settings of the catalog's runs (defaults where not recorded)."""
         if self._config is None:
-            _, rows = self._run("SELECT parameters FROM runs ORDER BY started_at LIMIT 1")
-            cfg = PipelineConfig()
-            if rows and rows[0][0]:
-                try:
-                    params = json.loads(rows[0][0])
-                except ValueError:
-                    params = {}
-                names = {f.name: f for f in dataclasses.fields(PipelineConfig)}
-                changes = {}
-                for k, v in params.items():
-                    if k in names:
-                        changes[k] = tuple(v) if isinstance(v, list) else v
-                try:
-                    cfg = cfg.replace(**changes)
-                except TypeError:
-                    pass
-            self._config = cfg
+            from ..report.build import catalog_config
+
+            with self._lock:
+                self._config = catalog_config(self._cat)
         return self._config
 
     def sql(self, text: str, *, max_rows: int = 1000) -> tuple[list[str], list[tuple], bool]:

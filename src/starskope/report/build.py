@@ -21,6 +21,7 @@ from .html import IndexEntry, render_index, render_star, star_title
 __all__ = [
     "ReportSummary",
     "annotate_known",
+    "catalog_config",
     "lightcurve_for",
     "page_name",
     "report_analyses",
@@ -130,6 +131,37 @@ def _matching_fits(old: StarResult, new: StarResult, fits):
             f = None
         out.append(f)
     return tuple(out)
+
+
+def catalog_config(catalog, default: PipelineConfig = PipelineConfig()) -> PipelineConfig:
+    """The pipeline settings a catalog's first run recorded (``default`` where not recorded).
+
+    Parameters
+    ----------
+    catalog : `~starskope.catalog.Catalog`
+        An open catalog.
+    default : PipelineConfig, optional
+        Settings for fields the run did not record.
+
+    Returns
+    -------
+    PipelineConfig
+    """
+    import json
+
+    _, rows = catalog.query("SELECT parameters FROM runs ORDER BY started_at LIMIT 1")
+    if not rows or not rows[0][0]:
+        return default
+    try:
+        params = json.loads(rows[0][0])
+    except ValueError:
+        return default
+    names = {f.name for f in dataclasses.fields(PipelineConfig)}
+    changes = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items() if k in names}
+    try:
+        return default.replace(**changes)
+    except TypeError:
+        return default
 
 
 def lightcurve_for(result: StarResult, input_id: str | None = None):
@@ -263,7 +295,7 @@ def report_catalog(
     *,
     out,
     top: int = 20,
-    config: PipelineConfig = PipelineConfig(),
+    config: PipelineConfig | None = None,
     redraw: bool = True,
     known: bool = True,
     title: str | None = None,
@@ -279,7 +311,8 @@ def report_catalog(
     top : int, optional
         How many stars.
     config : PipelineConfig, optional
-        Settings used to redraw the figures (the stored results are shown as stored).
+        Settings used to redraw the figures (default: those the catalog's run recorded); the
+        stored results are shown as stored.
     redraw : bool, optional
         Read each star's light curve again (when the file still exists) to draw the figures.
     known : bool, optional
@@ -299,6 +332,8 @@ def report_catalog(
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with Catalog(catalog, read_only=True) as cat:
+        if config is None:
+            config = catalog_config(cat)
         cols, rows = cat.top(n=top)
         ids = [r[cols.index("input_id")] for r in rows]
         stored = []
