@@ -40,6 +40,8 @@ class PipelineConfig:
     bls_engine: str = "numba"  # "numba" (starskope's kernel) or "astropy" (reference)
     # refinement
     fit_transit: bool = True
+    # known objects: annotate candidates against the NASA Exoplanet Archive tables
+    annotate_known: bool = True
     # models
     model: str | None = None
 

@@ -333,8 +333,12 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
             "The input flux has no absolute level (mean-subtracted); depths are in units of "
             "1000 ppm per point-to-point noise, not true depths.",
         )
-    timings["total"] = round(time.perf_counter() - t_start, 6)
     m = lc.meta
+    if config.annotate_known and candidates:
+        candidates, note = _annotate(candidates, m)
+        if note:
+            reasons.append(note)
+    timings["total"] = round(time.perf_counter() - t_start, 6)
     result = StarResult(
         path=m.source,
         mission=m.mission,
@@ -362,6 +366,19 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         searches=tuple(searches),
         fits=tuple(fits),
     )
+
+
+def _annotate(candidates: list[Candidate], meta) -> tuple[list[Candidate], str | None]:
+    """Mark candidates that match a known planet, false positive or binary of the same star."""
+    try:
+        from .known import annotate_candidates
+
+        out = annotate_candidates(
+            candidates, target=meta.target, ra=meta.ra, dec=meta.dec, mission=meta.mission
+        )
+    except (StarskopeError, ImportError, OSError, ValueError) as exc:
+        return candidates, f"Known-object annotation was not possible: {exc}."
+    return list(out), None
 
 
 def _reasons(candidates, method: str, *, vetted: bool, window: float) -> list[str]:
@@ -437,3 +454,89 @@ def analyse_path(path, config: PipelineConfig = PipelineConfig(), **read_options
         return StarResult.failed(path, str(exc))
     except ImportError as exc:
         return StarResult.failed(path, f"reader not available: {exc}")
+
+
+def analyse_group(
+    lcs: list[LightCurve],
+    config: PipelineConfig = PipelineConfig(),
+    *,
+    name: str | None = None,
+    bin_cadence_days: float | None = None,
+) -> Analysis:
+    """Analyse several light curves of one star (quarters, campaigns, sectors, missions) at once.
+
+    The segments are stitched on BJD_TDB (:func:`starskope.stitch.stitch`: mission quality
+    masks, per-segment normalisation, optional binning), the pipeline runs on the combined
+    baseline (so a planet with one transit per segment can still be found), and each candidate
+    gets per-mission depths with a ``depth_consistency`` vetting flag: a planet's depth agrees
+    between instruments, a blended binary's often does not.
+
+    Parameters
+    ----------
+    lcs : list of LightCurve
+        Light curves of one star with absolute times.
+    config : PipelineConfig, optional
+    name : str, optional
+        The group's name (default: the first light curve's target).
+    bin_cadence_days : float, optional
+        Bin finer segments (e.g. TESS 2-min) to this cadence before stitching.
+
+    Returns
+    -------
+    Analysis
+        ``result.group`` lists the members and missions.
+    """
+    import astropy.units as u
+
+    from .stitch import candidate_depths, stitch
+
+    if len(lcs) == 1:
+        full = analyse_full(lcs[0], config)
+    else:
+        cadence = None if bin_cadence_days is None else bin_cadence_days * u.day
+        st = stitch(lcs, cadence=cadence)
+        first = lcs[0].meta
+        missions = st.missions
+        meta = first.replace(
+            mission="+".join(missions)
+            if len(missions) > 1
+            else (missions[0] if missions else None),
+            source=first.source,
+            segment=",".join(s.meta.segment or "?" for s in lcs),
+        )
+        lc = st.lightcurve.copy(meta=meta)
+        full = analyse_full(lc, config)
+        if len(missions) > 1:
+            cands = []
+            for c in full.result.candidates:
+                try:
+                    dc = candidate_depths(st, c)
+                except StarskopeError:
+                    cands.append(c)
+                    continue
+                flag = dc.to_vetflag()
+                extra = dict(c.extra)
+                extra["per_mission_depths"] = dc.to_dict()
+                cands.append(
+                    dataclasses.replace(
+                        c,
+                        vetting=c.vetting + (flag,),
+                        is_planet_like=c.is_planet_like and not flag.raised,
+                        extra=extra,
+                    )
+                )
+            res = dataclasses.replace(
+                full.result,
+                candidates=tuple(cands),
+                is_candidate=any(c.is_planet_like for c in cands),
+            )
+            full = dataclasses.replace(full, result=res)
+    members = [str(x.meta.source) for x in lcs]
+    missions = sorted({x.meta.mission for x in lcs if x.meta.mission})
+    group = {
+        "name": name or lcs[0].meta.target,
+        "members": members,
+        "missions": missions,
+        "segments": [x.meta.segment for x in lcs],
+    }
+    return dataclasses.replace(full, result=dataclasses.replace(full.result, group=group))

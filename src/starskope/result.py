@@ -13,7 +13,7 @@ from typing import Any
 
 __all__ = ["SCHEMA_VERSION", "Candidate", "StarResult", "VetFlag"]
 
-SCHEMA_VERSION = "1.0"
+SCHEMA_VERSION = "1.1"  # 1.1: ``group`` (multi-file stars)
 
 
 @dataclass(frozen=True)
@@ -89,6 +89,8 @@ class Candidate:
 class StarResult:
     """Everything starskope concluded about one light curve (or one group of them).
 
+    ``group`` is set when several files of one star were analysed together: its name, member
+    files, missions and identifiers (per-mission depths are in each candidate's ``extra``).
     ``is_candidate`` is the pipeline's own decision that a planet-like transit is present; it
     rests on vetting, not on SDE alone. ``score`` is a calibrated probability from a model, or
     None when no model was run.
@@ -112,6 +114,7 @@ class StarResult:
     explanation: dict[str, Any] | None = None
     reasons: tuple[str, ...] = ()
     error: str | None = None
+    group: dict[str, Any] | None = None
     timings: dict[str, float] = field(default_factory=dict)
     schema_version: str = SCHEMA_VERSION
 

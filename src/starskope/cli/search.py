@@ -43,6 +43,15 @@ def search_command(
     detrend: str | None = typer.Option(
         None, "--detrend", help="Detrender: biweight, savgol, spline, localpoly or none."
     ),
+    group: str = typer.Option(
+        "none",
+        "--group",
+        help="'auto': analyse each star once from all its files (grouped by KIC/EPIC/TIC, "
+        "catalogue names and sky position; segments stitched on BJD_TDB); 'none': per file.",
+    ),
+    bin_minutes: float | None = typer.Option(
+        None, "--bin", help="With --group auto: bin finer cadences to this many minutes."
+    ),
 ) -> None:
     """Search FILE... for periodic transits, vet them and report candidates."""
     from ..config import PipelineConfig
@@ -72,11 +81,21 @@ def search_command(
         except ImportError as exc:
             raise StarskopeError(f"--plot needs starskope.plotting: {exc}") from exc
 
+    if group not in ("none", "auto"):
+        raise StarskopeError(f"--group must be 'none' or 'auto'; got {group!r}")
+    items = iter_read(files, format=fmt)
+    if group == "auto":
+        items = _grouped(items, config, bin_minutes)
+
     results: list[StarResult] = []
     n_failed = 0
-    for ident, item in iter_read(files, format=fmt):
+    for ident, item in items:
         if isinstance(item, StarskopeError):
             res = StarResult.failed(ident, str(item))
+        elif not hasattr(item, "meta"):  # an Analysis from --group auto
+            res = item.result
+            if plot_fn is not None:
+                plot_fn(item, path=plot / f"{_safe_name(res.target or str(ident))}.png")
         else:
             try:
                 if plot_fn is not None:
@@ -103,6 +122,33 @@ def search_command(
     if n_failed:
         # SystemExit (not typer.Exit) so that main() sees the code in non-standalone mode
         raise SystemExit(1)
+
+
+def _grouped(items, config, bin_minutes):
+    """Collect every light curve, group them by star and analyse each group once."""
+    from ..crossmatch import group_lightcurves
+    from ..pipeline import analyse_group
+
+    lcs = []
+    for ident, item in items:
+        if isinstance(item, StarskopeError):
+            yield ident, item
+        else:
+            lcs.append(item)
+    if not lcs:
+        return
+    cadence = None if bin_minutes is None else bin_minutes / 1440.0
+    for g in group_lightcurves(lcs):
+        ident = g.name
+        try:
+            full = analyse_group(list(g.lightcurves), config, name=g.name, bin_cadence_days=cadence)
+        except StarskopeError as exc:
+            yield ident, exc
+            continue
+        grp = dict(full.result.group or {})
+        grp.update(identifiers=list(g.identifiers), links=list(g.links))
+        res = dataclasses.replace(full.result, group=grp, path=str(ident))
+        yield ident, dataclasses.replace(full, result=res)
 
 
 def _table(results) -> None:

@@ -1,0 +1,100 @@
+"""One star, several missions: grouped, stitched analysis (issue 7)."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from starskope import LightCurve, LightCurveMeta
+from starskope.cli import main
+from starskope.config import PipelineConfig
+from starskope.pipeline import analyse_group
+from starskope.time import BKJD_OFFSET, BTJD_OFFSET
+
+PERIOD = 4.3
+T0_BJD = 2457000.0 + 0.71
+
+
+def _segment(rng, *, mission, fmt, start_bjd, days, depth):
+    offset = {"bkjd": BKJD_OFFSET, "btjd": BTJD_OFFSET}[fmt]
+    t_bjd = start_bjd + np.arange(0.0, days, 30.0 / 1440.0)
+    phase = ((t_bjd - T0_BJD) / PERIOD + 0.5) % 1.0 - 0.5
+    flux = 1000.0 * (1.0 - depth * (np.abs(phase * PERIOD) < 0.05)) + rng.normal(0, 0.3, t_bjd.size)
+    meta = LightCurveMeta(
+        mission=mission,
+        target="TIC 999" if mission == "TESS" else "EPIC 999",
+        ra=150.0,
+        dec=-20.0,
+        source=f"{mission}.fits",
+        segment=mission,
+        flux_unit="electron / s",
+    )
+    return LightCurve(t_bjd - offset, flux, np.full(t_bjd.size, 0.3), time_format=fmt, meta=meta)
+
+
+def _pair(rng, depth_k2, depth_tess):
+    k2 = _segment(rng, mission="K2", fmt="bkjd", start_bjd=2457000.0, days=40.0, depth=depth_k2)
+    tess = _segment(
+        rng, mission="TESS", fmt="btjd", start_bjd=2457150.0, days=27.0, depth=depth_tess
+    )
+    return [k2, tess]
+
+
+CONFIG = PipelineConfig(max_planets=1, annotate_known=False, oversample=1)
+
+
+def test_group_finds_planet_with_consistent_depths(rng):
+    full = analyse_group(_pair(rng, 2e-3, 2e-3), CONFIG, name="EPIC 999")
+    r = full.result
+    assert r.group["missions"] == ["K2", "TESS"]
+    assert len(r.group["members"]) == 2
+    top = r.candidates[0]
+    assert top.period_days == pytest.approx(PERIOD, rel=1e-3)
+    assert top.t0_bjd is not None
+    assert "per_mission_depths" in top.extra
+    assert "depth_consistency" not in top.flags
+    assert r.is_candidate
+
+
+def test_group_flags_diluted_binary_by_depth(rng):
+    full = analyse_group(_pair(rng, 4e-3, 1.5e-3), CONFIG)
+    top = full.result.candidates[0]
+    assert top.period_days == pytest.approx(PERIOD, rel=1e-3)
+    assert "depth_consistency" in top.flags
+    assert not full.result.is_candidate
+
+
+def test_cli_group_auto_one_line_per_star(tmp_path, rng, capsys):
+    from astropy.io import fits
+
+    paths = []
+    for lc in _pair(rng, 2e-3, 2e-3):
+        fmt = lc.time_format
+        cols = fits.ColDefs(
+            [
+                fits.Column(name="TIME", format="D", array=lc.t, unit=fmt),
+                fits.Column(name="FLUX", format="D", array=lc.flux),
+                fits.Column(name="FLUX_ERR", format="D", array=lc.flux_err),
+                fits.Column(name="QUALITY", format="J", array=lc.quality),
+            ]
+        )
+        hdr = fits.Header(
+            {
+                "TELESCOP": lc.meta.mission,
+                "MISSION": lc.meta.mission,
+                "OBJECT": lc.meta.target,
+                "RA_OBJ": 150.0,
+                "DEC_OBJ": -20.0,
+            }
+        )
+        p = tmp_path / f"{lc.meta.mission}.fits"
+        fits.HDUList([fits.PrimaryHDU(header=hdr), fits.BinTableHDU.from_columns(cols)]).writeto(p)
+        paths.append(str(p))
+    rc = main(["search", "--group", "auto", "--json", "--max-planets", "1", *paths])
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
+    assert rc == 0
+    assert len(lines) == 1
+    assert sorted(lines[0]["group"]["missions"]) == ["K2", "TESS"]
+    assert abs(lines[0]["candidates"][0]["period_days"] - PERIOD) < 0.01
