@@ -107,6 +107,8 @@ def test_star_page_names_the_known_planet(tmp_path, make_result):
         res,
         target="KIC 11442793",
         candidates=(dataclasses.replace(c, period_days=7.0082),),
+        score=0.8,
+        explanation={"model": "gbm", "feature_contributions": {"depth_snr": 0.31}},
     )
     f = tmp_path / "k.duckdb"
     with Catalog(f) as cat:
@@ -115,6 +117,7 @@ def test_star_page_names_the_known_planet(tmp_path, make_result):
     with _client(catalog=f) as c:
         page = c.get("/star", params={"id": "k90"})
         assert page.status_code == 200 and "/api/known?id=k90" in page.text
+        assert "depth_snr" in page.text and "0.31" in page.text  # the model's explanation
         got = c.get("/api/known", params={"id": "k90"}).json()["known"]
         assert got[0]["label"] == "known planet Kepler-90 b"
     with _client(catalog=f, known=False) as c:

@@ -191,10 +191,17 @@ def test_model_explanation_is_drawn_when_it_has_numbers(synthetic_analysis):
     res = dataclasses.replace(
         synthetic_analysis.result,
         score=0.75,
-        explanation={"contributions": {"depth_snr": 0.3, "odd_even": -0.1}, "model": "gbm"},
+        explanation={"feature_contributions": {"depth_snr": 0.3, "odd_even": -0.1}, "model": "gbm"},
     )
     html = star_page(synthetic_analysis, result=res, known=False)
     assert 'alt="model explanation"' in html and "depth_snr" in html
+    # a raw-flux model explains by the times it looked at most: drawn on the light curve
+    sal = dataclasses.replace(
+        res,
+        explanation={"model": "cnn", "high_saliency_times": [1.0, 3.1], "time_format": "relative"},
+    )
+    html = star_page(synthetic_analysis, result=sal, known=False)
+    assert 'alt="model explanation"' in html and "1.0, 3.1" in html
     plain = star_page(synthetic_analysis, known=False)
     assert 'alt="model explanation"' not in plain and "no model run" in plain
 

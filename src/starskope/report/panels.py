@@ -120,7 +120,13 @@ def explanation_values(explanation: Mapping[str, Any] | None) -> dict[str, float
     if not explanation:
         return {}
     src: Mapping[str, Any] = explanation
-    for key in ("contributions", "feature_importance", "attributions", "shap"):
+    for key in (
+        "feature_contributions",
+        "contributions",
+        "feature_importance",
+        "attributions",
+        "shap",
+    ):
         if isinstance(explanation.get(key), Mapping):
             src = explanation[key]
             break
@@ -130,6 +136,20 @@ def explanation_values(explanation: Mapping[str, Any] | None) -> dict[str, float
             continue
         if np.isfinite(v):
             out[str(k)] = float(v)
+    return out
+
+
+def _saliency_times(explanation) -> list[float]:
+    """``explanation["high_saliency_times"]`` as floats (empty when absent or malformed)."""
+    if not explanation:
+        return []
+    raw = explanation.get("high_saliency_times")
+    if not isinstance(raw, (list, tuple)):
+        return []
+    out = []
+    for v in raw:
+        if isinstance(v, (int, float)) and not isinstance(v, bool) and np.isfinite(v):
+            out.append(float(v))
     return out
 
 
@@ -216,9 +236,24 @@ def star_panels(analysis, *, max_candidates: int = 4, dpi: int = 80) -> StarPane
 
     expl = None
     values = explanation_values(res.explanation)
+    times = _saliency_times(res.explanation)
     if values:
         fig, ax = _figure(6, 0.5 + 0.25 * min(len(values), 15))
         fig.subplots_adjust(left=0.35)
         plot_explanation(values, ax=ax)
+        expl = png_data_uri(fig, dpi=dpi)
+    elif times:
+        fig, ax = _figure(11, 2.6)
+        plot_flattened(analysis.flat, candidates=(), ax=ax)
+        for k, t in enumerate(times):
+            ax.axvline(
+                t,
+                color="tab:orange",
+                lw=1.2,
+                alpha=0.7,
+                label="highest saliency" if k == 0 else None,
+            )
+        ax.legend(loc="upper right", fontsize=7)
+        ax.set_title("Times the model looked at most (highest saliency)", fontsize=8)
         expl = png_data_uri(fig, dpi=dpi)
     return StarPanels(raw, flat, pgram, tuple(per), expl)
