@@ -365,3 +365,24 @@ def test_pulsator_dips_are_not_unique(rng):
     assert flag.value < 5 and "folded-noise factor" in flag.reason
     t2, f2, eph = planet(rng, snr=12)
     assert not uniqueness(t2, f2, **eph).raised
+
+
+def test_transit_depths_flags_a_period_assembled_from_unrelated_dips():
+    """Issue 3: wrong periods assembled from single transits of different planets (Kepler-90)."""
+    from starskope.vet import transit_depths
+
+    rng = np.random.default_rng(7)
+    t = np.arange(0.0, 80.0, 0.0204)
+    flux = 1.0 + rng.normal(0.0, 2e-4, t.size)
+    period, dur = 20.0, 0.2
+    # dips at transit numbers 0, 2, 3 only (different 'planets'); number 1 has data but no dip
+    for n in (0, 2, 3):
+        flux[np.abs(t - (5.0 + n * period)) < dur / 2] -= 1e-3
+    flag = transit_depths(t, flux, period=period, t0=5.0, duration=dur, depth=7.5e-4)
+    assert flag.raised, flag.reason
+    # a genuine planet with every transit present passes
+    flux2 = 1.0 + rng.normal(0.0, 2e-4, t.size)
+    for n in range(4):
+        flux2[np.abs(t - (5.0 + n * period)) < dur / 2] -= 1e-3
+    ok = transit_depths(t, flux2, period=period, t0=5.0, duration=dur, depth=1e-3)
+    assert not ok.raised, ok.reason

@@ -55,6 +55,7 @@ __all__ = [
     "secondary_eclipse",
     "single_event",
     "sinusoid",
+    "transit_depths",
     "uniqueness",
     "v_shape",
     "vet_candidate",
@@ -246,6 +247,12 @@ single_event = _single(
     "single_event",
     "Single-event domination: share of the summed per-transit SNR^2 carried by the strongest "
     "transit.",
+)
+transit_depths = _single(
+    "transit_depths",
+    "Per-transit depth consistency: chi-square of the individual transit depths about their "
+    "mean, raised when a transit is missing (a period assembled from single transits of "
+    "different planets, as in Kepler-90 quarters, or from unrelated dips).",
 )
 duration_vs_period = _single(
     "duration_vs_period",

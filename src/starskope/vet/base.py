@@ -27,6 +27,7 @@ DISQUALIFYING = frozenset(
         "v_shape",
         "sinusoid",
         "single_event",
+        "transit_depths",
         "duration_vs_period",
         "depth",
         "uniqueness",
@@ -80,6 +81,14 @@ class VetThresholds:
         what the box does.
     single_event_fraction : float
         Raise when one transit carries more than this share of the summed SNR^2.
+    transit_depths_p : float
+        Raise the transit_depths flag when the individual depths' chi-square probability is
+        below this...
+    transit_depths_low_fraction : float
+        ...and transits shallower than this fraction of the mean (by 3 sigma)...
+    transit_depths_missing : float
+        ...make up at least this share of the transits with data (one bad transit among many
+        is a gap edge or a flare, not a wrong period).
     rho_min, rho_max : float
         Main-sequence stellar density range, g/cm^3.
     duration_long_factor : float
@@ -114,6 +123,9 @@ class VetThresholds:
     u_shape_ingress: float = 0.25
     sinusoid_ratio: float = 1.0
     single_event_fraction: float = 0.65
+    transit_depths_p: float = 1e-4
+    transit_depths_low_fraction: float = 0.3
+    transit_depths_missing: float = 0.2
     rho_min: float = 0.2
     rho_max: float = 5.0
     duration_long_factor: float = 1.5

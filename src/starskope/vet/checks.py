@@ -358,6 +358,58 @@ def _single_event(ctx: _Context, th: VetThresholds) -> VetFlag:
     )
 
 
+def _per_transit_depths(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Depth, error and transit number of every transit that has data."""
+    cyc = ctx.cycle[ctx.in_transit]
+    if cyc.size == 0:
+        return np.empty(0), np.empty(0), np.empty(0, dtype=int)
+    y = ctx.baseline - ctx.flux[ctx.in_transit]
+    c0 = cyc.min()
+    idx = cyc - c0
+    n = np.bincount(idx)
+    s = np.bincount(idx, weights=y)
+    have = n > 0
+    depth = s[have] / n[have]
+    err = ctx.sigma * ctx.beta / np.sqrt(n[have])
+    return depth, err, np.flatnonzero(have) + c0
+
+
+def _transit_depths(ctx: _Context, th: VetThresholds) -> VetFlag:
+    """Individual transits must agree in depth: a 'period' assembled from single transits of
+    different planets (or from noise dips) has transits that are missing or far shallower."""
+    depth, err, number = _per_transit_depths(ctx)
+    if depth.size < 3:
+        return VetFlag(
+            "transit_depths",
+            False,
+            None,
+            f"only {depth.size} transit(s) with data: too few to compare",
+        )
+    w = 1.0 / err**2
+    mean = float(np.sum(w * depth) / np.sum(w))
+    chi2 = float(np.sum((depth - mean) ** 2 * w))
+    dof = depth.size - 1
+    from scipy.stats import chi2 as chi2_dist
+
+    p = float(chi2_dist.sf(chi2, dof))
+    # a transit 'missing': its depth is far below the mean, significantly
+    low = (depth < th.transit_depths_low_fraction * mean) & ((mean - depth) / err > 3.0)
+    n_low = int(np.count_nonzero(low))
+    raised = bool(p < th.transit_depths_p and n_low >= th.transit_depths_missing * depth.size)
+    k = int(np.argmin(depth / max(mean, 1e-12)))
+    return VetFlag(
+        "transit_depths",
+        raised,
+        chi2 / dof,
+        f"the {depth.size} transits' depths scatter with chi2/dof {chi2 / dof:.1f} about the mean "
+        f"{mean * 1e6:.0f} ppm (p = {p:.1e}); shallowest, number {int(number[k])}, "
+        f"{depth[k] * 1e6:.0f} +- {err[k] * 1e6:.0f} ppm; "
+        f"{n_low} transit(s) missing (raised when p < {th.transit_depths_p:g} and at least "
+        f"{100 * th.transit_depths_missing:.0f}% of the transits are below "
+        f"{100 * th.transit_depths_low_fraction:.0f}% of the mean at > 3 sigma)",
+    )
+
+
 def central_duration(*, period, rho, k=0.0) -> float:
     """Duration (days) of a central transit of a circular orbit around a star of density
     ``rho`` (g/cm^3): ``a/R = (G rho P^2 / 3 pi)^(1/3)``, ``T = P/pi asin((1 + k) / (a/R))``
@@ -476,6 +528,7 @@ VET_TESTS: dict[str, Callable[..., VetFlag]] = {
     "v_shape": _v_shape,
     "sinusoid": _sinusoid,
     "single_event": _single_event,
+    "transit_depths": _transit_depths,
     "duration_vs_period": _duration_vs_period,
     "depth": _depth,
     "uniqueness": _uniqueness,
