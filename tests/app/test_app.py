@@ -206,3 +206,9 @@ def test_trend_line_breaks_at_data_gaps():
 
     x, y = _break_gaps(np.array([0.0, 0.1, 0.2, 5.0, 5.1]), np.ones(5))
     assert np.isnan(x[3]) and np.isnan(y[3]) and x.size == 6
+
+
+def test_too_many_uploads_at_once_get_a_message(synthetic_file):
+    with _client(catalog=None, max_running=0) as c:
+        r = c.post("/upload", files={"file": ("a.csv", synthetic_file.read_bytes())})
+        assert r.status_code == 429 and "being analysed already" in r.text
