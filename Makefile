@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean venv
+.PHONY: demo test lint bench clean venv browser
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,13 @@ venv: $(STAMP)
 demo: $(STAMP)  ## run the main job on the bundled light curves
 	$(BIN)/starskope demo --out demo-output
 
-test: $(STAMP)  ## lint and run the test suite (slow and GPU tests excluded)
+browser:  ## best effort: Debian chromium + playwright-core for the browser tests (skipped without them)
+	-@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); }
+	-@command -v npm >/dev/null 2>&1 && [ ! -d tests/app/browser/node_modules ] && \
+	  npm ci --prefix tests/app/browser --silent --no-audit --no-fund
+
+test: $(STAMP) browser  ## lint and run the test suite (slow and GPU tests excluded)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q
 

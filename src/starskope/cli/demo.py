@@ -53,6 +53,7 @@ def demo(
     ):
         table.add_column(col, overflow="fold")
     n_fail = 0
+    analyses = []
     with (out / "results.jsonl").open("w") as fh:
         for path in demo_files():
             try:
@@ -66,6 +67,7 @@ def demo(
                 n_fail += 1
                 console.print(f"[red]error[/red] {path.name}: {exc}")
                 continue
+            analyses.append(analysis)
             result = analysis.result
             fh.write(result.to_json() + "\n")
             try:
@@ -90,6 +92,10 @@ def demo(
                 "" if top is None else ",".join(top.flags),
             )
     console.print(table)
+    from ..report import report_analyses
+
+    summary = report_analyses(analyses, out=out / "report", title="starskope demo")
     console.print(f"Results: {out / 'results.jsonl'}   plots: {plots}/")
+    console.print(f"Report (open in a browser, no server needed): {summary.index}")
     if n_fail:
         raise typer.Exit(1)
