@@ -38,7 +38,7 @@ from .common import REPO, LabelledFile, labelled_files, markdown_table, match_pe
 OUT = REPO / "benchmarks" / "results" / "realsky"
 DURATIONS_H = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 SDE_THRESHOLD = 7.0
-METHOD_VERSION = {"starskope": "3", "lightkurve": "1", "tls": "1"}
+METHOD_VERSION = {"starskope": "5", "lightkurve": "1", "tls": "1"}
 
 
 def prepare(path: Path):
@@ -185,6 +185,7 @@ def summarise(files: list[LabelledFile], results: dict[str, dict[str, dict]]) ->
         "subset",
         "host files",
         "top period = known",
+        "recovered (= known, detected)",
         "P/2",
         "2P",
         "non-host files",
@@ -204,9 +205,12 @@ def summarise(files: list[LabelledFile], results: dict[str, dict[str, dict]]) ->
             hosts = [f for f in fs if f.is_host == 1]
             non = [f for f in fs if f.is_host == 0]
             kinds = defaultdict(int)
+            recovered = 0
             for f in hosts:
                 r = res[str(f.path)]
-                kinds[match_period(r.get("top_period"), f.periods)] += 1
+                kind = match_period(r.get("top_period"), f.periods)
+                kinds[kind] += 1
+                recovered += kind == "match" and bool(r.get("flagged"))
             flagged = sum(bool(res[str(f.path)].get("flagged")) for f in non)
             errors = sum("error" in res[str(f.path)] for f in fs)
             secs = [res[str(f.path)].get("seconds", np.nan) for f in fs]
@@ -218,6 +222,7 @@ def summarise(files: list[LabelledFile], results: dict[str, dict[str, dict]]) ->
                     name,
                     len(hosts),
                     kinds["match"],
+                    recovered,
                     kinds["half"],
                     kinds["double"],
                     len(non),
