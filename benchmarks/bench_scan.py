@@ -208,7 +208,11 @@ def _child_rss(table: str, n_workers: int, catalog: str) -> None:
     from starskope.scan import scan
 
     s = scan([table], catalog=catalog, workers=n_workers, analyse=cheap_analyse)
-    peak_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # VmHWM, not getrusage's ru_maxrss: on Linux the latter survives exec, so it would report the
+    # size of the parent (which holds the generated table) at the moment it forked this process.
+    with open("/proc/self/status") as fh:
+        hwm = [line for line in fh if line.startswith("VmHWM")]
+    peak_kib = int(hwm[0].split()[1]) if hwm else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"n": s.n_done + s.n_errors, "peak_mib": peak_kib / 1024, "s": s.elapsed_s}))
 
 
@@ -324,6 +328,64 @@ def _memory_section(args, tmp: Path) -> list[str]:
 
 
 _MEM_MARK = "<!-- memory -->"
+COST_OUT = REPO / "benchmarks" / "results" / "scan_cost.md"
+
+
+def _cost_section(tmp: Path) -> list[str]:
+    """CPU seconds per star of the default pipeline (``time.process_time``, after a warm-up)."""
+    from starskope.config import PipelineConfig
+    from starskope.io.kaggle import iter_kaggle
+    from starskope.lightcurve import LightCurve, LightCurveMeta
+    from starskope.pipeline import analyse
+
+    cfg = PipelineConfig()
+
+    def cpu(lcs):
+        out = []
+        for lc in lcs:
+            t = time.process_time()
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                analyse(lc, cfg)
+            out.append(time.process_time() - t)
+        return out
+
+    table, how = simulated_table(tmp / "cost.csv", 24, seed=3)
+    lcs = list(iter_kaggle(table, cache=False))
+    cpu(lcs[:2])  # imports and JIT compilation
+    rows = []
+    k2 = cpu(lcs[2:])
+    rows.append(
+        ["K2 long cadence (simulated campaign)", 3197, 65.3, len(k2), np.mean(k2), np.median(k2)]
+    )
+    rng = np.random.default_rng(1)
+    for name, dt_min in (
+        ("TESS FFI 10-min (white noise + box)", 10.0),
+        ("TESS FFI 200-s (white noise + box)", 200 / 60),
+    ):
+        n = int(27.0 * 1440 / dt_min)
+        lcs = []
+        for i in range(6):
+            t = 1500 + np.arange(n) * dt_min / 1440
+            f = 1 + 5e-4 * rng.standard_normal(n)
+            p = rng.uniform(1, 10)
+            f[((t - 1500.3) % p) < 0.1] -= 1e-3
+            meta = LightCurveMeta(mission="TESS", target=f"sim {i}")
+            lcs.append(LightCurve(t, f, np.full(n, 5e-4), time_format="btjd", meta=meta))
+        c = cpu(lcs)
+        rows.append([name, n, 27.0, len(c), np.mean(c), np.median(c)])
+    base = rows[0][4]
+    for r in rows:
+        r.append(r[4] / base)
+    header = ["light curves", "points", "days", "stars", "CPU s/star (mean)", "median", "vs K2"]
+    return [
+        "# Pipeline cost per star (CPU time, default PipelineConfig)",
+        "",
+        markdown_table(header, rows),
+        "",
+        f"K2 rows: {how}. CPU time (`time.process_time`) does not depend on the machine's load"
+        " as wall time does. Command: `python -m benchmarks.bench_scan --only cost`.",
+    ]
 
 
 def main(argv=None) -> int:
@@ -333,12 +395,20 @@ def main(argv=None) -> int:
     ap.add_argument("--mem", default="500,5000")
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--skip-real", action="store_true")
-    ap.add_argument("--only", choices=("all", "throughput", "memory"), default="all")
+    ap.add_argument("--only", choices=("all", "throughput", "memory", "cost"), default="all")
     ap.add_argument("--child-rss", nargs=3, metavar=("TABLE", "WORKERS", "CATALOG"))
     args = ap.parse_args(argv)
     if args.child_rss:
         _child_rss(args.child_rss[0], int(args.child_rss[1]), args.child_rss[2])
         return 0
+    if args.only in ("all", "cost"):
+        with tempfile.TemporaryDirectory(prefix="bench_scan_") as d:
+            text = "\n".join(_cost_section(Path(d))) + "\n"
+        COST_OUT.parent.mkdir(parents=True, exist_ok=True)
+        COST_OUT.write_text(text)
+        print(text)
+        if args.only == "cost":
+            return 0
     old = OUT.read_text() if OUT.exists() else ""
     old_top, _, old_mem = old.partition(_MEM_MARK)
     with tempfile.TemporaryDirectory(prefix="bench_scan_") as d:

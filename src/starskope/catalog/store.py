@@ -43,6 +43,8 @@ TABLES = ("stars", "candidates", "errors", "runs")
 WRITER_MEMORY_LIMIT = "128MB"
 #: DuckDB threads of the writing connection.
 WRITER_THREADS = 2
+#: Write-ahead-log size at which the writer checkpoints.
+WRITER_CHECKPOINT = "4MB"
 
 
 # ----------------------------------------------------------------------------- schema
@@ -321,6 +323,8 @@ class Catalog:
             # spills to disk beyond it) and its thread count.
             self.con.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
             self.con.execute(f"SET threads = {WRITER_THREADS}")
+            # small checkpoints: the write-ahead log never holds much to fold in at once
+            self.con.execute(f"SET checkpoint_threshold = '{WRITER_CHECKPOINT}'")
             for stmt in _SCHEMA:
                 self.con.execute(stmt)
         else:
