@@ -104,7 +104,7 @@ def _read_item(item: ScanItem):
         from ..io import read
 
         return read(item.path)
-    from ..io.kaggle import _parse_row, kaggle_lightcurve
+    from ..io.kaggle import kaggle_lightcurve, parse_kaggle_row
 
     if item.line is not None:
         raw = item.line
@@ -116,7 +116,7 @@ def _read_item(item: ScanItem):
         line = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise StarskopeError("not text", path=item.path, where=f"row {item.row}") from exc
-    label, flux = _parse_row(line, item.row, item.n_flux, item.path)
+    label, flux = parse_kaggle_row(line, item.row, item.n_flux, item.path)
     return kaggle_lightcurve(flux, label, row=item.row, source=item.path)
 
 
