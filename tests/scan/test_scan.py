@@ -110,3 +110,34 @@ def test_a_dying_worker_is_retried_then_recorded(tmp_path, scheduler, kaggle_tab
     assert "worker failed" in reason
     # the other stars of the crashing chunk were not lost
     assert _rows(cat, "SELECT count(*) FROM stars WHERE row IN (0, 1, 2)") == [(3,)]
+
+
+def test_backpressure_bounds_the_tasks_in_flight(tmp_path, scheduler, kaggle_table, monkeypatch):
+    import distributed
+
+    state = {"open": set(), "max": 0, "submitted": 0}
+    real_submit, real_release = distributed.Client.submit, distributed.Future.release
+
+    def submit(self, *a, **k):
+        fut = real_submit(self, *a, **k)
+        state["open"].add(fut.key)
+        state["submitted"] += 1
+        state["max"] = max(state["max"], len(state["open"]))
+        return fut
+
+    def release(self, *a, **k):
+        state["open"].discard(self.key)
+        return real_release(self, *a, **k)
+
+    monkeypatch.setattr(distributed.Client, "submit", submit)
+    monkeypatch.setattr(distributed.Future, "release", release)
+    s = scan(
+        [kaggle_table],
+        catalog=tmp_path / "c.duckdb",
+        scheduler=scheduler,
+        analyse=_fakes.quick_analyse,
+        chunk_rows=1,
+        max_in_flight=3,
+    )
+    assert s.n_done == 40 and state["submitted"] == 40
+    assert state["max"] == 3  # never more than max_in_flight tasks outstanding
