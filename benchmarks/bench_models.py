@@ -1,0 +1,298 @@
+"""Classifiers side by side: the original raw-flux CNN, the calibrated trees, and SDE alone.
+
+Data (all simulated data are made by ``starskope simulate campaign``; see ``--help``):
+
+- training: one campaign (default 1000 stars, 250 hosts, seed 1) used by ``starskope train``
+  for every shipped model; it is never evaluated on;
+- held-out tests: campaigns with the Kaggle test set's imbalance (570 stars, 5 hosts) for several
+  seeds; metrics per seed (spread over seeds) and pooled over seeds with stratified bootstrap
+  95% intervals;
+- real: the labelled light curves in ``../shared/data/labels.csv`` (hosts vs non-hosts; never
+  used for training): ROC-AUC of each model's score and of the pipeline's SDE alone.
+
+Speed: the original CNN's training seconds per epoch on a 5087 x 3197 table (timed over a few
+balanced batches and scaled to ceil(5087 / 32) batches) and its inference rate (stars per second,
+preprocessing included) on CPU; GPU figures when torch sees one.
+
+Run::
+
+    python -m benchmarks.bench_models --models-dir src/starskope/data/models \
+        --test /tmp/sk_models/test101.csv --test /tmp/sk_models/test102.csv \
+        --test /tmp/sk_models/test103.csv --jobs 2
+
+Writes ``benchmarks/results/models.md`` (and ``models.json``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import math
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+RESULTS = REPO / "benchmarks" / "results"
+RANK_METRICS = ("pr_auc", "roc_auc", "recall_at_p90", "recall_at_p99", "precision_at_r100")
+THRESH_METRICS = ("precision", "recall", "f1")
+
+
+def _features(lcs, key: str, jobs: int, cache: Path) -> np.ndarray:
+    from starskope.features.tabular import feature_matrix
+
+    cache.mkdir(parents=True, exist_ok=True)
+    f = cache / f"{key}.npy"
+    if f.exists():
+        return np.load(f)
+    X = feature_matrix(lcs, n_jobs=jobs)
+    np.save(f, X)
+    return X
+
+
+def _md5(path: Path) -> str:
+    return hashlib.md5(path.read_bytes()).hexdigest()[:12]
+
+
+def _sde(X: np.ndarray) -> np.ndarray:
+    from starskope.features.tabular import FEATURE_NAMES
+
+    s = X[:, FEATURE_NAMES.index("sde")]
+    return np.where(np.isfinite(s), s, 0.0)
+
+
+def score_table(models: dict, path: Path, *, jobs: int, cache: Path) -> tuple[np.ndarray, dict]:
+    """Labels and scores of every model (+ SDE alone) on one Kaggle table."""
+    from starskope.io.kaggle import iter_kaggle, kaggle_arrays
+
+    arr = kaggle_arrays(path)
+    y = np.asarray(arr.label, dtype=int)
+    scores = {}
+    X_tab = None
+    for name, (kind, est) in models.items():
+        t0 = time.perf_counter()
+        if kind == "rawflux":
+            scores[name] = est.predict_proba(np.asarray(arr.flux, dtype=float))[:, 1]
+        else:
+            if X_tab is None:
+                X_tab = _features(list(iter_kaggle(path)), _md5(path), jobs, cache)
+            scores[name] = est.score_planet(X_tab)
+        print(f"  {name}: {time.perf_counter() - t0:.1f} s")
+    if X_tab is None:
+        X_tab = _features(list(iter_kaggle(path)), _md5(path), jobs, cache)
+    scores["sde-alone"] = _sde(X_tab)
+    return y, scores
+
+
+def real_scores(models: dict, shared: Path, *, jobs: int, cache: Path):
+    """Hosts vs non-hosts among the real labelled light curves: labels and scores."""
+    from starskope.features.rawflux import resample_flux
+    from starskope.io import read
+
+    rows = [r for r in csv.DictReader(open(shared / "labels.csv")) if r["is_planet_host"] in "01"]
+    rows = [r for r in rows if r["is_planet_host"] != ""]
+    lcs, y, names = [], [], []
+    for r in rows:
+        try:
+            lcs.append(read(shared / r["file"]))
+        except Exception as exc:  # report, go on
+            print(f"  skip {r['file']}: {exc}")
+            continue
+        y.append(int(r["is_planet_host"]))
+        names.append(r["file"])
+    y = np.array(y)
+    key = "real_" + hashlib.md5("\n".join(names).encode()).hexdigest()[:12]
+    X_tab = _features(lcs, key, jobs, cache)
+    scores = {}
+    for name, (kind, est) in models.items():
+        if kind == "rawflux":
+            X = np.vstack([resample_flux(lc, n_points=est.n_points_) for lc in lcs])
+            scores[name] = est.predict_proba(X)[:, 1]
+        else:
+            scores[name] = est.score_planet(X_tab)
+    scores["sde-alone"] = _sde(X_tab)
+    return y, scores
+
+
+def speed(cnn_cls, *, n_stars: int = 5087, n_points: int = 3197, device: str = "cpu") -> dict:
+    """Seconds per training epoch (scaled from a few batches) and inference stars/s."""
+    import torch
+
+    from starskope.features.rawflux import raw_flux_channels
+    from starskope.models.cnn import OriginalCNN
+    from starskope.models.torch_estimator import balanced_batch, circular_shift
+
+    rng = np.random.default_rng(0)
+    flux = 1000 + rng.normal(size=(n_stars, n_points))
+    y = np.zeros(n_stars, int)
+    y[:37] = 1
+    t0 = time.perf_counter()
+    x = raw_flux_channels(flux)
+    prep = time.perf_counter() - t0
+    dev = torch.device(device)
+    net = OriginalCNN(n_points=n_points).to(dev)
+    opt = torch.optim.Adam(net.parameters(), lr=1e-3)
+    loss_fn = torch.nn.BCEWithLogitsLoss()
+    steps = 12
+
+    def step():
+        b = balanced_batch(y, batch_size=32, rng=rng)
+        xb = torch.from_numpy(circular_shift(x[b], rng)).to(dev)
+        yb = torch.from_numpy(y[b].astype(np.float32)).to(dev)
+        opt.zero_grad()
+        loss_fn(net(xb), yb).backward()
+        opt.step()
+
+    step()
+    if device != "cpu":
+        torch.cuda.synchronize()
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        step()
+    if device != "cpu":
+        torch.cuda.synchronize()
+    per_step = (time.perf_counter() - t0) / steps
+    # inference incl. preprocessing, on 2000 stars
+    est = cnn_cls(random_state=0, device=device)
+    est.module_, est.n_points_, est.calibration_ = net.eval(), n_points, (1.0, 0.0)
+    est.classes_ = np.array([0, 1])
+    sub = flux[:2000]
+    est.predict_proba(sub[:64])
+    t0 = time.perf_counter()
+    est.predict_proba(sub)
+    inf = time.perf_counter() - t0
+    return {
+        "device": device,
+        "threads": torch.get_num_threads(),
+        "seconds_per_batch": per_step,
+        "seconds_per_epoch_5087": per_step * math.ceil(n_stars / 32),
+        "seconds_per_original_epoch_99_steps": per_step * (n_points // 32),
+        "preprocess_seconds_5087": prep,
+        "inference_stars_per_second": len(sub) / inf,
+    }
+
+
+def _fmt(v):
+    return "-" if v is None or not np.isfinite(v) else f"{v:.3f}"
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--models-dir", type=Path, default=REPO / "src/starskope/data/models")
+    ap.add_argument("--test", type=Path, action="append", required=True)
+    ap.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
+    ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--boot", type=int, default=2000)
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/starskope_bench_models"))
+    ap.add_argument("--no-real", action="store_true")
+    ap.add_argument("--no-speed", action="store_true")
+    args = ap.parse_args(argv)
+
+    from starskope.evaluate import binary_metrics, bootstrap_metrics
+    from starskope.models.registry import MODELS, load_model
+
+    models = {}
+    for spec in MODELS.values():
+        f = args.models_dir / f"{spec.name}{spec.suffix}"
+        if f.exists():
+            name, est = load_model(f)
+            models[name] = (spec.kind, est)
+    print("models:", list(models))
+    per_seed: dict[str, list[dict]] = {}
+    pooled_y, pooled = [], {}
+    for path in args.test:
+        print(f"test {path}")
+        y, scores = score_table(models, path, jobs=args.jobs, cache=args.cache)
+        pooled_y.append(y)
+        for name, s in scores.items():
+            per_seed.setdefault(name, []).append(binary_metrics(y, s))
+            pooled.setdefault(name, []).append(s)
+    y_all = np.concatenate(pooled_y)
+    lines = ["# Classifiers on held-out simulated campaigns", ""]
+    lines += [
+        f"Test sets: {len(args.test)} campaigns (`{', '.join(p.name for p in args.test)}`), "
+        f"{len(y_all)} stars, {int(y_all.sum())} hosts in all. Threshold metrics at score 0.5 "
+        "(calibrated probability); SDE alone is not a probability, so only its ranking "
+        "metrics are shown.",
+        "",
+        "## Per test seed: mean and spread (min-max) over seeds",
+        "",
+        "| model | " + " | ".join(RANK_METRICS + THRESH_METRICS) + " |",
+        "|---" * (1 + len(RANK_METRICS) + len(THRESH_METRICS)) + "|",
+    ]
+    for name, ms in per_seed.items():
+        cells = []
+        for k in RANK_METRICS + THRESH_METRICS:
+            if name == "sde-alone" and k in THRESH_METRICS:
+                cells.append("-")
+                continue
+            v = np.array([m[k] for m in ms])
+            cells.append(f"{np.nanmean(v):.3f} ({np.nanmin(v):.2f}-{np.nanmax(v):.2f})")
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    lines += ["", "## Pooled over seeds, stratified bootstrap 95% intervals", ""]
+    lines += ["| model | " + " | ".join(RANK_METRICS + THRESH_METRICS) + " | confusion |"]
+    lines += ["|---" * (2 + len(RANK_METRICS) + len(THRESH_METRICS)) + "|"]
+    out_json: dict = {"per_seed": per_seed, "pooled": {}}
+    note = ""
+    for name, ss in pooled.items():
+        s = np.concatenate(ss)
+        tab = bootstrap_metrics(y_all, s, n_boot=args.boot, random_state=0)
+        note = tab.note
+        cells = []
+        for k in RANK_METRICS + THRESH_METRICS:
+            if name == "sde-alone" and k in THRESH_METRICS:
+                cells.append("-")
+            else:
+                cells.append(f"{_fmt(tab.value[k])} [{_fmt(tab.low[k])}, {_fmt(tab.high[k])}]")
+        conf = "-" if name == "sde-alone" else str(tab.value["confusion"])
+        lines.append(f"| {name} | " + " | ".join(cells) + f" | {conf} |")
+        out_json["pooled"][name] = {"value": tab.value, "low": tab.low, "high": tab.high}
+    if note:
+        lines += ["", f"Note: {note}."]
+    if not args.no_real and (args.shared / "labels.csv").exists():
+        print("real labelled light curves")
+        y, scores = real_scores(models, args.shared, jobs=args.jobs, cache=args.cache)
+        from sklearn.metrics import roc_auc_score
+
+        lines += ["", "## Real labelled light curves (../shared/data; never trained on)", ""]
+        lines += [f"{len(y)} light curves, {int(y.sum())} from planet hosts.", ""]
+        lines += ["| score | ROC-AUC hosts vs non-hosts |", "|---|---|"]
+        out_json["real"] = {}
+        for name, s in scores.items():
+            auc = float(roc_auc_score(y, s))
+            out_json["real"][name] = auc
+            lines.append(f"| {name} | {auc:.3f} |")
+    if not args.no_speed and "original-cnn" in models:
+        import torch
+
+        from starskope.models.torch_estimator import RawFluxCNNClassifier
+
+        sp = [speed(RawFluxCNNClassifier)]
+        if torch.cuda.is_available():
+            sp.append(speed(RawFluxCNNClassifier, device="cuda"))
+        lines += ["", "## Original CNN speed (5087 x 3197, batch 32)", ""]
+        lines += ["| device | threads | s/epoch (5087 stars) | s/original epoch (99 batches) "
+                  "| inference stars/s |", "|---|---|---|---|---|"]  # fmt: skip
+        for d in sp:
+            lines.append(
+                f"| {d['device']} | {d['threads']} | {d['seconds_per_epoch_5087']:.1f} | "
+                f"{d['seconds_per_original_epoch_99_steps']:.1f} | "
+                f"{d['inference_stars_per_second']:.0f} |"
+            )
+        if len(sp) == 1:
+            lines.append("")
+            lines.append("No GPU was available to this run; no GPU figures.")
+        out_json["speed"] = sp
+    text = "\n".join(lines) + "\n"
+    print(text)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "models.md").write_text(text)
+    (RESULTS / "models.json").write_text(json.dumps(out_json, indent=1, default=float))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

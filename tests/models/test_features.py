@@ -1,0 +1,69 @@
+"""Tabular and Fourier features; raw-flux resampling; GBM predictions as StarResults."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from starskope.features.rawflux import resample_flux
+from starskope.features.tabular import FEATURE_NAMES, fourier_features, tabular_features
+from starskope.lightcurve import LightCurve
+
+
+def _transit_lc(seed=0, depth=0.002, n=3197):
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) * 29.4244 / 1440
+    f = 1 + 2e-4 * rng.normal(size=n)
+    f[((t - 1.3) % 3.7) < 0.12] -= depth
+    return LightCurve(t, f, time_format="relative")
+
+
+def test_fourier_band_follows_the_signal_frequency():
+    t = np.arange(3000) * 0.02
+    slow = fourier_features(t, np.sin(2 * np.pi * t / 20.0))
+    fast = fourier_features(t, np.sin(2 * np.pi * t / 0.2))
+    assert np.nanargmax(slow) < np.nanargmax(fast)
+    assert np.isnan(fourier_features(t[:5], t[:5])).all()
+
+
+def test_tabular_features_of_a_transit():
+    from starskope.pipeline import analyse_full
+
+    x = tabular_features(analyse_full(_transit_lc()))
+    assert x.shape == (len(FEATURE_NAMES),)
+    f = dict(zip(FEATURE_NAMES, x, strict=True))
+    assert 10 ** f["log_period"] == pytest.approx(3.7, rel=0.01)
+    assert f["snr"] > 10 and f["is_planet_like"] == 1 and f["n_candidates"] >= 1
+    assert 10 ** f["log_depth_ppm"] == pytest.approx(2000, rel=0.3)
+
+
+def test_resample_flux_keeps_uniform_rows_and_resamples_others():
+    lc = _transit_lc(n=3197)
+    np.testing.assert_allclose(resample_flux(lc, n_points=3197), lc.flux)
+    long = _transit_lc(n=5000)
+    r = resample_flux(long, n_points=3197)
+    assert r.shape == (3197,) and np.isfinite(r).all()
+
+
+def test_predict_results_gbm_returns_star_results():
+    from starskope.models.gbm import GBMClassifier
+    from starskope.models.predict import predict_results
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, len(FEATURE_NAMES)))
+    y = np.r_[np.ones(15, int), np.zeros(45, int)]
+    X[:15, FEATURE_NAMES.index("snr")] += 30
+    est = GBMClassifier(max_iter=15, cv=3, random_state=0).fit(X, y)
+    items = [("a", _transit_lc()), ("b", _error())]
+    res = list(predict_results(items, model=("gbm", est)))
+    assert len(res) == 2
+    assert 0 <= res[0].score <= 1 and res[0].candidates
+    assert set(res[0].class_probabilities) == {"not_planet", "planet"}
+    assert "feature_contributions" in res[0].explanation
+    assert res[1].error and res[1].score is None
+
+
+def _error():
+    from starskope.exceptions import StarskopeError
+
+    return StarskopeError("unreadable", path="b")
