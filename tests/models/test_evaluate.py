@@ -92,3 +92,26 @@ def test_bad_input():
         binary_metrics([1, 0], [0.5])
     with pytest.raises(StarskopeError):
         binary_metrics([1, 0], [np.nan, 0.1])
+
+
+def test_plots_draw(ys):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from starskope.models import plots
+
+    y, s = ys
+    fig, axes = plt.subplots(2, 4)
+    plots.plot_roc(y, s, ax=axes[0, 0])
+    plots.plot_pr(y, s, ax=axes[0, 1])
+    plots.plot_confusion(binary_metrics(y, s)["confusion"], ax=axes[0, 2])
+    plots.plot_score_distributions(y, s, ax=axes[0, 3])
+    hist = [{"epoch": 1, "loss": 0.7, "val_loss": 0.6, "val_pr_auc": 0.5}]
+    plots.plot_history(hist, ax=axes[1, 0])
+    plots.plot_saliency(np.sin(np.arange(100)), np.linspace(0, 1, 100), ax=axes[1, 1])
+    plots.plot_contributions([0.1, -0.3, 0.05], ["a", "b", "c"], ax=axes[1, 2])
+    assert axes[1, 2].get_yticklabels()[-1].get_text() == "b"
+    assert len(axes[0, 0].lines) == 2
+    plt.close(fig)

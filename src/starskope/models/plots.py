@@ -6,6 +6,7 @@ import numpy as np
 
 __all__ = [
     "plot_confusion",
+    "plot_contributions",
     "plot_history",
     "plot_pr",
     "plot_roc",
@@ -98,4 +99,18 @@ def plot_saliency(flux, saliency, *, ax=None, transits=None):
         ax.fill_between(x, ymin, ymax, where=transits, color="tab:blue", alpha=0.15, lw=0)
     ax.figure.colorbar(sc, ax=ax, label="occlusion saliency")
     ax.set(xlabel="cadence", ylabel="flux", title="what drove the score")
+    return ax
+
+
+def plot_contributions(contributions, names, *, ax=None, top: int = 10):
+    """Horizontal bars of the ``top`` largest feature contributions of one star."""
+    ax = _ax(ax)
+    c = np.asarray(contributions, dtype=float)
+    order = np.argsort(-np.abs(c))[:top][::-1]
+    colors = ["tab:green" if c[j] > 0 else "tab:red" for j in order]
+    ax.barh([names[j] for j in order], c[order], color=colors)
+    ax.axvline(0, c="k", lw=0.5)
+    ax.set(
+        xlabel="change of P(planet) vs feature at training median", title="feature contributions"
+    )
     return ax

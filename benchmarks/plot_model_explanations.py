@@ -1,0 +1,70 @@
+"""Example explanation plots for docs/models.md: CNN saliency over time, GBM contributions.
+
+Run::
+
+    python -m benchmarks.plot_model_explanations --models-dir src/starskope/data/models \
+        --table /tmp/sk_models/test101.csv
+
+Picks the first host (LABEL 2) of the table; writes ``docs/img/models_saliency.png`` and
+``docs/img/models_contributions.png``.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--models-dir", type=Path, default=REPO / "src/starskope/data/models")
+    ap.add_argument("--table", type=Path, required=True)
+    ap.add_argument("--out", type=Path, default=REPO / "docs" / "img")
+    args = ap.parse_args(argv)
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from starskope.features.tabular import FEATURE_NAMES, tabular_features
+    from starskope.io.kaggle import kaggle_arrays, read_kaggle_row
+    from starskope.models.plots import plot_contributions, plot_saliency
+    from starskope.models.registry import load_model
+    from starskope.pipeline import analyse_full
+
+    arr = kaggle_arrays(args.table)
+    row = int(np.flatnonzero(arr.label == 1)[0])
+    args.out.mkdir(parents=True, exist_ok=True)
+    cnn_file = args.models_dir / "original-cnn.pt"
+    if cnn_file.exists():
+        _, cnn = load_model(cnn_file)
+        flux = np.asarray(arr.flux[row : row + 1], dtype=float)
+        sal = cnn.saliency(flux, method="occlusion", window=32)[0]
+        p = cnn.predict_proba(flux)[0, 1]
+        fig, ax = plt.subplots(figsize=(9, 3.5))
+        plot_saliency(flux[0], sal, ax=ax)
+        ax.set_title(f"original CNN, {args.table.name} row {row} (host): P(planet) = {p:.3f}")
+        fig.tight_layout()
+        fig.savefig(args.out / "models_saliency.png", dpi=110)
+        plt.close(fig)
+    gbm_file = args.models_dir / "gbm.pkl"
+    if gbm_file.exists():
+        _, gbm = load_model(gbm_file)
+        x = tabular_features(analyse_full(read_kaggle_row(args.table, row)))[None, :]
+        c = gbm.contributions(x)[0]
+        fig, ax = plt.subplots(figsize=(7, 4))
+        plot_contributions(c, FEATURE_NAMES, ax=ax)
+        ax.set_title(f"gbm, row {row} (host): P(planet) = {gbm.score_planet(x)[0]:.3f}")
+        fig.tight_layout()
+        fig.savefig(args.out / "models_contributions.png", dpi=110)
+        plt.close(fig)
+    print("wrote", args.out)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
