@@ -109,7 +109,8 @@ def main(argv=None) -> int:
         "# Injection-recovery: starskope search vs BLS+SDE 7 vs TLS SDE 7",
         "",
         f"Command: `python -m benchmarks.bench_injection --n {args.n} --n-null {args.n_null} "
-        f"--n-tls {args.n_tls} --seed {args.seed} --jobs {args.jobs}`  (wall {wall:.0f} s)",
+        f"--n-tls {args.n_tls} --seed {args.seed} --jobs {args.jobs} "
+        f"--detectors {args.detectors}`  (wall {wall:.0f} s)",
         "",
         "Expected SNR = depth / (1.4826 MAD of the 1-day running-median-detrended background) "
         "x sqrt(cadences in transit). SNR 50%/90%: logistic fit (free plateau) of recovery against "
