@@ -1,0 +1,31 @@
+"""The pretrained models shipped in the package load, predict, and have model cards."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from starskope.models.registry import MODELS, load_model, shipped_models
+
+
+@pytest.mark.parametrize("name", sorted(MODELS))
+def test_shipped_model_loads_and_predicts(name):
+    shipped = shipped_models()
+    if name not in shipped:
+        pytest.skip(f"no shipped {name} model")
+    if MODELS[name].suffix == ".pt":
+        pytest.importorskip("torch")
+    card = shipped[name].with_suffix(".md")
+    text = card.read_text()
+    assert "starskope train" in text and "--seed" in text and "md5" in text
+    got, est = load_model(name)
+    assert got == name
+    rng = np.random.default_rng(0)
+    if MODELS[name].kind == "rawflux":
+        X = 1000 + rng.normal(size=(3, est.n_points_))
+    else:
+        from starskope.features.tabular import FEATURE_NAMES
+
+        X = rng.normal(size=(3, len(FEATURE_NAMES)))
+    p = est.predict_proba(X)
+    assert p.shape == (3, len(est.classes_)) and np.allclose(p.sum(axis=1), 1)
