@@ -6,12 +6,13 @@ FEATURE_NAMES`, computed by running the search pipeline). :func:`model_inputs` b
 whichever input a model needs from light curves (:mod:`.predict` scores them).
 
 Model files: torch models are written with ``torch.save`` of plain tensors and numbers (read back
-with ``weights_only=True``); scikit-learn models are pickles with a small header. Only load
+with ``weights_only=True``); scikit-learn models are xz-compressed pickles with a small header. Only load
 pickles you trust (the shipped ones, or your own).
 """
 
 from __future__ import annotations
 
+import lzma
 import pickle
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -124,7 +125,7 @@ def save_model(est, path, *, metadata: dict | None = None) -> Path:
         "metadata": dict(metadata or {}),
         "estimator": est,
     }
-    with open(path, "wb") as fh:
+    with lzma.open(path, "wb", preset=9) as fh:  # trees compress ~3x
         pickle.dump(blob, fh, protocol=pickle.HIGHEST_PROTOCOL)
     return path
 
@@ -163,6 +164,8 @@ def load_model(name_or_path) -> tuple[str, object]:
         return "original-cnn", RawFluxCNNClassifier.load(p)
     try:
         with open(p, "rb") as fh:
+            xz = fh.read(6) == b"\xfd7zXZ\x00"
+        with (lzma.open if xz else open)(p, "rb") as fh:
             blob = pickle.load(fh)
     except Exception as exc:
         raise StarskopeError(f"cannot read model file: {exc}", path=str(p)) from exc
