@@ -82,3 +82,19 @@ def test_registry_and_pickle_round_trip(tmp_path):
         load_model(tmp_path / "junk.pkl")
     with pytest.raises(StarskopeError, match="shipped"):
         load_model("no-such-model")
+
+
+def test_host_prior_shift():
+    from starskope.models.prior import shift_prior
+
+    X, y = _tab(n=400, n_pos=100)
+    est = GBMClassifier(max_iter=15, cv=3, random_state=0).fit(X, y)
+    assert est.train_prior_ == pytest.approx(0.25)
+    p0 = est.score_planet(X)
+    est.set_params(host_prior=0.01)
+    p1 = est.score_planet(X)
+    assert p1.mean() < p0.mean() and np.all(np.diff(p1[np.argsort(p0)]) >= -1e-12)  # same order
+    q = shift_prior([[0.2, 0.3, 0.5]], planet_col=2, train_prior=0.5, host_prior=0.5)
+    np.testing.assert_allclose(q, [[0.2, 0.3, 0.5]])
+    with pytest.raises(StarskopeError, match="host_prior"):
+        shift_prior([[0.5, 0.5]], planet_col=1, train_prior=0.5, host_prior=0)

@@ -145,15 +145,19 @@ def predict_command(
     json_out: bool = typer.Option(False, "--json", help="One JSON line per star."),
     explain: bool = typer.Option(True, "--explain/--no-explain", help="Add explanations."),
     fmt: str | None = typer.Option(None, "--format", help="Reader name (default: detected)."),
+    prior: float | None = typer.Option(
+        None, "--prior", help="Host rate of the scored population (default: the training rate)."
+    ),
 ) -> None:
     """Score stars: probability that each hosts a transiting planet."""
     from ..io import iter_read
     from ..models.predict import predict_results
-    from ..models.registry import DEFAULT_MODEL
+    from ..models.registry import DEFAULT_MODEL, load_model
 
-    results = predict_results(
-        iter_read(files, format=fmt), model=model or DEFAULT_MODEL, explain=explain
-    )
+    loaded = load_model(model or DEFAULT_MODEL)
+    if prior is not None:
+        loaded[1].set_params(host_prior=prior)
+    results = predict_results(iter_read(files, format=fmt), model=loaded, explain=explain)
     n_failed = 0
     rows = []
     for res in results:
@@ -194,6 +198,9 @@ def evaluate_command(
     seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
     limit: int | None = typer.Option(None, "--limit", help="Use at most this many stars."),
     jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for feature extraction."),
+    prior: float | None = typer.Option(
+        None, "--prior", help="Host rate of the scored population (default: the training rate)."
+    ),
 ) -> None:
     """Evaluate a model once on labelled test data: table with CIs and plots."""
     import numpy as np
@@ -203,6 +210,8 @@ def evaluate_command(
     from ..models.registry import MODELS, load_model
 
     name, est = load_model(model)
+    if prior is not None:
+        est.set_params(host_prior=prior)
     spec = MODELS[name]
     ds = load_labelled(
         data, kind=spec.kind, n_jobs=jobs, limit=limit, n_points=getattr(est, "n_points_", None)

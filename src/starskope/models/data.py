@@ -61,7 +61,12 @@ def _is_kaggle(path: Path) -> bool:
 
 
 def load_labelled(
-    paths: Sequence, *, kind: str, n_points: int | None = None, n_jobs: int = 1, limit: int | None = None
+    paths: Sequence,
+    *,
+    kind: str,
+    n_points: int | None = None,
+    n_jobs: int = 1,
+    limit: int | None = None,
 ) -> LabelledSet:
     """Load labelled stars as the input a model of ``kind`` ("rawflux"/"tabular") needs.
 

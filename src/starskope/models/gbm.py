@@ -37,6 +37,9 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
     calibration : {"isotonic", "sigmoid"}, default "isotonic"
     cv : int, default 5
         Stratified folds for calibration (reduced to the smallest class size when needed).
+    host_prior : float or None, default None
+        Planet-host rate of the population to be scored; probabilities are shifted to it from
+        the training rate (:func:`~starskope.models.prior.shift_prior`). None: the training rate.
     random_state : int or None, default None
 
     Attributes
@@ -46,6 +49,8 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
     calibrated_ : sklearn.calibration.CalibratedClassifierCV
     n_iter_ : int
         Most boosting rounds used by any fold's trees.
+    train_prior_ : float or None
+        Planet share of the training labels (None without a planet class).
     medians_ : ndarray
         Training medians per feature (the reference for :meth:`contributions`).
     """
@@ -60,6 +65,7 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
         class_weight: str | None = "balanced",
         calibration: str = "isotonic",
         cv: int = 5,
+        host_prior: float | None = None,
         random_state: int | None = None,
     ):
         self.learning_rate = learning_rate
@@ -69,6 +75,7 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
         self.class_weight = class_weight
         self.calibration = calibration
         self.cv = cv
+        self.host_prior = host_prior
         self.random_state = random_state
 
     def __sklearn_tags__(self):
@@ -111,6 +118,10 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
         fitted = getattr(self.calibrated_, "calibrated_classifiers_", None)
         ests = [c.estimator for c in fitted] if fitted else [self.calibrated_.est]
         self.n_iter_ = int(max(e.n_iter_ for e in ests))
+        try:
+            self.train_prior_ = float(np.mean(y == self.classes_[self.planet_column()]))
+        except StarskopeError:  # multi-class labels without a "planet" class
+            self.train_prior_ = None
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns
             med = np.nanmedian(X, axis=0)
@@ -121,7 +132,17 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
         """Calibrated class probabilities, columns in ``classes_`` order."""
         check_is_fitted(self, "calibrated_")
         X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
-        return self.calibrated_.predict_proba(_sentinel(X))
+        proba = self.calibrated_.predict_proba(_sentinel(X))
+        if self.host_prior is None:
+            return proba
+        from .prior import shift_prior
+
+        return shift_prior(
+            proba,
+            planet_col=self.planet_column(),
+            train_prior=self.train_prior_,
+            host_prior=self.host_prior,
+        )
 
     def predict(self, X) -> np.ndarray:
         """Most probable class."""
@@ -129,12 +150,14 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
         return self.classes_[np.argmax(self.predict_proba(X), axis=1)]
 
     def planet_column(self) -> int:
-        """Index of the planet class in ``classes_`` (1 or ``"planet"``)."""
+        """Index of the planet class in ``classes_``: ``"planet"``, else 1, else the second of two."""
         check_is_fitted(self, "calibrated_")
-        for key in (1, "planet", 2):
-            hits = np.flatnonzero(self.classes_ == key)
-            if len(hits):
-                return int(hits[0])
+        for key in ("planet", 1):
+            hits = [i for i, c in enumerate(self.classes_) if c == key]
+            if hits:
+                return hits[0]
+        if len(self.classes_) == 2:
+            return 1
         raise StarskopeError(f"no planet class among {list(self.classes_)}")
 
     def score_planet(self, X) -> np.ndarray:

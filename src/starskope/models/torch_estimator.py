@@ -96,6 +96,9 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
     calibrate : bool, default True
         Fit a logistic map of the logit on the validation split (else the raw sigmoid, which
         reflects the 50% prior of the balanced batches).
+    host_prior : float or None, default None
+        Planet-host rate of the population to be scored; calibrated probabilities are shifted
+        to it from the training rate (:func:`~starskope.models.prior.shift_prior`).
     random_state : int or None, default None
         Seeds numpy and torch; with ``device="cpu"`` training is repeatable.
     device : {"cpu", "cuda"}, default "cpu"
@@ -137,6 +140,7 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         validation_fraction: float = 0.2,
         patience: int = 8,
         calibrate: bool = True,
+        host_prior: float | None = None,
         random_state: int | None = None,
         device: str = "cpu",
         num_threads: int | None = None,
@@ -151,6 +155,7 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         self.validation_fraction = validation_fraction
         self.patience = patience
         self.calibrate = calibrate
+        self.host_prior = host_prior
         self.random_state = random_state
         self.device = device
         self.num_threads = num_threads
@@ -229,6 +234,7 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
             x_tr, y_tr, x_va, y_va = x_all[idx_tr], y[idx_tr], x_all[idx_va], y[idx_va]
             self.classes_ = np.array([0, 1])
             self.n_points_ = int(X.shape[1])
+            self.train_prior_ = float(y.mean())
             self.module_ = OriginalCNN(n_points=self.n_points_).to(dev)
             opt = torch.optim.Adam(self.module_.parameters(), lr=self.learning_rate)
             loss_fn = torch.nn.BCEWithLogitsLoss()
@@ -317,7 +323,14 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         check_is_fitted(self, "module_")
         a, b = self.calibration_
         p = 1.0 / (1.0 + np.exp(-(a * self.decision_function(X) + b)))
-        return np.column_stack([1.0 - p, p])
+        proba = np.column_stack([1.0 - p, p])
+        if self.host_prior is None:
+            return proba
+        from .prior import shift_prior
+
+        return shift_prior(
+            proba, planet_col=1, train_prior=self.train_prior_, host_prior=self.host_prior
+        )
 
     def predict(self, X) -> np.ndarray:
         """1 where the calibrated host probability is at least 0.5."""
@@ -387,6 +400,7 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
             "estimator": type(self).__name__,
             "params": {k: v for k, v in self.get_params().items() if k != "checkpoint_dir"},
             "n_points": self.n_points_,
+            "train_prior": float(getattr(self, "train_prior_", 0.5)),
             "calibration": list(self.calibration_),
             "history": list(getattr(self, "history_", [])),
             "best_epoch": int(getattr(self, "best_epoch_", 0)),
@@ -411,6 +425,7 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         est = cls(**state["params"])
         est.classes_ = np.array([0, 1])
         est.n_points_ = int(state["n_points"])
+        est.train_prior_ = float(state.get("train_prior", 0.5))
         est.module_ = OriginalCNN(n_points=est.n_points_)
         est.module_.load_state_dict(state["state_dict"])
         est.module_.eval()
