@@ -6,7 +6,8 @@ Run::
         --table /tmp/sk_models/test101.csv
 
 Picks the first host (LABEL 2) of the table; writes ``docs/img/models_saliency.png`` and
-``docs/img/models_contributions.png``.
+``docs/img/models_contributions.png``. The true transits (from the simulator's truth table
+beside the table) are shaded in the saliency plot.
 """
 
 from __future__ import annotations
@@ -17,6 +18,20 @@ from pathlib import Path
 import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
+
+
+def _true_transits(table: Path, row: int, n: int):
+    """In-transit mask from the simulator's truth table beside ``table`` (None if absent)."""
+    truth = table.with_name(table.name.replace(".csv", ".truth.csv"))
+    if not truth.exists():
+        return None
+    import pandas as pd
+
+    r = pd.read_csv(truth).iloc[row]
+    t = np.arange(n) * 29.4244 / 1440.0
+    half = r["duration_hours"] / 48.0
+    ph = (t - r["epoch_days"] + 0.5 * r["period_days"]) % r["period_days"] - 0.5 * r["period_days"]
+    return np.abs(ph) < half
 
 
 def main(argv=None) -> int:
@@ -45,8 +60,9 @@ def main(argv=None) -> int:
         flux = np.asarray(arr.flux[row : row + 1], dtype=float)
         sal = cnn.saliency(flux, method="occlusion", window=32)[0]
         p = cnn.predict_proba(flux)[0, 1]
+        transits = _true_transits(args.table, row, flux.shape[1])
         fig, ax = plt.subplots(figsize=(9, 3.5))
-        plot_saliency(flux[0], sal, ax=ax)
+        plot_saliency(flux[0], sal, ax=ax, transits=transits)
         ax.set_title(f"original CNN, {args.table.name} row {row} (host): P(planet) = {p:.3f}")
         fig.tight_layout()
         fig.savefig(args.out / "models_saliency.png", dpi=110)
