@@ -40,7 +40,7 @@ def _train_cmdline(model, data, seed, out, epochs, limit) -> str:
 
 @app.command("train")
 def train_command(
-    model: str = typer.Option(..., "--model", help="Registry model name (original-cnn, gbm)."),
+    model: str = typer.Option(..., "--model", help="Registry model name (original-cnn, gbm, rbm)."),
     data: list[Path] = typer.Option(..., "--data", help="Labelled training data (repeatable)."),
     seed: int = typer.Option(0, "--seed", help="Random seed (training is repeatable on CPU)."),
     out: Path = typer.Option(..., "--out", help="Output folder for the model and its card."),
@@ -61,7 +61,7 @@ def train_command(
     ds = load_labelled(data, kind=spec.kind, n_jobs=jobs, limit=limit)
     t_data = time.perf_counter() - t0
     params: dict = {}
-    if spec.kind == "rawflux":
+    if spec.suffix == ".pt":  # torch models
         params = {
             "device": device,
             "progress": progress,
@@ -75,7 +75,7 @@ def train_command(
     est.fit(ds.X, ds.y)
     t_fit = time.perf_counter() - t1
     cv = None
-    if spec.kind == "tabular":
+    if spec.suffix != ".pt":  # cheap to refit: out-of-fold metrics on the training data
         from ..evaluate import binary_metrics, cv_scores
 
         oof = cv_scores(lambda: make_model(model, random_state=seed), ds.X, ds.y, random_state=seed)

@@ -63,11 +63,9 @@ def _rawflux_chunk(name, est, chunk, *, explain: bool) -> list[StarResult]:
     if good:
         X = np.vstack(X)
         score, probs = _probs(est, X)
-        sal = (
-            est.saliency(X, method="gradient", window=max(1, est.n_points_ // 64))
-            if explain
-            else None
-        )
+        method = "gradient" if MODELS[name].suffix == ".pt" else "occlusion"
+        window = max(1, est.n_points_ // 64)
+        sal = est.saliency(X, method=method, window=window) if explain else None
         for k, i in enumerate(good):
             ident, lc = chunk[i]
             expl = {"model": name}
@@ -78,7 +76,7 @@ def _rawflux_chunk(name, est, chunk, *, explain: bool) -> list[StarResult]:
                 top = np.argsort(sal[k])[::-1][: max(1, est.n_points_ // 50)]
                 expl["high_saliency_times"] = sorted({round(float(grid[j]), 2) for j in top})[:20]
                 expl["time_format"] = lc.time_format
-                expl["saliency_method"] = "gradient"
+                expl["saliency_method"] = method
             out[i] = dataclasses.replace(
                 _base_result(ident, lc),
                 score=float(score[k]),

@@ -70,6 +70,12 @@ def _gbm(**kw):
     return GBMClassifier(**kw)
 
 
+def _rbm(**kw):
+    from .rbm import RBMClassifier
+
+    return RBMClassifier(**kw)
+
+
 MODELS: dict[str, ModelSpec] = {
     "original-cnn": ModelSpec(
         "original-cnn",
@@ -84,6 +90,13 @@ MODELS: dict[str, ModelSpec] = {
         _gbm,
         ".pkl",
         "calibrated gradient-boosted trees on vetting statistics, candidate and Fourier features",
+    ),
+    "rbm": ModelSpec(
+        "rbm",
+        "rawflux",
+        _rbm,
+        ".pkl",
+        "BernoulliRBM features of standardised raw flux + logistic regression (comparison entry)",
     ),
 }
 
