@@ -195,6 +195,7 @@ def main(argv=None) -> int:
         help="Also score with probabilities shifted to this host rate (0: off).",
     )
     ap.add_argument("--no-speed", action="store_true")
+    ap.add_argument("--out-name", default="models", help="Result file stem in benchmarks/results.")
     args = ap.parse_args(argv)
 
     from starskope.evaluate import binary_metrics, bootstrap_metrics
@@ -206,7 +207,7 @@ def main(argv=None) -> int:
         if f.exists():
             name, est = load_model(f)
             models[name] = (spec.kind, est)
-    if args.prior:
+    if args.prior > 0:
         import copy
 
         for name, (kind, est) in list(models.items()):
@@ -229,9 +230,14 @@ def main(argv=None) -> int:
         f"Test sets: {len(args.test)} campaigns (`{', '.join(p.name for p in args.test)}`), "
         f"{len(y_all)} stars, {int(y_all.sum())} hosts in all. Threshold metrics at score 0.5 "
         "(calibrated probability; the shipped models are calibrated at their training host rate, "
-        f"25%; rows marked 'prior' shift it to {args.prior:g}, the Kaggle training table's rate; "
-        "ranking metrics do not change). SDE alone is not a probability, so only its ranking "
-        "metrics are shown.",
+        "25%"
+        + (
+            f"; rows marked 'prior' shift it to {args.prior:g}, the Kaggle training table's "
+            "rate; ranking metrics do not change"
+            if args.prior > 0
+            else ""
+        )
+        + "). SDE alone is not a probability, so only its ranking metrics are shown.",
         "",
         "## Per test seed: mean and spread (min-max) over seeds",
         "",
@@ -304,8 +310,8 @@ def main(argv=None) -> int:
     text = "\n".join(lines) + "\n"
     print(text)
     RESULTS.mkdir(parents=True, exist_ok=True)
-    (RESULTS / "models.md").write_text(text)
-    (RESULTS / "models.json").write_text(json.dumps(out_json, indent=1, default=float))
+    (RESULTS / f"{args.out_name}.md").write_text(text)
+    (RESULTS / f"{args.out_name}.json").write_text(json.dumps(out_json, indent=1, default=float))
     return 0
 
 
