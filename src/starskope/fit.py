@@ -24,6 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .clean.masking import robust_std as _robust_std
 from .fold import phase_fold
 from .units import to_days
 
@@ -340,12 +341,6 @@ class TransitFit:
             exptime=self.exptime,
             supersample=self.supersample,
         )
-
-
-def _robust_std(x: np.ndarray) -> float:
-    if x.size < 2:
-        return float("nan")
-    return float(1.4826 * np.median(np.abs(x - np.median(x))))
 
 
 def fit_transit(

@@ -29,10 +29,11 @@ __all__ = [
 
 
 def robust_std(x) -> float:
-    """Standard deviation estimated from the median absolute deviation (NaNs ignored)."""
+    """Standard deviation estimated from the median absolute deviation (NaNs ignored; NaN for
+    fewer than two finite values)."""
     x = np.asarray(x, dtype=float)
     x = x[np.isfinite(x)]
-    if x.size == 0:
+    if x.size < 2:
         return float("nan")
     return float(1.4826 * np.median(np.abs(x - np.median(x))))
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..clean.masking import robust_std as _robust_std
 from ..exceptions import StarskopeError
 from ..fold import phase_fold, transit_number
 from ..units import to_days
@@ -163,12 +164,6 @@ class _Context:
             return float("nan"), float("nan"), 0
         d = self.baseline - float(np.mean(self.flux[mask]))
         return d, self.sigma * self.beta / math.sqrt(n), n
-
-
-def _robust_std(x: np.ndarray) -> float:
-    if x.size < 2:
-        return float("nan")
-    return float(1.4826 * np.median(np.abs(x - np.median(x))))
 
 
 def _red_noise_beta(t, flux, sigma, width) -> float:
