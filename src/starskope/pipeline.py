@@ -22,11 +22,15 @@ from .clean.detrend import flatten, suggest_window
 from .clean.masking import clean, transit_mask
 from .config import PipelineConfig
 from .exceptions import StarskopeError
+from .fit import fit_transit
+from .fold import phase_fold
+from .io import read
 from .lightcurve import LightCurve
 from .result import Candidate, StarResult, VetFlag
 from .search.base import SearchResult
 from .search.bls import box_stats
 from .search.multi import is_significant, search_multi
+from .vet import is_planet_like, vet_candidate
 
 __all__ = ["Analysis", "analyse", "analyse_full", "analyse_path"]
 
@@ -64,10 +68,6 @@ class Analysis:
 
 
 def _fit(flat: LightCurve, s: SearchResult, exptime: float):
-    try:
-        from .fit import fit_transit
-    except ImportError:  # fitting module not available in this build
-        return None
     return fit_transit(
         flat.t,
         flat.flux,
@@ -86,21 +86,13 @@ def _others_mask(t: np.ndarray, others: list[SearchResult]) -> np.ndarray | None
     difference). Vetting keeps a candidate's own transits even where the mask covers them."""
     if not others:
         return None
-    from .fold import phase_fold
-
     mask = np.zeros(t.size, dtype=bool)
     for o in others:
         mask |= np.abs(phase_fold(t, period=o.period, t0=o.t0)) < 0.75 * o.duration
     return mask
 
 
-def _vet(
-    flat: LightCurve, s: SearchResult, others: list[SearchResult]
-) -> tuple[VetFlag, ...] | None:
-    try:
-        from .vet import vet_candidate
-    except ImportError:
-        return None
+def _vet(flat: LightCurve, s: SearchResult, others: list[SearchResult]) -> tuple[VetFlag, ...]:
     try:
         return vet_candidate(
             flat.t,
@@ -118,13 +110,7 @@ def _vet(
         return (VetFlag("vetting", True, None, f"Vetting could not run: {exc}."),)
 
 
-def _planet_like(flags: tuple[VetFlag, ...] | None) -> bool:
-    if flags is None:
-        return False
-    try:
-        from .vet import is_planet_like
-    except ImportError:
-        return not any(f.raised for f in flags)
+def _planet_like(flags: tuple[VetFlag, ...]) -> bool:
     return bool(is_planet_like(flags)) and not any(f.raised and f.name == "vetting" for f in flags)
 
 
@@ -283,14 +269,12 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     t0 = tick("fit", t0)
 
     candidates = []
-    vetted_any = False
     for i, (s, fit) in enumerate(zip(chosen, fits, strict=True)):
         others = [o for j, o in enumerate(chosen) if j != i]
         flags = _vet(flat, s, others)
-        vetted_any |= flags is not None
         sig_flags = _significance_flags(s, config)
         significant = not any(f.raised for f in sig_flags)
-        all_flags = tuple(sig_flags) + (flags or ())
+        all_flags = tuple(sig_flags) + flags
         planet_like = significant and _planet_like(flags)
         ok_fit = fit is not None and bool(getattr(fit, "success", False))
         offset = lc.bjd_offset
@@ -326,7 +310,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     candidates = [candidates[k] for k in order]
     fits = [fits[k] for k in order]
     is_cand = any(c.is_planet_like for c in candidates)
-    reasons = _reasons(candidates, method, vetted=vetted_any, window=window)
+    reasons = _reasons(candidates, method, window=window)
     if (cleaned.meta.extra or {}).get("flux_level"):
         reasons.insert(
             0,
@@ -381,10 +365,8 @@ def _annotate(candidates: list[Candidate], meta) -> tuple[list[Candidate], str |
     return list(out), None
 
 
-def _reasons(candidates, method: str, *, vetted: bool, window: float) -> list[str]:
+def _reasons(candidates, method: str, *, window: float) -> list[str]:
     out = [f"Detrended with {method} over a {window * 24:.1f}-hour window."]
-    if not vetted:
-        out.append("Vetting was not available, so no signal can be called planet-like.")
     for k, c in enumerate(candidates, 1):
         head = (
             f"Signal {k}: P = {c.period_days:.5f} d, depth {c.depth_ppm:.0f} ppm, "
@@ -443,8 +425,6 @@ def analyse_path(path, config: PipelineConfig = PipelineConfig(), **read_options
     becomes ``StarResult.failed(path, message)``.
     """
     try:
-        from .io import read
-
         lc = read(path, **read_options)
         res = analyse(lc, config)
         if res.path is None:
@@ -452,8 +432,6 @@ def analyse_path(path, config: PipelineConfig = PipelineConfig(), **read_options
         return res
     except StarskopeError as exc:
         return StarResult.failed(path, str(exc))
-    except ImportError as exc:
-        return StarResult.failed(path, f"reader not available: {exc}")
 
 
 def analyse_group(
