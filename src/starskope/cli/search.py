@@ -190,4 +190,5 @@ def _table(results) -> None:
                 str(c.n_transits),
                 ",".join(c.flags) or ("planet-like" if c.is_planet_like else ""),
             )
-    Console().print(table)
+    console = Console()
+    (console if console.is_terminal else Console(width=160)).print(table)
