@@ -77,3 +77,17 @@ def test_plot_writes_one_png_per_star(csv_files, tmp_path, capsys):
     assert len(pngs) == 2
     assert all(p.read_bytes()[:4] == b"\x89PNG" for p in pngs)
     assert len(capsys.readouterr().out.strip().splitlines()) == 2
+
+
+def test_model_fills_the_score(capsys):
+    """Issue 5: with --model, 'score' in search --json is the model's calibrated probability."""
+    pytest.importorskip("sklearn")
+    from starskope.datasets import demo_files
+
+    path = next(p for p in demo_files() if "wasp18" in p.name)
+    rc = main(["search", "--json", "--model", "gbm", str(path)])
+    assert rc == 0
+    line = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert line["score"] is not None and 0.0 <= line["score"] <= 1.0
+    assert line["class_probabilities"]
+    assert line["candidates"][0]["period_days"] == pytest.approx(0.9415, rel=1e-3)

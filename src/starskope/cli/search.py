@@ -52,6 +52,12 @@ def search_command(
     bin_minutes: float | None = typer.Option(
         None, "--bin", help="With --group auto: bin finer cadences to this many minutes."
     ),
+    model: str | None = typer.Option(
+        None,
+        "--model",
+        help="Also score each star with a classifier (e.g. gbm, original-cnn): 'score' becomes "
+        "its calibrated probability of a transiting planet. Default: no model, score null.",
+    ),
 ) -> None:
     """Search FILE... for periodic transits, vet them and report candidates."""
     from ..config import PipelineConfig
@@ -83,6 +89,20 @@ def search_command(
 
     if group not in ("none", "auto"):
         raise StarskopeError(f"--group must be 'none' or 'auto'; got {group!r}")
+    scorer = None
+    if model is not None:
+        if group == "auto":
+            raise StarskopeError(
+                "--model scores single light curves; it cannot be combined with --group auto"
+            )
+        from ..models.predict import predict_results
+        from ..models.registry import load_model
+
+        loaded = load_model(model)
+
+        def scorer(ident, lc):
+            return next(iter(predict_results([(ident, lc)], model=loaded, config=config)))
+
     items = iter_read(files, format=fmt)
     if group == "auto":
         items = _grouped(items, config, bin_minutes)
@@ -105,7 +125,9 @@ def search_command(
                         Path(str(ident)).name.split(".")[0] + "_" + (res.target or "")
                     )
                     plot_fn(full, path=plot / f"{name}.png")
-                else:
+                if scorer is not None:  # the model runs the stages it needs itself
+                    res = scorer(ident, item)
+                elif plot_fn is None:
                     res = analyse(item, config)
             except StarskopeError as exc:
                 res = StarResult.failed(ident, str(exc))
