@@ -19,27 +19,13 @@ from urllib.parse import urlencode
 
 from ..exceptions import StarskopeError
 from ..result import StarResult
+from .store import COLUMNS
 
 __all__ = ["create_app"]
 
 _HERE = Path(__file__).resolve().parent
-_CSV_COLUMNS = (
-    "input_id",
-    "target",
-    "mission",
-    "score",
-    "candidate_index",
-    "period_days",
-    "depth_ppm",
-    "depth_ppm_err",
-    "duration_hours",
-    "snr",
-    "sde",
-    "n_transits",
-    "is_planet_like",
-    "flags",
-    "known",
-)
+# the catalog table's columns, less the per-star decision repeated on every candidate row
+_CSV_COLUMNS = tuple(c for c in COLUMNS if c != "is_candidate")
 
 
 class _PlotCache:
