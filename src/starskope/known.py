@@ -28,7 +28,14 @@ from .crossmatch import DEFAULT_EPOCH, StarPosition, parse_identifier, propagate
 from .exceptions import StarskopeError
 from .units import to_days
 
-__all__ = ["ALIAS_FACTORS", "KIND_BY_DISPOSITION", "KnownMatch", "annotate", "annotate_candidates"]
+__all__ = [
+    "ALIAS_FACTORS",
+    "KIND_BY_DISPOSITION",
+    "KnownMatch",
+    "annotate",
+    "annotate_candidates",
+    "try_annotate_candidates",
+]
 
 #: Ratios (signal period / catalogue period) accepted as the same signal, simplest first.
 ALIAS_FACTORS = (
@@ -429,3 +436,22 @@ def annotate_candidates(
         extra["known"] = m.to_dict()
         out.append(dataclasses.replace(c, known=m.label, extra=extra))
     return tuple(out)
+
+
+def try_annotate_candidates(
+    candidates, *, target=None, ra=None, dec=None, mission=None
+) -> tuple[tuple, str | None]:
+    """:func:`annotate_candidates` that never raises for a catalogue problem.
+
+    Returns
+    -------
+    candidates : tuple of `~starskope.result.Candidate`
+        Annotated, or unchanged when the catalogue could not be used.
+    note : str or None
+        Why annotation was not possible, as a sentence for ``StarResult.reasons``.
+    """
+    try:
+        out = annotate_candidates(candidates, target=target, ra=ra, dec=dec, mission=mission)
+    except (StarskopeError, ImportError, OSError, ValueError) as exc:
+        return tuple(candidates), f"Known-object annotation was not possible: {exc}."
+    return tuple(out), None

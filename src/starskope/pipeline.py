@@ -354,15 +354,12 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
 
 def _annotate(candidates: list[Candidate], meta) -> tuple[list[Candidate], str | None]:
     """Mark candidates that match a known planet, false positive or binary of the same star."""
-    try:
-        from .known import annotate_candidates
+    from .known import try_annotate_candidates  # loads the catalogue and astropy coordinates
 
-        out = annotate_candidates(
-            candidates, target=meta.target, ra=meta.ra, dec=meta.dec, mission=meta.mission
-        )
-    except (StarskopeError, ImportError, OSError, ValueError) as exc:
-        return candidates, f"Known-object annotation was not possible: {exc}."
-    return list(out), None
+    out, note = try_annotate_candidates(
+        candidates, target=meta.target, ra=meta.ra, dec=meta.dec, mission=meta.mission
+    )
+    return list(out), note
 
 
 def _reasons(candidates, method: str, *, window: float) -> list[str]:

@@ -75,17 +75,16 @@ def annotate_known(result: StarResult) -> StarResult:
         return result
     if not (result.target or (result.ra is not None and result.dec is not None)):
         return result
-    try:
-        from ..known import annotate_candidates
+    from ..known import try_annotate_candidates
 
-        cands = annotate_candidates(
-            result.candidates,
-            target=result.target,
-            ra=result.ra,
-            dec=result.dec,
-            mission=result.mission,
-        )
-    except (StarskopeError, ImportError, OSError, ValueError):
+    cands, note = try_annotate_candidates(
+        result.candidates,
+        target=result.target,
+        ra=result.ra,
+        dec=result.dec,
+        mission=result.mission,
+    )
+    if note is not None:
         return result
     return dataclasses.replace(result, candidates=cands)
 
