@@ -65,6 +65,31 @@ def _node_fit(t, f, use, lo, hi, node, half, degree, n_iter, cval):
     coef = np.zeros(npar)
     r = np.empty(n)
     absr = np.empty(n)
+    # robust start: weights from residuals about the window's median, not from a least-squares
+    # fit, which a deep transit filling a fifth of the window drags down far enough to survive
+    # the reweighting (the trend then eats the transit)
+    m = 0
+    for i in range(n):
+        if use[lo + i]:
+            absr[m] = f[lo + i]
+            m += 1
+    if m < npar + 2:
+        return np.nan
+    med = np.median(absr[:m])
+    m = 0
+    for i in range(n):
+        r[i] = f[lo + i] - med
+        if use[lo + i]:
+            absr[m] = abs(r[i])
+            m += 1
+    mad = np.median(absr[:m])
+    if mad > 0.0:
+        for i in range(n):
+            u = r[i] / (cval * mad)
+            if not use[lo + i] or abs(u) >= 1.0:
+                w[i] = 0.0
+            else:
+                w[i] = (1.0 - u * u) ** 2
     for _ in range(n_iter):
         ata = np.zeros((npar, npar))
         atb = np.zeros(npar)
@@ -170,6 +195,13 @@ def local_poly_trend_slow(t, f, use, window, spacing, degree=3, n_iter=5, cval=6
         if sel.sum() < degree + 3:
             continue
         w = u_ok.astype(float)
+        r0 = y - np.median(y[u_ok]) if u_ok.sum() >= degree + 3 else None
+        if r0 is None:
+            continue
+        mad0 = np.median(np.abs(r0[u_ok]))
+        if mad0 > 0:  # robust start (see _node_fit)
+            u0 = r0 / (cval * mad0)
+            w = np.where(u_ok & (np.abs(u0) < 1), (1 - u0**2) ** 2, 0.0)
         a = np.vander(x, degree + 1, increasing=True)
         coef = None
         for _ in range(n_iter):
