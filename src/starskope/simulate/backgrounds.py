@@ -21,7 +21,7 @@ import numpy as np
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve, LightCurveMeta
 from .inject import mask_transits
-from .noise import LONG_CADENCE_DAYS, draw_star_params, simulate_noise
+from .noise import LONG_CADENCE_DAYS, draw_field_star_params, simulate_noise
 
 __all__ = [
     "BACKGROUND_KINDS",
@@ -210,9 +210,10 @@ def real_background(
 def simulated_background(
     *, rng: np.random.Generator, n_points: int = 3197, cadence_days: float = LONG_CADENCE_DAYS
 ) -> Background:
-    """A simulated K2-like star (:mod:`.noise`), relative flux, gaps removed."""
+    """A simulated star of the default K2-like field (:func:`.noise.draw_field_star_params`),
+    relative flux, gaps removed."""
     t = np.arange(n_points) * cadence_days
-    params = draw_star_params(rng)
+    params = draw_field_star_params(rng)
     r = simulate_noise(t, params, rng)
     good = np.isfinite(r.flux) & (r.quality == 0)
     lc = LightCurve(

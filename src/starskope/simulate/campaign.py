@@ -6,9 +6,11 @@ binary, variable, quiet) come from a separate stream; thruster firings are share
 (one spacecraft).
 
 Default composition (non-hosts): 3% eclipsing binaries (detached, grazing and diluted by a
-brighter neighbour: planet-deep), 5% pulsators (delta Scuti, gamma Dor), 10% spotted stars, the
-rest quiet dwarfs and giants. Hosts get a planet drawn from the archive tables (Kepler KOIs and K2
-planets), so most transits are shallow: many hosts sit near the noise, as in the real campaign.
+brighter neighbour: planet-deep), 5% pulsators (delta Scuti, gamma Dor), 40% spotted fast rotators
+(:data:`.noise.FIELD_FRAC_SPOTTED`, the share that matches real K2 C13 noise), the rest quiet dwarfs
+and giants. Hosts are drawn from the same noise mix (the same share of them are spotted), and get
+a planet drawn from the archive tables (Kepler KOIs and K2 planets), so most transits are shallow:
+many hosts sit near the noise, as in the real campaign.
 """
 
 from __future__ import annotations
@@ -23,7 +25,14 @@ import numpy as np
 from ..exceptions import StarskopeError
 from .binaries import draw_eclipsing_binary, draw_pulsator
 from .inject import quadratic_ld
-from .noise import LONG_CADENCE_DAYS, draw_star_params, k2_firing_times, simulate_noise
+from .noise import (
+    FIELD_FRAC_SPOTTED,
+    LONG_CADENCE_DAYS,
+    draw_field_star_params,
+    draw_star_params,
+    k2_firing_times,
+    simulate_noise,
+)
 from .population import draw_loguniform_planet, draw_planet
 from .snr import expected_snr, n_in_transit, robust_sigma
 
@@ -89,6 +98,7 @@ class CampaignConfig:
         hosts were found in such data); 0 keeps every draw.
     frac_eb, frac_pulsator, frac_spotted : float
         Shares of the non-hosts that are eclipsing binaries, pulsators and spotted stars.
+        ``frac_spotted`` is also the chance that a host's noise is a spotted star's.
     k2_systematics, gaps : bool
         Add the roll sawtooth / thruster outliers, and data gaps.
     hosts_first : bool
@@ -104,7 +114,7 @@ class CampaignConfig:
     min_host_snr: float = 5.0
     frac_eb: float = 0.03
     frac_pulsator: float = 0.05
-    frac_spotted: float = 0.10
+    frac_spotted: float = FIELD_FRAC_SPOTTED
     k2_systematics: bool = True
     gaps: bool = True
     hosts_first: bool = True
@@ -232,8 +242,14 @@ def simulate_star(
     cls, sub = role
     t = config.time
     cad = config.cadence_days
-    kind = "spotted" if sub == "spotted" else "auto"
-    params = draw_star_params(rng, kind=kind, k2_systematics=config.k2_systematics)
+    if cls == "planet":
+        # hosts share the field's noise mix, spotted fast rotators included
+        params = draw_field_star_params(
+            rng, frac_spotted=config.frac_spotted, k2_systematics=config.k2_systematics
+        )
+    else:
+        kind = "spotted" if sub == "spotted" else "auto"
+        params = draw_star_params(rng, kind=kind, k2_systematics=config.k2_systematics)
     noise = simulate_noise(
         t,
         params,

@@ -11,7 +11,7 @@ White noise per long cadence (relative)::
     sigma_phot^2 = shot^2 + read^2
     shot         = 1 / sqrt(F * T_exp),  F = 1.74e5 e-/s * 10**(-0.4 (Kp - 12)),  T_exp = 1626 s
     read         = sqrt(N_frames * N_pix) * 100 e- / (F * T_exp)
-    sigma        = sqrt((3.09 sigma_phot)^2 + (77 ppm)^2) * 10**N(0, 0.32 dex)   (fitted to K2)
+    sigma        = 2.68 sigma_phot * 10**N(0, 0.29 dex)   (fitted to real K2 light curves)
 
 (Kepler Instrument Handbook: a Kp = 12 star gives about 1.74e5 e-/s; 270 co-added 6.02 s frames
 per long cadence; about 100 e- read noise per pixel per read.)
@@ -36,6 +36,7 @@ __all__ = [
     "NoiseRealisation",
     "StarNoiseParams",
     "data_gaps",
+    "draw_field_star_params",
     "draw_star_params",
     "flares",
     "granulation",
@@ -70,12 +71,29 @@ def kepmag_to_flux(kepmag):
 
 
 #: White noise of real K2 long cadences relative to the photometric prediction, and the noise
-#: floor, fitted (least absolute log deviation) to the point-to-point scatter of the 112 real K2
-#: light curves in ../shared/data (C13 K2SC, C5 PDCSAP): sigma = sqrt((3.09 phot)^2 + 77 ppm^2),
-#: star-to-star scatter 0.32 dex. See ``docs/simulation.md`` and ``benchmarks/bench_simulate.py``.
-K2_WHITE_FACTOR = 3.09
-K2_WHITE_FLOOR = 7.7e-5
-K2_WHITE_SCATTER_DEX = 0.32
+#: floor, fitted (least absolute log deviation, floor >= 0) to the second-difference scatter
+#: (``1.4826 MAD(f[i-1] - 2 f[i] + f[i+1]) / sqrt(6)``, blind to smooth variability) of the 112
+#: real K2 light curves in ../shared/data (C13 K2SC, C5 PDCSAP): sigma = 2.68 phot, no floor
+#: needed, star-to-star scatter 0.29 dex. ``python -m benchmarks.bench_simulate`` refits and
+#: reports it (``docs/simulation.md``).
+K2_WHITE_FACTOR = 2.68
+K2_WHITE_FLOOR = 0.0
+K2_WHITE_SCATTER_DEX = 0.29
+
+#: Share of rapidly rotating spotted stars in the default field. With this share and the ranges
+#: below, simulated stars match the 6.5-h CDPP, red-noise excess and power-spectrum slope
+#: quartiles of the real K2 Campaign 13 light curves best (a grid over the share, 0.1-0.6, and
+#: the ranges, scored on the 10/25/50/75/90% quantiles; ``docs/simulation.md``). C13 looks at
+#: Taurus and the Hyades, so many of its stars are young, fast-rotating and spotted.
+FIELD_FRAC_SPOTTED = 0.40
+
+#: Variability ranges (log-uniform) of the star kinds; see :func:`draw_star_params`.
+SPOTTED_ROT_AMP = (2e-3, 3e-2)
+SPOTTED_ROT_PERIOD = (0.3, 4.0)
+DWARF_GRAN_REL = (0.2, 1.5)
+DWARF_GRAN_TAU = (0.1, 1.0)
+DWARF_ROT_AMP = (5e-5, 3e-3)
+GIANT_GRAN_AMP = (1e-4, 1e-3)
 
 
 def photometric_sigma(kepmag, *, floor: float = 0.0):
@@ -202,19 +220,20 @@ def draw_star_params(
     )
     sigma = float(k2_sigma(kp)) * 10.0**scatter
     if kind == "giant":
-        gran_amp, gran_tau = _loguniform(rng, 1e-4, 1e-3), _loguniform(rng, 0.1, 1.0)
+        gran_amp, gran_tau = _loguniform(rng, *GIANT_GRAN_AMP), _loguniform(rng, 0.1, 1.0)
         rot_amp, rot_period = _loguniform(rng, 2e-5, 3e-4), _loguniform(rng, 10.0, 60.0)
         flare_rate = 0.0
     elif kind == "spotted":
         gran_amp, gran_tau = _loguniform(rng, 2e-5, 1e-4), _loguniform(rng, 0.05, 0.3)
-        rot_amp, rot_period = _loguniform(rng, 2e-3, 3e-2), _loguniform(rng, 0.5, 15.0)
+        rot_amp = _loguniform(rng, *SPOTTED_ROT_AMP)
+        rot_period = _loguniform(rng, *SPOTTED_ROT_PERIOD)
         flare_rate = _loguniform(rng, 0.05, 1.0)
     else:
         # correlated noise (granulation plus residual systematics) scaled to the white noise, so
         # that the 6.5-h CDPP exceeds the white expectation as in quiet real K2 stars
-        gran_amp = sigma * _loguniform(rng, 0.2, 1.5)
-        gran_tau = _loguniform(rng, 0.1, 1.0)
-        rot_amp, rot_period = _loguniform(rng, 5e-5, 3e-3), _loguniform(rng, 3.0, 40.0)
+        gran_amp = sigma * _loguniform(rng, *DWARF_GRAN_REL)
+        gran_tau = _loguniform(rng, *DWARF_GRAN_TAU)
+        rot_amp, rot_period = _loguniform(rng, *DWARF_ROT_AMP), _loguniform(rng, 3.0, 40.0)
         flare_rate = _loguniform(rng, 0.02, 0.3) if rng.random() < 0.1 else 0.0
     roll = _loguniform(rng, 2e-5, 5e-4) if k2_systematics else 0.0
     return StarNoiseParams(
@@ -234,6 +253,21 @@ def draw_star_params(
         drift_amp=_loguniform(rng, 1e-5, 1e-3),
         kind=kind,
     )
+
+
+def draw_field_star_params(
+    rng: np.random.Generator,
+    *,
+    frac_spotted: float = FIELD_FRAC_SPOTTED,
+    kepmag: float | None = None,
+    k2_systematics: bool = True,
+) -> StarNoiseParams:
+    """A star of the default K2-like field: spotted with probability ``frac_spotted``, else
+    ``kind="auto"`` (dwarf or giant). The default share is calibrated on real K2 C13 noise."""
+    if not 0.0 <= frac_spotted <= 1.0:
+        raise ValueError(f"frac_spotted must be in [0, 1]; got {frac_spotted}")
+    kind = "spotted" if rng.random() < frac_spotted else "auto"
+    return draw_star_params(rng, kind=kind, kepmag=kepmag, k2_systematics=k2_systematics)
 
 
 # ---------------------------------------------------------------------- components
