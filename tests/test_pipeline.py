@@ -153,3 +153,16 @@ def test_astropy_engine_gives_the_same_planet(rng):
     ref = analyse(lc, FAST.replace(max_planets=1, bls_engine="astropy"))
     assert ref.candidates[0].period_days == pytest.approx(fast.candidates[0].period_days, rel=1e-3)
     assert ref.candidates[0].depth_ppm == pytest.approx(fast.candidates[0].depth_ppm, rel=0.1)
+
+
+def test_planet_like_candidate_ranks_before_a_stronger_rejected_one(rng):
+    # a blended eclipsing binary (deep, unequal eclipses) and a planet on one light curve: the
+    # binary is found first and rejected; the planet found after it is the top candidate
+    lc = _k2(rng, planets=[(7.3, 2003.0, 0.15, 1.5e-3)], eb=(3.1, 2001.0, 0.12, 0.02, 0.01))
+    r = analyse(lc, FAST)
+    assert r.is_candidate
+    top = r.candidates[0]
+    assert top.is_planet_like
+    assert top.period_days == pytest.approx(7.3, rel=0.01)
+    rejected = [c for c in r.candidates if not c.is_planet_like]
+    assert rejected and max(c.snr for c in rejected) > top.snr

@@ -98,6 +98,23 @@ def test_eclipsing_binary_found_at_half_period_is_flagged_by_odd_even(rng):
     assert oe.value > 20 and "sigma" in oe.reason
 
 
+def test_one_outlying_transit_is_not_an_odd_even_binary(rng):
+    """A planet with one transit made deeper (another planet's transit overlapping it, as in
+    Kepler-89 d's quarter 5) is not a binary: its odd transits disagree among themselves."""
+    t, flux, eph = planet(rng, snr=60.0, cadence=29.4 / 1440, span=90.0, period=22.3, t0=5.0)
+    one = np.abs(t - (5.0 + 22.3)) < 0.5 * eph["duration"]  # transit number 1 (odd)
+    flux = flux - 0.4 * eph["depth"] * one
+    oe = odd_even(t, flux, **eph)
+    assert not oe.raised, oe.reason
+    assert "disagree among themselves" in oe.reason
+    # the same transits with every odd one deeper is a binary and still raises
+    odd = (np.floor((t - 5.0) / 22.3 + 0.5) % 2 == 1) & (
+        np.abs((t - 5.0 + 11.15) % 22.3 - 11.15) < 0.5 * eph["duration"]
+    )
+    t2, flux2, _ = planet(rng, snr=60.0, cadence=29.4 / 1440, span=90.0, period=22.3, t0=5.0)
+    assert odd_even(t2, flux2 - 0.4 * eph["depth"] * odd, **eph).raised
+
+
 def test_eclipsing_binary_at_true_period_is_flagged_by_secondary(rng):
     t, flux = eclipsing_binary(rng)
     flags = vet_candidate(t, flux, None, period=4.0, t0=1.0, duration=0.2, depth=0.03)

@@ -166,8 +166,16 @@ def _significance_flags(s: SearchResult, config: PipelineConfig) -> list[VetFlag
     return out
 
 
-def _remeasure(flat: LightCurve, s: SearchResult) -> SearchResult:
-    st = box_stats(flat.t, flat.flux, period=s.period, t0=s.t0, duration=s.duration)
+def _remeasure(flat: LightCurve, s: SearchResult, others: list[SearchResult]) -> SearchResult:
+    """Depth and SNR of a signal on the re-detrended flux, leaving out the other signals'
+    transits (a binary's eclipses would otherwise count as noise of the planet beside it)."""
+    t, f = flat.t, flat.flux
+    drop = _others_mask(t, others)
+    if drop is not None:
+        own = transit_mask(t, period=s.period, t0=s.t0, duration=s.duration)
+        keep = ~(drop & ~own)
+        t, f = t[keep], f[keep]
+    st = box_stats(t, f, period=s.period, t0=s.t0, duration=s.duration)
     return dataclasses.replace(
         s, depth=st.depth, depth_err=st.depth_err, snr=st.snr, n_transits=st.n_transits
     )
@@ -254,7 +262,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         if mask.mean() < 0.5:
             det = flatten(cleaned, method=method, window=window, transit_mask=mask)
             flat, trend = det.lightcurve, det.trend
-            chosen = [_remeasure(flat, s) for s in chosen]
+            chosen = [_remeasure(flat, s, [o for o in chosen if o is not s]) for s in chosen]
     t0 = tick("redetrend", t0)
 
     exptime = _exptime(lc, cleaned)
@@ -306,7 +314,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
             )
         )
     tick("vet", t0)
-    order = sorted(range(len(candidates)), key=lambda k: -candidates[k].snr)
+    order = _rank(candidates)
     candidates = [candidates[k] for k in order]
     fits = [fits[k] for k in order]
     is_cand = any(c.is_planet_like for c in candidates)
@@ -349,6 +357,19 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         flat=flat,
         searches=tuple(searches),
         fits=tuple(fits),
+    )
+
+
+def _rank(candidates: list[Candidate]) -> list[int]:
+    """Order of the candidates: planet-like ones first, then by SNR (highest first).
+
+    The first candidate is the pipeline's best planet candidate: a stronger signal that vetting
+    rejects (an eclipsing binary, a period assembled from single transits of different planets)
+    does not hide a planet-like one found after it.
+    """
+    return sorted(
+        range(len(candidates)),
+        key=lambda k: (not candidates[k].is_planet_like, -candidates[k].snr),
     )
 
 
@@ -500,12 +521,14 @@ def analyse_group(
                         extra=extra,
                     )
                 )
+            order = _rank(cands)
             res = dataclasses.replace(
                 full.result,
-                candidates=tuple(cands),
+                candidates=tuple(cands[k] for k in order),
                 is_candidate=any(c.is_planet_like for c in cands),
             )
-            full = dataclasses.replace(full, result=res)
+            fits = tuple(full.fits[k] for k in order) if len(full.fits) == len(cands) else full.fits
+            full = dataclasses.replace(full, result=res, fits=fits)
     members = [str(x.meta.source) for x in lcs]
     missions = sorted({x.meta.mission for x in lcs if x.meta.mission})
     group = {

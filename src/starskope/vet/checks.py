@@ -32,6 +32,8 @@ def _odd_even(ctx: _Context, th: VetThresholds) -> VetFlag:
         return VetFlag(
             "odd_even", False, None, f"only {which} transits have data; odd/even not testable"
         )
+    inflate = _within_parity_scatter(ctx)
+    e_o, e_e = e_o * inflate, e_e * inflate
     sig = abs(d_o - d_e) / math.hypot(e_o, e_e)
     deeper = max(d_o, d_e)
     frac = abs(d_o - d_e) / deeper if deeper > 0 else float("inf")
@@ -40,6 +42,11 @@ def _odd_even(ctx: _Context, th: VetThresholds) -> VetFlag:
         f"odd depth {_ppm(d_o)} +- {_ppm(e_o)} vs even {_ppm(d_e)} +- {_ppm(e_e)}: differ by "
         f"{sig:.1f} sigma and {100 * frac:.0f}%"
     )
+    if inflate > 1.0:
+        text += (
+            f" (errors x{inflate:.1f}: transits of the same parity disagree among themselves "
+            "by more than their noise)"
+        )
     if sig > th.odd_even_sigma and weakest < th.odd_even_sigma:
         # one parity has no significant transit: the signal repeats every 2P, a period alias
         # (see the alias flag), not two unequal eclipses
@@ -58,6 +65,30 @@ def _odd_even(ctx: _Context, th: VetThresholds) -> VetFlag:
         f"{text} (raised above {th.odd_even_sigma:g} sigma and "
         f"{100 * th.odd_even_min_fraction:g}%: unequal eclipses of a binary at twice the period)",
     )
+
+
+def _within_parity_scatter(ctx: _Context) -> float:
+    """Error inflation from the scatter of transits of the same parity (at least 1).
+
+    An eclipsing binary's odd eclipses agree with each other and so do its even ones; a planet's
+    transits can differ for reasons that have nothing to do with parity (an overlapping transit
+    of another planet, a flare, a gap edge, spot crossings, detrending). The white-noise error
+    of the odd and even means is then too small, and the odd/even test would call any one
+    outlying transit a binary. The pooled reduced chi-square of each parity's transits about
+    its own mean measures that extra scatter; the errors are scaled by its square root when it
+    exceeds 1 (needs at least two transits in some parity).
+    """
+    depth, err, number = _per_transit_depths(ctx)
+    chi2, dof = 0.0, 0
+    for parity in (0, 1):
+        sel = number % 2 == parity
+        if np.count_nonzero(sel) < 2:
+            continue
+        w = 1.0 / err[sel] ** 2
+        mean = np.sum(w * depth[sel]) / np.sum(w)
+        chi2 += float(np.sum(w * (depth[sel] - mean) ** 2))
+        dof += int(np.count_nonzero(sel)) - 1
+    return math.sqrt(chi2 / dof) if dof > 0 and chi2 > dof else 1.0
 
 
 def _recurring_dip(ctx: _Context, centre: float) -> tuple[float, float, int]:
