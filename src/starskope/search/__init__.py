@@ -10,12 +10,14 @@ from .grid import duration_grid as duration_grid
 from .grid import period_grid as period_grid
 from .multi import SEARCHES as SEARCHES
 from .multi import search_multi as search_multi
+from .periodogram import TransitSearch as TransitSearch
 from .tls import search_tls as search_tls
 
 __all__ = [
     "SEARCHES",
     "Periodogram",
     "SearchResult",
+    "TransitSearch",
     "box_stats",
     "duration_grid",
     "period_grid",

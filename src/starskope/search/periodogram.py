@@ -1,0 +1,218 @@
+"""The object face of the period searches: ``TransitSearch.from_lightcurve(lc).power()``.
+
+A thin facade in the manner of astropy's ``BoxLeastSquares`` and lightkurve's periodograms:
+:meth:`TransitSearch.from_lightcurve` takes a flattened light curve, :meth:`~TransitSearch.autoperiod`
+returns the trial grid, :meth:`~TransitSearch.power` runs one search pass
+(:func:`~starskope.search.bls.search_bls` or :func:`~starskope.search.tls.search_tls`) and
+:meth:`~TransitSearch.search_multi` the multi-planet loop, :meth:`~TransitSearch.model` and
+:meth:`~TransitSearch.transit_mask` turn a result back into arrays. Every method delegates to a
+pure function; the object only remembers the data and the settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..clean.masking import transit_mask as _transit_mask
+from ..exceptions import StarskopeError
+from ..lightcurve import LightCurve
+from ..units import to_days, to_days_array
+from .base import SearchResult
+from .grid import duration_grid, period_grid
+from .multi import SEARCHES
+from .multi import search_multi as _search_multi
+
+__all__ = ["TransitSearch"]
+
+
+@dataclass(frozen=True)
+class TransitSearch:
+    """A period search bound to one flattened light curve.
+
+    Build it with :meth:`from_lightcurve` (or directly from arrays). Times are days in the
+    light curve's own system; flux is relative and flattened (about 1 out of transit).
+
+    Attributes
+    ----------
+    t, flux : ndarray
+        Finite times (days) and flux.
+    flux_err : ndarray or None
+        One-sigma errors.
+    method : {"bls", "tls"}
+        Search method (registry :data:`~starskope.search.multi.SEARCHES`).
+    durations : ndarray
+        Trial durations, days.
+    min_period, oversample : float
+        Period-grid settings (:func:`~starskope.search.grid.period_grid`).
+    max_period : float or None
+        Longest trial period, days (default half the baseline).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from starskope import LightCurve
+    >>> t = np.arange(0.0, 27.0, 10 / 1440)
+    >>> f = 1 + np.random.default_rng(1).normal(0, 3e-4, t.size)
+    >>> f[np.abs((t - 1.0 + 1.6) % 3.2 - 1.6) < 0.05] -= 2e-3
+    >>> s = TransitSearch.from_lightcurve(LightCurve(t, f, time_format="relative"))
+    >>> r = s.power()
+    >>> round(r.period, 2), int(s.transit_mask(r).sum() > 0)
+    (3.2, 1)
+    """
+
+    t: np.ndarray
+    flux: np.ndarray
+    flux_err: np.ndarray | None = None
+    method: str = "bls"
+    durations: np.ndarray | None = None
+    min_period: float = 0.5
+    max_period: float | None = None
+    oversample: float = 2.0
+
+    def __post_init__(self):
+        if self.method not in SEARCHES:
+            raise StarskopeError(
+                f"unknown search method {self.method!r}; choose one of {sorted(SEARCHES)}"
+            )
+        t = np.asarray(self.t, dtype=float)
+        f = np.asarray(self.flux, dtype=float)
+        if t.ndim != 1 or t.shape != f.shape:
+            raise StarskopeError(
+                f"t and flux must be 1-D of equal length; got {t.shape}, {f.shape}"
+            )
+        ok = np.isfinite(t) & np.isfinite(f)
+        if ok.sum() < 20:
+            raise StarskopeError(f"a period search needs at least 20 finite points; got {ok.sum()}")
+        err = None
+        if self.flux_err is not None:
+            err = np.asarray(self.flux_err, dtype=float)
+            if err.shape != t.shape:
+                raise StarskopeError("flux_err must have the shape of flux")
+            err = err[ok]
+        order = np.argsort(t[ok], kind="stable")
+        object.__setattr__(self, "t", t[ok][order])
+        object.__setattr__(self, "flux", f[ok][order])
+        object.__setattr__(self, "flux_err", None if err is None else err[order])
+        dur = duration_grid() if self.durations is None else to_days_array(self.durations)
+        object.__setattr__(self, "durations", np.sort(np.atleast_1d(dur).astype(float)))
+        object.__setattr__(self, "min_period", to_days(self.min_period, name="min_period"))
+        if self.max_period is not None:
+            object.__setattr__(self, "max_period", to_days(self.max_period, name="max_period"))
+
+    @classmethod
+    def from_lightcurve(
+        cls,
+        lc: LightCurve,
+        *,
+        method: str = "bls",
+        durations=None,
+        min_period=0.5,
+        max_period=None,
+        oversample: float = 2.0,
+    ) -> TransitSearch:
+        """Bind a search to a flattened light curve (e.g. ``flatten(clean(lc)).lightcurve``).
+
+        Parameters
+        ----------
+        lc : LightCurve
+            Flattened relative flux; NaNs are dropped.
+        method : {"bls", "tls"}, optional
+        durations : array-like or `~astropy.units.Quantity`, optional
+            Trial durations (float: days; default 1-8 hours).
+        min_period, max_period : float or `~astropy.units.Quantity`, optional
+            Period range (float: days); max defaults to half the baseline.
+        oversample : float, optional
+            Period-grid oversampling.
+        """
+        if not isinstance(lc, LightCurve):
+            raise StarskopeError(
+                f"from_lightcurve needs a starskope LightCurve; got {type(lc).__name__} "
+                "(use starskope.read or LightCurve.from_lightkurve)"
+            )
+        return cls(
+            t=lc.t,
+            flux=lc.flux,
+            flux_err=lc.flux_err,
+            method=method,
+            durations=durations,
+            min_period=min_period,
+            max_period=max_period,
+            oversample=oversample,
+        )
+
+    @property
+    def baseline(self) -> float:
+        """Time from the first to the last point, days."""
+        return float(self.t[-1] - self.t[0])
+
+    def autoperiod(self) -> np.ndarray:
+        """The trial periods (days) the search uses: :func:`~starskope.search.grid.period_grid`."""
+        return period_grid(
+            baseline=self.baseline,
+            min_period=self.min_period,
+            max_period=self.max_period,
+            oversample=self.oversample,
+        )
+
+    def power(self, periods=None) -> SearchResult:
+        """One search pass: the strongest periodic transit signal and its periodogram.
+
+        Parameters
+        ----------
+        periods : array-like or `~astropy.units.Quantity`, optional
+            Trial periods (float: days); default :meth:`autoperiod`. Ignored by TLS, which
+            builds its own grid from the same period range and oversampling.
+        """
+        grid = self.autoperiod() if periods is None else to_days_array(periods)
+        return SEARCHES[self.method](
+            self.t,
+            self.flux,
+            self.flux_err,
+            periods=np.asarray(grid, dtype=float),
+            durations=self.durations,
+            min_period=self.min_period,
+            max_period=self.max_period,
+            oversample=self.oversample,
+            engine="numba",
+        )
+
+    def search_multi(
+        self,
+        *,
+        max_planets: int = 3,
+        snr_threshold: float = 7.1,
+        sde_threshold: float = 7.0,
+    ) -> tuple[SearchResult, ...]:
+        """Search, mask the found transits, search again: :func:`~starskope.search.multi.search_multi`."""
+        return _search_multi(
+            self.t,
+            self.flux,
+            self.flux_err,
+            method=self.method,
+            max_planets=max_planets,
+            snr_threshold=snr_threshold,
+            sde_threshold=sde_threshold,
+            min_period=self.min_period,
+            max_period=self.max_period,
+            oversample=self.oversample,
+            durations=self.durations,
+        )
+
+    def model(self, result: SearchResult, t=None) -> np.ndarray:
+        """The box model of ``result`` (relative flux, 1 out of transit) at ``t`` (default the
+        search's own times)."""
+        t = self.t if t is None else np.asarray(t, dtype=float)
+        inn = _transit_mask(t, period=result.period, t0=result.t0, duration=result.duration)
+        return 1.0 - result.depth * inn
+
+    def transit_mask(self, result: SearchResult, t=None, *, factor: float = 1.0) -> np.ndarray:
+        """True in ``result``'s transits, widened to ``factor`` durations, at ``t`` (default the
+        search's own times)."""
+        if not factor > 0:
+            raise StarskopeError(f"factor must be positive; got {factor}")
+        t = self.t if t is None else np.asarray(t, dtype=float)
+        return _transit_mask(
+            t, period=result.period, t0=result.t0, duration=factor * result.duration
+        )

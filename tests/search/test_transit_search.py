@@ -1,0 +1,78 @@
+"""TransitSearch: the thin object API over the search functions gives the same answers."""
+
+from __future__ import annotations
+
+import astropy.units as u
+import numpy as np
+import pytest
+
+from starskope import LightCurve
+from starskope.exceptions import StarskopeError
+from starskope.search import TransitSearch, period_grid, search_bls, search_multi
+
+
+@pytest.fixture
+def planet_lc():
+    rng = np.random.default_rng(3)
+    t = np.arange(0.0, 27.0, 10 / 1440)
+    f = 1 + rng.normal(0, 3e-4, t.size)
+    f[np.abs((t - 1.0 + 1.6) % 3.2 - 1.6) < 0.05] -= 2e-3
+    f[np.abs((t - 2.0 + 3.65) % 7.3 - 3.65) < 0.06] -= 1.5e-3
+    return LightCurve(t, f, np.full(t.size, 3e-4), time_format="relative")
+
+
+def test_power_matches_the_function(planet_lc):
+    s = TransitSearch.from_lightcurve(planet_lc)
+    r = s.power()
+    ref = search_bls(
+        planet_lc.t,
+        planet_lc.flux,
+        planet_lc.flux_err,
+        periods=s.autoperiod(),
+        durations=s.durations,
+    )
+    assert r.period == ref.period and r.snr == ref.snr
+    assert r.period == pytest.approx(3.2, rel=1e-3)
+    grid = period_grid(baseline=s.baseline, min_period=0.5, oversample=2.0)
+    assert np.array_equal(s.autoperiod(), grid)
+
+
+def test_model_and_mask(planet_lc):
+    s = TransitSearch.from_lightcurve(planet_lc)
+    r = s.power()
+    m = s.model(r)
+    inn = s.transit_mask(r)
+    assert m.shape == s.t.shape and np.all(m[~inn] == 1) and np.all(m[inn] == 1 - r.depth)
+    wide = s.transit_mask(r, factor=2.0)
+    assert wide.sum() > inn.sum() and np.all(wide[inn])
+    # the model at other times
+    assert s.model(r, t=[r.t0, r.t0 + r.period / 2]).tolist() == [1 - r.depth, 1.0]
+
+
+def test_search_multi_finds_both_planets(planet_lc):
+    s = TransitSearch.from_lightcurve(planet_lc, max_period=10 * u.day)
+    found = s.search_multi(max_planets=2)
+    periods = sorted(round(x.period, 1) for x in found[:2])
+    assert periods == [3.2, 7.3]
+    ref = search_multi(
+        planet_lc.t,
+        planet_lc.flux,
+        planet_lc.flux_err,
+        max_planets=2,
+        max_period=10.0,
+        oversample=2.0,
+    )
+    assert [x.period for x in found] == [x.period for x in ref]
+
+
+def test_quantities_and_bad_input(planet_lc):
+    s = TransitSearch.from_lightcurve(planet_lc, durations=[2, 3] * u.hour, min_period=1 * u.day)
+    assert np.allclose(s.durations, [2 / 24, 3 / 24]) and s.min_period == 1.0
+    with pytest.raises(StarskopeError, match="unknown search method"):
+        TransitSearch.from_lightcurve(planet_lc, method="fourier")
+    with pytest.raises(StarskopeError, match="LightCurve"):
+        TransitSearch.from_lightcurve(np.ones(10))
+    with pytest.raises(StarskopeError, match="at least 20"):
+        TransitSearch(t=np.arange(5.0), flux=np.ones(5))
+    with pytest.raises(u.UnitsError):
+        TransitSearch.from_lightcurve(planet_lc, min_period=1 * u.m)
