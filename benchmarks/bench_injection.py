@@ -3,8 +3,9 @@
     python -m benchmarks.bench_injection [--n 60] [--n-null 30] [--n-tls 30] [--jobs 1]
 
 Trials are log-uniform in period (0.5-20 d) and depth (50-5000 ppm), injected with batman into
-backgrounds used in turn: real K2/Kepler non-hosts and masked Kepler hosts, simulated K2-like
-stars, and pure white noise (the matched-filter anchor). Every detector sees the same curves
+backgrounds used in turn: real K2/Kepler/TESS light curves (non-hosts, and planet hosts with
+their known transits masked; a mission is picked first, then a file), simulated K2-like stars of
+the default field, and pure white noise (the matched-filter anchor). Every detector sees the same curves
 (TLS, the slowest, sees the first ``--n-tls`` injections and the first ``--n-null // 2``
 uninjected curves). Prints a table with ratios to starskope search and writes
 ``benchmarks/results/injection.md``, ``injection.csv`` and the completeness PNGs.
@@ -34,6 +35,9 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--detectors", default="search,bls-sde,tls")
     ap.add_argument("--out", type=Path, default=RESULTS)
+    ap.add_argument(
+        "--real-missions", default="K2,Kepler,TESS", help="missions of the real backgrounds"
+    )
     args = ap.parse_args(argv)
 
     detectors = [d for d in args.detectors.split(",") if d]
@@ -44,6 +48,7 @@ def main(argv=None) -> int:
         backgrounds=("real", "simulated", "white"),
         period_range=(0.5, 20.0),
         depth_range=(5e-5, 5e-3),
+        real_missions=tuple(m for m in args.real_missions.split(",") if m),
     )
     fast = [d for d in detectors if d != "tls"]
     t0 = time.perf_counter()

@@ -118,6 +118,11 @@ def inject_recover_command(
     background: list[str] = typer.Option(
         ["real", "simulated"], "--background", help="real, simulated, white (repeat; used in turn)."
     ),
+    real_mission: list[str] = typer.Option(
+        ["K2", "Kepler", "TESS"],
+        "--real-mission",
+        help="Missions of the real backgrounds (repeat): non-hosts and masked planet hosts.",
+    ),
     min_period: float = typer.Option(0.5, "--min-period", help="Shortest injected period [d]."),
     max_period: float = typer.Option(20.0, "--max-period", help="Longest injected period [d]."),
     min_depth_ppm: float = typer.Option(50.0, "--min-depth-ppm", help="Shallowest depth [ppm]."),
@@ -140,6 +145,7 @@ def inject_recover_command(
         period_range=(min_period, max_period),
         depth_range=(min_depth_ppm * 1e-6, max_depth_ppm * 1e-6),
         n_points=n_points,
+        real_missions=tuple(real_mission),
     )
     out.mkdir(parents=True, exist_ok=True)
     prog, advance = _progress(n + config.n_uninjected, "inject-recover")

@@ -33,7 +33,7 @@ import numpy as np
 from ..exceptions import StarskopeError
 from .backgrounds import (
     real_background,
-    real_background_files,
+    real_background_pool,
     simulated_background,
     white_background,
 )
@@ -278,7 +278,9 @@ class RecoveryConfig:
     n_points : int
         Cadences per background (3197, as the Kaggle K2 table).
     real_missions : tuple of str
-        Missions whose real non-host light curves serve as backgrounds.
+        Missions whose real light curves (non-hosts, and hosts with their known transits
+        masked) serve as backgrounds. A real background picks a mission first, uniformly, then
+        a file of that mission, so the hundreds of TESS files do not swamp K2 and Kepler.
     """
 
     n: int = 200
@@ -288,7 +290,7 @@ class RecoveryConfig:
     period_range: tuple[float, float] = (0.5, 20.0)
     depth_range: tuple[float, float] = (5e-5, 5e-3)
     n_points: int = 3197
-    real_missions: tuple[str, ...] = ("K2", "Kepler")
+    real_missions: tuple[str, ...] = ("K2", "Kepler", "TESS")
 
     @property
     def n_uninjected(self) -> int:
@@ -302,8 +304,11 @@ def _background(kind: str, rng, config: RecoveryConfig, files):
                 "no real background light curves found (set STARSKOPE_SHARED_DATA) "
                 "or use backgrounds=('simulated',)"
             )
+        pool = files if isinstance(files, dict) else {"": list(files)}
+        missions = [m for m in sorted(pool) if pool[m]]
         for _ in range(10):
-            path = files[int(rng.integers(len(files)))]
+            group = pool[missions[int(rng.integers(len(missions)))]]
+            path = group[int(rng.integers(len(group)))]
             try:
                 return real_background(path, rng=rng, n_points=config.n_points)
             except StarskopeError:
@@ -324,9 +329,9 @@ def make_trial(i: int, config: RecoveryConfig, files=None):
     """
     if files is None:
         files = (
-            real_background_files(missions=config.real_missions)
+            real_background_pool(missions=config.real_missions)
             if "real" in config.backgrounds
-            else []
+            else {}
         )
     rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(i,)))
     kind = config.backgrounds[i % len(config.backgrounds)]
@@ -436,7 +441,7 @@ def run_injection_recovery(
     for name in detectors:
         get_detector(name)
     files = (
-        real_background_files(missions=config.real_missions) if "real" in config.backgrounds else []
+        real_background_pool(missions=config.real_missions) if "real" in config.backgrounds else {}
     )
     idx = list(range(config.n + config.n_uninjected)) if trials is None else list(trials)
     work = [(i, config, files, tuple(detectors)) for i in idx]
