@@ -26,10 +26,12 @@ from . import app
 __all__ = ["evaluate_command", "predict_command", "train_command"]
 
 
-def _train_cmdline(model, data, seed, out, epochs, limit) -> str:
+def _train_cmdline(model, data, seed, out, epochs, limit, injections=0) -> str:
     args = ["starskope", "train", "--model", model]
     for p in data:
         args += ["--data", str(p)]
+    if injections:
+        args += ["--injections", str(injections)]
     args += ["--seed", str(seed), "--out", str(out)]
     if epochs is not None:
         args += ["--epochs", str(epochs)]
@@ -40,7 +42,11 @@ def _train_cmdline(model, data, seed, out, epochs, limit) -> str:
 
 @app.command("train")
 def train_command(
-    model: str = typer.Option(..., "--model", help="Registry model name (original-cnn, gbm, rbm)."),
+    model: str = typer.Option(
+        ...,
+        "--model",
+        help="Registry model name (original-cnn, gbm, rbm, views-cnn, spectrogram-cnn).",
+    ),
     data: list[Path] = typer.Option(..., "--data", help="Labelled training data (repeatable)."),
     seed: int = typer.Option(0, "--seed", help="Random seed (training is repeatable on CPU)."),
     out: Path = typer.Option(..., "--out", help="Output folder for the model and its card."),
@@ -49,6 +55,12 @@ def train_command(
     jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for feature extraction."),
     limit: int | None = typer.Option(None, "--limit", help="Use at most this many stars."),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar."),
+    injections: int = typer.Option(
+        0,
+        "--injections",
+        help="views-cnn: add this many injections (planets, eclipsing binaries, none) into real "
+        "K2 noise from ../shared/data/bulk to the training data (seeded by --seed; cached).",
+    ),
 ) -> None:
     """Train a model and write it with a model card."""
     from ..models.data import file_md5, load_labelled
@@ -59,6 +71,28 @@ def train_command(
     spec = MODELS[model]
     t0 = time.perf_counter()
     ds = load_labelled(data, kind=spec.kind, n_jobs=jobs, limit=limit)
+    if injections and spec.kind != "views":
+        raise StarskopeError(f"--injections is for views models; {model} reads {spec.kind} input")
+    labels = ds.classes if spec.kind == "views" else ds.y
+    n_inj = {}
+    if injections:
+        import numpy as np
+
+        from ..models.data import LabelledSet
+        from ..models.training_data import injection_set
+        from ..models.views import view_matrix
+
+        lcs, classes, ids, key = injection_set(injections, seed=seed)
+        X_inj, _ = view_matrix(lcs, key=key, n_jobs=jobs)
+        n_inj = {c: int((classes == c).sum()) for c in sorted(set(classes))}
+        ds = LabelledSet(
+            np.vstack([ds.X, X_inj]),
+            np.concatenate([ds.y, (classes == "planet").astype(int)]),
+            ds.ids + ids,
+            ds.n_skipped,
+            classes=np.concatenate([ds.classes, classes]),
+        )
+        labels = ds.classes
     t_data = time.perf_counter() - t0
     params: dict = {}
     if spec.suffix == ".pt":  # torch models
@@ -72,7 +106,7 @@ def train_command(
     est = make_model(model, random_state=seed, **params)
     out.mkdir(parents=True, exist_ok=True)
     t1 = time.perf_counter()
-    est.fit(ds.X, ds.y)
+    est.fit(ds.X, labels)
     t_fit = time.perf_counter() - t1
     cv = None
     if spec.suffix != ".pt":  # cheap to refit: out-of-fold metrics on the training data
@@ -83,14 +117,19 @@ def train_command(
     elif getattr(est, "history_", None):
         best = est.history_[est.best_epoch_ - 1]
         cv = {"validation_split": {k: best[k] for k in ("val_pr_auc", "val_roc_auc", "val_loss")}}
-    cmd = _train_cmdline(model, data, seed, out, epochs, limit)
+    cmd = _train_cmdline(model, data, seed, out, epochs, limit, injections)
     path = save_model(est, out / f"{model}{spec.suffix}", metadata={"command": cmd})
     _write_card(
         out / f"{model}.md",
         model=model,
         spec=spec,
         est=est,
-        data=[(str(p), file_md5(p) if Path(p).is_file() else None) for p in data],
+        data=[(str(p), file_md5(p) if Path(p).is_file() else None) for p in data]
+        + (
+            [(f"{injections} injections into real K2 noise, seed {seed}: {n_inj}", None)]
+            if injections
+            else []
+        ),
         n=len(ds.y),
         n_pos=int(ds.y.sum()),
         seed=seed,
@@ -115,6 +154,11 @@ def _write_card(path, *, model, spec, est, data, n, n_pos, seed, metrics, second
         f"- starskope version: {__version__}",
         f"- input: {spec.kind}",
         f"- trained on {n} stars ({n_pos} planet hosts), seed {seed}",
+        *(
+            [f"- classes: {', '.join(str(c) for c in est.classes_)}"]
+            if len(getattr(est, "classes_", ())) > 2
+            else []
+        ),
         f"- command: `{command}`",
         f"- seconds: {json.dumps({k: round(v, 1) for k, v in seconds.items()})}",
         "",

@@ -2,7 +2,10 @@
 
 A Kaggle table (``LABEL,FLUX.1,...``; simulated campaigns are written in it) gives its rows and
 labels directly; other files give their light curves with ``meta.label`` when the reader knows
-one. :func:`load_labelled` returns the input matrix a registry model needs.
+one. :func:`load_labelled` returns the input matrix a registry model needs. For ``"views"``
+models it runs the search pipeline once per star and caches the views (and the tabular features)
+on disk (:func:`starskope.models.views.view_matrix`), and a simulated campaign's truth table
+gives the multi-class labels (planet / eclipsing_binary / other).
 """
 
 from __future__ import annotations
@@ -33,12 +36,16 @@ class LabelledSet:
         Where each row came from.
     n_skipped : int
         Light curves without a label or unreadable.
+    classes : ndarray of str or None
+        Multi-class labels (``"planet"``, ``"eclipsing_binary"``, ``"other"``) for ``"views"``
+        inputs: from a simulated campaign's truth table, else from the binary label.
     """
 
     X: np.ndarray
     y: np.ndarray
     ids: list[str]
     n_skipped: int
+    classes: np.ndarray | None = None
 
 
 def file_md5(path) -> str:
@@ -83,6 +90,8 @@ def load_labelled(
     from ..io import iter_read
     from ..io.kaggle import kaggle_arrays
 
+    if kind == "views":
+        return _load_views(paths, n_jobs=n_jobs, limit=limit)
     rows, labels, ids, lcs = [], [], [], []
     skipped = 0
     for p in paths:
@@ -125,3 +134,49 @@ def load_labelled(
     if not ids:
         raise StarskopeError(f"no labelled light curves in {[str(p) for p in paths]}")
     return LabelledSet(np.vstack(rows), np.concatenate(labels).astype(int), ids, skipped)
+
+
+def _load_views(paths: Sequence, *, n_jobs: int, limit: int | None) -> LabelledSet:
+    """Views inputs (cached per file), binary labels and multi-class labels."""
+    from ..io import iter_read
+    from ..io.kaggle import iter_kaggle, kaggle_arrays
+    from .training_data import to_class_names, truth_classes
+    from .views import view_matrix
+
+    Xs, ys, cls, ids = [], [], [], []
+    skipped = 0
+    for p in paths:
+        p = Path(p)
+        if p.is_file() and _is_kaggle(p):
+            arr = kaggle_arrays(p)
+            n = len(arr.label) if limit is None else min(limit, len(arr.label))
+            key = "file-" + file_md5(p) + ("" if n == len(arr.label) else f"-first{n}")
+
+            def lcs(p=p, n=n):
+                return [lc for _, lc in zip(range(n), iter_kaggle(p), strict=False)]
+
+            X, _ = view_matrix(lcs, key=key, n_jobs=n_jobs)
+            y = np.asarray(arr.label[:n], dtype=int)
+            c = truth_classes(p, n=n)
+            Xs.append(X)
+            ys.append(y)
+            cls.append(c if c is not None else to_class_names(y))
+            ids += [f"{p}#row={i}" for i in range(n)]
+            continue
+        lcs, y = [], []
+        for ident, lc in iter_read([str(p)]):
+            if limit is not None and len(ids) + len(lcs) >= limit:
+                break
+            if isinstance(lc, StarskopeError) or lc.meta.label is None:
+                skipped += 1
+                continue
+            lcs.append(lc)
+            y.append(int(lc.meta.label))
+            ids.append(str(ident))
+        if lcs:
+            Xs.append(view_matrix(lcs, n_jobs=n_jobs)[0])
+            ys.append(np.array(y, dtype=int))
+            cls.append(to_class_names(y))
+    if not ids:
+        raise StarskopeError(f"no labelled light curves in {[str(p) for p in paths]}")
+    return LabelledSet(np.vstack(Xs), np.concatenate(ys), ids, skipped, classes=np.concatenate(cls))

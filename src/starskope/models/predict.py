@@ -4,8 +4,10 @@
 curve resampled to its input length; a tabular model gets the full search pipeline
 (:func:`~starskope.pipeline.analyse_full`), so its results also carry the candidates and vetting.
 ``score`` is the calibrated probability that the star hosts a transiting planet;
+A views model gets the same pipeline run and the folded views of the strongest candidate.
 ``class_probabilities`` has one entry per class; ``explanation`` says what drove the score
-(the strongest feature contributions, or the time ranges with the highest occlusion saliency).
+(the strongest feature contributions, the time ranges with the highest saliency, or for a views
+model the phases of the global and local views with the highest occlusion saliency).
 """
 
 from __future__ import annotations
@@ -63,7 +65,7 @@ def _rawflux_chunk(name, est, chunk, *, explain: bool) -> list[StarResult]:
     if good:
         X = np.vstack(X)
         score, probs = _probs(est, X)
-        method = "gradient" if MODELS[name].suffix == ".pt" else "occlusion"
+        method = "gradient" if name == "original-cnn" else "occlusion"
         window = max(1, est.n_points_ // 64)
         sal = est.saliency(X, method=method, window=window) if explain else None
         for k, i in enumerate(good):
@@ -105,6 +107,42 @@ def _tabular_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
             FEATURE_NAMES[j]: round(float(contrib[j]), 4) for j in order if contrib[j] != 0
         }
     res = analysis.result
+    return dataclasses.replace(
+        res,
+        path=str(ident),
+        score=float(score[0]),
+        class_probabilities=probs[0],
+        explanation=expl,
+    )
+
+
+def _views_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
+    from ..features.tabular import tabular_features
+    from ..pipeline import analyse_full
+    from .views import N_GLOBAL, N_LOCAL, _scalars, analysis_views
+
+    try:
+        analysis = analyse_full(lc, config)
+    except StarskopeError as exc:
+        return StarResult.failed(ident, str(exc))
+    x = np.concatenate([analysis_views(analysis), _scalars(tabular_features(analysis))])[None, :]
+    score, probs = _probs(est, x)
+    expl: dict = {"model": name}
+    res = analysis.result
+    if explain and res.candidates:
+        sal = est.saliency(x)
+        g = sal["global"][0]
+        loc = sal["local"][0]
+        phase = np.linspace(-0.5, 0.5, N_GLOBAL)
+        durs = np.linspace(-2.0, 2.0, N_LOCAL)  # local view: +-2 transit durations
+        expl["high_saliency_global_phase"] = sorted(
+            {round(float(phase[j]), 3) for j in np.argsort(g)[::-1][:5] if g[j] > 0}
+        )
+        expl["high_saliency_local_durations"] = sorted(
+            {round(float(durs[j]), 2) for j in np.argsort(loc)[::-1][:5] if loc[j] > 0}
+        )
+        expl["view_saliency"] = {k: round(float(v[0].max()), 3) for k, v in sal.items()}
+        expl["saliency_method"] = "occlusion"
     return dataclasses.replace(
         res,
         path=str(ident),
@@ -156,6 +194,9 @@ def predict_results(
             continue
         if kind == "tabular":
             yield _tabular_one(name, est, ident, lc, config=config, explain=explain)
+            continue
+        if kind == "views":
+            yield _views_one(name, est, ident, lc, config=config, explain=explain)
             continue
         batch.append((ident, lc))
         if len(batch) >= chunk:

@@ -1,9 +1,11 @@
 """The model registry (name -> factory and input kind), persistence, and shipped models.
 
-Every model takes one of two inputs: ``"rawflux"`` (fixed-length flux rows, as the Kaggle table
-has them; other light curves are resampled) or ``"tabular"`` (:data:`~starskope.features.tabular.
-FEATURE_NAMES`, computed by running the search pipeline). :func:`model_inputs` builds
-whichever input a model needs from light curves (:mod:`.predict` scores them).
+Every model takes one of three inputs: ``"rawflux"`` (fixed-length flux rows, as the Kaggle table
+has them; other light curves are resampled), ``"tabular"`` (:data:`~starskope.features.tabular.
+FEATURE_NAMES`, computed by running the search pipeline) or ``"views"`` (folded views of the
+strongest candidate plus scalars, :data:`~starskope.models.views.VIEW_LAYOUT`, also from the
+search pipeline). :func:`model_inputs` builds whichever input a model needs from light curves
+(:mod:`.predict` scores them).
 
 Model files: torch models are written with ``torch.save`` of plain tensors and numbers (read back
 with ``weights_only=True``); scikit-learn models are xz-compressed pickles with a small header. Only load
@@ -42,7 +44,7 @@ class ModelSpec:
     Attributes
     ----------
     name : str
-    kind : {"rawflux", "tabular"}
+    kind : {"rawflux", "tabular", "views"}
         Input the model takes.
     factory : callable
         ``factory(random_state=..., **params)`` -> unfitted estimator.
@@ -68,6 +70,18 @@ def _gbm(**kw):
     from .gbm import GBMClassifier
 
     return GBMClassifier(**kw)
+
+
+def _views_cnn(**kw):
+    from .torch_multiclass import ViewsCNNClassifier
+
+    return ViewsCNNClassifier(**kw)
+
+
+def _spectrogram_cnn(**kw):
+    from .torch_multiclass import SpectrogramCNNClassifier
+
+    return SpectrogramCNNClassifier(**kw)
 
 
 def _rbm(**kw):
@@ -98,6 +112,29 @@ MODELS: dict[str, ModelSpec] = {
         ".pkl",
         "BernoulliRBM features of standardised raw flux + logistic regression (comparison entry)",
     ),
+    "views-cnn": ModelSpec(
+        "views-cnn",
+        "views",
+        _views_cnn,
+        ".pt",
+        "multi-view CNN (global, local, odd/even, secondary folded views of the strongest "
+        "candidate + 8 scalars) with a planet / eclipsing binary / other softmax, "
+        "temperature-calibrated",
+    ),
+    "spectrogram-cnn": ModelSpec(
+        "spectrogram-cnn",
+        "rawflux",
+        _spectrogram_cnn,
+        ".pt",
+        "small 2D CNN on short-time Fourier images of standardised raw flux (comparison entry)",
+    ),
+}
+
+#: torch model classes by the ``estimator`` name their files record.
+_TORCH_CLASSES = {
+    "RawFluxCNNClassifier": ("original-cnn", "torch_estimator"),
+    "ViewsCNNClassifier": ("views-cnn", "torch_multiclass"),
+    "SpectrogramCNNClassifier": ("spectrogram-cnn", "torch_multiclass"),
 }
 
 #: Model used when none is named (the best one in benchmarks/bench_models.py).
@@ -172,9 +209,20 @@ def load_model(name_or_path) -> tuple[str, object]:
                 f"shipped: {sorted(shipped)}"
             )
     if p.suffix == ".pt":
-        from .torch_estimator import RawFluxCNNClassifier
+        import importlib
 
-        return "original-cnn", RawFluxCNNClassifier.load(p)
+        import torch
+
+        try:
+            state = torch.load(p, map_location="cpu", weights_only=True)
+        except Exception as exc:
+            raise StarskopeError(f"cannot read model file: {exc}", path=str(p)) from exc
+        est_name = state.get("estimator") if isinstance(state, dict) else None
+        if est_name not in _TORCH_CLASSES:
+            raise StarskopeError("not a starskope torch model file", path=str(p))
+        name, module = _TORCH_CLASSES[est_name]
+        cls = getattr(importlib.import_module(f"{__package__}.{module}"), est_name)
+        return name, cls.load(p)
     try:
         with open(p, "rb") as fh:
             xz = fh.read(6) == b"\xfd7zXZ\x00"
@@ -197,4 +245,8 @@ def model_inputs(kind: str, lcs: Sequence, *, n_points: int | None = None, n_job
         from ..features.tabular import feature_matrix
 
         return feature_matrix(lcs, n_jobs=n_jobs)
+    if kind == "views":
+        from .views import view_matrix
+
+        return view_matrix(lcs, n_jobs=n_jobs)[0]
     raise StarskopeError(f"unknown input kind {kind!r}")

@@ -1,0 +1,160 @@
+"""Multi-class training labels: simulated campaigns' truth tables and injections into real noise.
+
+Classes of the multi-class models (:data:`CLASS_NAMES`): ``"planet"``, ``"eclipsing_binary"``
+and ``"other"`` (variable stars and quiet stars: variability or noise).
+
+- :func:`truth_classes`: a simulated campaign's table (``starskope simulate campaign``) has a
+  truth table beside it (``train.csv`` -> ``train.truth.csv``) whose ``class`` column is planet,
+  eclipsing_binary, variable or quiet; without one, Kaggle labels give planet / other.
+- :func:`injection_set`: real K2 non-host light curves from ``../shared/data/bulk`` (quiet stars
+  and variables; eclipsing binaries, false positives and candidates excluded) as noise, with a
+  catalog planet (:func:`starskope.simulate.population.draw_planet`), an eclipsing binary
+  (:func:`starskope.simulate.binaries.draw_eclipsing_binary`) or nothing injected. Only the
+  ``bulk`` folder is used: the 34 labelled files of ``../shared/data/labels.csv`` are the
+  benchmark's real evaluation set and are never trained on.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+from pathlib import Path
+
+import numpy as np
+
+from ..exceptions import StarskopeError
+
+__all__ = ["CLASS_NAMES", "injection_set", "to_class_names", "truth_classes"]
+
+CLASS_NAMES = ("planet", "eclipsing_binary", "other")
+_MAP = {
+    "planet": "planet",
+    "eclipsing_binary": "eclipsing_binary",
+    "eclipsing binary": "eclipsing_binary",
+    "variable": "other",
+    "quiet": "other",
+    "other": "other",
+}
+
+
+def to_class_names(labels) -> np.ndarray:
+    """Binary (1 = host) or truth-table class labels -> :data:`CLASS_NAMES` strings."""
+    out = []
+    for v in np.asarray(labels).ravel():
+        if isinstance(v, (str, np.str_)):
+            key = str(v).strip().lower()
+            if key not in _MAP:
+                raise StarskopeError(f"unknown class label {v!r}; use one of {sorted(_MAP)}")
+            out.append(_MAP[key])
+        else:
+            out.append("planet" if int(v) == 1 else "other")
+    return np.array(out, dtype=object)
+
+
+def truth_classes(table, *, n: int | None = None) -> np.ndarray | None:
+    """Classes of a simulated campaign table's rows from its truth table (None without one)."""
+    from ..simulate.output import truth_path
+
+    tp = truth_path(table)
+    if not tp.exists():
+        return None
+    with tp.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    if not rows or "class" not in rows[0]:
+        raise StarskopeError("truth table has no 'class' column", path=str(tp))
+    rows.sort(key=lambda r: int(r["row"]))
+    classes = to_class_names([r["class"] for r in rows])
+    return classes if n is None else classes[:n]
+
+
+def background_files(root=None) -> list[Path]:
+    """Real K2 non-host light curves of ``bulk`` usable as noise (never the evaluation files)."""
+    from ..simulate.backgrounds import real_background_files, shared_data_dir
+
+    root = shared_data_dir() if root is None else Path(root)
+    bulk = (root / "bulk").resolve()
+    files = [
+        p
+        for p in real_background_files(missions=("K2",), root=root, hosts=False)
+        if bulk in p.resolve().parents
+    ]
+    if not files:
+        raise StarskopeError(
+            f"no real K2 background light curves under {bulk} (set STARSKOPE_SHARED_DATA)"
+        )
+    return files
+
+
+def injection_set(
+    n: int,
+    *,
+    seed: int,
+    fractions: tuple[float, float, float] = (0.4, 0.3, 0.3),
+    n_points: int = 3197,
+    root=None,
+) -> tuple[list, np.ndarray, list[str], str]:
+    """Injections into real noise: light curves, classes, ids and a cache key.
+
+    Parameters
+    ----------
+    n : int
+        Light curves to make.
+    seed : int
+        Trial ``i`` draws from ``SeedSequence(seed, spawn_key=(i,))``: repeatable.
+    fractions : (planet, eclipsing binary, nothing)
+        Shares of each class (rounded; the rest is "other").
+    n_points : int, optional
+        Cadences per background window (3197: a K2 campaign's long cadences).
+    root : path, optional
+        Shared data folder (default :func:`starskope.simulate.backgrounds.shared_data_dir`).
+
+    Returns
+    -------
+    lcs : list of LightCurve
+    classes : numpy.ndarray of str
+    ids : list of str
+        ``inject:<i>:<class>:<background file>``.
+    key : str
+        Names the set for :func:`starskope.models.views.view_matrix`'s cache.
+    """
+    from ..simulate.backgrounds import real_background
+    from ..simulate.binaries import EB_KINDS, draw_eclipsing_binary
+    from ..simulate.inject import inject
+    from ..simulate.population import draw_planet
+
+    if n < 1:
+        raise StarskopeError(f"need at least one injection; got {n}")
+    files = background_files(root)
+    n_planet = int(round(fractions[0] * n))
+    n_eb = int(round(fractions[1] * n))
+    kinds = ["planet"] * n_planet + ["eclipsing_binary"] * n_eb
+    kinds += ["other"] * (n - len(kinds))
+    lcs, ids = [], []
+    eb_kinds = sorted(EB_KINDS)
+    for i, cls in enumerate(kinds):
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
+        bg = None
+        for _ in range(10):
+            path = files[int(rng.integers(len(files)))]
+            try:
+                bg = real_background(path, rng=rng, n_points=n_points)
+                break
+            except StarskopeError:
+                continue
+        if bg is None:
+            raise StarskopeError("could not read any real background light curve")
+        lc = bg.lc
+        span = float(lc.t[-1] - lc.t[0])
+        pr = (0.5, max(1.0, min(30.0, span / 2.0)))
+        if cls == "planet":
+            lc = inject(lc, draw_planet(rng, t_start=float(lc.t[0]), period_range=pr).signal)
+        elif cls == "eclipsing_binary":
+            kind = eb_kinds[int(rng.integers(len(eb_kinds)))]
+            lc = inject(
+                lc, draw_eclipsing_binary(rng, kind=kind, t_start=float(lc.t[0]), period_range=pr)
+            )
+        lcs.append(lc)
+        ids.append(f"inject:{i}:{cls}:{Path(bg.source.split(':', 1)[-1]).name}")
+    names = "\n".join(sorted(p.name for p in files))
+    digest = hashlib.md5(f"{n}|{seed}|{fractions}|{n_points}|{names}".encode()).hexdigest()[:12]
+    return lcs, np.array(kinds, dtype=object), ids, f"inject-{digest}"

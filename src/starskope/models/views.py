@@ -1,0 +1,221 @@
+"""Inputs of the views CNN: folded views of the strongest candidate plus a few scalars, cached.
+
+One run of the search pipeline (:func:`starskope.pipeline.analyse_full`) gives both the folded
+views of the strongest candidate (:func:`starskope.fold.make_views`: global 2001 bins, local,
+odd, even and secondary 201 bins) and the tabular features of the tree model
+(:func:`starskope.features.tabular.tabular_features`). The search is the expensive part
+(about 0.3-0.5 s per 3197-cadence star on one core), so :func:`view_matrix` caches both on
+disk per data source: a re-train or a benchmark rerun reads them back.
+
+The model input is one flat row per star (scikit-learn contract), laid out as
+:data:`VIEW_LAYOUT`: ``global (2001) | local (201) | odd (201) | even (201) | secondary (201) |
+scalars (len(SCALAR_FEATURES))``. A star without a candidate gets all-zero views (nothing
+folded) and its scalars from the search (NaN where unknown); one the pipeline cannot analyse
+gets zeros and NaN.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from ..exceptions import StarskopeError
+
+__all__ = [
+    "N_GLOBAL",
+    "N_LOCAL",
+    "SCALAR_FEATURES",
+    "VIEW_LAYOUT",
+    "analysis_views",
+    "cache_dir",
+    "split_views",
+    "view_matrix",
+    "views_and_features",
+]
+
+N_GLOBAL = 2001
+N_LOCAL = 201
+#: Tabular features the views CNN also reads (the views are normalised to unit depth, so the
+#: depth, period, duration and significance of the candidate come in as scalars, as in ExoMiner).
+SCALAR_FEATURES = (
+    "log_period",
+    "duration_hours",
+    "duty_cycle",
+    "log_depth_ppm",
+    "depth_significance",
+    "snr",
+    "sde",
+    "n_transits",
+)
+#: (name, length) of each block of a model input row, in order.
+VIEW_LAYOUT: tuple[tuple[str, int], ...] = (
+    ("global", N_GLOBAL),
+    ("local", N_LOCAL),
+    ("odd", N_LOCAL),
+    ("even", N_LOCAL),
+    ("secondary", N_LOCAL),
+    ("scalars", len(SCALAR_FEATURES)),
+)
+N_INPUT = sum(n for _, n in VIEW_LAYOUT)
+#: Bump when the layout or the way views are made changes (invalidates caches).
+CACHE_VERSION = 1
+
+
+def split_views(X) -> dict[str, np.ndarray]:
+    """Blocks of input rows by name (views of shape ``(n, length)``), see :data:`VIEW_LAYOUT`."""
+    X = np.asarray(X)
+    if X.ndim != 2 or X.shape[1] != N_INPUT:
+        raise StarskopeError(f"views input must be (n_stars, {N_INPUT}); got shape {X.shape}")
+    out, i = {}, 0
+    for name, n in VIEW_LAYOUT:
+        out[name] = X[:, i : i + n]
+        i += n
+    return out
+
+
+def _scalars(features: np.ndarray) -> np.ndarray:
+    from ..features.tabular import FEATURE_NAMES
+
+    return np.array([features[FEATURE_NAMES.index(n)] for n in SCALAR_FEATURES], dtype=float)
+
+
+def analysis_views(analysis) -> np.ndarray:
+    """Folded views of one analysed star's strongest candidate, flattened (no scalars).
+
+    Parameters
+    ----------
+    analysis : starskope.pipeline.Analysis
+
+    Returns
+    -------
+    numpy.ndarray, shape (N_INPUT - len(SCALAR_FEATURES),)
+        Zeros when there is no candidate or search period.
+    """
+    from ..fold import make_views
+
+    n_views = N_INPUT - len(SCALAR_FEATURES)
+    res = analysis.result
+    if res.candidates:
+        c = res.candidates[0]
+        period, t0, dur = c.period_days, c.t0, c.duration_hours / 24.0
+    elif analysis.searches:
+        s = analysis.searches[0]
+        period, t0, dur = s.period, s.t0, s.duration
+    else:
+        return np.zeros(n_views)
+    flat = analysis.flat
+    try:
+        v = make_views(flat.t, flat.flux, period=period, t0=t0, duration=dur)
+    except StarskopeError:
+        return np.zeros(n_views)
+    return np.concatenate([v.global_, v.local, v.odd, v.even, v.secondary]).astype(float)
+
+
+def views_and_features(lc, config=None) -> tuple[np.ndarray, np.ndarray]:
+    """One pipeline run -> ``(views input row, tabular feature vector)`` of a light curve.
+
+    A light curve the pipeline cannot analyse gives zeros and NaN (never raises for that).
+    """
+    from ..config import PipelineConfig
+    from ..features.tabular import FEATURE_NAMES, tabular_features
+    from ..pipeline import analyse_full
+
+    try:
+        analysis = analyse_full(lc, config or PipelineConfig())
+    except StarskopeError:
+        feats = np.full(len(FEATURE_NAMES), np.nan)
+        row = np.concatenate([np.zeros(N_INPUT - len(SCALAR_FEATURES)), _scalars(feats)])
+        return row, feats
+    feats = tabular_features(analysis)
+    return np.concatenate([analysis_views(analysis), _scalars(feats)]), feats
+
+
+def _one(args):
+    lc, config = args
+    return views_and_features(lc, config)
+
+
+def cache_dir() -> Path:
+    """``$STARSKOPE_CACHE/views``, else ``~/.cache/starskope/views``."""
+    base = os.environ.get("STARSKOPE_CACHE") or Path.home() / ".cache" / "starskope"
+    return Path(base) / "views"
+
+
+def _config_key(config) -> str:
+    from ..config import PipelineConfig
+
+    d = (config or PipelineConfig()).to_dict()
+    return hashlib.md5(json.dumps(d, sort_keys=True, default=str).encode()).hexdigest()[:10]
+
+
+def view_matrix(
+    lcs: Sequence | Callable[[], Sequence],
+    *,
+    key: str | None = None,
+    config=None,
+    n_jobs: int = 1,
+    cache: Path | str | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Views input rows and tabular features of many light curves, cached on disk.
+
+    Parameters
+    ----------
+    lcs : sequence of LightCurve, or a callable returning one
+        A callable is only called on a cache miss (reading the light curves is skipped too).
+    key : str, optional
+        Names the data (e.g. a file's MD5); with it the result is cached in
+        ``cache / f"{key}-{config hash}-v{CACHE_VERSION}.npz"``. None: no cache.
+    config : PipelineConfig, optional
+    n_jobs : int, optional
+        Worker processes (results do not depend on it).
+    cache : path, optional
+        Cache folder (default :func:`cache_dir`).
+
+    Returns
+    -------
+    X : numpy.ndarray, shape (n_stars, N_INPUT)
+    features : numpy.ndarray, shape (n_stars, len(FEATURE_NAMES))
+    """
+    from ..config import PipelineConfig
+    from ..features.tabular import FEATURE_NAMES
+
+    config = config or PipelineConfig()
+    f = None
+    if key is not None:
+        folder = Path(cache) if cache is not None else cache_dir()
+        f = folder / f"{key}-{_config_key(config)}-v{CACHE_VERSION}.npz"
+        if f.exists():
+            with np.load(f) as z:
+                return z["X"].astype(np.float64), z["features"].astype(np.float64)
+    items = list(lcs() if callable(lcs) else lcs)
+    work = [(lc, config) for lc in items]
+    if n_jobs > 1 and len(work) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+            rows = list(pool.map(_one, work, chunksize=8))
+    else:
+        rows = [_one(w) for w in work]
+    if rows:
+        X = np.vstack([r[0] for r in rows]).astype(np.float32).astype(np.float64)
+        F = np.vstack([r[1] for r in rows])
+    else:
+        X, F = np.empty((0, N_INPUT)), np.empty((0, len(FEATURE_NAMES)))
+    if f is not None:
+        f.parent.mkdir(parents=True, exist_ok=True)
+        tmp = f.with_suffix(".tmp.npz")
+        np.savez_compressed(tmp, X=X.astype(np.float32), features=F)
+        os.replace(tmp, f)
+    return X, F
+
+
+def file_key(path) -> str:
+    """Cache key of a data file: its MD5 (content, not name)."""
+    from .data import file_md5
+
+    return "file-" + file_md5(path)

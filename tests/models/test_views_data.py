@@ -1,0 +1,42 @@
+"""Views inputs from the search pipeline, and their disk cache."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from starskope.lightcurve import LightCurve, LightCurveMeta
+from starskope.models.views import N_GLOBAL, N_INPUT, N_LOCAL, split_views, view_matrix
+
+
+def _transiting(seed: int = 0) -> LightCurve:
+    rng = np.random.default_rng(seed)
+    t = np.arange(3197) * 0.0204
+    f = 1.0 + rng.normal(0, 3e-4, t.size)
+    f[np.abs((t - 3.1 + 2.35) % 4.7 - 2.35) < 0.06] -= 4e-3  # P 4.7 d, 2.9 h, 4000 ppm
+    return LightCurve(t, f, time_format="relative", meta=LightCurveMeta(flux_unit="relative"))
+
+
+def test_views_of_a_transit_are_centred(tmp_path):
+    lcs = [_transiting()]
+    X, F = view_matrix(lcs, key="t1", cache=tmp_path)
+    assert X.shape == (1, N_INPUT) and F.shape[0] == 1
+    v = split_views(X)
+    assert abs(int(np.argmin(v["local"][0])) - N_LOCAL // 2) <= 5
+    assert abs(int(np.argmin(v["global"][0])) - N_GLOBAL // 2) <= 5
+    assert v["local"][0].min() == pytest.approx(-1.0, abs=0.05)  # normalised to unit depth
+    assert abs(v["secondary"][0].min()) < 0.3  # no secondary eclipse
+    assert np.isfinite(v["scalars"][0, :3]).all()
+
+    def boom():
+        raise AssertionError("cache not used")
+
+    X2, F2 = view_matrix(boom, key="t1", cache=tmp_path)
+    np.testing.assert_array_equal(X2, X)
+    np.testing.assert_array_equal(F2, F)
+
+
+def test_unanalysable_light_curve_gives_zero_views():
+    lc = LightCurve(np.arange(20) * 0.02, np.ones(20), time_format="relative")
+    X, F = view_matrix([lc])
+    assert np.all(X[0, : N_INPUT - 8] == 0) and np.isnan(F).all()
