@@ -144,3 +144,23 @@ def test_cli_campaign(tmp_path, capsys):
         main(["simulate", "campaign", "--n-stars", "2", "--format", "hdf5", "--out", str(out)]) == 2
     )
     assert "format" in capsys.readouterr().err
+
+
+def test_default_campaign_is_hard_like_k2():
+    """Default mix: half the field spotted (hosts too), binaries and pulsators among the
+    non-hosts, and a realistic share of hosts near the noise."""
+    from starskope.simulate.noise import FIELD_FRAC_SPOTTED
+
+    camp = simulate_campaign(CampaignConfig(n_stars=400, n_hosts=40, seed=0))
+    tr = camp.truth
+    non = tr[tr["class"] != "planet"]
+    spotted = (non["subclass"] == "spotted").mean()
+    assert abs(spotted - FIELD_FRAC_SPOTTED) < 0.1
+    assert {"detached", "grazing", "diluted"} & set(non["subclass"])
+    assert {"dsct", "gdor"} & set(non["subclass"])
+    hosts = tr[tr["class"] == "planet"]
+    assert hosts["noise_source"].str.endswith("spotted").any()
+    assert hosts["noise_source"].str.endswith(("dwarf", "giant")).any()
+    snr = hosts["expected_snr"].to_numpy()
+    assert np.mean(snr < 10) >= 0.2  # many hosts near the noise
+    assert np.mean(snr > 30) >= 0.1  # and some easy ones

@@ -66,9 +66,9 @@ def campaign_command(
         0.05, "--frac-pulsator", help="Share of non-hosts that pulsate."
     ),
     frac_spotted: float = typer.Option(
-        0.40,
+        0.50,
         "--frac-spotted",
-        help="Share of stars that are spotted fast rotators (0.40 matches real K2 C13 noise).",
+        help="Share of stars that are spotted fast rotators (0.50 matches real K2 C13 noise).",
     ),
     shuffle: bool = typer.Option(
         False, "--shuffle", help="Mix hosts among the rows (Kaggle puts them first)."

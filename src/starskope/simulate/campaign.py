@@ -6,7 +6,7 @@ binary, variable, quiet) come from a separate stream; thruster firings are share
 (one spacecraft).
 
 Default composition (non-hosts): 3% eclipsing binaries (detached, grazing and diluted by a
-brighter neighbour: planet-deep), 5% pulsators (delta Scuti, gamma Dor), 40% spotted fast rotators
+brighter neighbour: planet-deep), 5% pulsators (delta Scuti, gamma Dor), 50% spotted fast rotators
 (:data:`.noise.FIELD_FRAC_SPOTTED`, the share that matches real K2 C13 noise), the rest quiet dwarfs
 and giants. Hosts are drawn from the same noise mix (the same share of them are spotted), and get
 a planet drawn from the archive tables (Kepler KOIs and K2 planets), so most transits are shallow:

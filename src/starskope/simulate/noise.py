@@ -47,6 +47,7 @@ __all__ = [
     "roll_sawtooth",
     "rotation",
     "simulate_noise",
+    "spotted_probability",
     "white_noise",
 ]
 
@@ -80,19 +81,28 @@ K2_WHITE_FACTOR = 2.68
 K2_WHITE_FLOOR = 0.0
 K2_WHITE_SCATTER_DEX = 0.29
 
-#: Share of rapidly rotating spotted stars in the default field. With this share and the ranges
-#: below, simulated stars match the 6.5-h CDPP, red-noise excess and power-spectrum slope
-#: quartiles of the real K2 Campaign 13 light curves best (a grid over the share, 0.1-0.6, and
-#: the ranges, scored on the 10/25/50/75/90% quantiles; ``docs/simulation.md``). C13 looks at
-#: Taurus and the Hyades, so many of its stars are young, fast-rotating and spotted.
-FIELD_FRAC_SPOTTED = 0.40
+#: Share of rapidly rotating spotted stars in the default field (over :func:`draw_kepmag`'s
+#: magnitudes). This share, its rise toward faint stars and the ranges below were chosen on a
+#: small grid (share 0.1-0.6, step magnitude 12-13, bright weight 0.1-0.5, spot amplitudes and
+#: periods, the dwarfs' red noise and rotation) for the simulated stars to match the
+#: 10/25/50/75/90% quantiles of the 6.5-h CDPP, point-to-point scatter, red-noise excess and
+#: power-spectrum slope, the per-magnitude medians and the median power spectrum of the real K2
+#: Campaign 13 light curves (``docs/simulation.md``). C13 looks at Taurus and the Hyades, so
+#: many of its stars are young, fast-rotating and spotted.
+FIELD_FRAC_SPOTTED = 0.50
+
+#: The share of spotted stars rises toward faint magnitudes (in a young field the active, fast
+#: rotating stars are mostly M dwarfs, which are faint): a star's weight is ``SPOTTED_KP_BRIGHT``
+#: when bright and 1 when faint, with a logistic step of 0.5 mag at ``SPOTTED_KP_MID``.
+SPOTTED_KP_MID = 12.5
+SPOTTED_KP_BRIGHT = 0.3
 
 #: Variability ranges (log-uniform) of the star kinds; see :func:`draw_star_params`.
 SPOTTED_ROT_AMP = (2e-3, 3e-2)
 SPOTTED_ROT_PERIOD = (0.3, 4.0)
 DWARF_GRAN_REL = (0.2, 1.5)
 DWARF_GRAN_TAU = (0.1, 1.0)
-DWARF_ROT_AMP = (5e-5, 3e-3)
+DWARF_ROT_AMP = (2e-4, 1e-2)
 GIANT_GRAN_AMP = (1e-4, 1e-3)
 
 
@@ -184,6 +194,28 @@ def draw_kepmag(rng: np.random.Generator) -> float:
     return float(rng.triangular(9.0, 15.0, 16.5))
 
 
+def _spotted_weight(kepmag):
+    x = (np.asarray(kepmag, dtype=float) - SPOTTED_KP_MID) / 0.5
+    return SPOTTED_KP_BRIGHT + (1.0 - SPOTTED_KP_BRIGHT) / (1.0 + np.exp(-x))
+
+
+def _mean_spotted_weight() -> float:
+    """The mean weight over :func:`draw_kepmag`'s distribution."""
+    kp = np.linspace(9.0, 16.5, 1501)
+    pdf = np.where(kp < 15.0, (kp - 9.0) / 6.0, (16.5 - kp) / 1.5)
+    return float(np.sum(pdf * _spotted_weight(kp)) / np.sum(pdf))
+
+
+def spotted_probability(kepmag, frac_spotted: float | None = None):
+    """The chance that a field star of Kepler magnitude ``kepmag`` is a spotted fast rotator.
+
+    ``frac_spotted`` (default :data:`FIELD_FRAC_SPOTTED`) is the share over the whole field
+    (:func:`draw_kepmag`'s magnitudes); it rises toward faint stars (:data:`SPOTTED_KP_MID`).
+    """
+    frac = FIELD_FRAC_SPOTTED if frac_spotted is None else frac_spotted
+    return np.clip(frac * _spotted_weight(kepmag) / _mean_spotted_weight(), 0.0, 1.0)
+
+
 def draw_star_params(
     rng: np.random.Generator,
     *,
@@ -201,7 +233,8 @@ def draw_star_params(
         ``"auto"``: 85% dwarfs, 15% giants (large granulation, as in K2 fields). ``"spotted"``:
         an active star with percent-level rotational modulation and frequent flares.
     kepmag : float, optional
-        Kepler magnitude; drawn K2-like when omitted.
+        Kepler magnitude; drawn K2-like when omitted (spotted stars from a fainter mix, see
+        :func:`spotted_probability`).
     k2_systematics : bool, optional
         Add the six-hour roll sawtooth and thruster outliers.
 
@@ -213,7 +246,15 @@ def draw_star_params(
         kind = "giant" if rng.random() < 0.15 else "dwarf"
     if kind not in {"dwarf", "giant", "spotted"}:
         raise ValueError(f"kind must be 'auto', 'dwarf', 'giant' or 'spotted'; got {kind!r}")
-    kp = draw_kepmag(rng) if kepmag is None else float(kepmag)
+    if kepmag is not None:
+        kp = float(kepmag)
+    elif kind == "spotted":
+        # spotted stars are fainter than the field (see SPOTTED_KP_MID)
+        kp = draw_kepmag(rng)
+        while rng.random() > _spotted_weight(kp):
+            kp = draw_kepmag(rng)
+    else:
+        kp = draw_kepmag(rng)
     # white noise as fitted to real K2 light curves, with their star-to-star scatter
     scatter = np.clip(
         rng.normal(0.0, K2_WHITE_SCATTER_DEX), -2 * K2_WHITE_SCATTER_DEX, 2 * K2_WHITE_SCATTER_DEX
@@ -262,12 +303,14 @@ def draw_field_star_params(
     kepmag: float | None = None,
     k2_systematics: bool = True,
 ) -> StarNoiseParams:
-    """A star of the default K2-like field: spotted with probability ``frac_spotted``, else
-    ``kind="auto"`` (dwarf or giant). The default share is calibrated on real K2 C13 noise."""
+    """A star of the default K2-like field: a spotted fast rotator with probability
+    :func:`spotted_probability` (``frac_spotted`` over the field, more among faint stars), else
+    ``kind="auto"`` (dwarf or giant). The defaults are calibrated on real K2 C13 noise."""
     if not 0.0 <= frac_spotted <= 1.0:
         raise ValueError(f"frac_spotted must be in [0, 1]; got {frac_spotted}")
-    kind = "spotted" if rng.random() < frac_spotted else "auto"
-    return draw_star_params(rng, kind=kind, kepmag=kepmag, k2_systematics=k2_systematics)
+    kp = draw_kepmag(rng) if kepmag is None else float(kepmag)
+    kind = "spotted" if rng.random() < spotted_probability(kp, frac_spotted) else "auto"
+    return draw_star_params(rng, kind=kind, kepmag=kp, k2_systematics=k2_systematics)
 
 
 # ---------------------------------------------------------------------- components
