@@ -23,6 +23,7 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
+from numba import njit
 
 from .clean.masking import robust_std as _robust_std
 from .fold import phase_fold
@@ -102,26 +103,95 @@ def _quadratic_kernel():
     return getattr(_quadratic_ld, "_quadratic_ld", None)
 
 
+@njit(cache=True)
+def _near_separations(t, offsets, omega, t0, sin_i2, lim2, a_rs, phi_max):
+    """Sky separations (stellar radii) of the sub-exposures that can be in front of the disc.
+
+    ``t`` are the exposure mid-times, ``offsets`` the sub-exposure offsets (days). A whole
+    exposure is skipped when its mid-time's orbital phase is further from conjunction than
+    ``phi_max`` plus the half-exposure in phase (``phi_max = asin((1 + k) / a)``: beyond it
+    ``sin^2(phase) > ((1 + k) / a)^2``, so no sub-exposure can touch the disc); the others are
+    tested one by one exactly as the vectorised model does (``c > 0`` and ``r2 < lim2``).
+
+    Returns the flat sub-exposure indices (``exposure * len(offsets) + sub``, increasing) and
+    the separations ``a * sqrt(r2)``, as two arrays of the same length.
+    """
+    n = t.size
+    ss = offsets.size
+    reach = 0.0
+    for j in range(ss):
+        reach = max(reach, abs(offsets[j]))
+    reach = omega * reach
+    two_pi = 2.0 * np.pi
+    idx = np.empty(n * ss, dtype=np.int64)
+    ds = np.empty(n * ss)
+    m = 0
+    for i in range(n):
+        ph = omega * (t[i] - t0)
+        ph -= two_pi * np.floor(ph / two_pi + 0.5)
+        if abs(ph) - reach > phi_max:
+            continue
+        for j in range(ss):
+            c = np.cos(omega * ((t[i] + offsets[j]) - t0))
+            r2 = 1.0 - c * c * sin_i2
+            if c > 0.0 and r2 < lim2:
+                idx[m] = i * ss + j
+                ds[m] = a_rs * np.sqrt(r2)
+                m += 1
+    return idx[:m], ds[:m]
+
+
+@njit(cache=True)
+def _exposure_means(n, ss, idx, vals):
+    """Mean flux per exposure: ``vals`` at the flat sub-exposure indices ``idx``, 1 elsewhere."""
+    out = np.ones(n)
+    i = 0
+    while i < idx.size:
+        e = idx[i] // ss
+        total = 0.0
+        cnt = 0
+        while i < idx.size and idx[i] // ss == e:
+            total += vals[i]
+            cnt += 1
+            i += 1
+        out[e] = (total + (ss - cnt)) / ss
+    return out
+
+
 class _Model:
     """Transit model on fixed times, evaluated many times (once per optimiser step).
 
-    The sky-projected separation of a circular orbit is computed here with numpy (batman's
-    general Kepler solver costs more than its limb-darkening integral), then batman's compiled
-    quadratic limb-darkening kernel gives the flux. Exposures are integrated with the midpoint
-    rule over ``supersample`` sub-exposures. Falls back to ``batman.TransitModel`` when the
-    kernel cannot be imported; ``tests/test_fit.py`` checks both agree.
+    The sky-projected separation of a circular orbit is computed here (batman's general Kepler
+    solver costs more than its limb-darkening integral) by a small numba kernel that skips
+    whole exposures far from conjunction, then batman's compiled quadratic limb-darkening
+    kernel gives the flux of the sub-exposures that can be in transit. Exposures are
+    integrated with the midpoint rule over ``supersample`` sub-exposures. Falls back to
+    ``batman.TransitModel`` when the kernel cannot be imported; ``tests/test_fit.py`` checks
+    both agree.
     """
 
     def __init__(self, t, *, exptime=None, supersample=1, use_kernel=True):
         t = np.ascontiguousarray(t, dtype=float)
         self.n = t.size
         self.ss = int(supersample) if exptime else 1
+        self.t_mid = t
         if self.ss > 1:
-            offsets = ((np.arange(self.ss) + 0.5) / self.ss - 0.5) * float(exptime)
-            t = (t[:, None] + offsets[None, :]).ravel()
-        self.t = t
+            self.offsets = ((np.arange(self.ss) + 0.5) / self.ss - 0.5) * float(exptime)
+        else:
+            self.offsets = np.zeros(1)
         self.kernel = _quadratic_kernel() if use_kernel else None
+        self._t = None
         self._batman = None
+
+    @property
+    def t(self) -> np.ndarray:
+        """Every sub-exposure time, exposure-major (``n * supersample``)."""
+        if self._t is None:
+            if self.ss > 1:
+                self._t = (self.t_mid[:, None] + self.offsets[None, :]).ravel()
+            else:
+                self._t = self.t_mid
+        return self._t
 
     def flux(self, *, period, t0, rp_rs, a_rs, impact, u) -> np.ndarray:
         """Relative flux at the model's times."""
@@ -132,21 +202,28 @@ class _Model:
 
                 self._batman = batman.TransitModel(params, self.t)
             f = self._batman.light_curve(params)
-        else:
-            k = abs(float(rp_rs))
-            cos_i = min(1.0, max(0.0, impact / a_rs))
-            c = np.cos((2.0 * np.pi / period) * (self.t - t0))
-            # (d / a)^2 = sin^2(phi) + cos^2(i) cos^2(phi); only points that can be in front of
-            # the disc (in front of the star and closer than 1 + k) go to the kernel
-            r2 = 1.0 - c * c * (1.0 - cos_i * cos_i)
-            near = (c > 0) & (r2 < ((1.0 + k) / a_rs) ** 2)
-            f = np.ones(self.t.size)
-            if near.any():
-                ds = a_rs * np.sqrt(r2[near])
-                f[near] = self.kernel(ds, k, float(u[0]), float(u[1]), 1)
-        if self.ss > 1:
-            f = f.reshape(self.n, self.ss).mean(axis=1)
-        return f
+            if self.ss > 1:
+                f = f.reshape(self.n, self.ss).mean(axis=1)
+            return f
+        k = abs(float(rp_rs))
+        a_rs = float(a_rs)
+        cos_i = min(1.0, max(0.0, impact / a_rs))
+        # (d / a)^2 = sin^2(phi) + cos^2(i) cos^2(phi); only sub-exposures that can be in front
+        # of the disc (in front of the star and closer than 1 + k) go to the kernel
+        lim = (1.0 + k) / a_rs
+        phi_max = math.asin(lim) if lim < 1.0 else math.pi
+        idx, ds = _near_separations(
+            self.t_mid,
+            self.offsets,
+            2.0 * math.pi / float(period),
+            float(t0),
+            1.0 - cos_i * cos_i,
+            lim * lim,
+            a_rs,
+            phi_max + 1e-9,
+        )
+        vals = self.kernel(ds, k, float(u[0]), float(u[1]), 1) if ds.size else ds
+        return _exposure_means(self.n, self.ss, idx, np.asarray(vals, dtype=float))
 
 
 def _check_u(u) -> tuple[float, float]:
@@ -475,10 +552,20 @@ def fit_transit(
     model = _Model(t_s, exptime=e, supersample=ss)
     w = 1.0 / e_s
 
+    memo: dict[tuple, np.ndarray] = {}
+
     def resid(x):
-        f = model.flux(
-            period=p, t0=t0 + x[0], rp_rs=x[1], a_rs=x[2], impact=x[3] * (1.0 + x[1]), u=u
-        )
+        # the transit shape does not depend on the baseline x[4]: the Jacobian's baseline
+        # column (one model evaluation in six) reuses the last shape
+        key = (float(x[0]), float(x[1]), float(x[2]), float(x[3]))
+        f = memo.get(key)
+        if f is None:
+            f = model.flux(
+                period=p, t0=t0 + x[0], rp_rs=x[1], a_rs=x[2], impact=x[3] * (1.0 + x[1]), u=u
+            )
+            if len(memo) >= 8:  # a step and its Jacobian's columns
+                memo.pop(next(iter(memo)))
+            memo[key] = f
         return (x[4] * f - f_s) * w
 
     from scipy.optimize import least_squares

@@ -10,6 +10,8 @@ from starskope.search import box_stats, period_grid, search_bls
 from starskope.search._bls_kernel import bls_binned, bls_slow
 from starskope.search.grid import duration_grid
 
+from .conftest import make_transits
+
 
 def test_period_grid_from_baseline():
     p = period_grid(baseline=65.0, min_period=0.5, oversample=3)
@@ -44,10 +46,14 @@ def test_recovers_period_depth_duration(one_planet):
 def test_numba_kernel_matches_astropy(one_planet):
     t, flux, (period, *_) = one_planet
     periods = period_grid(baseline=t[-1] - t[0], min_period=1.0, max_period=10.0)
-    ours = search_bls(t, flux, periods=periods, engine="numba")
+    ours = search_bls(t, flux, periods=periods, engine="numba", coarse=1)
     ref = search_bls(t, flux, periods=periods, engine="astropy")
-    # same peak
+    assert ref.periodogram.period.size == periods.size  # the reference is never coarse-to-fine
+    # same peak, with the full grid and with the default coarse-to-fine search
     assert ours.period == pytest.approx(ref.period, rel=2e-3)
+    fast = search_bls(t, flux, periods=periods, engine="numba")
+    assert fast.period == pytest.approx(ref.period, rel=2e-3)
+    assert fast.power == pytest.approx(ref.power, rel=0.15)
     # same statistic within tolerance at the peak and across the spectrum
     assert ours.power == pytest.approx(ref.power, rel=0.15)
     p1, p2 = ours.periodogram.power, ref.periodogram.power
@@ -93,3 +99,47 @@ def test_bad_input():
         search_bls(np.arange(10.0), np.ones(10))
     with pytest.raises(StarskopeError, match="unknown BLS engine"):
         search_bls(np.arange(100.0), np.ones(100), engine="cuda")
+
+
+def _cases(rng):
+    """Light curves on which the coarse-to-fine search must find the full grid's peak."""
+    out = []
+    for planets, noise in (
+        ([(3.7, 2001.3, 0.12, 1.0e-3)], 3e-4),  # clear planet
+        ([(11.3, 2003.2, 0.2, 4e-4)], 3e-4),  # weak, long period
+        ([(0.93, 2000.2, 0.17, 2e-2), (1.86, 2000.2 + 0.93, 0.17, 8e-3)], 3e-4),  # EB-like
+        ([(5.3, 2001.1, 0.15, 1.5e-3), (2.17, 2000.6, 0.08, 8e-4)], 2.5e-4),  # two planets
+        ([], 3e-4),  # noise only
+    ):
+        out.append(make_transits(rng, planets=planets, noise=noise))
+    return out
+
+
+def test_coarse_to_fine_finds_the_full_grid_peak(rng):
+    for t, flux in _cases(rng):
+        periods = period_grid(baseline=t[-1] - t[0], oversample=2)
+        full = search_bls(t, flux, periods=periods, coarse=1)
+        fast = search_bls(t, flux, periods=periods, coarse=2)
+        assert fast.period == full.period
+        assert (fast.t0, fast.duration, fast.power) == (full.t0, full.duration, full.power)
+        assert (fast.snr, fast.depth, fast.n_transits) == (full.snr, full.depth, full.n_transits)
+        # SDE from the coarse pass's statistics: the same within sampling noise
+        assert fast.sde == pytest.approx(full.sde, abs=0.5)
+        pg = fast.periodogram
+        assert 0.45 * periods.size < pg.period.size < 0.6 * periods.size
+        assert np.all(np.isin(pg.period, periods)) and np.all(np.diff(pg.period) > 0)
+        # full grid evaluated within 1 % of P/2 and 2P (the vetting's alias check)
+        for f in (0.5, 2.0):
+            near = periods[np.abs(periods / (f * full.period) - 1) <= 0.01]
+            assert np.all(np.isin(near, pg.period))
+            if near.size:
+                fp = full.periodogram
+                assert pg.power[np.isin(pg.period, near)].max() == pytest.approx(
+                    fp.power[np.isin(fp.period, near)].max()
+                )
+
+
+def test_coarse_must_be_positive(one_planet):
+    t, flux, _ = one_planet
+    with pytest.raises(StarskopeError, match="coarse must be a positive integer"):
+        search_bls(t, flux, coarse=0)

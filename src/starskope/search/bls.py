@@ -125,19 +125,36 @@ def box_stats(t, flux, *, period: float, t0: float, duration: float) -> BoxStats
     )
 
 
-def compute_sde(power) -> np.ndarray:
+def compute_sde(power, sample=None) -> np.ndarray:
     """Signal detection efficiency per period: ``(p - mean) / std`` after removing a running
-    median of the spectrum (so slow rises toward long periods do not count)."""
+    median of the spectrum (so slow rises toward long periods do not count).
+
+    ``sample`` (boolean mask, optional): the entries that sample the period grid uniformly
+    (a coarse-to-fine search's coarse pass). The running median, mean and standard deviation
+    then come from them only (the extra periods evaluated around peaks would bias them upward)
+    and the other entries are normalised alike, the running median interpolated between
+    samples.
+    """
     p = np.asarray(power, dtype=float)
-    if p.size < 3:
+    if sample is not None:
+        sample = np.asarray(sample, dtype=bool)
+        if sample.all():
+            sample = None
+    ps = p if sample is None else p[sample]
+    if ps.size < 3:
         return np.zeros_like(p)
-    size = int(min(max(p.size // 20, 3), 501))
+    size = int(min(max(ps.size // 20, 3), 501))
     size += 1 - size % 2
-    p = p - median_filter(p, size=size, mode="nearest")
-    s = np.std(p)
+    trend = median_filter(ps, size=size, mode="nearest")
+    resid = ps - trend
+    s = np.std(resid)
     if not s > 0:
         return np.zeros_like(p)
-    return (p - np.mean(p)) / s
+    mean = np.mean(resid)
+    if sample is not None:
+        pos = np.arange(p.size)
+        trend = np.interp(pos, pos[sample], trend)
+    return (p - trend - mean) / s
 
 
 def _bin_in_time(t, y, w, width):
@@ -195,6 +212,74 @@ def _run_astropy(t, y, w, periods, durations, max_duty, min_points):
 _ENGINES = {"numba": _run_numba, "astropy": _run_astropy}
 
 
+def _coarse_to_fine(run, periods, coarse: int, n_peaks: int | None, near_top: float = 0.8):
+    """Evaluate ``run`` on every ``coarse``-th period, then on the full grid around the
+    strongest coarse peaks and around half and twice the best period.
+
+    Returns the evaluated indices into ``periods`` (sorted), a mask of those that belong to
+    the coarse pass (a uniform sample of the grid, for :func:`compute_sde`) and ``run``'s five
+    arrays at the evaluated periods.
+    With ``coarse=1`` every period is evaluated. The full grid's best period is found whenever
+    it lies next to one of the ``n_peaks`` strongest coarse local maxima (checked against the
+    full grid on simulated and real light curves in ``tests/search/test_bls.py`` and
+    ``benchmarks/bench_search_speed.py``); every full-grid period within 1 % of P/2 and 2P is
+    evaluated too, so the vetting's alias comparison of periodogram power sees the full grid.
+    """
+    m = periods.size
+    if coarse <= 1 or m < 16 * coarse:
+        return np.arange(m), np.ones(m, dtype=bool), run(periods)
+    first = np.arange(0, m, coarse)
+    if first[-1] != m - 1:
+        first = np.append(first, m - 1)
+    out = [np.asarray(a, dtype=float) for a in run(periods[first])]
+    done = np.zeros(m, dtype=bool)
+    done[first] = True
+    vals = [np.zeros(m) for _ in out]
+    for v, a in zip(vals, out, strict=True):
+        v[first] = a
+
+    def add(want):
+        want = np.unique(want[(want >= 0) & (want < m)])
+        want = want[~done[want]]
+        if want.size:
+            res = run(periods[want])
+            for v, a in zip(vals, res, strict=True):
+                v[want] = a
+            done[want] = True
+
+    pw = out[0]
+    # refine around the strongest coarse local maxima (plateaus count once) and around every
+    # coarse period within `near_top` of the best one (a strong signal's spectrum is jagged at
+    # the per-cent level: its sub-peaks must all be looked at)
+    left = np.r_[-np.inf, pw[:-1]]
+    right = np.r_[pw[1:], -np.inf]
+    peaks = np.flatnonzero((pw > left) & (pw >= right) & (pw > 0))
+    k = max(16, first.size // 50) if n_peaks is None else max(int(n_peaks), 1)
+    peaks = peaks[np.argsort(-pw[peaks], kind="stable")[:k]]
+    top = np.flatnonzero(pw >= near_top * pw.max()) if pw.max() > 0 else np.zeros(0, int)
+    top = top[np.argsort(-pw[top], kind="stable")[: max(k, first.size // 20)]]
+    centres = first[np.union1d(peaks, top)]
+    add((centres[:, None] + np.arange(-coarse + 1, coarse)[None, :]).ravel())
+    # the best full-grid period can sit between two refined peaks' neighbours: climb until the
+    # best evaluated period has evaluated neighbours on both sides
+    for _ in range(8):
+        j = int(np.argmax(np.where(done, vals[0], -np.inf)))
+        lo, hi = max(j - 1, 0), min(j + 1, m - 1)
+        if done[lo] and done[hi]:
+            break
+        add(np.arange(j - coarse, j + coarse + 1))
+    j = int(np.argmax(np.where(done, vals[0], -np.inf)))
+    # 1 % (the vetting's window) plus the zoom's reach: the reported period is within one grid
+    # step of periods[j]
+    step = abs(periods[min(j + 1, m - 1)] / periods[max(j - 1, 0)] - 1.0)
+    for f in (0.5, 2.0):
+        add(np.flatnonzero(np.abs(periods / (f * periods[j]) - 1.0) <= 0.01 + step))
+    idx = np.flatnonzero(done)
+    is_coarse = np.zeros(m, dtype=bool)
+    is_coarse[first] = True
+    return idx, is_coarse[idx], tuple(v[idx] for v in vals)
+
+
 def search_bls(
     t,
     flux,
@@ -210,6 +295,8 @@ def search_bls(
     time_bin: float | None = None,
     min_points: int = 3,
     refine: bool = True,
+    coarse: int = 2,
+    n_peaks: int | None = None,
 ) -> SearchResult:
     """Search flattened relative flux for the strongest periodic box-shaped dip.
 
@@ -238,6 +325,14 @@ def search_bls(
     refine : bool, optional
         Re-search 21 periods between the peak's two grid neighbours and keep the best: a
         sharper period, epoch and depth at little cost (it matters on coarse grids).
+    coarse : int, optional
+        Coarse-to-fine search (numba engine): evaluate every ``coarse``-th trial period first,
+        then every trial period next to the ``n_peaks`` strongest coarse peaks and within 1 %
+        of half and twice the best one. ``coarse=2`` costs about half the full grid and finds
+        the full grid's best period (see :func:`_coarse_to_fine`); 1 evaluates every period.
+        The periodogram holds the evaluated periods only.
+    n_peaks : int, optional
+        Coarse peaks refined; default ``max(16, coarse periods / 50)``.
 
     Returns
     -------
@@ -278,10 +373,21 @@ def search_bls(
     if time_bin:
         tt, yy, ww = _bin_in_time(t, y, w, float(time_bin))
         yy = yy - np.sum(ww * yy) / np.sum(ww)
-    power, depth, snr, phase0, dur = _ENGINES[engine](
-        tt, yy, ww, periods, durations, max_duty, min_points if not time_bin else 1
+    mp = min_points if not time_bin else 1
+
+    def run(pp):
+        return _ENGINES[engine](tt, yy, ww, pp, durations, max_duty, mp)
+
+    stride = int(coarse)
+    if stride < 1:
+        raise StarskopeError(f"coarse must be a positive integer; got {coarse}")
+    if engine != "numba":  # the reference evaluates every period
+        stride = 1
+    evaluated, coarse_mask, (power, depth, snr, phase0, dur) = _coarse_to_fine(
+        run, periods, stride, n_peaks
     )
-    sde = compute_sde(power)
+    periods = periods[evaluated]
+    sde = compute_sde(power, sample=coarse_mask)
     j = int(np.argmax(power))
     period = float(periods[j])
     duration = float(dur[j])
@@ -289,9 +395,7 @@ def search_bls(
     if refine and periods.size > 2:
         # zoom: 21 periods between the peak's grid neighbours (cheap, sharpens P, t0, depth)
         fine = np.linspace(periods[max(j - 1, 0)], periods[min(j + 1, periods.size - 1)], 21)
-        fp, _, _, fph, fdur = _ENGINES[engine](
-            tt, yy, ww, fine, durations, max_duty, min_points if not time_bin else 1
-        )
+        fp, _, _, fph, fdur = run(fine)
         k = int(np.argmax(fp))
         if fp[k] > power[j]:
             period, duration = float(fine[k]), float(fdur[k])
