@@ -1,4 +1,5 @@
-"""Classifiers side by side: the original raw-flux CNN, the calibrated trees, and SDE alone.
+"""Classifiers side by side: the original raw-flux CNN, the calibrated trees, the views CNN, the
+spectrogram CNN, and SDE alone.
 
 Data (all simulated data are made by ``starskope simulate campaign``; see ``--help``):
 
@@ -19,6 +20,10 @@ Run::
     python -m benchmarks.bench_models --models-dir src/starskope/data/models \
         --test /tmp/sk_models/test101.csv --test /tmp/sk_models/test102.csv \
         --test /tmp/sk_models/test103.csv --jobs 2
+
+Models are read from ``--models-dir`` (every registry model with a file there). The views CNN's
+inputs (folded views from one search-pipeline run per star) are cached by
+:func:`starskope.models.views.view_matrix` (``~/.cache/starskope/views``, keyed by file MD5).
 
 Writes ``benchmarks/results/models.md`` (and ``models.json``).
 """
@@ -64,9 +69,27 @@ def _sde(X: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(s), s, 0.0)
 
 
-def score_table(models: dict, path: Path, *, jobs: int, cache: Path) -> tuple[np.ndarray, dict]:
-    """Labels and scores of every model (+ SDE alone) on one Kaggle table."""
+def _views(lcs, key: str, jobs: int) -> np.ndarray:
+    from starskope.models.views import view_matrix
+
+    return view_matrix(lcs, key=key, n_jobs=jobs)[0]
+
+
+def _planet_col(est) -> int:
+    return est.planet_column() if hasattr(est, "planet_column") else 1
+
+
+def score_table(
+    models: dict, path: Path, *, jobs: int, cache: Path, multiclass: dict | None = None
+) -> tuple[np.ndarray, dict]:
+    """Labels and scores of every model (+ SDE alone) on one Kaggle table.
+
+    ``multiclass``: filled with ``name -> (true classes, predicted classes)`` for models with
+    more than two classes, when the table has a truth table.
+    """
     from starskope.io.kaggle import iter_kaggle, kaggle_arrays
+    from starskope.models.training_data import truth_classes
+    from starskope.models.views import file_key
 
     arr = kaggle_arrays(path)
     y = np.asarray(arr.label, dtype=int)
@@ -75,7 +98,17 @@ def score_table(models: dict, path: Path, *, jobs: int, cache: Path) -> tuple[np
     for name, (kind, est) in models.items():
         t0 = time.perf_counter()
         if kind == "rawflux":
-            scores[name] = est.predict_proba(np.asarray(arr.flux, dtype=float))[:, 1]
+            proba = est.predict_proba(np.asarray(arr.flux, dtype=float))
+            scores[name] = proba[:, _planet_col(est)]
+        elif kind == "views":
+            Xv = _views(lambda: list(iter_kaggle(path)), file_key(path), jobs)
+            proba = est.predict_proba(Xv)
+            scores[name] = proba[:, _planet_col(est)]
+            truth = truth_classes(path)
+            if multiclass is not None and truth is not None and len(est.classes_) > 2:
+                pred = est.classes_[np.argmax(proba, axis=1)]
+                t_old, p_old = multiclass.get(name, ([], []))
+                multiclass[name] = (list(t_old) + list(truth), list(p_old) + list(pred))
         else:
             if X_tab is None:
                 X_tab = _features(list(iter_kaggle(path)), _md5(path), jobs, cache)
@@ -110,7 +143,9 @@ def real_scores(models: dict, shared: Path, *, jobs: int, cache: Path):
     for name, (kind, est) in models.items():
         if kind == "rawflux":
             X = np.vstack([resample_flux(lc, n_points=est.n_points_) for lc in lcs])
-            scores[name] = est.predict_proba(X)[:, 1]
+            scores[name] = est.predict_proba(X)[:, _planet_col(est)]
+        elif kind == "views":
+            scores[name] = est.score_planet(_views(lcs, key, jobs))
         else:
             scores[name] = est.score_planet(X_tab)
     scores["sde-alone"] = _sde(X_tab)
@@ -217,9 +252,12 @@ def main(argv=None) -> int:
     print("models:", list(models))
     per_seed: dict[str, list[dict]] = {}
     pooled_y, pooled = [], {}
+    multiclass: dict = {}
     for path in args.test:
         print(f"test {path}")
-        y, scores = score_table(models, path, jobs=args.jobs, cache=args.cache)
+        y, scores = score_table(
+            models, path, jobs=args.jobs, cache=args.cache, multiclass=multiclass
+        )
         pooled_y.append(y)
         for name, s in scores.items():
             per_seed.setdefault(name, []).append(binary_metrics(y, s))
@@ -229,8 +267,12 @@ def main(argv=None) -> int:
     lines += [
         f"Test sets: {len(args.test)} campaigns (`{', '.join(p.name for p in args.test)}`), "
         f"{len(y_all)} stars, {int(y_all.sum())} hosts in all. Threshold metrics at score 0.5 "
-        "(calibrated probability; the shipped models are calibrated at their training host rate, "
-        "25%"
+        "(calibrated probability; each model is calibrated at its training host rate: "
+        + ", ".join(
+            f"{n} {getattr(e, 'train_prior_', float('nan')):.1%}"
+            for n, (_, e) in models.items()
+            if "(prior" not in n
+        )
         + (
             f"; rows marked 'prior' shift it to {args.prior:g}, the Kaggle training table's "
             "rate; ranking metrics do not change"
@@ -273,6 +315,21 @@ def main(argv=None) -> int:
         out_json["pooled"][name] = {"value": tab.value, "low": tab.low, "high": tab.high}
     if note:
         lines += ["", f"Note: {note}."]
+    for name, (truth, pred) in multiclass.items():
+        if "(prior" in name:
+            continue
+        labels = ["planet", "eclipsing_binary", "other"]
+        from sklearn.metrics import confusion_matrix
+
+        cm = confusion_matrix(truth, pred, labels=labels)
+        lines += [
+            "",
+            f"## {name}: classes on the test campaigns (truth table; most probable class)",
+        ]
+        lines += ["", "| true \\ predicted | " + " | ".join(labels) + " |", "|---" * 4 + "|"]
+        for lab, row in zip(labels, cm, strict=True):
+            lines.append(f"| {lab} | " + " | ".join(str(int(v)) for v in row) + " |")
+        out_json.setdefault("multiclass_confusion", {})[name] = cm.tolist()
     if not args.no_real and (args.shared / "labels.csv").exists():
         print("real labelled light curves")
         y, scores = real_scores(models, args.shared, jobs=args.jobs, cache=args.cache)

@@ -1,12 +1,14 @@
-"""Example explanation plots for docs/models.md: CNN saliency over time, GBM contributions.
+"""Example explanation plots for docs/models.md: CNN saliency over time, GBM contributions,
+views-CNN occlusion saliency over phase.
 
 Run::
 
     python -m benchmarks.plot_model_explanations --models-dir src/starskope/data/models \
         --table /tmp/sk_models/test101.csv
 
-Picks the first host (LABEL 2) of the table; writes ``docs/img/models_saliency.png`` and
-``docs/img/models_contributions.png``. The true transits (from the simulator's truth table
+Picks the first host (LABEL 2) of the table; writes ``docs/img/models_saliency.png``,
+``docs/img/models_contributions.png`` and (when ``views-cnn.pt`` is in the models folder)
+``docs/img/models_views_saliency.png``. The true transits (from the simulator's truth table
 beside the table) are shaded in the saliency plot.
 """
 
@@ -77,6 +79,27 @@ def main(argv=None) -> int:
         ax.set_title(f"gbm, row {row} (host): P(planet) = {gbm.score_planet(x)[0]:.3f}")
         fig.tight_layout()
         fig.savefig(args.out / "models_contributions.png", dpi=110)
+        plt.close(fig)
+    views_file = args.models_dir / "views-cnn.pt"
+    if views_file.exists():
+        from starskope.models.plots import plot_view_saliency
+        from starskope.models.views import split_views, views_and_features
+
+        _, vcnn = load_model(views_file)
+        x, _ = views_and_features(read_kaggle_row(args.table, row))
+        x = x[None, :]
+        proba = vcnn.predict_proba(x)[0]
+        sal = vcnn.saliency(x)
+        parts = split_views(x)
+        fig, axes = plt.subplots(
+            1, 5, figsize=(14, 3.2), gridspec_kw={"width_ratios": [2, 1, 1, 1, 1]}
+        )
+        plot_view_saliency({k: v[0] for k, v in parts.items()}, {k: v[0] for k, v in sal.items()},
+                           axes=axes)  # fmt: skip
+        probs = ", ".join(f"{c} {p:.2f}" for c, p in zip(vcnn.classes_, proba, strict=True))
+        fig.suptitle(f"views CNN, {args.table.name} row {row} (host): {probs}")
+        fig.tight_layout()
+        fig.savefig(args.out / "models_views_saliency.png", dpi=100)
         plt.close(fig)
     print("wrote", args.out)
     return 0

@@ -40,3 +40,21 @@ def test_unanalysable_light_curve_gives_zero_views():
     lc = LightCurve(np.arange(20) * 0.02, np.ones(20), time_format="relative")
     X, F = view_matrix([lc])
     assert np.all(X[0, : N_INPUT - 8] == 0) and np.isnan(F).all()
+
+
+def test_injection_classes_and_set():
+    from starskope.exceptions import StarskopeError
+    from starskope.models.training_data import injection_classes, injection_key, injection_set
+
+    c = injection_classes(10)
+    assert [int((c == k).sum()) for k in ("planet", "eclipsing_binary", "other")] == [4, 3, 3]
+    try:
+        key = injection_key(3, seed=4)
+    except StarskopeError:
+        pytest.skip("no shared real K2 backgrounds here")
+    lcs, classes, ids, key2 = injection_set(3, seed=4)
+    assert key2 == key and len(lcs) == 3 and list(classes) == list(injection_classes(3))
+    assert all("bulk" not in i and i.startswith("inject:") for i in ids)
+    lcs_again, *_ = injection_set(3, seed=4)
+    np.testing.assert_array_equal(lcs[0].flux, lcs_again[0].flux)  # repeatable
+    assert "injected" in lcs[0].meta.extra and "injected" not in lcs[2].meta.extra

@@ -79,11 +79,16 @@ def train_command(
         import numpy as np
 
         from ..models.data import LabelledSet
-        from ..models.training_data import injection_set
+        from ..models.training_data import injection_classes, injection_key, injection_set
         from ..models.views import view_matrix
 
-        lcs, classes, ids, key = injection_set(injections, seed=seed)
-        X_inj, _ = view_matrix(lcs, key=key, n_jobs=jobs)
+        classes = injection_classes(injections)
+        ids = [f"inject:{i}:{c}" for i, c in enumerate(classes)]
+        X_inj, _ = view_matrix(
+            lambda: injection_set(injections, seed=seed)[0],
+            key=injection_key(injections, seed=seed),
+            n_jobs=jobs,
+        )
         n_inj = {c: int((classes == c).sum()) for c in sorted(set(classes))}
         ds = LabelledSet(
             np.vstack([ds.X, X_inj]),

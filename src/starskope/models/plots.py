@@ -12,6 +12,7 @@ __all__ = [
     "plot_roc",
     "plot_saliency",
     "plot_score_distributions",
+    "plot_view_saliency",
 ]
 
 
@@ -114,3 +115,28 @@ def plot_contributions(contributions, names, *, ax=None, top: int = 10):
         xlabel="change of P(planet) vs feature at training median", title="feature contributions"
     )
     return ax
+
+
+def plot_view_saliency(views: dict, saliency: dict, *, axes=None):
+    """Folded views (global, local, odd, even, secondary) with occlusion saliency shaded.
+
+    ``views`` and ``saliency``: name -> 1-D array (one star), as
+    :func:`~starskope.models.views.split_views` and ``ViewsCNNClassifier.saliency`` give them.
+    ``axes``: five matplotlib axes (default: a new 1 x 5 figure).
+    """
+    names = ("global", "local", "odd", "even", "secondary")
+    if axes is None:
+        import matplotlib.pyplot as plt
+
+        _, axes = plt.subplots(1, 5, figsize=(14, 3), gridspec_kw={"width_ratios": [2, 1, 1, 1, 1]})
+    for ax, name in zip(axes, names, strict=True):
+        v = np.asarray(views[name], dtype=float)
+        sal = np.asarray(saliency[name], dtype=float)
+        x = np.linspace(-0.5, 0.5, len(v)) if name == "global" else np.linspace(-2, 2, len(v))
+        lo, hi = float(np.min(v)), float(np.max(v))
+        ax.fill_between(x, lo, lo + (hi - lo) * sal, color="tab:red", alpha=0.3, lw=0)
+        ax.plot(x, v, ".", ms=1.5, color="k")
+        ax.set_title(name)
+        ax.set_xlabel("phase (periods)" if name == "global" else "time (durations)")
+    axes[0].set_ylabel("normalised flux (saliency shaded)")
+    return axes

@@ -24,7 +24,14 @@ import numpy as np
 
 from ..exceptions import StarskopeError
 
-__all__ = ["CLASS_NAMES", "injection_set", "to_class_names", "truth_classes"]
+__all__ = [
+    "CLASS_NAMES",
+    "injection_classes",
+    "injection_key",
+    "injection_set",
+    "to_class_names",
+    "truth_classes",
+]
 
 CLASS_NAMES = ("planet", "eclipsing_binary", "other")
 _MAP = {
@@ -85,6 +92,23 @@ def background_files(root=None) -> list[Path]:
     return files
 
 
+def injection_classes(n: int, fractions=(0.4, 0.3, 0.3)) -> np.ndarray:
+    """Class of each injection trial (planets first, then eclipsing binaries, then nothing)."""
+    n_planet = int(round(fractions[0] * n))
+    n_eb = int(round(fractions[1] * n))
+    kinds = ["planet"] * n_planet + ["eclipsing_binary"] * n_eb
+    return np.array(kinds + ["other"] * (n - len(kinds)), dtype=object)
+
+
+def injection_key(
+    n: int, *, seed: int, fractions=(0.4, 0.3, 0.3), n_points: int = 3197, root=None
+) -> str:
+    """Cache key of :func:`injection_set` (settings and background file names)."""
+    names = "\n".join(sorted(p.name for p in background_files(root)))
+    digest = hashlib.md5(f"{n}|{seed}|{tuple(fractions)}|{n_points}|{names}".encode()).hexdigest()
+    return f"inject-{digest[:12]}"
+
+
 def injection_set(
     n: int,
     *,
@@ -125,10 +149,7 @@ def injection_set(
     if n < 1:
         raise StarskopeError(f"need at least one injection; got {n}")
     files = background_files(root)
-    n_planet = int(round(fractions[0] * n))
-    n_eb = int(round(fractions[1] * n))
-    kinds = ["planet"] * n_planet + ["eclipsing_binary"] * n_eb
-    kinds += ["other"] * (n - len(kinds))
+    kinds = list(injection_classes(n, fractions))
     lcs, ids = [], []
     eb_kinds = sorted(EB_KINDS)
     for i, cls in enumerate(kinds):
@@ -155,6 +176,5 @@ def injection_set(
             )
         lcs.append(lc)
         ids.append(f"inject:{i}:{cls}:{Path(bg.source.split(':', 1)[-1]).name}")
-    names = "\n".join(sorted(p.name for p in files))
-    digest = hashlib.md5(f"{n}|{seed}|{fractions}|{n_points}|{names}".encode()).hexdigest()[:12]
-    return lcs, np.array(kinds, dtype=object), ids, f"inject-{digest}"
+    key = injection_key(n, seed=seed, fractions=fractions, n_points=n_points, root=root)
+    return lcs, np.array(kinds, dtype=object), ids, key
