@@ -166,3 +166,53 @@ def test_planet_like_candidate_ranks_before_a_stronger_rejected_one(rng):
     assert top.period_days == pytest.approx(7.3, rel=0.01)
     rejected = [c for c in r.candidates if not c.is_planet_like]
     assert rejected and max(c.snr for c in rejected) > top.snr
+
+
+def _cand(period, *, planet_like, raised=()):
+    from starskope.result import Candidate, VetFlag
+
+    flags = tuple(VetFlag(n, True, 1.0, n) for n in raised)
+    return Candidate(
+        period_days=period,
+        t0=0.0,
+        t0_format="relative",
+        t0_bjd=None,
+        duration_hours=2.0,
+        depth_ppm=1000.0,
+        depth_ppm_err=50.0,
+        snr=20.0,
+        sde=10.0,
+        power=1.0,
+        n_transits=10,
+        vetting=flags,
+        is_planet_like=planet_like,
+    )
+
+
+def test_residuals_of_a_rejected_binary_are_not_planets():
+    from starskope.pipeline import _same_source
+
+    eb = _cand(1.4001, planet_like=False, raised=("v_shape",))
+    out = _same_source(
+        [
+            eb,
+            _cand(1.3996, planet_like=True),
+            _cand(2.8004, planet_like=True),
+            _cand(5.1, planet_like=True),
+        ]
+    )
+    assert [c.is_planet_like for c in out] == [False, False, False, True]
+    assert "v_shape" in next(f.reason for f in out[1].vetting if f.name == "same_source")
+    # a signal rejected only for low SNR or a lone transit is not a source of residuals
+    weak = _cand(3.0, planet_like=False, raised=("snr", "single_event"))
+    assert _same_source([weak, _cand(3.0, planet_like=True)])[1].is_planet_like
+    # a later rejected detection at the very same period takes the first one with it,
+    # but not a planet at a harmonic of it
+    out = _same_source(
+        [_cand(1.5435, planet_like=True), _cand(1.5408, planet_like=False, raised=("sinusoid",))]
+    )
+    assert not out[0].is_planet_like
+    out = _same_source(
+        [_cand(3.0, planet_like=True), _cand(6.0, planet_like=False, raised=("odd_even",))]
+    )
+    assert out[0].is_planet_like

@@ -313,6 +313,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                 },
             )
         )
+    candidates = _same_source(candidates)
     tick("vet", t0)
     order = _rank(candidates)
     candidates = [candidates[k] for k in order]
@@ -358,6 +359,50 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         searches=tuple(searches),
         fits=tuple(fits),
     )
+
+
+#: Rejections that name an astrophysical source (a binary, a variable star): a later signal at
+#: the same period or a simple harmonic of it is that source's residual, not a planet.
+_SOURCE_FLAGS = frozenset(
+    {"odd_even", "secondary", "v_shape", "sinusoid", "depth", "duration_vs_period"}
+)
+_HARMONICS = (1.0, 2.0, 0.5, 3.0, 1.0 / 3.0)
+
+
+def _same_source(candidates: list[Candidate], *, tol: float = 0.01) -> list[Candidate]:
+    """Reject signals that repeat the period of an earlier, rejected binary or variable.
+
+    ``candidates`` are in search order (strongest first). Masking a deep, V-shaped eclipse or
+    a spotted star's dips leaves residuals at the same period (or P/2, 2P, P/3, 3P) that look
+    cleaner than the source itself; the Kepler Robovetter's ephemeris match rejects them in the
+    same way. A later rejected signal at the same period (within ``tol``) also counts: one
+    source found twice. Adds a raised ``same_source`` flag to each such candidate.
+    """
+    out = list(candidates)
+    for i, c in enumerate(out):
+        if not c.is_planet_like:
+            continue
+        for j, src in enumerate(out):
+            reasons = sorted(f.name for f in src.vetting if f.raised and f.name in _SOURCE_FLAGS)
+            if j == i or src.is_planet_like or not reasons:
+                continue
+            ratio = c.period_days / src.period_days
+            # an earlier (stronger) source explains harmonics too; a later rejected signal at
+            # the very same period means the first pass did not mask one source completely
+            h = min(_HARMONICS if j < i else (1.0,), key=lambda x: abs(ratio / x - 1.0))
+            if abs(ratio / h - 1.0) > tol:
+                continue
+            flag = VetFlag(
+                "same_source",
+                True,
+                float(ratio),
+                f"period {c.period_days:.5g} d is {h:.3g}x that of the signal at "
+                f"{src.period_days:.5g} d, rejected by {', '.join(reasons)}: the residual of the "
+                "same binary or variable star, not a second object",
+            )
+            out[i] = dataclasses.replace(c, vetting=c.vetting + (flag,), is_planet_like=False)
+            break
+    return out
 
 
 def _rank(candidates: list[Candidate]) -> list[int]:
