@@ -38,7 +38,7 @@ from .common import REPO, LabelledFile, labelled_files, markdown_table, match_pe
 OUT = REPO / "benchmarks" / "results" / "realsky"
 DURATIONS_H = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 SDE_THRESHOLD = 7.0
-METHOD_VERSION = {"starskope": "5", "lightkurve": "1", "tls": "1"}
+METHOD_VERSION = {"starskope": "7", "lightkurve": "1", "tls": "1"}
 
 
 def prepare(path: Path):
@@ -140,8 +140,8 @@ def _one(method: str, path: str) -> dict:
     return out
 
 
-def load_cache(method: str) -> dict[str, dict]:
-    p = OUT / f"{method}.jsonl"
+def load_cache(method: str, out: Path = OUT) -> dict[str, dict]:
+    p = out / f"{method}.jsonl"
     done = {}
     if p.exists():
         for line in p.read_text().splitlines():
@@ -244,21 +244,23 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--fresh", action="store_true", help="ignore cached per-file results")
     ap.add_argument("--report-only", action="store_true", help="summarise the cache, run nothing")
+    ap.add_argument("--cache-dir", type=Path, default=OUT, help="per-file result cache folder")
     args = ap.parse_args(argv)
 
     files = select(labelled_files(), args.per_group, args.seed)
     if not files:
         print("no labelled files found (is ../shared/data beside the repository?)")
         return 1
-    OUT.mkdir(parents=True, exist_ok=True)
+    out = args.cache_dir
+    out.mkdir(parents=True, exist_ok=True)
     methods = [m.strip() for m in args.methods.split(",") if m.strip()]
     results: dict[str, dict[str, dict]] = {}
     for method in methods:
-        cache = {} if args.fresh else load_cache(method)
+        cache = {} if args.fresh else load_cache(method, out)
         todo = [str(f.path) for f in files if str(f.path) not in cache]
         if todo and not args.report_only:
             print(f"{method}: {len(todo)} files to run ({len(cache)} cached)", flush=True)
-            with (OUT / f"{method}.jsonl").open("a") as fh:
+            with (out / f"{method}.jsonl").open("a") as fh:
                 if args.jobs > 1:
                     with ProcessPoolExecutor(args.jobs) as pool:
                         futs = [pool.submit(_one, method, p) for p in todo]
