@@ -65,6 +65,9 @@ def _node_fit(t, f, use, lo, hi, node, half, degree, n_iter, cval):
     coef = np.zeros(npar)
     r = np.empty(n)
     absr = np.empty(n)
+    pw = np.empty(npar)  # powers of x at one point (allocated once, not per point)
+    ata = np.empty((npar, npar))
+    atb = np.empty(npar)
     # robust start: weights from residuals about the window's median, not from a least-squares
     # fit, which a deep transit filling a fifth of the window drags down far enough to survive
     # the reweighting (the trend then eats the transit)
@@ -91,13 +94,12 @@ def _node_fit(t, f, use, lo, hi, node, half, degree, n_iter, cval):
             else:
                 w[i] = (1.0 - u * u) ** 2
     for _ in range(n_iter):
-        ata = np.zeros((npar, npar))
-        atb = np.zeros(npar)
+        ata[:, :] = 0.0
+        atb[:] = 0.0
         for i in range(n):
             if w[i] <= 0.0:
                 continue
             p = 1.0
-            pw = np.empty(npar)
             for k in range(npar):
                 pw[k] = p
                 p *= x[i]
