@@ -23,6 +23,10 @@ def test_shipped_model_loads_and_predicts(name):
     rng = np.random.default_rng(0)
     if MODELS[name].kind == "rawflux":
         X = 1000 + rng.normal(size=(3, est.n_points_))
+    elif MODELS[name].kind == "views":
+        from starskope.models.views import N_INPUT
+
+        X = rng.normal(size=(3, N_INPUT))
     else:
         from starskope.features.tabular import FEATURE_NAMES
 
