@@ -16,7 +16,7 @@ pytest.importorskip("torch")
 
 
 def test_train_predict_spectrogram_cnn(tmp_path, capsys):
-    X, y, _ = make_flux(60, 20, 1000, seed=3, depth=3.0)
+    X, y, _ = make_flux(40, 14, 1000, seed=3, depth=3.0)
     train = write_kaggle(tmp_path / "train.csv", X, np.where(y == 1, 2, 1))
     out = tmp_path / "spec"
     rc = main(
@@ -29,11 +29,16 @@ def test_train_predict_spectrogram_cnn(tmp_path, capsys):
     rc = main(["predict", str(train), "--model", str(out / "spectrogram-cnn.pt"), "--json",
                "--no-explain"])  # fmt: skip
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
-    assert rc == 0 and len(lines) == 60
+    assert rc == 0 and len(lines) == 40
     for d in lines:
         assert d["method"] == "spectrogram-cnn"
         assert sum(d["class_probabilities"].values()) == pytest.approx(1.0)
         assert d["class_probabilities"]["planet"] == pytest.approx(d["score"])
+    rc = main(["evaluate", "--model", str(out / "spectrogram-cnn.pt"), "--data", str(train),
+               "--out", str(tmp_path / "eval"), "--boot", "20"])  # fmt: skip
+    text = capsys.readouterr().out
+    assert rc == 0 and "confusion [[tn, fp], [fn, tp]]" in text  # not eaten as markup
+    assert (tmp_path / "eval" / "history.png").exists()
 
 
 def test_train_predict_views_cnn(tmp_path, capsys, monkeypatch):

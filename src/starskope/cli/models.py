@@ -292,7 +292,9 @@ def evaluate_command(
         t.add_row(k, f"{v:.3f}", f"[{lo:.3f}, {hi:.3f}]")
     con = Console()
     con.print(t)
-    con.print(f"confusion [[tn, fp], [fn, tp]] at {threshold}: {tab.value['confusion']}")
+    con.print(
+        f"confusion [[tn, fp], [fn, tp]] at {threshold}: {tab.value['confusion']}", markup=False
+    )
     if tab.note:
         con.print(f"[yellow]note:[/yellow] {tab.note}")
     con.print(f"wrote {out}/metrics.json and plots")
