@@ -167,3 +167,19 @@ def test_fit_temperature_recovers_scale():
     t, b = fit_temperature(true * 3.0, y)  # over-confident by a factor 3
     assert t == pytest.approx(3.0, rel=0.15)
     assert np.ptp(b) < 0.2
+
+
+def test_score_distributions_per_named_class():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from starskope.models.plots import plot_score_distributions
+
+    fig, ax = plt.subplots()
+    y = np.array(["planet", "other", "eclipsing_binary", "other"], dtype=object)
+    plot_score_distributions(y, [0.9, 0.1, 0.2, 0.3], ax=ax)
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    plt.close(fig)
+    assert labels == ["eclipsing_binary", "other", "planet"]

@@ -281,7 +281,7 @@ def evaluate_command(
         "note": tab.note,
     }
     (out / "metrics.json").write_text(json.dumps(report, indent=1, default=float))
-    _plots(out, ds.y, s, tab.value["confusion"], getattr(est, "history_", None))
+    _plots(out, ds.y, s, tab.value["confusion"], getattr(est, "history_", None), ds.classes)
     from rich.console import Console
     from rich.table import Table
 
@@ -300,7 +300,7 @@ def evaluate_command(
     con.print(f"wrote {out}/metrics.json and plots")
 
 
-def _plots(out: Path, y, s, confusion, history) -> None:
+def _plots(out: Path, y, s, confusion, history, classes=None) -> None:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -312,7 +312,10 @@ def _plots(out: Path, y, s, confusion, history) -> None:
         ("roc.png", lambda ax: plots.plot_roc(y, s, ax=ax)),
         ("pr.png", lambda ax: plots.plot_pr(y, s, ax=ax)),
         ("confusion.png", lambda ax: plots.plot_confusion(confusion, ax=ax)),
-        ("scores.png", lambda ax: plots.plot_score_distributions(y, s, ax=ax)),
+        (
+            "scores.png",
+            lambda ax: plots.plot_score_distributions(y if classes is None else classes, s, ax=ax),
+        ),
     ]
     if history:
         jobs.append(("history.png", lambda ax: plots.plot_history(history, ax=ax)))

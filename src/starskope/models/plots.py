@@ -66,11 +66,16 @@ def plot_confusion(confusion, *, ax=None):
 
 
 def plot_score_distributions(y, s, *, ax=None, bins=30):
-    """Histograms of the score per true class."""
+    """Histograms of the score per true class (``y``: 0/1, or class names such as
+    ``"planet"``, ``"eclipsing_binary"``, ``"other"``)."""
     ax = _ax(ax)
     y = np.asarray(y)
     edges = np.linspace(0, 1, bins + 1)
-    for cls, name in ((0, "not host"), (1, "host")):
+    if y.dtype.kind in "iub":
+        groups = [(0, "not host"), (1, "host")]
+    else:
+        groups = [(c, str(c)) for c in sorted(set(y.tolist()))]
+    for cls, name in groups:
         ax.hist(np.asarray(s)[y == cls], bins=edges, alpha=0.6, label=name, log=True)
     ax.set(xlabel="score (P planet)", ylabel="stars", title="scores per true class")
     ax.legend()
