@@ -241,6 +241,11 @@ def _check_inputs(inputs: Sequence[str]) -> None:
 _CLUSTER_CONFIG = {
     "distributed.scheduler.allowed-failures": 0,
     "distributed.scheduler.worker-saturation": 1.0,
+    # The scheduler keeps this many recent message batches per worker connection and
+    # transitions for debugging (default 1000): the batches hold every task's arguments, so
+    # with the default the coordinator's memory grows for the first few thousand tasks (about
+    # 4 KB per star, measured with benchmarks/bench_scan.py --only memory). Keep a few.
+    "distributed.admin.low-level-log-length": 32,
 }
 
 
@@ -318,6 +323,9 @@ def scan(
     StarskopeError
         For a missing input, an unusable catalog, or a catalog made with other parameters.
     """
+    import contextlib
+
+    import dask
     from distributed import Client, as_completed
 
     inputs = [os.fspath(i) for i in inputs]
@@ -339,6 +347,7 @@ def scan(
     buffer: list[StarRecord | ErrorRecord] = []
     state = {"skipped": 0}
     t_start = time.perf_counter()
+    stack = contextlib.ExitStack()
     try:
         if retry_errors:
             n = cat.forget_errors()
@@ -353,6 +362,9 @@ def scan(
                         f"cannot reach the Dask scheduler at {scheduler}: {exc}"
                     ) from exc
             else:
+                # the local scheduler runs in this process: its settings hold for the whole
+                # scan (a worker restarted after a crash gets a new connection)
+                stack.enter_context(dask.config.set(_CLUSTER_CONFIG))
                 cluster = _local_cluster(workers or os.cpu_count() or 1)
                 client = own_client = Client(cluster)
         client.wait_for_workers(1, timeout=120)
@@ -462,6 +474,7 @@ def scan(
                 own_client.close()
             if cluster is not None:
                 cluster.close()
+            stack.close()
     return ScanSummary(
         run_id=run_id,
         catalog=str(catalog),

@@ -211,8 +211,15 @@ def _run_astropy(t, y, w, periods, durations, max_duty, min_points):
 
 _ENGINES = {"numba": _run_numba, "astropy": _run_astropy}
 
+#: Coarse-to-fine search: periods with fewer transits than this in the baseline are all
+#: evaluated (with two to four transits a period step moves the last transit by most of a
+#: duration, so a peak can be one grid step wide; about a tenth of a K2 grid).
+DENSE_TRANSITS = 5.0
 
-def _coarse_to_fine(run, periods, coarse: int, n_peaks: int | None, near_top: float = 0.8):
+
+def _coarse_to_fine(
+    run, periods, coarse: int, n_peaks: int | None, near_top: float = 0.8, dense_from=np.inf
+):
     """Evaluate ``run`` on every ``coarse``-th period, then on the full grid around the
     strongest coarse peaks and around half and twice the best period.
 
@@ -228,9 +235,11 @@ def _coarse_to_fine(run, periods, coarse: int, n_peaks: int | None, near_top: fl
     m = periods.size
     if coarse <= 1 or m < 16 * coarse:
         return np.arange(m), np.ones(m, dtype=bool), run(periods)
-    first = np.arange(0, m, coarse)
-    if first[-1] != m - 1:
-        first = np.append(first, m - 1)
+    # every period from `dense_from` on (few transits: the peaks are too narrow to sample)
+    sample = np.arange(0, m, coarse)
+    if sample[-1] != m - 1:
+        sample = np.append(sample, m - 1)
+    first = np.union1d(sample, np.flatnonzero(periods >= dense_from))
     out = [np.asarray(a, dtype=float) for a in run(periods[first])]
     done = np.zeros(m, dtype=bool)
     done[first] = True
@@ -276,7 +285,7 @@ def _coarse_to_fine(run, periods, coarse: int, n_peaks: int | None, near_top: fl
         add(np.flatnonzero(np.abs(periods / (f * periods[j]) - 1.0) <= 0.01 + step))
     idx = np.flatnonzero(done)
     is_coarse = np.zeros(m, dtype=bool)
-    is_coarse[first] = True
+    is_coarse[sample] = True  # the uniform sample only: the dense long-period end would bias
     return idx, is_coarse[idx], tuple(v[idx] for v in vals)
 
 
@@ -384,7 +393,7 @@ def search_bls(
     if engine != "numba":  # the reference evaluates every period
         stride = 1
     evaluated, coarse_mask, (power, depth, snr, phase0, dur) = _coarse_to_fine(
-        run, periods, stride, n_peaks
+        run, periods, stride, n_peaks, dense_from=baseline / DENSE_TRANSITS
     )
     periods = periods[evaluated]
     sde = compute_sde(power, sample=coarse_mask)
