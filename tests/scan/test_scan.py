@@ -141,3 +141,45 @@ def test_backpressure_bounds_the_tasks_in_flight(tmp_path, scheduler, kaggle_tab
     )
     assert s.n_done == 40 and state["submitted"] == 40
     assert state["max"] == 3  # never more than max_in_flight tasks outstanding
+
+
+class _LogLengthProbe:
+    """A progress sink that records the Dask message-log length in force during the scan."""
+
+    def __init__(self):
+        self.seen = []
+
+    def start(self, *, total, skipped):
+        import dask
+
+        self.seen.append(dask.config.get("distributed.admin.low-level-log-length"))
+
+    def update(self, *, done, errors, skipped):
+        import dask
+
+        self.seen.append(dask.config.get("distributed.admin.low-level-log-length"))
+
+    def stop(self):
+        pass
+
+
+def test_scan_keeps_short_dask_message_logs(tmp_path, scheduler, kaggle_table):
+    # Dask's default (1000 recent message batches per connection) held every task's arguments
+    # in the coordinator: its memory grew with the number of inputs
+    import dask
+
+    from starskope.scan.runner import _CLUSTER_CONFIG
+
+    before = dask.config.get("distributed.admin.low-level-log-length")
+    probe = _LogLengthProbe()
+    s = scan(
+        [kaggle_table],
+        catalog=tmp_path / "c.duckdb",
+        scheduler=scheduler,
+        analyse=_fakes.fail_on_row_5,
+        progress=probe,
+    )
+    assert s.status == "finished" and probe.seen
+    short = _CLUSTER_CONFIG["distributed.admin.low-level-log-length"]
+    assert short <= 64 and set(probe.seen) == {short}
+    assert dask.config.get("distributed.admin.low-level-log-length") == before  # restored

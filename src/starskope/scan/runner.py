@@ -247,6 +247,7 @@ _CLUSTER_CONFIG = {
     # 4 KB per star, measured with benchmarks/bench_scan.py --only memory). Keep a few.
     "distributed.admin.low-level-log-length": 32,
 }
+_LOG_LENGTH = "distributed.admin.low-level-log-length"
 
 
 def _local_cluster(n_workers: int):
@@ -353,6 +354,9 @@ def scan(
             n = cat.forget_errors()
             log.info("forgot %d earlier errors; they will be tried again", n)
         resume = not cat.is_empty()
+        # short debugging logs for this process's Dask objects (a local scheduler, the client
+        # and connections made during the scan, e.g. to a restarted worker): see _CLUSTER_CONFIG
+        stack.enter_context(dask.config.set({_LOG_LENGTH: _CLUSTER_CONFIG[_LOG_LENGTH]}))
         if client is None:
             if scheduler:
                 try:
@@ -362,9 +366,6 @@ def scan(
                         f"cannot reach the Dask scheduler at {scheduler}: {exc}"
                     ) from exc
             else:
-                # the local scheduler runs in this process: its settings hold for the whole
-                # scan (a worker restarted after a crash gets a new connection)
-                stack.enter_context(dask.config.set(_CLUSTER_CONFIG))
                 cluster = _local_cluster(workers or os.cpu_count() or 1)
                 client = own_client = Client(cluster)
         client.wait_for_workers(1, timeout=120)
