@@ -5,6 +5,9 @@ Nothing heavy is imported here: torch loads only when a CNN is built, trained or
 - :mod:`.cnn` -- :class:`OriginalCNN` (pure ``nn.Module``, imports torch).
 - :mod:`.torch_estimator` -- :class:`RawFluxCNNClassifier` (scikit-learn contract).
 - :mod:`.gbm` -- :class:`GBMClassifier` (calibrated gradient boosting on tabular features).
+- :mod:`.views`, :mod:`.view_nets`, :mod:`.torch_multiclass` -- the views CNN (folded views,
+  planet / eclipsing binary / other) and the spectrogram CNN; :mod:`.training_data` -- truth-table
+  classes and injections into real noise.
 - :mod:`.registry` -- ``MODELS`` (name -> spec), :func:`make_model`, :func:`load_model`,
   :func:`save_model`, the shipped pretrained models.
 """

@@ -26,6 +26,7 @@ from ..exceptions import StarskopeError
 
 __all__ = [
     "CLASS_NAMES",
+    "background_files",
     "injection_classes",
     "injection_key",
     "injection_set",

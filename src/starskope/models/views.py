@@ -33,6 +33,7 @@ __all__ = [
     "VIEW_LAYOUT",
     "analysis_views",
     "cache_dir",
+    "file_key",
     "split_views",
     "view_matrix",
     "views_and_features",
