@@ -403,3 +403,27 @@ def test_transit_depths_flags_a_period_assembled_from_unrelated_dips():
         flux2[np.abs(t - (5.0 + n * period)) < dur / 2] -= 1e-3
     ok = transit_depths(t, flux2, period=period, t0=5.0, duration=dur, depth=1e-3)
     assert not ok.raised, ok.reason
+
+
+def test_transit_depths_flags_dips_of_varying_depth():
+    """Dips at one period whose depths wander by ~100% (a spotted star, systematics) are not a
+    transit; a planet whose transits vary by 20% (spot crossings, detrending) still passes."""
+    from starskope.vet import transit_depths
+
+    rng = np.random.default_rng(11)
+    t = np.arange(0.0, 70.0, 0.0204)
+    period, dur = 1.47, 0.2
+    n = int(70 / period) + 1
+
+    def dips(scale):
+        flux = 1.0 + rng.normal(0.0, 1e-3, t.size)
+        for k, d in enumerate(2e-3 * scale):
+            flux[np.abs(t - (0.5 + k * period)) < dur / 2] -= d
+        return flux
+
+    wild = np.clip(rng.normal(1.0, 0.9, n), -0.5, None)
+    flag = transit_depths(t, dips(wild), period=period, t0=0.5, duration=dur, depth=2e-3)
+    assert flag.raised and "scatter" in flag.reason, flag.reason
+    mild = rng.normal(1.0, 0.2, n)
+    ok = transit_depths(t, dips(mild), period=period, t0=0.5, duration=dur, depth=2e-3)
+    assert not ok.raised, ok.reason

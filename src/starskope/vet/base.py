@@ -90,6 +90,13 @@ class VetThresholds:
     transit_depths_missing : float
         ...make up at least this share of the transits with data (one bad transit among many
         is a gap edge or a flare, not a wrong period).
+    transit_depths_scatter : float
+        Also raise it (same chi-square condition) when the depths scatter, beyond their noise,
+        by more than this fraction of the median depth with at least ``transit_depths_min_n``
+        transits: a planet's transits agree to tens of per cent (spots, detrending, an
+        overlapping transit), dips of a variable star or of systematics do not.
+    transit_depths_min_n : int
+        Fewest transits for the scatter condition.
     rho_min, rho_max : float
         Main-sequence stellar density range, g/cm^3.
     duration_long_factor : float
@@ -127,6 +134,8 @@ class VetThresholds:
     transit_depths_p: float = 1e-4
     transit_depths_low_fraction: float = 0.3
     transit_depths_missing: float = 0.2
+    transit_depths_scatter: float = 0.65
+    transit_depths_min_n: int = 5
     rho_min: float = 0.2
     rho_max: float = 5.0
     duration_long_factor: float = 1.5

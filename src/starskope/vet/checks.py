@@ -426,7 +426,12 @@ def _transit_depths(ctx: _Context, th: VetThresholds) -> VetFlag:
     # a transit 'missing': its depth is far below the mean, significantly
     low = (depth < th.transit_depths_low_fraction * mean) & ((mean - depth) / err > 3.0)
     n_low = int(np.count_nonzero(low))
-    raised = bool(p < th.transit_depths_p and n_low >= th.transit_depths_missing * depth.size)
+    missing = n_low >= th.transit_depths_missing * depth.size
+    med = float(np.median(depth))
+    excess = float(np.var(depth, ddof=1) - np.mean(err**2))
+    scatter = math.sqrt(excess) / med if med > 0 and excess > 0 else 0.0
+    unstable = depth.size >= th.transit_depths_min_n and scatter > th.transit_depths_scatter
+    raised = bool(p < th.transit_depths_p and (missing or unstable))
     k = int(np.argmin(depth / max(mean, 1e-12)))
     return VetFlag(
         "transit_depths",
@@ -435,9 +440,12 @@ def _transit_depths(ctx: _Context, th: VetThresholds) -> VetFlag:
         f"the {depth.size} transits' depths scatter with chi2/dof {chi2 / dof:.1f} about the mean "
         f"{mean * 1e6:.0f} ppm (p = {p:.1e}); shallowest, number {int(number[k])}, "
         f"{depth[k] * 1e6:.0f} +- {err[k] * 1e6:.0f} ppm; "
-        f"{n_low} transit(s) missing (raised when p < {th.transit_depths_p:g} and at least "
+        f"{n_low} transit(s) missing; scatter beyond the noise {100 * scatter:.0f}% of the median "
+        f"depth (raised when p < {th.transit_depths_p:g} and either at least "
         f"{100 * th.transit_depths_missing:.0f}% of the transits are below "
-        f"{100 * th.transit_depths_low_fraction:.0f}% of the mean at > 3 sigma)",
+        f"{100 * th.transit_depths_low_fraction:.0f}% of the mean at > 3 sigma, or the scatter "
+        f"exceeds {100 * th.transit_depths_scatter:.0f}% with {th.transit_depths_min_n} or more "
+        "transits: depths that vary this much are dips of a variable star or of systematics)",
     )
 
 
