@@ -227,10 +227,12 @@ def _coarse_to_fine(
     the coarse pass (a uniform sample of the grid, for :func:`compute_sde`) and ``run``'s five
     arrays at the evaluated periods.
     With ``coarse=1`` every period is evaluated. The full grid's best period is found whenever
-    it lies next to one of the ``n_peaks`` strongest coarse local maxima (checked against the
-    full grid on simulated and real light curves in ``tests/search/test_bls.py`` and
-    ``benchmarks/bench_search_speed.py``); every full-grid period within 1 % of P/2 and 2P is
-    evaluated too, so the vetting's alias comparison of periodogram power sees the full grid.
+    it lies next to one of the ``n_peaks`` strongest coarse local maxima or within ``near_top``
+    of the coarse maximum (``tests/search/test_bls.py``; on 100 simulated K2 stars and 38 real
+    light curves the only misses were noise peaks with SDE < 7, among them one-grid-step-wide
+    spikes that no sub-sampling can find). Periods from ``dense_from`` on (few transits) are all
+    evaluated; so is every full-grid period within 1 % of P/2 and 2P, so that the vetting's
+    alias comparison of periodogram power sees the full grid.
     """
     m = periods.size
     if coarse <= 1 or m < 16 * coarse:
