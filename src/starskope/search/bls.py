@@ -229,8 +229,8 @@ def _coarse_to_fine(
     With ``coarse=1`` every period is evaluated. The full grid's best period is found whenever
     it lies next to one of the ``n_peaks`` strongest coarse local maxima or within ``near_top``
     of the coarse maximum (``tests/search/test_bls.py``; on 100 simulated K2 stars and 38 real
-    light curves the only misses were noise peaks with SDE < 7, among them one-grid-step-wide
-    spikes that no sub-sampling can find). Periods from ``dense_from`` on (few transits) are all
+    light curves the only misses were noise peaks (SNR < 6, SDE <= 7), some one grid step wide:
+    no sub-sampling finds those). Periods from ``dense_from`` on (few transits) are all
     evaluated; so is every full-grid period within 1 % of P/2 and 2P, so that the vetting's
     alias comparison of periodogram power sees the full grid.
     """
