@@ -22,8 +22,10 @@ Run::
         --test /tmp/sk_models/test103.csv --jobs 2
 
 Models are read from ``--models-dir`` (every registry model with a file there). The views CNN's
-inputs (folded views from one search-pipeline run per star) are cached by
-:func:`starskope.models.views.view_matrix` (``~/.cache/starskope/views``, keyed by file MD5).
+inputs (folded views) and the trees' features (and SDE) come from one search-pipeline run per
+star, cached by :func:`starskope.models.views.view_matrix` (``~/.cache/starskope/views`` or
+``--cache``, keyed by file MD5 and the pipeline settings, not the code: delete it after a change
+to the pipeline).
 
 Writes ``benchmarks/results/models.md`` (and ``models.json``).
 """
@@ -46,20 +48,11 @@ RANK_METRICS = ("pr_auc", "roc_auc", "recall_at_p90", "recall_at_p99", "precisio
 THRESH_METRICS = ("precision", "recall", "f1")
 
 
-def _features(lcs, key: str, jobs: int, cache: Path) -> np.ndarray:
-    from starskope.features.tabular import feature_matrix
+def _features(lcs, key: str, jobs: int, cache: Path | None) -> np.ndarray:
+    """Tabular features of the same cached pipeline run that gives the views."""
+    from starskope.models.views import view_matrix
 
-    cache.mkdir(parents=True, exist_ok=True)
-    f = cache / f"{key}.npy"
-    if f.exists():
-        return np.load(f)
-    X = feature_matrix(lcs, n_jobs=jobs)
-    np.save(f, X)
-    return X
-
-
-def _md5(path: Path) -> str:
-    return hashlib.md5(path.read_bytes()).hexdigest()[:12]
+    return view_matrix(lcs, key=key, n_jobs=jobs, cache=cache)[1]
 
 
 def _sde(X: np.ndarray) -> np.ndarray:
@@ -69,10 +62,10 @@ def _sde(X: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(s), s, 0.0)
 
 
-def _views(lcs, key: str, jobs: int) -> np.ndarray:
+def _views(lcs, key: str, jobs: int, cache: Path | None) -> np.ndarray:
     from starskope.models.views import view_matrix
 
-    return view_matrix(lcs, key=key, n_jobs=jobs)[0]
+    return view_matrix(lcs, key=key, n_jobs=jobs, cache=cache)[0]
 
 
 def _planet_col(est) -> int:
@@ -80,7 +73,7 @@ def _planet_col(est) -> int:
 
 
 def score_table(
-    models: dict, path: Path, *, jobs: int, cache: Path, multiclass: dict | None = None
+    models: dict, path: Path, *, jobs: int, cache: Path | None, multiclass: dict | None = None
 ) -> tuple[np.ndarray, dict]:
     """Labels and scores of every model (+ SDE alone) on one Kaggle table.
 
@@ -101,7 +94,7 @@ def score_table(
             proba = est.predict_proba(np.asarray(arr.flux, dtype=float))
             scores[name] = proba[:, _planet_col(est)]
         elif kind == "views":
-            Xv = _views(lambda: list(iter_kaggle(path)), file_key(path), jobs)
+            Xv = _views(lambda: list(iter_kaggle(path)), file_key(path), jobs, cache)
             proba = est.predict_proba(Xv)
             scores[name] = proba[:, _planet_col(est)]
             truth = truth_classes(path)
@@ -111,16 +104,16 @@ def score_table(
                 multiclass[name] = (list(t_old) + list(truth), list(p_old) + list(pred))
         else:
             if X_tab is None:
-                X_tab = _features(list(iter_kaggle(path)), _md5(path), jobs, cache)
+                X_tab = _features(lambda: list(iter_kaggle(path)), file_key(path), jobs, cache)
             scores[name] = est.score_planet(X_tab)
         print(f"  {name}: {time.perf_counter() - t0:.1f} s")
     if X_tab is None:
-        X_tab = _features(list(iter_kaggle(path)), _md5(path), jobs, cache)
+        X_tab = _features(lambda: list(iter_kaggle(path)), file_key(path), jobs, cache)
     scores["sde-alone"] = _sde(X_tab)
     return y, scores
 
 
-def real_scores(models: dict, shared: Path, *, jobs: int, cache: Path):
+def real_scores(models: dict, shared: Path, *, jobs: int, cache: Path | None):
     """Hosts vs non-hosts among the real labelled light curves: labels and scores."""
     from starskope.features.rawflux import resample_flux
     from starskope.io import read
@@ -145,7 +138,7 @@ def real_scores(models: dict, shared: Path, *, jobs: int, cache: Path):
             X = np.vstack([resample_flux(lc, n_points=est.n_points_) for lc in lcs])
             scores[name] = est.predict_proba(X)[:, _planet_col(est)]
         elif kind == "views":
-            scores[name] = est.score_planet(_views(lcs, key, jobs))
+            scores[name] = est.score_planet(_views(lcs, key, jobs, cache))
         else:
             scores[name] = est.score_planet(X_tab)
     scores["sde-alone"] = _sde(X_tab)
@@ -221,7 +214,12 @@ def main(argv=None) -> int:
     ap.add_argument("--shared", type=Path, default=REPO.parent / "shared" / "data")
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--boot", type=int, default=2000)
-    ap.add_argument("--cache", type=Path, default=Path("/tmp/starskope_bench_models"))
+    ap.add_argument(
+        "--cache",
+        type=Path,
+        default=None,
+        help="Folder of the cached pipeline runs (default: starskope.models.views.cache_dir()).",
+    )
     ap.add_argument("--no-real", action="store_true")
     ap.add_argument(
         "--prior",

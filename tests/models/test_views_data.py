@@ -58,3 +58,31 @@ def test_injection_classes_and_set():
     lcs_again, *_ = injection_set(3, seed=4)
     np.testing.assert_array_equal(lcs[0].flux, lcs_again[0].flux)  # repeatable
     assert "injected" in lcs[0].meta.extra and "injected" not in lcs[2].meta.extra
+
+
+def test_tabular_set_of_a_kaggle_table_reuses_the_views_pipeline_run(tmp_path, monkeypatch):
+    """Trees and views CNN read one cached pipeline run per row; features equal feature_matrix."""
+    from starskope.features.tabular import FEATURE_NAMES, feature_matrix
+    from starskope.io.kaggle import iter_kaggle, write_kaggle
+    from starskope.models import views
+    from starskope.models.data import load_labelled
+
+    monkeypatch.setenv("STARSKOPE_CACHE", str(tmp_path / "cache"))
+    lcs = [_transiting(1), _transiting(2)]
+    flux = np.vstack([lc.flux for lc in lcs]) * 1000.0
+    table = write_kaggle(tmp_path / "t.csv", flux, np.array([2, 1]))
+    tab = load_labelled([table], kind="tabular")
+    assert tab.X.shape == (2, len(FEATURE_NAMES)) and list(tab.y) == [1, 0]
+    expected = feature_matrix(list(iter_kaggle(table)))
+    np.testing.assert_allclose(tab.X, expected, equal_nan=True)
+
+    def no_pipeline(args):
+        raise AssertionError("the pipeline ran again")
+
+    from starskope.features import tabular
+
+    monkeypatch.setattr(views, "_one", no_pipeline)
+    monkeypatch.setattr(tabular, "_one", no_pipeline)
+    vw = load_labelled([table], kind="views")  # same cache entry
+    assert vw.X.shape == (2, N_INPUT) and list(vw.y) == [1, 0]
+    np.testing.assert_allclose(load_labelled([table], kind="tabular").X, tab.X, equal_nan=True)

@@ -2,10 +2,11 @@
 
 A Kaggle table (``LABEL,FLUX.1,...``; simulated campaigns are written in it) gives its rows and
 labels directly; other files give their light curves with ``meta.label`` when the reader knows
-one. :func:`load_labelled` returns the input matrix a registry model needs. For ``"views"``
-models it runs the search pipeline once per star and caches the views (and the tabular features)
-on disk (:func:`starskope.models.views.view_matrix`), and a simulated campaign's truth table
-gives the multi-class labels (planet / eclipsing_binary / other).
+one. :func:`load_labelled` returns the input matrix a registry model needs. For ``"views"`` and
+``"tabular"`` models it runs the search pipeline once per star of a Kaggle table and caches the
+views and the tabular features together on disk (:func:`starskope.models.views.view_matrix`;
+training the trees after the views CNN, or again, reads them back), and a simulated campaign's
+truth table gives the multi-class labels (planet / eclipsing_binary / other).
 """
 
 from __future__ import annotations
@@ -96,6 +97,18 @@ def load_labelled(
     skipped = 0
     for p in paths:
         p = Path(p)
+        if kind == "tabular" and p.is_file() and _is_kaggle(p):
+            if lcs:  # keep rows in the order of ids and labels
+                from ..features.tabular import feature_matrix
+
+                rows.append(feature_matrix(lcs, n_jobs=n_jobs))
+                lcs = []
+            # the tabular features of the cached pipeline run that also gives the views
+            _, F, y, row_ids = _kaggle_pipeline_rows(p, n_jobs=n_jobs, limit=limit)
+            rows.append(F)
+            labels.append(y)
+            ids += row_ids
+            continue
         if kind == "rawflux" and p.is_file() and _is_kaggle(p):
             arr = kaggle_arrays(p)
             n = len(arr.label) if limit is None else min(limit, len(arr.label))
@@ -130,16 +143,39 @@ def load_labelled(
     if kind == "tabular" and lcs:
         from ..features.tabular import feature_matrix
 
-        rows = [feature_matrix(lcs, n_jobs=n_jobs)]
+        rows.append(feature_matrix(lcs, n_jobs=n_jobs))
     if not ids:
         raise StarskopeError(f"no labelled light curves in {[str(p) for p in paths]}")
     return LabelledSet(np.vstack(rows), np.concatenate(labels).astype(int), ids, skipped)
 
 
+def _kaggle_pipeline_rows(
+    p: Path, *, n_jobs: int, limit: int | None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
+    """Views rows, tabular features, labels and ids of a Kaggle table's (first ``limit``) rows.
+
+    One search-pipeline run per star gives both inputs; they are cached by
+    :func:`starskope.models.views.view_matrix` under the file's MD5, so training the trees and
+    the views CNN (or re-training either) runs the pipeline once.
+    """
+    from ..io.kaggle import iter_kaggle, kaggle_arrays
+    from .views import view_matrix
+
+    arr = kaggle_arrays(p)
+    n = len(arr.label) if limit is None else min(limit, len(arr.label))
+    key = "file-" + file_md5(p) + ("" if n == len(arr.label) else f"-first{n}")
+
+    def lcs(p=p, n=n):
+        return [lc for _, lc in zip(range(n), iter_kaggle(p), strict=False)]
+
+    X, F = view_matrix(lcs, key=key, n_jobs=n_jobs)
+    y = np.asarray(arr.label[:n], dtype=int)
+    return X, F, y, [f"{p}#row={i}" for i in range(n)]
+
+
 def _load_views(paths: Sequence, *, n_jobs: int, limit: int | None) -> LabelledSet:
     """Views inputs (cached per file), binary labels and multi-class labels."""
     from ..io import iter_read
-    from ..io.kaggle import iter_kaggle, kaggle_arrays
     from .training_data import to_class_names, truth_classes
     from .views import view_matrix
 
@@ -148,20 +184,12 @@ def _load_views(paths: Sequence, *, n_jobs: int, limit: int | None) -> LabelledS
     for p in paths:
         p = Path(p)
         if p.is_file() and _is_kaggle(p):
-            arr = kaggle_arrays(p)
-            n = len(arr.label) if limit is None else min(limit, len(arr.label))
-            key = "file-" + file_md5(p) + ("" if n == len(arr.label) else f"-first{n}")
-
-            def lcs(p=p, n=n):
-                return [lc for _, lc in zip(range(n), iter_kaggle(p), strict=False)]
-
-            X, _ = view_matrix(lcs, key=key, n_jobs=n_jobs)
-            y = np.asarray(arr.label[:n], dtype=int)
-            c = truth_classes(p, n=n)
+            X, _, y, row_ids = _kaggle_pipeline_rows(p, n_jobs=n_jobs, limit=limit)
+            c = truth_classes(p, n=len(y))
             Xs.append(X)
             ys.append(y)
             cls.append(c if c is not None else to_class_names(y))
-            ids += [f"{p}#row={i}" for i in range(n)]
+            ids += row_ids
             continue
         lcs, y = [], []
         for ident, lc in iter_read([str(p)]):
