@@ -265,26 +265,13 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
             chosen = [_remeasure(flat, s, [o for o in chosen if o is not s]) for s in chosen]
     t0 = tick("redetrend", t0)
 
-    exptime = _exptime(lc, cleaned)
-    fits = []
-    for s in chosen:
-        # a transit model is fitted to significant signals only (fitting noise costs time and
-        # says nothing): the sub-threshold strongest signal of a quiet star gets no fit
-        significant = is_significant(
-            s, snr_threshold=config.snr_threshold, sde_threshold=config.sde_threshold
-        )
-        fits.append(_fit(flat, s, exptime) if config.fit_transit and significant else None)
-    t0 = tick("fit", t0)
-
     candidates = []
-    for i, (s, fit) in enumerate(zip(chosen, fits, strict=True)):
+    for i, s in enumerate(chosen):
         others = [o for j, o in enumerate(chosen) if j != i]
         flags = _vet(flat, s, others)
         sig_flags = _significance_flags(s, config)
         significant = not any(f.raised for f in sig_flags)
-        all_flags = tuple(sig_flags) + flags
         planet_like = significant and _planet_like(flags)
-        ok_fit = fit is not None and bool(getattr(fit, "success", False))
         offset = lc.bjd_offset
         candidates.append(
             Candidate(
@@ -299,25 +286,48 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                 sde=float(s.sde),
                 power=float(s.power),
                 n_transits=int(s.n_transits),
-                rp_rs=float(fit.rp_rs) if ok_fit else None,
-                a_rs=float(fit.a_rs) if ok_fit else None,
-                impact=float(fit.impact) if ok_fit else None,
-                vetting=all_flags,
+                vetting=tuple(sig_flags) + flags,
                 is_planet_like=bool(planet_like),
                 extra={
                     "method": config.method,
                     "detrend": method,
                     "window_days": float(window),
-                    "fit_depth_ppm": float(fit.depth_ppm) if ok_fit else None,
-                    "fit_duration_hours": float(fit.duration_hours) if ok_fit else None,
+                    "fit_depth_ppm": None,
+                    "fit_duration_hours": None,
                 },
             )
         )
     candidates = _same_source(candidates)
-    tick("vet", t0)
+    t0 = tick("vet", t0)
     order = _rank(candidates)
     candidates = [candidates[k] for k in order]
-    fits = [fits[k] for k in order]
+    chosen = [chosen[k] for k in order]
+
+    # a limb-darkened transit model is fitted to the top candidate and to every planet-like
+    # one, when significant: fitting noise, or the residuals of a binary found again after
+    # masking, costs time and says nothing
+    exptime = _exptime(lc, cleaned)
+    fits: list[Any] = []
+    for k, (s, c) in enumerate(zip(chosen, candidates, strict=True)):
+        significant = is_significant(
+            s, snr_threshold=config.snr_threshold, sde_threshold=config.sde_threshold
+        )
+        wanted = config.fit_transit and significant and (k == 0 or c.is_planet_like)
+        fit = _fit(flat, s, exptime) if wanted else None
+        fits.append(fit)
+        if fit is not None and bool(getattr(fit, "success", False)):
+            extra = dict(c.extra)
+            extra.update(
+                fit_depth_ppm=float(fit.depth_ppm), fit_duration_hours=float(fit.duration_hours)
+            )
+            candidates[k] = dataclasses.replace(
+                c,
+                rp_rs=float(fit.rp_rs),
+                a_rs=float(fit.a_rs),
+                impact=float(fit.impact),
+                extra=extra,
+            )
+    tick("fit", t0)
     is_cand = any(c.is_planet_like for c in candidates)
     reasons = _reasons(candidates, method, window=window)
     if (cleaned.meta.extra or {}).get("flux_level"):
