@@ -68,17 +68,65 @@ def _views(lcs, key: str, jobs: int, cache: Path | None) -> np.ndarray:
     return view_matrix(lcs, key=key, n_jobs=jobs, cache=cache)[0]
 
 
+def host_candidates(path: Path, X_tab: np.ndarray, scores: dict) -> list[dict]:
+    """Each true planet host of a simulated table: its strongest candidate against the truth.
+
+    ``match``: the candidate's period is the true one (or 2x, 1/2x, 3x, 1/3x) within 1%. With it,
+    a low model score is the classifier's miss; without it, the search handed the model another
+    signal (e.g. spot modulation outranking the transit).
+    """
+    import pandas as pd
+
+    from starskope.features.tabular import FEATURE_NAMES
+
+    truth = path.with_name(path.name.replace(".csv", ".truth.csv"))
+    if not truth.exists():
+        return []
+    tr = pd.read_csv(truth)
+    ranks = {n: (-s).argsort().argsort() + 1 for n, s in scores.items() if "(prior" not in n}
+    out = []
+    for i in np.flatnonzero(tr["class"].to_numpy() == "planet"):
+        r = tr.iloc[i]
+        found = float(10 ** X_tab[i, FEATURE_NAMES.index("log_period")])
+        ratio = found / float(r["period_days"])
+        match = (
+            bool(np.isfinite(ratio))
+            and min(abs(ratio * k - 1) for k in (1, 2, 0.5, 3, 1 / 3)) < 0.01
+        )
+        out.append(
+            {
+                "table": path.name,
+                "row": int(i),
+                "noise": str(r.get("noise_source", "")),
+                "period_days": float(r["period_days"]),
+                "expected_snr": float(r.get("expected_snr", np.nan)),
+                "found_period_days": found,
+                "found_snr": float(X_tab[i, FEATURE_NAMES.index("snr")]),
+                "match": match,
+                "rank": {n: int(rk[i]) for n, rk in ranks.items()},
+            }
+        )
+    return out
+
+
 def _planet_col(est) -> int:
     return est.planet_column() if hasattr(est, "planet_column") else 1
 
 
 def score_table(
-    models: dict, path: Path, *, jobs: int, cache: Path | None, multiclass: dict | None = None
+    models: dict,
+    path: Path,
+    *,
+    jobs: int,
+    cache: Path | None,
+    multiclass: dict | None = None,
+    hosts: list | None = None,
 ) -> tuple[np.ndarray, dict]:
     """Labels and scores of every model (+ SDE alone) on one Kaggle table.
 
     ``multiclass``: filled with ``name -> (true classes, predicted classes)`` for models with
-    more than two classes, when the table has a truth table.
+    more than two classes, when the table has a truth table. ``hosts``: extended with
+    :func:`host_candidates` of the table.
     """
     from starskope.io.kaggle import iter_kaggle, kaggle_arrays
     from starskope.models.training_data import truth_classes
@@ -110,6 +158,8 @@ def score_table(
     if X_tab is None:
         X_tab = _features(lambda: list(iter_kaggle(path)), file_key(path), jobs, cache)
     scores["sde-alone"] = _sde(X_tab)
+    if hosts is not None:
+        hosts += host_candidates(path, X_tab, scores)
     return y, scores
 
 
@@ -251,10 +301,11 @@ def main(argv=None) -> int:
     per_seed: dict[str, list[dict]] = {}
     pooled_y, pooled = [], {}
     multiclass: dict = {}
+    hosts: list = []
     for path in args.test:
         print(f"test {path}")
         y, scores = score_table(
-            models, path, jobs=args.jobs, cache=args.cache, multiclass=multiclass
+            models, path, jobs=args.jobs, cache=args.cache, multiclass=multiclass, hosts=hosts
         )
         pooled_y.append(y)
         for name, s in scores.items():
@@ -328,6 +379,29 @@ def main(argv=None) -> int:
         for lab, row in zip(labels, cm, strict=True):
             lines.append(f"| {lab} | " + " | ".join(str(int(v)) for v in row) + " |")
         out_json.setdefault("multiclass_confusion", {})[name] = cm.tolist()
+    if hosts:
+        names = [n for n in hosts[0]["rank"] if n != "sde-alone"] + ["sde-alone"]
+        n_match = sum(h["match"] for h in hosts)
+        lines += ["", "## Test hosts: the pipeline's strongest candidate against the truth", ""]
+        lines += [
+            f"The strongest candidate is at the true period (or 2x, 1/2x, 3x, 1/3x, within 1%) "
+            f"for {n_match} of {len(hosts)} hosts. Rank: the host's place among its table's "
+            f"stars by each score (1 = top).",
+            "",
+            "| table | row | noise | P (d) | expected SNR | found P (d) | found SNR | match | "
+            + " | ".join(f"rank {n}" for n in names)
+            + " |",
+            "|---" * (8 + len(names)) + "|",
+        ]
+        for h in hosts:
+            lines.append(
+                f"| {h['table']} | {h['row']} | {h['noise']} | {h['period_days']:.3f} | "
+                f"{h['expected_snr']:.1f} | {h['found_period_days']:.3f} | {h['found_snr']:.1f} | "
+                f"{'yes' if h['match'] else 'no'} | "
+                + " | ".join(str(h["rank"][n]) for n in names)
+                + " |"
+            )
+        out_json["hosts"] = hosts
     if not args.no_real and (args.shared / "labels.csv").exists():
         print("real labelled light curves")
         y, scores = real_scores(models, args.shared, jobs=args.jobs, cache=args.cache)
