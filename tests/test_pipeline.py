@@ -216,3 +216,21 @@ def test_residuals_of_a_rejected_binary_are_not_planets():
         [_cand(3.0, planet_like=True), _cand(6.0, planet_like=False, raised=("odd_even",))]
     )
     assert out[0].is_planet_like
+
+
+def test_prewhitening_finds_a_planet_behind_fast_coherent_rotation(rng):
+    # a 0.8-day rotator at 1 % (plus a harmonic): the sliding windows leave more rotation than
+    # the 3 ppt transit; removing the coherent sinusoids first (opt-in) recovers the planet
+    t = 2000.0 + np.arange(3197) * 0.02043
+    spots = 1 + 0.01 * np.sin(2 * np.pi * t / 0.8) + 0.004 * np.sin(4 * np.pi * t / 0.8 + 1.0)
+    inn = transit_mask(t, period=9.94, t0=2003.8, duration=0.14)
+    flux = spots * (1 - 3e-3 * inn) + rng.normal(0, 3e-4, t.size)
+    meta = LightCurveMeta(mission="K2", target="EPIC 2", source="spotted.fits")
+    lc = LightCurve(t, 5000 * flux, np.full(t.size, 1.5), time_format="bkjd", meta=meta)
+    off = analyse(lc, FAST)
+    on = analyse(lc, FAST.replace(prewhiten_active=True))
+    assert on.is_candidate and on.candidates[0].period_days == pytest.approx(9.94, rel=0.01)
+    assert on.candidates[0].extra["detrend"].startswith("prewhiten+")
+    assert on.candidates[0].extra["rotation_periods"][0] == pytest.approx(0.8, rel=0.01)
+    assert "rotational modulation removed" in on.reasons[0]
+    assert not (off.is_candidate and off.candidates[0].period_days == pytest.approx(9.94, rel=0.01))

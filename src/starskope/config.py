@@ -26,6 +26,9 @@ class PipelineConfig:
     active_detrend_method: str | None = "localpoly"  # None: biweight with a shortened window
     active_window_days: float = 0.75
     active_trigger: float = 0.5  # active when the suggested window < this x 3 x longest duration
+    # opt-in: remove coherent rotation (sinusoids) before detrending active stars; off by
+    # default because it also absorbs part of an eclipsing binary's eclipses
+    prewhiten_active: bool = False
     redetrend_masked: bool = True  # re-detrend with the found transits masked, re-measure
     # search
     method: str = "bls"

@@ -20,6 +20,7 @@ import numpy as np
 
 from .clean.detrend import flatten, suggest_window
 from .clean.masking import clean, transit_mask
+from .clean.prewhiten import prewhiten
 from .config import PipelineConfig
 from .exceptions import StarskopeError
 from .fit import fit_transit
@@ -216,6 +217,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     durations = np.sort(np.asarray(config.durations_hours, dtype=float)) / 24.0
     method = config.detrend_method
     window = config.detrend_window_days
+    rotation = None  # coherent modulation removed before detrending (active stars)
     if window is None:
         window = 3.0 * float(durations[-1])
         if config.adaptive_window and method != "none":
@@ -225,11 +227,19 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                     method, window = config.active_detrend_method, config.active_window_days
                 else:
                     window = short
+                if config.prewhiten_active:
+                    pw = prewhiten(cleaned.t, cleaned.flux)
+                    if pw.periods:
+                        rotation = pw
+    base = cleaned
+    if rotation is not None:
+        scale = 1.0 + rotation.model
+        base = cleaned.copy(flux=cleaned.flux / scale, flux_err=cleaned.flux_err / scale)
     # the search cannot find transits longer than about a third of the window
     searchable = durations[durations <= window / 2.5 + 1e-9]
     if searchable.size == 0:
         searchable = durations[:1]
-    det = flatten(cleaned, method=method, window=window)
+    det = flatten(base, method=method, window=window)
     flat, trend = det.lightcurve, det.trend
     t0 = tick("detrend", t0)
 
@@ -260,7 +270,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         for s in sig:
             mask |= transit_mask(cleaned.t, period=s.period, t0=s.t0, duration=1.5 * s.duration)
         if mask.mean() < 0.5:
-            det = flatten(cleaned, method=method, window=window, transit_mask=mask)
+            det = flatten(base, method=method, window=window, transit_mask=mask)
             flat, trend = det.lightcurve, det.trend
             chosen = [_remeasure(flat, s, [o for o in chosen if o is not s]) for s in chosen]
     t0 = tick("redetrend", t0)
@@ -290,8 +300,11 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                 is_planet_like=bool(planet_like),
                 extra={
                     "method": config.method,
-                    "detrend": method,
+                    "detrend": method if rotation is None else f"prewhiten+{method}",
                     "window_days": float(window),
+                    "rotation_periods": None
+                    if rotation is None
+                    else [round(p, 5) for p in rotation.periods],
                     "fit_depth_ppm": None,
                     "fit_duration_hours": None,
                 },
@@ -330,6 +343,15 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     tick("fit", t0)
     is_cand = any(c.is_planet_like for c in candidates)
     reasons = _reasons(candidates, method, window=window)
+    if rotation is not None:
+        reasons.insert(
+            0,
+            "Active star: coherent rotational modulation removed first (periods "
+            + ", ".join(f"{p:.4g} d" for p in rotation.periods)
+            + ", rms "
+            + ", ".join(f"{a * 1e6:.0f} ppm" for a in rotation.amplitudes)
+            + ").",
+        )
     if (cleaned.meta.extra or {}).get("flux_level"):
         reasons.insert(
             0,
@@ -364,7 +386,9 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         result=result,
         raw=lc,
         cleaned=cleaned,
-        trend=np.asarray(trend),
+        trend=np.asarray(trend) * (1.0 + rotation.model)
+        if rotation is not None
+        else np.asarray(trend),
         flat=flat,
         searches=tuple(searches),
         fits=tuple(fits),
