@@ -62,6 +62,7 @@ def prewhiten(
     shortest_harmonic: float = 0.25,
     max_harmonics: int = 5,
     min_amplitude: float = 2.0,
+    min_variability: float = 3.0,
 ) -> Prewhitening:
     """Fit and remove up to ``max_terms`` periodic terms (a period and its harmonics each).
 
@@ -80,6 +81,10 @@ def prewhiten(
         Most harmonics per period.
     min_amplitude : float, optional
         A term is kept only when its rms exceeds this many times the two-hour white noise.
+    min_variability : float, optional
+        Nothing is removed unless the light curve's robust (MAD) scatter exceeds this many times
+        its point-to-point white noise: rotation moves most of the points, whereas eclipses or
+        transits move only a few, which the MAD ignores (an eclipsing binary is left alone).
 
     Returns
     -------
@@ -107,6 +112,8 @@ def prewhiten(
     cadence = float(np.median(np.diff(t)))
     noise_2h = white / np.sqrt(max(1.0, (2.0 / 24.0) / cadence))
     if not (np.isfinite(noise_2h) and noise_2h > 0):
+        return out
+    if not robust_std(flux) > min_variability * white:
         return out
     hi = min(max_period, 0.5 * (t[-1] - t[0]))
     if hi <= min_period:
