@@ -234,3 +234,7 @@ def test_prewhitening_finds_a_planet_behind_fast_coherent_rotation(rng):
     assert on.candidates[0].extra["rotation_periods"][0] == pytest.approx(0.8, rel=0.01)
     assert "rotational modulation removed" in on.reasons[0]
     assert not (off.is_candidate and off.candidates[0].period_days == pytest.approx(9.94, rel=0.01))
+    # an eclipsing binary on a quiet star is left alone (its eclipses are not 'rotation')
+    eb = _k2(rng, eb=(2.9, 2001.2, 0.15, 0.02, 0.006))
+    res = analyse(eb, FAST.replace(max_planets=1, prewhiten_active=True))
+    assert not res.is_candidate and not res.reasons[0].startswith("Active star")
