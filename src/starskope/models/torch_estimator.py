@@ -68,6 +68,32 @@ def balanced_batch(y: np.ndarray, *, batch_size: int, rng: np.random.Generator) 
     return np.concatenate([p, q])
 
 
+def torch_device(name: str):
+    """``torch.device`` for ``"cpu"``, ``"cuda"`` or ``"cuda:N"``; a StarskopeError otherwise or
+    when CUDA is asked for but absent."""
+    import torch
+
+    if name not in ("cpu", "cuda") and not str(name).startswith("cuda:"):
+        raise StarskopeError(f"device must be 'cpu' or 'cuda'; got {name!r}")
+    if str(name).startswith("cuda") and not torch.cuda.is_available():
+        raise StarskopeError("device 'cuda' requested but torch sees no CUDA GPU; use cpu")
+    return torch.device(name)
+
+
+def forward_batches(module, x: np.ndarray, *, batch: int = 512) -> np.ndarray | None:
+    """The module's outputs for ``x`` in evaluation mode, ``batch`` rows at a time, on the
+    module's device; None for an empty ``x``."""
+    import torch
+
+    dev = next(module.parameters()).device
+    module.eval()
+    out = []
+    with torch.inference_mode():
+        for i in range(0, len(x), batch):
+            out.append(module(torch.from_numpy(x[i : i + batch]).to(dev)).cpu().numpy())
+    return np.concatenate(out) if out else None
+
+
 def _average_precision(y, s) -> float:
     from sklearn.metrics import average_precision_score
 
@@ -163,15 +189,6 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         self.checkpoint_dir = checkpoint_dir
 
     # ------------------------------------------------------------------ helpers
-    def _torch_device(self):
-        import torch
-
-        if self.device not in ("cpu", "cuda") and not str(self.device).startswith("cuda:"):
-            raise StarskopeError(f"device must be 'cpu' or 'cuda'; got {self.device!r}")
-        if str(self.device).startswith("cuda") and not torch.cuda.is_available():
-            raise StarskopeError("device 'cuda' requested but torch sees no CUDA GPU; use cpu")
-        return torch.device(self.device)
-
     def _inputs(self, X) -> np.ndarray:
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2:
@@ -179,15 +196,8 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         return raw_flux_channels(X, filter_size=self.filter_size)
 
     def _logits(self, x: np.ndarray, *, batch: int = 512) -> np.ndarray:
-        import torch
-
-        dev = next(self.module_.parameters()).device
-        self.module_.eval()
-        out = []
-        with torch.inference_mode():
-            for i in range(0, len(x), batch):
-                out.append(self.module_(torch.from_numpy(x[i : i + batch]).to(dev)).cpu().numpy())
-        return np.concatenate(out) if out else np.empty(0, dtype=np.float32)
+        z = forward_batches(self.module_, x, batch=batch)
+        return np.empty(0, dtype=np.float32) if z is None else z
 
     # ------------------------------------------------------------------ fit
     def fit(self, X, y):
@@ -213,7 +223,7 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         n_pos = int(y.sum())
         if n_pos < 2 or n_pos > len(y) - 2:
             raise StarskopeError("need at least 2 hosts and 2 non-hosts to train and validate")
-        dev = self._torch_device()
+        dev = torch_device(self.device)
         rng = np.random.default_rng(self.random_state)
         torch.manual_seed(int(rng.integers(2**31)))
         old_threads = torch.get_num_threads()

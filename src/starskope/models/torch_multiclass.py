@@ -30,6 +30,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import StarskopeError
+from .torch_estimator import _Bar, forward_batches, torch_device
 from .training_data import CLASS_NAMES, to_class_names
 
 __all__ = [
@@ -139,27 +140,11 @@ class TorchMultiClassifier(ClassifierMixin, BaseEstimator):
         pass
 
     # ------------------------------------------------------------------ helpers
-    def _torch_device(self):
-        import torch
-
-        if self.device not in ("cpu", "cuda") and not str(self.device).startswith("cuda:"):
-            raise StarskopeError(f"device must be 'cpu' or 'cuda'; got {self.device!r}")
-        if str(self.device).startswith("cuda") and not torch.cuda.is_available():
-            raise StarskopeError("device 'cuda' requested but torch sees no CUDA GPU; use cpu")
-        return torch.device(self.device)
-
     def _logits(self, x: np.ndarray, *, batch: int = 512) -> np.ndarray:
-        import torch
-
-        dev = next(self.module_.parameters()).device
-        self.module_.eval()
-        out = []
-        with torch.inference_mode():
-            for i in range(0, len(x), batch):
-                out.append(self.module_(torch.from_numpy(x[i : i + batch]).to(dev)).cpu().numpy())
-        if not out:
+        z = forward_batches(self.module_, x, batch=batch)
+        if z is None:
             return np.empty((0, len(self.classes_)), dtype=np.float64)
-        return np.concatenate(out).astype(np.float64)
+        return z.astype(np.float64)
 
     def planet_column(self) -> int:
         """Index of the planet class in ``classes_`` (``"planet"``, else 1)."""
@@ -196,7 +181,7 @@ class TorchMultiClassifier(ClassifierMixin, BaseEstimator):
             raise StarskopeError(f"labels need a planet class; got {list(self.classes_)}")
         idx = {c: i for i, c in enumerate(self.classes_)}
         yi = np.array([idx[c] for c in y], dtype=np.int64)
-        dev = self._torch_device()
+        dev = torch_device(self.device)
         rng = np.random.default_rng(self.random_state)
         torch.manual_seed(int(rng.integers(2**31)))
         old_threads = torch.get_num_threads()
@@ -226,7 +211,7 @@ class TorchMultiClassifier(ClassifierMixin, BaseEstimator):
             best = (-np.inf, np.inf)
             best_state = copy.deepcopy(self.module_.state_dict())
             self.best_epoch_ = 0
-            bar = _bar(self.epochs * steps) if self.progress else None
+            bar = _Bar(self.epochs * steps) if self.progress else None
             waited = 0
             for epoch in range(1, self.epochs + 1):
                 t0 = time.perf_counter()
@@ -378,12 +363,6 @@ class TorchMultiClassifier(ClassifierMixin, BaseEstimator):
         est.history_ = list(state["history"])
         est.best_epoch_ = int(state["best_epoch"])
         return est
-
-
-def _bar(total: int):
-    from .torch_estimator import _Bar
-
-    return _Bar(total)
 
 
 # ---------------------------------------------------------------------------- views CNN
