@@ -15,6 +15,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import StarskopeError
 from ..features.rawflux import standardize_rows
+from .occlusion import occlusion_drop, scale_rows
 
 __all__ = ["RBMClassifier", "rbm_inputs"]
 
@@ -140,12 +141,4 @@ class RBMClassifier(ClassifierMixin, BaseEstimator):
             p = np.clip(self.predict_proba(Z)[:, 1], 1e-9, 1 - 1e-9)
             return np.log(p / (1 - p))
 
-        base = logit(X)
-        med = np.nanmedian(X, axis=1, keepdims=True)
-        out = np.zeros_like(X)
-        w = max(1, int(window))
-        for start in range(0, X.shape[1], w):
-            Xo = X.copy()
-            Xo[:, start : start + w] = med
-            out[:, start : start + w] = np.maximum(base - logit(Xo), 0.0)[:, None]
-        return out / np.maximum(out.max(axis=1, keepdims=True), 1e-300)
+        return scale_rows(occlusion_drop(logit, X, window))

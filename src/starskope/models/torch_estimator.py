@@ -28,6 +28,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import StarskopeError
 from ..features.rawflux import raw_flux_channels
+from .occlusion import occlusion_drop, scale_rows
 
 __all__ = ["RawFluxCNNClassifier", "balanced_batch", "circular_shift"]
 
@@ -373,19 +374,10 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
             raise StarskopeError(
                 f"saliency method must be one of {sorted(registry)}; got {method!r}"
             )
-        s = registry[method](X, w)
-        return s / np.maximum(s.max(axis=1, keepdims=True), 1e-300)
+        return scale_rows(registry[method](X, w))
 
     def _occlusion(self, X: np.ndarray, w: int) -> np.ndarray:
-        base = self.decision_function(X)
-        med = np.nanmedian(X, axis=1, keepdims=True)
-        out = np.zeros_like(X)
-        for start in range(0, X.shape[1], w):
-            Xo = X.copy()
-            Xo[:, start : start + w] = med
-            drop = base - self.decision_function(Xo)
-            out[:, start : start + w] = np.maximum(drop, 0.0)[:, None]
-        return out
+        return occlusion_drop(self.decision_function, X, w)
 
     def _gradient(self, X: np.ndarray, w: int) -> np.ndarray:
         import torch

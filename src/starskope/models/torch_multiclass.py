@@ -30,6 +30,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import StarskopeError
+from .occlusion import occlusion_drop, scale_rows
 from .torch_estimator import _Bar, forward_batches, torch_device
 from .training_data import CLASS_NAMES, to_class_names
 
@@ -595,12 +596,4 @@ class SpectrogramCNNClassifier(TorchMultiClassifier):
             p = np.clip(self.predict_proba(Z)[:, pc], 1e-9, 1 - 1e-9)
             return np.log(p / (1 - p))
 
-        base = logit(X)
-        med = np.nanmedian(X, axis=1, keepdims=True)
-        out = np.zeros_like(X)
-        w = max(1, int(window))
-        for start in range(0, X.shape[1], w):
-            Xo = X.copy()
-            Xo[:, start : start + w] = med
-            out[:, start : start + w] = np.maximum(base - logit(Xo), 0.0)[:, None]
-        return out / np.maximum(out.max(axis=1, keepdims=True), 1e-300)
+        return scale_rows(occlusion_drop(logit, X, window))
