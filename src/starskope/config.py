@@ -40,6 +40,12 @@ class PipelineConfig:
     snr_threshold: float = 7.1
     snr_threshold_two_transits: float = 9.0  # look-elsewhere: any two dips make a "period"
     sde_threshold: float = 7.0
+    # a top signal above this fraction of snr_threshold (and with SDE above sde_threshold) is
+    # re-measured on the light curve re-detrended with its transits masked, as significant
+    # signals are: the first detrending takes ~5% of a transit's depth (more for long ones).
+    # Quiet stars only: on an active star, masking dips of the variability deepens them as
+    # much (20-50% on injection-recovery nulls), which would make false alarms
+    borderline_snr_fraction: float = 0.8
     bls_engine: str = "numba"  # "numba" (starskope's kernel) or "astropy" (reference)
     # refinement
     fit_transit: bool = True

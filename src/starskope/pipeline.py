@@ -265,9 +265,22 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         if is_significant(s, snr_threshold=config.snr_threshold, sde_threshold=config.sde_threshold)
     ]
     chosen = sig if sig else list(searches[:1])
-    if sig and config.redetrend_masked and method != "none":
+    # the decision statistic of every signal is its SNR re-measured on the light curve
+    # re-detrended with its transits masked; on a quiet star, a top signal just below the
+    # threshold on the first detrending gets the same treatment (the detrender took part of
+    # its depth)
+    borderline = (
+        not sig
+        and bool(searches)
+        and searches[0].depth > 0
+        and searches[0].sde >= config.sde_threshold
+        and searches[0].snr >= config.borderline_snr_fraction * config.snr_threshold
+        and method == config.detrend_method  # not an active star (see the config)
+        and rotation is None
+    )
+    if (sig or borderline) and config.redetrend_masked and method != "none":
         mask = np.zeros(len(cleaned), dtype=bool)
-        for s in sig:
+        for s in chosen:
             mask |= transit_mask(cleaned.t, period=s.period, t0=s.t0, duration=1.5 * s.duration)
         if mask.mean() < 0.5:
             det = flatten(base, method=method, window=window, transit_mask=mask)
