@@ -32,6 +32,7 @@ from .search.base import SearchResult
 from .search.bls import box_stats
 from .search.multi import is_significant, search_multi
 from .vet import is_planet_like, vet_candidate
+from .vet.variability import dominant_variability, variability_match
 
 __all__ = ["Analysis", "analyse", "analyse_full", "analyse_path"]
 
@@ -66,6 +67,9 @@ class Analysis:
     flat: LightCurve
     searches: tuple[SearchResult, ...]
     fits: tuple[Any, ...]
+
+
+_UNMEASURED = object()
 
 
 def _fit(flat: LightCurve, s: SearchResult, exptime: float):
@@ -289,12 +293,18 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     t0 = tick("redetrend", t0)
 
     candidates = []
+    variability: Any = _UNMEASURED  # the star's dominant variability, measured when needed
     for i, s in enumerate(chosen):
         others = [o for j, o in enumerate(chosen) if j != i]
         flags = _vet(flat, s, others)
         sig_flags = _significance_flags(s, config)
         significant = not any(f.raised for f in sig_flags)
         planet_like = significant and _planet_like(flags)
+        if planet_like:  # last check, on the undetrended light curve: is it the variability?
+            if variability is _UNMEASURED:
+                variability = dominant_variability(cleaned.t, cleaned.flux)
+            flags = flags + (variability_match(s.period, s.depth, variability),)
+            planet_like = not flags[-1].raised
         offset = lc.bjd_offset
         candidates.append(
             Candidate(
@@ -411,7 +421,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
 #: Rejections that name an astrophysical source (a binary, a variable star): a later signal at
 #: the same period or a simple harmonic of it is that source's residual, not a planet.
 _SOURCE_FLAGS = frozenset(
-    {"odd_even", "secondary", "v_shape", "sinusoid", "depth", "duration_vs_period"}
+    {"odd_even", "secondary", "v_shape", "sinusoid", "depth", "duration_vs_period", "variability"}
 )
 _HARMONICS = (1.0, 2.0, 0.5, 3.0, 1.0 / 3.0)
 

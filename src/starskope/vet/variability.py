@@ -1,0 +1,182 @@
+"""Is a transit-like signal the star's own variability? Match against the dominant period.
+
+A spotted or pulsating star (or an ellipsoidal binary) varies coherently by per cent; a
+sliding-window detrender leaves part of each cycle behind as a dip, at the variability period
+(or twice it, or half), which the box search then finds with many 'transits'. The Kepler
+Robovetter rejects a signal whose ephemeris matches another, stronger signal's; here the
+stronger signal is the star's dominant Lomb-Scargle period on the *undetrended* light curve.
+
+The test is raised when the candidate's period is within a peak width of that period (or of
+twice or half it) and the variability's peak-to-peak amplitude is at least the transit depth.
+A transit cannot fake this: a box of depth ``d`` and duty cycle ``q`` puts a peak-to-peak
+amplitude of at most ``4 d q / k`` into its ``k``-th harmonic, below ``0.6 d`` for ``q <= 0.15``.
+
+References
+----------
+.. [1] Coughlin, J. L. et al. 2016, ApJS 224, 12 (Robovetter ephemeris matching).
+.. [2] VanderPlas, J. T. 2018, ApJS 236, 16, "Understanding the Lomb-Scargle Periodogram".
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..result import VetFlag
+
+__all__ = ["Variability", "dominant_variability", "variability_match"]
+
+#: Period ratios (candidate / variability) that count as a match.
+HARMONICS = (1.0, 2.0, 0.5)
+
+
+@dataclass(frozen=True)
+class Variability:
+    """The dominant sinusoidal variability of a light curve.
+
+    Attributes
+    ----------
+    period : float
+        Period of the highest Lomb-Scargle peak, days.
+    peak_to_peak : float
+        Peak-to-peak amplitude of the best-fitting sinusoid at that period, relative flux.
+    power : float
+        Normalised Lomb-Scargle power of the peak (0-1).
+    baseline : float
+        Time span of the data, days (sets the period resolution).
+    """
+
+    period: float
+    peak_to_peak: float
+    power: float
+    baseline: float
+
+    @property
+    def resolution(self) -> float:
+        """Relative half-width of the periodogram peak: ``period / baseline``."""
+        return self.period / self.baseline if self.baseline > 0 else float("inf")
+
+
+def dominant_variability(
+    t, flux, *, min_period: float = 0.1, max_period: float | None = None
+) -> Variability | None:
+    """Strongest Lomb-Scargle peak of a light curve that has *not* been detrended.
+
+    Parameters
+    ----------
+    t : array-like
+        Times in days.
+    flux : array-like
+        Flux (any level; normalised by its median here).
+    min_period, max_period : float, optional
+        Period range in days; the longest defaults to half the time span.
+
+    Returns
+    -------
+    Variability or None
+        None when there are too few finite points or no positive median flux.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(0, 60, 0.02)
+    >>> v = dominant_variability(t, 1 + 0.01 * np.sin(2 * np.pi * t / 3.3))
+    >>> round(v.period, 2), round(v.peak_to_peak, 3)
+    (3.3, 0.02)
+    """
+    from astropy.timeseries import LombScargle
+
+    t = np.asarray(t, dtype=float)
+    f = np.asarray(flux, dtype=float)
+    ok = np.isfinite(t) & np.isfinite(f)
+    t, f = t[ok], f[ok]
+    if t.size < 20:
+        return None
+    med = float(np.median(f))
+    if not med > 0:
+        return None
+    y = f / med - 1.0
+    span = float(t.max() - t.min())
+    longest = 0.5 * span if max_period is None else min(float(max_period), 0.5 * span)
+    if not longest > min_period:
+        return None
+    ls = LombScargle(t, y)
+    freq, power = ls.autopower(
+        minimum_frequency=1.0 / longest, maximum_frequency=1.0 / min_period, samples_per_peak=10
+    )
+    k = int(np.argmax(power))
+    theta = ls.model_parameters(freq[k])
+    amp = 2.0 * math.hypot(float(theta[1]), float(theta[2]))
+    return Variability(
+        period=float(1.0 / freq[k]), peak_to_peak=amp, power=float(power[k]), baseline=span
+    )
+
+
+def variability_match(
+    period: float,
+    depth: float,
+    variability: Variability | None,
+    *,
+    tolerance: float = 0.01,
+    max_tolerance: float = 0.03,
+    min_power: float = 0.05,
+) -> VetFlag:
+    """Flag a candidate whose period is the star's dominant variability period (or a harmonic).
+
+    Parameters
+    ----------
+    period : float
+        Candidate period, days.
+    depth : float
+        Candidate depth, relative flux.
+    variability : Variability or None
+        From :func:`dominant_variability` on the cleaned, undetrended light curve.
+    tolerance, max_tolerance : float, optional
+        Relative period match: the larger of ``tolerance`` and half the periodogram peak's
+        relative width (``0.5 * P_var / baseline``), at most ``max_tolerance``.
+    min_power : float, optional
+        Lomb-Scargle power the variability needs to count.
+
+    Returns
+    -------
+    VetFlag
+        Named ``"variability"``; its value is the peak-to-peak amplitude over the depth.
+
+    Examples
+    --------
+    >>> v = Variability(period=1.465, peak_to_peak=0.034, power=0.95, baseline=65.0)
+    >>> variability_match(1.4655, 0.002, v).raised
+    True
+    >>> variability_match(3.7, 0.002, v).raised
+    False
+    """
+    if variability is None or not (period > 0 and depth > 0):
+        return VetFlag("variability", False, None, "no variability measured")
+    v = variability
+    tol = min(max(tolerance, 0.5 * v.resolution), max_tolerance)
+    ratio = period / v.period
+    hit = next((h for h in HARMONICS if abs(ratio / h - 1.0) <= tol), None)
+    strong = v.peak_to_peak >= depth and v.power >= min_power
+    raised = hit is not None and strong
+    rel = v.peak_to_peak / depth
+    what = (
+        "the same period"
+        if hit == 1.0
+        else ("twice its period" if hit == 2.0 else "half its period" if hit == 0.5 else None)
+    )
+    if raised:
+        reason = (
+            f"the star varies at {v.period:.4g} d (Lomb-Scargle power {v.power:.2f}, "
+            f"peak-to-peak {v.peak_to_peak * 1e6:.0f} ppm, {rel:.1f}x the depth) and the signal "
+            f"has {what} (within {100 * tol:.1f}%): a residual of the variability, not a transit"
+        )
+    else:
+        reason = (
+            f"dominant variability {v.period:.4g} d (power {v.power:.2f}, peak-to-peak "
+            f"{v.peak_to_peak * 1e6:.0f} ppm, {rel:.1f}x the depth); the period ratio "
+            f"{ratio:.4f} is not 1, 2 or 1/2 within {100 * tol:.1f}%"
+            + ("" if strong or hit is None else ", or the variability is weaker than the dip")
+        )
+    return VetFlag("variability", bool(raised), float(rel), reason)
