@@ -433,10 +433,7 @@ def _refine(t, flux, *, period, t0, duration, durations):
     """Polish epoch and duration on unbinned data (box depth x sqrt(n_in) maximised)."""
     span = 0.5 * duration
     best = (-np.inf, t0, duration)
-    # the trial durations near the box's, and a finer log-spaced ladder between them (a
-    # transit between two trial durations loses up to ~10 % of its SNR to either)
-    lo, hi = max(0.5 * duration, 0.8 * durations[0]), min(2.0 * duration, 1.2 * durations[-1])
-    cands = np.unique(np.concatenate([durations, [duration], np.geomspace(lo, hi, 13)]))
+    cands = np.unique(np.concatenate([durations, [duration]]))
     cands = cands[(cands > 0.5 * duration) & (cands < 2.0 * duration)]
     ph = (t - t0 + 0.5 * period) % period - 0.5 * period
     near = np.abs(ph) < 2.0 * duration + span
