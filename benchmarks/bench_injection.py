@@ -120,7 +120,8 @@ def main(argv=None) -> int:
         "Expected SNR = depth / (1.4826 MAD of the 1-day running-median-detrended background) "
         "x sqrt(cadences in transit). SNR 50%/90%: logistic fit (free plateau) of recovery against "
         "log expected SNR; NaN = the plateau never reaches that level. Recovery = flagged, period "
-        "within 1% and epoch within T14/2.",
+        "within 1% and epoch within T14/2, for the top signal or (starskope search, which "
+        "reports several) any other planet-like candidate, as a matching TCE in Kepler's tests.",
         "",
         markdown_table(head, rows),
         "",

@@ -172,3 +172,38 @@ def test_search_detector_deep_transit_recovered_uninjected_not():
         found_period=det.period, found_t0=det.t0, period=3.1, t0=0.9, duration=sig.duration
     )
     assert out == "match"
+
+
+def test_injection_found_as_a_second_candidate_counts(monkeypatch):
+    """A multi-planet search that ranks another signal first still recovers the injection
+    when one of its other planet-like candidates matches (found_rank 2); otherwise a miss."""
+    from starskope.simulate import recovery
+
+    bls = get_detector("bls-sde")
+
+    def second(lc):
+        det = bls(lc)
+        return recovery.Detection(
+            flagged=True, period=0.777, t0=0.1, others=((det.period, det.t0),)
+        )
+
+    def wrong(lc):
+        return recovery.Detection(flagged=True, period=0.777, t0=0.1, others=((0.913, 0.2),))
+
+    monkeypatch.setitem(recovery.DETECTORS, "second", second)
+    monkeypatch.setitem(recovery.DETECTORS, "wrong", wrong)
+    cfg = RecoveryConfig(
+        n=3,
+        n_null=0,
+        seed=1,
+        backgrounds=("white",),
+        depth_range=(3e-3, 5e-3),
+        period_range=(2.0, 8.0),
+        n_points=1200,
+    )
+    tab = run_injection_recovery(cfg, detectors=("second", "wrong"))
+    got = tab[tab["detector"] == "second"]
+    assert got["recovered"].all() and (got["found_rank"] == 2).all()
+    assert (got["period_match"] == "match").all()
+    bad = tab[tab["detector"] == "wrong"]
+    assert not bad["recovered"].any() and (bad["found_rank"] == 0).all()

@@ -72,6 +72,10 @@ class Detection:
     duration: float = float("nan")
     sde: float = float("nan")
     snr: float = float("nan")
+    #: ``(period, t0)`` of the detector's other planet-like signals (a multi-planet search):
+    #: an injection found among them counts as recovered, as any matching TCE does in the
+    #: Kepler pipeline's injection tests (Christiansen et al. 2013)
+    others: tuple[tuple[float, float], ...] = ()
 
 
 def _flatten(lc):
@@ -177,6 +181,9 @@ def detect_search(lc) -> Detection:
         duration=float(c.duration_hours) / 24.0,
         sde=float(c.sde),
         snr=float(c.snr),
+        others=tuple(
+            (float(o.period_days), float(o.t0)) for o in res.candidates[1:] if o.is_planet_like
+        ),
     )
 
 
@@ -374,6 +381,7 @@ def _run_trial(args) -> list[dict]:
         det = fn(lc)
         dt = time.perf_counter() - t_start
         match = "none"
+        rank = 0
         if injected:
             match = classify_recovery(
                 found_period=det.period,
@@ -383,6 +391,20 @@ def _run_trial(args) -> list[dict]:
                 duration=sig.duration,
                 cadence=lc.cadence,
             )
+            rank = 1 if match != "miss" else 0
+            if match != "match":  # another planet-like signal of a multi-planet search
+                for k, (p_found, t0_found) in enumerate(det.others, start=2):
+                    hit = classify_recovery(
+                        found_period=p_found,
+                        found_t0=t0_found,
+                        period=sig.period,
+                        t0=sig.t0,
+                        duration=sig.duration,
+                        cadence=lc.cadence,
+                    )
+                    if hit == "match":
+                        match, rank = hit, k
+                        break
             outcome = match if det.flagged else "miss"
         else:
             outcome = "false_alarm" if det.flagged else "none"
@@ -397,6 +419,7 @@ def _run_trial(args) -> list[dict]:
                 "found_sde": det.sde,
                 "found_snr": det.snr,
                 "period_match": match,
+                "found_rank": rank,
                 "outcome": outcome,
                 "recovered": outcome == "match",
                 "seconds": dt,
@@ -433,8 +456,10 @@ def run_injection_recovery(
     pandas.DataFrame
         Columns: trial, background, noise_source, sigma_ppm, period, t0, depth_ppm,
         duration_hours, rp_rs, impact, n_in_transit, expected_snr, detector, injected, flagged,
-        found_period, found_t0, found_sde, found_snr, period_match (the top peak's match whether
-        flagged or not), outcome, recovered, seconds.
+        found_period, found_t0, found_sde, found_snr (the top signal's), period_match (the top
+        signal's match whether flagged or not, or ``"match"`` when another planet-like signal
+        of a multi-planet search matches), found_rank (1: the top signal, k: the k-th
+        candidate, 0: none), outcome, recovered, seconds.
     """
     import pandas as pd
 
