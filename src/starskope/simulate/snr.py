@@ -107,10 +107,33 @@ def detrend_running_median(flux, *, cadence_days: float, window_days: float = DE
 def robust_sigma(flux, *, cadence_days: float, window_days: float = DETREND_WINDOW_DAYS):
     """Per-point noise of the detrended relative flux (``1.4826 * MAD``), along the last axis.
 
-    This is the ``sigma_robust`` of :func:`expected_snr`.
+    This is the ``sigma_robust`` of :func:`expected_snr`. Where the running median is
+    degenerate (smooth variability much larger than the noise, monotonic over the window: the
+    window's median is then the point itself and most residuals are exactly 0), the estimate
+    falls below half of the point-to-point scatter (``1.4826 * MAD(diff) / sqrt(2)``), which is
+    used instead.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(3000) * 0.0204
+    >>> ramp = 1 + 0.02 * t + 1e-4 * np.random.default_rng(0).normal(size=t.size)
+    >>> float(robust_std(detrend_running_median(ramp, cadence_days=0.0204)))
+    0.0
+    >>> float(np.round(robust_sigma(ramp, cadence_days=0.0204) * 1e5))  # 1e-4 / median 1.61
+    6.0
     """
-    return robust_std(
+    flux = np.asarray(flux, dtype=float)
+    sigma = robust_std(
         detrend_running_median(flux, cadence_days=cadence_days, window_days=window_days)
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        rel = flux / np.nanmedian(flux, axis=-1, keepdims=True)
+    p2p = robust_std(np.diff(rel, axis=-1)) / np.sqrt(2.0)
+    return (
+        np.where(sigma < 0.5 * p2p, p2p, sigma)
+        if np.ndim(sigma)
+        else (float(p2p) if sigma < 0.5 * p2p else sigma)
     )
 
 
