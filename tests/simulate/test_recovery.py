@@ -207,3 +207,17 @@ def test_injection_found_as_a_second_candidate_counts(monkeypatch):
     assert (got["period_match"] == "match").all()
     bad = tab[tab["detector"] == "wrong"]
     assert not bad["recovered"].any() and (bad["found_rank"] == 0).all()
+
+
+def test_isotonic_completeness_on_a_step_and_a_plateau():
+    x = np.geomspace(2.0, 100.0, 400)
+    step = pd.DataFrame({"injected": True, "expected_snr": x, "recovered": x >= 10.0})
+    assert snr_at_completeness(step, 0.5, method="isotonic") == pytest.approx(10.0, rel=0.02)
+    assert snr_at_completeness(step, 0.9, method="isotonic") == pytest.approx(10.0, rel=0.02)
+    # 85% completeness from SNR 10 to 40, 100% above: the 90% point is 40
+    rng = np.random.default_rng(3)
+    rec = np.where(x < 10, False, np.where(x < 40, rng.random(x.size) < 0.85, True))
+    plateau = pd.DataFrame({"injected": True, "expected_snr": x, "recovered": rec})
+    assert snr_at_completeness(plateau, 0.9, method="isotonic") == pytest.approx(40.0, rel=0.1)
+    with pytest.raises(StarskopeError):
+        snr_at_completeness(step, method="spline")

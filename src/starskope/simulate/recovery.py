@@ -548,17 +548,38 @@ def _logistic_fit(x, y):
     return float(c), float(best.x[1]), float(np.exp(np.clip(best.x[2], -10, 10)))
 
 
-def snr_at_completeness(table, level: float = 0.5) -> float:
+def snr_at_completeness(table, level: float = 0.5, *, method: str = "logistic") -> float:
     """Expected SNR at which the fitted completeness reaches ``level`` (NaN if never).
 
-    Completeness is fitted as a logistic in log expected SNR with a free plateau, by maximum
-    likelihood on the individual injections.
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        Rows of :func:`run_injection_recovery` (``injected``, ``expected_snr``, ``recovered``).
+    level : float, optional
+        Completeness level.
+    method : {"logistic", "isotonic"}, optional
+        ``"logistic"``: a logistic in log expected SNR with a free plateau, fitted by maximum
+        likelihood on the individual injections. Smooth, but when completeness sits at 80-90%
+        over a wide range of SNR the plateau and the slope trade off, and the 90% point moves
+        a lot with a few trials. ``"isotonic"``: the non-parametric, non-decreasing fit
+        (pool-adjacent-violators) of recovery against SNR; the lowest injected SNR at which it
+        reaches ``level``. Coarser, but robust to the shape of the curve.
     """
+    if method not in ("logistic", "isotonic"):
+        raise StarskopeError(f"method must be 'logistic' or 'isotonic'; got {method!r}")
     inj = table[table["injected"] & np.isfinite(table["expected_snr"])]
     if len(inj) < 10:
         return float("nan")
     x = inj["expected_snr"].to_numpy(float)
     y = inj["recovered"].to_numpy(float)
+    if method == "isotonic":
+        from sklearn.isotonic import IsotonicRegression
+
+        order = np.argsort(x, kind="stable")
+        x, y = x[order], y[order]
+        fitted = IsotonicRegression(increasing=True).fit_transform(np.log(x), y)
+        hit = np.flatnonzero(fitted >= level)
+        return float(x[hit[0]]) if hit.size else float("nan")
     c, m, s = _logistic_fit(x, y)
     if c <= level:
         return float("nan")
@@ -616,6 +637,8 @@ def summarize(table, *, far: float = 0.01):
             "n_uninjected": int((~t["injected"]).sum()),
             "snr_50": snr_at_completeness(t, 0.5),
             "snr_90": snr_at_completeness(t, 0.9),
+            "snr_50_isotonic": snr_at_completeness(t, 0.5, method="isotonic"),
+            "snr_90_isotonic": snr_at_completeness(t, 0.9, method="isotonic"),
             "recovered": float(inj["recovered"].mean()) if len(inj) else np.nan,
             "half_or_double": float(inj["outcome"].isin(["half", "double"]).mean())
             if len(inj)
