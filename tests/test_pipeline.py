@@ -227,8 +227,8 @@ def test_prewhitening_finds_a_planet_behind_fast_coherent_rotation(rng):
     flux = spots * (1 - 3e-3 * inn) + rng.normal(0, 3e-4, t.size)
     meta = LightCurveMeta(mission="K2", target="EPIC 2", source="spotted.fits")
     lc = LightCurve(t, 5000 * flux, np.full(t.size, 1.5), time_format="bkjd", meta=meta)
-    off = analyse(lc, FAST)
-    on = analyse(lc, FAST.replace(prewhiten_active=True))
+    off = analyse(lc, FAST.replace(active_detrend_method="localpoly"))
+    on = analyse(lc, FAST.replace(active_detrend_method="localpoly", prewhiten_active=True))
     assert on.is_candidate and on.candidates[0].period_days == pytest.approx(9.94, rel=0.01)
     assert on.candidates[0].extra["detrend"].startswith("prewhiten+")
     assert on.candidates[0].extra["rotation_periods"][0] == pytest.approx(0.8, rel=0.01)
@@ -238,3 +238,64 @@ def test_prewhitening_finds_a_planet_behind_fast_coherent_rotation(rng):
     eb = _k2(rng, eb=(2.9, 2001.2, 0.15, 0.02, 0.006))
     res = analyse(eb, FAST.replace(max_planets=1, prewhiten_active=True))
     assert not res.is_candidate and not res.reasons[0].startswith("Active star")
+
+
+def _spotted_k2(rng, *, prot, amp, planet=None, noise=3e-4):
+    """A fast rotator whose two harmonics drift in amplitude and phase (spot evolution)."""
+    t = 2000.0 + np.arange(3197) * 0.02043
+    drift = 1 + 0.3 * np.sin(2 * np.pi * t / 11.0)
+    phase = 0.4 * np.sin(2 * np.pi * t / 17.0)
+    spots = 1 + amp * drift * np.sin(2 * np.pi * t / prot + phase)
+    spots += 0.4 * amp * np.sin(4 * np.pi * t / prot + 2 * phase + 1.0)
+    flux = spots + rng.normal(0, noise, t.size)
+    if planet is not None:
+        period, t0, duration, depth = planet
+        flux *= 1 - depth * transit_mask(t, period=period, t0=t0, duration=duration)
+    meta = LightCurveMeta(mission="K2", target="EPIC 3", source="spotted.fits")
+    return LightCurve(t, 5000 * flux, np.full(t.size, 1.5), time_format="bkjd", meta=meta)
+
+
+def test_rotation_detrending_finds_a_planet_behind_an_evolving_fast_rotator(rng):
+    # a 0.45-day rotator at 1.5 % whose spots evolve: a local cubic over 0.75 d cannot follow
+    # it, and what it leaves is stronger than the 2.5 ppt transit; the default "rotation"
+    # detrender fits the rotation's harmonics locally and finds the planet
+    lc = _spotted_k2(rng, prot=0.45, amp=0.015, planet=(6.3, 2001.7, 0.125, 2.5e-3))
+    new = analyse(lc, FAST)
+    old = analyse(lc, FAST.replace(active_detrend_method="localpoly"))
+    assert PipelineConfig().active_detrend_method == "rotation"
+    assert new.is_candidate and new.candidates[0].period_days == pytest.approx(6.3, rel=0.01)
+    assert new.candidates[0].extra["detrend"] == "rotation"
+    assert new.candidates[0].extra["rotation_periods"][0] == pytest.approx(0.45, rel=0.01)
+    assert not (old.is_candidate and old.candidates[0].period_days == pytest.approx(6.3, rel=0.01))
+    # the same star without a planet stays quiet
+    assert not analyse(_spotted_k2(rng, prot=0.45, amp=0.015), FAST).is_candidate
+
+
+def test_contact_binary_is_not_a_planet_after_rotation_detrending(rng):
+    # a W UMa-like binary (P = 0.7 d): a double-humped light curve with unequal minima and
+    # sharp eclipse cores; the harmonics at P/2 come out as "rotation" and what is left
+    # repeats at P: rejected, not a planet
+    t = 2000.0 + np.arange(3197) * 0.02043
+    phi = ((t - 2000.1) / 0.7) % 1.0
+    flux = 1 - 0.05 * np.cos(4 * np.pi * phi) - 0.01 * np.cos(2 * np.pi * phi)
+    core = np.minimum(phi, 1 - phi)
+    flux -= 0.02 * np.exp(-0.5 * (core / 0.02) ** 2)
+    flux += rng.normal(0, 3e-4, t.size)
+    meta = LightCurveMeta(mission="K2", target="EPIC 4", source="wuma.fits")
+    lc = LightCurve(t, 5000 * flux, np.full(t.size, 1.5), time_format="bkjd", meta=meta)
+    res = analyse(lc, FAST)
+    assert res.candidates[0].extra["detrend"] == "rotation"
+    assert not res.is_candidate
+
+
+def test_rotation_alias_rejects_residuals_at_the_rotation_period():
+    from starskope.pipeline import _rotation_alias
+
+    cands = [_cand(1.0006, planet_like=True), _cand(0.7, planet_like=True)]
+    out = _rotation_alias(cands, (0.5,), 0.01)  # 2x the modulation, 1000 ppm < 2 x 1 %
+    assert [c.is_planet_like for c in out] == [False, True]
+    assert "modulation" in next(f.reason for f in out[0].vetting if f.name == "rotation_alias")
+    # another coherent period of the star (a pulsator's second mode) counts too
+    assert not _rotation_alias(cands, (0.43, 0.35), 0.01)[1].is_planet_like
+    # a transit deeper than the modulation's peak-to-peak is not its residual
+    assert _rotation_alias(cands, (0.5,), 1e-4)[0].is_planet_like

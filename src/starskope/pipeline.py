@@ -21,6 +21,7 @@ import numpy as np
 from .clean.detrend import flatten, suggest_window
 from .clean.masking import clean, transit_mask
 from .clean.prewhiten import prewhiten
+from .clean.rotation import rotation_model
 from .config import PipelineConfig
 from .exceptions import StarskopeError
 from .fit import fit_transit
@@ -218,12 +219,15 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     method = config.detrend_method
     window = config.detrend_window_days
     rotation = None  # coherent modulation removed before detrending (active stars)
+    spin = None  # rotation period, window and harmonics of the "rotation" detrender
     if window is None:
         window = 3.0 * float(durations[-1])
         if config.adaptive_window and method != "none":
             short = suggest_window(cleaned.t, cleaned.flux, max_duration=float(durations[-1]))
             if short < config.active_trigger * window:  # strong, fast variability: active
-                if config.active_detrend_method:
+                if config.active_detrend_method == "rotation":
+                    method = "rotation"  # window: from the rotation period, below
+                elif config.active_detrend_method:
                     method, window = config.active_detrend_method, config.active_window_days
                 else:
                     window = short
@@ -235,11 +239,14 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     if rotation is not None:
         scale = 1.0 + rotation.model
         base = cleaned.copy(flux=cleaned.flux / scale, flux_err=cleaned.flux_err / scale)
+    if method == "rotation":
+        spin = rotation_model(base.t, base.flux, min_window=config.active_window_days)
+        window = spin.window
     # the search cannot find transits longer than about a third of the window
     searchable = durations[durations <= window / 2.5 + 1e-9]
     if searchable.size == 0:
         searchable = durations[:1]
-    det = flatten(base, method=method, window=window)
+    det = flatten(base, method=method, window=window, rotation=spin)
     flat, trend = det.lightcurve, det.trend
     t0 = tick("detrend", t0)
 
@@ -270,7 +277,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         for s in sig:
             mask |= transit_mask(cleaned.t, period=s.period, t0=s.t0, duration=1.5 * s.duration)
         if mask.mean() < 0.5:
-            det = flatten(base, method=method, window=window, transit_mask=mask)
+            det = flatten(base, method=method, window=window, transit_mask=mask, rotation=spin)
             flat, trend = det.lightcurve, det.trend
             chosen = [_remeasure(flat, s, [o for o in chosen if o is not s]) for s in chosen]
     t0 = tick("redetrend", t0)
@@ -302,15 +309,17 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                     "method": config.method,
                     "detrend": method if rotation is None else f"prewhiten+{method}",
                     "window_days": float(window),
-                    "rotation_periods": None
-                    if rotation is None
-                    else [round(p, 5) for p in rotation.periods],
+                    "rotation_periods": [round(spin.period, 5)]
+                    if spin is not None and spin.n_harmonics > 0
+                    else (None if rotation is None else [round(p, 5) for p in rotation.periods]),
                     "fit_depth_ppm": None,
                     "fit_duration_hours": None,
                 },
             )
         )
     candidates = _same_source(candidates)
+    if spin is not None and spin.n_harmonics > 0:
+        candidates = _rotation_alias(candidates, (spin.period, *spin.other_periods), spin.amplitude)
     t0 = tick("vet", t0)
     order = _rank(candidates)
     candidates = [candidates[k] for k in order]
@@ -343,6 +352,13 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     tick("fit", t0)
     is_cand = any(c.is_planet_like for c in candidates)
     reasons = _reasons(candidates, method, window=window)
+    if spin is not None and spin.n_harmonics > 0:
+        reasons.insert(
+            0,
+            f"Active star: rotation at {spin.period:.4g} d (semi-amplitude "
+            f"{spin.amplitude * 1e6:.0f} ppm) followed with {spin.n_harmonics} harmonic(s) "
+            "in local windows of three rotations.",
+        )
     if rotation is not None:
         reasons.insert(
             0,
@@ -436,6 +452,53 @@ def _same_source(candidates: list[Candidate], *, tol: float = 0.01) -> list[Cand
             )
             out[i] = dataclasses.replace(c, vetting=c.vetting + (flag,), is_planet_like=False)
             break
+    return out
+
+
+#: Period ratios (candidate / rotation) at which a signal is taken for the rotation's residual.
+_ROTATION_RATIOS = (1.0, 2.0, 0.5, 3.0, 1.0 / 3.0, 1.5, 2.0 / 3.0, 4.0 / 3.0, 0.75)
+
+
+def _rotation_alias(
+    candidates: list[Candidate],
+    periods: tuple[float, ...],
+    amplitude: float,
+    *,
+    tol: float = 0.01,
+) -> list[Candidate]:
+    """Reject planet-like signals at a simple ratio of the rotation period removed by the
+    "rotation" detrender (or of another coherent period of the star, ``periods[1:]``), when
+    shallower than the modulation's peak-to-peak.
+
+    Harmonics of the strongest modulation are divided out; what a contact or ellipsoidal binary,
+    an RR Lyrae or a two-spot star leaves behind (unequal minima, sharp features beyond the
+    fitted harmonics) repeats at that period or a simple ratio of it, and can look like a clean
+    box, always shallower than the modulation itself. A planet's period matches one of these
+    ratios within ``tol`` only by chance (a few per cent of random periods), and a hot Jupiter
+    whose own transits or ellipsoidal variation set the "rotation" period is deeper than it.
+    Adds a raised ``rotation_alias`` flag to each such candidate.
+    """
+    out = list(candidates)
+    for i, c in enumerate(out):
+        if not c.is_planet_like or c.depth_ppm * 1e-6 > 2.0 * amplitude:
+            continue
+        match = [
+            (p, h)
+            for p in periods
+            for h in _ROTATION_RATIOS
+            if abs(c.period_days / p / h - 1.0) <= tol
+        ]
+        if not match:
+            continue
+        p, h = match[0]
+        flag = VetFlag(
+            "rotation_alias",
+            True,
+            float(c.period_days / p),
+            f"period {c.period_days:.5g} d is {h:.3g}x the star's {p:.5g}-d modulation: "
+            "the residual of a spotted, binary or pulsating star, not a transit",
+        )
+        out[i] = dataclasses.replace(c, vetting=c.vetting + (flag,), is_planet_like=False)
     return out
 
 
