@@ -299,3 +299,22 @@ def test_rotation_alias_rejects_residuals_at_the_rotation_period():
     assert not _rotation_alias(cands, (0.43, 0.35), 0.01)[1].is_planet_like
     # a transit deeper than the modulation's peak-to-peak is not its residual
     assert _rotation_alias(cands, (0.5,), 1e-4)[0].is_planet_like
+
+
+def test_ellipsoidal_binary_eclipses_are_a_rotation_alias(rng):
+    # a 1.3-day ellipsoidal binary (1 % at P/2) with a 4 ppt flat-bottomed eclipse: the
+    # harmonics at P/2 come out as "rotation", and the eclipses are left as a clean box at P.
+    # Vetting alone would pass it; at twice the modulation's period and shallower than it, it
+    # is the binary's residual
+    t = 2000.0 + np.arange(3197) * 0.02043
+    phi = ((t - 2000.1) / 1.3) % 1.0
+    flux = 1 - 0.01 * np.cos(4 * np.pi * phi)
+    flux *= 1 - 4e-3 * transit_mask(t, period=1.3, t0=2000.1, duration=0.09)
+    flux += rng.normal(0, 3e-4, t.size)
+    meta = LightCurveMeta(mission="K2", target="EPIC 5", source="ellipsoidal.fits")
+    lc = LightCurve(t, 5000 * flux, np.full(t.size, 1.5), time_format="bkjd", meta=meta)
+    res = analyse(lc, FAST)
+    assert not res.is_candidate
+    top = res.candidates[0]
+    assert top.period_days == pytest.approx(1.3, rel=0.01)
+    assert [f.name for f in top.vetting if f.raised] == ["rotation_alias"]
