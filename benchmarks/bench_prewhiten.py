@@ -1,10 +1,12 @@
-"""Opt-in prewhitening of active stars: hosts recovered and non-hosts flagged, with and without.
+"""Active (spotted) stars: hosts recovered and non-hosts flagged by each way of detrending them.
 
 On simulated campaigns with truth tables (``starskope simulate campaign ... --format kaggle``
 writes ``X.csv`` and ``X.truth.csv``), every planet host and the first ``--non-hosts`` other
-stars of each table are analysed twice: with the default pipeline and with
-``PipelineConfig(prewhiten_active=True)``. A host counts as recovered when ``is_candidate`` is
-set and the top candidate's period is within 1% of the injected one.
+stars of each table are analysed with each configuration of :data:`CONFIGS`: the robust local
+cubic for every active star (the default before the rotation detrender), the same after
+prewhitening (opt-in), and the rotation-aware detrender (the default). A host counts as
+recovered when ``is_candidate`` is set and the top candidate's period is within 1% of the
+injected one.
 
 Run::
 
@@ -23,6 +25,17 @@ from .common import REPO, markdown_table
 OUT = REPO / "benchmarks" / "results" / "prewhiten.md"
 
 
+#: Name -> PipelineConfig changes.
+CONFIGS = {
+    "localpoly (default before)": {"active_detrend_method": "localpoly"},
+    "localpoly + prewhiten_active=True": {
+        "active_detrend_method": "localpoly",
+        "prewhiten_active": True,
+    },
+    "rotation (default)": {"active_detrend_method": "rotation"},
+}
+
+
 def _one(args) -> list[tuple[int, str, float, list[tuple[bool, float | None]]]]:
     path, rows, periods = args
     from starskope import PipelineConfig
@@ -30,7 +43,7 @@ def _one(args) -> list[tuple[int, str, float, list[tuple[bool, float | None]]]]:
     from starskope.pipeline import analyse
 
     warnings.simplefilter("ignore")
-    configs = (PipelineConfig(), PipelineConfig(prewhiten_active=True))
+    configs = [PipelineConfig(**kw) for kw in CONFIGS.values()]
     out = []
     want = dict(zip(rows, periods, strict=True))
     for i, lc in enumerate(iter_kaggle(path, cache=False)):
@@ -66,7 +79,7 @@ def main(argv: list[str] | None = None) -> int:
     with ProcessPoolExecutor(args.jobs) as pool:
         results = [x for chunk in pool.map(_one, jobs) for x in chunk]
     rows = []
-    for k, name in enumerate(("default", "prewhiten_active=True")):
+    for k, name in enumerate(CONFIGS):
         hosts = [r for r in results if r[2] == r[2]]  # period is not NaN
         non = [r for r in results if r[2] != r[2]]
         rec = sum(
@@ -79,10 +92,23 @@ def main(argv: list[str] | None = None) -> int:
     table = markdown_table(
         ["pipeline", "hosts", "recovered (vetted, period within 1%)", "non-hosts", "flagged"], rows
     )
+    per_host = [
+        [Path(f).name, i, f"{p:.4f}"]
+        + [
+            "yes"
+            if r[0] and r[1] is not None and abs(r[1] / p - 1) < 0.01
+            else ("flagged at " + f"{r[1]:.4g}" if r[0] else "no")
+            for r in res
+        ]
+        for i, f, p, res in sorted(results, key=lambda x: (x[1], x[0]))
+        if p == p
+    ]
+    hosts_table = markdown_table(["table", "row", "period (d)", *CONFIGS], per_host)
     names = ", ".join(p.name for p in args.test)
     text = (
-        f"# Prewhitening of active stars (opt-in)\n\nTables: {names}.\n\n{table}\n\nCommand: "
-        "`python -m benchmarks.bench_prewhiten "
+        f"# Active (spotted) stars: rotation-aware detrending\n\nTables: {names}.\n\n{table}"
+        f"\n\nPer host (recovered = vetted and period within 1%):\n\n{hosts_table}\n\n"
+        "Command: `python -m benchmarks.bench_prewhiten "
         + " ".join(f"--test {p.name}" for p in args.test)
         + f" --non-hosts {args.non_hosts}`\n"
     )

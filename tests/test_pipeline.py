@@ -227,8 +227,8 @@ def test_prewhitening_finds_a_planet_behind_fast_coherent_rotation(rng):
     flux = spots * (1 - 3e-3 * inn) + rng.normal(0, 3e-4, t.size)
     meta = LightCurveMeta(mission="K2", target="EPIC 2", source="spotted.fits")
     lc = LightCurve(t, 5000 * flux, np.full(t.size, 1.5), time_format="bkjd", meta=meta)
-    off = analyse(lc, FAST)
-    on = analyse(lc, FAST.replace(prewhiten_active=True))
+    off = analyse(lc, FAST.replace(active_detrend_method="localpoly"))
+    on = analyse(lc, FAST.replace(active_detrend_method="localpoly", prewhiten_active=True))
     assert on.is_candidate and on.candidates[0].period_days == pytest.approx(9.94, rel=0.01)
     assert on.candidates[0].extra["detrend"].startswith("prewhiten+")
     assert on.candidates[0].extra["rotation_periods"][0] == pytest.approx(0.8, rel=0.01)
@@ -268,3 +268,89 @@ def test_borderline_signal_of_a_quiet_star_is_decided_on_the_masked_redetrending
 def test_borderline_remeasurement_does_not_flag_white_noise():
     flagged = [analyse(_k2_white(seed)).is_candidate for seed in range(100, 130)]
     assert not any(flagged)
+
+
+def _spotted_k2(rng, *, prot, amp, planet=None, noise=3e-4):
+    """A fast rotator whose two harmonics drift in amplitude and phase (spot evolution)."""
+    t = 2000.0 + np.arange(3197) * 0.02043
+    drift = 1 + 0.3 * np.sin(2 * np.pi * t / 11.0)
+    phase = 0.4 * np.sin(2 * np.pi * t / 17.0)
+    spots = 1 + amp * drift * np.sin(2 * np.pi * t / prot + phase)
+    spots += 0.4 * amp * np.sin(4 * np.pi * t / prot + 2 * phase + 1.0)
+    flux = spots + rng.normal(0, noise, t.size)
+    if planet is not None:
+        period, t0, duration, depth = planet
+        flux *= 1 - depth * transit_mask(t, period=period, t0=t0, duration=duration)
+    meta = LightCurveMeta(mission="K2", target="EPIC 3", source="spotted.fits")
+    return LightCurve(t, 5000 * flux, np.full(t.size, 1.5), time_format="bkjd", meta=meta)
+
+
+def test_rotation_detrending_finds_a_planet_behind_an_evolving_fast_rotator(rng):
+    # a 0.45-day rotator at 1.5 % whose spots evolve: a local cubic over 0.75 d cannot follow
+    # it, and what it leaves is stronger than the 2.5 ppt transit; the default "rotation"
+    # detrender fits the rotation's harmonics locally and finds the planet
+    lc = _spotted_k2(rng, prot=0.45, amp=0.015, planet=(6.3, 2001.7, 0.125, 2.5e-3))
+    new = analyse(lc, FAST)
+    old = analyse(lc, FAST.replace(active_detrend_method="localpoly"))
+    assert PipelineConfig().active_detrend_method == "rotation"
+    assert new.is_candidate and new.candidates[0].period_days == pytest.approx(6.3, rel=0.01)
+    assert new.candidates[0].extra["detrend"] == "rotation"
+    assert new.candidates[0].extra["rotation_periods"][0] == pytest.approx(0.45, rel=0.01)
+    assert not (old.is_candidate and old.candidates[0].period_days == pytest.approx(6.3, rel=0.01))
+    # the same star without a planet stays quiet
+    assert not analyse(_spotted_k2(rng, prot=0.45, amp=0.015), FAST).is_candidate
+
+
+def test_contact_binary_is_not_a_planet_after_rotation_detrending(rng):
+    # a W UMa-like binary (P = 0.7 d): a double-humped light curve with unequal minima and
+    # sharp eclipse cores; the harmonics at P/2 come out as "rotation" and what is left
+    # repeats at P: rejected, not a planet
+    t = 2000.0 + np.arange(3197) * 0.02043
+    phi = ((t - 2000.1) / 0.7) % 1.0
+    flux = 1 - 0.05 * np.cos(4 * np.pi * phi) - 0.01 * np.cos(2 * np.pi * phi)
+    core = np.minimum(phi, 1 - phi)
+    flux -= 0.02 * np.exp(-0.5 * (core / 0.02) ** 2)
+    flux += rng.normal(0, 3e-4, t.size)
+    meta = LightCurveMeta(mission="K2", target="EPIC 4", source="wuma.fits")
+    lc = LightCurve(t, 5000 * flux, np.full(t.size, 1.5), time_format="bkjd", meta=meta)
+    res = analyse(lc, FAST)
+    assert res.candidates[0].extra["detrend"] == "rotation"
+    assert not res.is_candidate
+
+
+def test_variability_match_at_ratios_of_the_removed_rotation():
+    from starskope.vet.variability import ROTATION_RATIOS, Variability, variability_match
+
+    def removed(period, amplitude):
+        return Variability(period, 2 * amplitude, 1.0, 65.0, ratios=ROTATION_RATIOS)
+
+    # 2x the modulation, 1000 ppm < its 2 % peak-to-peak
+    flag = variability_match(1.0006, 1e-3, removed(0.5, 0.01))
+    assert flag.raised and "modulation" not in flag.reason and "2 x" in flag.reason
+    assert not variability_match(0.7, 1e-3, removed(0.5, 0.01)).raised
+    # 3/2 of a rotation period counts for a removed modulation, not for a Lomb-Scargle period
+    assert variability_match(0.75, 1e-3, removed(0.5, 0.01)).raised
+    assert not variability_match(0.75, 1e-3, Variability(0.5, 0.02, 1.0, 65.0)).raised
+    # another coherent period of the star (a pulsator's second mode) counts too
+    assert variability_match(0.7, 1e-3, (removed(0.43, 0.01), removed(0.35, 0.01))).raised
+    # a transit deeper than the modulation's peak-to-peak is not its residual
+    assert not variability_match(1.0006, 1e-3, removed(0.5, 1e-4)).raised
+
+
+def test_ellipsoidal_binary_eclipses_are_its_variability(rng):
+    # a 1.3-day ellipsoidal binary (1 % at P/2) with a 4 ppt flat-bottomed eclipse: the
+    # harmonics at P/2 come out as "rotation", and the eclipses are left as a clean box at P.
+    # Vetting alone would pass it; at twice the modulation's period and shallower than it, it
+    # is the binary's residual
+    t = 2000.0 + np.arange(3197) * 0.02043
+    phi = ((t - 2000.1) / 1.3) % 1.0
+    flux = 1 - 0.01 * np.cos(4 * np.pi * phi)
+    flux *= 1 - 4e-3 * transit_mask(t, period=1.3, t0=2000.1, duration=0.09)
+    flux += rng.normal(0, 3e-4, t.size)
+    meta = LightCurveMeta(mission="K2", target="EPIC 5", source="ellipsoidal.fits")
+    lc = LightCurve(t, 5000 * flux, np.full(t.size, 1.5), time_format="bkjd", meta=meta)
+    res = analyse(lc, FAST)
+    assert not res.is_candidate
+    top = res.candidates[0]
+    assert top.period_days == pytest.approx(1.3, rel=0.01)
+    assert [f.name for f in top.vetting if f.raised] == ["variability"]

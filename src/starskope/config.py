@@ -23,8 +23,14 @@ class PipelineConfig:
     detrend_method: str = "biweight"
     detrend_window_days: float | None = None  # None: 3 x the longest duration searched
     adaptive_window: bool = True  # detect strongly variable (active) stars, treat them below
-    active_detrend_method: str | None = "localpoly"  # None: biweight with a shortened window
-    active_window_days: float = 0.75
+    # "rotation": the rotation period from a Lomb-Scargle periodogram; rotators faster than 2 d
+    # get a robust local polynomial plus rotation harmonics over three rotations
+    # (starskope.clean.rotation), with signals at simple ratios of that period and shallower
+    # than the modulation rejected as its residual (vetting flag "variability"); slower ones a robust
+    # local cubic over active_window_days. "localpoly": the local cubic for every active star
+    # (the default before 2026-11). None: biweight with a shortened window
+    active_detrend_method: str | None = "rotation"
+    active_window_days: float = 0.75  # shortest window for active stars
     active_trigger: float = 0.5  # active when the suggested window < this x 3 x longest duration
     # opt-in: remove coherent rotation (sinusoids) before detrending active stars; off by
     # default because it also absorbs part of an eclipsing binary's eclipses

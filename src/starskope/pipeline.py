@@ -21,6 +21,7 @@ import numpy as np
 from .clean.detrend import flatten, suggest_window
 from .clean.masking import clean, transit_mask
 from .clean.prewhiten import prewhiten
+from .clean.rotation import rotation_model
 from .config import PipelineConfig
 from .exceptions import StarskopeError
 from .fit import fit_transit
@@ -32,7 +33,12 @@ from .search.base import SearchResult
 from .search.bls import box_stats
 from .search.multi import is_significant, search_multi
 from .vet import is_planet_like, vet_candidate
-from .vet.variability import dominant_variability, variability_match
+from .vet.variability import (
+    ROTATION_RATIOS,
+    Variability,
+    dominant_variability,
+    variability_match,
+)
 
 __all__ = ["Analysis", "analyse", "analyse_full", "analyse_path"]
 
@@ -70,6 +76,29 @@ class Analysis:
 
 
 _UNMEASURED = object()
+
+
+def _variability_sources(cleaned: LightCurve, spin) -> tuple[Variability, ...]:
+    """The star's coherent variability: the modulation the rotation detrender removed (with
+    its other coherent periods; matched at simple ratios) and the strongest Lomb-Scargle
+    period of the undetrended light curve (matched at 1, 2 and 1/2)."""
+    out = []
+    if spin is not None and spin.n_harmonics > 0 and np.isfinite(spin.amplitude):
+        for p in (spin.period, *spin.other_periods):
+            out.append(
+                Variability(
+                    period=float(p),
+                    peak_to_peak=2.0 * float(spin.amplitude),
+                    power=1.0,
+                    baseline=float(cleaned.time_span),
+                    ratios=ROTATION_RATIOS,
+                    source="rotation removed by the detrender",
+                )
+            )
+    ls = dominant_variability(cleaned.t, cleaned.flux)
+    if ls is not None:
+        out.append(ls)
+    return tuple(out)
 
 
 def _fit(flat: LightCurve, s: SearchResult, exptime: float):
@@ -222,12 +251,15 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     method = config.detrend_method
     window = config.detrend_window_days
     rotation = None  # coherent modulation removed before detrending (active stars)
+    spin = None  # rotation period, window and harmonics of the "rotation" detrender
     if window is None:
         window = 3.0 * float(durations[-1])
         if config.adaptive_window and method != "none":
             short = suggest_window(cleaned.t, cleaned.flux, max_duration=float(durations[-1]))
             if short < config.active_trigger * window:  # strong, fast variability: active
-                if config.active_detrend_method:
+                if config.active_detrend_method == "rotation":
+                    method = "rotation"  # window: from the rotation period, below
+                elif config.active_detrend_method:
                     method, window = config.active_detrend_method, config.active_window_days
                 else:
                     window = short
@@ -239,11 +271,14 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     if rotation is not None:
         scale = 1.0 + rotation.model
         base = cleaned.copy(flux=cleaned.flux / scale, flux_err=cleaned.flux_err / scale)
+    if method == "rotation":
+        spin = rotation_model(base.t, base.flux, min_window=config.active_window_days)
+        window = spin.window
     # the search cannot find transits longer than about a third of the window
     searchable = durations[durations <= window / 2.5 + 1e-9]
     if searchable.size == 0:
         searchable = durations[:1]
-    det = flatten(base, method=method, window=window)
+    det = flatten(base, method=method, window=window, rotation=spin)
     flat, trend = det.lightcurve, det.trend
     t0 = tick("detrend", t0)
 
@@ -287,7 +322,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         for s in chosen:
             mask |= transit_mask(cleaned.t, period=s.period, t0=s.t0, duration=1.5 * s.duration)
         if mask.mean() < 0.5:
-            det = flatten(base, method=method, window=window, transit_mask=mask)
+            det = flatten(base, method=method, window=window, transit_mask=mask, rotation=spin)
             flat, trend = det.lightcurve, det.trend
             chosen = [_remeasure(flat, s, [o for o in chosen if o is not s]) for s in chosen]
     t0 = tick("redetrend", t0)
@@ -302,7 +337,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         planet_like = significant and _planet_like(flags)
         if planet_like:  # last check, on the undetrended light curve: is it the variability?
             if variability is _UNMEASURED:
-                variability = dominant_variability(cleaned.t, cleaned.flux)
+                variability = _variability_sources(cleaned, spin)
             flags = flags + (variability_match(s.period, s.depth, variability),)
             planet_like = not flags[-1].raised
         offset = lc.bjd_offset
@@ -325,9 +360,9 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                     "method": config.method,
                     "detrend": method if rotation is None else f"prewhiten+{method}",
                     "window_days": float(window),
-                    "rotation_periods": None
-                    if rotation is None
-                    else [round(p, 5) for p in rotation.periods],
+                    "rotation_periods": [round(spin.period, 5)]
+                    if spin is not None and spin.n_harmonics > 0
+                    else (None if rotation is None else [round(p, 5) for p in rotation.periods]),
                     "fit_depth_ppm": None,
                     "fit_duration_hours": None,
                 },
@@ -366,6 +401,13 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     tick("fit", t0)
     is_cand = any(c.is_planet_like for c in candidates)
     reasons = _reasons(candidates, method, window=window)
+    if spin is not None and spin.n_harmonics > 0:
+        reasons.insert(
+            0,
+            f"Active star: rotation at {spin.period:.4g} d (semi-amplitude "
+            f"{spin.amplitude * 1e6:.0f} ppm) followed with {spin.n_harmonics} harmonic(s) "
+            "in local windows of three rotations.",
+        )
     if rotation is not None:
         reasons.insert(
             0,

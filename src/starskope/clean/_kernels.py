@@ -218,3 +218,189 @@ def local_poly_trend_slow(t, f, use, window, spacing, degree=3, n_iter=5, cval=6
         vals[k] = coef[0]
     good = np.isfinite(vals)
     return np.interp(t, nodes[good], vals[good])
+
+
+@njit(cache=True)
+def _harm_row(tt, node, half, degree, period, n_harm, evolve, row):
+    # one design row: powers of x, then per harmonic sin, cos (and x sin, x cos when evolving)
+    x = (tt - node) / half
+    p = 1.0
+    for k in range(degree + 1):
+        row[k] = p
+        p *= x
+    j = degree + 1
+    for k in range(1, n_harm + 1):
+        ph = 2.0 * np.pi * k * (tt - node) / period
+        s = np.sin(ph)
+        c = np.cos(ph)
+        row[j] = s
+        row[j + 1] = c
+        j += 2
+        if evolve:
+            row[j] = x * s
+            row[j + 1] = x * c
+            j += 2
+
+
+@njit(cache=True)
+def _harm_node_fit(
+    t, f, use, lo, hi, node, half, degree, period, n_harm, evolve, n_iter, cval, min_side
+):
+    n = hi - lo
+    npar = degree + 1 + 2 * n_harm * (2 if evolve else 1)
+    coef = np.full(npar, np.nan)
+    if n < 2 * npar:
+        return coef
+    # both halves of the window need data: a one-sided fit extrapolates wildly (segment edges)
+    left = 0
+    right = 0
+    for i in range(n):
+        if use[lo + i]:
+            if t[lo + i] < node:
+                left += 1
+            else:
+                right += 1
+    if left < min_side or right < min_side:
+        return coef
+    a = np.empty((n, npar))
+    row = np.empty(npar)
+    for i in range(n):
+        _harm_row(t[lo + i], node, half, degree, period, n_harm, evolve, row)
+        a[i, :] = row
+    w = np.empty(n)
+    r = np.empty(n)
+    absr = np.empty(n)
+    m = 0
+    for i in range(n):
+        if use[lo + i]:
+            absr[m] = f[lo + i]
+            m += 1
+    if m < 2 * npar:
+        return coef
+    med = np.median(absr[:m])
+    for i in range(n):
+        r[i] = f[lo + i] - med
+    ata = np.empty((npar, npar))
+    atb = np.empty(npar)
+    for it in range(n_iter + 1):
+        m = 0
+        for i in range(n):
+            if use[lo + i]:
+                absr[m] = abs(r[i])
+                m += 1
+        mad = np.median(absr[:m])
+        for i in range(n):
+            if not use[lo + i]:
+                w[i] = 0.0
+            elif mad <= 0.0:
+                w[i] = 1.0
+            else:
+                u = r[i] / (cval * mad)
+                w[i] = 0.0 if abs(u) >= 1.0 else (1.0 - u * u) ** 2
+        if it == n_iter:
+            break
+        ata[:, :] = 0.0
+        atb[:] = 0.0
+        for i in range(n):
+            if w[i] <= 0.0:
+                continue
+            for p in range(npar):
+                atb[p] += w[i] * a[i, p] * f[lo + i]
+                for q in range(p, npar):
+                    ata[p, q] += w[i] * a[i, p] * a[i, q]
+        for p in range(npar):
+            for q in range(p):
+                ata[p, q] = ata[q, p]
+            ata[p, p] += 1e-12 * (ata[p, p] + 1e-300)  # a whisker of ridge for rank safety
+        new = _solve(ata, atb)
+        if np.isnan(new[0]):
+            return coef
+        coef = new
+        for i in range(n):
+            s = 0.0
+            for p in range(npar):
+                s += a[i, p] * coef[p]
+            r[i] = f[lo + i] - s
+    return coef
+
+
+@njit(cache=True)
+def local_harmonic_trend(
+    t, f, use, window, spacing, degree, period, n_harm, evolve, n_iter, cval, min_side
+):
+    """Trend of one sorted, gap-free segment: a robust local polynomial plus harmonics of a
+    rotation period (amplitudes constant, or linear in time when ``evolve``), fitted in a window
+    around nodes every ``spacing`` days; each point's trend blends the two nearest nodes' models.
+
+    Parameters
+    ----------
+    t, f : float64[n]
+        Times (days) and flux.
+    use : bool[n]
+        Points allowed in the fits.
+    window, spacing : float
+        Full width of each local fit and distance between nodes, days.
+    degree : int
+        Polynomial degree.
+    period : float
+        Rotation period, days.
+    n_harm : int
+        Harmonics of ``period`` fitted (1 = the fundamental only).
+    evolve : bool
+        Let each harmonic's amplitude vary linearly across the window (spot evolution).
+    n_iter : int
+        Reweighting iterations.
+    cval : float
+        Tukey biweight tuning constant in units of the median absolute residual.
+    min_side : int
+        Fewest usable points on each side of a node for its fit (else the node is skipped and
+        its points take the nearest fitted node's model).
+    """
+    n = t.size
+    half = 0.5 * window
+    npar = degree + 1 + 2 * n_harm * (2 if evolve else 1)
+    n_nodes = int(np.ceil((t[-1] - t[0]) / spacing)) + 1
+    nodes = np.empty(n_nodes)
+    coefs = np.empty((n_nodes, npar))
+    lo = 0
+    hi = 0
+    for k in range(n_nodes):
+        node = min(t[0] + k * spacing, t[-1])
+        nodes[k] = node
+        while lo < n and t[lo] < node - half:
+            lo += 1
+        while hi < n and t[hi] <= node + half:
+            hi += 1
+        coefs[k, :] = _harm_node_fit(
+            t, f, use, lo, hi, node, half, degree, period, n_harm, evolve, n_iter, cval, min_side
+        )
+    good = np.empty(n_nodes, dtype=np.bool_)
+    for k in range(n_nodes):
+        good[k] = not np.isnan(coefs[k, 0])
+    out = np.full(n, np.nan)
+    idx = np.flatnonzero(good)
+    if idx.size == 0:
+        return out
+    row = np.empty(npar)
+    j = 0
+    for i in range(n):
+        while j + 1 < idx.size and nodes[idx[j + 1]] <= t[i]:
+            j += 1
+        k0 = idx[j]
+        k1 = idx[j + 1] if j + 1 < idx.size else k0
+        if t[i] <= nodes[k0] or k1 == k0:
+            lam = 0.0
+        else:
+            lam = min(1.0, (t[i] - nodes[k0]) / (nodes[k1] - nodes[k0]))
+        v0 = 0.0
+        _harm_row(t[i], nodes[k0], half, degree, period, n_harm, evolve, row)
+        for p in range(npar):
+            v0 += row[p] * coefs[k0, p]
+        v1 = v0
+        if lam > 0.0:
+            v1 = 0.0
+            _harm_row(t[i], nodes[k1], half, degree, period, n_harm, evolve, row)
+            for p in range(npar):
+                v1 += row[p] * coefs[k1, p]
+        out[i] = (1.0 - lam) * v0 + lam * v1
+    return out

@@ -21,6 +21,7 @@ import numpy as np
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve
 from .masking import find_segments, robust_std
+from .rotation import RotationModel, rotation_trend
 
 __all__ = ["DETRENDERS", "DetrendResult", "flatten", "flatten_arrays", "suggest_window"]
 
@@ -211,6 +212,7 @@ def flatten_arrays(
     window: float | None = None,
     transit_mask=None,
     segments=None,
+    rotation: RotationModel | None = None,
 ) -> np.ndarray:
     """The trend of ``flux`` (same length), detrended per segment.
 
@@ -226,15 +228,28 @@ def flatten_arrays(
         In-transit cadences to ignore when fitting the trend.
     segments : array-like of int, optional
         Segment labels (default: :func:`~starskope.clean.masking.find_segments`).
+    rotation : RotationModel, optional
+        Required by ``method="rotation"`` (:func:`~starskope.clean.rotation.rotation_trend`,
+        whose window is ``rotation.window``; ``window`` is then ignored).
 
     Returns
     -------
     ndarray
         The trend; NaN-free (segments too short to fit get their median).
     """
+    if method == "rotation":
+        if rotation is None:
+            raise StarskopeError(
+                "method 'rotation' needs a RotationModel (rotation=choose_rotation_model(...))"
+            )
+        mask = None if transit_mask is None else np.asarray(transit_mask, dtype=bool)
+        if mask is not None and mask.shape != np.shape(t):
+            raise StarskopeError("transit_mask must have one entry per cadence")
+        return rotation_trend(t, flux, model=rotation, transit_mask=mask, segments=segments)
     if method not in DETRENDERS:
         raise StarskopeError(
-            f"unknown detrending method {method!r}; choose one of {sorted(DETRENDERS)}"
+            f"unknown detrending method {method!r}; choose one of "
+            f"{sorted([*DETRENDERS, 'rotation'])}"
         )
     t = np.asarray(t, dtype=float)
     flux = np.asarray(flux, dtype=float)
@@ -273,6 +288,7 @@ def flatten(
     method: str = "biweight",
     window: float | None = None,
     transit_mask=None,
+    rotation: RotationModel | None = None,
 ) -> DetrendResult:
     """Divide out stellar and instrumental trends.
 
@@ -280,16 +296,20 @@ def flatten(
     ----------
     lc : LightCurve
         A cleaned light curve (finite, sorted; see :func:`~starskope.clean.masking.clean`).
-    method : {"biweight", "savgol", "spline", "localpoly", "none"}, optional
+    method : {"biweight", "savgol", "spline", "localpoly", "rotation", "none"}, optional
         Detrender (registry :data:`DETRENDERS`): wotan's time-windowed biweight; a
         Savitzky-Golay filter with symmetric clipping; wotan's robust iterative spline
         ("rspline", knots every ``window``); a robust local cubic (for fast rotators, see
-        :mod:`starskope.clean._kernels`); or nothing.
+        :mod:`starskope.clean._kernels`); a robust local polynomial plus rotation harmonics
+        (spotted stars, needs ``rotation``; :mod:`starskope.clean.rotation`); or nothing.
     window : float, optional
         Window length in days (knot spacing for "spline"). Default: 3 x the longest duration
         the default search looks for (8 h), i.e. 1 d.
     transit_mask : array-like of bool, optional
         Cadences in transit, ignored when fitting the trend (iterative re-detrending).
+    rotation : RotationModel, optional
+        For ``method="rotation"``: a spotted star's rotation period, window and harmonics
+        (:mod:`starskope.clean.rotation`); ``window`` is then ``rotation.window``.
 
     Returns
     -------
@@ -306,7 +326,11 @@ def flatten(
     True
     """
     w = 3.0 * DEFAULT_MAX_DURATION if window is None else float(window)
-    trend = flatten_arrays(lc.t, lc.flux, method=method, window=w, transit_mask=transit_mask)
+    if method == "rotation" and rotation is not None:
+        w = float(rotation.window)
+    trend = flatten_arrays(
+        lc.t, lc.flux, method=method, window=w, transit_mask=transit_mask, rotation=rotation
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         flat = lc.flux / trend
         err = lc.flux_err / np.abs(trend)

@@ -20,16 +20,27 @@ References
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..result import VetFlag
 
-__all__ = ["Variability", "dominant_variability", "variability_match"]
+__all__ = [
+    "HARMONICS",
+    "ROTATION_RATIOS",
+    "Variability",
+    "dominant_variability",
+    "variability_match",
+]
 
 #: Period ratios (candidate / variability) that count as a match.
 HARMONICS = (1.0, 2.0, 0.5)
+#: Wider set for a modulation that the rotation detrender followed with harmonics: what a
+#: contact or ellipsoidal binary, an RR Lyrae or a two-spot star leaves behind (unequal minima,
+#: features sharper than the fitted harmonics) repeats at simple ratios of its period.
+ROTATION_RATIOS = (1.0, 2.0, 0.5, 3.0, 1.0 / 3.0, 1.5, 2.0 / 3.0, 4.0 / 3.0, 0.75)
 
 
 @dataclass(frozen=True)
@@ -46,12 +57,20 @@ class Variability:
         Normalised Lomb-Scargle power of the peak (0-1).
     baseline : float
         Time span of the data, days.
+    ratios : tuple of float
+        Candidate / variability period ratios that count as this variability's residual
+        (default :data:`HARMONICS`; :data:`ROTATION_RATIOS` for a modulation the rotation
+        detrender removed).
+    source : str
+        Where it was measured (for the reason text).
     """
 
     period: float
     peak_to_peak: float
     power: float
     baseline: float
+    ratios: tuple[float, ...] = HARMONICS
+    source: str = "Lomb-Scargle"
 
 
 def dominant_variability(
@@ -112,7 +131,7 @@ def dominant_variability(
 def variability_match(
     period: float,
     depth: float,
-    variability: Variability | None,
+    variability: Variability | Sequence[Variability] | None,
     *,
     tolerance: float = 0.01,
     min_power: float = 0.05,
@@ -125,8 +144,9 @@ def variability_match(
         Candidate period, days.
     depth : float
         Candidate depth, relative flux.
-    variability : Variability or None
-        From :func:`dominant_variability` on the cleaned, undetrended light curve.
+    variability : Variability, sequence of Variability, or None
+        From :func:`dominant_variability` on the cleaned, undetrended light curve, and/or the
+        modulation the rotation detrender removed; the first that matches raises the flag.
     tolerance : float, optional
         Relative period match. Narrower than a periodogram peak of a few cycles on purpose:
         the variability residuals this catches have many cycles and match to 0.2%, whereas
@@ -149,31 +169,51 @@ def variability_match(
     >>> variability_match(3.7, 0.002, v).raised
     False
     """
-    if variability is None or not (period > 0 and depth > 0):
-        return VetFlag("variability", False, None, "no variability measured")
-    v = variability
-    tol = tolerance
-    ratio = period / v.period
-    hit = next((h for h in HARMONICS if abs(ratio / h - 1.0) <= tol), None)
-    strong = v.peak_to_peak >= depth and v.power >= min_power
-    raised = hit is not None and strong
-    rel = v.peak_to_peak / depth
-    what = (
-        "the same period"
-        if hit == 1.0
-        else ("twice its period" if hit == 2.0 else "half its period" if hit == 0.5 else None)
+    sources = (
+        ()
+        if variability is None
+        else (variability,)
+        if isinstance(variability, Variability)
+        else tuple(v for v in variability if v is not None)
     )
-    if raised:
-        reason = (
-            f"the star varies at {v.period:.4g} d (Lomb-Scargle power {v.power:.2f}, "
-            f"peak-to-peak {v.peak_to_peak * 1e6:.0f} ppm, {rel:.1f}x the depth) and the signal "
-            f"has {what} (within {100 * tol:.1f}%): a residual of the variability, not a transit"
+    if not sources or not (period > 0 and depth > 0):
+        return VetFlag("variability", False, None, "no variability measured")
+    tol = tolerance
+    for v in sources:
+        ratio = period / v.period
+        hit = next((h for h in v.ratios if abs(ratio / h - 1.0) <= tol), None)
+        if hit is None or v.peak_to_peak < depth or v.power < min_power:
+            continue
+        rel = v.peak_to_peak / depth
+        return VetFlag(
+            "variability",
+            True,
+            float(rel),
+            f"the star varies at {v.period:.4g} d ({v.source}, power {v.power:.2f}, "
+            f"peak-to-peak {v.peak_to_peak * 1e6:.0f} ppm, {rel:.1f}x the depth) and the signal's "
+            f"period is {_ratio_text(hit)} that (within {100 * tol:.1f}%): a residual of the "
+            "variability (spots, a binary's or a pulsator's light curve), not a transit",
         )
-    else:
-        reason = (
-            f"dominant variability {v.period:.4g} d (power {v.power:.2f}, peak-to-peak "
-            f"{v.peak_to_peak * 1e6:.0f} ppm, {rel:.1f}x the depth); the period ratio "
-            f"{ratio:.4f} is not 1, 2 or 1/2 within {100 * tol:.1f}%"
-            + ("" if strong or hit is None else ", or the variability is weaker than the dip")
-        )
-    return VetFlag("variability", bool(raised), float(rel), reason)
+    v = sources[0]
+    rel = v.peak_to_peak / depth
+    return VetFlag(
+        "variability",
+        False,
+        float(rel),
+        f"dominant variability {v.period:.4g} d ({v.source}, power {v.power:.2f}, peak-to-peak "
+        f"{v.peak_to_peak * 1e6:.0f} ppm, {rel:.1f}x the depth); the period is no simple "
+        f"multiple of it within {100 * tol:.1f}%, or the variability is weaker than the dip",
+    )
+
+
+def _ratio_text(h: float) -> str:
+    from fractions import Fraction
+
+    f = Fraction(h).limit_denominator(4)
+    return (
+        "the same as"
+        if f == 1
+        else f"{f.numerator}/{f.denominator} x"
+        if f.denominator > 1
+        else f"{f.numerator} x"
+    )

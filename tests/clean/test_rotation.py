@@ -1,0 +1,97 @@
+"""Rotation-aware detrending: period, window choice, harmonic local fit, transits kept."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from starskope import LightCurve, StarskopeError
+from starskope.clean import flatten, transit_mask
+from starskope.clean.rotation import (
+    RotationModel,
+    choose_rotation_model,
+    modulation_amplitude,
+    rotation_model,
+    rotation_period,
+    rotation_trend,
+)
+
+CADENCE = 30.0 / 1440.0
+
+
+def _spotted(rng, *, prot=0.45, amp=0.015, noise=3e-4, days=40.0):
+    """A fast rotator whose two harmonics drift slowly in amplitude and phase."""
+    t = np.arange(0.0, days, CADENCE)
+    drift = 1 + 0.3 * np.sin(2 * np.pi * t / 11.0)
+    phase = 0.4 * np.sin(2 * np.pi * t / 17.0)
+    spots = amp * drift * np.sin(2 * np.pi * t / prot + phase) + 0.4 * amp * np.sin(
+        4 * np.pi * t / prot + 2 * phase + 1.0
+    )
+    return t, 1 + spots + rng.normal(0, noise, t.size)
+
+
+def test_rotation_period_and_amplitude(rng):
+    t, f = _spotted(rng, prot=0.45)
+    p = rotation_period(t, f)
+    assert p == pytest.approx(0.45, rel=0.01)
+    amp = modulation_amplitude(t, f, period=p)
+    assert 0.01 < amp < 0.03
+    assert rotation_period(t[:20], f[:20]) is None
+
+
+def test_choose_rotation_model():
+    fast = choose_rotation_model(0.45)
+    assert fast.n_harmonics == 2 and fast.window == pytest.approx(1.35)
+    assert choose_rotation_model(0.15).window == 0.75  # never shorter than min_window
+    assert choose_rotation_model(0.15).n_harmonics == 1  # the fundamental at least
+    slow = choose_rotation_model(6.0)
+    assert slow.n_harmonics == 0 and slow.window == 0.75  # a plain local cubic
+    assert choose_rotation_model(None).n_harmonics == 0
+
+
+def test_harmonic_trend_is_exact_for_a_noise_free_rotator():
+    t = np.arange(0.0, 10.0, CADENCE)
+    f = 1 + 0.01 * np.sin(2 * np.pi * t / 0.6) + 0.003 * np.cos(4 * np.pi * t / 0.6) + 1e-3 * t
+    trend = rotation_trend(t, f, model=RotationModel(0.6, 1.8, 3))
+    assert np.max(np.abs(trend - f)) < 1e-6  # of a 1 % modulation
+
+
+def test_rotation_detrending_keeps_a_transit_that_localpoly_blurs(rng):
+    t, f = _spotted(rng, prot=0.45)
+    inn = transit_mask(t, period=5.3, t0=1.7, duration=0.125)
+    lc = LightCurve(t, f * (1 - 3e-3 * inn), time_format="relative")
+    model = rotation_model(lc.t, lc.flux)
+    assert model.n_harmonics == 2
+    rot = flatten(lc, method="rotation", rotation=model).lightcurve.flux
+    poly = flatten(lc, method="localpoly", window=0.75).lightcurve.flux
+    # the rotation is gone to about the white noise, and the transit depth survives
+    assert np.std(rot[~inn]) < 1.5 * 3e-4
+    assert np.std(poly[~inn]) > 3 * np.std(rot[~inn])
+    assert np.median(rot[~inn]) - np.mean(rot[inn]) == pytest.approx(3e-3, rel=0.2)
+
+
+def test_segment_edges_and_gaps_stay_finite(rng):
+    t, f = _spotted(rng, prot=0.5, days=20.0)
+    keep = (t < 6.0) | (t > 7.5)  # a gap: two segments
+    t, f = t[keep], f[keep]
+    trend = rotation_trend(t, f, model=RotationModel(0.5, 1.5, 2))
+    assert np.all(np.isfinite(trend))
+    assert np.max(np.abs(f / trend - 1)) < 0.01  # no runaway extrapolation at the edges
+
+
+def test_rotation_method_needs_a_model():
+    lc = LightCurve(np.arange(100.0) * 0.02, np.ones(100), time_format="relative")
+    with pytest.raises(StarskopeError, match="needs a RotationModel"):
+        flatten(lc, method="rotation")
+
+
+def test_eclipses_on_a_quiet_star_are_not_rotation(rng):
+    # a detached binary moves few points: the robust scatter stays at the white noise, and no
+    # harmonics are fitted to its eclipses (they are left to the local cubic and the vetting)
+    t = np.arange(0.0, 40.0, CADENCE)
+    f = 1 + rng.normal(0, 3e-4, t.size)
+    f[transit_mask(t, period=2.9, t0=1.2, duration=0.15)] -= 0.02
+    f[transit_mask(t, period=2.9, t0=2.65, duration=0.15)] -= 0.006
+    assert rotation_model(t, f).n_harmonics == 0
+    spotted_t, spotted_f = _spotted(rng, prot=0.45)
+    assert rotation_model(spotted_t, spotted_f).n_harmonics == 2
