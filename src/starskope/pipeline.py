@@ -21,7 +21,7 @@ import numpy as np
 from .clean.detrend import flatten, suggest_window
 from .clean.masking import clean, transit_mask
 from .clean.prewhiten import prewhiten
-from .clean.rotation import rotation_model
+from .clean.rotation import coherent_periods, modulation_amplitude, rotation_model
 from .config import PipelineConfig
 from .exceptions import StarskopeError
 from .fit import fit_transit
@@ -34,6 +34,7 @@ from .search.bls import box_stats
 from .search.multi import is_significant, search_multi
 from .vet import is_planet_like, vet_candidate
 from .vet.variability import (
+    HARMONICS,
     ROTATION_RATIOS,
     Variability,
     dominant_variability,
@@ -78,27 +79,39 @@ class Analysis:
 _UNMEASURED = object()
 
 
-def _variability_sources(cleaned: LightCurve, spin) -> tuple[Variability, ...]:
-    """The star's coherent variability: the modulation the rotation detrender removed (with
-    its other coherent periods; matched at simple ratios) and the strongest Lomb-Scargle
-    period of the undetrended light curve (matched at 1, 2 and 1/2)."""
-    out = []
-    if spin is not None and spin.n_harmonics > 0 and np.isfinite(spin.amplitude):
-        for p in (spin.period, *spin.other_periods):
-            out.append(
-                Variability(
-                    period=float(p),
-                    peak_to_peak=2.0 * float(spin.amplitude),
-                    power=1.0,
-                    baseline=float(cleaned.time_span),
-                    ratios=ROTATION_RATIOS,
-                    source="rotation removed by the detrender",
-                )
+def _variability_sources(cleaned: LightCurve, spin, active: bool) -> tuple[Variability, ...]:
+    """The coherent variability of an active star, whose detrending residuals can pass for
+    transits: the rotation the detrender measured (the strongest Lomb-Scargle period; with the
+    modulation it removed and the star's other coherent periods matched at simple ratios, else
+    at 1, 2 and 1/2), or, when no rotation was measured, the strongest Lomb-Scargle period of
+    the undetrended light curve. A quiet star has none worth matching (its robust scatter is
+    close to the white noise), and costs no periodogram."""
+    if not active:
+        return ()
+    span = float(cleaned.time_span)
+    if spin is not None and np.isfinite(spin.period):
+        harmonics = spin.n_harmonics > 0 and np.isfinite(spin.amplitude)
+        amp = (
+            float(spin.amplitude)
+            if harmonics
+            else modulation_amplitude(cleaned.t, cleaned.flux, period=float(spin.period))
+        )
+        if harmonics and not spin.other_periods:
+            spin = coherent_periods(cleaned.t, cleaned.flux, spin)
+        periods = (spin.period, *spin.other_periods) if harmonics else (spin.period,)
+        return tuple(
+            Variability(
+                period=float(p),
+                peak_to_peak=2.0 * amp,
+                power=1.0,
+                baseline=span,
+                ratios=ROTATION_RATIOS if harmonics else HARMONICS,
+                source="rotation removed by the detrender" if harmonics else "rotation",
             )
+            for p in periods
+        )
     ls = dominant_variability(cleaned.t, cleaned.flux)
-    if ls is not None:
-        out.append(ls)
-    return tuple(out)
+    return () if ls is None else (ls,)
 
 
 def _fit(flat: LightCurve, s: SearchResult, exptime: float):
@@ -272,7 +285,9 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         scale = 1.0 + rotation.model
         base = cleaned.copy(flux=cleaned.flux / scale, flux_err=cleaned.flux_err / scale)
     if method == "rotation":
-        spin = rotation_model(base.t, base.flux, min_window=config.active_window_days)
+        spin = rotation_model(
+            base.t, base.flux, min_window=config.active_window_days, other_periods=False
+        )
         window = spin.window
     # the search cannot find transits longer than about a third of the window
     searchable = durations[durations <= window / 2.5 + 1e-9]
@@ -337,7 +352,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         planet_like = significant and _planet_like(flags)
         if planet_like:  # last check, on the undetrended light curve: is it the variability?
             if variability is _UNMEASURED:
-                variability = _variability_sources(cleaned, spin)
+                variability = _variability_sources(cleaned, spin, method != config.detrend_method)
             flags = flags + (variability_match(s.period, s.depth, variability),)
             planet_like = not flags[-1].raised
         offset = lc.bjd_offset

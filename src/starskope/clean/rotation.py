@@ -41,6 +41,7 @@ from .masking import find_segments, robust_std
 __all__ = [
     "RotationModel",
     "choose_rotation_model",
+    "coherent_periods",
     "modulation_amplitude",
     "rotation_model",
     "rotation_period",
@@ -209,7 +210,12 @@ def modulation_amplitude(t, flux, *, period: float, n_harmonics: int = 3) -> flo
 
 
 def rotation_model(
-    t, flux, *, min_window: float = 0.75, min_variability: float = 3.0
+    t,
+    flux,
+    *,
+    min_window: float = 0.75,
+    min_variability: float = 3.0,
+    other_periods: bool = True,
 ) -> RotationModel:
     """:func:`rotation_period`, :func:`choose_rotation_model` and, when harmonics are fitted,
     :func:`modulation_amplitude` and the other coherent periods
@@ -226,6 +232,10 @@ def rotation_model(
         point-to-point white noise: rotation moves most of the points, whereas the eclipses of a
         binary or the transits of a hot Jupiter move only a few, which the MAD ignores (their
         periodogram peak is not a rotation, and is left to the local cubic and the vetting).
+    other_periods : bool, optional
+        Also look for the other coherent periods (three more periodograms; the detrending does
+        not need them, the vetting of a planet-like candidate does, see
+        :func:`coherent_periods`).
 
     Returns
     -------
@@ -239,11 +249,18 @@ def rotation_model(
     m = choose_rotation_model(rotation_period(t, flux), min_window=min_window)
     if m.n_harmonics == 0:
         return m
+    amp = modulation_amplitude(t, flux, period=m.period, n_harmonics=max(3, m.n_harmonics))
+    m = dataclasses.replace(m, amplitude=amp)
+    return coherent_periods(t, flux, m) if other_periods else m
+
+
+def coherent_periods(t, flux, model: RotationModel) -> RotationModel:
+    """``model`` with ``other_periods``: the star's coherent periods other than the rotation
+    (:func:`~starskope.clean.prewhiten.prewhiten`; a pulsator's other modes, a second star)."""
     from .prewhiten import prewhiten
 
-    amp = modulation_amplitude(t, flux, period=m.period, n_harmonics=max(3, m.n_harmonics))
-    others = tuple(p for p in prewhiten(t, flux).periods if abs(p / m.period - 1.0) > 0.01)
-    return dataclasses.replace(m, amplitude=amp, other_periods=others)
+    others = tuple(p for p in prewhiten(t, flux).periods if abs(p / model.period - 1.0) > 0.01)
+    return dataclasses.replace(model, other_periods=others)
 
 
 def rotation_trend(
