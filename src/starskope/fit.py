@@ -159,6 +159,19 @@ def _exposure_means(n, ss, idx, vals):
     return out
 
 
+def _geometry(rp_rs, a_rs, impact) -> tuple[float, float, float, float, float]:
+    """``k, a_rs, sin(i)^2, ((1 + k) / a)^2`` and the largest orbital phase (radians, with a
+    hair of margin) at which the planet can touch the disc, for :func:`_near_separations`:
+    ``(d / a)^2 = sin^2(phi) + cos^2(i) cos^2(phi)``; only times in front of the star and closer
+    than ``1 + k`` go to the limb-darkening kernel."""
+    k = abs(float(rp_rs))
+    a_rs = float(a_rs)
+    cos_i = min(1.0, max(0.0, impact / a_rs))
+    lim = (1.0 + k) / a_rs
+    phi_max = math.asin(lim) if lim < 1.0 else math.pi
+    return k, a_rs, 1.0 - cos_i * cos_i, lim * lim, phi_max + 1e-9
+
+
 class _Model:
     """Transit model on fixed times, evaluated many times (once per optimiser step).
 
@@ -206,22 +219,16 @@ class _Model:
             if self.ss > 1:
                 f = f.reshape(self.n, self.ss).mean(axis=1)
             return f
-        k = abs(float(rp_rs))
-        a_rs = float(a_rs)
-        cos_i = min(1.0, max(0.0, impact / a_rs))
-        # (d / a)^2 = sin^2(phi) + cos^2(i) cos^2(phi); only sub-exposures that can be in front
-        # of the disc (in front of the star and closer than 1 + k) go to the kernel
-        lim = (1.0 + k) / a_rs
-        phi_max = math.asin(lim) if lim < 1.0 else math.pi
+        k, a_rs, sin_i2, lim2, phi_max = _geometry(rp_rs, a_rs, impact)
         idx, ds = _near_separations(
             self.t_mid,
             self.offsets,
             2.0 * math.pi / float(period),
             float(t0),
-            1.0 - cos_i * cos_i,
-            lim * lim,
+            sin_i2,
+            lim2,
             a_rs,
-            phi_max + 1e-9,
+            phi_max,
         )
         vals = self.kernel(ds, k, float(u[0]), float(u[1]), 1) if ds.size else ds
         return _exposure_means(self.n, self.ss, idx, np.asarray(vals, dtype=float))
@@ -290,20 +297,9 @@ class _PhaseModel:
         self.size = m
 
     def flux(self, *, period, shift, rp_rs, a_rs, impact, u) -> np.ndarray:
-        k = abs(float(rp_rs))
-        a_rs = float(a_rs)
-        cos_i = min(1.0, max(0.0, impact / a_rs))
-        lim = (1.0 + k) / a_rs
-        phi_max = math.asin(lim) if lim < 1.0 else math.pi
+        k, a_rs, sin_i2, lim2, phi_max = _geometry(rp_rs, a_rs, impact)
         idx, ds = _near_separations(
-            self.grid,
-            np.zeros(1),
-            2.0 * math.pi / float(period),
-            0.0,
-            1.0 - cos_i * cos_i,
-            lim * lim,
-            a_rs,
-            phi_max + 1e-9,
+            self.grid, np.zeros(1), 2.0 * math.pi / float(period), 0.0, sin_i2, lim2, a_rs, phi_max
         )
         f = np.ones(self.size)
         if ds.size:
