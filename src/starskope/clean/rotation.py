@@ -42,6 +42,7 @@ __all__ = [
     "RotationModel",
     "choose_rotation_model",
     "coherent_periods",
+    "periodogram_sample",
     "modulation_amplitude",
     "rotation_model",
     "rotation_period",
@@ -74,6 +75,33 @@ class RotationModel:
     n_harmonics: int
     amplitude: float = float("nan")
     other_periods: tuple[float, ...] = ()
+
+
+def periodogram_sample(t, y, *, width: float = 0.02) -> tuple[np.ndarray, np.ndarray]:
+    """Means in ``width``-day time bins when the cadence is much shorter (TESS 2-min, Kepler
+    short cadence): the periodograms of rotation and variability look for periods of 0.1 d and
+    more, which 29-minute bins keep (a 0.1-d sinusoid loses 6% of its amplitude), at a tenth
+    of the cost. Otherwise ``t, y`` unchanged.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(0.0, 10.0, 2.0 / 1440)
+    >>> tb, yb = periodogram_sample(t, np.sin(t))
+    >>> t.size, tb.size
+    (7200, 500)
+    """
+    t = np.asarray(t, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if t.size < 2 or not np.median(np.diff(t)) < width / 3.0:
+        return t, y
+    idx = np.floor((t - t[0]) / width).astype(np.int64)
+    cnt = np.bincount(idx)
+    ok = cnt > 0
+    return (
+        np.bincount(idx, weights=t)[ok] / cnt[ok],
+        np.bincount(idx, weights=y)[ok] / cnt[ok],
+    )
 
 
 def rotation_period(t, flux, *, min_period: float = 0.1, max_period: float = 30.0) -> float | None:
@@ -112,7 +140,8 @@ def rotation_period(t, flux, *, min_period: float = 0.1, max_period: float = 30.
     s = robust_std(y)
     if np.isfinite(s) and s > 0:  # flares and deep eclipses should not steer the periodogram
         y = np.clip(y, -5.0 * s, 5.0 * s)
-    freq, power = LombScargle(t, y).autopower(
+    tb, yb = periodogram_sample(t, y)
+    freq, power = LombScargle(tb, yb).autopower(
         minimum_frequency=1.0 / hi, maximum_frequency=1.0 / min_period, samples_per_peak=10
     )
     if not np.isfinite(power).any():

@@ -116,7 +116,9 @@ def dominant_variability(
     longest = 0.5 * span if max_period is None else min(float(max_period), 0.5 * span)
     if not longest > min_period:
         return None
-    ls = LombScargle(t, y)
+    from ..clean.rotation import periodogram_sample
+
+    ls = LombScargle(*periodogram_sample(t, y))
     freq, power = ls.autopower(
         minimum_frequency=1.0 / longest, maximum_frequency=1.0 / min_period, samples_per_peak=10
     )
