@@ -265,11 +265,13 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     window = config.detrend_window_days
     rotation = None  # coherent modulation removed before detrending (active stars)
     spin = None  # rotation period, window and harmonics of the "rotation" detrender
+    active = False  # strong, fast variability found: detrended as an active star
     if window is None:
         window = 3.0 * float(durations[-1])
         if config.adaptive_window and method != "none":
             short = suggest_window(cleaned.t, cleaned.flux, max_duration=float(durations[-1]))
-            if short < config.active_trigger * window:  # strong, fast variability: active
+            active = short < config.active_trigger * window
+            if active:
                 if config.active_detrend_method == "rotation":
                     method = "rotation"  # window: from the rotation period, below
                 elif config.active_detrend_method:
@@ -329,8 +331,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         and searches[0].depth > 0
         and searches[0].sde >= config.sde_threshold
         and searches[0].snr >= config.borderline_snr_fraction * config.snr_threshold
-        and method == config.detrend_method  # not an active star (see the config)
-        and rotation is None
+        and not active  # see the config
     )
     if (sig or borderline) and config.redetrend_masked and method != "none":
         mask = np.zeros(len(cleaned), dtype=bool)
@@ -352,7 +353,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         planet_like = significant and _planet_like(flags)
         if planet_like:  # last check, on the undetrended light curve: is it the variability?
             if variability is _UNMEASURED:
-                variability = _variability_sources(cleaned, spin, method != config.detrend_method)
+                variability = _variability_sources(cleaned, spin, active)
             flags = flags + (variability_match(s.period, s.depth, variability),)
             planet_like = not flags[-1].raised
         offset = lc.bjd_offset
