@@ -36,6 +36,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .binning import bin_in_time
 from .masking import find_segments, robust_std
 
 __all__ = [
@@ -95,13 +96,8 @@ def periodogram_sample(t, y, *, width: float = 0.02) -> tuple[np.ndarray, np.nda
     y = np.asarray(y, dtype=float)
     if t.size < 2 or not np.median(np.diff(t)) < width / 3.0:
         return t, y
-    idx = np.floor((t - t[0]) / width).astype(np.int64)
-    cnt = np.bincount(idx)
-    ok = cnt > 0
-    return (
-        np.bincount(idx, weights=t)[ok] / cnt[ok],
-        np.bincount(idx, weights=y)[ok] / cnt[ok],
-    )
+    tb, yb, _ = bin_in_time(t, y, width)
+    return tb, yb
 
 
 def rotation_period(t, flux, *, min_period: float = 0.1, max_period: float = 30.0) -> float | None:

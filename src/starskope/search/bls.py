@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.ndimage import median_filter
 
+from ..clean.binning import bin_in_time
 from ..clean.masking import robust_std, transit_mask
 from ..exceptions import StarskopeError
 from .base import Periodogram, SearchResult
@@ -155,16 +156,6 @@ def compute_sde(power, sample=None) -> np.ndarray:
         pos = np.arange(p.size)
         trend = np.interp(pos, pos[sample], trend)
     return (p - trend - mean) / s
-
-
-def _bin_in_time(t, y, w, width):
-    """Weighted means in time bins of ``width`` days (empty bins dropped)."""
-    idx = np.floor((t - t[0]) / width).astype(np.int64)
-    ws = np.bincount(idx, weights=w)
-    ok = ws > 0
-    tb = np.bincount(idx, weights=w * t)[ok] / ws[ok]
-    yb = np.bincount(idx, weights=w * y)[ok] / ws[ok]
-    return tb, yb, ws[ok]
 
 
 def _weights(flux, flux_err):
@@ -382,7 +373,7 @@ def search_bls(
     if time_bin is None and cadence < durations[0] / 8.0:
         time_bin = durations[0] / 4.0
     if time_bin:
-        tt, yy, ww = _bin_in_time(t, y, w, float(time_bin))
+        tt, yy, ww = bin_in_time(t, y, float(time_bin), weights=w)
         yy = yy - np.sum(ww * yy) / np.sum(ww)
     mp = min_points if not time_bin else 1
 
