@@ -7,7 +7,12 @@ import pytest
 
 from starskope import LightCurve
 from starskope.clean import flatten, transit_mask
-from starskope.clean._kernels import local_poly_trend, local_poly_trend_slow
+from starskope.clean._kernels import (
+    local_harmonic_trend,
+    local_harmonic_trend_slow,
+    local_poly_trend,
+    local_poly_trend_slow,
+)
 
 
 def test_numba_matches_numpy_reference(rng):
@@ -18,6 +23,21 @@ def test_numba_matches_numpy_reference(rng):
     fast = local_poly_trend(t, f, use, 0.75, 0.0625, 3, 6, 6.0)
     slow = local_poly_trend_slow(t, f, use, 0.75, 0.0625, degree=3, n_iter=6, cval=6.0)
     assert np.allclose(fast, slow, atol=2e-5)
+
+
+@pytest.mark.parametrize("n_harm, evolve", [(3, True), (2, False), (0, False)])
+def test_harmonic_kernel_matches_numpy_reference(rng, n_harm, evolve):
+    t = np.sort(rng.uniform(0, 8, 500))
+    f = 1 + 0.01 * np.sin(2 * np.pi * t / 0.9) + 0.003 * np.cos(4 * np.pi * t / 0.9)
+    f += rng.normal(0, 5e-4, t.size)
+    f[200:206] -= 4e-3  # a dip the reweighting must push out
+    use = np.ones(t.size, dtype=bool)
+    use[300:310] = False
+    args = (t, f, use, 2.7, 0.225, 2, 0.9, n_harm, evolve, 6, 6.0, 5)
+    fast = local_harmonic_trend(*args)
+    slow = local_harmonic_trend_slow(*args)
+    assert np.isfinite(fast).all()
+    np.testing.assert_allclose(fast, slow, atol=1e-8)
 
 
 def test_localpoly_keeps_transit_on_fast_rotator(rng):

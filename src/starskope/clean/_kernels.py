@@ -13,7 +13,12 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-__all__ = ["local_poly_trend", "local_poly_trend_slow"]
+__all__ = [
+    "local_harmonic_trend",
+    "local_harmonic_trend_slow",
+    "local_poly_trend",
+    "local_poly_trend_slow",
+]
 
 
 @njit(cache=True)
@@ -280,8 +285,8 @@ def _harm_node_fit(
     med = np.median(absr[:m])
     for i in range(n):
         r[i] = f[lo + i] - med
-    ata = np.empty((npar, npar))
-    atb = np.empty(npar)
+    aw = np.empty((n, npar))
+    fs = np.ascontiguousarray(f[lo:hi])
     for it in range(n_iter + 1):
         m = 0
         for i in range(n):
@@ -299,28 +304,22 @@ def _harm_node_fit(
                 w[i] = 0.0 if abs(u) >= 1.0 else (1.0 - u * u) ** 2
         if it == n_iter:
             break
-        ata[:, :] = 0.0
-        atb[:] = 0.0
+        # weighted normal equations through BLAS (A^T W A, A^T W f): the window's design
+        # matrix is tall and thin, where dgemm is several times faster than scalar loops
         for i in range(n):
-            if w[i] <= 0.0:
-                continue
             for p in range(npar):
-                atb[p] += w[i] * a[i, p] * f[lo + i]
-                for q in range(p, npar):
-                    ata[p, q] += w[i] * a[i, p] * a[i, q]
+                aw[i, p] = w[i] * a[i, p]
+        ata = np.dot(aw.T, a)
+        atb = np.dot(aw.T, fs)
         for p in range(npar):
-            for q in range(p):
-                ata[p, q] = ata[q, p]
             ata[p, p] += 1e-12 * (ata[p, p] + 1e-300)  # a whisker of ridge for rank safety
         new = _solve(ata, atb)
         if np.isnan(new[0]):
             return coef
         coef = new
+        model = np.dot(a, coef)
         for i in range(n):
-            s = 0.0
-            for p in range(npar):
-                s += a[i, p] * coef[p]
-            r[i] = f[lo + i] - s
+            r[i] = fs[i] - model[i]
     return coef
 
 
@@ -403,4 +402,69 @@ def local_harmonic_trend(
             for p in range(npar):
                 v1 += row[p] * coefs[k1, p]
         out[i] = (1.0 - lam) * v0 + lam * v1
+    return out
+
+
+def local_harmonic_trend_slow(
+    t, f, use, window, spacing, degree, period, n_harm, evolve, n_iter, cval, min_side
+):
+    """NumPy reference of :func:`local_harmonic_trend` (same algorithm, ``np.linalg.solve``)."""
+    t = np.asarray(t, dtype=float)
+    f = np.asarray(f, dtype=float)
+    use = np.asarray(use, dtype=bool)
+    half = 0.5 * window
+
+    def design(tt, node):
+        x = (tt - node) / half
+        cols = [x**k for k in range(degree + 1)]
+        for k in range(1, n_harm + 1):
+            ph = 2.0 * np.pi * k * (tt - node) / period
+            cols += [np.sin(ph), np.cos(ph)]
+            if evolve:
+                cols += [x * np.sin(ph), x * np.cos(ph)]
+        return np.column_stack(cols)
+
+    npar = degree + 1 + 2 * n_harm * (2 if evolve else 1)
+    nodes = np.minimum(
+        t[0] + np.arange(int(np.ceil((t[-1] - t[0]) / spacing)) + 1) * spacing, t[-1]
+    )
+    coefs = np.full((nodes.size, npar), np.nan)
+    for k, node in enumerate(nodes):
+        sel = (t >= node - half) & (t <= node + half)
+        tt, ff, uu = t[sel], f[sel], use[sel]
+        if tt.size < 2 * npar or uu.sum() < 2 * npar:
+            continue
+        if (uu & (tt < node)).sum() < min_side or (uu & (tt >= node)).sum() < min_side:
+            continue
+        a = design(tt, node)
+        r = ff - np.median(ff[uu])
+        coef = None
+        for it in range(n_iter + 1):
+            mad = np.median(np.abs(r[uu]))
+            u = r / (cval * mad) if mad > 0 else np.zeros_like(r)
+            w = np.where(uu & (np.abs(u) < 1.0), (1.0 - u**2) ** 2, 0.0)
+            if it == n_iter:
+                break
+            ata = (a * w[:, None]).T @ a
+            ata[np.diag_indices(npar)] *= 1.0 + 1e-12
+            coef = np.linalg.solve(ata, (a * w[:, None]).T @ ff)
+            r = ff - a @ coef
+        coefs[k] = coef
+    good = np.flatnonzero(np.isfinite(coefs[:, 0]))
+    out = np.full(t.size, np.nan)
+    if good.size == 0:
+        return out
+    j = np.clip(np.searchsorted(nodes[good], t, side="right") - 1, 0, good.size - 1)
+    k0 = good[j]
+    k1 = good[np.minimum(j + 1, good.size - 1)]
+    gap = nodes[k1] - nodes[k0]
+    lam = np.where(
+        (t > nodes[k0]) & (k1 != k0),
+        np.clip((t - nodes[k0]) / np.where(gap > 0, gap, 1.0), 0.0, 1.0),
+        0.0,
+    )
+    for i in range(t.size):
+        v0 = design(t[i : i + 1], nodes[k0[i]])[0] @ coefs[k0[i]]
+        v1 = design(t[i : i + 1], nodes[k1[i]])[0] @ coefs[k1[i]] if lam[i] > 0 else v0
+        out[i] = (1.0 - lam[i]) * v0 + lam[i] * v1
     return out

@@ -100,7 +100,7 @@ def prewhiten(
     >>> round(pw.periods[0], 2), bool(np.std(f / (1 + pw.model)) < 5e-4)
     (0.8, True)
     """
-    from astropy.timeseries import LombScargle
+    from .lombscargle import lomb_scargle
 
     t = np.asarray(t, dtype=float)
     flux = np.asarray(flux, dtype=float)
@@ -121,8 +121,8 @@ def prewhiten(
     resid = flux / np.median(flux) - 1.0
     periods, amps = [], []
     for _ in range(max_terms):
-        freq, power = LombScargle(t, resid).autopower(
-            minimum_frequency=1.0 / hi, maximum_frequency=1.0 / min_period, samples_per_peak=10
+        freq, power = lomb_scargle(
+            t, resid, minimum_frequency=1.0 / hi, maximum_frequency=1.0 / min_period
         )
         period = float(1.0 / freq[int(np.argmax(power))])
         n_harm = int(max(1, min(max_harmonics, np.floor(period / shortest_harmonic))))

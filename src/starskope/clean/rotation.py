@@ -123,7 +123,7 @@ def rotation_period(t, flux, *, min_period: float = 0.1, max_period: float = 30.
     >>> round(rotation_period(t, f), 2)
     0.9
     """
-    from astropy.timeseries import LombScargle
+    from .lombscargle import lomb_scargle
 
     t = np.asarray(t, dtype=float)
     flux = np.asarray(flux, dtype=float)
@@ -137,8 +137,8 @@ def rotation_period(t, flux, *, min_period: float = 0.1, max_period: float = 30.
     if np.isfinite(s) and s > 0:  # flares and deep eclipses should not steer the periodogram
         y = np.clip(y, -5.0 * s, 5.0 * s)
     tb, yb = periodogram_sample(t, y)
-    freq, power = LombScargle(tb, yb).autopower(
-        minimum_frequency=1.0 / hi, maximum_frequency=1.0 / min_period, samples_per_peak=10
+    freq, power = lomb_scargle(
+        tb, yb, minimum_frequency=1.0 / hi, maximum_frequency=1.0 / min_period, samples_per_peak=10
     )
     if not np.isfinite(power).any():
         return None

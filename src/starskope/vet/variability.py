@@ -116,14 +116,15 @@ def dominant_variability(
     longest = 0.5 * span if max_period is None else min(float(max_period), 0.5 * span)
     if not longest > min_period:
         return None
+    from ..clean.lombscargle import lomb_scargle
     from ..clean.rotation import periodogram_sample
 
-    ls = LombScargle(*periodogram_sample(t, y))
-    freq, power = ls.autopower(
-        minimum_frequency=1.0 / longest, maximum_frequency=1.0 / min_period, samples_per_peak=10
+    tb, yb = periodogram_sample(t, y)
+    freq, power = lomb_scargle(
+        tb, yb, minimum_frequency=1.0 / longest, maximum_frequency=1.0 / min_period
     )
     k = int(np.argmax(power))
-    theta = ls.model_parameters(freq[k])
+    theta = LombScargle(tb, yb).model_parameters(freq[k])
     amp = 2.0 * math.hypot(float(theta[1]), float(theta[2]))
     return Variability(
         period=float(1.0 / freq[k]), peak_to_peak=amp, power=float(power[k]), baseline=span

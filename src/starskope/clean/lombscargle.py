@@ -1,0 +1,90 @@
+"""The Lomb-Scargle periodogram of rotation, variability and prewhitening, on one grid.
+
+:func:`lomb_scargle` returns astropy's ``LombScargle(t, y).autopower(...)`` (standard
+normalisation, floating mean, the same frequency grid) computed with nifty-ls (Garrison et al.
+2024, a non-uniform FFT; about ten times faster than astropy's ``method="fast"`` on a 3197-point
+K2 light curve, ``benchmarks/bench_search_speed.py``) when it is installed, and with astropy
+otherwise. The two agree to about 1e-10 in power (``tests/clean/test_lombscargle.py``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+__all__ = ["lomb_scargle", "frequency_grid"]
+
+
+def frequency_grid(t, *, minimum_frequency: float, maximum_frequency: float, samples_per_peak=10):
+    """astropy's ``LombScargle.autofrequency`` for given limits: ``(f0, df, n)``.
+
+    Examples
+    --------
+    >>> f0, df, n = frequency_grid([0.0, 10.0], minimum_frequency=0.1, maximum_frequency=1.0)
+    >>> f0, round(df, 6), n  # doctest: +NORMALIZE_WHITESPACE
+    (0.1, 0.01, 91)
+    """
+    t = np.asarray(t, dtype=float)
+    df = 1.0 / (float(t.max() - t.min()) * samples_per_peak)
+    n = 1 + int(np.round((maximum_frequency - minimum_frequency) / df))
+    return float(minimum_frequency), df, n
+
+
+def lomb_scargle(
+    t,
+    y,
+    *,
+    minimum_frequency: float,
+    maximum_frequency: float,
+    samples_per_peak: int = 10,
+    engine: str = "auto",
+) -> tuple[np.ndarray, np.ndarray]:
+    """Frequencies (1/day) and standard-normalised Lomb-Scargle power of ``y``.
+
+    Parameters
+    ----------
+    t, y : array-like
+        Sorted, finite times (days) and values.
+    minimum_frequency, maximum_frequency : float
+        Grid limits, 1/day.
+    samples_per_peak : int, optional
+        Grid points per peak width ``1 / baseline``.
+    engine : {"auto", "nifty", "astropy"}, optional
+        "auto": nifty-ls when importable, else astropy's ``method="fast"``.
+
+    Returns
+    -------
+    freq, power : ndarray
+
+    Examples
+    --------
+    >>> t = np.arange(0.0, 30.0, 0.02)
+    >>> f, p = lomb_scargle(t, np.sin(2 * np.pi * t / 2.5), minimum_frequency=0.05,
+    ...                     maximum_frequency=5.0)
+    >>> round(float(1.0 / f[np.argmax(p)]), 2)
+    2.5
+    """
+    if engine not in ("auto", "nifty", "astropy"):
+        raise ValueError(f"unknown Lomb-Scargle engine {engine!r}: use auto, nifty or astropy")
+    t = np.ascontiguousarray(t, dtype=float)
+    y = np.ascontiguousarray(y, dtype=float)
+    f0, df, n = frequency_grid(
+        t,
+        minimum_frequency=minimum_frequency,
+        maximum_frequency=maximum_frequency,
+        samples_per_peak=samples_per_peak,
+    )
+    freq = f0 + df * np.arange(n)
+    if engine != "astropy":
+        try:
+            import nifty_ls
+        except ImportError:
+            if engine == "nifty":
+                raise
+        else:
+            # one thread: these periodograms are small, and a scan runs one star per core
+            res = nifty_ls.lombscargle(t, y, fmin=f0, fmax=freq[-1], Nf=n, nthreads=1)
+            return freq, np.asarray(res.power, dtype=float)
+    from astropy.timeseries import LombScargle
+
+    power = LombScargle(t, y).power(freq, method="fast", assume_regular_frequency=True)
+    return freq, np.asarray(power, dtype=float)
