@@ -248,6 +248,7 @@ _CLUSTER_CONFIG = {
     "distributed.admin.low-level-log-length": 32,
 }
 _LOG_LENGTH = "distributed.admin.low-level-log-length"
+_ENVIRON = "distributed.nanny.pre-spawn-environ"
 
 
 def _local_cluster(n_workers: int):
@@ -256,7 +257,11 @@ def _local_cluster(n_workers: int):
 
     # Every worker death reaches the coordinator, which counts the attempts itself; one task per
     # worker thread at a time, so that a dying worker takes no innocent task down with it.
-    with dask.config.set(_CLUSTER_CONFIG):
+    # One thread per worker process for every pool, as Dask sets OMP_NUM_THREADS=1 for BLAS:
+    # numba's too (wotan's parallel sliders would otherwise start one thread per core in every
+    # worker, oversubscribing the machine)
+    environ = {**dask.config.get(_ENVIRON, {}), "NUMBA_NUM_THREADS": 1}
+    with dask.config.set({**_CLUSTER_CONFIG, _ENVIRON: environ}):
         return LocalCluster(
             n_workers=n_workers,
             threads_per_worker=1,
