@@ -1,8 +1,10 @@
 """Injection-recovery benchmark: starskope search vs BLS+SDE vs TLS on the same light curves.
 
     python -m benchmarks.bench_injection [--n 60] [--n-null 30] [--n-tls 30] [--jobs 1]
+                                         [--snr-range 3 40] [--tag snr]
 
-Trials are log-uniform in period (0.5-20 d) and depth (50-5000 ppm), injected with batman into
+Trials are log-uniform in period (0.5-20 d) and depth (50-5000 ppm) (or, with ``--snr-range``,
+in expected SNR on their background: radius ratio rescaled), injected with batman into
 backgrounds used in turn: real K2/Kepler/TESS light curves (non-hosts, and planet hosts with
 their known transits masked; a mission is picked first, then a file), simulated K2-like stars of
 the default field, and pure white noise (the matched-filter anchor). Every detector sees the same curves
@@ -38,6 +40,15 @@ def main(argv=None) -> int:
     ap.add_argument(
         "--real-missions", default="K2,Kepler,TESS", help="missions of the real backgrounds"
     )
+    ap.add_argument(
+        "--snr-range",
+        type=float,
+        nargs=2,
+        default=None,
+        metavar=("LOW", "HIGH"),
+        help="draw the expected SNR log-uniform in this range instead of the depth",
+    )
+    ap.add_argument("--tag", default="", help="suffix of the output names (injection_TAG.md, ...)")
     args = ap.parse_args(argv)
 
     detectors = [d for d in args.detectors.split(",") if d]
@@ -48,6 +59,7 @@ def main(argv=None) -> int:
         backgrounds=("real", "simulated", "white"),
         period_range=(0.5, 20.0),
         depth_range=(5e-5, 5e-3),
+        snr_range=None if args.snr_range is None else tuple(args.snr_range),
         real_missions=tuple(m for m in args.real_missions.split(",") if m),
     )
     fast = [d for d in detectors if d != "tls"]
@@ -129,7 +141,10 @@ def main(argv=None) -> int:
         "",
         f"Command: `python -m benchmarks.bench_injection --n {args.n} --n-null {args.n_null} "
         f"--n-tls {args.n_tls} --seed {args.seed} --jobs {args.jobs} "
-        f"--detectors {args.detectors}`  (wall {wall:.0f} s)",
+        f"--detectors {args.detectors}"
+        + (f" --snr-range {args.snr_range[0]:g} {args.snr_range[1]:g}" if args.snr_range else "")
+        + (f" --tag {args.tag}" if args.tag else "")
+        + f"`  (wall {wall:.0f} s)",
         "",
         "Expected SNR = depth / (1.4826 MAD of the 1-day running-median-detrended background) "
         "x sqrt(cadences in transit). SNR 50%/90%: logistic fit (free plateau) of recovery against "
@@ -170,13 +185,14 @@ def main(argv=None) -> int:
     report = "\n".join(text)
     print(report)
     args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "injection.md").write_text(report)
-    table.to_csv(args.out / "injection.csv", index=False, float_format="%.6g")
+    name = "injection" + (f"_{args.tag}" if args.tag else "")
+    (args.out / f"{name}.md").write_text(report)
+    table.to_csv(args.out / f"{name}.csv", index=False, float_format="%.6g")
     from starskope.simulate.plots import write_recovery_plots
 
-    sub = args.out / "injection_png"
+    sub = args.out / f"{name}_png"
     write_recovery_plots(table, sub)
-    print(f"wrote {args.out / 'injection.md'}, injection.csv, {sub}/*.png")
+    print(f"wrote {args.out / name}.md, {name}.csv, {sub}/*.png")
     return 0 if np.isfinite(summary["recovered"]).all() else 1
 
 

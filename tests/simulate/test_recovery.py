@@ -138,6 +138,13 @@ def test_cli_inject_recover(tmp_path):
     assert (tmp_path / "injections.csv").exists() and (tmp_path / "summary.csv").exists()
     assert (tmp_path / "completeness_snr.png").exists()
     assert (tmp_path / "completeness_map_bls-sde.png").exists()
+    rc = main(
+        ["inject-recover", "--detector", "bls-sde", "--n", "3", "--n-null", "1", "--background",
+         "white", "--snr-range", "20", "30", "--n-points", "1000", "--out", str(tmp_path / "s")]
+    )  # fmt: skip
+    assert rc == 0
+    tab = pd.read_csv(tmp_path / "s" / "injections.csv")
+    assert tab.loc[tab["injected"], "expected_snr"].between(19, 31).all()
 
 
 def test_equal_false_alarm_threshold():
@@ -221,3 +228,22 @@ def test_isotonic_completeness_on_a_step_and_a_plateau():
     assert snr_at_completeness(plateau, 0.9, method="isotonic") == pytest.approx(40.0, rel=0.1)
     with pytest.raises(StarskopeError):
         snr_at_completeness(step, method="spline")
+
+
+def test_snr_range_sets_the_expected_snr_and_keeps_the_draw():
+    from starskope.simulate.recovery import make_trial
+
+    base = RecoveryConfig(n=8, n_null=0, seed=3, backgrounds=("white", "simulated"), n_points=1500)
+    snr = RecoveryConfig(
+        n=8, n_null=0, seed=3, backgrounds=("white", "simulated"), n_points=1500,
+        snr_range=(6.0, 12.0),
+    )  # fmt: skip
+    for i in range(8):
+        _, _, s0, t0 = make_trial(i, base)
+        _, lc, s1, t1 = make_trial(i, snr)
+        # the period, epoch and geometry are the depth draw's; only the radius ratio moves
+        assert (s1.period, s1.t0, s1.impact, s1.a_rs) == (s0.period, s0.t0, s0.impact, s0.a_rs)
+        assert 6.0 * 0.97 <= t1["expected_snr"] <= 12.0 * 1.03
+        assert t1["sigma_ppm"] == t0["sigma_ppm"]  # the same background
+    with pytest.raises(StarskopeError, match="snr_range"):
+        RecoveryConfig(snr_range=(10.0, 5.0))

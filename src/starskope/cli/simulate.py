@@ -127,6 +127,12 @@ def inject_recover_command(
     max_period: float = typer.Option(20.0, "--max-period", help="Longest injected period [d]."),
     min_depth_ppm: float = typer.Option(50.0, "--min-depth-ppm", help="Shallowest depth [ppm]."),
     max_depth_ppm: float = typer.Option(5000.0, "--max-depth-ppm", help="Deepest depth [ppm]."),
+    snr_range: tuple[float, float] | None = typer.Option(
+        None,
+        "--snr-range",
+        help="Draw each injection's expected SNR log-uniform in LOW HIGH (radius ratio rescaled; "
+        "period and geometry as drawn) instead of its depth: trials where completeness changes.",
+    ),
     n_points: int = typer.Option(3197, "--n-points", help="Cadences per light curve."),
     jobs: int = typer.Option(
         1, "--jobs", "-j", help="Worker processes (results do not depend on it)."
@@ -144,6 +150,7 @@ def inject_recover_command(
         backgrounds=tuple(background),
         period_range=(min_period, max_period),
         depth_range=(min_depth_ppm * 1e-6, max_depth_ppm * 1e-6),
+        snr_range=snr_range,
         n_points=n_points,
         real_missions=tuple(real_mission),
     )

@@ -282,6 +282,12 @@ class RecoveryConfig:
         Log-uniform injected periods (days); capped at half the background's baseline.
     depth_range : tuple of float
         Log-uniform injected depths (relative).
+    snr_range : tuple of float or None
+        When given, each injection's radius ratio is rescaled so that its expected SNR (on its
+        own background) is log-uniform in this range; period, epoch, impact, limb darkening
+        and stellar density stay as drawn. Completeness at given SNR is then measured with
+        most trials where it changes, instead of half of them far below detection (the depth
+        draw's SNR spans five decades). Radius ratios are capped at 0.5.
     n_points : int
         Cadences per background (3197, as the Kaggle K2 table).
     real_missions : tuple of str
@@ -296,8 +302,17 @@ class RecoveryConfig:
     backgrounds: tuple[str, ...] = ("real", "simulated")
     period_range: tuple[float, float] = (0.5, 20.0)
     depth_range: tuple[float, float] = (5e-5, 5e-3)
+    snr_range: tuple[float, float] | None = None
     n_points: int = 3197
     real_missions: tuple[str, ...] = ("K2", "Kepler", "TESS")
+
+    def __post_init__(self):
+        if self.snr_range is not None:
+            lo, hi = (float(x) for x in self.snr_range)
+            if not (0 < lo <= hi and np.isfinite(hi)):
+                raise StarskopeError(
+                    f"snr_range must be two positive numbers, low <= high; got {self.snr_range}"
+                )
 
     @property
     def n_uninjected(self) -> int:
@@ -328,6 +343,13 @@ def _background(kind: str, rng, config: RecoveryConfig, files):
     raise StarskopeError(f"unknown background kind {kind!r}; use real, simulated or white")
 
 
+def _depth_and_points(s, t, cadence: float) -> tuple[float, int]:
+    """Depth of ``s`` (relative, integrated over the cadence) and its cadences in transit."""
+    fine = s.t0 + np.linspace(-0.02, 0.02, 41) * min(s.period, 1.0)
+    depth = float(1.0 - s.model(fine, exptime=cadence).min())
+    return depth, n_in_transit(t, period=s.period, t0=s.t0, duration=s.duration)
+
+
 def make_trial(i: int, config: RecoveryConfig, files=None):
     """Trial ``i``: ``(injected, light curve, signal or None, truth dict)``, deterministic.
 
@@ -355,9 +377,16 @@ def make_trial(i: int, config: RecoveryConfig, files=None):
         rng, t_start=float(lc.t[0]), period_range=pr, depth_range=config.depth_range
     )
     s = draw.signal
-    fine = s.t0 + np.linspace(-0.02, 0.02, 41) * min(s.period, 1.0)
-    depth = float(1.0 - s.model(fine, exptime=cad).min())
-    n_in = n_in_transit(lc.t, period=s.period, t0=s.t0, duration=s.duration)
+    depth, n_in = _depth_and_points(s, lc.t, cad)
+    if config.snr_range is not None:
+        target = float(np.exp(rng.uniform(*np.log(config.snr_range))))
+        for _ in range(3):  # depth ~ k^2, and the duration (points in transit) moves with k
+            snr = expected_snr(depth=depth, sigma=sigma, n_points=n_in)
+            if not snr > 0:
+                break
+            k = min(s.rp_rs * float(np.sqrt(target / snr)), 0.5)
+            s = dataclasses.replace(s, rp_rs=k)
+            depth, n_in = _depth_and_points(s, lc.t, cad)
     truth.update(
         period=s.period,
         t0=s.t0,
