@@ -301,6 +301,26 @@ def test_rotation_detrending_finds_a_planet_behind_an_evolving_fast_rotator(rng)
     assert not analyse(_spotted_k2(rng, prot=0.45, amp=0.015), FAST).is_candidate
 
 
+def test_multiperiodic_pulsator_is_detrended_with_the_local_cubic(rng):
+    # four incommensurate modes of 1-2 ppt near one day (a gamma Dor star): harmonics of the
+    # strongest period leave the others; the local cubic leaves less than half of that noise
+    # on two-hour means, so the pipeline uses it, and the 1.5-ppt transit is found
+    t = 2000.0 + np.arange(3197) * 0.02043
+    modes = ((1.09, 2e-3, 0.3), (1.23, 1.5e-3, 1.1), (0.87, 1.2e-3, 2.0), (1.61, 1e-3, 0.7))
+    f = 1 + sum(a * np.sin(2 * np.pi * t / p + ph) for p, a, ph in modes)
+    f = (f + rng.normal(0, 3e-4, t.size)) * (
+        1 - 1.5e-3 * transit_mask(t, period=4.6, t0=2001.3, duration=0.1)
+    )
+    meta = LightCurveMeta(mission="K2", target="EPIC 4", source="pulsator.fits")
+    res = analyse(
+        LightCurve(t, 5000 * f, np.full(t.size, 1.5), time_format="bkjd", meta=meta), FAST
+    )
+    assert res.is_candidate
+    top = res.candidates[0]
+    assert top.period_days == pytest.approx(4.6, rel=0.01) and top.extra["detrend"] == "localpoly"
+    assert not any("followed with" in r for r in res.reasons)  # no harmonic model claimed
+
+
 def test_contact_binary_is_not_a_planet_after_rotation_detrending(rng):
     # a W UMa-like binary (P = 0.7 d): a double-humped light curve with unequal minima and
     # sharp eclipse cores; the harmonics at P/2 come out as "rotation" and what is left

@@ -27,7 +27,9 @@ class PipelineConfig:
     # get a robust local polynomial plus rotation harmonics over three rotations
     # (starskope.clean.rotation), with signals at simple ratios of that period and shallower
     # than the modulation rejected as its residual (vetting flag "variability"); slower ones a robust
-    # local cubic over active_window_days. "localpoly": the local cubic for every active star
+    # local cubic over active_window_days, as are fast ones whose harmonic model leaves over
+    # twice the cubic's noise on two-hour means (multi-periodic pulsators, beating pairs).
+    # "localpoly": the local cubic for every active star
     # (the default before 2026-11). None: biweight with a shortened window
     active_detrend_method: str | None = "rotation"
     active_window_days: float = 0.75  # shortest window for active stars

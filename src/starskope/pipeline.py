@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from .clean.detrend import flatten, suggest_window
-from .clean.masking import clean, transit_mask
+from .clean.masking import clean, robust_std, transit_mask
 from .clean.prewhiten import prewhiten
 from .clean.rotation import coherent_periods, modulation_amplitude, rotation_model
 from .config import PipelineConfig
@@ -112,6 +112,15 @@ def _variability_sources(cleaned: LightCurve, spin, active: bool) -> tuple[Varia
         )
     ls = dominant_variability(cleaned.t, cleaned.flux)
     return () if ls is None else (ls,)
+
+
+def _transit_scale_noise(flat: LightCurve, width: float = 2.0 / 24.0) -> float:
+    """Robust scatter of ``width``-day means of a flattened light curve (a CDPP-like figure)."""
+    from .clean.binning import bin_in_time
+
+    _, yb, nb = bin_in_time(flat.t, flat.flux, width)
+    full = nb >= 0.5 * np.median(nb)
+    return float(robust_std(yb[full])) if np.count_nonzero(full) >= 10 else float("inf")
 
 
 def _fit(flat: LightCurve, s: SearchResult, exptime: float):
@@ -291,12 +300,19 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
             base.t, base.flux, min_window=config.active_window_days, other_periods=False
         )
         window = spin.window
+    det = flatten(base, method=method, window=window, rotation=spin)
+    if method == "rotation" and spin.n_harmonics > 0:
+        # harmonics of one period fit a spotted star, not a multi-periodic pulsator or a
+        # beating pair: keep them only if they leave less noise at transit time scales than
+        # the local cubic does (half: the cubic eats more of a long transit)
+        alt = flatten(base, method="localpoly", window=config.active_window_days)
+        if _transit_scale_noise(alt.lightcurve) < 0.5 * _transit_scale_noise(det.lightcurve):
+            det, method, window = alt, "localpoly", config.active_window_days
+    flat, trend = det.lightcurve, det.trend
     # the search cannot find transits longer than about a third of the window
     searchable = durations[durations <= window / 2.5 + 1e-9]
     if searchable.size == 0:
         searchable = durations[:1]
-    det = flatten(base, method=method, window=window, rotation=spin)
-    flat, trend = det.lightcurve, det.trend
     t0 = tick("detrend", t0)
 
     searches = search_multi(
@@ -417,7 +433,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     tick("fit", t0)
     is_cand = any(c.is_planet_like for c in candidates)
     reasons = _reasons(candidates, method, window=window)
-    if spin is not None and spin.n_harmonics > 0:
+    if method == "rotation" and spin is not None and spin.n_harmonics > 0:
         reasons.insert(
             0,
             f"Active star: rotation at {spin.period:.4g} d (semi-amplitude "

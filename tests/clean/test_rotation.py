@@ -39,6 +39,21 @@ def test_rotation_period_and_amplitude(rng):
     assert rotation_period(t[:20], f[:20]) is None
 
 
+def test_faint_fast_rotator_is_found_in_binned_means(rng):
+    # a 0.45-d rotation at 8 ppt under 4 ppt per-point noise: the per-point robust scatter is
+    # only twice the white noise (below the test's 3), means over a tenth of a rotation show it
+    t = np.arange(0.0, 40.0, CADENCE)
+    f = 1 + 0.008 * np.sin(2 * np.pi * t / 0.45) + rng.normal(0, 4e-3, t.size)
+    m = rotation_model(t, f, other_periods=False)
+    assert m.n_harmonics > 0 and m.period == pytest.approx(0.45, rel=0.01)
+    # a third of that amplitude stays below the test: not fitted as a rotation
+    f = 1 + 0.0027 * np.sin(2 * np.pi * t / 0.45) + rng.normal(0, 4e-3, t.size)
+    assert rotation_model(t, f, other_periods=False).n_harmonics == 0
+    # nor is pure noise, nor a slow drift (the binned test is about a running median)
+    f = 1 + 0.01 * (t / 40.0) ** 2 + rng.normal(0, 4e-3, t.size)
+    assert rotation_model(t, f, other_periods=False).n_harmonics == 0
+
+
 def test_choose_rotation_model():
     fast = choose_rotation_model(0.45)
     assert fast.n_harmonics == 2 and fast.window == pytest.approx(1.35)

@@ -234,6 +234,26 @@ def modulation_amplitude(t, flux, *, period: float, n_harmonics: int = 3) -> flo
     return float(0.5 * (model.max() - model.min()))
 
 
+def _binned_variable(t, flux, period: float, white: float, min_variability: float) -> bool:
+    """The variability test on means over a tenth to a quarter of the rotation (at least four
+    cadences), about their running median over three rotations (drifts are not rotation): a
+    faint star's rotation can hide below its per-point noise and still dominate every
+    transit-length average. The robust (MAD) scatter still ignores a binary's eclipses."""
+    from scipy.ndimage import median_filter
+
+    cadence = float(np.median(np.diff(t))) if t.size > 1 else 0.0
+    width = min(max(0.1 * period, 4.0 * cadence), 0.25 * period)
+    if not (cadence > 0 and width > 1.5 * cadence):
+        return False
+    _, fb, nb = bin_in_time(t, flux, width)
+    full = nb >= 0.5 * np.median(nb)
+    if np.count_nonzero(full) < 40:
+        return False
+    fb, nb = fb[full], nb[full]
+    spread = robust_std(fb - median_filter(fb, size=31, mode="nearest"))
+    return bool(spread > min_variability * white / np.sqrt(float(np.median(nb))))
+
+
 def rotation_model(
     t,
     flux,
@@ -257,6 +277,8 @@ def rotation_model(
         point-to-point white noise: rotation moves most of the points, whereas the eclipses of a
         binary or the transits of a hot Jupiter move only a few, which the MAD ignores (their
         periodogram peak is not a rotation, and is left to the local cubic and the vetting).
+        A rotation shorter than two days also passes when means over a tenth of it do
+        (:func:`_binned_variable`; a faint, fast rotator).
     other_periods : bool, optional
         Also look for the other coherent periods (three more periodograms; the detrending does
         not need them, the vetting of a planet-like candidate does, see
@@ -269,11 +291,14 @@ def rotation_model(
     t = np.asarray(t, dtype=float)
     flux = np.asarray(flux, dtype=float)
     white = robust_std(np.diff(flux)) / np.sqrt(2.0)
-    if not robust_std(flux) > min_variability * white:
-        return choose_rotation_model(None, min_window=min_window)
+    variable = robust_std(flux) > min_variability * white
     m = choose_rotation_model(rotation_period(t, flux), min_window=min_window)
-    if m.n_harmonics == 0:
+    if variable and m.n_harmonics == 0:
         return m
+    if not variable and (
+        m.n_harmonics == 0 or not _binned_variable(t, flux, m.period, white, min_variability)
+    ):
+        return choose_rotation_model(None, min_window=min_window)
     amp = modulation_amplitude(t, flux, period=m.period, n_harmonics=max(3, m.n_harmonics))
     m = dataclasses.replace(m, amplitude=amp)
     return coherent_periods(t, flux, m) if other_periods else m
