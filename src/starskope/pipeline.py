@@ -114,13 +114,17 @@ def _variability_sources(cleaned: LightCurve, spin, active: bool) -> tuple[Varia
     return () if ls is None else (ls,)
 
 
-def _transit_scale_noise(flat: LightCurve, width: float = 2.0 / 24.0) -> float:
-    """Robust scatter of ``width``-day means of a flattened light curve (a CDPP-like figure)."""
+def _transit_scale_noise(flat: LightCurve, width: float = 2.0 / 24.0) -> tuple[float, float]:
+    """Robust scatter of ``width``-day means of a flattened light curve (a CDPP-like figure),
+    and what white noise of the point-to-point scatter would give."""
     from .clean.binning import bin_in_time
 
     _, yb, nb = bin_in_time(flat.t, flat.flux, width)
     full = nb >= 0.5 * np.median(nb)
-    return float(robust_std(yb[full])) if np.count_nonzero(full) >= 10 else float("inf")
+    if np.count_nonzero(full) < 10:
+        return float("inf"), float("inf")
+    white = robust_std(np.diff(flat.flux)) / np.sqrt(2.0 * float(np.median(nb[full])))
+    return float(robust_std(yb[full])), float(white)
 
 
 def _fit(flat: LightCurve, s: SearchResult, exptime: float):
@@ -303,11 +307,15 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     det = flatten(base, method=method, window=window, rotation=spin)
     if method == "rotation" and spin.n_harmonics > 0:
         # harmonics of one period fit a spotted star, not a multi-periodic pulsator or a
-        # beating pair: keep them only if they leave less noise at transit time scales than
-        # the local cubic does (half: the cubic eats more of a long transit)
-        alt = flatten(base, method="localpoly", window=config.active_window_days)
-        if _transit_scale_noise(alt.lightcurve) < 0.5 * _transit_scale_noise(det.lightcurve):
-            det, method, window = alt, "localpoly", config.active_window_days
+        # beating pair: keep them unless the local cubic leaves less than half their noise at
+        # transit time scales (half: the cubic eats more of a long transit). The cubic cannot
+        # leave less than the white noise, so it is only tried where the harmonics leave over
+        # twice that.
+        noise, white = _transit_scale_noise(det.lightcurve)
+        if noise > 2.0 * white:
+            alt = flatten(base, method="localpoly", window=config.active_window_days)
+            if _transit_scale_noise(alt.lightcurve)[0] < 0.5 * noise:
+                det, method, window = alt, "localpoly", config.active_window_days
     flat, trend = det.lightcurve, det.trend
     # the search cannot find transits longer than about a third of the window
     searchable = durations[durations <= window / 2.5 + 1e-9]
