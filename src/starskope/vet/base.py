@@ -97,6 +97,11 @@ class VetThresholds:
         overlapping transit), dips of a variable star or of systematics do not.
     transit_depths_min_n : int
         Fewest transits for the scatter condition.
+    transit_depths_min_snr : float
+        ...and a median single-transit SNR (depth over its error) of at least this: below it
+        the excess scatter measures how much the detrending's noise at the transits exceeds
+        the out-of-transit estimate (the trend is interpolated across masked transits but
+        partly fitted to the noise elsewhere), not how the transits vary.
     rho_min, rho_max : float
         Main-sequence stellar density range, g/cm^3.
     duration_long_factor : float
@@ -136,6 +141,7 @@ class VetThresholds:
     transit_depths_missing: float = 0.2
     transit_depths_scatter: float = 0.65
     transit_depths_min_n: int = 5
+    transit_depths_min_snr: float = 2.5
     rho_min: float = 0.2
     rho_max: float = 5.0
     duration_long_factor: float = 1.5

@@ -430,7 +430,12 @@ def _transit_depths(ctx: _Context, th: VetThresholds) -> VetFlag:
     med = float(np.median(depth))
     excess = float(np.var(depth, ddof=1) - np.mean(err**2))
     scatter = math.sqrt(excess) / med if med > 0 and excess > 0 else 0.0
-    unstable = depth.size >= th.transit_depths_min_n and scatter > th.transit_depths_scatter
+    single_snr = float(np.median(depth / err))
+    unstable = (
+        depth.size >= th.transit_depths_min_n
+        and scatter > th.transit_depths_scatter
+        and single_snr >= th.transit_depths_min_snr
+    )
     raised = bool(p < th.transit_depths_p and (missing or unstable))
     k = int(np.argmin(depth / max(mean, 1e-12)))
     return VetFlag(
@@ -445,7 +450,8 @@ def _transit_depths(ctx: _Context, th: VetThresholds) -> VetFlag:
         f"{100 * th.transit_depths_missing:.0f}% of the transits are below "
         f"{100 * th.transit_depths_low_fraction:.0f}% of the mean at > 3 sigma, or the scatter "
         f"exceeds {100 * th.transit_depths_scatter:.0f}% with {th.transit_depths_min_n} or more "
-        "transits: depths that vary this much are dips of a variable star or of systematics)",
+        f"transits of median single-transit SNR {th.transit_depths_min_snr:g} or more, here "
+        f"{single_snr:.1f}: depths that vary this much are dips of a variable star or of systematics)",
     )
 
 
