@@ -405,21 +405,28 @@ def test_transit_depths_flags_a_period_assembled_from_unrelated_dips():
     assert not ok.raised, ok.reason
 
 
+_DIPS_T = np.arange(0.0, 70.0, 0.0204)
+_DIPS_N = int(70 / 1.47) + 1
+
+
+def _periodic_dips(rng, depths, *, period=1.47, t0=0.5, dur=0.2, noise=1e-3):
+    """White noise with box dips of the given depths, one per period from t0."""
+    flux = 1.0 + rng.normal(0.0, noise, _DIPS_T.size)
+    for k, d in enumerate(depths):
+        flux[np.abs(_DIPS_T - (t0 + k * period)) < dur / 2] -= d
+    return flux
+
+
 def test_transit_depths_flags_dips_of_varying_depth():
     """Dips at one period whose depths wander by ~100% (a spotted star, systematics) are not a
     transit; a planet whose transits vary by 20% (spot crossings, detrending) still passes."""
     from starskope.vet import transit_depths
 
     rng = np.random.default_rng(11)
-    t = np.arange(0.0, 70.0, 0.0204)
-    period, dur = 1.47, 0.2
-    n = int(70 / period) + 1
+    t, period, dur, n = _DIPS_T, 1.47, 0.2, _DIPS_N
 
     def dips(scale):
-        flux = 1.0 + rng.normal(0.0, 1e-3, t.size)
-        for k, d in enumerate(2e-3 * scale):
-            flux[np.abs(t - (0.5 + k * period)) < dur / 2] -= d
-        return flux
+        return _periodic_dips(rng, 2e-3 * scale)
 
     wild = np.clip(rng.normal(1.0, 0.9, n), -0.5, None)
     flag = transit_depths(t, dips(wild), period=period, t0=0.5, duration=dur, depth=2e-3)
@@ -436,15 +443,10 @@ def test_transit_depths_scatter_needs_measurable_single_transits():
     from starskope.vet import transit_depths
 
     rng = np.random.default_rng(5)
-    t = np.arange(0.0, 70.0, 0.0204)
-    period, dur = 1.47, 0.2
-    n = int(70 / period) + 1
+    t, period, dur = _DIPS_T, 1.47, 0.2
 
     def dips(depth):
-        flux = 1.0 + rng.normal(0.0, 1e-3, t.size)
-        for k, d in enumerate(depth * (1.0 + rng.normal(0.0, 1.2, n))):
-            flux[np.abs(t - (0.5 + k * period)) < dur / 2] -= d
-        return flux
+        return _periodic_dips(rng, depth * (1.0 + rng.normal(0.0, 1.2, _DIPS_N)))
 
     shallow = transit_depths(t, dips(5e-4), period=period, t0=0.5, duration=dur, depth=5e-4)
     assert not shallow.raised, shallow.reason
