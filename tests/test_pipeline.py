@@ -319,6 +319,8 @@ def test_multiperiodic_pulsator_is_detrended_with_the_local_cubic(rng):
     top = res.candidates[0]
     assert top.period_days == pytest.approx(4.6, rel=0.01) and top.extra["detrend"] == "localpoly"
     assert not any("followed with" in r for r in res.reasons)  # no harmonic model claimed
+    assert any("detrended with the local cubic" in r for r in res.reasons)
+    assert top.extra["rotation_periods"] is None
 
 
 def test_contact_binary_is_not_a_planet_after_rotation_detrending(rng):

@@ -79,13 +79,16 @@ class Analysis:
 _UNMEASURED = object()
 
 
-def _variability_sources(cleaned: LightCurve, spin, active: bool) -> tuple[Variability, ...]:
+def _variability_sources(
+    cleaned: LightCurve, spin, active: bool, removed: bool = True
+) -> tuple[Variability, ...]:
     """The coherent variability of an active star, whose detrending residuals can pass for
     transits: the rotation the detrender measured (the strongest Lomb-Scargle period; with the
     modulation it removed and the star's other coherent periods matched at simple ratios, else
     at 1, 2 and 1/2), or, when no rotation was measured, the strongest Lomb-Scargle period of
     the undetrended light curve. A quiet star has none worth matching (its robust scatter is
-    close to the white noise), and costs no periodogram."""
+    close to the white noise), and costs no periodogram. ``removed``: whether the detrender
+    used the rotation model (False when the local cubic replaced it; only the label changes)."""
     if not active:
         return ()
     span = float(cleaned.time_span)
@@ -106,7 +109,11 @@ def _variability_sources(cleaned: LightCurve, spin, active: bool) -> tuple[Varia
                 power=1.0,
                 baseline=span,
                 ratios=ROTATION_RATIOS if harmonics else HARMONICS,
-                source="rotation removed by the detrender" if harmonics else "rotation",
+                source=(
+                    ("rotation removed by the detrender" if removed else "strongest period")
+                    if harmonics
+                    else "rotation"
+                ),
             )
             for p in periods
         )
@@ -305,7 +312,8 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         )
         window = spin.window
     det = flatten(base, method=method, window=window, rotation=spin)
-    if method == "rotation" and spin.n_harmonics > 0:
+    replaced = None  # (harmonic, cubic) noise when the harmonic model was replaced
+    if method == "rotation" and config.detrend_method != "rotation" and spin.n_harmonics > 0:
         # harmonics of one period fit a spotted star, not a multi-periodic pulsator or a
         # beating pair: keep them unless the local cubic leaves less than half their noise at
         # transit time scales (half: the cubic eats more of a long transit). The cubic cannot
@@ -314,8 +322,10 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         noise, white = _transit_scale_noise(det.lightcurve)
         if noise > 2.0 * white:
             alt = flatten(base, method="localpoly", window=config.active_window_days)
-            if _transit_scale_noise(alt.lightcurve)[0] < 0.5 * noise:
+            alt_noise = _transit_scale_noise(alt.lightcurve)[0]
+            if alt_noise < 0.5 * noise:
                 det, method, window = alt, "localpoly", config.active_window_days
+                replaced = (noise, alt_noise)
     flat, trend = det.lightcurve, det.trend
     # the search cannot find transits longer than about a third of the window
     searchable = durations[durations <= window / 2.5 + 1e-9]
@@ -377,7 +387,9 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         planet_like = significant and _planet_like(flags)
         if planet_like:  # last check, on the undetrended light curve: is it the variability?
             if variability is _UNMEASURED:
-                variability = _variability_sources(cleaned, spin, active)
+                variability = _variability_sources(
+                    cleaned, spin, active, removed=method == "rotation"
+                )
             flags = flags + (variability_match(s.period, s.depth, variability),)
             planet_like = not flags[-1].raised
         offset = lc.bjd_offset
@@ -401,7 +413,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                     "detrend": method if rotation is None else f"prewhiten+{method}",
                     "window_days": float(window),
                     "rotation_periods": [round(spin.period, 5)]
-                    if spin is not None and spin.n_harmonics > 0
+                    if method == "rotation" and spin is not None and spin.n_harmonics > 0
                     else (None if rotation is None else [round(p, 5) for p in rotation.periods]),
                     "fit_depth_ppm": None,
                     "fit_duration_hours": None,
@@ -441,6 +453,14 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     tick("fit", t0)
     is_cand = any(c.is_planet_like for c in candidates)
     reasons = _reasons(candidates, method, window=window)
+    if replaced is not None:
+        reasons.insert(
+            0,
+            f"Active star: harmonics of the strongest period ({spin.period:.4g} d) left "
+            f"{replaced[0] * 1e6:.0f} ppm on two-hour means, the local cubic "
+            f"{replaced[1] * 1e6:.0f} ppm: detrended with the local cubic (not one rotation: "
+            "a multi-periodic pulsator or a beating pair).",
+        )
     if method == "rotation" and spin is not None and spin.n_harmonics > 0:
         reasons.insert(
             0,

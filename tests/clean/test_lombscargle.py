@@ -46,6 +46,7 @@ def test_nifty_engine_agrees_with_astropy(rng):
 
 def test_falls_back_to_astropy_without_nifty(rng, monkeypatch):
     monkeypatch.setitem(sys.modules, "nifty_ls", None)  # import fails
+    monkeypatch.setitem(sys.modules, "nifty_ls.backends", None)
     t, y = _curve(rng)
     f, p = lomb_scargle(t, y, minimum_frequency=0.05, maximum_frequency=8.0)
     assert 1 / f[np.argmax(p)] == pytest.approx(1.7, rel=1e-3)
@@ -53,3 +54,17 @@ def test_falls_back_to_astropy_without_nifty(rng, monkeypatch):
         lomb_scargle(t, y, minimum_frequency=0.05, maximum_frequency=8.0, engine="nifty")
     with pytest.raises(ValueError, match="unknown Lomb-Scargle engine"):
         lomb_scargle(t, y, minimum_frequency=0.05, maximum_frequency=8.0, engine="fft")
+
+
+def test_no_cpu_backend_or_a_one_point_grid_uses_astropy(rng, monkeypatch):
+    nifty = pytest.importorskip("nifty_ls.backends")
+    t, y = _curve(rng)
+    monkeypatch.setattr(nifty, "available_backends", lambda verbose=False: ["auto", "cufinufft"])
+    f, p = lomb_scargle(t, y, minimum_frequency=0.05, maximum_frequency=8.0)
+    assert 1 / f[np.argmax(p)] == pytest.approx(1.7, rel=1e-3)
+    monkeypatch.undo()
+    # a grid of one frequency (nifty-ls needs fmin < fmax)
+    f, p = lomb_scargle(t, y, minimum_frequency=0.5, maximum_frequency=0.5)
+    assert f.size == 1 and np.isfinite(p).all()
+    with pytest.raises(ValueError, match="two distinct times"):
+        lomb_scargle(np.ones(5), np.arange(5.0), minimum_frequency=0.1, maximum_frequency=1.0)

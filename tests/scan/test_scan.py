@@ -183,3 +183,45 @@ def test_scan_keeps_short_dask_message_logs(tmp_path, scheduler, kaggle_table):
     short = _CLUSTER_CONFIG["distributed.admin.low-level-log-length"]
     assert short <= 64 and set(probe.seen) == {short}
     assert dask.config.get("distributed.admin.low-level-log-length") == before  # restored
+
+
+def test_local_workers_get_one_numba_thread_and_this_process_keeps_its_own(tmp_path):
+    # In a fresh interpreter: numba's thread pool already runs (as after wotan's parallel
+    # sliders), a local cluster starts, its workers see NUMBA_NUM_THREADS=1, and this process
+    # can still compile (numba refuses a changed NUMBA_NUM_THREADS once its threads run).
+    import subprocess
+    import sys
+    import textwrap
+
+    script = textwrap.dedent(
+        """
+        import os
+        import numba
+        import numpy as np
+
+        @numba.njit(parallel=True)
+        def total(x):
+            s = 0.0
+            for i in numba.prange(x.size):
+                s += x[i]
+            return s
+
+        total(np.ones(1000))  # launches numba's threads here
+        before = os.environ.get("NUMBA_NUM_THREADS")
+        from distributed import Client
+        from starskope.scan.runner import _local_cluster
+
+        cluster = _local_cluster(1)
+        with Client(cluster) as client:
+            seen = set(client.run(lambda: os.environ.get("NUMBA_NUM_THREADS")).values())
+        cluster.close()
+        assert seen == {"1"}, seen
+        assert os.environ.get("NUMBA_NUM_THREADS") == before
+        numba.njit(lambda a: a + 1)(1)  # a new compilation in this process
+        print("ok")
+        """
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, cwd=tmp_path
+    )
+    assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr[-2000:]

@@ -14,6 +14,14 @@ import numpy as np
 __all__ = ["lomb_scargle", "frequency_grid"]
 
 
+def _nifty_available() -> bool:
+    try:
+        from nifty_ls.backends import available_backends
+    except ImportError:
+        return False
+    return "finufft" in available_backends()
+
+
 def frequency_grid(t, *, minimum_frequency: float, maximum_frequency: float, samples_per_peak=10):
     """astropy's ``LombScargle.autofrequency`` for given limits: ``(f0, df, n)``.
 
@@ -24,7 +32,10 @@ def frequency_grid(t, *, minimum_frequency: float, maximum_frequency: float, sam
     (0.1, 0.01, 91)
     """
     t = np.asarray(t, dtype=float)
-    df = 1.0 / (float(t.max() - t.min()) * samples_per_peak)
+    span = float(t.max() - t.min()) if t.size else 0.0
+    if not span > 0:
+        raise ValueError("the Lomb-Scargle grid needs at least two distinct times")
+    df = 1.0 / (span * samples_per_peak)
     n = 1 + int(np.round((maximum_frequency - minimum_frequency) / df))
     return float(minimum_frequency), df, n
 
@@ -74,16 +85,18 @@ def lomb_scargle(
         samples_per_peak=samples_per_peak,
     )
     freq = f0 + df * np.arange(n)
-    if engine != "astropy":
-        try:
+    if engine != "astropy" and n >= 2:  # (nifty-ls needs fmin < fmax)
+        if _nifty_available():
             import nifty_ls
-        except ImportError:
-            if engine == "nifty":
-                raise
-        else:
-            # one thread: these periodograms are small, and a scan runs one star per core
-            res = nifty_ls.lombscargle(t, y, fmin=f0, fmax=freq[-1], Nf=n, nthreads=1)
+
+            # the CPU backend (CUDA would open a context in every scan worker), one thread:
+            # these periodograms are small, and a scan runs one star per core
+            res = nifty_ls.lombscargle(
+                t, y, fmin=f0, fmax=freq[-1], Nf=n, backend="finufft", nthreads=1
+            )
             return freq, np.asarray(res.power, dtype=float)
+        if engine == "nifty":
+            raise ImportError("nifty-ls with its finufft backend is not installed")
     from astropy.timeseries import LombScargle
 
     power = LombScargle(t, y).power(freq, method="fast", assume_regular_frequency=True)

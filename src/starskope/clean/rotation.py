@@ -235,10 +235,11 @@ def modulation_amplitude(t, flux, *, period: float, n_harmonics: int = 3) -> flo
 
 
 def _binned_variable(t, flux, period: float, white: float, min_variability: float) -> bool:
-    """The variability test on means over a tenth to a quarter of the rotation (at least four
-    cadences), about their running median over three rotations (drifts are not rotation): a
-    faint star's rotation can hide below its per-point noise and still dominate every
-    transit-length average. The robust (MAD) scatter still ignores a binary's eclipses."""
+    """The variability test on means over a tenth of the rotation, or four cadences if longer
+    (at most a quarter of the rotation), about their running median over 31 bins (three
+    rotations for tenth-rotation bins: drifts are not rotation): a faint star's rotation can
+    hide below its per-point noise and still dominate every transit-length average. The
+    robust (MAD) scatter still ignores a binary's eclipses."""
     from scipy.ndimage import median_filter
 
     cadence = float(np.median(np.diff(t))) if t.size > 1 else 0.0

@@ -248,7 +248,6 @@ _CLUSTER_CONFIG = {
     "distributed.admin.low-level-log-length": 32,
 }
 _LOG_LENGTH = "distributed.admin.low-level-log-length"
-_ENVIRON = "distributed.nanny.pre-spawn-environ"
 
 
 def _local_cluster(n_workers: int):
@@ -259,10 +258,12 @@ def _local_cluster(n_workers: int):
     # worker thread at a time, so that a dying worker takes no innocent task down with it.
     # One thread per worker process for every pool, as Dask sets OMP_NUM_THREADS=1 for BLAS:
     # numba's too (wotan's parallel sliders would otherwise start one thread per core in every
-    # worker, oversubscribing the machine)
-    environ = {**dask.config.get(_ENVIRON, {}), "NUMBA_NUM_THREADS": 1}
-    with dask.config.set({**_CLUSTER_CONFIG, _ENVIRON: environ}):
+    # worker, oversubscribing the machine). Through the workers' own environment (`env`), not
+    # Dask's pre-spawn one, which is also written into this process, where numba may already
+    # run its threads (it refuses a changed NUMBA_NUM_THREADS at its next compilation).
+    with dask.config.set(_CLUSTER_CONFIG):
         return LocalCluster(
+            env={"NUMBA_NUM_THREADS": "1"},
             n_workers=n_workers,
             threads_per_worker=1,
             processes=True,

@@ -287,7 +287,9 @@ class RecoveryConfig:
         own background) is log-uniform in this range; period, epoch, impact, limb darkening
         and stellar density stay as drawn. Completeness at given SNR is then measured with
         most trials where it changes, instead of half of them far below detection (the depth
-        draw's SNR spans five decades). Radius ratios are capped at 0.5.
+        draw's SNR spans five decades). Radius ratios are capped at 0.5, and grazing orbits'
+        depths do not scale as the radius ratio squared, so the achieved SNR (the truth
+        table's ``expected_snr``) can fall outside the range there.
     n_points : int
         Cadences per background (3197, as the Kaggle K2 table).
     real_missions : tuple of str
@@ -308,6 +310,8 @@ class RecoveryConfig:
 
     def __post_init__(self):
         if self.snr_range is not None:
+            if len(self.snr_range) != 2:
+                raise StarskopeError(f"snr_range must be (low, high); got {self.snr_range}")
             lo, hi = (float(x) for x in self.snr_range)
             if not (0 < lo <= hi and np.isfinite(hi)):
                 raise StarskopeError(

@@ -123,7 +123,9 @@ def dominant_variability(
     freq, power = lomb_scargle(
         tb, yb, minimum_frequency=1.0 / longest, maximum_frequency=1.0 / min_period
     )
-    k = int(np.argmax(power))
+    if not np.isfinite(power).any():  # constant flux
+        return None
+    k = int(np.nanargmax(power))
     theta = LombScargle(tb, yb).model_parameters(freq[k])
     amp = 2.0 * math.hypot(float(theta[1]), float(theta[2]))
     return Variability(
