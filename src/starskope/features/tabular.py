@@ -221,9 +221,9 @@ def feature_matrix(lcs: Iterable, *, config=None, n_jobs: int = 1) -> np.ndarray
     config = config or PipelineConfig()
     work = [(lc, config) for lc in lcs]
     if n_jobs > 1:
-        from concurrent.futures import ProcessPoolExecutor
+        from ..parallel import process_pool
 
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+        with process_pool(n_jobs) as pool:
             rows = list(pool.map(_one, work, chunksize=8))
     else:
         rows = [_one(w) for w in work]

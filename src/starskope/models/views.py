@@ -196,9 +196,9 @@ def view_matrix(
     items = list(lcs() if callable(lcs) else lcs)
     work = [(lc, config) for lc in items]
     if n_jobs > 1 and len(work) > 1:
-        from concurrent.futures import ProcessPoolExecutor
+        from ..parallel import process_pool
 
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+        with process_pool(n_jobs) as pool:
             rows = list(pool.map(_one, work, chunksize=8))
     else:
         rows = [_one(w) for w in work]

@@ -17,12 +17,12 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
 
 from ..exceptions import StarskopeError
+from ..parallel import process_pool
 from .binaries import draw_eclipsing_binary, draw_pulsator
 from .inject import quadratic_ld
 from .noise import (
@@ -376,7 +376,7 @@ def simulate_campaign(
             progress(len(sims))
 
     if n_jobs > 1:
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+        with process_pool(n_jobs) as pool:
             for s, sims in zip(starts, pool.map(_simulate_rows, work), strict=True):
                 store(s, sims)
     else:

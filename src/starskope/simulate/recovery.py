@@ -505,9 +505,9 @@ def run_injection_recovery(
     work = [(i, config, files, tuple(detectors)) for i in idx]
     rows: list[dict] = []
     if n_jobs > 1:
-        from concurrent.futures import ProcessPoolExecutor
+        from ..parallel import process_pool
 
-        with ProcessPoolExecutor(max_workers=n_jobs) as pool:
+        with process_pool(n_jobs) as pool:
             for r in pool.map(_run_trial, work, chunksize=1):
                 rows.extend(r)
                 if progress is not None:
