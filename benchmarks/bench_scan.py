@@ -336,9 +336,8 @@ def _cost_section(tmp: Path, n_cost: int = 200) -> list[str]:
     from starskope.config import PipelineConfig
     from starskope.io.kaggle import iter_kaggle
     from starskope.lightcurve import LightCurve, LightCurveMeta
+    from starskope.parallel import one_thread
     from starskope.pipeline import analyse
-
-    from .common import one_thread
 
     cfg = PipelineConfig()
 

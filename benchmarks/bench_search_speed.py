@@ -198,7 +198,7 @@ def main(argv=None) -> int:
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--no-tls", action="store_true", help="skip TLS (slow)")
     args = ap.parse_args(argv)
-    from .common import one_thread
+    from starskope.parallel import one_thread
 
     with one_thread():
         rows = [

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,37 +69,6 @@ def match_period(found: float | None, known: tuple[float, ...], *, tol: float = 
         if any(abs(found - factor * p) <= tol * factor * p for p in known):
             return kind
     return "miss"
-
-
-@contextmanager
-def one_thread():
-    """BLAS, OpenMP and numba limited to one thread, as in a scan's Dask workers
-    (``distributed.nanny.pre-spawn-environ``: ``OMP_NUM_THREADS=1``, and starskope's
-    ``NUMBA_NUM_THREADS=1``). CPU time measured inside is the cost per core; outside, idle
-    threads of a multi-threaded BLAS spinning on small matrices, and wotan's parallel numba
-    sliders, add CPU time without saving wall time."""
-    import numba
-    import numpy  # noqa: F401  (the pools must be loaded to be limited)
-    import scipy.linalg  # noqa: F401  (scipy's BLAS: numba's np.dot)
-
-    try:
-        import nifty_ls  # noqa: F401  (finufft's OpenMP)
-    except ImportError:
-        pass
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # scikit-learn not installed
-        threadpool_limits = None
-    old = numba.get_num_threads()
-    numba.set_num_threads(1)
-    try:
-        if threadpool_limits is None:
-            yield
-        else:
-            with threadpool_limits(1):
-                yield
-    finally:
-        numba.set_num_threads(old)
 
 
 def markdown_table(header: list[str], rows: list[list]) -> str:
