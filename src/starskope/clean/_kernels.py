@@ -225,6 +225,7 @@ def local_poly_trend_slow(t, f, use, window, spacing, degree=3, n_iter=5, cval=6
         a = np.vander(x, degree + 1, increasing=True)
         coef = None
         prev = np.full(y.size, np.median(y[u_ok]))
+        mad = mad0
         for it in range(n_iter):
             sw = np.sqrt(w)
             coef = np.linalg.lstsq(a * sw[:, None], y * sw, rcond=None)[0]
@@ -232,7 +233,7 @@ def local_poly_trend_slow(t, f, use, window, spacing, degree=3, n_iter=5, cval=6
             moved = np.max(np.abs(model - prev)[u_ok])
             prev = model
             r = y - model
-            last = mad0 if it == 0 else mad
+            last = mad
             mad = np.median(np.abs(r[u_ok]))
             if mad <= 0 or (it > 0 and moved <= CONVERGED * last):
                 break
