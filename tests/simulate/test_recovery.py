@@ -247,3 +247,45 @@ def test_snr_range_sets_the_expected_snr_and_keeps_the_draw():
         assert t1["sigma_ppm"] == t0["sigma_ppm"]  # the same background
     with pytest.raises(StarskopeError, match="snr_range"):
         RecoveryConfig(snr_range=(10.0, 5.0))
+
+
+def test_truth_has_red_noise_factor_and_the_snr_draw_caps_the_radius_ratio():
+    from starskope.simulate.recovery import make_trial
+
+    cfg = RecoveryConfig(
+        n=6, n_null=1, seed=4, backgrounds=("white", "simulated"), n_points=1500,
+        snr_range=(30.0, 40.0), depth_range=(1e-5, 2e-5), max_rp_rs=0.01,
+    )  # fmt: skip
+    for i in range(6):
+        _, _, sig, truth = make_trial(i, cfg)
+        assert sig.rp_rs <= 0.01 + 1e-12  # the target SNR is out of reach below the cap
+        assert truth["expected_snr"] < 30.0
+        assert truth["beta"] >= 1.0
+        assert truth["effective_snr"] == pytest.approx(truth["expected_snr"] / truth["beta"])
+    _, _, _, null = make_trial(6, cfg)
+    assert "beta" not in null  # uninjected: no duration to measure it at
+    with pytest.raises(StarskopeError, match="max_rp_rs"):
+        RecoveryConfig(max_rp_rs=0.0)
+
+
+def test_completeness_against_effective_snr():
+    x = np.geomspace(2, 60, 400)
+    beta = np.where(np.arange(x.size) % 2 == 0, 1.0, 2.0)
+    # recovery decided by the red-noise-corrected SNR only
+    tab = pd.DataFrame(
+        {"injected": True, "expected_snr": x, "effective_snr": x / beta, "recovered": x / beta > 9}
+    )
+    assert snr_at_completeness(tab, 0.9, method="isotonic", by="effective_snr") == pytest.approx(
+        9.0, rel=0.05
+    )
+    # against the white-noise SNR, half of the stars need twice the SNR: 90% is far later
+    assert snr_at_completeness(tab, 0.9, method="isotonic") > 15.0
+    with pytest.raises(StarskopeError, match="no column"):
+        snr_at_completeness(tab, by="beta_snr")
+    tab = tab.assign(
+        detector="search", outcome=np.where(tab["recovered"], "match", "miss"), flagged=True,
+        seconds=0.1,
+    )  # fmt: skip
+    row = summarize(tab).iloc[0]
+    assert row.effective_snr_90 == pytest.approx(9.0, rel=0.1)
+    assert row.snr_90 > 15.0

@@ -11,6 +11,7 @@ from starskope.simulate.snr import (
     expected_snr,
     n_in_transit,
     psd_slope,
+    red_noise_beta,
     robust_sigma,
     robust_std,
 )
@@ -30,6 +31,23 @@ def test_robust_sigma_ignores_outliers_and_trends(rng):
     f[::50] += 0.05  # outliers
     assert robust_sigma(f, cadence_days=CAD) == pytest.approx(1e-3, rel=0.08)
     assert robust_std(rng.normal(0, 3, 50_000)) == pytest.approx(3, rel=0.03)
+
+
+def test_red_noise_beta_white_vs_correlated(rng):
+    t = np.arange(3197) * CAD
+    dur = 3.0 / 24.0
+    white = 1 + 1e-3 * rng.standard_normal(t.size)
+    assert red_noise_beta(t, white, cadence_days=CAD, duration_days=dur) < 1.25
+    # granulation-like noise correlated over hours, stronger than the white part
+    red = white + noise.granulation(t, amp=2e-3, tau=0.2, rng=rng)
+    beta = red_noise_beta(t, red, cadence_days=CAD, duration_days=dur)
+    assert beta > 1.5
+    # its definition: binned scatter against the white expectation of the per-point scatter
+    n = int(round(dur / CAD))
+    resid = red / np.median(red) - 1  # the day-long median barely moves on this noise
+    means = resid[: resid.size // n * n].reshape(-1, n).mean(axis=1)
+    assert beta == pytest.approx(robust_std(means) / (robust_std(resid) / np.sqrt(n)), rel=0.25)
+    assert np.isnan(red_noise_beta(t[:40], red[:40], cadence_days=CAD, duration_days=1.0))
 
 
 def test_cdpp_of_white_noise(rng):

@@ -11,15 +11,22 @@ from .recovery import completeness, snr_at_completeness
 __all__ = ["plot_completeness_map", "plot_completeness_snr", "write_recovery_plots"]
 
 
-def plot_completeness_snr(table, *, ax):
-    """Recovered fraction against expected SNR, one curve per detector."""
+_SNR_LABELS = {
+    "expected_snr": "expected SNR (depth / sigma_robust x sqrt(N_in))",
+    "effective_snr": "effective SNR (expected SNR / red-noise beta)",
+}
+
+
+def plot_completeness_snr(table, *, ax, by: str = "expected_snr"):
+    """Recovered fraction against expected SNR (or ``by``: ``"effective_snr"``), one curve per
+    detector."""
     for name, t in table.groupby("detector", sort=False):
-        c = completeness(t)
+        c = completeness(t, by=by)
         c = c[c["n"] > 0]
         ax.errorbar(c["centre"], c["fraction"], yerr=c["err"], marker="o", capsize=2, label=name)
     ax.axvline(7.1, color="0.5", ls=":", label="SNR 7.1 (Kepler)")
     ax.set_xscale("log")
-    ax.set_xlabel("expected SNR (depth / sigma_robust x sqrt(N_in))")
+    ax.set_xlabel(_SNR_LABELS.get(by, by))
     ax.set_ylabel("completeness (period and epoch recovered)")
     ax.set_ylim(-0.02, 1.02)
     ax.legend(fontsize=8)
@@ -53,7 +60,8 @@ def plot_completeness_map(table, *, ax, n_bins: int | None = None):
 
 
 def write_recovery_plots(table, out_dir) -> list[Path]:
-    """Write ``completeness_snr.png`` and ``completeness_map_<detector>.png`` into ``out_dir``."""
+    """Write ``completeness_snr.png``, ``completeness_effective_snr.png`` (when the table has
+    ``effective_snr``) and ``completeness_map_<detector>.png`` into ``out_dir``."""
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -62,17 +70,24 @@ def write_recovery_plots(table, out_dir) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = []
-    fig, ax = plt.subplots(figsize=(6, 4))
-    plot_completeness_snr(table, ax=ax)
-    title = ", ".join(
-        f"{n}: 50% at {snr_at_completeness(t, 0.5):.1f}" for n, t in table.groupby("detector")
-    )
-    ax.set_title(title, fontsize=8)
-    fig.tight_layout()
-    p = out_dir / "completeness_snr.png"
-    fig.savefig(p, dpi=120)
-    plt.close(fig)
-    paths.append(p)
+    for by, fname in (
+        ("expected_snr", "completeness_snr.png"),
+        ("effective_snr", "completeness_effective_snr.png"),
+    ):
+        if by not in table or not np.isfinite(table[by].to_numpy(float)).any():
+            continue
+        fig, ax = plt.subplots(figsize=(6, 4))
+        plot_completeness_snr(table, ax=ax, by=by)
+        title = ", ".join(
+            f"{n}: 50% at {snr_at_completeness(t, 0.5, by=by):.1f}"
+            for n, t in table.groupby("detector")
+        )
+        ax.set_title(title, fontsize=8)
+        fig.tight_layout()
+        p = out_dir / fname
+        fig.savefig(p, dpi=120)
+        plt.close(fig)
+        paths.append(p)
     for name, t in table.groupby("detector", sort=False):
         if not t["injected"].any():
             continue

@@ -17,7 +17,10 @@ A recovery: the detector flags the curve, its best period is within 1% of the in
 and its epoch falls within half a transit duration (at least one cadence) of an injected transit.
 Periods at P/2 or 2P (with matching epoch) are counted separately as ``"half"`` and ``"double"``.
 Expected SNR is :func:`starskope.simulate.snr.expected_snr`, with the noise measured on the
-background before injection.
+background before injection. The truth table also holds the background's red-noise factor at
+the injected duration (``beta``, :func:`starskope.simulate.snr.red_noise_beta`) and
+``effective_snr = expected_snr / beta``: completeness against it separates what red noise costs
+(which no detector gets back) from what a detector loses on top.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ from .backgrounds import (
 )
 from .inject import inject
 from .population import draw_loguniform_planet
-from .snr import expected_snr, n_in_transit, robust_sigma, robust_std
+from .snr import expected_snr, n_in_transit, red_noise_beta, robust_sigma, robust_std
 
 __all__ = [
     "DETECTORS",
@@ -287,9 +290,13 @@ class RecoveryConfig:
         own background) is log-uniform in this range; period, epoch, impact, limb darkening
         and stellar density stay as drawn. Completeness at given SNR is then measured with
         most trials where it changes, instead of half of them far below detection (the depth
-        draw's SNR spans five decades). Radius ratios are capped at 0.5, and grazing orbits'
-        depths do not scale as the radius ratio squared, so the achieved SNR (the truth
+        draw's SNR spans five decades). Radius ratios are capped at ``max_rp_rs``, and grazing
+        orbits' depths do not scale as the radius ratio squared, so the achieved SNR (the truth
         table's ``expected_snr``) can fall outside the range there.
+    max_rp_rs : float
+        Largest radius ratio the SNR draw may rescale to: 0.2, a Jupiter in front of a
+        half-solar star (a 4% deep transit). On a noisy background a larger one would be a
+        stellar eclipse, which the vetting rightly rejects, not a planet.
     n_points : int
         Cadences per background (3197, as the Kaggle K2 table).
     real_missions : tuple of str
@@ -305,6 +312,7 @@ class RecoveryConfig:
     period_range: tuple[float, float] = (0.5, 20.0)
     depth_range: tuple[float, float] = (5e-5, 5e-3)
     snr_range: tuple[float, float] | None = None
+    max_rp_rs: float = 0.2
     n_points: int = 3197
     real_missions: tuple[str, ...] = ("K2", "Kepler", "TESS")
 
@@ -317,6 +325,8 @@ class RecoveryConfig:
                 raise StarskopeError(
                     f"snr_range must be two positive numbers, low <= high; got {self.snr_range}"
                 )
+        if not 0 < self.max_rp_rs <= 1:
+            raise StarskopeError(f"max_rp_rs must be in (0, 1]; got {self.max_rp_rs}")
 
     @property
     def n_uninjected(self) -> int:
@@ -388,7 +398,7 @@ def make_trial(i: int, config: RecoveryConfig, files=None):
             snr = expected_snr(depth=depth, sigma=sigma, n_points=n_in)
             if not snr > 0:
                 break
-            k = min(s.rp_rs * float(np.sqrt(target / snr)), 0.5)
+            k = min(s.rp_rs * float(np.sqrt(target / snr)), config.max_rp_rs)
             s = dataclasses.replace(s, rp_rs=k)
             depth, n_in = _depth_and_points(s, lc.t, cad)
     truth.update(
@@ -401,6 +411,8 @@ def make_trial(i: int, config: RecoveryConfig, files=None):
         n_in_transit=n_in,
         expected_snr=expected_snr(depth=depth, sigma=sigma, n_points=n_in),
     )
+    beta = red_noise_beta(lc.t, lc.flux, cadence_days=cad, duration_days=s.duration)
+    truth.update(beta=beta, effective_snr=truth["expected_snr"] / beta)
     return True, inject(lc, s), s, truth
 
 
@@ -581,7 +593,9 @@ def _logistic_fit(x, y):
     return float(c), float(best.x[1]), float(np.exp(np.clip(best.x[2], -10, 10)))
 
 
-def snr_at_completeness(table, level: float = 0.5, *, method: str = "logistic") -> float:
+def snr_at_completeness(
+    table, level: float = 0.5, *, method: str = "logistic", by: str = "expected_snr"
+) -> float:
     """Expected SNR at which the fitted completeness reaches ``level`` (NaN if never).
 
     Parameters
@@ -597,13 +611,18 @@ def snr_at_completeness(table, level: float = 0.5, *, method: str = "logistic") 
         a lot with a few trials. ``"isotonic"``: the non-parametric, non-decreasing fit
         (pool-adjacent-violators) of recovery against SNR; the lowest injected SNR at which it
         reaches ``level``. Coarser, but robust to the shape of the curve.
+    by : str, optional
+        The SNR column: ``"expected_snr"`` (white noise, the definition), or
+        ``"effective_snr"`` (divided by the background's red-noise factor).
     """
     if method not in ("logistic", "isotonic"):
         raise StarskopeError(f"method must be 'logistic' or 'isotonic'; got {method!r}")
-    inj = table[table["injected"] & np.isfinite(table["expected_snr"])]
+    if by not in table:
+        raise StarskopeError(f"the table has no column {by!r}")
+    inj = table[table["injected"] & np.isfinite(table[by].to_numpy(float))]
     if len(inj) < 10:
         return float("nan")
-    x = inj["expected_snr"].to_numpy(float)
+    x = inj[by].to_numpy(float)
     y = inj["recovered"].to_numpy(float)
     if method == "isotonic":
         from sklearn.isotonic import IsotonicRegression
@@ -655,6 +674,9 @@ def at_equal_false_alarms(table, far: float = 0.01):
 def summarize(table, *, far: float = 0.01):
     """One row per detector: SNR at 50% and 90% completeness, false-alarm rate, speed.
 
+    ``effective_snr_50`` and ``effective_snr_90``: the same (logistic fit) against the
+    red-noise-corrected SNR (``effective_snr``), when the table has it.
+
     For the SDE-thresholded detectors (``bls-sde``, ``tls``) the columns ``sde_equal_far``,
     ``snr_50_equal_far`` and ``snr_90_equal_far`` give the same numbers with the SDE threshold
     moved so that at most ``far`` of the uninjected curves are flagged.
@@ -672,6 +694,12 @@ def summarize(table, *, far: float = 0.01):
             "snr_90": snr_at_completeness(t, 0.9),
             "snr_50_isotonic": snr_at_completeness(t, 0.5, method="isotonic"),
             "snr_90_isotonic": snr_at_completeness(t, 0.9, method="isotonic"),
+            "effective_snr_50": snr_at_completeness(t, 0.5, by="effective_snr")
+            if "effective_snr" in t
+            else np.nan,
+            "effective_snr_90": snr_at_completeness(t, 0.9, by="effective_snr")
+            if "effective_snr" in t
+            else np.nan,
             "recovered": float(inj["recovered"].mean()) if len(inj) else np.nan,
             "half_or_double": float(inj["outcome"].isin(["half", "double"]).mean())
             if len(inj)
