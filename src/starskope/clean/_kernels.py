@@ -64,6 +64,18 @@ def _solve(a, b):
 
 
 @njit(cache=True)
+def _median_used(values, use, lo, buf, absolute):
+    """Median of ``values[i]`` (or of ``|values[i]|``) over the ``i`` with ``use[lo + i]``,
+    using ``buf`` as scratch; returns ``(median, count)`` (NaN when no point is usable)."""
+    m = 0
+    for i in range(values.size):
+        if use[lo + i]:
+            buf[m] = abs(values[i]) if absolute else values[i]
+            m += 1
+    return (np.median(buf[:m]) if m else np.nan), m
+
+
+@njit(cache=True)
 def _node_fit(t, f, use, lo, hi, node, half, degree, n_iter, cval):
     n = hi - lo
     npar = degree + 1
@@ -83,21 +95,12 @@ def _node_fit(t, f, use, lo, hi, node, half, degree, n_iter, cval):
     # robust start: weights from residuals about the window's median, not from a least-squares
     # fit, which a deep transit filling a fifth of the window drags down far enough to survive
     # the reweighting (the trend then eats the transit)
-    m = 0
-    for i in range(n):
-        if use[lo + i]:
-            absr[m] = f[lo + i]
-            m += 1
+    med, m = _median_used(f[lo:hi], use, lo, absr, False)
     if m < npar + 2:
         return np.nan
-    med = np.median(absr[:m])
-    m = 0
     for i in range(n):
         r[i] = f[lo + i] - med
-        if use[lo + i]:
-            absr[m] = abs(r[i])
-            m += 1
-    mad = np.median(absr[:m])
+    mad, m = _median_used(r, use, lo, absr, True)
     if mad > 0.0:
         for i in range(n):
             u = r[i] / (cval * mad)
@@ -294,14 +297,9 @@ def _harm_node_fit(
     w = np.empty(n)
     r = np.empty(n)
     absr = np.empty(n)
-    m = 0
-    for i in range(n):
-        if use[lo + i]:
-            absr[m] = f[lo + i]
-            m += 1
+    med, m = _median_used(f[lo:hi], use, lo, absr, False)
     if m < 2 * npar:
         return coef
-    med = np.median(absr[:m])
     for i in range(n):
         r[i] = f[lo + i] - med
     aw = np.empty((n, npar))
@@ -310,12 +308,7 @@ def _harm_node_fit(
     prev[:] = med
     mad = 0.0
     for it in range(n_iter + 1):
-        m = 0
-        for i in range(n):
-            if use[lo + i]:
-                absr[m] = abs(r[i])
-                m += 1
-        mad = np.median(absr[:m])
+        mad, m = _median_used(r, use, lo, absr, True)
         for i in range(n):
             if not use[lo + i]:
                 w[i] = 0.0
