@@ -10,6 +10,7 @@ import sys
 BENCHMARKS = [
     ["benchmarks.bench_read"],
     ["benchmarks.bench_search_speed", "--repeat", "3"],
+    ["benchmarks.bench_detrend"],
     ["benchmarks.bench_vetting", "--repeat", "5"],
     ["benchmarks.bench_realsky", "--jobs", "2"],
     ["benchmarks.bench_simulate", "--n-stars", "5087", "--jobs", "1,2"],

@@ -70,3 +70,26 @@ def test_localpoly_keeps_deep_transit_on_quiet_star(rng):
     for kernel in (local_poly_trend, local_poly_trend_slow):
         trend = kernel(t, f, use, 0.75, 0.0625, 3, 6, 6.0)
         assert np.max(np.abs(trend - 1)) < 5e-4
+
+
+def test_early_stop_moves_the_trend_by_a_fraction_of_the_noise(rng):
+    # a spotted star (3.1-d rotation, 1% and 0.4% harmonics) with 300-ppm noise and a transit
+    t = np.arange(3197) * 0.0204
+    f = 1 + 0.01 * np.sin(2 * np.pi * t / 3.1) + 0.004 * np.sin(4 * np.pi * t / 3.1 + 1)
+    f += rng.normal(0, 3e-4, t.size)
+    f[1500:1506] -= 1e-3
+    use = np.ones(t.size, dtype=bool)
+    cases = [
+        (local_harmonic_trend, local_harmonic_trend_slow,
+         (t, f, use, 9.3, 9.3 / 12, 2, 3.1, 2, True, 6, 6.0, 25)),
+        (local_poly_trend, local_poly_trend_slow, (t, f, use, 0.75, 0.0625, 3, 6, 6.0)),
+    ]  # fmt: skip
+    for fast, slow, args in cases:
+        every = fast(*args, 0.0)  # tol 0: all six reweighting iterations
+        early = fast(*args)  # the default tolerance
+        assert np.isfinite(early).all()
+        moved = np.max(np.abs(early - every)) / 3e-4
+        assert 0 < moved < 0.05  # it does stop early, and by a small fraction of the noise
+        # the NumPy references take the same tolerance and agree with the kernels both ways
+        np.testing.assert_allclose(slow(*args, tol=0.0), every, atol=1e-7)
+        np.testing.assert_allclose(slow(*args), early, atol=1e-7)

@@ -76,7 +76,7 @@ def _median_used(values, use, lo, buf, absolute):
 
 
 @njit(cache=True)
-def _node_fit(t, f, use, lo, hi, node, half, degree, n_iter, cval):
+def _node_fit(t, f, use, lo, hi, node, half, degree, n_iter, cval, tol):
     n = hi - lo
     npar = degree + 1
     if n < npar + 2:
@@ -145,7 +145,7 @@ def _node_fit(t, f, use, lo, hi, node, half, degree, n_iter, cval):
             return np.nan
         last = mad
         mad = np.median(absr[:m])
-        if mad <= 0.0 or (it > 0 and moved <= CONVERGED * last):
+        if mad <= 0.0 or (it > 0 and moved <= tol * last):
             break
         for i in range(n):
             u = r[i] / (cval * mad)
@@ -157,7 +157,7 @@ def _node_fit(t, f, use, lo, hi, node, half, degree, n_iter, cval):
 
 
 @njit(cache=True)
-def local_poly_trend(t, f, use, window, spacing, degree, n_iter, cval):
+def local_poly_trend(t, f, use, window, spacing, degree, n_iter, cval, tol=CONVERGED):
     """Trend at every point of one sorted, gap-free segment.
 
     Parameters
@@ -176,6 +176,9 @@ def local_poly_trend(t, f, use, window, spacing, degree, n_iter, cval):
         Reweighting iterations.
     cval : float
         Tukey biweight tuning constant in units of the median absolute residual.
+    tol : float, optional
+        Stop reweighting a window once an iteration moves its model by at most this fraction
+        of the median absolute residual (:data:`CONVERGED`; 0 runs all ``n_iter``).
     """
     n = t.size
     half = 0.5 * window
@@ -193,7 +196,7 @@ def local_poly_trend(t, f, use, window, spacing, degree, n_iter, cval):
             lo += 1
         while hi < n and t[hi] <= node + half:
             hi += 1
-        vals[k] = _node_fit(t, f, use, lo, hi, node, half, degree, n_iter, cval)
+        vals[k] = _node_fit(t, f, use, lo, hi, node, half, degree, n_iter, cval, tol)
     good = ~np.isnan(vals)
     out = np.empty(n)
     if good.sum() == 0:
@@ -203,7 +206,7 @@ def local_poly_trend(t, f, use, window, spacing, degree, n_iter, cval):
     return out
 
 
-def local_poly_trend_slow(t, f, use, window, spacing, degree=3, n_iter=5, cval=6.0):
+def local_poly_trend_slow(t, f, use, window, spacing, degree=3, n_iter=5, cval=6.0, tol=CONVERGED):
     """NumPy reference of :func:`local_poly_trend` (same algorithm, ``np.linalg.lstsq``)."""
     half = 0.5 * window
     nodes = np.minimum(
@@ -238,7 +241,7 @@ def local_poly_trend_slow(t, f, use, window, spacing, degree=3, n_iter=5, cval=6
             r = y - model
             last = mad
             mad = np.median(np.abs(r[u_ok]))
-            if mad <= 0 or (it > 0 and moved <= CONVERGED * last):
+            if mad <= 0 or (it > 0 and moved <= tol * last):
                 break
             uu = r / (cval * mad)
             w = np.where(u_ok & (np.abs(uu) < 1), (1 - uu**2) ** 2, 0.0)
@@ -271,7 +274,7 @@ def _harm_row(tt, node, half, degree, period, n_harm, evolve, row):
 
 @njit(cache=True)
 def _harm_node_fit(
-    t, f, use, lo, hi, node, half, degree, period, n_harm, evolve, n_iter, cval, min_side
+    t, f, use, lo, hi, node, half, degree, period, n_harm, evolve, n_iter, cval, min_side, tol
 ):
     n = hi - lo
     npar = degree + 1 + 2 * n_harm * (2 if evolve else 1)
@@ -339,15 +342,16 @@ def _harm_node_fit(
             if use[lo + i]:
                 moved = max(moved, abs(model[i] - prev[i]))
             prev[i] = model[i]
-        if it > 0 and moved <= CONVERGED * mad:
+        if it > 0 and moved <= tol * mad:
             break
     return coef
 
 
 @njit(cache=True)
 def local_harmonic_trend(
-    t, f, use, window, spacing, degree, period, n_harm, evolve, n_iter, cval, min_side
-):
+    t, f, use, window, spacing, degree, period, n_harm, evolve, n_iter, cval, min_side,
+    tol=CONVERGED,
+):  # fmt: skip
     """Trend of one sorted, gap-free segment: a robust local polynomial plus harmonics of a
     rotation period (amplitudes constant, or linear in time when ``evolve``), fitted in a window
     around nodes every ``spacing`` days; each point's trend blends the two nearest nodes' models.
@@ -375,6 +379,8 @@ def local_harmonic_trend(
     min_side : int
         Fewest usable points on each side of a node for its fit (else the node is skipped and
         its points take the nearest fitted node's model).
+    tol : float, optional
+        Early stop of the reweighting, as in :func:`local_poly_trend`.
     """
     n = t.size
     half = 0.5 * window
@@ -392,8 +398,9 @@ def local_harmonic_trend(
         while hi < n and t[hi] <= node + half:
             hi += 1
         coefs[k, :] = _harm_node_fit(
-            t, f, use, lo, hi, node, half, degree, period, n_harm, evolve, n_iter, cval, min_side
-        )
+            t, f, use, lo, hi, node, half, degree, period, n_harm, evolve, n_iter, cval, min_side,
+            tol,
+        )  # fmt: skip
     good = np.empty(n_nodes, dtype=np.bool_)
     for k in range(n_nodes):
         good[k] = not np.isnan(coefs[k, 0])
@@ -427,8 +434,9 @@ def local_harmonic_trend(
 
 
 def local_harmonic_trend_slow(
-    t, f, use, window, spacing, degree, period, n_harm, evolve, n_iter, cval, min_side
-):
+    t, f, use, window, spacing, degree, period, n_harm, evolve, n_iter, cval, min_side,
+    tol=CONVERGED,
+):  # fmt: skip
     """NumPy reference of :func:`local_harmonic_trend` (same algorithm, ``np.linalg.solve``)."""
     t = np.asarray(t, dtype=float)
     f = np.asarray(f, dtype=float)
@@ -474,7 +482,7 @@ def local_harmonic_trend_slow(
             moved = np.max(np.abs(model - prev)[uu])
             prev = model
             r = ff - model
-            if it > 0 and moved <= CONVERGED * mad:
+            if it > 0 and moved <= tol * mad:
                 break
         coefs[k] = coef
     good = np.flatnonzero(np.isfinite(coefs[:, 0]))
