@@ -65,3 +65,19 @@ def test_bad_model_names(tables, capsys):
     assert "original-cnn" in capsys.readouterr().err
     assert main(["predict", str(test), "--model", "no-such-model"]) == 2
     assert "no-such-model" in capsys.readouterr().err
+
+
+def test_train_gbm_with_injections_into_real_noise(tables, tmp_path, monkeypatch, shared_data):
+    monkeypatch.setenv("STARSKOPE_CACHE", str(tmp_path / "cache"))
+    train, _, _ = tables
+    out = tmp_path / "gbm"
+    rc = main(["train", "--model", "gbm", "--data", str(train), "--seed", "1", "--out", str(out),
+               "--injections", "10", "--jobs", "1"])  # fmt: skip
+    assert rc == 0
+    card = (out / "gbm.md").read_text()
+    # the 80 table rows plus the 10 injections (4 planets, 3 binaries, 3 nothing)
+    assert "trained on 90 stars (24 planet hosts)" in card
+    assert "10 injections into real K2 noise, seed 1" in card and "--injections 10" in card
+    # raw-flux models cannot take the pipeline's injections
+    assert main(["train", "--model", "original-cnn", "--data", str(train), "--out",
+                 str(tmp_path / "x"), "--injections", "4"]) == 2  # fmt: skip

@@ -58,8 +58,8 @@ def train_command(
     injections: int = typer.Option(
         0,
         "--injections",
-        help="views-cnn: add this many injections (planets, eclipsing binaries, none) into real "
-        "K2 noise from ../shared/data/bulk to the training data (seeded by --seed; cached).",
+        help="views-cnn, gbm: add this many injections (planets, eclipsing binaries, none) into "
+        "real K2 noise from ../shared/data/bulk to the training data (seeded by --seed; cached).",
     ),
 ) -> None:
     """Train a model and write it with a model card."""
@@ -71,8 +71,11 @@ def train_command(
     spec = MODELS[model]
     t0 = time.perf_counter()
     ds = load_labelled(data, kind=spec.kind, n_jobs=jobs, limit=limit)
-    if injections and spec.kind != "views":
-        raise StarskopeError(f"--injections is for views models; {model} reads {spec.kind} input")
+    if injections and spec.kind not in ("views", "tabular"):
+        raise StarskopeError(
+            f"--injections is for models that read the pipeline's output (views, tabular); "
+            f"{model} reads {spec.kind} input"
+        )
     labels = ds.classes if spec.kind == "views" else ds.y
     n_inj = {}
     if injections:
@@ -84,20 +87,21 @@ def train_command(
 
         classes = injection_classes(injections)
         ids = [f"inject:{i}:{c}" for i, c in enumerate(classes)]
-        X_inj, _ = view_matrix(
+        views, tab = view_matrix(  # one cached pipeline run gives both inputs
             lambda: injection_set(injections, seed=seed)[0],
             key=injection_key(injections, seed=seed),
             n_jobs=jobs,
         )
+        X_inj = views if spec.kind == "views" else tab
         n_inj = {c: int((classes == c).sum()) for c in sorted(set(classes))}
         ds = LabelledSet(
             np.vstack([ds.X, X_inj]),
             np.concatenate([ds.y, (classes == "planet").astype(int)]),
             ds.ids + ids,
             ds.n_skipped,
-            classes=np.concatenate([ds.classes, classes]),
+            classes=None if ds.classes is None else np.concatenate([ds.classes, classes]),
         )
-        labels = ds.classes
+        labels = ds.classes if spec.kind == "views" else ds.y
     t_data = time.perf_counter() - t0
     params: dict = {}
     if spec.suffix == ".pt":  # torch models
