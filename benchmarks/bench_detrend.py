@@ -6,8 +6,8 @@ Tukey-biweight least-squares model in every window for ``n_iter`` reweighting it
 the fourth session they stop once an iteration moves the window's model by at most
 ``CONVERGED`` (1%) of its median absolute residual. This benchmark times both kernels on the
 same simulated spotted K2 stars with the default tolerance and with ``tol=0`` (every iteration,
-the previous behaviour, the reference), interleaved so that the machine's drift hits both alike,
-and reports the largest change of the trend in units of the white noise. wotan's biweight over
+the previous behaviour, the reference), back to back on each star (best of ``--repeat`` runs
+each), and reports the largest change of the trend in units of the white noise. wotan's biweight over
 the same light curves (a location filter, which cannot follow fast rotation) is timed for scale.
 
 Run::
@@ -18,11 +18,10 @@ Run::
 from __future__ import annotations
 
 import argparse
-import time
 
 import numpy as np
 
-from .common import REPO, markdown_table
+from .common import REPO, best_time, markdown_table, write_report
 
 OUT = REPO / "benchmarks" / "results" / "detrend.md"
 CADENCE = 29.4244 / 1440.0
@@ -37,15 +36,6 @@ def spotted_star(seed: int, n: int = 3197):
     sigma = float(rng.uniform(1e-4, 1e-3))
     f = 1 + a1 * np.sin(2 * np.pi * t / p) + a2 * np.sin(4 * np.pi * t / p + rng.uniform(0, 6))
     return t, f + sigma * rng.standard_normal(n), p, sigma
-
-
-def _best(fn, repeat: int) -> float:
-    best = np.inf
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 def main(argv=None) -> int:
@@ -79,12 +69,12 @@ def main(argv=None) -> int:
             ):
                 kernel(*a)  # compile
                 kernel(*a, 0.0)
-                early = _best(lambda kernel=kernel, a=a: kernel(*a), args.repeat)
-                every = _best(lambda kernel=kernel, a=a: kernel(*a, 0.0), args.repeat)
+                early = best_time(lambda kernel=kernel, a=a: kernel(*a), args.repeat)
+                every = best_time(lambda kernel=kernel, a=a: kernel(*a, 0.0), args.repeat)
                 rows[name].append((every, early))
                 moved[name].append(float(np.max(np.abs(kernel(*a) - kernel(*a, 0.0)))) / sigma)
             rows["wotan"].append(
-                _best(
+                best_time(
                     lambda t=t, f=f: flatten(t, f, method="biweight", window_length=1.0),
                     args.repeat,
                 )
@@ -117,23 +107,20 @@ def main(argv=None) -> int:
         "largest trend change / white noise",
         "early stop / wotan",
     ]
-    text = "\n".join(
+    write_report(
+        OUT,
         [
             "# Active-star detrending kernels: early stop of the reweighting",
             "",
             f"Command: `python -m benchmarks.bench_detrend --stars {args.stars} --repeat "
             f"{args.repeat}`. {args.stars} simulated spotted K2 stars (3197 long cadences, "
-            "rotation 0.5-3.5 d), one thread; medians over the stars of the best of "
+            "rotation 0.5-3.5 d), one thread; medians over the stars of the best CPU time of "
             f"{args.repeat} runs, the two tolerances run back to back on each star.",
             "",
             markdown_table(head, table),
             "",
-        ]
+        ],
     )
-    print(text)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(text)
-    print(f"wrote {OUT}")
     return 0
 
 

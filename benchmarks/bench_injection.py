@@ -104,8 +104,9 @@ def main(argv=None) -> int:
         s = summary.set_index("detector").loc[det]
         inj = t[t["injected"] & (t["expected_snr"] >= 12)]
         row = [det, s.effective_snr_50, s.effective_snr_90]
-        for quiet in (True, False):
-            sub = inj[(inj["beta"] < BETA_RED) == quiet]
+        beta = inj["beta"].to_numpy(float)
+        for sel in (beta < BETA_RED, beta >= BETA_RED):  # NaN (too few bins) in neither
+            sub = inj[sel]
             row += [len(sub), sub["recovered"].mean() if len(sub) else np.nan]
         red_rows.append(row)
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import REPO, markdown_table
+from .common import REPO, markdown_table, write_report
 
 OUT = REPO / "benchmarks" / "results" / "training_data.md"
 
@@ -81,7 +81,8 @@ def main(argv=None) -> int:
         "ROC-AUC, campaign",
         "injected binaries scored >= 0.5",
     ]
-    text = "\n".join(
+    write_report(
+        OUT,
         [
             "# gbm's training data: campaign alone or with injections into real noise",
             "",
@@ -92,11 +93,8 @@ def main(argv=None) -> int:
             "",
             markdown_table(head, table),
             "",
-        ]
+        ],
     )
-    print(text)
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    OUT.write_text(text)
     return 0
 
 

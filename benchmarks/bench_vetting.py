@@ -20,14 +20,13 @@ from __future__ import annotations
 
 import argparse
 import tempfile
-import time
 import warnings
 from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
 
-from .common import markdown_table
+from .common import best_time, markdown_table
 
 
 def _case(name: str, *, cadence: float, n_points: int | None, span: float, seed: int):
@@ -43,16 +42,6 @@ def _case(name: str, *, cadence: float, n_points: int | None, span: float, seed:
     dur = transit_duration(period=period, rp_rs=k, a_rs=a_rs, impact=b)
     eph = dict(period=period, t0=t0 + 0.004, duration=0.9 * dur, depth=0.9 * depth)
     return SimpleNamespace(name=name, t=t, flux=flux, cadence=cadence, eph=eph)
-
-
-def _best(fn, repeat: int) -> float:
-    fn()  # warm up (imports, caches)
-    best = np.inf
-    for _ in range(repeat):
-        start = time.process_time()
-        fn()
-        best = min(best, time.process_time() - start)
-    return best
 
 
 def _analysis(case):
@@ -126,15 +115,15 @@ def run(repeat: int = 3) -> list[list]:
 
         f1, f2 = fit_fast(), fit_batman()
         assert abs(f1.rp_rs - f2.rp_rs) < 1e-6 * max(1.0, f1.rp_rs), (f1, f2)
-        t_fit, t_fit_ref = _best(fit_fast, repeat), _best(fit_batman, repeat)
+        t_fit, t_fit_ref = best_time(fit_fast, repeat), best_time(fit_batman, repeat)
         rows.append(
             [c.name, "fit_transit", t_fit, "batman.TransitModel fit", t_fit_ref, t_fit_ref / t_fit]
         )
 
-        t_vet = _best(lambda c=c, e=e: vet_candidate(c.t, c.flux, None, **e), repeat)
+        t_vet = best_time(lambda c=c, e=e: vet_candidate(c.t, c.flux, None, **e), repeat)
         rows.append([c.name, "vet_candidate (9 tests)", t_vet, "-", float("nan"), float("nan")])
 
-        t_views = _best(
+        t_views = best_time(
             lambda c=c, e=e: make_views(
                 c.t, c.flux, period=e["period"], t0=e["t0"], duration=e["duration"]
             ),
@@ -154,7 +143,7 @@ def run(repeat: int = 3) -> list[list]:
 
         analysis = _analysis(c)
         with tempfile.TemporaryDirectory() as tmp:
-            t_plot = _best(
+            t_plot = best_time(
                 lambda a=analysis, tmp=tmp: plot_diagnostics(a, path=Path(tmp) / "x.png"),
                 max(1, repeat // 2),
             )
@@ -181,7 +170,7 @@ def _lightkurve_views(c, repeat: int) -> float:
             local.bin(time_bin_size=4 * e["duration"] / 201 * u.day)
 
     try:
-        return _best(views, repeat)
+        return best_time(views, repeat)
     except Exception:  # pragma: no cover - reference failed
         return float("nan")
 

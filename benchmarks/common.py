@@ -1,14 +1,23 @@
-"""Helpers shared by the benchmarks: labelled-file tables, period matching, table printing."""
+"""Helpers shared by the benchmarks: labelled-file tables, period matching, timing, reports."""
 
 from __future__ import annotations
 
 import csv
 import os
 import re
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["LabelledFile", "SHARED_DATA", "labelled_files", "match_period", "markdown_table"]
+__all__ = [
+    "LabelledFile",
+    "SHARED_DATA",
+    "best_time",
+    "labelled_files",
+    "match_period",
+    "markdown_table",
+    "write_report",
+]
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("STARSKOPE_SHARED_DATA", REPO.parent / "shared" / "data"))
@@ -80,3 +89,26 @@ def markdown_table(header: list[str], rows: list[list]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     lines += ["| " + " | ".join(fmt(x) for x in r) + " |" for r in rows]
     return "\n".join(lines)
+
+
+def best_time(fn, repeat: int, *, warm_up: bool = True) -> float:
+    """Best CPU time (``time.process_time``, seconds) of ``repeat`` calls of ``fn``, after one
+    untimed call when ``warm_up`` (imports, JIT compilation, caches)."""
+    if warm_up:
+        fn()
+    best = float("inf")
+    for _ in range(repeat):
+        start = time.process_time()
+        fn()
+        best = min(best, time.process_time() - start)
+    return best
+
+
+def write_report(path: Path, lines: list[str]) -> str:
+    """Join ``lines``, print them, write them to ``path`` (folders made) and return the text."""
+    text = "\n".join(lines)
+    print(text)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    print(f"wrote {path}")
+    return text

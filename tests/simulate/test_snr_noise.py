@@ -8,6 +8,7 @@ import pytest
 from starskope.simulate import noise
 from starskope.simulate.snr import (
     cdpp,
+    detrend_running_median,
     expected_snr,
     n_in_transit,
     psd_slope,
@@ -145,3 +146,13 @@ def test_default_field_matches_real_k2_noise(shared_data):
     q_sim = np.nanpercentile(sim, [25, 50, 75])
     assert np.all(np.abs(np.log10(q_sim / q_real)) < np.log10(2.0)), (q_real, q_sim)
     assert abs(np.log10(np.median(w_sim) / np.median(w_real))) < np.log10(1.3)
+
+
+def test_red_noise_beta_uses_the_expected_snrs_noise_on_a_degenerate_median():
+    # smooth, monotonic variability far above the noise: the running median's residuals are
+    # mostly exactly 0, and the noise must come from robust_sigma's point-to-point fallback
+    t = np.arange(3197) * CAD
+    f = 1 + 0.02 * t + 1e-4 * np.random.default_rng(0).normal(size=t.size)
+    assert robust_std(detrend_running_median(f, cadence_days=CAD)) == 0.0
+    beta = red_noise_beta(t, f, cadence_days=CAD, duration_days=0.125)
+    assert np.isfinite(beta) and beta >= 1.0

@@ -340,7 +340,7 @@ def rotation_trend(
     degree : int, optional
         Degree of the local polynomial (with harmonics; 3 without).
     n_iter : int, optional
-        Tukey-biweight reweighting iterations.
+        Most Tukey-biweight reweighting iterations (they stop once the fit stops moving).
     cval : float, optional
         Biweight tuning constant, in median absolute residuals.
 

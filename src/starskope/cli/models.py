@@ -58,8 +58,9 @@ def train_command(
     injections: int = typer.Option(
         0,
         "--injections",
-        help="views-cnn, gbm: add this many injections (planets, eclipsing binaries, none) into "
-        "real K2 noise from ../shared/data/bulk to the training data (seeded by --seed; cached).",
+        help="Models of the pipeline's output (views-cnn, gbm): add this many injections "
+        "(planets, eclipsing binaries, none) into real K2 noise from ../shared/data/bulk to the "
+        "training data (seeded by --seed; cached).",
     ),
 ) -> None:
     """Train a model and write it with a model card."""

@@ -144,9 +144,9 @@ def red_noise_beta(
     """Red-noise factor at a transit's time scale (the time-averaging method, Pont et al. 2006).
 
     ``beta = sigma_bin / (sigma_robust / sqrt(n_bin))``: the robust scatter of the means of the
-    detrended relative flux (:func:`detrend_running_median`, as for :func:`robust_sigma`) over
-    consecutive bins one ``duration_days`` long, against what white noise of the per-point
-    scatter would give; at least 1. A transit of expected SNR ``S`` (:func:`expected_snr`, a
+    detrended relative flux (:func:`detrend_running_median`) over consecutive bins one
+    ``duration_days`` long, against what white noise of the per-point scatter
+    (:func:`robust_sigma`, the expected SNR's ``sigma_robust``) would give; at least 1. A transit of expected SNR ``S`` (:func:`expected_snr`, a
     white-noise figure) stands at about ``S / beta`` against the noise a search meets at its
     duration. Variability faster than the running median's day (fast rotation, pulsation,
     the K2 roll) counts as red noise here, as for a search that did not model it.
@@ -178,10 +178,12 @@ def red_noise_beta(
     t = np.asarray(t, dtype=float)
     resid = detrend_running_median(flux, cadence_days=cadence_days, window_days=window_days)
     ok = np.isfinite(t) & np.isfinite(resid)
-    t, resid = t[ok], resid[ok]
-    if t.size < 10 or not duration_days > 0:
+    if np.count_nonzero(ok) < 10 or not duration_days > 0:
         return float("nan")
-    sigma = robust_std(resid)
+    # the per-point noise exactly as the expected SNR measures it (with its point-to-point
+    # fallback where the running median is degenerate)
+    sigma = float(robust_sigma(flux, cadence_days=cadence_days, window_days=window_days))
+    t, resid = t[ok], resid[ok]
     idx = np.floor((t - t[0]) / duration_days).astype(np.int64)
     n = np.bincount(idx)
     total = np.bincount(idx, weights=resid)
