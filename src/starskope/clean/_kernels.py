@@ -299,20 +299,16 @@ def _harm_node_fit(
         _harm_row(t[lo + i], node, half, degree, period, n_harm, evolve, row)
         a[i, :] = row
     w = np.empty(n)
-    r = np.empty(n)
     absr = np.empty(n)
-    med, m = _median_used(f[lo:hi], use, lo, absr, False)
+    fs = np.ascontiguousarray(f[lo:hi])
+    med, m = _median_used(fs, use, lo, absr, False)
     if m < 2 * npar:
         return coef
-    for i in range(n):
-        r[i] = f[lo + i] - med
+    r = fs - med
     aw = np.empty((n, npar))
-    fs = np.ascontiguousarray(f[lo:hi])
-    prev = np.empty(n)  # the previous iteration's model
-    prev[:] = med
-    mad = 0.0
+    prev = np.full(n, med)  # the previous iteration's model
     for it in range(n_iter + 1):
-        mad, m = _median_used(r, use, lo, absr, True)
+        mad, _ = _median_used(r, use, lo, absr, True)
         for i in range(n):
             if not use[lo + i]:
                 w[i] = 0.0
