@@ -125,9 +125,13 @@ def robust_sigma(flux, *, cadence_days: float, window_days: float = DETREND_WIND
     6.0
     """
     flux = np.asarray(flux, dtype=float)
-    sigma = robust_std(
-        detrend_running_median(flux, cadence_days=cadence_days, window_days=window_days)
-    )
+    resid = detrend_running_median(flux, cadence_days=cadence_days, window_days=window_days)
+    return _sigma_of(flux, resid)
+
+
+def _sigma_of(flux: np.ndarray, resid: np.ndarray):
+    """:func:`robust_sigma` from the flux and its running-median residuals."""
+    sigma = robust_std(resid)
     with np.errstate(divide="ignore", invalid="ignore"):
         rel = flux / np.nanmedian(flux, axis=-1, keepdims=True)
     p2p = robust_std(np.diff(rel, axis=-1)) / np.sqrt(2.0)
@@ -175,24 +179,23 @@ def red_noise_beta(
     >>> float(np.round(red_noise_beta(t, f, cadence_days=0.0204, duration_days=0.125), 1))
     1.0
     """
+    from ..clean.binning import bin_in_time
+
     t = np.asarray(t, dtype=float)
+    flux = np.asarray(flux, dtype=float)
     resid = detrend_running_median(flux, cadence_days=cadence_days, window_days=window_days)
     ok = np.isfinite(t) & np.isfinite(resid)
     if np.count_nonzero(ok) < 10 or not duration_days > 0:
         return float("nan")
     # the per-point noise exactly as the expected SNR measures it (with its point-to-point
     # fallback where the running median is degenerate)
-    sigma = float(robust_sigma(flux, cadence_days=cadence_days, window_days=window_days))
-    t, resid = t[ok], resid[ok]
-    idx = np.floor((t - t[0]) / duration_days).astype(np.int64)
-    n = np.bincount(idx)
-    total = np.bincount(idx, weights=resid)
+    sigma = float(_sigma_of(flux, resid))
+    _, means, n = bin_in_time(t[ok], resid[ok], duration_days)
     full = n >= max(1.0, 0.5 * duration_days / cadence_days)
     if np.count_nonzero(full) < 5 or not sigma > 0:
         return float("nan")
-    means = total[full] / n[full]
     white = sigma / np.sqrt(float(np.mean(n[full])))
-    return float(max(robust_std(means) / white, 1.0))
+    return float(max(robust_std(means[full]) / white, 1.0))
 
 
 def in_transit_mask(t, *, period: float, t0: float, duration: float) -> np.ndarray:
