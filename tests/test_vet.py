@@ -115,6 +115,33 @@ def test_one_outlying_transit_is_not_an_odd_even_binary(rng):
     assert odd_even(t2, flux2 - 0.4 * eph["depth"] * odd, **eph).raised
 
 
+def test_deep_binary_at_half_period_with_broken_eclipses_is_flagged(rng):
+    """A deep detached binary found at P/2 (primary 9%, secondary 7%) where one eclipse of each
+    kind fell in a gap edge or was eaten by the detrending: the means of the odd and even
+    transits move toward each other and their chi-square explodes, the medians do not."""
+    cad = 29.4 / 1440
+    t = np.arange(0.0, 66.0, cad)
+    m1 = transit_model(t, period=8.0, t0=1.0, rp_rs=0.3, a_rs=12.0, impact=0.2, exptime=cad)
+    m2 = transit_model(t, period=8.0, t0=5.0, rp_rs=0.26, a_rs=12.0, impact=0.2, exptime=cad)
+    flux = m1 + m2 - 1.0
+    dur = 0.2
+    for centre in (1.0 + 3 * 8.0, 5.0 + 5 * 8.0):  # one primary and one secondary lost
+        flux[np.abs(t - centre) < 0.5 * dur] = 1.0
+    flux = flux + rng.normal(0.0, 5e-4, t.size)
+    oe = odd_even(t, flux, period=4.0, t0=1.0, duration=dur, depth=0.08)
+    assert oe.raised, oe.reason
+    assert oe.reason.startswith("medians of") and oe.value > 5
+
+
+def test_one_outlying_transit_among_many_is_not_an_odd_even_binary(rng):
+    """Twelve transits, one of them 40% deeper: neither the means (chi-square inflated) nor the
+    medians call it a binary."""
+    t, flux, eph = planet(rng, snr=60.0, cadence=29.4 / 1440, span=70.0, period=5.5, t0=1.0)
+    one = np.abs(t - (1.0 + 3 * 5.5)) < 0.5 * eph["duration"]
+    oe = odd_even(t, flux - 0.4 * eph["depth"] * one, **eph)
+    assert not oe.raised, oe.reason
+
+
 def test_eclipsing_binary_at_true_period_is_flagged_by_secondary(rng):
     t, flux = eclipsing_binary(rng)
     flags = vet_candidate(t, flux, None, period=4.0, t0=1.0, duration=0.2, depth=0.03)

@@ -64,7 +64,7 @@ VIEW_LAYOUT: tuple[tuple[str, int], ...] = (
 )
 N_INPUT = sum(n for _, n in VIEW_LAYOUT)
 #: Bump when the layout or the way views are made changes (invalidates caches).
-CACHE_VERSION = 2  # 2: robust local fits stop once converged (2026-11-29)
+CACHE_VERSION = 3  # 3: odd/even also compares medians (2026-11-29); 2: robust fits stop early
 
 
 def split_views(X) -> dict[str, np.ndarray]:
