@@ -1,4 +1,4 @@
-"""`starskope catalog top|show|query` and `starskope scan` argument checks."""
+"""`starskope catalog top|show|common|query` and `starskope scan` argument checks."""
 
 from __future__ import annotations
 
@@ -85,3 +85,11 @@ def test_no_traceback_for_a_missing_catalog(tmp_path):
     )
     assert p.returncode == 2
     assert "Traceback" not in p.stderr and "no such catalog file" in p.stderr
+
+
+def test_common_lists_every_significant_candidate_with_all(catalog, capsys):
+    assert main(["catalog", "common", "-c", str(catalog), "--all", "--json"]) == 0
+    rows = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert len(rows) == 12 and {"n_matches", "p_value", "common", "matches"} <= set(rows[0])
+    assert main(["catalog", "common", "-c", str(catalog)]) == 0
+    assert "common signal(s)" in capsys.readouterr().out

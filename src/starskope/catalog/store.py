@@ -558,6 +558,73 @@ class Catalog:
             [int(n)],
         )
 
+    def common_signals(self, *, alpha: float = 1e-3, include_all: bool = False):
+        """Candidates whose ephemeris recurs in other stars observed at the same time.
+
+        Every significant candidate (SNR and SDE flags not raised) is compared with those of
+        the other stars by :func:`starskope.vet.ephemeris.common_signals`: in BJD_TDB where the
+        catalog has it, else in each input table's own days (rows of one Kaggle table were
+        observed together). Returns ``(column names, rows)``, the common signals first, by
+        number of matching stars; only the common ones unless ``include_all``.
+        """
+        import numpy as np
+
+        from ..vet.ephemeris import common_signals
+
+        cols, rows = self.query(
+            "SELECT c.input_id, c.candidate_index, coalesce(s.target, c.input_id), s.path,"
+            " c.period_days, c.t0, c.t0_format, c.t0_bjd, c.duration_hours, c.snr,"
+            " c.is_planet_like, s.time_span_days, c.flags"
+            " FROM candidates c JOIN stars s USING (input_id)"
+            " ORDER BY c.input_id, c.candidate_index"
+        )
+        keep = [r for r in rows if not {"snr", "sde"} & set(json.loads(r[12] or "[]"))]
+        head = [
+            "input_id",
+            "candidate_index",
+            "target",
+            "period_days",
+            "t0",
+            "t0_format",
+            "duration_hours",
+            "snr",
+            "is_planet_like",
+            "n_matches",
+            "expected",
+            "p_value",
+            "common",
+            "matches",
+        ]
+        if not keep:
+            return head, []
+        bjd = [r[7] is not None for r in keep]
+        epoch = [r[7] if b else r[5] for r, b in zip(keep, bjd, strict=True)]
+        # without absolute times, rows of one input table share a clock (a Kaggle campaign);
+        # separate files each have their own
+        group = ["bjd" if b else f"{r[6]}:{r[3]}" for r, b in zip(keep, bjd, strict=True)]
+        span = [r[11] if r[11] is not None else float("nan") for r in keep]
+        res = common_signals(
+            [r[4] for r in keep],
+            epoch,
+            [r[8] / 24.0 for r in keep],
+            [r[2] for r in keep],
+            np.asarray(span, dtype=float),
+            group=group,
+            alpha=alpha,
+        )
+        out = []
+        for k, r in enumerate(keep):
+            if not (include_all or res.common[k]):
+                continue
+            names = sorted({keep[j][2] for j in res.partners[k]})
+            out.append(
+                [r[0], r[1], r[2], r[4], r[5], r[6], r[8], r[9], r[10]]
+                + [int(res.n_matches[k]), float(res.expected[k]), float(res.p_value[k])]
+                + [bool(res.common[k]), ", ".join(map(str, names))]
+            )
+        out.sort(key=lambda x: (not x[12], -x[9], x[11], x[0], x[1]))
+        return head, out
+
     def show(self, target: str) -> list[StarResult]:
         """Results whose target, input id or path matches ``target`` (exact, then substring)."""
         sql = "SELECT result_json FROM stars WHERE {} ORDER BY input_id"

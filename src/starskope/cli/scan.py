@@ -1,4 +1,5 @@
-"""``starskope scan`` (survey on Dask into a DuckDB catalog) and ``starskope catalog top|show|query``."""
+"""``starskope scan`` (survey on Dask into a DuckDB catalog) and ``starskope catalog
+top|show|common|query``."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ __all__ = ["catalog_app", "scan_command"]
 
 catalog_app = typer.Typer(
     name="catalog",
-    help="Read a scan's DuckDB catalog: top candidates, one target, or any SQL.",
+    help="Read a scan's DuckDB catalog: top candidates, one target, common signals, or any SQL.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -183,6 +184,37 @@ def show_command(
             _print_table([*keys, "flags"], rows, title="candidates")
     if erows:
         _print_table(ecols, erows, title="errors")
+
+
+@catalog_app.command("common")
+def common_command(
+    catalog: Path = _CATALOG_OPT,
+    alpha: float = typer.Option(
+        1e-3, "--alpha", help="Chance probability below which a shared ephemeris is called common."
+    ),
+    include_all: bool = typer.Option(
+        False,
+        "--all",
+        help="List every significant candidate with its matches, not just the common ones.",
+    ),
+    as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
+) -> None:
+    """Signals that recur with the same ephemeris in several stars observed together.
+
+    A dip at the same period and times in unrelated stars is the instrument's (K2 thruster
+    firings) or a neighbour's light, not a planet of each (ephemeris matching, Coughlin et al.
+    2014); see ``starskope.vet.ephemeris`` for the test and its chance probability.
+    """
+    from ..catalog import Catalog
+
+    with Catalog(catalog, read_only=True) as cat:
+        cols, rows = cat.common_signals(alpha=alpha, include_all=include_all)
+    if as_json:
+        for r in rows:
+            print(json.dumps(dict(zip(cols, r, strict=True)), default=str))
+        return
+    n_common = sum(1 for r in rows if r[cols.index("common")])
+    _print_table(cols, rows, title=f"{n_common} common signal(s) in {catalog} (alpha {alpha:g})")
 
 
 @catalog_app.command("query")

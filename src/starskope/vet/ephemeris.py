@@ -1,0 +1,254 @@
+"""Ephemeris matching: one periodic signal in several stars observed at the same time.
+
+A dip that recurs with the same period, at the same times, in stars that share nothing but the
+instrument and the time of observation is the instrument's (K2's thruster firings every ~6 h, a
+momentum dump) or one variable star's light spilled onto its neighbours, not a planet of each.
+The Kepler team rejected hundreds of KOIs this way (Coughlin et al. 2014). This test needs the
+whole survey, so it runs after the per-star pipeline: on a scan catalog
+(:meth:`starskope.catalog.Catalog.common_signals`), an injection-recovery table or any list of
+candidates.
+
+**Match.** Two candidates of different stars match when their periods are equal or in ratio 2
+(the search may pick either alias) and their boxes overlap at every transit of the longer-period
+one within the shorter of the two time spans: the predicted mid-transit times differ by less
+than the mean of the two durations. The epochs must be in one time system (BJD, or one table's
+own days) and the stars observed together (epochs less than the longer span apart).
+
+**Significance.** Many candidates at short periods match some other star by chance. For a
+candidate of period ``P``, duration ``D`` and span ``L`` the chance that one unrelated candidate
+matches it is about ``min(1, 2 D / P) x n_ratios x (4 D / L) / ln(P_max / P_min)``: the phase
+window times the period window (epochs that drift by less than ``D`` over ``L``) as a fraction of
+the log-period range the candidates cover (the period window taken twice as wide as the drift
+allows, so that chance is overestimated rather than missed). With ``N`` co-observed candidates of other stars the
+number of chance matches is Poisson with mean ``N`` times that; the signal is called common when
+the probability of at least the observed number of matches is below ``alpha``.
+
+References
+----------
+Coughlin, J. L. et al. 2014, AJ 147, 119, "Contamination in the Kepler Field. Identification of
+685 KOIs as False Positives via Ephemeris Matching Based on Q1-Q12 Data".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..exceptions import StarskopeError
+
+__all__ = ["CommonSignals", "common_signals", "ephemerides_match"]
+
+#: Period ratios tried (and their inverses): the same signal, or one found at twice the period.
+RATIOS = (1.0, 2.0)
+#: Default significance: a candidate is a common signal when chance gives its matches with a
+#: probability below this.
+ALPHA = 1e-3
+
+
+@dataclass(frozen=True)
+class CommonSignals:
+    """Result of :func:`common_signals`, one entry per input candidate.
+
+    Attributes
+    ----------
+    n_matches : ndarray of int
+        Other stars whose candidate matches this one.
+    expected : ndarray of float
+        Chance matches expected from the co-observed candidates (Poisson mean).
+    p_value : ndarray of float
+        Probability of at least ``n_matches`` chance matches (1 when there are none).
+    common : ndarray of bool
+        ``p_value < alpha``: a signal shared with other stars, not the star's own.
+    partners : tuple of tuple of int
+        Indices of the matching candidates.
+    """
+
+    n_matches: np.ndarray
+    expected: np.ndarray
+    p_value: np.ndarray
+    common: np.ndarray
+    partners: tuple[tuple[int, ...], ...]
+
+
+def ephemerides_match(p1, t1, d1, p2, t2, d2, *, span: float, ratios=RATIOS) -> bool:
+    """True when two ephemerides (days) predict overlapping transits over ``span`` days.
+
+    The longer-period signal's transits from the later epoch on must each fall within the mean
+    duration of a transit of the shorter-period one, its period being a ratio in ``ratios`` of
+    the other's.
+
+    Examples
+    --------
+    >>> ephemerides_match(1.70, 100.0, 0.25, 1.701, 100.05, 0.25, span=30.0)
+    True
+    >>> ephemerides_match(1.70, 100.0, 0.25, 3.40, 101.7, 0.25, span=30.0)
+    True
+    >>> ephemerides_match(1.70, 100.0, 0.25, 1.75, 100.0, 0.25, span=30.0)
+    False
+    """
+    m = _match_many(
+        float(p1),
+        float(t1),
+        float(d1),
+        float(span),
+        *np.atleast_1d(p2, t2, d2, span),
+        ratios=ratios,
+    )
+    return bool(m[0])
+
+
+def _match_many(p1, t1, d1, s1, p2, t2, d2, s2, *, ratios=RATIOS) -> np.ndarray:
+    """:func:`ephemerides_match` of one ephemeris against arrays of others (vectorised); the
+    span of each comparison is the shorter of ``s1`` and ``s2``."""
+    p2, t2, d2 = (np.asarray(x, dtype=float) for x in (p2, t2, d2))
+    span = np.minimum(s1, np.asarray(s2, dtype=float))
+    pa, pb = np.minimum(p1, p2), np.maximum(p1, p2)
+    ta = np.where(p1 <= p2, t1, t2)
+    tb = np.where(p1 <= p2, t2, t1)
+    near = np.zeros(p2.shape, dtype=bool)
+    for k in ratios:
+        near |= np.abs(pb / (k * pa) - 1.0) < 0.05
+    near &= (pa > 0) & (span > 0)
+    out = np.zeros(p2.shape, dtype=bool)
+    if not near.any():
+        return out
+    pa, pb, ta, tb, span, tol = (
+        pa[near],
+        pb[near],
+        ta[near],
+        tb[near],
+        span[near],
+        0.5 * (d1 + d2[near]),
+    )
+    start = np.maximum(ta, tb)
+    first = tb + pb * np.ceil((start - tb) / pb - 1e-9)
+    count = np.floor(span / pb).astype(np.int64) + 1
+    k = np.arange(int(count.max()))
+    times = first[:, None] + pb[:, None] * k[None, :]
+    off = np.mod(times - ta[:, None] + 0.5 * pa[:, None], pa[:, None]) - 0.5 * pa[:, None]
+    ok = (np.abs(off) < tol[:, None]) | (k[None, :] >= count[:, None])
+    out[near] = ok.all(axis=1)
+    return out
+
+
+def common_signals(
+    period,
+    t0,
+    duration,
+    star,
+    span,
+    *,
+    group=None,
+    alpha: float = ALPHA,
+    ratios=RATIOS,
+) -> CommonSignals:
+    """Find candidates whose ephemeris recurs in other stars observed at the same time.
+
+    Parameters
+    ----------
+    period, t0, duration : array-like
+        Each candidate's period, mid-transit epoch and duration, in days; epochs of one
+        ``group`` must share a time system (BJD_TDB, or one table's days).
+    star : array-like
+        Star identifier per candidate; candidates of the same star never match each other.
+    span : array-like or float
+        Time span of each candidate's light curve (days).
+    group : array-like, optional
+        Time system per candidate (e.g. ``"bjd"``, or a table's path for relative days); only
+        candidates of one group are compared. Default: one group.
+    alpha : float, optional
+        Significance below which a candidate is called common.
+    ratios : tuple of float, optional
+        Period ratios that count as the same signal.
+
+    Returns
+    -------
+    CommonSignals
+
+    Raises
+    ------
+    StarskopeError
+        For arrays of different lengths or non-positive ``alpha``.
+    """
+    from scipy.stats import poisson
+
+    p = np.asarray(period, dtype=float)
+    n = p.size
+    t = np.asarray(t0, dtype=float)
+    d = np.asarray(duration, dtype=float)
+    s = np.broadcast_to(np.asarray(span, dtype=float), (n,)).copy()
+    who = np.asarray(star, dtype=object)
+    grp = np.zeros(n, dtype=np.int64) if group is None else _codes(group)
+    if not (t.size == d.size == who.size == grp.size == n):
+        raise StarskopeError(
+            "period, t0, duration, star (and group) must have one entry per candidate; got "
+            f"{n}, {t.size}, {d.size}, {who.size}, {grp.size}"
+        )
+    if not alpha > 0:
+        raise StarskopeError(f"alpha must be positive; got {alpha}")
+    ok = np.isfinite(p) & (p > 0) & np.isfinite(t) & np.isfinite(d) & (d > 0) & (s > 0)
+    n_match = np.zeros(n, dtype=np.int64)
+    expected = np.zeros(n)
+    partners: list[list[int]] = [[] for _ in range(n)]
+    logp = np.log(np.where(ok, p, 1.0))
+    # the widest period window any candidate allows: drifts of less than the longest duration
+    # over the shortest span (plus the alias ratios), so the exact test sees every match
+    for g in np.unique(grp[ok]):
+        idx = np.flatnonzero(ok & (grp == g))
+        order = idx[np.argsort(logp[idx], kind="stable")]
+        lp = logp[order]
+        log_range = max(float(lp[-1] - lp[0]), np.log(2.0))
+        t_sorted = np.sort(t[idx])
+        for i in idx:
+            # co-observed candidates of other stars: epochs less than the longest span apart
+            reach = float(np.max(s[idx]))
+            n_co = int(
+                np.searchsorted(t_sorted, t[i] + reach, "right")
+                - np.searchsorted(t_sorted, t[i] - reach, "left")
+            ) - int(np.count_nonzero((who[idx] == who[i]) & (np.abs(t[idx] - t[i]) <= reach)))
+            # log-period window: drifts below D over L span 2 D / L; twice that, to err on the
+            # side of calling a match chance
+            width = 4.0 * d[i] / s[i]
+            chance = min(1.0, 2.0 * d[i] / p[i]) * len(ratios) * min(1.0, width / log_range)
+            expected[i] = n_co * chance
+            found: set[int] = set()
+            for k in ratios:
+                for centre in {np.log(k), -np.log(k)}:
+                    half = 2.0 * width + 0.02
+                    lo = np.searchsorted(lp, logp[i] + centre - half, "left")
+                    hi = np.searchsorted(lp, logp[i] + centre + half, "right")
+                    js = order[lo:hi]
+                    js = js[
+                        (who[js] != who[i])
+                        & (
+                            np.abs(t[js] - t[i])
+                            <= np.maximum(s[i], s[js]) + np.maximum(p[i], p[js])
+                        )
+                    ]
+                    if js.size:
+                        hit = _match_many(
+                            p[i], t[i], d[i], s[i], p[js], t[js], d[js], s[js], ratios=ratios
+                        )
+                        found.update(int(j) for j in js[hit])
+            stars = {who[j] for j in found}
+            n_match[i] = len(stars)
+            partners[i] = sorted(found)
+    pval = np.where(n_match > 0, poisson.sf(n_match - 1, np.maximum(expected, 1e-300)), 1.0)
+    return CommonSignals(
+        n_matches=n_match,
+        expected=expected,
+        p_value=pval,
+        common=pval < alpha,
+        partners=tuple(tuple(x) for x in partners),
+    )
+
+
+def _codes(values) -> np.ndarray:
+    """Integer codes of arbitrary hashable labels (None and NaN are a group of their own)."""
+    table: dict = {}
+    codes = []
+    for v in values:
+        missing = v is None or (isinstance(v, float) and np.isnan(v))
+        codes.append(table.setdefault("<none>" if missing else v, len(table)))
+    return np.array(codes, dtype=np.int64)
