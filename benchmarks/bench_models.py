@@ -62,6 +62,27 @@ def _sde(X: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(s), s, 0.0)
 
 
+#: Models also reported with the survey-level ephemeris veto (a score of 0 for stars whose
+#: strongest candidate recurs in other stars of the same table).
+VETO_MODELS = ("gbm", "views-cnn")
+VETO_SUFFIX = " + ephemeris veto"
+
+
+def common_rows(lcs, key: str, jobs: int, cache: Path | None) -> np.ndarray:
+    """Rows of one table (stars observed together) whose strongest significant candidate
+    recurs in other rows (:func:`starskope.vet.ephemeris.common_signals`, default alpha)."""
+    from starskope.models.views import view_matrix
+    from starskope.vet.ephemeris import common_signals
+
+    E = view_matrix(lcs, key=key, n_jobs=jobs, cache=cache, ephemerides=True)[2]
+    out = np.zeros(len(E), dtype=bool)
+    idx = np.flatnonzero(E[:, 4] == 1)
+    if idx.size:
+        res = common_signals(E[idx, 0], E[idx, 1], E[idx, 2], idx, E[idx, 3])
+        out[idx[res.common]] = True
+    return out
+
+
 def _views(lcs, key: str, jobs: int, cache: Path | None) -> np.ndarray:
     from starskope.models.views import view_matrix
 
@@ -133,6 +154,10 @@ def _planet_col(est) -> int:
     return est.planet_column() if hasattr(est, "planet_column") else 1
 
 
+#: (table, stars vetoed, hosts among them) of every table scored.
+VETOED: list[tuple[str, int, int]] = []
+
+
 def score_table(
     models: dict,
     path: Path,
@@ -177,6 +202,11 @@ def score_table(
         print(f"  {name}: {time.perf_counter() - t0:.1f} s")
     if X_tab is None:
         X_tab = _features(lambda: list(iter_kaggle(path)), file_key(path), jobs, cache)
+    common = common_rows(lambda: list(iter_kaggle(path)), file_key(path), jobs, cache)
+    for name in VETO_MODELS:
+        if name in scores:
+            scores[name + VETO_SUFFIX] = np.where(common, 0.0, scores[name])
+    VETOED.append((path.name, int(common.sum()), int((common & (y == 1)).sum())))
     scores["sde-alone"] = _sde(X_tab)
     if hosts is not None:
         hosts += host_candidates(path, X_tab, scores)
@@ -385,6 +415,17 @@ def main(argv=None) -> int:
         out_json["pooled"][name] = {"value": tab.value, "low": tab.low, "high": tab.high}
     if note:
         lines += ["", f"Note: {note}."]
+    if VETOED:
+        lines += [
+            "",
+            "Ephemeris veto (rows '" + VETO_SUFFIX.strip(" +") + "'): the stars of one table were"
+            " observed together, so a strongest candidate whose period and transit times recur in"
+            " other stars of the table (`starskope.vet.ephemeris.common_signals`, chance"
+            " probability below 1e-3) is the instrument's or a neighbour's, and the star's score"
+            " is set to 0. Stars vetoed per table (hosts among them): "
+            + ", ".join(f"{t} {n} ({h})" for t, n, h in VETOED)
+            + ".",
+        ]
     snr_all = np.concatenate(pooled_snr)
     keep = (y_all == 0) | (snr_all >= DETECTABLE_SNR)
     if (y_all == 1).any() and np.isfinite(snr_all[y_all == 1]).all() and (y_all[keep] == 1).any():

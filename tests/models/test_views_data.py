@@ -34,12 +34,18 @@ def test_views_of_a_transit_are_centred(tmp_path):
     X2, F2 = view_matrix(boom, key="t1", cache=tmp_path)
     np.testing.assert_array_equal(X2, X)
     np.testing.assert_array_equal(F2, F)
+    # the strongest candidate's ephemeris comes from the same cached run
+    _, _, E = view_matrix(boom, key="t1", cache=tmp_path, ephemerides=True)
+    period, t0, dur, span, significant = E[0]
+    assert period == pytest.approx(4.7, rel=2e-3) and significant == 1.0
+    assert abs((t0 - 3.1 + 2.35) % 4.7 - 2.35) < 0.03 and 0.08 < dur < 0.2
+    assert span == pytest.approx(3196 * 0.0204)
 
 
 def test_unanalysable_light_curve_gives_zero_views():
     lc = LightCurve(np.arange(20) * 0.02, np.ones(20), time_format="relative")
-    X, F = view_matrix([lc])
-    assert np.all(X[0, : N_INPUT - 8] == 0) and np.isnan(F).all()
+    X, F, E = view_matrix([lc], ephemerides=True)
+    assert np.all(X[0, : N_INPUT - 8] == 0) and np.isnan(F).all() and np.isnan(E).all()
 
 
 def test_injection_classes_and_set():

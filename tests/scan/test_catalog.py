@@ -168,9 +168,7 @@ def test_export_parquet(tmp_path):
 
 def _shared(i, *, period, t0_bjd, target=None):
     """A TESS star whose one candidate has the given ephemeris (27-day sector)."""
-    c = dataclasses.replace(
-        _cand(period, 12.0), t0=t0_bjd - 2457000.0, t0_bjd=t0_bjd, vetting=()
-    )
+    c = dataclasses.replace(_cand(period, 12.0), t0=t0_bjd - 2457000.0, t0_bjd=t0_bjd, vetting=())
     res = StarResult(
         path=f"/data/sh{i}.fits",
         mission="TESS",
@@ -201,3 +199,10 @@ def test_common_signals_finds_a_shared_ephemeris(tmp_path):
     assert "TIC 101" in got[0]["matches"] or got[0]["target"] == "TIC 101"
     assert len(every) == 10 and sum(r[cols.index("common")] for r in every) == 5
     assert all(r[cols.index("n_matches")] == 0 for r in every if r[2] == "TIC 999")
+    with Catalog(f, read_only=True) as cat:
+        tcols, top = cat.top(n=20)
+        _, kept = cat.top(n=20, exclude_common=True)
+        _, two = cat.top(n=2, exclude_common=True)
+    assert len(top) == 10 and len(two) == 2
+    names = {r[tcols.index("target")] for r in kept}
+    assert names == {"TIC 105", "TIC 106", "TIC 107", "TIC 999"} and len(kept) == 5

@@ -548,15 +548,35 @@ class Catalog:
                 f"query failed: {str(exc).splitlines()[0]}", path=self.path
             ) from exc
 
-    def top(self, *, n: int = 20):
-        """The ``n`` most convincing stars: candidates first, then score, SNR and SDE."""
-        return self.query(
+    def top(self, *, n: int = 20, exclude_common: bool = False, alpha: float = 1e-3):
+        """The ``n`` most convincing stars: candidates first, then score, SNR and SDE.
+
+        ``exclude_common``: leave out stars whose every significant candidate is a signal
+        shared with other stars (:meth:`common_signals` at ``alpha``).
+        """
+        sql = (
             "SELECT input_id, target, mission, is_candidate, score, n_candidates,"
             " best_period_days, best_depth_ppm, best_snr, best_sde FROM stars"
             " ORDER BY is_candidate DESC, score DESC NULLS LAST, best_snr DESC NULLS LAST,"
-            " best_sde DESC NULLS LAST, input_id LIMIT ?",
-            [int(n)],
+            " best_sde DESC NULLS LAST, input_id"
         )
+        if not exclude_common:
+            return self.query(sql + " LIMIT ?", [int(n)])
+        ccols, crows = self.common_signals(alpha=alpha, include_all=True)
+        k_id, k_common = ccols.index("input_id"), ccols.index("common")
+        verdicts: dict[str, list[bool]] = {}
+        for r in crows:
+            verdicts.setdefault(r[k_id], []).append(bool(r[k_common]))
+        drop = {star for star, v in verdicts.items() if all(v)}
+        cur = self.con.execute(sql)
+        cols = [d[0] for d in cur.description]
+        out: list = []
+        while len(out) < n:
+            chunk = cur.fetchmany(1024)
+            if not chunk:
+                break
+            out += [r for r in chunk if r[0] not in drop]
+        return cols, out[: int(n)]
 
     def common_signals(self, *, alpha: float = 1e-3, include_all: bool = False):
         """Candidates whose ephemeris recurs in other stars observed at the same time.

@@ -127,6 +127,12 @@ _CATALOG_OPT = typer.Option(..., "--catalog", "-c", help="DuckDB catalog file.")
 def top_command(
     catalog: Path = _CATALOG_OPT,
     n: int = typer.Option(20, "--n", "-n", help="How many stars."),
+    no_common: bool = typer.Option(
+        False,
+        "--no-common",
+        help="Leave out stars whose every significant candidate recurs in other stars observed"
+        " together (see 'starskope catalog common').",
+    ),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
 ) -> None:
     """The most convincing stars: pipeline candidates first, then score, SNR and SDE."""
@@ -135,7 +141,7 @@ def top_command(
     if n < 1:
         raise StarskopeError(f"--n must be >= 1; got {n}")
     with Catalog(catalog, read_only=True) as cat:
-        cols, rows = cat.top(n=n)
+        cols, rows = cat.top(n=n, exclude_common=no_common)
     if as_json:
         for r in rows:
             print(json.dumps(dict(zip(cols, r, strict=True)), default=str))

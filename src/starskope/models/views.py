@@ -64,7 +64,11 @@ VIEW_LAYOUT: tuple[tuple[str, int], ...] = (
 )
 N_INPUT = sum(n for _, n in VIEW_LAYOUT)
 #: Bump when the layout or the way views are made changes (invalidates caches).
-CACHE_VERSION = 3  # 3: odd/even also compares medians (2026-11-29); 2: robust fits stop early
+CACHE_VERSION = 3  # 3: odd/even also compares medians, ephemerides kept (2026-11-29)
+#: Columns of :func:`view_matrix`'s ``ephemerides`` (the strongest candidate's; NaN for none):
+#: period, epoch and duration (days, the light curve's own clock), time span (days), and 1 when
+#: the candidate passes the SNR and SDE thresholds.
+EPHEMERIS_COLUMNS = ("period_days", "t0", "duration_days", "time_span_days", "significant")
 
 
 def split_views(X) -> dict[str, np.ndarray]:
@@ -122,23 +126,39 @@ def views_and_features(lc, config=None) -> tuple[np.ndarray, np.ndarray]:
 
     A light curve the pipeline cannot analyse gives zeros and NaN (never raises for that).
     """
+    return _views_features_ephemeris(lc, config)[:2]
+
+
+def _views_features_ephemeris(lc, config=None):
     from ..config import PipelineConfig
     from ..features.tabular import FEATURE_NAMES, tabular_features
     from ..pipeline import analyse_full
 
+    eph = np.full(len(EPHEMERIS_COLUMNS), np.nan)
     try:
         analysis = analyse_full(lc, config or PipelineConfig())
     except StarskopeError:
         feats = np.full(len(FEATURE_NAMES), np.nan)
         row = np.concatenate([np.zeros(N_INPUT - len(SCALAR_FEATURES)), _scalars(feats)])
-        return row, feats
+        return row, feats, eph
     feats = tabular_features(analysis)
-    return np.concatenate([analysis_views(analysis), _scalars(feats)]), feats
+    res = analysis.result
+    if res.candidates:
+        c = res.candidates[0]
+        significant = not any(f.raised for f in c.vetting if f.name in ("snr", "sde"))
+        eph[:] = (
+            c.period_days,
+            c.t0,
+            c.duration_hours / 24.0,
+            res.time_span_days,
+            float(significant),
+        )
+    return np.concatenate([analysis_views(analysis), _scalars(feats)]), feats, eph
 
 
 def _one(args):
     lc, config = args
-    return views_and_features(lc, config)
+    return _views_features_ephemeris(lc, config)
 
 
 def cache_dir() -> Path:
@@ -161,7 +181,8 @@ def view_matrix(
     config=None,
     n_jobs: int = 1,
     cache: Path | str | None = None,
-) -> tuple[np.ndarray, np.ndarray]:
+    ephemerides: bool = False,
+):
     """Views input rows and tabular features of many light curves, cached on disk.
 
     Parameters
@@ -176,11 +197,16 @@ def view_matrix(
         Worker processes (results do not depend on it).
     cache : path, optional
         Cache folder (default :func:`cache_dir`).
+    ephemerides : bool, optional
+        Also return each star's strongest candidate (:data:`EPHEMERIS_COLUMNS`), for
+        survey-level tests such as :func:`starskope.vet.ephemeris.common_signals`.
 
     Returns
     -------
     X : numpy.ndarray, shape (n_stars, N_INPUT)
     features : numpy.ndarray, shape (n_stars, len(FEATURE_NAMES))
+    ephemerides : numpy.ndarray, shape (n_stars, len(EPHEMERIS_COLUMNS))
+        Only with ``ephemerides=True``.
     """
     from ..config import PipelineConfig
     from ..features.tabular import FEATURE_NAMES
@@ -192,7 +218,10 @@ def view_matrix(
         f = folder / f"{key}-{_config_key(config)}-v{CACHE_VERSION}.npz"
         if f.exists():
             with np.load(f) as z:
-                return z["X"].astype(np.float64), z["features"].astype(np.float64)
+                out = (z["X"].astype(np.float64), z["features"].astype(np.float64))
+                if ephemerides:
+                    out += (z["ephemerides"].astype(np.float64),)
+                return out
     items = list(lcs() if callable(lcs) else lcs)
     work = [(lc, config) for lc in items]
     if n_jobs > 1 and len(work) > 1:
@@ -205,14 +234,16 @@ def view_matrix(
     if rows:
         X = np.vstack([r[0] for r in rows]).astype(np.float32).astype(np.float64)
         F = np.vstack([r[1] for r in rows])
+        E = np.vstack([r[2] for r in rows])
     else:
         X, F = np.empty((0, N_INPUT)), np.empty((0, len(FEATURE_NAMES)))
+        E = np.empty((0, len(EPHEMERIS_COLUMNS)))
     if f is not None:
         f.parent.mkdir(parents=True, exist_ok=True)
         tmp = f.with_suffix(".tmp.npz")
-        np.savez_compressed(tmp, X=X.astype(np.float32), features=F)
+        np.savez_compressed(tmp, X=X.astype(np.float32), features=F, ephemerides=E)
         os.replace(tmp, f)
-    return X, F
+    return (X, F, E) if ephemerides else (X, F)
 
 
 def file_key(path) -> str:

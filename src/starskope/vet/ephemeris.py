@@ -178,7 +178,7 @@ def common_signals(
     t = np.asarray(t0, dtype=float)
     d = np.asarray(duration, dtype=float)
     s = np.broadcast_to(np.asarray(span, dtype=float), (n,)).copy()
-    who = np.asarray(star, dtype=object)
+    who = _codes(np.asarray(star, dtype=object).ravel())
     grp = np.zeros(n, dtype=np.int64) if group is None else _codes(group)
     if not (t.size == d.size == who.size == grp.size == n):
         raise StarskopeError(
@@ -192,21 +192,22 @@ def common_signals(
     expected = np.zeros(n)
     partners: list[list[int]] = [[] for _ in range(n)]
     logp = np.log(np.where(ok, p, 1.0))
-    # the widest period window any candidate allows: drifts of less than the longest duration
-    # over the shortest span (plus the alias ratios), so the exact test sees every match
     for g in np.unique(grp[ok]):
         idx = np.flatnonzero(ok & (grp == g))
         order = idx[np.argsort(logp[idx], kind="stable")]
         lp = logp[order]
         log_range = max(float(lp[-1] - lp[0]), np.log(2.0))
         t_sorted = np.sort(t[idx])
+        own: dict[int, list[int]] = {}  # each star's candidates in this group
+        for j in idx:
+            own.setdefault(int(who[j]), []).append(int(j))
+        reach = float(np.max(s[idx]))  # observed together: epochs closer than the longest span
         for i in idx:
-            # co-observed candidates of other stars: epochs less than the longest span apart
-            reach = float(np.max(s[idx]))
+            # co-observed candidates of other stars
             n_co = int(
                 np.searchsorted(t_sorted, t[i] + reach, "right")
                 - np.searchsorted(t_sorted, t[i] - reach, "left")
-            ) - int(np.count_nonzero((who[idx] == who[i]) & (np.abs(t[idx] - t[i]) <= reach)))
+            ) - sum(abs(t[j] - t[i]) <= reach for j in own[who[i]])
             # log-period window: drifts below D over L span 2 D / L; twice that, to err on the
             # side of calling a match chance
             width = 4.0 * d[i] / s[i]
@@ -215,6 +216,7 @@ def common_signals(
             found: set[int] = set()
             for k in ratios:
                 for centre in {np.log(k), -np.log(k)}:
+                    # a generous period window; the exact test decides
                     half = 2.0 * width + 0.02
                     lo = np.searchsorted(lp, logp[i] + centre - half, "left")
                     hi = np.searchsorted(lp, logp[i] + centre + half, "right")
