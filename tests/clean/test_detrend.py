@@ -57,3 +57,13 @@ def test_suggest_window_shortens_for_fast_rotators(rng):
     w_active = suggest_window(active.t, active.flux, max_duration=8 / 24)
     assert w_quiet == pytest.approx(1.0)
     assert 0.25 <= w_active < 0.6
+
+
+@pytest.mark.filterwarnings("error::UserWarning")
+def test_a_fully_masked_window_is_interpolated_silently(rng):
+    """A masked stretch longer than the biweight window leaves wotan without points there: the
+    trend is interpolated across it, with no warning (a scan would print one per star)."""
+    lc, _ = _lc(rng, amp=0.004)
+    mask = (lc.t > 10.0) & (lc.t < 11.5)
+    res = flatten(lc, method="biweight", window=0.5, transit_mask=mask)
+    assert np.all(np.isfinite(res.trend)) and np.all(np.isfinite(res.lightcurve.flux))

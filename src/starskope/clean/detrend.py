@@ -13,6 +13,7 @@ a window of about three transit durations is the best general choice.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -58,7 +59,13 @@ def _wotan(method: str, **extra):
         kw = dict(method=method, window_length=window, return_trend=True, **extra)
         if mask is not None and mask.any():
             kw["mask"] = mask
-        _, trend = wflatten(t, flux, **kw)
+        with warnings.catch_warnings():
+            # a window with no usable point (e.g. all in masked transits) has a NaN trend:
+            # flatten_arrays interpolates it, so wotan's warning would only be noise in a scan
+            warnings.filterwarnings(
+                "ignore", message=r".*received a NaN trend", category=UserWarning
+            )
+            _, trend = wflatten(t, flux, **kw)
         return np.asarray(trend, dtype=float)
 
     return run
