@@ -376,3 +376,42 @@ def test_ellipsoidal_binary_eclipses_are_its_variability(rng):
     top = res.candidates[0]
     assert top.period_days == pytest.approx(1.3, rel=0.01)
     assert [f.name for f in top.vetting if f.raised] == ["variability"]
+
+
+def test_two_eclipses_found_as_two_signals_are_a_binary():
+    """A binary's primary and secondary eclipses found as two signals at one period: vetting
+    each leaves out the other's dips, so only the pair says 'binary'. A planet's occultation
+    (a few per cent of the transit) rejects only itself; the same dips twice, nothing."""
+    import dataclasses
+
+    from starskope.pipeline import _eclipse_pairs
+
+    prim = dataclasses.replace(_cand(2.5, planet_like=True), t0=1.0, depth_ppm=3000.0, snr=60.0)
+    sec = dataclasses.replace(_cand(2.5004, planet_like=True), t0=2.26, depth_ppm=1200.0)
+    out = _eclipse_pairs([prim, sec])
+    assert [c.is_planet_like for c in out] == [False, False]
+    for c in out:
+        (flag,) = [f for f in c.vetting if f.name == "secondary"]
+        assert flag.raised and "phase 0.5" in flag.reason and "ratio 0.40" in flag.reason
+    occ = dataclasses.replace(sec, depth_ppm=90.0)
+    out = _eclipse_pairs([prim, occ])
+    assert [c.is_planet_like for c in out] == [True, False]
+    assert "occultation" in next(f.reason for f in out[1].vetting if f.name == "same_source")
+    twice = dataclasses.replace(sec, t0=1.0 + 2 * 2.5)  # the same transits, another epoch
+    other = dataclasses.replace(sec, period_days=3.7)
+    assert [c.is_planet_like for c in _eclipse_pairs([prim, twice, other])] == [True] * 3
+
+
+def test_diluted_binary_found_twice_is_rejected(rng):
+    """End to end: 3000 and 800 ppm eclipses half an orbit apart (a diluted binary), no other
+    clue. The search finds the primary at 2.2 d, then (primaries masked) the secondaries folded
+    onto them at 1.1 d; vetting each leaves the other's dips out, so only the pair says
+    'binary': neither is planet-like."""
+    lc = _k2(rng, noise=2e-4, eb=(2.2, 2001.0, 0.09, 3e-3, 8e-4))
+    res = analyse(lc, FAST)
+    periods = sorted(c.period_days for c in res.candidates[:2])
+    assert periods == pytest.approx([1.1, 2.2], rel=0.01)
+    assert not res.is_candidate
+    prim = next(c for c in res.candidates if c.period_days > 2)
+    (flag,) = [f for f in prim.vetting if f.name == "secondary"]
+    assert flag.raised and "0.5" in flag.reason

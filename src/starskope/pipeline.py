@@ -32,7 +32,7 @@ from .result import Candidate, StarResult, VetFlag
 from .search.base import SearchResult
 from .search.bls import box_stats
 from .search.multi import is_significant, search_multi
-from .vet import is_planet_like, vet_candidate
+from .vet import VetThresholds, is_planet_like, vet_candidate
 from .vet.variability import (
     HARMONICS,
     ROTATION_RATIOS,
@@ -420,7 +420,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                 },
             )
         )
-    candidates = _same_source(candidates)
+    candidates = _eclipse_pairs(_same_source(candidates), flat.t, flat.flux)
     t0 = tick("vet", t0)
     order = _rank(candidates)
     candidates = [candidates[k] for k in order]
@@ -561,6 +561,103 @@ def _same_source(candidates: list[Candidate], *, tol: float = 0.01) -> list[Cand
             )
             out[i] = dataclasses.replace(c, vetting=c.vetting + (flag,), is_planet_like=False)
             break
+    return out
+
+
+def _eclipse_pairs(
+    candidates: list[Candidate],
+    t=None,
+    flux=None,
+    *,
+    tol: float = 0.01,
+    thresholds: VetThresholds | None = None,
+) -> list[Candidate]:
+    """Two signals of one binary: its eclipses found as two candidates.
+
+    Vetting one candidate leaves out the other candidates' transits. When the search finds a
+    binary's primary and then, after masking it, its secondary as a second signal at the same
+    period (or at half the period, where the masked primaries and the secondaries fold
+    together), the secondary-eclipse test of the primary sees nothing at phase 0.5. No two
+    planets share a period, so such a pair is judged here. The secondary's depth is the second
+    signal's (same period) or, with ``t`` and ``flux``, measured on all the data half an orbit
+    after the primary (half period). With the secondary test's own thresholds: when it reaches
+    ``secondary_ratio`` of the primary (or the primary exceeds ``secondary_primary_depth``) and
+    is significant, both candidates are a binary's eclipses and get a raised ``secondary`` flag
+    (replacing their own); a shallower dip is a planet's occultation at most, and only the
+    second signal is rejected (``same_source``).
+    """
+    th = thresholds or VetThresholds()
+    out = list(candidates)
+    for i, a in enumerate(candidates):
+        for j in range(i + 1, len(candidates)):
+            b = candidates[j]
+            long_, short = (a, b) if a.period_days >= b.period_days else (b, a)
+            k_long, k_short = (i, j) if long_ is a else (j, i)
+            ratio_p = long_.period_days / short.period_days
+            half_dur = 0.25 * (a.duration_hours + b.duration_hours) / 24.0
+            if abs(ratio_p - 1.0) <= tol:
+                p = 0.5 * (a.period_days + b.period_days)
+                dphi = ((b.t0 - a.t0) / p + 0.5) % 1.0 - 0.5
+                if abs(dphi) * p < 2.0 * half_dur:
+                    continue  # the same dips found twice: not a pair of eclipses
+                k_prim, k_sec = (i, j) if a.depth_ppm >= b.depth_ppm else (j, i)
+                prim = candidates[k_prim]
+                sec_depth, sec_snr = candidates[k_sec].depth_ppm, candidates[k_sec].snr
+                where = f"phase {abs(dphi):.2f}"
+            elif abs(ratio_p / 2.0 - 1.0) <= tol and t is not None:
+                # the short signal's dips must fall on the long one's: at its phases 0 and 0.5
+                ps = short.period_days
+                dphi = ((short.t0 - long_.t0) / ps + 0.5) % 1.0 - 0.5
+                if abs(dphi) * ps >= 2.0 * half_dur:
+                    continue
+                k_prim, k_sec = k_long, k_short
+                prim = long_
+                st = box_stats(
+                    t,
+                    flux,
+                    period=prim.period_days,
+                    t0=prim.t0 + 0.5 * prim.period_days,
+                    duration=prim.duration_hours / 24.0,
+                )
+                sec_depth, sec_snr = 1e6 * st.depth, st.snr
+                where = "phase 0.5 (the half-period signal folds it onto the masked primaries)"
+            else:
+                continue
+            if not (prim.depth_ppm > 0 and np.isfinite(sec_depth)):
+                continue
+            depth_ratio = sec_depth / prim.depth_ppm
+            significant = sec_snr >= th.secondary_sigma
+            binary = significant and (
+                depth_ratio >= th.secondary_ratio
+                or prim.depth_ppm >= 1e6 * th.secondary_primary_depth
+            )
+            if binary:
+                text = (
+                    f"a second signal at this period's {where}: a dip of {sec_depth:.0f} ppm "
+                    f"(SNR {sec_snr:.1f}) half an orbit from the {prim.depth_ppm:.0f}-ppm one, "
+                    f"two dips per orbit: the eclipses of a binary (or a periodic systematic), "
+                    f"not a planet (depth ratio {depth_ratio:.2f}; raised when significant and "
+                    f"reaching {th.secondary_ratio:g} of the deeper, or the deeper exceeds "
+                    f"{1e6 * th.secondary_primary_depth:.0f} ppm)"
+                )
+                for k in (k_prim, k_sec):
+                    flag = VetFlag("secondary", True, float(sec_snr), text)
+                    c = out[k]
+                    flags = tuple(f for f in c.vetting if f.name != "secondary") + (flag,)
+                    out[k] = dataclasses.replace(c, vetting=flags, is_planet_like=False)
+            elif k_sec != k_prim:
+                flag = VetFlag(
+                    "same_source",
+                    True,
+                    float(depth_ratio),
+                    f"a dip at {where} of the deeper signal ({prim.period_days:.5g} d, "
+                    f"{prim.depth_ppm:.0f} ppm), {100 * depth_ratio:.1f}% as deep: its "
+                    "occultation (secondary eclipse) at most, not a second object",
+                )
+                c = out[k_sec]
+                out[k_sec] = dataclasses.replace(
+                    c, vetting=c.vetting + (flag,), is_planet_like=False
+                )
     return out
 
 

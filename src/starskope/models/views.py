@@ -64,7 +64,7 @@ VIEW_LAYOUT: tuple[tuple[str, int], ...] = (
 )
 N_INPUT = sum(n for _, n in VIEW_LAYOUT)
 #: Bump when the layout or the way views are made changes (invalidates caches).
-CACHE_VERSION = 3  # 3: odd/even also compares medians, ephemerides kept (2026-11-29)
+CACHE_VERSION = 4  # 4: eclipse pairs (2026-11-29); 3: odd/even medians, ephemerides kept
 #: Columns of :func:`view_matrix`'s ``ephemerides`` (the strongest candidate's; NaN for none):
 #: period, epoch and duration (days, the light curve's own clock), time span (days), and 1 when
 #: the candidate passes the SNR and SDE thresholds.
