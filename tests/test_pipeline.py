@@ -400,6 +400,23 @@ def test_two_eclipses_found_as_two_signals_are_a_binary():
     twice = dataclasses.replace(sec, t0=1.0 + 2 * 2.5)  # the same transits, another epoch
     other = dataclasses.replace(sec, period_days=3.7)
     assert [c.is_planet_like for c in _eclipse_pairs([prim, twice, other])] == [True] * 3
+    # equal dips half an orbit apart: one planet at P/2 found twice at 2P, not a binary
+    half = dataclasses.replace(prim, t0=2.25, depth_ppm=2950.0)
+    assert [c.is_planet_like for c in _eclipse_pairs([prim, half])] == [True, True]
+    # a period 1% off drifts by 0.9 d over 90 days: not the same clock once the span is known
+    t = np.arange(0.0, 90.0, 0.02)
+    drift = dataclasses.replace(sec, period_days=2.525)
+    assert not _eclipse_pairs([prim, drift])[0].is_planet_like  # span unknown: within 1%
+    assert _eclipse_pairs([prim, drift], t, np.ones(t.size))[0].is_planet_like
+
+
+def test_planets_near_a_two_to_one_resonance_are_not_a_binary(rng):
+    """4.02 and 2.0 d (1.2 and 0.8 ppt) from the same epoch: the inner planet's dips drift off
+    the outer one's phases 0 and 0.5, so neither is taken for the other's secondary eclipse."""
+    lc = _k2(rng, planets=[(4.02, 2001.0, 0.125, 1.2e-3), (2.0, 2001.0, 0.11, 0.8e-3)], noise=2e-4)
+    res = analyse(lc, PipelineConfig(fit_transit=False, max_planets=3))
+    planets = sorted(c.period_days for c in res.candidates if c.is_planet_like)
+    assert planets == pytest.approx([2.0, 4.02], rel=0.01)
 
 
 def test_diluted_binary_found_twice_is_rejected(rng):

@@ -12,6 +12,7 @@ reads a file first and never raises for bad input.
 from __future__ import annotations
 
 import dataclasses
+import math
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -564,12 +565,19 @@ def _same_source(candidates: list[Candidate], *, tol: float = 0.01) -> list[Cand
     return out
 
 
+def _same_clock(p1: float, p2: float, *, span: float | None, budget: float) -> bool:
+    """Periods that keep transits within ``budget`` days of each other over ``span`` days (1%
+    apart at most when the span is unknown)."""
+    if span is None or not np.isfinite(span) or span <= 0:
+        return abs(p1 / p2 - 1.0) <= 0.01
+    return abs(p1 - p2) * span / max(p1, p2) < budget
+
+
 def _eclipse_pairs(
     candidates: list[Candidate],
     t=None,
     flux=None,
     *,
-    tol: float = 0.01,
     thresholds: VetThresholds | None = None,
 ) -> list[Candidate]:
     """Two signals of one binary: its eclipses found as two candidates.
@@ -578,38 +586,56 @@ def _eclipse_pairs(
     binary's primary and then, after masking it, its secondary as a second signal at the same
     period (or at half the period, where the masked primaries and the secondaries fold
     together), the secondary-eclipse test of the primary sees nothing at phase 0.5. No two
-    planets share a period, so such a pair is judged here. The secondary's depth is the second
-    signal's (same period) or, with ``t`` and ``flux``, measured on all the data half an orbit
-    after the primary (half period). With the secondary test's own thresholds: when it reaches
-    ``secondary_ratio`` of the primary (or the primary exceeds ``secondary_primary_depth``) and
-    is significant, both candidates are a binary's eclipses and get a raised ``secondary`` flag
-    (replacing their own); a shallower dip is a planet's occultation at most, and only the
-    second signal is rejected (``same_source``).
+    planets share a period, so such a pair is judged here:
+
+    - same period (the two ephemerides drift apart by less than half the shorter duration over
+      the data), dips at different phases: when the depths differ (odd/even thresholds) or the
+      second dip is not half an orbit away, the deeper is a primary and the other its secondary;
+      equal dips half an orbit apart are one planet at half the period found twice, left alone;
+    - half the period, the short signal's dips on the long one's (needs ``t`` and ``flux``): the
+      depth half an orbit after the long signal's dips is measured on all the data; when it is
+      not significant the pair is left alone (two planets near a 2:1 resonance drift apart).
+
+    Then, with the secondary test's thresholds: a significant secondary reaching
+    ``secondary_ratio`` of the primary (or a primary deeper than ``secondary_primary_depth``)
+    makes both a binary's eclipses (a raised ``secondary`` flag replaces their own); a
+    shallower one is a planet's occultation at most and only the second signal is rejected
+    (``same_source``).
     """
     th = thresholds or VetThresholds()
+    span = None if t is None or len(t) < 2 else float(np.nanmax(t) - np.nanmin(t))
     out = list(candidates)
     for i, a in enumerate(candidates):
         for j in range(i + 1, len(candidates)):
             b = candidates[j]
             long_, short = (a, b) if a.period_days >= b.period_days else (b, a)
             k_long, k_short = (i, j) if long_ is a else (j, i)
-            ratio_p = long_.period_days / short.period_days
-            half_dur = 0.25 * (a.duration_hours + b.duration_hours) / 24.0
-            if abs(ratio_p - 1.0) <= tol:
+            d_a, d_b = a.duration_hours / 24.0, b.duration_hours / 24.0
+            budget = 0.5 * min(d_a, d_b)
+            if _same_clock(a.period_days, b.period_days, span=span, budget=budget):
                 p = 0.5 * (a.period_days + b.period_days)
                 dphi = ((b.t0 - a.t0) / p + 0.5) % 1.0 - 0.5
-                if abs(dphi) * p < 2.0 * half_dur:
+                if abs(dphi) * p < 0.5 * (d_a + d_b):
                     continue  # the same dips found twice: not a pair of eclipses
                 k_prim, k_sec = (i, j) if a.depth_ppm >= b.depth_ppm else (j, i)
-                prim = candidates[k_prim]
-                sec_depth, sec_snr = candidates[k_sec].depth_ppm, candidates[k_sec].snr
-                where = f"phase {abs(dphi):.2f}"
-            elif abs(ratio_p / 2.0 - 1.0) <= tol and t is not None:
-                # the short signal's dips must fall on the long one's: at its phases 0 and 0.5
+                prim, sec = candidates[k_prim], candidates[k_sec]
+                err = math.hypot(prim.depth_ppm_err, sec.depth_ppm_err)
+                differ = (
+                    prim.depth_ppm - sec.depth_ppm > th.odd_even_sigma * err
+                    and prim.depth_ppm - sec.depth_ppm > th.odd_even_min_fraction * prim.depth_ppm
+                )
+                half_orbit = abs(abs(dphi) - 0.5) * p < 0.5 * (d_a + d_b)
+                if half_orbit and not differ:
+                    continue  # equal dips half an orbit apart: one planet at P/2, found twice
+                sec_depth, sec_snr = sec.depth_ppm, sec.snr
+                where = f"phase {abs(dphi):.2f} of the {prim.period_days:.5g}-d orbit"
+            elif t is not None and _same_clock(
+                long_.period_days, 2.0 * short.period_days, span=span, budget=budget
+            ):
                 ps = short.period_days
                 dphi = ((short.t0 - long_.t0) / ps + 0.5) % 1.0 - 0.5
-                if abs(dphi) * ps >= 2.0 * half_dur:
-                    continue
+                if abs(dphi) * ps >= 0.5 * (d_a + d_b):
+                    continue  # the short signal's dips are not on the long one's
                 k_prim, k_sec = k_long, k_short
                 prim = long_
                 st = box_stats(
@@ -620,39 +646,41 @@ def _eclipse_pairs(
                     duration=prim.duration_hours / 24.0,
                 )
                 sec_depth, sec_snr = 1e6 * st.depth, st.snr
-                where = "phase 0.5 (the half-period signal folds it onto the masked primaries)"
+                if not (np.isfinite(sec_snr) and sec_snr >= th.secondary_sigma):
+                    continue  # nothing half an orbit away: not explained by one binary
+                where = (
+                    f"phase 0.5 of the {prim.period_days:.5g}-d orbit (the "
+                    f"{ps:.5g}-d signal folds it onto the masked primaries)"
+                )
             else:
                 continue
             if not (prim.depth_ppm > 0 and np.isfinite(sec_depth)):
                 continue
-            depth_ratio = sec_depth / prim.depth_ppm
-            significant = sec_snr >= th.secondary_sigma
-            binary = significant and (
-                depth_ratio >= th.secondary_ratio
-                or prim.depth_ppm >= 1e6 * th.secondary_primary_depth
+            ratio = sec_depth / prim.depth_ppm
+            binary = sec_snr >= th.secondary_sigma and (
+                ratio >= th.secondary_ratio or prim.depth_ppm >= 1e6 * th.secondary_primary_depth
             )
             if binary:
                 text = (
-                    f"a second signal at this period's {where}: a dip of {sec_depth:.0f} ppm "
-                    f"(SNR {sec_snr:.1f}) half an orbit from the {prim.depth_ppm:.0f}-ppm one, "
-                    f"two dips per orbit: the eclipses of a binary (or a periodic systematic), "
-                    f"not a planet (depth ratio {depth_ratio:.2f}; raised when significant and "
-                    f"reaching {th.secondary_ratio:g} of the deeper, or the deeper exceeds "
-                    f"{1e6 * th.secondary_primary_depth:.0f} ppm)"
+                    f"two dips per orbit: {prim.depth_ppm:.0f} ppm and, at {where}, "
+                    f"{sec_depth:.0f} ppm (SNR {sec_snr:.1f}), found as two signals: the "
+                    "eclipses of a binary (or a periodic systematic), not a planet (depth ratio "
+                    f"{ratio:.2f}; raised when significant and reaching {th.secondary_ratio:g} of "
+                    f"the deeper, or the deeper exceeds {1e6 * th.secondary_primary_depth:.0f} ppm)"
                 )
                 for k in (k_prim, k_sec):
                     flag = VetFlag("secondary", True, float(sec_snr), text)
                     c = out[k]
                     flags = tuple(f for f in c.vetting if f.name != "secondary") + (flag,)
                     out[k] = dataclasses.replace(c, vetting=flags, is_planet_like=False)
-            elif k_sec != k_prim:
+            elif sec_snr >= th.secondary_sigma:
                 flag = VetFlag(
                     "same_source",
                     True,
-                    float(depth_ratio),
-                    f"a dip at {where} of the deeper signal ({prim.period_days:.5g} d, "
-                    f"{prim.depth_ppm:.0f} ppm), {100 * depth_ratio:.1f}% as deep: its "
-                    "occultation (secondary eclipse) at most, not a second object",
+                    float(ratio),
+                    f"a dip at {where} of the deeper signal ({prim.depth_ppm:.0f} ppm), "
+                    f"{100 * ratio:.1f}% as deep: its occultation (secondary eclipse) at most, "
+                    "not a second object",
                 )
                 c = out[k_sec]
                 out[k_sec] = dataclasses.replace(

@@ -166,16 +166,27 @@ def test_export_parquet(tmp_path):
     assert pq.read_table(tmp_path / "out" / "candidates.parquet").num_rows == 4
 
 
-def _shared(i, *, period, t0_bjd, target=None):
-    """A TESS star whose one candidate has the given ephemeris (27-day sector)."""
-    c = dataclasses.replace(_cand(period, 12.0), t0=t0_bjd - 2457000.0, t0_bjd=t0_bjd, vetting=())
+def _shared(i, *, period, t0_bjd, target=None, rejected=None):
+    """A TESS star whose one planet-like candidate has the given ephemeris (27-day sector),
+    optionally after a rejected signal at period ``rejected``."""
+    c = dataclasses.replace(
+        _cand(period, 12.0), t0=t0_bjd - 2457000.0, t0_bjd=t0_bjd, vetting=(), is_planet_like=True
+    )
+    cands = (c,)
+    if rejected is not None:
+        var = VetFlag("variability", True, 1.0, "the star's rotation")
+        shift = 2.0 * i  # each star's own rotation, at its own phase
+        own = dataclasses.replace(c, t0=c.t0 + shift, t0_bjd=t0_bjd + shift)
+        cands += (
+            dataclasses.replace(own, period_days=rejected, vetting=(var,), is_planet_like=False),
+        )
     res = StarResult(
         path=f"/data/sh{i}.fits",
         mission="TESS",
         target=target or f"TIC {100 + i}",
         n_points=1000,
         time_span_days=27.0,
-        candidates=(c,),
+        candidates=cands,
         is_candidate=True,
     )
     return StarRecord(f"/data/sh{i}.fits", res, 0.5)
@@ -185,7 +196,10 @@ def test_common_signals_finds_a_shared_ephemeris(tmp_path):
     """Five stars of one sector dip at 1.7 d at the same times (a neighbour's eclipses spilled
     onto them); four others have their own signals, and two files of one star share theirs."""
     f = tmp_path / "c.duckdb"
-    shared = [_shared(i, period=1.7 + 1e-4 * i, t0_bjd=2459001.3 + 0.01 * i) for i in range(5)]
+    shared = [
+        _shared(i, period=1.7 + 1e-4 * i, t0_bjd=2459001.3 + 0.01 * i, rejected=9.1 if i else None)
+        for i in range(5)
+    ]
     own = [_shared(5 + i, period=p, t0_bjd=2459000.9 + i) for i, p in enumerate((2.3, 3.9, 6.1))]
     twice = [_shared(8 + i, period=4.4, t0_bjd=2459002.0, target="TIC 999") for i in range(2)]
     with Catalog(f) as cat:
@@ -197,7 +211,7 @@ def test_common_signals_finds_a_shared_ephemeris(tmp_path):
     assert sorted(r["target"] for r in got) == [f"TIC {100 + i}" for i in range(5)]
     assert all(r["n_matches"] == 4 and r["common"] and r["p_value"] < 1e-3 for r in got)
     assert "TIC 101" in got[0]["matches"] or got[0]["target"] == "TIC 101"
-    assert len(every) == 10 and sum(r[cols.index("common")] for r in every) == 5
+    assert len(every) == 14 and sum(r[cols.index("common")] for r in every) == 5
     assert all(r[cols.index("n_matches")] == 0 for r in every if r[2] == "TIC 999")
     with Catalog(f, read_only=True) as cat:
         tcols, top = cat.top(n=20)

@@ -551,8 +551,9 @@ class Catalog:
     def top(self, *, n: int = 20, exclude_common: bool = False, alpha: float = 1e-3):
         """The ``n`` most convincing stars: candidates first, then score, SNR and SDE.
 
-        ``exclude_common``: leave out stars whose every significant candidate is a signal
-        shared with other stars (:meth:`common_signals` at ``alpha``).
+        ``exclude_common``: leave out stars that have planet-like candidates, all of them
+        signals shared with other stars (:meth:`common_signals` at ``alpha``): the stars the
+        pipeline called candidates only for a common signal.
         """
         sql = (
             "SELECT input_id, target, mission, is_candidate, score, n_candidates,"
@@ -564,9 +565,11 @@ class Catalog:
             return self.query(sql + " LIMIT ?", [int(n)])
         ccols, crows = self.common_signals(alpha=alpha, include_all=True)
         k_id, k_common = ccols.index("input_id"), ccols.index("common")
+        k_planet = ccols.index("is_planet_like")
         verdicts: dict[str, list[bool]] = {}
         for r in crows:
-            verdicts.setdefault(r[k_id], []).append(bool(r[k_common]))
+            if r[k_planet]:
+                verdicts.setdefault(r[k_id], []).append(bool(r[k_common]))
         drop = {star for star, v in verdicts.items() if all(v)}
         cur = self.con.execute(sql)
         cols = [d[0] for d in cur.description]
@@ -624,9 +627,9 @@ class Catalog:
         group = ["bjd" if b else f"{r[6]}:{r[3]}" for r, b in zip(keep, bjd, strict=True)]
         span = [r[11] if r[11] is not None else float("nan") for r in keep]
         res = common_signals(
-            [r[4] for r in keep],
-            epoch,
-            [r[8] / 24.0 for r in keep],
+            [float("nan") if r[4] is None else r[4] for r in keep],
+            [float("nan") if e is None else e for e in epoch],
+            [float("nan") if r[8] is None else r[8] / 24.0 for r in keep],
             [r[2] for r in keep],
             np.asarray(span, dtype=float),
             group=group,

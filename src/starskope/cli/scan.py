@@ -130,7 +130,7 @@ def top_command(
     no_common: bool = typer.Option(
         False,
         "--no-common",
-        help="Leave out stars whose every significant candidate recurs in other stars observed"
+        help="Leave out stars whose planet-like candidates all recur in other stars observed"
         " together (see 'starskope catalog common').",
     ),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),

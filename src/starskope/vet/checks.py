@@ -24,6 +24,9 @@ __all__ = ["VET_TESTS", "central_duration"]
 
 #: Efficiency of the median against the mean on Gaussian data: its error is this much larger.
 _MEDIAN_ERR = math.sqrt(math.pi / 2.0)
+#: Small-sample correction of the MAD as a Gaussian sigma estimate (Croux & Rousseeuw 1992;
+#: ``n / (n - 0.8)`` above 9): the MAD of a few values is biased low.
+_MAD_SMALL_N = {2: 1.196, 3: 1.495, 4: 1.363, 5: 1.206, 6: 1.200, 7: 1.140, 8: 1.129, 9: 1.107}
 
 
 def _parity_median(depth: np.ndarray, err: np.ndarray) -> tuple[float, float, float]:
@@ -35,8 +38,10 @@ def _parity_median(depth: np.ndarray, err: np.ndarray) -> tuple[float, float, fl
     the MAD, whereas it dominates a mean and a chi-square.
     """
     med = float(np.median(depth))
+    n = depth.size
     white = _MEDIAN_ERR / math.sqrt(float(np.sum(1.0 / err**2)))
-    spread = _MEDIAN_ERR * 1.4826 * float(np.median(np.abs(depth - med))) / math.sqrt(depth.size)
+    mad = 1.4826 * _MAD_SMALL_N.get(n, n / (n - 0.8)) * float(np.median(np.abs(depth - med)))
+    spread = _MEDIAN_ERR * mad / math.sqrt(n)
     return med, max(white, spread), max(1.0, spread / white)
 
 

@@ -12,16 +12,21 @@ candidates.
 (the search may pick either alias) and their boxes overlap at every transit of the longer-period
 one within the shorter of the two time spans: the predicted mid-transit times differ by less
 than the mean of the two durations. The epochs must be in one time system (BJD, or one table's
-own days) and the stars observed together (epochs less than the longer span apart).
+own days) and the stars observed together (epochs less than the longer span, plus a period,
+apart).
 
-**Significance.** Many candidates at short periods match some other star by chance. For a
-candidate of period ``P``, duration ``D`` and span ``L`` the chance that one unrelated candidate
-matches it is about ``min(1, 2 D / P) x n_ratios x (4 D / L) / ln(P_max / P_min)``: the phase
-window times the period window (epochs that drift by less than ``D`` over ``L``) as a fraction of
-the log-period range the candidates cover (the period window taken twice as wide as the drift
-allows, so that chance is overestimated rather than missed). With ``N`` co-observed candidates of other stars the
-number of chance matches is Poisson with mean ``N`` times that; the signal is called common when
-the probability of at least the observed number of matches is below ``alpha``.
+**Significance.** Short periods are crowded, so one match can be chance. For a candidate of
+period ``P``, duration ``D`` and span ``L``, an unrelated candidate matches with probability
+(period window) x (phase window): its log period must fall within ``2 D / L`` (epochs that drift
+by less than ``D`` over ``L``) and its epoch within ``2 D / P`` of the candidate's (``4 D / P``
+for a candidate at ``P/2``). The expected number of chance matches sums, over ``P``, ``2P`` and
+``P/2``, the local density of co-observed candidates of other stars per unit log period
+(counted within +-:data:`DENSITY_WINDOW`, the matching ones left out, plus one: a sparse survey
+is not taken for an empty one) times those windows; the
+matches are Poisson with that mean, and the signal is called common when the probability of at
+least the observed number of them is below ``alpha``. ``alpha`` applies to each candidate: among
+``N`` candidates with no common signal at all, up to about ``N x alpha`` can be called common by
+chance.
 
 References
 ----------
@@ -44,6 +49,9 @@ RATIOS = (1.0, 2.0)
 #: Default significance: a candidate is a common signal when chance gives its matches with a
 #: probability below this.
 ALPHA = 1e-3
+#: Half-width (in log period) of the window in which the density of other stars' candidates is
+#: counted, at least ten times the match window.
+DENSITY_WINDOW = 0.05
 
 
 @dataclass(frozen=True)
@@ -196,43 +204,35 @@ def common_signals(
         idx = np.flatnonzero(ok & (grp == g))
         order = idx[np.argsort(logp[idx], kind="stable")]
         lp = logp[order]
-        log_range = max(float(lp[-1] - lp[0]), np.log(2.0))
-        t_sorted = np.sort(t[idx])
-        own: dict[int, list[int]] = {}  # each star's candidates in this group
-        for j in idx:
-            own.setdefault(int(who[j]), []).append(int(j))
-        reach = float(np.max(s[idx]))  # observed together: epochs closer than the longest span
         for i in idx:
-            # co-observed candidates of other stars
-            n_co = int(
-                np.searchsorted(t_sorted, t[i] + reach, "right")
-                - np.searchsorted(t_sorted, t[i] - reach, "left")
-            ) - sum(abs(t[j] - t[i]) <= reach for j in own[who[i]])
-            # log-period window: drifts below D over L span 2 D / L; twice that, to err on the
-            # side of calling a match chance
-            width = 4.0 * d[i] / s[i]
-            chance = min(1.0, 2.0 * d[i] / p[i]) * len(ratios) * min(1.0, width / log_range)
-            expected[i] = n_co * chance
+            # candidates of other stars observed together, within a window of log period
+            # around P, 2P and P/2: the matches among them, and the density of the others
+            window = max(DENSITY_WINDOW, 10.0 * d[i] / s[i])
             found: set[int] = set()
-            for k in ratios:
-                for centre in {np.log(k), -np.log(k)}:
-                    # a generous period window; the exact test decides
-                    half = 2.0 * width + 0.02
-                    lo = np.searchsorted(lp, logp[i] + centre - half, "left")
-                    hi = np.searchsorted(lp, logp[i] + centre + half, "right")
-                    js = order[lo:hi]
-                    js = js[
-                        (who[js] != who[i])
-                        & (
-                            np.abs(t[js] - t[i])
-                            <= np.maximum(s[i], s[js]) + np.maximum(p[i], p[js])
-                        )
-                    ]
-                    if js.size:
-                        hit = _match_many(
-                            p[i], t[i], d[i], s[i], p[js], t[js], d[js], s[js], ratios=ratios
-                        )
-                        found.update(int(j) for j in js[hit])
+            near: list[tuple[float, np.ndarray, float]] = []
+            for centre, phase in ((0.0, 2.0), (np.log(2.0), 2.0), (-np.log(2.0), 4.0)):
+                if centre and 2.0 not in ratios:
+                    continue
+                lo_v, hi_v = logp[i] + centre - window, logp[i] + centre + window
+                lo = np.searchsorted(lp, lo_v, "left")
+                hi = np.searchsorted(lp, hi_v, "right")
+                js = order[lo:hi]
+                js = js[
+                    (who[js] != who[i])
+                    & (np.abs(t[js] - t[i]) <= np.maximum(s[i], s[js]) + np.maximum(p[i], p[js]))
+                ]
+                if js.size:
+                    hit = _match_many(
+                        p[i], t[i], d[i], s[i], p[js], t[js], d[js], s[js], ratios=ratios
+                    )
+                    found.update(int(j) for j in js[hit])
+                near.append((min(1.0, phase * d[i] / p[i]), js, 2.0 * window))
+            # chance matches: local density (partners left out) x period window (drifts below
+            # D over L: 2 D / L in log period) x phase window
+            for phase_window, js, width in near:
+                partners_here = np.isin(js, np.fromiter(found, dtype=np.int64, count=len(found)))
+                n_other = int(np.count_nonzero(~partners_here)) + 1  # pseudo-count
+                expected[i] += n_other / width * (2.0 * d[i] / s[i]) * phase_window
             stars = {who[j] for j in found}
             n_match[i] = len(stars)
             partners[i] = sorted(found)
