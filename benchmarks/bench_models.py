@@ -363,7 +363,11 @@ def main(argv=None) -> int:
             per_seed.setdefault(name, []).append(binary_metrics(y, s))
             pooled.setdefault(name, []).append(s)
     y_all = np.concatenate(pooled_y)
+    import sys
+
+    argv_text = " ".join(sys.argv[1:] if argv is None else argv)
     lines = ["# Classifiers on held-out simulated campaigns", ""]
+    lines += [f"Command: `python -m benchmarks.bench_models {argv_text}`", ""]
     lines += [
         f"Test sets: {len(args.test)} campaigns (`{', '.join(p.name for p in args.test)}`), "
         f"{len(y_all)} stars, {int(y_all.sum())} hosts in all. Threshold metrics at score 0.5 "
