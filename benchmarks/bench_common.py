@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import collections
+import shutil
 import tempfile
 import time
 from pathlib import Path
@@ -123,13 +124,14 @@ def main(argv=None) -> int:
         f"Hosts that lose their last planet-like candidate to the test: {host_common}.",
         "Common signals by period in units of the simulator's thruster-firing interval"
         f" ({FIRING_DAYS} d), most frequent first: "
-        + ", ".join(f"{k:g}x: {v}" for k, v in mult.most_common(10))
+        + (", ".join(f"{k:g}x: {v}" for k, v in mult.most_common(10)) or "none")
         + ".",
         "",
         "Command: `python -m benchmarks.bench_common "
         f"--n-stars {args.n_stars} --n-hosts {args.n_hosts} --seed {args.seed}"
         f" --workers {args.workers}`.",
     ]
+    shutil.rmtree(tmp, ignore_errors=True)  # the campaign table and the catalog
     text = "\n".join(lines) + "\n"
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(text)
