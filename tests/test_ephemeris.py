@@ -83,3 +83,62 @@ def test_bad_input_is_a_clear_error():
         common_signals([1.0, 2.0], [0.0], [0.1, 0.1], ["a", "b"], 30.0)
     res = common_signals([np.nan, 1.0], [0.0, 0.0], [0.1, 0.1], ["a", "b"], 30.0)
     assert (res.n_matches == 0).all()
+
+
+def test_flag_common_signals_vetoes_the_shared_candidates_and_their_scores():
+    """Six rows of one table share a 0.735-d dip; two more have their own planets. The shared
+    candidates get a raised common_ephemeris flag, stop being planet-like, and a scored first
+    candidate's score drops to 0 (its planet probability moves to 'other')."""
+    import dataclasses
+
+    from starskope.result import Candidate, StarResult, VetFlag
+    from starskope.vet.ephemeris import flag_common_signals
+
+    def cand(period, t0, *, weak=False):
+        flags = (VetFlag("snr", True, 3.0, "weak"),) if weak else ()
+        return Candidate(
+            period_days=period,
+            t0=t0,
+            t0_format="relative",
+            t0_bjd=None,
+            duration_hours=2.0,
+            depth_ppm=300.0,
+            depth_ppm_err=30.0,
+            snr=10.0,
+            sde=9.0,
+            power=1.0,
+            n_transits=80,
+            vetting=flags,
+            is_planet_like=not weak,
+        )
+
+    def star(row, cands, score=0.7):
+        return StarResult(
+            path="campaign.csv",
+            row=row,
+            target=f"row {row}",
+            time_span_days=65.0,
+            candidates=tuple(cands),
+            is_candidate=True,
+            score=score,
+            class_probabilities={"planet": score, "eclipsing_binary": 0.0, "other": 1 - score},
+        )
+
+    shared = [star(i, [cand(0.7350 + 1e-5 * i, 0.30 + 0.003 * i)]) for i in range(6)]
+    shared[5] = dataclasses.replace(  # a host whose planet outranks the systematic
+        shared[5], candidates=(cand(3.3, 1.1), shared[5].candidates[0])
+    )
+    own = [star(6, [cand(4.2, 2.0)]), star(7, [cand(0.7351, 0.3, weak=True)])]
+    failed = StarResult.failed("bad.fits", "not a FITS file")
+    out = flag_common_signals([*shared, *own, failed])
+    for r in out[:5]:
+        assert not r.is_candidate and r.score == 0.0
+        assert r.class_probabilities["planet"] == 0.0
+        assert r.class_probabilities["other"] == pytest.approx(1.0)
+        (flag,) = [f for f in r.candidates[0].vetting if f.name == "common_ephemeris"]
+        assert flag.raised and flag.value == 5 and "observed together" in flag.reason
+        assert "Score set to 0" in r.reasons[-1]
+    host = out[5]
+    assert host.is_candidate and host.score == 0.7  # its scored planet is not common
+    assert not host.candidates[1].is_planet_like and host.candidates[0].is_planet_like
+    assert out[6] == own[0] and out[7] == own[1] and out[8] is failed  # weak: not compared

@@ -592,7 +592,7 @@ class Catalog:
         """
         import numpy as np
 
-        from ..vet.ephemeris import common_signals
+        from ..vet.ephemeris import clock_group, common_signals
 
         cols, rows = self.query(
             "SELECT c.input_id, c.candidate_index, coalesce(s.target, c.input_id), s.path,"
@@ -620,11 +620,8 @@ class Catalog:
         ]
         if not keep:
             return head, []
-        bjd = [r[7] is not None for r in keep]
-        epoch = [r[7] if b else r[5] for r, b in zip(keep, bjd, strict=True)]
-        # without absolute times, rows of one input table share a clock (a Kaggle campaign);
-        # separate files each have their own
-        group = ["bjd" if b else f"{r[6]}:{r[3]}" for r, b in zip(keep, bjd, strict=True)]
+        epoch = [r[7] if r[7] is not None else r[5] for r in keep]
+        group = [clock_group(r[7], r[6], r[3]) for r in keep]
         span = [r[11] if r[11] is not None else float("nan") for r in keep]
         res = common_signals(
             [float("nan") if r[4] is None else r[4] for r in keep],

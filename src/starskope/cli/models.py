@@ -202,6 +202,13 @@ def predict_command(
     prior: float | None = typer.Option(
         None, "--prior", help="Host rate of the scored population (default: the training rate)."
     ),
+    survey: bool = typer.Option(
+        False,
+        "--survey",
+        help="Compare the stars with each other before printing: a signal at the same period"
+        " and times in stars observed together (the rows of one table; files with BJD times) is"
+        " flagged common_ephemeris and a score that rests on it set to 0.",
+    ),
 ) -> None:
     """Score stars: probability that each hosts a transiting planet."""
     from ..io import iter_read
@@ -212,6 +219,10 @@ def predict_command(
     if prior is not None:
         loaded[1].set_params(host_prior=prior)
     results = predict_results(iter_read(files, format=fmt), model=loaded, explain=explain)
+    if survey:  # needs every star first: the results come at the end
+        from ..vet.ephemeris import flag_common_signals
+
+        results = flag_common_signals(list(results))
     n_failed = 0
     rows = []
     for res in results:

@@ -42,7 +42,13 @@ import numpy as np
 
 from ..exceptions import StarskopeError
 
-__all__ = ["CommonSignals", "common_signals", "ephemerides_match"]
+__all__ = [
+    "CommonSignals",
+    "clock_group",
+    "common_signals",
+    "ephemerides_match",
+    "flag_common_signals",
+]
 
 #: Period ratios tried (and their inverses): the same signal, or one found at twice the period.
 RATIOS = (1.0, 2.0)
@@ -254,3 +260,91 @@ def _codes(values) -> np.ndarray:
         missing = v is None or (isinstance(v, float) and np.isnan(v))
         codes.append(table.setdefault("<none>" if missing else v, len(table)))
     return np.array(codes, dtype=np.int64)
+
+
+def clock_group(t0_bjd, t0_format, path) -> str:
+    """The clock a candidate's epoch is on: BJD when known, else one input's own days (the
+    rows of one Kaggle table were observed together; separate files each have their own)."""
+    if t0_bjd is not None:
+        return "bjd"
+    table = str(path).rsplit("#row=", 1)[0]  # a table row's path names its row
+    return f"{t0_format}:{table}"
+
+
+def flag_common_signals(results, *, alpha: float = ALPHA) -> list:
+    """Survey-level vetting of many :class:`~starskope.result.StarResult`: common signals out.
+
+    Every significant candidate (SNR and SDE flags not raised) that :func:`common_signals`
+    calls common gets a raised ``common_ephemeris`` flag (value: the number of other stars it
+    matches) and stops being planet-like; ``is_candidate`` follows. When that candidate is the
+    star's first (the one a model scored), the score is set to 0 and the planet probability
+    moved to ``other``: the signal is the instrument's or a neighbour's, not this star's. Failed
+    results pass through.
+
+    Returns
+    -------
+    list of StarResult
+        Same order.
+    """
+    import dataclasses
+
+    from ..result import VetFlag
+
+    out = list(results)
+    keys, period, t0, dur, star, span, group = [], [], [], [], [], [], []
+    for i, r in enumerate(out):
+        if r.error or not r.candidates:
+            continue
+        who = r.target or f"{r.path}#{r.row}"
+        for k, c in enumerate(r.candidates):
+            if any(f.raised and f.name in ("snr", "sde") for f in c.vetting):
+                continue
+            keys.append((i, k))
+            period.append(c.period_days)
+            t0.append(c.t0_bjd if c.t0_bjd is not None else c.t0)
+            dur.append(c.duration_hours / 24.0)
+            star.append(who)
+            span.append(r.time_span_days if r.time_span_days else float("nan"))
+            group.append(clock_group(c.t0_bjd, c.t0_format, r.path))
+    if not keys:
+        return out
+    res = common_signals(
+        period, t0, dur, star, np.asarray(span, dtype=float), group=group, alpha=alpha
+    )
+    hits: dict[int, dict[int, tuple[int, float]]] = {}
+    for (i, k), common, n, p in zip(keys, res.common, res.n_matches, res.p_value, strict=True):
+        if common:
+            hits.setdefault(i, {})[k] = (int(n), float(p))
+    for i, cands in hits.items():
+        r = out[i]
+        new = list(r.candidates)
+        for k, (n, p) in cands.items():
+            flag = VetFlag(
+                "common_ephemeris",
+                True,
+                float(n),
+                f"the same period and transit times in {n} other star(s) observed together "
+                f"(chance probability {p:.1e}, below {alpha:g}): a signal of the instrument or "
+                "of a neighbour's light, not this star's",
+            )
+            new[k] = dataclasses.replace(
+                new[k], vetting=new[k].vetting + (flag,), is_planet_like=False
+            )
+        changes = dict(candidates=tuple(new), is_candidate=any(c.is_planet_like for c in new))
+        if 0 in cands and r.score is not None:
+            probs = dict(r.class_probabilities or {})
+            if "planet" in probs:
+                moved = probs["planet"]
+                probs["planet"] = 0.0
+                probs["other"] = probs.get("other", 0.0) + moved
+            changes.update(
+                score=0.0,
+                class_probabilities=probs or r.class_probabilities,
+                reasons=r.reasons
+                + (
+                    f"Score set to 0 (was {r.score:.3f}): the scored signal recurs in "
+                    f"{cands[0][0]} other star(s) observed together (ephemeris matching).",
+                ),
+            )
+        out[i] = dataclasses.replace(r, **changes)
+    return out

@@ -1,0 +1,35 @@
+"""`starskope predict --survey`: signals shared by the rows of one table are vetoed."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+
+from starskope.cli import main
+from starskope.io.kaggle import write_kaggle
+
+
+def test_predict_survey_vetoes_a_dip_shared_by_the_rows_of_a_table(tmp_path, capsys):
+    """Four rows dip at 1.3 d at the same times (a systematic of the campaign); a fifth hosts
+    its own planet at 3.1 d. With --survey the four are flagged and their scores set to 0."""
+    rng = np.random.default_rng(4)
+    t = np.arange(3197) * 29.4244 / 1440
+    shared = np.abs((t - 0.4 + 0.65) % 1.3 - 0.65) < 0.045
+    planet = np.abs((t - 1.7 + 1.55) % 3.1 - 1.55) < 0.06
+    flux = 1.0 + rng.normal(0, 3e-4, (5, t.size))
+    flux[:4, shared] -= 1.5e-3
+    flux[4, planet] -= 1.5e-3
+    table = write_kaggle(tmp_path / "c.csv", 2000.0 * flux, np.array([1, 1, 1, 1, 2]))
+
+    assert main(["predict", str(table), "--json", "--no-explain"]) == 0
+    plain = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert main(["predict", str(table), "--json", "--no-explain", "--survey"]) == 0
+    survey = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [r["row"] for r in survey] == [0, 1, 2, 3, 4]
+    for r in survey[:4]:
+        flags = {f["name"]: f for f in r["candidates"][0]["vetting"]}
+        assert flags["common_ephemeris"]["raised"] and r["score"] == 0.0
+        assert not r["is_candidate"]
+    assert survey[4]["score"] == plain[4]["score"]
+    assert all("common_ephemeris" not in str(r) for r in plain)
