@@ -11,9 +11,12 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["SCHEMA_VERSION", "Candidate", "StarResult", "VetFlag"]
+__all__ = ["SCHEMA_VERSION", "SIGNIFICANCE_FLAGS", "Candidate", "StarResult", "VetFlag"]
 
 SCHEMA_VERSION = "1.1"  # 1.1: ``group`` (multi-file stars)
+#: Flags the pipeline raises when a signal misses its detection thresholds: a candidate with
+#: none of them raised is significant.
+SIGNIFICANCE_FLAGS = frozenset({"snr", "sde"})
 
 
 @dataclass(frozen=True)
@@ -69,6 +72,12 @@ class Candidate:
     def flags(self) -> list[str]:
         """Names of the vetting tests this candidate failed."""
         return [f.name for f in self.vetting if f.raised]
+
+    @property
+    def is_significant(self) -> bool:
+        """True when the signal reaches the SNR and SDE thresholds (:data:`SIGNIFICANCE_FLAGS`
+        not raised), planet-like or not."""
+        return not SIGNIFICANCE_FLAGS.intersection(self.flags)
 
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)

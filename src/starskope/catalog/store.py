@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..exceptions import StarskopeError
-from ..result import Candidate, StarResult
+from ..result import SIGNIFICANCE_FLAGS, Candidate, StarResult
 
 __all__ = [
     "CANDIDATE_COLUMNS",
@@ -601,7 +601,7 @@ class Catalog:
             " FROM candidates c JOIN stars s USING (input_id)"
             " ORDER BY c.input_id, c.candidate_index"
         )
-        keep = [r for r in rows if not {"snr", "sde"} & set(json.loads(r[12] or "[]"))]
+        keep = [r for r in rows if not SIGNIFICANCE_FLAGS.intersection(json.loads(r[12] or "[]"))]
         head = [
             "input_id",
             "candidate_index",

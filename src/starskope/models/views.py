@@ -145,13 +145,12 @@ def _views_features_ephemeris(lc, config=None):
     res = analysis.result
     if res.candidates:
         c = res.candidates[0]
-        significant = not any(f.raised for f in c.vetting if f.name in ("snr", "sde"))
         eph[:] = (
             c.period_days,
             c.t0,
             c.duration_hours / 24.0,
             res.time_span_days,
-            float(significant),
+            float(c.is_significant),
         )
     return np.concatenate([analysis_views(analysis), _scalars(feats)]), feats, eph
 

@@ -40,8 +40,8 @@ def _parity_median(depth: np.ndarray, err: np.ndarray) -> tuple[float, float, fl
     med = float(np.median(depth))
     n = depth.size
     white = _MEDIAN_ERR / math.sqrt(float(np.sum(1.0 / err**2)))
-    mad = 1.4826 * _MAD_SMALL_N.get(n, n / (n - 0.8)) * float(np.median(np.abs(depth - med)))
-    spread = _MEDIAN_ERR * mad / math.sqrt(n)
+    sigma = _robust_std(depth) * _MAD_SMALL_N.get(n, n / (n - 0.8))
+    spread = _MEDIAN_ERR * sigma / math.sqrt(n)
     return med, max(white, spread), max(1.0, spread / white)
 
 
@@ -427,7 +427,14 @@ def _single_event(ctx: _Context, th: VetThresholds) -> VetFlag:
 
 
 def _per_transit_depths(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Depth, error and transit number of every transit that has data."""
+    """Depth, error and transit number of every transit that has data (computed once per
+    candidate: the odd/even and transit-depth tests share it)."""
+    if "transits" not in ctx.cache:
+        ctx.cache["transits"] = _single_transits(ctx)
+    return ctx.cache["transits"]
+
+
+def _single_transits(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     cyc = ctx.cycle[ctx.in_transit]
     if cyc.size == 0:
         return np.empty(0), np.empty(0), np.empty(0, dtype=int)

@@ -297,7 +297,7 @@ def flag_common_signals(results, *, alpha: float = ALPHA) -> list:
             continue
         who = r.target or f"{r.path}#{r.row}"
         for k, c in enumerate(r.candidates):
-            if any(f.raised and f.name in ("snr", "sde") for f in c.vetting):
+            if not c.is_significant:
                 continue
             keys.append((i, k))
             period.append(c.period_days)
