@@ -33,3 +33,14 @@ def test_shipped_model_loads_and_predicts(name):
         X = rng.normal(size=(3, len(FEATURE_NAMES)))
     p = est.predict_proba(X)
     assert p.shape == (3, len(est.classes_)) and np.allclose(p.sum(axis=1), 1)
+
+
+def test_a_folder_named_like_a_model_does_not_shadow_the_shipped_one(tmp_path, monkeypatch):
+    """`starskope train --out gbm` leaves a folder called gbm; in that directory the name
+    must still mean the shipped model."""
+    if "gbm" not in shipped_models():
+        pytest.skip("no shipped gbm model")
+    (tmp_path / "gbm").mkdir()
+    monkeypatch.chdir(tmp_path)
+    name, _ = load_model("gbm")
+    assert name == "gbm"

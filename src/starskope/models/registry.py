@@ -194,7 +194,7 @@ def shipped_models() -> dict[str, Path]:
 def load_model(name_or_path) -> tuple[str, object]:
     """Load a shipped model by registry name, or a model file; returns ``(name, estimator)``."""
     p = Path(str(name_or_path))
-    if not p.exists():
+    if not p.is_file():  # a folder named like a model (e.g. a training --out) is no model file
         shipped = shipped_models()
         if str(name_or_path) in shipped:
             p = shipped[str(name_or_path)]
