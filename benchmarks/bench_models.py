@@ -62,24 +62,48 @@ def _sde(X: np.ndarray) -> np.ndarray:
     return np.where(np.isfinite(s), s, 0.0)
 
 
-#: Models also reported with the survey-level ephemeris veto (a score of 0 for stars whose
-#: strongest candidate recurs in other stars of the same table).
+#: Models also reported with the survey-level ephemeris veto: stars whose strongest candidate
+#: recurs in other stars of the same table are scored on their next candidate that does not
+#: (the model applied to it as if it were the strongest), or get 0 when there is none.
 VETO_MODELS = ("gbm", "views-cnn")
 VETO_SUFFIX = " + ephemeris veto"
 
 
-def common_rows(lcs, key: str, jobs: int, cache: Path | None) -> np.ndarray:
-    """Rows of one table (stars observed together) whose strongest significant candidate
-    recurs in other rows (:func:`starskope.vet.ephemeris.common_signals`, default alpha)."""
+def common_rows(lcs, key: str, jobs: int, cache: Path | None) -> tuple[np.ndarray, np.ndarray]:
+    """Stars of one table (observed together) whose strongest candidate recurs in other rows
+    (:func:`starskope.vet.ephemeris.common_signals`, default alpha, over every significant
+    candidate of every star), and for each the index of its next candidate that is not common
+    (1 or 2; -1 for none; 0 where the first is not common)."""
     from starskope.models.views import view_matrix
     from starskope.vet.ephemeris import common_signals
 
-    E = view_matrix(lcs, key=key, n_jobs=jobs, cache=cache, ephemerides=True)[2]
-    out = np.zeros(len(E), dtype=bool)
-    idx = np.flatnonzero(E[:, 4] == 1)
-    if idx.size:
-        res = common_signals(E[idx, 0], E[idx, 1], E[idx, 2], idx, E[idx, 3])
-        out[idx[res.common]] = True
+    _, _, E0, alt = view_matrix(
+        lcs, key=key, n_jobs=jobs, cache=cache, ephemerides=True, alternatives=True
+    )
+    E = np.concatenate([E0[:, None, :], alt["ephemerides"]], axis=1)  # (stars, candidates, 5)
+    common = np.zeros(E.shape[:2], dtype=bool)
+    star, k = np.nonzero(E[..., 4] == 1)
+    if star.size:
+        e = E[star, k]
+        common[star, k] = common_signals(e[:, 0], e[:, 1], e[:, 2], star, e[:, 3]).common
+    first = common[:, 0]
+    usable = np.isfinite(E[..., 0]) & ~common
+    usable[:, 0] = False
+    nxt = np.where(usable.any(axis=1), np.argmax(usable, axis=1), -1)
+    return first, np.where(first, nxt, 0)
+
+
+def _vetoed(name: str, est, kind: str, score, common, nxt, alt) -> np.ndarray:
+    """``score`` with the ephemeris veto (see :data:`VETO_MODELS`)."""
+    out = np.where(common, 0.0, score)
+    rows = np.flatnonzero(common & (nxt > 0))
+    if rows.size:
+        k = nxt[rows] - 1
+        if kind == "views":
+            proba = est.predict_proba(alt["X"][rows, k])
+            out[rows] = proba[:, _planet_col(est)]
+        else:
+            out[rows] = est.score_planet(alt["features"][rows, k])
     return out
 
 
@@ -154,8 +178,8 @@ def _planet_col(est) -> int:
     return est.planet_column() if hasattr(est, "planet_column") else 1
 
 
-#: (table, stars vetoed, hosts among them) of every table scored.
-VETOED: list[tuple[str, int, int]] = []
+#: (table, stars vetoed, hosts among them, stars rescored on a next candidate) per table.
+VETOED: list[tuple[str, int, int, int]] = []
 
 
 def score_table(
@@ -202,11 +226,20 @@ def score_table(
         print(f"  {name}: {time.perf_counter() - t0:.1f} s")
     if X_tab is None:
         X_tab = _features(lambda: list(iter_kaggle(path)), file_key(path), jobs, cache)
-    common = common_rows(lambda: list(iter_kaggle(path)), file_key(path), jobs, cache)
-    for name in VETO_MODELS:
-        if name in scores:
-            scores[name + VETO_SUFFIX] = np.where(common, 0.0, scores[name])
-    VETOED.append((path.name, int(common.sum()), int((common & (y == 1)).sum())))
+    common, nxt = common_rows(lambda: list(iter_kaggle(path)), file_key(path), jobs, cache)
+    if any(n in scores for n in VETO_MODELS):
+        from starskope.models.views import view_matrix
+
+        alt = view_matrix(None, key=file_key(path), cache=cache, alternatives=True)[2]
+        for name in VETO_MODELS:
+            if name in scores:
+                kind, est = models[name]
+                scores[name + VETO_SUFFIX] = _vetoed(
+                    name, est, kind, scores[name], common, nxt, alt
+                )
+    VETOED.append(
+        (path.name, int(common.sum()), int((common & (y == 1)).sum()), int((nxt > 0).sum()))
+    )
     scores["sde-alone"] = _sde(X_tab)
     if hosts is not None:
         hosts += host_candidates(path, X_tab, scores)
@@ -424,11 +457,12 @@ def main(argv=None) -> int:
             "",
             "Ephemeris veto (rows '" + VETO_SUFFIX.strip(" +") + "'): the stars of one table were"
             " observed together, so a strongest candidate whose period and transit times recur in"
-            " other stars of the table (`starskope.vet.ephemeris.common_signals`, chance"
-            " probability below 1e-3) is the instrument's or a neighbour's, and the star's score"
-            " is set to 0. Stars vetoed per table (hosts among them): "
-            + ", ".join(f"{t} {n} ({h})" for t, n, h in VETOED)
-            + ".",
+            " other stars of the table (`starskope.vet.ephemeris.common_signals` over every"
+            " significant candidate, chance probability below 1e-3) is the instrument's or a"
+            " neighbour's: the star is scored on its next candidate that is not common (the"
+            " model applied to it as if it were the strongest, as `predict --survey` does), or"
+            " gets 0 when it has none. Stars vetoed per table (hosts among them; rescored on a"
+            " next candidate): " + ", ".join(f"{t} {n} ({h}; {r})" for t, n, h, r in VETOED) + ".",
         ]
     snr_all = np.concatenate(pooled_snr)
     keep = (y_all == 0) | (snr_all >= DETECTABLE_SNR)

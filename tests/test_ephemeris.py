@@ -142,3 +142,23 @@ def test_flag_common_signals_vetoes_the_shared_candidates_and_their_scores():
     assert host.is_candidate and host.score == 0.7  # its scored planet is not common
     assert not host.candidates[1].is_planet_like and host.candidates[0].is_planet_like
     assert out[6] == own[0] and out[7] == own[1] and out[8] is failed  # weak: not compared
+
+    # with the model's score of each candidate (as predict_results gives), a star whose first
+    # signal is common is scored on its next one instead of 0
+    def scored(c, s):
+        extra = {"model_score": s, "model_class_probabilities": {"planet": s, "other": 1 - s}}
+        return dataclasses.replace(c, extra=extra)
+
+    second = dataclasses.replace(
+        shared[4],
+        candidates=(
+            scored(shared[4].candidates[0], 0.7),
+            scored(cand(5.5, 2.2), 0.91),  # its own planet, found second
+        ),
+    )
+    third = dataclasses.replace(shared[3], candidates=(scored(shared[3].candidates[0], 0.7),))
+    out = flag_common_signals([*shared[:3], third, second, *own])
+    moved, zero = out[4], out[3]
+    assert moved.score == 0.91 and moved.class_probabilities == {"planet": 0.91, "other": 1 - 0.91}
+    assert moved.is_candidate and "from the next signal, P = 5.5000 d" in moved.reasons[-1]
+    assert zero.score == 0.0 and "Score set to 0" in zero.reasons[-1]  # nothing else to score

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 
 from starskope.cli import main
 from starskope.io.kaggle import write_kaggle
@@ -33,3 +34,17 @@ def test_predict_survey_vetoes_a_dip_shared_by_the_rows_of_a_table(tmp_path, cap
         assert not r["is_candidate"]
     assert survey[4]["score"] == plain[4]["score"]
     assert all("common_ephemeris" not in str(r) for r in plain)
+    for r in plain:  # every candidate carries what the model says of it; the first, the score
+        assert r["candidates"][0]["extra"]["model_score"] == pytest.approx(r["score"], abs=1e-6)
+        assert all(0 <= c["extra"]["model_score"] <= 1 for c in r["candidates"])
+
+    # `search --survey` flags the same candidates (no model: no score to change)
+    assert main(["search", str(table), "--json", "--survey"]) == 0
+    found = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [r["row"] for r in found] == [0, 1, 2, 3, 4]
+    for r in found[:4]:
+        assert "common_ephemeris" in r["candidates"][0]["flags"] or any(
+            f["name"] == "common_ephemeris" and f["raised"] for f in r["candidates"][0]["vetting"]
+        )
+        assert not r["is_candidate"] and r["score"] is None
+    assert found[4]["is_candidate"]

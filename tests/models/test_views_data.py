@@ -42,6 +42,35 @@ def test_views_of_a_transit_are_centred(tmp_path):
     assert span == pytest.approx(3196 * 0.0204)
 
 
+def test_alternatives_hold_the_next_candidates(tmp_path):
+    """Two planets: the second candidate's views, features and ephemeris come back as the first
+    alternative (the same as folding on it directly), the missing third as NaN."""
+    from starskope.config import PipelineConfig
+    from starskope.features.tabular import tabular_features
+    from starskope.models.views import N_ALTERNATIVES, analysis_views
+    from starskope.pipeline import analyse_full
+
+    lc = _transiting()
+    t = lc.t
+    f = lc.flux.copy()
+    f[np.abs((t - 1.3 + 3.55) % 7.1 - 3.55) < 0.07] -= 2.5e-3  # P 7.1 d, 2500 ppm
+    lc = LightCurve(t, f, time_format="relative", meta=lc.meta)
+    X, F, E, alt = view_matrix([lc], key="t2", cache=tmp_path, ephemerides=True, alternatives=True)
+    assert alt["X"].shape == (1, N_ALTERNATIVES, N_INPUT)
+    periods = sorted([E[0, 0], alt["ephemerides"][0, 0, 0]])
+    assert periods[0] == pytest.approx(4.7, rel=2e-3) and periods[1] == pytest.approx(7.1, rel=2e-3)
+    full = analyse_full(lc, PipelineConfig())
+    if len(full.result.candidates) == 2:
+        assert np.isnan(alt["ephemerides"][0, 1]).all() and np.isnan(alt["features"][0, 1]).all()
+    np.testing.assert_allclose(alt["features"][0, 0], tabular_features(full, candidate=1))
+    np.testing.assert_allclose(
+        alt["X"][0, 0, : N_INPUT - 8], analysis_views(full, candidate=1), atol=1e-6
+    )
+    # and from the cache
+    _, _, _, alt2 = view_matrix(None, key="t2", cache=tmp_path, ephemerides=True, alternatives=True)
+    np.testing.assert_array_equal(alt2["ephemerides"], alt["ephemerides"])
+
+
 def test_unanalysable_light_curve_gives_zero_views():
     lc = LightCurve(np.arange(20) * 0.02, np.ones(20), time_format="relative")
     X, F, E = view_matrix([lc], ephemerides=True)

@@ -58,6 +58,14 @@ def search_command(
         help="Also score each star with a classifier (e.g. gbm, original-cnn): 'score' becomes "
         "its calibrated probability of a transiting planet. Default: no model, score null.",
     ),
+    survey: bool = typer.Option(
+        False,
+        "--survey",
+        help="Compare the stars with each other before printing: a signal at the same period"
+        " and times in stars observed together (the rows of one table; files with BJD times) is"
+        " flagged common_ephemeris and stops being planet-like (a model's score resting on it is"
+        " moved to the star's next signal, or set to 0).",
+    ),
 ) -> None:
     """Search FILE... for periodic transits, vet them and report candidates."""
     from ..config import PipelineConfig
@@ -107,32 +115,42 @@ def search_command(
     if group == "auto":
         items = _grouped(items, config, bin_minutes)
 
-    results: list[StarResult] = []
-    n_failed = 0
-    for ident, item in items:
+    def analysed():
+        for ident, item in items:
+            yield _one(ident, item)
+
+    def _one(ident, item):
         if isinstance(item, StarskopeError):
-            res = StarResult.failed(ident, str(item))
-        elif not hasattr(item, "meta"):  # an Analysis from --group auto
+            return StarResult.failed(ident, str(item))
+        if not hasattr(item, "meta"):  # an Analysis from --group auto
             res = item.result
             if plot_fn is not None:
                 plot_fn(item, path=plot / f"{_safe_name(res.target or str(ident))}.png")
-        else:
-            try:
-                if plot_fn is not None:
-                    full = analyse_full(item, config)
-                    res = full.result
-                    name = _safe_name(
-                        Path(str(ident)).name.split(".")[0] + "_" + (res.target or "")
-                    )
-                    plot_fn(full, path=plot / f"{name}.png")
-                if scorer is not None:  # the model runs the stages it needs itself
-                    res = scorer(ident, item)
-                elif plot_fn is None:
-                    res = analyse(item, config)
-            except StarskopeError as exc:
-                res = StarResult.failed(ident, str(exc))
-            if res.path != str(ident):
-                res = dataclasses.replace(res, path=str(ident))
+            return res
+        try:
+            if plot_fn is not None:
+                full = analyse_full(item, config)
+                res = full.result
+                name = _safe_name(Path(str(ident)).name.split(".")[0] + "_" + (res.target or ""))
+                plot_fn(full, path=plot / f"{name}.png")
+            if scorer is not None:  # the model runs the stages it needs itself
+                res = scorer(ident, item)
+            elif plot_fn is None:
+                res = analyse(item, config)
+        except StarskopeError as exc:
+            res = StarResult.failed(ident, str(exc))
+        if res.path != str(ident):
+            res = dataclasses.replace(res, path=str(ident))
+        return res
+
+    stream = analysed()
+    if survey:  # needs every star first: the results come at the end
+        from ..vet.ephemeris import flag_common_signals
+
+        stream = flag_common_signals(list(stream))
+    results: list[StarResult] = []
+    n_failed = 0
+    for res in stream:
         n_failed += res.error is not None
         if json_out:
             sys.stdout.write(res.to_json() + "\n")

@@ -136,13 +136,17 @@ def _moments(flux) -> np.ndarray:
     )
 
 
-def tabular_features(analysis) -> np.ndarray:
+def tabular_features(analysis, *, candidate: int = 0) -> np.ndarray:
     """The feature vector (:data:`FEATURE_NAMES` order) of one analysed star.
 
     Parameters
     ----------
     analysis : starskope.pipeline.Analysis
         From :func:`starskope.pipeline.analyse_full`.
+    candidate : int, optional
+        Which of the star's candidates describes the signal (default the strongest, as in
+        training); another one asks what the model would say if that signal were the star's
+        strongest (used when the first one is vetoed, e.g. as a signal common to many stars).
 
     Returns
     -------
@@ -150,11 +154,13 @@ def tabular_features(analysis) -> np.ndarray:
     """
     res = analysis.result
     cands = list(res.candidates)
+    if cands and not 0 <= candidate < len(cands):
+        raise StarskopeError(f"candidate {candidate} out of range: the star has {len(cands)}")
     cand_part = np.full(len(CANDIDATE_FEATURES), np.nan)
     vet_val = np.full(len(VET_TESTS), np.nan)
     vet_raised = np.full(len(VET_TESTS), np.nan)
     if cands:
-        c = cands[0]
+        c = cands[candidate]
         fit_depth = (c.extra or {}).get("fit_depth_ppm")
         cand_part[:] = [
             _log(c.period_days),

@@ -97,23 +97,50 @@ def _tabular_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
         analysis = analyse_full(lc, config)
     except StarskopeError as exc:
         return StarResult.failed(ident, str(exc))
-    x = tabular_features(analysis)[None, :]
+    rows = [tabular_features(analysis, candidate=k) for k in range(_n_rows(analysis))]
+    x = np.vstack(rows)
     score, probs = _probs(est, x)
     expl: dict = {"model": name}
     if explain:
-        contrib = est.contributions(x)[0]
+        contrib = est.contributions(x[:1])[0]
         order = np.argsort(-np.abs(contrib))[:5]
         expl["feature_contributions"] = {
             FEATURE_NAMES[j]: round(float(contrib[j]), 4) for j in order if contrib[j] != 0
         }
-    res = analysis.result
     return dataclasses.replace(
-        res,
+        _with_candidate_scores(analysis.result, score, probs),
         path=str(ident),
         score=float(score[0]),
         class_probabilities=probs[0],
         explanation=expl,
     )
+
+
+def _n_rows(analysis) -> int:
+    """Rows to score: one per candidate (at least one: a star without candidates is scored on
+    its search or its light curve alone)."""
+    return max(len(analysis.result.candidates), 1)
+
+
+def _with_candidate_scores(res: StarResult, score, probs) -> StarResult:
+    """Each candidate's ``extra`` gets ``model_score`` and ``model_class_probabilities``: what
+    the model says when that signal is taken as the star's strongest (the first candidate's are
+    the star's own). :func:`~starskope.vet.ephemeris.flag_common_signals` moves a star's score
+    to its next candidate this way when the first is vetoed."""
+    if not res.candidates:
+        return res
+    cands = tuple(
+        dataclasses.replace(
+            c,
+            extra={
+                **(c.extra or {}),
+                "model_score": round(float(score[k]), 6),
+                "model_class_probabilities": {n: round(v, 6) for n, v in probs[k].items()},
+            },
+        )
+        for k, c in enumerate(res.candidates)
+    )
+    return dataclasses.replace(res, candidates=cands)
 
 
 def _views_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
@@ -125,12 +152,22 @@ def _views_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
         analysis = analyse_full(lc, config)
     except StarskopeError as exc:
         return StarResult.failed(ident, str(exc))
-    x = np.concatenate([analysis_views(analysis), _scalars(tabular_features(analysis))])[None, :]
+    x = np.vstack(
+        [
+            np.concatenate(
+                [
+                    analysis_views(analysis, candidate=k),
+                    _scalars(tabular_features(analysis, candidate=k)),
+                ]
+            )
+            for k in range(_n_rows(analysis))
+        ]
+    )
     score, probs = _probs(est, x)
     expl: dict = {"model": name}
-    res = analysis.result
+    res = _with_candidate_scores(analysis.result, score, probs)
     if explain and res.candidates:
-        sal = est.saliency(x)
+        sal = est.saliency(x[:1])
         g = sal["global"][0]
         loc = sal["local"][0]
         phase = np.linspace(-0.5, 0.5, N_GLOBAL)

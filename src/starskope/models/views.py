@@ -64,7 +64,10 @@ VIEW_LAYOUT: tuple[tuple[str, int], ...] = (
 )
 N_INPUT = sum(n for _, n in VIEW_LAYOUT)
 #: Bump when the layout or the way views are made changes (invalidates caches).
-CACHE_VERSION = 4  # 4: eclipse pairs (2026-11-29); 3: odd/even medians, ephemerides kept
+CACHE_VERSION = 5  # 5: other candidates kept; 4: eclipse pairs; 3: odd/even medians, ephemerides
+#: Candidates after the strongest whose views, features and ephemerides :func:`view_matrix`
+#: keeps (``alternatives=True``): what a model says of a star's next signals.
+N_ALTERNATIVES = 2
 #: Columns of :func:`view_matrix`'s ``ephemerides`` (the strongest candidate's; NaN for none):
 #: period, epoch and duration (days, the light curve's own clock), time span (days), and 1 when
 #: the candidate passes the SNR and SDE thresholds.
@@ -89,12 +92,14 @@ def _scalars(features: np.ndarray) -> np.ndarray:
     return np.array([features[FEATURE_NAMES.index(n)] for n in SCALAR_FEATURES], dtype=float)
 
 
-def analysis_views(analysis) -> np.ndarray:
+def analysis_views(analysis, *, candidate: int = 0) -> np.ndarray:
     """Folded views of one analysed star's strongest candidate, flattened (no scalars).
 
     Parameters
     ----------
     analysis : starskope.pipeline.Analysis
+    candidate : int, optional
+        Fold on this candidate instead (see :func:`~starskope.features.tabular.tabular_features`).
 
     Returns
     -------
@@ -106,7 +111,7 @@ def analysis_views(analysis) -> np.ndarray:
     n_views = N_INPUT - len(SCALAR_FEATURES)
     res = analysis.result
     if res.candidates:
-        c = res.candidates[0]
+        c = res.candidates[candidate]
         period, t0, dur = c.period_days, c.t0, c.duration_hours / 24.0
     elif analysis.searches:
         s = analysis.searches[0]
@@ -126,33 +131,41 @@ def views_and_features(lc, config=None) -> tuple[np.ndarray, np.ndarray]:
 
     A light curve the pipeline cannot analyse gives zeros and NaN (never raises for that).
     """
-    return _views_features_ephemeris(lc, config)[:2]
+    x, f, _, _ = _views_features_ephemeris(lc, config)
+    return x, f
 
 
 def _views_features_ephemeris(lc, config=None):
+    """``(views row, features, ephemeris)`` of the strongest candidate and the same three
+    stacked for the next :data:`N_ALTERNATIVES` (zeros / NaN where there are fewer)."""
     from ..config import PipelineConfig
     from ..features.tabular import FEATURE_NAMES, tabular_features
     from ..pipeline import analyse_full
 
-    eph = np.full(len(EPHEMERIS_COLUMNS), np.nan)
+    k_all = 1 + N_ALTERNATIVES
+    eph = np.full((k_all, len(EPHEMERIS_COLUMNS)), np.nan)
+    feats = np.full((k_all, len(FEATURE_NAMES)), np.nan)
+    rows = np.zeros((k_all, N_INPUT))
+    rows[:, N_INPUT - len(SCALAR_FEATURES) :] = np.nan
     try:
         analysis = analyse_full(lc, config or PipelineConfig())
     except StarskopeError:
-        feats = np.full(len(FEATURE_NAMES), np.nan)
-        row = np.concatenate([np.zeros(N_INPUT - len(SCALAR_FEATURES)), _scalars(feats)])
-        return row, feats, eph
-    feats = tabular_features(analysis)
+        rows[0] = np.concatenate([np.zeros(N_INPUT - len(SCALAR_FEATURES)), _scalars(feats[0])])
+        return rows[0], feats[0], eph[0], (rows[1:], feats[1:], eph[1:])
     res = analysis.result
-    if res.candidates:
-        c = res.candidates[0]
-        eph[:] = (
-            c.period_days,
-            c.t0,
-            c.duration_hours / 24.0,
-            res.time_span_days,
-            float(c.is_significant),
-        )
-    return np.concatenate([analysis_views(analysis), _scalars(feats)]), feats, eph
+    for k in range(min(max(len(res.candidates), 1), k_all)):
+        feats[k] = tabular_features(analysis, candidate=k)
+        rows[k] = np.concatenate([analysis_views(analysis, candidate=k), _scalars(feats[k])])
+        if res.candidates:
+            c = res.candidates[k]
+            eph[k] = (
+                c.period_days,
+                c.t0,
+                c.duration_hours / 24.0,
+                res.time_span_days,
+                float(c.is_significant),
+            )
+    return rows[0], feats[0], eph[0], (rows[1:], feats[1:], eph[1:])
 
 
 def _one(args):
@@ -181,6 +194,7 @@ def view_matrix(
     n_jobs: int = 1,
     cache: Path | str | None = None,
     ephemerides: bool = False,
+    alternatives: bool = False,
 ):
     """Views input rows and tabular features of many light curves, cached on disk.
 
@@ -199,6 +213,10 @@ def view_matrix(
     ephemerides : bool, optional
         Also return each star's strongest candidate (:data:`EPHEMERIS_COLUMNS`), for
         survey-level tests such as :func:`starskope.vet.ephemeris.common_signals`.
+    alternatives : bool, optional
+        Also return the next :data:`N_ALTERNATIVES` candidates of each star: a dict of ``X``
+        (n_stars, N_ALTERNATIVES, N_INPUT), ``features`` and ``ephemerides`` likewise, each row
+        made as if that candidate were the strongest (zeros / NaN where a star has fewer).
 
     Returns
     -------
@@ -206,6 +224,8 @@ def view_matrix(
     features : numpy.ndarray, shape (n_stars, len(FEATURE_NAMES))
     ephemerides : numpy.ndarray, shape (n_stars, len(EPHEMERIS_COLUMNS))
         Only with ``ephemerides=True``.
+    alternatives : dict
+        Only with ``alternatives=True`` (last).
     """
     from ..config import PipelineConfig
     from ..features.tabular import FEATURE_NAMES
@@ -217,10 +237,7 @@ def view_matrix(
         f = folder / f"{key}-{_config_key(config)}-v{CACHE_VERSION}.npz"
         if f.exists():
             with np.load(f) as z:
-                out = (z["X"].astype(np.float64), z["features"].astype(np.float64))
-                if ephemerides:
-                    out += (z["ephemerides"].astype(np.float64),)
-                return out
+                return _outputs(dict(z), ephemerides, alternatives)
     items = list(lcs() if callable(lcs) else lcs)
     work = [(lc, config) for lc in items]
     if n_jobs > 1 and len(work) > 1:
@@ -230,19 +247,36 @@ def view_matrix(
             rows = list(pool.map(_one, work, chunksize=8))
     else:
         rows = [_one(w) for w in work]
-    if rows:
-        X = np.vstack([r[0] for r in rows]).astype(np.float32).astype(np.float64)
-        F = np.vstack([r[1] for r in rows])
-        E = np.vstack([r[2] for r in rows])
-    else:
-        X, F = np.empty((0, N_INPUT)), np.empty((0, len(FEATURE_NAMES)))
-        E = np.empty((0, len(EPHEMERIS_COLUMNS)))
+    n, k, nf, ne = len(rows), N_ALTERNATIVES, len(FEATURE_NAMES), len(EPHEMERIS_COLUMNS)
+    arrays = {
+        "X": np.array([r[0] for r in rows], dtype=np.float32).reshape(n, N_INPUT),
+        "features": np.array([r[1] for r in rows], dtype=float).reshape(n, nf),
+        "ephemerides": np.array([r[2] for r in rows], dtype=float).reshape(n, ne),
+        "X_alt": np.array([r[3][0] for r in rows], dtype=np.float32).reshape(n, k, N_INPUT),
+        "features_alt": np.array([r[3][1] for r in rows], dtype=float).reshape(n, k, nf),
+        "ephemerides_alt": np.array([r[3][2] for r in rows], dtype=float).reshape(n, k, ne),
+    }
     if f is not None:
         f.parent.mkdir(parents=True, exist_ok=True)
         tmp = f.with_suffix(".tmp.npz")
-        np.savez_compressed(tmp, X=X.astype(np.float32), features=F, ephemerides=E)
+        np.savez_compressed(tmp, **arrays)
         os.replace(tmp, f)
-    return (X, F, E) if ephemerides else (X, F)
+    return _outputs(arrays, ephemerides, alternatives)
+
+
+def _outputs(arrays: dict, ephemerides: bool, alternatives: bool) -> tuple:
+    out: tuple = (arrays["X"].astype(np.float64), arrays["features"].astype(np.float64))
+    if ephemerides:
+        out += (arrays["ephemerides"].astype(np.float64),)
+    if alternatives:
+        out += (
+            {
+                "X": arrays["X_alt"].astype(np.float64),
+                "features": arrays["features_alt"].astype(np.float64),
+                "ephemerides": arrays["ephemerides_alt"].astype(np.float64),
+            },
+        )
+    return out
 
 
 def file_key(path) -> str:

@@ -277,9 +277,10 @@ def flag_common_signals(results, *, alpha: float = ALPHA) -> list:
     Every significant candidate (SNR and SDE flags not raised) that :func:`common_signals`
     calls common gets a raised ``common_ephemeris`` flag (value: the number of other stars it
     matches) and stops being planet-like; ``is_candidate`` follows. When that candidate is the
-    star's first (the one a model scored), the score is set to 0 and the planet probability
-    moved to ``other``: the signal is the instrument's or a neighbour's, not this star's. Failed
-    results pass through.
+    star's first (the one a model scored), the signal is the instrument's or a neighbour's, not
+    this star's: the score becomes the model's score of the star's next signal that is not
+    common (each candidate's ``extra["model_score"]``), or 0 when there is none (the planet
+    probability then moves to ``other``). Failed results pass through.
 
     Returns
     -------
@@ -332,19 +333,40 @@ def flag_common_signals(results, *, alpha: float = ALPHA) -> list:
             )
         changes = dict(candidates=tuple(new), is_candidate=any(c.is_planet_like for c in new))
         if 0 in cands and r.score is not None:
-            probs = dict(r.class_probabilities or {})
-            if "planet" in probs:
-                moved = probs["planet"]
-                probs["planet"] = 0.0
-                probs["other"] = probs.get("other", 0.0) + moved
-            changes.update(
-                score=0.0,
-                class_probabilities=probs or r.class_probabilities,
-                reasons=r.reasons
-                + (
-                    f"Score set to 0 (was {r.score:.3f}): the scored signal recurs in "
-                    f"{cands[0][0]} other star(s) observed together (ephemeris matching).",
-                ),
-            )
+            changes.update(_rescored(r, new, cands))
         out[i] = dataclasses.replace(r, **changes)
     return out
+
+
+def _rescored(r, cands, common: dict) -> dict:
+    """New score of a star whose scored (first) signal is common: the model's score of its next
+    signal that is not (``model_score`` in the candidate's ``extra``, from
+    :func:`~starskope.models.predict.predict_results`), else 0 with the planet probability moved
+    to ``other``."""
+    why = (
+        f"the scored signal (P = {cands[0].period_days:.4f} d) recurs in {common[0][0]} other "
+        "star(s) observed together (ephemeris matching)"
+    )
+    for k, c in enumerate(cands):
+        if k in common or "model_score" not in (c.extra or {}):
+            continue
+        probs = c.extra.get("model_class_probabilities") or r.class_probabilities
+        return dict(
+            score=float(c.extra["model_score"]),
+            class_probabilities=dict(probs) if probs else probs,
+            reasons=r.reasons
+            + (
+                f"Score {float(c.extra['model_score']):.3f} (was {r.score:.3f}) from the next "
+                f"signal, P = {c.period_days:.4f} d: {why}.",
+            ),
+        )
+    probs = dict(r.class_probabilities or {})
+    if "planet" in probs:
+        moved = probs["planet"]
+        probs["planet"] = 0.0
+        probs["other"] = probs.get("other", 0.0) + moved
+    return dict(
+        score=0.0,
+        class_probabilities=probs or r.class_probabilities,
+        reasons=r.reasons + (f"Score set to 0 (was {r.score:.3f}): {why}.",),
+    )
