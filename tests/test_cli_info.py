@@ -108,3 +108,18 @@ def test_subprocess_no_traceback(tmp_path):
         f"starskope: error: {tmp_path / 'missing.csv'}: no such file or folder",
     ]
     assert "TIC 10111251" in proc.stdout
+
+
+def test_usage_errors_and_version_without_traceback(capsys):
+    """Missing arguments, unknown commands and options: click's usage message and exit code 2
+    (typer's vendored click exceptions included), never a traceback; --version prints it."""
+    from starskope import __version__
+
+    assert main(["predict"]) == 2
+    assert "Missing argument" in capsys.readouterr().err
+    assert main(["no-such-command"]) == 2
+    assert "No such command 'no-such-command'" in capsys.readouterr().err
+    assert main(["search", "--no-such-option", "x.fits"]) == 2
+    assert "No such option" in capsys.readouterr().err
+    assert main(["--version"]) == 0
+    assert capsys.readouterr().out.strip() == f"starskope {__version__}"

@@ -27,3 +27,13 @@ def test_json_roundtrip_and_nan_safe():
     back = StarResult.from_json(line)
     assert back.candidates[0].vetting[0].raised
     assert back.candidates[0].period_days == 3.5
+
+
+def test_failed_table_row_keeps_its_row():
+    from starskope.result import StarResult
+
+    r = StarResult.failed("/data/exoTest.csv#row=3", "all flux values are NaN")
+    assert r.row == 3 and r.error and r.path.endswith("#row=3")
+    assert StarResult.failed("star#row=x.fits", "bad").row is None
+    assert StarResult.failed("/data/a.fits", "bad").row is None
+    assert StarResult.failed("t.csv#row=5", "bad", row=7).row == 7

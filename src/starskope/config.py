@@ -19,6 +19,7 @@ class PipelineConfig:
     # cleaning
     quality_bitmask: str = "default"
     sigma_upper: float = 4.0
+    sigma_isolated: float | None = 5.0  # single-cadence dips (neighbours at baseline) dropped
     # detrending
     detrend_method: str = "biweight"
     detrend_window_days: float | None = None  # None: 3 x the longest duration searched

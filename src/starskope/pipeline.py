@@ -278,7 +278,12 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         return now
 
     t0 = time.perf_counter()
-    cleaned = clean(lc, bitmask=config.quality_bitmask, sigma_upper=config.sigma_upper)
+    cleaned = clean(
+        lc,
+        bitmask=config.quality_bitmask,
+        sigma_upper=config.sigma_upper,
+        sigma_isolated=config.sigma_isolated,
+    )
     t0 = tick("clean", t0)
 
     durations = np.sort(np.asarray(config.durations_hours, dtype=float)) / 24.0

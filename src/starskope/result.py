@@ -129,7 +129,12 @@ class StarResult:
 
     @classmethod
     def failed(cls, path, error: str, **kw: Any) -> StarResult:
-        """A result for an input that could not be analysed."""
+        """A result for an input that could not be analysed (a table row's identifier,
+        ``path#row=N``, also fills ``row``)."""
+        if path is not None and "row" not in kw:
+            head, sep, tail = str(path).rpartition("#row=")
+            if sep and head and tail.isdigit():
+                kw["row"] = int(tail)
         return cls(path=None if path is None else str(path), error=error, **kw)
 
     def to_dict(self) -> dict[str, Any]:

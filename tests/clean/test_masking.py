@@ -7,6 +7,7 @@ import pytest
 
 from starskope import LightCurve, LightCurveMeta, StarskopeError
 from starskope.clean import clean, find_segments, sigma_clip_upper, transit_mask
+from starskope.clean.masking import isolated_dips
 from starskope.io.quality import (
     K2_THRUSTER_BITS,
     KeplerQualityFlags,
@@ -117,3 +118,46 @@ def test_mean_subtracted_flux_gets_a_relative_scale(rng):
     # ordinary fluxes keep their median normalisation and no flag
     lc = LightCurve(t, 5000 + f, time_format="relative")
     assert "flux_level" not in clean(lc).meta.extra
+
+
+@pytest.mark.parametrize("per_point_snr", [20.0, 6.0])
+def test_isolated_dips_drop_single_cadences_but_not_one_hour_transits(rng, per_point_snr):
+    """One-hour transits (the shortest searched) at the 29.4-min long cadence, batman-integrated
+    over the exposure at five sub-cadence phases: no in-transit cadence is dropped when the
+    transit is 20 sigma deep per point, hardly any at 6 sigma; single bad cadences 8 sigma deep
+    are dropped unless a neighbour happens to sit more than 2.4 sigma low (~2% of them)."""
+    from starskope.simulate.inject import PlanetSignal
+
+    t = np.arange(3197) * 29.4244 / 1440
+    sig = PlanetSignal(period=3.3, t0=1.0, rp_rs=0.05, a_rs=26.5, impact=0.0)
+    assert 0.95 < 24 * sig.duration < 1.1
+    dropped = in_transit = bad_kept = 0
+    for shift in np.linspace(0, 29.4244 / 1440, 5, endpoint=False):
+        model = sig.replace(t0=1.0 + shift).model(t)
+        depth = 1 - model.min()
+        inn = model < 1 - 0.05 * depth
+        noise = depth / per_point_snr
+        f = model + rng.normal(0, noise, t.size)
+        bad = rng.choice(np.flatnonzero(~inn[1:-1] & ~inn[2:] & ~inn[:-2]) + 1, 8, replace=False)
+        f[bad] -= 8 * noise
+        keep = isolated_dips(t, f)
+        bad_kept += int(keep[bad].sum())
+        dropped += int((~keep[inn]).sum())
+        in_transit += int(inn.sum())
+    assert in_transit > 150 and bad_kept <= 3
+    assert dropped == 0 if per_point_snr >= 20 else dropped <= 0.01 * in_transit
+
+
+def test_clean_drops_isolated_dips_and_rejects_constant_flux(rng):
+    t = np.arange(2000) * 0.0204
+    f = 1000 + rng.normal(0, 0.3, t.size)
+    f[[300, 1700]] -= 5.0  # two one-cadence glitches, 28 days apart
+    out = clean(LightCurve(t, f, time_format="relative"))
+    assert not np.isin(t[[300, 1700]], out.t).any() and len(out) == t.size - 2
+    kept = clean(LightCurve(t, f, time_format="relative"), sigma_isolated=None)
+    assert len(kept) == t.size
+    lc = LightCurve(
+        t, np.full(t.size, 5.0), time_format="relative", meta=LightCurveMeta(source="c.csv")
+    )
+    with pytest.raises(StarskopeError, match=r"c\.csv: every flux value is the same"):
+        clean(lc)

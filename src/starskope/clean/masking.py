@@ -1,7 +1,9 @@
 """Cleaning: quality masks, NaN removal, upper-only outlier clipping, segments, normalisation.
 
 Pure functions on arrays, plus :func:`clean`, the `~starskope.lightcurve.LightCurve` wrapper that
-chains them. Dips are never clipped: transits are what we look for.
+chains them. Dips are never clipped by depth: transits are what we look for. Only a dip held by
+one cadence, with both neighbours at the baseline, is dropped: a transit lasts at least two
+cadences of any mission's long cadence (an hour at 30 min), so it lowers a neighbour too.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ __all__ = [
     "NO_LEVEL",
     "find_segments",
     "has_flux_level",
+    "isolated_dips",
     "normalize_segments",
     "offset_to_relative",
     "quality_mask",
@@ -64,19 +67,88 @@ def sigma_clip_upper(t, flux, *, sigma_upper: float = 4.0, window_days: float = 
     ndarray of bool
         True = keep.
     """
-    t = np.asarray(t, dtype=float)
     flux = np.asarray(flux, dtype=float)
     keep = np.ones(flux.size, dtype=bool)
     if sigma_upper is None or not np.isfinite(sigma_upper) or flux.size < 5:
         return keep
+    resid, sigma = _running_residual(t, flux, window_days)
+    if not np.isfinite(sigma) or sigma <= 0:
+        return keep
+    return resid <= sigma_upper * sigma
+
+
+def _running_residual(t, flux, window_days: float) -> tuple[np.ndarray, float]:
+    """Flux minus its running median over about ``window_days``, and the residual's robust
+    standard deviation."""
+    t = np.asarray(t, dtype=float)
     dt = np.median(np.diff(t)) if t.size > 1 else 1.0
     size = int(np.clip(window_days / max(dt, 1e-6), 5, max(5, flux.size // 2)))
     size += 1 - size % 2
     resid = flux - median_filter(flux, size=size, mode="nearest")
-    sigma = robust_std(resid)
-    if not np.isfinite(sigma) or sigma <= 0:
+    return resid, robust_std(resid)
+
+
+def isolated_dips(
+    t, flux, *, sigma: float | None = 5.0, window_days: float = 0.5, neighbour: float = 0.3
+) -> np.ndarray:
+    """Mask of points to keep after dropping *single-cadence* dips (cosmic-ray hits on the
+    background, thruster or momentum-dump glitches the quality flags missed, bad values).
+
+    A point is dropped when it lies more than ``sigma`` robust standard deviations below the
+    running median and each neighbour in time (the adjacent cadences; a neighbour across a gap
+    counts as missing) lies above both -2 sigma and ``neighbour`` times the dip (0.3). A transit can
+    not look like that: it lasts at least two cadences (an hour at the 30-minute long cadence,
+    the shortest duration searched), so one neighbour carries at least half of its depth.
+
+    Parameters
+    ----------
+    t, flux : array-like
+        Sorted times (days) and flux, both finite.
+    sigma : float or None, optional
+        Depth threshold in robust standard deviations; None or ``inf`` keeps everything.
+    window_days : float, optional
+        Width of the running median.
+    neighbour : float, optional
+        Largest share of the dip a neighbour may show for the dip to count as isolated.
+
+    Returns
+    -------
+    ndarray of bool
+        True = keep.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(500) * 0.0204
+    >>> f = 1 + 1e-4 * np.random.default_rng(0).normal(size=500)
+    >>> f[100] -= 3e-3                    # one bad cadence
+    >>> f[300:306] -= 3e-3                # a transit
+    >>> np.flatnonzero(~isolated_dips(t, f)).tolist()
+    [100]
+    """
+    t = np.asarray(t, dtype=float)
+    flux = np.asarray(flux, dtype=float)
+    keep = np.ones(flux.size, dtype=bool)
+    if sigma is None or not np.isfinite(sigma) or flux.size < 5:
         return keep
-    return resid <= sigma_upper * sigma
+    resid, s = _running_residual(t, flux, window_days)
+    if not np.isfinite(s) or s <= 0:
+        return keep
+    low = np.flatnonzero(resid < -sigma * s)
+    if low.size == 0:
+        return keep
+    dt = np.diff(t)
+    near = 1.5 * float(np.median(dt))
+
+    def quiet(j, i):  # neighbour j of dip i: missing, or near the baseline
+        inside = (j >= 0) & (j < t.size)
+        jj = np.clip(j, 0, t.size - 1)
+        adjacent = inside & (np.abs(t[jj] - t[i]) <= near)
+        return ~adjacent | ((resid[jj] > -2.0 * s) & (resid[jj] > neighbour * resid[i]))
+
+    drop = low[quiet(low - 1, low) & quiet(low + 1, low)]
+    keep[drop] = False
+    return keep
 
 
 def find_segments(t, *, min_gap_days: float = 0.5, min_gap_cadences: float = 10.0) -> np.ndarray:
@@ -178,9 +250,11 @@ def clean(
     *,
     bitmask: str | int = "default",
     sigma_upper: float | None = 4.0,
+    sigma_isolated: float | None = 5.0,
     normalize: bool = True,
 ) -> LightCurve:
-    """Quality-mask, drop NaNs, clip upward outliers and normalise each segment.
+    """Quality-mask, drop NaNs, clip upward outliers and single-cadence dips, and normalise
+    each segment.
 
     Parameters
     ----------
@@ -191,6 +265,8 @@ def clean(
         dropped.
     sigma_upper : float or None, optional
         Upper-only clip threshold (None: no clipping).
+    sigma_isolated : float or None, optional
+        Threshold of :func:`isolated_dips` (None: keep every dip).
     normalize : bool, optional
         Divide each segment (split at gaps) by its median.
 
@@ -221,6 +297,11 @@ def clean(
     if dup.any():
         out = out.select(~dup)
     flux, err = out.flux, out.flux_err
+    if np.ptp(flux) == 0:
+        raise StarskopeError(
+            "every flux value is the same (a constant light curve): nothing to analyse",
+            path=lc.meta.source,
+        )
     meta = out.meta
     if normalize:
         seg = find_segments(out.t)
@@ -232,6 +313,8 @@ def clean(
             flux, err = offset_to_relative(flux, err, seg)
             meta = meta.replace(extra={**meta.extra, "flux_level": NO_LEVEL})
         meta = meta.replace(flux_unit="relative")
-    keep = sigma_clip_upper(out.t, flux, sigma_upper=sigma_upper)
+    keep = sigma_clip_upper(out.t, flux, sigma_upper=sigma_upper) & isolated_dips(
+        out.t, flux, sigma=sigma_isolated
+    )
     res = out.copy(flux=flux, flux_err=err, meta=meta)
     return res.select(keep) if not keep.all() else res

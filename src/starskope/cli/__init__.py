@@ -45,15 +45,46 @@ def main(argv: list[str] | None = None) -> int:
         print("starskope: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.exceptions.ClickException):
+        if isinstance(exc, _click_classes("ClickException")):
             exc.show()
             return exc.exit_code
-        if isinstance(exc, click.exceptions.Abort):
+        if isinstance(exc, _click_classes("Abort")):
             return 1
         raise
     return rc if isinstance(rc, int) else 0
+
+
+def _click_classes(name: str) -> tuple[type, ...]:
+    """``click.exceptions.<name>`` and typer's vendored copy of it (typer >= 0.20 raises
+    ``typer._click`` exceptions, which do not derive from click's)."""
+    import importlib
+
+    out = []
+    for mod in ("click.exceptions", "typer._click.exceptions"):
+        try:
+            cls = getattr(importlib.import_module(mod), name, None)
+        except ImportError:
+            continue
+        if isinstance(cls, type):
+            out.append(cls)
+    return tuple(out)
+
+
+def _version(value: bool) -> None:
+    if value:
+        from .. import __version__
+
+        print(f"starskope {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: bool = typer.Option(
+        False, "--version", help="Print the version and exit.", callback=_version, is_eager=True
+    ),
+) -> None:
+    """Find transiting exoplanets in Kepler, K2, TESS and tabular light curves."""
 
 
 def run() -> None:

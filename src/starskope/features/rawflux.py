@@ -77,6 +77,9 @@ def raw_flux_channels(flux, *, filter_size: int = 200) -> np.ndarray:
     return np.stack([x, smooth], axis=1).astype(np.float32)
 
 
+_CONSTANT = "every flux value is the same (a constant light curve): nothing to analyse"
+
+
 def resample_flux(lc, *, n_points: int = 3197) -> np.ndarray:
     """Resample a light curve's valid flux onto ``n_points`` uniform times spanning its data.
 
@@ -97,6 +100,8 @@ def resample_flux(lc, *, n_points: int = 3197) -> np.ndarray:
     ok = np.isfinite(t) & np.isfinite(f)
     if ok.sum() < 2:
         raise StarskopeError("fewer than 2 valid flux samples to resample", path=lc.meta.source)
+    if np.ptp(f[ok]) == 0:
+        raise StarskopeError(_CONSTANT, path=lc.meta.source)
     if len(f) == n_points and np.allclose(np.diff(t), np.nanmedian(np.diff(t)), rtol=1e-3):
         return fill_gaps(np.where(ok, f, np.nan)[None, :])[0]
     grid = np.linspace(t[ok].min(), t[ok].max(), int(n_points))
