@@ -252,9 +252,10 @@ def local_poly_trend_slow(t, f, use, window, spacing, degree=3, n_iter=5, cval=6
 
 
 @njit(cache=True)
-def _harm_row(tt, node, half, degree, period, n_harm, evolve, row):
-    # one design row: powers of x, then per harmonic sin, cos (and x sin, x cos when evolving)
-    x = (tt - node) / half
+def _harm_row(tt, node, half, degree, period, n_harm, evolve, row, x_lo=-np.inf, x_hi=np.inf):
+    # one design row: powers of x, then per harmonic sin, cos (and x sin, x cos when evolving);
+    # x clipped to [x_lo, x_hi] (a node's model is never extrapolated past its data)
+    x = min(max((tt - node) / half, x_lo), x_hi)
     p = 1.0
     for k in range(degree + 1):
         row[k] = p
@@ -387,6 +388,8 @@ def local_harmonic_trend(
     coefs = np.empty((n_nodes, npar))
     lo = 0
     hi = 0
+    x_lo = np.zeros(n_nodes)  # span of each node's fitted data, in its x units
+    x_hi = np.zeros(n_nodes)
     for k in range(n_nodes):
         node = min(t[0] + k * spacing, t[-1])
         nodes[k] = node
@@ -398,6 +401,16 @@ def local_harmonic_trend(
             t, f, use, lo, hi, node, half, degree, period, n_harm, evolve, n_iter, cval, min_side,
             tol,
         )  # fmt: skip
+        first = hi
+        last = lo - 1
+        for i in range(lo, hi):
+            if use[i]:
+                if first == hi:
+                    first = i
+                last = i
+        if first < hi:
+            x_lo[k] = (t[first] - node) / half
+            x_hi[k] = (t[last] - node) / half
     good = np.empty(n_nodes, dtype=np.bool_)
     for k in range(n_nodes):
         good[k] = not np.isnan(coefs[k, 0])
@@ -417,13 +430,15 @@ def local_harmonic_trend(
         else:
             lam = min(1.0, (t[i] - nodes[k0]) / (nodes[k1] - nodes[k0]))
         v0 = 0.0
-        _harm_row(t[i], nodes[k0], half, degree, period, n_harm, evolve, row)
+        _harm_row(t[i], nodes[k0], half, degree, period, n_harm, evolve, row, x_lo[k0], x_hi[k0])
         for p in range(npar):
             v0 += row[p] * coefs[k0, p]
         v1 = v0
         if lam > 0.0:
             v1 = 0.0
-            _harm_row(t[i], nodes[k1], half, degree, period, n_harm, evolve, row)
+            _harm_row(
+                t[i], nodes[k1], half, degree, period, n_harm, evolve, row, x_lo[k1], x_hi[k1]
+            )
             for p in range(npar):
                 v1 += row[p] * coefs[k1, p]
         out[i] = (1.0 - lam) * v0 + lam * v1
@@ -440,8 +455,8 @@ def local_harmonic_trend_slow(
     use = np.asarray(use, dtype=bool)
     half = 0.5 * window
 
-    def design(tt, node):
-        x = (tt - node) / half
+    def design(tt, node, lim=(-np.inf, np.inf)):
+        x = np.clip((tt - node) / half, *lim)
         cols = [x**k for k in range(degree + 1)]
         for k in range(1, n_harm + 1):
             ph = 2.0 * np.pi * k * (tt - node) / period
@@ -455,9 +470,12 @@ def local_harmonic_trend_slow(
         t[0] + np.arange(int(np.ceil((t[-1] - t[0]) / spacing)) + 1) * spacing, t[-1]
     )
     coefs = np.full((nodes.size, npar), np.nan)
+    lims = np.zeros((nodes.size, 2))
     for k, node in enumerate(nodes):
         sel = (t >= node - half) & (t <= node + half)
         tt, ff, uu = t[sel], f[sel], use[sel]
+        if uu.any():
+            lims[k] = (tt[uu].min() - node) / half, (tt[uu].max() - node) / half
         if tt.size < 2 * npar or uu.sum() < 2 * npar:
             continue
         if (uu & (tt < node)).sum() < min_side or (uu & (tt >= node)).sum() < min_side:
@@ -496,7 +514,7 @@ def local_harmonic_trend_slow(
         0.0,
     )
     for i in range(t.size):
-        v0 = design(t[i : i + 1], nodes[k0[i]])[0] @ coefs[k0[i]]
-        v1 = design(t[i : i + 1], nodes[k1[i]])[0] @ coefs[k1[i]] if lam[i] > 0 else v0
+        v0 = design(t[i : i + 1], nodes[k0[i]], lims[k0[i]])[0] @ coefs[k0[i]]
+        v1 = design(t[i : i + 1], nodes[k1[i]], lims[k1[i]])[0] @ coefs[k1[i]] if lam[i] > 0 else v0
         out[i] = (1.0 - lam[i]) * v0 + lam[i] * v1
     return out
