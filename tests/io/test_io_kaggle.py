@@ -204,3 +204,32 @@ def test_cache_of_deleted_table_is_pruned(tmp_path, rng):
     a.unlink()
     list(iter_kaggle(b, cache_dir=cache))
     assert not ca.exists() and kaggle_cache_path(b, cache_dir=cache).exists()
+
+
+@pytest.mark.parametrize("first", ["", "Unnamed: 0"])
+def test_table_saved_with_its_row_index(table, tmp_path, first):
+    """pandas' default ``to_csv`` adds a leading row-index column (header ",LABEL,FLUX.1,..."):
+    the rows read as the plain table's, from the reader and from a scan's byte ranges."""
+    import pandas as pd
+
+    from starskope.scan import iter_items
+    from starskope.scan.runner import _read_item
+
+    path, flux, labels = table
+    df = pd.read_csv(path)
+    saved = tmp_path / "resaved.csv"
+    df.to_csv(saved)  # index=True: the pandas default
+    if first:
+        text = saved.read_text().split("\n", 1)
+        saved.write_text(f"{first}{text[0]}\n{text[1]}")
+    head = saved.read_bytes()[:4096]
+    assert identify_kaggle(saved, head)
+    lcs = list(iter_kaggle(saved, cache=False))
+    assert [lc.meta.row for lc in lcs] == list(range(len(labels)))
+    assert [lc.meta.label for lc in lcs] == [int(v == 2) for v in labels]
+    np.testing.assert_allclose(lcs[3].flux, flux[3])
+    assert count_kaggle_rows(saved) == len(labels)
+    np.testing.assert_allclose(read_kaggle_row(saved, 5, cache=False).flux, flux[5])
+    items = list(iter_items([saved]))
+    assert len(items) == len(labels)
+    np.testing.assert_allclose(_read_item(items[6]).flux, flux[6])

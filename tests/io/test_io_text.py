@@ -193,3 +193,40 @@ def test_ecsv_with_time_column_keeps_mission_format(tmp_path):
     lc = read(p)
     assert lc.time_format == "btjd"
     np.testing.assert_allclose(lc.t, 1500.0 + np.arange(10) * 2 / 1440, atol=1e-9)
+
+
+def test_number_formats_missing_tokens_and_hash_columns(tmp_path):
+    """Masked cells ("--", " nan", empty) read as NaN without losing the column; Fortran "D"
+    exponents and decimal commas (";" tables) read as numbers; a text column of hashes such
+    as "5e89970752060f..." (whose long exponent crashes pandas' number parser) is ignored."""
+    t = 1325.0 + np.arange(60) * 0.02
+    f = 1.0 + 1e-3 * np.sin(t)
+    rows = [
+        f"{a:.5f},{b:.7f},5e8997075206{i}f3a9377dff3c753ad89" for i, (a, b) in enumerate(zip(t, f))
+    ]
+    p = tmp_path / "hash.csv"
+    p.write_text("time,flux,md5\n" + "\n".join(rows) + "\n")
+    lc = read(p)
+    np.testing.assert_allclose(lc.flux, f, rtol=1e-6)
+
+    cells = [f"{b:.7f}" for b in f]
+    cells[5], cells[9], cells[20] = "--", " nan", ""
+    p = tmp_path / "masked.csv"
+    p.write_text(
+        "time,flux,flux_err\n" + "\n".join(f"{a:.5f},{c},0.0004" for a, c in zip(t, cells)) + "\n"
+    )
+    lc = read(p)  # the flux column, not flux_err (before: a column with 5% "--" was not numeric)
+    assert np.nanmax(np.abs(lc.flux - f)) < 1e-6 and np.allclose(lc.flux_err, 4e-4)
+    assert np.isnan(lc.flux[[5, 9, 20]]).all() and np.isfinite(np.delete(lc.flux, [5, 9, 20])).all()
+
+    p = tmp_path / "fortran.dat"
+    p.write_text("\n".join(f"{a:.7f}D+00 {b:.7f}D+00" for a, b in zip(t, f)) + "\n")
+    np.testing.assert_allclose(read(p).flux, f, rtol=1e-6)
+
+    p = tmp_path / "comma.csv"
+    p.write_text(
+        "time;flux\n" + "\n".join(f"{a:.5f};{b:.7f}".replace(".", ",") for a, b in zip(t, f))
+    )
+    lc = read(p)
+    np.testing.assert_allclose(lc.t, t, rtol=1e-9)
+    np.testing.assert_allclose(lc.flux, f, rtol=1e-6)

@@ -66,6 +66,25 @@ _LABELS = {1.0: 0, 2.0: 1}  # file LABEL -> meta.label (1 = host)
 class _Layout:
     n_flux: int
     has_header: bool
+    index_col: bool = False  # a leading row-index column (pandas' ``to_csv`` default)
+
+
+#: First header field of a table saved with its row index (pandas writes "" or "Unnamed: 0").
+_INDEX_NAMES = frozenset({"", "unnamed: 0", "index"})
+
+
+def index_column(fields: list[str]) -> bool:
+    """True when a header's first field is a row index in front of ``LABEL,FLUX.1,...``."""
+    return (
+        len(fields) >= 3
+        and fields[0].lower() in _INDEX_NAMES
+        and _parse_header_fields(fields[1:]) is not None
+    )
+
+
+def drop_index(line: str) -> str:
+    """``line`` without its first comma-separated field."""
+    return line.split(",", 1)[1] if "," in line else ""
 
 
 def _split(line: str) -> list[str]:
@@ -95,6 +114,8 @@ def _layout_from_first_line(line: str, path) -> _Layout:
     n = _parse_header_fields(fields)
     if n is not None:
         return _Layout(n, True)
+    if index_column(fields):
+        return _Layout(len(fields) - 2, True, index_col=True)
     if fields and fields[0].upper() == "LABEL":
         raise StarskopeError(
             "header must be LABEL,FLUX.1,FLUX.2,...,FLUX.n in order", path=path, where="header"
@@ -122,6 +143,13 @@ def identify_kaggle(path, header: bytes) -> bool:
     fields = _split(first)
     if len(fields) >= 2 and fields[0].upper() == "LABEL" and fields[1].upper() == "FLUX.1":
         return True
+    if (
+        len(fields) >= 3
+        and fields[0].lower() in _INDEX_NAMES
+        and fields[1].upper() == "LABEL"
+        and fields[2].upper() == "FLUX.1"
+    ):
+        return True  # saved with its row index (pandas' to_csv default)
     if "\n" not in text:  # first row longer than what we were shown
         return False
     return len(fields) == KAGGLE_N_FLUX + 1 and fields[0] in {"1", "2", "1.0", "2.0"}
@@ -246,6 +274,8 @@ def _data_lines(path: str) -> tuple[_Layout, Iterator[tuple[int, str]], object]:
         fh.close()
         raise
     lines = fh if layout.has_header else itertools.chain([first], fh)
+    if layout.index_col:
+        lines = (drop_index(line) for line in lines)
     numbered = enumerate(line for line in lines if line.strip())
     return layout, numbered, fh
 

@@ -143,11 +143,20 @@ def _scan(path):
     return comments, names, delim, body
 
 
+#: Cells read as missing values, not as text (astropy's masked output "--", pandas' "NaN"...).
+_MISSING_TOKENS = frozenset({"", "-", "--", "?", "na", "n/a", "nan", "null", "none", "masked"})
+#: An exponent this long breaks pandas' C number parser (a segfault in pandas 2.3 on, e.g., an
+#: MD5 hash such as "5e89970752060f3a..."): such tables are parsed as text, then converted here.
+_HUGE_EXPONENT = re.compile(r"\d[eEdD][+-]?\d{6,}")
+
+
 def _parse_body(body: str, delim, path):
     """Numeric columns of the table body (None for a non-numeric column, e.g. an instrument
-    name)."""
+    name). Missing-value tokens (``--``, ``nan``, empty...) become NaN; a column counts as
+    numeric when more than 99% of its other cells are numbers."""
     import pandas as pd
 
+    as_text = _HUGE_EXPONENT.search(body) is not None
     try:
         df = pd.read_csv(
             io.StringIO(body),
@@ -157,6 +166,8 @@ def _parse_body(body: str, delim, path):
             skip_blank_lines=True,
             engine="c",
             on_bad_lines="error",
+            dtype=str if as_text else None,
+            keep_default_na=not as_text,
         )
     except (ValueError, pd.errors.ParserError) as exc:
         msg = str(exc).strip().splitlines()[0]
@@ -169,9 +180,41 @@ def _parse_body(body: str, delim, path):
         if c.dtype.kind in "biuf":
             cols.append(c.to_numpy(dtype=float))
             continue
-        num = pd.to_numeric(c, errors="coerce").to_numpy(dtype=float)
-        cols.append(num if np.isfinite(num).mean() > 0.99 else None)
+        cols.append(_numeric_or_none(c.to_numpy(dtype=object), decimal_comma=delim == ";"))
     return cols
+
+
+def _number(cell, decimal_comma: bool = False) -> float | None:
+    """A cell as a float; NaN for a missing-value token; None for text. Fortran exponents
+    ("1.0D-03") are read; so are decimal commas in ";"-separated tables."""
+    if cell is None or (isinstance(cell, float) and cell != cell):
+        return float("nan")
+    text = str(cell).strip()
+    if text.lower() in _MISSING_TOKENS:
+        return float("nan")
+    if _FORTRAN.match(text):
+        text = text.replace("D", "e").replace("d", "e")
+    elif decimal_comma and "," in text:
+        text = text.replace(",", ".")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+_FORTRAN = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)[dD][+-]?\d+$")  # Fortran "1.0D-03"
+
+
+def _numeric_or_none(cells: np.ndarray, *, decimal_comma: bool = False) -> np.ndarray | None:
+    """Python-level conversion (never pandas': see :data:`_HUGE_EXPONENT`)."""
+    vals = [_number(c, decimal_comma) for c in cells]
+    given = [v for v in vals if v is None or v == v]  # cells that are not missing
+    if not given:
+        return np.full(len(vals), np.nan)
+    numeric = sum(v is not None for v in given)
+    if numeric <= 0.99 * len(given):
+        return None
+    return np.array([np.nan if v is None else v for v in vals], dtype=float)
 
 
 def read_text(

@@ -147,6 +147,7 @@ def _kaggle_rows(path: str) -> Iterator[ScanItem]:
         first = True
         row = 0
         n_flux = None
+        indexed = False  # rows start with a row index (pandas' to_csv default): skip it
         for raw in fh:
             start, offset = offset, offset + len(raw)
             if not raw.strip():
@@ -157,9 +158,15 @@ def _kaggle_rows(path: str) -> Iterator[ScanItem]:
                 if fields and fields[0].upper() == "LABEL":
                     n_flux = len(fields) - 1
                     continue
-                from ..io.kaggle import KAGGLE_N_FLUX
+                from ..io.kaggle import KAGGLE_N_FLUX, index_column
 
+                if index_column(fields):
+                    n_flux, indexed = len(fields) - 2, True
+                    continue
                 n_flux = KAGGLE_N_FLUX
+            if indexed:
+                cut = raw.find(b",") + 1
+                start, raw = start + cut, raw[cut:]
             yield ScanItem(
                 input_id=f"{path}#row={row}",
                 path=path,
