@@ -91,3 +91,21 @@ def test_model_fills_the_score(capsys):
     assert line["score"] is not None and 0.0 <= line["score"] <= 1.0
     assert line["class_probabilities"]
     assert line["candidates"][0]["period_days"] == pytest.approx(0.9415, rel=1e-3)
+
+
+def test_time_and_flux_columns_can_be_named(tmp_path, rng, capsys):
+    """Columns starskope cannot place by name are named on the command line."""
+    src = _write_csv(tmp_path / "planet.csv", rng)
+    rows = src.read_text().splitlines()[1:]
+    odd = tmp_path / "odd.csv"
+    odd.write_text(
+        "stamp,junk,signal\n" + "\n".join(f"{r.split(',')[0]},7,{r.split(',')[1]}" for r in rows)
+    )
+    assert main(["search", str(odd), "--json"]) == 1  # "junk" taken as the (constant) flux
+    assert "error" in json.loads(capsys.readouterr().out)
+    assert (
+        main(["search", str(odd), "--json", "--time-column", "stamp", "--flux-column", "signal"])
+        == 0
+    )
+    res = json.loads(capsys.readouterr().out)
+    assert res["is_candidate"] and abs(res["candidates"][0]["period_days"] - 3.2) < 0.01

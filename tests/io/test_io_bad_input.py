@@ -97,14 +97,18 @@ def test_missing_flux_column_fits(tmp_path, io_data):
 def test_missing_time_column_text(tmp_path):
     p = tmp_path / "notime.csv"
     p.write_text("flux,other\n1.0,5\n0.9,4\n1.0,3\n")
-    _expect(p, r"cannot tell which column is time.*pass time_column=")
+    _expect(p, r"cannot tell which column is time.*--time-column \(Python: time_column=\)")
 
 
 def test_all_nan_flux_fits(tmp_path, io_data):
     with fits.open(io_data / KEPLER) as h:
         h[1].data["PDCSAP_FLUX"][:] = np.nan
         h.writeto(tmp_path / "nan.fits")
-    _expect(tmp_path / "nan.fits", r"\[HDU 1 \(LIGHTCURVE\)\]: all flux values are NaN")
+    _expect(
+        tmp_path / "nan.fits",
+        r"\[HDU 1 \(LIGHTCURVE\)\]: all flux values are NaN in column .PDCSAP_FLUX.; another flux"
+        r" column may hold data \(e.g. --flux-column sap_flux",
+    )
 
 
 def test_all_nan_flux_text(tmp_path):

@@ -108,7 +108,7 @@ def test_ambiguous_flux_columns(tmp_path):
     p = tmp_path / "amb.csv"
     p.write_text("time,flux,f\n1,1,1\n2,1,1\n3,1,1\n")
     with pytest.raises(
-        StarskopeError, match=r"ambiguous flux column: \['flux', 'f'\]; pass flux_column="
+        StarskopeError, match=r"ambiguous flux column: \['flux', 'f'\]; choose one with --flux-c"
     ):
         read(p)
 
@@ -202,7 +202,8 @@ def test_number_formats_missing_tokens_and_hash_columns(tmp_path):
     t = 1325.0 + np.arange(60) * 0.02
     f = 1.0 + 1e-3 * np.sin(t)
     rows = [
-        f"{a:.5f},{b:.7f},5e8997075206{i}f3a9377dff3c753ad89" for i, (a, b) in enumerate(zip(t, f))
+        f"{a:.5f},{b:.7f},5e8997075206{i}f3a9377dff3c753ad89"
+        for i, (a, b) in enumerate(zip(t, f, strict=True))
     ]
     p = tmp_path / "hash.csv"
     p.write_text("time,flux,md5\n" + "\n".join(rows) + "\n")
@@ -213,20 +214,60 @@ def test_number_formats_missing_tokens_and_hash_columns(tmp_path):
     cells[5], cells[9], cells[20] = "--", " nan", ""
     p = tmp_path / "masked.csv"
     p.write_text(
-        "time,flux,flux_err\n" + "\n".join(f"{a:.5f},{c},0.0004" for a, c in zip(t, cells)) + "\n"
+        "time,flux,flux_err\n"
+        + "\n".join(f"{a:.5f},{c},0.0004" for a, c in zip(t, cells, strict=True))
+        + "\n"
     )
     lc = read(p)  # the flux column, not flux_err (before: a column with 5% "--" was not numeric)
     assert np.nanmax(np.abs(lc.flux - f)) < 1e-6 and np.allclose(lc.flux_err, 4e-4)
     assert np.isnan(lc.flux[[5, 9, 20]]).all() and np.isfinite(np.delete(lc.flux, [5, 9, 20])).all()
 
     p = tmp_path / "fortran.dat"
-    p.write_text("\n".join(f"{a:.7f}D+00 {b:.7f}D+00" for a, b in zip(t, f)) + "\n")
+    p.write_text("\n".join(f"{a:.7f}D+00 {b:.7f}D+00" for a, b in zip(t, f, strict=True)) + "\n")
     np.testing.assert_allclose(read(p).flux, f, rtol=1e-6)
 
     p = tmp_path / "comma.csv"
     p.write_text(
-        "time;flux\n" + "\n".join(f"{a:.5f};{b:.7f}".replace(".", ",") for a, b in zip(t, f))
+        "time;flux\n"
+        + "\n".join(f"{a:.5f};{b:.7f}".replace(".", ",") for a, b in zip(t, f, strict=True))
     )
     lc = read(p)
     np.testing.assert_allclose(lc.t, t, rtol=1e-9)
     np.testing.assert_allclose(lc.flux, f, rtol=1e-6)
+
+
+def test_jd_offsets_hlsp_names_magnitudes_and_short_messages(tmp_path):
+    """BJD-2450000 / HJD-2450000 columns are full JD once shifted; PATHOS and CDIPS flux names
+    are chosen as lightkurve does; delta-magnitudes are refused; a message about a Kaggle-width
+    header lists a few names, not thousands."""
+    t = 8325.3 + np.arange(50) * 0.0208
+    f = 1 + 1e-3 * np.cos(t)
+    for name in ("BJD-2450000", "HJD - 2450000"):
+        p = tmp_path / "jd.csv"
+        p.write_text(
+            f"{name},flux\n" + "\n".join(f"{a:.6f},{b:.7f}" for a, b in zip(t, f, strict=True))
+        )
+        lc = read(p)
+        assert lc.time_format == "jd" and lc.t[0] == pytest.approx(2458325.3)
+
+    p = tmp_path / "pathos.csv"
+    p.write_text(
+        "TIME,PSF_FLUX_RAW,PSF_FLUX_COR,DQUALITY\n"
+        + "\n".join(f"{a - 7000:.6f},{b + 0.1:.7f},{b:.7f},0" for a, b in zip(t, f, strict=True))
+    )
+    lc = read(p)
+    assert lc.meta.flux_column == "PSF_FLUX_COR"
+    np.testing.assert_allclose(lc.flux, f, rtol=1e-6)
+
+    p = tmp_path / "dmag.csv"
+    p.write_text(
+        "time,dmag\n" + "\n".join(f"{a:.6f},{1e-3 * b:.7f}" for a, b in zip(t, f, strict=True))
+    )
+    with pytest.raises(StarskopeError, match="'dmag' holds magnitudes"):
+        read(p)
+
+    p = tmp_path / "wide.csv"
+    p.write_text(",".join(f"FLUX.{i}" for i in range(1, 3001)) + "\n" + ",".join(["1.0"] * 3000))
+    with pytest.raises(StarskopeError) as err:
+        read(p, format="text")
+    assert len(str(err.value)) < 400 and "more]" in str(err.value)

@@ -199,6 +199,12 @@ def predict_command(
     json_out: bool = typer.Option(False, "--json", help="One JSON line per star."),
     explain: bool = typer.Option(True, "--explain/--no-explain", help="Add explanations."),
     fmt: str | None = typer.Option(None, "--format", help="Reader name (default: detected)."),
+    flux_column: str | None = typer.Option(
+        None, "--flux-column", help="Flux column (name or 0-based index) of table files."
+    ),
+    time_column: str | None = typer.Option(
+        None, "--time-column", help="Time column (name or 0-based index) of table files."
+    ),
     prior: float | None = typer.Option(
         None, "--prior", help="Host rate of the scored population (default: the training rate)."
     ),
@@ -218,7 +224,8 @@ def predict_command(
     loaded = load_model(model or DEFAULT_MODEL)
     if prior is not None:
         loaded[1].set_params(host_prior=prior)
-    results = predict_results(iter_read(files, format=fmt), model=loaded, explain=explain)
+    items = iter_read(files, format=fmt, flux_column=flux_column, time_column=time_column)
+    results = predict_results(items, model=loaded, explain=explain)
     if survey:  # needs every star first: the results come at the end
         from ..vet.ephemeris import flag_common_signals
 

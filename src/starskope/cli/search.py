@@ -40,6 +40,12 @@ def search_command(
     fmt: str | None = typer.Option(
         None, "--format", help="Reader name (default: detected from each file)."
     ),
+    flux_column: str | None = typer.Option(
+        None, "--flux-column", help="Flux column (name or 0-based index) of table files."
+    ),
+    time_column: str | None = typer.Option(
+        None, "--time-column", help="Time column (name or 0-based index) of table files."
+    ),
     detrend: str | None = typer.Option(
         None, "--detrend", help="Detrender: biweight, savgol, spline, localpoly or none."
     ),
@@ -111,7 +117,7 @@ def search_command(
         def scorer(ident, lc):
             return next(iter(predict_results([(ident, lc)], model=loaded, config=config)))
 
-    items = iter_read(files, format=fmt)
+    items = iter_read(files, format=fmt, flux_column=flux_column, time_column=time_column)
     if group == "auto":
         items = _grouped(items, config, bin_minutes)
 

@@ -27,13 +27,16 @@ _TIME_NAMES = (
     "date",
     "dates",
     "barycentric_time",
+    "tmid_bjd",  # CDIPS
+    "tmid_utc",
 )
 # flux names with a rank: higher = preferred when several are present
 _FLUX_RANKS = (
     (r"^(pdcsap_flux|pdc_flux|pdcsap)$", 5),
     (
         r"^(fcor|corrflux|corr_flux|cor_flux|flux_corr|flux_cor|detflux|det_flux|kspsap_flux"
-        r"|detrended_flux|flux_detrended|flatflux|flat_flux|dtr_flux|corrected_flux)$",
+        r"|detrended_flux|flux_detrended|flatflux|flat_flux|dtr_flux|corrected_flux"
+        r"|psf_flux_cor)$",  # PATHOS: the PSF flux, corrected (as lightkurve reads it)
         4,
     ),
     (
@@ -41,8 +44,10 @@ _FLUX_RANKS = (
         r"|normalised_flux|nflux)$",
         3,
     ),
-    (r"^(sap_flux|fraw|raw_flux|flux_raw|aptflux|sap)$", 2),
-    (r"^(mag|magnitude)$", -1),  # magnitudes are refused below
+    # raw fluxes; CDIPS: the first aperture's instrumental flux (as lightkurve reads it)
+    (r"^(sap_flux|fraw|raw_flux|flux_raw|aptflux|sap|psf_flux_raw|ifl1)$", 2),
+    # magnitudes and magnitude differences (CDIPS IRM, PCA, TFA) are refused below
+    (r"^(mag|magnitude|dmag|delta_mag|diff_mag|mag_diff|irm\d|pca\d|tfa\d)$", -1),
 )
 _ERR_RX = re.compile(r"(_?err(or)?|_?e|_?unc|_?sigma|_?sig)$")
 _GENERIC_ERR = (
@@ -59,7 +64,27 @@ _GENERIC_ERR = (
     "flux_unc",
     "fraw_err",
 )
-_QUALITY_NAMES = ("quality", "sap_quality", "qual", "flag", "flags", "dq", "dqflag")
+_QUALITY_NAMES = (
+    "quality",
+    "sap_quality",
+    "qual",
+    "quality_flag",
+    "quality_flags",
+    "dquality",  # PATHOS
+    "irq1",  # CDIPS
+    "flag",
+    "flags",
+    "dq",
+    "dqflag",
+)
+
+
+def _names(names: Sequence[str], most: int = 8) -> str:
+    """A column list for a message: the first few names and how many more (a Kaggle-width
+    table has thousands)."""
+    names = list(names)
+    head = ", ".join(repr(n) for n in names[:most])
+    return f"[{head}, ... {len(names) - most} more]" if len(names) > most else f"[{head}]"
 
 
 @dataclass(frozen=True)
@@ -83,7 +108,7 @@ def resolve_column(spec, names: Sequence[str], *, role: str, path, where=None) -
     elif isinstance(spec, str) and spec.strip().lower() in low:
         return low.index(spec.strip().lower())
     raise StarskopeError(
-        f"no {role} column {spec!r}; columns are {list(names)} (or a 0-based index)",
+        f"no {role} column {spec!r}; columns are {_names(names)} (or a 0-based index)",
         path=path,
         where=where,
     )
@@ -147,7 +172,8 @@ def choose_columns(
             if not mono:
                 raise StarskopeError(
                     f"cannot tell which column is time (none named like time and none strictly "
-                    f"increasing among {names}); pass time_column=",
+                    f"increasing among {_names(names)}); name it with --time-column (Python:"
+                    " time_column=)",
                     path=path,
                     where=where,
                 )
@@ -167,14 +193,15 @@ def choose_columns(
             top = [i for r, i in ranked if r == best]
             if best < 0:
                 raise StarskopeError(
-                    f"column {names[top[0]]!r} holds magnitudes; convert to flux or pass "
-                    "flux_column= for a flux column",
+                    f"column {names[top[0]]!r} holds magnitudes; convert to flux or name a flux"
+                    " column with --flux-column (Python: flux_column=)",
                     path=path,
                     where=where,
                 )
             if len(top) > 1:
                 raise StarskopeError(
-                    f"ambiguous flux column: {[names[i] for i in top]}; pass flux_column=",
+                    f"ambiguous flux column: {_names([names[i] for i in top])}; choose one with"
+                    " --flux-column (Python: flux_column=)",
                     path=path,
                     where=where,
                 )
@@ -184,7 +211,8 @@ def choose_columns(
             after = [i for i in numeric if i > ti] or [i for i in numeric if i != ti]
             if not after:
                 raise StarskopeError(
-                    f"no numeric flux column besides time in {names}; pass flux_column=",
+                    f"no numeric flux column besides time in {_names(names)}; name one with"
+                    " --flux-column (Python: flux_column=)",
                     path=path,
                     where=where,
                 )

@@ -183,6 +183,22 @@ def parse_time_unit(unit: str | None) -> str | None:
     return None
 
 
+_JD_MINUS = re.compile(r"^\s*(?:b|h)?jd(?:_?tdb|_?utc)?\s*[-_ ]\s*(\d{5,7}(?:\.\d*)?)\s*$")
+
+
+def time_offset_from_name(text: str | None) -> tuple[str, float] | None:
+    """``("jd", offset)`` for a name or unit like ``BJD-2450000``, ``HJD - 2450000`` or
+    ``JD-2400000`` (times are ``column + offset``); None otherwise. HJD is taken as BJD: they
+    differ by seconds to about a minute, far below a transit's duration."""
+    if not text:
+        return None
+    m = _JD_MINUS.match(str(text).lower())
+    if not m:
+        return None
+    off = float(m.group(1))
+    return ("jd", off) if 2.0e6 <= off <= 2.5e6 else None
+
+
 def fits_time_format(table_header, primary_header, *, time_unit, mission, path, where):
     """Format and additive offset for a FITS time column, from BJDREF/TIMESYS or the unit.
 
@@ -363,7 +379,14 @@ def finish(
     if t.size == 0:
         raise StarskopeError("all time values are NaN", path=path, where=where)
     if not np.isfinite(flux).any():
-        raise StarskopeError("all flux values are NaN", path=path, where=where)
+        col = getattr(meta, "flux_column", None)
+        hint = (
+            f" in column {col!r}; another flux column may hold data (e.g. --flux-column"
+            " sap_flux; Python: flux_column=)"
+            if col
+            else ""
+        )
+        raise StarskopeError(f"all flux values are NaN{hint}", path=path, where=where)
     d = np.diff(t)
     if (d < 0).any():
         i = int(np.argmax(d < 0)) + 1

@@ -28,6 +28,7 @@ from ._common import (
     relative_flux_unit,
     segment_from_name,
     target_from_name,
+    time_offset_from_name,
 )
 from ._open import open_text
 
@@ -276,8 +277,11 @@ def _to_lightcurve(
     else:
         fmt = parse_time_unit(units.get(tname)) or parse_time_unit(tname)
         add = 0.0
+        offset = time_offset_from_name(units.get(tname)) or time_offset_from_name(tname)
         if fmt is not None:
             rule = f"column {tname!r} unit/name"
+        elif offset is not None:
+            (fmt, add), rule = offset, f"column {tname!r}: JD minus {offset[1]:.0f}"
         else:
             fmt, add, rule = infer_time_format(t, mission=mission, column=tname)
     flux = cols[ch.flux]
