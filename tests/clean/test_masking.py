@@ -161,3 +161,18 @@ def test_clean_drops_isolated_dips_and_rejects_constant_flux(rng):
     )
     with pytest.raises(StarskopeError, match=r"c\.csv: every flux value is the same"):
         clean(lc)
+
+
+def test_flux_in_ppm_becomes_relative(rng):
+    """Offsets in ppm (TASOC-like products) keep their depths: relative flux = 1 + ppm / 1e6."""
+    t = np.arange(2000) * 0.0204
+    f = rng.normal(0, 300.0, t.size)
+    f[np.abs((t - 3.0 + 2.5) % 5.0 - 2.5) < 0.06] -= 3000.0
+    lc = LightCurve(
+        t, f, np.full(t.size, 300.0), time_format="relative", meta=LightCurveMeta(flux_unit="ppm")
+    )
+    out = clean(lc)
+    inn = transit_mask(out.t, period=5.0, t0=3.0, duration=0.1)
+    depth = np.median(out.flux[~inn]) - np.mean(out.flux[inn])
+    assert depth == pytest.approx(3e-3, rel=0.05) and out.meta.flux_unit == "relative"
+    assert np.median(out.flux_err) == pytest.approx(3e-4, rel=0.01)

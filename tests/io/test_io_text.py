@@ -271,3 +271,12 @@ def test_jd_offsets_hlsp_names_magnitudes_and_short_messages(tmp_path):
     with pytest.raises(StarskopeError) as err:
         read(p, format="text")
     assert len(str(err.value)) < 400 and "more]" in str(err.value)
+
+
+def test_unit_in_the_flux_column_name(tmp_path):
+    p = tmp_path / "ppm.csv"
+    p.write_text(
+        "time,flux_ppm\n"
+        + "\n".join(f"{1325 + 0.02 * i:.4f},{(-1) ** i * 50.0}" for i in range(40))
+    )
+    assert read(p).meta.flux_unit == "ppm"

@@ -232,6 +232,11 @@ def offset_to_relative(flux, flux_err, segments) -> tuple[np.ndarray, np.ndarray
     return 1.0 + flux / scale, flux_err / scale
 
 
+#: Flux units that are offsets from the mean level (TASOC, many detrended products): scale to
+#: relative flux around 1.
+_RELATIVE_UNITS = {"ppm": 1e-6, "ppt": 1e-3, "%": 1e-2, "percent": 1e-2}
+
+
 def transit_mask(t, *, period: float, t0: float, duration: float) -> np.ndarray:
     """True for cadences within ``duration / 2`` of a transit centre (all in days).
 
@@ -303,6 +308,10 @@ def clean(
             path=lc.meta.source,
         )
     meta = out.meta
+    scale = _RELATIVE_UNITS.get(str(meta.flux_unit or "").strip().lower())
+    if scale is not None:  # offsets in ppm, ppt or per cent: relative flux 1 + offset
+        flux, err = 1.0 + scale * flux, scale * err
+        meta = meta.replace(flux_unit="relative")
     if normalize:
         seg = find_segments(out.t)
         if has_flux_level(flux):

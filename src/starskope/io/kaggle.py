@@ -228,7 +228,13 @@ def parse_kaggle_row(line: str, row: int, n_flux: int, path: str) -> tuple[int, 
         label = _LABELS[float(lab)]
     except (ValueError, KeyError):
         raise StarskopeError(
-            f"LABEL must be 1 (no planet) or 2 (planet host); got {lab!r}",
+            f"LABEL must be 1 (no planet) or 2 (planet host); got {lab!r}"
+            + (
+                " (a table labelled 0/1 must be relabelled first: 1 -> 2, 0 -> 1; its rows"
+                " labelled 1 would otherwise read as non-hosts)"
+                if lab in ("0", "0.0")
+                else ""
+            ),
             path=path,
             where=f"row {row}",
         ) from None

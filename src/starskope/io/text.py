@@ -218,6 +218,12 @@ def _numeric_or_none(cells: np.ndarray, *, decimal_comma: bool = False) -> np.nd
     return np.array([np.nan if v is None else v for v in vals], dtype=float)
 
 
+def _unit_in_name(name: str) -> str | None:
+    """``"ppm"`` / ``"ppt"`` named in a column name (``flux_ppm``, ``flux [ppm]``)."""
+    m = re.search(r"(?:^|[_\s(\[])(ppm|ppt)[)\]]?$", str(name).strip().lower())
+    return m.group(1) if m else None
+
+
 def read_text(
     path, *, flux_column=None, time_column=None, opened=None, time_format=None
 ) -> LightCurve:
@@ -292,7 +298,9 @@ def _to_lightcurve(
         mission=mission,
         target=target,
         flux_column=shown[ch.flux],
-        flux_unit=relative_flux_unit(flux, units.get(shown[ch.flux])),
+        flux_unit=relative_flux_unit(
+            flux, units.get(shown[ch.flux]) or _unit_in_name(shown[ch.flux])
+        ),
         source=path,
         product=product,
         segment=segment,
