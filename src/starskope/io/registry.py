@@ -20,6 +20,7 @@ from pathlib import Path
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve
 from . import kaggle as _kaggle
+from . import parquet as _parquet
 from ._open import peek
 from .fits import FITS_READERS, guard, is_fits, open_fits
 from .text import identify_ecsv, identify_text, read_ecsv, read_text
@@ -39,7 +40,7 @@ _PEEK = 65536
 #: File suffixes that folders may hold beside light curves and that are never read.
 SKIP_SUFFIXES = frozenset(
     ".md .rst .json .yaml .yml .toml .ini .cfg .py .ipynb .png .jpg .jpeg .gif .pdf .svg .html "
-    ".log .npy .npz .parquet .pkl .pickle .zip .tar .db .duckdb .sqlite".split()
+    ".log .npy .npz .pkl .pickle .zip .tar .db .duckdb .sqlite".split()
 )
 
 
@@ -119,7 +120,23 @@ def _kaggle_rows(path):
     return _kaggle.iter_kaggle_rows(path)
 
 
+def _parquet_rows(path):
+    return _parquet.iter_parquet_rows(path)
+
+
+def _count_rows(name: str, path) -> int:
+    """Stars in a multi-star table (2 stands for "several": enough to ask for row=)."""
+    if name == "kaggle":
+        return _kaggle.count_kaggle_rows(path, limit=2)
+    if name == "parquet":
+        return _parquet.count_parquet_rows(path)
+    return 2
+
+
 register_reader("kaggle", identify=_kaggle.identify_kaggle, read=_kaggle_read, rows=_kaggle_rows)
+register_reader(
+    "parquet", identify=_parquet.identify_parquet, read=_parquet.read_parquet, rows=_parquet_rows
+)
 for _name, _ident, _read in FITS_READERS:
     register_reader(_name, identify=_ident, read=_read, fallback=_name == "fits-table")
 register_reader("ecsv", identify=identify_ecsv, read=read_ecsv)
@@ -246,7 +263,7 @@ def read(
             kwargs["time_format"] = time_format
         if reader.rows is not None:
             if row is None:
-                n = _kaggle.count_kaggle_rows(path, limit=2) if reader.name == "kaggle" else 2
+                n = _count_rows(reader.name, path)
                 if n > 1:
                     raise StarskopeError(
                         "table holds several stars: pass row= (0-based) or use iter_read() to "
@@ -376,6 +393,8 @@ def _read_one(ident, p, *, row, format, flux_column, time_column, time_format):
                     name = _identify(str(p), head)
             if name is not None and READERS[name].rows is not None:
                 multi = READERS[name]
+                if name == "parquet" and _parquet.count_parquet_rows(str(p)) == 1:
+                    multi = None  # a one-star column table: its plain path names it
         if multi is not None:
             for r, item in multi.rows(str(p)):
                 yield f"{ident}#row={r}", item

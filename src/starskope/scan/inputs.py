@@ -24,7 +24,7 @@ __all__ = ["LIGHTCURVE_SUFFIXES", "ScanItem", "count_items", "input_kind", "iter
 log = logging.getLogger(__name__)
 
 #: File names a folder walk picks up (lower case; ``.gz`` variants too).
-LIGHTCURVE_SUFFIXES = (".fits", ".fit", ".fts", ".csv", ".ecsv", ".dat", ".tbl")
+LIGHTCURVE_SUFFIXES = (".fits", ".fit", ".fts", ".csv", ".ecsv", ".dat", ".tbl", ".parquet")
 _MANIFEST_PATH = ("path", "file", "filename")
 _MANIFEST_TARGET = ("target", "target_id", "catalog_id")
 _MANIFEST_LABEL = ("label", "is_planet_host")
@@ -90,12 +90,20 @@ def _csv_fields(head: bytes) -> list[str]:
 
 
 def input_kind(path: str) -> str:
-    """What a file is: ``"kaggle"``, ``"manifest"`` or ``"lightcurve"``.
+    """What a file is: ``"kaggle"``, ``"parquet"`` (one star per row), ``"manifest"`` or
+    ``"lightcurve"``.
 
     Only the first line is read. A manifest is a CSV whose header has a ``path``/``file`` column
     and no time or flux column; a Kaggle table is recognised by ``starskope.io.kaggle``.
     """
     name = path.lower().removesuffix(".gz")
+    if name.endswith(".parquet"):
+        from ..io.parquet import count_parquet_rows
+
+        try:
+            return "parquet" if count_parquet_rows(path) > 1 else "lightcurve"
+        except StarskopeError:
+            return "lightcurve"  # the reader will say what is wrong
     if not name.endswith((".csv", ".txt")):
         return "lightcurve"
     try:
@@ -219,6 +227,11 @@ def _file_items(path: str, *, in_folder: bool) -> Iterator[ScanItem]:
     kind = input_kind(path)
     if kind == "kaggle":
         yield from _kaggle_rows(path)
+    elif kind == "parquet":
+        from ..io.parquet import count_parquet_rows
+
+        for row in range(count_parquet_rows(path)):  # read on the worker by row number
+            yield ScanItem(input_id=f"{path}#row={row}", path=path, row=row)
     elif kind == "manifest":
         if in_folder:  # a manifest found while walking a folder describes files we already walk
             log.info("skipping manifest %s inside a scanned folder", path)

@@ -100,10 +100,10 @@ class ScanSummary:
 # ----------------------------------------------------------------------------- worker side
 def _read_item(item: ScanItem):
     """Read one star's light curve on the worker."""
-    if item.row is None:
+    if item.row is None or item.path.lower().endswith(".parquet"):
         from ..io import read
 
-        return read(item.path)
+        return read(item.path, row=item.row)
     from ..io.kaggle import kaggle_lightcurve, parse_kaggle_row
 
     if item.line is not None:

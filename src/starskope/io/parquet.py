@@ -1,0 +1,167 @@
+"""Parquet light curves: starskope's own simulated campaigns, and plain column tables.
+
+Two layouts are read:
+
+- **one star per row** (``starskope simulate campaign --format parquet``): list columns ``flux``
+  (and optionally ``flux_err``, ``quality``, ``time``), scalar columns such as ``label`` (the
+  Kaggle convention, 2 = host, 1 = not) and ``row``; a shared time grid in days may sit in the
+  file's key-value metadata (``starskope.time``). Each row is one light curve, as a Kaggle
+  table's rows are;
+- **one cadence per row**: numeric columns chosen like a text table's
+  (:func:`~starskope.io._columns.choose_columns`: time, flux, error and quality by name).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from ..exceptions import StarskopeError
+from ..lightcurve import LightCurve, LightCurveMeta
+
+__all__ = ["count_parquet_rows", "identify_parquet", "iter_parquet_rows", "read_parquet"]
+
+_MAGIC = b"PAR1"
+
+
+def identify_parquet(path, header: bytes) -> bool:
+    """True for a Parquet file (``PAR1`` magic bytes)."""
+    return isinstance(header, bytes | bytearray) and bytes(header[:4]) == _MAGIC
+
+
+def _open(path):
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as exc:  # pragma: no cover - pyarrow comes with pandas' parquet support
+        raise StarskopeError(
+            "reading Parquet needs pyarrow (pip install pyarrow)", path=path
+        ) from exc
+    try:
+        return pq.ParquetFile(str(path))
+    except Exception as exc:  # pyarrow raises its own error types for corrupt files
+        raise StarskopeError(f"cannot read Parquet: {exc}", path=path) from exc
+
+
+def _is_per_star(pf) -> bool:
+    import pyarrow as pa
+
+    schema = pf.schema_arrow
+    return "flux" in schema.names and pa.types.is_list(schema.field("flux").type)
+
+
+def count_parquet_rows(path) -> int:
+    """Stars in the file: its rows when it holds one star per row, else 1."""
+    pf = _open(path)
+    return int(pf.metadata.num_rows) if _is_per_star(pf) else 1
+
+
+def _grid(pf) -> np.ndarray | None:
+    meta = pf.schema_arrow.metadata or {}
+    raw = meta.get(b"starskope.time")
+    return None if raw is None else np.asarray(json.loads(raw), dtype=float)
+
+
+def _mission(pf) -> str | None:
+    raw = (pf.schema_arrow.metadata or {}).get(b"starskope.config")
+    if raw is None:
+        return None
+    cfg = json.loads(raw)
+    return "K2" if "k2_systematics" in cfg else None  # starskope's K2-like campaigns
+
+
+def _star(rec: dict, i: int, *, grid, mission, path) -> LightCurve:
+    flux = np.asarray(rec["flux"], dtype=float)
+    where = f"row {i}"
+    if rec.get("time") is not None:
+        t = np.asarray(rec["time"], dtype=float)
+    elif grid is not None:
+        t = grid
+    else:
+        raise StarskopeError(
+            "no time: neither a 'time' column nor a time grid", path=path, where=where
+        )
+    if t.size != flux.size:
+        raise StarskopeError(f"{flux.size} flux values for {t.size} times", path=path, where=where)
+    if not np.isfinite(flux).any():
+        raise StarskopeError("all flux values are NaN", path=path, where=where)
+    err = rec.get("flux_err")
+    err = np.full(flux.size, np.nan) if err is None else np.asarray(err, dtype=float)
+    quality = rec.get("quality")
+    quality = np.zeros(flux.size, np.int32) if quality is None else np.asarray(quality, np.int32)
+    label = rec.get("label")
+    label = None if label is None else int(label == 2)
+    row = int(rec["row"]) if rec.get("row") is not None else i
+    meta = LightCurveMeta(
+        mission=mission,
+        target=str(rec.get("target") or f"row {row}"),
+        source=str(path),
+        row=row,
+        label=label,
+        flux_column="flux",
+        product="parquet",
+    )
+    return LightCurve(t, flux, err, quality, time_format="relative", meta=meta)
+
+
+def iter_parquet_rows(path) -> Iterator[tuple[int, LightCurve | StarskopeError]]:
+    """``(row, light curve or error)`` per star of a one-star-per-row Parquet file, reading
+    one row group at a time."""
+    pf = _open(path)
+    if not _is_per_star(pf):
+        yield 0, read_parquet(path)
+        return
+    grid, mission = _grid(pf), _mission(pf)
+    i = 0
+    for g in range(pf.num_row_groups):
+        for rec in pf.read_row_group(g).to_pylist():
+            try:
+                yield i, _star(rec, i, grid=grid, mission=mission, path=path)
+            except StarskopeError as err:
+                yield i, err
+            i += 1
+
+
+def read_parquet(path, *, flux_column=None, time_column=None, opened=None, row=0) -> LightCurve:
+    """One light curve: row ``row`` of a one-star-per-row file, else the whole column table."""
+    from ._columns import choose_columns
+    from ._common import finish, infer_time_format
+
+    pf = _open(path)
+    if _is_per_star(pf):
+        if flux_column is not None or time_column is not None:
+            raise StarskopeError(
+                "a one-star-per-row Parquet file has fixed columns; drop flux_column/time_column",
+                path=path,
+            )
+        for i, item in iter_parquet_rows(path):
+            if i == row:
+                if isinstance(item, StarskopeError):
+                    raise item
+                return item
+        raise StarskopeError(f"row {row} does not exist", path=path)
+    table = pf.read()
+    names = list(table.column_names)
+    cols = []
+    for name in names:
+        try:
+            cols.append(np.asarray(table.column(name).to_numpy(zero_copy_only=False), dtype=float))
+        except Exception:  # text, lists, timestamps: not a numeric column
+            cols.append(None)
+    ch = choose_columns(names, cols, time_column=time_column, flux_column=flux_column, path=path)
+    t = cols[ch.time]
+    fmt, add, _rule = infer_time_format(t, mission=None, column=names[ch.time])
+    meta = LightCurveMeta(
+        source=str(path), flux_column=names[ch.flux], product="parquet", target=Path(path).stem
+    )
+    return finish(
+        path=path,
+        t=t + add,
+        flux=cols[ch.flux],
+        flux_err=None if ch.err is None else cols[ch.err],
+        quality=None if ch.quality is None else cols[ch.quality],
+        time_format=fmt,
+        meta=meta,
+    )
