@@ -280,3 +280,24 @@ def test_unit_in_the_flux_column_name(tmp_path):
         + "\n".join(f"{1325 + 0.02 * i:.4f},{(-1) ** i * 50.0}" for i in range(40))
     )
     assert read(p).meta.flux_unit == "ppm"
+
+
+def test_row_index_or_cadence_number_is_not_time(tmp_path):
+    """A headerless table saved with its row index (pandas' to_csv(header=False)) keeps the
+    real time column; a table whose only increasing column counts cadences is refused."""
+    t = 1325.3 + np.arange(80) * 0.0208
+    f = 1 + 1e-3 * np.sin(t)
+    p = tmp_path / "idx.csv"
+    p.write_text(
+        "\n".join(f"{i},{a:.6f},{b:.7f}" for i, (a, b) in enumerate(zip(t, f, strict=True)))
+    )
+    lc = read(p)
+    np.testing.assert_allclose(lc.t, t)
+    np.testing.assert_allclose(lc.flux, f, rtol=1e-6)
+    f = f + np.random.default_rng(1).normal(0, 1e-4, f.size)
+    p = tmp_path / "cad.csv"
+    p.write_text(
+        "stamp,cadenceno,flux\n" + "\n".join(f"x{i},{1000 + i},{b:.7f}" for i, b in enumerate(f))
+    )
+    with pytest.raises(StarskopeError, match="'cadenceno' counts rows or cadences"):
+        read(p)

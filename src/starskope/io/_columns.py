@@ -122,6 +122,12 @@ def _flux_rank(name: str) -> int | None:
     return None
 
 
+def _is_counter(col: np.ndarray) -> bool:
+    """Consecutive integers (a row index, a cadence number)."""
+    c = col[np.isfinite(col)]
+    return c.size > 2 and bool(np.all(c == np.round(c)) and np.all(np.diff(c) == 1))
+
+
 def _is_monotonic(col: np.ndarray) -> bool:
     c = col[np.isfinite(col)]
     return c.size > 1 and bool(np.all(np.diff(c) > 0))
@@ -169,6 +175,20 @@ def choose_columns(
             how.append(f"time: by name {names[ti]!r}")
         else:
             mono = [i for i in numeric if _is_monotonic(columns[i])]
+            # a row index or cadence number (consecutive integers) is not a time when another
+            # increasing column exists (pandas' to_csv(header=False) writes the index first)
+            timelike = [i for i in mono if not _is_counter(columns[i])]
+            if timelike:
+                mono = timelike
+            elif mono:
+                raise StarskopeError(
+                    f"cannot tell which column is time: the only increasing column"
+                    f" {names[mono[0]]!r} counts rows or cadences (consecutive integers), and"
+                    f" none is named like time among {_names(names)}; name it with --time-column"
+                    " (Python: time_column=)",
+                    path=path,
+                    where=where,
+                )
             if not mono:
                 raise StarskopeError(
                     f"cannot tell which column is time (none named like time and none strictly "
