@@ -233,3 +233,29 @@ def test_table_saved_with_its_row_index(table, tmp_path, first):
     items = list(iter_items([saved]))
     assert len(items) == len(labels)
     np.testing.assert_allclose(_read_item(items[6]).flux, flux[6])
+
+
+def test_flux_only_table_has_no_labels(table, tmp_path):
+    """A blind table (``FLUX.1,...,FLUX.n``, no LABEL column) reads row by row with label None,
+    from the reader and from a scan, and is not cached (the cache stores labels)."""
+    from starskope.scan import iter_items
+    from starskope.scan.runner import _read_item
+
+    path, flux, labels = table
+    lines = path.read_text().splitlines()
+    blind = tmp_path / "blind.csv"
+    blind.write_text("\n".join(line.split(",", 1)[1] for line in lines) + "\n")
+    assert identify_kaggle(blind, blind.read_bytes()[:4096])
+    lcs = list(iter_kaggle(blind, cache_dir=tmp_path / "cache"))
+    assert [lc.meta.label for lc in lcs] == [None] * len(labels)
+    np.testing.assert_allclose(lcs[2].flux, flux[2])
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").rglob("label.npy"))
+    assert kaggle_arrays(blind, cache=False).label.tolist() == [-1] * len(labels)
+    items = list(iter_items([blind]))
+    lc = _read_item(items[4])
+    assert lc.meta.label is None and lc.meta.row == 4
+    np.testing.assert_allclose(lc.flux, flux[4])
+    short = tmp_path / "short.csv"
+    short.write_text(lines[0].split(",", 1)[1] + "\n1.0,2.0\n")
+    ((_, err),) = list(iter_kaggle_rows(short, cache=False))
+    assert "expected 3197 FLUX values, got 2" in str(err)

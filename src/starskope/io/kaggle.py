@@ -67,6 +67,7 @@ class _Layout:
     n_flux: int
     has_header: bool
     index_col: bool = False  # a leading row-index column (pandas' ``to_csv`` default)
+    labelled: bool = True  # False: ``FLUX.1,...,FLUX.n`` only (a blind test table)
 
 
 #: First header field of a table saved with its row index (pandas writes "" or "Unnamed: 0").
@@ -79,6 +80,15 @@ def index_column(fields: list[str]) -> bool:
         len(fields) >= 3
         and fields[0].lower() in _INDEX_NAMES
         and _parse_header_fields(fields[1:]) is not None
+    )
+
+
+def flux_only(fields: list[str]) -> bool:
+    """True for a header ``FLUX.1,FLUX.2,...,FLUX.n`` without ``LABEL`` (unlabelled rows)."""
+    return (
+        len(fields) >= 2
+        and fields[0].upper() == "FLUX.1"
+        and _parse_header_fields(["LABEL", *fields]) is not None
     )
 
 
@@ -116,6 +126,8 @@ def _layout_from_first_line(line: str, path) -> _Layout:
         return _Layout(n, True)
     if index_column(fields):
         return _Layout(len(fields) - 2, True, index_col=True)
+    if flux_only(fields):
+        return _Layout(len(fields), True, labelled=False)
     if fields and fields[0].upper() == "LABEL":
         raise StarskopeError(
             "header must be LABEL,FLUX.1,FLUX.2,...,FLUX.n in order", path=path, where="header"
@@ -150,6 +162,8 @@ def identify_kaggle(path, header: bytes) -> bool:
         and fields[2].upper() == "FLUX.1"
     ):
         return True  # saved with its row index (pandas' to_csv default)
+    if len(fields) >= 2 and fields[0].upper() == "FLUX.1" and fields[1].upper() == "FLUX.2":
+        return True  # flux only, no LABEL column
     if "\n" not in text:  # first row longer than what we were shown
         return False
     return len(fields) == KAGGLE_N_FLUX + 1 and fields[0] in {"1", "2", "1.0", "2.0"}
@@ -157,7 +171,7 @@ def identify_kaggle(path, header: bytes) -> bool:
 
 # ---------------------------------------------------------------------------- rows
 def kaggle_lightcurve(
-    flux: np.ndarray, label: int, *, row: int, source: str | None = None
+    flux: np.ndarray, label: int | None, *, row: int, source: str | None = None
 ) -> LightCurve:
     """Build the light curve of one Kaggle row.
 
@@ -165,8 +179,8 @@ def kaggle_lightcurve(
     ----------
     flux : numpy.ndarray
         The row's flux samples.
-    label : {0, 1}
-        1 for a planet host (file LABEL 2), 0 otherwise.
+    label : {0, 1} or None
+        1 for a planet host (file LABEL 2), 0 otherwise; None for a table without labels.
     row : int
         0-based data row.
     source : str, optional
@@ -184,15 +198,17 @@ def kaggle_lightcurve(
         flux_column=f"FLUX.1..FLUX.{flux.size}",
         source=source,
         product="kaggle",
-        label=int(label),
+        label=None if label is None else int(label),
         row=int(row),
-        extra={"LABEL": 2 if label else 1},
+        extra={} if label is None else {"LABEL": 2 if label else 1},
     )
     t = np.arange(flux.size, dtype=float) * _CADENCE_D
     return LightCurve(t, flux, time_format="relative", meta=meta)
 
 
-def parse_kaggle_row(line: str, row: int, n_flux: int, path: str) -> tuple[int, np.ndarray]:
+def parse_kaggle_row(
+    line: str, row: int, n_flux: int, path: str, *, labelled: bool = True
+) -> tuple[int | None, np.ndarray]:
     """Parse one data line of a Kaggle table.
 
     Parameters
@@ -205,10 +221,12 @@ def parse_kaggle_row(line: str, row: int, n_flux: int, path: str) -> tuple[int, 
         Expected number of flux values (3197 for the Kaggle files).
     path : str
         The file (for messages).
+    labelled : bool, optional
+        False for a table without a LABEL column (the label comes back None).
 
     Returns
     -------
-    tuple of (int, numpy.ndarray)
+    tuple of (int or None, numpy.ndarray)
         ``meta.label`` (1 = host, i.e. file LABEL 2; 0 = not) and the flux values.
 
     Raises
@@ -217,15 +235,19 @@ def parse_kaggle_row(line: str, row: int, n_flux: int, path: str) -> tuple[int, 
         Wrong number of values, LABEL outside {1, 2}, a non-numeric value or all-NaN flux.
     """
     fields = line.rstrip("\r\n").split(",")
+    if not labelled:
+        fields = ["", *fields]
     if len(fields) != n_flux + 1:
         raise StarskopeError(
-            f"expected {n_flux + 1} values (LABEL + {n_flux} FLUX), got {len(fields)}",
+            f"expected {n_flux + 1} values (LABEL + {n_flux} FLUX), got {len(fields)}"
+            if labelled
+            else f"expected {n_flux} FLUX values, got {len(fields) - 1}",
             path=path,
             where=f"row {row}",
         )
     lab = fields[0].strip().strip('"')
     try:
-        label = _LABELS[float(lab)]
+        label = _LABELS[float(lab)] if labelled else None
     except (ValueError, KeyError):
         raise StarskopeError(
             f"LABEL must be 1 (no planet) or 2 (planet host); got {lab!r}"
@@ -434,7 +456,8 @@ def iter_kaggle_rows(
                 yield i, kaggle_lightcurve(np.array(flux[i]), int(labels[i]), row=i, source=path)
             return
     layout, numbered, fh = _data_lines(path)
-    writer = _CacheWriter(path, cache_dir, layout.n_flux) if cache else None
+    # the cache keeps labels as int8: an unlabelled table is simply not cached
+    writer = _CacheWriter(path, cache_dir, layout.n_flux) if cache and layout.labelled else None
     complete = False
     try:
         while True:
@@ -443,7 +466,9 @@ def iter_kaggle_rows(
                 break
             for row, line in chunk:
                 try:
-                    label, flux = parse_kaggle_row(line, row, layout.n_flux, path)
+                    label, flux = parse_kaggle_row(
+                        line, row, layout.n_flux, path, labelled=layout.labelled
+                    )
                 except StarskopeError as err:
                     if writer is not None:
                         writer.fail()
@@ -519,7 +544,9 @@ def read_kaggle_row(path, row: int, *, cache: bool = True, cache_dir=None) -> Li
         for i, line in numbered:
             n = i + 1
             if i == row:
-                label, flux = parse_kaggle_row(line, row, layout.n_flux, path)
+                label, flux = parse_kaggle_row(
+                    line, row, layout.n_flux, path, labelled=layout.labelled
+                )
                 return kaggle_lightcurve(flux, label, row=row, source=path)
     except (OSError, EOFError, zlib.error) as exc:
         raise StarskopeError(f"cannot read: {exc}", path=path) from exc
@@ -546,7 +573,8 @@ class KaggleArrays:
     flux : numpy.ndarray
         ``(n_stars, n_flux)`` float64, memory-mapped from the cache when there is one.
     label : numpy.ndarray
-        ``(n_stars,)`` int8: 1 = planet host (file LABEL 2), 0 = not.
+        ``(n_stars,)`` int8: 1 = planet host (file LABEL 2), 0 = not, -1 = no label (a table
+        without a LABEL column).
     """
 
     flux: np.ndarray
@@ -574,7 +602,7 @@ def kaggle_arrays(path, *, cache: bool = True, cache_dir=None) -> KaggleArrays:
         return KaggleArrays(np.empty((0, KAGGLE_N_FLUX)), np.empty(0, dtype=np.int8))
     return KaggleArrays(
         flux=np.stack([lc.flux for lc in lcs]),
-        label=np.array([lc.meta.label for lc in lcs], dtype=np.int8),
+        label=np.array([-1 if lc.meta.label is None else lc.meta.label for lc in lcs], np.int8),
     )
 
 

@@ -50,6 +50,8 @@ class ScanItem:
         Flux values per row of that table.
     line : bytes or None
         The row itself, for compressed tables (which cannot be read at an offset).
+    labelled : bool
+        False for a Kaggle table without a LABEL column.
     target, label : str, int or None
         From a manifest: the target name and truth label (1 host, 0 not).
     """
@@ -61,6 +63,7 @@ class ScanItem:
     length: int | None = None
     n_flux: int | None = None
     line: bytes | None = None
+    labelled: bool = True
     target: str | None = None
     label: int | None = None
 
@@ -156,6 +159,7 @@ def _kaggle_rows(path: str) -> Iterator[ScanItem]:
         row = 0
         n_flux = None
         indexed = False  # rows start with a row index (pandas' to_csv default): skip it
+        labelled = True  # False: FLUX.1,...,FLUX.n only
         for raw in fh:
             start, offset = offset, offset + len(raw)
             if not raw.strip():
@@ -166,10 +170,13 @@ def _kaggle_rows(path: str) -> Iterator[ScanItem]:
                 if fields and fields[0].upper() == "LABEL":
                     n_flux = len(fields) - 1
                     continue
-                from ..io.kaggle import KAGGLE_N_FLUX, index_column
+                from ..io.kaggle import KAGGLE_N_FLUX, flux_only, index_column
 
                 if index_column(fields):
                     n_flux, indexed = len(fields) - 2, True
+                    continue
+                if flux_only(fields):
+                    n_flux, labelled = len(fields), False
                     continue
                 n_flux = KAGGLE_N_FLUX
             if indexed:
@@ -183,6 +190,7 @@ def _kaggle_rows(path: str) -> Iterator[ScanItem]:
                 length=None if compressed else len(raw),
                 n_flux=n_flux,
                 line=raw if compressed else None,
+                labelled=labelled,
             )
             row += 1
 

@@ -116,7 +116,9 @@ def _read_item(item: ScanItem):
         line = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise StarskopeError("not text", path=item.path, where=f"row {item.row}") from exc
-    label, flux = parse_kaggle_row(line, item.row, item.n_flux, item.path)
+    label, flux = parse_kaggle_row(
+        line, item.row, item.n_flux, item.path, labelled=getattr(item, "labelled", True)
+    )
     return kaggle_lightcurve(flux, label, row=item.row, source=item.path)
 
 
