@@ -176,3 +176,8 @@ def test_flux_in_ppm_becomes_relative(rng):
     depth = np.median(out.flux[~inn]) - np.mean(out.flux[inn])
     assert depth == pytest.approx(3e-3, rel=0.05) and out.meta.flux_unit == "relative"
     assert np.median(out.flux_err) == pytest.approx(3e-4, rel=0.01)
+    # a level in those units (1e6 ppm) is normalised by its median, not offset
+    leveled = lc.copy(flux=1e6 + f, meta=LightCurveMeta(flux_unit="ppm"))
+    out = clean(leveled)
+    inn = transit_mask(out.t, period=5.0, t0=3.0, duration=0.1)
+    assert np.median(out.flux[~inn]) - np.mean(out.flux[inn]) == pytest.approx(3e-3, rel=0.05)

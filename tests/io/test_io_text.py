@@ -284,7 +284,8 @@ def test_unit_in_the_flux_column_name(tmp_path):
 
 def test_row_index_or_cadence_number_is_not_time(tmp_path):
     """A headerless table saved with its row index (pandas' to_csv(header=False)) keeps the
-    real time column; a table whose only increasing column counts cadences is refused."""
+    real time column; a table whose only increasing column is a row index (0, 1, 2...) is
+    refused."""
     t = 1325.3 + np.arange(80) * 0.0208
     f = 1 + 1e-3 * np.sin(t)
     p = tmp_path / "idx.csv"
@@ -299,5 +300,9 @@ def test_row_index_or_cadence_number_is_not_time(tmp_path):
     p.write_text(
         "stamp,cadenceno,flux\n" + "\n".join(f"x{i},{1000 + i},{b:.7f}" for i, b in enumerate(f))
     )
-    with pytest.raises(StarskopeError, match="'cadenceno' counts rows or cadences"):
+    lc = read(p)  # cadence numbers with nothing else increasing: taken as they were
+    assert lc.t[0] == 1000
+    p = tmp_path / "rows.csv"
+    p.write_text("stamp,n,flux\n" + "\n".join(f"x{i},{i},{b:.7f}" for i, b in enumerate(f)))
+    with pytest.raises(StarskopeError, match="'n' counts rows"):
         read(p)

@@ -309,7 +309,9 @@ def clean(
         )
     meta = out.meta
     scale = _RELATIVE_UNITS.get(str(meta.flux_unit or "").strip().lower())
-    if scale is not None:  # offsets in ppm, ppt or per cent: relative flux 1 + offset
+    if scale is not None and not has_flux_level(flux):
+        # offsets in ppm, ppt or per cent around zero: relative flux 1 + offset (a level in
+        # those units, e.g. 1e6 ppm, is left to the median normalisation below)
         flux, err = 1.0 + scale * flux, scale * err
         meta = meta.replace(flux_unit="relative")
     if normalize:

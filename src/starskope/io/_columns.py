@@ -71,7 +71,6 @@ _QUALITY_NAMES = (
     "quality_flag",
     "quality_flags",
     "dquality",  # PATHOS
-    "irq1",  # CDIPS
     "flag",
     "flags",
     "dq",
@@ -180,10 +179,10 @@ def choose_columns(
             timelike = [i for i in mono if not _is_counter(columns[i])]
             if timelike:
                 mono = timelike
-            elif mono:
+            elif mono and np.nanmin(columns[mono[0]]) <= 1:  # 0, 1, 2...: a row index
                 raise StarskopeError(
                     f"cannot tell which column is time: the only increasing column"
-                    f" {names[mono[0]]!r} counts rows or cadences (consecutive integers), and"
+                    f" {names[mono[0]]!r} counts rows (0, 1, 2, ...), and"
                     f" none is named like time among {_names(names)}; name it with --time-column"
                     " (Python: time_column=)",
                     path=path,

@@ -136,12 +136,14 @@ def read_parquet(path, *, flux_column=None, time_column=None, opened=None, row=0
                 "a one-star-per-row Parquet file has fixed columns; drop flux_column/time_column",
                 path=path,
             )
-        for i, item in iter_parquet_rows(path):
-            if i == row:
-                if isinstance(item, StarskopeError):
-                    raise item
-                return item
-        raise StarskopeError(f"row {row} does not exist", path=path)
+        start = 0  # read only the row group that holds the row (a scan reads row by row)
+        for g in range(pf.num_row_groups):
+            n = pf.metadata.row_group(g).num_rows
+            if start <= row < start + n:
+                (rec,) = pf.read_row_group(g).slice(row - start, 1).to_pylist()
+                return _star(rec, row, grid=_grid(pf), mission=_mission(pf), path=path)
+            start += n
+        raise StarskopeError(f"row {row} does not exist: the file has {start} rows", path=path)
     table = pf.read()
     names = list(table.column_names)
     cols = []

@@ -148,7 +148,7 @@ def _scan(path):
 _MISSING_TOKENS = frozenset({"", "-", "--", "?", "na", "n/a", "nan", "null", "none", "masked"})
 #: An exponent this long breaks pandas' C number parser (a segfault in pandas 2.3 on, e.g., an
 #: MD5 hash such as "5e89970752060f3a..."): such tables are parsed as text, then converted here.
-_HUGE_EXPONENT = re.compile(r"\d[eEdD][+-]?\d{6,}")
+_HUGE_EXPONENT = re.compile(r"[eEdD][+-]?\d{6,}")  # (no leading \d: 4x faster)
 
 
 def _parse_body(body: str, delim, path):

@@ -348,12 +348,12 @@ def _rescored(r, cands, common: dict) -> dict:
         "star(s) observed together (ephemeris matching)"
     )
     for k, c in enumerate(cands):
-        if k in common or "model_score" not in (c.extra or {}):
+        extra = c.extra or {}
+        if k in common or "model_score" not in extra or "model_class_probabilities" not in extra:
             continue
-        probs = c.extra.get("model_class_probabilities") or r.class_probabilities
         return dict(
-            score=float(c.extra["model_score"]),
-            class_probabilities=dict(probs) if probs else probs,
+            score=float(extra["model_score"]),
+            class_probabilities=dict(extra["model_class_probabilities"]),
             reasons=r.reasons
             + (
                 f"Score {float(c.extra['model_score']):.3f} (was {r.score:.3f}) from the next "
