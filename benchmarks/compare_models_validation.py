@@ -1,4 +1,4 @@
-"""Compare two tabular model files on a validation table (never the test campaigns).
+"""Compare two model files (tabular or views) on a validation table (never the test campaigns).
 
 Scores every star of a Kaggle-layout table with both models (features from the current default
 pipeline, cached) and prints PR-AUC, ROC-AUC, the counts at score 0.5 and a bootstrap interval of
@@ -29,14 +29,19 @@ def main(argv=None) -> None:
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--boot", type=int, default=1000)
     args = ap.parse_args(argv)
+    from starskope.models.registry import MODELS
+
     y = kaggle_arrays(args.table).label
-    _, feats = view_matrix(
+    views, feats = view_matrix(
         lambda: list(iter_kaggle(args.table)), key=file_key(args.table), n_jobs=args.jobs
     )
     scores = {}
     for tag, path in (("old", args.old), ("new", args.new)):
-        _, est = load_model(path)
-        s = est.score_planet(feats)
+        name, est = load_model(path)
+        if MODELS[name].kind == "views":
+            s = est.predict_proba(views)[:, est.planet_column()]
+        else:
+            s = est.score_planet(feats)
         scores[tag] = s
         tp, fp = int(((s > 0.5) & (y == 1)).sum()), int(((s > 0.5) & (y == 0)).sum())
         print(
