@@ -181,3 +181,16 @@ def test_flux_in_ppm_becomes_relative(rng):
     out = clean(leveled)
     inn = transit_mask(out.t, period=5.0, t0=3.0, duration=0.1)
     assert np.median(out.flux[~inn]) - np.mean(out.flux[inn]) == pytest.approx(3e-3, rel=0.05)
+
+
+def test_isolated_dip_next_to_a_gap_is_kept(rng):
+    """A one-hour transit at the long cadence that lost one of its two cadences to a quality
+    mask keeps its other, deep cadence (the gap may have held the rest of the transit)."""
+    t = np.arange(1000) * 0.0204
+    f = 1 + rng.normal(0, 1e-4, t.size)
+    f[500] -= 3e-3
+    keep_all = np.ones(t.size, dtype=bool)
+    keep_all[501] = False  # the masked partner cadence
+    tt, ff = t[keep_all], f[keep_all]
+    assert isolated_dips(tt, ff)[np.flatnonzero(tt == t[500])[0]]
+    assert not isolated_dips(t, f)[500]  # with both neighbours there and quiet: dropped

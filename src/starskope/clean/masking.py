@@ -95,10 +95,12 @@ def isolated_dips(
     background, thruster or momentum-dump glitches the quality flags missed, bad values).
 
     A point is dropped when it lies more than ``sigma`` robust standard deviations below the
-    running median and each neighbour in time (the adjacent cadences; a neighbour across a gap
-    counts as missing) lies above both -2 sigma and ``neighbour`` times the dip (0.3). A transit can
-    not look like that: it lasts at least two cadences (an hour at the 30-minute long cadence,
-    the shortest duration searched), so one neighbour carries at least half of its depth.
+    running median and both adjacent cadences are there and lie above both -2 sigma and
+    ``neighbour`` times the dip (0.3). A transit cannot look like that: it lasts at least two
+    cadences (an hour at the 30-minute long cadence, the shortest duration searched), so one
+    neighbour carries at least half of its depth. A dip next to a gap or at an end is kept: the
+    missing cadence may have held the rest of a short transit (a K2 thruster firing masks one
+    cadence in twelve).
 
     Parameters
     ----------
@@ -140,11 +142,11 @@ def isolated_dips(
     dt = np.diff(t)
     near = 1.5 * float(np.median(dt))
 
-    def quiet(j, i):  # neighbour j of dip i: missing, or near the baseline
+    def quiet(j, i):  # neighbour j of dip i: the adjacent cadence, near the baseline
         inside = (j >= 0) & (j < t.size)
         jj = np.clip(j, 0, t.size - 1)
         adjacent = inside & (np.abs(t[jj] - t[i]) <= near)
-        return ~adjacent | ((resid[jj] > -2.0 * s) & (resid[jj] > neighbour * resid[i]))
+        return adjacent & (resid[jj] > -2.0 * s) & (resid[jj] > neighbour * resid[i])
 
     drop = low[quiet(low - 1, low) & quiet(low + 1, low)]
     keep[drop] = False
