@@ -19,6 +19,7 @@ BENCHMARKS = [
     ["benchmarks.bench_common", "--n-stars", "5087", "--n-hosts", "37", "--seed", "201"],
     ["benchmarks.bench_multimission", "--sims", "100"],
     ["benchmarks.bench_app"],
+    ["benchmarks.bench_independent", "--models", "gbm,views-cnn"],
 ]
 
 
