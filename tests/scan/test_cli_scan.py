@@ -93,3 +93,34 @@ def test_common_lists_every_significant_candidate_with_all(catalog, capsys):
     assert len(rows) == 12 and {"n_matches", "p_value", "common", "matches"} <= set(rows[0])
     assert main(["catalog", "common", "-c", str(catalog)]) == 0
     assert "common signal(s)" in capsys.readouterr().out
+
+
+def test_scan_column_overrides_reach_the_workers(tmp_path, scheduler):
+    """A folder of tables whose columns starskope cannot place: scanned with --flux-column and
+    --time-column they are read on the workers with those columns (without: an ambiguous flux
+    column, an error per file)."""
+    from starskope.catalog import Catalog
+
+    d = tmp_path / "odd"
+    d.mkdir()
+    for k in range(2):
+        rows = "\n".join(
+            f"x{i},{1325 + 0.02 * i:.4f},7,{1 + 1e-4 * ((-1) ** (i + k)):.6f}" for i in range(200)
+        )
+        (d / f"s{k}.csv").write_text("label,stamp,flux,f\n" + rows + "\n")  # two flux names
+    plain = tmp_path / "plain.duckdb"
+    scan([d], catalog=plain, scheduler=scheduler, analyse=_fakes.quick_analyse)
+    named = tmp_path / "named.duckdb"
+    scan(
+        [d],
+        catalog=named,
+        scheduler=scheduler,
+        analyse=_fakes.quick_analyse,
+        flux_column="f",
+        time_column="stamp",
+    )
+    with Catalog(plain, read_only=True) as cat:
+        assert cat.query("select count(*) from errors")[1][0][0] == 2
+    with Catalog(named, read_only=True) as cat:
+        assert cat.query("select count(*) from stars")[1][0][0] == 2
+        assert cat.query("select count(*) from errors")[1][0][0] == 0

@@ -57,6 +57,12 @@ def scan_command(
         1.0, "--commit-every", help="Seconds between catalog commits (0: after every task)."
     ),
     verbose: bool = typer.Option(False, "--verbose", "-v", help="Log each commit to stderr."),
+    flux_column: str | None = typer.Option(
+        None, "--flux-column", help="Flux column (name or 0-based index) of light-curve tables."
+    ),
+    time_column: str | None = typer.Option(
+        None, "--time-column", help="Time column (name or 0-based index) of light-curve tables."
+    ),
 ) -> None:
     """Analyse every star in INPUT... on Dask and store the results in a DuckDB catalog."""
     from ..config import PipelineConfig
@@ -92,6 +98,8 @@ def scan_command(
         retry_errors=retry_errors,
         progress=progress if progress.enabled else None,
         flush_seconds=max(commit_every, 0.0),
+        flux_column=flux_column,
+        time_column=time_column,
     )
     print(summary.line())
     if export is not None:

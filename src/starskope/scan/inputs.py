@@ -52,6 +52,8 @@ class ScanItem:
         The row itself, for compressed tables (which cannot be read at an offset).
     labelled : bool
         False for a Kaggle table without a LABEL column.
+    flux_column, time_column : str or None
+        Column overrides for a light-curve file (``starskope scan --flux-column``).
     target, label : str, int or None
         From a manifest: the target name and truth label (1 host, 0 not).
     """
@@ -64,6 +66,8 @@ class ScanItem:
     n_flux: int | None = None
     line: bytes | None = None
     labelled: bool = True
+    flux_column: str | None = None
+    time_column: str | None = None
     target: str | None = None
     label: int | None = None
 

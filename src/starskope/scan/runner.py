@@ -15,6 +15,7 @@ error. Finished stars (in ``stars`` or ``errors``) are skipped on restart.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import logging
 import os
@@ -103,7 +104,10 @@ def _read_item(item: ScanItem):
     if item.row is None or item.path.lower().endswith(".parquet"):
         from ..io import read
 
-        return read(item.path, row=item.row)
+        columns = {"flux_column": item.flux_column, "time_column": item.time_column}
+        if item.row is not None:  # a one-star-per-row table has fixed columns
+            columns = {}
+        return read(item.path, row=item.row, **columns)
     from ..io.kaggle import kaggle_lightcurve, parse_kaggle_row
 
     if item.line is not None:
@@ -154,7 +158,6 @@ def run_items(
     list of StarRecord or ErrorRecord
         One per item, in order.
     """
-    import dataclasses
 
     if analyse is None:
         from ..pipeline import analyse
@@ -290,6 +293,8 @@ def scan(
     progress: ScanProgress | None = None,
     flush_seconds: float = 1.0,
     flush_rows: int = 512,
+    flux_column: str | None = None,
+    time_column: str | None = None,
 ) -> ScanSummary:
     """Analyse every star in ``inputs`` on Dask and store the results in a DuckDB catalog.
 
@@ -322,6 +327,8 @@ def scan(
         Receives progress updates.
     flush_seconds, flush_rows : float, int, optional
         Commit finished stars at least this often / when this many are waiting.
+    flux_column, time_column : str, optional
+        Column overrides for light-curve files (name or 0-based index); table rows keep theirs.
 
     Returns
     -------
@@ -392,6 +399,8 @@ def scan(
         def stream() -> Iterator[ScanItem]:
             for it, sk in _pending(iter_items(inputs), cat, check=resume):
                 state["skipped"] = sk
+                if it is not None and it.row is None and (flux_column or time_column):
+                    it = dataclasses.replace(it, flux_column=flux_column, time_column=time_column)
                 if it is not None:
                     yield it
 
