@@ -306,3 +306,15 @@ def test_row_index_or_cadence_number_is_not_time(tmp_path):
     p.write_text("stamp,n,flux\n" + "\n".join(f"x{i},{i},{b:.7f}" for i, b in enumerate(f)))
     with pytest.raises(StarskopeError, match="'n' counts rows"):
         read(p)
+
+
+def test_utf16_text_is_read(tmp_path):
+    """Excel's "Unicode Text" export: UTF-16 with a byte-order mark, tab-separated."""
+    t = 1325.3 + np.arange(60) * 0.0208
+    f = 1 + 1e-3 * np.cos(t)
+    text = "time\tflux\r\n" + "".join(f"{a:.6f}\t{b:.7f}\r\n" for a, b in zip(t, f, strict=True))
+    p = tmp_path / "excel.txt"
+    p.write_bytes(text.encode("utf-16"))
+    lc = read(p)
+    np.testing.assert_allclose(lc.t, t)
+    np.testing.assert_allclose(lc.flux, f, rtol=1e-6)

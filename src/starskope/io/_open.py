@@ -47,22 +47,35 @@ def open_binary(path: str | os.PathLike):
     return open(p, "rb")
 
 
+#: Byte-order marks of UTF-16 text (Excel's "Unicode Text" export writes UTF-16 LE).
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+
 def open_text(path: str | os.PathLike, *, encoding: str = "utf-8"):
-    """Open ``path`` as text (gzip-transparent), tolerant of a UTF-8 byte-order mark."""
-    return io.TextIOWrapper(
-        open_binary(path),
-        encoding=f"{encoding}-sig" if encoding == "utf-8" else encoding,
-        newline=None,
-    )
+    """Open ``path`` as text (gzip-transparent), tolerant of a UTF-8 byte-order mark; a file
+    that starts with a UTF-16 byte-order mark is read as UTF-16."""
+    fh = open_binary(path)
+    if encoding == "utf-8":
+        encoding = "utf-8-sig"
+        try:
+            if fh.peek(2)[:2] in _UTF16_BOMS:
+                encoding = "utf-16"
+        except AttributeError:  # pragma: no cover - every handle open_binary returns peeks
+            pass
+    return io.TextIOWrapper(fh, encoding=encoding, newline=None)
 
 
 def peek(path: str | os.PathLike, n: int = 2880) -> bytes:
-    """Return the first ``n`` (decompressed) bytes of ``path``.
+    """Return the first ``n`` (decompressed) bytes of ``path`` (UTF-16 text re-encoded as
+    UTF-8, so that text readers recognise it).
 
     A corrupt gzip stream raises `StarskopeError` naming the file.
     """
     try:
         with open_binary(path) as fh:
-            return fh.read(n)
+            head = fh.read(n)
     except (OSError, EOFError, zlib.error) as exc:
         raise StarskopeError(f"cannot decompress: {exc}", path=str(path)) from exc
+    if head[:2] in _UTF16_BOMS:
+        head = head[: len(head) // 2 * 2].decode("utf-16", errors="ignore").encode("utf-8")
+    return head
