@@ -234,6 +234,9 @@ def offset_to_relative(flux, flux_err, segments) -> tuple[np.ndarray, np.ndarray
     return 1.0 + flux / scale, flux_err / scale
 
 
+#: The error for a light curve whose flux values are all equal (cleaning and raw-flux models).
+CONSTANT_FLUX = "every flux value is the same (a constant light curve): nothing to analyse"
+
 #: Flux units that are offsets from the mean level (TASOC, many detrended products): scale to
 #: relative flux around 1.
 _RELATIVE_UNITS = {"ppm": 1e-6, "ppt": 1e-3, "%": 1e-2, "percent": 1e-2}
@@ -305,10 +308,7 @@ def clean(
         out = out.select(~dup)
     flux, err = out.flux, out.flux_err
     if np.ptp(flux) == 0:
-        raise StarskopeError(
-            "every flux value is the same (a constant light curve): nothing to analyse",
-            path=lc.meta.source,
-        )
+        raise StarskopeError(CONSTANT_FLUX, path=lc.meta.source)
     meta = out.meta
     scale = _RELATIVE_UNITS.get(str(meta.flux_unit or "").strip().lower())
     if scale is not None and not has_flux_level(flux):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 from scipy.ndimage import uniform_filter1d
 
+from ..clean.masking import CONSTANT_FLUX
 from ..exceptions import StarskopeError
 
 __all__ = ["fill_gaps", "raw_flux_channels", "resample_flux", "standardize_rows"]
@@ -77,9 +78,6 @@ def raw_flux_channels(flux, *, filter_size: int = 200) -> np.ndarray:
     return np.stack([x, smooth], axis=1).astype(np.float32)
 
 
-_CONSTANT = "every flux value is the same (a constant light curve): nothing to analyse"
-
-
 def resample_flux(lc, *, n_points: int = 3197) -> np.ndarray:
     """Resample a light curve's valid flux onto ``n_points`` uniform times spanning its data.
 
@@ -101,7 +99,7 @@ def resample_flux(lc, *, n_points: int = 3197) -> np.ndarray:
     if ok.sum() < 2:
         raise StarskopeError("fewer than 2 valid flux samples to resample", path=lc.meta.source)
     if np.ptp(f[ok]) == 0:
-        raise StarskopeError(_CONSTANT, path=lc.meta.source)
+        raise StarskopeError(CONSTANT_FLUX, path=lc.meta.source)
     if len(f) == n_points and np.allclose(np.diff(t), np.nanmedian(np.diff(t)), rtol=1e-3):
         return fill_gaps(np.where(ok, f, np.nan)[None, :])[0]
     grid = np.linspace(t[ok].min(), t[ok].max(), int(n_points))

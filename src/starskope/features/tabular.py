@@ -21,6 +21,7 @@ __all__ = [
     "FEATURE_NAMES",
     "FOURIER_BANDS",
     "VET_TESTS",
+    "candidate_features",
     "feature_matrix",
     "fourier_features",
     "tabular_features",
@@ -152,6 +153,25 @@ def tabular_features(analysis, *, candidate: int = 0) -> np.ndarray:
     -------
     numpy.ndarray of float64, shape (len(FEATURE_NAMES),)
     """
+    return np.concatenate([_candidate_part(analysis, candidate), _star_part(analysis)])
+
+
+def candidate_features(analysis, n: int | None = None) -> np.ndarray:
+    """:func:`tabular_features` of each of the star's candidates (at least one row; at most
+    ``n``), the star-level part (Fourier bands, moments) computed once.
+
+    Returns
+    -------
+    numpy.ndarray of float64, shape (rows, len(FEATURE_NAMES))
+    """
+    rows = max(len(analysis.result.candidates), 1)
+    rows = rows if n is None else min(rows, n)
+    star = _star_part(analysis)
+    return np.vstack([np.concatenate([_candidate_part(analysis, k), star]) for k in range(rows)])
+
+
+def _candidate_part(analysis, candidate: int) -> np.ndarray:
+    """The candidate's parameters, vetting values and raised flags (NaN where absent)."""
     res = analysis.result
     cands = list(res.candidates)
     if cands and not 0 <= candidate < len(cands):
@@ -191,10 +211,14 @@ def tabular_features(analysis, *, candidate: int = 0) -> np.ndarray:
         cand_part[-1] = 0.0
     else:
         cand_part[-1] = 0.0
+    return np.concatenate([cand_part, vet_val, vet_raised])
+
+
+def _star_part(analysis) -> np.ndarray:
+    """Fourier bands of the cleaned flux and moments of the flattened flux."""
     cleaned = analysis.cleaned
     four = fourier_features(cleaned.t, cleaned.flux)
-    mom = _moments(analysis.flat.flux)
-    return np.concatenate([cand_part, vet_val, vet_raised, four, mom])
+    return np.concatenate([four, _moments(analysis.flat.flux)])
 
 
 def _one(args):

@@ -22,14 +22,33 @@ import numpy as np
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve, LightCurveMeta
 
-__all__ = ["count_parquet_rows", "identify_parquet", "iter_parquet_rows", "read_parquet"]
+__all__ = [
+    "count_parquet_rows",
+    "identify_parquet",
+    "identify_parquet_table",
+    "iter_parquet_rows",
+    "read_parquet",
+]
 
 _MAGIC = b"PAR1"
 
 
-def identify_parquet(path, header: bytes) -> bool:
-    """True for a Parquet file (``PAR1`` magic bytes)."""
+def _is_parquet(header) -> bool:
     return isinstance(header, bytes | bytearray) and bytes(header[:4]) == _MAGIC
+
+
+def identify_parquet(path, header: bytes) -> bool:
+    """True for a one-star-per-row Parquet file (``PAR1`` magic bytes, a list column ``flux``)."""
+    try:
+        return _is_parquet(header) and _is_per_star(_open(path))
+    except StarskopeError:
+        return False
+
+
+def identify_parquet_table(path, header: bytes) -> bool:
+    """True for any other Parquet file: one light curve, one cadence per row (a corrupt file
+    too, so that reading it names the problem)."""
+    return _is_parquet(header) and not identify_parquet(path, header)
 
 
 def _open(path):

@@ -64,6 +64,9 @@ class Reader:
     rows : callable or None
         For multi-star tables: ``rows(path) -> Iterator[(row, LightCurve | StarskopeError)]``,
         and ``read`` then takes ``row=``.
+    count : callable or None
+        For multi-star tables: ``count(path) -> int``, the number of stars (counting may stop
+        at 2: "several"); without it a multi-star table is taken to hold several.
     fallback : bool
         Tried after all specific readers.
     """
@@ -72,6 +75,7 @@ class Reader:
     identify: Callable
     read: Callable
     rows: Callable | None = None
+    count: Callable | None = None
     fallback: bool = False
 
     def accepts(self, keyword: str) -> bool:
@@ -91,6 +95,7 @@ def register_reader(
     identify: Callable,
     read: Callable,
     rows: Callable | None = None,
+    count: Callable | None = None,
     fallback: bool = False,
     overwrite: bool = False,
 ) -> Reader:
@@ -103,7 +108,7 @@ def register_reader(
     """
     if name in READERS and not overwrite:
         raise StarskopeError(f"a reader named {name!r} is already registered")
-    r = Reader(name=name, identify=identify, read=read, rows=rows, fallback=fallback)
+    r = Reader(name=name, identify=identify, read=read, rows=rows, count=count, fallback=fallback)
     READERS[name] = r
     return r
 
@@ -116,26 +121,26 @@ def _kaggle_read(path, *, flux_column=None, time_column=None, opened=None, row=0
     return _kaggle.read_kaggle_row(path, row)
 
 
-def _kaggle_rows(path):
-    return _kaggle.iter_kaggle_rows(path)
+def _kaggle_count(path) -> int:
+    return _kaggle.count_kaggle_rows(path, limit=2)
 
 
-def _parquet_rows(path):
-    return _parquet.iter_parquet_rows(path)
-
-
-def _count_rows(name: str, path) -> int:
-    """Stars in a multi-star table (2 stands for "several": enough to ask for row=)."""
-    if name == "kaggle":
-        return _kaggle.count_kaggle_rows(path, limit=2)
-    if name == "parquet":
-        return _parquet.count_parquet_rows(path)
-    return 2
-
-
-register_reader("kaggle", identify=_kaggle.identify_kaggle, read=_kaggle_read, rows=_kaggle_rows)
 register_reader(
-    "parquet", identify=_parquet.identify_parquet, read=_parquet.read_parquet, rows=_parquet_rows
+    "kaggle",
+    identify=_kaggle.identify_kaggle,
+    read=_kaggle_read,
+    rows=_kaggle.iter_kaggle_rows,
+    count=_kaggle_count,
+)
+register_reader(
+    "parquet",
+    identify=_parquet.identify_parquet,
+    read=_parquet.read_parquet,
+    rows=_parquet.iter_parquet_rows,
+    count=_parquet.count_parquet_rows,
+)
+register_reader(
+    "parquet-table", identify=_parquet.identify_parquet_table, read=_parquet.read_parquet
 )
 for _name, _ident, _read in FITS_READERS:
     register_reader(_name, identify=_ident, read=_read, fallback=_name == "fits-table")
@@ -263,7 +268,7 @@ def read(
             kwargs["time_format"] = time_format
         if reader.rows is not None:
             if row is None:
-                n = _count_rows(reader.name, path)
+                n = reader.count(path) if reader.count is not None else 2
                 if n > 1:
                     raise StarskopeError(
                         "table holds several stars: pass row= (0-based) or use iter_read() to "
@@ -393,8 +398,6 @@ def _read_one(ident, p, *, row, format, flux_column, time_column, time_format):
                     name = _identify(str(p), head)
             if name is not None and READERS[name].rows is not None:
                 multi = READERS[name]
-                if name == "parquet" and _parquet.count_parquet_rows(str(p)) == 1:
-                    multi = None  # a one-star column table: its plain path names it
         if multi is not None:
             for r, item in multi.rows(str(p)):
                 yield f"{ident}#row={r}", item

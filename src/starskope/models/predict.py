@@ -91,15 +91,14 @@ def _rawflux_chunk(name, est, chunk, *, explain: bool) -> list[StarResult]:
 
 
 def _tabular_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
-    from ..features.tabular import FEATURE_NAMES, tabular_features
+    from ..features.tabular import FEATURE_NAMES, candidate_features
     from ..pipeline import analyse_full
 
     try:
         analysis = analyse_full(lc, config)
     except StarskopeError as exc:
         return StarResult.failed(ident, str(exc))
-    rows = [tabular_features(analysis, candidate=k) for k in range(_n_rows(analysis))]
-    x = np.vstack(rows)
+    x = candidate_features(analysis)
     score, probs = _probs(est, x)
     expl: dict = {"model": name}
     if explain:
@@ -115,12 +114,6 @@ def _tabular_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
         class_probabilities=probs[0],
         explanation=expl,
     )
-
-
-def _n_rows(analysis) -> int:
-    """Rows to score: one per candidate (at least one: a star without candidates is scored on
-    its search or its light curve alone)."""
-    return max(len(analysis.result.candidates), 1)
 
 
 def _with_candidate_scores(res: StarResult, score, probs) -> StarResult:
@@ -145,25 +138,14 @@ def _with_candidate_scores(res: StarResult, score, probs) -> StarResult:
 
 
 def _views_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
-    from ..features.tabular import tabular_features
     from ..pipeline import analyse_full
-    from .views import N_GLOBAL, N_LOCAL, _scalars, analysis_views
+    from .views import N_GLOBAL, N_LOCAL, candidate_inputs
 
     try:
         analysis = analyse_full(lc, config)
     except StarskopeError as exc:
         return StarResult.failed(ident, str(exc))
-    x = np.vstack(
-        [
-            np.concatenate(
-                [
-                    analysis_views(analysis, candidate=k),
-                    _scalars(tabular_features(analysis, candidate=k)),
-                ]
-            )
-            for k in range(_n_rows(analysis))
-        ]
-    )
+    x, _ = candidate_inputs(analysis)  # one row per candidate; the first is the star's
     score, probs = _probs(est, x)
     expl: dict = {"model": name}
     res = _with_candidate_scores(analysis.result, score, probs)

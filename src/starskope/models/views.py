@@ -126,6 +126,25 @@ def analysis_views(analysis, *, candidate: int = 0) -> np.ndarray:
     return np.concatenate([v.global_, v.local, v.odd, v.even, v.secondary]).astype(float)
 
 
+def candidate_inputs(analysis, n: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Views input rows and tabular feature rows, one per candidate (at least one; at most
+    ``n``), each made as if that candidate were the star's strongest.
+
+    Returns
+    -------
+    X : numpy.ndarray, shape (rows, N_INPUT)
+    features : numpy.ndarray, shape (rows, len(FEATURE_NAMES))
+    """
+    from ..features.tabular import candidate_features
+
+    feats = candidate_features(analysis, n)
+    rows = [
+        np.concatenate([analysis_views(analysis, candidate=k), _scalars(f)])
+        for k, f in enumerate(feats)
+    ]
+    return np.vstack(rows), feats
+
+
 def views_and_features(lc, config=None) -> tuple[np.ndarray, np.ndarray]:
     """One pipeline run -> ``(views input row, tabular feature vector)`` of a light curve.
 
@@ -139,7 +158,7 @@ def _views_features_ephemeris(lc, config=None):
     """``(views row, features, ephemeris)`` of the strongest candidate and the same three
     stacked for the next :data:`N_ALTERNATIVES` (zeros / NaN where there are fewer)."""
     from ..config import PipelineConfig
-    from ..features.tabular import FEATURE_NAMES, tabular_features
+    from ..features.tabular import FEATURE_NAMES
     from ..pipeline import analyse_full
 
     k_all = 1 + N_ALTERNATIVES
@@ -153,18 +172,16 @@ def _views_features_ephemeris(lc, config=None):
         rows[0] = np.concatenate([np.zeros(N_INPUT - len(SCALAR_FEATURES)), _scalars(feats[0])])
         return rows[0], feats[0], eph[0], (rows[1:], feats[1:], eph[1:])
     res = analysis.result
-    for k in range(min(max(len(res.candidates), 1), k_all)):
-        feats[k] = tabular_features(analysis, candidate=k)
-        rows[k] = np.concatenate([analysis_views(analysis, candidate=k), _scalars(feats[k])])
-        if res.candidates:
-            c = res.candidates[k]
-            eph[k] = (
-                c.period_days,
-                c.t0,
-                c.duration_hours / 24.0,
-                res.time_span_days,
-                float(c.is_significant),
-            )
+    X, F = candidate_inputs(analysis, k_all)
+    rows[: len(X)], feats[: len(F)] = X, F
+    for k, c in enumerate(res.candidates[:k_all]):
+        eph[k] = (
+            c.period_days,
+            c.t0,
+            c.duration_hours / 24.0,
+            res.time_span_days,
+            float(c.is_significant),
+        )
     return rows[0], feats[0], eph[0], (rows[1:], feats[1:], eph[1:])
 
 

@@ -105,12 +105,12 @@ def input_kind(path: str) -> str:
     """
     name = path.lower().removesuffix(".gz")
     if name.endswith(".parquet"):
-        from ..io.parquet import count_parquet_rows
+        from ..io.parquet import identify_parquet
 
-        try:
-            return "parquet" if count_parquet_rows(path) > 1 else "lightcurve"
-        except StarskopeError:
-            return "lightcurve"  # the reader will say what is wrong
+        try:  # one star per row, as the reader registry sees it; else the reader says more
+            return "parquet" if identify_parquet(path, _head(path)) else "lightcurve"
+        except OSError:
+            return "lightcurve"
     if not name.endswith((".csv", ".txt")):
         return "lightcurve"
     try:
