@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from astropy.io import fits
 
-from starskope.exceptions import StarskopeError
+from starskope.exceptions import StarskopeError, StarskopeWarning
 from starskope.io import iter_read, read, write_kaggle
 
 KEPLER = "kplr011442793-2009350155506_llc.fits.gz"
@@ -117,21 +117,54 @@ def test_all_nan_flux_text(tmp_path):
     _expect(p, r"all flux values are NaN")
 
 
-def test_unsorted_times(tmp_path, io_data):
+def test_unsorted_times_are_sorted_with_a_warning(tmp_path, io_data):
     with fits.open(io_data / KEPLER) as h:
-        t = h[1].data["TIME"]
-        t[10], t[11] = t[11], t[10]
+        t = np.array(h[1].data["TIME"])
+        ok = np.isfinite(t)
+        i, j = np.flatnonzero(ok)[10:12]
+        h[1].data["TIME"][i], h[1].data["TIME"][j] = t[j], t[i]
         h.writeto(tmp_path / "unsorted.fits")
-    _expect(tmp_path / "unsorted.fits", r"\[HDU 1 \(LIGHTCURVE\)\]: times are not sorted")
+    ref = read(io_data / KEPLER)
+    with pytest.warns(StarskopeWarning, match=r"\[HDU 1 \(LIGHTCURVE\)\]: times were not in order"):
+        lc = read(tmp_path / "unsorted.fits")
+    assert np.all(np.diff(lc.t) > 0)
+    np.testing.assert_array_equal(lc.t, ref.t)
+    assert "sorted by time" in lc.meta.extra["time_order"]
+    # each flux travelled with its time: the two fluxes come out swapped
+    want = ref.flux.copy()
+    want[[10, 11]] = want[[11, 10]]
+    np.testing.assert_array_equal(lc.flux, want)
     p = tmp_path / "unsorted.csv"
-    p.write_text("time,flux\n1,1\n3,1\n2,1\n")
-    _expect(p, r"times are not sorted \(time\[2\] = 2.000000 < time\[1\] = 3.000000\)")
+    p.write_text("time,flux\n1,1.0\n3,1.3\n2,1.2\n4,1.4\n")
+    with pytest.warns(StarskopeWarning, match=r"first at row 2: 2.000000 after 3.000000"):
+        lc = read(p)
+    np.testing.assert_array_equal(lc.t, [1, 2, 3, 4])
+    np.testing.assert_array_equal(lc.flux, [1.0, 1.2, 1.3, 1.4])
 
 
-def test_duplicated_times(tmp_path):
+def test_duplicated_times_keep_the_first_row(tmp_path):
     p = tmp_path / "dup.csv"
-    p.write_text("time,flux\n1,1\n2,1\n2,1.1\n")
-    _expect(p, r"duplicated time 2.000000 at rows 1 and 2")
+    p.write_text("time,flux\n1,1\n2,1\n2,1.1\n3,1\n3,1\n")
+    with pytest.warns(StarskopeWarning, match=r"2 repeated time\(s\) \(first 2.000000; 1 with a "):
+        lc = read(p)
+    np.testing.assert_array_equal(lc.t, [1, 2, 3])
+    np.testing.assert_array_equal(lc.flux, [1, 1, 1])
+    assert "kept the first row" in lc.meta.extra["time_order"]
+
+
+def test_cli_prints_starskope_warnings_on_one_line(tmp_path, capsys):
+    from starskope.cli import main
+
+    rng = np.random.default_rng(0)
+    t = np.arange(400) * 0.02
+    f = 1 + 1e-4 * rng.standard_normal(t.size)
+    order = np.r_[np.arange(200, 400), np.arange(200)]  # two halves swapped
+    p = tmp_path / "swapped.csv"
+    np.savetxt(p, np.c_[t[order], f[order]], delimiter=",", header="time,flux", comments="")
+    main(["info", str(p)])
+    err = capsys.readouterr().err
+    assert re.search(r"^starskope: warning: .*swapped.csv: times were not in order", err, re.M)
+    assert "Traceback" not in err and "warnings.warn" not in err
 
 
 def test_ragged_text_row(tmp_path):

@@ -8,10 +8,11 @@ are printed as one line and the process exits non-zero; there are no tracebacks 
 from __future__ import annotations
 
 import sys
+import warnings
 
 import typer
 
-from ..exceptions import StarskopeError
+from ..exceptions import StarskopeError, StarskopeWarning
 
 __all__ = ["app", "main", "run"]
 
@@ -35,7 +36,10 @@ for _name in ("info", "search", "simulate", "scan", "fetch", "models", "report",
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI with ``argv`` (default ``sys.argv[1:]``) and return the exit code."""
     try:
-        rc = app(args=argv, prog_name="starskope", standalone_mode=False)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            warnings.filterwarnings("default", category=StarskopeWarning)
+            rc = app(args=argv, prog_name="starskope", standalone_mode=False)
     except StarskopeError as exc:
         print(f"starskope: error: {exc}", file=sys.stderr)
         return 2
@@ -52,6 +56,17 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         raise
     return rc if isinstance(rc, int) else 0
+
+
+_default_showwarning = warnings.showwarning
+
+
+def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """starskope's own warnings as one line (``starskope: warning: ...``), others as usual."""
+    if issubclass(category, StarskopeWarning):
+        print(f"starskope: warning: {message}", file=sys.stderr if file is None else file)
+    else:
+        _default_showwarning(message, category, filename, lineno, file, line)
 
 
 def _click_classes(name: str) -> tuple[type, ...]:

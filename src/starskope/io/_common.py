@@ -359,8 +359,9 @@ def finish(
 ) -> LightCurve:
     """Validate arrays and build the light curve.
 
-    Drops cadences with non-finite time; raises `StarskopeError` for all-NaN flux and for
-    unsorted or duplicated times (naming the first offending index).
+    Drops cadences with non-finite time; raises `StarskopeError` for all-NaN flux. Rows out of
+    time order are sorted and, of rows with the same time, the first is kept; either comes with
+    a :class:`~starskope.exceptions.StarskopeWarning` and a note in ``meta.extra["time_order"]``.
     """
     path = str(path)
     t = np.asarray(t, dtype=float)
@@ -387,17 +388,45 @@ def finish(
             else ""
         )
         raise StarskopeError(f"all flux values are NaN{hint}", path=path, where=where)
+    notes = []
     d = np.diff(t)
     if (d < 0).any():
+        # concatenated sectors or quarters, a table sorted by another column: put the rows in
+        # time order (stable, so equal times keep their order) and say so
         i = int(np.argmax(d < 0)) + 1
-        raise StarskopeError(
-            f"times are not sorted (time[{i}] = {t[i]:.6f} < time[{i - 1}] = {t[i - 1]:.6f})",
-            path=path,
-            where=where,
+        notes.append(
+            f"times were not in order (first at row {i}: {t[i]:.6f} after {t[i - 1]:.6f}); "
+            "rows sorted by time"
         )
+        order = np.argsort(t, kind="stable")
+        t, flux, flux_err, quality = t[order], flux[order], flux_err[order], quality[order]
+        d = np.diff(t)
     if (d == 0).any():
-        i = int(np.argmax(d == 0)) + 1
-        raise StarskopeError(
-            f"duplicated time {t[i]:.6f} at rows {i - 1} and {i}", path=path, where=where
+        # repeated timestamps (overlapping segments stitched twice): keep the first row of each
+        # time; say whether the repeats disagreed in flux
+        dup = np.concatenate([[False], d == 0])
+        first = np.flatnonzero(~dup)
+        group = np.cumsum(~dup) - 1
+        differ = ~np.isclose(flux, flux[first][group], rtol=1e-9, atol=0.0, equal_nan=True)
+        n_dup = int(dup.sum())
+        i = int(np.argmax(dup))
+        notes.append(
+            f"{n_dup} repeated time(s) (first {t[i]:.6f}"
+            + (
+                f"; {int(np.count_nonzero(differ & dup))} with a different flux"
+                if (differ & dup).any()
+                else ", same flux"
+            )
+            + "): kept the first row of each time"
         )
+        t, flux, flux_err, quality = t[~dup], flux[~dup], flux_err[~dup], quality[~dup]
+    if notes:
+        import warnings
+
+        from ..exceptions import StarskopeWarning
+
+        text = "; ".join(notes)
+        where_s = f" [{where}]" if where else ""
+        warnings.warn(f"{path}{where_s}: {text}", StarskopeWarning, stacklevel=3)
+        meta = meta.replace(extra={**meta.extra, "time_order": text})
     return LightCurve(t, flux, flux_err, quality, time_format=time_format, meta=meta)

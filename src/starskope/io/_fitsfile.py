@@ -17,7 +17,7 @@ import zlib
 
 import numpy as np
 
-from ..exceptions import StarskopeError
+from ..exceptions import StarskopeError, StarskopeWarning
 
 __all__ = ["FITS_MAGIC", "guard", "is_fits", "open_fits"]
 
@@ -61,6 +61,9 @@ def guard(path, where: str | None = None):
             raise StarskopeError(
                 f"truncated FITS file: {text.splitlines()[0]}", path=path, where=where
             )
+    for w in caught:  # starskope's own notes (rows sorted, ...) reach the caller
+        if issubclass(w.category, StarskopeWarning):
+            warnings.warn(w.message, w.category, stacklevel=3)
 
 
 def open_fits(path):
