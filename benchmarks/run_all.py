@@ -20,6 +20,7 @@ BENCHMARKS = [
     ["benchmarks.bench_multimission", "--sims", "100"],
     ["benchmarks.bench_app"],
     ["benchmarks.bench_independent", "--models", "gbm,views-cnn"],
+    ["benchmarks.bench_flux_level", "--models", "gbm,views-cnn"],
 ]
 
 
