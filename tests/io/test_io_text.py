@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from starskope.exceptions import StarskopeError
+from starskope.exceptions import StarskopeError, StarskopeWarning
 from starskope.io import read
 
 CAD = 29.4244 / 1440
@@ -263,8 +263,9 @@ def test_jd_offsets_hlsp_names_magnitudes_and_short_messages(tmp_path):
     p.write_text(
         "time,dmag\n" + "\n".join(f"{a:.6f},{1e-3 * b:.7f}" for a, b in zip(t, f, strict=True))
     )
-    with pytest.raises(StarskopeError, match="'dmag' holds magnitudes"):
-        read(p)
+    with pytest.warns(StarskopeWarning, match="'dmag' holds magnitudes: converted"):
+        lc = read(p)
+    np.testing.assert_allclose(lc.flux, 10 ** (-0.4 * (1e-3 * f - np.median(1e-3 * f))), rtol=1e-6)
 
     p = tmp_path / "wide.csv"
     p.write_text(",".join(f"FLUX.{i}" for i in range(1, 3001)) + "\n" + ",".join(["1.0"] * 3000))

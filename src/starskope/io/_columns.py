@@ -10,7 +10,13 @@ import numpy as np
 
 from ..exceptions import StarskopeError
 
-__all__ = ["ColumnChoice", "choose_columns", "resolve_column"]
+__all__ = [
+    "ColumnChoice",
+    "choose_columns",
+    "is_magnitude",
+    "magnitudes_to_flux",
+    "resolve_column",
+]
 
 _TIME_NAMES = (
     "time",
@@ -46,9 +52,41 @@ _FLUX_RANKS = (
     ),
     # raw fluxes; CDIPS: the first aperture's instrumental flux (as lightkurve reads it)
     (r"^(sap_flux|fraw|raw_flux|flux_raw|aptflux|sap|psf_flux_raw|ifl1)$", 2),
-    # magnitudes and magnitude differences (CDIPS IRM, PCA, TFA) are refused below
+    # magnitudes and magnitude differences (CDIPS IRM, PCA, TFA): converted to flux (below)
     (r"^(mag|magnitude|dmag|delta_mag|diff_mag|mag_diff|irm\d|pca\d|tfa\d)$", -1),
 )
+#: Column names of magnitudes beyond those above: ``Tmag``, ``kepmag``, ``mag_auto``,
+#: ``rel_mag``, ``V_mag``, ``magnitudes``...
+_MAG_NAME = re.compile(r"^([a-z]{0,5}mag|mag_[a-z0-9_]+|[a-z0-9_]+_mag|mags|magnitudes?)$")
+#: Units of magnitudes (FITS TUNIT, ECSV).
+_MAG_UNITS = frozenset({"mag", "mags", "magnitude", "magnitudes", "dmag"})
+
+
+def is_magnitude(name: str | None, unit: str | None = None) -> bool:
+    """True when a column's name or unit says it holds magnitudes.
+
+    Examples
+    --------
+    >>> [is_magnitude(n) for n in ("Tmag", "mag_auto", "dmag", "flux", "magnetic_field")]
+    [True, True, True, False, False]
+    >>> is_magnitude("FLUX", unit="mag")
+    True
+    """
+    if unit is not None and str(unit).strip().lower() in _MAG_UNITS:
+        return True
+    n = re.sub(r"[\s\-]+", "_", str(name or "").strip().lower())
+    return bool(_MAG_NAME.match(n)) or (_flux_rank(n) or 0) < 0
+
+
+def magnitudes_to_flux(mag, err=None) -> tuple[np.ndarray, np.ndarray | None]:
+    """Relative flux ``10 ** (-0.4 (m - median m))`` and its error ``0.4 ln 10 f sigma_m``."""
+    mag = np.asarray(mag, dtype=float)
+    flux = 10.0 ** (-0.4 * (mag - np.nanmedian(mag)))
+    if err is None:
+        return flux, None
+    return flux, 0.4 * np.log(10.0) * flux * np.abs(np.asarray(err, dtype=float))
+
+
 _ERR_RX = re.compile(r"(_?err(or)?|_?e|_?unc|_?sigma|_?sig)$")
 _GENERIC_ERR = (
     "flux_err",
@@ -95,6 +133,7 @@ class ColumnChoice:
     err: int | None
     quality: int | None
     how: str
+    magnitude: bool = False  # the flux column holds magnitudes (convert with magnitudes_to_flux)
 
 
 def resolve_column(spec, names: Sequence[str], *, role: str, path, where=None) -> int:
@@ -207,16 +246,13 @@ def choose_columns(
         how.append("flux: given")
     else:
         ranked = [(r, i) for i in numeric if i != ti and (r := _flux_rank(low[i])) is not None]
+        if "flux" in low and "pdcsap_flux" in low and low.index("flux") in numeric:
+            # lightkurve's tables (to_csv, write): "flux" is the chosen or processed flux (a
+            # flattened or SAP light curve), the mission columns ride along
+            ranked = [(9, low.index("flux"))]
         if ranked:
             best = max(r for r, _ in ranked)
             top = [i for r, i in ranked if r == best]
-            if best < 0:
-                raise StarskopeError(
-                    f"column {names[top[0]]!r} holds magnitudes; convert to flux or name a flux"
-                    " column with --flux-column (Python: flux_column=)",
-                    path=path,
-                    where=where,
-                )
             if len(top) > 1:
                 raise StarskopeError(
                     f"ambiguous flux column: {_names([names[i] for i in top])}; choose one with"
@@ -226,6 +262,9 @@ def choose_columns(
                 )
             fi = top[0]
             how.append(f"flux: by name {names[fi]!r}")
+        elif not positional and (mags := [i for i in numeric if i != ti and is_magnitude(low[i])]):
+            fi = mags[0]
+            how.append(f"flux: magnitudes {names[fi]!r}")
         else:
             after = [i for i in numeric if i > ti] or [i for i in numeric if i != ti]
             if not after:
@@ -261,7 +300,8 @@ def choose_columns(
         (low.index(q) for q in _QUALITY_NAMES if q in low and columns[low.index(q)] is not None),
         None,
     )
-    return ColumnChoice(ti, fi, ei, qi, "; ".join(how))
+    mag = not positional and is_magnitude(low[fi])
+    return ColumnChoice(ti, fi, ei, qi, "; ".join(how), magnitude=mag)
 
 
 def _looks_like_error(err: np.ndarray, flux: np.ndarray) -> bool:

@@ -183,6 +183,59 @@ def parse_time_unit(unit: str | None) -> str | None:
     return None
 
 
+#: Time units other than days, in days (a column unit or TIMEUNIT; or a name suffix, below).
+_TIME_SCALES = {
+    "s": 1.0 / 86400.0,
+    "sec": 1.0 / 86400.0,
+    "secs": 1.0 / 86400.0,
+    "second": 1.0 / 86400.0,
+    "seconds": 1.0 / 86400.0,
+    "min": 1.0 / 1440.0,
+    "mins": 1.0 / 1440.0,
+    "minute": 1.0 / 1440.0,
+    "minutes": 1.0 / 1440.0,
+    "h": 1.0 / 24.0,
+    "hr": 1.0 / 24.0,
+    "hrs": 1.0 / 24.0,
+    "hour": 1.0 / 24.0,
+    "hours": 1.0 / 24.0,
+}
+_SCALE_IN_NAME = re.compile(
+    r"(?:[_\s(\[])(s|sec|secs|seconds?|min|mins|minutes?|h|hr|hrs|hours?)[)\]]?$"
+)
+
+
+def time_scale(unit: str | None = None, name: str | None = None) -> tuple[float, str] | None:
+    """``(days per unit, unit)`` when a time column is in seconds, minutes or hours, from its
+    unit (``"s"``, ``"min"``, ``"h"``...) or a name such as ``time_s``, ``t [hours]``; None for
+    days or when neither says.
+
+    Examples
+    --------
+    >>> time_scale("s")
+    (1.1574074074074073e-05, 's')
+    >>> time_scale(name="time_hours")[1], time_scale(name="time"), time_scale("d")
+    ('hours', None, None)
+    """
+    u = str(unit or "").strip().lower()
+    if u in _TIME_SCALES:
+        return _TIME_SCALES[u], u
+    m = _SCALE_IN_NAME.search(str(name or "").strip().lower())
+    if m and str(name).strip().lower() != m.group(1):
+        return _TIME_SCALES[m.group(1)], m.group(1)
+    return None
+
+
+def is_mjd_unit(unit: str | None) -> bool:
+    """True for a column unit that says the times are MJD (``"MJD"``, ``"mjd_tdb"``...)."""
+    return bool(re.match(r"^\s*mjd(?:[_ -]?(tdb|utc))?\s*$", str(unit or ""), re.I))
+
+
+#: Longest time span (days) accepted from a reader: 270 years. Beyond it the times are almost
+#: certainly not days (seconds or a counter), and the period search would not fit in memory.
+MAX_SPAN_DAYS = 1.0e5
+
+
 _JD_MINUS = re.compile(r"^\s*(?:b|h)?jd(?:_?tdb|_?utc)?\s*[-_ ]\s*(\d{5,7}(?:\.\d*)?)\s*$")
 
 
@@ -229,6 +282,16 @@ def fits_time_format(table_header, primary_header, *, time_unit, mission, path, 
     fmt = parse_time_unit(time_unit)
     if fmt is not None:
         return fmt, 0.0
+    if is_mjd_unit(time_unit):
+        return "jd", 2400000.5
+    mjdref = _get(hdrs, "MJDREFI")
+    mjdref = (
+        _get(hdrs, "MJDREF")
+        if mjdref is None
+        else float(mjdref) + float(_get(hdrs, "MJDREFF") or 0.0)
+    )
+    if mjdref is not None:  # times are MJD - MJDREF (the FITS time standard)
+        return "jd", 2400000.5 + float(mjdref)
     return None, 0.0
 
 
@@ -345,6 +408,23 @@ def relative_flux_unit(flux: np.ndarray, unit: str | None) -> str | None:
     return None
 
 
+def magnitude_flux(mag, err, column: str, path, where: str | None = None):
+    """Relative flux (and error) from a column of magnitudes, with a ``StarskopeWarning``."""
+    import warnings
+
+    from ..exceptions import StarskopeWarning
+    from ._columns import magnitudes_to_flux
+
+    where_s = f" [{where}]" if where else ""
+    warnings.warn(
+        f"{path}{where_s}: column {column!r} holds magnitudes: converted to relative flux"
+        " 10^(-0.4 (m - median m))",
+        StarskopeWarning,
+        stacklevel=3,
+    )
+    return magnitudes_to_flux(mag, err)
+
+
 # ---------------------------------------------------------------------------- final checks
 def finish(
     path,
@@ -388,6 +468,16 @@ def finish(
             else ""
         )
         raise StarskopeError(f"all flux values are NaN{hint}", path=path, where=where)
+    finite_t = t[np.isfinite(t)]
+    span = float(finite_t.max() - finite_t.min()) if finite_t.size else 0.0
+    if span > MAX_SPAN_DAYS:
+        raise StarskopeError(
+            f"the times span {span:.4g} days ({span / 365.25:.3g} years): they are not in days "
+            "(seconds? a counter?). Name the unit (a column unit 's', 'min' or 'h', or a name "
+            "such as time_s or time_hours) or convert the times to days",
+            path=path,
+            where=where,
+        )
     notes = []
     d = np.diff(t)
     if (d < 0).any():

@@ -22,8 +22,16 @@ from pathlib import Path
 import numpy as np
 
 from ..lightcurve import LightCurve, LightCurveMeta
-from ._columns import choose_columns
-from ._common import finish, fits_time_format, header_meta, infer_time_format, relative_flux_unit
+from ._columns import choose_columns, is_magnitude
+from ._common import (
+    finish,
+    fits_time_format,
+    header_meta,
+    infer_time_format,
+    magnitude_flux,
+    relative_flux_unit,
+    time_scale,
+)
 from ._fitsfile import (
     FITS_MAGIC,
     _colnames,
@@ -54,12 +62,25 @@ _K2_THRUSTER_FIRING = 1 << 20
 
 def _time(cols: _Cols, tcol: str, primary, *, mission, path, where):
     t = cols.get(tcol)
+    unit = cols.unit(tcol)
+    scale = time_scale(unit or _hdr(cols.hdu).get("TIMEUNIT") or primary.get("TIMEUNIT"), tcol)
+    if scale is not None:  # seconds, minutes or hours since the reference: days
+        t = t * scale[0]
+        unit = None
     fmt, add = fits_time_format(
-        _hdr(cols.hdu), primary, time_unit=cols.unit(tcol), mission=mission, path=path, where=where
+        _hdr(cols.hdu), primary, time_unit=unit, mission=mission, path=path, where=where
     )
-    rule = "BJDREF/TIMESYS or column unit"
+    rule = "BJDREF/MJDREF/TIMESYS or column unit"
+    finite = t[np.isfinite(t)]
+    if fmt == "jd" and not add and finite.size and float(finite.min()) < 2.0e6:
+        fmt = None  # a unit "BJD" on reduced values (58354.1): inferred from the values below
+    if scale is not None:
+        rule += f" (times in {scale[1]}, converted to days)"
     if fmt is None:
-        fmt, add, rule = infer_time_format(t, mission=mission, column=tcol)
+        if scale is not None:
+            fmt, add, rule = "relative", 0.0, f"column {tcol!r} in {scale[1]}: relative days"
+        else:
+            fmt, add, rule = infer_time_format(t, mission=mission, column=tcol)
     return (t + add if add else t), fmt, rule
 
 
@@ -467,6 +488,12 @@ def read_fits_table(path, *, flux_column=None, time_column=None, opened=None) ->
             where=where,
         )
         name = cols.names
+        flux = arrays[ch.flux]
+        err = None if ch.err is None else arrays[ch.err]
+        unit = cols.unit(name[ch.flux])
+        if ch.magnitude or is_magnitude(None, unit):
+            flux, err = magnitude_flux(flux, err, name[ch.flux], path, where)
+            unit = "relative"
         return _build(
             path,
             hdul,
@@ -475,11 +502,11 @@ def read_fits_table(path, *, flux_column=None, time_column=None, opened=None) ->
             cols,
             product="fits-table",
             tcol=name[ch.time],
-            flux=arrays[ch.flux],
+            flux=flux,
             fcol_label=name[ch.flux],
-            err=None if ch.err is None else arrays[ch.err],
+            err=err,
             quality=None if ch.quality is None else arrays[ch.quality],
-            flux_unit=cols.unit(name[ch.flux]),
+            flux_unit=unit,
             extra={"columns": ch.how},
         )
 

@@ -98,7 +98,10 @@ def drop_index(line: str) -> str:
 
 
 def _split(line: str) -> list[str]:
-    return [f.strip().strip('"') for f in line.rstrip("\r\n").split(",")]
+    fields = [f.strip().strip('"') for f in line.rstrip("\r\n").split(",")]
+    if len(fields) > 2 and fields[-1] == "":  # a trailing comma (spreadsheet exports)
+        fields.pop()
+    return fields
 
 
 def _parse_header_fields(fields: list[str]) -> int | None:
@@ -132,8 +135,22 @@ def _layout_from_first_line(line: str, path) -> _Layout:
         raise StarskopeError(
             "header must be LABEL,FLUX.1,FLUX.2,...,FLUX.n in order", path=path, where="header"
         )
+    if "LABEL" in (f.upper() for f in fields):
+        raise StarskopeError(
+            f"LABEL is column {[f.upper() for f in fields].index('LABEL') + 1} of the header; the"
+            " Kaggle layout has it first: LABEL,FLUX.1,FLUX.2,...,FLUX.n",
+            path=path,
+            where="header",
+        )
     if len(fields) == KAGGLE_N_FLUX + 1 and _is_number(fields[0]):
         return _Layout(KAGGLE_N_FLUX, False)
+    if not _is_number(fields[0]):
+        raise StarskopeError(
+            "not a Kaggle table: the first line is neither a LABEL,FLUX.1,... header nor a row of"
+            f" numbers (it starts {','.join(fields[:3])[:40]!r})",
+            path=path,
+            where="row 0",
+        )
     raise StarskopeError(
         f"not a Kaggle table: no LABEL,FLUX.1,... header and the first row has {len(fields)} "
         f"values, not {KAGGLE_N_FLUX + 1}",
@@ -235,6 +252,8 @@ def parse_kaggle_row(
         Wrong number of values, LABEL outside {1, 2}, a non-numeric value or all-NaN flux.
     """
     fields = line.rstrip("\r\n").split(",")
+    if len(fields) == n_flux + 2 - (not labelled) and not fields[-1].strip():
+        fields.pop()  # a trailing comma (spreadsheet exports)
     if not labelled:
         fields = ["", *fields]
     if len(fields) != n_flux + 1:
@@ -304,8 +323,18 @@ def _data_lines(path: str) -> tuple[_Layout, Iterator[tuple[int, str]], object]:
     lines = fh if layout.has_header else itertools.chain([first], fh)
     if layout.index_col:
         lines = (drop_index(line) for line in lines)
-    numbered = enumerate(line for line in lines if line.strip())
+    numbered = _at_least_one(enumerate(line for line in lines if line.strip()), path)
     return layout, numbered, fh
+
+
+def _at_least_one(rows: Iterator[tuple[int, str]], path) -> Iterator[tuple[int, str]]:
+    """``rows``, raising when there is none (a header without data rows)."""
+    empty = True
+    for r in rows:
+        empty = False
+        yield r
+    if empty:
+        raise StarskopeError("the table has a header but no data rows", path=path)
 
 
 # ---------------------------------------------------------------------------- cache
@@ -338,6 +367,8 @@ def _load_cache(path, cache_dir):
         labels = np.load(lab)
         if flux.ndim != 2 or labels.shape != (flux.shape[0],):
             raise ValueError("shape mismatch")
+        if flux.shape[0] == 0:  # (older versions cached header-only tables)
+            return None
     except (OSError, ValueError) as exc:
         log.warning("ignoring unreadable Kaggle cache %s: %s", d, exc)
         return None

@@ -146,7 +146,7 @@ def iter_parquet_rows(path) -> Iterator[tuple[int, LightCurve | StarskopeError]]
 def read_parquet(path, *, flux_column=None, time_column=None, opened=None, row=0) -> LightCurve:
     """One light curve: row ``row`` of a one-star-per-row file, else the whole column table."""
     from ._columns import choose_columns
-    from ._common import finish, infer_time_format
+    from ._common import finish, infer_time_format, magnitude_flux
 
     pf = _open(path)
     if _is_per_star(pf):
@@ -177,11 +177,14 @@ def read_parquet(path, *, flux_column=None, time_column=None, opened=None, row=0
     meta = LightCurveMeta(
         source=str(path), flux_column=names[ch.flux], product="parquet", target=Path(path).stem
     )
+    flux, err = cols[ch.flux], None if ch.err is None else cols[ch.err]
+    if ch.magnitude:
+        flux, err = magnitude_flux(flux, err, names[ch.flux], path)
     return finish(
         path=path,
         t=t + add,
-        flux=cols[ch.flux],
-        flux_err=None if ch.err is None else cols[ch.err],
+        flux=flux,
+        flux_err=err,
         quality=None if ch.quality is None else cols[ch.quality],
         time_format=fmt,
         meta=meta,

@@ -240,8 +240,9 @@ def read(
     Raises
     ------
     StarskopeError
-        For a missing, empty, corrupt or unrecognised file, missing columns, all-NaN flux,
-        unsorted or duplicated times; the message names the file and the HDU/row/column.
+        For a missing, empty, corrupt or unrecognised file, missing columns or all-NaN flux;
+        the message names the file and the HDU/row/column. (Rows out of time order are sorted,
+        and of repeated times the first row kept, with a ``StarskopeWarning``.)
 
     Examples
     --------

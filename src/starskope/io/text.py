@@ -19,16 +19,18 @@ import numpy as np
 
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve, LightCurveMeta
-from ._columns import choose_columns
+from ._columns import choose_columns, is_magnitude
 from ._common import (
     finish,
     guess_mission_from_name,
     infer_time_format,
+    magnitude_flux,
     parse_time_unit,
     relative_flux_unit,
     segment_from_name,
     target_from_name,
     time_offset_from_name,
+    time_scale,
 )
 from ._open import open_text
 
@@ -114,12 +116,22 @@ def _scan(path):
             n = 0
             while line and n < _MAX_HEADER_LINES:
                 s = line.strip()
-                if s and not s.startswith(("#", "%", "!")):
+                if s and not s.startswith(("#", "%", "!", "\\")):
                     break
                 if s:
-                    comments.append(s)
+                    comments.append(s.lstrip("\\"))
                 line = fh.readline()
                 n += 1
+            if line.lstrip().startswith("|"):
+                # IPAC table (NASA Exoplanet Archive, astropy's ascii.ipac): "|"-separated
+                # names, then optional type, unit and null lines, then whitespace columns
+                names = [c.strip() for c in line.strip().strip("|").split("|")]
+                line = fh.readline()
+                while line.lstrip().startswith("|"):
+                    line = fh.readline()
+                if not line.strip():
+                    raise StarskopeError("IPAC table without data rows", path=path)
+                return comments, names, None, line + fh.read()
             if not line.strip():
                 raise StarskopeError("no data rows (only comments or blank lines)", path=path)
             delim = _delimiter(line.strip())
@@ -258,6 +270,11 @@ def read_text(
     )
 
 
+def _below_full_jd(t) -> bool:
+    finite = t[np.isfinite(t)]
+    return finite.size > 0 and float(np.min(finite)) < 2.0e6
+
+
 def _to_lightcurve(
     path,
     names,
@@ -278,13 +295,21 @@ def _to_lightcurve(
     tname = shown[ch.time]
     units = units or {}
     rule = "given"
+    scale = time_scale(units.get(tname), tname)
+    if scale is not None:  # seconds, minutes or hours: days, with no absolute epoch
+        t = t * scale[0]
     if time_format is not None:
         fmt, add = time_format, 0.0
+    elif scale is not None:
+        fmt, add, rule = "relative", 0.0, f"column {tname!r} in {scale[1]}: relative days"
     else:
         fmt = parse_time_unit(units.get(tname)) or parse_time_unit(tname)
         add = 0.0
         offset = time_offset_from_name(units.get(tname)) or time_offset_from_name(tname)
-        if fmt is not None:
+        if fmt == "jd" and _below_full_jd(t):  # named BJD/JD, values reduced (58354.1)
+            fmt, add, rule = infer_time_format(t, mission=mission, column=tname)
+            rule = f"column {tname!r} named JD/BJD with values below 2e6: {rule}"
+        elif fmt is not None:
             rule = f"column {tname!r} unit/name"
         elif offset is not None:
             (fmt, add), rule = offset, f"column {tname!r}: JD minus {offset[1]:.0f}"
@@ -294,13 +319,15 @@ def _to_lightcurve(
     err = None if ch.err is None else cols[ch.err]
     if err is not None and not np.any(err[np.isfinite(err)] > 0):
         err = None  # an all-zero error column carries no information
+    flux_unit = units.get(shown[ch.flux]) or _unit_in_name(shown[ch.flux])
+    if ch.magnitude or is_magnitude(None, units.get(shown[ch.flux])):
+        flux, err = magnitude_flux(flux, err, shown[ch.flux], path)
+        flux_unit = "relative"
     meta = LightCurveMeta(
         mission=mission,
         target=target,
         flux_column=shown[ch.flux],
-        flux_unit=relative_flux_unit(
-            flux, units.get(shown[ch.flux]) or _unit_in_name(shown[ch.flux])
-        ),
+        flux_unit=relative_flux_unit(flux, flux_unit),
         source=path,
         product=product,
         segment=segment,
@@ -343,7 +370,10 @@ def read_ecsv(
             units[n] = fmt
             continue
         try:
-            a = np.asarray(getattr(c, "value", c), dtype=float)
+            if getattr(c, "mask", None) is not None and np.any(c.mask):  # masked cells: NaN
+                a = np.ma.asarray(getattr(c, "value", c), dtype=float).filled(np.nan)
+            else:
+                a = np.asarray(getattr(c, "value", c), dtype=float)
             cols.append(a if a.ndim == 1 else None)
         except (TypeError, ValueError):
             cols.append(None)

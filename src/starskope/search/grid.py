@@ -20,6 +20,9 @@ __all__ = ["DEFAULT_DURATIONS_HOURS", "duration_grid", "period_grid", "reference
 #: Default trial transit durations in hours.
 DEFAULT_DURATIONS_HOURS = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 
+#: Most trial periods of one grid (a 30-year ground-based baseline needs about a million).
+MAX_PERIODS = 20_000_000
+
 # Central-transit duration across a Sun-like star at 1 day, times the `star_scale` below.
 _T_SUN_1D = 13.0 / 24.0 * 365.25 ** (-1.0 / 3.0)  # days: 13 h at 1 yr, scaling as P^(1/3)
 
@@ -92,6 +95,12 @@ def period_grid(
     x_lo = (1.0 / max_period) ** (1.0 / 3.0)
     x_hi = (1.0 / min_period) ** (1.0 / 3.0)
     n = max(int(np.ceil((x_hi - x_lo) / step)) + 1, 2)
+    if n > MAX_PERIODS:
+        raise StarskopeError(
+            f"a {baseline:.4g}-day baseline needs {n:.3g} trial periods from {min_period:g} to "
+            f"{max_period:.4g} d (at most {MAX_PERIODS:.0e}): pass a smaller max_period or a "
+            "larger min_period, or check that the times are in days"
+        )
     x = np.linspace(x_lo, x_hi, n)
     return np.sort(1.0 / x**3)
 

@@ -1,0 +1,198 @@
+"""Time units, magnitudes, masked cells and table layouts met in the wild (each case found by
+an audit that wrote related formats from the real files)."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+from astropy.io import fits
+from astropy.table import MaskedColumn, Table
+
+from starskope.exceptions import StarskopeError, StarskopeWarning
+from starskope.io import read, write_kaggle
+from starskope.io.kaggle import iter_kaggle
+from starskope.search.grid import period_grid
+
+DT = 2.0 / 1440  # TESS 2-min cadence, days
+
+
+def _curve(n=2000, t0=1354.1, seed=0):
+    rng = np.random.default_rng(seed)
+    t = t0 + np.arange(n) * DT
+    f = 1 + 2e-4 * rng.standard_normal(n)
+    f[((t - t0 - 0.3) % 1.1) < 0.05] -= 3e-3
+    return t, f
+
+
+def _csv(path, header, *cols, fmt="%.8f"):
+    np.savetxt(path, np.column_stack(cols), delimiter=",", header=header, comments="", fmt=fmt)
+    return path
+
+
+# ------------------------------------------------------------------------ time units
+@pytest.mark.parametrize(
+    ("name", "factor"), [("time_s", 86400.0), ("t [hours]", 24.0), ("time_min", 1440.0)]
+)
+def test_time_unit_in_the_column_name(tmp_path, name, factor):
+    t, f = _curve()
+    lc = read(_csv(tmp_path / "a.csv", f"{name},flux", (t - t[0]) * factor, f))
+    np.testing.assert_allclose(np.median(np.diff(lc.t)), DT, rtol=1e-6)
+    assert lc.time_format == "relative"
+    assert "relative days" in lc.meta.extra["time_rule"]
+
+
+def test_time_unit_of_an_ecsv_column(tmp_path):
+    t, f = _curve()
+    tab = Table({"time": (t - t[0]) * 86400.0, "flux": f})
+    tab["time"].unit = "s"
+    tab.write(tmp_path / "a.ecsv", format="ascii.ecsv")
+    lc = read(tmp_path / "a.ecsv")
+    np.testing.assert_allclose(lc.time_span, t[-1] - t[0], rtol=1e-9)
+
+
+def test_fits_time_in_seconds_since_the_bjd_reference(tmp_path):
+    t, f = _curve()
+    cols = [
+        fits.Column(name="TIME", format="D", unit="s", array=(t - 1000.0) * 86400.0),
+        fits.Column(name="FLUX", format="D", array=f),
+    ]
+    hdu = fits.BinTableHDU.from_columns(cols)
+    hdu.header["BJDREFI"] = 2458000
+    hdu.header["BJDREFF"] = 0.0
+    hdu.header["TIMESYS"] = "TDB"
+    fits.HDUList([fits.PrimaryHDU(), hdu]).writeto(tmp_path / "s.fits")
+    lc = read(tmp_path / "s.fits")
+    np.testing.assert_allclose(lc.t[0] + lc.bjd_offset, 2458000 + t[0] - 1000.0, atol=1e-6)
+
+
+def test_times_that_cannot_be_days_are_refused(tmp_path):
+    t, f = _curve()
+    p = _csv(tmp_path / "sec.csv", "col_a,flux", (t - t[0]) * 86400.0 + 5e8, f)
+    with pytest.raises(StarskopeError, match=r"span 2\.399e\+05 days \(657 years\): they are not"):
+        read(p)
+    with pytest.raises(StarskopeError, match="trial periods"):
+        period_grid(baseline=2.0e6)
+
+
+@pytest.mark.parametrize("how", ["unit", "mjdref"])
+def test_fits_mjd_times(tmp_path, how):
+    t, f = _curve(t0=58354.1)  # MJD
+    col = fits.Column(name="TIME", format="D", array=t, unit="MJD" if how == "unit" else "d")
+    hdu = fits.BinTableHDU.from_columns([col, fits.Column(name="FLUX", format="D", array=f)])
+    if how == "mjdref":
+        hdu.header["MJDREF"] = 0.0
+    fits.HDUList([fits.PrimaryHDU(), hdu]).writeto(tmp_path / "m.fits")
+    lc = read(tmp_path / "m.fits")
+    np.testing.assert_allclose(lc.t[0] + lc.bjd_offset, t[0] + 2400000.5, atol=1e-6)
+
+
+def test_a_bjd_column_of_reduced_values(tmp_path):
+    t, f = _curve(t0=58354.1)  # BJD - 2400000, in a column named "bjd"
+    lc = read(_csv(tmp_path / "r.csv", "bjd,flux", t, f))
+    np.testing.assert_allclose(lc.t[0] + (lc.bjd_offset or 0.0), t[0] + 2400000.0, atol=1e-6)
+    t, f = _curve(t0=2458354.1)  # full BJD: unchanged
+    lc = read(_csv(tmp_path / "f.csv", "bjd,flux", t, f))
+    np.testing.assert_allclose(lc.t[0] + (lc.bjd_offset or 0.0), t[0], atol=1e-6)
+
+
+# ------------------------------------------------------------------------ flux columns
+def test_magnitude_columns_become_relative_flux(tmp_path):
+    t, f = _curve()
+    m = 11.3 - 2.5 * np.log10(f)
+    for name in ("Tmag", "kepmag", "MAG_AUTO", "rel_mag"):
+        p = _csv(tmp_path / f"{name}.csv", f"time,{name},{name}_err", t, m, np.full(t.size, 2e-4))
+        with pytest.warns(StarskopeWarning, match=f"'{name}' holds magnitudes"):
+            lc = read(p)
+        np.testing.assert_allclose(lc.flux, f / np.median(f), rtol=1e-6)
+        np.testing.assert_allclose(lc.flux_err, 0.4 * np.log(10) * lc.flux * 2e-4, rtol=1e-6)
+    # a FITS column whose unit is mag
+    cols = [
+        fits.Column(name="TIME", format="D", array=t),
+        fits.Column(name="BRIGHTNESS", format="D", unit="mag", array=m),
+    ]
+    fits.HDUList([fits.PrimaryHDU(), fits.BinTableHDU.from_columns(cols)]).writeto(
+        tmp_path / "m.fits"
+    )
+    with pytest.warns(StarskopeWarning, match="'BRIGHTNESS' holds magnitudes"):
+        lc = read(tmp_path / "m.fits")
+    np.testing.assert_allclose(lc.flux, f / np.median(f), rtol=1e-6)
+
+
+def test_lightkurve_tables_use_their_flux_column(tmp_path):
+    t, f = _curve()
+    p = tmp_path / "lk.csv"
+    cols = {"time": t, "flux": f, "flux_err": np.full(t.size, 2e-4)}
+    cols.update(pdcsap_flux=f * 900 + 50, pdcsap_flux_err=np.full(t.size, 0.2), sap_flux=f * 1000)
+    _csv(p, ",".join(cols), *cols.values())
+    lc = read(p)
+    assert lc.meta.flux_column == "flux"
+    np.testing.assert_allclose(lc.flux, f, rtol=1e-7)
+
+
+def test_masked_ecsv_cells_are_nan_not_zero(tmp_path):
+    t, f = _curve()
+    mask = np.zeros(t.size, bool)
+    mask[100:140] = True
+    tab = Table({"time": t, "flux": MaskedColumn(f, mask=mask)})
+    tab.write(tmp_path / "m.ecsv", format="ascii.ecsv")
+    lc = read(tmp_path / "m.ecsv")
+    assert np.isnan(lc.flux[100:140]).all() and np.isfinite(lc.flux[:100]).all()
+
+
+@pytest.mark.parametrize("style", ["astropy", "archive"])
+def test_ipac_tables(tmp_path, style):
+    t, f = _curve(t0=2458354.1)
+    p = tmp_path / "a.tbl"
+    if style == "astropy":
+        Table({"time": t, "flux": f, "flux_err": np.full(t.size, 2e-4)}).write(
+            p, format="ascii.ipac"
+        )
+    else:  # the NASA Exoplanet Archive's layout: keywords, names, types, units, nulls
+        lines = [
+            "\\fixlen = T",
+            "\\ ORIGIN: 'NASA Exoplanet Archive'",
+            "|          BJD|     NORM_FLUX|",
+            "|       double|        double|",
+            "|         days|              |",
+            "|         null|          null|",
+        ]
+        lines += [f"  {a:.6f}  {b:.7f}" for a, b in zip(t, f, strict=True)]
+        p.write_text("\n".join(lines) + "\n")
+    lc = read(p)
+    np.testing.assert_allclose(lc.t + lc.bjd_offset, t, atol=1e-6)
+    np.testing.assert_allclose(lc.flux, f, atol=1e-7)
+
+
+# ------------------------------------------------------------------------ Kaggle tables
+def _kaggle_rows(n_rows=3, n_flux=3197):
+    rng = np.random.default_rng(3)
+    return 1000 + rng.standard_normal((n_rows, n_flux)), np.array([2, 1, 1][:n_rows])
+
+
+def test_kaggle_trailing_commas(tmp_path):
+    flux, labels = _kaggle_rows()
+    ref = write_kaggle(tmp_path / "ref.csv", flux, labels)
+    lines = ref.read_text().splitlines()
+    (tmp_path / "a.csv").write_text("\n".join(line + "," for line in lines) + "\n")
+    (tmp_path / "b.csv").write_text("\n".join(line + "," for line in lines[1:]) + "\n")
+    want = [lc.flux for lc in iter_kaggle(ref, cache=False)]
+    for name in ("a.csv", "b.csv"):
+        got = list(iter_kaggle(tmp_path / name, cache=False))
+        assert [lc.meta.label for lc in got] == [1, 0, 0]
+        for g, w in zip(got, want, strict=True):
+            np.testing.assert_array_equal(g.flux, w)
+
+
+def test_kaggle_header_only_and_label_not_first(tmp_path):
+    p = tmp_path / "h.csv"
+    p.write_text("LABEL," + ",".join(f"FLUX.{i}" for i in range(1, 3198)) + "\n")
+    with pytest.raises(StarskopeError, match="header but no data rows"):
+        list(iter_kaggle(p, cache=False))
+    p = tmp_path / "last.csv"
+    p.write_text(",".join(f"FLUX.{i}" for i in range(1, 3198)) + ",LABEL\n" + "1.0," * 3197 + "2\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with pytest.raises(StarskopeError, match="LABEL is column 3198 of the header"):
+            list(iter_kaggle(p, cache=False))
