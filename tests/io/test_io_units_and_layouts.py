@@ -196,3 +196,84 @@ def test_kaggle_header_only_and_label_not_first(tmp_path):
         warnings.simplefilter("ignore")
         with pytest.raises(StarskopeError, match="LABEL is column 3198 of the header"):
             list(iter_kaggle(p, cache=False))
+
+
+# ------------------------------------------------------------------------ compression
+@pytest.mark.parametrize("kind", ["bz2", "xz", "zip"])
+def test_bzip2_xz_and_zip_files(tmp_path, kind):
+    import bz2
+    import lzma
+    import zipfile
+
+    t, f = _curve()
+    plain = _csv(tmp_path / "a.csv", "time,flux", t, f)
+    p = tmp_path / f"a.csv.{kind}"
+    if kind == "zip":
+        with zipfile.ZipFile(p, "w") as z:
+            z.write(plain, "a.csv")
+    else:
+        p.write_bytes((bz2 if kind == "bz2" else lzma).compress(plain.read_bytes()))
+    np.testing.assert_array_equal(read(p).flux, read(plain).flux)
+
+
+def test_zip_of_several_files_is_refused(tmp_path):
+    import zipfile
+
+    t, f = _curve()
+    plain = _csv(tmp_path / "a.csv", "time,flux", t, f)
+    with zipfile.ZipFile(tmp_path / "two.zip", "w") as z:
+        z.write(plain, "a.csv")
+        z.write(plain, "b.csv")
+    with pytest.raises(StarskopeError, match="zip archive of 2 files: unzip it"):
+        read(tmp_path / "two.zip")
+
+
+def test_scan_items_of_compressed_kaggle_tables_with_trailing_commas(tmp_path):
+    import bz2
+
+    from starskope.scan.inputs import input_kind, iter_items
+    from starskope.scan.runner import _read_item
+
+    flux, labels = _kaggle_rows()
+    ref = write_kaggle(tmp_path / "ref.csv", flux, labels)
+    text = "\n".join(line + "," for line in ref.read_text().splitlines()) + "\n"
+    (tmp_path / "k.csv.bz2").write_bytes(bz2.compress(text.encode()))
+    p = str(tmp_path / "k.csv.bz2")
+    assert input_kind(p) == "kaggle"
+    items = list(iter_items([p]))
+    assert [it.row for it in items] == [0, 1, 2]
+    for it, want in zip(items, iter_kaggle(ref, cache=False), strict=True):
+        np.testing.assert_array_equal(_read_item(it).flux, want.flux)
+
+
+def test_light_curve_table_behind_another_table(tmp_path):
+    t, f = _curve()
+    target = fits.BinTableHDU.from_columns(
+        [
+            fits.Column(name="RA", format="D", array=[10.0]),
+            fits.Column(name="DEC", format="D", array=[-5.0]),
+        ]
+    )
+    lc_hdu = fits.BinTableHDU.from_columns(
+        [
+            fits.Column(name="TIME", format="D", array=t),
+            fits.Column(name="FLUX", format="D", array=f),
+        ]
+    )
+    fits.HDUList([fits.PrimaryHDU(), target, lc_hdu]).writeto(tmp_path / "two.fits")
+    lc = read(tmp_path / "two.fits")
+    assert lc.meta.extra["hdu"] == 2
+    np.testing.assert_allclose(lc.flux, f)
+
+
+def test_fractional_deviations_around_zero_keep_their_depth(tmp_path):
+    from starskope.clean import clean
+
+    t, f = _curve()
+    lc = clean(read(_csv(tmp_path / "d.csv", "time,flux", t, f - 1.0)))
+    ref = clean(read(_csv(tmp_path / "r.csv", "time,flux", t, f)))
+    np.testing.assert_allclose(lc.flux, ref.flux, rtol=1e-9)
+    assert "flux_level" not in lc.meta.extra and "flux - 1" in lc.meta.extra["flux_offsets"]
+    # offsets in counts (the Kaggle K2 tables) still have no level: noise units
+    counts = clean(read(_csv(tmp_path / "c.csv", "time,flux", t, 5e4 * (f - 1.0))))
+    assert "flux_level" in counts.meta.extra

@@ -21,6 +21,7 @@ __all__ = [
     "NO_LEVEL",
     "find_segments",
     "has_flux_level",
+    "is_relative_offset",
     "isolated_dips",
     "normalize_segments",
     "offset_to_relative",
@@ -216,6 +217,21 @@ def has_flux_level(flux) -> bool:
     return bool(med > 0 and (not spread > 0 or med > 5.0 * spread))
 
 
+#: ``meta.extra["flux_offsets"]`` when the input was fractional deviations around zero.
+RELATIVE_OFFSETS = "fractional deviations around 0 (flux - 1): read as 1 + flux"
+
+
+def is_relative_offset(flux) -> bool:
+    """True for level-less flux that reads as fractional deviations (``flux - 1``): scatter
+    under 5 % and 99 % of the values within 0.5 of zero. Offsets in counts (the Kaggle K2
+    tables: electrons per second, scatter of tens to thousands) are far larger."""
+    f = np.asarray(flux, dtype=float)
+    f = f[np.isfinite(f)]
+    if f.size == 0:
+        return False
+    return bool(robust_std(f) < 0.05 and np.percentile(np.abs(f), 99) < 0.5)
+
+
 def offset_to_relative(flux, flux_err, segments) -> tuple[np.ndarray, np.ndarray]:
     """Turn level-less flux (offsets around zero) into relative flux around 1.
 
@@ -322,6 +338,9 @@ def clean(
             flux, err = normalize_segments(flux, err, seg)
             if np.all(~np.isfinite(flux)):
                 raise StarskopeError("cannot normalise: median flux is zero", path=lc.meta.source)
+        elif is_relative_offset(flux):  # flux - 1 (fractional deviations): 1 + flux
+            flux, err = normalize_segments(1.0 + flux, err, seg)
+            meta = meta.replace(extra={**meta.extra, "flux_offsets": RELATIVE_OFFSETS})
         else:
             flux, err = offset_to_relative(flux, err, seg)
             meta = meta.replace(extra={**meta.extra, "flux_level": NO_LEVEL})

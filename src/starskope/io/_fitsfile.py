@@ -244,7 +244,8 @@ def _tables(hdul):
 
 
 def _table(hdul, names, path):
-    """The first table HDU named in ``names`` (case-insensitive), else the first table."""
+    """The first table HDU named in ``names`` (case-insensitive), else the first with a time
+    column, else the first table."""
     tabs = _tables(hdul)
     if not tabs:
         raise StarskopeError("no table extension with a light curve", path=path)
@@ -252,7 +253,16 @@ def _table(hdul, names, path):
         for i, h in tabs:
             if _name(h).upper() == want.upper():
                 return i, h
+    # unnamed: the first table with a time-like column (a target or aperture table may come
+    # first), else the first table
+    for i, h in tabs:
+        low = [c.lower() for c in _colnames(h)]
+        if any(c in _TIME_LIKE or c.startswith(("time", "bjd", "btjd", "bkjd")) for c in low):
+            return i, h
     return tabs[0]
+
+
+_TIME_LIKE = frozenset({"time", "t", "bjd", "btjd", "bkjd", "jd", "hjd", "mjd", "tmid_bjd"})
 
 
 def _where(i, hdu) -> str:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from ..exceptions import StarskopeError
 
-__all__ = ["GZIP_MAGIC", "is_gzip", "open_binary", "open_text", "peek"]
+__all__ = ["GZIP_MAGIC", "is_compressed", "is_gzip", "open_binary", "open_text", "peek"]
 
 #: The two bytes every gzip member starts with (RFC 1952).
 GZIP_MAGIC = b"\x1f\x8b"
@@ -33,17 +33,66 @@ def is_gzip(path: str | os.PathLike) -> bool:
         return fh.read(2) == GZIP_MAGIC
 
 
+#: Magic bytes of the other compressions read transparently.
+_BZ2_MAGIC = b"BZh"
+_XZ_MAGIC = b"\xfd7zXZ\x00"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def is_compressed(path: str | os.PathLike) -> bool:
+    """True for gzip, bzip2, xz and zip files (which :func:`open_binary` decompresses)."""
+    with open(path, "rb") as fh:
+        magic = fh.read(6)
+    return (
+        magic[:2] == GZIP_MAGIC
+        or magic[:3] == _BZ2_MAGIC
+        or magic == _XZ_MAGIC
+        or magic[:4] == _ZIP_MAGIC
+    )
+
+
+def _open_zip(p: Path):
+    import zipfile
+
+    try:
+        zf = zipfile.ZipFile(p)
+        members = [m for m in zf.infolist() if not m.is_dir()]
+        if len(members) != 1:
+            zf.close()
+            raise StarskopeError(
+                f"a zip archive of {len(members)} files: unzip it and pass the files (or the"
+                " folder)",
+                path=str(p),
+            )
+        return io.BufferedReader(zf.open(members[0]))
+    except zipfile.BadZipFile as exc:
+        raise StarskopeError(f"corrupt zip archive: {exc}", path=str(p)) from exc
+
+
 def open_binary(path: str | os.PathLike):
-    """Open ``path`` for binary reading, decompressing gzip transparently.
+    """Open ``path`` for binary reading, decompressing gzip, bzip2, xz and single-file zip
+    archives transparently (by their magic bytes, whatever the name).
 
     Raises
     ------
     StarskopeError
-        If the file is missing, a folder or empty.
+        If the file is missing, a folder, empty, or a zip archive of several files.
     """
     p = _check_file(path)
-    if is_gzip(p):
+    with open(p, "rb") as fh:
+        magic = fh.read(6)
+    if magic[:2] == GZIP_MAGIC:
         return gzip.open(p, "rb")
+    if magic[:3] == _BZ2_MAGIC:
+        import bz2
+
+        return bz2.open(p, "rb")
+    if magic == _XZ_MAGIC:
+        import lzma
+
+        return lzma.open(p, "rb")
+    if magic[:4] == _ZIP_MAGIC:
+        return _open_zip(p)
     return open(p, "rb")
 
 
@@ -74,7 +123,7 @@ def peek(path: str | os.PathLike, n: int = 2880) -> bytes:
     try:
         with open_binary(path) as fh:
             head = fh.read(n)
-    except (OSError, EOFError, zlib.error) as exc:
+    except (OSError, EOFError, zlib.error, ValueError) as exc:  # lzma raises LZMAError (OSError)
         raise StarskopeError(f"cannot decompress: {exc}", path=str(path)) from exc
     if head[:2] in _UTF16_BOMS:
         head = head[: len(head) // 2 * 2].decode("utf-16", errors="ignore").encode("utf-8")

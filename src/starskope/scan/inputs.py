@@ -11,7 +11,6 @@ memory does not grow with the number of inputs.
 from __future__ import annotations
 
 import glob
-import gzip
 import logging
 import os
 from collections.abc import Iterable, Iterator
@@ -23,7 +22,7 @@ __all__ = ["LIGHTCURVE_SUFFIXES", "ScanItem", "count_items", "input_kind", "iter
 
 log = logging.getLogger(__name__)
 
-#: File names a folder walk picks up (lower case; ``.gz`` variants too).
+#: File names a folder walk picks up (lower case; ``.gz``, ``.bz2`` and ``.xz`` variants too).
 LIGHTCURVE_SUFFIXES = (".fits", ".fit", ".fts", ".csv", ".ecsv", ".dat", ".tbl", ".parquet")
 _MANIFEST_PATH = ("path", "file", "filename")
 _MANIFEST_TARGET = ("target", "target_id", "catalog_id")
@@ -72,28 +71,36 @@ class ScanItem:
     label: int | None = None
 
 
-def _is_lightcurve_name(name: str) -> bool:
+#: Compression suffixes read transparently (by magic bytes) in front of those above.
+_COMPRESSED = (".gz", ".bz2", ".xz")
+
+
+def _strip_compression(name: str) -> str:
     n = name.lower()
-    if n.endswith(".gz"):
-        n = n[:-3]
-    return n.endswith(LIGHTCURVE_SUFFIXES) and not name.startswith(".")
+    for suffix in _COMPRESSED:
+        n = n.removesuffix(suffix)
+    return n
+
+
+def _is_lightcurve_name(name: str) -> bool:
+    return _strip_compression(name).endswith(LIGHTCURVE_SUFFIXES) and not name.startswith(".")
 
 
 def _head(path: str) -> bytes:
-    with open(path, "rb") as fh:
-        raw = fh.read(_HEAD_BYTES)
-    if raw[:2] == b"\x1f\x8b":
-        try:
-            with gzip.open(path, "rb") as fh:
-                return fh.read(_HEAD_BYTES)
-        except (OSError, EOFError):
-            return b""
-    return raw
+    from ..io._open import peek
+
+    try:
+        return peek(path, _HEAD_BYTES)
+    except StarskopeError:
+        return b""
 
 
 def _csv_fields(head: bytes) -> list[str]:
     first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff")
-    return [f.strip().strip('"').strip() for f in first.rstrip("\r").split(",")]
+    fields = [f.strip().strip('"').strip() for f in first.rstrip("\r").split(",")]
+    if len(fields) > 2 and fields[-1] == "":  # a trailing comma (spreadsheet exports)
+        fields.pop()
+    return fields
 
 
 def input_kind(path: str) -> str:
@@ -103,7 +110,7 @@ def input_kind(path: str) -> str:
     Only the first line is read. A manifest is a CSV whose header has a ``path``/``file`` column
     and no time or flux column; a Kaggle table is recognised by ``starskope.io.kaggle``.
     """
-    name = path.lower().removesuffix(".gz")
+    name = _strip_compression(path)
     if name.endswith(".parquet"):
         from ..io.parquet import identify_parquet
 
@@ -153,11 +160,10 @@ def _walk(folder: str) -> Iterator[str]:
 
 def _kaggle_rows(path: str) -> Iterator[ScanItem]:
     """One item per data row of a Kaggle table, with its byte range (or text when compressed)."""
-    compressed = False
-    with open(path, "rb") as fh:
-        compressed = fh.read(2) == b"\x1f\x8b"
-    opener = gzip.open if compressed else open
-    with opener(path, "rb") as fh:
+    from ..io._open import is_compressed, open_binary
+
+    compressed = is_compressed(path)
+    with open_binary(path) as fh:
         offset = 0
         first = True
         row = 0
