@@ -277,3 +277,32 @@ def test_fractional_deviations_around_zero_keep_their_depth(tmp_path):
     # offsets in counts (the Kaggle K2 tables) still have no level: noise units
     counts = clean(read(_csv(tmp_path / "c.csv", "time,flux", t, 5e4 * (f - 1.0))))
     assert "flux_level" in counts.meta.extra
+
+
+@pytest.mark.parametrize(
+    ("sep", "name"),
+    [("\t", "FLUX.{}"), (";", "FLUX.{}"), (" ", "FLUX.{}"), (",", "FLUX_{}"), (",", "FLUX{}")],
+)
+def test_kaggle_separators_and_flux_names(tmp_path, sep, name):
+    flux, labels = _kaggle_rows()
+    ref = write_kaggle(tmp_path / "ref.csv", flux, labels)
+    head = sep.join(["LABEL"] + [name.format(i) for i in range(1, 3198)])
+    body = []
+    for lab, row in zip(labels, flux, strict=True):
+        vals = [f"{v:.2f}" for v in row]
+        if sep == ";":
+            vals = [v.replace(".", ",") for v in vals]  # a European spreadsheet export
+        body.append(sep.join([str(lab)] + vals))
+    p = tmp_path / "k.txt"
+    p.write_text("\n".join([head, *body]) + "\n")
+    got = list(iter_kaggle(p, cache=False))
+    assert [lc.meta.label for lc in got] == [1, 0, 0]
+    for g, w in zip(got, iter_kaggle(ref, cache=False), strict=True):
+        np.testing.assert_array_equal(g.flux, w.flux)
+
+
+def test_two_flux_columns_are_not_a_kaggle_table(tmp_path):
+    t, f = _curve()
+    p = _csv(tmp_path / "ap.csv", "flux_1,flux_2,time", f, f * 1.01, t)
+    lc = read(p)
+    assert lc.meta.product == "text" and len(lc) == t.size

@@ -83,11 +83,16 @@ def index_column(fields: list[str]) -> bool:
     )
 
 
+#: Fewest columns of a flux-only table (no LABEL): fewer would be a light curve's own columns
+#: (``flux_1,flux_2`` of two apertures), not one star per row.
+_MIN_FLUX_ONLY = 20
+
+
 def flux_only(fields: list[str]) -> bool:
     """True for a header ``FLUX.1,FLUX.2,...,FLUX.n`` without ``LABEL`` (unlabelled rows)."""
     return (
-        len(fields) >= 2
-        and fields[0].upper() == "FLUX.1"
+        len(fields) >= _MIN_FLUX_ONLY
+        and _is_flux_name(fields[0], 1)
         and _parse_header_fields(["LABEL", *fields]) is not None
     )
 
@@ -97,8 +102,27 @@ def drop_index(line: str) -> str:
     return line.split(",", 1)[1] if "," in line else ""
 
 
+def split_fields(line: str) -> list[str]:
+    """The fields of one line: comma-separated (the Kaggle layout), or semicolon-separated
+    (decimal commas allowed: a European spreadsheet export), tab- or space-separated."""
+    s = line.rstrip("\r\n")
+    if ";" in s:
+        return [f.replace(",", ".") for f in s.split(";")]
+    if "," in s:
+        return s.split(",")
+    if "\t" in s:
+        return s.split("\t")
+    return s.split()
+
+
+def _is_flux_name(name: str, i: int) -> bool:
+    """``FLUX.i`` (the layout), or ``FLUX_i`` / ``FLUXi`` / ``FLUX i``."""
+    n = name.upper()
+    return n == f"FLUX.{i}" or (n.startswith("FLUX") and n[4:].lstrip("._ ") == str(i))
+
+
 def _split(line: str) -> list[str]:
-    fields = [f.strip().strip('"') for f in line.rstrip("\r\n").split(",")]
+    fields = [f.strip().strip('"') for f in split_fields(line)]
     if len(fields) > 2 and fields[-1] == "":  # a trailing comma (spreadsheet exports)
         fields.pop()
     return fields
@@ -109,7 +133,7 @@ def _parse_header_fields(fields: list[str]) -> int | None:
     if not fields or fields[0].upper() != "LABEL" or len(fields) < 2:
         return None
     for i, name in enumerate(fields[1:], start=1):
-        if name.upper() != f"FLUX.{i}":
+        if not _is_flux_name(name, i):
             return None
     return len(fields) - 1
 
@@ -170,17 +194,19 @@ def identify_kaggle(path, header: bytes) -> bool:
     text = bytes(header[:65536]).decode("utf-8", errors="replace").lstrip("\ufeff")
     first = text.split("\n", 1)[0]
     fields = _split(first)
-    if len(fields) >= 2 and fields[0].upper() == "LABEL" and fields[1].upper() == "FLUX.1":
+    if len(fields) >= 2 and fields[0].upper() == "LABEL" and _is_flux_name(fields[1], 1):
         return True
     if (
         len(fields) >= 3
         and fields[0].lower() in _INDEX_NAMES
         and fields[1].upper() == "LABEL"
-        and fields[2].upper() == "FLUX.1"
+        and _is_flux_name(fields[2], 1)
     ):
         return True  # saved with its row index (pandas' to_csv default)
-    if len(fields) >= 2 and fields[0].upper() == "FLUX.1" and fields[1].upper() == "FLUX.2":
-        return True  # flux only, no LABEL column
+    if len(fields) >= _MIN_FLUX_ONLY and all(
+        _is_flux_name(f, i) for i, f in enumerate(fields[:_MIN_FLUX_ONLY], start=1)
+    ):
+        return True  # flux only, no LABEL column (the header may be cut short here)
     if "\n" not in text:  # first row longer than what we were shown
         return False
     return len(fields) == KAGGLE_N_FLUX + 1 and fields[0] in {"1", "2", "1.0", "2.0"}
@@ -251,7 +277,7 @@ def parse_kaggle_row(
     StarskopeError
         Wrong number of values, LABEL outside {1, 2}, a non-numeric value or all-NaN flux.
     """
-    fields = line.rstrip("\r\n").split(",")
+    fields = split_fields(line)
     if len(fields) == n_flux + 2 - (not labelled) and not fields[-1].strip():
         fields.pop()  # a trailing comma (spreadsheet exports)
     if not labelled:

@@ -96,8 +96,10 @@ def _head(path: str) -> bytes:
 
 
 def _csv_fields(head: bytes) -> list[str]:
+    from ..io.kaggle import split_fields
+
     first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff")
-    fields = [f.strip().strip('"').strip() for f in first.rstrip("\r").split(",")]
+    fields = [f.strip().strip('"').strip() for f in split_fields(first)]
     if len(fields) > 2 and fields[-1] == "":  # a trailing comma (spreadsheet exports)
         fields.pop()
     return fields
