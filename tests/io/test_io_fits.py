@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from astropy.io import fits
 
-from starskope.exceptions import StarskopeError
+from starskope.exceptions import StarskopeError, StarskopeWarning
 from starskope.io import READERS, identify_format, read
 
 KEPLER_LC = 29.4244 / 1440
@@ -309,13 +309,17 @@ def test_generic_fits_table_and_unusual_bjdref(tmp_path, rng, fits_maker):
     np.testing.assert_array_equal(lc.flux_err, 1e-3)
 
 
-def test_refuses_unknown_time_scale(tmp_path, io_data):
+def test_warns_on_a_time_scale_other_than_tdb(tmp_path, io_data):
     src = io_data / "kplr011442793-2009350155506_llc.fits.gz"
     with fits.open(src) as h:
         h[1].header["TIMESYS"] = "UTC"
         h.writeto(tmp_path / "utc.fits")
-    with pytest.raises(StarskopeError, match=r"utc.fits \[HDU 1 \(LIGHTCURVE\)\]: TIMESYS = 'UTC'"):
-        read(tmp_path / "utc.fits")
+    with pytest.warns(
+        StarskopeWarning,
+        match=r"utc.fits \[HDU 1 \(LIGHTCURVE\)\]: TIMESYS = 'UTC', not barycentric",
+    ):
+        lc = read(tmp_path / "utc.fits")
+    np.testing.assert_array_equal(lc.t, read(src).t)
 
 
 def test_unknown_flux_column_lists_columns(io_data):

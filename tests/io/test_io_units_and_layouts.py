@@ -306,3 +306,14 @@ def test_two_flux_columns_are_not_a_kaggle_table(tmp_path):
     p = _csv(tmp_path / "ap.csv", "flux_1,flux_2,time", f, f * 1.01, t)
     lc = read(p)
     assert lc.meta.product == "text" and len(lc) == t.size
+
+
+def test_votable(tmp_path):
+    t, f = _curve(t0=2458354.1)
+    tab = Table({"time": t, "flux": f, "flux_err": np.full(t.size, 2e-4)})
+    tab["time"].unit = "d"
+    tab.write(tmp_path / "a.xml", format="votable")
+    lc = read(tmp_path / "a.xml")
+    assert lc.meta.product == "votable"
+    np.testing.assert_allclose(lc.t + lc.bjd_offset, t, atol=1e-6)
+    np.testing.assert_allclose(lc.flux, f)

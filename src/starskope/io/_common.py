@@ -260,16 +260,23 @@ def fits_time_format(table_header, primary_header, *, time_unit, mission, path, 
     Raises
     ------
     StarskopeError
-        When TIMESYS names a scale other than TDB (the barycentric scale all mission products
-        use), or a BJD reference that cannot be expressed.
+        For a BJD reference that cannot be expressed. (A TIMESYS other than TDB, the
+        barycentric scale of all mission products, is read as is with a ``StarskopeWarning``.)
     """
     hdrs = (table_header, primary_header)
     timesys = _get(hdrs, "TIMESYS")
     if timesys is not None and str(timesys).strip().upper() not in ("TDB", "BJD_TDB"):
-        raise StarskopeError(
-            f"TIMESYS = {timesys!r} is not supported: only TDB (barycentric) times are read",
-            path=path,
-            where=where,
+        import warnings
+
+        from ..exceptions import StarskopeWarning
+
+        where_s = f" [{where}]" if where else ""
+        warnings.warn(
+            f"{path}{where_s}: TIMESYS = {timesys!r}, not barycentric TDB: read as is, so epochs"
+            " may be off by up to ~8 minutes (the light travel time across Earth's orbit) and"
+            " a minute of leap seconds; periods are not affected",
+            StarskopeWarning,
+            stacklevel=3,
         )
     refi, reff = _get(hdrs, "BJDREFI"), _get(hdrs, "BJDREFF")
     if refi is not None:

@@ -3,8 +3,8 @@
 
 Each product has an ``identify_*(path, hdul) -> bool`` and a ``read_*(path, *, flux_column=None,
 time_column=None, opened=None) -> LightCurve``; :mod:`starskope.io.registry` registers them.
-Times are built from ``TIME`` + ``BJDREFI``/``BJDREFF`` with ``TIMESYS`` checked (only TDB is
-accepted), or from the time column's unit (``bkjd``/``btjd``/``BJD - 2454833``) for files that
+Times are built from ``TIME`` + ``BJDREFI``/``BJDREFF`` with ``TIMESYS`` checked (a scale other
+than TDB is read with a warning), or from the time column's unit (``bkjd``/``btjd``/``BJD - 2454833``) for files that
 carry no reference keywords.
 
 References

@@ -23,7 +23,14 @@ from . import kaggle as _kaggle
 from . import parquet as _parquet
 from ._open import peek
 from .fits import FITS_READERS, guard, is_fits, open_fits
-from .text import identify_ecsv, identify_text, read_ecsv, read_text
+from .text import (
+    identify_ecsv,
+    identify_text,
+    identify_votable,
+    read_ecsv,
+    read_text,
+    read_votable,
+)
 
 __all__ = [
     "READERS",
@@ -145,6 +152,7 @@ register_reader(
 for _name, _ident, _read in FITS_READERS:
     register_reader(_name, identify=_ident, read=_read, fallback=_name == "fits-table")
 register_reader("ecsv", identify=identify_ecsv, read=read_ecsv)
+register_reader("votable", identify=identify_votable, read=read_votable)
 register_reader("text", identify=identify_text, read=read_text, fallback=True)
 
 
@@ -224,7 +232,7 @@ def read(
     format : str, optional
         Force a reader (one of ``READERS``: ``kepler``, ``tess``, ``k2sff``, ``k2sc``,
         ``everest``, ``k2varcat``, ``qlp``, ``lightkurve``, ``fits-table``, ``kaggle``, ``parquet``,
-        ``parquet-table``, ``ecsv``, ``text``).
+        ``parquet-table``, ``ecsv``, ``votable``, ``text``).
     flux_column, time_column : str, optional
         Override the column choice (``"sap_flux"`` for SAP flux in mission files; for K2SC
         ``"flux-trposi-trtime"`` or ``"flux"``; for text tables a name or 0-based index).

@@ -32,9 +32,16 @@ from ._common import (
     time_offset_from_name,
     time_scale,
 )
-from ._open import open_text
+from ._open import open_binary, open_text
 
-__all__ = ["identify_ecsv", "identify_text", "read_ecsv", "read_text"]
+__all__ = [
+    "identify_ecsv",
+    "identify_text",
+    "identify_votable",
+    "read_ecsv",
+    "read_text",
+    "read_votable",
+]
 
 _NUM = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eEdD][+-]?\d+)?$|^[+-]?(nan|inf)$", re.I)
 _MAX_HEADER_LINES = 2000
@@ -358,6 +365,42 @@ def read_ecsv(
         raise
     except Exception as exc:  # astropy raises many types for a malformed ECSV
         raise StarskopeError(f"malformed ECSV: {str(exc).splitlines()[0]}", path=path) from exc
+    return _from_table(
+        path, tab, flux_column=flux_column, time_column=time_column, time_format=time_format,
+        product="ecsv",
+    )  # fmt: skip
+
+
+def identify_votable(path, header) -> bool:
+    """An IVOA VOTable (XML with a ``<VOTABLE`` element near the top)."""
+    if not _looks_text(header):
+        return False
+    head = bytes(header[:4096]).lstrip(b"\xef\xbb\xbf").lstrip()
+    return head.startswith(b"<") and b"<VOTABLE" in head.upper()
+
+
+def read_votable(
+    path, *, flux_column=None, time_column=None, opened=None, time_format=None
+) -> LightCurve:
+    """Read the first table of a VOTable (names and units from its FIELD elements)."""
+    from astropy.io.votable import parse_single_table
+
+    path = str(path)
+    try:
+        with open_binary(path) as fh:
+            tab = parse_single_table(io.BytesIO(fh.read())).to_table()
+    except StarskopeError:
+        raise
+    except Exception as exc:  # astropy raises many types for malformed XML
+        raise StarskopeError(f"malformed VOTable: {str(exc).splitlines()[0]}", path=path) from exc
+    return _from_table(
+        path, tab, flux_column=flux_column, time_column=time_column, time_format=time_format,
+        product="votable",
+    )  # fmt: skip
+
+
+def _from_table(path, tab, *, flux_column, time_column, time_format, product) -> LightCurve:
+    """A light curve from an astropy Table (ECSV, VOTable): names, units, masks, Time columns."""
     names = list(tab.colnames)
     cols, units = [], {}
     for n in names:
@@ -386,7 +429,7 @@ def read_ecsv(
         comments=comments,
         time_column=time_column,
         flux_column=flux_column,
-        product="ecsv",
+        product=product,
         time_format=time_format,
         units=units,
     )

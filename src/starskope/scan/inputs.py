@@ -23,7 +23,18 @@ __all__ = ["LIGHTCURVE_SUFFIXES", "ScanItem", "count_items", "input_kind", "iter
 log = logging.getLogger(__name__)
 
 #: File names a folder walk picks up (lower case; ``.gz``, ``.bz2`` and ``.xz`` variants too).
-LIGHTCURVE_SUFFIXES = (".fits", ".fit", ".fts", ".csv", ".ecsv", ".dat", ".tbl", ".parquet")
+LIGHTCURVE_SUFFIXES = (
+    ".fits",
+    ".fit",
+    ".fts",
+    ".csv",
+    ".tsv",
+    ".ecsv",
+    ".dat",
+    ".tbl",
+    ".vot",
+    ".parquet",
+)
 _MANIFEST_PATH = ("path", "file", "filename")
 _MANIFEST_TARGET = ("target", "target_id", "catalog_id")
 _MANIFEST_LABEL = ("label", "is_planet_host")
