@@ -317,3 +317,11 @@ def test_votable(tmp_path):
     assert lc.meta.product == "votable"
     np.testing.assert_allclose(lc.t + lc.bjd_offset, t, atol=1e-6)
     np.testing.assert_allclose(lc.flux, f)
+
+
+def test_a_single_column_of_flux_gets_an_actionable_error(tmp_path):
+    _, f = _curve()
+    p = tmp_path / "flux.csv"
+    p.write_text("flux\n" + "\n".join(f"{v:.6f}" for v in f) + "\n")
+    with pytest.raises(StarskopeError, match=r"single column of numbers .* needs a time column"):
+        read(p)

@@ -156,6 +156,19 @@ register_reader("votable", identify=identify_votable, read=read_votable)
 register_reader("text", identify=identify_text, read=read_text, fallback=True)
 
 
+def _one_numeric_column(header: bytes) -> bool:
+    """True when the text's data lines hold one number each."""
+    lines = bytes(header[:65536]).decode("utf-8", errors="replace").splitlines()[1:-1][:200]
+    vals = [ln.strip().strip(",;") for ln in lines if ln.strip() and ln.strip()[0] not in "#%!"]
+    if len(vals) < 10:
+        return False
+    try:
+        [float(v) for v in vals]
+    except ValueError:
+        return False
+    return True
+
+
 def _ordered() -> list[Reader]:
     rs = list(READERS.values())
     return [r for r in rs if not r.fallback] + [r for r in rs if r.fallback]
@@ -199,6 +212,13 @@ def _identify(path, header) -> str:
         if b"\0" in bytes(header[:4096]) or not _mostly_text(header):
             raise StarskopeError(
                 "not a light-curve file: binary data that is neither FITS nor text", path=path
+            )
+        if _one_numeric_column(header):
+            raise UnrecognisedFormatError(
+                "a single column of numbers (flux without times?): starskope needs a time column"
+                " in days beside the flux; for evenly spaced K2/Kepler long-cadence flux, write"
+                " the values as one row of a Kaggle table (LABEL,FLUX.1,FLUX.2,...)",
+                path=path,
             )
         raise UnrecognisedFormatError(
             f"unrecognised text format: no line with two numeric fields; valid formats: {_valid()}",
