@@ -325,3 +325,25 @@ def test_a_single_column_of_flux_gets_an_actionable_error(tmp_path):
     p.write_text("flux\n" + "\n".join(f"{v:.6f}" for v in f) + "\n")
     with pytest.raises(StarskopeError, match=r"single column of numbers .* needs a time column"):
         read(p)
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["time", "mag_auto_err", "mag_auto"],
+        ["time", "e_Vmag", "Vmag"],
+        ["time", "magerr", "kepmag"],
+        ["time", "Tmag", "Tmag_err"],
+    ],
+)
+def test_magnitude_error_columns_are_never_the_flux(names):
+    from starskope.io._columns import choose_columns
+
+    t = np.arange(100.0)
+    cols = {"time": t}
+    for n in names[1:]:
+        cols[n] = np.full(100, 1e-3) if ("err" in n.lower() or n.startswith("e_")) else 10 + t * 0
+    ch = choose_columns(names, [cols[n] for n in names], path="x.csv")
+    assert (
+        ch.magnitude and "err" not in names[ch.flux].lower() and not names[ch.flux].startswith("e_")
+    )

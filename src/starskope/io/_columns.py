@@ -58,6 +58,8 @@ _FLUX_RANKS = (
 #: Column names of magnitudes beyond those above: ``Tmag``, ``kepmag``, ``mag_auto``,
 #: ``rel_mag``, ``V_mag``, ``magnitudes``...
 _MAG_NAME = re.compile(r"^([a-z]{0,5}mag|mag_[a-z0-9_]+|[a-z0-9_]+_mag|mags|magnitudes?)$")
+#: Error columns of magnitudes (``mag_err``, ``magerr_auto``, ``e_Vmag``), never the flux.
+_MAG_ERROR = re.compile(r"^(e_|err|magerr|sig)|(err|error|_unc|_sigma|_sig)$")
 #: Units of magnitudes (FITS TUNIT, ECSV).
 _MAG_UNITS = frozenset({"mag", "mags", "magnitude", "magnitudes", "dmag"})
 
@@ -262,7 +264,13 @@ def choose_columns(
                 )
             fi = top[0]
             how.append(f"flux: by name {names[fi]!r}")
-        elif not positional and (mags := [i for i in numeric if i != ti and is_magnitude(low[i])]):
+        elif not positional and (
+            mags := [
+                i
+                for i in numeric
+                if i != ti and is_magnitude(low[i]) and not _MAG_ERROR.search(low[i])
+            ]
+        ):
             fi = mags[0]
             how.append(f"flux: magnitudes {names[fi]!r}")
         else:
