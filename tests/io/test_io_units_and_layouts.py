@@ -347,3 +347,16 @@ def test_magnitude_error_columns_are_never_the_flux(names):
     assert (
         ch.magnitude and "err" not in names[ch.flux].lower() and not names[ch.flux].startswith("e_")
     )
+
+
+def test_a_title_line_above_the_header(tmp_path):
+    t, f = _curve()
+    body = "\n".join(f"{a:.6f},{b:.7f}" for a, b in zip(t, f, strict=True))
+    p = tmp_path / "title.csv"
+    p.write_text("TOI-247 light curve from TESS sector 2\ntime,flux\n" + body + "\n")
+    lc = read(p)
+    assert lc.meta.flux_column == "flux" and lc.meta.target == "TOI-247" and len(lc) == t.size
+    p = tmp_path / "units.csv"  # a units line under the header stays a (skipped) data row
+    p.write_text("time,flux\nd,relative\n" + body + "\n")
+    lc = read(p)
+    assert lc.meta.flux_column == "flux" and len(lc) == t.size

@@ -110,6 +110,13 @@ def _hints(path, comments: list[str]) -> tuple[str | None, str | None, str | Non
     return mission, target, segment_from_name(name, mission)
 
 
+def _is_header(fields: list[str]) -> bool:
+    """A line of names (mostly non-numeric fields), not a data row."""
+    return not all(_NUM.match(f) or f == "" for f in fields) and sum(
+        bool(_NUM.match(f)) for f in fields
+    ) < max(2, len(fields) // 2)
+
+
 def _scan(path):
     """Comment lines, header names (or None), delimiter, and the rest of the text."""
     comments: list[str] = []
@@ -145,11 +152,19 @@ def _scan(path):
             fields = _split(line.strip(), delim)
             names = None
             first_data = line
-            if not all(_NUM.match(f) or f == "" for f in fields) and sum(
-                bool(_NUM.match(f)) for f in fields
-            ) < max(2, len(fields) // 2):
+            if _is_header(fields):
                 names = fields  # a header line
                 first_data = ""
+                nxt = fh.readline()
+                nd = _delimiter(nxt.strip())
+                nf = _split(nxt.strip(), nd)
+                if nxt.strip() and _is_header(nf) and len(nf) >= 2 and len(nf) != len(fields):
+                    # a title line above the header ("TOI-247 light curve from TESS"); a line of
+                    # as many fields (units: "d,ppm") is not a header
+                    comments.append(line.strip())
+                    names, delim = nf, nd
+                else:
+                    first_data = nxt
             elif comments:
                 last = comments[-1].lstrip("#%! ").strip()
                 cand = _split(last, delim)
