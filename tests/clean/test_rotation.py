@@ -114,3 +114,31 @@ def test_eclipses_on_a_quiet_star_are_not_rotation(rng):
     assert rotation_model(t, f).n_harmonics == 0
     spotted_t, spotted_f = _spotted(rng, prot=0.45)
     assert rotation_model(spotted_t, spotted_f).n_harmonics == 2
+
+
+def test_two_spots_rotation_period_is_doubled(rng, monkeypatch):
+    """Two spots make two dips per rotation: the periodogram peaks at half the period (TOI-6551,
+    TESS S11, a 1.41-d rotator found at 0.71 d, lost its 4800-ppm transits to the detrender)."""
+    import starskope.clean.rotation as rot
+
+    t = np.arange(0.0, 24.0, 2.0 / 1440.0)
+    t = t[(t < 11.0) | (t > 13.0)]  # two orbits
+    prot = 1.41
+    grow = 1 + 0.5 * t / t[-1]
+    spots = 0.004 * grow * np.sin(4 * np.pi * t / prot) + 0.003 * grow * np.sin(
+        2 * np.pi * t / prot + 0.7
+    )
+    inn = transit_mask(t, period=3.3, t0=1.1, duration=4.0 / 24.0)
+    f = (1 + spots + rng.normal(0, 5e-4, t.size)) * (1 - 3e-3 * inn)
+    assert rotation_period(t, f) == pytest.approx(prot / 2, rel=0.02)
+    model = rotation_model(t, f)
+    assert model.period == pytest.approx(prot, rel=0.02)
+    lc = LightCurve(t, f, time_format="relative")
+    flat = flatten(lc, method="rotation", rotation=model).lightcurve.flux
+    assert np.std(flat[~inn]) < 1.3 * 5e-4
+    # without the check the harmonics of half the period leave the rotation in
+    monkeypatch.setattr(rot, "twice_the_period", lambda *a, **k: False)
+    half = rotation_model(t, f)
+    assert half.period == pytest.approx(prot / 2, rel=0.02)
+    flat_half = flatten(lc, method="rotation", rotation=half).lightcurve.flux
+    assert np.std(flat_half[~inn]) > 1.5 * np.std(flat[~inn])

@@ -145,6 +145,50 @@ def rotation_period(t, flux, *, min_period: float = 0.1, max_period: float = 30.
     return float(1.0 / freq[int(np.nanargmax(power))])
 
 
+def twice_the_period(t, flux, period: float, *, n_harmonics: int = 3, gain: float = 0.5) -> bool:
+    """True when the star turns in ``2 * period``: two spots on opposite sides make two dips per
+    rotation, and the periodogram's strongest peak is then half the rotation period.
+
+    Per segment (:func:`~starskope.clean.masking.find_segments`), a least-squares fit of a line
+    plus ``n_harmonics`` harmonics of ``period`` is compared with one of twice as many
+    harmonics of ``2 * period`` (which holds the first model, plus the odd harmonics of the
+    doubled period). The doubled period wins when its summed squared residual is below
+    ``gain`` times the first's: the odd harmonics carry half the variance or more, far beyond
+    what they take from noise or spot evolution. Needs two cycles of ``2 * period``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(0.0, 27.0, 10.0 / 1440)
+    >>> one = 1 + 0.01 * np.sin(2 * np.pi * t / 0.7)
+    >>> noise = 1e-3 * np.random.default_rng(0).standard_normal(t.size)
+    >>> two_spots = one + 0.006 * np.sin(2 * np.pi * t / 1.4)
+    >>> twice_the_period(t, two_spots + noise, 0.7), twice_the_period(t, one + noise, 0.7)
+    (True, False)
+    """
+    t = np.asarray(t, dtype=float)
+    flux = np.asarray(flux, dtype=float)
+    if not (np.isfinite(period) and period > 0) or t[-1] - t[0] < 4.0 * period:
+        return False
+    rss = np.zeros(2)
+    seg = find_segments(t)
+    for s in np.unique(seg):
+        k = seg == s
+        tt, ff = t[k], flux[k]
+        if tt.size < 4 * n_harmonics + 10:
+            continue
+        x = tt - tt.mean()
+        for j, (p, n) in enumerate(((period, n_harmonics), (2.0 * period, 2 * n_harmonics))):
+            cols = [np.ones_like(x), x]
+            for h in range(1, n + 1):
+                ph = 2.0 * np.pi * h * x / p
+                cols += [np.sin(ph), np.cos(ph)]
+            a = np.column_stack(cols)
+            coef, *_ = np.linalg.lstsq(a, ff, rcond=None)
+            rss[j] += float(np.sum((ff - a @ coef) ** 2))
+    return bool(rss[0] > 0 and rss[1] < gain * rss[0])
+
+
 def choose_rotation_model(
     period: float | None,
     *,
@@ -294,6 +338,8 @@ def rotation_model(
     white = robust_std(np.diff(flux)) / np.sqrt(2.0)
     variable = robust_std(flux) > min_variability * white
     m = choose_rotation_model(rotation_period(t, flux), min_window=min_window)
+    if m.n_harmonics > 0 and twice_the_period(t, flux, m.period):
+        m = choose_rotation_model(2.0 * m.period, min_window=min_window)
     if variable and m.n_harmonics == 0:
         return m
     if not variable and (
