@@ -432,3 +432,31 @@ def test_diluted_binary_found_twice_is_rejected(rng):
     prim = next(c for c in res.candidates if c.period_days > 2)
     (flag,) = [f for f in prim.vetting if f.name == "secondary"]
     assert flag.raised and "0.5" in flag.reason
+
+
+@pytest.mark.parametrize("max_planets", [1, 2])
+def test_deep_binary_with_a_shallow_but_stellar_secondary(rng, max_planets):
+    """3.8% eclipses and 2600-ppm secondaries (7% of the primary, below the 10% ratio): found
+    as two signals (P and P/2), the secondary was measured against noise that held the
+    primaries (SNR 1.8) and both passed; alone, the secondary test let a 22-sigma dip through
+    by the ratio. No planet's occultation is 1000 ppm deep: a binary either way."""
+    lc = _k2(rng, noise=1e-3, eb=(4.1155, 2001.0, 0.166, 0.038, 0.0026))
+    res = analyse(lc, PipelineConfig(fit_transit=False, max_planets=max_planets))
+    assert res.candidates[0].period_days == pytest.approx(4.1155, rel=0.005)
+    assert not res.is_candidate
+    (flag,) = [f for f in res.candidates[0].vetting if f.name == "secondary"]
+    assert flag.raised and ("occultation" in flag.reason)
+
+
+def test_secondary_depth_rule_needs_a_flux_level():
+    import dataclasses
+
+    from starskope.pipeline import _eclipse_pairs
+    from starskope.vet import VetThresholds
+
+    prim = dataclasses.replace(_cand(2.5, planet_like=True), t0=1.0, depth_ppm=38000.0, snr=600)
+    sec = dataclasses.replace(_cand(2.5004, planet_like=True), t0=2.26, depth_ppm=2600.0, snr=20)
+    assert [c.is_planet_like for c in _eclipse_pairs([prim, sec])] == [False, False]
+    level_less = VetThresholds(secondary_max_occultation=None)
+    out = _eclipse_pairs([prim, sec], thresholds=level_less)
+    assert [c.is_planet_like for c in out] == [True, False]

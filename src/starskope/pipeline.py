@@ -160,7 +160,12 @@ def _others_mask(t: np.ndarray, others: list[SearchResult]) -> np.ndarray | None
     return mask
 
 
-def _vet(flat: LightCurve, s: SearchResult, others: list[SearchResult]) -> tuple[VetFlag, ...]:
+def _vet(
+    flat: LightCurve,
+    s: SearchResult,
+    others: list[SearchResult],
+    thresholds: VetThresholds | None = None,
+) -> tuple[VetFlag, ...]:
     try:
         return vet_candidate(
             flat.t,
@@ -173,6 +178,7 @@ def _vet(flat: LightCurve, s: SearchResult, others: list[SearchResult]) -> tuple
             periodogram=s.periodogram,
             other_periods=tuple(o.period for o in others),
             exclude=_others_mask(flat.t, others),
+            thresholds=thresholds,
         )
     except StarskopeError as exc:
         return (VetFlag("vetting", True, None, f"Vetting could not run: {exc}."),)
@@ -385,9 +391,15 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
 
     candidates = []
     variability: Any = _UNMEASURED  # the star's dominant variability, measured when needed
+    # depths in noise units (flux without a level): no absolute depth thresholds
+    th = (
+        VetThresholds(secondary_max_occultation=None)
+        if (cleaned.meta.extra or {}).get("flux_level")
+        else VetThresholds()
+    )
     for i, s in enumerate(chosen):
         others = [o for j, o in enumerate(chosen) if j != i]
-        flags = _vet(flat, s, others)
+        flags = _vet(flat, s, others, th)
         sig_flags = _significance_flags(s, config)
         significant = not any(f.raised for f in sig_flags)
         planet_like = significant and _planet_like(flags)
@@ -426,7 +438,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                 },
             )
         )
-    candidates = _eclipse_pairs(_same_source(candidates), flat.t, flat.flux)
+    candidates = _eclipse_pairs(_same_source(candidates), flat.t, flat.flux, thresholds=th)
     t0 = tick("vet", t0)
     order = _rank(candidates)
     candidates = [candidates[k] for k in order]
@@ -643,9 +655,13 @@ def _eclipse_pairs(
                     continue  # the short signal's dips are not on the long one's
                 k_prim, k_sec = k_long, k_short
                 prim = long_
+                # the primary eclipses out of the noise estimate (a binary's are deep)
+                off = ~transit_mask(
+                    t, period=prim.period_days, t0=prim.t0, duration=2.0 * prim.duration_hours / 24
+                )
                 st = box_stats(
-                    t,
-                    flux,
+                    np.asarray(t)[off],
+                    np.asarray(flux)[off],
                     period=prim.period_days,
                     t0=prim.t0 + 0.5 * prim.period_days,
                     duration=prim.duration_hours / 24.0,
@@ -662,8 +678,11 @@ def _eclipse_pairs(
             if not (prim.depth_ppm > 0 and np.isfinite(sec_depth)):
                 continue
             ratio = sec_depth / prim.depth_ppm
+            occ = th.secondary_max_occultation
             binary = sec_snr >= th.secondary_sigma and (
-                ratio >= th.secondary_ratio or prim.depth_ppm >= 1e6 * th.secondary_primary_depth
+                ratio >= th.secondary_ratio
+                or prim.depth_ppm >= 1e6 * th.secondary_primary_depth
+                or (occ is not None and sec_depth > 1e6 * occ)
             )
             if binary:
                 text = (
@@ -671,7 +690,13 @@ def _eclipse_pairs(
                     f"{sec_depth:.0f} ppm (SNR {sec_snr:.1f}), found as two signals: the "
                     "eclipses of a binary (or a periodic systematic), not a planet (depth ratio "
                     f"{ratio:.2f}; raised when significant and reaching {th.secondary_ratio:g} of "
-                    f"the deeper, or the deeper exceeds {1e6 * th.secondary_primary_depth:.0f} ppm)"
+                    f"the deeper, or the deeper exceeds {1e6 * th.secondary_primary_depth:.0f} ppm"
+                    + (
+                        f", or the shallower exceeds {1e6 * occ:.0f} ppm, deeper than any planet's"
+                        " occultation)"
+                        if occ is not None
+                        else ")"
+                    )
                 )
                 for k in (k_prim, k_sec):
                     flag = VetFlag("secondary", True, float(sec_snr), text)

@@ -360,3 +360,27 @@ def test_a_title_line_above_the_header(tmp_path):
     p.write_text("time,flux\nd,relative\n" + body + "\n")
     lc = read(p)
     assert lc.meta.flux_column == "flux" and len(lc) == t.size
+
+
+@pytest.mark.parametrize(("minutes", "fmt"), [(29.4244, "bkjd"), (30.0, "btjd"), (2.0, "btjd")])
+def test_times_1325_to_1591_by_cadence(tmp_path, minutes, fmt):
+    """Kepler's BKJD runs to 1591 and TESS's BTJD starts at 1325: in between, without a
+    mission hint, Kepler's cadences (29.4244 min, 58.85 s) say Kepler."""
+    rng = np.random.default_rng(1)
+    t = 1400.0 + np.arange(2000) * minutes / 1440
+    lc = read(_csv(tmp_path / "x.csv", "time,flux", t, 1 + 1e-4 * rng.standard_normal(t.size)))
+    assert lc.time_format == fmt
+
+
+def test_raw_flux_model_warns_when_it_resamples():
+    from starskope import LightCurve
+    from starskope.features.rawflux import warn_if_resampled
+
+    short = LightCurve(np.arange(2000) * 0.0204, np.ones(2000), time_format="relative")
+    with pytest.warns(StarskopeWarning, match="resampled to the raw-flux model's 3197 points"):
+        warn_if_resampled([short], 3197)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        warn_if_resampled(
+            [LightCurve(np.arange(3197.0), np.ones(3197), time_format="relative")], 3197
+        )

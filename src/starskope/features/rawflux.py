@@ -14,7 +14,13 @@ from scipy.ndimage import uniform_filter1d
 from ..clean.masking import CONSTANT_FLUX
 from ..exceptions import StarskopeError
 
-__all__ = ["fill_gaps", "raw_flux_channels", "resample_flux", "standardize_rows"]
+__all__ = [
+    "fill_gaps",
+    "raw_flux_channels",
+    "resample_flux",
+    "standardize_rows",
+    "warn_if_resampled",
+]
 
 
 def fill_gaps(flux) -> np.ndarray:
@@ -76,6 +82,23 @@ def raw_flux_channels(flux, *, filter_size: int = 200) -> np.ndarray:
     x = standardize_rows(flux)
     smooth = uniform_filter1d(x, size=int(filter_size), axis=1, mode="nearest")
     return np.stack([x, smooth], axis=1).astype(np.float32)
+
+
+def warn_if_resampled(lcs, n_points: int) -> None:
+    """A ``StarskopeWarning`` (the same text each time, so shown once) when some light curves'
+    lengths differ from a raw-flux model's input length by more than 10 %."""
+    if any(abs(len(lc) / n_points - 1.0) > 0.1 for lc in lcs):
+        import warnings
+
+        from ..exceptions import StarskopeWarning
+
+        warnings.warn(
+            f"light curves of other lengths are resampled to the raw-flux model's {n_points}"
+            " points: it was trained on rows of that length, and its scores are not calibrated"
+            " for other lengths or cadences (the default model is)",
+            StarskopeWarning,
+            stacklevel=3,
+        )
 
 
 def resample_flux(lc, *, n_points: int = 3197) -> np.ndarray:

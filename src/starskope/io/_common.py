@@ -359,6 +359,20 @@ def segment_from_name(name: str, mission: str | None) -> str | None:
     return f"{pre}{int(m.group(1))}" if m else None
 
 
+#: Kepler's long and short cadences, days.
+_KEPLER_CADENCES = (29.4244 / 1440.0, 58.84876 / 86400.0)
+
+
+def _kepler_cadence(t) -> bool:
+    """True when the typical spacing of ``t`` is a Kepler cadence (within 0.3 %)."""
+    d = np.diff(np.sort(np.asarray(t, dtype=float)))
+    d = d[d > 0]
+    if d.size == 0:
+        return False
+    cad = float(np.median(d))
+    return any(abs(cad / k - 1.0) < 3e-3 for k in _KEPLER_CADENCES)
+
+
 def infer_time_format(t: np.ndarray, *, mission: str | None, column: str | None = None):
     """Time system of plain numbers, for tables that do not say.
 
@@ -370,8 +384,10 @@ def infer_time_format(t: np.ndarray, *, mission: str | None, column: str | None 
     4. a known mission (from headers, column names or the file name): BKJD for Kepler/K2,
        BTJD for TESS;
     5. no mission hint, by range (Kepler: BKJD 120-1591; K2: BKJD 1940-3270; TESS: BTJD from
-       1325): values in 100-1325 are BKJD (Kepler), values in 1325-1940 or above 3270 are BTJD
-       (only TESS was observing then);
+       1325): values in 100-1325 are BKJD (Kepler), and so are values in 1325-1591 sampled at
+       Kepler's cadences (29.4244 min or 58.85 s; TESS's are 30 min, 10 min, 200 s, 2 min and
+       20 s); other values in 1325-1940, and values above 3270, are BTJD (only TESS was
+       observing then);
     6. otherwise (1940-3270 without a hint: K2 or TESS) relative days, with no absolute epoch;
        pass ``time_format=`` to say which.
 
@@ -396,6 +412,8 @@ def infer_time_format(t: np.ndarray, *, mission: str | None, column: str | None 
         return "btjd", 0.0, "TESS hint: BTJD"
     if 100.0 <= lo < 1325.0:
         return "bkjd", 0.0, "values 100-1325 with no mission hint: Kepler BKJD"
+    if 1325.0 <= lo < 1591.0 and _kepler_cadence(finite):
+        return "bkjd", 0.0, "values 1325-1591 at Kepler's 29.4-min or 58.8-s cadence: Kepler BKJD"
     if 1325.0 <= lo < 1940.0 or lo > 3270.0:
         return "btjd", 0.0, "values outside the K2 range with no mission hint: TESS BTJD"
     return "relative", 0.0, "no mission hint and no absolute scale: relative days"

@@ -53,8 +53,9 @@ def _probs(est, X) -> tuple[np.ndarray, list[dict[str, float]]]:
 
 
 def _rawflux_chunk(name, est, chunk, *, explain: bool) -> list[StarResult]:
-    from ..features.rawflux import resample_flux
+    from ..features.rawflux import resample_flux, warn_if_resampled
 
+    warn_if_resampled([lc for _, lc in chunk], est.n_points_)
     out: list[StarResult | None] = [None] * len(chunk)
     good, X = [], []
     for i, (ident, lc) in enumerate(chunk):

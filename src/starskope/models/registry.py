@@ -238,9 +238,11 @@ def load_model(name_or_path) -> tuple[str, object]:
 def model_inputs(kind: str, lcs: Sequence, *, n_points: int | None = None, n_jobs: int = 1):
     """Build a model's input matrix from light curves (``kind`` from :class:`ModelSpec`)."""
     if kind == "rawflux":
-        from ..features.rawflux import resample_flux
+        from ..features.rawflux import resample_flux, warn_if_resampled
 
-        return np.vstack([resample_flux(lc, n_points=n_points or 3197) for lc in lcs])
+        n = n_points or 3197
+        warn_if_resampled(lcs, n)
+        return np.vstack([resample_flux(lc, n_points=n) for lc in lcs])
     if kind == "tabular":
         from ..features.tabular import feature_matrix
 

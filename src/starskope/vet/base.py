@@ -68,7 +68,12 @@ class VetThresholds:
         A significant secondary raises the flag when deeper than this fraction of the primary
         (hot-Jupiter occultations are below ~5 % of the transit)...
     secondary_primary_depth : float
-        ...or whenever the primary is deeper than this (relative flux).
+        ...or whenever the primary is deeper than this (relative flux)...
+    secondary_max_occultation : float or None
+        ...or when the secondary itself is deeper than this (relative flux): no planet's
+        occultation reaches it in the optical (KELT-9b's, the deepest known, is about 650 ppm
+        in the TESS band), a star's eclipse does. None for flux without a level (depths in
+        noise units).
     secondary_exclusion_days : float
         Dips closer to the transit than this (or 3 durations, whichever is more; at most 0.2 P)
         are not secondary candidates: detrending artefacts around the transits recur there.
@@ -137,6 +142,7 @@ class VetThresholds:
     secondary_other_sigma: float = 5.0
     secondary_ratio: float = 0.1
     secondary_primary_depth: float = 0.05
+    secondary_max_occultation: float | None = 1e-3
     secondary_exclusion_days: float = 0.5
     v_shape_ingress: float = 0.35
     v_shape_min_depth: float = 0.02

@@ -219,7 +219,11 @@ def _secondary(ctx: _Context, th: VetThresholds) -> VetFlag:
 
     def verdict(sig, depth, need):
         ratio = depth / primary_depth if primary_depth > 0 else float("inf")
-        big = ratio > th.secondary_ratio or primary_depth > th.secondary_primary_depth
+        big = (
+            ratio > th.secondary_ratio
+            or primary_depth > th.secondary_primary_depth
+            or (th.secondary_max_occultation is not None and depth > th.secondary_max_occultation)
+        )
         return bool(np.isfinite(sig) and sig > need and big), ratio
 
     sig_o, d_o, phase_o, n_o, kappa = _dips_elsewhere(ctx, th)
@@ -245,6 +249,12 @@ def _secondary(ctx: _Context, th: VetThresholds) -> VetFlag:
         f"raised when >{th.secondary_sigma:g} sigma at 0.5 (>{th.secondary_other_sigma:g} "
         f"elsewhere) and deeper than {100 * th.secondary_ratio:g}% of the primary or the "
         f"primary deeper than {_ppm(th.secondary_primary_depth)}"
+        + (
+            f" or the dip deeper than {_ppm(th.secondary_max_occultation)} (no planet's "
+            "occultation is)"
+            if th.secondary_max_occultation is not None
+            else ""
+        )
     )
     value = sig_o if (raised_o and not raised_s) else sig_s
     return VetFlag(
