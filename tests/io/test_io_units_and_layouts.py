@@ -384,3 +384,48 @@ def test_raw_flux_model_warns_when_it_resamples():
         warn_if_resampled(
             [LightCurve(np.arange(3197.0), np.ones(3197), time_format="relative")], 3197
         )
+
+
+def test_ipac_blank_cells_stay_in_their_column(tmp_path):
+    lines = [
+        "|        time|        flux|    flux_err| quality|",
+        "|      double|      double|      double|     int|",
+        "  1325.00139      1.00010       0.00010        0",
+        "  1325.00278                    0.00010        0",
+        "  1325.00417      0.99990                      0",
+    ]
+    lines += [
+        f"  {1325.00556 + 0.00139 * k:10.5f}      1.00000       0.00010        0" for k in range(20)
+    ]
+    p = tmp_path / "blank.tbl"
+    p.write_text("\n".join(lines) + "\n")
+    lc = read(p)
+    # the blank flux is missing (not the error value 1e-4 shifted left), the blank error too
+    assert lc.flux[0] == pytest.approx(1.0001) and np.isnan(lc.flux[1])
+    assert lc.flux[2] == pytest.approx(0.9999) and np.isnan(lc.flux_err[2])
+    assert lc.flux_err[1] == pytest.approx(1e-4) and lc.quality[2] == 0
+
+
+def test_review_cases(tmp_path):
+    """Cases a review of the new rules found: a corrupt xz stream, a units line shorter than
+    the header, a catalogue magnitude beside the counts, per-cent offsets."""
+    import lzma
+
+    from starskope.clean.masking import is_relative_offset
+
+    t, f = _curve()
+    raw = bytearray(lzma.compress(b"time,flux\n" + b"1,1\n" * 100))
+    raw[12:40] = b"\x11" * 28
+    (tmp_path / "bad.csv.xz").write_bytes(bytes(raw))
+    with pytest.raises(StarskopeError, match="bad.csv.xz"):
+        read(tmp_path / "bad.csv.xz")
+    body = "\n".join(f"{a:.6f},{b:.7f},0.0002" for a, b in zip(t, f, strict=True))
+    (tmp_path / "u.csv").write_text("time,flux,flux_err\nd,ppm\n" + body + "\n")
+    with pytest.raises(StarskopeError, match="malformed table"):  # not a silent misread
+        read(tmp_path / "u.csv")
+    lc = read(_csv(tmp_path / "c.csv", "time,counts,Tmag", t, 5e4 * f, np.full(t.size, 10.52)))
+    assert lc.meta.flux_column == "counts"
+    rng = np.random.default_rng(0)
+    assert is_relative_offset(2e-4 * rng.standard_normal(3000))  # flux - 1
+    assert not is_relative_offset(0.05 * rng.standard_normal(3000))  # per cent, 500 ppm
+    assert not is_relative_offset(5.0 * rng.standard_normal(3000))  # e/s (Kaggle)

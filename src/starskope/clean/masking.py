@@ -223,13 +223,15 @@ RELATIVE_OFFSETS = "fractional deviations around 0 (flux - 1): read as 1 + flux"
 
 def is_relative_offset(flux) -> bool:
     """True for level-less flux that reads as fractional deviations (``flux - 1``): scatter
-    under 5 % and 99 % of the values within 0.5 of zero. Offsets in counts (the Kaggle K2
-    tables: electrons per second, scatter of tens to thousands) are far larger."""
+    under 1 % and 99 % of the values within 0.2 of zero. Offsets in counts (the Kaggle K2
+    tables: electrons per second, scatter of tens to thousands) are far larger; unlabelled
+    offsets in per cent or ppt pass only for stars quieter than 100 ppm or 10 ppm per point
+    (name the unit, e.g. a column ``flux_ppt``, to be sure)."""
     f = np.asarray(flux, dtype=float)
     f = f[np.isfinite(f)]
     if f.size == 0:
         return False
-    return bool(robust_std(f) < 0.05 and np.percentile(np.abs(f), 99) < 0.5)
+    return bool(robust_std(f) < 0.01 and np.percentile(np.abs(f), 99) < 0.2)
 
 
 def offset_to_relative(flux, flux_err, segments) -> tuple[np.ndarray, np.ndarray]:

@@ -81,8 +81,10 @@ def is_magnitude(name: str | None, unit: str | None = None) -> bool:
 
 
 def magnitudes_to_flux(mag, err=None) -> tuple[np.ndarray, np.ndarray | None]:
-    """Relative flux ``10 ** (-0.4 (m - median m))`` and its error ``0.4 ln 10 f sigma_m``."""
+    """Relative flux ``10 ** (-0.4 (m - median m))`` and its error ``0.4 ln 10 f sigma_m``
+    (magnitudes of 50 or more in size, the 99.999 or -99 of missing values, become NaN)."""
     mag = np.asarray(mag, dtype=float)
+    mag = np.where(np.abs(mag) < 50.0, mag, np.nan)  # sentinels: 99.999, -99
     flux = 10.0 ** (-0.4 * (mag - np.nanmedian(mag)))
     if err is None:
         return flux, None
@@ -247,7 +249,9 @@ def choose_columns(
         fi = resolve_column(flux_column, names, role="flux", path=path, where=where)
         how.append("flux: given")
     else:
-        ranked = [(r, i) for i in numeric if i != ti and (r := _flux_rank(low[i])) is not None]
+        ranked = [
+            (r, i) for i in numeric if i != ti and (r := _flux_rank(low[i])) is not None and r >= 0
+        ]
         if "flux" in low and "pdcsap_flux" in low and low.index("flux") in numeric:
             # lightkurve's tables (to_csv, write): "flux" is the chosen or processed flux (a
             # flattened or SAP light curve), the mission columns ride along
@@ -264,17 +268,24 @@ def choose_columns(
                 )
             fi = top[0]
             how.append(f"flux: by name {names[fi]!r}")
-        elif not positional and (
-            mags := [
-                i
-                for i in numeric
-                if i != ti and is_magnitude(low[i]) and not _MAG_ERROR.search(low[i])
-            ]
-        ):
-            fi = mags[0]
-            how.append(f"flux: magnitudes {names[fi]!r}")
         else:
-            after = [i for i in numeric if i > ti] or [i for i in numeric if i != ti]
+            cands = [i for i in numeric if i != ti]
+            # magnitude columns (and their errors) are the flux only when nothing else is: a
+            # catalogue magnitude or zero point often rides along with the counts
+            mag_names = [low[i] for i in cands if not positional and is_magnitude(low[i])]
+            plain = [
+                i
+                for i in cands
+                if positional or ("mag" not in low[i] and not any(m in low[i] for m in mag_names))
+            ]
+            mags = [
+                i
+                for i in cands
+                if not positional and is_magnitude(low[i]) and not _MAG_ERROR.search(low[i])
+            ]
+            after = [i for i in plain if i > ti] or plain
+            if not after and mags:
+                after = mags[:1]
             if not after:
                 raise StarskopeError(
                     f"no numeric flux column besides time in {_names(names)}; name one with"
@@ -283,7 +294,11 @@ def choose_columns(
                     where=where,
                 )
             fi = after[0]
-            how.append(f"flux: next column after time {names[fi]!r}")
+            how.append(
+                f"flux: magnitudes {names[fi]!r}"
+                if fi in mags
+                else f"flux: next column after time {names[fi]!r}"
+            )
     if columns[fi] is None:
         raise StarskopeError(f"flux column {names[fi]!r} is not numeric", path=path, where=where)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import gzip
 import io
+import lzma
 import re
 import warnings
 import zlib
@@ -49,6 +50,8 @@ def guard(path, where: str | None = None):
             IndexError,
             gzip.BadGzipFile,
             zlib.error,
+            lzma.LZMAError,
+            NotImplementedError,
             AttributeError,
         ) as exc:
             msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__

@@ -4,13 +4,23 @@ from __future__ import annotations
 
 import gzip
 import io
+import lzma
 import os
+import zipfile
 import zlib
 from pathlib import Path
 
 from ..exceptions import StarskopeError
 
-__all__ = ["GZIP_MAGIC", "is_compressed", "is_gzip", "open_binary", "open_text", "peek"]
+__all__ = [
+    "DECOMPRESSION_ERRORS",
+    "GZIP_MAGIC",
+    "is_compressed",
+    "is_gzip",
+    "open_binary",
+    "open_text",
+    "peek",
+]
 
 #: The two bytes every gzip member starts with (RFC 1952).
 GZIP_MAGIC = b"\x1f\x8b"
@@ -33,6 +43,16 @@ def is_gzip(path: str | os.PathLike) -> bool:
         return fh.read(2) == GZIP_MAGIC
 
 
+#: What a corrupt compressed stream raises while it is read (gzip, bzip2, xz, zip).
+DECOMPRESSION_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    EOFError,
+    zlib.error,
+    lzma.LZMAError,
+    zipfile.BadZipFile,
+    NotImplementedError,  # a zip member compressed with an unsupported method
+)
+
 #: Magic bytes of the other compressions read transparently.
 _BZ2_MAGIC = b"BZh"
 _XZ_MAGIC = b"\xfd7zXZ\x00"
@@ -52,8 +72,6 @@ def is_compressed(path: str | os.PathLike) -> bool:
 
 
 def _open_zip(p: Path):
-    import zipfile
-
     try:
         zf = zipfile.ZipFile(p)
         members = [m for m in zf.infolist() if not m.is_dir()]
@@ -88,8 +106,6 @@ def open_binary(path: str | os.PathLike):
 
         return bz2.open(p, "rb")
     if magic == _XZ_MAGIC:
-        import lzma
-
         return lzma.open(p, "rb")
     if magic[:4] == _ZIP_MAGIC:
         return _open_zip(p)
@@ -123,7 +139,7 @@ def peek(path: str | os.PathLike, n: int = 2880) -> bytes:
     try:
         with open_binary(path) as fh:
             head = fh.read(n)
-    except (OSError, EOFError, zlib.error, ValueError) as exc:  # lzma raises LZMAError (OSError)
+    except (*DECOMPRESSION_ERRORS, ValueError) as exc:
         raise StarskopeError(f"cannot decompress: {exc}", path=str(path)) from exc
     if head[:2] in _UTF16_BOMS:
         head = head[: len(head) // 2 * 2].decode("utf-16", errors="ignore").encode("utf-8")

@@ -24,7 +24,6 @@ import io
 import itertools
 import logging
 import os
-import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,7 +32,7 @@ import numpy as np
 
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve, LightCurveMeta
-from ._open import open_text
+from ._open import DECOMPRESSION_ERRORS, open_text
 
 __all__ = [
     "KAGGLE_CADENCE_MIN",
@@ -98,8 +97,13 @@ def flux_only(fields: list[str]) -> bool:
 
 
 def drop_index(line: str) -> str:
-    """``line`` without its first comma-separated field."""
-    return line.split(",", 1)[1] if "," in line else ""
+    """``line`` without its first field (the separators of :func:`split_fields`)."""
+    s = line.lstrip()
+    for sep in (";", ",", "\t"):
+        if sep in s and (sep != "," or ";" not in s):
+            return s.split(sep, 1)[1]
+    parts = s.split(None, 1)
+    return parts[1] if len(parts) == 2 else ""
 
 
 def split_fields(line: str) -> list[str]:
@@ -146,11 +150,17 @@ def _is_number(s: str) -> bool:
     return True
 
 
+def blank_index_name(line: str) -> bool:
+    """A space-separated header that starts with a blank: pandas' unnamed index column."""
+    s = line.lstrip("\ufeff").rstrip("\r\n")
+    return s[:1] == " " and not any(sep in s for sep in (",", ";", "\t"))
+
+
 def _layout_from_first_line(line: str, path) -> _Layout:
     fields = _split(line)
     n = _parse_header_fields(fields)
     if n is not None:
-        return _Layout(n, True)
+        return _Layout(n, True, index_col=blank_index_name(line))
     if index_column(fields):
         return _Layout(len(fields) - 2, True, index_col=True)
     if flux_only(fields):
@@ -535,7 +545,7 @@ def iter_kaggle_rows(
                     writer.add(label, flux)
                 yield row, kaggle_lightcurve(flux, label, row=row, source=path)
         complete = True
-    except (OSError, EOFError, zlib.error) as exc:
+    except DECOMPRESSION_ERRORS as exc:
         raise StarskopeError(f"cannot read: {exc}", path=path) from exc
     except UnicodeDecodeError as exc:
         raise StarskopeError("not a text table (binary data)", path=path) from exc
@@ -605,7 +615,7 @@ def read_kaggle_row(path, row: int, *, cache: bool = True, cache_dir=None) -> Li
                     line, row, layout.n_flux, path, labelled=layout.labelled
                 )
                 return kaggle_lightcurve(flux, label, row=row, source=path)
-    except (OSError, EOFError, zlib.error) as exc:
+    except DECOMPRESSION_ERRORS as exc:
         raise StarskopeError(f"cannot read: {exc}", path=path) from exc
     finally:
         fh.close()

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import io
 import re
-import zlib
 from pathlib import Path
 
 import numpy as np
@@ -32,7 +31,7 @@ from ._common import (
     time_offset_from_name,
     time_scale,
 )
-from ._open import open_binary, open_text
+from ._open import DECOMPRESSION_ERRORS, open_binary, open_text
 
 __all__ = [
     "identify_ecsv",
@@ -110,6 +109,23 @@ def _hints(path, comments: list[str]) -> tuple[str | None, str | None, str | Non
     return mission, target, segment_from_name(name, mission)
 
 
+def _ipac_to_csv(header: str, body: str) -> str:
+    """IPAC rows cut at the header's ``|`` positions (fixed width: a blank cell stays a blank
+    field instead of shifting the next value into its column), joined by commas."""
+    bars = [i for i, ch in enumerate(header) if ch == "|"]
+    rows = [r for r in body.splitlines()[:200] if r.strip()]
+    inner = bars[1:-1]
+    if len(bars) < 2 or any(len(r) > i and r[i] != " " for r in rows for i in inner):
+        # values cross the column boundaries: not fixed width, split on blanks
+        return "\n".join(",".join(r.split()) for r in body.splitlines() if r.strip()) + "\n"
+    cuts = list(zip(bars[:-1], bars[1:], strict=True))
+    out = []
+    for row in body.splitlines():
+        if row.strip():
+            out.append(",".join(row[a : b + 1].strip() for a, b in cuts))
+    return "\n".join(out) + "\n"
+
+
 def _is_header(fields: list[str]) -> bool:
     """A line of names (mostly non-numeric fields), not a data row."""
     return not all(_NUM.match(f) or f == "" for f in fields) and sum(
@@ -139,13 +155,14 @@ def _scan(path):
             if line.lstrip().startswith("|"):
                 # IPAC table (NASA Exoplanet Archive, astropy's ascii.ipac): "|"-separated
                 # names, then optional type, unit and null lines, then whitespace columns
-                names = [c.strip() for c in line.strip().strip("|").split("|")]
+                header = line.rstrip("\r\n")
+                names = [c.strip() for c in header.strip().strip("|").split("|")]
                 line = fh.readline()
                 while line.lstrip().startswith("|"):
                     line = fh.readline()
                 if not line.strip():
                     raise StarskopeError("IPAC table without data rows", path=path)
-                return comments, names, None, line + fh.read()
+                return comments, names, ",", _ipac_to_csv(header, line + fh.read())
             if not line.strip():
                 raise StarskopeError("no data rows (only comments or blank lines)", path=path)
             delim = _delimiter(line.strip())
@@ -158,9 +175,15 @@ def _scan(path):
                 nxt = fh.readline()
                 nd = _delimiter(nxt.strip())
                 nf = _split(nxt.strip(), nd)
-                if nxt.strip() and _is_header(nf) and len(nf) >= 2 and len(nf) != len(fields):
-                    # a title line above the header ("TOI-247 light curve from TESS"); a line of
-                    # as many fields (units: "d,ppm") is not a header
+                if (
+                    nxt.strip()
+                    and _is_header(nf)
+                    and len(nf) >= 2
+                    and nd is not None
+                    and nd not in line
+                ):
+                    # a title line above the header ("TOI-247 light curve from TESS": none of
+                    # the header's separators); a units line ("d,ppm") under it is not a header
                     comments.append(line.strip())
                     names, delim = nf, nd
                 else:
@@ -173,7 +196,7 @@ def _scan(path):
             body = first_data + fh.read()
         except UnicodeDecodeError as exc:
             raise StarskopeError("not a text table (binary data)", path=path) from exc
-        except (OSError, EOFError, zlib.error) as exc:
+        except DECOMPRESSION_ERRORS as exc:
             raise StarskopeError(f"cannot read (corrupt or truncated?): {exc}", path=path) from exc
     return comments, names, delim, body
 

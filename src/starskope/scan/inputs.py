@@ -171,6 +171,20 @@ def _walk(folder: str) -> Iterator[str]:
                     continue
 
 
+def _index_end(raw: bytes) -> int:
+    """Bytes of a row's leading index field and its separator (``;``, ``,``, tab or spaces)."""
+    line = raw.lstrip()
+    lead = len(raw) - len(line)
+    for sep in (b";", b",", b"\t"):
+        k = line.find(sep)
+        if k >= 0 and (sep != b"," or b";" not in line):
+            return lead + k + 1
+    k = line.find(b" ")
+    if k < 0:
+        return len(raw)
+    return lead + k + (len(line[k:]) - len(line[k:].lstrip(b" ")))
+
+
 def _kaggle_rows(path: str) -> Iterator[ScanItem]:
     """One item per data row of a Kaggle table, with its byte range (or text when compressed)."""
     from ..io._open import is_compressed, open_binary
@@ -190,10 +204,12 @@ def _kaggle_rows(path: str) -> Iterator[ScanItem]:
             if first:
                 first = False
                 fields = _csv_fields(raw.lstrip(b"\xef\xbb\xbf"))
+                from ..io.kaggle import KAGGLE_N_FLUX, blank_index_name, flux_only, index_column
+
                 if fields and fields[0].upper() == "LABEL":
                     n_flux = len(fields) - 1
+                    indexed = blank_index_name(raw.decode("utf-8", errors="replace"))
                     continue
-                from ..io.kaggle import KAGGLE_N_FLUX, flux_only, index_column
 
                 if index_column(fields):
                     n_flux, indexed = len(fields) - 2, True
@@ -203,7 +219,7 @@ def _kaggle_rows(path: str) -> Iterator[ScanItem]:
                     continue
                 n_flux = KAGGLE_N_FLUX
             if indexed:
-                cut = raw.find(b",") + 1
+                cut = _index_end(raw)
                 start, raw = start + cut, raw[cut:]
             yield ScanItem(
                 input_id=f"{path}#row={row}",
@@ -331,17 +347,14 @@ def count_items(
             total += 1
             continue
         size = os.path.getsize(p)
-        if size > budget or _head_raw(p) == b"\x1f\x8b":
+        from ..io._open import is_compressed
+
+        if size > budget or is_compressed(p):
             return None  # compressed or too big to count cheaply
         budget -= size
         n = _count_lines(p)
         total += max(n - 1, 0) if _has_header(p, kind) else n
     return total
-
-
-def _head_raw(path: str) -> bytes:
-    with open(path, "rb") as fh:
-        return fh.read(2)
 
 
 def _has_header(path: str, kind: str) -> bool:

@@ -217,19 +217,23 @@ def _secondary(ctx: _Context, th: VetThresholds) -> VetFlag:
     if np.isfinite(ctx.depth):
         primary_depth = max(primary_depth, ctx.depth)
 
-    def verdict(sig, depth, need):
+    def verdict(sig, depth, need, occultation=False):
         ratio = depth / primary_depth if primary_depth > 0 else float("inf")
         big = (
             ratio > th.secondary_ratio
             or primary_depth > th.secondary_primary_depth
-            or (th.secondary_max_occultation is not None and depth > th.secondary_max_occultation)
+            or (
+                occultation  # at phase 0.5 only, where an occultation would be
+                and th.secondary_max_occultation is not None
+                and depth > th.secondary_max_occultation
+            )
         )
         return bool(np.isfinite(sig) and sig > need and big), ratio
 
     sig_o, d_o, phase_o, n_o, kappa = _dips_elsewhere(ctx, th)
     d_s, sig_s, n_s = _recurring_dip(ctx, 0.5 * ctx.period)
     sig_s, sig_o = sig_s / kappa, sig_o / kappa
-    raised_s, ratio_s = verdict(sig_s, d_s, th.secondary_sigma)
+    raised_s, ratio_s = verdict(sig_s, d_s, th.secondary_sigma, occultation=True)
     raised_o, ratio_o = verdict(sig_o, d_o, th.secondary_other_sigma)
     if not np.isfinite(sig_s):
         text = f"phase 0.5 covered in {n_s} orbit(s), fewer than the two a secondary needs"
@@ -250,7 +254,7 @@ def _secondary(ctx: _Context, th: VetThresholds) -> VetFlag:
         f"elsewhere) and deeper than {100 * th.secondary_ratio:g}% of the primary or the "
         f"primary deeper than {_ppm(th.secondary_primary_depth)}"
         + (
-            f" or the dip deeper than {_ppm(th.secondary_max_occultation)} (no planet's "
+            f" or the dip at 0.5 deeper than {_ppm(th.secondary_max_occultation)} (no planet's "
             "occultation is)"
             if th.secondary_max_occultation is not None
             else ""
