@@ -460,3 +460,22 @@ def test_secondary_depth_rule_needs_a_flux_level():
     level_less = VetThresholds(secondary_max_occultation=None)
     out = _eclipse_pairs([prim, sec], thresholds=level_less)
     assert [c.is_planet_like for c in out] == [True, False]
+
+
+def test_a_deep_transit_train_is_not_its_own_variability():
+    """A 2000-ppm planet at 3.7 d on a 0.9-d rotator (TESS 20-s cadence, 116,640 points): the
+    star's coherent periods, measured with the transits in, included the train's own harmonic
+    at 1.85 d, and the planet was rejected as 'a residual of the variability' at twice it."""
+    rng = np.random.default_rng(0)
+    t = 1500 + np.arange(0, 27, 20 / 86400)
+    rng.standard_normal(t.size)  # (the state that reproduced the case)
+    f = 1 + 1e-3 * rng.standard_normal(t.size)
+    f *= 1 + 0.01 * np.sin(2 * np.pi * t / 0.9) + 0.004 * np.sin(4 * np.pi * t / 0.9 + 1)
+    f[((t - 1500.3) % 3.7) < 0.1] -= 2e-3
+    meta = LightCurveMeta(mission="TESS", target="TIC 1")
+    lc = LightCurve(t, f, np.full(t.size, 1e-3), time_format="btjd", meta=meta)
+    res = analyse(lc, PipelineConfig(fit_transit=False))
+    c = res.candidates[0]
+    assert c.period_days == pytest.approx(3.7, rel=0.002)
+    assert res.is_candidate and c.is_planet_like
+    assert not next(f for f in c.vetting if f.name == "variability").raised

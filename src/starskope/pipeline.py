@@ -405,8 +405,19 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         planet_like = significant and _planet_like(flags)
         if planet_like:  # last check, on the undetrended light curve: is it the variability?
             if variability is _UNMEASURED:
+                # measured with the signals' transits left out: a deep transit train has power
+                # at its own harmonics (P/2, P/3), which the star's coherent periods would
+                # otherwise include, and the transit would be called their residual
+                dips = np.zeros(len(cleaned), dtype=bool)
+                for o in chosen:
+                    dips |= transit_mask(
+                        cleaned.t, period=o.period, t0=o.t0, duration=2 * o.duration
+                    )
                 variability = _variability_sources(
-                    cleaned, spin, active, removed=method == "rotation"
+                    cleaned.select(~dips) if dips.mean() < 0.3 else cleaned,
+                    spin,
+                    active,
+                    removed=method == "rotation",
                 )
             flags = flags + (variability_match(s.period, s.depth, variability),)
             planet_like = not flags[-1].raised
