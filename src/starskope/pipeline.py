@@ -148,6 +148,14 @@ def _fit(flat: LightCurve, s: SearchResult, exptime: float):
     )
 
 
+def _transits(t: np.ndarray, signals: list[SearchResult], *, widen: float) -> np.ndarray:
+    """Cadences within ``widen`` transit durations (centred) of any signal's transits."""
+    mask = np.zeros(len(t), dtype=bool)
+    for s in signals:
+        mask |= transit_mask(t, period=s.period, t0=s.t0, duration=widen * s.duration)
+    return mask
+
+
 def _others_mask(t: np.ndarray, others: list[SearchResult]) -> np.ndarray | None:
     """In-transit cadences of the star's other candidates, so vetting one planet ignores the
     others' transits (another planet's dip is neither a secondary eclipse nor an odd/even
@@ -380,9 +388,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         and not active  # see the config
     )
     if (sig or borderline) and config.redetrend_masked and method != "none":
-        mask = np.zeros(len(cleaned), dtype=bool)
-        for s in chosen:
-            mask |= transit_mask(cleaned.t, period=s.period, t0=s.t0, duration=1.5 * s.duration)
+        mask = _transits(cleaned.t, chosen, widen=1.5)
         if mask.mean() < 0.5:
             det = flatten(base, method=method, window=window, transit_mask=mask, rotation=spin)
             flat, trend = det.lightcurve, det.trend
@@ -408,11 +414,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                 # measured with the signals' transits left out: a deep transit train has power
                 # at its own harmonics (P/2, P/3), which the star's coherent periods would
                 # otherwise include, and the transit would be called their residual
-                dips = np.zeros(len(cleaned), dtype=bool)
-                for o in chosen:
-                    dips |= transit_mask(
-                        cleaned.t, period=o.period, t0=o.t0, duration=2 * o.duration
-                    )
+                dips = _transits(cleaned.t, chosen, widen=2.0)
                 variability = _variability_sources(
                     cleaned.select(~dips) if dips.mean() < 0.3 else cleaned,
                     spin,

@@ -266,17 +266,12 @@ def fits_time_format(table_header, primary_header, *, time_unit, mission, path, 
     hdrs = (table_header, primary_header)
     timesys = _get(hdrs, "TIMESYS")
     if timesys is not None and str(timesys).strip().upper() not in ("TDB", "BJD_TDB"):
-        import warnings
-
-        from ..exceptions import StarskopeWarning
-
-        where_s = f" [{where}]" if where else ""
-        warnings.warn(
-            f"{path}{where_s}: TIMESYS = {timesys!r}, not barycentric TDB: read as is, so epochs"
-            " may be off by up to ~8 minutes (the light travel time across Earth's orbit) and"
-            " a minute of leap seconds; periods are not affected",
-            StarskopeWarning,
-            stacklevel=3,
+        warn_file(
+            f"TIMESYS = {timesys!r}, not barycentric TDB: read as is, so epochs may be off by up"
+            " to ~8 minutes (the light travel time across Earth's orbit) and a minute of leap"
+            " seconds; periods are not affected",
+            path=path,
+            where=where,
         )
     refi, reff = _get(hdrs, "BJDREFI"), _get(hdrs, "BJDREFF")
     if refi is not None:
@@ -436,19 +431,32 @@ def relative_flux_unit(flux: np.ndarray, unit: str | None) -> str | None:
 
 def magnitude_flux(mag, err, column: str, path, where: str | None = None):
     """Relative flux (and error) from a column of magnitudes, with a ``StarskopeWarning``."""
+    from ._columns import magnitudes_to_flux
+
+    warn_file(
+        f"column {column!r} holds magnitudes: converted to relative flux 10^(-0.4 (m - median m))",
+        path=path,
+        where=where,
+    )
+    return magnitudes_to_flux(mag, err)
+
+
+def warn_file(message: str, *, path, where: str | None = None) -> None:
+    """A ``StarskopeWarning`` naming the file (and HDU/row) as a `StarskopeError` would."""
     import warnings
 
     from ..exceptions import StarskopeWarning
-    from ._columns import magnitudes_to_flux
 
-    where_s = f" [{where}]" if where else ""
     warnings.warn(
-        f"{path}{where_s}: column {column!r} holds magnitudes: converted to relative flux"
-        " 10^(-0.4 (m - median m))",
-        StarskopeWarning,
-        stacklevel=3,
+        str(StarskopeError(message, path=str(path), where=where)), StarskopeWarning, stacklevel=3
     )
-    return magnitudes_to_flux(mag, err)
+
+
+def below_full_jd(t) -> bool:
+    """True when the smallest finite time is below 2e6: not a full JD (reduced or relative)."""
+    t = np.asarray(t, dtype=float)
+    finite = t[np.isfinite(t)]
+    return finite.size > 0 and float(np.min(finite)) < 2.0e6
 
 
 # ---------------------------------------------------------------------------- final checks
@@ -537,12 +545,7 @@ def finish(
         )
         t, flux, flux_err, quality = t[~dup], flux[~dup], flux_err[~dup], quality[~dup]
     if notes:
-        import warnings
-
-        from ..exceptions import StarskopeWarning
-
         text = "; ".join(notes)
-        where_s = f" [{where}]" if where else ""
-        warnings.warn(f"{path}{where_s}: {text}", StarskopeWarning, stacklevel=3)
+        warn_file(text, path=path, where=where)
         meta = meta.replace(extra={**meta.extra, "time_order": text})
     return LightCurve(t, flux, flux_err, quality, time_format=time_format, meta=meta)

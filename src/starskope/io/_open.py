@@ -59,16 +59,24 @@ _XZ_MAGIC = b"\xfd7zXZ\x00"
 _ZIP_MAGIC = b"PK\x03\x04"
 
 
-def is_compressed(path: str | os.PathLike) -> bool:
-    """True for gzip, bzip2, xz and zip files (which :func:`open_binary` decompresses)."""
+def _compression(path) -> str | None:
+    """``"gzip"``, ``"bz2"``, ``"xz"`` or ``"zip"`` from the file's magic bytes, else None."""
     with open(path, "rb") as fh:
         magic = fh.read(6)
-    return (
-        magic[:2] == GZIP_MAGIC
-        or magic[:3] == _BZ2_MAGIC
-        or magic == _XZ_MAGIC
-        or magic[:4] == _ZIP_MAGIC
-    )
+    if magic[:2] == GZIP_MAGIC:
+        return "gzip"
+    if magic[:3] == _BZ2_MAGIC:
+        return "bz2"
+    if magic == _XZ_MAGIC:
+        return "xz"
+    if magic[:4] == _ZIP_MAGIC:
+        return "zip"
+    return None
+
+
+def is_compressed(path: str | os.PathLike) -> bool:
+    """True for gzip, bzip2, xz and zip files (which :func:`open_binary` decompresses)."""
+    return _compression(path) is not None
 
 
 def _open_zip(p: Path):
@@ -97,17 +105,16 @@ def open_binary(path: str | os.PathLike):
         If the file is missing, a folder, empty, or a zip archive of several files.
     """
     p = _check_file(path)
-    with open(p, "rb") as fh:
-        magic = fh.read(6)
-    if magic[:2] == GZIP_MAGIC:
+    kind = _compression(p)
+    if kind == "gzip":
         return gzip.open(p, "rb")
-    if magic[:3] == _BZ2_MAGIC:
+    if kind == "bz2":
         import bz2
 
         return bz2.open(p, "rb")
-    if magic == _XZ_MAGIC:
+    if kind == "xz":
         return lzma.open(p, "rb")
-    if magic[:4] == _ZIP_MAGIC:
+    if kind == "zip":
         return _open_zip(p)
     return open(p, "rb")
 

@@ -24,6 +24,7 @@ import numpy as np
 from ..lightcurve import LightCurve, LightCurveMeta
 from ._columns import choose_columns, is_magnitude
 from ._common import (
+    below_full_jd,
     finish,
     fits_time_format,
     header_meta,
@@ -71,8 +72,7 @@ def _time(cols: _Cols, tcol: str, primary, *, mission, path, where):
         _hdr(cols.hdu), primary, time_unit=unit, mission=mission, path=path, where=where
     )
     rule = "BJDREF/MJDREF/TIMESYS or column unit"
-    finite = t[np.isfinite(t)]
-    if fmt == "jd" and not add and finite.size and float(finite.min()) < 2.0e6:
+    if fmt == "jd" and not add and below_full_jd(t):
         fmt = None  # a unit "BJD" on reduced values (58354.1): inferred from the values below
     if scale is not None:
         rule += f" (times in {scale[1]}, converted to days)"

@@ -125,7 +125,8 @@ def _is_flux_name(name: str, i: int) -> bool:
     return n == f"FLUX.{i}" or (n.startswith("FLUX") and n[4:].lstrip("._ ") == str(i))
 
 
-def _split(line: str) -> list[str]:
+def header_fields(line: str) -> list[str]:
+    """A header's (or first row's) fields, unquoted, without a trailing empty field."""
     fields = [f.strip().strip('"') for f in split_fields(line)]
     if len(fields) > 2 and fields[-1] == "":  # a trailing comma (spreadsheet exports)
         fields.pop()
@@ -157,7 +158,7 @@ def blank_index_name(line: str) -> bool:
 
 
 def _layout_from_first_line(line: str, path) -> _Layout:
-    fields = _split(line)
+    fields = header_fields(line)
     n = _parse_header_fields(fields)
     if n is not None:
         return _Layout(n, True, index_col=blank_index_name(line))
@@ -203,7 +204,7 @@ def identify_kaggle(path, header: bytes) -> bool:
         return False
     text = bytes(header[:65536]).decode("utf-8", errors="replace").lstrip("\ufeff")
     first = text.split("\n", 1)[0]
-    fields = _split(first)
+    fields = header_fields(first)
     if len(fields) >= 2 and fields[0].upper() == "LABEL" and _is_flux_name(fields[1], 1):
         return True
     if (

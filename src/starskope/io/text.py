@@ -20,6 +20,7 @@ from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve, LightCurveMeta
 from ._columns import choose_columns, is_magnitude
 from ._common import (
+    below_full_jd,
     finish,
     guess_mission_from_name,
     infer_time_format,
@@ -315,11 +316,6 @@ def read_text(
     )
 
 
-def _below_full_jd(t) -> bool:
-    finite = t[np.isfinite(t)]
-    return finite.size > 0 and float(np.min(finite)) < 2.0e6
-
-
 def _to_lightcurve(
     path,
     names,
@@ -351,7 +347,7 @@ def _to_lightcurve(
         fmt = parse_time_unit(units.get(tname)) or parse_time_unit(tname)
         add = 0.0
         offset = time_offset_from_name(units.get(tname)) or time_offset_from_name(tname)
-        if fmt == "jd" and _below_full_jd(t):  # named BJD/JD, values reduced (58354.1)
+        if fmt == "jd" and below_full_jd(t):  # named BJD/JD, values reduced (58354.1)
             fmt, add, rule = infer_time_format(t, mission=mission, column=tname)
             rule = f"column {tname!r} named JD/BJD with values below 2e6: {rule}"
         elif fmt is not None:

@@ -107,13 +107,10 @@ def _head(path: str) -> bytes:
 
 
 def _csv_fields(head: bytes) -> list[str]:
-    from ..io.kaggle import split_fields
+    from ..io.kaggle import header_fields
 
     first = head.split(b"\n", 1)[0].decode("utf-8", errors="replace").lstrip("\ufeff")
-    fields = [f.strip().strip('"').strip() for f in split_fields(first)]
-    if len(fields) > 2 and fields[-1] == "":  # a trailing comma (spreadsheet exports)
-        fields.pop()
-    return fields
+    return [f.strip() for f in header_fields(first)]
 
 
 def input_kind(path: str) -> str:
@@ -172,17 +169,12 @@ def _walk(folder: str) -> Iterator[str]:
 
 
 def _index_end(raw: bytes) -> int:
-    """Bytes of a row's leading index field and its separator (``;``, ``,``, tab or spaces)."""
-    line = raw.lstrip()
-    lead = len(raw) - len(line)
-    for sep in (b";", b",", b"\t"):
-        k = line.find(sep)
-        if k >= 0 and (sep != b"," or b";" not in line):
-            return lead + k + 1
-    k = line.find(b" ")
-    if k < 0:
-        return len(raw)
-    return lead + k + (len(line[k:]) - len(line[k:].lstrip(b" ")))
+    """Bytes of a row's leading index field and its separator (as
+    :func:`starskope.io.kaggle.drop_index` cuts it)."""
+    from ..io.kaggle import drop_index
+
+    rest = drop_index(raw.decode("utf-8", errors="surrogateescape"))
+    return len(raw) - len(rest.encode("utf-8", errors="surrogateescape"))
 
 
 def _kaggle_rows(path: str) -> Iterator[ScanItem]:
