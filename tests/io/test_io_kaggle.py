@@ -259,3 +259,52 @@ def test_flux_only_table_has_no_labels(table, tmp_path):
     short.write_text(lines[0].split(",", 1)[1] + "\n1.0,2.0\n")
     ((_, err),) = list(iter_kaggle_rows(short, cache=False))
     assert "expected 3197 FLUX values, got 2" in str(err)
+
+
+@pytest.mark.parametrize("hosts_first", [True, False])
+def test_table_labelled_zero_one(tmp_path, rng, hosts_first):
+    """A table relabelled 0/1 (1 = host) reads with a warning, every row with its meaning, even
+    when its hosts come first (as in the real tables) and so precede the first 0."""
+    from starskope.exceptions import StarskopeWarning
+
+    flux = np.round(rng.normal(0.0, 80.0, size=(5, KAGGLE_N_FLUX)), 2)
+    labels = np.array([1, 1, 0, 0, 0]) if hosts_first else np.array([0, 1, 0, 1, 0])
+    p = tmp_path / "relabelled.csv"
+    header = "LABEL," + ",".join(f"FLUX.{i}" for i in range(1, KAGGLE_N_FLUX + 1))
+    rows = [
+        f"{lab}," + ",".join(f"{v:.2f}" for v in f) for lab, f in zip(labels, flux, strict=True)
+    ]
+    p.write_text("\n".join([header, *rows]) + "\n")
+    with pytest.warns(StarskopeWarning, match="0 and 1.*read 1 as a planet host"):
+        items = list(iter_kaggle_rows(p, cache_dir=tmp_path / "c"))
+    assert [lc.meta.label for _, lc in items] == labels.tolist()
+    assert [lc.meta.extra["LABEL"] for _, lc in items] == (labels + 1).tolist()
+    with pytest.warns(StarskopeWarning):
+        assert read_kaggle_row(p, 1, cache=False).meta.label == labels[1]
+    # the cache written by the first pass keeps the meaning
+    assert [lc.meta.label for lc in iter_kaggle(p, cache_dir=tmp_path / "c")] == labels.tolist()
+
+
+def test_zero_one_table_with_a_two_is_an_error_on_that_row(tmp_path, rng):
+    flux = np.round(rng.normal(0.0, 80.0, size=(3, KAGGLE_N_FLUX)), 2)
+    p = tmp_path / "mixed.csv"
+    rows = [
+        f"{lab}," + ",".join(f"{v:.2f}" for v in f) for lab, f in zip([0, 2, 1], flux, strict=True)
+    ]
+    p.write_text("\n".join(["LABEL," + ",".join(f"FLUX.{i}" for i in range(1, 3198)), *rows]))
+    with pytest.warns(Warning):
+        items = list(iter_kaggle_rows(p, cache=False))
+    assert isinstance(items[1][1], StarskopeError)
+    assert "LABEL must be 0 (no planet) or 1 (planet host) in this table" in str(items[1][1])
+    assert items[2][1].meta.label == 1
+
+
+def test_layout_labels_are_not_read_as_zero_one(table):
+    """The layout's own 1/2 table (hosts first, as exoTrain) gives no warning."""
+    import warnings
+
+    path, _flux, labels = table
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = [lc.meta.label for lc in iter_kaggle(path, cache=False)]
+    assert got == [1 if x == 2 else 0 for x in labels]

@@ -48,6 +48,31 @@ def test_compressed_kaggle_rows_carry_their_line(tmp_path):
     assert count_items([p]) is None  # not cheap to count: no ETA, still works
 
 
+@pytest.mark.parametrize("compress", [False, True])
+def test_zero_one_kaggle_rows_keep_their_meaning(tmp_path, compress):
+    """A table relabelled 0/1 whose hosts come first: every scan item reads with its own label."""
+    flux, _ = make_flux(4)
+    labels = [1, 0, 1, 0]
+    header = "LABEL," + ",".join(f"FLUX.{i}" for i in range(1, flux.shape[1] + 1))
+    rows = [f"{a}," + ",".join(f"{v:.2f}" for v in f) for a, f in zip(labels, flux, strict=True)]
+    text = ("\n".join([header, *rows]) + "\n").encode()
+    p = tmp_path / ("t01.csv.gz" if compress else "t01.csv")
+    p.write_bytes(gzip.compress(text) if compress else text)
+    with pytest.warns(Warning, match="0 and 1"):
+        items = list(iter_items([p]))
+    assert all(it.zero_one for it in items)
+    assert [_read_item(it).meta.label for it in items] == labels
+
+
+def test_bad_kaggle_header_becomes_one_error_item(tmp_path):
+    p = tmp_path / "bad.csv"
+    p.write_text("LABEL,FLUX.1,FLUX.3\n2,1.0,2.0\n")
+    items = list(iter_items([p]))
+    assert [it.input_id for it in items] == [str(p)] and items[0].row is None
+    with pytest.raises(StarskopeError, match="header must be LABEL,FLUX.1"):
+        _read_item(items[0])
+
+
 def test_folder_walk_glob_and_kinds(tmp_path, kaggle_table):
     a = _touch(tmp_path / "d" / "a.csv")
     b = _touch(tmp_path / "d" / "sub" / "b.fits.gz", "x")

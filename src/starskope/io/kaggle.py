@@ -18,6 +18,7 @@ Light curves from a table have relative times (days from 0), mission ``"K2"``,
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import hashlib
 import io
@@ -32,6 +33,7 @@ import numpy as np
 
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve, LightCurveMeta
+from ._common import warn_file
 from ._open import DECOMPRESSION_ERRORS, open_text
 
 __all__ = [
@@ -58,6 +60,7 @@ KAGGLE_N_FLUX = 3197
 KAGGLE_CADENCE_MIN = 29.4244
 _CADENCE_D = KAGGLE_CADENCE_MIN / 1440.0
 _LABELS = {1.0: 0, 2.0: 1}  # file LABEL -> meta.label (1 = host)
+_LABELS_01 = {0.0: 0, 1.0: 1}  # the same, for a table relabelled 0/1 (0 = none, 1 = host)
 
 
 # ---------------------------------------------------------------------------- layout
@@ -67,6 +70,7 @@ class _Layout:
     has_header: bool
     index_col: bool = False  # a leading row-index column (pandas' ``to_csv`` default)
     labelled: bool = True  # False: ``FLUX.1,...,FLUX.n`` only (a blind test table)
+    zero_one: bool = False  # labels 0/1 (0 = none, 1 = host) instead of the layout's 1/2
 
 
 #: First header field of a table saved with its row index (pandas writes "" or "Unnamed: 0").
@@ -104,6 +108,38 @@ def drop_index(line: str) -> str:
             return s.split(sep, 1)[1]
     parts = s.split(None, 1)
     return parts[1] if len(parts) == 2 else ""
+
+
+def _label_field(line: str, index_col: bool) -> str:
+    """The LABEL field of a data line (after the row index, when there is one)."""
+    if index_col:
+        line = drop_index(line)
+    head = line[:64]
+    fields = split_fields(head if len(line) > 64 else line)
+    return fields[0].strip().strip('"') if fields else ""
+
+
+def zero_one_labels(lines, *, index_col: bool = False) -> bool:
+    """True when a table's labels are 0/1 (0 = no planet, 1 = host) rather than the Kaggle
+    layout's 1/2.
+
+    A LABEL of 1 means "no planet" in the layout and "host" in a table relabelled 0/1, so the
+    scheme is the first unambiguous label's: a 0 means 0/1, a 2 means 1/2. The lines are read
+    until one is found (at once in the real tables, whose hosts come first); a table of 1s only
+    follows the layout.
+    """
+    for line in lines:
+        if not line.strip():
+            continue
+        try:
+            value = float(_label_field(line, index_col))
+        except ValueError:
+            continue
+        if value == 0.0:
+            return True
+        if value == 2.0:
+            return False
+    return False
 
 
 def split_fields(line: str) -> list[str]:
@@ -261,7 +297,7 @@ def kaggle_lightcurve(
 
 
 def parse_kaggle_row(
-    line: str, row: int, n_flux: int, path: str, *, labelled: bool = True
+    line: str, row: int, n_flux: int, path: str, *, labelled: bool = True, zero_one: bool = False
 ) -> tuple[int | None, np.ndarray]:
     """Parse one data line of a Kaggle table.
 
@@ -277,6 +313,8 @@ def parse_kaggle_row(
         The file (for messages).
     labelled : bool, optional
         False for a table without a LABEL column (the label comes back None).
+    zero_one : bool, optional
+        True for a table labelled 0/1 (0 = no planet, 1 = host; see :func:`zero_one_labels`).
 
     Returns
     -------
@@ -303,16 +341,12 @@ def parse_kaggle_row(
         )
     lab = fields[0].strip().strip('"')
     try:
-        label = _LABELS[float(lab)] if labelled else None
+        label = (_LABELS_01 if zero_one else _LABELS)[float(lab)] if labelled else None
     except (ValueError, KeyError):
         raise StarskopeError(
-            f"LABEL must be 1 (no planet) or 2 (planet host); got {lab!r}"
-            + (
-                " (a table labelled 0/1 must be relabelled first: 1 -> 2, 0 -> 1; its rows"
-                " labelled 1 would otherwise read as non-hosts)"
-                if lab in ("0", "0.0")
-                else ""
-            ),
+            f"LABEL must be 0 (no planet) or 1 (planet host) in this table, labelled 0/1; got {lab!r}"
+            if zero_one
+            else f"LABEL must be 1 (no planet) or 2 (planet host); got {lab!r}",
             path=path,
             where=f"row {row}",
         ) from None
@@ -351,6 +385,8 @@ def _data_lines(path: str) -> tuple[_Layout, Iterator[tuple[int, str]], object]:
         if not first:
             raise StarskopeError("file has no rows", path=path)
         layout = _layout_from_first_line(first, path)
+        if layout.labelled:
+            layout = _with_label_scheme(layout, path)
     except UnicodeDecodeError as exc:
         fh.close()
         raise StarskopeError("not a text table (binary data)", path=path) from exc
@@ -362,6 +398,36 @@ def _data_lines(path: str) -> tuple[_Layout, Iterator[tuple[int, str]], object]:
         lines = (drop_index(line) for line in lines)
     numbered = _at_least_one(enumerate(line for line in lines if line.strip()), path)
     return layout, numbered, fh
+
+
+def _with_label_scheme(layout: _Layout, path) -> _Layout:
+    """``layout`` with its label scheme (1/2, or 0/1 with a warning), read ahead on a second
+    handle so that no row is read with the wrong meaning."""
+    with open_text(path) as fh:
+        lines = (line for line in fh if line.strip())
+        if layout.has_header:
+            next(lines, None)
+        zero_one = zero_one_labels(lines, index_col=layout.index_col)
+    if zero_one:
+        warn_file(
+            "LABEL holds 0 and 1, not the Kaggle layout's 1 and 2: read 1 as a planet host and 0"
+            " as none",
+            path=path,
+        )
+    return dataclasses.replace(layout, zero_one=zero_one)
+
+
+def layout_of(path) -> _Layout:
+    """The layout of the Kaggle table at ``path`` (header, row index, labels and their scheme).
+
+    Raises
+    ------
+    StarskopeError
+        When the file is empty, binary or not a Kaggle table.
+    """
+    layout, _numbered, fh = _data_lines(str(path))
+    fh.close()
+    return layout
 
 
 def _at_least_one(rows: Iterator[tuple[int, str]], path) -> Iterator[tuple[int, str]]:
@@ -535,7 +601,12 @@ def iter_kaggle_rows(
             for row, line in chunk:
                 try:
                     label, flux = parse_kaggle_row(
-                        line, row, layout.n_flux, path, labelled=layout.labelled
+                        line,
+                        row,
+                        layout.n_flux,
+                        path,
+                        labelled=layout.labelled,
+                        zero_one=layout.zero_one,
                     )
                 except StarskopeError as err:
                     if writer is not None:
@@ -613,7 +684,12 @@ def read_kaggle_row(path, row: int, *, cache: bool = True, cache_dir=None) -> Li
             n = i + 1
             if i == row:
                 label, flux = parse_kaggle_row(
-                    line, row, layout.n_flux, path, labelled=layout.labelled
+                    line,
+                    row,
+                    layout.n_flux,
+                    path,
+                    labelled=layout.labelled,
+                    zero_one=layout.zero_one,
                 )
                 return kaggle_lightcurve(flux, label, row=row, source=path)
     except DECOMPRESSION_ERRORS as exc:

@@ -62,6 +62,8 @@ class ScanItem:
         The row itself, for compressed tables (which cannot be read at an offset).
     labelled : bool
         False for a Kaggle table without a LABEL column.
+    zero_one : bool
+        True for a Kaggle table labelled 0/1 instead of 1/2.
     flux_column, time_column : str or None
         Column overrides for a light-curve file (``starskope scan --flux-column``).
     target, label : str, int or None
@@ -76,6 +78,7 @@ class ScanItem:
     n_flux: int | None = None
     line: bytes | None = None
     labelled: bool = True
+    zero_one: bool = False
     flux_column: str | None = None
     time_column: str | None = None
     target: str | None = None
@@ -178,39 +181,34 @@ def _index_end(raw: bytes) -> int:
 
 
 def _kaggle_rows(path: str) -> Iterator[ScanItem]:
-    """One item per data row of a Kaggle table, with its byte range (or text when compressed)."""
-    from ..io._open import is_compressed, open_binary
+    """One item per data row of a Kaggle table, with its byte range (or text when compressed).
 
+    The layout (header, row index, labels or not, 0/1 or 1/2 labels) is the reader's
+    (:mod:`starskope.io.kaggle`); a table whose layout the reader refuses becomes one item
+    for the whole file, which the worker then records as an error with the reader's message.
+    """
+    from ..io._open import is_compressed, open_binary
+    from ..io.kaggle import layout_of
+
+    try:
+        layout = layout_of(path)
+    except StarskopeError as exc:
+        log.info("%s", exc)
+        yield ScanItem(input_id=path, path=path)
+        return
     compressed = is_compressed(path)
     with open_binary(path) as fh:
         offset = 0
-        first = True
+        header = layout.has_header
         row = 0
-        n_flux = None
-        indexed = False  # rows start with a row index (pandas' to_csv default): skip it
-        labelled = True  # False: FLUX.1,...,FLUX.n only
         for raw in fh:
             start, offset = offset, offset + len(raw)
             if not raw.strip():
                 continue
-            if first:
-                first = False
-                fields = _csv_fields(raw.lstrip(b"\xef\xbb\xbf"))
-                from ..io.kaggle import KAGGLE_N_FLUX, blank_index_name, flux_only, index_column
-
-                if fields and fields[0].upper() == "LABEL":
-                    n_flux = len(fields) - 1
-                    indexed = blank_index_name(raw.decode("utf-8", errors="replace"))
-                    continue
-
-                if index_column(fields):
-                    n_flux, indexed = len(fields) - 2, True
-                    continue
-                if flux_only(fields):
-                    n_flux, labelled = len(fields), False
-                    continue
-                n_flux = KAGGLE_N_FLUX
-            if indexed:
+            if header:
+                header = False
+                continue
+            if layout.index_col:
                 cut = _index_end(raw)
                 start, raw = start + cut, raw[cut:]
             yield ScanItem(
@@ -219,9 +217,10 @@ def _kaggle_rows(path: str) -> Iterator[ScanItem]:
                 row=row,
                 offset=None if compressed else start,
                 length=None if compressed else len(raw),
-                n_flux=n_flux,
+                n_flux=layout.n_flux,
                 line=raw if compressed else None,
-                labelled=labelled,
+                labelled=layout.labelled,
+                zero_one=layout.zero_one,
             )
             row += 1
 

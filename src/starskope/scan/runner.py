@@ -121,7 +121,12 @@ def _read_item(item: ScanItem):
     except UnicodeDecodeError as exc:
         raise StarskopeError("not text", path=item.path, where=f"row {item.row}") from exc
     label, flux = parse_kaggle_row(
-        line, item.row, item.n_flux, item.path, labelled=getattr(item, "labelled", True)
+        line,
+        item.row,
+        item.n_flux,
+        item.path,
+        labelled=getattr(item, "labelled", True),
+        zero_one=getattr(item, "zero_one", False),
     )
     return kaggle_lightcurve(flux, label, row=item.row, source=item.path)
 
