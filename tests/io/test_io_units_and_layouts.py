@@ -97,6 +97,25 @@ def test_a_bjd_column_of_reduced_values(tmp_path):
     np.testing.assert_allclose(lc.t[0] + (lc.bjd_offset or 0.0), t[0], atol=1e-6)
 
 
+@pytest.mark.parametrize(
+    ("name", "t0", "add"),
+    [
+        ("bjd", 8354.1, 2450000.0),  # BJD - 2450000 of a TESS star (was read as BTJD)
+        ("BJD_TDB", 5002.3, 2450000.0),  # of a Kepler star
+        ("hjd", 4123.4, 2450000.0),  # ground-based survey, 2007 (below 4500: not taken)
+        ("bjd", 1354.1, 2457000.0),  # BTJD in a column named bjd: still BTJD
+    ],
+)
+def test_a_bjd_column_in_other_reductions(tmp_path, name, t0, add):
+    t, f = _curve(t0=t0)
+    lc = read(_csv(tmp_path / "r.csv", f"{name},flux", t, f))
+    got = lc.t[0] + (lc.bjd_offset or 0.0)
+    if t0 < 4500 and add == 2450000.0:
+        assert got != pytest.approx(t[0] + add)  # ambiguous with BTJD: not guessed
+    else:
+        np.testing.assert_allclose(got, t[0] + add, atol=1e-6)
+
+
 # ------------------------------------------------------------------------ flux columns
 def test_magnitude_columns_become_relative_flux(tmp_path):
     t, f = _curve()
@@ -429,3 +448,40 @@ def test_review_cases(tmp_path):
     assert is_relative_offset(2e-4 * rng.standard_normal(3000))  # flux - 1
     assert not is_relative_offset(0.05 * rng.standard_normal(3000))  # per cent, 500 ppm
     assert not is_relative_offset(5.0 * rng.standard_normal(3000))  # e/s (Kaggle)
+
+
+# ------------------------------------------------------------------------ calendar dates
+@pytest.mark.parametrize(
+    ("fmt", "sep"),
+    [("%Y-%m-%dT%H:%M:%SZ", ","), ("%Y-%m-%d %H:%M:%S", ","), ("%Y-%m-%dT%H:%M:%S+00:00", "\t")],
+)
+def test_iso_dates_as_the_time_column(tmp_path, fmt, sep):
+    """Calendar dates (ISO 8601, UTC) become JD in TDB, with a warning that they are not
+    barycentric; the transit period comes out unchanged."""
+    from datetime import UTC, datetime, timedelta
+
+    t, f = _curve(n=3000)
+    start = datetime(2019, 8, 1, tzinfo=UTC)
+    stamps = [(start + timedelta(days=float(x - t[0]))).strftime(fmt) for x in t]
+    p = tmp_path / "dates.csv"
+    p.write_text(
+        f"date{sep}flux\n" + "".join(f"{s}{sep}{v:.8f}\n" for s, v in zip(stamps, f, strict=True))
+    )
+    with pytest.warns(StarskopeWarning, match="calendar dates: read as JD in TDB"):
+        lc = read(p)
+    # 2019-08-01 00:00 UTC is JD 2458696.5; TDB runs 69.184 s ahead of UTC then
+    assert lc.time_format == "jd"
+    assert lc.t[0] == pytest.approx(2458696.5 + 69.184 / 86400, abs=2e-6)
+    np.testing.assert_allclose(np.diff(lc.t), np.diff(t), atol=2e-6)
+
+
+def test_a_text_column_is_not_taken_for_dates(tmp_path):
+    t, f = _curve(n=50)
+    p = tmp_path / "a.csv"
+    p.write_text(
+        "time,flux,camera\n" + "".join(f"{a},{b},cam1\n" for a, b in zip(t, f, strict=True))
+    )
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lc = read(p)
+    assert lc.t[0] == pytest.approx(t[0])

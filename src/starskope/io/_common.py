@@ -369,13 +369,25 @@ def _kepler_cadence(t) -> bool:
     return any(abs(cad / k - 1.0) < 5e-4 for k in _KEPLER_CADENCES)
 
 
+def _named_jd(column: str | None) -> bool:
+    """A column named JD or BJD (``bjd``, ``BJD_TDB``, ``hjd``), not BKJD, BTJD or MJD."""
+    if not column:
+        return False
+    name = column.lower()
+    return re.search(r"(^|[^a-z])[bh]?jd", name) is not None and not any(
+        k in name for k in ("bkjd", "btjd", "mjd")
+    )
+
+
 def infer_time_format(t: np.ndarray, *, mission: str | None, column: str | None = None):
     """Time system of plain numbers, for tables that do not say.
 
     The rule, in order:
 
     1. a column named like ``mjd``: MJD, converted to full JD (``+ 2400000.5``);
-    2. values above 2,000,000: full BJD_TDB (``"jd"``);
+    2. values above 2,000,000: full BJD_TDB (``"jd"``); in a column named JD or BJD, values
+       4,500-20,000 are ``BJD - 2450000`` (ground-based surveys, Kepler and K2 from 4,950;
+       TESS's BTJD reaches 4,500 only in 2027);
     3. values between 40,000 and 80,000: reduced BJD (``BJD - 2400000``), converted to ``"jd"``;
     4. a known mission (from headers, column names or the file name): BKJD for Kepler/K2,
        BTJD for TESS;
@@ -400,6 +412,8 @@ def infer_time_format(t: np.ndarray, *, mission: str | None, column: str | None 
         return "jd", 2400000.5, "column named MJD"
     if lo > 2.0e6:
         return "jd", 0.0, "values ~2.45e6: full BJD"
+    if _named_jd(column) and 4.5e3 <= lo < 2.0e4:
+        return "jd", 2450000.0, "column named JD/BJD with values 4500-20000: BJD - 2450000"
     if 4.0e4 < lo < 8.0e4:
         return "jd", 2400000.0, "values ~5e4: BJD - 2400000"
     if mission in ("Kepler", "K2") and lo > -100:

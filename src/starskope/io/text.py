@@ -31,6 +31,7 @@ from ._common import (
     target_from_name,
     time_offset_from_name,
     time_scale,
+    warn_file,
 )
 from ._open import DECOMPRESSION_ERRORS, open_binary, open_text
 
@@ -45,6 +46,10 @@ __all__ = [
 
 _NUM = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eEdD][+-]?\d+)?$|^[+-]?(nan|inf)$", re.I)
 _MAX_HEADER_LINES = 2000
+#: A calendar date and time in ISO 8601 ("2019-08-01T00:30:00Z", "2019-08-01 00:30:00.5").
+_ISO = re.compile(
+    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d*)?)?)?(Z|[+-]\d{2}:?\d{2})?$", re.I
+)
 
 
 def _looks_text(header: bytes) -> bool:
@@ -77,7 +82,8 @@ def identify_text(path, header) -> bool:
         if not s or s.startswith(("#", "%", "!", "\\", "|")):
             continue
         fields = _split(s, _delimiter(s))
-        if sum(bool(_NUM.match(f)) for f in fields) >= 2:
+        numbers = sum(bool(_NUM.match(f)) for f in fields)
+        if numbers >= 2 or (numbers >= 1 and any(_ISO.match(f) for f in fields)):
             return True
     return False
 
@@ -211,8 +217,9 @@ _HUGE_EXPONENT = re.compile(r"[eEdD][+-]?\d{6,}")  # (no leading \d: 4x faster)
 
 def _parse_body(body: str, delim, path):
     """Numeric columns of the table body (None for a non-numeric column, e.g. an instrument
-    name). Missing-value tokens (``--``, ``nan``, empty...) become NaN; a column counts as
-    numeric when more than 99% of its other cells are numbers."""
+    name) and the indices of the columns of calendar dates. Missing-value tokens (``--``,
+    ``nan``, empty...) become NaN; a column counts as numeric when more than 99% of its other
+    cells are numbers; a column of ISO 8601 dates becomes JD (see :func:`_dates_or_none`)."""
     import pandas as pd
 
     as_text = _HUGE_EXPONENT.search(body) is not None
@@ -233,14 +240,46 @@ def _parse_body(body: str, delim, path):
         m = re.search(r"line (\d+)", msg)
         where = f"row {int(m.group(1)) - 1}" if m else None
         raise StarskopeError(f"malformed table: {msg}", path=path, where=where) from exc
-    cols = []
+    cols, dates = [], set()
     for j in range(df.shape[1]):
         c = df.iloc[:, j]
         if c.dtype.kind in "biuf":
             cols.append(c.to_numpy(dtype=float))
             continue
-        cols.append(_numeric_or_none(c.to_numpy(dtype=object), decimal_comma=delim == ";"))
-    return cols
+        cells = c.to_numpy(dtype=object)
+        col = _numeric_or_none(cells, decimal_comma=delim == ";")
+        if col is None:
+            col = _dates_or_none(cells, path)
+            if col is not None:
+                dates.add(j)
+        cols.append(col)
+    return cols, dates
+
+
+def _dates_or_none(cells: np.ndarray, path) -> np.ndarray | None:
+    """A column of ISO 8601 calendar dates as JD in TDB (UTC unless an offset is given), or None.
+
+    Dates are civil (UTC) times at the observer: converting them to TDB leaves out the light
+    travel time to the barycentre (up to 8.3 minutes), which needs the star's position.
+    """
+    given = [str(c).strip() for c in cells if not (c is None or (isinstance(c, float) and c != c))]
+    given = [c for c in given if c.lower() not in _MISSING_TOKENS]
+    if not given or sum(bool(_ISO.match(c)) for c in given) <= 0.99 * len(given):
+        return None
+    import pandas as pd
+    from astropy.time import Time
+
+    try:
+        stamps = pd.to_datetime(pd.Series(cells, dtype=object), utc=True, format="ISO8601")
+    except (ValueError, TypeError) as exc:
+        raise StarskopeError(f"unreadable calendar date: {exc}", path=path) from exc
+    unix = stamps.to_numpy(dtype="datetime64[ns]").astype("datetime64[ns]")
+    ok = ~np.isnat(unix)
+    jd = np.full(len(cells), np.nan)
+    if ok.any():
+        sec = (unix[ok] - np.datetime64("1970-01-01T00:00:00", "ns")) / np.timedelta64(1, "s")
+        jd[ok] = Time(sec, format="unix", scale="utc").tdb.jd
+    return jd
 
 
 def _number(cell, decimal_comma: bool = False) -> float | None:
@@ -298,12 +337,13 @@ def read_text(
     """
     path = str(path)
     comments, names, delim, body = _scan(path)
-    cols = _parse_body(body, delim, path)
+    cols, dates = _parse_body(body, delim, path)
     if names is not None and len(names) != len(cols):
         if len(names) > len(cols):
             names = names[: len(cols)]
         else:
             names = names + [f"col{i}" for i in range(len(names), len(cols))]
+    shown = names or [f"col{i}" for i in range(len(cols))]
     return _to_lightcurve(
         path,
         names,
@@ -313,6 +353,8 @@ def read_text(
         flux_column=flux_column,
         product="text",
         time_format=time_format,
+        units={shown[j]: "jd" for j in dates},
+        dates={shown[j] for j in dates},
     )
 
 
@@ -328,12 +370,19 @@ def _to_lightcurve(
     time_format=None,
     units=None,
     meta_in=None,
+    dates=frozenset(),
 ) -> LightCurve:
     ch = choose_columns(names, cols, time_column=time_column, flux_column=flux_column, path=path)
     shown = names or [f"col{i}" for i in range(len(cols))]
     mission, target, segment = _hints(path, comments + [n for n in (names or [])])
     t = cols[ch.time]
     tname = shown[ch.time]
+    if tname in dates and time_format is None:
+        warn_file(
+            f"column {tname!r} holds calendar dates: read as JD in TDB, not barycentric (t0 may "
+            "differ from BJD_TDB by up to 8.3 minutes; periods are unaffected)",
+            path=path,
+        )
     units = units or {}
     rule = "given"
     scale = time_scale(units.get(tname), tname)
