@@ -11,7 +11,14 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-__all__ = ["SCHEMA_VERSION", "SIGNIFICANCE_FLAGS", "Candidate", "StarResult", "VetFlag"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "SIGNIFICANCE_FLAGS",
+    "Candidate",
+    "StarResult",
+    "VetFlag",
+    "json_safe",
+]
 
 SCHEMA_VERSION = "1.1"  # 1.1: ``group`` (multi-file stars)
 #: Flags the pipeline raises when a signal misses its detection thresholds: a candidate with
@@ -83,7 +90,7 @@ class Candidate:
         d = dataclasses.asdict(self)
         d["vetting"] = [dataclasses.asdict(f) for f in self.vetting]
         d["flags"] = self.flags
-        return _clean(d)
+        return json_safe(d)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Candidate:
@@ -141,7 +148,7 @@ class StarResult:
         d = dataclasses.asdict(self)
         d["candidates"] = [c.to_dict() for c in self.candidates]
         d["reasons"] = list(self.reasons)
-        return _clean(d)
+        return json_safe(d)
 
     def to_json(self) -> str:
         """One line of JSON (NaN and infinities become null)."""
@@ -160,16 +167,17 @@ class StarResult:
         return cls.from_dict(json.loads(line))
 
 
-def _clean(obj: Any) -> Any:
-    """Make a structure JSON-safe: numpy scalars to Python, NaN/inf to None, tuples to lists."""
+def json_safe(obj: Any) -> Any:
+    """Make a structure JSON-safe: numpy scalars to Python, NaN/inf to None, tuples to lists
+    (strict JSON has no NaN: ``jq`` and JavaScript reject it)."""
     if isinstance(obj, dict):
-        return {str(k): _clean(v) for k, v in obj.items()}
+        return {str(k): json_safe(v) for k, v in obj.items()}
     if isinstance(obj, (list, tuple)):
-        return [_clean(v) for v in obj]
+        return [json_safe(v) for v in obj]
     if hasattr(obj, "item") and callable(obj.item) and getattr(obj, "ndim", 1) == 0:
         obj = obj.item()
     if hasattr(obj, "tolist"):
-        return _clean(obj.tolist())
+        return json_safe(obj.tolist())
     if isinstance(obj, float) and not math.isfinite(obj):
         return None
     return obj

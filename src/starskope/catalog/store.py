@@ -276,6 +276,29 @@ def _table(rows: list[dict], cols):
 
 
 # ----------------------------------------------------------------------------- catalog
+#: DuckDB's file signature: the bytes 8-11 of every database file.
+_DUCKDB_MAGIC = b"DUCK"
+
+
+def _check_duckdb_file(path: str) -> None:
+    """Refuse an existing file that is not a DuckDB database before DuckDB opens it (DuckDB
+    2 opens a CSV or Parquet path as a read-only view: a scan into it would store nothing)."""
+    p = Path(path)
+    if not p.is_file() or p.stat().st_size == 0:
+        return
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(16)
+    except OSError as exc:
+        raise StarskopeError(f"cannot read the catalog: {exc.strerror}", path=path) from exc
+    if head[8:12] != _DUCKDB_MAGIC:
+        raise StarskopeError(
+            "not a DuckDB catalog (an existing file of another kind): give a new path or a "
+            "catalog written by 'starskope scan'",
+            path=path,
+        )
+
+
 class Catalog:
     """A DuckDB results catalog.
 
@@ -307,6 +330,7 @@ class Catalog:
         self.read_only = read_only
         if read_only and not Path(self.path).exists():
             raise StarskopeError("no such catalog file", path=self.path)
+        _check_duckdb_file(self.path)
         try:
             self.con = duckdb.connect(self.path, read_only=read_only)
         except duckdb.IOException as exc:
@@ -538,8 +562,10 @@ class Catalog:
         import duckdb
 
         try:
+            if not sql.strip().strip(";").strip():
+                raise StarskopeError("empty query: give one SQL statement", path=self.path)
             cur = self.con.execute(sql, params or [])
-            if cur.description is None:
+            if cur is None or cur.description is None:
                 return [], []
             cols = [d[0] for d in cur.description]
             return cols, cur.fetchall()

@@ -21,7 +21,9 @@ from pathlib import Path
 import typer
 
 from ..exceptions import StarskopeError
+from ..result import json_safe
 from . import app
+from ._paths import output_dir
 
 __all__ = ["evaluate_command", "predict_command", "train_command"]
 
@@ -59,7 +61,7 @@ def train_command(
         0,
         "--injections",
         help="Models of the pipeline's output (views-cnn, gbm): add this many injections "
-        "(planets, eclipsing binaries, none) into real K2 noise from ../shared/data/bulk to the "
+        "(planets, eclipsing binaries, none) into real K2 noise ($STARSKOPE_SHARED_DATA/bulk) to the "
         "training data (seeded by --seed; cached).",
     ),
 ) -> None:
@@ -70,6 +72,7 @@ def train_command(
     if model not in MODELS:
         raise StarskopeError(f"unknown model {model!r}; choose one of {sorted(MODELS)}")
     spec = MODELS[model]
+    output_dir(out, what="--out folder")
     t0 = time.perf_counter()
     ds = load_labelled(data, kind=spec.kind, n_jobs=jobs, limit=limit)
     if injections and spec.kind not in ("views", "tabular"):
@@ -230,21 +233,24 @@ def predict_command(
         from ..vet.ephemeris import flag_common_signals
 
         results = flag_common_signals(list(results))
-    n_failed = 0
+    n_failed = n_seen = 0
     rows = []
     for res in results:
+        n_seen += 1
         n_failed += res.error is not None
         if json_out:
             sys.stdout.write(res.to_json() + "\n")
             sys.stdout.flush()
         else:
             rows.append(res)
+    if not n_seen:
+        raise StarskopeError(f"no light curves found in {' '.join(map(str, files))}")
     if not json_out:
         from rich.console import Console
         from rich.table import Table
 
         table = Table(title=f"starskope predict ({model or DEFAULT_MODEL})")
-        for col in ("input", "row", "label", "score", "classes"):
+        for col in ("input", "row", "host (truth)", "score", "classes"):
             table.add_column(col)
         for r in rows:
             probs = ", ".join(f"{k} {v:.3f}" for k, v in (r.class_probabilities or {}).items())
@@ -281,10 +287,13 @@ def evaluate_command(
     from ..models.data import load_labelled
     from ..models.registry import MODELS, load_model
 
+    if not 0.0 <= threshold <= 1.0:
+        raise StarskopeError(f"--threshold is a probability in [0, 1]; got {threshold}")
     name, est = load_model(model)
     if prior is not None:
         est.set_params(host_prior=prior)
     spec = MODELS[name]
+    output_dir(out, what="--out folder")
     ds = load_labelled(
         data, kind=spec.kind, n_jobs=jobs, limit=limit, n_points=getattr(est, "n_points_", None)
     )
@@ -303,7 +312,7 @@ def evaluate_command(
         "level": tab.level,
         "note": tab.note,
     }
-    (out / "metrics.json").write_text(json.dumps(report, indent=1, default=float))
+    (out / "metrics.json").write_text(json.dumps(json_safe(report), indent=1, default=float))
     _plots(out, ds.y, s, tab.value["confusion"], getattr(est, "history_", None), ds.classes)
     from rich.console import Console
     from rich.table import Table

@@ -11,7 +11,9 @@ from pathlib import Path
 import typer
 
 from ..exceptions import StarskopeError
+from ..result import json_safe
 from . import app
+from ._paths import output_dir
 
 __all__ = ["catalog_app", "scan_command"]
 
@@ -73,6 +75,16 @@ def scan_command(
         raise StarskopeError(f"--method must be one of {list(_METHODS)}; got {method!r}")
     if export is not None and export[0].lower() != "parquet":
         raise StarskopeError(f"--export supports 'parquet' only; got {export[0]!r}")
+    if export is not None:
+        output_dir(export[1], what="--export folder")
+    for opt, value, low in (
+        ("--workers", workers, 1),
+        ("--chunk-rows", chunk_rows, 1),
+        ("--max-attempts", max_attempts, 1),
+        ("--commit-every", commit_every, 0),
+    ):
+        if value is not None and value < low:
+            raise StarskopeError(f"{opt} must be >= {low}; got {value}")
     if scheduler and workers is not None:
         raise StarskopeError("give --workers or --scheduler, not both")
     if verbose:
@@ -87,21 +99,31 @@ def scan_command(
         changes["max_planets"] = max_planets
     config = PipelineConfig().replace(**changes)
     progress = RichProgress()
-    summary = scan(
-        inputs,
-        catalog=catalog,
-        config=config,
-        workers=workers,
-        scheduler=scheduler,
-        chunk_rows=chunk_rows,
-        max_attempts=max_attempts,
-        retry_errors=retry_errors,
-        progress=progress if progress.enabled else None,
-        flush_seconds=max(commit_every, 0.0),
-        flux_column=flux_column,
-        time_column=time_column,
-    )
+    try:
+        summary = scan(
+            inputs,
+            catalog=catalog,
+            config=config,
+            workers=workers,
+            scheduler=scheduler,
+            chunk_rows=chunk_rows,
+            max_attempts=max_attempts,
+            retry_errors=retry_errors,
+            progress=progress if progress.enabled else None,
+            flush_seconds=commit_every,
+            flux_column=flux_column,
+            time_column=time_column,
+        )
+    except KeyboardInterrupt:
+        print(
+            f"starskope: interrupted: the stars finished so far are stored in {catalog}; run the"
+            " same command again to resume",
+            file=sys.stderr,
+        )
+        raise typer.Exit(130) from None
     print(summary.line())
+    if summary.n_done + summary.n_errors + summary.n_skipped == 0:
+        raise StarskopeError(f"no light curves found in {' '.join(map(str, inputs))}")
     if export is not None:
         from ..catalog import Catalog
 
@@ -152,7 +174,7 @@ def top_command(
         cols, rows = cat.top(n=n, exclude_common=no_common)
     if as_json:
         for r in rows:
-            print(json.dumps(dict(zip(cols, r, strict=True)), default=str))
+            print(json.dumps(json_safe(dict(zip(cols, r, strict=True))), default=str))
     else:
         _print_table(cols, rows, title=f"top {n} of {catalog}")
 
@@ -225,7 +247,7 @@ def common_command(
         cols, rows = cat.common_signals(alpha=alpha, include_all=include_all)
     if as_json:
         for r in rows:
-            print(json.dumps(dict(zip(cols, r, strict=True)), default=str))
+            print(json.dumps(json_safe(dict(zip(cols, r, strict=True))), default=str))
         return
     n_common = sum(1 for r in rows if r[cols.index("common")])
     _print_table(cols, rows, title=f"{n_common} common signal(s) in {catalog} (alpha {alpha:g})")
@@ -244,6 +266,6 @@ def query_command(
         cols, rows = cat.query(sql)
     if as_json:
         for r in rows:
-            print(json.dumps(dict(zip(cols, r, strict=True)), default=str))
+            print(json.dumps(json_safe(dict(zip(cols, r, strict=True))), default=str))
     else:
         _print_table(cols, rows)

@@ -16,6 +16,7 @@ import typer
 
 from ..exceptions import StarskopeError
 from . import app
+from ._paths import output_dir
 
 __all__ = ["search_command"]
 
@@ -95,7 +96,7 @@ def search_command(
     config = PipelineConfig().replace(**changes)
     plot_fn = None
     if plot is not None:
-        plot.mkdir(parents=True, exist_ok=True)
+        output_dir(plot, what="--plot folder")
         try:
             from ..plotting import plot_diagnostics as plot_fn
         except ImportError as exc:
@@ -103,6 +104,11 @@ def search_command(
 
     if group not in ("none", "auto"):
         raise StarskopeError(f"--group must be 'none' or 'auto'; got {group!r}")
+    if bin_minutes is not None and (group != "auto" or not bin_minutes > 0):
+        raise StarskopeError(
+            f"--bin takes a positive number of minutes, with --group auto; got {bin_minutes}"
+            + ("" if group == "auto" else " without --group auto")
+        )
     scorer = None
     if model is not None:
         if group == "auto":
@@ -155,14 +161,17 @@ def search_command(
 
         stream = flag_common_signals(list(stream))
     results: list[StarResult] = []
-    n_failed = 0
+    n_failed = n_seen = 0
     for res in stream:
+        n_seen += 1
         n_failed += res.error is not None
         if json_out:
             sys.stdout.write(res.to_json() + "\n")
             sys.stdout.flush()
         else:
             results.append(res)
+    if not n_seen:
+        raise StarskopeError(f"no light curves found in {' '.join(map(str, files))}")
     if not json_out:
         _table(results)
     if n_failed:

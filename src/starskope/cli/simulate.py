@@ -8,6 +8,7 @@ import typer
 
 from ..exceptions import StarskopeError
 from . import app
+from ._paths import output_dir, output_file
 
 __all__ = ["campaign_command", "inject_recover_command", "simulate_app"]
 
@@ -83,6 +84,10 @@ def campaign_command(
 
     if fmt not in _FORMATS:
         raise StarskopeError(f"--format must be one of {', '.join(_FORMATS)}; got {fmt!r}")
+    if fmt == "fits":
+        output_dir(out, what="--out folder")
+    else:
+        output_file(out, what="--out file")
     config = CampaignConfig(
         n_stars=n_stars,
         n_hosts=n_hosts,
@@ -123,10 +128,10 @@ def inject_recover_command(
         "--real-mission",
         help="Missions of the real backgrounds (repeat): non-hosts and masked planet hosts.",
     ),
-    min_period: float = typer.Option(0.5, "--min-period", help="Shortest injected period [d]."),
-    max_period: float = typer.Option(20.0, "--max-period", help="Longest injected period [d]."),
-    min_depth_ppm: float = typer.Option(50.0, "--min-depth-ppm", help="Shallowest depth [ppm]."),
-    max_depth_ppm: float = typer.Option(5000.0, "--max-depth-ppm", help="Deepest depth [ppm]."),
+    min_period: float = typer.Option(0.5, "--min-period", help="Shortest injected period, days."),
+    max_period: float = typer.Option(20.0, "--max-period", help="Longest injected period, days."),
+    min_depth_ppm: float = typer.Option(50.0, "--min-depth-ppm", help="Shallowest depth, ppm."),
+    max_depth_ppm: float = typer.Option(5000.0, "--max-depth-ppm", help="Deepest depth, ppm."),
     snr_range: tuple[float, float] | None = typer.Option(
         None,
         "--snr-range",
@@ -154,7 +159,16 @@ def inject_recover_command(
         n_points=n_points,
         real_missions=tuple(real_mission),
     )
-    out.mkdir(parents=True, exist_ok=True)
+    from ..simulate.noise import LONG_CADENCE_DAYS
+
+    longest = n_points * LONG_CADENCE_DAYS / 2.0
+    if max_period > longest:
+        typer.echo(
+            f"starskope: warning: injected periods are capped at half a background's span: "
+            f"{longest:.1f} d for {n_points} long cadences, not {max_period:g} d",
+            err=True,
+        )
+    output_dir(out, what="--out folder")
     prog, advance = _progress(n + config.n_uninjected, "inject-recover")
     with prog:
         table = run_injection_recovery(
@@ -168,5 +182,5 @@ def inject_recover_command(
     pngs = write_recovery_plots(table, out)
     typer.echo(summary.to_string(index=False))
     typer.echo(
-        f"wrote {out / 'injections.csv'}, {out / 'summary.csv'}, " + ", ".join(p.name for p in pngs)
+        f"wrote {out / 'injections.csv'}, {out / 'summary.csv'}, " + ", ".join(str(p) for p in pngs)
     )

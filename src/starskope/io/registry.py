@@ -326,11 +326,32 @@ def read(
 
 
 # ---------------------------------------------------------------------------- streaming
+#: First columns of the truth table ``starskope simulate`` writes beside (or, for FITS, inside
+#: the folder of) its light curves: a table about the stars, not a light curve.
+_TRUTH_HEADER = b"row,label,class,subclass,"
+
+
+def is_truth_table(path) -> bool:
+    """True for a simulation truth table (``truth.csv``, ``*.truth.csv``), which folder walks
+    skip: it describes the light curves beside it and is not one."""
+    name = Path(path).name.lower()
+    if not name.endswith("truth.csv"):
+        return False
+    try:
+        with open(path, "rb") as fh:
+            return fh.read(len(_TRUTH_HEADER)) == _TRUTH_HEADER
+    except OSError:
+        return False
+
+
 def _walk(folder: Path) -> Iterator[Path]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for f in sorted(files):
             if f.startswith(".") or Path(f).suffix.lower() in SKIP_SUFFIXES:
+                continue
+            if is_truth_table(Path(root) / f):
+                log.info("skipping the simulation truth table %s", Path(root) / f)
                 continue
             yield Path(root) / f
 

@@ -17,6 +17,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..exceptions import StarskopeError
+from ..io.registry import is_truth_table
 
 __all__ = ["LIGHTCURVE_SUFFIXES", "ScanItem", "count_items", "input_kind", "iter_items"]
 
@@ -165,7 +166,7 @@ def _walk(folder: str) -> Iterator[str]:
                 try:
                     if entry.is_dir(follow_symlinks=True):
                         stack.append(entry.path)
-                    elif _is_lightcurve_name(entry.name):
+                    elif _is_lightcurve_name(entry.name) and not is_truth_table(entry.path):
                         yield entry.path
                 except OSError:
                     continue

@@ -19,6 +19,8 @@ import dataclasses
 import itertools
 import logging
 import os
+import signal
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -271,15 +273,25 @@ def _local_cluster(n_workers: int):
     # worker, oversubscribing the machine). Through the workers' own environment (`env`), not
     # Dask's pre-spawn one, which is also written into this process, where numba may already
     # run its threads (it refuses a changed NUMBA_NUM_THREADS at its next compilation).
-    with dask.config.set(_CLUSTER_CONFIG):
-        return LocalCluster(
-            env={"NUMBA_NUM_THREADS": "1"},
-            n_workers=n_workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=":0",  # any free port: never clash with another cluster
-            silence_logs=logging.ERROR,
-        )
+    # Ctrl-C reaches the whole process group: the workers are started ignoring it (a child
+    # inherits an ignored SIGINT, and Python then installs no KeyboardInterrupt handler), so
+    # that only this process stops, stores what is finished and closes the cluster, instead
+    # of every worker printing its own traceback.
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        with dask.config.set(_CLUSTER_CONFIG):
+            return LocalCluster(
+                env={"NUMBA_NUM_THREADS": "1"},
+                n_workers=n_workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=":0",  # any free port: never clash with another cluster
+                silence_logs=logging.ERROR,
+            )
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)
 
 
 def scan(

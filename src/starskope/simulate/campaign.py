@@ -384,6 +384,20 @@ def simulate_campaign(
             store(s, _simulate_rows(w))
     table = pd.DataFrame(truth, columns=list(TRUTH_COLUMNS))
     labels = table["label"].to_numpy(dtype=int)
+    hosts = table[table["class"] == "planet"]
+    low = int((hosts["expected_snr"].astype(float) < config.min_host_snr).sum())
+    if low > 0.1 * len(hosts):  # a few hosts on very noisy stars are expected, most are not
+        import warnings
+
+        from ..exceptions import StarskopeWarning
+
+        warnings.warn(
+            f"{low} of {len(hosts)} hosts stay below the expected SNR {config.min_host_snr:g} "
+            "after 50 draws each (their stars are too noisy, or their light curves too short, "
+            "for a planet of the population that deep); the truth table gives each its SNR",
+            StarskopeWarning,
+            stacklevel=2,
+        )
     return Campaign(
         config=config,
         time=config.time,

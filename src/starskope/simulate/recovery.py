@@ -37,10 +37,12 @@ from ..exceptions import StarskopeError
 from .backgrounds import (
     real_background,
     real_background_pool,
+    shared_data_dir,
     simulated_background,
     white_background,
 )
 from .inject import inject
+from .noise import LONG_CADENCE_DAYS
 from .population import draw_loguniform_planet
 from .snr import expected_snr, n_in_transit, red_noise_beta, robust_sigma, robust_std
 
@@ -190,6 +192,9 @@ def detect_search(lc) -> Detection:
     )
 
 
+#: Missions whose light curves can serve as real backgrounds.
+MISSIONS = ("K2", "Kepler", "TESS")
+
 #: Detector name -> callable(LightCurve) -> Detection.
 DETECTORS: dict[str, Callable] = {
     "search": detect_search,
@@ -327,6 +332,34 @@ class RecoveryConfig:
                 )
         if not 0 < self.max_rp_rs <= 1:
             raise StarskopeError(f"max_rp_rs must be in (0, 1]; got {self.max_rp_rs}")
+        if self.n < 1:
+            raise StarskopeError(f"the number of injections must be >= 1; got {self.n}")
+        lo, hi = (float(x) for x in self.period_range)
+        if not (0 < lo < hi and np.isfinite(hi)):
+            raise StarskopeError(
+                f"injected periods must be 0 < shortest < longest; got {lo:g} and {hi:g} d"
+            )
+        longest = self.n_points * LONG_CADENCE_DAYS / 2.0  # two transits in a background
+        if lo >= longest:
+            raise StarskopeError(
+                f"backgrounds of {self.n_points} long cadences span {2 * longest:.1f} d: injected"
+                f" periods must start below {longest:.1f} d (two transits); got {lo:g} d"
+            )
+        dlo, dhi = (float(x) for x in self.depth_range)
+        if not 0 < dlo <= dhi < 1:
+            raise StarskopeError(
+                f"injected depths must be 0 < shallowest <= deepest < 1e6 ppm; got "
+                f"{1e6 * dlo:g} and {1e6 * dhi:g} ppm"
+            )
+        known = {m.lower(): m for m in MISSIONS}
+        missions = []
+        for m in self.real_missions:
+            if str(m).lower() not in known:
+                raise StarskopeError(
+                    f"unknown mission {m!r} for real backgrounds; choose from {list(MISSIONS)}"
+                )
+            missions.append(known[str(m).lower()])
+        object.__setattr__(self, "real_missions", tuple(missions))
 
     @property
     def n_uninjected(self) -> int:
@@ -337,8 +370,9 @@ def _background(kind: str, rng, config: RecoveryConfig, files):
     if kind == "real":
         if not files:
             raise StarskopeError(
-                "no real background light curves found (set STARSKOPE_SHARED_DATA) "
-                "or use backgrounds=('simulated',)"
+                f"no real background light curves of {', '.join(config.real_missions)} found "
+                f"under {shared_data_dir()} (set STARSKOPE_SHARED_DATA to the data folder), or "
+                "use simulated or white-noise backgrounds only (--background simulated)"
             )
         pool = files if isinstance(files, dict) else {"": list(files)}
         missions = [m for m in sorted(pool) if pool[m]]

@@ -1,0 +1,184 @@
+"""One-line errors, not tracebacks or silent successes, for the CLI misuses a user audit met:
+output paths that cannot be written, a non-catalog file as --catalog, empty SQL, empty input
+folders, out-of-range injection settings, a simulation truth table inside a light-curve folder,
+NaN in JSON output."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from starskope.cli import main
+from starskope.io.kaggle import write_kaggle
+
+
+@pytest.fixture
+def table(tmp_path, rng):
+    flux = 1000 + rng.normal(0, 1, size=(2, 3197))
+    return write_kaggle(tmp_path / "t.csv", flux, [2, 1])
+
+
+def _err(capsys) -> str:
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    return err
+
+
+def test_an_existing_csv_is_refused_as_a_catalog(tmp_path, table, capsys):
+    """DuckDB 2 opens a CSV path read-only as a view: a scan into it would store nothing."""
+    before = table.read_bytes()
+    assert main(["scan", str(table), "--catalog", str(table), "-w", "1"]) == 2
+    assert "not a DuckDB catalog (an existing file of another kind)" in _err(capsys)
+    assert table.read_bytes() == before
+    assert main(["catalog", "top", "-c", str(table)]) == 2
+    assert "not a DuckDB catalog" in _err(capsys)
+
+
+def test_empty_sql_and_nan_in_json(tmp_path, capsys):
+    from starskope.catalog import Catalog
+
+    cat = tmp_path / "c.duckdb"
+    Catalog(cat).close()
+    for sql in ("", "  ", ";"):
+        assert main(["catalog", "query", "-c", str(cat), sql]) == 2
+        assert "empty query" in _err(capsys)
+    assert main(["catalog", "query", "-c", str(cat), "--json", "SELECT 'nan'::DOUBLE AS x"]) == 0
+    assert json.loads(capsys.readouterr().out) == {"x": None}
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["simulate", "campaign", "--n-stars", "3", "--n-hosts", "1", "--out", "{blocked}/x.csv"],
+        ["simulate", "campaign", "--n-stars", "3", "--n-hosts", "1", "--out", "{folder}"],
+        [
+            "simulate",
+            "campaign",
+            "--n-stars",
+            "3",
+            "--n-hosts",
+            "1",
+            "--format",
+            "fits",
+            "--out",
+            "{file}",
+        ],
+        ["search", "{table}", "--plot", "{file}"],
+        ["evaluate", "--model", "gbm", "--data", "{table}", "--out", "{file}"],
+        ["inject-recover", "--n", "2", "--out", "{blocked}/d"],
+        ["scan", "{table}", "-c", "{folder}/c.duckdb", "--export", "parquet", "{file}"],
+    ],
+    ids=[
+        "sim-missing-parent",
+        "sim-folder",
+        "fits-into-file",
+        "plot",
+        "evaluate",
+        "inject",
+        "export",
+    ],
+)
+def test_output_paths_are_checked_before_the_work(tmp_path, table, capsys, argv):
+    blocked = tmp_path / "blocked"
+    blocked.write_text("a file where a folder is needed")
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    subs = {
+        "{blocked}": str(blocked),
+        "{folder}": str(folder),
+        "{file}": str(blocked),
+        "{table}": str(table),
+    }
+    argv = [next((a.replace(k, v) for k, v in subs.items() if k in a), a) for a in argv]
+    assert main(argv) == 2
+    err = _err(capsys)
+    assert err.startswith("starskope: error: ") and err.count("\n") == 1
+    assert not (folder / "c.duckdb").exists()  # the scan did not start
+
+
+def test_empty_folders_are_errors(tmp_path, capsys):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    for argv in (["search", str(empty)], ["predict", str(empty), "--json"]):
+        assert main(argv) == 2
+        assert "no light curves found" in _err(capsys)
+        assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize(
+    ("args", "match"),
+    [
+        (["--min-period", "10", "--max-period", "2"], "0 < shortest < longest"),
+        (["--min-period", "-1"], "0 < shortest < longest"),
+        (["--min-depth-ppm", "0"], "0 < shallowest <= deepest"),
+        (["--min-period", "50", "--max-period", "200"], "must start below 32.7 d"),
+        (["--n", "0"], "injections must be >= 1"),
+        (["--real-mission", "Foo"], "unknown mission 'Foo'"),
+    ],
+)
+def test_inject_recover_settings_are_checked(tmp_path, capsys, args, match):
+    argv = ["inject-recover", "--n", "2", "--n-null", "1", *args, "--out", str(tmp_path / "o")]
+    assert main(argv) == 2
+    assert match in _err(capsys)
+
+
+def test_mission_names_are_case_insensitive():
+    from starskope.simulate.recovery import RecoveryConfig
+
+    assert RecoveryConfig(real_missions=("k2", "TESS", "kepler")).real_missions == (
+        "K2",
+        "TESS",
+        "Kepler",
+    )
+
+
+def test_bin_needs_group_auto(table, capsys):
+    assert main(["search", str(table), "--bin", "30"]) == 2
+    assert "--bin" in _err(capsys)
+
+
+def test_a_simulated_fits_folder_is_searched_without_its_truth_table(tmp_path, capsys):
+    from starskope.io.registry import is_truth_table
+
+    out = tmp_path / "camp"
+    assert (
+        main(
+            [
+                "simulate",
+                "campaign",
+                "--n-stars",
+                "3",
+                "--n-hosts",
+                "1",
+                "--format",
+                "fits",
+                "--out",
+                str(out),
+                "--n-points",
+                "600",
+                "--population",
+                "loguniform",
+            ]
+        )
+        == 0
+    )
+    capsys.readouterr()
+    assert is_truth_table(out / "truth.csv")
+    assert main(["search", str(out), "--json"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert len(lines) == 3 and all(x["error"] is None for x in lines)
+
+
+def test_metrics_json_has_no_bare_nan(tmp_path, capsys, rng):
+    """A table without non-hosts: ROC-AUC is undefined; metrics.json stays strict JSON."""
+    flux = 1000 + rng.normal(0, 1, size=(3, 3197))
+    t = write_kaggle(tmp_path / "hosts.csv", flux, [2, 2, 2])
+    out = tmp_path / "ev"
+    assert (
+        main(["evaluate", "--model", "gbm", "--data", str(t), "--out", str(out), "--boot", "0"])
+        == 0
+    )
+    text = (out / "metrics.json").read_text()
+    assert "NaN" not in text
+    assert json.loads(text)["value"]["roc_auc"] is None  # undefined without non-hosts
