@@ -55,7 +55,12 @@ def train_command(
     device: str = typer.Option("cpu", "--device", help="cpu or cuda (CNN models)."),
     epochs: int | None = typer.Option(None, "--epochs", help="Maximum epochs (CNN models)."),
     jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for feature extraction."),
-    limit: int | None = typer.Option(None, "--limit", help="Use at most this many stars."),
+    limit: int | None = typer.Option(
+        None,
+        "--limit",
+        help="Use at most this many stars, over all --data inputs in order (a Kaggle table's"
+        " first rows: the layout lists its hosts first).",
+    ),
     progress: bool = typer.Option(True, "--progress/--no-progress", help="Progress bar."),
     injections: int = typer.Option(
         0,
@@ -274,7 +279,12 @@ def evaluate_command(
     threshold: float = typer.Option(0.5, "--threshold", help="Decision threshold on the score."),
     n_boot: int = typer.Option(1000, "--boot", help="Bootstrap resamples for the intervals."),
     seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
-    limit: int | None = typer.Option(None, "--limit", help="Use at most this many stars."),
+    limit: int | None = typer.Option(
+        None,
+        "--limit",
+        help="Use at most this many stars, over all --data inputs in order (a Kaggle table's"
+        " first rows: the layout lists its hosts first).",
+    ),
     jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for feature extraction."),
     prior: float | None = typer.Option(
         None, "--prior", help="Host rate of the scored population (default: the training rate)."

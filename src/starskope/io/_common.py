@@ -48,6 +48,7 @@ EXTRA_KEYS = (
     "DATA_REL",
     "PROCVER",
     "CREATOR",
+    "SIMCLASS",  # starskope simulate: the true class of a simulated star
     "ORIGIN",
     "CHANNEL",
     "MODULE",

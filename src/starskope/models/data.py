@@ -58,6 +58,50 @@ def file_md5(path) -> str:
     return h.hexdigest()
 
 
+def _check_inputs(paths: Sequence, limit: int | None) -> list[Path]:
+    """The inputs, once each, each existing; ``limit`` positive."""
+    if limit is not None and limit < 1:
+        raise StarskopeError(f"--limit must be >= 1; got {limit}")
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if not p.exists():
+            raise StarskopeError("no such file or folder", path=str(p))
+        if p.resolve() in {q.resolve() for q in out}:
+            raise StarskopeError("given twice: each star would count twice", path=str(p))
+        out.append(p)
+    return out
+
+
+def _with_label(lc):
+    """``lc`` with ``meta.label`` from a simulated star's SIMCLASS header when it has none."""
+    if lc.meta.label is None and lc.meta.extra.get("SIMCLASS"):
+        label = int(str(lc.meta.extra["SIMCLASS"]).strip().lower() == "planet")
+        return lc.copy(meta=lc.meta.replace(label=label))
+    return lc
+
+
+def _labelled_curves(path: Path):
+    """``(identifier, light curve with its label, or error)`` for every star of ``path``: a
+    file, a folder, or a manifest CSV whose ``label`` (or ``is_planet_host``) column gives the
+    truth (as ``starskope scan`` reads it)."""
+    from ..io import iter_read, read
+    from ..scan.inputs import input_kind, iter_items
+
+    if path.is_file() and input_kind(str(path)) == "manifest":
+        for item in iter_items([str(path)]):
+            try:
+                lc = read(item.path)
+            except StarskopeError as exc:
+                yield item.input_id, exc
+                continue
+            if item.label is not None:
+                lc = lc.copy(meta=lc.meta.replace(label=int(item.label)))
+            yield item.input_id, _with_label(lc)
+        return
+    for ident, lc in iter_read([str(path)]):
+        yield ident, lc if isinstance(lc, StarskopeError) else _with_label(lc)
+
+
 def _is_kaggle(path: Path) -> bool:
     from ..io._open import peek
     from ..io.kaggle import identify_kaggle
@@ -88,15 +132,17 @@ def load_labelled(
         When no labelled star is found.
     """
     from ..features.rawflux import resample_flux
-    from ..io import iter_read
     from ..io.kaggle import kaggle_arrays
 
+    paths = _check_inputs(paths, limit)
     if kind == "views":
         return _load_views(paths, n_jobs=n_jobs, limit=limit)
     rows, labels, ids, lcs = [], [], [], []
     skipped = 0
     for p in paths:
-        p = Path(p)
+        left = None if limit is None else limit - len(ids)  # --limit counts all inputs
+        if left is not None and left <= 0:
+            break
         if kind == "tabular" and p.is_file() and _is_kaggle(p):
             if lcs:  # keep rows in the order of ids and labels
                 from ..features.tabular import feature_matrix
@@ -104,24 +150,30 @@ def load_labelled(
                 rows.append(feature_matrix(lcs, n_jobs=n_jobs))
                 lcs = []
             # the tabular features of the cached pipeline run that also gives the views
-            _, F, y, row_ids = _kaggle_pipeline_rows(p, n_jobs=n_jobs, limit=limit)
+            _, F, y, row_ids = _kaggle_pipeline_rows(p, n_jobs=n_jobs, limit=left)
             rows.append(F)
             labels.append(y)
             ids += row_ids
             continue
         if kind == "rawflux" and p.is_file() and _is_kaggle(p):
             arr = kaggle_arrays(p)
-            n = len(arr.label) if limit is None else min(limit, len(arr.label))
+            n = len(arr.label) if left is None else min(left, len(arr.label))
             n_points = n_points or arr.flux.shape[1]
-            if arr.flux.shape[1] != n_points:
-                raise StarskopeError(
-                    f"table rows have {arr.flux.shape[1]} fluxes, the model {n_points}", path=p
-                )
-            rows.append(np.asarray(arr.flux[:n], dtype=np.float64))
+            flux = np.asarray(arr.flux[:n], dtype=np.float64)
+            if flux.shape[1] != n_points:  # as `predict` does: resampled, with a warning
+                from ..features.rawflux import warn_if_resampled
+                from ..io.kaggle import kaggle_lightcurve
+
+                curves = [
+                    kaggle_lightcurve(f, None, row=i, source=str(p)) for i, f in enumerate(flux)
+                ]
+                warn_if_resampled(curves, n_points)
+                flux = np.vstack([resample_flux(lc, n_points=n_points) for lc in curves])
+            rows.append(flux)
             labels.append(np.asarray(arr.label[:n], dtype=int))
             ids += [f"{p}#row={i}" for i in range(n)]
             continue
-        for ident, lc in iter_read([str(p)]):
+        for ident, lc in _labelled_curves(p):
             if limit is not None and len(ids) >= limit:
                 break
             if isinstance(lc, StarskopeError) or lc.meta.label is None:
@@ -145,8 +197,17 @@ def load_labelled(
 
         rows.append(feature_matrix(lcs, n_jobs=n_jobs))
     if not ids:
-        raise StarskopeError(f"no labelled light curves in {[str(p) for p in paths]}")
+        raise StarskopeError(_no_labels(paths, skipped))
     return LabelledSet(np.vstack(rows), np.concatenate(labels).astype(int), ids, skipped)
+
+
+def _no_labels(paths, skipped: int) -> str:
+    return (
+        f"no labelled light curves in {', '.join(map(str, paths))} ({skipped} without a label or"
+        " unreadable): labels come from a Kaggle table's LABEL column, a Parquet table's label"
+        " column, a manifest CSV's label (or is_planet_host) column beside its paths, or the"
+        " SIMCLASS header of a 'starskope simulate --format fits' light curve"
+    )
 
 
 def _kaggle_pipeline_rows(
@@ -175,16 +236,17 @@ def _kaggle_pipeline_rows(
 
 def _load_views(paths: Sequence, *, n_jobs: int, limit: int | None) -> LabelledSet:
     """Views inputs (cached per file), binary labels and multi-class labels."""
-    from ..io import iter_read
     from .training_data import to_class_names, truth_classes
     from .views import view_matrix
 
     Xs, ys, cls, ids = [], [], [], []
     skipped = 0
     for p in paths:
-        p = Path(p)
+        left = None if limit is None else limit - len(ids)  # --limit counts all inputs
+        if left is not None and left <= 0:
+            break
         if p.is_file() and _is_kaggle(p):
-            X, _, y, row_ids = _kaggle_pipeline_rows(p, n_jobs=n_jobs, limit=limit)
+            X, _, y, row_ids = _kaggle_pipeline_rows(p, n_jobs=n_jobs, limit=left)
             c = truth_classes(p, n=len(y))
             Xs.append(X)
             ys.append(y)
@@ -192,8 +254,8 @@ def _load_views(paths: Sequence, *, n_jobs: int, limit: int | None) -> LabelledS
             ids += row_ids
             continue
         lcs, y = [], []
-        for ident, lc in iter_read([str(p)]):
-            if limit is not None and len(ids) + len(lcs) >= limit:
+        for ident, lc in _labelled_curves(p):
+            if limit is not None and len(ids) >= limit:
                 break
             if isinstance(lc, StarskopeError) or lc.meta.label is None:
                 skipped += 1
@@ -206,5 +268,5 @@ def _load_views(paths: Sequence, *, n_jobs: int, limit: int | None) -> LabelledS
             ys.append(np.array(y, dtype=int))
             cls.append(to_class_names(y))
     if not ids:
-        raise StarskopeError(f"no labelled light curves in {[str(p) for p in paths]}")
+        raise StarskopeError(_no_labels(paths, skipped))
     return LabelledSet(np.vstack(Xs), np.concatenate(ys), ids, skipped, classes=np.concatenate(cls))
