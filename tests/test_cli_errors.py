@@ -182,3 +182,98 @@ def test_metrics_json_has_no_bare_nan(tmp_path, capsys, rng):
     text = (out / "metrics.json").read_text()
     assert "NaN" not in text
     assert json.loads(text)["value"]["roc_auc"] is None  # undefined without non-hosts
+
+
+def test_option_values_are_checked(tmp_path, table, capsys):
+    out = str(tmp_path / "x.csv")
+    assert (
+        main(["simulate", "campaign", "--n-stars", "3", "--n-hosts", "1", "--out", out, "-j", "0"])
+        == 2
+    )
+    assert (
+        main(
+            [
+                "simulate",
+                "campaign",
+                "--n-stars",
+                "3",
+                "--n-hosts",
+                "1",
+                "--out",
+                out,
+                "--population",
+                "foo",
+            ]
+        )
+        == 2
+    )
+    assert "'loguniform'" in _err(capsys)
+    assert (
+        main(
+            [
+                "simulate",
+                "campaign",
+                "--n-stars",
+                "3",
+                "--n-hosts",
+                "1",
+                "--out",
+                out,
+                "--n-points",
+                "20",
+            ]
+        )
+        == 2
+    )
+    assert "too short for planets" in _err(capsys)
+    assert main(["predict", str(table), "--prior", "0"]) == 2
+    assert "--prior is a host rate" in _err(capsys)
+    assert (
+        main(
+            [
+                "evaluate",
+                "--model",
+                "gbm",
+                "--data",
+                str(table),
+                "--out",
+                str(tmp_path / "e"),
+                "--threshold",
+                "2",
+            ]
+        )
+        == 2
+    )
+    assert "--threshold" in _err(capsys)
+
+
+def test_catalog_show_matches_text_literally_and_parameters_diff(tmp_path):
+    from starskope.catalog import Catalog
+    from starskope.catalog.store import StarRecord, _diff
+    from starskope.result import StarResult
+
+    with Catalog(tmp_path / "c.duckdb") as cat:
+        run = cat.start_run(parameters={"m": 1}, inputs=["a"])
+        cat.write([StarRecord("a1", StarResult(path="a1", target="K2-18"))], run_id=run)
+        assert [r.target for r in cat.show("2-1")] == ["K2-18"]
+        assert cat.show("%") == [] and cat.show("_") == []
+    assert _diff({"d": [1.0, 2.0], "m": "bls"}, {"d": (1.0, 2.0), "m": "tls"}) == (
+        "m: 'bls' -> 'tls'"
+    )
+
+
+def test_a_training_folder_is_a_model(tmp_path, rng):
+    from starskope.models.registry import load_model
+
+    table = write_kaggle(tmp_path / "t4.csv", 1000 + rng.normal(size=(6, 3197)), [2, 2, 2, 1, 1, 1])
+    assert (
+        main(["train", "--model", "rbm", "--data", str(table), "--out", str(tmp_path / "m")]) == 0
+    )
+    name, _est = load_model(tmp_path / "m")
+    assert name == "rbm"
+
+
+def test_column_options_on_a_one_star_per_row_table(table, capsys):
+    assert main(["search", str(table), "--flux-column", "NOPE", "--json"]) == 1
+    (res,) = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert "fixed columns: drop --flux-column" in res["error"]

@@ -214,7 +214,12 @@ def bootstrap_metrics(
         for k, v in draws.items()
     }
     note = ""
-    if len(pos) < 20:
+    if len(pos) == 0 or len(pos) == len(y):
+        note = (
+            f"{'no hosts' if len(pos) == 0 else 'no non-hosts'}: PR-AUC, ROC-AUC and the "
+            "recall-precision trade-offs are undefined (null); give a test set with both classes"
+        )
+    elif len(pos) < 20:
         note = (
             f"only {len(pos)} hosts: the {level:.0%} intervals are wide; one host more or less "
             f"found moves recall by {1 / max(len(pos), 1):.2f}"

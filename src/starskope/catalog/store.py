@@ -677,8 +677,8 @@ class Catalog:
         exact = "target = ? OR input_id = ? OR path = ?"
         _, rows = self.query(sql.format(exact), [target, target, target])
         if not rows:
-            like = "target ILIKE ? OR input_id ILIKE ?"
-            pat = f"%{target}%"
+            like = "target ILIKE ? ESCAPE '\\' OR input_id ILIKE ? ESCAPE '\\'"
+            pat = f"%{_like_escape(target)}%"
             _, rows = self.query(sql.format(like), [pat, pat])
         return [StarResult.from_json(r[0]) for r in rows]
 
@@ -686,8 +686,8 @@ class Catalog:
         """Error rows whose input id contains ``target``."""
         return self.query(
             "SELECT input_id, stage, reason, attempts FROM errors WHERE input_id ILIKE ?"
-            " ORDER BY input_id",
-            [f"%{target}%"],
+            " ESCAPE '\\' ORDER BY input_id",
+            [f"%{_like_escape(target)}%"],
         )
 
     def export_parquet(self, folder) -> list[Path]:
@@ -708,7 +708,16 @@ def _sql_str(p) -> str:
     return str(p).replace("'", "''")
 
 
+def _like_escape(text: str) -> str:
+    """``text`` matched literally by ILIKE (its ``%`` and ``_`` are not wildcards)."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
 def _diff(old: dict, new: dict) -> str:
     keys = sorted(set(old) | set(new))
-    parts = [f"{k}: {old.get(k)!r} -> {new.get(k)!r}" for k in keys if old.get(k) != new.get(k)]
+    # compared as JSON stores them: a tuple of the config and the list read back are equal
+    norm = {
+        k: (json.loads(json.dumps(old.get(k))), json.loads(json.dumps(new.get(k)))) for k in keys
+    }
+    parts = [f"{k}: {a!r} -> {b!r}" for k, (a, b) in norm.items() if a != b]
     return "; ".join(parts[:4]) or "schema version"

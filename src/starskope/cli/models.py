@@ -53,8 +53,10 @@ def train_command(
     seed: int = typer.Option(0, "--seed", help="Random seed (training is repeatable on CPU)."),
     out: Path = typer.Option(..., "--out", help="Output folder for the model and its card."),
     device: str = typer.Option("cpu", "--device", help="cpu or cuda (CNN models)."),
-    epochs: int | None = typer.Option(None, "--epochs", help="Maximum epochs (CNN models)."),
-    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for feature extraction."),
+    epochs: int | None = typer.Option(None, "--epochs", min=1, help="Maximum epochs (CNN models)."),
+    jobs: int = typer.Option(
+        1, "--jobs", "-j", min=1, help="Worker processes for feature extraction."
+    ),
     limit: int | None = typer.Option(
         None,
         "--limit",
@@ -160,6 +162,11 @@ def train_command(
     typer.echo(f"wrote {path} and {out / (model + '.md')} ({len(ds.y)} stars, {ds.y.sum()} hosts)")
 
 
+def _check_prior(prior: float) -> None:
+    if not 0.0 < prior < 1.0:
+        raise StarskopeError(f"--prior is a host rate strictly between 0 and 1; got {prior}")
+
+
 def _write_card(path, *, model, spec, est, data, n, n_pos, seed, metrics, seconds, command):
     from .. import __version__
 
@@ -214,7 +221,9 @@ def predict_command(
         None, "--time-column", help="Time column (name or 0-based index) of table files."
     ),
     prior: float | None = typer.Option(
-        None, "--prior", help="Host rate of the scored population (default: the training rate)."
+        None,
+        "--prior",
+        help="Host rate of the scored population, in (0, 1) (default: the training rate).",
     ),
     survey: bool = typer.Option(
         False,
@@ -231,6 +240,7 @@ def predict_command(
 
     loaded = load_model(model or DEFAULT_MODEL)
     if prior is not None:
+        _check_prior(prior)
         loaded[1].set_params(host_prior=prior)
     items = iter_read(files, format=fmt, flux_column=flux_column, time_column=time_column)
     results = predict_results(items, model=loaded, explain=explain)
@@ -252,6 +262,7 @@ def predict_command(
         raise StarskopeError(f"no light curves found in {' '.join(map(str, files))}")
     if not json_out:
         from rich.console import Console
+        from rich.markup import escape
         from rich.table import Table
 
         table = Table(title=f"starskope predict ({model or DEFAULT_MODEL})")
@@ -264,7 +275,7 @@ def predict_command(
                 "" if r.row is None else str(r.row),
                 "" if r.label is None else str(r.label),
                 "[red]error[/red]" if r.error else f"{r.score:.4f}",
-                r.error or probs,
+                escape(r.error or probs),
             )
         Console().print(table)
     if n_failed:
@@ -285,9 +296,13 @@ def evaluate_command(
         help="Use at most this many stars, over all --data inputs in order (a Kaggle table's"
         " first rows: the layout lists its hosts first).",
     ),
-    jobs: int = typer.Option(1, "--jobs", "-j", help="Worker processes for feature extraction."),
+    jobs: int = typer.Option(
+        1, "--jobs", "-j", min=1, help="Worker processes for feature extraction."
+    ),
     prior: float | None = typer.Option(
-        None, "--prior", help="Host rate of the scored population (default: the training rate)."
+        None,
+        "--prior",
+        help="Host rate of the scored population, in (0, 1) (default: the training rate).",
     ),
 ) -> None:
     """Evaluate a model once on labelled test data: table with CIs and plots."""
@@ -301,6 +316,7 @@ def evaluate_command(
         raise StarskopeError(f"--threshold is a probability in [0, 1]; got {threshold}")
     name, est = load_model(model)
     if prior is not None:
+        _check_prior(prior)
         est.set_params(host_prior=prior)
     spec = MODELS[name]
     output_dir(out, what="--out folder")
@@ -325,13 +341,14 @@ def evaluate_command(
     (out / "metrics.json").write_text(json.dumps(json_safe(report), indent=1, default=float))
     _plots(out, ds.y, s, tab.value["confusion"], getattr(est, "history_", None), ds.classes)
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     t = Table(title=f"starskope evaluate {name}: {len(ds.y)} stars, {int(ds.y.sum())} hosts")
     for c in ("metric", "value", f"{tab.level:.0%} interval"):
         t.add_column(c)
     for k, v, lo, hi in tab.rows():
-        t.add_row(k, f"{v:.3f}", f"[{lo:.3f}, {hi:.3f}]")
+        t.add_row(k, f"{v:.3f}", escape(f"[{lo:.3f}, {hi:.3f}]"))
     con = Console()
     con.print(t)
     con.print(

@@ -66,7 +66,12 @@ def scan_command(
         None, "--time-column", help="Time column (name or 0-based index) of light-curve tables."
     ),
 ) -> None:
-    """Analyse every star in INPUT... on Dask and store the results in a DuckDB catalog."""
+    """Analyse every star in INPUT... on Dask and store the results in a DuckDB catalog.
+
+    Inputs that cannot be read or analysed become rows of the catalog's errors table and the
+    scan goes on: it exits 0 when it finishes (the summary line counts the errors), 2 when it
+    cannot start or finds no light curve, 130 when interrupted (run it again to resume).
+    """
     from ..config import PipelineConfig
     from ..scan import scan
     from ..scan.progress import RichProgress
@@ -226,7 +231,11 @@ def show_command(
 def common_command(
     catalog: Path = _CATALOG_OPT,
     alpha: float = typer.Option(
-        1e-3, "--alpha", help="Chance probability below which a shared ephemeris is called common."
+        1e-3,
+        "--alpha",
+        min=0.0,
+        max=1.0,
+        help="Chance probability below which a shared ephemeris is called common.",
     ),
     include_all: bool = typer.Option(
         False,

@@ -208,6 +208,7 @@ def _grouped(items, config, bin_minutes):
 
 def _table(results) -> None:
     from rich.console import Console
+    from rich.markup import escape
     from rich.table import Table
 
     table = Table(title="starskope search", show_lines=False)
@@ -215,9 +216,9 @@ def _table(results) -> None:
         "file",
         "target",
         "candidate",
-        "period [d]",
-        "depth [ppm]",
-        "dur [h]",
+        "period (d)",
+        "depth (ppm)",
+        "dur (h)",
         "SNR",
         "SDE",
         "n_tr",
@@ -227,7 +228,7 @@ def _table(results) -> None:
     for r in results:
         name = Path(r.path or "?").name
         if r.error:
-            table.add_row(name, r.target or "", "[red]error[/red]", r.error, *[""] * 6)
+            table.add_row(name, r.target or "", "[red]error[/red]", *[""] * 6, escape(r.error))
             continue
         if not r.candidates:
             table.add_row(name, r.target or "", "no", *[""] * 7)

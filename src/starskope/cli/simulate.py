@@ -75,7 +75,7 @@ def campaign_command(
         False, "--shuffle", help="Mix hosts among the rows (Kaggle puts them first)."
     ),
     jobs: int = typer.Option(
-        1, "--jobs", "-j", help="Worker processes (output does not depend on it)."
+        1, "--jobs", "-j", min=1, help="Worker processes (output does not depend on it)."
     ),
 ) -> None:
     """Simulate a K2-like campaign and write it with its truth table."""
@@ -140,7 +140,7 @@ def inject_recover_command(
     ),
     n_points: int = typer.Option(3197, "--n-points", help="Cadences per light curve."),
     jobs: int = typer.Option(
-        1, "--jobs", "-j", help="Worker processes (results do not depend on it)."
+        1, "--jobs", "-j", min=1, help="Worker processes (results do not depend on it)."
     ),
 ) -> None:
     """Inject planets into real and simulated noise, run detectors, map completeness."""

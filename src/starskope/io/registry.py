@@ -449,6 +449,12 @@ def _read_one(ident, p, *, row, format, flux_column, time_column, time_format):
             if name is not None and READERS[name].rows is not None:
                 multi = READERS[name]
         if multi is not None:
+            if flux_column is not None or time_column is not None:
+                raise StarskopeError(
+                    f"a {multi.name} table has one star per row and fixed columns: drop "
+                    "--flux-column/--time-column",
+                    path=str(p),
+                )
             for r, item in multi.rows(str(p)):
                 yield f"{ident}#row={r}", item
             return

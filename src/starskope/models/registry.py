@@ -194,7 +194,17 @@ def shipped_models() -> dict[str, Path]:
 def load_model(name_or_path) -> tuple[str, object]:
     """Load a shipped model by registry name, or a model file; returns ``(name, estimator)``."""
     p = Path(str(name_or_path))
-    if not p.is_file():  # a folder named like a model (e.g. a training --out) is no model file
+    if p.is_dir():  # a `starskope train --out` folder: the one model file in it
+        found = sorted(f for f in p.iterdir() if f.suffix in (".pkl", ".pt", ".xz"))
+        if len(found) == 1:
+            p = found[0]
+        elif found:  # (none: a folder named like a shipped model does not shadow it)
+            raise StarskopeError(
+                f"a folder holding {len(found)} model files ({', '.join(f.name for f in found)}):"
+                " pass one",
+                path=str(p),
+            )
+    if not p.is_file():
         shipped = shipped_models()
         if str(name_or_path) in shipped:
             p = shipped[str(name_or_path)]

@@ -124,8 +124,21 @@ class CampaignConfig:
             raise StarskopeError(
                 f"need n_stars >= 1 and 0 <= n_hosts <= n_stars; got {self.n_stars}, {self.n_hosts}"
             )
-        if self.n_points < 10:
-            raise StarskopeError(f"n_points must be at least 10; got {self.n_points}")
+        span = self.n_points * self.cadence_days
+        if self.n_points < 10 or (self.n_hosts and span < 2 * 0.5):
+            raise StarskopeError(
+                f"--n-points {self.n_points} spans {span:.2f} d: too short for planets (two "
+                "transits of at least 0.5 d need 1 d; 3197 points span 65 d)"
+                if self.n_points >= 10
+                else f"--n-points must be at least 10; got {self.n_points}"
+            )
+        from .population import POPULATIONS
+
+        if self.population not in (*POPULATIONS, "loguniform"):
+            raise StarskopeError(
+                f"unknown population {self.population!r}; use one of "
+                f"{sorted(POPULATIONS) + ['loguniform']}"
+            )
         fr = self.frac_eb + self.frac_pulsator + self.frac_spotted
         if min(self.frac_eb, self.frac_pulsator, self.frac_spotted) < 0 or fr > 1:
             raise StarskopeError("frac_eb, frac_pulsator, frac_spotted must be >= 0 and sum <= 1")
