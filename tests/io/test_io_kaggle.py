@@ -285,18 +285,41 @@ def test_table_labelled_zero_one(tmp_path, rng, hosts_first):
     assert [lc.meta.label for lc in iter_kaggle(p, cache_dir=tmp_path / "c")] == labels.tolist()
 
 
-def test_zero_one_table_with_a_two_is_an_error_on_that_row(tmp_path, rng):
-    flux = np.round(rng.normal(0.0, 80.0, size=(3, KAGGLE_N_FLUX)), 2)
+def test_a_stray_zero_in_a_layout_table_is_an_error_on_its_row(tmp_path, rng):
+    """A 2 decides for the 1/2 layout: a stray 0 does not turn the non-hosts into hosts."""
+    flux = np.round(rng.normal(0.0, 80.0, size=(4, KAGGLE_N_FLUX)), 2)
     p = tmp_path / "mixed.csv"
     rows = [
-        f"{lab}," + ",".join(f"{v:.2f}" for v in f) for lab, f in zip([0, 2, 1], flux, strict=True)
+        f"{lab}," + ",".join(f"{v:.2f}" for v in f)
+        for lab, f in zip([1, 0, 2, 1], flux, strict=True)
     ]
     p.write_text("\n".join(["LABEL," + ",".join(f"FLUX.{i}" for i in range(1, 3198)), *rows]))
-    with pytest.warns(Warning):
-        items = list(iter_kaggle_rows(p, cache=False))
+    items = list(iter_kaggle_rows(p, cache=False))
     assert isinstance(items[1][1], StarskopeError)
-    assert "LABEL must be 0 (no planet) or 1 (planet host) in this table" in str(items[1][1])
-    assert items[2][1].meta.label == 1
+    assert "also holds LABEL 2" in str(items[1][1])
+    assert [items[i][1].meta.label for i in (0, 2, 3)] == [0, 1, 0]
+
+
+def test_truncated_gzip_table_reads_its_first_rows(tmp_path, rng):
+    flux = np.round(rng.normal(0.0, 80.0, size=(40, KAGGLE_N_FLUX)), 2)
+    p = write_kaggle(tmp_path / "t.csv.gz", flux, [1] * 40)
+    data = p.read_bytes()
+    p.write_bytes(data[: len(data) // 2])
+    assert read_kaggle_row(p, 0, cache=False).meta.label == 0
+    rows = []
+    with pytest.raises(StarskopeError, match="cannot read"):
+        for row, _lc in iter_kaggle_rows(p, cache=False, chunk_rows=1):
+            rows.append(row)
+    assert rows[:3] == [0, 1, 2]
+
+
+def test_headerless_zero_one_table(tmp_path, rng):
+    flux = np.round(rng.normal(0.0, 80.0, size=(3, KAGGLE_N_FLUX)), 2)
+    p = tmp_path / "noheader.csv"
+    p.write_text("".join("0," + ",".join(f"{v:.2f}" for v in f) + "\n" for f in flux))
+    assert identify_kaggle(str(p), p.read_bytes()[:65536])
+    with pytest.warns(Warning, match="0 and 1"):
+        assert [lc.meta.label for lc in iter_kaggle(p, cache=False)] == [0, 0, 0]
 
 
 def test_layout_labels_are_not_read_as_zero_one(table):

@@ -110,8 +110,8 @@ def test_a_bjd_column_in_other_reductions(tmp_path, name, t0, add):
     t, f = _curve(t0=t0)
     lc = read(_csv(tmp_path / "r.csv", f"{name},flux", t, f))
     got = lc.t[0] + (lc.bjd_offset or 0.0)
-    if t0 < 4500 and add == 2450000.0:
-        assert got != pytest.approx(t[0] + add)  # ambiguous with BTJD: not guessed
+    if t0 < 4500 and add == 2450000.0:  # ambiguous with BTJD: the BJD - 2450000 rule stays out
+        assert "2450000" not in lc.meta.extra["time_rule"]
     else:
         np.testing.assert_allclose(got, t[0] + add, atol=1e-6)
 
@@ -485,3 +485,49 @@ def test_a_text_column_is_not_taken_for_dates(tmp_path):
         warnings.simplefilter("error")
         lc = read(p)
     assert lc.t[0] == pytest.approx(t[0])
+
+
+def _stamps(n, fmt="%Y-%m-%dT%H:%M:%S"):
+    from datetime import UTC, datetime, timedelta
+
+    start = datetime(2019, 8, 1, tzinfo=UTC)
+    return [(start + timedelta(minutes=30 * i)).strftime(fmt) for i in range(n)]
+
+
+@pytest.mark.parametrize("header", ["x,stamp,y\n", ""])
+def test_a_date_column_beside_a_numeric_time_is_left_alone(tmp_path, header):
+    """The numeric time stays the time and the flux stays the flux (a date column is never
+    flux); the dates are not read."""
+    n = 300
+    t = 1696.5 + np.arange(n) / 48
+    f = 1 + 1e-3 * np.random.default_rng(0).standard_normal(n)
+    p = tmp_path / "a.csv"
+    rows = "".join(f"{a:.5f},{s},{b:.6f}\n" for a, s, b in zip(t, _stamps(n), f, strict=True))
+    p.write_text(header + rows)
+    lc = read(p)
+    assert len(lc) == n
+    np.testing.assert_allclose(lc.flux, f, atol=1e-6)
+    assert "calendar" not in str(lc.meta.extra.get("time_rule"))
+
+
+def test_whitespace_dates_with_a_clock_and_missing_cells(tmp_path):
+    n = 300
+    f = 1 + 1e-3 * np.random.default_rng(1).standard_normal(n)
+    stamps = _stamps(n, "%Y-%m-%d %H:%M:%S")
+    lines = [f"{s} {v:.6f}" for s, v in zip(stamps, f, strict=True)]
+    lines[10] = f"-- {f[10]:.6f}"  # a missing date: that row is dropped, the file still reads
+    p = tmp_path / "a.txt"
+    p.write_text("date time flux\n" + "\n".join(lines) + "\n")
+    with pytest.warns(StarskopeWarning, match="calendar dates"):
+        lc = read(p)
+    assert len(lc.remove_nans()) >= n - 1  # one day apart would collapse to 7 points
+    assert np.nanmedian(np.diff(lc.t)) * 1440 == pytest.approx(30.0, abs=0.01)
+
+
+def test_a_headerless_date_table_keeps_its_first_row(tmp_path):
+    n = 50
+    p = tmp_path / "a.csv"
+    p.write_text("".join(f"{s}Z,{1 + 1e-4 * i:.6f}\n" for i, s in enumerate(_stamps(n))))
+    with pytest.warns(StarskopeWarning):
+        lc = read(p)
+    assert len(lc) == n

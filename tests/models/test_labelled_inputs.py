@@ -62,3 +62,15 @@ def test_other_row_lengths_are_resampled_with_a_warning(tmp_path, rng):
     with pytest.warns(Warning, match="resampled to the raw-flux model's 3197"):
         ds = load_labelled([p], kind="rawflux", n_points=3197)
     assert ds.X.shape == (3, 3197)
+
+
+def test_globs_and_manifests_of_tables(tmp_path, rng, monkeypatch):
+    a = write_kaggle(tmp_path / "a.csv", rng.normal(size=(3, 3197)), [2, 1, 1])
+    write_kaggle(tmp_path / "b.csv", rng.normal(size=(2, 3197)), [2, 1])
+    monkeypatch.chdir(tmp_path)
+    assert load_labelled(["*.csv"], kind="rawflux").y.tolist() == [1, 0, 0, 1, 0]
+    with pytest.raises(StarskopeError, match="no file matches"):
+        load_labelled(["nothing*.csv"], kind="rawflux")
+    man = tmp_path / "m.csv"
+    man.write_text(f"path,label\n{a.name},\n")  # a table: its own labels
+    assert load_labelled([man], kind="rawflux").y.tolist() == [1, 0, 0]

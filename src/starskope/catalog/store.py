@@ -284,8 +284,14 @@ def _check_duckdb_file(path: str) -> None:
     """Refuse an existing file that is not a DuckDB database before DuckDB opens it (DuckDB
     2 opens a CSV or Parquet path as a read-only view: a scan into it would store nothing)."""
     p = Path(path)
-    if not p.is_file() or p.stat().st_size == 0:
+    if not p.is_file():
         return
+    if p.stat().st_size == 0:
+        raise StarskopeError(
+            "an empty file, not a DuckDB catalog: give a path that does not exist yet (the scan"
+            " creates it)",
+            path=path,
+        )
     try:
         with open(p, "rb") as fh:
             head = fh.read(16)
@@ -715,9 +721,11 @@ def _like_escape(text: str) -> str:
 
 def _diff(old: dict, new: dict) -> str:
     keys = sorted(set(old) | set(new))
+
     # compared as JSON stores them: a tuple of the config and the list read back are equal
-    norm = {
-        k: (json.loads(json.dumps(old.get(k))), json.loads(json.dumps(new.get(k)))) for k in keys
-    }
+    def as_stored(v):
+        return json.loads(json.dumps(v, default=str))
+
+    norm = {k: (as_stored(old.get(k)), as_stored(new.get(k))) for k in keys}
     parts = [f"{k}: {a!r} -> {b!r}" for k, (a, b) in norm.items() if a != b]
     return "; ".join(parts[:4]) or "schema version"

@@ -170,6 +170,12 @@ def _is_counter(col: np.ndarray) -> bool:
     return c.size > 2 and bool(np.all(c == np.round(c)) and np.all(np.diff(c) == 1))
 
 
+def is_time_name(name: str) -> bool:
+    """A column name that says time (``time``, ``bjd``, ``date``, ``TIME_UTC``, ...)."""
+    low = re.sub(r"[\s\-]+", "_", str(name).lower().strip())
+    return low in _TIME_NAMES or low.startswith(("time", "bjd", "btjd", "bkjd", "date"))
+
+
 def _is_monotonic(col: np.ndarray) -> bool:
     c = col[np.isfinite(col)]
     return c.size > 1 and bool(np.all(np.diff(c) > 0))
@@ -211,7 +217,7 @@ def choose_columns(
             i
             for i in numeric
             if low[i] in _TIME_NAMES or low[i].startswith(("time", "bjd", "btjd", "bkjd"))
-        ]
+        ]  # (not "date..." here: a numeric column named date_obs may be a flag)
         if cands:
             ti = cands[0]
             how.append(f"time: by name {names[ti]!r}")

@@ -375,8 +375,10 @@ def _named_jd(column: str | None) -> bool:
     if not column:
         return False
     name = column.lower()
-    return re.search(r"(^|[^a-z])[bh]?jd", name) is not None and not any(
-        k in name for k in ("bkjd", "btjd", "mjd")
+    return (
+        re.search(r"(^|[^a-z])[bh]?jd", name) is not None
+        and not any(k in name for k in ("bkjd", "btjd", "mjd"))
+        and re.search(r"\d{4}", name) is None  # "BJD-2457000" says its own offset
     )
 
 

@@ -119,27 +119,29 @@ def _label_field(line: str, index_col: bool) -> str:
     return fields[0].strip().strip('"') if fields else ""
 
 
-def zero_one_labels(lines, *, index_col: bool = False) -> bool:
+#: Data lines read ahead to decide a table's label scheme (at most ~100 MB of text).
+LABEL_LOOKAHEAD = 3000
+
+
+def zero_one_labels(lines, *, index_col: bool = False, lookahead: int = LABEL_LOOKAHEAD) -> bool:
     """True when a table's labels are 0/1 (0 = no planet, 1 = host) rather than the Kaggle
     layout's 1/2.
 
-    A LABEL of 1 means "no planet" in the layout and "host" in a table relabelled 0/1, so the
-    scheme is the first unambiguous label's: a 0 means 0/1, a 2 means 1/2. The lines are read
-    until one is found (at once in the real tables, whose hosts come first); a table of 1s only
-    follows the layout.
+    A LABEL of 1 means "no planet" in the layout and "host" in a table relabelled 0/1. Among
+    the first ``lookahead`` data lines, a 2 decides for the layout (a stray 0 then stays an
+    error of its row), and 0s without any 2 decide for 0/1; lines of 1s only follow the
+    layout. The real tables list their hosts (2) first, so the look-ahead ends at once.
     """
-    for line in lines:
-        if not line.strip():
-            continue
+    seen_zero = False
+    for line in itertools.islice(lines, lookahead):
         try:
             value = float(_label_field(line, index_col))
         except ValueError:
             continue
-        if value == 0.0:
-            return True
         if value == 2.0:
             return False
-    return False
+        seen_zero = seen_zero or value == 0.0
+    return seen_zero
 
 
 def split_fields(line: str) -> list[str]:
@@ -256,7 +258,7 @@ def identify_kaggle(path, header: bytes) -> bool:
         return True  # flux only, no LABEL column (the header may be cut short here)
     if "\n" not in text:  # first row longer than what we were shown
         return False
-    return len(fields) == KAGGLE_N_FLUX + 1 and fields[0] in {"1", "2", "1.0", "2.0"}
+    return len(fields) == KAGGLE_N_FLUX + 1 and fields[0] in {"0", "1", "2", "0.0", "1.0", "2.0"}
 
 
 # ---------------------------------------------------------------------------- rows
@@ -346,7 +348,12 @@ def parse_kaggle_row(
         raise StarskopeError(
             f"LABEL must be 0 (no planet) or 1 (planet host) in this table, labelled 0/1; got {lab!r}"
             if zero_one
-            else f"LABEL must be 1 (no planet) or 2 (planet host); got {lab!r}",
+            else f"LABEL must be 1 (no planet) or 2 (planet host); got {lab!r}"
+            + (
+                " (the table also holds LABEL 2, so its labels follow the Kaggle layout, not 0/1)"
+                if lab in ("0", "0.0")
+                else ""
+            ),
             path=path,
             where=f"row {row}",
         ) from None
@@ -390,6 +397,9 @@ def _data_lines(path: str) -> tuple[_Layout, Iterator[tuple[int, str]], object]:
     except UnicodeDecodeError as exc:
         fh.close()
         raise StarskopeError("not a text table (binary data)", path=path) from exc
+    except DECOMPRESSION_ERRORS as exc:
+        fh.close()
+        raise StarskopeError(f"cannot read (corrupt or truncated?): {exc}", path=path) from exc
     except BaseException:
         fh.close()
         raise
@@ -400,14 +410,35 @@ def _data_lines(path: str) -> tuple[_Layout, Iterator[tuple[int, str]], object]:
     return layout, numbered, fh
 
 
+#: Label schemes decided, by (path, size, modification time): count, row reads and streams
+#: of one table share one look-ahead.
+_SCHEMES: dict[tuple[str, int, int], bool] = {}
+
+
 def _with_label_scheme(layout: _Layout, path) -> _Layout:
     """``layout`` with its label scheme (1/2, or 0/1 with a warning), read ahead on a second
     handle so that no row is read with the wrong meaning."""
-    with open_text(path) as fh:
-        lines = (line for line in fh if line.strip())
-        if layout.has_header:
-            next(lines, None)
-        zero_one = zero_one_labels(lines, index_col=layout.index_col)
+    try:
+        st = os.stat(path)
+        key = (os.path.abspath(path), st.st_size, st.st_mtime_ns)
+    except OSError:
+        key = None
+    zero_one = _SCHEMES.get(key) if key is not None else None
+    if zero_one is None:
+        try:
+            with open_text(path) as fh:
+                lines = (line for line in fh if line.strip())
+                if layout.has_header:
+                    next(lines, None)
+                zero_one = zero_one_labels(lines, index_col=layout.index_col)
+        except (*DECOMPRESSION_ERRORS, UnicodeDecodeError):
+            # a corrupt or truncated stream: the rows before the damage still read, and the
+            # row reader reports the damage where it is
+            zero_one = False
+        if key is not None:
+            if len(_SCHEMES) > 256:
+                _SCHEMES.clear()
+            _SCHEMES[key] = zero_one
     if zero_one:
         warn_file(
             "LABEL holds 0 and 1, not the Kaggle layout's 1 and 2: read 1 as a planet host and 0"

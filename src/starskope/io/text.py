@@ -48,8 +48,11 @@ _NUM = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eEdD][+-]?\d+)?$|^[+-]?(nan|inf)$",
 _MAX_HEADER_LINES = 2000
 #: A calendar date and time in ISO 8601 ("2019-08-01T00:30:00Z", "2019-08-01 00:30:00.5").
 _ISO = re.compile(
-    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d*)?)?)?(Z|[+-]\d{2}:?\d{2})?$", re.I
+    r"^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d*)?)?)?(Z|[+-]\d{2}(:?\d{2})?)?$", re.I
 )
+#: A date alone, and a clock time alone (a whitespace table splits "2019-08-01 00:30:00" in two).
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_CLOCK = re.compile(r"^\d{2}:\d{2}(:\d{2}(\.\d*)?)?(Z|[+-]\d{2}(:?\d{2})?)?$", re.I)
 
 
 def _looks_text(header: bytes) -> bool:
@@ -134,10 +137,12 @@ def _ipac_to_csv(header: str, body: str) -> str:
 
 
 def _is_header(fields: list[str]) -> bool:
-    """A line of names (mostly non-numeric fields), not a data row."""
-    return not all(_NUM.match(f) or f == "" for f in fields) and sum(
-        bool(_NUM.match(f)) for f in fields
-    ) < max(2, len(fields) // 2)
+    """A line of names (mostly non-numeric fields), not a data row (calendar dates and clock
+    times are data)."""
+    data = [bool(_NUM.match(f) or _ISO.match(f) or _CLOCK.match(f)) for f in fields]
+    return not all(d or f == "" for d, f in zip(data, fields, strict=True)) and sum(data) < max(
+        2, len(fields) // 2
+    )
 
 
 def _scan(path):
@@ -240,7 +245,10 @@ def _parse_body(body: str, delim, path):
         m = re.search(r"line (\d+)", msg)
         where = f"row {int(m.group(1)) - 1}" if m else None
         raise StarskopeError(f"malformed table: {msg}", path=path, where=where) from exc
-    cols, dates = [], set()
+    joined: list[int] = []
+    if delim is None:
+        df, joined = _join_day_and_clock(df)
+    cols, dates = [], {}
     for j in range(df.shape[1]):
         c = df.iloc[:, j]
         if c.dtype.kind in "biuf":
@@ -249,31 +257,65 @@ def _parse_body(body: str, delim, path):
         cells = c.to_numpy(dtype=object)
         col = _numeric_or_none(cells, decimal_comma=delim == ";")
         if col is None:
-            col = _dates_or_none(cells, path)
-            if col is not None:
-                dates.add(j)
+            jd = _dates_or_none(cells)
+            if jd is not None:
+                dates[j] = jd
         cols.append(col)
-    return cols, dates
+    return cols, dates, joined
 
 
-def _dates_or_none(cells: np.ndarray, path) -> np.ndarray | None:
+def _is_column_of(cells, pattern) -> bool:
+    given = [str(c).strip() for c in cells if isinstance(c, str) and c.strip()]
+    return bool(given) and sum(bool(pattern.match(c)) for c in given) > 0.99 * len(given)
+
+
+def _join_day_and_clock(df):
+    """A whitespace table's date column followed by a clock column, joined into one; also
+    returns the indices (in the joined table) of the joined columns."""
+    j = 0
+    joined_at: list[int] = []
+    while j + 1 < df.shape[1]:
+        a, b = df.iloc[:, j], df.iloc[:, j + 1]
+        if (
+            a.dtype == object
+            and b.dtype == object
+            and _is_column_of(a.to_numpy(), _DAY)
+            and _is_column_of(b.to_numpy(), _CLOCK)
+        ):
+            joined = a.astype(str).str.strip() + "T" + b.astype(str).str.strip()
+            df = df.drop(columns=[df.columns[j + 1]])
+            df[df.columns[j]] = joined.to_numpy()
+            joined_at.append(j)
+        j += 1
+    df.columns = range(df.shape[1])
+    return df, joined_at
+
+
+def _dates_or_none(cells: np.ndarray) -> np.ndarray | None:
     """A column of ISO 8601 calendar dates as JD in TDB (UTC unless an offset is given), or None.
 
     Dates are civil (UTC) times at the observer: converting them to TDB leaves out the light
     travel time to the barycentre (up to 8.3 minutes), which needs the star's position.
+    Missing-value tokens, and the rare cell that is no date (a leap second), become NaN.
     """
-    given = [str(c).strip() for c in cells if not (c is None or (isinstance(c, float) and c != c))]
-    given = [c for c in given if c.lower() not in _MISSING_TOKENS]
-    if not given or sum(bool(_ISO.match(c)) for c in given) <= 0.99 * len(given):
+    text = [
+        None if c is None or (isinstance(c, float) and c != c) else str(c).strip().upper()
+        for c in cells
+    ]
+    text = [None if t is None or t.lower() in _MISSING_TOKENS else t for t in text]
+    given = [t for t in text if t is not None]
+    if not given or sum(bool(_ISO.match(t)) for t in given) <= 0.99 * len(given):
         return None
     import pandas as pd
     from astropy.time import Time
 
-    try:
-        stamps = pd.to_datetime(pd.Series(cells, dtype=object), utc=True, format="ISO8601")
-    except (ValueError, TypeError) as exc:
-        raise StarskopeError(f"unreadable calendar date: {exc}", path=path) from exc
-    unix = stamps.to_numpy(dtype="datetime64[ns]").astype("datetime64[ns]")
+    stamps = pd.to_datetime(
+        pd.Series([t if t and _ISO.match(t) else None for t in text], dtype=object),
+        utc=True,
+        format="ISO8601",
+        errors="coerce",
+    )
+    unix = stamps.to_numpy(dtype="datetime64[ns]")
     ok = ~np.isnat(unix)
     jd = np.full(len(cells), np.nan)
     if ok.any():
@@ -337,13 +379,20 @@ def read_text(
     """
     path = str(path)
     comments, names, delim, body = _scan(path)
-    cols, dates = _parse_body(body, delim, path)
+    cols, dates, joined = _parse_body(body, delim, path)
+    if names is not None and len(names) == len(cols) + len(joined):
+        # a header that names the date and the clock apart ("date time flux"): one name each
+        for j in sorted(joined, reverse=True):
+            names = names[: j + 1] + names[j + 2 :]
     if names is not None and len(names) != len(cols):
         if len(names) > len(cols):
             names = names[: len(cols)]
         else:
             names = names + [f"col{i}" for i in range(len(names), len(cols))]
     shown = names or [f"col{i}" for i in range(len(cols))]
+    j = _date_time_column(names, cols, dates, time_column)
+    if j is not None:
+        cols = [dates[j] if i == j else c for i, c in enumerate(cols)]
     return _to_lightcurve(
         path,
         names,
@@ -353,9 +402,36 @@ def read_text(
         flux_column=flux_column,
         product="text",
         time_format=time_format,
-        units={shown[j]: "jd" for j in dates},
-        dates={shown[j] for j in dates},
+        units={} if j is None else {shown[j]: "jd"},
+        dates=frozenset() if j is None else {shown[j]},
     )
+
+
+def _date_time_column(names, cols, dates: dict, time_column) -> int | None:
+    """The column of calendar dates to use as the time, or None: the one ``time_column`` names;
+    else, when no numeric column is named like a time, the first date column named like one,
+    or (no such name) the first date column when no numeric column increases. Other date
+    columns stay unread, never flux."""
+    if not dates:
+        return None
+    if time_column is not None:
+        shown = names or [f"col{i}" for i in range(len(cols))]
+        for j in dates:
+            if str(time_column).strip().lower() in (shown[j].lower(), str(j)):
+                return j
+        return None
+    from ._columns import _is_monotonic, is_time_name
+
+    numeric = [i for i, c in enumerate(cols) if c is not None]
+    if names is not None:
+        if any(is_time_name(names[i]) for i in numeric):
+            return None
+        named = [j for j in sorted(dates) if is_time_name(names[j])]
+        if named:
+            return named[0]
+    if len(numeric) >= 2 and any(_is_monotonic(cols[i]) for i in numeric):
+        return None  # a numeric time (and a flux beside it)
+    return min(dates)
 
 
 def _to_lightcurve(

@@ -62,13 +62,25 @@ def _check_inputs(paths: Sequence, limit: int | None) -> list[Path]:
     """The inputs, once each, each existing; ``limit`` positive."""
     if limit is not None and limit < 1:
         raise StarskopeError(f"--limit must be >= 1; got {limit}")
+    import glob
+
     out: list[Path] = []
-    for p in map(Path, paths):
-        if not p.exists():
-            raise StarskopeError("no such file or folder", path=str(p))
-        if p.resolve() in {q.resolve() for q in out}:
-            raise StarskopeError("given twice: each star would count twice", path=str(p))
-        out.append(p)
+    seen: set[Path] = set()
+    for raw in map(str, paths):
+        if Path(raw).exists():
+            found = [Path(raw)]
+        elif glob.has_magic(raw):
+            found = [Path(f) for f in sorted(glob.glob(raw, recursive=True))]
+            if not found:
+                raise StarskopeError("no file matches this pattern", path=raw)
+        else:
+            raise StarskopeError("no such file or folder", path=raw)
+        for p in found:
+            key = p.resolve()
+            if key in seen:
+                raise StarskopeError("given twice: each star would count twice", path=str(p))
+            seen.add(key)
+            out.append(p)
     return out
 
 
@@ -89,14 +101,16 @@ def _labelled_curves(path: Path):
 
     if path.is_file() and input_kind(str(path)) == "manifest":
         for item in iter_items([str(path)]):
+            if item.label is None or input_kind(item.path) in ("kaggle", "parquet"):
+                # a table (its own labels) or an unlabelled entry: read as given on its own
+                yield from _labelled_curves(Path(item.path))
+                continue
             try:
                 lc = read(item.path)
             except StarskopeError as exc:
                 yield item.input_id, exc
                 continue
-            if item.label is not None:
-                lc = lc.copy(meta=lc.meta.replace(label=int(item.label)))
-            yield item.input_id, _with_label(lc)
+            yield item.input_id, lc.copy(meta=lc.meta.replace(label=int(item.label)))
         return
     for ident, lc in iter_read([str(path)]):
         yield ident, lc if isinstance(lc, StarskopeError) else _with_label(lc)

@@ -19,8 +19,6 @@ import dataclasses
 import itertools
 import logging
 import os
-import signal
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -262,6 +260,17 @@ _CLUSTER_CONFIG = {
 _LOG_LENGTH = "distributed.admin.low-level-log-length"
 
 
+def _twice(write):
+    """``write()``, tried again once when DuckDB reports the query interrupted (the Ctrl-C
+    that stopped the scan can reach a statement of the clean-up: the retry stores the work)."""
+    try:
+        return write()
+    except RuntimeError as exc:
+        if "interrupted" not in str(exc).lower():
+            raise
+        return write()
+
+
 def _local_cluster(n_workers: int):
     import dask
     from distributed import LocalCluster
@@ -273,25 +282,19 @@ def _local_cluster(n_workers: int):
     # worker, oversubscribing the machine). Through the workers' own environment (`env`), not
     # Dask's pre-spawn one, which is also written into this process, where numba may already
     # run its threads (it refuses a changed NUMBA_NUM_THREADS at its next compilation).
-    # Ctrl-C reaches the whole process group: the workers are started ignoring it (a child
-    # inherits an ignored SIGINT, and Python then installs no KeyboardInterrupt handler), so
-    # that only this process stops, stores what is finished and closes the cluster, instead
-    # of every worker printing its own traceback.
-    main = threading.current_thread() is threading.main_thread()
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
-    try:
-        with dask.config.set(_CLUSTER_CONFIG):
-            return LocalCluster(
-                env={"NUMBA_NUM_THREADS": "1"},
-                n_workers=n_workers,
-                threads_per_worker=1,
-                processes=True,
-                dashboard_address=":0",  # any free port: never clash with another cluster
-                silence_logs=logging.ERROR,
-            )
-    finally:
-        if main:
-            signal.signal(signal.SIGINT, previous)
+    # Ctrl-C reaches the whole process group: the workers ignore it (a preload run at every
+    # worker start, restarts included), so that only this process stops, stores what is
+    # finished and closes the cluster, instead of every worker printing its own traceback.
+    with dask.config.set(_CLUSTER_CONFIG):
+        return LocalCluster(
+            env={"NUMBA_NUM_THREADS": "1"},
+            n_workers=n_workers,
+            threads_per_worker=1,
+            processes=True,
+            dashboard_address=":0",  # any free port: never clash with another cluster
+            silence_logs=logging.ERROR,
+            preload=["starskope.scan._worker_setup"],
+        )
 
 
 def scan(
@@ -497,12 +500,19 @@ def scan(
         try:
             if run_id and buffer:  # finished stars of an interrupted scan are kept
                 try:
-                    new_stars, new_errors = cat.write(buffer, run_id=run_id)
+                    new_stars, new_errors = _twice(lambda: cat.write(buffer, run_id=run_id))
                     n_done, n_err = n_done + new_stars, n_err + new_errors
                 except Exception:  # the original error matters more
                     log.exception("could not store the last %d results", len(buffer))
             if run_id:
-                cat.end_run(run_id, status=status, n_done=n_done, n_errors=n_err, n_skipped=skipped)
+                try:
+                    _twice(
+                        lambda: cat.end_run(
+                            run_id, status=status, n_done=n_done, n_errors=n_err, n_skipped=skipped
+                        )
+                    )
+                except Exception:  # the stars are stored; only the run's summary row is not
+                    log.exception("could not close the run %s in the catalog", run_id)
         finally:
             cat.close()
             if own_client is not None:
