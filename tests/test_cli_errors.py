@@ -185,46 +185,16 @@ def test_metrics_json_has_no_bare_nan(tmp_path, capsys, rng):
 
 
 def test_option_values_are_checked(tmp_path, table, capsys):
-    out = str(tmp_path / "x.csv")
-    assert (
-        main(["simulate", "campaign", "--n-stars", "3", "--n-hosts", "1", "--out", out, "-j", "0"])
-        == 2
-    )
-    assert (
-        main(
-            [
-                "simulate",
-                "campaign",
-                "--n-stars",
-                "3",
-                "--n-hosts",
-                "1",
-                "--out",
-                out,
-                "--population",
-                "foo",
-            ]
+    def simulate(*extra):
+        out = str(tmp_path / "x.csv")
+        return main(
+            ["simulate", "campaign", "--n-stars", "3", "--n-hosts", "1", "--out", out, *extra]
         )
-        == 2
-    )
+
+    assert simulate("-j", "0") == 2
+    assert simulate("--population", "foo") == 2
     assert "'loguniform'" in _err(capsys)
-    assert (
-        main(
-            [
-                "simulate",
-                "campaign",
-                "--n-stars",
-                "3",
-                "--n-hosts",
-                "1",
-                "--out",
-                out,
-                "--n-points",
-                "20",
-            ]
-        )
-        == 2
-    )
+    assert simulate("--n-points", "20") == 2
     assert "too short for planets" in _err(capsys)
     assert main(["predict", str(table), "--prior", "0"]) == 2
     assert "--prior is a host rate" in _err(capsys)

@@ -461,6 +461,13 @@ def layout_of(path) -> _Layout:
     return layout
 
 
+def _parse_row(line: str, row: int, layout: _Layout, path) -> tuple[int | None, np.ndarray]:
+    """:func:`parse_kaggle_row` with the table's layout."""
+    return parse_kaggle_row(
+        line, row, layout.n_flux, path, labelled=layout.labelled, zero_one=layout.zero_one
+    )
+
+
 def _at_least_one(rows: Iterator[tuple[int, str]], path) -> Iterator[tuple[int, str]]:
     """``rows``, raising when there is none (a header without data rows)."""
     empty = True
@@ -631,14 +638,7 @@ def iter_kaggle_rows(
                 break
             for row, line in chunk:
                 try:
-                    label, flux = parse_kaggle_row(
-                        line,
-                        row,
-                        layout.n_flux,
-                        path,
-                        labelled=layout.labelled,
-                        zero_one=layout.zero_one,
-                    )
+                    label, flux = _parse_row(line, row, layout, path)
                 except StarskopeError as err:
                     if writer is not None:
                         writer.fail()
@@ -714,14 +714,7 @@ def read_kaggle_row(path, row: int, *, cache: bool = True, cache_dir=None) -> Li
         for i, line in numbered:
             n = i + 1
             if i == row:
-                label, flux = parse_kaggle_row(
-                    line,
-                    row,
-                    layout.n_flux,
-                    path,
-                    labelled=layout.labelled,
-                    zero_one=layout.zero_one,
-                )
+                label, flux = _parse_row(line, row, layout, path)
                 return kaggle_lightcurve(flux, label, row=row, source=path)
     except DECOMPRESSION_ERRORS as exc:
         raise StarskopeError(f"cannot read: {exc}", path=path) from exc
