@@ -350,9 +350,11 @@ def test_variability_match_at_ratios_of_the_removed_rotation():
     flag = variability_match(1.0006, 1e-3, removed(0.5, 0.01))
     assert flag.raised and "modulation" not in flag.reason and "2 x" in flag.reason
     assert not variability_match(0.7, 1e-3, removed(0.5, 0.01)).raised
-    # 3/2 of a rotation period counts for a removed modulation, not for a Lomb-Scargle period
-    assert variability_match(0.75, 1e-3, removed(0.5, 0.01)).raised
-    assert not variability_match(0.75, 1e-3, Variability(0.5, 0.02, 1.0, 65.0)).raised
+    # 3x a rotation period counts for a removed modulation, not for a Lomb-Scargle period;
+    # a non-integer ratio (3/2) for neither
+    assert variability_match(1.5, 1e-3, removed(0.5, 0.01)).raised
+    assert not variability_match(1.5, 1e-3, Variability(0.5, 0.02, 1.0, 65.0)).raised
+    assert not variability_match(0.75, 1e-3, removed(0.5, 0.01)).raised
     # another coherent period of the star (a pulsator's second mode) counts too
     assert variability_match(0.7, 1e-3, (removed(0.43, 0.01), removed(0.35, 0.01))).raised
     # a transit deeper than the modulation's peak-to-peak is not its residual
