@@ -247,3 +247,28 @@ def test_column_options_on_a_one_star_per_row_table(table, capsys):
     assert main(["search", str(table), "--flux-column", "NOPE", "--json"]) == 1
     (res,) = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert "fixed columns: drop --flux-column" in res["error"]
+
+
+def test_format_and_device_mismatches(tmp_path, table, capsys):
+    out = tmp_path / "sim.csv"
+    argv = ["simulate", "campaign", "--n-stars", "3", "--n-hosts", "1", "--format", "parquet"]
+    assert main([*argv, "--out", str(out)]) == 2
+    assert "writes a Parquet file" in _err(capsys)
+    assert not out.exists()
+    assert (
+        main(
+            [
+                "train",
+                "--model",
+                "gbm",
+                "--data",
+                str(table),
+                "--device",
+                "cuda",
+                "--out",
+                str(tmp_path / "m"),
+            ]
+        )
+        == 2
+    )
+    assert "--device is for the CNN models" in _err(capsys)

@@ -79,6 +79,8 @@ def train_command(
     if model not in MODELS:
         raise StarskopeError(f"unknown model {model!r}; choose one of {sorted(MODELS)}")
     spec = MODELS[model]
+    if device != "cpu" and spec.suffix != ".pt":
+        raise StarskopeError(f"--device is for the CNN models; {model} trains on the CPU")
     output_dir(out, what="--out folder")
     t0 = time.perf_counter()
     ds = load_labelled(data, kind=spec.kind, n_jobs=jobs, limit=limit)

@@ -88,6 +88,13 @@ def campaign_command(
         output_dir(out, what="--out folder")
     else:
         output_file(out, what="--out file")
+        wrong = {"kaggle": (".parquet", ".pq"), "parquet": (".csv", ".txt", ".gz")}[fmt]
+        if out.name.lower().endswith(wrong):
+            raise StarskopeError(
+                f"--format {fmt} writes a {'Parquet file' if fmt == 'parquet' else 'CSV table'},"
+                f" but --out is named {out.name!r}: give a matching name or --format",
+                path=str(out),
+            )
     config = CampaignConfig(
         n_stars=n_stars,
         n_hosts=n_hosts,

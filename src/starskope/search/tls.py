@@ -83,6 +83,9 @@ def search_tls(
     with warnings.catch_warnings():
         # TLS falls back to a solar-density grid and says so; that is expected here
         warnings.filterwarnings("ignore", message=".*period_grid defaults.*", category=UserWarning)
+        # its per-transit statistics divide by zero for transits without data (NaN results,
+        # which starskope does not use: depth and SNR are re-measured below)
+        warnings.filterwarnings("ignore", category=RuntimeWarning, module=r"transitleastsquares")
         res = model.power(
             period_min=float(min_period),
             period_max=float(pmax),
