@@ -12,6 +12,9 @@ import pytest
 from starskope.cli import main
 from starskope.io.kaggle import write_kaggle
 
+#: A three-star campaign with one host: the start of every `simulate` call below.
+SIM = ["simulate", "campaign", "--n-stars", "3", "--n-hosts", "1"]
+
 
 @pytest.fixture
 def table(tmp_path, rng):
@@ -50,15 +53,10 @@ def test_empty_sql_and_nan_in_json(tmp_path, capsys):
 @pytest.mark.parametrize(
     "argv",
     [
-        ["simulate", "campaign", "--n-stars", "3", "--n-hosts", "1", "--out", "{blocked}/x.csv"],
-        ["simulate", "campaign", "--n-stars", "3", "--n-hosts", "1", "--out", "{folder}"],
+        [*SIM, "--out", "{blocked}/x.csv"],
+        [*SIM, "--out", "{folder}"],
         [
-            "simulate",
-            "campaign",
-            "--n-stars",
-            "3",
-            "--n-hosts",
-            "1",
+            *SIM,
             "--format",
             "fits",
             "--out",
@@ -145,12 +143,7 @@ def test_a_simulated_fits_folder_is_searched_without_its_truth_table(tmp_path, c
     assert (
         main(
             [
-                "simulate",
-                "campaign",
-                "--n-stars",
-                "3",
-                "--n-hosts",
-                "1",
+                *SIM,
                 "--format",
                 "fits",
                 "--out",
@@ -187,9 +180,7 @@ def test_metrics_json_has_no_bare_nan(tmp_path, capsys, rng):
 def test_option_values_are_checked(tmp_path, table, capsys):
     def simulate(*extra):
         out = str(tmp_path / "x.csv")
-        return main(
-            ["simulate", "campaign", "--n-stars", "3", "--n-hosts", "1", "--out", out, *extra]
-        )
+        return main([*SIM, "--out", out, *extra])
 
     assert simulate("-j", "0") == 2
     assert simulate("--population", "foo") == 2
@@ -251,7 +242,7 @@ def test_column_options_on_a_one_star_per_row_table(table, capsys):
 
 def test_format_and_device_mismatches(tmp_path, table, capsys):
     out = tmp_path / "sim.csv"
-    argv = ["simulate", "campaign", "--n-stars", "3", "--n-hosts", "1", "--format", "parquet"]
+    argv = [*SIM, "--format", "parquet"]
     assert main([*argv, "--out", str(out)]) == 2
     assert "writes a Parquet file" in _err(capsys)
     assert not out.exists()

@@ -166,14 +166,16 @@ def inject_recover_command(
         n_points=n_points,
         real_missions=tuple(real_mission),
     )
-    from ..simulate.noise import LONG_CADENCE_DAYS
+    if max_period > config.longest_period:
+        import warnings
 
-    longest = n_points * LONG_CADENCE_DAYS / 2.0
-    if max_period > longest:
-        typer.echo(
-            f"starskope: warning: injected periods are capped at half a background's span: "
-            f"{longest:.1f} d for {n_points} long cadences, not {max_period:g} d",
-            err=True,
+        from ..exceptions import StarskopeWarning
+
+        warnings.warn(
+            f"injected periods are capped at half a background's span: "
+            f"{config.longest_period:.1f} d for {n_points} long cadences, not {max_period:g} d",
+            StarskopeWarning,
+            stacklevel=2,
         )
     output_dir(out, what="--out folder")
     prog, advance = _progress(n + config.n_uninjected, "inject-recover")

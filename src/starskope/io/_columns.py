@@ -170,10 +170,12 @@ def _is_counter(col: np.ndarray) -> bool:
     return c.size > 2 and bool(np.all(c == np.round(c)) and np.all(np.diff(c) == 1))
 
 
-def is_time_name(name: str) -> bool:
-    """A column name that says time (``time``, ``bjd``, ``date``, ``TIME_UTC``, ...)."""
+def is_time_name(name: str, *, dates: bool = True) -> bool:
+    """A column name that says time (``time``, ``bjd``, ``TIME_UTC``, ...; and ``date...``
+    when ``dates``: a numeric column named ``date_obs`` may be a flag, not a time)."""
     low = re.sub(r"[\s\-]+", "_", str(name).lower().strip())
-    return low in _TIME_NAMES or low.startswith(("time", "bjd", "btjd", "bkjd", "date"))
+    prefixes = ("time", "bjd", "btjd", "bkjd") + (("date",) if dates else ())
+    return low in _TIME_NAMES or low.startswith(prefixes)
 
 
 def _is_monotonic(col: np.ndarray) -> bool:
@@ -213,11 +215,7 @@ def choose_columns(
         ti = resolve_column(time_column, names, role="time", path=path, where=where)
         how.append("time: given")
     else:
-        cands = [
-            i
-            for i in numeric
-            if low[i] in _TIME_NAMES or low[i].startswith(("time", "bjd", "btjd", "bkjd"))
-        ]  # (not "date..." here: a numeric column named date_obs may be a flag)
+        cands = [i for i in numeric if is_time_name(names[i], dates=False)]
         if cands:
             ti = cands[0]
             how.append(f"time: by name {names[ti]!r}")

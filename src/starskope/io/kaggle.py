@@ -114,8 +114,7 @@ def _label_field(line: str, index_col: bool) -> str:
     """The LABEL field of a data line (after the row index, when there is one)."""
     if index_col:
         line = drop_index(line)
-    head = line[:64]
-    fields = split_fields(head if len(line) > 64 else line)
+    fields = split_fields(line[:64])  # the label comes first: no need to split the row
     return fields[0].strip().strip('"') if fields else ""
 
 

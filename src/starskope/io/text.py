@@ -222,9 +222,10 @@ _HUGE_EXPONENT = re.compile(r"[eEdD][+-]?\d{6,}")  # (no leading \d: 4x faster)
 
 def _parse_body(body: str, delim, path):
     """Numeric columns of the table body (None for a non-numeric column, e.g. an instrument
-    name) and the indices of the columns of calendar dates. Missing-value tokens (``--``,
+    name), the columns of calendar dates (index -> cells) and the indices of joined date and
+    clock columns. Missing-value tokens (``--``,
     ``nan``, empty...) become NaN; a column counts as numeric when more than 99% of its other
-    cells are numbers; a column of ISO 8601 dates becomes JD (see :func:`_dates_or_none`)."""
+    cells are numbers; a column of ISO 8601 dates is kept as text (see :func:`_date_cells`)."""
     import pandas as pd
 
     as_text = _HUGE_EXPONENT.search(body) is not None
@@ -257,9 +258,9 @@ def _parse_body(body: str, delim, path):
         cells = c.to_numpy(dtype=object)
         col = _numeric_or_none(cells, decimal_comma=delim == ";")
         if col is None:
-            jd = _dates_or_none(cells)
-            if jd is not None:
-                dates[j] = jd
+            stamps = _date_cells(cells)
+            if stamps is not None:
+                dates[j] = stamps  # converted only if it becomes the time (_dates_to_jd)
         cols.append(col)
     return cols, dates, joined
 
@@ -291,33 +292,40 @@ def _join_day_and_clock(df):
     return df, joined_at
 
 
-def _dates_or_none(cells: np.ndarray) -> np.ndarray | None:
-    """A column of ISO 8601 calendar dates as JD in TDB (UTC unless an offset is given), or None.
-
-    Dates are civil (UTC) times at the observer: converting them to TDB leaves out the light
-    travel time to the barycentre (up to 8.3 minutes), which needs the star's position.
-    Missing-value tokens, and the rare cell that is no date (a leap second), become NaN.
-    """
+def _date_cells(cells: np.ndarray) -> list[str | None] | None:
+    """A column of ISO 8601 calendar dates (more than 99% of its given cells) as upper-case
+    text, None where a cell is missing or no date (a leap second); None for another column."""
     text = [
         None if c is None or (isinstance(c, float) and c != c) else str(c).strip().upper()
         for c in cells
     ]
     text = [None if t is None or t.lower() in _MISSING_TOKENS else t for t in text]
     given = [t for t in text if t is not None]
-    if not given or sum(bool(_ISO.match(t)) for t in given) <= 0.99 * len(given):
+    matched = [t if t is not None and _ISO.match(t) else None for t in text]
+    if not given or sum(t is not None for t in matched) <= 0.99 * len(given):
         return None
+    return matched
+
+
+def _dates_to_jd(stamps: list[str | None]) -> np.ndarray:
+    """ISO 8601 dates (:func:`_date_cells`) as JD in TDB (UTC unless an offset is given);
+    NaN where None.
+
+    Dates are civil (UTC) times at the observer: converting them to TDB leaves out the light
+    travel time to the barycentre (up to 8.3 minutes), which needs the star's position.
+    """
     import pandas as pd
     from astropy.time import Time
 
     stamps = pd.to_datetime(
-        pd.Series([t if t and _ISO.match(t) else None for t in text], dtype=object),
+        pd.Series(stamps, dtype=object),
         utc=True,
         format="ISO8601",
         errors="coerce",
     )
     unix = stamps.to_numpy(dtype="datetime64[ns]")
     ok = ~np.isnat(unix)
-    jd = np.full(len(cells), np.nan)
+    jd = np.full(len(unix), np.nan)
     if ok.any():
         sec = (unix[ok] - np.datetime64("1970-01-01T00:00:00", "ns")) / np.timedelta64(1, "s")
         jd[ok] = Time(sec, format="unix", scale="utc").tdb.jd
@@ -392,7 +400,7 @@ def read_text(
     shown = names or [f"col{i}" for i in range(len(cols))]
     j = _date_time_column(names, cols, dates, time_column)
     if j is not None:
-        cols = [dates[j] if i == j else c for i, c in enumerate(cols)]
+        cols = [_dates_to_jd(dates[j]) if i == j else c for i, c in enumerate(cols)]
     return _to_lightcurve(
         path,
         names,

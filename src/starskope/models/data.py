@@ -175,14 +175,13 @@ def load_labelled(
             n_points = n_points or arr.flux.shape[1]
             flux = np.asarray(arr.flux[:n], dtype=np.float64)
             if flux.shape[1] != n_points:  # as `predict` does: resampled, with a warning
-                from ..features.rawflux import warn_if_resampled
                 from ..io.kaggle import kaggle_lightcurve
+                from .registry import model_inputs
 
                 curves = [
                     kaggle_lightcurve(f, None, row=i, source=str(p)) for i, f in enumerate(flux)
                 ]
-                warn_if_resampled(curves, n_points)
-                flux = np.vstack([resample_flux(lc, n_points=n_points) for lc in curves])
+                flux = model_inputs("rawflux", curves, n_points=n_points)
             rows.append(flux)
             labels.append(np.asarray(arr.label[:n], dtype=int))
             ids += [f"{p}#row={i}" for i in range(n)]

@@ -188,7 +188,7 @@ def _kaggle_rows(path: str) -> Iterator[ScanItem]:
     (:mod:`starskope.io.kaggle`); a table whose layout the reader refuses becomes one item
     for the whole file, which the worker then records as an error with the reader's message.
     """
-    from ..io._open import DECOMPRESSION_ERRORS, is_compressed, open_binary
+    from ..io._open import DECOMPRESSION_ERRORS
     from ..io.kaggle import layout_of
 
     try:
@@ -197,14 +197,16 @@ def _kaggle_rows(path: str) -> Iterator[ScanItem]:
         log.info("%s", exc)
         yield ScanItem(input_id=path, path=path)
         return
-    compressed = is_compressed(path)
     try:
-        yield from _table_rows(path, layout, compressed, open_binary)
+        yield from _table_rows(path, layout)
     except DECOMPRESSION_ERRORS as exc:
         raise StarskopeError(f"cannot read (corrupt or truncated?): {exc}", path=path) from exc
 
 
-def _table_rows(path, layout, compressed, open_binary) -> Iterator[ScanItem]:
+def _table_rows(path: str, layout) -> Iterator[ScanItem]:
+    from ..io._open import is_compressed, open_binary
+
+    compressed = is_compressed(path)
     with open_binary(path) as fh:
         offset = 0
         header = layout.has_header

@@ -339,7 +339,7 @@ class RecoveryConfig:
             raise StarskopeError(
                 f"injected periods must be 0 < shortest < longest; got {lo:g} and {hi:g} d"
             )
-        longest = self.n_points * LONG_CADENCE_DAYS / 2.0  # two transits in a background
+        longest = self.longest_period
         if lo >= longest:
             raise StarskopeError(
                 f"backgrounds of {self.n_points} long cadences span {2 * longest:.1f} d: injected"
@@ -360,6 +360,12 @@ class RecoveryConfig:
                 )
             missions.append(known[str(m).lower()])
         object.__setattr__(self, "real_missions", tuple(missions))
+
+    @property
+    def longest_period(self) -> float:
+        """Longest injectable period, days: two transits in a background of ``n_points`` long
+        cadences (longer drawn periods are capped to it)."""
+        return self.n_points * LONG_CADENCE_DAYS / 2.0
 
     @property
     def n_uninjected(self) -> int:
