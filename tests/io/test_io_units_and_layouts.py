@@ -139,6 +139,38 @@ def test_magnitude_columns_become_relative_flux(tmp_path):
     np.testing.assert_allclose(lc.flux, f / np.median(f), rtol=1e-6)
 
 
+@pytest.mark.parametrize(
+    ("header", "err_name"),
+    [("HJD,V,eV", "eV"), ("JD,Rc,Rc_err", "Rc_err"), ("bjd,g,sig_g", "sig_g"), ("time,V", None)],
+)
+def test_band_named_magnitude_columns(tmp_path, header, err_name):
+    """Ground-based and AAVSO-style tables name the magnitude column by its band (``V``):
+    converted to relative flux, dips staying dips, with the band's own error column."""
+    t, f = _curve(t0=2459000.5)
+    m = 12.4 - 2.5 * np.log10(f)
+    cols = (t, m) if err_name is None else (t, m, np.full(t.size, 3e-4))
+    p = _csv(tmp_path / "band.csv", header, *cols)
+    with pytest.warns(StarskopeWarning, match="holds magnitudes"):
+        lc = read(p)
+    np.testing.assert_allclose(lc.flux, f / np.median(f), rtol=1e-6)
+    assert np.argmin(lc.flux) == np.argmin(f)  # a transit is still a dip
+    if err_name is not None:
+        np.testing.assert_allclose(lc.flux_err, 0.4 * np.log(10) * lc.flux * 3e-4, rtol=1e-6)
+    assert "a band name" in lc.meta.extra["columns"]
+
+
+def test_band_named_columns_holding_flux_stay_flux():
+    """A band-named column of relative flux (near 1) or counts is not taken for magnitudes."""
+    from starskope.io._columns import band_magnitudes, choose_columns
+
+    t = np.arange(100.0)
+    for values in (1 + 1e-3 * np.sin(t), 5e4 + t):
+        ch = choose_columns(["time", "V"], [t, values], path="x.csv")
+        assert not ch.magnitude
+    assert band_magnitudes("Ks", np.r_[9.1, 9.2, 99.999])  # a missing-value sentinel is ignored
+    assert not band_magnitudes("flux", np.full(3, 12.0))
+
+
 def test_lightkurve_tables_use_their_flux_column(tmp_path):
     t, f = _curve()
     p = tmp_path / "lk.csv"

@@ -13,6 +13,7 @@ from ..exceptions import StarskopeError
 __all__ = [
     "ColumnChoice",
     "choose_columns",
+    "band_magnitudes",
     "is_magnitude",
     "magnitudes_to_flux",
     "resolve_column",
@@ -60,6 +61,14 @@ _FLUX_RANKS = (
 _MAG_NAME = re.compile(r"^([a-z]{0,5}mag|mag_[a-z0-9_]+|[a-z0-9_]+_mag|mags|magnitudes?)$")
 #: Error columns of magnitudes (``mag_err``, ``magerr_auto``, ``e_Vmag``), never the flux.
 _MAG_ERROR = re.compile(r"^(e_|err|magerr|sig)|(err|error|_unc|_sigma|_sig)$")
+#: Photometric band names used alone as a column name (``V``, ``Rc``, ``g``, ``Ks``, ``BP``):
+#: magnitudes when their values look like magnitudes (:func:`band_magnitudes`).
+_BAND_NAMES = frozenset(
+    {"u", "b", "v", "r", "i", "g", "z", "y", "j", "h", "k", "ks", "rc", "ic", "bp", "rp", "w1",
+     "w2", "cv", "clear", "unfiltered"}
+)  # fmt: skip
+#: Error columns of a band (``eV``, ``e_V``, ``V_err``, ``sigV``, ``Verr``): ``{band}`` filled in.
+_BAND_ERRORS = ("e{b}", "e_{b}", "{b}_err", "{b}err", "{b}_error", "sig{b}", "sig_{b}", "{b}_unc")
 #: Units of magnitudes (FITS TUNIT, ECSV).
 _MAG_UNITS = frozenset({"mag", "mags", "magnitude", "magnitudes", "dmag"})
 
@@ -78,6 +87,28 @@ def is_magnitude(name: str | None, unit: str | None = None) -> bool:
         return True
     n = re.sub(r"[\s\-]+", "_", str(name or "").strip().lower())
     return bool(_MAG_NAME.match(n)) or (_flux_rank(n) or 0) < 0
+
+
+def band_magnitudes(name: str | None, col) -> bool:
+    """True for a column named like a photometric band alone (``V``, ``Rc``, ``g``) whose
+    finite values lie between 2.5 and 35 with a spread under 5: magnitudes, as ground-based and
+    AAVSO-style tables write them (a relative flux sits near 1, counts far above 35).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> band_magnitudes("V", np.array([12.31, 12.35, 12.30])), band_magnitudes("V", np.ones(3))
+    (True, False)
+    """
+    n = re.sub(r"[\s\-]+", "_", str(name or "").strip().lower())
+    if n not in _BAND_NAMES or col is None:
+        return False
+    c = np.asarray(col, dtype=float)
+    c = c[np.isfinite(c) & (np.abs(c) < 50.0)]  # the 99.999 / -99 of missing magnitudes
+    if c.size == 0:
+        return False
+    med = float(np.median(c))
+    return 2.5 <= med <= 35.0 and float(np.ptp(c)) < 5.0
 
 
 def magnitudes_to_flux(mag, err=None) -> tuple[np.ndarray, np.ndarray | None]:
@@ -306,10 +337,17 @@ def choose_columns(
     if columns[fi] is None:
         raise StarskopeError(f"flux column {names[fi]!r} is not numeric", path=path, where=where)
 
+    band = not positional and band_magnitudes(low[fi], columns[fi])
+    if band:
+        how[-1] = f"flux: magnitudes {names[fi]!r} (a band name)"
+
     # ---- error
     ei = None
     fname = low[fi]
-    for cand in (f"{fname}_err", f"{fname}_error", f"e_{fname}", f"{fname}err", f"{fname}_unc"):
+    own = (f"{fname}_err", f"{fname}_error", f"e_{fname}", f"{fname}err", f"{fname}_unc")
+    if band:
+        own += tuple(e.format(b=fname) for e in _BAND_ERRORS)
+    for cand in own:
         if cand in low and columns[low.index(cand)] is not None:
             ei = low.index(cand)
             break
@@ -327,7 +365,7 @@ def choose_columns(
         (low.index(q) for q in _QUALITY_NAMES if q in low and columns[low.index(q)] is not None),
         None,
     )
-    mag = not positional and is_magnitude(low[fi])
+    mag = band or (not positional and is_magnitude(low[fi]))
     return ColumnChoice(ti, fi, ei, qi, "; ".join(how), magnitude=mag)
 
 
