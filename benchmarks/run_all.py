@@ -22,6 +22,7 @@ BENCHMARKS = [
     ["benchmarks.bench_app"],
     ["benchmarks.bench_independent", "--models", "gbm,views-cnn"],
     ["benchmarks.bench_flux_level", "--models", "gbm,views-cnn"],
+    ["benchmarks.bench_models_real", "--jobs", "2"],
 ]
 
 
