@@ -134,7 +134,8 @@ def test_time_inference_rules(tmp_path):
         return read(p, **kw)
 
     assert one("a.csv", 2458000.0).time_format == "jd"
-    mjd = one("b.csv", 58000.0)
+    with pytest.warns(StarskopeWarning, match="half a day early"):  # or MJD: it says so
+        mjd = one("b.csv", 58000.0)
     assert mjd.time_format == "jd" and mjd.t[0] == pytest.approx(2458000.0)
     assert one("c.csv", 500.0).time_format == "bkjd"  # Kepler prime-mission range
     assert one("d_k2.csv", 2500.0).time_format == "bkjd"  # K2 hint

@@ -36,6 +36,9 @@ _TIME_NAMES = (
     "barycentric_time",
     "tmid_bjd",  # CDIPS
     "tmid_utc",
+    "rjd",  # reduced JD (JD - 2400000)
+    "rhjd",
+    "rbjd",
 )
 # flux names with a rank: higher = preferred when several are present
 _FLUX_RANKS = (
@@ -43,16 +46,21 @@ _FLUX_RANKS = (
     (
         r"^(fcor|corrflux|corr_flux|cor_flux|flux_corr|flux_cor|detflux|det_flux|kspsap_flux"
         r"|detrended_flux|flux_detrended|flatflux|flat_flux|dtr_flux|corrected_flux"
-        r"|psf_flux_cor)$",  # PATHOS: the PSF flux, corrected (as lightkurve reads it)
+        r"|psf_flux_cor"  # PATHOS: the PSF flux, corrected (as lightkurve reads it)
+        r"|cal_psf_flux)$",  # TGLC: the calibrated PSF flux (lightkurve's default)
         4,
     ),
     (
         r"^(flux|f|fnorm|flux_norm|norm_flux|normflux|rel_flux|relflux|normalized_flux"
-        r"|normalised_flux|nflux)$",
+        r"|normalised_flux|nflux|cal_aper_flux)$",  # TGLC: its calibrated aperture flux
         3,
     ),
     # raw fluxes; CDIPS: the first aperture's instrumental flux (as lightkurve reads it)
-    (r"^(sap_flux|fraw|raw_flux|flux_raw|aptflux|sap|psf_flux_raw|ifl1)$", 2),
+    (
+        r"^(sap_flux|fraw|raw_flux|flux_raw|aptflux|sap|psf_flux_raw|ifl1|psf_flux|aperture_flux"
+        r"|aper_flux)$",
+        2,
+    ),
     # magnitudes and magnitude differences (CDIPS IRM, PCA, TFA): converted to flux (below)
     (r"^(mag|magnitude|dmag|delta_mag|diff_mag|mag_diff|irm\d|pca\d|tfa\d)$", -1),
 )
@@ -122,6 +130,13 @@ def magnitudes_to_flux(mag, err=None) -> tuple[np.ndarray, np.ndarray | None]:
     return flux, 0.4 * np.log(10.0) * flux * np.abs(np.asarray(err, dtype=float))
 
 
+#: Names that are never the flux when it is chosen by position (no flux name in the table).
+_NOT_FLUX = re.compile(
+    r"(^|_)(cadence|cadenceno|cadence_num|cadence_number|index|frame|ffi_index|flag|flags"
+    r"|quality|background|bkg|sky|centroid|centr|pos_corr|mom_centr|xpos|ypos|xcen|ycen"
+    r"|timecorr|airmass|fwhm|exptime)(_|\d|$)|(_?err|_?error|_unc|_sigma)$|^(e_|err_|sig_)"
+)
+
 _ERR_RX = re.compile(r"(_?err(or)?|_?e|_?unc|_?sigma|_?sig)$")
 _GENERIC_ERR = (
     "flux_err",
@@ -148,6 +163,7 @@ _QUALITY_NAMES = (
     "flags",
     "dq",
     "dqflag",
+    "tess_flags",  # TGLC: the TESS quality flags (its own TGLC_flags are not)
 )
 
 
@@ -201,12 +217,32 @@ def _is_counter(col: np.ndarray) -> bool:
     return c.size > 2 and bool(np.all(c == np.round(c)) and np.all(np.diff(c) == 1))
 
 
+#: Names that begin like a time but hold something else: a barycentric correction (TESS and
+#: Kepler's ``TIMECORR``), an exposure or bin width, an error, a flag.
+_NOT_TIME = re.compile(
+    r"^(time|bjd|btjd|bkjd|date)_?(corr|correction|del|delta|dt|err|error|unc|sigma|sig|flag|flags"
+    r"|bin|binsize|step|zone|tz|res|resolution|offset|sys|scale|ref|pixel|exp|exptime)s?$"
+    r"|(_err|_error|_unc|_sigma)$"
+)
+
+
+def _time_rank(name: str, *, dates: bool = True) -> int | None:
+    """2 for a usual time name (``time``, ``bjd``, ``btjd``...), 1 for one that begins like it
+    (``time_bjd``, ``TIME [BTJD]``), None for anything else (``timecorr``, ``time_err``)."""
+    low = re.sub(r"[\s\-]+", "_", str(name).lower().strip())
+    if _NOT_TIME.search(low):
+        return None
+    if low in _TIME_NAMES:
+        return 2
+    prefixes = ("time", "bjd", "btjd", "bkjd") + (("date",) if dates else ())
+    return 1 if low.startswith(prefixes) else None
+
+
 def is_time_name(name: str, *, dates: bool = True) -> bool:
     """A column name that says time (``time``, ``bjd``, ``TIME_UTC``, ...; and ``date...``
-    when ``dates``: a numeric column named ``date_obs`` may be a flag, not a time)."""
-    low = re.sub(r"[\s\-]+", "_", str(name).lower().strip())
-    prefixes = ("time", "bjd", "btjd", "bkjd") + (("date",) if dates else ())
-    return low in _TIME_NAMES or low.startswith(prefixes)
+    when ``dates``: a numeric column named ``date_obs`` may be a flag, not a time), never a
+    correction, width or error of one (``timecorr``, ``time_err``)."""
+    return _time_rank(name, dates=dates) is not None
 
 
 def _is_monotonic(col: np.ndarray) -> bool:
@@ -246,9 +282,10 @@ def choose_columns(
         ti = resolve_column(time_column, names, role="time", path=path, where=where)
         how.append("time: given")
     else:
-        cands = [i for i in numeric if is_time_name(names[i], dates=False)]
-        if cands:
-            ti = cands[0]
+        ranks = {i: _time_rank(names[i], dates=False) for i in numeric}
+        cands = [i for i in numeric if ranks[i] is not None]
+        if cands:  # a usual name (``time``) before a prefixed one, then in column order
+            ti = max(cands, key=lambda i: (ranks[i], -i))
             how.append(f"time: by name {names[ti]!r}")
         else:
             mono = [i for i in numeric if _is_monotonic(columns[i])]
@@ -312,6 +349,15 @@ def choose_columns(
                 i
                 for i in cands
                 if positional or ("mag" not in low[i] and not any(m in low[i] for m in mag_names))
+            ]
+            # never a cadence number or row index, a quality flag, or (by name) an error,
+            # a background or a centroid: TGLC puts cadence_num before its fluxes
+            plain = [
+                i
+                for i in plain
+                if not _is_counter(columns[i])
+                and (positional or not _NOT_FLUX.search(low[i]))
+                and low[i] not in _QUALITY_NAMES
             ]
             mags = [
                 i

@@ -241,11 +241,13 @@ _JD_MINUS = re.compile(r"^\s*(?:b|h)?jd(?:_?tdb|_?utc)?\s*[-_ ]\s*(\d{5,7}(?:\.\
 
 
 def time_offset_from_name(text: str | None) -> tuple[str, float] | None:
-    """``("jd", offset)`` for a name or unit like ``BJD-2450000``, ``HJD - 2450000`` or
-    ``JD-2400000`` (times are ``column + offset``); None otherwise. HJD is taken as BJD: they
+    """``("jd", offset)`` for a name or unit like ``BJD-2450000``, ``HJD - 2450000``,
+    ``JD-2400000`` or ``RJD`` (times are ``column + offset``); None otherwise. HJD is taken as BJD: they
     differ by seconds to about a minute, far below a transit's duration."""
     if not text:
         return None
+    if re.sub(r"[\s_\-\[\]()]+", "", str(text).lower()) in ("rjd", "rhjd", "rbjd"):
+        return ("jd", 2400000.0)  # reduced JD: JD - 2400000 (ground-based photometry)
     m = _JD_MINUS.match(str(text).lower())
     if not m:
         return None
@@ -382,7 +384,30 @@ def _named_jd(column: str | None) -> bool:
     )
 
 
-def infer_time_format(t: np.ndarray, *, mission: str | None, column: str | None = None):
+#: The rule of :func:`infer_time_format` that cannot tell MJD from BJD - 2400000 (half a day).
+REDUCED_JD_RULE = "values ~5e4: BJD - 2400000"
+
+
+def warn_if_reduced_jd(rule: str, *, path, where: str | None = None) -> None:
+    """The ``StarskopeWarning`` for times of ~5e4 read by :data:`REDUCED_JD_RULE` (or as MJD
+    in a FITS table): the other reading moves every epoch by half a day."""
+    if rule == REDUCED_JD_RULE:
+        other = "MJD (JD - 2400000.5), every epoch is half a day early"
+    elif rule.startswith("values ~5e4 in a FITS table"):
+        other = "BJD - 2400000, every epoch is half a day late"
+    else:
+        return
+    warn_file(
+        f"times of ~5e4 with no name or unit saying which: {rule}; if they are {other} (periods"
+        " are unaffected): name the column mjd or rjd, or pass time_format",
+        path=path,
+        where=where,
+    )
+
+
+def infer_time_format(
+    t: np.ndarray, *, mission: str | None, column: str | None = None, fits: bool = False
+):
     """Time system of plain numbers, for tables that do not say.
 
     The rule, in order:
@@ -392,6 +417,8 @@ def infer_time_format(t: np.ndarray, *, mission: str | None, column: str | None 
        4,500-20,000 are ``BJD - 2450000`` (ground-based surveys, Kepler and K2 from 4,950;
        TESS's BTJD reaches 4,500 only in 2027);
     3. values between 40,000 and 80,000: reduced BJD (``BJD - 2400000``), converted to ``"jd"``;
+       in a FITS table (``fits=True``) MJD, the FITS time standard's default (a reference
+       MJDREF of 0); either way the callers warn (:func:`warn_if_reduced_jd`);
     4. a known mission (from headers, column names or the file name): BKJD for Kepler/K2,
        BTJD for TESS;
     5. no mission hint, by range (Kepler: BKJD 120-1591; K2: BKJD 1940-3270; TESS: BTJD from
@@ -418,7 +445,9 @@ def infer_time_format(t: np.ndarray, *, mission: str | None, column: str | None 
     if _named_jd(column) and 4.5e3 <= lo < 2.0e4:
         return "jd", 2450000.0, "column named JD/BJD with values 4500-20000: BJD - 2450000"
     if 4.0e4 < lo < 8.0e4:
-        return "jd", 2400000.0, "values ~5e4: BJD - 2400000"
+        if fits:
+            return "jd", 2400000.5, "values ~5e4 in a FITS table without a reference: MJD"
+        return "jd", 2400000.0, REDUCED_JD_RULE
     if mission in ("Kepler", "K2") and lo > -100:
         return "bkjd", 0.0, f"{mission} hint: BKJD"
     if mission == "TESS" and lo > -100:
@@ -502,7 +531,9 @@ def finish(
     quality = np.zeros(n, dtype=np.int32) if quality is None else np.asarray(quality)
     if quality.dtype.kind == "b":
         quality = quality.astype(np.int32)
-    quality = np.where(np.isfinite(quality.astype(float)), quality, 0).astype(np.int32)
+    qf = quality.astype(float)
+    # NaN or out of the 32-bit range (not a flag word; never a cast warning): no flag
+    quality = np.where(np.isfinite(qf) & (np.abs(qf) < 2.0**31), qf, 0.0).astype(np.int32)
     if n == 0:
         raise StarskopeError("table has no rows", path=path, where=where)
     keep = np.isfinite(t)

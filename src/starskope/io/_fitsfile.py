@@ -333,8 +333,20 @@ class _Cols:
                 )
             self._fast = (raw, start, rowlen, layout)
 
+    def _jd_pair(self, j: int) -> bool:
+        """Column ``j`` is an astropy Time column: two doubles per row, ``jd = jd1 + jd2``
+        (astropy writes ``TDIMn = '(2)'`` with ``TCTYPn`` or the table keyword ``JDREF``)."""
+        h = _hdr(self.hdu)
+        k = j + 1
+        form = str(h.get(f"TFORM{k}", "")).strip().upper()
+        dim = str(h.get(f"TDIM{k}", "")).replace(" ", "")
+        return form in ("2D", "2E") and dim == "(2)" and (f"TCTYP{k}" in h or "JDREF" in h)
+
     def _column(self, name: str) -> np.ndarray:
         j = self.names.index(name)
+        if self._jd_pair(j):  # an astropy Time column: the JD is the sum of its two parts
+            pair = np.asarray(self.hdu.data[name], dtype=float)
+            return pair[:, 0] + pair[:, 1] + float(_hdr(self.hdu).get("JDREF", 0.0) or 0.0)
         if self._fast is not None:
             raw, start, rowlen, layout = self._fast
             off, r, t = layout[j]
@@ -368,6 +380,10 @@ class _Cols:
 
     def has(self, name: str) -> bool:
         return name.lower() in self.low
+
+    def is_jd_pair(self, name: str) -> bool:
+        """``name`` is an astropy Time column (two parts of a JD per row)."""
+        return self.has(name) and self._jd_pair(self.names.index(self.real(name)))
 
     def real(self, name: str) -> str:
         return self.low[name.lower()]

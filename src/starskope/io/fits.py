@@ -32,6 +32,8 @@ from ._common import (
     magnitude_flux,
     relative_flux_unit,
     time_scale,
+    warn_file,
+    warn_if_reduced_jd,
 )
 from ._fitsfile import (
     FITS_MAGIC,
@@ -63,6 +65,16 @@ _K2_THRUSTER_FIRING = 1 << 20
 
 def _time(cols: _Cols, tcol: str, primary, *, mission, path, where):
     t = cols.get(tcol)
+    if cols.is_jd_pair(tcol):  # astropy Time column: absolute JD, its scale in TCTYPn
+        scale = str(_hdr(cols.hdu).get(f"TCTYP{cols.names.index(cols.real(tcol)) + 1}", "TDB"))
+        if scale.strip().upper() != "TDB":
+            warn_file(
+                f"time column {tcol!r} is in {scale.strip()}, not barycentric TDB: read as is, so"
+                " epochs may be off by up to ~8 minutes; periods are not affected",
+                path=path,
+                where=where,
+            )
+        return t, "jd", f"astropy Time column {tcol!r} (jd1 + jd2)"
     unit = cols.unit(tcol)
     scale = time_scale(unit or _hdr(cols.hdu).get("TIMEUNIT") or primary.get("TIMEUNIT"), tcol)
     if scale is not None:  # seconds, minutes or hours since the reference: days
@@ -80,7 +92,8 @@ def _time(cols: _Cols, tcol: str, primary, *, mission, path, where):
         if scale is not None:
             fmt, add, rule = "relative", 0.0, f"column {tcol!r} in {scale[1]}: relative days"
         else:
-            fmt, add, rule = infer_time_format(t, mission=mission, column=tcol)
+            fmt, add, rule = infer_time_format(t, mission=mission, column=tcol, fits=True)
+            warn_if_reduced_jd(rule, path=path, where=where)
     return (t + add if add else t), fmt, rule
 
 

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import numpy as np
 
@@ -145,9 +144,6 @@ def iter_parquet_rows(path) -> Iterator[tuple[int, LightCurve | StarskopeError]]
 
 def read_parquet(path, *, flux_column=None, time_column=None, opened=None, row=0) -> LightCurve:
     """One light curve: row ``row`` of a one-star-per-row file, else the whole column table."""
-    from ._columns import choose_columns
-    from ._common import finish, infer_time_format, magnitude_flux
-
     pf = _open(path)
     if _is_per_star(pf):
         if flux_column is not None or time_column is not None:
@@ -163,29 +159,78 @@ def read_parquet(path, *, flux_column=None, time_column=None, opened=None, row=0
                 return _star(rec, row, grid=_grid(pf), mission=_mission(pf), path=path)
             start += n
         raise StarskopeError(f"row {row} does not exist: the file has {start} rows", path=path)
-    table = pf.read()
-    names = list(table.column_names)
-    cols = []
-    for name in names:
+    names, cols, units, dates = _cadence_columns(pf.read())
+    from .text import _to_lightcurve  # the text tables' rules: units, names, dates, missions
+
+    return _to_lightcurve(
+        str(path),
+        names,
+        cols,
+        comments=[],
+        time_column=time_column,
+        flux_column=flux_column,
+        product="parquet",
+        units=units,
+        dates=dates,
+    )
+
+
+def _cadence_columns(table):
+    """Names, float columns (None where not numeric), units and calendar-date columns of a
+    one-cadence-per-row table.
+
+    Timestamps (pandas ``datetime64``, with or without a time zone) become JD (UTC unless the
+    zone says otherwise, read as TDB with the text reader's warning); an astropy Time column,
+    which astropy writes as ``name.jd1`` and ``name.jd2``, becomes one JD column ``name``.
+    """
+    import pyarrow as pa
+
+    names, cols, units, dates = [], [], {}, set()
+    raw = list(table.column_names)
+    for name in raw:
+        col = table.column(name)
+        if name.endswith(".jd2") and name[:-1] + "1" in raw:
+            continue  # joined with its .jd1 below
+        if name.endswith(".jd1") and name[:-1] + "2" in raw:
+            jd = _floats(col) + _floats(table.column(name[:-1] + "2"))
+            names.append(name[:-4])
+            cols.append(jd)
+            units[name[:-4]] = "jd"
+            continue
+        names.append(name)
+        if pa.types.is_timestamp(col.type) or pa.types.is_date(col.type):
+            cols.append(_timestamps_to_jd(col))
+            units[name] = "jd"
+            dates.add(name)
+            continue
         try:
-            cols.append(np.asarray(table.column(name).to_numpy(zero_copy_only=False), dtype=float))
-        except Exception:  # text, lists, timestamps: not a numeric column
+            cols.append(_floats(col))
+        except Exception:  # text, lists: not a numeric column
             cols.append(None)
-    ch = choose_columns(names, cols, time_column=time_column, flux_column=flux_column, path=path)
-    t = cols[ch.time]
-    fmt, add, _rule = infer_time_format(t, mission=None, column=names[ch.time])
-    meta = LightCurveMeta(
-        source=str(path), flux_column=names[ch.flux], product="parquet", target=Path(path).stem
+    return names, cols, units, frozenset(dates)
+
+
+def _floats(col) -> np.ndarray:
+    return np.asarray(col.to_numpy(zero_copy_only=False), dtype=float)
+
+
+def _timestamps_to_jd(col) -> np.ndarray:
+    """A pyarrow timestamp or date column as JD (NaN where missing)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pa.types.is_date(col.type):
+        col = pc.cast(col, pa.timestamp("s"))
+    tz = getattr(col.type, "tz", None)
+    if tz:  # instants with a zone: in UTC
+        col = pc.cast(col, pa.timestamp(col.type.unit, tz="UTC"))
+    ns = np.asarray(
+        pc.cast(col, pa.timestamp("ns", tz="UTC" if tz else None))
+        .cast(pa.int64())
+        .to_numpy(zero_copy_only=False),
+        dtype=float,
     )
-    flux, err = cols[ch.flux], None if ch.err is None else cols[ch.err]
-    if ch.magnitude:
-        flux, err = magnitude_flux(flux, err, names[ch.flux], path)
-    return finish(
-        path=path,
-        t=t + add,
-        flux=flux,
-        flux_err=err,
-        quality=None if ch.quality is None else cols[ch.quality],
-        time_format=fmt,
-        meta=meta,
-    )
+    missing = np.asarray(col.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    jd = 2440587.5 + ns / 86400e9  # Unix epoch 1970-01-01T00:00 is JD 2440587.5
+    jd[missing] = np.nan
+    return jd

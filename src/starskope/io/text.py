@@ -32,6 +32,7 @@ from ._common import (
     time_offset_from_name,
     time_scale,
     warn_file,
+    warn_if_reduced_jd,
 )
 from ._open import DECOMPRESSION_ERRORS, open_binary, open_text
 
@@ -92,7 +93,9 @@ def identify_text(path, header) -> bool:
 
 
 def _delimiter(line: str) -> str | None:
-    for d in (",", ";", "\t"):
+    # semicolons first: a European spreadsheet export separates with ";" and writes decimal
+    # commas ("1517,02;0,99987"), which a comma split would cut in two
+    for d in (";", ",", "\t"):
         if d in line:
             return d
     return None  # whitespace
@@ -100,7 +103,10 @@ def _delimiter(line: str) -> str | None:
 
 def _split(line: str, delim: str | None) -> list[str]:
     parts = line.split(delim) if delim else line.split()
-    return [p.strip().strip('"').strip("'") for p in parts]
+    parts = [p.strip().strip('"').strip("'") for p in parts]
+    if delim == ";":  # decimal commas (see _delimiter)
+        parts = [p.replace(",", ".") if _NUM.match(p.replace(",", ".")) else p for p in parts]
+    return parts
 
 
 def _hints(path, comments: list[str]) -> tuple[str | None, str | None, str | None]:
@@ -489,6 +495,7 @@ def _to_lightcurve(
             (fmt, add), rule = offset, f"column {tname!r}: JD minus {offset[1]:.0f}"
         else:
             fmt, add, rule = infer_time_format(t, mission=mission, column=tname)
+            warn_if_reduced_jd(rule, path=path)
     flux = cols[ch.flux]
     err = None if ch.err is None else cols[ch.err]
     if err is not None and not np.any(err[np.isfinite(err)] > 0):
@@ -512,10 +519,36 @@ def _to_lightcurve(
         t + add if add else t,
         flux,
         err,
-        None if ch.quality is None else cols[ch.quality],
+        None if ch.quality is None else binary_flags(cols[ch.quality]),
         time_format=fmt,
         meta=meta,
     )
+
+
+def binary_flags(q) -> np.ndarray:
+    """Quality flags as numbers: lightkurve's ``to_csv`` writes them in binary digits (2048 as
+    ``100000000000``); a column of 0/1 digits only, with a value of eight digits or more (no
+    decimal flag word looks like that), is read as binary.
+
+    Examples
+    --------
+    >>> binary_flags(np.array([0.0, 1e11, 1.0])).tolist()
+    [0.0, 2048.0, 1.0]
+    >>> binary_flags(np.array([0.0, 1024.0, 2048.0])).tolist()
+    [0.0, 1024.0, 2048.0]
+    """
+    q = np.asarray(q, dtype=float)
+    v = q[np.isfinite(q) & (q != 0)]
+    if v.size == 0 or v.max() < 1e7 or v.max() >= 1e17 or np.any(v < 0) or np.any(v % 1):
+        return q
+    digits = {f"{x:.0f}" for x in np.unique(v)}
+    if any(set(d) - {"0", "1"} for d in digits):
+        return q
+    table = {d: float(int(d, 2)) for d in digits}
+    out = q.copy()
+    ok = np.isfinite(q) & (q != 0)
+    out[ok] = [table[f"{x:.0f}"] for x in q[ok]]
+    return out
 
 
 def read_ecsv(

@@ -1,0 +1,174 @@
+"""Light curves as users export them (lightkurve, astropy, pandas, spreadsheets, HLSPs): each case
+was found by a reader audit where the wrong column or time was taken without an error."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from astropy.io import fits
+
+from starskope.exceptions import StarskopeWarning
+from starskope.io import read
+
+T0 = 1517.3  # BTJD
+JD0 = 2457000.0 + T0
+
+
+def _curve(n=1500, seed=0):
+    rng = np.random.default_rng(seed)
+    t = T0 + np.arange(n) * (2.0 / 1440)
+    f = 1 + 3e-4 * rng.standard_normal(n)
+    f[((t - T0 - 0.4) % 1.3) < 0.06] -= 4e-3
+    return t, f
+
+
+def _frame(path, columns: dict, **kw):
+    import pandas as pd
+
+    pd.DataFrame(columns).to_csv(path, index=False, **kw)
+    return path
+
+
+# ------------------------------------------------------------------------ which column is time
+def test_time_beats_timecorr_and_other_time_prefixed_columns(tmp_path):
+    """TESS/Kepler's TIMECORR (a barycentric correction of ~0.004 d) is never the time, wherever
+    the time column sits (pandas puts an index named time last)."""
+    t, f = _curve()
+    cols = {"flux": f, "timecorr": 0.0044 + 1e-7 * np.arange(t.size), "time_err": 1e-5 + 0 * t}
+    cols["time"] = t
+    lc = read(_frame(tmp_path / "a.csv", cols))
+    np.testing.assert_allclose(lc.t, t)
+    assert "by name 'time'" in lc.meta.extra["columns"]
+
+
+# ------------------------------------------------------------------------ which column is flux
+def test_a_cadence_counter_is_never_the_flux(tmp_path):
+    """With no flux name in the table the flux is the next column after time, but never a
+    cadence number (by name, or consecutive integers), a flag or an error column."""
+    t, f = _curve()
+    cad = 208730 + np.arange(t.size)
+    lc = read(_frame(tmp_path / "a.csv", {"time": t, "cadenceno": cad, "brightness": f}))
+    np.testing.assert_allclose(lc.flux / np.median(lc.flux), f / np.median(f), rtol=1e-9)
+    gappy = np.delete(cad, [10, 11, 12])  # cadence numbers skip across gaps
+    lc = read(
+        _frame(tmp_path / "b.csv", {"time": np.delete(t, [10, 11, 12]), "cadence_num": gappy,
+                                    "value": np.delete(f, [10, 11, 12])})
+    )  # fmt: skip
+    assert "value" in lc.meta.extra["columns"]
+    lc = read(_frame(tmp_path / "c.csv", {"time": t, "idx": np.arange(t.size), "val": f}))
+    assert "'val'" in lc.meta.extra["columns"]
+
+
+def test_tglc_light_curves_use_the_calibrated_psf_flux_and_tess_flags(tmp_path):
+    """TGLC's HLSP columns (in either order it has been written): cal_psf_flux, as lightkurve
+    reads it, and TESS_flags as the quality."""
+    t, f = _curve()
+    q = np.zeros(t.size, dtype=np.int32)
+    q[:7] = 4096
+    base = {
+        "time": t,
+        "cadence_num": 1000 + np.arange(t.size),
+        "aperture_flux": 900 * f + 40,
+        "psf_flux": 1000 * f + 50,
+        "background": 20 + 0 * t,
+        "cal_psf_flux": f,
+        "cal_aper_flux": f * 1.001,
+        "TESS_flags": q,
+        "TGLC_flags": np.zeros(t.size, dtype=np.int32),
+    }
+    cols = [
+        fits.Column(name=k, format="J" if v.dtype.kind == "i" else "D", array=v)
+        for k, v in base.items()
+    ]
+    prim = fits.PrimaryHDU()
+    prim.header["TELESCOP"] = "TESS"
+    p = tmp_path / "hlsp_tglc_tess_ffi_gaiaid-1-s0008-cam1-ccd1_tess_v1_llc.fits"
+    fits.HDUList([prim, fits.BinTableHDU.from_columns(cols, name="LIGHTCURVE")]).writeto(p)
+    lc = read(p)
+    assert lc.meta.flux_column == "cal_psf_flux"
+    assert int((lc.quality != 0).sum()) == 7
+
+
+# ------------------------------------------------------------------------ astropy Time columns
+def test_astropy_time_columns_in_fits_and_parquet(tmp_path):
+    """``Table.write`` stores a Time column as jd1 + jd2: two doubles per row in FITS, two
+    columns ``time.jd1`` / ``time.jd2`` in Parquet. Both are read as one absolute JD."""
+    from astropy.table import Table
+    from astropy.time import Time
+
+    t, f = _curve()
+    tab = Table({"time": Time(t + 2457000.0, format="jd", scale="tdb"), "flux": f})
+    tab.write(tmp_path / "t.fits")
+    tab.write(tmp_path / "t.parquet")
+    for name in ("t.fits", "t.parquet"):
+        lc = read(tmp_path / name)
+        np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), t + 2457000.0, atol=1e-8)
+    utc = Table({"time": Time(t + 2457000.0, format="jd", scale="utc"), "flux": f})
+    utc.write(tmp_path / "u.fits")
+    with pytest.warns(StarskopeWarning, match="in UTC, not barycentric"):
+        read(tmp_path / "u.fits")
+
+
+# ------------------------------------------------------------------------ spreadsheets
+@pytest.mark.parametrize("n_cols", [2, 4, 5])
+def test_european_csv_semicolons_and_decimal_commas(tmp_path, n_cols):
+    t, f = _curve()
+    cols = {"time": t, "flux": f, "flux_err": 3e-4 + 0 * t, "quality": 0 * t.astype(int)}
+    cols = dict(list(cols.items())[:n_cols])
+    if n_cols == 5:
+        cols["sap_bkg"] = 12.5 + 0 * t
+    p = _frame(tmp_path / "eu.csv", cols, sep=";", decimal=",")
+    lc = read(p)
+    np.testing.assert_allclose(lc.t, t, atol=1e-9)
+    np.testing.assert_allclose(lc.flux / np.median(lc.flux), f / np.median(f), rtol=1e-6)
+
+
+def test_lightkurve_csv_quality_in_binary_digits(tmp_path):
+    """lightkurve's ``to_csv`` writes quality flags in binary (2048 as 100000000000)."""
+    t, f = _curve()
+    q = np.array(["0"] * t.size, dtype=object)
+    q[5:9] = "100000000000"
+    p = _frame(tmp_path / "tess_lk.csv", {"time": t, "flux": f, "quality": q})
+    lc = read(p)
+    assert sorted(set(lc.quality.tolist())) == [0, 2048]
+
+
+# ------------------------------------------------------------------------ Parquet tables
+def test_parquet_tables_follow_the_text_rules(tmp_path):
+    """Timestamps, times in seconds and a mission named by the file name, as for a CSV."""
+    import pandas as pd
+
+    t, f = _curve()
+    stamps = pd.to_datetime(t + 2457000.0 - 2440587.5, unit="D")  # JD -> Unix days
+    pd.DataFrame({"time": stamps, "flux": f}).to_parquet(tmp_path / "d.parquet")
+    with pytest.warns(StarskopeWarning, match="calendar dates"):
+        lc = read(tmp_path / "d.parquet")
+    np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), t + 2457000.0, atol=1e-6)
+    pd.DataFrame({"time_s": (t - T0) * 86400.0, "flux": f}).to_parquet(tmp_path / "s.parquet")
+    lc = read(tmp_path / "s.parquet")
+    assert lc.time_format == "relative"
+    np.testing.assert_allclose(lc.t, t - T0, atol=1e-9)
+    bkjd = 2987.58 + np.arange(t.size) * 0.0204
+    pd.DataFrame({"time": bkjd, "flux": f}).to_parquet(tmp_path / "EPIC_210491860_k2.parquet")
+    lc = read(tmp_path / "EPIC_210491860_k2.parquet")
+    assert lc.time_format == "bkjd" and lc.meta.mission == "K2"
+
+
+# ------------------------------------------------------------------------ reduced JD and MJD
+def test_mjd_like_values_warn_and_fits_reads_them_as_mjd(tmp_path):
+    """Values ~5e4 with nothing saying MJD or BJD - 2400000: a CSV reads BJD - 2400000, a FITS
+    table without a reference MJD (the FITS time standard); both say the other is possible."""
+    t, f = _curve()
+    mjd = t + 2457000.0 - 2400000.5
+    with pytest.warns(StarskopeWarning, match="half a day"):
+        lc = read(_frame(tmp_path / "a.csv", {"t": mjd, "flux": f}))
+    np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), mjd + 2400000.0, atol=1e-6)
+    cols = [fits.Column(name="TIME", format="D", array=mjd), fits.Column("FLUX", "D", array=f)]
+    fits.HDUList([fits.PrimaryHDU(), fits.BinTableHDU.from_columns(cols)]).writeto(
+        tmp_path / "m.fits"
+    )
+    with pytest.warns(StarskopeWarning, match="half a day"):
+        lc = read(tmp_path / "m.fits")
+    np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), JD0 + (t - T0), atol=1e-6)
+    lc = read(_frame(tmp_path / "r.csv", {"rjd": mjd + 0.5, "flux": f}))  # named: no doubt
+    np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), t + 2457000.0, atol=1e-6)
