@@ -172,3 +172,65 @@ def test_mjd_like_values_warn_and_fits_reads_them_as_mjd(tmp_path):
     np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), JD0 + (t - T0), atol=1e-6)
     lc = read(_frame(tmp_path / "r.csv", {"rjd": mjd + 0.5, "flux": f}))  # named: no doubt
     np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), t + 2457000.0, atol=1e-6)
+
+
+# ------------------------------------------------------------------------ more layouts
+def test_pipe_tables_rulers_and_units_comment_lines(tmp_path):
+    """astropy's ascii.fixed_width ("| time | flux |") and fixed_width_two_line (a "----"
+    ruler under the names), "|"-separated rows, and a "# [d] [] []" units line under a
+    commented header."""
+    from astropy.table import Table
+
+    t, f = _curve(n=300)
+    tab = Table({"time": t, "flux": f, "flux_err": 3e-4 + 0 * t})
+    for fmt in ("ascii.fixed_width", "ascii.fixed_width_two_line"):
+        p = tmp_path / f"{fmt}.txt"
+        tab.write(p, format=fmt)
+        lc = read(p)
+        np.testing.assert_allclose(lc.t, t, atol=1e-9)
+        assert lc.meta.flux_column == "flux"
+    rows = "\n".join(f"{a:.7f}|{b:.7f}" for a, b in zip(t, f, strict=True))
+    (tmp_path / "pipes.txt").write_text("time|flux\n" + rows + "\n")
+    np.testing.assert_allclose(read(tmp_path / "pipes.txt").t, t, atol=1e-6)
+    rows = "\n".join(f"{a:.7f}  {b:.7f}  0.0003" for a, b in zip(t, f, strict=True))
+    (tmp_path / "u.dat").write_text(
+        "# BJD_TDB-2457000  rel_flux  rel_flux_err\n# [d] [] []\n" + rows
+    )
+    lc = read(tmp_path / "u.dat")
+    np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), t + 2457000.0, atol=1e-6)
+    assert np.allclose(lc.flux_err, 3e-4)
+
+
+def test_feather_is_read_and_other_binary_formats_are_named(tmp_path):
+    import pandas as pd
+
+    from starskope.exceptions import StarskopeError
+
+    t, f = _curve(n=300)
+    pd.DataFrame({"time": t, "flux": f}).to_feather(tmp_path / "lc.feather")
+    lc = read(tmp_path / "lc.feather")
+    np.testing.assert_allclose(lc.t, t)
+    assert lc.meta.product == "feather"
+    np.save(tmp_path / "lc.npy", np.column_stack([t, f]))
+    with pytest.raises(StarskopeError, match="NumPy .npy array"):
+        read(tmp_path / "lc.npy")
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "lc.xlsx", "w") as z:  # the skeleton of a workbook
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/workbook.xml", "<workbook/>")
+    with pytest.raises(StarskopeError, match="Excel workbook.*export the sheet as CSV"):
+        read(tmp_path / "lc.xlsx")
+
+
+def test_two_lightcurve_extensions_warn(tmp_path):
+    t, f = _curve(n=300)
+
+    def hdu():
+        cols = [fits.Column("TIME", "D", array=t), fits.Column("FLUX", "D", array=f)]
+        return fits.BinTableHDU.from_columns(cols, name="LIGHTCURVE")
+
+    fits.HDUList([fits.PrimaryHDU(), hdu(), hdu()]).writeto(tmp_path / "two.fits")
+    with pytest.warns(StarskopeWarning, match="2 LIGHTCURVE extensions"):
+        lc = read(tmp_path / "two.fits")
+    assert lc.t.size == t.size

@@ -253,9 +253,17 @@ def _table(hdul, names, path):
     if not tabs:
         raise StarskopeError("no table extension with a light curve", path=path)
     for want in names:
-        for i, h in tabs:
-            if _name(h).upper() == want.upper():
-                return i, h
+        same = [(i, h) for i, h in tabs if _name(h).upper() == want.upper()]
+        if same:
+            if len(same) > 1:
+                from ._common import warn_file
+
+                warn_file(
+                    f"{len(same)} {want} extensions (HDUs {', '.join(str(i) for i, _ in same)}):"
+                    f" read HDU {same[0][0]} only; split the file to read the others",
+                    path=path,
+                )
+            return same[0]
     # unnamed: the first table with a time-like column (a target or aperture table may come
     # first), else the first table
     for i, h in tabs:

@@ -83,6 +83,15 @@ def _open_zip(p: Path):
     try:
         zf = zipfile.ZipFile(p)
         members = [m for m in zf.infolist() if not m.is_dir()]
+        names = {m.filename for m in members}
+        if "[Content_Types].xml" in names or any(n.startswith(("xl/", "word/")) for n in names):
+            zf.close()
+            kind = "an Excel workbook" if any(n.startswith("xl/") for n in names) else "an Office"
+            raise StarskopeError(
+                f"{kind} file, which starskope does not read: export the sheet as CSV (time and"
+                " flux columns) and pass that",
+                path=str(p),
+            )
         if len(members) != 1:
             zf.close()
             raise StarskopeError(

@@ -216,6 +216,8 @@ def _layout_from_first_line(line: str, path) -> _Layout:
         )
     if len(fields) == KAGGLE_N_FLUX + 1 and _is_number(fields[0]):
         return _Layout(KAGGLE_N_FLUX, False)
+    if _indexed_row(fields):
+        return _Layout(KAGGLE_N_FLUX, False, index_col=True)
     if not _is_number(fields[0]):
         raise StarskopeError(
             "not a Kaggle table: the first line is neither a LABEL,FLUX.1,... header nor a row of"
@@ -257,7 +259,18 @@ def identify_kaggle(path, header: bytes) -> bool:
         return True  # flux only, no LABEL column (the header may be cut short here)
     if "\n" not in text:  # first row longer than what we were shown
         return False
-    return len(fields) == KAGGLE_N_FLUX + 1 and fields[0] in {"0", "1", "2", "0.0", "1.0", "2.0"}
+    if _indexed_row(fields):
+        return True  # no header, a row index first (pandas' to_csv(header=False))
+    return len(fields) == KAGGLE_N_FLUX + 1 and fields[0] in _LABEL_TEXT
+
+
+#: A first field that can be a Kaggle label.
+_LABEL_TEXT = frozenset({"0", "1", "2", "0.0", "1.0", "2.0"})
+
+
+def _indexed_row(fields: list[str]) -> bool:
+    """A headerless first row of a row index 0 (or 1), a label and the 3197 fluxes."""
+    return len(fields) == KAGGLE_N_FLUX + 2 and fields[0] in ("0", "1") and fields[1] in _LABEL_TEXT
 
 
 # ---------------------------------------------------------------------------- rows

@@ -9,6 +9,8 @@ Two layouts are read:
   table's rows are;
 - **one cadence per row**: numeric columns chosen like a text table's
   (:func:`~starskope.io._columns.choose_columns`: time, flux, error and quality by name).
+
+Feather (Arrow IPC) files, pandas' ``to_feather``, are read as one cadence per row too.
 """
 
 from __future__ import annotations
@@ -23,9 +25,11 @@ from ..lightcurve import LightCurve, LightCurveMeta
 
 __all__ = [
     "count_parquet_rows",
+    "identify_feather",
     "identify_parquet",
     "identify_parquet_table",
     "iter_parquet_rows",
+    "read_feather",
     "read_parquet",
 ]
 
@@ -48,6 +52,37 @@ def identify_parquet_table(path, header: bytes) -> bool:
     """True for any other Parquet file: one light curve, one cadence per row (a corrupt file
     too, so that reading it names the problem)."""
     return _is_parquet(header) and not identify_parquet(path, header)
+
+
+def identify_feather(path, header: bytes) -> bool:
+    """An Arrow IPC / Feather v2 file (pandas' ``to_feather``): magic bytes ``ARROW1``."""
+    return isinstance(header, bytes | bytearray) and bytes(header[:6]) == b"ARROW1"
+
+
+def read_feather(path, *, flux_column=None, time_column=None, opened=None) -> LightCurve:
+    """One light curve from a Feather file, one cadence per row (columns as for Parquet)."""
+    import pyarrow.feather as feather
+
+    from .text import _to_lightcurve
+
+    try:
+        table = feather.read_table(str(path))
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise StarskopeError(
+            f"cannot read Feather file: {str(exc).splitlines()[0]}", path=path
+        ) from exc
+    names, cols, units, dates = _cadence_columns(table)
+    return _to_lightcurve(
+        str(path),
+        names,
+        cols,
+        comments=[],
+        time_column=time_column,
+        flux_column=flux_column,
+        product="feather",
+        units=units,
+        dates=dates,
+    )
 
 
 def _open(path):

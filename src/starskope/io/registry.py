@@ -149,6 +149,7 @@ register_reader(
 register_reader(
     "parquet-table", identify=_parquet.identify_parquet_table, read=_parquet.read_parquet
 )
+register_reader("feather", identify=_parquet.identify_feather, read=_parquet.read_feather)
 for _name, _ident, _read in FITS_READERS:
     register_reader(_name, identify=_ident, read=_read, fallback=_name == "fits-table")
 register_reader("ecsv", identify=identify_ecsv, read=read_ecsv)
@@ -197,6 +198,21 @@ def identify_format(path, header=None) -> str:
     return _identify(path, head)
 
 
+#: Magic bytes of binary formats that are not read, for a message naming them.
+_BINARY_KINDS = (
+    (b"\x89HDF\r\n\x1a\n", "an HDF5 file"),
+    (b"\x93NUMPY", "a NumPy .npy array"),
+    (b"\xd0\xcf\x11\xe0", "an old Office (.xls) file"),
+    (b"SQLite format 3", "an SQLite database"),
+    (b"\x80\x04", "a Python pickle"),
+    (b"\x80\x05", "a Python pickle"),
+)
+
+
+def _binary_kind(head: bytes) -> str | None:
+    return next((kind for magic, kind in _BINARY_KINDS if head.startswith(magic)), None)
+
+
 def _identify(path, header) -> str:
     for r in _ordered():
         try:
@@ -210,8 +226,11 @@ def _identify(path, header) -> str:
         if not header:
             raise StarskopeError("file is empty (0 bytes)", path=path)
         if b"\0" in bytes(header[:4096]) or not _mostly_text(header):
+            kind = _binary_kind(bytes(header[:16]))
             raise StarskopeError(
-                "not a light-curve file: binary data that is neither FITS nor text", path=path
+                "not a light-curve file: binary data that is neither FITS nor text"
+                + (f" ({kind}: write the light curve as FITS, Parquet or CSV)" if kind else ""),
+                path=path,
             )
         if _one_numeric_column(header):
             raise UnrecognisedFormatError(
@@ -252,7 +271,7 @@ def read(
     format : str, optional
         Force a reader (one of ``READERS``: ``kepler``, ``tess``, ``k2sff``, ``k2sc``,
         ``everest``, ``k2varcat``, ``qlp``, ``lightkurve``, ``fits-table``, ``kaggle``, ``parquet``,
-        ``parquet-table``, ``ecsv``, ``votable``, ``text``).
+        ``parquet-table``, ``feather``, ``ecsv``, ``votable``, ``text``).
     flux_column, time_column : str, optional
         Override the column choice (``"sap_flux"`` for SAP flux in mission files; for K2SC
         ``"flux-trposi-trtime"`` or ``"flux"``; for text tables a name or 0-based index).

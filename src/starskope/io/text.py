@@ -11,6 +11,7 @@ unit says it.
 from __future__ import annotations
 
 import io
+import itertools
 import re
 from pathlib import Path
 
@@ -83,7 +84,11 @@ def identify_text(path, header) -> bool:
     text = bytes(header[:65536]).decode("utf-8", errors="replace")
     for line in text.splitlines()[:200]:
         s = line.strip()
-        if not s or s.startswith(("#", "%", "!", "\\", "|")):
+        if s.startswith("|"):  # IPAC names and units (skipped), or a row of a "|" table
+            s = s.strip("|")
+            if sum(bool(_NUM.match(f.strip())) for f in s.split("|")) < 2:
+                continue
+        if not s or s.startswith(("#", "%", "!", "\\")):
             continue
         fields = _split(s, _delimiter(s))
         numbers = sum(bool(_NUM.match(f)) for f in fields)
@@ -95,7 +100,7 @@ def identify_text(path, header) -> bool:
 def _delimiter(line: str) -> str | None:
     # semicolons first: a European spreadsheet export separates with ";" and writes decimal
     # commas ("1517,02;0,99987"), which a comma split would cut in two
-    for d in (";", ",", "\t"):
+    for d in (";", ",", "\t", "|"):
         if d in line:
             return d
     return None  # whitespace
@@ -151,6 +156,13 @@ def _is_header(fields: list[str]) -> bool:
     )
 
 
+#: A cell of a units line under the names: "[d]", "(ppm)", "[]" or nothing.
+_UNIT_CELL = re.compile(r"^([\[(].*[\])])?$")
+
+#: A ruler line under a header (astropy's fixed_width_two_line, Markdown, SQL shells).
+_RULER = re.compile(r"^[\-=+|: ]*-[\-=+|: ]*$")
+
+
 def _scan(path):
     """Comment lines, header names (or None), delimiter, and the rest of the text."""
     comments: list[str] = []
@@ -177,6 +189,12 @@ def _scan(path):
                 names = [c.strip() for c in header.strip().strip("|").split("|")]
                 line = fh.readline()
                 while line.lstrip().startswith("|"):
+                    cells = line.strip().strip("|").split("|")
+                    if sum(bool(_NUM.match(c.strip())) for c in cells) >= 2:
+                        # rows between bars too: a "|" table (astropy's ascii.fixed_width)
+                        rows = (r.strip().strip("|") for r in itertools.chain([line], fh))
+                        body = "\n".join(r.replace("|", ",") for r in rows if r) + "\n"
+                        return comments, names, ",", body
                     line = fh.readline()
                 if not line.strip():
                     raise StarskopeError("IPAC table without data rows", path=path)
@@ -191,6 +209,8 @@ def _scan(path):
                 names = fields  # a header line
                 first_data = ""
                 nxt = fh.readline()
+                if _RULER.match(nxt.strip()):  # "------- ----" under the names
+                    nxt = fh.readline()
                 nd = _delimiter(nxt.strip())
                 nf = _split(nxt.strip(), nd)
                 if (
@@ -207,10 +227,14 @@ def _scan(path):
                 else:
                     first_data = nxt
             elif comments:
-                last = comments[-1].lstrip("#%! ").strip()
-                cand = _split(last, delim)
-                if len(cand) == len(fields) and not any(_NUM.match(c) for c in cand):
-                    names = cand  # "# time,flux,flux_err" comment header
+                # "# time,flux,flux_err" comment header, perhaps above a "# [d] [] []" units line
+                for com in reversed(comments[-2:]):
+                    cand = _split(com.lstrip("#%! ").strip(), delim)
+                    if len(cand) != len(fields) or any(_NUM.match(c) for c in cand):
+                        break
+                    if not all(_UNIT_CELL.match(c) for c in cand):
+                        names = cand
+                        break
             body = first_data + fh.read()
         except UnicodeDecodeError as exc:
             raise StarskopeError("not a text table (binary data)", path=path) from exc

@@ -34,7 +34,11 @@ LIGHTCURVE_SUFFIXES = (
     ".dat",
     ".tbl",
     ".vot",
+    ".xml",  # VOTable
+    ".txt",
+    ".lc",
     ".parquet",
+    ".feather",
 )
 _MANIFEST_PATH = ("path", "file", "filename")
 _MANIFEST_TARGET = ("target", "target_id", "catalog_id")
