@@ -63,26 +63,13 @@ def read_feather(path, *, flux_column=None, time_column=None, opened=None) -> Li
     """One light curve from a Feather file, one cadence per row (columns as for Parquet)."""
     import pyarrow.feather as feather
 
-    from .text import _to_lightcurve
-
     try:
         table = feather.read_table(str(path))
     except Exception as exc:  # pyarrow raises several types for a damaged file
         raise StarskopeError(
             f"cannot read Feather file: {str(exc).splitlines()[0]}", path=path
         ) from exc
-    names, cols, units, dates = _cadence_columns(table)
-    return _to_lightcurve(
-        str(path),
-        names,
-        cols,
-        comments=[],
-        time_column=time_column,
-        flux_column=flux_column,
-        product="feather",
-        units=units,
-        dates=dates,
-    )
+    return _table_lightcurve(path, table, flux_column, time_column, product="feather")
 
 
 def _open(path):
@@ -194,9 +181,15 @@ def read_parquet(path, *, flux_column=None, time_column=None, opened=None, row=0
                 return _star(rec, row, grid=_grid(pf), mission=_mission(pf), path=path)
             start += n
         raise StarskopeError(f"row {row} does not exist: the file has {start} rows", path=path)
-    names, cols, units, dates = _cadence_columns(pf.read())
-    from .text import _to_lightcurve  # the text tables' rules: units, names, dates, missions
+    return _table_lightcurve(path, pf.read(), flux_column, time_column, product="parquet")
 
+
+def _table_lightcurve(path, table, flux_column, time_column, *, product) -> LightCurve:
+    """A one-cadence-per-row Arrow table through the text tables' rules (column choice, units
+    and names of times, calendar dates, mission and target from the file name)."""
+    from .text import _to_lightcurve
+
+    names, cols, units, dates = _cadence_columns(table)
     return _to_lightcurve(
         str(path),
         names,
@@ -204,7 +197,7 @@ def read_parquet(path, *, flux_column=None, time_column=None, opened=None, row=0
         comments=[],
         time_column=time_column,
         flux_column=flux_column,
-        product="parquet",
+        product=product,
         units=units,
         dates=dates,
     )
