@@ -48,6 +48,19 @@ RANK_METRICS = ("pr_auc", "roc_auc", "recall_at_p90", "recall_at_p99", "precisio
 THRESH_METRICS = ("precision", "recall", "f1")
 
 
+def load_models(models_dir: Path) -> dict:
+    """Every registry model with a file in ``models_dir``: name -> (kind, estimator)."""
+    from starskope.models.registry import MODELS, load_model
+
+    models = {}
+    for spec in MODELS.values():
+        f = Path(models_dir) / f"{spec.name}{spec.suffix}"
+        if f.exists():
+            name, est = load_model(f)
+            models[name] = (spec.kind, est)
+    return models
+
+
 def _features(lcs, key: str, jobs: int, cache: Path | None) -> np.ndarray:
     """Tabular features of the same cached pipeline run that gives the views."""
     from starskope.models.views import view_matrix
@@ -365,14 +378,8 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     from starskope.evaluate import binary_metrics, bootstrap_metrics
-    from starskope.models.registry import MODELS, load_model
 
-    models = {}
-    for spec in MODELS.values():
-        f = args.models_dir / f"{spec.name}{spec.suffix}"
-        if f.exists():
-            name, est = load_model(f)
-            models[name] = (spec.kind, est)
+    models = load_models(args.models_dir)
     if args.prior > 0:
         import copy
 

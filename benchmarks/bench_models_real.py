@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .bench_models import _features, _planet_col, _sde, _views
+from .bench_models import _features, _planet_col, _sde, _views, load_models
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"
@@ -86,15 +86,9 @@ def main(argv=None) -> int:
 
     from starskope.features.rawflux import resample_flux
     from starskope.io import read
-    from starskope.models.registry import MODELS, load_model
 
     t_start = time.perf_counter()
-    models = {}
-    for spec in MODELS.values():
-        f = args.models_dir / f"{spec.name}{spec.suffix}"
-        if f.exists():
-            name, est = load_model(f)
-            models[name] = (spec.kind, est)
+    models = load_models(args.models_dir)
 
     rows, lcs = [], []
     for r in labelled_files(args.shared):
