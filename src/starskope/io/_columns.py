@@ -233,7 +233,7 @@ def _time_rank(name: str, *, dates: bool = True) -> int | None:
     if _NOT_TIME.search(low):
         return None
     if low in _TIME_NAMES:
-        return 2
+        return 1 if "utc" in low else 2  # CDIPS: TMID_BJD before TMID_UTC
     prefixes = ("time", "bjd", "btjd", "bkjd") + (("date",) if dates else ())
     return 1 if low.startswith(prefixes) else None
 

@@ -99,7 +99,7 @@ def _target(headers, mission: str | None) -> str | None:
             return f"{pre} {int(m.group(2))}"
         if s:
             return s
-    for key, pre in (("TICID", "TIC"), ("KEPLERID", None), ("TARGETID", None)):
+    for key, pre in (("TICID", "TIC"), ("TIC_ID", "TIC"), ("KEPLERID", None), ("TARGETID", None)):
         v = _get(headers, key)
         if v is not None:
             try:

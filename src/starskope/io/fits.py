@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve, LightCurveMeta
 from ._columns import choose_columns, is_magnitude
 from ._common import (
@@ -30,6 +31,7 @@ from ._common import (
     header_meta,
     infer_time_format,
     magnitude_flux,
+    parse_time_unit,
     relative_flux_unit,
     time_scale,
     warn_file,
@@ -84,6 +86,8 @@ def _time(cols: _Cols, tcol: str, primary, *, mission, path, where):
         _hdr(cols.hdu), primary, time_unit=unit, mission=mission, path=path, where=where
     )
     rule = "BJDREF/MJDREF/TIMESYS or column unit"
+    if fmt is None and scale is None and parse_time_unit(tcol) in ("bkjd", "btjd"):
+        fmt, rule = parse_time_unit(tcol), f"column named {tcol!r}"  # DIAmante's BTJD column
     if fmt == "jd" and not add and below_full_jd(t):
         fmt = None  # a unit "BJD" on reduced values (58354.1): inferred from the values below
     if scale is not None:
@@ -478,6 +482,172 @@ def read_qlp(path, *, flux_column=None, time_column=None, opened=None) -> LightC
         )
 
 
+# ---------------------------------------------------------------------------- TESS HLSPs
+#: TESS quality bit that every bitmask drops (ManualExclude): the products below set it where
+#: their own flags say a cadence is bad, as K2SFF's MOVING sets the K2 thruster bit.
+_TESS_EXCLUDE = 128
+
+
+def _names_of(hdul) -> set[str]:
+    tabs = _tables(hdul)
+    return {n.upper() for n in _colnames(tabs[0][1])} if tabs else set()
+
+
+def identify_tasoc(path, hdul) -> bool:
+    """TASOC / T'DA (TESS Asteroseismic Science Operations Center): ORIGIN 'TASOC/Aarhus', or
+    FLUX_CORR beside FLUX_RAW."""
+    if isinstance(hdul, bytes | bytearray):
+        return False
+    if "tasoc" in _text_in(_primary(hdul), "ORIGIN"):
+        return True
+    names = _names_of(hdul)
+    return "FLUX_CORR" in names and "FLUX_RAW" in names
+
+
+def read_tasoc(path, *, flux_column=None, time_column=None, opened=None) -> LightCurve:
+    """TASOC (Handberg et al. 2021; Lund et al. 2021): FLUX_CORR (ppm about 0) by default,
+    FLUX_RAW on request. QUALITY holds TASOC's own flags, not SPOC's: bits 1 and 2 (flagged
+    bad data, manual exclude) drop a cadence, as TASOC's default mask does; the jump, sigma-clip
+    and interpolation bits do not. PIXEL_QUALITY (SPOC flags of the FFI pixels) is kept as
+    quality when present."""
+    with guard(path), _opened(path, opened) as hdul:
+        i, hdu = _table(hdul, ("LIGHTCURVE",), path)
+        cols = _Cols(hdul, i, hdu, path)
+        fcol = cols.pick(flux_column, ("FLUX_CORR", "FLUX_RAW"), "flux")
+        tcol = cols.pick(time_column, ("TIME",), "time")
+        err = cols.first((f"{fcol}_ERR", "FLUX_CORR_ERR"))
+        own = cols.first(("QUALITY",))
+        pixel = cols.first(("PIXEL_QUALITY",))
+        quality = np.zeros(cols.nrows, dtype=np.int64)
+        if pixel is not None:
+            quality |= np.nan_to_num(pixel).astype(np.int64)
+        if own is not None:
+            bad = (np.nan_to_num(own).astype(np.int64) & 3) != 0
+            quality |= np.where(bad, _TESS_EXCLUDE, 0)
+        return _build(
+            path, hdul, i, hdu, cols, product="tasoc", tcol=tcol, flux=cols.get(fcol),
+            fcol_label=fcol, err=err, quality=quality, flux_unit=cols.unit(fcol), mission="TESS",
+        )  # fmt: skip
+
+
+def identify_eleanor(path, hdul) -> bool:
+    """eleanor and GSFC-ELEANOR-LITE (Feinstein et al. 2019; Powell et al. 2022): a primary
+    header with PCORIGIN or TVERSION beside TIC_ID, or CORR_FLUX with PCA_FLUX / PSF_FLUX."""
+    if isinstance(hdul, bytes | bytearray):
+        return False
+    prim = _primary(hdul)
+    if "TIC_ID" in prim and ("PCORIGIN" in prim or "TVERSION" in prim or "LITE" in prim):
+        return True
+    names = _names_of(hdul)
+    return "CORR_FLUX" in names and ("PCA_FLUX" in names or "PSF_FLUX" in names)
+
+
+def read_eleanor(path, *, flux_column=None, time_column=None, opened=None) -> LightCurve:
+    """eleanor: CORR_FLUX (systematics-corrected aperture flux) by default; RAW_FLUX, PCA_FLUX
+    or PSF_FLUX on request; error FLUX_ERR; times in BTJD; every nonzero QUALITY dropped, as
+    eleanor's own ``to_lightkurve`` does (its bits 17 and 18 are eleanor's, not SPOC's)."""
+    with guard(path), _opened(path, opened) as hdul:
+        i, hdu = _table(hdul, ("LIGHTCURVE",), path)
+        cols = _Cols(hdul, i, hdu, path)
+        fcol = cols.pick(flux_column, ("CORR_FLUX", "PCA_FLUX", "RAW_FLUX"), "flux")
+        tcol = cols.pick(time_column, ("TIME",), "time")
+        err = cols.first((f"{fcol}_ERR", "FLUX_ERR"))
+        q = cols.first(("QUALITY",))
+        quality = None if q is None else np.where(np.nan_to_num(q) != 0, _TESS_EXCLUDE, 0)
+        return _build(
+            path, hdul, i, hdu, cols, product="eleanor", tcol=tcol, flux=cols.get(fcol),
+            fcol_label=fcol, err=err, quality=quality, flux_unit=cols.unit(fcol), mission="TESS",
+        )  # fmt: skip
+
+
+def identify_cdips(path, hdul) -> bool:
+    """CDIPS (Bouma et al. 2019): TMID_BJD with the aperture columns IFL1 / IRM1."""
+    if isinstance(hdul, bytes | bytearray):
+        return False
+    names = _names_of(hdul)
+    return "TMID_BJD" in names and ("IFL1" in names or "IRM1" in names)
+
+
+def read_cdips(path, *, flux_column=None, time_column=None, opened=None) -> LightCurve:
+    """CDIPS: times TMID_BJD (BJD_TDB; never TMID_UTC), flux IFL1 (aperture 1's instrumental
+    flux, as lightkurve reads it; IRM/TFA/PCA magnitudes on request, converted), error IFE1,
+    quality IRQ1 ('G' or '0' good, anything else dropped)."""
+    with guard(path), _opened(path, opened) as hdul:
+        i, hdu = _table(hdul, ("LIGHTCURVE",), path)
+        cols = _Cols(hdul, i, hdu, path)
+        fcol = cols.pick(flux_column, ("IFL1", "IRM1"), "flux")
+        tcol = cols.pick(time_column, ("TMID_BJD",), "time")
+        ap = fcol[-1] if fcol[-1].isdigit() else "1"
+        flux = cols.get(fcol)
+        err = cols.first((f"IFE{ap}",)) if fcol.upper().startswith("IFL") else None
+        unit = cols.unit(fcol)
+        if fcol.upper().startswith(("IRM", "TFA", "PCA")):
+            flux, err = magnitude_flux(flux, cols.first((f"IRE{ap}",)), fcol, path)
+            unit = "relative"
+        quality = None
+        if cols.has(f"IRQ{ap}"):
+            raw = np.asarray(hdu.data[cols.real(f"IRQ{ap}")])
+            good = np.isin(np.char.strip(raw.astype(str)), ("G", "0", ""))
+            quality = np.where(good, 0, _TESS_EXCLUDE)
+        return _build(
+            path, hdul, i, hdu, cols, product="cdips", tcol=tcol, flux=flux, fcol_label=fcol,
+            err=err, quality=quality, flux_unit=unit, mission="TESS",
+        )  # fmt: skip
+
+
+def identify_diamante(path, hdul) -> bool:
+    """DIAmante (Montalto et al. 2020): BTJD with LC0_AP1 / LC1_AP1 columns."""
+    if isinstance(hdul, bytes | bytearray):
+        return False
+    names = _names_of(hdul)
+    return "BTJD" in names and "LC1_AP1" in names
+
+
+def read_diamante(path, *, flux_column=None, time_column=None, opened=None) -> LightCurve:
+    """DIAmante: times BTJD, flux LC1_AP1 (the detrended light curve of aperture 1; LC0_AP1 is
+    the raw one), error ELC1_AP1, quality FLAG_AP1 (nonzero dropped)."""
+    with guard(path), _opened(path, opened) as hdul:
+        i, hdu = _table(hdul, ("LIGHTCURVE",), path)
+        cols = _Cols(hdul, i, hdu, path)
+        fcol = cols.pick(flux_column, ("LC1_AP1", "LC0_AP1"), "flux")
+        tcol = cols.pick(time_column, ("BTJD", "TIME"), "time")
+        ap = fcol.upper().rsplit("_AP", 1)[-1] if "_AP" in fcol.upper() else "1"
+        err = cols.first((f"E{fcol}",))
+        q = cols.first((f"FLAG_AP{ap}",))
+        quality = None if q is None else np.where(np.nan_to_num(q) != 0, _TESS_EXCLUDE, 0)
+        return _build(
+            path, hdul, i, hdu, cols, product="diamante", tcol=tcol, flux=cols.get(fcol),
+            fcol_label=fcol, err=err, quality=quality, flux_unit=cols.unit(fcol), mission="TESS",
+        )  # fmt: skip
+
+
+# ---------------------------------------------------------------------------- pixel files
+def identify_pixel_file(path, hdul) -> bool:
+    """A target pixel file (Kepler/K2/TESS TPF, TESScut): a FLUX column of images, an extension
+    named PIXELS or TARGETTABLES, or CREATOR naming TargetPixel."""
+    if isinstance(hdul, bytes | bytearray):
+        return False
+    if "targetpixel" in _text_in(_primary(hdul), "CREATOR").replace(" ", ""):
+        return True
+    for _i, h in _tables(hdul):
+        if _name(h).upper() in ("PIXELS", "TARGETTABLES"):
+            return True
+        hdr = _hdr(h)
+        for k, n in enumerate(_colnames(h), start=1):
+            if n.upper() == "FLUX" and "," in str(hdr.get(f"TDIM{k}", "")):
+                return True
+    return False
+
+
+def read_pixel_file(path, *, flux_column=None, time_column=None, opened=None) -> LightCurve:
+    """Refuse a target pixel file with a message saying what to do."""
+    raise StarskopeError(
+        "a target pixel file (an image per cadence), not a light curve: extract one first, e.g."
+        " with lightkurve (lk.read(path).to_lightcurve(aperture_mask='pipeline')), and pass that",
+        path=path,
+    )
+
+
 # ---------------------------------------------------------------------------- any FITS table
 def identify_fits_table(path, hdul) -> bool:
     """Fallback: any FITS file with a table extension."""
@@ -526,11 +696,16 @@ def read_fits_table(path, *, flux_column=None, time_column=None, opened=None) ->
 
 #: (name, identify, read) in the order they are tried; most specific first.
 FITS_READERS = (
+    ("pixel-file", identify_pixel_file, read_pixel_file),
     ("k2sff", identify_k2sff, read_k2sff),
     ("k2sc", identify_k2sc, read_k2sc),
     ("everest", identify_everest, read_everest),
     ("k2varcat", identify_k2varcat, read_k2varcat),
     ("qlp", identify_qlp, read_qlp),
+    ("tasoc", identify_tasoc, read_tasoc),
+    ("eleanor", identify_eleanor, read_eleanor),
+    ("cdips", identify_cdips, read_cdips),
+    ("diamante", identify_diamante, read_diamante),
     ("lightkurve", identify_lightkurve, read_lightkurve),
     ("kepler", identify_kepler, read_spoc),
     ("tess", identify_tess, read_spoc),
