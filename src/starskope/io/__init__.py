@@ -5,7 +5,7 @@
 globs and multi-star tables, yielding errors instead of raising so batches go on.
 
 Formats: official Kepler / K2 / TESS SPOC FITS (and TESS data alerts), K2SFF, K2SC, EVEREST,
-K2VARCAT, QLP, TGLC, lightkurve ``to_fits`` files and astropy ``Table.write`` output (Time
+K2VARCAT, QLP, TASOC, eleanor, CDIPS, DIAmante, TGLC, lightkurve ``to_fits`` files and astropy ``Table.write`` output (Time
 columns), any FITS table, CSV / ECSV / VOTable / IPAC / ``|`` / whitespace text tables (European
 ``;`` with decimal commas too), Parquet and Feather tables, the Kaggle K2 table
 (``starskope.io.kaggle``) and starskope's simulated campaigns. Everything may be gzip-, bzip2-,
