@@ -192,6 +192,20 @@ def _vet(
         return (VetFlag("vetting", True, None, f"Vetting could not run: {exc}."),)
 
 
+def _fits_as_well(first, again, out) -> bool:
+    """True when the trend fitted with the transits masked describes the light curve outside
+    them about as well as the first one: no more scatter (beyond 50 %) and no wild excursions
+    (over 0.2 % of the points beyond 30 times the first scatter). With much of a light curve
+    masked (several signals on a spotted star) a local fit can lose its footing; the first
+    detrending is kept then."""
+    s1 = robust_std(first[out])
+    if not np.isfinite(s1) or s1 <= 0:
+        return True
+    resid = again[out] - np.median(again[out])
+    s2 = robust_std(again[out])
+    return bool(s2 <= 1.5 * s1 and np.mean(np.abs(resid) > 30.0 * s1) <= 0.002)
+
+
 def _planet_like(flags: tuple[VetFlag, ...]) -> bool:
     return bool(is_planet_like(flags)) and not any(f.raised and f.name == "vetting" for f in flags)
 
@@ -390,9 +404,11 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     if (sig or borderline) and config.redetrend_masked and method != "none":
         mask = _transits(cleaned.t, chosen, widen=1.5)
         if mask.mean() < 0.5:
-            det = flatten(base, method=method, window=window, transit_mask=mask, rotation=spin)
-            flat, trend = det.lightcurve, det.trend
-            chosen = [_remeasure(flat, s, [o for o in chosen if o is not s]) for s in chosen]
+            again = flatten(base, method=method, window=window, transit_mask=mask, rotation=spin)
+            if _fits_as_well(flat.flux, again.lightcurve.flux, ~mask):
+                det = again
+                flat, trend = det.lightcurve, det.trend
+                chosen = [_remeasure(flat, s, [o for o in chosen if o is not s]) for s in chosen]
     t0 = tick("redetrend", t0)
 
     candidates = []

@@ -211,6 +211,12 @@ def suggest_window(
     return float(np.clip(window, min_window, base))
 
 
+#: Fewest points within a detrending window for its trend to count: sparser points (sparse
+#: survey data, a lone point between gaps) take the trend of their neighbours, or of the
+#: segment's median when none has enough.
+MIN_WINDOW_POINTS = 5
+
+
 def flatten_arrays(
     t,
     flux,
@@ -277,6 +283,12 @@ def flatten_arrays(
             part = np.full(hi - lo, np.median(ff))
         else:
             part = fn(tt, ff, window=window, mask=mm)
+            # a point nearly alone in its window is its own trend (flattened to exactly 1, the
+            # scatter then underestimated): its trend comes from the neighbours' instead
+            near = np.searchsorted(tt, tt + 0.5 * window, "right") - np.searchsorted(
+                tt, tt - 0.5 * window, "left"
+            )
+            part = np.where(near < MIN_WINDOW_POINTS, np.nan, part)
         bad = ~np.isfinite(part)
         if bad.any():
             good = ~bad

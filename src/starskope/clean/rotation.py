@@ -430,7 +430,11 @@ def rotation_trend(
                 cval,
                 min_side,
             )
-        good = np.isfinite(part)
+        # a window fitted on too little data can extrapolate far from the light curve (a trend
+        # below zero under a star at 1): such nodes' points take their neighbours' trend
+        lo_f, hi_f = np.percentile(ff, [0.1, 99.9]) if ff.size else (np.nan, np.nan)
+        reach = hi_f - lo_f
+        good = np.isfinite(part) & (part > lo_f - reach) & (part < hi_f + reach)
         if good.sum() > 1:
             part = np.interp(tt, tt[good], part[good])
         else:
