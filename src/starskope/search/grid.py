@@ -55,9 +55,10 @@ def period_grid(
     min_period : float, optional
         Shortest period, days.
     max_period : float, optional
-        Longest period; default ``baseline / (min_transits - 1)`` capped so that at least
-        ``min_transits`` transits fit (baseline / 2 for the default of two... rounded to the
-        half baseline).
+        Longest period; default (and cap) ``baseline / min_transits``, so that
+        ``min_transits`` transits fall in the baseline whatever the phase (half the baseline
+        for the default of two). A planet with two transits and a longer period (up to the
+        baseline, when the phase allows) is not searched: its half period may be found.
     oversample : float, optional
         Grid points per transit-duration phase shift across the baseline.
     star_scale : float, optional
