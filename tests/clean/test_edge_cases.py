@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from starskope.clean.detrend import flatten_arrays
-from starskope.clean.masking import clean, has_flux_level, sigma_clip_upper
+from starskope.clean.masking import clean, clip_window, has_flux_level, sigma_clip_upper
 from starskope.config import PipelineConfig
 from starskope.exceptions import StarskopeWarning
 from starskope.lightcurve import LightCurve, LightCurveMeta
@@ -70,8 +70,13 @@ def test_fast_rotator_crests_are_not_clipped(rng):
     t = np.arange(0, 80, 30 / 1440)
     f = (1 + 0.05 * np.sin(2 * np.pi * t / 0.9)) * (1 + 3e-4 * rng.standard_normal(t.size))
     f[500] += 0.02  # a flare
-    keep = sigma_clip_upper(t, f)
+    w = clip_window(t, f)
+    assert w < 0.5
+    keep = sigma_clip_upper(t, f, window_days=w, white_floor=True)
     assert keep.sum() >= t.size - 5 and not keep[500]
+    quiet = 1 + 3e-4 * rng.standard_normal(t.size)
+    assert clip_window(t, quiet) == 0.5  # a quiet star keeps the half-day median
+    assert clean(_lc(t, f)).t.size >= t.size - 5
 
 
 def test_a_masked_redetrending_that_goes_wild_is_not_used(rng):

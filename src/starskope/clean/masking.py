@@ -19,6 +19,7 @@ from ..lightcurve import LightCurve
 
 __all__ = [
     "clean",
+    "clip_window",
     "finite_mask",
     "NO_LEVEL",
     "find_segments",
@@ -49,7 +50,9 @@ def finite_mask(t, flux) -> np.ndarray:
     return np.isfinite(np.asarray(t, dtype=float)) & np.isfinite(np.asarray(flux, dtype=float))
 
 
-def sigma_clip_upper(t, flux, *, sigma_upper: float = 4.0, window_days: float = 0.5) -> np.ndarray:
+def sigma_clip_upper(
+    t, flux, *, sigma_upper: float = 4.0, window_days: float = 0.5, white_floor: bool = False
+) -> np.ndarray:
     """Mask of points to keep after clipping *upward* outliers only (flares, cosmic rays).
 
     Each point is compared with a running median over about ``window_days``; points more than
@@ -64,6 +67,10 @@ def sigma_clip_upper(t, flux, *, sigma_upper: float = 4.0, window_days: float = 
         Clip threshold in robust standard deviations; ``inf`` or None keeps everything.
     window_days : float, optional
         Width of the running median.
+    white_floor : bool, optional
+        Never take the scatter below the white noise measured from second differences: a
+        short running median on a smooth, steep light curve returns most points themselves
+        (residual scatter near zero), which would leave a flare unclipped.
 
     Returns
     -------
@@ -75,40 +82,58 @@ def sigma_clip_upper(t, flux, *, sigma_upper: float = 4.0, window_days: float = 
     if sigma_upper is None or not np.isfinite(sigma_upper) or flux.size < 5:
         return keep
     resid, sigma = _running_residual(t, flux, window_days)
+    if white_floor and flux.size > 3:
+        sigma = np.nanmax([sigma, robust_std(np.diff(flux, 2)) / np.sqrt(6.0)])
     if not np.isfinite(sigma) or sigma <= 0:
         return keep
-    keep = resid <= sigma_upper * sigma
-    if keep.mean() < 1.0 - MAX_CLIPPED:
-        # far more "outliers" than flares and cosmic rays make: a running median cannot follow
-        # a fast modulation (it cuts every crest of a 0.9-d rotation); a point within the clip
-        # of a running quadratic over a quarter of the window (which follows the crests, not a
-        # flare's spike) is kept too
-        curved, s_curved = _running_residual(t, flux, window_days / 4.0, quadratic=True)
-        if np.isfinite(s_curved) and s_curved > 0:
-            keep |= curved <= sigma_upper * s_curved
-    return keep
+    return resid <= sigma_upper * sigma
 
 
-#: Share of cadences above which :func:`sigma_clip_upper` also asks a running quadratic
-#: (flares and cosmic rays hit well under 1 % of a light curve's cadences).
-MAX_CLIPPED = 0.02
+def clip_window(t, flux, longest: float = 0.5) -> float:
+    """Running-median window (days) for :func:`sigma_clip_upper`: ``longest``, or shorter for
+    a fast, strong modulation that a median over ``longest`` cannot follow.
+
+    A running median over half a day cuts every crest of a 0.9-d, 5 % rotation (a fifth of
+    the cadences, taken for "outliers"). When the half-day median would clip more than
+    :data:`MAX_CLIPPED` of the cadences and the star's dominant period (Lomb-Scargle) is under
+    four times ``longest``, the window is shortened until a sinusoid of that period and
+    amplitude leaves under half the white noise at its crests (``A (pi w / P)^2 / 6``), never
+    below five cadences. Otherwise (quiet stars, slow variables, flares) ``longest`` stays.
+    """
+    t = np.asarray(t, dtype=float)
+    flux = np.asarray(flux, dtype=float)
+    if t.size < 50:
+        return float(longest)
+    resid, sigma = _running_residual(t, flux, longest)
+    if not (np.isfinite(sigma) and sigma > 0) or np.mean(resid > 4.0 * sigma) <= MAX_CLIPPED:
+        return float(longest)
+    from .rotation import modulation_amplitude, rotation_period
+
+    period = rotation_period(t, flux)
+    if period is None or period >= 4.0 * longest:
+        return float(longest)
+    amp = modulation_amplitude(t, flux, period=period, n_harmonics=1)
+    white = robust_std(np.diff(flux, 2)) / np.sqrt(6.0)
+    if not (np.isfinite(amp) and amp > 0 and np.isfinite(white) and white > 0):
+        return float(longest)
+    cadence = float(np.median(np.diff(t)))
+    w = period / np.pi * np.sqrt(3.0 * white / amp)
+    return float(np.clip(w, 5.0 * cadence, longest))
 
 
-def _running_residual(
-    t, flux, window_days: float, *, quadratic: bool = False
-) -> tuple[np.ndarray, float]:
-    """Flux minus its running median (or least-squares quadratic, ``quadratic``) over about
-    ``window_days``, and the residual's robust standard deviation."""
+#: Share of cadences clipped by the half-day median above which :func:`clip_window` looks for
+#: a fast modulation (flares and cosmic rays hit well under 1 % of a light curve's cadences).
+MAX_CLIPPED = 0.01
+
+
+def _running_residual(t, flux, window_days: float) -> tuple[np.ndarray, float]:
+    """Flux minus its running median over about ``window_days``, and the residual's robust
+    standard deviation."""
     t = np.asarray(t, dtype=float)
     dt = np.median(np.diff(t)) if t.size > 1 else 1.0
     size = int(np.clip(window_days / max(dt, 1e-6), 5, max(5, flux.size // 2)))
     size += 1 - size % 2
-    if quadratic:
-        from scipy.signal import savgol_filter
-
-        resid = flux - savgol_filter(flux, min(size, flux.size - 1 + flux.size % 2), 2)
-    else:
-        resid = flux - median_filter(flux, size=size, mode="nearest")
+    resid = flux - median_filter(flux, size=size, mode="nearest")
     return resid, robust_std(resid)
 
 
@@ -134,6 +159,10 @@ def isolated_dips(
         Depth threshold in robust standard deviations; None or ``inf`` keeps everything.
     window_days : float, optional
         Width of the running median.
+    white_floor : bool, optional
+        Never take the scatter below the white noise measured from second differences: a
+        short running median on a smooth, steep light curve returns most points themselves
+        (residual scatter near zero), which would leave a flare unclipped.
     neighbour : float, optional
         Largest share of the dip a neighbour may show for the dip to count as isolated.
 
@@ -395,8 +424,9 @@ def clean(
             flux, err = offset_to_relative(flux, err, seg)
             meta = meta.replace(extra={**meta.extra, "flux_level": NO_LEVEL})
         meta = meta.replace(flux_unit="relative")
-    keep = sigma_clip_upper(out.t, flux, sigma_upper=sigma_upper) & isolated_dips(
-        out.t, flux, sigma=sigma_isolated
-    )
+    w = clip_window(out.t, flux)
+    keep = sigma_clip_upper(
+        out.t, flux, sigma_upper=sigma_upper, window_days=w, white_floor=w < 0.5
+    ) & isolated_dips(out.t, flux, sigma=sigma_isolated)
     res = out.copy(flux=flux, flux_err=err, meta=meta)
     return res.select(keep) if not keep.all() else res
