@@ -109,3 +109,22 @@ def test_time_and_flux_columns_can_be_named(tmp_path, rng, capsys):
     )
     res = json.loads(capsys.readouterr().out)
     assert res["is_candidate"] and abs(res["candidates"][0]["period_days"] - 3.2) < 0.01
+
+
+def test_period_range_options(tmp_path, rng, capsys):
+    """An ultra-short-period planet (0.3 d) is found with --min-period 0.2, not by default;
+    a bad range is one line."""
+    t = 2000.0 + np.arange(0, 20, 0.0204)
+    f = 1 + rng.normal(0, 2e-4, t.size)
+    f[np.abs((t - 2000.1 + 0.15) % 0.3 - 0.15) < 0.025] -= 1.5e-3
+    p = tmp_path / "usp.csv"
+    p.write_text("time,flux\n" + "\n".join(f"{a},{b}" for a, b in zip(t, f, strict=True)))
+    main(["search", str(p), "--json", "--min-period", "0.2", "--max-period", "5"])
+    best = json.loads(capsys.readouterr().out.strip().splitlines()[0])["candidates"][0]
+    assert best["period_days"] == pytest.approx(0.3, rel=2e-3)
+    main(["search", str(p), "--json"])
+    best = json.loads(capsys.readouterr().out.strip().splitlines()[0])["candidates"][0]
+    assert best["period_days"] >= 0.5
+    assert main(["search", str(p), "--min-period", "2", "--max-period", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "--max-period (1.0) must exceed --min-period (2.0)" in err and "Traceback" not in err

@@ -38,6 +38,17 @@ def search_command(
         None, "--max-planets", help="Most signals searched per star (default from the config)."
     ),
     method: str = typer.Option("bls", "--method", help="Period search: bls or tls."),
+    min_period: float | None = typer.Option(
+        None,
+        "--min-period",
+        help="Shortest trial period in days (default 0.5; e.g. 0.2 for ultra-short periods, at"
+        " the cost of a longer search).",
+    ),
+    max_period: float | None = typer.Option(
+        None,
+        "--max-period",
+        help="Longest trial period in days (default and cap: half the baseline, two transits).",
+    ),
     fmt: str | None = typer.Option(
         None, "--format", help="Reader name (default: detected from each file)."
     ),
@@ -87,6 +98,15 @@ def search_command(
         if max_planets < 1:
             raise StarskopeError(f"--max-planets must be >= 1; got {max_planets}")
         changes["max_planets"] = max_planets
+    for name, value in (("min", min_period), ("max", max_period)):
+        if value is not None and not value > 0:
+            raise StarskopeError(f"--{name}-period must be a positive number of days; got {value}")
+    if min_period is not None and max_period is not None and max_period <= min_period:
+        raise StarskopeError(f"--max-period ({max_period}) must exceed --min-period ({min_period})")
+    if min_period is not None:
+        changes["min_period_days"] = float(min_period)
+    if max_period is not None:
+        changes["max_period_days"] = float(max_period)
     if detrend is not None:
         from ..clean.detrend import DETRENDERS
 
