@@ -424,9 +424,13 @@ def clean(
             flux, err = offset_to_relative(flux, err, seg)
             meta = meta.replace(extra={**meta.extra, "flux_level": NO_LEVEL})
         meta = meta.replace(flux_unit="relative")
+    keep = sigma_clip_upper(out.t, flux, sigma_upper=sigma_upper)
     w = clip_window(out.t, flux)
-    keep = sigma_clip_upper(
-        out.t, flux, sigma_upper=sigma_upper, window_days=w, white_floor=w < 0.5
-    ) & isolated_dips(out.t, flux, sigma=sigma_isolated)
+    if w < 0.5:
+        # an outlier must stand out from the short median too (a crest does not), and from the
+        # half-day median too (a transit's shoulder, which lowers the short median, does not)
+        keep |= sigma_clip_upper(out.t, flux, sigma_upper=sigma_upper, window_days=w,
+                                 white_floor=True)  # fmt: skip
+    keep &= isolated_dips(out.t, flux, sigma=sigma_isolated)
     res = out.copy(flux=flux, flux_err=err, meta=meta)
     return res.select(keep) if not keep.all() else res
