@@ -159,10 +159,6 @@ def isolated_dips(
         Depth threshold in robust standard deviations; None or ``inf`` keeps everything.
     window_days : float, optional
         Width of the running median.
-    white_floor : bool, optional
-        Never take the scatter below the white noise measured from second differences: a
-        short running median on a smooth, steep light curve returns most points themselves
-        (residual scatter near zero), which would leave a flare unclipped.
     neighbour : float, optional
         Largest share of the dip a neighbour may show for the dip to count as isolated.
 
