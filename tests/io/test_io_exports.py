@@ -234,3 +234,49 @@ def test_two_lightcurve_extensions_warn(tmp_path):
     with pytest.warns(StarskopeWarning, match="2 LIGHTCURVE extensions"):
         lc = read(tmp_path / "two.fits")
     assert lc.t.size == t.size
+
+
+# ------------------------------------------------------------------------ review regressions
+@pytest.mark.parametrize("name", ["RJD", "BJD", "BJD-2400000"])
+def test_fits_columns_named_like_a_reduced_jd_are_not_mjd(tmp_path, name):
+    """The MJD default for bare ~5e4 values in FITS never overrides a name that says JD."""
+    from astropy.table import Table
+
+    t, f = _curve(n=300)
+    Table({name: t + 2457000.0 - 2400000.0, "flux": f}).write(tmp_path / "r.fits")
+    lc = read(tmp_path / "r.fits")
+    np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), t + 2457000.0, atol=1e-6)
+
+
+@pytest.mark.parametrize(
+    "names",
+    [["time", "bkg_sub_flux", "bkg"], ["time", "sky_subtracted_flux"], ["time", "frame_flux"]],
+)
+def test_flux_names_with_a_background_word_still_read(names):
+    from starskope.io._columns import choose_columns
+
+    t = np.arange(100.0) * 0.02
+    cols = [t] + [1 + 1e-3 * np.sin(t * (k + 1)) for k in range(len(names) - 1)]
+    ch = choose_columns(names, cols, path="x.csv")
+    assert names[ch.flux] == names[1]
+
+
+@pytest.mark.parametrize("name", ["I", "y", "r", "H"])
+def test_ambiguous_single_letters_are_not_magnitudes(tmp_path, name):
+    """``I`` (intensity), ``y``, ``r``, ``H`` holding a flux of about 20 stay flux: dips stay dips."""
+    t, f = _curve()
+    lc = read(_frame(tmp_path / "a.csv", {"time": t, name: 20 * f}))
+    assert "magnitudes" not in lc.meta.extra["columns"]
+    assert np.argmin(lc.flux) == np.argmin(f)
+
+
+def test_parquet_date_columns_beside_a_numeric_time_stay_unread(tmp_path):
+    import pandas as pd
+
+    t, f = _curve(n=300)
+    stamps = pd.to_datetime(t + 2457000.0 - 2440587.5, unit="D")
+    pd.DataFrame({"time": t, "obs_date": stamps, "counts": 1000 * f}).to_parquet(
+        tmp_path / "d.parquet"
+    )
+    lc = read(tmp_path / "d.parquet")
+    assert lc.meta.flux_column == "counts"

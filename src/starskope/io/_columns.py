@@ -70,10 +70,11 @@ _MAG_NAME = re.compile(r"^([a-z]{0,5}mag|mag_[a-z0-9_]+|[a-z0-9_]+_mag|mags|magn
 #: Error columns of magnitudes (``mag_err``, ``magerr_auto``, ``e_Vmag``), never the flux.
 _MAG_ERROR = re.compile(r"^(e_|err|magerr|sig)|(err|error|_unc|_sigma|_sig)$")
 #: Photometric band names used alone as a column name (``V``, ``Rc``, ``g``, ``Ks``, ``BP``):
-#: magnitudes when their values look like magnitudes (:func:`band_magnitudes`).
+#: magnitudes when their values look like magnitudes (:func:`band_magnitudes`). Letters that
+#: also name other things (``y``, ``I`` for intensity, ``r``, ``H``, ``J``, ``K``, ``z``) are
+#: left out: a band is then named with a unit, ``mag`` or its filter system (``Rc``, ``Ks``).
 _BAND_NAMES = frozenset(
-    {"u", "b", "v", "r", "i", "g", "z", "y", "j", "h", "k", "ks", "rc", "ic", "bp", "rp", "w1",
-     "w2", "cv", "clear", "unfiltered"}
+    {"u", "b", "v", "g", "ks", "rc", "ic", "bp", "rp", "w1", "w2", "cv", "clear", "unfiltered"}
 )  # fmt: skip
 #: Error columns of a band (``eV``, ``e_V``, ``V_err``, ``sigV``, ``Verr``): ``{band}`` filled in.
 _BAND_ERRORS = ("e{b}", "e_{b}", "{b}_err", "{b}err", "{b}_error", "sig{b}", "sig_{b}", "{b}_unc")
@@ -227,15 +228,18 @@ _NOT_TIME = re.compile(
 
 
 def _time_rank(name: str, *, dates: bool = True) -> int | None:
-    """2 for a usual time name (``time``, ``bjd``, ``btjd``...), 1 for one that begins like it
-    (``time_bjd``, ``TIME [BTJD]``), None for anything else (``timecorr``, ``time_err``)."""
+    """3 for ``time``; 2 for another usual time name (``bjd``, ``btjd``, ``t``...) or one that
+    begins like it (``time_bjd``, ``TIME [BTJD]``), so the first of those in column order wins;
+    1 for a UTC one; None for anything else (``timecorr``, ``time_err``)."""
     low = re.sub(r"[\s\-]+", "_", str(name).lower().strip())
     if _NOT_TIME.search(low):
         return None
+    if low in ("time", "times"):
+        return 3  # the column named time (pandas puts a time index last)
     if low in _TIME_NAMES:
         return 1 if "utc" in low else 2  # CDIPS: TMID_BJD before TMID_UTC
     prefixes = ("time", "bjd", "btjd", "bkjd") + (("date",) if dates else ())
-    return 1 if low.startswith(prefixes) else None
+    return 2 if low.startswith(prefixes) else None  # time_bjd as good as bjd (first wins)
 
 
 def is_time_name(name: str, *, dates: bool = True) -> bool:
@@ -352,13 +356,14 @@ def choose_columns(
             ]
             # never a cadence number or row index, a quality flag, or (by name) an error,
             # a background or a centroid: TGLC puts cadence_num before its fluxes
-            plain = [
+            preferred = [
                 i
                 for i in plain
                 if not _is_counter(columns[i])
-                and (positional or not _NOT_FLUX.search(low[i]))
+                and (positional or not _NOT_FLUX.search(low[i]) or "flux" in low[i])
                 and low[i] not in _QUALITY_NAMES
             ]
+            plain = preferred or plain  # a preference: never refuse what was read before
             mags = [
                 i
                 for i in cands

@@ -33,6 +33,7 @@ from ._common import (
     magnitude_flux,
     parse_time_unit,
     relative_flux_unit,
+    time_offset_from_name,
     time_scale,
     warn_file,
     warn_if_reduced_jd,
@@ -88,6 +89,9 @@ def _time(cols: _Cols, tcol: str, primary, *, mission, path, where):
     rule = "BJDREF/MJDREF/TIMESYS or column unit"
     if fmt is None and scale is None and parse_time_unit(tcol) in ("bkjd", "btjd"):
         fmt, rule = parse_time_unit(tcol), f"column named {tcol!r}"  # DIAmante's BTJD column
+    offset = None if scale is not None else time_offset_from_name(unit or tcol)
+    if fmt is None and offset is not None:  # a column named RJD or BJD-2400000
+        (fmt, add), rule = offset, f"column {tcol!r}: JD minus {offset[1]:.0f}"
     if fmt == "jd" and not add and below_full_jd(t):
         fmt = None  # a unit "BJD" on reduced values (58354.1): inferred from the values below
     if scale is not None:
@@ -96,8 +100,11 @@ def _time(cols: _Cols, tcol: str, primary, *, mission, path, where):
         if scale is not None:
             fmt, add, rule = "relative", 0.0, f"column {tcol!r} in {scale[1]}: relative days"
         else:
-            fmt, add, rule = infer_time_format(t, mission=mission, column=tcol, fits=True)
-            warn_if_reduced_jd(rule, path=path, where=where)
+            # MJD is the FITS default for bare values of ~5e4, unless the name says a JD
+            named_jd = "jd" in tcol.lower() and "mjd" not in tcol.lower()
+            fmt, add, rule = infer_time_format(t, mission=mission, column=tcol, fits=not named_jd)
+            if not named_jd:
+                warn_if_reduced_jd(rule, path=path, where=where)
     return (t + add if add else t), fmt, rule
 
 

@@ -187,9 +187,16 @@ def read_parquet(path, *, flux_column=None, time_column=None, opened=None, row=0
 def _table_lightcurve(path, table, flux_column, time_column, *, product) -> LightCurve:
     """A one-cadence-per-row Arrow table through the text tables' rules (column choice, units
     and names of times, calendar dates, mission and target from the file name)."""
-    from .text import _to_lightcurve
+    from .text import _date_time_column, _to_lightcurve
 
     names, cols, units, dates = _cadence_columns(table)
+    if dates:  # as in text tables: one date column may be the time, the others stay unread
+        where = {names.index(n): n for n in dates}
+        plain = [None if i in where else c for i, c in enumerate(cols)]
+        j = _date_time_column(names, plain, where, time_column)
+        cols = [c if (i not in where or i == j) else None for i, c in enumerate(cols)]
+        dates = frozenset() if j is None else frozenset({names[j]})
+        units = {k: v for k, v in units.items() if k not in where or k in dates}
     return _to_lightcurve(
         str(path),
         names,
