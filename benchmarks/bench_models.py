@@ -261,7 +261,6 @@ def score_table(
 
 def real_scores(models: dict, shared: Path, *, jobs: int, cache: Path | None):
     """Hosts vs non-hosts among the real labelled light curves: labels and scores."""
-    from starskope.features.rawflux import resample_flux
     from starskope.io import read
 
     rows = [r for r in csv.DictReader(open(shared / "labels.csv")) if r["is_planet_host"] in "01"]
@@ -277,6 +276,14 @@ def real_scores(models: dict, shared: Path, *, jobs: int, cache: Path | None):
         names.append(r["file"])
     y = np.array(y)
     key = "real_" + hashlib.md5("\n".join(names).encode()).hexdigest()[:12]
+    return y, model_scores(models, lcs, key, jobs=jobs, cache=cache)
+
+
+def model_scores(models: dict, lcs, key: str, *, jobs: int, cache: Path | None) -> dict:
+    """Each model's planet score for light curves ``lcs`` (raw flux resampled, views and
+    features from one cached pipeline run keyed ``key``), plus ``"sde-alone"``."""
+    from starskope.features.rawflux import resample_flux
+
     X_tab = _features(lcs, key, jobs, cache)
     scores = {}
     for name, (kind, est) in models.items():
@@ -288,7 +295,7 @@ def real_scores(models: dict, shared: Path, *, jobs: int, cache: Path | None):
         else:
             scores[name] = est.score_planet(X_tab)
     scores["sde-alone"] = _sde(X_tab)
-    return y, scores
+    return scores
 
 
 def speed(cnn_cls, *, n_stars: int = 5087, n_points: int = 3197, device: str = "cpu") -> dict:

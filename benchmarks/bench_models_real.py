@@ -36,7 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .bench_models import _features, _planet_col, _sde, _views, load_models
+from .bench_models import load_models, model_scores
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"
@@ -84,7 +84,6 @@ def main(argv=None) -> int:
         print(f"no labelled light curves at {args.shared}: nothing to do")
         return 0
 
-    from starskope.features.rawflux import resample_flux
     from starskope.io import read
 
     t_start = time.perf_counter()
@@ -100,18 +99,8 @@ def main(argv=None) -> int:
         rows.append(r)
     names = [str(r["path"]) for r in rows]
     key = "realbulk_" + hashlib.md5("\n".join(names).encode()).hexdigest()[:12]
-    X_tab = _features(lcs, key, args.jobs, args.cache)
-    scores = {}
-    for name, (kind, est) in models.items():
-        if kind == "rawflux":
-            X = np.vstack([resample_flux(lc, n_points=est.n_points_) for lc in lcs])
-            scores[name] = est.predict_proba(X)[:, _planet_col(est)]
-        elif kind == "views":
-            scores[name] = est.score_planet(_views(lcs, key, args.jobs, args.cache))
-        else:
-            scores[name] = est.score_planet(X_tab)
-    sde = _sde(X_tab)
-    scores["sde-alone"] = sde
+    scores = model_scores(models, lcs, key, jobs=args.jobs, cache=args.cache)
+    sde = scores["sde-alone"]
     wall = time.perf_counter() - t_start
 
     label = np.array([r["is_planet_host"] for r in rows])
