@@ -76,8 +76,9 @@ _MAG_ERROR = re.compile(r"^(e_|err|magerr|sig)|(err|error|_unc|_sigma|_sig)$")
 _BAND_NAMES = frozenset(
     {"u", "b", "v", "g", "ks", "rc", "ic", "bp", "rp", "w1", "w2", "cv", "clear", "unfiltered"}
 )  # fmt: skip
-#: Error columns of a band (``eV``, ``e_V``, ``V_err``, ``sigV``, ``Verr``): ``{band}`` filled in.
-_BAND_ERRORS = ("e{b}", "e_{b}", "{b}_err", "{b}err", "{b}_error", "sig{b}", "sig_{b}", "{b}_unc")
+#: Error columns of a band beyond every flux column's own (``V_err``, ``e_V``...): ``eV``,
+#: ``sigV``, ``sig_V`` (``{b}`` filled in).
+_BAND_ERRORS = ("e{b}", "sig{b}", "sig_{b}")
 #: Units of magnitudes (FITS TUNIT, ECSV).
 _MAG_UNITS = frozenset({"mag", "mags", "magnitude", "magnitudes", "dmag"})
 

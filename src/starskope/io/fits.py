@@ -87,8 +87,9 @@ def _time(cols: _Cols, tcol: str, primary, *, mission, path, where):
         _hdr(cols.hdu), primary, time_unit=unit, mission=mission, path=path, where=where
     )
     rule = "BJDREF/MJDREF/TIMESYS or column unit"
-    if fmt is None and scale is None and parse_time_unit(tcol) in ("bkjd", "btjd"):
-        fmt, rule = parse_time_unit(tcol), f"column named {tcol!r}"  # DIAmante's BTJD column
+    named = parse_time_unit(tcol)
+    if fmt is None and scale is None and named in ("bkjd", "btjd"):
+        fmt, rule = named, f"column named {tcol!r}"  # DIAmante's BTJD column
     offset = None if scale is not None else time_offset_from_name(unit or tcol)
     if fmt is None and offset is not None:  # a column named RJD or BJD-2400000
         (fmt, add), rule = offset, f"column {tcol!r}: JD minus {offset[1]:.0f}"
@@ -495,6 +496,16 @@ def read_qlp(path, *, flux_column=None, time_column=None, opened=None) -> LightC
 _TESS_EXCLUDE = 128
 
 
+def _excluded(bad) -> np.ndarray:
+    """TESS quality words for a product's own bad-cadence mask: ManualExclude where ``bad``."""
+    return np.where(bad, _TESS_EXCLUDE, 0)
+
+
+def _nonzero_excluded(flags) -> np.ndarray | None:
+    """:func:`_excluded` for a product whose every nonzero flag marks a bad cadence."""
+    return None if flags is None else _excluded(np.nan_to_num(flags) != 0)
+
+
 def _names_of(hdul) -> set[str]:
     tabs = _tables(hdul)
     return {n.upper() for n in _colnames(tabs[0][1])} if tabs else set()
@@ -529,8 +540,7 @@ def read_tasoc(path, *, flux_column=None, time_column=None, opened=None) -> Ligh
         if pixel is not None:
             quality |= np.nan_to_num(pixel).astype(np.int64)
         if own is not None:
-            bad = (np.nan_to_num(own).astype(np.int64) & 3) != 0
-            quality |= np.where(bad, _TESS_EXCLUDE, 0)
+            quality |= _excluded((np.nan_to_num(own).astype(np.int64) & 3) != 0)
         return _build(
             path, hdul, i, hdu, cols, product="tasoc", tcol=tcol, flux=cols.get(fcol),
             fcol_label=fcol, err=err, quality=quality, flux_unit=cols.unit(fcol), mission="TESS",
@@ -559,8 +569,7 @@ def read_eleanor(path, *, flux_column=None, time_column=None, opened=None) -> Li
         fcol = cols.pick(flux_column, ("CORR_FLUX", "PCA_FLUX", "RAW_FLUX"), "flux")
         tcol = cols.pick(time_column, ("TIME",), "time")
         err = cols.first((f"{fcol}_ERR", "FLUX_ERR"))
-        q = cols.first(("QUALITY",))
-        quality = None if q is None else np.where(np.nan_to_num(q) != 0, _TESS_EXCLUDE, 0)
+        quality = _nonzero_excluded(cols.first(("QUALITY",)))
         return _build(
             path, hdul, i, hdu, cols, product="eleanor", tcol=tcol, flux=cols.get(fcol),
             fcol_label=fcol, err=err, quality=quality, flux_unit=cols.unit(fcol), mission="TESS",
@@ -595,7 +604,7 @@ def read_cdips(path, *, flux_column=None, time_column=None, opened=None) -> Ligh
         if cols.has(f"IRQ{ap}"):
             raw = np.asarray(hdu.data[cols.real(f"IRQ{ap}")])
             good = np.isin(np.char.strip(raw.astype(str)), ("G", "0", ""))
-            quality = np.where(good, 0, _TESS_EXCLUDE)
+            quality = _excluded(~good)
         return _build(
             path, hdul, i, hdu, cols, product="cdips", tcol=tcol, flux=flux, fcol_label=fcol,
             err=err, quality=quality, flux_unit=unit, mission="TESS",
@@ -620,8 +629,7 @@ def read_diamante(path, *, flux_column=None, time_column=None, opened=None) -> L
         tcol = cols.pick(time_column, ("BTJD", "TIME"), "time")
         ap = fcol.upper().rsplit("_AP", 1)[-1] if "_AP" in fcol.upper() else "1"
         err = cols.first((f"E{fcol}",))
-        q = cols.first((f"FLAG_AP{ap}",))
-        quality = None if q is None else np.where(np.nan_to_num(q) != 0, _TESS_EXCLUDE, 0)
+        quality = _nonzero_excluded(cols.first((f"FLAG_AP{ap}",)))
         return _build(
             path, hdul, i, hdu, cols, product="diamante", tcol=tcol, flux=cols.get(fcol),
             fcol_label=fcol, err=err, quality=quality, flux_unit=cols.unit(fcol), mission="TESS",

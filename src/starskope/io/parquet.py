@@ -196,7 +196,8 @@ def _table_lightcurve(path, table, flux_column, time_column, *, product) -> Ligh
         j = _date_time_column(names, plain, where, time_column)
         cols = [c if (i not in where or i == j) else None for i, c in enumerate(cols)]
         dates = frozenset() if j is None else frozenset({names[j]})
-        units = {k: v for k, v in units.items() if k not in where or k in dates}
+        unread = set(where.values()) - dates
+        units = {k: v for k, v in units.items() if k not in unread}
     return _to_lightcurve(
         str(path),
         names,

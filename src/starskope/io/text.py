@@ -562,7 +562,8 @@ def binary_flags(q) -> np.ndarray:
     [0.0, 1024.0, 2048.0]
     """
     q = np.asarray(q, dtype=float)
-    v = q[np.isfinite(q) & (q != 0)]
+    ok = np.isfinite(q) & (q != 0)
+    v = q[ok]
     if v.size == 0 or v.max() < 1e7 or v.max() >= 1e17 or np.any(v < 0) or np.any(v % 1):
         return q
     digits = {f"{x:.0f}" for x in np.unique(v)}
@@ -570,8 +571,7 @@ def binary_flags(q) -> np.ndarray:
         return q
     table = {d: float(int(d, 2)) for d in digits}
     out = q.copy()
-    ok = np.isfinite(q) & (q != 0)
-    out[ok] = [table[f"{x:.0f}"] for x in q[ok]]
+    out[ok] = [table[f"{x:.0f}"] for x in v]
     return out
 
 
