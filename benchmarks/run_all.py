@@ -23,6 +23,7 @@ BENCHMARKS = [
     ["benchmarks.bench_independent", "--models", "gbm,views-cnn"],
     ["benchmarks.bench_flux_level", "--models", "gbm,views-cnn"],
     ["benchmarks.bench_models_real", "--jobs", "2"],
+    ["benchmarks.bench_edge_cases"],
 ]
 
 
