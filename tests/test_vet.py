@@ -463,6 +463,37 @@ def test_transit_depths_flags_dips_of_varying_depth():
     assert not ok.raised, ok.reason
 
 
+def test_transit_depths_measures_each_transit_against_its_neighbours():
+    """What detrending leaves of a star's variability moves each transit's baseline: each
+    transit's depth is measured against the out-of-transit points on both its sides, so equal
+    transits on a residual wave come out equal (against the light curve's baseline they
+    follow the wave); a transit with a gap on one side falls back on that baseline."""
+    from starskope.vet import transit_depths
+    from starskope.vet.base import _context
+    from starskope.vet.checks import _single_transits
+
+    rng = np.random.default_rng(3)
+    t, period, dur, n = _DIPS_T, 1.47, 0.2, _DIPS_N
+    wave = 1.5e-3 * np.sin(2 * np.pi * t / 3.3)  # residual variability, about the depth
+    equal = _periodic_dips(rng, np.full(n, 2e-3), noise=3e-4) + wave
+    ok = transit_depths(t, equal, period=period, t0=0.5, duration=dur, depth=2e-3)
+    assert not ok.raised, ok.reason
+    ctx = _context(t, equal, None, period=period, t0=0.5, duration=dur, depth=2e-3)
+    depth, err, number = _single_transits(ctx)
+    assert number.size == n
+    # against the global baseline the depths would scatter like the wave (1e-3 rms)
+    assert np.std(depth) < 2.5e-4 and abs(np.mean(depth) - 2e-3) < 1e-4
+    assert np.all(np.abs(depth - 2e-3) < 3 * err)
+    # a gap right after transit 3: no right-hand neighbours, so the global baseline is used
+    keep = ~((t > 0.5 + 3 * period + 0.05) & (t < 0.5 + 3 * period + 0.6))
+    ctx = _context(t[keep], equal[keep], None, period=period, t0=0.5, duration=dur, depth=2e-3)
+    d_gap, e_gap, number = _single_transits(ctx)
+    k = int(np.flatnonzero(number == 3)[0])
+    assert e_gap[k] < e_gap[k + 1]  # no neighbours' mean in its error
+    own = ctx.flux[ctx.in_transit & (ctx.cycle == 3)]
+    assert d_gap[k] == pytest.approx(ctx.baseline - np.mean(own), abs=1e-12)
+
+
 def test_transit_depths_scatter_needs_measurable_single_transits():
     """Shallow transits (single-transit SNR ~1) whose depths scatter only through extra noise
     at the transits (a trend interpolated across masked transits is noisier than where it is

@@ -448,18 +448,45 @@ def _per_transit_depths(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return ctx.cache["transits"]
 
 
+#: Each transit's depth is measured against the out-of-transit points on both of its sides,
+#: from this many durations from its centre ...
+_LOCAL_FROM = 0.75
+#: ... over this many durations on each side (at most to half the period).
+_LOCAL_SPAN = 1.5
+
+
 def _single_transits(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Depth of every transit against its own neighbourhood, its error and its number.
+
+    A transit with out-of-transit points on both sides is measured against their mean (what is
+    left of a star's variability after detrending moves a single transit's baseline, not the
+    difference with its neighbours), the error counting both means; one without is measured
+    against the light curve's baseline.
+    """
     cyc = ctx.cycle[ctx.in_transit]
     if cyc.size == 0:
         return np.empty(0), np.empty(0), np.empty(0, dtype=int)
-    y = ctx.baseline - ctx.flux[ctx.in_transit]
     c0 = cyc.min()
     idx = cyc - c0
     n = np.bincount(idx)
-    s = np.bincount(idx, weights=y)
+    s = np.bincount(idx, weights=ctx.flux[ctx.in_transit])
     have = n > 0
-    depth = s[have] / n[have]
-    err = ctx.sigma * ctx.beta / np.sqrt(n[have])
+    size = n.size
+    d = ctx.duration
+    lo, hi = _LOCAL_FROM * d, min(_LOCAL_FROM * d + _LOCAL_SPAN * d, 0.5 * ctx.period)
+    a = np.abs(ctx.phase)
+    near = (a > lo) & (a < hi) & (ctx.cycle >= c0) & (ctx.cycle < c0 + size)
+    j = ctx.cycle[near] - c0
+    left = ctx.phase[near] < 0
+    n_l = np.bincount(j[left], minlength=size)
+    n_r = np.bincount(j[~left], minlength=size)
+    s_nb = np.bincount(j, weights=ctx.flux[near], minlength=size)
+    local = (n_l > 0) & (n_r > 0)
+    n_nb = n_l + n_r
+    base = np.where(local, s_nb / np.maximum(n_nb, 1), ctx.baseline)
+    inv = np.where(local, 1.0 / np.maximum(n_nb, 1), 0.0)
+    depth = base[have] - s[have] / n[have]
+    err = ctx.sigma * ctx.beta * np.sqrt(1.0 / n[have] + inv[have])
     return depth, err, np.flatnonzero(have) + c0
 
 
