@@ -60,6 +60,12 @@ def test_query_is_read_only(catalog, capsys):
     assert main(["catalog", "query", "DELETE FROM stars", "-c", str(catalog)]) == 2
     assert "read-only" in capsys.readouterr().err
     assert main(["catalog", "query", "SELECT 1", "-c", str(catalog)]) == 0
+    capsys.readouterr()
+    # several statements: DuckDB would show only the last one's rows
+    two = "SELECT count(*) FROM stars; SELECT 1"
+    assert main(["catalog", "query", two, "-c", str(catalog)]) == 2
+    assert "one SQL statement per query; got 2 (SELECT; SELECT)" in capsys.readouterr().err
+    assert main(["catalog", "query", "SELECT 1;", "-c", str(catalog)]) == 0  # one, with ';'
 
 
 def test_scan_argument_errors(tmp_path, capsys):

@@ -570,6 +570,14 @@ class Catalog:
         try:
             if not sql.strip().strip(";").strip():
                 raise StarskopeError("empty query: give one SQL statement", path=self.path)
+            statements = self.con.extract_statements(sql)
+            if len(statements) > 1:
+                # DuckDB would run them all and return the last one's rows only
+                raise StarskopeError(
+                    f"give one SQL statement per query; got {len(statements)} "
+                    f"({'; '.join(s.type.name for s in statements)})",
+                    path=self.path,
+                )
             cur = self.con.execute(sql, params or [])
             if cur is None or cur.description is None:
                 return [], []
