@@ -1,4 +1,5 @@
-"""Cleaning: quality masks, NaN removal, upper-only outlier clipping, segments, normalisation.
+"""Cleaning: quality masks, NaN removal, filled gaps, upper-only outlier clipping, segments,
+normalisation.
 
 Pure functions on arrays, plus :func:`clean`, the `~starskope.lightcurve.LightCurve` wrapper that
 chains them. Dips are never clipped by depth: transits are what we look for. Only a dip held by
@@ -20,6 +21,7 @@ from ..lightcurve import LightCurve
 __all__ = [
     "clean",
     "clip_window",
+    "filled_runs",
     "finite_mask",
     "NO_LEVEL",
     "find_segments",
@@ -48,6 +50,84 @@ def robust_std(x) -> float:
 def finite_mask(t, flux) -> np.ndarray:
     """True where both time and flux are finite."""
     return np.isfinite(np.asarray(t, dtype=float)) & np.isfinite(np.asarray(flux, dtype=float))
+
+
+#: Fewest consecutive cadences on one straight line (constant or sloped) that are taken for a
+#: filled gap rather than for measurements.
+FILLED_RUN = 10
+#: A cadence is "on the line" of its two neighbours when it lies within this fraction of the
+#: light curve's median distance from that line (or within its value quantum, when coarser).
+FILLED_TOLERANCE = 0.01
+
+
+def filled_runs(t, flux, *, min_run: int = FILLED_RUN, tol: float = FILLED_TOLERANCE):
+    """Cadences of gaps filled by constant or linear interpolation.
+
+    Tables without NaNs (the Kaggle K2 files, starskope's own Kaggle output, many exports)
+    bridge their gaps with a constant or a straight line. Those cadences are not measurements:
+    a noise-free stretch below the mean is a deep, long "transit" to a box search, and a
+    bridge across a real transit hides it. A run of at least ``min_run`` consecutive cadences,
+    each on the line through its two neighbours (within ``tol`` of the light curve's median
+    distance from that line, or within the values' decimal quantum), is such a fill: real
+    photometry with any noise never does that (ten cadences in a row at 1 % of the typical
+    distance: ~1e-20). Light curves too quantised to tell (typical distance within ten quanta),
+    or where such runs would be most of the data, get no mask.
+
+    Parameters
+    ----------
+    t, flux : array-like
+        Sorted times (days) and flux, finite.
+    min_run : int, optional
+        Shortest run taken for a fill.
+    tol : float, optional
+        Tolerance as a fraction of the median distance from the neighbours' line.
+
+    Returns
+    -------
+    ndarray of bool
+        True for filled cadences (the repeated value at the start of a constant fill included).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> t = np.arange(200) * 0.02
+    >>> f = 1 + 1e-3 * rng.standard_normal(200)
+    >>> f[50:80] = np.linspace(f[49], f[80], 32)[1:-1]  # a linear bridge over 30 cadences
+    >>> int(filled_runs(t, f).sum())
+    30
+    """
+    t = np.asarray(t, dtype=float)
+    f = np.asarray(flux, dtype=float)
+    n = f.size
+    out = np.zeros(n, dtype=bool)
+    if n < min_run + 2:
+        return out
+    span = t[2:] - t[:-2]
+    lam = np.divide(t[1:-1] - t[:-2], span, out=np.full(n - 2, 0.5), where=span > 0)
+    dist = np.abs(f[1:-1] - (f[:-2] + lam * (f[2:] - f[:-2])))
+    typical = float(np.median(dist))
+    values = np.unique(f)
+    steps = np.diff(values)
+    quantum = float(steps.min()) if steps.size else 0.0
+    if not typical > 10.0 * quantum:
+        return out  # constant, or quantised about as coarsely as the noise
+    on = np.zeros(n, dtype=bool)
+    on[1:-1] = dist <= max(tol * typical, 1.01 * quantum)
+    edges = np.diff(np.concatenate([[0], on.astype(np.int8), [0]]))
+    for s, e in zip(np.flatnonzero(edges == 1), np.flatnonzero(edges == -1), strict=True):
+        if e - s < min_run:
+            continue
+        # a constant fill repeats the value before it and ends beside a real cadence: its last
+        # repeat is off the line, and the first copy is where the fill began
+        while e < n and f[e] == f[e - 1]:
+            e += 1
+        while s > 0 and f[s - 1] == f[s]:
+            s -= 1
+        out[s:e] = True
+    if out.mean() > 0.5:
+        return np.zeros(n, dtype=bool)
+    return out
 
 
 def sigma_clip_upper(
@@ -341,8 +421,8 @@ def clean(
     sigma_isolated: float | None = 5.0,
     normalize: bool = True,
 ) -> LightCurve:
-    """Quality-mask, drop NaNs, clip upward outliers and single-cadence dips, and normalise
-    each segment.
+    """Quality-mask, drop NaNs and filled gaps (:func:`filled_runs`), clip upward outliers and
+    single-cadence dips, and normalise each segment.
 
     Parameters
     ----------
@@ -384,9 +464,20 @@ def clean(
     dup = np.concatenate([[False], np.diff(out.t) <= DUPLICATE_DAYS])
     if dup.any():
         out = out.select(~dup)
-    flux, err = out.flux, out.flux_err
-    if np.ptp(flux) == 0:
+    if np.ptp(out.flux) == 0:
         raise StarskopeError(CONSTANT_FLUX, path=lc.meta.source)
+    filled = filled_runs(out.t, out.flux)
+    if filled.any():
+        n_filled = int(filled.sum())
+        out = out.select(~filled)
+        out = out.copy(meta=out.meta.replace(extra={**out.meta.extra, "filled_cadences": n_filled}))
+        if len(out) < 10:
+            raise StarskopeError(
+                f"only {len(out)} usable cadences once {n_filled} filled ones (gaps bridged by "
+                "a constant or a straight line) are left out (need 10)",
+                path=lc.meta.source,
+            )
+    flux, err = out.flux, out.flux_err
     meta = out.meta
     if str(meta.flux_unit or "").strip().lower() in _MAGNITUDE_UNITS:
         # magnitudes (brighter is smaller): relative flux, before the upward clip below would
