@@ -492,6 +492,19 @@ def test_transit_depths_measures_each_transit_against_its_neighbours():
     assert e_gap[k] < e_gap[k + 1]  # no neighbours' mean in its error
     own = ctx.flux[ctx.in_transit & (ctx.cycle == 3)]
     assert d_gap[k] == pytest.approx(ctx.baseline - np.mean(own), abs=1e-12)
+    # a gap leaving one neighbour on the left and many on the right: the two sides weigh the
+    # same (their means are averaged), so the wave's slope still cancels
+    # (noise-free, so that the bias is not hidden in the errors)
+    c4 = 0.5 + 4 * period
+    keep = ~((t > c4 - 0.45) & (t < c4 - 0.17))
+    clean_flux = _periodic_dips(rng, np.full(n, 2e-3), noise=0.0) + wave
+    ctx = _context(t[keep], clean_flux[keep], None, period=period, t0=0.5, duration=dur,
+                   depth=2e-3)  # fmt: skip
+    left = (ctx.cycle == 4) & (ctx.phase < -0.15) & (ctx.phase > -0.45)
+    assert np.count_nonzero(left) == 1
+    d_one, _, number = _single_transits(ctx)
+    k = int(np.flatnonzero(number == 4)[0])
+    assert abs(d_one[k] - 2e-3) < 1e-4
 
 
 def test_transit_depths_scatter_needs_measurable_single_transits():

@@ -66,6 +66,9 @@ def test_query_is_read_only(catalog, capsys):
     assert main(["catalog", "query", two, "-c", str(catalog)]) == 2
     assert "one SQL statement per query; got 2 (SELECT; SELECT)" in capsys.readouterr().err
     assert main(["catalog", "query", "SELECT 1;", "-c", str(catalog)]) == 0  # one, with ';'
+    capsys.readouterr()
+    assert main(["catalog", "query", "-c", str(catalog), "--", "/* only a comment */"]) == 2
+    assert "empty query" in capsys.readouterr().err
 
 
 def test_scan_argument_errors(tmp_path, capsys):

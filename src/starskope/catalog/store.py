@@ -571,6 +571,8 @@ class Catalog:
             if not sql.strip().strip(";").strip():
                 raise StarskopeError("empty query: give one SQL statement", path=self.path)
             statements = self.con.extract_statements(sql)
+            if not statements:
+                raise StarskopeError("empty query: give one SQL statement", path=self.path)
             if len(statements) > 1:
                 # DuckDB would run them all and return the last one's rows only
                 raise StarskopeError(

@@ -64,7 +64,8 @@ def filled_runs(t, flux, *, min_run: int = FILLED_RUN, tol: float = FILLED_TOLER
     """Cadences of gaps filled by constant or linear interpolation.
 
     Tables without NaNs (the Kaggle K2 files, starskope's own Kaggle output, many exports)
-    bridge their gaps with a constant or a straight line. Those cadences are not measurements:
+    bridge their gaps with a constant or a straight line (:func:`clean` calls this once per
+    segment, as the noise and the values' rounding may differ between segments). Those cadences are not measurements:
     a noise-free stretch below the mean is a deep, long "transit" to a box search, and a
     bridge across a real transit hides it. A run of at least ``min_run`` consecutive cadences,
     each on the line through its two neighbours (within ``tol`` of the light curve's median
@@ -85,7 +86,10 @@ def filled_runs(t, flux, *, min_run: int = FILLED_RUN, tol: float = FILLED_TOLER
     Returns
     -------
     ndarray of bool
-        True for filled cadences (the repeated value at the start of a constant fill included).
+        True for filled cadences. A linear fill is found from ``min_run`` cadences, a constant
+        one from ``min_run + 1`` (its last cadence is off the line to the next real one), and
+        the value a constant fill repeats is dropped with it (one real cadence). Flat-topped
+        stretches that are not fills (a saturated or clipped star) are dropped as well.
 
     Examples
     --------
@@ -466,7 +470,11 @@ def clean(
         out = out.select(~dup)
     if np.ptp(out.flux) == 0:
         raise StarskopeError(CONSTANT_FLUX, path=lc.meta.source)
-    filled = filled_runs(out.t, out.flux)
+    filled = np.zeros(len(out), dtype=bool)
+    seg = find_segments(out.t)
+    for k in np.unique(seg):  # per segment: quanta and noise may differ between them
+        part = seg == k
+        filled[part] = filled_runs(out.t[part], out.flux[part])
     if filled.any():
         n_filled = int(filled.sum())
         out = out.select(~filled)

@@ -45,22 +45,28 @@ def _parity_median(depth: np.ndarray, err: np.ndarray) -> tuple[float, float, fl
     return med, max(white, spread), max(1.0, spread / white)
 
 
+def _parity_mean(depth: np.ndarray, err: np.ndarray) -> tuple[float, float]:
+    """Inverse-variance mean of single-transit depths and its error."""
+    w = 1.0 / err**2
+    return float(np.sum(w * depth) / np.sum(w)), float(1.0 / math.sqrt(float(np.sum(w))))
+
+
 def _odd_even(ctx: _Context, th: VetThresholds) -> VetFlag:
-    odd = ctx.in_transit & (ctx.cycle % 2 == 1)
-    even = ctx.in_transit & (ctx.cycle % 2 == 0)
-    d_o, e_o, n_o = ctx.box(odd)
-    d_e, e_e, n_e = ctx.box(even)
-    if n_o == 0 or n_e == 0:
-        which = "odd" if n_e == 0 else "even"
-        return VetFlag(
-            "odd_even", False, None, f"only {which} transits have data; odd/even not testable"
-        )
-    inflate = _within_parity_scatter(ctx)
-    e_o, e_e = e_o * inflate, e_e * inflate
-    how = ""
     depth, err, number = _per_transit_depths(ctx)
     is_odd = number % 2 == 1
     k_o, k_e = int(np.count_nonzero(is_odd)), int(np.count_nonzero(~is_odd))
+    if k_o == 0 or k_e == 0:
+        which = "odd" if k_e == 0 else "even"
+        return VetFlag(
+            "odd_even", False, None, f"only {which} transits have data; odd/even not testable"
+        )
+    # each parity's mean of its transits' depths, each against its own neighbours (the
+    # within-parity scatter below is measured on the same depths)
+    d_o, e_o = _parity_mean(depth[is_odd], err[is_odd])
+    d_e, e_e = _parity_mean(depth[~is_odd], err[~is_odd])
+    inflate = _within_parity_scatter(ctx)
+    e_o, e_e = e_o * inflate, e_e * inflate
+    how = ""
     if min(k_o, k_e) >= th.odd_even_robust_min:
         # the medians of single-transit depths too, when each parity has enough transits: one
         # partial, flared or badly detrended transit drags a parity's mean and inflates the
@@ -458,10 +464,11 @@ _LOCAL_SPAN = 1.5
 def _single_transits(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Depth of every transit against its own neighbourhood, its error and its number.
 
-    A transit with out-of-transit points on both sides is measured against their mean (what is
-    left of a star's variability after detrending moves a single transit's baseline, not the
-    difference with its neighbours), the error counting both means; one without is measured
-    against the light curve's baseline.
+    A transit with out-of-transit points on both sides is measured against the straight line
+    through the two sides' centroids, taken at its centre (what is left of a star's variability
+    after detrending moves a single transit's baseline, not the difference with its
+    neighbours; a slope cancels however unequal the sides' counts), the error counting that
+    line's; one without is measured against the light curve's baseline.
     """
     cyc = ctx.cycle[ctx.in_transit]
     if cyc.size == 0:
@@ -477,14 +484,25 @@ def _single_transits(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     a = np.abs(ctx.phase)
     near = (a > lo) & (a < hi) & (ctx.cycle >= c0) & (ctx.cycle < c0 + size)
     j = ctx.cycle[near] - c0
-    left = ctx.phase[near] < 0
-    n_l = np.bincount(j[left], minlength=size)
-    n_r = np.bincount(j[~left], minlength=size)
-    s_nb = np.bincount(j, weights=ctx.flux[near], minlength=size)
+    x, fl = ctx.phase[near], ctx.flux[near]
+    left = x < 0
+
+    def side(sel):
+        cnt = np.bincount(j[sel], minlength=size)
+        c1 = np.maximum(cnt, 1)
+        mean_x = np.bincount(j[sel], weights=x[sel], minlength=size) / c1
+        mean_f = np.bincount(j[sel], weights=fl[sel], minlength=size) / c1
+        return cnt, c1, mean_x, mean_f
+
+    n_l, n_l1, x_l, f_l = side(left)
+    n_r, n_r1, x_r, f_r = side(~left)
     local = (n_l > 0) & (n_r > 0)
-    n_nb = n_l + n_r
-    base = np.where(local, s_nb / np.maximum(n_nb, 1), ctx.baseline)
-    inv = np.where(local, 1.0 / np.maximum(n_nb, 1), 0.0)
+    # the line through the two sides' centroids, at the transit's centre: a slope cancels
+    # however unequal the sides' counts and spans
+    gap = np.where(local, x_r - x_l, 1.0)
+    w_l, w_r = x_r / gap, -x_l / gap
+    base = np.where(local, w_l * f_l + w_r * f_r, ctx.baseline)
+    inv = np.where(local, w_l**2 / n_l1 + w_r**2 / n_r1, 0.0)
     depth = base[have] - s[have] / n[have]
     err = ctx.sigma * ctx.beta * np.sqrt(1.0 / n[have] + inv[have])
     return depth, err, np.flatnonzero(have) + c0
