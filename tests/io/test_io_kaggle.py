@@ -282,8 +282,12 @@ def test_table_labelled_zero_one(tmp_path, rng, hosts_first):
     assert [lc.meta.extra["LABEL"] for _, lc in items] == (labels + 1).tolist()
     with pytest.warns(StarskopeWarning):
         assert read_kaggle_row(p, 1, cache=False).meta.label == labels[1]
-    # the cache written by the first pass keeps the meaning
-    assert [lc.meta.label for lc in iter_kaggle(p, cache_dir=tmp_path / "c")] == labels.tolist()
+    # the cache written by the first pass keeps the meaning, and says so as the text does
+    with pytest.warns(StarskopeWarning, match="0 and 1.*read 1 as a planet host"):
+        cached = [lc.meta.label for lc in iter_kaggle(p, cache_dir=tmp_path / "c")]
+    assert cached == labels.tolist()
+    with pytest.warns(StarskopeWarning, match="0 and 1"):
+        assert read_kaggle_row(p, 3, cache_dir=tmp_path / "c").meta.label == labels[3]
 
 
 def test_a_stray_zero_in_a_layout_table_is_an_error_on_its_row(tmp_path, rng):
@@ -323,12 +327,16 @@ def test_headerless_zero_one_table(tmp_path, rng):
         assert [lc.meta.label for lc in iter_kaggle(p, cache=False)] == [0, 0, 0]
 
 
-def test_layout_labels_are_not_read_as_zero_one(table):
-    """The layout's own 1/2 table (hosts first, as exoTrain) gives no warning."""
+def test_layout_labels_are_not_read_as_zero_one(table, tmp_path):
+    """The layout's own 1/2 table (hosts first, as exoTrain) gives no warning, from its text or
+    from its cache."""
     import warnings
 
     path, _flux, labels = table
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         got = [lc.meta.label for lc in iter_kaggle(path, cache=False)]
+        for _ in range(2):  # the second pass reads the cache the first one wrote
+            cached = [lc.meta.label for lc in iter_kaggle(path, cache_dir=tmp_path / "c")]
+            assert cached == got
     assert got == [1 if x == 2 else 0 for x in labels]

@@ -422,6 +422,13 @@ def _data_lines(path: str) -> tuple[_Layout, Iterator[tuple[int, str]], object]:
     return layout, numbered, fh
 
 
+#: Said whenever a table relabelled 0/1 is read (from its text or from its cache).
+_ZERO_ONE_WARNING = (
+    "LABEL holds 0 and 1, not the Kaggle layout's 1 and 2: read 1 as a planet host and 0 as none"
+)
+#: In a table's cache folder: present when the table's labels are 0/1.
+_ZERO_ONE_MARK = "labels-0-1"
+
 #: Label schemes decided, by (path, size, modification time): count, row reads and streams
 #: of one table share one look-ahead.
 _SCHEMES: dict[tuple[str, int, int], bool] = {}
@@ -452,11 +459,7 @@ def _with_label_scheme(layout: _Layout, path) -> _Layout:
                 _SCHEMES.clear()
             _SCHEMES[key] = zero_one
     if zero_one:
-        warn_file(
-            "LABEL holds 0 and 1, not the Kaggle layout's 1 and 2: read 1 as a planet host and 0"
-            " as none",
-            path=path,
-        )
+        warn_file(_ZERO_ONE_WARNING, path=path)
     return dataclasses.replace(layout, zero_one=zero_one)
 
 
@@ -525,6 +528,8 @@ def _load_cache(path, cache_dir):
     except (OSError, ValueError) as exc:
         log.warning("ignoring unreadable Kaggle cache %s: %s", d, exc)
         return None
+    if (d / _ZERO_ONE_MARK).exists():  # the text's reader says so; so does its cache
+        warn_file(_ZERO_ONE_WARNING, path=path)
     return flux, labels
 
 
@@ -552,8 +557,9 @@ class _CacheWriter:
 
     _HEADER = 128  # bytes reserved for the .npy v1.0 header (enough for any 2-D float shape)
 
-    def __init__(self, path, cache_dir, n_flux: int):
+    def __init__(self, path, cache_dir, n_flux: int, *, zero_one: bool = False):
         self.n_flux = n_flux
+        self.zero_one = zero_one
         self.source = str(Path(path).resolve())
         self.labels: list[int] = []
         self.ok = True
@@ -596,6 +602,11 @@ class _CacheWriter:
             self.fh.write(header)
             self.fh.close()
             np.save(self.dir / "label.npy", np.asarray(self.labels, dtype=np.int8))
+            mark = self.dir / _ZERO_ONE_MARK
+            if self.zero_one:
+                mark.touch()
+            else:
+                mark.unlink(missing_ok=True)
             (self.dir / "source.txt").write_text(self.source)
             os.replace(self.tmp, self.dir / "flux.npy")
             _prune(self.dir)
@@ -641,7 +652,11 @@ def iter_kaggle_rows(
             return
     layout, numbered, fh = _data_lines(path)
     # the cache keeps labels as int8: an unlabelled table is simply not cached
-    writer = _CacheWriter(path, cache_dir, layout.n_flux) if cache and layout.labelled else None
+    writer = (
+        _CacheWriter(path, cache_dir, layout.n_flux, zero_one=layout.zero_one)
+        if cache and layout.labelled
+        else None
+    )
     complete = False
     try:
         while True:
