@@ -530,6 +530,13 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
             "The input flux has no absolute level (mean-subtracted); depths are in units of "
             "1000 ppm per point-to-point noise, not true depths.",
         )
+    n_filled = int((cleaned.meta.extra or {}).get("filled_cadences", 0))
+    if n_filled:
+        reasons.insert(
+            0,
+            f"{n_filled} cadences were gaps filled with a constant or a straight line (runs on "
+            "their neighbours' line, as tables without NaNs bridge gaps) and were left out.",
+        )
     m = lc.meta
     if config.annotate_known and candidates:
         candidates, note = _annotate(candidates, m)

@@ -93,3 +93,17 @@ def test_clean_looks_for_fills_segment_by_segment():
     fb = 1 + 6e-4 * rng.standard_normal(tb.size)
     out = clean(LightCurve(np.r_[ta, tb], np.r_[fa, fb], time_format="relative"))
     assert "filled_cadences" not in out.meta.extra
+
+
+def test_the_result_says_how_many_filled_cadences_were_left_out():
+    from starskope.config import PipelineConfig
+    from starskope.pipeline import analyse
+
+    t, f = _noise(8)
+    g = _bridge(f, 2000, 80, "linear")
+    res = analyse(LightCurve(t, g, time_format="relative"), PipelineConfig(fit_transit=False))
+    said = [r for r in res.reasons if "cadences were gaps filled" in r]
+    # the 80 filled, and a real neighbour that happens to sit on the same line
+    assert len(said) == 1 and 80 <= int(said[0].split()[0]) <= 82, res.reasons
+    plain = analyse(LightCurve(t, f, time_format="relative"), PipelineConfig(fit_transit=False))
+    assert not any("gaps filled" in r for r in plain.reasons)
