@@ -568,10 +568,8 @@ class Catalog:
         import duckdb
 
         try:
-            if not sql.strip().strip(";").strip():
-                raise StarskopeError("empty query: give one SQL statement", path=self.path)
             statements = self.con.extract_statements(sql)
-            if not statements:
+            if not statements:  # blank, only semicolons, or only comments
                 raise StarskopeError("empty query: give one SQL statement", path=self.path)
             if len(statements) > 1:
                 # DuckDB would run them all and return the last one's rows only
