@@ -288,6 +288,14 @@ def test_table_labelled_zero_one(tmp_path, rng, hosts_first):
     assert cached == labels.tolist()
     with pytest.warns(StarskopeWarning, match="0 and 1"):
         assert read_kaggle_row(p, 3, cache_dir=tmp_path / "c").meta.label == labels[3]
+    # building the cache and loading it in one call says it once
+    import warnings
+
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        arrays = kaggle_arrays(p, cache_dir=tmp_path / "c2")
+    assert arrays.label.tolist() == labels.tolist()
+    assert sum("0 and 1" in str(w.message) for w in said) == 1
 
 
 def test_a_stray_zero_in_a_layout_table_is_an_error_on_its_row(tmp_path, rng):

@@ -513,7 +513,9 @@ def kaggle_cache_path(path, *, cache_dir=None) -> Path:
     return _cache_root(cache_dir) / "kaggle" / f"{h}-{st.st_size}-{st.st_mtime_ns}"
 
 
-def _load_cache(path, cache_dir):
+def _load_cache(path, cache_dir, *, warn: bool = True):
+    """``(flux, labels)`` from the table's cache, or None; ``warn``: repeat the text reader's
+    0/1 warning (off when the text was read just now, as it warned then)."""
     d = kaggle_cache_path(path, cache_dir=cache_dir)
     f, lab = d / "flux.npy", d / "label.npy"
     if not (f.exists() and lab.exists()):
@@ -528,7 +530,7 @@ def _load_cache(path, cache_dir):
     except (OSError, ValueError) as exc:
         log.warning("ignoring unreadable Kaggle cache %s: %s", d, exc)
         return None
-    if (d / _ZERO_ONE_MARK).exists():  # the text's reader says so; so does its cache
+    if warn and (d / _ZERO_ONE_MARK).exists():  # the text's reader says so; so does its cache
         warn_file(_ZERO_ONE_WARNING, path=path)
     return flux, labels
 
@@ -789,7 +791,7 @@ def kaggle_arrays(path, *, cache: bool = True, cache_dir=None) -> KaggleArrays:
         if cached is None:
             for _ in iter_kaggle(path, cache=True, cache_dir=cache_dir):
                 pass
-            cached = _load_cache(str(path), cache_dir)
+            cached = _load_cache(str(path), cache_dir, warn=False)
         if cached is not None:
             return KaggleArrays(flux=cached[0], label=cached[1])
     lcs = list(iter_kaggle(path, cache=False))
