@@ -6,6 +6,8 @@ STAMP  := $(VENV)/.installed
 
 .PHONY: demo test lint bench clean venv browser
 
+# no pip cache: a machine short of disk need not hold every wheel twice (CI once ran out)
+$(STAMP): export PIP_NO_CACHE_DIR = 1
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
