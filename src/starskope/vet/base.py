@@ -121,7 +121,11 @@ class VetThresholds:
         factor (eccentric orbits and subgiants stretch transits)...
     duration_short_factor : float
         ...or is shorter than this fraction of the one at ``rho_max`` (grazing transits are
-        short).
+        short). 0.35 lets through impact parameters up to about 0.94 on the densest
+        main-sequence star and 0.97 on the Sun (most grazing transits beyond are too shallow
+        and short to detect); below it, at long periods, are the one- and two-cadence dips that
+        long-cadence systematics make (K2 thruster firings): a 1-hour box is too short from
+        P = 12.5 d on (it was from 32 d at 0.25, which let such pairs through as planets).
     max_depth : float
         Deepest transit (relative flux) accepted as a planet around a main-sequence star.
     uniqueness_sigma : float
@@ -159,7 +163,7 @@ class VetThresholds:
     rho_min: float = 0.2
     rho_max: float = 5.0
     duration_long_factor: float = 1.5
-    duration_short_factor: float = 0.25
+    duration_short_factor: float = 0.35
     max_depth: float = 0.1
     uniqueness_sigma: float = 5.0
     alias_ratio: float = 1.0
