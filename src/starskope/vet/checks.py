@@ -51,6 +51,12 @@ def _parity_mean(depth: np.ndarray, err: np.ndarray) -> tuple[float, float]:
     return float(np.sum(w * depth) / np.sum(w)), float(1.0 / math.sqrt(float(np.sum(w))))
 
 
+def _chi2_about_mean(depth: np.ndarray, err: np.ndarray) -> tuple[float, float]:
+    """Inverse-variance mean of single-transit depths and their chi-square about it."""
+    mean = _parity_mean(depth, err)[0]
+    return mean, float(np.sum(((depth - mean) / err) ** 2))
+
+
 def _odd_even(ctx: _Context, th: VetThresholds) -> VetFlag:
     depth, err, number = _per_transit_depths(ctx)
     is_odd = number % 2 == 1
@@ -127,9 +133,7 @@ def _within_parity_scatter(ctx: _Context) -> float:
         sel = number % 2 == parity
         if np.count_nonzero(sel) < 2:
             continue
-        w = 1.0 / err[sel] ** 2
-        mean = np.sum(w * depth[sel]) / np.sum(w)
-        chi2 += float(np.sum(w * (depth[sel] - mean) ** 2))
+        chi2 += _chi2_about_mean(depth[sel], err[sel])[1]
         dof += int(np.count_nonzero(sel)) - 1
     return math.sqrt(chi2 / dof) if dof > 0 and chi2 > dof else 1.0
 
@@ -519,9 +523,7 @@ def _transit_depths(ctx: _Context, th: VetThresholds) -> VetFlag:
             None,
             f"only {depth.size} transit(s) with data: too few to compare",
         )
-    w = 1.0 / err**2
-    mean = float(np.sum(w * depth) / np.sum(w))
-    chi2 = float(np.sum((depth - mean) ** 2 * w))
+    mean, chi2 = _chi2_about_mean(depth, err)
     dof = depth.size - 1
     from scipy.stats import chi2 as chi2_dist
 
