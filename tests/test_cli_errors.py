@@ -263,3 +263,19 @@ def test_format_and_device_mismatches(tmp_path, table, capsys):
         == 2
     )
     assert "--device is for the CNN models" in _err(capsys)
+
+
+def test_a_table_does_not_take_another_tables_truth(tmp_path, capsys):
+    """`train.csv` and `train.parquet` both keep their truth in `train.truth.csv`: the second
+    output of that name is refused before the work, and the first one's truth is kept."""
+    csv = tmp_path / "train.csv"
+    assert main([*SIM, "--seed", "1", "--out", str(csv)]) == 0
+    truth = (tmp_path / "train.truth.csv").read_bytes()
+    capsys.readouterr()
+    pq = tmp_path / "train.parquet"
+    assert main([*SIM, "--seed", "2", "--format", "parquet", "--out", str(pq)]) == 2
+    assert "belongs to train.csv" in _err(capsys)
+    assert not pq.exists() and (tmp_path / "train.truth.csv").read_bytes() == truth
+    # the same name again replaces its own truth, as any output is replaced
+    assert main([*SIM, "--seed", "2", "--out", str(csv)]) == 0
+    assert (tmp_path / "train.truth.csv").read_bytes() != truth

@@ -95,6 +95,7 @@ def campaign_command(
                 f" but --out is named {out.name!r}: give a matching name or --format",
                 path=str(out),
             )
+        _truth_not_shared(out)
     config = CampaignConfig(
         n_stars=n_stars,
         n_hosts=n_hosts,
@@ -114,6 +115,28 @@ def campaign_command(
     counts = campaign.truth["class"].value_counts().to_dict()
     typer.echo(f"wrote {len(paths) - 1} file(s) under {out}; truth: {paths[-1]}")
     typer.echo("classes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+
+
+def _truth_not_shared(out: Path) -> None:
+    """Refuse an output whose truth table would overwrite another table's: ``train.csv`` and
+    ``train.parquet`` both keep theirs in ``train.truth.csv``."""
+    from ..simulate.output import truth_path
+
+    tp = truth_path(out)
+    if not tp.exists():
+        return
+    stem = tp.name[: -len(".truth.csv")]
+    others = [
+        p
+        for p in (out.with_name(stem + s) for s in (".csv", ".csv.gz", ".parquet"))
+        if p != out and p.exists()
+    ]
+    if others:
+        raise StarskopeError(
+            f"the truth table {tp.name} beside it belongs to {others[0].name}, and writing "
+            f"{out.name} would replace it: give --out another name",
+            path=str(out),
+        )
 
 
 @app.command("inject-recover")
