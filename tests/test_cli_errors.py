@@ -274,8 +274,11 @@ def test_a_table_does_not_take_another_tables_truth(tmp_path, capsys):
     capsys.readouterr()
     pq = tmp_path / "train.parquet"
     assert main([*SIM, "--seed", "2", "--format", "parquet", "--out", str(pq)]) == 2
-    assert "belongs to train.csv" in _err(capsys)
+    assert "may belong to train.csv" in _err(capsys)
     assert not pq.exists() and (tmp_path / "train.truth.csv").read_bytes() == truth
+    # any name that maps to the same truth table counts (.pq, .txt, ...)
+    assert main([*SIM, "--format", "parquet", "--out", str(tmp_path / "train.pq")]) == 2
+    assert "may belong to train.csv" in _err(capsys)
     # the same name again replaces its own truth, as any output is replaced
     assert main([*SIM, "--seed", "2", "--out", str(csv)]) == 0
     assert (tmp_path / "train.truth.csv").read_bytes() != truth

@@ -241,13 +241,20 @@ def test_duration_vs_period():
     assert long.raised and "too long" in long.reason and long.value < 0.05
     ok = duration_vs_period(t, flux, period=10.0, t0=1.0, duration=0.2, depth=1e-3)
     assert not ok.raised and "consistent" in ok.reason
-    # a one-hour dip at 25 days: two long cadences, under 0.35 of the 3.7-h central transit
-    # across the densest main-sequence star (grazing beyond b ~ 0.94 there; a systematic's
-    # signature in long-cadence data)
-    short = duration_vs_period(t, flux, period=25.0, t0=1.0, duration=1.0 / 24, depth=1e-3)
-    assert short.raised and "too short" in short.reason
-    # ... while one hour at 5 days (2.2 h central) is a plausible grazing or M-dwarf transit
-    ok = duration_vs_period(t, flux, period=5.0, t0=1.0, duration=1.0 / 24, depth=1e-3)
+    # a one-hour dip at 25 days spanning two long cadences: under 0.35 of the 3.59-h central
+    # transit across the densest main-sequence star (grazing beyond b ~ 0.94 there), and with
+    # no shape to check: a systematic's signature in long-cadence data
+    lc = np.arange(0.0, 65.0, 29.4 / 1440)
+    flat = np.ones(lc.size)
+    short = duration_vs_period(lc, flat, period=25.0, t0=1.0, duration=1.0 / 24, depth=1e-3)
+    assert short.raised and "too short" in short.reason and "under 3 cadences" in short.reason
+    # ... the same hour at 10-min cadence (six cadences: resolved) only below 0.25 (b ~ 0.97)
+    resolved = duration_vs_period(t, flux, period=25.0, t0=1.0, duration=1.0 / 24, depth=1e-3)
+    assert not resolved.raised and "below 0.25" in resolved.reason
+    shorter = duration_vs_period(t, flux, period=25.0, t0=1.0, duration=0.75 / 24, depth=1e-3)
+    assert shorter.raised and "too short" in shorter.reason
+    # ... and one hour at 5 days (2.10 h central) is a plausible grazing or M-dwarf transit
+    ok = duration_vs_period(lc, flat, period=5.0, t0=1.0, duration=1.0 / 24, depth=1e-3)
     assert not ok.raised
     # the Sun: P = 365.25 d gives a 13-hour central transit
     assert central_duration(period=365.25, rho=1.41) * 24 == pytest.approx(13.0, abs=0.3)

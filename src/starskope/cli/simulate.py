@@ -119,22 +119,23 @@ def campaign_command(
 
 def _truth_not_shared(out: Path) -> None:
     """Refuse an output whose truth table would overwrite another table's: ``train.csv`` and
-    ``train.parquet`` both keep theirs in ``train.truth.csv``."""
+    ``train.parquet`` (or ``train.pq``, ``train.txt``) all keep theirs in ``train.truth.csv``."""
+    import glob
+
     from ..simulate.output import truth_path
 
     tp = truth_path(out)
     if not tp.exists():
         return
-    stem = tp.name[: -len(".truth.csv")]
-    others = [
+    others = sorted(
         p
-        for p in (out.with_name(stem + s) for s in (".csv", ".csv.gz", ".parquet"))
-        if p != out and p.exists()
-    ]
+        for p in out.parent.glob(glob.escape(tp.name[: -len(".truth.csv")]) + ".*")
+        if p.is_file() and p not in (out, tp) and truth_path(p) == tp
+    )
     if others:
         raise StarskopeError(
-            f"the truth table {tp.name} beside it belongs to {others[0].name}, and writing "
-            f"{out.name} would replace it: give --out another name",
+            f"the truth table {tp.name} beside it may belong to {others[0].name}, and writing "
+            f"{out.name} would replace it: give --out another name (or remove {others[0].name})",
             path=str(out),
         )
 

@@ -121,11 +121,17 @@ class VetThresholds:
         factor (eccentric orbits and subgiants stretch transits)...
     duration_short_factor : float
         ...or is shorter than this fraction of the one at ``rho_max`` (grazing transits are
-        short). 0.35 lets through impact parameters up to about 0.94 on the densest
-        main-sequence star and 0.97 on the Sun (most grazing transits beyond are too shallow
-        and short to detect); below it, at long periods, are the one- and two-cadence dips that
-        long-cadence systematics make (K2 thruster firings): a 1-hour box is too short from
-        P = 12.5 d on (it was from 32 d at 0.25, which let such pairs through as planets).
+        short; 0.25 lets impact parameters up to about 0.97 through on the densest
+        main-sequence star).
+    duration_short_factor_unresolved : float
+        ...this fraction instead when the transit spans fewer than ``resolved_cadences``
+        cadences: a dip of one or two long cadences has no shape to check, and at long periods
+        such dips are what long-cadence systematics make (K2 thruster firings). 0.35 lets
+        impact parameters up to about 0.94 through on the densest main-sequence star (0.97 on
+        the Sun; denser M dwarfs lose more: 0.83 at 20 g/cm^3); a one-hour box of a shallow
+        transit at the 29.4-min cadence is too short from P = 13.8 d on (37.9 d at 0.25).
+    resolved_cadences : float
+        Cadences a transit must span for ``duration_short_factor`` to apply.
     max_depth : float
         Deepest transit (relative flux) accepted as a planet around a main-sequence star.
     uniqueness_sigma : float
@@ -163,7 +169,9 @@ class VetThresholds:
     rho_min: float = 0.2
     rho_max: float = 5.0
     duration_long_factor: float = 1.5
-    duration_short_factor: float = 0.35
+    duration_short_factor: float = 0.25
+    duration_short_factor_unresolved: float = 0.35
+    resolved_cadences: float = 3.0
     max_depth: float = 0.1
     uniqueness_sigma: float = 5.0
     alias_ratio: float = 1.0

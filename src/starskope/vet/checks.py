@@ -53,8 +53,9 @@ def _parity_mean(depth: np.ndarray, err: np.ndarray) -> tuple[float, float]:
 
 def _chi2_about_mean(depth: np.ndarray, err: np.ndarray) -> tuple[float, float]:
     """Inverse-variance mean of single-transit depths and their chi-square about it."""
-    mean = _parity_mean(depth, err)[0]
-    return mean, float(np.sum(((depth - mean) / err) ** 2))
+    w = 1.0 / err**2
+    mean = float(np.sum(w * depth) / np.sum(w))
+    return mean, float(np.sum(w * (depth - mean) ** 2))
 
 
 def _odd_even(ctx: _Context, th: VetThresholds) -> VetFlag:
@@ -579,15 +580,21 @@ def _duration_vs_period(ctx: _Context, th: VetThresholds) -> VetFlag:
     s = math.sin(math.pi * min(d / p, 0.5))
     rho = 3.0 * math.pi / (_G_CGS * (p * _DAY_S) ** 2) * ((1.0 + k) / s) ** 3
     too_long = d > th.duration_long_factor * t_long
-    too_short = d < th.duration_short_factor * t_short
+    # a dip of fewer than `resolved_cadences` cadences has no shape to check: a stricter limit
+    unresolved = ctx.cadence > 0 and d < th.resolved_cadences * ctx.cadence
+    factor = th.duration_short_factor_unresolved if unresolved else th.duration_short_factor
+    too_short = d < factor * t_short
     verdict = "too long" if too_long else "too short" if too_short else "consistent"
+    limit = f"too short below {factor:g} of the shorter"
+    if unresolved:
+        limit += f", the dip spanning under {th.resolved_cadences:g} cadences"
     return VetFlag(
         "duration_vs_period",
         bool(too_long or too_short),
         float(rho),
         f"duration {d * 24:.2f} h at P = {p:.4f} d implies a stellar density of {rho:.3g} g/cm^3"
         f" for a central transit; a main-sequence star ({th.rho_min:g}-{th.rho_max:g} g/cm^3) "
-        f"gives {t_short * 24:.2f}-{t_long * 24:.2f} h: {verdict}",
+        f"gives {t_short * 24:.2f}-{t_long * 24:.2f} h: {verdict} ({limit})",
     )
 
 
