@@ -64,7 +64,7 @@ VIEW_LAYOUT: tuple[tuple[str, int], ...] = (
 )
 N_INPUT = sum(n for _, n in VIEW_LAYOUT)
 #: Bump when the layout or the way views are made changes (invalidates caches).
-CACHE_VERSION = 16  # 16: the 0.35 limit only for dips under three cadences; 15: durations under 0.35 of the densest star's central transit are too short; 14: odd/even from single-transit depths; 13: filled gaps dropped; 12: single-transit depths against their neighbours; 11: clipped only when an outlier to both medians; 10: fast-modulation clip window; 9: sparse windows, crest-keeping clip, guarded re-detrend; 8: integer variability ratios only; 7: variability measured without the transits; 6: rotation at twice the period, 1000-ppm secondaries; 5: other candidates kept; 4: eclipse pairs; 3: odd/even medians, ephemerides
+CACHE_VERSION = 17  # 17: the long-period end of the period grid sampled like the rest; 16: the 0.35 limit only for dips under three cadences; 15: durations under 0.35 of the densest star's central transit are too short; 14: odd/even from single-transit depths; 13: filled gaps dropped; 12: single-transit depths against their neighbours; 11: clipped only when an outlier to both medians; 10: fast-modulation clip window; 9: sparse windows, crest-keeping clip, guarded re-detrend; 8: integer variability ratios only; 7: variability measured without the transits; 6: rotation at twice the period, 1000-ppm secondaries; 5: other candidates kept; 4: eclipse pairs; 3: odd/even medians, ephemerides
 #: Candidates after the strongest whose views, features and ephemerides :func:`view_matrix`
 #: keeps (``alternatives=True``): what a model says of a star's next signals.
 N_ALTERNATIVES = 2

@@ -202,15 +202,8 @@ def _run_astropy(t, y, w, periods, durations, max_duty, min_points):
 
 _ENGINES = {"numba": _run_numba, "astropy": _run_astropy}
 
-#: Coarse-to-fine search: periods with fewer transits than this in the baseline are all
-#: evaluated (with two to four transits a period step moves the last transit by most of a
-#: duration, so a peak can be one grid step wide; about a tenth of a K2 grid).
-DENSE_TRANSITS = 5.0
 
-
-def _coarse_to_fine(
-    run, periods, coarse: int, n_peaks: int | None, near_top: float = 0.8, dense_from=np.inf
-):
+def _coarse_to_fine(run, periods, coarse: int, n_peaks: int | None, near_top: float = 0.8):
     """Evaluate ``run`` on every ``coarse``-th period, then on the full grid around the
     strongest coarse peaks and around half and twice the best period.
 
@@ -221,18 +214,18 @@ def _coarse_to_fine(
     it lies next to one of the ``n_peaks`` strongest coarse local maxima or within ``near_top``
     of the coarse maximum (``tests/search/test_bls.py``; on 100 simulated K2 stars and 38 real
     light curves the only misses were noise peaks (SNR < 6, SDE <= 7), some one grid step wide:
-    no sub-sampling finds those). Periods from ``dense_from`` on (few transits) are all
-    evaluated; so is every full-grid period within 1 % of P/2 and 2P, so that the vetting's
-    alias comparison of periodogram power sees the full grid.
+    no sub-sampling finds those). Every full-grid period within 1 % of P/2 and 2P is
+    evaluated, so that the vetting's alias comparison of periodogram power sees the full grid.
+    The long-period end (fewer than five transits) is sampled like the rest: evaluating all of
+    it (12% of a K2 grid, 45% of the kernel's time) changed no detection on either
+    injection draw (600 trials each) or the 828 real light curves (eleventh session).
     """
     m = periods.size
     if coarse <= 1 or m < 16 * coarse:
         return np.arange(m), np.ones(m, dtype=bool), run(periods)
-    # every period from `dense_from` on (few transits: the peaks are too narrow to sample)
-    sample = np.arange(0, m, coarse)
-    if sample[-1] != m - 1:
-        sample = np.append(sample, m - 1)
-    first = np.union1d(sample, np.flatnonzero(periods >= dense_from))
+    first = np.arange(0, m, coarse)
+    if first[-1] != m - 1:
+        first = np.append(first, m - 1)
     out = [np.asarray(a, dtype=float) for a in run(periods[first])]
     done = np.zeros(m, dtype=bool)
     done[first] = True
@@ -278,7 +271,7 @@ def _coarse_to_fine(
         add(np.flatnonzero(np.abs(periods / (f * periods[j]) - 1.0) <= 0.01 + step))
     idx = np.flatnonzero(done)
     is_coarse = np.zeros(m, dtype=bool)
-    is_coarse[sample] = True  # the uniform sample only: the dense long-period end would bias
+    is_coarse[first] = True  # the uniform sample, for the SDE
     return idx, is_coarse[idx], tuple(v[idx] for v in vals)
 
 
@@ -386,7 +379,7 @@ def search_bls(
     if engine != "numba":  # the reference evaluates every period
         stride = 1
     evaluated, coarse_mask, (power, depth, snr, phase0, dur) = _coarse_to_fine(
-        run, periods, stride, n_peaks, dense_from=baseline / DENSE_TRANSITS
+        run, periods, stride, n_peaks
     )
     periods = periods[evaluated]
     sde = compute_sde(power, sample=coarse_mask)
