@@ -45,17 +45,13 @@ def _parity_median(depth: np.ndarray, err: np.ndarray) -> tuple[float, float, fl
     return med, max(white, spread), max(1.0, spread / white)
 
 
-def _parity_mean(depth: np.ndarray, err: np.ndarray) -> tuple[float, float]:
-    """Inverse-variance mean of single-transit depths and its error."""
+def _weighted_depths(depth: np.ndarray, err: np.ndarray) -> tuple[float, float, float]:
+    """Inverse-variance mean of single-transit depths, the summed weight (the mean's error is
+    its inverse square root) and the chi-square of the depths about the mean."""
     w = 1.0 / err**2
-    return float(np.sum(w * depth) / np.sum(w)), float(1.0 / math.sqrt(float(np.sum(w))))
-
-
-def _chi2_about_mean(depth: np.ndarray, err: np.ndarray) -> tuple[float, float]:
-    """Inverse-variance mean of single-transit depths and their chi-square about it."""
-    w = 1.0 / err**2
-    mean = float(np.sum(w * depth) / np.sum(w))
-    return mean, float(np.sum(w * (depth - mean) ** 2))
+    total = np.sum(w)
+    mean = float(np.sum(w * depth) / total)
+    return mean, float(total), float(np.sum(w * (depth - mean) ** 2))
 
 
 def _odd_even(ctx: _Context, th: VetThresholds) -> VetFlag:
@@ -69,8 +65,9 @@ def _odd_even(ctx: _Context, th: VetThresholds) -> VetFlag:
         )
     # each parity's mean of its transits' depths, each against its own neighbours (the
     # within-parity scatter below is measured on the same depths)
-    d_o, e_o = _parity_mean(depth[is_odd], err[is_odd])
-    d_e, e_e = _parity_mean(depth[~is_odd], err[~is_odd])
+    d_o, w_o, _ = _weighted_depths(depth[is_odd], err[is_odd])
+    d_e, w_e, _ = _weighted_depths(depth[~is_odd], err[~is_odd])
+    e_o, e_e = 1.0 / math.sqrt(w_o), 1.0 / math.sqrt(w_e)
     inflate = _within_parity_scatter(ctx)
     e_o, e_e = e_o * inflate, e_e * inflate
     how = ""
@@ -134,7 +131,7 @@ def _within_parity_scatter(ctx: _Context) -> float:
         sel = number % 2 == parity
         if np.count_nonzero(sel) < 2:
             continue
-        chi2 += _chi2_about_mean(depth[sel], err[sel])[1]
+        chi2 += _weighted_depths(depth[sel], err[sel])[2]
         dof += int(np.count_nonzero(sel)) - 1
     return math.sqrt(chi2 / dof) if dof > 0 and chi2 > dof else 1.0
 
@@ -524,7 +521,7 @@ def _transit_depths(ctx: _Context, th: VetThresholds) -> VetFlag:
             None,
             f"only {depth.size} transit(s) with data: too few to compare",
         )
-    mean, chi2 = _chi2_about_mean(depth, err)
+    mean, _, chi2 = _weighted_depths(depth, err)
     dof = depth.size - 1
     from scipy.stats import chi2 as chi2_dist
 
