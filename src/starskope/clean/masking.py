@@ -485,6 +485,7 @@ def clean(
                 "a constant or a straight line) are left out (need 10)",
                 path=lc.meta.source,
             )
+        seg = find_segments(out.t)  # a dropped fill is a gap
     flux, err = out.flux, out.flux_err
     meta = out.meta
     if str(meta.flux_unit or "").strip().lower() in _MAGNITUDE_UNITS:
@@ -507,7 +508,6 @@ def clean(
         flux, err = 1.0 + scale * flux, scale * err
         meta = meta.replace(flux_unit="relative")
     if normalize:
-        seg = find_segments(out.t)
         if has_flux_level(flux):
             flux, err = normalize_segments(flux, err, seg)
             if np.all(~np.isfinite(flux)):
