@@ -251,6 +251,8 @@ def resolve_name(name: str, *, catalog=None) -> tuple[tuple[str, ...], StarPosit
         if m:
             key = f"{m.group(1)}-{int(m.group(2))}{m.group(3) or ''}"
         rows = index.get(("name", key), [])
+    if not rows:  # most light curves: no known object (and no pandas work)
+        return (), None
     hits = catalog.iloc[sorted(set(rows))]
     if hits.empty:
         return (), None

@@ -73,6 +73,28 @@ def test_binned_kernel_matches_slow_reference(rng):
     slow = bls_slow(t - t[0], y, w, periods, durs, n_phase=300)
     assert np.argmax(fast) == np.argmax(slow) == 1
     assert fast[1] == pytest.approx(slow[1], rel=0.1)
+    # unequal weights take the kernel's general path (equal ones count points per bin)
+    w = rng.uniform(0.5, 1.5, t.size)
+    fast = bls_binned(t - t[0], y, w, periods, durs, durs[0] / 3, 0.2, 2.5)[0]
+    slow = bls_slow(t - t[0], y, w, periods, durs, n_phase=300)
+    assert np.argmax(fast) == np.argmax(slow) == 1
+    assert fast[1] == pytest.approx(slow[1], rel=0.1)
+
+
+def test_binned_kernel_paths_agree(rng):
+    """Equal weights (bins count points) and the general path give the same statistics."""
+    t = np.sort(rng.uniform(0, 30, 900))
+    y = rng.normal(0, 1e-3, t.size)
+    y[np.abs((t - 0.4 + 1.6) % 3.2 - 1.6) < 0.05] -= 3e-3
+    periods = np.linspace(1.0, 9.0, 400)
+    durs = np.array([0.04, 0.06, 0.1, 0.2])
+    w = np.full(t.size, 1e6)
+    uniform = bls_binned(t - t[0], y, w, periods, durs, durs[0] / 3, 0.15, 2.5)
+    w[0] *= 1 + 1e-12  # not all equal: the general path, the same weights to 1e-12
+    general = bls_binned(t - t[0], y, w, periods, durs, durs[0] / 3, 0.15, 2.5)
+    for a, b in zip(uniform, general, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-8, atol=1e-12)
+    assert periods[np.argmax(uniform[0])] == pytest.approx(3.2, rel=0.01)
 
 
 def test_tess_short_cadence_is_binned_and_recovered(rng):
@@ -115,18 +137,19 @@ def _cases(rng):
     return out
 
 
-def test_coarse_to_fine_finds_the_full_grid_peak(rng):
+@pytest.mark.parametrize(("oversample", "coarse"), [(2, 2), (3, 3)])  # (3, 3): the default
+def test_coarse_to_fine_finds_the_full_grid_peak(rng, oversample, coarse):
     for t, flux in _cases(rng):
-        periods = period_grid(baseline=t[-1] - t[0], oversample=2)
+        periods = period_grid(baseline=t[-1] - t[0], oversample=oversample)
         full = search_bls(t, flux, periods=periods, coarse=1)
-        fast = search_bls(t, flux, periods=periods, coarse=2)
+        fast = search_bls(t, flux, periods=periods, coarse=coarse)
         assert fast.period == full.period
         assert (fast.t0, fast.duration, fast.power) == (full.t0, full.duration, full.power)
         assert (fast.snr, fast.depth, fast.n_transits) == (full.snr, full.depth, full.n_transits)
         # SDE from the coarse pass's statistics: the same within sampling noise
         assert fast.sde == pytest.approx(full.sde, abs=0.5)
         pg = fast.periodogram
-        assert 0.45 * periods.size < pg.period.size < 0.6 * periods.size
+        assert 0.9 / coarse * periods.size < pg.period.size < 1.2 / coarse * periods.size
         assert np.all(np.isin(pg.period, periods)) and np.all(np.diff(pg.period) > 0)
         # full grid evaluated within 1 % of P/2 and 2P (the vetting's alias check)
         for f in (0.5, 2.0):

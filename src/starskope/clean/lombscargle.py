@@ -9,12 +9,17 @@ and with astropy otherwise. The two agree to about 1e-10 in power (``tests/clean
 
 from __future__ import annotations
 
+from functools import cache
+
 import numpy as np
 
 __all__ = ["lomb_scargle", "frequency_grid"]
 
 
+@cache
 def _nifty_available() -> bool:
+    # once per process: nifty-ls probes every backend by importing it (about a millisecond,
+    # as long as the periodogram itself on a K2 light curve)
     try:
         from nifty_ls.backends import available_backends
     except ImportError:

@@ -86,9 +86,12 @@ def bls_binned(dt, y, w, periods, durations, bin_width, max_duty, min_weight):
     m = periods.size
     W = 0.0
     wy = np.empty(n)
+    uniform = True  # equal weights (no per-point errors): bins count points, one scatter fewer
     for i in range(n):
         W += w[i]
         wy[i] = w[i] * y[i]
+        uniform &= w[i] == w[0]
+    w0 = w[0]
     power = np.zeros(m)
     depth = np.zeros(m)
     snr = np.zeros(m)
@@ -102,6 +105,7 @@ def bls_binned(dt, y, w, periods, durations, bin_width, max_duty, min_weight):
     size = 2 * max_bins + 2
     bw = np.zeros(size)
     by = np.zeros(size)
+    count = np.zeros(size, dtype=np.int32)
     cw = np.zeros(size + 1)
     cy = np.zeros(size + 1)
     val = np.zeros(size)
@@ -114,15 +118,26 @@ def bls_binned(dt, y, w, periods, durations, bin_width, max_duty, min_weight):
             nb = 2
         fnb = float(nb)
         for b in range(nb + 1):
-            bw[b] = 0.0
             by[b] = 0.0
         for i in range(n):  # vectorised: phase bin per point
             x = dt[i] * f
             idx[i] = np.int32((x - np.floor(x)) * fnb)
-        for i in range(n):
-            b = idx[i]
-            bw[b] += w[i]
-            by[b] += wy[i]
+        if uniform:
+            for b in range(nb + 1):
+                count[b] = 0
+            for i in range(n):
+                b = idx[i]
+                count[b] += 1
+                by[b] += wy[i]
+            for b in range(nb + 1):
+                bw[b] = count[b] * w0
+        else:
+            for b in range(nb + 1):
+                bw[b] = 0.0
+            for i in range(n):
+                b = idx[i]
+                bw[b] += w[i]
+                by[b] += wy[i]
         bw[nb - 1] += bw[nb]  # phase rounded up to exactly 1
         by[nb - 1] += by[nb]
         # cumulative sums over the bins, extended by the longest box to wrap at phase 1
