@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from astropy.timeseries import LombScargle
 
-from starskope.clean.lombscargle import frequency_grid, lomb_scargle
+from starskope.clean.lombscargle import _nifty_available, frequency_grid, lomb_scargle
 
 
 def _curve(rng, n=3197, cadence=0.0204):
@@ -44,7 +44,16 @@ def test_nifty_engine_agrees_with_astropy(rng):
     np.testing.assert_allclose(p1, p2, atol=1e-6)
 
 
-def test_falls_back_to_astropy_without_nifty(rng, monkeypatch):
+@pytest.fixture
+def probe_again():
+    """The nifty-ls probe is cached per process: forget it before and after a test that hides
+    or changes nifty-ls."""
+    _nifty_available.cache_clear()
+    yield
+    _nifty_available.cache_clear()
+
+
+def test_falls_back_to_astropy_without_nifty(rng, monkeypatch, probe_again):
     monkeypatch.setitem(sys.modules, "nifty_ls", None)  # import fails
     monkeypatch.setitem(sys.modules, "nifty_ls.backends", None)
     t, y = _curve(rng)
@@ -56,13 +65,14 @@ def test_falls_back_to_astropy_without_nifty(rng, monkeypatch):
         lomb_scargle(t, y, minimum_frequency=0.05, maximum_frequency=8.0, engine="fft")
 
 
-def test_no_cpu_backend_or_a_one_point_grid_uses_astropy(rng, monkeypatch):
+def test_no_cpu_backend_or_a_one_point_grid_uses_astropy(rng, monkeypatch, probe_again):
     nifty = pytest.importorskip("nifty_ls.backends")
     t, y = _curve(rng)
     monkeypatch.setattr(nifty, "available_backends", lambda verbose=False: ["auto", "cufinufft"])
     f, p = lomb_scargle(t, y, minimum_frequency=0.05, maximum_frequency=8.0)
     assert 1 / f[np.argmax(p)] == pytest.approx(1.7, rel=1e-3)
     monkeypatch.undo()
+    _nifty_available.cache_clear()
     # a grid of one frequency (nifty-ls needs fmin < fmax)
     f, p = lomb_scargle(t, y, minimum_frequency=0.5, maximum_frequency=0.5)
     assert f.size == 1 and np.isfinite(p).all()

@@ -8,6 +8,7 @@ import pytest
 from starskope import StarskopeError
 from starskope.search import box_stats, period_grid, search_bls
 from starskope.search._bls_kernel import bls_binned, bls_slow
+from starskope.search.bls import _default_stride
 from starskope.search.grid import duration_grid
 
 from .conftest import make_transits
@@ -160,6 +161,17 @@ def test_coarse_to_fine_finds_the_full_grid_peak(rng, oversample, coarse):
                 assert pg.power[np.isin(pg.period, near)].max() == pytest.approx(
                     fp.power[np.isin(fp.period, near)].max()
                 )
+
+
+def test_default_stride_follows_the_coverage(one_planet):
+    t, flux, _ = one_planet
+    assert _default_stride(t) == 3  # one contiguous light curve
+    # the same light curve twice, three years apart: a comb of aliases, every second period
+    far = np.concatenate([t, t + 3 * 365.25])
+    assert _default_stride(far) == 2
+    periods = period_grid(baseline=far[-1] - far[0], min_period=1.0, max_period=20.0)
+    res = search_bls(far, np.concatenate([flux, flux]), periods=periods)
+    assert 0.45 * periods.size < res.periodogram.period.size < 0.6 * periods.size
 
 
 def test_coarse_must_be_positive(one_planet):

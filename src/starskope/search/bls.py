@@ -203,6 +203,15 @@ def _run_astropy(t, y, w, periods, durations, max_duty, min_points):
 _ENGINES = {"numba": _run_numba, "astropy": _run_astropy}
 
 
+def _default_stride(t) -> int:
+    """Coarse-pass stride for sorted times ``t``: 3 when the cadences cover at least half the
+    baseline (one campaign, sector or run of quarters), else 2 (see :func:`search_bls`)."""
+    if t.size < 3:
+        return 2
+    cover = t.size * float(np.median(np.diff(t))) / max(float(t[-1] - t[0]), 1e-12)
+    return 3 if cover >= 0.5 else 2
+
+
 def _coarse_to_fine(run, periods, coarse: int, n_peaks: int | None, near_top: float = 0.8):
     """Evaluate ``run`` on every ``coarse``-th period, then on the full grid around the
     strongest coarse peaks and around half and twice the best period.
@@ -296,7 +305,7 @@ def search_bls(
     time_bin: float | None = None,
     min_points: int = 3,
     refine: bool = True,
-    coarse: int = 3,
+    coarse: int | None = None,
     n_peaks: int | None = None,
 ) -> SearchResult:
     """Search flattened relative flux for the strongest periodic box-shaped dip.
@@ -329,9 +338,12 @@ def search_bls(
     coarse : int, optional
         Coarse-to-fine search (numba engine): evaluate every ``coarse``-th trial period first,
         then every trial period next to the ``n_peaks`` strongest coarse peaks and within 1 %
-        of half and twice the best one. The default 3 costs about 37% of the full grid (2: 53%)
-        and finds the full grid's best period (see :func:`_coarse_to_fine`); 1 evaluates every
-        period.
+        of half and twice the best one. 3 costs about 37% of the full grid (2: 53%) and finds
+        the full grid's best period (see :func:`_coarse_to_fine`); 1 evaluates every period.
+        Default (None): 3 when the data cover at least half the baseline, else 2 (light
+        curves years apart, e.g. K2 and TESS stitched: a comb of narrow alias peaks of nearly
+        equal power, too many to refine them all, among which every third period missed the
+        best one in a test).
         The periodogram holds the evaluated periods only.
     n_peaks : int, optional
         Coarse peaks refined; default ``max(16, coarse periods / 50)``.
@@ -380,7 +392,7 @@ def search_bls(
     def run(pp):
         return _ENGINES[engine](tt, yy, ww, pp, durations, max_duty, mp)
 
-    stride = int(coarse)
+    stride = _default_stride(t) if coarse is None else int(coarse)
     if stride < 1:
         raise StarskopeError(f"coarse must be a positive integer; got {coarse}")
     if engine != "numba":  # the reference evaluates every period
