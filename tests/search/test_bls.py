@@ -138,7 +138,8 @@ def _cases(rng):
     return out
 
 
-@pytest.mark.parametrize(("oversample", "coarse"), [(2, 2), (3, 3)])  # (3, 3): the default
+# (2, 3): the pipeline's grid (PipelineConfig.oversample) and default stride; (3, 3): search_bls's
+@pytest.mark.parametrize(("oversample", "coarse"), [(2, 2), (2, 3), (3, 3)])
 def test_coarse_to_fine_finds_the_full_grid_peak(rng, oversample, coarse):
     for t, flux in _cases(rng):
         periods = period_grid(baseline=t[-1] - t[0], oversample=oversample)

@@ -228,8 +228,8 @@ def _coarse_to_fine(run, periods, coarse: int, n_peaks: int | None, near_top: fl
     The long-period end (fewer than five transits) is sampled like the rest: evaluating all of
     it (12% of a K2 grid, 45% of the kernel's time) changed no detection on either
     injection draw (600 trials each) or the 828 real light curves (eleventh session).
-    Every third period (the default on the default grid's three samples per duration-long phase
-    drift: one per drift) instead of every second: 30% fewer periods evaluated on simulated K2
+    Every third period (the default; on the pipeline's grid, ``PipelineConfig.oversample = 2``
+    samples per duration-long phase drift, one sample per 1.5 drifts) instead of every second: 30% fewer periods evaluated on simulated K2
     stars, no detection or rejection changed on the 600 trials of the SNR draw or the 828 real
     light curves, one recovery fewer on the depth draw (a real background whose full-grid best
     period is a long-period red-noise peak: every second period had missed it, and the planet
