@@ -254,8 +254,6 @@ def resolve_name(name: str, *, catalog=None) -> tuple[tuple[str, ...], StarPosit
     if not rows:  # most light curves: no known object (and no pandas work)
         return (), None
     hits = catalog.iloc[sorted(set(rows))]
-    if hits.empty:
-        return (), None
     ids = tuple(sorted({h for h in hits["host_id"] if h}))
     pos_rows = hits[hits["ra"].notna() & hits["dec"].notna()]
     if pos_rows.empty:

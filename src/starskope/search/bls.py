@@ -203,12 +203,15 @@ def _run_astropy(t, y, w, periods, durations, max_duty, min_points):
 _ENGINES = {"numba": _run_numba, "astropy": _run_astropy}
 
 
-def _default_stride(t) -> int:
-    """Coarse-pass stride for sorted times ``t``: 3 when the cadences cover at least half the
-    baseline (one campaign, sector or run of quarters), else 2 (see :func:`search_bls`)."""
+def _default_stride(t, cadence: float | None = None) -> int:
+    """Coarse-pass stride for sorted times ``t`` (``cadence``: their median step, when known):
+    3 when the cadences cover at least half the baseline (one campaign, sector or run of
+    quarters), else 2 (see :func:`search_bls`)."""
     if t.size < 3:
         return 2
-    cover = t.size * float(np.median(np.diff(t))) / max(float(t[-1] - t[0]), 1e-12)
+    if cadence is None:
+        cadence = float(np.median(np.diff(t)))
+    cover = t.size * cadence / max(float(t[-1] - t[0]), 1e-12)
     return 3 if cover >= 0.5 else 2
 
 
@@ -229,11 +232,11 @@ def _coarse_to_fine(run, periods, coarse: int, n_peaks: int | None, near_top: fl
     it (12% of a K2 grid, 45% of the kernel's time) changed no detection on either
     injection draw (600 trials each) or the 828 real light curves (eleventh session).
     Every third period (the default; on the pipeline's grid, ``PipelineConfig.oversample = 2``
-    samples per duration-long phase drift, one sample per 1.5 drifts) instead of every second: 30% fewer periods evaluated on simulated K2
-    stars, no detection or rejection changed on the 600 trials of the SNR draw or the 828 real
-    light curves, one recovery fewer on the depth draw (a real background whose full-grid best
-    period is a long-period red-noise peak: every second period had missed it, and the planet
-    took its place; twelfth session).
+    samples per duration-long phase drift, one sample per 1.5 drifts) instead of every second:
+    30% fewer periods evaluated on simulated K2 stars, no detection or rejection changed on the
+    600 trials of the SNR draw or the 828 real light curves, one recovery fewer on the depth
+    draw (a real background whose full-grid best period is a long-period red-noise peak: every
+    second period had missed it, and the planet took its place; twelfth session).
     """
     m = periods.size
     if coarse <= 1 or m < 16 * coarse:
@@ -392,7 +395,7 @@ def search_bls(
     def run(pp):
         return _ENGINES[engine](tt, yy, ww, pp, durations, max_duty, mp)
 
-    stride = _default_stride(t) if coarse is None else int(coarse)
+    stride = _default_stride(t, cadence) if coarse is None else int(coarse)
     if stride < 1:
         raise StarskopeError(f"coarse must be a positive integer; got {coarse}")
     if engine != "numba":  # the reference evaluates every period
