@@ -46,6 +46,11 @@ class PipelineConfig:
     durations_hours: tuple[float, ...] = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
     oversample: int = 2  # grid points per duration-phase step; 1 is 1.5x faster, 3 TLS-dense
     max_planets: int = 3
+    # when the strongest periodogram peak of the first pass is not significant (a long-period
+    # red-noise signal on a spotted or granulating star, say), this many of the next peaks
+    # (SDE above threshold, not the top's aliases) are measured, and the first significant one
+    # with three or more transits is taken (search.multi.search_multi; 0 turns it off)
+    alternate_peaks: int = 3
     snr_threshold: float = 7.1
     snr_threshold_two_transits: float = 9.0  # look-elsewhere: any two dips make a "period"
     sde_threshold: float = 7.0

@@ -380,6 +380,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         oversample=config.oversample,
         durations=searchable,
         engine=config.bls_engine,
+        alternates=config.alternate_peaks,
     )
     t0 = tick("search", t0)
 

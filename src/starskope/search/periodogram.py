@@ -184,6 +184,7 @@ class TransitSearch:
         max_planets: int = 3,
         snr_threshold: float = 7.1,
         sde_threshold: float = 7.0,
+        alternates: int = 0,
     ) -> tuple[SearchResult, ...]:
         """Search, mask the found transits, search again: :func:`~starskope.search.multi.search_multi`."""
         return _search_multi(
@@ -198,6 +199,7 @@ class TransitSearch:
             max_period=self.max_period,
             oversample=self.oversample,
             durations=self.durations,
+            alternates=alternates,
         )
 
     def model(self, result: SearchResult, t=None) -> np.ndarray:
