@@ -7,7 +7,9 @@ Measures, in one run:
    ``--n-sim`` 3197-point light curves written as a Kaggle table and (b) the real light curves of
    ``../shared/data/labels.csv``. "steady" excludes the cluster start and the workers' first
    imports / JIT compilation (a short warm-up scan runs first on the same cluster); "cold" is the
-   wall time of a fresh ``scan`` call including the cluster start.
+   wall time of a fresh ``scan`` call including the cluster start. Worker counts alternate,
+   ``--repeat`` times each on a fresh cluster, and the medians are reported with their range;
+   the workers' CPU seconds per star give the per-core rate without the coordinator's share.
 2. **Baseline**: a plain serial loop, in this process, of lightkurve ``flatten()`` +
    ``to_periodogram("bls")`` (lightkurve's default grid) on the same light curves (the first
    ``--baseline-n`` simulated ones, all real ones; read by starskope's reader, which is timed too).
@@ -19,7 +21,7 @@ Measures, in one run:
 Run::
 
     python -m benchmarks.bench_scan                 # everything; writes benchmarks/results/scan.md
-    python -m benchmarks.bench_scan --n-sim 500 --baseline-n 100 --mem 500,5000
+    python -m benchmarks.bench_scan --n-sim 500 --baseline-n 100 --repeat 3 --mem 500,5000
 """
 
 from __future__ import annotations
@@ -86,8 +88,13 @@ def real_files() -> list[Path]:
 
 
 # ----------------------------------------------------------------------------- throughput
+def _cpu_seconds() -> float:
+    return time.process_time()
+
+
 def scan_throughput(inputs, n_workers: int, tmp: Path, tag: str) -> dict:
-    """Cold and steady-state scan rates with ``n_workers`` local worker processes."""
+    """Cold and steady-state scan rates with ``n_workers`` local worker processes, and the
+    workers' CPU seconds per star in the steady scan (all their threads)."""
     from distributed import Client
 
     from starskope.scan import scan
@@ -99,10 +106,16 @@ def scan_throughput(inputs, n_workers: int, tmp: Path, tag: str) -> dict:
     try:
         client.wait_for_workers(n_workers)
         start_s = time.perf_counter() - t0
-        # warm-up: imports and numba compilation on every worker
-        warm, _ = simulated_table(tmp / f"warm-{tag}-{n_workers}.csv", 2 * n_workers, seed=99)
+        # warm-up: imports and numba kernels (compiled or loaded from the disk cache) on every
+        # worker; enough stars for every path of the pipeline (rotation, binaries, pulsators)
+        warm, _ = simulated_table(tmp / f"warm-{tag}-{n_workers}.csv", 24 * n_workers, seed=99)
         w = scan([warm], catalog=tmp / f"warm-{tag}-{n_workers}.duckdb", client=client)
-        s = scan(inputs, catalog=tmp / f"{tag}-{n_workers}.duckdb", client=client)
+        cat = tmp / f"{tag}-{n_workers}.duckdb"
+        if cat.exists():  # a repeat: start from an empty catalog
+            cat.unlink()
+        cpu0 = sum(client.run(_cpu_seconds).values())
+        s = scan(inputs, catalog=cat, client=client)
+        cpu1 = sum(client.run(_cpu_seconds).values())
     finally:
         client.close()
         cluster.close()
@@ -117,6 +130,7 @@ def scan_throughput(inputs, n_workers: int, tmp: Path, tag: str) -> dict:
         "cold_rate": n / cold,
         "cluster_start_s": start_s,
         "warmup_s": w.elapsed_s,
+        "worker_cpu_per_star": (cpu1 - cpu0) / max(n, 1),
     }
 
 
@@ -244,22 +258,32 @@ def _throughput_section(args, tmp: Path) -> list[str]:
     rows = []
     for name, inputs, lcs in sets:
         base = baseline_lightkurve(lcs)
-        res = [scan_throughput(inputs, w, tmp, name[:4]) for w in workers]
-        print(name, base, res, flush=True)
-        one = res[0]["steady_rate"]
-        for r in res:
+        # worker counts alternate, `--repeat` times, each on a fresh cluster: the median is
+        # reported with the range, since a shared machine's load moves single runs by 10-20%
+        runs: dict[int, list[dict]] = {w: [] for w in workers}
+        for rep in range(args.repeat):
+            for w in workers:
+                runs[w].append(scan_throughput(inputs, w, tmp, f"{name[:4]}{rep}"))
+        print(name, base, runs, flush=True)
+        med = {w: float(np.median([r["steady_rate"] for r in runs[w]])) for w in workers}
+        one = med[workers[0]] / workers[0]
+        for w in workers:
+            rates = [r["steady_rate"] for r in runs[w]]
+            cpu = float(np.median([r["worker_cpu_per_star"] for r in runs[w]]))
             rows.append(
                 [
                     name,
-                    r["workers"],
-                    r["n"],
-                    r["errors"],
-                    r["steady_rate"],
-                    r["steady_rate"] / r["workers"],
-                    r["cold_rate"],
-                    r["steady_rate"] / one,
+                    w,
+                    runs[w][0]["n"],
+                    runs[w][0]["errors"],
+                    med[w],
+                    f"{min(rates):.3g}-{max(rates):.3g}",
+                    med[w] / w,
+                    1.0 / cpu if cpu > 0 else float("nan"),
+                    float(np.median([r["cold_rate"] for r in runs[w]])),
+                    med[w] / one,
                     base["rate"],
-                    r["steady_rate"] / base["rate"],
+                    med[w] / base["rate"],
                 ]
             )
         rows.append(
@@ -269,7 +293,9 @@ def _throughput_section(args, tmp: Path) -> list[str]:
                 base["n"],
                 "",
                 base["rate"],
+                "",
                 base["rate"],
+                "",
                 base["rate"],
                 "",
                 base["rate"],
@@ -281,8 +307,10 @@ def _throughput_section(args, tmp: Path) -> list[str]:
         "workers",
         "stars",
         "errors",
-        "stars/s (steady)",
+        "stars/s (steady, median)",
+        "range",
         "per worker",
+        "per worker CPU-s",
         "stars/s (cold)",
         "scaling vs 1",
         "lightkurve stars/s",
@@ -294,8 +322,12 @@ def _throughput_section(args, tmp: Path) -> list[str]:
         markdown_table(header, rows),
         "",
         f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared"
-        " machine). Command: `python -m benchmarks.bench_scan"
-        f" --n-sim {args.n_sim} --baseline-n {args.baseline_n}`.",
+        f" machine). Medians of {args.repeat} runs per worker count, alternating, each on a fresh"
+        " cluster; 'per worker CPU-s': stars per CPU second of the worker processes (all their"
+        " threads: the pipeline, reading, Dask's event loop), the per-core rate with the"
+        " coordinator's share of the machine left out. Command: `python -m benchmarks.bench_scan"
+        f" --only throughput --n-sim {args.n_sim} --baseline-n {args.baseline_n}"
+        f" --repeat {args.repeat}`.",
         "",
     ]
 
@@ -412,6 +444,7 @@ def main(argv=None) -> int:
     ap.add_argument("--baseline-n", type=int, default=100)
     ap.add_argument("--mem", default="500,5000")
     ap.add_argument("--workers", default="1,2")
+    ap.add_argument("--repeat", type=int, default=3, help="throughput runs per worker count")
     ap.add_argument("--skip-real", action="store_true")
     ap.add_argument("--only", choices=("all", "throughput", "memory", "cost"), default="all")
     ap.add_argument("--child-rss", nargs=3, metavar=("TABLE", "WORKERS", "CATALOG"))
