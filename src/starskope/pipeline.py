@@ -62,7 +62,9 @@ class Analysis:
     flat : LightCurve
         ``cleaned / trend``: the light curve that was searched and vetted.
     searches : tuple of SearchResult
-        Every search pass, strongest first.
+        What :func:`~starskope.search.multi.search_multi` returned: the first pass (the light
+        curve's strongest signal), then the later passes and any alternate peak taken in an
+        insignificant first pass's place.
     fits : tuple
         One `~starskope.fit.TransitFit` per candidate of ``result``, or None when not fitted
         (``fit_transit=False``, or a signal below the SNR/SDE thresholds).

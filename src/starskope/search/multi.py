@@ -16,7 +16,7 @@ import numpy as np
 
 from ..clean.masking import transit_mask
 from ..exceptions import StarskopeError
-from .base import SearchResult
+from .base import Periodogram, SearchResult
 from .bls import search_bls
 from .grid import duration_grid, period_grid
 
@@ -85,20 +85,22 @@ def search_multi(
     engine : {"numba", "astropy"}, optional
         BLS kernel (ignored by TLS).
     alternates : int, optional
-        BLS only: when the first pass's strongest signal is not significant, re-measure up to
-        this many of the periodogram's next-strongest peaks (SDE above ``sde_threshold``, more
-        than 5% from the top's period and not its 1:2 or 2:1 alias), strongest first, on a
-        fine grid around each; the first that is significant with at least three transits
-        is kept (its SDE and periodogram are the first pass's) and the search goes on from
+        BLS only (ignored by TLS): when the first pass's strongest signal is not significant,
+        re-measure up to this many other periodogram peaks (SDE above ``sde_threshold``, over
+        5% from the top's period and 1% from its 1:2 and 2:1 aliases), highest SDE first, each
+        on the seven grid periods around it; the first that is significant with at least three
+        transits is kept (its SDE is the first pass's at that peak; its periodogram the first
+        pass's, with the grid around its own P/2 and 2P evaluated) and the search goes on from
         it. 0 (the default here; the pipeline uses 3) stops at once.
 
     Returns
     -------
     tuple of SearchResult
-        Every pass run, in order: the significant signals, then (when the loop stopped on
-        significance) the first signal that was not. The first element is always the
-        strongest signal of the light curve; with ``alternates`` it may be followed by the
-        significant peak taken in its place.
+        Every pass run, in order. The first element is always the strongest signal of the
+        light curve. Without ``alternates``: the significant signals, then (when the loop
+        stopped on significance) the first signal that was not. With them, an insignificant
+        first pass may be followed by the significant peak taken in its place and the passes
+        after it.
     """
     if method not in SEARCHES:
         raise StarskopeError(f"unknown search method {method!r}; choose one of {sorted(SEARCHES)}")
@@ -147,26 +149,74 @@ def search_multi(
 
 
 def _alternate(t, flux, err, top, periods, durations, k, snr_threshold, sde_threshold, engine):
-    """The strongest of the ``k`` next periodogram peaks (SDE above threshold, apart from the
-    top's peak and its 1:2 and 2:1 aliases) that is significant once measured, or None."""
+    """The first of the ``k`` next periodogram peaks, highest SDE first (SDE above threshold,
+    over 5% from the top's period and 1% from its 1:2 and 2:1 aliases), that is significant
+    with at least three transits once measured on the seven grid periods around it; or None.
+
+    Its SDE is the top pass's at that peak, and its periodogram the top pass's with every grid
+    period within 1% of half and twice its period added (as :func:`search_bls` does around its
+    own best period, for the vetting's alias comparison of power)."""
     pg = top.periodogram
-    pp, sde, pw = pg.period, pg.sde, pg.power
+    pp, sde = pg.period, pg.sde
     if pp.size < 5:
         return None
     left = np.r_[-np.inf, sde[:-1]]
     right = np.r_[sde[1:], -np.inf]
     pk = np.flatnonzero((sde > left) & (sde >= right) & (sde >= sde_threshold))
     r = pp[pk] / top.period
-    apart = (np.abs(r - 1.0) > 0.05) & (np.abs(r - 2.0) > 0.02) & (np.abs(r - 0.5) > 0.01)
+    apart = (
+        (np.abs(r - 1.0) > 0.05) & (np.abs(r / 2.0 - 1.0) > 0.01) & (np.abs(2.0 * r - 1.0) > 0.01)
+    )
     pk = pk[apart]
-    pk = pk[np.argsort(-pw[pk], kind="stable")[:k]]
+    # highest SDE first: raw BLS power rises toward long periods, where red noise lives
+    pk = pk[np.argsort(-sde[pk], kind="stable")[:k]]
     for j in pk:
         i = int(np.searchsorted(periods, pp[j]))
         near = periods[max(i - 3, 0) : i + 4]
         res = search_bls(t, flux, err, periods=near, durations=durations, engine=engine, coarse=1)
-        res = dataclasses.replace(res, sde=float(sde[j]), periodogram=pg)
+        res = dataclasses.replace(res, sde=float(sde[j]))
         if res.n_transits >= 3 and is_significant(
             res, snr_threshold=snr_threshold, sde_threshold=sde_threshold
         ):
-            return res
+            return dataclasses.replace(
+                res, periodogram=_with_aliases(pg, t, flux, err, periods, durations, engine, res)
+            )
     return None
+
+
+def _with_aliases(pg, t, flux, err, periods, durations, engine, res):
+    """``pg`` with the grid periods within 1% (plus a grid step) of half and twice ``res``'s
+    period evaluated and merged in; their SDE on ``pg``'s scale."""
+    i = min(max(int(np.searchsorted(periods, res.period)), 1), periods.size - 1)
+    step = periods[i] / periods[i - 1] - 1.0
+    want = np.zeros(periods.size, dtype=bool)
+    for f in (0.5, 2.0):
+        want |= np.abs(periods / (f * res.period) - 1.0) <= 0.01 + step
+    want &= ~np.isin(periods, pg.period)
+    if not want.any():
+        return pg
+    extra = search_bls(
+        t, flux, err, periods=periods[want], durations=durations, engine=engine, coarse=1,
+        refine=False,
+    ).periodogram  # fmt: skip
+    # sde = (power - trend - mean) / scale with a trend that is flat between neighbours: the
+    # scale is the ratio of neighbouring differences, the new points' trend interpolated
+    dp, ds = np.diff(pg.power), np.diff(pg.sde)
+    ok = np.abs(ds) > 1e-9
+    scale = float(np.median(dp[ok] / ds[ok])) if ok.any() else 0.0
+    if scale > 0:
+        base = np.interp(extra.period, pg.period, pg.power)
+        new_sde = np.interp(extra.period, pg.period, pg.sde) + (extra.power - base) / scale
+    else:
+        new_sde = np.interp(extra.period, pg.period, pg.sde)
+    order = np.argsort(np.r_[pg.period, extra.period], kind="stable")
+    snr = None
+    if pg.snr is not None and extra.snr is not None:
+        snr = np.r_[pg.snr, extra.snr][order]
+    return Periodogram(
+        period=np.r_[pg.period, extra.period][order],
+        power=np.r_[pg.power, extra.power][order],
+        sde=np.r_[pg.sde, new_sde][order],
+        method=pg.method,
+        snr=snr,
+    )
