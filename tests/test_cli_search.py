@@ -68,6 +68,29 @@ def test_bad_method_is_one_line_error(csv_files, capsys):
     assert "--method must be one of" in err and "Traceback" not in err
 
 
+def test_alternate_peaks_option(csv_files, capsys, monkeypatch):
+    import starskope.pipeline as pipeline
+
+    seen = []
+    real = pipeline.analyse
+
+    def spy(lc, config=None, **kw):
+        seen.append(config.alternate_peaks)
+        return real(lc, config, **kw)
+
+    monkeypatch.setattr(pipeline, "analyse", spy)
+    a, _ = csv_files
+    assert main(["search", str(a), "--json", "--alternate-peaks", "0"]) == 0
+    row = json.loads(capsys.readouterr().out.strip().splitlines()[0])
+    assert row["candidates"][0]["period_days"] == pytest.approx(3.2, rel=3e-3)
+    assert main(["search", str(a), "--json"]) == 0
+    capsys.readouterr()
+    assert seen == [0, 3]  # the option, then the configuration's default
+    assert main(["search", str(a), "--alternate-peaks", "-1"]) == 2
+    err = capsys.readouterr().err
+    assert "--alternate-peaks must be >= 0; got -1" in err and "Traceback" not in err
+
+
 def test_plot_writes_one_png_per_star(csv_files, tmp_path, capsys):
     pytest.importorskip("starskope.plotting")
     a, b = csv_files

@@ -80,6 +80,8 @@ def test_scan_argument_errors(tmp_path, capsys):
     assert main(["scan", str(f), "-c", cat, "--method", "magic"]) == 2
     assert "--method must be one of" in capsys.readouterr().err
     assert main(["scan", str(f), "-c", cat, "--workers", "0"]) == 2
+    assert main(["scan", str(f), "-c", cat, "--alternate-peaks", "-2"]) == 2
+    assert "--alternate-peaks must be >= 0; got -2" in capsys.readouterr().err
     assert main(["scan", str(f), "-c", cat, "--export", "csv", str(tmp_path)]) == 2
     assert "parquet" in capsys.readouterr().err
 

@@ -45,6 +45,12 @@ def scan_command(
     max_planets: int | None = typer.Option(
         None, "--max-planets", help="Signals searched per star (default from the config)."
     ),
+    alternate_peaks: int | None = typer.Option(
+        None,
+        "--alternate-peaks",
+        help="When the strongest periodogram peak is not significant, measure up to this many"
+        " of the next peaks (default 3; 0: stop at the strongest).",
+    ),
     export: tuple[str, Path] | None = typer.Option(
         None, "--export", help="Also export the catalog: --export parquet DIR.", show_default=False
     ),
@@ -102,6 +108,10 @@ def scan_command(
         if max_planets < 1:
             raise StarskopeError(f"--max-planets must be >= 1; got {max_planets}")
         changes["max_planets"] = max_planets
+    if alternate_peaks is not None:
+        if alternate_peaks < 0:
+            raise StarskopeError(f"--alternate-peaks must be >= 0; got {alternate_peaks}")
+        changes["alternate_peaks"] = alternate_peaks
     config = PipelineConfig().replace(**changes)
     progress = RichProgress()
     try:

@@ -37,6 +37,12 @@ def search_command(
     max_planets: int | None = typer.Option(
         None, "--max-planets", help="Most signals searched per star (default from the config)."
     ),
+    alternate_peaks: int | None = typer.Option(
+        None,
+        "--alternate-peaks",
+        help="When the strongest periodogram peak is not significant, measure up to this many"
+        " of the next peaks (default 3; 0: stop at the strongest).",
+    ),
     method: str = typer.Option("bls", "--method", help="Period search: bls or tls."),
     min_period: float | None = typer.Option(
         None,
@@ -98,6 +104,10 @@ def search_command(
         if max_planets < 1:
             raise StarskopeError(f"--max-planets must be >= 1; got {max_planets}")
         changes["max_planets"] = max_planets
+    if alternate_peaks is not None:
+        if alternate_peaks < 0:
+            raise StarskopeError(f"--alternate-peaks must be >= 0; got {alternate_peaks}")
+        changes["alternate_peaks"] = alternate_peaks
     for name, value in (("min", min_period), ("max", max_period)):
         if value is not None and not value > 0:
             raise StarskopeError(f"--{name}-period must be a positive number of days; got {value}")
