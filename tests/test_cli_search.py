@@ -121,15 +121,26 @@ def test_time_and_flux_columns_can_be_named(tmp_path, rng, capsys):
     src = _write_csv(tmp_path / "planet.csv", rng)
     rows = src.read_text().splitlines()[1:]
     odd = tmp_path / "odd.csv"
+    junk = 7 + rng.normal(0, 1e-3, len(rows))
     odd.write_text(
-        "stamp,junk,signal\n" + "\n".join(f"{r.split(',')[0]},7,{r.split(',')[1]}" for r in rows)
+        "stamp,junk,signal\n"
+        + "\n".join(
+            f"{r.split(',')[0]},{j},{r.split(',')[1]}" for r, j in zip(rows, junk, strict=True)
+        )
     )
-    assert main(["search", str(odd), "--json"]) == 1  # "junk" taken as the (constant) flux
-    assert "error" in json.loads(capsys.readouterr().out)
+    assert main(["search", str(odd), "--json"]) == 0  # "junk" taken as the flux: no planet
+    assert not json.loads(capsys.readouterr().out)["is_candidate"]
     assert (
         main(["search", str(odd), "--json", "--time-column", "stamp", "--flux-column", "signal"])
         == 0
     )
+    res = json.loads(capsys.readouterr().out)
+    assert res["is_candidate"] and abs(res["candidates"][0]["period_days"] - 3.2) < 0.01
+    # a constant column (an id, an exposure time) is never the flux by position
+    odd.write_text(
+        "stamp,junk,signal\n" + "\n".join(f"{r.split(',')[0]},7,{r.split(',')[1]}" for r in rows)
+    )
+    assert main(["search", str(odd), "--json"]) == 0
     res = json.loads(capsys.readouterr().out)
     assert res["is_candidate"] and abs(res["candidates"][0]["period_days"] - 3.2) < 0.01
 

@@ -52,7 +52,8 @@ _FLUX_RANKS = (
     ),
     (
         r"^(flux|f|fnorm|flux_norm|norm_flux|normflux|rel_flux|relflux|normalized_flux"
-        r"|normalised_flux|nflux|cal_aper_flux)$",  # TGLC: its calibrated aperture flux
+        r"|normalised_flux|nflux|cal_aper_flux"  # TGLC: its calibrated aperture flux
+        r"|rel_flux_t1)$",  # AstroImageJ: the target's relative flux (T1)
         3,
     ),
     # raw fluxes; CDIPS: the first aperture's instrumental flux (as lightkurve reads it)
@@ -136,7 +137,8 @@ def magnitudes_to_flux(mag, err=None) -> tuple[np.ndarray, np.ndarray | None]:
 _NOT_FLUX = re.compile(
     r"(^|_)(cadence|cadenceno|cadence_num|cadence_number|index|frame|ffi_index|flag|flags"
     r"|quality|background|bkg|sky|centroid|centr|pos_corr|mom_centr|xpos|ypos|xcen|ycen"
-    r"|timecorr|airmass|fwhm|exptime)(_|\d|$)|(_?err|_?error|_unc|_sigma)$|^(e_|err_|sig_)"
+    r"|timecorr|airmass|fwhm|exptime|ra|dec|limit|id|oid|objid|expid|camera|ccd|alt_obj)(_|\d|$)"
+    r"|(_?err|_?error|_unc|_sigma)$|^(e_|err_|sig_)"
 )
 
 _ERR_RX = re.compile(r"(_?err(or)?|_?e|_?unc|_?sigma|_?sig)$")
@@ -166,6 +168,7 @@ _QUALITY_NAMES = (
     "dq",
     "dqflag",
     "tess_flags",  # TGLC: the TESS quality flags (its own TGLC_flags are not)
+    "catflags",  # ZTF
 )
 
 
@@ -206,11 +209,23 @@ def resolve_column(spec, names: Sequence[str], *, role: str, path, where=None) -
 
 
 def _flux_rank(name: str) -> int | None:
-    n = name.lower()
+    # a unit after the name is not part of it: "flux(mJy)", "flux [e-/s]"
+    n = re.sub(r"_?[(\[][^)\]]*[)\]]$", "", name.lower().strip())
     for rx, rank in _FLUX_RANKS:
         if re.match(rx, n):
             return rank
     return None
+
+
+def _mag_errors(name: str) -> tuple[str, ...]:
+    """Usual names of a magnitude column's error (``magerr``, ``mag_err``, ``e_mag``...)."""
+    return (f"{name}err", f"{name}_err", f"{name}_error", f"e_{name}", f"{name}_unc", f"sig{name}")
+
+
+def _is_constant(col: np.ndarray) -> bool:
+    """One value throughout (an object id, an exposure time): never the flux by position."""
+    c = col[np.isfinite(col)]
+    return c.size > 2 and bool(np.all(c == c[0]))
 
 
 def _is_counter(col: np.ndarray) -> bool:
@@ -346,7 +361,8 @@ def choose_columns(
             fi = top[0]
             how.append(f"flux: by name {names[fi]!r}")
         else:
-            cands = [i for i in numeric if i != ti]
+            # another time column (ZTF writes hjd and mjd) is never the flux
+            cands = [i for i in numeric if i != ti and _time_rank(names[i], dates=False) is None]
             # magnitude columns (and their errors) are the flux only when nothing else is: a
             # catalogue magnitude or zero point often rides along with the counts
             mag_names = [low[i] for i in cands if not positional and is_magnitude(low[i])]
@@ -361,18 +377,28 @@ def choose_columns(
                 i
                 for i in plain
                 if not _is_counter(columns[i])
+                and not _is_constant(columns[i])
                 and (positional or not _NOT_FLUX.search(low[i]) or "flux" in low[i])
                 and low[i] not in _QUALITY_NAMES
             ]
-            plain = preferred or plain  # a preference: never refuse what was read before
             mags = [
                 i
                 for i in cands
                 if not positional and is_magnitude(low[i]) and not _MAG_ERROR.search(low[i])
             ]
-            after = [i for i in plain if i > ti] or plain
-            if not after and mags:
-                after = mags[:1]
+            # a magnitude with its own error column (mag + magerr: a photometry table, ZTF,
+            # ASAS-SN), else a plausible column after the time, else any magnitude column, else
+            # a plausible one before the time; anything numeric last (a preference: never
+            # refuse what was read before)
+            paired = [i for i in mags if any(e in low for e in _mag_errors(low[i]))]
+            after = (
+                paired[:1]
+                or [i for i in preferred if i > ti]
+                or mags[:1]
+                or preferred
+                or [i for i in plain if i > ti]
+                or plain
+            )
             if not after:
                 raise StarskopeError(
                     f"no numeric flux column besides time in {_names(names)}; name one with"
@@ -397,6 +423,8 @@ def choose_columns(
     ei = None
     fname = low[fi]
     own = (f"{fname}_err", f"{fname}_error", f"e_{fname}", f"{fname}err", f"{fname}_unc")
+    if "flux" in fname:
+        own += (fname.replace("flux", "flux_err", 1),)  # AstroImageJ: rel_flux_err_T1
     if band:
         own += tuple(e.format(b=fname) for e in _BAND_ERRORS)
     for cand in own:

@@ -170,7 +170,16 @@ def header_meta(primary, table=None, *, mission: str | None = None) -> dict[str,
 
 # ---------------------------------------------------------------------------- time systems
 def parse_time_unit(unit: str | None) -> str | None:
-    """Time format from a column unit: ``"bkjd"``, ``"btjd"``, ``"BJD - 2454833"``, ``"jd"``."""
+    """Time format from a column unit or name: ``"bkjd"``, ``"btjd"``, ``"BJD - 2454833"``,
+    ``"jd"``, or a name that carries one of them (``"Time (BTJD)"``, ``"TIME [BJD - 2457000]"``).
+
+    Examples
+    --------
+    >>> [parse_time_unit(u) for u in ("BTJD", "Time (BTJD)", "time_bkjd", "TIME [BJD - 2457000]")]
+    ['btjd', 'btjd', 'bkjd', 'btjd']
+    >>> parse_time_unit("timecorr") is None
+    True
+    """
     if not unit:
         return None
     u = str(unit).strip().lower()
@@ -181,6 +190,13 @@ def parse_time_unit(unit: str | None) -> str | None:
         return _OFFSET_FORMAT.get(float(m.group(1)))
     if u in ("jd", "bjd", "bjd_tdb", "bjd-tdb"):
         return "jd"
+    # a name that carries the system: "Time (BTJD)", "time_btjd", "TIME [BJD - 2457000]"
+    m = re.search(r"(?:^|[^a-z])(btjd|bkjd)(?:[^a-z]|$)", u)
+    if m:
+        return m.group(1)
+    m = re.search(r"(?:^|[^a-z])bjd\s*-\s*(\d+(?:\.\d*)?)", u)
+    if m:
+        return _OFFSET_FORMAT.get(float(m.group(1)))
     return None
 
 

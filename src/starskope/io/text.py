@@ -279,7 +279,7 @@ def _parse_body(body: str, delim, path):
     joined: list[int] = []
     if delim is None:
         df, joined = _join_day_and_clock(df)
-    cols, dates = [], {}
+    cols, dates, texts = [], {}, {}
     for j in range(df.shape[1]):
         c = df.iloc[:, j]
         if c.dtype.kind in "biuf":
@@ -291,8 +291,10 @@ def _parse_body(body: str, delim, path):
             stamps = _date_cells(cells)
             if stamps is not None:
                 dates[j] = stamps  # converted only if it becomes the time (_dates_to_jd)
+            else:
+                texts[j] = cells  # e.g. a photometric band per row (see one_band)
         cols.append(col)
-    return cols, dates, joined
+    return cols, dates, joined, texts
 
 
 def _is_column_of(cells, pattern) -> bool:
@@ -368,8 +370,8 @@ def _number(cell, decimal_comma: bool = False) -> float | None:
     if cell is None or (isinstance(cell, float) and cell != cell):
         return float("nan")
     text = str(cell).strip()
-    if text.lower() in _MISSING_TOKENS:
-        return float("nan")
+    if text.lower() in _MISSING_TOKENS or _LIMIT.match(text):
+        return float("nan")  # missing, or a limit (ASAS-SN's ">17.1"): not a measurement
     if _FORTRAN.match(text):
         text = text.replace("D", "e").replace("d", "e")
     elif decimal_comma and "," in text:
@@ -381,6 +383,7 @@ def _number(cell, decimal_comma: bool = False) -> float | None:
 
 
 _FORTRAN = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)[dD][+-]?\d+$")  # Fortran "1.0D-03"
+_LIMIT = re.compile(r"^[<>]=?\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")  # ">17.1", "<0.5"
 
 
 def _numeric_or_none(cells: np.ndarray, *, decimal_comma: bool = False) -> np.ndarray | None:
@@ -393,6 +396,50 @@ def _numeric_or_none(cells: np.ndarray, *, decimal_comma: bool = False) -> np.nd
     if numeric <= 0.99 * len(given):
         return None
     return np.array([np.nan if v is None else v for v in vals], dtype=float)
+
+
+def _is_gaia_epochs(names) -> bool:
+    """A Gaia epoch-photometry table (its ``source_id``, ``transit_id`` and ``band`` columns)."""
+    low = {str(n).strip().lower() for n in names or ()}
+    return {"source_id", "transit_id", "band"} <= low
+
+
+def _counts_rows(col: np.ndarray) -> bool:
+    """0, 1, 2, ... or 1, 2, 3, ...: a row index."""
+    c = col[np.isfinite(col)]
+    return c.size > 2 and c[0] in (0.0, 1.0) and bool(np.all(np.diff(c) == 1))
+
+
+#: Columns that name each row's photometric band (ZTF, ASAS-SN, Gaia epoch photometry).
+_BAND_COLUMNS = frozenset(
+    {"filter", "filtercode", "filter_code", "band", "passband", "phot_filter", "filt", "bandpass"}
+)
+
+
+def one_band(names, texts: dict, path) -> np.ndarray | None:
+    """Rows of the most common photometric band when a band column (``filtercode``, ``Filter``,
+    ``band``...) holds several; None when there is none or only one band. Several bands in one
+    light curve would put their offsets in the flux (a spurious signal): the others are left
+    out, with a warning that names them."""
+    for j, cells in texts.items():
+        if re.sub(r"[\s\-]+", "_", str(names[j]).strip().lower()) not in _BAND_COLUMNS:
+            continue
+        bands = np.array(["" if c is None or c != c else str(c).strip() for c in cells])
+        kinds, counts = np.unique(bands[bands != ""], return_counts=True)
+        if kinds.size < 2:
+            return None
+        top = kinds[counts == counts.max()]
+        # a tie (Gaia writes every band at every transit): G, Gaia's broad band, else the first
+        best = "G" if "G" in top else str(top[0])
+        listed = ", ".join(f"{k} ({n})" for k, n in zip(kinds, counts, strict=True))
+        warn_file(
+            f"column {names[j]!r} holds {kinds.size} photometric bands: {listed}; read the"
+            f" most common, {best!r}, alone (bands differ in level and depth; give a file of"
+            " one band to read another)",
+            path=path,
+        )
+        return bands == best
+    return None
 
 
 def _unit_in_name(name: str) -> str | None:
@@ -417,7 +464,17 @@ def read_text(
     """
     path = str(path)
     comments, names, delim, body = _scan(path)
-    cols, dates, joined = _parse_body(body, delim, path)
+    cols, dates, joined, texts = _parse_body(body, delim, path)
+    if (
+        names is not None
+        and not joined
+        and len(names) == len(cols) - 1
+        and cols[0] is not None
+        and _counts_rows(cols[0])
+    ):
+        # the rows begin with a number the header does not name: a row index (pandas' to_csv
+        # with a tab separator, AstroImageJ's measurement tables)
+        names = ["index", *names]
     if names is not None and len(names) == len(cols) + len(joined):
         # a header that names the date and the clock apart ("date time flux"): one name each
         for j in sorted(joined, reverse=True):
@@ -428,6 +485,11 @@ def read_text(
         else:
             names = names + [f"col{i}" for i in range(len(names), len(cols))]
     shown = names or [f"col{i}" for i in range(len(cols))]
+    if names is not None and texts:
+        keep = one_band(shown, {j: texts[j] for j in texts if j < len(shown)}, path)
+        if keep is not None:
+            cols = [None if c is None else c[keep] for c in cols]
+            dates = {j: [d for d, k in zip(v, keep, strict=True) if k] for j, v in dates.items()}
     j = _date_time_column(names, cols, dates, time_column)
     if j is not None:
         cols = [_dates_to_jd(dates[j]) if i == j else c for i, c in enumerate(cols)]
@@ -506,6 +568,9 @@ def _to_lightcurve(
         fmt, add = time_format, 0.0
     elif scale is not None:
         fmt, add, rule = "relative", 0.0, f"column {tname!r} in {scale[1]}: relative days"
+    elif _is_gaia_epochs(names) and tname.lower() == "time":
+        # Gaia's epoch photometry: days of BJD in TCB from J2010.0 (TCB - TDB is ~20 s here)
+        fmt, add, rule = "jd", 2455197.5, "Gaia epoch photometry: BJD(TCB) - 2455197.5"
     else:
         fmt = parse_time_unit(units.get(tname)) or parse_time_unit(tname)
         add = 0.0
@@ -626,7 +691,7 @@ def read_votable(
 def _from_table(path, tab, *, flux_column, time_column, time_format, product) -> LightCurve:
     """A light curve from an astropy Table (ECSV, VOTable): names, units, masks, Time columns."""
     names = list(tab.colnames)
-    cols, units = [], {}
+    cols, units, texts = [], {}, {}
     for n in names:
         c = tab[n]
         if getattr(c, "unit", None) is not None:
@@ -644,6 +709,11 @@ def _from_table(path, tab, *, flux_column, time_column, time_format, product) ->
             cols.append(a if a.ndim == 1 else None)
         except (TypeError, ValueError):
             cols.append(None)
+            if getattr(c, "ndim", 1) == 1:
+                texts[len(cols) - 1] = np.asarray(c, dtype=object)
+    keep = one_band(names, texts, path) if texts else None
+    if keep is not None:
+        cols = [None if c is None else c[keep] for c in cols]
     meta = {str(k): v for k, v in tab.meta.items() if isinstance(v, (str, int, float))}
     comments = [f"{k} {v}" for k, v in meta.items()]
     lc = _to_lightcurve(

@@ -1,0 +1,133 @@
+"""Survey photometry tables (ZTF, ASAS-SN, Gaia epoch photometry, AstroImageJ) and column names
+that carry the time system: cases found by the thirteenth session's audit of related formats."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+from starskope.exceptions import StarskopeWarning
+from starskope.io import read
+from starskope.io.text import _number
+
+
+def _mags(n, seed=0, period=3.7, depth=5e-3):
+    """Days and magnitudes of a star with a box transit (and the in-transit mask)."""
+    rng = np.random.default_rng(seed)
+    t = np.sort(rng.uniform(0.0, 25.0, n))
+    inn = ((t - 0.4) % period) < 0.12
+    mag = 15.0 + 1e-3 * rng.standard_normal(n) + 2.5 * np.log10(1 / (1 - depth)) * inn
+    return t, mag, inn
+
+
+def _read_warn(path, **kw):
+    with warnings.catch_warnings(record=True) as got:
+        warnings.simplefilter("always")
+        lc = read(path, **kw)
+    return lc, [str(w.message) for w in got if issubclass(w.category, StarskopeWarning)]
+
+
+def test_ztf_table_two_bands_hjd_and_mjd(tmp_path):
+    t, mag, inn = _mags(600)
+    band = np.where(np.arange(t.size) % 3 == 0, "zg", "zr")
+    mag = mag + np.where(band == "zg", 0.4, 0.0)  # the bands differ in level
+    rows = [
+        f"633206200004321,{70000000 + i},{2458500.5 + x:.6f},{58500.0 + x:.6f},{m:.5f},0.0011,0,"
+        f"{b},284.1234,44.5678,1.38,-0.02"
+        for i, (x, m, b) in enumerate(zip(t, mag, band, strict=True))
+    ]
+    p = tmp_path / "ztf.csv"
+    p.write_text(
+        "oid,expid,hjd,mjd,mag,magerr,catflags,filtercode,ra,dec,chi,sharp\n" + "\n".join(rows)
+    )
+    lc, msgs = _read_warn(p)
+    # the magnitude with its error is the flux, never the other time column or the positions
+    assert lc.meta.flux_column == "mag"
+    assert lc.time_format == "jd" and lc.t.min() > 2.4585e6
+    # one band, the most common, with a warning that names both
+    assert lc.t.size == int((band == "zr").sum())
+    assert any("'filtercode' holds 2 photometric bands" in m and "'zr'" in m for m in msgs)
+    assert np.nanstd(lc.flux[~inn[band == "zr"]]) < 3e-3  # no 0.4-mag jumps between bands
+
+
+def test_asassn_limits_are_missing_values_and_limit_is_not_flux(tmp_path):
+    t, mag, _ = _mags(300, seed=1)
+    cells = [f"{m:.3f}" for m in mag]
+    cells[5] = ">17.1"
+    cells[9] = ">16.9"
+    flux = 10 ** (-0.4 * (mag - 15.0)) * 12.0
+    rows = [
+        f"{2458000 + x:.5f},2017-09-04,bd,1.5,17.2,{c},0.02,{fl:.4f},0.05,V"
+        for x, c, fl in zip(t, cells, flux, strict=True)
+    ]
+    p = tmp_path / "asassn.csv"
+    p.write_text(
+        "HJD,UT Date,Camera,FWHM,Limit,mag,mag_err,flux(mJy),flux_err,Filter\n" + "\n".join(rows)
+    )
+    lc = read(p)
+    assert lc.meta.flux_column == "flux(mJy)"
+    assert lc.t.size == 300
+    lc, msgs = _read_warn(p, flux_column="mag")  # the limits read as missing, not as text
+    assert np.isfinite(lc.flux).sum() == 298 and any("holds magnitudes" in m for m in msgs)
+    assert np.isnan(_number(">17.1")) and np.isnan(_number("< 3")) and _number("17.1") == 17.1
+
+
+def test_gaia_epoch_photometry_time_and_bands(tmp_path):
+    t, mag, _ = _mags(200, seed=2)
+    rows = []
+    for i, (x, m) in enumerate(zip(t, mag, strict=True)):
+        for b, off in (("G", 0.0), ("BP", 0.3), ("RP", -0.4)):
+            f = 1e5 * 10 ** (-0.4 * (m + off - 15.0))
+            rows.append(f"1,4295806720,{17147220576346830 + i},{b},{2100 + x:.6f},{m + off:.5f},"
+                        f"{f:.3f},{f / 1000:.3f}")  # fmt: skip
+    p = tmp_path / "EPOCH_PHOTOMETRY-Gaia_DR3_4295806720.csv"
+    p.write_text(
+        "solution_id,source_id,transit_id,band,time,mag,flux,flux_error\n" + "\n".join(rows)
+    )
+    lc, msgs = _read_warn(p)
+    # days from J2010.0 in BJD (TCB): full BJD; the G band on a tie
+    assert lc.time_format == "jd"
+    assert lc.t.min() == pytest.approx(2455197.5 + 2100 + t.min(), abs=1e-5)
+    assert lc.t.size == 200
+    assert any("3 photometric bands" in m and "'G'" in m for m in msgs)
+    assert lc.meta.extra["time_rule"].startswith("Gaia epoch photometry")
+
+
+@pytest.mark.parametrize("name", ["Time (BTJD)", "time_btjd", "TIME [BJD - 2457000]"])
+def test_btjd_in_the_column_name_beyond_the_kepler_range(tmp_path, name):
+    t = 2200.0 + np.arange(500) * 10.0 / 1440
+    f = np.ones(t.size)
+    p = tmp_path / "a.csv"
+    np.savetxt(p, np.column_stack([t, f]), delimiter=",", header=f"{name},flux", comments="")
+    lc = read(p)
+    assert lc.time_format == "btjd"
+    assert lc.t[0] == pytest.approx(2200.0)
+
+
+def test_an_unnamed_row_index_shifts_no_name(tmp_path):
+    t, mag, _ = _mags(300, seed=3)
+    f = 10 ** (-0.4 * (mag - 15.0))
+    p = tmp_path / "pandas.tsv"
+    lines = ["\ttime\tflux\tflux_err"] + [
+        f"{i}\t{2000 + x:.6f}\t{y:.6f}\t0.001" for i, (x, y) in enumerate(zip(t, f, strict=True))
+    ]
+    p.write_text("\n".join(lines) + "\n")
+    lc = read(p)
+    assert lc.meta.flux_column == "flux"
+    assert lc.t[0] == pytest.approx(2000 + t[0], abs=1e-6)
+
+
+def test_astroimagej_measurements(tmp_path):
+    t, mag, _ = _mags(300, seed=4)
+    f = 10 ** (-0.4 * (mag - 15.0))
+    p = tmp_path / "TIC1-01_20211020_LCO_measurements.xls"
+    lines = ["\tLabel\tJD_UTC\tALT_OBJ\trel_flux_T1\trel_flux_err_T1\trel_flux_C2"] + [
+        f"{i + 1}\tframe{i}\t{2459507.5 + x:.6f}\t{40 + x:.3f}\t{y:.6f}\t0.001\t{1.0 + 0 * y:.6f}"
+        for i, (x, y) in enumerate(zip(t, f, strict=True))
+    ]
+    p.write_text("\n".join(lines) + "\n")
+    lc = read(p)
+    assert lc.meta.flux_column == "rel_flux_T1"
+    assert lc.flux_err is not None and np.allclose(lc.flux_err / lc.flux, 0.001, rtol=0.02)
