@@ -52,7 +52,7 @@ def test_ztf_table_two_bands_hjd_and_mjd(tmp_path):
     assert np.nanstd(lc.flux[~inn[band == "zr"]]) < 3e-3  # no 0.4-mag jumps between bands
 
 
-def test_asassn_limits_are_missing_values_and_limit_is_not_flux(tmp_path):
+def test_asassn_limit_rows_are_left_out_and_limit_is_not_flux(tmp_path):
     t, mag, _ = _mags(300, seed=1)
     cells = [f"{m:.3f}" for m in mag]
     cells[5] = ">17.1"
@@ -66,11 +66,13 @@ def test_asassn_limits_are_missing_values_and_limit_is_not_flux(tmp_path):
     p.write_text(
         "HJD,UT Date,Camera,FWHM,Limit,mag,mag_err,flux(mJy),flux_err,Filter\n" + "\n".join(rows)
     )
-    lc = read(p)
+    lc, msgs = _read_warn(p)
     assert lc.meta.flux_column == "flux(mJy)"
-    assert lc.t.size == 300
-    lc, msgs = _read_warn(p, flux_column="mag")  # the limits read as missing, not as text
-    assert np.isfinite(lc.flux).sum() == 298 and any("holds magnitudes" in m for m in msgs)
+    # the two non-detections' rows are left out (their flux is noise), with a warning
+    assert lc.t.size == 298
+    assert any("2 rows hold an upper or lower limit" in m for m in msgs)
+    lc, msgs = _read_warn(p, flux_column="mag")  # the limits are no text in a numeric column
+    assert lc.t.size == 298 and any("holds magnitudes" in m for m in msgs)
     assert np.isnan(_number(">17.1")) and np.isnan(_number("< 3")) and _number("17.1") == 17.1
 
 

@@ -280,6 +280,7 @@ def _parse_body(body: str, delim, path):
     if delim is None:
         df, joined = _join_day_and_clock(df)
     cols, dates, texts = [], {}, {}
+    limits = np.zeros(df.shape[0], dtype=bool)
     for j in range(df.shape[1]):
         c = df.iloc[:, j]
         if c.dtype.kind in "biuf":
@@ -287,6 +288,10 @@ def _parse_body(body: str, delim, path):
             continue
         cells = c.to_numpy(dtype=object)
         col = _numeric_or_none(cells, decimal_comma=delim == ";")
+        if col is not None:  # ">17.1": a non-detection's limit, not a measurement
+            limits |= np.array(
+                [isinstance(x, str) and bool(_LIMIT.match(x.strip())) for x in cells]
+            )
         if col is None:
             stamps = _date_cells(cells)
             if stamps is not None:
@@ -294,7 +299,7 @@ def _parse_body(body: str, delim, path):
             else:
                 texts[j] = cells  # e.g. a photometric band per row (see one_band)
         cols.append(col)
-    return cols, dates, joined, texts
+    return cols, dates, joined, texts, limits
 
 
 def _is_column_of(cells, pattern) -> bool:
@@ -464,7 +469,18 @@ def read_text(
     """
     path = str(path)
     comments, names, delim, body = _scan(path)
-    cols, dates, joined, texts = _parse_body(body, delim, path)
+    cols, dates, joined, texts, limits = _parse_body(body, delim, path)
+    if limits.any() and not limits.all():
+        # rows of non-detections (ASAS-SN's ">17.1" magnitudes, whose flux is only noise)
+        warn_file(
+            f"{int(limits.sum())} rows hold an upper or lower limit ('>17.1') instead of a"
+            " measurement (non-detections): left out",
+            path=path,
+        )
+        keep = ~limits
+        cols = [None if c is None else c[keep] for c in cols]
+        dates = {j: [d for d, k in zip(v, keep, strict=True) if k] for j, v in dates.items()}
+        texts = {j: v[keep] for j, v in texts.items()}
     if (
         names is not None
         and not joined
