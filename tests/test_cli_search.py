@@ -136,13 +136,12 @@ def test_time_and_flux_columns_can_be_named(tmp_path, rng, capsys):
     )
     res = json.loads(capsys.readouterr().out)
     assert res["is_candidate"] and abs(res["candidates"][0]["period_days"] - 3.2) < 0.01
-    # a constant column (an id, an exposure time) is never the flux by position
+    # a constant column taken for the flux is a one-line error, not a silent non-detection
     odd.write_text(
         "stamp,junk,signal\n" + "\n".join(f"{r.split(',')[0]},7,{r.split(',')[1]}" for r in rows)
     )
-    assert main(["search", str(odd), "--json"]) == 0
-    res = json.loads(capsys.readouterr().out)
-    assert res["is_candidate"] and abs(res["candidates"][0]["period_days"] - 3.2) < 0.01
+    assert main(["search", str(odd), "--json"]) == 1
+    assert "error" in json.loads(capsys.readouterr().out)
 
 
 def test_period_range_options(tmp_path, rng, capsys):

@@ -133,3 +133,48 @@ def test_astroimagej_measurements(tmp_path):
     lc = read(p)
     assert lc.meta.flux_column == "rel_flux_T1"
     assert lc.flux_err is not None and np.allclose(lc.flux_err / lc.flux, 0.001, rtol=0.02)
+
+
+# ------------------------------------------------------ what the changes above must not touch
+def _table(path, header, rows):
+    path.write_text(header + "\n" + "\n".join(rows) + "\n")
+    return path
+
+
+def test_positional_choices_kept(tmp_path):
+    t = 2459000.5 + np.arange(50) * 0.02
+    # a constant flux is still the flux (its error column is never taken instead)
+    lc = read(_table(tmp_path / "a.csv", "time,rel,sigma", [f"{x},1.0,0.001" for x in t]))
+    assert lc.meta.flux_column == "rel"
+    # counts beside a catalogue magnitude and its error: the counts
+    rows = [f"{x},{1000 + i % 7},12.3,0.02" for i, x in enumerate(t)]
+    lc = read(_table(tmp_path / "b.csv", "time,counts,Tmag,Tmag_err", rows))
+    assert lc.meta.flux_column == "counts"
+    # two apertures named with brackets: the first, as before, not an ambiguity
+    rows = [f"{x},{1 + i % 3 * 1e-3},{1 + i % 5 * 1e-3}" for i, x in enumerate(t)]
+    lc = read(_table(tmp_path / "c.csv", "time,flux(ap1),flux(ap2)", rows))
+    assert lc.meta.flux_column == "flux(ap1)"
+    # a trailing delimiter on every row, times counting 0, 1, 2: the names stay in place
+    rows = [f"{i},{1 + i % 3 * 1e-3},0.001," for i in range(50)]
+    lc = read(_table(tmp_path / "d.csv", "time,flux,flux_err", rows))
+    assert lc.meta.flux_column == "flux" and lc.t[1] - lc.t[0] == 1
+
+
+def test_time_names_do_not_override_full_julian_dates(tmp_path):
+    t = 2459000.5 + np.arange(50) * 0.02
+    p = _table(tmp_path / "a.csv", "time (btjd),flux", [f"{x},1.0" for x in t])
+    lc, msgs = _read_warn(p)
+    assert lc.time_format == "jd" and lc.t[0] == pytest.approx(t[0])
+    assert any("named BTJD but holds full Julian dates" in m for m in msgs)
+    # a Gaia table already in full JD is not shifted again
+    rows = [f"1,2,{i},G,{x},15.0,100.0,0.1" for i, x in enumerate(t)]
+    hdr = "solution_id,source_id,transit_id,band,time,mag,flux,flux_error"
+    lc = read(_table(tmp_path / "g.csv", hdr, rows))
+    assert lc.t[0] == pytest.approx(t[0])
+
+
+def test_a_filter_column_of_flags_is_not_bands(tmp_path):
+    t = 2459000.5 + np.arange(50) * 0.02
+    rows = [f"{x},{1 + i % 3 * 1e-3},{'ok' if i % 4 else 'bad'}" for i, x in enumerate(t)]
+    lc = read(_table(tmp_path / "a.csv", "time,flux,filter", rows))
+    assert lc.t.size == 50

@@ -208,9 +208,16 @@ def resolve_column(spec, names: Sequence[str], *, role: str, path, where=None) -
     )
 
 
+_UNIT_SUFFIX = re.compile(
+    r"[\s_]*[(\[]\s*(m?jy|[uµ]jy|e-?/s|electrons?/s|adu(/s)?|counts?(/s)?|dn(/s)?|ppm|ppt|rel"
+    r"|relative|normalized|normalised|erg[^)\]]*|w/m\^?2[^)\]]*)\s*[)\]]$"
+)
+
+
 def _flux_rank(name: str) -> int | None:
-    # a unit after the name is not part of it: "flux(mJy)", "flux [e-/s]"
-    n = re.sub(r"_?[(\[][^)\]]*[)\]]$", "", name.lower().strip())
+    # a unit after the name is not part of it: "flux(mJy)", "flux [e-/s]" (but "flux(ap1)" is
+    # a name of its own)
+    n = _UNIT_SUFFIX.sub("", name.lower().strip())
     for rx, rank in _FLUX_RANKS:
         if re.match(rx, n):
             return rank
@@ -223,7 +230,7 @@ def _mag_errors(name: str) -> tuple[str, ...]:
 
 
 def _is_constant(col: np.ndarray) -> bool:
-    """One value throughout (an object id, an exposure time): never the flux by position."""
+    """One value throughout (a catalogue magnitude): never the light curve's magnitudes."""
     c = col[np.isfinite(col)]
     return c.size > 2 and bool(np.all(c == c[0]))
 
@@ -377,15 +384,16 @@ def choose_columns(
                 i
                 for i in plain
                 if not _is_counter(columns[i])
-                and not _is_constant(columns[i])
                 and (positional or not _NOT_FLUX.search(low[i]) or "flux" in low[i])
                 and low[i] not in _QUALITY_NAMES
             ]
-            mags = [
+            mags_all = [
                 i
                 for i in cands
                 if not positional and is_magnitude(low[i]) and not _MAG_ERROR.search(low[i])
             ]
+            # a constant magnitude is a catalogue value riding along: the last resort only
+            mags = [i for i in mags_all if not _is_constant(columns[i])]
             # a magnitude with its own error column (mag + magerr: a photometry table, ZTF,
             # ASAS-SN), else a plausible column after the time, else any magnitude column, else
             # a plausible one before the time; anything numeric last (a preference: never
@@ -398,6 +406,7 @@ def choose_columns(
                 or preferred
                 or [i for i in plain if i > ti]
                 or plain
+                or mags_all[:1]
             )
             if not after:
                 raise StarskopeError(

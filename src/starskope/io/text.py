@@ -202,7 +202,9 @@ def _scan(path):
             if not line.strip():
                 raise StarskopeError("no data rows (only comments or blank lines)", path=path)
             delim = _delimiter(line.strip())
-            fields = _split(line.strip(), delim)
+            # a tab-separated header may begin with an empty name (pandas' index, AstroImageJ's
+            # row label): strip only the line end then, or every name shifts left
+            fields = _split(line.rstrip("\r\n") if delim == "\t" else line.strip(), delim)
             names = None
             first_data = line
             if _is_header(fields):
@@ -409,16 +411,14 @@ def _is_gaia_epochs(names) -> bool:
     return {"source_id", "transit_id", "band"} <= low
 
 
-def _counts_rows(col: np.ndarray) -> bool:
-    """0, 1, 2, ... or 1, 2, 3, ...: a row index."""
-    c = col[np.isfinite(col)]
-    return c.size > 2 and c[0] in (0.0, 1.0) and bool(np.all(np.diff(c) == 1))
-
-
 #: Columns that name each row's photometric band (ZTF, ASAS-SN, Gaia epoch photometry).
 _BAND_COLUMNS = frozenset(
     {"filter", "filtercode", "filter_code", "band", "passband", "phot_filter", "filt", "bandpass"}
 )
+
+
+#: Values of a "filter" column that are flags, not photometric bands.
+_NOT_BANDS = frozenset({"ok", "bad", "good", "t", "f", "true", "false", "yes", "no", "y", "n"})
 
 
 def one_band(names, texts: dict, path) -> np.ndarray | None:
@@ -431,12 +431,14 @@ def one_band(names, texts: dict, path) -> np.ndarray | None:
             continue
         bands = np.array(["" if c is None or c != c else str(c).strip() for c in cells])
         kinds, counts = np.unique(bands[bands != ""], return_counts=True)
-        if kinds.size < 2:
+        if kinds.size < 2 or {k.lower() for k in kinds} <= _NOT_BANDS:
             return None
         top = kinds[counts == counts.max()]
         # a tie (Gaia writes every band at every transit): G, Gaia's broad band, else the first
         best = "G" if "G" in top else str(top[0])
         listed = ", ".join(f"{k} ({n})" for k, n in zip(kinds, counts, strict=True))
+        if (bands == "").any():
+            listed += f" and {int((bands == '').sum())} rows without a band"
         warn_file(
             f"column {names[j]!r} holds {kinds.size} photometric bands: {listed}; read the"
             f" most common, {best!r}, alone (bands differ in level and depth; give a file of"
@@ -481,16 +483,6 @@ def read_text(
         cols = [None if c is None else c[keep] for c in cols]
         dates = {j: [d for d, k in zip(v, keep, strict=True) if k] for j, v in dates.items()}
         texts = {j: v[keep] for j, v in texts.items()}
-    if (
-        names is not None
-        and not joined
-        and len(names) == len(cols) - 1
-        and cols[0] is not None
-        and _counts_rows(cols[0])
-    ):
-        # the rows begin with a number the header does not name: a row index (pandas' to_csv
-        # with a tab separator, AstroImageJ's measurement tables)
-        names = ["index", *names]
     if names is not None and len(names) == len(cols) + len(joined):
         # a header that names the date and the clock apart ("date time flux"): one name each
         for j in sorted(joined, reverse=True):
@@ -584,7 +576,7 @@ def _to_lightcurve(
         fmt, add = time_format, 0.0
     elif scale is not None:
         fmt, add, rule = "relative", 0.0, f"column {tname!r} in {scale[1]}: relative days"
-    elif _is_gaia_epochs(names) and tname.lower() == "time":
+    elif _is_gaia_epochs(names) and tname.lower() == "time" and below_full_jd(t):
         # Gaia's epoch photometry: days of BJD in TCB from J2010.0 (TCB - TDB is ~20 s here)
         fmt, add, rule = "jd", 2455197.5, "Gaia epoch photometry: BJD(TCB) - 2455197.5"
     else:
@@ -594,6 +586,13 @@ def _to_lightcurve(
         if fmt == "jd" and below_full_jd(t):  # named BJD/JD, values reduced (58354.1)
             fmt, add, rule = infer_time_format(t, mission=mission, column=tname)
             rule = f"column {tname!r} named JD/BJD with values below 2e6: {rule}"
+        elif fmt in ("btjd", "bkjd") and np.nanmin(t) > 2.0e6:
+            warn_file(
+                f"column {tname!r} is named {fmt.upper()} but holds full Julian dates: read as"
+                " BJD_TDB",
+                path=path,
+            )
+            fmt, rule = "jd", f"column {tname!r} named {fmt.upper()} with values above 2e6: BJD"
         elif fmt is not None:
             rule = f"column {tname!r} unit/name"
         elif offset is not None:
