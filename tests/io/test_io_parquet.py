@@ -60,3 +60,21 @@ def test_scan_items_of_a_parquet_campaign(tmp_path):
     items = [it for it in iter_items([tmp_path / "camp"]) if it.path == str(path)]
     assert [it.input_id for it in items] == [f"{path}#row={r}" for r in range(4)]  # (+ truth CSV)
     np.testing.assert_array_equal(_read_item(items[2]).flux, camp.flux[2])
+
+
+def test_one_star_per_row_with_0_1_labels_and_other_list_names(tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    t = np.arange(200) * 0.02
+    flux = [list(1 + 1e-3 * np.sin(t + k)) for k in range(3)]
+    times = [list(t)] * 3
+    pq.write_table(pa.table({"time": times, "flux": flux, "label": [1, 0, 0]}), tmp_path / "a.pq")
+    # 0/1 labels (1 = host) are read as given; Kaggle's 1/2 stay the campaign test's business
+    assert [lc.meta.label for _, lc in iter_read(tmp_path / "a.pq")] == [1, 0, 0]
+    pq.write_table(pa.table({"time": times, "flux": flux, "label": [2, 1, 1]}), tmp_path / "b.pq")
+    assert [lc.meta.label for _, lc in iter_read(tmp_path / "b.pq")] == [1, 0, 0]
+    # list columns without one named flux: say what the layout needs, not "no time column"
+    pq.write_table(pa.table({"time": times, "pdcsap_flux": flux}), tmp_path / "c.pq")
+    with pytest.raises(StarskopeError, match="list column named 'flux'"):
+        read(tmp_path / "c.pq")

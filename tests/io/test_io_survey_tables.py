@@ -178,3 +178,16 @@ def test_a_filter_column_of_flags_is_not_bands(tmp_path):
     rows = [f"{x},{1 + i % 3 * 1e-3},{'ok' if i % 4 else 'bad'}" for i, x in enumerate(t)]
     lc = read(_table(tmp_path / "a.csv", "time,flux,filter", rows))
     assert lc.t.size == 50
+
+
+def test_fits_timeunit_mjd_is_the_answer_not_a_guess(tmp_path):
+    from astropy.io import fits
+
+    t = 58800.0 + np.arange(300) * 0.0125
+    cols = [fits.Column("TIME", "D", array=t), fits.Column("FLUX", "D", array=np.ones(t.size))]
+    hdu = fits.BinTableHDU.from_columns(cols)
+    hdu.header["TIMEUNIT"] = "MJD"
+    fits.HDUList([fits.PrimaryHDU(), hdu]).writeto(tmp_path / "m.fits")
+    lc, msgs = _read_warn(tmp_path / "m.fits")
+    assert lc.time_format == "jd" and lc.t[0] == pytest.approx(2458800.5)
+    assert msgs == []  # no "values ~5e4 without a reference" guess

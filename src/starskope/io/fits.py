@@ -79,10 +79,13 @@ def _time(cols: _Cols, tcol: str, primary, *, mission, path, where):
             )
         return t, "jd", f"astropy Time column {tcol!r} (jd1 + jd2)"
     unit = cols.unit(tcol)
-    scale = time_scale(unit or _hdr(cols.hdu).get("TIMEUNIT") or primary.get("TIMEUNIT"), tcol)
+    timeunit = _hdr(cols.hdu).get("TIMEUNIT") or primary.get("TIMEUNIT")
+    scale = time_scale(unit or timeunit, tcol)
     if scale is not None:  # seconds, minutes or hours since the reference: days
         t = t * scale[0]
         unit = None
+    elif not unit and timeunit is not None and str(timeunit).strip().lower() != "d":
+        unit = str(timeunit)  # TIMEUNIT = 'MJD' says the system as a column unit would
     fmt, add = fits_time_format(
         _hdr(cols.hdu), primary, time_unit=unit, mission=mission, path=path, where=where
     )

@@ -112,7 +112,16 @@ def _mission(pf) -> str | None:
     return "K2" if "k2_systematics" in cfg else None  # starskope's K2-like campaigns
 
 
-def _star(rec: dict, i: int, *, grid, mission, path) -> LightCurve:
+def _binary_labels(pf) -> bool:
+    """True when the file's ``label`` column holds 0/1 (1 = host) rather than Kaggle's 1/2."""
+    if "label" not in pf.schema_arrow.names:
+        return False
+    col = pf.read(columns=["label"]).column("label").to_numpy(zero_copy_only=False)
+    vals = {int(v) for v in col if v is not None and v == v}
+    return bool(vals) and vals <= {0, 1} and 0 in vals
+
+
+def _star(rec: dict, i: int, *, grid, mission, path, binary: bool = False) -> LightCurve:
     flux = np.asarray(rec["flux"], dtype=float)
     where = f"row {i}"
     if rec.get("time") is not None:
@@ -132,7 +141,7 @@ def _star(rec: dict, i: int, *, grid, mission, path) -> LightCurve:
     quality = rec.get("quality")
     quality = np.zeros(flux.size, np.int32) if quality is None else np.asarray(quality, np.int32)
     label = rec.get("label")
-    label = None if label is None else int(label == 2)
+    label = None if label is None else int(label == 1) if binary else int(label == 2)
     row = int(rec["row"]) if rec.get("row") is not None else i
     meta = LightCurveMeta(
         mission=mission,
@@ -153,12 +162,12 @@ def iter_parquet_rows(path) -> Iterator[tuple[int, LightCurve | StarskopeError]]
     if not _is_per_star(pf):
         yield 0, read_parquet(path)
         return
-    grid, mission = _grid(pf), _mission(pf)
+    grid, mission, binary = _grid(pf), _mission(pf), _binary_labels(pf)
     i = 0
     for g in range(pf.num_row_groups):
         for rec in pf.read_row_group(g).to_pylist():
             try:
-                yield i, _star(rec, i, grid=grid, mission=mission, path=path)
+                yield i, _star(rec, i, grid=grid, mission=mission, path=path, binary=binary)
             except StarskopeError as err:
                 yield i, err
             i += 1
@@ -178,10 +187,28 @@ def read_parquet(path, *, flux_column=None, time_column=None, opened=None, row=0
             n = pf.metadata.row_group(g).num_rows
             if start <= row < start + n:
                 (rec,) = pf.read_row_group(g).slice(row - start, 1).to_pylist()
-                return _star(rec, row, grid=_grid(pf), mission=_mission(pf), path=path)
+                return _star(
+                    rec, row, grid=_grid(pf), mission=_mission(pf), path=path,
+                    binary=_binary_labels(pf),
+                )  # fmt: skip
             start += n
         raise StarskopeError(f"row {row} does not exist: the file has {start} rows", path=path)
+    _refuse_other_lists(pf, path)
     return _table_lightcurve(path, pf.read(), flux_column, time_column, product="parquet")
+
+
+def _refuse_other_lists(pf, path) -> None:
+    """A table of list columns without one named ``flux``: say what one star per row needs."""
+    import pyarrow as pa
+
+    lists = [f.name for f in pf.schema_arrow if pa.types.is_list(f.type)]
+    if lists:
+        raise StarskopeError(
+            f"list columns {lists} look like one star per row, which needs its flux in a list"
+            " column named 'flux' (and optionally 'time', 'flux_err', 'quality', 'label'):"
+            " rename it",
+            path=path,
+        )
 
 
 def _table_lightcurve(path, table, flux_column, time_column, *, product) -> LightCurve:
