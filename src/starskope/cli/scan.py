@@ -14,6 +14,7 @@ from ..exceptions import StarskopeError
 from ..result import json_safe
 from . import app
 from ._paths import output_dir
+from .search import search_options
 
 __all__ = ["catalog_app", "scan_command"]
 
@@ -25,8 +26,6 @@ catalog_app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(catalog_app, name="catalog")
-
-_METHODS = ("bls", "tls")
 
 
 @app.command("scan")
@@ -82,8 +81,7 @@ def scan_command(
     from ..scan import scan
     from ..scan.progress import RichProgress
 
-    if method not in _METHODS:
-        raise StarskopeError(f"--method must be one of {list(_METHODS)}; got {method!r}")
+    changes = search_options(method, max_planets, alternate_peaks)
     if export is not None and export[0].lower() != "parquet":
         raise StarskopeError(f"--export supports 'parquet' only; got {export[0]!r}")
     if export is not None:
@@ -103,15 +101,6 @@ def scan_command(
             level=logging.WARNING, stream=sys.stderr, format="%(asctime)s %(name)s %(message)s"
         )
         logging.getLogger("starskope").setLevel(logging.INFO)
-    changes: dict[str, object] = {"method": method}
-    if max_planets is not None:
-        if max_planets < 1:
-            raise StarskopeError(f"--max-planets must be >= 1; got {max_planets}")
-        changes["max_planets"] = max_planets
-    if alternate_peaks is not None:
-        if alternate_peaks < 0:
-            raise StarskopeError(f"--alternate-peaks must be >= 0; got {alternate_peaks}")
-        changes["alternate_peaks"] = alternate_peaks
     config = PipelineConfig().replace(**changes)
     progress = RichProgress()
     try:

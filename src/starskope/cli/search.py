@@ -18,9 +18,26 @@ from ..exceptions import StarskopeError
 from . import app
 from ._paths import output_dir
 
-__all__ = ["search_command"]
+__all__ = ["search_command", "search_options"]
 
 _METHODS = ("bls", "tls")
+
+
+def search_options(method: str, max_planets: int | None, alternate_peaks: int | None) -> dict:
+    """`PipelineConfig` changes from the search options ``search`` and ``scan`` share; a bad
+    value is a `StarskopeError` naming the option."""
+    if method not in _METHODS:
+        raise StarskopeError(f"--method must be one of {list(_METHODS)}; got {method!r}")
+    changes: dict[str, object] = {"method": method}
+    if max_planets is not None:
+        if max_planets < 1:
+            raise StarskopeError(f"--max-planets must be >= 1; got {max_planets}")
+        changes["max_planets"] = max_planets
+    if alternate_peaks is not None:
+        if alternate_peaks < 0:
+            raise StarskopeError(f"--alternate-peaks must be >= 0; got {alternate_peaks}")
+        changes["alternate_peaks"] = alternate_peaks
+    return changes
 
 
 def _safe_name(text: str) -> str:
@@ -97,17 +114,7 @@ def search_command(
     from ..pipeline import analyse, analyse_full
     from ..result import StarResult
 
-    if method not in _METHODS:
-        raise StarskopeError(f"--method must be one of {list(_METHODS)}; got {method!r}")
-    changes: dict[str, object] = {"method": method}
-    if max_planets is not None:
-        if max_planets < 1:
-            raise StarskopeError(f"--max-planets must be >= 1; got {max_planets}")
-        changes["max_planets"] = max_planets
-    if alternate_peaks is not None:
-        if alternate_peaks < 0:
-            raise StarskopeError(f"--alternate-peaks must be >= 0; got {alternate_peaks}")
-        changes["alternate_peaks"] = alternate_peaks
+    changes = search_options(method, max_planets, alternate_peaks)
     for name, value in (("min", min_period), ("max", max_period)):
         if value is not None and not value > 0:
             raise StarskopeError(f"--{name}-period must be a positive number of days; got {value}")

@@ -224,9 +224,9 @@ def _flux_rank(name: str) -> int | None:
     return None
 
 
-def _mag_errors(name: str) -> tuple[str, ...]:
-    """Usual names of a magnitude column's error (``magerr``, ``mag_err``, ``e_mag``...)."""
-    return (f"{name}err", f"{name}_err", f"{name}_error", f"e_{name}", f"{name}_unc", f"sig{name}")
+def _own_errors(name: str) -> tuple[str, ...]:
+    """Usual names of a column's own error (``flux_err``, ``magerr``, ``e_mag``...)."""
+    return (f"{name}_err", f"{name}_error", f"e_{name}", f"{name}err", f"{name}_unc")
 
 
 def _is_constant(col: np.ndarray) -> bool:
@@ -398,7 +398,9 @@ def choose_columns(
             # ASAS-SN), else a plausible column after the time, else any magnitude column, else
             # a plausible one before the time; anything numeric last (a preference: never
             # refuse what was read before)
-            paired = [i for i in mags if any(e in low for e in _mag_errors(low[i]))]
+            paired = [
+                i for i in mags if any(e in low for e in (*_own_errors(low[i]), f"sig{low[i]}"))
+            ]
             after = (
                 paired[:1]
                 or [i for i in preferred if i > ti]
@@ -431,7 +433,7 @@ def choose_columns(
     # ---- error
     ei = None
     fname = low[fi]
-    own = (f"{fname}_err", f"{fname}_error", f"e_{fname}", f"{fname}err", f"{fname}_unc")
+    own = _own_errors(fname)
     if "flux" in fname:
         own += (fname.replace("flux", "flux_err", 1),)  # AstroImageJ: rel_flux_err_T1
     if band:

@@ -16,7 +16,9 @@ Feather (Arrow IPC) files, pandas' ``to_feather``, are read as one cadence per r
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
+from functools import lru_cache
 
 import numpy as np
 
@@ -121,6 +123,13 @@ def _binary_labels(pf) -> bool:
     return bool(vals) and vals <= {0, 1} and 0 in vals
 
 
+@lru_cache(maxsize=32)
+def _binary_labels_of(path: str, mtime_ns: int, size: int) -> bool:
+    """:func:`_binary_labels` once per file version: a scan reads a file row by row, and the
+    scheme needs the whole label column."""
+    return _binary_labels(_open(path))
+
+
 def _star(rec: dict, i: int, *, grid, mission, path, binary: bool = False) -> LightCurve:
     flux = np.asarray(rec["flux"], dtype=float)
     where = f"row {i}"
@@ -187,9 +196,10 @@ def read_parquet(path, *, flux_column=None, time_column=None, opened=None, row=0
             n = pf.metadata.row_group(g).num_rows
             if start <= row < start + n:
                 (rec,) = pf.read_row_group(g).slice(row - start, 1).to_pylist()
+                st = os.stat(path)
                 return _star(
                     rec, row, grid=_grid(pf), mission=_mission(pf), path=path,
-                    binary=_binary_labels(pf),
+                    binary=_binary_labels_of(str(path), st.st_mtime_ns, st.st_size),
                 )  # fmt: skip
             start += n
         raise StarskopeError(f"row {row} does not exist: the file has {start} rows", path=path)

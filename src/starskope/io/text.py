@@ -449,6 +449,13 @@ def one_band(names, texts: dict, path) -> np.ndarray | None:
     return None
 
 
+def _keep_rows(cols: list, dates: dict, keep: np.ndarray) -> tuple[list, dict]:
+    """The rows ``keep`` of the numeric columns (None stays None) and of the date columns."""
+    cols = [None if c is None else c[keep] for c in cols]
+    dates = {j: [d for d, k in zip(v, keep, strict=True) if k] for j, v in dates.items()}
+    return cols, dates
+
+
 def _unit_in_name(name: str) -> str | None:
     """``"ppm"`` / ``"ppt"`` named in a column name (``flux_ppm``, ``flux [ppm]``)."""
     m = re.search(r"(?:^|[_\s(\[])(ppm|ppt)[)\]]?$", str(name).strip().lower())
@@ -479,10 +486,8 @@ def read_text(
             " measurement (non-detections): left out",
             path=path,
         )
-        keep = ~limits
-        cols = [None if c is None else c[keep] for c in cols]
-        dates = {j: [d for d, k in zip(v, keep, strict=True) if k] for j, v in dates.items()}
-        texts = {j: v[keep] for j, v in texts.items()}
+        cols, dates = _keep_rows(cols, dates, ~limits)
+        texts = {j: v[~limits] for j, v in texts.items()}
     if names is not None and len(names) == len(cols) + len(joined):
         # a header that names the date and the clock apart ("date time flux"): one name each
         for j in sorted(joined, reverse=True):
@@ -496,8 +501,7 @@ def read_text(
     if names is not None and texts:
         keep = one_band(shown, {j: texts[j] for j in texts if j < len(shown)}, path)
         if keep is not None:
-            cols = [None if c is None else c[keep] for c in cols]
-            dates = {j: [d for d, k in zip(v, keep, strict=True) if k] for j, v in dates.items()}
+            cols, dates = _keep_rows(cols, dates, keep)
     j = _date_time_column(names, cols, dates, time_column)
     if j is not None:
         cols = [_dates_to_jd(dates[j]) if i == j else c for i, c in enumerate(cols)]
@@ -728,7 +732,7 @@ def _from_table(path, tab, *, flux_column, time_column, time_format, product) ->
                 texts[len(cols) - 1] = np.asarray(c, dtype=object)
     keep = one_band(names, texts, path) if texts else None
     if keep is not None:
-        cols = [None if c is None else c[keep] for c in cols]
+        cols, _ = _keep_rows(cols, {}, keep)
     meta = {str(k): v for k, v in tab.meta.items() if isinstance(v, (str, int, float))}
     comments = [f"{k} {v}" for k, v in meta.items()]
     lc = _to_lightcurve(

@@ -215,6 +215,22 @@ def _default_stride(t, cadence: float | None = None) -> int:
     return 3 if cover >= 0.5 else 2
 
 
+def _local_maxima(values) -> np.ndarray:
+    """Indices of local maxima of ``values`` (a plateau counts once, at its first point)."""
+    left = np.r_[-np.inf, values[:-1]]
+    right = np.r_[values[1:], -np.inf]
+    return np.flatnonzero((values > left) & (values >= right))
+
+
+def _alias_neighbours(periods, period: float, step: float) -> np.ndarray:
+    """Mask of the grid ``periods`` within 1% plus ``step`` (relative) of half and twice
+    ``period``: where the vetting's alias test compares periodogram power."""
+    near = np.zeros(periods.size, dtype=bool)
+    for f in (0.5, 2.0):
+        near |= np.abs(periods / (f * period) - 1.0) <= 0.01 + step
+    return near
+
+
 def _coarse_to_fine(run, periods, coarse: int, n_peaks: int | None, near_top: float = 0.8):
     """Evaluate ``run`` on every ``coarse``-th period, then on the full grid around the
     strongest coarse peaks and around half and twice the best period.
@@ -264,9 +280,8 @@ def _coarse_to_fine(run, periods, coarse: int, n_peaks: int | None, near_top: fl
     # refine around the strongest coarse local maxima (plateaus count once) and around every
     # coarse period within `near_top` of the best one (a strong signal's spectrum is jagged at
     # the per-cent level: its sub-peaks must all be looked at)
-    left = np.r_[-np.inf, pw[:-1]]
-    right = np.r_[pw[1:], -np.inf]
-    peaks = np.flatnonzero((pw > left) & (pw >= right) & (pw > 0))
+    peaks = _local_maxima(pw)
+    peaks = peaks[pw[peaks] > 0]
     k = max(16, first.size // 50) if n_peaks is None else max(int(n_peaks), 1)
     peaks = peaks[np.argsort(-pw[peaks], kind="stable")[:k]]
     top = np.flatnonzero(pw >= near_top * pw.max()) if pw.max() > 0 else np.zeros(0, int)
@@ -285,8 +300,7 @@ def _coarse_to_fine(run, periods, coarse: int, n_peaks: int | None, near_top: fl
     # 1 % (the vetting's window) plus the zoom's reach: the reported period is within one grid
     # step of periods[j]
     step = abs(periods[min(j + 1, m - 1)] / periods[max(j - 1, 0)] - 1.0)
-    for f in (0.5, 2.0):
-        add(np.flatnonzero(np.abs(periods / (f * periods[j]) - 1.0) <= 0.01 + step))
+    add(np.flatnonzero(_alias_neighbours(periods, periods[j], step)))
     idx = np.flatnonzero(done)
     is_coarse = np.zeros(m, dtype=bool)
     is_coarse[first] = True  # the uniform sample, for the SDE

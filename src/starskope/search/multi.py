@@ -17,7 +17,7 @@ import numpy as np
 from ..clean.masking import transit_mask
 from ..exceptions import StarskopeError
 from .base import Periodogram, SearchResult
-from .bls import search_bls
+from .bls import _alias_neighbours, _local_maxima, search_bls
 from .grid import duration_grid, period_grid
 
 __all__ = ["SEARCHES", "is_significant", "search_multi"]
@@ -160,9 +160,8 @@ def _alternate(t, flux, err, top, periods, durations, k, snr_threshold, sde_thre
     pp, sde = pg.period, pg.sde
     if pp.size < 5:
         return None
-    left = np.r_[-np.inf, sde[:-1]]
-    right = np.r_[sde[1:], -np.inf]
-    pk = np.flatnonzero((sde > left) & (sde >= right) & (sde >= sde_threshold))
+    pk = _local_maxima(sde)
+    pk = pk[sde[pk] >= sde_threshold]
     r = pp[pk] / top.period
     apart = (
         (np.abs(r - 1.0) > 0.05) & (np.abs(r / 2.0 - 1.0) > 0.01) & (np.abs(2.0 * r - 1.0) > 0.01)
@@ -189,10 +188,7 @@ def _with_aliases(pg, t, flux, err, periods, durations, engine, res):
     period evaluated and merged in; their SDE on ``pg``'s scale."""
     i = min(max(int(np.searchsorted(periods, res.period)), 1), periods.size - 1)
     step = periods[i] / periods[i - 1] - 1.0
-    want = np.zeros(periods.size, dtype=bool)
-    for f in (0.5, 2.0):
-        want |= np.abs(periods / (f * res.period) - 1.0) <= 0.01 + step
-    want &= ~np.isin(periods, pg.period)
+    want = _alias_neighbours(periods, res.period, step) & ~np.isin(periods, pg.period)
     if not want.any():
         return pg
     extra = search_bls(
