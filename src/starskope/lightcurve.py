@@ -166,8 +166,17 @@ class LightCurve:
 
     @property
     def time_system(self) -> str:
-        """A human-readable name for the time system."""
-        return TIME_SYSTEMS[self._format]
+        """A human-readable name for the time system.
+
+        When the file declared another time scale (``meta.extra["time_scale"]``: UTC, HJD, a
+        geocentric JD or MJD, Gaia's TCB), the times were read as they are and the name says so:
+        epochs can then differ from BJD_TDB by up to ~8 minutes (periods are unaffected).
+        """
+        name = TIME_SYSTEMS[self._format]
+        declared = (self.meta.extra or {}).get("time_scale")
+        if declared and self._format != "relative":
+            name += f"; the file's times are {declared}, read as they are (epochs within ~8 min)"
+        return name
 
     @property
     def bjd_offset(self) -> float | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -164,6 +165,24 @@ def test_sap_flux_on_request(io_data):
     assert pdc.meta.pmdec == pytest.approx(-990.303)  # TESS header: mas/yr already
 
 
+def test_warns_when_pdcsap_is_missing_where_sap_is_not(tmp_path, io_data):
+    src = io_data / "kplr011442793-2009350155506_llc.fits.gz"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the file as shipped: PDC has (nearly) every cadence
+        read(src)
+    with fits.open(src) as h:
+        n = len(h[1].data)
+        h[1].data["PDCSAP_FLUX"][: n // 2] = np.nan
+        h.writeto(tmp_path / "half.fits")
+    with pytest.warns(StarskopeWarning, match=r"half.fits .*PDCSAP_FLUX is NaN in \d+ of the"):
+        pdc = read(tmp_path / "half.fits")
+    assert np.isnan(pdc.flux).mean() > 0.45
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # SAP asked for: nothing to warn about
+        sap = read(tmp_path / "half.fits", flux_column="sap_flux")
+    assert np.isfinite(sap.flux).mean() > 0.9
+
+
 def test_k2_proper_motion_converted_to_mas(io_data):
     lc = read(io_data / "ktwo211436265-c05_llc.fits.gz")
     assert lc.meta.pmra == pytest.approx(1.9) and lc.meta.pmdec == pytest.approx(-9.0)
@@ -283,6 +302,36 @@ def test_qlp_product(tmp_path, rng, fits_maker):
     assert read(p, flux_column="sap_flux").meta.flux_column == "SAP_FLUX"
 
 
+@pytest.mark.parametrize(("sector", "low_bit"), [(11, 1 << 12), (56, 1 << 30)])
+def test_qlp_low_precision_cadences_dropped_by_hard_bitmask_only(
+    tmp_path, rng, fits_maker, sector, low_bit
+):
+    from starskope.clean import clean
+
+    n = 400
+    quality = np.zeros(n, dtype=np.int64)
+    quality[50:80] = low_bit  # QLP's "low precision" bit of this era
+    quality[200] = 32  # a momentum dump: dropped by every bitmask but "none"
+    p = fits_maker(
+        tmp_path / f"hlsp_qlp_tess_ffi_s{sector:04d}-0000000410214986_tess_v01_llc.fits",
+        {
+            "TIME": 1325.3 + np.arange(n) * 10 / 1440,
+            "SAP_FLUX": 1 + rng.normal(0, 1e-3, n),
+            "DET_FLUX": 1 + rng.normal(0, 5e-4, n),
+            "DET_FLUX_ERR": np.full(n, 5e-4),
+            "QUALITY": quality,
+        },
+        primary={"ORIGIN": "MIT/QLP", "TELESCOP": "TESS", "OBJECT": "TIC 1", "SECTOR": sector},
+        table={"BJDREFI": 2457000, "BJDREFF": 0.0, "TIMESYS": "TDB"},
+    )
+    lc = read(p)
+    assert lc.meta.product == "qlp"
+    assert np.all(lc.quality[50:80] == 4096) and lc.quality[200] == 32
+    kept = {b: clean(lc, bitmask=b, sigma_upper=None, sigma_isolated=None).t.size for b in
+            ("none", "default", "hard")}  # fmt: skip
+    assert kept == {"none": n, "default": n - 1, "hard": n - 31}
+
+
 def test_lightkurve_roundtrip(tmp_path, io_data):
     """A file written by lightkurve's own ``to_fits`` reads back with the same numbers."""
     lc = read(io_data / "tess2019032160000-s0008-0000000413248763-0136-s_lc.fits.gz")
@@ -320,6 +369,8 @@ def test_warns_on_a_time_scale_other_than_tdb(tmp_path, io_data):
     ):
         lc = read(tmp_path / "utc.fits")
     np.testing.assert_array_equal(lc.t, read(src).t)
+    assert lc.time_system.startswith("BKJD") and "the file's times are UTC" in lc.time_system
+    assert read(src).time_system == "BKJD (BJD_TDB - 2454833)"
 
 
 def test_unknown_flux_column_lists_columns(io_data):

@@ -78,3 +78,31 @@ def test_one_star_per_row_with_0_1_labels_and_other_list_names(tmp_path):
     pq.write_table(pa.table({"time": times, "pdcsap_flux": flux}), tmp_path / "c.pq")
     with pytest.raises(StarskopeError, match="list column named 'flux'"):
         read(tmp_path / "c.pq")
+
+
+@pytest.mark.parametrize(
+    ("start", "fmt", "first"),
+    [
+        (0.0, "relative", 0.0),  # starskope's campaigns: days from the first cadence
+        (1325.5, "btjd", 1325.5),  # TESS times (above K2's range: only TESS observed then)
+        (2459000.5, "jd", 2459000.5),  # full BJD
+        (59000.0, "jd", 2459000.0),  # reduced BJD - 2400000, as a text table's
+    ],
+)
+def test_one_star_per_row_dated_times_keep_their_epoch(tmp_path, start, fmt, first):
+    import warnings
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    t = start + np.arange(200) * 0.02
+    flux = [list(1 + 1e-3 * np.sin(t + k)) for k in range(2)]
+    pq.write_table(pa.table({"time": [list(t)] * 2, "flux": flux}), tmp_path / "s.parquet")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lcs = [lc for _, lc in iter_read(tmp_path / "s.parquet")]
+    # reduced JD is read with a warning, as in text tables
+    assert any("times of ~5e4" in str(w.message) for w in caught) == (start == 59000.0)
+    assert [lc.time_format for lc in lcs] == [fmt, fmt]
+    assert lcs[1].t[0] == pytest.approx(first)
+    assert lcs[1].meta.extra["time_rule"]

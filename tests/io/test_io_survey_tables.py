@@ -46,6 +46,8 @@ def test_ztf_table_two_bands_hjd_and_mjd(tmp_path):
     # the magnitude with its error is the flux, never the other time column or the positions
     assert lc.meta.flux_column == "mag"
     assert lc.time_format == "jd" and lc.t.min() > 2.4585e6
+    # heliocentric times, read as they are: the time system says so
+    assert lc.meta.extra["time_scale"] == "HJD" and "times are HJD" in lc.time_system
     # one band, the most common, with a warning that names both
     assert lc.t.size == int((band == "zr").sum())
     assert any("'filtercode' holds 2 photometric bands" in m and "'zr'" in m for m in msgs)

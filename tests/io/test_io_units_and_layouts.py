@@ -563,3 +563,37 @@ def test_a_headerless_date_table_keeps_its_first_row(tmp_path):
     with pytest.warns(StarskopeWarning):
         lc = read(p)
     assert len(lc) == n
+
+
+@pytest.mark.parametrize(
+    ("name", "declared"),
+    [
+        ("BJD_TDB", None),
+        ("btjd", None),
+        ("time", None),
+        ("HJD", "HJD"),
+        ("mjd", "MJD"),
+        ("JD", "JD"),
+        ("jd_utc", "UTC"),
+        ("HJD-2450000", "HJD"),
+    ],
+)
+def test_declared_time_scale_names_what_is_not_barycentric_tdb(tmp_path, name, declared):
+    from starskope.io._common import declared_time_scale
+
+    assert declared_time_scale(name) == declared
+    t = 2459000.5 + np.arange(200) * 0.02
+    if name == "HJD-2450000":
+        t = t - 2450000.0
+    elif name == "mjd":
+        t = t - 2400000.5
+    elif name == "btjd":
+        t = t - 2457000.0
+    p = tmp_path / "lc.csv"
+    flux = 1 + 1e-3 * np.random.default_rng(0).normal(size=t.size)
+    p.write_text(
+        f"{name},flux\n" + "\n".join(f"{a:.6f},{b:.6f}" for a, b in zip(t, flux, strict=True))
+    )
+    lc = read(p)
+    assert lc.meta.extra.get("time_scale") == declared
+    assert (declared is None) == ("read as they are" not in lc.time_system)

@@ -13,6 +13,7 @@ from ..lightcurve import LightCurve, LightCurveMeta
 from ..time import BKJD_OFFSET, BTJD_OFFSET
 
 __all__ = [
+    "declared_time_scale",
     "finish",
     "guess_mission_from_name",
     "header_meta",
@@ -386,6 +387,39 @@ def _kepler_cadence(t) -> bool:
         return False
     cad = float(np.median(d))
     return any(abs(cad / k - 1.0) < 5e-4 for k in _KEPLER_CADENCES)
+
+
+def declared_time_scale(*texts: str | None) -> str | None:
+    """The time scale a column's name or unit declares when it is not barycentric TDB: "UTC"
+    (a ``_utc`` suffix), "HJD" (heliocentric), "MJD" or "JD" (geocentric, as ground-based
+    tables and ZTF write); None for BJD, BKJD, BTJD and names that say nothing.
+
+    Starskope reads such times as they are (a barycentric correction needs the star's position
+    and the observatory's); :attr:`~starskope.lightcurve.LightCurve.time_system` names the
+    declared scale, since epochs can then differ from BJD_TDB by up to ~8 minutes.
+
+    Examples
+    --------
+    >>> declared_time_scale("hjd"), declared_time_scale("mjd"), declared_time_scale("BJD_TDB")
+    ('HJD', 'MJD', None)
+    >>> declared_time_scale(None, "JD_UTC"), declared_time_scale("time")
+    ('UTC', None)
+    """
+    for text in texts:
+        if not text:
+            continue
+        name = str(text).lower()
+        if re.search(r"(^|[^a-z])(bjd|bkjd|btjd|tdb)", name) or "bjd" in name:
+            return None
+        if "utc" in name:
+            return "UTC"
+        if re.search(r"(^|[^a-z])hjd", name):
+            return "HJD"
+        if re.search(r"(^|[^a-z])mjd", name):
+            return "MJD"
+        if re.search(r"(^|[^a-z])r?jd([^a-z]|$)", name):
+            return "JD"
+    return None
 
 
 def _named_jd(column: str | None) -> bool:

@@ -26,6 +26,7 @@ from ..lightcurve import LightCurve, LightCurveMeta
 from ._columns import choose_columns, is_magnitude
 from ._common import (
     below_full_jd,
+    declared_time_scale,
     finish,
     fits_time_format,
     header_meta,
@@ -136,6 +137,9 @@ def _build(
     ex = dict(hm.pop("extra"))
     ex["hdu"] = i
     ex["time_rule"] = rule
+    declared = _declared_scale(cols, tcol, primary)
+    if declared:
+        ex["time_scale"] = declared
     if extra:
         ex.update(extra)
     meta = LightCurveMeta(
@@ -147,6 +151,19 @@ def _build(
         **hm,
     )
     return finish(path, t, flux, err, quality, time_format=fmt, meta=meta, where=where)
+
+
+def _declared_scale(cols: _Cols, tcol: str, primary) -> str | None:
+    """The time scale the file declares when it is not TDB (TCTYPn of an astropy Time column,
+    TIMESYS, or the column's name or unit: see :func:`declared_time_scale`); else None."""
+    if cols.is_jd_pair(tcol):
+        scale = _hdr(cols.hdu).get(f"TCTYP{cols.names.index(cols.real(tcol)) + 1}", "TDB")
+    else:
+        scale = _hdr(cols.hdu).get("TIMESYS") or primary.get("TIMESYS")
+    scale = str(scale or "").strip().upper()
+    if scale and scale not in ("TDB", "BJD_TDB"):
+        return scale
+    return declared_time_scale(cols.unit(tcol), tcol)
 
 
 def _primary(hdul):
@@ -199,6 +216,8 @@ def read_spoc(path, *, flux_column=None, time_column=None, opened=None) -> Light
         mission = mission_of(hdul)
         product = "tess" if mission == "TESS" else "kepler"
         extra = {"hlsp": "tess-data-alerts"} if "tess-data-alerts" in name else None
+        if fcol.upper() == "PDCSAP_FLUX" and cols.has("SAP_FLUX"):
+            _warn_pdc_gaps(cols, fcol, tcol, quality, mission, path=path, where=_where(i, hdu))
         return _build(
             path,
             hdul,
@@ -213,6 +232,35 @@ def read_spoc(path, *, flux_column=None, time_column=None, opened=None) -> Light
             quality=quality,
             flux_unit=cols.unit(fcol),
             extra=extra,
+        )
+
+
+#: PDCSAP flux missing in more than this share of the usable cadences that have SAP flux: warned
+#: about (a few per cent is normal: PDC leaves out flagged cadences, up to ~15% of a TESS sector).
+PDC_GAP_WARN = 0.25
+
+
+def _warn_pdc_gaps(cols: _Cols, fcol: str, tcol: str, quality, mission, *, path, where) -> None:
+    """Warn when the PDC flux is NaN in much of the light curve where the SAP flux is not (a
+    cotrending failure, a sector PDC left out): the SAP flux has data there."""
+    from .quality import quality_mask
+
+    pdc, sap = cols.get(fcol), cols.get("SAP_FLUX")
+    usable = np.isfinite(sap) & np.isfinite(cols.get(tcol))
+    if quality is not None:
+        usable &= quality_mask(quality, mission=mission)
+    n = int(np.count_nonzero(usable))
+    if n < 20:
+        return
+    missing = int(np.count_nonzero(usable & ~np.isfinite(pdc)))
+    if missing > PDC_GAP_WARN * n:
+        warn_file(
+            f"{fcol} is NaN in {missing} of the {n} good cadences that have SAP_FLUX "
+            f"({100 * missing / n:.0f}%): the search sees only the rest. To use them all, read "
+            "the SAP flux (CLI --flux-column sap_flux; Python flux_column='sap_flux'), which is "
+            "not corrected for systematics",
+            path=path,
+            where=where,
         )
 
 
@@ -466,16 +514,43 @@ def identify_qlp(path, hdul) -> bool:
     return "KSPSAP_FLUX" in names or ("DET_FLUX" in names and "SAP_FLUX" in names)
 
 
+#: QLP's "low precision" cadence bit from sector 56 on (bit 31; bit 13, 4096, before: QLP data
+#: product description; lightkurve's QLP reader drops either only with its "hard" bitmasks).
+_QLP_LOW_PRECISION_56 = 1 << 30
+#: ... mapped onto the TESS bit that the "hard" and "hardest" bitmasks drop (Straylight2, 4096).
+_QLP_LOW_PRECISION = 1 << 12
+
+
+def _qlp_quality(quality, sector) -> np.ndarray | None:
+    """QLP quality words with the sector-56+ low-precision bit moved to bit 13 (4096), where
+    QLP's earlier sectors have it: one meaning for the bitmasks across every sector."""
+    if quality is None:
+        return None
+    try:
+        late = int(sector) >= 56
+    except (TypeError, ValueError):
+        late = False
+    if not late:
+        return quality
+    q = np.nan_to_num(np.asarray(quality, dtype=float)).astype(np.int64)
+    low = (q & _QLP_LOW_PRECISION_56) != 0
+    return np.where(low, (q & ~_QLP_LOW_PRECISION_56) | _QLP_LOW_PRECISION, q)
+
+
 def read_qlp(path, *, flux_column=None, time_column=None, opened=None) -> LightCurve:
-    """QLP (Huang et al. 2020): KSPSAP_FLUX (sectors 1-55) or DET_FLUX (56+), the detrended flux,
-    by default; SAP_FLUX on request; error KSPSAP_FLUX_ERR / DET_FLUX_ERR; QUALITY kept."""
+    """QLP (Huang et al. 2020; Kunimoto et al. 2021): KSPSAP_FLUX (sectors 1-55) or DET_FLUX
+    (56+), the detrended flux, by default; SAP_FLUX on request; error KSPSAP_FLUX_ERR /
+    DET_FLUX_ERR. QUALITY uses TESS's bits; QLP's "low precision" flag (bit 13 = 4096 up to
+    sector 55, bit 31 from sector 56, moved to bit 13 here) is dropped by the "hard" and
+    "hardest" bitmasks only, as lightkurve's QLP reader does."""
     with guard(path), _opened(path, opened) as hdul:
         i, hdu = _table(hdul, ("LIGHTCURVE",), path)
         cols = _Cols(hdul, i, hdu, path)
         fcol = cols.pick(flux_column, ("KSPSAP_FLUX", "DET_FLUX", "SAP_FLUX"), "flux")
         tcol = cols.pick(time_column, ("TIME",), "time")
         err = cols.first((f"{fcol}_ERR", "KSPSAP_FLUX_ERR", "DET_FLUX_ERR"))
-        quality = cols.first(("QUALITY",))
+        sector = _primary(hdul).get("SECTOR", _hdr(hdu).get("SECTOR"))
+        quality = _qlp_quality(cols.first(("QUALITY",)), sector)
         return _build(
             path,
             hdul,

@@ -24,6 +24,7 @@ import numpy as np
 
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve, LightCurveMeta
+from ._common import infer_time_format, warn_if_reduced_jd
 
 __all__ = [
     "count_parquet_rows",
@@ -152,6 +153,10 @@ def _star(rec: dict, i: int, *, grid, mission, path, binary: bool = False) -> Li
     label = rec.get("label")
     label = None if label is None else int(label == 1) if binary else int(label == 2)
     row = int(rec["row"]) if rec.get("row") is not None else i
+    fmt, add, rule = _row_time_format(t, mission)
+    warn_if_reduced_jd(rule, path=path)  # the same words for every row: shown once
+    if add:
+        t = t + add
     meta = LightCurveMeta(
         mission=mission,
         target=str(rec.get("target") or f"row {row}"),
@@ -160,8 +165,24 @@ def _star(rec: dict, i: int, *, grid, mission, path, binary: bool = False) -> Li
         label=label,
         flux_column="flux",
         product="parquet",
+        extra={"time_rule": rule},
     )
-    return LightCurve(t, flux, err, quality, time_format="relative", meta=meta)
+    return LightCurve(t, flux, err, quality, time_format=fmt, meta=meta)
+
+
+#: Per-star times starting below this many days count from the light curve's start (starskope's
+#: own campaigns: days from the first cadence); later ones are dated (BKJD, BTJD, a JD).
+_RELATIVE_BELOW = 50.0
+
+
+def _row_time_format(t: np.ndarray, mission) -> tuple[str, float, str]:
+    """``(format, add, rule)`` of one star's times: relative days from a start near zero, else
+    the text tables' rule (:func:`~starskope.io._common.infer_time_format`: full JD, MJD or
+    reduced JD, BKJD or BTJD by mission and range)."""
+    finite = t[np.isfinite(t)]
+    if finite.size == 0 or float(finite.min()) < _RELATIVE_BELOW:
+        return "relative", 0.0, "days from the light curve's start"
+    return infer_time_format(t, mission=mission, column="time")
 
 
 def iter_parquet_rows(path) -> Iterator[tuple[int, LightCurve | StarskopeError]]:

@@ -22,6 +22,7 @@ from ..lightcurve import LightCurve, LightCurveMeta
 from ._columns import choose_columns, is_magnitude
 from ._common import (
     below_full_jd,
+    declared_time_scale,
     finish,
     guess_mission_from_name,
     infer_time_format,
@@ -604,6 +605,13 @@ def _to_lightcurve(
         else:
             fmt, add, rule = infer_time_format(t, mission=mission, column=tname)
             warn_if_reduced_jd(rule, path=path)
+    if tname in dates and time_format is None:
+        declared = "UTC calendar dates"
+    elif rule.startswith("Gaia epoch photometry"):
+        declared = "BJD in TCB"
+    else:
+        declared = declared_time_scale(units.get(tname), tname)
+    scale_note = {"time_scale": declared} if declared and fmt != "relative" else {}
     flux = cols[ch.flux]
     err = None if ch.err is None else cols[ch.err]
     if err is not None and not np.any(err[np.isfinite(err)] > 0):
@@ -620,7 +628,7 @@ def _to_lightcurve(
         source=path,
         product=product,
         segment=segment,
-        extra={"columns": ch.how, "time_rule": rule, **(meta_in or {})},
+        extra={"columns": ch.how, "time_rule": rule, **scale_note, **(meta_in or {})},
     )
     return finish(
         path,
