@@ -66,6 +66,9 @@ def test_empty_sql_and_nan_in_json(tmp_path, capsys):
         ["evaluate", "--model", "gbm", "--data", "{table}", "--out", "{file}"],
         ["inject-recover", "--n", "2", "--out", "{blocked}/d"],
         ["scan", "{table}", "-c", "{folder}/c.duckdb", "--export", "parquet", "{file}"],
+        ["demo", "--out", "{file}"],
+        ["report", "{table}", "--out", "{file}"],
+        ["report", "{table}", "--out", "{blocked}/sub"],
     ],
     ids=[
         "sim-missing-parent",
@@ -75,6 +78,9 @@ def test_empty_sql_and_nan_in_json(tmp_path, capsys):
         "evaluate",
         "inject",
         "export",
+        "demo",
+        "report",
+        "report-parent",
     ],
 )
 def test_output_paths_are_checked_before_the_work(tmp_path, table, capsys, argv):
@@ -95,13 +101,40 @@ def test_output_paths_are_checked_before_the_work(tmp_path, table, capsys, argv)
     assert not (folder / "c.duckdb").exists()  # the scan did not start
 
 
-def test_empty_folders_are_errors(tmp_path, capsys):
+def test_empty_folders_are_errors(tmp_path, capsys, monkeypatch):
     empty = tmp_path / "empty"
     empty.mkdir()
-    for argv in (["search", str(empty)], ["predict", str(empty), "--json"]):
+    monkeypatch.chdir(tmp_path)
+    for argv in (
+        ["search", str(empty)],
+        ["predict", str(empty), "--json"],
+        ["info", str(empty)],
+        ["scan", str(empty), "-c", "c.duckdb"],
+        ["report", str(empty), "--out", "rep"],
+    ):
         assert main(argv) == 2
         assert "no light curves found" in _err(capsys)
         assert capsys.readouterr().out == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]  # no catalog, no report
+
+
+def test_an_empty_path_is_an_error_not_the_working_folder(tmp_path, table, capsys, monkeypatch):
+    monkeypatch.chdir(table.parent)  # a light curve table is right here: never read it unasked
+    for argv, code in (
+        (["info", ""], 1),
+        (["search", "", "--json"], 1),
+        (["scan", "", "-c", "x.duckdb"], 2),
+    ):
+        assert main(argv) == code
+        assert "an empty path was given" in _err(capsys)
+        assert "row=" not in capsys.readouterr().out
+    assert not (table.parent / "x.duckdb").exists()
+
+
+def test_report_names_inputs_it_could_not_read(tmp_path, capsys):
+    assert main(["report", str(tmp_path / "nothere.fits"), "--out", str(tmp_path / "r")]) == 1
+    err = _err(capsys)
+    assert "starskope: error:" in err and "nothere.fits: no such file" in err
 
 
 @pytest.mark.parametrize(

@@ -91,6 +91,28 @@ def test_alternate_peaks_option(csv_files, capsys, monkeypatch):
     assert "--alternate-peaks must be >= 0; got -1" in err and "Traceback" not in err
 
 
+def test_detrend_option_applies_to_every_star(csv_files, capsys, monkeypatch):
+    import starskope.pipeline as pipeline
+
+    seen = []
+    real = pipeline.analyse
+
+    def spy(lc, config=None, **kw):
+        seen.append((config.detrend_method, config.active_detrend_method))
+        return real(lc, config, **kw)
+
+    monkeypatch.setattr(pipeline, "analyse", spy)
+    a, _ = csv_files
+    for d in ("biweight", "rotation", "none"):
+        assert main(["search", str(a), "--json", "--detrend", d]) == 0
+    out = [json.loads(x) for x in capsys.readouterr().out.strip().splitlines()]
+    # an explicit detrender holds for active stars too; "rotation" keeps its own active handling
+    assert seen == [("biweight", None), ("rotation", "rotation"), ("none", None)]
+    assert out[2]["reasons"][0] == "Not detrended (detrend method none)."
+    assert main(["search", str(a), "--detrend", "gp"]) == 2
+    assert "'rotation'" in capsys.readouterr().err
+
+
 def test_plot_writes_one_png_per_star(csv_files, tmp_path, capsys):
     pytest.importorskip("starskope.plotting")
     a, b = csv_files
@@ -100,6 +122,27 @@ def test_plot_writes_one_png_per_star(csv_files, tmp_path, capsys):
     assert len(pngs) == 2
     assert all(p.read_bytes()[:4] == b"\x89PNG" for p in pngs)
     assert len(capsys.readouterr().out.strip().splitlines()) == 2
+
+
+def test_plot_names_unique_and_an_unwritable_plot_only_warns(csv_files, tmp_path, capsys):
+    pytest.importorskip("starskope.plotting")
+    a, _ = csv_files
+    other = tmp_path / "other"
+    other.mkdir()
+    twin = other / a.name  # the same file name (and target) in another folder
+    twin.write_bytes(a.read_bytes())
+    out = tmp_path / "plots"
+    assert main(["search", str(a), str(twin), "--json", "--plot", str(out)]) == 0
+    assert len(list(out.glob("*.png"))) == 2  # the second did not overwrite the first
+    capsys.readouterr()
+    # a folder where a plot should go: a warning on stderr, and every result still printed
+    blocked = tmp_path / "blocked"
+    (blocked / "planet.png").mkdir(parents=True)
+    code = main(["search", str(a), str(twin), "--json", "--plot", str(blocked)])
+    cap = capsys.readouterr()
+    assert code == 0 and len(cap.out.strip().splitlines()) == 2
+    assert "warning: cannot write the plot" in cap.err and "Traceback" not in cap.err
+    assert (blocked / "planet_2.png").exists()
 
 
 def test_model_fills_the_score(capsys):

@@ -782,7 +782,11 @@ def _annotate(candidates: list[Candidate], meta) -> tuple[list[Candidate], str |
 
 
 def _reasons(candidates, method: str, *, window: float) -> list[str]:
-    out = [f"Detrended with {method} over a {window * 24:.1f}-hour window."]
+    out = [
+        "Not detrended (detrend method none)."
+        if method == "none"
+        else f"Detrended with {method} over a {window * 24:.1f}-hour window."
+    ]
     for k, c in enumerate(candidates, 1):
         head = (
             f"Signal {k}: P = {c.period_days:.5f} d, depth {c.depth_ppm:.0f} ppm, "

@@ -163,6 +163,25 @@ def test_clean_drops_isolated_dips_and_rejects_constant_flux(rng):
         clean(lc)
 
 
+def test_impossible_fluxes_are_left_out_with_a_warning(rng):
+    from starskope.exceptions import StarskopeWarning
+
+    t = np.arange(3000) * 0.0208
+    f = 1 + rng.normal(0, 2e-4, t.size)
+    f[np.abs((t - 1.0 + 2.05) % 4.1 - 2.05) < 0.04] -= 3e-3  # a planet
+    bad = [100, 101, 900, 2500, 2750]
+    f[bad] = [-9999.0, -9999.0, 0.0, 1e30, 2e-5]  # missing-value markers, corrupt values
+    lc = LightCurve(t, f, time_format="relative", meta=LightCurveMeta(source="s.csv"))
+    with pytest.warns(StarskopeWarning, match=r"s\.csv: 5 cadence\(s\) with a flux below"):
+        out = clean(lc)
+    assert not np.isin(t[bad], out.t).any() and len(out) == t.size - 5
+    assert out.flux.min() > 0.99  # the transits stay; nothing else is far below 1
+    # a 90 % deep eclipse is a star's flux: kept
+    g = 1 + rng.normal(0, 2e-4, t.size)
+    g[1000:1010] = 0.1
+    assert len(clean(LightCurve(t, g, time_format="relative"), sigma_isolated=None)) == t.size
+
+
 def test_flux_in_ppm_becomes_relative(rng):
     """Offsets in ppm (TASOC-like products) keep their depths: relative flux = 1 + ppm / 1e6."""
     t = np.arange(2000) * 0.0204

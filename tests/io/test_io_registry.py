@@ -9,7 +9,7 @@ import types
 import numpy as np
 import pytest
 
-from starskope.exceptions import StarskopeError
+from starskope.exceptions import StarskopeError, StarskopeWarning
 from starskope.io import READERS, identify_format, iter_read, read, register_reader, write_kaggle
 from starskope.lightcurve import LightCurve
 
@@ -100,7 +100,8 @@ def test_iter_read_folder_glob_and_kaggle(tmp_path, io_data, rng):
     (d / "README.md").write_text("not data")
     (d / "labels.csv").write_text("file,label\nb.fits.gz,host\n")  # not a light curve: skipped
     (d / ".hidden.csv").write_text("1,2\n")
-    ids = [i for i, _ in iter_read(d)]
+    with pytest.warns(StarskopeWarning, match=r"labels.csv: skipped, not a light curve \("):
+        ids = [i for i, _ in iter_read(d)]
     assert ids == [
         str(d / "b.fits.gz"),
         f"{d / 'k.csv'}#row=0",

@@ -361,6 +361,15 @@ def has_flux_level(flux) -> bool:
     return bool(low > 0 and med > 1.5 * spread)
 
 
+#: Relative flux (the segment's median = 1) at or above which a cadence is not the star's: no
+#: flare in a transit survey brightens a star tenfold, whereas corrupt values and missing-value
+#: markers (99999) land there ...
+MAX_RELATIVE_FLUX = 10.0
+#: ... and at or below which it is not either: zero and negative flux (-9999, -99) are
+#: impossible, and no eclipse takes 99.9 % of a star's light, whereas corrupt bytes read as
+#: floats are mostly tiny or huge.
+MIN_RELATIVE_FLUX = 1e-3
+
 #: ``meta.extra["flux_offsets"]`` when the input was fractional deviations around zero.
 RELATIVE_OFFSETS = "fractional deviations around 0 (flux - 1): read as 1 + flux"
 
@@ -512,6 +521,24 @@ def clean(
             flux, err = normalize_segments(flux, err, seg)
             if np.all(~np.isfinite(flux)):
                 raise StarskopeError("cannot normalise: median flux is zero", path=lc.meta.source)
+            sane = (flux > MIN_RELATIVE_FLUX) & (flux < MAX_RELATIVE_FLUX)
+            if not sane.all():
+                n_bad = int(np.count_nonzero(~sane))
+                warnings.warn(
+                    f"{lc.meta.source or 'light curve'}: {n_bad} cadence(s) with a flux below "
+                    f"{MIN_RELATIVE_FLUX:g} or over {MAX_RELATIVE_FLUX:g} times the median left out"
+                    " (missing-value markers such as -9999, corrupt values): a star's flux cannot"
+                    " be there",
+                    StarskopeWarning,
+                    stacklevel=2,
+                )
+                out, flux, err, seg = out.select(sane), flux[sane], err[sane], seg[sane]
+                if len(out) < 10:
+                    raise StarskopeError(
+                        f"only {len(out)} usable cadences once {n_bad} with impossible flux are "
+                        "left out (need 10)",
+                        path=lc.meta.source,
+                    )
         elif is_relative_offset(flux):  # flux - 1 (fractional deviations): 1 + flux
             flux, err = normalize_segments(1.0 + flux, err, seg)
             meta = meta.replace(extra={**meta.extra, "flux_offsets": RELATIVE_OFFSETS})

@@ -8,14 +8,14 @@ from pathlib import Path
 
 from ..exceptions import StarskopeError
 
-__all__ = ["output_dir", "output_file"]
+__all__ = ["output_dir", "output_dir_later", "output_file"]
 
 
 def output_dir(path, *, what: str = "output folder") -> Path:
     """Create ``path`` (and its parents) when missing; refuse a file or an unwritable folder."""
     p = Path(path)
     if p.exists() and not p.is_dir():
-        raise StarskopeError(f"the {what} exists and is not a folder", path=str(p))
+        raise StarskopeError(f"a file is in the way of the {what}", path=str(p))
     try:
         p.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -34,4 +34,21 @@ def output_file(path, *, what: str = "output file") -> Path:
     output_dir(p.parent if str(p.parent) else Path("."), what=f"folder of the {what}")
     if p.exists() and not os.access(p, os.W_OK):
         raise StarskopeError(f"the {what} is not writable", path=str(p))
+    return p
+
+
+def output_dir_later(path, *, what: str = "output folder") -> Path:
+    """Check that ``path`` can become a folder, without creating it (a run that ends with
+    nothing to write leaves nothing behind): no file in the way, and the nearest existing
+    parent a writable folder."""
+    p = Path(path)
+    if p.exists():
+        return output_dir(p, what=what)
+    parent = p.absolute().parent
+    while not parent.exists():
+        parent = parent.parent
+    if not parent.is_dir():
+        raise StarskopeError(f"a file is in the way of the {what}", path=str(parent))
+    if not os.access(parent, os.W_OK | os.X_OK):
+        raise StarskopeError(f"cannot create the {what}: {parent} is not writable", path=str(p))
     return p

@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import app
+from ._paths import output_dir
 
 __all__ = ["demo"]
 
@@ -31,9 +32,8 @@ def demo(
     from ..pipeline import analyse_full
 
     console = Console(width=160) if not Console().is_terminal else Console()
-    out.mkdir(parents=True, exist_ok=True)
-    plots = out / "plots"
-    plots.mkdir(exist_ok=True)
+    output_dir(out, what="--out folder")
+    plots = output_dir(out / "plots", what="plots folder")
     labels = {row["file"]: row for row in demo_labels()}
     config = PipelineConfig(max_planets=max_planets)
 

@@ -49,7 +49,7 @@ def info_record(ident: str, lc) -> dict:
 
 @app.command()
 def info(
-    files: list[Path] = typer.Argument(
+    files: list[str] = typer.Argument(
         ..., help="Light-curve files, folders (recursive), globs or Kaggle tables."
     ),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per input per line."),
@@ -110,6 +110,8 @@ def info(
         if not console.is_terminal:
             console = Console(width=160)
         console.print(table)
+    if not n_ok and not n_bad:
+        raise StarskopeError(f"no light curves found in {' '.join(map(str, files))}")
     if n_bad:
         raise SystemExit(1)  # (typer.Exit's code is dropped by main() with standalone_mode off)
 
@@ -119,7 +121,7 @@ _SHORT_TIME = {"bkjd": "BKJD", "btjd": "BTJD", "jd": "BJD_TDB", "relative": "rel
 
 def _one_line(err, ident: str) -> str:
     text = " ".join(str(err).split())
-    return text if err.path else f"{ident}: {text}"
+    return text if err.path or not ident else f"{ident}: {text}"
 
 
 def _short(ident: str, width: int = 48) -> str:

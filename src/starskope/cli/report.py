@@ -8,6 +8,7 @@ import typer
 
 from ..exceptions import StarskopeError
 from . import app
+from ._paths import output_dir_later
 
 __all__ = ["report_command", "serve_command"]
 
@@ -36,10 +37,13 @@ def report_command(
         raise StarskopeError("give light-curve FILE... or --catalog, not both")
     if catalog is None and not files:
         raise StarskopeError("give light-curve FILE... or --catalog results.duckdb")
+    output_dir_later(out, what="--out folder")
     if catalog is not None:
         summary = report_catalog(catalog, out=out, top=top, known=known)
     else:
         summary = report_files(files, out=out, format=fmt, known=known)
+    for err in summary.errors:
+        typer.echo(f"starskope: error: {' '.join(err.split())}", err=True)
     typer.echo(f"Wrote {len(summary.pages)} star page(s); open {summary.index}")
     if summary.n_failed:
         typer.echo(f"{summary.n_failed} input(s) could not be analysed (see their pages)")

@@ -82,7 +82,11 @@ def search_command(
         None, "--time-column", help="Time column (name or 0-based index) of table files."
     ),
     detrend: str | None = typer.Option(
-        None, "--detrend", help="Detrender: biweight, savgol, spline, localpoly or none."
+        None,
+        "--detrend",
+        help="Detrender for every star: biweight, savgol, spline, localpoly, rotation or none."
+        " Default: biweight, and rotation (harmonics plus a local polynomial) for stars found"
+        " strongly variable.",
     ),
     group: str = typer.Option(
         "none",
@@ -127,9 +131,13 @@ def search_command(
     if detrend is not None:
         from ..clean.detrend import DETRENDERS
 
-        if detrend not in DETRENDERS:
-            raise StarskopeError(f"--detrend must be one of {sorted(DETRENDERS)}; got {detrend!r}")
+        choices = sorted([*DETRENDERS, "rotation"])
+        if detrend not in choices:
+            raise StarskopeError(f"--detrend must be one of {choices}; got {detrend!r}")
         changes["detrend_method"] = detrend
+        if detrend != "rotation":
+            # the method asked for, on active stars too (their window still adapts)
+            changes["active_detrend_method"] = None
     config = PipelineConfig().replace(**changes)
     plot_fn = None
     if plot is not None:
@@ -168,20 +176,37 @@ def search_command(
         for ident, item in items:
             yield _one(ident, item)
 
+    used: set[str] = set()
+
+    def _plot(full, name: str) -> None:
+        # one file per star, even for two inputs of the same name in different folders; a plot
+        # that cannot be written is a warning, never the end of the run (the results still print)
+        stem, k = name, 1
+        while stem in used:
+            k += 1
+            stem = f"{name}_{k}"
+        used.add(stem)
+        out = plot / f"{stem}.png"
+        try:
+            plot_fn(full, path=out)
+        except OSError as exc:
+            typer.echo(
+                f"starskope: warning: cannot write the plot {out}: {exc.strerror or exc}", err=True
+            )
+
     def _one(ident, item):
         if isinstance(item, StarskopeError):
             return StarResult.failed(ident, str(item))
         if not hasattr(item, "meta"):  # an Analysis from --group auto
             res = item.result
             if plot_fn is not None:
-                plot_fn(item, path=plot / f"{_safe_name(res.target or str(ident))}.png")
+                _plot(item, _safe_name(res.target or str(ident)))
             return res
         try:
             if plot_fn is not None:
                 full = analyse_full(item, config)
                 res = full.result
-                name = _safe_name(Path(str(ident)).name.split(".")[0] + "_" + (res.target or ""))
-                plot_fn(full, path=plot / f"{name}.png")
+                _plot(full, _safe_name(Path(str(ident)).name.split(".")[0] + "_" + (res.target or "")))
             if scorer is not None:  # the model runs the stages it needs itself
                 res = scorer(ident, item)
             elif plot_fn is None:
@@ -201,7 +226,10 @@ def search_command(
     n_failed = n_seen = 0
     for res in stream:
         n_seen += 1
-        n_failed += res.error is not None
+        if res.error is not None:
+            n_failed += 1
+            where = "" if not res.path or res.path in res.error else f"{res.path}: "
+            print(f"starskope: error: {where}{' '.join(res.error.split())}", file=sys.stderr)
         if json_out:
             sys.stdout.write(res.to_json() + "\n")
             sys.stdout.flush()

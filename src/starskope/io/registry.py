@@ -296,6 +296,14 @@ def read(
     >>> from starskope.datasets import demo_files
     >>> lc = read(demo_files()[0])  # doctest: +SKIP
     """
+    if not isinstance(path, str | os.PathLike):
+        raise StarskopeError(
+            f"read() takes one file path (str or pathlib.Path); got {type(path).__name__}"
+            + (": use iter_read for several" if isinstance(path, list | tuple) else "")
+        )
+    path = os.fspath(path)
+    if not str(path).strip():
+        raise StarskopeError(EMPTY_PATH)
     path = str(path)
     if format is not None and format not in READERS:
         raise StarskopeError(f"unknown format {format!r}; valid formats: {_valid()}", path=path)
@@ -375,6 +383,10 @@ def _walk(folder: Path) -> Iterator[Path]:
             yield Path(root) / f
 
 
+#: The error for an empty path argument (an unset shell variable, an empty manifest cell).
+EMPTY_PATH = "an empty path was given (an unset shell variable?); name a file, folder or glob"
+
+
 def _expand(item) -> Iterator[tuple[str, Path | None, bool]]:
     """``(id, path or None when missing, found by walking a folder or a glob)``."""
     s = str(item)
@@ -436,13 +448,28 @@ def iter_read(
         "time_format": time_format,
     }
     for item in _as_iter(paths):
+        if not str(item).strip():  # Path("") is the working folder: never walk it unasked
+            yield str(item), StarskopeError(EMPTY_PATH)
+            continue
         for ident, p, found in _expand(item):
             if p is None:
                 yield ident, StarskopeError("no such file or folder", path=ident)
                 continue
             for out in _read_one(ident, p, row=row, **opts):
                 if found and isinstance(out[1], UnrecognisedFormatError) and out[1].path == str(p):
-                    log.info("skipping %s: %s", p, out[1].message)  # e.g. a labels table
+                    # found by walking a folder and not a light curve at all (a labels table, a
+                    # README): skipped, with a word, since it may be a light curve the readers
+                    # cannot parse (a scan stores it as an error row)
+                    import warnings
+
+                    from ..exceptions import StarskopeWarning
+
+                    warnings.warn(
+                        f"{p}: skipped, not a light curve"
+                        f" ({' '.join(out[1].message.split('; valid formats')[0].split())})",
+                        StarskopeWarning,
+                        stacklevel=2,
+                    )
                     continue
                 yield out
 

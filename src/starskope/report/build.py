@@ -43,11 +43,14 @@ class ReportSummary:
         One page per star, in index order.
     n_failed : int
         Inputs that could not be analysed (they still get a page saying why).
+    errors : tuple of str
+        Their error messages (each names its input).
     """
 
     index: Path
     pages: tuple[Path, ...]
     n_failed: int
+    errors: tuple[str, ...] = ()
 
 
 def page_name(result: StarResult, used: set[str]) -> str:
@@ -186,8 +189,16 @@ def lightcurve_for(result: StarResult, input_id: str | None = None):
 
 
 def _write(out: Path, name: str, text: str) -> Path:
+    """Write one page, creating ``out`` on the first (so that a run with nothing to report
+    leaves no empty folder); an unwritable place is a `StarskopeError`, not a traceback."""
     p = out / name
-    p.write_text(text, encoding="utf-8")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        p.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise StarskopeError(
+            f"cannot write the report page {name}: {exc.strerror or exc}", path=str(out)
+        ) from exc
     return p
 
 
@@ -212,7 +223,6 @@ def report_analyses(
     ReportSummary
     """
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     used: set[str] = {"index.html"}
     entries, pages = [], []
     for full in analyses:
@@ -258,9 +268,8 @@ def report_files(
     from ..pipeline import analyse_full
 
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     used: set[str] = {"index.html"}
-    entries, pages, n_failed = [], [], 0
+    entries, pages, n_failed, errors = [], [], 0, []
     for ident, item in iter_read(paths, format=format):
         if isinstance(item, StarskopeError):
             res = StarResult.failed(ident, str(item))
@@ -279,14 +288,16 @@ def report_files(
                     res = dataclasses.replace(res, path=str(ident))
                 res = annotate_known(res) if known else res
                 html_text = star_page(full, result=res, known=False)
-        n_failed += res.error is not None
+        if res.error is not None:
+            n_failed += 1
+            errors.append(res.error if ident in res.error else f"{ident}: {res.error}")
         name = page_name(res, used)
         pages.append(_write(out, name, html_text))
         entries.append(IndexEntry(res, name))
     if not entries:
         raise StarskopeError("no light curves found in the inputs given")
     index = _write(out, "index.html", render_index(entries, title=title))
-    return ReportSummary(index, tuple(pages), n_failed)
+    return ReportSummary(index, tuple(pages), n_failed, tuple(errors))
 
 
 def report_catalog(
@@ -329,7 +340,6 @@ def report_catalog(
     if top < 1:
         raise StarskopeError(f"--top must be >= 1; got {top}")
     out = Path(out)
-    out.mkdir(parents=True, exist_ok=True)
     with Catalog(catalog, read_only=True) as cat:
         if config is None:
             config = catalog_config(cat)

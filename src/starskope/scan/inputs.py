@@ -312,6 +312,10 @@ def iter_items(inputs: Iterable[str | os.PathLike]) -> Iterator[ScanItem]:
     """
     for raw in inputs:
         p = os.path.expanduser(os.fspath(raw))
+        if not p.strip():  # os.path.isdir("") is False, but never scan the working folder
+            from ..io.registry import EMPTY_PATH
+
+            raise StarskopeError(EMPTY_PATH)
         if os.path.isdir(p):
             for f in _walk(os.path.abspath(p)):
                 yield from _file_items(f, in_folder=True)

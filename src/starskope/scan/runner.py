@@ -243,6 +243,10 @@ def _check_inputs(inputs: Sequence[str]) -> None:
 
     for raw in inputs:
         p = os.path.expanduser(os.fspath(raw))
+        if not p.strip():
+            from ..io.registry import EMPTY_PATH
+
+            raise StarskopeError(EMPTY_PATH)
         if not os.path.exists(p) and not glob.has_magic(p):
             raise StarskopeError("no such file, folder or glob pattern", path=p)
 
@@ -370,15 +374,24 @@ def scan(
     import dask
     from distributed import Client, as_completed
 
+    if inputs is None:
+        raise StarskopeError("no inputs given")
+    if isinstance(inputs, str | os.PathLike):
+        inputs = [inputs]
     inputs = [os.fspath(i) for i in inputs]
     if not inputs:
         raise StarskopeError("no inputs given")
+    if catalog is None or not str(os.fspath(catalog)).strip():
+        raise StarskopeError("catalog= must name the DuckDB file the scan writes (e.g. scan.duckdb)")
     if workers is not None and workers < 1:
         raise StarskopeError(f"--workers must be >= 1; got {workers}")
     if max_attempts < 1:
         raise StarskopeError(f"max_attempts must be >= 1; got {max_attempts}")
     _check_inputs(inputs)
     config = config if config is not None else PipelineConfig()
+    if next(iter_items(inputs), None) is None and not os.path.exists(os.fspath(catalog)):
+        # nothing to scan (an empty folder): an error, and no empty catalog left behind
+        raise StarskopeError(f"no light curves found in {' '.join(inputs)}")
 
     cat = Catalog(catalog)
     cluster = own_client = None
