@@ -264,8 +264,12 @@ def test_jd_offsets_hlsp_names_magnitudes_and_short_messages(tmp_path):
     p.write_text(
         "time,dmag\n" + "\n".join(f"{a:.6f},{1e-3 * b:.7f}" for a, b in zip(t, f, strict=True))
     )
-    with pytest.warns(StarskopeWarning, match="'dmag' holds magnitudes: converted"):
+    with pytest.warns(StarskopeWarning) as caught:
         lc = read(p)
+    msgs = [str(w.message) for w in caught]
+    assert any("'dmag' holds magnitudes: converted" in m for m in msgs)
+    assert any("beyond today's TESS time" in m for m in msgs)  # 8325: BJD - 2450000
+    assert lc.t[0] == pytest.approx(2458325.3)
     np.testing.assert_allclose(lc.flux, 10 ** (-0.4 * (1e-3 * f - np.median(1e-3 * f))), rtol=1e-6)
 
     p = tmp_path / "wide.csv"

@@ -597,3 +597,23 @@ def test_declared_time_scale_names_what_is_not_barycentric_tdb(tmp_path, name, d
     lc = read(p)
     assert lc.meta.extra.get("time_scale") == declared
     assert (declared is None) == ("read as they are" not in lc.time_system)
+
+
+def test_bare_times_past_todays_btjd_are_bjd_minus_2450000(tmp_path):
+    """8500 in a plain 'time' column is not BTJD (TESS reaches it in 2038): the ground-based
+    BJD - 2450000, with a warning; times TESS has reached stay BTJD."""
+    from starskope.exceptions import StarskopeWarning
+
+    flux = 1 + 1e-3 * np.random.default_rng(0).normal(size=300)
+    for start, fmt, first in ((8500.0, "jd", 2458500.0), (3500.0, "btjd", 3500.0)):
+        t = start + np.arange(300) * 0.02
+        p = tmp_path / f"t{start:.0f}.csv"
+        p.write_text(
+            "time,flux\n" + "\n".join(f"{a:.5f},{b:.6f}" for a, b in zip(t, flux, strict=True))
+        )
+        if fmt == "jd":
+            with pytest.warns(StarskopeWarning, match="beyond today's TESS time"):
+                lc = read(p)
+        else:
+            lc = read(p)
+        assert lc.time_format == fmt and lc.t[0] == pytest.approx(first)

@@ -441,6 +441,15 @@ REDUCED_JD_RULE = "values ~5e4: BJD - 2400000"
 def warn_if_reduced_jd(rule: str, *, path, where: str | None = None) -> None:
     """The ``StarskopeWarning`` for times of ~5e4 read by :data:`REDUCED_JD_RULE` (or as MJD
     in a FITS table): the other reading moves every epoch by half a day."""
+    if rule == FUTURE_BTJD_RULE:
+        warn_file(
+            "times beyond today's TESS time (BTJD) and no mission or unit saying what they are:"
+            " read as BJD - 2450000, the ground-based convention; name the column (bjd, hjd,"
+            " btjd) or pass time_format if that is wrong",
+            path=path,
+            where=where,
+        )
+        return
     if rule == REDUCED_JD_RULE:
         other = "MJD (JD - 2400000.5), every epoch is half a day early"
     elif rule.startswith("values ~5e4 in a FITS table"):
@@ -506,9 +515,23 @@ def infer_time_format(
         return "bkjd", 0.0, "values 100-1325 with no mission hint: Kepler BKJD"
     if 1325.0 <= lo < 1591.0 and _kepler_cadence(finite):
         return "bkjd", 0.0, "values 1325-1591 at Kepler's 29.4-min or 58.8-s cadence: Kepler BKJD"
+    if lo > 3270.0 and float(np.max(finite)) > _btjd_today() and lo < 2.0e4:
+        # past today's TESS time: not BTJD, but the ground-based BJD - 2450000 (2009-2064)
+        return "jd", 2450000.0, FUTURE_BTJD_RULE
     if 1325.0 <= lo < 1940.0 or lo > 3270.0:
         return "btjd", 0.0, "values outside the K2 range with no mission hint: TESS BTJD"
     return "relative", 0.0, "no mission hint and no absolute scale: relative days"
+
+
+#: The rule of :func:`infer_time_format` for times of 3270-20000 that TESS has not reached.
+FUTURE_BTJD_RULE = "values past today's BTJD with no mission hint: BJD - 2450000"
+
+
+def _btjd_today() -> float:
+    """Today's date in BTJD (BJD - 2457000), to one day (times beyond it are not TESS's)."""
+    import time
+
+    return (time.time() / 86400.0 + 2440587.5) - BTJD_OFFSET + 1.0
 
 
 def relative_flux_unit(flux: np.ndarray, unit: str | None) -> str | None:
