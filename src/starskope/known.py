@@ -122,6 +122,8 @@ class KnownMatch:
     def label(self) -> str:
         """One line for reports and ``Candidate.known``, e.g. ``"known planet Kepler-90 b"``."""
         if self.kind == "new":
+            if self.matched_by == UNLOCATED:
+                return "new? (star not located: no position, and its identifier is not searchable)"
             return "new" if self.host is None else f"new (host {self.host})"
         text = f"{self.kind} {self.name}"
         if self.alias_factor is not None and self.alias_factor != 1:
@@ -229,6 +231,22 @@ def _rows_by_position(catalog, ra, dec, *, radius_arcsec, epoch):
     return catalog.iloc[rows[near[ok]]].assign(_sep=sep[ok])
 
 
+#: ``KnownMatch.matched_by`` when the star could not be looked up at all: no position, and an
+#: identifier no catalogue table is keyed by (an EPIC number: the K2 table has none). "new"
+#: would then say more than is known.
+UNLOCATED = "not located"
+
+
+def _id_is_searchable(target) -> bool:
+    """True for identifiers the tables are keyed by (KIC in the KOI and EB tables, TIC in the
+    TOI table) and for names (Kepler-90, K2-3, TOI-185, WASP-18: host names); False for EPIC
+    numbers and anything empty."""
+    if not target:
+        return False
+    text = str(target).strip().upper()
+    return not (text.startswith("EPIC") or text.replace(" ", "").isdigit())
+
+
 def _star_rows(catalog, target, ra, dec, *, radius_arcsec, epoch):
     """Rows of the star found by identifier/name and by position (both when both are given).
 
@@ -329,7 +347,8 @@ def annotate(
         target = parse_identifier(target, mission=mission) or target
     rows, how, sep = _star_rows(catalog, target, ra, dec, radius_arcsec=radius_arcsec, epoch=epoch)
     if rows.empty:
-        return KnownMatch(kind="new")
+        located = (ra is not None and dec is not None) or _id_is_searchable(target)
+        return KnownMatch(kind="new", matched_by="" if located else UNLOCATED)
     host = _host_label(rows)
     best = None
     factors = [(f, float(f)) for f in aliases]

@@ -99,6 +99,11 @@ def test_new_signals():
     assert new.label == "new (host Kepler-90)"
     assert annotate("TIC 1", period_days=5.0).kind == "new"
     assert annotate(None, 12.0, 12.0, 5.0).label == "new"
+    # a star that could not be looked up at all is not called new outright: the K2 table has no
+    # EPIC numbers, so without a position K2-3 (EPIC 201367065) cannot be found
+    lost = annotate("EPIC 201367065", period_days=10.0549)
+    assert lost.kind == "new" and lost.label.startswith("new? (star not located")
+    assert annotate(None, period_days=5.0).label.startswith("new? (star not located")
     # outside the tolerance
     assert annotate("KIC 11442793", period_days=7.0082 * 1.02).kind == "new"
     assert annotate("KIC 11442793", period_days=7.0082 * 1.02, tolerance=0.05).kind != "new"
