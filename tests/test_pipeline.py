@@ -481,3 +481,24 @@ def test_a_deep_transit_train_is_not_its_own_variability():
     assert c.period_days == pytest.approx(3.7, rel=0.002)
     assert res.is_candidate and c.is_planet_like
     assert not next(f for f in c.vetting if f.name == "variability").raised
+
+
+def test_bad_inputs_and_settings_are_one_clear_error(rng):
+    from starskope.exceptions import StarskopeError
+
+    lc = _k2(rng, planets=[(3.3, 2001.0, 0.1, 2e-3)])
+
+    with pytest.raises(StarskopeError, match="takes a LightCurve .* got str; for a file"):
+        analyse("planet.fits")
+    with pytest.raises(StarskopeError, match="max_planets must be an integer >= 1; got '3'"):
+        PipelineConfig(max_planets="3")
+    with pytest.raises(StarskopeError, match="min_period_days must be a number > 0"):
+        PipelineConfig(min_period_days=0)
+    with pytest.raises(StarskopeError, match="durations_hours must be positive hours"):
+        PipelineConfig(durations_hours=())
+    with pytest.raises(StarskopeError, match="config must be a PipelineConfig"):
+        analyse(lc, config=3)
+    # a dict is taken as changes to the defaults; +inf switches a test off
+    assert PipelineConfig(borderline_snr_fraction=float("inf")).borderline_snr_fraction > 1e300
+    res = analyse(lc, {"max_planets": 1, "fit_transit": False})
+    assert res.candidates[0].period_days == pytest.approx(3.3, rel=0.01)

@@ -68,8 +68,66 @@ class PipelineConfig:
     # models
     model: str | None = None
 
+    def __post_init__(self) -> None:
+        _check(self)
+
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
 
     def replace(self, **changes: Any) -> PipelineConfig:
         return dataclasses.replace(self, **changes)
+
+
+#: Fields checked on construction: name -> (kind, lower bound, strictly above the bound).
+_NUMBERS: dict[str, tuple[type, float, bool]] = {
+    "sigma_upper": (float, 0.0, True),
+    "sigma_isolated": (float, 0.0, True),
+    "detrend_window_days": (float, 0.0, True),
+    "active_window_days": (float, 0.0, True),
+    "active_trigger": (float, 0.0, True),
+    "min_period_days": (float, 0.0, True),
+    "max_period_days": (float, 0.0, True),
+    "oversample": (int, 1.0, False),
+    "max_planets": (int, 1.0, False),
+    "alternate_peaks": (int, 0.0, False),
+    "snr_threshold": (float, 0.0, False),
+    "snr_threshold_two_transits": (float, 0.0, False),
+    "sde_threshold": (float, 0.0, False),
+    "borderline_snr_fraction": (float, 0.0, True),
+}
+
+
+def _check(config: PipelineConfig) -> None:
+    """One clear error for a setting of the wrong type or range, when the configuration is made
+    (not a TypeError deep in the search)."""
+    import math
+
+    from .exceptions import StarskopeError
+
+    for name, (kind, low, strict) in _NUMBERS.items():
+        value = getattr(config, name)
+        if value is None and name in ("sigma_upper", "sigma_isolated", "detrend_window_days",
+                                      "max_period_days"):  # fmt: skip
+            continue
+        ok_type = isinstance(value, int | float) and not isinstance(value, bool)
+        if kind is int:
+            ok_type = ok_type and math.isfinite(value) and float(value).is_integer()
+        # +inf is a way to switch a test off (a threshold nothing reaches); NaN never is
+        if not ok_type or math.isnan(value) or value < low or (strict and value == low):
+            what = "an integer" if kind is int else "a number"
+            bound = f"> {low:g}" if strict else f">= {low:g}"
+            raise StarskopeError(f"PipelineConfig.{name} must be {what} {bound}; got {value!r}")
+    if config.max_period_days is not None and config.max_period_days <= config.min_period_days:
+        raise StarskopeError(
+            f"PipelineConfig.max_period_days ({config.max_period_days}) must exceed "
+            f"min_period_days ({config.min_period_days})"
+        )
+    durations = config.durations_hours
+    if (
+        not isinstance(durations, tuple | list)
+        or not durations
+        or not all(isinstance(d, int | float) and math.isfinite(d) and d > 0 for d in durations)
+    ):
+        raise StarskopeError(
+            f"PipelineConfig.durations_hours must be positive hours, one or more; got {durations!r}"
+        )

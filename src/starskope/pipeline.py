@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import os
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -122,6 +123,31 @@ def _variability_sources(
         )
     ls = dominant_variability(cleaned.t, cleaned.flux)
     return () if ls is None else (ls,)
+
+
+def _checked_inputs(lc, config) -> tuple[LightCurve, PipelineConfig]:
+    """The light curve and configuration :func:`analyse_full` takes, or one clear error: a path
+    is not a light curve (read it, or call :func:`analyse_path`), and a dict of settings is
+    taken as changes to the default configuration."""
+    if not isinstance(lc, LightCurve):
+        hint = (
+            "; for a file, call starskope.pipeline.analyse_path(path) or analyse(read(path))"
+            if isinstance(lc, str | os.PathLike)
+            else ""
+        )
+        raise StarskopeError(
+            f"analyse() takes a LightCurve (starskope.read(path) makes one); got "
+            f"{type(lc).__name__}{hint}"
+        )
+    if isinstance(config, dict):
+        config = PipelineConfig().replace(**config)
+    elif config is None:
+        config = PipelineConfig()
+    elif not isinstance(config, PipelineConfig):
+        raise StarskopeError(
+            f"config must be a PipelineConfig (or a dict of its settings); got {type(config).__name__}"
+        )
+    return lc, config
 
 
 def _transit_scale_noise(flat: LightCurve, width: float = 2.0 / 24.0) -> tuple[float, float]:
@@ -299,6 +325,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         When the light curve cannot be analysed (too few usable points, too short for two
         transits, unknown method names).
     """
+    lc, config = _checked_inputs(lc, config)
     timings: dict[str, float] = {}
     t_start = time.perf_counter()
 

@@ -206,7 +206,9 @@ def search_command(
             if plot_fn is not None:
                 full = analyse_full(item, config)
                 res = full.result
-                _plot(full, _safe_name(Path(str(ident)).name.split(".")[0] + "_" + (res.target or "")))
+                _plot(
+                    full, _safe_name(Path(str(ident)).name.split(".")[0] + "_" + (res.target or ""))
+                )
             if scorer is not None:  # the model runs the stages it needs itself
                 res = scorer(ident, item)
             elif plot_fn is None:

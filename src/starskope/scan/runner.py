@@ -382,7 +382,9 @@ def scan(
     if not inputs:
         raise StarskopeError("no inputs given")
     if catalog is None or not str(os.fspath(catalog)).strip():
-        raise StarskopeError("catalog= must name the DuckDB file the scan writes (e.g. scan.duckdb)")
+        raise StarskopeError(
+            "catalog= must name the DuckDB file the scan writes (e.g. scan.duckdb)"
+        )
     if workers is not None and workers < 1:
         raise StarskopeError(f"--workers must be >= 1; got {workers}")
     if max_attempts < 1:

@@ -96,10 +96,21 @@ class TransitSearch:
         object.__setattr__(self, "flux", f[ok][order])
         object.__setattr__(self, "flux_err", None if err is None else err[order])
         dur = duration_grid() if self.durations is None else to_days_array(self.durations)
-        object.__setattr__(self, "durations", np.sort(np.atleast_1d(dur).astype(float)))
+        dur = np.sort(np.atleast_1d(dur).astype(float))
+        if dur.size == 0 or not np.all(np.isfinite(dur) & (dur > 0)):
+            raise StarskopeError(f"durations must be one or more positive times; got {dur}")
+        object.__setattr__(self, "durations", dur)
         object.__setattr__(self, "min_period", to_days(self.min_period, name="min_period"))
+        if not (np.isfinite(self.min_period) and self.min_period > 0):
+            raise StarskopeError(f"min_period must be a positive time; got {self.min_period}")
         if self.max_period is not None:
             object.__setattr__(self, "max_period", to_days(self.max_period, name="max_period"))
+            if not self.max_period > self.min_period:
+                raise StarskopeError(
+                    f"max_period ({self.max_period}) must exceed min_period ({self.min_period})"
+                )
+        if not (np.isfinite(self.oversample) and self.oversample >= 1):
+            raise StarskopeError(f"oversample must be >= 1; got {self.oversample}")
 
     @classmethod
     def from_lightcurve(
