@@ -236,6 +236,54 @@ def test_table_saved_with_its_row_index(table, tmp_path, first):
     np.testing.assert_allclose(_read_item(items[6]).flux, flux[6])
 
 
+@pytest.mark.parametrize("variant", ["slice-headerless", "index-named-id", "blind-with-index"])
+def test_pandas_saves_of_other_shapes_still_read_row_by_row(table, tmp_path, variant):
+    """A slice saved without a header (its index starts at 3), an index named "id", and a blind
+    table (no LABEL) saved with its index: one star per row, never one light curve of them."""
+    import pandas as pd
+
+    from starskope.io import iter_read
+
+    path, flux, labels = table
+    df = pd.read_csv(path)
+    saved = tmp_path / f"{variant}.csv"
+    if variant == "slice-headerless":
+        df.iloc[3:].to_csv(saved, header=False)
+        want_flux, want_labels = flux[3:], [int(v == 2) for v in labels[3:]]
+    elif variant == "index-named-id":
+        df.rename_axis("id").to_csv(saved)
+        want_flux, want_labels = flux, [int(v == 2) for v in labels]
+    else:
+        df.drop(columns="LABEL").iloc[2:].to_csv(saved)
+        want_flux, want_labels = flux[2:], [None] * (len(labels) - 2)
+    assert identify_kaggle(saved, saved.read_bytes()[:65536])
+    lcs = [lc for _, lc in iter_read(saved)]
+    assert [lc.meta.label for lc in lcs] == want_labels
+    np.testing.assert_allclose(lcs[1].flux, want_flux[1])
+
+
+def test_kaggle_shapes_that_cannot_be_read_say_so(table, tmp_path):
+    import pandas as pd
+
+    from starskope.io import read
+
+    path, flux, labels = table
+    df = pd.read_csv(path)
+    twice = tmp_path / "twice.csv"
+    df.to_csv(tmp_path / "once.csv")
+    pd.read_csv(tmp_path / "once.csv").to_csv(twice)
+    with pytest.raises(StarskopeError, match="two row-index columns"):
+        read(twice, row=0)
+    wide = tmp_path / "wide.csv"  # headerless rows of 3000 values: not one light curve
+    wide.write_text("\n".join(",".join(f"{v:.2f}" for v in row[:3000]) for row in flux) + "\n")
+    with pytest.raises(StarskopeError, match="3000 numbers per row and no header"):
+        read(wide)
+    pytest.importorskip("pyarrow")
+    df.to_parquet(tmp_path / "k.parquet")
+    with pytest.raises(StarskopeError, match="Kaggle-layout table .* saved as Parquet"):
+        read(tmp_path / "k.parquet")
+
+
 def test_flux_only_table_has_no_labels(table, tmp_path):
     """A blind table (``FLUX.1,...,FLUX.n``, no LABEL column) reads row by row with label None,
     from the reader and from a scan, and is not cached (the cache stores labels)."""

@@ -78,12 +78,17 @@ _INDEX_NAMES = frozenset({"", "unnamed: 0", "index"})
 
 
 def index_column(fields: list[str]) -> bool:
-    """True when a header's first field is a row index in front of ``LABEL,FLUX.1,...``."""
-    return (
-        len(fields) >= 3
-        and fields[0].lower() in _INDEX_NAMES
-        and _parse_header_fields(fields[1:]) is not None
-    )
+    """True when a header's first field is a row index (of any name: "", "Unnamed: 0", "id")
+    in front of ``LABEL,FLUX.1,...`` or of a flux-only ``FLUX.1,FLUX.2,...``."""
+    if len(fields) < 3 or fields[0].upper() == "LABEL" or _is_flux_name(fields[0], 1):
+        return False
+    return _parse_header_fields(fields[1:]) is not None or flux_only(fields[1:])
+
+
+def _two_index_columns(fields: list[str]) -> bool:
+    """A header with two leading index columns (a table read with its index and saved again
+    with another: ``,Unnamed: 0,LABEL,FLUX.1,...``)."""
+    return len(fields) >= 4 and not index_column(fields) and index_column(fields[1:])
 
 
 #: Fewest columns of a flux-only table (no LABEL): fewer would be a light curve's own columns
@@ -200,7 +205,17 @@ def _layout_from_first_line(line: str, path) -> _Layout:
     if n is not None:
         return _Layout(n, True, index_col=blank_index_name(line))
     if index_column(fields):
+        if flux_only(fields[1:]):
+            return _Layout(len(fields) - 1, True, index_col=True, labelled=False)
         return _Layout(len(fields) - 2, True, index_col=True)
+    if _two_index_columns(fields):
+        raise StarskopeError(
+            f"two row-index columns ({fields[0]!r}, {fields[1]!r}) before the Kaggle columns: the"
+            " table was saved twice with its index; save it with index=False (pandas) or drop"
+            " the first column",
+            path=path,
+            where="header",
+        )
     if flux_only(fields):
         return _Layout(len(fields), True, labelled=False)
     if fields and fields[0].upper() == "LABEL":
@@ -248,11 +263,16 @@ def identify_kaggle(path, header: bytes) -> bool:
         return True
     if (
         len(fields) >= 3
-        and fields[0].lower() in _INDEX_NAMES
-        and fields[1].upper() == "LABEL"
-        and _is_flux_name(fields[2], 1)
+        and fields[0].upper() != "LABEL"
+        and not _is_flux_name(fields[0], 1)
+        and (
+            (fields[1].upper() == "LABEL" and _is_flux_name(fields[2], 1))
+            or all(_is_flux_name(f, i) for i, f in enumerate(fields[1 : _MIN_FLUX_ONLY + 1], 1))
+        )
     ):
-        return True  # saved with its row index (pandas' to_csv default)
+        return True  # saved with its row index (pandas' to_csv default), of any name
+    if len(fields) >= 4 and fields[2].upper() == "LABEL" and _is_flux_name(fields[3], 1):
+        return True  # two index columns: the reader says what to do
     if len(fields) >= _MIN_FLUX_ONLY and all(
         _is_flux_name(f, i) for i, f in enumerate(fields[:_MIN_FLUX_ONLY], start=1)
     ):
@@ -269,8 +289,13 @@ _LABEL_TEXT = frozenset({"0", "1", "2", "0.0", "1.0", "2.0"})
 
 
 def _indexed_row(fields: list[str]) -> bool:
-    """A headerless first row of a row index 0 (or 1), a label and the 3197 fluxes."""
-    return len(fields) == KAGGLE_N_FLUX + 2 and fields[0] in ("0", "1") and fields[1] in _LABEL_TEXT
+    """A headerless first row of a row index (a non-negative integer: 0, or any for a slice or
+    a shuffled split), a label and the 3197 fluxes."""
+    return (
+        len(fields) == KAGGLE_N_FLUX + 2
+        and fields[0].strip().isdigit()
+        and fields[1] in _LABEL_TEXT
+    )
 
 
 # ---------------------------------------------------------------------------- rows

@@ -245,8 +245,22 @@ def _refuse_other_lists(pf, path) -> None:
 def _table_lightcurve(path, table, flux_column, time_column, *, product) -> LightCurve:
     """A one-cadence-per-row Arrow table through the text tables' rules (column choice, units
     and names of times, calendar dates, mission and target from the file name)."""
+    from .kaggle import _parse_header_fields, flux_only, index_column
     from .text import _date_time_column, _to_lightcurve
 
+    fields = [str(n) for n in table.column_names]
+    if (
+        _parse_header_fields(fields) is not None
+        or flux_only(fields)
+        or index_column(fields)
+        or (len(fields) > 1 and index_column(fields[1:]))
+    ):
+        raise StarskopeError(
+            f"a Kaggle-layout table ({len(fields)} columns: LABEL, FLUX.1 ... FLUX.n, one star per"
+            f" row) saved as {product.capitalize()}: starskope reads that layout from CSV, row by"
+            " row; save it with df.to_csv(path, index=False)",
+            path=path,
+        )
     names, cols, units, dates = _cadence_columns(table)
     if dates:  # as in text tables: one date column may be the time, the others stay unread
         where = {names.index(n): n for n in dates}

@@ -547,6 +547,10 @@ def _date_time_column(names, cols, dates: dict, time_column) -> int | None:
     return min(dates)
 
 
+#: More columns than this without a header: a table of stars (one per row), not a light curve.
+WIDE_HEADERLESS = 100
+
+
 def _to_lightcurve(
     path,
     names,
@@ -561,6 +565,15 @@ def _to_lightcurve(
     meta_in=None,
     dates=frozenset(),
 ) -> LightCurve:
+    if not names and len(cols) > WIDE_HEADERLESS and time_column is None:
+        # rows of thousands of numbers are stars, not cadences: never one light curve of them
+        raise StarskopeError(
+            f"{len(cols)} numbers per row and no header: a one-star-per-row table? The Kaggle"
+            " layout needs a LABEL,FLUX.1,...,FLUX.n header, or no header and a label (1 or 2,"
+            " or 0 or 1) before 3197 fluxes per row (a row index may come first); a light-curve"
+            " table has a few columns (time, flux, error)",
+            path=path,
+        )
     ch = choose_columns(names, cols, time_column=time_column, flux_column=flux_column, path=path)
     shown = names or [f"col{i}" for i in range(len(cols))]
     mission, target, segment = _hints(path, comments + [n for n in (names or [])])
