@@ -315,3 +315,20 @@ def test_a_table_does_not_take_another_tables_truth(tmp_path, capsys):
     # the same name again replaces its own truth, as any output is replaced
     assert main([*SIM, "--seed", "2", "--out", str(csv)]) == 0
     assert (tmp_path / "train.truth.csv").read_bytes() != truth
+
+
+def test_training_or_evaluating_on_a_table_without_labels_says_so(tmp_path, rng, capsys):
+    flux = 1000 + rng.normal(0, 1, size=(4, 3197))
+    blind = tmp_path / "blind.csv"
+    blind.write_text(
+        ",".join(f"FLUX.{i}" for i in range(1, 3198))
+        + "\n"
+        + "\n".join(",".join(f"{v:.2f}" for v in row) for row in flux)
+        + "\n"
+    )
+    for argv in (
+        ["evaluate", "--model", "original-cnn", "--data", str(blind), "--out", str(tmp_path / "e")],
+        ["train", "--model", "original-cnn", "--data", str(blind), "--out", str(tmp_path / "t")],
+    ):
+        assert main(argv) == 2
+        assert "blind.csv: the table has no LABEL column" in _err(capsys)

@@ -81,6 +81,16 @@ def _check_inputs(paths: Sequence, limit: int | None) -> list[Path]:
                 raise StarskopeError("given twice: each star would count twice", path=str(p))
             seen.add(key)
             out.append(p)
+    for p in out:
+        if p.is_file() and _is_kaggle(p):
+            from ..io.kaggle import layout_of
+
+            if not layout_of(p).labelled:
+                raise StarskopeError(
+                    "the table has no LABEL column (a FLUX.1,...,FLUX.n header only): no labels"
+                    " to train or evaluate on; predict scores it",
+                    path=str(p),
+                )
     return out
 
 
