@@ -204,3 +204,14 @@ def test_period_range_options(tmp_path, rng, capsys):
     assert main(["search", str(p), "--min-period", "2", "--max-period", "1"]) == 2
     err = capsys.readouterr().err
     assert "--max-period (1.0) must exceed --min-period (2.0)" in err and "Traceback" not in err
+
+
+def test_a_raw_flux_model_adds_its_score_to_the_search(csv_files, capsys):
+    """--model with a raw-flux model: the transit search still runs (candidates, vetting) and
+    the model's probability is the score."""
+    pytest.importorskip("torch")
+    a, _ = csv_files
+    assert main(["search", str(a), "--json", "--model", "original-cnn"]) == 0
+    res = json.loads(capsys.readouterr().out.strip().splitlines()[0])
+    assert res["is_candidate"] and res["candidates"][0]["period_days"] == pytest.approx(3.2, 3e-3)
+    assert 0.0 <= res["score"] <= 1.0 and res["explanation"]["model"]["model"] == "original-cnn"

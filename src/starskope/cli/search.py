@@ -163,10 +163,24 @@ def search_command(
         from ..models.predict import predict_results
         from ..models.registry import load_model
 
+        from ..models.registry import MODELS
+
         loaded = load_model(model)
+        runs_search = MODELS[loaded[0]].kind in ("tabular", "views")
 
         def scorer(ident, lc):
-            return next(iter(predict_results([(ident, lc)], model=loaded, config=config)))
+            scored = next(iter(predict_results([(ident, lc)], model=loaded, config=config)))
+            if runs_search or scored.error is not None:
+                return scored
+            # a raw-flux model scores the flux alone: the search still runs, as without --model
+            res = analyse(lc, config)
+            expl = {**(res.explanation or {}), "model": scored.explanation or {}}
+            return dataclasses.replace(
+                res,
+                score=scored.score,
+                class_probabilities=scored.class_probabilities,
+                explanation=expl,
+            )
 
     items = iter_read(files, format=fmt, flux_column=flux_column, time_column=time_column)
     if group == "auto":
