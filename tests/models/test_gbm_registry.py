@@ -100,6 +100,17 @@ def test_host_prior_shift():
         shift_prior([[0.5, 0.5]], planet_col=1, train_prior=0.5, host_prior=0)
 
 
+def test_no_probability_is_exactly_0_or_1_so_a_prior_can_move_it():
+    X, y = _tab(n=400, n_pos=100)
+    X[:100, 0] += 20.0  # hosts far apart: the isotonic steps reach 0 and 1
+    est = GBMClassifier(max_iter=15, cv=3, random_state=0).fit(X, y)
+    p = est.score_planet(X)
+    eps = 1.0 / (400 + 2)
+    assert p.max() == pytest.approx(1 - eps) and p.min() >= eps
+    est.set_params(host_prior=0.01)
+    assert est.score_planet(X).max() < 0.95  # "certain" at a 25% host rate is not at 1%
+
+
 def test_rbm_comparison_model_beats_chance(tmp_path):
     from sklearn.metrics import roc_auc_score
 

@@ -118,6 +118,7 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
         fitted = getattr(self.calibrated_, "calibrated_classifiers_", None)
         ests = [c.estimator for c in fitted] if fitted else [self.calibrated_.est]
         self.n_iter_ = int(max(e.n_iter_ for e in ests))
+        self.n_train_ = int(len(y))
         try:
             self.train_prior_ = float(np.mean(y == self.classes_[self.planet_column()]))
         except StarskopeError:  # multi-class labels without a "planet" class
@@ -132,7 +133,9 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
         """Calibrated class probabilities, columns in ``classes_`` order."""
         check_is_fitted(self, "calibrated_")
         X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
-        proba = self.calibrated_.predict_proba(_sentinel(X))
+        proba = _off_the_bounds(
+            self.calibrated_.predict_proba(_sentinel(X)), getattr(self, "n_train_", None)
+        )
         if self.host_prior is None:
             return proba
         from .prior import shift_prior
@@ -204,3 +207,17 @@ class _Uncalibrated:
 
     def predict_proba(self, X):
         return self.est.predict_proba(X)
+
+
+def _off_the_bounds(proba: np.ndarray, n_train: int | None) -> np.ndarray:
+    """Calibrated probabilities kept off exactly 0 and 1 (then renormalised).
+
+    An isotonic calibration step at 0 or 1 rests on finitely many calibration stars, so it means
+    "rare", not "impossible": the probabilities are clipped to ``[e, 1 - e]`` with the Laplace
+    estimate ``e = 1 / (n + 2)`` of ``n`` training stars (1e-3 for a model saved without its
+    count). Rankings and 0.5 decisions are unchanged; a prior shift (``--prior``) can then move
+    a score of "1".
+    """
+    eps = 1.0 / (n_train + 2) if n_train else 1e-3
+    p = np.clip(np.asarray(proba, dtype=float), eps, 1.0 - eps)
+    return p / p.sum(axis=1, keepdims=True)
