@@ -502,3 +502,16 @@ def test_bad_inputs_and_settings_are_one_clear_error(rng):
     assert PipelineConfig(borderline_snr_fraction=float("inf")).borderline_snr_fraction > 1e300
     res = analyse(lc, {"max_planets": 1, "fit_transit": False})
     assert res.candidates[0].period_days == pytest.approx(3.3, rel=0.01)
+
+
+def test_a_planet_below_the_shortest_period_is_reported_at_its_own_period(rng):
+    """A 0.37-d planet with the default 0.5-d shortest period: the search finds it at 0.74 d
+    twice, half an orbit apart; the pair is reported as one planet at 0.37 d."""
+    lc = _k2(rng, planets=[(0.37, 2000.1, 0.04, 1.2e-3)], noise=5e-4)
+    res = analyse(lc, PipelineConfig(fit_transit=False))
+    best = res.candidates[0]
+    assert res.is_candidate and best.is_planet_like
+    assert best.period_days == pytest.approx(0.37, rel=2e-3)
+    assert any(f.name == "alias" and "half that period" in f.reason for f in best.vetting)
+    twin = [c for c in res.candidates[1:] if abs(c.period_days / 0.74 - 1) < 0.01]
+    assert twin and not twin[0].is_planet_like and "same_source" in twin[0].flags

@@ -671,7 +671,7 @@ def _eclipse_pairs(
     together), the secondary-eclipse test of the primary sees nothing at phase 0.5. No two
     planets share a period, so such a pair is judged here:
 
-    - same period (the two ephemerides drift apart by less than half the shorter duration over
+    - same period (the two ephemerides drift apart by less than the shorter duration over
       the data), dips at different phases: when the depths differ (odd/even thresholds) or the
       second dip is not half an orbit away, the deeper is a primary and the other its secondary;
       equal dips half an orbit apart are one planet at half the period found twice, left alone;
@@ -694,7 +694,7 @@ def _eclipse_pairs(
             long_, short = (a, b) if a.period_days >= b.period_days else (b, a)
             k_long, k_short = (i, j) if long_ is a else (j, i)
             d_a, d_b = a.duration_hours / 24.0, b.duration_hours / 24.0
-            budget = 0.5 * min(d_a, d_b)
+            budget = min(d_a, d_b)  # two BLS periods of one signal differ by about a grid step
             if _same_clock(a.period_days, b.period_days, span=span, budget=budget):
                 p = 0.5 * (a.period_days + b.period_days)
                 dphi = ((b.t0 - a.t0) / p + 0.5) % 1.0 - 0.5
@@ -709,7 +709,11 @@ def _eclipse_pairs(
                 )
                 half_orbit = abs(abs(dphi) - 0.5) * p < 0.5 * (d_a + d_b)
                 if half_orbit and not differ:
-                    continue  # equal dips half an orbit apart: one planet at P/2, found twice
+                    # equal dips half an orbit apart: one planet at P/2, found twice (its period
+                    # below the search's shortest, or its transits split between two passes)
+                    if t is not None and out[i].is_planet_like and out[j].is_planet_like:
+                        out[k_prim], out[k_sec] = _at_half_period(prim, sec, t, flux)
+                    continue
                 sec_depth, sec_snr = sec.depth_ppm, sec.snr
                 where = f"phase {abs(dphi):.2f} of the {prim.period_days:.5g}-d orbit"
             elif t is not None and _same_clock(
@@ -783,6 +787,44 @@ def _eclipse_pairs(
                     c, vetting=c.vetting + (flag,), is_planet_like=False
                 )
     return out
+
+
+def _at_half_period(first: Candidate, second: Candidate, t, flux) -> tuple[Candidate, Candidate]:
+    """The planet behind two equal signals at one period, half an orbit apart: ``first`` at
+    half the period (re-measured on all its transits) and ``second`` kept as the same source."""
+    period = 0.5 * first.period_days
+    st = box_stats(
+        np.asarray(t), np.asarray(flux), period=period, t0=first.t0,
+        duration=first.duration_hours / 24.0,
+    )  # fmt: skip
+    note = VetFlag(
+        "alias",
+        False,
+        2.0,
+        f"found as two equal signals at {first.period_days:.5g} d half an orbit apart: one "
+        f"planet at half that period, {period:.5g} d (reported here)",
+    )
+    merged = dataclasses.replace(
+        first,
+        period_days=float(period),
+        depth_ppm=float(1e6 * st.depth) if np.isfinite(st.depth) else first.depth_ppm,
+        depth_ppm_err=float(1e6 * st.depth_err)
+        if np.isfinite(st.depth_err)
+        else first.depth_ppm_err,
+        snr=float(st.snr) if np.isfinite(st.snr) else first.snr,
+        n_transits=int(st.n_transits),
+        vetting=tuple(f for f in first.vetting if f.name != "alias") + (note,),
+    )
+    same = VetFlag(
+        "same_source",
+        True,
+        1.0,
+        f"the other half of the {period:.5g}-d planet's transits (see the candidate at that "
+        "period): not a second object",
+    )
+    return merged, dataclasses.replace(
+        second, vetting=second.vetting + (same,), is_planet_like=False
+    )
 
 
 def _rank(candidates: list[Candidate]) -> list[int]:
