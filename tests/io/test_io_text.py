@@ -128,9 +128,9 @@ def test_comment_header_line(tmp_path):
 
 
 def test_time_inference_rules(tmp_path):
-    def one(name, t0, **kw):
+    def one(name, t0, step=0.02, **kw):
         p = tmp_path / name
-        p.write_text("".join(f"{t0 + i * 0.02},{1.0}\n" for i in range(5)))
+        p.write_text("".join(f"{t0 + i * step},{1.0}\n" for i in range(5)))
         return read(p, **kw)
 
     assert one("a.csv", 2458000.0).time_format == "jd"
@@ -140,7 +140,11 @@ def test_time_inference_rules(tmp_path):
     assert one("c.csv", 500.0).time_format == "bkjd"  # Kepler prime-mission range
     assert one("d_k2.csv", 2500.0).time_format == "bkjd"  # K2 hint
     assert one("e_tess.csv", 2500.0).time_format == "btjd"  # TESS hint
-    assert one("f.csv", 2500.0).time_format == "relative"  # K2 or TESS: ambiguous, no hint
+    with pytest.warns(StarskopeWarning, match="K2 had them .* and TESS"):
+        assert one("f.csv", 2500.0).time_format == "relative"  # K2 or TESS: ambiguous, no hint
+    # ... unless the cadence says which: Kepler's 29.4 min, TESS's 2 min
+    assert one("fk.csv", 2500.0, step=29.4244 / 1440).time_format == "bkjd"
+    assert one("ft.csv", 2500.0, step=2.0 / 1440).time_format == "btjd"
     assert one("f2.csv", 1500.0).time_format == "btjd"  # before K2 began: only TESS
     assert one("f3.csv", 3500.0).time_format == "btjd"  # after K2 ended: only TESS
     assert one("g.csv", 0.0).time_format == "relative"

@@ -161,9 +161,7 @@ def search_command(
                 "--model scores single light curves; it cannot be combined with --group auto"
             )
         from ..models.predict import predict_results
-        from ..models.registry import load_model
-
-        from ..models.registry import MODELS
+        from ..models.registry import MODELS, load_model
 
         loaded = load_model(model)
         runs_search = MODELS[loaded[0]].kind in ("tabular", "views")

@@ -378,15 +378,35 @@ def segment_from_name(name: str, mission: str | None) -> str | None:
 _KEPLER_CADENCES = (29.4244 / 1440.0, 58.84876 / 86400.0)
 
 
+#: TESS cadences, days: 2 min, 20 s, 200 s, 10 min and 30 min.
+_TESS_CADENCES = (
+    120.0 / 86400.0,
+    20.0 / 86400.0,
+    200.0 / 86400.0,
+    600.0 / 86400.0,
+    1800.0 / 86400.0,
+)
+
+
+def _tess_cadence(t) -> bool:
+    """True when the typical spacing of ``t`` is a TESS cadence (within 0.05 %)."""
+    return _cadence_in(t, _TESS_CADENCES)
+
+
 def _kepler_cadence(t) -> bool:
     """True when the typical spacing of ``t`` is a Kepler cadence (within 0.05 %: the
     barycentric correction changes it by 0.01 %)."""
+    return _cadence_in(t, _KEPLER_CADENCES)
+
+
+def _cadence_in(t, cadences) -> bool:
+    """True when the typical spacing of ``t`` is one of ``cadences`` (days, within 0.05 %)."""
     d = np.diff(np.sort(np.asarray(t, dtype=float)))
     d = d[d > 0]
     if d.size == 0:
         return False
     cad = float(np.median(d))
-    return any(abs(cad / k - 1.0) < 5e-4 for k in _KEPLER_CADENCES)
+    return any(abs(cad / k - 1.0) < 5e-4 for k in cadences)
 
 
 def declared_time_scale(*texts: str | None) -> str | None:
@@ -441,6 +461,15 @@ REDUCED_JD_RULE = "values ~5e4: BJD - 2400000"
 def warn_if_reduced_jd(rule: str, *, path, where: str | None = None) -> None:
     """The ``StarskopeWarning`` for times of ~5e4 read by :data:`REDUCED_JD_RULE` (or as MJD
     in a FITS table): the other reading moves every epoch by half a day."""
+    if rule == AMBIGUOUS_RULE:
+        warn_file(
+            "times of 1940-3270 with no mission, unit or known cadence saying what they are: K2"
+            " had them (BKJD, 2014-2018) and TESS (BTJD, 2020-2024); read as relative days, so"
+            " epochs have no date: pass time_format='bkjd' or 'btjd' (or name the column)",
+            path=path,
+            where=where,
+        )
+        return
     if rule == FUTURE_BTJD_RULE:
         warn_file(
             "times beyond today's TESS time (BTJD) and no mission or unit saying what they are:"
@@ -520,7 +549,17 @@ def infer_time_format(
         return "jd", 2450000.0, FUTURE_BTJD_RULE
     if 1325.0 <= lo < 1940.0 or lo > 3270.0:
         return "btjd", 0.0, "values outside the K2 range with no mission hint: TESS BTJD"
+    if 1940.0 <= lo <= 3270.0:  # K2 (2014-2018, BKJD) or TESS (2020-2024, BTJD): the cadence
+        if _kepler_cadence(finite):
+            return "bkjd", 0.0, "values 1940-3270 at Kepler's 29.4-min or 58.8-s cadence: K2 BKJD"
+        if _tess_cadence(finite):
+            return "btjd", 0.0, "values 1940-3270 at a TESS cadence (20 s to 30 min): TESS BTJD"
+        return "relative", 0.0, AMBIGUOUS_RULE
     return "relative", 0.0, "no mission hint and no absolute scale: relative days"
+
+
+#: The rule of :func:`infer_time_format` for times K2 (BKJD) and TESS (BTJD) both had.
+AMBIGUOUS_RULE = "values 1940-3270 and no mission hint or known cadence: relative days"
 
 
 #: The rule of :func:`infer_time_format` for times of 3270-20000 that TESS has not reached.
