@@ -201,7 +201,7 @@ def test_period_range_options(tmp_path, rng, capsys):
     assert best["period_days"] == pytest.approx(0.3, rel=2e-3)
     main(["search", str(p), "--json"])
     best = json.loads(capsys.readouterr().out.strip().splitlines()[0])["candidates"][0]
-    assert best["period_days"] == pytest.approx(0.3, rel=2e-3) and "alias" in best["flags"]
+    assert best["period_days"] == pytest.approx(0.3, rel=2e-3) and best["is_planet_like"]
     assert main(["search", str(p), "--min-period", "2", "--max-period", "1"]) == 2
     err = capsys.readouterr().err
     assert "--max-period (1.0) must exceed --min-period (2.0)" in err and "Traceback" not in err
