@@ -332,3 +332,17 @@ def test_training_or_evaluating_on_a_table_without_labels_says_so(tmp_path, rng,
     ):
         assert main(argv) == 2
         assert "blind.csv: the table has no LABEL column" in _err(capsys)
+
+
+def test_serve_checks_its_port_first(capsys):
+    import socket
+
+    pytest.importorskip("uvicorn")
+    assert main(["serve", "--port", "99999"]) == 2
+    assert "--port must be 1-65535; got 99999" in _err(capsys)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen(1)
+        port = busy.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 2
+        assert f"cannot serve on 127.0.0.1:{port}" in _err(capsys)

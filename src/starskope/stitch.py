@@ -199,6 +199,33 @@ class StitchedLightCurve:
         return self.select(np.char.lower(self.mission.astype(str)) == mission.lower())
 
 
+#: Light curves whose stated positions are further apart than this are not one star's.
+SAME_STAR_ARCSEC = 10.0
+
+
+def _warn_if_apart(lcs) -> None:
+    """Warn when the inputs' header positions put them on different stars."""
+    pos = [(lc.meta.ra, lc.meta.dec, lc.meta.source) for lc in lcs]
+    pos = [p for p in pos if p[0] is not None and p[1] is not None]
+    if len(pos) < 2:
+        return
+    ra0, dec0, src0 = pos[0]
+    for ra, dec, src in pos[1:]:
+        a, b = np.radians([dec0, dec])
+        d = np.radians(ra - ra0)
+        cos = np.sin(a) * np.sin(b) + np.cos(a) * np.cos(b) * np.cos(d)
+        sep = float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))) * 3600.0
+        if sep > SAME_STAR_ARCSEC:
+            warnings.warn(
+                f"stitching light curves {sep:.0f} arcsec apart on the sky ({src0 or 'first'} and"
+                f" {src or 'another'}): not one star? (starskope.crossmatch.group_lightcurves"
+                " groups files by star)",
+                StarskopeWarning,
+                stacklevel=3,
+            )
+            return
+
+
 def stitch(
     lcs: Sequence[LightCurve],
     *,
@@ -247,9 +274,17 @@ def stitch(
     >>> st.missions, st.lightcurve.time_format, float(st.lightcurve.flux.max())
     (('Kepler', 'TESS'), 'jd', 1.0)
     """
+    if isinstance(lcs, LightCurve) or isinstance(lcs, str | bytes):
+        raise StarskopeError("stitch() takes a list of LightCurve objects (one per segment)")
     lcs = list(lcs)
     if not lcs:
         raise StarskopeError("stitch() needs at least one light curve")
+    wrong = [type(lc).__name__ for lc in lcs if not isinstance(lc, LightCurve)]
+    if wrong:
+        raise StarskopeError(
+            f"stitch() takes LightCurve objects (starskope.read(path) makes one); got {wrong[0]}"
+        )
+    _warn_if_apart(lcs)
     width = None if cadence is None else to_days(cadence, name="cadence")
     parts, infos = [], []
     for i, lc in enumerate(lcs):

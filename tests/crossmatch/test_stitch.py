@@ -287,3 +287,18 @@ def test_real_tess_sectors_stitched(shared_data):
     combined = dc.weighted_depth_ppm
     err = 1 / np.sqrt(sum(d.depth_err_ppm**-2 for d in dc.depths.values()))
     assert abs(combined - row.depth_ppm) < 3 * err
+
+
+def test_stitch_refuses_non_lightcurves_and_warns_across_the_sky():
+    def lc(ra, dec, fmt="bkjd", t0=100.0):
+        t = np.arange(t0, t0 + 2, 0.02)
+        meta = LightCurveMeta(mission="Kepler" if fmt == "bkjd" else "TESS", ra=ra, dec=dec)
+        return LightCurve(t, np.full(t.size, 10.0), time_format=fmt, meta=meta)
+
+    with pytest.raises(StarskopeError, match="takes a list of LightCurve"):
+        stitch(lc(10.0, 20.0))
+    with pytest.raises(StarskopeError, match="got str"):
+        stitch(["kplr.fits"])
+    stitch([lc(10.0, 20.0), lc(10.0 + 1e-4, 20.0, "btjd", 1500.0)])  # 0.3 arcsec: one star
+    with pytest.warns(StarskopeWarning, match=r"3600 arcsec apart on the sky"):
+        stitch([lc(10.0, 20.0), lc(10.0, 21.0, "btjd", 1500.0)])

@@ -67,6 +67,8 @@ def serve_command(
     """Browse a catalog and analyse uploaded light curves in a local web app."""
     from ..app import create_app
 
+    if not 0 < port < 65536:
+        raise StarskopeError(f"--port must be 1-65535; got {port}")
     if catalog is not None and not catalog.is_file():
         raise StarskopeError("no such catalog file", path=str(catalog))
     try:
@@ -80,5 +82,27 @@ def serve_command(
     )
     if host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(f"warning: serving on {host}, reachable from other machines", err=True)
+    _check_port_free(host, port)
     typer.echo(f"starskope app on http://{host}:{port}/  (Ctrl-C stops)")
     uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """One clear error when the port is taken (or the address unusable), before the server's
+    own logging starts."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except OSError as exc:
+        raise StarskopeError(f"cannot serve on {host}: {exc.strerror or exc}") from exc
+    family, _, _, _, addr = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(addr)
+        except OSError as exc:
+            raise StarskopeError(
+                f"cannot serve on {host}:{port}: {exc.strerror or exc} (another server on that"
+                " port? choose one with --port)"
+            ) from exc
