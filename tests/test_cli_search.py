@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 
 from starskope.cli import main
+from starskope.config import PipelineConfig
 
 
 def _write_csv(path, rng, *, transit=True):
@@ -76,8 +77,10 @@ def test_alternate_peaks_option(csv_files, capsys, monkeypatch):
 
     def spy(lc, config=None, **kw):
         seen.append(config.alternate_peaks)
+        hours.append(config.durations_hours)
         return real(lc, config, **kw)
 
+    hours = []
     monkeypatch.setattr(pipeline, "analyse", spy)
     a, _ = csv_files
     assert main(["search", str(a), "--json", "--alternate-peaks", "0"]) == 0
@@ -86,6 +89,11 @@ def test_alternate_peaks_option(csv_files, capsys, monkeypatch):
     assert main(["search", str(a), "--json"]) == 0
     capsys.readouterr()
     assert seen == [0, 3]  # the option, then the configuration's default
+    assert main(["search", str(a), "--json", "--durations", "2, 1,4"]) == 0
+    capsys.readouterr()
+    assert main(["search", str(a), "--durations", "1,-2"]) == 2
+    assert "--durations takes hours between 0 and 72" in capsys.readouterr().err
+    assert hours[-1] == (1.0, 2.0, 4.0) and hours[0] == PipelineConfig().durations_hours
     assert main(["search", str(a), "--alternate-peaks", "-1"]) == 2
     err = capsys.readouterr().err
     assert "--alternate-peaks must be >= 0; got -1" in err and "Traceback" not in err

@@ -14,7 +14,7 @@ from ..exceptions import StarskopeError
 from ..result import json_safe
 from . import app
 from ._paths import output_dir
-from .search import search_options
+from .search import DURATIONS_HELP, search_options
 
 __all__ = ["catalog_app", "scan_command"]
 
@@ -50,6 +50,7 @@ def scan_command(
         help="When the strongest periodogram peak is not significant, measure up to this many"
         " of the next peaks (default 3; 0: stop at the strongest).",
     ),
+    durations: str | None = typer.Option(None, "--durations", help=DURATIONS_HELP),
     export: tuple[str, Path] | None = typer.Option(
         None, "--export", help="Also export the catalog: --export parquet DIR.", show_default=False
     ),
@@ -81,7 +82,7 @@ def scan_command(
     from ..scan import scan
     from ..scan.progress import RichProgress
 
-    changes = search_options(method, max_planets, alternate_peaks)
+    changes = search_options(method, max_planets, alternate_peaks, durations)
     if export is not None and export[0].lower() != "parquet":
         raise StarskopeError(f"--export supports 'parquet' only; got {export[0]!r}")
     if export is not None:

@@ -23,7 +23,35 @@ __all__ = ["search_command", "search_options"]
 _METHODS = ("bls", "tls")
 
 
-def search_options(method: str, max_planets: int | None, alternate_peaks: int | None) -> dict:
+#: Help of the --durations option of ``search`` and ``scan``.
+DURATIONS_HELP = (
+    "Trial transit durations in hours, comma-separated (default 1,1.5,2,3,4,6,8). Longer ones"
+    " (a giant host's 12-24 h) lengthen the detrending window, 3x the longest; shorter ones"
+    " (0.5 h, late M dwarfs) need a cadence below 15 min."
+)
+
+
+def parse_durations(text: str | None) -> tuple[float, ...] | None:
+    """``"0.5,1,2"`` -> ``(0.5, 1.0, 2.0)``; None stays None; a bad list is one clear error."""
+    if text is None:
+        return None
+    try:
+        vals = tuple(sorted({float(x) for x in text.replace(" ", "").split(",") if x}))
+    except ValueError:
+        vals = ()
+    if not vals or not all(0 < v <= 72 for v in vals):
+        raise StarskopeError(
+            f"--durations takes hours between 0 and 72, comma-separated (e.g. 1,2,4,8); got {text!r}"
+        )
+    return vals
+
+
+def search_options(
+    method: str,
+    max_planets: int | None,
+    alternate_peaks: int | None,
+    durations: str | None = None,
+) -> dict:
     """`PipelineConfig` changes from the search options ``search`` and ``scan`` share; a bad
     value is a `StarskopeError` naming the option."""
     if method not in _METHODS:
@@ -37,6 +65,9 @@ def search_options(method: str, max_planets: int | None, alternate_peaks: int | 
         if alternate_peaks < 0:
             raise StarskopeError(f"--alternate-peaks must be >= 0; got {alternate_peaks}")
         changes["alternate_peaks"] = alternate_peaks
+    hours = parse_durations(durations)
+    if hours is not None:
+        changes["durations_hours"] = hours
     return changes
 
 
@@ -61,6 +92,7 @@ def search_command(
         " of the next peaks (default 3; 0: stop at the strongest).",
     ),
     method: str = typer.Option("bls", "--method", help="Period search: bls or tls."),
+    durations: str | None = typer.Option(None, "--durations", help=DURATIONS_HELP),
     min_period: float | None = typer.Option(
         None,
         "--min-period",
@@ -118,7 +150,7 @@ def search_command(
     from ..pipeline import analyse, analyse_full
     from ..result import StarResult
 
-    changes = search_options(method, max_planets, alternate_peaks)
+    changes = search_options(method, max_planets, alternate_peaks, durations)
     for name, value in (("min", min_period), ("max", max_period)):
         if value is not None and not value > 0:
             raise StarskopeError(f"--{name}-period must be a positive number of days; got {value}")
