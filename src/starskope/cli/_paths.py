@@ -52,3 +52,12 @@ def output_dir_later(path, *, what: str = "output folder") -> Path:
     if not os.access(parent, os.W_OK | os.X_OK):
         raise StarskopeError(f"cannot create the {what}: {parent} is not writable", path=str(p))
     return p
+
+
+def console():
+    """A rich console for tables: the terminal's width, or 160 columns when the output goes to
+    a pipe or a file (rich would use 80 and fold paths one character per line)."""
+    from rich.console import Console
+
+    con = Console()
+    return con if con.is_terminal else Console(width=160)

@@ -9,10 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import typer
-from rich.console import Console
 from rich.table import Table
 
 from . import app
+from ._paths import console as _console
 from ._paths import output_dir
 
 __all__ = ["demo"]
@@ -31,7 +31,7 @@ def demo(
     from ..io import read
     from ..pipeline import analyse_full
 
-    console = Console(width=160) if not Console().is_terminal else Console()
+    console = _console()
     output_dir(out, what="--out folder")
     plots = output_dir(out / "plots", what="plots folder")
     labels = {row["file"]: row for row in demo_labels()}

@@ -104,11 +104,9 @@ def info(
             rec["flux_column"] or "?",
         )
     if table is not None and n_ok:
-        from rich.console import Console
+        from ._paths import console as _console
 
-        console = Console()
-        if not console.is_terminal:
-            console = Console(width=160)
+        console = _console()
         console.print(table)
     if not n_ok and not n_bad:
         raise StarskopeError(f"no light curves found in {' '.join(map(str, files))}")

@@ -23,6 +23,7 @@ import typer
 from ..exceptions import StarskopeError
 from ..result import json_safe
 from . import app
+from ._paths import console as _console
 from ._paths import output_dir
 
 __all__ = ["evaluate_command", "predict_command", "train_command"]
@@ -263,7 +264,6 @@ def predict_command(
     if not n_seen:
         raise StarskopeError(f"no light curves found in {' '.join(map(str, files))}")
     if not json_out:
-        from rich.console import Console
         from rich.markup import escape
         from rich.table import Table
 
@@ -279,7 +279,7 @@ def predict_command(
                 "[red]error[/red]" if r.error else f"{r.score:.4f}",
                 escape(r.error or probs),
             )
-        Console().print(table)
+        _console().print(table)
     if n_failed:
         raise SystemExit(1)
 
@@ -342,7 +342,6 @@ def evaluate_command(
     }
     (out / "metrics.json").write_text(json.dumps(json_safe(report), indent=1, default=float))
     _plots(out, ds.y, s, tab.value["confusion"], getattr(est, "history_", None), ds.classes)
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
@@ -351,7 +350,7 @@ def evaluate_command(
         t.add_column(c)
     for k, v, lo, hi in tab.rows():
         t.add_row(k, f"{v:.3f}", escape(f"[{lo:.3f}, {hi:.3f}]"))
-    con = Console()
+    con = _console()
     con.print(t)
     con.print(
         f"confusion [[tn, fp], [fn, tp]] at {threshold}: {tab.value['confusion']}", markup=False

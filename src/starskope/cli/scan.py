@@ -13,6 +13,7 @@ import typer
 from ..exceptions import StarskopeError
 from ..result import json_safe
 from . import app
+from ._paths import console as _console
 from ._paths import output_dir
 from .search import DURATIONS_HELP, search_options
 
@@ -138,7 +139,6 @@ def scan_command(
 
 
 def _print_table(cols, rows, *, title: str | None = None) -> None:
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=title)
@@ -146,7 +146,7 @@ def _print_table(cols, rows, *, title: str | None = None) -> None:
         table.add_column(str(c), overflow="fold")
     for r in rows:
         table.add_row(*("" if v is None else _fmt(v) for v in r))
-    Console().print(table)
+    _console().print(table)
 
 
 def _fmt(v) -> str:

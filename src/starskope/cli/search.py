@@ -16,6 +16,7 @@ import typer
 
 from ..exceptions import StarskopeError
 from . import app
+from ._paths import console as _console
 from ._paths import output_dir
 
 __all__ = ["search_command", "search_options"]
@@ -318,7 +319,6 @@ def _grouped(items, config, bin_minutes):
 
 
 def _table(results) -> None:
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
@@ -357,5 +357,4 @@ def _table(results) -> None:
                 str(c.n_transits),
                 ",".join(c.flags) or ("planet-like" if c.is_planet_like else ""),
             )
-    console = Console()
-    (console if console.is_terminal else Console(width=160)).print(table)
+    _console().print(table)
