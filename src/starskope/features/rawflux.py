@@ -86,19 +86,25 @@ def raw_flux_channels(flux, *, filter_size: int = 200) -> np.ndarray:
 
 def warn_if_resampled(lcs, n_points: int) -> None:
     """A ``StarskopeWarning`` (the same text each time, so shown once) when some light curves'
-    lengths differ from a raw-flux model's input length by more than 10 %."""
-    if any(abs(len(lc) / n_points - 1.0) > 0.1 for lc in lcs):
+    lengths differ from a raw-flux model's input length."""
+    if any(len(lc) != n_points for lc in lcs):
         import warnings
 
         from ..exceptions import StarskopeWarning
 
         warnings.warn(
-            f"light curves of other lengths are resampled to the raw-flux model's {n_points}"
-            " points: it was trained on rows of that length, and its scores are not calibrated"
-            " for other lengths or cadences (the default model is)",
+            f"light curves of other lengths than the raw-flux model's {n_points} points are"
+            " trimmed or padded (on its cadence) or resampled (other cadences): it was trained on"
+            " rows of that length, and its scores are not calibrated for other lengths or"
+            " cadences (the default model is)",
             StarskopeWarning,
             stacklevel=3,
         )
+
+
+#: Fewest valid samples, as a fraction of the model's input length, a raw-flux score is given
+#: for: a few hours of a 65-day row say nothing about transits.
+MIN_FRACTION = 0.1
 
 
 def resample_flux(lc, *, n_points: int = 3197) -> np.ndarray:
@@ -123,7 +129,19 @@ def resample_flux(lc, *, n_points: int = 3197) -> np.ndarray:
         raise StarskopeError("fewer than 2 valid flux samples to resample", path=lc.meta.source)
     if np.ptp(f[ok]) == 0:
         raise StarskopeError(CONSTANT_FLUX, path=lc.meta.source)
-    if len(f) == n_points and np.allclose(np.diff(t), np.nanmedian(np.diff(t)), rtol=1e-3):
-        return fill_gaps(np.where(ok, f, np.nan)[None, :])[0]
+    if ok.sum() < MIN_FRACTION * n_points:
+        raise StarskopeError(
+            f"only {int(ok.sum())} valid flux samples: a raw-flux model reads rows of {n_points}"
+            f" and scores none below {int(MIN_FRACTION * n_points)}",
+            path=lc.meta.source,
+        )
+    uniform = t.size > 1 and np.allclose(np.diff(t), np.nanmedian(np.diff(t)), rtol=1e-3)
+    if uniform and (len(f) == n_points or lc.meta.product == "kaggle"):
+        # the model's own cadence (a Kaggle row of another width): keep the samples, trim the
+        # end of a longer row or extend a shorter one with its last values
+        row = np.full(int(n_points), np.nan)
+        m = min(len(f), int(n_points))
+        row[:m] = np.where(ok, f, np.nan)[:m]
+        return fill_gaps(row[None, :])[0]
     grid = np.linspace(t[ok].min(), t[ok].max(), int(n_points))
     return np.interp(grid, t[ok], f[ok])
