@@ -91,3 +91,15 @@ def test_globs_and_manifests_of_tables(tmp_path, rng, monkeypatch):
     man = tmp_path / "m.csv"
     man.write_text(f"path,label\n{a.name},\n")  # a table: its own labels
     assert load_labelled([man], kind="rawflux").y.tolist() == [1, 0, 0]
+
+
+def test_a_truth_table_that_is_not_the_tables_is_refused(tmp_path):
+    from starskope.models.data import _check_truth
+
+    table = tmp_path / "camp.csv"
+    y = np.array([1, 0, 0, 1])
+    _check_truth(table, np.array(["planet", "other", "eclipsing_binary", "planet"]), y)
+    with pytest.raises(StarskopeError, match=r"camp.truth.csv disagrees with LABEL on 1 row\(s\)"):
+        _check_truth(table, np.array(["planet", "planet", "other", "planet"]), y)
+    with pytest.raises(StarskopeError, match="has 2 rows for 4 in the table"):
+        _check_truth(table, np.array(["planet", "other"]), y)

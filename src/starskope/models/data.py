@@ -58,6 +58,29 @@ def file_md5(path) -> str:
     return h.hexdigest()
 
 
+def _check_truth(table: Path, classes, labels) -> None:
+    """The truth table beside ``table`` must describe its rows: as many, and "planet" exactly
+    where LABEL says host (a re-sliced or relabelled table beside an old truth file would
+    train the classes of other stars)."""
+    from ..simulate.output import truth_path
+
+    tp = truth_path(table)
+    if len(classes) < len(labels):
+        raise StarskopeError(
+            f"the truth table {tp.name} has {len(classes)} rows for {len(labels)} in the table:"
+            " not this table's (move it away to train on LABEL alone)",
+            path=str(table),
+        )
+    planet = np.asarray(classes) == "planet"
+    bad = np.flatnonzero(planet != (np.asarray(labels) == 1))
+    if bad.size:
+        raise StarskopeError(
+            f"the truth table {tp.name} disagrees with LABEL on {bad.size} row(s) (first: row"
+            f" {int(bad[0])}): not this table's (move it away to train on LABEL alone)",
+            path=str(table),
+        )
+
+
 def _check_inputs(paths: Sequence, limit: int | None) -> list[Path]:
     """The inputs, once each, each existing; ``limit`` positive."""
     if limit is not None and limit < 1:
@@ -271,6 +294,8 @@ def _load_views(paths: Sequence, *, n_jobs: int, limit: int | None) -> LabelledS
         if p.is_file() and _is_kaggle(p):
             X, _, y, row_ids = _kaggle_pipeline_rows(p, n_jobs=n_jobs, limit=left)
             c = truth_classes(p, n=len(y))
+            if c is not None:
+                _check_truth(p, c, y)
             Xs.append(X)
             ys.append(y)
             cls.append(c if c is not None else to_class_names(y))
