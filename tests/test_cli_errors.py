@@ -346,3 +346,9 @@ def test_serve_checks_its_port_first(capsys):
         port = busy.getsockname()[1]
         assert main(["serve", "--port", str(port)]) == 2
         assert f"cannot serve on 127.0.0.1:{port}" in _err(capsys)
+
+
+def test_evaluate_boot_must_not_be_negative(tmp_path, table, capsys):
+    argv = ["evaluate", "--model", "original-cnn", "--data", str(table), "--out", str(tmp_path)]
+    assert main([*argv, "--boot", "-1"]) == 2
+    assert "--boot must be >= 0 (0: no intervals); got -1" in _err(capsys)

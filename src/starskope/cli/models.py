@@ -43,6 +43,10 @@ def _train_cmdline(model, data, seed, out, epochs, limit, injections=0) -> str:
     return " ".join(shlex.quote(a) for a in args)
 
 
+#: Fewer stars than this in a class: ``train`` warns that the model may be a constant.
+SMALL_CLASS = 20
+
+
 @app.command("train")
 def train_command(
     model: str = typer.Option(
@@ -163,6 +167,14 @@ def train_command(
     if getattr(est, "history_", None):
         (out / "history.json").write_text(json.dumps(est.history_, indent=1))
     typer.echo(f"wrote {path} and {out / (model + '.md')} ({len(ds.y)} stars, {ds.y.sum()} hosts)")
+    n_min = int(min(ds.y.sum(), len(ds.y) - ds.y.sum()))
+    if n_min < SMALL_CLASS:
+        typer.echo(
+            f"starskope: warning: only {n_min} star(s) in the smaller class: the model can be no"
+            " better than the host rate (check it with evaluate on other data); the shipped"
+            " models were trained on 1,000 stars and more",
+            err=True,
+        )
 
 
 def _check_prior(prior: float) -> None:
@@ -316,6 +328,8 @@ def evaluate_command(
 
     if not 0.0 <= threshold <= 1.0:
         raise StarskopeError(f"--threshold is a probability in [0, 1]; got {threshold}")
+    if n_boot < 0:
+        raise StarskopeError(f"--boot must be >= 0 (0: no intervals); got {n_boot}")
     name, est = load_model(model)
     if prior is not None:
         _check_prior(prior)
