@@ -179,3 +179,19 @@ def test_coarse_must_be_positive(one_planet):
     t, flux, _ = one_planet
     with pytest.raises(StarskopeError, match="coarse must be a positive integer"):
         search_bls(t, flux, coarse=0)
+
+
+def test_refine_ephemeris_recovers_period_and_epoch_from_a_coarse_start():
+    from starskope.search.bls import refine_ephemeris
+
+    rng = np.random.default_rng(3)
+    t = np.arange(0.0, 27.0, 2.0 / 1440.0)
+    period, t0, dur = 3.7, 1.234, 2.5 / 24.0
+    flux = 1.0 + rng.normal(0, 3e-4, t.size)
+    flux[np.abs((t - t0 + 0.5 * period) % period - 0.5 * period) < 0.5 * dur] -= 1.5e-3
+    # a start off by half a resolution element in period and a sixth of a duration in epoch
+    p0 = period * (1 + 0.5 * dur / 27.0)
+    p, e, d = refine_ephemeris(flux=flux, t=t, period=p0, t0=t0 + dur / 6, duration=dur)
+    assert abs(p / period - 1) < 0.25 * abs(p0 / period - 1)
+    assert abs(e - t0) * 1440 < 4.0  # minutes
+    assert d == pytest.approx(dur)
