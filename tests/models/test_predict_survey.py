@@ -25,6 +25,12 @@ def test_predict_survey_vetoes_a_dip_shared_by_the_rows_of_a_table(tmp_path, cap
 
     assert main(["predict", str(table), "--json", "--no-explain"]) == 0
     plain = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    # two worker processes: the same results, in the same order
+    assert main(["predict", str(table), "--json", "--no-explain", "--jobs", "2"]) == 0
+    two = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    for a, b in zip(plain, two, strict=True):
+        a.pop("timings"), b.pop("timings")
+        assert a == b
     assert main(["predict", str(table), "--json", "--no-explain", "--survey"]) == 0
     survey = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert [r["row"] for r in survey] == [0, 1, 2, 3, 4]

@@ -247,6 +247,12 @@ def predict_command(
         " and times in stars observed together (the rows of one table; files with BJD times) is"
         " flagged common_ephemeris and a score that rests on it set to 0.",
     ),
+    jobs: int = typer.Option(
+        1,
+        "--jobs",
+        "-j",
+        help="Worker processes for the models that run the search per star (gbm, views-cnn).",
+    ),
 ) -> None:
     """Score stars: probability that each hosts a transiting planet."""
     from ..io import iter_read
@@ -258,7 +264,9 @@ def predict_command(
         _check_prior(prior)
         loaded[1].set_params(host_prior=prior)
     items = iter_read(files, format=fmt, flux_column=flux_column, time_column=time_column)
-    results = predict_results(items, model=loaded, explain=explain)
+    if jobs < 1:
+        raise StarskopeError(f"--jobs must be >= 1; got {jobs}")
+    results = predict_results(items, model=loaded, explain=explain, n_jobs=jobs)
     if survey:  # needs every star first: the results come at the end
         from ..vet.ephemeris import flag_common_signals
 

@@ -180,6 +180,7 @@ def predict_results(
     explain: bool = True,
     config=None,
     chunk: int = 256,
+    n_jobs: int = 1,
 ) -> Iterator[StarResult]:
     """Score light curves; one :class:`~starskope.result.StarResult` per item, in order.
 
@@ -195,6 +196,9 @@ def predict_results(
         For models that run the search pipeline.
     chunk : int, optional
         Light curves scored together by raw-flux models.
+    n_jobs : int, optional
+        Worker processes for the models that run the search pipeline per star (gbm, views-cnn;
+        raw-flux models score a chunk at once in this process). Results keep the input order.
 
     Yields
     ------
@@ -205,6 +209,11 @@ def predict_results(
     name, est = model if isinstance(model, tuple) else load_model(model)
     kind = MODELS[name].kind
     config = config or PipelineConfig()
+    if n_jobs < 1:
+        raise StarskopeError(f"n_jobs must be >= 1; got {n_jobs}")
+    if n_jobs > 1 and kind in ("tabular", "views"):
+        yield from _in_processes(name, est, items, config=config, explain=explain, n_jobs=n_jobs)
+        return
     batch: list = []
     for ident, lc in items:
         if isinstance(lc, StarskopeError):
@@ -227,3 +236,48 @@ def predict_results(
             batch = []
     if batch:
         yield from _rawflux_chunk(name, est, batch, explain=explain)
+
+
+#: The model a worker process scores with (set once per process by :func:`_worker_init`).
+_WORKER: dict = {}
+
+
+def _worker_init(name, est, config, explain) -> None:
+    from ..parallel import one_thread_per_process
+
+    one_thread_per_process()
+    _WORKER.update(name=name, est=est, config=config, explain=explain)
+
+
+def _worker_one(item) -> StarResult:
+    ident, lc = item
+    w = _WORKER
+    one = _tabular_one if MODELS[w["name"]].kind == "tabular" else _views_one
+    return one(w["name"], w["est"], ident, lc, config=w["config"], explain=w["explain"])
+
+
+def _in_processes(name, est, items, *, config, explain: bool, n_jobs: int, batch: int = 64):
+    """:func:`predict_results` for per-star pipeline models over ``n_jobs`` processes, in input
+    order, ``batch`` light curves in flight at a time (the input is streamed)."""
+    import itertools
+    import multiprocessing as mp
+    from concurrent.futures import ProcessPoolExecutor
+
+    # forkserver: workers forked from a fresh server process, not from this one, which may
+    # already use GNU OpenMP (batman, scikit-learn): libgomp kills a child forked after that
+    with ProcessPoolExecutor(
+        max_workers=n_jobs,
+        mp_context=mp.get_context("forkserver"),
+        initializer=_worker_init,
+        initargs=(name, est, config, explain),
+    ) as pool:
+        it = iter(items)
+        while True:
+            part = list(itertools.islice(it, batch))
+            if not part:
+                return
+            good = [(i, x) for i, x in enumerate(part) if not isinstance(x[1], StarskopeError)]
+            scored = pool.map(_worker_one, [x for _, x in good])
+            done = dict(zip((i for i, _ in good), scored, strict=True))
+            for i, (ident, lc) in enumerate(part):
+                yield done[i] if i in done else StarResult.failed(ident, str(lc))
