@@ -515,3 +515,24 @@ def test_a_planet_below_the_shortest_period_is_reported_at_its_own_period(rng):
     assert any(f.name == "alias" and "half that period" in f.reason for f in best.vetting)
     twin = [c for c in res.candidates[1:] if abs(c.period_days / 0.74 - 1) < 0.01]
     assert twin and not twin[0].is_planet_like and "same_source" in twin[0].flags
+
+
+def test_two_transits_beyond_half_the_baseline_are_reported_at_their_period(rng):
+    """A 16-d planet in a 27-d light curve: two transits, a period the grid (up to half the
+    baseline) cannot hold; found at 8 d with every other transit empty, reported at 16 d."""
+    t = 1500.0 + np.arange(0, 27.0, 2.0 / 1440)
+    flux = 1 + rng.normal(0, 8e-4, t.size)
+    flux[transit_mask(t, period=16.0, t0=1503.2, duration=0.15)] -= 2.5e-3
+    lc = LightCurve(t, flux, np.full(t.size, 8e-4), time_format="btjd",
+                    meta=LightCurveMeta(mission="TESS", source="two.fits"))  # fmt: skip
+    best = analyse(lc, PipelineConfig(fit_transit=False)).candidates[0]
+    assert best.period_days == pytest.approx(16.0, rel=0.01) and best.n_transits == 2
+    assert best.is_planet_like
+    # a true 5-d planet stays at 5 d (its 10-d alias has every other transit too)
+    flux = 1 + rng.normal(0, 8e-4, t.size)
+    flux[transit_mask(t, period=5.0, t0=1501.0, duration=0.12)] -= 2.0e-3
+    lc = LightCurve(t, flux, np.full(t.size, 8e-4), time_format="btjd",
+                    meta=LightCurveMeta(mission="TESS", source="five.fits"))  # fmt: skip
+    assert analyse(lc, PipelineConfig(fit_transit=False)).candidates[0].period_days == (
+        pytest.approx(5.0, rel=0.01)
+    )

@@ -150,6 +150,41 @@ def _checked_inputs(lc, config) -> tuple[LightCurve, PipelineConfig]:
     return lc, config
 
 
+#: A signal is moved to twice its period, beyond the grid, when the box SNR there is this many
+#: times the SNR at its own period (every other "transit" empty gives sqrt(2), a true period
+#: 1/sqrt(2)).
+TWICE_BEYOND_GRID = 1.2
+
+
+def _twice_beyond_grid(flat, s: SearchResult, longest: float) -> SearchResult:
+    """``s`` at twice its period when that is beyond the grid's longest period (half the
+    baseline: two transits whatever the phase) and every other transit of ``s`` is empty: a
+    planet with two transits and a longer period, which the grid cannot hold, is found at half
+    its period. Re-measured at 2P (two transits: the two-transit SNR threshold then applies)."""
+    if not (s.depth > 0 and 2.0 * s.period > longest * (1.0 + 1e-9)):
+        return s
+    at_p = box_stats(flat.t, flat.flux, period=s.period, t0=s.t0, duration=s.duration)
+    best = None
+    for t0 in (s.t0, s.t0 + s.period):
+        st = box_stats(flat.t, flat.flux, period=2.0 * s.period, t0=t0, duration=s.duration)
+        if st.n_transits >= 2 and np.isfinite(st.snr) and (best is None or st.snr > best[0].snr):
+            best = (st, t0)
+    if best is None or not (
+        np.isfinite(at_p.snr) and best[0].snr >= TWICE_BEYOND_GRID * at_p.snr > 0
+    ):
+        return s
+    st, t0 = best
+    return dataclasses.replace(
+        s,
+        period=2.0 * s.period,
+        t0=float(t0),
+        depth=float(st.depth),
+        depth_err=float(st.depth_err),
+        snr=float(st.snr),
+        n_transits=int(st.n_transits),
+    )
+
+
 def _reported_ephemeris(flat, s, others, durations, significant: bool) -> tuple[float, float]:
     """Period and epoch a candidate reports: a significant signal's polished on the unbinned
     light curve (:func:`~starskope.search.bls.refine_ephemeris`, the other signals' transits
@@ -429,6 +464,13 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         alternates=config.alternate_peaks,
     )
     t0 = tick("search", t0)
+    span = float(flat.t.max() - flat.t.min())
+    longest = (
+        0.5 * span
+        if config.max_period_days is None
+        else min(0.5 * span, float(config.max_period_days))
+    )
+    searches = tuple(_twice_beyond_grid(flat, s, longest) for s in searches)
 
     sig = [
         s

@@ -58,7 +58,8 @@ def period_grid(
         Longest period; default (and cap) ``baseline / min_transits``, so that
         ``min_transits`` transits fall in the baseline whatever the phase (half the baseline
         for the default of two). A planet with two transits and a longer period (up to the
-        baseline, when the phase allows) is not searched: its half period may be found.
+        baseline, when the phase allows) is not searched: its half period is found, which the
+        pipeline moves to the true period when every other transit there is empty.
     oversample : float, optional
         Grid points per transit-duration phase shift across the baseline.
     star_scale : float, optional
