@@ -734,7 +734,8 @@ def _eclipse_pairs(
     - same period (the two ephemerides drift apart by less than the shorter duration over
       the data), dips at different phases: when the depths differ (odd/even thresholds) or the
       second dip is not half an orbit away, the deeper is a primary and the other its secondary;
-      equal dips half an orbit apart are one planet at half the period found twice, left alone;
+      equal dips half an orbit apart (both planet-like) are one planet at half the period found
+      twice, reported as one candidate at that period (:func:`_at_half_period`);
     - half the period, the short signal's dips on the long one's (needs ``t`` and ``flux``): the
       depth half an orbit after the long signal's dips is measured on all the data; when it is
       not significant the pair is left alone (two planets near a 2:1 resonance drift apart).
