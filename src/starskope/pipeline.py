@@ -185,23 +185,6 @@ def _twice_beyond_grid(flat, s: SearchResult, longest: float) -> SearchResult:
     )
 
 
-def _reported_ephemeris(flat, s, others, durations, significant: bool) -> tuple[float, float]:
-    """Period and epoch a candidate reports: a significant signal's polished on the unbinned
-    light curve (:func:`~starskope.search.bls.refine_ephemeris`, the other signals' transits
-    left out); the search's grid values otherwise. Vetting and the decision use the search's
-    own ephemeris."""
-    if not significant:
-        return float(s.period), float(s.t0)
-    from .search.bls import refine_ephemeris
-
-    skip = _others_mask(flat.t, others)
-    t, f = (flat.t, flat.flux) if skip is None else (flat.t[~skip], flat.flux[~skip])
-    period, t0, _ = refine_ephemeris(
-        t, f, period=s.period, t0=s.t0, duration=s.duration, durations=durations
-    )
-    return float(period), float(t0)
-
-
 def _transit_scale_noise(flat: LightCurve, width: float = 2.0 / 24.0) -> tuple[float, float]:
     """Robust scatter of ``width``-day means of a flattened light curve (a CDPP-like figure),
     and what white noise of the point-to-point scatter would give."""
@@ -529,13 +512,12 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
             flags = flags + (variability_match(s.period, s.depth, variability),)
             planet_like = not flags[-1].raised
         offset = lc.bjd_offset
-        period_r, t0_r = _reported_ephemeris(flat, s, others, searchable, significant)
         candidates.append(
             Candidate(
-                period_days=period_r,
-                t0=t0_r,
+                period_days=float(s.period),
+                t0=float(s.t0),
                 t0_format=cleaned.time_format,
-                t0_bjd=None if offset is None else float(t0_r + offset),
+                t0_bjd=None if offset is None else float(s.t0 + offset),
                 duration_hours=float(s.duration * 24.0),
                 depth_ppm=float(s.depth * 1e6),
                 depth_ppm_err=float(s.depth_err * 1e6),
