@@ -428,8 +428,11 @@ def test_raw_flux_model_warns_when_it_resamples():
     from starskope.features.rawflux import warn_if_resampled
 
     short = LightCurve(np.arange(2000) * 0.0204, np.ones(2000), time_format="relative")
-    with pytest.warns(StarskopeWarning, match="resampled to the raw-flux model's 3197 points"):
+    with pytest.warns(StarskopeWarning, match="other lengths than the raw-flux model's 3197"):
         warn_if_resampled([short], 3197)
+    one_more = LightCurve(np.arange(3198.0), np.ones(3198), time_format="relative")
+    with pytest.warns(StarskopeWarning, match="trimmed or padded"):  # any other length is said
+        warn_if_resampled([one_more], 3197)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         warn_if_resampled(
