@@ -396,3 +396,23 @@ def test_layout_labels_are_not_read_as_zero_one(table, tmp_path):
             cached = [lc.meta.label for lc in iter_kaggle(path, cache_dir=tmp_path / "c")]
             assert cached == got
     assert got == [1 if x == 2 else 0 for x in labels]
+
+
+def test_a_light_curve_of_two_apertures_is_not_a_kaggle_table(tmp_path):
+    """``time,flux_1,flux_2`` (two apertures) looks like FLUX names after an index: only a
+    table of many FLUX columns is one star per row."""
+    from starskope.io import read
+
+    t = 1500 + np.arange(300) * 0.02
+    p = tmp_path / "apertures.csv"
+    p.write_text(
+        "time,flux_1,flux_2\n" + "\n".join(f"{a:.5f},{1 + 1e-3 * np.sin(a):.6f},1.0" for a in t)
+    )
+    assert not identify_kaggle(p, p.read_bytes()[:65536])
+    lc = read(p)
+    assert lc.meta.product != "kaggle" and len(lc) == 300
+    q = tmp_path / "labelled.csv"  # a named first column, then LABEL and one FLUX_1
+    q.write_text(
+        "time,label,flux_1\n" + "\n".join(f"{a:.5f},0,1.0{i % 7}" for i, a in enumerate(t))
+    )
+    assert not identify_kaggle(q, q.read_bytes()[:65536])

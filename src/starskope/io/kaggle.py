@@ -82,6 +82,8 @@ def index_column(fields: list[str]) -> bool:
     in front of ``LABEL,FLUX.1,...`` or of a flux-only ``FLUX.1,FLUX.2,...``."""
     if len(fields) < 3 or fields[0].upper() == "LABEL" or _is_flux_name(fields[0], 1):
         return False
+    if fields[0].lower() not in _INDEX_NAMES and len(fields) <= _MIN_FLUX_ONLY:
+        return False  # a named first column before a few columns: a light curve's own table
     return _parse_header_fields(fields[1:]) is not None or flux_only(fields[1:])
 
 
@@ -265,9 +267,15 @@ def identify_kaggle(path, header: bytes) -> bool:
         len(fields) >= 3
         and fields[0].upper() != "LABEL"
         and not _is_flux_name(fields[0], 1)
+        and (fields[0].lower() in _INDEX_NAMES or len(fields) > _MIN_FLUX_ONLY)
         and (
             (fields[1].upper() == "LABEL" and _is_flux_name(fields[2], 1))
-            or all(_is_flux_name(f, i) for i, f in enumerate(fields[1 : _MIN_FLUX_ONLY + 1], 1))
+            or (
+                len(fields) > _MIN_FLUX_ONLY
+                and all(
+                    _is_flux_name(f, i) for i, f in enumerate(fields[1 : _MIN_FLUX_ONLY + 1], 1)
+                )
+            )
         )
     ):
         return True  # saved with its row index (pandas' to_csv default), of any name
