@@ -416,3 +416,14 @@ def test_a_light_curve_of_two_apertures_is_not_a_kaggle_table(tmp_path):
         "time,label,flux_1\n" + "\n".join(f"{a:.5f},0,1.0{i % 7}" for i, a in enumerate(t))
     )
     assert not identify_kaggle(q, q.read_bytes()[:65536])
+
+
+def test_the_cache_follows_starskope_cache_too(tmp_path, monkeypatch):
+    """STARSKOPE_CACHE, the variable the other caches (views, MAST) read, places the Kaggle
+    cache as well; STARSKOPE_CACHE_DIR still wins."""
+    monkeypatch.delenv("STARSKOPE_CACHE_DIR", raising=False)
+    monkeypatch.setenv("STARSKOPE_CACHE", str(tmp_path / "shared"))
+    table = write_kaggle(tmp_path / "t.csv", np.ones((1, 10)), [1])
+    assert str(kaggle_cache_path(table)).startswith(str(tmp_path / "shared"))
+    monkeypatch.setenv("STARSKOPE_CACHE_DIR", str(tmp_path / "own"))
+    assert str(kaggle_cache_path(table)).startswith(str(tmp_path / "own"))

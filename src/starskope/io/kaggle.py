@@ -9,7 +9,8 @@ row has 1 + 3197 values; a header with fewer or more ``FLUX.i`` columns sets the
 Reading streams the text line by line in chunks (never the whole file in pandas). A complete,
 error-free pass writes a binary cache (``.npy``, memory-mappable) keyed on the file's path, size and
 modification time, so later reads of the same table are fast. The cache lives in
-``$STARSKOPE_CACHE_DIR`` (default ``~/.cache/starskope``), or in ``cache_dir=``.
+``$STARSKOPE_CACHE_DIR`` (else ``$STARSKOPE_CACHE``, as the other caches; default
+``~/.cache/starskope``), or in ``cache_dir=``.
 
 Light curves from a table have relative times (days from 0), mission ``"K2"``,
 ``meta.label`` = 1 for a host (LABEL 2) and 0 otherwise, ``meta.row`` = 0-based data row and
@@ -530,7 +531,8 @@ def _at_least_one(rows: Iterator[tuple[int, str]], path) -> Iterator[tuple[int, 
 def _cache_root(cache_dir) -> Path:
     if cache_dir is not None:
         return Path(cache_dir)
-    env = os.environ.get("STARSKOPE_CACHE_DIR")
+    # the Kaggle cache's own variable, else the one the other caches (views, MAST) use
+    env = os.environ.get("STARSKOPE_CACHE_DIR") or os.environ.get("STARSKOPE_CACHE")
     return Path(env) if env else Path.home() / ".cache" / "starskope"
 
 
@@ -669,7 +671,8 @@ def iter_kaggle_rows(
     cache : bool, optional
         Use the binary cache when present; write it after a complete error-free pass.
     cache_dir : str or path-like, optional
-        Where caches live (default ``$STARSKOPE_CACHE_DIR`` or ``~/.cache/starskope``).
+        Where caches live (default ``$STARSKOPE_CACHE_DIR``, ``$STARSKOPE_CACHE`` or
+        ``~/.cache/starskope``).
 
     Yields
     ------
