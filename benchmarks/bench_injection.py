@@ -32,6 +32,24 @@ RESULTS = Path(__file__).resolve().parent / "results"
 BETA_RED = 1.5
 
 
+def trial_config(
+    *, n: int, n_null: int, seed: int, snr_range=None, real_missions=("K2", "Kepler", "TESS")
+) -> RecoveryConfig:
+    """The benchmark's trials: real, simulated and white backgrounds in turn, periods 0.5-20 d,
+    depths 50-5000 ppm drawn log-uniform, or the expected SNR in ``snr_range`` (the SNR draw).
+    ``benchmarks.compare_configs`` runs the same trials."""
+    return RecoveryConfig(
+        n=n,
+        n_null=n_null,
+        seed=seed,
+        backgrounds=("real", "simulated", "white"),
+        period_range=(0.5, 20.0),
+        depth_range=(5e-5, 5e-3),
+        snr_range=None if snr_range is None else tuple(snr_range),
+        real_missions=tuple(real_missions),
+    )
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=60, help="injections for search and bls-sde")
@@ -56,14 +74,11 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     detectors = [d for d in args.detectors.split(",") if d]
-    cfg = RecoveryConfig(
+    cfg = trial_config(
         n=args.n,
         n_null=args.n_null,
         seed=args.seed,
-        backgrounds=("real", "simulated", "white"),
-        period_range=(0.5, 20.0),
-        depth_range=(5e-5, 5e-3),
-        snr_range=None if args.snr_range is None else tuple(args.snr_range),
+        snr_range=args.snr_range,
         real_missions=tuple(m for m in args.real_missions.split(",") if m),
     )
     fast = [d for d in detectors if d != "tls"]

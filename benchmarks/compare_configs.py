@@ -26,29 +26,17 @@ import numpy as np
 
 def _trial(i: int, cfg, files, config) -> dict:
     from starskope.pipeline import analyse
-    from starskope.simulate.recovery import classify_recovery, make_trial
+    from starskope.simulate.recovery import detection_of, make_trial, match_signals
 
     warnings.simplefilter("ignore")
     injected, lc, s, truth = make_trial(i, cfg, files)
     t0 = time.process_time()
     r = analyse(lc, config)
     cpu = time.process_time() - t0
-    recovered = False
-    if injected and r.is_candidate:
-        for k, c in enumerate(r.candidates):
-            if k > 0 and not c.is_planet_like:
-                continue
-            hit = classify_recovery(
-                found_period=c.period_days,
-                found_t0=c.t0,
-                period=s.period,
-                t0=s.t0,
-                duration=s.duration,
-                cadence=lc.cadence,
-            )
-            if hit == "match":
-                recovered = True
-                break
+    det = detection_of(r)  # the injection benchmark's own rule: flagged and a matching signal
+    recovered = bool(
+        injected and det.flagged and match_signals(det, s, cadence=lc.cadence)[0] == "match"
+    )
     return {
         "trial": i,
         "injected": bool(injected),
@@ -88,7 +76,8 @@ def _summary(tag: str, changes: dict, res: list[dict]) -> str:
 
 def main(argv=None) -> int:
     from starskope.simulate.backgrounds import real_background_pool
-    from starskope.simulate.recovery import RecoveryConfig
+
+    from .bench_injection import trial_config
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--a", default="{}", help="PipelineConfig changes, JSON (first config)")
@@ -103,15 +92,7 @@ def main(argv=None) -> int:
         a, b = json.loads(args.a), json.loads(args.b)
     except json.JSONDecodeError as exc:
         ap.error(f"--a and --b take JSON objects: {exc}")
-    cfg = RecoveryConfig(
-        n=args.n,
-        n_null=args.n_null,
-        seed=args.seed,
-        backgrounds=("real", "simulated", "white"),
-        period_range=(0.5, 20.0),
-        depth_range=(5e-5, 5e-3),
-        snr_range=tuple(args.snr_range) if args.snr_range else None,
-    )
+    cfg = trial_config(n=args.n, n_null=args.n_null, seed=args.seed, snr_range=args.snr_range)
     files = real_background_pool(missions=cfg.real_missions)
     ra, rb = _run(a, cfg, files, args.jobs), _run(b, cfg, files, args.jobs)
     print(_summary("A", a, ra))

@@ -69,52 +69,49 @@ def test_bad_method_is_one_line_error(csv_files, capsys):
     assert "--method must be one of" in err and "Traceback" not in err
 
 
-def test_alternate_peaks_option(csv_files, capsys, monkeypatch):
+@pytest.fixture
+def configs(monkeypatch):
+    """The `PipelineConfig` of every `analyse` call the CLI makes, in order."""
     import starskope.pipeline as pipeline
 
     seen = []
     real = pipeline.analyse
 
     def spy(lc, config=None, **kw):
-        seen.append(config.alternate_peaks)
-        hours.append(config.durations_hours)
+        seen.append(config)
         return real(lc, config, **kw)
 
-    hours = []
     monkeypatch.setattr(pipeline, "analyse", spy)
+    return seen
+
+
+def test_alternate_peaks_option(csv_files, capsys, configs):
     a, _ = csv_files
     assert main(["search", str(a), "--json", "--alternate-peaks", "0"]) == 0
     row = json.loads(capsys.readouterr().out.strip().splitlines()[0])
     assert row["candidates"][0]["period_days"] == pytest.approx(3.2, rel=3e-3)
     assert main(["search", str(a), "--json"]) == 0
     capsys.readouterr()
+    seen = [c.alternate_peaks for c in configs]
     assert seen == [0, 3]  # the option, then the configuration's default
     assert main(["search", str(a), "--json", "--durations", "2, 1,4"]) == 0
     capsys.readouterr()
     assert main(["search", str(a), "--durations", "1,-2"]) == 2
     assert "--durations takes hours between 0 and 72" in capsys.readouterr().err
+    hours = [c.durations_hours for c in configs]
     assert hours[-1] == (1.0, 2.0, 4.0) and hours[0] == PipelineConfig().durations_hours
     assert main(["search", str(a), "--alternate-peaks", "-1"]) == 2
     err = capsys.readouterr().err
     assert "--alternate-peaks must be >= 0; got -1" in err and "Traceback" not in err
 
 
-def test_detrend_option_applies_to_every_star(csv_files, capsys, monkeypatch):
-    import starskope.pipeline as pipeline
-
-    seen = []
-    real = pipeline.analyse
-
-    def spy(lc, config=None, **kw):
-        seen.append((config.detrend_method, config.active_detrend_method))
-        return real(lc, config, **kw)
-
-    monkeypatch.setattr(pipeline, "analyse", spy)
+def test_detrend_option_applies_to_every_star(csv_files, capsys, configs):
     a, _ = csv_files
     for d in ("biweight", "rotation", "none"):
         assert main(["search", str(a), "--json", "--detrend", d]) == 0
     out = [json.loads(x) for x in capsys.readouterr().out.strip().splitlines()]
     # an explicit detrender holds for active stars too; "rotation" keeps its own active handling
+    seen = [(c.detrend_method, c.active_detrend_method) for c in configs]
     assert seen == [("biweight", None), ("rotation", "rotation"), ("none", None)]
     assert out[2]["reasons"][0] == "Not detrended (detrend method none)."
     assert main(["search", str(a), "--detrend", "gp"]) == 2

@@ -204,26 +204,25 @@ SAME_STAR_ARCSEC = 10.0
 
 
 def _warn_if_apart(lcs) -> None:
-    """Warn when the inputs' header positions put them on different stars."""
-    pos = [(lc.meta.ra, lc.meta.dec, lc.meta.source) for lc in lcs]
-    pos = [p for p in pos if p[0] is not None and p[1] is not None]
-    if len(pos) < 2:
+    """Warn when the inputs' header positions (moved to one epoch with their proper motions,
+    as :func:`~starskope.crossmatch.group_lightcurves` does) put them on different stars."""
+    from .crossmatch import _lc_position, propagate
+
+    placed = [(lc, p) for lc in lcs if (p := _lc_position(lc)) is not None]
+    if len(placed) < 2:
         return
-    ra0, dec0, src0 = pos[0]
-    for ra, dec, src in pos[1:]:
-        a, b = np.radians([dec0, dec])
-        d = np.radians(ra - ra0)
-        cos = np.sin(a) * np.sin(b) + np.cos(a) * np.cos(b) * np.cos(d)
-        sep = float(np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))) * 3600.0
-        if sep > SAME_STAR_ARCSEC:
-            warnings.warn(
-                f"stitching light curves {sep:.0f} arcsec apart on the sky ({src0 or 'first'} and"
-                f" {src or 'another'}): not one star? (starskope.crossmatch.group_lightcurves"
-                " groups files by star)",
-                StarskopeWarning,
-                stacklevel=3,
-            )
-            return
+    sky = propagate([p for _, p in placed])
+    sep = sky[1:].separation(sky[0]).arcsec
+    k = int(np.argmax(sep))
+    if sep[k] > SAME_STAR_ARCSEC:
+        first, other = placed[0][0].meta.source, placed[k + 1][0].meta.source
+        warnings.warn(
+            f"stitching light curves {sep[k]:.0f} arcsec apart on the sky ({first or 'first'} and"
+            f" {other or 'another'}): not one star? (starskope.crossmatch.group_lightcurves"
+            " groups files by star)",
+            StarskopeWarning,
+            stacklevel=3,
+        )
 
 
 def stitch(

@@ -88,6 +88,17 @@ def index_column(fields: list[str]) -> bool:
     return _parse_header_fields(fields[1:]) is not None or flux_only(fields[1:])
 
 
+def kaggle_header(fields: list[str]) -> bool:
+    """True for a whole header of the Kaggle layout: ``LABEL,FLUX.1,...``, flux only, or either
+    after one or two row-index columns (what a reader of another format must refuse)."""
+    return (
+        _parse_header_fields(fields) is not None
+        or flux_only(fields)
+        or index_column(fields)
+        or _two_index_columns(fields)
+    )
+
+
 def _two_index_columns(fields: list[str]) -> bool:
     """A header with two leading index columns (a table read with its index and saved again
     with another: ``,Unnamed: 0,LABEL,FLUX.1,...``)."""

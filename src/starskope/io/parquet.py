@@ -245,16 +245,11 @@ def _refuse_other_lists(pf, path) -> None:
 def _table_lightcurve(path, table, flux_column, time_column, *, product) -> LightCurve:
     """A one-cadence-per-row Arrow table through the text tables' rules (column choice, units
     and names of times, calendar dates, mission and target from the file name)."""
-    from .kaggle import _parse_header_fields, flux_only, index_column
+    from .kaggle import kaggle_header
     from .text import _date_time_column, _to_lightcurve
 
     fields = [str(n) for n in table.column_names]
-    if (
-        _parse_header_fields(fields) is not None
-        or flux_only(fields)
-        or index_column(fields)
-        or (len(fields) > 1 and index_column(fields[1:]))
-    ):
+    if kaggle_header(fields):
         raise StarskopeError(
             f"a Kaggle-layout table ({len(fields)} columns: LABEL, FLUX.1 ... FLUX.n, one star per"
             f" row) saved as {product.capitalize()}: starskope reads that layout from CSV, row by"

@@ -164,8 +164,9 @@ def detect_tls(lc) -> Detection:
     )
 
 
-def detect_search(lc) -> Detection:
-    """The starskope pipeline (:func:`starskope.pipeline.analyse`) with default settings."""
+def detect_search(lc, config=None) -> Detection:
+    """The starskope pipeline (:func:`starskope.pipeline.analyse`), default settings unless
+    ``config`` (a `~starskope.config.PipelineConfig`) is given."""
     try:
         from ..config import PipelineConfig
         from ..pipeline import analyse
@@ -173,7 +174,12 @@ def detect_search(lc) -> Detection:
         raise StarskopeError(
             "detector 'search' needs starskope.pipeline.analyse, which is not available"
         ) from exc
-    res = analyse(lc, PipelineConfig())
+    return detection_of(analyse(lc, PipelineConfig() if config is None else config))
+
+
+def detection_of(res) -> Detection:
+    """The :class:`Detection` of a pipeline `~starskope.result.StarResult`: its vetted decision,
+    its strongest candidate, and its other planet-like ones."""
     if res.error:
         return Detection(flagged=False)
     if not res.candidates:
@@ -243,6 +249,31 @@ def get_detector(name: str) -> Callable:
         _loaded_model(model)  # fail early with the registry's message
         return functools.partial(detect_model, name=model)
     raise StarskopeError(f"unknown detector {name!r}; use one of {sorted(DETECTORS)} or model:NAME")
+
+
+def match_signals(det: Detection, sig, *, cadence: float) -> tuple[str, int]:
+    """How a detection's signals match an injected planet ``sig``: the strongest signal's class
+    (:func:`classify_recovery`) and rank 1 (0 for a miss), or, when it is not a match, ``"match"``
+    with the rank (2, 3, ...) of the first other planet-like signal that is (a multi-planet
+    search reports several, as Kepler's matching TCEs)."""
+
+    def one(p_found, t0_found) -> str:
+        return classify_recovery(
+            found_period=p_found,
+            found_t0=t0_found,
+            period=sig.period,
+            t0=sig.t0,
+            duration=sig.duration,
+            cadence=cadence,
+        )
+
+    match = one(det.period, det.t0)
+    if match == "match":
+        return match, 1
+    for k, (p_found, t0_found) in enumerate(det.others, start=2):
+        if one(p_found, t0_found) == "match":
+            return "match", k
+    return match, 1 if match != "miss" else 0
 
 
 def classify_recovery(
@@ -468,28 +499,7 @@ def _run_trial(args) -> list[dict]:
         match = "none"
         rank = 0
         if injected:
-            match = classify_recovery(
-                found_period=det.period,
-                found_t0=det.t0,
-                period=sig.period,
-                t0=sig.t0,
-                duration=sig.duration,
-                cadence=lc.cadence,
-            )
-            rank = 1 if match != "miss" else 0
-            if match != "match":  # another planet-like signal of a multi-planet search
-                for k, (p_found, t0_found) in enumerate(det.others, start=2):
-                    hit = classify_recovery(
-                        found_period=p_found,
-                        found_t0=t0_found,
-                        period=sig.period,
-                        t0=sig.t0,
-                        duration=sig.duration,
-                        cadence=lc.cadence,
-                    )
-                    if hit == "match":
-                        match, rank = hit, k
-                        break
+            match, rank = match_signals(det, sig, cadence=lc.cadence)
             outcome = match if det.flagged else "miss"
         else:
             outcome = "false_alarm" if det.flagged else "none"
