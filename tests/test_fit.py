@@ -151,8 +151,38 @@ def test_fit_custom_limb_darkening_and_quantities(rng):
         exptime=2 * u.min,
         u=(0.3, 0.2),
     )
-    assert fit.success and fit.u == (0.3, 0.2) and fit.period == 2.5
+    assert fit.success and fit.u == (0.3, 0.2)
+    assert fit.period == pytest.approx(2.5, abs=5 * fit.period_err)
     assert fit.exptime == pytest.approx(TESS_2MIN)
+
+
+def test_fit_polishes_a_search_period_that_smears_the_fold(rng):
+    # a shallow K2-like transit; the search's period is off by a fraction of its grid step,
+    # enough to smear the folded transit by a third of its duration end to end
+    truth = dict(period=3.79331, t0=1.05, rp_rs=0.035, a_rs=18.8, impact=0.1)
+    t, flux, _ = synthetic(rng, cadence=KEPLER_LC, span=80.0, noise=4e-4, **truth)
+    dur = transit_duration(period=3.79331, rp_rs=0.035, a_rs=18.8, impact=0.1)
+    off = 0.35 * dur / 21  # 21 orbits: the last transit 0.35 durations late
+    fit = fit_transit(
+        t, flux, None, period=3.79331 + off, t0=1.05, duration=dur, depth=1.2e-3, exptime=KEPLER_LC
+    )
+    assert fit.success, fit.message
+    assert abs(fit.period - 3.79331) < 0.25 * off
+    assert abs(fit.period - 3.79331) < 4 * fit.period_err
+    assert 0 < fit.period_err < off
+    assert fit.rp_rs == pytest.approx(0.035, rel=0.1)
+    assert fit.impact + fit.rp_rs < 1.0  # not a grazing V
+
+
+def test_fit_of_one_transit_keeps_its_period(rng):
+    truth = dict(period=40.0, t0=5.0, rp_rs=0.06, a_rs=40.0, impact=0.2)
+    t, flux, _ = synthetic(rng, cadence=KEPLER_LC, span=20.0, noise=3e-4, **truth)
+    fit = fit_transit(
+        t, flux, None, period=40.0, t0=5.0, duration=0.3, depth=4e-3, exptime=KEPLER_LC
+    )
+    assert fit.success, fit.message
+    assert fit.period == pytest.approx(40.0, abs=1e-9) and np.isnan(fit.period_err)
+    assert fit.rp_rs == pytest.approx(0.06, rel=0.1)
 
 
 def test_fit_never_raises(rng):

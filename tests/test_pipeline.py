@@ -94,6 +94,11 @@ def test_analyse_full_products_and_fit(rng):
         c = full.result.candidates[0]
         assert c.rp_rs == pytest.approx(np.sqrt(2e-3), rel=0.3)
         assert c.a_rs is not None and c.impact is not None
+        # the fit's own ephemeris is reported beside the search's
+        fit = full.fits[0]
+        assert c.extra["fit_period_days"] == fit.period == pytest.approx(4.1, abs=1e-3)
+        assert c.extra["fit_t0"] == fit.t0 and c.extra["fit_t0_err_days"] == fit.t0_err
+        assert c.extra["fit_period_err_days"] == fit.period_err > 0
 
 
 def test_analyse_keep_periodogram(rng):

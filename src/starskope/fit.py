@@ -4,9 +4,8 @@ The model is the Mandel & Agol (2002) transit of an opaque sphere in front of a 
 quadratic limb darkening, computed with batman's compiled kernel (Kreidberg 2015) and
 integrated over each exposure by supersampling (midpoint rule; the fit integrates a grid in
 orbital phase instead, see :class:`_PhaseModel`). The fit adjusts mid-transit
-time, radius ratio, scaled semi-major axis, impact parameter and a flux baseline on the data
-within a few transit durations of the transits, with `scipy.optimize.least_squares`; the
-period stays fixed.
+time, period, radius ratio, scaled semi-major axis, impact parameter and a flux baseline on the
+data within a few transit durations of the transits, with `scipy.optimize.least_squares`.
 
 References
 ----------
@@ -304,7 +303,7 @@ class _PhaseModel:
         f = np.ones(self.size)
         if ds.size:
             f[idx] = self.kernel(ds, k, float(u[0]), float(u[1]), 1)
-        return _exposure_average(self.phase - float(shift), self.lo, self.h, f, self.e)
+        return _exposure_average(self.phase - shift, self.lo, self.h, f, self.e)
 
 
 def _check_u(u) -> tuple[float, float]:
@@ -423,7 +422,7 @@ class TransitFit:
     message : str
         The optimiser's message, or why the fit was not attempted.
     period : float
-        The (fixed) period, days.
+        The fitted period, days (the starting one for a single transit).
     u : tuple of float
         Limb-darkening coefficients used.
     exptime : float or None
@@ -434,7 +433,7 @@ class TransitFit:
         Fitted out-of-transit flux level.
     n_points : int
         Points fitted.
-    t0_err, rp_rs_err, a_rs_err, impact_err : float
+    t0_err, rp_rs_err, a_rs_err, impact_err, period_err : float
         One-sigma uncertainties from the Jacobian (scaled by sqrt of the reduced chi-square
         when that exceeds 1); NaN where undetermined.
     """
@@ -459,6 +458,7 @@ class TransitFit:
     rp_rs_err: float = float("nan")
     a_rs_err: float = float("nan")
     impact_err: float = float("nan")
+    period_err: float = float("nan")
 
     @classmethod
     def failed(cls, message: str, **known) -> TransitFit:
@@ -527,7 +527,8 @@ def fit_transit(
         One-sigma errors; non-finite or non-positive values (or None) are replaced by the
         robust scatter of the out-of-transit data.
     period : float or `~astropy.units.Quantity` ['time']
-        Period (float: days), kept fixed.
+        Starting period (float: days). It moves by at most the change that shifts the
+        outermost fitted transit by half a duration; kept fixed with one transit.
     t0 : float or `~astropy.units.Quantity` ['time']
         Starting mid-transit time (float: days).
     duration : float or `~astropy.units.Quantity` ['time']
@@ -551,7 +552,8 @@ def fit_transit(
 
     Notes
     -----
-    Free parameters: a mid-time shift bounded to +-half the starting duration, ``rp_rs`` in
+    Free parameters: a mid-time shift bounded to +-half the starting duration, a period change
+    (see ``period``), ``rp_rs`` in
     [1e-4, 1], ``a_rs`` in [1.5, 2000], the impact parameter as a fraction of ``1 + rp_rs``
     (so ``0 <= b <= 1 + rp_rs``), and the baseline flux. Each evaluation computes the
     circular-orbit sky separation in a small numba kernel and calls batman's compiled
@@ -626,16 +628,27 @@ def fit_transit(
     base0 = float(np.median(f_s[oot])) if np.count_nonzero(oot) >= 5 else 1.0
 
     k0 = math.sqrt(min(max(depth if np.isfinite(depth) else 0.0, 1e-7), 0.8))
+    # the period moves too, by up to the change that shifts the outermost fitted transit by
+    # half a duration: a search period off by a fraction of its grid step smears the folded
+    # transit into a V that a grazing geometry fits best
+    epoch = np.rint((t_s - t0) / p)
+    n_max = float(np.max(np.abs(epoch))) if epoch.size else 0.0
+    dp_max = 0.5 * dur / n_max if n_max > 0 else 0.0
+    lo = np.array([-0.5 * dur, 1e-4, _MIN_A_RS, 0.0, base0 - 0.5, -dp_max])
+    hi = np.array([0.5 * dur, 1.0, 2000.0, 1.0, base0 + 0.5, dp_max])
+    if dp_max == 0.0:  # one transit: the period is not measured
+        hi[5] = 1e-12
+
     x0 = 0.4
     b0 = x0 * (1 + k0)
     a0 = p / (math.pi * dur) * math.sqrt((1 + k0) ** 2 - b0**2)
     a0 = float(np.clip(a0, _MIN_A_RS + 0.01, 1999.0))
-    lo = np.array([-0.5 * dur, 1e-4, _MIN_A_RS, 0.0, base0 - 0.5])
-    hi = np.array([0.5 * dur, 1.0, 2000.0, 1.0, base0 + 0.5])
-    x_start = np.clip(np.array([0.0, k0, a0, x0, base0]), lo + 1e-9, hi - 1e-9)
+    x_start = np.array([0.0, k0, a0, x0, base0, 0.0])
+    x_start = np.clip(x_start, lo + 1e-9 * (hi - lo), hi - 1e-9 * (hi - lo))
 
     model = _Model(t_s, exptime=e, supersample=ss)
-    reach = float(np.max(np.abs(ph_s))) + 0.5 * dur  # |phase - shift| over the bounds
+    # |phase - shift - epoch dP| over the bounds
+    reach = float(np.max(np.abs(ph_s))) + 1.0 * dur
     phase_model = None
     if ss > 1 and e is not None and model.kernel is not None:
         candidate = _PhaseModel(ph_s, exptime=e, supersample=ss, reach=reach)
@@ -647,18 +660,17 @@ def fit_transit(
 
     def resid(x):
         # the transit shape does not depend on the baseline x[4]: the Jacobian's baseline
-        # column (one model evaluation in six) reuses the last shape
-        key = (float(x[0]), float(x[1]), float(x[2]), float(x[3]))
+        # column (one model evaluation in seven) reuses the last shape
+        key = (float(x[0]), float(x[1]), float(x[2]), float(x[3]), float(x[5]))
         f = memo.get(key)
         if f is None:
+            b = x[3] * (1.0 + x[1])
             if phase_model is not None:
                 f = phase_model.flux(
-                    period=p, shift=x[0], rp_rs=x[1], a_rs=x[2], impact=x[3] * (1.0 + x[1]), u=u
+                    period=p + x[5], shift=x[0] + epoch * x[5], rp_rs=x[1], a_rs=x[2], impact=b, u=u
                 )
             else:
-                f = model.flux(
-                    period=p, t0=t0 + x[0], rp_rs=x[1], a_rs=x[2], impact=x[3] * (1.0 + x[1]), u=u
-                )
+                f = model.flux(period=p + x[5], t0=t0 + x[0], rp_rs=x[1], a_rs=x[2], impact=b, u=u)
             if len(memo) >= 8:  # a step and its Jacobian's columns
                 memo.pop(next(iter(memo)))
             memo[key] = f
@@ -671,7 +683,9 @@ def fit_transit(
             resid,
             x_start,
             bounds=(lo, hi),
-            x_scale=np.array([0.05 * dur, max(k0, 1e-3), a0 * 0.2, 0.2, scatter]),
+            x_scale=np.array(
+                [0.05 * dur, max(k0, 1e-3), a0 * 0.2, 0.2, scatter, 0.1 * dp_max or 1.0]
+            ),
             max_nfev=max_nfev,
             method="trf",
             # stop when chi2 is within ~0.1 of its minimum (the 1-sigma region is 1 wide):
@@ -693,7 +707,7 @@ def fit_transit(
 
     def central_depth(xx) -> float:
         f = depth_model.flux(
-            period=p, t0=t0, rp_rs=xx[1], a_rs=xx[2], impact=xx[3] * (1 + xx[1]), u=u
+            period=p + x[5], t0=t0, rp_rs=xx[1], a_rs=xx[2], impact=xx[3] * (1 + xx[1]), u=u
         )
         return float(1.0 - f[0])
 
@@ -715,7 +729,8 @@ def fit_transit(
     except (np.linalg.LinAlgError, ValueError):
         pass
 
-    dur_fit = transit_duration(period=p, rp_rs=k, a_rs=a, impact=b)
+    p_fit = float(p + x[5])
+    dur_fit = transit_duration(period=p_fit, rp_rs=k, a_rs=a, impact=b)
     finite = bool(np.all(np.isfinite(x)) and np.isfinite(chi2))
     transits = d_mid > 0 and dur_fit > 0
     success = bool(res.status > 0 and finite and transits)
@@ -733,7 +748,7 @@ def fit_transit(
         chi2=chi2,
         success=success,
         message=msg,
-        period=p,
+        period=p_fit,
         u=u,
         exptime=e,
         supersample=ss,
@@ -743,4 +758,5 @@ def fit_transit(
         rp_rs_err=float(errs[1]),
         a_rs_err=float(errs[2]),
         impact_err=float(errs[3] * (1 + k)),
+        period_err=float(errs[5]) if dp_max > 0 else float("nan"),
     )

@@ -560,7 +560,14 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         if fit is not None and bool(getattr(fit, "success", False)):
             extra = dict(c.extra)
             extra.update(
-                fit_depth_ppm=float(fit.depth_ppm), fit_duration_hours=float(fit.duration_hours)
+                fit_depth_ppm=float(fit.depth_ppm),
+                fit_duration_hours=float(fit.duration_hours),
+                # the fit's ephemeris, period and epoch free on unbinned data: finer than the
+                # search grid's, reported beside it (the candidate keeps the search's own)
+                fit_period_days=float(fit.period),
+                fit_period_err_days=float(fit.period_err),
+                fit_t0=float(fit.t0),
+                fit_t0_err_days=float(fit.t0_err),
             )
             candidates[k] = dataclasses.replace(
                 c,

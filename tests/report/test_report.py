@@ -86,10 +86,20 @@ def test_candidate_parameters_take_uncertainties_from_the_fit():
         a_rs_err=0.7,
         impact_err=0.1,
         depth_ppm_err=35.0,
+        period_err=0.00004,
     )
     rows = {r.name: r for r in candidate_parameters(_candidate(), fit)}
     assert rows["Radius ratio Rp/R*"].error == "0.0020"
-    assert rows["Mid-transit time t0"].error == "0.00120"
+    # the search grid's epoch has no error bar; the fit's ephemeris has
+    assert rows["Mid-transit time t0"].error == "–"
+    extra = {"fit_period_days": 3.52101, "fit_t0": 1001.0102}
+    rows = {r.name: r for r in candidate_parameters(_candidate(extra=extra), fit)}
+    assert rows["Period (transit fit)"].value == "3.521010"
+    assert rows["Period (transit fit)"].error == "0.000040"
+    assert rows["Mid-transit time (transit fit)"].error == "0.00120"
+    assert rows["Mid-transit time (transit fit)"].value == "1001.01020"
+    c = _candidate()
+    assert rows["t0 (transit fit)"].value == f"{c.t0_bjd + 1001.0102 - c.t0:.5f}"
     assert rows["Depth"].unit == "ppm" and rows["Period"].unit == "d"
     no_fit = {r.name: r for r in candidate_parameters(_candidate(), None)}
     assert no_fit["Radius ratio Rp/R*"].error == "–"

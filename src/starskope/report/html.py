@@ -111,9 +111,9 @@ def candidate_parameters(c: Candidate, fit: Any = None) -> list[ParameterRow]:
     rows = [
         ParameterRow("Period", _fmt(c.period_days, ".6f"), "–", "d", "from the search grid"),
         ParameterRow(
-            "Mid-transit time t0", _fmt(c.t0, ".5f"), err("t0_err", ".5f"), c.t0_format.upper()
+            "Mid-transit time t0", _fmt(c.t0, ".5f"), "–", c.t0_format.upper(), "search grid"
         ),
-        ParameterRow("t0", _fmt(c.t0_bjd, ".5f"), err("t0_err", ".5f"), "BJD_TDB"),
+        ParameterRow("t0", _fmt(c.t0_bjd, ".5f"), "–", "BJD_TDB", "search grid"),
         ParameterRow("Duration", _fmt(c.duration_hours, ".3f"), "–", "h", "box search"),
         ParameterRow("Depth", _fmt(c.depth_ppm, ".1f"), _fmt(c.depth_ppm_err, ".1f"), "ppm", "box"),
         ParameterRow("SNR", _fmt(c.snr, ".2f"), "–", "", "white + red noise"),
@@ -131,6 +131,35 @@ def candidate_parameters(c: Candidate, fit: Any = None) -> list[ParameterRow]:
                 "batman model",
             )
         )
+    if extra.get("fit_period_days") is not None:
+        rows.append(
+            ParameterRow(
+                "Period (transit fit)",
+                _fmt(extra["fit_period_days"], ".6f"),
+                err("period_err", ".6f"),
+                "d",
+                "batman model",
+            )
+        )
+    if extra.get("fit_t0") is not None:
+        t0_fit = float(extra["fit_t0"])
+        rows.append(
+            ParameterRow(
+                "Mid-transit time (transit fit)",
+                _fmt(t0_fit, ".5f"),
+                err("t0_err", ".5f"),
+                c.t0_format.upper(),
+            )
+        )
+        if c.t0_bjd is not None:
+            rows.append(
+                ParameterRow(
+                    "t0 (transit fit)",
+                    _fmt(c.t0_bjd + (t0_fit - c.t0), ".5f"),
+                    err("t0_err", ".5f"),
+                    "BJD_TDB",
+                )
+            )
     if extra.get("fit_duration_hours") is not None:
         rows.append(
             ParameterRow(
