@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["StarskopeDeprecationWarning", "StarskopeError", "StarskopeWarning"]
+__all__ = ["RowError", "StarskopeDeprecationWarning", "StarskopeError", "StarskopeWarning"]
 
 
 class StarskopeError(Exception):
@@ -39,6 +39,41 @@ class StarskopeError(Exception):
         elif self.where:
             prefix = f"[{self.where}]: "
         return prefix + self.message
+
+
+class RowError(StarskopeError):
+    """A bad row of a one-star-per-row table, with what could still be read of it.
+
+    Parameters
+    ----------
+    message : str
+        What is wrong with the row.
+    path : str, optional
+        The table.
+    row : int, optional
+        The 0-based data row (named in the message).
+    label : int, optional
+        The row's truth label when it could be read (1 host, 0 not), so a failed row still
+        counts in a tally of hosts.
+
+    Examples
+    --------
+    >>> e = RowError("all flux values are NaN", path="t.csv", row=9, label=1)
+    >>> str(e), e.row, e.label
+    ('t.csv [row 9]: all flux values are NaN', 9, 1)
+    """
+
+    def __init__(self, message: str, *, path=None, row: int | None = None, label=None):
+        self.row = row
+        self.label = label
+        super().__init__(message, path=path, where=None if row is None else f"row {row}")
+
+    def __reduce__(self):  # keep row and label across processes
+        return _row_error, (self.message, self.path, self.row, self.label)
+
+
+def _row_error(message, path, row, label) -> RowError:
+    return RowError(message, path=path, row=row, label=label)
 
 
 class StarskopeWarning(UserWarning):

@@ -144,6 +144,43 @@ class StarResult:
                 kw["row"] = int(tail)
         return cls(path=None if path is None else str(path), error=error, **kw)
 
+    @classmethod
+    def from_error(cls, path, error: BaseException, lc: Any = None, **kw: Any) -> StarResult:
+        """A failed result that keeps what is known of the input: the row and truth label of
+        a table row (from ``lc.meta`` when the light curve was read, else from a
+        `~starskope.exceptions.RowError`), and the row named in the message.
+
+        Examples
+        --------
+        >>> from starskope.exceptions import RowError
+        >>> r = StarResult.from_error("t.csv#row=9", RowError("all flux values are NaN",
+        ...                                                   path="t.csv", row=9, label=1))
+        >>> r.row, r.label, r.error
+        (9, 1, 't.csv [row 9]: all flux values are NaN')
+        """
+        from .exceptions import StarskopeError
+
+        meta = getattr(lc, "meta", None)
+        row = getattr(meta, "row", None)
+        label = getattr(meta, "label", None) if meta is not None else None
+        if label is None:
+            label = getattr(error, "label", None)
+        if row is None:
+            row = getattr(error, "row", None)
+        if (
+            isinstance(error, StarskopeError)
+            and error.where is None
+            and row is not None
+            and error.path
+        ):
+            error = StarskopeError(error.message, path=error.path, where=f"row {row}")
+        if meta is not None:
+            kw.setdefault("target", getattr(meta, "target", None))
+            kw.setdefault("mission", getattr(meta, "mission", None))
+        if row is not None:
+            kw.setdefault("row", row)
+        return cls.failed(path, str(error), label=label, **kw)
+
     def to_dict(self) -> dict[str, Any]:
         d = dataclasses.asdict(self)
         d["candidates"] = [c.to_dict() for c in self.candidates]

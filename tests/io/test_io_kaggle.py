@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gzip
+import pickle
 
 import numpy as np
 import pytest
 
-from starskope.exceptions import StarskopeError
+from starskope.exceptions import RowError, StarskopeError
 from starskope.io.kaggle import (
     KAGGLE_N_FLUX,
     count_kaggle_rows,
@@ -134,18 +135,18 @@ def _bad_table(tmp_path, mutate):
 
 
 @pytest.mark.parametrize(
-    ("mutate", "match"),
+    ("mutate", "match", "label"),
     [
-        (lambda s: s.rsplit(",", 5)[0], r"row 1\]: expected 3198 values .* got 3193"),
-        (lambda s: s + ",1.00", r"row 1\]: expected 3198 values .* got 3199"),
-        (lambda s: "3" + s[1:], r"row 1\]: LABEL must be 1 .* got '3'"),
-        (lambda s: "x" + s[1:], r"row 1\]: LABEL must be 1"),
-        (lambda s: s.replace("1.00", "abc", 1), r"row 1\]: FLUX.1 is not a number"),
-        (lambda s: s[0] + ",nan" * KAGGLE_N_FLUX, r"row 1\]: all flux values are NaN"),
+        (lambda s: s.rsplit(",", 5)[0], r"row 1\]: expected 3198 values .* got 3193", 1),
+        (lambda s: s + ",1.00", r"row 1\]: expected 3198 values .* got 3199", 1),
+        (lambda s: "3" + s[1:], r"row 1\]: LABEL must be 1 .* got '3'", None),
+        (lambda s: "x" + s[1:], r"row 1\]: LABEL must be 1", None),
+        (lambda s: s.replace("1.00", "abc", 1), r"row 1\]: FLUX.1 is not a number", 1),
+        (lambda s: s[0] + ",nan" * KAGGLE_N_FLUX, r"row 1\]: all flux values are NaN", 1),
     ],
     ids=["short-row", "long-row", "label-3", "label-text", "junk-value", "all-nan"],
 )
-def test_bad_row_is_reported_and_others_still_read(tmp_path, mutate, match):
+def test_bad_row_is_reported_and_others_still_read(tmp_path, mutate, match, label):
     p = _bad_table(tmp_path, mutate)
     items = list(iter_kaggle_rows(p, cache_dir=tmp_path / "c"))
     assert [r for r, _ in items] == [0, 1, 2, 3]
@@ -156,6 +157,11 @@ def test_bad_row_is_reported_and_others_still_read(tmp_path, mutate, match):
 
     assert re.search(match, str(err)), str(err)
     assert all(not isinstance(x, StarskopeError) for r, x in items if r != 1)
+    # the row and, where it could be read, its label travel with the error (a failed host
+    # still counts in a tally), also across processes
+    assert isinstance(err, RowError) and err.row == 1 and err.label == label
+    again = pickle.loads(pickle.dumps(err))
+    assert (str(again), again.row, again.label) == (str(err), 1, label)
     # a bad row means no cache
     assert not (kaggle_cache_path(p, cache_dir=tmp_path / "c") / "flux.npy").exists()
     with pytest.raises(StarskopeError, match=match):

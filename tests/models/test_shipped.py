@@ -44,3 +44,30 @@ def test_a_folder_named_like_a_model_does_not_shadow_the_shipped_one(tmp_path, m
     monkeypatch.chdir(tmp_path)
     name, _ = load_model("gbm")
     assert name == "gbm"
+
+
+@pytest.mark.parametrize("name", ["original-cnn", "gbm"])
+def test_failed_rows_keep_their_row_and_label(name, tmp_path):
+    """A row that cannot be scored still says which row it is and whether it is a host, so a
+    tally of predict's output counts the failed hosts."""
+    if name not in shipped_models():
+        pytest.skip(f"no shipped {name} model")
+    if MODELS[name].suffix == ".pt":
+        pytest.importorskip("torch")
+    from starskope.io import iter_read
+    from starskope.io.kaggle import KAGGLE_N_FLUX, write_kaggle
+    from starskope.models.predict import predict_results
+
+    rng = np.random.default_rng(1)
+    flux = 1000 + rng.normal(size=(3, KAGGLE_N_FLUX))
+    flux[1] = 1000.0  # constant: read, but nothing to analyse
+    p = write_kaggle(tmp_path / "t.csv", flux, [1, 2, 2])
+    lines = p.read_text().splitlines()
+    lines[3] = "2" + ",nan" * KAGGLE_N_FLUX  # row 2: all-NaN, a host
+    p.write_text("\n".join(lines) + "\n")
+    got = list(predict_results(iter_read([p]), model=name, explain=False))
+    assert [r.row for r in got] == [0, 1, 2]
+    assert [r.label for r in got] == [0, 1, 1]
+    assert got[0].error is None
+    assert got[1].error.startswith(f"{p} [row 1]: every flux value is the same")
+    assert got[2].error == f"{p} [row 2]: all flux values are NaN"

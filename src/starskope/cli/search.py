@@ -241,7 +241,7 @@ def search_command(
 
     def _one(ident, item):
         if isinstance(item, StarskopeError):
-            return StarResult.failed(ident, str(item))
+            return StarResult.from_error(ident, item)
         if not hasattr(item, "meta"):  # an Analysis from --group auto
             res = item.result
             if plot_fn is not None:
@@ -259,7 +259,7 @@ def search_command(
             elif plot_fn is None:
                 res = analyse(item, config)
         except StarskopeError as exc:
-            res = StarResult.failed(ident, str(exc))
+            res = StarResult.from_error(ident, exc, item)
         if res.path != str(ident):
             res = dataclasses.replace(res, path=str(ident))
         return res

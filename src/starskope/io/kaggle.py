@@ -32,7 +32,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..exceptions import StarskopeError
+from ..exceptions import RowError, StarskopeError
 from ..lightcurve import LightCurve, LightCurveMeta
 from ._common import warn_file
 from ._open import DECOMPRESSION_ERRORS, open_text
@@ -383,26 +383,31 @@ def parse_kaggle_row(
     Raises
     ------
     StarskopeError
-        Wrong number of values, LABEL outside {1, 2}, a non-numeric value or all-NaN flux.
+        Wrong number of values, LABEL outside {1, 2}, a non-numeric value or all-NaN flux: a
+        `~starskope.exceptions.RowError` carrying the row's label when that could be read.
     """
     fields = split_fields(line)
     if len(fields) == n_flux + 2 - (not labelled) and not fields[-1].strip():
         fields.pop()  # a trailing comma (spreadsheet exports)
     if not labelled:
         fields = ["", *fields]
+    lab = fields[0].strip().strip('"')
+    try:
+        label = (_LABELS_01 if zero_one else _LABELS)[float(lab)] if labelled else None
+        bad_label = False
+    except (ValueError, KeyError):
+        label, bad_label = None, True
     if len(fields) != n_flux + 1:
-        raise StarskopeError(
+        raise RowError(
             f"expected {n_flux + 1} values (LABEL + {n_flux} FLUX), got {len(fields)}"
             if labelled
             else f"expected {n_flux} FLUX values, got {len(fields) - 1}",
             path=path,
-            where=f"row {row}",
+            row=row,
+            label=label,
         )
-    lab = fields[0].strip().strip('"')
-    try:
-        label = (_LABELS_01 if zero_one else _LABELS)[float(lab)] if labelled else None
-    except (ValueError, KeyError):
-        raise StarskopeError(
+    if bad_label:
+        raise RowError(
             f"LABEL must be 0 (no planet) or 1 (planet host) in this table, labelled 0/1; got {lab!r}"
             if zero_one
             else f"LABEL must be 1 (no planet) or 2 (planet host); got {lab!r}"
@@ -412,8 +417,8 @@ def parse_kaggle_row(
                 else ""
             ),
             path=path,
-            where=f"row {row}",
-        ) from None
+            row=row,
+        )
     try:
         flux = np.array(fields[1:], dtype=float)
     except ValueError:
@@ -426,13 +431,11 @@ def parse_kaggle_row(
             try:
                 flux[i] = float(f)
             except ValueError:
-                raise StarskopeError(
-                    f"FLUX.{i + 1} is not a number: {f[:20]!r}",
-                    path=path,
-                    where=f"row {row}",
+                raise RowError(
+                    f"FLUX.{i + 1} is not a number: {f[:20]!r}", path=path, row=row, label=label
                 ) from None
     if not np.isfinite(flux).any():
-        raise StarskopeError("all flux values are NaN", path=path, where=f"row {row}")
+        raise RowError("all flux values are NaN", path=path, row=row, label=label)
     return label, flux
 
 

@@ -63,7 +63,7 @@ def _rawflux_chunk(name, est, chunk, *, explain: bool) -> list[StarResult]:
             X.append(resample_flux(lc, n_points=est.n_points_))
             good.append(i)
         except StarskopeError as exc:
-            out[i] = StarResult.failed(ident, str(exc))
+            out[i] = StarResult.from_error(ident, exc, lc)
     if good:
         X = np.vstack(X)
         score, probs = _probs(est, X)
@@ -98,7 +98,7 @@ def _tabular_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
     try:
         analysis = analyse_full(lc, config)
     except StarskopeError as exc:
-        return StarResult.failed(ident, str(exc))
+        return StarResult.from_error(ident, exc, lc)
     x = candidate_features(analysis)
     score, probs = _probs(est, x)
     expl: dict = {"model": name}
@@ -145,7 +145,7 @@ def _views_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
     try:
         analysis = analyse_full(lc, config)
     except StarskopeError as exc:
-        return StarResult.failed(ident, str(exc))
+        return StarResult.from_error(ident, exc, lc)
     x, _ = candidate_inputs(analysis)  # one row per candidate; the first is the star's
     score, probs = _probs(est, x)
     expl: dict = {"model": name}
@@ -220,7 +220,7 @@ def predict_results(
             if batch:
                 yield from _rawflux_chunk(name, est, batch, explain=explain)
                 batch = []
-            yield StarResult.failed(ident, str(lc))
+            yield StarResult.from_error(ident, lc)
             continue
         if kind in ("tabular", "views"):
             one = _tabular_one if kind == "tabular" else _views_one
@@ -280,4 +280,4 @@ def _in_processes(name, est, items, *, config, explain: bool, n_jobs: int, batch
             scored = pool.map(_worker_one, [x for _, x in good])
             done = dict(zip((i for i, _ in good), scored, strict=True))
             for i, (ident, lc) in enumerate(part):
-                yield done[i] if i in done else StarResult.failed(ident, str(lc))
+                yield done[i] if i in done else StarResult.from_error(ident, lc)

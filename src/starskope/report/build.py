@@ -272,15 +272,13 @@ def report_files(
     entries, pages, n_failed, errors = [], [], 0, []
     for ident, item in iter_read(paths, format=format):
         if isinstance(item, StarskopeError):
-            res = StarResult.failed(ident, str(item))
+            res = StarResult.from_error(ident, item)
             html_text = render_star(res)
         else:
             try:
                 full = analyse_full(item, config)
             except StarskopeError as exc:
-                res = StarResult.failed(
-                    ident, str(exc), target=item.meta.target, mission=item.meta.mission
-                )
+                res = StarResult.from_error(ident, exc, item)
                 html_text = render_star(res)
             else:
                 res = full.result
