@@ -102,3 +102,18 @@ def test_alternate_peaks_invent_nothing_in_noise():
         plain = search_multi(t, flux, max_planets=2, oversample=2)
         found = search_multi(t, flux, max_planets=2, oversample=2, alternates=3)
         assert [r.period for r in found] == [r.period for r in plain]
+
+
+def test_tls_warns_before_a_search_that_takes_minutes(rng):
+    from starskope.exceptions import StarskopeWarning
+    from starskope.search.tls import warn_if_slow
+
+    with pytest.warns(StarskopeWarning, match=r"TLS on 71,000 points over 1460 days"):
+        assert warn_if_slow(71_000, 1460.0)
+    with pytest.warns(StarskopeWarning, match="box search"):
+        assert warn_if_slow(5_000, 800.0)  # sparse but long
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert not warn_if_slow(18_000, 80.0)  # a TESS sector at 2 minutes
