@@ -221,3 +221,21 @@ def test_a_raw_flux_model_adds_its_score_to_the_search(csv_files, capsys):
     res = json.loads(capsys.readouterr().out.strip().splitlines()[0])
     assert res["is_candidate"] and res["candidates"][0]["period_days"] == pytest.approx(3.2, 3e-3)
     assert 0.0 <= res["score"] <= 1.0 and res["explanation"]["model"]["model"] == "original-cnn"
+
+
+def test_table_lists_one_signal_found_several_times_once(tmp_path, rng, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    t = 1325.0 + np.arange(0, 27.0, 30 / 1440)
+    ph = ((t - 1325.1) / 0.5358) % 1.0
+    shape = np.where(ph < 0.15, ph / 0.15, 1 - (ph - 0.15) / 0.85)
+    f = 1.0 + 0.35 * (shape - 0.5) + rng.normal(0, 1e-3, t.size)
+    p = tmp_path / "rrl.csv"
+    p.write_text("time,flux\n" + "\n".join(f"{a},{b}" for a, b in zip(t, f, strict=True)))
+    assert main(["search", str(p), "--json"]) == 0
+    cands = json.loads(capsys.readouterr().out)["candidates"]
+    n_same = sum("same_source" in c["flags"] for c in cands)
+    assert n_same >= 1
+    assert main(["search", str(p)]) == 0
+    out = capsys.readouterr().out
+    assert out.count("0.53") == len(cands) - n_same == 1
+    assert f"{n_same} more signal(s) flagged same_source" in out

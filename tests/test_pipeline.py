@@ -541,3 +541,24 @@ def test_two_transits_beyond_half_the_baseline_are_reported_at_their_period(rng)
     assert analyse(lc, PipelineConfig(fit_transit=False)).candidates[0].period_days == (
         pytest.approx(5.0, rel=0.01)
     )
+
+
+def _pulsator(rng, period=0.5358):
+    """An RR Lyrae-like pulsator: 35 % peak to peak, a fast rise and a slow decline."""
+    t = 1325.0 + np.arange(0, 27.0, 30 / 1440)
+    ph = ((t - 1325.1) / period) % 1.0
+    shape = np.where(ph < 0.15, ph / 0.15, 1 - (ph - 0.15) / 0.85)
+    flux = 1.0 + 0.35 * (shape - 0.5) + rng.normal(0, 1e-3, t.size)
+    meta = LightCurveMeta(mission="TESS", target="TIC 1", source="rrl.fits")
+    return LightCurve(t, 1e4 * flux, np.full(t.size, 10.0), time_format="btjd", meta=meta)
+
+
+def test_a_pulsator_found_again_after_masking_is_one_source(rng):
+    res = analyse(_pulsator(rng))
+    cands = res.candidates
+    assert len(cands) >= 2 and not res.is_candidate
+    assert all(c.period_days == pytest.approx(0.5358, rel=2e-3) for c in cands)
+    same = [c for c in cands if "same_source" in c.flags]
+    assert len(same) == len(cands) - 1  # every repeat names the first signal as its source
+    reasons = [f.reason for c in same for f in c.vetting if f.name == "same_source"]
+    assert len(reasons) == len(same) and all("found again after masking" in r for r in reasons)

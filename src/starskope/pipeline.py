@@ -668,11 +668,30 @@ def _same_source(candidates: list[Candidate], *, tol: float = 0.01) -> list[Cand
     a spotted star's dips leaves residuals at the same period (or P/2, 2P, P/3, 3P) that look
     cleaner than the source itself; the Kepler Robovetter's ephemeris match rejects them in the
     same way. A later rejected signal at the same period (within ``tol``) also counts: one
-    source found twice. Adds a raised ``same_source`` flag to each such candidate.
+    source found twice. Adds a raised ``same_source`` flag to each such candidate, and to a
+    rejected signal that repeats the period of an earlier rejected one (a pulsator's residuals
+    found again and again after masking: one signal, not several).
     """
     out = list(candidates)
     for i, c in enumerate(out):
         if not c.is_planet_like:
+            for src in out[:i]:
+                reasons = sorted(
+                    f.name for f in src.vetting if f.raised and f.name in _SOURCE_FLAGS
+                )
+                ratio = c.period_days / src.period_days
+                if src.is_planet_like or not reasons or abs(ratio - 1.0) > tol:
+                    continue
+                flag = VetFlag(
+                    "same_source",
+                    True,
+                    float(ratio),
+                    f"period {c.period_days:.5g} d repeats that of the signal at "
+                    f"{src.period_days:.5g} d, rejected by {', '.join(reasons)}: the same "
+                    "binary or variable star found again after masking it",
+                )
+                out[i] = dataclasses.replace(c, vetting=c.vetting + (flag,))
+                break
             continue
         for j, src in enumerate(out):
             reasons = sorted(f.name for f in src.vetting if f.raised and f.name in _SOURCE_FLAGS)

@@ -336,6 +336,7 @@ def _table(results) -> None:
         "flags",
     ):
         table.add_column(col)
+    hidden = 0
     for r in results:
         name = Path(r.path or "?").name
         if r.error:
@@ -344,7 +345,10 @@ def _table(results) -> None:
         if not r.candidates:
             table.add_row(name, r.target or "", "no", *[""] * 7)
             continue
-        for k, c in enumerate(r.candidates):
+        # a signal flagged same_source is a residual of one listed above (in --json)
+        shown = [c for c in r.candidates if "same_source" not in c.flags] or r.candidates[:1]
+        hidden += len(r.candidates) - len(shown)
+        for k, c in enumerate(shown):
             table.add_row(
                 name if k == 0 else "",
                 (r.target or "") if k == 0 else "",
@@ -357,4 +361,9 @@ def _table(results) -> None:
                 str(c.n_transits),
                 ",".join(c.flags) or ("planet-like" if c.is_planet_like else ""),
             )
+    if hidden:
+        table.caption = (
+            f"{hidden} more signal(s) flagged same_source (a rejected binary or variable found "
+            "again, or its residual) not listed: see --json"
+        )
     _console().print(table)
