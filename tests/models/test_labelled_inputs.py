@@ -103,3 +103,13 @@ def test_a_truth_table_that_is_not_the_tables_is_refused(tmp_path):
         _check_truth(table, np.array(["planet", "planet", "other", "planet"]), y)
     with pytest.raises(StarskopeError, match="has 2 rows for 4 in the table"):
         _check_truth(table, np.array(["planet", "other"]), y)
+
+
+@pytest.mark.parametrize("kind", ["rawflux", "tabular"])
+def test_a_bad_table_row_stops_training_data_with_the_row_named(tmp_path, rng, kind):
+    p = write_kaggle(tmp_path / "t.csv", 1000 + rng.normal(size=(3, 300)), [1, 2, 1])
+    lines = p.read_text().splitlines()
+    lines[2] = "2" + ",nan" * 300  # data row 1
+    p.write_text("\n".join(lines) + "\n")
+    with pytest.raises(StarskopeError, match=r"t.csv \[row 1\]: all flux values are NaN; train"):
+        load_labelled([p], kind=kind)

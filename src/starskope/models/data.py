@@ -176,12 +176,27 @@ def load_labelled(
     Raises
     ------
     StarskopeError
-        When no labelled star is found.
+        When no labelled star is found, or a table has a bad row.
     """
+    from ..exceptions import RowError
+
+    try:
+        return _load_labelled(_check_inputs(paths, limit), kind, n_points, n_jobs, limit)
+    except RowError as exc:
+        # a table's rows are its data set: dropping one would quietly change what is trained
+        # or measured, so a bad row stops here (predict and scan skip it and go on)
+        raise RowError(
+            f"{exc.message}; train and evaluate use every row of a table: fix or drop this row",
+            path=exc.path,
+            row=exc.row,
+            label=exc.label,
+        ) from None
+
+
+def _load_labelled(paths, kind, n_points, n_jobs, limit) -> LabelledSet:
     from ..features.rawflux import resample_flux
     from ..io.kaggle import kaggle_arrays
 
-    paths = _check_inputs(paths, limit)
     if kind == "views":
         return _load_views(paths, n_jobs=n_jobs, limit=limit)
     rows, labels, ids, lcs = [], [], [], []
