@@ -82,6 +82,43 @@ def test_text_without_numbers(tmp_path):
     _expect(p, r"unrecognised text format.*valid formats: .*kepler")
 
 
+def test_header_only_table_and_damaged_fits_say_so(tmp_path):
+    p = tmp_path / "head.csv"
+    p.write_text("# a comment\ntime,flux,flux_err\n")
+    _expect(p, r"one header line \('time,flux,flux_err'\) and no data rows")
+    p = tmp_path / "damaged.fits"
+    p.write_bytes(b"X" * 2880 + b"END" + b" " * 77)
+    _expect(p, r"named like a FITS file but does not begin like one")
+
+
+@pytest.mark.parametrize(
+    ("body", "match"),
+    [
+        # the column named time holds text in some rows: said so, not "none named like time"
+        (
+            "time,flux\n2020-xx,1.0\n" + "".join(f"{i},1.0\n" for i in range(1, 60)),
+            r"column 'time' is named like the time but 1 of its 60 values are not numbers "
+            r"\(the first, '2020-xx', in data row 1\)",
+        ),
+        # the flux column holds text: never another column (a note) read in its place
+        (
+            "time,flux,note\n" + "".join(f"{i},bright,{i}\n" for i in range(60)),
+            r"column 'flux' is named like the flux but 60 of its 60 values are not numbers.*"
+            r"--flux-column",
+        ),
+        (
+            "time,flux\n" + "".join(f"{i},{'oops' if i % 3 == 0 else 1.0}\n" for i in range(60)),
+            r"column 'flux' .* 20 of its 60 values are not numbers \(the first, 'oops'",
+        ),
+    ],
+    ids=["text-in-time", "text-flux-beside-a-number-column", "text-in-some-flux-rows"],
+)
+def test_a_named_column_holding_text_is_one_clear_error(tmp_path, body, match):
+    p = tmp_path / "t.csv"
+    p.write_text(body)
+    _expect(p, match)
+
+
 def test_missing_flux_column_fits(tmp_path, io_data):
     with fits.open(io_data / KEPLER) as h:
         keep = [c for c in h[1].columns if c.name not in ("PDCSAP_FLUX", "SAP_FLUX")]

@@ -13,6 +13,7 @@ import glob
 import inspect
 import logging
 import os
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -231,6 +232,21 @@ def _identify(path, header) -> str:
                 "not a light-curve file: binary data that is neither FITS nor text"
                 + (f" ({kind}: write the light curve as FITS, Parquet or CSV)" if kind else ""),
                 path=path,
+            )
+        if re.search(r"\.(fits?|fts)(\.gz)?$", str(path).lower()):
+            raise StarskopeError(
+                "named like a FITS file but does not begin like one (no SIMPLE card: a "
+                "damaged or overwritten header?)",
+                path=path,
+            )
+        lines = [
+            ln.strip()
+            for ln in bytes(header).decode("utf-8", "replace").splitlines()
+            if ln.strip() and not ln.lstrip().startswith("#")
+        ]
+        if len(lines) == 1 and len(header) < _PEEK:
+            raise UnrecognisedFormatError(
+                f"one header line ({lines[0][:60]!r}) and no data rows", path=path
             )
         if _one_numeric_column(header):
             raise UnrecognisedFormatError(

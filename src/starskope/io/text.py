@@ -506,6 +506,8 @@ def read_text(
     j = _date_time_column(names, cols, dates, time_column)
     if j is not None:
         cols = [_dates_to_jd(dates[j]) if i == j else c for i, c in enumerate(cols)]
+    elif names is not None:
+        _named_but_not_numeric(shown, cols, texts, time_column, flux_column, path)
     return _to_lightcurve(
         path,
         names,
@@ -518,6 +520,49 @@ def read_text(
         units={} if j is None else {shown[j]: "jd"},
         dates=frozenset() if j is None else {shown[j]},
     )
+
+
+def _first_non_number(cells) -> tuple[int, int, str]:
+    """How many cells of a text column are not numbers, and the first: (count, row, text)."""
+    bad = [
+        (i, str(c).strip())
+        for i, c in enumerate(cells)
+        if c is not None and c == c and str(c).strip() and _number(str(c), False) is None
+    ]
+    return len(bad), bad[0][0] if bad else -1, bad[0][1] if bad else ""
+
+
+def _named_but_not_numeric(names, cols, texts: dict, time_column, flux_column, path) -> None:
+    """One clear error when the column named like the time (or the flux) holds text: reading
+    another column in its place (a ``note`` as the flux) or saying none is named like a time
+    would point the wrong way."""
+    from ._columns import _flux_rank, _time_rank
+
+    def fail(j: int, role: str, option: str) -> None:
+        n_bad, row, text = _first_non_number(texts[j])
+        raise StarskopeError(
+            f"column {names[j]!r} is named like the {role} but {n_bad} of its {len(texts[j])}"
+            f" values are not numbers (the first, {text[:20]!r}, in data row {row + 1}): fix"
+            f" those rows, or name another {role} column with --{option}-column (Python:"
+            f" {option}_column=)",
+            path=path,
+        )
+
+    text_cols = [j for j in texts if j < len(names)]
+    numeric = [i for i, c in enumerate(cols) if c is not None]
+    if time_column is None:
+        ranks = {j: _time_rank(names[j], dates=False) for j in text_cols}
+        best = max((_time_rank(names[i], dates=False) or 0 for i in numeric), default=0)
+        for j in text_cols:
+            if ranks[j] is not None and ranks[j] > best:
+                fail(j, "time", "time")
+    if flux_column is None:
+        low = [re.sub(r"[\s\-]+", "_", str(n).lower().strip()) for n in names]
+        best = max((r for i in numeric if (r := _flux_rank(low[i])) is not None), default=-1)
+        for j in text_cols:
+            r = _flux_rank(low[j])
+            if r is not None and r >= 0 and r > best:
+                fail(j, "flux", "flux")
 
 
 def _date_time_column(names, cols, dates: dict, time_column) -> int | None:
