@@ -210,6 +210,15 @@ def test_period_range_options(tmp_path, rng, capsys):
     assert main(["search", str(p), "--min-period", "2", "--max-period", "1"]) == 2
     err = capsys.readouterr().err
     assert "--max-period (1.0) must exceed --min-period (2.0)" in err and "Traceback" not in err
+    # a longest period beyond half the baseline is capped there, and the result says so
+    main(["search", str(p), "--json", "--max-period", "1000"])
+    reasons = json.loads(capsys.readouterr().out)["reasons"]
+    assert any(
+        "half the 19.99-d baseline" in r and "not the 1000 d asked for" in r for r in reasons
+    )
+    main(["search", str(p), "--json", "--min-period", "15"])
+    err = json.loads(capsys.readouterr().out)["error"]
+    assert "search shorter periods (--min-period; Python: PipelineConfig(min_period_days" in err
 
 
 def test_a_raw_flux_model_adds_its_score_to_the_search(csv_files, capsys):

@@ -616,6 +616,11 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
             f"{n_filled} cadences were gaps filled with a constant or a straight line (runs on "
             "their neighbours' line, as tables without NaNs bridge gaps) and were left out.",
         )
+    if config.max_period_days is not None and float(config.max_period_days) > 0.5 * span:
+        reasons.append(
+            f"Periods searched up to {0.5 * span:.4g} d, half the {span:.4g}-d baseline (two "
+            f"transits), not the {float(config.max_period_days):g} d asked for."
+        )
     m = lc.meta
     if config.annotate_known and candidates:
         candidates, note = _annotate(candidates, m)

@@ -119,6 +119,21 @@ def test_a_named_column_holding_text_is_one_clear_error(tmp_path, body, match):
     _expect(p, match)
 
 
+def test_corrupt_data_are_named_by_the_checksum(tmp_path, io_data):
+    # a mission file carries DATASUM; bytes overwritten in its table give absurd times
+    with fits.open(io_data / KEPLER) as h:
+        h.writeto(tmp_path / "ok.fits", checksum=True)
+    raw = bytearray((tmp_path / "ok.fits").read_bytes())
+    with fits.open(tmp_path / "ok.fits") as h:
+        start = h[1]._data_offset
+    raw[start : start + 4000] = np.random.default_rng(0).bytes(4000)
+    (tmp_path / "bad.fits").write_bytes(bytes(raw))
+    _expect(
+        tmp_path / "bad.fits",
+        r"the times span .* \(and the data do not match the file's checksum: corrupt, or edited",
+    )
+
+
 def test_missing_flux_column_fits(tmp_path, io_data):
     with fits.open(io_data / KEPLER) as h:
         keep = [c for c in h[1].columns if c.name not in ("PDCSAP_FLUX", "SAP_FLUX")]

@@ -150,7 +150,28 @@ def _build(
         extra=ex,
         **hm,
     )
-    return finish(path, t, flux, err, quality, time_format=fmt, meta=meta, where=where)
+    try:
+        return finish(path, t, flux, err, quality, time_format=fmt, meta=meta, where=where)
+    except StarskopeError as exc:
+        if _datasum_fails(hdu):  # impossible values in a file whose checksum fails
+            raise StarskopeError(
+                f"{exc.message} (and the data do not match the file's checksum: corrupt, or "
+                "edited without updating it; fetch it again)",
+                path=path,
+                where=where,
+            ) from exc
+        raise
+
+
+def _datasum_fails(hdu) -> bool:
+    """True when the HDU carries a DATASUM (or CHECKSUM) that its data (or header and data) do
+    not match."""
+    try:
+        if "DATASUM" in hdu.header:
+            return hdu.verify_datasum() == 0
+        return "CHECKSUM" in hdu.header and hdu.verify_checksum() == 0
+    except Exception:  # unreadable data: not this check's to say
+        return False
 
 
 def _declared_scale(cols: _Cols, tcol: str, primary) -> str | None:

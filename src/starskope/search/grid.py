@@ -89,7 +89,8 @@ def period_grid(
     if max_period <= min_period:
         raise StarskopeError(
             f"a {baseline:.2f}-day light curve cannot hold {min_transits} transits of period "
-            f">= {min_period} d; lower min_period or give a longer light curve"
+            f">= {min_period} d; search shorter periods (--min-period; Python: PipelineConfig("
+            "min_period_days=...)) or give a longer light curve"
         )
     # frequency step df = q f / ... with q = A f^(2/3): uniform step in f^(1/3) of A / (3 B os)
     a = star_scale * _T_SUN_1D
