@@ -32,6 +32,7 @@ from starskope.vet import (
 
 TESS_2MIN = 2.0 / 1440
 FFI_10MIN = 10.0 / 1440
+KEPLER_LC = 29.4 / 1440
 
 
 def raised(flags):
@@ -210,6 +211,31 @@ def test_single_event_is_flagged(rng):
     se = next(f for f in flags if f.name == "single_event")
     assert se.value > 0.9
     assert not is_planet_like(flags)
+
+
+def test_two_transits_one_half_in_a_gap_are_not_a_single_event(rng):
+    # equal depths, but the first transit's second half falls in a gap: it has fewer points,
+    # so the second carries most of the SNR^2 -- coverage, not one event dominating
+    t = np.arange(0.0, 60.0, KEPLER_LC)
+    t = t[(t < 12.67) | (t > 13.2)]
+    flux = 1 + rng.normal(0, 4e-4, t.size)
+    windows = [np.abs(t - tc) < 0.11 for tc in (12.70, 42.55)]
+    for w in windows:
+        flux[w] -= 1.2e-3
+    snr2 = [w.sum() * (1 - flux[w].mean()) ** 2 for w in windows]
+    assert max(snr2) / sum(snr2) > 0.65  # a share of SNR^2 would call it one event
+    flag = single_event(t, flux, period=29.85, t0=12.70, duration=0.22, depth=1.2e-3)
+    assert not flag.raised and "of the summed squared depths" in flag.reason
+    assert 0.4 < flag.value < 0.65
+
+
+def test_a_deep_event_paired_with_a_shallow_dip_is_a_single_event(rng):
+    t = np.arange(0.0, 60.0, KEPLER_LC)
+    flux = 1 + rng.normal(0, 1e-3, t.size)
+    flux[np.abs(t - 12.7) < 0.11] -= 4e-3  # one real event
+    flux[np.abs(t - 42.55) < 0.11] -= 1e-3  # and a dip a quarter as deep
+    flag = single_event(t, flux, period=29.85, t0=12.70, duration=0.22, depth=2.5e-3)
+    assert flag.raised and flag.value > 0.9
 
 
 def test_only_one_transit_in_data_is_single_event(rng):

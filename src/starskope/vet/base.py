@@ -93,7 +93,9 @@ class VetThresholds:
         Raise when a sinusoid at P and P/2 reduces chi-square by at least this fraction of
         what the box does.
     single_event_fraction : float
-        Raise when one transit carries more than this share of the summed SNR^2.
+        Raise when one transit carries more than this share of the summed squared depths
+        (transits with under half the median number of in-transit points left out; with
+        equal coverage, the share of the summed SNR^2).
     transit_depths_p : float
         Raise the transit_depths flag when the individual depths' chi-square probability is
         below this...

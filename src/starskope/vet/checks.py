@@ -421,9 +421,6 @@ def _single_event(ctx: _Context, th: VetThresholds) -> VetFlag:
     n = np.bincount(idx)
     s = np.bincount(idx, weights=y)
     have = n > 0
-    depth = s[have] / n[have]
-    snr = depth / (ctx.sigma * ctx.beta / np.sqrt(n[have]))
-    pos = np.clip(snr, 0.0, None) ** 2
     n_tr = int(np.count_nonzero(have))
     if n_tr < 2:
         return VetFlag(
@@ -432,6 +429,18 @@ def _single_event(ctx: _Context, th: VetThresholds) -> VetFlag:
             1.0,
             "only one transit has data, so the period is not confirmed by a repeat",
         )
+    counts = n[have].astype(float)
+    depth = s[have] / counts
+    snr = depth / (ctx.sigma * ctx.beta / np.sqrt(counts))
+    # each transit counts by its depth, not its SNR: a transit half in a gap has fewer points
+    # and a lower SNR at the same depth, which is coverage, not one event dominating (with
+    # equal coverage the two shares are the same). Slivers (under half the median number of
+    # points) neither confirm nor refute a depth and are left out of the share
+    full = counts >= 0.5 * float(np.median(counts))
+    if np.count_nonzero(full) >= 2:
+        pos = np.where(full, np.clip(depth, 0.0, None), 0.0) ** 2
+    else:
+        pos = np.clip(snr, 0.0, None) ** 2
     total = float(pos.sum())
     if total <= 0:
         return VetFlag("single_event", True, None, f"none of the {n_tr} transits shows a dip")
@@ -442,9 +451,10 @@ def _single_event(ctx: _Context, th: VetThresholds) -> VetFlag:
         "single_event",
         bool(raised),
         frac,
-        f"the strongest of {n_tr} transits (number {int(np.flatnonzero(have)[k] + c0)}, SNR "
-        f"{snr[k]:.1f}) carries {100 * frac:.0f}% of the summed SNR^2 (raised above "
-        f"{100 * th.single_event_fraction:.0f}%)",
+        f"the deepest of {n_tr} transits (number {int(np.flatnonzero(have)[k] + c0)}, depth "
+        f"{depth[k] * 1e6:.0f} ppm, SNR {snr[k]:.1f}) carries {100 * frac:.0f}% of the summed "
+        f"squared depths (raised above {100 * th.single_event_fraction:.0f}%; transits with "
+        "under half the median number of points left out)",
     )
 
 
