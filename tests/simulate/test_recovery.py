@@ -58,6 +58,11 @@ def test_run_table_and_summary():
     assert len(tab) == 8 and tab["injected"].sum() == 6
     assert tab.loc[tab["injected"], "recovered"].mean() >= 5 / 6
     assert (tab.loc[tab["injected"], "expected_snr"] > 15).all()
+    # white noise without gaps: every transit of the 1200 cadences (24.5 d) has its data
+    inj = tab[tab["injected"]]
+    span = 1200 * 29.4 / 1440
+    assert (inj["n_transits_data"] >= np.floor(span / inj["period"]) - 1).all()
+    assert (inj["n_transits_data"] <= np.ceil(span / inj["period"]) + 1).all()
     s = summarize(tab)
     null = tab[~tab["injected"]]
     assert s.loc[0, "false_alarm_rate"] == pytest.approx(null["flagged"].mean())

@@ -156,3 +156,15 @@ def test_red_noise_beta_uses_the_expected_snrs_noise_on_a_degenerate_median():
     assert robust_std(detrend_running_median(f, cadence_days=CAD)) == 0.0
     beta = red_noise_beta(t, f, cadence_days=CAD, duration_days=0.125)
     assert np.isfinite(beta) and beta >= 1.0
+
+
+def test_transits_with_data_counts_the_window_function():
+    from starskope.simulate.snr import transits_with_data
+
+    t = np.arange(0.0, 30.0, 0.02)
+    assert transits_with_data(t, period=5.0, t0=2.5, duration=0.2, cadence=0.02) == 6
+    gap = t[(t < 12.45) | (t > 12.6)]  # three quarters of the 12.5-d transit missing
+    assert transits_with_data(gap, period=5.0, t0=2.5, duration=0.2, cadence=0.02) == 5
+    half = t[(t < 12.5) | (t > 12.6)]  # half of it left: still counts
+    assert transits_with_data(half, period=5.0, t0=2.5, duration=0.2, cadence=0.02) == 6
+    assert transits_with_data(t[:0], period=5.0, t0=2.5, duration=0.2, cadence=0.02) == 0

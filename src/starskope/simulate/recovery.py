@@ -44,7 +44,14 @@ from .backgrounds import (
 from .inject import inject
 from .noise import LONG_CADENCE_DAYS
 from .population import draw_loguniform_planet
-from .snr import expected_snr, n_in_transit, red_noise_beta, robust_sigma, robust_std
+from .snr import (
+    expected_snr,
+    n_in_transit,
+    red_noise_beta,
+    robust_sigma,
+    robust_std,
+    transits_with_data,
+)
 
 __all__ = [
     "DETECTORS",
@@ -480,6 +487,9 @@ def make_trial(i: int, config: RecoveryConfig, files=None):
         rp_rs=s.rp_rs,
         impact=s.impact,
         n_in_transit=n_in,
+        n_transits_data=transits_with_data(
+            lc.t, period=s.period, t0=s.t0, duration=s.duration, cadence=cad
+        ),
         expected_snr=expected_snr(depth=depth, sigma=sigma, n_points=n_in),
     )
     beta = red_noise_beta(lc.t, lc.flux, cadence_days=cad, duration_days=s.duration)
@@ -550,7 +560,9 @@ def run_injection_recovery(
     -------
     pandas.DataFrame
         Columns: trial, background, noise_source, sigma_ppm, period, t0, depth_ppm,
-        duration_hours, rp_rs, impact, n_in_transit, expected_snr, detector, injected, flagged,
+        duration_hours, rp_rs, impact, n_in_transit, n_transits_data (transits with at least
+        half their cadences, :func:`~starskope.simulate.snr.transits_with_data`), expected_snr,
+        detector, injected, flagged,
         found_period, found_t0, found_sde, found_snr (the top signal's), period_match (the top
         signal's match whether flagged or not, or ``"match"`` when another planet-like signal
         of a multi-planet search matches), found_rank (1: the top signal, k: the k-th

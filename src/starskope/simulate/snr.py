@@ -32,6 +32,7 @@ __all__ = [
     "red_noise_beta",
     "robust_std",
     "robust_sigma",
+    "transits_with_data",
 ]
 
 MAD_TO_SIGMA = 1.4826
@@ -211,6 +212,36 @@ def n_in_transit(t, *, period: float, t0: float, duration: float, valid=None) ->
     if valid is not None:
         m &= np.asarray(valid, dtype=bool)
     return int(np.count_nonzero(m))
+
+
+def transits_with_data(
+    t, *, period: float, t0: float, duration: float, cadence: float, min_fraction: float = 0.5
+) -> int:
+    """Number of transits with at least ``min_fraction`` of their cadences in the data.
+
+    The window function of a search (Burke et al. 2015, ApJ 809, 8): a planet whose transits
+    fall in gaps cannot be found at any SNR, so completeness is also reported for the trials
+    that have enough transits (the Kepler pipeline needed three).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(0.0, 30.0, 0.02)
+    >>> t = t[(t < 12.0) | (t > 13.0)]  # the transit at 12.5 d falls in a gap
+    >>> transits_with_data(t, period=5.0, t0=2.5, duration=0.2, cadence=0.02)
+    5
+    """
+    t = np.asarray(t, dtype=float)
+    t = t[np.isfinite(t)]
+    if t.size == 0 or not (period > 0 and duration > 0 and cadence > 0):
+        return 0
+    m = in_transit_mask(t, period=period, t0=t0, duration=duration)
+    if not m.any():
+        return 0
+    epoch = np.round((t[m] - t0) / period).astype(np.int64)
+    counts = np.bincount(epoch - epoch.min())
+    full = max(1.0, duration / cadence)
+    return int(np.count_nonzero(counts >= min_fraction * full))
 
 
 def expected_snr(*, depth, sigma, n_points):
