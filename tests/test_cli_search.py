@@ -248,3 +248,20 @@ def test_table_lists_one_signal_found_several_times_once(tmp_path, rng, capsys, 
     out = capsys.readouterr().out
     assert out.count("0.53") == len(cands) - n_same == 1
     assert f"{n_same} more signal(s) flagged same_source" in out
+
+
+def test_flags_cell_tells_notes_from_rejections():
+    from starskope.cli.search import _flags_cell
+    from starskope.result import Candidate, VetFlag
+
+    base = dict(
+        period_days=3.0, t0=1.0, t0_format="btjd", t0_bjd=2457001.0, duration_hours=2.0,
+        depth_ppm=500.0, depth_ppm_err=50.0, snr=12.0, sde=10.0, power=1.0, n_transits=8,
+    )  # fmt: skip
+    alias = VetFlag("alias", True, 0.9, "P/2")
+    c = Candidate(**base, vetting=(alias,), is_planet_like=True, known="known planet K2-3 b")
+    assert _flags_cell(c) == "planet-like (note: alias); known planet K2-3 b"
+    odd = VetFlag("odd_even", True, 4.0, "odd and even differ")
+    c = Candidate(**base, vetting=(alias, odd), is_planet_like=False, known="new")
+    assert _flags_cell(c) == "alias,odd_even"
+    assert _flags_cell(Candidate(**base, is_planet_like=True, known="new")) == "planet-like"

@@ -51,6 +51,9 @@ def test_show_and_its_errors(catalog, capsys):
     assert "errors" in out and "got 3" in out
     assert main(["catalog", "show", "no such star", "-c", str(catalog)]) == 2
     assert "no star matching" in capsys.readouterr().err
+    # an empty name would match every star
+    assert main(["catalog", "show", " ", "-c", str(catalog)]) == 2
+    assert "give a target name" in capsys.readouterr().err
 
 
 def test_query_is_read_only(catalog, capsys):

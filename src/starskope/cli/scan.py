@@ -193,6 +193,8 @@ def show_command(
     """Everything stored about one target: its result, candidates and errors."""
     from ..catalog import Catalog
 
+    if not target.strip():
+        raise StarskopeError("give a target name, input id or path (or part of one); got ''")
     with Catalog(catalog, read_only=True) as cat:
         results = cat.show(target)
         ecols, erows = cat.errors_for(target)

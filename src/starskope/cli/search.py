@@ -318,6 +318,19 @@ def _grouped(items, config, bin_minutes):
         yield ident, dataclasses.replace(full, result=res)
 
 
+def _flags_cell(c) -> str:
+    """Raised flags of a rejected candidate; for a planet-like one, "planet-like" with its
+    informational flags (an alias note is not a rejection) and its known-object match."""
+    if not c.is_planet_like:
+        return ",".join(c.flags)
+    text = "planet-like"
+    if c.flags:
+        text += f" (note: {','.join(c.flags)})"
+    if c.known and c.known.startswith("known"):
+        text += f"; {c.known}"
+    return text
+
+
 def _table(results) -> None:
     from rich.markup import escape
     from rich.table import Table
@@ -359,7 +372,7 @@ def _table(results) -> None:
                 f"{c.snr:.1f}",
                 f"{c.sde:.1f}",
                 str(c.n_transits),
-                ",".join(c.flags) or ("planet-like" if c.is_planet_like else ""),
+                _flags_cell(c),
             )
     if hidden:
         table.caption = (
