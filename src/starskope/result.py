@@ -162,7 +162,7 @@ class StarResult:
 
         meta = getattr(lc, "meta", None)
         row = getattr(meta, "row", None)
-        label = getattr(meta, "label", None) if meta is not None else None
+        label = getattr(meta, "label", None)
         if label is None:
             label = getattr(error, "label", None)
         if row is None:

@@ -119,6 +119,16 @@ def test_a_named_column_holding_text_is_one_clear_error(tmp_path, body, match):
     _expect(p, match)
 
 
+def test_a_text_time_stamp_beside_a_numeric_time_is_read_as_before(tmp_path):
+    from starskope.io import read
+
+    rows = "".join(f"{2459000 + i * 0.02},day {i},{1 + 1e-4 * (i % 5)}\n" for i in range(60))
+    p = tmp_path / "t.csv"
+    p.write_text("bjd,time,flux\n" + rows)
+    lc = read(p)
+    assert len(lc) == 60 and lc.t[1] - lc.t[0] == pytest.approx(0.02)
+
+
 def test_corrupt_data_are_named_by_the_checksum(tmp_path, io_data):
     # a mission file carries DATASUM; bytes overwritten in its table give absurd times
     with fits.open(io_data / KEPLER) as h:

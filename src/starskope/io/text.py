@@ -548,21 +548,21 @@ def _named_but_not_numeric(names, cols, texts: dict, time_column, flux_column, p
             path=path,
         )
 
+    # only when no numeric column is named for the role: one that is (a numeric bjd beside a
+    # text time stamp) is read as before
     text_cols = [j for j in texts if j < len(names)]
     numeric = [i for i, c in enumerate(cols) if c is not None]
-    if time_column is None:
-        ranks = {j: _time_rank(names[j], dates=False) for j in text_cols}
-        best = max((_time_rank(names[i], dates=False) or 0 for i in numeric), default=0)
-        for j in text_cols:
-            if ranks[j] is not None and ranks[j] > best:
-                fail(j, "time", "time")
+    if time_column is None and not any(_time_rank(names[i], dates=False) for i in numeric):
+        named = [j for j in text_cols if _time_rank(names[j], dates=False) is not None]
+        if named:
+            fail(max(named, key=lambda j: (_time_rank(names[j], dates=False), -j)), "time", "time")
     if flux_column is None:
         low = [re.sub(r"[\s\-]+", "_", str(n).lower().strip()) for n in names]
-        best = max((r for i in numeric if (r := _flux_rank(low[i])) is not None), default=-1)
-        for j in text_cols:
-            r = _flux_rank(low[j])
-            if r is not None and r >= 0 and r > best:
-                fail(j, "flux", "flux")
+        ranks = {i: _flux_rank(low[i]) for i in range(len(names))}
+        if not any(ranks[i] is not None and ranks[i] >= 0 for i in numeric):
+            named = [j for j in text_cols if ranks[j] is not None and ranks[j] >= 0]
+            if named:
+                fail(max(named, key=lambda j: (ranks[j], -j)), "flux", "flux")
 
 
 def _date_time_column(names, cols, dates: dict, time_column) -> int | None:
