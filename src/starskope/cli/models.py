@@ -55,7 +55,12 @@ def train_command(
         help="Registry model name (original-cnn, gbm, rbm, views-cnn, spectrogram-cnn).",
     ),
     data: list[Path] = typer.Option(..., "--data", help="Labelled training data (repeatable)."),
-    seed: int = typer.Option(0, "--seed", help="Random seed (training is repeatable on CPU)."),
+    seed: int = typer.Option(
+        0,
+        "--seed",
+        help="Random seed (training is repeatable on CPU at a fixed thread count, e.g."
+        " OMP_NUM_THREADS=1; the CNN losses differ in the 4th digit between 1 and 2 threads).",
+    ),
     out: Path = typer.Option(..., "--out", help="Output folder for the model and its card."),
     device: str = typer.Option("cpu", "--device", help="cpu or cuda (CNN models)."),
     epochs: int | None = typer.Option(None, "--epochs", min=1, help="Maximum epochs (CNN models)."),
