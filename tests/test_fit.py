@@ -175,14 +175,49 @@ def test_fit_polishes_a_search_period_that_smears_the_fold(rng):
 
 
 def test_fit_of_one_transit_keeps_its_period(rng):
-    truth = dict(period=40.0, t0=5.0, rp_rs=0.06, a_rs=40.0, impact=0.2)
-    t, flux, _ = synthetic(rng, cadence=KEPLER_LC, span=20.0, noise=3e-4, **truth)
+    truth = dict(period=40.0, t0=5.0, rp_rs=0.06, a_rs=40.0, impact=0.3)
+    # a noise draw (seed 2) where a period column in the covariance doubled rp_rs's error
+    noisy = np.random.default_rng(2)
+    t, flux, _ = synthetic(noisy, cadence=KEPLER_LC, span=20.0, noise=1e-4, **truth)
     fit = fit_transit(
         t, flux, None, period=40.0, t0=5.0, duration=0.3, depth=4e-3, exptime=KEPLER_LC
     )
     assert fit.success, fit.message
     assert fit.period == pytest.approx(40.0, abs=1e-9) and np.isnan(fit.period_err)
     assert fit.rp_rs == pytest.approx(0.06, rel=0.1)
+    # the pinned period does not blur the other errors: it is left out of the covariance
+    assert fit.rp_rs_err < 0.003 and fit.t0_err < 9e-4
+
+
+def test_fit_does_not_depend_on_which_epoch_t0_names(rng):
+    truth = dict(period=3.79331, t0=1.05, rp_rs=0.05, a_rs=15.0, impact=0.3)
+    t, flux, _ = synthetic(rng, cadence=KEPLER_LC, span=80.0, noise=3e-4, **truth)
+    dur = transit_duration(period=3.79331, rp_rs=0.05, a_rs=15.0, impact=0.3)
+    p = 3.79331 + 2e-4  # the search's period, a little off
+    near, far = (
+        fit_transit(t, flux, None, period=p, t0=1.05 + n * p, duration=dur, depth=2e-3,
+                    exptime=KEPLER_LC)
+        for n in (0, 2000)
+    )  # fmt: skip
+    assert near.success and far.success
+    assert far.rp_rs == pytest.approx(near.rp_rs, abs=near.rp_rs_err)
+    assert far.impact == pytest.approx(near.impact, abs=near.impact_err)
+    assert far.period == pytest.approx(near.period, abs=0.1 * near.period_err)
+    # the mid-time comes back at the epoch asked for, its error grown by the period's
+    assert far.t0 - 2000 * far.period == pytest.approx(near.t0, abs=near.t0_err)
+    assert far.t0_err == pytest.approx(2000 * far.period_err, rel=0.05)
+
+
+def test_a_period_at_the_edge_of_its_range_has_no_error_bar(rng):
+    truth = dict(period=3.79331, t0=1.05, rp_rs=0.05, a_rs=15.0, impact=0.3)
+    t, flux, _ = synthetic(rng, cadence=KEPLER_LC, span=80.0, noise=3e-4, **truth)
+    dur = transit_duration(period=3.79331, rp_rs=0.05, a_rs=15.0, impact=0.3)
+    # off by two durations over the data: more than the fit may move the period (one)
+    fit = fit_transit(
+        t, flux, None, period=3.79331 + 2.0 * dur / 21, t0=1.05, duration=dur, depth=2e-3,
+        exptime=KEPLER_LC,
+    )  # fmt: skip
+    assert np.isnan(fit.period_err) and "period at the edge of its range" in fit.message
 
 
 def test_fit_never_raises(rng):

@@ -565,6 +565,9 @@ def fit_transit(
     sub-exposures.
     ``depth_ppm_err`` propagates the parameter covariance to the mid-transit depth.
 
+    The mid-time is fitted at the data's middle transit and reported (with its error) at the
+    epoch ``t0`` names.
+
     References
     ----------
     .. [1] Mandel & Agol 2002, ApJ 580, L171.
@@ -630,8 +633,13 @@ def fit_transit(
     k0 = math.sqrt(min(max(depth if np.isfinite(depth) else 0.0, 1e-7), 0.8))
     # the period moves too, by up to the change that shifts the outermost fitted transit by
     # half a duration: a search period off by a fraction of its grid step smears the folded
-    # transit into a V that a grazing geometry fits best
+    # transit into a V that a grazing geometry fits best. The mid-time is fitted at the middle
+    # transit of the data (whichever epoch ``t0`` names: least correlated with the period)
+    # and reported back at ``t0``'s epoch
     epoch = np.rint((t_s - t0) / p)
+    mid = float(np.round(np.median(epoch))) if epoch.size else 0.0
+    epoch = epoch - mid
+    t_ref = t0 + mid * p
     n_max = float(np.max(np.abs(epoch))) if epoch.size else 0.0
     dp_max = 0.5 * dur / n_max if n_max > 0 else 0.0
     lo = np.array([-0.5 * dur, 1e-4, _MIN_A_RS, 0.0, base0 - 0.5, -dp_max])
@@ -670,7 +678,9 @@ def fit_transit(
                     period=p + x[5], shift=x[0] + epoch * x[5], rp_rs=x[1], a_rs=x[2], impact=b, u=u
                 )
             else:
-                f = model.flux(period=p + x[5], t0=t0 + x[0], rp_rs=x[1], a_rs=x[2], impact=b, u=u)
+                f = model.flux(
+                    period=p + x[5], t0=t_ref + x[0], rp_rs=x[1], a_rs=x[2], impact=b, u=u
+                )
             if len(memo) >= 8:  # a step and its Jacobian's columns
                 memo.pop(next(iter(memo)))
             memo[key] = f
@@ -714,9 +724,15 @@ def fit_transit(
     d_mid = central_depth(x)
     errs = np.full(x.size, np.nan)
     d_err = float("nan")
+    cov = np.full((x.size, x.size), np.nan)
     try:
-        jac = res.jac
-        cov = np.linalg.pinv(jac.T @ jac) * max(1.0, chi2 / dof)
+        # with one transit the period is pinned by its bounds: its column would only blur the
+        # others (the duration ties P to a/Rs)
+        free = slice(None) if dp_max > 0 else slice(0, 5)
+        jac = res.jac[:, free]
+        c = np.zeros((x.size, x.size))
+        c[free, free] = np.linalg.pinv(jac.T @ jac) * max(1.0, chi2 / dof)
+        cov = c
         errs = np.sqrt(np.clip(np.diag(cov), 0, None))
         grad = np.zeros(x.size)
         for i in (1, 2, 3):
@@ -730,6 +746,11 @@ def fit_transit(
         pass
 
     p_fit = float(p + x[5])
+    # the mid-time at ``t0``'s epoch, and its error with the period's share
+    t0_fit = float(t0 + x[0] - mid * x[5])
+    t0_err = float(math.sqrt(max(0.0, cov[0, 0] + mid**2 * cov[5, 5] - 2 * mid * cov[0, 5])))
+    period_err = float(errs[5]) if dp_max > 0 else float("nan")
+    at_edge = dp_max > 0 and abs(float(x[5])) >= 0.98 * dp_max
     dur_fit = transit_duration(period=p_fit, rp_rs=k, a_rs=a, impact=b)
     finite = bool(np.all(np.isfinite(x)) and np.isfinite(chi2))
     transits = d_mid > 0 and dur_fit > 0
@@ -737,8 +758,11 @@ def fit_transit(
     msg = str(res.message)
     if not transits:
         msg = "fitted model does not transit (impact parameter >= 1 + rp/rs); " + msg
+    if at_edge:  # the search period is off by more than the fit may move it: no error bar
+        period_err = float("nan")
+        msg = "period at the edge of its range (half a duration over the data); " + msg
     return TransitFit(
-        t0=float(t0 + x[0]),
+        t0=t0_fit,
         rp_rs=k,
         a_rs=a,
         impact=b,
@@ -754,9 +778,9 @@ def fit_transit(
         supersample=ss,
         baseline=float(x[4]),
         n_points=int(t_s.size),
-        t0_err=float(errs[0]),
+        t0_err=t0_err,
         rp_rs_err=float(errs[1]),
         a_rs_err=float(errs[2]),
         impact_err=float(errs[3] * (1 + k)),
-        period_err=float(errs[5]) if dp_max > 0 else float("nan"),
+        period_err=period_err,
     )
