@@ -100,6 +100,11 @@ def test_candidate_parameters_take_uncertainties_from_the_fit():
     assert rows["Mid-transit time (transit fit)"].value == "1001.01020"
     c = _candidate()
     assert rows["t0 (transit fit)"].value == f"{c.t0_bjd + 1001.0102 - c.t0:.5f}"
+    # from a stored result (no fit object), the errors kept beside the fit's ephemeris
+    extra.update(fit_period_err_days=0.00003, fit_t0_err_days=0.0021)
+    rows = {r.name: r for r in candidate_parameters(_candidate(extra=extra), None)}
+    assert rows["Period (transit fit)"].error == "0.000030"
+    assert rows["Mid-transit time (transit fit)"].error == "0.00210"
     assert rows["Depth"].unit == "ppm" and rows["Period"].unit == "d"
     no_fit = {r.name: r for r in candidate_parameters(_candidate(), None)}
     assert no_fit["Radius ratio Rp/R*"].error == "–"

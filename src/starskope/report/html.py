@@ -105,8 +105,15 @@ def candidate_parameters(c: Candidate, fit: Any = None) -> list[ParameterRow]:
     """
     ok = fit is not None and bool(getattr(fit, "success", False))
 
-    def err(name: str, fmt: str) -> str:
-        return _fmt(getattr(fit, name, None), fmt) if ok else "–"
+    extra = c.extra or {}
+
+    def err(name: str, fmt: str, stored: str | None = None) -> str:
+        """The fit's error; from a stored result (no fit object), the one kept in ``extra``."""
+        if ok:
+            return _fmt(getattr(fit, name, None), fmt)
+        if fit is None and stored is not None and extra.get(stored) is not None:
+            return _fmt(extra[stored], fmt)
+        return "–"
 
     rows = [
         ParameterRow("Period", _fmt(c.period_days, ".6f"), "–", "d", "from the search grid"),
@@ -120,7 +127,6 @@ def candidate_parameters(c: Candidate, fit: Any = None) -> list[ParameterRow]:
         ParameterRow("SDE", _fmt(c.sde, ".2f"), "–", "", "periodogram"),
         ParameterRow("Transits with data", str(c.n_transits), "–", ""),
     ]
-    extra = c.extra or {}
     if extra.get("fit_depth_ppm") is not None:
         rows.append(
             ParameterRow(
@@ -136,7 +142,7 @@ def candidate_parameters(c: Candidate, fit: Any = None) -> list[ParameterRow]:
             ParameterRow(
                 "Period (transit fit)",
                 _fmt(extra["fit_period_days"], ".6f"),
-                err("period_err", ".6f"),
+                err("period_err", ".6f", "fit_period_err_days"),
                 "d",
                 "batman model",
             )
@@ -147,7 +153,7 @@ def candidate_parameters(c: Candidate, fit: Any = None) -> list[ParameterRow]:
             ParameterRow(
                 "Mid-transit time (transit fit)",
                 _fmt(t0_fit, ".5f"),
-                err("t0_err", ".5f"),
+                err("t0_err", ".5f", "fit_t0_err_days"),
                 c.t0_format.upper(),
             )
         )
@@ -156,7 +162,7 @@ def candidate_parameters(c: Candidate, fit: Any = None) -> list[ParameterRow]:
                 ParameterRow(
                     "t0 (transit fit)",
                     _fmt(c.t0_bjd + (t0_fit - c.t0), ".5f"),
-                    err("t0_err", ".5f"),
+                    err("t0_err", ".5f", "fit_t0_err_days"),
                     "BJD_TDB",
                 )
             )
