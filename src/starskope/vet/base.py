@@ -94,8 +94,9 @@ class VetThresholds:
         what the box does.
     single_event_fraction : float
         Raise when one transit carries more than this share of the summed squared depths
-        (transits with under half the median number of in-transit points left out; with
-        equal coverage, the share of the summed SNR^2).
+        (transits with under 0.3 of the best-covered one's points left out; with equal
+        coverage, the share of the summed SNR^2, which is used when fewer than two transits
+        are that well covered).
     transit_depths_p : float
         Raise the transit_depths flag when the individual depths' chi-square probability is
         below this...

@@ -432,29 +432,39 @@ def _single_event(ctx: _Context, th: VetThresholds) -> VetFlag:
     counts = n[have].astype(float)
     depth = s[have] / counts
     snr = depth / (ctx.sigma * ctx.beta / np.sqrt(counts))
+    numbers = np.flatnonzero(have) + c0
     # each transit counts by its depth, not its SNR: a transit half in a gap has fewer points
     # and a lower SNR at the same depth, which is coverage, not one event dominating (with
-    # equal coverage the two shares are the same). Slivers (under half the median number of
-    # points) neither confirm nor refute a depth and are left out of the share
-    full = counts >= 0.5 * float(np.median(counts))
-    if np.count_nonzero(full) >= 2:
-        pos = np.where(full, np.clip(depth, 0.0, None), 0.0) ** 2
-    else:
+    # equal coverage the two shares are the same). Slivers (under 0.3 of the best-covered
+    # transit's points: a period that puts the repeats at gap edges) neither confirm nor
+    # refute a depth and are left out
+    full = counts >= 0.3 * float(counts.max())
+    by_depth = np.where(full, np.clip(depth, 0.0, None), 0.0) ** 2
+    if np.count_nonzero(full) >= 2 and by_depth.sum() > 0:
+        k = int(np.argmax(by_depth))
+        frac = float(by_depth[k] / by_depth.sum())
+        share = (
+            f"the deepest of {np.count_nonzero(full)} well-covered transits (number "
+            f"{numbers[k]}, depth {depth[k] * 1e6:.0f} ppm, SNR {snr[k]:.1f}) carries "
+            f"{100 * frac:.0f}% of their summed squared depths"
+            + (f" ({n_tr - np.count_nonzero(full)} sliver(s) left out)" if not full.all() else "")
+        )
+    else:  # under two well-covered transits: their SNR shares
         pos = np.clip(snr, 0.0, None) ** 2
-    total = float(pos.sum())
-    if total <= 0:
-        return VetFlag("single_event", True, None, f"none of the {n_tr} transits shows a dip")
-    k = int(np.argmax(pos))
-    frac = float(pos[k] / total)
+        if pos.sum() <= 0:
+            return VetFlag("single_event", True, None, f"none of the {n_tr} transits shows a dip")
+        k = int(np.argmax(pos))
+        frac = float(pos[k] / pos.sum())
+        share = (
+            f"the strongest of {n_tr} transits (number {numbers[k]}, SNR {snr[k]:.1f}) carries "
+            f"{100 * frac:.0f}% of the summed SNR^2 (fewer than two are well covered)"
+        )
     raised = frac > th.single_event_fraction
     return VetFlag(
         "single_event",
         bool(raised),
         frac,
-        f"the deepest of {n_tr} transits (number {int(np.flatnonzero(have)[k] + c0)}, depth "
-        f"{depth[k] * 1e6:.0f} ppm, SNR {snr[k]:.1f}) carries {100 * frac:.0f}% of the summed "
-        f"squared depths (raised above {100 * th.single_event_fraction:.0f}%; transits with "
-        "under half the median number of points left out)",
+        f"{share} (raised above {100 * th.single_event_fraction:.0f}%)",
     )
 
 
