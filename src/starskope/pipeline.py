@@ -618,8 +618,9 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         )
     if config.max_period_days is not None and float(config.max_period_days) > 0.5 * span:
         reasons.append(
-            f"Periods searched up to {0.5 * span:.4g} d, half the {span:.4g}-d baseline (two "
-            f"transits), not the {float(config.max_period_days):g} d asked for."
+            f"The period grid reaches {0.5 * span:.4g} d, half the {span:.4g}-d baseline (two "
+            f"transits), not the {float(config.max_period_days):g} d asked for (a signal whose "
+            "every other transit is empty may still be reported at twice a grid period)."
         )
     m = lc.meta
     if config.annotate_known and candidates:

@@ -86,6 +86,11 @@ def test_header_only_table_and_damaged_fits_say_so(tmp_path):
     p = tmp_path / "head.csv"
     p.write_text("# a comment\ntime,flux,flux_err\n")
     _expect(p, r"one header line \('time,flux,flux_err'\) and no data rows")
+    p = tmp_path / "one.txt"
+    p.write_text("1.0001\n")  # one number is no header
+    with pytest.raises(StarskopeError) as info:
+        read(p)
+    assert "header line" not in str(info.value)
     p = tmp_path / "damaged.fits"
     p.write_bytes(b"X" * 2880 + b"END" + b" " * 77)
     _expect(p, r"named like a FITS file but does not begin like one")
@@ -119,14 +124,35 @@ def test_a_named_column_holding_text_is_one_clear_error(tmp_path, body, match):
     _expect(p, match)
 
 
-def test_a_text_time_stamp_beside_a_numeric_time_is_read_as_before(tmp_path):
+@pytest.mark.parametrize(
+    ("header", "row", "flux_column"),
+    [
+        ("bjd,time,flux", "{t},day {i},{f}", "flux"),  # a text time stamp beside a numeric bjd
+        ("JD-2450000,time,flux", "{tr},00:{i:02d},{f}", "flux"),  # clock readings as 'time'
+        ("time,mag,mag_err,flux", "{t},{m},0.01,ok", "mag"),  # a text flag named flux
+        ("bjd,V_mag,flux", "{t},{m},good", "V_mag"),  # magnitudes named by band
+    ],
+    ids=["bjd-and-text-time", "reduced-jd-and-clock", "mag-and-text-flux", "vmag-and-text-flux"],
+)
+def test_a_text_column_named_like_a_role_is_read_as_before_when_another_holds_it(
+    tmp_path, header, row, flux_column
+):
     from starskope.io import read
 
-    rows = "".join(f"{2459000 + i * 0.02},day {i},{1 + 1e-4 * (i % 5)}\n" for i in range(60))
+    rows = "".join(
+        row.format(t=2459000 + i * 0.02, tr=9000 + i * 0.02, i=i, f=1 + 1e-4 * (i % 5),
+                   m=12 + 1e-3 * (i % 5)) + "\n"
+        for i in range(60)
+    )  # fmt: skip
     p = tmp_path / "t.csv"
-    p.write_text("bjd,time,flux\n" + rows)
-    lc = read(p)
-    assert len(lc) == 60 and lc.t[1] - lc.t[0] == pytest.approx(0.02)
+    p.write_text(header + "\n" + rows)
+    if "mag" in flux_column.lower():
+        with pytest.warns(StarskopeWarning, match="holds magnitudes"):
+            lc = read(p)
+    else:
+        lc = read(p)
+    assert len(lc) == 60 and lc.meta.flux_column == flux_column
+    assert lc.t[1] - lc.t[0] == pytest.approx(0.02)
 
 
 def test_corrupt_data_are_named_by_the_checksum(tmp_path, io_data):

@@ -143,8 +143,10 @@ def _bad_table(tmp_path, mutate):
         (lambda s: "x" + s[1:], r"row 1\]: LABEL must be 1", None),
         (lambda s: s.replace("1.00", "abc", 1), r"row 1\]: FLUX.1 is not a number", 1),
         (lambda s: s[0] + ",nan" * KAGGLE_N_FLUX, r"row 1\]: all flux values are NaN", 1),
+        # the LABEL cell lost: the first value is a flux, not a label
+        (lambda s: s.split(",", 1)[1], r"row 1\]: expected 3198 values .* got 3197", None),
     ],
-    ids=["short-row", "long-row", "label-3", "label-text", "junk-value", "all-nan"],
+    ids=["short-row", "long-row", "label-3", "label-text", "junk-value", "all-nan", "no-label"],
 )
 def test_bad_row_is_reported_and_others_still_read(tmp_path, mutate, match, label):
     p = _bad_table(tmp_path, mutate)

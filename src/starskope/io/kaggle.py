@@ -404,7 +404,9 @@ def parse_kaggle_row(
             else f"expected {n_flux} FLUX values, got {len(fields) - 1}",
             path=path,
             row=row,
-            label=label,
+            # a row of the wrong length may have lost its LABEL cell: its first value is then
+            # a label only when written as one (an integer, not a flux such as 1.0002)
+            label=label if lab.isdigit() else None,
         )
     if bad_label:
         raise RowError(

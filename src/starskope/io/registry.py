@@ -244,7 +244,9 @@ def _identify(path, header) -> str:
             for ln in bytes(header).decode("utf-8", "replace").splitlines()
             if ln.strip() and not ln.lstrip().startswith("#")
         ]
-        if len(lines) == 1 and len(header) < _PEEK:
+        fields = re.split(r"[,;\t ]+", lines[0]) if len(lines) == 1 else []
+        words = [f for f in fields if f and not re.fullmatch(r"[-+]?[\d.]+(e[-+]?\d+)?", f, re.I)]
+        if words and len(header) < _PEEK:
             raise UnrecognisedFormatError(
                 f"one header line ({lines[0][:60]!r}) and no data rows", path=path
             )

@@ -533,36 +533,43 @@ def _first_non_number(cells) -> tuple[int, int, str]:
 
 
 def _named_but_not_numeric(names, cols, texts: dict, time_column, flux_column, path) -> None:
-    """One clear error when the column named like the time (or the flux) holds text: reading
-    another column in its place (a ``note`` as the flux) or saying none is named like a time
-    would point the wrong way."""
-    from ._columns import _flux_rank, _time_rank
+    """One clear error when the column named like the time (or the flux) holds text and the
+    column detection would otherwise fail (saying that none is named like a time), or, for the
+    flux, fall back to position (reading a ``note`` as the flux). Whatever the detection picks
+    by name or as the increasing column (a numeric ``bjd``, magnitudes, ``JD-2450000`` beside
+    clock readings) is read as before."""
+    from ._columns import _flux_rank, _time_rank, choose_columns
 
-    def fail(j: int, role: str, option: str) -> None:
+    def fail(j: int, role: str) -> None:
         n_bad, row, text = _first_non_number(texts[j])
         raise StarskopeError(
             f"column {names[j]!r} is named like the {role} but {n_bad} of its {len(texts[j])}"
             f" values are not numbers (the first, {text[:20]!r}, in data row {row + 1}): fix"
-            f" those rows, or name another {role} column with --{option}-column (Python:"
-            f" {option}_column=)",
+            f" those rows, or name another {role} column with --{role}-column (Python:"
+            f" {role}_column=)",
             path=path,
         )
 
-    # only when no numeric column is named for the role: one that is (a numeric bjd beside a
-    # text time stamp) is read as before
     text_cols = [j for j in texts if j < len(names)]
-    numeric = [i for i, c in enumerate(cols) if c is not None]
-    if time_column is None and not any(_time_rank(names[i], dates=False) for i in numeric):
-        named = [j for j in text_cols if _time_rank(names[j], dates=False) is not None]
-        if named:
-            fail(max(named, key=lambda j: (_time_rank(names[j], dates=False), -j)), "time", "time")
-    if flux_column is None:
-        low = [re.sub(r"[\s\-]+", "_", str(n).lower().strip()) for n in names]
-        ranks = {i: _flux_rank(low[i]) for i in range(len(names))}
-        if not any(ranks[i] is not None and ranks[i] >= 0 for i in numeric):
-            named = [j for j in text_cols if ranks[j] is not None and ranks[j] >= 0]
-            if named:
-                fail(max(named, key=lambda j: (ranks[j], -j)), "flux", "flux")
+    low = [re.sub(r"[\s\-]+", "_", str(n).lower().strip()) for n in names]
+    time_named = [j for j in text_cols if _time_rank(names[j], dates=False) is not None]
+    flux_named = [j for j in text_cols if (r := _flux_rank(low[j])) is not None and r >= 0]
+    if not (time_named and time_column is None) and not (flux_named and flux_column is None):
+        return
+    try:
+        how = choose_columns(
+            names, cols, time_column=time_column, flux_column=flux_column, path=path
+        ).how
+    except StarskopeError as exc:
+        how = str(exc)
+        if time_named and time_column is None and "which column is time" in how:
+            fail(min(time_named), "time")
+        if flux_named and flux_column is None and "no numeric flux column" in how:
+            fail(min(flux_named), "flux")
+        return  # the detection's own error says it better
+    # (a strictly increasing numeric column beside a text "time" of clock readings is the time)
+    if flux_named and flux_column is None and "flux: next column after time" in how:
+        fail(min(flux_named), "flux")
 
 
 def _date_time_column(names, cols, dates: dict, time_column) -> int | None:

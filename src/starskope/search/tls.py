@@ -28,10 +28,17 @@ def warn_if_slow(n_points: int, baseline_days: float) -> bool:
     """Warn (and return True) when a TLS search of this light curve will take minutes."""
     if n_points <= TLS_SLOW_POINTS and baseline_days <= TLS_SLOW_BASELINE_DAYS:
         return False
+    # rounded figures: one message for the passes of a multi-planet search (each masks a few
+    # points), so the warning shows once
+    advice = (
+        "use the box search (a baseline over a year stays slow however binned)"
+        if baseline_days > TLS_SLOW_BASELINE_DAYS
+        else "use the box search, or bin the light curve first"
+    )
     warnings.warn(
-        f"TLS on {n_points:,} points over {baseline_days:.0f} days will take minutes (four "
-        "years of Kepler long cadence took about 7 min on one core, the box search, method "
-        "'bls', 26 s): use the box search or bin the light curve first",
+        f"TLS on about {n_points / 1000:,.0f}k points over {baseline_days:.0f} days will take "
+        "minutes (four years of Kepler long cadence took about 7 min on one core, the box "
+        f"search, method 'bls', 26 s): {advice}",
         StarskopeWarning,
         stacklevel=3,
     )
