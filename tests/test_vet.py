@@ -253,6 +253,19 @@ def test_one_dip_whose_repeats_fall_at_gap_edges_is_a_single_event(rng):
     assert flag.raised and flag.value > 0.9 and "sliver(s) left out" in flag.reason
 
 
+def test_a_single_point_does_not_measure_a_transit_depth(rng):
+    # 1.5-hour dips at K2's cadence: three points in two transits, one point in the third (a
+    # gap); a lone point's depth is not a transit's, so it does not dilute the share
+    t = np.arange(0.0, 70.0, KEPLER_LC)
+    t = t[(t < 59.97) | (t > 60.02)]  # leaves one point of the third transit
+    flux = 1 + rng.normal(0, 3e-4, t.size)
+    for tc, depth in ((2.0, 3.6e-3), (31.0, 1.8e-3), (60.0, 3.6e-3)):
+        flux[np.abs(t - tc) < 0.031] -= depth
+    flag = single_event(t, flux, period=29.0, t0=2.0, duration=0.0625, depth=3e-3)
+    assert "of 2 well-covered transits" in flag.reason and "1 sliver(s) left out" in flag.reason
+    assert flag.raised
+
+
 def test_only_one_transit_in_data_is_single_event(rng):
     t, flux, eph = planet(rng, span=4.0, period=3.5, t0=1.3)
     flag = single_event(t, flux, **eph)

@@ -94,7 +94,7 @@ class VetThresholds:
         what the box does.
     single_event_fraction : float
         Raise when one transit carries more than this share of the summed squared depths
-        (transits with under 0.3 of the best-covered one's points left out; with equal
+        (transits with one point, or under 0.3 of the best-covered one's, left out; with equal
         coverage, the share of the summed SNR^2, which is used when fewer than two transits
         are that well covered).
     transit_depths_p : float

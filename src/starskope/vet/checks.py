@@ -435,10 +435,10 @@ def _single_event(ctx: _Context, th: VetThresholds) -> VetFlag:
     numbers = np.flatnonzero(have) + c0
     # each transit counts by its depth, not its SNR: a transit half in a gap has fewer points
     # and a lower SNR at the same depth, which is coverage, not one event dominating (with
-    # equal coverage the two shares are the same). Slivers (under 0.3 of the best-covered
-    # transit's points: a period that puts the repeats at gap edges) neither confirm nor
-    # refute a depth and are left out
-    full = counts >= 0.3 * float(counts.max())
+    # equal coverage the two shares are the same). Slivers (a single point, or under 0.3 of
+    # the best-covered transit's points: a period that puts the repeats at gap edges) neither
+    # confirm nor refute a depth and are left out
+    full = counts >= max(2.0, 0.3 * float(counts.max()))
     by_depth = np.where(full, np.clip(depth, 0.0, None), 0.0) ** 2
     if np.count_nonzero(full) >= 2 and by_depth.sum() > 0:
         k = int(np.argmax(by_depth))
