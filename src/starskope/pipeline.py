@@ -680,42 +680,31 @@ def _same_source(candidates: list[Candidate], *, tol: float = 0.01) -> list[Cand
     """
     out = list(candidates)
     for i, c in enumerate(out):
-        if not c.is_planet_like:
-            for src in out[:i]:
-                reasons = sorted(
-                    f.name for f in src.vetting if f.raised and f.name in _SOURCE_FLAGS
-                )
-                ratio = c.period_days / src.period_days
-                if src.is_planet_like or not reasons or abs(ratio - 1.0) > tol:
-                    continue
-                flag = VetFlag(
-                    "same_source",
-                    True,
-                    float(ratio),
-                    f"period {c.period_days:.5g} d repeats that of the signal at "
-                    f"{src.period_days:.5g} d, rejected by {', '.join(reasons)}: the same "
-                    "binary or variable star found again after masking it",
-                )
-                out[i] = dataclasses.replace(c, vetting=c.vetting + (flag,))
-                break
-            continue
-        for j, src in enumerate(out):
+        # a planet-like signal is checked against every rejected one; a rejected signal only
+        # against the earlier rejected ones, at its own period
+        planet = c.is_planet_like
+        for j, src in enumerate(out if planet else out[:i]):
             reasons = sorted(f.name for f in src.vetting if f.raised and f.name in _SOURCE_FLAGS)
             if j == i or src.is_planet_like or not reasons:
                 continue
             ratio = c.period_days / src.period_days
             # an earlier (stronger) source explains harmonics too; a later rejected signal at
             # the very same period means the first pass did not mask one source completely
-            h = min(_HARMONICS if j < i else (1.0,), key=lambda x: abs(ratio / x - 1.0))
+            h = min(_HARMONICS if planet and j < i else (1.0,), key=lambda x: abs(ratio / x - 1.0))
             if abs(ratio / h - 1.0) > tol:
                 continue
+            why = f"rejected by {', '.join(reasons)}: "
             flag = VetFlag(
                 "same_source",
                 True,
                 float(ratio),
                 f"period {c.period_days:.5g} d is {h:.3g}x that of the signal at "
-                f"{src.period_days:.5g} d, rejected by {', '.join(reasons)}: the residual of the "
-                "same binary or variable star, not a second object",
+                f"{src.period_days:.5g} d, {why}the residual of the same binary or variable star,"
+                " not a second object"
+                if planet
+                else f"period {c.period_days:.5g} d repeats that of the signal at "
+                f"{src.period_days:.5g} d, {why}the same binary or variable star found again "
+                "after masking it",
             )
             out[i] = dataclasses.replace(c, vetting=c.vetting + (flag,), is_planet_like=False)
             break
