@@ -232,6 +232,26 @@ def test_a_raw_flux_model_adds_its_score_to_the_search(csv_files, capsys):
     assert 0.0 <= res["score"] <= 1.0 and res["explanation"]["model"]["model"] == "original-cnn"
 
 
+def test_plot_and_a_raw_flux_model_run_the_pipeline_once(csv_files, tmp_path, capsys, monkeypatch):
+    pytest.importorskip("torch")
+    import starskope.pipeline as pipeline
+
+    calls = []
+    real = pipeline.analyse_full
+
+    def counted(lc, config=pipeline.PipelineConfig()):
+        calls.append(lc.meta.source)
+        return real(lc, config)
+
+    monkeypatch.setattr(pipeline, "analyse_full", counted)
+    a, _ = csv_files
+    args = ["search", str(a), "--json", "--model", "original-cnn", "--plot", str(tmp_path / "p")]
+    assert main(args) == 0
+    res = json.loads(capsys.readouterr().out.strip().splitlines()[0])
+    assert res["candidates"] and 0.0 <= res["score"] <= 1.0
+    assert len(calls) == 1 and len(list((tmp_path / "p").glob("*.png"))) == 1
+
+
 def test_table_lists_one_signal_found_several_times_once(tmp_path, rng, capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     t = 1325.0 + np.arange(0, 27.0, 30 / 1440)

@@ -199,12 +199,13 @@ def search_command(
         loaded = load_model(model)
         runs_search = MODELS[loaded[0]].kind in ("tabular", "views")
 
-        def scorer(ident, lc):
+        def scorer(ident, lc, searched=None):
             scored = next(iter(predict_results([(ident, lc)], model=loaded, config=config)))
             if runs_search or scored.error is not None:
                 return scored
             # a raw-flux model scores the flux alone: the search still runs, as without --model
-            res = analyse(lc, config)
+            # (once: ``searched`` is the result --plot already made)
+            res = searched if searched is not None else analyse(lc, config)
             expl = {**(res.explanation or {}), "model": scored.explanation or {}}
             return dataclasses.replace(
                 res,
@@ -248,16 +249,18 @@ def search_command(
                 _plot(item, _safe_name(res.target or str(ident)))
             return res
         try:
+            searched = None  # the pipeline's result when --plot made it
             if plot_fn is not None:
                 full = analyse_full(item, config)
-                res = full.result
+                searched = full.result
                 _plot(
-                    full, _safe_name(Path(str(ident)).name.split(".")[0] + "_" + (res.target or ""))
+                    full,
+                    _safe_name(Path(str(ident)).name.split(".")[0] + "_" + (searched.target or "")),
                 )
             if scorer is not None:  # the model runs the stages it needs itself
-                res = scorer(ident, item)
-            elif plot_fn is None:
-                res = analyse(item, config)
+                res = scorer(ident, item, searched)
+            else:
+                res = searched if searched is not None else analyse(item, config)
         except StarskopeError as exc:
             res = StarResult.from_error(ident, exc, item)
         if res.path != str(ident):
