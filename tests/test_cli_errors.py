@@ -352,3 +352,13 @@ def test_evaluate_boot_must_not_be_negative(tmp_path, table, capsys):
     argv = ["evaluate", "--model", "original-cnn", "--data", str(table), "--out", str(tmp_path)]
     assert main([*argv, "--boot", "-1"]) == 2
     assert "--boot must be >= 0 (0: no intervals); got -1" in _err(capsys)
+
+
+@pytest.mark.parametrize("command", ["predict", "train", "evaluate"])
+def test_jobs_below_one_is_a_usage_error(tmp_path, table, capsys, command):
+    args = {"predict": [str(table)], "train": ["--model", "gbm", "--data", str(table), "--out",
+            str(tmp_path / "m")], "evaluate": ["--model", "gbm", "--data", str(table), "--out",
+            str(tmp_path / "e")]}[command]  # fmt: skip
+    assert main([command, *args, "--jobs", "0"]) == 2
+    err = capsys.readouterr().err
+    assert "--jobs" in err and "Traceback" not in err

@@ -256,6 +256,7 @@ def predict_command(
         1,
         "--jobs",
         "-j",
+        min=1,
         help="Worker processes for the models that run the search per star (gbm, views-cnn).",
     ),
 ) -> None:
@@ -269,8 +270,6 @@ def predict_command(
         _check_prior(prior)
         loaded[1].set_params(host_prior=prior)
     items = iter_read(files, format=fmt, flux_column=flux_column, time_column=time_column)
-    if jobs < 1:
-        raise StarskopeError(f"--jobs must be >= 1; got {jobs}")
     results = predict_results(items, model=loaded, explain=explain, n_jobs=jobs)
     if survey:  # needs every star first: the results come at the end
         from ..vet.ephemeris import flag_common_signals
