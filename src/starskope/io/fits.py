@@ -113,23 +113,35 @@ def _time(cols: _Cols, tcol: str, primary, *, mission, path, where):
     return (t + add if add else t), fmt, rule
 
 
+#: ``_build``'s default flux unit: the flux column's own (TUNIT).
+_UNIT_OF_COLUMN = object()
+
+
 def _build(
     path,
     hdul,
     i,
-    hdu,
-    cols,
+    cols: _Cols,
     *,
     product,
     tcol,
-    flux,
-    fcol_label,
+    fcol,
     err,
     quality,
-    flux_unit=None,
+    flux=None,
+    flux_unit=_UNIT_OF_COLUMN,
     mission=None,
     extra=None,
 ) -> LightCurve:
+    """The light curve of a product's table ``cols`` (extension ``i`` of ``hdul``): times from
+    ``tcol`` (:func:`_time`), flux from ``fcol`` unless ``flux`` is given (a corrected or
+    converted copy; ``fcol`` then names it), unit from ``fcol``'s TUNIT unless ``flux_unit``
+    is given, header metadata, and :func:`finish`'s checks."""
+    hdu = cols.hdu
+    if flux is None:
+        flux = cols.get(fcol)
+    if flux_unit is _UNIT_OF_COLUMN:
+        flux_unit = cols.unit(fcol)
     where = _where(i, hdu)
     primary = _hdr(hdul[0])
     hm = header_meta(primary, _hdr(hdu), mission=mission)
@@ -143,7 +155,7 @@ def _build(
     if extra:
         ex.update(extra)
     meta = LightCurveMeta(
-        flux_column=fcol_label,
+        flux_column=fcol,
         flux_unit=relative_flux_unit(flux, flux_unit),
         source=str(path),
         product=product,
@@ -240,20 +252,9 @@ def read_spoc(path, *, flux_column=None, time_column=None, opened=None) -> Light
         if fcol.upper() == "PDCSAP_FLUX" and cols.has("SAP_FLUX"):
             _warn_pdc_gaps(cols, fcol, tcol, quality, mission, path=path, where=_where(i, hdu))
         return _build(
-            path,
-            hdul,
-            i,
-            hdu,
-            cols,
-            product=product,
-            tcol=tcol,
-            flux=cols.get(fcol),
-            fcol_label=fcol,
-            err=err,
-            quality=quality,
-            flux_unit=cols.unit(fcol),
+            path, hdul, i, cols, product=product, tcol=tcol, fcol=fcol, err=err, quality=quality,
             extra=extra,
-        )
+        )  # fmt: skip
 
 
 #: PDCSAP flux missing in more than this share of the usable cadences that have SAP flux: warned
@@ -317,20 +318,9 @@ def read_lightkurve(path, *, flux_column=None, time_column=None, opened=None) ->
         origin = _hdr(hdul[0]).get("FLUX_ORIGIN") or _hdr(hdu).get("FLUX_ORIGIN")
         extra = {"flux_origin": str(origin)} if origin else None
         return _build(
-            path,
-            hdul,
-            i,
-            hdu,
-            cols,
-            product="lightkurve",
-            tcol=tcol,
-            flux=cols.get(fcol),
-            fcol_label=fcol,
-            err=err,
-            quality=quality,
-            flux_unit=cols.unit(fcol),
-            extra=extra,
-        )
+            path, hdul, i, cols, product="lightkurve", tcol=tcol, fcol=fcol, err=err,
+            quality=quality, extra=extra,
+        )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- K2SFF
@@ -358,21 +348,10 @@ def read_k2sff(path, *, flux_column=None, time_column=None, opened=None) -> Ligh
         if moving is not None:
             quality = np.where(np.nan_to_num(moving) > 0, _K2_THRUSTER_FIRING, 0)
         return _build(
-            path,
-            hdul,
-            i,
-            hdu,
-            cols,
-            product="k2sff",
-            tcol=tcol,
-            flux=cols.get(fcol),
-            fcol_label=fcol,
-            err=None,
-            quality=quality,
-            flux_unit="relative" if fcol.upper() == "FCOR" else None,
-            mission="K2",
+            path, hdul, i, cols, product="k2sff", tcol=tcol, fcol=fcol, err=None, quality=quality,
+            flux_unit="relative" if fcol.upper() == "FCOR" else None, mission="K2",
             extra={"quality_from": "MOVING -> 2**20 (thruster firing)"},
-        )
+        )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- K2SC
@@ -428,21 +407,10 @@ def read_k2sc(path, *, flux_column=None, time_column=None, opened=None) -> Light
         err = cols.first(("error", "flux_err"))
         quality = cols.first(("quality",))
         return _build(
-            path,
-            hdul,
-            i,
-            hdu,
-            cols,
-            product="k2sc",
-            tcol=tcol,
-            flux=flux,
-            fcol_label=label,
-            err=err,
-            quality=quality,
-            flux_unit="electron / s",
-            mission="K2",
+            path, hdul, i, cols, product="k2sc", tcol=tcol, flux=flux, fcol=label, err=err,
+            quality=quality, flux_unit="electron / s", mission="K2",
             extra={"flux_meaning": K2SC_FLUXES.get(label, label), "k2sc_extension": _name(hdu)},
-        )
+        )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- EVEREST
@@ -469,20 +437,9 @@ def read_everest(path, *, flux_column=None, time_column=None, opened=None) -> Li
         err = cols.first((f"{fcol}_ERR", "FRAW_ERR"))
         quality = cols.first(("QUALITY",))
         return _build(
-            path,
-            hdul,
-            i,
-            hdu,
-            cols,
-            product="everest",
-            tcol=tcol,
-            flux=cols.get(fcol),
-            fcol_label=fcol,
-            err=err,
-            quality=quality,
-            flux_unit=cols.unit(fcol),
+            path, hdul, i, cols, product="everest", tcol=tcol, fcol=fcol, err=err, quality=quality,
             mission="K2",
-        )
+        )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- K2VARCAT
@@ -507,20 +464,9 @@ def read_k2varcat(path, *, flux_column=None, time_column=None, opened=None) -> L
         err = cols.first((f"{fcol}_ERR",))
         quality = cols.first(("QUALITY",))
         return _build(
-            path,
-            hdul,
-            i,
-            hdu,
-            cols,
-            product="k2varcat",
-            tcol=tcol,
-            flux=cols.get(fcol),
-            fcol_label=fcol,
-            err=err,
-            quality=quality,
-            flux_unit=cols.unit(fcol),
+            path, hdul, i, cols, product="k2varcat", tcol=tcol, fcol=fcol, err=err, quality=quality,
             mission="K2",
-        )
+        )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- QLP
@@ -573,20 +519,9 @@ def read_qlp(path, *, flux_column=None, time_column=None, opened=None) -> LightC
         sector = _primary(hdul).get("SECTOR", _hdr(hdu).get("SECTOR"))
         quality = _qlp_quality(cols.first(("QUALITY",)), sector)
         return _build(
-            path,
-            hdul,
-            i,
-            hdu,
-            cols,
-            product="qlp",
-            tcol=tcol,
-            flux=cols.get(fcol),
-            fcol_label=fcol,
-            err=err,
-            quality=quality,
-            flux_unit=cols.unit(fcol),
+            path, hdul, i, cols, product="qlp", tcol=tcol, fcol=fcol, err=err, quality=quality,
             mission="TESS",
-        )
+        )  # fmt: skip
 
 
 # ---------------------------------------------------------------------------- TESS HLSPs
@@ -641,8 +576,8 @@ def read_tasoc(path, *, flux_column=None, time_column=None, opened=None) -> Ligh
         if own is not None:
             quality |= _excluded((np.nan_to_num(own).astype(np.int64) & 3) != 0)
         return _build(
-            path, hdul, i, hdu, cols, product="tasoc", tcol=tcol, flux=cols.get(fcol),
-            fcol_label=fcol, err=err, quality=quality, flux_unit=cols.unit(fcol), mission="TESS",
+            path, hdul, i, cols, product="tasoc", tcol=tcol,
+            fcol=fcol, err=err, quality=quality, mission="TESS",
         )  # fmt: skip
 
 
@@ -670,8 +605,8 @@ def read_eleanor(path, *, flux_column=None, time_column=None, opened=None) -> Li
         err = cols.first((f"{fcol}_ERR", "FLUX_ERR"))
         quality = _nonzero_excluded(cols.first(("QUALITY",)))
         return _build(
-            path, hdul, i, hdu, cols, product="eleanor", tcol=tcol, flux=cols.get(fcol),
-            fcol_label=fcol, err=err, quality=quality, flux_unit=cols.unit(fcol), mission="TESS",
+            path, hdul, i, cols, product="eleanor", tcol=tcol,
+            fcol=fcol, err=err, quality=quality, mission="TESS",
         )  # fmt: skip
 
 
@@ -705,7 +640,7 @@ def read_cdips(path, *, flux_column=None, time_column=None, opened=None) -> Ligh
             good = np.isin(np.char.strip(raw.astype(str)), ("G", "0", ""))
             quality = _excluded(~good)
         return _build(
-            path, hdul, i, hdu, cols, product="cdips", tcol=tcol, flux=flux, fcol_label=fcol,
+            path, hdul, i, cols, product="cdips", tcol=tcol, flux=flux, fcol=fcol,
             err=err, quality=quality, flux_unit=unit, mission="TESS",
         )  # fmt: skip
 
@@ -730,8 +665,8 @@ def read_diamante(path, *, flux_column=None, time_column=None, opened=None) -> L
         err = cols.first((f"E{fcol}",))
         quality = _nonzero_excluded(cols.first((f"FLAG_AP{ap}",)))
         return _build(
-            path, hdul, i, hdu, cols, product="diamante", tcol=tcol, flux=cols.get(fcol),
-            fcol_label=fcol, err=err, quality=quality, flux_unit=cols.unit(fcol), mission="TESS",
+            path, hdul, i, cols, product="diamante", tcol=tcol,
+            fcol=fcol, err=err, quality=quality, mission="TESS",
         )  # fmt: skip
 
 
@@ -792,20 +727,10 @@ def read_fits_table(path, *, flux_column=None, time_column=None, opened=None) ->
             flux, err = magnitude_flux(flux, err, name[ch.flux], path, where)
             unit = "relative"
         return _build(
-            path,
-            hdul,
-            i,
-            hdu,
-            cols,
-            product="fits-table",
-            tcol=name[ch.time],
-            flux=flux,
-            fcol_label=name[ch.flux],
-            err=err,
-            quality=None if ch.quality is None else arrays[ch.quality],
-            flux_unit=unit,
-            extra={"columns": ch.how},
-        )
+            path, hdul, i, cols, product="fits-table", tcol=name[ch.time], flux=flux,
+            fcol=name[ch.flux], err=err, quality=None if ch.quality is None else arrays[ch.quality],
+            flux_unit=unit, extra={"columns": ch.how},
+        )  # fmt: skip
 
 
 #: (name, identify, read) in the order they are tried; most specific first.
