@@ -173,6 +173,11 @@ def _views_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
     )
 
 
+#: The scorer of each per-star model kind (they run the search pipeline on every light curve;
+#: raw-flux models score a chunk at once in :func:`_rawflux_chunk`).
+_PER_STAR = {"tabular": _tabular_one, "views": _views_one}
+
+
 def predict_results(
     items: Iterable,
     *,
@@ -211,7 +216,7 @@ def predict_results(
     config = config or PipelineConfig()
     if n_jobs < 1:
         raise StarskopeError(f"n_jobs must be >= 1; got {n_jobs}")
-    if n_jobs > 1 and kind in ("tabular", "views"):
+    if n_jobs > 1 and kind in _PER_STAR:
         yield from _in_processes(name, est, items, config=config, explain=explain, n_jobs=n_jobs)
         return
     batch: list = []
@@ -222,12 +227,11 @@ def predict_results(
                 batch = []
             yield StarResult.from_error(ident, lc)
             continue
-        if kind in ("tabular", "views"):
-            one = _tabular_one if kind == "tabular" else _views_one
+        if kind in _PER_STAR:
             # one star at a time: thread pools only cost here (scikit-learn's OpenMP predicting
             # three rows took 5 s instead of 0.02 s on a busy 2-core machine)
             with one_thread():
-                res = one(name, est, ident, lc, config=config, explain=explain)
+                res = _PER_STAR[kind](name, est, ident, lc, config=config, explain=explain)
             yield res
             continue
         batch.append((ident, lc))
@@ -252,7 +256,7 @@ def _worker_init(name, est, config, explain) -> None:
 def _worker_one(item) -> StarResult:
     ident, lc = item
     w = _WORKER
-    one = _tabular_one if MODELS[w["name"]].kind == "tabular" else _views_one
+    one = _PER_STAR[MODELS[w["name"]].kind]
     return one(w["name"], w["est"], ident, lc, config=w["config"], explain=w["explain"])
 
 
