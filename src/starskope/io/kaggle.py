@@ -81,11 +81,34 @@ _INDEX_NAMES = frozenset({"", "unnamed: 0", "index"})
 def index_column(fields: list[str]) -> bool:
     """True when a header's first field is a row index (of any name: "", "Unnamed: 0", "id")
     in front of ``LABEL,FLUX.1,...`` or of a flux-only ``FLUX.1,FLUX.2,...``."""
-    if len(fields) < 3 or fields[0].upper() == "LABEL" or _is_flux_name(fields[0], 1):
-        return False
-    if fields[0].lower() not in _INDEX_NAMES and len(fields) <= _MIN_FLUX_ONLY:
-        return False  # a named first column before a few columns: a light curve's own table
-    return _parse_header_fields(fields[1:]) is not None or flux_only(fields[1:])
+    return _may_be_index(fields) and (
+        _parse_header_fields(fields[1:]) is not None or flux_only(fields[1:])
+    )
+
+
+def _may_be_index(fields: list[str]) -> bool:
+    """The first of three or more header fields can be a row index in front of a Kaggle header:
+    neither LABEL nor FLUX.1, and an index's name or one of many columns (a named first column
+    before a few columns is a light curve's own table)."""
+    return (
+        len(fields) >= 3
+        and fields[0].upper() != "LABEL"
+        and not _is_flux_name(fields[0], 1)
+        and (fields[0].lower() in _INDEX_NAMES or len(fields) > _MIN_FLUX_ONLY)
+    )
+
+
+def _starts_labelled(fields: list[str]) -> bool:
+    """Header fields that begin ``LABEL,FLUX.1`` (the rest may be cut off)."""
+    return len(fields) >= 2 and fields[0].upper() == "LABEL" and _is_flux_name(fields[1], 1)
+
+
+def _starts_flux_only(fields: list[str]) -> bool:
+    """Header fields that begin ``FLUX.1,...,FLUX.20`` (a flux-only table; the rest may be
+    cut off)."""
+    return len(fields) >= _MIN_FLUX_ONLY and all(
+        _is_flux_name(f, i) for i, f in enumerate(fields[:_MIN_FLUX_ONLY], start=1)
+    )
 
 
 def kaggle_header(fields: list[str]) -> bool:
@@ -273,30 +296,13 @@ def identify_kaggle(path, header: bytes) -> bool:
     text = bytes(header[:65536]).decode("utf-8", errors="replace").lstrip("\ufeff")
     first = text.split("\n", 1)[0]
     fields = header_fields(first)
-    if len(fields) >= 2 and fields[0].upper() == "LABEL" and _is_flux_name(fields[1], 1):
-        return True
-    if (
-        len(fields) >= 3
-        and fields[0].upper() != "LABEL"
-        and not _is_flux_name(fields[0], 1)
-        and (fields[0].lower() in _INDEX_NAMES or len(fields) > _MIN_FLUX_ONLY)
-        and (
-            (fields[1].upper() == "LABEL" and _is_flux_name(fields[2], 1))
-            or (
-                len(fields) > _MIN_FLUX_ONLY
-                and all(
-                    _is_flux_name(f, i) for i, f in enumerate(fields[1 : _MIN_FLUX_ONLY + 1], 1)
-                )
-            )
-        )
-    ):
+    # the header's beginning only (the peek may cut it): the rules of kaggle_header on prefixes
+    if _starts_labelled(fields) or _starts_flux_only(fields):
+        return True  # LABEL,FLUX.1,... or flux only, no LABEL column
+    if _may_be_index(fields) and (_starts_labelled(fields[1:]) or _starts_flux_only(fields[1:])):
         return True  # saved with its row index (pandas' to_csv default), of any name
-    if len(fields) >= 4 and fields[2].upper() == "LABEL" and _is_flux_name(fields[3], 1):
+    if len(fields) >= 4 and _starts_labelled(fields[2:]):
         return True  # two index columns: the reader says what to do
-    if len(fields) >= _MIN_FLUX_ONLY and all(
-        _is_flux_name(f, i) for i, f in enumerate(fields[:_MIN_FLUX_ONLY], start=1)
-    ):
-        return True  # flux only, no LABEL column (the header may be cut short here)
     if "\n" not in text:  # first row longer than what we were shown
         return False
     if _indexed_row(fields):
