@@ -286,10 +286,6 @@ def test_kaggle_shapes_that_cannot_be_read_say_so(table, tmp_path):
     wide.write_text("\n".join(",".join(f"{v:.2f}" for v in row[:3000]) for row in flux) + "\n")
     with pytest.raises(StarskopeError, match="3000 numbers per row and no header"):
         read(wide)
-    pytest.importorskip("pyarrow")
-    df.to_parquet(tmp_path / "k.parquet")
-    with pytest.raises(StarskopeError, match="Kaggle-layout table .* saved as Parquet"):
-        read(tmp_path / "k.parquet")
 
 
 def test_flux_only_table_has_no_labels(table, tmp_path):
@@ -435,3 +431,74 @@ def test_the_cache_follows_starskope_cache_too(tmp_path, monkeypatch):
     assert str(kaggle_cache_path(table)).startswith(str(tmp_path / "shared"))
     monkeypatch.setenv("STARSKOPE_CACHE_DIR", str(tmp_path / "own"))
     assert str(kaggle_cache_path(table)).startswith(str(tmp_path / "own"))
+
+
+@pytest.mark.parametrize("kind", ["parquet", "parquet-index", "parquet-groups", "feather"])
+def test_kaggle_layout_saved_as_parquet_or_feather(table, tmp_path, kind):
+    """``pd.read_csv(exoTrain).to_parquet()`` (or ``to_feather``) reads as the CSV does: one
+    star per row, same flux, labels, rows and K2 cadence, from the reader, a row and a scan."""
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    from starskope.io import iter_read, read
+    from starskope.scan import iter_items
+    from starskope.scan.runner import _read_item
+
+    path, flux, labels = table
+    df = pd.read_csv(path)
+    out = tmp_path / ("k.feather" if kind == "feather" else "k.parquet")
+    if kind == "feather":
+        df.to_feather(out)
+    elif kind == "parquet-index":  # pandas stores the index as a last column
+        df.index = [f"star{i}" for i in range(len(df))]
+        df.to_parquet(out)
+    else:
+        df.to_parquet(out, row_group_size=3 if kind == "parquet-groups" else None)
+    got = list(iter_read([out]))
+    assert [ident for ident, _ in got] == [f"{out}#row={i}" for i in range(len(labels))]
+    for i, (_, lc) in enumerate(got):
+        np.testing.assert_array_equal(lc.flux, flux[i])
+        assert lc.meta.label == int(labels[i] == 2) and lc.meta.row == i
+        assert lc.meta.product == "kaggle" and lc.meta.mission == "K2"
+        assert lc.cadence * 1440 == pytest.approx(29.4244, rel=1e-9)
+    np.testing.assert_array_equal(read(out, row=4).flux, flux[4])
+    with pytest.raises(StarskopeError, match="several stars"):
+        read(out)
+    with pytest.raises(StarskopeError, match="does not exist"):
+        read(out, row=len(labels))
+    items = list(iter_items([out]))
+    assert [it.row for it in items] == list(range(len(labels)))
+    np.testing.assert_array_equal(_read_item(items[5]).flux, flux[5])
+
+
+def test_kaggle_layout_parquet_labels_and_bad_rows(table, tmp_path):
+    """The CSV reader's label rules and row errors: 0/1 labels with its warning, a LABEL
+    outside the scheme and an all-NaN row fail alone, naming their row; no LABEL column reads
+    unlabelled."""
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    from starskope.exceptions import StarskopeWarning
+    from starskope.io import iter_read
+
+    path, flux, labels = table
+    df = pd.read_csv(path)
+    zero_one = df.assign(LABEL=(df.LABEL == 2).astype(int))
+    zero_one.to_parquet(tmp_path / "01.parquet")
+    with pytest.warns(StarskopeWarning, match="LABEL holds 0 and 1"):
+        got = [lc.meta.label for _, lc in iter_read([tmp_path / "01.parquet"])]
+    assert got == [int(v == 2) for v in labels]
+    bad = df.copy()
+    bad.loc[2, "LABEL"] = 5
+    bad.loc[4, [c for c in bad.columns if c.startswith("FLUX")]] = np.nan
+    bad.to_parquet(tmp_path / "bad.parquet")
+    got = dict(iter_read([tmp_path / "bad.parquet"]))
+    err = got[f"{tmp_path / 'bad.parquet'}#row=2"]
+    assert isinstance(err, RowError) and err.row == 2 and "LABEL must be 1" in str(err)
+    err = got[f"{tmp_path / 'bad.parquet'}#row=4"]
+    assert isinstance(err, RowError) and err.label == int(labels[4] == 2) and "NaN" in str(err)
+    assert not isinstance(got[f"{tmp_path / 'bad.parquet'}#row=3"], StarskopeError)
+    df.drop(columns="LABEL").to_parquet(tmp_path / "blind.parquet")
+    assert {lc.meta.label for _, lc in iter_read([tmp_path / "blind.parquet"])} == {None}
+    text = df.astype({"FLUX.7": str})
+    text.to_parquet(tmp_path / "text.parquet")
+    ((_, err),) = list(iter_read([tmp_path / "text.parquet"]))[:1]
+    assert isinstance(err, StarskopeError) and "FLUX.7" in str(err)

@@ -150,7 +150,13 @@ register_reader(
 register_reader(
     "parquet-table", identify=_parquet.identify_parquet_table, read=_parquet.read_parquet
 )
-register_reader("feather", identify=_parquet.identify_feather, read=_parquet.read_feather)
+register_reader(
+    "feather",
+    identify=_parquet.identify_feather,
+    read=_parquet.read_feather,
+    rows=_parquet.iter_feather_rows,
+    count=_parquet.count_feather_rows,
+)
 for _name, _ident, _read in FITS_READERS:
     register_reader(_name, identify=_ident, read=_read, fallback=_name == "fits-table")
 register_reader("ecsv", identify=identify_ecsv, read=read_ecsv)

@@ -134,7 +134,7 @@ def _labelled_curves(path: Path):
 
     if path.is_file() and input_kind(str(path)) == "manifest":
         for item in iter_items([str(path)]):
-            if item.label is None or input_kind(item.path) in ("kaggle", "parquet"):
+            if item.label is None or input_kind(item.path) in ("kaggle", "parquet", "feather"):
                 # a table (its own labels) or an unlabelled entry: read as given on its own
                 yield from _labelled_curves(Path(item.path))
                 continue

@@ -122,8 +122,8 @@ def _csv_fields(head: bytes) -> list[str]:
 
 
 def input_kind(path: str) -> str:
-    """What a file is: ``"kaggle"``, ``"parquet"`` (one star per row), ``"manifest"`` or
-    ``"lightcurve"``.
+    """What a file is: ``"kaggle"``, ``"parquet"`` or ``"feather"`` (one star per row),
+    ``"manifest"`` or ``"lightcurve"``.
 
     Only the first line is read. A manifest is a CSV whose header has a ``path``/``file`` column
     and no time or flux column; a Kaggle table is recognised by ``starskope.io.kaggle``.
@@ -136,6 +136,13 @@ def input_kind(path: str) -> str:
             return "parquet" if identify_parquet(path, _head(path)) else "lightcurve"
         except OSError:
             return "lightcurve"
+    if name.endswith((".feather", ".arrow")):
+        from ..io.parquet import count_feather_rows
+
+        try:  # a Kaggle-layout table: one star per row; else one light curve
+            return "feather" if count_feather_rows(path) > 1 else "lightcurve"
+        except (OSError, StarskopeError):
+            return "lightcurve"  # the reader will say what is wrong
     if not name.endswith((".csv", ".txt")):
         return "lightcurve"
     try:
@@ -279,10 +286,11 @@ def _file_items(path: str, *, in_folder: bool) -> Iterator[ScanItem]:
     kind = input_kind(path)
     if kind == "kaggle":
         yield from _kaggle_rows(path)
-    elif kind == "parquet":
-        from ..io.parquet import count_parquet_rows
+    elif kind in ("parquet", "feather"):
+        from ..io.parquet import count_feather_rows, count_parquet_rows
 
-        for row in range(count_parquet_rows(path)):  # read on the worker by row number
+        count = count_parquet_rows if kind == "parquet" else count_feather_rows
+        for row in range(count(path)):  # read on the worker by row number
             yield ScanItem(input_id=f"{path}#row={row}", path=path, row=row)
     elif kind == "manifest":
         if in_folder:  # a manifest found while walking a folder describes files we already walk

@@ -101,7 +101,7 @@ class ScanSummary:
 # ----------------------------------------------------------------------------- worker side
 def _read_item(item: ScanItem):
     """Read one star's light curve on the worker."""
-    if item.row is None or item.path.lower().endswith(".parquet"):
+    if item.row is None or item.path.lower().endswith((".parquet", ".feather", ".arrow")):
         from ..io import read
 
         columns = {"flux_column": item.flux_column, "time_column": item.time_column}
