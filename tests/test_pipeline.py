@@ -562,3 +562,23 @@ def test_a_pulsator_found_again_after_masking_is_one_source(rng):
     assert len(same) == len(cands) - 1  # every repeat names the first signal as its source
     reasons = [f.reason for c in same for f in c.vetting if f.name == "same_source"]
     assert len(reasons) == len(same) and all("found again after masking" in r for r in reasons)
+
+
+def test_planet_beyond_the_grid_found_after_the_redetrend(shared_data):
+    """TOI-451 d (P = 16.36 d) has two transits in TESS sector 4 (26 d): beyond the period
+    grid (half the baseline), it is found at P/2 with every other "transit" empty. The first
+    detrending of this young star takes enough of each transit that the box SNR at 2P is under
+    1.2 times that at P/2; once re-detrended with the transits masked it is above, and the
+    signal is moved to 2P (before, it stayed at P/2 and the empty transit rejected it)."""
+    from starskope.io import read
+
+    path = (
+        shared_data / "lightcurves" / "tess"
+        / "tess2018292075959-s0004-0000000257605131-0124-s_lc.fits.gz"
+    )  # fmt: skip
+    if not path.exists():
+        pytest.skip(f"{path} not in the shared data")
+    res = analyse(read(path))
+    top = res.candidates[0]
+    assert abs(top.period_days / 16.3649 - 1) < 0.002
+    assert top.n_transits == 2 and top.is_planet_like and res.is_candidate

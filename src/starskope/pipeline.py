@@ -481,6 +481,9 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                 det = again
                 flat, trend = det.lightcurve, det.trend
                 chosen = [_remeasure(flat, s, [o for o in chosen if o is not s]) for s in chosen]
+                # the first detrending may have taken enough of each transit to hide that
+                # every other one is empty (a planet beyond the grid at half its period)
+                chosen = [_twice_beyond_grid(flat, s, longest) for s in chosen]
     t0 = tick("redetrend", t0)
 
     candidates = []
