@@ -434,11 +434,13 @@ def test_the_cache_follows_starskope_cache_too(tmp_path, monkeypatch):
 
 
 @pytest.mark.parametrize("kind", ["parquet", "parquet-index", "parquet-groups", "feather"])
-def test_kaggle_layout_saved_as_parquet_or_feather(table, tmp_path, kind):
+def test_kaggle_layout_saved_as_parquet_or_feather(table, tmp_path, kind, monkeypatch):
     """``pd.read_csv(exoTrain).to_parquet()`` (or ``to_feather``) reads as the CSV does: one
-    star per row, same flux, labels, rows and K2 cadence, from the reader, a row and a scan."""
+    star per row, same flux, labels, rows and K2 cadence, from the reader (in batches of two
+    rows here), a row and a scan."""
     pd = pytest.importorskip("pandas")
     pytest.importorskip("pyarrow")
+    monkeypatch.setattr("starskope.io.parquet.KAGGLE_BATCH", 2)
     from starskope.io import iter_read, read
     from starskope.scan import iter_items
     from starskope.scan.runner import _read_item

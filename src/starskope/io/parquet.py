@@ -167,9 +167,7 @@ def _label_values(col) -> np.ndarray:
 def _arrow_source(path):
     """``(schema, rows per group, read(group, columns) -> pyarrow.Table)`` of a Parquet file
     (its row groups) or a Feather file (one group)."""
-    with open(path, "rb") as fh:
-        feather = fh.read(6) == b"ARROW1"
-    if feather:
+    if _is_feather(path):
         table = _feather_table(path)
         return table.schema, [table.num_rows], lambda g, cols: table.select(cols)
     pf = _open(path)
@@ -189,14 +187,13 @@ def _kaggle_zero_one(path: str, mtime_ns: int, size: int) -> bool:
     return bool(np.any(v == 0.0) and not np.any(v == 2.0))
 
 
-@lru_cache(maxsize=1)
-def _kaggle_group(path: str, mtime_ns: int, size: int, group: int):
-    """``(label values or None, flux matrix)`` of one row group of a Kaggle-layout file,
-    decoded once per process (a scan reads the file row by row, and pandas writes a whole
-    table as one row group)."""
-    schema, _, read = _arrow_source(path)
-    label, flux_cols = _kaggle_columns(_data_names(schema))
-    table = read(group, ([label] if label else []) + flux_cols)
+#: Rows decoded together when a Kaggle-layout file is read from start to end (bounded memory
+#: whatever its row groups: pandas writes up to a million rows as one).
+KAGGLE_BATCH = 256
+
+
+def _kaggle_arrays(table, label, flux_cols, path) -> tuple[np.ndarray | None, np.ndarray]:
+    """``(label values or None, flux matrix)`` of an Arrow table or record batch."""
     for c in flux_cols:
         if not _numeric_type(table.schema.field(c).type):
             raise StarskopeError(
@@ -207,6 +204,51 @@ def _kaggle_group(path: str, mtime_ns: int, size: int, group: int):
         [table.column(c).to_numpy(zero_copy_only=False).astype(float) for c in flux_cols]
     )
     return (_label_values(table.column(label)) if label else None), flux
+
+
+@lru_cache(maxsize=1)
+def _kaggle_group(path: str, mtime_ns: int, size: int, group: int):
+    """:func:`_kaggle_arrays` of one Parquet row group, decoded once per process: a scan reads
+    the file row by row, in any order."""
+    pf = _open(path)
+    label, flux_cols = _kaggle_columns(_data_names(pf.schema_arrow))
+    table = pf.read_row_group(group, columns=([label] if label else []) + flux_cols)
+    return _kaggle_arrays(table, label, flux_cols, path)
+
+
+def _kaggle_batches(path, key, start: int, stop: int | None):
+    """``(first row, label values or None, flux matrix)`` covering rows ``start`` to ``stop``
+    of a Kaggle-layout file: Feather slices (memory-mapped), Parquet record batches of
+    :data:`KAGGLE_BATCH` rows for a whole read, the cached row group for a few rows."""
+    schema, sizes, read = _arrow_source(path)
+    label, flux_cols = _kaggle_columns(_data_names(schema))
+    cols = ([label] if label else []) + flux_cols
+    n = sum(sizes)
+    stop = n if stop is None else min(stop, n)
+    if _is_feather(path):
+        table = read(0, cols)
+        for lo in range(start, stop, KAGGLE_BATCH):
+            part = table.slice(lo, min(KAGGLE_BATCH, stop - lo))
+            yield (lo, *_kaggle_arrays(part, label, flux_cols, path))
+        return
+    if start == 0 and stop == n:
+        first = 0
+        for batch in _open(path).iter_batches(batch_size=KAGGLE_BATCH, columns=cols):
+            yield (first, *_kaggle_arrays(batch, label, flux_cols, path))
+            first += batch.num_rows
+        return
+    first = 0
+    for g, size in enumerate(sizes):
+        if first < stop and start < first + size:
+            values, flux = _kaggle_group(*key, g)
+            lo, hi = max(start, first) - first, min(stop, first + size) - first
+            yield first + lo, None if values is None else values[lo:hi], flux[lo:hi]
+        first += size
+
+
+def _is_feather(path) -> bool:
+    with open(path, "rb") as fh:
+        return fh.read(6) == b"ARROW1"
 
 
 def _kaggle_star(value, flux, row: int, *, path, zero_one: bool) -> LightCurve:
@@ -234,30 +276,22 @@ def _kaggle_star(value, flux, row: int, *, path, zero_one: bool) -> LightCurve:
 
 def _kaggle_rows(path, start: int = 0, stop: int | None = None):
     """``(row, light curve or RowError)`` of a Kaggle-layout Parquet or Feather file, rows
-    ``start`` to ``stop`` (exclusive), one row group at a time."""
+    ``start`` to ``stop`` (exclusive), a batch of rows at a time."""
     from ._common import warn_file
     from .kaggle import _ZERO_ONE_WARNING
 
-    _, sizes, _ = _arrow_source(path)
     st = os.stat(path)
     key = (str(path), st.st_mtime_ns, st.st_size)
     zero_one = _kaggle_zero_one(*key)
     if zero_one:
         warn_file(_ZERO_ONE_WARNING, path=path)
-    first = 0
-    for g, n in enumerate(sizes):
-        lo, hi = max(start, first), n + first if stop is None else min(stop, n + first)
-        if lo < hi:
-            values, flux = _kaggle_group(*key, g)
-            for i in range(lo, hi):
-                v = None if values is None else values[i - first]
-                try:
-                    yield i, _kaggle_star(v, flux[i - first], i, path=path, zero_one=zero_one)
-                except StarskopeError as err:
-                    yield i, err
-        first += n
-        if stop is not None and first >= stop:
-            return
+    for first, values, flux in _kaggle_batches(path, key, start, stop):
+        for j in range(len(flux)):
+            v = None if values is None else values[j]
+            try:
+                yield first + j, _kaggle_star(v, flux[j], first + j, path=path, zero_one=zero_one)
+            except StarskopeError as err:
+                yield first + j, err
 
 
 def _kaggle_row(path, row: int, n_rows: int, flux_column, time_column) -> LightCurve:
