@@ -564,21 +564,64 @@ def test_a_pulsator_found_again_after_masking_is_one_source(rng):
     assert len(reasons) == len(same) and all("found again after masking" in r for r in reasons)
 
 
-def test_planet_beyond_the_grid_found_after_the_redetrend(shared_data):
-    """TOI-451 d (P = 16.36 d) has two transits in TESS sector 4 (26 d): beyond the period
-    grid (half the baseline), it is found at P/2 with every other "transit" empty. The first
-    detrending of this young star takes enough of each transit that the box SNR at 2P is under
-    1.2 times that at P/2; once re-detrended with the transits masked it is above, and the
-    signal is moved to 2P (before, it stayed at P/2 and the empty transit rejected it)."""
+@pytest.mark.parametrize(
+    "name, period",
+    [
+        ("lightcurves/tess/tess2018292075959-s0004-0000000257605131-0124-s_lc.fits.gz", 16.3649),
+        ("bulk/kepler/kplr011442793-2010355172524_llc.fits.gz", 59.7371),
+    ],
+)
+def test_planet_beyond_the_grid_found_at_its_period(shared_data, name, period):
+    """Two real planets with two transits in their light curve, beyond the period grid (half
+    the baseline), found at P/2 with every other "transit" empty. TOI-451 d (TESS sector 4,
+    young star): the first detrending took enough of each transit that the box SNR at 2P was
+    under 1.2 times that at P/2; the test is repeated after the masked re-detrend. Kepler-90 d
+    (Q7): three epochs at P/2, the empty one partly covered, so the SNR ratio stays under 1.2
+    however the detrending goes; the empty half is > 3 sigma shallower. Both were rejected at
+    P/2 (an empty transit) and are now planet-like at their period."""
     from starskope.io import read
 
-    path = (
-        shared_data / "lightcurves" / "tess"
-        / "tess2018292075959-s0004-0000000257605131-0124-s_lc.fits.gz"
-    )  # fmt: skip
+    path = shared_data / name
     if not path.exists():
         pytest.skip(f"{path} not in the shared data")
     res = analyse(read(path))
     top = res.candidates[0]
-    assert abs(top.period_days / 16.3649 - 1) < 0.002
+    assert abs(top.period_days / period - 1) < 0.002
     assert top.n_transits == 2 and top.is_planet_like and res.is_candidate
+
+
+def _half_period_signal(rng, *, middle_depth: float):
+    """A flattened 26-d curve with transits 16 d apart (3 and 19) and a third epoch at 11 d
+    with ``middle_depth`` and only the start of its window observed; the signal as the
+    period grid (longest 13 d) finds it, at 8 d."""
+    from starskope.search.base import Periodogram, SearchResult
+
+    t = np.arange(0.0, 26.0, 0.5 / 24.0)
+    dur = 3.0 / 24.0
+    t = t[~((t > 11.0 - dur / 5) & (t < 11.0 + dur / 2))]  # the middle epoch mostly in a gap
+    flux = 1.0 + rng.normal(0.0, 3e-4, t.size)
+    for tc, depth in ((3.0, 2e-3), (11.0, middle_depth), (19.0, 2e-3)):
+        flux[np.abs(t - tc) < dur / 2] -= depth
+    flat = LightCurve(t, flux, meta=LightCurveMeta())
+    pg = Periodogram(np.array([8.0]), np.array([1.0]), np.array([10.0]), method="bls")
+    s = SearchResult(8.0, 3.0, dur, 1.6e-3, 1e-4, 15.0, 10.0, 1.0, 3, pg)
+    return flat, s
+
+
+def test_every_other_transit_empty_moves_the_signal_beyond_the_grid(monkeypatch):
+    """Three transits at P/2 with the middle one empty and partly observed: the box SNR at 2P
+    is only ~1.1 times that at P/2 (under the 1.2 that an even number of empty transits clears),
+    but the empty half is > 3 sigma shallower than the other: moved to 2P (Kepler-90 d in Q7,
+    found at 29.85 d, was rejected there). A real transit at the middle epoch keeps P."""
+    import starskope.pipeline as pl
+
+    rng = np.random.default_rng(1)
+    flat, s = _half_period_signal(rng, middle_depth=0.0)
+    moved = pl._twice_beyond_grid(flat, s, longest=13.0)
+    assert moved.period == pytest.approx(16.0) and moved.n_transits == 2
+    assert moved.depth == pytest.approx(2e-3, rel=0.1)
+    monkeypatch.setattr(pl, "TWICE_EMPTY_SIGMA", np.inf)  # the SNR ratio alone: not moved
+    assert pl._twice_beyond_grid(flat, s, longest=13.0).period == 8.0
+    monkeypatch.undo()
+    flat, s = _half_period_signal(rng, middle_depth=2e-3)
+    assert pl._twice_beyond_grid(flat, s, longest=13.0).period == 8.0

@@ -151,9 +151,14 @@ def _checked_inputs(lc, config) -> tuple[LightCurve, PipelineConfig]:
 
 
 #: A signal is moved to twice its period, beyond the grid, when the box SNR there is this many
-#: times the SNR at its own period (every other "transit" empty gives sqrt(2), a true period
-#: 1/sqrt(2)).
+#: times the SNR at its own period (every other "transit" empty gives sqrt(2) with an even
+#: number of them, 1.22 with three; a true period 1/sqrt(2)) ...
 TWICE_BEYOND_GRID = 1.2
+#: ... or when the other half of its transits is empty: shallower than this share of the
+#: deeper half's depth, and below it by more than :data:`TWICE_EMPTY_SIGMA` standard deviations
+#: (an odd number of transits, or unequal ones, keep the SNR ratio under the threshold above).
+TWICE_EMPTY_FRACTION = 0.3
+TWICE_EMPTY_SIGMA = 3.0
 
 
 def _twice_beyond_grid(flat, s: SearchResult, longest: float) -> SearchResult:
@@ -164,16 +169,25 @@ def _twice_beyond_grid(flat, s: SearchResult, longest: float) -> SearchResult:
     if not (s.depth > 0 and 2.0 * s.period > longest * (1.0 + 1e-9)):
         return s
     at_p = box_stats(flat.t, flat.flux, period=s.period, t0=s.t0, duration=s.duration)
-    best = None
-    for t0 in (s.t0, s.t0 + s.period):
-        st = box_stats(flat.t, flat.flux, period=2.0 * s.period, t0=t0, duration=s.duration)
-        if st.n_transits >= 2 and np.isfinite(st.snr) and (best is None or st.snr > best[0].snr):
-            best = (st, t0)
-    if best is None or not (
-        np.isfinite(at_p.snr) and best[0].snr >= TWICE_BEYOND_GRID * at_p.snr > 0
-    ):
+    halves = [
+        (box_stats(flat.t, flat.flux, period=2.0 * s.period, t0=t0, duration=s.duration), t0)
+        for t0 in (s.t0, s.t0 + s.period)
+    ]
+    usable = [h for h in halves if h[0].n_transits >= 2 and np.isfinite(h[0].snr)]
+    if not usable:
         return s
-    st, t0 = best
+    st, t0 = max(usable, key=lambda h: h[0].snr)
+    other = next(h[0] for h in halves if h[1] != t0)
+    stronger = np.isfinite(at_p.snr) and st.snr >= TWICE_BEYOND_GRID * at_p.snr > 0
+    empty = False
+    if st.depth > 0 and st.snr > 0 and np.isfinite(other.depth) and other.n_in > 0:
+        err = np.hypot(st.depth / st.snr, other.depth / other.snr if other.snr else 0.0)
+        empty = bool(
+            other.depth < TWICE_EMPTY_FRACTION * st.depth
+            and st.depth - other.depth > TWICE_EMPTY_SIGMA * err
+        )
+    if not (stronger or empty):
+        return s
     return dataclasses.replace(
         s,
         period=2.0 * s.period,
