@@ -154,8 +154,8 @@ def _checked_inputs(lc, config) -> tuple[LightCurve, PipelineConfig]:
 #: times the SNR at its own period (every other "transit" empty gives sqrt(2) with an even
 #: number of them, 1.22 with three; a true period 1/sqrt(2)) ...
 TWICE_BEYOND_GRID = 1.2
-#: ... or when the other half of its transits is empty: shallower than this share of the
-#: deeper half's depth, and below it by more than :data:`TWICE_EMPTY_SIGMA` standard deviations
+#: ... or when the other half of its transits is empty: within this share of the deeper
+#: half's depth of zero, and below it by more than :data:`TWICE_EMPTY_SIGMA` standard deviations
 #: (an odd number of transits, or unequal ones, keep the SNR ratio under the threshold above).
 TWICE_EMPTY_FRACTION = 0.3
 TWICE_EMPTY_SIGMA = 3.0
@@ -180,10 +180,10 @@ def _twice_beyond_grid(flat, s: SearchResult, longest: float) -> SearchResult:
     other = next(h[0] for h in halves if h[1] != t0)
     stronger = np.isfinite(at_p.snr) and st.snr >= TWICE_BEYOND_GRID * at_p.snr > 0
     empty = False
-    if st.depth > 0 and st.snr > 0 and np.isfinite(other.depth) and other.n_in > 0:
-        err = np.hypot(st.depth / st.snr, other.depth / other.snr if other.snr else 0.0)
+    if st.depth > 0 and np.isfinite(other.depth) and other.n_in > 0:
+        err = np.hypot(_box_error(st), _box_error(other))
         empty = bool(
-            other.depth < TWICE_EMPTY_FRACTION * st.depth
+            abs(other.depth) < TWICE_EMPTY_FRACTION * st.depth
             and st.depth - other.depth > TWICE_EMPTY_SIGMA * err
         )
     if not (stronger or empty):
@@ -197,6 +197,12 @@ def _twice_beyond_grid(flat, s: SearchResult, longest: float) -> SearchResult:
         snr=float(st.snr),
         n_transits=int(st.n_transits),
     )
+
+
+def _box_error(b) -> float:
+    """Error of a :func:`~starskope.search.bls.box_stats` depth, white and red noise (the one
+    its SNR divides by)."""
+    return float(np.sqrt(b.depth_err**2 + b.sigma_red**2 / max(b.n_transits, 1)))
 
 
 def _transit_scale_noise(flat: LightCurve, width: float = 2.0 / 24.0) -> tuple[float, float]:

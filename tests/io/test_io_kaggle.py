@@ -440,7 +440,7 @@ def test_kaggle_layout_saved_as_parquet_or_feather(table, tmp_path, kind, monkey
     rows here), a row and a scan."""
     pd = pytest.importorskip("pandas")
     pytest.importorskip("pyarrow")
-    monkeypatch.setattr("starskope.io.parquet.KAGGLE_BATCH", 2)
+    monkeypatch.setattr("starskope.io.kaggle_arrow.KAGGLE_BATCH", 2)
     from starskope.io import iter_read, read
     from starskope.scan import iter_items
     from starskope.scan.runner import _read_item
@@ -465,14 +465,18 @@ def test_kaggle_layout_saved_as_parquet_or_feather(table, tmp_path, kind, monkey
     np.testing.assert_array_equal(read(out, row=4).flux, flux[4])
     with pytest.raises(StarskopeError, match="several stars"):
         read(out)
-    with pytest.raises(StarskopeError, match="does not exist"):
-        read(out, row=len(labels))
-    items = list(iter_items([out]))
+    for row in (len(labels), -1):
+        with pytest.raises(StarskopeError, match="does not exist"):
+            read(out, row=row)
+    items = list(iter_items([out]))  # the rows travel as text, parsed as the CSV's
     assert [it.row for it in items] == list(range(len(labels)))
-    np.testing.assert_array_equal(_read_item(items[5]).flux, flux[5])
+    for i in (0, 5):
+        lc = _read_item(items[i])
+        np.testing.assert_array_equal(lc.flux, flux[i])
+        assert lc.meta.label == int(labels[i] == 2) and lc.meta.row == i
 
 
-def test_kaggle_layout_parquet_labels_and_bad_rows(table, tmp_path):
+def test_kaggle_layout_parquet_labels_and_bad_rows(table, tmp_path, monkeypatch):
     """The CSV reader's label rules and row errors: 0/1 labels with its warning, a LABEL
     outside the scheme and an all-NaN row fail alone, naming their row; no LABEL column reads
     unlabelled."""
@@ -490,14 +494,32 @@ def test_kaggle_layout_parquet_labels_and_bad_rows(table, tmp_path):
     assert got == [int(v == 2) for v in labels]
     bad = df.copy()
     bad.loc[2, "LABEL"] = 5
+    bad.loc[3, "LABEL"] = np.nan  # an empty cell: the CSV reader refuses it too
     bad.loc[4, [c for c in bad.columns if c.startswith("FLUX")]] = np.nan
     bad.to_parquet(tmp_path / "bad.parquet")
     got = dict(iter_read([tmp_path / "bad.parquet"]))
     err = got[f"{tmp_path / 'bad.parquet'}#row=2"]
     assert isinstance(err, RowError) and err.row == 2 and "LABEL must be 1" in str(err)
+    err = got[f"{tmp_path / 'bad.parquet'}#row=3"]
+    assert isinstance(err, RowError) and "got a missing value" in str(err)
     err = got[f"{tmp_path / 'bad.parquet'}#row=4"]
     assert isinstance(err, RowError) and err.label == int(labels[4] == 2) and "NaN" in str(err)
-    assert not isinstance(got[f"{tmp_path / 'bad.parquet'}#row=3"], StarskopeError)
+    assert not isinstance(got[f"{tmp_path / 'bad.parquet'}#row=5"], StarskopeError)
+    from starskope.scan import iter_items  # a scan's worker reports the same row errors
+    from starskope.scan.runner import _read_item
+
+    for item in list(iter_items([tmp_path / "bad.parquet"]))[2:5]:
+        with pytest.raises(RowError, match="LABEL must be 1|all flux values are NaN"):
+            _read_item(item)
+    # the first LABEL_LOOKAHEAD labels decide the scheme, as in the CSV reader: 0/1 there and
+    # a 2 further down is an error of its row
+    monkeypatch.setattr("starskope.io.kaggle.LABEL_LOOKAHEAD", 3)
+    late = zero_one.copy()
+    late.loc[len(late) - 1, "LABEL"] = 2
+    late.to_parquet(tmp_path / "late.parquet")
+    with pytest.warns(StarskopeWarning, match="LABEL holds 0 and 1"):
+        got = [lc for _, lc in iter_read([tmp_path / "late.parquet"])]
+    assert isinstance(got[-1], RowError) and "labelled 0/1" in str(got[-1])
     df.drop(columns="LABEL").to_parquet(tmp_path / "blind.parquet")
     assert {lc.meta.label for _, lc in iter_read([tmp_path / "blind.parquet"])} == {None}
     text = df.astype({"FLUX.7": str})

@@ -125,10 +125,19 @@ def test_rbm_comparison_model_beats_chance(tmp_path):
     assert hidden.transform(est._visible(Xt)).std(axis=0).mean() > 2e-3  # not dead (1e-4 before)
     p = est.predict_proba(Xt)[:, 1]
     assert roc_auc_score(yt, p) > 0.9
-    from starskope.models.rbm import rbm_features
+    from starskope.models.rbm import _band_edges, rbm_features
 
     with pytest.raises(StarskopeError, match="at least 98 points"):
         rbm_features(Xt[:, :50])
+    edges = _band_edges(1598)  # every frequency of a 3197-cadence row in exactly one band
+    assert edges[0] == 0 and edges[-1] == 1598 and np.all(np.diff(edges) >= 1)
+    sine = np.sin(2 * np.pi * 100 * np.arange(3197) / 3197)[None, :]  # at frequency index 99
+    band = np.searchsorted(edges, 99, side="right") - 1
+    assert np.argmax(rbm_features(sine)[1][0]) == band
+    old = make_model("rbm")  # a pickle of the first version: no band-power scaling
+    old.__dict__.update({k: v for k, v in est.__dict__.items() if not k.startswith("power_")})
+    with pytest.raises(StarskopeError, match="retrain it"):
+        old.predict_proba(Xt[:2])
     name, again = load_model(save_model(est, tmp_path / "rbm.pkl"))
     assert name == "rbm"
     np.testing.assert_allclose(again.predict_proba(Xt[:5]), est.predict_proba(Xt[:5]))

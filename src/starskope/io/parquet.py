@@ -7,9 +7,9 @@ Two layouts are read:
   Kaggle convention, 2 = host, 1 = not) and ``row``; a shared time grid in days may sit in the
   file's key-value metadata (``starskope.time``). Each row is one light curve, as a Kaggle
   table's rows are;
-- **the Kaggle layout** (``LABEL, FLUX.1 ... FLUX.n``, a row index allowed, as pandas'
-  ``pd.read_csv("exoTrain.csv").to_parquet(...)`` writes it): one star per row as in the CSV,
-  with the same label rules (2 = host, 1 = not; or 0/1 with a warning) and K2 long-cadence times;
+- **the Kaggle layout** (``LABEL, FLUX.1 ... FLUX.n``, as pandas'
+  ``pd.read_csv("exoTrain.csv").to_parquet(...)`` writes it): one star per row as in the CSV
+  (:mod:`starskope.io.kaggle_arrow`);
 - **one cadence per row**: numeric columns chosen like a text table's
   (:func:`~starskope.io._columns.choose_columns`: time, flux, error and quality by name).
 
@@ -67,23 +67,15 @@ def identify_feather(path, header: bytes) -> bool:
     return isinstance(header, bytes | bytearray) and bytes(header[:6]) == b"ARROW1"
 
 
-def _feather_table(path):
-    import pyarrow.feather as feather
-
-    try:
-        return feather.read_table(str(path), memory_map=True)
-    except Exception as exc:  # pyarrow raises several types for a damaged file
-        raise StarskopeError(
-            f"cannot read Feather file: {str(exc).splitlines()[0]}", path=path
-        ) from exc
-
-
 def read_feather(path, *, flux_column=None, time_column=None, opened=None, row=0) -> LightCurve:
-    """One light curve from a Feather file: row ``row`` of a Kaggle-layout table, else the
-    whole table, one cadence per row (columns as for Parquet)."""
-    table = _feather_table(path)
-    if _kaggle_columns(_data_names(table.schema)) is not None:
-        return _kaggle_row(path, row, table.num_rows, flux_column, time_column)
+    """One light curve from a Feather file: row ``row`` of a Kaggle-layout table
+    (:mod:`starskope.io.kaggle_arrow`), else the whole table, one cadence per row (columns as
+    for Parquet)."""
+    from . import kaggle_arrow
+
+    table = kaggle_arrow.feather_table(path)
+    if kaggle_arrow.kaggle_columns(table.schema) is not None:
+        return kaggle_arrow.read_row(path, row, flux_column, time_column)
     if row:
         raise StarskopeError(f"row {row} of a one-star table (only row 0 exists)", path=path)
     return _table_lightcurve(path, table, flux_column, time_column, product="feather")
@@ -92,17 +84,21 @@ def read_feather(path, *, flux_column=None, time_column=None, opened=None, row=0
 def iter_feather_rows(path) -> Iterator[tuple[int, LightCurve | StarskopeError]]:
     """``(row, light curve or error)`` per star of a Kaggle-layout Feather file; one light
     curve (row 0) for any other."""
-    table = _feather_table(path)
-    if _kaggle_columns(_data_names(table.schema)) is not None:
-        yield from _kaggle_rows(path)
+    from . import kaggle_arrow
+
+    table = kaggle_arrow.feather_table(path)
+    if kaggle_arrow.kaggle_columns(table.schema) is not None:
+        yield from kaggle_arrow.kaggle_rows(path)
     else:
         yield 0, _table_lightcurve(path, table, None, None, product="feather")
 
 
 def count_feather_rows(path) -> int:
     """Stars in a Feather file: its rows in the Kaggle layout, else 1."""
-    table = _feather_table(path)
-    return table.num_rows if _kaggle_columns(_data_names(table.schema)) is not None else 1
+    from . import kaggle_arrow
+
+    table = kaggle_arrow.feather_table(path)
+    return table.num_rows if kaggle_arrow.kaggle_columns(table.schema) is not None else 1
 
 
 def _open(path):
@@ -121,205 +117,12 @@ def _open(path):
 def _is_per_star(pf) -> bool:
     import pyarrow as pa
 
+    from .kaggle_arrow import kaggle_columns
+
     schema = pf.schema_arrow
-    if _kaggle_columns(_data_names(schema)) is not None:
+    if kaggle_columns(schema) is not None:
         return True
     return "flux" in schema.names and pa.types.is_list(schema.field("flux").type)
-
-
-def _data_names(schema) -> list[str]:
-    """Column names without pandas' stored index (``__index_level_0__`` or a named index,
-    which ``to_parquet`` writes after the data columns)."""
-    index = set()
-    try:
-        stored = (schema.pandas_metadata or {}).get("index_columns", [])
-        index = {c for c in stored if isinstance(c, str)}  # a RangeIndex is a dict: no column
-    except (ValueError, TypeError, AttributeError):  # no or damaged pandas metadata
-        pass
-    return [n for n in schema.names if n not in index]
-
-
-def _kaggle_columns(names) -> tuple[str | None, list[str]] | None:
-    """``(label column or None, [FLUX.1, ..., FLUX.n])`` of a table in the Kaggle layout (a
-    row index or two in front allowed); None for any other table."""
-    from .kaggle import _is_flux_name, kaggle_header
-
-    fields = [str(n) for n in names]
-    if not kaggle_header(fields):
-        return None
-    label = next((f for f in fields if f.upper() == "LABEL"), None)
-    if label is not None:
-        start = fields.index(label) + 1
-    else:
-        start = next(i for i, f in enumerate(fields) if _is_flux_name(f, 1))
-    return label, fields[start:]
-
-
-def _label_values(col) -> np.ndarray:
-    """A LABEL column as floats (NaN where missing or not a number)."""
-    raw = col.to_numpy(zero_copy_only=False)
-    try:
-        return np.asarray(raw, dtype=float)
-    except (TypeError, ValueError):
-        return np.array([_float_or_nan(x) for x in raw])
-
-
-def _arrow_source(path):
-    """``(schema, rows per group, read(group, columns) -> pyarrow.Table)`` of a Parquet file
-    (its row groups) or a Feather file (one group)."""
-    if _is_feather(path):
-        table = _feather_table(path)
-        return table.schema, [table.num_rows], lambda g, cols: table.select(cols)
-    pf = _open(path)
-    sizes = [pf.metadata.row_group(g).num_rows for g in range(pf.num_row_groups)]
-    return pf.schema_arrow, sizes, lambda g, cols: pf.read_row_group(g, columns=cols)
-
-
-@lru_cache(maxsize=32)
-def _kaggle_zero_one(path: str, mtime_ns: int, size: int) -> bool:
-    """True when a Kaggle-layout file's LABEL column holds 0 and 1 but no 2 (read 0/1, 1 =
-    host, as the CSV reader does); the whole column decides, once per file version."""
-    schema, sizes, read = _arrow_source(path)
-    label, _ = _kaggle_columns(_data_names(schema))
-    if label is None:
-        return False
-    v = np.concatenate([_label_values(read(g, [label]).column(label)) for g in range(len(sizes))])
-    return bool(np.any(v == 0.0) and not np.any(v == 2.0))
-
-
-#: Rows decoded together when a Kaggle-layout file is read from start to end (bounded memory
-#: whatever its row groups: pandas writes up to a million rows as one).
-KAGGLE_BATCH = 256
-
-
-def _kaggle_arrays(table, label, flux_cols, path) -> tuple[np.ndarray | None, np.ndarray]:
-    """``(label values or None, flux matrix)`` of an Arrow table or record batch."""
-    for c in flux_cols:
-        if not _numeric_type(table.schema.field(c).type):
-            raise StarskopeError(
-                f"Kaggle-layout table: column {c} holds {table.schema.field(c).type}, not numbers",
-                path=path,
-            )
-    flux = np.column_stack(
-        [table.column(c).to_numpy(zero_copy_only=False).astype(float) for c in flux_cols]
-    )
-    return (_label_values(table.column(label)) if label else None), flux
-
-
-@lru_cache(maxsize=1)
-def _kaggle_group(path: str, mtime_ns: int, size: int, group: int):
-    """:func:`_kaggle_arrays` of one Parquet row group, decoded once per process: a scan reads
-    the file row by row, in any order."""
-    pf = _open(path)
-    label, flux_cols = _kaggle_columns(_data_names(pf.schema_arrow))
-    table = pf.read_row_group(group, columns=([label] if label else []) + flux_cols)
-    return _kaggle_arrays(table, label, flux_cols, path)
-
-
-def _kaggle_batches(path, key, start: int, stop: int | None):
-    """``(first row, label values or None, flux matrix)`` covering rows ``start`` to ``stop``
-    of a Kaggle-layout file: Feather slices (memory-mapped), Parquet record batches of
-    :data:`KAGGLE_BATCH` rows for a whole read, the cached row group for a few rows."""
-    schema, sizes, read = _arrow_source(path)
-    label, flux_cols = _kaggle_columns(_data_names(schema))
-    cols = ([label] if label else []) + flux_cols
-    n = sum(sizes)
-    stop = n if stop is None else min(stop, n)
-    if _is_feather(path):
-        table = read(0, cols)
-        for lo in range(start, stop, KAGGLE_BATCH):
-            part = table.slice(lo, min(KAGGLE_BATCH, stop - lo))
-            yield (lo, *_kaggle_arrays(part, label, flux_cols, path))
-        return
-    if start == 0 and stop == n:
-        first = 0
-        for batch in _open(path).iter_batches(batch_size=KAGGLE_BATCH, columns=cols):
-            yield (first, *_kaggle_arrays(batch, label, flux_cols, path))
-            first += batch.num_rows
-        return
-    first = 0
-    for g, size in enumerate(sizes):
-        if first < stop and start < first + size:
-            values, flux = _kaggle_group(*key, g)
-            lo, hi = max(start, first) - first, min(stop, first + size) - first
-            yield first + lo, None if values is None else values[lo:hi], flux[lo:hi]
-        first += size
-
-
-def _is_feather(path) -> bool:
-    with open(path, "rb") as fh:
-        return fh.read(6) == b"ARROW1"
-
-
-def _kaggle_star(value, flux, row: int, *, path, zero_one: bool) -> LightCurve:
-    """One star of a Kaggle-layout Parquet or Feather file, with the CSV reader's label rules
-    and errors (:func:`~starskope.io.kaggle.parse_kaggle_row`)."""
-    from ..exceptions import RowError
-    from .kaggle import _LABELS, _LABELS_01, kaggle_lightcurve
-
-    label = None
-    if value is not None and np.isfinite(value):
-        label = (_LABELS_01 if zero_one else _LABELS).get(float(value))
-        if label is None:
-            raise RowError(
-                f"LABEL must be 0 (no planet) or 1 (planet host) in this table, labelled 0/1; "
-                f"got {value:g}"
-                if zero_one
-                else f"LABEL must be 1 (no planet) or 2 (planet host); got {value:g}",
-                path=path,
-                row=row,
-            )
-    if not np.isfinite(flux).any():
-        raise RowError("all flux values are NaN", path=path, row=row, label=label)
-    return kaggle_lightcurve(flux, label, row=row, source=str(path))
-
-
-def _kaggle_rows(path, start: int = 0, stop: int | None = None):
-    """``(row, light curve or RowError)`` of a Kaggle-layout Parquet or Feather file, rows
-    ``start`` to ``stop`` (exclusive), a batch of rows at a time."""
-    from ._common import warn_file
-    from .kaggle import _ZERO_ONE_WARNING
-
-    st = os.stat(path)
-    key = (str(path), st.st_mtime_ns, st.st_size)
-    zero_one = _kaggle_zero_one(*key)
-    if zero_one:
-        warn_file(_ZERO_ONE_WARNING, path=path)
-    for first, values, flux in _kaggle_batches(path, key, start, stop):
-        for j in range(len(flux)):
-            v = None if values is None else values[j]
-            try:
-                yield first + j, _kaggle_star(v, flux[j], first + j, path=path, zero_one=zero_one)
-            except StarskopeError as err:
-                yield first + j, err
-
-
-def _kaggle_row(path, row: int, n_rows: int, flux_column, time_column) -> LightCurve:
-    """Row ``row`` of a Kaggle-layout Parquet or Feather file (its errors raised)."""
-    if flux_column is not None or time_column is not None:
-        raise StarskopeError(
-            "a Kaggle-layout table has one star per row and fixed columns; drop "
-            "flux_column/time_column",
-            path=path,
-        )
-    for _, item in _kaggle_rows(path, row, row + 1):
-        if isinstance(item, StarskopeError):
-            raise item
-        return item
-    raise StarskopeError(f"row {row} does not exist: the file has {n_rows} rows", path=path)
-
-
-def _numeric_type(t) -> bool:
-    import pyarrow as pa
-
-    return pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_null(t)
-
-
-def _float_or_nan(x) -> float:
-    try:
-        return float(x)
-    except (TypeError, ValueError):
-        return float("nan")
 
 
 def count_parquet_rows(path) -> int:
@@ -419,8 +222,10 @@ def iter_parquet_rows(path) -> Iterator[tuple[int, LightCurve | StarskopeError]]
     if not _is_per_star(pf):
         yield 0, read_parquet(path)
         return
-    if _kaggle_columns(_data_names(pf.schema_arrow)) is not None:
-        yield from _kaggle_rows(path)
+    from . import kaggle_arrow
+
+    if kaggle_arrow.kaggle_columns(pf.schema_arrow) is not None:
+        yield from kaggle_arrow.kaggle_rows(path)
         return
     grid, mission, binary = _grid(pf), _mission(pf), _binary_labels(pf)
     i = 0
@@ -442,8 +247,10 @@ def read_parquet(path, *, flux_column=None, time_column=None, opened=None, row=0
                 "a one-star-per-row Parquet file has fixed columns; drop flux_column/time_column",
                 path=path,
             )
-        if _kaggle_columns(_data_names(pf.schema_arrow)) is not None:
-            return _kaggle_row(path, row, pf.metadata.num_rows, flux_column, time_column)
+        from . import kaggle_arrow
+
+        if kaggle_arrow.kaggle_columns(pf.schema_arrow) is not None:
+            return kaggle_arrow.read_row(path, row, flux_column, time_column)
         start = 0  # read only the row group that holds the row (a scan reads row by row)
         for g in range(pf.num_row_groups):
             n = pf.metadata.row_group(g).num_rows

@@ -11,8 +11,8 @@ got the same score. Its visible units are now
 - the flux distribution: :data:`N_QUANTILES` quantiles, dense in the low tail, of the flux with a
   running median of :data:`HIGHPASS` cadences taken out and scaled by its robust standard
   deviation (transits and eclipses make the low tail, flares the high one);
-- the power spectrum: the standardised flux's log power in :data:`N_BANDS` logarithmic frequency
-  bands, standardised band by band on the training stars (periodic dips put power at their
+- the power spectrum: the standardised flux's log power in up to :data:`N_BANDS` logarithmic
+  frequency bands (:func:`_band_edges`), standardised band by band on the training stars (periodic dips put power at their
   harmonics; spots and pulsations at low frequencies);
 
 each squashed into (0, 1) by a logistic function (visible units are Bernoulli probabilities).
@@ -46,10 +46,14 @@ _LEVELS = np.r_[_LOW, 1.0 - _LOW[::-1]]
 
 def _filled(X: np.ndarray) -> np.ndarray:
     """Rows with NaN replaced by the row's median (0 for an all-NaN row)."""
+    import warnings
+
     X = np.array(X, dtype=np.float64)
     bad = ~np.isfinite(X)
     if bad.any():
-        med = np.nanmedian(np.where(bad, np.nan, X), axis=1, keepdims=True)
+        with warnings.catch_warnings():  # an all-NaN row: its median is NaN, filled with 0
+            warnings.simplefilter("ignore", RuntimeWarning)
+            med = np.nanmedian(np.where(bad, np.nan, X), axis=1, keepdims=True)
         X[bad] = np.broadcast_to(np.nan_to_num(med), X.shape)[bad]
     return X
 
@@ -66,8 +70,9 @@ def rbm_features(X) -> tuple[np.ndarray, np.ndarray]:
     -------
     quantiles : ndarray (n_stars, N_QUANTILES)
         Quantiles of the high-passed flux in robust standard deviations (unbounded).
-    log_power : ndarray (n_stars, N_BANDS)
-        log10 of the mean power of the standardised flux in each band (unscaled).
+    log_power : ndarray (n_stars, n_bands)
+        log10 of the mean power of the standardised flux in each band (unscaled; up to
+        N_BANDS bands, see :func:`_band_edges`). An all-NaN row reads as a constant one.
     """
     from scipy.ndimage import median_filter
 
@@ -83,9 +88,15 @@ def rbm_features(X) -> tuple[np.ndarray, np.ndarray]:
     z = (hp - med) / np.where(mad > 0, mad, 1.0)
     quantiles = np.quantile(z, _LEVELS, axis=1).T
     power = np.abs(np.fft.rfft(standardize_rows(X), axis=1)[:, 1:]) ** 2
-    edges = np.unique(np.geomspace(1, power.shape[1], N_BANDS + 1).astype(int)) - 1
-    bands = np.add.reduceat(power, edges[:-1], axis=1) / np.diff(edges)
-    return quantiles, np.log10(bands + 1e-12)
+    bands = np.add.reduceat(power, _band_edges(power.shape[1])[:-1], axis=1)
+    return quantiles, np.log10(bands / np.diff(_band_edges(power.shape[1])) + 1e-12)
+
+
+def _band_edges(n_freq: int) -> np.ndarray:
+    """Edges (indices into ``n_freq`` frequencies, the last one ``n_freq``) of up to
+    :data:`N_BANDS` logarithmic bands; at low frequencies, where a band would be narrower than
+    one frequency, one band per frequency (52 bands for 3197 cadences)."""
+    return np.unique(np.geomspace(1, n_freq + 1, N_BANDS + 1).astype(int)) - 1
 
 
 def _squash(x: np.ndarray) -> np.ndarray:
@@ -172,19 +183,26 @@ class RBMClassifier(ClassifierMixin, BaseEstimator):
             self.calibrated_ = CalibratedClassifierCV(pipe, method="sigmoid", cv=cv, ensemble=False)
         else:
             raise StarskopeError("need at least 2 hosts and 2 non-hosts to calibrate")
-        _, log_power = rbm_features(X)
+        quantiles, log_power = rbm_features(X)
         self.power_mean_ = log_power.mean(axis=0)
         self.power_scale_ = np.where(log_power.std(axis=0) > 0, log_power.std(axis=0), 1.0)
-        self.calibrated_.fit(self._visible(X), y)
+        self.calibrated_.fit(self._visible(X, features=(quantiles, log_power)), y)
         self.classes_ = np.array([0, 1])
         self.n_points_ = int(X.shape[1])
         self.train_prior_ = float(y.mean())
         return self
 
-    def _visible(self, X) -> np.ndarray:
+    def _visible(self, X, *, features=None) -> np.ndarray:
         """The RBM's visible units in (0, 1): squashed quantiles (a scale of 3 robust standard
-        deviations) beside squashed standardised band powers."""
-        quantiles, log_power = rbm_features(X)
+        deviations) beside squashed standardised band powers (``features``: already computed
+        :func:`rbm_features` of ``X``)."""
+        if not hasattr(self, "power_mean_"):
+            raise StarskopeError(
+                "this RBM model was trained by an earlier starskope, on the flux cadence by "
+                "cadence (its hidden units never responded): retrain it with `starskope train "
+                "--model rbm`"
+            )
+        quantiles, log_power = rbm_features(X) if features is None else features
         z = (log_power - self.power_mean_) / self.power_scale_
         return np.hstack([_squash(quantiles / 3.0), _squash(z)])
 

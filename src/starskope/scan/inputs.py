@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import glob
 import logging
+import math
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -246,6 +247,42 @@ def _table_rows(path: str, layout) -> Iterator[ScanItem]:
             row += 1
 
 
+def _arrow_kaggle(path: str) -> bool:
+    """A Kaggle-layout table saved as Parquet or Feather (:mod:`starskope.io.kaggle_arrow`)."""
+    from ..io import kaggle_arrow
+    from ..io.parquet import _open
+
+    try:
+        if kaggle_arrow.is_feather(path):
+            schema = kaggle_arrow.feather_table(path).schema
+        else:
+            schema = _open(path).schema_arrow
+    except (OSError, StarskopeError):
+        return False  # the reader will say what is wrong
+    return kaggle_arrow.kaggle_columns(schema) is not None
+
+
+def _arrow_kaggle_rows(path: str) -> Iterator[ScanItem]:
+    """One item per row of a Kaggle-layout Parquet or Feather table, carrying the row as a
+    text line (as a compressed CSV's rows are): the file is decoded once, here, a batch of rows
+    at a time, and the workers parse their rows as the CSV's."""
+    from ..io import kaggle_arrow
+
+    zero_one = kaggle_arrow.label_scheme(path)
+    for row, value, flux in kaggle_arrow.iter_kaggle_arrays(path):
+        cells = [] if value is None else ["" if math.isnan(value) else repr(value)]
+        line = ",".join(cells + [repr(x) for x in flux.tolist()]).encode()
+        yield ScanItem(
+            input_id=f"{path}#row={row}",
+            path=path,
+            row=row,
+            n_flux=len(flux),
+            line=line,
+            labelled=value is not None,
+            zero_one=zero_one,
+        )
+
+
 def _manifest_rows(path: str, *, chunk_rows: int = 4096) -> Iterator[ScanItem]:
     import pandas as pd
 
@@ -289,6 +326,9 @@ def _file_items(path: str, *, in_folder: bool) -> Iterator[ScanItem]:
     elif kind in ("parquet", "feather"):
         from ..io.parquet import count_feather_rows, count_parquet_rows
 
+        if _arrow_kaggle(path):
+            yield from _arrow_kaggle_rows(path)
+            return
         count = count_parquet_rows if kind == "parquet" else count_feather_rows
         for row in range(count(path)):  # read on the worker by row number
             yield ScanItem(input_id=f"{path}#row={row}", path=path, row=row)

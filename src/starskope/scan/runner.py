@@ -101,7 +101,8 @@ class ScanSummary:
 # ----------------------------------------------------------------------------- worker side
 def _read_item(item: ScanItem):
     """Read one star's light curve on the worker."""
-    if item.row is None or item.path.lower().endswith((".parquet", ".feather", ".arrow")):
+    if item.row is None or (item.offset is None and item.line is None):
+        # a light-curve file, or a row of a one-star-per-row Parquet file
         from ..io import read
 
         columns = {"flux_column": item.flux_column, "time_column": item.time_column}

@@ -1,0 +1,257 @@
+"""The Kaggle layout (``LABEL, FLUX.1 ... FLUX.n``) saved by pandas as Parquet or Feather.
+
+``pd.read_csv("exoTrain.csv").to_parquet(...)`` (or ``to_feather``) keeps the CSV's columns, with
+pandas' row index stored as an extra column after them. Such a table reads one star per row
+with the CSV reader's rules (:mod:`starskope.io.kaggle`):
+
+- LABEL 2 is a host and 1 is not; a table whose first :data:`~starskope.io.kaggle.LABEL_LOOKAHEAD`
+  labels hold 0 and no 2 is read 0/1 (1 = host), with the CSV reader's warning;
+- a LABEL outside the scheme or missing, or a row of NaN flux only, fails alone
+  (:class:`~starskope.exceptions.RowError`, with the row and what could be read of its label);
+- a table without LABEL reads unlabelled; relative times at the K2 long cadence.
+
+Rows are decoded :data:`KAGGLE_BATCH` at a time (memory bounded whatever the Parquet row groups:
+pandas writes up to a million rows as one); a Feather table is read once per file version and
+process (it may be compressed) and sliced.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from functools import lru_cache
+
+import numpy as np
+
+from ..exceptions import RowError, StarskopeError
+from ..lightcurve import LightCurve
+
+__all__ = ["KAGGLE_BATCH", "iter_kaggle_arrays", "kaggle_columns", "kaggle_rows", "read_row"]
+
+#: Rows decoded together.
+KAGGLE_BATCH = 256
+
+
+def data_names(schema) -> list[str]:
+    """Column names without pandas' stored index (``__index_level_0__`` or a named index,
+    which ``to_parquet`` writes after the data columns)."""
+    index = set()
+    try:
+        stored = (schema.pandas_metadata or {}).get("index_columns", [])
+        index = {c for c in stored if isinstance(c, str)}  # a RangeIndex is a dict: no column
+    except (ValueError, TypeError, AttributeError):  # no or damaged pandas metadata
+        pass
+    return [n for n in schema.names if n not in index]
+
+
+def kaggle_columns(schema) -> tuple[str | None, list[str]] | None:
+    """``(label column or None, [FLUX.1, ..., FLUX.n])`` of an Arrow schema in the Kaggle
+    layout (a row index or two in front allowed); None for any other table."""
+    from .kaggle import _is_flux_name, kaggle_header
+
+    fields = [str(n) for n in data_names(schema)]
+    if not kaggle_header(fields):
+        return None
+    label = next((f for f in fields if f.upper() == "LABEL"), None)
+    if label is not None:
+        start = fields.index(label) + 1
+    else:
+        start = next(i for i, f in enumerate(fields) if _is_flux_name(f, 1))
+    return label, fields[start:]
+
+
+def is_feather(path) -> bool:
+    """Arrow IPC / Feather v2 magic bytes."""
+    with open(path, "rb") as fh:
+        return fh.read(6) == b"ARROW1"
+
+
+def feather_table(path):
+    """The whole Feather table (memory-mapped when uncompressed)."""
+    import pyarrow.feather as feather
+
+    try:
+        return feather.read_table(str(path), memory_map=True)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        raise StarskopeError(
+            f"cannot read Feather file: {str(exc).splitlines()[0]}", path=path
+        ) from exc
+
+
+@lru_cache(maxsize=1)
+def _feather_cached(path: str, mtime_ns: int, size: int):
+    return feather_table(path)
+
+
+def _version(path) -> tuple[str, int, int]:
+    st = os.stat(path)
+    return str(path), st.st_mtime_ns, st.st_size
+
+
+def _source(path):
+    """``(schema, n_rows, batches(columns, start) -> iterator of (first row, Arrow batch))``."""
+    if is_feather(path):
+        table = _feather_cached(*_version(path))
+
+        def batches(cols, start):
+            sub = table.select(cols)
+            for lo in range(start, table.num_rows, KAGGLE_BATCH):
+                yield lo, sub.slice(lo, KAGGLE_BATCH)
+
+        return table.schema, table.num_rows, batches
+    from .parquet import _open
+
+    pf = _open(path)
+
+    def batches(cols, start):
+        first = 0
+        for batch in pf.iter_batches(batch_size=KAGGLE_BATCH, columns=cols):
+            if first + batch.num_rows > start:
+                yield first, batch
+            first += batch.num_rows
+
+    return pf.schema_arrow, int(pf.metadata.num_rows), batches
+
+
+def _label_values(col) -> np.ndarray:
+    """A LABEL column as floats (NaN where missing or not a number)."""
+    raw = col.to_numpy(zero_copy_only=False)
+    try:
+        return np.asarray(raw, dtype=float)
+    except (TypeError, ValueError):
+        out = np.full(len(raw), np.nan)
+        for i, x in enumerate(raw):
+            try:
+                out[i] = float(x)
+            except (TypeError, ValueError):
+                pass
+        return out
+
+
+def _numeric(t) -> bool:
+    import pyarrow as pa
+
+    return pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_null(t)
+
+
+@lru_cache(maxsize=32)
+def _zero_one(path: str, mtime_ns: int, size: int) -> bool:
+    """The CSV reader's label scheme (:func:`~starskope.io.kaggle.zero_one_labels`) from the
+    first :data:`~starskope.io.kaggle.LABEL_LOOKAHEAD` labels: a 2 decides for 1/2, 0s without
+    a 2 for 0/1."""
+    from .kaggle import LABEL_LOOKAHEAD
+
+    schema, _, batches = _source(path)
+    label = kaggle_columns(schema)[0]
+    if label is None:
+        return False
+    seen = []
+    for _, batch in batches([label], 0):
+        seen.append(_label_values(batch.column(label)))
+        if sum(len(v) for v in seen) >= LABEL_LOOKAHEAD:
+            break
+    v = np.concatenate(seen)[:LABEL_LOOKAHEAD] if seen else np.empty(0)
+    return bool(not np.any(v == 2.0) and np.any(v == 0.0))
+
+
+def iter_kaggle_arrays(
+    path, start: int = 0, stop: int | None = None
+) -> Iterator[tuple[int, float | None, np.ndarray]]:
+    """``(row, LABEL value or None, flux)`` of rows ``start`` to ``stop`` (exclusive) of a
+    Kaggle-layout Parquet or Feather file, decoded :data:`KAGGLE_BATCH` rows at a time; the
+    LABEL value is None for a table without LABEL and NaN where a cell is missing.
+
+    Raises
+    ------
+    StarskopeError
+        A FLUX column that does not hold numbers.
+    """
+    schema, n_rows, batches = _source(path)
+    label, flux_cols = kaggle_columns(schema)
+    for c in flux_cols:
+        if not _numeric(schema.field(c).type):
+            raise StarskopeError(
+                f"Kaggle-layout table: column {c} holds {schema.field(c).type}, not numbers",
+                path=path,
+            )
+    stop = n_rows if stop is None else min(stop, n_rows)
+    cols = ([label] if label else []) + flux_cols
+    for first, batch in batches(cols, start):
+        if first >= stop:
+            return
+        flux = np.column_stack(
+            [batch.column(c).to_numpy(zero_copy_only=False).astype(float) for c in flux_cols]
+        )
+        values = _label_values(batch.column(label)) if label else None
+        for j in range(max(start - first, 0), min(batch.num_rows, stop - first)):
+            yield first + j, (None if values is None else float(values[j])), flux[j]
+
+
+def star(value: float | None, flux: np.ndarray, row: int, *, path, zero_one: bool) -> LightCurve:
+    """One row's light curve, with :func:`~starskope.io.kaggle.parse_kaggle_row`'s rules and
+    errors."""
+    from .kaggle import _LABELS, _LABELS_01, kaggle_lightcurve
+
+    label = None
+    if value is not None:
+        label = (_LABELS_01 if zero_one else _LABELS).get(value)
+        if label is None:
+            got = "a missing value" if not np.isfinite(value) else f"{value:g}"
+            raise RowError(
+                "LABEL must be 0 (no planet) or 1 (planet host) in this table, labelled 0/1;"
+                f" got {got}"
+                if zero_one
+                else f"LABEL must be 1 (no planet) or 2 (planet host); got {got}",
+                path=path,
+                row=row,
+            )
+    if not np.isfinite(flux).any():
+        raise RowError("all flux values are NaN", path=path, row=row, label=label)
+    return kaggle_lightcurve(flux, label, row=row, source=str(path))
+
+
+def label_scheme(path) -> bool:
+    """True when the file's labels are read 0/1 (warned about, once per file)."""
+    from ._common import warn_file
+    from .kaggle import _ZERO_ONE_WARNING
+
+    zero_one = _zero_one(*_version(path))
+    if zero_one:
+        warn_file(_ZERO_ONE_WARNING, path=path)
+    return zero_one
+
+
+def kaggle_rows(
+    path, start: int = 0, stop: int | None = None
+) -> Iterator[tuple[int, LightCurve | StarskopeError]]:
+    """``(row, light curve or RowError)`` of rows ``start`` to ``stop`` (exclusive)."""
+    zero_one = label_scheme(path)
+    for row, value, flux in iter_kaggle_arrays(path, start, stop):
+        try:
+            yield row, star(value, flux, row, path=path, zero_one=zero_one)
+        except StarskopeError as err:
+            yield row, err
+
+
+def n_rows(path) -> int:
+    """Stars in a Kaggle-layout Parquet or Feather file."""
+    return _source(path)[1]
+
+
+def read_row(path, row: int, flux_column=None, time_column=None) -> LightCurve:
+    """Row ``row`` (0-based) of a Kaggle-layout Parquet or Feather file; its error raised. A
+    row far down a Parquet file is reached by decoding the batches before it."""
+    if flux_column is not None or time_column is not None:
+        raise StarskopeError(
+            "a Kaggle-layout table has one star per row and fixed columns; drop "
+            "flux_column/time_column",
+            path=path,
+        )
+    total = n_rows(path)
+    if not 0 <= row < total:
+        raise StarskopeError(f"row {row} does not exist: the file has {total} rows", path=path)
+    for _, item in kaggle_rows(path, row, row + 1):
+        if isinstance(item, StarskopeError):
+            raise item
+        return item
+    raise StarskopeError(f"row {row} does not exist: the file has {total} rows", path=path)
