@@ -83,6 +83,12 @@ def _feather_cached(path: str, mtime_ns: int, size: int):
     return feather_table(path)
 
 
+def cached_feather_table(path):
+    """:func:`feather_table`, kept for the last file version read in this process (a compressed
+    table is decompressed once for its schema, its row count and its rows)."""
+    return _feather_cached(*_version(path))
+
+
 def _version(path) -> tuple[str, int, int]:
     st = os.stat(path)
     return str(path), st.st_mtime_ns, st.st_size
@@ -91,7 +97,7 @@ def _version(path) -> tuple[str, int, int]:
 def _source(path):
     """``(schema, n_rows, batches(columns, start) -> iterator of (first row, Arrow batch))``."""
     if is_feather(path):
-        table = _feather_cached(*_version(path))
+        table = cached_feather_table(path)
 
         def batches(cols, start):
             sub = table.select(cols)

@@ -73,7 +73,7 @@ def read_feather(path, *, flux_column=None, time_column=None, opened=None, row=0
     for Parquet)."""
     from . import kaggle_arrow
 
-    table = kaggle_arrow.feather_table(path)
+    table = kaggle_arrow.cached_feather_table(path)
     if kaggle_arrow.kaggle_columns(table.schema) is not None:
         return kaggle_arrow.read_row(path, row, flux_column, time_column)
     if row:
@@ -86,7 +86,7 @@ def iter_feather_rows(path) -> Iterator[tuple[int, LightCurve | StarskopeError]]
     curve (row 0) for any other."""
     from . import kaggle_arrow
 
-    table = kaggle_arrow.feather_table(path)
+    table = kaggle_arrow.cached_feather_table(path)
     if kaggle_arrow.kaggle_columns(table.schema) is not None:
         yield from kaggle_arrow.kaggle_rows(path)
     else:
@@ -97,7 +97,7 @@ def count_feather_rows(path) -> int:
     """Stars in a Feather file: its rows in the Kaggle layout, else 1."""
     from . import kaggle_arrow
 
-    table = kaggle_arrow.feather_table(path)
+    table = kaggle_arrow.cached_feather_table(path)
     return table.num_rows if kaggle_arrow.kaggle_columns(table.schema) is not None else 1
 
 

@@ -254,7 +254,7 @@ def _arrow_kaggle(path: str) -> bool:
 
     try:
         if kaggle_arrow.is_feather(path):
-            schema = kaggle_arrow.feather_table(path).schema
+            schema = kaggle_arrow.cached_feather_table(path).schema
         else:
             schema = _open(path).schema_arrow
     except (OSError, StarskopeError):
