@@ -16,6 +16,8 @@ uninjected curves). Prints a table with ratios to starskope search and writes
 from __future__ import annotations
 
 import argparse
+import functools
+import os
 import time
 from pathlib import Path
 
@@ -48,6 +50,29 @@ def trial_config(
         snr_range=None if snr_range is None else tuple(snr_range),
         real_missions=tuple(real_missions),
     )
+
+
+def noise_class(source: str) -> str:
+    """What a trial's background is: ``"real: <label class>"`` (from the shared data's
+    labels), ``"real: planet host, transits masked"``, ``"simulated:<star type>"`` or
+    ``"white"``."""
+    kind, _, rest = str(source).partition(":")
+    if kind == "real-host-masked":
+        return "real: planet host, transits masked"
+    if kind == "real":
+        row = _label_classes().get(os.path.basename(rest.split("#")[0]))
+        return f"real: {row or 'unlabelled'}"
+    return str(source)
+
+
+@functools.cache
+def _label_classes() -> dict[str, str]:
+    from starskope.simulate.backgrounds import _label_rows, shared_data_dir
+
+    try:
+        return {p.name: row["label_class"] for p, row in _label_rows(shared_data_dir())}
+    except Exception:  # no shared data: classes unknown
+        return {}
 
 
 def main(argv=None) -> int:
@@ -147,6 +172,26 @@ def main(argv=None) -> int:
                     hi["recovered"].mean() if len(hi) else np.nan,
                 ]
             )
+
+    # the backgrounds by what they are: the labels' class of each real light curve, the
+    # simulated star's type, white noise
+    cls = table["noise_source"].map(noise_class)
+    class_rows = []
+    for (det, c), t in table.assign(noise_class=cls).groupby(["detector", "noise_class"]):
+        inj, null = t[t["injected"]], t[~t["injected"]]
+        hi = inj[inj["expected_snr"] >= 12]
+        class_rows.append(
+            [
+                det,
+                c,
+                len(inj),
+                inj["recovered"].mean() if len(inj) else np.nan,
+                len(hi),
+                hi["recovered"].mean() if len(hi) else np.nan,
+                len(null),
+                null["flagged"].mean() if len(null) else np.nan,
+            ]
+        )
 
     ref = summary.set_index("detector")
     base = "search" if "search" in ref.index else ref.index[0]
@@ -260,6 +305,27 @@ def main(argv=None) -> int:
                 "recovered",
             ],
             win_rows,
+        ),
+        "",
+        "## By kind of background",
+        "",
+        "Real light curves by their class in `labels.csv` (`no_known_planet` without a quiet or"
+        " variable tag: K2 C13 and Kepler stars nobody classified, many of them young and"
+        " active), planet hosts with their transits masked, the simulated star types, white"
+        " noise:",
+        "",
+        markdown_table(
+            [
+                "detector",
+                "background",
+                "n inj",
+                "recovered",
+                "n inj (SNR >= 12)",
+                "recovered",
+                "n null",
+                "flagged",
+            ],
+            class_rows,
         ),
         "",
         "## By background",
