@@ -181,7 +181,7 @@ def _twice_beyond_grid(flat, s: SearchResult, longest: float) -> SearchResult:
     stronger = np.isfinite(at_p.snr) and st.snr >= TWICE_BEYOND_GRID * at_p.snr > 0
     empty = False
     if st.depth > 0 and np.isfinite(other.depth) and other.n_in > 0:
-        err = np.hypot(_box_error(st), _box_error(other))
+        err = np.hypot(st.error, other.error)
         empty = bool(
             abs(other.depth) < TWICE_EMPTY_FRACTION * st.depth
             and st.depth - other.depth > TWICE_EMPTY_SIGMA * err
@@ -197,12 +197,6 @@ def _twice_beyond_grid(flat, s: SearchResult, longest: float) -> SearchResult:
         snr=float(st.snr),
         n_transits=int(st.n_transits),
     )
-
-
-def _box_error(b) -> float:
-    """Error of a :func:`~starskope.search.bls.box_stats` depth, white and red noise (the one
-    its SNR divides by)."""
-    return float(np.sqrt(b.depth_err**2 + b.sigma_red**2 / max(b.n_transits, 1)))
 
 
 def _transit_scale_noise(flat: LightCurve, width: float = 2.0 / 24.0) -> tuple[float, float]:

@@ -58,6 +58,18 @@ class BoxStats:
     sigma_white: float
     sigma_red: float
 
+    @property
+    def error(self) -> float:
+        """The depth's error from white and correlated noise together: what ``snr`` divides
+        the depth by."""
+        return float(_depth_error(self.depth_err, self.sigma_red, self.n_transits))
+
+
+def _depth_error(err_white, sigma_red, n_transits: int):
+    """Error of a mean depth over ``n_transits`` transits: white-noise error ``err_white`` and
+    the red noise ``sigma_red`` of duration-long bins, which averages down by transit only."""
+    return np.sqrt(err_white**2 + sigma_red**2 / max(n_transits, 1))
+
 
 def _red_noise(t, resid, duration, sigma_white):
     """Correlated noise at the transit timescale (Pont et al. 2006), days and relative flux."""
@@ -113,7 +125,7 @@ def box_stats(t, flux, *, period: float, t0: float, duration: float) -> BoxStats
     n_tr = int(np.count_nonzero(cnt >= max(1, 0.25 * expected)))
     sr = _red_noise(t[out], flux[out] - f_out, duration, sw)
     err_white = sw / np.sqrt(n_in)
-    err = np.sqrt(err_white**2 + sr**2 / max(n_tr, 1))
+    err = _depth_error(err_white, sr, n_tr)
     return BoxStats(
         depth=depth,
         depth_err=float(err_white),
