@@ -88,8 +88,9 @@ def rbm_features(X) -> tuple[np.ndarray, np.ndarray]:
     z = (hp - med) / np.where(mad > 0, mad, 1.0)
     quantiles = np.quantile(z, _LEVELS, axis=1).T
     power = np.abs(np.fft.rfft(standardize_rows(X), axis=1)[:, 1:]) ** 2
-    bands = np.add.reduceat(power, _band_edges(power.shape[1])[:-1], axis=1)
-    return quantiles, np.log10(bands / np.diff(_band_edges(power.shape[1])) + 1e-12)
+    edges = _band_edges(power.shape[1])
+    bands = np.add.reduceat(power, edges[:-1], axis=1) / np.diff(edges)
+    return quantiles, np.log10(bands + 1e-12)
 
 
 def _band_edges(n_freq: int) -> np.ndarray:
