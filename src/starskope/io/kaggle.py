@@ -415,18 +415,8 @@ def parse_kaggle_row(
             label=label if lab.isdigit() else None,
         )
     if bad_label:
-        raise RowError(
-            f"LABEL must be 0 (no planet) or 1 (planet host) in this table, labelled 0/1; got {lab!r}"
-            if zero_one
-            else f"LABEL must be 1 (no planet) or 2 (planet host); got {lab!r}"
-            + (
-                " (the table also holds LABEL 2, so its labels follow the Kaggle layout, not 0/1)"
-                if lab in ("0", "0.0")
-                else ""
-            ),
-            path=path,
-            row=row,
-        )
+        zero = lab in ("0", "0.0")
+        raise label_error(repr(lab), zero=zero, zero_one=zero_one, path=path, row=row)
     try:
         flux = np.array(fields[1:], dtype=float)
     except ValueError:
@@ -442,9 +432,31 @@ def parse_kaggle_row(
                 raise RowError(
                     f"FLUX.{i + 1} is not a number: {f[:20]!r}", path=path, row=row, label=label
                 ) from None
+    require_flux(flux, path=path, row=row, label=label)
+    return label, flux
+
+
+def label_error(got: str, *, zero: bool, zero_one: bool, path, row: int) -> RowError:
+    """The error of a row whose LABEL is outside its table's scheme (``got``: the value as
+    shown; ``zero``: it reads 0, which a table holding LABEL 2 cannot mean)."""
+    return RowError(
+        f"LABEL must be 0 (no planet) or 1 (planet host) in this table, labelled 0/1; got {got}"
+        if zero_one
+        else f"LABEL must be 1 (no planet) or 2 (planet host); got {got}"
+        + (
+            " (the table also holds LABEL 2, so its labels follow the Kaggle layout, not 0/1)"
+            if zero
+            else ""
+        ),
+        path=path,
+        row=row,
+    )
+
+
+def require_flux(flux: np.ndarray, *, path, row: int, label) -> None:
+    """Refuse a row without a single finite flux value."""
     if not np.isfinite(flux).any():
         raise RowError("all flux values are NaN", path=path, row=row, label=label)
-    return label, flux
 
 
 _parse_row = parse_kaggle_row  # kept: starskope.scan imports this name

@@ -23,7 +23,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from ..exceptions import RowError, StarskopeError
+from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve
 
 __all__ = ["KAGGLE_BATCH", "iter_kaggle_arrays", "kaggle_columns", "kaggle_rows", "read_row"]
@@ -196,23 +196,15 @@ def iter_kaggle_arrays(
 def star(value: float | None, flux: np.ndarray, row: int, *, path, zero_one: bool) -> LightCurve:
     """One row's light curve, with :func:`~starskope.io.kaggle.parse_kaggle_row`'s rules and
     errors."""
-    from .kaggle import _LABELS, _LABELS_01, kaggle_lightcurve
+    from .kaggle import _LABELS, _LABELS_01, kaggle_lightcurve, label_error, require_flux
 
     label = None
     if value is not None:
         label = (_LABELS_01 if zero_one else _LABELS).get(value)
         if label is None:
             got = "a missing value" if not np.isfinite(value) else f"{value:g}"
-            raise RowError(
-                "LABEL must be 0 (no planet) or 1 (planet host) in this table, labelled 0/1;"
-                f" got {got}"
-                if zero_one
-                else f"LABEL must be 1 (no planet) or 2 (planet host); got {got}",
-                path=path,
-                row=row,
-            )
-    if not np.isfinite(flux).any():
-        raise RowError("all flux values are NaN", path=path, row=row, label=label)
+            raise label_error(got, zero=value == 0, zero_one=zero_one, path=path, row=row)
+    require_flux(flux, path=path, row=row, label=label)
     return kaggle_lightcurve(flux, label, row=row, source=str(path))
 
 
