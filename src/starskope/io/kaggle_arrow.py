@@ -26,7 +26,14 @@ import numpy as np
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve
 
-__all__ = ["KAGGLE_BATCH", "iter_kaggle_arrays", "kaggle_columns", "kaggle_rows", "read_row"]
+__all__ = [
+    "KAGGLE_BATCH",
+    "is_kaggle_table",
+    "iter_kaggle_arrays",
+    "kaggle_columns",
+    "kaggle_rows",
+    "read_row",
+]
 
 #: Rows decoded together.
 KAGGLE_BATCH = 256
@@ -231,6 +238,15 @@ def kaggle_rows(
             yield row, err
 
 
+def is_kaggle_table(path) -> bool:
+    """True for a Parquet or Feather file in the Kaggle layout; False for any other file,
+    unreadable ones included (their reader says what is wrong)."""
+    try:
+        return kaggle_columns(_source(path)[0]) is not None
+    except (OSError, StarskopeError):
+        return False
+
+
 def n_rows(path) -> int:
     """Stars in a Kaggle-layout Parquet or Feather file."""
     return _source(path)[1]
@@ -248,8 +264,7 @@ def read_row(path, row: int, flux_column=None, time_column=None) -> LightCurve:
     total = n_rows(path)
     if not 0 <= row < total:
         raise StarskopeError(f"row {row} does not exist: the file has {total} rows", path=path)
-    for _, item in kaggle_rows(path, row, row + 1):
-        if isinstance(item, StarskopeError):
-            raise item
-        return item
-    raise StarskopeError(f"row {row} does not exist: the file has {total} rows", path=path)
+    _, item = next(kaggle_rows(path, row, row + 1))
+    if isinstance(item, StarskopeError):
+        raise item
+    return item

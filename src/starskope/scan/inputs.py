@@ -247,21 +247,6 @@ def _table_rows(path: str, layout) -> Iterator[ScanItem]:
             row += 1
 
 
-def _arrow_kaggle(path: str) -> bool:
-    """A Kaggle-layout table saved as Parquet or Feather (:mod:`starskope.io.kaggle_arrow`)."""
-    from ..io import kaggle_arrow
-    from ..io.parquet import _open
-
-    try:
-        if kaggle_arrow.is_feather(path):
-            schema = kaggle_arrow.cached_feather_table(path).schema
-        else:
-            schema = _open(path).schema_arrow
-    except (OSError, StarskopeError):
-        return False  # the reader will say what is wrong
-    return kaggle_arrow.kaggle_columns(schema) is not None
-
-
 def _arrow_kaggle_rows(path: str) -> Iterator[ScanItem]:
     """One item per row of a Kaggle-layout Parquet or Feather table, carrying the row as a
     text line (as a compressed CSV's rows are): the file is decoded once, here, a batch of rows
@@ -324,13 +309,14 @@ def _file_items(path: str, *, in_folder: bool) -> Iterator[ScanItem]:
     if kind == "kaggle":
         yield from _kaggle_rows(path)
     elif kind in ("parquet", "feather"):
-        from ..io.parquet import count_feather_rows, count_parquet_rows
+        from ..io.kaggle_arrow import is_kaggle_table
+        from ..io.parquet import count_parquet_rows
 
-        if _arrow_kaggle(path):
+        if is_kaggle_table(path):  # every "feather" table (one-star ones are light curves)
             yield from _arrow_kaggle_rows(path)
             return
-        count = count_parquet_rows if kind == "parquet" else count_feather_rows
-        for row in range(count(path)):  # read on the worker by row number
+        # starskope's own campaigns: one star per row
+        for row in range(count_parquet_rows(path)):  # read on the worker by row number
             yield ScanItem(input_id=f"{path}#row={row}", path=path, row=row)
     elif kind == "manifest":
         if in_folder:  # a manifest found while walking a folder describes files we already walk
