@@ -64,6 +64,37 @@ def test_channels_standardised_and_filtered():
     assert np.all(standardize_rows(np.ones((1, 5))) == 0)
 
 
+def test_high_pass_keeps_short_dips_and_removes_slow_variability():
+    from starskope.features.rawflux import subtract_running_median
+
+    t = np.arange(3197) * 0.0204
+    slow = 1000.0 + 30.0 * np.sin(2 * np.pi * t / 12.0)  # spots: 3% over 12 days
+    dip = np.zeros_like(t)
+    dip[1000:1006] = -5.0  # a 3-hour transit of 0.5% where the spots change fastest
+    hp = subtract_running_median(np.stack([slow + dip, slow + dip - 1000.0]), window=49)
+    # what is left of the spots: under 2% of their amplitude (curvature at the extrema)
+    assert np.abs(hp[0, :990]).max() < 0.02 * 30.0 and hp[0, 1000:1006].max() < -3.5
+    np.testing.assert_allclose(hp[1], hp[0], atol=1e-9)  # no flux level needed
+    x = raw_flux_channels(slow + dip, filter_size=1, detrend_window=49)[0]
+    np.testing.assert_array_equal(x[0], x[1])  # filter_size=1: the flux alone
+    assert np.argmin(x[0]) in range(1000, 1006) and x[0].min() < -10  # the dip stands out
+    with pytest.raises(StarskopeError, match="detrend window must be >= 1"):
+        raw_flux_channels(slow, detrend_window=0)
+
+
+def test_high_passed_model_round_trip(tmp_path):
+    X, y, _ = make_flux(60, 12, 1000, seed=4, depth=3.0)
+    clf = RawFluxCNNClassifier(epochs=1, steps_per_epoch=3, random_state=0, detrend_window=49)
+    clf.fit(X, y)
+    again = RawFluxCNNClassifier.load(clf.save(tmp_path / "hp.pt"))
+    assert again.detrend_window == 49
+    np.testing.assert_allclose(again.predict_proba(X), clf.predict_proba(X), rtol=1e-6)
+    # the option reaches the inputs: the same weights score other inputs without it
+    plain = RawFluxCNNClassifier.load(clf.save(tmp_path / "hp2.pt"))
+    plain.detrend_window = None
+    assert not np.allclose(plain.predict_proba(X), clf.predict_proba(X))
+
+
 def test_balanced_batch_half_hosts():
     rng = np.random.default_rng(3)
     y = np.r_[np.ones(5, int), np.zeros(500, int)]  # fewer hosts than half a batch

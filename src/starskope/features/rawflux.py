@@ -19,6 +19,7 @@ __all__ = [
     "raw_flux_channels",
     "resample_flux",
     "standardize_rows",
+    "subtract_running_median",
     "warn_if_resampled",
 ]
 
@@ -62,7 +63,30 @@ def standardize_rows(flux) -> np.ndarray:
     return (x - mu) / sd
 
 
-def raw_flux_channels(flux, *, filter_size: int = 200) -> np.ndarray:
+def subtract_running_median(flux, *, window: int) -> np.ndarray:
+    """Each row minus its running median over ``window`` samples (gaps filled first): a
+    high-pass that keeps dips much shorter than the window and removes slower variability.
+
+    Subtracted rather than divided, so rows without a flux level (mean-subtracted tables, whose
+    values cross zero) work too; the per-star scaling that follows makes the two alike.
+
+    Examples
+    --------
+    >>> x = 100.0 + np.r_[np.zeros(5), -1.0, np.zeros(5)]
+    >>> subtract_running_median([x], window=5)[0]
+    array([ 0.,  0.,  0.,  0.,  0., -1.,  0.,  0.,  0.,  0.,  0.])
+    """
+    from scipy.ndimage import median_filter
+
+    if int(window) < 1:
+        raise StarskopeError(f"detrend window must be >= 1 sample; got {window}")
+    x = fill_gaps(flux)
+    return x - median_filter(x, size=(1, int(window)), mode="nearest")
+
+
+def raw_flux_channels(
+    flux, *, filter_size: int = 200, detrend_window: int | None = None
+) -> np.ndarray:
     """The original CNN's two input channels: scaled flux and its uniform filter.
 
     Parameters
@@ -70,7 +94,12 @@ def raw_flux_channels(flux, *, filter_size: int = 200) -> np.ndarray:
     flux : array-like, shape (n_stars, n_points)
         Raw fluxes on a uniform cadence (one star per row), NaN allowed in gaps.
     filter_size : int, optional
-        Width of the uniform filter in samples (200 in the original study).
+        Width of the uniform filter in samples (200 in the original study; 1 makes the second
+        channel a copy of the first: the flux alone).
+    detrend_window : int or None, optional
+        None (the original study): the raw flux. Otherwise each row first loses its running
+        median over this many samples (:func:`subtract_running_median`; 49 is a day of K2 long
+        cadence), a pre-processing step the benchmarks compare.
 
     Returns
     -------
@@ -79,6 +108,8 @@ def raw_flux_channels(flux, *, filter_size: int = 200) -> np.ndarray:
     """
     if int(filter_size) < 1:
         raise StarskopeError(f"filter_size must be >= 1; got {filter_size}")
+    if detrend_window is not None:
+        flux = subtract_running_median(flux, window=detrend_window)
     x = standardize_rows(flux)
     smooth = uniform_filter1d(x, size=int(filter_size), axis=1, mode="nearest")
     return np.stack([x, smooth], axis=1).astype(np.float32)

@@ -107,7 +107,11 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
     Parameters
     ----------
     filter_size : int, default 200
-        Width of the uniform filter for the second channel.
+        Width of the uniform filter for the second channel (1: the flux alone).
+    detrend_window : int or None, default None
+        None: the original study's raw flux. Otherwise each star's running median over this
+        many cadences is subtracted first (a high-pass; compared in
+        ``benchmarks/bench_cnn_preprocessing.py``).
     batch_size : int, default 32
         Samples per balanced batch (half hosts).
     epochs : int, default 30
@@ -160,6 +164,7 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         self,
         *,
         filter_size: int = 200,
+        detrend_window: int | None = None,
         batch_size: int = 32,
         epochs: int = 30,
         steps_per_epoch: int | None = None,
@@ -175,6 +180,7 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         checkpoint_dir: str | None = None,
     ):
         self.filter_size = filter_size
+        self.detrend_window = detrend_window
         self.batch_size = batch_size
         self.epochs = epochs
         self.steps_per_epoch = steps_per_epoch
@@ -194,7 +200,9 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         X = np.asarray(X, dtype=np.float64)
         if X.ndim != 2:
             raise StarskopeError(f"X must be 2-D (n_stars, n_points); got shape {X.shape}")
-        return raw_flux_channels(X, filter_size=self.filter_size)
+        return raw_flux_channels(
+            X, filter_size=self.filter_size, detrend_window=self.detrend_window
+        )
 
     def _logits(self, x: np.ndarray, *, batch: int = 512) -> np.ndarray:
         z = forward_batches(self.module_, x, batch=batch)
