@@ -39,7 +39,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import REPO, markdown_table
+from .common import REPO, markdown_table, pick_names
 
 OUT = REPO / "benchmarks" / "results" / "cnn_preprocessing.md"
 
@@ -104,10 +104,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=1)
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
-    names = list(dict.fromkeys(v.strip() for v in args.variants.split(",") if v.strip()))
-    unknown = [v for v in names if v not in VARIANTS]
-    if unknown:
-        ap.error(f"unknown variant(s) {unknown}; known: {', '.join(VARIANTS)}")
+    names = pick_names(ap, args.variants, VARIANTS)
     missing = [str(p) for p in [args.train, *args.test] if not p.exists()]
     if missing:
         ap.error(f"no such table(s): {', '.join(missing)} (see the module docstring to make them)")

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import REPO, markdown_table, match_period
+from .common import REPO, markdown_table, match_period, pick_names
 
 OUT = REPO / "benchmarks" / "results" / "preprocessing.md"
 
@@ -163,10 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--per-group", type=int, default=None, help="real sky: a stratified subset")
     ap.add_argument("--out", type=Path, default=OUT)
     args = ap.parse_args(argv)
-    names = list(dict.fromkeys(v.strip() for v in args.variants.split(",") if v.strip()))
-    unknown = [v for v in names if v not in VARIANTS]
-    if unknown:
-        ap.error(f"unknown variant(s) {unknown}; known: {', '.join(VARIANTS)}")
+    names = pick_names(ap, args.variants, VARIANTS)
     if "default" not in names:
         names.insert(0, "default")  # the costs are ratios to it
 

@@ -66,8 +66,10 @@ def main(argv=None) -> int:
         lr = LogisticRegression(class_weight="balanced", max_iter=3000)
         old = Pipeline(
             [
-                ("rbm", BernoulliRBM(n_components=16, learning_rate=0.01, n_iter=15,
-                                     random_state=seed)),  # fmt: skip
+                (
+                    "rbm",
+                    BernoulliRBM(n_components=16, learning_rate=0.01, n_iter=15, random_state=seed),
+                ),  # fmt: skip
                 ("lr", LogisticRegression(class_weight="balanced", max_iter=1000)),
             ]
         )

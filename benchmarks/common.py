@@ -80,6 +80,16 @@ def match_period(found: float | None, known: tuple[float, ...], *, tol: float = 
     return "miss"
 
 
+def pick_names(ap, text: str, known) -> list[str]:
+    """The comma-separated names of ``text`` (repeats dropped, order kept); an ``argparse``
+    error naming the known ones for any other."""
+    names = list(dict.fromkeys(v.strip() for v in text.split(",") if v.strip()))
+    unknown = [v for v in names if v not in known]
+    if unknown:
+        ap.error(f"unknown variant(s) {unknown}; known: {', '.join(known)}")
+    return names
+
+
 def markdown_table(header: list[str], rows: list[list]) -> str:
     def fmt(x):
         if isinstance(x, float):
