@@ -16,6 +16,7 @@ __all__ = [
     "labelled_files",
     "match_period",
     "markdown_table",
+    "pick_names",
     "write_report",
 ]
 

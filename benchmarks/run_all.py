@@ -17,6 +17,7 @@ BENCHMARKS = [
     ["benchmarks.bench_injection", "--n", "160", "--n-null", "80", "--n-tls", "40", "--jobs", "2"],
     ["benchmarks.bench_vet_planets", "--n", "200", "--jobs", "2"],
     ["benchmarks.bench_preprocessing", "--jobs", "2", "--realsky"],
+    ["benchmarks.oracle_masked_detrend", "--jobs", "2"],
     ["benchmarks.bench_scan", "--n-sim", "500", "--baseline-n", "60"],
     ["benchmarks.bench_common", "--n-stars", "5087", "--n-hosts", "37", "--seed", "201"],
     ["benchmarks.bench_multimission", "--sims", "100"],

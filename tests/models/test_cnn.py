@@ -78,8 +78,9 @@ def test_high_pass_keeps_short_dips_and_removes_slow_variability():
     x = raw_flux_channels(slow + dip, filter_size=1, detrend_window=49)[0]
     np.testing.assert_array_equal(x[0], x[1])  # filter_size=1: the flux alone
     assert np.argmin(x[0]) in range(1000, 1006) and x[0].min() < -10  # the dip stands out
-    with pytest.raises(StarskopeError, match="detrend window must be >= 1"):
-        raw_flux_channels(slow, detrend_window=0)
+    for bad in (0, 1, 48, 49.0, float("nan"), True):
+        with pytest.raises(StarskopeError, match="detrend window must be an odd number"):
+            raw_flux_channels(slow, detrend_window=bad)
 
 
 def test_high_passed_model_round_trip(tmp_path):

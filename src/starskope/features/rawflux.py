@@ -78,8 +78,12 @@ def subtract_running_median(flux, *, window: int) -> np.ndarray:
     """
     from scipy.ndimage import median_filter
 
-    if int(window) < 1:
-        raise StarskopeError(f"detrend window must be >= 1 sample; got {window}")
+    ok = isinstance(window, int | np.integer) and not isinstance(window, bool)
+    if not ok or window < 3 or window % 2 == 0:
+        # 1 would subtract every sample from itself; an even window is off-centre by half a sample
+        raise StarskopeError(
+            f"detrend window must be an odd number of samples, 3 or more; got {window!r}"
+        )
     x = fill_gaps(flux)
     return x - median_filter(x, size=(1, int(window)), mode="nearest")
 
@@ -98,7 +102,7 @@ def raw_flux_channels(
         channel a copy of the first: the flux alone).
     detrend_window : int or None, optional
         None (the original study): the raw flux. Otherwise each row first loses its running
-        median over this many samples (:func:`subtract_running_median`; 49 is a day of K2 long
+        median over this many samples (odd, 3 or more) (:func:`subtract_running_median`; 49 is a day of K2 long
         cadence), a pre-processing step the benchmarks compare.
 
     Returns
