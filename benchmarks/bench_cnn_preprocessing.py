@@ -33,14 +33,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
 
-from .common import REPO, markdown_table, pick_names
+from .common import REPO, command_line, markdown_table, pick_names, write_report
 
 OUT = REPO / "benchmarks" / "results" / "cnn_preprocessing.md"
 
@@ -170,12 +169,10 @@ def main(argv: list[str] | None = None) -> int:
         "best epochs",
     ]
     n_host = int(results[0]["y"].sum())
-    cmd = "python -m benchmarks.bench_cnn_preprocessing " + " ".join(
-        sys.argv[1:] if argv is None else argv
-    )
+    cmd = command_line("benchmarks.bench_cnn_preprocessing", argv)
     text = (
         "# The raw-flux CNN's pre-processing\n\n"
-        f"Command: `{cmd.strip()}`. Trained on `{args.train.name}`"
+        f"Command: `{cmd}`. Trained on `{args.train.name}`"
         f" ({args.epochs} epochs at most, early stopping on its own validation split), scored"
         f" once on {', '.join(p.name for p in args.test)} ({len(results[0]['y'])} stars,"
         f" {n_host} hosts) by the model of each training seed ({args.seeds}). The interval"
@@ -185,8 +182,7 @@ def main(argv: list[str] | None = None) -> int:
         + markdown_table(header, rows)
         + "\n"
     )
-    args.out.write_text(text)
-    print(text)
+    write_report(args.out, [text])
     return 0
 
 

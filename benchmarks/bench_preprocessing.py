@@ -27,7 +27,6 @@ Run::
 from __future__ import annotations
 
 import argparse
-import sys
 import time
 import warnings
 from functools import partial
@@ -35,7 +34,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import REPO, markdown_table, match_period, pick_names
+from .common import REPO, command_line, markdown_table, match_period, pick_names, write_report
 
 OUT = REPO / "benchmarks" / "results" / "preprocessing.md"
 
@@ -227,12 +226,10 @@ def main(argv: list[str] | None = None) -> int:
         if files:
             line += [1e3 * row["real cpu"], row["real cpu"] / base["real cpu"]]
         table.append(line)
-    cmd = "python -m benchmarks.bench_preprocessing " + " ".join(
-        sys.argv[1:] if argv is None else argv
-    )
+    cmd = command_line("benchmarks.bench_preprocessing", argv)
     text = (
         "# Pre-processing: the pipeline with one stage changed at a time\n\n"
-        f"Command: `{cmd.strip()}`. Injection-recovery: the SNR draw of bench_injection"
+        f"Command: `{cmd}`. Injection-recovery: the SNR draw of bench_injection"
         f" ({args.n} injections at expected SNR 4-40, {args.n_null} uninjected curves, seed"
         f" {args.seed}; real, simulated and white backgrounds in turn)"
         + (
@@ -253,8 +250,7 @@ def main(argv: list[str] | None = None) -> int:
         + markdown_table(header, table)
         + "\n"
     )
-    args.out.write_text(text)
-    print(text)
+    write_report(args.out, [text])
     return 0
 
 

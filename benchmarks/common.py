@@ -13,6 +13,7 @@ __all__ = [
     "LabelledFile",
     "SHARED_DATA",
     "best_time",
+    "command_line",
     "labelled_files",
     "match_period",
     "markdown_table",
@@ -113,6 +114,14 @@ def best_time(fn, repeat: int, *, warm_up: bool = True) -> float:
         fn()
         best = min(best, time.process_time() - start)
     return best
+
+
+def command_line(module: str, argv: list[str] | None) -> str:
+    """``python -m MODULE ARGS``: how a benchmark was run (``argv`` None: the process's own)."""
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    return " ".join(["python -m", module, *args])
 
 
 def write_report(path: Path, lines: list[str]) -> str:

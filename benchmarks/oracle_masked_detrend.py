@@ -19,12 +19,11 @@ Run::
 from __future__ import annotations
 
 import argparse
-import sys
 import warnings
 from functools import partial
 from pathlib import Path
 
-from .common import REPO, markdown_table
+from .common import REPO, command_line, markdown_table, write_report
 
 OUT = REPO / "benchmarks" / "results" / "oracle_masked_detrend.md"
 
@@ -120,21 +119,18 @@ def main(argv: list[str] | None = None) -> int:
         "found with the transits masked",
         "strongest signal then",
     ]
-    cmd = "python -m benchmarks.oracle_masked_detrend " + " ".join(
-        sys.argv[1:] if argv is None else argv
-    )
+    cmd = command_line("benchmarks.oracle_masked_detrend", argv)
     n_found = sum(o["found"] for o in oracle)
     text = (
         "# Missed planets with their true transits masked from the detrending (an upper bound)\n\n"
-        f"Command: `{cmd.strip()}`. The SNR draw of bench_injection ({args.n} injections, seed"
+        f"Command: `{cmd}`. The SNR draw of bench_injection ({args.n} injections, seed"
         f" {args.seed}): the default pipeline misses {len(missed)} of the {n_hi} injections at"
         f" expected SNR >= {args.min_snr:g}. Re-run with their transits (1.5 durations) masked"
         f" from every detrending, {n_found} of them are found.\n\n"
         + markdown_table(header, rows)
         + "\n"
     )
-    args.out.write_text(text)
-    print(text)
+    write_report(args.out, [text])
     return 0
 
 

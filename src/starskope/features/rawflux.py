@@ -102,8 +102,8 @@ def raw_flux_channels(
         channel a copy of the first: the flux alone).
     detrend_window : int or None, optional
         None (the original study): the raw flux. Otherwise each row first loses its running
-        median over this many samples (odd, 3 or more) (:func:`subtract_running_median`; 49 is a day of K2 long
-        cadence), a pre-processing step the benchmarks compare.
+        median over this many samples, odd and 3 or more (:func:`subtract_running_median`; 49
+        is a day of K2 long cadence): a pre-processing step the benchmarks compare.
 
     Returns
     -------
