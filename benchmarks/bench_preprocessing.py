@@ -27,6 +27,7 @@ Run::
 from __future__ import annotations
 
 import argparse
+import json
 import time
 import warnings
 from functools import partial
@@ -251,7 +252,56 @@ def main(argv: list[str] | None = None) -> int:
         + "\n"
     )
     write_report(args.out, [text])
+    args.out.with_suffix(".json").write_text(json.dumps(rows, indent=1) + "\n")
+    if files:
+        png = args.out.with_suffix(".png")
+        plot_tradeoff(rows, png)
+        print(f"wrote {png}")
     return 0
+
+
+def _count(text: str) -> int:
+    return int(str(text).split("/")[0])
+
+
+def plot_tradeoff(rows: dict[str, dict], path: Path) -> None:
+    """Planets against false alarms, one labelled point per variant: injections recovered on
+    both draws against real non-hosts flagged (the default highlighted)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    points: dict[tuple[int, int], list[str]] = {}
+    for name, row in rows.items():
+        x = _count(row["real non-hosts flagged"])
+        y = _count(row["SNR draw recovered"]) + _count(row.get("depth draw recovered", "0"))
+        points.setdefault((x, y), []).append(name)
+    fig, ax = plt.subplots(figsize=(9, 5.5))
+    span = max(y for _, y in points) - min(y for _, y in points) or 1
+    for (x, y), names in points.items():
+        default = "default" in names
+        ax.scatter(x, y, s=70 if default else 30, color="C3" if default else "C0", zorder=3)
+        # variants at one point share a label, below the point when another sits just above
+        crowded = default or any(
+            abs(x2 - x) <= 1.5 and 0 < y2 - y <= 0.08 * span for x2, y2 in points
+        )
+        ax.annotate(
+            " = ".join(names),
+            (x, y),
+            textcoords="offset points",
+            xytext=(5, -11 if crowded else 4),
+            fontsize=8,
+            fontweight="bold" if default else "normal",
+        )
+    draws = "SNR + depth draws" if "depth draw recovered" in rows["default"] else "SNR draw"
+    ax.set_xlabel("real non-host files flagged (of the labelled real light curves)")
+    ax.set_ylabel(f"injections recovered ({draws})")
+    ax.set_title("Pre-processing variants: planets found against false alarms")
+    ax.grid(alpha=0.3)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
 
 
 if __name__ == "__main__":
