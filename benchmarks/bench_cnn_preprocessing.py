@@ -96,7 +96,7 @@ def _train_and_score(job: tuple[str, int, str, list[str], int]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     from sklearn.metrics import average_precision_score as average_precision
 
-    from starskope.evaluate import binary_metrics
+    from starskope.evaluate import binary_metrics, stratified_resamples
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--train", type=Path, required=True, help="labelled Kaggle-layout table")
@@ -132,13 +132,9 @@ def main(argv: list[str] | None = None) -> int:
     wall = time.perf_counter() - t0
 
     rows = []
-    rng = np.random.default_rng(0)
     y = results[0]["y"]
-    pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
-    # the same stratified resamples of the test stars for every model, 1000 rounds
-    draws = [
-        np.concatenate([rng.choice(pos, pos.size), rng.choice(neg, neg.size)]) for _ in range(1000)
-    ]
+    # the same stratified resamples of the test stars for every model
+    draws = list(stratified_resamples(y, n_boot=1000, random_state=0))
     for n in names:
         rs = [r for r in results if r["variant"] == n]
         per_seed = [binary_metrics(r["y"], r["score"]) for r in rs]

@@ -35,7 +35,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import REPO, command_line, markdown_table, match_period, pick_names, write_report
+from .common import REPO, command_line, markdown_table, pick_names, write_report
 
 OUT = REPO / "benchmarks" / "results" / "preprocessing.md"
 
@@ -125,19 +125,15 @@ def injection_columns(res: list[dict]) -> dict:
 
 
 def realsky_columns(res: list[dict], files) -> dict:
-    by = {r["file"]: r for r in res}
-    hosts = [f for f in files if f.is_host == 1]
-    non = [f for f in files if f.is_host == 0]
-    found = sum(
-        match_period(by[str(f.path)].get("top_period"), f.periods) == "match"
-        and bool(by[str(f.path)].get("flagged"))
-        for f in hosts
-    )
-    flagged = sum(bool(by[str(f.path)].get("flagged")) for f in non)
+    from .bench_realsky import host_outcomes
+
+    _, found, flagged = host_outcomes(files, {r["file"]: r for r in res})
+    n_hosts = sum(f.is_host == 1 for f in files)
+    n_non = sum(f.is_host == 0 for f in files)
     cpu = [r["cpu"] for r in res if "cpu" in r]
     return {
-        "real hosts found": f"{found}/{len(hosts)}",
-        "real non-hosts flagged": f"{flagged}/{len(non)}",
+        "real hosts found": f"{found}/{n_hosts}",
+        "real non-hosts flagged": f"{flagged}/{n_non}",
         "errors": sum("error" in r for r in res),
         "real cpu": float(np.mean(cpu)) if cpu else float("nan"),
     }

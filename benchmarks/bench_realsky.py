@@ -179,6 +179,23 @@ def roc_auc(scores: list[float], labels: list[int]) -> float:
     return float(gt / (pos.size * neg.size))
 
 
+def host_outcomes(files: list[LabelledFile], res: dict[str, dict]) -> tuple[dict, int, int]:
+    """Over ``files`` (with results ``res`` by path): how each host's top period matches its
+    known ones (``match_period`` kinds, counted), the hosts recovered (a match and flagged) and
+    the non-hosts flagged."""
+    kinds: dict[str, int] = defaultdict(int)
+    recovered = flagged = 0
+    for f in files:
+        r = res[str(f.path)]
+        if f.is_host == 1:
+            kind = match_period(r.get("top_period"), f.periods)
+            kinds[kind] += 1
+            recovered += kind == "match" and bool(r.get("flagged"))
+        elif f.is_host == 0:
+            flagged += bool(r.get("flagged"))
+    return kinds, recovered, flagged
+
+
 def summarise(files: list[LabelledFile], results: dict[str, dict[str, dict]]) -> str:
     header = [
         "method",
@@ -204,14 +221,7 @@ def summarise(files: list[LabelledFile], results: dict[str, dict[str, dict]]) ->
                 continue
             hosts = [f for f in fs if f.is_host == 1]
             non = [f for f in fs if f.is_host == 0]
-            kinds = defaultdict(int)
-            recovered = 0
-            for f in hosts:
-                r = res[str(f.path)]
-                kind = match_period(r.get("top_period"), f.periods)
-                kinds[kind] += 1
-                recovered += kind == "match" and bool(r.get("flagged"))
-            flagged = sum(bool(res[str(f.path)].get("flagged")) for f in non)
+            kinds, recovered, flagged = host_outcomes(fs, res)
             errors = sum("error" in res[str(f.path)] for f in fs)
             secs = [res[str(f.path)].get("seconds", np.nan) for f in fs]
             sde = [res[str(f.path)].get("sde") or 0.0 for f in hosts + non]

@@ -27,6 +27,7 @@ __all__ = [
     "cv_threshold",
     "precision_at_recall",
     "recall_at_precision",
+    "stratified_resamples",
 ]
 
 
@@ -184,6 +185,25 @@ class MetricTable:
         return [(k, self.value[k], self.low[k], self.high[k]) for k in METRICS]
 
 
+def stratified_resamples(y, *, n_boot: int = 1000, random_state=None):
+    """Indices of ``n_boot`` stratified bootstrap resamples of labels ``y``: hosts and
+    non-hosts drawn with replacement apart, so every resample keeps their numbers. Scoring
+    several models on the same resamples makes their intervals comparable.
+
+    Yields
+    ------
+    ndarray
+        Indices into ``y``: the resampled hosts, then the resampled non-hosts.
+    """
+    y = np.asarray(y).astype(int).ravel()
+    rng = np.random.default_rng(random_state)
+    pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    for _ in range(int(n_boot)):
+        yield np.concatenate(
+            [rng.choice(pos, len(pos), replace=True), rng.choice(neg, len(neg), replace=True)]
+        )
+
+
 def bootstrap_metrics(
     y, s, *, threshold: float = 0.5, n_boot: int = 1000, level: float = 0.95, random_state=None
 ) -> MetricTable:
@@ -195,13 +215,9 @@ def bootstrap_metrics(
         ``note`` warns when there are fewer than 20 hosts (the intervals are then wide).
     """
     y, s = _check(y, s)
-    rng = np.random.default_rng(random_state)
-    pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
+    pos = np.flatnonzero(y == 1)
     draws = {k: [] for k in METRICS}
-    for _ in range(int(n_boot)):
-        idx = np.concatenate(
-            [rng.choice(pos, len(pos), replace=True), rng.choice(neg, len(neg), replace=True)]
-        )
+    for idx in stratified_resamples(y, n_boot=n_boot, random_state=random_state):
         m = _fast_metrics(y[idx], s[idx], threshold)
         for k in METRICS:
             draws[k].append(m[k])
