@@ -29,12 +29,14 @@ from ._paths import output_dir
 __all__ = ["evaluate_command", "predict_command", "train_command"]
 
 
-def _train_cmdline(model, data, seed, out, epochs, limit, injections=0) -> str:
+def _train_cmdline(model, data, seed, out, epochs, limit, injections=0, host_labels="star") -> str:
     args = ["starskope", "train", "--model", model]
     for p in data:
         args += ["--data", str(p)]
     if injections:
         args += ["--injections", str(injections)]
+    if host_labels != "star":
+        args += ["--host-labels", host_labels]
     args += ["--seed", str(seed), "--out", str(out)]
     if epochs is not None:
         args += ["--epochs", str(epochs)]
@@ -81,6 +83,14 @@ def train_command(
         "(planets, eclipsing binaries, none) into real K2 noise ($STARSKOPE_SHARED_DATA/bulk) to the "
         "training data (seeded by --seed; cached).",
     ),
+    host_labels: str = typer.Option(
+        "star",
+        "--host-labels",
+        help="star: every host is a positive. detected (gbm): train on the strongest "
+        "candidate's truth, leaving out the hosts whose planet the search did not find (period "
+        "not within 1% of P, P/2 or 2P), as AstroNet and the Kepler Robovetter label TCEs; "
+        "needs each host's period (a simulated table's truth table, or --injections).",
+    ),
 ) -> None:
     """Train a model and write it with a model card."""
     from ..models.data import file_md5, load_labelled
@@ -89,6 +99,13 @@ def train_command(
     if model not in MODELS:
         raise StarskopeError(f"unknown model {model!r}; choose one of {sorted(MODELS)}")
     spec = MODELS[model]
+    if host_labels not in ("star", "detected"):
+        raise StarskopeError(f"--host-labels is 'star' or 'detected'; got {host_labels!r}")
+    if host_labels == "detected" and spec.kind != "tabular":
+        raise StarskopeError(
+            f"--host-labels detected is for the tabular models (gbm), which describe a star by "
+            f"its strongest candidate; {model} reads {spec.kind} input"
+        )
     if device != "cpu" and spec.suffix != ".pt":
         raise StarskopeError(f"--device is for the CNN models; {model} trains on the CPU")
     output_dir(out, what="--out folder")
@@ -125,6 +142,10 @@ def train_command(
             classes=None if ds.classes is None else np.concatenate([ds.classes, classes]),
         )
         labels = ds.classes if spec.kind == "views" else ds.y
+    n_left_out = 0
+    if host_labels == "detected":
+        ds, n_left_out = _detected_only(ds, injections=injections, seed=seed)
+        labels = ds.y
     t_data = time.perf_counter() - t0
     params: dict = {}
     if spec.suffix == ".pt":  # torch models
@@ -149,7 +170,7 @@ def train_command(
     elif getattr(est, "history_", None):
         best = est.history_[est.best_epoch_ - 1]
         cv = {"validation_split": {k: best[k] for k in ("val_pr_auc", "val_roc_auc", "val_loss")}}
-    cmd = _train_cmdline(model, data, seed, out, epochs, limit, injections)
+    cmd = _train_cmdline(model, data, seed, out, epochs, limit, injections, host_labels)
     path = save_model(est, out / f"{model}{spec.suffix}", metadata={"command": cmd})
     _write_card(
         out / f"{model}.md",
@@ -160,6 +181,16 @@ def train_command(
         + (
             [(f"{injections} injections into real K2 noise, seed {seed}: {n_inj}", None)]
             if injections
+            else []
+        )
+        + (
+            [
+                (
+                    f"detection labels: {n_left_out} hosts whose planet the search did not find left out",
+                    None,
+                )
+            ]
+            if host_labels == "detected"
             else []
         ),
         n=len(ds.y),
@@ -180,6 +211,31 @@ def train_command(
             " models were trained on 1,000 stars and more",
             err=True,
         )
+
+
+def _detected_only(ds, *, injections: int, seed: int):
+    """The rows of ``ds`` (tabular features) that detection labels train on, and how many
+    hosts were left out (:func:`starskope.models.training_data.detection_labels`)."""
+
+    from ..features.tabular import FEATURE_NAMES
+    from ..models.data import LabelledSet
+    from ..models.training_data import detection_labels, known_periods
+
+    found = 10.0 ** ds.X[:, FEATURE_NAMES.index("log_period")]
+    keep = detection_labels(ds.y, found, known_periods(ds.ids, injections=injections, seed=seed))
+    if not ds.y[keep].any():
+        raise StarskopeError(
+            "--host-labels detected: the search found none of the hosts' planets, so no "
+            "positive is left to train on"
+        )
+    out = LabelledSet(
+        ds.X[keep],
+        ds.y[keep],
+        [i for i, k in zip(ds.ids, keep, strict=True) if k],
+        ds.n_skipped,
+        classes=None if ds.classes is None else ds.classes[keep],
+    )
+    return out, int((~keep).sum())
 
 
 def _check_prior(prior: float) -> None:

@@ -12,6 +12,9 @@ and ``"other"`` (variable stars and quiet stars: variability or noise).
   (:func:`starskope.simulate.binaries.draw_eclipsing_binary`) or nothing injected. Only the
   ``bulk`` folder is used: the 34 labelled files of ``../shared/data/labels.csv`` are the
   benchmark's real evaluation set and are never trained on.
+- :func:`detection_labels`: which rows a tabular model trains on when labels describe the
+  strongest candidate rather than the star (``starskope train --host-labels detected``): the
+  known periods come from :func:`known_periods` (truth tables and :func:`injection_periods`).
 """
 
 from __future__ import annotations
@@ -27,11 +30,15 @@ from ..exceptions import StarskopeError
 __all__ = [
     "CLASS_NAMES",
     "background_files",
+    "detection_labels",
     "injection_classes",
     "injection_key",
+    "injection_periods",
     "injection_set",
+    "known_periods",
     "to_class_names",
     "truth_classes",
+    "truth_periods",
 ]
 
 CLASS_NAMES = ("planet", "eclipsing_binary", "other")
@@ -110,6 +117,41 @@ def injection_key(
     return f"inject-{digest[:12]}"
 
 
+def _injection_trials(n, *, seed, fractions, n_points, root):
+    """The draws of :func:`injection_set`, one per trial: ``(class, background, signal)``
+    (signal: a planet's or binary's, None for nothing), in trial order."""
+    from ..simulate.backgrounds import real_background
+    from ..simulate.binaries import EB_KINDS, draw_eclipsing_binary
+    from ..simulate.population import draw_planet
+
+    if n < 1:
+        raise StarskopeError(f"need at least one injection; got {n}")
+    files = background_files(root)
+    eb_kinds = sorted(EB_KINDS)
+    for i, cls in enumerate(injection_classes(n, fractions)):
+        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
+        bg = None
+        for _ in range(10):
+            path = files[int(rng.integers(len(files)))]
+            try:
+                bg = real_background(path, rng=rng, n_points=n_points)
+                break
+            except StarskopeError:
+                continue
+        if bg is None:
+            raise StarskopeError("could not read any real background light curve")
+        t_start = float(bg.lc.t[0])
+        span = float(bg.lc.t[-1] - t_start)
+        pr = (0.5, max(1.0, min(30.0, span / 2.0)))
+        signal = None
+        if cls == "planet":
+            signal = draw_planet(rng, t_start=t_start, period_range=pr).signal
+        elif cls == "eclipsing_binary":
+            kind = eb_kinds[int(rng.integers(len(eb_kinds)))]
+            signal = draw_eclipsing_binary(rng, kind=kind, t_start=t_start, period_range=pr)
+        yield str(cls), bg, signal
+
+
 def injection_set(
     n: int,
     *,
@@ -142,40 +184,111 @@ def injection_set(
     key : str
         Names the set for :func:`starskope.models.views.view_matrix`'s cache.
     """
-    from ..simulate.backgrounds import real_background
-    from ..simulate.binaries import EB_KINDS, draw_eclipsing_binary
     from ..simulate.inject import inject
-    from ..simulate.population import draw_planet
 
-    if n < 1:
-        raise StarskopeError(f"need at least one injection; got {n}")
-    files = background_files(root)
-    kinds = list(injection_classes(n, fractions))
-    lcs, ids = [], []
-    eb_kinds = sorted(EB_KINDS)
-    for i, cls in enumerate(kinds):
-        rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
-        bg = None
-        for _ in range(10):
-            path = files[int(rng.integers(len(files)))]
-            try:
-                bg = real_background(path, rng=rng, n_points=n_points)
-                break
-            except StarskopeError:
-                continue
-        if bg is None:
-            raise StarskopeError("could not read any real background light curve")
-        lc = bg.lc
-        span = float(lc.t[-1] - lc.t[0])
-        pr = (0.5, max(1.0, min(30.0, span / 2.0)))
-        if cls == "planet":
-            lc = inject(lc, draw_planet(rng, t_start=float(lc.t[0]), period_range=pr).signal)
-        elif cls == "eclipsing_binary":
-            kind = eb_kinds[int(rng.integers(len(eb_kinds)))]
-            lc = inject(
-                lc, draw_eclipsing_binary(rng, kind=kind, t_start=float(lc.t[0]), period_range=pr)
-            )
-        lcs.append(lc)
+    lcs, kinds, ids = [], [], []
+    trials = _injection_trials(n, seed=seed, fractions=fractions, n_points=n_points, root=root)
+    for i, (cls, bg, signal) in enumerate(trials):
+        lcs.append(bg.lc if signal is None else inject(bg.lc, signal))
+        kinds.append(cls)
         ids.append(f"inject:{i}:{cls}:{Path(bg.source.split(':', 1)[-1]).name}")
     key = injection_key(n, seed=seed, fractions=fractions, n_points=n_points, root=root)
     return lcs, np.array(kinds, dtype=object), ids, key
+
+
+def injection_periods(
+    n: int,
+    *,
+    seed: int,
+    fractions: tuple[float, float, float] = (0.4, 0.3, 0.3),
+    n_points: int = 3197,
+    root=None,
+) -> np.ndarray:
+    """The injected planet period (days) of each trial of :func:`injection_set` with the same
+    arguments (NaN for binaries and nothing): the same draws, without injecting."""
+    trials = _injection_trials(n, seed=seed, fractions=fractions, n_points=n_points, root=root)
+    return np.array([s.period if c == "planet" else np.nan for c, _, s in trials], dtype=float)
+
+
+def truth_periods(table, *, n: int | None = None) -> np.ndarray | None:
+    """The planet period (days) of each row of a simulated campaign table, from its truth
+    table (NaN for rows without a planet); None without a truth table."""
+    from ..simulate.output import truth_path
+
+    tp = truth_path(table)
+    if not tp.exists():
+        return None
+    with tp.open(newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    if not rows or "period_days" not in rows[0] or "class" not in rows[0]:
+        raise StarskopeError("truth table has no 'class' and 'period_days' columns", path=str(tp))
+    rows.sort(key=lambda r: int(r["row"]))
+    out = np.array(
+        [
+            float(r["period_days"]) if r["class"] == "planet" and r["period_days"] else np.nan
+            for r in rows
+        ]
+    )
+    return out if n is None else out[:n]
+
+
+def known_periods(ids, *, injections: int = 0, seed: int = 0) -> np.ndarray:
+    """The planet period of each training row named by ``ids`` (as
+    :func:`starskope.models.data.load_labelled` and ``starskope train`` name them): a simulated
+    table's row (``PATH#row=I``) from its truth table, an injection (``inject:I:...``) from
+    :func:`injection_periods` (``injections`` trials, ``seed``); NaN where none is known."""
+    out = np.full(len(ids), np.nan)
+    tables: dict[str, np.ndarray | None] = {}
+    inj = None
+    for k, ident in enumerate(ids):
+        if ident.startswith("inject:"):
+            if inj is None:
+                inj = injection_periods(injections, seed=seed)
+            out[k] = inj[int(ident.split(":")[1])]
+        elif "#row=" in ident:
+            path, row = ident.rsplit("#row=", 1)
+            if path not in tables:
+                tables[path] = truth_periods(path)
+            periods = tables[path]
+            if periods is not None and int(row) < len(periods):
+                out[k] = periods[int(row)]
+    return out
+
+
+def detection_labels(y, found_period, known_period, *, tol: float = 0.01) -> np.ndarray:
+    """Which rows to train on with detection labels: every non-host, and the hosts whose
+    strongest signal is their planet (found period within ``tol`` of P, P/2 or 2P).
+
+    A tabular model describes a star by its strongest candidate. A host whose planet the
+    search did not find is described by noise or by the star's own signals, and labelling that
+    description "planet" teaches the model that noise is planet-like (a large share of a
+    realistic campaign's hosts lie below the detection limit). Training on the candidates'
+    truth instead, as AstroNet and the Kepler Robovetter label threshold-crossing events, leaves
+    those hosts out: the score becomes the probability that the star's strongest signal is a
+    planet.
+
+    Raises
+    ------
+    StarskopeError
+        When a host has no known period (a truth table or injection record is needed).
+    """
+    y = np.asarray(y, dtype=int)
+    found = np.asarray(found_period, dtype=float)
+    known = np.asarray(known_period, dtype=float)
+    if not (y.shape == found.shape == known.shape):
+        raise StarskopeError(
+            f"labels, found and known periods differ in length: {y.size}, {found.size}, "
+            f"{known.size}"
+        )
+    missing = (y == 1) & ~np.isfinite(known)
+    if missing.any():
+        raise StarskopeError(
+            f"{int(missing.sum())} host(s) have no known planet period: detection labels need "
+            "each host's period (a simulated table's truth table beside it, or injections)"
+        )
+    with np.errstate(invalid="ignore"):
+        hit = np.zeros(y.shape, dtype=bool)
+        for factor in (1.0, 0.5, 2.0):
+            target = factor * known
+            hit |= np.abs(found - target) <= tol * target
+    return (y == 0) | (hit & np.isfinite(found))
