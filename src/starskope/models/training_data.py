@@ -66,8 +66,9 @@ def to_class_names(labels) -> np.ndarray:
     return np.array(out, dtype=object)
 
 
-def truth_classes(table, *, n: int | None = None) -> np.ndarray | None:
-    """Classes of a simulated campaign table's rows from its truth table (None without one)."""
+def _truth_rows(table, columns: tuple[str, ...]) -> list[dict] | None:
+    """The rows of a simulated table's truth table in row order (None without one), which
+    must have ``columns``."""
     from ..simulate.output import truth_path
 
     tp = truth_path(table)
@@ -75,9 +76,20 @@ def truth_classes(table, *, n: int | None = None) -> np.ndarray | None:
         return None
     with tp.open(newline="") as fh:
         rows = list(csv.DictReader(fh))
-    if not rows or "class" not in rows[0]:
-        raise StarskopeError("truth table has no 'class' column", path=str(tp))
+    if not rows or any(c not in rows[0] for c in columns):
+        names = " and ".join(f"'{c}'" for c in columns)
+        raise StarskopeError(
+            f"truth table has no {names} column{'s' if len(columns) > 1 else ''}", path=str(tp)
+        )
     rows.sort(key=lambda r: int(r["row"]))
+    return rows
+
+
+def truth_classes(table, *, n: int | None = None) -> np.ndarray | None:
+    """Classes of a simulated campaign table's rows from its truth table (None without one)."""
+    rows = _truth_rows(table, ("class",))
+    if rows is None:
+        return None
     classes = to_class_names([r["class"] for r in rows])
     return classes if n is None else classes[:n]
 
@@ -213,16 +225,9 @@ def injection_periods(
 def truth_periods(table, *, n: int | None = None) -> np.ndarray | None:
     """The planet period (days) of each row of a simulated campaign table, from its truth
     table (NaN for rows without a planet); None without a truth table."""
-    from ..simulate.output import truth_path
-
-    tp = truth_path(table)
-    if not tp.exists():
+    rows = _truth_rows(table, ("class", "period_days"))
+    if rows is None:
         return None
-    with tp.open(newline="") as fh:
-        rows = list(csv.DictReader(fh))
-    if not rows or "period_days" not in rows[0] or "class" not in rows[0]:
-        raise StarskopeError("truth table has no 'class' and 'period_days' columns", path=str(tp))
-    rows.sort(key=lambda r: int(r["row"]))
     out = np.array(
         [
             float(r["period_days"]) if r["class"] == "planet" and r["period_days"] else np.nan
