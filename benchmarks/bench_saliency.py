@@ -6,18 +6,20 @@ the held-out simulated test campaigns, whose truth tables give every host's peri
 duration. For each host (all of them, and those at expected SNR 12 or more) and each shipped
 model it measures:
 
-- **in-transit share**: the fraction of the star's saliency that falls inside its transits
-  (each widened by half the saliency's own resolution on both sides), against the fraction of
-  the light curve those windows cover (what saliency spread at random would give). Their ratio
-  is the **enrichment**: 1 = no better than chance.
-- **top in transit**: whether the single most salient point is inside a transit, against the
-  chance of that (the covered fraction).
+- **in-transit share**: saliency is scored at its own resolution (occlusion hides a stretch of
+  points at once and gives the whole stretch one value; gradient saliency is per point), and
+  a stretch counts as in transit when it overlaps one. The share of the star's saliency in
+  such stretches is set against the share of the light curve they cover (what saliency spread
+  at random would give); their ratio is the **enrichment**: 1 = no better than chance.
+- **top in transit**: whether the most salient stretch is in transit, against the chance of
+  that (the covered share).
 
 Raw-flux models (original CNN, spectrogram CNN, RBM): saliency over the 3197 cadences, by
 occlusion (``window`` cadences replaced by the star's median) and, for the original CNN, by
-gradient. Views CNN: occlusion over phase in the global view (transit at phase 0, half-width
-T14 / 2P) and the local view (transit in its central quarter), for the hosts whose strongest
-candidate is at the true period (the views are folded at the found period).
+gradient. Views CNN: occlusion over phase in the global view (the detected transit at phase
+0, half-width T14 / 2P of the found ephemeris; the model hides 10 x ``view-window`` of its 2001
+bins at once) and in the local view (4 found durations, at most one orbit), for the hosts whose
+strongest candidate is at the true period (the views are folded at the found ephemeris).
 
     python -m benchmarks.bench_saliency --test /tmp/sk_models/test101.csv \\
         --test /tmp/sk_models/test102.csv --test /tmp/sk_models/test103.csv \\
@@ -42,20 +44,39 @@ OUT = REPO / "benchmarks" / "results" / "saliency.md"
 RAW_MODELS = ("original-cnn", "spectrogram-cnn", "rbm")
 
 
-def transit_windows(n: int, cadence: float, *, period, t0, duration, pad: float) -> np.ndarray:
-    """True at the cadences (times ``i * cadence``) within ``duration / 2 + pad`` days of a
-    transit centre ``t0 + k * period``."""
+def transit_windows(n: int, cadence: float, *, period, t0, duration) -> np.ndarray:
+    """True at the cadences (times ``i * cadence``) within ``duration / 2`` days of a transit
+    centre ``t0 + k * period``."""
     t = np.arange(n) * cadence
     dt = (t - t0 + 0.5 * period) % period - 0.5 * period
-    return np.abs(dt) <= 0.5 * duration + pad
+    return np.abs(dt) <= 0.5 * duration
 
 
-def in_window_stats(saliency: np.ndarray, mask: np.ndarray) -> tuple[float, float, bool]:
-    """Share of ``saliency`` inside ``mask``, the share of cadences ``mask`` covers, and
-    whether the most salient point is inside (NaN share when the saliency is all zero)."""
-    total = float(saliency.sum())
-    share = float(saliency[mask].sum() / total) if total > 0 else float("nan")
-    return share, float(mask.mean()), bool(mask[int(np.argmax(saliency))]) if total > 0 else False
+def block_stats(saliency: np.ndarray, inside: np.ndarray, block: int) -> tuple[float, float, bool]:
+    """Saliency measured at its own resolution: ``block``-point stretches from the first point
+    (occlusion hides, and so scores, a whole stretch at once; 1 for per-point saliency).
+
+    A stretch counts as in transit when any of its points is (``inside``). Returns the share
+    of the saliency in such stretches, the share of points they cover (what saliency spread
+    at random would give) and whether the most salient stretch is one (NaN share, False, when
+    the saliency is all zero).
+
+    Examples
+    --------
+    >>> s = np.array([0.0, 0.0, 1.0, 1.0, 0.0, 0.0])
+    >>> block_stats(s, np.array([0, 0, 0, 1, 0, 0], bool), 2)
+    (1.0, 0.3333333333333333, True)
+    """
+    n = saliency.size
+    starts = np.arange(0, n, max(1, int(block)))
+    value = saliency[starts]  # constant over a stretch
+    hit = np.logical_or.reduceat(inside, starts)
+    size = np.diff(np.append(starts, n))
+    total = float((value * size).sum())
+    if total <= 0:
+        return float("nan"), float((hit * size).sum() / n), False
+    share = float((value * size)[hit].sum() / total)
+    return share, float((hit * size).sum() / n), bool(hit[int(np.argmax(value))])
 
 
 def summarise(rows: list[dict]) -> list:
@@ -91,7 +112,9 @@ def summarise(rows: list[dict]) -> list:
 
 
 def _hosts(path: Path) -> list[dict]:
-    truth = path.with_name(path.name[: -len(".csv")] + ".truth.csv")
+    from starskope.simulate.output import truth_path
+
+    truth = truth_path(path)
     if not truth.exists():
         raise SystemExit(f"{path}: no truth table beside it ({truth.name}); use simulated tables")
     with truth.open(newline="") as fh:
@@ -120,21 +143,15 @@ def raw_rows(models: dict, path: Path, hosts: list[dict], *, window: int) -> lis
         if name not in models:
             continue
         est = models[name]
-        methods = [("occlusion", window, window)]
+        methods = [("occlusion", window, window)]  # (method, window, scored stretch)
         if name == "original-cnn":
             methods.append(("gradient", 1, 1))
-        for method, w, resolution in methods:
+        for method, w, block in methods:
             S = est.saliency(X, method=method, window=w)
-            for h, s in zip(hosts, S, strict=True):
-                mask = transit_windows(
-                    X.shape[1],
-                    LONG_CADENCE_DAYS,
-                    period=h["period"],
-                    t0=h["t0"],
-                    duration=h["duration"],
-                    pad=0.5 * resolution * LONG_CADENCE_DAYS,
-                )
-                share, chance, top = in_window_stats(s, mask)
+            for h, sal in zip(hosts, S, strict=True):
+                inside = transit_windows(X.shape[1], LONG_CADENCE_DAYS, period=h["period"],
+                                         t0=h["t0"], duration=h["duration"])  # fmt: skip
+                share, chance, top = block_stats(sal, inside, block)
                 out.append({**h, "model": name, "method": f"{method} ({w})", "share": share,
                             "chance": chance, "top": top})  # fmt: skip
     return out
@@ -153,15 +170,20 @@ def view_rows(est, path: Path, hosts: list[dict], *, cache, jobs: int, window: i
         return []
     S = est.saliency(Xv[[h["row"] for h in found]], window=window)
     out = []
-    phase = np.linspace(-0.5, 0.5, N_GLOBAL)
-    local = np.linspace(-2.0, 2.0, N_LOCAL)  # in durations: the local view spans 4
+    # the views are folded at the found ephemeris, the detected transit at their centre: the
+    # global view spans phase -1/2..1/2 in N_GLOBAL bins, the local one 4 found durations
+    # (at most one orbit); ViewsCNNClassifier.saliency hides 10 x window global bins at once
+    g_centres = -0.5 + (np.arange(N_GLOBAL) + 0.5) / N_GLOBAL
     for i, h in enumerate(found):
-        half = 0.5 * h["duration"] / h["period"] + 0.5 * window / N_GLOBAL
-        g_mask = np.abs(phase) <= half
-        l_mask = np.abs(local) <= 0.5 + 0.5 * window * 4.0 / N_LOCAL
-        for view, s, mask in (("global", S["global"][i], g_mask), ("local", S["local"][i], l_mask)):
-            share, chance, top = in_window_stats(s, mask)
-            out.append({**h, "model": "views-cnn", "method": f"occlusion ({window} bins), {view}",
+        period, duration = float(E[h["row"], 0]), float(E[h["row"], 2])
+        half = min(2.0 * duration, 0.5 * period)
+        l_centres = -half + (np.arange(N_LOCAL) + 0.5) * (2.0 * half / N_LOCAL)
+        for view, sal, inside, block in (
+            ("global", S["global"][i], np.abs(g_centres) <= 0.5 * duration / period, 10 * window),
+            ("local", S["local"][i], np.abs(l_centres) <= 0.5 * duration, window),
+        ):
+            share, chance, top = block_stats(sal, inside, block)
+            out.append({**h, "model": "views-cnn", "method": f"occlusion ({block} bins), {view}",
                         "share": share, "chance": chance, "top": top})  # fmt: skip
     return out
 
@@ -181,19 +203,20 @@ def main(argv: list[str] | None = None) -> int:
     for p in args.test:
         if not p.is_file():
             ap.error(f"no table at {p}")
-    warnings.simplefilter("ignore")
     t_start = time.perf_counter()
     models = {name: load_model(name)[1] for name in args.models.split(",") if name}
     rows: list[dict] = []
     for path in args.test:
         hosts = _hosts(path)
-        rows += raw_rows(models, path, hosts, window=args.window)
-        if "views-cnn" in models:
-            rows += view_rows(models["views-cnn"], path, hosts, cache=args.cache, jobs=args.jobs,
-                              window=args.view_window)  # fmt: skip
+        with warnings.catch_warnings():  # the pipeline's and torch's notes on odd stars
+            warnings.simplefilter("ignore")
+            rows += raw_rows(models, path, hosts, window=args.window)
+            if "views-cnn" in models:
+                rows += view_rows(models["views-cnn"], path, hosts, cache=args.cache,
+                                  jobs=args.jobs, window=args.view_window)  # fmt: skip
         print(f"{path.name}: {len(hosts)} hosts", flush=True)
     header = ["model", "saliency", "hosts", "n", "median in-transit share", "median covered",
-              "median enrichment", "top point in transit / by chance"]  # fmt: skip
+              "median enrichment", "top stretch in transit / by chance"]  # fmt: skip
     n_hosts = len({(r["table"], r["row"]) for r in rows})
     write_report(
         args.out,
@@ -203,11 +226,14 @@ def main(argv: list[str] | None = None) -> int:
             f"Command: `{command_line('benchmarks.bench_saliency', argv)}` "
             f"({time.perf_counter() - t_start:.0f} s). {n_hosts} hosts of "
             f"{len(args.test)} simulated test tables (never trained on), true ephemerides from "
-            "their truth tables. In-transit share: the fraction of a star's saliency inside its "
-            "transits (widened by half the saliency's resolution); covered: the fraction of the "
-            "light curve (or view) those windows take, which saliency spread at random would "
-            "give; enrichment = share / covered (1 = chance). Views CNN: only the hosts whose "
-            "strongest candidate is at the true period (its views are folded there).",
+            "their truth tables. Saliency is scored in the stretches it was computed on (the window "
+            "in brackets; gradient: per point), a stretch in transit when it overlaps one. "
+            "In-transit share: the fraction of a star's saliency in such stretches; covered: the "
+            "fraction of the light curve (or view) they take, which saliency spread at random "
+            "would give; enrichment = share / covered (1 = chance); top: the most salient "
+            "stretch in transit, against the sum of the covered fractions. Views CNN: only the "
+            "hosts whose strongest candidate is at the true period, with the found ephemeris "
+            "(its views are folded there).",
             "",
             markdown_table(header, summarise(rows)),
             "",

@@ -449,8 +449,9 @@ class ViewsCNNClassifier(TorchMultiClassifier):
     def saliency(self, X, *, window: int = 10) -> dict[str, np.ndarray]:
         """Occlusion saliency over phase: which bins of each view drove the planet score.
 
-        Each ``window``-bin stretch of a view is set to 0 (the out-of-transit level) and the drop
-        of the calibrated planet log-odds is recorded (positive: hiding it lowers the score).
+        Each ``window``-bin stretch of a view (``10 * window`` bins in the 2001-bin global view)
+        is set to 0 (the out-of-transit level) and the drop of the calibrated planet log-odds is
+        recorded over the whole stretch (positive: hiding it lowers the score).
 
         Returns
         -------
