@@ -106,6 +106,8 @@ def train_command(
             f"--host-labels detected is for the tabular models (gbm), which describe a star by "
             f"its strongest candidate; {model} reads {spec.kind} input"
         )
+    if host_labels == "detected":
+        _check_detected_inputs(data)
     if device != "cpu" and spec.suffix != ".pt":
         raise StarskopeError(f"--device is for the CNN models; {model} trains on the CPU")
     output_dir(out, what="--out folder")
@@ -213,16 +215,39 @@ def train_command(
         )
 
 
-def _detected_only(ds, *, injections: int, seed: int):
+def _check_detected_inputs(data: list[Path]) -> None:
+    """Before any pipeline run: every table given to ``--host-labels detected`` has the truth
+    table its hosts' periods come from."""
+    from ..simulate.output import truth_path
+
+    for p in data:
+        if Path(p).is_file() and not truth_path(p).exists():
+            raise StarskopeError(
+                f"--host-labels detected reads each host's planet period from the truth table "
+                f"beside a simulated table, and {p} has none ({truth_path(p).name}); train it "
+                "with --host-labels star"
+            )
+
+
+def _detected_only(ds, *, injections: int, seed: int) -> tuple:
     """The rows of ``ds`` (tabular features) that detection labels train on, and how many
     hosts were left out (:func:`starskope.models.training_data.detection_labels`)."""
+    import numpy as np
 
     from ..features.tabular import FEATURE_NAMES
     from ..models.data import LabelledSet
     from ..models.training_data import detection_labels, known_periods
 
+    known = known_periods(ds.ids, injections=injections, seed=seed)
+    unknown = [i for i, y, k in zip(ds.ids, ds.y, known, strict=True) if y == 1 and not k > 0]
+    if unknown:
+        raise StarskopeError(
+            f"--host-labels detected: {len(unknown)} host(s) have no known planet period, e.g. "
+            f"{', '.join(unknown[:3])} (a simulated table's truth table gives them; labelled "
+            "light-curve files do not)"
+        )
     found = 10.0 ** ds.X[:, FEATURE_NAMES.index("log_period")]
-    keep = detection_labels(ds.y, found, known_periods(ds.ids, injections=injections, seed=seed))
+    keep = detection_labels(ds.y, found, known)
     if not ds.y[keep].any():
         raise StarskopeError(
             "--host-labels detected: the search found none of the hosts' planets, so no "
@@ -235,7 +260,7 @@ def _detected_only(ds, *, injections: int, seed: int):
         ds.n_skipped,
         classes=None if ds.classes is None else ds.classes[keep],
     )
-    return out, int((~keep).sum())
+    return out, int(np.count_nonzero(~keep))
 
 
 def _check_prior(prior: float) -> None:

@@ -3,7 +3,8 @@
 :class:`GBMClassifier` wraps scikit-learn's ``HistGradientBoostingClassifier`` (native NaN
 handling, no extra dependency) in ``CalibratedClassifierCV`` (isotonic or sigmoid, stratified
 k-fold on the training data only), so :meth:`GBMClassifier.predict_proba` is a calibrated
-probability. Labels may be binary (1 = host) or multi-class (e.g. ``"planet"``,
+probability (ties of the isotonic steps broken by the trees' own score, within 1e-6). Labels
+may be binary (1 = host) or multi-class (e.g. ``"planet"``,
 ``"eclipsing_binary"``, ``"other"``); :meth:`GBMClassifier.score_planet` picks the planet column.
 :meth:`GBMClassifier.contributions` explains each prediction: the change of the planet probability
 when one feature is replaced by its training median (per star, per feature).
@@ -133,9 +134,12 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
         """Calibrated class probabilities, columns in ``classes_`` order."""
         check_is_fitted(self, "calibrated_")
         X = validate_data(self, X, reset=False, ensure_all_finite="allow-nan", dtype=np.float64)
-        proba = _off_the_bounds(
-            self.calibrated_.predict_proba(_sentinel(X)), getattr(self, "n_train_", None)
-        )
+        Xs = _sentinel(X)
+        proba = _off_the_bounds(self.calibrated_.predict_proba(Xs), getattr(self, "n_train_", None))
+        fitted = getattr(self.calibrated_, "calibrated_classifiers_", None)
+        if fitted:  # isotonic steps tie many stars: the trees' own order breaks the ties
+            raw = np.mean([c.estimator.predict_proba(Xs) for c in fitted], axis=0)
+            proba = _break_ties(proba, raw)
         if self.host_prior is None:
             return proba
         from .prior import shift_prior
@@ -207,6 +211,31 @@ class _Uncalibrated:
 
     def predict_proba(self, X):
         return self.est.predict_proba(X)
+
+
+#: Weight of the uncalibrated probabilities in :func:`_break_ties`.
+TIE_WEIGHT = 1e-6
+
+
+def _break_ties(calibrated: np.ndarray, raw: np.ndarray, weight: float = TIE_WEIGHT) -> np.ndarray:
+    """``(1 - weight) * calibrated + weight * raw``: calibrated probabilities whose ties are
+    broken by the uncalibrated ones.
+
+    Isotonic calibration is a step function: on a large survey thousands of stars share a
+    step (and the clip of :func:`_off_the_bounds` ties the top), so their order, which the
+    trees know, is lost to ranking metrics and to a sorted candidate list. The convex mixture
+    keeps each probability within ``weight`` of the calibrated one (rows still sum to 1) and
+    orders stars on the same step by the trees' score.
+
+    Examples
+    --------
+    >>> cal = np.array([[0.8, 0.2], [0.8, 0.2], [0.4, 0.6]])
+    >>> raw = np.array([[0.9, 0.1], [0.7, 0.3], [0.5, 0.5]])
+    >>> p = _break_ties(cal, raw)
+    >>> bool(p[1, 1] > p[0, 1]), bool(np.abs(p - cal).max() <= 1e-6), p.sum(axis=1).tolist()
+    (True, True, [1.0, 1.0, 1.0])
+    """
+    return (1.0 - weight) * np.asarray(calibrated, dtype=float) + weight * np.asarray(raw, float)
 
 
 def _off_the_bounds(proba: np.ndarray, n_train: int | None) -> np.ndarray:

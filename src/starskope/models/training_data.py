@@ -68,7 +68,7 @@ def to_class_names(labels) -> np.ndarray:
 
 def _truth_rows(table, columns: tuple[str, ...]) -> list[dict] | None:
     """The rows of a simulated table's truth table in row order (None without one), which
-    must have ``columns``."""
+    must have ``columns`` and an integer ``row`` column."""
     from ..simulate.output import truth_path
 
     tp = truth_path(table)
@@ -76,12 +76,17 @@ def _truth_rows(table, columns: tuple[str, ...]) -> list[dict] | None:
         return None
     with tp.open(newline="") as fh:
         rows = list(csv.DictReader(fh))
-    if not rows or any(c not in rows[0] for c in columns):
-        names = " and ".join(f"'{c}'" for c in columns)
+    missing = [c for c in ("row", *columns) if not rows or c not in rows[0]]
+    if missing:
+        names = " and ".join(f"'{c}'" for c in missing)
         raise StarskopeError(
-            f"truth table has no {names} column{'s' if len(columns) > 1 else ''}", path=str(tp)
+            f"truth table has no {names} column{'s' if len(missing) > 1 else ''}", path=str(tp)
         )
-    rows.sort(key=lambda r: int(r["row"]))
+    try:
+        rows.sort(key=lambda r: int(r["row"]))
+    except ValueError as exc:
+        raise StarskopeError(f"truth table has a 'row' that is not an integer ({exc})",
+                             path=str(tp)) from None  # fmt: skip
     return rows
 
 
@@ -217,39 +222,103 @@ def injection_periods(
     root=None,
 ) -> np.ndarray:
     """The injected planet period (days) of each trial of :func:`injection_set` with the same
-    arguments (NaN for binaries and nothing): the same draws, without injecting."""
+    arguments (NaN for binaries and nothing): the same draws, without injecting.
+
+    Returns
+    -------
+    numpy.ndarray, shape (n,)
+    """
     trials = _injection_trials(n, seed=seed, fractions=fractions, n_points=n_points, root=root)
     return np.array([s.period if c == "planet" else np.nan for c, _, s in trials], dtype=float)
 
 
 def truth_periods(table, *, n: int | None = None) -> np.ndarray | None:
-    """The planet period (days) of each row of a simulated campaign table, from its truth
-    table (NaN for rows without a planet); None without a truth table."""
+    """The planet period of each row of a simulated campaign table, from its truth table.
+
+    Parameters
+    ----------
+    table : path
+        A table written by ``starskope simulate campaign`` (its truth table beside it:
+        ``train.csv`` -> ``train.truth.csv``).
+    n : int, optional
+        Only the first ``n`` rows.
+
+    Returns
+    -------
+    numpy.ndarray or None
+        Days; NaN for rows whose class is not a planet. None without a truth table.
+
+    Raises
+    ------
+    StarskopeError
+        When the truth table lacks a column or a planet's period is not a positive number.
+    """
     rows = _truth_rows(table, ("class", "period_days"))
     if rows is None:
         return None
-    out = np.array(
-        [
-            float(r["period_days"]) if r["class"] == "planet" and r["period_days"] else np.nan
-            for r in rows
-        ]
-    )
+    is_planet = to_class_names([r["class"] for r in rows]) == "planet"
+    out = np.full(len(rows), np.nan)
+    for k in np.flatnonzero(is_planet):
+        try:
+            out[k] = float(rows[k]["period_days"])
+        except ValueError:
+            out[k] = np.nan
+        if not (np.isfinite(out[k]) and out[k] > 0):
+            from ..simulate.output import truth_path
+
+            raise StarskopeError(
+                f"truth table row {rows[k]['row']}: a planet's period_days "
+                f"{rows[k]['period_days']!r} is not a positive number",
+                path=str(truth_path(table)),
+            )
     return out if n is None else out[:n]
 
 
-def known_periods(ids, *, injections: int = 0, seed: int = 0) -> np.ndarray:
-    """The planet period of each training row named by ``ids`` (as
-    :func:`starskope.models.data.load_labelled` and ``starskope train`` name them): a simulated
-    table's row (``PATH#row=I``) from its truth table, an injection (``inject:I:...``) from
-    :func:`injection_periods` (``injections`` trials, ``seed``); NaN where none is known."""
+def known_periods(
+    ids,
+    *,
+    injections: int = 0,
+    seed: int = 0,
+    fractions: tuple[float, float, float] = (0.4, 0.3, 0.3),
+    n_points: int = 3197,
+    root=None,
+) -> np.ndarray:
+    """The planet period of each training row, from the row's name.
+
+    Parameters
+    ----------
+    ids : sequence of str
+        Row names as :func:`starskope.models.data.load_labelled` and ``starskope train`` give
+        them: ``PATH#row=I`` (a table's row: its truth table) or ``inject:I:...`` (trial ``I``
+        of :func:`injection_set`).
+    injections, seed, fractions, n_points, root
+        The arguments of the :func:`injection_set` that made the ``inject:`` rows.
+
+    Returns
+    -------
+    numpy.ndarray
+        Days; NaN where no period is known (not a planet, no truth table, another kind of row).
+
+    Raises
+    ------
+    StarskopeError
+        When ``inject:`` rows are named but ``injections`` does not cover them.
+    """
     out = np.full(len(ids), np.nan)
     tables: dict[str, np.ndarray | None] = {}
     inj = None
     for k, ident in enumerate(ids):
         if ident.startswith("inject:"):
+            i = int(ident.split(":")[1])
+            if i >= injections:
+                raise StarskopeError(
+                    f"row {ident!r} is injection {i}, but only {injections} injections were made"
+                )
             if inj is None:
-                inj = injection_periods(injections, seed=seed)
-            out[k] = inj[int(ident.split(":")[1])]
+                inj = injection_periods(
+                    injections, seed=seed, fractions=fractions, n_points=n_points, root=root
+                )
+            out[k] = inj[i]
         elif "#row=" in ident:
             path, row = ident.rsplit("#row=", 1)
             if path not in tables:
@@ -264,6 +333,22 @@ def detection_labels(y, found_period, known_period, *, tol: float = 0.01) -> np.
     """Which rows to train on with detection labels: every non-host, and the hosts whose
     strongest signal is their planet (found period within ``tol`` of P, P/2 or 2P).
 
+    Parameters
+    ----------
+    y : array-like of int
+        1 = planet host, 0 = not.
+    found_period : array-like of float
+        Period of each row's strongest candidate (days; NaN without one).
+    known_period : array-like of float
+        Each host's planet period (days; :func:`known_periods`); ignored for non-hosts.
+    tol : float, optional
+        Fractional tolerance of the period match.
+
+    Returns
+    -------
+    numpy.ndarray of bool
+        True for the rows to train on.
+
     A tabular model describes a star by its strongest candidate. A host whose planet the
     search did not find is described by noise or by the star's own signals, and labelling that
     description "planet" teaches the model that noise is planet-like (a large share of a
@@ -275,7 +360,13 @@ def detection_labels(y, found_period, known_period, *, tol: float = 0.01) -> np.
     Raises
     ------
     StarskopeError
-        When a host has no known period (a truth table or injection record is needed).
+        When a host has no known period (a truth table or injection record is needed), or the
+        arrays differ in length.
+
+    Examples
+    --------
+    >>> detection_labels([1, 1, 1, 0], [10.02, 20.1, 33.0, 4.0], [10.0, 10.0, 10.0, np.nan])
+    array([ True,  True, False,  True])
     """
     y = np.asarray(y, dtype=int)
     found = np.asarray(found_period, dtype=float)
