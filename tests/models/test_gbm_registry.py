@@ -143,3 +143,30 @@ def test_rbm_comparison_model_beats_chance(tmp_path):
     np.testing.assert_allclose(again.predict_proba(Xt[:5]), est.predict_proba(Xt[:5]))
     sal = est.saliency(Xt[:2], window=100)
     assert sal.shape == (2, 1000) and np.all((sal >= 0) & (sal <= 1))
+
+
+def test_isotonic_ties_are_broken_by_the_trees_within_a_millionth():
+    from starskope.models.gbm import _off_the_bounds, _sentinel
+
+    X, y = _tab(n=600, n_pos=60)
+    Xt, _ = _tab(n=600, n_pos=60, seed=2)
+    clf = GBMClassifier(max_iter=30, random_state=0, cv=3).fit(X, y)
+    cal = _off_the_bounds(clf.calibrated_.predict_proba(_sentinel(Xt)), clf.n_train_)
+    p = clf.predict_proba(Xt)
+    assert np.abs(p - cal).max() <= 1e-6 and np.allclose(p.sum(axis=1), 1.0)
+    assert len(np.unique(cal[:, 1])) < 0.5 * len(Xt)  # the isotonic steps tie many stars
+    assert len(np.unique(p[:, 1])) > 2 * len(np.unique(cal[:, 1]))  # the trees order them
+    # a calibrated tie is ordered as the trees order it
+    raw = np.mean(
+        [
+            c.estimator.predict_proba(_sentinel(Xt))[:, 1]
+            for c in clf.calibrated_.calibrated_classifiers_
+        ],
+        axis=0,
+    )
+    step = cal[:, 1] == cal[np.argmax(np.bincount(np.unique(cal[:, 1], return_inverse=True)[1])), 1]
+    i = np.flatnonzero(step)
+    assert i.size > 10
+    np.testing.assert_array_equal(
+        np.argsort(p[i, 1], kind="stable"), np.argsort(raw[i], kind="stable")
+    )
