@@ -96,6 +96,20 @@ def _real_features(shared: Path, *, jobs: int, cache: Path | None):
     return y[y >= 0], X[y >= 0]
 
 
+def feature_sets(args) -> list[tuple[str, str, np.ndarray, np.ndarray]]:
+    """``(role, name, labels, tabular features)`` of the ``--val`` and ``--test`` tables and,
+    unless ``--no-real``, the real labelled light curves (parsed ``args`` of this module or of
+    ``compare_tie_break``)."""
+    sets = []
+    for role, paths in (("validation", args.val), ("test", args.test)):
+        for p in paths:
+            sets.append((role, p.name, *_table_features(p, jobs=args.jobs, cache=args.cache)))
+    if not args.no_real and (args.shared / "labels.csv").exists():
+        y, X = _real_features(args.shared, jobs=args.jobs, cache=args.cache)
+        sets.append(("test (real)", "real labelled light curves", y, X))
+    return sets
+
+
 def main(argv: list[str] | None = None) -> int:
     from starskope.models.registry import load_model
 
@@ -122,14 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     _, old = load_model(args.old)
     _, new = load_model(args.new)
 
-    sets: list[tuple[str, str, np.ndarray, np.ndarray]] = []
-    for role, paths in (("validation", args.val), ("test", args.test)):
-        for p in paths:
-            y, X = _table_features(p, jobs=args.jobs, cache=args.cache)
-            sets.append((role, p.name, y, X))
-    if not args.no_real and (args.shared / "labels.csv").exists():
-        y, X = _real_features(args.shared, jobs=args.jobs, cache=args.cache)
-        sets.append(("test (real)", "real labelled light curves", y, X))
+    sets = feature_sets(args)
     names = [t for t in args.independent.split(",") if t]
     if names:
         with tempfile.TemporaryDirectory() as tmp:

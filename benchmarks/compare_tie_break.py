@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from .common import REPO, SHARED_DATA, command_line, markdown_table, write_report
-from .compare_host_labels import METRICS, _real_features, _table_features, compare
+from .compare_host_labels import METRICS, compare, feature_sets
 
 OUT = REPO / "benchmarks" / "results" / "tie_break.md"
 
@@ -70,15 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     t_start = time.perf_counter()
     _, est = load_model(args.model)
 
-    sets = []
-    for role, paths in (("validation", args.val), ("test", args.test)):
-        for p in paths:
-            sets.append((role, p.name, *_table_features(p, jobs=args.jobs, cache=args.cache)))
-    if not args.no_real and (args.shared / "labels.csv").exists():
-        y, X = _real_features(args.shared, jobs=args.jobs, cache=args.cache)
-        sets.append(("test (real)", "real labelled light curves", y, X))
     rows = []
-    for role, name, y, X in sets:
+    for role, name, y, X in feature_sets(args):
         pc = est.planet_column()
         steps = est.calibrated_.predict_proba(_sentinel(X))
         tied = _off_the_bounds(steps, getattr(est, "n_train_", None))[:, pc]
