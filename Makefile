@@ -30,6 +30,7 @@ browser:  ## best effort: Debian chromium + playwright-core for the browser test
 test: $(STAMP) browser  ## lint and run the test suite (slow and GPU tests excluded)
 	$(BIN)/ruff check src tests benchmarks
 	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q --doctest-modules src/starskope benchmarks  # the docstrings' examples
 
 bench: $(STAMP)  ## all benchmarks (several minutes)
 	$(BIN)/python -m benchmarks.run_all
