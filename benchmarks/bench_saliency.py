@@ -38,7 +38,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import REPO, command_line, markdown_table, match_period, write_report
+from .common import REPO, command_line, match_period, write_table_report
 
 OUT = REPO / "benchmarks" / "results" / "saliency.md"
 RAW_MODELS = ("original-cnn", "spectrogram-cnn", "rbm")
@@ -218,11 +218,10 @@ def main(argv: list[str] | None = None) -> int:
     header = ["model", "saliency", "hosts", "n", "median in-transit share", "median covered",
               "median enrichment", "top stretch in transit / by chance"]  # fmt: skip
     n_hosts = len({(r["table"], r["row"]) for r in rows})
-    write_report(
+    write_table_report(
         args.out,
-        [
-            "# Do the explanations point at the transits?",
-            "",
+        title="Do the explanations point at the transits?",
+        intro=(
             f"Command: `{command_line('benchmarks.bench_saliency', argv)}` "
             f"({time.perf_counter() - t_start:.0f} s). {n_hosts} hosts of "
             f"{len(args.test)} simulated test tables (never trained on), true ephemerides from "
@@ -233,11 +232,10 @@ def main(argv: list[str] | None = None) -> int:
             "would give; enrichment = share / covered (1 = chance); top: the most salient "
             "stretch in transit, against the sum of the covered fractions. Views CNN: only the "
             "hosts whose strongest candidate is at the true period, with the found ephemeris "
-            "(its views are folded there).",
-            "",
-            markdown_table(header, summarise(rows)),
-            "",
-        ],
+            "(its views are folded there)."
+        ),
+        header=header,
+        rows=summarise(rows),
     )
     return 0
 

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import REPO, command_line, markdown_table, match_period, write_report
+from .common import REPO, command_line, match_period, write_table_report
 
 OUT = REPO / "benchmarks" / "results" / "campaign_candidates.md"
 SNR_CUTS = (7.1, 8.0, 9.0, 10.0, 12.0, 15.0)
@@ -73,11 +73,10 @@ def main(argv: list[str] | None = None) -> int:
     header = ["measured SNR", "hosts planet-like at their period", "non-hosts planet-like",
               *[f"of them {c}" for c in classes], "precision of all of them"]  # fmt: skip
     n_det = int((host & (truth["expected_snr"].to_numpy(float) >= 7.1)).sum())
-    write_report(
+    write_table_report(
         args.out,
-        [
-            "# Planet-like candidates of a simulated campaign: hosts against non-hosts",
-            "",
+        title="Planet-like candidates of a simulated campaign: hosts against non-hosts",
+        intro=(
             f"Command: `{command_line('benchmarks.campaign_candidates', argv)}` "
             f"({time.perf_counter() - t_start:.0f} s). {args.table.name}: {int(host.sum())} hosts "
             f"({n_det} at expected SNR >= 7.1), {int((~host).sum())} non-hosts; the default "
@@ -85,11 +84,10 @@ def main(argv: list[str] | None = None) -> int:
             "The hosts found bound the recall of any score built on the strongest candidate "
             f"(at most {int(found.sum())} of {int(host.sum())} unless non-planet-like candidates "
             "are scored high); the last column is the precision of taking every planet-like "
-            "candidate above the cut, what a score that cannot tell them apart would reach.",
-            "",
-            markdown_table(header, rows),
-            "",
-        ],
+            "candidate above the cut, what a score that cannot tell them apart would reach."
+        ),
+        header=header,
+        rows=rows,
     )
     return 0
 

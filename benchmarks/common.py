@@ -124,6 +124,12 @@ def command_line(module: str, argv: list[str] | None) -> str:
     return " ".join(["python -m", module, *args])
 
 
+def write_table_report(path: Path, *, title: str, intro: str, header: list, rows: list) -> str:
+    """A report of one table: ``# title``, the ``intro`` paragraph (the command first), the
+    table; written as :func:`write_report` does."""
+    return write_report(path, [f"# {title}", "", intro, "", markdown_table(header, rows), ""])
+
+
 def write_report(path: Path, lines: list[str]) -> str:
     """Join ``lines``, print them, write them to ``path`` (folders made) and return the text."""
     text = "\n".join(lines)

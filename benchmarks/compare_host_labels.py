@@ -28,7 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import REPO, SHARED_DATA, command_line, markdown_table, write_report
+from .common import REPO, SHARED_DATA, command_line, write_table_report
 
 OUT = REPO / "benchmarks" / "results" / "host_labels.md"
 METRICS = ("PR-AUC", "ROC-AUC", "recall at 90% precision")
@@ -155,19 +155,17 @@ def main(argv: list[str] | None = None) -> int:
     header = ["data", "set", "hosts / non-hosts"] + [
         f"{m}: old / new [new - old 95%]" for m in METRICS
     ]
-    write_report(
+    write_table_report(
         args.out,
-        [
-            "# gbm: star labels (old) against detection labels (new)",
-            "",
+        title="gbm: star labels (old) against detection labels (new)",
+        intro=(
             f"Command: `{command_line('benchmarks.compare_host_labels', argv)}` "
             f"({time.perf_counter() - t_start:.0f} s). Old: `{args.old}`; new: `{args.new}`. "
             "Intervals: stratified bootstrap over the stars (hosts and non-hosts resampled apart, "
-            f"{args.boot} draws, the same for both files).",
-            "",
-            markdown_table(header, rows),
-            "",
-        ],
+            f"{args.boot} draws, the same for both files)."
+        ),
+        header=header,
+        rows=rows,
     )
     return 0
 

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import REPO, SHARED_DATA, command_line, markdown_table, write_report
+from .common import REPO, SHARED_DATA, command_line, write_table_report
 from .compare_host_labels import METRICS, compare, feature_sets
 
 OUT = REPO / "benchmarks" / "results" / "tie_break.md"
@@ -87,11 +87,10 @@ def main(argv: list[str] | None = None) -> int:
     header = ["data", "set", "hosts / non-hosts", "stars in ties: steps / broken"] + [
         f"{m}: steps / random order / trees' order [trees - steps 95%]" for m in METRICS
     ]
-    write_report(
+    write_table_report(
         args.out,
-        [
-            "# gbm: isotonic steps against ties broken by the trees",
-            "",
+        title="gbm: isotonic steps against ties broken by the trees",
+        intro=(
             f"Command: `{command_line('benchmarks.compare_tie_break', argv)}` "
             f"({time.perf_counter() - t_start:.0f} s). Model: `{args.model}`. 'Steps': the "
             "calibrated probabilities as the isotonic steps give them (clipped off 0 and 1); "
@@ -100,11 +99,10 @@ def main(argv: list[str] | None = None) -> int:
             f"{args.random} orders), which ranking metrics reward without any information, since "
             "they count a tied group as one step. Stars in ties: stars sharing a score with "
             "another. Intervals: stratified bootstrap over the stars of trees' order - steps "
-            f"({args.boot} draws, the same for both).",
-            "",
-            markdown_table(header, rows),
-            "",
-        ],
+            f"({args.boot} draws, the same for both)."
+        ),
+        header=header,
+        rows=rows,
     )
     return 0
 
