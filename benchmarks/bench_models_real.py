@@ -56,6 +56,23 @@ def labelled_files(shared: Path) -> list[dict]:
     return rows
 
 
+def read_real(shared: Path) -> tuple[list[dict], list, str]:
+    """The readable labelled files (:func:`labelled_files`), their light curves and the
+    pipeline-run cache key naming them (unreadable files reported and left out)."""
+    from starskope.io import read
+
+    rows, lcs = [], []
+    for r in labelled_files(shared):
+        try:
+            lcs.append(read(r["path"]))
+        except Exception as exc:  # report, go on
+            print(f"  skip {r['file']}: {exc}")
+            continue
+        rows.append(r)
+    names = [str(r["path"]) for r in rows]
+    return rows, lcs, "realbulk_" + hashlib.md5("\n".join(names).encode()).hexdigest()[:12]
+
+
 def _auc_ci(y, s, *, boot: int, seed: int = 0):
     from sklearn.metrics import average_precision_score, roc_auc_score
 
@@ -84,21 +101,10 @@ def main(argv=None) -> int:
         print(f"no labelled light curves at {args.shared}: nothing to do")
         return 0
 
-    from starskope.io import read
-
     t_start = time.perf_counter()
     models = load_models(args.models_dir)
 
-    rows, lcs = [], []
-    for r in labelled_files(args.shared):
-        try:
-            lcs.append(read(r["path"]))
-        except Exception as exc:  # report, go on
-            print(f"  skip {r['file']}: {exc}")
-            continue
-        rows.append(r)
-    names = [str(r["path"]) for r in rows]
-    key = "realbulk_" + hashlib.md5("\n".join(names).encode()).hexdigest()[:12]
+    rows, lcs, key = read_real(args.shared)
     scores = model_scores(models, lcs, key, jobs=args.jobs, cache=args.cache)
     sde = scores["sde-alone"]
     wall = time.perf_counter() - t_start

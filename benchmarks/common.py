@@ -74,12 +74,12 @@ def labelled_files(*, include_unlabelled: bool = False) -> list[LabelledFile]:
 
 def match_period(found: float | None, known: tuple[float, ...], *, tol: float = 0.01) -> str:
     """'match', 'half' (found = P/2), 'double' (found = 2P) or 'miss'."""
+    from starskope.simulate.recovery import period_alias
+
     if found is None or not known or not found > 0:
         return "miss"
-    for kind, factor in (("match", 1.0), ("half", 0.5), ("double", 2.0)):
-        if any(abs(found - factor * p) <= tol * factor * p for p in known):
-            return kind
-    return "miss"
+    kinds = {period_alias(found, p, tol=tol) for p in known}
+    return next((k for k in ("match", "half", "double") if k in kinds), "miss")
 
 
 def pick_names(ap, text: str, known) -> list[str]:

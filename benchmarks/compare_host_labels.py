@@ -20,7 +20,6 @@ Writes ``benchmarks/results/host_labels.md``.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import tempfile
 import time
 import warnings
@@ -64,32 +63,22 @@ def compare(y, s_old, s_new, *, n_boot: int, seed: int = 0) -> list[tuple[float,
 
 def _table_features(path: Path, *, jobs: int, cache: Path | None) -> tuple[np.ndarray, np.ndarray]:
     from starskope.io.kaggle import iter_kaggle, kaggle_arrays
-    from starskope.models.views import file_key, view_matrix
+    from starskope.models.views import file_key
 
-    X = view_matrix(lambda: list(iter_kaggle(path)), key=file_key(path), n_jobs=jobs, cache=cache)[
-        1
-    ]
+    from .bench_models import _features
+
+    X = _features(lambda: list(iter_kaggle(path)), file_key(path), jobs, cache)
     return np.asarray(kaggle_arrays(path).label, dtype=int), X
 
 
 def _real_features(shared: Path, *, jobs: int, cache: Path | None):
-    """The labelled real light curves of ``bench_models_real`` (hosts 1, non-hosts 0), with
-    the same cache key, so the two benchmarks share one pipeline run."""
-    from starskope.io import read
-    from starskope.models.views import view_matrix
+    """The labelled real light curves of ``bench_models_real`` (hosts 1, non-hosts 0), under
+    its cache key, so the two benchmarks share one pipeline run."""
+    from .bench_models import _features
+    from .bench_models_real import read_real
 
-    from .bench_models_real import labelled_files
-
-    rows, lcs = [], []
-    for r in labelled_files(shared):
-        try:
-            lcs.append(read(r["path"]))
-        except Exception as exc:  # report, go on (as bench_models_real does)
-            print(f"  skip {r['file']}: {exc}")
-            continue
-        rows.append(r)
-    key = "realbulk_" + hashlib.md5("\n".join(str(r["path"]) for r in rows).encode()).hexdigest()
-    X = view_matrix(lcs, key=key[:21], n_jobs=jobs, cache=cache)[1]
+    rows, lcs, key = read_real(shared)
+    X = _features(lcs, key, jobs, cache)
     y = np.array(
         [int(r["is_planet_host"]) if r["is_planet_host"] in ("0", "1") else -1 for r in rows]
     )

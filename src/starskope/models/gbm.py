@@ -4,8 +4,7 @@
 handling, no extra dependency) in ``CalibratedClassifierCV`` (isotonic or sigmoid, stratified
 k-fold on the training data only), so :meth:`GBMClassifier.predict_proba` is a calibrated
 probability (ties of the isotonic steps broken by the trees' own score, within 1e-6 before
-any prior shift). Labels
-may be binary (1 = host) or multi-class (e.g. ``"planet"``,
+any prior shift). Labels may be binary (1 = host) or multi-class (e.g. ``"planet"``,
 ``"eclipsing_binary"``, ``"other"``); :meth:`GBMClassifier.score_planet` picks the planet column.
 :meth:`GBMClassifier.contributions` explains each prediction: the change of the planet probability
 when one feature is replaced by its training median (per star, per feature).

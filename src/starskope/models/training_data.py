@@ -329,7 +329,7 @@ def known_periods(
     return out
 
 
-def detection_labels(y, found_period, known_period, *, tol: float = 0.01) -> np.ndarray:
+def detection_labels(y, found_period, known_period, *, tol: float = 0.01, ids=None) -> np.ndarray:
     """Which rows to train on with detection labels: every non-host, and the hosts whose
     strongest signal is their planet (found period within ``tol`` of P, P/2 or 2P).
 
@@ -343,6 +343,8 @@ def detection_labels(y, found_period, known_period, *, tol: float = 0.01) -> np.
         Each host's planet period (days; :func:`known_periods`); ignored for non-hosts.
     tol : float, optional
         Fractional tolerance of the period match.
+    ids : sequence of str, optional
+        Row names, to name hosts without a known period in the error.
 
     Returns
     -------
@@ -376,15 +378,18 @@ def detection_labels(y, found_period, known_period, *, tol: float = 0.01) -> np.
             f"labels, found and known periods differ in length: {y.size}, {found.size}, "
             f"{known.size}"
         )
-    missing = (y == 1) & ~np.isfinite(known)
+    missing = (y == 1) & ~(known > 0)
     if missing.any():
+        named = "" if ids is None else ", e.g. " + ", ".join(np.asarray(ids)[missing][:3])
         raise StarskopeError(
-            f"{int(missing.sum())} host(s) have no known planet period: detection labels need "
-            "each host's period (a simulated table's truth table beside it, or injections)"
+            f"{int(missing.sum())} host(s) have no known planet period{named}: detection labels "
+            "need each host's period (a simulated table's truth table beside it, or injections; "
+            "labelled light-curve files do not give one)"
         )
-    with np.errstate(invalid="ignore"):
-        hit = np.zeros(y.shape, dtype=bool)
-        for factor in (1.0, 0.5, 2.0):
-            target = factor * known
-            hit |= np.abs(found - target) <= tol * target
-    return (y == 0) | (hit & np.isfinite(found))
+    from ..simulate.recovery import period_alias
+
+    hit = [
+        h == 1 and period_alias(f, k, tol=tol) != "miss"
+        for h, f, k in zip(y, found, known, strict=True)
+    ]
+    return (y == 0) | np.array(hit, dtype=bool)

@@ -60,6 +60,7 @@ __all__ = [
     "sde_threshold_for",
     "RecoveryConfig",
     "classify_recovery",
+    "period_alias",
     "detect_model",
     "completeness",
     "false_alarm_rate",
@@ -302,11 +303,22 @@ def classify_recovery(
         return "miss"
     window = max(0.5 * duration, cadence)
     dt = (found_t0 - t0 + 0.5 * period) % period - 0.5 * period
-    epoch_ok = abs(dt) <= window
+    return period_alias(found_period, period, tol=tol) if abs(dt) <= window else "miss"
+
+
+def period_alias(found_period: float, period: float, *, tol: float = 0.01) -> str:
+    """``"match"``, ``"half"`` (P/2), ``"double"`` (2P) or ``"miss"``: whether a found period is
+    within ``tol`` (fractional) of a true period, half or twice it (no epoch test; NaN misses).
+
+    Examples
+    --------
+    >>> period_alias(5.02, 10.0), period_alias(10.05, 10.0), period_alias(33.0, 10.0)
+    ('half', 'match', 'miss')
+    """
     for kind, factor in (("match", 1.0), ("half", 0.5), ("double", 2.0)):
         target = factor * period
         if abs(found_period - target) <= tol * target:
-            return kind if epoch_ok else "miss"
+            return kind
     return "miss"
 
 
