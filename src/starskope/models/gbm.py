@@ -19,6 +19,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..exceptions import StarskopeError
+from .prior import at_host_prior
 
 __all__ = ["GBMClassifier"]
 
@@ -143,16 +144,7 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
             # per star)
             raw = np.mean([_fold_trees(c).predict_proba(Xs) for c in fitted], axis=0)
             proba = _break_ties(proba, raw)
-        if self.host_prior is None:
-            return proba
-        from .prior import shift_prior
-
-        return shift_prior(
-            proba,
-            planet_col=self.planet_column(),
-            train_prior=self.train_prior_,
-            host_prior=self.host_prior,
-        )
+        return at_host_prior(self, proba)
 
     def predict(self, X) -> np.ndarray:
         """Most probable class."""

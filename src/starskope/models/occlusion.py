@@ -6,7 +6,19 @@ from collections.abc import Callable
 
 import numpy as np
 
-__all__ = ["occlusion_drop", "scale_rows"]
+__all__ = ["log_odds", "occlusion_drop", "scale_rows"]
+
+
+def log_odds(p) -> np.ndarray:
+    """``log(p / (1 - p))`` of probabilities clipped to [1e-9, 1 - 1e-9] (finite at 0 and 1).
+
+    Examples
+    --------
+    >>> log_odds(np.array([0.5, 0.0])).round(2).tolist()
+    [0.0, -20.72]
+    """
+    p = np.clip(np.asarray(p, dtype=np.float64), 1e-9, 1 - 1e-9)
+    return np.log(p / (1 - p))
 
 
 def occlusion_drop(score: Callable[[np.ndarray], np.ndarray], X: np.ndarray, window: int):

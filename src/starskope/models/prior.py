@@ -12,7 +12,7 @@ import numpy as np
 
 from ..exceptions import StarskopeError
 
-__all__ = ["shift_prior"]
+__all__ = ["at_host_prior", "shift_prior"]
 
 
 def shift_prior(proba, *, planet_col: int, train_prior: float, host_prior: float) -> np.ndarray:
@@ -31,3 +31,18 @@ def shift_prior(proba, *, planet_col: int, train_prior: float, host_prior: float
     w[planet_col] = host_prior / train_prior
     q = p * w
     return q / q.sum(axis=1, keepdims=True)
+
+
+def at_host_prior(estimator, proba):
+    """``proba`` moved from the estimator's training rate (``train_prior_``) to its
+    ``host_prior``; returned unchanged when ``host_prior`` is None. The planet column is the
+    estimator's ``planet_column()`` where it has one, else 1 (binary host / non-host)."""
+    if estimator.host_prior is None:
+        return proba
+    column = getattr(estimator, "planet_column", None)
+    return shift_prior(
+        proba,
+        planet_col=1 if column is None else column(),
+        train_prior=estimator.train_prior_,
+        host_prior=estimator.host_prior,
+    )

@@ -28,7 +28,8 @@ from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import StarskopeError
 from ..features.rawflux import standardize_rows
-from .occlusion import occlusion_drop, scale_rows
+from .occlusion import log_odds, occlusion_drop, scale_rows
+from .prior import at_host_prior
 
 __all__ = ["RBMClassifier", "rbm_features"]
 
@@ -214,13 +215,7 @@ class RBMClassifier(ClassifierMixin, BaseEstimator):
         if X.ndim != 2 or X.shape[1] != self.n_points_:
             raise StarskopeError(f"model expects {self.n_points_} points per star; got {X.shape}")
         proba = self.calibrated_.predict_proba(self._visible(X))
-        if self.host_prior is None:
-            return proba
-        from .prior import shift_prior
-
-        return shift_prior(
-            proba, planet_col=1, train_prior=self.train_prior_, host_prior=self.host_prior
-        )
+        return at_host_prior(self, proba)
 
     def predict(self, X) -> np.ndarray:
         """1 where the host probability is at least 0.5."""
@@ -234,8 +229,6 @@ class RBMClassifier(ClassifierMixin, BaseEstimator):
             )
         X = np.asarray(X, dtype=np.float64)
 
-        def logit(Z):
-            p = np.clip(self.predict_proba(Z)[:, 1], 1e-9, 1 - 1e-9)
-            return np.log(p / (1 - p))
-
-        return scale_rows(occlusion_drop(logit, X, window))
+        return scale_rows(
+            occlusion_drop(lambda Z: log_odds(self.predict_proba(Z)[:, 1]), X, window)
+        )

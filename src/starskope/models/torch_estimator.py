@@ -18,8 +18,6 @@ torch is imported when a model is built or trained, never at ``import starskope`
 
 from __future__ import annotations
 
-import copy
-import time
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +27,14 @@ from sklearn.utils.validation import check_is_fitted
 from ..exceptions import StarskopeError
 from ..features.rawflux import raw_flux_channels
 from .occlusion import occlusion_drop, scale_rows
+from .prior import at_host_prior
+from .torch_training import (
+    forward_batches,
+    ranking_metrics,
+    seeded_session,
+    torch_device,
+    train_epochs,
+)
 
 __all__ = ["RawFluxCNNClassifier", "balanced_batch", "circular_shift"]
 
@@ -67,38 +73,6 @@ def balanced_batch(y: np.ndarray, *, batch_size: int, rng: np.random.Generator) 
     p = rng.choice(pos, size=half, replace=len(pos) < half)
     q = rng.choice(neg, size=batch_size - half, replace=len(neg) < batch_size - half)
     return np.concatenate([p, q])
-
-
-def torch_device(name: str):
-    """``torch.device`` for ``"cpu"``, ``"cuda"`` or ``"cuda:N"``; a StarskopeError otherwise or
-    when CUDA is asked for but absent."""
-    import torch
-
-    if name not in ("cpu", "cuda") and not str(name).startswith("cuda:"):
-        raise StarskopeError(f"device must be 'cpu' or 'cuda'; got {name!r}")
-    if str(name).startswith("cuda") and not torch.cuda.is_available():
-        raise StarskopeError("device 'cuda' requested but torch sees no CUDA GPU; use cpu")
-    return torch.device(name)
-
-
-def forward_batches(module, x: np.ndarray, *, batch: int = 512) -> np.ndarray | None:
-    """The module's outputs for ``x`` in evaluation mode, ``batch`` rows at a time, on the
-    module's device; None for an empty ``x``."""
-    import torch
-
-    dev = next(module.parameters()).device
-    module.eval()
-    out = []
-    with torch.inference_mode():
-        for i in range(0, len(x), batch):
-            out.append(module(torch.from_numpy(x[i : i + batch]).to(dev)).cpu().numpy())
-    return np.concatenate(out) if out else None
-
-
-def _average_precision(y, s) -> float:
-    from sklearn.metrics import average_precision_score
-
-    return float(average_precision_score(y, s)) if 0 < y.sum() < len(y) else float("nan")
 
 
 class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
@@ -212,7 +186,6 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         """Train on raw flux ``X`` (n_stars, n_points) and labels ``y`` (1 = host); returns self."""
         import torch
-        from sklearn.metrics import roc_auc_score
         from sklearn.model_selection import train_test_split
 
         from .cnn import OriginalCNN, conv_output_length
@@ -233,12 +206,7 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         if n_pos < 2 or n_pos > len(y) - 2:
             raise StarskopeError("need at least 2 hosts and 2 non-hosts to train and validate")
         dev = torch_device(self.device)
-        rng = np.random.default_rng(self.random_state)
-        torch.manual_seed(int(rng.integers(2**31)))
-        old_threads = torch.get_num_threads()
-        if self.num_threads:
-            torch.set_num_threads(int(self.num_threads))
-        try:
+        with seeded_session(self.random_state, self.num_threads) as rng:
             idx_tr, idx_va = train_test_split(
                 np.arange(len(y)),
                 test_size=self.validation_fraction,
@@ -255,71 +223,32 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
             self.n_points_ = int(X.shape[1])
             self.train_prior_ = float(y.mean())
             self.module_ = OriginalCNN(n_points=self.n_points_).to(dev)
-            opt = torch.optim.Adam(self.module_.parameters(), lr=self.learning_rate)
             loss_fn = torch.nn.BCEWithLogitsLoss()
             steps = self.steps_per_epoch or max(1, self.n_points_ // self.batch_size)
-            self.history_ = []
-            best = (-np.inf, np.inf)
-            best_state = copy.deepcopy(self.module_.state_dict())
-            self.best_epoch_ = 0
-            bar = _Bar(self.epochs * steps) if self.progress else None
-            waited = 0
-            for epoch in range(1, self.epochs + 1):
-                t0 = time.perf_counter()
-                self.module_.train()
-                losses = []
+
+            def batches():
                 for _ in range(steps):
                     b = balanced_batch(y_tr, batch_size=self.batch_size, rng=rng)
-                    xb = torch.from_numpy(circular_shift(x_tr[b], rng)).to(dev)
-                    yb = torch.from_numpy(y_tr[b].astype(np.float32)).to(dev)
-                    opt.zero_grad()
-                    loss = loss_fn(self.module_(xb), yb)
-                    loss.backward()
-                    opt.step()
-                    losses.append(loss.item())
-                    if bar:
-                        bar.advance(f"epoch {epoch} loss {np.mean(losses):.3f}")
+                    yield circular_shift(x_tr[b], rng), y_tr[b].astype(np.float32)
+
+            def validate():
                 z = self._logits(x_va)
-                val_loss = float(
-                    loss_fn(torch.from_numpy(z), torch.from_numpy(y_va.astype(np.float32)))
-                )
-                ap = _average_precision(y_va, z)
-                roc = float(roc_auc_score(y_va, z))
-                rec = {
-                    "epoch": epoch,
-                    "loss": float(np.mean(losses)),
-                    "val_loss": val_loss,
-                    "val_pr_auc": ap,
-                    "val_roc_auc": roc,
-                    "seconds": time.perf_counter() - t0,
-                }
-                self.history_.append(rec)
-                if bar:
-                    bar.advance(
-                        f"epoch {epoch} loss {rec['loss']:.3f} val_loss {val_loss:.3f} "
-                        f"val_PR-AUC {ap:.3f} val_ROC-AUC {roc:.3f}",
-                        steps=0,
-                    )
-                if (ap, -val_loss) > (best[0], -best[1]):
-                    best = (ap, val_loss)
-                    best_state = copy.deepcopy(self.module_.state_dict())
-                    self.best_epoch_ = epoch
-                    waited = 0
-                    self._checkpoint("best.pt")
-                else:
-                    waited += 1
-                self._checkpoint("last.pt")
-                if waited >= self.patience:
-                    break
-            if bar:
-                bar.stop()
-            self.module_.load_state_dict(best_state)
+                val_loss = loss_fn(torch.from_numpy(z), torch.from_numpy(y_va.astype(np.float32)))
+                return (float(val_loss), *ranking_metrics(y_va, z))
+
+            train_epochs(
+                self,
+                optimizer=torch.optim.Adam(self.module_.parameters(), lr=self.learning_rate),
+                loss_fn=loss_fn,
+                batches=batches,
+                steps=steps,
+                validate=validate,
+                device=dev,
+            )
             self.calibration_ = (1.0, 0.0)
             if self.calibrate:
                 self.calibration_ = _platt(self._logits(x_va), y_va)
             self.module_.to("cpu")
-        finally:
-            torch.set_num_threads(old_threads)
         return self
 
     def _checkpoint(self, name: str) -> None:
@@ -343,13 +272,7 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         a, b = self.calibration_
         p = 1.0 / (1.0 + np.exp(-(a * self.decision_function(X) + b)))
         proba = np.column_stack([1.0 - p, p])
-        if self.host_prior is None:
-            return proba
-        from .prior import shift_prior
-
-        return shift_prior(
-            proba, planet_col=1, train_prior=self.train_prior_, host_prior=self.host_prior
-        )
+        return at_host_prior(self, proba)
 
     def predict(self, X) -> np.ndarray:
         """1 where the calibrated host probability is at least 0.5."""
@@ -454,26 +377,3 @@ def _platt(z: np.ndarray, y: np.ndarray) -> tuple[float, float]:
     lr = LogisticRegression(C=10.0).fit((z / scale)[:, None], y)
     a = float(lr.coef_[0, 0]) / scale
     return (a, float(lr.intercept_[0]))
-
-
-class _Bar:
-    """Minimal rich progress bar (stderr) with a status text."""
-
-    def __init__(self, total: int):
-        from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
-
-        self._p = Progress(
-            TextColumn("[bold]train"),
-            BarColumn(),
-            TextColumn("{task.description}"),
-            TimeRemainingColumn(),
-            transient=False,
-        )
-        self._p.start()
-        self._task = self._p.add_task("", total=total)
-
-    def advance(self, text: str, steps: int = 1) -> None:
-        self._p.update(self._task, advance=steps, description=text)
-
-    def stop(self) -> None:
-        self._p.stop()

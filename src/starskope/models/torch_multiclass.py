@@ -2,8 +2,9 @@
 
 :class:`TorchMultiClassifier` holds what both share: a stratified validation split carved from
 the training data, class-weighted cross-entropy with Adam over shuffled mini-batches, early
-stopping on the validation PR-AUC of P(planet), ``best.pt`` / ``last.pt`` checkpoints, a rich
-progress bar, and a calibration on the validation split: temperature scaling with one offset per
+stopping on the validation PR-AUC of P(planet), ``best.pt`` / ``last.pt`` checkpoints and a rich
+progress bar (the epochs run in :func:`starskope.models.torch_training.train_epochs`, as the
+original CNN's do), and a calibration on the validation split: temperature scaling with one offset per
 class (``softmax(z / T + b)``, fitted by minimising the validation log loss; the offsets undo
 the class weighting, the temperature the over-confidence). ``score`` is the calibrated planet
 probability; :meth:`predict_proba` gives every class.
@@ -21,8 +22,6 @@ torch is imported when a model is built, trained or loaded, never at ``import st
 
 from __future__ import annotations
 
-import copy
-import time
 from pathlib import Path
 
 import numpy as np
@@ -30,8 +29,15 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import StarskopeError
-from .occlusion import occlusion_drop, scale_rows
-from .torch_estimator import _Bar, forward_batches, torch_device
+from .occlusion import log_odds, occlusion_drop, scale_rows
+from .prior import at_host_prior
+from .torch_training import (
+    forward_batches,
+    ranking_metrics,
+    seeded_session,
+    torch_device,
+    train_epochs,
+)
 from .training_data import CLASS_NAMES, to_class_names
 
 __all__ = [
@@ -160,7 +166,6 @@ class TorchMultiClassifier(ClassifierMixin, BaseEstimator):
     def fit(self, X, y):
         """Train on ``X`` and class labels ``y``; returns self."""
         import torch
-        from sklearn.metrics import average_precision_score, roc_auc_score
         from sklearn.model_selection import train_test_split
 
         y = self._labels(y)
@@ -183,12 +188,7 @@ class TorchMultiClassifier(ClassifierMixin, BaseEstimator):
         idx = {c: i for i, c in enumerate(self.classes_)}
         yi = np.array([idx[c] for c in y], dtype=np.int64)
         dev = torch_device(self.device)
-        rng = np.random.default_rng(self.random_state)
-        torch.manual_seed(int(rng.integers(2**31)))
-        old_threads = torch.get_num_threads()
-        if self.num_threads:
-            torch.set_num_threads(int(self.num_threads))
-        try:
+        with seeded_session(self.random_state, self.num_threads) as rng:
             idx_tr, idx_va = train_test_split(
                 np.arange(len(y)),
                 test_size=self.validation_fraction,
@@ -200,81 +200,40 @@ class TorchMultiClassifier(ClassifierMixin, BaseEstimator):
             pc = self.planet_column_ = idx["planet"] if "planet" in idx else idx[1]
             self.train_prior_ = float(np.mean(yi == pc))
             self.module_ = self._build(len(self.classes_)).to(dev)
-            opt = torch.optim.Adam(
-                self.module_.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay
-            )
             freq = np.bincount(y_tr, minlength=len(self.classes_)).astype(float)
             w = len(y_tr) / (len(self.classes_) * np.maximum(freq, 1.0))
-            loss_fn = torch.nn.CrossEntropyLoss(weight=torch.tensor(w, dtype=torch.float32).to(dev))
             plain = torch.nn.CrossEntropyLoss()
             steps = max(1, int(np.ceil(len(y_tr) / self.batch_size)))
-            self.history_ = []
-            best = (-np.inf, np.inf)
-            best_state = copy.deepcopy(self.module_.state_dict())
-            self.best_epoch_ = 0
-            bar = _Bar(self.epochs * steps) if self.progress else None
-            waited = 0
-            for epoch in range(1, self.epochs + 1):
-                t0 = time.perf_counter()
-                self.module_.train()
+
+            def batches():
                 perm = rng.permutation(len(y_tr))
-                losses = []
                 for s in range(steps):
                     b = perm[s * self.batch_size : (s + 1) * self.batch_size]
-                    if len(b) < 2:
-                        continue
-                    xb = torch.from_numpy(self._augment(x_tr[b], rng)).to(dev)
-                    yb = torch.from_numpy(y_tr[b]).to(dev)
-                    opt.zero_grad()
-                    loss = loss_fn(self.module_(xb), yb)
-                    loss.backward()
-                    opt.step()
-                    losses.append(loss.item())
-                    if bar:
-                        bar.advance(f"epoch {epoch} loss {np.mean(losses):.3f}")
+                    if len(b) >= 2:
+                        yield self._augment(x_tr[b], rng), y_tr[b]
+
+            def validate():
                 z = self._logits(x_va)
                 val_loss = float(plain(torch.from_numpy(z), torch.from_numpy(y_va)))
-                s_va = _softmax(z)[:, pc]
-                pos = (y_va == pc).astype(int)
-                ok = 0 < pos.sum() < len(pos)
-                ap = float(average_precision_score(pos, s_va)) if ok else float("nan")
-                roc = float(roc_auc_score(pos, s_va)) if ok else float("nan")
-                rec = {
-                    "epoch": epoch,
-                    "loss": float(np.mean(losses)) if losses else float("nan"),
-                    "val_loss": val_loss,
-                    "val_pr_auc": ap,
-                    "val_roc_auc": roc,
-                    "seconds": time.perf_counter() - t0,
-                }
-                self.history_.append(rec)
-                if bar:
-                    bar.advance(
-                        f"epoch {epoch} loss {rec['loss']:.3f} val_loss {val_loss:.3f} "
-                        f"val_PR-AUC {ap:.3f} val_ROC-AUC {roc:.3f}",
-                        steps=0,
-                    )
-                key = (np.nan_to_num(ap, nan=-1.0), -val_loss)
-                if key > (best[0], -best[1]):
-                    best = key[0], val_loss
-                    best_state = copy.deepcopy(self.module_.state_dict())
-                    self.best_epoch_ = epoch
-                    waited = 0
-                    self._checkpoint("best.pt")
-                else:
-                    waited += 1
-                self._checkpoint("last.pt")
-                if waited >= self.patience:
-                    break
-            if bar:
-                bar.stop()
-            self.module_.load_state_dict(best_state)
+                return (val_loss, *ranking_metrics(y_va == pc, _softmax(z)[:, pc]))
+
+            train_epochs(
+                self,
+                optimizer=torch.optim.Adam(
+                    self.module_.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay
+                ),
+                loss_fn=torch.nn.CrossEntropyLoss(
+                    weight=torch.tensor(w, dtype=torch.float32).to(dev)
+                ),
+                batches=batches,
+                steps=steps,
+                validate=validate,
+                device=dev,
+            )
             self.temperature_, self.offsets_ = 1.0, [0.0] * len(self.classes_)
             if self.calibrate:
                 self.temperature_, self.offsets_ = fit_temperature(self._logits(x_va), y_va)
             self.module_.to("cpu")
-        finally:
-            torch.set_num_threads(old_threads)
         return self
 
     def _checkpoint(self, name: str) -> None:
@@ -292,16 +251,7 @@ class TorchMultiClassifier(ClassifierMixin, BaseEstimator):
 
     def _calibrated(self, z: np.ndarray) -> np.ndarray:
         proba = _softmax(z / self.temperature_ + np.asarray(self.offsets_)[None, :])
-        if self.host_prior is None:
-            return proba
-        from .prior import shift_prior
-
-        return shift_prior(
-            proba,
-            planet_col=self.planet_column(),
-            train_prior=self.train_prior_,
-            host_prior=self.host_prior,
-        )
+        return at_host_prior(self, proba)
 
     def predict_proba(self, X) -> np.ndarray:
         """Calibrated class probabilities, columns in ``classes_`` order (rows sum to 1)."""
@@ -466,8 +416,7 @@ class ViewsCNNClassifier(TorchMultiClassifier):
         pc = self.planet_column()
 
         def logodds(Z):
-            p = np.clip(self._calibrated(self.decision_function(Z))[:, pc], 1e-9, 1 - 1e-9)
-            return np.log(p / (1 - p))
+            return log_odds(self._calibrated(self.decision_function(Z))[:, pc])
 
         base = logodds(X)
         w = max(1, int(window))
@@ -593,8 +542,6 @@ class SpectrogramCNNClassifier(TorchMultiClassifier):
         X = np.asarray(X, dtype=np.float64)
         pc = self.planet_column()
 
-        def logit(Z):
-            p = np.clip(self.predict_proba(Z)[:, pc], 1e-9, 1 - 1e-9)
-            return np.log(p / (1 - p))
-
-        return scale_rows(occlusion_drop(logit, X, window))
+        return scale_rows(
+            occlusion_drop(lambda Z: log_odds(self.predict_proba(Z)[:, pc]), X, window)
+        )
