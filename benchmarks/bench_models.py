@@ -133,18 +133,18 @@ def host_candidates(path: Path, X_tab: np.ndarray, scores: dict) -> list[dict]:
     a low model score is the classifier's miss; without it, the search handed the model another
     signal (e.g. spot modulation outranking the transit).
     """
-    import pandas as pd
-
     from starskope.features.tabular import FEATURE_NAMES
+    from starskope.models.training_data import truth_rows
 
-    truth = path.with_name(path.name.replace(".csv", ".truth.csv"))
-    if not truth.exists():
+    rows = truth_rows(path, ("class", "period_days"))
+    if rows is None:
         return []
-    tr = pd.read_csv(truth)
     ranks = {n: (-s).argsort().argsort() + 1 for n, s in scores.items() if "(prior" not in n}
     out = []
-    for i in np.flatnonzero(tr["class"].to_numpy() == "planet"):
-        r = tr.iloc[i]
+    for r in rows:
+        if r["class"] != "planet":
+            continue
+        i = int(r["row"])
         found = float(10 ** X_tab[i, FEATURE_NAMES.index("log_period")])
         ratio = found / float(r["period_days"])
         match = (
@@ -155,9 +155,9 @@ def host_candidates(path: Path, X_tab: np.ndarray, scores: dict) -> list[dict]:
             {
                 "table": path.name,
                 "row": int(i),
-                "noise": str(r.get("noise_source", "")),
+                "noise": r.get("noise_source") or "",
                 "period_days": float(r["period_days"]),
-                "expected_snr": float(r.get("expected_snr", np.nan)),
+                "expected_snr": float(r.get("expected_snr") or "nan"),
                 "found_period_days": found,
                 "found_snr": float(X_tab[i, FEATURE_NAMES.index("snr")]),
                 "match": match,
@@ -175,15 +175,13 @@ DETECTABLE_SNR = 7.1
 def host_snr(path: Path, n: int) -> np.ndarray:
     """Expected SNR of each row's planet from the table's truth table (NaN for non-hosts and
     when there is no truth table)."""
-    import pandas as pd
+    from starskope.models.training_data import truth_rows
 
     out = np.full(n, np.nan)
-    truth = path.with_name(path.name.replace(".csv", ".truth.csv"))
-    if truth.exists():
-        tr = pd.read_csv(truth)
-        rows = tr["row"].to_numpy(int)
-        ok = (rows >= 0) & (rows < n) & (tr["label"].to_numpy(int) == 2)  # an EB has one too
-        out[rows[ok]] = tr["expected_snr"].to_numpy(float)[ok]
+    for r in truth_rows(path, ("label", "expected_snr")) or ():
+        i = int(r["row"])
+        if 0 <= i < n and int(r["label"]) == 2:  # an eclipsing binary has an SNR too
+            out[i] = float(r["expected_snr"] or "nan")
     return out
 
 

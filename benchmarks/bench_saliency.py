@@ -31,7 +31,6 @@ Writes ``benchmarks/results/saliency.md``.
 from __future__ import annotations
 
 import argparse
-import csv
 import time
 import warnings
 from pathlib import Path
@@ -112,13 +111,12 @@ def summarise(rows: list[dict]) -> list:
 
 
 def _hosts(path: Path) -> list[dict]:
-    from starskope.simulate.output import truth_path
+    from starskope.models.training_data import truth_rows
 
-    truth = truth_path(path)
-    if not truth.exists():
-        raise SystemExit(f"{path}: no truth table beside it ({truth.name}); use simulated tables")
-    with truth.open(newline="") as fh:
-        rows = [r for r in csv.DictReader(fh) if r["class"] == "planet"]
+    cols = ("class", "period_days", "epoch_days", "duration_hours", "expected_snr")
+    rows = truth_rows(path, cols)
+    if rows is None:
+        raise SystemExit(f"{path}: no truth table beside it; use simulated tables")
     return [
         {
             "table": path.name,
@@ -129,6 +127,7 @@ def _hosts(path: Path) -> list[dict]:
             "snr": float(r["expected_snr"]),
         }
         for r in rows
+        if r["class"] == "planet"
     ]
 
 

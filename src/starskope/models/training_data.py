@@ -39,6 +39,7 @@ __all__ = [
     "to_class_names",
     "truth_classes",
     "truth_periods",
+    "truth_rows",
 ]
 
 CLASS_NAMES = ("planet", "eclipsing_binary", "other")
@@ -66,9 +67,16 @@ def to_class_names(labels) -> np.ndarray:
     return np.array(out, dtype=object)
 
 
-def _truth_rows(table, columns: tuple[str, ...]) -> list[dict] | None:
-    """The rows of a simulated table's truth table in row order (None without one), which
-    must have ``columns`` and an integer ``row`` column."""
+def truth_rows(table, columns: tuple[str, ...] = ()) -> list[dict] | None:
+    """The rows of a simulated table's truth table (``train.csv`` -> ``train.truth.csv``) as
+    dicts of strings, in row order; None without one.
+
+    Raises
+    ------
+    StarskopeError
+        When the truth table lacks one of ``columns`` or its ``row`` column, or a row number is
+        not an integer.
+    """
     from ..simulate.output import truth_path
 
     tp = truth_path(table)
@@ -92,7 +100,7 @@ def _truth_rows(table, columns: tuple[str, ...]) -> list[dict] | None:
 
 def truth_classes(table, *, n: int | None = None) -> np.ndarray | None:
     """Classes of a simulated campaign table's rows from its truth table (None without one)."""
-    rows = _truth_rows(table, ("class",))
+    rows = truth_rows(table, ("class",))
     if rows is None:
         return None
     classes = to_class_names([r["class"] for r in rows])
@@ -253,7 +261,7 @@ def truth_periods(table, *, n: int | None = None) -> np.ndarray | None:
     StarskopeError
         When the truth table lacks a column or a planet's period is not a positive number.
     """
-    rows = _truth_rows(table, ("class", "period_days"))
+    rows = truth_rows(table, ("class", "period_days"))
     if rows is None:
         return None
     is_planet = to_class_names([r["class"] for r in rows]) == "planet"
