@@ -230,10 +230,15 @@ def bootstrap_metrics(
         for k, v in draws.items()
     }
     note = ""
-    if len(pos) == 0 or len(pos) == len(y):
+    if len(pos) == 0:
         note = (
-            f"{'no hosts' if len(pos) == 0 else 'no non-hosts'}: PR-AUC, ROC-AUC and the "
-            "recall-precision trade-offs are undefined (null); give a test set with both classes"
+            "no hosts: PR-AUC, ROC-AUC and the recall-precision trade-offs are undefined (null);"
+            " give a test set with both classes"
+        )
+    elif len(pos) == len(y):
+        note = (
+            "no non-hosts: ROC-AUC is undefined (null) and every precision is 1 whatever the"
+            " scores, so only recall measures the model; give a test set with both classes"
         )
     elif len(pos) < 20:
         note = (

@@ -143,7 +143,14 @@ def test_parquet_tables_follow_the_text_rules(tmp_path):
     pd.DataFrame({"time": stamps, "flux": f}).to_parquet(tmp_path / "d.parquet")
     with pytest.warns(StarskopeWarning, match="calendar dates"):
         lc = read(tmp_path / "d.parquet")
-    np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), t + 2457000.0, atol=1e-6)
+    # civil (UTC) instants, converted to TDB as a CSV's calendar dates are: TDB - UTC = 69.184 s
+    utc_to_tdb = 69.184 / 86400.0
+    np.testing.assert_allclose(
+        lc.t + (lc.bjd_offset or 0.0), t + 2457000.0 + utc_to_tdb, rtol=0, atol=1e-6
+    )
+    pd.DataFrame({"time": stamps.astype(str), "flux": f}).to_csv(tmp_path / "d.csv", index=False)
+    with pytest.warns(StarskopeWarning, match="calendar dates"):
+        np.testing.assert_allclose(read(tmp_path / "d.csv").t, lc.t, rtol=0, atol=1e-6)
     pd.DataFrame({"time_s": (t - T0) * 86400.0, "flux": f}).to_parquet(tmp_path / "s.parquet")
     lc = read(tmp_path / "s.parquet")
     assert lc.time_format == "relative"

@@ -358,6 +358,22 @@ def test_generic_fits_table_and_unusual_bjdref(tmp_path, rng, fits_maker):
     np.testing.assert_array_equal(lc.flux_err, 1e-3)
 
 
+def test_full_julian_dates_under_a_header_reference_are_not_shifted(tmp_path, rng, fits_maker):
+    """TIME already in full BJD while the header says BJDREFI = 2457000 (the writer added the
+    reference, or copied a SPOC header): read as BJD with a warning, never 4.9 million."""
+    t = 2458325.3 + np.arange(200) * 0.02
+    p = fits_maker(
+        tmp_path / "full.fits",
+        {"TIME": t, "PDCSAP_FLUX": 1e4 + rng.normal(0, 3, 200)},
+        primary={"TELESCOP": "TESS", "TICID": 7},
+        table={"BJDREFI": 2457000, "BJDREFF": 0.0, "TIMESYS": "TDB"},
+    )
+    with pytest.warns(StarskopeWarning, match="holds full Julian dates .* the reference not added"):
+        lc = read(p)
+    assert lc.time_format == "jd"
+    np.testing.assert_allclose(lc.t, t)
+
+
 def test_warns_on_a_time_scale_other_than_tdb(tmp_path, io_data):
     src = io_data / "kplr011442793-2009350155506_llc.fits.gz"
     with fits.open(src) as h:
@@ -417,3 +433,13 @@ def test_scaled_and_null_integer_columns(tmp_path):
         slow = read(p, format="fits-table")
         np.testing.assert_allclose(np.asarray(h[1].data["FLUX"], float), lc.flux)
     np.testing.assert_array_equal(slow.flux, lc.flux)
+
+
+def test_a_flux_column_of_several_numbers_per_row_is_refused_with_advice(tmp_path):
+    t = 1500.0 + np.arange(100) * 0.02
+    cols = [fits.Column("TIME", "D", array=t), fits.Column("FLUX", "3D", array=np.ones((100, 3)))]
+    hdu = fits.BinTableHDU.from_columns(cols, name="LIGHTCURVE")
+    fits.HDUList([fits.PrimaryHDU(), hdu]).writeto(tmp_path / "apertures.fits")
+    for kw in ({}, {"flux_column": "FLUX"}):
+        with pytest.raises(StarskopeError, match=r"'FLUX' \(3 per row\) holds several numbers"):
+            read(tmp_path / "apertures.fits", **kw)

@@ -12,6 +12,7 @@ from astropy.io import fits
 from starskope.exceptions import StarskopeError
 from starskope.io import read
 from starskope.io.quality import quality_mask
+from starskope.pipeline import analyse
 
 N = 600
 T = 2010.0 + np.arange(N) * (30.0 / 1440)  # BTJD, 30-min FFI cadence
@@ -117,3 +118,27 @@ def test_target_pixel_files_are_refused_with_advice(tmp_path):
     )
     with pytest.raises(StarskopeError, match="target pixel file.*to_lightcurve"):
         read(tmp_path / "tess-s0026_tp.fits")
+
+
+def test_dv_time_series_reads_the_light_curve_never_the_phase(tmp_path):
+    """A Kepler/TESS DV time-series file (``*_dvt.fits``, one table per TCE) holds TIME, the
+    orbital PHASE in days, the initial relative flux LC_INIT and models: the flux is LC_INIT
+    (LC_DETREND when present), never PHASE or a model."""
+    rng = np.random.default_rng(0)
+    period, t0 = 3.3, 2011.0
+    phase = (T - t0 + period / 2) % period - period / 2
+    flux = -2e-3 * (np.abs(phase) < 2.5 / 48) + rng.normal(0, 3e-4, N)
+    cols = {"TIME": T, "CADENCENO": np.arange(N, dtype=np.int32), "PHASE": phase,
+            "LC_INIT": flux, "LC_INIT_ERR": np.full(N, 3e-4), "MODEL_INIT": 0 * T}  # fmt: skip
+    kw = dict(primary={"TELESCOP": "TESS", "TICID": 42}, table={"BJDREFI": 2457000})
+    lc = read(_write(tmp_path / "dvt.fits", cols, **kw))
+    assert lc.meta.flux_column == "LC_INIT"
+    top = analyse(lc).candidates[0]  # zero-centred relative flux, read as 1 + flux
+    assert top.period_days == pytest.approx(period, rel=0.01)
+    assert top.depth_ppm == pytest.approx(2000, rel=0.25)
+    cols["LC_DETREND"] = flux
+    lc = read(_write(tmp_path / "dvt2.fits", cols, **kw))
+    assert lc.meta.flux_column == "LC_DETREND"
+    del cols["LC_INIT"], cols["LC_INIT_ERR"], cols["LC_DETREND"]
+    lc = read(_write(tmp_path / "dvt3.fits", {**cols, "SIGNAL": 1 + flux}, **kw))
+    assert lc.meta.flux_column == "SIGNAL"  # by position: neither PHASE nor MODEL_INIT

@@ -194,7 +194,10 @@ def test_writer_rejects_bad_input(tmp_path):
 def test_bad_header_and_empty(tmp_path):
     p = tmp_path / "h.csv"
     p.write_text("LABEL,FLUX.2,FLUX.1\n1,1,1\n")
-    with pytest.raises(StarskopeError, match="header must be LABEL,FLUX.1"):
+    with pytest.raises(StarskopeError, match="header must be LABEL,FLUX.1.*column 2 is 'FLUX.2'"):
+        list(iter_kaggle(p, cache=False))
+    p.write_text("LABEL,FLUX.1,FLUX.2,ID\n1,1,1,7\n")  # an extra column after the fluxes
+    with pytest.raises(StarskopeError, match="column 4 is 'ID'.*drop the extra column"):
         list(iter_kaggle(p, cache=False))
     e = tmp_path / "e.csv"
     e.write_text("")

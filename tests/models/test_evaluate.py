@@ -74,6 +74,14 @@ def test_bootstrap_intervals_cover_and_warn(ys):
     assert "wide" in tab5.note
 
 
+def test_single_class_notes_say_what_is_undefined():
+    none = bootstrap_metrics(np.zeros(6, int), np.linspace(0, 1, 6), n_boot=20)
+    assert "no hosts" in none.note and np.isnan(none.value["pr_auc"])
+    only = bootstrap_metrics(np.ones(6, int), np.linspace(0, 1, 6), n_boot=20)
+    assert "no non-hosts: ROC-AUC is undefined" in only.note
+    assert np.isnan(only.value["roc_auc"]) and only.value["pr_auc"] == 1.0
+
+
 def test_cv_threshold_reaches_precision_on_training_folds(ys):
     from sklearn.linear_model import LogisticRegression
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from starskope.exceptions import StarskopeError
+from starskope.exceptions import StarskopeError, StarskopeWarning
 from starskope.io.kaggle import write_kaggle
 from starskope.models.data import load_labelled
 
@@ -53,7 +53,10 @@ def test_limit_counts_all_inputs_and_bad_inputs_are_named(tmp_path, rng):
     with pytest.raises(StarskopeError, match="--limit must be >= 1"):
         load_labelled([a], kind="rawflux", limit=0)
     unlabelled = _curve(tmp_path / "u.csv", rng, dip=False)
-    with pytest.raises(StarskopeError, match="manifest CSV's label"):
+    with (
+        pytest.raises(StarskopeError, match="manifest CSV's label"),
+        pytest.warns(StarskopeWarning, match="u.csv: no label"),
+    ):
         load_labelled([unlabelled], kind="rawflux")
 
 
@@ -113,3 +116,19 @@ def test_a_bad_table_row_stops_training_data_with_the_row_named(tmp_path, rng, k
     p.write_text("\n".join(lines) + "\n")
     with pytest.raises(StarskopeError, match=r"t.csv \[row 1\]: all flux values are NaN; train"):
         load_labelled([p], kind=kind)
+
+
+def test_unreadable_and_unlabelled_inputs_are_named_and_counted(tmp_path, rng):
+    files = [_curve(tmp_path / f"s{i}.csv", rng, dip=i % 2 == 0) for i in range(4)]
+    (tmp_path / "broken.fits").write_bytes(b"SIMPLE  =                    T" + b"\0" * 50)
+    man = tmp_path / "manifest.csv"
+    man.write_text(
+        "path,label\n"
+        + "".join(f"{f.name},{1 - i % 2}\n" for i, f in enumerate(files))
+        + "broken.fits,1\nmissing.csv,0\n"
+    )
+    with pytest.warns(StarskopeWarning) as rec:
+        ds = load_labelled([man], kind="rawflux", n_points=500)
+    said = [str(w.message) for w in rec if "left out" in str(w.message)]
+    assert len(said) == 2 and ds.n_skipped == 2 and ds.y.tolist() == [1, 0, 1, 0]
+    assert any("broken.fits" in m for m in said) and any("missing.csv" in m for m in said)

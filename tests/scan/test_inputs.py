@@ -154,3 +154,28 @@ def test_gzip_manifest_is_read(tmp_path):
         fh.write(f"path\n{f}\n")
     assert [it.path for it in iter_items([man])] == [str(f)]
     assert os.path.exists(f)
+
+
+def test_manifest_labels_in_the_kaggle_convention_are_read_with_a_warning(tmp_path):
+    from starskope.exceptions import StarskopeWarning
+
+    man = tmp_path / "m.csv"
+    man.write_text("file,label\na.fits,2\nb.fits,1\nc.fits,\n")
+    with pytest.warns(StarskopeWarning, match="read 2 as a planet host and 1 as none"):
+        assert [it.label for it in iter_items([man])] == [1, 0, None]
+    man.write_text("file,is_planet_host\na.fits,planet\nb.fits,eclipsing_binary\nc.fits,yes\n")
+    assert [it.label for it in iter_items([man])] == [1, 0, 1]
+
+
+@pytest.mark.parametrize(
+    ("rows", "match"),
+    [
+        ("a.fits,1\nb.fits,maybe\n", "label 'maybe' on line 3 is not a planet-host label"),
+        ("a.fits,2\nb.fits,0\n", "mixes the Kaggle tables' 2 \\(host\\) with 0"),
+    ],
+)
+def test_manifest_labels_that_are_no_labels_are_refused_before_any_row(tmp_path, rows, match):
+    man = tmp_path / "m.csv"
+    man.write_text("file,label\n" + rows)
+    with pytest.raises(StarskopeError, match=match):
+        next(iter_items([man]))

@@ -195,3 +195,24 @@ def test_refine_ephemeris_recovers_period_and_epoch_from_a_coarse_start():
     assert abs(p / period - 1) < 0.25 * abs(p0 / period - 1)
     assert abs(e - t0) * 1440 < 4.0  # minutes
     assert d == pytest.approx(dur)
+
+
+def test_transits_with_data_count_each_segment_at_its_own_cadence(rng):
+    """A 30-min sector stitched with a short 2-min one: every 30-min transit still has data
+    (one median cadence of the whole made them slivers), and a transit with a quarter of its
+    cadences counts while one with a single 2-min cadence does not."""
+    period, t0, dur = 3.3, 1326.7, 2.5 / 24
+    slow = np.arange(1325.3, 1352.3, 30 / 1440)
+    fast = np.arange(1352.35, 1354.5, 2 / 1440)
+    t = np.r_[slow, fast]
+    flux = 1 - 2e-3 * (np.abs((t - t0 + period / 2) % period - period / 2) < dur / 2)
+    flux = flux + rng.normal(0, 3e-4, t.size)
+    assert box_stats(slow, flux[: slow.size], period=period, t0=t0, duration=dur).n_transits == 8
+    assert box_stats(t, flux, period=period, t0=t0, duration=dur).n_transits == 9
+    # a transit of which one 2-min cadence is left is no transit with data; a quarter is
+    keep = np.ones(t.size, bool)
+    late = (t > 1352.35) & (np.abs(t - (t0 + 8 * period)) < dur / 2)
+    keep[np.flatnonzero(late)[1:]] = False
+    assert box_stats(t[keep], flux[keep], period=period, t0=t0, duration=dur).n_transits == 8
+    keep[np.flatnonzero(late)[1 : late.sum() // 4 + 2]] = True
+    assert box_stats(t[keep], flux[keep], period=period, t0=t0, duration=dur).n_transits == 9

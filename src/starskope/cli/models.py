@@ -199,7 +199,10 @@ def train_command(
     )
     if getattr(est, "history_", None):
         (out / "history.json").write_text(json.dumps(est.history_, indent=1))
-    typer.echo(f"wrote {path} and {out / (model + '.md')} ({len(ds.y)} stars, {ds.y.sum()} hosts)")
+    typer.echo(
+        f"wrote {path} and {out / (model + '.md')} ({len(ds.y)} stars, {ds.y.sum()} hosts"
+        f"{_left_out_text(ds.n_skipped)})"
+    )
     n_min = int(min(ds.y.sum(), len(ds.y) - ds.y.sum()))
     if n_min < SMALL_CLASS:
         typer.echo(
@@ -253,6 +256,13 @@ def _detected_only(ds, *, injections: int, seed: int) -> tuple:
         classes=None if ds.classes is None else ds.classes[keep],
     )
     return out, int(np.count_nonzero(~keep))
+
+
+def _left_out_text(n: int) -> str:
+    """``"; N inputs left out (...)"`` when inputs were unreadable or unlabelled, else ``""``."""
+    if not n:
+        return ""
+    return f"; {n} input{'s' if n > 1 else ''} left out (unreadable or unlabelled, named above)"
 
 
 def _check_prior(prior: float) -> None:
@@ -433,6 +443,9 @@ def evaluate_command(
     report = {
         "model": name,
         "data": [str(p) for p in data],
+        "n_stars": len(ds.y),
+        "n_hosts": int(ds.y.sum()),
+        "n_left_out": int(ds.n_skipped),
         "value": tab.value,
         "low": tab.low,
         "high": tab.high,
@@ -456,6 +469,8 @@ def evaluate_command(
     )
     if tab.note:
         con.print(f"[yellow]note:[/yellow] {tab.note}")
+    if ds.n_skipped:
+        con.print(f"[yellow]note:[/yellow] {_left_out_text(ds.n_skipped)[2:]}")
     con.print(f"wrote {out}/metrics.json and plots")
 
 

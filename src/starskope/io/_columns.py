@@ -47,13 +47,15 @@ _FLUX_RANKS = (
         r"^(fcor|corrflux|corr_flux|cor_flux|flux_corr|flux_cor|detflux|det_flux|kspsap_flux"
         r"|detrended_flux|flux_detrended|flatflux|flat_flux|dtr_flux|corrected_flux"
         r"|psf_flux_cor"  # PATHOS: the PSF flux, corrected (as lightkurve reads it)
-        r"|cal_psf_flux)$",  # TGLC: the calibrated PSF flux (lightkurve's default)
+        r"|cal_psf_flux"  # TGLC: the calibrated PSF flux (lightkurve's default)
+        r"|lc_detrend)$",  # Kepler/TESS DV time series: the detrended light curve
         4,
     ),
     (
         r"^(flux|f|fnorm|flux_norm|norm_flux|normflux|rel_flux|relflux|normalized_flux"
         r"|normalised_flux|nflux|cal_aper_flux"  # TGLC: its calibrated aperture flux
-        r"|rel_flux_t1)$",  # AstroImageJ: the target's relative flux (T1)
+        r"|rel_flux_t1"  # AstroImageJ: the target's relative flux (T1)
+        r"|lc_init)$",  # Kepler/TESS DV time series: the initial (PDC) relative flux
         3,
     ),
     # raw fluxes; CDIPS: the first aperture's instrumental flux (as lightkurve reads it)
@@ -133,9 +135,12 @@ def magnitudes_to_flux(mag, err=None) -> tuple[np.ndarray, np.ndarray | None]:
     return flux, 0.4 * np.log(10.0) * flux * np.abs(np.asarray(err, dtype=float))
 
 
-#: Names that are never the flux when it is chosen by position (no flux name in the table).
+#: Names that are never the flux when it is chosen by position (no flux name in the table):
+#: counters, flags, backgrounds, positions, errors, and an orbital phase or a model (a DV time
+#: series file's PHASE and MODEL_INIT columns).
 _NOT_FLUX = re.compile(
     r"(^|_)(cadence|cadenceno|cadence_num|cadence_number|index|frame|ffi_index|flag|flags"
+    r"|phase|orbital_phase|model"
     r"|quality|background|bkg|sky|centroid|centr|pos_corr|mom_centr|xpos|ypos|xcen|ycen"
     r"|timecorr|airmass|fwhm|exptime|ra|dec|limit|id|oid|objid|expid|camera|ccd|alt_obj)(_|\d|$)"
     r"|(_?err|_?error|_unc|_sigma)$|^(e_|err_|sig_)"

@@ -99,6 +99,18 @@ def _time(cols: _Cols, tcol: str, primary, *, mission, path, where):
         (fmt, add), rule = offset, f"column {tcol!r}: JD minus {offset[1]:.0f}"
     if fmt == "jd" and not add and below_full_jd(t):
         fmt = None  # a unit "BJD" on reduced values (58354.1): inferred from the values below
+    elif fmt is not None and (fmt != "jd" or add) and not below_full_jd(t):
+        # a header reference (BJDREFI = 2457000) over times that are already full JDs: the
+        # writer added it (or copied the header from another file); adding it again would put
+        # every epoch ~2.4 million days late
+        warn_file(
+            f"time column {tcol!r} holds full Julian dates ({np.nanmin(t):.1f} ...) although the"
+            " header gives a reference to add to it (BJDREFI/BJDREFF or MJDREF): read as BJD,"
+            " the reference not added",
+            path=path,
+            where=where,
+        )
+        fmt, add, rule = "jd", 0.0, f"column {tcol!r}: full Julian dates (the reference not added)"
     if scale is not None:
         rule += f" (times in {scale[1]}, converted to days)"
     if fmt is None:
@@ -711,14 +723,17 @@ def read_fits_table(path, *, flux_column=None, time_column=None, opened=None) ->
         where = _where(i, hdu)
         cols = _Cols(hdul, i, hdu, path)
         arrays = [cols.numeric_or_none(n) for n in cols.names]
-        ch = choose_columns(
-            cols.names,
-            arrays,
-            time_column=time_column,
-            flux_column=flux_column,
-            path=str(path),
-            where=where,
-        )
+        try:
+            ch = choose_columns(
+                cols.names,
+                arrays,
+                time_column=time_column,
+                flux_column=flux_column,
+                path=str(path),
+                where=where,
+            )
+        except StarskopeError as exc:
+            raise _vector_columns_said(exc, hdu, cols.names, arrays) from None
         name = cols.names
         flux = arrays[ch.flux]
         err = None if ch.err is None else arrays[ch.err]
@@ -731,6 +746,28 @@ def read_fits_table(path, *, flux_column=None, time_column=None, opened=None) ->
             fcol=name[ch.flux], err=err, quality=None if ch.quality is None else arrays[ch.quality],
             flux_unit=unit, extra={"columns": ch.how},
         )  # fmt: skip
+
+
+def _vector_columns_said(exc: StarskopeError, hdu, names, arrays) -> StarskopeError:
+    """``exc``, or a clearer error when the flux sits in a column of several numbers per row
+    (one per aperture or band), which no column choice can use as it is."""
+    vector = []
+    for n, a in zip(names, arrays, strict=True):
+        if a is None:
+            shape = np.shape(hdu.data[n]) if hdu.data is not None else ()
+            if len(shape) == 2 and shape[1] > 1 and np.asarray(hdu.data[n]).dtype.kind in "iuf":
+                vector.append(f"{n!r} ({shape[1]} per row)")
+    if not vector or "flux" not in exc.message:
+        return exc
+    first = vector[0].split(" ")[0]
+    return StarskopeError(
+        f"no column holds one flux value per cadence: {', '.join(vector)} hold"
+        f"{'' if len(vector) > 1 else 's'} several numbers per row (one per aperture or band?):"
+        f" write the one you want as a column of its own (astropy: t['FLUX_2'] ="
+        f" t[{first}][:, 1]) and read it with --flux-column",
+        path=exc.path,
+        where=exc.where,
+    )
 
 
 #: (name, identify, read) in the order they are tried; most specific first.

@@ -256,8 +256,21 @@ def _layout_from_first_line(line: str, path) -> _Layout:
     if flux_only(fields):
         return _Layout(len(fields), True, labelled=False)
     if fields and fields[0].upper() == "LABEL":
+        bad = next(
+            (i for i, name in enumerate(fields[1:], start=1) if not _is_flux_name(name, i)), None
+        )
+        what = ""
+        if bad is not None:
+            what = f": column {bad + 1} is {fields[bad]!r}, where FLUX.{bad} belongs"
+            if bad > 1 and all(_is_flux_name(n, i) for i, n in enumerate(fields[1:bad], 1)):
+                what += (
+                    f" (after FLUX.1..FLUX.{bad - 1}; drop the extra column"
+                    f"{'s' if len(fields) - bad > 1 else ''} from column {bad + 1} on)"
+                )
         raise StarskopeError(
-            "header must be LABEL,FLUX.1,FLUX.2,...,FLUX.n in order", path=path, where="header"
+            f"header must be LABEL,FLUX.1,FLUX.2,...,FLUX.n in order{what}",
+            path=path,
+            where="header",
         )
     if "LABEL" in (f.upper() for f in fields):
         raise StarskopeError(

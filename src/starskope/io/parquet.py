@@ -312,8 +312,9 @@ def _cadence_columns(table):
     """Names, float columns (None where not numeric), units and calendar-date columns of a
     one-cadence-per-row table.
 
-    Timestamps (pandas ``datetime64``, with or without a time zone) become JD (UTC unless the
-    zone says otherwise, read as TDB with the text reader's warning); an astropy Time column,
+    Timestamps (pandas ``datetime64``, with or without a time zone) become JD in TDB (UTC
+    unless the zone says otherwise, converted as the text reader converts calendar dates, with
+    its warning); an astropy Time column,
     which astropy writes as ``name.jd1`` and ``name.jd2``, becomes one JD column ``name``.
     """
     import pyarrow as pa
@@ -364,6 +365,10 @@ def _timestamps_to_jd(col) -> np.ndarray:
         dtype=float,
     )
     missing = np.asarray(col.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-    jd = 2440587.5 + ns / 86400e9  # Unix epoch 1970-01-01T00:00 is JD 2440587.5
-    jd[missing] = np.nan
+    jd = np.full(ns.size, np.nan)
+    ok = ~missing & np.isfinite(ns)
+    if ok.any():  # civil (UTC) instants to TDB, as the text reader's calendar dates
+        from astropy.time import Time
+
+        jd[ok] = Time(ns[ok] / 1e9, format="unix", scale="utc").tdb.jd
     return jd

@@ -238,14 +238,14 @@ def _load_labelled(paths, kind, n_points, n_jobs, limit) -> LabelledSet:
             if limit is not None and len(ids) >= limit:
                 break
             if isinstance(lc, StarskopeError) or lc.meta.label is None:
-                skipped += 1
+                skipped += _left_out(ident, lc)
                 continue
             if kind == "rawflux":
                 try:
                     n_points = n_points or 3197
                     rows.append(resample_flux(lc, n_points=n_points)[None, :])
-                except StarskopeError:
-                    skipped += 1
+                except StarskopeError as exc:
+                    skipped += _left_out(ident, exc)
                     continue
                 labels.append(np.array([int(lc.meta.label)]))
                 ids.append(str(ident))
@@ -260,6 +260,27 @@ def _load_labelled(paths, kind, n_points, n_jobs, limit) -> LabelledSet:
     if not ids:
         raise StarskopeError(_no_labels(paths, skipped))
     return LabelledSet(np.vstack(rows), np.concatenate(labels).astype(int), ids, skipped)
+
+
+def _left_out(ident, lc_or_error) -> int:
+    """Say (a warning naming the input) that a star is left out of the data set: unreadable,
+    or without a label. Returns 1, to count it."""
+    import warnings
+
+    from ..exceptions import StarskopeWarning
+
+    if isinstance(lc_or_error, StarskopeError):
+        text = str(lc_or_error)
+        if str(ident) not in text:
+            text = f"{ident}: {text}"
+        text += " (left out)"
+    else:
+        text = (
+            f"{ident}: no label (left out; labels come from a Kaggle or Parquet table's label"
+            " column, a manifest's label column or a simulated light curve's SIMCLASS header)"
+        )
+    warnings.warn(text, StarskopeWarning, stacklevel=3)
+    return 1
 
 
 def _no_labels(paths, skipped: int) -> str:
@@ -321,7 +342,7 @@ def _load_views(paths: Sequence, *, n_jobs: int, limit: int | None) -> LabelledS
             if limit is not None and len(ids) >= limit:
                 break
             if isinstance(lc, StarskopeError) or lc.meta.label is None:
-                skipped += 1
+                skipped += _left_out(ident, lc)
                 continue
             lcs.append(lc)
             y.append(int(lc.meta.label))

@@ -272,6 +272,7 @@ def _manifest_rows(path: str, *, chunk_rows: int = 4096) -> Iterator[ScanItem]:
     import pandas as pd
 
     base = os.path.dirname(path)
+    kaggle = _kaggle_labels(path)
     reader = pd.read_csv(path, dtype=str, chunksize=chunk_rows, keep_default_na=False)
     with reader:
         for chunk in reader:
@@ -287,7 +288,7 @@ def _manifest_rows(path: str, *, chunk_rows: int = 4096) -> Iterator[ScanItem]:
                     continue
                 p = os.path.abspath(os.path.join(base, os.path.expanduser(p)))
                 target = (str(rec[tcol]).strip() or None) if tcol else None
-                label = _label(rec[lcol]) if lcol else None
+                label = _label(rec[lcol], kaggle=kaggle) if lcol else None
                 if os.path.isdir(p):
                     for f in _walk(p):
                         yield ScanItem(input_id=f, path=f, target=target, label=label)
@@ -295,11 +296,67 @@ def _manifest_rows(path: str, *, chunk_rows: int = 4096) -> Iterator[ScanItem]:
                     yield ScanItem(input_id=p, path=p, target=target, label=label)
 
 
-def _label(v) -> int | None:
+_HOST = {"1", "1.0", "true", "yes", "host", "planet"}
+_NOT_HOST = {"0", "0.0", "false", "no", "non-host", "eclipsing_binary", "variable", "quiet",
+             "other"}  # fmt: skip
+_EMPTY = {"", "nan", "none", "null", "na", "n/a", "-"}
+_KAGGLE = {"1": 0, "1.0": 0, "2": 1, "2.0": 1}
+
+
+def _kaggle_labels(path: str, *, chunk_rows: int = 65536) -> bool:
+    """Check a manifest's labels before any row is read; True (with a warning) when they follow
+    the Kaggle tables' 2 = host, 1 = none (a 2 and no 0). A value that is no label is an error
+    naming its line: a label silently dropped would change what is trained or measured."""
+    import pandas as pd
+
+    head = pd.read_csv(path, dtype=str, nrows=0).columns
+    lcol = next((c for c in head if c.lower().strip() in _MANIFEST_LABEL), None)
+    if lcol is None:
+        return False
+    values: set[str] = set()
+    line = 1
+    reader = pd.read_csv(
+        path, dtype=str, usecols=[lcol], keep_default_na=False, chunksize=chunk_rows
+    )
+    with reader:
+        for chunk in reader:
+            for v in chunk[lcol]:
+                line += 1
+                key = str(v).strip().lower()
+                if key not in _HOST | _NOT_HOST | _EMPTY | set(_KAGGLE):
+                    raise StarskopeError(
+                        f"{lcol} {v!r} on line {line} is not a planet-host label: use 1 (host)"
+                        " or 0 (none), or the Kaggle tables' 2 (host) and 1 (none) throughout",
+                        path=path,
+                    )
+                values.add(key)
+    if values & {"2", "2.0"}:
+        if values & _NOT_HOST:
+            raise StarskopeError(
+                f"the {lcol!r} column mixes the Kaggle tables' 2 (host) with 0 (none): use 1/0 or"
+                " 2/1 throughout",
+                path=path,
+            )
+        from ..io._common import warn_file
+
+        warn_file(
+            f"the {lcol!r} column holds 1 and 2, as the Kaggle tables' LABEL: read 2 as a planet "
+            "host and 1 as none",
+            path=path,
+        )
+        return True
+    return False
+
+
+def _label(v, *, kaggle: bool = False) -> int | None:
+    """A manifest's truth label (checked by :func:`_kaggle_labels`): 1 host, 0 not, None for
+    an empty cell."""
     s = str(v).strip().lower()
-    if s in {"1", "1.0", "true", "yes", "host"}:
+    if kaggle and s in _KAGGLE:
+        return _KAGGLE[s]
+    if s in _HOST:
         return 1
-    if s in {"0", "0.0", "false", "no"}:
+    if s in _NOT_HOST:
         return 0
     return None
 

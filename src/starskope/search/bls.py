@@ -92,6 +92,26 @@ def _red_noise(t, resid, duration, sigma_white):
     return float(np.sqrt(excess)) if excess > 0 else 0.0
 
 
+def local_cadence(t) -> np.ndarray:
+    """Each cadence's own sampling interval: the median of the time steps within five cadences
+    of it (sorted times), so a light curve stitched from sectors of different cadences gives
+    each its own, and a gap counts for neither of its sides.
+
+    Examples
+    --------
+    >>> t = np.r_[np.arange(0.0, 1.0, 0.1), 5.0 + np.arange(0.0, 1.0, 0.01)]
+    >>> local_cadence(t)[[0, 9, 10, 30]].round(3).tolist()
+    [0.1, 0.1, 0.01, 0.01]
+    """
+    from scipy.ndimage import median_filter
+
+    t = np.asarray(t, dtype=float)
+    if t.size < 2:
+        return np.ones_like(t)
+    step = median_filter(np.diff(t), size=min(11, 2 * ((t.size - 1) // 2) + 1), mode="nearest")
+    return np.minimum(np.r_[step[0], step], np.r_[step, step[-1]])
+
+
 def box_stats(t, flux, *, period: float, t0: float, duration: float) -> BoxStats:
     """Measure a periodic box on flattened relative flux (times and duration in days).
 
@@ -119,10 +139,11 @@ def box_stats(t, flux, *, period: float, t0: float, duration: float) -> BoxStats
         sw = robust_std(flux[out])
     sw = max(sw, 1e-12)
     epochs = np.round((t[inn] - t0) / period).astype(np.int64)
-    cad = np.median(np.diff(t)) if t.size > 1 else duration
-    expected = max(duration / max(cad, 1e-9), 1.0)
-    ep, cnt = np.unique(epochs, return_counts=True)
-    n_tr = int(np.count_nonzero(cnt >= max(1, 0.25 * expected)))
+    # a transit has data when its cadences cover a quarter of it (at least one cadence), each
+    # cadence counted at its own sampling interval: stitched sectors of 20-s, 2-min and 30-min
+    # cadence each count their own (one median cadence made a 30-min sector's transits slivers)
+    cover = np.bincount(epochs - epochs.min(), weights=np.minimum(local_cadence(t)[inn], duration))
+    n_tr = int(np.count_nonzero(cover >= 0.25 * duration * (1.0 - 1e-6)))
     sr = _red_noise(t[out], flux[out] - f_out, duration, sw)
     err_white = sw / np.sqrt(n_in)
     err = _depth_error(err_white, sr, n_tr)
