@@ -60,6 +60,21 @@ def test_all_good_exits_zero_and_table(csv_files, capsys, monkeypatch):
     assert main(["search", str(a)]) == 0
     out = capsys.readouterr().out
     assert "starskope search" in out and "planet.csv" in out
+    assert "no absolute level" not in out
+
+
+def test_depths_of_flux_without_a_level_are_marked_in_the_table(tmp_path, rng, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    a = _write_csv(tmp_path / "planet.csv", rng)
+    lines = a.read_text().splitlines()
+    rows = [line.split(",") for line in lines[1:]]
+    a.write_text(  # the same star with its level subtracted: offsets around zero, in e-/s
+        "time,flux\n" + "\n".join(f"{t},{(float(f) - 1) * 5e3 + 0.3}" for t, f, _ in rows)
+    )
+    assert main(["search", str(a)]) == 0
+    out = capsys.readouterr().out
+    assert "* the input flux has no absolute level" in out
+    assert any("planet.csv" in line and "*" in line for line in out.splitlines())
 
 
 def test_bad_method_is_one_line_error(csv_files, capsys):

@@ -82,6 +82,13 @@ class Analysis:
 
 _UNMEASURED = object()
 
+#: The first reason of a result whose input flux had no absolute level (its depths are in
+#: noise units); the command line marks such depths.
+NO_LEVEL_REASON = (
+    "The input flux has no absolute level (mean-subtracted); depths are in units of "
+    "1000 ppm per point-to-point noise, not true depths."
+)
+
 
 def _variability_sources(
     cleaned: LightCurve, spin, active: bool, removed: bool = True
@@ -621,11 +628,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
             + ").",
         )
     if (cleaned.meta.extra or {}).get("flux_level"):
-        reasons.insert(
-            0,
-            "The input flux has no absolute level (mean-subtracted); depths are in units of "
-            "1000 ppm per point-to-point noise, not true depths.",
-        )
+        reasons.insert(0, NO_LEVEL_REASON)
     n_filled = int((cleaned.meta.extra or {}).get("filled_cadences", 0))
     if n_filled:
         reasons.insert(

@@ -443,3 +443,20 @@ def test_a_flux_column_of_several_numbers_per_row_is_refused_with_advice(tmp_pat
     for kw in ({}, {"flux_column": "FLUX"}):
         with pytest.raises(StarskopeError, match=r"'FLUX' \(3 per row\) holds several numbers"):
             read(tmp_path / "apertures.fits", **kw)
+
+
+def test_float32_times_that_cannot_resolve_a_cadence_are_named(tmp_path):
+    t = 2458325.3 + np.arange(300) * (2 / 1440)
+    cols = [fits.Column("TIME", "E", array=t.astype("f4")), fits.Column("FLUX", "E", array=1 + 0 * t)]
+    fits.BinTableHDU.from_columns(cols).writeto(tmp_path / "f32.fits")
+    with pytest.warns(StarskopeWarning) as rec:
+        read(tmp_path / "f32.fits")
+    said = " ".join(str(w.message) for w in rec)
+    assert "32-bit floats, which resolve values near 24583" in said
+    assert "only to 360 minutes" in said and "repeated time" in said
+    btjd = 1500.0 + np.arange(300) * (2 / 1440)  # float32 BTJD: 10-s steps, no warning
+    cols = [fits.Column("TIME", "E", array=btjd.astype("f4")), fits.Column("FLUX", "E", array=1 + 0 * t)]
+    fits.BinTableHDU.from_columns(cols).writeto(tmp_path / "ok.fits")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StarskopeWarning)
+        read(tmp_path / "ok.fits", flux_column="FLUX")

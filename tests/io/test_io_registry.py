@@ -135,4 +135,6 @@ def test_unrecognised_file_named_explicitly_is_an_error(tmp_path):
     p = tmp_path / "labels.csv"
     p.write_text("file,label\nb.fits.gz,host\n")
     ((ident, err),) = list(iter_read(p))
-    assert isinstance(err, StarskopeError) and "unrecognised text format" in str(err)
+    assert isinstance(err, StarskopeError) and "a list of light-curve files (a manifest" in str(err)
+    assert "`starskope scan`, `train` or `evaluate`" in str(err)
+

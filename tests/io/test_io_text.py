@@ -328,3 +328,10 @@ def test_utf16_text_is_read(tmp_path):
     lc = read(p)
     np.testing.assert_allclose(lc.t, t)
     np.testing.assert_allclose(lc.flux, f, rtol=1e-6)
+
+
+def test_decimal_commas_outside_semicolon_tables_get_a_hint(tmp_path):
+    p = tmp_path / "euro.tsv"
+    p.write_text("BJD_TDB\trel_flux\n" + "".join(f"2459500,{i:03d}\t1,0\n" for i in range(50)))
+    with pytest.raises(StarskopeError, match="decimal commas are read in ';'-separated tables"):
+        read(p)

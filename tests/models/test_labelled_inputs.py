@@ -132,3 +132,11 @@ def test_unreadable_and_unlabelled_inputs_are_named_and_counted(tmp_path, rng):
     said = [str(w.message) for w in rec if "left out" in str(w.message)]
     assert len(said) == 2 and ds.n_skipped == 2 and ds.y.tolist() == [1, 0, 1, 0]
     assert any("broken.fits" in m for m in said) and any("missing.csv" in m for m in said)
+
+
+def test_scoring_resampled_light_curves_warns_as_predict_does(tmp_path, rng):
+    files = [_curve(tmp_path / f"s{i}.csv", rng, dip=i % 2 == 0) for i in range(4)]
+    man = tmp_path / "manifest.csv"
+    man.write_text("path,label\n" + "".join(f"{f.name},{1 - i % 2}\n" for i, f in enumerate(files)))
+    with pytest.warns(StarskopeWarning, match="other lengths than the raw-flux model's 500"):
+        load_labelled([man], kind="rawflux", n_points=500, warn_resampled=True)

@@ -432,7 +432,12 @@ def evaluate_command(
     spec = MODELS[name]
     output_dir(out, what="--out folder")
     ds = load_labelled(
-        data, kind=spec.kind, n_jobs=jobs, limit=limit, n_points=getattr(est, "n_points_", None)
+        data,
+        kind=spec.kind,
+        n_jobs=jobs,
+        limit=limit,
+        n_points=getattr(est, "n_points_", None),
+        warn_resampled=True,
     )
     proba = est.predict_proba(ds.X)
     classes = list(est.classes_)

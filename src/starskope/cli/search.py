@@ -352,7 +352,10 @@ def _table(results) -> None:
         "flags",
     ):
         table.add_column(col)
+    from ..pipeline import NO_LEVEL_REASON
+
     hidden = 0
+    levelless = False
     for r in results:
         name = Path(r.path or "?").name
         if r.error:
@@ -364,22 +367,32 @@ def _table(results) -> None:
         # a signal flagged same_source is a residual of one listed above (in --json)
         shown = [c for c in r.candidates if "same_source" not in c.flags] or r.candidates[:1]
         hidden += len(r.candidates) - len(shown)
+        mark = "*" if NO_LEVEL_REASON in r.reasons else ""
+        levelless |= bool(mark)
         for k, c in enumerate(shown):
             table.add_row(
                 name if k == 0 else "",
                 (r.target or "") if k == 0 else "",
                 ("[green]yes[/green]" if r.is_candidate else "no") if k == 0 else "",
                 f"{c.period_days:.5f}",
-                f"{c.depth_ppm:.0f} ± {c.depth_ppm_err:.0f}",
+                f"{c.depth_ppm:.0f} ± {c.depth_ppm_err:.0f}{mark}",
                 f"{c.duration_hours:.2f}",
                 f"{c.snr:.1f}",
                 f"{c.sde:.1f}",
                 str(c.n_transits),
                 _flags_cell(c),
             )
+    notes = []
     if hidden:
-        table.caption = (
+        notes.append(
             f"{hidden} more signal(s) flagged same_source (a rejected binary or variable found "
             "again, or its residual) not listed: see --json"
         )
+    if levelless:
+        notes.append(
+            "* the input flux has no absolute level (mean-subtracted): depths in units of 1000"
+            " ppm per point-to-point noise, not true depths"
+        )
+    if notes:
+        table.caption = "\n".join(notes)
     _console().print(table)

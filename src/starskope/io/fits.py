@@ -79,6 +79,7 @@ def _time(cols: _Cols, tcol: str, primary, *, mission, path, where):
                 where=where,
             )
         return t, "jd", f"astropy Time column {tcol!r} (jd1 + jd2)"
+    _warn_float32_times(cols, tcol, t, path=path, where=where)
     unit = cols.unit(tcol)
     timeunit = _hdr(cols.hdu).get("TIMEUNIT") or primary.get("TIMEUNIT")
     scale = time_scale(unit or timeunit, tcol)
@@ -123,6 +124,29 @@ def _time(cols: _Cols, tcol: str, primary, *, mission, path, where):
             if not named_jd:
                 warn_if_reduced_jd(rule, path=path, where=where)
     return (t + add if add else t), fmt, rule
+
+
+def _warn_float32_times(cols: _Cols, tcol: str, t, *, path, where) -> None:
+    """Say so when a time column of 32-bit floats cannot resolve its own values to a minute
+    (full JDs in float32 are 0.25 d apart): its cadences then collapse onto shared times."""
+    try:
+        kind = np.asarray(cols.hdu.data[cols.real(tcol)]).dtype
+    except (KeyError, TypeError, ValueError):
+        return
+    finite = np.abs(np.asarray(t, dtype=float))
+    finite = finite[np.isfinite(finite)]
+    if kind.kind != "f" or kind.itemsize != 4 or finite.size == 0:
+        return
+    step = float(np.spacing(np.float32(finite.max()))) * 86400.0  # seconds, when t is in days
+    if step > 60.0:
+        warn_file(
+            f"time column {tcol!r} is stored as 32-bit floats, which resolve values near"
+            f" {finite.max():.1f} only to {step / 60.0:.0f} minutes: cadences closer than that"
+            " share a time (and are dropped as repeats); store times as 64-bit floats or as"
+            " offsets from a reference (BTJD, BKJD)",
+            path=path,
+            where=where,
+        )
 
 
 #: ``_build``'s default flux unit: the flux column's own (TUNIT).

@@ -263,6 +263,13 @@ def _identify(path, header) -> str:
                 " the values as one row of a Kaggle table (LABEL,FLUX.1,FLUX.2,...)",
                 path=path,
             )
+        if _manifest_header(lines[0] if lines else ""):
+            raise UnrecognisedFormatError(
+                "a list of light-curve files (a manifest: a path or file column), not a light"
+                " curve: give the files themselves, or the manifest to `starskope scan`, `train`"
+                " or `evaluate`, which read manifests",
+                path=path,
+            )
         raise UnrecognisedFormatError(
             f"unrecognised text format: no line with two numeric fields; valid formats: {_valid()}",
             path=path,
@@ -270,6 +277,12 @@ def _identify(path, header) -> str:
     raise StarskopeError(
         f"no reader recognises this FITS file; valid formats: {_valid()}", path=path
     )
+
+
+def _manifest_header(line: str) -> bool:
+    """A header line with a ``path`` / ``file`` / ``filename`` column: a manifest."""
+    names = {f.strip().strip('"').lower() for f in re.split(r"[,;\t]", line)}
+    return bool(names & {"path", "file", "filename"})
 
 
 def _mostly_text(header: bytes) -> bool:

@@ -542,11 +542,17 @@ def _named_but_not_numeric(names, cols, texts: dict, time_column, flux_column, p
 
     def fail(j: int, role: str) -> None:
         n_bad, row, text = _first_non_number(texts[j])
+        hint = ""
+        if re.fullmatch(r"[-+]?\d+,\d+([eE][-+]?\d+)?", text):
+            hint = (
+                "; decimal commas are read in ';'-separated tables only: write decimal points,"
+                " or separate the columns with ';'"
+            )
         raise StarskopeError(
             f"column {names[j]!r} is named like the {role} but {n_bad} of its {len(texts[j])}"
             f" values are not numbers (the first, {text[:20]!r}, in data row {row + 1}): fix"
             f" those rows, or name another {role} column with --{role}-column (Python:"
-            f" {role}_column=)",
+            f" {role}_column=){hint}",
             path=path,
         )
 

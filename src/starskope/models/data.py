@@ -166,12 +166,15 @@ def load_labelled(
     n_points: int | None = None,
     n_jobs: int = 1,
     limit: int | None = None,
+    warn_resampled: bool = False,
 ) -> LabelledSet:
     """Load labelled stars as the input a model of ``kind`` ("rawflux"/"tabular") needs.
 
     Raw flux: a Kaggle table's rows as they are (all tables must share one row length, and it
     must equal ``n_points`` when given); other light curves are resampled to ``n_points``
-    (default: the first table's row length, else 3197).
+    (default: the first table's row length, else 3197), with a warning when
+    ``warn_resampled`` (a trained model scored on light curves of another length, as
+    ``predict`` warns).
 
     Raises
     ------
@@ -181,7 +184,9 @@ def load_labelled(
     from ..exceptions import RowError
 
     try:
-        return _load_labelled(_check_inputs(paths, limit), kind, n_points, n_jobs, limit)
+        return _load_labelled(
+            _check_inputs(paths, limit), kind, n_points, n_jobs, limit, warn_resampled
+        )
     except RowError as exc:
         # a table's rows are its data set: dropping one would quietly change what is trained
         # or measured, so a bad row stops here (predict and scan skip it and go on)
@@ -193,8 +198,8 @@ def load_labelled(
         ) from None
 
 
-def _load_labelled(paths, kind, n_points, n_jobs, limit) -> LabelledSet:
-    from ..features.rawflux import resample_flux
+def _load_labelled(paths, kind, n_points, n_jobs, limit, warn_resampled=False) -> LabelledSet:
+    from ..features.rawflux import resample_flux, warn_if_resampled
     from ..io.kaggle import kaggle_arrays
 
     if kind == "views":
@@ -243,6 +248,8 @@ def _load_labelled(paths, kind, n_points, n_jobs, limit) -> LabelledSet:
             if kind == "rawflux":
                 try:
                     n_points = n_points or 3197
+                    if warn_resampled:  # scoring a trained model: the same text, said once
+                        warn_if_resampled([lc], n_points)
                     rows.append(resample_flux(lc, n_points=n_points)[None, :])
                 except StarskopeError as exc:
                     skipped += _left_out(ident, exc)
