@@ -296,6 +296,11 @@ def test_format_and_device_mismatches(tmp_path, table, capsys):
         == 2
     )
     assert "--device is for the CNN models" in _err(capsys)
+    train = ["train", "--model", "gbm", "--data", str(table), "--out", str(tmp_path / "m")]
+    assert main([*train, "--epochs", "3"]) == 2
+    assert "--epochs is for the CNN models; gbm has no epochs" in _err(capsys)
+    assert main([*SIM, "--frac-eb", "0.6", "--out", str(tmp_path / "f.csv")]) == 2
+    assert "--frac-eb 0.6, --frac-pulsator 0.05, --frac-spotted 0.5" in _err(capsys)
 
 
 def test_a_table_does_not_take_another_tables_truth(tmp_path, capsys):
@@ -352,6 +357,17 @@ def test_evaluate_boot_must_not_be_negative(tmp_path, table, capsys):
     argv = ["evaluate", "--model", "original-cnn", "--data", str(table), "--out", str(tmp_path)]
     assert main([*argv, "--boot", "-1"]) == 2
     assert "--boot must be >= 0 (0: no intervals); got -1" in _err(capsys)
+    assert main([*argv, "--boot", "0"]) == 0
+    out = capsys.readouterr().out
+    assert "nan" not in out and "roc_auc" in out  # no intervals: "-", not [nan, nan]
+
+
+def test_predict_names_failed_inputs_on_stderr_in_json_mode(tmp_path, table, capsys):
+    missing = tmp_path / "missing.fits"
+    assert main(["predict", str(table), str(missing), "--json", "--no-explain"]) == 1
+    captured = capsys.readouterr()
+    assert len(captured.out.strip().splitlines()) == 3  # the two rows and the missing file
+    assert "starskope: error:" in captured.err and "missing.fits" in captured.err
 
 
 @pytest.mark.parametrize("command", ["predict", "train", "evaluate"])
@@ -362,3 +378,29 @@ def test_jobs_below_one_is_a_usage_error(tmp_path, table, capsys, command):
     assert main([command, *args, "--jobs", "0"]) == 2
     err = capsys.readouterr().err
     assert "--jobs" in err and "Traceback" not in err
+
+
+def test_a_failed_write_keeps_the_earlier_campaign_and_says_one_line(tmp_path, capsys, monkeypatch):
+    """A full disk mid-write: one line, the earlier table and its truth table untouched, no
+    partial file left; a FITS folder of an earlier campaign is refused, not mixed into."""
+    out = tmp_path / "c.csv"
+    assert main([*SIM, "--out", str(out)]) == 0
+    before = (out.read_bytes(), (tmp_path / "c.truth.csv").read_bytes())
+    import starskope.io.kaggle as kaggle
+
+    def full_disk(path, *args, **kwargs):
+        with open(path, "w") as fh:
+            fh.write("LABEL,FLUX.1\n")
+        raise OSError(28, "No space left on device", str(path))
+
+    monkeypatch.setattr(kaggle, "write_kaggle", full_disk)
+    assert main([*SIM, "--seed", "5", "--out", str(out)]) == 1
+    assert "No space left on device" in _err(capsys)
+    assert (out.read_bytes(), (tmp_path / "c.truth.csv").read_bytes()) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.csv", "c.truth.csv"]
+    monkeypatch.undo()
+    assert main([*SIM, "--out", str(tmp_path / "campaign")]) == 2
+    assert "name --out with .csv" in _err(capsys)
+    assert main([*SIM, "--format", "fits", "--out", str(tmp_path / "d")]) == 0
+    assert main([*SIM, "--format", "fits", "--seed", "2", "--out", str(tmp_path / "d")]) == 2
+    assert "already holds 3 FITS file(s)" in _err(capsys)

@@ -6,7 +6,7 @@ import dataclasses
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PipelineConfig"]
+__all__ = ["PipelineConfig", "cache_root"]
 
 
 @dataclass(frozen=True)
@@ -131,3 +131,26 @@ def _check(config: PipelineConfig) -> None:
         raise StarskopeError(
             f"PipelineConfig.durations_hours must be positive hours, one or more; got {durations!r}"
         )
+
+
+def cache_root():
+    """Where starskope's caches live (Kaggle tables, pipeline views, MAST downloads):
+    ``$STARSKOPE_CACHE`` (or its alias ``$STARSKOPE_CACHE_DIR``), else
+    ``$XDG_CACHE_HOME/starskope``, else ``~/.cache/starskope``.
+
+    Examples
+    --------
+    >>> import os
+    >>> os.environ["STARSKOPE_CACHE"] = "/tmp/sk"
+    >>> str(cache_root())
+    '/tmp/sk'
+    >>> del os.environ["STARSKOPE_CACHE"]
+    """
+    import os
+    from pathlib import Path
+
+    env = os.environ.get("STARSKOPE_CACHE") or os.environ.get("STARSKOPE_CACHE_DIR")
+    if env:
+        return Path(env).expanduser()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "starskope"

@@ -17,7 +17,6 @@ tests inject a backend or patch :data:`astroquery.mast.Observations` with record
 from __future__ import annotations
 
 import json
-import os
 import re
 import socket
 from dataclasses import dataclass
@@ -131,13 +130,11 @@ class AstroqueryBackend:
 
 
 def default_cache_dir() -> Path:
-    """``$STARSKOPE_CACHE``, else ``$XDG_CACHE_HOME/starskope``, else ``~/.cache/starskope``."""
-    env = os.environ.get("STARSKOPE_CACHE")
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return base / "starskope"
+    """:func:`starskope.config.cache_root`: ``$STARSKOPE_CACHE``, else ``$XDG_CACHE_HOME/starskope``,
+    else ``~/.cache/starskope``."""
+    from .config import cache_root
+
+    return cache_root()
 
 
 def _network_errors() -> tuple[type[BaseException], ...]:

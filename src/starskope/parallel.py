@@ -10,10 +10,14 @@ benchmarks measure CPU time per core inside :func:`one_thread`.
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
+from typing import Any
 
-__all__ = ["one_thread", "one_thread_per_process", "process_pool"]
+__all__ = ["map_stars", "one_thread", "one_thread_per_process", "process_pool", "progress_bar"]
 
 #: Holds this process's one-thread limits for its lifetime (see one_thread_per_process).
 _PROCESS_LIMITS = ExitStack()
@@ -56,3 +60,67 @@ def one_thread_per_process() -> None:
 def process_pool(n_jobs: int) -> ProcessPoolExecutor:
     """A ``ProcessPoolExecutor`` of ``n_jobs`` processes, each limited to one thread."""
     return ProcessPoolExecutor(max_workers=n_jobs, initializer=one_thread_per_process)
+
+
+#: Fewest items for which a progress bar is worth drawing.
+PROGRESS_MIN_ITEMS = 20
+
+
+def _show_progress(total: int | None) -> bool:
+    """A bar on stderr when it is a terminal, the work is not tiny and STARSKOPE_PROGRESS is
+    not ``0`` (pipes, files and tests get none)."""
+    if os.environ.get("STARSKOPE_PROGRESS", "1") == "0":
+        return False
+    if total is not None and total < PROGRESS_MIN_ITEMS:
+        return False
+    return bool(getattr(sys.stderr, "isatty", lambda: False)())
+
+
+@contextmanager
+def progress_bar(label: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
+    """``advance(k)`` for a rich progress bar on stderr (a counter when ``total`` is None), or
+    a no-op where no bar is shown (see :func:`_show_progress`)."""
+    if not _show_progress(total):
+        yield lambda k=1: None
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = [TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
+    if total is not None:
+        columns.append(TimeRemainingColumn())
+    with Progress(*columns, console=Console(stderr=True), transient=False) as prog:
+        task = prog.add_task(label, total=total)
+        yield lambda k=1: prog.advance(task, k)
+
+
+def map_stars(
+    fn: Callable[[Any], Any],
+    work: Sequence | Iterable,
+    *,
+    n_jobs: int = 1,
+    label: str = "analysing stars",
+    chunksize: int = 8,
+) -> list:
+    """``[fn(w) for w in work]``, in ``n_jobs`` one-thread processes when above 1 (results in
+    order, the same for any ``n_jobs``), with a progress bar on a terminal."""
+    work = list(work)
+    out = []
+    with progress_bar(label, len(work)) as advance:
+        if n_jobs > 1 and len(work) > 1:
+            with process_pool(n_jobs) as pool:
+                for r in pool.map(fn, work, chunksize=chunksize):
+                    out.append(r)
+                    advance(1)
+        else:
+            for w in work:
+                out.append(fn(w))
+                advance(1)
+    return out

@@ -167,6 +167,7 @@ def test_default_cache_dir(monkeypatch, tmp_path):
     monkeypatch.setenv("STARSKOPE_CACHE", str(tmp_path / "c"))
     assert default_cache_dir() == tmp_path / "c"
     monkeypatch.delenv("STARSKOPE_CACHE")
+    monkeypatch.delenv("STARSKOPE_CACHE_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert default_cache_dir() == tmp_path / "starskope"
     assert isinstance(AstroqueryBackend(), AstroqueryBackend)

@@ -426,14 +426,18 @@ def test_a_light_curve_of_two_apertures_is_not_a_kaggle_table(tmp_path):
 
 
 def test_the_cache_follows_starskope_cache_too(tmp_path, monkeypatch):
-    """STARSKOPE_CACHE, the variable the other caches (views, MAST) read, places the Kaggle
-    cache as well; STARSKOPE_CACHE_DIR still wins."""
-    monkeypatch.delenv("STARSKOPE_CACHE_DIR", raising=False)
-    monkeypatch.setenv("STARSKOPE_CACHE", str(tmp_path / "shared"))
-    table = write_kaggle(tmp_path / "t.csv", np.ones((1, 10)), [1])
-    assert str(kaggle_cache_path(table)).startswith(str(tmp_path / "shared"))
+    """Every cache (Kaggle tables, views, MAST) lives under STARSKOPE_CACHE, or its alias
+    STARSKOPE_CACHE_DIR; STARSKOPE_CACHE when both are set."""
+    from starskope.models.views import cache_dir
+
+    monkeypatch.delenv("STARSKOPE_CACHE", raising=False)
     monkeypatch.setenv("STARSKOPE_CACHE_DIR", str(tmp_path / "own"))
+    table = write_kaggle(tmp_path / "t.csv", np.ones((1, 10)), [1])
     assert str(kaggle_cache_path(table)).startswith(str(tmp_path / "own"))
+    assert cache_dir() == tmp_path / "own" / "views"
+    monkeypatch.setenv("STARSKOPE_CACHE", str(tmp_path / "shared"))
+    assert str(kaggle_cache_path(table)).startswith(str(tmp_path / "shared"))
+    assert cache_dir() == tmp_path / "shared" / "views"
 
 
 @pytest.mark.parametrize("kind", ["parquet", "parquet-index", "parquet-groups", "feather"])

@@ -104,9 +104,10 @@ def _kill_part_way_and_resume(tmp_path, table, scheduler, cluster_args):
     assert restart.returncode == 0, err[-2000:]
     assert f"{stored} skipped" in out
     assert "Traceback" not in err
-    assert _rows(killed, "SELECT status FROM runs ORDER BY started_at") == [
-        ("running",),
-        ("finished",),
+    # the killed run is marked so by the next one, with what it stored
+    assert _rows(killed, "SELECT status, n_done FROM runs ORDER BY started_at") == [
+        ("killed", stored),
+        ("finished", 40 - stored),
     ]
 
     # an uninterrupted scan of the same inputs

@@ -9,6 +9,7 @@ import pytest
 
 from starskope.catalog import Catalog
 from starskope.config import PipelineConfig
+from starskope.exceptions import StarskopeError
 from starskope.io.kaggle import write_kaggle
 from starskope.scan import iter_items, run_items, scan
 
@@ -237,3 +238,21 @@ def test_local_workers_get_one_numba_thread_and_this_process_keeps_its_own(tmp_p
         env=env,
     )
     assert out.returncode == 0 and out.stdout.strip().endswith("ok"), out.stderr[-2000:]
+
+
+def test_a_changed_table_is_refused_not_skipped_on_resume(tmp_path, scheduler):
+    """A table regenerated under the same name keeps its row names: a resumed scan would keep
+    the old rows' results as done. It is refused, named; the same content is resumed."""
+    flux, labels = make_flux(6, seed=3)
+    table = write_kaggle(tmp_path / "t.csv", flux, labels)
+    cat = tmp_path / "c.duckdb"
+    s = scan([table], catalog=cat, scheduler=scheduler, analyse=_fakes.fail_on_row_5)
+    assert s.n_done + s.n_errors == 6
+    write_kaggle(tmp_path / "t.csv", flux, labels)  # the same content, written again
+    assert scan([table], catalog=cat, scheduler=scheduler).n_skipped == 6
+    flux2, labels2 = make_flux(6, seed=4)
+    write_kaggle(tmp_path / "t.csv", flux2, labels2)
+    with pytest.raises(StarskopeError, match="t.csv: this table changed since its rows were"):
+        scan([table], catalog=cat, scheduler=scheduler)
+    with pytest.raises(StarskopeError, match="this table changed"):  # met inside a folder
+        scan([tmp_path], catalog=cat, scheduler=scheduler)

@@ -164,3 +164,26 @@ def test_default_campaign_is_hard_like_k2():
     snr = hosts["expected_snr"].to_numpy()
     assert np.mean(snr < 10) >= 0.2  # many hosts near the noise
     assert np.mean(snr > 30) >= 0.1  # and some easy ones
+
+
+def test_a_fits_campaign_cut_short_leaves_no_files(tmp_path, monkeypatch):
+    from astropy.io import fits
+
+    from starskope.simulate.campaign import CampaignConfig, simulate_campaign
+    from starskope.simulate.output import write_campaign
+
+    camp = simulate_campaign(CampaignConfig(n_stars=3, n_hosts=1, n_points=300, seed=1))
+    calls = []
+    real = fits.HDUList.writeto
+
+    def failing(self, path, *args, **kwargs):
+        calls.append(path)
+        if len(calls) == 2:
+            open(path, "wb").close()  # cut short
+            raise OSError(28, "No space left on device", str(path))
+        return real(self, path, *args, **kwargs)
+
+    monkeypatch.setattr(fits.HDUList, "writeto", failing)
+    with pytest.raises(OSError, match="No space left"):
+        write_campaign(camp, tmp_path / "d", format="fits")
+    assert list((tmp_path / "d").iterdir()) == []

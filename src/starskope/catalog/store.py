@@ -133,11 +133,15 @@ def _ddl(table: str, cols: Iterable[tuple[str, str]], extra: str = "") -> str:
 
 _STARS_ALL = (*_STAR_EXTRA, *STAR_COLUMNS, *_STAR_TAIL)
 _CANDS_ALL = (*_CAND_EXTRA, *CANDIDATE_COLUMNS)
+#: Table files (one star per row) whose rows a scan stored: their size and MD5 when first
+#: met, so that a resumed scan never skips the rows of a different table of the same name.
+_TABLE_FILE_COLS = (("path", "VARCHAR PRIMARY KEY"), ("size", "BIGINT"), ("md5", "VARCHAR"))
 _SCHEMA = (
     _ddl("stars", _STARS_ALL),
     _ddl("candidates", _CANDS_ALL, ", PRIMARY KEY (input_id, candidate_index)"),
     _ddl("errors", _ERROR_COLS),
     _ddl("runs", _RUN_COLS),
+    _ddl("table_files", _TABLE_FILE_COLS),
 )
 
 
@@ -422,6 +426,14 @@ class Catalog:
                 "use a new --catalog file or the same options",
                 path=self.path,
             )
+        # DuckDB lets one writer in: a run still marked running was killed (SIGKILL, a crash)
+        # before it could close itself; say so, with what it stored
+        self.con.execute(
+            "UPDATE runs SET status = 'killed',"
+            " n_done = (SELECT count(*) FROM stars s WHERE s.run_id = runs.run_id),"
+            " n_errors = (SELECT count(*) FROM errors e WHERE e.run_id = runs.run_id)"
+            " WHERE status = 'running'"
+        )
         run_id = uuid.uuid4().hex[:12]
         self.con.execute(
             "INSERT INTO runs (run_id, software_version, schema_version, config_hash, parameters,"
@@ -533,6 +545,33 @@ class Catalog:
         return n
 
     # -- reads
+    def check_table_file(self, path: str) -> None:
+        """Record a table file (many stars, one per row) the first time a scan meets it; later,
+        refuse it when its size or content differ: its rows' stored results belong to the
+        table as it was, and a resumed scan would skip the new rows as done.
+
+        Raises
+        ------
+        StarskopeError
+            When the file changed since its rows were first scanned into this catalog.
+        """
+        size = os.path.getsize(path)
+        h = hashlib.md5()
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+        md5 = h.hexdigest()
+        row = self._one("SELECT size, md5 FROM table_files WHERE path = ?", [path])
+        if row is None:
+            self.con.execute("INSERT INTO table_files VALUES (?, ?, ?)", [path, size, md5])
+        elif (int(row[0]), row[1]) != (size, md5):
+            raise StarskopeError(
+                "this table changed since its rows were scanned into the catalog (another size"
+                " or content), and a resumed scan would keep the old rows' results as done:"
+                " scan it into a new --catalog",
+                path=path,
+            )
+
     def is_empty(self) -> bool:
         """True when no star or error is stored."""
         return self._n_done() == 0

@@ -48,6 +48,10 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("starskope: interrupted", file=sys.stderr)
         return 130
+    except OSError as exc:  # a disk full, a permission refused: one line, not a traceback
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"starskope: error: {where}{exc.strerror or exc}", file=sys.stderr)
+        return 1
     except Exception as exc:  # click usage errors and the like
         if isinstance(exc, _click_classes("ClickException")):
             exc.show()

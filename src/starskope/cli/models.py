@@ -110,6 +110,8 @@ def train_command(
         _check_detected_inputs(data)
     if device != "cpu" and spec.suffix != ".pt":
         raise StarskopeError(f"--device is for the CNN models; {model} trains on the CPU")
+    if epochs is not None and spec.suffix != ".pt":
+        raise StarskopeError(f"--epochs is for the CNN models; {model} has no epochs")
     output_dir(out, what="--out folder")
     t0 = time.perf_counter()
     ds = load_labelled(data, kind=spec.kind, n_jobs=jobs, limit=limit)
@@ -258,6 +260,17 @@ def _detected_only(ds, *, injections: int, seed: int) -> tuple:
     return out, int(np.count_nonzero(~keep))
 
 
+def _count_stars(files) -> int | None:
+    """How many stars the inputs hold (a table's rows counted), for a progress bar's total;
+    None when that cannot be told cheaply."""
+    from ..scan.inputs import count_items
+
+    try:
+        return count_items([str(f) for f in files])
+    except Exception:  # a bar without a total; the readers say what is wrong
+        return None
+
+
 def _left_out_text(n: int) -> str:
     """``"; N inputs left out (...)"`` when inputs were unreadable or unlabelled, else ``""``."""
     if not n:
@@ -314,7 +327,12 @@ def _write_card(path, *, model, spec, est, data, n, n_pos, seed, metrics, second
 def predict_command(
     files: list[str] = typer.Argument(..., help="Light-curve files, folders, globs or tables."),
     model: str | None = typer.Option(None, "--model", help="Shipped model name or model file."),
-    json_out: bool = typer.Option(False, "--json", help="One JSON line per star."),
+    json_out: bool = typer.Option(
+        False,
+        "--json",
+        help="One JSON line per star (its label, when the input has one: 1 host, 0 not, in"
+        " every input's scheme: a Kaggle table's 2 is 1 here).",
+    ),
     explain: bool = typer.Option(True, "--explain/--no-explain", help="Add explanations."),
     fmt: str | None = typer.Option(None, "--format", help="Reader name (default: detected)."),
     flux_column: str | None = typer.Option(
@@ -358,16 +376,23 @@ def predict_command(
         from ..vet.ephemeris import flag_common_signals
 
         results = flag_common_signals(list(results))
+    from ..parallel import progress_bar
+
     n_failed = n_seen = 0
     rows = []
-    for res in results:
-        n_seen += 1
-        n_failed += res.error is not None
-        if json_out:
-            sys.stdout.write(res.to_json() + "\n")
-            sys.stdout.flush()
-        else:
-            rows.append(res)
+    with progress_bar("scoring", _count_stars(files)) as advance:
+        for res in results:
+            n_seen += 1
+            advance(1)
+            if res.error is not None:
+                n_failed += 1
+                where = "" if not res.path or res.path in res.error else f"{res.path}: "
+                print(f"starskope: error: {where}{' '.join(res.error.split())}", file=sys.stderr)
+            if json_out:
+                sys.stdout.write(res.to_json() + "\n")
+                sys.stdout.flush()
+            else:
+                rows.append(res)
     if not n_seen:
         raise StarskopeError(f"no light curves found in {' '.join(map(str, files))}")
     if not json_out:
@@ -466,7 +491,8 @@ def evaluate_command(
     for c in ("metric", "value", f"{tab.level:.0%} interval"):
         t.add_column(c)
     for k, v, lo, hi in tab.rows():
-        t.add_row(k, f"{v:.3f}", escape(f"[{lo:.3f}, {hi:.3f}]"))
+        interval = escape(f"[{lo:.3f}, {hi:.3f}]") if lo == lo and hi == hi else "-"
+        t.add_row(k, "-" if v != v else f"{v:.3f}", interval)
     con = _console()
     con.print(t)
     con.print(

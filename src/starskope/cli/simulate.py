@@ -85,14 +85,25 @@ def campaign_command(
     if fmt not in _FORMATS:
         raise StarskopeError(f"--format must be one of {', '.join(_FORMATS)}; got {fmt!r}")
     if fmt == "fits":
+        from ..simulate.output import check_fits_folder
+
+        check_fits_folder(out)
         output_dir(out, what="--out folder")
     else:
         output_file(out, what="--out file")
+        kind = "Parquet file" if fmt == "parquet" else "CSV table"
         wrong = {"kaggle": (".parquet", ".pq"), "parquet": (".csv", ".txt", ".gz")}[fmt]
         if out.name.lower().endswith(wrong):
             raise StarskopeError(
-                f"--format {fmt} writes a {'Parquet file' if fmt == 'parquet' else 'CSV table'},"
-                f" but --out is named {out.name!r}: give a matching name or --format",
+                f"--format {fmt} writes a {kind}, but --out is named {out.name!r}: give a"
+                " matching name or --format",
+                path=str(out),
+            )
+        need = {"kaggle": (".csv", ".csv.gz", ".txt"), "parquet": (".parquet", ".pq")}[fmt]
+        if not out.name.lower().endswith(need):
+            raise StarskopeError(
+                f"--format {fmt} writes a {kind}: name --out with {' or '.join(need)} (its truth"
+                " table goes beside it)",
                 path=str(out),
             )
         _truth_not_shared(out)

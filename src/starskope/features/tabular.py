@@ -249,14 +249,9 @@ def feature_matrix(lcs: Iterable, *, config=None, n_jobs: int = 1) -> np.ndarray
     from ..config import PipelineConfig
 
     config = config or PipelineConfig()
-    work = [(lc, config) for lc in lcs]
-    if n_jobs > 1:
-        from ..parallel import process_pool
+    from ..parallel import map_stars
 
-        with process_pool(n_jobs) as pool:
-            rows = list(pool.map(_one, work, chunksize=8))
-    else:
-        rows = [_one(w) for w in work]
+    rows = map_stars(_one, [(lc, config) for lc in lcs], n_jobs=n_jobs, label="features")
     if not rows:
         return np.empty((0, len(FEATURE_NAMES)))
     return np.vstack(rows)

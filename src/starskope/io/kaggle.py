@@ -9,7 +9,7 @@ row has 1 + 3197 values; a header with fewer or more ``FLUX.i`` columns sets the
 Reading streams the text line by line in chunks (never the whole file in pandas). A complete,
 error-free pass writes a binary cache (``.npy``, memory-mappable) keyed on the file's path, size and
 modification time, so later reads of the same table are fast. The cache lives in
-``$STARSKOPE_CACHE_DIR`` (else ``$STARSKOPE_CACHE``, as the other caches; default
+``$STARSKOPE_CACHE`` (or ``$STARSKOPE_CACHE_DIR``, as every cache; default
 ``~/.cache/starskope``), or in ``cache_dir=``.
 
 Light curves from a table have relative times (days from 0), mission ``"K2"``,
@@ -578,9 +578,9 @@ def _at_least_one(rows: Iterator[tuple[int, str]], path) -> Iterator[tuple[int, 
 def _cache_root(cache_dir) -> Path:
     if cache_dir is not None:
         return Path(cache_dir)
-    # the Kaggle cache's own variable, else the one the other caches (views, MAST) use
-    env = os.environ.get("STARSKOPE_CACHE_DIR") or os.environ.get("STARSKOPE_CACHE")
-    return Path(env) if env else Path.home() / ".cache" / "starskope"
+    from ..config import cache_root
+
+    return cache_root()  # shared with the views and MAST caches
 
 
 def kaggle_cache_path(path, *, cache_dir=None) -> Path:

@@ -191,9 +191,10 @@ def _one(args):
 
 
 def cache_dir() -> Path:
-    """``$STARSKOPE_CACHE/views``, else ``~/.cache/starskope/views``."""
-    base = os.environ.get("STARSKOPE_CACHE") or Path.home() / ".cache" / "starskope"
-    return Path(base) / "views"
+    """``views`` in :func:`starskope.config.cache_root` (``$STARSKOPE_CACHE``, ...)."""
+    from ..config import cache_root
+
+    return cache_root() / "views"
 
 
 def _config_key(config) -> str:
@@ -256,14 +257,9 @@ def view_matrix(
             with np.load(f) as z:
                 return _outputs(dict(z), ephemerides, alternatives)
     items = list(lcs() if callable(lcs) else lcs)
-    work = [(lc, config) for lc in items]
-    if n_jobs > 1 and len(work) > 1:
-        from ..parallel import process_pool
+    from ..parallel import map_stars
 
-        with process_pool(n_jobs) as pool:
-            rows = list(pool.map(_one, work, chunksize=8))
-    else:
-        rows = [_one(w) for w in work]
+    rows = map_stars(_one, [(lc, config) for lc in items], n_jobs=n_jobs, label="search + views")
     n, k, nf, ne = len(rows), N_ALTERNATIVES, len(FEATURE_NAMES), len(EPHEMERIS_COLUMNS)
     arrays = {
         "X": np.array([r[0] for r in rows], dtype=np.float32).reshape(n, N_INPUT),

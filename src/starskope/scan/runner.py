@@ -27,7 +27,7 @@ from typing import Any, Protocol
 from ..catalog.store import Catalog, ErrorRecord, StarRecord
 from ..config import PipelineConfig
 from ..exceptions import StarskopeError
-from .inputs import ScanItem, count_items, iter_items
+from .inputs import ScanItem, count_items, input_kind, iter_items
 
 __all__ = ["ScanProgress", "ScanSummary", "run_items", "scan"]
 
@@ -397,6 +397,16 @@ def scan(
         raise StarskopeError(f"no light curves found in {' '.join(inputs)}")
 
     cat = Catalog(catalog)
+    checked: set[str] = set()  # table files checked against the catalog's record
+    for i in inputs:  # tables named directly: checked before any worker starts
+        if os.path.isfile(i) and input_kind(i) in ("kaggle", "parquet", "feather"):
+            path = os.path.abspath(i)
+            try:
+                cat.check_table_file(path)
+            except BaseException:
+                cat.close()
+                raise
+            checked.add(path)
     cluster = own_client = None
     status = "interrupted"
     n_done = n_err = n_retry = skipped = 0
@@ -438,8 +448,17 @@ def scan(
         if progress is not None:
             progress.start(total=count_items(inputs), skipped=0)
 
+        def table_checked(items: Iterator[ScanItem]) -> Iterator[ScanItem]:
+            # a table's file is checked against the catalog's record before any of its rows
+            # is skipped as done (a regenerated table keeps its row names)
+            for it in items:
+                if it.row is not None and it.path not in checked:
+                    checked.add(it.path)
+                    cat.check_table_file(it.path)
+                yield it
+
         def stream() -> Iterator[ScanItem]:
-            for it, sk in _pending(iter_items(inputs), cat, check=resume):
+            for it, sk in _pending(table_checked(iter_items(inputs)), cat, check=resume):
                 state["skipped"] = sk
                 if it is not None and it.row is None and (flux_column or time_column):
                     it = dataclasses.replace(it, flux_column=flux_column, time_column=time_column)

@@ -141,7 +141,12 @@ class CampaignConfig:
             )
         fr = self.frac_eb + self.frac_pulsator + self.frac_spotted
         if min(self.frac_eb, self.frac_pulsator, self.frac_spotted) < 0 or fr > 1:
-            raise StarskopeError("frac_eb, frac_pulsator, frac_spotted must be >= 0 and sum <= 1")
+            raise StarskopeError(
+                "the shares of eclipsing binaries, pulsators and spotted stars (--frac-eb"
+                f" {self.frac_eb:g}, --frac-pulsator {self.frac_pulsator:g}, --frac-spotted"
+                f" {self.frac_spotted:g}; Python: frac_eb, frac_pulsator, frac_spotted) must each"
+                f" be >= 0 and sum to at most 1 (they sum to {fr:g}); lower one of them"
+            )
 
     @property
     def time(self) -> np.ndarray:

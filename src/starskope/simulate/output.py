@@ -7,6 +7,9 @@ Each writer also writes the truth table beside its output (``<stem>.truth.csv``,
 from __future__ import annotations
 
 import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -16,6 +19,7 @@ from .campaign import C3_START_BKJD, Campaign
 
 __all__ = [
     "WRITERS",
+    "check_fits_folder",
     "truth_path",
     "write_campaign",
     "write_fits",
@@ -37,16 +41,49 @@ def truth_path(out) -> Path:
     return out / "truth.csv" if out.suffix == "" else out.with_name(out.stem + ".truth.csv")
 
 
+@contextmanager
+def _replacing(*paths: Path) -> Iterator[list[Path]]:
+    """Temporary names beside ``paths`` (same endings, so compression is still inferred) to
+    write to; moved over ``paths`` together when the block ends, removed when it fails: an
+    earlier table and its truth table are never left truncated or mismatched."""
+    tmps = [p.with_name(f".partial.{p.name}") for p in paths]
+    try:
+        yield tmps
+    except BaseException:
+        for t in tmps:
+            t.unlink(missing_ok=True)
+        raise
+    for t, p in zip(tmps, paths, strict=True):
+        os.replace(t, p)
+
+
 def write_kaggle_table(campaign: Campaign, out) -> list[Path]:
     """The exact Kaggle K2 layout (``LABEL,FLUX.1..FLUX.n``; 2 = host), gaps bridged linearly."""
     from ..io.kaggle import write_kaggle
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    write_kaggle(out, campaign.filled_flux(), campaign.labels)
     tp = truth_path(out)
-    campaign.truth.to_csv(tp, index=False, float_format="%.6g")
+    with _replacing(out, tp) as (tmp, tmp_truth):
+        write_kaggle(tmp, campaign.filled_flux(), campaign.labels)
+        campaign.truth.to_csv(tmp_truth, index=False, float_format="%.6g")
     return [out, tp]
+
+
+def check_fits_folder(out) -> None:
+    """Refuse a folder that already holds FITS files or a truth table: a new campaign written
+    over part of an older one would leave both mixed, with one truth table."""
+    out = Path(out)
+    if not out.is_dir():
+        return
+    old = [p.name for p in out.iterdir() if p.name.lower().endswith((".fits", ".fits.gz"))]
+    if old or (out / "truth.csv").exists():
+        what = f"{len(old)} FITS file(s)" if old else "a truth.csv"
+        raise StarskopeError(
+            f"the --out folder already holds {what} (an earlier campaign?), which would mix"
+            " with this one: give a new or empty folder",
+            path=str(out),
+        )
 
 
 def write_fits(campaign: Campaign, out) -> list[Path]:
@@ -57,16 +94,34 @@ def write_fits(campaign: Campaign, out) -> list[Path]:
     Extension ``LIGHTCURVE``: ``TIME`` (BKJD), ``CADENCENO``, ``SAP_FLUX``, ``PDCSAP_FLUX``,
     ``PDCSAP_FLUX_ERR``, ``SAP_QUALITY``, with ``BJDREFI``/``BJDREFF``/``TIMESYS='TDB'``.
     """
-    from astropy.io import fits
 
     out = Path(out)
+    check_fits_folder(out)
     out.mkdir(parents=True, exist_ok=True)
     cfg = campaign.config
     t_bkjd = C3_START_BKJD + campaign.time
     rng = np.random.default_rng(np.random.SeedSequence(cfg.seed, spawn_key=(3,)))
     ra = 336.67 + rng.uniform(-3.5, 3.5, cfg.n_stars)  # around the K2 C3 field centre
     dec = -11.10 + rng.uniform(-3.5, 3.5, cfg.n_stars)
-    paths = []
+    paths: list[Path] = []
+    truth = campaign.truth
+    try:
+        _write_fits_files(campaign, out, t_bkjd, ra, dec, paths)
+        tp = out / "truth.csv"
+        truth.assign(file=[p.name for p in paths]).to_csv(tp, index=False, float_format="%.6g")
+    except BaseException:  # nothing half-written is left to be read as a campaign
+        for p in [*paths, out / "truth.csv"]:
+            p.unlink(missing_ok=True)
+        raise
+    return [*paths, tp]
+
+
+def _write_fits_files(campaign: Campaign, out: Path, t_bkjd, ra, dec, paths: list) -> None:
+    """The FITS file of every star of ``campaign`` into ``out``, each appended to ``paths``
+    once written."""
+    from astropy.io import fits
+
+    cfg = campaign.config
     truth = campaign.truth
     for i in range(cfg.n_stars):
         tr = truth.iloc[i]
@@ -132,11 +187,8 @@ def write_fits(campaign: Campaign, out) -> list[Path]:
         lh["INT_TIME"] = (6.01980290327, "[s] photon accumulation time per frame")
         lh["NUM_FRM"] = (270, "number of frames per time stamp")
         path = out / f"ktwo{epic}-c03_llc.fits"
+        paths.append(path)  # before writing: a file cut short by a full disk is removed too
         fits.HDUList([prim, lc]).writeto(path, overwrite=True)
-        paths.append(path)
-    tp = out / "truth.csv"
-    truth.assign(file=[p.name for p in paths]).to_csv(tp, index=False, float_format="%.6g")
-    return [*paths, tp]
 
 
 def write_parquet(campaign: Campaign, out) -> list[Path]:
@@ -163,9 +215,10 @@ def write_parquet(campaign: Campaign, out) -> list[Path]:
     cfg = {k: v for k, v in campaign.config.__dict__.items()}
     meta[b"starskope.config"] = json.dumps(cfg).encode()
     table = table.replace_schema_metadata(meta)
-    pq.write_table(table, out)
     tp = truth_path(out)
-    campaign.truth.to_csv(tp, index=False, float_format="%.6g")
+    with _replacing(out, tp) as (tmp, tmp_truth):
+        pq.write_table(table, tmp)
+        campaign.truth.to_csv(tmp_truth, index=False, float_format="%.6g")
     return [out, tp]
 
 
