@@ -98,3 +98,15 @@ def test_cli_group_auto_one_line_per_star(tmp_path, rng, capsys):
     assert len(lines) == 1
     assert sorted(lines[0]["group"]["missions"]) == ["K2", "TESS"]
     assert abs(lines[0]["candidates"][0]["period_days"] - PERIOD) < 0.01
+    assert lines[0]["path"] == lines[0]["group"]["name"]  # several files: named by the star
+
+
+def test_cli_group_auto_names_a_one_file_star_by_its_file(tmp_path, rng, capsys):
+    """A table's rows (or a lone file) grouped alone keep their own names, file#row=N."""
+    from starskope.io.kaggle import write_kaggle
+
+    flux = 1000 + rng.normal(0, 1, size=(2, 3197))
+    table = write_kaggle(tmp_path / "t.csv", flux, [2, 1])
+    assert main(["search", "--group", "auto", "--json", "--max-planets", "1", str(table)]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
+    assert [x["path"] for x in lines] == [f"{table}#row=0", f"{table}#row=1"]

@@ -110,6 +110,9 @@ def test_fits_output_reads_back(small, tmp_path):
     assert lc.time_format == "bkjd" and lc.meta.mission == "K2"
     good = np.isfinite(small.flux[0])
     np.testing.assert_allclose(lc.flux[np.isfinite(lc.flux)], small.flux[0][good], rtol=1e-6)
+    # each star carries its truth as its label (1 planet, 0 not), as a Kaggle row does
+    labels = [read(p).meta.label for p in paths[:-1]]
+    assert labels == [int(c == "planet") for c in small.truth["class"]]
 
 
 def test_parquet_output(small, tmp_path):

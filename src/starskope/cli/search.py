@@ -300,16 +300,19 @@ def _grouped(items, config, bin_minutes):
     from ..pipeline import analyse_group
 
     lcs = []
+    idents: dict[int, str] = {}  # a light curve's own identifier (a table row's file#row=N)
     for ident, item in items:
         if isinstance(item, StarskopeError):
             yield ident, item
         else:
             lcs.append(item)
+            idents[id(item)] = str(ident)
     if not lcs:
         return
     cadence = None if bin_minutes is None else bin_minutes / 1440.0
     for g in group_lightcurves(lcs):
-        ident = g.name
+        # a star of several files is named by its group; a star of one file, by that file
+        ident = g.name if len(g.lightcurves) > 1 else idents.get(id(g.lightcurves[0]), g.name)
         try:
             full = analyse_group(list(g.lightcurves), config, name=g.name, bin_cadence_days=cadence)
         except StarskopeError as exc:

@@ -196,6 +196,8 @@ def _build(
         source=str(path),
         product=product,
         extra=ex,
+        # a star of `starskope simulate --format fits` carries its truth: 1 planet, 0 not
+        label=int(str(ex["SIMCLASS"]).strip().lower() == "planet") if "SIMCLASS" in ex else None,
         **hm,
     )
     try:

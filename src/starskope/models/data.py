@@ -117,14 +117,6 @@ def _check_inputs(paths: Sequence, limit: int | None) -> list[Path]:
     return out
 
 
-def _with_label(lc):
-    """``lc`` with ``meta.label`` from a simulated star's SIMCLASS header when it has none."""
-    if lc.meta.label is None and lc.meta.extra.get("SIMCLASS"):
-        label = int(str(lc.meta.extra["SIMCLASS"]).strip().lower() == "planet")
-        return lc.copy(meta=lc.meta.replace(label=label))
-    return lc
-
-
 def _labelled_curves(path: Path):
     """``(identifier, light curve with its label, or error)`` for every star of ``path``: a
     file, a folder, or a manifest CSV whose ``label`` (or ``is_planet_host``) column gives the
@@ -146,7 +138,7 @@ def _labelled_curves(path: Path):
             yield item.input_id, lc.copy(meta=lc.meta.replace(label=int(item.label)))
         return
     for ident, lc in iter_read([str(path)]):
-        yield ident, lc if isinstance(lc, StarskopeError) else _with_label(lc)
+        yield ident, lc  # a simulated FITS star's label comes from its SIMCLASS header
 
 
 def _is_kaggle(path: Path) -> bool:
