@@ -22,10 +22,11 @@ demo: $(STAMP)  ## run the main job on the bundled light curves
 	$(BIN)/starskope demo --out demo-output
 
 browser:  ## best effort: Debian chromium + playwright-core for the browser tests (skipped without them)
-	-@command -v chromium >/dev/null 2>&1 || { command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ] && \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null); }
-	-@command -v npm >/dev/null 2>&1 && [ ! -d tests/app/browser/node_modules ] && \
-	  npm ci --prefix tests/app/browser --silent --no-audit --no-fund
+	-@if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && \
+	  [ "$$(id -u)" = 0 ]; then \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi
+	-@if command -v npm >/dev/null 2>&1 && [ ! -d tests/app/browser/node_modules ]; then \
+	  npm ci --prefix tests/app/browser --silent --no-audit --no-fund; fi
 
 test: $(STAMP) browser  ## lint and run the test suite (slow and GPU tests excluded)
 	$(BIN)/ruff check src tests benchmarks

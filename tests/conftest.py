@@ -17,8 +17,9 @@ TEST_DATA = Path(__file__).resolve().parent / "data"
 
 @pytest.fixture(autouse=True)
 def _private_cache_dir(tmp_path_factory, monkeypatch):
-    """Keep Kaggle binary caches out of the user's ~/.cache during tests."""
+    """Keep every cache (Kaggle tables, views, MAST) out of the user's own during tests."""
     monkeypatch.setenv("STARSKOPE_CACHE_DIR", str(tmp_path_factory.getbasetemp() / "cache"))
+    monkeypatch.delenv("STARSKOPE_CACHE", raising=False)  # it would win over the line above
 
 
 @pytest.fixture

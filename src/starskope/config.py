@@ -141,10 +141,12 @@ def cache_root():
     Examples
     --------
     >>> import os
+    >>> saved = os.environ.get("STARSKOPE_CACHE")
     >>> os.environ["STARSKOPE_CACHE"] = "/tmp/sk"
     >>> str(cache_root())
     '/tmp/sk'
-    >>> del os.environ["STARSKOPE_CACHE"]
+    >>> _ = os.environ.pop("STARSKOPE_CACHE") if saved is None else os.environ.update(
+    ...     STARSKOPE_CACHE=saved)
     """
     import os
     from pathlib import Path

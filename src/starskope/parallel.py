@@ -96,7 +96,16 @@ def progress_bar(label: str, total: int | None = None) -> Iterator[Callable[[int
     columns = [TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
     if total is not None:
         columns.append(TimeRemainingColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=False) as prog:
+    # never redirect stdout into the bar's console (stderr): JSON lines printed meanwhile
+    # must stay on stdout, piped or not
+    bar = Progress(
+        *columns,
+        console=Console(stderr=True),
+        transient=False,
+        redirect_stdout=False,
+        redirect_stderr=False,
+    )
+    with bar as prog:
         task = prog.add_task(label, total=total)
         yield lambda k=1: prog.advance(task, k)
 

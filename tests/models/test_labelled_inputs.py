@@ -140,3 +140,17 @@ def test_scoring_resampled_light_curves_warns_as_predict_does(tmp_path, rng):
     man.write_text("path,label\n" + "".join(f"{f.name},{1 - i % 2}\n" for i, f in enumerate(files)))
     with pytest.warns(StarskopeWarning, match="other lengths than the raw-flux model's 500"):
         load_labelled([man], kind="rawflux", n_points=500, warn_resampled=True)
+
+
+def test_many_inputs_left_out_are_named_twenty_then_counted(tmp_path, rng):
+    d = tmp_path / "unlabelled"
+    d.mkdir()
+    for i in range(25):
+        _curve(d / f"s{i:02d}.csv", rng, dip=False)
+    with pytest.raises(StarskopeError, match="no labelled light curves"), pytest.warns(
+        StarskopeWarning
+    ) as rec:
+        load_labelled([d], kind="rawflux", n_points=500)
+    said = [str(w.message) for w in rec]
+    assert sum("no label (left out" in m for m in said) == 20
+    assert "5 more inputs left out" in said[-1]

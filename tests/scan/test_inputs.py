@@ -179,3 +179,10 @@ def test_manifest_labels_that_are_no_labels_are_refused_before_any_row(tmp_path,
     man.write_text("file,label\n" + rows)
     with pytest.raises(StarskopeError, match=match):
         next(iter_items([man]))
+
+
+def test_the_manifest_label_column_checked_is_the_one_read(tmp_path):
+    man = tmp_path / "m.csv"
+    man.write_text("path,is_planet_host,label\na.fits,1,2\nb.fits,0,maybe\n")
+    with pytest.raises(StarskopeError, match="label 'maybe' on line 3"):
+        list(iter_items([man]))

@@ -256,3 +256,23 @@ def test_a_changed_table_is_refused_not_skipped_on_resume(tmp_path, scheduler):
         scan([table], catalog=cat, scheduler=scheduler)
     with pytest.raises(StarskopeError, match="this table changed"):  # met inside a folder
         scan([tmp_path], catalog=cat, scheduler=scheduler)
+
+
+def test_a_table_recorded_by_a_scan_that_stored_nothing_is_not_refused(tmp_path, scheduler):
+    """A scan that fails before storing a row (here: other parameters) leaves a record, but a
+    fixed table is then scanned, not refused; a gzip table written again with the same
+    content (a new header time) resumes."""
+    flux, labels = make_flux(6, seed=3)
+    table = write_kaggle(tmp_path / "t.csv.gz", flux, labels)
+    cat = tmp_path / "c.duckdb"
+    scan([write_kaggle(tmp_path / "other.csv", flux, labels)], catalog=cat, scheduler=scheduler)
+    with pytest.raises(StarskopeError, match="different parameters"):
+        scan([table], catalog=cat, scheduler=scheduler, config=PipelineConfig(max_planets=1))
+    flux2, labels2 = make_flux(6, seed=4)
+    write_kaggle(tmp_path / "t.csv.gz", flux2, labels2)  # fixed: new content, nothing stored
+    assert scan([table], catalog=cat, scheduler=scheduler).n_done == 6
+    import time
+
+    time.sleep(1.1)
+    write_kaggle(tmp_path / "t.csv.gz", flux2, labels2)  # the same rows, a new gzip header
+    assert scan([table], catalog=cat, scheduler=scheduler).n_skipped == 6

@@ -546,31 +546,43 @@ class Catalog:
 
     # -- reads
     def check_table_file(self, path: str) -> None:
-        """Record a table file (many stars, one per row) the first time a scan meets it; later,
-        refuse it when its size or content differ: its rows' stored results belong to the
-        table as it was, and a resumed scan would skip the new rows as done.
+        """Record a table file (many stars, one per row) a scan is about to read; refuse it when
+        rows of it are already stored and its content changed since: those results belong to
+        the table as it was, and a resumed scan would skip the new rows as done.
+
+        The content is the decompressed bytes' MD5 (a gzip header's write time does not count)
+        and their length. A table none of whose rows is stored yet is recorded afresh.
 
         Raises
         ------
         StarskopeError
-            When the file changed since its rows were first scanned into this catalog.
+            When rows of the file are stored and its content changed since.
         """
-        size = os.path.getsize(path)
-        h = hashlib.md5()
-        with open(path, "rb") as fh:
+        from ..io._open import open_binary
+
+        h, size = hashlib.md5(), 0
+        with open_binary(path) as fh:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 h.update(block)
+                size += len(block)
         md5 = h.hexdigest()
         row = self._one("SELECT size, md5 FROM table_files WHERE path = ?", [path])
-        if row is None:
-            self.con.execute("INSERT INTO table_files VALUES (?, ?, ?)", [path, size, md5])
-        elif (int(row[0]), row[1]) != (size, md5):
+        if row is not None and (int(row[0]), row[1]) == (size, md5):
+            return
+        prefix = path + "#row="
+        stored = self._one(
+            "SELECT (SELECT count(*) FROM stars WHERE starts_with(input_id, ?))"
+            " + (SELECT count(*) FROM errors WHERE starts_with(input_id, ?))",
+            [prefix, prefix],
+        )[0]
+        if row is not None and stored:
             raise StarskopeError(
                 "this table changed since its rows were scanned into the catalog (another size"
                 " or content), and a resumed scan would keep the old rows' results as done:"
                 " scan it into a new --catalog",
                 path=path,
             )
+        self.con.execute("INSERT OR REPLACE INTO table_files VALUES (?, ?, ?)", [path, size, md5])
 
     def is_empty(self) -> bool:
         """True when no star or error is stored."""

@@ -48,8 +48,18 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("starskope: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # the reader of our output left (`... --json | head`): quietly
+        import os
+
+        try:
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return 1
     except OSError as exc:  # a disk full, a permission refused: one line, not a traceback
         where = f"{exc.filename}: " if exc.filename else ""
+        if exc.filename2:
+            where = f"{exc.filename} -> {exc.filename2}: "
         print(f"starskope: error: {where}{exc.strerror or exc}", file=sys.stderr)
         return 1
     except Exception as exc:  # click usage errors and the like

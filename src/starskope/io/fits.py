@@ -79,10 +79,10 @@ def _time(cols: _Cols, tcol: str, primary, *, mission, path, where):
                 where=where,
             )
         return t, "jd", f"astropy Time column {tcol!r} (jd1 + jd2)"
-    _warn_float32_times(cols, tcol, t, path=path, where=where)
     unit = cols.unit(tcol)
     timeunit = _hdr(cols.hdu).get("TIMEUNIT") or primary.get("TIMEUNIT")
     scale = time_scale(unit or timeunit, tcol)
+    _warn_float32_times(cols, tcol, t, 1.0 if scale is None else scale[0], path=path, where=where)
     if scale is not None:  # seconds, minutes or hours since the reference: days
         t = t * scale[0]
         unit = None
@@ -126,18 +126,17 @@ def _time(cols: _Cols, tcol: str, primary, *, mission, path, where):
     return (t + add if add else t), fmt, rule
 
 
-def _warn_float32_times(cols: _Cols, tcol: str, t, *, path, where) -> None:
-    """Say so when a time column of 32-bit floats cannot resolve its own values to a minute
-    (full JDs in float32 are 0.25 d apart): its cadences then collapse onto shared times."""
-    try:
-        kind = np.asarray(cols.hdu.data[cols.real(tcol)]).dtype
-    except (KeyError, TypeError, ValueError):
-        return
+def _warn_float32_times(cols: _Cols, tcol: str, t, days_per_unit: float, *, path, where) -> None:
+    """Say so when a time column of 32-bit floats (TFORM ``E``) cannot resolve its values to a
+    minute (full JDs in float32 are 0.25 d apart): its cadences then collapse onto shared times.
+    ``t`` is the column as stored, in units of ``days_per_unit`` days."""
+    i = cols.names.index(cols.real(tcol)) + 1
+    form = str(_hdr(cols.hdu).get(f"TFORM{i}", "")).strip().upper().lstrip("0123456789")
     finite = np.abs(np.asarray(t, dtype=float))
     finite = finite[np.isfinite(finite)]
-    if kind.kind != "f" or kind.itemsize != 4 or finite.size == 0:
+    if form != "E" or finite.size == 0:
         return
-    step = float(np.spacing(np.float32(finite.max()))) * 86400.0  # seconds, when t is in days
+    step = float(np.spacing(np.float32(finite.max()))) * days_per_unit * 86400.0  # seconds
     if step > 60.0:
         warn_file(
             f"time column {tcol!r} is stored as 32-bit floats, which resolve values near"

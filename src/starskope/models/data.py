@@ -198,6 +198,7 @@ def _load_labelled(paths, kind, n_points, n_jobs, limit, warn_resampled=False) -
         return _load_views(paths, n_jobs=n_jobs, limit=limit)
     rows, labels, ids, lcs = [], [], [], []
     skipped = 0
+    left_out = _LeftOut()
     for p in paths:
         left = None if limit is None else limit - len(ids)  # --limit counts all inputs
         if left is not None and left <= 0:
@@ -235,7 +236,7 @@ def _load_labelled(paths, kind, n_points, n_jobs, limit, warn_resampled=False) -
             if limit is not None and len(ids) >= limit:
                 break
             if isinstance(lc, StarskopeError) or lc.meta.label is None:
-                skipped += _left_out(ident, lc)
+                skipped += left_out(ident, lc)
                 continue
             if kind == "rawflux":
                 try:
@@ -244,7 +245,7 @@ def _load_labelled(paths, kind, n_points, n_jobs, limit, warn_resampled=False) -
                         warn_if_resampled([lc], n_points)
                     rows.append(resample_flux(lc, n_points=n_points)[None, :])
                 except StarskopeError as exc:
-                    skipped += _left_out(ident, exc)
+                    skipped += left_out(ident, exc)
                     continue
                 labels.append(np.array([int(lc.meta.label)]))
                 ids.append(str(ident))
@@ -256,30 +257,55 @@ def _load_labelled(paths, kind, n_points, n_jobs, limit, warn_resampled=False) -
         from ..features.tabular import feature_matrix
 
         rows.append(feature_matrix(lcs, n_jobs=n_jobs))
+    left_out.close()
     if not ids:
         raise StarskopeError(_no_labels(paths, skipped))
     return LabelledSet(np.vstack(rows), np.concatenate(labels).astype(int), ids, skipped)
 
 
-def _left_out(ident, lc_or_error) -> int:
-    """Say (a warning naming the input) that a star is left out of the data set: unreadable,
-    or without a label. Returns 1, to count it."""
-    import warnings
+class _LeftOut:
+    """Says (warnings naming the input) which stars are left out of a data set, unreadable or
+    without a label: the first :attr:`NAMED` one by one, the rest in one line at the end."""
 
-    from ..exceptions import StarskopeWarning
+    NAMED = 20
 
-    if isinstance(lc_or_error, StarskopeError):
-        text = str(lc_or_error)
-        if str(ident) not in text:
-            text = f"{ident}: {text}"
-        text += " (left out)"
-    else:
-        text = (
-            f"{ident}: no label (left out; labels come from a Kaggle or Parquet table's label"
-            " column, a manifest's label column or a simulated light curve's SIMCLASS header)"
-        )
-    warnings.warn(text, StarskopeWarning, stacklevel=3)
-    return 1
+    def __init__(self) -> None:
+        self.n = 0
+
+    def __call__(self, ident, lc_or_error) -> int:
+        """Count one star left out (returns 1); warn about it while fewer than NAMED were."""
+        import warnings
+
+        from ..exceptions import StarskopeWarning
+
+        self.n += 1
+        if self.n > self.NAMED:
+            return 1
+        if isinstance(lc_or_error, StarskopeError):
+            text = str(lc_or_error)
+            if str(ident) not in text:
+                text = f"{ident}: {text}"
+            text += " (left out)"
+        else:
+            text = (
+                f"{ident}: no label (left out; labels come from a Kaggle or Parquet table's label"
+                " column, a manifest's label column or a simulated light curve's SIMCLASS header)"
+            )
+        warnings.warn(text, StarskopeWarning, stacklevel=2)
+        return 1
+
+    def close(self) -> None:
+        """One warning for the stars left out beyond the first NAMED."""
+        if self.n > self.NAMED:
+            import warnings
+
+            from ..exceptions import StarskopeWarning
+
+            warnings.warn(
+                f"{self.n - self.NAMED} more inputs left out (unreadable or without a label)",
+                StarskopeWarning,
+                stacklevel=2,
+            )
 
 
 def _no_labels(paths, skipped: int) -> str:
@@ -322,6 +348,7 @@ def _load_views(paths: Sequence, *, n_jobs: int, limit: int | None) -> LabelledS
 
     Xs, ys, cls, ids = [], [], [], []
     skipped = 0
+    left_out = _LeftOut()
     for p in paths:
         left = None if limit is None else limit - len(ids)  # --limit counts all inputs
         if left is not None and left <= 0:
@@ -341,7 +368,7 @@ def _load_views(paths: Sequence, *, n_jobs: int, limit: int | None) -> LabelledS
             if limit is not None and len(ids) >= limit:
                 break
             if isinstance(lc, StarskopeError) or lc.meta.label is None:
-                skipped += _left_out(ident, lc)
+                skipped += left_out(ident, lc)
                 continue
             lcs.append(lc)
             y.append(int(lc.meta.label))
@@ -350,6 +377,7 @@ def _load_views(paths: Sequence, *, n_jobs: int, limit: int | None) -> LabelledS
             Xs.append(view_matrix(lcs, n_jobs=n_jobs)[0])
             ys.append(np.array(y, dtype=int))
             cls.append(to_class_names(y))
+    left_out.close()
     if not ids:
         raise StarskopeError(_no_labels(paths, skipped))
     return LabelledSet(np.vstack(Xs), np.concatenate(ys), ids, skipped, classes=np.concatenate(cls))

@@ -281,7 +281,7 @@ def _manifest_rows(path: str, *, chunk_rows: int = 4096) -> Iterator[ScanItem]:
             if pcol is None:
                 raise StarskopeError("manifest has no 'path' or 'file' column", path=path)
             tcol = next((cols[c] for c in _MANIFEST_TARGET if c in cols), None)
-            lcol = next((cols[c] for c in _MANIFEST_LABEL if c in cols), None)
+            lcol = _label_column(chunk.columns)
             for rec in chunk.to_dict("records"):
                 p = str(rec[pcol]).strip()
                 if not p:
@@ -296,9 +296,15 @@ def _manifest_rows(path: str, *, chunk_rows: int = 4096) -> Iterator[ScanItem]:
                     yield ScanItem(input_id=p, path=p, target=target, label=label)
 
 
+def _label_column(columns) -> str | None:
+    """A manifest's label column: the first of :data:`_MANIFEST_LABEL` it has."""
+    cols = {str(c).lower().strip(): c for c in columns}
+    return next((cols[c] for c in _MANIFEST_LABEL if c in cols), None)
+
+
 _HOST = {"1", "1.0", "true", "yes", "host", "planet"}
-_NOT_HOST = {"0", "0.0", "false", "no", "non-host", "eclipsing_binary", "variable", "quiet",
-             "other"}  # fmt: skip
+_NOT_HOST = {"0", "0.0", "false", "no", "non-host", "eclipsing_binary", "eclipsing binary",
+             "variable", "quiet", "other"}  # fmt: skip
 _EMPTY = {"", "nan", "none", "null", "na", "n/a", "-"}
 _KAGGLE = {"1": 0, "1.0": 0, "2": 1, "2.0": 1}
 
@@ -309,8 +315,7 @@ def _kaggle_labels(path: str, *, chunk_rows: int = 65536) -> bool:
     naming its line: a label silently dropped would change what is trained or measured."""
     import pandas as pd
 
-    head = pd.read_csv(path, dtype=str, nrows=0).columns
-    lcol = next((c for c in head if c.lower().strip() in _MANIFEST_LABEL), None)
+    lcol = _label_column(pd.read_csv(path, dtype=str, nrows=0).columns)
     if lcol is None:
         return False
     values: set[str] = set()
@@ -445,6 +450,14 @@ def count_items(
         kind = input_kind(p)
         if kind == "lightcurve":
             total += 1
+            continue
+        if kind in ("parquet", "feather"):  # binary tables: their own row counts
+            from ..io.parquet import count_feather_rows, count_parquet_rows
+
+            try:
+                total += (count_parquet_rows if kind == "parquet" else count_feather_rows)(p)
+            except (OSError, StarskopeError):
+                return None
             continue
         size = os.path.getsize(p)
         from ..io._open import is_compressed

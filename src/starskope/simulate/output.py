@@ -44,17 +44,18 @@ def truth_path(out) -> Path:
 @contextmanager
 def _replacing(*paths: Path) -> Iterator[list[Path]]:
     """Temporary names beside ``paths`` (same endings, so compression is still inferred) to
-    write to; moved over ``paths`` together when the block ends, removed when it fails: an
-    earlier table and its truth table are never left truncated or mismatched."""
+    write to, moved over ``paths`` when the block ends; removed when writing fails, so an
+    earlier table and its truth table are kept whole. (Only a failure between the moves, on
+    the same file system, could leave a new table beside an old truth table; the truth table
+    is moved first and the table last, and a leftover temporary file is removed.)"""
     tmps = [p.with_name(f".partial.{p.name}") for p in paths]
     try:
         yield tmps
-    except BaseException:
+        for t, p in reversed(list(zip(tmps, paths, strict=True))):
+            os.replace(t, p)
+    finally:
         for t in tmps:
             t.unlink(missing_ok=True)
-        raise
-    for t, p in zip(tmps, paths, strict=True):
-        os.replace(t, p)
 
 
 def write_kaggle_table(campaign: Campaign, out) -> list[Path]:
