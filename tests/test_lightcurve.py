@@ -85,3 +85,53 @@ def test_import_is_light():
     code = "import sys, starskope; print(any(m in sys.modules for m in ('torch','matplotlib','numba')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+    # the subpackages load on first use, after a bare import
+    code = "import starskope; print(starskope.search.TransitSearch.__name__, 'io' in dir(starskope))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["TransitSearch", "True"]
+
+
+def test_masked_values_are_no_measurements():
+    import astropy.units as u
+    from astropy.utils.masked import Masked
+
+    t = np.arange(10.0)
+    f = np.ma.masked_array(np.ones(10), mask=np.arange(10) == 3)
+    lc = LightCurve(t, f, time_format="relative")
+    assert np.isnan(lc.flux[3]) and lc.n_valid == 9
+    q = Masked(np.ones(10) * u.electron / u.s, mask=np.arange(10) >= 8)
+    assert LightCurve(t, q, time_format="relative").n_valid == 8
+
+
+def test_times_with_units_and_calendar_dates():
+    import astropy.units as u
+    import pandas as pd
+
+    from starskope.exceptions import StarskopeWarning
+
+    lc = LightCurve(np.arange(48.0) * u.hour, np.ones(48), time_format="relative")
+    assert lc.t[-1] == pytest.approx(47 / 24)
+    with pytest.raises(StarskopeError, match="unit of time"):
+        LightCurve(np.arange(5.0) * u.m, np.ones(5), time_format="relative")
+    stamps = pd.Series(pd.date_range("2020-01-01", periods=4, freq="30min"))
+    with pytest.warns(StarskopeWarning, match="calendar dates"):
+        lc = LightCurve(stamps, np.ones(4))
+    assert lc.time_format == "jd"
+    assert lc.t[0] == pytest.approx(2458849.5 + 69.184 / 86400, abs=1e-6)  # UTC -> TDB
+    with pytest.warns(StarskopeWarning, match="32-bit floats"):
+        LightCurve((2459000.0 + np.arange(5) / 48).astype(np.float32), np.ones(5), time_format="jd")
+
+
+def test_normalize_refuses_a_level_that_is_not_positive():
+    with pytest.raises(StarskopeError, match="not a positive level"):
+        LightCurve(np.arange(5.0), np.array([-1e-4, 0, -2e-4, 1e-4, -1e-4])).normalize()
+
+
+def test_flatten_of_times_out_of_order_keeps_their_order(rng):
+    t = np.arange(0, 20, 0.02)
+    f = 1 + 0.01 * np.sin(t) + rng.normal(0, 1e-4, t.size)
+    p = rng.permutation(t.size)
+    a = LightCurve(t, f, time_format="relative").flatten()
+    b = LightCurve(t[p], f[p], time_format="relative").flatten()
+    np.testing.assert_allclose(b.flux, a.flux[p])
+    np.testing.assert_array_equal(b.t, t[p])

@@ -625,3 +625,13 @@ def test_every_other_transit_empty_moves_the_signal_beyond_the_grid(monkeypatch)
     monkeypatch.undo()
     flat, s = _half_period_signal(rng, middle_depth=2e-3)
     assert pl._twice_beyond_grid(flat, s, longest=13.0).period == 8.0
+
+
+def test_config_takes_numpy_numbers_and_refuses_an_unused_model():
+    from starskope import PipelineConfig, StarskopeError
+
+    c = PipelineConfig(max_planets=np.int64(2), min_period_days=np.float32(1.0))
+    assert c.max_planets == 2 and type(c.max_planets) is int
+    assert type(c.min_period_days) is float
+    with pytest.raises(StarskopeError, match="PipelineConfig.model .* is not used by analyse"):
+        PipelineConfig(model="gbm")

@@ -32,6 +32,14 @@ __all__ = [
 ]
 
 
+#: Subpackages loaded on first attribute access (``starskope.search.TransitSearch`` after a
+#: bare ``import starskope``), so that the import stays light.
+_SUBMODULES = frozenset(
+    {"catalog", "clean", "crossmatch", "evaluate", "features", "fetch", "fold", "io", "models",
+     "pipeline", "plotting", "report", "scan", "search", "simulate", "stitch", "vet"}
+)  # fmt: skip
+
+
 def __getattr__(name: str):
     # Lazy entry points keep ``import starskope`` fast.
     if name == "read":
@@ -42,4 +50,12 @@ def __getattr__(name: str):
         from .pipeline import analyse
 
         return analyse
+    if name in _SUBMODULES:
+        import importlib
+
+        return importlib.import_module(f".{name}", __name__)
     raise AttributeError(f"module 'starskope' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | {"read", "analyse"} | _SUBMODULES)

@@ -65,7 +65,8 @@ class PipelineConfig:
     fit_transit: bool = True
     # known objects: annotate candidates against the NASA Exoplanet Archive tables
     annotate_known: bool = True
-    # models
+    # models: reserved (None only); analyse() runs no model. Scores come from
+    # starskope.models.predict.predict_results, `starskope search --model` or `predict`
     model: str | None = None
 
     def __post_init__(self) -> None:
@@ -101,11 +102,22 @@ def _check(config: PipelineConfig) -> None:
     """One clear error for a setting of the wrong type or range, when the configuration is made
     (not a TypeError deep in the search)."""
     import math
+    import numbers
 
     from .exceptions import StarskopeError
 
+    if config.model is not None:
+        raise StarskopeError(
+            f"PipelineConfig.model ({config.model!r}) is not used by analyse(), which runs no"
+            " model: score stars with starskope.models.predict.predict_results(items,"
+            " model=NAME), `starskope search --model NAME` or `starskope predict`"
+        )
     for name, (kind, low, strict) in _NUMBERS.items():
         value = getattr(config, name)
+        if isinstance(value, numbers.Real) and not isinstance(value, bool | int | float):
+            # a numpy scalar (np.int64(2), np.float32(1.0)): stored as the Python number
+            value = value.item() if hasattr(value, "item") else float(value)
+            object.__setattr__(config, name, value)
         if value is None and name in ("sigma_upper", "sigma_isolated", "detrend_window_days",
                                       "max_period_days"):  # fmt: skip
             continue

@@ -29,6 +29,66 @@ TIME_SYSTEMS = {
 }
 
 
+def _floats(x) -> np.ndarray:
+    """``x`` as floats, NaN where it is masked (numpy masked arrays, astropy ``Masked`` and
+    masked table columns): a masked value is no measurement."""
+    mask = getattr(x, "mask", None)
+    if mask is None or callable(mask):  # pandas' Series.mask is a method
+        return np.array(getattr(x, "value", x), dtype=float)
+    data = getattr(x, "unmasked", None)
+    if data is None:
+        data = np.ma.getdata(x)
+    out = np.array(getattr(data, "value", data), dtype=float)
+    out[np.broadcast_to(np.asarray(mask, dtype=bool), out.shape)] = np.nan
+    return out
+
+
+def _time_days(time) -> np.ndarray:
+    """Times as days: an astropy Quantity of time converted (hours, seconds), calendar dates
+    (``datetime64``, pandas timestamps) as JD in TDB (from UTC, with a warning), numbers as
+    they are; a float32 column that cannot resolve a minute is said."""
+    import astropy.units as u
+
+    if isinstance(time, u.Quantity):
+        if not time.unit.is_equivalent(u.day):
+            raise StarskopeError(f"times must be in a unit of time; got {time.unit}")
+        return _floats(time.to(u.day))
+    arr = np.asarray(time)
+    if arr.dtype.kind == "M":
+        import warnings
+
+        from .exceptions import StarskopeWarning
+
+        warnings.warn(
+            "times are calendar dates: read as UTC and converted to JD in TDB, not barycentric"
+            " (t0 may differ from BJD_TDB by up to 8.3 minutes; periods are unaffected)",
+            StarskopeWarning,
+            stacklevel=3,
+        )
+        stamps = arr.astype("datetime64[ns]")
+        ok = ~np.isnat(stamps)
+        t = np.full(stamps.shape, np.nan)
+        sec = (stamps[ok] - np.datetime64("1970-01-01T00:00:00", "ns")) / np.timedelta64(1, "s")
+        t[ok] = Time(sec, format="unix", scale="utc").tdb.jd
+        return t
+    t = _floats(time)
+    if arr.dtype == np.float32 and np.isfinite(t).any():
+        step = float(np.spacing(np.float32(np.nanmax(np.abs(t))))) * 86400.0
+        if step > 60.0:
+            import warnings
+
+            from .exceptions import StarskopeWarning
+
+            warnings.warn(
+                f"times are 32-bit floats, which resolve values near {np.nanmax(np.abs(t)):.1f}"
+                f" only to {step / 60.0:.0f} minutes: cadences closer than that share a time;"
+                " pass 64-bit floats or times relative to a reference (BTJD)",
+                StarskopeWarning,
+                stacklevel=3,
+            )
+    return t
+
+
 @dataclass(frozen=True)
 class LightCurveMeta:
     """Where a light curve comes from and what its columns mean.
@@ -126,16 +186,18 @@ class LightCurve:
             fmt, t = "relative", np.asarray(time.to_value("jd"), dtype=float)
         else:
             fmt = time_format
-            t = np.asarray(time, dtype=float)
+            t = _time_days(time)
+            if np.asarray(time).dtype.kind == "M":  # calendar dates (datetime64, pandas)
+                fmt = "jd"
         if fmt not in TIME_SYSTEMS:
             raise ValueError(f"time_format must be one of {sorted(TIME_SYSTEMS)}; got {fmt!r}")
-        flux = np.asarray(flux, dtype=float)
+        flux = _floats(flux)
         if t.ndim != 1 or flux.shape != t.shape:
             raise ValueError(
                 f"time and flux must be 1-D of equal length; got {t.shape}, {flux.shape}"
             )
         n = t.size
-        flux_err = np.full(n, np.nan) if flux_err is None else np.asarray(flux_err, dtype=float)
+        flux_err = np.full(n, np.nan) if flux_err is None else _floats(flux_err)
         quality = np.zeros(n, dtype=np.int32) if quality is None else np.asarray(quality)
         if flux_err.shape != t.shape or quality.shape != t.shape:
             raise ValueError("flux_err and quality must have the same length as time")
@@ -249,9 +311,11 @@ class LightCurve:
     def normalize(self) -> LightCurve:
         """Divide flux and error by the median flux (result is relative, around 1)."""
         med = np.nanmedian(self.flux)
-        if not np.isfinite(med) or med == 0:
+        if not np.isfinite(med) or med <= 0:
             raise StarskopeError(
-                "cannot normalise: median flux is zero or NaN", path=self.meta.source
+                f"cannot normalise: the median flux is {med:.3g}, not a positive level (offsets"
+                " around zero such as flux - 1 or ppm? starskope.analyse reads those as they are)",
+                path=self.meta.source,
             )
         unit = "relative"
         return self.copy(
@@ -280,8 +344,14 @@ class LightCurve:
         return fold(self, period=period, epoch=epoch)
 
     def flatten(self, **kwargs):
-        """Detrend; keyword arguments as :func:`starskope.clean.detrend.flatten`."""
+        """Detrend; keyword arguments as :func:`starskope.clean.detrend.flatten`. Times out of
+        order are detrended in time order and returned in the order given."""
         from .clean.detrend import flatten
+
+        order = np.argsort(self._t, kind="stable")
+        if np.any(np.diff(order) != 1):  # the running windows assume time order
+            flat = flatten(self.select(order), **kwargs).lightcurve
+            return flat.select(np.argsort(order, kind="stable"))
 
         return flatten(self, **kwargs).lightcurve
 

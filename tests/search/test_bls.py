@@ -216,3 +216,23 @@ def test_transits_with_data_count_each_segment_at_its_own_cadence(rng):
     assert box_stats(t[keep], flux[keep], period=period, t0=t0, duration=dur).n_transits == 8
     keep[np.flatnonzero(late)[1 : late.sum() // 4 + 2]] = True
     assert box_stats(t[keep], flux[keep], period=period, t0=t0, duration=dur).n_transits == 9
+
+
+@pytest.mark.parametrize(
+    ("periods", "match"),
+    [
+        ([np.nan, 4.2], "periods must be finite and at least 0.001 d; got nan"),
+        ([0.0, 4.2], "got 0.0"),
+        ([np.inf], "got inf"),
+        ([], "non-empty 1-D"),
+        ([[1.0, 2.0], [3.0, 4.0]], "non-empty 1-D"),
+    ],
+)
+def test_bad_trial_periods_are_errors_not_crashes(rng, periods, match):
+    """NaN or 0 among the periods crashed the process in the numba kernel (a segfault)."""
+    t = np.arange(0, 20, 0.02)
+    f = 1 + rng.normal(0, 1e-3, t.size)
+    with pytest.raises(StarskopeError, match=match):
+        search_bls(t, f, periods=periods)
+    with pytest.raises(StarskopeError, match="durations must be finite and at least"):
+        search_bls(t, f, periods=[3.0, 4.0], durations=[1e-6])

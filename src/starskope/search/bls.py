@@ -92,6 +92,29 @@ def _red_noise(t, resid, duration, sigma_white):
     return float(np.sqrt(excess)) if excess > 0 else 0.0
 
 
+#: Shortest trial duration accepted (one minute): a box shorter than any planet's transit
+#: makes the phase bins so fine that a search runs for minutes.
+MIN_DURATION_DAYS = 1.0 / 1440.0
+
+
+def _trial_values(values, name: str, *, smallest: float) -> np.ndarray:
+    """Trial periods or durations as a 1-D float array: finite, at least ``smallest`` days,
+    not empty (the BLS kernels index bins by them: NaN or 0 would crash the process)."""
+    try:
+        v = np.asarray(values, dtype=float)
+    except (TypeError, ValueError) as exc:
+        raise StarskopeError(f"{name} must be numbers (days); got {values!r}") from exc
+    if v.ndim != 1 or v.size == 0:
+        raise StarskopeError(f"{name} must be a non-empty 1-D list of days; got shape {v.shape}")
+    bad = ~np.isfinite(v) | (v < smallest)
+    if bad.any():
+        raise StarskopeError(
+            f"{name} must be finite and at least {smallest:.3g} d; got {float(v[bad][0])} among"
+            f" {v.size} value{'s' if v.size > 1 else ''}"
+        )
+    return v
+
+
 def local_cadence(t) -> np.ndarray:
     """Each cadence's own sampling interval: the median of the time steps within five cadences
     of it (sorted times), so a light curve stitched from sectors of different cadences gives
@@ -421,13 +444,17 @@ def search_bls(
     order = np.argsort(t, kind="stable")
     t, flux = t[order], flux[order]
     flux_err = None if flux_err is None else flux_err[order]
-    durations = duration_grid() if durations is None else np.sort(np.asarray(durations, float))
+    durations = (
+        duration_grid()
+        if durations is None
+        else np.sort(_trial_values(durations, "durations", smallest=MIN_DURATION_DAYS))
+    )
     baseline = float(t[-1] - t[0])
     if periods is None:
         periods = period_grid(
             baseline=baseline, min_period=min_period, max_period=max_period, oversample=oversample
         )
-    periods = np.sort(np.asarray(periods, dtype=float))
+    periods = np.sort(_trial_values(periods, "periods", smallest=1e-3))
     w = _weights(flux, flux_err)
     y = flux - np.sum(w * flux) / np.sum(w)
     tt, yy, ww = t, y, w

@@ -76,8 +76,10 @@ class TransitSearch:
             raise StarskopeError(
                 f"unknown search method {self.method!r}; choose one of {sorted(SEARCHES)}"
             )
-        t = np.asarray(self.t, dtype=float)
-        f = np.asarray(self.flux, dtype=float)
+        from ..lightcurve import _floats, _time_days
+
+        t = _time_days(self.t)  # a Quantity of hours or seconds in days; masked -> NaN
+        f = _floats(self.flux)
         if t.ndim != 1 or t.shape != f.shape:
             raise StarskopeError(
                 f"t and flux must be 1-D of equal length; got {t.shape}, {f.shape}"
@@ -87,7 +89,7 @@ class TransitSearch:
             raise StarskopeError(f"a period search needs at least 20 finite points; got {ok.sum()}")
         err = None
         if self.flux_err is not None:
-            err = np.asarray(self.flux_err, dtype=float)
+            err = _floats(self.flux_err)
             if err.shape != t.shape:
                 raise StarskopeError("flux_err must have the shape of flux")
             err = err[ok]
