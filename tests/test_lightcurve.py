@@ -135,3 +135,8 @@ def test_flatten_of_times_out_of_order_keeps_their_order(rng):
     b = LightCurve(t[p], f[p], time_format="relative").flatten()
     np.testing.assert_allclose(b.flux, a.flux[p])
     np.testing.assert_array_equal(b.t, t[p])
+
+
+def test_a_missing_quality_flag_is_no_flag():
+    lc = LightCurve(np.arange(3.0), np.ones(3), quality=np.array([0.0, np.nan, 4.0]))
+    assert lc.quality.tolist() == [0, 0, 4]

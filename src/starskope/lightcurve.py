@@ -43,6 +43,15 @@ def _floats(x) -> np.ndarray:
     return out
 
 
+def _quality_flags(quality) -> np.ndarray:
+    """Quality bit flags as integers; a float column's NaN (no flag given) is 0 rather than
+    the integer conversion's -2**31, which would set every bit."""
+    q = np.asarray(quality)
+    if q.dtype.kind == "f":
+        return np.where(np.isfinite(q), q, 0.0).astype(np.int64)
+    return q
+
+
 def _time_days(time) -> np.ndarray:
     """Times as days: an astropy Quantity of time converted (hours, seconds), calendar dates
     (``datetime64``, pandas timestamps) as JD in TDB (from UTC, with a warning), numbers as
@@ -198,7 +207,7 @@ class LightCurve:
             )
         n = t.size
         flux_err = np.full(n, np.nan) if flux_err is None else _floats(flux_err)
-        quality = np.zeros(n, dtype=np.int32) if quality is None else np.asarray(quality)
+        quality = np.zeros(n, dtype=np.int32) if quality is None else _quality_flags(quality)
         if flux_err.shape != t.shape or quality.shape != t.shape:
             raise ValueError("flux_err and quality must have the same length as time")
         self._t = t
