@@ -1,5 +1,5 @@
-"""Output paths checked before a command does its work (a one-line error, not a traceback
-after a long simulation or scan)."""
+"""Outputs: paths checked before a command does its work (a one-line error, not a traceback
+after a long simulation or scan), the console for tables, and one star's result line."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..exceptions import StarskopeError
 
-__all__ = ["output_dir", "output_dir_later", "output_file"]
+__all__ = ["emit_result", "output_dir", "output_dir_later", "output_file"]
 
 
 def output_dir(path, *, what: str = "output folder") -> Path:
@@ -61,3 +61,20 @@ def console():
 
     con = Console()
     return con if con.is_terminal else Console(width=160)
+
+
+def emit_result(res, *, json_out: bool, rows: list) -> bool:
+    """One star's result as ``search`` and ``predict`` give it: a failure as one
+    ``starskope: error:`` line on stderr (naming the input), then the JSON line on stdout with
+    ``json_out``, else kept in ``rows`` for the table. Returns True when the star failed."""
+    import sys
+
+    if res.error is not None:
+        where = "" if not res.path or res.path in res.error else f"{res.path}: "
+        print(f"starskope: error: {where}{' '.join(res.error.split())}", file=sys.stderr)
+    if json_out:
+        sys.stdout.write(res.to_json() + "\n")
+        sys.stdout.flush()
+    else:
+        rows.append(res)
+    return res.error is not None

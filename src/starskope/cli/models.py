@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import shlex
-import sys
 import time
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from ..exceptions import StarskopeError
 from ..result import json_safe
 from . import app
 from ._paths import console as _console
-from ._paths import output_dir
+from ._paths import emit_result, output_dir
 
 __all__ = ["evaluate_command", "predict_command", "train_command"]
 
@@ -387,15 +386,7 @@ def predict_command(
         for res in results:
             n_seen += 1
             advance(1)
-            if res.error is not None:
-                n_failed += 1
-                where = "" if not res.path or res.path in res.error else f"{res.path}: "
-                print(f"starskope: error: {where}{' '.join(res.error.split())}", file=sys.stderr)
-            if json_out:
-                sys.stdout.write(res.to_json() + "\n")
-                sys.stdout.flush()
-            else:
-                rows.append(res)
+            n_failed += emit_result(res, json_out=json_out, rows=rows)
     if not n_seen:
         raise StarskopeError(f"no light curves found in {' '.join(map(str, files))}")
     if not json_out:

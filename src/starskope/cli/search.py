@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import sys
 from pathlib import Path
 
 import typer
@@ -17,7 +16,7 @@ import typer
 from ..exceptions import StarskopeError
 from . import app
 from ._paths import console as _console
-from ._paths import output_dir
+from ._paths import emit_result, output_dir
 
 __all__ = ["search_command", "search_options"]
 
@@ -276,15 +275,7 @@ def search_command(
     n_failed = n_seen = 0
     for res in stream:
         n_seen += 1
-        if res.error is not None:
-            n_failed += 1
-            where = "" if not res.path or res.path in res.error else f"{res.path}: "
-            print(f"starskope: error: {where}{' '.join(res.error.split())}", file=sys.stderr)
-        if json_out:
-            sys.stdout.write(res.to_json() + "\n")
-            sys.stdout.flush()
-        else:
-            results.append(res)
+        n_failed += emit_result(res, json_out=json_out, rows=results)
     if not n_seen:
         raise StarskopeError(f"no light curves found in {' '.join(map(str, files))}")
     if not json_out:
