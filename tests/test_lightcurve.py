@@ -140,3 +140,11 @@ def test_flatten_of_times_out_of_order_keeps_their_order(rng):
 def test_a_missing_quality_flag_is_no_flag():
     lc = LightCurve(np.arange(3.0), np.ones(3), quality=np.array([0.0, np.nan, 4.0]))
     assert lc.quality.tolist() == [0, 0, 4]
+
+
+def test_meta_as_a_dict_and_indexing_by_an_integer():
+    lc = LightCurve(np.arange(10.0), np.ones(10), meta={"mission": "Kepler", "target": "X"})
+    assert lc.meta.mission == "Kepler" and "X" in repr(lc)
+    assert len(lc[3]) == 1 and lc[3].t[0] == 3.0 and len(lc[2:5]) == 3
+    with pytest.raises(StarskopeError, match="LightCurveMeta's fields"):
+        LightCurve(np.arange(3.0), np.ones(3), meta={"nope": 1})

@@ -635,3 +635,10 @@ def test_config_takes_numpy_numbers_and_refuses_an_unused_model():
     assert type(c.min_period_days) is float
     with pytest.raises(StarskopeError, match="PipelineConfig.model .* is not used by analyse"):
         PipelineConfig(model="gbm")
+
+
+def test_unknown_settings_in_a_dict_config_are_named(rng):
+    from starskope import StarskopeError
+
+    with pytest.raises(StarskopeError, match="unknown PipelineConfig setting 'nope'"):
+        analyse(_k2(rng), {"nope": 1})

@@ -215,6 +215,13 @@ class LightCurve:
         self.flux = flux
         self.flux_err = flux_err
         self.quality = quality.astype(np.int32, copy=False)
+        if isinstance(meta, dict):  # the fields by name: LightCurveMeta(**meta)
+            try:
+                meta = LightCurveMeta(**meta)
+            except TypeError as exc:
+                raise StarskopeError(f"meta: {exc}; LightCurveMeta's fields are expected") from exc
+        elif meta is not None and not isinstance(meta, LightCurveMeta):
+            raise StarskopeError(f"meta must be a LightCurveMeta or a dict; got {type(meta).__name__}")
         self.meta = meta if meta is not None else LightCurveMeta()
 
     # ------------------------------------------------------------------ basic access
@@ -310,7 +317,10 @@ class LightCurve:
         )
 
     def __getitem__(self, key) -> LightCurve:
-        return self.select(np.arange(len(self))[key])
+        """Cadences by slice, index array or boolean mask (``lc[10:20]``, ``lc[good]``); a single
+        integer gives a one-cadence light curve."""
+        idx = np.arange(len(self))[key]
+        return self.select(np.atleast_1d(idx))
 
     # ------------------------------------------------------------------ transforms
     def remove_nans(self) -> LightCurve:

@@ -147,6 +147,13 @@ def _checked_inputs(lc, config) -> tuple[LightCurve, PipelineConfig]:
             f"{type(lc).__name__}{hint}"
         )
     if isinstance(config, dict):
+        known = {f.name for f in dataclasses.fields(PipelineConfig)}
+        unknown = sorted(set(config) - known)
+        if unknown:
+            raise StarskopeError(
+                f"unknown PipelineConfig setting{'s' if len(unknown) > 1 else ''}"
+                f" {', '.join(map(repr, unknown))}; the settings are {', '.join(sorted(known))}"
+            )
         config = PipelineConfig().replace(**config)
     elif config is None:
         config = PipelineConfig()
