@@ -642,3 +642,11 @@ def test_unknown_settings_in_a_dict_config_are_named(rng):
 
     with pytest.raises(StarskopeError, match="unknown PipelineConfig setting 'nope'"):
         analyse(_k2(rng), {"nope": 1})
+
+
+def test_config_switches_are_true_or_false():
+    from starskope import PipelineConfig, StarskopeError
+
+    assert PipelineConfig(adaptive_window=np.bool_(False)).adaptive_window is False
+    with pytest.raises(StarskopeError, match="adaptive_window must be True or False; got 'no'"):
+        PipelineConfig(adaptive_window="no")

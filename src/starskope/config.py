@@ -112,6 +112,13 @@ def _check(config: PipelineConfig) -> None:
             " model: score stars with starskope.models.predict.predict_results(items,"
             " model=NAME), `starskope search --model NAME` or `starskope predict`"
         )
+    for f in dataclasses.fields(config):  # switches are True or False, not "no" (truthy)
+        value = getattr(config, f.name)
+        if isinstance(f.default, bool) and not isinstance(value, bool):
+            if getattr(getattr(value, "dtype", None), "kind", "") == "b":  # numpy's bool
+                object.__setattr__(config, f.name, bool(value))
+                continue
+            raise StarskopeError(f"PipelineConfig.{f.name} must be True or False; got {value!r}")
     for name, (kind, low, strict) in _NUMBERS.items():
         value = getattr(config, name)
         if isinstance(value, numbers.Real) and not isinstance(value, bool | int | float):
