@@ -74,27 +74,21 @@ def _time_days(time) -> np.ndarray:
             StarskopeWarning,
             stacklevel=3,
         )
-        stamps = arr.astype("datetime64[ns]")
-        ok = ~np.isnat(stamps)
-        t = np.full(stamps.shape, np.nan)
-        sec = (stamps[ok] - np.datetime64("1970-01-01T00:00:00", "ns")) / np.timedelta64(1, "s")
-        t[ok] = Time(sec, format="unix", scale="utc").tdb.jd
-        return t
+        return _time.datetimes_to_tdb_jd(arr)
     t = _floats(time)
-    if arr.dtype == np.float32 and np.isfinite(t).any():
-        step = float(np.spacing(np.float32(np.nanmax(np.abs(t))))) * 86400.0
-        if step > 60.0:
-            import warnings
+    lost = _time.float32_time_step(t) if arr.dtype == np.float32 else None
+    if lost:
+        import warnings
 
-            from .exceptions import StarskopeWarning
+        from .exceptions import StarskopeWarning
 
-            warnings.warn(
-                f"times are 32-bit floats, which resolve values near {np.nanmax(np.abs(t)):.1f}"
-                f" only to {step / 60.0:.0f} minutes: cadences closer than that share a time;"
-                " pass 64-bit floats or times relative to a reference (BTJD)",
-                StarskopeWarning,
-                stacklevel=3,
-            )
+        warnings.warn(
+            f"times are 32-bit floats, which resolve values near {lost[0]:.1f} only to"
+            f" {lost[1]:.0f} minutes: cadences closer than that share a time; pass 64-bit floats"
+            " or times relative to a reference (BTJD)",
+            StarskopeWarning,
+            stacklevel=3,
+        )
     return t
 
 
@@ -221,7 +215,9 @@ class LightCurve:
             except TypeError as exc:
                 raise StarskopeError(f"meta: {exc}; LightCurveMeta's fields are expected") from exc
         elif meta is not None and not isinstance(meta, LightCurveMeta):
-            raise StarskopeError(f"meta must be a LightCurveMeta or a dict; got {type(meta).__name__}")
+            raise StarskopeError(
+                f"meta must be a LightCurveMeta or a dict; got {type(meta).__name__}"
+            )
         self.meta = meta if meta is not None else LightCurveMeta()
 
     # ------------------------------------------------------------------ basic access

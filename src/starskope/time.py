@@ -17,6 +17,8 @@ __all__ = [
     "TIME_OFFSETS",
     "TimeBKJD",
     "TimeBTJD",
+    "datetimes_to_tdb_jd",
+    "float32_time_step",
     "to_bjd",
     "make_time",
 ]
@@ -76,3 +78,44 @@ def make_time(values, *, format: str) -> Time:
 def to_bjd(values, *, format: str):
     """Convert day values in ``format`` to BJD_TDB floats."""
     return np.asarray(values, dtype=float) + TIME_OFFSETS[format]
+
+
+def datetimes_to_tdb_jd(stamps) -> np.ndarray:
+    """Civil instants (``datetime64``, read as UTC) as JD in TDB; NaN where NaT.
+
+    Dates are times at the observer: TDB leaves out the light travel time to the barycentre
+    (up to 8.3 minutes), which needs the star's position.
+
+    Examples
+    --------
+    >>> jd = datetimes_to_tdb_jd(np.array(["2020-01-01T00:00"], dtype="datetime64[ns]"))
+    >>> round(float((jd[0] - 2458849.5) * 86400), 2)  # TDB - UTC at the start of 2020, seconds
+    69.18
+    """
+    ns = np.asarray(stamps).astype("datetime64[ns]")
+    ok = ~np.isnat(ns)
+    jd = np.full(ns.shape, np.nan)
+    if ok.any():
+        sec = (ns[ok] - np.datetime64("1970-01-01T00:00:00", "ns")) / np.timedelta64(1, "s")
+        jd[ok] = Time(sec, format="unix", scale="utc").tdb.jd
+    return jd
+
+
+def float32_time_step(values, *, days_per_unit: float = 1.0) -> tuple[float, float] | None:
+    """``(largest value, step in minutes)`` when 32-bit floats cannot resolve these times to a
+    minute (full JDs in float32 are 0.25 d apart), else None. ``values`` in units of
+    ``days_per_unit`` days.
+
+    Examples
+    --------
+    >>> float32_time_step([2459000.0])
+    (2459000.0, 360.0)
+    >>> float32_time_step([1500.0]) is None  # BTJD in float32: 10-s steps
+    True
+    """
+    v = np.abs(np.asarray(values, dtype=float))
+    v = v[np.isfinite(v)]
+    if v.size == 0:
+        return None
+    minutes = float(np.spacing(np.float32(v.max()))) * days_per_unit * 1440.0
+    return (float(v.max()), minutes) if minutes > 1.0 else None

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve, LightCurveMeta
+from ..time import float32_time_step
 from ._columns import choose_columns, is_magnitude
 from ._common import (
     below_full_jd,
@@ -132,15 +133,11 @@ def _warn_float32_times(cols: _Cols, tcol: str, t, days_per_unit: float, *, path
     ``t`` is the column as stored, in units of ``days_per_unit`` days."""
     i = cols.names.index(cols.real(tcol)) + 1
     form = str(_hdr(cols.hdu).get(f"TFORM{i}", "")).strip().upper().lstrip("0123456789")
-    finite = np.abs(np.asarray(t, dtype=float))
-    finite = finite[np.isfinite(finite)]
-    if form != "E" or finite.size == 0:
-        return
-    step = float(np.spacing(np.float32(finite.max()))) * days_per_unit * 86400.0  # seconds
-    if step > 60.0:
+    lost = float32_time_step(t, days_per_unit=days_per_unit) if form == "E" else None
+    if lost:
         warn_file(
             f"time column {tcol!r} is stored as 32-bit floats, which resolve values near"
-            f" {finite.max():.1f} only to {step / 60.0:.0f} minutes: cadences closer than that"
+            f" {lost[0]:.1f} only to {lost[1]:.0f} minutes: cadences closer than that"
             " share a time (and are dropped as repeats); store times as 64-bit floats or as"
             " offsets from a reference (BTJD, BKJD)",
             path=path,

@@ -353,22 +353,17 @@ def _timestamps_to_jd(col) -> np.ndarray:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    from ..time import datetimes_to_tdb_jd
+
     if pa.types.is_date(col.type):
         col = pc.cast(col, pa.timestamp("s"))
     tz = getattr(col.type, "tz", None)
     if tz:  # instants with a zone: in UTC
         col = pc.cast(col, pa.timestamp(col.type.unit, tz="UTC"))
-    ns = np.asarray(
-        pc.cast(col, pa.timestamp("ns", tz="UTC" if tz else None))
-        .cast(pa.int64())
-        .to_numpy(zero_copy_only=False),
-        dtype=float,
-    )
-    missing = np.asarray(col.is_null().to_numpy(zero_copy_only=False), dtype=bool)
-    jd = np.full(ns.size, np.nan)
-    ok = ~missing & np.isfinite(ns)
-    if ok.any():  # civil (UTC) instants to TDB, as the text reader's calendar dates
-        from astropy.time import Time
-
-        jd[ok] = Time(ns[ok] / 1e9, format="unix", scale="utc").tdb.jd
-    return jd
+    ns = pc.cast(col, pa.timestamp("ns", tz="UTC" if tz else None)).cast(pa.int64())
+    missing = np.asarray(ns.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    stamps = np.array(pc.fill_null(ns, 0).to_numpy(zero_copy_only=False), dtype=np.int64)
+    stamps = stamps.view("datetime64[ns]")
+    stamps[missing] = np.datetime64("NaT", "ns")
+    # civil (UTC) instants to TDB, as the text reader's calendar dates
+    return datetimes_to_tdb_jd(stamps)

@@ -355,7 +355,8 @@ def _dates_to_jd(stamps: list[str | None]) -> np.ndarray:
     travel time to the barycentre (up to 8.3 minutes), which needs the star's position.
     """
     import pandas as pd
-    from astropy.time import Time
+
+    from ..time import datetimes_to_tdb_jd
 
     stamps = pd.to_datetime(
         pd.Series(stamps, dtype=object),
@@ -363,13 +364,7 @@ def _dates_to_jd(stamps: list[str | None]) -> np.ndarray:
         format="ISO8601",
         errors="coerce",
     )
-    unix = stamps.to_numpy(dtype="datetime64[ns]")
-    ok = ~np.isnat(unix)
-    jd = np.full(len(unix), np.nan)
-    if ok.any():
-        sec = (unix[ok] - np.datetime64("1970-01-01T00:00:00", "ns")) / np.timedelta64(1, "s")
-        jd[ok] = Time(sec, format="unix", scale="utc").tdb.jd
-    return jd
+    return datetimes_to_tdb_jd(stamps.to_numpy(dtype="datetime64[ns]"))
 
 
 def _number(cell, decimal_comma: bool = False) -> float | None:
