@@ -99,6 +99,26 @@ def feature_sets(args) -> list[tuple[str, str, np.ndarray, np.ndarray]]:
     return sets
 
 
+def data_arguments(ap: argparse.ArgumentParser) -> None:
+    """The options :func:`feature_sets` reads (shared with ``compare_tie_break``)."""
+    ap.add_argument("--val", type=Path, action="append", default=[], help="validation table")
+    ap.add_argument("--test", type=Path, action="append", default=[], help="test table")
+    ap.add_argument("--no-real", action="store_true", help="skip the real light curves")
+    ap.add_argument("--shared", type=Path, default=SHARED_DATA)
+    ap.add_argument("--cache", type=Path, default=None, help="pipeline-run cache folder")
+    ap.add_argument("--jobs", type=int, default=1)
+    ap.add_argument("--boot", type=int, default=1000)
+
+
+def parse_data_arguments(ap: argparse.ArgumentParser, argv) -> argparse.Namespace:
+    """``ap``'s arguments, every ``--val`` and ``--test`` table checked to exist."""
+    args = ap.parse_args(argv)
+    for p in args.val + args.test:
+        if not p.is_file():
+            ap.error(f"no table at {p}")
+    return args
+
+
 def main(argv: list[str] | None = None) -> int:
     from starskope.models.registry import load_model
 
@@ -107,19 +127,10 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--old", default="gbm", help="model file or shipped name (default: gbm)")
     ap.add_argument("--new", required=True, help="model file or shipped name")
-    ap.add_argument("--val", type=Path, action="append", default=[], help="validation table")
-    ap.add_argument("--test", type=Path, action="append", default=[], help="test table")
+    data_arguments(ap)
     ap.add_argument("--independent", default="realistic,fp", help="independent tables ('' none)")
-    ap.add_argument("--no-real", action="store_true", help="skip the real light curves")
-    ap.add_argument("--shared", type=Path, default=SHARED_DATA)
-    ap.add_argument("--cache", type=Path, default=None, help="pipeline-run cache folder")
-    ap.add_argument("--jobs", type=int, default=1)
-    ap.add_argument("--boot", type=int, default=1000)
     ap.add_argument("--out", type=Path, default=OUT)
-    args = ap.parse_args(argv)
-    for p in args.val + args.test:
-        if not p.is_file():
-            ap.error(f"no table at {p}")
+    args = parse_data_arguments(ap, argv)
     t_start = time.perf_counter()
     warnings.simplefilter("ignore")
     _, old = load_model(args.old)

@@ -24,8 +24,14 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import REPO, SHARED_DATA, command_line, write_table_report
-from .compare_host_labels import METRICS, compare, feature_sets
+from .common import REPO, command_line, write_table_report
+from .compare_host_labels import (
+    METRICS,
+    compare,
+    data_arguments,
+    feature_sets,
+    parse_data_arguments,
+)
 
 OUT = REPO / "benchmarks" / "results" / "tie_break.md"
 
@@ -54,19 +60,10 @@ def main(argv: list[str] | None = None) -> int:
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--model", default="gbm", help="gbm model file or shipped name")
-    ap.add_argument("--val", type=Path, action="append", default=[], help="validation table")
-    ap.add_argument("--test", type=Path, action="append", default=[], help="test table")
-    ap.add_argument("--no-real", action="store_true", help="skip the real light curves")
-    ap.add_argument("--shared", type=Path, default=SHARED_DATA)
-    ap.add_argument("--cache", type=Path, default=None, help="pipeline-run cache folder")
-    ap.add_argument("--jobs", type=int, default=1)
-    ap.add_argument("--boot", type=int, default=1000)
+    data_arguments(ap)
     ap.add_argument("--random", type=int, default=50, help="random tie orders to average")
     ap.add_argument("--out", type=Path, default=OUT)
-    args = ap.parse_args(argv)
-    for p in args.val + args.test:
-        if not p.is_file():
-            ap.error(f"no table at {p}")
+    args = parse_data_arguments(ap, argv)
     t_start = time.perf_counter()
     _, est = load_model(args.model)
 

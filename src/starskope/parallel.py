@@ -17,7 +17,14 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import ExitStack, contextmanager
 from typing import Any
 
-__all__ = ["map_stars", "one_thread", "one_thread_per_process", "process_pool", "progress_bar"]
+__all__ = [
+    "map_stars",
+    "one_thread",
+    "one_thread_per_process",
+    "process_pool",
+    "progress_bar",
+    "shows_progress",
+]
 
 #: Holds this process's one-thread limits for its lifetime (see one_thread_per_process).
 _PROCESS_LIMITS = ExitStack()
@@ -66,7 +73,7 @@ def process_pool(n_jobs: int) -> ProcessPoolExecutor:
 PROGRESS_MIN_ITEMS = 20
 
 
-def _show_progress(total: int | None) -> bool:
+def shows_progress(total: int | None) -> bool:
     """A bar on stderr when it is a terminal, the work is not tiny and STARSKOPE_PROGRESS is
     not ``0`` (pipes, files and tests get none)."""
     if os.environ.get("STARSKOPE_PROGRESS", "1") == "0":
@@ -79,8 +86,8 @@ def _show_progress(total: int | None) -> bool:
 @contextmanager
 def progress_bar(label: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
     """``advance(k)`` for a rich progress bar on stderr (a counter when ``total`` is None), or
-    a no-op where no bar is shown (see :func:`_show_progress`)."""
-    if not _show_progress(total):
+    a no-op where no bar is shown (see :func:`shows_progress`)."""
+    if not shows_progress(total):
         yield lambda k=1: None
         return
     from rich.console import Console

@@ -262,10 +262,10 @@ def _detected_only(ds, *, injections: int, seed: int) -> tuple:
 def _count_stars(files) -> int | None:
     """How many stars the inputs hold (a table's rows counted), for a progress bar's total;
     None when that cannot be told cheaply."""
-    from ..parallel import PROGRESS_MIN_ITEMS, _show_progress
+    from ..parallel import PROGRESS_MIN_ITEMS, shows_progress
     from ..scan.inputs import count_items
 
-    if not _show_progress(PROGRESS_MIN_ITEMS):  # no bar will be drawn: do not count
+    if not shows_progress(PROGRESS_MIN_ITEMS):  # no bar will be drawn: do not count
         return None
     try:
         return count_items([str(f) for f in files])
