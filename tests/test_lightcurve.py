@@ -148,3 +148,20 @@ def test_meta_as_a_dict_and_indexing_by_an_integer():
     assert len(lc[3]) == 1 and lc[3].t[0] == 3.0 and len(lc[2:5]) == 3
     with pytest.raises(StarskopeError, match="LightCurveMeta's fields"):
         LightCurve(np.arange(3.0), np.ones(3), meta={"nope": 1})
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"time": np.arange(5.0), "flux": np.ones(4)}, "equal length"),
+        ({"time": np.arange(5.0), "flux": np.ones(5), "flux_err": np.ones(3)}, "same length"),
+        ({"time": np.arange(5.0), "flux": np.ones(5), "time_format": "mjd"}, "time_format"),
+    ],
+)
+def test_shape_and_time_format_errors_are_starskope_value_errors(kwargs, match):
+    """Bad shapes are one-line StarskopeErrors for the CLI and still ValueErrors for code."""
+    from starskope.exceptions import StarskopeValueError
+
+    with pytest.raises(StarskopeValueError, match=match) as info:
+        LightCurve(**kwargs)
+    assert isinstance(info.value, ValueError) and isinstance(info.value, StarskopeError)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from .config import PipelineConfig as PipelineConfig
 from .exceptions import StarskopeDeprecationWarning as StarskopeDeprecationWarning
 from .exceptions import StarskopeError as StarskopeError
+from .exceptions import StarskopeValueError as StarskopeValueError
 from .exceptions import StarskopeWarning as StarskopeWarning
 from .lightcurve import LightCurve as LightCurve
 from .lightcurve import LightCurveMeta as LightCurveMeta
@@ -25,6 +26,7 @@ __all__ = [
     "StarResult",
     "StarskopeDeprecationWarning",
     "StarskopeError",
+    "StarskopeValueError",
     "StarskopeWarning",
     "__version__",
     "analyse",

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
-__all__ = ["RowError", "StarskopeDeprecationWarning", "StarskopeError", "StarskopeWarning"]
+__all__ = [
+    "RowError",
+    "StarskopeDeprecationWarning",
+    "StarskopeError",
+    "StarskopeValueError",
+    "StarskopeWarning",
+]
 
 
 class StarskopeError(Exception):
@@ -74,6 +80,21 @@ class RowError(StarskopeError):
 
 def _row_error(message, path, row, label) -> RowError:
     return RowError(message, path=path, row=row, label=label)
+
+
+class StarskopeValueError(StarskopeError, ValueError):
+    """A bad argument value: a :class:`StarskopeError` that is also a :class:`ValueError`.
+
+    Raised where Python code has always raised ``ValueError`` (the shapes and time system
+    given to :class:`~starskope.LightCurve`), so ``except ValueError`` keeps working while
+    the command line reports it in one line, as it does every ``StarskopeError``.
+
+    Examples
+    --------
+    >>> e = StarskopeValueError("time and flux differ in length")
+    >>> isinstance(e, ValueError), isinstance(e, StarskopeError), str(e)
+    (True, True, 'time and flux differ in length')
+    """
 
 
 class StarskopeWarning(UserWarning):

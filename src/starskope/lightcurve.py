@@ -16,7 +16,7 @@ import numpy as np
 from astropy.time import Time, TimeDelta
 
 from . import time as _time  # registers BKJD/BTJD
-from .exceptions import StarskopeError
+from .exceptions import StarskopeError, StarskopeValueError
 
 __all__ = ["LightCurve", "LightCurveMeta", "TIME_SYSTEMS"]
 
@@ -193,17 +193,19 @@ class LightCurve:
             if np.asarray(time).dtype.kind == "M":  # calendar dates (datetime64, pandas)
                 fmt = "jd"
         if fmt not in TIME_SYSTEMS:
-            raise ValueError(f"time_format must be one of {sorted(TIME_SYSTEMS)}; got {fmt!r}")
+            raise StarskopeValueError(
+                f"time_format must be one of {sorted(TIME_SYSTEMS)}; got {fmt!r}"
+            )
         flux = _floats(flux)
         if t.ndim != 1 or flux.shape != t.shape:
-            raise ValueError(
+            raise StarskopeValueError(
                 f"time and flux must be 1-D of equal length; got {t.shape}, {flux.shape}"
             )
         n = t.size
         flux_err = np.full(n, np.nan) if flux_err is None else _floats(flux_err)
         quality = np.zeros(n, dtype=np.int32) if quality is None else _quality_flags(quality)
         if flux_err.shape != t.shape or quality.shape != t.shape:
-            raise ValueError("flux_err and quality must have the same length as time")
+            raise StarskopeValueError("flux_err and quality must have the same length as time")
         self._t = t
         self._format = fmt
         self.flux = flux

@@ -83,6 +83,25 @@ def shows_progress(total: int | None) -> bool:
     return bool(getattr(sys.stderr, "isatty", lambda: False)())
 
 
+def progress_columns(label: str, *fields: str, eta: bool = True) -> list:
+    """The rich columns of every starskope bar: ``label``, the bar, done of total, then
+    ``fields`` (rich markup over the task's fields), the time elapsed and, with ``eta``,
+    the time remaining."""
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    columns = [TextColumn(label), BarColumn(), MofNCompleteColumn()]
+    columns += [TextColumn(f) for f in fields] + [TimeElapsedColumn()]
+    if eta:
+        columns += [TextColumn("ETA"), TimeRemainingColumn()]
+    return columns
+
+
 @contextmanager
 def progress_bar(label: str, total: int | None = None) -> Iterator[Callable[[int], None]]:
     """``advance(k)`` for a rich progress bar on stderr (a counter when ``total`` is None), or
@@ -91,18 +110,9 @@ def progress_bar(label: str, total: int | None = None) -> Iterator[Callable[[int
         yield lambda k=1: None
         return
     from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+    from rich.progress import Progress
 
-    columns = [TextColumn(label), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn()]
-    if total is not None:
-        columns.append(TimeRemainingColumn())
+    columns = progress_columns(label, eta=total is not None)
     # never redirect stdout into the bar's console (stderr): JSON lines printed meanwhile
     # must stay on stdout, piped or not
     bar = Progress(

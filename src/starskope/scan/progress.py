@@ -34,25 +34,17 @@ class RichProgress:
         self._t0 = time.monotonic()
         if not self.enabled:
             return
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
+        from rich.progress import Progress
+
+        from ..parallel import progress_columns
 
         self._progress = Progress(
-            TextColumn("[bold]scan"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[rate]:.1f} stars/s"),
-            TextColumn("[red]{task.fields[errors]} errors"),
-            TextColumn("{task.fields[skipped]} skipped"),
-            TimeElapsedColumn(),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
+            *progress_columns(
+                "[bold]scan",
+                "{task.fields[rate]:.1f} stars/s",
+                "[red]{task.fields[errors]} errors",
+                "{task.fields[skipped]} skipped",
+            ),
             console=self.console,
             transient=False,
         )
