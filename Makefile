@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: demo test lint bench clean venv browser
+.PHONY: demo test bench clean venv browser
 
 # no pip cache: a machine short of disk need not hold every wheel twice (CI once ran out)
 $(STAMP): export PIP_NO_CACHE_DIR = 1
@@ -33,8 +33,8 @@ test: $(STAMP) browser  ## lint and run the test suite (slow and GPU tests exclu
 	$(BIN)/python -m pytest -q
 	$(BIN)/python -m pytest -q --doctest-modules src/starskope benchmarks  # the docstrings' examples
 
-bench: $(STAMP)  ## all benchmarks (several minutes)
-	$(BIN)/python -m benchmarks.run_all
+bench: $(STAMP)  ## every benchmark with its result file's settings (hours; BENCH_ARGS="--only NAME" or "--campaigns DIR")
+	$(BIN)/python -m benchmarks.run_all $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) demo-output .pytest_cache

@@ -123,3 +123,11 @@ def test_usage_errors_and_version_without_traceback(capsys):
     assert "No such option" in capsys.readouterr().err
     assert main(["--version"]) == 0
     assert capsys.readouterr().out.strip() == f"starskope {__version__}"
+
+
+def test_format_help_names_every_reader():
+    """The readers --format lists are the registry's (pixel-file only refuses pixel files)."""
+    from starskope.cli._help import READER_NAMES
+    from starskope.io.registry import READERS
+
+    assert set(READER_NAMES) == set(READERS) - {"pixel-file"}

@@ -110,6 +110,17 @@ def test_fits_output_reads_back(small, tmp_path):
     assert lc.time_format == "bkjd" and lc.meta.mission == "K2"
     good = np.isfinite(small.flux[0])
     np.testing.assert_allclose(lc.flux[np.isfinite(lc.flux)], small.flux[0][good], rtol=1e-6)
+    # the header's epoch is in TIME's system: the file's own times fold the transit to phase 0
+    host = int(np.flatnonzero(small.truth["class"].to_numpy() == "planet")[0])
+    with fits.open(paths[host]) as h:
+        hdr, t = h[0].header, np.asarray(h[1].data["TIME"], dtype=float)
+    assert hdr.comments["SIMEPOCH"].startswith("[BJD - 2454833]")
+    assert hdr["SIMEPOCH"] == pytest.approx(small.truth["epoch_days"].iloc[host] + t[0])
+    phase = (t - hdr["SIMEPOCH"] + 0.5 * hdr["SIMPER"]) % hdr["SIMPER"] - 0.5 * hdr["SIMPER"]
+    half = small.truth["duration_hours"].iloc[host] / 48
+    ok = np.isfinite(small.flux[host])
+    inside, outside = ok & (np.abs(phase) < 0.5 * half), ok & (np.abs(phase) > 2 * half)
+    assert np.median(small.flux[host][inside]) < np.median(small.flux[host][outside])
     # each star carries its truth as its label (1 planet, 0 not), as a Kaggle row does
     labels = [read(p).meta.label for p in paths[:-1]]
     assert labels == [int(c == "planet") for c in small.truth["class"]]

@@ -15,6 +15,7 @@ from pathlib import Path
 import typer
 
 from . import app
+from ._help import FORMAT_HELP
 
 __all__ = ["info", "info_record"]
 
@@ -53,7 +54,7 @@ def info(
         ..., help="Light-curve files, folders (recursive), globs or Kaggle tables."
     ),
     as_json: bool = typer.Option(False, "--json", help="One JSON object per input per line."),
-    format: str | None = typer.Option(None, "--format", help="Force a reader (see docs)."),
+    format: str | None = typer.Option(None, "--format", help=FORMAT_HELP),
     flux_column: str | None = typer.Option(None, "--flux-column", help="Flux column to use."),
     time_column: str | None = typer.Option(None, "--time-column", help="Time column to use."),
 ) -> None:

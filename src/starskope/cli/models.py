@@ -22,6 +22,7 @@ import typer
 from ..exceptions import StarskopeError
 from ..result import json_safe
 from . import app
+from ._help import FORMAT_HELP
 from ._paths import console as _console
 from ._paths import emit_result, output_dir
 
@@ -336,7 +337,7 @@ def predict_command(
         " every input's scheme: a Kaggle table's 2 is 1 here).",
     ),
     explain: bool = typer.Option(True, "--explain/--no-explain", help="Add explanations."),
-    fmt: str | None = typer.Option(None, "--format", help="Reader name (default: detected)."),
+    fmt: str | None = typer.Option(None, "--format", help=FORMAT_HELP),
     flux_column: str | None = typer.Option(
         None, "--flux-column", help="Flux column (name or 0-based index) of table files."
     ),

@@ -8,6 +8,7 @@ import typer
 
 from ..exceptions import StarskopeError
 from . import app
+from ._help import FORMAT_HELP
 from ._paths import output_dir_later
 
 __all__ = ["report_command", "serve_command"]
@@ -23,9 +24,7 @@ def report_command(
         None, "--catalog", "-c", help="A scan's DuckDB catalog: report its top stars."
     ),
     top: int = typer.Option(20, "--top", help="With --catalog: how many stars."),
-    fmt: str | None = typer.Option(
-        None, "--format", help="Reader name (default: detected from each file)."
-    ),
+    fmt: str | None = typer.Option(None, "--format", help=FORMAT_HELP),
     known: bool = typer.Option(
         True, "--known/--no-known", help="Match candidates against the known-object catalogue."
     ),

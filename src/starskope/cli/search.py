@@ -15,6 +15,7 @@ import typer
 
 from ..exceptions import StarskopeError
 from . import app
+from ._help import FORMAT_HELP
 from ._paths import console as _console
 from ._paths import emit_result, output_dir
 
@@ -104,9 +105,7 @@ def search_command(
         "--max-period",
         help="Longest trial period in days (default and cap: half the baseline, two transits).",
     ),
-    fmt: str | None = typer.Option(
-        None, "--format", help="Reader name (default: detected from each file)."
-    ),
+    fmt: str | None = typer.Option(None, "--format", help=FORMAT_HELP),
     flux_column: str | None = typer.Option(
         None, "--flux-column", help="Flux column (name or 0-based index) of table files."
     ),

@@ -210,7 +210,8 @@ def transit_model(
         Integration time in days (default: Kepler long cadence, 29.4 min). None or 0: no
         integration.
     supersample : int, optional
-        Sub-exposures per cadence; default one per ~2 minutes of ``exptime`` (15 for long cadence).
+        Sub-exposures per cadence, each evaluated at its midpoint; default one per ~2 minutes
+        of ``exptime`` (15 for long cadence).
 
     Returns
     -------
@@ -235,7 +236,13 @@ def transit_model(
         return out
     if exptime and exptime > 0:
         ss = supersample or max(3, int(np.ceil(exptime * 1440.0 / 2.0)) | 1)
-        m = batman.TransitModel(p, t[finite], supersample_factor=ss, exp_time=float(exptime))
+        # batman spaces its sub-exposures from -exp_time/2 to +exp_time/2, end points
+        # included: an exposure ss/(ss-1) too long (31.4 min for 29.4 min with ss=15). Given
+        # exptime (ss-1)/ss, its points are the midpoints of ss equal sub-exposures, the
+        # exposure integral that starskope.fit evaluates.
+        m = batman.TransitModel(
+            p, t[finite], supersample_factor=ss, exp_time=float(exptime) * (ss - 1) / ss
+        )
     else:
         m = batman.TransitModel(p, t[finite])
     out[finite] = m.light_curve(p)

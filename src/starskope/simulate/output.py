@@ -147,14 +147,15 @@ def _write_fits_files(campaign: Campaign, out: Path, t_bkjd, ra, dec, paths: lis
         h["SIMROW"] = (i, "row in the campaign")
         h["SIMCLASS"] = (str(tr["class"]), "true class")
         h["SIMSUB"] = (str(tr["subclass"]), "true subclass")
-        for key, col in (
-            ("SIMPER", "period_days"),
-            ("SIMEPOCH", "epoch_days"),
-            ("SIMDEPTH", "depth_ppm"),
+        # the epoch in TIME's own system (BKJD), not the truth table's days from the first
+        # cadence: folding the file's TIME at SIMEPOCH puts the transit at phase 0
+        for key, v, comment in (
+            ("SIMPER", tr["period_days"], "[d] true period"),
+            ("SIMEPOCH", tr["epoch_days"] + t_bkjd[0], "[BJD - 2454833] true mid-transit time"),
+            ("SIMDEPTH", tr["depth_ppm"], "[ppm] true depth"),
         ):
-            v = float(tr[col])
-            if np.isfinite(v):
-                h[key] = v
+            if np.isfinite(float(v)):
+                h[key] = (float(v), comment)
         cols = [
             fits.Column(name="TIME", format="D", unit="BJD - 2454833", array=t_bkjd),
             fits.Column(

@@ -1,0 +1,15 @@
+"""Help texts shared by several commands (kept light: no reader is imported to list them)."""
+
+from __future__ import annotations
+
+__all__ = ["FORMAT_HELP", "READER_NAMES"]
+
+#: The readers ``--format`` accepts, as registered in ``starskope.io.registry.READERS`` (a test
+#: keeps the two in step; ``pixel-file`` only refuses target pixel files and is left out).
+READER_NAMES = (
+    "kepler", "tess", "k2sff", "k2sc", "everest", "k2varcat", "qlp", "tasoc", "eleanor", "cdips",
+    "diamante", "lightkurve", "fits-table", "kaggle", "parquet", "parquet-table", "feather",
+    "ecsv", "votable", "text",
+)  # fmt: skip
+
+FORMAT_HELP = f"Force a reader: {', '.join(READER_NAMES)} (default: detected from each file)."
