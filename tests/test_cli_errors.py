@@ -404,3 +404,69 @@ def test_a_failed_write_keeps_the_earlier_campaign_and_says_one_line(tmp_path, c
     assert main([*SIM, "--format", "fits", "--out", str(tmp_path / "d")]) == 0
     assert main([*SIM, "--format", "fits", "--seed", "2", "--out", str(tmp_path / "d")]) == 2
     assert "already holds 3 FITS file(s)" in _err(capsys)
+
+
+@pytest.mark.parametrize(
+    ("extra", "match"),
+    [
+        (["--max-upload-mb", "nan"], "--max-upload-mb must be a positive size"),
+        (["--max-upload-mb", "-1"], "--max-upload-mb must be a positive size"),
+        (["--upload-timeout", "nan"], "--upload-timeout must be a positive time"),
+    ],
+)
+def test_serve_checks_its_limits(capsys, extra, match):
+    pytest.importorskip("uvicorn")
+    assert main(["serve", *extra]) == 2
+    assert match in _err(capsys)
+
+
+@pytest.mark.parametrize(
+    ("extra", "match"),
+    [
+        (["--frac-eb", "nan"], "must each be >= 0"),
+        (["--frac-spotted", "nan"], "must each be >= 0"),
+        (["--frac-pulsator", "nan"], "must each be >= 0"),
+        (["--min-host-snr", "nan"], "must be a number"),
+        (["--n-points", "100000000000"], "GiB of memory"),
+        (["--seed", "-1"], "greater than or equal to 0"),
+    ],
+)
+def test_simulate_refuses_nan_shares_huge_sizes_and_negative_seeds(tmp_path, capsys, extra, match):
+    out = tmp_path / "fits"
+    assert main([*SIM, "--format", "fits", "--out", str(out), *extra]) == 2
+    assert match in _err(capsys)
+    assert not out.exists()  # checked before the output folder is made
+
+
+def test_inject_recover_refuses_bad_settings_before_making_its_folder(tmp_path, capsys):
+    base = ["inject-recover", "--n", "3", "--n-points", "1000", "--background", "white"]
+    out = tmp_path / "ir"
+    cases = [
+        (["--n-null", "-3"], "uninjected curves must be >= 0"),
+        (["--seed", "-1"], "greater than or equal to 0"),
+        (["--background", "foo"], "unknown background kind 'foo'"),
+        (["--snr-range", "20", "40", "--max-depth-ppm", "60"], "drop --min-depth-ppm"),
+    ]
+    for extra, match in cases:
+        assert main([*base, *extra, "--out", str(out)]) == 2, extra
+        assert match in _err(capsys)
+        assert not out.exists()
+
+
+def test_train_and_evaluate_leave_no_folder_when_they_fail(tmp_path, capsys):
+    for argv in (
+        ["train", "--model", "rbm", "--data", str(tmp_path / "none.csv")],
+        ["evaluate", "--model", "rbm", "--data", str(tmp_path / "none.csv")],
+    ):
+        out = tmp_path / argv[0]
+        assert main([*argv, "--out", str(out)]) != 0
+        _err(capsys)
+        assert not out.exists()
+
+
+def test_scan_with_a_bad_scheduler_address_leaves_no_catalog(tmp_path, table, capsys):
+    pytest.importorskip("distributed")
+    cat = tmp_path / "c.duckdb"
+    assert main(["scan", str(table), "-c", str(cat), "--scheduler", "foo"]) == 2
+    assert "cannot reach the Dask scheduler at foo" in _err(capsys)
+    assert not cat.exists()

@@ -30,6 +30,7 @@ __all__ = [
     "MISSIONS",
     "AstroqueryBackend",
     "MastBackend",
+    "MastUnreachable",
     "MissionSpec",
     "default_cache_dir",
     "fetch",
@@ -155,11 +156,15 @@ def _network_errors() -> tuple[type[BaseException], ...]:
     return tuple(errs)
 
 
+class MastUnreachable(StarskopeError):
+    """The network to MAST failed (offline, a timeout, a server error)."""
+
+
 def _offline(exc: BaseException) -> StarskopeError:
     msg = " ".join(f"{type(exc).__name__}: {exc}".split())
     if len(msg) > 200:
         msg = msg[:197] + "..."
-    return StarskopeError(f"cannot reach MAST (offline?): {msg}")
+    return MastUnreachable(f"cannot reach MAST (offline?): {msg}")
 
 
 def _slug(text: str) -> str:
@@ -241,6 +246,7 @@ def fetch(
     backend = backend if backend is not None else AstroqueryBackend()
     paths: list[Path] = []
     errors: list[str] = []
+    unreachable: list[MastUnreachable] = []
     for key in keys:
         spec = MISSIONS[key]
         folder = root / "mast" / key / _slug(ident or str(target))
@@ -248,30 +254,51 @@ def fetch(
         cached = None if refresh else _from_manifest(manifest, limit)
         if cached is not None:
             paths += cached
+            if not cached:  # MAST had nothing the last time it was asked
+                errors.append(f"MAST has no {spec.name} light curves of {target} (cached answer)")
             continue
         try:
             got = _query_and_download(backend, spec, ident, str(target), cadence, limit, folder)
         except _NoProducts as exc:
+            # recorded too, so that offline the other missions' cached files still answer
+            _write_manifest(manifest, target, ident, spec.name, cadence, limit, [])
             errors.append(str(exc))
             continue
-        manifest.parent.mkdir(parents=True, exist_ok=True)
-        manifest.write_text(
-            json.dumps(
-                {
-                    "target": str(target),
-                    "identifier": ident,
-                    "mission": spec.name,
-                    "cadence": cadence,
-                    "limit": limit,
-                    "files": [p.name for p in got],
-                },
-                indent=1,
-            )
-        )
+        except MastUnreachable as exc:
+            unreachable.append(exc)
+            continue
+        _write_manifest(manifest, target, ident, spec.name, cadence, limit, got)
         paths += got
     if not paths:
+        if unreachable:
+            raise unreachable[0]
         raise StarskopeError("; ".join(errors) or f"no light curves of {target} at MAST")
+    if unreachable:
+        import warnings
+
+        from .exceptions import StarskopeWarning
+
+        warnings.warn(
+            f"{target}: {len(unreachable)} of {len(keys)} missions not queried, "
+            f"{unreachable[0]}; the files found are returned",
+            StarskopeWarning,
+            stacklevel=2,
+        )
     return sorted(paths)
+
+
+def _write_manifest(manifest: Path, target, ident, mission, cadence, limit, files) -> None:
+    """Record a query's answer (its files' names; none when MAST had no product)."""
+    manifest.parent.mkdir(parents=True, exist_ok=True)
+    record = {
+        "target": str(target),
+        "identifier": ident,
+        "mission": mission,
+        "cadence": cadence,
+        "limit": limit,
+        "files": [p.name for p in files],
+    }
+    manifest.write_text(json.dumps(record, indent=1))
 
 
 class _NoProducts(Exception):
@@ -290,8 +317,12 @@ def _from_manifest(manifest: Path, limit: int | None) -> list[Path] | None:
         return None
     if cached_limit is not None and (limit is None or limit > cached_limit):
         return None  # the earlier query kept fewer files than asked for now
+    if not isinstance(files, list):
+        return None
+    if not files:
+        return []  # MAST had no product: a cached answer too
     paths = [manifest.parent / f for f in files]
-    if not paths or not all(p.is_file() and p.stat().st_size > 0 for p in paths):
+    if not all(p.is_file() and p.stat().st_size > 0 for p in paths):
         return None
     return paths[:limit] if limit is not None else paths
 

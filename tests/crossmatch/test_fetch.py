@@ -8,7 +8,7 @@ import socket
 import pytest
 from astropy.table import Table
 
-from starskope.exceptions import StarskopeError
+from starskope.exceptions import StarskopeError, StarskopeWarning
 from starskope.fetch import AstroqueryBackend, default_cache_dir, fetch
 
 from .conftest import FIXTURES
@@ -192,3 +192,50 @@ def test_cache_with_a_smaller_limit_is_not_enough(mast, tmp_path):
     n = len(mast.calls)
     assert len(fetch("KIC 11442793", cache_dir=tmp_path, limit=2)) == 2  # subset of cache
     assert len(mast.calls) == n
+
+
+class _OneMissionOnly:
+    """A MAST backend that finds a name-only target in Kepler alone (none in K2 or TESS)."""
+
+    def query_observations(self, *, obs_collection, target_name, objectname):
+        if obs_collection != "Kepler":
+            return Table(names=["obs_collection", "dataproduct_type"], dtype=[str, str])
+        return Table({"obs_collection": ["Kepler"], "dataproduct_type": ["timeseries"]})
+
+    def product_list(self, obs):
+        return Table(
+            {
+                "productSubGroupDescription": ["LLC"],
+                "productType": ["SCIENCE"],
+                "productFilename": ["kplr011442793-2009350155506_llc.fits"],
+                "dataURI": ["mast:x"],
+                "size": [0],
+            }
+        )
+
+    def download(self, uri, path):
+        with open(path, "wb") as fh:
+            fh.write(b"SIMPLE" * 100)
+
+
+class _OneMissionOffline(_OneMissionOnly):
+    def query_observations(self, **kw):
+        raise ConnectionError("no network")
+
+
+def test_a_name_found_in_one_mission_is_answered_offline_from_the_cache(tmp_path):
+    """MAST's 'nothing in K2 or TESS' is cached too, so offline the Kepler files still answer;
+    a mission that cannot be reached does not discard another's cached files."""
+    name = "Some Star Only MAST Knows"
+    online = fetch(name, cache_dir=tmp_path, backend=_OneMissionOnly())
+    assert [p.name for p in online] == ["kplr011442793-2009350155506_llc.fits"]
+    assert fetch(name, cache_dir=tmp_path, backend=_OneMissionOffline()) == online
+    # without the cached 'no products' answers: the Kepler files and a warning
+    for mission in ("k2", "tess"):
+        for m in (tmp_path / "mast" / mission).rglob("manifest-*.json"):
+            m.unlink()
+    with pytest.warns(StarskopeWarning, match="2 of 3 missions not queried"):
+        assert fetch(name, cache_dir=tmp_path, backend=_OneMissionOffline()) == online
+    # nothing cached at all: the one-line offline error
+    with pytest.raises(StarskopeError, match="cannot reach MAST"):
+        fetch(name, cache_dir=tmp_path / "empty", backend=_OneMissionOffline())

@@ -249,6 +249,22 @@ def test_kaggle_header_only_and_label_not_first(tmp_path):
             list(iter_kaggle(p, cache=False))
 
 
+@pytest.mark.parametrize(
+    ("header", "match"),
+    [
+        (["LABEL", "KEPID", *(f"FLUX.{i}" for i in range(1, 3198))], "column 2 is 'KEPID'"),
+        (["LABEL", *(f"FLUX.{i}" for i in range(3197, 0, -1))], "column 2 is 'FLUX.3197'"),
+    ],
+)
+def test_kaggle_header_with_an_extra_or_reordered_column_is_named(tmp_path, header, match):
+    """Not read as a three-column light curve (time from a flux column): the layout is named."""
+    p = tmp_path / "t.csv"
+    row = ["2"] + ["1000.5"] * (len(header) - 1)
+    p.write_text(",".join(header) + "\n" + ",".join(row) + "\n")
+    with pytest.raises(StarskopeError, match=match):
+        read(p)
+
+
 # ------------------------------------------------------------------------ compression
 @pytest.mark.parametrize("kind", ["bz2", "xz", "zip"])
 def test_bzip2_xz_and_zip_files(tmp_path, kind):
@@ -620,3 +636,16 @@ def test_bare_times_past_todays_btjd_are_bjd_minus_2450000(tmp_path):
         else:
             lc = read(p)
         assert lc.time_format == fmt and lc.t[0] == pytest.approx(first)
+
+
+def test_gzip_kaggle_tables_are_byte_identical(tmp_path):
+    """Neither the time nor the file name goes into the gzip header: same table, same bytes."""
+    import os
+
+    flux, labels = _kaggle_rows(n_flux=50)
+    a = write_kaggle(tmp_path / "a.csv.gz", flux, labels)
+    (tmp_path / "d").mkdir()
+    b = write_kaggle(tmp_path / "d" / "other.csv.gz", flux, labels)
+    os.utime(a, (0, 0))
+    assert a.read_bytes() == b.read_bytes()
+    assert [lc.meta.label for lc in iter_kaggle(a, cache=False)] == [1, 0, 0]

@@ -294,3 +294,27 @@ def test_completeness_against_effective_snr():
     row = summarize(tab).iloc[0]
     assert row.effective_snr_90 == pytest.approx(9.0, rel=0.1)
     assert row.snr_90 > 15.0
+
+
+def test_recovery_plots_name_a_model_path_detector_safely(tmp_path):
+    """``model:models/gbm.pkl`` must not become a folder in the PNG's name (it crashed after
+    the whole run)."""
+    from starskope.simulate.plots import write_recovery_plots
+
+    rng = np.random.default_rng(1)
+    n = 40
+    table = pd.DataFrame(
+        {
+            "detector": "model:models/gbm.pkl",
+            "injected": np.r_[np.ones(30, bool), np.zeros(10, bool)],
+            "recovered": rng.uniform(size=n) < 0.5,
+            "flagged": rng.uniform(size=n) < 0.5,
+            "expected_snr": rng.uniform(3, 40, n),
+            "effective_snr": rng.uniform(3, 40, n),
+            "period": rng.uniform(1, 20, n),
+            "depth_ppm": rng.uniform(100, 5000, n),
+        }
+    )
+    paths = write_recovery_plots(table, tmp_path)
+    assert tmp_path / "completeness_map_model_models_gbm.pkl.png" in paths
+    assert all(p.parent == tmp_path and p.exists() for p in paths)

@@ -24,7 +24,7 @@ from ..result import json_safe
 from . import app
 from ._help import FORMAT_HELP
 from ._paths import console as _console
-from ._paths import emit_result, output_dir
+from ._paths import emit_result, output_dir_later
 
 __all__ = ["evaluate_command", "predict_command", "train_command"]
 
@@ -60,6 +60,7 @@ def train_command(
     seed: int = typer.Option(
         0,
         "--seed",
+        min=0,
         help="Random seed (training is repeatable on CPU at a fixed thread count, e.g."
         " OMP_NUM_THREADS=1; the CNN losses differ in the 4th digit between 1 and 2 threads).",
     ),
@@ -112,7 +113,7 @@ def train_command(
         raise StarskopeError(f"--device is for the CNN models; {model} trains on the CPU")
     if epochs is not None and spec.suffix != ".pt":
         raise StarskopeError(f"--epochs is for the CNN models; {model} has no epochs")
-    output_dir(out, what="--out folder")
+    output_dir_later(out, what="--out folder")  # made once there is something to write
     t0 = time.perf_counter()
     ds = load_labelled(data, kind=spec.kind, n_jobs=jobs, limit=limit)
     if injections and spec.kind not in ("views", "tabular"):
@@ -418,7 +419,7 @@ def evaluate_command(
     out: Path = typer.Option(..., "--out", help="Folder for metrics.json and plots."),
     threshold: float = typer.Option(0.5, "--threshold", help="Decision threshold on the score."),
     n_boot: int = typer.Option(1000, "--boot", help="Bootstrap resamples for the intervals."),
-    seed: int = typer.Option(0, "--seed", help="Bootstrap seed."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Bootstrap seed."),
     limit: int | None = typer.Option(
         None,
         "--limit",
@@ -450,7 +451,7 @@ def evaluate_command(
         _check_prior(prior)
         est.set_params(host_prior=prior)
     spec = MODELS[name]
-    output_dir(out, what="--out folder")
+    output_dir_later(out, what="--out folder")  # made once there is something to write
     ds = load_labelled(
         data,
         kind=spec.kind,

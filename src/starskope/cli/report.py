@@ -68,6 +68,10 @@ def serve_command(
 
     if not 0 < port < 65536:
         raise StarskopeError(f"--port must be 1-65535; got {port}")
+    if not 0 < max_upload_mb < float("inf"):
+        raise StarskopeError(f"--max-upload-mb must be a positive size; got {max_upload_mb}")
+    if not 0 < upload_timeout < float("inf"):
+        raise StarskopeError(f"--upload-timeout must be a positive time; got {upload_timeout}")
     if catalog is not None and not catalog.is_file():
         raise StarskopeError("no such catalog file", path=str(catalog))
     try:

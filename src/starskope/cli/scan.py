@@ -270,7 +270,9 @@ def query_command(
     catalog: Path = _CATALOG_OPT,
     as_json: bool = typer.Option(False, "--json", help="One JSON object per line."),
 ) -> None:
-    """Run SQL on the catalog through a read-only connection."""
+    """Run SQL on the catalog, opened read-only: the catalog is never changed, while DuckDB's
+    file functions work as in its own shell (COPY (SELECT ...) TO 'top.parquet' exports, and
+    read_csv() reads other files); the web app's /sql page allows neither."""
     from ..catalog import Catalog
 
     with Catalog(catalog, read_only=True) as cat:

@@ -8,7 +8,7 @@ import typer
 
 from ..exceptions import StarskopeError
 from . import app
-from ._paths import output_dir, output_file
+from ._paths import output_dir, output_dir_later, output_file
 
 __all__ = ["campaign_command", "inject_recover_command", "simulate_app"]
 
@@ -48,7 +48,9 @@ def _progress(total: int, label: str):
 def campaign_command(
     n_stars: int = typer.Option(5087, "--n-stars", help="Stars in the campaign."),
     n_hosts: int = typer.Option(37, "--n-hosts", help="Planet hosts (label 2) among them."),
-    seed: int = typer.Option(0, "--seed", help="Master seed (output is deterministic in it)."),
+    seed: int = typer.Option(
+        0, "--seed", min=0, help="Master seed (output is deterministic in it)."
+    ),
     fmt: str = typer.Option(
         "kaggle", "--format", help="kaggle, fits (one file per star) or parquet."
     ),
@@ -84,6 +86,18 @@ def campaign_command(
 
     if fmt not in _FORMATS:
         raise StarskopeError(f"--format must be one of {', '.join(_FORMATS)}; got {fmt!r}")
+    config = CampaignConfig(  # checked before any output is made
+        n_stars=n_stars,
+        n_hosts=n_hosts,
+        seed=seed,
+        n_points=n_points,
+        population=population,
+        min_host_snr=min_host_snr,
+        frac_eb=frac_eb,
+        frac_pulsator=frac_pulsator,
+        frac_spotted=frac_spotted,
+        hosts_first=not shuffle,
+    )
     if fmt == "fits":
         from ..simulate.output import check_fits_folder
 
@@ -107,18 +121,6 @@ def campaign_command(
                 path=str(out),
             )
         _truth_not_shared(out)
-    config = CampaignConfig(
-        n_stars=n_stars,
-        n_hosts=n_hosts,
-        seed=seed,
-        n_points=n_points,
-        population=population,
-        min_host_snr=min_host_snr,
-        frac_eb=frac_eb,
-        frac_pulsator=frac_pulsator,
-        frac_spotted=frac_spotted,
-        hosts_first=not shuffle,
-    )
     prog, advance = _progress(n_stars, "simulating")
     with prog:
         campaign = simulate_campaign(config, n_jobs=jobs, progress=advance)
@@ -160,7 +162,7 @@ def inject_recover_command(
     n_null: int | None = typer.Option(
         None, "--n-null", help="Uninjected curves (default n/5, >= 20)."
     ),
-    seed: int = typer.Option(0, "--seed", help="Master seed."),
+    seed: int = typer.Option(0, "--seed", min=0, help="Master seed."),
     out: Path = typer.Option(..., "--out", help="Output directory (CSV table, summary, PNG maps)."),
     background: list[str] = typer.Option(
         ["real", "simulated"], "--background", help="real, simulated, white (repeat; used in turn)."
@@ -172,8 +174,12 @@ def inject_recover_command(
     ),
     min_period: float = typer.Option(0.5, "--min-period", help="Shortest injected period, days."),
     max_period: float = typer.Option(20.0, "--max-period", help="Longest injected period, days."),
-    min_depth_ppm: float = typer.Option(50.0, "--min-depth-ppm", help="Shallowest depth, ppm."),
-    max_depth_ppm: float = typer.Option(5000.0, "--max-depth-ppm", help="Deepest depth, ppm."),
+    min_depth_ppm: float | None = typer.Option(
+        None, "--min-depth-ppm", help="Shallowest depth, ppm (default 50; not with --snr-range)."
+    ),
+    max_depth_ppm: float | None = typer.Option(
+        None, "--max-depth-ppm", help="Deepest depth, ppm (default 5000; not with --snr-range)."
+    ),
     snr_range: tuple[float, float] | None = typer.Option(
         None,
         "--snr-range",
@@ -190,6 +196,13 @@ def inject_recover_command(
 
     for d in detector:
         get_detector(d)
+    if snr_range is not None and (min_depth_ppm is not None or max_depth_ppm is not None):
+        raise StarskopeError(
+            "--snr-range sets each injection's depth from its expected SNR; drop "
+            "--min-depth-ppm/--max-depth-ppm, or --snr-range for a depth draw"
+        )
+    min_depth_ppm = 50.0 if min_depth_ppm is None else min_depth_ppm
+    max_depth_ppm = 5000.0 if max_depth_ppm is None else max_depth_ppm
     config = RecoveryConfig(
         n=n,
         n_null=n_null,
@@ -212,12 +225,13 @@ def inject_recover_command(
             StarskopeWarning,
             stacklevel=2,
         )
-    output_dir(out, what="--out folder")
+    output_dir_later(out, what="--out folder")  # made once there is a table to write
     prog, advance = _progress(n + config.n_uninjected, "inject-recover")
     with prog:
         table = run_injection_recovery(
             config, detectors=tuple(detector), n_jobs=jobs, progress=advance
         )
+    output_dir(out, what="--out folder")
     table.to_csv(out / "injections.csv", index=False, float_format="%.6g")
     summary = summarize(table)
     summary.to_csv(out / "summary.csv", index=False, float_format="%.4g")

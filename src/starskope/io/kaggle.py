@@ -19,6 +19,7 @@ Light curves from a table have relative times (days from 0), mission ``"K2"``,
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import gzip
 import hashlib
@@ -26,6 +27,7 @@ import io
 import itertools
 import logging
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -198,6 +200,19 @@ def split_fields(line: str) -> list[str]:
     return s.split()
 
 
+def _labelled_flux_columns(fields: list[str]) -> bool:
+    """``LABEL`` first and mostly ``FLUX``-numbered columns after it, in any order or with
+    another column among them (``LABEL,KEPID,FLUX.1,...``, ``LABEL,FLUX.3197,...,FLUX.1``):
+    a Kaggle table whose layout the reader can name, not a light curve of three columns."""
+    if len(fields) < 4 or fields[0].upper() != "LABEL":
+        return False
+    numbered = sum(1 for f in fields[1:] if _FLUX_NUMBERED.fullmatch(f.upper()))
+    return numbered >= 3 and numbered >= 0.5 * (len(fields) - 1)
+
+
+_FLUX_NUMBERED = re.compile(r"FLUX[._ ]?\d+")
+
+
 def _is_flux_name(name: str, i: int) -> bool:
     """``FLUX.i`` (the layout), or ``FLUX_i`` / ``FLUXi`` / ``FLUX i``."""
     n = name.upper()
@@ -245,6 +260,17 @@ def _layout_from_first_line(line: str, path) -> _Layout:
         if flux_only(fields[1:]):
             return _Layout(len(fields) - 1, True, index_col=True, labelled=False)
         return _Layout(len(fields) - 2, True, index_col=True)
+    if (
+        len(fields) > 2
+        and fields[0].upper() == "LABEL"
+        and _starts_labelled([fields[0], *fields[2:]])
+    ):
+        raise StarskopeError(
+            f"column 2 is {fields[1]!r}, between LABEL and FLUX.1: the Kaggle layout is"
+            " LABEL,FLUX.1,FLUX.2,...,FLUX.n; drop that column",
+            path=path,
+            where="header",
+        )
     if _two_index_columns(fields):
         raise StarskopeError(
             f"two row-index columns ({fields[0]!r}, {fields[1]!r}) before the Kaggle columns: the"
@@ -316,6 +342,8 @@ def identify_kaggle(path, header: bytes) -> bool:
         return True  # saved with its row index (pandas' to_csv default), of any name
     if len(fields) >= 4 and _starts_labelled(fields[2:]):
         return True  # two index columns: the reader says what to do
+    if _labelled_flux_columns(fields):
+        return True  # LABEL first, FLUX columns out of order or among others: said by the reader
     if "\n" not in text:  # first row longer than what we were shown
         return False
     if _indexed_row(fields):
@@ -929,10 +957,22 @@ def write_kaggle(path, flux, labels, *, header: bool = True, decimals: int = 2) 
     path = Path(path)
     n_flux = flux.shape[1]
     fmt = "%d" + f",%.{int(decimals)}f" * n_flux + "\n"
-    opener = gzip.open if path.name.endswith(".gz") else open
-    with opener(path, "wt", encoding="ascii", newline="") as fh:
+    with _text_writer(path) as fh:
         if header:
             fh.write("LABEL," + ",".join(f"FLUX.{i}" for i in range(1, n_flux + 1)) + "\n")
         for lab, row in zip(labels.tolist(), flux, strict=True):
             fh.write(fmt % (lab, *row.tolist()))
     return path
+
+
+@contextlib.contextmanager
+def _text_writer(path: Path):
+    """ASCII text to ``path``, gzip-compressed for a ``.gz`` name with neither a time nor a
+    file name in the gzip header, so that the same table gives the same bytes."""
+    if not path.name.endswith(".gz"):
+        with open(path, "w", encoding="ascii", newline="") as fh:
+            yield fh
+        return
+    with open(path, "wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0) as gz:
+        with io.TextIOWrapper(gz, encoding="ascii", newline="") as fh:
+            yield fh

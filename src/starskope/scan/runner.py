@@ -15,6 +15,7 @@ error. Finished stars (in ``stars`` or ``errors``) are skipped on restart.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import itertools
 import logging
@@ -370,7 +371,6 @@ def scan(
     StarskopeError
         For a missing input, an unusable catalog, or a catalog made with other parameters.
     """
-    import contextlib
 
     import dask
     from distributed import Client, as_completed
@@ -396,6 +396,7 @@ def scan(
         # nothing to scan (an empty folder): an error, and no empty catalog left behind
         raise StarskopeError(f"no light curves found in {' '.join(inputs)}")
 
+    fresh = not os.path.exists(os.fspath(catalog))  # removed again if no run starts in it
     cat = Catalog(catalog)
     checked: set[str] = set()  # table files checked against the catalog's record
     for i in inputs:  # tables named directly: checked before any worker starts
@@ -405,6 +406,8 @@ def scan(
                 cat.check_table_file(path)
             except BaseException:
                 cat.close()
+                if fresh:
+                    _remove_catalog(catalog)
                 raise
             checked.add(path)
     cluster = own_client = None
@@ -428,7 +431,7 @@ def scan(
             if scheduler:
                 try:
                     client = own_client = Client(scheduler, timeout="30s")
-                except OSError as exc:
+                except (OSError, ValueError, TypeError) as exc:  # unreachable; a bad address
                     raise StarskopeError(
                         f"cannot reach the Dask scheduler at {scheduler}: {exc}"
                     ) from exc
@@ -556,6 +559,8 @@ def scan(
                     log.exception("could not close the run %s in the catalog", run_id)
         finally:
             cat.close()
+            if fresh and not run_id:  # no run started: no empty catalog left behind
+                _remove_catalog(catalog)
             if own_client is not None:
                 own_client.close()
             if cluster is not None:
@@ -572,3 +577,10 @@ def scan(
         n_workers=nthreads,
         status=status,
     )
+
+
+def _remove_catalog(catalog) -> None:
+    """Delete a catalog file this scan created and never used (with DuckDB's WAL beside it)."""
+    for p in (os.fspath(catalog), os.fspath(catalog) + ".wal"):
+        with contextlib.suppress(OSError):
+            os.remove(p)

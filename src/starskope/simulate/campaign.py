@@ -140,12 +140,28 @@ class CampaignConfig:
                 f"{sorted(POPULATIONS) + ['loguniform']}"
             )
         fr = self.frac_eb + self.frac_pulsator + self.frac_spotted
-        if min(self.frac_eb, self.frac_pulsator, self.frac_spotted) < 0 or fr > 1:
+        if not (min(self.frac_eb, self.frac_pulsator, self.frac_spotted) >= 0 and fr <= 1):
             raise StarskopeError(
                 "the shares of eclipsing binaries, pulsators and spotted stars (--frac-eb"
                 f" {self.frac_eb:g}, --frac-pulsator {self.frac_pulsator:g}, --frac-spotted"
                 f" {self.frac_spotted:g}; Python: frac_eb, frac_pulsator, frac_spotted) must each"
                 f" be >= 0 and sum to at most 1 (they sum to {fr:g}); lower one of them"
+            )
+
+        if not np.isfinite(self.min_host_snr):
+            raise StarskopeError(
+                f"the hosts' least expected SNR (--min-host-snr) must be a number; got "
+                f"{self.min_host_snr}"
+            )
+        if self.seed < 0:
+            raise StarskopeError(f"the seed must be >= 0; got {self.seed}")
+        gib = 4 * 8 * self.n_stars * self.n_points / 2**30  # flux, errors, quality, the table
+        have = _memory_gib()
+        if gib > have:
+            raise StarskopeError(
+                f"{self.n_stars} stars x {self.n_points} cadences would need about {gib:,.0f} GiB"
+                f" of memory, more than this machine's {have:,.0f} GiB; simulate it in parts"
+                " with different seeds"
             )
 
     @property
@@ -155,6 +171,16 @@ class CampaignConfig:
 
     def replace(self, **changes) -> CampaignConfig:
         return dataclasses.replace(self, **changes)
+
+
+def _memory_gib() -> float:
+    """This machine's physical memory, GiB (infinite where it cannot be read)."""
+    import os
+
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    except (AttributeError, ValueError, OSError):
+        return float("inf")
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -95,8 +96,17 @@ def write_recovery_plots(table, out_dir) -> list[Path]:
         plot_completeness_map(t, ax=ax)
         ax.set_title(f"{name}: completeness vs period and depth", fontsize=9)
         fig.tight_layout()
-        p = out_dir / f"completeness_map_{name.replace(':', '_')}.png"
+        p = out_dir / f"completeness_map_{_file_safe(name)}.png"
         fig.savefig(p, dpi=120)
         plt.close(fig)
         paths.append(p)
     return paths
+
+
+def _file_safe(name: str) -> str:
+    """A detector name as part of a file name: ``model:models/gbm.pkl`` -> ``model_models_gbm.pkl``.
+
+    >>> _file_safe("model:models/gbm.pkl"), _file_safe("bls-sde")
+    ('model_models_gbm.pkl', 'bls-sde')
+    """
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", str(name)).strip("_") or "detector"

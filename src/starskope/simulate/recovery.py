@@ -322,6 +322,10 @@ def period_alias(found_period: float, period: float, *, tol: float = 0.01) -> st
     return "miss"
 
 
+#: Noise an injection goes into: real light curves, the stochastic star model, white noise.
+BACKGROUND_KINDS = ("real", "simulated", "white")
+
+
 @dataclass(frozen=True)
 class RecoveryConfig:
     """Settings of an injection-recovery run.
@@ -384,6 +388,16 @@ class RecoveryConfig:
             raise StarskopeError(f"max_rp_rs must be in (0, 1]; got {self.max_rp_rs}")
         if self.n < 1:
             raise StarskopeError(f"the number of injections must be >= 1; got {self.n}")
+        if self.n_null is not None and self.n_null < 0:
+            raise StarskopeError(f"the number of uninjected curves must be >= 0; got {self.n_null}")
+        if self.seed < 0:
+            raise StarskopeError(f"the seed must be >= 0; got {self.seed}")
+        if bad := [b for b in self.backgrounds if b not in BACKGROUND_KINDS]:
+            raise StarskopeError(
+                f"unknown background kind {bad[0]!r}; use {', '.join(BACKGROUND_KINDS)}"
+            )
+        if not self.backgrounds:
+            raise StarskopeError("no background kind given; use real, simulated or white")
         lo, hi = (float(x) for x in self.period_range)
         if not (0 < lo < hi and np.isfinite(hi)):
             raise StarskopeError(
