@@ -1,0 +1,56 @@
+"""Sparse ground-based photometry: nightly windows, weather gaps, airmass trends, magnitudes
+with heliocentric JDs, as a WASP- or HAT-like survey exports them."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pytest
+
+import starskope
+from starskope.simulate.inject import PlanetSignal
+
+
+def _ground_based_table(path, *, rp_rs=0.1, seed=3):
+    rng = np.random.default_rng(seed)
+    nights = []
+    for night in range(90):
+        if rng.uniform() < 0.3:  # weather
+            continue
+        start = 2459000.6 + night + rng.normal(0, 0.02)
+        nights.append(start + np.arange(0, 0.3, 5 / 1440))  # 7.2 h at 5-min cadence
+    t = np.concatenate(nights)
+    planet = PlanetSignal(period=3.1234, t0=2459001.3, rp_rs=max(rp_rs, 1e-3), a_rs=9.0, impact=0.2)
+    model = planet.model(t, exptime=5 / 1440) if rp_rs > 0 else np.ones(t.size)
+    airmass = 1 / np.cos(np.clip(np.abs((t % 1) - 0.75) * 2.5, 0, 1.2))
+    flux = model * (1 - 0.01 * (airmass - 1)) * (1 + 0.003 * rng.standard_normal(t.size))
+    mag = 11.2 - 2.5 * np.log10(flux)
+    np.savetxt(
+        path, np.c_[t, mag, np.full(t.size, 0.0033)], delimiter=",", header="HJD,mag,mag_err",
+        comments="", fmt="%.6f",
+    )  # fmt: skip
+    return path, planet
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_a_hot_jupiter_in_sparse_ground_based_magnitudes_is_found(tmp_path):
+    path, planet = _ground_based_table(tmp_path / "wasp_like.csv")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lc = starskope.read(path)
+    assert any("magnitudes" in str(w.message) for w in caught)  # converted, and said so
+    first = float(np.loadtxt(path, delimiter=",", skiprows=1, max_rows=1)[0])
+    assert lc.bjd_offset + lc.t[0] == pytest.approx(first, abs=1e-5)  # full JDs kept
+    result = starskope.analyse(lc)
+    assert result.is_candidate
+    best = result.candidates[0]
+    assert best.period_days == pytest.approx(planet.period, rel=1e-3)
+    assert best.depth_ppm == pytest.approx(1e6 * 0.012, rel=0.2)
+
+
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_no_planet_is_claimed_in_ground_based_noise_and_airmass_alone(tmp_path):
+    path, _ = _ground_based_table(tmp_path / "quiet.csv", rp_rs=0.0)
+    result = starskope.analyse(starskope.read(path))
+    assert not result.is_candidate
