@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import time
-
 import astropy.units as u
 import numpy as np
 import pytest
@@ -173,10 +171,49 @@ def test_views_bad_input():
         make_views(np.arange(3.0), np.full(3, np.nan), period=2.0, t0=0.0, duration=0.1)
 
 
-def test_views_are_fast(rng):
+def test_views_of_a_two_minute_sector(rng):
+    """(Their speed is measured in benchmarks/bench_vetting.py, not in a timed test.)"""
     t, flux = box_lc(rng, span=27.0, cad=2 / 1440)  # a TESS 2-minute sector
-    make_views(t, flux, period=P, t0=T0, duration=DUR)
-    start = time.process_time()
-    for _ in range(5):
-        make_views(t, flux, period=P, t0=T0, duration=DUR)
-    assert (time.process_time() - start) / 5 < 0.05
+    views = make_views(t, flux, period=P, t0=T0, duration=DUR)
+    assert np.isfinite(views.local).all() and views.local.min() < views.local.max()
+
+
+def test_an_epoch_in_another_time_system_is_refused_not_folded_off_phase():
+    import starskope
+    from starskope.vet import vet_candidate
+
+    t = 1000.0 + np.arange(0, 27, 2 / 1440)
+    f = np.ones(t.size)
+    f[np.abs((t - 1001.0 + 1.6) % 3.2 - 1.6) < 0.05] -= 2e-3
+    lc = starskope.LightCurve(t, f, time_format="btjd")
+    with pytest.raises(StarskopeError, match="another time system"):
+        vet_candidate(t, f, None, period=3.2, t0=2458001.0, duration=0.1, depth=2e-3)
+    with pytest.raises(StarskopeError, match="another time system"):
+        lc.to_bjd().fold(period=3.2, epoch=1001.0)  # a BTJD epoch on BJD times
+    folded = lc.to_bjd().fold(period=3.2, epoch=2458001.0)
+    assert np.median(folded.flux[np.abs(folded.phase) < 0.02]) < 0.999
+
+
+def test_plots_fold_a_candidate_in_the_light_curves_own_system(tmp_path):
+    import dataclasses
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from starskope.plotting import _epoch_in, plot_folded
+    from starskope.result import Candidate
+
+    t = 1000.0 + np.arange(0, 27, 10 / 1440)
+    lc = LightCurve(t, np.ones(t.size), time_format="btjd")
+    c = Candidate(
+        period_days=3.2, t0=1001.0, t0_format="btjd", t0_bjd=2458001.0, duration_hours=2.4,
+        depth_ppm=2000.0, depth_ppm_err=50.0, snr=20.0, sde=15.0, power=1.0, n_transits=8,
+    )  # fmt: skip
+    assert _epoch_in(lc, c) == 1001.0
+    assert _epoch_in(lc.to_bjd(), c) == pytest.approx(2458001.0)
+    assert _epoch_in(lc, dataclasses.replace(c, t0_bjd=None)) == 1001.0
+    fig, ax = plt.subplots()
+    plot_folded(lc.to_bjd(), candidate=c, ax=ax)
+    plt.close(fig)

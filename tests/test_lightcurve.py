@@ -1,9 +1,12 @@
+import warnings
+
 import astropy.units as u
 import numpy as np
 import pytest
 from astropy.time import Time
 
 from starskope import LightCurve, LightCurveMeta, StarskopeError
+from starskope.exceptions import StarskopeWarning
 from starskope.time import BKJD_OFFSET, BTJD_OFFSET
 from starskope.units import to_days
 
@@ -165,3 +168,89 @@ def test_shape_and_time_format_errors_are_starskope_value_errors(kwargs, match):
     with pytest.raises(StarskopeValueError, match=match) as info:
         LightCurve(**kwargs)
     assert isinstance(info.value, ValueError) and isinstance(info.value, StarskopeError)
+
+
+def _transiting(n_days=27.0, period=3.2, depth=2e-3, seed=0):
+    rng = np.random.default_rng(seed)
+    t = np.arange(0, n_days, 10 / 1440)
+    f = 1 + rng.normal(0, 3e-4, t.size)
+    f[np.abs((t - 1.0 + period / 2) % period - period / 2) < 0.05] -= depth
+    return t, f
+
+
+@pytest.mark.parametrize("kind", ["mag", "percent"])
+def test_a_flux_quantity_keeps_its_unit_for_the_analysis(kind):
+    """Magnitudes and percent given as Quantities are analysed as such (were read as fluxes)."""
+    import starskope
+
+    t, f = _transiting()
+    flux = (10 - 2.5 * np.log10(f)) * u.mag if kind == "mag" else (f - 1) * 100 * u.percent
+    lc = LightCurve(t, flux)
+    assert lc.meta.flux_unit == {"mag": "mag", "percent": "%"}[kind]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        best = starskope.analyse(lc).candidates[0]
+    assert best.period_days == pytest.approx(3.2, rel=2e-3)
+    assert best.depth_ppm == pytest.approx(2000, rel=0.15)
+    # an explicit meta unit wins over the Quantity's
+    assert LightCurve(t, f * u.electron / u.s, meta={"flux_unit": "x"}).meta.flux_unit == "x"
+
+
+def test_full_bjd_times_are_not_taken_for_btjd():
+    t = 2459000.0 + np.arange(10.0)
+    with pytest.warns(StarskopeWarning, match="full BJDs: read as time_format='jd'"):
+        lc = LightCurve(t, np.ones(10))
+    assert lc.time_format == "jd" and lc.time[0].jd == pytest.approx(2459000.0)
+    with pytest.raises(StarskopeError, match="are full BJDs, not BTJD .*year 8747"):
+        LightCurve(t, np.ones(10), time_format="btjd")
+    assert LightCurve(np.arange(10.0), np.ones(10)).time_format == "btjd"  # the default
+
+
+def test_numpy_sees_a_light_curve_as_one_object():
+    """Not as a sequence of one-cadence light curves nested to numpy's 64 dimensions."""
+    from starskope.crossmatch import group_lightcurves
+
+    lc = make_lc(5000)
+    pair = np.array([lc, lc], dtype=object)
+    assert pair.shape == (2,) and pair[0] is lc
+    with pytest.raises(TypeError, match="use lc.flux"):
+        np.asarray(lc, dtype=float)
+    with pytest.raises(TypeError, match="not iterable"):
+        list(lc)
+    with pytest.raises(StarskopeError, match="takes a list of LightCurve"):
+        group_lightcurves(lc)
+
+
+def test_timeseries_of_a_kepler_file_keeps_errors_quality_unit_and_target():
+    """As astropy's ``TimeSeries.read(..., format="kepler.fits")`` gives it: lower-case
+    columns with units, the primary header in meta."""
+    from astropy.table import MaskedColumn
+    from astropy.timeseries import TimeSeries
+
+    n = 50
+    ts = TimeSeries(time=Time(2455133.0 + np.arange(n) / 48, format="jd", scale="tdb"))
+    ts["sap_flux"] = np.full(n, 900.0) * u.electron / u.s
+    ts["pdcsap_flux"] = MaskedColumn(np.full(n, 1000.0), mask=np.arange(n) == 7, unit="electron/s")
+    ts["pdcsap_flux_err"] = np.full(n, 2.0) * u.electron / u.s
+    ts["sap_quality"] = np.r_[np.zeros(n - 3, int), 1, 2, 4]
+    ts.meta.update({"OBJECT": "KIC 1", "TELESCOP": "Kepler", "RA_OBJ": 290.0, "DEC_OBJ": 44.0})
+    lc = LightCurve.from_timeseries(ts)
+    assert lc.meta.flux_column == "pdcsap_flux" and lc.meta.flux_unit == "electron / s"
+    assert (lc.meta.target, lc.meta.mission, lc.meta.ra) == ("KIC 1", "Kepler", 290.0)
+    np.testing.assert_allclose(lc.flux_err, 2.0)
+    assert np.count_nonzero(lc.quality) == 3
+    assert np.isnan(lc.flux[7]) and np.count_nonzero(np.isnan(lc.flux)) == 1  # the masked cell
+
+
+def test_lightkurve_round_trip_keeps_provenance():
+    lk = pytest.importorskip("lightkurve")
+    meta = LightCurveMeta(
+        mission="Kepler", target="KIC 5", ra=1.0, dec=2.0, pmra=3.0, pmdec=4.0,
+        flux_column="PDCSAP_FLUX", flux_unit="electron / s", source="k.fits", segment="Q3",
+    )  # fmt: skip
+    lc = LightCurve(np.arange(10.0), np.ones(10), np.full(10, 0.1), time_format="bkjd", meta=meta)
+    lkc = lc.to_lightkurve()
+    assert isinstance(lkc, lk.LightCurve) and str(lkc.flux.unit) == "electron / s"
+    back = LightCurve.from_lightkurve(lkc).meta
+    for name in ("mission", "target", "pmra", "pmdec", "flux_unit", "source", "segment"):
+        assert getattr(back, name) == getattr(meta, name), name

@@ -37,3 +37,45 @@ def test_failed_table_row_keeps_its_row():
     assert StarResult.failed("star#row=x.fits", "bad").row is None
     assert StarResult.failed("/data/a.fits", "bad").row is None
     assert StarResult.failed("t.csv#row=5", "bad", row=7).row == 7
+
+
+def _candidate(**kw):
+    base = dict(
+        period_days=3.5, t0=1.2, t0_format="btjd", t0_bjd=2457001.2, duration_hours=2.0,
+        depth_ppm=1000.0, depth_ppm_err=20.0, snr=12.0, sde=9.0, power=1.0, n_transits=4,
+        vetting=tuple(VetFlag(f"test{i}", i == 0, 1.0, "x" * 300) for i in range(10)),
+    )  # fmt: skip
+    return Candidate(**{**base, **kw})
+
+
+def test_reprs_are_short_and_say_what_matters():
+    c = _candidate()
+    r = StarResult(path="/d/x.fits", target="TIC 1", mission="TESS", candidates=(c,) * 5)
+    assert len(repr(c)) < 200 and "P=3.5 d" in repr(c) and "['test0']" in repr(c)
+    assert len(repr(r)) < 800 and repr(r).startswith("StarResult('TIC 1'") and "..." in repr(r)
+    failed = StarResult.failed("x.csv#row=3", "all NaN")
+    assert repr(failed) == "StarResult('x.csv#row=3', error='all NaN')"
+
+
+def test_candidate_json_round_trip_and_clear_errors():
+    import pytest
+
+    from starskope.exceptions import StarskopeError
+
+    c = _candidate()
+    assert Candidate.from_json(c.to_json()) == c
+    with pytest.raises(StarskopeError, match="is a JSON object"):
+        StarResult.from_json("[]")
+    with pytest.raises(StarskopeError, match="not a StarResult JSON line"):
+        StarResult.from_json("{oops")
+
+
+def test_pipeline_config_replace_names_unknown_settings():
+    import pytest
+
+    from starskope import PipelineConfig
+    from starskope.exceptions import StarskopeError
+
+    with pytest.raises(StarskopeError, match="unknown PipelineConfig setting 'max_planet'"):
+        PipelineConfig().replace(max_planet=1)
+    assert PipelineConfig().replace(max_planets=2).max_planets == 2

@@ -76,6 +76,16 @@ class PipelineConfig:
         return dataclasses.asdict(self)
 
     def replace(self, **changes: Any) -> PipelineConfig:
+        """A copy with some settings changed; unknown names are refused, naming them."""
+        known = {f.name for f in dataclasses.fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            from .exceptions import StarskopeError
+
+            raise StarskopeError(
+                f"unknown PipelineConfig setting{'s' if len(unknown) > 1 else ''}"
+                f" {', '.join(map(repr, unknown))}; the settings are {', '.join(sorted(known))}"
+            )
         return dataclasses.replace(self, **changes)
 
 

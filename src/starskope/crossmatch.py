@@ -433,6 +433,8 @@ def group_lightcurves(
         radius_arcsec = float(radius)
     if not radius_arcsec > 0:
         raise StarskopeError(f"radius must be positive; got {radius_arcsec} arcsec")
+    if isinstance(lcs, LightCurve | str | bytes):
+        raise StarskopeError("group_lightcurves() takes a list of LightCurve objects")
     lcs = list(lcs)
     n = len(lcs)
     ids = [_lc_identifiers(lc) if use_ids else set() for lc in lcs]

@@ -23,6 +23,7 @@ __all__ = [
     "MetricTable",
     "binary_metrics",
     "bootstrap_metrics",
+    "clopper_pearson",
     "cv_scores",
     "cv_threshold",
     "precision_at_recall",
@@ -209,6 +210,10 @@ def bootstrap_metrics(
 ) -> MetricTable:
     """Metrics with stratified bootstrap confidence intervals (hosts and non-hosts resampled apart).
 
+    Recall and precision at ``threshold`` get the wider of the bootstrap interval and the
+    exact binomial one (:func:`clopper_pearson`): a bootstrap of 5 hosts that were all found
+    redraws 5 found hosts, an interval of [1, 1]; the exact one is [0.48, 1].
+
     Returns
     -------
     MetricTable
@@ -229,6 +234,15 @@ def bootstrap_metrics(
         k: float(np.nanquantile(v, 1 - a)) if np.isfinite(v).any() else np.nan
         for k, v in draws.items()
     }
+    value = binary_metrics(y, s, threshold=threshold)
+    (_, fp), (fn, tp) = value["confusion"]
+    for k, n in (("recall", tp + fn), ("precision", tp + fp)):
+        # a bootstrap redraws 5 found hosts as 5 found hosts ([1, 1]): widen to the exact
+        # binomial interval of the proportion
+        lo, hi = clopper_pearson(tp, n, level=level)
+        if np.isfinite(lo):
+            low[k] = lo if not np.isfinite(low[k]) else min(low[k], lo)
+            high[k] = hi if not np.isfinite(high[k]) else max(high[k], hi)
     note = ""
     if len(pos) == 0:
         note = (
@@ -242,12 +256,31 @@ def bootstrap_metrics(
         )
     elif len(pos) < 20:
         note = (
-            f"only {len(pos)} hosts: the {level:.0%} intervals are wide; one host more or less "
-            f"found moves recall by {1 / max(len(pos), 1):.2f}"
+            f"only {len(pos)} hosts: the {level:.0%} intervals are wide, and the bootstrap's"
+            " still understate it (it redraws the same few hosts; recall and precision show"
+            f" the exact binomial interval); one host more or less found moves recall by"
+            f" {1 / max(len(pos), 1):.2f}"
         )
-    return MetricTable(
-        binary_metrics(y, s, threshold=threshold), low, high, int(n_boot), level, note
-    )
+    return MetricTable(value, low, high, int(n_boot), level, note)
+
+
+def clopper_pearson(k: int, n: int, *, level: float = 0.95) -> tuple[float, float]:
+    """Exact (Clopper-Pearson) binomial interval of a proportion ``k / n``; NaNs for n = 0.
+
+    Examples
+    --------
+    >>> lo, hi = clopper_pearson(5, 5)
+    >>> round(lo, 3), hi
+    (0.478, 1.0)
+    """
+    from scipy.stats import beta
+
+    if n <= 0:
+        return float("nan"), float("nan")
+    a = (1 - level) / 2
+    lo = 0.0 if k <= 0 else float(beta.ppf(a, k, n - k + 1))
+    hi = 1.0 if k >= n else float(beta.ppf(1 - a, k + 1, n - k))
+    return lo, hi
 
 
 def cv_scores(

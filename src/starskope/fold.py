@@ -26,6 +26,7 @@ __all__ = [
     "FoldedLightCurve",
     "Views",
     "bin_phase",
+    "check_epoch_system",
     "even_view",
     "fold",
     "global_view",
@@ -153,6 +154,36 @@ class FoldedLightCurve:
         return self.cycle % 2 == 0
 
 
+#: An epoch further than this from every time (days; 270 years) is in another time system.
+_EPOCH_REACH_DAYS = 1.0e5
+
+
+def check_epoch_system(t0: float, t) -> None:
+    """Refuse an epoch in another time system than the times ``t`` (a BJD ``t0`` with BTJD
+    or BKJD times, or the reverse): it would fold the transits off phase 0 without a word.
+
+    Examples
+    --------
+    >>> check_epoch_system(1001.0, [1000.0, 1010.0])
+    >>> check_epoch_system(2458001.0, [1000.0, 1010.0])
+    Traceback (most recent call last):
+    ...
+    starskope.exceptions.StarskopeError: t0 = 2458001 is 2.457e+06 days from the times (1000 to 1010): ...
+    """
+    t = np.asarray(t, dtype=float)
+    t = t[np.isfinite(t)]
+    if not t.size or not np.isfinite(t0):
+        return
+    lo, hi = float(t.min()), float(t.max())
+    gap = max(lo - t0, t0 - hi, 0.0)
+    if gap > _EPOCH_REACH_DAYS:
+        raise StarskopeError(
+            f"t0 = {t0:.7g} is {gap:.4g} days from the times ({lo:.7g} to {hi:.7g}): another time"
+            " system (full BJD against BTJD = BJD - 2457000 or BKJD = BJD - 2454833)? Give t0"
+            " in the times' own system"
+        )
+
+
 def _epoch_days(epoch, lc) -> float:
     """Epoch in the light curve's own day numbers; accepts Time, Quantity or float."""
     from astropy.time import Time
@@ -176,6 +207,7 @@ def _epoch_days(epoch, lc) -> float:
             stacklevel=3,
         )
         e -= offset
+    check_epoch_system(e, lc.t)
     return e
 
 

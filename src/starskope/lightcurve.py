@@ -43,6 +43,50 @@ def _floats(x) -> np.ndarray:
     return out
 
 
+def _unit_name(x) -> str | None:
+    """The unit of an astropy Quantity (``"mag"`` for any magnitude, ``"%"``, ``"electron /
+    s"``) as ``LightCurveMeta.flux_unit`` names it; None for plain numbers or no unit."""
+    unit = getattr(x, "unit", None)
+    if unit is None or not hasattr(unit, "to_string"):
+        return None
+    name = unit.to_string()
+    if not name:
+        return None
+    if name.startswith("mag"):  # mag, mag(AB), mag(ST)
+        return "mag"
+    return name
+
+
+#: lightkurve's meta keys for a segment, by the first letter of starskope's segment name.
+_SEGMENT_KEYS = {"Q": "QUARTER", "C": "CAMPAIGN", "S": "SECTOR"}
+
+
+def _segment_keys(segment: str | None) -> dict:
+    """``{"QUARTER": 3}`` for ``"Q3"`` (and C5, S8): lightkurve's meta for a segment."""
+    if not segment or segment[:1] not in _SEGMENT_KEYS or not segment[1:].isdigit():
+        return {}
+    return {_SEGMENT_KEYS[segment[0]]: int(segment[1:])}
+
+
+def _segment_from_keys(meta) -> str | None:
+    for letter, key in _SEGMENT_KEYS.items():
+        v = meta.get(key)
+        if v is not None and str(v).strip().lstrip("-").isdigit():
+            return f"{letter}{int(v)}"
+    return None
+
+
+def _full_jd(t: np.ndarray) -> bool:
+    """Day numbers that are full Julian dates (BJD above 2e6: 3764 AD), not mission days."""
+    finite = t[np.isfinite(t)]
+    return bool(finite.size) and float(np.median(finite)) > 2.0e6
+
+
+def _year(jd: float) -> str:
+    """The (Julian) year of a Julian date, to the nearest year."""
+    return f"{2000 + (jd - 2451545.0) / 365.25:.0f}"
+
+
 def _quality_flags(quality) -> np.ndarray:
     """Quality bit flags as integers; a float column's NaN (no flag given) is 0 rather than
     the integer conversion's -2**31, which would set every bit."""
@@ -151,14 +195,16 @@ class LightCurve:
     ----------
     time : `~astropy.time.Time` or array-like
         Observation times. Plain numbers are days in ``time_format``.
-    flux : array-like
-        Flux, in the file's units (see ``meta.flux_unit``).
+    flux : array-like or `~astropy.units.Quantity`
+        Flux, in the file's units (see ``meta.flux_unit``; a Quantity's unit, such as ``mag``,
+        ``%`` or ``electron / s``, becomes ``meta.flux_unit`` unless meta gives one).
     flux_err : array-like, optional
         One-sigma flux uncertainty; NaN where unknown.
     quality : array-like of int, optional
         Mission quality bit flags (0 = good).
     time_format : {"bkjd", "btjd", "jd", "relative"}, optional
-        Format of plain-number ``time``. Ignored when ``time`` is a ``Time``.
+        Format of plain-number ``time``; ignored when ``time`` is a ``Time``. Default
+        ``"btjd"``, or ``"jd"`` (with a warning) for values that are full BJDs (above 2e6).
     meta : `LightCurveMeta`, optional
         Provenance.
 
@@ -179,7 +225,7 @@ class LightCurve:
         flux_err=None,
         quality=None,
         *,
-        time_format: str = "btjd",
+        time_format: str | None = None,
         meta: LightCurveMeta | None = None,
     ):
         if isinstance(time, Time):
@@ -188,14 +234,33 @@ class LightCurve:
         elif isinstance(time, TimeDelta):
             fmt, t = "relative", np.asarray(time.to_value("jd"), dtype=float)
         else:
-            fmt = time_format
+            fmt = "btjd" if time_format is None else time_format
             t = _time_days(time)
             if np.asarray(time).dtype.kind == "M":  # calendar dates (datetime64, pandas)
+                fmt = "jd"
+            elif fmt in ("btjd", "bkjd") and _full_jd(t):
+                if time_format is not None:
+                    raise StarskopeValueError(
+                        f"times of {np.nanmedian(t):.1f} are full BJDs, not {fmt.upper()} (that"
+                        f" would be the year {_year(np.nanmedian(t) + _time.TIME_OFFSETS[fmt])}):"
+                        " pass time_format='jd'"
+                    )
+                import warnings
+
+                from .exceptions import StarskopeWarning
+
+                warnings.warn(
+                    f"times of {np.nanmedian(t):.1f} are full BJDs: read as time_format='jd'"
+                    " (pass time_format to say so, or 'btjd'/'bkjd' for mission day numbers)",
+                    StarskopeWarning,
+                    stacklevel=2,
+                )
                 fmt = "jd"
         if fmt not in TIME_SYSTEMS:
             raise StarskopeValueError(
                 f"time_format must be one of {sorted(TIME_SYSTEMS)}; got {fmt!r}"
             )
+        flux_unit = _unit_name(flux)
         flux = _floats(flux)
         if t.ndim != 1 or flux.shape != t.shape:
             raise StarskopeValueError(
@@ -221,6 +286,8 @@ class LightCurve:
                 f"meta must be a LightCurveMeta or a dict; got {type(meta).__name__}"
             )
         self.meta = meta if meta is not None else LightCurveMeta()
+        if flux_unit and self.meta.flux_unit is None:  # a Quantity's unit: magnitudes, %, e-/s
+            self.meta = self.meta.replace(flux_unit=flux_unit)
 
     # ------------------------------------------------------------------ basic access
     @property
@@ -320,6 +387,24 @@ class LightCurve:
         idx = np.arange(len(self))[key]
         return self.select(np.atleast_1d(idx))
 
+    def __iter__(self):
+        # without this, Python and numpy would iterate through __getitem__: one-cadence light
+        # curves, each again a sequence, to numpy's 64 dimensions
+        raise TypeError(
+            "a LightCurve is not iterable: iterate over lc.t, lc.flux, or zip(lc.t, lc.flux)"
+        )
+
+    def __array__(self, dtype=None, copy=None):
+        # one object to numpy (np.array([lc1, lc2], dtype=object) holds two light curves),
+        # never a sequence of one-cadence light curves
+        if dtype is not None and np.dtype(dtype) != np.dtype(object):
+            raise TypeError(
+                "a LightCurve is not an array of numbers: use lc.flux (or lc.t, lc.flux_err)"
+            )
+        out = np.empty((), dtype=object)
+        out[()] = self
+        return out
+
     # ------------------------------------------------------------------ transforms
     def remove_nans(self) -> LightCurve:
         """Drop cadences whose time or flux is not finite."""
@@ -390,23 +475,51 @@ class LightCurve:
         return ts
 
     @classmethod
-    def from_timeseries(cls, ts, *, flux_column: str = "flux", meta: LightCurveMeta | None = None):
-        """Build from an astropy ``TimeSeries`` with a flux column (and optional ``flux_err``,
-        ``quality``)."""
+    def from_timeseries(
+        cls, ts, *, flux_column: str | None = None, meta: LightCurveMeta | None = None
+    ):
+        """Build from an astropy ``TimeSeries`` (one written by :meth:`to_timeseries`, or
+        ``TimeSeries.read`` of a Kepler/TESS file).
+
+        ``flux_column`` defaults to ``flux``, else ``pdcsap_flux``, else ``sap_flux``; its
+        error is ``flux_err`` or ``<flux_column>_err``; quality ``quality`` or
+        ``sap_quality``. Masked cells become NaN, the column's unit ``meta.flux_unit``, and
+        FITS header keys in ``ts.meta`` (``OBJECT``, ``MISSION``/``TELESCOP``, ``RA_OBJ``,
+        ``DEC_OBJ``) the provenance.
+        """
+        names = {c.lower(): c for c in ts.colnames}
+        if flux_column is None:
+            flux_column = next(
+                (names[c] for c in ("flux", "pdcsap_flux", "sap_flux") if c in names), "flux"
+            )
         if flux_column not in ts.colnames:
             raise StarskopeError(f"TimeSeries has no column {flux_column!r}; has {ts.colnames}")
 
-        def col(name):
-            if name not in ts.colnames:
-                return None
-            c = ts[name]
-            return np.asarray(getattr(c, "value", c), dtype=float)
+        def first(*candidates):
+            return next((ts[names[c.lower()]] for c in candidates if c.lower() in names), None)
 
+        err = first("flux_err", f"{flux_column}_err")
+        quality = first("quality", "sap_quality")
         if meta is None:
             known = {f.name for f in dataclasses.fields(LightCurveMeta)} - {"extra"}
-            meta = LightCurveMeta(**{k: v for k, v in ts.meta.items() if k in known})
+            tm = ts.meta
+            fields = {k: v for k, v in tm.items() if k in known}
+            header = {
+                "target": tm.get("OBJECT"),
+                "mission": tm.get("MISSION") or tm.get("TELESCOP"),
+                "ra": tm.get("RA_OBJ"),
+                "dec": tm.get("DEC_OBJ"),
+            }
+            fields.update({k: v for k, v in header.items() if v is not None and k not in fields})
+            meta = LightCurveMeta(**fields)
         meta = meta.replace(flux_column=meta.flux_column or flux_column)
-        return cls(ts.time, col(flux_column), col("flux_err"), col("quality"), meta=meta)
+        return cls(
+            ts.time,
+            ts[flux_column],
+            None if err is None else _floats(err),
+            None if quality is None else _floats(quality),
+            meta=meta,
+        )
 
     def to_lightkurve(self):
         """Convert to a ``lightkurve.LightCurve`` (imports lightkurve on demand)."""
@@ -418,17 +531,32 @@ class LightCurve:
             ) from exc
         if self._format == "relative":
             raise StarskopeError("relative times have no absolute epoch", path=self.meta.source)
-        err = None if np.all(np.isnan(self.flux_err)) else self.flux_err
-        lc = lk.LightCurve(time=self.time, flux=self.flux, flux_err=err)
-        lc["quality"] = self.quality
+        import astropy.units as u
+
         m = self.meta
+        unit = None
+        if m.flux_unit and m.flux_unit != "relative":
+            try:
+                unit = u.Unit(m.flux_unit)
+            except ValueError:  # a name astropy does not know: the flux stays unitless
+                unit = None
+        flux = self.flux if unit is None else self.flux * unit
+        err = None if np.all(np.isnan(self.flux_err)) else self.flux_err
+        if err is not None and unit is not None:
+            err = err * unit
+        lc = lk.LightCurve(time=self.time, flux=flux, flux_err=err)
+        lc["quality"] = self.quality
         lc.meta.update(
             {
                 "MISSION": m.mission,
                 "OBJECT": m.target,
                 "RA": m.ra,
                 "DEC": m.dec,
+                "PMRA": m.pmra,
+                "PMDEC": m.pmdec,
                 "FLUX_ORIGIN": m.flux_column,
+                "FILENAME": m.source,
+                **_segment_keys(m.segment),
             }
         )
         return lc
@@ -438,7 +566,7 @@ class LightCurve:
         """Build from a ``lightkurve.LightCurve``."""
 
         def arr(x):
-            return np.asarray(getattr(x, "value", x), dtype=float)
+            return _floats(x)  # masked values are NaN
 
         q = lklc["quality"] if "quality" in lklc.colnames else None
         if meta is None:
@@ -449,8 +577,12 @@ class LightCurve:
                 or (str(lm.get("TARGETID")) if lm.get("TARGETID") else None),
                 ra=lm.get("RA"),
                 dec=lm.get("DEC"),
+                pmra=lm.get("PMRA"),
+                pmdec=lm.get("PMDEC"),
                 flux_column=lm.get("FLUX_ORIGIN"),
-                flux_unit=str(getattr(lklc.flux, "unit", "")) or None,
+                flux_unit=_unit_name(lklc.flux),
+                source=lm.get("FILENAME"),
+                segment=_segment_from_keys(lm),
             )
         q = None if q is None else np.asarray(getattr(q, "value", q)).astype(np.int32)
         return cls(lklc.time, arr(lklc.flux), arr(lklc.flux_err), q, meta=meta)

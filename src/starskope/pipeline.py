@@ -147,14 +147,7 @@ def _checked_inputs(lc, config) -> tuple[LightCurve, PipelineConfig]:
             f"{type(lc).__name__}{hint}"
         )
     if isinstance(config, dict):
-        known = {f.name for f in dataclasses.fields(PipelineConfig)}
-        unknown = sorted(set(config) - known)
-        if unknown:
-            raise StarskopeError(
-                f"unknown PipelineConfig setting{'s' if len(unknown) > 1 else ''}"
-                f" {', '.join(map(repr, unknown))}; the settings are {', '.join(sorted(known))}"
-            )
-        config = PipelineConfig().replace(**config)
+        config = PipelineConfig().replace(**config)  # unknown settings named there
     elif config is None:
         config = PipelineConfig()
     elif not isinstance(config, PipelineConfig):

@@ -12,12 +12,14 @@ folded light curve with the fitted transit model, and odd versus even transits.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .exceptions import StarskopeError
 from .fold import bin_phase, phase_fold, transit_number
 
 __all__ = [
@@ -126,6 +128,7 @@ def plot_flattened(flat, *, candidates=(), ax):
     finite_t = t[np.isfinite(t)]
     for i, c in enumerate(candidates):
         dur = c.duration_hours / 24.0
+        c = dataclasses.replace(c, t0=_epoch_in(flat, c))
         intr = np.abs(phase_fold(t, period=c.period_days, t0=c.t0)) < 0.5 * dur
         ax.plot(t[intr], f[intr], color=_color(i), **{**_POINT, "ms": 2.5})
         if finite_t.size:
@@ -198,6 +201,15 @@ def _fold_window(c) -> tuple[float, float]:
     return dur, min(3.0 * dur, 0.5 * c.period_days)
 
 
+def _epoch_in(lc, c) -> float:
+    """A candidate's epoch in the light curve's own time system (its ``t0`` is in
+    ``t0_format``; a light curve converted with ``to_bjd()`` counts from another zero)."""
+    fmt = getattr(c, "t0_format", None)
+    if fmt in (None, lc.time_format) or c.t0_bjd is None or lc.time_format == "relative":
+        return c.t0
+    return float(c.t0_bjd - lc.bjd_offset)
+
+
 def plot_folded(flat, *, candidate, fit=None, ax, color="tab:red", index=None):
     """Folded light curve around the transit, binned, with the fitted model.
 
@@ -220,7 +232,7 @@ def plot_folded(flat, *, candidate, fit=None, ax, color="tab:red", index=None):
     -------
     `matplotlib.axes.Axes`
     """
-    c = candidate
+    c = dataclasses.replace(candidate, t0=_epoch_in(flat, candidate))
     dur, half = _fold_window(c)
     ok = np.isfinite(flat.t) & np.isfinite(flat.flux)
     t, f = flat.t[ok], flat.flux[ok]
@@ -325,9 +337,13 @@ def plot_odd_even(flat, *, candidate, ax):
 
 
 # --------------------------------------------------------------------------- the figure
+#: File types a diagnostic plot can be written as (matplotlib's); any other path is a folder.
+_IMAGE_SUFFIXES = frozenset({".png", ".pdf", ".svg", ".jpg", ".jpeg", ".eps", ".ps", ".tif"})
+
+
 def _output_path(path, result) -> Path:
     path = Path(path)
-    if path.suffix.lower() == ".png":
+    if path.suffix.lower() in _IMAGE_SUFFIXES:
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
     path.mkdir(parents=True, exist_ok=True)
@@ -346,7 +362,8 @@ def plot_diagnostics(analysis: Any, *, path, max_candidates: int = 4, dpi: int =
         ``searches`` (tuple of `~starskope.search.base.SearchResult`) and ``fits`` (one
         `~starskope.fit.TransitFit` or None per candidate of ``result``).
     path : str or `~pathlib.Path`
-        A ``.png`` file, or a directory (the file is then named after the target).
+        A ``.png`` (or ``.pdf``, ``.svg``, ...) file, or a directory (a PNG named after the
+        target is written there).
     max_candidates : int, optional
         Draw folded and odd/even panels for at most this many candidates.
     dpi : int, optional
@@ -359,6 +376,13 @@ def plot_diagnostics(analysis: Any, *, path, max_candidates: int = 4, dpi: int =
     """
     from matplotlib.figure import Figure
 
+    from .result import StarResult
+
+    if isinstance(analysis, StarResult) or not hasattr(analysis, "flat"):
+        raise StarskopeError(
+            "plot_diagnostics draws a pipeline run with its light curves: pass"
+            " starskope.pipeline.analyse_full(lc), not the StarResult of analyse(lc)"
+        )
     res = analysis.result
     cands = tuple(res.candidates)[:max_candidates]
     fits = tuple(getattr(analysis, "fits", ()) or ())
@@ -411,5 +435,6 @@ def plot_diagnostics(analysis: Any, *, path, max_candidates: int = 4, dpi: int =
     )
     out = _output_path(path, res)
     # light zlib compression: PNG encoding was a third of the time at the default level
-    fig.savefig(out, dpi=dpi, pil_kwargs={"compress_level": 2})
+    extra = {"pil_kwargs": {"compress_level": 2}} if out.suffix.lower() == ".png" else {}
+    fig.savefig(out, dpi=dpi, **extra)
     return out

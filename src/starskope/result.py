@@ -92,13 +92,30 @@ class Candidate:
         d["flags"] = self.flags
         return json_safe(d)
 
+    def to_json(self) -> str:
+        """One line of JSON (NaN and infinities become null)."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), allow_nan=False)
+
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> Candidate:
+        _check_object(d, "Candidate")
         d = dict(d)
         d.pop("flags", None)
         d["vetting"] = tuple(VetFlag(**f) for f in d.get("vetting", ()))
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in names})
+
+    @classmethod
+    def from_json(cls, line: str) -> Candidate:
+        return cls.from_dict(_loads(line, "Candidate"))
+
+    def __repr__(self) -> str:
+        state = "planet-like" if self.is_planet_like else f"flags {self.flags}"
+        return (
+            f"Candidate(P={self.period_days:.6g} d, t0={self.t0:.6f} {self.t0_format},"
+            f" depth={self.depth_ppm:.4g} ppm, duration={self.duration_hours:.3g} h,"
+            f" SNR={self.snr:.3g}, {state})"
+        )
 
 
 @dataclass(frozen=True)
@@ -193,6 +210,7 @@ class StarResult:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> StarResult:
+        _check_object(d, "StarResult")
         d = dict(d)
         d["candidates"] = tuple(Candidate.from_dict(c) for c in d.get("candidates", ()))
         d["reasons"] = tuple(d.get("reasons", ()))
@@ -201,7 +219,34 @@ class StarResult:
 
     @classmethod
     def from_json(cls, line: str) -> StarResult:
-        return cls.from_dict(json.loads(line))
+        return cls.from_dict(_loads(line, "StarResult"))
+
+    def __repr__(self) -> str:
+        name = self.target or (self.path and str(self.path).rsplit("/", 1)[-1]) or "?"
+        if self.error:
+            return f"StarResult({name!r}, error={self.error!r})"
+        score = "" if self.score is None else f", score={self.score:.3g}"
+        return (
+            f"StarResult({name!r}, mission={self.mission!r}, is_candidate={self.is_candidate}"
+            f"{score}, {len(self.candidates)} candidate(s): {list(self.candidates)[:3]!r}"
+            f"{' ...' if len(self.candidates) > 3 else ''})"
+        )
+
+
+def _loads(line: str, what: str) -> Any:
+    try:
+        return json.loads(line)
+    except (TypeError, ValueError) as exc:
+        from .exceptions import StarskopeError
+
+        raise StarskopeError(f"not a {what} JSON line: {exc}") from exc
+
+
+def _check_object(d: Any, what: str) -> None:
+    if not isinstance(d, dict):
+        from .exceptions import StarskopeError
+
+        raise StarskopeError(f"a {what} is a JSON object (dict); got {type(d).__name__}")
 
 
 def json_safe(obj: Any) -> Any:

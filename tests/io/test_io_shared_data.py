@@ -6,7 +6,6 @@ from __future__ import annotations
 import csv
 import os
 import re
-import time
 from pathlib import Path
 
 import numpy as np
@@ -100,13 +99,10 @@ def test_bulk_labels_all_read():
     rows = _rows(SHARED / "bulk" / "labels.csv")
     if not rows:
         pytest.skip(f"../shared/data/bulk/labels.csv not found at {SHARED / 'bulk'}")
-    t0 = time.perf_counter()
     failures = []
     for row in rows:
         try:
             check(SHARED / "bulk" / row["file"], row)
         except Exception as exc:  # collect all, report together
             failures.append(f"{row['file']}: {type(exc).__name__}: {exc}")
-    elapsed = time.perf_counter() - t0
-    assert not failures, "\n".join(failures[:20])
-    assert elapsed / len(rows) < 1.0  # well under a second per file
+    assert not failures, "\n".join(failures[:20])  # (reading speed: benchmarks/bench_read.py)

@@ -123,3 +123,28 @@ def test_plots_draw(ys):
     assert axes[1, 2].get_yticklabels()[-1].get_text() == "b"
     assert len(axes[0, 0].lines) == 2
     plt.close(fig)
+
+
+def test_clopper_pearson_matches_scipy_exact_interval():
+    from scipy.stats import binomtest
+
+    from starskope.evaluate import clopper_pearson
+
+    for k, n in [(0, 5), (3, 5), (5, 5), (17, 40)]:
+        ci = binomtest(k, n).proportion_ci(confidence_level=0.95, method="exact")
+        np.testing.assert_allclose(clopper_pearson(k, n), (ci.low, ci.high), atol=1e-10)
+    assert all(np.isnan(clopper_pearson(0, 0)))
+
+
+def test_recall_interval_of_five_found_hosts_is_not_a_point():
+    """A bootstrap redraws 5 found hosts as 5 found hosts; the interval must still say that
+    5 of 5 is compatible with a recall of 0.5."""
+    from starskope.evaluate import bootstrap_metrics
+
+    y = np.r_[np.ones(5), np.zeros(100)]
+    s = np.r_[np.full(5, 0.9), np.linspace(0.0, 0.4, 100)]
+    t = bootstrap_metrics(y, s, n_boot=200, random_state=0)
+    assert t.value["recall"] == 1.0 and t.high["recall"] == 1.0
+    assert t.low["recall"] == pytest.approx(0.478, abs=1e-3)
+    assert t.low["precision"] == pytest.approx(0.478, abs=1e-3)
+    assert "understate" in t.note

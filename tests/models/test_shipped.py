@@ -71,3 +71,27 @@ def test_failed_rows_keep_their_row_and_label(name, tmp_path):
     assert got[0].error is None
     assert got[1].error.startswith(f"{p} [row 1]: every flux value is the same")
     assert got[2].error == f"{p} [row 2]: all flux values are NaN"
+
+
+def test_predict_results_takes_light_curves_as_they_are():
+    """Bare light curves (or one) are scored too, named by their source; anything else is a
+    one-line error rather than an unpacking traceback."""
+    pytest.importorskip("torch")
+    from starskope import LightCurve, LightCurveMeta
+    from starskope.exceptions import StarskopeError
+    from starskope.io.kaggle import KAGGLE_N_FLUX
+    from starskope.models.predict import predict_results
+
+    rng = np.random.default_rng(2)
+    t = np.arange(KAGGLE_N_FLUX) * 0.0204
+    a = LightCurve(t, 1 + 1e-3 * rng.normal(size=t.size), time_format="relative",
+                   meta=LightCurveMeta(source="a.fits"))  # fmt: skip
+    b = LightCurve(t, 1 + 1e-3 * rng.normal(size=t.size), time_format="relative")
+    got = list(predict_results([a, b], model="original-cnn", explain=False))
+    assert [r.path for r in got] == ["a.fits", "lightcurve 1"]
+    assert all(r.error is None and 0 <= r.score <= 1 for r in got)
+    assert got[1].explanation["host_prior"] == pytest.approx(0.25)
+    one = list(predict_results(a, model="original-cnn", explain=False))
+    assert one[0].score == pytest.approx(got[0].score)
+    with pytest.raises(StarskopeError, match="item 0 is a str"):
+        list(predict_results(["a.fits"], model="original-cnn"))

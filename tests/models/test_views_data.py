@@ -95,6 +95,22 @@ def test_injection_classes_and_set():
     assert "injected" in lcs[0].meta.extra and "injected" not in lcs[2].meta.extra
 
 
+def test_injection_key_follows_the_injector_version(monkeypatch):
+    """Features cached on injections are remade when the injected signal changes."""
+    import importlib
+
+    from starskope.exceptions import StarskopeError
+    from starskope.models.training_data import injection_key
+
+    inject = importlib.import_module("starskope.simulate.inject")  # the module, not the function
+    try:
+        key = injection_key(3, seed=4)
+    except StarskopeError:
+        pytest.skip("no shared real K2 backgrounds here")
+    monkeypatch.setattr(inject, "INJECTOR_VERSION", inject.INJECTOR_VERSION + 1)
+    assert injection_key(3, seed=4) != key
+
+
 def test_tabular_set_of_a_kaggle_table_reuses_the_views_pipeline_run(tmp_path, monkeypatch):
     """Trees and views CNN read one cached pipeline run per row; features equal feature_matrix."""
     from starskope.features.tabular import FEATURE_NAMES, feature_matrix

@@ -76,3 +76,17 @@ def test_quantities_and_bad_input(planet_lc):
         TransitSearch(t=np.arange(5.0), flux=np.ones(5))
     with pytest.raises(u.UnitsError):
         TransitSearch.from_lightcurve(planet_lc, min_period=1 * u.m)
+
+
+def test_durations_in_hours_given_as_days_are_warned():
+    import astropy.units as u
+
+    from starskope.exceptions import StarskopeWarning
+    from starskope.search import TransitSearch
+
+    t = np.arange(0, 20, 0.02)
+    f = 1 + 1e-4 * np.random.default_rng(0).normal(size=t.size)
+    with pytest.warns(StarskopeWarning, match="plain numbers are days"):
+        TransitSearch(t, f, durations=[1.0, 2.0, 3.0])  # hours meant
+    s = TransitSearch(t, f, durations=[1.0, 2.0, 3.0] * u.h)  # no warning
+    np.testing.assert_allclose(s.durations, np.array([1.0, 2.0, 3.0]) / 24)

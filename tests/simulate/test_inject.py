@@ -113,3 +113,22 @@ def test_mask_transits(planet):
     model = planet.model(t, exptime=None)
     assert np.all(m[model < 1.0])
     assert m.mean() == pytest.approx(planet.duration / 3.5, abs=0.01)
+
+
+def test_quantities_of_time_are_taken_in_their_units():
+    import astropy.units as u
+
+    t = np.arange(0, 10, LONG_CADENCE_DAYS)
+    lc = LightCurve(t, np.ones(t.size), time_format="relative")
+    s = PlanetSignal(period=72 * u.h, t0=1 * u.d, rp_rs=0.1, a_rs=10.0, impact=0.1)
+    assert (s.period, s.t0) == (3.0, 1.0)
+    a = inject(lc, s, exptime=30 * u.min).flux
+    b = inject(lc, PlanetSignal(period=3.0, t0=1.0, rp_rs=0.1, a_rs=10.0, impact=0.1),
+               exptime=30 / 1440).flux  # fmt: skip
+    np.testing.assert_array_equal(a, b)
+    kw = dict(rp_rs=0.1, a_rs=10.0, impact=0.1)
+    np.testing.assert_array_equal(
+        transit_model(t, period=3 * u.d, t0=24 * u.h, **kw), transit_model(t, period=3, t0=1, **kw)
+    )
+    flat = lc.flatten(window=12 * u.h)
+    np.testing.assert_allclose(flat.flux, lc.flatten(window=0.5).flux)

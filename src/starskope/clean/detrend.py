@@ -21,6 +21,7 @@ import numpy as np
 
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve
+from ..units import to_days
 from .masking import find_segments, robust_std
 from .rotation import RotationModel, rotation_trend
 
@@ -344,7 +345,7 @@ def flatten(
     >>> bool(np.allclose(res.lightcurve.flux[50:-50], 1, atol=1e-4))  # away from the edges
     True
     """
-    w = 3.0 * DEFAULT_MAX_DURATION if window is None else float(window)
+    w = 3.0 * DEFAULT_MAX_DURATION if window is None else to_days(window, name="window")
     if method == "rotation" and rotation is not None:
         w = float(rotation.window)
     trend = flatten_arrays(

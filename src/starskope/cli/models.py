@@ -348,7 +348,8 @@ def predict_command(
     prior: float | None = typer.Option(
         None,
         "--prior",
-        help="Host rate of the scored population, in (0, 1) (default: the training rate).",
+        help="Host rate of the scored population, in (0, 1) (default: the model's training"
+        " share, e.g. 0.306 for gbm; a survey's is nearer 0.01).",
     ),
     survey: bool = typer.Option(
         False,
@@ -365,7 +366,9 @@ def predict_command(
         help="Worker processes for the models that run the search per star (gbm, views-cnn).",
     ),
 ) -> None:
-    """Score stars: probability that each hosts a transiting planet."""
+    """Score stars: probability that each hosts a transiting planet, for a population with
+    the model's training share of hosts (or --prior); each result's explanation.host_prior
+    says which."""
     from ..io import iter_read
     from ..models.predict import predict_results
     from ..models.registry import DEFAULT_MODEL, load_model
@@ -395,7 +398,11 @@ def predict_command(
         from rich.markup import escape
         from rich.table import Table
 
-        table = Table(title=f"starskope predict ({model or DEFAULT_MODEL})")
+        from ..models.prior import score_prior
+
+        share = score_prior(loaded[1])
+        at = "" if share is None else f"; scores at a host share of {share:.3g}"
+        table = Table(title=f"starskope predict ({model or DEFAULT_MODEL}{at})")
         for col in ("input", "row", "host (truth)", "score", "classes"):
             table.add_column(col)
         for r in rows:

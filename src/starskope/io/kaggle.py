@@ -263,6 +263,7 @@ def _layout_from_first_line(line: str, path) -> _Layout:
     if (
         len(fields) > 2
         and fields[0].upper() == "LABEL"
+        and not _FLUX_NUMBERED.fullmatch(fields[1].upper())
         and _starts_labelled([fields[0], *fields[2:]])
     ):
         raise StarskopeError(

@@ -20,6 +20,7 @@ import numpy as np
 from ..exceptions import StarskopeError
 from ..parallel import one_thread
 from ..result import StarResult
+from .prior import score_prior
 from .registry import DEFAULT_MODEL, MODELS, load_model
 
 __all__ = ["predict_results"]
@@ -72,7 +73,7 @@ def _rawflux_chunk(name, est, chunk, *, explain: bool) -> list[StarResult]:
         sal = est.saliency(X, method=method, window=window) if explain else None
         for k, i in enumerate(good):
             ident, lc = chunk[i]
-            expl = {"model": name}
+            expl = {"model": name, "host_prior": score_prior(est)}
             if sal is not None:
                 t = np.asarray(lc.t, dtype=float)
                 t = t[np.isfinite(t)]
@@ -101,7 +102,7 @@ def _tabular_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
         return StarResult.from_error(ident, exc, lc)
     x = candidate_features(analysis)
     score, probs = _probs(est, x)
-    expl: dict = {"model": name}
+    expl: dict = {"model": name, "host_prior": score_prior(est)}
     if explain:
         contrib = est.contributions(x[:1])[0]
         order = np.argsort(-np.abs(contrib))[:5]
@@ -148,7 +149,7 @@ def _views_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
         return StarResult.from_error(ident, exc, lc)
     x, _ = candidate_inputs(analysis)  # one row per candidate; the first is the star's
     score, probs = _probs(est, x)
-    expl: dict = {"model": name}
+    expl: dict = {"model": name, "host_prior": score_prior(est)}
     res = _with_candidate_scores(analysis.result, score, probs)
     if explain and res.candidates:
         sal = est.saliency(x[:1])
@@ -191,8 +192,9 @@ def predict_results(
 
     Parameters
     ----------
-    items : iterable of (id, LightCurve or StarskopeError)
-        As :func:`starskope.io.iter_read` yields them (an error gives a failed result).
+    items : iterable of (id, LightCurve or StarskopeError), of LightCurve, or one LightCurve
+        As :func:`starskope.io.iter_read` yields them (an error gives a failed result); bare
+        light curves are named by their source file, else ``"lightcurve <i>"``.
     model : str, path or (name, estimator), optional
         A shipped model name, a model file, or an already loaded ``(name, estimator)`` pair.
     explain : bool, optional
@@ -211,6 +213,7 @@ def predict_results(
     """
     from ..config import PipelineConfig
 
+    items = _pairs(items)
     name, est = model if isinstance(model, tuple) else load_model(model)
     kind = MODELS[name].kind
     config = config or PipelineConfig()
@@ -240,6 +243,25 @@ def predict_results(
             batch = []
     if batch:
         yield from _rawflux_chunk(name, est, batch, explain=explain)
+
+
+def _pairs(items) -> Iterator:
+    """``(id, light curve or error)`` pairs from what :func:`predict_results` is given: such
+    pairs, bare light curves (named by their file, else their place), or one light curve."""
+    from ..lightcurve import LightCurve
+
+    if isinstance(items, LightCurve):
+        items = [items]
+    for i, item in enumerate(items):
+        if isinstance(item, LightCurve):
+            yield item.meta.source or f"lightcurve {i}", item
+        elif isinstance(item, tuple) and len(item) == 2:
+            yield item
+        else:
+            raise StarskopeError(
+                "predict_results takes light curves or (id, light curve) pairs (as"
+                f" starskope.io.iter_read yields them); item {i} is a {type(item).__name__}"
+            )
 
 
 #: The model a worker process scores with (set once per process by :func:`_worker_init`).

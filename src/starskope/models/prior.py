@@ -12,7 +12,7 @@ import numpy as np
 
 from ..exceptions import StarskopeError
 
-__all__ = ["at_host_prior", "shift_prior"]
+__all__ = ["at_host_prior", "score_prior", "shift_prior"]
 
 
 def shift_prior(proba, *, planet_col: int, train_prior: float, host_prior: float) -> np.ndarray:
@@ -46,3 +46,13 @@ def at_host_prior(estimator, proba):
         train_prior=estimator.train_prior_,
         host_prior=estimator.host_prior,
     )
+
+
+def score_prior(estimator) -> float | None:
+    """The host rate an estimator's probabilities assume: its ``host_prior`` when set, else
+    the host share of its training data (``train_prior_``; None when unknown). A score is the
+    probability that a star hosts a transiting planet in a population with this share."""
+    prior = getattr(estimator, "host_prior", None)
+    if prior is None:
+        prior = getattr(estimator, "train_prior_", None)
+    return None if prior is None else round(float(prior), 6)

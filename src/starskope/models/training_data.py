@@ -136,9 +136,14 @@ def injection_classes(n: int, fractions=(0.4, 0.3, 0.3)) -> np.ndarray:
 def injection_key(
     n: int, *, seed: int, fractions=(0.4, 0.3, 0.3), n_points: int = 3197, root=None
 ) -> str:
-    """Cache key of :func:`injection_set` (settings and background file names)."""
-    names = "\n".join(sorted(p.name for p in background_files(root)))
-    digest = hashlib.md5(f"{n}|{seed}|{tuple(fractions)}|{n_points}|{names}".encode()).hexdigest()
+    """Cache key of :func:`injection_set`: settings, the background files' names and sizes
+    (a replaced file changes it), and the injector's version (a change of the injected signal
+    does)."""
+    from ..simulate.inject import INJECTOR_VERSION
+
+    names = "\n".join(sorted(f"{p.name}:{p.stat().st_size}" for p in background_files(root)))
+    text = f"{n}|{seed}|{tuple(fractions)}|{n_points}|{names}|injector {INJECTOR_VERSION}"
+    digest = hashlib.md5(text.encode()).hexdigest()
     return f"inject-{digest[:12]}"
 
 

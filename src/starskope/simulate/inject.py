@@ -18,9 +18,11 @@ from typing import Protocol
 import numpy as np
 
 from ..exceptions import StarskopeError
+from ..units import to_days
 from .noise import LONG_CADENCE_DAYS
 
 __all__ = [
+    "INJECTOR_VERSION",
     "LD_TABLE",
     "PlanetSignal",
     "Signal",
@@ -31,6 +33,10 @@ __all__ = [
     "transit_duration",
     "transit_model",
 ]
+
+#: Changes whenever an injected signal changes for the same draw (2: each exposure integrated
+#: at its sub-exposures' midpoints), so caches of features computed on injections are remade.
+INJECTOR_VERSION = 2
 
 _G = 6.674e-11  # m^3 kg^-1 s^-2
 _DAY = 86400.0
@@ -143,6 +149,8 @@ class PlanetSignal:
     u: tuple[float, float] = (0.4, 0.26)
 
     def __post_init__(self):
+        for name in ("period", "t0"):  # Quantities of time (3 * u.day) as days
+            object.__setattr__(self, name, to_days(getattr(self, name), name=name))
         if not self.period > 0:
             raise StarskopeError(f"planet period must be positive; got {self.period}")
         if not 0 < self.rp_rs < 1.5:
@@ -225,6 +233,9 @@ def transit_model(
     import batman
 
     t = np.asarray(t, dtype=float)
+    period, t0 = to_days(period, name="period"), to_days(t0, name="t0")
+    if exptime is not None:
+        exptime = to_days(exptime, name="exptime")
     p = batman.TransitParams()
     p.t0, p.per, p.rp, p.a = float(t0), float(period), float(rp_rs), float(a_rs)
     p.inc = float(np.degrees(np.arccos(np.clip(impact / a_rs, 0.0, 1.0))))
@@ -235,7 +246,8 @@ def transit_model(
     if not finite.any():
         return out
     if exptime and exptime > 0:
-        ss = supersample or max(3, int(np.ceil(exptime * 1440.0 / 2.0)) | 1)
+        # (the 1e-9: 30 min given as a Quantity is 15.000000000000002 two-minute steps)
+        ss = supersample or max(3, int(np.ceil(exptime * 1440.0 / 2.0 - 1e-9)) | 1)
         # batman spaces its sub-exposures from -exp_time/2 to +exp_time/2, end points
         # included: an exposure ss/(ss-1) too long (31.4 min for 29.4 min with ss=15). Given
         # exptime (ss-1)/ss, its points are the midpoints of ss equal sub-exposures, the
@@ -268,6 +280,8 @@ def inject(lc, signal, *, exptime: float | None = None):
         lists the injected signals as dicts.
     """
     signals = list(signal) if isinstance(signal, (list, tuple)) else [signal]
+    if exptime is not None:
+        exptime = to_days(exptime, name="exptime")
     if exptime is None:
         cad = lc.cadence
         exptime = cad if np.isfinite(cad) and cad > 0 else LONG_CADENCE_DAYS

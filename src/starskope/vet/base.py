@@ -15,7 +15,7 @@ import numpy as np
 
 from ..clean.masking import robust_std as _robust_std
 from ..exceptions import StarskopeError
-from ..fold import phase_fold, transit_number
+from ..fold import check_epoch_system, phase_fold, transit_number
 from ..units import to_days
 
 __all__ = ["DISQUALIFYING", "INFORMATIONAL", "VetThresholds"]
@@ -239,6 +239,7 @@ def _context(t, flux, flux_err, *, period, t0, duration, depth, exclude=None) ->
     flux = np.asarray(flux, dtype=float)
     if t.ndim != 1 or t.shape != flux.shape:
         raise StarskopeError(f"t and flux must be 1-D of equal length; got {t.shape}, {flux.shape}")
+    check_epoch_system(t0, t)
     ok = np.isfinite(t) & np.isfinite(flux)
     if exclude is not None:
         exclude = np.asarray(exclude, dtype=bool)
