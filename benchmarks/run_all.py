@@ -56,6 +56,7 @@ SELF_CONTAINED = [
      "--models", "gbm,views-cnn"],
     ["benchmarks.bench_models_real", "--jobs", "2"],
     ["benchmarks.bench_edge_cases"],
+    ["benchmarks.bench_cold_start"],
 ]  # fmt: skip
 
 #: The simulated campaigns of docs/models.md: file name, then ``simulate campaign`` options.
