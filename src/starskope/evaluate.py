@@ -291,6 +291,7 @@ def cv_scores(
     n_splits: int = 5,
     random_state=None,
     score: Callable | None = None,
+    groups=None,
 ) -> np.ndarray:
     """Out-of-fold scores from stratified k-fold on training data.
 
@@ -303,8 +304,12 @@ def cv_scores(
         Reduced to the number of hosts when there are fewer.
     score : callable, optional
         ``score(est, X)`` -> planet score (default ``predict_proba(X)[:, 1]``).
+    groups : array-like, optional
+        A group per row (e.g. :func:`starskope.models.training_data.star_groups`): rows of a
+        group stay in one fold (stratified group k-fold), so injections into one real star
+        are never both trained on and validated.
     """
-    from sklearn.model_selection import StratifiedKFold
+    from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
     y = np.asarray(y).astype(int)
     k = int(min(n_splits, y.sum(), len(y) - y.sum()))
@@ -312,7 +317,16 @@ def cv_scores(
         raise StarskopeError("need at least 2 hosts and 2 non-hosts for cross-validation")
     score = score or (lambda est, Z: est.predict_proba(Z)[:, 1])
     out = np.empty(len(y))
-    for tr, va in StratifiedKFold(k, shuffle=True, random_state=random_state).split(X, y):
+    if groups is None:
+        folds = StratifiedKFold(k, shuffle=True, random_state=random_state).split(X, y)
+    else:
+        groups = np.asarray(groups)
+        if groups.shape != y.shape:
+            raise StarskopeError(f"groups must give one group per row; got {groups.shape}")
+        folds = StratifiedGroupKFold(k, shuffle=True, random_state=random_state).split(
+            X, y, groups
+        )
+    for tr, va in folds:
         est = make_estimator().fit(X[tr], y[tr])
         out[va] = score(est, X[va])
     return out

@@ -148,3 +148,31 @@ def test_recall_interval_of_five_found_hosts_is_not_a_point():
     assert t.low["recall"] == pytest.approx(0.478, abs=1e-3)
     assert t.low["precision"] == pytest.approx(0.478, abs=1e-3)
     assert "understate" in t.note
+
+
+def test_cv_scores_keep_a_group_in_one_fold():
+    """Injections into one real star are never both trained on and validated."""
+    from starskope.evaluate import cv_scores
+
+    rng = np.random.default_rng(0)
+    n = 120
+    groups = np.repeat(np.arange(30), 4)
+    y = (rng.uniform(size=n) < 0.4).astype(int)
+    X = rng.normal(size=(n, 3))
+    seen: list[set] = []
+
+    class Probe:
+        def fit(self, X_, y_):
+            self.train = {tuple(r) for r in X_}
+            return self
+
+        def predict_proba(self, Z):
+            seen.append((self.train, {tuple(r) for r in Z}))
+            return np.full((len(Z), 2), 0.5)
+
+    cv_scores(Probe, X, y, groups=groups, random_state=1)
+    row_group = {tuple(r): g for r, g in zip(X, groups, strict=True)}
+    for train, val in seen:
+        assert not {row_group[r] for r in train} & {row_group[r] for r in val}
+    with pytest.raises(StarskopeError, match="one group per row"):
+        cv_scores(Probe, X, y, groups=groups[:-1])

@@ -127,11 +127,17 @@ def train_command(
         import numpy as np
 
         from ..models.data import LabelledSet
-        from ..models.training_data import injection_classes, injection_key, injection_set
+        from ..models.training_data import (
+            injection_classes,
+            injection_ids,
+            injection_key,
+            injection_set,
+        )
         from ..models.views import view_matrix
 
         classes = injection_classes(injections)
-        ids = [f"inject:{i}:{c}" for i, c in enumerate(classes)]
+        # named by their background star too: the out-of-fold metrics keep a star in one fold
+        ids = injection_ids(injections, seed=seed)
         views, tab = view_matrix(  # one cached pipeline run gives both inputs
             lambda: injection_set(injections, seed=seed)[0],
             key=injection_key(injections, seed=seed),
@@ -169,8 +175,15 @@ def train_command(
     cv = None
     if spec.suffix != ".pt":  # cheap to refit: out-of-fold metrics on the training data
         from ..evaluate import binary_metrics, cv_scores
+        from ..models.training_data import star_groups
 
-        oof = cv_scores(lambda: make_model(model, random_state=seed), ds.X, ds.y, random_state=seed)
+        oof = cv_scores(
+            lambda: make_model(model, random_state=seed),
+            ds.X,
+            ds.y,
+            random_state=seed,
+            groups=star_groups(ds.ids),  # injections into one real star in one fold
+        )
         cv = {k: v for k, v in binary_metrics(ds.y, oof).items() if k != "confusion"}
     elif getattr(est, "history_", None):
         best = est.history_[est.best_epoch_ - 1]

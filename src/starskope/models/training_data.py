@@ -32,10 +32,12 @@ __all__ = [
     "background_files",
     "detection_labels",
     "injection_classes",
+    "injection_ids",
     "injection_key",
     "injection_periods",
     "injection_set",
     "known_periods",
+    "star_groups",
     "to_class_names",
     "truth_classes",
     "truth_periods",
@@ -226,6 +228,23 @@ def injection_set(
     return lcs, np.array(kinds, dtype=object), ids, key
 
 
+def injection_ids(
+    n: int,
+    *,
+    seed: int,
+    fractions: tuple[float, float, float] = (0.4, 0.3, 0.3),
+    n_points: int = 3197,
+    root=None,
+) -> list[str]:
+    """The ids :func:`injection_set` gives its trials (``inject:<i>:<class>:<background
+    file>``), from the same draws without injecting."""
+    trials = _injection_trials(n, seed=seed, fractions=fractions, n_points=n_points, root=root)
+    return [
+        f"inject:{i}:{c}:{Path(bg.source.split(':', 1)[-1]).name}"
+        for i, (c, bg, _) in enumerate(trials)
+    ]
+
+
 def injection_periods(
     n: int,
     *,
@@ -406,3 +425,19 @@ def detection_labels(y, found_period, known_period, *, tol: float = 0.01, ids=No
         for h, f, k in zip(y, found, known, strict=True)
     ]
     return (y == 0) | np.array(hit, dtype=bool)
+
+
+def star_groups(ids) -> np.ndarray:
+    """The star behind each training row, for folds that keep a star's rows together: an
+    injection (``inject:<i>:<class>:<background file>``) is its background star, any other
+    row its own.
+
+    Examples
+    --------
+    >>> star_groups(["inject:0:planet:a.fits", "inject:7:other:a.fits", "t.csv#row=3"]).tolist()
+    ['a.fits', 'a.fits', 't.csv#row=3']
+    """
+    return np.array(
+        [i.split(":", 3)[3] if i.startswith("inject:") and i.count(":") >= 3 else i for i in ids],
+        dtype=object,
+    )
