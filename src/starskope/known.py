@@ -3,7 +3,8 @@
 :func:`annotate` finds the star in the known-object catalogue (:mod:`starskope.catalogs`) by
 identifier or name, or by sky position, then compares the signal's period with every known
 object of that star, allowing simple period aliases (the search may lock on to twice or half
-the true period, or on to a 3:2 alias). The closest match within ``tolerance`` wins.
+the true period, or on to a 3:2 alias), and, given the signal's epoch, requiring its transits
+to fall on the object's. The closest match within ``tolerance`` wins.
 
 ``kind`` is one of:
 
@@ -294,7 +295,9 @@ def annotate(
     period_days : float or `~astropy.units.Quantity` ['time']
         The signal's period (a bare number is days).
     t0_bjd : float, optional
-        A mid-transit time of the signal, BJD_TDB; used to report the epoch offset.
+        A mid-transit time of the signal, BJD_TDB: a known object matches only if the signal's
+        transits fall on its own (within :data:`EPOCH_WINDOW_HOURS`); also reported as the
+        epoch offset.
     tolerance : float, optional
         Largest accepted relative period difference, after alias correction.
     radius : `~astropy.units.Quantity` ['angle'], optional
@@ -360,7 +363,7 @@ def annotate(
             continue
         for rank, (f, ff) in enumerate(factors):
             err = abs(period - ff * kp) / (ff * kp)
-            if err <= tolerance:
+            if err <= tolerance and _transits_coincide(t0_bjd, r.epoch_bjd, kp, f):
                 # closeness in period, then simpler alias, nearer star, named planets first
                 score = (
                     err / tolerance
@@ -400,6 +403,39 @@ def annotate(
         matched_by=how,
         other_known=tuple(n for n in all_names if n != r.planet_name),
     )
+
+
+#: A signal matches a known object only if its transits fall on the object's, within this
+#: many hours: a search grid's epoch is off by up to about 1.5 h, a catalogue epoch propagated
+#: over a decade by up to about 2 h (a helper's comparison with the archive, 290 planets).
+EPOCH_WINDOW_HOURS = 6.0
+
+
+def _transits_coincide(t0_bjd, epoch_bjd, period: float, factor: Fraction) -> bool:
+    """Whether a signal at ``factor`` times a known period, with a transit at ``t0_bjd``, has
+    transits on the known object's (True when either epoch is unknown). A signal at p/q of
+    the period meets the known transits only if its epoch is a multiple of P/q away from
+    theirs: every third transit of a 4.90-d planet (14.70 d) is not a 14.72-d planet whose
+    transits are five days later.
+
+    Examples
+    --------
+    >>> _transits_coincide(1000.2, 900.0, 10.0, Fraction(1))  # 0.2 d = 4.8 h apart
+    True
+    >>> _transits_coincide(1005.0, 900.0, 10.0, Fraction(1))  # half a period apart
+    False
+    >>> _transits_coincide(1005.0, 900.0, 10.0, Fraction(1, 2))  # at P/2: every other one
+    True
+    """
+    if t0_bjd is None or epoch_bjd is None:
+        return True
+    t0_bjd, epoch_bjd = float(t0_bjd), float(epoch_bjd)
+    if not (np.isfinite(t0_bjd) and np.isfinite(epoch_bjd)):
+        return True
+    spacing = period / factor.denominator
+    d = (t0_bjd - epoch_bjd) % spacing
+    off_hours = 24.0 * min(d, spacing - d)
+    return off_hours <= EPOCH_WINDOW_HOURS
 
 
 def _host_label(rows) -> str | None:

@@ -103,10 +103,14 @@ def test_star_page_names_the_known_planet(tmp_path, make_result):
     c = res.candidates[0]
     import dataclasses
 
+    from starskope.catalogs import known_objects
+
+    kb = known_objects().query("planet_name == 'Kepler-90 b'").iloc[0]
+    on_b = float(kb["epoch_bjd"]) + 50 * float(kb["period"])  # a transit of Kepler-90 b
     res = dataclasses.replace(
         res,
         target="KIC 11442793",
-        candidates=(dataclasses.replace(c, period_days=7.0082),),
+        candidates=(dataclasses.replace(c, period_days=7.0082, t0_bjd=on_b),),
         score=0.8,
         explanation={"model": "gbm", "feature_contributions": {"depth_snr": 0.31}},
     )

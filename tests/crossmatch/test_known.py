@@ -121,6 +121,29 @@ def test_epoch_offset():
     assert m.epoch_offset_hours == pytest.approx(1.0, abs=1e-3)
 
 
+def test_a_signal_off_a_known_planets_transits_is_not_that_planet():
+    """Every third transit of Kepler-107 c (14.70 d) is within 0.3% of Kepler-107 e's period
+    (14.75 d) but 15 hours off its transits: it is c at three times its period, not e."""
+    from starskope.catalogs import known_objects
+
+    k = known_objects()
+    c = k.query("planet_name == 'Kepler-107 c'").iloc[0]
+    e = k.query("planet_name == 'Kepler-107 e'").iloc[0]
+    on_c = c.epoch_bjd + 30 * c.period
+    m = annotate("Kepler-107", period_days=3 * c.period, t0_bjd=on_c)
+    assert m.name == "Kepler-107 c" and m.alias_factor == 3.0
+    assert annotate(
+        "Kepler-107", period_days=e.period, t0_bjd=e.epoch_bjd + 10 * e.period
+    ).name == ("Kepler-107 e")
+    # at a known period but half an orbit off its transits: another signal
+    b = k.query("planet_name == 'Kepler-90 b'").iloc[0]
+    half_off = b.epoch_bjd + 50.5 * b.period
+    assert annotate("KIC 11442793", period_days=b.period, t0_bjd=half_off).kind == "new"
+    assert annotate(
+        "KIC 11442793", period_days=b.period, t0_bjd=half_off - 0.5 * b.period
+    ).name == ("Kepler-90 b")
+
+
 def test_annotate_candidates_and_errors():
     c = Candidate(
         period_days=7.0082,
