@@ -225,6 +225,54 @@ def _warn_if_apart(lcs) -> None:
         )
 
 
+#: Two segments of one mission whose time spans overlap over more than this fraction of the
+#: shorter one are the same observations reduced twice (K2SFF and EVEREST of one campaign, a
+#: sector's 2-min and 20-s light curves): stitched together, every transit would appear twice
+#: at two normalisations.
+DUPLICATE_OVERLAP = 0.5
+
+
+def _one_reduction_per_observation(parts, infos):
+    """Keep one of each group of same-mission segments covering the same times (the one with
+    the most valid cadences; the first given on a tie), with a warning naming the others."""
+    keep = list(range(len(parts)))
+    order = sorted(keep, key=lambda k: -infos[k].n_points)  # most cadences first, stable
+    kept: list[int] = []
+    for k in order:
+        a = infos[k]
+        twin = next(
+            (
+                j
+                for j in kept
+                if infos[j].mission == a.mission and _overlap(a, infos[j]) > DUPLICATE_OVERLAP
+            ),
+            None,
+        )
+        if twin is None:
+            kept.append(k)
+            continue
+        b = infos[twin]
+        warnings.warn(
+            f"{a.source or f'light curve {a.index}'} covers the same {a.mission or ''} times as"
+            f" {b.source or f'light curve {b.index}'} ({100 * _overlap(a, b):.0f}% of the"
+            " shorter span): the same observations reduced twice, so only the latter"
+            f" ({b.n_points} cadences against {a.n_points}) is stitched",
+            StarskopeWarning,
+            stacklevel=3,
+        )
+    kept.sort()
+    return [parts[k] for k in kept], [infos[k] for k in kept]
+
+
+def _overlap(a, b) -> float:
+    """Shared time span of two segments over the shorter one's span."""
+    shared = min(a.t_stop, b.t_stop) - max(a.t_start, b.t_start)
+    shorter = min(a.t_stop - a.t_start, b.t_stop - b.t_start)
+    if shorter <= 0:
+        return 1.0 if shared >= 0 else 0.0
+    return max(shared, 0.0) / shorter
+
+
 def stitch(
     lcs: Sequence[LightCurve],
     *,
@@ -334,6 +382,7 @@ def stitch(
         )
     if not parts:
         raise StarskopeError("no valid cadence in any light curve to stitch")
+    parts, infos = _one_reduction_per_observation(parts, infos)
     t = np.concatenate([s.t for _, s in parts])
     f = np.concatenate([s.flux for _, s in parts])
     e = np.concatenate([s.flux_err for _, s in parts])

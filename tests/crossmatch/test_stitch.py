@@ -302,3 +302,26 @@ def test_stitch_refuses_non_lightcurves_and_warns_across_the_sky():
     stitch([lc(10.0, 20.0), lc(10.0 + 1e-4, 20.0, "btjd", 1500.0)])  # 0.3 arcsec: one star
     with pytest.warns(StarskopeWarning, match=r"3600 arcsec apart on the sky"):
         stitch([lc(10.0, 20.0), lc(10.0, 21.0, "btjd", 1500.0)])
+
+
+def test_two_reductions_of_one_campaign_are_not_stitched_together(rng):
+    """K2SFF and EVEREST of one campaign (the same cadences, other normalisations): stitched,
+    every transit would appear twice. The one with more cadences is kept, with a warning;
+    observations of two missions at the same time are both kept."""
+    t = 2000.0 + np.arange(0, 60, 0.0204)
+
+    def k2(source, level, keep=slice(None)):
+        f = level * (1 + 1e-4 * rng.normal(size=t.size))
+        return LightCurve(t[keep], f[keep], time_format="bkjd",
+                          meta=LightCurveMeta(mission="K2", source=source, segment="C1"))  # fmt: skip
+
+    sff, everest = k2("k2sff.fits", 1.0, slice(0, -300)), k2("everest.fits", 5000.0)
+    with pytest.warns(StarskopeWarning, match="same observations reduced twice"):
+        st = stitch([sff, everest])
+    assert len(st.lightcurve) == len(everest) and [s.source for s in st.segments] == [
+        "everest.fits"
+    ]
+    tess = LightCurve(t + BKJD_OFFSET - BTJD_OFFSET, np.ones(t.size), time_format="btjd",
+                      meta=LightCurveMeta(mission="TESS", source="tess.fits"))  # fmt: skip
+    both = stitch([everest, tess])  # simultaneous, two telescopes: both kept
+    assert len(both.lightcurve) == 2 * t.size
