@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import os
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -39,7 +40,9 @@ def _expected_cadence_min(label: str) -> float:
 
 
 def check(path: Path, row: dict) -> None:
-    lc = read(path)
+    with warnings.catch_warnings():  # juliet's K2-140 file adds ground-based rows: said, dropped
+        warnings.filterwarnings("ignore", message=r".*photometric bands or instruments")
+        lc = read(path)
     where = f"{row['file']}: {lc!r}"
     assert lc.meta.mission == row["mission"], where
     cad = _expected_cadence_min(row["cadence"])

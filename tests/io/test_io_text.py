@@ -335,3 +335,24 @@ def test_decimal_commas_outside_semicolon_tables_get_a_hint(tmp_path):
     p.write_text("BJD_TDB\trel_flux\n" + "".join(f"2459500,{i:03d}\t1,0\n" for i in range(50)))
     with pytest.raises(StarskopeError, match="decimal commas are read in ';'-separated tables"):
         read(p)
+
+
+def test_a_juliet_file_of_two_instruments_keeps_the_most_common(tmp_path):
+    """juliet's 'time flux error instrument' rows of K2 and a ground-based follow-up 250 d
+    later: one light curve of both would mix two levels and depths."""
+    import warnings
+
+    from starskope.io import read
+
+    t_k2 = 2457582.59 + np.arange(300) * 0.0204
+    t_gb = 2457831.6 + np.arange(40) * 0.002
+    rows = [f"{t:.7f} {1.0:.8f} 0.0001 K2" for t in t_k2]
+    rows += [f"{t:.7f} {0.98:.8f} 0.001 LCOGT" for t in t_gb]
+    p = tmp_path / "juliet_lc.dat"
+    p.write_text("\n".join(rows) + "\n")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        lc = read(p)
+    assert len(lc) == 300 and lc.t.max() - lc.t.min() < 10
+    msg = " ".join(str(w.message) for w in caught)
+    assert "column 4 holds 2 photometric bands or instruments: K2 (300), LCOGT (40)" in msg

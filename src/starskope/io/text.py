@@ -407,23 +407,42 @@ def _is_gaia_epochs(names) -> bool:
     return {"source_id", "transit_id", "band"} <= low
 
 
-#: Columns that name each row's photometric band (ZTF, ASAS-SN, Gaia epoch photometry).
+#: Columns that name each row's photometric band (ZTF, ASAS-SN, Gaia epoch photometry) or
+#: instrument (juliet and other fitting codes' combined files: K2 and ground-based rows).
 _BAND_COLUMNS = frozenset(
-    {"filter", "filtercode", "filter_code", "band", "passband", "phot_filter", "filt", "bandpass"}
-)
+    {"filter", "filtercode", "filter_code", "band", "passband", "phot_filter", "filt", "bandpass",
+     "instrument", "instr", "inst", "telescope"}
+)  # fmt: skip
 
 
 #: Values of a "filter" column that are flags, not photometric bands.
 _NOT_BANDS = frozenset({"ok", "bad", "good", "t", "f", "true", "false", "yes", "no", "y", "n"})
 
 
-def one_band(names, texts: dict, path) -> np.ndarray | None:
-    """Rows of the most common photometric band when a band column (``filtercode``, ``Filter``,
-    ``band``...) holds several; None when there is none or only one band. Several bands in one
-    light curve would put their offsets in the flux (a spurious signal): the others are left
-    out, with a warning that names them."""
+def _label_column(cells) -> bool:
+    """A headerless text column of a few short names (``K2``, ``LCOGT``): an instrument or band
+    per row, as juliet's ``time flux error instrument`` files have."""
+    vals = {str(c).strip() for c in cells if c is not None and c == c and str(c).strip()}
+    return 2 <= len(vals) <= 20 and all(len(v) <= 24 and not _is_float(v) for v in vals)
+
+
+def _is_float(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def one_band(names, texts: dict, path, *, headerless: bool = False) -> np.ndarray | None:
+    """Rows of the most common photometric band or instrument when a band column
+    (``filtercode``, ``Filter``, ``band``, ``instrument``...; in a file without a header, a
+    text column of a few names) holds several; None when there is none or only one. Several
+    bands or instruments in one light curve would put their offsets in the flux (a spurious
+    signal): the others are left out, with a warning that names them."""
     for j, cells in texts.items():
-        if re.sub(r"[\s\-]+", "_", str(names[j]).strip().lower()) not in _BAND_COLUMNS:
+        named = re.sub(r"[\s\-]+", "_", str(names[j]).strip().lower()) in _BAND_COLUMNS
+        if not (named or (headerless and _label_column(cells))):
             continue
         bands = np.array(["" if c is None or c != c else str(c).strip() for c in cells])
         kinds, counts = np.unique(bands[bands != ""], return_counts=True)
@@ -435,10 +454,15 @@ def one_band(names, texts: dict, path) -> np.ndarray | None:
         listed = ", ".join(f"{k} ({n})" for k, n in zip(kinds, counts, strict=True))
         if (bands == "").any():
             listed += f" and {int((bands == '').sum())} rows without a band"
+        what = "photometric bands or instruments" if headerless else (
+            "instruments" if "inst" in str(names[j]).lower() or "tel" in str(names[j]).lower()
+            else "photometric bands"
+        )  # fmt: skip
         warn_file(
-            f"column {names[j]!r} holds {kinds.size} photometric bands: {listed}; read the"
-            f" most common, {best!r}, alone (bands differ in level and depth; give a file of"
-            " one band to read another)",
+            f"column {j + 1 if headerless else repr(names[j])} holds {kinds.size} {what}:"
+            f" {listed}; read the most common,"
+            f" {best!r}, alone (they differ in level and depth; give a file of one to read"
+            " another)",
             path=path,
         )
         return bands == best
@@ -494,8 +518,10 @@ def read_text(
         else:
             names = names + [f"col{i}" for i in range(len(names), len(cols))]
     shown = names or [f"col{i}" for i in range(len(cols))]
-    if names is not None and texts:
-        keep = one_band(shown, {j: texts[j] for j in texts if j < len(shown)}, path)
+    if texts:
+        keep = one_band(
+            shown, {j: texts[j] for j in texts if j < len(shown)}, path, headerless=names is None
+        )
         if keep is not None:
             cols, dates = _keep_rows(cols, dates, keep)
     j = _date_time_column(names, cols, dates, time_column)
