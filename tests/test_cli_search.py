@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -61,6 +62,9 @@ def test_all_good_exits_zero_and_table(csv_files, capsys, monkeypatch):
     out = capsys.readouterr().out
     assert "starskope search" in out and "planet.csv" in out
     assert "no absolute level" not in out
+    # the box's depth and duration beside the transit fit's (the fit's are the transit's own)
+    assert "depth (ppm): box / fit" in out and "limb-darkened transit fit" in out
+    assert re.search(r"\d+ ± \d+ / \d+", out) and re.search(r"\d\.\d\d / \d\.\d\d", out)
 
 
 def test_depths_of_flux_without_a_level_are_marked_in_the_table(tmp_path, rng, capsys, monkeypatch):

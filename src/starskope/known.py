@@ -438,6 +438,15 @@ def _transits_coincide(t0_bjd, epoch_bjd, period: float, factor: Fraction) -> bo
     return off_hours <= EPOCH_WINDOW_HOURS
 
 
+def _best_t0_bjd(c) -> float | None:
+    """A candidate's mid-transit time in BJD: the transit fit's where it converged (the
+    search grid's is coarser by up to an hour), else the grid's."""
+    fit_t0 = (c.extra or {}).get("fit_t0")
+    if c.t0_bjd is None or not isinstance(fit_t0, int | float) or fit_t0 != fit_t0:
+        return c.t0_bjd
+    return float(fit_t0) + (float(c.t0_bjd) - float(c.t0))
+
+
 def _host_label(rows) -> str | None:
     for col in ("host_name", "host_id"):
         vals = [v for v in rows[col] if v]
@@ -480,7 +489,7 @@ def annotate_candidates(
             ra,
             dec,
             c.period_days,
-            c.t0_bjd,
+            _best_t0_bjd(c),
             tolerance=tolerance,
             radius=radius,
             epoch=epoch,

@@ -179,3 +179,22 @@ def test_tess_file_of_a_kepler_false_positive(shared_data):
     m = annotate(meta.target, meta.ra, meta.dec, 2.6384, mission=meta.mission)
     assert m.kind == "known false positive" and m.name == "K06026.01"
     assert m.matched_by == "position" and m.separation_arcsec < 1.0
+
+
+def test_the_fits_epoch_is_used_for_the_known_match():
+    import dataclasses
+
+    from starskope.catalogs import known_objects
+    from starskope.known import _best_t0_bjd
+
+    b = known_objects().query("planet_name == 'Kepler-90 b'").iloc[0]
+    on_b = b.epoch_bjd + 50 * b.period
+    c = Candidate(
+        period_days=b.period, t0=on_b - 2454833 + 0.4, t0_format="bkjd", t0_bjd=on_b + 0.4,
+        duration_hours=3.0, depth_ppm=100.0, depth_ppm_err=10.0, snr=10.0, sde=9.0, power=1.0,
+        n_transits=10, extra={"fit_t0": on_b - 2454833},
+    )  # fmt: skip
+    assert _best_t0_bjd(c) == pytest.approx(on_b)
+    assert _best_t0_bjd(dataclasses.replace(c, extra={})) == pytest.approx(on_b + 0.4)
+    (got,) = annotate_candidates([c], target="KIC 11442793")
+    assert got.extra["known"]["epoch_offset_hours"] == pytest.approx(0.0, abs=1e-3)

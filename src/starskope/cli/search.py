@@ -327,6 +327,12 @@ def _flags_cell(c) -> str:
     return text
 
 
+def _fit_part(c, key: str, fmt: str) -> str:
+    """`` / <the fit's value>`` when the transit fit converged, else nothing."""
+    v = (c.extra or {}).get(key)
+    return f" / {fmt.format(v)}" if isinstance(v, int | float) and v == v else ""
+
+
 def _table(results) -> None:
     from rich.markup import escape
     from rich.table import Table
@@ -337,8 +343,8 @@ def _table(results) -> None:
         "target",
         "candidate",
         "period (d)",
-        "depth (ppm)",
-        "dur (h)",
+        "depth (ppm): box / fit",
+        "dur (h): box / fit",
         "SNR",
         "SDE",
         "n_tr",
@@ -368,14 +374,19 @@ def _table(results) -> None:
                 (r.target or "") if k == 0 else "",
                 ("[green]yes[/green]" if r.is_candidate else "no") if k == 0 else "",
                 f"{c.period_days:.5f}",
-                f"{c.depth_ppm:.0f} ± {c.depth_ppm_err:.0f}{mark}",
-                f"{c.duration_hours:.2f}",
+                f"{c.depth_ppm:.0f} ± {c.depth_ppm_err:.0f}{mark}"
+                + _fit_part(c, "fit_depth_ppm", "{:.0f}"),
+                f"{c.duration_hours:.2f}" + _fit_part(c, "fit_duration_hours", "{:.2f}"),
                 f"{c.snr:.1f}",
                 f"{c.sde:.1f}",
                 str(c.n_transits),
                 _flags_cell(c),
             )
-    notes = []
+    notes = [
+        "box: the search grid's depth and duration (the --json headline fields); fit: the"
+        " limb-darkened transit fit's (extra.fit_*), the transit's own, about 10% deeper and"
+        " longer"
+    ]
     if hidden:
         notes.append(
             f"{hidden} more signal(s) flagged same_source (a rejected binary or variable found "
