@@ -304,3 +304,21 @@ def test_flags_cell_tells_notes_from_rejections():
     c = Candidate(**base, vetting=(alias, odd), is_planet_like=False, known="new")
     assert _flags_cell(c) == "alias,odd_even"
     assert _flags_cell(Candidate(**base, is_planet_like=True, known="new")) == "planet-like"
+
+
+def test_names_that_look_like_rich_markup_are_printed_as_they_are(
+    tmp_path, rng, capsys, monkeypatch
+):
+    """A file named '[red]pwn.csv' lost its brackets; an OBJECT of '[/bold] closing' crashed the
+    catalog tables (rich MarkupError)."""
+    from starskope.cli.scan import _print_table
+
+    monkeypatch.setenv("COLUMNS", "200")
+    t = np.arange(0, 20, 0.02)
+    p = tmp_path / "[red]pwn.csv"
+    p.write_text("time,flux\n" + "\n".join(f"{x:.3f},{1 + 1e-4 * rng.normal():.6f}" for x in t))
+    assert main(["search", str(p)]) == 0
+    assert "[red]pwn.csv" in capsys.readouterr().out
+    _print_table(["target"], [["[/bold] closing"]], title="[/x] top")
+    out = capsys.readouterr().out
+    assert "[/bold] closing" in out and "[/x] top" in out

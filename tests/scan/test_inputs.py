@@ -186,3 +186,32 @@ def test_the_manifest_label_column_checked_is_the_one_read(tmp_path):
     man.write_text("path,is_planet_host,label\na.fits,1,2\nb.fits,0,maybe\n")
     with pytest.raises(StarskopeError, match="label 'maybe' on line 3"):
         list(iter_items([man]))
+
+
+def test_a_symlinked_folder_is_walked_once(tmp_path):
+    """A link to a parent folder looped the walk: 3 files were given 123 times."""
+    d = tmp_path / "loop"
+    d.mkdir()
+    for i in range(3):
+        (d / f"s{i}.csv").write_text("time,flux\n0,1\n1,1\n")
+    (d / "self").symlink_to(d, target_is_directory=True)
+    (tmp_path / "alias").symlink_to(d, target_is_directory=True)
+    got = [it.path for it in iter_items([str(d)])]
+    assert sorted(os.path.basename(p) for p in got) == ["s0.csv", "s1.csv", "s2.csv"]
+
+
+def test_a_hash_in_a_folder_name_is_not_a_table_row(tmp_path):
+    from starskope.report.build import lightcurve_for
+    from starskope.result import StarResult
+
+    d = tmp_path / "hash#dir"
+    d.mkdir()
+    t = np.arange(200) * 0.02
+    p = d / "a.csv"
+    p.write_text("time,flux\n" + "\n".join(f"{x:.3f},{1 + 1e-3 * np.sin(x):.6f}" for x in t))
+    lc = lightcurve_for(StarResult(path=str(p)), str(p))
+    assert lc is not None and len(lc) == 200
+    flux, labels = make_flux(3, seed=2)
+    table = write_kaggle(d / "t.csv", flux, labels)
+    row = lightcurve_for(StarResult(path=f"{table}#row=2", row=2), f"{table}#row=2")
+    assert row is not None and row.meta.row == 2

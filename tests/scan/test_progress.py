@@ -28,3 +28,14 @@ def test_silent_when_not_a_terminal():
     p.update(done=1, errors=0, skipped=0)
     p.stop()
     assert out.getvalue() == ""
+
+
+def test_starskope_progress_0_hides_the_scan_bar(monkeypatch):
+    from rich.console import Console
+
+    from starskope.scan.progress import RichProgress
+
+    term = Console(force_terminal=True)
+    assert RichProgress(console=term).enabled
+    monkeypatch.setenv("STARSKOPE_PROGRESS", "0")
+    assert not RichProgress(console=term).enabled

@@ -13,6 +13,7 @@ import threading
 import time
 
 import duckdb
+import numpy as np
 import pytest
 
 from starskope.result import StarResult
@@ -160,3 +161,46 @@ def test_corrupt_files_and_a_bad_row_among_good_ones(tmp_path, scheduler):
     for input_id, reason in errors.items():
         assert reason and os.path.basename(input_id.split("#")[0]) in reason, (input_id, reason)
     assert "Traceback" not in " ".join(errors.values())
+
+
+def test_retry_errors_retries_this_runs_inputs_and_keeps_the_others(tmp_path, scheduler):
+    """--retry-errors deleted every stored error before the run (even one refused before it
+    started, even those of inputs not named again). Now each retried input's error is replaced
+    by its new outcome, and the rest stay."""
+    pytest.importorskip("starskope.pipeline")
+    d = tmp_path / "files"
+    d.mkdir()
+    (d / "junk.fits").write_bytes(os.urandom(4000))
+    (d / "words.csv").write_text("this,is\nnot,a light curve\n")
+    cat = tmp_path / "c.duckdb"
+    s = scan([d], catalog=cat, scheduler=scheduler)
+    assert s.n_errors == 2
+    # the junk file is repaired: a readable light curve now
+    t = np.arange(500) * 0.02
+    (d / "junk.fits").unlink()
+    good = d / "junk.csv"
+    good.write_text("time,flux\n" + "\n".join(f"{x:.4f},{1 + 1e-3 * np.sin(x):.6f}" for x in t))
+    s2 = scan([d / "words.csv"], catalog=cat, scheduler=scheduler, retry_errors=True)
+    assert s2.n_errors == 1  # words.csv tried again, still an error, stored once
+    errors = [r[0] for r in _rows(cat, "SELECT input_id FROM errors")]
+    assert sorted(errors) == sorted([str(d / "junk.fits"), str(d / "words.csv")])
+
+
+def test_the_columns_read_are_settings_of_the_catalog(tmp_path, scheduler):
+    """A scan with --flux-column resumed without it mixed SAP and PDCSAP stars silently."""
+    from starskope.exceptions import StarskopeError
+
+    d = tmp_path / "files"
+    d.mkdir()
+    t = np.arange(300) * 0.02
+    for i in range(2):
+        rows = "\n".join(
+            f"{x:.3f},{1 + 1e-3 * np.sin(x + i):.6f},{2 + 1e-3 * np.cos(x):.6f}" for x in t
+        )
+        (d / f"s{i}.csv").write_text("time,flux,sap_flux\n" + rows)
+    cat = tmp_path / "c.duckdb"
+    s = scan([d / "s0.csv"], catalog=cat, scheduler=scheduler, flux_column="sap_flux")
+    assert s.n_done == 1
+    with pytest.raises(StarskopeError, match="different parameters.*flux_column"):
+        scan([d], catalog=cat, scheduler=scheduler)
+    assert scan([d], catalog=cat, scheduler=scheduler, flux_column="sap_flux").n_done == 1

@@ -272,7 +272,7 @@ def create_app(
         from ..report.build import _matching_fits, lightcurve_for
         from .plotdata import star_plot_data
 
-        lc = lightcurve_for(result, id)
+        lc = lightcurve_for(result, id, **view.read_options())
         if lc is None:
             return JSONResponse(
                 {"error": f"the light curve {id} can no longer be read, so there are no plots"},

@@ -167,6 +167,7 @@ class CatalogView:
         con.execute("SET lock_configuration = true")
         self._lock = threading.Lock()
         self._config: PipelineConfig | None = None
+        self._read_kw: dict | None = None
 
     def close(self) -> None:
         self._cat.close()
@@ -235,6 +236,15 @@ class CatalogView:
             with self._lock:
                 self._config = catalog_config(self._cat)
         return self._config
+
+    def read_options(self) -> dict:
+        """The columns the catalog's scan read (see :func:`starskope.report.build.read_options`)."""
+        if self._read_kw is None:
+            from ..report.build import read_options
+
+            with self._lock:
+                self._read_kw = read_options(self._cat)
+        return self._read_kw
 
     def sql(self, text: str, *, max_rows: int = 1000) -> tuple[list[str], list[tuple], bool]:
         """Run one read-only SQL statement; return (columns, rows, truncated).

@@ -465,10 +465,18 @@ class Catalog:
         )
 
     # -- writes
-    def write(self, records: Sequence[StarRecord | ErrorRecord], *, run_id: str) -> tuple[int, int]:
+    def write(
+        self,
+        records: Sequence[StarRecord | ErrorRecord],
+        *,
+        run_id: str,
+        replace_errors: bool = False,
+    ) -> tuple[int, int]:
         """Store whole stars in one transaction; return how many new (stars, errors) were stored.
 
-        Inputs already present (in ``stars`` or ``errors``) are ignored, never duplicated.
+        Inputs already present (in ``stars`` or ``errors``) are ignored, never duplicated; with
+        ``replace_errors`` (a scan retrying its errors) an input's stored error is replaced by
+        its new outcome, in the same transaction.
         """
         if not records:
             return 0, 0
@@ -501,6 +509,13 @@ class Catalog:
         before = self._counts2()
         con.execute("BEGIN TRANSACTION")
         try:
+            if replace_errors:
+                import pyarrow as pa
+
+                con.register("_retried", pa.table({"input_id": [r.input_id for r in records]}))
+                con.execute("DELETE FROM errors WHERE input_id IN (SELECT input_id FROM _retried)")
+                con.unregister("_retried")
+                before = self._counts2()  # what is stored now counts as new
             for name, rows, cols in (
                 ("stars", stars, _STARS_ALL),
                 ("errors", errs, _ERROR_COLS),
@@ -588,8 +603,9 @@ class Catalog:
         """True when no star or error is stored."""
         return self._n_done() == 0
 
-    def finished(self, ids: Sequence[str]) -> set[str]:
-        """The subset of ``ids`` already stored (in ``stars`` or ``errors``)."""
+    def finished(self, ids: Sequence[str], *, errors: bool = True) -> set[str]:
+        """The subset of ``ids`` already stored (in ``stars``, or with ``errors`` in
+        ``errors`` too: without, stored errors count as not done, to be tried again)."""
         if not ids:
             return set()
         import pyarrow as pa
@@ -598,7 +614,7 @@ class Catalog:
         try:
             got = self.con.execute(
                 "SELECT id FROM _ids WHERE id IN (SELECT input_id FROM stars)"
-                " OR id IN (SELECT input_id FROM errors)"
+                + (" OR id IN (SELECT input_id FROM errors)" if errors else "")
             ).fetchall()
         finally:
             self.con.unregister("_ids")

@@ -94,15 +94,17 @@ def info(
         if as_json:
             print(json.dumps(rec), flush=True)
             continue
+        from rich.markup import escape  # names and headers are text, never markup
+
         table.add_row(
-            _short(ident),
-            rec["mission"] or "?",
-            rec["target"] or "?",
+            escape(_short(ident)),
+            escape(rec["mission"] or "?"),
+            escape(rec["target"] or "?"),
             str(rec["n_valid"]),
             "" if rec["cadence_min"] is None else f"{rec['cadence_min']:.2f}",
             "" if rec["span_days"] is None else f"{rec['span_days']:.2f}",
             _SHORT_TIME.get(rec["time_format"], rec["time_format"]),
-            rec["flux_column"] or "?",
+            escape(rec["flux_column"] or "?"),
         )
     if table is not None and n_ok:
         from ._paths import console as _console

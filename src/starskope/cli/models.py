@@ -421,7 +421,7 @@ def predict_command(
         for r in rows:
             probs = ", ".join(f"{k} {v:.3f}" for k, v in (r.class_probabilities or {}).items())
             table.add_row(
-                Path(r.path or "?").name,
+                escape(Path(r.path or "?").name),
                 "" if r.row is None else str(r.row),
                 "" if r.label is None else str(r.label),
                 "[red]error[/red]" if r.error else f"{r.score:.4f}",

@@ -60,7 +60,10 @@ def scan_command(
         3, "--max-attempts", help="Tries of a star whose worker died before it becomes an error."
     ),
     retry_errors: bool = typer.Option(
-        False, "--retry-errors", help="Try again the inputs stored as errors by earlier runs."
+        False,
+        "--retry-errors",
+        help="Try again the inputs of this run stored as errors by earlier runs (each error is"
+        " replaced by the new outcome).",
     ),
     commit_every: float = typer.Option(
         1.0, "--commit-every", help="Seconds between catalog commits (0: after every task)."
@@ -140,12 +143,13 @@ def scan_command(
 
 def _print_table(cols, rows, *, title: str | None = None) -> None:
     from rich.table import Table
+    from rich.text import Text
 
-    table = Table(title=title)
+    table = Table(title=None if title is None else Text(title))
     for c in cols:
-        table.add_column(str(c), overflow="fold")
-    for r in rows:
-        table.add_row(*("" if v is None else _fmt(v) for v in r))
+        table.add_column(Text(str(c)), overflow="fold")
+    for r in rows:  # stored names and targets are text, never rich markup
+        table.add_row(*(Text("" if v is None else _fmt(v)) for v in r))
     _console().print(table)
 
 

@@ -356,12 +356,12 @@ def _table(results) -> None:
     hidden = 0
     levelless = False
     for r in results:
-        name = Path(r.path or "?").name
+        name, target = escape(Path(r.path or "?").name), escape(r.target or "")
         if r.error:
-            table.add_row(name, r.target or "", "[red]error[/red]", *[""] * 6, escape(r.error))
+            table.add_row(name, target, "[red]error[/red]", *[""] * 6, escape(r.error))
             continue
         if not r.candidates:
-            table.add_row(name, r.target or "", "no", *[""] * 7)
+            table.add_row(name, target, "no", *[""] * 7)
             continue
         # a signal flagged same_source is a residual of one listed above (in --json)
         shown = [c for c in r.candidates if "same_source" not in c.flags] or r.candidates[:1]
@@ -371,7 +371,7 @@ def _table(results) -> None:
         for k, c in enumerate(shown):
             table.add_row(
                 name if k == 0 else "",
-                (r.target or "") if k == 0 else "",
+                target if k == 0 else "",
                 ("[green]yes[/green]" if r.is_candidate else "no") if k == 0 else "",
                 f"{c.period_days:.5f}",
                 f"{c.depth_ppm:.0f} ± {c.depth_ppm_err:.0f}{mark}"

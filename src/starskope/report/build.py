@@ -22,6 +22,7 @@ __all__ = [
     "ReportSummary",
     "annotate_known",
     "catalog_config",
+    "read_options",
     "lightcurve_for",
     "page_name",
     "report_analyses",
@@ -166,24 +167,38 @@ def catalog_config(catalog, default: PipelineConfig = PipelineConfig()) -> Pipel
         return default
 
 
-def lightcurve_for(result: StarResult, input_id: str | None = None):
-    """Read the light curve behind a stored result again, or return None when it is gone."""
+def read_options(catalog) -> dict:
+    """The columns a catalog's scan read (``flux_column``, ``time_column``; empty for the
+    readers' defaults), for reading its light curves again the same way."""
+    import json
+
+    _, rows = catalog.query("SELECT parameters FROM runs ORDER BY started_at LIMIT 1")
+    try:
+        params = json.loads(rows[0][0]) if rows and rows[0][0] else {}
+    except ValueError:
+        return {}
+    return {k: params[k] for k in ("flux_column", "time_column") if params.get(k)}
+
+
+def lightcurve_for(result: StarResult, input_id: str | None = None, **read_kw):
+    """Read the light curve behind a stored result again (with the scan's ``read_kw``, see
+    :func:`read_options`), or return None when it is gone. Only a trailing ``#row=N`` names a
+    table row: a ``#`` elsewhere is part of the path."""
+    import re
+
     from ..io import read
 
     src = input_id or result.path
     if not src:
         return None
-    path, _, frag = str(src).partition("#")
-    row = result.row
-    if frag.startswith("row="):
-        try:
-            row = int(frag[4:])
-        except ValueError:
-            pass
+    path, row = str(src), result.row
+    m = re.fullmatch(r"(.+)#row=(\d+)", path)
+    if m:
+        path, row = m.group(1), int(m.group(2))
     if not Path(path).is_file():
         return None
     try:
-        return read(path, row=row) if row is not None else read(path)
+        return read(path, row=row, **read_kw) if row is not None else read(path, **read_kw)
     except StarskopeError:
         return None
 
@@ -341,6 +356,7 @@ def report_catalog(
     with Catalog(catalog, read_only=True) as cat:
         if config is None:
             config = catalog_config(cat)
+        read_kw = read_options(cat)
         cols, rows = cat.top(n=top)
         ids = [r[cols.index("input_id")] for r in rows]
         stored = []
@@ -354,7 +370,7 @@ def report_catalog(
         page = None
         note = None
         if redraw:
-            lc = lightcurve_for(res, input_id)
+            lc = lightcurve_for(res, input_id, **read_kw)
             if lc is None:
                 note = (
                     f"The light curve {input_id} could not be read again, so there are no figures."

@@ -162,8 +162,11 @@ def input_kind(path: str) -> str:
 
 
 def _walk(folder: str) -> Iterator[str]:
-    """Light-curve files under ``folder``, depth first, streamed (never listed whole)."""
+    """Light-curve files under ``folder``, depth first, streamed (never listed whole). A
+    folder reached again through a symbolic link (a link to a parent loops) is
+    walked once (the set of real folder paths is the walk's only memory)."""
     stack = [folder]
+    seen_dirs = {os.path.realpath(folder)}
     while stack:
         d = stack.pop()
         try:
@@ -177,6 +180,11 @@ def _walk(folder: str) -> Iterator[str]:
                     continue
                 try:
                     if entry.is_dir(follow_symlinks=True):
+                        real = os.path.realpath(entry.path)
+                        if real in seen_dirs:
+                            log.warning("%s: already walked (a symbolic link), skipped", entry.path)
+                            continue
+                        seen_dirs.add(real)
                         stack.append(entry.path)
                     elif _is_lightcurve_name(entry.name) and not is_truth_table(entry.path):
                         yield entry.path

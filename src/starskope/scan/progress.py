@@ -26,8 +26,10 @@ class RichProgress:
 
     @property
     def enabled(self) -> bool:
-        """True when the output is a terminal."""
-        return self.console.is_terminal
+        """True when the output is a terminal and STARSKOPE_PROGRESS is not ``0``."""
+        import os
+
+        return self.console.is_terminal and os.environ.get("STARSKOPE_PROGRESS", "1") != "0"
 
     def start(self, *, total: int | None, skipped: int) -> None:
         """Show the bar (``total`` None: no ETA)."""

@@ -206,15 +206,22 @@ def run_items(
 
 # ----------------------------------------------------------------------------- coordinator
 def _pending(
-    items: Iterator[ScanItem], cat: Catalog, *, check: bool, batch: int = 2048
+    items: Iterator[ScanItem],
+    cat: Catalog,
+    *,
+    check: bool,
+    batch: int = 2048,
+    retry_errors: bool = False,
 ) -> Iterator[tuple[ScanItem | None, int]]:
-    """Drop items the catalog already has; yields (item, skipped so far) and (None, n) at batch ends."""
+    """Drop items the catalog already has (stored errors count as not done with
+    ``retry_errors``); yields (item, skipped so far) and (None, n) at batch ends."""
     skipped = 0
     while True:
         chunk = list(itertools.islice(items, batch))
         if not chunk:
             return
-        done = cat.finished([it.input_id for it in chunk]) if check else set()
+        ids = [it.input_id for it in chunk]
+        done = cat.finished(ids, errors=not retry_errors) if check else set()
         seen: set[str] = set()
         for it in chunk:
             if it.input_id in done or it.input_id in seen:
@@ -351,7 +358,9 @@ def scan(
     max_attempts : int, optional
         Tries of a star whose worker died before it is stored as an error.
     retry_errors : bool, optional
-        Forget the catalog's earlier errors so that those inputs are tried again.
+        Try again this run's inputs that earlier runs stored as errors; each stored error is
+        replaced by the new outcome as it is stored (errors of inputs not named in this run,
+        and of a run refused before it starts, stay).
     analyse : callable, optional
         ``analyse(lc, config) -> StarResult`` run on the workers (must pickle); default
         :func:`starskope.pipeline.analyse`.
@@ -420,9 +429,6 @@ def scan(
     t_start = time.perf_counter()
     stack = contextlib.ExitStack()
     try:
-        if retry_errors:
-            n = cat.forget_errors()
-            log.info("forgot %d earlier errors; they will be tried again", n)
         resume = not cat.is_empty()
         # short debugging logs for this process's Dask objects (a local scheduler, the client
         # and connections made during the scan, e.g. to a restarted worker): see _CLUSTER_CONFIG
@@ -442,7 +448,13 @@ def scan(
         nthreads = max(sum(client.nthreads().values()), 1)
         limit = max_in_flight or 2 * nthreads + 2
         run_id = cat.start_run(
-            parameters=config.to_dict(),
+            # the columns read are settings of the results too (a scan resumed with others is
+            # refused); recorded only when given, so earlier catalogs keep their hash
+            parameters={
+                **config.to_dict(),
+                **{k: v for k, v in (("flux_column", flux_column), ("time_column", time_column))
+                   if v},
+            },  # fmt: skip
             inputs=inputs,
             scheduler=client.scheduler.address if client.scheduler else scheduler,
             n_workers=nthreads,
@@ -461,7 +473,9 @@ def scan(
                 yield it
 
         def stream() -> Iterator[ScanItem]:
-            for it, sk in _pending(table_checked(iter_items(inputs)), cat, check=resume):
+            for it, sk in _pending(
+                table_checked(iter_items(inputs)), cat, check=resume, retry_errors=retry_errors
+            ):
                 state["skipped"] = sk
                 if it is not None and it.row is None and (flux_column or time_column):
                     it = dataclasses.replace(it, flux_column=flux_column, time_column=time_column)
@@ -493,7 +507,9 @@ def scan(
         def flush() -> None:
             nonlocal n_done, n_err, last_flush
             if buffer:
-                new_stars, new_errors = cat.write(buffer, run_id=run_id)
+                new_stars, new_errors = cat.write(
+                    buffer, run_id=run_id, replace_errors=retry_errors
+                )
                 n_done += new_stars
                 n_err += new_errors
                 buffer.clear()
@@ -509,6 +525,8 @@ def scan(
             if isinstance(res, list):
                 buffer.extend(res)
             else:
+                if isinstance(res, tuple) and len(res) == 3 and isinstance(res[1], BaseException):
+                    res = res[1]  # (type, exception, traceback) of a failed future
                 reason = f"worker failed: {_one_line(res)}"
                 if attempt < max_attempts:
                     n_retry += 1
@@ -544,7 +562,9 @@ def scan(
         try:
             if run_id and buffer:  # finished stars of an interrupted scan are kept
                 try:
-                    new_stars, new_errors = _twice(lambda: cat.write(buffer, run_id=run_id))
+                    new_stars, new_errors = _twice(
+                        lambda: cat.write(buffer, run_id=run_id, replace_errors=retry_errors)
+                    )
                     n_done, n_err = n_done + new_stars, n_err + new_errors
                 except Exception:  # the original error matters more
                     log.exception("could not store the last %d results", len(buffer))
