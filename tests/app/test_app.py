@@ -216,3 +216,15 @@ def test_too_many_uploads_at_once_get_a_message(synthetic_file):
     with _client(catalog=None, max_running=0) as c:
         r = c.post("/upload", files={"file": ("a.csv", synthetic_file.read_bytes())})
         assert r.status_code == 429 and "being analysed already" in r.text
+
+
+def test_a_slow_sql_query_is_stopped_and_the_app_answers_again(client, monkeypatch):
+    """One unbounded query held the app's only connection (/ took 12 s, then hung)."""
+    from starskope.app import store
+
+    monkeypatch.setattr(store, "SQL_TIMEOUT_S", 0.5)
+    start = time.time()
+    r = client.get("/sql", params={"q": "SELECT count(*) FROM range(100000000000) a"})
+    assert r.status_code == 400 and "ran longer than 0.5 s" in r.text
+    assert time.time() - start < 10
+    assert _targets(client.get("/").text)  # the app answers again

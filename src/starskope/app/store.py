@@ -148,6 +148,10 @@ class CandidateQuery:
         return (" WHERE " + " AND ".join(conds)) if conds else "", args
 
 
+#: Seconds an app SQL query may run before it is interrupted.
+SQL_TIMEOUT_S = 10.0
+
+
 class CatalogView:
     """A scan catalog opened read-only for the app.
 
@@ -246,13 +250,19 @@ class CatalogView:
                 self._read_kw = read_options(self._cat)
         return self._read_kw
 
-    def sql(self, text: str, *, max_rows: int = 1000) -> tuple[list[str], list[tuple], bool]:
+    def sql(
+        self, text: str, *, max_rows: int = 1000, timeout: float | None = None
+    ) -> tuple[list[str], list[tuple], bool]:
         """Run one read-only SQL statement; return (columns, rows, truncated).
+
+        A query still running after ``timeout`` seconds (default :data:`SQL_TIMEOUT_S`) is
+        interrupted: the catalog has one connection, and every page of the app waits for it.
 
         Raises
         ------
         StarskopeError
-            For anything but a single SELECT-like statement, or SQL DuckDB rejects.
+            For anything but a single SELECT-like statement, SQL DuckDB rejects, or a query
+            interrupted at ``timeout``.
         """
         import duckdb
 
@@ -272,10 +282,20 @@ class CatalogView:
                 raise StarskopeError(
                     f"only SELECT queries are allowed here (got {stmts[0].type.name})"
                 )
+            timeout = SQL_TIMEOUT_S if timeout is None else float(timeout)
+            timer = threading.Timer(timeout, con.interrupt)
+            timer.start()
             try:
                 cur = con.execute(text)
                 cols = [d[0] for d in cur.description or ()]
                 rows = cur.fetchmany(max_rows + 1)
+            except duckdb.InterruptException as exc:
+                raise StarskopeError(
+                    f"the query ran longer than {timeout:g} s and was stopped (the app shares one"
+                    " connection); narrow it, or use starskope catalog query"
+                ) from exc
             except duckdb.Error as exc:
                 raise StarskopeError(f"query failed: {str(exc).splitlines()[0]}") from exc
+            finally:
+                timer.cancel()
         return cols, rows[:max_rows], len(rows) > max_rows
