@@ -247,3 +247,26 @@ def test_catalog_config_reads_the_run_parameters(tmp_path):
         cat.start_run(parameters=params, inputs=["x"])
         got = catalog_config(cat)
     assert got.max_planets == 1 and got.durations_hours == (1.0, 2.0)
+
+
+def test_a_table_changed_since_the_scan_gets_no_redrawn_figures(tmp_path):
+    """Its row is another star now: the stored result stands, without another star's plots."""
+    import numpy as np
+
+    from starskope.catalog import Catalog, StarRecord
+    from starskope.io.kaggle import write_kaggle
+
+    rng = np.random.default_rng(4)
+    table = write_kaggle(tmp_path / "t.csv", 1000 + rng.normal(size=(2, 3197)), [2, 1])
+    res = StarResult(path=f"{table}#row=0", row=0, target="ROW0", mission="K2")
+    f = tmp_path / "c.duckdb"
+    with Catalog(f) as cat:
+        cat.check_table_file(str(table))  # as a scan records it
+        run = cat.start_run(parameters={"method": "bls"}, inputs=[str(table)])
+        cat.write([StarRecord(f"{table}#row=0", res)], run_id=run)
+    write_kaggle(table, 1000 + rng.normal(size=(2, 3197)), [1, 1])  # regenerated
+    with Catalog(f, read_only=True) as cat:
+        assert cat.table_file_changed(str(table))
+    summary = report_catalog(f, out=tmp_path / "rep", top=5, known=False)
+    page = summary.pages[0].read_text()
+    assert "changed since it was scanned" in page and "data:image/png;base64," not in page

@@ -272,6 +272,11 @@ def create_app(
         from ..report.build import _matching_fits, lightcurve_for
         from .plotdata import star_plot_data
 
+        if view.table_changed(id):
+            return JSONResponse(
+                {"error": f"the table of {id} changed since it was scanned, so there are no plots"},
+                status_code=409,
+            )
         lc = lightcurve_for(result, id, **view.read_options())
         if lc is None:
             return JSONResponse(

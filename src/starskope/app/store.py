@@ -172,6 +172,7 @@ class CatalogView:
         self._lock = threading.Lock()
         self._config: PipelineConfig | None = None
         self._read_kw: dict | None = None
+        self._changed: dict[str, bool] = {}
 
     def close(self) -> None:
         self._cat.close()
@@ -240,6 +241,17 @@ class CatalogView:
             with self._lock:
                 self._config = catalog_config(self._cat)
         return self._config
+
+    def table_changed(self, input_id: str) -> bool:
+        """True when ``input_id`` is a row of a table whose content changed since the scan
+        (checked once per table while the app runs)."""
+        table, sep, row = str(input_id).rpartition("#row=")
+        if not sep or not row.isdigit():
+            return False
+        if table not in self._changed:
+            with self._lock:
+                self._changed[table] = self._cat.table_file_changed(table)
+        return self._changed[table]
 
     def read_options(self) -> dict:
         """The columns the catalog's scan read (see :func:`starskope.report.build.read_options`)."""

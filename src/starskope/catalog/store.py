@@ -279,6 +279,18 @@ def _table(rows: list[dict], cols):
     return pa.Table.from_pylist(rows, schema=schema)
 
 
+def _content_md5(path: str) -> tuple[str, int]:
+    """MD5 and length of a file's decompressed content (a gzip header's time does not count)."""
+    from ..io._open import open_binary
+
+    h, size = hashlib.md5(), 0
+    with open_binary(path) as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+            size += len(block)
+    return h.hexdigest(), size
+
+
 # ----------------------------------------------------------------------------- catalog
 #: DuckDB's file signature: the bytes 8-11 of every database file.
 _DUCKDB_MAGIC = b"DUCK"
@@ -560,6 +572,19 @@ class Catalog:
         return n
 
     # -- reads
+    def table_file_changed(self, path: str) -> bool:
+        """True when ``path`` was recorded by a scan and its content changed since (its rows'
+        stored results then belong to another table); False when unchanged or never recorded.
+        Reads only, for a catalog opened read-only too."""
+        row = self._one("SELECT size, md5 FROM table_files WHERE path = ?", [path])
+        if row is None:
+            return False
+        try:
+            md5, size = _content_md5(path)
+        except OSError:
+            return True
+        return (int(row[0]), row[1]) != (size, md5)
+
     def check_table_file(self, path: str) -> None:
         """Record a table file (many stars, one per row) a scan is about to read; refuse it when
         rows of it are already stored and its content changed since: those results belong to
@@ -573,14 +598,7 @@ class Catalog:
         StarskopeError
             When rows of the file are stored and its content changed since.
         """
-        from ..io._open import open_binary
-
-        h, size = hashlib.md5(), 0
-        with open_binary(path) as fh:
-            for block in iter(lambda: fh.read(1 << 20), b""):
-                h.update(block)
-                size += len(block)
-        md5 = h.hexdigest()
+        md5, size = _content_md5(path)
         row = self._one("SELECT size, md5 FROM table_files WHERE path = ?", [path])
         if row is not None and (int(row[0]), row[1]) == (size, md5):
             return

@@ -359,6 +359,8 @@ def report_catalog(
         read_kw = read_options(cat)
         cols, rows = cat.top(n=top)
         ids = [r[cols.index("input_id")] for r in rows]
+        tables = {i.rpartition("#row=")[0] for i in ids if re.fullmatch(r".+#row=\d+", i)}
+        changed = {t for t in tables if cat.table_file_changed(t)}
         stored = []
         for i in ids:
             _, got = cat.query("SELECT result_json FROM stars WHERE input_id = ?", [i])
@@ -369,7 +371,12 @@ def report_catalog(
         res = annotate_known(res) if known else res
         page = None
         note = None
-        if redraw:
+        if redraw and input_id.rpartition("#row=")[0] in changed:
+            note = (
+                f"The table of {input_id} changed since it was scanned, so its row is another"
+                " star now: no figures (the stored result stands)."
+            )
+        elif redraw:
             lc = lightcurve_for(res, input_id, **read_kw)
             if lc is None:
                 note = (
