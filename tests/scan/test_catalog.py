@@ -162,6 +162,7 @@ def test_export_parquet(tmp_path):
         "errors.parquet",
         "runs.parquet",
         "stars.parquet",
+        "table_files.parquet",
     ]
     assert pq.read_table(tmp_path / "out" / "candidates.parquet").num_rows == 4
 

@@ -790,11 +790,12 @@ class Catalog:
         )
 
     def export_parquet(self, folder) -> list[Path]:
-        """Write each table to ``folder/<table>.parquet``; return the files."""
+        """Write each table (with ``table_files``, the scanned tables' sizes and MD5s, where
+        the catalog has it) to ``folder/<table>.parquet``; return the files."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         out = []
-        for t in TABLES:
+        for t in (*TABLES, *(["table_files"] if self._has_table("table_files") else [])):
             f = folder / f"{t}.parquet"
             tmp = f.with_suffix(f".parquet.{os.getpid()}.tmp")
             self.con.execute(f"COPY {t} TO '{_sql_str(tmp)}' (FORMAT parquet)")

@@ -93,7 +93,7 @@ class ScanSummary:
         """One-line human summary."""
         return (
             f"scan {self.status}: {self.n_done} stars, {self.n_errors} errors, "
-            f"{self.n_skipped} skipped (already in catalog), {self.n_retried} retries in "
+            f"{self.n_skipped} skipped (already in the catalog, or given twice), {self.n_retried} retries in "
             f"{self.elapsed_s:.1f} s ({self.stars_per_s:.1f} stars/s on {self.n_workers} "
             f"workers) -> {self.catalog}"
         )
