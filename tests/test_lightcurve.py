@@ -254,3 +254,10 @@ def test_lightkurve_round_trip_keeps_provenance():
     back = LightCurve.from_lightkurve(lkc).meta
     for name in ("mission", "target", "pmra", "pmdec", "flux_unit", "source", "segment"):
         assert getattr(back, name) == getattr(meta, name), name
+
+
+def test_times_in_seconds_are_not_taken_for_julian_dates():
+    t = 5.94e7 + np.arange(10.0) * 120  # seconds since some epoch
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StarskopeWarning)
+        assert LightCurve(t, np.ones(10)).time_format == "btjd"  # as before: no JD guess

@@ -255,7 +255,10 @@ def fetch(
         if cached is not None:
             paths += cached
             if not cached:  # MAST had nothing the last time it was asked
-                errors.append(f"MAST has no {spec.name} light curves of {target} (cached answer)")
+                errors.append(
+                    f"MAST had no {spec.name} light curves of {target} when last asked (a"
+                    " cached answer: --refresh asks again)"
+                )
             continue
         try:
             got = _query_and_download(backend, spec, ident, str(target), cadence, limit, folder)

@@ -356,14 +356,18 @@ def annotate(
     best = None
     factors = [(f, float(f)) for f in aliases]
     seps = rows["_sep"].to_numpy() if "_sep" in rows else np.zeros(len(rows))
-    records = rows[["catalog", "planet_name", "period", "epoch_bjd", "disposition"]]
+    if "period_err" not in rows:
+        rows = rows.assign(period_err=np.nan)
+    records = rows[["catalog", "planet_name", "period", "epoch_bjd", "disposition", "period_err"]]
     for r, rsep in zip(records.itertuples(index=False), seps, strict=True):
         kp = float(r.period)
         if not (np.isfinite(kp) and kp > 0):
             continue
         for rank, (f, ff) in enumerate(factors):
             err = abs(period - ff * kp) / (ff * kp)
-            if err <= tolerance and _transits_coincide(t0_bjd, r.epoch_bjd, kp, f):
+            if err <= tolerance and _transits_coincide(
+                t0_bjd, r.epoch_bjd, kp, f, period_err=r.period_err
+            ):
                 # closeness in period, then simpler alias, nearer star, named planets first
                 score = (
                     err / tolerance
@@ -411,12 +415,16 @@ def annotate(
 EPOCH_WINDOW_HOURS = 6.0
 
 
-def _transits_coincide(t0_bjd, epoch_bjd, period: float, factor: Fraction) -> bool:
+def _transits_coincide(
+    t0_bjd, epoch_bjd, period: float, factor: Fraction, *, period_err=None
+) -> bool:
     """Whether a signal at ``factor`` times a known period, with a transit at ``t0_bjd``, has
     transits on the known object's (True when either epoch is unknown). A signal at p/q of
     the period meets the known transits only if its epoch is a multiple of P/q away from
     theirs: every third transit of a 4.90-d planet (14.70 d) is not a 14.72-d planet whose
-    transits are five days later.
+    transits are five days later. The window is :data:`EPOCH_WINDOW_HOURS`, or three times
+    the catalogue epoch's drift over the cycles between the two (``period_err`` per cycle)
+    when that is wider.
 
     Examples
     --------
@@ -425,6 +433,10 @@ def _transits_coincide(t0_bjd, epoch_bjd, period: float, factor: Fraction) -> bo
     >>> _transits_coincide(1005.0, 900.0, 10.0, Fraction(1))  # half a period apart
     False
     >>> _transits_coincide(1005.0, 900.0, 10.0, Fraction(1, 2))  # at P/2: every other one
+    True
+    >>> _transits_coincide(1002.0, 900.0, 10.0, Fraction(1))  # 48 h off
+    False
+    >>> _transits_coincide(1002.0, 900.0, 10.0, Fraction(1), period_err=0.1)  # 24 h per sigma
     True
     """
     if t0_bjd is None or epoch_bjd is None:
@@ -435,7 +447,11 @@ def _transits_coincide(t0_bjd, epoch_bjd, period: float, factor: Fraction) -> bo
     spacing = period / factor.denominator
     d = (t0_bjd - epoch_bjd) % spacing
     off_hours = 24.0 * min(d, spacing - d)
-    return off_hours <= EPOCH_WINDOW_HOURS
+    window = EPOCH_WINDOW_HOURS
+    if period_err is not None and np.isfinite(float(period_err)) and float(period_err) > 0:
+        cycles = abs(t0_bjd - epoch_bjd) / period
+        window = max(window, 3.0 * 24.0 * cycles * float(period_err))
+    return off_hours <= window
 
 
 def _best_t0_bjd(c) -> float | None:

@@ -77,9 +77,10 @@ def _segment_from_keys(meta) -> str | None:
 
 
 def _full_jd(t: np.ndarray) -> bool:
-    """Day numbers that are full Julian dates (BJD above 2e6: 3764 AD), not mission days."""
+    """Day numbers that are full Julian dates of the telescope era (2.2e6-2.7e6: the years
+    1311-2680), not mission days (seconds since an epoch are neither)."""
     finite = t[np.isfinite(t)]
-    return bool(finite.size) and float(np.median(finite)) > 2.0e6
+    return bool(finite.size) and 2.2e6 < float(np.median(finite)) < 2.7e6
 
 
 def _year(jd: float) -> str:
@@ -204,7 +205,7 @@ class LightCurve:
         Mission quality bit flags (0 = good).
     time_format : {"bkjd", "btjd", "jd", "relative"}, optional
         Format of plain-number ``time``; ignored when ``time`` is a ``Time``. Default
-        ``"btjd"``, or ``"jd"`` (with a warning) for values that are full BJDs (above 2e6).
+        ``"btjd"``, or ``"jd"`` (with a warning) for values that are full BJDs (2.2e6-2.7e6).
     meta : `LightCurveMeta`, optional
         Provenance.
 

@@ -225,18 +225,21 @@ def _warn_if_apart(lcs) -> None:
         )
 
 
-#: Two segments of one mission whose time spans overlap over more than this fraction of the
-#: shorter one are the same observations reduced twice (K2SFF and EVEREST of one campaign, a
-#: sector's 2-min and 20-s light curves): stitched together, every transit would appear twice
-#: at two normalisations.
+#: Two segments of one mission whose time spans share more than this fraction of the longer
+#: one are the same observations reduced twice (K2SFF and EVEREST of one campaign, a sector's
+#: 2-min and 20-s light curves): stitched together, every transit would appear twice at two
+#: normalisations. A short-cadence month inside its long-cadence quarter shares a third of
+#: the quarter and is kept beside it.
 DUPLICATE_OVERLAP = 0.5
 
 
 def _one_reduction_per_observation(parts, infos):
-    """Keep one of each group of same-mission segments covering the same times (the one with
-    the most valid cadences; the first given on a tie), with a warning naming the others."""
+    """Keep one of each group of same-mission segments covering the same times (the longest,
+    then the one with the most valid cadences; the first given on a tie), with a warning
+    naming the others. Segments of no named mission (ground-based telescopes observing the
+    same nights) are all kept."""
     keep = list(range(len(parts)))
-    order = sorted(keep, key=lambda k: -infos[k].n_points)  # most cadences first, stable
+    order = sorted(keep, key=lambda k: (-(infos[k].t_stop - infos[k].t_start), -infos[k].n_points))
     kept: list[int] = []
     for k in order:
         a = infos[k]
@@ -244,7 +247,9 @@ def _one_reduction_per_observation(parts, infos):
             (
                 j
                 for j in kept
-                if infos[j].mission == a.mission and _overlap(a, infos[j]) > DUPLICATE_OVERLAP
+                if a.mission
+                and infos[j].mission == a.mission
+                and _overlap(a, infos[j]) > DUPLICATE_OVERLAP
             ),
             None,
         )
@@ -255,7 +260,7 @@ def _one_reduction_per_observation(parts, infos):
         warnings.warn(
             f"{a.source or f'light curve {a.index}'} covers the same {a.mission or ''} times as"
             f" {b.source or f'light curve {b.index}'} ({100 * _overlap(a, b):.0f}% of the"
-            " shorter span): the same observations reduced twice, so only the latter"
+            " longer span): the same observations reduced twice, so only the latter"
             f" ({b.n_points} cadences against {a.n_points}) is stitched",
             StarskopeWarning,
             stacklevel=3,
@@ -265,12 +270,13 @@ def _one_reduction_per_observation(parts, infos):
 
 
 def _overlap(a, b) -> float:
-    """Shared time span of two segments over the shorter one's span."""
+    """Shared time span of two segments over the longer one's span (0 for spans that are not
+    finite)."""
     shared = min(a.t_stop, b.t_stop) - max(a.t_start, b.t_start)
-    shorter = min(a.t_stop - a.t_start, b.t_stop - b.t_start)
-    if shorter <= 0:
-        return 1.0 if shared >= 0 else 0.0
-    return max(shared, 0.0) / shorter
+    longer = max(a.t_stop - a.t_start, b.t_stop - b.t_start)
+    if not (np.isfinite(shared) and np.isfinite(longer)) or longer <= 0:
+        return 0.0
+    return max(shared, 0.0) / longer
 
 
 def stitch(

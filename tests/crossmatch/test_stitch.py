@@ -325,3 +325,25 @@ def test_two_reductions_of_one_campaign_are_not_stitched_together(rng):
                       meta=LightCurveMeta(mission="TESS", source="tess.fits"))  # fmt: skip
     both = stitch([everest, tess])  # simultaneous, two telescopes: both kept
     assert len(both.lightcurve) == 2 * t.size
+
+
+def test_a_short_cadence_month_is_stitched_beside_its_quarter_and_ground_data_kept(rng):
+    """Duplicates share most of the longer span: a 30-day short-cadence month inside its
+    90-day long-cadence quarter is not one (the quarter was dropped), nor are two telescopes
+    without a mission observing the same nights."""
+    import warnings
+
+    q = 300.0 + np.arange(0, 90, 0.0204)
+    m = 330.0 + np.arange(0, 30, 1 / 1440)
+    lc_q = LightCurve(q, np.ones(q.size), time_format="bkjd",
+                      meta=LightCurveMeta(mission="Kepler", source="llc"))  # fmt: skip
+    lc_m = LightCurve(m, np.ones(m.size), time_format="bkjd",
+                      meta=LightCurveMeta(mission="Kepler", source="slc"))  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StarskopeWarning)
+        st = stitch([lc_q, lc_m])
+    assert sorted(s.source for s in st.segments) == ["llc", "slc"]
+    nights = 2459000.0 + np.arange(0, 10, 0.01)
+    a = LightCurve(nights, np.ones(nights.size), time_format="jd", meta=LightCurveMeta(source="A"))
+    b = LightCurve(nights, np.ones(nights.size), time_format="jd", meta=LightCurveMeta(source="B"))
+    assert len(stitch([a, b]).segments) == 2

@@ -356,3 +356,22 @@ def test_a_juliet_file_of_two_instruments_keeps_the_most_common(tmp_path):
     assert len(lc) == 300 and lc.t.max() - lc.t.min() < 10
     msg = " ".join(str(w.message) for w in caught)
     assert "column 4 holds 2 photometric bands or instruments: K2 (300), LCOGT (40)" in msg
+
+
+def test_a_headerless_label_column_that_no_instrument_dominates_keeps_every_row(tmp_path):
+    """Night labels in a fourth column are not instruments to choose between."""
+    import warnings
+
+    from starskope.io import read
+
+    t = 2459000.0 + np.arange(300) * 0.01
+    rows = [f"{x:.5f} 1.0 0.001 N{1 + i // 60}" for i, x in enumerate(t)]
+    rows += [f"{x:.5f} 1.0 0.001 {'OK' if i % 3 else 'SAT'}" for i, x in enumerate(t + 5)]
+    p = tmp_path / "nights.txt"
+    p.write_text("\n".join(rows[:300]) + "\n")
+    q = tmp_path / "flags.txt"
+    q.write_text("\n".join(rows[300:]) + "\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert len(read(p)) == 300
+        assert len(read(q)) == 300  # OK/SAT are flags, not instruments

@@ -221,3 +221,25 @@ def test_common_signals_finds_a_shared_ephemeris(tmp_path):
     assert len(top) == 10 and len(two) == 2
     names = {r[tcols.index("target")] for r in kept}
     assert names == {"TIC 105", "TIC 106", "TIC 107", "TIC 999"} and len(kept) == 5
+
+
+def test_runs_recorded_before_the_read_columns_are_compared_without_them(tmp_path):
+    """A catalog scanned by an earlier version (no flux_column key in its runs) resumes with
+    the columns given; one that recorded them refuses other columns."""
+    from starskope import PipelineConfig
+    from starskope.exceptions import StarskopeError
+
+    base = PipelineConfig().to_dict()
+    old = tmp_path / "old.duckdb"
+    with Catalog(old) as cat:
+        cat.start_run(parameters=base, inputs=[])
+        cat.start_run(
+            parameters={**base, "flux_column": "SAP_FLUX", "time_column": None}, inputs=[]
+        )
+    new = tmp_path / "new.duckdb"
+    with Catalog(new) as cat:
+        cat.start_run(parameters={**base, "flux_column": None, "time_column": None}, inputs=[])
+        with pytest.raises(StarskopeError, match="different parameters"):
+            cat.start_run(
+                parameters={**base, "flux_column": "SAP_FLUX", "time_column": None}, inputs=[]
+            )

@@ -249,8 +249,12 @@ class CatalogView:
         if not sep or not row.isdigit():
             return False
         if table not in self._changed:
+            from ..catalog.store import content_changed
+
             with self._lock:
-                self._changed[table] = self._cat.table_file_changed(table)
+                recorded = self._cat.recorded_table(table)
+            # the file's MD5 outside the lock: every page waits on it
+            self._changed[table] = content_changed(table, recorded)
         return self._changed[table]
 
     def read_options(self) -> dict:

@@ -279,6 +279,19 @@ def _table(rows: list[dict], cols):
     return pa.Table.from_pylist(rows, schema=schema)
 
 
+def content_changed(path: str, recorded: tuple[int, str] | None) -> bool:
+    """True when a table file's content differs from what a scan ``recorded`` (size, MD5) or
+    it can no longer be read; False when unchanged or never recorded (reads the whole file:
+    call it without holding a lock others wait on)."""
+    if recorded is None:
+        return False
+    try:
+        md5, size = _content_md5(path)
+    except OSError:
+        return True
+    return recorded != (size, md5)
+
+
 def _content_md5(path: str) -> tuple[str, int]:
     """MD5 and length of a file's decompressed content (a gzip header's time does not count)."""
     from ..io._open import open_binary
@@ -425,14 +438,18 @@ class Catalog:
         from ..result import SCHEMA_VERSION
 
         chash = config_hash(parameters)
-        other = self._one(
-            "SELECT DISTINCT config_hash FROM runs WHERE config_hash <> ? LIMIT 1", [chash]
-        )
-        if other is not None:
-            prev = self._one(
-                "SELECT parameters FROM runs WHERE config_hash = ? LIMIT 1", [other[0]]
-            )[0]
-            diff = _diff(json.loads(prev), parameters)
+        others = self.con.execute(
+            "SELECT config_hash, any_value(parameters) FROM runs WHERE config_hash <> ?"
+            " GROUP BY config_hash",
+            [chash],
+        ).fetchall()
+        for _, prev_json in others:
+            prev = json.loads(prev_json)
+            # runs of catalogs made before the columns read were recorded lack those keys
+            same = {k: v for k, v in parameters.items() if k in prev or k not in _READ_KEYS}
+            if config_hash(same) == config_hash(prev):
+                continue
+            diff = _diff(prev, parameters)
             raise StarskopeError(
                 f"catalog was made with different parameters ({diff}); "
                 "use a new --catalog file or the same options",
@@ -576,14 +593,12 @@ class Catalog:
         """True when ``path`` was recorded by a scan and its content changed since (its rows'
         stored results then belong to another table); False when unchanged or never recorded.
         Reads only, for a catalog opened read-only too."""
+        return content_changed(path, self.recorded_table(path))
+
+    def recorded_table(self, path: str) -> tuple[int, str] | None:
+        """The size and MD5 a scan recorded for a table file, or None."""
         row = self._one("SELECT size, md5 FROM table_files WHERE path = ?", [path])
-        if row is None:
-            return False
-        try:
-            md5, size = _content_md5(path)
-        except OSError:
-            return True
-        return (int(row[0]), row[1]) != (size, md5)
+        return None if row is None else (int(row[0]), row[1])
 
     def check_table_file(self, path: str) -> None:
         """Record a table file (many stars, one per row) a scan is about to read; refuse it when
@@ -802,6 +817,10 @@ class Catalog:
             os.replace(tmp, f)
             out.append(f)
         return out
+
+
+#: Run parameters recorded only since the twentieth session (the columns a scan read).
+_READ_KEYS = frozenset({"flux_column", "time_column"})
 
 
 def _sql_str(p) -> str:

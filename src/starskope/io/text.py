@@ -416,7 +416,15 @@ _BAND_COLUMNS = frozenset(
 
 
 #: Values of a "filter" column that are flags, not photometric bands.
-_NOT_BANDS = frozenset({"ok", "bad", "good", "t", "f", "true", "false", "yes", "no", "y", "n"})
+_NOT_BANDS = frozenset(
+    {"ok", "bad", "good", "t", "f", "true", "false", "yes", "no", "y", "n", "sat", "flag",
+     "flagged", "clean", "pass", "fail"}
+)  # fmt: skip
+
+
+#: In a headerless four-column file, the share of rows one label must hold for the column to
+#: be taken as juliet's instrument (K2-140: 96% K2 cadences beside LCOGT follow-up).
+JULIET_MAIN_SHARE = 0.8
 
 
 def _label_column(cells) -> bool:
@@ -436,13 +444,15 @@ def _is_float(text: str) -> bool:
 
 def one_band(names, texts: dict, path, *, headerless: bool = False) -> np.ndarray | None:
     """Rows of the most common photometric band or instrument when a band column
-    (``filtercode``, ``Filter``, ``band``, ``instrument``...; in a file without a header, a
-    text column of a few names) holds several; None when there is none or only one. Several
+    (``filtercode``, ``Filter``, ``band``, ``instrument``...; in a file without a header, the
+    fourth of four columns, juliet's instrument) holds several; None when there is none or only one. Several
     bands or instruments in one light curve would put their offsets in the flux (a spurious
     signal): the others are left out, with a warning that names them."""
     for j, cells in texts.items():
         named = re.sub(r"[\s\-]+", "_", str(names[j]).strip().lower()) in _BAND_COLUMNS
-        if not (named or (headerless and _label_column(cells))):
+        # without a header, only juliet's layout: time, flux, error, then an instrument name
+        juliet = headerless and j == 3 and len(names) == 4 and _label_column(cells)
+        if not (named or juliet):
             continue
         bands = np.array(["" if c is None or c != c else str(c).strip() for c in cells])
         kinds, counts = np.unique(bands[bands != ""], return_counts=True)
@@ -452,6 +462,14 @@ def one_band(names, texts: dict, path, *, headerless: bool = False) -> np.ndarra
         # a tie (Gaia writes every band at every transit): G, Gaia's broad band, else the first
         best = "G" if "G" in top else str(top[0])
         listed = ", ".join(f"{k} ({n})" for k, n in zip(kinds, counts, strict=True))
+        if juliet and not named and counts.max() < JULIET_MAIN_SHARE * counts.sum():
+            # no instrument dominates: labels of another kind (nights, fields)? all rows stay
+            warn_file(
+                f"column {j + 1} holds {kinds.size} labels: {listed}; all rows read (give a"
+                " header naming it 'instrument' to read the most common alone)",
+                path=path,
+            )
+            return None
         if (bands == "").any():
             listed += f" and {int((bands == '').sum())} rows without a band"
         what = "photometric bands or instruments" if headerless else (

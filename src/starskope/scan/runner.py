@@ -449,12 +449,12 @@ def scan(
         limit = max_in_flight or 2 * nthreads + 2
         run_id = cat.start_run(
             # the columns read are settings of the results too (a scan resumed with others is
-            # refused); recorded only when given, so earlier catalogs keep their hash
+            # refused; catalogs from before they were recorded are compared without them)
             parameters={
                 **config.to_dict(),
-                **{k: v for k, v in (("flux_column", flux_column), ("time_column", time_column))
-                   if v},
-            },  # fmt: skip
+                "flux_column": flux_column or None,
+                "time_column": time_column or None,
+            },
             inputs=inputs,
             scheduler=client.scheduler.address if client.scheduler else scheduler,
             n_workers=nthreads,
