@@ -215,3 +215,15 @@ def test_a_hash_in_a_folder_name_is_not_a_table_row(tmp_path):
     table = write_kaggle(d / "t.csv", flux, labels)
     row = lightcurve_for(StarResult(path=f"{table}#row=2", row=2), f"{table}#row=2")
     assert row is not None and row.meta.row == 2
+
+
+def test_a_table_listed_in_a_manifest_gives_its_rows(tmp_path):
+    """It was one input, read as one light curve and stored as an error."""
+    flux, labels = make_flux(4, seed=3)
+    table = write_kaggle(tmp_path / "t.csv", flux, labels)
+    one = _touch(tmp_path / "one.csv")
+    man = tmp_path / "manifest.csv"
+    man.write_text(f"path\n{one}\nt.csv\n")
+    items = list(iter_items([man]))
+    assert [it.input_id for it in items] == [str(one)] + [f"{table}#row={i}" for i in range(4)]
+    assert [it.row for it in items[1:]] == [0, 1, 2, 3]  # labels are read with each row

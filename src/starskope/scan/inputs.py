@@ -300,6 +300,9 @@ def _manifest_rows(path: str, *, chunk_rows: int = 4096) -> Iterator[ScanItem]:
                 if os.path.isdir(p):
                     for f in _walk(p):
                         yield ScanItem(input_id=f, path=f, target=target, label=label)
+                elif os.path.isfile(p) and input_kind(p) in _TABLE_KINDS:
+                    # a table of many stars: its rows, with their own labels
+                    yield from _file_items(p, in_folder=True)
                 else:
                     yield ScanItem(input_id=p, path=p, target=target, label=label)
 
@@ -372,6 +375,10 @@ def _label(v, *, kaggle: bool = False) -> int | None:
     if s in _NOT_HOST:
         return 0
     return None
+
+
+#: Input kinds that hold many stars, one per row.
+_TABLE_KINDS = ("kaggle", "parquet", "feather")
 
 
 def _file_items(path: str, *, in_folder: bool) -> Iterator[ScanItem]:
