@@ -204,3 +204,18 @@ def test_the_columns_read_are_settings_of_the_catalog(tmp_path, scheduler):
     with pytest.raises(StarskopeError, match="different parameters.*flux_column"):
         scan([d], catalog=cat, scheduler=scheduler)
     assert scan([d], catalog=cat, scheduler=scheduler, flux_column="sap_flux").n_done == 1
+
+
+def test_a_ctrl_c_python_drops_is_remembered_for_the_scan_loop():
+    """A KeyboardInterrupt raised in a gc callback is lost; the flag is not."""
+    from starskope.scan.runner import _remembered_interrupt
+
+    before = signal.getsignal(signal.SIGINT)
+    with _remembered_interrupt() as interrupted:
+        assert not interrupted()
+        try:
+            signal.raise_signal(signal.SIGINT)
+        except KeyboardInterrupt:
+            pass  # as if swallowed where it landed
+        assert interrupted()
+    assert signal.getsignal(signal.SIGINT) is before

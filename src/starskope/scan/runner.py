@@ -430,6 +430,7 @@ def scan(
     stack = contextlib.ExitStack()
     try:
         resume = not cat.is_empty()
+        interrupted = stack.enter_context(_remembered_interrupt())
         # short debugging logs for this process's Dask objects (a local scheduler, the client
         # and connections made during the scan, e.g. to a restarted worker): see _CLUSTER_CONFIG
         stack.enter_context(dask.config.set({_LOG_LENGTH: _CLUSTER_CONFIG[_LOG_LENGTH]}))
@@ -521,6 +522,8 @@ def scan(
         fill()
         while inflight:
             fut, res = next(ac)
+            if interrupted():  # a Ctrl-C that Python dropped (raised in a gc callback)
+                raise KeyboardInterrupt
             task, attempt = inflight.pop(fut)
             if isinstance(res, list):
                 buffer.extend(res)
@@ -597,6 +600,32 @@ def scan(
         n_workers=nthreads,
         status=status,
     )
+
+
+@contextlib.contextmanager
+def _remembered_interrupt():
+    """While scanning, Ctrl-C raises KeyboardInterrupt as usual and is also remembered: one
+    that lands in a garbage-collection callback (Dask's) is dropped by Python, and the scan
+    loop raises it at its next step instead. Yields ``interrupted()``; the previous handler
+    is restored. Outside the main thread (no signal handler can be set) nothing changes."""
+    import signal
+    import threading
+
+    hit = threading.Event()
+    if threading.current_thread() is not threading.main_thread():
+        yield hit.is_set
+        return
+    previous = signal.getsignal(signal.SIGINT)
+
+    def on_sigint(signum, frame):
+        hit.set()
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, on_sigint)
+    try:
+        yield hit.is_set
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _remove_catalog(catalog) -> None:
