@@ -650,3 +650,20 @@ def test_config_switches_are_true_or_false():
     assert PipelineConfig(adaptive_window=np.bool_(False)).adaptive_window is False
     with pytest.raises(StarskopeError, match="adaptive_window must be True or False; got 'no'"):
         PipelineConfig(adaptive_window="no")
+
+
+def test_fit_errors_are_widened_by_the_red_noise_at_the_transit_duration():
+    """The fit's covariance assumes white noise: beta (Pont et al. 2006) scales its errors."""
+    from types import SimpleNamespace
+
+    from starskope.lightcurve import LightCurve
+    from starskope.pipeline import _fit_red_noise
+
+    rng = np.random.default_rng(5)
+    t = np.arange(0, 60, 0.0204)
+    sig = SimpleNamespace(period=7.3, t0=1.1, duration=0.12)
+    white = LightCurve(t, 1 + 1e-3 * rng.normal(size=t.size), time_format="relative")
+    walk = np.convolve(rng.normal(size=t.size), np.ones(12) / 12, mode="same")
+    red = LightCurve(t, 1 + 1e-3 * rng.normal(size=t.size) + 2e-3 * walk, time_format="relative")
+    assert _fit_red_noise(white, sig) < 1.2
+    assert _fit_red_noise(red, sig) > 1.5

@@ -583,15 +583,19 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         fits.append(fit)
         if fit is not None and bool(getattr(fit, "success", False)):
             extra = dict(c.extra)
+            beta = _fit_red_noise(flat, s)
             extra.update(
                 fit_depth_ppm=float(fit.depth_ppm),
                 fit_duration_hours=float(fit.duration_hours),
                 # the fit's ephemeris, period and epoch free on unbinned data: finer than the
-                # search grid's, reported beside it (the candidate keeps the search's own)
+                # search grid's, reported beside it (the candidate keeps the search's own);
+                # errors widened by the red-noise beta at the transit's duration (the fit's
+                # own covariance assumes white noise)
                 fit_period_days=float(fit.period),
-                fit_period_err_days=float(fit.period_err),
+                fit_period_err_days=float(fit.period_err) * beta,
                 fit_t0=float(fit.t0),
-                fit_t0_err_days=float(fit.t0_err),
+                fit_t0_err_days=float(fit.t0_err) * beta,
+                fit_red_noise_beta=round(beta, 4),
             )
             candidates[k] = dataclasses.replace(
                 c,
@@ -922,6 +926,23 @@ def _rank(candidates: list[Candidate]) -> list[int]:
         range(len(candidates)),
         key=lambda k: (not candidates[k].is_planet_like, -candidates[k].snr),
     )
+
+
+def _fit_red_noise(flat, s) -> float:
+    """The red-noise factor beta (>= 1) of the flattened light curve's out-of-transit points at
+    the signal's duration, which scales the fit's white-noise uncertainties (Winn et al.
+    2008)."""
+    from .vet.base import red_noise_beta
+
+    ok = np.isfinite(flat.t) & np.isfinite(flat.flux)
+    t, f = flat.t[ok], flat.flux[ok]
+    oot = ~transit_mask(t, period=s.period, t0=s.t0, duration=1.5 * s.duration)
+    if np.count_nonzero(oot) <= 20:
+        return 1.0
+    order = np.argsort(t[oot], kind="stable")
+    tt, ff = t[oot][order], f[oot][order]
+    beta = red_noise_beta(tt, ff, float(robust_std(ff)), float(s.duration))
+    return float(beta) if np.isfinite(beta) else 1.0
 
 
 def _annotate(candidates: list[Candidate], meta) -> tuple[list[Candidate], str | None]:

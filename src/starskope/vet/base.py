@@ -210,8 +210,9 @@ class _Context:
         return d, self.sigma * self.beta / math.sqrt(n), n
 
 
-def _red_noise_beta(t, flux, sigma, width) -> float:
-    """Scatter of ``width``-long averages over its white-noise expectation (>= 1)."""
+def red_noise_beta(t, flux, sigma, width) -> float:
+    """Scatter of ``width``-long averages over its white-noise expectation (>= 1; the
+    time-averaging beta of Pont et al. 2006 and Winn et al. 2008)."""
     if t.size < 20 or not np.isfinite(sigma) or sigma <= 0:
         return 1.0
     idx = np.floor((t - t[0]) / width).astype(np.int64)
@@ -271,7 +272,7 @@ def _context(t, flux, flux_err, *, period, t0, duration, depth, exclude=None) ->
         sigma = float(np.nanmedian(err)) if err is not None and np.isfinite(err).any() else 1e-6
         sigma = sigma if np.isfinite(sigma) and sigma > 0 else 1e-6
     baseline = float(np.median(ref))
-    beta = _red_noise_beta(t[oot], flux[oot], sigma, d) if np.count_nonzero(oot) > 20 else 1.0
+    beta = red_noise_beta(t[oot], flux[oot], sigma, d) if np.count_nonzero(oot) > 20 else 1.0
     dt = np.diff(t)
     cadence = float(np.median(dt[dt > 0])) if np.any(dt > 0) else 0.0
     return _Context(
