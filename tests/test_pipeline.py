@@ -667,3 +667,22 @@ def test_fit_errors_are_widened_by_the_red_noise_at_the_transit_duration():
     red = LightCurve(t, 1 + 1e-3 * rng.normal(size=t.size) + 2e-3 * walk, time_format="relative")
     assert _fit_red_noise(white, sig) < 1.2
     assert _fit_red_noise(red, sig) > 1.5
+
+
+def test_a_deep_planet_in_mean_subtracted_flux_is_not_rejected_by_its_depth():
+    """Depths without a level are in noise units: no 10% limit applies to them."""
+    import warnings
+
+    import starskope
+    from starskope.lightcurve import LightCurve
+
+    rng = np.random.default_rng(8)
+    t = np.arange(3197) * 0.0204
+    f = 1000.0 * (1 + 2e-4 * rng.normal(size=t.size))
+    f[np.abs((t - 1.0 + 1.5) % 3.0 - 1.5) < 0.06] *= 0.97
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        res = starskope.analyse(LightCurve(t, f - f.mean(), time_format="relative"))
+    best = res.candidates[0]
+    assert best.period_days == pytest.approx(3.0, rel=2e-3)
+    assert "depth" not in best.flags and res.is_candidate

@@ -511,7 +511,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     variability: Any = _UNMEASURED  # the star's dominant variability, measured when needed
     # depths in noise units (flux without a level): no absolute depth thresholds
     th = (
-        VetThresholds(secondary_max_occultation=None)
+        VetThresholds(secondary_max_occultation=None, max_depth=float("inf"))
         if (cleaned.meta.extra or {}).get("flux_level")
         else VetThresholds()
     )

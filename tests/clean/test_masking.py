@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -214,3 +216,25 @@ def test_isolated_dip_next_to_a_gap_is_kept(rng):
     tt, ff = t[keep_all], f[keep_all]
     assert isolated_dips(tt, ff)[np.flatnonzero(tt == t[500])[0]]
     assert not isolated_dips(t, f)[500]  # with both neighbours there and quiet: dropped
+
+
+def test_a_deep_transit_of_mean_subtracted_flux_is_not_taken_for_corrupt_values(rng):
+    """Offsets around zero whose median sits just above zero (an 8% transit pulls the mean
+    down): the transit's run below zero is a dip, not 129 'impossible' cadences."""
+    from starskope.clean.masking import has_flux_level
+
+    t = np.arange(3197) * 0.0204
+    level = 1000.0
+    f = level * (1 + 2e-4 * rng.normal(size=t.size))
+    f[np.abs((t - 1.0 + 1.5) % 3.0 - 1.5) < 0.06] *= 0.92
+    offsets = f - f.mean()
+    assert has_flux_level(f) and not has_flux_level(offsets)
+    lc = LightCurve(t, offsets, time_format="relative")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = clean(lc)
+    assert len(out) > 0.95 * len(lc)  # the transit's cadences are kept
+    # missing-value markers (one repeated value) below zero do not make a level offsets
+    marked = f.copy()
+    marked[100:140] = -9999.0
+    assert has_flux_level(marked)

@@ -353,12 +353,33 @@ def has_flux_level(flux) -> bool:
     spread = robust_std(flux)
     if not med > 0:
         return False
+    if _dips_below_zero(flux):
+        # a deep transit of mean-subtracted flux: a run of varied values below zero, which a
+        # star's flux cannot reach (missing-value markers repeat one value)
+        return False
     if not spread > 0 or med > 5.0 * spread:
         return True
     # a strongly variable star (an RR Lyrae, a 30 % spotted star) keeps a level: its flux stays
     # positive, where offsets about zero go negative for half the cadences
     low = float(np.nanpercentile(flux, 0.5))
     return bool(low > 0 and med > 1.5 * spread)
+
+
+def _dips_below_zero(flux, run: int = 3) -> bool:
+    """True when ``run`` or more consecutive finite cadences are below zero with different
+    values: offsets around zero (a dip deeper than the median offset), not a flux level,
+    whose only values below zero are repeated missing-value markers (-9999) or lone corrupt
+    ones."""
+    f = flux[np.isfinite(flux)]
+    neg = f < 0
+    if np.count_nonzero(neg) < run:
+        return False
+    # runs of consecutive negative cadences
+    edges = np.flatnonzero(np.diff(np.r_[0, neg.astype(np.int8), 0]))
+    for a, b in zip(edges[::2], edges[1::2], strict=True):
+        if b - a >= run and np.unique(f[a:b]).size >= run:
+            return True
+    return False
 
 
 #: Relative flux (the segment's median = 1) at or above which a cadence is not the star's: no

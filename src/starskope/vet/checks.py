@@ -619,6 +619,11 @@ def _depth(ctx: _Context, th: VetThresholds) -> VetFlag:
     d_p, e_p, _ = _primary(ctx)
     depth = ctx.depth if np.isfinite(ctx.depth) else d_p
     raised = bool(np.isfinite(depth) and depth > th.max_depth)
+    if not np.isfinite(th.max_depth):
+        return VetFlag(
+            "depth", False, float(depth) if np.isfinite(depth) else None,
+            "no depth limit: the flux has no absolute level, so depths are in noise units",
+        )  # fmt: skip
     return VetFlag(
         "depth",
         raised,
