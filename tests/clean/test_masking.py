@@ -238,3 +238,13 @@ def test_a_deep_transit_of_mean_subtracted_flux_is_not_taken_for_corrupt_values(
     marked = f.copy()
     marked[100:140] = -9999.0
     assert has_flux_level(marked)
+
+
+def test_a_bright_stars_few_negative_cadences_leave_it_a_level(rng):
+    """A real K2 star at 3.6e6 e-/s with five corrupt cadences near -1.8e7 (EPIC 210667985)
+    keeps its level: its mean is its level, where offsets average zero."""
+    from starskope.clean.masking import has_flux_level
+
+    f = 3.6e6 * (1 + 1e-4 * rng.normal(size=3000))
+    f[1000:1005] = -1.8e7 + 1e5 * rng.normal(size=5)
+    assert has_flux_level(f)

@@ -353,9 +353,11 @@ def has_flux_level(flux) -> bool:
     spread = robust_std(flux)
     if not med > 0:
         return False
-    if _dips_below_zero(flux):
+    if _dips_below_zero(flux) and abs(float(np.nanmean(flux))) < 0.25 * med:
         # a deep transit of mean-subtracted flux: a run of varied values below zero, which a
-        # star's flux cannot reach (missing-value markers repeat one value)
+        # star's flux cannot reach (missing-value markers repeat one value), and a mean of
+        # about zero where a star's is its level (a bright star's few corrupt negative
+        # cadences leave its mean at the level)
         return False
     if not spread > 0 or med > 5.0 * spread:
         return True
