@@ -248,3 +248,14 @@ def test_a_bright_stars_few_negative_cadences_leave_it_a_level(rng):
     f = 3.6e6 * (1 + 1e-4 * rng.normal(size=3000))
     f[1000:1005] = -1.8e7 + 1e5 * rng.normal(size=5)
     assert has_flux_level(f)
+
+
+def test_a_table_rows_cleaning_warning_names_the_row(rng):
+    from starskope.exceptions import StarskopeWarning
+
+    t = np.arange(500) * 0.02
+    f = 1000 * (1 + 1e-3 * rng.normal(size=t.size))
+    f[50] = 1e9
+    lc = LightCurve(t, f, time_format="relative", meta=LightCurveMeta(source="t.csv", row=7))
+    with pytest.warns(StarskopeWarning, match=r"t\.csv \[row 7\]: 1 cadence"):
+        clean(lc)

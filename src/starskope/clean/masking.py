@@ -345,6 +345,12 @@ _MAGNITUDE_UNITS = frozenset({"mag", "mags", "magnitude", "magnitudes"})
 NO_LEVEL = "unknown (mean-subtracted input): relative flux = 1 + offset / (1000 x point noise)"
 
 
+def _where(meta) -> str:
+    """The input a warning concerns: its file, and its row in a table of many stars."""
+    src = meta.source or "light curve"
+    return f"{src} [row {meta.row}]" if meta.row is not None else src
+
+
 def has_flux_level(flux) -> bool:
     """False when the flux has no absolute level to divide by: its median is not clearly
     positive against its spread (e.g. the mean-subtracted fluxes of the Kaggle K2 table)."""
@@ -526,7 +532,7 @@ def clean(
         from ..io._columns import magnitudes_to_flux
 
         warnings.warn(
-            f"{lc.meta.source or 'light curve'}: flux unit {meta.flux_unit!r}: magnitudes"
+            f"{_where(lc.meta)}: flux unit {meta.flux_unit!r}: magnitudes"
             " converted to relative flux 10^(-0.4 (m - median m))",
             StarskopeWarning,
             stacklevel=2,
@@ -548,7 +554,7 @@ def clean(
             if not sane.all():
                 n_bad = int(np.count_nonzero(~sane))
                 warnings.warn(
-                    f"{lc.meta.source or 'light curve'}: {n_bad} cadence(s) with a flux below "
+                    f"{_where(lc.meta)}: {n_bad} cadence(s) with a flux below "
                     f"{MIN_RELATIVE_FLUX:g} or over {MAX_RELATIVE_FLUX:g} times the median left out"
                     " (missing-value markers such as -9999, corrupt values): a star's flux cannot"
                     " be there",
