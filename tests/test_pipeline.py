@@ -686,3 +686,25 @@ def test_a_deep_planet_in_mean_subtracted_flux_is_not_rejected_by_its_depth():
     best = res.candidates[0]
     assert best.period_days == pytest.approx(3.0, rel=2e-3)
     assert "depth" not in best.flags and res.is_candidate
+
+
+def test_a_users_max_period_is_never_exceeded_by_the_doubling_beyond_the_grid():
+    """Two transits 45 d apart in 60 d: found at 22.5 d and doubled to 45 d, beyond the grid
+    of half the baseline; with max_period_days=25 no candidate may exceed 25 d."""
+    import warnings
+
+    import starskope
+    from starskope.lightcurve import LightCurve
+
+    rng = np.random.default_rng(9)
+    t = np.arange(0, 60, 0.0204)
+    f = 1 + 2e-4 * rng.normal(size=t.size)
+    for tc in (7.0, 52.0):
+        f[np.abs(t - tc) < 0.1] -= 3e-3
+    lc = LightCurve(t, f, time_format="relative")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        free = starskope.analyse(lc)
+        capped = starskope.analyse(lc, {"max_period_days": 25.0})
+    assert free.candidates[0].period_days == pytest.approx(45.0, rel=1e-2)
+    assert all(c.period_days <= 25.0 * (1 + 1e-6) for c in capped.candidates)

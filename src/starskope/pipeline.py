@@ -474,6 +474,8 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         if config.max_period_days is None
         else min(0.5 * span, float(config.max_period_days))
     )
+    if config.max_period_days is not None and float(config.max_period_days) < 0.5 * span:
+        longest = float("inf")  # the user's own limit: no period beyond it, even at 2P
     searches = tuple(_twice_beyond_grid(flat, s, longest) for s in searches)
 
     sig = [
