@@ -97,8 +97,11 @@ def test_analyse_full_products_and_fit(rng):
         # the fit's own ephemeris is reported beside the search's
         fit = full.fits[0]
         assert c.extra["fit_period_days"] == fit.period == pytest.approx(4.1, abs=1e-3)
-        assert c.extra["fit_t0"] == fit.t0 and c.extra["fit_t0_err_days"] == fit.t0_err
-        assert c.extra["fit_period_err_days"] == fit.period_err > 0
+        beta = c.extra["fit_red_noise_beta"]  # the fit's errors widened by red noise
+        assert beta >= 1.0 and c.extra["fit_t0"] == fit.t0
+        assert c.extra["fit_t0_err_days"] == pytest.approx(fit.t0_err * beta, rel=1e-3)
+        assert c.extra["fit_period_err_days"] == pytest.approx(fit.period_err * beta, rel=1e-3)
+        assert fit.period_err > 0
 
 
 def test_analyse_keep_periodogram(rng):

@@ -125,9 +125,15 @@ def _labelled_curves(path: Path):
     from ..scan.inputs import input_kind, iter_items
 
     if path.is_file() and input_kind(str(path)) == "manifest":
+        tables_read: set[str] = set()
         for item in iter_items([str(path)]):
             if item.label is None or input_kind(item.path) in ("kaggle", "parquet", "feather"):
-                # a table (its own labels) or an unlabelled entry: read as given on its own
+                # a table (its own labels; the manifest gives one item per row) or an
+                # unlabelled entry: read as given on its own, a table once
+                if item.row is not None:
+                    if item.path in tables_read:
+                        continue
+                    tables_read.add(item.path)
                 yield from _labelled_curves(Path(item.path))
                 continue
             try:
