@@ -470,3 +470,16 @@ def test_scan_with_a_bad_scheduler_address_leaves_no_catalog(tmp_path, table, ca
     assert main(["scan", str(table), "-c", str(cat), "--scheduler", "foo"]) == 2
     assert "cannot reach the Dask scheduler at foo" in _err(capsys)
     assert not cat.exists()
+
+
+def test_show_warning_prints_starskope_warnings_as_one_line(capsys):
+    """The CLI and predict's worker processes show starskope's warnings the same way."""
+    import io
+
+    from starskope.exceptions import StarskopeWarning, show_warning
+
+    show_warning(StarskopeWarning("t.csv [row 3]: 1 cadence left out"), StarskopeWarning, "x.py", 1)
+    assert capsys.readouterr().err == "starskope: warning: t.csv [row 3]: 1 cadence left out\n"
+    buf = io.StringIO()
+    show_warning(UserWarning("other"), UserWarning, "x.py", 7, file=buf)
+    assert "x.py:7: UserWarning: other" in buf.getvalue()

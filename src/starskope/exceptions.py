@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import sys
+import warnings
+
 __all__ = [
     "RowError",
+    "show_warning",
     "StarskopeDeprecationWarning",
     "StarskopeError",
     "StarskopeValueError",
@@ -103,3 +107,17 @@ class StarskopeWarning(UserWarning):
 
 class StarskopeDeprecationWarning(StarskopeWarning, DeprecationWarning):
     """A feature that will be removed."""
+
+
+def show_warning(message, category, filename, lineno, file=None, line=None) -> None:
+    """``warnings.showwarning`` for command-line use (the CLI and its worker processes):
+    starskope's own warnings as one line (``starskope: warning: ...``) on stderr, others as
+    Python shows them."""
+    out = sys.stderr if file is None else file
+    if issubclass(category, StarskopeWarning):
+        print(f"starskope: warning: {message}", file=out)
+    else:  # as Python's own showwarning writes it
+        try:
+            out.write(warnings.formatwarning(message, category, filename, lineno, line))
+        except OSError:  # stderr gone
+            pass

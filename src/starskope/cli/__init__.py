@@ -13,6 +13,7 @@ import warnings
 import typer
 
 from ..exceptions import StarskopeError, StarskopeWarning
+from ..exceptions import show_warning as _show_warning  # one line per starskope warning
 
 __all__ = ["app", "main", "run"]
 
@@ -70,17 +71,6 @@ def main(argv: list[str] | None = None) -> int:
             return 1
         raise
     return rc if isinstance(rc, int) else 0
-
-
-_default_showwarning = warnings.showwarning
-
-
-def _show_warning(message, category, filename, lineno, file=None, line=None) -> None:
-    """starskope's own warnings as one line (``starskope: warning: ...``), others as usual."""
-    if issubclass(category, StarskopeWarning):
-        print(f"starskope: warning: {message}", file=sys.stderr if file is None else file)
-    else:
-        _default_showwarning(message, category, filename, lineno, file, line)
 
 
 def _click_classes(name: str) -> tuple[type, ...]:

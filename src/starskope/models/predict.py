@@ -269,9 +269,13 @@ _WORKER: dict = {}
 
 
 def _worker_init(name, est, config, explain) -> None:
+    import warnings
+
+    from ..exceptions import show_warning
     from ..parallel import one_thread_per_process
 
     one_thread_per_process()
+    warnings.showwarning = show_warning  # one line each, as the parent process prints them
     _WORKER.update(name=name, est=est, config=config, explain=explain)
 
 
