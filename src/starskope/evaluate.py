@@ -323,9 +323,7 @@ def cv_scores(
         groups = np.asarray(groups)
         if groups.shape != y.shape:
             raise StarskopeError(f"groups must give one group per row; got {groups.shape}")
-        folds = StratifiedGroupKFold(k, shuffle=True, random_state=random_state).split(
-            X, y, groups
-        )
+        folds = StratifiedGroupKFold(k, shuffle=True, random_state=random_state).split(X, y, groups)
     for tr, va in folds:
         est = make_estimator().fit(X[tr], y[tr])
         out[va] = score(est, X[va])

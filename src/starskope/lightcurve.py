@@ -79,6 +79,8 @@ def _segment_from_keys(meta) -> str | None:
 def _full_jd(t: np.ndarray) -> bool:
     """Day numbers that are full Julian dates of the telescope era (2.2e6-2.7e6: the years
     1311-2680), not mission days (seconds since an epoch are neither)."""
+    if not t.size or not np.fmax.reduce(t) > 2.2e6:  # (every LightCurve made passes here: the
+        return False  # median, a sort, only where it can be in range)
     finite = t[np.isfinite(t)]
     return bool(finite.size) and 2.2e6 < float(np.median(finite)) < 2.7e6
 

@@ -22,7 +22,9 @@ __all__ = [
     "one_thread",
     "one_thread_per_process",
     "process_pool",
+    "progress_allowed",
     "progress_bar",
+    "progress_columns",
     "shows_progress",
 ]
 
@@ -73,10 +75,15 @@ def process_pool(n_jobs: int) -> ProcessPoolExecutor:
 PROGRESS_MIN_ITEMS = 20
 
 
+def progress_allowed() -> bool:
+    """False when STARSKOPE_PROGRESS is ``0``: no progress bar anywhere."""
+    return os.environ.get("STARSKOPE_PROGRESS", "1") != "0"
+
+
 def shows_progress(total: int | None) -> bool:
     """A bar on stderr when it is a terminal, the work is not tiny and STARSKOPE_PROGRESS is
     not ``0`` (pipes, files and tests get none)."""
-    if os.environ.get("STARSKOPE_PROGRESS", "1") == "0":
+    if not progress_allowed():
         return False
     if total is not None and total < PROGRESS_MIN_ITEMS:
         return False

@@ -18,6 +18,7 @@ __all__ = [
     "StarResult",
     "VetFlag",
     "json_safe",
+    "split_row_id",
 ]
 
 SCHEMA_VERSION = "1.1"  # 1.1: ``group`` (multi-file stars)
@@ -156,9 +157,9 @@ class StarResult:
         """A result for an input that could not be analysed (a table row's identifier,
         ``path#row=N``, also fills ``row``)."""
         if path is not None and "row" not in kw:
-            head, sep, tail = str(path).rpartition("#row=")
-            if sep and head and tail.isdigit():
-                kw["row"] = int(tail)
+            row = split_row_id(path)[1]
+            if row is not None:
+                kw["row"] = row
         return cls(path=None if path is None else str(path), error=error, **kw)
 
     @classmethod
@@ -247,6 +248,21 @@ def _check_object(d: Any, what: str) -> None:
         from .exceptions import StarskopeError
 
         raise StarskopeError(f"a {what} is a JSON object (dict); got {type(d).__name__}")
+
+
+def split_row_id(ident) -> tuple[str, int | None]:
+    """``(path, row)`` of an input's identifier: a table row's ``path#row=N``, else the whole
+    identifier and None (a ``#`` elsewhere is part of the path).
+
+    Examples
+    --------
+    >>> split_row_id("a/t.csv#row=12"), split_row_id("hash#dir/a.fits")
+    (('a/t.csv', 12), ('hash#dir/a.fits', None))
+    """
+    head, sep, tail = str(ident).rpartition("#row=")
+    if sep and head and tail.isdigit():
+        return head, int(tail)
+    return str(ident), None
 
 
 def json_safe(obj: Any) -> Any:

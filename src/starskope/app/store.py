@@ -245,8 +245,10 @@ class CatalogView:
     def table_changed(self, input_id: str) -> bool:
         """True when ``input_id`` is a row of a table whose content changed since the scan
         (checked once per table while the app runs)."""
-        table, sep, row = str(input_id).rpartition("#row=")
-        if not sep or not row.isdigit():
+        from ..result import split_row_id
+
+        table, row = split_row_id(input_id)
+        if row is None:
             return False
         if table not in self._changed:
             from ..catalog.store import content_changed

@@ -582,12 +582,6 @@ class Catalog:
     def _n_done(self) -> int:
         return self._one("SELECT (SELECT count(*) FROM stars) + (SELECT count(*) FROM errors)")[0]
 
-    def forget_errors(self) -> int:
-        """Delete every row of ``errors`` so that a new scan tries those inputs again."""
-        n = self._one("SELECT count(*) FROM errors")[0]
-        self.con.execute("DELETE FROM errors")
-        return n
-
     # -- reads
     def table_file_changed(self, path: str) -> bool:
         """True when ``path`` was recorded by a scan and its content changed since (its rows'
@@ -614,8 +608,8 @@ class Catalog:
             When rows of the file are stored and its content changed since.
         """
         md5, size = _content_md5(path)
-        row = self._one("SELECT size, md5 FROM table_files WHERE path = ?", [path])
-        if row is not None and (int(row[0]), row[1]) == (size, md5):
+        row = self.recorded_table(path)
+        if row == (size, md5):
             return
         prefix = path + "#row="
         stored = self._one(

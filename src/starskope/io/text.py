@@ -407,12 +407,25 @@ def _is_gaia_epochs(names) -> bool:
     return {"source_id", "transit_id", "band"} <= low
 
 
-#: Columns that name each row's photometric band (ZTF, ASAS-SN, Gaia epoch photometry) or
-#: instrument (juliet and other fitting codes' combined files: K2 and ground-based rows).
-_BAND_COLUMNS = frozenset(
-    {"filter", "filtercode", "filter_code", "band", "passband", "phot_filter", "filt", "bandpass",
-     "instrument", "instr", "inst", "telescope"}
-)  # fmt: skip
+#: Columns that name each row's instrument (juliet and other fitting codes' combined files: K2
+#: and ground-based rows) ...
+_INSTRUMENT_COLUMNS = frozenset({"instrument", "instr", "inst", "telescope"})
+#: ... or photometric band (ZTF, ASAS-SN, Gaia epoch photometry).
+_BAND_COLUMNS = (
+    frozenset(
+        {
+            "filter",
+            "filtercode",
+            "filter_code",
+            "band",
+            "passband",
+            "phot_filter",
+            "filt",
+            "bandpass",
+        }
+    )
+    | _INSTRUMENT_COLUMNS
+)
 
 
 #: Values of a "filter" column that are flags, not photometric bands.
@@ -431,28 +444,20 @@ def _label_column(cells) -> bool:
     """A headerless text column of a few short names (``K2``, ``LCOGT``): an instrument or band
     per row, as juliet's ``time flux error instrument`` files have."""
     vals = {str(c).strip() for c in cells if c is not None and c == c and str(c).strip()}
-    return 2 <= len(vals) <= 20 and all(len(v) <= 24 and not _is_float(v) for v in vals)
-
-
-def _is_float(text: str) -> bool:
-    try:
-        float(text)
-    except ValueError:
-        return False
-    return True
+    return 2 <= len(vals) <= 20 and all(len(v) <= 24 and _number(v) is None for v in vals)
 
 
 def one_band(names, texts: dict, path, *, headerless: bool = False) -> np.ndarray | None:
     """Rows of the most common photometric band or instrument when a band column
     (``filtercode``, ``Filter``, ``band``, ``instrument``...; in a file without a header, the
-    fourth of four columns, juliet's instrument) holds several; None when there is none or only one. Several
-    bands or instruments in one light curve would put their offsets in the flux (a spurious
-    signal): the others are left out, with a warning that names them."""
+    fourth of four columns, juliet's instrument) holds several; None when there is none or
+    only one. Several bands or instruments in one light curve would put their offsets in the
+    flux (a spurious signal): the others are left out, with a warning that names them."""
     for j, cells in texts.items():
-        named = re.sub(r"[\s\-]+", "_", str(names[j]).strip().lower()) in _BAND_COLUMNS
+        key = re.sub(r"[\s\-]+", "_", str(names[j]).strip().lower())
         # without a header, only juliet's layout: time, flux, error, then an instrument name
         juliet = headerless and j == 3 and len(names) == 4 and _label_column(cells)
-        if not (named or juliet):
+        if not (key in _BAND_COLUMNS or juliet):
             continue
         bands = np.array(["" if c is None or c != c else str(c).strip() for c in cells])
         kinds, counts = np.unique(bands[bands != ""], return_counts=True)
@@ -462,7 +467,7 @@ def one_band(names, texts: dict, path, *, headerless: bool = False) -> np.ndarra
         # a tie (Gaia writes every band at every transit): G, Gaia's broad band, else the first
         best = "G" if "G" in top else str(top[0])
         listed = ", ".join(f"{k} ({n})" for k, n in zip(kinds, counts, strict=True))
-        if juliet and not named and counts.max() < JULIET_MAIN_SHARE * counts.sum():
+        if juliet and counts.max() < JULIET_MAIN_SHARE * counts.sum():
             # no instrument dominates: labels of another kind (nights, fields)? all rows stay
             warn_file(
                 f"column {j + 1} holds {kinds.size} labels: {listed}; all rows read (give a"
@@ -472,10 +477,10 @@ def one_band(names, texts: dict, path, *, headerless: bool = False) -> np.ndarra
             return None
         if (bands == "").any():
             listed += f" and {int((bands == '').sum())} rows without a band"
-        what = "photometric bands or instruments" if headerless else (
-            "instruments" if "inst" in str(names[j]).lower() or "tel" in str(names[j]).lower()
-            else "photometric bands"
-        )  # fmt: skip
+        if juliet:
+            what = "photometric bands or instruments"
+        else:
+            what = "instruments" if key in _INSTRUMENT_COLUMNS else "photometric bands"
         warn_file(
             f"column {j + 1 if headerless else repr(names[j])} holds {kinds.size} {what}:"
             f" {listed}; read the most common,"

@@ -122,12 +122,12 @@ def _labelled_curves(path: Path):
     file, a folder, or a manifest CSV whose ``label`` (or ``is_planet_host``) column gives the
     truth (as ``starskope scan`` reads it)."""
     from ..io import iter_read, read
-    from ..scan.inputs import input_kind, iter_items
+    from ..scan.inputs import TABLE_KINDS, input_kind, iter_items
 
     if path.is_file() and input_kind(str(path)) == "manifest":
         tables_read: set[str] = set()
         for item in iter_items([str(path)]):
-            if item.label is None or input_kind(item.path) in ("kaggle", "parquet", "feather"):
+            if item.label is None or input_kind(item.path) in TABLE_KINDS:
                 # a table (its own labels; the manifest gives one item per row) or an
                 # unlabelled entry: read as given on its own, a table once
                 if item.row is not None:

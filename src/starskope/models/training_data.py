@@ -223,7 +223,7 @@ def injection_set(
     for i, (cls, bg, signal) in enumerate(trials):
         lcs.append(bg.lc if signal is None else inject(bg.lc, signal))
         kinds.append(cls)
-        ids.append(f"inject:{i}:{cls}:{Path(bg.source.split(':', 1)[-1]).name}")
+        ids.append(_trial_id(i, cls, bg))
     key = injection_key(n, seed=seed, fractions=fractions, n_points=n_points, root=root)
     return lcs, np.array(kinds, dtype=object), ids, key
 
@@ -239,10 +239,13 @@ def injection_ids(
     """The ids :func:`injection_set` gives its trials (``inject:<i>:<class>:<background
     file>``), from the same draws without injecting."""
     trials = _injection_trials(n, seed=seed, fractions=fractions, n_points=n_points, root=root)
-    return [
-        f"inject:{i}:{c}:{Path(bg.source.split(':', 1)[-1]).name}"
-        for i, (c, bg, _) in enumerate(trials)
-    ]
+    return [_trial_id(i, c, bg) for i, (c, bg, _) in enumerate(trials)]
+
+
+def _trial_id(i: int, cls: str, background) -> str:
+    """``inject:<i>:<class>:<background file>``, the id of one injection trial (read back by
+    :func:`star_groups`)."""
+    return f"inject:{i}:{cls}:{Path(background.source.split(':', 1)[-1]).name}"
 
 
 def injection_periods(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..config import PipelineConfig
 from ..exceptions import StarskopeError
-from ..result import StarResult
+from ..result import StarResult, split_row_id
 from .html import IndexEntry, render_index, render_star, star_title
 
 __all__ = [
@@ -184,17 +184,13 @@ def lightcurve_for(result: StarResult, input_id: str | None = None, **read_kw):
     """Read the light curve behind a stored result again (with the scan's ``read_kw``, see
     :func:`read_options`), or return None when it is gone. Only a trailing ``#row=N`` names a
     table row: a ``#`` elsewhere is part of the path."""
-    import re
-
     from ..io import read
 
     src = input_id or result.path
     if not src:
         return None
-    path, row = str(src), result.row
-    m = re.fullmatch(r"(.+)#row=(\d+)", path)
-    if m:
-        path, row = m.group(1), int(m.group(2))
+    path, row = split_row_id(src)
+    row = result.row if row is None else row
     if not Path(path).is_file():
         return None
     try:
@@ -359,7 +355,8 @@ def report_catalog(
         read_kw = read_options(cat)
         cols, rows = cat.top(n=top)
         ids = [r[cols.index("input_id")] for r in rows]
-        tables = {i.rpartition("#row=")[0] for i in ids if re.fullmatch(r".+#row=\d+", i)}
+        rows_of = {i: split_row_id(i) for i in ids}
+        tables = {p for p, row in rows_of.values() if row is not None}
         changed = {t for t in tables if cat.table_file_changed(t)}
         stored = []
         for i in ids:
@@ -371,7 +368,7 @@ def report_catalog(
         res = annotate_known(res) if known else res
         page = None
         note = None
-        if redraw and input_id.rpartition("#row=")[0] in changed:
+        if redraw and rows_of[input_id][0] in changed:
             note = (
                 f"The table of {input_id} changed since it was scanned, so its row is another"
                 " star now: no figures (the stored result stands)."

@@ -20,7 +20,14 @@ from dataclasses import dataclass
 from ..exceptions import StarskopeError
 from ..io.registry import is_truth_table
 
-__all__ = ["LIGHTCURVE_SUFFIXES", "ScanItem", "count_items", "input_kind", "iter_items"]
+__all__ = [
+    "LIGHTCURVE_SUFFIXES",
+    "TABLE_KINDS",
+    "ScanItem",
+    "count_items",
+    "input_kind",
+    "iter_items",
+]
 
 log = logging.getLogger(__name__)
 
@@ -300,7 +307,7 @@ def _manifest_rows(path: str, *, chunk_rows: int = 4096) -> Iterator[ScanItem]:
                 if os.path.isdir(p):
                     for f in _walk(p):
                         yield ScanItem(input_id=f, path=f, target=target, label=label)
-                elif os.path.isfile(p) and input_kind(p) in _TABLE_KINDS:
+                elif os.path.isfile(p) and input_kind(p) in TABLE_KINDS:
                     # a table of many stars: its rows, with their own labels
                     yield from _file_items(p, in_folder=True)
                 else:
@@ -378,7 +385,7 @@ def _label(v, *, kaggle: bool = False) -> int | None:
 
 
 #: Input kinds that hold many stars, one per row.
-_TABLE_KINDS = ("kaggle", "parquet", "feather")
+TABLE_KINDS = ("kaggle", "parquet", "feather")
 
 
 def _file_items(path: str, *, in_folder: bool) -> Iterator[ScanItem]:

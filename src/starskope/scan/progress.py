@@ -27,9 +27,9 @@ class RichProgress:
     @property
     def enabled(self) -> bool:
         """True when the output is a terminal and STARSKOPE_PROGRESS is not ``0``."""
-        import os
+        from ..parallel import progress_allowed
 
-        return self.console.is_terminal and os.environ.get("STARSKOPE_PROGRESS", "1") != "0"
+        return self.console.is_terminal and progress_allowed()
 
     def start(self, *, total: int | None, skipped: int) -> None:
         """Show the bar (``total`` None: no ETA)."""

@@ -28,7 +28,7 @@ from typing import Any, Protocol
 from ..catalog.store import Catalog, ErrorRecord, StarRecord
 from ..config import PipelineConfig
 from ..exceptions import StarskopeError
-from .inputs import ScanItem, count_items, input_kind, iter_items
+from .inputs import TABLE_KINDS, ScanItem, count_items, input_kind, iter_items
 
 __all__ = ["ScanProgress", "ScanSummary", "run_items", "scan"]
 
@@ -409,7 +409,7 @@ def scan(
     cat = Catalog(catalog)
     checked: set[str] = set()  # table files checked against the catalog's record
     for i in inputs:  # tables named directly: checked before any worker starts
-        if os.path.isfile(i) and input_kind(i) in ("kaggle", "parquet", "feather"):
+        if os.path.isfile(i) and input_kind(i) in TABLE_KINDS:
             path = os.path.abspath(i)
             try:
                 cat.check_table_file(path)
