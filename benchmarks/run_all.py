@@ -57,6 +57,7 @@ SELF_CONTAINED = [
     ["benchmarks.bench_models_real", "--jobs", "2"],
     ["benchmarks.bench_edge_cases"],
     ["benchmarks.bench_cold_start"],
+    ["benchmarks.bench_odd_even_null"],
 ]  # fmt: skip
 
 #: The simulated campaigns of docs/models.md: file name, then ``simulate campaign`` options.
