@@ -307,7 +307,8 @@ def cv_scores(
     groups : array-like, optional
         A group per row (e.g. :func:`starskope.models.training_data.star_groups`): rows of a
         group stay in one fold (stratified group k-fold), so injections into one real star
-        are never both trained on and validated.
+        are never both trained on and validated. Each fold's model gets its rows' groups too
+        (``fit(X, y, groups=...)``, for its own calibration folds) when its ``fit`` takes them.
     """
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
@@ -325,9 +326,23 @@ def cv_scores(
             raise StarskopeError(f"groups must give one group per row; got {groups.shape}")
         folds = StratifiedGroupKFold(k, shuffle=True, random_state=random_state).split(X, y, groups)
     for tr, va in folds:
-        est = make_estimator().fit(X[tr], y[tr])
+        est = make_estimator()
+        if groups is not None and _takes_groups(est):
+            est = est.fit(X[tr], y[tr], groups=groups[tr])
+        else:
+            est = est.fit(X[tr], y[tr])
         out[va] = score(est, X[va])
     return out
+
+
+def _takes_groups(est) -> bool:
+    """Whether ``est.fit`` has a ``groups`` parameter."""
+    import inspect
+
+    try:
+        return "groups" in inspect.signature(est.fit).parameters
+    except (TypeError, ValueError):
+        return False
 
 
 def cv_threshold(y, oof_scores, *, min_precision: float = 0.9) -> float:

@@ -167,22 +167,24 @@ def train_command(
         }
         if epochs is not None:
             params["epochs"] = epochs
+    from ..models.training_data import star_groups
+
+    groups = star_groups(ds.ids)  # injections into one real star: one calibration fold / side
     est = make_model(model, random_state=seed, **params)
     out.mkdir(parents=True, exist_ok=True)
     t1 = time.perf_counter()
-    est.fit(ds.X, labels)
+    est.fit(ds.X, labels, groups=groups)
     t_fit = time.perf_counter() - t1
     cv = None
     if spec.suffix != ".pt":  # cheap to refit: out-of-fold metrics on the training data
         from ..evaluate import binary_metrics, cv_scores
-        from ..models.training_data import star_groups
 
         oof = cv_scores(
             lambda: make_model(model, random_state=seed),
             ds.X,
             ds.y,
             random_state=seed,
-            groups=star_groups(ds.ids),  # injections into one real star in one fold
+            groups=groups,  # injections into one real star in one fold (and its model's folds)
         )
         cv = {k: v for k, v in binary_metrics(ds.y, oof).items() if k != "confusion"}
     elif getattr(est, "history_", None):

@@ -2,7 +2,8 @@
 
 :class:`GBMClassifier` wraps scikit-learn's ``HistGradientBoostingClassifier`` (native NaN
 handling, no extra dependency) in ``CalibratedClassifierCV`` (isotonic or sigmoid, stratified
-k-fold on the training data only), so :meth:`GBMClassifier.predict_proba` is a calibrated
+k-fold on the training data only; with ``fit(..., groups=...)`` stratified group k-fold, so a
+star's rows stay in one fold), so :meth:`GBMClassifier.predict_proba` is a calibrated
 probability (ties of the isotonic steps broken by the trees' own score, within 1e-6 before
 any prior shift). Labels may be binary (1 = host) or multi-class (e.g. ``"planet"``,
 ``"eclipsing_binary"``, ``"other"``); :meth:`GBMClassifier.score_planet` picks the planet column.
@@ -20,6 +21,7 @@ from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..exceptions import StarskopeError
 from .prior import at_host_prior
+from .splits import calibration_folds
 
 __all__ = ["GBMClassifier"]
 
@@ -38,7 +40,8 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
         Reweight the rare hosts during boosting (calibration undoes the prior shift).
     calibration : {"isotonic", "sigmoid"}, default "isotonic"
     cv : int, default 5
-        Stratified folds for calibration (reduced to the smallest class size when needed).
+        Stratified folds for calibration (reduced to the smallest class size when needed; with
+        ``groups``, to the fewest groups holding a class, with a warning).
     host_prior : float or None, default None
         Planet-host rate of the population to be scored; probabilities are shifted to it from
         the training rate (:func:`~starskope.models.prior.shift_prior`). None: the training rate.
@@ -85,8 +88,15 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
         tags.input_tags.allow_nan = True
         return tags
 
-    def fit(self, X, y):
-        """Fit the boosted trees and their calibration on ``X`` (n_stars, n_features); self."""
+    def fit(self, X, y, groups=None):
+        """Fit the boosted trees and their calibration on ``X`` (n_stars, n_features); self.
+
+        ``groups`` (one per row, e.g. :func:`~starskope.models.training_data.star_groups`)
+        keeps each group's rows in one calibration fold (:func:`~starskope.models.splits.
+        calibration_folds`); None, or a group per row, gives the row-wise stratified folds.
+        The trees' own early-stopping split (``HistGradientBoostingClassifier``) stays
+        row-wise.
+        """
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.ensemble import HistGradientBoostingClassifier
         from sklearn.model_selection import StratifiedKFold
@@ -111,7 +121,12 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
             early_stopping=len(y) > 200,
             random_state=self.random_state,
         )
-        if folds >= 2:
+        grouped = calibration_folds(
+            y, groups, self.cv, random_state=self.random_state, what="gbm calibration"
+        )
+        if grouped is not None:
+            self.calibrated_ = CalibratedClassifierCV(base, method=self.calibration, cv=grouped)
+        elif folds >= 2:
             cv = StratifiedKFold(folds, shuffle=True, random_state=self.random_state)
             self.calibrated_ = CalibratedClassifierCV(base, method=self.calibration, cv=cv)
         else:  # a single member in some class: no folds to calibrate on

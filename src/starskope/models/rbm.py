@@ -17,7 +17,8 @@ got the same score. Its visible units are now
 
 each squashed into (0, 1) by a logistic function (visible units are Bernoulli probabilities).
 The logistic regression uses balanced class weights and the whole pipeline is calibrated
-(sigmoid) on stratified folds of the training data.
+(sigmoid) on stratified folds of the training data (stratified group folds, a star's rows in
+one fold, with ``fit(..., groups=...)``).
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from ..exceptions import StarskopeError
 from ..features.rawflux import standardize_rows
 from .occlusion import log_odds, occlusion_drop, scale_rows
 from .prior import at_host_prior
+from .splits import calibration_folds
 
 __all__ = ["RBMClassifier", "rbm_features"]
 
@@ -118,7 +120,8 @@ class RBMClassifier(ClassifierMixin, BaseEstimator):
     C : float, default 1.0
         Inverse regularisation of the logistic regression.
     cv : int, default 3
-        Stratified folds for the sigmoid calibration.
+        Stratified folds for the sigmoid calibration (with ``groups``: stratified group folds,
+        fewer with a warning when some class lies in fewer groups).
     host_prior : float or None, default None
         Shift probabilities to this host rate (:func:`~starskope.models.prior.shift_prior`).
     random_state : int or None, default None
@@ -149,8 +152,13 @@ class RBMClassifier(ClassifierMixin, BaseEstimator):
         self.host_prior = host_prior
         self.random_state = random_state
 
-    def fit(self, X, y):
-        """Fit on raw flux ``X`` (n_stars, n_points) and labels ``y`` (1 = host); returns self."""
+    def fit(self, X, y, groups=None):
+        """Fit on raw flux ``X`` (n_stars, n_points) and labels ``y`` (1 = host); returns self.
+
+        ``groups`` (one per row) keeps each group's rows in one calibration fold
+        (:func:`~starskope.models.splits.calibration_folds`); None, or a group per row, gives
+        the row-wise stratified folds.
+        """
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.linear_model import LogisticRegression
         from sklearn.model_selection import StratifiedKFold
@@ -180,7 +188,14 @@ class RBMClassifier(ClassifierMixin, BaseEstimator):
                 ("lr", LogisticRegression(C=self.C, class_weight="balanced", max_iter=1000)),
             ]
         )
-        if k >= 2:
+        grouped = calibration_folds(
+            y, groups, self.cv, random_state=self.random_state, what="rbm calibration"
+        )
+        if grouped is not None:
+            self.calibrated_ = CalibratedClassifierCV(
+                pipe, method="sigmoid", cv=grouped, ensemble=False
+            )
+        elif k >= 2:
             cv = StratifiedKFold(k, shuffle=True, random_state=self.random_state)
             self.calibrated_ = CalibratedClassifierCV(pipe, method="sigmoid", cv=cv, ensemble=False)
         else:

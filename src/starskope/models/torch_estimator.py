@@ -9,7 +9,7 @@ cadence (a Kaggle table's rows, or light curves resampled with
 Training reproduces the original study: per-star standardisation plus a 200-point uniform-filter
 channel, balanced batches (half hosts) with a random circular shift of every sample, Adam and
 binary cross-entropy. Added for honesty and usability: a stratified validation split carved from
-the training data for early stopping (best validation PR-AUC), calibration of the score on that
+the training data (a star's rows on one side with ``fit(..., groups=...)``) for early stopping (best validation PR-AUC), calibration of the score on that
 split (the balanced batches train the network at a 50% host prior; a logistic fit of the logit
 maps it back to the true rate), a rich progress bar, checkpoints and save/load.
 
@@ -28,6 +28,7 @@ from ..exceptions import StarskopeError
 from ..features.rawflux import raw_flux_channels
 from .occlusion import occlusion_drop, scale_rows
 from .prior import at_host_prior
+from .splits import validation_split
 from .torch_training import (
     forward_batches,
     ranking_metrics,
@@ -183,8 +184,13 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         return np.empty(0, dtype=np.float32) if z is None else z
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X, y):
-        """Train on raw flux ``X`` (n_stars, n_points) and labels ``y`` (1 = host); returns self."""
+    def fit(self, X, y, groups=None):
+        """Train on raw flux ``X`` (n_stars, n_points) and labels ``y`` (1 = host); returns self.
+
+        ``groups`` (one per row) keeps each group's rows on one side of the validation split
+        (:func:`~starskope.models.splits.validation_split`); None, or a group per row, gives
+        the row-wise stratified split.
+        """
         import torch
         from sklearn.model_selection import train_test_split
 
@@ -207,11 +213,16 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
             raise StarskopeError("need at least 2 hosts and 2 non-hosts to train and validate")
         dev = torch_device(self.device)
         with seeded_session(self.random_state, self.num_threads) as rng:
-            idx_tr, idx_va = train_test_split(
+            split_seed = int(rng.integers(2**31))
+            grouped = validation_split(
+                y, groups, self.validation_fraction, random_state=split_seed,
+                what="original-cnn validation split",
+            )  # fmt: skip
+            idx_tr, idx_va = grouped or train_test_split(
                 np.arange(len(y)),
                 test_size=self.validation_fraction,
                 stratify=y,
-                random_state=int(rng.integers(2**31)),
+                random_state=split_seed,
             )
             if y[idx_va].sum() < 1:
                 raise StarskopeError(

@@ -1,7 +1,7 @@
 """scikit-learn-style multi-class torch classifiers: the views CNN and the spectrogram CNN.
 
 :class:`TorchMultiClassifier` holds what both share: a stratified validation split carved from
-the training data, class-weighted cross-entropy with Adam over shuffled mini-batches, early
+the training data (a star's rows on one side with ``fit(..., groups=...)``), class-weighted cross-entropy with Adam over shuffled mini-batches, early
 stopping on the validation PR-AUC of P(planet), ``best.pt`` / ``last.pt`` checkpoints and a rich
 progress bar (the epochs run in :func:`starskope.models.torch_training.train_epochs`, as the
 original CNN's do), and a calibration on the validation split: temperature scaling with one offset per
@@ -31,6 +31,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..exceptions import StarskopeError
 from .occlusion import log_odds, occlusion_drop, scale_rows
 from .prior import at_host_prior
+from .splits import validation_split
 from .torch_training import (
     forward_batches,
     ranking_metrics,
@@ -163,8 +164,14 @@ class TorchMultiClassifier(ClassifierMixin, BaseEstimator):
         raise StarskopeError(f"no planet class among {list(self.classes_)}")
 
     # ------------------------------------------------------------------ fit
-    def fit(self, X, y):
-        """Train on ``X`` and class labels ``y``; returns self."""
+    def fit(self, X, y, groups=None):
+        """Train on ``X`` and class labels ``y``; returns self.
+
+        ``groups`` (one per row, e.g. :func:`~starskope.models.training_data.star_groups`)
+        keeps each group's rows on one side of the validation split
+        (:func:`~starskope.models.splits.validation_split`); None, or a group per row, gives
+        the row-wise stratified split.
+        """
         import torch
         from sklearn.model_selection import train_test_split
 
@@ -189,11 +196,16 @@ class TorchMultiClassifier(ClassifierMixin, BaseEstimator):
         yi = np.array([idx[c] for c in y], dtype=np.int64)
         dev = torch_device(self.device)
         with seeded_session(self.random_state, self.num_threads) as rng:
-            idx_tr, idx_va = train_test_split(
+            split_seed = int(rng.integers(2**31))
+            grouped = validation_split(
+                yi, groups, self.validation_fraction, random_state=split_seed,
+                what=f"{type(self).__name__} validation split",
+            )  # fmt: skip
+            idx_tr, idx_va = grouped or train_test_split(
                 np.arange(len(y)),
                 test_size=self.validation_fraction,
                 stratify=yi,
-                random_state=int(rng.integers(2**31)),
+                random_state=split_seed,
             )
             x_all = self._prepare(X, fit=True)
             x_tr, y_tr, x_va, y_va = x_all[idx_tr], yi[idx_tr], x_all[idx_va], yi[idx_va]
