@@ -102,9 +102,19 @@ def compare(a_path: Path, b_path: Path) -> int:
 
     differ = [k for k in a if a[k] != b.get(k)]
     moved = [k for k in differ if k not in b or decisions(a[k]) != decisions(b[k])]
+    # the star's own decision (is_candidate), apart from a candidate's raised tests
+    star = {k: (a[k]["is"], b[k]["is"]) for k in moved if k in b and a[k]["is"] != b[k]["is"]}
     for k in differ:
-        print(("DECISION " if k in moved else "numbers  ") + k)
-    print(f"{len(a)} outcomes: {len(differ)} differ, {len(moved)} in a decision")
+        tag = "DECISION " if k in moved else "numbers  "
+        if k in star:
+            tag = "FLAGGED  " if star[k][1] else "UNFLAGGED"
+        print(f"{tag} {k}")
+    gained = sum(after for _, after in star.values())
+    print(
+        f"{len(a)} outcomes: {len(differ)} differ, {len(moved)} in a decision (a candidate's"
+        f" raised tests or planet-likeness), {len(star)} in a star's: {gained} newly flagged,"
+        f" {len(star) - gained} no longer"
+    )
     return 1 if moved else 0
 
 

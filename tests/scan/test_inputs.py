@@ -227,3 +227,7 @@ def test_a_table_listed_in_a_manifest_gives_its_rows(tmp_path):
     items = list(iter_items([man]))
     assert [it.input_id for it in items] == [str(one)] + [f"{table}#row={i}" for i in range(4)]
     assert [it.row for it in items[1:]] == [0, 1, 2, 3]  # labels are read with each row
+    assert count_items([man]) == 5  # the progress total counts the table's rows, not one line
+    (tmp_path / "lcs").mkdir()
+    man.write_text(f"path\n{one}\nlcs\n")
+    assert count_items([man]) is None  # a folder is walked once, by the scan: no total

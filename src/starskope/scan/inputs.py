@@ -473,6 +473,12 @@ def count_items(
         if kind == "lightcurve":
             total += 1
             continue
+        if kind == "manifest":
+            n = _count_manifest(p, budget=budget)
+            if n is None:
+                return None
+            total += n
+            continue
         if kind in ("parquet", "feather"):  # binary tables: their own row counts
             from ..io.parquet import count_feather_rows, count_parquet_rows
 
@@ -489,6 +495,57 @@ def count_items(
         budget -= size
         n = _count_lines(p)
         total += max(n - 1, 0) if _has_header(p, kind) else n
+    return total
+
+
+#: A manifest's entries that may be tables (their first line read to tell) counted at most.
+_MANIFEST_TABLE_CHECKS = 1000
+
+
+def _count_manifest(path: str, *, budget: int) -> int | None:
+    """Stars a manifest lists: one per light-curve entry, a table's rows for a table (as
+    :func:`_manifest_rows` expands them); None when it lists a folder (walked only once, by the
+    scan), or more than :data:`_MANIFEST_TABLE_CHECKS` entries that may be tables, or is over
+    ``budget`` bytes or compressed."""
+    from ..io._open import is_compressed
+
+    if os.path.getsize(path) > budget or is_compressed(path):
+        return None
+    import pandas as pd
+
+    base = os.path.dirname(path)
+    total, checks = 0, 0
+    try:
+        reader = pd.read_csv(path, dtype=str, chunksize=65536, keep_default_na=False)
+        with reader:
+            for chunk in reader:
+                cols = {c.lower().strip(): c for c in chunk.columns}
+                pcol = next((cols[c] for c in _MANIFEST_PATH if c in cols), None)
+                if pcol is None:
+                    return None  # the scan says what is wrong
+                for raw in chunk[pcol]:
+                    p = str(raw).strip()
+                    if not p:
+                        continue
+                    p = os.path.abspath(os.path.join(base, os.path.expanduser(p)))
+                    name = _strip_compression(p)
+                    if not os.path.splitext(name)[1] and os.path.isdir(p):
+                        return None  # a folder (stat-ed only when the name has no extension)
+                    if not name.endswith((".csv", ".txt", ".parquet", ".feather", ".arrow")):
+                        total += 1  # a FITS file, or one that is missing: one outcome
+                        continue
+                    checks += 1
+                    if checks > _MANIFEST_TABLE_CHECKS:
+                        return None
+                    if os.path.isfile(p) and input_kind(p) in TABLE_KINDS:
+                        n = count_items([p], max_bytes=budget)
+                        if n is None:
+                            return None
+                        total += n
+                    else:
+                        total += 1
+    except (OSError, ValueError):
+        return None
     return total
 
 
