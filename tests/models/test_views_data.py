@@ -137,3 +137,24 @@ def test_tabular_set_of_a_kaggle_table_reuses_the_views_pipeline_run(tmp_path, m
     vw = load_labelled([table], kind="views")  # same cache entry
     assert vw.X.shape == (2, N_INPUT) and list(vw.y) == [1, 0]
     np.testing.assert_allclose(load_labelled([table], kind="tabular").X, tab.X, equal_nan=True)
+
+
+def test_injection_ids_are_cached_and_match_the_set(monkeypatch):
+    """`train` with cached features names the injections' stars without reading them again."""
+    from starskope.exceptions import StarskopeError
+    from starskope.models import training_data as td
+
+    try:
+        td.injection_key(3, seed=5)
+    except StarskopeError:
+        pytest.skip("no shared real K2 backgrounds here")
+    ids = td.injection_ids(3, seed=5)
+    assert ids == td.injection_set(3, seed=5)[2]
+
+    def no_reading(*args, **kwargs):
+        raise AssertionError("the backgrounds were read again")
+
+    monkeypatch.setattr(td, "_injection_trials", no_reading)
+    assert td.injection_ids(3, seed=5) == ids
+    with pytest.raises(AssertionError, match="read again"):
+        td.injection_ids(4, seed=5)  # other settings: another key, not the cached list

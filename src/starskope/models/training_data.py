@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 from pathlib import Path
 
 import numpy as np
@@ -237,9 +238,34 @@ def injection_ids(
     root=None,
 ) -> list[str]:
     """The ids :func:`injection_set` gives its trials (``inject:<i>:<class>:<background
-    file>``), from the same draws without injecting."""
+    file>``), from the same draws without injecting.
+
+    Naming the backgrounds means reading them (each draw reads its file); the ids are kept in
+    the views cache (:func:`starskope.models.views.cache_dir`) under :func:`injection_key`, so
+    ``starskope train`` with cached features reads no light curve again.
+    """
+    import json
+
+    from .views import cache_dir
+
+    key = injection_key(n, seed=seed, fractions=fractions, n_points=n_points, root=root)
+    path = cache_dir() / f"{key}-ids.json"
+    try:
+        ids = json.loads(path.read_text())
+        if isinstance(ids, list) and len(ids) == n and all(isinstance(i, str) for i in ids):
+            return ids
+    except (OSError, ValueError):
+        pass
     trials = _injection_trials(n, seed=seed, fractions=fractions, n_points=n_points, root=root)
-    return [_trial_id(i, c, bg) for i, (c, bg, _) in enumerate(trials)]
+    ids = [_trial_id(i, c, bg) for i, (c, bg, _) in enumerate(trials)]
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(ids))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only cache: the ids are made again next time
+    return ids
 
 
 def _trial_id(i: int, cls: str, background) -> str:
