@@ -16,6 +16,7 @@ from starskope.vet import (
     VetThresholds,
     alias,
     central_duration,
+    data_edges,
     depth_limit,
     duration_vs_period,
     is_planet_like,
@@ -130,6 +131,18 @@ def test_deep_binary_at_half_period_with_broken_eclipses_is_flagged(rng):
     oe = odd_even(t, flux, period=4.0, t0=1.0, duration=dur, depth=0.08)
     assert oe.raised, oe.reason
     assert oe.reason.startswith("medians of") and oe.value > 5
+
+
+def test_clean_transits_are_compared_by_their_means_only():
+    """The medians are a second look for outlying transits; taken on every planet as well, the
+    larger of two statistics doubled the odd/even false alarms (bench_odd_even_null)."""
+    how = []
+    for seed in range(8):
+        r = np.random.default_rng(seed)
+        t, flux, eph = planet(r, snr=40.0, cadence=29.4 / 1440, span=66.0, period=3.0, t0=1.0)
+        oe = odd_even(t, flux, **eph)
+        how.append(oe.reason.startswith("medians of"))
+    assert not any(how)  # the larger of the two took the medians in 4 of these 8
 
 
 def test_one_outlying_transit_among_many_is_not_an_odd_even_binary(rng):
@@ -590,3 +603,49 @@ def test_transit_depths_scatter_needs_measurable_single_transits():
     assert single < 2.5  # the single-transit SNR is reported, below the condition's threshold
     deep = transit_depths(t, dips(2e-3), period=period, t0=0.5, duration=dur, depth=2e-3)
     assert deep.raised and "scatter" in deep.reason, deep.reason
+
+
+def _segments(cadence, spans):
+    return np.concatenate([np.arange(a, b, cadence) for a, b in spans])
+
+
+def test_ramps_at_segment_edges_lined_up_by_a_period_are_not_a_transit(rng):
+    # TESS-like: two orbits, each with a momentum-dump pause; every segment starts with a
+    # ramp a few hours long (the false positive of tic169458450 in the bulk set)
+    starts = (0.0, 7.4, 14.8, 22.2)
+    t = _segments(FFI_10MIN / 3, [(a, a + 6.9) for a in starts])
+    flux = 1 + rng.normal(0, 5e-4, t.size)
+    for start in starts:
+        w = (t >= start) & (t < start + 0.2)
+        flux[w] -= 4e-3 * np.exp(-(t[w] - start) / 0.08)
+    # a period that puts a "transit" on the start of every segment
+    flags = vet_candidate(t, flux, None, period=7.4, t0=0.05, duration=0.15, depth=2e-3)
+    flag = next(f for f in flags if f.name == "data_edges")
+    assert flag.raised and ": 4 of 4 with data: no transit away from them" in flag.reason
+    assert not is_planet_like(flags)
+    # two of two at edges: a planet's transits do that now and then (Kepler-106 e, one quarter)
+    two = t < 14.0
+    flag = data_edges(t[two], flux[two], period=7.4, t0=0.05, duration=0.15, depth=2e-3)
+    assert not flag.raised and "too few to tell" in flag.reason
+
+
+def test_a_planet_with_transits_at_edges_and_away_passes_the_edge_test(rng):
+    t, flux, eph = planet(rng, snr=15.0, period=3.5, t0=1.3)
+    keep = (t < 4.79) | (t > 6.5)  # a gap that begins in the transit at 4.8 d
+    keep &= (t < 11.7) | (t > 13.0)  # and one that begins just before the transit at 11.8 d
+    flag = data_edges(t[keep], flux[keep], **eph)
+    assert not flag.raised
+    assert ": 1 of 7 with data" in flag.reason and flag.value > 3.0
+
+
+def test_edge_dips_with_a_flat_transit_away_from_them_are_raised(rng):
+    # two ramps at segment starts 10 d apart and nothing at the period's third epoch
+    t = _segments(FFI_10MIN, [(0.0, 8.0), (10.0, 18.0), (19.0, 27.0)])
+    flux = 1 + rng.normal(0, 5e-4, t.size)
+    for start in (0.0, 10.0):
+        w = (t >= start) & (t < start + 0.15)
+        flux[w] -= 3e-3
+    flag = data_edges(t, flux, period=10.0, t0=0.07, duration=0.15, depth=3e-3)
+    assert flag.raised and "the other 1 show" in flag.reason and flag.value < 3.0
+    clean = planet(rng, snr=20.0)
+    assert not data_edges(clean[0], clean[1], **clean[2]).raised

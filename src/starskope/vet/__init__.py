@@ -48,6 +48,7 @@ __all__ = [
     "VetThresholds",
     "alias",
     "central_duration",
+    "data_edges",
     "depth_limit",
     "duration_vs_period",
     "is_planet_like",
@@ -247,6 +248,12 @@ single_event = _single(
     "single_event",
     "Single-event domination: share of the summed per-transit SNR^2 carried by the strongest "
     "transit.",
+)
+data_edges = _single(
+    "data_edges",
+    "Segment edges: raised when every transit lies at the start or end of a data segment (a "
+    "gap or the data's ends), or the transits away from them do not show the dip: ramps and "
+    "one-sided detrending at the edges lined up by a period.",
 )
 transit_depths = _single(
     "transit_depths",

@@ -32,6 +32,7 @@ DISQUALIFYING = frozenset(
         "duration_vs_period",
         "depth",
         "uniqueness",
+        "data_edges",
     }
 )
 #: Flags that only say the period may be wrong (the transit itself may still be a planet's).
@@ -56,10 +57,15 @@ class VetThresholds:
     odd_even_robust_min : int
         With at least this many transits of each parity, the medians of the single-transit
         depths (errors from their spread: the MAD, corrected for small samples) are compared
-        too, and the comparison that sees the larger difference speaks; always, the means of
-        the in-transit points with errors inflated by the within-parity chi-square. Five: with
+        too, and the comparison that sees the larger difference speaks, when the transits of a
+        parity disagree among themselves (``odd_even_outlier_p``); always, the means of the
+        in-transit points with errors inflated by the within-parity chi-square. Five: with
         three per parity the MAD is too noisy (on planets whose single transits scatter by 12%,
         the flag fired on 24 of 400 instead of 7 at SNR 80).
+    odd_even_outlier_p : float
+        The medians are compared only when the within-parity chi-square has a p-value below
+        this: outlying transits. On clean transits the larger of two statistics would double
+        the false alarms (``benchmarks/bench_odd_even_null.py``).
     secondary_sigma : float
         Significance a dip at phase 0.5 needs to count as a secondary eclipse.
     secondary_other_sigma : float
@@ -146,11 +152,25 @@ class VetThresholds:
         (a true signal at P gives about 0.71 at both).
     alias_period_tol : float
         Relative tolerance for calling a period ratio to another candidate an integer.
+    edge_gap_days : float
+        A data segment ends at a gap longer than this (and than two transit durations): TESS
+        orbit gaps and momentum-dump pauses, Kepler downlinks, the ends of the data.
+    edge_near_durations, edge_near_days : float
+        A transit whose mid-time lies within the larger of these (transit durations, days)
+        of a segment's end sits on its edge, where scattered light, thermal settling and
+        one-sided detrending leave ramps.
+    edge_sigma : float
+        Raise ``data_edges`` when the transits away from every edge do not show the dip at
+        this significance (red noise counted), or there are none: the signal is the edges'.
+    edge_min_transits : int
+        ... there being none raises the flag only with at least this many transits with data
+        (two of two at edges happens to a planet now and then).
     """
 
     odd_even_sigma: float = 3.0
     odd_even_min_fraction: float = 0.1
     odd_even_robust_min: int = 5
+    odd_even_outlier_p: float = 0.01
     secondary_sigma: float = 3.0
     secondary_other_sigma: float = 5.0
     secondary_ratio: float = 0.1
@@ -179,6 +199,11 @@ class VetThresholds:
     uniqueness_sigma: float = 5.0
     alias_ratio: float = 1.0
     alias_period_tol: float = 0.005
+    edge_gap_days: float = 0.5
+    edge_near_durations: float = 1.0
+    edge_near_days: float = 0.25
+    edge_sigma: float = 3.0
+    edge_min_transits: int = 3
 
 
 # --------------------------------------------------------------------------- shared context
@@ -200,6 +225,8 @@ class _Context:
     sigma: float
     beta: float
     cache: dict = field(default_factory=dict)
+    #: Sorted finite times before other candidates' transits were left out (segment edges).
+    t_data: np.ndarray | None = None
 
     def box(self, mask: np.ndarray) -> tuple[float, float, int]:
         """Depth below the baseline of the points in ``mask``, its error and the count."""
@@ -242,6 +269,7 @@ def _context(t, flux, flux_err, *, period, t0, duration, depth, exclude=None) ->
         raise StarskopeError(f"t and flux must be 1-D of equal length; got {t.shape}, {flux.shape}")
     check_epoch_system(t0, t)
     ok = np.isfinite(t) & np.isfinite(flux)
+    t_data = np.sort(t[ok])
     if exclude is not None:
         exclude = np.asarray(exclude, dtype=bool)
         if exclude.shape != t.shape:
@@ -289,6 +317,7 @@ def _context(t, flux, flux_err, *, period, t0, duration, depth, exclude=None) ->
         baseline=baseline,
         sigma=sigma,
         beta=beta,
+        t_data=t_data,
     )
 
 
