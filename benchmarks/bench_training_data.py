@@ -1,7 +1,8 @@
 """gbm's training data: a simulated campaign alone, or with injections into real noise?
 
 Validation on the training data only (no test campaign is read): 5-fold out-of-fold scores over
-the campaign's stars and the injections together (folds stratified by label and by part). In
+the campaign's stars and the injections together (folds stratified by label and by part, each
+real star's injections in one fold, and the model's own calibration folds grouped so too). In
 each fold one model is fitted on the campaign's training stars only, the other on the
 campaign's and the injections' training rows; both score the same held-out rows. The
 campaign-only model thus meets injection rows (real K2 noise, KOI planets, detached, grazing and
@@ -34,12 +35,18 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     args = ap.parse_args(argv)
 
-    from sklearn.model_selection import StratifiedKFold
+    from sklearn.model_selection import StratifiedGroupKFold
 
     from starskope.evaluate import binary_metrics
     from starskope.models.data import load_labelled
     from starskope.models.registry import make_model
-    from starskope.models.training_data import injection_classes, injection_key, injection_set
+    from starskope.models.training_data import (
+        injection_classes,
+        injection_ids,
+        injection_key,
+        injection_set,
+        star_groups,
+    )
     from starskope.models.views import view_matrix
 
     ds = load_labelled([args.train], kind="tabular", n_jobs=args.jobs)
@@ -55,11 +62,15 @@ def main(argv=None) -> int:
     is_eb = np.r_[np.zeros(len(ds.y), bool), classes == "eclipsing_binary"]
     variants = ("campaign only", f"campaign + {args.injections} injections")
     oof = {v: np.zeros(len(y)) for v in variants}
-    folds = StratifiedKFold(5, shuffle=True, random_state=args.seed).split(X, y + 2 * is_inj)
+    # injections into one real star share its noise: they stay in one fold
+    groups = star_groups(list(ds.ids) + injection_ids(args.injections, seed=args.seed))
+    splitter = StratifiedGroupKFold(5, shuffle=True, random_state=args.seed)
+    folds = splitter.split(X, y + 2 * is_inj, groups)
     for k, (tr, te) in enumerate(folds):
         camp = tr[~is_inj[tr]]
         for v, rows in zip(variants, (camp, tr), strict=True):
-            model = make_model("gbm", random_state=args.seed).fit(X[rows], y[rows])
+            model = make_model("gbm", random_state=args.seed)
+            model = model.fit(X[rows], y[rows], groups=groups[rows])
             oof[v][te] = model.score_planet(X[te])
         print(f"fold {k + 1}/5 done", flush=True)
     table = []
