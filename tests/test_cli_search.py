@@ -322,3 +322,14 @@ def test_names_that_look_like_rich_markup_are_printed_as_they_are(
     _print_table(["target"], [["[/bold] closing"]], title="[/x] top")
     out = capsys.readouterr().out
     assert "[/bold] closing" in out and "[/x] top" in out
+
+
+def test_subtract_repeats_option(csv_files, capsys, configs):
+    a, _ = csv_files
+    assert main(["search", str(a), "--json", "--subtract-repeats", "0"]) == 0
+    assert main(["search", str(a), "--json"]) == 0
+    capsys.readouterr()
+    assert [c.subtract_repeats for c in configs] == [0, 2]  # the option, then the default
+    assert main(["search", str(a), "--subtract-repeats", "-1"]) == 2
+    err = capsys.readouterr().err
+    assert "--subtract-repeats must be >= 0; got -1" in err and "Traceback" not in err

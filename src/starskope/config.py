@@ -51,6 +51,10 @@ class PipelineConfig:
     # (SDE above threshold, not the top's aliases) are measured, and the first significant one
     # with three or more transits is taken (search.multi.search_multi; 0 turns it off)
     alternate_peaks: int = 3
+    # a binary or pulsator at a short period (20 or more cycles in the data) found again after
+    # masking is subtracted as its folded shape, up to this many times, instead of being
+    # masked again and taking every planet slot (search.multi.search_multi; 0 turns it off)
+    subtract_repeats: int = 2
     snr_threshold: float = 7.1
     snr_threshold_two_transits: float = 9.0  # look-elsewhere: any two dips make a "period"
     sde_threshold: float = 7.0
@@ -101,6 +105,7 @@ _NUMBERS: dict[str, tuple[type, float, bool]] = {
     "oversample": (int, 1.0, False),
     "max_planets": (int, 1.0, False),
     "alternate_peaks": (int, 0.0, False),
+    "subtract_repeats": (int, 0.0, False),
     "snr_threshold": (float, 0.0, False),
     "snr_threshold_two_transits": (float, 0.0, False),
     "sde_threshold": (float, 0.0, False),

@@ -466,6 +466,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         durations=searchable,
         engine=config.bls_engine,
         alternates=config.alternate_peaks,
+        repeats=config.subtract_repeats,
     )
     t0 = tick("search", t0)
     span = float(flat.t.max() - flat.t.min())

@@ -118,3 +118,38 @@ def test_tls_warns_before_a_search_that_takes_minutes(rng):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert not warn_if_slow(18_000, 80.0)  # a TESS sector at 2 minutes
+
+
+def _binary_and_planet(rng, *, binary_period=0.6, span=80.0):
+    """A contact-like binary (8 ppt primary, 4 ppt secondary, ellipsoidal) and a 2.5-ppt
+    planet at 5.3 d."""
+    t = np.arange(0.0, span, 0.0204)
+    ph = np.mod(t / binary_period, 1.0)
+    flux = 1 + rng.normal(0, 1e-3, t.size)
+    flux -= 8e-3 * ((ph < 0.05) | (ph > 0.95)) + 4e-3 * (np.abs(ph - 0.5) < 0.05)
+    flux += 1.5e-3 * np.cos(4 * np.pi * ph)
+    flux -= 2.5e-3 * (np.abs(np.mod(t - 2.1 + 2.65, 5.3) - 2.65) < 0.06)
+    return t, flux
+
+
+def test_a_binary_found_again_is_subtracted_and_the_planet_found():
+    """Masked pass after pass, a short-period binary takes every slot (primary, secondary,
+    residual); subtracted as its folded shape when found again, it leaves the planet."""
+    t, flux = _binary_and_planet(np.random.default_rng(4))
+    before = search_multi(t, flux, max_planets=3)
+    assert all(r.period == pytest.approx(0.6, rel=0.01) for r in before)
+    after = search_multi(t, flux, max_planets=3, repeats=2)
+    assert any(r.period == pytest.approx(5.3, rel=2e-3) and r.snr > 10 for r in after)
+    assert len(after) <= 3 + 2  # the repeats take no planet slot, and are capped
+
+
+def test_only_sources_with_many_cycles_are_subtracted():
+    from starskope.search.multi import MIN_CYCLES_SUBTRACTED, _repeated_source
+
+    assert _repeated_source(0.601, [0.6], 80.0) == 0
+    assert _repeated_source(0.6, [5.0, 0.6], 80.0) == 1
+    assert _repeated_source(1.206, [0.6], 80.0) is None  # a planet near 2:1 is another planet
+    assert _repeated_source(0.65, [0.6], 80.0) is None
+    # a 14-d binary in 80 days: five cycles, each phase bin's median would take a planet's
+    # transits, so it is masked as before
+    assert 80.0 / 14.0 < MIN_CYCLES_SUBTRACTED and _repeated_source(14.0, [14.0], 80.0) is None

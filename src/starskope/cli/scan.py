@@ -51,6 +51,13 @@ def scan_command(
         help="When the strongest periodogram peak is not significant, measure up to this many"
         " of the next peaks (default 3; 0: stop at the strongest).",
     ),
+    subtract_repeats: int | None = typer.Option(
+        None,
+        "--subtract-repeats",
+        help="A short-period binary or pulsator found again after masking is subtracted as its"
+        " folded shape, up to this many passes, instead of taking every planet slot (default 2;"
+        " 0: mask it again as any signal).",
+    ),
     durations: str | None = typer.Option(None, "--durations", help=DURATIONS_HELP),
     export: tuple[str, Path] | None = typer.Option(
         None, "--export", help="Also export the catalog: --export parquet DIR.", show_default=False
@@ -86,7 +93,9 @@ def scan_command(
     from ..scan import scan
     from ..scan.progress import RichProgress
 
-    changes = search_options(method, max_planets, alternate_peaks, durations)
+    changes = search_options(
+        method, max_planets, alternate_peaks, durations, subtract_repeats=subtract_repeats
+    )
     if export is not None and export[0].lower() != "parquet":
         raise StarskopeError(f"--export supports 'parquet' only; got {export[0]!r}")
     if export is not None:

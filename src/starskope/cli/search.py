@@ -52,6 +52,7 @@ def search_options(
     max_planets: int | None,
     alternate_peaks: int | None,
     durations: str | None = None,
+    subtract_repeats: int | None = None,
 ) -> dict:
     """`PipelineConfig` changes from the search options ``search`` and ``scan`` share; a bad
     value is a `StarskopeError` naming the option."""
@@ -66,6 +67,10 @@ def search_options(
         if alternate_peaks < 0:
             raise StarskopeError(f"--alternate-peaks must be >= 0; got {alternate_peaks}")
         changes["alternate_peaks"] = alternate_peaks
+    if subtract_repeats is not None:
+        if subtract_repeats < 0:
+            raise StarskopeError(f"--subtract-repeats must be >= 0; got {subtract_repeats}")
+        changes["subtract_repeats"] = subtract_repeats
     hours = parse_durations(durations)
     if hours is not None:
         changes["durations_hours"] = hours
@@ -91,6 +96,13 @@ def search_command(
         "--alternate-peaks",
         help="When the strongest periodogram peak is not significant, measure up to this many"
         " of the next peaks (default 3; 0: stop at the strongest).",
+    ),
+    subtract_repeats: int | None = typer.Option(
+        None,
+        "--subtract-repeats",
+        help="A short-period binary or pulsator found again after masking is subtracted as its"
+        " folded shape, up to this many passes, instead of taking every planet slot (default 2;"
+        " 0: mask it again as any signal).",
     ),
     method: str = typer.Option("bls", "--method", help="Period search: bls or tls."),
     durations: str | None = typer.Option(None, "--durations", help=DURATIONS_HELP),
@@ -149,7 +161,9 @@ def search_command(
     from ..pipeline import analyse, analyse_full
     from ..result import StarResult
 
-    changes = search_options(method, max_planets, alternate_peaks, durations)
+    changes = search_options(
+        method, max_planets, alternate_peaks, durations, subtract_repeats=subtract_repeats
+    )
     for name, value in (("min", min_period), ("max", max_period)):
         if value is not None and not value > 0:
             raise StarskopeError(f"--{name}-period must be a positive number of days; got {value}")
