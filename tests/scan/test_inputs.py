@@ -231,3 +231,11 @@ def test_a_table_listed_in_a_manifest_gives_its_rows(tmp_path):
     (tmp_path / "lcs").mkdir()
     man.write_text(f"path\n{one}\nlcs\n")
     assert count_items([man]) is None  # a folder is walked once, by the scan: no total
+    (tmp_path / "sector.14").mkdir()
+    man.write_text(f"path\n{one}\nsector.14\n")
+    assert count_items([man]) is None  # a dot in a folder's name does not make it a file
+    # the tables a manifest lists count against the byte budget, as tables given directly do
+    man.write_text("path\nt.csv\nt.csv\nt.csv\n")
+    size = os.path.getsize(table)
+    assert count_items([man]) == 12
+    assert count_items([man], max_bytes=int(1.5 * size)) is None

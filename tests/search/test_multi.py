@@ -146,10 +146,40 @@ def test_a_binary_found_again_is_subtracted_and_the_planet_found():
 def test_only_sources_with_many_cycles_are_subtracted():
     from starskope.search.multi import MIN_CYCLES_SUBTRACTED, _repeated_source
 
-    assert _repeated_source(0.601, [0.6], 80.0) == 0
-    assert _repeated_source(0.6, [5.0, 0.6], 80.0) == 1
-    assert _repeated_source(1.206, [0.6], 80.0) is None  # a planet near 2:1 is another planet
-    assert _repeated_source(0.65, [0.6], 80.0) is None
+    t = np.arange(0.0, 80.0, 0.0204)
+    assert _repeated_source(0.601, [0.6], t) == 0
+    assert _repeated_source(0.6, [5.0, 0.6], t) == 1
+    assert _repeated_source(1.206, [0.6], t) is None  # a planet near 2:1 is another planet
+    assert _repeated_source(0.65, [0.6], t) is None
     # a 14-d binary in 80 days: five cycles, each phase bin's median would take a planet's
     # transits, so it is masked as before
-    assert 80.0 / 14.0 < MIN_CYCLES_SUBTRACTED and _repeated_source(14.0, [14.0], 80.0) is None
+    assert 80.0 / 14.0 < MIN_CYCLES_SUBTRACTED and _repeated_source(14.0, [14.0], t) is None
+    # two sectors a year apart span 20 cycles of a 19-d signal but hold data in four
+    two = np.concatenate([np.arange(0.0, 27.0, 0.0208), np.arange(365.0, 392.0, 0.0208)])
+    assert _repeated_source(19.0, [19.0], two) is None
+    assert _repeated_source(0.6, [0.6], two) == 0
+
+
+def test_lifting_a_binary_keeps_a_planet_found_before_it_masked():
+    """Primary, then the planet, then the (shallower) secondary: lifting the binary's windows
+    must not bring back the planet's transits that fell in them (the planet was found twice and
+    rejected as its own 2P alias)."""
+    rng = np.random.default_rng(1)
+    t = np.arange(0.0, 80.0, 0.0204)
+    ph = np.mod(t / 0.6, 1.0)
+    flux = 1 + rng.normal(0, 1e-3, t.size)
+    flux -= 8e-3 * ((ph < 0.05) | (ph > 0.95)) + 1.2e-3 * (np.abs(ph - 0.5) < 0.05)
+    flux -= 6e-3 * (np.abs(np.mod(t - 2.1 + 2.65, 5.3) - 2.65) < 0.06)
+    found = search_multi(t, flux, max_planets=3, repeats=2)
+    planet = [r for r in found if r.period == pytest.approx(5.3, rel=2e-3) and r.snr > 7.1]
+    assert len(planet) == 1, [(round(r.period, 4), round(r.snr, 1)) for r in found]
+
+
+def test_folded_shape_ignores_missing_times():
+    from starskope.search.multi import folded_shape
+
+    t = np.arange(0.0, 30.0, 0.02)
+    t[::50] = np.nan
+    flux = 1.0 + 0.01 * np.sin(2 * np.pi * np.nan_to_num(t) / 0.61)
+    shape = folded_shape(t, flux, np.isfinite(t), 0.61)  # no cast warning (warnings are errors)
+    assert np.all(shape[np.isnan(t)] == 0.0) and np.ptp(shape) > 0.015

@@ -474,9 +474,10 @@ def count_items(
             total += 1
             continue
         if kind == "manifest":
-            n = _count_manifest(p, budget=budget)
+            n, used = _count_manifest(p, budget=budget)
             if n is None:
                 return None
+            budget -= used
             total += n
             continue
         if kind in ("parquet", "feather"):  # binary tables: their own row counts
@@ -502,15 +503,17 @@ def count_items(
 _MANIFEST_TABLE_CHECKS = 1000
 
 
-def _count_manifest(path: str, *, budget: int) -> int | None:
-    """Stars a manifest lists: one per light-curve entry, a table's rows for a table (as
-    :func:`_manifest_rows` expands them); None when it lists a folder (walked only once, by the
-    scan), or more than :data:`_MANIFEST_TABLE_CHECKS` entries that may be tables, or is over
-    ``budget`` bytes or compressed."""
+def _count_manifest(path: str, *, budget: int) -> tuple[int | None, int]:
+    """Stars a manifest lists and the bytes read to count them: one per light-curve entry, a
+    table's rows for a table (as :func:`_manifest_rows` expands them). None when it lists a
+    folder (walked only once, by the scan), or more than :data:`_MANIFEST_TABLE_CHECKS`
+    entries that may be tables, or when the manifest and the text tables it lists exceed
+    ``budget`` bytes, or one of them is compressed."""
     from ..io._open import is_compressed
 
-    if os.path.getsize(path) > budget or is_compressed(path):
-        return None
+    used = os.path.getsize(path)
+    if used > budget or is_compressed(path):
+        return None, used
     import pandas as pd
 
     base = os.path.dirname(path)
@@ -522,31 +525,35 @@ def _count_manifest(path: str, *, budget: int) -> int | None:
                 cols = {c.lower().strip(): c for c in chunk.columns}
                 pcol = next((cols[c] for c in _MANIFEST_PATH if c in cols), None)
                 if pcol is None:
-                    return None  # the scan says what is wrong
+                    return None, used  # the scan says what is wrong
                 for raw in chunk[pcol]:
                     p = str(raw).strip()
                     if not p:
                         continue
                     p = os.path.abspath(os.path.join(base, os.path.expanduser(p)))
+                    # a folder, walked by the scan (only names no light curve has are stat-ed:
+                    # a manifest of a million FITS files costs no million stats)
+                    if not _is_lightcurve_name(os.path.basename(p)) and os.path.isdir(p):
+                        return None, used
                     name = _strip_compression(p)
-                    if not os.path.splitext(name)[1] and os.path.isdir(p):
-                        return None  # a folder (stat-ed only when the name has no extension)
                     if not name.endswith((".csv", ".txt", ".parquet", ".feather", ".arrow")):
                         total += 1  # a FITS file, or one that is missing: one outcome
                         continue
                     checks += 1
                     if checks > _MANIFEST_TABLE_CHECKS:
-                        return None
+                        return None, used
                     if os.path.isfile(p) and input_kind(p) in TABLE_KINDS:
-                        n = count_items([p], max_bytes=budget)
+                        text = name.endswith((".csv", ".txt"))
+                        used += os.path.getsize(p) if text else 0
+                        n = count_items([p], max_bytes=budget - used) if used <= budget else None
                         if n is None:
-                            return None
+                            return None, used
                         total += n
                     else:
                         total += 1
     except (OSError, ValueError):
-        return None
-    return total
+        return None, used
+    return total, used
 
 
 def _has_header(path: str, kind: str) -> bool:

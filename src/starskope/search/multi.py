@@ -129,13 +129,22 @@ def search_multi(
     periods = period_grid(
         baseline=baseline, min_period=min_period, max_period=max_period, oversample=oversample
     )
-    keep = np.isfinite(t) & np.isfinite(flux)
+    ok = np.isfinite(t) & np.isfinite(flux)
+    keep = ok.copy()
     found: list[SearchResult] = []
     n_sig = 0
     periods_found: list[float] = []  # of the significant passes, in order
-    masks: list[np.ndarray] = []  # the points each significant pass masked
-    subtracted: set[int] = set()
+    cuts: list[np.ndarray] = []  # the window each of them masks
+    lifted: set[int] = set()  # passes whose source was subtracted: their windows are lifted
     n_repeats = 0
+
+    def masked() -> np.ndarray:
+        out = np.zeros_like(ok)
+        for j, c in enumerate(cuts):
+            if j not in lifted:
+                out |= c
+        return out
+
     while n_sig < max_planets:
         if keep.sum() < 20:
             break
@@ -163,24 +172,20 @@ def search_multi(
             found.append(alt)
             res = alt
         cut = transit_mask(t, period=res.period, t0=res.t0, duration=mask_factor * res.duration)
-        src = _repeated_source(res.period, periods_found, baseline)
+        src = _repeated_source(res.period, periods_found, t[ok])
         if src is not None and n_repeats < repeats:
             n_repeats += 1
-            if src not in subtracted:  # found again: subtract the source's folded shape
-                subtracted.add(src)
-                flux = flux - folded_shape(t, flux, keep | masks[src], periods_found[src])
-                keep |= masks[src]
-                cut = np.zeros_like(keep)
+            if src not in lifted:  # found again: subtract the source's folded shape
+                lifted.add(src)  # (its shape from every point but the other signals')
+                flux = flux - folded_shape(t, flux, ok & ~masked(), periods_found[src])
+                cut = np.zeros_like(ok)
             else:  # what the subtraction left (sharp edges): masked, not reported
                 found.pop()
-            periods_found.append(float(res.period))
-            masks.append(cut & keep)
-            keep &= ~cut
-            continue
-        n_sig += 1
+        else:
+            n_sig += 1
         periods_found.append(float(res.period))
-        masks.append(cut & keep)
-        keep &= ~cut
+        cuts.append(cut)
+        keep = ok & ~masked()  # lifting one source's windows leaves the others' masked
     return tuple(found)
 
 
@@ -190,14 +195,20 @@ def search_multi(
 MIN_CYCLES_SUBTRACTED = 20
 
 
-def _repeated_source(period: float, earlier: list[float], baseline: float) -> int | None:
+def _repeated_source(period: float, earlier: list[float], t) -> int | None:
     """Index of the earlier significant pass whose period ``period`` repeats within 1%, when
-    the data span :data:`MIN_CYCLES_SUBTRACTED` of its cycles. Not twice or half: planets near
-    a 2:1 resonance are common, and a binary's secondary and residuals repeat its own period."""
+    the times ``t`` hold data in :data:`MIN_CYCLES_SUBTRACTED` of its cycles (not the baseline:
+    two sectors a year apart span many cycles of a 19-d signal but hold four). Not twice or
+    half: planets near a 2:1 resonance are common, and a binary's secondary and residuals
+    repeat its own period."""
+    t = np.asarray(t, dtype=float)
+    t = t[np.isfinite(t)]
+    if t.size == 0:
+        return None
     for i, p in enumerate(earlier):
-        if baseline / p < MIN_CYCLES_SUBTRACTED:
+        if abs(period / p - 1.0) >= 0.01:
             continue
-        if abs(period / p - 1.0) < 0.01:
+        if np.unique(np.floor((t - t.min()) / p)).size >= MIN_CYCLES_SUBTRACTED:
             return i
     return None
 
@@ -220,7 +231,7 @@ def folded_shape(t, flux, use, period: float) -> np.ndarray:
     dt = np.diff(np.sort(t[ok]))
     cadence = float(np.median(dt[dt > 0])) if np.any(dt > 0) else period / 50.0
     nb = int(np.clip(round(period / cadence), 10, 400))
-    phase = np.mod(t / period, 1.0)
+    phase = np.mod(np.where(np.isfinite(t), t, 0.0) / period, 1.0)
     k = np.minimum((phase * nb).astype(np.int64), nb - 1)
     shape = np.full(nb, np.nan)
     where = np.full(nb, np.nan)  # each bin's value stands at its points' mean phase

@@ -210,8 +210,10 @@ class TransitSearch:
         snr_threshold: float = 7.1,
         sde_threshold: float = 7.0,
         alternates: int = 0,
+        repeats: int = 0,
     ) -> tuple[SearchResult, ...]:
-        """Search, mask the found transits, search again: :func:`~starskope.search.multi.search_multi`."""
+        """Search, mask the found transits, search again: :func:`~starskope.search.multi.search_multi`
+        (``alternates`` and ``repeats`` as there; the pipeline uses 3 and 2)."""
         return _search_multi(
             self.t,
             self.flux,
@@ -225,6 +227,7 @@ class TransitSearch:
             oversample=self.oversample,
             durations=self.durations,
             alternates=alternates,
+            repeats=repeats,
         )
 
     def model(self, result: SearchResult, t=None) -> np.ndarray:
