@@ -15,7 +15,7 @@ from ..result import json_safe
 from . import app
 from ._paths import console as _console
 from ._paths import output_dir
-from .search import DURATIONS_HELP, search_options
+from .search import DURATIONS_HELP, SUBTRACT_REPEATS_HELP, search_options
 
 __all__ = ["catalog_app", "scan_command"]
 
@@ -52,11 +52,7 @@ def scan_command(
         " of the next peaks (default 3; 0: stop at the strongest).",
     ),
     subtract_repeats: int | None = typer.Option(
-        None,
-        "--subtract-repeats",
-        help="A short-period binary or pulsator found again after masking is subtracted as its"
-        " folded shape, up to this many passes, instead of taking every planet slot (default 2;"
-        " 0: mask it again as any signal).",
+        None, "--subtract-repeats", help=SUBTRACT_REPEATS_HELP
     ),
     durations: str | None = typer.Option(None, "--durations", help=DURATIONS_HELP),
     export: tuple[str, Path] | None = typer.Option(

@@ -25,6 +25,11 @@ _METHODS = ("bls", "tls")
 
 
 #: Help of the --durations option of ``search`` and ``scan``.
+SUBTRACT_REPEATS_HELP = (
+    "A short-period binary or pulsator found again after masking is subtracted as its folded"
+    " shape, up to this many passes, instead of taking every planet slot (default 2; 0: mask"
+    " it again as any signal)."
+)
 DURATIONS_HELP = (
     "Trial transit durations in hours, comma-separated (default 1,1.5,2,3,4,6,8). Longer ones"
     " (a giant host's 12-24 h) lengthen the detrending window, 3x the longest; shorter ones"
@@ -98,11 +103,7 @@ def search_command(
         " of the next peaks (default 3; 0: stop at the strongest).",
     ),
     subtract_repeats: int | None = typer.Option(
-        None,
-        "--subtract-repeats",
-        help="A short-period binary or pulsator found again after masking is subtracted as its"
-        " folded shape, up to this many passes, instead of taking every planet slot (default 2;"
-        " 0: mask it again as any signal).",
+        None, "--subtract-repeats", help=SUBTRACT_REPEATS_HELP
     ),
     method: str = typer.Option("bls", "--method", help="Period search: bls or tls."),
     durations: str | None = typer.Option(None, "--durations", help=DURATIONS_HELP),
