@@ -649,3 +649,16 @@ def test_edge_dips_with_a_flat_transit_away_from_them_are_raised(rng):
     assert flag.raised and "the other 1 show" in flag.reason and flag.value < 3.0
     clean = planet(rng, snr=20.0)
     assert not data_edges(clean[0], clean[1], **clean[2]).raised
+
+
+def test_edges_of_short_segments_are_not_held_against_a_transit(rng):
+    # ground-based: 8-hour nights, each transit inside one; every mid-time is within a few
+    # hours of dusk or dawn, so the edge test has nothing to say
+    nights = [(n + 0.6, n + 0.93) for n in range(0, 30)]
+    t = _segments(2.0 / 1440, nights)
+    flux = 1 + rng.normal(0, 2e-3, t.size)
+    tc = 0.7 + 3.0 * np.arange(10)
+    for c in tc:
+        flux[np.abs(t - c) < 0.04] -= 1e-2
+    flag = data_edges(t, flux, period=3.0, t0=0.7, duration=0.08, depth=1e-2)
+    assert not flag.raised and "long enough" in flag.reason

@@ -158,7 +158,8 @@ class VetThresholds:
     edge_near_durations, edge_near_days : float
         A transit whose mid-time lies within the larger of these (transit durations, days)
         of a segment's end sits on its edge, where scattered light, thermal settling and
-        one-sided detrending leave ramps.
+        one-sided detrending leave ramps (segments shorter than four times that are left out:
+        in a ground-based night every transit is near an edge).
     edge_sigma : float
         Raise ``data_edges`` when the transits away from every edge do not show the dip at
         this significance (red noise counted), or there are none: the signal is the edges'.

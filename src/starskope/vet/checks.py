@@ -713,12 +713,16 @@ def _alias(ctx: _Context, th: VetThresholds, *, periodogram=None, other_periods=
     return VetFlag("alias", bool(hits), None if value is None else float(value), reason)
 
 
-def _segment_edges(t: np.ndarray, gap: float) -> np.ndarray:
-    """Start and end times of the data's segments (split at gaps longer than ``gap`` days)."""
+def _segment_edges(t: np.ndarray, gap: float, *, min_length: float = 0.0) -> np.ndarray:
+    """Start and end times of the data's segments (split at gaps longer than ``gap`` days)
+    that last at least ``min_length`` days."""
     if t.size == 0:
         return np.empty(0)
     cut = np.flatnonzero(np.diff(t) > gap)
-    return np.concatenate([[t[0]], t[cut], t[cut + 1], [t[-1]]])
+    starts = np.concatenate([[t[0]], t[cut + 1]])
+    ends = np.concatenate([t[cut], [t[-1]]])
+    long = ends - starts >= min_length
+    return np.concatenate([starts[long], ends[long]])
 
 
 def _data_edges(ctx: _Context, th: VetThresholds) -> VetFlag:
@@ -731,8 +735,17 @@ def _data_edges(ctx: _Context, th: VetThresholds) -> VetFlag:
     gaps).
     """
     t_all = ctx.t if ctx.t_data is None else ctx.t_data
-    edges = _segment_edges(t_all, max(th.edge_gap_days, 2.0 * ctx.duration))
     near = max(th.edge_near_durations * ctx.duration, th.edge_near_days)
+    # only segments whose edge zones cover at most half of them: in a ground-based night (or
+    # a fragment between gaps) every transit is near an edge, and the test cannot tell
+    edges = _segment_edges(t_all, max(th.edge_gap_days, 2.0 * ctx.duration), min_length=4.0 * near)
+    if edges.size == 0:
+        return VetFlag(
+            "data_edges",
+            False,
+            None,
+            "no data segment is long enough to tell its edges from its middle",
+        )
     cyc = ctx.cycle[ctx.in_transit]
     numbers = np.unique(cyc)
     if numbers.size == 0:
