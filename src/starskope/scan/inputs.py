@@ -283,11 +283,14 @@ def _arrow_kaggle_rows(path: str) -> Iterator[ScanItem]:
         )
 
 
-def _manifest_rows(path: str, *, chunk_rows: int = 4096) -> Iterator[ScanItem]:
+def _manifest_entries(
+    path: str, *, chunk_rows: int
+) -> Iterator[tuple[str, dict, str | None, str | None]]:
+    """A manifest's entries, streamed in chunks: ``(absolute path, record, target column,
+    label column)`` (paths relative to the manifest's folder; blank ones skipped)."""
     import pandas as pd
 
     base = os.path.dirname(path)
-    kaggle = _kaggle_labels(path)
     reader = pd.read_csv(path, dtype=str, chunksize=chunk_rows, keep_default_na=False)
     with reader:
         for chunk in reader:
@@ -299,19 +302,24 @@ def _manifest_rows(path: str, *, chunk_rows: int = 4096) -> Iterator[ScanItem]:
             lcol = _label_column(chunk.columns)
             for rec in chunk.to_dict("records"):
                 p = str(rec[pcol]).strip()
-                if not p:
-                    continue
-                p = os.path.abspath(os.path.join(base, os.path.expanduser(p)))
-                target = (str(rec[tcol]).strip() or None) if tcol else None
-                label = _label(rec[lcol], kaggle=kaggle) if lcol else None
-                if os.path.isdir(p):
-                    for f in _walk(p):
-                        yield ScanItem(input_id=f, path=f, target=target, label=label)
-                elif os.path.isfile(p) and input_kind(p) in TABLE_KINDS:
-                    # a table of many stars: its rows, with their own labels
-                    yield from _file_items(p, in_folder=True)
-                else:
-                    yield ScanItem(input_id=p, path=p, target=target, label=label)
+                if p:
+                    p = os.path.abspath(os.path.join(base, os.path.expanduser(p)))
+                    yield p, rec, tcol, lcol
+
+
+def _manifest_rows(path: str, *, chunk_rows: int = 4096) -> Iterator[ScanItem]:
+    kaggle = _kaggle_labels(path)
+    for p, rec, tcol, lcol in _manifest_entries(path, chunk_rows=chunk_rows):
+        target = (str(rec[tcol]).strip() or None) if tcol else None
+        label = _label(rec[lcol], kaggle=kaggle) if lcol else None
+        if os.path.isdir(p):
+            for f in _walk(p):
+                yield ScanItem(input_id=f, path=f, target=target, label=label)
+        elif os.path.isfile(p) and input_kind(p) in TABLE_KINDS:
+            # a table of many stars: its rows, with their own labels
+            yield from _file_items(p, in_folder=True)
+        else:
+            yield ScanItem(input_id=p, path=p, target=target, label=label)
 
 
 def _label_column(columns) -> str | None:
@@ -514,44 +522,30 @@ def _count_manifest(path: str, *, budget: int) -> tuple[int | None, int]:
     used = os.path.getsize(path)
     if used > budget or is_compressed(path):
         return None, used
-    import pandas as pd
-
-    base = os.path.dirname(path)
     total, checks = 0, 0
     try:
-        reader = pd.read_csv(path, dtype=str, chunksize=65536, keep_default_na=False)
-        with reader:
-            for chunk in reader:
-                cols = {c.lower().strip(): c for c in chunk.columns}
-                pcol = next((cols[c] for c in _MANIFEST_PATH if c in cols), None)
-                if pcol is None:
-                    return None, used  # the scan says what is wrong
-                for raw in chunk[pcol]:
-                    p = str(raw).strip()
-                    if not p:
-                        continue
-                    p = os.path.abspath(os.path.join(base, os.path.expanduser(p)))
-                    # a folder, walked by the scan (only names no light curve has are stat-ed:
-                    # a manifest of a million FITS files costs no million stats)
-                    if not _is_lightcurve_name(os.path.basename(p)) and os.path.isdir(p):
-                        return None, used
-                    name = _strip_compression(p)
-                    if not name.endswith((".csv", ".txt", ".parquet", ".feather", ".arrow")):
-                        total += 1  # a FITS file, or one that is missing: one outcome
-                        continue
-                    checks += 1
-                    if checks > _MANIFEST_TABLE_CHECKS:
-                        return None, used
-                    if os.path.isfile(p) and input_kind(p) in TABLE_KINDS:
-                        text = name.endswith((".csv", ".txt"))
-                        used += os.path.getsize(p) if text else 0
-                        n = count_items([p], max_bytes=budget - used) if used <= budget else None
-                        if n is None:
-                            return None, used
-                        total += n
-                    else:
-                        total += 1
-    except (OSError, ValueError):
+        for p, _, _, _ in _manifest_entries(path, chunk_rows=65536):
+            # a folder, walked by the scan (only names no light curve has are stat-ed: a
+            # manifest of a million FITS files costs no million stats)
+            if not _is_lightcurve_name(os.path.basename(p)) and os.path.isdir(p):
+                return None, used
+            name = _strip_compression(p)
+            if not name.endswith((".csv", ".txt", ".parquet", ".feather", ".arrow")):
+                total += 1  # a FITS file, or one that is missing: one outcome
+                continue
+            checks += 1
+            if checks > _MANIFEST_TABLE_CHECKS:
+                return None, used
+            if os.path.isfile(p) and input_kind(p) in TABLE_KINDS:
+                text = name.endswith((".csv", ".txt"))
+                used += os.path.getsize(p) if text else 0
+                n = count_items([p], max_bytes=budget - used) if used <= budget else None
+                if n is None:
+                    return None, used
+                total += n
+            else:
+                total += 1
+    except (OSError, ValueError, StarskopeError):  # the scan says what is wrong
         return None, used
     return total, used
 

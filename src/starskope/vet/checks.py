@@ -122,7 +122,16 @@ def _odd_even(ctx: _Context, th: VetThresholds) -> VetFlag:
 
 def _parity_chi2(ctx: _Context) -> tuple[float, int]:
     """Chi-square and degrees of freedom of the transits of each parity about their own
-    parity's mean, pooled (see :func:`_within_parity_scatter`)."""
+    parity's mean, pooled (needs at least two transits in some parity).
+
+    An eclipsing binary's odd eclipses agree with each other and so do its even ones; a planet's
+    transits can differ for reasons that have nothing to do with parity (an overlapping transit
+    of another planet, a flare, a gap edge, spot crossings, detrending). The white-noise error
+    of the odd and even means is then too small, and the odd/even test would call any one
+    outlying transit a binary: it scales its errors by the square root of the reduced
+    chi-square when that exceeds 1, and compares the medians when the chi-square is
+    improbable.
+    """
     depth, err, number = _per_transit_depths(ctx)
     chi2, dof = 0.0, 0
     for parity in (0, 1):
@@ -132,21 +141,6 @@ def _parity_chi2(ctx: _Context) -> tuple[float, int]:
         chi2 += _weighted_depths(depth[sel], err[sel])[2]
         dof += int(np.count_nonzero(sel)) - 1
     return chi2, dof
-
-
-def _within_parity_scatter(ctx: _Context) -> float:
-    """Error inflation from the scatter of transits of the same parity (at least 1).
-
-    An eclipsing binary's odd eclipses agree with each other and so do its even ones; a planet's
-    transits can differ for reasons that have nothing to do with parity (an overlapping transit
-    of another planet, a flare, a gap edge, spot crossings, detrending). The white-noise error
-    of the odd and even means is then too small, and the odd/even test would call any one
-    outlying transit a binary. The pooled reduced chi-square of each parity's transits about
-    its own mean measures that extra scatter; the errors are scaled by its square root when it
-    exceeds 1 (needs at least two transits in some parity).
-    """
-    chi2, dof = _parity_chi2(ctx)
-    return math.sqrt(chi2 / dof) if dof > 0 and chi2 > dof else 1.0
 
 
 def _recurring_dip(ctx: _Context, centre: float) -> tuple[float, float, int]:
@@ -714,13 +708,16 @@ def _alias(ctx: _Context, th: VetThresholds, *, periodogram=None, other_periods=
 
 
 def _segment_edges(t: np.ndarray, gap: float, *, min_length: float = 0.0) -> np.ndarray:
-    """Start and end times of the data's segments (split at gaps longer than ``gap`` days)
-    that last at least ``min_length`` days."""
+    """Start and end times of the data's segments (:func:`~starskope.clean.masking.find_segments`
+    split at gaps longer than ``gap`` days) that last at least ``min_length`` days."""
+    from ..clean.masking import find_segments
+
     if t.size == 0:
         return np.empty(0)
-    cut = np.flatnonzero(np.diff(t) > gap)
-    starts = np.concatenate([[t[0]], t[cut + 1]])
-    ends = np.concatenate([t[cut], [t[-1]]])
+    seg = find_segments(t, min_gap_days=gap, min_gap_cadences=0.0)
+    first = np.flatnonzero(np.diff(seg, prepend=-1))
+    last = np.append(first[1:] - 1, t.size - 1)
+    starts, ends = t[first], t[last]
     long = ends - starts >= min_length
     return np.concatenate([starts[long], ends[long]])
 
