@@ -172,8 +172,8 @@ def search_multi(
             found.append(alt)
             res = alt
         cut = transit_mask(t, period=res.period, t0=res.t0, duration=mask_factor * res.duration)
-        src = _repeated_source(res.period, periods_found, t[ok])
-        if src is not None and n_repeats < repeats:
+        src = _repeated_source(res.period, periods_found, t[ok]) if n_repeats < repeats else None
+        if src is not None:
             n_repeats += 1
             if src not in lifted:  # found again: subtract the source's folded shape
                 lifted.add(src)  # (its shape from every point but the other signals')
