@@ -65,11 +65,60 @@ def test_gbm_without_shared_groups_fits_exactly_as_before():
     assert not np.array_equal(grouped.predict_proba(X), p)
 
 
+def test_gbm_trees_stop_early_on_whole_stars(monkeypatch):
+    # each calibration fold's trees stop early on a validation part that holds whole stars
+    # (scikit-learn's own early-stopping split is row-wise)
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    import starskope.models.gbm as gbm_module
+
+    X, y = _tab()
+    groups = _star_groups(y)
+    splits, vals = [], []
+    real_split = gbm_module.validation_split
+
+    def split_spy(yy, gg, *args, **kw):
+        out = real_split(yy, gg, *args, **kw)
+        splits.append((np.asarray(gg), out))
+        return out
+
+    real_fit = HistGradientBoostingClassifier.fit
+
+    def fit_spy(self, Xf, yf, sample_weight=None, **kw):
+        vals.append(kw.get("X_val"))
+        return real_fit(self, Xf, yf, sample_weight=sample_weight, **kw)
+
+    monkeypatch.setattr(gbm_module, "validation_split", split_spy)
+    monkeypatch.setattr(HistGradientBoostingClassifier, "fit", fit_spy)
+    est = make_model("gbm", random_state=0, max_iter=300, cv=3).fit(X, y, groups=groups)
+    assert len(splits) == 3 and len(vals) == 3  # one per calibration fold
+    for (g, (tr, va)), x_val in zip(splits, vals, strict=True):
+        assert not set(g[tr]) & set(g[va])  # no star on both sides
+        assert 0.05 < len(va) / len(g) < 0.2 and x_val is not None and len(x_val) == len(va)
+    assert est.n_iter_ < 300  # the held-out stars did stop it
+    assert all(
+        type(c.estimator) is gbm_module._GroupStoppedTrees
+        for c in est.calibrated_.calibrated_classifiers_
+    )
+    # without shared groups: scikit-learn's own trees and split, no X_val
+    vals.clear()
+    plain = make_model("gbm", random_state=0, max_iter=300, cv=3).fit(X, y)
+    assert vals == [None, None, None]
+    assert all(
+        type(c.estimator) is HistGradientBoostingClassifier
+        for c in plain.calibrated_.calibrated_classifiers_
+    )
+
+
 def test_too_few_stars_per_class_means_fewer_folds_or_row_wise_with_a_warning():
     X, y = _tab()
     groups = _star_groups(y, per_star=15)  # the 30 hosts lie in 2 stars
-    with pytest.warns(StarskopeWarning, match="2 grouped folds instead of 5"):
+    with pytest.warns(StarskopeWarning) as caught:
         est = make_model("gbm", random_state=0, max_iter=10).fit(X, y, groups=groups)
+    said = [str(w.message) for w in caught]
+    assert any("2 grouped folds instead of 5" in m for m in said)
+    # each fold trains on one host star: its trees cannot hold a host star out to stop early
+    assert any(m.startswith("gbm early stopping: too few star groups") for m in said)
     assert len(est.calibrated_.cv) == 2
     _assert_no_group_split(est.calibrated_.cv, groups, len(y))
     one = np.where(y == 1, "host.fits", groups)  # every host in one star: cannot hold it out

@@ -3,7 +3,8 @@
 :class:`GBMClassifier` wraps scikit-learn's ``HistGradientBoostingClassifier`` (native NaN
 handling, no extra dependency) in ``CalibratedClassifierCV`` (isotonic or sigmoid, stratified
 k-fold on the training data only; with ``fit(..., groups=...)`` stratified group k-fold, so a
-star's rows stay in one fold), so :meth:`GBMClassifier.predict_proba` is a calibrated
+star's rows stay in one fold, and the trees of each fold stop early on a validation part that
+holds whole stars too), so :meth:`GBMClassifier.predict_proba` is a calibrated
 probability (ties of the isotonic steps broken by the trees' own score, within 1e-6 before
 any prior shift). Labels may be binary (1 = host) or multi-class (e.g. ``"planet"``,
 ``"eclipsing_binary"``, ``"other"``); :meth:`GBMClassifier.score_planet` picks the planet column.
@@ -17,11 +18,12 @@ import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
+from sklearn.ensemble import HistGradientBoostingClassifier as _HGB
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from ..exceptions import StarskopeError
 from .prior import at_host_prior
-from .splits import calibration_folds
+from .splits import calibration_folds, shared_groups, validation_split
 
 __all__ = ["GBMClassifier"]
 
@@ -93,9 +95,12 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
 
         ``groups`` (one per row, e.g. :func:`~starskope.models.training_data.star_groups`)
         keeps each group's rows in one calibration fold (:func:`~starskope.models.splits.
-        calibration_folds`); None, or a group per row, gives the row-wise stratified folds.
-        The trees' own early-stopping split (``HistGradientBoostingClassifier``) stays
-        row-wise.
+        calibration_folds`), and the trees of each fold stop early on a tenth of the fold's
+        training part that holds whole groups too (:func:`~starskope.models.splits.
+        validation_split`; a fold with too few groups for that stops on rows, with a warning).
+        None, or a group per row, gives the row-wise stratified folds and the trees' own
+        row-wise early-stopping split, exactly as without groups; so do grouped folds that fell
+        back to row-wise ones.
         """
         from sklearn.calibration import CalibratedClassifierCV
         from sklearn.ensemble import HistGradientBoostingClassifier
@@ -112,7 +117,12 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
         if len(self.classes_) < 2:
             raise _LabelError(f"need at least two classes to train; got {len(self.classes_)} class")
         folds = int(min(self.cv, counts.min()))
-        base = HistGradientBoostingClassifier(
+        grouped = calibration_folds(
+            y, groups, self.cv, random_state=self.random_state, what="gbm calibration"
+        )
+        # grouped folds: their trees stop early on whole groups too; where the folds fell back
+        # to row-wise ones (a warning said so), so does the trees' early stopping
+        base = (HistGradientBoostingClassifier if grouped is None else _GroupStoppedTrees)(
             learning_rate=self.learning_rate,
             max_iter=self.max_iter,
             max_leaf_nodes=self.max_leaf_nodes,
@@ -121,9 +131,6 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
             early_stopping=len(y) > 200,
             random_state=self.random_state,
         )
-        grouped = calibration_folds(
-            y, groups, self.cv, random_state=self.random_state, what="gbm calibration"
-        )
         if grouped is not None:
             self.calibrated_ = CalibratedClassifierCV(base, method=self.calibration, cv=grouped)
         elif folds >= 2:
@@ -131,7 +138,10 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
             self.calibrated_ = CalibratedClassifierCV(base, method=self.calibration, cv=cv)
         else:  # a single member in some class: no folds to calibrate on
             self.calibrated_ = _Uncalibrated(base)
-        self.calibrated_.fit(_sentinel(X), y)
+        if grouped is None:
+            self.calibrated_.fit(_sentinel(X), y)
+        else:  # each fold's trees get their rows' groups (sliced by CalibratedClassifierCV)
+            self.calibrated_.fit(_sentinel(X), y, groups=shared_groups(groups, len(y)))
         fitted = getattr(self.calibrated_, "calibrated_classifiers_", None)
         ests = [c.estimator for c in fitted] if fitted else [self.calibrated_.est]
         self.n_iter_ = int(max(e.n_iter_ for e in ests))
@@ -203,6 +213,42 @@ def _sentinel(X: np.ndarray) -> np.ndarray:
     """Missing values as a far-off number (a fold may hold a column of NaN only, which
     ``HistGradientBoostingClassifier`` cannot bin); trees split it off just as they would NaN."""
     return np.where(np.isnan(X), _MISSING, X)
+
+
+class _GroupStoppedTrees(_HGB):
+    """``HistGradientBoostingClassifier`` whose early stopping holds out whole groups.
+
+    scikit-learn's own early stopping holds out a stratified tenth of the *rows*
+    (``validation_fraction``), so injections into one star can be both boosted on and used to
+    decide when to stop. With ``fit(X, y, groups=...)`` the held-out part is
+    :func:`~starskope.models.splits.validation_split` of the groups, passed as ``X_val`` and
+    ``y_val`` (scikit-learn 1.7); without shared groups, or with too few groups for a split
+    (a warning), the row-wise split as before.
+    """
+
+    def fit(self, X, y, sample_weight=None, groups=None):
+        split = None
+        if self.early_stopping is True and groups is not None:
+            split = validation_split(
+                y,
+                groups,
+                self.validation_fraction,
+                random_state=self.random_state,
+                what="gbm early stopping",
+            )
+        if split is None:
+            return super().fit(X, y, sample_weight=sample_weight)
+        tr, va = split
+        X, y = np.asarray(X), np.asarray(y)
+        sw = None if sample_weight is None else np.asarray(sample_weight)
+        return super().fit(
+            X[tr],
+            y[tr],
+            sample_weight=None if sw is None else sw[tr],
+            X_val=X[va],
+            y_val=y[va],
+            sample_weight_val=None if sw is None else sw[va],
+        )
 
 
 class _LabelError(StarskopeError, ValueError):

@@ -8,7 +8,7 @@ stars it has seen. The models' ``fit(X, y, groups=None)`` pass ``groups`` here:
 - :func:`calibration_folds`: stratified group k-fold splits for ``CalibratedClassifierCV``
   (the gradient-boosted trees, the RBM);
 - :func:`validation_split`: one stratified group split for the torch models' early stopping and
-  calibration.
+  calibration, and for the early stopping of the trees in each of the gbm's calibration folds.
 
 Both return None, and the models keep their row-wise splits exactly as without groups, when
 ``groups`` is None or gives every row its own group (then the row-wise split already keeps
