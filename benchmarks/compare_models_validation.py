@@ -1,4 +1,5 @@
-"""Compare two model files (tabular or views) on a validation table (never the test campaigns).
+"""Compare two model files (tabular, views or raw flux) on a validation table (never the test
+campaigns).
 
 Scores every star of a Kaggle-layout table with both models (features from the current default
 pipeline, cached) and prints PR-AUC, ROC-AUC, the counts at score 0.5 and a bootstrap interval of
@@ -31,15 +32,23 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     from starskope.models.registry import MODELS
 
-    y = kaggle_arrays(args.table).label
-    views, feats = view_matrix(
-        lambda: list(iter_kaggle(args.table)), key=file_key(args.table), n_jobs=args.jobs
-    )
+    arr = kaggle_arrays(args.table)
+    y = arr.label
+    loaded = [
+        (tag, path, *load_model(path)) for tag, path in (("old", args.old), ("new", args.new))
+    ]
+    if any(MODELS[name].kind != "rawflux" for _, _, name, _ in loaded):
+        views, feats = view_matrix(
+            lambda: list(iter_kaggle(args.table)), key=file_key(args.table), n_jobs=args.jobs
+        )
     scores = {}
-    for tag, path in (("old", args.old), ("new", args.new)):
-        name, est = load_model(path)
-        if MODELS[name].kind == "views":
+    for tag, path, name, est in loaded:
+        kind = MODELS[name].kind
+        if kind == "views":
             s = est.predict_proba(views)[:, est.planet_column()]
+        elif kind == "rawflux":  # the table's own rows, as `starskope predict` scores them
+            col = est.planet_column() if hasattr(est, "planet_column") else 1
+            s = est.predict_proba(np.asarray(arr.flux, dtype=float))[:, col]
         else:
             s = est.score_planet(feats)
         scores[tag] = s
