@@ -74,28 +74,40 @@ def test_gbm_trees_stop_early_on_whole_stars(monkeypatch):
 
     X, y = _tab()
     groups = _star_groups(y)
-    splits, vals = [], []
+    splits, vals, fold_labels = [], [], []
     real_split = gbm_module.validation_split
 
     def split_spy(yy, gg, *args, **kw):
         out = real_split(yy, gg, *args, **kw)
         splits.append((np.asarray(gg), out))
+        fold_labels.append(np.asarray(yy))
         return out
 
     real_fit = HistGradientBoostingClassifier.fit
 
+    weights, n_fit = [], []
+
     def fit_spy(self, Xf, yf, sample_weight=None, **kw):
         vals.append(kw.get("X_val"))
+        n_fit.append(len(yf))
+        weights.append((kw.get("y_val"), kw.get("sample_weight_val")))
         return real_fit(self, Xf, yf, sample_weight=sample_weight, **kw)
 
     monkeypatch.setattr(gbm_module, "validation_split", split_spy)
     monkeypatch.setattr(HistGradientBoostingClassifier, "fit", fit_spy)
     est = make_model("gbm", random_state=0, max_iter=300, cv=3).fit(X, y, groups=groups)
     assert len(splits) == 3 and len(vals) == 3  # one per calibration fold
-    for (g, (tr, va)), x_val in zip(splits, vals, strict=True):
+    for (g, (tr, va)), x_val, n in zip(splits, vals, n_fit, strict=True):
         assert not set(g[tr]) & set(g[va])  # no star on both sides
+        assert n == len(tr)  # the held-out stars are not boosted on
         assert 0.05 < len(va) / len(g) < 0.2 and x_val is not None and len(x_val) == len(va)
     assert est.n_iter_ < 300  # the held-out stars did stop it
+    # the held-out rows carry the classes' balanced weights, as scikit-learn's own split's do
+    for fold_y, (y_val, w_val) in zip(fold_labels, weights, strict=True):
+        assert w_val is not None and len(w_val) == len(y_val)
+        for c in (0, 1):
+            share = np.mean(fold_y == c)
+            assert np.allclose(w_val[y_val == c], 1.0 / (2 * share))
     assert all(
         type(c.estimator) is gbm_module._GroupStoppedTrees
         for c in est.calibrated_.calibrated_classifiers_
@@ -108,6 +120,16 @@ def test_gbm_trees_stop_early_on_whole_stars(monkeypatch):
         type(c.estimator) is HistGradientBoostingClassifier
         for c in plain.calibrated_.calibrated_classifiers_
     )
+
+
+def test_gbm_groups_also_under_scikit_learn_metadata_routing():
+    import sklearn
+
+    X, y = _tab()
+    groups = _star_groups(y)
+    with sklearn.config_context(enable_metadata_routing=True):
+        est = make_model("gbm", random_state=0, max_iter=20, cv=3).fit(X, y, groups=groups)
+    _assert_no_group_split(est.calibrated_.cv, groups, len(y))
 
 
 def test_too_few_stars_per_class_means_fewer_folds_or_row_wise_with_a_warning():

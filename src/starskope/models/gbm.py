@@ -222,13 +222,21 @@ class _GroupStoppedTrees(_HGB):
     (``validation_fraction``), so injections into one star can be both boosted on and used to
     decide when to stop. With ``fit(X, y, groups=...)`` the held-out part is
     :func:`~starskope.models.splits.validation_split` of the groups, passed as ``X_val`` and
-    ``y_val`` (scikit-learn 1.7); without shared groups, or with too few groups for a split
-    (a warning), the row-wise split as before.
+    ``y_val`` (scikit-learn 1.7), weighted by ``class_weight`` as scikit-learn weighs its own
+    held-out rows (it applies class weights to the training rows only when given ``X_val``);
+    without shared groups, or with too few groups for a split (a warning), the row-wise split
+    as before. The class is pickled inside trained models: keep its name and module.
     """
 
+    # ``groups`` is this fit's own argument, also under scikit-learn's metadata routing
+    __metadata_request__fit = {"groups": True}
+
     def fit(self, X, y, sample_weight=None, groups=None):
+        from sklearn.utils.class_weight import compute_sample_weight
+
+        stops = len(y) > 10000 if self.early_stopping == "auto" else bool(self.early_stopping)
         split = None
-        if self.early_stopping is True and groups is not None:
+        if stops and groups is not None:
             split = validation_split(
                 y,
                 groups,
@@ -240,14 +248,18 @@ class _GroupStoppedTrees(_HGB):
             return super().fit(X, y, sample_weight=sample_weight)
         tr, va = split
         X, y = np.asarray(X), np.asarray(y)
-        sw = None if sample_weight is None else np.asarray(sample_weight)
+        sw = None if sample_weight is None else np.asarray(sample_weight, dtype=float)
+        w_val = None if sw is None else sw[va]
+        if self.class_weight is not None:  # balanced on the fold, as before the split
+            cw = compute_sample_weight(self.class_weight, y)[va]
+            w_val = cw if w_val is None else w_val * cw
         return super().fit(
             X[tr],
             y[tr],
             sample_weight=None if sw is None else sw[tr],
             X_val=X[va],
             y_val=y[va],
-            sample_weight_val=None if sw is None else sw[va],
+            sample_weight_val=w_val,
         )
 
 
