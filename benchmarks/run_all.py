@@ -59,6 +59,7 @@ SELF_CONTAINED = [
     ["benchmarks.bench_cold_start"],
     ["benchmarks.bench_odd_even_null"],
     ["benchmarks.bench_fit_pulls", "--n", "3000", "--seed", "0", "--jobs", "2"],
+    ["benchmarks.check_shipped_reproducible", "--jobs", "2"],
 ]  # fmt: skip
 
 #: The simulated campaigns of docs/models.md: file name, then ``simulate campaign`` options.
