@@ -29,6 +29,7 @@ from pathlib import Path
 import numpy as np
 
 from .common import REPO, markdown_table, write_report
+from .compare_models_validation import TableInputs
 
 MODELS_DIR = REPO / "src" / "starskope" / "data" / "models"
 OUT = REPO / "benchmarks" / "results" / "shipped_reproducible.md"
@@ -92,20 +93,6 @@ def _md5(path: Path) -> str:
     return h.hexdigest()
 
 
-def _planet_scores(name: str, est, kind: str, table: Path, jobs: int) -> np.ndarray:
-    from starskope.io.kaggle import iter_kaggle, kaggle_arrays
-    from starskope.models.views import file_key, view_matrix
-
-    if kind == "rawflux":
-        flux = np.asarray(kaggle_arrays(table).flux, dtype=float)
-        col = est.planet_column() if hasattr(est, "planet_column") else 1
-        return est.predict_proba(flux)[:, col]
-    views, feats = view_matrix(lambda: list(iter_kaggle(table)), key=file_key(table), n_jobs=jobs)
-    if kind == "views":
-        return est.predict_proba(views)[:, est.planet_column()]
-    return est.score_planet(feats)
-
-
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models-dir", type=Path, default=MODELS_DIR)
@@ -146,6 +133,7 @@ def main(argv=None) -> int:
                         "--out", str(check), "--shuffle"])  # fmt: skip
         if rc != 0:
             raise SystemExit(f"could not make the check table (exit {rc})")
+    inputs = TableInputs(check, jobs=args.jobs)  # the check table's, made once for all models
     md5 = _md5(train)
     wanted = [m for m in args.models.split(",") if m]
     cards = sorted(args.models_dir.glob("*.md"))
@@ -168,16 +156,9 @@ def main(argv=None) -> int:
             rows.append([name, expect, md5, f"{seconds:.0f}", "-", f"train failed (exit {rc})"])
             continue
         kind = MODELS[name].kind
-        _, a = load_model(shipped)
-        _, b = load_model(out / shipped.name)
-        diff = float(
-            np.max(
-                np.abs(
-                    _planet_scores(name, a, kind, check, args.jobs)
-                    - _planet_scores(name, b, kind, check, args.jobs)
-                )
-            )
-        )
+        a = inputs.planet_scores(kind, load_model(shipped)[1])
+        b = inputs.planet_scores(kind, load_model(out / shipped.name)[1])
+        diff = float(np.max(np.abs(a - b)))
         verdict = "remade" if diff <= args.atol else "differs"
         rows.append([name, expect, md5, f"{seconds:.0f}", f"{diff:.3g}", verdict])
     lines = [

@@ -12,16 +12,49 @@ the PR-AUC difference. Used to choose between a shipped model file and its retra
 from __future__ import annotations
 
 import argparse
+from functools import cached_property
 
 import numpy as np
+
+
+class TableInputs:
+    """A Kaggle-layout table's model inputs, each made once, when a model first needs it: the
+    rows' flux (raw-flux models, as `starskope predict` scores a table) and the default
+    pipeline's folded views and tabular features (cached on disk by
+    :func:`starskope.models.views.view_matrix`)."""
+
+    def __init__(self, table, *, jobs: int = 1):
+        self.table, self.jobs = table, jobs
+
+    @cached_property
+    def arrays(self):
+        from starskope.io.kaggle import kaggle_arrays
+
+        return kaggle_arrays(self.table)
+
+    @cached_property
+    def views_features(self):
+        from starskope.io.kaggle import iter_kaggle
+        from starskope.models.views import file_key, view_matrix
+
+        table = self.table
+        return view_matrix(lambda: list(iter_kaggle(table)), key=file_key(table), n_jobs=self.jobs)
+
+    def planet_scores(self, kind: str, est) -> np.ndarray:
+        """``est``'s planet score of every row; ``kind`` is its registry kind."""
+        if kind == "rawflux":
+            col = est.planet_column() if hasattr(est, "planet_column") else 1
+            return est.predict_proba(np.asarray(self.arrays.flux, dtype=float))[:, col]
+        views, feats = self.views_features
+        if kind == "views":
+            return est.predict_proba(views)[:, est.planet_column()]
+        return est.score_planet(feats)
 
 
 def main(argv=None) -> None:
     from sklearn.metrics import average_precision_score, roc_auc_score
 
-    from starskope.io.kaggle import iter_kaggle, kaggle_arrays
     from starskope.models.registry import load_model
-    from starskope.models.views import file_key, view_matrix
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--table", required=True)
@@ -32,26 +65,12 @@ def main(argv=None) -> None:
     args = ap.parse_args(argv)
     from starskope.models.registry import MODELS
 
-    arr = kaggle_arrays(args.table)
-    y = arr.label
-    loaded = [
-        (tag, path, *load_model(path)) for tag, path in (("old", args.old), ("new", args.new))
-    ]
-    if any(MODELS[name].kind != "rawflux" for _, _, name, _ in loaded):
-        views, feats = view_matrix(
-            lambda: list(iter_kaggle(args.table)), key=file_key(args.table), n_jobs=args.jobs
-        )
+    inputs = TableInputs(args.table, jobs=args.jobs)
+    y = inputs.arrays.label
     scores = {}
-    for tag, path, name, est in loaded:
-        kind = MODELS[name].kind
-        if kind == "views":
-            s = est.predict_proba(views)[:, est.planet_column()]
-        elif kind == "rawflux":  # the table's own rows, as `starskope predict` scores them
-            col = est.planet_column() if hasattr(est, "planet_column") else 1
-            s = est.predict_proba(np.asarray(arr.flux, dtype=float))[:, col]
-        else:
-            s = est.score_planet(feats)
-        scores[tag] = s
+    for tag, path in (("old", args.old), ("new", args.new)):
+        name, est = load_model(path)
+        s = scores[tag] = inputs.planet_scores(MODELS[name].kind, est)
         tp, fp = int(((s > 0.5) & (y == 1)).sum()), int(((s > 0.5) & (y == 0)).sum())
         print(
             f"{tag} {path}: PR-AUC {average_precision_score(y, s):.3f}, ROC-AUC "

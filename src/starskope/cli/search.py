@@ -24,12 +24,13 @@ __all__ = ["search_command", "search_options"]
 _METHODS = ("bls", "tls")
 
 
-#: Help of the --durations option of ``search`` and ``scan``.
+#: Help of the --subtract-repeats option of ``search`` and ``scan``.
 SUBTRACT_REPEATS_HELP = (
     "A short-period binary or pulsator found again after masking is subtracted as its folded"
     " shape, up to this many passes, instead of taking every planet slot (default 2; 0: mask"
     " it again as any signal)."
 )
+#: Help of the --durations option of ``search`` and ``scan``.
 DURATIONS_HELP = (
     "Trial transit durations in hours, comma-separated (default 1,1.5,2,3,4,6,8). Longer ones"
     " (a giant host's 12-24 h) lengthen the detrending window, 3x the longest; shorter ones"

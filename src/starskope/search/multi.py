@@ -111,8 +111,8 @@ def search_multi(
     Returns
     -------
     tuple of SearchResult
-        Every pass run, in order (but a subtracted source's residuals, see ``repeats``). The first element is always the strongest signal of the
-        light curve. Without ``alternates``: the significant signals, then (when the loop
+        Every pass run, in order (but a subtracted source's residuals, see ``repeats``). The
+        first element is always the strongest signal of the light curve. Without ``alternates``: the significant signals, then (when the loop
         stopped on significance) the first signal that was not. With them, an insignificant
         first pass may be followed by the significant peak taken in its place and the passes
         after it.
@@ -130,6 +130,7 @@ def search_multi(
         baseline=baseline, min_period=min_period, max_period=max_period, oversample=oversample
     )
     ok = np.isfinite(t) & np.isfinite(flux)
+    t_ok = t[ok] if repeats > 0 else None  # the data's times, for the repeat's cycle count
     keep = ok.copy()
     found: list[SearchResult] = []
     n_sig = 0
@@ -172,7 +173,7 @@ def search_multi(
             found.append(alt)
             res = alt
         cut = transit_mask(t, period=res.period, t0=res.t0, duration=mask_factor * res.duration)
-        src = _repeated_source(res.period, periods_found, t[ok]) if n_repeats < repeats else None
+        src = _repeated_source(res.period, periods_found, t_ok) if n_repeats < repeats else None
         if src is not None:
             n_repeats += 1
             if src not in lifted:  # found again: subtract the source's folded shape

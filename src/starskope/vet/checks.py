@@ -748,7 +748,7 @@ def _data_edges(ctx: _Context, th: VetThresholds) -> VetFlag:
     if numbers.size == 0:
         return VetFlag("data_edges", False, None, "no data inside any transit window")
     mids = ctx.t0 + numbers * ctx.period
-    at_edge = np.array([np.min(np.abs(edges - m)) <= near for m in mids])
+    at_edge = np.min(np.abs(mids[:, None] - edges[None, :]), axis=1) <= near
     n_edge = int(np.count_nonzero(at_edge))
     where = (
         f"transits within {24 * near:.1f} h of a segment's start or end: {n_edge} of "
