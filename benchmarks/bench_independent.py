@@ -6,7 +6,10 @@ binaries and pulsators (no starskope code); this runs ``starskope predict``'s co
 prints ROC-AUC, PR-AUC, precision and recall at score 0.5, the share of each true kind scored
 0.5 or more, and stars per second (one process).
 
-    python -m benchmarks.bench_independent [--models gbm,views-cnn] [--tables easy,realistic,fp]
+    python -m benchmarks.bench_independent [--models gbm,views-cnn,search] [--tables easy,realistic,fp]
+
+``search`` scores each star by the pipeline's decision alone (1: a planet-like candidate), the
+detector the models' features come from; its ROC- and PR-AUC are those of a 0/1 score.
 """
 
 from __future__ import annotations
@@ -25,12 +28,21 @@ OUT = REPO / "benchmarks" / "results" / "independent.md"
 
 
 def score_table(path: Path, model: str) -> tuple[np.ndarray, float]:
+    """Each row's planet score by ``model`` (``"search"``: the pipeline's own decision, 1 for a
+    planet-like candidate, else 0) and the stars per second."""
     from starskope.io import iter_read
     from starskope.models.predict import predict_results
+    from starskope.pipeline import analyse
 
     t = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
+        if model == "search":
+            s = [
+                0.0 if isinstance(lc, Exception) else float(analyse(lc).is_candidate)
+                for _, lc in iter_read(str(path))
+            ]
+            return np.array(s), len(s) / (time.perf_counter() - t)
         res = list(predict_results(iter_read(str(path)), model=model, explain=False))
     s = np.array([r.score if r.score is not None else 0.0 for r in res], dtype=float)
     return s, len(res) / (time.perf_counter() - t)
@@ -78,7 +90,8 @@ def main(argv=None) -> None:
         "",
         f"Command: `python -m benchmarks.bench_independent --models {args.models} --tables"
         f" {args.tables}`. Tables from `benchmarks/independent_tables.py` (its own noise and"
-        " binaries; no starskope code), scored through `predict`'s code path in one process.",
+        " binaries; no starskope code), scored through `predict`'s code path in one process"
+        " (`search`: the pipeline's planet-like decision, 0 or 1).",
         "",
         markdown_table(
             [

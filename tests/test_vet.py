@@ -623,10 +623,33 @@ def test_ramps_at_segment_edges_lined_up_by_a_period_are_not_a_transit(rng):
     flag = next(f for f in flags if f.name == "data_edges")
     assert flag.raised and ": 4 of 4 with data: no transit away from them" in flag.reason
     assert not is_planet_like(flags)
-    # two of two at edges: a planet's transits do that now and then (Kepler-106 e, one quarter)
+    # two of two at edges, each a dip where the data begin: no baseline before either one
     two = t < 14.0
     flag = data_edges(t[two], flux[two], period=7.4, t0=0.05, duration=0.15, depth=2e-3)
-    assert not flag.raised and "too few to tell" in flag.reason
+    assert flag.raised and "none has a baseline both before and after it" in flag.reason
+
+
+def test_two_whole_transits_next_to_gaps_are_let_through(rng):
+    # two of two at edges happens to a planet now and then (Kepler-106 e in one quarter): each
+    # transit a few hours from a gap or the end, with data before its ingress and after egress
+    t = _segments(FFI_10MIN / 3, [(0.0, 6.9), (7.4, 14.3)])
+    flux = 1 + rng.normal(0, 5e-4, t.size)
+    eph = dict(period=7.45, t0=6.75, duration=0.08, depth=3e-3)  # transits at 6.75 and 14.2
+    for c in (6.75, 14.2):
+        flux[np.abs(t - c) < 0.04] -= 3e-3
+    flag = data_edges(t, flux, **eph)
+    assert not flag.raised and "too few to tell" in flag.reason, flag.reason
+    # the data end inside the second transit: let through while the first is whole
+    one = t < 14.21
+    flag = data_edges(t[one], flux[one], **eph)
+    assert not flag.raised, flag.reason
+    both = one & ~((t > 6.77) & (t < 6.9))
+    flag = data_edges(t[both], flux[both], **eph)
+    assert flag.raised and "none has a baseline both before and after it" in flag.reason
+    # a cadence or two just outside the first transit's egress are no baseline either
+    both = one & ~((t > 6.81) & (t < 6.9))
+    flag = data_edges(t[both], flux[both], **eph)
+    assert flag.raised and "none has a baseline both before and after it" in flag.reason
 
 
 def test_a_planet_with_transits_at_edges_and_away_passes_the_edge_test(rng):

@@ -252,7 +252,8 @@ single_event = _single(
 data_edges = _single(
     "data_edges",
     "Segment edges: raised when every transit lies at the start or end of a data segment (a "
-    "gap or the data's ends), or the transits away from them do not show the dip: ramps and "
+    "gap or the data's ends; with one or two transits, only when none of them has data both "
+    "before and after it), or the transits away from them do not show the dip: ramps and "
     "one-sided detrending at the edges lined up by a period.",
 )
 transit_depths = _single(

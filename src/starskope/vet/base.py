@@ -165,7 +165,9 @@ class VetThresholds:
         this significance (red noise counted), or there are none: the signal is the edges'.
     edge_min_transits : int
         ... there being none raises the flag only with at least this many transits with data
-        (two of two at edges happens to a planet now and then).
+        (two of two at edges happens to a planet now and then), or when none of the transits
+        has data both before its ingress and after its egress (within one duration): a dip
+        where the data begin or end has no baseline on one side to tell it from a ramp.
     """
 
     odd_even_sigma: float = 3.0

@@ -14,7 +14,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from ..fold import phase_fold
+from ..fold import phase_fold, transit_number
 from ..result import VetFlag
 from ..units import to_days
 from .base import _DAY_S, _G_CGS, VetThresholds, _Context, _ppm, _primary, _robust_std
@@ -722,6 +722,19 @@ def _segment_edges(t: np.ndarray, gap: float, *, min_length: float = 0.0) -> np.
     return np.concatenate([starts[long], ends[long]])
 
 
+def _both_sides(t: np.ndarray, ctx: _Context, numbers: np.ndarray) -> np.ndarray:
+    """For each transit in ``numbers``, whether the data ``t`` have a baseline on both sides:
+    a point between a quarter and one duration before its ingress, and one as far after its
+    egress (a point or two right at the ingress of a dip where the data begin is no baseline)."""
+    phase = phase_fold(t, period=ctx.period, t0=ctx.t0)
+    cyc = transit_number(t, period=ctx.period, t0=ctx.t0)
+    d = ctx.duration
+    far = (np.abs(phase) >= 0.75 * d) & (np.abs(phase) <= 1.5 * d)
+    before = np.unique(cyc[far & (phase < 0)])
+    after = np.unique(cyc[far & (phase > 0)])
+    return np.isin(numbers, before) & np.isin(numbers, after)
+
+
 def _data_edges(ctx: _Context, th: VetThresholds) -> VetFlag:
     """Is the dip only where data segments begin or end?
 
@@ -766,6 +779,18 @@ def _data_edges(ctx: _Context, th: VetThresholds) -> VetFlag:
         # in one quarter), three of three hardly ever, while a period that lines up edges
         # finds three as readily as two
         if numbers.size < th.edge_min_transits:
+            both = _both_sides(t_all, ctx, numbers)
+            if not both.any():
+                return VetFlag(
+                    "data_edges",
+                    True,
+                    None,
+                    f"{where}, and none has a baseline both before and after it (data a quarter "
+                    "to one duration from its ingress and egress): each dip is where the data "
+                    "begin or end, so it "
+                    "cannot be told from a ramp or a one-sided detrending (raised with fewer "
+                    f"than {th.edge_min_transits} transits only then)",
+                )
             return VetFlag(
                 "data_edges",
                 False,
