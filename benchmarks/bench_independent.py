@@ -9,7 +9,9 @@ prints ROC-AUC, PR-AUC, precision and recall at score 0.5, the share of each tru
     python -m benchmarks.bench_independent [--models gbm,views-cnn,search] [--tables easy,realistic,fp]
 
 ``search`` scores each star by the pipeline's decision alone (1: a planet-like candidate), the
-detector the models' features come from; its ROC- and PR-AUC are those of a 0/1 score.
+detector the models' features come from. Its ROC- and PR-AUC are those of a 0/1 score (PR-AUC
+= precision x recall + (1 - recall) x host share), not comparable with a ranking model's;
+compare its precision and recall at 0.5 with the models'.
 """
 
 from __future__ import annotations
@@ -27,21 +29,34 @@ from .common import REPO, markdown_table
 OUT = REPO / "benchmarks" / "results" / "independent.md"
 
 
+def _decision(lc) -> float:
+    """The pipeline's decision on one row: 1 for a planet-like candidate, 0 otherwise, and 0
+    for a row it cannot analyse (as ``predict`` scores such a row)."""
+    from starskope.exceptions import StarskopeError
+    from starskope.pipeline import analyse
+
+    if isinstance(lc, Exception):
+        return 0.0
+    try:
+        return float(analyse(lc).is_candidate)
+    except StarskopeError:
+        return 0.0
+
+
 def score_table(path: Path, model: str) -> tuple[np.ndarray, float]:
-    """Each row's planet score by ``model`` (``"search"``: the pipeline's own decision, 1 for a
-    planet-like candidate, else 0) and the stars per second."""
+    """Each row's planet score by ``model`` and the stars per second (reading, the pipeline and
+    the model, one thread, as ``predict`` runs them). ``"search"``: the pipeline's own decision
+    (:func:`_decision`), reading and the pipeline only."""
     from starskope.io import iter_read
     from starskope.models.predict import predict_results
-    from starskope.pipeline import analyse
+    from starskope.parallel import one_thread
 
     t = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         if model == "search":
-            s = [
-                0.0 if isinstance(lc, Exception) else float(analyse(lc).is_candidate)
-                for _, lc in iter_read(str(path))
-            ]
+            with one_thread():
+                s = [_decision(lc) for _, lc in iter_read(str(path))]
             return np.array(s), len(s) / (time.perf_counter() - t)
         res = list(predict_results(iter_read(str(path)), model=model, explain=False))
     s = np.array([r.score if r.score is not None else 0.0 for r in res], dtype=float)
@@ -91,7 +106,8 @@ def main(argv=None) -> None:
         f"Command: `python -m benchmarks.bench_independent --models {args.models} --tables"
         f" {args.tables}`. Tables from `benchmarks/independent_tables.py` (its own noise and"
         " binaries; no starskope code), scored through `predict`'s code path in one process"
-        " (`search`: the pipeline's planet-like decision, 0 or 1).",
+        " (`search`: the pipeline's planet-like decision, 0 or 1; its AUCs are a 0/1 score's,"
+        " not comparable with the models': compare precision and recall).",
         "",
         markdown_table(
             [

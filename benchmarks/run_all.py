@@ -50,7 +50,7 @@ SELF_CONTAINED = [
      "--workers", "2"],
     ["benchmarks.bench_multimission", "--sims", "100"],
     ["benchmarks.bench_app"],
-    ["benchmarks.bench_independent", "--models", "gbm,views-cnn", "--tables",
+    ["benchmarks.bench_independent", "--models", "search,gbm,views-cnn", "--tables",
      "easy,realistic,fp"],
     ["benchmarks.bench_flux_level", "--n-stars", "600", "--n-hosts", "60", "--seed", "401",
      "--models", "gbm,views-cnn"],
@@ -60,6 +60,7 @@ SELF_CONTAINED = [
     ["benchmarks.bench_odd_even_null"],
     ["benchmarks.bench_fit_pulls", "--n", "3000", "--seed", "0", "--jobs", "2"],
     ["benchmarks.check_shipped_reproducible", "--jobs", "2"],
+    ["benchmarks.bench_calibration", "--jobs", "2"],
 ]  # fmt: skip
 
 #: The simulated campaigns of docs/models.md: file name, then ``simulate campaign`` options.

@@ -643,13 +643,50 @@ def test_two_whole_transits_next_to_gaps_are_let_through(rng):
     one = t < 14.21
     flag = data_edges(t[one], flux[one], **eph)
     assert not flag.raised, flag.reason
-    both = one & ~((t > 6.77) & (t < 6.9))
+    # ... and raised once the first has a single cadence after its egress (6.79 d)
+    both = one & ~((t > 6.7925) & (t < 6.9))
     flag = data_edges(t[both], flux[both], **eph)
     assert flag.raised and "none has a baseline both before and after it" in flag.reason
-    # a cadence or two just outside the first transit's egress are no baseline either
-    both = one & ~((t > 6.81) & (t < 6.9))
-    flag = data_edges(t[both], flux[both], **eph)
-    assert flag.raised and "none has a baseline both before and after it" in flag.reason
+    # two cadences after it are a baseline
+    both = one & ~((t > 6.7948) & (t < 6.9))
+    assert not data_edges(t[both], flux[both], **eph).raised
+    # a baseline hidden by another candidate's transits is still data
+    other = (t > 6.6) & (t < 6.7)
+    flag = data_edges(t[one], flux[one], **eph, exclude=other[one])
+    assert not flag.raised, flag.reason
+
+
+def test_kepler_106_e_geometry_passes_the_edge_test(rng):
+    # Kepler-106 e in Q12: 43.8 d, 6-h transits, 29.4-min cadence; the data stop 0.60 and 0.83
+    # durations after the two mid-times (one and four cadences after egress), and resume later
+    cad, dur, period = 29.4244 / 1440, 0.25, 43.79
+    t = _segments(cad, [(0.0, 10.0 + 0.60 * dur), (12.0, 10.0 + period + 0.83 * dur),
+                        (56.0, 80.0)])  # fmt: skip
+    flux = 1 + rng.normal(0, 2e-4, t.size)
+    for c in (10.0, 10.0 + period):
+        flux[np.abs(t - c) < 0.5 * dur] -= 1e-3
+    eph = dict(period=period, t0=10.0, duration=dur, depth=1e-3)
+    flag = data_edges(t, flux, **eph)
+    assert not flag.raised and "2 of 2" in flag.reason, flag.reason
+    # the same two dips with the data stopping at each egress: no baseline after either
+    cut = _segments(cad, [(0.0, 10.0 + 0.5 * dur), (12.0, 10.0 + period + 0.5 * dur),
+                          (56.0, 80.0)])  # fmt: skip
+    flux = 1 + rng.normal(0, 2e-4, cut.size)
+    assert data_edges(cut, flux, **eph).raised
+
+
+def test_a_single_dip_where_the_data_begin_is_raised(rng):
+    t = _segments(FFI_10MIN, [(0.0, 12.0), (14.0, 26.0)])
+    flux = 1 + rng.normal(0, 5e-4, t.size)
+    w = (t >= 14.0) & (t < 14.1)
+    flux[w] -= 3e-3
+    flag = data_edges(t, flux, period=20.0, t0=14.05, duration=0.1, depth=3e-3)
+    assert flag.raised and "1 of 1 with data" in flag.reason
+    # the same dip a few hours into the segment is a transit the test cannot judge
+    flux = 1 + rng.normal(0, 5e-4, t.size)
+    flux[(t >= 14.2) & (t < 14.3)] -= 3e-3
+    flag = data_edges(t, flux, period=20.0, t0=14.25, duration=0.1, depth=3e-3)
+    assert not flag.raised, flag.reason
 
 
 def test_a_planet_with_transits_at_edges_and_away_passes_the_edge_test(rng):

@@ -7,6 +7,9 @@ threshold. :func:`bootstrap_metrics` adds percentile confidence intervals by res
 (stratified, so each resample keeps the number of hosts); with 5 hosts in a test set they are
 wide, and the table says so. :func:`cv_threshold` picks a decision threshold from stratified
 k-fold out-of-fold scores on the *training* data, so the test set is touched once, at the end.
+Whether a score is a probability: :func:`reliability` (observed host share against the mean
+score, bin by bin, with exact binomial intervals) and :func:`calibration_metrics` (Brier score,
+log loss, expected calibration error, mean score against the host share).
 """
 
 from __future__ import annotations
@@ -23,11 +26,13 @@ __all__ = [
     "MetricTable",
     "binary_metrics",
     "bootstrap_metrics",
+    "calibration_metrics",
     "clopper_pearson",
     "cv_scores",
     "cv_threshold",
     "precision_at_recall",
     "recall_at_precision",
+    "reliability",
     "stratified_resamples",
 ]
 
@@ -281,6 +286,124 @@ def clopper_pearson(k: int, n: int, *, level: float = 0.95) -> tuple[float, floa
     lo = 0.0 if k <= 0 else float(beta.ppf(a, k, n - k + 1))
     hi = 1.0 if k >= n else float(beta.ppf(1 - a, k + 1, n - k))
     return lo, hi
+
+
+def _probabilities(y, s) -> tuple[np.ndarray, np.ndarray]:
+    y, s = _check(y, s)
+    if s.size and (s.min() < 0 or s.max() > 1):
+        raise StarskopeError(
+            f"calibration needs probabilities in [0, 1]; the scores run from {s.min():.3g} to "
+            f"{s.max():.3g}"
+        )
+    return y, s
+
+
+def reliability(y, s, *, n_bins: int = 10, strategy: str = "quantile", level: float = 0.95):
+    """Observed host share against the mean score, bin by bin (a reliability diagram's points).
+
+    Bins as scikit-learn's :func:`~sklearn.calibration.calibration_curve`: ``"quantile"``
+    (equal counts: a score piled near 0 still gets several bins) or ``"uniform"`` (equal
+    widths on [0, 1]); or ``"log"``, equal widths in log score from the smallest positive
+    score to 1 (for a rare class: the few high scores, which decide what a survey follows up,
+    get bins of their own instead of sharing the top tenth); empty bins are left out. Each share carries its exact binomial
+    (:func:`clopper_pearson`) interval: with a few hosts per bin, a calibrated model's points
+    scatter about the diagonal by about that much.
+
+    Parameters
+    ----------
+    y : array-like of int
+        1 = host.
+    s : array-like of float
+        Probabilities in [0, 1].
+    n_bins : int, optional
+    strategy : {"quantile", "uniform", "log"}, optional
+    level : float, optional
+        Confidence level of the intervals.
+
+    Returns
+    -------
+    dict of ndarray
+        ``mean_score``, ``fraction`` (hosts / stars in the bin), ``count``, ``low`` and ``high``
+        (the fraction's interval), ``lower`` and ``upper`` (the bin's edges).
+
+    Examples
+    --------
+    >>> r = reliability([0, 0, 1, 1], [0.1, 0.2, 0.7, 0.9], n_bins=2)
+    >>> r["mean_score"].round(3).tolist(), r["fraction"].tolist(), r["count"].tolist()
+    ([0.15, 0.8], [0.0, 1.0], [2, 2])
+    """
+    y, s = _probabilities(y, s)
+    if int(n_bins) < 1:
+        raise StarskopeError(f"n_bins must be at least 1; got {n_bins}")
+    if strategy == "quantile":
+        edges = np.percentile(s, np.linspace(0.0, 100.0, int(n_bins) + 1))
+    elif strategy == "uniform":
+        edges = np.linspace(0.0, 1.0, int(n_bins) + 1)
+    elif strategy == "log":
+        pos = s[s > 0]
+        low = min(float(pos.min()), 0.1) if pos.size else 1e-6
+        edges = np.geomspace(low, 1.0, int(n_bins) + 1)
+        edges[0] = 0.0  # zeros join the first bin
+    else:
+        raise StarskopeError(f"strategy is 'quantile', 'uniform' or 'log'; got {strategy!r}")
+    ids = np.searchsorted(edges[1:-1], s)
+    count = np.bincount(ids, minlength=int(n_bins))
+    sums = np.bincount(ids, weights=s, minlength=int(n_bins))
+    hosts = np.bincount(ids, weights=y, minlength=int(n_bins))
+    keep = count > 0
+    pairs = zip(hosts, count, strict=True)
+    ci = np.array([clopper_pearson(round(k), int(n), level=level) for k, n in pairs])
+    ci = ci.reshape(-1, 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return {
+            "mean_score": (sums / count)[keep],
+            "fraction": (hosts / count)[keep],
+            "count": count[keep],
+            "low": ci[keep, 0],
+            "high": ci[keep, 1],
+            "lower": edges[:-1][keep],
+            "upper": edges[1:][keep],
+        }
+
+
+def calibration_metrics(y, s, *, n_bins: int = 10, strategy: str = "quantile") -> dict:
+    """How well scores ``s`` work as probabilities of ``y`` = 1.
+
+    Returns
+    -------
+    dict
+        ``brier`` (mean squared difference of score and label; scikit-learn's
+        :func:`~sklearn.metrics.brier_score_loss`), ``brier_reference`` (the Brier score of
+        always giving the observed host share: a score that does not beat it carries no
+        information), ``log_loss``, ``ece`` (expected calibration error: the count-weighted
+        mean of ``|fraction - mean_score|`` over :func:`reliability`'s bins; it includes the
+        bins' own sampling noise), ``mean_score`` and ``host_rate`` (calibration in the large:
+        a calibrated model's mean score is the population's host share), ``n``, ``n_pos``.
+
+    Examples
+    --------
+    >>> m = calibration_metrics([0, 0, 1, 1], [0.1, 0.2, 0.7, 0.9], n_bins=2)
+    >>> round(m["brier"], 4), round(m["ece"], 3), m["host_rate"]
+    (0.0375, 0.175, 0.5)
+    """
+    y, s = _probabilities(y, s)
+    n = len(y)
+    rate = float(y.mean()) if n else float("nan")
+    eps = 1e-15
+    p = np.clip(s, eps, 1 - eps)
+    r = reliability(y, s, n_bins=n_bins, strategy=strategy)
+    return {
+        "brier": float(np.mean((s - y) ** 2)) if n else float("nan"),
+        "brier_reference": rate * (1 - rate),
+        "log_loss": float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p))) if n else np.nan,
+        "ece": float(np.sum(r["count"] * np.abs(r["fraction"] - r["mean_score"])) / n)
+        if n
+        else float("nan"),
+        "mean_score": float(s.mean()) if n else float("nan"),
+        "host_rate": rate,
+        "n": int(n),
+        "n_pos": int(y.sum()),
+    }
 
 
 def cv_scores(

@@ -55,8 +55,13 @@ def test_train_predict_evaluate_cnn(tables, tmp_path, capsys):
     assert rc == 0 and "pr_auc" in text and "wide" in text
     rep = json.loads((tmp_path / "eval" / "metrics.json").read_text())
     assert rep["value"]["n_pos"] == 5
-    for name in ("roc", "pr", "confusion", "scores", "history"):
+    for name in ("roc", "pr", "reliability", "confusion", "scores", "history"):
         assert (tmp_path / "eval" / f"{name}.png").stat().st_size > 1000
+    cal = rep["calibration"]
+    assert 0 <= cal["brier"] <= 1 and cal["host_rate"] == pytest.approx(5 / 40)
+    assert cal["host_prior"] == pytest.approx(0.25)  # the balanced sampler's training share
+    assert sum(rep["reliability"]["count"]) == 40
+    assert "calibration (scores at a host prior of 0.25): Brier" in text
 
 
 def test_bad_model_names(tables, capsys):

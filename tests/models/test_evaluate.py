@@ -10,10 +10,12 @@ from starskope.evaluate import (
     METRICS,
     binary_metrics,
     bootstrap_metrics,
+    calibration_metrics,
     cv_scores,
     cv_threshold,
     precision_at_recall,
     recall_at_precision,
+    reliability,
 )
 from starskope.exceptions import StarskopeError
 
@@ -120,6 +122,8 @@ def test_plots_draw(ys):
     plots.plot_history(hist, ax=axes[1, 0])
     plots.plot_saliency(np.sin(np.arange(100)), np.linspace(0, 1, 100), ax=axes[1, 1])
     plots.plot_contributions([0.1, -0.3, 0.05], ["a", "b", "c"], ax=axes[1, 2])
+    plots.plot_reliability(y, s, ax=axes[1, 3])
+    assert any("Brier" in t.get_text() for t in axes[1, 3].get_legend().get_texts())
     assert axes[1, 2].get_yticklabels()[-1].get_text() == "b"
     assert len(axes[0, 0].lines) == 2
     plt.close(fig)
@@ -176,3 +180,61 @@ def test_cv_scores_keep_a_group_in_one_fold():
         assert not {row_group[r] for r in train} & {row_group[r] for r in val}
     with pytest.raises(StarskopeError, match="one group per row"):
         cv_scores(Probe, X, y, groups=groups[:-1])
+
+
+@pytest.mark.parametrize("strategy", ["quantile", "uniform"])
+def test_reliability_matches_sklearn_calibration_curve(ys, strategy):
+    from sklearn.calibration import calibration_curve
+
+    y, s = ys
+    r = reliability(y, s, n_bins=8, strategy=strategy)
+    frac, mean = calibration_curve(y, s, n_bins=8, strategy=strategy)
+    np.testing.assert_allclose(r["fraction"], frac)
+    np.testing.assert_allclose(r["mean_score"], mean)
+    assert r["count"].sum() == len(y)
+    assert np.all(r["low"] <= r["fraction"]) and np.all(r["fraction"] <= r["high"])
+    assert np.all(r["lower"] <= r["mean_score"]) and np.all(r["mean_score"] <= r["upper"])
+
+
+def test_calibration_metrics_match_sklearn_and_tell_calibrated_from_not():
+    from sklearn.calibration import calibration_curve
+
+    rng = np.random.default_rng(1)
+    p = rng.beta(0.3, 3.0, 20000)  # most stars near 0, as in a survey
+    y = (rng.random(p.size) < p).astype(int)  # labels drawn from the scores: calibrated
+    m = calibration_metrics(y, p)
+    assert m["brier"] == pytest.approx(skm.brier_score_loss(y, p))
+    assert m["log_loss"] == pytest.approx(skm.log_loss(y, p))
+    frac, mean = calibration_curve(y, p, n_bins=10, strategy="quantile")
+    count = np.full(10, p.size / 10)
+    assert m["ece"] == pytest.approx(np.sum(count * np.abs(frac - mean)) / p.size)
+    assert m["ece"] < 0.01 and m["mean_score"] == pytest.approx(m["host_rate"], abs=0.01)
+    assert m["brier"] < m["brier_reference"]
+    # the same ranking, over-confident (a prior of 50% on a population at ~9%): worse
+    odds = p / (1 - p) * 10.0
+    over = odds / (1 + odds)
+    worse = calibration_metrics(y, over)
+    assert worse["ece"] > 0.1 and worse["brier"] > m["brier"]
+    assert worse["mean_score"] > 2 * worse["host_rate"]
+
+
+def test_calibration_needs_probabilities():
+    with pytest.raises(StarskopeError, match="probabilities in"):
+        calibration_metrics([0, 1], [-0.2, 0.8])
+    with pytest.raises(StarskopeError, match="strategy"):
+        reliability([0, 1], [0.2, 0.8], strategy="equal")
+    with pytest.raises(StarskopeError, match="n_bins"):
+        reliability([0, 1], [0.2, 0.8], n_bins=0)
+
+
+def test_log_bins_give_the_rare_high_scores_their_own_bins():
+    rng = np.random.default_rng(2)
+    s = np.r_[rng.uniform(1e-3, 1e-2, 990), [0.0], rng.uniform(0.3, 0.9, 9)]
+    y = np.r_[np.zeros(991, int), np.ones(9, int)]
+    r = reliability(y, s, n_bins=6, strategy="log")
+    assert r["count"].sum() == s.size and r["lower"][0] == 0.0 and r["upper"][-1] == 1.0
+    assert np.all(r["upper"][:-1] <= r["lower"][1:])  # increasing; empty bins left out
+    top = r["lower"] >= 0.1  # the high scores are alone in their bins, all hosts
+    assert r["count"][top].sum() == 9 and np.all(r["fraction"][top] == 1.0)
+    q = reliability(y, s, n_bins=6, strategy="quantile")
+    assert q["count"][-1] > 100  # equal counts lump them with 150-odd others

@@ -460,8 +460,9 @@ def evaluate_command(
     """Evaluate a model once on labelled test data: table with CIs and plots."""
     import numpy as np
 
-    from ..evaluate import bootstrap_metrics
+    from ..evaluate import bootstrap_metrics, calibration_metrics, reliability
     from ..models.data import load_labelled
+    from ..models.prior import score_prior
     from ..models.registry import MODELS, load_model
 
     if not 0.0 <= threshold <= 1.0:
@@ -487,6 +488,8 @@ def evaluate_command(
     col = classes.index(1) if 1 in classes else classes.index("planet")
     s = np.asarray(proba[:, col], dtype=float)
     tab = bootstrap_metrics(ds.y, s, threshold=threshold, n_boot=n_boot, random_state=seed)
+    calib = calibration_metrics(ds.y, s)
+    prior_used = score_prior(est)
     out.mkdir(parents=True, exist_ok=True)
     report = {
         "model": name,
@@ -499,6 +502,11 @@ def evaluate_command(
         "high": tab.high,
         "level": tab.level,
         "note": tab.note,
+        "calibration": {**calib, "host_prior": prior_used},
+        "reliability": {
+            "bins": "ten of equal width in log score (as reliability.png)",
+            **{k: v.tolist() for k, v in reliability(ds.y, s, strategy="log").items()},
+        },
     }
     (out / "metrics.json").write_text(json.dumps(json_safe(report), indent=1, default=float))
     _plots(out, ds.y, s, tab.value["confusion"], getattr(est, "history_", None), ds.classes)
@@ -516,11 +524,30 @@ def evaluate_command(
     con.print(
         f"confusion [[tn, fp], [fn, tp]] at {threshold}: {tab.value['confusion']}", markup=False
     )
+    con.print(_calibration_text(calib, prior_used), markup=False)
     if tab.note:
         con.print(f"[yellow]note:[/yellow] {tab.note}")
     if ds.n_skipped:
         con.print(f"[yellow]note:[/yellow] {_left_out_text(ds.n_skipped)[2:]}")
     con.print(f"wrote {out}/metrics.json and plots")
+
+
+def _calibration_text(calib: dict, prior: float | None) -> str:
+    """One line: is the score a probability on this data (Brier, ECE, mean score vs rate)?"""
+    at = "" if prior is None else f" (scores at a host prior of {prior:.3g})"
+    text = (
+        f"calibration{at}: Brier {calib['brier']:.4f} (always the host share: "
+        f"{calib['brier_reference']:.4f}), ECE {calib['ece']:.3f}, mean score "
+        f"{calib['mean_score']:.3f} against a host share of {calib['host_rate']:.3f}"
+    )
+    if prior is not None and calib["n"] and abs(prior - calib["host_rate"]) > 0.5 * max(
+        prior, calib["host_rate"]
+    ):
+        text += (
+            f"; these data's host share differs from the prior: --prior "
+            f"{calib['host_rate']:.3g} scores them at their own"
+        )
+    return text
 
 
 def _plots(out: Path, y, s, confusion, history, classes=None) -> None:
@@ -534,6 +561,7 @@ def _plots(out: Path, y, s, confusion, history, classes=None) -> None:
     jobs = [
         ("roc.png", lambda ax: plots.plot_roc(y, s, ax=ax)),
         ("pr.png", lambda ax: plots.plot_pr(y, s, ax=ax)),
+        ("reliability.png", lambda ax: plots.plot_reliability(y, s, ax=ax)),
         ("confusion.png", lambda ax: plots.plot_confusion(confusion, ax=ax)),
         (
             "scores.png",

@@ -9,6 +9,7 @@ __all__ = [
     "plot_contributions",
     "plot_history",
     "plot_pr",
+    "plot_reliability",
     "plot_roc",
     "plot_saliency",
     "plot_score_distributions",
@@ -79,6 +80,37 @@ def plot_score_distributions(y, s, *, ax=None, bins=30):
         ax.hist(np.asarray(s)[y == cls], bins=edges, alpha=0.6, label=name, log=True)
     ax.set(xlabel="score (P planet)", ylabel="stars", title="scores per true class")
     ax.legend()
+    return ax
+
+
+def plot_reliability(y, s, *, ax=None, label=None, n_bins: int = 10, strategy="log"):
+    """Reliability diagram: the observed host share against the mean score in bins of the
+    score (:func:`~starskope.evaluate.reliability`; by default ``n_bins`` equal steps in log
+    score), with exact binomial error bars; a
+    calibrated model's points lie on the diagonal within them. Log axes: most stars score near
+    0, where the calibration that matters for a rare class is decided; a bin without hosts is
+    drawn as an open triangle at its upper limit. Call it again on the same ``ax`` to compare
+    models."""
+    from ..evaluate import calibration_metrics, reliability
+
+    ax = _ax(ax)
+    r = reliability(y, s, n_bins=n_bins, strategy=strategy)
+    m = calibration_metrics(y, s)  # the legend's ECE: ten equal-count bins, as the tables'
+    floor = 0.5 / max(len(np.asarray(y)), 1)  # where a zero share is drawn on log axes
+    some = r["fraction"] > 0
+    frac = r["fraction"][some]
+    err = [frac - np.maximum(r["low"][some], floor), r["high"][some] - frac]
+    x = np.maximum(r["mean_score"], floor)
+    bars = ax.errorbar(x[some], frac, yerr=err, fmt="o", capsize=2,
+                       label=f"{label or 'model'} (Brier {m['brier']:.3f}, ECE {m['ece']:.3f})")  # fmt: skip
+    # no host in the bin: its 95% upper limit, an open triangle pointing down
+    ax.plot(x[~some], r["high"][~some], "v", mfc="white", c=bars[0].get_color(), ls="none")
+    lim = (floor * 0.8, 1.05)
+    if not any(line.get_label() == "calibrated" for line in ax.lines):
+        ax.plot(lim, lim, ls=":", c="gray", label="calibrated")
+    ax.set(xscale="log", yscale="log", xlim=lim, ylim=lim, xlabel="mean score in bin",
+           ylabel="share of hosts in bin", title="reliability")  # fmt: skip
+    ax.legend(loc="upper left", fontsize="small")
     return ax
 
 

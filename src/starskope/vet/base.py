@@ -166,8 +166,9 @@ class VetThresholds:
     edge_min_transits : int
         ... there being none raises the flag only with at least this many transits with data
         (two of two at edges happens to a planet now and then), or when none of the transits
-        has data both before its ingress and after its egress (within one duration): a dip
-        where the data begin or end has no baseline on one side to tell it from a ramp.
+        has a baseline on both sides (two points within one duration before its ingress and
+        two after its egress): a dip where the data begin or end has no baseline on one side
+        to tell it from a ramp.
     """
 
     odd_even_sigma: float = 3.0

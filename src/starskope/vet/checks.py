@@ -724,15 +724,20 @@ def _segment_edges(t: np.ndarray, gap: float, *, min_length: float = 0.0) -> np.
 
 def _both_sides(t: np.ndarray, ctx: _Context, numbers: np.ndarray) -> np.ndarray:
     """For each transit in ``numbers``, whether the data ``t`` have a baseline on both sides:
-    a point between a quarter and one duration before its ingress, and one as far after its
-    egress (a point or two right at the ingress of a dip where the data begin is no baseline)."""
+    at least two points before its ingress and two after its egress, each clear of the transit
+    by half a cadence (an exposure that overlaps it is not baseline) and within one duration of
+    it. A dip where the data begin or end has none on that side: its first (or last) cadence
+    sits on the box's edge."""
     phase = phase_fold(t, period=ctx.period, t0=ctx.t0)
     cyc = transit_number(t, period=ctx.period, t0=ctx.t0)
     d = ctx.duration
-    far = (np.abs(phase) >= 0.75 * d) & (np.abs(phase) <= 1.5 * d)
-    before = np.unique(cyc[far & (phase < 0)])
-    after = np.unique(cyc[far & (phase > 0)])
-    return np.isin(numbers, before) & np.isin(numbers, after)
+    near = np.abs(phase)
+    out = (near > 0.5 * d + 0.5 * ctx.cadence) & (near <= 1.5 * d)
+    before = np.unique(cyc[out & (phase < 0)], return_counts=True)
+    after = np.unique(cyc[out & (phase > 0)], return_counts=True)
+    ok_before = before[0][before[1] >= 2]
+    ok_after = after[0][after[1] >= 2]
+    return np.isin(numbers, ok_before) & np.isin(numbers, ok_after)
 
 
 def _data_edges(ctx: _Context, th: VetThresholds) -> VetFlag:
@@ -785,9 +790,9 @@ def _data_edges(ctx: _Context, th: VetThresholds) -> VetFlag:
                     "data_edges",
                     True,
                     None,
-                    f"{where}, and none has a baseline both before and after it (data a quarter "
-                    "to one duration from its ingress and egress): each dip is where the data "
-                    "begin or end, so it "
+                    f"{where}, and none has a baseline both before and after it (two points "
+                    "within one duration of its ingress and of its egress): each dip is where "
+                    "the data begin or end, so it "
                     "cannot be told from a ramp or a one-sided detrending (raised with fewer "
                     f"than {th.edge_min_transits} transits only then)",
                 )
