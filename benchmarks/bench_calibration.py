@@ -3,10 +3,13 @@
 Issue 5 asks that ``score`` mean the probability that the star hosts a transiting planet. A
 probability is one for a population: the shipped models are calibrated on their training
 mixture (its host share is every card's ``host_prior``) and ``--prior RATE`` moves them to
-another rate by Bayes' rule (:mod:`starskope.models.prior`). This benchmark simulates two
+another rate by Bayes' rule (:mod:`starskope.models.prior`); ``--prior auto`` estimates the
+rate from the scores themselves (:func:`~starskope.models.prior.estimate_prior`). This benchmark
+simulates two
 campaigns with seeds no model was trained, validated or tested on, one at the training
 mixture's host share and one at a survey's (1%), scores them with each model (as ``starskope
-predict`` does), at the training prior and at the campaign's own host share, and reports the
+predict`` does), at the training prior, at the campaign's own host share and at the share
+``--prior auto`` estimates without the labels, and reports the
 Brier score (against always giving the host share), the log loss, the expected calibration
 error over ten equal-count bins, and the mean score against the host share; a reliability
 table for each model at the campaign's own prior (bins equal in log score: at a 1% share the
@@ -67,7 +70,7 @@ def _plot(panels: dict, path: Path) -> None:
 def main(argv=None) -> str:
     from starskope.cli import main as starskope
     from starskope.evaluate import calibration_metrics, reliability
-    from starskope.models.prior import score_prior
+    from starskope.models.prior import estimate_prior, score_prior, shift_planet
     from starskope.models.registry import load_model
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -96,14 +99,22 @@ def main(argv=None) -> str:
         curves = {}
         for name in models:
             trained = score_prior(load_model(name)[1])
-            for prior, tag in ((None, f"training ({trained:.3g})"), (rate, f"own ({rate:.3g})")):
-                s = _scores(inputs, name, prior)
+            at_train = _scores(inputs, name, None)
+            auto = estimate_prior(at_train, train_prior=trained)
+            for prior, tag in ((None, f"training ({trained:.3g})"), (rate, f"own ({rate:.3g})"),
+                               ("auto", f"auto ({auto:.3g})")):  # fmt: skip
+                if prior is None:
+                    s = at_train
+                elif prior == "auto":  # as `predict --prior auto`: estimated without labels
+                    s = shift_planet(at_train, train_prior=trained, host_prior=auto)
+                else:
+                    s = _scores(inputs, name, prior)
                 m = calibration_metrics(y, s)
                 high = s >= 0.5
                 rows.append([title, name, tag, m["n"], m["n_pos"], m["brier"],
                              m["brier_reference"], m["log_loss"], m["ece"], m["mean_score"],
                              m["host_rate"], int(high.sum()), int(y[high].sum())])  # fmt: skip
-                if prior is not None:
+                if prior == rate:
                     curves[name] = (y, s)
                     r = reliability(y, s, n_bins=10, strategy="log")
                     for i in range(len(r["count"])):
@@ -121,7 +132,9 @@ def main(argv=None) -> str:
         f"({time.perf_counter() - t_start:.0f} s). Campaigns (seeds no model saw): "
         + "; ".join(f"`{c}`" for c in made)
         + ". Each model scores every row as `starskope predict` does, at its training prior (the "
-        "card's host share) and moved to the campaign's own host share (`--prior`). Brier: mean "
+        "card's host share), moved to the campaign's own host share (`--prior RATE`) and to the "
+        "share estimated from the scores without the labels (`--prior auto`, the EM of Saerens et "
+        "al. 2002). Brier: mean "
         "squared difference of score and label; reference: always giving the host share (a "
         "score that does not beat it carries no information about single stars). ECE: the "
         "count-weighted mean of |host share - mean score| over ten equal-count bins (it "

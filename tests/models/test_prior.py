@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from starskope.exceptions import StarskopeError
-from starskope.models.prior import at_host_prior, shift_prior
+from starskope.models.prior import at_host_prior, estimate_prior, shift_planet, shift_prior
 
 
 class _Binary:
@@ -41,3 +41,41 @@ def test_multiclass_models_shift_their_planet_column():
 def test_bad_prior_is_refused():
     with pytest.raises(StarskopeError, match="host_prior must be strictly between 0 and 1"):
         at_host_prior(_Binary(1.5), np.array([[0.5, 0.5]]))
+
+
+def _calibrated(rng, n, share, train_prior):
+    """Labels at ``share`` and their exact posterior probabilities at ``train_prior``."""
+    host = rng.random(n) < share
+    x = rng.normal(np.where(host, 2.0, 0.0), 1.0)
+    odds = np.exp(2.0 * x - 2.0) * train_prior / (1 - train_prior)
+    return host, odds / (1 + odds)
+
+
+@pytest.mark.parametrize("share", [0.01, 0.1, 0.3])
+def test_estimated_share_recovers_the_populations(share):
+    rng = np.random.default_rng(5)
+    host, p = _calibrated(rng, 40000, share, train_prior=0.3)
+    est = estimate_prior(p, train_prior=0.3)
+    assert est == pytest.approx(host.mean(), rel=0.15)
+    assert abs(p.mean() - host.mean()) > abs(est - host.mean()) or share == 0.3
+    # scores moved to another share first give the same estimate from there
+    q = shift_planet(p, train_prior=0.3, host_prior=0.05)
+    assert estimate_prior(q, train_prior=0.05) == pytest.approx(est, rel=1e-5)
+
+
+def test_shift_planet_is_shift_priors_planet_column():
+    p = np.array([0.0, 0.2, 0.5, 0.9, 1.0])
+    two = np.c_[1 - p, p]
+    np.testing.assert_allclose(
+        shift_planet(p, train_prior=0.3, host_prior=0.02),
+        shift_prior(two, planet_col=1, train_prior=0.3, host_prior=0.02)[:, 1],
+    )
+
+
+def test_estimate_prior_rejects_bad_input():
+    with pytest.raises(StarskopeError, match="at least one"):
+        estimate_prior([], train_prior=0.3)
+    with pytest.raises(StarskopeError, match=r"in \[0, 1\]"):
+        estimate_prior([0.2, 1.5], train_prior=0.3)
+    with pytest.raises(StarskopeError, match="train_prior"):
+        estimate_prior([0.2], train_prior=1.0)

@@ -302,6 +302,64 @@ def _check_prior(prior: float) -> None:
         raise StarskopeError(f"--prior is a host rate strictly between 0 and 1; got {prior}")
 
 
+#: ``--prior``'s help, shared by predict and evaluate.
+PRIOR_HELP = (
+    "Host rate of the scored population, in (0, 1), or 'auto': estimated from the scores"
+    " themselves (Saerens et al. 2002; the model must be calibrated, and non-hosts unlike its"
+    " training data inflate it). Default: the model's training share (e.g. 0.306 for gbm; a"
+    " survey's is nearer 0.01)."
+)
+
+
+def _prior_option(text: str | None) -> float | str | None:
+    """``--prior``: None, ``"auto"`` or a rate in (0, 1)."""
+    if text is None:
+        return None
+    if text.strip().lower() == "auto":
+        return "auto"
+    try:
+        value = float(text)
+    except ValueError:
+        raise StarskopeError(
+            f"--prior is a host rate strictly between 0 and 1, or 'auto'; got {text!r}"
+        ) from None
+    _check_prior(value)
+    return value
+
+
+def _estimated_prior(scores, est) -> tuple[float, float]:
+    """(training share, estimated share) for ``--prior auto``; with no score to go on (every
+    star failed), the training share, said on stderr."""
+    import sys
+
+    from ..models.prior import estimate_prior, score_prior
+
+    train = score_prior(est)
+    if train is None:
+        raise StarskopeError(
+            "--prior auto needs the model's training share of hosts, which this model file "
+            "does not record; give --prior RATE"
+        )
+    scores = [x for x in scores if x is not None]
+    if not scores:
+        print("starskope: --prior auto: no star was scored, nothing to estimate", file=sys.stderr)
+        return train, train
+    share = estimate_prior(scores, train_prior=train)
+    edge = ""
+    if share <= 0.5 / len(scores) * (1 + 1e-9):
+        edge = (
+            " (its lower limit, half a host among the stars scored: the scores point to fewer, "
+            "or carry too little information to say)"
+        )
+    print(
+        f"starskope: --prior auto: host share estimated at {share:.4g}{edge} from "
+        f"{len(scores)} scores (the model's training share {train:.3g}); the scores are for "
+        "that share",
+        file=sys.stderr,
+    )
+    return train, share
+
+
 def _write_card(path, *, model, spec, est, data, n, n_pos, seed, metrics, seconds, command):
     from .. import __version__
 
@@ -360,12 +418,7 @@ def predict_command(
     time_column: str | None = typer.Option(
         None, "--time-column", help="Time column (name or 0-based index) of table files."
     ),
-    prior: float | None = typer.Option(
-        None,
-        "--prior",
-        help="Host rate of the scored population, in (0, 1) (default: the model's training"
-        " share, e.g. 0.306 for gbm; a survey's is nearer 0.01).",
-    ),
+    prior: str | None = typer.Option(None, "--prior", help=PRIOR_HELP),
     survey: bool = typer.Option(
         False,
         "--survey",
@@ -386,36 +439,51 @@ def predict_command(
     says which."""
     from ..io import iter_read
     from ..models.predict import predict_results
+    from ..models.prior import score_prior
     from ..models.registry import DEFAULT_MODEL, load_model
 
+    wanted = _prior_option(prior)
     loaded = load_model(model or DEFAULT_MODEL)
-    if prior is not None:
-        _check_prior(prior)
-        loaded[1].set_params(host_prior=prior)
+    if isinstance(wanted, float):
+        loaded[1].set_params(host_prior=wanted)
+    share = score_prior(loaded[1])
     items = iter_read(files, format=fmt, flux_column=flux_column, time_column=time_column)
     results = predict_results(items, model=loaded, explain=explain, n_jobs=jobs)
-    if survey:  # needs every star first: the results come at the end
-        from ..vet.ephemeris import flag_common_signals
-
-        results = flag_common_signals(list(results))
     from ..parallel import progress_bar
 
     n_failed = n_seen = 0
     rows = []
     with progress_bar("scoring", _count_stars(files)) as advance:
-        for res in results:
-            n_seen += 1
-            advance(1)
-            n_failed += emit_result(res, json_out=json_out, rows=rows)
+        if survey or wanted == "auto":  # both need every star first: the lines come at the end
+            every = []
+            for res in results:
+                every.append(res)
+                advance(1)
+            if survey:
+                from ..vet.ephemeris import flag_common_signals
+
+                every = flag_common_signals(every)
+            if wanted == "auto":
+                from ..models.predict import at_prior
+
+                train, share = _estimated_prior(
+                    [r.score for r in every if r.error is None], loaded[1]
+                )
+                every = [at_prior(r, train_prior=train, host_prior=share) for r in every]
+            for res in every:
+                n_seen += 1
+                n_failed += emit_result(res, json_out=json_out, rows=rows)
+        else:
+            for res in results:
+                n_seen += 1
+                advance(1)
+                n_failed += emit_result(res, json_out=json_out, rows=rows)
     if not n_seen:
         raise StarskopeError(f"no light curves found in {' '.join(map(str, files))}")
     if not json_out:
         from rich.markup import escape
         from rich.table import Table
 
-        from ..models.prior import score_prior
-
-        share = score_prior(loaded[1])
         at = "" if share is None else f"; scores at a host share of {share:.3g}"
         table = Table(title=f"starskope predict ({model or DEFAULT_MODEL}{at})")
         for col in ("input", "row", "host (truth)", "score", "classes"):
@@ -451,11 +519,7 @@ def evaluate_command(
     jobs: int = typer.Option(
         1, "--jobs", "-j", min=1, help="Worker processes for feature extraction."
     ),
-    prior: float | None = typer.Option(
-        None,
-        "--prior",
-        help="Host rate of the scored population, in (0, 1) (default: the training rate).",
-    ),
+    prior: str | None = typer.Option(None, "--prior", help=PRIOR_HELP),
 ) -> None:
     """Evaluate a model once on labelled test data: table with CIs and plots."""
     import numpy as np
@@ -469,10 +533,10 @@ def evaluate_command(
         raise StarskopeError(f"--threshold is a probability in [0, 1]; got {threshold}")
     if n_boot < 0:
         raise StarskopeError(f"--boot must be >= 0 (0: no intervals); got {n_boot}")
+    wanted = _prior_option(prior)
     name, est = load_model(model)
-    if prior is not None:
-        _check_prior(prior)
-        est.set_params(host_prior=prior)
+    if isinstance(wanted, float):
+        est.set_params(host_prior=wanted)
     spec = MODELS[name]
     output_dir_later(out, what="--out folder")  # made once there is something to write
     ds = load_labelled(
@@ -487,9 +551,14 @@ def evaluate_command(
     classes = list(est.classes_)
     col = classes.index(1) if 1 in classes else classes.index("planet")
     s = np.asarray(proba[:, col], dtype=float)
+    prior_used = score_prior(est)
+    if wanted == "auto":  # estimated without the labels, as predict would
+        from ..models.prior import shift_planet
+
+        train, prior_used = _estimated_prior(s, est)
+        s = shift_planet(s, train_prior=train, host_prior=prior_used)
     tab = bootstrap_metrics(ds.y, s, threshold=threshold, n_boot=n_boot, random_state=seed)
     calib = calibration_metrics(ds.y, s)
-    prior_used = score_prior(est)
     out.mkdir(parents=True, exist_ok=True)
     report = {
         "model": name,

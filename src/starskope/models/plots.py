@@ -110,7 +110,7 @@ def plot_reliability(y, s, *, ax=None, label=None, n_bins: int = 10, strategy="l
         ax.plot(lim, lim, ls=":", c="gray", label="calibrated")
     ax.set(xscale="log", yscale="log", xlim=lim, ylim=lim, xlabel="mean score in bin",
            ylabel="share of hosts in bin", title="reliability")  # fmt: skip
-    ax.legend(loc="upper left", fontsize="small")
+    ax.legend(loc="lower right", fontsize="small")
     return ax
 
 

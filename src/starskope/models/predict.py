@@ -23,7 +23,7 @@ from ..result import StarResult
 from .prior import score_prior
 from .registry import DEFAULT_MODEL, MODELS, load_model
 
-__all__ = ["predict_results"]
+__all__ = ["at_prior", "predict_results"]
 
 _CLASS_NAMES = {0: "not_planet", 1: "planet"}
 
@@ -243,6 +243,54 @@ def predict_results(
             batch = []
     if batch:
         yield from _rawflux_chunk(name, est, batch, explain=explain)
+
+
+def _shift_dict(probs: dict, train_prior: float, host_prior: float) -> dict:
+    from .prior import shift_prior
+
+    names = list(probs)
+    row = shift_prior([[probs[n] for n in names]], planet_col=names.index("planet"),
+                      train_prior=train_prior, host_prior=host_prior)[0]  # fmt: skip
+    return {n: float(v) for n, v in zip(names, row, strict=True)}
+
+
+def at_prior(res: StarResult, *, train_prior: float, host_prior: float) -> StarResult:
+    """``res`` scored for a population with host share ``host_prior`` instead of
+    ``train_prior``: its score, class probabilities, each candidate's ``model_score`` and
+    ``model_class_probabilities`` and ``explanation["host_prior"]`` moved by Bayes' rule
+    (:func:`~starskope.models.prior.shift_prior`); a result without a score is returned as it
+    is."""
+    from .prior import shift_planet
+
+    if res.score is None:
+        return res
+    score = float(shift_planet(res.score, train_prior=train_prior, host_prior=host_prior))
+    probs = res.class_probabilities
+    if probs and "planet" in probs:
+        probs = _shift_dict(probs, train_prior, host_prior)
+    cands = tuple(
+        dataclasses.replace(
+            c,
+            extra={
+                **c.extra,
+                "model_score": round(float(shift_planet(c.extra["model_score"],
+                                     train_prior=train_prior, host_prior=host_prior)), 6),
+                "model_class_probabilities": {
+                    n: round(v, 6) for n, v in _shift_dict(
+                        c.extra["model_class_probabilities"], train_prior, host_prior
+                    ).items()
+                },
+            },
+        )
+        if c.extra and "model_score" in c.extra
+        else c
+        for c in res.candidates
+    )  # fmt: skip
+    expl = dict(res.explanation or {})
+    expl["host_prior"] = round(float(host_prior), 6)
+    return dataclasses.replace(
+        res, score=score, class_probabilities=probs, candidates=cands, explanation=expl
+    )
 
 
 def _pairs(items) -> Iterator:

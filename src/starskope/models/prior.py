@@ -3,7 +3,8 @@
 A model calibrated on training data with host fraction ``pi0`` gives probabilities for that rate;
 for a population with host fraction ``pi`` the planet probability's odds scale by
 ``(pi / (1 - pi)) / (pi0 / (1 - pi0))`` (Saerens et al. 2002, Neural Computation 14, 21). Other
-classes share the rest in proportion.
+classes share the rest in proportion. The rate of an unlabelled population can itself be
+estimated from the scores (:func:`estimate_prior`, the same paper's EM).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import numpy as np
 
 from ..exceptions import StarskopeError
 
-__all__ = ["at_host_prior", "score_prior", "shift_prior"]
+__all__ = ["at_host_prior", "estimate_prior", "score_prior", "shift_planet", "shift_prior"]
 
 
 def shift_prior(proba, *, planet_col: int, train_prior: float, host_prior: float) -> np.ndarray:
@@ -56,3 +57,72 @@ def score_prior(estimator) -> float | None:
     if prior is None:
         prior = getattr(estimator, "train_prior_", None)
     return None if prior is None else round(float(prior), 6)
+
+
+def shift_planet(scores, *, train_prior: float, host_prior: float) -> np.ndarray:
+    """Planet probabilities alone moved from ``train_prior`` to ``host_prior`` (the planet
+    column of :func:`shift_prior`; the other classes' share is the rest).
+
+    Examples
+    --------
+    >>> shift_planet([0.5, 0.0, 1.0], train_prior=0.5, host_prior=0.1).round(3).tolist()
+    [0.1, 0.0, 1.0]
+    """
+    p = np.asarray(scores, dtype=float)
+    two = np.stack([1.0 - p, p], axis=-1).reshape(-1, 2)
+    out = shift_prior(two, planet_col=1, train_prior=train_prior, host_prior=host_prior)[:, 1]
+    return out.reshape(p.shape)
+
+
+def estimate_prior(
+    scores, *, train_prior: float, tol: float = 1e-9, max_iter: int = 10_000
+) -> float:
+    """Host share of an unlabelled population, from a calibrated model's planet scores.
+
+    The EM of Saerens, Latinne & Decaestecker (2002, Neural Computation 14, 21): shift every
+    score from the training share to the current estimate, take their mean as the next
+    estimate, until it settles. It is the maximum-likelihood share if the model is calibrated
+    at ``train_prior`` and the classes' light curves look as they did in training (only their
+    mix changed); a model that scores some non-hosts of the new population high (binaries it
+    never saw) inflates it.
+
+    Parameters
+    ----------
+    scores : array-like of float
+        Planet probabilities at ``train_prior``, one per star (in [0, 1]).
+    train_prior : float
+        The share the scores assume (:func:`score_prior` of the model before any shift).
+
+    Returns
+    -------
+    float
+        The estimated share, kept within half a star of 0 and of 1 (``0.5 / n`` and
+        ``1 - 0.5 / n`` for ``n`` scores): an uninformative model's EM runs to the boundary,
+        and fewer than half a host among the stars scored is all the data can say then.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(0)
+    >>> host = rng.random(20000) < 0.02                  # a population with 2% hosts
+    >>> x = rng.normal(np.where(host, 2.5, 0.0), 1.0)    # a score-like statistic
+    >>> odds = np.exp(2.5 * x - 3.125)                   # its likelihood ratio
+    >>> at_half = odds / (1 + odds)                      # calibrated at a 50% share
+    >>> round(estimate_prior(at_half, train_prior=0.5), 3)
+    0.02
+    """
+    p = np.asarray(scores, dtype=float).ravel()
+    if p.size == 0:
+        raise StarskopeError("estimating the host share needs at least one score")
+    if not np.all(np.isfinite(p)) or p.min() < 0 or p.max() > 1:
+        raise StarskopeError("estimating the host share needs scores in [0, 1]")
+    if not 0 < train_prior < 1:
+        raise StarskopeError(f"train_prior must be strictly between 0 and 1; got {train_prior}")
+    lo, hi = 0.5 / p.size, 1.0 - 0.5 / p.size
+    pi = float(np.clip(p.mean(), lo, hi))
+    for _ in range(int(max_iter)):
+        new = float(np.clip(shift_planet(p, train_prior=train_prior, host_prior=pi).mean(), lo,
+                            hi))  # fmt: skip
+        if abs(new - pi) <= tol * pi:
+            return new
+        pi = new
+    return pi

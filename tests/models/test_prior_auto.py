@@ -1,0 +1,109 @@
+"""``--prior auto``: the population's host share estimated from the scores, every probability
+of a result moved to it."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from starskope.cli import main
+from starskope.io.kaggle import write_kaggle
+from starskope.models.predict import at_prior
+from starskope.models.prior import shift_planet
+from starskope.result import Candidate, StarResult
+
+from .conftest import make_flux
+
+
+def _candidate(score):
+    return Candidate(period_days=3.0, t0=1.0, t0_format="relative", t0_bjd=None,
+                     duration_hours=2.0, depth_ppm=500.0, depth_ppm_err=50.0, snr=10.0,
+                     sde=9.0, power=1.0, n_transits=5,
+                     extra={"model_score": score, "model_class_probabilities":
+                            {"planet": score, "eclipsing_binary": 0.1, "other": 0.9 - score}})  # fmt: skip
+
+
+def test_at_prior_moves_every_probability_of_a_result():
+    res = StarResult(path="a.fits", candidates=(_candidate(0.6), _candidate(0.2)), score=0.6,
+                     class_probabilities={"planet": 0.6, "eclipsing_binary": 0.1, "other": 0.3},
+                     explanation={"model": "views-cnn", "host_prior": 0.3})  # fmt: skip
+    out = at_prior(res, train_prior=0.3, host_prior=0.01)
+    want = float(shift_planet(0.6, train_prior=0.3, host_prior=0.01))
+    assert out.score == pytest.approx(want) and out.score < 0.1
+    assert out.class_probabilities["planet"] == pytest.approx(want)
+    assert sum(out.class_probabilities.values()) == pytest.approx(1.0)
+    # the other classes keep their ratio
+    cp = out.class_probabilities
+    assert cp["other"] / cp["eclipsing_binary"] == pytest.approx(3.0)
+    assert out.candidates[1].extra["model_score"] == pytest.approx(
+        float(shift_planet(0.2, train_prior=0.3, host_prior=0.01)), abs=1e-6
+    )
+    assert out.explanation["host_prior"] == 0.01 and res.explanation["host_prior"] == 0.3
+    failed = StarResult(path="b.fits", error="unreadable")
+    assert at_prior(failed, train_prior=0.3, host_prior=0.01) is failed
+
+
+def _fixed_point(mean, share, n):
+    """The EM's fixed point: the shifted scores' mean is the share, unless held at half a
+    host (the scores of an uninformative model run the EM to that limit)."""
+    held = share == pytest.approx(0.5 / n, rel=1e-4) and mean < share
+    return mean == pytest.approx(share, rel=1e-4) or held
+
+
+@pytest.fixture
+def table(tmp_path):
+    pytest.importorskip("torch")
+    X, y, _ = make_flux(60, 3, 1000, seed=8, depth=3.0)
+    return write_kaggle(tmp_path / "t.csv", X, np.where(y == 1, 2, 1)), y
+
+
+def test_predict_prior_auto_rescores_at_the_estimated_share(table, capsys):
+    path, _ = table
+    assert main(["predict", str(path), "--model", "original-cnn", "--json", "--no-explain"]) == 0
+    plain = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    rc = main(["predict", str(path), "--model", "original-cnn", "--json", "--no-explain",
+               "--prior", "auto"])  # fmt: skip
+    out = capsys.readouterr()
+    auto = [json.loads(x) for x in out.out.splitlines()]
+    assert rc == 0 and len(auto) == len(plain) == 60
+    share = auto[0]["explanation"]["host_prior"]
+    assert f"host share estimated at {share:.4g}" in out.err and 0 < share < 1
+    train = plain[0]["explanation"]["host_prior"]
+    assert train == pytest.approx(0.25)
+    for a, p in zip(auto, plain, strict=True):
+        want = float(shift_planet(p["score"], train_prior=train, host_prior=share))
+        assert a["row"] == p["row"] and a["score"] == pytest.approx(want, rel=1e-4)  # 6 digits
+    # the EM's fixed point: the mean of the shifted scores, unless held at half a host
+    mean = np.mean([a["score"] for a in auto])
+    assert _fixed_point(mean, share, 60)
+
+
+def test_prior_option_errors(table, capsys):
+    path, _ = table
+    assert main(["predict", str(path), "--model", "original-cnn", "--prior", "often"]) == 2
+    assert "--prior is a host rate strictly between 0 and 1, or 'auto'" in capsys.readouterr().err
+    assert main(["predict", str(path), "--model", "original-cnn", "--prior", "1.5"]) == 2
+    assert "strictly between 0 and 1" in capsys.readouterr().err
+
+
+def test_evaluate_prior_auto_reports_the_estimate(table, tmp_path, capsys):
+    path, _ = table
+    rc = main(["evaluate", "--model", "original-cnn", "--data", str(path), "--out",
+               str(tmp_path / "ev"), "--boot", "20", "--prior", "auto"])  # fmt: skip
+    out = capsys.readouterr()
+    rep = json.loads((tmp_path / "ev" / "metrics.json").read_text())
+    share = rep["calibration"]["host_prior"]
+    assert rc == 0 and f"host share estimated at {share:.4g}" in out.err
+    assert f"scores at a host prior of {share:.3g}" in out.out
+    mean = rep["calibration"]["mean_score"]
+    assert _fixed_point(mean, share, 60)
+
+
+def test_prior_auto_with_no_star_scored_still_reports_every_failure(tmp_path, capsys):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("time,flux\n1,2\n")
+    assert main(["predict", str(bad), "--model", "original-cnn", "--json", "--prior", "auto"]) == 1
+    err = capsys.readouterr().err
+    assert "bad.csv" in err and "no star was scored, nothing to estimate" in err
