@@ -289,6 +289,9 @@ def clopper_pearson(k: int, n: int, *, level: float = 0.95) -> tuple[float, floa
 
 
 def _probabilities(y, s) -> tuple[np.ndarray, np.ndarray]:
+    labels = np.unique(np.asarray(y).ravel())
+    if labels.size and not np.isin(labels, [0, 1]).all():
+        raise StarskopeError(f"calibration needs labels 0 and 1 (1 = host); got {labels.tolist()}")
     y, s = _check(y, s)
     if s.size and (s.min() < 0 or s.max() > 1):
         raise StarskopeError(
@@ -304,8 +307,9 @@ def reliability(y, s, *, n_bins: int = 10, strategy: str = "quantile", level: fl
     Bins as scikit-learn's :func:`~sklearn.calibration.calibration_curve`: ``"quantile"``
     (equal counts: a score piled near 0 still gets several bins) or ``"uniform"`` (equal
     widths on [0, 1]); or ``"log"``, equal widths in log score from the smallest positive
-    score to 1 (for a rare class: the few high scores, which decide what a survey follows up,
-    get bins of their own instead of sharing the top tenth); empty bins are left out. Each share carries its exact binomial
+    score (at least ``0.5 / n``, at most 0.1) to 1, scores below joining the first bin (for a
+    rare class: the few high scores, which decide what a survey follows up, get bins of their
+    own instead of sharing the top tenth); empty bins are left out. Each share carries its exact binomial
     (:func:`clopper_pearson`) interval: with a few hosts per bin, a calibrated model's points
     scatter about the diagonal by about that much.
 
@@ -340,8 +344,11 @@ def reliability(y, s, *, n_bins: int = 10, strategy: str = "quantile", level: fl
     elif strategy == "uniform":
         edges = np.linspace(0.0, 1.0, int(n_bins) + 1)
     elif strategy == "log":
+        # from the smallest positive score, but no lower than half a star's share (one tiny
+        # score would stretch the grid over decades no other star reaches) and no higher than
+        # 0.1 (scores all above it still get bins down to there)
         pos = s[s > 0]
-        low = min(float(pos.min()), 0.1) if pos.size else 1e-6
+        low = min(max(float(pos.min()), 0.5 / s.size), 0.1) if pos.size else 0.5 / max(s.size, 1)
         edges = np.geomspace(low, 1.0, int(n_bins) + 1)
         edges[0] = 0.0  # zeros join the first bin
     else:
@@ -389,7 +396,7 @@ def calibration_metrics(y, s, *, n_bins: int = 10, strategy: str = "quantile") -
     y, s = _probabilities(y, s)
     n = len(y)
     rate = float(y.mean()) if n else float("nan")
-    eps = 1e-15
+    eps = np.finfo(float).eps  # as scikit-learn's log_loss clips
     p = np.clip(s, eps, 1 - eps)
     r = reliability(y, s, n_bins=n_bins, strategy=strategy)
     return {

@@ -238,3 +238,24 @@ def test_log_bins_give_the_rare_high_scores_their_own_bins():
     assert r["count"][top].sum() == 9 and np.all(r["fraction"][top] == 1.0)
     q = reliability(y, s, n_bins=6, strategy="quantile")
     assert q["count"][-1] > 100  # equal counts lump them with 150-odd others
+
+
+def test_log_bins_start_no_higher_than_a_tenth_and_no_lower_than_half_a_star():
+    s = np.array([0.3, 0.5, 0.7, 0.9])
+    r = reliability([0, 1, 1, 1], s, n_bins=5, strategy="log")
+    assert r["lower"][0] >= 0.1 and r["count"].sum() == 4  # all above 0.1: bins from 0.1
+    tiny = np.r_[1e-300, np.full(99, 0.02), 0.8]
+    r = reliability(np.r_[np.zeros(100, int), 1], tiny, n_bins=4, strategy="log")
+    # the 1e-300 does not stretch the grid: it joins the first bin, from 0.5 / 101 up
+    assert r["count"].tolist() == [1, 99, 1]
+    assert r["upper"][0] == pytest.approx((0.5 / 101) ** 0.75, rel=1e-6)
+
+
+def test_log_loss_of_certain_scores_matches_sklearn():
+    y, s = [0, 1, 1, 0], [0.0, 1.0, 0.0, 0.3]
+    assert calibration_metrics(y, s)["log_loss"] == pytest.approx(skm.log_loss(y, s))
+
+
+def test_calibration_needs_binary_labels():
+    with pytest.raises(StarskopeError, match="labels 0 and 1"):
+        calibration_metrics([0, 2, 2], [0.1, 0.9, 0.8])

@@ -79,3 +79,22 @@ def test_estimate_prior_rejects_bad_input():
         estimate_prior([0.2, 1.5], train_prior=0.3)
     with pytest.raises(StarskopeError, match="train_prior"):
         estimate_prior([0.2], train_prior=1.0)
+
+
+def test_estimate_is_the_likelihoods_maximum_and_the_ems_fixed_point():
+    rng = np.random.default_rng(9)
+    _, p = _calibrated(rng, 5000, 0.05, train_prior=0.3)
+    est = estimate_prior(p, train_prior=0.3)
+    grid = np.linspace(0.001, 0.3, 3000)
+    lh, ln = p / 0.3, (1 - p) / 0.7
+    loglik = [np.sum(np.log(g * lh + (1 - g) * ln)) for g in grid]
+    assert est == pytest.approx(grid[int(np.argmax(loglik))], abs=2e-4)
+    # the EM's fixed point: the scores moved to the estimate average to it
+    assert shift_planet(p, train_prior=0.3, host_prior=est).mean() == pytest.approx(est, rel=1e-6)
+
+
+def test_estimate_stays_half_a_star_inside_its_bounds():
+    # scores that carry no information: the likelihood is flat or peaks at a boundary
+    assert estimate_prior(np.full(200, 0.1), train_prior=0.3) == pytest.approx(0.5 / 200)
+    assert estimate_prior(np.full(200, 0.9), train_prior=0.3) == pytest.approx(1 - 0.5 / 200)
+    assert estimate_prior([0.0, 1.0], train_prior=0.3) == pytest.approx(0.5)

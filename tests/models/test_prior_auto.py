@@ -11,7 +11,7 @@ import pytest
 from starskope.cli import main
 from starskope.io.kaggle import write_kaggle
 from starskope.models.predict import at_prior
-from starskope.models.prior import shift_planet
+from starskope.models.prior import estimate_prior, shift_planet
 from starskope.result import Candidate, StarResult
 
 from .conftest import make_flux
@@ -40,9 +40,23 @@ def test_at_prior_moves_every_probability_of_a_result():
     assert out.candidates[1].extra["model_score"] == pytest.approx(
         float(shift_planet(0.2, train_prior=0.3, host_prior=0.01)), abs=1e-6
     )
+    cand = out.candidates[0].extra["model_class_probabilities"]
+    assert cand["planet"] == pytest.approx(want, abs=1e-6)
+    assert cand["other"] / cand["eclipsing_binary"] == pytest.approx(3.0, rel=1e-4)
+    assert "host_prior_estimated" not in out.explanation
+    est = at_prior(res, train_prior=0.3, host_prior=0.01, estimated=True)
+    assert est.explanation["host_prior_estimated"] is True
     assert out.explanation["host_prior"] == 0.01 and res.explanation["host_prior"] == 0.3
     failed = StarResult(path="b.fits", error="unreadable")
     assert at_prior(failed, train_prior=0.3, host_prior=0.01) is failed
+    # what a result lacks is left out, not a crash
+    bare = _candidate(0.5)
+    bare = Candidate(**{**bare.__dict__, "extra": {"model_score": None}})
+    odd = StarResult(path="c.fits", candidates=(bare,), score=0.5,
+                     class_probabilities={"host": 0.5, "not": 0.5})  # fmt: skip
+    moved = at_prior(odd, train_prior=0.3, host_prior=0.01)
+    assert moved.class_probabilities == {"host": 0.5, "not": 0.5}
+    assert moved.candidates[0].extra == {"model_score": None} and moved.score < 0.5
 
 
 def _fixed_point(mean, share, n):
@@ -68,24 +82,60 @@ def test_predict_prior_auto_rescores_at_the_estimated_share(table, capsys):
     out = capsys.readouterr()
     auto = [json.loads(x) for x in out.out.splitlines()]
     assert rc == 0 and len(auto) == len(plain) == 60
-    share = auto[0]["explanation"]["host_prior"]
-    assert f"host share estimated at {share:.4g}" in out.err and 0 < share < 1
     train = plain[0]["explanation"]["host_prior"]
     assert train == pytest.approx(0.25)
+    # the share is estimate_prior's on the scores predict gives without --prior
+    want_share = estimate_prior([p["score"] for p in plain], train_prior=train)
+    share = auto[0]["explanation"]["host_prior"]
+    assert share == pytest.approx(want_share, rel=1e-5, abs=1e-6)
+    assert f"host share estimated at {want_share:.4g}" in out.err
+    assert all(a["explanation"]["host_prior_estimated"] is True for a in auto)
     for a, p in zip(auto, plain, strict=True):
-        want = float(shift_planet(p["score"], train_prior=train, host_prior=share))
-        assert a["row"] == p["row"] and a["score"] == pytest.approx(want, rel=1e-4)  # 6 digits
-    # the EM's fixed point: the mean of the shifted scores, unless held at half a host
-    mean = np.mean([a["score"] for a in auto])
-    assert _fixed_point(mean, share, 60)
+        want = float(shift_planet(p["score"], train_prior=train, host_prior=want_share))
+        assert a["row"] == p["row"] and a["score"] == pytest.approx(want, rel=1e-4, abs=1e-9)
+    # the table's title gives the estimated share
+    assert main(["predict", str(path), "--model", "original-cnn", "--no-explain",
+                 "--prior", "auto"]) == 0  # fmt: skip
+    assert f"scores at a host share of {want_share:.3g}" in capsys.readouterr().out
 
 
-def test_prior_option_errors(table, capsys):
+def test_prior_auto_with_survey_flags_at_the_estimated_share(table, capsys):
     path, _ = table
-    assert main(["predict", str(path), "--model", "original-cnn", "--prior", "often"]) == 2
+    rc = main(["predict", str(path), "--model", "original-cnn", "--json", "--no-explain",
+               "--prior", "auto", "--survey"])  # fmt: skip
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert rc == 0 and len(lines) == 60
+    assert all(d["explanation"]["host_prior_estimated"] for d in lines)
+
+
+@pytest.mark.parametrize("bad", ["often", "1.5", "0", "nan", "inf", "-0.1"])
+def test_prior_option_errors(table, capsys, bad):
+    path, _ = table
+    assert main(["predict", str(path), "--model", "original-cnn", "--prior", bad]) == 2
     assert "--prior is a host rate strictly between 0 and 1, or 'auto'" in capsys.readouterr().err
-    assert main(["predict", str(path), "--model", "original-cnn", "--prior", "1.5"]) == 2
-    assert "strictly between 0 and 1" in capsys.readouterr().err
+
+
+def test_prior_option_reads_auto_and_numbers_loosely(table, capsys):
+    path, _ = table
+    assert main(["predict", str(path), "--model", "original-cnn", "--json", "--no-explain",
+                 "--prior", " AUTO "]) == 0  # fmt: skip
+    assert "host share estimated" in capsys.readouterr().err
+    assert main(["predict", str(path), "--model", "original-cnn", "--json", "--no-explain",
+                 "--prior", "1e-2"]) == 0  # fmt: skip
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert {d["explanation"]["host_prior"] for d in lines} == {0.01}
+    assert not any("host_prior_estimated" in d["explanation"] for d in lines)
+
+
+def test_evaluate_at_a_given_prior(table, tmp_path, capsys):
+    path, _ = table
+    rc = main(["evaluate", "--model", "original-cnn", "--data", str(path), "--out",
+               str(tmp_path / "ev"), "--boot", "20", "--prior", "0.05"])  # fmt: skip
+    out = capsys.readouterr().out
+    rep = json.loads((tmp_path / "ev" / "metrics.json").read_text())
+    assert rc == 0 and rep["calibration"]["host_prior"] == 0.05
+    assert "host_prior_estimated" not in rep["calibration"]
+    assert "scores at a host prior of 0.05" in out
 
 
 def test_evaluate_prior_auto_reports_the_estimate(table, tmp_path, capsys):
@@ -97,6 +147,7 @@ def test_evaluate_prior_auto_reports_the_estimate(table, tmp_path, capsys):
     share = rep["calibration"]["host_prior"]
     assert rc == 0 and f"host share estimated at {share:.4g}" in out.err
     assert f"scores at a host prior of {share:.3g}" in out.out
+    assert rep["calibration"]["host_prior_estimated"] is True
     mean = rep["calibration"]["mean_score"]
     assert _fixed_point(mean, share, 60)
 

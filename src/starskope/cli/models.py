@@ -299,7 +299,9 @@ def _left_out_text(n: int) -> str:
 
 def _check_prior(prior: float) -> None:
     if not 0.0 < prior < 1.0:
-        raise StarskopeError(f"--prior is a host rate strictly between 0 and 1; got {prior}")
+        raise StarskopeError(
+            f"--prior is a host rate strictly between 0 and 1, or 'auto'; got {prior}"
+        )
 
 
 #: ``--prior``'s help, shared by predict and evaluate.
@@ -327,12 +329,8 @@ def _prior_option(text: str | None) -> float | str | None:
     return value
 
 
-def _estimated_prior(scores, est) -> tuple[float, float]:
-    """(training share, estimated share) for ``--prior auto``; with no score to go on (every
-    star failed), the training share, said on stderr."""
-    import sys
-
-    from ..models.prior import estimate_prior, score_prior
+def _training_share(est) -> float:
+    from ..models.prior import score_prior
 
     train = score_prior(est)
     if train is None:
@@ -340,21 +338,32 @@ def _estimated_prior(scores, est) -> tuple[float, float]:
             "--prior auto needs the model's training share of hosts, which this model file "
             "does not record; give --prior RATE"
         )
+    return train
+
+
+def _estimated_prior(scores, est) -> tuple[float, float]:
+    """(training share, estimated share) for ``--prior auto``, said on stderr; with no score
+    to go on (every star failed), the training share."""
+    import sys
+
+    from ..models.prior import estimate_prior
+
+    train = _training_share(est)
     scores = [x for x in scores if x is not None]
     if not scores:
         print("starskope: --prior auto: no star was scored, nothing to estimate", file=sys.stderr)
         return train, train
     share = estimate_prior(scores, train_prior=train)
     edge = ""
-    if share <= 0.5 / len(scores) * (1 + 1e-9):
+    if share <= 0.5 / len(scores) * (1 + 1e-9) or share >= 1 - 0.5 / len(scores) * (1 + 1e-9):
         edge = (
-            " (its lower limit, half a host among the stars scored: the scores point to fewer, "
-            "or carry too little information to say)"
+            " (a limit: within half a star of 0 or 1, where the scores carry too little "
+            "information to say more)"
         )
     print(
         f"starskope: --prior auto: host share estimated at {share:.4g}{edge} from "
-        f"{len(scores)} scores (the model's training share {train:.3g}); the scores are for "
-        "that share",
+        f"{len(scores)} scores; every score is moved to it from the model's training share "
+        f"{train:.3g}",
         file=sys.stderr,
     )
     return train, share
@@ -447,6 +456,8 @@ def predict_command(
     if isinstance(wanted, float):
         loaded[1].set_params(host_prior=wanted)
     share = score_prior(loaded[1])
+    if wanted == "auto":
+        _training_share(loaded[1])  # before any star is scored
     items = iter_read(files, format=fmt, flux_column=flux_column, time_column=time_column)
     results = predict_results(items, model=loaded, explain=explain, n_jobs=jobs)
     from ..parallel import progress_bar
@@ -459,18 +470,23 @@ def predict_command(
             for res in results:
                 every.append(res)
                 advance(1)
-            if survey:
-                from ..vet.ephemeris import flag_common_signals
+            from ..vet.ephemeris import flag_common_signals
 
-                every = flag_common_signals(every)
+            flagged = flag_common_signals(every) if survey else every
             if wanted == "auto":
                 from ..models.predict import at_prior
 
+                # the share from the scores as they will stand (a vetoed signal's star
+                # rescored); the flags' reasons quote scores, so flag again at that share
                 train, share = _estimated_prior(
-                    [r.score for r in every if r.error is None], loaded[1]
+                    [r.score for r in flagged if r.error is None], loaded[1]
                 )
-                every = [at_prior(r, train_prior=train, host_prior=share) for r in every]
-            for res in every:
+                every = [
+                    at_prior(r, train_prior=train, host_prior=share, estimated=True)
+                    for r in every
+                ]
+                flagged = flag_common_signals(every) if survey else every
+            for res in flagged:
                 n_seen += 1
                 n_failed += emit_result(res, json_out=json_out, rows=rows)
         else:
@@ -494,7 +510,7 @@ def predict_command(
                 escape(Path(r.path or "?").name),
                 "" if r.row is None else str(r.row),
                 "" if r.label is None else str(r.label),
-                "[red]error[/red]" if r.error else f"{r.score:.4f}",
+                "[red]error[/red]" if r.error else f"{r.score:.4g}",
                 escape(r.error or probs),
             )
         _console().print(table)
@@ -557,6 +573,9 @@ def evaluate_command(
 
         train, prior_used = _estimated_prior(s, est)
         s = shift_planet(s, train_prior=train, host_prior=prior_used)
+        calib_extra = {"host_prior_estimated": True}
+    else:
+        calib_extra = {}
     tab = bootstrap_metrics(ds.y, s, threshold=threshold, n_boot=n_boot, random_state=seed)
     calib = calibration_metrics(ds.y, s)
     out.mkdir(parents=True, exist_ok=True)
@@ -571,7 +590,7 @@ def evaluate_command(
         "high": tab.high,
         "level": tab.level,
         "note": tab.note,
-        "calibration": {**calib, "host_prior": prior_used},
+        "calibration": {**calib, "host_prior": prior_used, **calib_extra},
         "reliability": {
             "bins": "ten of equal width in log score (as reliability.png)",
             **{k: v.tolist() for k, v in reliability(ds.y, s, strategy="log").items()},

@@ -245,51 +245,61 @@ def predict_results(
         yield from _rawflux_chunk(name, est, batch, explain=explain)
 
 
-def _shift_dict(probs: dict, train_prior: float, host_prior: float) -> dict:
+def _shift_dict(probs, train_prior: float, host_prior: float):
+    """Class probabilities (a dict with a ``"planet"`` key) moved to ``host_prior``; anything
+    else returned as it is."""
     from .prior import shift_prior
 
+    if not isinstance(probs, dict) or "planet" not in probs:
+        return probs
     names = list(probs)
     row = shift_prior([[probs[n] for n in names]], planet_col=names.index("planet"),
                       train_prior=train_prior, host_prior=host_prior)[0]  # fmt: skip
     return {n: float(v) for n, v in zip(names, row, strict=True)}
 
 
-def at_prior(res: StarResult, *, train_prior: float, host_prior: float) -> StarResult:
+def _shift_candidate(c, train_prior: float, host_prior: float):
+    from .prior import shift_planet
+
+    extra = dict(c.extra or {})
+    if extra.get("model_score") is None and extra.get("model_class_probabilities") is None:
+        return c
+    if extra.get("model_score") is not None:
+        extra["model_score"] = round(
+            float(shift_planet(extra["model_score"], train_prior=train_prior,
+                               host_prior=host_prior)), 6)  # fmt: skip
+    probs = _shift_dict(extra.get("model_class_probabilities"), train_prior, host_prior)
+    if isinstance(probs, dict):
+        extra["model_class_probabilities"] = {n: round(v, 6) for n, v in probs.items()}
+    return dataclasses.replace(c, extra=extra)
+
+
+def at_prior(
+    res: StarResult, *, train_prior: float, host_prior: float, estimated: bool = False
+) -> StarResult:
     """``res`` scored for a population with host share ``host_prior`` instead of
     ``train_prior``: its score, class probabilities, each candidate's ``model_score`` and
     ``model_class_probabilities`` and ``explanation["host_prior"]`` moved by Bayes' rule
-    (:func:`~starskope.models.prior.shift_prior`); a result without a score is returned as it
-    is."""
+    (:func:`~starskope.models.prior.shift_prior`; what a result lacks is left out); a result
+    without a score is returned as it is. Candidates' model scores are stored to 6 decimals, so
+    one below 5e-7 stays 0. ``estimated``: the share came from the scores themselves (``--prior
+    auto``), recorded as ``explanation["host_prior_estimated"]``."""
     from .prior import shift_planet
 
     if res.score is None:
         return res
     score = float(shift_planet(res.score, train_prior=train_prior, host_prior=host_prior))
-    probs = res.class_probabilities
-    if probs and "planet" in probs:
-        probs = _shift_dict(probs, train_prior, host_prior)
-    cands = tuple(
-        dataclasses.replace(
-            c,
-            extra={
-                **c.extra,
-                "model_score": round(float(shift_planet(c.extra["model_score"],
-                                     train_prior=train_prior, host_prior=host_prior)), 6),
-                "model_class_probabilities": {
-                    n: round(v, 6) for n, v in _shift_dict(
-                        c.extra["model_class_probabilities"], train_prior, host_prior
-                    ).items()
-                },
-            },
-        )
-        if c.extra and "model_score" in c.extra
-        else c
-        for c in res.candidates
-    )  # fmt: skip
+    cands = tuple(_shift_candidate(c, train_prior, host_prior) for c in res.candidates)
     expl = dict(res.explanation or {})
     expl["host_prior"] = round(float(host_prior), 6)
+    if estimated:
+        expl["host_prior_estimated"] = True
     return dataclasses.replace(
-        res, score=score, class_probabilities=probs, candidates=cands, explanation=expl
+        res,
+        score=score,
+        class_probabilities=_shift_dict(res.class_probabilities, train_prior, host_prior),
+        candidates=cands,
+        explanation=expl,
     )
 
 
