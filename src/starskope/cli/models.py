@@ -597,7 +597,9 @@ def evaluate_command(
         },
     }
     (out / "metrics.json").write_text(json.dumps(json_safe(report), indent=1, default=float))
-    _plots(out, ds.y, s, tab.value["confusion"], getattr(est, "history_", None), ds.classes)
+    _plots(
+        out, ds.y, s, tab.value["confusion"], getattr(est, "history_", None), ds.classes, name
+    )
     from rich.markup import escape
     from rich.table import Table
 
@@ -638,7 +640,7 @@ def _calibration_text(calib: dict, prior: float | None) -> str:
     return text
 
 
-def _plots(out: Path, y, s, confusion, history, classes=None) -> None:
+def _plots(out: Path, y, s, confusion, history, classes=None, name=None) -> None:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -647,9 +649,9 @@ def _plots(out: Path, y, s, confusion, history, classes=None) -> None:
     from ..models import plots
 
     jobs = [
-        ("roc.png", lambda ax: plots.plot_roc(y, s, ax=ax)),
-        ("pr.png", lambda ax: plots.plot_pr(y, s, ax=ax)),
-        ("reliability.png", lambda ax: plots.plot_reliability(y, s, ax=ax)),
+        ("roc.png", lambda ax: plots.plot_roc(y, s, ax=ax, label=name)),
+        ("pr.png", lambda ax: plots.plot_pr(y, s, ax=ax, label=name)),
+        ("reliability.png", lambda ax: plots.plot_reliability(y, s, ax=ax, label=name)),
         ("confusion.png", lambda ax: plots.plot_confusion(confusion, ax=ax)),
         (
             "scores.png",
