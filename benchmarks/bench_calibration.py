@@ -39,14 +39,16 @@ CAMPAIGNS = {"training share": (1000, 306, 701), "survey share": (3000, 30, 702)
 MODELS = "gbm,views-cnn,original-cnn,spectrogram-cnn,rbm"
 
 
-def _scores(inputs: TableInputs, name: str, prior: float | None) -> np.ndarray:
+def _training_scores(inputs: TableInputs, name: str) -> tuple[np.ndarray, float]:
+    """Model ``name``'s planet scores of the table at its training prior, and that prior; the
+    scores at another share follow by Bayes' rule (:func:`~starskope.models.prior.shift_planet`,
+    what ``--prior`` applies)."""
+    from starskope.models.prior import score_prior
     from starskope.models.registry import MODELS as REGISTRY
     from starskope.models.registry import load_model
 
     _, est = load_model(name)
-    if prior is not None:
-        est.set_params(host_prior=prior)
-    return inputs.planet_scores(REGISTRY[name].kind, est)
+    return inputs.planet_scores(REGISTRY[name].kind, est), score_prior(est)
 
 
 def _plot(panels: dict, path: Path) -> None:
@@ -70,8 +72,7 @@ def _plot(panels: dict, path: Path) -> None:
 def main(argv=None) -> str:
     from starskope.cli import main as starskope
     from starskope.evaluate import calibration_metrics, reliability
-    from starskope.models.prior import estimate_prior, score_prior, shift_planet
-    from starskope.models.registry import load_model
+    from starskope.models.prior import estimate_prior, shift_planet
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--models", default=MODELS)
@@ -98,23 +99,18 @@ def main(argv=None) -> str:
         rate = float(y.mean())
         curves = {}
         for name in models:
-            trained = score_prior(load_model(name)[1])
-            at_train = _scores(inputs, name, None)
+            at_train, trained = _training_scores(inputs, name)
+            # as `predict --prior auto`: estimated without the labels
             auto = estimate_prior(at_train, train_prior=trained)
-            for prior, tag in ((None, f"training ({trained:.3g})"), (rate, f"own ({rate:.3g})"),
-                               ("auto", f"auto ({auto:.3g})")):  # fmt: skip
-                if prior is None:
-                    s = at_train
-                elif prior == "auto":  # as `predict --prior auto`: estimated without labels
-                    s = shift_planet(at_train, train_prior=trained, host_prior=auto)
-                else:
-                    s = _scores(inputs, name, prior)
+            for prior, tag in ((trained, f"training ({trained:.3g})"), (rate, f"own ({rate:.3g})"),
+                               (auto, f"auto ({auto:.3g})")):  # fmt: skip
+                s = shift_planet(at_train, train_prior=trained, host_prior=prior)
                 m = calibration_metrics(y, s)
                 high = s >= 0.5
                 rows.append([title, name, tag, m["n"], m["n_pos"], m["brier"],
                              m["brier_reference"], m["log_loss"], m["ece"], m["mean_score"],
                              m["host_rate"], int(high.sum()), int(y[high].sum())])  # fmt: skip
-                if prior == rate:
+                if tag.startswith("own"):
                     curves[name] = (y, s)
                     r = reliability(y, s, n_bins=10, strategy="log")
                     for i in range(len(r["count"])):

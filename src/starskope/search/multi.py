@@ -112,10 +112,10 @@ def search_multi(
     -------
     tuple of SearchResult
         Every pass run, in order (but a subtracted source's residuals, see ``repeats``). The
-        first element is always the strongest signal of the light curve. Without ``alternates``: the significant signals, then (when the loop
-        stopped on significance) the first signal that was not. With them, an insignificant
-        first pass may be followed by the significant peak taken in its place and the passes
-        after it.
+        first element is always the strongest signal of the light curve. Without
+        ``alternates``: the significant signals, then (when the loop stopped on significance)
+        the first signal that was not. With them, an insignificant first pass may be followed
+        by the significant peak taken in its place and the passes after it.
     """
     if method not in SEARCHES:
         raise StarskopeError(f"unknown search method {method!r}; choose one of {sorted(SEARCHES)}")
