@@ -237,7 +237,8 @@ def write_table(path, rows, truths):
             w.writerow({"row": i, "LABEL": lab, **t})
 
 
-def gen(table, n, kinds_p, seed, out="."):
+def iter_rows(table, n, kinds_p, seed):
+    """The table's rows in order, ``(label, flux, truth)``, without writing them."""
     rng = np.random.default_rng(seed)
     kinds = list(kinds_p)
     p = np.array([kinds_p[k] for k in kinds], float)
@@ -245,9 +246,13 @@ def gen(table, n, kinds_p, seed, out="."):
     counts = np.round(p * n).astype(int)
     seq = np.repeat(kinds, counts)
     rng.shuffle(seq)
-    rows, truths = [], []
     for kind in seq:
-        lab, f, tr = make_row(rng, kind, table)
+        yield make_row(rng, kind, table)
+
+
+def gen(table, n, kinds_p, seed, out="."):
+    rows, truths = [], []
+    for lab, f, tr in iter_rows(table, n, kinds_p, seed):
         rows.append((lab, f))
         truths.append(tr)
     write_table(f"{out}/{table}.csv", rows, truths)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 
 import numpy as np
@@ -224,6 +225,41 @@ def test_residuals_of_a_rejected_binary_are_not_planets():
         [_cand(3.0, planet_like=True), _cand(6.0, planet_like=False, raised=("odd_even",))]
     )
     assert out[0].is_planet_like
+
+
+def test_a_residual_found_before_its_binary_is_checked_again_after_the_pairing():
+    from starskope.pipeline import _same_source
+
+    # the residual comes first, planet-like; the primary and secondary after it are rejected
+    # as a pair by _eclipse_pairs, which runs after the first check
+    pair = [_cand(0.6031, planet_like=False, raised=("secondary",)) for _ in range(2)]
+    out = _same_source([_cand(0.6027, planet_like=True), *pair], planets_only=True)
+    assert not out[0].is_planet_like
+    assert "secondary" in next(f.reason for f in out[0].vetting if f.name == "same_source")
+    # the second pass leaves the rejected signals as they were (the first pass already
+    # checked them against each other)
+    assert out[1:] == pair
+    assert any(f.name == "same_source" for f in _same_source(pair)[1].vetting)
+
+
+def test_eclipsing_binary_of_the_independent_simulator_is_not_a_planet(tmp_path):
+    """Row 45 of the independent simulator's false-positive table (a 0.603-d binary with
+    filled gaps): the first pass finds a residual of its secondary at a period 0.07% off, the
+    later passes its primary and secondary, rejected only as a pair."""
+    from benchmarks import independent_tables as it
+
+    from starskope.io import read
+
+    n, mix, seed = it.TABLES["fp"]
+    rows = it.iter_rows("fp", n, mix, seed)
+    label, flux, truth = next(itertools.islice(rows, 45, None))
+    assert truth["kind"] == "eb"
+    path = tmp_path / "row45.csv"
+    it.write_table(str(path), [(label, flux)], [truth])
+    res = analyse(read(path))
+    assert res.candidates[0].period_days == pytest.approx(truth["period"], rel=0.002)
+    assert not res.is_candidate
+    assert any("same_source" in c.flags for c in res.candidates)
 
 
 def test_prewhitening_finds_a_planet_behind_fast_coherent_rotation(rng):

@@ -567,6 +567,9 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
             )
         )
     candidates = _eclipse_pairs(_same_source(candidates), flat.t, flat.flux, thresholds=th)
+    # the pairing can reject a binary found after one of its residuals (a residual first, on
+    # a rotation-detrended curve, then the eclipses): the residual is checked against it again
+    candidates = _same_source(candidates, planets_only=True)
     t0 = tick("vet", t0)
     order = _rank(candidates)
     candidates = [candidates[k] for k in order]
@@ -694,7 +697,9 @@ _SOURCE_FLAGS = frozenset(
 _HARMONICS = (1.0, 2.0, 0.5, 3.0, 1.0 / 3.0)
 
 
-def _same_source(candidates: list[Candidate], *, tol: float = 0.01) -> list[Candidate]:
+def _same_source(
+    candidates: list[Candidate], *, tol: float = 0.01, planets_only: bool = False
+) -> list[Candidate]:
     """Reject signals that repeat the period of an earlier, rejected binary or variable.
 
     ``candidates`` are in search order (strongest first). Masking a deep, V-shaped eclipse or
@@ -703,13 +708,17 @@ def _same_source(candidates: list[Candidate], *, tol: float = 0.01) -> list[Cand
     same way. A later rejected signal at the same period (within ``tol``) also counts: one
     source found twice. Adds a raised ``same_source`` flag to each such candidate, and to a
     rejected signal that repeats the period of an earlier rejected one (a pulsator's residuals
-    found again and again after masking: one signal, not several).
+    found again and again after masking: one signal, not several). With ``planets_only``, only
+    the planet-like signals are checked (a second pass, after :func:`_eclipse_pairs` has
+    rejected more sources).
     """
     out = list(candidates)
     for i, c in enumerate(out):
         # a planet-like signal is checked against every rejected one; a rejected signal only
         # against the earlier rejected ones, at its own period
         planet = c.is_planet_like
+        if planets_only and not planet:
+            continue
         for j, src in enumerate(out if planet else out[:i]):
             reasons = sorted(f.name for f in src.vetting if f.raised and f.name in _SOURCE_FLAGS)
             if j == i or src.is_planet_like or not reasons:
