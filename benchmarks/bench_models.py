@@ -42,6 +42,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .compare_models_validation import TableInputs
+
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "benchmarks" / "results"
 RANK_METRICS = ("pr_auc", "roc_auc", "recall_at_p90", "recall_at_p99", "precision_at_r100")
@@ -208,35 +210,24 @@ def score_table(
     more than two classes, when the table has a truth table. ``hosts``: extended with
     :func:`host_candidates` of the table.
     """
-    from starskope.io.kaggle import iter_kaggle, kaggle_arrays
+    from starskope.io.kaggle import iter_kaggle
     from starskope.models.training_data import truth_classes
     from starskope.models.views import file_key
 
-    arr = kaggle_arrays(path)
-    y = np.asarray(arr.label, dtype=int)
+    inputs = TableInputs(path, jobs=jobs, cache=cache)
+    y = np.asarray(inputs.arrays.label, dtype=int)
     scores = {}
-    X_tab = None
     for name, (kind, est) in models.items():
         t0 = time.perf_counter()
-        if kind == "rawflux":
-            proba = est.predict_proba(np.asarray(arr.flux, dtype=float))
-            scores[name] = proba[:, _planet_col(est)]
-        elif kind == "views":
-            Xv = _views(lambda: list(iter_kaggle(path)), file_key(path), jobs, cache)
-            proba = est.predict_proba(Xv)
-            scores[name] = proba[:, _planet_col(est)]
+        scores[name], proba = inputs.scores(kind, est)
+        if kind == "views" and multiclass is not None and len(est.classes_) > 2:
             truth = truth_classes(path)
-            if multiclass is not None and truth is not None and len(est.classes_) > 2:
+            if truth is not None:
                 pred = est.classes_[np.argmax(proba, axis=1)]
                 t_old, p_old = multiclass.get(name, ([], []))
                 multiclass[name] = (list(t_old) + list(truth), list(p_old) + list(pred))
-        else:
-            if X_tab is None:
-                X_tab = _features(lambda: list(iter_kaggle(path)), file_key(path), jobs, cache)
-            scores[name] = est.score_planet(X_tab)
         print(f"  {name}: {time.perf_counter() - t0:.1f} s")
-    if X_tab is None:
-        X_tab = _features(lambda: list(iter_kaggle(path)), file_key(path), jobs, cache)
+    X_tab = inputs.features
     common, nxt = common_rows(lambda: list(iter_kaggle(path)), file_key(path), jobs, cache)
     if any(n in scores for n in VETO_MODELS):
         from starskope.models.views import view_matrix

@@ -21,10 +21,10 @@ class TableInputs:
     """A Kaggle-layout table's model inputs, each made once, when a model first needs it: the
     rows' flux (raw-flux models, as `starskope predict` scores a table) and the default
     pipeline's folded views and tabular features (cached on disk by
-    :func:`starskope.models.views.view_matrix`)."""
+    :func:`starskope.models.views.view_matrix`, in ``cache`` or the default cache folder)."""
 
-    def __init__(self, table, *, jobs: int = 1):
-        self.table, self.jobs = table, jobs
+    def __init__(self, table, *, jobs: int = 1, cache=None):
+        self.table, self.jobs, self.cache = table, jobs, cache
 
     @cached_property
     def arrays(self):
@@ -38,17 +38,33 @@ class TableInputs:
         from starskope.models.views import file_key, view_matrix
 
         table = self.table
-        return view_matrix(lambda: list(iter_kaggle(table)), key=file_key(table), n_jobs=self.jobs)
+        return view_matrix(
+            lambda: list(iter_kaggle(table)),
+            key=file_key(table),
+            n_jobs=self.jobs,
+            cache=self.cache,
+        )
+
+    @property
+    def features(self) -> np.ndarray:
+        """The tabular features (``starskope.features.tabular.FEATURE_NAMES``) of every row."""
+        return self.views_features[1]
+
+    def scores(self, kind: str, est) -> tuple[np.ndarray, np.ndarray | None]:
+        """``est``'s planet score of every row, and its class probabilities (``None`` for a
+        tabular model, which gives the planet score alone); ``kind`` is its registry kind."""
+        if kind == "rawflux":
+            col = est.planet_column() if hasattr(est, "planet_column") else 1
+            proba = est.predict_proba(np.asarray(self.arrays.flux, dtype=float))
+            return proba[:, col], proba
+        if kind == "views":
+            proba = est.predict_proba(self.views_features[0])
+            return proba[:, est.planet_column()], proba
+        return est.score_planet(self.features), None
 
     def planet_scores(self, kind: str, est) -> np.ndarray:
         """``est``'s planet score of every row; ``kind`` is its registry kind."""
-        if kind == "rawflux":
-            col = est.planet_column() if hasattr(est, "planet_column") else 1
-            return est.predict_proba(np.asarray(self.arrays.flux, dtype=float))[:, col]
-        views, feats = self.views_features
-        if kind == "views":
-            return est.predict_proba(views)[:, est.planet_column()]
-        return est.score_planet(feats)
+        return self.scores(kind, est)[0]
 
 
 def main(argv=None) -> None:

@@ -27,3 +27,32 @@ def test_raw_flux_models_are_compared_on_the_tables_rows(tmp_path, monkeypatch, 
     assert "new - old PR-AUC: +0.000 (bootstrap 90% interval [+0.000, +0.000])" in (
         capsys.readouterr().out
     )
+
+
+def test_bench_models_scores_a_table_as_predict_does(tmp_path, monkeypatch):
+    """bench_models.score_table (one TableInputs per table) gives every shipped model the
+    scores `starskope predict` gives the same rows, and the views CNN's classes per row."""
+    import numpy as np
+    import pytest
+    from benchmarks.bench_models import REPO, load_models, score_table
+
+    from starskope.io import iter_read
+    from starskope.models.predict import predict_results
+
+    monkeypatch.setenv("STARSKOPE_CACHE", str(tmp_path / "cache"))
+    table = tmp_path / "test.csv"
+    assert main(["simulate", "campaign", "--n-stars", "16", "--n-hosts", "4", "--seed", "8",
+                 "--out", str(table), "--shuffle"]) == 0  # fmt: skip
+    models = load_models(REPO / "src/starskope/data/models")
+    assert {"gbm", "views-cnn", "original-cnn"} <= set(models)
+    multiclass = {}
+    y, scores = score_table(models, table, jobs=1, cache=None, multiclass=multiclass)
+    assert y.tolist() == [r.label for r in predict_results(
+        iter_read(table), model="original-cnn", explain=False)]  # fmt: skip
+    assert y.sum() == 4 and "sde-alone" in scores
+    for name in models:
+        want = [r.score for r in predict_results(iter_read(table), model=name, explain=False)]
+        assert scores[name] == pytest.approx(np.asarray(want, float), abs=1e-6), name
+    truth, pred = multiclass["views-cnn"]
+    assert len(truth) == len(pred) == 16
+    assert set(pred) <= set(models["views-cnn"][1].classes_)
