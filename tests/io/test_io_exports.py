@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from astropy.io import fits
 
-from starskope.exceptions import StarskopeWarning
+from starskope.exceptions import StarskopeError, StarskopeWarning
 from starskope.io import read
 
 T0 = 1517.3  # BTJD
@@ -39,6 +39,23 @@ def test_time_beats_timecorr_and_other_time_prefixed_columns(tmp_path):
     lc = read(_frame(tmp_path / "a.csv", cols))
     np.testing.assert_allclose(lc.t, t)
     assert "by name 'time'" in lc.meta.extra["columns"]
+
+
+def test_a_lightkurve_table_saved_without_its_time_index_is_refused(tmp_path):
+    """``lc.to_pandas().to_csv(index=False)`` drops lightkurve's time (the frame's index): the
+    cadence numbers, the only increasing column left, were searched as days (a 17,742-day TESS
+    sector at a one-day cadence). Now an error says where the time went."""
+    t, f = _curve()
+    cols = {"flux": f, "flux_err": 3e-4 + 0 * t, "quality": 0 * t.astype(int),
+            "timecorr": 0.0044 + 1e-7 * np.arange(t.size), "cadenceno": 208730 + np.arange(t.size),
+            "sap_flux": f, "pdcsap_flux": f}  # fmt: skip
+    path = _frame(tmp_path / "lk.csv", cols)
+    with pytest.raises(
+        StarskopeError, match=r"'timecorr', 'cadenceno'\) count cadences.*index=True"
+    ):
+        read(path)
+    cols["time"] = t  # saved with the index: read as before
+    np.testing.assert_allclose(read(_frame(tmp_path / "ok.csv", cols)).t, t)
 
 
 # ------------------------------------------------------------------------ which column is flux

@@ -533,3 +533,54 @@ def test_kaggle_layout_parquet_labels_and_bad_rows(table, tmp_path, monkeypatch)
     text.to_parquet(tmp_path / "text.parquet")
     ((_, err),) = list(iter_read([tmp_path / "text.parquet"]))[:1]
     assert isinstance(err, StarskopeError) and "FLUX.7" in str(err)
+
+
+@pytest.mark.parametrize("names", ["FLUX.0", "flux_0", "pandas-numbers", "parquet", "indexed"])
+def test_flux_columns_numbered_from_zero(table, tmp_path, names):
+    """Headers built with ``range(3197)`` (``FLUX.0..FLUX.3196``, ``flux_0..``) or pandas' own
+    column numbers after an inserted label (``label,0,1,...,3196``) are the layout: they were
+    refused, once with advice to drop the label column."""
+    pd = pytest.importorskip("pandas")
+    from starskope.io import iter_read
+    from starskope.scan import iter_items
+    from starskope.scan.runner import _read_item
+
+    path, flux, labels = table
+    if names == "pandas-numbers":
+        df = pd.DataFrame(flux)
+        df.insert(0, "label", labels)
+    else:
+        stem = "flux_" if names == "flux_0" else "FLUX."
+        df = pd.DataFrame(flux, columns=[f"{stem}{i}" for i in range(flux.shape[1])])
+        df.insert(0, "LABEL", labels)
+    out = tmp_path / ("k.parquet" if names == "parquet" else "k.csv")
+    if names == "parquet":
+        df.to_parquet(out)
+    else:
+        df.to_csv(out, index=names == "indexed", float_format="%.2f")
+        assert identify_kaggle(out, out.read_bytes()[:65536])
+        assert identify_kaggle(out, out.read_bytes()[:20000])  # a peek that cuts the header
+    got = [lc for _, lc in iter_read([out])]
+    assert [lc.meta.label for lc in got] == [int(v == 2) for v in labels]
+    for i, lc in enumerate(got):
+        np.testing.assert_allclose(lc.flux, flux[i], atol=0.006)
+        assert len(lc) == KAGGLE_N_FLUX
+    items = list(iter_items([out]))
+    np.testing.assert_allclose(_read_item(items[3]).flux, flux[3], atol=0.006)
+
+
+def test_zero_based_names_out_of_order_are_not_renamed(tmp_path, rng):
+    """Only a complete run 0, 1, 2, ... is the layout: a gap keeps the names, and the error
+    names the column."""
+    flux = np.round(rng.normal(0.0, 80.0, size=(2, 30)), 2)
+    names = [f"FLUX.{i}" for i in range(30)]
+    names[7] = "FLUX.70"
+    p = tmp_path / "gap.csv"
+    p.write_text(
+        "LABEL," + ",".join(names) + "\n"
+        + "\n".join("2," + ",".join(f"{v:.2f}" for v in row) for row in flux) + "\n"
+    )  # fmt: skip
+    from starskope.io import read
+
+    with pytest.raises(StarskopeError, match="header must be LABEL,FLUX.1"):
+        read(p, row=0)

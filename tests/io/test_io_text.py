@@ -310,7 +310,9 @@ def test_row_index_or_cadence_number_is_not_time(tmp_path):
     p.write_text(
         "stamp,cadenceno,flux\n" + "\n".join(f"x{i},{1000 + i},{b:.7f}" for i, b in enumerate(f))
     )
-    lc = read(p)  # cadence numbers with nothing else increasing: taken as they were
+    with pytest.raises(StarskopeError, match=r"\('cadenceno'\) count cadences"):
+        read(p)  # a cadence number is not a time in days, even with nothing else increasing
+    lc = read(p, time_column="cadenceno")  # unless the user says so
     assert lc.t[0] == 1000
     p = tmp_path / "rows.csv"
     p.write_text("stamp,n,flux\n" + "\n".join(f"x{i},{i},{b:.7f}" for i, b in enumerate(f)))

@@ -146,6 +146,13 @@ _NOT_FLUX = re.compile(
     r"|(_?err|_?error|_unc|_sigma)$|^(e_|err_|sig_)"
 )
 
+#: Names of counters that are never the time, even when they increase: cadence and frame
+#: numbers, row indices.
+_COUNTER_NAME = re.compile(
+    r"^(cadence|cadenceno|cadence_no|cadence_num|cadence_number|cadn|index|idx|level_0|frame"
+    r"|frameno|frame_number|ffi_index|row|rownum|row_number)$"
+)
+
 _ERR_RX = re.compile(r"(_?err(or)?|_?e|_?unc|_?sigma|_?sig)$")
 _GENERIC_ERR = (
     "flux_err",
@@ -321,6 +328,25 @@ def choose_columns(
             how.append(f"time: by name {names[ti]!r}")
         else:
             mono = [i for i in numeric if _is_monotonic(columns[i])]
+            # a column named as a counter (``cadenceno``) or a correction (``timecorr``) is
+            # never the time, however it increases
+            named = [
+                i
+                for i in mono
+                if not positional and (_COUNTER_NAME.search(low[i]) or _NOT_TIME.search(low[i]))
+            ]
+            mono = [i for i in mono if i not in named]
+            if named and not mono:
+                which = ", ".join(repr(names[i]) for i in named)
+                raise StarskopeError(
+                    f"no time column: none is named like time among {_names(names)}, and the "
+                    f"increasing columns ({which}) count cadences or correct times; they are not"
+                    " times. A table written from lightkurve's to_pandas() keeps the time in its"
+                    " index: save it with index=True (or reset_index() first), or name the time"
+                    " with --time-column (Python: time_column=)",
+                    path=path,
+                    where=where,
+                )
             # a row index or cadence number (consecutive integers) is not a time when another
             # increasing column exists (pandas' to_csv(header=False) writes the index first)
             timelike = [i for i in mono if not _is_counter(columns[i])]

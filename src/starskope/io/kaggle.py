@@ -219,12 +219,50 @@ def _is_flux_name(name: str, i: int) -> bool:
     return n == f"FLUX.{i}" or (n.startswith("FLUX") and n[4:].lstrip("._ ") == str(i))
 
 
-def header_fields(line: str) -> list[str]:
-    """A header's (or first row's) fields, unquoted, without a trailing empty field."""
+def header_fields(line: str, *, cut: bool = False) -> list[str]:
+    """A header's (or first row's) fields, unquoted, without a trailing empty field; flux
+    columns numbered from 0 renamed as the layout's (:func:`numbered_from_one`). ``cut``: the
+    line may end inside its last field (a peek at the file's first bytes)."""
     fields = [f.strip().strip('"') for f in split_fields(line)]
     if len(fields) > 2 and fields[-1] == "":  # a trailing comma (spreadsheet exports)
         fields.pop()
-    return fields
+    return numbered_from_one(fields, cut=cut)
+
+
+def numbered_from_one(fields: list[str], *, cut: bool = False) -> list[str]:
+    """``fields`` with flux columns numbered from 0 renamed ``FLUX.1..FLUX.n``.
+
+    Names built with ``range(n)`` (``FLUX.0,...,FLUX.3196``, ``flux_0,...``), or pandas' own
+    column numbers after a label (``LABEL,0,1,...,3196``: ``pd.DataFrame(X)`` with a label column
+    inserted), hold the layout's columns in the layout's order. Renamed only when every field
+    from the first such name on follows in order (all but a ``cut`` last one); else unchanged.
+
+    Examples
+    --------
+    >>> numbered_from_one(["LABEL", "FLUX.0", "FLUX.1", "FLUX.2"])
+    ['LABEL', 'FLUX.1', 'FLUX.2', 'FLUX.3']
+    >>> numbered_from_one(["label", "0", "1", "2"])
+    ['label', 'FLUX.1', 'FLUX.2', 'FLUX.3']
+    >>> numbered_from_one(["0", "1", "2"])  # bare numbers without a label: a row of data
+    ['0', '1', '2']
+    """
+    start = next(
+        (
+            i
+            for i, f in enumerate(fields[:3])
+            if _is_flux_name(f, 0) or (f == "0" and i > 0 and fields[i - 1].upper() == "LABEL")
+        ),
+        None,
+    )
+    if start is None:
+        return fields
+    bare = fields[start] == "0"
+    rest = fields[start:]
+    whole = rest[:-1] if cut else rest
+    ok = all((f == str(j)) if bare else _is_flux_name(f, j) for j, f in enumerate(whole))
+    if not ok or len(whole) < (3 if bare else 2):
+        return fields
+    return fields[:start] + [f"FLUX.{j + 1}" for j in range(len(whole))] + rest[len(whole) :]
 
 
 def _parse_header_fields(fields: list[str]) -> int | None:
@@ -335,7 +373,7 @@ def identify_kaggle(path, header: bytes) -> bool:
         return False
     text = bytes(header[:65536]).decode("utf-8", errors="replace").lstrip("\ufeff")
     first = text.split("\n", 1)[0]
-    fields = header_fields(first)
+    fields = header_fields(first, cut="\n" not in text)
     # the header's beginning only (the peek may cut it): the rules of kaggle_header on prefixes
     if _starts_labelled(fields) or _starts_flux_only(fields):
         return True  # LABEL,FLUX.1,... or flux only, no LABEL column

@@ -54,17 +54,18 @@ def data_names(schema) -> list[str]:
 def kaggle_columns(schema) -> tuple[str | None, list[str]] | None:
     """``(label column or None, [FLUX.1, ..., FLUX.n])`` of an Arrow schema in the Kaggle
     layout (a row index or two in front allowed); None for any other table."""
-    from .kaggle import _is_flux_name, kaggle_header
+    from .kaggle import _is_flux_name, kaggle_header, numbered_from_one
 
-    fields = [str(n) for n in data_names(schema)]
+    names = [str(n) for n in data_names(schema)]
+    fields = numbered_from_one(names)  # FLUX.0.. or LABEL,0,1,..: the layout's columns
     if not kaggle_header(fields):
         return None
-    label = next((f for f in fields if f.upper() == "LABEL"), None)
+    label = next((f for f in names if f.upper() == "LABEL"), None)
     if label is not None:
-        start = fields.index(label) + 1
+        start = names.index(label) + 1
     else:
         start = next(i for i, f in enumerate(fields) if _is_flux_name(f, 1))
-    return label, fields[start:]
+    return label, names[start:]
 
 
 def is_feather(path) -> bool:
