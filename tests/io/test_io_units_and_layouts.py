@@ -439,6 +439,18 @@ def test_times_1325_to_1591_by_cadence(tmp_path, minutes, fmt):
     assert lc.time_format == fmt
 
 
+def test_binned_times_1325_to_1591_are_not_guessed(tmp_path):
+    """Kepler Q14-Q17 binned to an hour (lightkurve's ``bin(1/24)``) were read as TESS BTJD,
+    2167 days off: wider than TESS's slowest cadence, 1325-1591 belongs to either mission."""
+    rng = np.random.default_rng(2)
+    t = 1373.0 + np.arange(2000) * 60.0 / 1440
+    p = _csv(tmp_path / "binned.csv", "time,flux", t, 1 + 1e-4 * rng.standard_normal(t.size))
+    with pytest.warns(StarskopeWarning, match=r"times of 1325-1591 .* time_format='bkjd'"):
+        lc = read(p)
+    assert lc.time_format == "relative" and lc.t[0] == pytest.approx(1373.0)
+    assert read(p, time_format="bkjd").time_format == "bkjd"  # the user says which
+
+
 def test_raw_flux_model_warns_when_it_resamples():
     from starskope import LightCurve
     from starskope.features.rawflux import warn_if_resampled

@@ -399,14 +399,17 @@ def _kepler_cadence(t) -> bool:
     return _cadence_in(t, _KEPLER_CADENCES)
 
 
-def _cadence_in(t, cadences) -> bool:
-    """True when the typical spacing of ``t`` is one of ``cadences`` (days, within 0.05 %)."""
+def _median_step(t) -> float:
+    """The typical spacing of ``t`` (days; NaN with fewer than two distinct times)."""
     d = np.diff(np.sort(np.asarray(t, dtype=float)))
     d = d[d > 0]
-    if d.size == 0:
-        return False
-    cad = float(np.median(d))
-    return any(abs(cad / k - 1.0) < 5e-4 for k in cadences)
+    return float(np.median(d)) if d.size else float("nan")
+
+
+def _cadence_in(t, cadences) -> bool:
+    """True when the typical spacing of ``t`` is one of ``cadences`` (days, within 0.05 %)."""
+    cad = _median_step(t)
+    return bool(np.isfinite(cad)) and any(abs(cad / k - 1.0) < 5e-4 for k in cadences)
 
 
 def declared_time_scale(*texts: str | None) -> str | None:
@@ -461,6 +464,16 @@ REDUCED_JD_RULE = "values ~5e4: BJD - 2400000"
 def warn_if_reduced_jd(rule: str, *, path, where: str | None = None) -> None:
     """The ``StarskopeWarning`` for times of ~5e4 read by :data:`REDUCED_JD_RULE` (or as MJD
     in a FITS table): the other reading moves every epoch by half a day."""
+    if rule == AMBIGUOUS_KEPLER_TESS_RULE:
+        warn_file(
+            "times of 1325-1591 with no mission, unit or known cadence saying what they are:"
+            " Kepler had them (BKJD, 2012-2013) and TESS (BTJD, 2018-2019); read as relative"
+            " days, so epochs have no date: pass time_format='bkjd' or 'btjd' (or name the"
+            " column)",
+            path=path,
+            where=where,
+        )
+        return
     if rule == AMBIGUOUS_RULE:
         warn_file(
             "times of 1940-3270 with no mission, unit or known cadence saying what they are: K2"
@@ -510,12 +523,13 @@ def infer_time_format(
     4. a known mission (from headers, column names or the file name): BKJD for Kepler/K2,
        BTJD for TESS;
     5. no mission hint, by range (Kepler: BKJD 120-1591; K2: BKJD 1940-3270; TESS: BTJD from
-       1325): values in 100-1325 are BKJD (Kepler), and so are values in 1325-1591 sampled at
-       Kepler's cadences (29.4244 min or 58.85 s; TESS's are 30 min, 10 min, 200 s, 2 min and
-       20 s); other values in 1325-1940, and values above 3270, are BTJD (only TESS was
-       observing then);
-    6. otherwise (1940-3270 without a hint: K2 or TESS) relative days, with no absolute epoch;
-       pass ``time_format=`` to say which.
+       1325): values in 100-1325 are BKJD (Kepler); values in 1325-1591 sampled at Kepler's
+       cadences (29.4244 min or 58.85 s) are BKJD, at 30 minutes or faster (TESS's cadences
+       run from 20 s to 30 min) BTJD; values in 1591-1940, and values above 3270, are BTJD
+       (only TESS was observing then);
+    6. otherwise relative days, with no absolute epoch and a warning: values in 1325-1591
+       spaced wider than 30 minutes (binned Kepler or TESS data), and values in 1940-3270 at
+       neither mission's cadence (K2 or TESS); pass ``time_format=`` to say which.
 
     Returns
     -------
@@ -542,8 +556,15 @@ def infer_time_format(
         return "btjd", 0.0, "TESS hint: BTJD"
     if 100.0 <= lo < 1325.0:
         return "bkjd", 0.0, "values 100-1325 with no mission hint: Kepler BKJD"
-    if 1325.0 <= lo < 1591.0 and _kepler_cadence(finite):
-        return "bkjd", 0.0, "values 1325-1591 at Kepler's 29.4-min or 58.8-s cadence: Kepler BKJD"
+    if 1325.0 <= lo < 1591.0:  # Kepler (2012-2013, BKJD) or TESS (2018-2019, BTJD): the cadence
+        if _kepler_cadence(finite):
+            return (
+                "bkjd",
+                0.0,
+                "values 1325-1591 at Kepler's 29.4-min or 58.8-s cadence: Kepler BKJD",
+            )
+        if _median_step(finite) > 1.02 * max(_TESS_CADENCES):  # binned Kepler or TESS data
+            return "relative", 0.0, AMBIGUOUS_KEPLER_TESS_RULE
     if lo > 3270.0 and float(np.max(finite)) > _btjd_today() and lo < 2.0e4:
         # past today's TESS time: not BTJD, but the ground-based BJD - 2450000 (2009-2064)
         return "jd", 2450000.0, FUTURE_BTJD_RULE
@@ -557,6 +578,10 @@ def infer_time_format(
         return "relative", 0.0, AMBIGUOUS_RULE
     return "relative", 0.0, "no mission hint and no absolute scale: relative days"
 
+
+#: The rule of :func:`infer_time_format` for times Kepler (BKJD) and TESS (BTJD) both had, at
+#: neither's cadence (binned data, say).
+AMBIGUOUS_KEPLER_TESS_RULE = "values 1325-1591 and no mission hint or known cadence: relative days"
 
 #: The rule of :func:`infer_time_format` for times K2 (BKJD) and TESS (BTJD) both had.
 AMBIGUOUS_RULE = "values 1940-3270 and no mission hint or known cadence: relative days"
