@@ -58,6 +58,21 @@ def test_a_lightkurve_table_saved_without_its_time_index_is_refused(tmp_path):
     np.testing.assert_allclose(read(_frame(tmp_path / "ok.csv", cols)).t, t)
 
 
+def test_a_folded_lightkurve_table_is_read_on_its_own_times(tmp_path):
+    """``FoldedLightCurve.to_csv()``: ``time`` holds the phase in days (sorted), the times are
+    in ``time_original``; the phase was searched as a 1.3-day light curve."""
+    t, f = _curve()
+    phase = (t - T0 + 0.65) % 1.3 - 0.65
+    order = np.argsort(phase)
+    cols = {"time": phase[order], "flux": f[order], "flux_err": 3e-4 + 0 * t,
+            "time_original": t[order], "cadenceno": 5000 + order}  # fmt: skip
+    with pytest.warns(StarskopeWarning, match="not in order"):  # sorted back into time order
+        lc = read(_frame(tmp_path / "folded.csv", cols))
+    np.testing.assert_allclose(lc.t, t)
+    np.testing.assert_allclose(lc.flux, f)
+    assert "'time_original'" in lc.meta.extra["columns"]
+
+
 # ------------------------------------------------------------------------ which column is flux
 def test_a_cadence_counter_is_never_the_flux(tmp_path):
     """With no flux name in the table the flux is the next column after time, but never a

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -377,3 +379,26 @@ def test_a_headerless_label_column_that_no_instrument_dominates_keeps_every_row(
         warnings.simplefilter("ignore")
         assert len(read(p)) == 300
         assert len(read(q)) == 300  # OK/SAT are flags, not instruments
+
+
+def test_headerless_magnitudes_are_named_in_a_warning(tmp_path):
+    """A headerless ``time mag err`` table is read as flux (a header is what says magnitudes),
+    but no longer silently: its transits would be brightenings."""
+    rng = np.random.default_rng(3)
+    t = 1517.3 + np.arange(400) * (2 / 1440)
+    mag = 10.2 + 1e-3 * rng.standard_normal(t.size)
+    rows = "\n".join(f"{a:.6f} {m:.6f} 0.001" for a, m in zip(t, mag, strict=True))
+    p = tmp_path / "mags.txt"
+    p.write_text(rows + "\n")
+    with pytest.warns(StarskopeWarning, match="column 2 .* looks like magnitudes"):
+        read(p)
+    p.write_text("time mag err\n" + rows + "\n")  # named: converted, with its own warning
+    with pytest.warns(StarskopeWarning) as rec:
+        lc = read(p)
+    assert not any("looks like magnitudes" in str(w.message) for w in rec)
+    assert np.median(lc.flux) == pytest.approx(1.0, rel=1e-3)
+    flux = 5000 + 70 * rng.standard_normal(t.size)  # counts: no warning
+    p.write_text("\n".join(f"{a:.6f} {b:.3f}" for a, b in zip(t, flux, strict=True)) + "\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StarskopeWarning)
+        read(p)

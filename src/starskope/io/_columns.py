@@ -241,6 +241,16 @@ def _own_errors(name: str) -> tuple[str, ...]:
     return (f"{name}_err", f"{name}_error", f"e_{name}", f"{name}err", f"{name}_unc")
 
 
+def _looks_like_magnitudes(col: np.ndarray) -> bool:
+    """Values of a star's magnitudes: all positive, between 3 and 25 at the median, scattered
+    by under a hundredth of their level (a flux that faint varies by far more)."""
+    c = col[np.isfinite(col)]
+    if c.size < 10 or np.any(c <= 0):
+        return False
+    med = float(np.median(c))
+    return 3.0 <= med <= 25.0 and float(np.median(np.abs(c - med))) < 0.01 * med
+
+
 def _is_constant(col: np.ndarray) -> bool:
     """One value throughout (a catalogue magnitude): never the light curve's magnitudes."""
     c = col[np.isfinite(col)]
@@ -323,7 +333,11 @@ def choose_columns(
     else:
         ranks = {i: _time_rank(names[i], dates=False) for i in numeric}
         cands = [i for i in numeric if ranks[i] is not None]
-        if cands:  # a usual name (``time``) before a prefixed one, then in column order
+        original = [i for i in numeric if low[i] == "time_original"]
+        if original:  # lightkurve's folded light curve: ``time`` is the phase, in days
+            ti = original[0]
+            how.append(f"time: {names[ti]!r} (a folded light curve's own times)")
+        elif cands:  # a usual name (``time``) before a prefixed one, then in column order
             ti = max(cands, key=lambda i: (ranks[i], -i))
             how.append(f"time: by name {names[ti]!r}")
         else:
@@ -456,6 +470,18 @@ def choose_columns(
             )
     if columns[fi] is None:
         raise StarskopeError(f"flux column {names[fi]!r} is not numeric", path=path, where=where)
+    if positional and flux_column is None and _looks_like_magnitudes(columns[fi]):
+        from ._common import warn_file
+
+        med = float(np.nanmedian(columns[fi]))
+        warn_file(
+            f"column {fi + 1} (values near {med:.3g}, scattered by under 1% of that) looks like"
+            " magnitudes, but a table without a header is read as flux: a transit would be a"
+            " brightening. If they are magnitudes, add a header naming the column (e.g."
+            " 'time mag err'), and starskope converts them",
+            path=path,
+            where=where,
+        )
 
     band = not positional and band_magnitudes(low[fi], columns[fi])
     if band:
