@@ -56,6 +56,35 @@ def test_a_lightkurve_table_saved_without_its_time_index_is_refused(tmp_path):
         read(path)
     cols["time"] = t  # saved with the index: read as before
     np.testing.assert_allclose(read(_frame(tmp_path / "ok.csv", cols)).t, t)
+    # a time named otherwise that begins like a width (``time_bin``) is still the time when it
+    # is the only increasing column (a bin width is constant); a cadence number beside it is
+    # not taken
+    lc = read(_frame(tmp_path / "bin.csv", {"cadenceno": 5000 + np.arange(t.size),
+                                             "time_bin": t, "flux": f}))  # fmt: skip
+    np.testing.assert_allclose(lc.t, t)
+
+
+def test_named_time_with_text_cells_says_so_beside_a_cadence_counter(tmp_path):
+    t, f = _curve(n=200)
+    rows = [
+        f"{a:.6f}{'d' if i % 2 else ''},{5000 + i},{b:.7f}"
+        for i, (a, b) in enumerate(zip(t, f, strict=True))
+    ]
+    p = tmp_path / "txt.csv"
+    p.write_text("time,cadenceno,flux\n" + "\n".join(rows) + "\n")
+    with pytest.raises(StarskopeError, match="'time' is named like the time but"):
+        read(p)
+
+
+def test_aperture_fluxes_numbered_like_kaggle_columns_stay_one_light_curve(tmp_path):
+    """``time,flux_0..flux_24`` (25 apertures of one star) is not a Kaggle table whose first
+    column is a row index."""
+    t, f = _curve(n=300)
+    for start in (0, 1):
+        cols = {"time": t, **{f"flux_{k}": f * (1 + 0.01 * k) for k in range(start, start + 25)}}
+        lc = read(_frame(tmp_path / f"ap{start}.csv", cols), flux_column=f"flux_{start}")
+        assert len(lc) == t.size
+        np.testing.assert_allclose(lc.t, t)
 
 
 def test_a_folded_lightkurve_table_is_read_on_its_own_times(tmp_path):

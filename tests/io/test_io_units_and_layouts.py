@@ -449,6 +449,26 @@ def test_binned_times_1325_to_1591_are_not_guessed(tmp_path):
         lc = read(p)
     assert lc.time_format == "relative" and lc.t[0] == pytest.approx(1373.0)
     assert read(p, time_format="bkjd").time_format == "bkjd"  # the user says which
+    # times running past 1591 are TESS's (Kepler's BKJD ends there): BTJD, as before
+    t2 = 1569.0 + np.arange(700) * 60.0 / 1440
+    p2 = _csv(tmp_path / "s10.csv", "time,flux", t2, 1 + 1e-4 * rng.standard_normal(t2.size))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StarskopeWarning)
+        assert read(p2).time_format == "btjd"
+        # a column named BJD with such values is BJD - 2457000 (TESS's convention; Kepler's
+        # BJD - 2454833 is named BKJD): BTJD, as before
+        p3 = _csv(tmp_path / "bjd.csv", "BJD,flux", t, 1 + 1e-4 * rng.standard_normal(t.size))
+        assert read(p3).time_format == "btjd"
+
+
+def test_a_bjd_column_of_k2_or_tess_times_is_named_in_a_warning(tmp_path):
+    """1940-3270 with no mission or cadence to say K2 or TESS: relative days, and now said for
+    a column named BJD too (it was said only for other names)."""
+    rng = np.random.default_rng(4)
+    t = 2100.0 + np.sort(rng.uniform(0, 60, 300))
+    p = _csv(tmp_path / "bjd.csv", "BJD,flux", t, 1 + 1e-4 * rng.standard_normal(t.size))
+    with pytest.warns(StarskopeWarning, match="times of 1940-3270"):
+        assert read(p).time_format == "relative"
 
 
 def test_raw_flux_model_warns_when_it_resamples():

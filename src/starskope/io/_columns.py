@@ -153,6 +153,9 @@ _COUNTER_NAME = re.compile(
     r"|frameno|frame_number|ffi_index|row|rownum|row_number)$"
 )
 
+#: Time corrections (TESS and Kepler's ``TIMECORR``): never the time, however they increase.
+_TIME_CORRECTION = re.compile(r"^(time|bjd|btjd|bkjd)_?(corr|correction|del|delta)s?$")
+
 _ERR_RX = re.compile(r"(_?err(or)?|_?e|_?unc|_?sigma|_?sig)$")
 _GENERIC_ERR = (
     "flux_err",
@@ -267,7 +270,7 @@ def _is_counter(col: np.ndarray) -> bool:
 #: Kepler's ``TIMECORR``), an exposure or bin width, an error, a flag.
 _NOT_TIME = re.compile(
     r"^(time|bjd|btjd|bkjd|date)_?(corr|correction|del|delta|dt|err|error|unc|sigma|sig|flag|flags"
-    r"|bin|binsize|step|zone|tz|res|resolution|offset|sys|scale|ref|pixel|exp|exptime)s?$"
+    r"|bin|binsize|bin_size|step|zone|tz|res|resolution|offset|sys|scale|ref|pixel|exp|exptime)s?$"
     r"|(_err|_error|_unc|_sigma)$"
 )
 
@@ -347,13 +350,15 @@ def choose_columns(
             named = [
                 i
                 for i in mono
-                if not positional and (_COUNTER_NAME.search(low[i]) or _NOT_TIME.search(low[i]))
+                if not positional
+                and (_COUNTER_NAME.search(low[i]) or _TIME_CORRECTION.search(low[i]))
             ]
             mono = [i for i in mono if i not in named]
             if named and not mono:
                 which = ", ".join(repr(names[i]) for i in named)
                 raise StarskopeError(
-                    f"no time column: none is named like time among {_names(names)}, and the "
+                    f"cannot tell which column is time: none is named like time among"
+                    f" {_names(names)}, and the "
                     f"increasing columns ({which}) count cadences or correct times; they are not"
                     " times. A table written from lightkurve's to_pandas() keeps the time in its"
                     " index: save it with index=True (or reset_index() first), or name the time"

@@ -527,9 +527,10 @@ def infer_time_format(
        cadences (29.4244 min or 58.85 s) are BKJD, at 30 minutes or faster (TESS's cadences
        run from 20 s to 30 min) BTJD; values in 1591-1940, and values above 3270, are BTJD
        (only TESS was observing then);
-    6. otherwise relative days, with no absolute epoch and a warning: values in 1325-1591
-       spaced wider than 30 minutes (binned Kepler or TESS data), and values in 1940-3270 at
-       neither mission's cadence (K2 or TESS); pass ``time_format=`` to say which.
+    6. otherwise relative days, with no absolute epoch and a warning: values all in 1325-1591
+       spaced wider than 30 minutes (binned Kepler or TESS data) in a column not named JD/BJD,
+       and values in 1940-3270 at neither mission's cadence (K2 or TESS); pass
+       ``time_format=`` to say which.
 
     Returns
     -------
@@ -563,7 +564,10 @@ def infer_time_format(
                 0.0,
                 "values 1325-1591 at Kepler's 29.4-min or 58.8-s cadence: Kepler BKJD",
             )
-        if _median_step(finite) > 1.02 * max(_TESS_CADENCES):  # binned Kepler or TESS data
+        binned = _median_step(finite) > 1.02 * max(_TESS_CADENCES)  # Kepler's or TESS's
+        # Kepler's BKJD ends at 1591: later times are TESS's; a column named JD/BJD holds the
+        # TESS convention BJD - 2457000 (Kepler's BJD - 2454833 is named BKJD)
+        if binned and float(np.max(finite)) < 1592.0 and not _named_jd(column):
             return "relative", 0.0, AMBIGUOUS_KEPLER_TESS_RULE
     if lo > 3270.0 and float(np.max(finite)) > _btjd_today() and lo < 2.0e4:
         # past today's TESS time: not BTJD, but the ground-based BJD - 2450000 (2009-2064)

@@ -26,6 +26,7 @@ from ..lightcurve import LightCurve, LightCurveMeta
 from ..time import float32_time_step
 from ._columns import choose_columns, is_magnitude
 from ._common import (
+    AMBIGUOUS_RULE,
     below_full_jd,
     declared_time_scale,
     finish,
@@ -122,7 +123,7 @@ def _time(cols: _Cols, tcol: str, primary, *, mission, path, where):
             # MJD is the FITS default for bare values of ~5e4, unless the name says a JD
             named_jd = "jd" in tcol.lower() and "mjd" not in tcol.lower()
             fmt, add, rule = infer_time_format(t, mission=mission, column=tcol, fits=not named_jd)
-            if not named_jd:
+            if not named_jd or rule == AMBIGUOUS_RULE:
                 warn_if_reduced_jd(rule, path=path, where=where)
     return (t + add if add else t), fmt, rule
 

@@ -92,10 +92,13 @@ def _may_be_index(fields: list[str]) -> bool:
     """The first of three or more header fields can be a row index in front of a Kaggle header:
     neither LABEL nor FLUX.1, and an index's name or one of many columns (a named first column
     before a few columns is a light curve's own table)."""
+    from ._columns import is_time_name
+
     return (
         len(fields) >= 3
         and fields[0].upper() != "LABEL"
         and not _is_flux_name(fields[0], 1)
+        and not is_time_name(fields[0])  # ``time,flux_1,...,flux_25``: one star's apertures
         and (fields[0].lower() in _INDEX_NAMES or len(fields) > _MIN_FLUX_ONLY)
     )
 
@@ -510,7 +513,11 @@ def parse_kaggle_row(
                 flux[i] = float(f)
             except ValueError:
                 raise RowError(
-                    f"FLUX.{i + 1} is not a number: {f[:20]!r}", path=path, row=row, label=label
+                    f"FLUX.{i + 1} is not a number: {f[:20]!r} (the row's flux value {i + 1},"
+                    " counted from 1 whatever the header's numbering)",
+                    path=path,
+                    row=row,
+                    label=label,
                 ) from None
     require_flux(flux, path=path, row=row, label=label)
     return label, flux

@@ -21,6 +21,7 @@ from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve, LightCurveMeta
 from ._columns import choose_columns, is_magnitude
 from ._common import (
+    AMBIGUOUS_RULE,
     below_full_jd,
     declared_time_scale,
     finish,
@@ -705,6 +706,8 @@ def _to_lightcurve(
         offset = time_offset_from_name(units.get(tname)) or time_offset_from_name(tname)
         if fmt == "jd" and below_full_jd(t):  # named BJD/JD, values reduced (58354.1)
             fmt, add, rule = infer_time_format(t, mission=mission, column=tname)
+            if rule == AMBIGUOUS_RULE:  # K2 or TESS: said, as for any other name
+                warn_if_reduced_jd(rule, path=path)
             rule = f"column {tname!r} named JD/BJD with values below 2e6: {rule}"
         elif fmt in ("btjd", "bkjd") and np.nanmin(t) > 2.0e6:
             warn_file(
