@@ -333,3 +333,17 @@ def test_subtract_repeats_option(csv_files, capsys, configs):
     assert main(["search", str(a), "--subtract-repeats", "-1"]) == 2
     err = capsys.readouterr().err
     assert "--subtract-repeats must be >= 0; got -1" in err and "Traceback" not in err
+
+
+def test_search_draws_a_progress_bar_on_a_terminal(tmp_path, rng, capsys, monkeypatch):
+    """A Kaggle table of thousands of rows takes minutes: like predict, evaluate and train,
+    search shows its progress on stderr (a terminal only), and stdout keeps the JSON lines."""
+    from starskope.io.kaggle import write_kaggle
+
+    flux = 1000 + rng.normal(0, 1, size=(20, 3197))
+    table = write_kaggle(tmp_path / "t.csv", flux, np.ones(20, int))
+    monkeypatch.setattr("starskope.parallel.shows_progress", lambda total: True)
+    assert main(["search", str(table), "--json", "--max-planets", "1"]) == 0
+    out = capsys.readouterr()
+    assert len(out.out.strip().splitlines()) == 20
+    assert "searching" in out.err and "20/20" in out.err

@@ -116,7 +116,7 @@ def _fast_metrics(y: np.ndarray, s: np.ndarray, threshold: float) -> dict:
     tp = float(np.sum(yp & (y == 1)))
     fp = float(np.sum(yp & (y == 0)))
     fn = n_pos - tp
-    p = tp / (tp + fp) if tp + fp else 0.0
+    p = tp / (tp + fp) if tp + fp else float("nan")  # nothing called a host: undefined
     r = tp / n_pos if n_pos else 0.0
     out["precision"], out["recall"] = p, r
     out["f1"] = 2 * tp / (2 * tp + fp + fn) if tp else 0.0

@@ -584,3 +584,19 @@ def test_zero_based_names_out_of_order_are_not_renamed(tmp_path, rng):
 
     with pytest.raises(StarskopeError, match="header must be LABEL,FLUX.1"):
         read(p, row=0)
+
+
+def test_two_tables_joined_name_the_repeated_header(table, tmp_path):
+    """``cat exoTrain.csv exoTest.csv``: the second header is one bad row that says what it
+    is, not a LABEL of 'LABEL'; the rows around it are read."""
+    from starskope.io import iter_read
+
+    path, flux, labels = table
+    text = path.read_text()
+    joined = tmp_path / "joined.csv"
+    joined.write_text(text + text)
+    got = list(iter_read([joined]))
+    errors = [(ident, lc) for ident, lc in got if isinstance(lc, Exception)]
+    assert len(errors) == 1 and "repeats the header line" in str(errors[0][1])
+    assert "two tables joined" in str(errors[0][1])
+    assert len(got) == 2 * len(labels) + 1

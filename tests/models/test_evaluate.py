@@ -154,6 +154,21 @@ def test_recall_interval_of_five_found_hosts_is_not_a_point():
     assert "understate" in t.note
 
 
+def test_precision_is_undefined_when_nothing_is_called_a_host():
+    """With no score at the threshold precision is undefined (null), not 0; and bootstrap
+    draws that call nothing a host do not drag its interval to 0: two of two called hosts
+    right give the exact binomial [0.158, 1], not [0, 1]."""
+    from starskope.evaluate import bootstrap_metrics
+
+    y = np.r_[np.ones(5), np.zeros(100)]
+    s = np.r_[0.9, 0.8, np.full(3, 0.3), np.linspace(0.0, 0.4, 100)]
+    t = bootstrap_metrics(y, s, n_boot=300, random_state=0)
+    assert t.value["precision"] == 1.0
+    assert t.low["precision"] == pytest.approx(0.158, abs=1e-3) and t.high["precision"] == 1.0
+    none = binary_metrics(y, np.full(105, 0.1))
+    assert np.isnan(none["precision"]) and none["recall"] == 0 and none["f1"] == 0
+
+
 def test_cv_scores_keep_a_group_in_one_fold():
     """Injections into one real star are never both trained on and validated."""
     from starskope.evaluate import cv_scores

@@ -158,3 +158,21 @@ def test_prior_auto_with_no_star_scored_still_reports_every_failure(tmp_path, ca
     assert main(["predict", str(bad), "--model", "original-cnn", "--json", "--prior", "auto"]) == 1
     err = capsys.readouterr().err
     assert "bad.csv" in err and "no star was scored, nothing to estimate" in err
+
+
+def test_prior_auto_says_when_too_few_hosts_carry_the_estimate(capsys):
+    """A 570-star table with 5 hosts gives an estimate resting on a handful of stars (gbm's
+    has been 2-6 times low there): the stderr line says so; a large share does not."""
+    from types import SimpleNamespace
+
+    from starskope.cli.models import _estimated_prior
+
+    rng = np.random.default_rng(3)
+    est = SimpleNamespace(host_prior=None, train_prior_=0.3)
+    few = np.r_[rng.uniform(0.995, 0.9995, 5), rng.uniform(0.001, 0.01, 565)]
+    _estimated_prior(list(few), est)
+    assert "too few to pin it" in capsys.readouterr().err
+    many = np.r_[rng.uniform(0.6, 0.95, 300), rng.uniform(0.0, 0.2, 700)]
+    _estimated_prior(list(many), est)
+    err = capsys.readouterr().err
+    assert "host share estimated at" in err and "too few" not in err

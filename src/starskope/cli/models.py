@@ -360,13 +360,25 @@ def _estimated_prior(scores, est) -> tuple[float, float]:
             " (a limit: within half a star of 0 or 1, where the scores carry too little "
             "information to say more)"
         )
+    few = ""
+    if not edge and share * len(scores) < FEW_HOSTS_FOR_AUTO:
+        few = (
+            f". It rests on about {share * len(scores):.1f} hosts among {len(scores)} stars, too"
+            " few to pin it (on a 570-star table with 5 hosts, gbm's estimate has been 2-6"
+            " times low): give a known rate with --prior RATE where you have one"
+        )
     print(
         f"starskope: --prior auto: host share estimated at {share:.4g}{edge} from "
         f"{len(scores)} scores; every score is moved to it from the model's training share "
-        f"{train:.3g}",
+        f"{train:.3g}{few}",
         file=sys.stderr,
     )
     return train, share
+
+
+#: Below this many expected hosts (estimated share x stars), ``--prior auto`` says its estimate
+#: is not to be trusted.
+FEW_HOSTS_FOR_AUTO = 10
 
 
 def _write_card(path, *, model, spec, est, data, n, n_pos, seed, metrics, seconds, command):
@@ -482,8 +494,7 @@ def predict_command(
                     [r.score for r in flagged if r.error is None], loaded[1]
                 )
                 every = [
-                    at_prior(r, train_prior=train, host_prior=share, estimated=True)
-                    for r in every
+                    at_prior(r, train_prior=train, host_prior=share, estimated=True) for r in every
                 ]
                 flagged = flag_common_signals(every) if survey else every
             for res in flagged:
@@ -597,9 +608,7 @@ def evaluate_command(
         },
     }
     (out / "metrics.json").write_text(json.dumps(json_safe(report), indent=1, default=float))
-    _plots(
-        out, ds.y, s, tab.value["confusion"], getattr(est, "history_", None), ds.classes, name
-    )
+    _plots(out, ds.y, s, tab.value["confusion"], getattr(est, "history_", None), ds.classes, name)
     from rich.markup import escape
     from rich.table import Table
 
@@ -630,8 +639,10 @@ def _calibration_text(calib: dict, prior: float | None) -> str:
         f"{calib['brier_reference']:.4f}), ECE {calib['ece']:.3f}, mean score "
         f"{calib['mean_score']:.3f} against a host share of {calib['host_rate']:.3f}"
     )
-    if prior is not None and calib["n"] and abs(prior - calib["host_rate"]) > 0.5 * max(
-        prior, calib["host_rate"]
+    if (
+        prior is not None
+        and calib["n"]
+        and abs(prior - calib["host_rate"]) > 0.5 * max(prior, calib["host_rate"])
     ):
         text += (
             f"; these data's host share differs from the prior: --prior "

@@ -232,9 +232,11 @@ def search_command(
     if group == "auto":
         items = _grouped(items, config, bin_minutes)
 
-    def analysed():
+    def analysed(advance):
         for ident, item in items:
-            yield _one(ident, item)
+            res = _one(ident, item)
+            advance(1)
+            yield res
 
     used: set[str] = set()
 
@@ -281,16 +283,23 @@ def search_command(
             res = dataclasses.replace(res, path=str(ident))
         return res
 
-    stream = analysed()
-    if survey:  # needs every star first: the results come at the end
-        from ..vet.ephemeris import flag_common_signals
+    from ..parallel import progress_bar
+    from .models import _count_stars
 
-        stream = flag_common_signals(list(stream))
     results: list[StarResult] = []
     n_failed = n_seen = 0
-    for res in stream:
-        n_seen += 1
-        n_failed += emit_result(res, json_out=json_out, rows=results)
+    # a bar on a terminal (stderr), as predict, evaluate and train draw: a Kaggle table of
+    # thousands of rows takes minutes
+    total = None if group == "auto" else _count_stars(files)
+    with progress_bar("searching" if group != "auto" else "grouping", total) as advance:
+        stream = analysed(advance)
+        if survey:  # needs every star first: the results come at the end
+            from ..vet.ephemeris import flag_common_signals
+
+            stream = flag_common_signals(list(stream))
+        for res in stream:
+            n_seen += 1
+            n_failed += emit_result(res, json_out=json_out, rows=results)
     if not n_seen:
         raise StarskopeError(f"no light curves found in {' '.join(map(str, files))}")
     if not json_out:

@@ -481,6 +481,14 @@ def parse_kaggle_row(
     if not labelled:
         fields = ["", *fields]
     lab = fields[0].strip().strip('"')
+    if lab.upper() == "LABEL" or (len(fields) > 1 and _is_flux_name(fields[1].strip(), 1)):
+        raise RowError(
+            "this row repeats the header line (LABEL,FLUX.1,...): two tables joined into one"
+            " file? Keep one header (e.g. `tail -n +2 second.csv >> first.csv`) or read them"
+            " apart",
+            path=path,
+            row=row,
+        )
     try:
         label = (_LABELS_01 if zero_one else _LABELS)[float(lab)] if labelled else None
         bad_label = False
