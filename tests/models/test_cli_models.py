@@ -86,3 +86,23 @@ def test_train_gbm_with_injections_into_real_noise(tables, tmp_path, monkeypatch
     # raw-flux models cannot take the pipeline's injections
     assert main(["train", "--model", "original-cnn", "--data", str(train), "--out",
                  str(tmp_path / "x"), "--injections", "4"]) == 2  # fmt: skip
+
+
+def test_predict_names_a_bad_row_once_and_gives_the_cadence(tmp_path, capsys):
+    """A truncated row's error line names the file and row once (it said them twice: the
+    path ``t.csv#row=2`` before the error's own ``t.csv [row 2]``); raw-flux results carry the
+    cadence as search's do."""
+    pytest.importorskip("torch")
+    X, y, _ = make_flux(4, 1, 3197, seed=3, depth=3.0)
+    path = write_kaggle(tmp_path / "t.csv", X, np.where(y == 1, 2, 1))
+    lines = path.read_text().splitlines()
+    lines[3] = ",".join(lines[3].split(",")[:2000])  # row 2 cut short
+    path.write_text("\n".join(lines) + "\n")
+    rc = main(["predict", str(path), "--model", "original-cnn", "--json", "--no-explain"])
+    out = capsys.readouterr()
+    assert rc == 1
+    err = [x for x in out.err.splitlines() if "error:" in x]
+    assert len(err) == 1 and err[0].count("[row 2]") == 1 and "#row=" not in err[0]
+    ok = [json.loads(x) for x in out.out.splitlines() if '"error":null' in x]
+    assert len(ok) == 3
+    assert all(r["cadence_minutes"] == pytest.approx(29.4244, rel=1e-6) for r in ok)

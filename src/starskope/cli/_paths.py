@@ -70,7 +70,9 @@ def emit_result(res, *, json_out: bool, rows: list) -> bool:
     import sys
 
     if res.error is not None:
-        where = "" if not res.path or res.path in res.error else f"{res.path}: "
+        # a table row's path (``t.csv#row=5``) is named in its error as ``t.csv [row 5]``
+        named = res.path and res.path.split("#row=")[0] in res.error
+        where = "" if not res.path or named else f"{res.path}: "
         print(f"starskope: error: {where}{' '.join(res.error.split())}", file=sys.stderr)
     if json_out:
         sys.stdout.write(res.to_json() + "\n")

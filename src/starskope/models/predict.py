@@ -42,6 +42,7 @@ def _base_result(ident, lc) -> StarResult:
         label=getattr(m, "label", None),
         n_points=len(lc),
         time_span_days=float(lc.time_span) if len(lc) > 1 else None,
+        cadence_minutes=float(lc.cadence * 1440.0) if len(lc) > 1 else None,
     )
 
 
