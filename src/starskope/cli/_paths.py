@@ -80,3 +80,17 @@ def emit_result(res, *, json_out: bool, rows: list) -> bool:
     else:
         rows.append(res)
     return res.error is not None
+
+
+def count_stars(files) -> int | None:
+    """How many stars the inputs hold (a table's rows counted), for a progress bar's total;
+    None when that cannot be told cheaply."""
+    from ..parallel import PROGRESS_MIN_ITEMS, shows_progress
+    from ..scan.inputs import count_items
+
+    if not shows_progress(PROGRESS_MIN_ITEMS):  # no bar will be drawn: do not count
+        return None
+    try:
+        return count_items([str(f) for f in files])
+    except Exception:  # a bar without a total; the readers say what is wrong
+        return None

@@ -24,7 +24,7 @@ from ..result import json_safe
 from . import app
 from ._help import FORMAT_HELP
 from ._paths import console as _console
-from ._paths import emit_result, output_dir_later
+from ._paths import count_stars, emit_result, output_dir_later
 
 __all__ = ["evaluate_command", "predict_command", "train_command"]
 
@@ -276,32 +276,11 @@ def _detected_only(ds, *, injections: int, seed: int) -> tuple:
     return out, int(np.count_nonzero(~keep))
 
 
-def _count_stars(files) -> int | None:
-    """How many stars the inputs hold (a table's rows counted), for a progress bar's total;
-    None when that cannot be told cheaply."""
-    from ..parallel import PROGRESS_MIN_ITEMS, shows_progress
-    from ..scan.inputs import count_items
-
-    if not shows_progress(PROGRESS_MIN_ITEMS):  # no bar will be drawn: do not count
-        return None
-    try:
-        return count_items([str(f) for f in files])
-    except Exception:  # a bar without a total; the readers say what is wrong
-        return None
-
-
 def _left_out_text(n: int) -> str:
     """``"; N inputs left out (...)"`` when inputs were unreadable or unlabelled, else ``""``."""
     if not n:
         return ""
     return f"; {n} input{'s' if n > 1 else ''} left out (unreadable or unlabelled, named above)"
-
-
-def _check_prior(prior: float) -> None:
-    if not 0.0 < prior < 1.0:
-        raise StarskopeError(
-            f"--prior is a host rate strictly between 0 and 1, or 'auto'; got {prior}"
-        )
 
 
 #: ``--prior``'s help, shared by predict and evaluate.
@@ -322,10 +301,12 @@ def _prior_option(text: str | None) -> float | str | None:
     try:
         value = float(text)
     except ValueError:
+        value = float("nan")
+    if not 0.0 < value < 1.0:
         raise StarskopeError(
-            f"--prior is a host rate strictly between 0 and 1, or 'auto'; got {text!r}"
-        ) from None
-    _check_prior(value)
+            "--prior is a host rate strictly between 0 and 1, or 'auto'; got "
+            + (repr(text) if value != value else str(value))
+        )
     return value
 
 
@@ -476,7 +457,7 @@ def predict_command(
 
     n_failed = n_seen = 0
     rows = []
-    with progress_bar("scoring", _count_stars(files)) as advance:
+    with progress_bar("scoring", count_stars(files)) as advance:
         if survey or wanted == "auto":  # both need every star first: the lines come at the end
             every = []
             for res in results:

@@ -17,7 +17,7 @@ from ..exceptions import StarskopeError
 from . import app
 from ._help import FORMAT_HELP
 from ._paths import console as _console
-from ._paths import emit_result, output_dir
+from ._paths import count_stars, emit_result, output_dir
 
 __all__ = ["search_command", "search_options"]
 
@@ -284,13 +284,12 @@ def search_command(
         return res
 
     from ..parallel import progress_bar
-    from .models import _count_stars
 
     results: list[StarResult] = []
     n_failed = n_seen = 0
     # a bar on a terminal (stderr), as predict, evaluate and train draw: a Kaggle table of
     # thousands of rows takes minutes
-    total = None if group == "auto" else _count_stars(files)
+    total = None if group == "auto" else count_stars(files)
     with progress_bar("searching" if group != "auto" else "grouping", total) as advance:
         stream = analysed(advance)
         if survey:  # needs every star first: the results come at the end
