@@ -267,6 +267,17 @@ def test_a_training_folder_is_a_model(tmp_path, rng):
     assert name == "rbm"
 
 
+def test_train_and_evaluate_take_the_cadence_and_the_card_repeats_it(tmp_path, rng):
+    table = write_kaggle(tmp_path / "t6.csv", 1000 + rng.normal(size=(6, 3197)), [2, 2, 2, 1, 1, 1])
+    out = tmp_path / "m"
+    argv = ["train", "--model", "rbm", "--data", str(table), "--out", str(out), "--no-progress"]
+    assert main([*argv, "--cadence-minutes", "2"]) == 0
+    assert "--cadence-minutes 2.0 --seed 0" in (out / "rbm.md").read_text()
+    ev = ["evaluate", "--model", str(out), "--data", str(table), "--out", str(tmp_path / "e")]
+    assert main([*ev, "--boot", "10", "--cadence-minutes", "2"]) == 0
+    assert main([*ev, "--cadence-minutes", "0"]) == 2
+
+
 def test_column_options_on_a_one_star_per_row_table(table, capsys):
     assert main(["search", str(table), "--flux-column", "NOPE", "--json"]) == 1
     (res,) = [json.loads(x) for x in capsys.readouterr().out.splitlines()]

@@ -390,7 +390,7 @@ def test_a_single_column_of_flux_gets_an_actionable_error(tmp_path):
     _, f = _curve()
     p = tmp_path / "flux.csv"
     p.write_text("flux\n" + "\n".join(f"{v:.6f}" for v in f) + "\n")
-    with pytest.raises(StarskopeError, match=r"single column of numbers .* needs a time column"):
+    with pytest.raises(StarskopeError, match=r"single column of numbers .* needs the times; .*--cadence-minutes"):
         read(p)
 
 

@@ -206,6 +206,27 @@ def test_the_columns_read_are_settings_of_the_catalog(tmp_path, scheduler):
     assert scan([d], catalog=cat, scheduler=scheduler, flux_column="sap_flux").n_done == 1
 
 
+def test_the_cadence_spaces_table_rows_and_files_of_one_column(tmp_path, scheduler):
+    """--cadence-minutes: a Kaggle table's rows (read at an offset by the workers) and a single
+    column of flux are spaced at the given cadence; it is a setting of the catalog."""
+    from starskope.exceptions import StarskopeError
+    from starskope.io.kaggle import write_kaggle
+
+    d = tmp_path / "files"
+    d.mkdir()
+    n = 1000  # 1.4 d at two minutes: long enough for two transits of the shortest period
+    write_kaggle(d / "k.csv", 100 + np.random.default_rng(0).normal(0, 0.1, (2, n)), [2, 1])
+    (d / "one.csv").write_text("flux\n" + "\n".join(f"{1 + 1e-4 * i:.6f}" for i in range(n)))
+    cat = tmp_path / "c.duckdb"
+    s = scan([d], catalog=cat, scheduler=scheduler, cadence_minutes=2)
+    assert (s.n_done, s.n_errors) == (3, 0)
+    for res in _results(cat).values():
+        assert res["cadence_minutes"] == pytest.approx(2.0)
+        assert res["time_span_days"] == pytest.approx((n - 1) * 2 / 1440)
+    with pytest.raises(StarskopeError, match="different parameters.*cadence_minutes"):
+        scan([d], catalog=cat, scheduler=scheduler)
+
+
 def test_a_ctrl_c_python_drops_is_remembered_for_the_scan_loop():
     """A KeyboardInterrupt raised in a gc callback is lost; the flag is not."""
     from starskope.scan.runner import _remembered_interrupt

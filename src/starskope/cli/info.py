@@ -15,7 +15,7 @@ from pathlib import Path
 import typer
 
 from . import app
-from ._help import FORMAT_HELP
+from ._help import CADENCE_HELP, FORMAT_HELP
 
 __all__ = ["info", "info_record"]
 
@@ -57,6 +57,7 @@ def info(
     format: str | None = typer.Option(None, "--format", help=FORMAT_HELP),
     flux_column: str | None = typer.Option(None, "--flux-column", help="Flux column to use."),
     time_column: str | None = typer.Option(None, "--time-column", help="Time column to use."),
+    cadence_minutes: float | None = typer.Option(None, "--cadence-minutes", help=CADENCE_HELP),
 ) -> None:
     """Describe light-curve files: mission, target, valid points, cadence, span, time system."""
     from ..exceptions import StarskopeError
@@ -80,7 +81,11 @@ def info(
             table.add_column(col, justify=justify, overflow="fold")
     n_bad = n_ok = 0
     items = iter_read(
-        [str(f) for f in files], format=format, flux_column=flux_column, time_column=time_column
+        [str(f) for f in files],
+        format=format,
+        flux_column=flux_column,
+        time_column=time_column,
+        cadence_minutes=cadence_minutes,
     )
     for ident, item in items:
         if isinstance(item, StarskopeError):

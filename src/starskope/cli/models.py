@@ -22,17 +22,21 @@ import typer
 from ..exceptions import StarskopeError
 from ..result import json_safe
 from . import app
-from ._help import FORMAT_HELP
+from ._help import CADENCE_HELP, FORMAT_HELP
 from ._paths import console as _console
 from ._paths import count_stars, emit_result, output_dir_later
 
 __all__ = ["evaluate_command", "predict_command", "train_command"]
 
 
-def _train_cmdline(model, data, seed, out, epochs, limit, injections=0, host_labels="star") -> str:
+def _train_cmdline(
+    model, data, seed, out, epochs, limit, injections=0, host_labels="star", cadence_minutes=None
+) -> str:
     args = ["starskope", "train", "--model", model]
     for p in data:
         args += ["--data", str(p)]
+    if cadence_minutes is not None:
+        args += ["--cadence-minutes", str(cadence_minutes)]
     if injections:
         args += ["--injections", str(injections)]
     if host_labels != "star":
@@ -92,6 +96,7 @@ def train_command(
         "not within 1% of P, P/2 or 2P), as AstroNet and the Kepler Robovetter label TCEs; "
         "needs each host's period (a simulated table's truth table, or --injections).",
     ),
+    cadence_minutes: float | None = typer.Option(None, "--cadence-minutes", help=CADENCE_HELP),
 ) -> None:
     """Train a model and write it with a model card."""
     from ..models.data import file_md5, load_labelled
@@ -115,7 +120,9 @@ def train_command(
         raise StarskopeError(f"--epochs is for the CNN models; {model} has no epochs")
     output_dir_later(out, what="--out folder")  # made once there is something to write
     t0 = time.perf_counter()
-    ds = load_labelled(data, kind=spec.kind, n_jobs=jobs, limit=limit)
+    ds = load_labelled(
+        data, kind=spec.kind, n_jobs=jobs, limit=limit, cadence_minutes=cadence_minutes
+    )
     if injections and spec.kind not in ("views", "tabular"):
         raise StarskopeError(
             f"--injections is for models that read the pipeline's output (views, tabular); "
@@ -190,7 +197,9 @@ def train_command(
     elif getattr(est, "history_", None):
         best = est.history_[est.best_epoch_ - 1]
         cv = {"validation_split": {k: best[k] for k in ("val_pr_auc", "val_roc_auc", "val_loss")}}
-    cmd = _train_cmdline(model, data, seed, out, epochs, limit, injections, host_labels)
+    cmd = _train_cmdline(
+        model, data, seed, out, epochs, limit, injections, host_labels, cadence_minutes
+    )
     path = save_model(est, out / f"{model}{spec.suffix}", metadata={"command": cmd})
     _write_card(
         out / f"{model}.md",
@@ -420,6 +429,7 @@ def predict_command(
     time_column: str | None = typer.Option(
         None, "--time-column", help="Time column (name or 0-based index) of table files."
     ),
+    cadence_minutes: float | None = typer.Option(None, "--cadence-minutes", help=CADENCE_HELP),
     prior: str | None = typer.Option(None, "--prior", help=PRIOR_HELP),
     survey: bool = typer.Option(
         False,
@@ -451,7 +461,13 @@ def predict_command(
     share = score_prior(loaded[1])
     if wanted == "auto":
         _training_share(loaded[1])  # before any star is scored
-    items = iter_read(files, format=fmt, flux_column=flux_column, time_column=time_column)
+    items = iter_read(
+        files,
+        format=fmt,
+        flux_column=flux_column,
+        time_column=time_column,
+        cadence_minutes=cadence_minutes,
+    )
     results = predict_results(items, model=loaded, explain=explain, n_jobs=jobs)
     from ..parallel import progress_bar
 
@@ -528,6 +544,7 @@ def evaluate_command(
         1, "--jobs", "-j", min=1, help="Worker processes for feature extraction."
     ),
     prior: str | None = typer.Option(None, "--prior", help=PRIOR_HELP),
+    cadence_minutes: float | None = typer.Option(None, "--cadence-minutes", help=CADENCE_HELP),
 ) -> None:
     """Evaluate a model once on labelled test data: table with CIs and plots."""
     import numpy as np
@@ -554,6 +571,7 @@ def evaluate_command(
         limit=limit,
         n_points=getattr(est, "n_points_", None),
         warn_resampled=True,
+        cadence_minutes=cadence_minutes,
     )
     proba = est.predict_proba(ds.X)
     classes = list(est.classes_)

@@ -13,6 +13,7 @@ import typer
 from ..exceptions import StarskopeError
 from ..result import json_safe
 from . import app
+from ._help import CADENCE_HELP
 from ._paths import console as _console
 from ._paths import output_dir
 from .search import DURATIONS_HELP, SUBTRACT_REPEATS_HELP, search_options
@@ -78,6 +79,7 @@ def scan_command(
     time_column: str | None = typer.Option(
         None, "--time-column", help="Time column (name or 0-based index) of light-curve tables."
     ),
+    cadence_minutes: float | None = typer.Option(None, "--cadence-minutes", help=CADENCE_HELP),
 ) -> None:
     """Analyse every star in INPUT... on Dask and store the results in a DuckDB catalog.
 
@@ -127,6 +129,7 @@ def scan_command(
             flush_seconds=commit_every,
             flux_column=flux_column,
             time_column=time_column,
+            cadence_minutes=cadence_minutes,
         )
     except KeyboardInterrupt:
         print(

@@ -15,7 +15,7 @@ import typer
 
 from ..exceptions import StarskopeError
 from . import app
-from ._help import FORMAT_HELP
+from ._help import CADENCE_HELP, FORMAT_HELP
 from ._paths import console as _console
 from ._paths import count_stars, emit_result, output_dir
 
@@ -126,6 +126,7 @@ def search_command(
     time_column: str | None = typer.Option(
         None, "--time-column", help="Time column (name or 0-based index) of table files."
     ),
+    cadence_minutes: float | None = typer.Option(None, "--cadence-minutes", help=CADENCE_HELP),
     detrend: str | None = typer.Option(
         None,
         "--detrend",
@@ -228,7 +229,13 @@ def search_command(
                 explanation=expl,
             )
 
-    items = iter_read(files, format=fmt, flux_column=flux_column, time_column=time_column)
+    items = iter_read(
+        files,
+        format=fmt,
+        flux_column=flux_column,
+        time_column=time_column,
+        cadence_minutes=cadence_minutes,
+    )
     if group == "auto":
         items = _grouped(items, config, bin_minutes)
 

@@ -22,6 +22,7 @@ from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve
 from . import kaggle as _kaggle
 from . import parquet as _parquet
+from . import series as _series
 from ._open import peek
 from .fits import FITS_READERS, guard, is_fits, open_fits
 from .text import (
@@ -161,20 +162,8 @@ for _name, _ident, _read in FITS_READERS:
     register_reader(_name, identify=_ident, read=_read, fallback=_name == "fits-table")
 register_reader("ecsv", identify=identify_ecsv, read=read_ecsv)
 register_reader("votable", identify=identify_votable, read=read_votable)
+register_reader("flux-series", identify=_series.identify_flux_series, read=_series.read_flux_series)
 register_reader("text", identify=identify_text, read=read_text, fallback=True)
-
-
-def _one_numeric_column(header: bytes) -> bool:
-    """True when the text's data lines hold one number each."""
-    lines = bytes(header[:65536]).decode("utf-8", errors="replace").splitlines()[1:-1][:200]
-    vals = [ln.strip().strip(",;") for ln in lines if ln.strip() and ln.strip()[0] not in "#%!"]
-    if len(vals) < 10:
-        return False
-    try:
-        [float(v) for v in vals]
-    except ValueError:
-        return False
-    return True
 
 
 def _ordered() -> list[Reader]:
@@ -256,13 +245,6 @@ def _identify(path, header) -> str:
             raise UnrecognisedFormatError(
                 f"one header line ({lines[0][:60]!r}) and no data rows", path=path
             )
-        if _one_numeric_column(header):
-            raise UnrecognisedFormatError(
-                "a single column of numbers (flux without times?): starskope needs a time column"
-                " in days beside the flux; for evenly spaced K2/Kepler long-cadence flux, write"
-                " the values as one row of a Kaggle table (LABEL,FLUX.1,FLUX.2,...)",
-                path=path,
-            )
         if _manifest_header(lines[0] if lines else ""):
             raise UnrecognisedFormatError(
                 "a list of light-curve files (a manifest: a path or file column), not a light"
@@ -298,6 +280,7 @@ def read(
     time_column: str | None = None,
     row: int | None = None,
     time_format: str | None = None,
+    cadence_minutes: float | None = None,
 ) -> LightCurve:
     """Read one light curve from a file, recognising its format.
 
@@ -317,6 +300,10 @@ def read(
         0-based star in a multi-star table (Kaggle); required when the table has several rows.
     time_format : {"bkjd", "btjd", "jd", "relative"}, optional
         Text tables only: the time system, when inference from the values is not wanted.
+    cadence_minutes : float, optional
+        Flux without times only (Kaggle-layout tables, a single column of flux): the samples'
+        spacing in minutes (default for the Kaggle layout: K2 long cadence, 29.4244; a single
+        column needs it). See :mod:`starskope.io.series`.
 
     Returns
     -------
@@ -353,6 +340,10 @@ def read(
         else:
             reader = READERS[_identify(path, hdul if hdul is not None else head)]
         kwargs = {"flux_column": flux_column, "time_column": time_column}
+        if cadence_minutes is not None:
+            cadence_minutes = _series.check_cadence(cadence_minutes)
+            if reader.accepts("cadence_minutes"):
+                kwargs["cadence_minutes"] = cadence_minutes
         if time_format is not None:
             if not reader.accepts("time_format"):
                 raise StarskopeError(
@@ -378,7 +369,7 @@ def read(
         if hdul is not None:
             kwargs["opened"] = hdul
         try:
-            return reader.read(path, **kwargs)
+            return _spaced(reader.read(path, **kwargs), cadence_minutes, path)
         except StarskopeError:
             raise
         except Exception as exc:  # a reader bug must not become a traceback for a user
@@ -388,6 +379,20 @@ def read(
     finally:
         if hdul is not None:
             hdul.close()
+
+
+def _spaced(lc: LightCurve, cadence_minutes: float | None, path) -> LightCurve:
+    """``lc`` with its samples ``cadence_minutes`` apart, when it has no times of its own."""
+    if cadence_minutes is None or lc.meta.product == "flux-series":
+        return lc
+    if lc.meta.product not in _series.SAMPLE_TIMED:
+        raise StarskopeError(
+            "cadence_minutes (--cadence-minutes) applies to flux without times (Kaggle-layout"
+            f" tables, a single column of flux); this {lc.meta.product or 'file'} light curve"
+            " has times of its own",
+            path=str(path),
+        )
+    return _series.respace(lc, cadence_minutes, layout_minutes=_kaggle.KAGGLE_CADENCE_MIN)
 
 
 # ---------------------------------------------------------------------------- streaming
@@ -457,6 +462,7 @@ def iter_read(
     time_column: str | None = None,
     row: int | None = None,
     time_format: str | None = None,
+    cadence_minutes: float | None = None,
 ) -> Iterator[tuple[str, LightCurve | StarskopeError]]:
     """Stream ``(id, light curve or error)`` from files, folders, globs and multi-star tables.
 
@@ -468,7 +474,7 @@ def iter_read(
     Parameters
     ----------
     paths : str, path-like or iterable of them
-    format, flux_column, time_column, row, time_format
+    format, flux_column, time_column, row, time_format, cadence_minutes
         As for :func:`read`.
 
     Yields
@@ -479,11 +485,14 @@ def iter_read(
         paths = [paths]
     if format is not None and format not in READERS:
         raise StarskopeError(f"unknown format {format!r}; valid formats: {_valid()}")
+    if cadence_minutes is not None:
+        cadence_minutes = _series.check_cadence(cadence_minutes)
     opts = {
         "format": format,
         "flux_column": flux_column,
         "time_column": time_column,
         "time_format": time_format,
+        "cadence_minutes": cadence_minutes,
     }
     for item in _as_iter(paths):
         if not str(item).strip():  # Path("") is the working folder: never walk it unasked
@@ -521,7 +530,7 @@ def _as_iter(paths) -> Iterable:
         ) from None
 
 
-def _read_one(ident, p, *, row, format, flux_column, time_column, time_format):
+def _read_one(ident, p, *, row, format, flux_column, time_column, time_format, cadence_minutes):
     try:
         multi = None
         if row is None:
@@ -540,6 +549,11 @@ def _read_one(ident, p, *, row, format, flux_column, time_column, time_format):
                     path=str(p),
                 )
             for r, item in multi.rows(str(p)):
+                if cadence_minutes is not None and isinstance(item, LightCurve):
+                    try:
+                        item = _spaced(item, cadence_minutes, p)
+                    except StarskopeError as err:
+                        item = err
                 yield f"{ident}#row={r}", item
             return
         lc = read(
@@ -549,6 +563,7 @@ def _read_one(ident, p, *, row, format, flux_column, time_column, time_format):
             time_column=time_column,
             row=row,
             time_format=time_format,
+            cadence_minutes=cadence_minutes,
         )
     except StarskopeError as err:
         yield (ident if row is None else f"{ident}#row={row}"), err

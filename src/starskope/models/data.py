@@ -117,10 +117,10 @@ def _check_inputs(paths: Sequence, limit: int | None) -> list[Path]:
     return out
 
 
-def _labelled_curves(path: Path):
+def _labelled_curves(path: Path, cadence_minutes: float | None = None):
     """``(identifier, light curve with its label, or error)`` for every star of ``path``: a
     file, a folder, or a manifest CSV whose ``label`` (or ``is_planet_host``) column gives the
-    truth (as ``starskope scan`` reads it)."""
+    truth (as ``starskope scan`` reads it). ``cadence_minutes`` spaces flux without times."""
     from ..io import iter_read, read
     from ..scan.inputs import TABLE_KINDS, input_kind, iter_items
 
@@ -134,16 +134,16 @@ def _labelled_curves(path: Path):
                     if item.path in tables_read:
                         continue
                     tables_read.add(item.path)
-                yield from _labelled_curves(Path(item.path))
+                yield from _labelled_curves(Path(item.path), cadence_minutes)
                 continue
             try:
-                lc = read(item.path)
+                lc = read(item.path, cadence_minutes=cadence_minutes)
             except StarskopeError as exc:
                 yield item.input_id, exc
                 continue
             yield item.input_id, lc.copy(meta=lc.meta.replace(label=int(item.label)))
         return
-    for ident, lc in iter_read([str(path)]):
+    for ident, lc in iter_read([str(path)], cadence_minutes=cadence_minutes):
         yield ident, lc  # a simulated FITS star's label comes from its SIMCLASS header
 
 
@@ -165,6 +165,7 @@ def load_labelled(
     n_jobs: int = 1,
     limit: int | None = None,
     warn_resampled: bool = False,
+    cadence_minutes: float | None = None,
 ) -> LabelledSet:
     """Load labelled stars as the input a model of ``kind`` ("rawflux"/"tabular") needs.
 
@@ -172,7 +173,8 @@ def load_labelled(
     must equal ``n_points`` when given); other light curves are resampled to ``n_points``
     (default: the first table's row length, else 3197), with a warning when
     ``warn_resampled`` (a trained model scored on light curves of another length, as
-    ``predict`` warns).
+    ``predict`` warns). ``cadence_minutes`` spaces flux without times (Kaggle-layout tables,
+    default K2 long cadence; see :mod:`starskope.io.series`).
 
     Raises
     ------
@@ -182,8 +184,18 @@ def load_labelled(
     from ..exceptions import RowError
 
     try:
+        if cadence_minutes is not None:
+            from ..io.series import check_cadence
+
+            cadence_minutes = check_cadence(cadence_minutes)
         return _load_labelled(
-            _check_inputs(paths, limit), kind, n_points, n_jobs, limit, warn_resampled
+            _check_inputs(paths, limit),
+            kind,
+            n_points,
+            n_jobs,
+            limit,
+            warn_resampled,
+            cadence_minutes=cadence_minutes,
         )
     except RowError as exc:
         # a table's rows are its data set: dropping one would quietly change what is trained
@@ -196,12 +208,14 @@ def load_labelled(
         ) from None
 
 
-def _load_labelled(paths, kind, n_points, n_jobs, limit, warn_resampled=False) -> LabelledSet:
+def _load_labelled(
+    paths, kind, n_points, n_jobs, limit, warn_resampled=False, *, cadence_minutes=None
+) -> LabelledSet:
     from ..features.rawflux import resample_flux, warn_if_resampled
     from ..io.kaggle import kaggle_arrays
 
     if kind == "views":
-        return _load_views(paths, n_jobs=n_jobs, limit=limit)
+        return _load_views(paths, n_jobs=n_jobs, limit=limit, cadence_minutes=cadence_minutes)
     rows, labels, ids, lcs = [], [], [], []
     skipped = 0
     left_out = _LeftOut()
@@ -216,7 +230,9 @@ def _load_labelled(paths, kind, n_points, n_jobs, limit, warn_resampled=False) -
                 rows.append(feature_matrix(lcs, n_jobs=n_jobs))
                 lcs = []
             # the tabular features of the cached pipeline run that also gives the views
-            _, F, y, row_ids = _kaggle_pipeline_rows(p, n_jobs=n_jobs, limit=left)
+            _, F, y, row_ids = _kaggle_pipeline_rows(
+                p, n_jobs=n_jobs, limit=left, cadence_minutes=cadence_minutes
+            )
             rows.append(F)
             labels.append(y)
             ids += row_ids
@@ -233,12 +249,20 @@ def _load_labelled(paths, kind, n_points, n_jobs, limit, warn_resampled=False) -
                 curves = [
                     kaggle_lightcurve(f, None, row=i, source=str(p)) for i, f in enumerate(flux)
                 ]
+                if cadence_minutes is not None:
+                    from ..io.kaggle import KAGGLE_CADENCE_MIN
+                    from ..io.series import respace
+
+                    curves = [
+                        respace(c, cadence_minutes, layout_minutes=KAGGLE_CADENCE_MIN)
+                        for c in curves
+                    ]
                 flux = model_inputs("rawflux", curves, n_points=n_points)
             rows.append(flux)
             labels.append(np.asarray(arr.label[:n], dtype=int))
             ids += [f"{p}#row={i}" for i in range(n)]
             continue
-        for ident, lc in _labelled_curves(p):
+        for ident, lc in _labelled_curves(p, cadence_minutes):
             if limit is not None and len(ids) >= limit:
                 break
             if isinstance(lc, StarskopeError) or lc.meta.label is None:
@@ -324,30 +348,39 @@ def _no_labels(paths, skipped: int) -> str:
 
 
 def _kaggle_pipeline_rows(
-    p: Path, *, n_jobs: int, limit: int | None
+    p: Path, *, n_jobs: int, limit: int | None, cadence_minutes: float | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str]]:
     """Views rows, tabular features, labels and ids of a Kaggle table's (first ``limit``) rows.
 
     One search-pipeline run per star gives both inputs; they are cached by
-    :func:`starskope.models.views.view_matrix` under the file's MD5, so training the trees and
-    the views CNN (or re-training either) runs the pipeline once.
+    :func:`starskope.models.views.view_matrix` under the file's MD5 (and the cadence, when
+    ``cadence_minutes`` spaces the rows), so training the trees and the views CNN (or
+    re-training either) runs the pipeline once.
     """
-    from ..io.kaggle import iter_kaggle, kaggle_arrays
+    from ..io.kaggle import KAGGLE_CADENCE_MIN, iter_kaggle, kaggle_arrays
+    from ..io.series import respace
     from .views import view_matrix
 
     arr = kaggle_arrays(p)
     n = len(arr.label) if limit is None else min(limit, len(arr.label))
     key = "file-" + file_md5(p) + ("" if n == len(arr.label) else f"-first{n}")
+    if cadence_minutes is not None:
+        key += f"-cadence{cadence_minutes!r}"
 
     def lcs(p=p, n=n):
-        return [lc for _, lc in zip(range(n), iter_kaggle(p), strict=False)]
+        out = [lc for _, lc in zip(range(n), iter_kaggle(p), strict=False)]
+        if cadence_minutes is None:
+            return out
+        return [respace(lc, cadence_minutes, layout_minutes=KAGGLE_CADENCE_MIN) for lc in out]
 
     X, F = view_matrix(lcs, key=key, n_jobs=n_jobs)
     y = np.asarray(arr.label[:n], dtype=int)
     return X, F, y, [f"{p}#row={i}" for i in range(n)]
 
 
-def _load_views(paths: Sequence, *, n_jobs: int, limit: int | None) -> LabelledSet:
+def _load_views(
+    paths: Sequence, *, n_jobs: int, limit: int | None, cadence_minutes: float | None = None
+) -> LabelledSet:
     """Views inputs (cached per file), binary labels and multi-class labels."""
     from .training_data import to_class_names, truth_classes
     from .views import view_matrix
@@ -360,7 +393,9 @@ def _load_views(paths: Sequence, *, n_jobs: int, limit: int | None) -> LabelledS
         if left is not None and left <= 0:
             break
         if p.is_file() and _is_kaggle(p):
-            X, _, y, row_ids = _kaggle_pipeline_rows(p, n_jobs=n_jobs, limit=left)
+            X, _, y, row_ids = _kaggle_pipeline_rows(
+                p, n_jobs=n_jobs, limit=left, cadence_minutes=cadence_minutes
+            )
             c = truth_classes(p, n=len(y))
             if c is not None:
                 _check_truth(p, c, y)
@@ -370,7 +405,7 @@ def _load_views(paths: Sequence, *, n_jobs: int, limit: int | None) -> LabelledS
             ids += row_ids
             continue
         lcs, y = [], []
-        for ident, lc in _labelled_curves(p):
+        for ident, lc in _labelled_curves(p, cadence_minutes):
             if limit is not None and len(ids) >= limit:
                 break
             if isinstance(lc, StarskopeError) or lc.meta.label is None:

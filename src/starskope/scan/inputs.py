@@ -79,6 +79,9 @@ class ScanItem:
         True for a Kaggle table labelled 0/1 instead of 1/2.
     flux_column, time_column : str or None
         Column overrides for a light-curve file (``starskope scan --flux-column``).
+    cadence_minutes : float or None
+        The samples' spacing of flux without times (a Kaggle row, a single column of flux;
+        ``starskope scan --cadence-minutes``).
     target, label : str, int or None
         From a manifest: the target name and truth label (1 host, 0 not).
     """
@@ -94,6 +97,7 @@ class ScanItem:
     zero_one: bool = False
     flux_column: str | None = None
     time_column: str | None = None
+    cadence_minutes: float | None = None
     target: str | None = None
     label: int | None = None
 

@@ -109,8 +109,9 @@ def _read_item(item: ScanItem):
         columns = {"flux_column": item.flux_column, "time_column": item.time_column}
         if item.row is not None:  # a one-star-per-row table has fixed columns
             columns = {}
-        return read(item.path, row=item.row, **columns)
-    from ..io.kaggle import kaggle_lightcurve, parse_kaggle_row
+        cadence = getattr(item, "cadence_minutes", None)
+        return read(item.path, row=item.row, cadence_minutes=cadence, **columns)
+    from ..io.kaggle import KAGGLE_CADENCE_MIN, kaggle_lightcurve, parse_kaggle_row
 
     if item.line is not None:
         raw = item.line
@@ -130,7 +131,13 @@ def _read_item(item: ScanItem):
         labelled=getattr(item, "labelled", True),
         zero_one=getattr(item, "zero_one", False),
     )
-    return kaggle_lightcurve(flux, label, row=item.row, source=item.path)
+    lc = kaggle_lightcurve(flux, label, row=item.row, source=item.path)
+    cadence = getattr(item, "cadence_minutes", None)
+    if cadence is not None:
+        from ..io.series import respace
+
+        lc = respace(lc, cadence, layout_minutes=KAGGLE_CADENCE_MIN)
+    return lc
 
 
 def _one_line(exc: BaseException) -> str:
@@ -334,6 +341,7 @@ def scan(
     flush_rows: int = 512,
     flux_column: str | None = None,
     time_column: str | None = None,
+    cadence_minutes: float | None = None,
 ) -> ScanSummary:
     """Analyse every star in ``inputs`` on Dask and store the results in a DuckDB catalog.
 
@@ -370,6 +378,9 @@ def scan(
         Commit finished stars at least this often / when this many are waiting.
     flux_column, time_column : str, optional
         Column overrides for light-curve files (name or 0-based index); table rows keep theirs.
+    cadence_minutes : float, optional
+        The samples' spacing, in minutes, of flux without times (Kaggle-layout rows, a single
+        column of flux; see :mod:`starskope.io.series`); recorded with the run's parameters.
 
     Returns
     -------
@@ -400,6 +411,10 @@ def scan(
     if max_attempts < 1:
         raise StarskopeError(f"max_attempts must be >= 1; got {max_attempts}")
     _check_inputs(inputs)
+    if cadence_minutes is not None:
+        from ..io.series import check_cadence
+
+        cadence_minutes = check_cadence(cadence_minutes)
     config = config if config is not None else PipelineConfig()
     if next(iter_items(inputs), None) is None and not os.path.exists(os.fspath(catalog)):
         # nothing to scan (an empty folder): an error, and no empty catalog left behind
@@ -455,6 +470,8 @@ def scan(
                 **config.to_dict(),
                 "flux_column": flux_column or None,
                 "time_column": time_column or None,
+                # only when given: catalogs from before the option compare equal without it
+                **({"cadence_minutes": cadence_minutes} if cadence_minutes is not None else {}),
             },
             inputs=inputs,
             scheduler=client.scheduler.address if client.scheduler else scheduler,
@@ -480,6 +497,8 @@ def scan(
                 state["skipped"] = sk
                 if it is not None and it.row is None and (flux_column or time_column):
                     it = dataclasses.replace(it, flux_column=flux_column, time_column=time_column)
+                if it is not None and cadence_minutes is not None:
+                    it = dataclasses.replace(it, cadence_minutes=cadence_minutes)
                 if it is not None:
                     yield it
 

@@ -1,0 +1,186 @@
+"""Flux without times: evenly spaced samples given a cadence.
+
+Two inputs carry flux but no times: a row of a Kaggle-layout table (``LABEL,FLUX.1,...``), whose
+samples the layout defines as K2 long cadence (29.4244 min), and a text file holding one column
+of numbers. Both are read as evenly spaced samples; ``cadence_minutes`` says how far apart
+(``read(path, cadence_minutes=2)``, ``--cadence-minutes 2`` on the command line: a table of
+TESS two-minute flux in the Kaggle layout, say). Without it a Kaggle row keeps the layout's K2
+cadence, and a single column is refused, since no time scale can be guessed from the numbers.
+
+Times are relative (days from the first sample); a NaN sample keeps its place, so the spacing
+holds across it.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import re
+
+import numpy as np
+
+from ..exceptions import StarskopeError
+from ..lightcurve import LightCurve, LightCurveMeta
+from ._common import target_from_name
+from ._open import DECOMPRESSION_ERRORS, open_text
+
+__all__ = [
+    "MAX_CADENCE_MINUTES",
+    "check_cadence",
+    "identify_flux_series",
+    "read_flux_series",
+    "respace",
+]
+
+#: The longest cadence accepted, in minutes (one day): beyond it no transit is resolved.
+MAX_CADENCE_MINUTES = 1440.0
+#: Products whose times are their samples' numbers, which ``cadence_minutes`` may re-space.
+SAMPLE_TIMED = frozenset({"kaggle", "flux-series"})
+
+_COMMENT = ("#", "%", "!")
+_MISSING = frozenset({"", "nan", "na", "n/a", "null", "none", "-"})
+#: What the refusal without a cadence says.
+NEEDS_CADENCE = (
+    "a single column of numbers (flux without times?): starskope needs the times; give the"
+    " spacing of the samples with --cadence-minutes (Python: cadence_minutes=), e.g. 29.4244"
+    " for Kepler/K2 long cadence, 2 for TESS two-minute data, or add a time column in days"
+)
+
+
+def check_cadence(minutes) -> float:
+    """``minutes`` as a float, or `StarskopeError` unless it is in (0, 1440].
+
+    Examples
+    --------
+    >>> check_cadence("2")
+    2.0
+    """
+    try:
+        value = float(minutes)
+    except (TypeError, ValueError):
+        raise StarskopeError(
+            f"cadence_minutes must be a number of minutes; got {minutes!r}"
+        ) from None
+    if not (math.isfinite(value) and 0.0 < value <= MAX_CADENCE_MINUTES):
+        raise StarskopeError(
+            f"cadence_minutes must be in (0, {MAX_CADENCE_MINUTES:g}] minutes (2 for TESS"
+            f" two-minute data, 29.4244 for Kepler/K2 long cadence); got {minutes!r}"
+        )
+    return value
+
+
+def respace(lc: LightCurve, cadence_minutes, *, layout_minutes: float) -> LightCurve:
+    """The same samples ``cadence_minutes`` apart instead of ``layout_minutes``.
+
+    ``lc`` holds times that are its samples' numbers at ``layout_minutes`` (a Kaggle row). The
+    mission stays only when the cadence is the layout's (K2 for the Kaggle table): a table of
+    another cadence comes from another instrument, or from none.
+
+    Examples
+    --------
+    >>> from starskope.io.kaggle import KAGGLE_CADENCE_MIN, kaggle_lightcurve
+    >>> lc = kaggle_lightcurve(np.ones(4), 1, row=0)
+    >>> out = respace(lc, 2.0, layout_minutes=KAGGLE_CADENCE_MIN)
+    >>> out.t * 1440.0, out.meta.mission
+    (array([0., 2., 4., 6.]), None)
+    """
+    minutes = check_cadence(cadence_minutes)
+    index = np.rint(lc.t * 1440.0 / layout_minutes)
+    same = abs(minutes - layout_minutes) < 1e-3
+    meta = lc.meta.replace(
+        mission=lc.meta.mission if same else None,
+        extra={**lc.meta.extra, "cadence_minutes": minutes},
+    )
+    return lc.copy(time=index * minutes / 1440.0, meta=meta)
+
+
+def _number_lines(header: bytes) -> list[str]:
+    text = bytes(header[:65536]).decode("utf-8", errors="replace")
+    lines = [ln.strip() for ln in text.splitlines()]
+    return [ln for ln in lines if ln and not ln.startswith(_COMMENT)]
+
+
+def _value(cell: str) -> float | None:
+    cell = cell.strip().strip(",;").strip()
+    if cell.lower() in _MISSING:
+        return math.nan
+    try:
+        return float(cell)
+    except ValueError:
+        return None
+
+
+def identify_flux_series(path, header) -> bool:
+    """A text file whose data lines hold one token each, numbers (at least ten, and nine in
+    ten or more; one header word allowed before them)."""
+    if not isinstance(header, bytes | bytearray) or b"\0" in bytes(header[:4096]):
+        return False
+    lines = _number_lines(header)
+    if len(lines) > 1 and _value(lines[0]) is None and " " not in lines[0].strip(",;"):
+        lines = lines[1:]  # a one-word header ("flux")
+    body = lines[:-1][:200]  # the last line may be cut by the peek
+    if len(body) < 10 or any(re.search(r"[\s,;]\S", ln.strip(",;")) for ln in body):
+        return False
+    # one token per line, nearly all numbers: a stray word is then the reader's error, by line
+    vals = [v for v in (_value(ln) for ln in body) if v is not None]
+    return len(vals) >= max(10, 0.9 * len(body)) and any(v == v for v in vals)
+
+
+def read_flux_series(
+    path, *, cadence_minutes=None, flux_column=None, time_column=None, opened=None
+) -> LightCurve:
+    """Read a single column of flux as samples ``cadence_minutes`` apart.
+
+    Raises
+    ------
+    StarskopeError
+        Without ``cadence_minutes`` (no time scale can be guessed), with a column option (there
+        is one column and no time), or for a cell that is not a number (its line is named).
+    """
+    from .registry import UnrecognisedFormatError
+
+    path = str(path)
+    if cadence_minutes is None:
+        # unrecognised, as before this reader: a folder walk skips the file with a word
+        raise UnrecognisedFormatError(NEEDS_CADENCE, path=path)
+    minutes = check_cadence(cadence_minutes)
+    if flux_column is not None or time_column is not None:
+        raise StarskopeError(
+            "a single column of flux has no columns to choose: drop --flux-column/--time-column",
+            path=path,
+        )
+    values: list[float] = []
+    name = None
+    try:
+        with open_text(path) as fh:
+            for number, raw in enumerate(fh, start=1):
+                line = raw.strip()
+                if not line or line.startswith(_COMMENT):
+                    continue
+                v = _value(line)
+                if v is None:
+                    if not values and name is None and " " not in line:
+                        name = line.strip(",;").strip()  # the header word
+                        continue
+                    raise StarskopeError(
+                        f"line {number} ({line[:40]!r}) is not a number: a single column of"
+                        " flux holds one number per line",
+                        path=path,
+                    )
+                values.append(v)
+    except DECOMPRESSION_ERRORS as exc:
+        raise StarskopeError(f"cannot read: {exc}", path=path) from exc
+    except UnicodeDecodeError as exc:
+        raise StarskopeError("not a text file (binary data)", path=path) from exc
+    flux = np.asarray(values, dtype=float)
+    if not np.isfinite(flux).any():
+        raise StarskopeError("the column holds no finite flux value", path=path)
+    meta = LightCurveMeta(
+        target=target_from_name(os.path.basename(path)),
+        flux_column=name or "column 1",
+        source=path,
+        product="flux-series",
+        extra={"cadence_minutes": minutes},
+    )
+    t = np.arange(flux.size, dtype=float) * minutes / 1440.0
+    return LightCurve(t, flux, time_format="relative", meta=meta)
