@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import warnings
 
 import numpy as np
@@ -167,3 +168,16 @@ def test_load_labelled_features_follow_the_cadence(tmp_path):
     assert 10.0 ** at2.X[0, k] == pytest.approx(1.3, rel=0.01)
     at_k2 = load_labelled([p], kind="tabular")  # cached apart: the layout's K2 cadence
     assert 10.0 ** at_k2.X[0, k] != pytest.approx(1.3, rel=0.05)
+
+
+def test_cli_report_takes_the_cadence_for_files_only(tmp_path, capsys):
+    f = _transits(4000, 2.0, period=1.1, t0=0.2, half_width=0.04, depth=2.0, seed=1)
+    p = _column(tmp_path / "star.csv", f)
+    out = tmp_path / "rep"
+    assert main(["report", str(p), "--cadence-minutes", "2", "--out", str(out), "--no-known"]) == 0
+    page = next(q for q in out.glob("*.html") if q.name != "index.html").read_text()
+    assert re.search(r"Signal 1: P = 1\.(09[5-9]|10[0-4])\d* d", page)
+    cat = tmp_path / "c.duckdb"
+    cat.write_bytes(b"")
+    assert main(["report", "--catalog", str(cat), "--cadence-minutes", "2"]) == 2
+    assert "a catalog's stars are read as its scan read them" in capsys.readouterr().err

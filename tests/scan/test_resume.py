@@ -225,6 +225,16 @@ def test_the_cadence_spaces_table_rows_and_files_of_one_column(tmp_path, schedul
         assert res["time_span_days"] == pytest.approx((n - 1) * 2 / 1440)
     with pytest.raises(StarskopeError, match="different parameters.*cadence_minutes"):
         scan([d], catalog=cat, scheduler=scheduler)
+    # reports and the app read the stars again as the scan read them
+    from starskope.catalog import Catalog
+    from starskope.report.build import lightcurve_for, read_options
+
+    with Catalog(cat, read_only=True) as c:
+        kw = read_options(c)
+    assert kw == {"cadence_minutes": 2.0}
+    for input_id, js in _rows(cat, "SELECT input_id, result_json FROM stars"):
+        lc = lightcurve_for(StarResult.from_json(js), input_id, **kw)
+        assert lc.cadence * 1440 == pytest.approx(2.0)
 
 
 def test_a_ctrl_c_python_drops_is_remembered_for_the_scan_loop():

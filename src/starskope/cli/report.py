@@ -8,7 +8,7 @@ import typer
 
 from ..exceptions import StarskopeError
 from . import app
-from ._help import FORMAT_HELP
+from ._help import CADENCE_HELP, FORMAT_HELP
 from ._paths import output_dir_later
 
 __all__ = ["report_command", "serve_command"]
@@ -28,19 +28,26 @@ def report_command(
     known: bool = typer.Option(
         True, "--known/--no-known", help="Match candidates against the known-object catalogue."
     ),
+    cadence_minutes: float | None = typer.Option(None, "--cadence-minutes", help=CADENCE_HELP),
 ) -> None:
     """Write one self-contained HTML page per star, plus index.html, into --out."""
     from ..report import report_catalog, report_files
 
     if catalog is not None and files:
         raise StarskopeError("give light-curve FILE... or --catalog, not both")
+    if catalog is not None and cadence_minutes is not None:
+        raise StarskopeError(
+            "--cadence-minutes is for FILE...: a catalog's stars are read as its scan read them"
+        )
     if catalog is None and not files:
         raise StarskopeError("give light-curve FILE... or --catalog results.duckdb")
     output_dir_later(out, what="--out folder")
     if catalog is not None:
         summary = report_catalog(catalog, out=out, top=top, known=known)
     else:
-        summary = report_files(files, out=out, format=fmt, known=known)
+        summary = report_files(
+            files, out=out, format=fmt, known=known, cadence_minutes=cadence_minutes
+        )
     for err in summary.errors:
         typer.echo(f"starskope: error: {' '.join(err.split())}", err=True)
     typer.echo(f"Wrote {len(summary.pages)} star page(s); open {summary.index}")

@@ -168,8 +168,9 @@ def catalog_config(catalog, default: PipelineConfig = PipelineConfig()) -> Pipel
 
 
 def read_options(catalog) -> dict:
-    """The columns a catalog's scan read (``flux_column``, ``time_column``; empty for the
-    readers' defaults), for reading its light curves again the same way."""
+    """The read options of a catalog's scan (``flux_column``, ``time_column``,
+    ``cadence_minutes``; empty for the readers' defaults), for reading its light curves again
+    the same way."""
     import json
 
     _, rows = catalog.query("SELECT parameters FROM runs ORDER BY started_at LIMIT 1")
@@ -177,7 +178,8 @@ def read_options(catalog) -> dict:
         params = json.loads(rows[0][0]) if rows and rows[0][0] else {}
     except ValueError:
         return {}
-    return {k: params[k] for k in ("flux_column", "time_column") if params.get(k)}
+    keys = ("flux_column", "time_column", "cadence_minutes")
+    return {k: params[k] for k in keys if params.get(k)}
 
 
 def lightcurve_for(result: StarResult, input_id: str | None = None, **read_kw):
@@ -253,6 +255,7 @@ def report_files(
     format: str | None = None,
     known: bool = True,
     title: str = "starskope report",
+    cadence_minutes: float | None = None,
 ) -> ReportSummary:
     """Analyse light-curve files and write one page per star plus ``index.html`` into ``out``.
 
@@ -270,6 +273,8 @@ def report_files(
         Annotate candidates with the known-object catalogue.
     title : str, optional
         Index page title.
+    cadence_minutes : float, optional
+        The samples' spacing of flux without times (see :mod:`starskope.io.series`).
 
     Returns
     -------
@@ -281,7 +286,7 @@ def report_files(
     out = Path(out)
     used: set[str] = {"index.html"}
     entries, pages, n_failed, errors = [], [], 0, []
-    for ident, item in iter_read(paths, format=format):
+    for ident, item in iter_read(paths, format=format, cadence_minutes=cadence_minutes):
         if isinstance(item, StarskopeError):
             res = StarResult.from_error(ident, item)
             html_text = render_star(res)
