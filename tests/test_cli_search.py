@@ -271,6 +271,21 @@ def test_plot_and_a_raw_flux_model_run_the_pipeline_once(csv_files, tmp_path, ca
     assert len(calls) == 1 and len(list((tmp_path / "p").glob("*.png"))) == 1
 
 
+def test_plot_is_drawn_with_the_models_score(csv_files, tmp_path, capsys, monkeypatch):
+    """The plot's title carries the printed score: it was drawn before the model ran."""
+    import starskope.plotting as plotting
+
+    drawn = []
+    monkeypatch.setattr(
+        plotting, "plot_diagnostics", lambda full, path: drawn.append(full.result.score)
+    )
+    a, _ = csv_files
+    args = ["search", str(a), "--json", "--model", "rbm", "--plot", str(tmp_path / "p")]
+    assert main(args) == 0
+    res = json.loads(capsys.readouterr().out.strip().splitlines()[0])
+    assert res["score"] is not None and drawn == [res["score"]]
+
+
 def test_table_lists_one_signal_found_several_times_once(tmp_path, rng, capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     t = 1325.0 + np.arange(0, 27.0, 30 / 1440)

@@ -103,9 +103,7 @@ def test_plot_diagnostics_writes_png(analysis, tmp_path):
     assert data[:8] == PNG_MAGIC and len(data) > 20_000
 
 
-def test_plot_diagnostics_writes_other_image_types_and_refuses_a_star_result(
-    analysis, tmp_path
-):
+def test_plot_diagnostics_writes_other_image_types_and_refuses_a_star_result(analysis, tmp_path):
     from starskope.exceptions import StarskopeError
     from starskope.plotting import plot_diagnostics
 
@@ -161,8 +159,9 @@ def test_panels_have_labelled_axes(rng, time_format, label):
     assert axes[0].get_xlabel() == label and axes[1].get_xlabel() == label
     assert axes[0].get_ylabel() == "Relative flux"
     assert axes[2].get_xlabel() == "Period [d]"
-    assert axes[3].get_xlabel() == "Phase [h]" and axes[3].get_ylabel() == "Relative flux"
-    assert axes[4].get_xlabel().startswith("Phase [h]")
+    assert axes[3].get_xlabel() == "Hours from mid-transit"
+    assert axes[3].get_ylabel() == "Relative flux"
+    assert axes[4].get_xlabel().startswith("Hours from mid-transit")
     # the fitted model is drawn and dips to about the planet's depth
     model_line = next(ln for ln in axes[3].get_lines() if ln.get_label() == "transit fit")
     assert 1 - model_line.get_ydata().min() == pytest.approx(0.06**2, rel=0.3)
@@ -178,3 +177,116 @@ def test_plotting_is_not_imported_by_core_modules():
         "assert 'starskope.plotting' not in sys.modules"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def _two_panels():
+    from matplotlib.figure import Figure
+
+    return Figure().subplots(2)
+
+
+def test_flattened_limits_keep_a_short_dips_points(rng):
+    """Two in-transit points below the 0.1 percentile of 5000 were cut off by the robust
+    limits (EPIC 211495446), leaving the transit ticks under empty space."""
+    from starskope.plotting import plot_flattened
+
+    t = np.arange(5000) * CAD
+    f = 1 + rng.normal(0, 2e-4, t.size)
+    f[[1200, 3700]] = 0.9975  # one point in each of two transits, 12 sigma deep
+    c = Candidate(
+        75.0, t[1200], "bkjd", None, 0.5, 2500.0, 200.0, 12.0, 8.0, 1.0, 2, is_planet_like=True
+    )
+    flat = LightCurve(t, f, time_format="bkjd")
+    ax = _two_panels()[0]
+    plot_flattened(flat, candidates=[c], ax=ax)
+    lo, hi = ax.get_ylim()
+    assert lo < 0.9975 < hi
+    assert not ax.xaxis.get_major_formatter().get_useOffset()  # whole day numbers
+
+
+def test_odd_even_panel_shows_the_depths_vetting_measured(rng):
+    from starskope.plotting import plot_odd_even
+    from starskope.vet import odd_even
+
+    t = np.arange(0, 40, CAD)
+    period, t0, dur = 2.0, 0.7, 0.125
+    f = 1 + rng.normal(0, 3e-4, t.size)
+    number = np.round((t - t0) / period)
+    intr = np.abs(t - t0 - number * period) < 0.5 * dur
+    f[intr & (number % 2 == 1)] -= 2e-3  # odd transits deeper: a binary at 2P
+    f[intr & (number % 2 == 0)] -= 1e-3
+    flag = odd_even(t, f, period=period, t0=t0, duration=dur)
+    c = Candidate(
+        period, t0, "bkjd", None, dur * 24, 1500.0, 50.0, 30.0, 20.0, 1.0, 20, vetting=(flag,)
+    )
+    ax = _two_panels()[0]
+    plot_odd_even(LightCurve(t, f, time_format="bkjd"), candidate=c, ax=ax)
+    title = ax.get_title()
+    assert f"{flag.value:.1f} sigma" in title
+    import re
+
+    odd = re.search(r"odd depth (\d+) ppm", flag.reason).group(1)
+    even = re.search(r"vs even (\d+) ppm", flag.reason).group(1)
+    assert f"odd {odd} ± " in title and f"even {even} ± " in title
+    # one parity without data: said, not drawn empty without a word
+    one = Candidate(
+        2 * period, t0, "bkjd", None, dur * 24, 1e3, 50.0, 30.0, 20.0, 1.0, 2, (), False
+    )
+    short = LightCurve(t[t < 3.0], f[t < 3.0], time_format="bkjd")  # transit 0 only
+    ax = _two_panels()[1]
+    plot_odd_even(short, candidate=one, ax=ax)
+    assert "no odd transit" in ax.get_title()
+
+
+def test_periodogram_shows_a_candidate_beyond_the_searched_periods(rng):
+    from starskope.plotting import plot_periodogram
+
+    grid = np.geomspace(0.5, 13.0, 500)
+    pg = Periodogram(
+        period=grid, power=rng.normal(size=500), sde=rng.normal(size=500), method="bls"
+    )
+    c = Candidate(
+        16.37, 1.0, "btjd", None, 3.0, 1800.0, 100.0, 18.0, 8.0, 1.0, 2, is_planet_like=True
+    )
+    ax = _two_panels()[0]
+    plot_periodogram(pg, candidates=[c], ax=ax)
+    assert ax.get_xlim()[1] > 16.37
+    labels = ax.get_legend_handles_labels()[1]
+    assert any("beyond the searched periods" in s for s in labels)
+
+
+def test_folded_panel_uses_the_fit_ephemeris(analysis):
+    """The grid's epoch and duration are coarse: a dip off phase 0, a window cut short."""
+    import dataclasses
+
+    from starskope.plotting import plot_folded
+
+    c, fit = analysis.result.candidates[0], analysis.fits[0]
+    extra = {"fit_t0": fit.t0, "fit_period_days": fit.period, "fit_duration_hours": 5.0}
+    moved = dataclasses.replace(c, t0=c.t0 + 0.02, extra=extra)
+    ax = _two_panels()[0]
+    plot_folded(analysis.flat, candidate=moved, fit=fit, ax=ax)
+    assert ax.get_xlabel().endswith("(fit ephemeris)") and "(fit 5.00 h)" in ax.get_title()
+    binned = next(ln for ln in ax.get_lines() if ln.get_label() == "binned")
+    x, y = binned.get_xdata(), binned.get_ydata()
+    assert abs(x[np.argmin(y)]) < 1.0  # hours: the dip at mid-transit
+
+
+def test_no_candidate_reasons_read_as_sentences(rng, tmp_path, monkeypatch):
+    import dataclasses
+
+    from starskope.plotting import plot_diagnostics
+
+    none = make_analysis(rng, n_candidates=0)
+    reasons = ("first reason.", "second reason")
+    none.result = dataclasses.replace(none.result, reasons=reasons)
+    texts = []
+    from matplotlib.axes import Axes
+
+    orig = Axes.text
+    monkeypatch.setattr(
+        Axes, "text", lambda self, x, y, s, *a, **k: texts.append(s) or orig(self, x, y, s, *a, **k)
+    )
+    plot_diagnostics(none, path=tmp_path / "n.png", dpi=30)
+    said = " ".join(x.replace("\n", " ") for x in texts if x.startswith("No candidate"))
+    assert "first reason. second reason." in said and ".;" not in said

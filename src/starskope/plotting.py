@@ -59,6 +59,30 @@ def _relative(flux: np.ndarray) -> np.ndarray:
     return flux / med if np.isfinite(med) and med != 0 else flux
 
 
+def _plain_time_axis(ax) -> None:
+    """Whole day numbers on a time axis (BJD_TDB 2455005, not "+2.455e6" beside 0.2)."""
+    ax.ticklabel_format(axis="x", useOffset=False, style="plain")
+
+
+def _legend_above(ax, **kw) -> None:
+    """A legend above the panel's top right corner, where it hides no data or marker."""
+    ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, borderaxespad=0.1, **kw)
+
+
+def _broken_at_gaps(t, y, *, factor: float = 20.0) -> tuple[np.ndarray, np.ndarray]:
+    """``t`` and ``y`` with a NaN in each gap wider than ``factor`` cadences (and half a
+    day), so that a line is not drawn across the gaps where there are no data."""
+    t, y = np.asarray(t, dtype=float), np.asarray(y, dtype=float)
+    if t.size < 3:
+        return t, y
+    step = np.diff(t)
+    good = step[np.isfinite(step) & (step > 0)]
+    if good.size == 0:
+        return t, y
+    cut = np.flatnonzero(step > max(factor * float(np.median(good)), 0.5)) + 1
+    return np.insert(t, cut, np.nan), np.insert(y, cut, np.nan)
+
+
 def _limits(ax, y: np.ndarray, *, lo_q=0.1, hi_q=99.9, pad=0.15) -> None:
     """Robust y-limits that keep deep transits but ignore a few wild points; plain tick
     labels (no "+1" offset)."""
@@ -97,11 +121,12 @@ def plot_raw(raw, *, cleaned=None, trend=None, ax):
         ax.plot(cleaned.t, cleaned.flux, color="k", label="cleaned", **_POINT)
         shown = cleaned.flux
         if trend is not None and np.size(trend) == len(cleaned):
-            ax.plot(cleaned.t, trend, color="tab:red", lw=1.0, label="trend")
+            ax.plot(*_broken_at_gaps(cleaned.t, trend), color="tab:red", lw=1.0, label="trend")
     _limits(ax, np.asarray(shown, dtype=float))
+    _plain_time_axis(ax)
     ax.set_xlabel(time_label(raw.time_format))
     ax.set_ylabel("Relative flux")
-    ax.legend(loc="upper right", fontsize=7, markerscale=6, ncol=3)
+    _legend_above(ax, fontsize=7, markerscale=6, ncol=3)
     return ax
 
 
@@ -125,11 +150,19 @@ def plot_flattened(flat, *, candidates=(), ax):
     ax.plot(t, f, color="k", **_POINT)
     _limits(ax, f)
     ylo, yhi = ax.get_ylim()
+    shown = [dataclasses.replace(c, t0=_epoch_in(flat, c)) for c in candidates]
+    dips = [
+        np.abs(phase_fold(t, period=c.period_days, t0=c.t0)) < 0.5 * c.duration_hours / 24.0
+        for c in shown
+    ]
+    if dips:  # the robust limits must not cut off the points a candidate rests on
+        inside = f[np.logical_or.reduce(dips) & np.isfinite(f)]
+        if inside.size:
+            span = yhi - ylo
+            ylo = min(ylo, float(inside.min()) - 0.15 * span)  # below them: the ticks
+            yhi = max(yhi, float(inside.max()) + 0.05 * span)
     finite_t = t[np.isfinite(t)]
-    for i, c in enumerate(candidates):
-        dur = c.duration_hours / 24.0
-        c = dataclasses.replace(c, t0=_epoch_in(flat, c))
-        intr = np.abs(phase_fold(t, period=c.period_days, t0=c.t0)) < 0.5 * dur
+    for i, (c, intr) in enumerate(zip(shown, dips, strict=True)):
         ax.plot(t[intr], f[intr], color=_color(i), **{**_POINT, "ms": 2.5})
         if finite_t.size:
             n0 = np.ceil((finite_t.min() - c.t0) / c.period_days)
@@ -146,10 +179,11 @@ def plot_flattened(flat, *, candidates=(), ax):
                 label=f"P = {c.period_days:.4f} d",
             )
     ax.set_ylim(ylo, yhi)
+    _plain_time_axis(ax)
     ax.set_xlabel(time_label(flat.time_format))
     ax.set_ylabel("Relative flux (flattened)")
     if len(candidates):
-        ax.legend(loc="upper right", fontsize=7, ncol=min(4, len(candidates)))
+        _legend_above(ax, fontsize=7, ncol=min(4, len(candidates)))
     return ax
 
 
@@ -182,17 +216,38 @@ def plot_periodogram(periodogram, *, candidates=(), ax):
     ax.plot(period, y, color="k", lw=0.6)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
-    ax.set_xlim(period.min(), period.max())
+    lo, hi = float(period.min()), float(period.max())
+    # a candidate outside the searched periods (one beyond the grid, found at half its period;
+    # one from a later pass's own grid) widens the axis, and the grid's end is marked
+    ps = [float(c.period_days) for c in candidates if np.isfinite(c.period_days)]
+    xlo, xhi = min([lo, *[p / 1.1 for p in ps]]), max([hi, *[1.1 * p for p in ps]])
+    ax.set_xlim(xlo, xhi)
+    for edge, outside, text, ha in (
+        (lo, xlo < lo, " shortest period searched", "left"),
+        (hi, xhi > hi, "longest period searched ", "right"),
+    ):
+        if outside:
+            ax.axvline(edge, color="0.5", lw=0.8, ls="--")
+            ax.text(edge, 0.97, text, fontsize=7, color="0.4", ha=ha, va="top",
+                    transform=ax.get_xaxis_transform())  # fmt: skip
     for i, c in enumerate(candidates):
         p = c.period_days
-        ax.axvline(p, color=_color(i), lw=1.5, alpha=0.8, label=f"P = {p:.4f} d")
+        beyond = not lo <= p <= hi
+        ax.axvline(
+            p,
+            color=_color(i),
+            lw=1.5,
+            alpha=0.8,
+            label=f"P = {p:.4f} d" + (" (beyond the searched periods)" if beyond else ""),
+        )
         for a in (0.5 * p, 2.0 * p):
-            if period.min() <= a <= period.max():
+            if xlo <= a <= xhi:
                 ax.axvline(a, color=_color(i), lw=1.0, ls=":", alpha=0.8)
     ax.set_xlabel("Period [d]")
     ax.set_ylabel(f"{periodogram.method.upper()} {'SDE' if use_sde else 'power'}")
     if len(candidates):
-        ax.legend(loc="upper right", fontsize=7, title="dotted: P/2, 2P", title_fontsize=7)
+        _legend_above(ax, fontsize=7, ncol=min(4, len(candidates)))
+        ax.text(0.0, 1.02, "dotted: P/2 and 2P", fontsize=7, transform=ax.transAxes, va="bottom")
     return ax
 
 
@@ -233,10 +288,22 @@ def plot_folded(flat, *, candidate, fit=None, ax, color="tab:red", index=None):
     `matplotlib.axes.Axes`
     """
     c = dataclasses.replace(candidate, t0=_epoch_in(flat, candidate))
-    dur, half = _fold_window(c)
+    fold = c  # folded on the fit's ephemeris and duration when the fit succeeded: the search
+    # grid's are coarser (a dip off phase 0, a window cut to the grid's duration)
+    ex = c.extra or {}
+    fitted = fit is not None and bool(getattr(fit, "success", False))
+    keys = ("fit_t0", "fit_period_days", "fit_duration_hours")
+    if fitted and all(isinstance(ex.get(k), int | float) and np.isfinite(ex[k]) for k in keys):
+        fold = dataclasses.replace(
+            c,
+            t0=c.t0 + (float(ex["fit_t0"]) - candidate.t0),
+            period_days=float(ex["fit_period_days"]),
+            duration_hours=float(ex["fit_duration_hours"]),
+        )
+    dur, half = _fold_window(fold)
     ok = np.isfinite(flat.t) & np.isfinite(flat.flux)
     t, f = flat.t[ok], flat.flux[ok]
-    ph = phase_fold(t, period=c.period_days, t0=c.t0)
+    ph = phase_fold(t, period=fold.period_days, t0=fold.t0)
     near = np.abs(ph) < half
     ax.plot(ph[near] * 24, f[near], color="0.6", **_POINT)
     n_bins = int(np.clip(16 * half / dur, 20, 200))
@@ -246,28 +313,32 @@ def plot_folded(flat, *, candidate, fit=None, ax, color="tab:red", index=None):
     ax.plot(centres[good] * 24, mean[good], "o", color="k", ms=2.5, label="binned")
     if fit is not None and getattr(fit, "success", False):
         grid = np.linspace(-half, half, 600)
-        model = fit.model(c.t0 + grid)
+        model = fit.model(fold.t0 + grid)
         ax.plot(grid * 24, model, color=color, lw=1.5, label="transit fit")
     _limits(ax, np.concatenate([f[near], mean[good]]) if near.any() else f)
     raised = [v.name for v in c.vetting if v.raised]
     title = (
         f"{'' if index is None else f'#{index + 1}  '}P = {c.period_days:.5f} d, "
-        f"depth {c.depth_ppm:.0f} ppm, {c.duration_hours:.2f} h, SNR {c.snr:.1f}"
+        f"depth {c.depth_ppm:.0f} ppm, {c.duration_hours:.2f} h"
+        + (f" (fit {fold.duration_hours:.2f} h)" if fold is not c else "")
+        + f", SNR {c.snr:.1f}"
     )
     if c.is_planet_like:
         verdict = "planet-like" + (f" (note: {', '.join(raised)})" if raised else "")
     else:
         verdict = "not planet-like; flags: " + (", ".join(raised) or "none")
     ax.set_title(title + "\n" + verdict, fontsize=8, color=color)
-    ax.set_xlabel("Phase [h]")
+    ax.set_xlabel("Hours from mid-transit" + (" (fit ephemeris)" if fold is not c else ""))
     ax.set_ylabel("Relative flux")
     ax.set_xlim(-half * 24, half * 24)
     ax.legend(loc="lower right", fontsize=7)
     return ax
 
 
-def plot_odd_even(flat, *, candidate, ax):
-    """Odd (left) and even (right) transits side by side, each with its mean depth.
+def plot_odd_even(flat, *, candidate, ax, exclude=None):
+    """Odd (left) and even (right) transits side by side, each with the depth the odd/even
+    vetting test measured (:func:`starskope.vet.odd_even_depths`: the single transits' depths,
+    each against its own neighbours).
 
     Parameters
     ----------
@@ -277,14 +348,25 @@ def plot_odd_even(flat, *, candidate, ax):
         Its ephemeris; transit 0 (at ``t0``) is even.
     ax : `matplotlib.axes.Axes`
         Where to draw.
+    exclude : array-like of bool, optional
+        Cadences the test left out (the star's other candidates' transits), as vetting did.
 
     Returns
     -------
     `matplotlib.axes.Axes`
     """
-    c = candidate
+    from .vet import odd_even_depths
+
+    c = dataclasses.replace(candidate, t0=_epoch_in(flat, candidate))
     dur, half = _fold_window(c)
     half = min(half, 2.0 * dur)
+    try:
+        depths = odd_even_depths(
+            flat.t, flat.flux, flat.flux_err, period=c.period_days, t0=c.t0, duration=dur,
+            exclude=exclude,
+        )  # fmt: skip
+    except StarskopeError:
+        depths = None
     ok = np.isfinite(flat.t) & np.isfinite(flat.flux)
     t, f = flat.t[ok], flat.flux[ok]
     ph = phase_fold(t, period=c.period_days, t0=c.t0)
@@ -292,6 +374,7 @@ def plot_odd_even(flat, *, candidate, ax):
     near = np.abs(ph) < half
     base = np.median(f[near & (np.abs(ph) > dur)]) if np.any(near & (np.abs(ph) > dur)) else 1.0
     gap = 0.3 * half
+    parts: list[str] = []  # each parity's depth, (transits): the title's second line
     for par, name, color, shift in (
         (1, "odd", "tab:blue", -half - gap),
         (0, "even", "tab:orange", half + gap),
@@ -307,33 +390,45 @@ def plot_odd_even(flat, *, candidate, ax):
             ax.plot(
                 (centres[good] + shift) * 24, mean[good], "o", color=color, ms=3, mec="k", mew=0.3
             )
-            intr = sel & (np.abs(ph) < 0.5 * dur)
-            if intr.any():
-                level = float(np.mean(f[intr]))
-                ax.hlines(
-                    level, (shift - 0.5 * dur) * 24, (shift + 0.5 * dur) * 24, color=color, lw=2
-                )
-                ax.text(
-                    shift * 24,
-                    0.03,
-                    f"{name}: {(base - level) * 1e6:.0f} ppm",
-                    transform=ax.get_xaxis_transform(),
-                    ha="center",
-                    va="bottom",
-                    fontsize=7,
-                    color=color,
-                )
+        if depths is not None:
+            d, e, k = depths[name], depths[f"{name}_err"], depths[f"n_{name}"]
+            ax.hlines(
+                base - d, (shift - 0.5 * dur) * 24, (shift + 0.5 * dur) * 24, color=color, lw=2
+            )
+            parts.append(f"{name} {d * 1e6:.0f} ± {e * 1e6:.0f} ppm ({k} tr.)")
+        else:
+            parts.append(f"no {name} transit" if not sel.any() else f"{name}: not measured")
     ax.axhline(base, color="0.5", lw=0.6, ls="--")
     ax.set_xlim(-(2 * half + gap) * 24, (2 * half + gap) * 24)
     _limits(ax, f[near] if near.any() else f)
     flag = next((v for v in c.vetting if v.name == "odd_even"), None)
+    head = "odd/even"
     if flag is not None and flag.value is not None:
-        ax.set_title(
-            f"odd/even: {flag.value:.1f} sigma", fontsize=8, color="tab:red" if flag.raised else "k"
-        )
-    ax.set_xlabel("Phase [h] (odd left, even right)")
+        how = " (medians)" if depths is not None and depths["how"] else ""
+        head = f"odd/even: {flag.value:.1f} sigma{how}"
+    elif flag is not None:
+        head = "odd/even: not testable"
+    ax.set_title(
+        head + "\n" + ", ".join(parts),
+        fontsize=8,
+        color="tab:red" if flag is not None and flag.raised else "k",
+    )
+    ax.set_xlabel("Hours from mid-transit (odd left, even right)")
     ax.set_ylabel("Relative flux")
     return ax
+
+
+def _others_in_transit(flat, candidates, i: int) -> np.ndarray | None:
+    """Cadences of ``flat`` in the transits of the candidates other than ``i`` (within 0.75
+    of a duration of their centres), which vetting left out when it tested candidate ``i``."""
+    others = [c for j, c in enumerate(candidates) if j != i]
+    if not others:
+        return None
+    mask = np.zeros(len(flat), dtype=bool)
+    for o in others:
+        ph = phase_fold(flat.t, period=o.period_days, t0=_epoch_in(flat, o))
+        mask |= np.abs(ph) < 0.75 * o.duration_hours / 24.0
+    return mask
 
 
 # --------------------------------------------------------------------------- the figure
@@ -419,12 +514,24 @@ def plot_diagnostics(analysis: Any, *, path, max_candidates: int = 4, dpi: int =
             color=_color(i),
             index=i,
         )
-        plot_odd_even(analysis.flat, candidate=c, ax=fig.add_subplot(grid[3 + i, 2]))
+        plot_odd_even(
+            analysis.flat,
+            candidate=c,
+            ax=fig.add_subplot(grid[3 + i, 2]),
+            exclude=_others_in_transit(analysis.flat, res.candidates, i),
+        )
     if n == 0:
         ax = fig.add_subplot(grid[3, :])
         ax.axis("off")
-        why = "; ".join(res.reasons) if res.reasons else "no periodic signal passed the search"
-        ax.text(0.5, 0.5, f"No candidate. {why}", ha="center", va="center", wrap=True, fontsize=9)
+        import textwrap
+
+        why = (
+            " ".join(r.strip().rstrip(".") + "." for r in res.reasons)
+            if res.reasons
+            else "No periodic signal passed the search."
+        )
+        text = textwrap.fill(f"No candidate. {why}", width=150)
+        ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=9)
 
     status = "CANDIDATE" if res.is_candidate else "no planet-like candidate"
     name = res.target or (Path(res.path).name if res.path else "")

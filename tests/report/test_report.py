@@ -200,8 +200,8 @@ def test_report_analyses_writes_pages_for_ready_analyses(tmp_path, synthetic_ana
     assert summary.pages[0].name in summary.index.read_text()
 
 
-def test_model_explanation_is_drawn_when_it_has_numbers(synthetic_analysis):
-    from starskope.report import star_page
+def test_model_explanation_is_drawn_when_it_has_numbers(synthetic_analysis, monkeypatch):
+    from starskope.report import panels, star_page
 
     res = dataclasses.replace(
         synthetic_analysis.result,
@@ -210,11 +210,22 @@ def test_model_explanation_is_drawn_when_it_has_numbers(synthetic_analysis):
     )
     html = star_page(synthetic_analysis, result=res, known=False)
     assert 'alt="model explanation"' in html and "depth_snr" in html
-    # a raw-flux model explains by the times it looked at most: drawn on the light curve
+    # a raw-flux model explains by the times it looked at most: drawn on the light curve (its
+    # host_prior, a setting of the model, was once drawn as a "contribution" bar instead)
     sal = dataclasses.replace(
         res,
-        explanation={"model": "cnn", "high_saliency_times": [1.0, 3.1], "time_format": "relative"},
+        explanation={
+            "model": "cnn",
+            "host_prior": 0.25,
+            "high_saliency_times": [1.0, 3.1],
+            "time_format": "relative",
+        },
     )
+
+    def no_bars(*a, **k):
+        raise AssertionError("a bar chart of a raw-flux model's explanation")
+
+    monkeypatch.setattr(panels, "plot_explanation", no_bars)
     html = star_page(synthetic_analysis, result=sal, known=False)
     assert 'alt="model explanation"' in html and "1.0, 3.1" in html
     plain = star_page(synthetic_analysis, known=False)

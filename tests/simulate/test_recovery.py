@@ -318,3 +318,20 @@ def test_recovery_plots_name_a_model_path_detector_safely(tmp_path):
     paths = write_recovery_plots(table, tmp_path)
     assert tmp_path / "completeness_map_model_models_gbm.pkl.png" in paths
     assert all(p.parent == tmp_path and p.exists() for p in paths)
+
+
+def test_completeness_bins_carry_exact_binomial_intervals():
+    """A bin of one recovered trial is not "100% +- 0": its 68% interval reaches well down."""
+    from starskope.simulate.recovery import completeness
+
+    tab = pd.DataFrame(
+        {"injected": True, "expected_snr": [7.5, 9.2, 9.4, 25.0] + [30.0] * 40,
+         "recovered": [True, True, False, True] + [True] * 36 + [False] * 4}
+    )  # fmt: skip
+    c = completeness(tab).set_index("lo")
+    one = c.loc[7]
+    assert (one.n, one.fraction, one.err) == (1, 1.0, 0.0)
+    assert one.high == 1.0 and one.low == pytest.approx(0.1585, abs=1e-3)  # the lower tail
+    many = c.loc[30]
+    assert many.low < many.fraction < many.high
+    assert many.high - many.low == pytest.approx(2 * many.err, rel=0.35)

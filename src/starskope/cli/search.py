@@ -272,18 +272,20 @@ def search_command(
                 _plot(item, _safe_name(res.target or str(ident)))
             return res
         try:
-            searched = None  # the pipeline's result when --plot made it
+            searched = full = None  # the pipeline's result when --plot made it
             if plot_fn is not None:
                 full = analyse_full(item, config)
                 searched = full.result
-                _plot(
-                    full,
-                    _safe_name(Path(str(ident)).name.split(".")[0] + "_" + (searched.target or "")),
-                )
             if scorer is not None:  # the model runs the stages it needs itself
                 res = scorer(ident, item, searched)
             else:
                 res = searched if searched is not None else analyse(item, config)
+            if full is not None:  # drawn with the result printed: its score in the title
+                shown = full if res.error is not None else dataclasses.replace(full, result=res)
+                _plot(
+                    shown,
+                    _safe_name(Path(str(ident)).name.split(".")[0] + "_" + (searched.target or "")),
+                )
         except StarskopeError as exc:
             res = StarResult.from_error(ident, exc, item)
         if res.path != str(ident):

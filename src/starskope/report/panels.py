@@ -111,14 +111,32 @@ def plot_secondary(flat, *, candidate, ax):
     return ax
 
 
+#: Top-level numbers of a model's explanation that are settings of the model, not a feature's
+#: contribution to this star's score.
+_MODEL_SETTINGS = frozenset({"host_prior"})
+
+
 def explanation_values(explanation: Mapping[str, Any] | None) -> dict[str, float]:
     """The numeric, scalar entries of a model explanation (feature -> contribution).
 
     Looks in ``explanation["contributions"]`` / ``["feature_importance"]`` / ``["attributions"]``
-    when one of them is a mapping, else in the top level. Non-numeric values are left out.
+    when one of them is a mapping (in ``explanation["model"]`` too, where ``search --model``
+    puts the model's own explanation), else in the top level, leaving out what describes the
+    model rather than the star (``host_prior``). Non-numeric values are left out: a raw-flux
+    CNN's explanation (its saliency times) gives none.
+
+    Examples
+    --------
+    >>> explanation_values({"model": "original-cnn", "host_prior": 0.25})
+    {}
+    >>> explanation_values({"model": {"feature_contributions": {"log_snr": 1.5}}})
+    {'log_snr': 1.5}
     """
     if not explanation:
         return {}
+    inner = explanation.get("model")
+    if isinstance(inner, Mapping):
+        return explanation_values(inner)
     src: Mapping[str, Any] = explanation
     for key in (
         "feature_contributions",
@@ -132,6 +150,8 @@ def explanation_values(explanation: Mapping[str, Any] | None) -> dict[str, float
             break
     out = {}
     for k, v in src.items():
+        if src is explanation and k in _MODEL_SETTINGS:
+            continue
         if isinstance(v, bool) or not isinstance(v, (int, float)):
             continue
         if np.isfinite(v):
@@ -143,6 +163,8 @@ def _saliency_times(explanation) -> list[float]:
     """``explanation["high_saliency_times"]`` as floats (empty when absent or malformed)."""
     if not explanation:
         return []
+    if isinstance(explanation.get("model"), Mapping):  # search --model: the model's own
+        return _saliency_times(explanation["model"])
     raw = explanation.get("high_saliency_times")
     if not isinstance(raw, (list, tuple)):
         return []
@@ -198,6 +220,7 @@ def star_panels(analysis, *, max_candidates: int = 4, dpi: int = 80) -> StarPane
     """
     from ..plotting import (
         _color,
+        _others_in_transit,
         plot_flattened,
         plot_folded,
         plot_odd_even,
@@ -228,7 +251,9 @@ def star_panels(analysis, *, max_candidates: int = 4, dpi: int = 80) -> StarPane
         plot_folded(analysis.flat, candidate=c, fit=fit, ax=ax, color=_color(i), index=i)
         folded = png_data_uri(fig, dpi=dpi)
         fig, ax = _figure(4.5, 3.2)
-        plot_odd_even(analysis.flat, candidate=c, ax=ax)
+        fig.subplots_adjust(top=0.82)
+        others = _others_in_transit(analysis.flat, res.candidates, i)
+        plot_odd_even(analysis.flat, candidate=c, ax=ax, exclude=others)
         odd_even = png_data_uri(fig, dpi=dpi)
         fig, ax = _figure(4.5, 3.2)
         plot_secondary(analysis.flat, candidate=c, ax=ax)

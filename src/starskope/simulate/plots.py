@@ -20,11 +20,22 @@ _SNR_LABELS = {
 
 def plot_completeness_snr(table, *, ax, by: str = "expected_snr"):
     """Recovered fraction against expected SNR (or ``by``: ``"effective_snr"``), one curve per
-    detector."""
+    detector; error bars are exact binomial 68.3% intervals (a bin of one trial spans most of
+    [0, 1], not zero), and each point's size grows with its number of trials."""
     for name, t in table.groupby("detector", sort=False):
         c = completeness(t, by=by)
         c = c[c["n"] > 0]
-        ax.errorbar(c["centre"], c["fraction"], yerr=c["err"], marker="o", capsize=2, label=name)
+        yerr = np.vstack([c["fraction"] - c["low"], c["high"] - c["fraction"]])
+        line = ax.errorbar(
+            c["centre"], c["fraction"], yerr=yerr, marker="none", capsize=2, label=name
+        )
+        ax.scatter(
+            c["centre"],
+            c["fraction"],
+            s=8 + 4 * np.sqrt(c["n"].to_numpy(float)),
+            color=line[0].get_color(),
+            zorder=3,
+        )
     ax.axvline(7.1, color="0.5", ls=":", label="SNR 7.1 (Kepler)")
     ax.set_xscale("log")
     ax.set_xlabel(_SNR_LABELS.get(by, by))
@@ -35,7 +46,8 @@ def plot_completeness_snr(table, *, ax, by: str = "expected_snr"):
 
 
 def plot_completeness_map(table, *, ax, n_bins: int | None = None):
-    """Recovered fraction on a log period x log depth grid (injected trials).
+    """Recovered fraction on a log period x log depth grid (injected trials), each cell
+    labelled with its trials recovered / injected.
 
     ``n_bins`` per axis defaults to about ``sqrt(n / 6)`` (3 to 10), so cells hold several trials.
     """
@@ -52,6 +64,19 @@ def plot_completeness_map(table, *, ax, n_bins: int | None = None):
     with np.errstate(invalid="ignore", divide="ignore"):
         frac = num / den
     im = ax.pcolormesh(10**pe, 10**de, frac.T, vmin=0, vmax=1, cmap="viridis", shading="flat")
+    # each cell's trials, recovered/injected: a colour from one trial is not a measurement
+    for i in range(n_bins):
+        for j in range(n_bins):
+            if den[i, j] > 0:
+                ax.text(
+                    10 ** (0.5 * (pe[i] + pe[i + 1])),
+                    10 ** (0.5 * (de[j] + de[j + 1])),
+                    f"{num[i, j]:.0f}/{den[i, j]:.0f}",
+                    ha="center",
+                    va="center",
+                    fontsize=6,
+                    color="w" if frac[i, j] < 0.6 else "k",
+                )
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("period [d]")

@@ -626,9 +626,13 @@ def completeness(table, *, by: str = "expected_snr", bins=None):
     Returns
     -------
     pandas.DataFrame
-        Columns ``lo, hi, centre, n, recovered, fraction, err`` (binomial standard error).
+        Columns ``lo, hi, centre, n, recovered, fraction, err`` (binomial standard error) and
+        ``low, high``: the exact (Clopper-Pearson) 68.3% interval of the fraction, which stays
+        honest where a bin holds one or two trials (the standard error is then 0).
     """
     import pandas as pd
+
+    from ..evaluate import clopper_pearson
 
     inj = table[table["injected"]]
     x = inj[by].to_numpy(float)
@@ -641,6 +645,7 @@ def completeness(table, *, by: str = "expected_snr", bins=None):
         k = int(inj["recovered"].to_numpy()[sel].sum())
         frac = k / n if n else np.nan
         err = np.sqrt(frac * (1 - frac) / n) if n else np.nan
+        low, high = clopper_pearson(k, n, level=0.683)
         centre = np.sqrt(lo * hi) if lo > 0 and np.isfinite(hi) else (hi / 2 if lo == 0 else lo)
         rows.append(
             {
@@ -651,6 +656,8 @@ def completeness(table, *, by: str = "expected_snr", bins=None):
                 "recovered": k,
                 "fraction": frac,
                 "err": err,
+                "low": low,
+                "high": high,
             }
         )
     return pd.DataFrame(rows)

@@ -39,7 +39,7 @@ from collections.abc import Iterable
 from ..exceptions import StarskopeError
 from ..result import VetFlag
 from .base import DISQUALIFYING, INFORMATIONAL, VetThresholds, _context
-from .checks import VET_TESTS, _alias, central_duration
+from .checks import VET_TESTS, _alias, central_duration, parity_depths
 
 __all__ = [
     "DISQUALIFYING",
@@ -53,6 +53,7 @@ __all__ = [
     "duration_vs_period",
     "is_planet_like",
     "odd_even",
+    "odd_even_depths",
     "secondary_eclipse",
     "single_event",
     "sinusoid",
@@ -222,6 +223,39 @@ def _single(name: str, doc: str):
     """
     )
     return test
+
+
+def odd_even_depths(
+    t,
+    flux,
+    flux_err=None,
+    *,
+    period,
+    t0,
+    duration,
+    exclude=None,
+    thresholds: VetThresholds | None = None,
+) -> dict | None:
+    """The odd and even transit depths :func:`odd_even` compares, for plots and checks.
+
+    Parameters are those of :func:`odd_even`. Returns a dict with ``odd``, ``odd_err``,
+    ``even``, ``even_err`` (relative flux), ``n_odd``, ``n_even`` (transits with data),
+    ``inflate`` (the errors' scale factor) and ``how`` (empty, or saying that the medians of
+    the single-transit depths were compared); None when one parity has no transit with data.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> t = np.arange(0.0, 20.0, 0.02)
+    >>> f = np.where(np.abs((t - 1.0 + 1.0) % 2.0 - 1.0) < 0.05, 0.99, 1.0)
+    >>> d = odd_even_depths(t, f, period=2.0, t0=1.0, duration=0.1)
+    >>> round(d["odd"] * 1e6), round(d["even"] * 1e6), d["n_odd"] + d["n_even"]
+    (10000, 10000, 10)
+    """
+    ctx = _context(
+        t, flux, flux_err, period=period, t0=t0, duration=duration, depth=None, exclude=exclude
+    )
+    return parity_depths(ctx, thresholds if thresholds is not None else VetThresholds())
 
 
 odd_even = _single(

@@ -54,15 +54,19 @@ def _weighted_depths(depth: np.ndarray, err: np.ndarray) -> tuple[float, float, 
     return mean, float(total), float(np.sum(w * (depth - mean) ** 2))
 
 
-def _odd_even(ctx: _Context, th: VetThresholds) -> VetFlag:
+def parity_depths(ctx: _Context, th: VetThresholds) -> dict | None:
+    """The odd and even depths the odd/even test compares, with their errors.
+
+    A dict with ``odd``, ``odd_err``, ``even``, ``even_err`` (relative flux), ``n_odd``,
+    ``n_even`` (transits with data), ``inflate`` (the errors' scale factor, >= 1) and ``how``
+    (``""`` for the weighted means of the single-transit depths, else the text saying that
+    their medians were compared); None when one parity has no transit with data.
+    """
     depth, err, number = _per_transit_depths(ctx)
     is_odd = number % 2 == 1
     k_o, k_e = int(np.count_nonzero(is_odd)), int(np.count_nonzero(~is_odd))
     if k_o == 0 or k_e == 0:
-        which = "odd" if k_e == 0 else "even"
-        return VetFlag(
-            "odd_even", False, None, f"only {which} transits have data; odd/even not testable"
-        )
+        return None
     # each parity's mean of its transits' depths, each against its own neighbours (the
     # within-parity scatter below is measured on the same depths)
     d_o, w_o, _ = _weighted_depths(depth[is_odd], err[is_odd])
@@ -87,6 +91,28 @@ def _odd_even(ctx: _Context, th: VetThresholds) -> VetFlag:
         if abs(m_o - m_e) / math.hypot(s_o, s_e) > abs(d_o - d_e) / math.hypot(e_o, e_e):
             d_o, e_o, d_e, e_e, inflate = m_o, s_o, m_e, s_e, max(f_o, f_e)
             how = f"medians of {k_o} odd and {k_e} even transits: "
+    return {
+        "odd": d_o,
+        "odd_err": e_o,
+        "even": d_e,
+        "even_err": e_e,
+        "n_odd": k_o,
+        "n_even": k_e,
+        "inflate": inflate,
+        "how": how,
+    }
+
+
+def _odd_even(ctx: _Context, th: VetThresholds) -> VetFlag:
+    p = parity_depths(ctx, th)
+    if p is None:
+        _, _, number = _per_transit_depths(ctx)
+        which = "odd" if not np.any(number % 2 == 0) else "even"
+        return VetFlag(
+            "odd_even", False, None, f"only {which} transits have data; odd/even not testable"
+        )
+    d_o, e_o, d_e, e_e = p["odd"], p["odd_err"], p["even"], p["even_err"]
+    inflate, how = p["inflate"], p["how"]
     sig = abs(d_o - d_e) / math.hypot(e_o, e_e)
     deeper = max(d_o, d_e)
     frac = abs(d_o - d_e) / deeper if deeper > 0 else float("inf")
