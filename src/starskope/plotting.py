@@ -315,7 +315,12 @@ def plot_folded(flat, *, candidate, fit=None, ax, color="tab:red", index=None):
         grid = np.linspace(-half, half, 600)
         model = fit.model(fold.t0 + grid)
         ax.plot(grid * 24, model, color=color, lw=1.5, label="transit fit")
-    _limits(ax, np.concatenate([f[near], mean[good]]) if near.any() else f)
+    if near.sum() > 10 * n_bins and good.sum() > 3:
+        # many points a bin (short cadence): their scatter would flatten a shallow dip to a
+        # line, so the binned means set the range and the grey points may run past it
+        _limits(ax, mean[good], lo_q=0.0, hi_q=100.0, pad=1.0)
+    else:
+        _limits(ax, np.concatenate([f[near], mean[good]]) if near.any() else f)
     raised = [v.name for v in c.vetting if v.raised]
     title = (
         f"{'' if index is None else f'#{index + 1}  '}P = {c.period_days:.5f} d, "
@@ -327,6 +332,8 @@ def plot_folded(flat, *, candidate, fit=None, ax, color="tab:red", index=None):
         verdict = "planet-like" + (f" (note: {', '.join(raised)})" if raised else "")
     else:
         verdict = "not planet-like; flags: " + (", ".join(raised) or "none")
+    if c.known:  # what the catalogues say of it ("known false positive K00114.01")
+        verdict += f"; {c.known}"
     ax.set_title(title + "\n" + verdict, fontsize=8, color=color)
     ax.set_xlabel("Hours from mid-transit" + (" (fit ephemeris)" if fold is not c else ""))
     ax.set_ylabel("Relative flux")
@@ -534,6 +541,8 @@ def plot_diagnostics(analysis: Any, *, path, max_candidates: int = 4, dpi: int =
         ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=9)
 
     status = "CANDIDATE" if res.is_candidate else "no planet-like candidate"
+    if len(res.candidates) > n:
+        status += f"  (panels for the first {n} of {len(res.candidates)} signals)"
     name = res.target or (Path(res.path).name if res.path else "")
     fig.suptitle(
         f"{name}  [{res.mission or '?'}]  {status}"

@@ -57,9 +57,12 @@ def plot_confusion(confusion, *, ax=None):
     """Confusion matrix ``[[tn, fp], [fn, tp]]``."""
     ax = _ax(ax)
     c = np.asarray(confusion)
-    ax.imshow(c, cmap="Blues")
+    ax.imshow(c, cmap="Blues", vmin=0)
+    top = c.max() if c.size and c.max() > 0 else 1
     for (i, j), v in np.ndenumerate(c):
-        ax.text(j, i, str(int(v)), ha="center", va="center", fontsize=14)
+        # white on the dark cells, black on the light ones: readable on both
+        color = "w" if v > 0.5 * top else "k"
+        ax.text(j, i, str(int(v)), ha="center", va="center", fontsize=14, color=color)
     ax.set_xticks([0, 1], ["not host", "host"])
     ax.set_yticks([0, 1], ["not host", "host"])
     ax.set(xlabel="predicted", ylabel="true", title="confusion matrix")
@@ -79,6 +82,11 @@ def plot_score_distributions(y, s, *, ax=None, bins=30):
     for cls, name in groups:
         ax.hist(np.asarray(s)[y == cls], bins=edges, alpha=0.6, label=name, log=True)
     ax.set(xlabel="score (P planet)", ylabel="stars", title="scores per true class")
+    from matplotlib.ticker import LogLocator, NullFormatter, ScalarFormatter
+
+    ax.yaxis.set_major_locator(LogLocator(base=10))
+    ax.yaxis.set_major_formatter(ScalarFormatter())  # 1, 10, 100: not 6x10^0
+    ax.yaxis.set_minor_formatter(NullFormatter())
     ax.legend()
     return ax
 
@@ -121,7 +129,14 @@ def plot_history(history, *, ax=None):
     ax.plot(ep, [h["loss"] for h in history], label="train loss")
     ax.plot(ep, [h["val_loss"] for h in history], label="val loss")
     ax.plot(ep, [h["val_pr_auc"] for h in history], label="val PR-AUC")
-    ax.set(xlabel="epoch", title="training history")
+    from matplotlib.ticker import MaxNLocator
+
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.set(
+        xlabel="epoch",
+        ylabel="loss; PR-AUC",
+        title="the model's training history (not this evaluation)",
+    )
     ax.legend()
     return ax
 
