@@ -69,18 +69,19 @@ def _legend_above(ax, **kw) -> None:
     ax.legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), frameon=False, borderaxespad=0.1, **kw)
 
 
-def _broken_at_gaps(t, y, *, factor: float = 20.0) -> tuple[np.ndarray, np.ndarray]:
-    """``t`` and ``y`` with a NaN in each gap wider than ``factor`` cadences (and half a
-    day), so that a line is not drawn across the gaps where there are no data."""
-    t, y = np.asarray(t, dtype=float), np.asarray(y, dtype=float)
-    if t.size < 3:
-        return t, y
-    step = np.diff(t)
-    good = step[np.isfinite(step) & (step > 0)]
-    if good.size == 0:
-        return t, y
-    cut = np.flatnonzero(step > max(factor * float(np.median(good)), 0.5)) + 1
-    return np.insert(t, cut, np.nan), np.insert(y, cut, np.nan)
+def _break_gaps(x, y):
+    """Insert a NaN into a time-ordered line where the data have a gap (> 5 median steps), so
+    that no line is drawn across it (the diagnostic PNG and the app's plots alike)."""
+    x = np.asarray(x, dtype=float)
+    y = np.asarray(y, dtype=float)
+    if x.size < 3:
+        return x, y
+    dx = np.diff(x)
+    step = np.nanmedian(dx)
+    if not (np.isfinite(step) and step > 0):
+        return x, y
+    cut = np.flatnonzero(dx > 5 * step) + 1
+    return np.insert(x, cut, np.nan), np.insert(y, cut, np.nan)
 
 
 def _limits(ax, y: np.ndarray, *, lo_q=0.1, hi_q=99.9, pad=0.15) -> None:
@@ -121,7 +122,7 @@ def plot_raw(raw, *, cleaned=None, trend=None, ax):
         ax.plot(cleaned.t, cleaned.flux, color="k", label="cleaned", **_POINT)
         shown = cleaned.flux
         if trend is not None and np.size(trend) == len(cleaned):
-            ax.plot(*_broken_at_gaps(cleaned.t, trend), color="tab:red", lw=1.0, label="trend")
+            ax.plot(*_break_gaps(cleaned.t, trend), color="tab:red", lw=1.0, label="trend")
     _limits(ax, np.asarray(shown, dtype=float))
     _plain_time_axis(ax)
     ax.set_xlabel(time_label(raw.time_format))

@@ -228,3 +228,153 @@ def test_a_slow_sql_query_is_stopped_and_the_app_answers_again(client, monkeypat
     assert r.status_code == 400 and "ran longer than 0.5 s" in r.text
     assert time.time() - start < 10
     assert _targets(client.get("/").text)  # the app answers again
+
+
+def test_on_loopback_only_loopback_hosts_and_same_origin_uploads(synthetic_file):
+    """DNS rebinding (a page whose host name resolves to 127.0.0.1) and cross-site forms
+    could read the catalog and start uploads."""
+    from fastapi.testclient import TestClient
+
+    from starskope.app import create_app
+    from starskope.cli.report import LOOPBACK_HOSTS
+
+    app = create_app(catalog=None, allowed_hosts=LOOPBACK_HOSTS)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        assert c.get("/").status_code == 200
+        assert c.get("/", headers={"host": "localhost:8000"}).status_code == 200
+        assert c.get("/", headers={"host": "attacker.example:8000"}).status_code == 400
+        files = {"file": ("a.csv", synthetic_file.read_bytes())}
+        r = c.post("/upload", files=files, headers={"origin": "http://attacker.example"})
+        assert r.status_code == 403
+        r = c.post("/upload", files=files, headers={"origin": "http://127.0.0.1:8000"})
+        assert r.status_code == 200 and "/job/" in str(r.url)
+
+
+def test_an_upload_without_a_length_is_refused_before_it_is_spooled(client):
+    def body():
+        yield b"--x\r\nContent-Disposition: form-data; name=file; filename=a.csv\r\n\r\n"
+        yield b"1,2\n" * 10
+        yield b"\r\n--x--\r\n"
+
+    r = client.post(
+        "/upload", content=body(), headers={"content-type": "multipart/form-data; boundary=x"}
+    )
+    assert r.status_code == 411 and "Content-Length" in r.text
+
+
+def test_upload_of_a_table_of_stars_says_to_scan_it(client, tmp_path):
+    import numpy as np
+
+    from starskope.io import write_kaggle
+
+    table = write_kaggle(tmp_path / "k.csv", 1 + np.zeros((3, 200)), [2, 1, 1])
+    r = client.post("/upload", files={"file": ("exoTest.csv", table.read_bytes())})
+    s = _wait(client, str(r.url))
+    assert s["stage"] == "failed" and "starskope scan" in s["message"]
+    assert "row=" not in s["message"] and "exoTest.csv" in s["message"]
+
+
+def test_upload_page_names_the_file_not_its_temporary_copy(client, synthetic_file):
+    r = client.post("/upload", files={"file": ("my_star.csv", synthetic_file.read_bytes())})
+    assert _wait(client, str(r.url))["ok"]
+    page = client.get(str(r.url)).text
+    assert "starskope-uploads" not in page and "my_star.csv" in page
+
+
+def test_the_upload_worker_memory_is_capped(tmp_path, synthetic_file):
+    """A 1-MB gzip file of 400 MB of zeros behind a light curve (a "gzip bomb") ends as a
+    message, not as a worker taking the machine's memory."""
+    import gzip
+    import multiprocessing as mp
+
+    from starskope.app.jobs import analyse_upload
+
+    bomb = tmp_path / "bomb.csv.gz"
+    with gzip.open(bomb, "wb", compresslevel=1) as fh:
+        fh.write(synthetic_file.read_bytes())
+        zeros = b"0" * (1 << 20)
+        for _ in range(400):
+            fh.write(zeros)
+    ctx = mp.get_context("spawn")
+    q = ctx.Queue()
+    p = ctx.Process(target=analyse_upload, args=(str(bomb), q, 300))
+    p.start()
+    msgs = []
+    while True:
+        kind, value = q.get(timeout=120)
+        msgs.append((kind, value))
+        if kind in ("done", "failed"):
+            break
+    p.join(timeout=30)
+    assert kind == "failed" and "too large" in value, msgs
+
+
+def test_null_scores_rank_candidates_first(tmp_path, make_result):
+    """A scan runs no model: every score is NULL, and the table fell back to file names."""
+    from starskope.catalog import Catalog, StarRecord
+
+    f = tmp_path / "c.duckdb"
+    recs = [
+        StarRecord("/a/aaa.fits", make_result(1, mission="K2", snr=9.0, flags=("odd_even",))),
+        StarRecord("/a/bbb.fits", make_result(2, mission="K2", snr=8.0)),
+        StarRecord("/a/ccc.fits", make_result(3, mission="K2", snr=30.0)),
+    ]
+    with Catalog(f) as cat:
+        cat.write(recs, run_id=cat.start_run(parameters={"m": 1}, inputs=["x"]))
+    with _client(catalog=f) as c:
+        assert _targets(c.get("/").text) == ["TIC 1003", "TIC 1002", "TIC 1001"]
+
+
+def test_table_paging_and_sql_edges(client):
+    r = client.get("/", params={"offset": "99999999999999999999999"})
+    assert r.status_code == 200 and "none on this page" in r.text
+    r = client.get("/sql", params={"q": "-- just a comment"})
+    assert r.status_code == 400 and "no statement to run" in r.text
+    r = client.get("/sql", params={"q": "SELECT repeat('x', 100000) AS s"})
+    assert r.status_code == 200 and "(100000 characters)" in r.text and len(r.text) < 50_000
+
+
+def test_plots_refused_for_a_file_replaced_by_another_star(tmp_path, synthetic_file):
+    import dataclasses
+    import shutil
+
+    from starskope.catalog import Catalog, StarRecord
+    from starskope.io import read
+    from starskope.pipeline import analyse
+
+    a = tmp_path / "a.csv"
+    shutil.copy(synthetic_file, a)
+    res = dataclasses.replace(analyse(read(a)), path=str(a))
+    f = tmp_path / "c.duckdb"
+    with Catalog(f) as cat:
+        cat.write([StarRecord(str(a), res)], run_id=cat.start_run(parameters={}, inputs=["x"]))
+    other = tmp_path / "b.csv"
+    other.write_text("\n".join(a.read_text().splitlines()[:800]) + "\n")  # a shorter curve
+    shutil.copy(other, a)
+    with _client(catalog=f) as c:
+        r = c.get("/api/plots", params={"id": str(a)})
+        assert r.status_code == 409 and "not the light curve that was scanned" in r.json()["error"]
+
+
+def test_a_table_is_checked_again_once_its_file_changes(catalog_file, tmp_path, monkeypatch):
+    """Rows of a table swapped after the app had checked it once were plotted as the old
+    rows: the check was kept for as long as the app ran."""
+    import os
+
+    import starskope.catalog.store as store
+    from starskope.app.store import CatalogView
+
+    calls = []
+    monkeypatch.setattr(store, "content_changed", lambda path, rec: calls.append(path) or False)
+    table = tmp_path / "k.csv"
+    table.write_text("x")
+    view = CatalogView(catalog_file)
+    try:
+        assert not view.table_changed(f"{table}#row=1")
+        assert not view.table_changed(f"{table}#row=2")
+        assert len(calls) == 1  # once per version of the file
+        os.utime(table, ns=(1, 10**18))
+        view.table_changed(f"{table}#row=1")
+        assert len(calls) == 2
+    finally:
+        view.close()

@@ -21,21 +21,62 @@ from typing import Any
 
 from ..exceptions import StarskopeError
 
-__all__ = ["Job", "JobManager", "analyse_upload"]
+__all__ = ["DEFAULT_MEMORY_MB", "Job", "JobManager", "analyse_upload"]
 
 _STAGES = ("queued", "reading", "analysing", "drawing", "done", "failed")
 
 
-def analyse_upload(path: str, queue) -> None:
+#: Address space of an upload's worker, MiB (``starskope serve --upload-memory-mb``): a small
+#: compressed file can hold gigabytes of zeros (a gzip bomb), and the machine is shared.
+DEFAULT_MEMORY_MB = 4096
+
+
+def _limit_memory(memory_mb: float | None) -> None:
+    """Cap this process's address space (Linux, macOS): past it an allocation fails with
+    MemoryError, which becomes the job's message, instead of the machine swapping."""
+    if not memory_mb:
+        return
+    try:
+        import resource
+
+        limit = int(memory_mb * 1024 * 1024)
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError):  # pragma: no cover - Windows; a locked limit
+        pass
+
+
+#: What an upload of a table of several stars is told (the Python advice of read() is not
+#: for a web page).
+MANY_STARS = (
+    "the file is a table of several stars (one per row); the app analyses one light curve per"
+    " upload: scan the table with `starskope scan FILE --catalog stars.duckdb` and open that"
+    " catalog with `starskope serve --catalog stars.duckdb`"
+)
+
+
+def analyse_upload(path: str, queue, memory_mb: float | None = None) -> None:
     """Worker body: read ``path``, analyse it, put progress and the outcome on ``queue``.
 
     Messages are ``("stage", name)``, then ``("done", payload)`` or ``("failed", message)``.
+    ``memory_mb`` caps the worker's address space (None: no cap).
     """
     try:
+        _limit_memory(memory_mb)
         queue.put(("stage", "reading"))
-        from ..io import read
+        from ..io import iter_read
 
-        lc = read(path)
+        items = iter_read([path])
+        first = next(items, None)
+        if first is None:
+            raise StarskopeError("no light curve in the file", path=path)
+        if next(items, None) is not None:
+            raise StarskopeError(MANY_STARS, path=path)
+        lc = first[1]
+        if isinstance(lc, StarskopeError):
+            raise lc
         queue.put(("stage", "analysing"))
         from ..pipeline import analyse_full
 
@@ -104,10 +145,20 @@ class JobManager:
         Uploads analysed at once; more are refused with a message.
     keep : int
         Finished jobs remembered (oldest dropped first).
+    memory_mb : float or None
+        Address space of each worker, MiB (None: no cap).
     """
 
-    def __init__(self, *, timeout: float = 120.0, max_running: int = 2, keep: int = 50):
+    def __init__(
+        self,
+        *,
+        timeout: float = 120.0,
+        max_running: int = 2,
+        keep: int = 50,
+        memory_mb: float | None = DEFAULT_MEMORY_MB,
+    ):
         self.timeout = float(timeout)
+        self.memory_mb = memory_mb
         self.max_running = int(max_running)
         self.keep = int(keep)
         self._jobs: dict[str, Job] = {}
@@ -159,7 +210,9 @@ class JobManager:
         import queue as _q
 
         queue = self._ctx.Queue()
-        proc = self._ctx.Process(target=analyse_upload, args=(str(path), queue), daemon=True)
+        proc = self._ctx.Process(
+            target=analyse_upload, args=(str(path), queue, self.memory_mb), daemon=True
+        )
         proc.start()
         deadline = time.time() + self.timeout
         try:
@@ -167,7 +220,10 @@ class JobManager:
                 left = deadline - time.time()
                 if left <= 0:
                     self._finish(
-                        job, "failed", f"analysis took longer than {self.timeout:g} s; stopped"
+                        job,
+                        "failed",
+                        f"analysis took longer than {self.timeout:g} s (counted from the"
+                        f" upload, the worker's start included; it was {job.stage}); stopped",
                     )
                     break
                 try:
@@ -184,6 +240,8 @@ class JobManager:
                 if kind == "stage":
                     job.stage = value
                 elif kind == "done":
+                    # the user knows the file by its name, not the deleted temporary copy's
+                    value["result"] = {**value["result"], "path": job.filename}
                     job.payload = value
                     self._finish(job, "done", "")
                     break

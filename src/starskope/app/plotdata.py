@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..fold import bin_phase, phase_fold, transit_number
+from ..plotting import _break_gaps
 
 __all__ = ["COLORS", "star_plot_data"]
 
@@ -39,20 +40,6 @@ def _thin(n: int, max_points: int, keep=None) -> np.ndarray:
 def _thinned(x, y, max_points: int):
     idx = _thin(len(x), max_points)
     return np.asarray(x)[idx], np.asarray(y)[idx]
-
-
-def _break_gaps(x, y):
-    """Insert a NaN into a time-ordered line where the data have a gap (> 5 median steps)."""
-    x = np.asarray(x, dtype=float)
-    y = np.asarray(y, dtype=float)
-    if x.size < 3:
-        return x, y
-    dx = np.diff(x)
-    step = np.nanmedian(dx)
-    if not (np.isfinite(step) and step > 0):
-        return x, y
-    cut = np.flatnonzero(dx > 5 * step) + 1
-    return np.insert(x, cut, np.nan), np.insert(y, cut, np.nan)
 
 
 def _series(label, kind, color, x, y, digits=7) -> dict[str, Any]:

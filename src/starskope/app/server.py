@@ -60,6 +60,14 @@ def _warm_known() -> None:
         pass
 
 
+def _not_the_scanned(result: StarResult, again: StarResult) -> bool:
+    """True when a light curve read and analysed again (``again``) is clearly not the one
+    behind the stored ``result``: another target, or another number of cadences."""
+    if None not in (result.n_points, again.n_points) and again.n_points != result.n_points:
+        return True
+    return bool(result.target and again.target and result.target != again.target)
+
+
 def _fits_ns(fits) -> list:
     return [None if f is None else types.SimpleNamespace(**f) for f in fits or ()]
 
@@ -71,6 +79,8 @@ def create_app(
     upload_timeout: float = 120.0,
     max_running: int = 2,
     known: bool = True,
+    allowed_hosts=None,
+    upload_memory_mb: float | None = None,
 ):
     """Build the web app.
 
@@ -87,6 +97,14 @@ def create_app(
     known : bool, optional
         Match a star's candidates against the known-object catalogue on its page (the
         catalogue is loaded in the background when the app starts).
+    allowed_hosts : sequence of str, optional
+        Host names the app answers to (requests naming another host get 400, and uploads
+        sent from a page of another origin 403). ``starskope serve`` on a loopback interface
+        passes the loopback names: a web page the user visits cannot then use the app, by
+        DNS rebinding or a cross-site form. None: any host.
+    upload_memory_mb : float, optional
+        Address space of each upload's worker, MiB (default
+        :data:`starskope.app.jobs.DEFAULT_MEMORY_MB`).
 
     Returns
     -------
@@ -98,11 +116,15 @@ def create_app(
     from fastapi.staticfiles import StaticFiles
 
     from ..report.html import _num, candidate_parameters, star_title
-    from .jobs import JobManager
+    from .jobs import DEFAULT_MEMORY_MB, JobManager
     from .store import SORTABLE, CandidateQuery, CatalogView
 
     view = CatalogView(catalog) if catalog is not None else None
-    jobs = JobManager(timeout=upload_timeout, max_running=max_running)
+    jobs = JobManager(
+        timeout=upload_timeout,
+        max_running=max_running,
+        memory_mb=DEFAULT_MEMORY_MB if upload_memory_mb is None else upload_memory_mb,
+    )
     plots = _PlotCache()
 
     env = jinja2.Environment(
@@ -130,6 +152,23 @@ def create_app(
     app.state.catalog = view
     app.state.jobs = jobs
     app.mount("/static", StaticFiles(directory=str(_HERE / "static")), name="static")
+    if allowed_hosts is not None:
+        hosts = {h.strip("[]").lower() for h in allowed_hosts}
+
+        @app.middleware("http")
+        async def _same_host(request: Request, call_next):
+            from urllib.parse import urlsplit
+
+            host = urlsplit("//" + request.headers.get("host", "")).hostname or ""
+            if host.lower() not in hosts:
+                return Response("unknown host", status_code=400, media_type="text/plain")
+            origin = request.headers.get("origin")
+            if request.method not in ("GET", "HEAD") and origin is not None:
+                if (urlsplit(origin).hostname or "").lower() not in hosts:
+                    return Response(
+                        "cross-site request refused", status_code=403, media_type="text/plain"
+                    )
+            return await call_next(request)
 
     def page(name: str, status: int = 200, **ctx: Any) -> HTMLResponse:
         ctx.setdefault("catalog_path", view.path if view is not None else None)
@@ -287,6 +326,16 @@ def create_app(
             full = analyse_full(lc, view.config())
         except StarskopeError as exc:
             return JSONResponse({"error": f"could not redraw: {exc}"}, status_code=422)
+        if _not_the_scanned(result, full.result):  # a file replaced under the same name
+            return JSONResponse(
+                {
+                    "error": f"{id} is not the light curve that was scanned (now"
+                    f" {full.result.target or 'no target'}, {full.result.n_points} cadences;"
+                    f" then {result.target or 'no target'}, {result.n_points} cadences), so"
+                    " there are no plots"
+                },
+                status_code=409,
+            )
         import dataclasses
 
         fits = _matching_fits(full.result, result, tuple(full.fits or ()))
@@ -303,7 +352,15 @@ def create_app(
     @app.post("/upload")
     async def upload(request: Request):
         length = request.headers.get("content-length")
-        if length is not None and length.isdigit() and int(length) > max_upload_bytes + 65536:
+        if length is None or not length.isdigit():
+            # a chunked body would be spooled to disk whole before its size is known
+            return page(
+                "upload.html.j2",
+                status=411,
+                title="Analyse a light curve",
+                error="The upload must say its length (Content-Length); send it from the form.",
+            )
+        if int(length) > max_upload_bytes + 65536:
             return page(
                 "upload.html.j2",
                 status=413,

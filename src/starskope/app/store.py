@@ -112,7 +112,7 @@ class CandidateQuery:
             sort=sort,
             order=order,
             limit=max(1, min(limit, 1000)),
-            offset=max(0, offset),
+            offset=max(0, min(offset, 10**12)),  # DuckDB's OFFSET is a 64-bit integer
         )
 
     def params(self, **changes: Any) -> dict[str, Any]:
@@ -150,6 +150,10 @@ class CandidateQuery:
 
 #: Seconds an app SQL query may run before it is interrupted.
 SQL_TIMEOUT_S = 10.0
+#: Memory DuckDB may use for the app's connection.
+SQL_MEMORY = "2GB"
+#: Characters of one SQL result cell shown; longer text is cut, saying how long it was.
+SQL_MAX_CELL = 2000
 
 
 class CatalogView:
@@ -168,11 +172,13 @@ class CatalogView:
         self._cat = Catalog(path, read_only=True)
         con = self._cat.con
         con.execute("SET enable_external_access = false")
+        # what one query typed in the app may take (DuckDB's default is most of the machine)
+        con.execute(f"SET memory_limit = '{SQL_MEMORY}'")
         con.execute("SET lock_configuration = true")
         self._lock = threading.Lock()
         self._config: PipelineConfig | None = None
         self._read_kw: dict | None = None
-        self._changed: dict[str, bool] = {}
+        self._changed: dict[tuple, bool] = {}
 
     def close(self) -> None:
         self._cat.close()
@@ -194,8 +200,11 @@ class CatalogView:
         """Rows matching ``query`` in its order (``limit=None``: all of them)."""
         where, args = query.where()
         direction = "ASC" if query.order == "asc" else "DESC"
+        # ties (every score NULL in a scan that ran no model) in `catalog top`'s order:
+        # stars with a candidate first, planet-like signals first, then by SNR
         sql = (
             f"{_SELECT}{where} ORDER BY {SORTABLE[query.sort]} {direction} NULLS LAST,"
+            " s.is_candidate DESC, c.is_planet_like DESC, c.snr DESC NULLS LAST,"
             " s.input_id, c.candidate_index"
         )
         if limit is not None:
@@ -244,20 +253,27 @@ class CatalogView:
 
     def table_changed(self, input_id: str) -> bool:
         """True when ``input_id`` is a row of a table whose content changed since the scan
-        (checked once per table while the app runs)."""
+        (checked again whenever the file's size or modification time moves)."""
+        import os
+
         from ..result import split_row_id
 
         table, row = split_row_id(input_id)
         if row is None:
             return False
-        if table not in self._changed:
+        try:
+            st = os.stat(table)
+            key = (table, st.st_size, st.st_mtime_ns)
+        except OSError:
+            key = (table, None, None)
+        if key not in self._changed:
             from ..catalog.store import content_changed
 
             with self._lock:
                 recorded = self._cat.recorded_table(table)
             # the file's MD5 outside the lock: every page waits on it
-            self._changed[table] = content_changed(table, recorded)
-        return self._changed[table]
+            self._changed[key] = content_changed(table, recorded)
+        return self._changed[key]
 
     def read_options(self) -> dict:
         """The columns the catalog's scan read (see :func:`starskope.report.build.read_options`)."""
@@ -293,6 +309,8 @@ class CatalogView:
                 stmts = con.extract_statements(text)
             except duckdb.Error as exc:
                 raise StarskopeError(f"query failed: {str(exc).splitlines()[0]}") from exc
+            if not stmts:
+                raise StarskopeError("no statement to run (only a comment?): type a SELECT")
             if len(stmts) != 1:
                 raise StarskopeError("one statement at a time, please")
             allowed = {duckdb.StatementType.SELECT}
@@ -316,4 +334,11 @@ class CatalogView:
                 raise StarskopeError(f"query failed: {str(exc).splitlines()[0]}") from exc
             finally:
                 timer.cancel()
-        return cols, rows[:max_rows], len(rows) > max_rows
+        return cols, [tuple(_cell(v) for v in r) for r in rows[:max_rows]], len(rows) > max_rows
+
+
+def _cell(v):
+    """A result cell as shown: text longer than :data:`SQL_MAX_CELL` characters is cut."""
+    if isinstance(v, str | bytes) and len(v) > SQL_MAX_CELL:
+        return f"{v[:SQL_MAX_CELL]!s}... ({len(v)} characters)"
+    return v

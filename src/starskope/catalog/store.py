@@ -371,7 +371,11 @@ class Catalog:
         except duckdb.IOException as exc:
             msg = str(exc).splitlines()[0]
             if "lock" in msg.lower():
-                msg = "catalog is locked by another process (a running scan?); DuckDB allows one writer"
+                msg = (
+                    "catalog is locked by another process (a running scan, or `starskope serve`"
+                    " showing it?): DuckDB lets one process write a file, and none read it"
+                    " meanwhile; wait for the scan to end, or stop the app, and try again"
+                )
             raise StarskopeError(msg, path=self.path) from exc
         except duckdb.Error as exc:
             raise StarskopeError(

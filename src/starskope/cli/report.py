@@ -69,8 +69,19 @@ def serve_command(
     upload_timeout: float = typer.Option(
         120.0, "--upload-timeout", help="Seconds an upload may take to analyse."
     ),
+    upload_memory_mb: float = typer.Option(
+        4096.0,
+        "--upload-memory-mb",
+        help="Memory (address space) each upload's worker may use, MiB: a small compressed file"
+        " can unpack to gigabytes.",
+    ),
 ) -> None:
-    """Browse a catalog and analyse uploaded light curves in a local web app."""
+    """Browse a catalog and analyse uploaded light curves in a local web app.
+
+    On a loopback interface (the default) the app answers only to requests naming a loopback
+    host, so that a web page open in the browser cannot use it (DNS rebinding, cross-site
+    uploads).
+    """
     from ..app import create_app
 
     if not 0 < port < 65536:
@@ -79,22 +90,34 @@ def serve_command(
         raise StarskopeError(f"--max-upload-mb must be a positive size; got {max_upload_mb}")
     if not 0 < upload_timeout < float("inf"):
         raise StarskopeError(f"--upload-timeout must be a positive time; got {upload_timeout}")
+    if not 256 <= upload_memory_mb < float("inf"):
+        raise StarskopeError(
+            f"--upload-memory-mb must be at least 256 (an analysis needs about 1000); got"
+            f" {upload_memory_mb}"
+        )
     if catalog is not None and not catalog.is_file():
         raise StarskopeError("no such catalog file", path=str(catalog))
     try:
         import uvicorn
     except ImportError as exc:
         raise StarskopeError(f"serve needs uvicorn (the 'app' extra): {exc}") from exc
+    loopback = host in LOOPBACK_HOSTS
     application = create_app(
         catalog=catalog,
         max_upload_bytes=int(max_upload_mb * 1024 * 1024),
         upload_timeout=upload_timeout,
+        upload_memory_mb=upload_memory_mb,
+        allowed_hosts=LOOPBACK_HOSTS if loopback else None,
     )
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    if not loopback:
         typer.echo(f"warning: serving on {host}, reachable from other machines", err=True)
     _check_port_free(host, port)
     typer.echo(f"starskope app on http://{host}:{port}/  (Ctrl-C stops)")
     uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+#: The loopback names: on these the app answers only to requests that name one of them.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
 
 
 def _check_port_free(host: str, port: int) -> None:

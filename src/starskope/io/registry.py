@@ -372,6 +372,11 @@ def read(
             return _spaced(reader.read(path, **kwargs), cadence_minutes, path)
         except StarskopeError:
             raise
+        except MemoryError as exc:  # a huge table, or a small compressed file of gigabytes
+            raise StarskopeError(
+                "the file is too large to read into memory (decompressed, if compressed)",
+                path=path,
+            ) from exc
         except Exception as exc:  # a reader bug must not become a traceback for a user
             raise StarskopeError(
                 f"{reader.name} reader failed: {type(exc).__name__}: {exc}", path=path

@@ -36,6 +36,11 @@
     var stages = ["queued", "reading", "analysing", "drawing", "done"];
     function poll() {
       fetch("/api/job/" + box.dataset.id, { cache: "no-store" }).then(function (r) { return r.json(); }).then(function (s) {
+        if (s.error) {  // the job is gone (the app restarted, or forgot old uploads): stop
+          document.getElementById("stage").textContent = s.error + "; upload the file again";
+          document.getElementById("stage").className = "error";
+          return;
+        }
         if (s.done) { window.location.reload(); return; }
         document.getElementById("stage").textContent = s.stage;
         document.getElementById("elapsed").textContent = s.elapsed_s;
