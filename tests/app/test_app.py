@@ -356,14 +356,19 @@ def test_plots_refused_for_a_file_replaced_by_another_star(tmp_path, synthetic_f
         assert r.status_code == 409 and "not the light curve that was scanned" in r.json()["error"]
 
 
-def test_a_table_is_checked_again_once_its_file_changes(catalog_file, tmp_path, monkeypatch):
+def test_a_table_is_checked_again_once_its_file_changes(tmp_path, monkeypatch, make_result):
     """Rows of a table swapped after the app had checked it once were plotted as the old
     rows: the check was kept for as long as the app ran."""
     import os
 
     import starskope.catalog.store as store
     from starskope.app.store import CatalogView
+    from starskope.catalog import Catalog, StarRecord
 
+    catalog_file = tmp_path / "own.duckdb"  # a view of its own (DuckDB shares open files)
+    with Catalog(catalog_file) as cat:
+        rec = StarRecord("/a/x.fits", make_result(1, mission="K2", snr=9.0))
+        cat.write([rec], run_id=cat.start_run(parameters={}, inputs=["x"]))
     calls = []
     monkeypatch.setattr(store, "content_changed", lambda path, rec: calls.append(path) or False)
     table = tmp_path / "k.csv"
@@ -378,3 +383,11 @@ def test_a_table_is_checked_again_once_its_file_changes(catalog_file, tmp_path, 
         assert len(calls) == 2
     finally:
         view.close()
+
+
+def test_typed_filters_match_literally(client):
+    assert _targets(client.get("/", params={"q": "%"}).text) == []
+    # only the file with an underscore in its name (synthetic_star.csv), not every row
+    assert _targets(client.get("/", params={"q": "_"}).text) == ["SYN 1"]
+    assert _targets(client.get("/", params={"mission": "%"}).text) == []
+    assert _targets(client.get("/", params={"q": "TIC 100"}).text)  # a plain substring still

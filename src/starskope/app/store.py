@@ -123,12 +123,16 @@ class CandidateQuery:
 
     def where(self) -> tuple[str, list[Any]]:
         conds, args = [], []
+        from ..catalog.store import _like_escape
+
+        # typed text is matched literally: a "_" or "%" in it is no wildcard
         if self.q:
-            conds.append("(s.target ILIKE ? OR s.input_id ILIKE ? OR c.known ILIKE ?)")
-            args += [f"%{self.q}%"] * 3
+            like = "ILIKE ? ESCAPE '\\'"
+            conds.append(f"(s.target {like} OR s.input_id {like} OR c.known {like})")
+            args += [f"%{_like_escape(self.q)}%"] * 3
         if self.mission:
-            conds.append("s.mission ILIKE ?")
-            args.append(self.mission)
+            conds.append("s.mission ILIKE ? ESCAPE '\\'")
+            args.append(_like_escape(self.mission))
         if self.flag == "none":
             conds.append("json_array_length(c.flags) = 0")
         elif self.flag:
