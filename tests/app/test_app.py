@@ -391,3 +391,17 @@ def test_typed_filters_match_literally(client):
     assert _targets(client.get("/", params={"q": "_"}).text) == ["SYN 1"]
     assert _targets(client.get("/", params={"mission": "%"}).text) == []
     assert _targets(client.get("/", params={"q": "TIC 100"}).text)  # a plain substring still
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_defused_and_the_link_exports_all(client):
+    from starskope.app.server import _spreadsheet_safe
+
+    assert _spreadsheet_safe("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert _spreadsheet_safe(-3.5) == -3.5 and _spreadsheet_safe(None) == ""
+    page = client.get("/", params={"limit": 2}).text
+    import re
+
+    link = re.search(r'href="(/export\.csv\?[^"]*)"', page).group(1)
+    assert "limit" not in link
+    sql = client.get("/sql", params={"q": "SELECT NULL AS n"}).text
+    assert "<em>NULL</em>" in sql

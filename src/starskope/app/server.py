@@ -60,6 +60,16 @@ def _warm_known() -> None:
         pass
 
 
+def _spreadsheet_safe(value):
+    """A CSV cell a spreadsheet will not run: text starting with ``= + - @`` (a file or target
+    name) gets a leading apostrophe, as OWASP advises; None is empty."""
+    if value is None:
+        return ""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
 def _not_the_scanned(result: StarResult, again: StarResult) -> bool:
     """True when a light curve read and analysed again (``again``) is clearly not the one
     behind the stored ``result``: another target, or another number of cadences."""
@@ -230,7 +240,9 @@ def create_app(
             next_link=link(offset=query.offset + query.limit)
             if query.offset + query.limit < total
             else None,
-            export_link="/export.csv?" + urlencode(query.params(offset=0, limit=100)),
+            # every matching row, in the table's order: no page of it
+            export_link="/export.csv?"
+            + urlencode({k: v for k, v in query.params(offset=0).items() if k != "limit"}),
             missions=view.missions(),
             flag_names=view.flag_names(),
             urlencode=urlencode,
@@ -256,7 +268,7 @@ def create_app(
         for r in rows:
             w.writerow(
                 [
-                    ";".join(r[c]) if c == "flags" else ("" if r[c] is None else r[c])
+                    _spreadsheet_safe(";".join(r[c]) if c == "flags" else r[c])
                     for c in _CSV_COLUMNS
                 ]
             )
