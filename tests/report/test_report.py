@@ -6,6 +6,7 @@ import dataclasses
 import re
 import types
 
+import numpy as np
 import pytest
 
 from starskope.report import (
@@ -281,3 +282,25 @@ def test_a_table_changed_since_the_scan_gets_no_redrawn_figures(tmp_path):
     summary = report_catalog(f, out=tmp_path / "rep", top=5, known=False)
     page = summary.pages[0].read_text()
     assert "changed since it was scanned" in page and "data:image/png;base64," not in page
+
+
+def test_secondary_panel_leaves_out_other_candidates_transits():
+    """Another planet's transit at phase 0.5 looked like a secondary eclipse beside "passed"."""
+    from matplotlib.figure import Figure
+
+    from starskope.lightcurve import LightCurve
+    from starskope.report.panels import plot_secondary
+    from starskope.result import Candidate
+
+    t = np.arange(0.0, 30.0, 0.01)
+    f = np.ones(t.size)
+    other = np.abs(((t - 2.5) + 1.5) % 3.0 - 1.5) < 0.05  # another planet, every 3 d
+    f[other] -= 1e-3
+    c = Candidate(3.0, 1.0, "relative", None, 2.4, 500.0, 10.0, 20.0, 9.0, 1.0, 10)
+    # (this candidate's phase 0.5 falls at 2.5 d: on the other planet's transits)
+    lc = LightCurve(t, f, time_format="relative")
+    for exclude, expect in ((None, 1 - 1e-3), (other, 1.0)):
+        ax = Figure().subplots()
+        plot_secondary(lc, candidate=c, ax=ax, exclude=exclude)
+        y = ax.get_lines()[1].get_ydata()  # the binned means
+        assert min(y) == pytest.approx(expect, abs=1e-6)

@@ -62,7 +62,7 @@ def _figure(width: float, height: float):
     return fig, ax
 
 
-def plot_secondary(flat, *, candidate, ax):
+def plot_secondary(flat, *, candidate, ax, exclude=None):
     """The light curve folded at phase 0.5 of a candidate, where a secondary eclipse would be.
 
     Parameters
@@ -73,17 +73,25 @@ def plot_secondary(flat, *, candidate, ax):
         Its ephemeris; the ``secondary`` vetting flag, when present, titles the panel.
     ax : `matplotlib.axes.Axes`
         Where to draw.
+    exclude : array-like of bool, optional
+        Cadences to leave out, as the secondary-eclipse test did (the star's other candidates'
+        transits: another planet's dip is no secondary eclipse).
 
     Returns
     -------
     `matplotlib.axes.Axes`
     """
-    from ..fold import bin_phase, phase_fold
+    import dataclasses
 
-    c = candidate
+    from ..fold import bin_phase, phase_fold
+    from ..plotting import _epoch_in
+
+    c = dataclasses.replace(candidate, t0=_epoch_in(flat, candidate))
     dur = c.duration_hours / 24.0
     half = min(3.0 * dur, 0.5 * c.period_days)
     ok = np.isfinite(flat.t) & np.isfinite(flat.flux)
+    if exclude is not None and np.shape(exclude) == ok.shape:
+        ok &= ~np.asarray(exclude, dtype=bool)
     t, f = flat.t[ok], flat.flux[ok]
     ph = phase_fold(t, period=c.period_days, t0=c.t0 + 0.5 * c.period_days)
     near = np.abs(ph) < half
@@ -256,7 +264,7 @@ def star_panels(analysis, *, max_candidates: int = 4, dpi: int = 80) -> StarPane
         plot_odd_even(analysis.flat, candidate=c, ax=ax, exclude=others)
         odd_even = png_data_uri(fig, dpi=dpi)
         fig, ax = _figure(4.5, 3.2)
-        plot_secondary(analysis.flat, candidate=c, ax=ax)
+        plot_secondary(analysis.flat, candidate=c, ax=ax, exclude=others)
         per.append(CandidatePanels(folded, odd_even, png_data_uri(fig, dpi=dpi)))
 
     expl = None
