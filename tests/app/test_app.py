@@ -405,3 +405,17 @@ def test_csv_cells_a_spreadsheet_would_run_are_defused_and_the_link_exports_all(
     assert "limit" not in link
     sql = client.get("/sql", params={"q": "SELECT NULL AS n"}).text
     assert "<em>NULL</em>" in sql
+
+
+def test_upload_of_flux_without_times_takes_the_cadence_field(client, synthetic_file):
+    flux = [line.split(",")[1] for line in synthetic_file.read_text().splitlines()[1:]]
+    data = ("flux\n" + "\n".join(flux) + "\n").encode()
+    r = client.post("/upload", files={"file": ("column.txt", data)})
+    s = _wait(client, str(r.url))
+    assert s["stage"] == "failed" and '"minutes between samples" field' in s["message"]
+    r = client.post("/upload", files={"file": ("column.txt", data)}, data={"cadence": "10"})
+    assert _wait(client, str(r.url))["ok"]
+    res = client.get(str(r.url)).text
+    assert "planet candidate" in res
+    r = client.post("/upload", files={"file": ("column.txt", data)}, data={"cadence": "-1"})
+    assert r.status_code == 400 and "cadence_minutes must be" in r.text

@@ -57,18 +57,21 @@ MANY_STARS = (
 )
 
 
-def analyse_upload(path: str, queue, memory_mb: float | None = None) -> None:
+def analyse_upload(
+    path: str, queue, memory_mb: float | None = None, cadence_minutes: float | None = None
+) -> None:
     """Worker body: read ``path``, analyse it, put progress and the outcome on ``queue``.
 
     Messages are ``("stage", name)``, then ``("done", payload)`` or ``("failed", message)``.
-    ``memory_mb`` caps the worker's address space (None: no cap).
+    ``memory_mb`` caps the worker's address space (None: no cap); ``cadence_minutes`` spaces
+    flux without times (:mod:`starskope.io.series`).
     """
     try:
         _limit_memory(memory_mb)
         queue.put(("stage", "reading"))
         from ..io import iter_read
 
-        items = iter_read([path])
+        items = iter_read([path], cadence_minutes=cadence_minutes)
         first = next(items, None)
         if first is None:
             raise StarskopeError("no light curve in the file", path=path)
@@ -174,8 +177,9 @@ class JobManager:
         with self._lock:
             return sum(1 for j in self._jobs.values() if not j.done)
 
-    def submit(self, filename: str, data: bytes) -> Job:
-        """Start analysing an uploaded file; raise StarskopeError when too many are running."""
+    def submit(self, filename: str, data: bytes, *, cadence_minutes: float | None = None) -> Job:
+        """Start analysing an uploaded file (``cadence_minutes``: the spacing of flux without
+        times); raise StarskopeError when too many are running."""
         if self.running() >= self.max_running:
             raise StarskopeError(
                 f"{self.max_running} upload(s) are being analysed already; try again shortly"
@@ -193,12 +197,12 @@ class JobManager:
                 if not self._jobs[old].done:
                     break
                 del self._jobs[old]
-        threading.Thread(target=self._watch, args=(job, path), daemon=True).start()
+        threading.Thread(target=self._watch, args=(job, path, cadence_minutes), daemon=True).start()
         return job
 
-    def _watch(self, job: Job, path: Path) -> None:
+    def _watch(self, job: Job, path: Path, cadence_minutes: float | None = None) -> None:
         try:
-            self._run(job, path)
+            self._run(job, path, cadence_minutes)
         except Exception as exc:
             self._finish(
                 job, "failed", f"the analysis could not be run ({type(exc).__name__}: {exc})"
@@ -206,12 +210,14 @@ class JobManager:
         finally:
             shutil.rmtree(path.parent, ignore_errors=True)
 
-    def _run(self, job: Job, path: Path) -> None:
+    def _run(self, job: Job, path: Path, cadence_minutes: float | None = None) -> None:
         import queue as _q
 
         queue = self._ctx.Queue()
         proc = self._ctx.Process(
-            target=analyse_upload, args=(str(path), queue, self.memory_mb), daemon=True
+            target=analyse_upload,
+            args=(str(path), queue, self.memory_mb, cadence_minutes),
+            daemon=True,
         )
         proc.start()
         deadline = time.time() + self.timeout
@@ -246,8 +252,14 @@ class JobManager:
                     self._finish(job, "done", "")
                     break
                 else:
-                    # the worker names the temporary copy; the user knows the file by its name
-                    self._finish(job, "failed", str(value).replace(str(path), job.filename))
+                    # the worker names the temporary copy; the user knows the file by its name.
+                    # The command line's words for the cadence are the form's field here
+                    text = str(value).replace(str(path), job.filename)
+                    text = text.replace(
+                        "with --cadence-minutes (Python: cadence_minutes=)",
+                        'in the "minutes between samples" field',
+                    )
+                    self._finish(job, "failed", text)
                     break
         finally:
             if proc.is_alive():

@@ -267,10 +267,7 @@ def create_app(
         w.writerow(_CSV_COLUMNS)
         for r in rows:
             w.writerow(
-                [
-                    _spreadsheet_safe(";".join(r[c]) if c == "flags" else r[c])
-                    for c in _CSV_COLUMNS
-                ]
+                [_spreadsheet_safe(";".join(r[c]) if c == "flags" else r[c]) for c in _CSV_COLUMNS]
             )
         return Response(
             buf.getvalue(),
@@ -412,8 +409,15 @@ def create_app(
                 title="Analyse a light curve",
                 error=f"The file {item.filename} is empty.",
             )
+        cadence = str(form.get("cadence") or "").strip()
         try:
-            job = jobs.submit(item.filename, data)
+            from ..io.series import check_cadence
+
+            minutes = check_cadence(cadence) if cadence else None
+        except StarskopeError as exc:
+            return page("upload.html.j2", status=400, title="Analyse a light curve", error=str(exc))
+        try:
+            job = jobs.submit(item.filename, data, cadence_minutes=minutes)
         except StarskopeError as exc:
             return page("upload.html.j2", status=429, title="Analyse a light curve", error=str(exc))
         return RedirectResponse(f"/job/{job.id}", status_code=303)
