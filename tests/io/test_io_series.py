@@ -181,3 +181,24 @@ def test_cli_report_takes_the_cadence_for_files_only(tmp_path, capsys):
     cat.write_bytes(b"")
     assert main(["report", "--catalog", str(cat), "--cadence-minutes", "2"]) == 2
     assert "a catalog's stars are read as its scan read them" in capsys.readouterr().err
+
+
+def test_times_before_the_named_mission_are_relative_with_a_warning(tmp_path):
+    """A curve of a Kepler star named after it (kic..._ground.csv), days from 0, was read as
+    BKJD and stitched with the star's Kepler quarters before Kepler's launch."""
+    from starskope.exceptions import StarskopeWarning
+
+    t = np.arange(0.0, 30.0, 0.02)
+    body = "\n".join(f"{a:.4f},1.0" for a in t)
+    p = tmp_path / "kic011454304_ground.csv"
+    p.write_text("time,flux\n" + body + "\n")
+    with pytest.warns(StarskopeWarning, match="before the mission's first day"):
+        lc = read(p)
+    assert lc.time_format == "relative" and lc.meta.target == "KIC 11454304"
+    q = tmp_path / "kic011454304_q1.csv"
+    q.write_text("time,flux\n" + "\n".join(f"{a + 131.5:.4f},1.0" for a in t) + "\n")
+    assert read(q).time_format == "bkjd"
+    tess = tmp_path / "tic0000257605131_x.csv"
+    tess.write_text("time,flux\n" + body + "\n")
+    with pytest.warns(StarskopeWarning, match="TESS hint"):
+        assert read(tess).time_format == "relative"

@@ -483,6 +483,14 @@ def warn_if_reduced_jd(rule: str, *, path, where: str | None = None) -> None:
             where=where,
         )
         return
+    if "times begin before the mission" in rule:
+        warn_file(
+            f"{rule.split(':')[0]}: read as relative days (no absolute epoch); pass"
+            " time_format if they are mission days, or name the column (e.g. 'btjd')",
+            path=path,
+            where=where,
+        )
+        return
     if rule == FUTURE_BTJD_RULE:
         warn_file(
             "times beyond today's TESS time (BTJD) and no mission or unit saying what they are:"
@@ -521,7 +529,9 @@ def infer_time_format(
        in a FITS table (``fits=True``) MJD, the FITS time standard's default (a reference
        MJDREF of 0); either way the callers warn (:func:`warn_if_reduced_jd`);
     4. a known mission (from headers, column names or the file name): BKJD for Kepler/K2,
-       BTJD for TESS;
+       BTJD for TESS, unless the times begin before the mission's first day (BKJD 100, BTJD
+       1300): then relative days, with a warning (a ground-based or simulated curve of a
+       Kepler star, days from 0);
     5. no mission hint, by range (Kepler: BKJD 120-1591; K2: BKJD 1940-3270; TESS: BTJD from
        1325): values in 100-1325 are BKJD (Kepler); values in 1325-1591 sampled at Kepler's
        cadences (29.4244 min or 58.85 s) are BKJD, at 30 minutes or faster (TESS's cadences
@@ -551,10 +561,16 @@ def infer_time_format(
         if fits:
             return "jd", 2400000.5, "values ~5e4 in a FITS table without a reference: MJD"
         return "jd", 2400000.0, REDUCED_JD_RULE
-    if mission in ("Kepler", "K2") and lo > -100:
-        return "bkjd", 0.0, f"{mission} hint: BKJD"
-    if mission == "TESS" and lo > -100:
-        return "btjd", 0.0, "TESS hint: BTJD"
+    if mission in ("Kepler", "K2", "TESS"):
+        first = _MISSION_FIRST_DAY[mission]
+        if lo >= first:
+            return ("btjd", 0.0, "TESS hint: BTJD") if mission == "TESS" else (
+                "bkjd", 0.0, f"{mission} hint: BKJD"
+            )  # fmt: skip
+        if lo > -100:
+            # a file named after a Kepler star, but its times begin before the mission did (a
+            # ground-based or simulated curve of that star, days from 0): not mission days
+            return "relative", 0.0, BEFORE_MISSION_RULE.format(mission=mission, first=first)
     if 100.0 <= lo < 1325.0:
         return "bkjd", 0.0, "values 100-1325 with no mission hint: Kepler BKJD"
     if 1325.0 <= lo < 1591.0:  # Kepler (2012-2013, BKJD) or TESS (2018-2019, BTJD): the cadence
@@ -582,6 +598,15 @@ def infer_time_format(
         return "relative", 0.0, AMBIGUOUS_RULE
     return "relative", 0.0, "no mission hint and no absolute scale: relative days"
 
+
+#: The first mission day of each mission's own time system, with a margin: Kepler's first
+#: cadence is at BKJD 120.5, K2's engineering run at 1940 and TESS's first at BTJD 1325.3.
+_MISSION_FIRST_DAY = {"Kepler": 100.0, "K2": 100.0, "TESS": 1300.0}
+#: The rule of :func:`infer_time_format` for times before the hinted mission's first day.
+BEFORE_MISSION_RULE = (
+    "{mission} hint, but times begin before the mission's first day ({first:g} in its own"
+    " system): relative days"
+)
 
 #: The rule of :func:`infer_time_format` for times Kepler (BKJD) and TESS (BTJD) both had, at
 #: neither's cadence (binned data, say).
