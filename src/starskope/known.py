@@ -240,8 +240,9 @@ UNLOCATED = "not located"
 
 def _id_is_searchable(target) -> bool:
     """True for identifiers the tables are keyed by (KIC in the KOI and EB tables, TIC in the
-    TOI table) and for names (Kepler-90, K2-3, TOI-185, WASP-18: host names); False for EPIC
-    numbers and anything empty."""
+    TOI table) and for names (Kepler-90, K2-3, TOI-185: the host names the tables hold; the
+    TOI table names no host otherwise, so WASP-18 is found as TOI-185, by its TIC or by its
+    position, not by that name); False for EPIC numbers and anything empty."""
     if not target:
         return False
     text = str(target).strip().upper()
