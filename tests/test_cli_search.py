@@ -362,3 +362,21 @@ def test_search_draws_a_progress_bar_on_a_terminal(tmp_path, rng, capsys, monkey
     out = capsys.readouterr()
     assert len(out.out.strip().splitlines()) == 20
     assert "searching" in out.err and "20/20" in out.err
+
+
+def test_the_search_plot_is_drawn_when_the_model_fails(csv_files, tmp_path, capsys, monkeypatch):
+    import starskope.models.predict as predict
+    import starskope.plotting as plotting
+    from starskope.exceptions import StarskopeError
+
+    drawn = []
+    monkeypatch.setattr(plotting, "plot_diagnostics", lambda full, path: drawn.append(path))
+
+    def broken(*a, **k):
+        raise StarskopeError("the model broke")
+
+    monkeypatch.setattr(predict, "predict_results", broken)
+    a, _ = csv_files
+    args = ["search", str(a), "--json", "--model", "rbm", "--plot", str(tmp_path / "p")]
+    assert main(args) == 1
+    assert "the model broke" in capsys.readouterr().out and len(drawn) == 1

@@ -217,6 +217,9 @@ def plot_periodogram(periodogram, *, candidates=(), ax):
     ax.plot(period, y, color="k", lw=0.6)
     ax.set_xscale("log")
     ax.xaxis.set_major_formatter(FormatStrFormatter("%g"))
+    from matplotlib.ticker import NullFormatter
+
+    ax.xaxis.set_minor_formatter(NullFormatter())  # no "6x10^-1" between the decades
     lo, hi = float(period.min()), float(period.max())
     # a candidate outside the searched periods (one beyond the grid, found at half its period;
     # one from a later pass's own grid) widens the axis, and the grid's end is marked

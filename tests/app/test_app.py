@@ -419,3 +419,28 @@ def test_upload_of_flux_without_times_takes_the_cadence_field(client, synthetic_
     assert "planet candidate" in res
     r = client.post("/upload", files={"file": ("column.txt", data)}, data={"cadence": "-1"})
     assert r.status_code == 400 and "cadence_minutes must be" in r.text
+
+
+def test_origin_is_scheme_host_and_port_and_a_bad_host_is_a_400(synthetic_file):
+    from fastapi.testclient import TestClient
+
+    from starskope.app import create_app
+    from starskope.cli.report import LOOPBACK_HOSTS
+
+    app = create_app(catalog=None, allowed_hosts=LOOPBACK_HOSTS)
+    with TestClient(app, base_url="http://127.0.0.1:8000") as c:
+        files = {"file": ("a.csv", synthetic_file.read_bytes())}
+        for other in ("http://localhost:9999", "https://127.0.0.1:8000", "null"):
+            assert c.post("/upload", files=files, headers={"origin": other}).status_code == 403
+        r = c.get("/", headers={"host": "[::1"})
+        assert r.status_code == 400 and "answers only to" in r.text
+        assert c.get("/", headers={"host": "[::1]:8000"}).status_code == 200
+
+
+def test_memory_cap_is_skipped_where_the_platform_has_none(monkeypatch):
+    import resource
+
+    from starskope.app import jobs
+
+    monkeypatch.delattr(resource, "RLIMIT_AS")
+    jobs._limit_memory(4096)  # no AttributeError: every upload failed with one

@@ -202,3 +202,14 @@ def test_times_before_the_named_mission_are_relative_with_a_warning(tmp_path):
     tess.write_text("time,flux\n" + body + "\n")
     with pytest.warns(StarskopeWarning, match="TESS hint"):
         assert read(tess).time_format == "relative"
+
+
+def test_single_column_headers_of_several_words_and_blank_lines(tmp_path):
+    """A header like "SAP flux" made the file unreadable; an empty line (a spreadsheet's empty
+    cell) shifted every later sample by one cadence."""
+    values = [f"{1 + 1e-4 * i:.6f}" for i in range(20)]
+    p = tmp_path / "sap.txt"
+    p.write_text('"SAP flux [e-/s]"\n' + "\n".join(values[:5]) + "\n\n" + "\n".join(values[5:]) + "\n\n")
+    lc = read(p, cadence_minutes=2)
+    assert lc.meta.flux_column == "SAP flux [e-/s]"
+    assert len(lc) == 21 and np.isnan(lc.flux[5]) and lc.flux[6] == pytest.approx(1.0005)

@@ -31,19 +31,40 @@ _STAGES = ("queued", "reading", "analysing", "drawing", "done", "failed")
 DEFAULT_MEMORY_MB = 4096
 
 
+#: Thread pools of the numerical libraries, one thread each in an upload's worker: every
+#: pool thread reserves address space (the cap then bites on thread stacks and arenas, where
+#: running out hangs a thread start instead of raising MemoryError), and uploads are analysed
+#: side by side anyway.
+_ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
+
+
+def one_thread_workers() -> None:
+    """Make the workers spawned from now on start with one-thread numerical libraries (their
+    environment is copied from this process's when they start; a value already set is kept)."""
+    import os
+
+    for name in _ONE_THREAD:
+        os.environ.setdefault(name, "1")
+
+
 def _limit_memory(memory_mb: float | None) -> None:
-    """Cap this process's address space (Linux, macOS): past it an allocation fails with
-    MemoryError, which becomes the job's message, instead of the machine swapping."""
+    """Cap this process's address space where the platform enforces ``RLIMIT_AS`` (Linux):
+    past it an allocation fails with MemoryError, which becomes the job's message, instead of
+    the machine swapping. Elsewhere (Windows; macOS accepts the limit but does not enforce
+    it) there is no cap."""
     if not memory_mb:
         return
     try:
         import resource
 
+        which = getattr(resource, "RLIMIT_AS", None)
+        if which is None:
+            return
         limit = int(memory_mb * 1024 * 1024)
-        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        _soft, hard = resource.getrlimit(which)
         if hard != resource.RLIM_INFINITY:
             limit = min(limit, hard)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+        resource.setrlimit(which, (limit, hard))
     except (ImportError, ValueError, OSError):  # pragma: no cover - Windows; a locked limit
         pass
 
@@ -168,6 +189,8 @@ class JobManager:
         self._lock = threading.Lock()
         self._dir = Path(tempfile.mkdtemp(prefix="starskope-uploads-"))
         self._ctx = mp.get_context("spawn")
+        if memory_mb:
+            one_thread_workers()
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:

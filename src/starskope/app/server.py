@@ -165,18 +165,34 @@ def create_app(
     if allowed_hosts is not None:
         hosts = {h.strip("[]").lower() for h in allowed_hosts}
 
+        named = ", ".join(sorted(hosts))
+
         @app.middleware("http")
         async def _same_host(request: Request, call_next):
             from urllib.parse import urlsplit
 
-            host = urlsplit("//" + request.headers.get("host", "")).hostname or ""
+            header = request.headers.get("host", "")
+            try:
+                host = urlsplit("//" + header).hostname or ""
+            except ValueError:  # "[::1" and the like
+                host = ""
             if host.lower() not in hosts:
-                return Response("unknown host", status_code=400, media_type="text/plain")
+                return Response(
+                    f"unknown host {header[:100]!r}: this app, served on a loopback interface,"
+                    f" answers only to {named}",
+                    status_code=400,
+                    media_type="text/plain",
+                )
             origin = request.headers.get("origin")
             if request.method not in ("GET", "HEAD") and origin is not None:
-                if (urlsplit(origin).hostname or "").lower() not in hosts:
+                # the same origin: scheme, host and port of the page that sent it (another
+                # local server, on another port, is another origin)
+                own = f"{request.url.scheme}://{header}".lower()
+                if origin.lower().rstrip("/") != own:
                     return Response(
-                        "cross-site request refused", status_code=403, media_type="text/plain"
+                        f"request from another origin ({origin[:100]}) refused",
+                        status_code=403,
+                        media_type="text/plain",
                     )
             return await call_next(request)
 

@@ -90,10 +90,10 @@ def serve_command(
         raise StarskopeError(f"--max-upload-mb must be a positive size; got {max_upload_mb}")
     if not 0 < upload_timeout < float("inf"):
         raise StarskopeError(f"--upload-timeout must be a positive time; got {upload_timeout}")
-    if not 256 <= upload_memory_mb < float("inf"):
+    if not 1024 <= upload_memory_mb < float("inf"):
         raise StarskopeError(
-            f"--upload-memory-mb must be at least 256 (an analysis needs about 1000); got"
-            f" {upload_memory_mb}"
+            f"--upload-memory-mb must be at least 1024 (an analysis takes about 900 MiB of"
+            f" address space); got {upload_memory_mb}"
         )
     if catalog is not None and not catalog.is_file():
         raise StarskopeError("no such catalog file", path=str(catalog))

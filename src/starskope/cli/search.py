@@ -277,7 +277,13 @@ def search_command(
                 full = analyse_full(item, config)
                 searched = full.result
             if scorer is not None:  # the model runs the stages it needs itself
-                res = scorer(ident, item, searched)
+                try:
+                    res = scorer(ident, item, searched)
+                except StarskopeError:
+                    if full is not None:  # the search's plot, though the model failed
+                        _plot(full, _safe_name(Path(str(ident)).name.split(".")[0] + "_"
+                                               + (searched.target or "")))  # fmt: skip
+                    raise
             else:
                 res = searched if searched is not None else analyse(item, config)
             if full is not None:  # drawn with the result printed: its score in the title

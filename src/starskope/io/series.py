@@ -7,8 +7,8 @@ of numbers. Both are read as evenly spaced samples; ``cadence_minutes`` says how
 TESS two-minute flux in the Kaggle layout, say). Without it a Kaggle row keeps the layout's K2
 cadence, and a single column is refused, since no time scale can be guessed from the numbers.
 
-Times are relative (days from the first sample); a NaN sample keeps its place, so the spacing
-holds across it.
+Times are relative (days from the first sample); a NaN sample, or an empty line between values
+in a single column, keeps its place, so the spacing holds across it.
 """
 
 from __future__ import annotations
@@ -112,12 +112,12 @@ def _value(cell: str) -> float | None:
 
 def identify_flux_series(path, header) -> bool:
     """A text file whose data lines hold one token each, numbers (at least ten, and nine in
-    ten or more; one header word allowed before them)."""
+    ten or more; one header line allowed before them)."""
     if not isinstance(header, bytes | bytearray) or b"\0" in bytes(header[:4096]):
         return False
     lines = _number_lines(header)
-    if len(lines) > 1 and _value(lines[0]) is None and " " not in lines[0].strip(",;"):
-        lines = lines[1:]  # a one-word header ("flux")
+    if len(lines) > 1 and _value(lines[0]) is None:
+        lines = lines[1:]  # a header line ("flux", "SAP flux", "Flux [ppm]")
     body = lines[:-1][:200]  # the last line may be cut by the peek
     if len(body) < 10 or any(re.search(r"[\s,;]\S", ln.strip(",;")) for ln in body):
         return False
@@ -150,23 +150,31 @@ def read_flux_series(
             path=path,
         )
     values: list[float] = []
+    blanks = 0  # empty lines since the last value: missing samples if a value follows
     name = None
     try:
         with open_text(path) as fh:
             for number, raw in enumerate(fh, start=1):
                 line = raw.strip()
-                if not line or line.startswith(_COMMENT):
+                if line.startswith(_COMMENT):
+                    continue
+                if not line:
+                    # a spreadsheet writes an empty cell of one column as an empty line: a
+                    # missing sample that keeps its place (trailing ones end the file)
+                    blanks += bool(values)
                     continue
                 v = _value(line)
                 if v is None:
-                    if not values and name is None and " " not in line:
-                        name = line.strip(",;").strip()  # the header word
+                    if not values and name is None:
+                        name = line.strip(",;").strip().strip("\"'").strip()  # the header
                         continue
                     raise StarskopeError(
                         f"line {number} ({line[:40]!r}) is not a number: a single column of"
                         " flux holds one number per line",
                         path=path,
                     )
+                values.extend([math.nan] * blanks)
+                blanks = 0
                 values.append(v)
     except DECOMPRESSION_ERRORS as exc:
         raise StarskopeError(f"cannot read: {exc}", path=path) from exc
