@@ -56,6 +56,7 @@ SELF_CONTAINED = [
      "--models", "gbm,views-cnn"],
     ["benchmarks.bench_models_real", "--jobs", "2"],
     ["benchmarks.bench_edge_cases"],
+    ["benchmarks.bench_cadence"],
     ["benchmarks.bench_cold_start"],
     ["benchmarks.bench_odd_even_null"],
     ["benchmarks.bench_fit_pulls", "--n", "3000", "--seed", "0", "--jobs", "2"],
