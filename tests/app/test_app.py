@@ -215,7 +215,7 @@ def test_trend_line_breaks_at_data_gaps():
 def test_too_many_uploads_at_once_get_a_message(synthetic_file):
     with _client(catalog=None, max_running=0) as c:
         r = c.post("/upload", files={"file": ("a.csv", synthetic_file.read_bytes())})
-        assert r.status_code == 429 and "being analysed already" in r.text
+        assert r.status_code == 429 and "analyses no uploads" in r.text
 
 
 def test_a_slow_sql_query_is_stopped_and_the_app_answers_again(client, monkeypatch):
@@ -444,3 +444,17 @@ def test_memory_cap_is_skipped_where_the_platform_has_none(monkeypatch):
 
     monkeypatch.delattr(resource, "RLIMIT_AS")
     jobs._limit_memory(4096)  # no AttributeError: every upload failed with one
+
+
+def test_uploads_beyond_the_workers_wait_their_turn(synthetic_file):
+    """A third upload while two ran was refused and the file lost; now it waits ("queued")."""
+    with _client(catalog=None, max_running=1) as c:
+        app_jobs = c.app.state.jobs
+        app_jobs.max_queued = 1
+        data = synthetic_file.read_bytes()
+        first = c.post("/upload", files={"file": ("a.csv", data)})
+        second = c.post("/upload", files={"file": ("b.csv", data)})
+        third = c.post("/upload", files={"file": ("c.csv", data)})
+        assert third.status_code == 429 and "waiting already" in third.text
+        assert c.get(str(second.url).replace("/job/", "/api/job/")).json()["stage"] == "queued"
+        assert _wait(c, str(first.url))["ok"] and _wait(c, str(second.url))["ok"]

@@ -171,6 +171,8 @@ class JobManager:
         Finished jobs remembered (oldest dropped first).
     memory_mb : float or None
         Address space of each worker, MiB (None: no cap).
+    max_queued : int
+        Uploads waiting for a worker beyond those running; more are refused with a message.
     """
 
     def __init__(
@@ -180,11 +182,15 @@ class JobManager:
         max_running: int = 2,
         keep: int = 50,
         memory_mb: float | None = DEFAULT_MEMORY_MB,
+        max_queued: int = 8,
     ):
         self.timeout = float(timeout)
         self.memory_mb = memory_mb
         self.max_running = int(max_running)
+        self.max_queued = int(max_queued)
         self.keep = int(keep)
+        # a job waits ("queued") for one of the max_running worker slots
+        self._slots = threading.Semaphore(max(self.max_running, 0))
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
         self._dir = Path(tempfile.mkdtemp(prefix="starskope-uploads-"))
@@ -201,11 +207,15 @@ class JobManager:
             return sum(1 for j in self._jobs.values() if not j.done)
 
     def submit(self, filename: str, data: bytes, *, cadence_minutes: float | None = None) -> Job:
-        """Start analysing an uploaded file (``cadence_minutes``: the spacing of flux without
-        times); raise StarskopeError when too many are running."""
-        if self.running() >= self.max_running:
+        """Queue an uploaded file for analysis (``cadence_minutes``: the spacing of flux without
+        times); it starts as soon as one of ``max_running`` workers is free. Raise
+        StarskopeError when ``max_queued`` more are waiting already (or no worker may run)."""
+        if self.max_running < 1:
+            raise StarskopeError("this app analyses no uploads (it was started with no workers)")
+        if self.running() >= self.max_running + self.max_queued:
             raise StarskopeError(
-                f"{self.max_running} upload(s) are being analysed already; try again shortly"
+                f"{self.running()} upload(s) are being analysed or waiting already; try again"
+                " shortly"
             )
         job = Job(id=uuid.uuid4().hex[:12], filename=filename)
         folder = self._dir / job.id
@@ -224,13 +234,16 @@ class JobManager:
         return job
 
     def _watch(self, job: Job, path: Path, cadence_minutes: float | None = None) -> None:
+        self._slots.acquire()  # "queued" until a worker slot is free
         try:
+            job.started = time.time()  # the time limit counts from here, not from the upload
             self._run(job, path, cadence_minutes)
         except Exception as exc:
             self._finish(
                 job, "failed", f"the analysis could not be run ({type(exc).__name__}: {exc})"
             )
         finally:
+            self._slots.release()
             shutil.rmtree(path.parent, ignore_errors=True)
 
     def _run(self, job: Job, path: Path, cadence_minutes: float | None = None) -> None:
@@ -252,7 +265,7 @@ class JobManager:
                         job,
                         "failed",
                         f"analysis took longer than {self.timeout:g} s (counted from the"
-                        f" upload, the worker's start included; it was {job.stage}); stopped",
+                        f" start of its worker, included; it was {job.stage}); stopped",
                     )
                     break
                 try:
