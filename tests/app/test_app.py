@@ -458,3 +458,16 @@ def test_uploads_beyond_the_workers_wait_their_turn(synthetic_file):
         assert third.status_code == 429 and "waiting already" in third.text
         assert c.get(str(second.url).replace("/job/", "/api/job/")).json()["stage"] == "queued"
         assert _wait(c, str(first.url))["ok"] and _wait(c, str(second.url))["ok"]
+
+
+def test_uploads_leave_the_servers_own_environment_alone(synthetic_file, monkeypatch):
+    """The workers' one-thread settings were written into the server's environment, where
+    numba, compiling later, refused NUMBA_NUM_THREADS=1 once its pool had two threads."""
+    import os
+
+    for k in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS"):
+        monkeypatch.delenv(k, raising=False)
+    with _client(catalog=None) as c:
+        r = c.post("/upload", files={"file": ("a.csv", synthetic_file.read_bytes())})
+        assert _wait(c, str(r.url))["ok"]
+    assert not {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS"} & set(os.environ)

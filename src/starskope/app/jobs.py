@@ -9,6 +9,7 @@ wrong becomes a one-line message on the job; the server itself never fails becau
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import shutil
 import tempfile
@@ -34,17 +35,32 @@ DEFAULT_MEMORY_MB = 4096
 #: Thread pools of the numerical libraries, one thread each in an upload's worker: every
 #: pool thread reserves address space (the cap then bites on thread stacks and arenas, where
 #: running out hangs a thread start instead of raising MemoryError), and uploads are analysed
-#: side by side anyway.
-_ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS", "NUMBA_NUM_THREADS")
+#: side by side anyway. BLAS and OpenMP read these when they load, before the worker's first
+#: line runs (numpy comes with the package), so they are set in the environment the worker is
+#: started with; numba, loaded later, is told in the worker itself.
+_ONE_THREAD = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+_ENV_LOCK = threading.Lock()
 
 
-def one_thread_workers() -> None:
-    """Make the workers spawned from now on start with one-thread numerical libraries (their
-    environment is copied from this process's when they start; a value already set is kept)."""
+@contextlib.contextmanager
+def _one_thread_environment():
+    """This process's environment, with one-thread numerical libraries, while a worker is
+    started (a spawned process copies it then); restored after, so that the server's own
+    settings never change."""
     import os
 
-    for name in _ONE_THREAD:
-        os.environ.setdefault(name, "1")
+    with _ENV_LOCK:
+        saved = {k: os.environ.get(k) for k in _ONE_THREAD}
+        for k in _ONE_THREAD:
+            os.environ.setdefault(k, "1")
+        try:
+            yield
+        finally:
+            for k, v in saved.items():
+                if v is None:
+                    os.environ.pop(k, None)
+                else:
+                    os.environ[k] = v
 
 
 def _limit_memory(memory_mb: float | None) -> None:
@@ -88,6 +104,9 @@ def analyse_upload(
     flux without times (:mod:`starskope.io.series`).
     """
     try:
+        import os
+
+        os.environ.setdefault("NUMBA_NUM_THREADS", "1")  # before numba loads (see _ONE_THREAD)
         _limit_memory(memory_mb)
         queue.put(("stage", "reading"))
         from ..io import iter_read
@@ -195,8 +214,6 @@ class JobManager:
         self._lock = threading.Lock()
         self._dir = Path(tempfile.mkdtemp(prefix="starskope-uploads-"))
         self._ctx = mp.get_context("spawn")
-        if memory_mb:
-            one_thread_workers()
 
     def get(self, job_id: str) -> Job | None:
         with self._lock:
@@ -255,7 +272,11 @@ class JobManager:
             args=(str(path), queue, self.memory_mb, cadence_minutes),
             daemon=True,
         )
-        proc.start()
+        if self.memory_mb:
+            with _one_thread_environment():
+                proc.start()
+        else:
+            proc.start()
         deadline = time.time() + self.timeout
         try:
             while True:
