@@ -27,14 +27,13 @@ from .clean.rotation import coherent_periods, modulation_amplitude, rotation_mod
 from .config import PipelineConfig
 from .exceptions import StarskopeError
 from .fit import fit_transit
-from .fold import phase_fold
 from .io import read
 from .lightcurve import LightCurve
 from .result import Candidate, StarResult, VetFlag
 from .search.base import SearchResult
 from .search.bls import box_stats
 from .search.multi import is_significant, search_multi
-from .vet import VetThresholds, is_planet_like, vet_candidate
+from .vet import VetThresholds, is_planet_like, other_transits, vet_candidate
 from .vet.variability import (
     HARMONICS,
     ROTATION_RATIOS,
@@ -244,12 +243,7 @@ def _others_mask(t: np.ndarray, others: list[SearchResult]) -> np.ndarray | None
     """In-transit cadences of the star's other candidates, so vetting one planet ignores the
     others' transits (another planet's dip is neither a secondary eclipse nor an odd/even
     difference). Vetting keeps a candidate's own transits even where the mask covers them."""
-    if not others:
-        return None
-    mask = np.zeros(t.size, dtype=bool)
-    for o in others:
-        mask |= np.abs(phase_fold(t, period=o.period, t0=o.t0)) < 0.75 * o.duration
-    return mask
+    return other_transits(t, [(o.period, o.t0, o.duration) for o in others])
 
 
 def _vet(

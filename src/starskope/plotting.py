@@ -430,16 +430,18 @@ def plot_odd_even(flat, *, candidate, ax, exclude=None):
 
 
 def _others_in_transit(flat, candidates, i: int) -> np.ndarray | None:
-    """Cadences of ``flat`` in the transits of the candidates other than ``i`` (within 0.75
-    of a duration of their centres), which vetting left out when it tested candidate ``i``."""
-    others = [c for j, c in enumerate(candidates) if j != i]
-    if not others:
-        return None
-    mask = np.zeros(len(flat), dtype=bool)
-    for o in others:
-        ph = phase_fold(flat.t, period=o.period_days, t0=_epoch_in(flat, o))
-        mask |= np.abs(ph) < 0.75 * o.duration_hours / 24.0
-    return mask
+    """Cadences of ``flat`` in the transits of the candidates other than ``i``, which vetting
+    left out when it tested candidate ``i`` (:func:`starskope.vet.other_transits`)."""
+    from .vet import other_transits
+
+    return other_transits(
+        flat.t,
+        [
+            (o.period_days, _epoch_in(flat, o), o.duration_hours / 24.0)
+            for j, o in enumerate(candidates)
+            if j != i
+        ],
+    )
 
 
 # --------------------------------------------------------------------------- the figure

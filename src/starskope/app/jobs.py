@@ -272,10 +272,7 @@ class JobManager:
             args=(str(path), queue, self.memory_mb, cadence_minutes),
             daemon=True,
         )
-        if self.memory_mb:
-            with _one_thread_environment():
-                proc.start()
-        else:
+        with _one_thread_environment() if self.memory_mb else contextlib.nullcontext():
             proc.start()
         deadline = time.time() + self.timeout
         try:

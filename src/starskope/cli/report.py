@@ -6,6 +6,7 @@ from pathlib import Path
 
 import typer
 
+from ..app.jobs import DEFAULT_MEMORY_MB
 from ..exceptions import StarskopeError
 from . import app
 from ._help import CADENCE_HELP, FORMAT_HELP
@@ -70,7 +71,7 @@ def serve_command(
         120.0, "--upload-timeout", help="Seconds an upload may take to analyse."
     ),
     upload_memory_mb: float = typer.Option(
-        4096.0,
+        float(DEFAULT_MEMORY_MB),
         "--upload-memory-mb",
         help="Memory (address space) each upload's worker may use, MiB: a small compressed file"
         " can unpack to gigabytes.",

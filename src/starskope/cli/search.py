@@ -276,22 +276,21 @@ def search_command(
             if plot_fn is not None:
                 full = analyse_full(item, config)
                 searched = full.result
+                name = _safe_name(
+                    Path(str(ident)).name.split(".")[0] + "_" + (searched.target or "")
+                )
             if scorer is not None:  # the model runs the stages it needs itself
                 try:
                     res = scorer(ident, item, searched)
                 except StarskopeError:
                     if full is not None:  # the search's plot, though the model failed
-                        _plot(full, _safe_name(Path(str(ident)).name.split(".")[0] + "_"
-                                               + (searched.target or "")))  # fmt: skip
+                        _plot(full, name)
                     raise
             else:
                 res = searched if searched is not None else analyse(item, config)
             if full is not None:  # drawn with the result printed: its score in the title
                 shown = full if res.error is not None else dataclasses.replace(full, result=res)
-                _plot(
-                    shown,
-                    _safe_name(Path(str(ident)).name.split(".")[0] + "_" + (searched.target or "")),
-                )
+                _plot(shown, name)
         except StarskopeError as exc:
             res = StarResult.from_error(ident, exc, item)
         if res.path != str(ident):

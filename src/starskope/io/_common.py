@@ -483,7 +483,7 @@ def warn_if_reduced_jd(rule: str, *, path, where: str | None = None) -> None:
             where=where,
         )
         return
-    if "times begin before the mission" in rule:
+    if _BEFORE_MISSION in rule:
         warn_file(
             f"{rule.split(':')[0]}: read as relative days (no absolute epoch); pass"
             " time_format if they are mission days, or name the column (e.g. 'btjd')",
@@ -603,9 +603,9 @@ def infer_time_format(
 #: cadence is at BKJD 120.5, K2's engineering run at 1940 and TESS's first at BTJD 1325.3.
 _MISSION_FIRST_DAY = {"Kepler": 100.0, "K2": 100.0, "TESS": 1300.0}
 #: The rule of :func:`infer_time_format` for times before the hinted mission's first day.
+_BEFORE_MISSION = "times begin before the mission's first day"
 BEFORE_MISSION_RULE = (
-    "{mission} hint, but times begin before the mission's first day ({first:g} in its own"
-    " system): relative days"
+    "{mission} hint, but " + _BEFORE_MISSION + " ({first:g} in its own system): relative days"
 )
 
 #: The rule of :func:`infer_time_format` for times Kepler (BKJD) and TESS (BTJD) both had, at

@@ -397,7 +397,7 @@ def _spaced(lc: LightCurve, cadence_minutes: float | None, path) -> LightCurve:
             " has times of its own",
             path=str(path),
         )
-    return _series.respace(lc, cadence_minutes, layout_minutes=_kaggle.KAGGLE_CADENCE_MIN)
+    return _series.respace(lc, cadence_minutes)
 
 
 # ---------------------------------------------------------------------------- streaming

@@ -23,6 +23,7 @@ from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve, LightCurveMeta
 from ._common import target_from_name
 from ._open import DECOMPRESSION_ERRORS, open_text
+from .kaggle import KAGGLE_CADENCE_MIN
 
 __all__ = [
     "MAX_CADENCE_MINUTES",
@@ -69,18 +70,21 @@ def check_cadence(minutes) -> float:
     return value
 
 
-def respace(lc: LightCurve, cadence_minutes, *, layout_minutes: float) -> LightCurve:
+def respace(
+    lc: LightCurve, cadence_minutes, *, layout_minutes: float = KAGGLE_CADENCE_MIN
+) -> LightCurve:
     """The same samples ``cadence_minutes`` apart instead of ``layout_minutes``.
 
-    ``lc`` holds times that are its samples' numbers at ``layout_minutes`` (a Kaggle row). The
+    ``lc`` holds times that are its samples' numbers at ``layout_minutes`` (by default the
+    Kaggle layout's K2 long cadence: a Kaggle row). The
     mission stays only when the cadence is the layout's (K2 for the Kaggle table): a table of
     another cadence comes from another instrument, or from none.
 
     Examples
     --------
-    >>> from starskope.io.kaggle import KAGGLE_CADENCE_MIN, kaggle_lightcurve
+    >>> from starskope.io.kaggle import kaggle_lightcurve
     >>> lc = kaggle_lightcurve(np.ones(4), 1, row=0)
-    >>> out = respace(lc, 2.0, layout_minutes=KAGGLE_CADENCE_MIN)
+    >>> out = respace(lc, 2.0)
     >>> out.t * 1440.0, out.meta.mission
     (array([0., 2., 4., 6.]), None)
     """

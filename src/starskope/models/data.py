@@ -250,13 +250,9 @@ def _load_labelled(
                     kaggle_lightcurve(f, None, row=i, source=str(p)) for i, f in enumerate(flux)
                 ]
                 if cadence_minutes is not None:
-                    from ..io.kaggle import KAGGLE_CADENCE_MIN
                     from ..io.series import respace
 
-                    curves = [
-                        respace(c, cadence_minutes, layout_minutes=KAGGLE_CADENCE_MIN)
-                        for c in curves
-                    ]
+                    curves = [respace(c, cadence_minutes) for c in curves]
                 flux = model_inputs("rawflux", curves, n_points=n_points)
             rows.append(flux)
             labels.append(np.asarray(arr.label[:n], dtype=int))
@@ -357,7 +353,7 @@ def _kaggle_pipeline_rows(
     ``cadence_minutes`` spaces the rows), so training the trees and the views CNN (or
     re-training either) runs the pipeline once.
     """
-    from ..io.kaggle import KAGGLE_CADENCE_MIN, iter_kaggle, kaggle_arrays
+    from ..io.kaggle import iter_kaggle, kaggle_arrays
     from ..io.series import respace
     from .views import view_matrix
 
@@ -371,7 +367,7 @@ def _kaggle_pipeline_rows(
         out = [lc for _, lc in zip(range(n), iter_kaggle(p), strict=False)]
         if cadence_minutes is None:
             return out
-        return [respace(lc, cadence_minutes, layout_minutes=KAGGLE_CADENCE_MIN) for lc in out]
+        return [respace(lc, cadence_minutes) for lc in out]
 
     X, F = view_matrix(lcs, key=key, n_jobs=n_jobs)
     y = np.asarray(arr.label[:n], dtype=int)

@@ -111,7 +111,7 @@ def _read_item(item: ScanItem):
             columns = {}
         cadence = getattr(item, "cadence_minutes", None)
         return read(item.path, row=item.row, cadence_minutes=cadence, **columns)
-    from ..io.kaggle import KAGGLE_CADENCE_MIN, kaggle_lightcurve, parse_kaggle_row
+    from ..io.kaggle import kaggle_lightcurve, parse_kaggle_row
 
     if item.line is not None:
         raw = item.line
@@ -136,7 +136,7 @@ def _read_item(item: ScanItem):
     if cadence is not None:
         from ..io.series import respace
 
-        lc = respace(lc, cadence, layout_minutes=KAGGLE_CADENCE_MIN)
+        lc = respace(lc, cadence)
     return lc
 
 

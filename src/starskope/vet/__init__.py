@@ -36,7 +36,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+import numpy as np
+
 from ..exceptions import StarskopeError
+from ..fold import phase_fold
 from ..result import VetFlag
 from .base import DISQUALIFYING, INFORMATIONAL, VetThresholds, _context
 from .checks import VET_TESTS, _alias, central_duration, parity_depths
@@ -54,6 +57,7 @@ __all__ = [
     "is_planet_like",
     "odd_even",
     "odd_even_depths",
+    "other_transits",
     "secondary_eclipse",
     "single_event",
     "sinusoid",
@@ -223,6 +227,35 @@ def _single(name: str, doc: str):
     """
     )
     return test
+
+
+def other_transits(t, ephemerides) -> np.ndarray | None:
+    """Cadences in the transits of a star's other signals, which vetting one signal leaves
+    out (another planet's dip is neither a secondary eclipse nor an odd/even difference):
+    within 0.75 of a duration of each transit's centre.
+
+    Parameters
+    ----------
+    t : array-like
+        Times (days).
+    ephemerides : iterable of (period, t0, duration)
+        The other signals, in days.
+
+    Returns
+    -------
+    numpy.ndarray of bool, or None when there is no other signal.
+
+    Examples
+    --------
+    >>> other_transits(np.arange(0.0, 3.0, 0.25), [(1.0, 0.0, 0.2)]).nonzero()[0]
+    array([0, 4, 8])
+    """
+    t = np.asarray(t, dtype=float)
+    mask = None
+    for period, t0, duration in ephemerides:
+        inside = np.abs(phase_fold(t, period=period, t0=t0)) < 0.75 * duration
+        mask = inside if mask is None else mask | inside
+    return mask
 
 
 def odd_even_depths(
