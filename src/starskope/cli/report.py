@@ -93,8 +93,8 @@ def serve_command(
         raise StarskopeError(f"--upload-timeout must be a positive time; got {upload_timeout}")
     if not 1024 <= upload_memory_mb < float("inf"):
         raise StarskopeError(
-            f"--upload-memory-mb must be at least 1024 (an analysis takes about 900 MiB of"
-            f" address space); got {upload_memory_mb}"
+            f"--upload-memory-mb must be at least 1024 (below it an ordinary analysis does not"
+            f" fit its worker); got {upload_memory_mb}"
         )
     if catalog is not None and not catalog.is_file():
         raise StarskopeError("no such catalog file", path=str(catalog))
