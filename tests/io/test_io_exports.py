@@ -331,9 +331,11 @@ def test_flux_names_with_a_background_word_still_read(names):
 
 @pytest.mark.parametrize("name", ["I", "y", "r", "H"])
 def test_ambiguous_single_letters_are_not_magnitudes(tmp_path, name):
-    """``I`` (intensity), ``y``, ``r``, ``H`` holding a flux of about 20 stay flux: dips stay dips."""
+    """``I`` (intensity), ``y``, ``r``, ``H`` holding a flux of about 20 stay flux: dips stay dips
+    (with a warning that the values look like magnitudes, naming the column)."""
     t, f = _curve()
-    lc = read(_frame(tmp_path / "a.csv", {"time": t, name: 20 * f}))
+    with pytest.warns(StarskopeWarning, match=f"column '{name}' .* looks like magnitudes"):
+        lc = read(_frame(tmp_path / "a.csv", {"time": t, name: 20 * f}))
     assert "magnitudes" not in lc.meta.extra["columns"]
     assert np.argmin(lc.flux) == np.argmin(f)
 

@@ -159,6 +159,67 @@ def test_band_named_magnitude_columns(tmp_path, header, err_name):
     assert "a band name" in lc.meta.extra["columns"]
 
 
+@pytest.mark.parametrize(
+    "header",
+    [
+        "JD,Magnitude,Uncertainty",
+        "time,mag,sigma",
+        "HJD,dmag,unc",
+        "BJD_TDB,Relative Magnitude,Error",
+        "BJD,Mag(V),eMag",
+        "# HJD mag merr",
+        "time,m,dm",
+        "BJD,dV,err",
+        "time,mag,emag",
+        "time,V,eV",
+    ],
+)
+def test_magnitude_tables_read_the_magnitudes_and_their_error(tmp_path, header):
+    """Photometry tables name a magnitude's error many ways (Uncertainty, sigma, unc, Error,
+    eMag, merr, dm): the magnitude is the flux, a transit stays a dip, and its error is
+    converted with it. The error column was once read as the flux (a flat light curve), or the
+    magnitude read without its error."""
+    t, f = _curve(t0=2459000.5)
+    m = 10.0 - 2.5 * np.log10(f)
+    body = np.column_stack([t, m, np.full(t.size, 2e-4)])
+    p = tmp_path / "mags.txt"
+    sep = " " if header.startswith("#") else ","
+    np.savetxt(p, body, delimiter=sep, header=header, comments="", fmt="%.8f")
+    with pytest.warns(StarskopeWarning, match="holds magnitudes") as rec:
+        lc = read(p)
+    assert not any("looks like magnitudes" in str(w.message) for w in rec)
+    np.testing.assert_allclose(lc.flux, f / np.median(f), rtol=1e-6)
+    assert np.argmin(lc.flux) == np.argmin(f)  # a transit is still a dip
+    np.testing.assert_allclose(lc.flux_err, 0.4 * np.log(10) * lc.flux * 2e-4, rtol=1e-6)
+
+
+def test_an_error_named_column_is_never_chosen_as_the_flux():
+    """Beside a column of flux with no usual name, a column named as an error is the error."""
+    from starskope.io._columns import choose_columns
+
+    t = np.arange(100.0)
+    flux, err = 1000 + np.sin(t), np.full(100, 3.0)
+    for names in (["time", "Uncertainty", "counts"], ["time", "sigma", "brightness"]):
+        ch = choose_columns(names, [t, err, flux], path="x.csv")
+        assert (ch.flux, ch.err) == (2, 1)
+    # an error of something else (a background's) is not the flux's error
+    ch = choose_columns(["time", "counts", "bkg_err"], [t, flux, err], path="x.csv")
+    assert (ch.flux, ch.err) == (1, None)
+
+
+def test_a_named_column_that_looks_like_magnitudes_is_flagged(tmp_path):
+    """A column whose name says neither flux nor magnitude, holding values that look like
+    magnitudes, is read as flux with a warning naming it (its transits would be brightenings);
+    a FITS unit of mag converts it instead."""
+    t, f = _curve(t0=2459000.5)
+    m = 10.0 - 2.5 * np.log10(f)
+    p = _csv(tmp_path / "b.csv", "time,brightness", t, m)
+    with pytest.warns(StarskopeWarning, match="column 'brightness' .* looks like magnitudes"):
+        read(p)
+    lc = read(_csv(tmp_path / "c.csv", "time,brightness", t, 1000 * f))  # counts: no warning
+    assert np.argmin(lc.flux) == np.argmin(f)
+
+
 def test_band_named_columns_holding_flux_stay_flux():
     """A band-named column of relative flux (near 1) or counts is not taken for magnitudes."""
     from starskope.io._columns import band_magnitudes, choose_columns
@@ -390,7 +451,9 @@ def test_a_single_column_of_flux_gets_an_actionable_error(tmp_path):
     _, f = _curve()
     p = tmp_path / "flux.csv"
     p.write_text("flux\n" + "\n".join(f"{v:.6f}" for v in f) + "\n")
-    with pytest.raises(StarskopeError, match=r"single column of numbers .* needs the times; .*--cadence-minutes"):
+    with pytest.raises(
+        StarskopeError, match=r"single column of numbers .* needs the times; .*--cadence-minutes"
+    ):
         read(p)
 
 

@@ -17,6 +17,7 @@ __all__ = [
     "is_magnitude",
     "magnitudes_to_flux",
     "resolve_column",
+    "warn_suspect_magnitudes",
 ]
 
 _TIME_NAMES = (
@@ -86,20 +87,91 @@ _BAND_ERRORS = ("e{b}", "sig{b}", "sig_{b}")
 _MAG_UNITS = frozenset({"mag", "mags", "magnitude", "magnitudes", "dmag"})
 
 
+#: A band, filter or unit in brackets after a name: ``Mag(V)``, ``mag [Rc]``, ``flux (mag)``.
+_BRACKETED = re.compile(r"^(.*?)_?[(\[]\s*([^)\]]*?)\s*[)\]]$")
+
+
 def is_magnitude(name: str | None, unit: str | None = None) -> bool:
     """True when a column's name or unit says it holds magnitudes.
 
     Examples
     --------
-    >>> [is_magnitude(n) for n in ("Tmag", "mag_auto", "dmag", "flux", "magnetic_field")]
-    [True, True, True, False, False]
+    >>> names = ("Tmag", "mag_auto", "dmag", "Relative Magnitude", "Mag(V)", "flux (mag)")
+    >>> [is_magnitude(n) for n in names]
+    [True, True, True, True, True, True]
+    >>> [is_magnitude(n) for n in ("flux", "magnetic_field", "eMag", "mag_err", "merr")]
+    [False, False, False, False, False]
     >>> is_magnitude("FLUX", unit="mag")
     True
     """
     if unit is not None and str(unit).strip().lower() in _MAG_UNITS:
         return True
     n = re.sub(r"[\s\-]+", "_", str(name or "").strip().lower())
-    return bool(_MAG_NAME.match(n)) or (_flux_rank(n) or 0) < 0
+    if (b := _BRACKETED.match(n)) is not None:
+        if b.group(2) in _MAG_UNITS:
+            return True
+        n = b.group(1)  # the band or unit in brackets is not part of the name
+    if _error_stem(n) is not None:
+        return False  # mag_err, eMag, merr: the error of a magnitude
+    return (
+        bool(_MAG_NAME.match(n))
+        or bool(re.match(r"^[a-z0-9_]+_magnitudes?$", n))
+        or (_flux_rank(n) or 0) < 0
+    )
+
+
+#: Affixes that make a column the error of another: ``flux_err``, ``e_mag``, ``eMag``,
+#: ``merr``, ``sigma``, ``Uncertainty``, ``sig_V``.
+_ERROR_ALONE = re.compile(
+    r"^(e|err|errs|error|errors|sigma|sig|unc|uncert|uncertainty|uncertainties)$"
+)
+_ERROR_PREFIX = re.compile(r"^(e_|err_|error_|sig_|sigma_|unc_|e(?=mag|flux|f$|m$))")
+_ERROR_SUFFIX = re.compile(r"_?(errs?|errors?|uncert(ainty)?|unc|sigma|sig)$")
+
+
+def _error_stem(name: str) -> str | None:
+    """The name a column is the error of (``"flux"`` for ``flux_err``, ``"mag"`` for ``eMag``,
+    ``"m"`` for ``merr``, ``""`` for ``sigma`` or ``Uncertainty``); None when its name does not
+    say it is an error.
+
+    Examples
+    --------
+    >>> [_error_stem(n) for n in ("flux_err", "emag", "merr", "uncertainty", "e_v", "flux")]
+    ['flux', 'mag', 'm', '', 'v', None]
+    """
+    n = re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+    if (b := _BRACKETED.match(n)) is not None:
+        n = b.group(1)
+    if _ERROR_ALONE.match(n):
+        return ""
+    if (m := _ERROR_PREFIX.match(n)) is not None and len(n) > m.end():
+        return n[m.end() :]
+    if (m := _ERROR_SUFFIX.search(n)) is not None and m.start() > 0:
+        return n[: m.start()]
+    return None
+
+
+#: Short names of magnitudes that need their values to say so: ``m``, and a band's magnitude
+#: difference (``dV``, ``delta_R``, ``dRc``).
+_SHORT_MAG = re.compile(r"^(m|(d|delta_?)(u|b|v|g|r|i|z|rc|ic|ks|bp|rp|cv))$")
+
+
+def _named_magnitudes(name: str, col) -> bool:
+    """A band (``V``) or short magnitude name (``m``, ``dV``) whose values look like
+    magnitudes: within 50 of zero, spread by under 5 (a differential magnitude sits near 0);
+    not a relative flux near 1 with a spread of a few percent."""
+    if band_magnitudes(name, col):
+        return True
+    if not _SHORT_MAG.match(name) or col is None:
+        return False
+    c = np.asarray(col, dtype=float)
+    c = c[np.isfinite(c) & (np.abs(c) < 50.0)]
+    if c.size < 3:
+        return False
+    med = float(np.median(c))
+    if name == "m":
+        return 2.5 <= med <= 35.0 and float(np.ptp(c)) < 5.0
+    return abs(med) < 35.0 and float(np.ptp(c)) < 5.0 and not 0.5 < med < 2.0
 
 
 def band_magnitudes(name: str | None, col) -> bool:
@@ -205,6 +277,9 @@ class ColumnChoice:
     quality: int | None
     how: str
     magnitude: bool = False  # the flux column holds magnitudes (convert with magnitudes_to_flux)
+    #: a named column read as flux whose values look like magnitudes (warn, unless its unit
+    #: says magnitudes)
+    suspect_magnitudes: bool = False
 
 
 def resolve_column(spec, names: Sequence[str], *, role: str, path, where=None) -> int:
@@ -421,12 +496,24 @@ def choose_columns(
             # another time column (ZTF writes hjd and mjd) is never the flux
             cands = [i for i in numeric if i != ti and _time_rank(names[i], dates=False) is None]
             # magnitude columns (and their errors) are the flux only when nothing else is: a
-            # catalogue magnitude or zero point often rides along with the counts
-            mag_names = [low[i] for i in cands if not positional and is_magnitude(low[i])]
+            # catalogue magnitude or zero point often rides along with the counts; a column
+            # named as an error (sigma, Uncertainty, eMag) is the flux only as a last resort
+            is_mag = {
+                i: not positional
+                and (is_magnitude(low[i]) or _named_magnitudes(low[i], columns[i]))
+                for i in cands
+            }
+            # ... and so are dX, eX and sigX beside a magnitude X (m and dm, V and eV)
+            mag_errors = {f"{p}{low[k]}" for k in cands if is_mag[k] for p in ("d", "e", "sig")}
+            errors = [
+                i
+                for i in cands
+                if not positional and (_error_stem(low[i]) is not None or low[i] in mag_errors)
+            ]
             plain = [
                 i
                 for i in cands
-                if positional or ("mag" not in low[i] and not any(m in low[i] for m in mag_names))
+                if positional or ("mag" not in low[i] and not is_mag[i] and i not in errors)
             ]
             # never a cadence number or row index, a quality flag, or (by name) an error,
             # a background or a centroid: TGLC puts cadence_num before its fluxes
@@ -438,9 +525,7 @@ def choose_columns(
                 and low[i] not in _QUALITY_NAMES
             ]
             mags_all = [
-                i
-                for i in cands
-                if not positional and is_magnitude(low[i]) and not _MAG_ERROR.search(low[i])
+                i for i in cands if is_mag[i] and not _MAG_ERROR.search(low[i]) and i not in errors
             ]
             # a constant magnitude is a catalogue value riding along: the last resort only
             mags = [i for i in mags_all if not _is_constant(columns[i])]
@@ -449,7 +534,9 @@ def choose_columns(
             # a plausible one before the time; anything numeric last (a preference: never
             # refuse what was read before)
             paired = [
-                i for i in mags if any(e in low for e in (*_own_errors(low[i]), f"sig{low[i]}"))
+                i
+                for i in mags
+                if any(e in low for e in (*_own_errors(low[i]), *(f"{p}{low[i]}" for p in "des")))
             ]
             after = (
                 paired[:1]
@@ -459,6 +546,7 @@ def choose_columns(
                 or [i for i in plain if i > ti]
                 or plain
                 or mags_all[:1]
+                or errors[:1]
             )
             if not after:
                 raise StarskopeError(
@@ -488,9 +576,20 @@ def choose_columns(
             where=where,
         )
 
-    band = not positional and band_magnitudes(low[fi], columns[fi])
+    band = not positional and _named_magnitudes(low[fi], columns[fi])
     if band:
-        how[-1] = f"flux: magnitudes {names[fi]!r} (a band name)"
+        kind = "a band name" if low[fi] in _BAND_NAMES else "a short magnitude name"
+        how[-1] = f"flux: magnitudes {names[fi]!r} ({kind})"
+    mag = band or (not positional and is_magnitude(low[fi]))
+    # a named column read as flux whose values look like magnitudes (the reader warns unless
+    # the column's unit says magnitudes)
+    suspect = (
+        not positional
+        and not mag
+        and flux_column is None
+        and _flux_rank(low[fi]) is None
+        and _looks_like_magnitudes(columns[fi])
+    )
 
     # ---- error
     ei = None
@@ -509,6 +608,22 @@ def choose_columns(
             if cand in low and columns[low.index(cand)] is not None and low.index(cand) != fi:
                 ei = low.index(cand)
                 break
+    if ei is None and not positional:
+        # a column named as an error of the flux, or of nothing else (sigma, Uncertainty,
+        # eMag, merr; dm beside m), whose values can be one
+        stems = {"", fname, _BRACKETED.sub(r"\1", fname)}
+        if mag:
+            stems |= {"mag", "m", "magnitude"}
+        elif "flux" in fname:
+            stems |= {"flux", "f"}
+        for j in range(ncol):
+            if j in (ti, fi) or columns[j] is None:
+                continue
+            stem = _error_stem(low[j])
+            named = stem in stems or (mag and low[j] == f"d{fname}")
+            if named and _looks_like_error(columns[j], columns[fi], magnitude=mag):
+                ei = j
+                break
     if ei is None and positional:
         j = fi + 1
         if j < ncol and columns[j] is not None and _looks_like_error(columns[j], columns[fi]):
@@ -518,13 +633,32 @@ def choose_columns(
         (low.index(q) for q in _QUALITY_NAMES if q in low and columns[low.index(q)] is not None),
         None,
     )
-    mag = band or (not positional and is_magnitude(low[fi]))
-    return ColumnChoice(ti, fi, ei, qi, "; ".join(how), magnitude=mag)
+    return ColumnChoice(ti, fi, ei, qi, "; ".join(how), magnitude=mag, suspect_magnitudes=suspect)
 
 
-def _looks_like_error(err: np.ndarray, flux: np.ndarray) -> bool:
+def warn_suspect_magnitudes(name: str, flux, *, path, where=None) -> None:
+    """Warn that a column read as flux looks like magnitudes (``ColumnChoice.suspect_magnitudes``):
+    its transits would be brightenings."""
+    from ._common import warn_file
+
+    med = float(np.nanmedian(flux))
+    warn_file(
+        f"column {name!r} (values near {med:.3g}, scattered by under 1% of that) looks like"
+        " magnitudes, but its name does not say so and it is read as flux: a transit would be a"
+        " brightening. If they are magnitudes, name the column 'mag' (or give it the unit mag),"
+        " and starskope converts them",
+        path=path,
+        where=where,
+    )
+
+
+def _looks_like_error(err: np.ndarray, flux: np.ndarray, *, magnitude: bool = False) -> bool:
+    """Non-negative, not all zero, and small: under half the flux's level, or under a
+    magnitude for magnitudes (whose level is a zero point)."""
     e = err[np.isfinite(err)]
     f = flux[np.isfinite(flux)]
     if e.size == 0 or f.size == 0 or (e < 0).any() or not (e > 0).any():
         return False
+    if magnitude:
+        return bool(np.median(e) < 1.0)
     return bool(np.median(e) < 0.5 * max(np.median(np.abs(f)), 1e-12))

@@ -24,7 +24,7 @@ import numpy as np
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve, LightCurveMeta
 from ..time import float32_time_step
-from ._columns import choose_columns, is_magnitude
+from ._columns import choose_columns, is_magnitude, warn_suspect_magnitudes
 from ._common import (
     AMBIGUOUS_RULE,
     below_full_jd,
@@ -764,6 +764,8 @@ def read_fits_table(path, *, flux_column=None, time_column=None, opened=None) ->
         if ch.magnitude or is_magnitude(None, unit):
             flux, err = magnitude_flux(flux, err, name[ch.flux], path, where)
             unit = "relative"
+        elif ch.suspect_magnitudes and not unit:
+            warn_suspect_magnitudes(name[ch.flux], flux, path=path, where=where)
         return _build(
             path, hdul, i, cols, product="fits-table", tcol=name[ch.time], flux=flux,
             fcol=name[ch.flux], err=err, quality=None if ch.quality is None else arrays[ch.quality],

@@ -19,7 +19,7 @@ import numpy as np
 
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve, LightCurveMeta
-from ._columns import choose_columns, is_magnitude
+from ._columns import choose_columns, is_magnitude, warn_suspect_magnitudes
 from ._common import (
     AMBIGUOUS_RULE,
     below_full_jd,
@@ -738,6 +738,8 @@ def _to_lightcurve(
     if ch.magnitude or is_magnitude(None, units.get(shown[ch.flux])):
         flux, err = magnitude_flux(flux, err, shown[ch.flux], path)
         flux_unit = "relative"
+    elif ch.suspect_magnitudes and not flux_unit:
+        warn_suspect_magnitudes(shown[ch.flux], flux, path=path)
     meta = LightCurveMeta(
         mission=mission,
         target=target,
