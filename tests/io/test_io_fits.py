@@ -256,6 +256,36 @@ def test_everest_product(tmp_path, rng, fits_maker):
     assert read(p, flux_column="fcor").meta.flux_column == "FCOR"
 
 
+def test_everest_with_its_pixels_extension_is_a_light_curve(tmp_path, rng, fits_maker):
+    """EVEREST v2 writes its aperture's pixels (a PIXELS table) beside the light curve
+    (ARRAYS): a light curve, read as EVEREST, never refused as a target pixel file; a pixel
+    file without a CREATOR (TESScut) is still refused."""
+    t = _bkjd()
+    p = fits_maker(
+        tmp_path / "ktwo201367065-c01_everest.fits",
+        {"CADN": np.arange(200), "TIME": t, "FLUX": 1e4 + rng.normal(0, 5, 200),
+         "FCOR": 1e4 + rng.normal(0, 5, 200), "FRAW": 1e4 + rng.normal(0, 9, 200),
+         "FRAW_ERR": np.full(200, 7.0), "QUALITY": np.zeros(200, dtype=np.int32)},
+        primary={"TELESCOP": "Kepler", "MISSION": "k2", "KEPLERID": 201367065},
+        table={}, extname="ARRAYS",
+    )  # fmt: skip
+    with fits.open(p) as hdul:
+        pix = fits.BinTableHDU.from_columns(
+            [fits.Column(name="FPIX", format="20D", array=np.zeros((200, 20)))], name="PIXELS"
+        )
+        fits.HDUList([*hdul, pix]).writeto(p, overwrite=True)
+    lc = read(p)
+    assert lc.meta.product == "everest" and lc.t.size == 200
+    cols = [
+        fits.Column(name="TIME", format="D", array=t),
+        fits.Column(name="FLUX", format="9E", dim="(3,3)", array=np.ones((200, 3, 3))),
+    ]
+    q = tmp_path / "tess-s0005-1-1_cutout.fits"
+    fits.HDUList([fits.PrimaryHDU(), fits.BinTableHDU.from_columns(cols, name="PIXELS")]).writeto(q)
+    with pytest.raises(StarskopeError, match="target pixel file"):
+        read(q)
+
+
 def test_k2varcat_product(tmp_path, rng, fits_maker):
     t = _bkjd()
     p = fits_maker(

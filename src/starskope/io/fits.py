@@ -17,6 +17,7 @@ QLP (Huang et al. 2020).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import numpy as np
@@ -713,13 +714,33 @@ def identify_pixel_file(path, hdul) -> bool:
         return False
     if "targetpixel" in _text_in(_primary(hdul), "CREATOR").replace(" ", ""):
         return True
-    for _i, h in _tables(hdul):
+    tables = _tables(hdul)
+    if any(_is_light_curve_table(h) for _i, h in tables):
+        return False  # EVEREST writes its aperture's pixels (PIXELS) beside its light curve
+    for _i, h in tables:
         if _name(h).upper() in ("PIXELS", "TARGETTABLES"):
             return True
         hdr = _hdr(h)
         for k, n in enumerate(_colnames(h), start=1):
             if n.upper() == "FLUX" and "," in str(hdr.get(f"TDIM{k}", "")):
                 return True
+    return False
+
+
+#: Flux columns of a light curve table (one number per cadence beside TIME).
+_LC_FLUXES = frozenset({"FLUX", "FCOR", "FRAW", "PDCSAP_FLUX", "SAP_FLUX"})
+
+
+def _is_light_curve_table(h) -> bool:
+    """A table with a TIME column and a flux column of one number per row (not an image)."""
+    hdr = _hdr(h)
+    names = [n.upper() for n in _colnames(h)]
+    if "TIME" not in names:
+        return False
+    for k, n in enumerate(names, start=1):
+        repeat = re.match(r"\s*(\d*)", str(hdr.get(f"TFORM{k}", "")))
+        if n in _LC_FLUXES and int(repeat.group(1) or 1) == 1:
+            return True
     return False
 
 
