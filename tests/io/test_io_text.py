@@ -122,6 +122,41 @@ def test_magnitudes_refused(tmp_path):
         read(p)
 
 
+@pytest.mark.parametrize(
+    ("above", "header", "sep"),
+    [
+        ("sep=,", "time,flux,flux_err", ","),  # Excel's delimiter line
+        ("sep=;\nGJ 357;;", "time;flux;flux_err", ";"),  # ...and a title row of empty cells
+        ("GJ 357 TESS sector 8,,", "time,flux,flux_err", ","),  # a spreadsheet's title row
+        ("Light curve of GJ 357\n", "time,flux,flux_err", ","),  # a title, a blank line
+        ("Light curve\n", "time flux flux_err", " "),
+        ("GJ 357,,", "BJD,mag,merr", ","),  # a title above magnitudes: converted
+        ("GJ 357", None, ","),  # a title above headerless rows
+    ],
+)
+def test_title_and_delimiter_lines_above_the_header(tmp_path, above, header, sep):
+    """Lines above the header (a spreadsheet's ``sep=,``, a title row, perhaps with empty cells
+    or a blank line after it) are comments: the header below them names the columns, and a
+    transit stays a dip. They once became the header, the real one a row of NaN."""
+    rng = np.random.default_rng(5)
+    t = 2459000.5 + np.arange(300) * 0.02
+    f = 1 + 3e-4 * rng.standard_normal(t.size)
+    f[120:126] -= 5e-3
+    mag = header is not None and "mag" in header
+    v = 10 - 2.5 * np.log10(f) if mag else f
+    rows = "\n".join(sep.join(f"{x:.7f}" for x in r) for r in zip(t, v, 0 * t + 3e-4, strict=True))
+    p = tmp_path / "lc.csv"
+    p.write_text(above + "\n" + (header + "\n" if header else "") + rows + "\n")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", StarskopeWarning)  # the magnitudes' note
+        lc = read(p)
+    assert lc.t.size == 300 and np.all(np.isfinite(lc.flux))
+    assert np.argmin(lc.flux) in range(120, 126)
+    if header is not None:
+        assert lc.meta.flux_column == header.split(sep.strip() or None)[1]
+        assert lc.flux_err is not None and np.all(np.isfinite(lc.flux_err))
+
+
 def test_comment_header_line(tmp_path):
     p = tmp_path / "c.csv"
     p.write_text("# made by hand\n# time,flux,flux_err\n1,1.0,0.1\n2,1.1,0.1\n3,0.9,0.1\n")

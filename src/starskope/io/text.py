@@ -158,6 +158,9 @@ def _is_header(fields: list[str]) -> bool:
     )
 
 
+#: A spreadsheet's first line naming the table's delimiter (Excel: ``sep=,``).
+_EXCEL_SEP = re.compile(r"^sep=(.)$", re.IGNORECASE)
+
 #: A cell of a units line under the names: "[d]", "(ppm)", "[]" or nothing.
 _UNIT_CELL = re.compile(r"^([\[(].*[\])])?$")
 
@@ -201,9 +204,15 @@ def _scan(path):
                 if not line.strip():
                     raise StarskopeError("IPAC table without data rows", path=path)
                 return comments, names, ",", _ipac_to_csv(header, line + fh.read())
+            forced = None
+            if (sep := _EXCEL_SEP.match(line.strip())) is not None:
+                # a spreadsheet's "sep=," line names the delimiter of the table below it
+                forced = sep.group(1)
+                comments.append(line.strip())
+                line = fh.readline()
             if not line.strip():
                 raise StarskopeError("no data rows (only comments or blank lines)", path=path)
-            delim = _delimiter(line.strip())
+            delim = forced or _delimiter(line.strip())
             # a tab-separated header may begin with an empty name (pandas' index, AstroImageJ's
             # row label): strip only the line end then, or every name shifts left
             fields = _split(line.rstrip("\r\n") if delim == "\t" else line.strip(), delim)
@@ -213,21 +222,27 @@ def _scan(path):
                 names = fields  # a header line
                 first_data = ""
                 nxt = fh.readline()
+                blank = 0
+                while nxt and not nxt.strip() and blank < _MAX_HEADER_LINES:
+                    nxt, blank = fh.readline(), blank + 1  # blank lines under a title
                 if _RULER.match(nxt.strip()):  # "------- ----" under the names
                     nxt = fh.readline()
-                nd = _delimiter(nxt.strip())
+                nd = forced or _delimiter(nxt.strip())
                 nf = _split(nxt.strip(), nd)
-                if (
-                    nxt.strip()
-                    and _is_header(nf)
-                    and len(nf) >= 2
-                    and nd is not None
-                    and nd not in line
-                ):
-                    # a title line above the header ("TOI-247 light curve from TESS": none of
-                    # the header's separators); a units line ("d,ppm") under it is not a header
+                # a title line above the header: one field ("GJ 357, TESS sector 8,,": the
+                # rest empty, as a spreadsheet writes it), none of the header's separators
+                # ("TOI-247 light curve from TESS"), or a blank line after it; a units line
+                # ("d,ppm") under the header is not a header
+                one_field = sum(bool(f) for f in fields) <= 1
+                other_sep = nd is not None and nd not in line
+                title = one_field or blank > 0 or other_sep
+                if nxt.strip() and _is_header(nf) and len(nf) >= 2 and title:
                     comments.append(line.strip())
                     names, delim = nf, nd
+                elif (one_field or other_sep and delim is None) and nxt.strip() and len(nf) >= 2:
+                    # a title above headerless rows
+                    comments.append(line.strip())
+                    names, delim, first_data = None, nd, nxt
                 else:
                     first_data = nxt
             elif comments:
