@@ -237,6 +237,23 @@ def test_ecsv_with_time_column_keeps_mission_format(tmp_path):
     np.testing.assert_allclose(lc.t, 1500.0 + np.arange(10) * 2 / 1440, atol=1e-9)
 
 
+@pytest.mark.parametrize(("scale", "declared"), [("tdb", None), ("utc", "JD")])
+def test_ecsv_time_columns_say_their_scale(tmp_path, scale, declared):
+    """An ECSV Time column in JD and TDB is BJD_TDB (no note that the times are geocentric JD,
+    as there once was); one in UTC is read as JD, with the note."""
+    from astropy.table import Table
+    from astropy.time import Time
+
+    tab = Table()
+    tab["time"] = Time(2459000.5 + np.arange(50) * 0.02, format="jd", scale=scale)
+    tab["flux"] = np.ones(50)
+    p = tmp_path / "t.ecsv"
+    tab.write(p, format="ascii.ecsv")
+    lc = read(p)
+    assert lc.time_format == "jd" and lc.t[0] == pytest.approx(2459000.5, abs=1e-2)
+    assert lc.meta.extra.get("time_scale") == declared
+
+
 def test_number_formats_missing_tokens_and_hash_columns(tmp_path):
     """Masked cells ("--", " nan", empty) read as NaN without losing the column; Fortran "D"
     exponents and decimal commas (";" tables) read as numbers; a text column of hashes such

@@ -861,7 +861,9 @@ def _from_table(path, tab, *, flux_column, time_column, time_format, product) ->
         if hasattr(c, "jd") and hasattr(c, "format"):  # a Time column: keep BKJD/BTJD
             fmt = c.format if c.format in ("bkjd", "btjd") else "jd"
             cols.append(np.asarray(c.tdb.to_value(fmt), dtype=float))
-            units[n] = fmt
+            # a JD in TDB is the missions' BJD_TDB (lightkurve writes its times so); another
+            # scale (UTC, TT) was geocentric, and says so
+            units[n] = "bjd_tdb" if fmt == "jd" and c.scale == "tdb" else fmt
             continue
         try:
             if getattr(c, "mask", None) is not None and np.any(c.mask):  # masked cells: NaN
