@@ -157,6 +157,25 @@ def test_title_and_delimiter_lines_above_the_header(tmp_path, above, header, sep
         assert lc.flux_err is not None and np.all(np.isfinite(lc.flux_err))
 
 
+@pytest.mark.parametrize("note", ['"ok; checked"', "ok; checked"])
+def test_a_semicolon_in_a_text_cell_is_not_the_delimiter(tmp_path, note):
+    """A comma-separated table whose text column holds a semicolon (quoted or not) is split on
+    its commas; it was once split on the semicolons (a pandas tokenizer error, or "no line
+    with two numeric fields"), while decimal-comma tables keep their semicolons."""
+    t = 2459000.5 + np.arange(100) * 0.02
+    rows = [f"{x:.4f},{1 + 1e-4 * (i % 5):.6f},0.001,{note if i % 3 == 0 else 'ok'}"
+            for i, x in enumerate(t)]  # fmt: skip
+    p = tmp_path / "notes.csv"
+    p.write_text("time,flux,flux_err,note\n" + "\n".join(rows) + "\n")
+    lc = read(p)
+    assert lc.t.size == 100 and lc.meta.flux_column == "flux"
+    np.testing.assert_allclose(lc.flux_err, 0.001)
+    q = tmp_path / "euro.csv"
+    q.write_text("time;flux\n" + "".join(f"{x:.4f};1,{i % 7}\n".replace(".", ",", 1)
+                                          for i, x in enumerate(t)))  # fmt: skip
+    assert read(q).t.size == 100
+
+
 def test_comment_header_line(tmp_path):
     p = tmp_path / "c.csv"
     p.write_text("# made by hand\n# time,flux,flux_err\n1,1.0,0.1\n2,1.1,0.1\n3,0.9,0.1\n")

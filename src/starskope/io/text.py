@@ -99,13 +99,26 @@ def identify_text(path, header) -> bool:
     return False
 
 
+_QUOTED = re.compile(r'"[^"]*"' + r"|'[^']*'")
+
+
 def _delimiter(line: str) -> str | None:
-    # semicolons first: a European spreadsheet export separates with ";" and writes decimal
-    # commas ("1517,02;0,99987"), which a comma split would cut in two
-    for d in (";", ",", "\t", "|"):
-        if d in line:
-            return d
-    return None  # whitespace
+    """The line's field separator (None: whitespace), never one inside quotes.
+
+    Semicolons first: a European spreadsheet export separates with ";" and writes decimal
+    commas ("1517,02;0,99987"), which a comma split would cut in two; but a comma-separated
+    row whose text cell holds a semicolon ("2000.1,0.998,ok; checked") has more numbers when
+    split on its commas.
+    """
+    bare = _QUOTED.sub("", line)
+    found = [d for d in (";", ",", "\t", "|") if d in bare]
+    if found[:2] == [";", ","]:
+
+        def numbers(d):
+            return sum(bool(_NUM.match(f)) for f in _split(bare, d))
+
+        return ";" if numbers(";") >= numbers(",") else ","
+    return found[0] if found else None
 
 
 def _split(line: str, delim: str | None) -> list[str]:
