@@ -140,3 +140,21 @@ def test_scan_column_overrides_reach_the_workers(tmp_path, scheduler):
     with Catalog(named, read_only=True) as cat:
         assert cat.query("select count(*) from stars")[1][0][0] == 2
         assert cat.query("select count(*) from errors")[1][0][0] == 0
+
+
+def test_a_scan_workers_warnings_are_one_line_as_the_command_line_prints_them(tmp_path):
+    """A warning raised while a worker reads a file is printed as ``starskope: warning: FILE:
+    ...``, as ``info`` and ``search`` print it, not as Python's two lines with a source line."""
+    import numpy as np
+
+    rng = np.random.default_rng(2)
+    t = 2457582.6 + np.arange(400) * 0.0204
+    rows = [f"{x:.6f} {1 + 2e-4 * rng.standard_normal():.7f} 0.0002 K2" for x in t]
+    rows += [f"{2457831.6 + 0.002 * i:.6f} 0.98 0.001 LCOGT" for i in range(30)]
+    f = tmp_path / "two_instruments.dat"
+    f.write_text("\n".join(rows) + "\n")
+    cmd = [sys.executable, "-m", "starskope", "scan", str(f), "-c", str(tmp_path / "c.duckdb")]
+    out = subprocess.run(cmd + ["--workers", "1"], capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0, out.stderr
+    assert "starskope: warning:" in out.stderr and "holds 2 photometric bands" in out.stderr
+    assert "StarskopeWarning" not in out.stderr and "keep = one_band(" not in out.stderr
