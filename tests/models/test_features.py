@@ -67,3 +67,17 @@ def _error():
     from starskope.exceptions import StarskopeError
 
     return StarskopeError("unreadable", path="b")
+
+
+def test_raw_flux_results_keep_the_stars_position():
+    """A raw-flux model's result carries the star's position, as the search's does (it was
+    null: ``predict --model original-cnn`` dropped it)."""
+    pytest.importorskip("torch")
+    from starskope.lightcurve import LightCurveMeta
+    from starskope.models.predict import predict_results
+    from starskope.models.registry import load_model
+
+    lc = _transit_lc()
+    lc = lc.copy(meta=LightCurveMeta(target="EPIC 201367065", ra=172.334955, dec=-1.454787))
+    (res,) = predict_results([("a", lc)], model=load_model("original-cnn"), explain=False)
+    assert (res.ra, res.dec) == (172.334955, -1.454787) and res.score is not None

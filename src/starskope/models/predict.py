@@ -38,6 +38,8 @@ def _base_result(ident, lc) -> StarResult:
         path=str(ident),
         mission=getattr(m, "mission", None),
         target=getattr(m, "target", None),
+        ra=getattr(m, "ra", None),
+        dec=getattr(m, "dec", None),
         row=getattr(m, "row", None),
         label=getattr(m, "label", None),
         n_points=len(lc),
