@@ -276,3 +276,22 @@ def test_a_table_recorded_by_a_scan_that_stored_nothing_is_not_refused(tmp_path,
     time.sleep(1.1)
     write_kaggle(tmp_path / "t.csv.gz", flux2, labels2)  # the same rows, a new gzip header
     assert scan([table], catalog=cat, scheduler=scheduler).n_skipped == 6
+
+
+def test_a_scan_with_a_model_stores_its_scores(tmp_path, scheduler):
+    """``scan(model=...)`` scores every star as ``search --model`` does (the catalog's score
+    was null: the docs said scan scores); the model is one of the run's parameters, so a
+    resume with another is refused; an unknown model is refused before any worker runs."""
+    pytest.importorskip("sklearn")
+    flux, labels = make_flux(6, seed=7)
+    table = write_kaggle(tmp_path / "t.csv", flux, labels)
+    cat = tmp_path / "c.duckdb"
+    with pytest.raises(StarskopeError, match="no model file or shipped model named 'nope'"):
+        scan([table], catalog=cat, scheduler=scheduler, model="nope")
+    s = scan([table], catalog=cat, scheduler=scheduler, model="gbm")
+    assert s.n_done == 6
+    with Catalog(cat, read_only=True) as c:
+        scores = [r[0] for r in c.query("select score from stars")[1]]
+    assert len(scores) == 6 and all(0.0 <= x <= 1.0 for x in scores)
+    with pytest.raises(StarskopeError, match="different parameters"):
+        scan([table], catalog=cat, scheduler=scheduler, model="original-cnn")

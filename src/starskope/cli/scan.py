@@ -80,6 +80,13 @@ def scan_command(
         None, "--time-column", help="Time column (name or 0-based index) of light-curve tables."
     ),
     cadence_minutes: float | None = typer.Option(None, "--cadence-minutes", help=CADENCE_HELP),
+    model: str | None = typer.Option(
+        None,
+        "--model",
+        help="Also score each star with a classifier (e.g. gbm, original-cnn, or a model file"
+        " every worker can read): 'score' becomes its calibrated probability of a transiting"
+        " planet. Default: no model, score null.",
+    ),
 ) -> None:
     """Analyse every star in INPUT... on Dask and store the results in a DuckDB catalog.
 
@@ -130,6 +137,7 @@ def scan_command(
             flux_column=flux_column,
             time_column=time_column,
             cadence_minutes=cadence_minutes,
+            model=model,
         )
     except KeyboardInterrupt:
         print(

@@ -208,26 +208,13 @@ def search_command(
             raise StarskopeError(
                 "--model scores single light curves; it cannot be combined with --group auto"
             )
-        from ..models.predict import predict_results
-        from ..models.registry import MODELS, load_model
+        from ..models.predict import scored_result
+        from ..models.registry import load_model
 
         loaded = load_model(model)
-        runs_search = MODELS[loaded[0]].kind in ("tabular", "views")
 
         def scorer(ident, lc, searched=None):
-            scored = next(iter(predict_results([(ident, lc)], model=loaded, config=config)))
-            if runs_search or scored.error is not None:
-                return scored
-            # a raw-flux model scores the flux alone: the search still runs, as without --model
-            # (once: ``searched`` is the result --plot already made)
-            res = searched if searched is not None else analyse(lc, config)
-            expl = {**(res.explanation or {}), "model": scored.explanation or {}}
-            return dataclasses.replace(
-                res,
-                score=scored.score,
-                class_probabilities=scored.class_probabilities,
-                explanation=expl,
-            )
+            return scored_result(ident, lc, model=loaded, config=config, searched=searched)
 
     items = iter_read(
         files,

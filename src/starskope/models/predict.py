@@ -13,6 +13,7 @@ model the phases of the global and local views with the highest occlusion salien
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -23,7 +24,7 @@ from ..result import StarResult
 from .prior import score_prior
 from .registry import DEFAULT_MODEL, MODELS, load_model
 
-__all__ = ["at_prior", "predict_results"]
+__all__ = ["ModelAnalyse", "at_prior", "predict_results", "scored_result"]
 
 _CLASS_NAMES = {0: "not_planet", 1: "planet"}
 
@@ -246,6 +247,68 @@ def predict_results(
             batch = []
     if batch:
         yield from _rawflux_chunk(name, est, batch, explain=explain)
+
+
+def scored_result(
+    ident, lc, *, model, config, searched: StarResult | None = None, explain: bool = True
+) -> StarResult:
+    """One light curve's search result with ``model``'s score: what ``starskope search
+    --model`` prints and ``starskope scan --model`` stores.
+
+    A model that runs the search pipeline (gbm, views-cnn) returns its result with the
+    candidates and vetting. A raw-flux model scores the flux alone; the search still runs, as
+    without a model (once: ``searched`` is a result already made, e.g. for a plot), and takes
+    its score, class probabilities and explanation (under ``explanation["model"]``).
+
+    Parameters
+    ----------
+    ident : str
+        The star's name in the result (its file, or file and row).
+    lc : LightCurve
+        The light curve.
+    model : (name, estimator)
+        A loaded model (:func:`~starskope.models.registry.load_model`).
+    config : PipelineConfig
+        Search settings.
+    searched : StarResult, optional
+        The search's result for ``lc``, when already made.
+    explain : bool, optional
+        Add what drove the score.
+    """
+    from ..pipeline import analyse
+
+    scored = next(iter(predict_results([(ident, lc)], model=model, config=config, explain=explain)))
+    if MODELS[model[0]].kind in _PER_STAR or scored.error is not None:
+        return scored
+    res = searched if searched is not None else analyse(lc, config)
+    return dataclasses.replace(
+        res,
+        score=scored.score,
+        class_probabilities=scored.class_probabilities,
+        explanation={**(res.explanation or {}), "model": scored.explanation or {}},
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def _loaded(model: str) -> tuple[str, object]:
+    """A model loaded once per process (a scan's worker scores many stars with it)."""
+    return load_model(model)
+
+
+@dataclasses.dataclass(frozen=True)
+class ModelAnalyse:
+    """``analyse(lc, config)`` that also scores the star with a model (a shipped name or a model
+    file that every worker can read): :func:`scored_result`, for ``starskope scan --model``.
+    Pickles as the model's name; each worker process loads the model once."""
+
+    model: str
+    explain: bool = True
+
+    def __call__(self, lc, config) -> StarResult:
+        ident = lc.meta.source or "lightcurve"  # the row, if any, is the result's own field
+        return scored_result(
+            ident, lc, model=_loaded(self.model), config=config, explain=self.explain
+        )
 
 
 def _shift_dict(probs, train_prior: float, host_prior: float):

@@ -342,6 +342,7 @@ def scan(
     flux_column: str | None = None,
     time_column: str | None = None,
     cadence_minutes: float | None = None,
+    model: str | None = None,
 ) -> ScanSummary:
     """Analyse every star in ``inputs`` on Dask and store the results in a DuckDB catalog.
 
@@ -381,6 +382,11 @@ def scan(
     cadence_minutes : float, optional
         The samples' spacing, in minutes, of flux without times (Kaggle-layout rows, a single
         column of flux; see :mod:`starskope.io.series`); recorded with the run's parameters.
+    model : str, optional
+        Also score each star with this classifier (a shipped name such as ``gbm``, or a model
+        file every worker can read): ``score`` is then its calibrated probability of a
+        transiting planet (:func:`starskope.models.predict.scored_result`; null without a
+        model). Recorded with the run's parameters; not with ``analyse``.
 
     Returns
     -------
@@ -397,6 +403,15 @@ def scan(
 
     if inputs is None:
         raise StarskopeError("no inputs given")
+    if model is not None:
+        if analyse is not None:
+            raise StarskopeError("give a model or an analyse function, not both")
+        from ..models.predict import ModelAnalyse, _loaded
+
+        if os.path.exists(os.fspath(model)):
+            model = os.path.abspath(os.fspath(model))  # the workers may run elsewhere
+        _loaded(model)  # a bad name or file is refused here, before any worker starts
+        analyse = ModelAnalyse(model)
     if isinstance(inputs, str | os.PathLike):
         inputs = [inputs]
     inputs = [os.fspath(i) for i in inputs]
@@ -472,6 +487,7 @@ def scan(
                 "time_column": time_column or None,
                 # only when given: catalogs from before the option compare equal without it
                 **({"cadence_minutes": cadence_minutes} if cadence_minutes is not None else {}),
+                **({"model": model} if model is not None else {}),
             },
             inputs=inputs,
             scheduler=client.scheduler.address if client.scheduler else scheduler,
