@@ -33,7 +33,18 @@ def _csv(path, header, *cols, fmt="%.8f"):
 
 # ------------------------------------------------------------------------ time units
 @pytest.mark.parametrize(
-    ("name", "factor"), [("time_s", 86400.0), ("t [hours]", 24.0), ("time_min", 1440.0)]
+    ("name", "factor"),
+    [
+        ("time_s", 86400.0),
+        ("t [hours]", 24.0),
+        ("time_min", 1440.0),
+        # named by the unit alone (these were read as days: a 25-d sector spanned 592 d)
+        ("hours", 24.0),
+        ("hrs", 24.0),
+        ("minutes", 1440.0),
+        ("mins", 1440.0),
+        ("seconds", 86400.0),
+    ],
 )
 def test_time_unit_in_the_column_name(tmp_path, name, factor):
     t, f = _curve()

@@ -223,6 +223,13 @@ _SCALE_IN_NAME = re.compile(
 )
 
 
+#: Units that name a time column alone (not the letters ``s``, ``h`` or ``min``, which may
+#: name other things).
+_BARE_SCALE_NAMES = frozenset(
+    {"sec", "secs", "second", "seconds", "mins", "minute", "minutes", "hr", "hrs", "hour", "hours"}
+)
+
+
 def time_scale(unit: str | None = None, name: str | None = None) -> tuple[float, str] | None:
     """``(days per unit, unit)`` when a time column is in seconds, minutes or hours, from its
     unit (``"s"``, ``"min"``, ``"h"``...) or a name such as ``time_s``, ``t [hours]``; None for
@@ -234,12 +241,17 @@ def time_scale(unit: str | None = None, name: str | None = None) -> tuple[float,
     (1.1574074074074073e-05, 's')
     >>> time_scale(name="time_hours")[1], time_scale(name="time"), time_scale("d")
     ('hours', None, None)
+    >>> time_scale(name="Minutes")[1], time_scale(name="h")
+    ('minutes', None)
     """
     u = str(unit or "").strip().lower()
     if u in _TIME_SCALES:
         return _TIME_SCALES[u], u
-    m = _SCALE_IN_NAME.search(str(name or "").strip().lower())
-    if m and str(name).strip().lower() != m.group(1):
+    n = str(name or "").strip().lower()
+    if n in _BARE_SCALE_NAMES:  # a time column named by its unit alone: "hours", "minutes"
+        return _TIME_SCALES[n], n
+    m = _SCALE_IN_NAME.search(n)
+    if m and n != m.group(1):
         return _TIME_SCALES[m.group(1)], m.group(1)
     return None
 
