@@ -194,6 +194,33 @@ def test_lightkurve_csv_quality_in_binary_digits(tmp_path):
     assert sorted(set(lc.quality.tolist())) == [0, 2048]
 
 
+def test_lightkurve_csv_quality_flags_of_many_binary_digits_are_exact(tmp_path):
+    """Kepler and K2 flags of 2**17 and more (rolling band, K2's thruster firings at 2**20)
+    have 18 or more binary digits, beyond a float's precision: each flag is read exactly (the
+    whole column was once read as decimal, flags of 2**31 and more zeroed), and the thruster
+    firings are dropped by the default mask."""
+    t, f = _curve()
+    true = np.zeros(t.size, dtype=np.int64)
+    true[5:9] = 2048
+    true[20:23] = 2**20  # K2 possible thruster firing
+    true[30] = 2**20 + 2**13 + 2**7 + 16
+    true[40] = 2**19  # K2: a flag the default mask keeps
+    q = np.array([np.binary_repr(v) for v in true], dtype=object)
+    p = _frame(tmp_path / "ktwo201367065-c01_lk.csv", {"time": t, "flux": f, "quality": q})
+    lc = read(p)
+    np.testing.assert_array_equal(lc.quality, true)
+    assert lc.meta.mission == "K2"
+    from starskope.io.quality import quality_mask
+
+    keep = quality_mask(lc.quality, mission="K2")
+    assert not keep[20:23].any() and not keep[30]
+    # flags up to 2**19 (20 digits: pandas parses them as integers, not text)
+    true = np.where(true >= 2**20, 2**13 + 2**19, true)
+    q = np.array([np.binary_repr(v) for v in true], dtype=object)
+    p = _frame(tmp_path / "ktwo201367065-c01_lk2.csv", {"time": t, "flux": f, "quality": q})
+    np.testing.assert_array_equal(read(p).quality, true)
+
+
 # ------------------------------------------------------------------------ Parquet tables
 def test_parquet_tables_follow_the_text_rules(tmp_path):
     """Timestamps, times in seconds and a mission named by the file name, as for a CSV."""

@@ -316,9 +316,17 @@ def _parse_body(body: str, delim, path):
     for j in range(df.shape[1]):
         c = df.iloc[:, j]
         if c.dtype.kind in "biuf":
-            cols.append(c.to_numpy(dtype=float))
+            col = c.to_numpy(dtype=float)
+            if not as_text and np.nanmax(np.abs(col), initial=0.0) >= 1e15:
+                decoded = _long_binary(body, delim, j, df.shape[0], joined)
+                col = col if decoded is None else decoded
+            cols.append(col)
             continue
         cells = c.to_numpy(dtype=object)
+        col = _binary_digits(cells)
+        if col is not None:
+            cols.append(col)
+            continue
         col = _numeric_or_none(cells, decimal_comma=delim == ";")
         if col is not None:  # ">17.1": a non-detection's limit, not a measurement
             limits |= np.array(
@@ -332,6 +340,44 @@ def _parse_body(body: str, delim, path):
                 texts[j] = cells  # e.g. a photometric band per row (see one_band)
         cols.append(col)
     return cols, dates, joined, texts, limits
+
+
+_BINARY = re.compile(r"^[01]+$")
+
+
+def _long_binary(body: str, delim, j: int, n_rows: int, joined) -> np.ndarray | None:
+    """Column ``j`` decoded from binary digits when all its cells are 0/1 digit strings and
+    some have 16 digits or more: lightkurve's ``to_csv`` quality flags of 2**15 and above
+    (Kepler's rolling band, K2's thruster firings), whose digits a float keeps only to about
+    16 places; None otherwise (see :func:`binary_flags` for the shorter ones)."""
+    import pandas as pd
+
+    if joined:  # whitespace tables with joined date and clock columns: positions moved
+        return None
+    cells = pd.read_csv(
+        io.StringIO(body),
+        sep=delim if delim else r"\s+",
+        header=None,
+        comment="#",
+        skip_blank_lines=True,
+        engine="c",
+        usecols=[j],
+        dtype=str,
+        keep_default_na=False,
+    ).iloc[:, 0]
+    if len(cells) != n_rows:
+        return None
+    return _binary_digits(cells.to_numpy(dtype=object))
+
+
+def _binary_digits(cells) -> np.ndarray | None:
+    """Cells of 0/1 digit strings (empty or missing: NaN), some of 16 digits or more, as the
+    numbers they write in binary; None for anything else."""
+    text = [x.strip() if isinstance(x, str) else "" for x in cells]
+    given = [x for x in text if x]
+    if not given or max(len(x) for x in given) < 16 or not all(_BINARY.match(x) for x in given):
+        return None
+    return np.array([float(int(x, 2)) if x else np.nan for x in text])
 
 
 def _is_column_of(cells, pattern) -> bool:
