@@ -473,3 +473,25 @@ def test_headerless_magnitudes_are_named_in_a_warning(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error", StarskopeWarning)
         read(p)
+
+
+@pytest.mark.parametrize(
+    ("t0", "step", "mission"), [(1517.3, 2 / 1440, "TESS"), (300.2, 0.0204, "Kepler")]
+)
+def test_a_quality_column_is_masked_for_the_mission_the_times_say(tmp_path, t0, step, mission):
+    """A table whose name and header say no mission, whose times are recognised as TESS BTJD
+    or Kepler BKJD, has its quality flags read with that mission's default mask (they were
+    kept, every flagged cadence analysed)."""
+    from starskope.io.quality import quality_mask
+
+    t = t0 + np.arange(400) * step
+    q = np.zeros(t.size, dtype=int)
+    q[50:60] = 32 if mission == "TESS" else 8  # desaturation / coarse point: masked by default
+    rows = "\n".join(f"{x:.6f},1.0,{v}" for x, v in zip(t, q, strict=True))
+    p = tmp_path / "star.csv"
+    p.write_text("time,flux,quality\n" + rows + "\n")
+    lc = read(p)
+    assert lc.meta.mission == mission and "mission_rule" in lc.meta.extra
+    assert (~quality_mask(lc.quality, mission=lc.meta.mission)).sum() == 10
+    p.write_text("time,flux\n" + "\n".join(f"{x:.6f},1.0" for x in t) + "\n")
+    assert read(p).meta.mission is None  # no flags: no mission claimed

@@ -814,6 +814,14 @@ def _to_lightcurve(
         flux_unit = "relative"
     elif ch.suspect_magnitudes and not flux_unit:
         warn_suspect_magnitudes(shown[ch.flux], flux, path=path)
+    mission_note = {}
+    if mission is None and ch.quality is not None and fmt in ("btjd", "bkjd"):
+        # a quality column is read with its mission's default mask: without a mission in the
+        # name or header, the one whose days the times were recognised as (flags kept
+        # unmasked otherwise)
+        finite = t[np.isfinite(t)]
+        mission = "TESS" if fmt == "btjd" else ("Kepler" if np.median(finite) < 1700 else "K2")
+        mission_note = {"mission_rule": f"from the times ({fmt.upper()}), for the quality flags"}
     meta = LightCurveMeta(
         mission=mission,
         target=target,
@@ -822,7 +830,13 @@ def _to_lightcurve(
         source=path,
         product=product,
         segment=segment,
-        extra={"columns": ch.how, "time_rule": rule, **scale_note, **(meta_in or {})},
+        extra={
+            "columns": ch.how,
+            "time_rule": rule,
+            **scale_note,
+            **mission_note,
+            **(meta_in or {}),
+        },
     )
     return finish(
         path,
