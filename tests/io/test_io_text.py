@@ -495,3 +495,19 @@ def test_a_quality_column_is_masked_for_the_mission_the_times_say(tmp_path, t0, 
     assert (~quality_mask(lc.quality, mission=lc.meta.mission)).sum() == 10
     p.write_text("time,flux\n" + "\n".join(f"{x:.6f},1.0" for x in t) + "\n")
     assert read(p).meta.mission is None  # no flags: no mission claimed
+
+
+def test_a_star_named_after_k2_observed_by_tess(tmp_path):
+    """``K2-18_tess_s08.csv`` is TESS data of the star K2-18: BTJD, TESS, sector 8 (it was read
+    as K2's BKJD, 2167 days early); times before K2's first day in a file named only after a
+    K2 star are relative days, with a warning, not K2 mission days."""
+    t = 1517.35 + np.arange(300) * (2 / 1440)
+    rows = "time,flux\n" + "\n".join(f"{x:.6f},1.0" for x in t) + "\n"
+    (tmp_path / "K2-18_tess_s08.csv").write_text(rows)
+    lc = read(tmp_path / "K2-18_tess_s08.csv")
+    assert (lc.meta.mission, lc.time_format, lc.meta.segment) == ("TESS", "btjd", "S8")
+    assert lc.meta.target == "K2-18"
+    (tmp_path / "K2-18.csv").write_text(rows)
+    with pytest.warns(StarskopeWarning, match="before the mission's first day"):
+        lc = read(tmp_path / "K2-18.csv")
+    assert lc.time_format == "relative"

@@ -334,12 +334,27 @@ _TESS_RE = re.compile(r"(?<![a-z0-9])(tess|tic|toi)(?![a-z])")
 _KEPLER_RE = re.compile(r"(?<![a-z0-9])(kepler|kplr|kic|koi)(?![a-z])")
 
 
+#: A star named after the mission that found it (``K2-18``, ``Kepler-90``): the name says
+#: nothing of which mission's data the file holds.
+_STAR_NAME = re.compile(r"(?<![a-z0-9])(k2|kepler)[-_ ]\d")
+
+
 def guess_mission_from_name(text: str) -> str | None:
-    """Mission named in a file name or comment (K2 tokens first, then TESS, then Kepler)."""
+    """Mission named in a file name or comment (K2 tokens first, then TESS, then Kepler); a
+    star's name (``K2-18``, ``Kepler-90``) only when no other token names a mission, so
+    ``K2-18_tess_s08.csv`` is TESS data.
+
+    Examples
+    --------
+    >>> [guess_mission_from_name(n) for n in ("K2-18_tess_s08.csv", "K2-18.csv", "ktwo2011-c01")]
+    ['TESS', 'K2', 'K2']
+    """
     s = text.lower()
-    for mission, rx in (("K2", _K2_RE), ("TESS", _TESS_RE), ("Kepler", _KEPLER_RE)):
-        if rx.search(s):
-            return mission
+    bare = _STAR_NAME.sub(" ", s)
+    for text_ in (bare, s):
+        for mission, rx in (("K2", _K2_RE), ("TESS", _TESS_RE), ("Kepler", _KEPLER_RE)):
+            if rx.search(text_):
+                return mission
     return None
 
 
@@ -612,8 +627,9 @@ def infer_time_format(
 
 
 #: The first mission day of each mission's own time system, with a margin: Kepler's first
-#: cadence is at BKJD 120.5, K2's engineering run at 1940 and TESS's first at BTJD 1325.3.
-_MISSION_FIRST_DAY = {"Kepler": 100.0, "K2": 100.0, "TESS": 1300.0}
+#: cadence is at BKJD 120.5, K2's engineering run (February 2014) at about 1860 and its
+#: Campaign 0 data at 1940, TESS's first at BTJD 1325.3.
+_MISSION_FIRST_DAY = {"Kepler": 100.0, "K2": 1850.0, "TESS": 1300.0}
 #: The rule of :func:`infer_time_format` for times before the hinted mission's first day.
 _BEFORE_MISSION = "times begin before the mission's first day"
 BEFORE_MISSION_RULE = (
