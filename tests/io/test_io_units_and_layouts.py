@@ -204,6 +204,23 @@ def test_magnitude_tables_read_the_magnitudes_and_their_error(tmp_path, header):
     np.testing.assert_allclose(lc.flux_err, 0.4 * np.log(10) * lc.flux * 2e-4, rtol=1e-6)
 
 
+@pytest.mark.parametrize(
+    "header", ["BJD_TDB,mmag,mmag_err", "time,dmmag,e_dmmag", "BJD_TDB,dmag_mmag,err_mmag"]
+)
+def test_millimagnitudes_are_divided_by_1000(tmp_path, header):
+    """Millimagnitudes are converted as such (they were taken for magnitudes: a 3-ppt transit
+    read as a 93% one), their error with them; ``err_mmag`` is never the flux."""
+    t, f = _curve(t0=2459000.5)
+    mmag = 1000 * (-2.5 * np.log10(f))
+    body = np.column_stack([t, mmag, np.full(t.size, 0.2)])
+    p = tmp_path / "mmag.csv"
+    np.savetxt(p, body, delimiter=",", header=header, comments="", fmt="%.8f")
+    with pytest.warns(StarskopeWarning, match="holds millimagnitudes"):
+        lc = read(p)
+    np.testing.assert_allclose(lc.flux, f / np.median(f), rtol=1e-6)
+    np.testing.assert_allclose(lc.flux_err, 0.4 * np.log(10) * lc.flux * 2e-4, rtol=1e-6)
+
+
 def test_an_error_named_column_is_never_chosen_as_the_flux():
     """Beside a column of flux with no usual name, a column named as an error is the error."""
     from starskope.io._columns import choose_columns

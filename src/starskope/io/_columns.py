@@ -15,6 +15,7 @@ __all__ = [
     "choose_columns",
     "band_magnitudes",
     "is_magnitude",
+    "is_millimag",
     "magnitudes_to_flux",
     "resolve_column",
     "warn_suspect_magnitudes",
@@ -84,7 +85,22 @@ _BAND_NAMES = frozenset(
 #: ``sigV``, ``sig_V`` (``{b}`` filled in).
 _BAND_ERRORS = ("e{b}", "sig{b}", "sig_{b}")
 #: Units of magnitudes (FITS TUNIT, ECSV).
-_MAG_UNITS = frozenset({"mag", "mags", "magnitude", "magnitudes", "dmag"})
+_MAG_UNITS = frozenset({"mag", "mags", "magnitude", "magnitudes", "dmag", "mmag"})
+#: Millimagnitudes, in a name or unit: ``mmag``, ``dmmag``, ``dmag_mmag``, ``V (mmag)``.
+_MILLIMAG = re.compile(r"(^|[^a-z])d?mmag($|[^a-z])")
+
+
+def is_millimag(name: str | None, unit: str | None = None) -> bool:
+    """True when a magnitude column's name or unit says millimagnitudes.
+
+    Examples
+    --------
+    >>> [is_millimag(n) for n in ("mmag", "dmmag", "dmag_mmag", "mag", "dmag", "flux")]
+    [True, True, True, False, False, False]
+    >>> is_millimag("V", unit="mmag")
+    True
+    """
+    return any(_MILLIMAG.search(str(x).strip().lower()) for x in (name, unit) if x is not None)
 
 
 #: A band, filter or unit in brackets after a name: ``Mag(V)``, ``mag [Rc]``, ``flux (mag)``.
@@ -111,6 +127,7 @@ def is_magnitude(name: str | None, unit: str | None = None) -> bool:
         if b.group(2) in _MAG_UNITS:
             return True
         n = b.group(1)  # the band or unit in brackets is not part of the name
+    n = re.sub(r"(?<![a-z])(d?)mmag(?![a-z])", r"\1mag", n)  # millimagnitudes: dmmag, mmag_err
     if _error_stem(n) is not None:
         return False  # mag_err, eMag, merr: the error of a magnitude
     return (
@@ -613,7 +630,7 @@ def choose_columns(
         # eMag, merr; dm beside m), whose values can be one
         stems = {"", fname, _BRACKETED.sub(r"\1", fname)}
         if mag:
-            stems |= {"mag", "m", "magnitude"}
+            stems |= {"mag", "m", "magnitude", "mmag"}
         elif "flux" in fname:
             stems |= {"flux", "f"}
         for j in range(ncol):

@@ -669,15 +669,21 @@ def relative_flux_unit(flux: np.ndarray, unit: str | None) -> str | None:
     return None
 
 
-def magnitude_flux(mag, err, column: str, path, where: str | None = None):
-    """Relative flux (and error) from a column of magnitudes, with a ``StarskopeWarning``."""
-    from ._columns import magnitudes_to_flux
+def magnitude_flux(mag, err, column: str, path, where: str | None = None, unit=None):
+    """Relative flux (and error) from a column of magnitudes, with a ``StarskopeWarning``;
+    millimagnitudes (``mmag`` in the name or unit) are divided by 1000 first."""
+    from ._columns import is_millimag, magnitudes_to_flux
 
+    milli = is_millimag(column, unit)
     warn_file(
-        f"column {column!r} holds magnitudes: converted to relative flux 10^(-0.4 (m - median m))",
+        f"column {column!r} holds {'milli' if milli else ''}magnitudes: converted to relative"
+        f" flux 10^(-0.4 (m - median m)){' with m in magnitudes (mmag / 1000)' if milli else ''}",
         path=path,
         where=where,
     )
+    if milli:
+        mag = np.asarray(mag, dtype=float) / 1000.0
+        err = None if err is None else np.asarray(err, dtype=float) / 1000.0
     return magnitudes_to_flux(mag, err)
 
 

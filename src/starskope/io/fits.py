@@ -783,7 +783,7 @@ def read_fits_table(path, *, flux_column=None, time_column=None, opened=None) ->
         err = None if ch.err is None else arrays[ch.err]
         unit = cols.unit(name[ch.flux])
         if ch.magnitude or is_magnitude(None, unit):
-            flux, err = magnitude_flux(flux, err, name[ch.flux], path, where)
+            flux, err = magnitude_flux(flux, err, name[ch.flux], path, where, unit=unit)
             unit = "relative"
         elif ch.suspect_magnitudes and not unit:
             warn_suspect_magnitudes(name[ch.flux], flux, path=path, where=where)

@@ -810,7 +810,7 @@ def _to_lightcurve(
         err = None  # an all-zero error column carries no information
     flux_unit = units.get(shown[ch.flux]) or _unit_in_name(shown[ch.flux])
     if ch.magnitude or is_magnitude(None, units.get(shown[ch.flux])):
-        flux, err = magnitude_flux(flux, err, shown[ch.flux], path)
+        flux, err = magnitude_flux(flux, err, shown[ch.flux], path, unit=units.get(shown[ch.flux]))
         flux_unit = "relative"
     elif ch.suspect_magnitudes and not flux_unit:
         warn_suspect_magnitudes(shown[ch.flux], flux, path=path)
