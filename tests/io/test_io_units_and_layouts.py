@@ -115,6 +115,7 @@ def test_a_bjd_column_of_reduced_values(tmp_path):
         ("BJD_TDB", 5002.3, 2450000.0),  # of a Kepler star
         ("hjd", 4123.4, 2450000.0),  # ground-based survey, 2007 (below 4500: not taken)
         ("bjd", 1354.1, 2457000.0),  # BTJD in a column named bjd: still BTJD
+        ("MJD-50000", 8516.8, 2450000.5),  # MJD - 50000 (was read as plain MJD: 50000 d early)
     ],
 )
 def test_a_bjd_column_in_other_reductions(tmp_path, name, t0, add):

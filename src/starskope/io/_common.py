@@ -267,16 +267,20 @@ MAX_SPAN_DAYS = 1.0e5
 
 
 _JD_MINUS = re.compile(r"^\s*(?:b|h)?jd(?:_?tdb|_?utc)?\s*[-_ ]\s*(\d{5,7}(?:\.\d*)?)\s*$")
+_MJD_MINUS = re.compile(r"^\s*mjd(?:_?tdb|_?utc)?\s*[-_ ]\s*(\d{5}(?:\.\d*)?)\s*$")
 
 
 def time_offset_from_name(text: str | None) -> tuple[str, float] | None:
     """``("jd", offset)`` for a name or unit like ``BJD-2450000``, ``HJD - 2450000``,
-    ``JD-2400000`` or ``RJD`` (times are ``column + offset``); None otherwise. HJD is taken as BJD: they
+    ``JD-2400000``, ``MJD-50000`` or ``RJD`` (times are ``column + offset``); None otherwise. HJD is taken as BJD: they
     differ by seconds to about a minute, far below a transit's duration."""
     if not text:
         return None
     if re.sub(r"[\s_\-\[\]()]+", "", str(text).lower()) in ("rjd", "rhjd", "rbjd"):
         return ("jd", 2400000.0)  # reduced JD: JD - 2400000 (ground-based photometry)
+    m = _MJD_MINUS.match(str(text).lower())
+    if m and 1.0e4 <= float(m.group(1)) <= 7.0e4:  # MJD - 50000: JD - 2450000.5
+        return ("jd", 2400000.5 + float(m.group(1)))
     m = _JD_MINUS.match(str(text).lower())
     if not m:
         return None
