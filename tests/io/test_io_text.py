@@ -511,3 +511,17 @@ def test_a_star_named_after_k2_observed_by_tess(tmp_path):
     with pytest.warns(StarskopeWarning, match="before the mission's first day"):
         lc = read(tmp_path / "K2-18.csv")
     assert lc.time_format == "relative"
+
+
+def test_a_headerless_flux_time_error_table(tmp_path):
+    """Headerless ``flux time err`` rows: the column after the time is the error of the one
+    before it, not the flux (the error was read as a flat flux; the time as its error)."""
+    rng = np.random.default_rng(4)
+    t = 1517.35 + np.arange(400) * (2 / 1440)
+    f = 45000 + 25 * rng.standard_normal(t.size)
+    p = tmp_path / "lc.txt"
+    p.write_text("\n".join(f"{a:.3f} {b:.6f} 25.0" for a, b in zip(f, t, strict=True)) + "\n")
+    lc = read(p)
+    np.testing.assert_allclose(lc.flux, f, rtol=1e-6)
+    np.testing.assert_allclose(lc.flux_err, 25.0)
+    assert "before the time" in lc.meta.extra["columns"]

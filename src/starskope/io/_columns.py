@@ -573,11 +573,24 @@ def choose_columns(
                     where=where,
                 )
             fi = after[0]
-            how.append(
-                f"flux: magnitudes {names[fi]!r}"
-                if fi in mags
-                else f"flux: next column after time {names[fi]!r}"
-            )
+            before = [i for i in preferred if i < ti]
+            if (
+                positional
+                and fi > ti
+                and before
+                and _looks_like_error(columns[fi], columns[before[-1]])
+            ):
+                # a headerless "flux time err" table: the column after the time is the error
+                # of the one before it (small, non-negative), not the flux
+                fi = before[-1]
+                how.append(f"flux: {names[fi]!r}, before the time (the column after it looks"
+                           " like its error)")  # fmt: skip
+            if not how[-1].startswith("flux:"):
+                how.append(
+                    f"flux: magnitudes {names[fi]!r}"
+                    if fi in mags
+                    else f"flux: next column after time {names[fi]!r}"
+                )
     if columns[fi] is None:
         raise StarskopeError(f"flux column {names[fi]!r} is not numeric", path=path, where=where)
     if positional and flux_column is None and _looks_like_magnitudes(columns[fi]):
@@ -642,7 +655,7 @@ def choose_columns(
                 ei = j
                 break
     if ei is None and positional:
-        j = fi + 1
+        j = fi + 1 if fi + 1 != ti else ti + 1  # "flux time err": the error after the time
         if j < ncol and columns[j] is not None and _looks_like_error(columns[j], columns[fi]):
             ei = j
     # ---- quality
