@@ -231,6 +231,9 @@ def test_an_error_named_column_is_never_chosen_as_the_flux():
     for names in (["time", "Uncertainty", "counts"], ["time", "sigma", "brightness"]):
         ch = choose_columns(names, [t, err, flux], path="x.csv")
         assert (ch.flux, ch.err) == (2, 1)
+    # an error named by the flux's unit (err_ppt beside flux_ppt)
+    ch = choose_columns(["time", "flux_ppt", "err_ppt"], [t, flux, err], path="x.csv")
+    assert (ch.flux, ch.err) == (1, 2)
     # an error of something else (a background's) is not the flux's error
     ch = choose_columns(["time", "counts", "bkg_err"], [t, flux, err], path="x.csv")
     assert (ch.flux, ch.err) == (1, None)
@@ -383,6 +386,10 @@ def test_zip_of_several_files_is_refused(tmp_path):
         z.write(plain, "b.csv")
     with pytest.raises(StarskopeError, match="zip archive of 2 files: unzip it"):
         read(tmp_path / "two.zip")
+    # a NumPy .npz (a zip of .npy arrays): unzipping would give arrays starskope refuses too
+    np.savez(tmp_path / "lc.npz", time=t, flux=f)
+    with pytest.raises(StarskopeError, match=r"a NumPy \.npz archive.*CSV or Parquet"):
+        read(tmp_path / "lc.npz")
 
 
 def test_scan_items_of_compressed_kaggle_tables_with_trailing_commas(tmp_path):

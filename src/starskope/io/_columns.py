@@ -646,6 +646,8 @@ def choose_columns(
             stems |= {"mag", "m", "magnitude", "mmag"}
         elif "flux" in fname:
             stems |= {"flux", "f"}
+        if (u := re.search(r"_(ppt|ppm|pct|percent|mmag)$", fname)) is not None:
+            stems.add(u.group(1))  # err_ppt beside flux_ppt: an error in the flux's unit
         for j in range(ncol):
             if j in (ti, fi) or columns[j] is None:
                 continue

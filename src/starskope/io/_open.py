@@ -92,6 +92,14 @@ def _open_zip(p: Path):
                 " flux columns) and pass that",
                 path=str(p),
             )
+        if members and all(m.filename.endswith(".npy") for m in members):
+            zf.close()
+            raise StarskopeError(
+                "a NumPy .npz archive, which starskope does not read: write the arrays as"
+                " columns of a CSV or Parquet table (e.g. pandas.DataFrame({'time': t, 'flux':"
+                " f}).to_csv(...)) and pass that",
+                path=str(p),
+            )
         if len(members) != 1:
             zf.close()
             raise StarskopeError(
