@@ -312,6 +312,12 @@ def test_format_and_device_mismatches(tmp_path, table, capsys):
     assert "--epochs is for the CNN models; gbm has no epochs" in _err(capsys)
     assert main([*SIM, "--frac-eb", "0.6", "--out", str(tmp_path / "f.csv")]) == 2
     assert "--frac-eb 0.6, --frac-pulsator 0.05, --frac-spotted 0.5" in _err(capsys)
+    torch = pytest.importorskip("torch")
+    if not torch.cuda.is_available():  # said before the data load, and no folder left behind
+        cnn = ["train", "--model", "original-cnn", "--data", str(table), "--device", "cuda"]
+        assert main([*cnn, "--out", str(tmp_path / "m_cuda")]) == 2
+        assert "torch sees no CUDA GPU" in _err(capsys)
+        assert not (tmp_path / "m_cuda").exists()
 
 
 def test_a_table_does_not_take_another_tables_truth(tmp_path, capsys):

@@ -118,6 +118,10 @@ def train_command(
         raise StarskopeError(f"--device is for the CNN models; {model} trains on the CPU")
     if epochs is not None and spec.suffix != ".pt":
         raise StarskopeError(f"--epochs is for the CNN models; {model} has no epochs")
+    if spec.suffix == ".pt":  # an unusable device is said before the data load, no folder made
+        from ..models.torch_training import torch_device
+
+        torch_device(device)
     output_dir_later(out, what="--out folder")  # made once there is something to write
     t0 = time.perf_counter()
     ds = load_labelled(
