@@ -78,8 +78,17 @@ def test_registry_and_pickle_round_trip(tmp_path):
     assert name == "gbm"
     np.testing.assert_allclose(again.predict_proba(X), est.predict_proba(X))
     (tmp_path / "junk.pkl").write_bytes(b"junk")
-    with pytest.raises(StarskopeError, match="junk.pkl"):
+    with pytest.raises(StarskopeError, match="junk.pkl.*not a starskope model file"):
         load_model(tmp_path / "junk.pkl")
+    # a PNG: one line saying what it is not (it was pickle's two-line persistent-id message)
+    (tmp_path / "pic.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    with pytest.raises(StarskopeError, match=r"pic.png: not a starskope model file") as info:
+        load_model(tmp_path / "pic.png")
+    assert "\n" not in str(info.value)
+    (tmp_path / "cut.pkl").write_bytes(path.read_bytes()[:40])  # a pickle cut short
+    with pytest.raises(StarskopeError, match="cut.pkl: cannot read model file") as info:
+        load_model(tmp_path / "cut.pkl")
+    assert "\n" not in str(info.value)
     with pytest.raises(StarskopeError, match="shipped"):
         load_model("no-such-model")
 

@@ -235,11 +235,22 @@ def load_model(name_or_path) -> tuple[str, object]:
         return name, cls.load(p)
     try:
         with open(p, "rb") as fh:
-            xz = fh.read(6) == b"\xfd7zXZ\x00"
+            head = fh.read(6)
+    except OSError as exc:
+        raise StarskopeError(f"cannot read model file: {exc.strerror or exc}", path=str(p)) from exc
+    xz = head == b"\xfd7zXZ\x00"
+    if not xz and not head.startswith(b"\x80"):  # neither xz nor a pickle (protocol 2+)
+        raise StarskopeError(
+            "not a starskope model file (expected a .pkl, .pkl.xz or .pt written by"
+            " `starskope train`, or a shipped model's name)",
+            path=str(p),
+        )
+    try:
         with (lzma.open if xz else open)(p, "rb") as fh:
             blob = pickle.load(fh)
     except Exception as exc:
-        raise StarskopeError(f"cannot read model file: {exc}", path=str(p)) from exc
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise StarskopeError(f"cannot read model file: {first}", path=str(p)) from exc
     if not isinstance(blob, dict) or blob.get("format") != "starskope-model":
         raise StarskopeError("not a starskope model file", path=str(p))
     return blob["model"], blob["estimator"]
