@@ -600,3 +600,27 @@ def test_two_tables_joined_name_the_repeated_header(table, tmp_path):
     assert len(errors) == 1 and "repeats the header line" in str(errors[0][1])
     assert "two tables joined" in str(errors[0][1])
     assert len(got) == 2 * len(labels) + 1
+
+
+def test_a_zero_one_table_read_twice_is_warned_about_once(tmp_path, rng):
+    """A command that streams a 0/1-labelled table and then reads its cached arrays (evaluate
+    did) shows the relabelling warning once, as the command line shows warnings (once per
+    place and message), not once per read."""
+    import warnings
+
+    from starskope.exceptions import StarskopeWarning
+
+    flux = np.round(rng.normal(0.0, 80.0, size=(4, KAGGLE_N_FLUX)), 2)
+    path = write_kaggle(tmp_path / "t.csv", flux, np.array([2, 1, 1, 1]))
+    lines = path.read_text().splitlines()
+    rows = [("1" if r.startswith("2,") else "0") + r[1:] for r in lines[1:]]
+    path.write_text("\n".join([lines[0], *rows]) + "\n")
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.resetwarnings()
+        warnings.filterwarnings("default", category=StarskopeWarning)
+        labels = [lc.meta.label for lc in iter_kaggle(path)]
+        arrays = kaggle_arrays(path)
+        kaggle_arrays(path)  # from the cache
+    assert labels == [1, 0, 0, 0] and arrays.label.tolist() == [1, 0, 0, 0]
+    said = [w for w in rec if "LABEL holds 0 and 1" in str(w.message)]
+    assert len(said) == 1

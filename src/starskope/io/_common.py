@@ -691,14 +691,17 @@ def magnitude_flux(mag, err, column: str, path, where: str | None = None, unit=N
     return magnitudes_to_flux(mag, err)
 
 
-def warn_file(message: str, *, path, where: str | None = None) -> None:
-    """A ``StarskopeWarning`` naming the file (and HDU/row) as a `StarskopeError` would."""
+def warn_file(message: str, *, path, where: str | None = None, stacklevel: int = 3) -> None:
+    """A ``StarskopeWarning`` naming the file (and HDU/row) as a `StarskopeError` would;
+    ``stacklevel`` as :func:`warnings.warn` takes it, counted from this function."""
     import warnings
 
     from ..exceptions import StarskopeWarning
 
     warnings.warn(
-        str(StarskopeError(message, path=str(path), where=where)), StarskopeWarning, stacklevel=3
+        str(StarskopeError(message, path=str(path), where=where)),
+        StarskopeWarning,
+        stacklevel=stacklevel,
     )
 
 

@@ -589,6 +589,15 @@ def _data_lines(path: str) -> tuple[_Layout, Iterator[tuple[int, str]], object]:
 _ZERO_ONE_WARNING = (
     "LABEL holds 0 and 1, not the Kaggle layout's 1 and 2: read 1 as a planet host and 0 as none"
 )
+
+
+def warn_zero_one(path) -> None:
+    """Say that ``path``'s labels are read 0/1, always from this line: the command line shows
+    a warning once per place and message, so a command that reads a table twice (its rows,
+    then its cached arrays) says it once."""
+    warn_file(_ZERO_ONE_WARNING, path=path, stacklevel=2)
+
+
 #: In a table's cache folder: present when the table's labels are 0/1.
 _ZERO_ONE_MARK = "labels-0-1"
 
@@ -622,7 +631,7 @@ def _with_label_scheme(layout: _Layout, path) -> _Layout:
                 _SCHEMES.clear()
             _SCHEMES[key] = zero_one
     if zero_one:
-        warn_file(_ZERO_ONE_WARNING, path=path)
+        warn_zero_one(path)
     return dataclasses.replace(layout, zero_one=zero_one)
 
 
@@ -695,7 +704,7 @@ def _load_cache(path, cache_dir, *, warn: bool = True):
         log.warning("ignoring unreadable Kaggle cache %s: %s", d, exc)
         return None
     if warn and (d / _ZERO_ONE_MARK).exists():  # the text's reader says so; so does its cache
-        warn_file(_ZERO_ONE_WARNING, path=path)
+        warn_zero_one(path)
     return flux, labels
 
 

@@ -218,12 +218,11 @@ def star(value: float | None, flux: np.ndarray, row: int, *, path, zero_one: boo
 
 def label_scheme(path) -> bool:
     """True when the file's labels are read 0/1 (warned about, once per file)."""
-    from ._common import warn_file
-    from .kaggle import _ZERO_ONE_WARNING
+    from .kaggle import warn_zero_one
 
     zero_one = _zero_one(*_version(path))
     if zero_one:
-        warn_file(_ZERO_ONE_WARNING, path=path)
+        warn_zero_one(path)
     return zero_one
 
 
