@@ -444,6 +444,7 @@ def test_serve_checks_its_limits(capsys, extra, match):
         (["--frac-spotted", "nan"], "must each be >= 0"),
         (["--frac-pulsator", "nan"], "must each be >= 0"),
         (["--min-host-snr", "nan"], "must be a number"),
+        (["--min-host-snr", "-3"], "must be a number >= 0"),
         (["--n-points", "100000000000"], "GiB of memory"),
         (["--seed", "-1"], "greater than or equal to 0"),
     ],

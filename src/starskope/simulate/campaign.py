@@ -148,10 +148,10 @@ class CampaignConfig:
                 f" be >= 0 and sum to at most 1 (they sum to {fr:g}); lower one of them"
             )
 
-        if not np.isfinite(self.min_host_snr):
+        if not np.isfinite(self.min_host_snr) or self.min_host_snr < 0:
             raise StarskopeError(
-                f"the hosts' least expected SNR (--min-host-snr) must be a number; got "
-                f"{self.min_host_snr}"
+                "the hosts' least expected SNR (--min-host-snr) must be a number >= 0 (0: keep"
+                f" every draw); got {self.min_host_snr}"
             )
         if self.seed < 0:
             raise StarskopeError(f"the seed must be >= 0; got {self.seed}")
