@@ -64,6 +64,15 @@ def test_noise_is_not_a_candidate(rng):
     assert all(not c.is_planet_like for c in res.candidates)
 
 
+def test_a_period_range_below_a_few_cadences_is_noted(rng):
+    """Periods of a few cadences cannot resolve a transit: the result says so (a 0.02-d
+    "period" at 29.4-min cadence came back without a word); the default range does not."""
+    lc = _k2(rng)
+    short = analyse(lc, FAST.replace(min_period_days=0.01, max_period_days=0.05))
+    assert any("holds too few points per orbit" in r for r in short.reasons)
+    assert not any("too few points per orbit" in r for r in analyse(lc, FAST).reasons)
+
+
 def test_eclipsing_binary_flagged_by_vetting(rng):
     pytest.importorskip("starskope.vet")
     lc = _k2(rng, eb=(2.9, 2001.2, 0.15, 0.02, 0.006))

@@ -89,6 +89,11 @@ NO_LEVEL_REASON = (
 )
 
 
+#: Fewest cadences per orbit of a period worth searching: a transit and its baseline need
+#: several points each (the note of :func:`analyse` for a --min-period below it).
+_MIN_PERIOD_CADENCES = 10
+
+
 def _variability_sources(
     cleaned: LightCurve, spin, active: bool, removed: bool = True
 ) -> tuple[Variability, ...]:
@@ -645,6 +650,14 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
             f"The period grid reaches {0.5 * span:.4g} d, half the {span:.4g}-d baseline (two "
             f"transits), not the {float(config.max_period_days):g} d asked for (a signal whose "
             "every other transit is empty may still be reported at twice a grid period)."
+        )
+    cadence_days = float(cleaned.cadence)
+    if float(config.min_period_days) < _MIN_PERIOD_CADENCES * cadence_days:
+        reasons.append(
+            f"Periods from {float(config.min_period_days):g} d were searched, but one of under"
+            f" {_MIN_PERIOD_CADENCES} cadences ({_MIN_PERIOD_CADENCES * cadence_days:.3g} d at"
+            f" this {cadence_days * 1440:.3g}-min cadence) holds too few points per orbit to"
+            " resolve a transit: a candidate there is not trustworthy."
         )
     m = lc.meta
     if config.annotate_known and candidates:
