@@ -128,6 +128,23 @@ def test_fit_without_errors_uses_scatter(rng):
     assert fit2.rp_rs == pytest.approx(fit.rp_rs, rel=1e-6)
 
 
+def test_placeholder_errors_give_the_same_fit(rng):
+    """A flux-error column of 1.0 beside a 1500-ppm scatter (a placeholder) gives the fit of
+    the right errors: the optimiser's tolerance once stopped it at the start (pi Men c's t0 17
+    min early, its error 8 days)."""
+    t, flux, _ = synthetic(
+        rng, cadence=TESS_2MIN, span=20.0, period=2.5, t0=0.7, rp_rs=0.05, a_rs=8.0,
+        impact=0.2, noise=1.5e-3,
+    )  # fmt: skip
+    kw = dict(period=2.5, t0=0.69, duration=0.11, depth=0.0025, exptime=TESS_2MIN)
+    right = fit_transit(t, flux, np.full(t.size, 1.5e-3), **kw)
+    placeholder = fit_transit(t, flux, np.ones(t.size), **kw)
+    assert right.success and placeholder.success
+    assert placeholder.t0 == pytest.approx(right.t0, abs=0.1 * right.t0_err)
+    assert placeholder.rp_rs == pytest.approx(right.rp_rs, rel=1e-3)
+    assert placeholder.t0_err == pytest.approx(right.t0_err, rel=0.05)
+
+
 def test_fit_custom_limb_darkening_and_quantities(rng):
     t, flux, _ = synthetic(
         rng,

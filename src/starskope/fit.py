@@ -46,6 +46,11 @@ _MAX_SUPERSAMPLE = 15
 _MIN_A_RS = 1.5
 
 
+#: Flux errors whose median differs from the scatter by more than this factor are rescaled
+#: to it for the fit (:func:`fit_transit`).
+_ERR_SCALE_LIMIT = 3.0
+
+
 def supersample_factor(exptime) -> int:
     """Number of sub-exposures used to integrate the model over one exposure.
 
@@ -628,6 +633,14 @@ def fit_transit(
         scatter = float(np.nanstd(f_s)) or 1e-6
     bad_err = ~(np.isfinite(e_s) & (e_s > 0))
     e_s = np.where(bad_err, scatter, e_s)
+    # errors far from the scatter (a placeholder column of 1.0, errors in other units): their
+    # relative weights kept, rescaled to the scatter. The best fit of weighted least squares
+    # does not depend on their scale, but the optimiser's gradient tolerance does (errors of
+    # 1.0 beside a 150-ppm scatter stopped it at the start); the reported uncertainties are
+    # scaled by the reduced chi-square either way
+    e_med = float(np.median(e_s))
+    if not _ERR_SCALE_LIMIT ** -1 <= e_med / scatter <= _ERR_SCALE_LIMIT:
+        e_s = e_s * (scatter / e_med)
     base0 = float(np.median(f_s[oot])) if np.count_nonzero(oot) >= 5 else 1.0
 
     k0 = math.sqrt(min(max(depth if np.isfinite(depth) else 0.0, 1e-7), 0.8))
