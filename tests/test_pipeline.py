@@ -73,6 +73,29 @@ def test_a_period_range_below_a_few_cadences_is_noted(rng):
     assert not any("too few points per orbit" in r for r in analyse(lc, FAST).reasons)
 
 
+def test_reasons_say_a_catalogued_false_positive_and_noted_flags(rng, monkeypatch):
+    """A planet-like signal the catalogues call a false positive is said in the reasons (the
+    label never changes the decision); informational flags raised on a planet-like signal
+    (alias) are said beside "passes vetting" (they were left out)."""
+    import dataclasses
+
+    import starskope.pipeline as pl
+    from starskope.result import Candidate, VetFlag
+
+    def fake(cands, meta):
+        return [dataclasses.replace(c, known="known false positive K00001.01") for c in cands], None
+
+    monkeypatch.setattr(pl, "_annotate", fake)
+    res = analyse(_k2(rng, planets=[(4.1, 2001.7, 0.125, 1.2e-3)]), FAST)
+    assert res.candidates[0].is_planet_like
+    assert any("catalogues list it as a false positive K00001.01" in r for r in res.reasons)
+    c = Candidate(22.28, 2001.0, "bkjd", None, 3.0, 900.0, 60.0, 12.0, 15.0, 1.0, 3,
+                  vetting=(VetFlag("alias", True, 1.0, "every other transit is empty"),),
+                  is_planet_like=True)  # fmt: skip
+    (_, line) = pl._reasons([c], "biweight", window=1.0)
+    assert "passes vetting (planet-like). Noted: every other transit is empty" in line
+
+
 def test_eclipsing_binary_flagged_by_vetting(rng):
     pytest.importorskip("starskope.vet")
     lc = _k2(rng, eb=(2.9, 2001.2, 0.15, 0.02, 0.006))

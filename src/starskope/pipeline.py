@@ -664,6 +664,15 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         candidates, note = _annotate(candidates, m)
         if note:
             reasons.append(note)
+        for k, c in enumerate(candidates, 1):
+            said = str(c.known or "")
+            if c.is_planet_like and said.startswith(("known false positive", "known eclipsing")):
+                # the catalogues' word never changes a decision (the labels stay out of the
+                # analysis), but a planet-like signal they reject is said plainly
+                reasons.append(
+                    f"Signal {k} passes vetting, but the catalogues list it as a {said[6:]}:"
+                    " check it before trusting it."
+                )
     timings["total"] = round(time.perf_counter() - t_start, 6)
     result = StarResult(
         path=m.source,
@@ -988,7 +997,13 @@ def _reasons(candidates, method: str, *, window: float) -> list[str]:
         )
         raised = [f for f in c.vetting if f.raised]
         if c.is_planet_like:
-            out.append(head + ": significant and passes vetting (planet-like).")
+            # informational flags raised (alias: the period may be twice this) are said too
+            noted = " ".join(f"Noted: {f.reason}" for f in raised)
+            out.append(
+                head
+                + ": significant and passes vetting (planet-like)."
+                + (f" {noted}" if noted else "")
+            )
         elif raised:
             out.append(head + ": not planet-like. " + " ".join(f.reason for f in raised))
         else:

@@ -142,7 +142,8 @@ def _odd_even(ctx: _Context, th: VetThresholds) -> VetFlag:
         bool(raised),
         float(sig),
         f"{text} (raised above {th.odd_even_sigma:g} sigma and "
-        f"{100 * th.odd_even_min_fraction:g}%: unequal eclipses of a binary at twice the period)",
+        f"{100 * th.odd_even_min_fraction:g}%: unequal eclipses of a binary at twice the period,"
+        " or the transits of two different bodies paired into one period)",
     )
 
 
