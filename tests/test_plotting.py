@@ -236,6 +236,8 @@ def test_odd_even_panel_shows_the_depths_vetting_measured(rng):
     ax = _two_panels()[1]
     plot_odd_even(short, candidate=one, ax=ax)
     assert "no odd transit" in ax.get_title()
+    # the even transit is drawn and said so, not "not measured" beside its own points
+    assert "even: shown, not compared" in ax.get_title()
 
 
 def test_periodogram_shows_a_candidate_beyond_the_searched_periods(rng):

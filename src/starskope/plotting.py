@@ -407,8 +407,12 @@ def plot_odd_even(flat, *, candidate, ax, exclude=None):
                 base - d, (shift - 0.5 * dur) * 24, (shift + 0.5 * dur) * 24, color=color, lw=2
             )
             parts.append(f"{name} {d * 1e6:.0f} ± {e * 1e6:.0f} ppm ({k} tr.)")
+        elif not sel.any():
+            parts.append(f"no {name} transit")
+        elif not (near & (parity == 1 - par)).any():  # drawn, but nothing to compare it with
+            parts.append(f"{name}: shown, not compared")
         else:
-            parts.append(f"no {name} transit" if not sel.any() else f"{name}: not measured")
+            parts.append(f"{name}: not measured")
     ax.axhline(base, color="0.5", lw=0.6, ls="--")
     ax.set_xlim(-(2 * half + gap) * 24, (2 * half + gap) * 24)
     _limits(ax, f[near] if near.any() else f)
