@@ -58,6 +58,22 @@ def test_group_finds_planet_with_consistent_depths(rng):
     assert r.is_candidate
 
 
+def test_a_second_reduction_left_out_of_the_stitch_is_not_a_member(rng):
+    """Two reductions of the same K2 campaign: one is stitched, the other left out with a
+    warning; the group's members list the one used and ``left_out`` the other (both were
+    listed as members, with two segments)."""
+    from starskope.exceptions import StarskopeWarning
+
+    k2, tess = _pair(rng, 2e-3, 2e-3)
+    again = k2.copy(meta=k2.meta.replace(source="K2_everest.fits"))
+    again = again.select(np.arange(len(again)) < len(again) - 5)  # shorter: left out
+    with pytest.warns(StarskopeWarning, match="same observations reduced twice"):
+        r = analyse_group([k2, again, tess], CONFIG).result
+    assert r.group["members"] == ["K2.fits", "TESS.fits"]
+    assert r.group["left_out"] == ["K2_everest.fits"]
+    assert r.group["segments"] == ["K2", "TESS"]
+
+
 def test_group_flags_diluted_binary_by_depth(rng):
     full = analyse_group(_pair(rng, 4e-3, 1.5e-3), CONFIG)
     top = full.result.candidates[0]

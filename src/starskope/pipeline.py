@@ -1139,12 +1139,19 @@ def analyse_group(
             )
             fits = tuple(full.fits[k] for k in order) if len(full.fits) == len(cands) else full.fits
             full = dataclasses.replace(full, result=res, fits=fits)
-    members = [str(x.meta.source) for x in lcs]
-    missions = sorted({x.meta.mission for x in lcs if x.meta.mission})
+    used = list(lcs)
+    left_out: list[str] = []
+    if len(lcs) > 1:  # the segments stitched: another reduction of the same times is left out
+        kept = {info.index for info in st.segments}
+        used = [x for i, x in enumerate(lcs) if i in kept]
+        left_out = [str(x.meta.source) for i, x in enumerate(lcs) if i not in kept]
+    members = [str(x.meta.source) for x in used]
+    missions = sorted({x.meta.mission for x in used if x.meta.mission})
     group = {
         "name": name or lcs[0].meta.target,
         "members": members,
         "missions": missions,
-        "segments": [x.meta.segment for x in lcs],
+        "segments": [x.meta.segment for x in used],
+        **({"left_out": left_out} if left_out else {}),
     }
     return dataclasses.replace(full, result=dataclasses.replace(full.result, group=group))
