@@ -125,6 +125,43 @@ def test_times_with_units_and_calendar_dates():
         LightCurve((2459000.0 + np.arange(5) / 48).astype(np.float32), np.ones(5), time_format="jd")
 
 
+def test_time_zones_durations_masked_times_and_unsorted_spans():
+    """Time-zone-aware pandas timestamps are their UTC instants (they were nanoseconds read as
+    days), durations are relative days (they were nanoseconds or hours read as days), datetime
+    objects are dates, a masked Time entry is no time (astropy fills J2000), and an unsorted
+    light curve's span and cadence are positive."""
+    import datetime
+
+    import pandas as pd
+    from astropy.time import Time
+
+    from starskope.exceptions import StarskopeWarning
+
+    naive = pd.date_range("2020-01-01", periods=3, freq="h")
+    with pytest.warns(StarskopeWarning, match="calendar dates"):
+        want = LightCurve(naive, np.ones(3)).t
+    for aware in (naive.tz_localize("UTC"), naive.tz_localize("UTC").tz_convert("US/Pacific")):
+        with pytest.warns(StarskopeWarning, match="calendar dates"):
+            lc = LightCurve(pd.Series(aware), np.ones(3))
+        assert lc.time_format == "jd"
+        np.testing.assert_allclose(lc.t, want, rtol=0, atol=1e-9)
+    with pytest.warns(StarskopeWarning, match="calendar dates"):
+        lc = LightCurve([datetime.datetime(2020, 1, 1, h) for h in range(3)], np.ones(3))
+    np.testing.assert_allclose(lc.t, want, rtol=0, atol=1e-9)
+    for durations in (
+        pd.Series(pd.to_timedelta([0, 1, 2], unit="h")),
+        np.array([0, 1, 2], dtype="timedelta64[h]"),
+    ):
+        lc = LightCurve(durations, np.ones(3))
+        assert lc.time_format == "relative"
+        np.testing.assert_allclose(lc.t, [0, 1 / 24, 2 / 24])
+    masked = Time(np.ma.masked_array([2459000.0, 2459001.0, 2459002.0], mask=[0, 1, 0]), format="jd")
+    t = LightCurve(masked, np.ones(3)).t
+    assert np.isnan(t[1]) and t[0] == pytest.approx(2459000.0, abs=1e-2)
+    lc = LightCurve(np.arange(11.0)[::-1], np.ones(11), time_format="relative")
+    assert (lc.time_span, lc.cadence) == (10.0, 1.0)
+
+
 def test_normalize_refuses_a_level_that_is_not_positive():
     with pytest.raises(StarskopeError, match="not a positive level"):
         LightCurve(np.arange(5.0), np.array([-1e-4, 0, -2e-4, 1e-4, -1e-4])).normalize()
@@ -159,6 +196,8 @@ def test_meta_as_a_dict_and_indexing_by_an_integer():
         ({"time": np.arange(5.0), "flux": np.ones(4)}, "equal length"),
         ({"time": np.arange(5.0), "flux": np.ones(5), "flux_err": np.ones(3)}, "same length"),
         ({"time": np.arange(5.0), "flux": np.ones(5), "time_format": "mjd"}, "time_format"),
+        ({"time": np.ones((2, 3)), "flux": np.ones(6)}, "time must be 1-D"),
+        ({"time": ["a", "b"], "flux": np.ones(2)}, "times must be numbers, astropy Time or da"),
     ],
 )
 def test_shape_and_time_format_errors_are_starskope_value_errors(kwargs, match):

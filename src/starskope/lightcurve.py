@@ -9,6 +9,7 @@ plain arrays (``starskope.clean``, ``starskope.fold``), so calls chain::
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,6 +100,17 @@ def _quality_flags(quality) -> np.ndarray:
     return q
 
 
+def _time_kind(time) -> str:
+    """``"M"`` for calendar dates (datetime64, pandas timestamps, datetime objects), ``"m"``
+    for durations (timedelta64), else the array's dtype kind."""
+    if getattr(getattr(time, "dtype", None), "tz", None) is not None:
+        return "M"
+    arr = np.asarray(time)
+    if arr.dtype.kind == "O" and arr.size and isinstance(arr.ravel()[0], datetime.date):
+        return "M"
+    return arr.dtype.kind
+
+
 def _time_days(time) -> np.ndarray:
     """Times as days: an astropy Quantity of time converted (hours, seconds), calendar dates
     (``datetime64``, pandas timestamps) as JD in TDB (from UTC, with a warning), numbers as
@@ -109,7 +121,30 @@ def _time_days(time) -> np.ndarray:
         if not time.unit.is_equivalent(u.day):
             raise StarskopeError(f"times must be in a unit of time; got {time.unit}")
         return _floats(time.to(u.day))
+    if getattr(getattr(time, "dtype", None), "tz", None) is not None:
+        # pandas timestamps with a time zone: the UTC instants, as naive datetime64
+        import pandas as pd
+
+        time = pd.DatetimeIndex(time).tz_convert("UTC").tz_localize(None).to_numpy()
     arr = np.asarray(time)
+    if arr.dtype.kind == "m":  # durations (timedelta64, pandas Timedelta): relative days
+        return _floats(arr / np.timedelta64(1, "D"))
+    if (
+        arr.dtype.kind == "O"
+        and arr.size
+        and all(isinstance(x, datetime.date) for x in arr.ravel()[:1000])
+    ):  # a list of datetime objects (naive: UTC; aware: converted)
+        import pandas as pd
+
+        arr = pd.to_datetime(arr.ravel(), utc=True).tz_localize(None).to_numpy()
+    if arr.dtype.kind in "USO" and arr.size:
+        try:
+            arr.astype(float)
+        except (TypeError, ValueError):
+            raise StarskopeValueError(
+                f"times must be numbers, astropy Time or datetimes; got {arr.dtype} values such"
+                f" as {str(arr.ravel()[0])!r}"
+            ) from None
     if arr.dtype.kind == "M":
         import warnings
 
@@ -122,7 +157,7 @@ def _time_days(time) -> np.ndarray:
             stacklevel=3,
         )
         return _time.datetimes_to_tdb_jd(arr)
-    t = _floats(time)
+    t = _floats(time if arr.dtype.kind != "O" else arr)
     lost = _time.float32_time_step(t) if arr.dtype == np.float32 else None
     if lost:
         import warnings
@@ -233,14 +268,21 @@ class LightCurve:
     ):
         if isinstance(time, Time):
             fmt = time.format if time.format in _time.TIME_OFFSETS else "jd"
-            t = np.asarray(time.tdb.to_value(fmt), dtype=float)
+            t = np.array(time.tdb.to_value(fmt), dtype=float)
+            if getattr(time, "masked", False):  # masked entries: no time (astropy fills J2000)
+                t[np.broadcast_to(np.asarray(time.mask, dtype=bool), t.shape)] = np.nan
         elif isinstance(time, TimeDelta):
             fmt, t = "relative", np.asarray(time.to_value("jd"), dtype=float)
         else:
             fmt = "btjd" if time_format is None else time_format
             t = _time_days(time)
-            if np.asarray(time).dtype.kind == "M":  # calendar dates (datetime64, pandas)
+            if t.ndim != 1:
+                raise StarskopeValueError(f"time must be 1-D; got shape {t.shape}")
+            kind = _time_kind(time)
+            if kind == "M":  # calendar dates (datetime64, pandas, datetime objects)
                 fmt = "jd"
+            elif kind == "m":  # durations: days from a reference
+                fmt = "relative"
             elif fmt in ("btjd", "bkjd") and _full_jd(t):
                 if time_format is not None:
                     raise StarskopeValueError(
@@ -341,15 +383,21 @@ class LightCurve:
 
     @property
     def cadence(self) -> float:
-        """Median spacing of consecutive finite times, in days (NaN if fewer than 2)."""
+        """Median spacing of consecutive finite times, in days, in time order (NaN if fewer
+        than 2)."""
         t = self._t[np.isfinite(self._t)]
-        return float(np.median(np.diff(t))) if t.size > 1 else float("nan")
+        if t.size < 2:
+            return float("nan")
+        d = np.diff(t)
+        if (d < 0).any():  # unsorted input (flatten and analyse sort it)
+            d = np.diff(np.sort(t))
+        return float(np.median(d))
 
     @property
     def time_span(self) -> float:
-        """Last minus first finite time, in days."""
+        """Latest minus earliest finite time, in days."""
         t = self._t[np.isfinite(self._t)]
-        return float(t[-1] - t[0]) if t.size > 1 else 0.0
+        return float(t.max() - t.min()) if t.size > 1 else 0.0
 
     @property
     def n_valid(self) -> int:
