@@ -236,3 +236,25 @@ def test_bad_trial_periods_are_errors_not_crashes(rng, periods, match):
         search_bls(t, f, periods=periods)
     with pytest.raises(StarskopeError, match="durations must be finite and at least"):
         search_bls(t, f, periods=[3.0, 4.0], durations=[1e-6])
+
+
+def test_quantities_are_converted_and_hours_as_days_are_warned_about(one_planet):
+    """search_bls takes times, periods, durations and period limits as Quantities, as
+    TransitSearch does (they were read as plain numbers: hours taken for days gave a 76-d
+    'period'); plain-number durations over a day are warned about; a flux_err of another
+    length is refused."""
+    import astropy.units as u
+
+    from starskope.exceptions import StarskopeWarning
+
+    t, flux, (period, *_) = one_planet
+    base = t - t[0]
+    assert search_bls(base * 24 * u.hour, flux).period == pytest.approx(period, rel=1e-3)
+    grid = np.linspace(3.5, 3.9, 200) * 24 * u.h
+    assert search_bls(t, flux, periods=grid).period == pytest.approx(period, rel=1e-3)
+    res = search_bls(t, flux, durations=[2.0, 3.0] * u.h, min_period=48 * u.h)
+    assert res.period == pytest.approx(period, rel=1e-3) and res.duration < 0.2
+    with pytest.warns(StarskopeWarning, match="trial durations of up to 3 days"):
+        search_bls(t, flux, durations=[2.0, 3.0])
+    with pytest.raises(StarskopeError, match="flux_err must have the shape of flux"):
+        search_bls(t, flux, flux[:10])

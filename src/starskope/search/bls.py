@@ -97,9 +97,32 @@ def _red_noise(t, resid, duration, sigma_white):
 MIN_DURATION_DAYS = 1.0 / 1440.0
 
 
+def warn_if_durations_look_like_hours(durations, values: np.ndarray, stacklevel: int = 4) -> None:
+    """Warn when plain-number trial durations reach more than a day: hours passed as days
+    (a Quantity says its unit and is never warned about)."""
+    if hasattr(durations, "unit") or not values.size or float(np.max(values)) <= 1.0:
+        return
+    import warnings
+
+    from ..exceptions import StarskopeWarning
+
+    warnings.warn(
+        f"trial durations of up to {float(np.max(values)):g} days: plain numbers are days here"
+        " (PipelineConfig.durations_hours is in hours); pass hours as"
+        " durations=np.array(hours) / 24 or durations=hours * u.h",
+        StarskopeWarning,
+        stacklevel=stacklevel,
+    )
+
+
 def _trial_values(values, name: str, *, smallest: float) -> np.ndarray:
-    """Trial periods or durations as a 1-D float array: finite, at least ``smallest`` days,
-    not empty (the BLS kernels index bins by them: NaN or 0 would crash the process)."""
+    """Trial periods or durations as a 1-D float array in days (a Quantity converted):
+    finite, at least ``smallest`` days, not empty (the BLS kernels index bins by them: NaN
+    or 0 would crash the process)."""
+    if hasattr(values, "unit"):
+        from ..units import to_days_array
+
+        values = to_days_array(values, name=name)
     try:
         v = np.asarray(values, dtype=float)
     except (TypeError, ValueError) as exc:
@@ -433,22 +456,35 @@ def search_bls(
     """
     if engine not in _ENGINES:
         raise StarskopeError(f"unknown BLS engine {engine!r}; choose one of {sorted(_ENGINES)}")
-    t = np.asarray(t, dtype=float)
+    from ..lightcurve import _time_days
+    from ..units import to_days
+
+    t = _time_days(t)  # a Quantity of hours or seconds in days
     flux = np.asarray(flux, dtype=float)
+    if t.ndim != 1 or flux.shape != t.shape:
+        raise StarskopeError(f"t and flux must be 1-D of equal length; got {t.shape}, {flux.shape}")
+    min_period = to_days(min_period, name="min_period")
+    max_period = None if max_period is None else to_days(max_period, name="max_period")
     ok = np.isfinite(t) & np.isfinite(flux)
     if flux_err is not None:
-        flux_err = np.asarray(flux_err, dtype=float)[ok]
+        flux_err = np.asarray(flux_err, dtype=float)
+        if flux_err.shape != t.shape:
+            raise StarskopeError(
+                f"flux_err must have the shape of flux {flux.shape}; got {flux_err.shape}"
+            )
+        flux_err = flux_err[ok]
     t, flux = t[ok], flux[ok]
     if t.size < 20:
         raise StarskopeError(f"need at least 20 finite points to search; got {t.size}")
     order = np.argsort(t, kind="stable")
     t, flux = t[order], flux[order]
     flux_err = None if flux_err is None else flux_err[order]
-    durations = (
-        duration_grid()
-        if durations is None
-        else np.sort(_trial_values(durations, "durations", smallest=MIN_DURATION_DAYS))
-    )
+    if durations is None:
+        durations = duration_grid()
+    else:
+        given = durations
+        durations = np.sort(_trial_values(durations, "durations", smallest=MIN_DURATION_DAYS))
+        warn_if_durations_look_like_hours(given, durations, stacklevel=3)
     baseline = float(t[-1] - t[0])
     if periods is None:
         periods = period_grid(

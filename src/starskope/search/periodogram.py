@@ -101,18 +101,10 @@ class TransitSearch:
         dur = np.sort(np.atleast_1d(dur).astype(float))
         if dur.size == 0 or not np.all(np.isfinite(dur) & (dur > 0)):
             raise StarskopeError(f"durations must be one or more positive times; got {dur}")
-        if self.durations is not None and not hasattr(self.durations, "unit") and dur.max() > 1.0:
-            import warnings
+        if self.durations is not None:
+            from .bls import warn_if_durations_look_like_hours
 
-            from ..exceptions import StarskopeWarning
-
-            warnings.warn(
-                f"trial durations of up to {dur.max():g} days: plain numbers are days here"
-                " (PipelineConfig.durations_hours is in hours); pass hours as"
-                " durations=np.array(hours) / 24 or durations=hours * u.h",
-                StarskopeWarning,
-                stacklevel=3,
-            )
+            warn_if_durations_look_like_hours(self.durations, dur)
         object.__setattr__(self, "durations", dur)
         object.__setattr__(self, "min_period", to_days(self.min_period, name="min_period"))
         if not (np.isfinite(self.min_period) and self.min_period > 0):

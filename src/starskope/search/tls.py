@@ -89,8 +89,15 @@ def search_tls(
         raise StarskopeError(
             "method 'tls' needs transitleastsquares: pip install 'starskope[tls]'"
         ) from exc
-    t = np.asarray(t, dtype=float)
+    from ..lightcurve import _time_days
+    from ..units import to_days
+
+    t = _time_days(t)  # a Quantity of hours or seconds in days
     flux = np.asarray(flux, dtype=float)
+    if t.ndim != 1 or flux.shape != t.shape:
+        raise StarskopeError(f"t and flux must be 1-D of equal length; got {t.shape}, {flux.shape}")
+    min_period = to_days(min_period, name="min_period")
+    max_period = None if max_period is None else to_days(max_period, name="max_period")
     ok = np.isfinite(t) & np.isfinite(flux)
     t, flux = t[ok], flux[ok]
     if t.size < 20:
