@@ -451,6 +451,8 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         searchable = durations[:1]
     t0 = tick("detrend", t0)
 
+    import astropy.units as u
+
     searches = search_multi(
         flat.t,
         flat.flux,
@@ -462,7 +464,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         min_period=config.min_period_days,
         max_period=config.max_period_days,
         oversample=config.oversample,
-        durations=searchable,
+        durations=searchable * u.day,  # days, whatever the configured hours (no hours warning)
         engine=config.bls_engine,
         alternates=config.alternate_peaks,
         repeats=config.subtract_repeats,

@@ -124,7 +124,19 @@ def search_multi(
     t = np.asarray(t, dtype=float)
     flux = np.asarray(flux, dtype=float)
     err = None if flux_err is None else np.asarray(flux_err, dtype=float)
-    durations = duration_grid() if durations is None else np.asarray(durations, dtype=float)
+    if durations is None:
+        durations = duration_grid()
+    else:
+        from ..units import to_days_array
+        from .bls import warn_if_durations_look_like_hours
+
+        given = durations
+        durations = np.atleast_1d(to_days_array(durations, name="durations")).astype(float)
+        warn_if_durations_look_like_hours(given, durations, stacklevel=3)
+    import astropy.units as u
+
+    # days, said with their unit: the searches below take them as they are, never as hours
+    durations = durations * u.day
     baseline = float(np.nanmax(t) - np.nanmin(t))
     periods = period_grid(
         baseline=baseline, min_period=min_period, max_period=max_period, oversample=oversample

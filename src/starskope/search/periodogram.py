@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import astropy.units as u
 import numpy as np
 
 from ..clean.masking import transit_mask as _transit_mask
@@ -217,7 +218,7 @@ class TransitSearch:
             min_period=self.min_period,
             max_period=self.max_period,
             oversample=self.oversample,
-            durations=self.durations,
+            durations=self.durations * u.day,  # days, checked when the search was made
             alternates=alternates,
             repeats=repeats,
         )
