@@ -340,3 +340,18 @@ def test_fast_model_matches_batman_reference(rp_rs, a_rs, impact, ld):
     fine = _Model(t, exptime=e, supersample=301).flux(**kw)
     coarse = _Model(t, exptime=e, supersample=supersample_factor(e)).flux(**kw)
     assert np.max(np.abs(coarse - fine)) < 10e-6
+
+
+def test_an_epoch_in_another_time_system_or_an_exposure_in_minutes_fails(rng):
+    """A t0 in full BJD beside BTJD-like times, or an exposure of 10 days (minutes meant), is a
+    failed fit saying why (it was a 'successful' fit of the noise far from any transit)."""
+    t, flux, err = synthetic(
+        rng, cadence=TESS_2MIN, span=27.0, period=3.2, t0=1.0, rp_rs=0.05, a_rs=10.0,
+        impact=0.2, noise=3e-4,
+    )  # fmt: skip
+    kw = dict(period=3.2, duration=0.1, depth=2.5e-3)
+    fit = fit_transit(t, flux, err, t0=2459001.0, exptime=TESS_2MIN, **kw)
+    assert not fit.success and "another time system" in fit.message
+    fit = fit_transit(t, flux, err, t0=1.0, exptime=10, **kw)
+    assert not fit.success and "exptime in days" in fit.message
+    assert fit_transit(t, flux, err, t0=1.0, exptime=TESS_2MIN, **kw).success

@@ -26,6 +26,7 @@ import numpy as np
 from numba import njit
 
 from .clean.masking import robust_std as _robust_std
+from .exceptions import StarskopeError
 from .fold import phase_fold
 from .units import to_days
 
@@ -610,6 +611,19 @@ def fit_transit(
     if not (np.isfinite(p) and p > 0 and np.isfinite(dur) and dur > 0 and np.isfinite(t0)):
         return TransitFit.failed(
             f"need a positive period and duration and a finite t0; got P={p}, T={dur}, t0={t0}",
+            **known,
+        )
+    try:  # an epoch in another time system would fit the noise far from any transit
+        from .fold import check_epoch_system
+
+        check_epoch_system(t0, t)
+    except StarskopeError as exc:
+        return TransitFit.failed(str(exc), **known)
+    if e is not None and (e > 5.0 * dur or e > 0.5 * p):
+        # an exposure of several transits (10 given for 10 minutes: days) smears it away
+        return TransitFit.failed(
+            f"an exposure of {e:.4g} d is over five times the {dur:.4g}-d transit or half the"
+            " period: give exptime in days (or as a Quantity, e.g. 10 * u.min)",
             **known,
         )
     ss = supersample_factor(e)
