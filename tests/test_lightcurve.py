@@ -125,6 +125,13 @@ def test_times_with_units_and_calendar_dates():
         LightCurve((2459000.0 + np.arange(5) / 48).astype(np.float32), np.ones(5), time_format="jd")
 
 
+def test_mjd_values_read_as_the_default_btjd_are_warned_about():
+    from starskope.exceptions import StarskopeWarning
+
+    with pytest.warns(StarskopeWarning, match="if they are MJD, pass t \\+ 2400000.5"):
+        LightCurve(58000.0 + np.arange(5.0), np.ones(5))
+
+
 def test_time_zones_durations_masked_times_and_unsorted_spans():
     """Time-zone-aware pandas timestamps are their UTC instants (they were nanoseconds read as
     days), durations are relative days (they were nanoseconds or hours read as days), datetime
@@ -198,6 +205,8 @@ def test_meta_as_a_dict_and_indexing_by_an_integer():
         ({"time": np.arange(5.0), "flux": np.ones(5), "time_format": "mjd"}, "time_format"),
         ({"time": np.ones((2, 3)), "flux": np.ones(6)}, "time must be 1-D"),
         ({"time": ["a", "b"], "flux": np.ones(2)}, "times must be numbers, astropy Time or da"),
+        # day numbers called Julian dates (BKJD 2000 as JD: the year -4707)
+        ({"time": 2000.0 + np.arange(5.0), "flux": np.ones(5), "time_format": "jd"}, "not full"),
     ],
 )
 def test_shape_and_time_format_errors_are_starskope_value_errors(kwargs, match):

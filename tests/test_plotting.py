@@ -23,8 +23,10 @@ CAD = 29.4 / 1440
 
 def make_analysis(rng, *, n_candidates=2, time_format="bkjd"):
     """A K2-like star: a slow trend, two planets, a periodogram with peaks at both."""
-    t = np.arange(2000.0, 2065.0, CAD)
-    planets = [(4.3, 2001.1, 0.06, 12.0, 0.3), (9.7, 2003.4, 0.04, 20.0, 0.1)][:n_candidates]
+    off = 2454833.0 if time_format == "jd" else 0.0  # full BJDs for "jd"
+    t = np.arange(2000.0, 2065.0, CAD) + off
+    planets = [(4.3, 2001.1 + off, 0.06, 12.0, 0.3), (9.7, 2003.4 + off, 0.04, 20.0, 0.1)]
+    planets = planets[:n_candidates]
     model = np.ones(t.size)
     for p, t0, k, a, b in planets:
         model *= transit_model(t, period=p, t0=t0, rp_rs=k, a_rs=a, impact=b, exptime=CAD)

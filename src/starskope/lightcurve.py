@@ -100,6 +100,34 @@ def _quality_flags(quality) -> np.ndarray:
     return q
 
 
+def _check_day_numbers(t: np.ndarray, fmt: str, *, given: bool) -> None:
+    """Refuse Julian dates that are not (``time_format='jd'`` for values far below 2.2e6: the
+    year -4707 for 2000); warn when times read as BTJD by default look like MJD (40000-70000:
+    BTJD would put them in the 22nd century)."""
+    finite = t[np.isfinite(t)] if t.size else t
+    if not finite.size:
+        return
+    med = float(np.median(finite))
+    if fmt == "jd" and med < 1.0e6:
+        raise StarskopeValueError(
+            f"times of {med:.6g} are not full Julian dates (that would be the year {_year(med)}):"
+            " pass time_format='btjd', 'bkjd' or 'relative', or add the offset"
+            " (t + 2457000 for BTJD, t + 2400000.5 for MJD)"
+        )
+    if fmt == "btjd" and not given and 4.0e4 <= med <= 7.0e4:
+        import warnings
+
+        from .exceptions import StarskopeWarning
+
+        warnings.warn(
+            f"times of {med:.6g} read as BTJD (the default) would be the year"
+            f" {_year(med + _time.TIME_OFFSETS['btjd'])}: if they are MJD, pass"
+            " t + 2400000.5 with time_format='jd'",
+            StarskopeWarning,
+            stacklevel=3,
+        )
+
+
 def _time_kind(time) -> str:
     """``"M"`` for calendar dates (datetime64, pandas timestamps, datetime objects), ``"m"``
     for durations (timedelta64), else the array's dtype kind."""
@@ -305,6 +333,7 @@ class LightCurve:
             raise StarskopeValueError(
                 f"time_format must be one of {sorted(TIME_SYSTEMS)}; got {fmt!r}"
             )
+        _check_day_numbers(t, fmt, given=time_format is not None or isinstance(time, Time))
         flux_unit = _unit_name(flux)
         flux = _floats(flux)
         if t.ndim != 1 or flux.shape != t.shape:
