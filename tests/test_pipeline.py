@@ -155,7 +155,7 @@ def test_analyse_path_turns_errors_into_failed_results(tmp_path):
 def test_unknown_detrender_is_starskope_error(rng):
     from starskope import StarskopeError
 
-    with pytest.raises(StarskopeError, match="unknown detrending method"):
+    with pytest.raises(StarskopeError, match="detrend_method must be one of"):
         analyse(_k2(rng), FAST.replace(detrend_method="gp"))
 
 
@@ -721,6 +721,35 @@ def test_config_switches_are_true_or_false():
     assert PipelineConfig(adaptive_window=np.bool_(False)).adaptive_window is False
     with pytest.raises(StarskopeError, match="adaptive_window must be True or False; got 'no'"):
         PipelineConfig(adaptive_window="no")
+
+
+def test_config_text_settings_are_checked_when_made_and_lists_become_tuples():
+    """A misspelt method, detrender, engine or bitmask is refused when the configuration is
+    made (an active star's detrender failed only when one came, mid-scan); durations given as
+    a list are a tuple (hashable, equal after a JSON round trip); max_planets=2.0 is 2."""
+    import json
+
+    from starskope import PipelineConfig, StarskopeError
+    from starskope.clean.detrend import DETRENDERS
+    from starskope.config import _CHOICES
+    from starskope.io.quality import BITMASKS
+    from starskope.search.bls import _ENGINES
+    from starskope.search.multi import SEARCHES
+
+    # the checked names are the modules' own
+    assert _CHOICES["method"] == set(SEARCHES) and _CHOICES["bls_engine"] == set(_ENGINES)
+    assert _CHOICES["detrend_method"] == {*DETRENDERS, "rotation"}
+    assert _CHOICES["active_detrend_method"] == {*DETRENDERS, "rotation", None}
+    assert _CHOICES["quality_bitmask"] == set(BITMASKS["kepler"])
+    for name in ("method", "detrend_method", "active_detrend_method", "bls_engine"):
+        with pytest.raises(StarskopeError, match=f"PipelineConfig.{name} must be one of"):
+            PipelineConfig(**{name: "foo"})
+    with pytest.raises(StarskopeError, match="or an integer; got 'soft'"):
+        PipelineConfig(quality_bitmask="soft")
+    assert PipelineConfig(quality_bitmask=175).quality_bitmask == 175
+    c = PipelineConfig(durations_hours=[1, 2.5], max_planets=2.0)
+    assert c.durations_hours == (1.0, 2.5) and c.max_planets == 2 and hash(c)
+    assert PipelineConfig(**json.loads(json.dumps(c.to_dict()))) == c
 
 
 def test_fit_errors_are_widened_by_the_red_noise_at_the_transit_duration():

@@ -113,6 +113,20 @@ _NUMBERS: dict[str, tuple[type, float, bool]] = {
 }
 
 
+#: The named choices of the text settings (the searches, detrenders and BLS engines of
+#: ``starskope.search`` and ``starskope.clean``; a test keeps them equal), checked when the
+#: configuration is made, not when an active star first needs one in the middle of a scan.
+_CHOICES: dict[str, frozenset] = {
+    "method": frozenset({"bls", "tls"}),
+    "bls_engine": frozenset({"numba", "astropy"}),
+    "detrend_method": frozenset({"biweight", "savgol", "spline", "localpoly", "none", "rotation"}),
+    "active_detrend_method": frozenset(
+        {"biweight", "savgol", "spline", "localpoly", "none", "rotation", None}
+    ),
+    "quality_bitmask": frozenset({"none", "default", "hard", "hardest"}),
+}
+
+
 def _check(config: PipelineConfig) -> None:
     """One clear error for a setting of the wrong type or range, when the configuration is made
     (not a TypeError deep in the search)."""
@@ -134,6 +148,22 @@ def _check(config: PipelineConfig) -> None:
                 object.__setattr__(config, f.name, bool(value))
                 continue
             raise StarskopeError(f"PipelineConfig.{f.name} must be True or False; got {value!r}")
+    for name, choices in _CHOICES.items():
+        value = getattr(config, name)
+        if (
+            name == "quality_bitmask"
+            and isinstance(value, numbers.Integral)
+            and not isinstance(value, bool)
+        ):
+            continue  # an explicit bitmask
+        if value not in choices:
+            shown = sorted(c for c in choices if c is not None) + (
+                ["None"] if None in choices else []
+            )
+            extra = " or an integer" if name == "quality_bitmask" else ""
+            raise StarskopeError(
+                f"PipelineConfig.{name} must be one of {shown}{extra}; got {value!r}"
+            )
     for name, (kind, low, strict) in _NUMBERS.items():
         value = getattr(config, name)
         if isinstance(value, numbers.Real) and not isinstance(value, bool | int | float):
@@ -151,6 +181,8 @@ def _check(config: PipelineConfig) -> None:
             what = "an integer" if kind is int else "a number"
             bound = f"> {low:g}" if strict else f">= {low:g}"
             raise StarskopeError(f"PipelineConfig.{name} must be {what} {bound}; got {value!r}")
+        if kind is int and isinstance(value, float) and math.isfinite(value):
+            object.__setattr__(config, name, int(value))  # 2.0 -> 2
     if config.max_period_days is not None and config.max_period_days <= config.min_period_days:
         raise StarskopeError(
             f"PipelineConfig.max_period_days ({config.max_period_days}) must exceed "
@@ -165,6 +197,8 @@ def _check(config: PipelineConfig) -> None:
         raise StarskopeError(
             f"PipelineConfig.durations_hours must be positive hours, one or more; got {durations!r}"
         )
+    # a tuple of floats: hashable, and equal after a JSON round trip (which gives a list)
+    object.__setattr__(config, "durations_hours", tuple(float(d) for d in durations))
 
 
 def cache_root():
