@@ -391,6 +391,34 @@ def test_bad_input_raises_starskope_error():
         vet_candidate(t[:5], np.ones(5), None, period=2.0, t0=0.5, duration=0.1, depth=0.01)
     with pytest.raises(StarskopeError, match="equal length"):
         sinusoid(t, np.ones(3), period=2.0, t0=0.5, duration=0.1)
+    # a negative or NaN depth, a duration of a whole period, a flux_err of another length: said
+    # (the first two were planet-like, the last ignored)
+    kw = dict(period=2.0, t0=0.5, duration=0.1)
+    for depth in (-2e-3, np.nan):
+        with pytest.raises(StarskopeError, match="positive transit depth"):
+            vet_candidate(t, np.ones(t.size), None, depth=depth, **kw)
+    with pytest.raises(StarskopeError, match="shorter than the period"):
+        vet_candidate(t, np.ones(t.size), None, period=2.0, t0=0.5, duration=2.5, depth=0.01)
+    with pytest.raises(StarskopeError, match="flux_err must have the shape of flux"):
+        vet_candidate(t, np.ones(t.size), np.ones(3), depth=0.01, **kw)
+
+
+def test_thresholds_as_a_dict_and_their_ranges():
+    """Thresholds given as a dict of some fields are used (an AttributeError before); unknown
+    names and negative values are refused naming the field."""
+    from starskope.vet import VetThresholds
+
+    t = np.arange(0.0, 10.0, 0.01)
+    f = np.ones(t.size)
+    f[np.abs((t - 0.5 + 1.0) % 2.0 - 1.0) < 0.05] -= 0.01
+    kw = dict(period=2.0, t0=0.5, duration=0.1, depth=0.01)
+    flags = vet_candidate(t, f, None, thresholds={"odd_even_sigma": 3}, **kw)
+    assert flags == vet_candidate(t, f, None, thresholds=VetThresholds(odd_even_sigma=3), **kw)
+    with pytest.raises(StarskopeError, match=r"unknown VetThresholds field\(s\) \['odd_even'\]"):
+        vet_candidate(t, f, None, thresholds={"odd_even": 3}, **kw)
+    with pytest.raises(StarskopeError, match="VetThresholds.odd_even_sigma must be a number >= 0"):
+        VetThresholds(odd_even_sigma=-1)
+    assert VetThresholds(secondary_max_occultation=None).secondary_max_occultation is None
 
 
 def test_red_noise_inflates_errors(rng):

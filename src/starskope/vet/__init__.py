@@ -140,7 +140,7 @@ def vet_candidate(
     >>> [f.name for f in flags if f.raised], is_planet_like(flags)
     ([], True)
     """
-    th = thresholds if thresholds is not None else VetThresholds()
+    th = VetThresholds.coerce(thresholds)
     names = list(VET_TESTS) if tests is None else list(tests)
     unknown = [n for n in names if n not in VET_TESTS]
     if unknown:

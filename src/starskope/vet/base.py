@@ -8,6 +8,7 @@ expectation (Pont, Zucker & Queloz 2006), and every depth uncertainty is
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
@@ -209,6 +210,42 @@ class VetThresholds:
     edge_sigma: float = 3.0
     edge_min_transits: int = 3
 
+    def __post_init__(self) -> None:
+        # every threshold is a number >= 0 (inf switches a test off; None only where the
+        # field may be None): a negative sigma would raise every flag on every planet
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if value is None and "None" in str(f.type):  # an optional threshold, switched off
+                continue
+            if (
+                isinstance(value, bool)
+                or not isinstance(value, int | float | np.integer | np.floating)
+                or np.isnan(value)
+                or value < 0
+            ):
+                raise StarskopeError(f"VetThresholds.{f.name} must be a number >= 0; got {value!r}")
+
+    @classmethod
+    def coerce(cls, thresholds) -> VetThresholds:
+        """``thresholds`` as VetThresholds: None (the defaults), an instance, or a dict of
+        some fields by name (unknown names refused, naming the fields)."""
+        if thresholds is None:
+            return cls()
+        if isinstance(thresholds, cls):
+            return thresholds
+        if isinstance(thresholds, dict):
+            known = {f.name for f in dataclasses.fields(cls)}
+            unknown = sorted(set(thresholds) - known)
+            if unknown:
+                raise StarskopeError(
+                    f"unknown VetThresholds field(s) {unknown}; the fields are {sorted(known)}"
+                )
+            return cls(**thresholds)
+        raise StarskopeError(
+            f"thresholds must be a VetThresholds or a dict of its fields; got"
+            f" {type(thresholds).__name__}"
+        )
+
 
 # --------------------------------------------------------------------------- shared context
 @dataclass(frozen=True, eq=False)
@@ -267,10 +304,20 @@ def _context(t, flux, flux_err, *, period, t0, duration, depth, exclude=None) ->
             f"vetting needs a positive period and duration and a finite t0; got P={p}, "
             f"duration={d}, t0={t0}"
         )
+    if d >= p:
+        raise StarskopeError(f"the duration ({d:g} d) must be shorter than the period ({p:g} d)")
+    if depth is not None and not (np.isfinite(float(depth)) and float(depth) > 0):
+        raise StarskopeError(
+            f"vetting needs a positive transit depth (relative flux, e.g. 2e-3); got {depth}"
+        )
     t = np.asarray(t, dtype=float)
     flux = np.asarray(flux, dtype=float)
     if t.ndim != 1 or t.shape != flux.shape:
         raise StarskopeError(f"t and flux must be 1-D of equal length; got {t.shape}, {flux.shape}")
+    if flux_err is not None and np.shape(flux_err) != t.shape:
+        raise StarskopeError(
+            f"flux_err must have the shape of flux {t.shape}; got {np.shape(flux_err)}"
+        )
     check_epoch_system(t0, t)
     ok = np.isfinite(t) & np.isfinite(flux)
     t_data = np.sort(t[ok])
