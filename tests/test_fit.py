@@ -355,3 +355,10 @@ def test_an_epoch_in_another_time_system_or_an_exposure_in_minutes_fails(rng):
     fit = fit_transit(t, flux, err, t0=1.0, exptime=10, **kw)
     assert not fit.success and "exptime in days" in fit.message
     assert fit_transit(t, flux, err, t0=1.0, exptime=TESS_2MIN, **kw).success
+
+
+def test_transit_duration_refuses_a_period_that_is_not_positive():
+    from starskope.exceptions import StarskopeError
+
+    with pytest.raises(StarskopeError, match="period must be a positive time"):
+        transit_duration(period=-3.2, rp_rs=0.1, a_rs=10.0, impact=0.0)

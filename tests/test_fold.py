@@ -217,3 +217,10 @@ def test_plots_fold_a_candidate_in_the_light_curves_own_system(tmp_path):
     fig, ax = plt.subplots()
     plot_folded(lc.to_bjd(), candidate=c, ax=ax)
     plt.close(fig)
+
+
+def test_a_nan_epoch_is_refused():
+    """lc.fold(epoch=nan) gave all-NaN phases with numpy's RuntimeWarning."""
+    lc = LightCurve(np.arange(0.0, 10.0, 0.02), np.ones(500), time_format="btjd")
+    with pytest.raises(StarskopeError, match="epoch must be a finite time"):
+        lc.fold(period=3.3, epoch=np.nan)

@@ -397,6 +397,8 @@ def transit_duration(*, period, rp_rs, a_rs, impact) -> float:
     2.526
     """
     p = to_days(period, name="period")
+    if not (np.isfinite(p) and p > 0):
+        raise StarskopeError(f"period must be a positive time; got {p}")
     k, a, b = float(rp_rs), float(a_rs), float(impact)
     chord = (1.0 + k) ** 2 - b**2
     if not (np.isfinite(chord) and chord > 0 and a > 0):

@@ -207,6 +207,8 @@ def _epoch_days(epoch, lc) -> float:
             stacklevel=3,
         )
         e -= offset
+    if not np.isfinite(e):
+        raise StarskopeError(f"epoch must be a finite time; got {e}")
     check_epoch_system(e, lc.t)
     return e
 

@@ -258,3 +258,20 @@ def test_quantities_are_converted_and_hours_as_days_are_warned_about(one_planet)
         search_bls(t, flux, durations=[2.0, 3.0])
     with pytest.raises(StarskopeError, match="flux_err must have the shape of flux"):
         search_bls(t, flux, flux[:10])
+
+
+def test_box_stats_and_search_multi_refuse_impossible_boxes(one_planet):
+    """A negative period, a NaN epoch or a box as long as the period (every point 'in
+    transit', depth 0) is refused; so is a fractional planet count."""
+    from starskope.search import search_multi
+
+    t, flux, _ = one_planet
+    for kw, match in (
+        (dict(period=-3.2, t0=2001.0, duration=0.1), "positive period"),
+        (dict(period=3.2, t0=np.nan, duration=0.1), "finite t0"),
+        (dict(period=3.2, t0=2001.0, duration=5.0), "shorter than the period"),
+    ):
+        with pytest.raises(StarskopeError, match=match):
+            box_stats(t, flux, **kw)
+    with pytest.raises(StarskopeError, match="max_planets must be an integer"):
+        search_multi(t, flux, max_planets=1.5)

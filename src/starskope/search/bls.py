@@ -170,6 +170,13 @@ def box_stats(t, flux, *, period: float, t0: float, duration: float) -> BoxStats
     >>> s.n_transits, round(s.depth * 1e3, 2)
     (4, 1.0)
     """
+    if not (np.isfinite(period) and period > 0 and np.isfinite(t0)):
+        raise StarskopeError(f"need a positive period and a finite t0; got P={period}, t0={t0}")
+    if not (np.isfinite(duration) and 0 < duration < period):
+        raise StarskopeError(
+            f"the duration must be positive and shorter than the period ({period:g} d); got"
+            f" {duration}"
+        )
     t = np.asarray(t, dtype=float)
     flux = np.asarray(flux, dtype=float)
     inn = transit_mask(t, period=period, t0=t0, duration=duration)

@@ -119,8 +119,9 @@ def search_multi(
     """
     if method not in SEARCHES:
         raise StarskopeError(f"unknown search method {method!r}; choose one of {sorted(SEARCHES)}")
-    if max_planets < 1:
-        raise StarskopeError(f"max_planets must be at least 1; got {max_planets}")
+    if isinstance(max_planets, bool) or not float(max_planets).is_integer() or max_planets < 1:
+        raise StarskopeError(f"max_planets must be an integer of at least 1; got {max_planets}")
+    max_planets = int(max_planets)
     t = np.asarray(t, dtype=float)
     flux = np.asarray(flux, dtype=float)
     err = None if flux_err is None else np.asarray(flux_err, dtype=float)
