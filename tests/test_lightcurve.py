@@ -309,3 +309,25 @@ def test_times_in_seconds_are_not_taken_for_julian_dates():
     with warnings.catch_warnings():
         warnings.simplefilter("error", StarskopeWarning)
         assert LightCurve(t, np.ones(10)).time_format == "btjd"  # as before: no JD guess
+
+
+def test_clear_errors_for_api_misuse(tmp_path):
+    """Misuse is a StarskopeError naming the problem, not numpy's, wotan's or a
+    constructor's message (each was, before)."""
+    from starskope.result import StarResult
+    from starskope.search import TransitSearch
+
+    lc = LightCurve(np.arange(100.0) * 0.02, np.ones(100), time_format="relative")
+    with pytest.raises(StarskopeError, match="one value per cadence \\(100\\); got \\(5,\\)"):
+        lc.select(np.ones(5, bool))
+    nan = LightCurve(np.arange(100.0) * 0.02, np.full(100, np.nan), time_format="relative")
+    with pytest.raises(StarskopeError, match="every flux value is NaN"):
+        nan.flatten()
+    with pytest.raises(StarskopeError, match="oversample must be a number >= 1; got '2'"):
+        TransitSearch(lc.t, lc.flux, oversample="2")
+    with pytest.raises(StarskopeError, match="not a StarResult: missing field\\(s\\) \\['path'\\]"):
+        StarResult.from_dict({})
+    from starskope.io import read
+
+    with pytest.raises(StarskopeError, match="use iter_read for patterns"):
+        read(tmp_path / "*.fits")

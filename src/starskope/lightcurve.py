@@ -452,6 +452,10 @@ class LightCurve:
     def select(self, mask) -> LightCurve:
         """Return the cadences where boolean ``mask`` is true (or at integer indices)."""
         mask = np.asarray(mask)
+        if mask.dtype.kind == "b" and mask.shape != self._t.shape:
+            raise StarskopeValueError(
+                f"a boolean mask must have one value per cadence ({len(self)}); got {mask.shape}"
+            )
         return LightCurve(
             self._t[mask],
             self.flux[mask],

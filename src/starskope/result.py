@@ -103,8 +103,7 @@ class Candidate:
         d = dict(d)
         d.pop("flags", None)
         d["vetting"] = tuple(VetFlag(**f) for f in d.get("vetting", ()))
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in names})
+        return _build(cls, d)
 
     @classmethod
     def from_json(cls, line: str) -> Candidate:
@@ -215,8 +214,7 @@ class StarResult:
         d = dict(d)
         d["candidates"] = tuple(Candidate.from_dict(c) for c in d.get("candidates", ()))
         d["reasons"] = tuple(d.get("reasons", ()))
-        names = {f.name for f in dataclasses.fields(cls)}
-        return cls(**{k: v for k, v in d.items() if k in names})
+        return _build(cls, d)
 
     @classmethod
     def from_json(cls, line: str) -> StarResult:
@@ -241,6 +239,24 @@ def _loads(line: str, what: str) -> Any:
         from .exceptions import StarskopeError
 
         raise StarskopeError(f"not a {what} JSON line: {exc}") from exc
+
+
+def _build(cls, d: dict[str, Any]):
+    """``cls`` from the known fields of ``d``; missing required fields named in a
+    StarskopeError (not the constructor's TypeError)."""
+    fields = dataclasses.fields(cls)
+    names = {f.name for f in fields}
+    required = [
+        f.name
+        for f in fields
+        if f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING
+    ]
+    missing = [n for n in required if n not in d]
+    if missing:
+        from .exceptions import StarskopeError
+
+        raise StarskopeError(f"not a {cls.__name__}: missing field(s) {missing}")
+    return cls(**{k: v for k, v in d.items() if k in names})
 
 
 def _check_object(d: Any, what: str) -> None:

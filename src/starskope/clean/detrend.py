@@ -267,6 +267,8 @@ def flatten_arrays(
         )
     t = np.asarray(t, dtype=float)
     flux = np.asarray(flux, dtype=float)
+    if flux.size and not np.isfinite(flux).any():
+        raise StarskopeError("nothing to detrend: every flux value is NaN or infinite")
     window = 3.0 * DEFAULT_MAX_DURATION if window is None else float(window)
     if not window > 0:
         raise StarskopeError(f"detrending window must be positive; got {window}")

@@ -29,6 +29,12 @@ GZIP_MAGIC = b"\x1f\x8b"
 def _check_file(path: str | os.PathLike) -> Path:
     p = Path(path)
     if not p.exists():
+        if any(ch in str(p) for ch in "*?["):  # a pattern: read() takes one file
+            raise StarskopeError(
+                "no such file (a pattern of several files? read one file, or use iter_read"
+                " for patterns, folders and lists)",
+                path=str(p),
+            )
         raise StarskopeError("no such file", path=str(p))
     if p.is_dir():
         raise StarskopeError("is a folder, not a file (use iter_read for folders)", path=str(p))

@@ -116,8 +116,12 @@ class TransitSearch:
                 raise StarskopeError(
                     f"max_period ({self.max_period}) must exceed min_period ({self.min_period})"
                 )
-        if not (np.isfinite(self.oversample) and self.oversample >= 1):
-            raise StarskopeError(f"oversample must be >= 1; got {self.oversample}")
+        try:
+            ok = bool(np.isfinite(float(self.oversample)) and float(self.oversample) >= 1)
+        except (TypeError, ValueError):
+            ok = False
+        if not ok or isinstance(self.oversample, str | bool):
+            raise StarskopeError(f"oversample must be a number >= 1; got {self.oversample!r}")
 
     @classmethod
     def from_lightcurve(
