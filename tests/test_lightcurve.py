@@ -207,6 +207,8 @@ def test_meta_as_a_dict_and_indexing_by_an_integer():
         ({"time": ["a", "b"], "flux": np.ones(2)}, "times must be numbers, astropy Time or da"),
         # day numbers called Julian dates (BKJD 2000 as JD: the year -4707)
         ({"time": 2000.0 + np.arange(5.0), "flux": np.ones(5), "time_format": "jd"}, "not full"),
+        ({"time": np.arange(5.0), "flux": np.ones(5) + 1j}, "flux must be real numbers"),
+        ({"time": np.arange(5.0), "flux": np.ones(5), "quality": [2**40] * 5}, "fit in 32 bits"),
     ],
 )
 def test_shape_and_time_format_errors_are_starskope_value_errors(kwargs, match):

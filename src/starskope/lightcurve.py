@@ -335,6 +335,8 @@ class LightCurve:
             )
         _check_day_numbers(t, fmt, given=time_format is not None or isinstance(time, Time))
         flux_unit = _unit_name(flux)
+        if np.iscomplexobj(flux):  # numpy would drop the imaginary part with a warning
+            raise StarskopeValueError("flux must be real numbers; got complex values")
         flux = _floats(flux)
         if t.ndim != 1 or flux.shape != t.shape:
             raise StarskopeValueError(
@@ -343,6 +345,15 @@ class LightCurve:
         n = t.size
         flux_err = np.full(n, np.nan) if flux_err is None else _floats(flux_err)
         quality = np.zeros(n, dtype=np.int32) if quality is None else _quality_flags(quality)
+        wide = (
+            quality.dtype.kind in "iu" and quality.dtype.itemsize >= 4 and quality.dtype != np.int32
+        )
+        if (
+            wide and quality.size and (int(quality.max()) >= 2**31 or int(quality.min()) < -(2**31))
+        ):  # stored as 32-bit flags: 2**40 would wrap to 0 (no flag)
+            raise StarskopeValueError(
+                f"quality flags must fit in 32 bits; got {int(np.abs(quality).max())}"
+            )
         if flux_err.shape != t.shape or quality.shape != t.shape:
             raise StarskopeValueError("flux_err and quality must have the same length as time")
         self._t = t
