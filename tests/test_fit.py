@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 
 import astropy.units as u
 import numpy as np
@@ -129,9 +130,9 @@ def test_fit_without_errors_uses_scatter(rng):
 
 
 def test_placeholder_errors_give_the_same_fit(rng):
-    """A flux-error column of 1.0 beside a 1500-ppm scatter (a placeholder) gives the fit of
-    the right errors: the optimiser's tolerance once stopped it at the start (pi Men c's t0 17
-    min early, its error 8 days)."""
+    """A flux-error column of 1.0 beside a 1500-ppm scatter (a placeholder) gives the best fit
+    of the right errors: the optimiser's tolerance once stopped it at the start (pi Men c's t0
+    17 min early)."""
     t, flux, _ = synthetic(
         rng, cadence=TESS_2MIN, span=20.0, period=2.5, t0=0.7, rp_rs=0.05, a_rs=8.0,
         impact=0.2, noise=1.5e-3,
@@ -142,7 +143,14 @@ def test_placeholder_errors_give_the_same_fit(rng):
     assert right.success and placeholder.success
     assert placeholder.t0 == pytest.approx(right.t0, abs=0.1 * right.t0_err)
     assert placeholder.rp_rs == pytest.approx(right.rp_rs, rel=1e-3)
-    assert placeholder.t0_err == pytest.approx(right.t0_err, rel=0.05)
+    # the uncertainties are those of the errors given, as ever, and the message says so
+    assert placeholder.t0_err == pytest.approx(right.t0_err / 1.5e-3, rel=0.1)
+    assert re.search(r"flux errors are 6\d\d times the scatter", placeholder.message)
+    # no jump at the rescaling limit: errors 2.5 and 4 times the scatter give uncertainties in
+    # their ratio (4x ones were once reported smaller than 2.5x ones)
+    e25 = fit_transit(t, flux, np.full(t.size, 2.5 * 1.5e-3), **kw)
+    e40 = fit_transit(t, flux, np.full(t.size, 4.0 * 1.5e-3), **kw)
+    assert e40.depth_ppm_err / e25.depth_ppm_err == pytest.approx(1.6, rel=0.05)
 
 
 def test_fit_custom_limb_darkening_and_quantities(rng):

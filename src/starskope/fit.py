@@ -649,14 +649,16 @@ def fit_transit(
         scatter = float(np.nanstd(f_s)) or 1e-6
     bad_err = ~(np.isfinite(e_s) & (e_s > 0))
     e_s = np.where(bad_err, scatter, e_s)
-    # errors far from the scatter (a placeholder column of 1.0, errors in other units): their
-    # relative weights kept, rescaled to the scatter. The best fit of weighted least squares
-    # does not depend on their scale, but the optimiser's gradient tolerance does (errors of
-    # 1.0 beside a 150-ppm scatter stopped it at the start); the reported uncertainties are
-    # scaled by the reduced chi-square either way
+    # errors far from the scatter (a placeholder column of 1.0, errors in other units) are
+    # rescaled to it for the optimiser, their relative weights kept: the best fit of weighted
+    # least squares does not depend on their scale, but the optimiser's gradient tolerance
+    # does (errors of 1.0 beside a 150-ppm scatter stopped it at the start). The chi-square
+    # and the uncertainties are those of the errors given (below), as without the rescaling
     e_med = float(np.median(e_s))
-    if not _ERR_SCALE_LIMIT ** -1 <= e_med / scatter <= _ERR_SCALE_LIMIT:
-        e_s = e_s * (scatter / e_med)
+    err_scale = 1.0
+    if not _ERR_SCALE_LIMIT**-1 <= e_med / scatter <= _ERR_SCALE_LIMIT:
+        err_scale = scatter / e_med
+        e_s = e_s * err_scale
     base0 = float(np.median(f_s[oot])) if np.count_nonzero(oot) >= 5 else 1.0
 
     k0 = math.sqrt(min(max(depth if np.isfinite(depth) else 0.0, 1e-7), 0.8))
@@ -738,7 +740,7 @@ def fit_transit(
 
     x = res.x
     k, a, b = float(x[1]), float(x[2]), float(x[3] * (1 + x[1]))
-    chi2 = float(np.sum(res.fun**2))
+    chi2 = float(np.sum(res.fun**2)) * err_scale**2  # of the errors given
     dof = max(1, t_s.size - x.size)
 
     # covariance and the depth at mid-transit with its propagated uncertainty
@@ -758,7 +760,7 @@ def fit_transit(
         # with one transit the period is pinned by its bounds: its column would only blur the
         # others (the duration ties P to a/Rs)
         free = slice(None) if dp_max > 0 else slice(0, 5)
-        jac = res.jac[:, free]
+        jac = res.jac[:, free] * err_scale  # the Jacobian of the errors given
         c = np.zeros((x.size, x.size))
         c[free, free] = np.linalg.pinv(jac.T @ jac) * max(1.0, chi2 / dof)
         cov = c
@@ -785,6 +787,11 @@ def fit_transit(
     transits = d_mid > 0 and dur_fit > 0
     success = bool(res.status > 0 and finite and transits)
     msg = str(res.message)
+    if err_scale != 1.0:
+        msg = (
+            f"the flux errors are {1 / err_scale:.3g} times the scatter (uncertainties follow"
+            " them); " + msg
+        )
     if not transits:
         msg = "fitted model does not transit (impact parameter >= 1 + rp/rs); " + msg
     if at_edge:  # the search period is off by more than the fit may move it: no error bar

@@ -292,13 +292,9 @@ def _parse_body(body: str, delim, path):
 
     as_text = _HUGE_EXPONENT.search(body) is not None
     try:
-        df = pd.read_csv(
-            io.StringIO(body),
-            sep=delim if delim else r"\s+",
-            header=None,
-            comment="#",
-            skip_blank_lines=True,
-            engine="c",
+        df = _read_body(
+            body,
+            delim,
             on_bad_lines="error",
             dtype=str if as_text else None,
             keep_default_na=not as_text,
@@ -345,26 +341,31 @@ def _parse_body(body: str, delim, path):
 _BINARY = re.compile(r"^[01]+$")
 
 
-def _long_binary(body: str, delim, j: int, n_rows: int, joined) -> np.ndarray | None:
-    """Column ``j`` decoded from binary digits when all its cells are 0/1 digit strings and
-    some have 16 digits or more: lightkurve's ``to_csv`` quality flags of 2**15 and above
-    (Kepler's rolling band, K2's thruster firings), whose digits a float keeps only to about
-    16 places; None otherwise (see :func:`binary_flags` for the shorter ones)."""
+def _read_body(body: str, delim, **kw):
+    """pandas' C parser on the table body (no header; ``#`` comments and blank lines skipped;
+    ``delim`` None: whitespace)."""
     import pandas as pd
 
-    if joined:  # whitespace tables with joined date and clock columns: positions moved
-        return None
-    cells = pd.read_csv(
+    return pd.read_csv(
         io.StringIO(body),
         sep=delim if delim else r"\s+",
         header=None,
         comment="#",
         skip_blank_lines=True,
         engine="c",
-        usecols=[j],
-        dtype=str,
-        keep_default_na=False,
-    ).iloc[:, 0]
+        **kw,
+    )
+
+
+def _long_binary(body: str, delim, j: int, n_rows: int, joined) -> np.ndarray | None:
+    """Column ``j`` decoded from binary digits when all its cells are 0/1 digit strings and
+    some have 16 digits or more: lightkurve's ``to_csv`` quality flags of 2**15 and above
+    (Kepler's rolling band, K2's thruster firings), whose digits a float keeps only to about
+    16 places; None otherwise (see :func:`binary_flags` for the shorter ones)."""
+
+    if joined:  # whitespace tables with joined date and clock columns: positions moved
+        return None
+    cells = _read_body(body, delim, usecols=[j], dtype=str, keep_default_na=False).iloc[:, 0]
     if len(cells) != n_rows:
         return None
     return _binary_digits(cells.to_numpy(dtype=object))
