@@ -86,9 +86,16 @@ def test_reasons_say_a_catalogued_false_positive_and_noted_flags(rng, monkeypatc
         return [dataclasses.replace(c, known="known false positive K00001.01") for c in cands], None
 
     monkeypatch.setattr(pl, "_annotate", fake)
-    res = analyse(_k2(rng, planets=[(4.1, 2001.7, 0.125, 1.2e-3)]), FAST)
+    lc = _k2(rng, planets=[(4.1, 2001.7, 0.125, 1.2e-3)])
+    res = analyse(lc, FAST)
     assert res.candidates[0].is_planet_like
     assert any("catalogues list it as a false positive K00001.01" in r for r in res.reasons)
+
+    def binary(cands, meta):
+        return [dataclasses.replace(c, known="known eclipsing binary KIC 1") for c in cands], None
+
+    monkeypatch.setattr(pl, "_annotate", binary)
+    assert any("list it as an eclipsing binary KIC 1" in r for r in analyse(lc, FAST).reasons)
     c = Candidate(22.28, 2001.0, "bkjd", None, 3.0, 900.0, 60.0, 12.0, 15.0, 1.0, 3,
                   vetting=(VetFlag("alias", True, 1.0, "every other transit is empty"),),
                   is_planet_like=True)  # fmt: skip
@@ -723,6 +730,14 @@ def test_config_switches_are_true_or_false():
         PipelineConfig(adaptive_window="no")
 
 
+def test_config_takes_a_detrender_registered_at_run_time(monkeypatch):
+    from starskope import PipelineConfig
+    from starskope.clean.detrend import DETRENDERS
+
+    monkeypatch.setitem(DETRENDERS, "mine", DETRENDERS["biweight"])
+    assert PipelineConfig(detrend_method="mine").detrend_method == "mine"
+
+
 def test_config_text_settings_are_checked_when_made_and_lists_become_tuples():
     """A misspelt method, detrender, engine or bitmask is refused when the configuration is
     made (an active star's detrender failed only when one came, mid-scan); durations given as
@@ -747,6 +762,9 @@ def test_config_text_settings_are_checked_when_made_and_lists_become_tuples():
     with pytest.raises(StarskopeError, match="or an integer; got 'soft'"):
         PipelineConfig(quality_bitmask="soft")
     assert PipelineConfig(quality_bitmask=175).quality_bitmask == 175
+    assert PipelineConfig(quality_bitmask="Default").quality_bitmask == "Default"  # any case
+    with pytest.raises(StarskopeError, match="quality_bitmask must be one of"):
+        PipelineConfig(quality_bitmask=["default"])
     c = PipelineConfig(durations_hours=[1, 2.5], max_planets=2.0)
     assert c.durations_hours == (1.0, 2.5) and c.max_planets == 2 and hash(c)
     assert PipelineConfig(**json.loads(json.dumps(c.to_dict()))) == c

@@ -401,6 +401,9 @@ def test_bad_input_raises_starskope_error():
         vet_candidate(t, np.ones(t.size), None, period=2.0, t0=0.5, duration=2.5, depth=0.01)
     with pytest.raises(StarskopeError, match="flux_err must have the shape of flux"):
         vet_candidate(t, np.ones(t.size), np.ones(3), depth=0.01, **kw)
+    # one number for every point is an error column (it worked before the shape check)
+    one = vet_candidate(t, np.ones(t.size), 5e-4, depth=0.01, **kw)
+    assert one == vet_candidate(t, np.ones(t.size), np.full(t.size, 5e-4), depth=0.01, **kw)
 
 
 def test_thresholds_as_a_dict_and_their_ranges():

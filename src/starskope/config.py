@@ -127,6 +127,21 @@ _CHOICES: dict[str, frozenset] = {
 }
 
 
+def _registered(name: str) -> set:
+    """Names added at run time to the registries a text setting names (``SEARCHES``,
+    ``DETRENDERS``), where their modules are loaded (never imported here: the configuration
+    is made at ``import starskope``)."""
+    import sys
+
+    where = {
+        "method": ("starskope.search.multi", "SEARCHES"),
+        "detrend_method": ("starskope.clean.detrend", "DETRENDERS"),
+        "active_detrend_method": ("starskope.clean.detrend", "DETRENDERS"),
+    }.get(name)
+    module = sys.modules.get(where[0]) if where else None
+    return set(getattr(module, where[1], ())) if module is not None else set()
+
+
 def _check(config: PipelineConfig) -> None:
     """One clear error for a setting of the wrong type or range, when the configuration is made
     (not a TypeError deep in the search)."""
@@ -156,7 +171,12 @@ def _check(config: PipelineConfig) -> None:
             and not isinstance(value, bool)
         ):
             continue  # an explicit bitmask
-        if value not in choices:
+        key = value.lower() if name == "quality_bitmask" and isinstance(value, str) else value
+        try:
+            known = key in choices or key in _registered(name)
+        except TypeError:  # unhashable (a list)
+            known = False
+        if not known:
             shown = sorted(c for c in choices if c is not None) + (
                 ["None"] if None in choices else []
             )

@@ -104,7 +104,9 @@ def _check_day_numbers(t: np.ndarray, fmt: str, *, given: bool) -> None:
     """Refuse Julian dates that are not (``time_format='jd'`` for values far below 2.2e6: the
     year -4707 for 2000); warn when times read as BTJD by default look like MJD (40000-70000:
     BTJD would put them in the 22nd century)."""
-    finite = t[np.isfinite(t)] if t.size else t
+    if not t.size or not (fmt == "jd" or (fmt == "btjd" and not given)):
+        return  # (the constructor's internal copies name their format: no median taken)
+    finite = t[np.isfinite(t)]
     if not finite.size:
         return
     med = float(np.median(finite))

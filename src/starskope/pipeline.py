@@ -671,8 +671,10 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
             if c.is_planet_like and said.startswith(("known false positive", "known eclipsing")):
                 # the catalogues' word never changes a decision (the labels stay out of the
                 # analysis), but a planet-like signal they reject is said plainly
+                what = said[6:]
+                article = "an" if what[:1] in "aeiou" else "a"
                 reasons.append(
-                    f"Signal {k} passes vetting, but the catalogues list it as a {said[6:]}:"
+                    f"Signal {k} passes vetting, but the catalogues list it as {article} {what}:"
                     " check it before trusting it."
                 )
     timings["total"] = round(time.perf_counter() - t_start, 6)

@@ -513,6 +513,18 @@ def test_a_star_named_after_k2_observed_by_tess(tmp_path):
     assert lc.time_format == "relative"
 
 
+def test_a_pandas_index_header_is_not_a_title(tmp_path):
+    """pandas' ``DataFrame({'flux': f}).to_csv()`` writes the header ``,flux`` (an unnamed
+    index, then the name): a header, not a one-field title row."""
+    import pandas as pd
+
+    f = 1 + 1e-4 * np.sin(np.arange(300))
+    p = tmp_path / "f.csv"
+    pd.DataFrame({"flux": f}).to_csv(p)
+    lc = read(p, flux_column="flux", time_column=0, time_format="relative")
+    np.testing.assert_allclose(lc.flux, f)
+
+
 def test_a_headerless_flux_time_error_table(tmp_path):
     """Headerless ``flux time err`` rows: the column after the time is the error of the one
     before it, not the flux (the error was read as a flat flux; the time as its error)."""

@@ -288,7 +288,13 @@ def test_a_scan_with_a_model_stores_its_scores(tmp_path, scheduler):
     cat = tmp_path / "c.duckdb"
     with pytest.raises(StarskopeError, match="no model file or shipped model named 'nope'"):
         scan([table], catalog=cat, scheduler=scheduler, model="nope")
-    s = scan([table], catalog=cat, scheduler=scheduler, model="gbm")
+    (tmp_path / "gbm").mkdir()  # a folder named like the shipped model does not shadow it
+    monkey_cwd = os.getcwd()
+    os.chdir(tmp_path)
+    try:
+        s = scan([table], catalog=cat, scheduler=scheduler, model="gbm")
+    finally:
+        os.chdir(monkey_cwd)
     assert s.n_done == 6
     with Catalog(cat, read_only=True) as c:
         scores = [r[0] for r in c.query("select score from stars")[1]]

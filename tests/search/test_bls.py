@@ -256,6 +256,16 @@ def test_quantities_are_converted_and_hours_as_days_are_warned_about(one_planet)
     assert res.period == pytest.approx(period, rel=1e-3) and res.duration < 0.2
     with pytest.warns(StarskopeWarning, match="trial durations of up to 3 days"):
         search_bls(t, flux, durations=[2.0, 3.0])
+    # search_multi too; and TransitSearch.power passes its checked durations with their unit
+    import warnings
+
+    from starskope.search import TransitSearch, search_multi
+
+    (found, *_) = search_multi(base * 24 * u.hour, flux, max_planets=1, min_period=12 * u.h)
+    assert found.period == pytest.approx(period, rel=1e-3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StarskopeWarning)
+        TransitSearch(t, flux, durations=[10, 30] * u.h).power()
     with pytest.raises(StarskopeError, match="flux_err must have the shape of flux"):
         search_bls(t, flux, flux[:10])
 

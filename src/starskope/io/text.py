@@ -246,7 +246,8 @@ def _scan(path):
                 # rest empty, as a spreadsheet writes it), none of the header's separators
                 # ("TOI-247 light curve from TESS"), or a blank line after it; a units line
                 # ("d,ppm") under the header is not a header
-                one_field = sum(bool(f) for f in fields) <= 1
+                # (a first name and empty cells; ",flux" is pandas' index and a name)
+                one_field = bool(fields[0]) and not any(fields[1:])
                 other_sep = nd is not None and nd not in line
                 title = one_field or blank > 0 or other_sep
                 if nxt.strip() and _is_header(nf) and len(nf) >= 2 and title:

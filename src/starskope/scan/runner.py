@@ -407,9 +407,12 @@ def scan(
         if analyse is not None:
             raise StarskopeError("give a model or an analyse function, not both")
         from ..models.predict import ModelAnalyse, _loaded
+        from ..models.registry import shipped_models
 
-        if os.path.exists(os.fspath(model)):
-            model = os.path.abspath(os.fspath(model))  # the workers may run elsewhere
+        if os.path.isfile(os.fspath(model)) or (
+            os.path.isdir(os.fspath(model)) and str(model) not in shipped_models()
+        ):  # a model file (or a train folder) as the workers, which may run elsewhere, find it
+            model = os.path.abspath(os.fspath(model))
         _loaded(model)  # a bad name or file is refused here, before any worker starts
         analyse = ModelAnalyse(model)
     if isinstance(inputs, str | os.PathLike):

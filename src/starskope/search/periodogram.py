@@ -193,7 +193,7 @@ class TransitSearch:
             self.flux,
             self.flux_err,
             periods=np.asarray(grid, dtype=float),
-            durations=self.durations,
+            durations=self.durations * u.day,  # days, checked when the search was made
             min_period=self.min_period,
             max_period=self.max_period,
             oversample=self.oversample,

@@ -314,9 +314,12 @@ def _context(t, flux, flux_err, *, period, t0, duration, depth, exclude=None) ->
     flux = np.asarray(flux, dtype=float)
     if t.ndim != 1 or t.shape != flux.shape:
         raise StarskopeError(f"t and flux must be 1-D of equal length; got {t.shape}, {flux.shape}")
+    if flux_err is not None and np.ndim(flux_err) == 0:
+        flux_err = np.full(t.shape, float(flux_err))  # one error for every point
     if flux_err is not None and np.shape(flux_err) != t.shape:
         raise StarskopeError(
-            f"flux_err must have the shape of flux {t.shape}; got {np.shape(flux_err)}"
+            f"flux_err must have the shape of flux {t.shape} (or be one number); got"
+            f" {np.shape(flux_err)}"
         )
     check_epoch_system(t0, t)
     ok = np.isfinite(t) & np.isfinite(flux)
