@@ -110,8 +110,18 @@ def test_mean_subtracted_flux_gets_a_relative_scale(rng):
     t = np.arange(3197) * 0.0204
     f = rng.normal(0, 30, t.size) + 200 * np.sin(t / 4)
     f[1000:1003] -= 150
-    out = clean(LightCurve(t, f, time_format="relative"), sigma_upper=None)
+    from starskope.exceptions import StarskopeWarning
+
+    with pytest.warns(StarskopeWarning, match="depths are in units of the point noise"):
+        out = clean(LightCurve(t, f, time_format="relative"), sigma_upper=None)
     assert out.meta.extra["flux_level"].startswith("unknown")
+    # said by a file's reader or the table row instead: no warning then
+    meta = {"source": "exoTrain.csv", "row": 3}
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StarskopeWarning)
+        clean(LightCurve(t, f, time_format="relative", meta=meta), sigma_upper=None)
     assert np.median(out.flux) == pytest.approx(1.0, abs=0.05)
     assert np.all(out.flux > 0)
     # point-to-point noise is scaled to 1000 ppm

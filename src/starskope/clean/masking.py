@@ -574,6 +574,17 @@ def clean(
         else:
             flux, err = offset_to_relative(flux, err, seg)
             meta = meta.replace(extra={**meta.extra, "flux_level": NO_LEVEL})
+            if lc.meta.source is None and lc.meta.row is None and not lc.meta.flux_unit:
+                # arrays made in memory (a file or a table row says so in its reader): ppm
+                # or ppt offsets given as plain numbers would be depths in noise units
+                warnings.warn(
+                    "the flux has no absolute level (values around zero): depths are in units"
+                    " of the point noise (x 1000 ppm), not ppm. If it is in ppm or ppt around"
+                    " zero, say so: LightCurve(t, flux * starskope.units.ppm) or"
+                    " meta={'flux_unit': 'ppm'}",
+                    StarskopeWarning,
+                    stacklevel=2,
+                )
         meta = meta.replace(flux_unit="relative")
     keep = sigma_clip_upper(out.t, flux, sigma_upper=sigma_upper)
     w = clip_window(out.t, flux)
