@@ -313,6 +313,16 @@ def test_times_in_seconds_are_not_taken_for_julian_dates():
         assert LightCurve(t, np.ones(10)).time_format == "btjd"  # as before: no JD guess
 
 
+def test_the_units_module_is_reached_from_the_package():
+    """``starskope.units.ppm`` (which the level-less flux warning names) after a bare import."""
+    import subprocess
+    import sys
+
+    code = "import starskope; print(starskope.units.ppm, starskope.fit.fit_transit.__name__)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["ppm", "fit_transit"]
+
+
 def test_clear_errors_for_api_misuse(tmp_path):
     """Misuse is a StarskopeError naming the problem, not numpy's, wotan's or a
     constructor's message (each was, before)."""

@@ -37,8 +37,9 @@ __all__ = [
 #: Subpackages loaded on first attribute access (``starskope.search.TransitSearch`` after a
 #: bare ``import starskope``), so that the import stays light.
 _SUBMODULES = frozenset(
-    {"catalog", "clean", "crossmatch", "evaluate", "features", "fetch", "fold", "io", "models",
-     "pipeline", "plotting", "report", "scan", "search", "simulate", "stitch", "vet"}
+    {"catalog", "clean", "crossmatch", "evaluate", "features", "fetch", "fit", "fold", "io",
+     "known", "models", "pipeline", "plotting", "report", "scan", "search", "simulate",
+     "stitch", "units", "vet"}
 )  # fmt: skip
 
 
