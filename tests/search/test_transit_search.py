@@ -90,3 +90,15 @@ def test_durations_in_hours_given_as_days_are_warned():
         TransitSearch(t, f, durations=[1.0, 2.0, 3.0])  # hours meant
     s = TransitSearch(t, f, durations=[1.0, 2.0, 3.0] * u.h)  # no warning
     np.testing.assert_allclose(s.durations, np.array([1.0, 2.0, 3.0]) / 24)
+
+
+def test_trial_periods_beyond_the_baseline_are_warned_about():
+    """Periods longer than the data hold one transit: the 'period' is not measured (a 50-d
+    'period' of 27 days of data came back without a word)."""
+    from starskope.exceptions import StarskopeWarning
+
+    rng = np.random.default_rng(1)
+    t = np.arange(0, 27, 10 / 1440)
+    f = 1 + rng.normal(0, 3e-4, t.size)
+    with pytest.warns(StarskopeWarning, match="exceeds the 26.99-d baseline: at most one"):
+        TransitSearch(t, f).power(periods=[40.0, 50.0, 60.0])

@@ -188,6 +188,19 @@ class TransitSearch:
             builds its own grid from the same period range and oversampling.
         """
         grid = self.autoperiod() if periods is None else to_days_array(periods)
+        baseline = float(self.t[-1] - self.t[0])
+        if periods is not None and np.size(grid) and float(np.min(grid)) > baseline:
+            import warnings
+
+            from ..exceptions import StarskopeWarning
+
+            warnings.warn(
+                f"every trial period ({float(np.min(grid)):g} d and longer) exceeds the"
+                f" {baseline:.4g}-d baseline: at most one transit fits, so the period is not"
+                " measured",
+                StarskopeWarning,
+                stacklevel=2,
+            )
         return SEARCHES[self.method](
             self.t,
             self.flux,
