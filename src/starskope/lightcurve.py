@@ -130,27 +130,22 @@ def _check_day_numbers(t: np.ndarray, fmt: str, *, given: bool) -> None:
         )
 
 
-def _time_kind(time) -> str:
-    """``"M"`` for calendar dates (datetime64, pandas timestamps, datetime objects), ``"m"``
-    for durations (timedelta64), else the array's dtype kind."""
-    if getattr(getattr(time, "dtype", None), "tz", None) is not None:
-        return "M"
-    arr = np.asarray(time)
-    if arr.dtype.kind == "O" and arr.size and isinstance(arr.ravel()[0], datetime.date):
-        return "M"
-    return arr.dtype.kind
-
-
 def _time_days(time) -> np.ndarray:
     """Times as days: an astropy Quantity of time converted (hours, seconds), calendar dates
     (``datetime64``, pandas timestamps) as JD in TDB (from UTC, with a warning), numbers as
     they are; a float32 column that cannot resolve a minute is said."""
+    return _times(time, stacklevel=4)[0]
+
+
+def _times(time, *, stacklevel: int = 3) -> tuple[np.ndarray, str]:
+    """:func:`_time_days` and what the times were: ``"M"`` calendar dates (datetime64, pandas
+    timestamps, datetime objects), ``"m"`` durations (timedelta64), ``""`` numbers."""
     import astropy.units as u
 
     if isinstance(time, u.Quantity):
         if not time.unit.is_equivalent(u.day):
             raise StarskopeError(f"times must be in a unit of time; got {time.unit}")
-        return _floats(time.to(u.day))
+        return _floats(time.to(u.day)), ""
     if getattr(getattr(time, "dtype", None), "tz", None) is not None:
         # pandas timestamps with a time zone: the UTC instants, as naive datetime64
         import pandas as pd
@@ -158,7 +153,7 @@ def _time_days(time) -> np.ndarray:
         time = pd.DatetimeIndex(time).tz_convert("UTC").tz_localize(None).to_numpy()
     arr = np.asarray(time)
     if arr.dtype.kind == "m":  # durations (timedelta64, pandas Timedelta): relative days
-        return _floats(arr / np.timedelta64(1, "D"))
+        return _floats(arr / np.timedelta64(1, "D")), "m"
     if (
         arr.dtype.kind == "O"
         and arr.size
@@ -184,9 +179,9 @@ def _time_days(time) -> np.ndarray:
             "times are calendar dates: read as UTC and converted to JD in TDB, not barycentric"
             " (t0 may differ from BJD_TDB by up to 8.3 minutes; periods are unaffected)",
             StarskopeWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
-        return _time.datetimes_to_tdb_jd(arr)
+        return _time.datetimes_to_tdb_jd(arr), "M"
     t = _floats(time if arr.dtype.kind != "O" else arr)
     lost = _time.float32_time_step(t) if arr.dtype == np.float32 else None
     if lost:
@@ -199,9 +194,9 @@ def _time_days(time) -> np.ndarray:
             f" {lost[1]:.0f} minutes: cadences closer than that share a time; pass 64-bit floats"
             " or times relative to a reference (BTJD)",
             StarskopeWarning,
-            stacklevel=3,
+            stacklevel=stacklevel,
         )
-    return t
+    return t, ""
 
 
 @dataclass(frozen=True)
@@ -305,10 +300,9 @@ class LightCurve:
             fmt, t = "relative", np.asarray(time.to_value("jd"), dtype=float)
         else:
             fmt = "btjd" if time_format is None else time_format
-            t = _time_days(time)
+            t, kind = _times(time)
             if t.ndim != 1:
                 raise StarskopeValueError(f"time must be 1-D; got shape {t.shape}")
-            kind = _time_kind(time)
             if kind == "M":  # calendar dates (datetime64, pandas, datetime objects)
                 fmt = "jd"
             elif kind == "m":  # durations: days from a reference
