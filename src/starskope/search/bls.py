@@ -97,6 +97,21 @@ def _red_noise(t, resid, duration, sigma_white):
 MIN_DURATION_DAYS = 1.0 / 1440.0
 
 
+def search_inputs(t, flux, min_period, max_period):
+    """A search's times and flux as 1-D float arrays of equal length, and its period range, in
+    days (Quantities converted: times in hours or seconds, ``min_period=12 * u.h``)."""
+    from ..lightcurve import _time_days
+    from ..units import to_days
+
+    t = _time_days(t)
+    flux = np.asarray(flux, dtype=float)
+    if t.ndim != 1 or flux.shape != t.shape:
+        raise StarskopeError(f"t and flux must be 1-D of equal length; got {t.shape}, {flux.shape}")
+    min_period = to_days(min_period, name="min_period")
+    max_period = None if max_period is None else to_days(max_period, name="max_period")
+    return t, flux, min_period, max_period
+
+
 def warn_if_durations_look_like_hours(durations, values: np.ndarray, stacklevel: int = 4) -> None:
     """Warn when plain-number trial durations reach more than a day: hours passed as days
     (a Quantity says its unit and is never warned about)."""
@@ -463,15 +478,7 @@ def search_bls(
     """
     if engine not in _ENGINES:
         raise StarskopeError(f"unknown BLS engine {engine!r}; choose one of {sorted(_ENGINES)}")
-    from ..lightcurve import _time_days
-    from ..units import to_days
-
-    t = _time_days(t)  # a Quantity of hours or seconds in days
-    flux = np.asarray(flux, dtype=float)
-    if t.ndim != 1 or flux.shape != t.shape:
-        raise StarskopeError(f"t and flux must be 1-D of equal length; got {t.shape}, {flux.shape}")
-    min_period = to_days(min_period, name="min_period")
-    max_period = None if max_period is None else to_days(max_period, name="max_period")
+    t, flux, min_period, max_period = search_inputs(t, flux, min_period, max_period)
     ok = np.isfinite(t) & np.isfinite(flux)
     if flux_err is not None:
         flux_err = np.asarray(flux_err, dtype=float)

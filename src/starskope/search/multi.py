@@ -20,7 +20,7 @@ import numpy as np
 from ..clean.masking import transit_mask
 from ..exceptions import StarskopeError
 from .base import Periodogram, SearchResult
-from .bls import _alias_neighbours, _local_maxima, search_bls
+from .bls import _alias_neighbours, _local_maxima, search_bls, search_inputs
 from .grid import duration_grid, period_grid
 
 __all__ = ["SEARCHES", "folded_shape", "is_significant", "search_multi"]
@@ -122,13 +122,7 @@ def search_multi(
     if isinstance(max_planets, bool) or not float(max_planets).is_integer() or max_planets < 1:
         raise StarskopeError(f"max_planets must be an integer of at least 1; got {max_planets}")
     max_planets = int(max_planets)
-    from ..lightcurve import _time_days
-    from ..units import to_days
-
-    t = _time_days(t)  # a Quantity of hours or seconds in days
-    min_period = to_days(min_period, name="min_period")
-    max_period = None if max_period is None else to_days(max_period, name="max_period")
-    flux = np.asarray(flux, dtype=float)
+    t, flux, min_period, max_period = search_inputs(t, flux, min_period, max_period)
     err = None if flux_err is None else np.asarray(flux_err, dtype=float)
     if durations is None:
         durations = duration_grid()

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..exceptions import StarskopeError, StarskopeWarning
 from .base import Periodogram, SearchResult
-from .bls import box_stats
+from .bls import box_stats, search_inputs
 
 __all__ = ["search_tls"]
 
@@ -89,15 +89,7 @@ def search_tls(
         raise StarskopeError(
             "method 'tls' needs transitleastsquares: pip install 'starskope[tls]'"
         ) from exc
-    from ..lightcurve import _time_days
-    from ..units import to_days
-
-    t = _time_days(t)  # a Quantity of hours or seconds in days
-    flux = np.asarray(flux, dtype=float)
-    if t.ndim != 1 or flux.shape != t.shape:
-        raise StarskopeError(f"t and flux must be 1-D of equal length; got {t.shape}, {flux.shape}")
-    min_period = to_days(min_period, name="min_period")
-    max_period = None if max_period is None else to_days(max_period, name="max_period")
+    t, flux, min_period, max_period = search_inputs(t, flux, min_period, max_period)
     ok = np.isfinite(t) & np.isfinite(flux)
     t, flux = t[ok], flux[ok]
     if t.size < 20:
