@@ -116,13 +116,12 @@ _NUMBERS: dict[str, tuple[type, float, bool]] = {
 #: The named choices of the text settings (the searches, detrenders and BLS engines of
 #: ``starskope.search`` and ``starskope.clean``; a test keeps them equal), checked when the
 #: configuration is made, not when an active star first needs one in the middle of a scan.
+_DETRENDERS = frozenset({"biweight", "savgol", "spline", "localpoly", "none", "rotation"})
 _CHOICES: dict[str, frozenset] = {
     "method": frozenset({"bls", "tls"}),
     "bls_engine": frozenset({"numba", "astropy"}),
-    "detrend_method": frozenset({"biweight", "savgol", "spline", "localpoly", "none", "rotation"}),
-    "active_detrend_method": frozenset(
-        {"biweight", "savgol", "spline", "localpoly", "none", "rotation", None}
-    ),
+    "detrend_method": _DETRENDERS,
+    "active_detrend_method": _DETRENDERS | {None},  # None: biweight with a shortened window
     "quality_bitmask": frozenset({"none", "default", "hard", "hardest"}),
 }
 

@@ -225,9 +225,7 @@ _SCALE_IN_NAME = re.compile(
 
 #: Units that name a time column alone (not the letters ``s``, ``h`` or ``min``, which may
 #: name other things).
-_BARE_SCALE_NAMES = frozenset(
-    {"sec", "secs", "second", "seconds", "mins", "minute", "minutes", "hr", "hrs", "hour", "hours"}
-)
+_BARE_SCALE_NAMES = frozenset(_TIME_SCALES) - {"s", "h", "min"}
 
 
 def time_scale(unit: str | None = None, name: str | None = None) -> tuple[float, str] | None:

@@ -17,7 +17,6 @@ QLP (Huang et al. 2020).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +42,7 @@ from ._common import (
     warn_if_reduced_jd,
 )
 from ._fitsfile import (
+    _TFORM,
     FITS_MAGIC,
     _colnames,
     _Cols,
@@ -738,8 +738,8 @@ def _is_light_curve_table(h) -> bool:
     if "TIME" not in names:
         return False
     for k, n in enumerate(names, start=1):
-        repeat = re.match(r"\s*(\d*)", str(hdr.get(f"TFORM{k}", "")))
-        if n in _LC_FLUXES and int(repeat.group(1) or 1) == 1:
+        form = _TFORM.match(str(hdr.get(f"TFORM{k}", "")))
+        if n in _LC_FLUXES and (form is None or int(form.group(1) or 1) == 1):
             return True
     return False
 
