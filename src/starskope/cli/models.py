@@ -450,9 +450,10 @@ def predict_command(
         help="Worker processes for the models that run the search per star (gbm, views-cnn).",
     ),
 ) -> None:
-    """Score stars: probability that each hosts a transiting planet, for a population with
-    the model's training share of hosts (or --prior); each result's explanation.host_prior
-    says which."""
+    """Score stars: the probability that each hosts a transiting planet.
+
+    For a population with the model's share of hosts, or --prior's (explanation.host_prior).
+    """
     from ..io import iter_read
     from ..models.predict import predict_results
     from ..models.prior import score_prior
