@@ -826,3 +826,41 @@ def test_a_users_max_period_is_never_exceeded_by_the_doubling_beyond_the_grid():
         capped = starskope.analyse(lc, {"max_period_days": 25.0})
     assert free.candidates[0].period_days == pytest.approx(45.0, rel=1e-2)
     assert all(c.period_days <= 25.0 * (1 + 1e-6) for c in capped.candidates)
+
+
+def test_a_shallow_dip_between_a_planets_transits_does_not_reject_it():
+    """A later signal at the planet's period but half an orbit away, a few per cent as deep
+    (an occultation at most, or the detrender's response between a short-period planet's
+    transits), is rejected alone; at the planet's own phases, or as deep as the planet at
+    other phases (a variable star's two dips per cycle), it still takes the planet with it."""
+    import dataclasses
+
+    from starskope.pipeline import _same_source
+
+    planet = dataclasses.replace(_cand(0.55, planet_like=True), t0=0.1, depth_ppm=1520.0)
+    wiggle = dataclasses.replace(
+        _cand(0.5501, planet_like=False, raised=("sinusoid",)), t0=0.37, depth_ppm=104.0
+    )
+    assert [c.is_planet_like for c in _same_source([planet, wiggle])] == [True, False]
+    deep = dataclasses.replace(wiggle, depth_ppm=1400.0)
+    assert not _same_source([planet, deep])[0].is_planet_like
+    on_it = dataclasses.replace(wiggle, t0=0.1 + 5 * 0.55)
+    assert not _same_source([planet, on_it])[0].is_planet_like
+
+
+def test_ultra_short_period_planet_is_not_rejected_by_its_own_residual():
+    """A 0.55-d planet (1.9 ppt, 48 transits in a TESS-like 2-min sector, white noise): the
+    transit train makes the star look active, and the local cubic leaves a 100-ppm wiggle
+    half an orbit from the transits, found as a second signal at the same period. It used to
+    reject the planet as 'the residual of the same variable star'."""
+    from starskope.simulate.inject import PlanetSignal, a_rs_from_density
+
+    t = np.arange(1400.0, 1427.4, 2.0 / 1440.0)
+    t = t[(t < 1413.0) | (t >= 1414.2)]
+    p = PlanetSignal(0.55, 1400.165, 0.04, a_rs_from_density(period=0.55, rho_star=1.41), 0.3)
+    noise = np.random.default_rng(4).normal(0.0, 6e-4, t.size)
+    lc = LightCurve(t, p.model(t, exptime=2.0 / 1440.0) + noise, np.full(t.size, 6e-4))
+    res = analyse(lc)
+    top = res.candidates[0]
+    assert res.is_candidate and top.is_planet_like
+    assert top.period_days == pytest.approx(0.55, rel=1e-3)

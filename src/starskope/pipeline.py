@@ -567,10 +567,12 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                 },
             )
         )
-    candidates = _eclipse_pairs(_same_source(candidates), flat.t, flat.flux, thresholds=th)
+    candidates = _eclipse_pairs(
+        _same_source(candidates, thresholds=th), flat.t, flat.flux, thresholds=th
+    )
     # the pairing can reject a binary found after one of its residuals (a residual first, on
     # a rotation-detrended curve, then the eclipses): the residual is checked against it again
-    candidates = _same_source(candidates, planets_only=True)
+    candidates = _same_source(candidates, planets_only=True, thresholds=th)
     t0 = tick("vet", t0)
     order = _rank(candidates)
     candidates = [candidates[k] for k in order]
@@ -718,7 +720,11 @@ _HARMONICS = (1.0, 2.0, 0.5, 3.0, 1.0 / 3.0)
 
 
 def _same_source(
-    candidates: list[Candidate], *, tol: float = 0.01, planets_only: bool = False
+    candidates: list[Candidate],
+    *,
+    tol: float = 0.01,
+    planets_only: bool = False,
+    thresholds: VetThresholds | None = None,
 ) -> list[Candidate]:
     """Reject signals that repeat the period of an earlier, rejected binary or variable.
 
@@ -730,8 +736,11 @@ def _same_source(
     rejected signal that repeats the period of an earlier rejected one (a pulsator's residuals
     found again and again after masking: one signal, not several). With ``planets_only``, only
     the planet-like signals are checked (a second pass, after :func:`_eclipse_pairs` has
-    rejected more sources).
+    rejected more sources). A later signal at the same period but at other phases, shallow
+    enough to be the earlier one's occultation (``thresholds``' secondary limits), is left to
+    :func:`_eclipse_pairs`.
     """
+    th = thresholds or VetThresholds()
     out = list(candidates)
     for i, c in enumerate(out):
         # a planet-like signal is checked against every rejected one; a rejected signal only
@@ -749,6 +758,12 @@ def _same_source(
             h = min(_HARMONICS if planet and j < i else (1.0,), key=lambda x: abs(ratio / x - 1.0))
             if abs(ratio / h - 1.0) > tol:
                 continue
+            if planet and j > i and not _same_dips(c, src) and _occultation_at_most(src, c, th):
+                # a later signal at the same period, at other phases and shallow enough to be
+                # the planet's occultation, is not what the first pass left unmasked (the
+                # detrender's response between a short-period planet's transits, or an
+                # occultation): _eclipse_pairs rejects it alone
+                continue
             why = f"rejected by {', '.join(reasons)}: "
             flag = VetFlag(
                 "same_source",
@@ -765,6 +780,26 @@ def _same_source(
             out[i] = dataclasses.replace(c, vetting=c.vetting + (flag,), is_planet_like=False)
             break
     return out
+
+
+def _occultation_at_most(sec: Candidate, prim: Candidate, th: VetThresholds) -> bool:
+    """True when ``sec`` is shallow enough to be ``prim``'s occultation (the limits by which
+    :func:`_eclipse_pairs` tells a planet's occultation from a binary's secondary eclipse)."""
+    occ = th.secondary_max_occultation
+    return (
+        prim.depth_ppm > 0
+        and sec.depth_ppm < th.secondary_ratio * prim.depth_ppm
+        and prim.depth_ppm < 1e6 * th.secondary_primary_depth
+        and (occ is None or sec.depth_ppm <= 1e6 * occ)
+    )
+
+
+def _same_dips(a: Candidate, b: Candidate) -> bool:
+    """True when two signals at (about) one period dip at the same times: their epochs differ
+    by less than half their summed durations, modulo the period."""
+    p = 0.5 * (a.period_days + b.period_days)
+    dphi = ((b.t0 - a.t0) / p + 0.5) % 1.0 - 0.5
+    return abs(dphi) * p < 0.5 * (a.duration_hours + b.duration_hours) / 24.0
 
 
 def _same_clock(p1: float, p2: float, *, span: float | None, budget: float) -> bool:
@@ -816,10 +851,10 @@ def _eclipse_pairs(
             d_a, d_b = a.duration_hours / 24.0, b.duration_hours / 24.0
             budget = min(d_a, d_b)  # two BLS periods of one signal differ by about a grid step
             if _same_clock(a.period_days, b.period_days, span=span, budget=budget):
+                if _same_dips(a, b):
+                    continue  # the same dips found twice: not a pair of eclipses
                 p = 0.5 * (a.period_days + b.period_days)
                 dphi = ((b.t0 - a.t0) / p + 0.5) % 1.0 - 0.5
-                if abs(dphi) * p < 0.5 * (d_a + d_b):
-                    continue  # the same dips found twice: not a pair of eclipses
                 k_prim, k_sec = (i, j) if a.depth_ppm >= b.depth_ppm else (j, i)
                 prim, sec = candidates[k_prim], candidates[k_sec]
                 err = math.hypot(prim.depth_ppm_err, sec.depth_ppm_err)
