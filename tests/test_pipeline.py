@@ -864,3 +864,20 @@ def test_ultra_short_period_planet_is_not_rejected_by_its_own_residual():
     top = res.candidates[0]
     assert res.is_candidate and top.is_planet_like
     assert top.period_days == pytest.approx(0.55, rel=1e-3)
+
+
+def test_planet_reported_at_half_the_found_period_is_fitted_at_that_period():
+    """A 0.35-d planet below the default shortest period (0.5 d) is found as two signals at
+    0.70 d half an orbit apart and reported at 0.35 d: the transit fit must use the reported
+    period, not the search's 0.70 d (its ephemeris, extra.fit_period_days, said 0.70)."""
+    from starskope.simulate.inject import PlanetSignal, a_rs_from_density
+
+    t = np.arange(1400.0, 1427.4, 2.0 / 1440.0)
+    t = t[(t < 1413.0) | (t >= 1414.2)]
+    p = PlanetSignal(0.35, 1400.1435, 0.02, a_rs_from_density(period=0.35, rho_star=1.4), 0.2)
+    noise = np.random.default_rng(7).normal(0.0, 1e-3, t.size)
+    res = analyse(LightCurve(t, p.model(t, exptime=2.0 / 1440.0) + noise, np.full(t.size, 1e-3)))
+    top = res.candidates[0]
+    assert top.is_planet_like and top.period_days == pytest.approx(0.35, rel=1e-3)
+    assert top.extra["fit_period_days"] == pytest.approx(0.35, rel=1e-3)
+    assert top.extra["fit_depth_ppm"] == pytest.approx(482.0, rel=0.25)

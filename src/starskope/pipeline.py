@@ -588,6 +588,8 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
             s, snr_threshold=config.snr_threshold, sde_threshold=config.sde_threshold
         )
         wanted = config.fit_transit and significant and (k == 0 or c.is_planet_like)
+        if c.period_days != s.period:  # reported at half the found period (_at_half_period)
+            s = dataclasses.replace(s, period=c.period_days, t0=c.t0, depth=c.depth_ppm / 1e6)
         fit = _fit(flat, s, exptime) if wanted else None
         fits.append(fit)
         if fit is not None and bool(getattr(fit, "success", False)):
