@@ -297,6 +297,38 @@ def test_pipe_tables_rulers_and_units_comment_lines(tmp_path):
     assert np.allclose(lc.flux_err, 3e-4)
 
 
+def test_fixed_width_table_with_blank_cells_keeps_each_value_in_its_column(tmp_path):
+    """astropy's fixed_width_two_line writes masked cells (a FITS column's NaNs) as blanks:
+    the rows are cut at the ruler's dash runs, so a blank flux stays missing instead of the
+    quality word moving into the flux column (read as 20 or 148 e-/s), whether or not the
+    first row has blanks."""
+    from astropy.table import MaskedColumn, Table
+
+    t, f = _curve(n=300)
+    flux = 4e4 * f
+    gone = np.zeros(t.size, bool)
+    gone[[0, 17, 18, 120]] = True
+    quality = np.where(gone, 148, 0)
+    tab = Table(
+        {
+            "TIME": t,
+            "SAP_FLUX": MaskedColumn(3.4e4 * f, mask=gone),
+            "PDCSAP_FLUX": MaskedColumn(flux, mask=gone),
+            "SAP_QUALITY": quality,
+        }
+    )
+    for name, rows in (("first_blank.txt", tab), ("first_full.txt", tab[1:])):
+        p = tmp_path / name
+        rows.write(p, format="ascii.fixed_width_two_line")
+        lc = read(p)
+        keep = slice(0, None) if rows is tab else slice(1, None)
+        assert lc.meta.flux_column == "PDCSAP_FLUX"
+        np.testing.assert_allclose(lc.t, t[keep], atol=1e-9)
+        np.testing.assert_array_equal(np.isnan(lc.flux), gone[keep])
+        np.testing.assert_allclose(lc.flux[~gone[keep]], flux[keep][~gone[keep]], rtol=1e-6)
+        np.testing.assert_array_equal(lc.quality, quality[keep])
+
+
 def test_feather_is_read_and_other_binary_formats_are_named(tmp_path):
     import pandas as pd
 

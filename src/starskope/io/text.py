@@ -162,6 +162,27 @@ def _ipac_to_csv(header: str, body: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def _fixed_width(ruler: str, header: str, body: str) -> tuple[list[str], str] | None:
+    """Names and comma-joined rows of a fixed-width table whose ruler line (``-----  ----``)
+    marks each column with a run of dashes: every line is cut where a run begins, so a blank
+    cell stays blank instead of the next value moving into its column. None when the ruler
+    marks fewer than two columns or a value crosses a column boundary (the rows are then split
+    on blanks, as any whitespace table)."""
+    starts = [m.start() for m in re.finditer(r"[-=]+", ruler)]
+    if len(starts) < 2:
+        return None
+    lines = [r for r in body.splitlines() if r.strip()]
+    bounds = starts[1:]
+    if any(len(r) > b - 1 and r[b - 1] != " " for r in [header, *lines[:500]] for b in bounds):
+        return None
+    spans = list(zip([0, *bounds], [*bounds, None], strict=True))
+
+    def cells(row: str) -> list[str]:
+        return [row[a:b].strip() for a, b in spans]
+
+    return cells(header), "\n".join(",".join(cells(r)) for r in lines) + "\n"
+
+
 def _is_header(fields: list[str]) -> bool:
     """A line of names (mostly non-numeric fields), not a data row (calendar dates and clock
     times are data)."""
@@ -230,6 +251,7 @@ def _scan(path):
             # row label): strip only the line end then, or every name shifts left
             fields = _split(line.rstrip("\r\n") if delim == "\t" else line.strip(), delim)
             names = None
+            ruler = None  # a fixed-width table's ruler line under the names
             first_data = line
             if _is_header(fields):
                 names = fields  # a header line
@@ -239,7 +261,7 @@ def _scan(path):
                 while nxt and not nxt.strip() and blank < _MAX_HEADER_LINES:
                     nxt, blank = fh.readline(), blank + 1  # blank lines under a title
                 if _RULER.match(nxt.strip()):  # "------- ----" under the names
-                    nxt = fh.readline()
+                    ruler, nxt = nxt.rstrip("\r\n"), fh.readline()
                 nd = forced or _delimiter(nxt.strip())
                 nf = _split(nxt.strip(), nd)
                 # a title line above the header: one field ("GJ 357, TESS sector 8,,": the
@@ -269,6 +291,13 @@ def _scan(path):
                         names = cand
                         break
             body = first_data + fh.read()
+            if names is fields and delim is None and ruler is not None:
+                # astropy's fixed_width_two_line (lightkurve's too): columns at the ruler's
+                # dash runs, where a blank cell (a masked value) keeps its place
+                cut = _fixed_width(ruler, line.rstrip("\r\n"), body)
+                if cut is not None:
+                    names, body = cut
+                    delim = ","
         except UnicodeDecodeError as exc:
             raise StarskopeError("not a text table (binary data)", path=path) from exc
         except DECOMPRESSION_ERRORS as exc:
