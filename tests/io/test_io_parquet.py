@@ -80,6 +80,29 @@ def test_one_star_per_row_with_0_1_labels_and_other_list_names(tmp_path):
         read(tmp_path / "c.pq")
 
 
+def test_one_star_per_row_nulls_label_case_and_missing_times(tmp_path):
+    """A null in a row's quality list is no flag (it ended in a bare TypeError); an upper-case
+    LABEL column is the label; a row of the wrong shape is that row's error alone; a file of
+    flux lists without times says where flux without times is read."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    t = np.arange(200) * 0.02
+    flux = [list(1 + 1e-3 * np.sin(t + k)) for k in range(3)]
+    quality = [[0] * 200, [None] + [0] * 198 + [128], [0] * 199]
+    table = pa.table({"time": [list(t)] * 3, "flux": flux, "quality": quality, "LABEL": [2, 1, 1]})
+    pq.write_table(table, tmp_path / "a.pq")
+    items = list(iter_read(tmp_path / "a.pq"))
+    assert [lc.meta.label for _, lc in items[:2]] == [1, 0]
+    assert items[1][1].quality[0] == 0 and items[1][1].quality[-1] == 128
+    assert isinstance(items[2][1], StarskopeError)
+    assert "199 quality flags for 200 flux values" in str(items[2][1])
+    assert read(tmp_path / "a.pq", row=1).meta.label == 0
+    pq.write_table(pa.table({"flux": flux}), tmp_path / "b.pq")
+    with pytest.raises(StarskopeError, match="Kaggle-layout table"):
+        read(tmp_path / "b.pq", row=0)
+
+
 @pytest.mark.parametrize(
     ("start", "fmt", "first"),
     [

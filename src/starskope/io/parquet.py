@@ -147,9 +147,10 @@ def _mission(pf) -> str | None:
 
 def _binary_labels(pf) -> bool:
     """True when the file's ``label`` column holds 0/1 (1 = host) rather than Kaggle's 1/2."""
-    if "label" not in pf.schema_arrow.names:
+    name = next((n for n in pf.schema_arrow.names if n.lower() == "label"), None)
+    if name is None:
         return False
-    col = pf.read(columns=["label"]).column("label").to_numpy(zero_copy_only=False)
+    col = pf.read(columns=[name]).column(name).to_numpy(zero_copy_only=False)
     vals = {int(v) for v in col if v is not None and v == v}
     return bool(vals) and vals <= {0, 1} and 0 in vals
 
@@ -161,6 +162,11 @@ def _binary_labels_of(path: str, mtime_ns: int, size: int) -> bool:
     return _binary_labels(_open(path))
 
 
+def _label_of(rec: dict):
+    """The row's ``label`` (or ``LABEL``, ``Label``: a name in any case), None without one."""
+    return next((v for k, v in rec.items() if k.lower() == "label"), None)
+
+
 def _star(rec: dict, i: int, *, grid, mission, path, binary: bool = False) -> LightCurve:
     flux = np.asarray(rec["flux"], dtype=float)
     where = f"row {i}"
@@ -170,7 +176,11 @@ def _star(rec: dict, i: int, *, grid, mission, path, binary: bool = False) -> Li
         t = grid
     else:
         raise StarskopeError(
-            "no time: neither a 'time' column nor a time grid", path=path, where=where
+            "no time: neither a 'time' column nor a time grid in the file's metadata (flux"
+            " without times is read, with --cadence-minutes, from a Kaggle-layout table:"
+            " LABEL, FLUX.1, FLUX.2, ...)",
+            path=path,
+            where=where,
         )
     if t.size != flux.size:
         raise StarskopeError(f"{flux.size} flux values for {t.size} times", path=path, where=where)
@@ -179,8 +189,16 @@ def _star(rec: dict, i: int, *, grid, mission, path, binary: bool = False) -> Li
     err = rec.get("flux_err")
     err = np.full(flux.size, np.nan) if err is None else np.asarray(err, dtype=float)
     quality = rec.get("quality")
-    quality = np.zeros(flux.size, np.int32) if quality is None else np.asarray(quality, np.int32)
-    label = rec.get("label")
+    if quality is None:
+        quality = np.zeros(flux.size, np.int32)
+    else:  # a null flag (None in the list) is no flag
+        quality = np.asarray(quality, dtype=float)
+        if quality.shape != flux.shape:
+            raise StarskopeError(
+                f"{quality.size} quality flags for {flux.size} flux values", path=path, where=where
+            )
+        quality = np.where(np.isfinite(quality), quality, 0.0).astype(np.int64)
+    label = _label_of(rec)
     label = None if label is None else int(label == 1) if binary else int(label == 2)
     row = int(rec["row"]) if rec.get("row") is not None else i
     fmt, add, rule = _row_time_format(t, mission)
@@ -235,6 +253,8 @@ def iter_parquet_rows(path) -> Iterator[tuple[int, LightCurve | StarskopeError]]
                 yield i, _star(rec, i, grid=grid, mission=mission, path=path, binary=binary)
             except StarskopeError as err:
                 yield i, err
+            except (TypeError, ValueError) as exc:  # a cell of the wrong type: this row only
+                yield i, StarskopeError(f"malformed row: {exc}", path=path, where=f"row {i}")
             i += 1
 
 
