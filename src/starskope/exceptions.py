@@ -12,6 +12,7 @@ __all__ = [
     "StarskopeError",
     "StarskopeValueError",
     "StarskopeWarning",
+    "UnrecognisedFormatError",
 ]
 
 
@@ -84,6 +85,11 @@ class RowError(StarskopeError):
 
 def _row_error(message, path, row, label) -> RowError:
     return RowError(message, path=path, row=row, label=label)
+
+
+class UnrecognisedFormatError(StarskopeError):
+    """A file that is not a light curve, or that no reader recognises (a `StarskopeError`;
+    folder walks skip such files with a warning)."""
 
 
 class StarskopeValueError(StarskopeError, ValueError):

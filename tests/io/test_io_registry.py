@@ -118,6 +118,41 @@ def test_iter_read_folder_glob_and_kaggle(tmp_path, io_data, rng):
     assert isinstance(err, StarskopeError) and "no such file" in str(err)
 
 
+def test_catalogues_and_numeric_manifests_in_a_folder_are_skipped(tmp_path, io_data):
+    """A catalogue sorted by period (the Kepler EB catalogue: its increasing 'period' column was
+    read as times, its 'pdepth' as flux), an archive table and a labels table with numeric
+    columns are not light curves: named, they are errors saying so; in a folder, skipped."""
+    d = tmp_path / "data"
+    d.mkdir()
+    shutil.copy(io_data / "tic10111251.fits.gz", d / "b.fits.gz")
+    (d / "eb.csv").write_text(
+        "#KIC,period,period_err,pdepth,sdepth,morph,Teff,SC,\n"
+        + "".join(f"{9472174 + k},{0.12 + 0.05 * k:.7f},1e-7,0.046,0.01,0.78,6000,True,\n"
+                  for k in range(40))
+    )  # fmt: skip
+    (d / "toi.csv").write_text(
+        "toi,tid,ra,dec,pl_orbper,pl_trandep\n"
+        + "".join(f"{100 + k}.01,{1000 + k},{10 + k},{-5 - k},{1 + k},{500 + k}\n"
+                  for k in range(40))
+    )  # fmt: skip
+    (d / "labels.csv").write_text(
+        "file,is_planet_host,known_periods_days\n"
+        + "".join(f"f{k}.fits,{k % 2},{1.5 + k}\n" for k in range(40))
+    )
+    for name, words in (("eb.csv", "catalogue"), ("toi.csv", "catalogue"),
+                        ("labels.csv", "manifest")):  # fmt: skip
+        ((_, err),) = list(iter_read(d / name))
+        assert (
+            isinstance(err, StarskopeError)
+            and words in str(err)
+            and "--time-column" not in str(err)
+        )
+    with pytest.warns(StarskopeWarning, match="skipped, not a light curve") as seen:
+        got = list(iter_read(d))
+    assert [i for i, _ in got] == [str(d / "b.fits.gz")] and isinstance(got[0][1], LightCurve)
+    assert len([w for w in seen if "skipped" in str(w.message)]) == 3
+
+
 def test_iter_read_is_lazy(tmp_path, io_data):
     for i in range(3):
         shutil.copy(io_data / "tic10111251.fits.gz", tmp_path / f"f{i}.fits.gz")
@@ -137,4 +172,3 @@ def test_unrecognised_file_named_explicitly_is_an_error(tmp_path):
     ((ident, err),) = list(iter_read(p))
     assert isinstance(err, StarskopeError) and "a list of light-curve files (a manifest" in str(err)
     assert "`starskope scan`, `train` or `evaluate`" in str(err)
-

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from ..exceptions import StarskopeError
+from ..exceptions import StarskopeError, UnrecognisedFormatError
 
 __all__ = [
     "ColumnChoice",
@@ -243,6 +243,39 @@ _COUNTER_NAME = re.compile(
 )
 
 #: Time corrections (TESS and Kepler's ``TIMECORR``): never the time, however they increase.
+#: What a manifest (a table of light-curve files) is told when read as a light curve.
+MANIFEST = (
+    "a list of light-curve files (a manifest: a path or file column), not a light curve: give"
+    " the files themselves, or the manifest to `starskope scan`, `train` or `evaluate`, which"
+    " read manifests"
+)
+#: Columns of a catalogue of stars or planets (KOI, TOI, K2 and EB tables): identifiers, sky
+#: positions, orbital and stellar parameters, dispositions. Three of them, and no time column:
+#: a table with one row per object, not a light curve.
+_CATALOGUE_NAME = re.compile(
+    r"^(kic|kepid|kic_?id|kepoi_name|kepler_name|koi|tic|tid|tic_?id|toi|epic|epic_?id"
+    r"|pl_name|hostname|ra|dec|ra_?deg|dec_?deg|raj2000|dej2000|rastr|decstr"
+    r"|period|period_days|porb|orbper|pl_orbper|koi_period|pdepth|sdepth|depth|koi_depth"
+    r"|morph|teff|st_teff|koi_steff|pl_rade|koi_prad|st_rad|.*disp|.*disposition)$"
+)
+
+
+def not_a_light_curve(names: Sequence[str], *, path, where=None) -> None:
+    """Raise `UnrecognisedFormatError` for a table that has no time column and whose names
+    make it a manifest or a catalogue (folder walks then skip it with a word)."""
+    low = [re.sub(r"[\s\-]+", "_", str(n).lower().strip()) for n in names]
+    if {"path", "file", "filename"} & set(low):
+        raise UnrecognisedFormatError(MANIFEST, path=path, where=where)
+    cat = [names[i] for i, n in enumerate(low) if _CATALOGUE_NAME.match(n)]
+    if len(cat) >= 3:
+        raise UnrecognisedFormatError(
+            f"a catalogue of stars or planets (columns {', '.join(map(repr, cat[:5]))}), not a"
+            " light curve: no column is a time",
+            path=path,
+            where=where,
+        )
+
+
 _TIME_CORRECTION = re.compile(r"^(time|bjd|btjd|bkjd)_?(corr|correction|del|delta)s?$")
 
 _ERR_RX = re.compile(r"(_?err(or)?|_?e|_?unc|_?sigma|_?sig)$")
@@ -436,6 +469,8 @@ def choose_columns(
             ti = max(cands, key=lambda i: (ranks[i], -i))
             how.append(f"time: by name {names[ti]!r}")
         else:
+            if not positional:
+                not_a_light_curve(names, path=path, where=where)
             mono = [i for i in numeric if _is_monotonic(columns[i])]
             # a column named as a counter (``cadenceno``) or a correction (``timecorr``) is
             # never the time, however it increases

@@ -18,11 +18,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..exceptions import StarskopeError
+from ..exceptions import StarskopeError, UnrecognisedFormatError
 from ..lightcurve import LightCurve
 from . import kaggle as _kaggle
 from . import parquet as _parquet
 from . import series as _series
+from ._columns import MANIFEST
 from ._open import peek
 from .fits import FITS_READERS, guard, is_fits, open_fits
 from .text import (
@@ -51,10 +52,6 @@ SKIP_SUFFIXES = frozenset(
     ".md .rst .json .yaml .yml .toml .ini .cfg .py .ipynb .png .jpg .jpeg .gif .pdf .svg .html "
     ".log .npy .npz .pkl .pickle .zip .tar .db .duckdb .sqlite".split()
 )
-
-
-class UnrecognisedFormatError(StarskopeError):
-    """No reader recognises a file (a `StarskopeError`; folders skip such text files)."""
 
 
 @dataclass(frozen=True)
@@ -246,12 +243,7 @@ def _identify(path, header) -> str:
                 f"one header line ({lines[0][:60]!r}) and no data rows", path=path
             )
         if _manifest_header(lines[0] if lines else ""):
-            raise UnrecognisedFormatError(
-                "a list of light-curve files (a manifest: a path or file column), not a light"
-                " curve: give the files themselves, or the manifest to `starskope scan`, `train`"
-                " or `evaluate`, which read manifests",
-                path=path,
-            )
+            raise UnrecognisedFormatError(MANIFEST, path=path)
         raise UnrecognisedFormatError(
             f"unrecognised text format: no line with two numeric fields; valid formats: {_valid()}",
             path=path,
