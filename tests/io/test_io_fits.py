@@ -490,3 +490,20 @@ def test_float32_times_that_cannot_resolve_a_cadence_are_named(tmp_path):
     with warnings.catch_warnings():
         warnings.simplefilter("error", StarskopeWarning)
         read(tmp_path / "ok.fits", flux_column="FLUX")
+
+
+def test_timezero_keyword_is_added_to_the_times(tmp_path):
+    """The FITS time standard's TIMEZERO (Rots et al. 2015) is a zero point added to every
+    time, in the times' own unit: BTJD - 1000 with TIMEZERO = 1000 is BTJD, not 1000 d early;
+    with TIMEUNIT = 's' it is seconds."""
+    t = 1325.3 + np.arange(500) * (2.0 / 1440.0)
+    f = 1.0 + np.zeros(t.size)
+    for name, values, unit, zero in (("d.fits", t - 1000.0, "d", 1000.0),
+                                     ("s.fits", (t - 1325.0) * 86400.0, "s", 1325.0 * 86400.0)):  # fmt: skip
+        tb = fits.BinTableHDU.from_columns(
+            [fits.Column("TIME", "D", unit=unit, array=values), fits.Column("FLUX", "E", array=f)]
+        )
+        tb.header.update(TIMEZERO=zero, BJDREFI=2457000, BJDREFF=0.0, TIMESYS="TDB")
+        fits.HDUList([fits.PrimaryHDU(), tb]).writeto(tmp_path / name)
+        lc = read(tmp_path / name)
+        np.testing.assert_allclose(lc.t + lc.bjd_offset, t + 2457000.0, atol=1e-7)
