@@ -213,3 +213,26 @@ def test_single_column_headers_of_several_words_and_blank_lines(tmp_path):
     lc = read(p, cadence_minutes=2)
     assert lc.meta.flux_column == "SAP flux [e-/s]"
     assert len(lc) == 21 and np.isnan(lc.flux[5]) and lc.flux[6] == pytest.approx(1.0005)
+
+
+def test_saved_pandas_series_is_a_flux_series(tmp_path):
+    """pandas' Series.to_csv writes the row number before each value: that is flux without
+    times (the row number is no time; it was refused as 'counts rows', and --time-column 0
+    read row numbers as days), read at --cadence-minutes, NaN keeping its place."""
+    f = 1.0 + 5e-4 * np.random.default_rng(0).normal(size=300)
+    f[5] = np.nan
+    for name, header in (("named.csv", True), ("bare.csv", False)):
+        p = tmp_path / name
+        pd.Series(f, name="flux").to_csv(p, header=header)
+        lc = read(p, cadence_minutes=2)
+        assert lc.meta.product == "flux-series"
+        np.testing.assert_allclose(lc.t * 1440.0, 2.0 * np.arange(f.size))
+        np.testing.assert_array_equal(np.isnan(lc.flux), np.isnan(f))
+        np.testing.assert_allclose(lc.flux[~np.isnan(f)], f[~np.isnan(f)], rtol=1e-9)
+        with pytest.raises(UnrecognisedFormatError, match="--cadence-minutes"):
+            read(p)
+    # a row number out of sequence is named, by line
+    text = (tmp_path / "named.csv").read_text().replace("\n250,", "\n999,")
+    (tmp_path / "broken.csv").write_text(text)
+    with pytest.raises(StarskopeError, match=r"line 252 .*next row number"):
+        read(tmp_path / "broken.csv", cadence_minutes=2)

@@ -114,15 +114,31 @@ def _value(cell: str) -> float | None:
         return None
 
 
+#: A data line of pandas' ``Series.to_csv``: the row number, a separator, the value (or none).
+_INDEXED = re.compile(r"^(\d+)\s*[,;\t ]\s*([^\s,;]*)$")
+
+
+def _row_numbered(lines: list[str]) -> bool:
+    """Lines ``0,v0``, ``1,v1``, ...: consecutive row numbers from 0 or 1, then one value."""
+    m = [_INDEXED.match(ln) for ln in lines]
+    if not all(m):
+        return False
+    rows = [int(x.group(1)) for x in m]
+    return rows[0] in (0, 1) and rows == list(range(rows[0], rows[0] + len(rows)))
+
+
 def identify_flux_series(path, header) -> bool:
     """A text file whose data lines hold one token each, numbers (at least ten, and nine in
-    ten or more; one header line allowed before them)."""
+    ten or more; one header line allowed before them), or each a row number and one number
+    (pandas' ``Series.to_csv``: the index, then the values)."""
     if not isinstance(header, bytes | bytearray) or b"\0" in bytes(header[:4096]):
         return False
     lines = _number_lines(header)
     if len(lines) > 1 and _value(lines[0]) is None:
-        lines = lines[1:]  # a header line ("flux", "SAP flux", "Flux [ppm]")
+        lines = lines[1:]  # a header line ("flux", "SAP flux", "Flux [ppm]", ",flux")
     body = lines[:-1][:200]  # the last line may be cut by the peek
+    if len(body) >= 10 and _row_numbered(body):
+        body = [_INDEXED.match(ln).group(2) for ln in body]
     if len(body) < 10 or any(re.search(r"[\s,;]\S", ln.strip(",;")) for ln in body):
         return False
     # one token per line, nearly all numbers: a stray word is then the reader's error, by line
@@ -153,37 +169,52 @@ def read_flux_series(
             "a single column of flux has no columns to choose: drop --flux-column/--time-column",
             path=path,
         )
-    values: list[float] = []
-    blanks = 0  # empty lines since the last value: missing samples if a value follows
-    name = None
     try:
         with open_text(path) as fh:
-            for number, raw in enumerate(fh, start=1):
-                line = raw.strip()
-                if line.startswith(_COMMENT):
-                    continue
-                if not line:
-                    # a spreadsheet writes an empty cell of one column as an empty line: a
-                    # missing sample that keeps its place (trailing ones end the file)
-                    blanks += bool(values)
-                    continue
-                v = _value(line)
-                if v is None:
-                    if not values and name is None:
-                        name = line.strip(",;").strip().strip("\"'").strip()  # the header
-                        continue
-                    raise StarskopeError(
-                        f"line {number} ({line[:40]!r}) is not a number: a single column of"
-                        " flux holds one number per line",
-                        path=path,
-                    )
-                values.extend([math.nan] * blanks)
-                blanks = 0
-                values.append(v)
+            lines = [(n, raw.strip()) for n, raw in enumerate(fh, start=1)]
     except DECOMPRESSION_ERRORS as exc:
         raise StarskopeError(f"cannot read: {exc}", path=path) from exc
     except UnicodeDecodeError as exc:
         raise StarskopeError("not a text file (binary data)", path=path) from exc
+    lines = [(n, ln) for n, ln in lines if not ln.startswith(_COMMENT)]
+    data = [ln for _, ln in lines if ln]
+    name = None
+    if data and _value(data[0]) is None and not _INDEXED.match(data[0]):
+        name = data[0].strip(",;").strip().strip("\"'").strip()  # the header
+        data = data[1:]
+    # pandas' Series.to_csv: a row number before each value (an empty value: NaN)
+    numbered = len(data) >= 2 and _row_numbered(data[:200])
+    values: list[float] = []
+    blanks = 0  # empty lines since the last value: missing samples if a value follows
+    seen_header = name is None
+    for number, line in lines:
+        if not line:
+            # a spreadsheet writes an empty cell of one column as an empty line: a missing
+            # sample that keeps its place (trailing ones end the file)
+            blanks += bool(values)
+            continue
+        if not seen_header:
+            seen_header = True
+            continue
+        if numbered:
+            m = _INDEXED.match(line)
+            if m is None or int(m.group(1)) != int(_INDEXED.match(data[0]).group(1)) + len(values):
+                raise StarskopeError(
+                    f"line {number} ({line[:40]!r}) is not the next row number and a value: a"
+                    " saved pandas Series holds one of each per line",
+                    path=path,
+                )
+            line = m.group(2) or "nan"
+        v = _value(line)
+        if v is None:
+            raise StarskopeError(
+                f"line {number} ({line[:40]!r}) is not a number: a single column of flux holds"
+                " one number per line",
+                path=path,
+            )
+        values.extend([math.nan] * blanks)
+        blanks = 0
+        values.append(v)
     flux = np.asarray(values, dtype=float)
     if not np.isfinite(flux).any():
         raise StarskopeError("the column holds no finite flux value", path=path)
