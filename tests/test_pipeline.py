@@ -881,3 +881,24 @@ def test_planet_reported_at_half_the_found_period_is_fitted_at_that_period():
     assert top.is_planet_like and top.period_days == pytest.approx(0.35, rel=1e-3)
     assert top.extra["fit_period_days"] == pytest.approx(0.35, rel=1e-3)
     assert top.extra["fit_depth_ppm"] == pytest.approx(482.0, rel=0.25)
+
+
+def test_planet_found_at_half_its_period_inside_the_grid_is_moved_to_its_period():
+    """A 2.2-d planet (4.6 ppt, 12 transits) on a delta Scuti star in a TESS-like 2-min sector:
+    the pulsation's residuals let the search prefer 1.1 d, where every other 'transit' is
+    empty. At 2P the box SNR is higher and the other half is empty, so it is reported at its
+    period (only beyond the grid's longest period was this done before)."""
+    from starskope.simulate.binaries import PulsatorSignal
+    from starskope.simulate.inject import PlanetSignal, a_rs_from_density
+
+    t = np.arange(1400.0, 1427.4, 2.0 / 1440.0)
+    t = t[(t < 1413.0) | (t >= 1414.2)]
+    planet = PlanetSignal(2.2, 1400.44, 0.06, a_rs_from_density(period=2.2, rho_star=0.4), 0.3)
+    amp = (0.005, 0.003, 0.002, 0.0015)
+    puls = PulsatorSignal((12.3, 19.1, 27.7, 41.0), amp, (0.1, 1.2, 2.2, 0.7))
+    model = planet.model(t, exptime=2.0 / 1440.0) * puls.model(t, exptime=2.0 / 1440.0)
+    noise = np.random.default_rng(3).normal(0.0, 1e-3, t.size)
+    res = analyse(LightCurve(t, model + noise, np.full(t.size, 1e-3)))
+    top = res.candidates[0]
+    assert top.period_days == pytest.approx(2.2, rel=2e-3)
+    assert res.is_candidate and top.is_planet_like

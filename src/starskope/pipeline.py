@@ -174,11 +174,14 @@ TWICE_EMPTY_SIGMA = 3.0
 
 def _twice_beyond_grid(flat, s: SearchResult, longest: float) -> SearchResult:
     """``s`` at twice its period when that is beyond the grid's longest period (half the
-    baseline: two transits whatever the phase) and every other transit of ``s`` is empty: a
-    planet with two transits and a longer period, which the grid cannot hold, is found at half
-    its period. Re-measured at 2P (two transits: the two-transit SNR threshold then applies)."""
-    if not (s.depth > 0 and 2.0 * s.period > longest * (1.0 + 1e-9)):
+    baseline: two transits whatever the phase) and every other transit of ``s`` is empty or
+    the box SNR at 2P is higher: a planet with two transits and a longer period, which the
+    grid cannot hold, is found at half its period. Re-measured at 2P (two transits: the
+    two-transit SNR threshold then applies). Inside the grid both must hold: a planet the
+    search found at half its period because noise (a pulsator's residuals) favoured it."""
+    if not (s.depth > 0 and np.isfinite(longest)):  # inf: a user's own longest period
         return s
+    beyond = 2.0 * s.period > longest * (1.0 + 1e-9)
     at_p = box_stats(flat.t, flat.flux, period=s.period, t0=s.t0, duration=s.duration)
     halves = [
         (box_stats(flat.t, flat.flux, period=2.0 * s.period, t0=t0, duration=s.duration), t0)
@@ -197,7 +200,7 @@ def _twice_beyond_grid(flat, s: SearchResult, longest: float) -> SearchResult:
             abs(other.depth) < TWICE_EMPTY_FRACTION * st.depth
             and st.depth - other.depth > TWICE_EMPTY_SIGMA * err
         )
-    if not (stronger or empty):
+    if not (stronger and empty if not beyond else stronger or empty):
         return s
     return dataclasses.replace(
         s,
