@@ -507,3 +507,23 @@ def test_timezero_keyword_is_added_to_the_times(tmp_path):
         fits.HDUList([fits.PrimaryHDU(), tb]).writeto(tmp_path / name)
         lc = read(tmp_path / name)
         np.testing.assert_allclose(lc.t + lc.bjd_offset, t + 2457000.0, atol=1e-7)
+
+
+def test_vector_flux_columns_are_explained(tmp_path):
+    """Flux in a column of several numbers per row: a few (apertures, bands) asks for the one
+    wanted as its own column; thousands in each of several rows (the Kaggle layout written
+    as FITS) says where one star per row is read, not 'name the time column'."""
+    t = 1325.3 + np.arange(300) * (2.0 / 1440.0)
+    tb = fits.BinTableHDU.from_columns(
+        [fits.Column("TIME", "D", array=t), fits.Column("FLUX", "3E", array=np.ones((300, 3)))]
+    )
+    fits.HDUList([fits.PrimaryHDU(), tb]).writeto(tmp_path / "apertures.fits")
+    with pytest.raises(StarskopeError, match=r"'FLUX' \(3 per row\).*one per aperture or band"):
+        read(tmp_path / "apertures.fits")
+    tb = fits.BinTableHDU.from_columns(
+        [fits.Column("LABEL", "J", array=[2, 1, 1]),
+         fits.Column("FLUX", "3197E", array=np.ones((3, 3197)))]
+    )  # fmt: skip
+    fits.HDUList([fits.PrimaryHDU(), tb]).writeto(tmp_path / "kaggle.fits")
+    with pytest.raises(StarskopeError, match=r"one light curve per row .*Kaggle-layout table"):
+        read(tmp_path / "kaggle.fits")

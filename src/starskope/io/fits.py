@@ -797,17 +797,32 @@ def read_fits_table(path, *, flux_column=None, time_column=None, opened=None) ->
         )  # fmt: skip
 
 
+#: A column of this many numbers per row holds a light curve per row, not apertures or bands.
+_STAR_PER_ROW = 100
+
+
 def _vector_columns_said(exc: StarskopeError, hdu, names, arrays) -> StarskopeError:
     """``exc``, or a clearer error when the flux sits in a column of several numbers per row
     (one per aperture or band), which no column choice can use as it is."""
-    vector = []
+    vector, longest = [], 0
     for n, a in zip(names, arrays, strict=True):
         if a is None:
             shape = np.shape(hdu.data[n]) if hdu.data is not None else ()
             if len(shape) == 2 and shape[1] > 1 and np.asarray(hdu.data[n]).dtype.kind in "iuf":
                 vector.append(f"{n!r} ({shape[1]} per row)")
-    if not vector or "flux" not in exc.message:
+                longest = max(longest, shape[1])
+    if not vector or ("flux" not in exc.message and "time" not in exc.message):
         return exc
+    if longest >= _STAR_PER_ROW and len(hdu.data) > 1:
+        # the Kaggle layout in a FITS table: a light curve in each row
+        return StarskopeError(
+            f"one light curve per row ({', '.join(vector)}, in {len(hdu.data)} rows): starskope"
+            " reads one star per row from a Kaggle-layout table (LABEL, FLUX.1, FLUX.2, ...: CSV,"
+            " Parquet or Feather) or its own Parquet campaigns (a 'flux' list column), not from"
+            " FITS; write the rows as one of those",
+            path=exc.path,
+            where=exc.where,
+        )
     first = vector[0].split(" ")[0]
     return StarskopeError(
         f"no column holds one flux value per cadence: {', '.join(vector)} hold"
