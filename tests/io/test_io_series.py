@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from starskope.cli import main
-from starskope.exceptions import StarskopeError
+from starskope.exceptions import StarskopeError, StarskopeWarning
 from starskope.io import UnrecognisedFormatError, iter_read, read, write_kaggle
 from starskope.io.kaggle import KAGGLE_CADENCE_MIN
 from starskope.io.series import check_cadence
@@ -121,6 +121,13 @@ def test_cadence_refused_for_files_with_their_own_times(tmp_path):
         read(p, cadence_minutes=2)
     ((ident, err),) = list(iter_read(p, cadence_minutes=2))
     assert isinstance(err, StarskopeError) and "times of its own" in str(err)
+    # in a folder beside flux without times, the cadence is theirs: the timed file keeps its
+    # own times, with a warning (it used to fail, and the run with it)
+    _column(tmp_path / "series.csv", 1.0 + np.zeros(40))
+    with pytest.warns(StarskopeWarning, match="lc.csv: has times of its own"):
+        got = dict(iter_read(tmp_path, cadence_minutes=2))
+    np.testing.assert_allclose(got[str(p)].t, t)
+    assert got[str(tmp_path / "series.csv")].cadence * 1440.0 == pytest.approx(2.0)
 
 
 def test_transit_found_only_at_the_true_cadence(tmp_path):

@@ -378,12 +378,16 @@ def read(
             hdul.close()
 
 
+class _HasTimes(StarskopeError):
+    """``cadence_minutes`` given for a light curve with times of its own."""
+
+
 def _spaced(lc: LightCurve, cadence_minutes: float | None, path) -> LightCurve:
     """``lc`` with its samples ``cadence_minutes`` apart, when it has no times of its own."""
     if cadence_minutes is None or lc.meta.product == "flux-series":
         return lc
     if lc.meta.product not in _series.SAMPLE_TIMED:
-        raise StarskopeError(
+        raise _HasTimes(
             "cadence_minutes (--cadence-minutes) applies to flux without times (Kaggle-layout"
             f" tables, a single column of flux); this {lc.meta.product or 'file'} light curve"
             " has times of its own",
@@ -500,6 +504,21 @@ def iter_read(
                 yield ident, StarskopeError("no such file or folder", path=ident)
                 continue
             for out in _read_one(ident, p, row=row, **opts):
+                if found and out[0] == ident and isinstance(out[1], _HasTimes):
+                    # a folder or glob of files with and without times: the cadence is for
+                    # those without; this one keeps its own, with a word
+                    import warnings
+
+                    from ..exceptions import StarskopeWarning
+
+                    warnings.warn(
+                        f"{p}: has times of its own; --cadence-minutes (cadence_minutes=) applies"
+                        " to flux without times and is not used for it",
+                        StarskopeWarning,
+                        stacklevel=2,
+                    )
+                    yield from _read_one(ident, p, row=row, **{**opts, "cadence_minutes": None})
+                    continue
                 if found and isinstance(out[1], UnrecognisedFormatError) and out[1].path == str(p):
                     # found by walking a folder and not a light curve at all (a labels table, a
                     # README): skipped, with a word, since it may be a light curve the readers
