@@ -902,3 +902,57 @@ def test_planet_found_at_half_its_period_inside_the_grid_is_moved_to_its_period(
     top = res.candidates[0]
     assert top.period_days == pytest.approx(2.2, rel=2e-3)
     assert res.is_candidate and top.is_planet_like
+
+
+def test_a_planets_occultation_at_half_its_period_is_not_moved_onto_the_planet():
+    """After a 3-d planet is masked the search finds its 300-ppm occultation at 1.5 d, whose
+    every other epoch is a transit: measured on all the data, the half holding the transits is
+    'stronger, the other empty', and the move to 2P made a planet-like copy of the planet.
+    Inside the grid the halves are measured without the other signals' transits."""
+    import starskope.pipeline as pl
+    from starskope.search.base import Periodogram, SearchResult
+
+    rng = np.random.default_rng(2)
+    t = np.arange(0.0, 60.0, 0.5 / 24.0)
+    dur = 3.0 / 24.0
+    flux = 1.0 + rng.normal(0.0, 3e-4, t.size)
+    phase = ((t - 1.0) / 3.0 + 0.5) % 1.0 - 0.5
+    flux[np.abs(phase * 3.0) < dur / 2] -= 5e-3
+    flux[np.abs((np.abs(phase) - 0.5) * 3.0) < dur / 2] -= 3e-4
+    flat = LightCurve(t, flux, meta=LightCurveMeta())
+    pg = Periodogram(np.array([1.5]), np.array([1.0]), np.array([10.0]), method="bls")
+    planet = SearchResult(3.0, 1.0, dur, 5e-3, 1e-4, 150.0, 20.0, 1.0, 20, pg)
+    occultation = SearchResult(1.5, 1.0, dur, 3e-4, 5e-5, 8.0, 8.0, 1.0, 40, pg)
+    assert pl._twice_beyond_grid(flat, occultation, 30.0).period == 3.0  # alone: moved
+    assert pl._twice_beyond_grid(flat, occultation, 30.0, [planet]).period == 1.5
+
+
+def test_a_brightening_half_an_orbit_away_is_no_occultation():
+    """A later signal of negative depth (the star's brightening) is not an occultation: it
+    still takes the planet-like signal with it, as before."""
+    import dataclasses
+
+    from starskope.pipeline import _same_source
+
+    planet = dataclasses.replace(_cand(0.55, planet_like=True), t0=0.1, depth_ppm=1520.0)
+    bright = dataclasses.replace(
+        _cand(0.5501, planet_like=False, raised=("sinusoid",)), t0=0.37, depth_ppm=-800.0
+    )
+    assert not _same_source([planet, bright])[0].is_planet_like
+
+
+def test_a_weaker_rejected_signal_does_not_explain_a_planet_at_its_harmonic():
+    """A delta Scuti's residual found first at 0.733 d (SNR 11.6, rejected) no longer rejects
+    the 2.2-d planet (SNR 13) at three times its period; a stronger source at a harmonic (a
+    binary's eclipses) still does."""
+    import dataclasses
+
+    from starskope.pipeline import _same_source
+
+    junk = dataclasses.replace(
+        _cand(0.73164, planet_like=False, raised=("uniqueness", "secondary")), snr=11.6
+    )
+    planet = dataclasses.replace(_cand(2.20011, planet_like=True), snr=13.0)
+    assert _same_source([junk, planet])[1].is_planet_like
+    eb = dataclasses.replace(junk, snr=30.0)
+    assert not _same_source([eb, planet])[1].is_planet_like

@@ -172,19 +172,25 @@ TWICE_EMPTY_FRACTION = 0.3
 TWICE_EMPTY_SIGMA = 3.0
 
 
-def _twice_beyond_grid(flat, s: SearchResult, longest: float) -> SearchResult:
+def _twice_beyond_grid(flat, s: SearchResult, longest: float, others=()) -> SearchResult:
     """``s`` at twice its period when that is beyond the grid's longest period (half the
     baseline: two transits whatever the phase) and every other transit of ``s`` is empty or
     the box SNR at 2P is higher: a planet with two transits and a longer period, which the
     grid cannot hold, is found at half its period. Re-measured at 2P (two transits: the
-    two-transit SNR threshold then applies). Inside the grid both must hold: a planet the
-    search found at half its period because noise (a pulsator's residuals) favoured it."""
+    two-transit SNR threshold then applies). Inside the grid both must hold, measured without
+    the transits of the ``others`` signals: a planet the search found at half its period
+    because noise (a pulsator's residuals) favoured it, not a planet's occultation found at
+    half its period, whose one half holds the planet's transits."""
     if not (s.depth > 0 and np.isfinite(longest)):  # inf: a user's own longest period
         return s
     beyond = 2.0 * s.period > longest * (1.0 + 1e-9)
-    at_p = box_stats(flat.t, flat.flux, period=s.period, t0=s.t0, duration=s.duration)
+    t, flux = flat.t, flat.flux
+    if not beyond and len(others):
+        keep = ~_transits(t, list(others), widen=1.5)
+        t, flux = t[keep], flux[keep]
+    at_p = box_stats(t, flux, period=s.period, t0=s.t0, duration=s.duration)
     halves = [
-        (box_stats(flat.t, flat.flux, period=2.0 * s.period, t0=t0, duration=s.duration), t0)
+        (box_stats(t, flux, period=2.0 * s.period, t0=t0, duration=s.duration), t0)
         for t0 in (s.t0, s.t0 + s.period)
     ]
     usable = [h for h in halves if h[0].n_transits >= 2 and np.isfinite(h[0].snr)]
@@ -481,7 +487,9 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     )
     if config.max_period_days is not None and float(config.max_period_days) < 0.5 * span:
         longest = float("inf")  # the user's own limit: no period beyond it, even at 2P
-    searches = tuple(_twice_beyond_grid(flat, s, longest) for s in searches)
+    searches = tuple(
+        _twice_beyond_grid(flat, s, longest, [o for o in searches if o is not s]) for s in searches
+    )
 
     sig = [
         s
@@ -511,7 +519,10 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                 chosen = [_remeasure(flat, s, [o for o in chosen if o is not s]) for s in chosen]
                 # the first detrending may have taken enough of each transit to hide that
                 # every other one is empty (a planet beyond the grid at half its period)
-                chosen = [_twice_beyond_grid(flat, s, longest) for s in chosen]
+                chosen = [
+                    _twice_beyond_grid(flat, s, longest, [o for o in chosen if o is not s])
+                    for s in chosen
+                ]
     t0 = tick("redetrend", t0)
 
     candidates = []
@@ -763,6 +774,10 @@ def _same_source(
             h = min(_HARMONICS if planet and j < i else (1.0,), key=lambda x: abs(ratio / x - 1.0))
             if abs(ratio / h - 1.0) > tol:
                 continue
+            if h != 1.0 and src.snr < c.snr:
+                # a harmonic of a weaker rejected signal (a pulsator's residual found first at
+                # a third of a planet's period) does not explain the stronger signal away
+                continue
             if planet and j > i and not _same_dips(c, src) and _occultation_at_most(src, c, th):
                 # a later signal at the same period, at other phases and shallow enough to be
                 # the planet's occultation, is not what the first pass left unmasked (the
@@ -793,7 +808,7 @@ def _occultation_at_most(sec: Candidate, prim: Candidate, th: VetThresholds) -> 
     occ = th.secondary_max_occultation
     return (
         prim.depth_ppm > 0
-        and sec.depth_ppm < th.secondary_ratio * prim.depth_ppm
+        and 0 < sec.depth_ppm < th.secondary_ratio * prim.depth_ppm
         and prim.depth_ppm < 1e6 * th.secondary_primary_depth
         and (occ is None or sec.depth_ppm <= 1e6 * occ)
     )

@@ -329,6 +329,26 @@ def test_fixed_width_table_with_blank_cells_keeps_each_value_in_its_column(tmp_p
         np.testing.assert_array_equal(lc.quality, quality[keep])
 
 
+def test_ruler_tables_whose_values_widen_or_whose_runs_span_two_columns(tmp_path):
+    """A dashed ruler over unpadded rows whose values widen past row 500 (a time passing
+    1000, a flux passing 10000), and a dash run under two names: split on blanks as before,
+    never cut mid-number."""
+    t = 988.0 + np.arange(1000) * 0.02
+    f = 9990.0 + np.arange(1000) * 0.02
+    rows = "".join(f"{a:.6f} {b:.4f} 3.1234\n" for a, b in zip(t, f, strict=True))
+    (tmp_path / "wide.txt").write_text("time flux flux_err\n---------- ---------- ------\n" + rows)
+    lc = read(tmp_path / "wide.txt")
+    np.testing.assert_allclose(lc.flux, f, rtol=1e-9)
+    np.testing.assert_allclose(lc.flux_err, 3.1234)
+    rows = "".join(f"{a:.6f}  {b:.4f}  0.001\n" for a, b in zip(t, f / 1e4, strict=True))
+    (tmp_path / "spans.txt").write_text(
+        "time      flux        err\n------------------  ------\n" + rows
+    )
+    lc = read(tmp_path / "spans.txt")
+    np.testing.assert_allclose(lc.t, t, atol=1e-6)
+    np.testing.assert_allclose(lc.flux_err, 0.001)
+
+
 def test_feather_is_read_and_other_binary_formats_are_named(tmp_path):
     import pandas as pd
 

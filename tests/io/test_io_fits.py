@@ -527,3 +527,21 @@ def test_vector_flux_columns_are_explained(tmp_path):
     fits.HDUList([fits.PrimaryHDU(), tb]).writeto(tmp_path / "kaggle.fits")
     with pytest.raises(StarskopeError, match=r"one light curve per row .*Kaggle-layout table"):
         read(tmp_path / "kaggle.fits")
+
+
+def test_timezero_with_float32_offsets_is_not_called_imprecise(tmp_path):
+    """float32 offsets of 10-13 d under TIMEZERO = 2459000 are as precise as float32 allows
+    for them: the float32 check looks at the column as stored, not after the zero point."""
+    t = 10.0 + np.arange(2000) * (2.0 / 1440.0)
+    tb = fits.BinTableHDU.from_columns(
+        [
+            fits.Column("TIME", "E", unit="d", array=t.astype(np.float32)),
+            fits.Column("FLUX", "E", array=np.ones(t.size)),
+        ]
+    )
+    tb.header.update(TIMEZERO=2459000.0, TIMESYS="TDB")
+    fits.HDUList([fits.PrimaryHDU(), tb]).writeto(tmp_path / "tz.fits")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StarskopeWarning)
+        lc = read(tmp_path / "tz.fits")
+    assert len(lc) == t.size and lc.t[0] + (lc.bjd_offset or 0.0) == pytest.approx(2459010.0)

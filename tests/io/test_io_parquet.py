@@ -98,6 +98,10 @@ def test_one_star_per_row_nulls_label_case_and_missing_times(tmp_path):
     assert isinstance(items[2][1], StarskopeError)
     assert "199 quality flags for 200 flux values" in str(items[2][1])
     assert read(tmp_path / "a.pq", row=1).meta.label == 0
+    # a text label ("CONFIRMED") is no label, and no reason to lose the file
+    table = pa.table({"time": [list(t)] * 2, "flux": flux[:2], "LABEL": ["CONFIRMED", "FP"]})
+    pq.write_table(table, tmp_path / "text.pq")
+    assert [lc.meta.label for _, lc in iter_read(tmp_path / "text.pq")] == [None, None]
     pq.write_table(pa.table({"flux": flux}), tmp_path / "b.pq")
     with pytest.raises(StarskopeError, match="Kaggle-layout table"):
         read(tmp_path / "b.pq", row=0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import shutil
 import types
+import warnings
 
 import numpy as np
 import pytest
@@ -142,15 +143,27 @@ def test_catalogues_and_numeric_manifests_in_a_folder_are_skipped(tmp_path, io_d
     for name, words in (("eb.csv", "catalogue"), ("toi.csv", "catalogue"),
                         ("labels.csv", "manifest")):  # fmt: skip
         ((_, err),) = list(iter_read(d / name))
-        assert (
-            isinstance(err, StarskopeError)
-            and words in str(err)
-            and "--time-column" not in str(err)
-        )
+        assert isinstance(err, StarskopeError) and words in str(err)
     with pytest.warns(StarskopeWarning, match="skipped, not a light curve") as seen:
         got = list(iter_read(d))
     assert [i for i, _ in got] == [str(d / "b.fits.gz")] and isinstance(got[0][1], LightCurve)
     assert len([w for w in seen if "skipped" in str(w.message)]) == 3
+    # photometry tables with a file name, identifiers or a catalogue column beside a time
+    # that increases are light curves still, whatever the time's name
+    t = 59000.0 + np.arange(60) * 0.02
+    for header, row in (
+        ("filename,mjd_obs,mag,magerr", "f{k}.fits,{t},12.0,0.01"),
+        ("tic,ra,dec,hmjd,flux,flux_err", "1234,10.0,-5.0,{t},1.0,0.001"),
+        ("obs_time,flux,ra,dec,period", "{t},1.0,10.0,-5.0,3.2"),
+    ):
+        p = tmp_path / "phot.csv"
+        p.write_text(header + "\n" + "".join(row.format(k=k, t=x) + "\n" for k, x in enumerate(t)))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", StarskopeWarning)  # magnitudes converted, MJD
+            lc = read(p)
+        # (MJD or reduced JD by name: within half a day; the same times either way)
+        np.testing.assert_allclose(lc.t + lc.bjd_offset, t + 2400000.0, atol=0.5 + 1e-6)
+        np.testing.assert_allclose(np.diff(lc.t), np.diff(t), atol=1e-9)
 
 
 def test_iter_read_is_lazy(tmp_path, io_data):

@@ -243,3 +243,19 @@ def test_saved_pandas_series_is_a_flux_series(tmp_path):
     (tmp_path / "broken.csv").write_text(text)
     with pytest.raises(StarskopeError, match=r"line 252 .*next row number"):
         read(tmp_path / "broken.csv", cadence_minutes=2)
+
+
+def test_a_named_time_that_counts_from_zero_is_not_a_row_number(tmp_path):
+    """``time,flux`` with times 0, 1, 2 (days) is a text table with its own times, not a saved
+    Series: only an unnamed or index-named first column holds row numbers."""
+    f = 1.0 + 1e-3 * np.sin(np.arange(60))
+    p = tmp_path / "daily.csv"
+    p.write_text("time,flux\n" + "".join(f"{k},{v:.6f}\n" for k, v in enumerate(f)))
+    lc = read(p)
+    np.testing.assert_allclose(lc.t, np.arange(60.0))
+    np.testing.assert_allclose(lc.flux, f, rtol=1e-6)
+    # a saved Series read with its row numbers as the time, when asked
+    q = tmp_path / "s.csv"
+    pd.Series(f, name="flux").to_csv(q)
+    lc = read(q, flux_column="flux", time_column=0, time_format="relative")
+    np.testing.assert_allclose(lc.t, np.arange(60.0))

@@ -255,14 +255,14 @@ MANIFEST = (
 _CATALOGUE_NAME = re.compile(
     r"^(kic|kepid|kic_?id|kepoi_name|kepler_name|koi|tic|tid|tic_?id|toi|epic|epic_?id"
     r"|pl_name|hostname|ra|dec|ra_?deg|dec_?deg|raj2000|dej2000|rastr|decstr"
-    r"|period|period_days|porb|orbper|pl_orbper|koi_period|pdepth|sdepth|depth|koi_depth"
+    r"|.*period.*|porb|orbper|pl_orbper|pdepth|sdepth|depth|koi_depth"
     r"|morph|teff|st_teff|koi_steff|pl_rade|koi_prad|st_rad|.*disp|.*disposition)$"
 )
 
 
 def not_a_light_curve(names: Sequence[str], *, path, where=None) -> None:
-    """Raise `UnrecognisedFormatError` for a table that has no time column and whose names
-    make it a manifest or a catalogue (folder walks then skip it with a word)."""
+    """Raise `UnrecognisedFormatError` for a table with no column that could be its time
+    whose names make it a manifest or a catalogue (folder walks then skip it with a word)."""
     low = [re.sub(r"[\s\-]+", "_", str(n).lower().strip()) for n in names]
     if {"path", "file", "filename"} & set(low):
         raise UnrecognisedFormatError(MANIFEST, path=path, where=where)
@@ -270,7 +270,8 @@ def not_a_light_curve(names: Sequence[str], *, path, where=None) -> None:
     if len(cat) >= 3:
         raise UnrecognisedFormatError(
             f"a catalogue of stars or planets (columns {', '.join(map(repr, cat[:5]))}), not a"
-            " light curve: no column is a time",
+            " light curve: no column is a time (if one is, name it with --time-column; Python:"
+            " time_column=)",
             path=path,
             where=where,
         )
@@ -469,8 +470,6 @@ def choose_columns(
             ti = max(cands, key=lambda i: (ranks[i], -i))
             how.append(f"time: by name {names[ti]!r}")
         else:
-            if not positional:
-                not_a_light_curve(names, path=path, where=where)
             mono = [i for i in numeric if _is_monotonic(columns[i])]
             # a column named as a counter (``cadenceno``) or a correction (``timecorr``) is
             # never the time, however it increases
@@ -507,6 +506,9 @@ def choose_columns(
                     path=path,
                     where=where,
                 )
+            if not positional and (not mono or _CATALOGUE_NAME.match(low[mono[0]])):
+                # no column could be the time but a catalogue's (a period sorted in order)
+                not_a_light_curve(names, path=path, where=where)
             if not mono:
                 raise StarskopeError(
                     f"cannot tell which column is time (none named like time and none strictly "

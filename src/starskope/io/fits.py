@@ -85,10 +85,10 @@ def _time(cols: _Cols, tcol: str, primary, *, mission, path, where):
     unit = cols.unit(tcol)
     timeunit = _hdr(cols.hdu).get("TIMEUNIT") or primary.get("TIMEUNIT")
     zero = _hdr(cols.hdu).get("TIMEZERO", primary.get("TIMEZERO"))
-    if isinstance(zero, int | float) and not isinstance(zero, bool) and zero and np.isfinite(zero):
-        t = t + float(zero)  # the FITS time standard's zero point, in the times' own unit
     scale = time_scale(unit or timeunit, tcol)
     _warn_float32_times(cols, tcol, t, 1.0 if scale is None else scale[0], path=path, where=where)
+    if isinstance(zero, int | float) and not isinstance(zero, bool) and zero and np.isfinite(zero):
+        t = t + float(zero)  # the FITS time standard's zero point, in the times' own unit
     if scale is not None:  # seconds, minutes or hours since the reference: days
         t = t * scale[0]
         unit = None

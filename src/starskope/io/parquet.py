@@ -151,7 +151,7 @@ def _binary_labels(pf) -> bool:
     if name is None:
         return False
     col = pf.read(columns=[name]).column(name).to_numpy(zero_copy_only=False)
-    vals = {int(v) for v in col if v is not None and v == v}
+    vals = {int(x) for x in map(_label_number, col) if x is not None}
     return bool(vals) and vals <= {0, 1} and 0 in vals
 
 
@@ -163,8 +163,18 @@ def _binary_labels_of(path: str, mtime_ns: int, size: int) -> bool:
 
 
 def _label_of(rec: dict):
-    """The row's ``label`` (or ``LABEL``, ``Label``: a name in any case), None without one."""
-    return next((v for k, v in rec.items() if k.lower() == "label"), None)
+    """The row's ``label`` (or ``LABEL``, ``Label``: a name in any case) as a number, None
+    without one (or with text such as ``CONFIRMED``, which is no Kaggle or 0/1 label)."""
+    v = next((v for k, v in rec.items() if k.lower() == "label"), None)
+    return _label_number(v)
+
+
+def _label_number(v) -> float | None:
+    try:
+        x = float(v)
+    except (TypeError, ValueError):
+        return None
+    return x if x == x else None
 
 
 def _star(rec: dict, i: int, *, grid, mission, path, binary: bool = False) -> LightCurve:

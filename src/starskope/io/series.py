@@ -118,6 +118,10 @@ def _value(cell: str) -> float | None:
 _INDEXED = re.compile(r"^(\d+)\s*[,;\t ]\s*([^\s,;]*)$")
 
 
+#: Names pandas gives, or users give, a saved index column.
+_INDEX_NAMES = frozenset({"", "index", "unnamed: 0", "row", "rownum", "idx", "#"})
+
+
 def _row_numbered(lines: list[str]) -> bool:
     """Lines ``0,v0``, ``1,v1``, ...: consecutive row numbers from 0 or 1, then one value."""
     m = [_INDEXED.match(ln) for ln in lines]
@@ -134,10 +138,14 @@ def identify_flux_series(path, header) -> bool:
     if not isinstance(header, bytes | bytearray) or b"\0" in bytes(header[:4096]):
         return False
     lines = _number_lines(header)
-    if len(lines) > 1 and _value(lines[0]) is None:
+    first = None  # the header's first name
+    if len(lines) > 1 and _value(lines[0]) is None and not _INDEXED.match(lines[0]):
+        first = re.split(r"[,;\t]| +", lines[0])[0].strip().strip("\"'").lower()
         lines = lines[1:]  # a header line ("flux", "SAP flux", "Flux [ppm]", ",flux")
     body = lines[:-1][:200]  # the last line may be cut by the peek
-    if len(body) >= 10 and _row_numbered(body):
+    if len(body) >= 10 and first in (None, *_INDEX_NAMES) and _row_numbered(body):
+        # row numbers under no name or an index's (a first name such as "time" says that
+        # column is the time, however it counts)
         body = [_INDEXED.match(ln).group(2) for ln in body]
     if len(body) < 10 or any(re.search(r"[\s,;]\S", ln.strip(",;")) for ln in body):
         return False
@@ -146,8 +154,25 @@ def identify_flux_series(path, header) -> bool:
     return len(vals) >= max(10, 0.9 * len(body)) and any(v == v for v in vals)
 
 
+def _row_numbered_file(path: str) -> bool:
+    """True for a saved pandas Series: row numbers, then one value, per line."""
+    from ._open import peek
+
+    lines = _number_lines(peek(path, 65536))
+    if lines and _value(lines[0]) is None and not _INDEXED.match(lines[0]):
+        lines = lines[1:]  # the header
+    body = lines[:-1][:200]  # the last line may be cut by the peek
+    return len(body) >= 2 and _row_numbered(body)
+
+
 def read_flux_series(
-    path, *, cadence_minutes=None, flux_column=None, time_column=None, opened=None
+    path,
+    *,
+    cadence_minutes=None,
+    flux_column=None,
+    time_column=None,
+    time_format=None,
+    opened=None,
 ) -> LightCurve:
     """Read a single column of flux as samples ``cadence_minutes`` apart.
 
@@ -160,15 +185,21 @@ def read_flux_series(
     from .registry import UnrecognisedFormatError
 
     path = str(path)
-    if cadence_minutes is None:
-        # unrecognised, as before this reader: a folder walk skips the file with a word
-        raise UnrecognisedFormatError(NEEDS_CADENCE, path=path)
-    minutes = check_cadence(cadence_minutes)
     if flux_column is not None or time_column is not None:
+        if _row_numbered_file(path):  # a column named: the row numbers are a column too
+            from .text import read_text
+
+            return read_text(
+                path, flux_column=flux_column, time_column=time_column, time_format=time_format
+            )
         raise StarskopeError(
             "a single column of flux has no columns to choose: drop --flux-column/--time-column",
             path=path,
         )
+    if cadence_minutes is None:
+        # unrecognised, as before this reader: a folder walk skips the file with a word
+        raise UnrecognisedFormatError(NEEDS_CADENCE, path=path)
+    minutes = check_cadence(cadence_minutes)
     try:
         with open_text(path) as fh:
             lines = [(n, raw.strip()) for n, raw in enumerate(fh, start=1)]
@@ -184,6 +215,8 @@ def read_flux_series(
         data = data[1:]
     # pandas' Series.to_csv: a row number before each value (an empty value: NaN)
     numbered = len(data) >= 2 and _row_numbered(data[:200])
+    if numbered and name:
+        name = re.split(r"[,;\t]| +", name)[-1].strip().strip("\"'") or None  # the values' name
     values: list[float] = []
     blanks = 0  # empty lines since the last value: missing samples if a value follows
     seen_header = name is None

@@ -173,14 +173,19 @@ def _fixed_width(ruler: str, header: str, body: str) -> tuple[list[str], str] | 
         return None
     lines = [r for r in body.splitlines() if r.strip()]
     bounds = starts[1:]
-    if any(len(r) > b - 1 and r[b - 1] != " " for r in [header, *lines[:500]] for b in bounds):
-        return None
     spans = list(zip([0, *bounds], [*bounds, None], strict=True))
 
     def cells(row: str) -> list[str]:
         return [row[a:b].strip() for a, b in spans]
 
-    return cells(header), "\n".join(",".join(cells(r)) for r in lines) + "\n"
+    rows = [cells(r) for r in [header, *lines]]
+    # every line, not a sample: values that widen further down (a time passing 1000, a flux
+    # passing 10000) would be cut mid-number; a cell of two values means a run spans two columns
+    if any(len(r) > b - 1 and r[b - 1] != " " for r in [header, *lines] for b in bounds) or any(
+        " " in c for row in rows[1:] for c in row
+    ):
+        return None
+    return rows[0], "\n".join(",".join(r) for r in rows[1:]) + "\n"
 
 
 def _is_header(fields: list[str]) -> bool:
