@@ -38,7 +38,7 @@ from .common import REPO, LabelledFile, labelled_files, markdown_table, match_pe
 OUT = REPO / "benchmarks" / "results" / "realsky"
 DURATIONS_H = (1.0, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 SDE_THRESHOLD = 7.0
-METHOD_VERSION = {"starskope": "47", "lightkurve": "1", "tls": "1"}
+METHOD_VERSION = {"starskope": "48", "lightkurve": "1", "tls": "1"}
 
 
 def prepare(path: Path):
