@@ -956,3 +956,30 @@ def test_a_weaker_rejected_signal_does_not_explain_a_planet_at_its_harmonic():
     assert _same_source([junk, planet])[1].is_planet_like
     eb = dataclasses.replace(junk, snr=30.0)
     assert not _same_source([eb, planet])[1].is_planet_like
+
+
+def test_a_fit_far_from_the_box_is_noted_not_quoted():
+    """A transit fit whose depth or duration is over three times the box's (or under a third)
+    describes another shape than the dip found (a heartbeat star's brightening beside it):
+    extra.fit_note and the reasons say so. A transit's own fit is not noted."""
+    import dataclasses
+    import types
+
+    from starskope.pipeline import _fit_note
+
+    box = dataclasses.replace(_cand(9.5, planet_like=True), depth_ppm=2684.0, duration_hours=4.0)
+    odd = types.SimpleNamespace(depth_ppm=26700.0, duration_hours=30.2)
+    note = _fit_note(odd, box)
+    assert "depth 2.67e+04 ppm against the box's 2.68e+03 ppm" in note
+    assert "duration 30.2 h against the box's 4 h" in note
+    fine = types.SimpleNamespace(depth_ppm=3000.0, duration_hours=5.1)
+    assert _fit_note(fine, box) is None
+    # a real transit, fitted: no note
+    from starskope.simulate.inject import PlanetSignal, a_rs_from_density
+
+    t = np.arange(0.0, 60.0, 0.0204)
+    p = PlanetSignal(5.3, 1.2, 0.05, a_rs_from_density(period=5.3, rho_star=1.4), 0.3)
+    noise = np.random.default_rng(5).normal(0.0, 3e-4, t.size)
+    res = analyse(LightCurve(t, p.model(t, exptime=0.0204) + noise, time_format="relative"))
+    top = res.candidates[0]
+    assert top.is_planet_like and "fit_depth_ppm" in top.extra and "fit_note" not in top.extra

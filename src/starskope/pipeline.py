@@ -622,6 +622,9 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                 fit_t0_err_days=float(fit.t0_err) * beta,
                 fit_red_noise_beta=round(beta, 4),
             )
+            note = _fit_note(fit, c)
+            if note:
+                extra["fit_note"] = note
             candidates[k] = dataclasses.replace(
                 c,
                 rp_rs=float(fit.rp_rs),
@@ -1042,6 +1045,30 @@ def _annotate(candidates: list[Candidate], meta) -> tuple[list[Candidate], str |
     return list(out), note
 
 
+#: A transit fit whose depth or duration is this many times the box's (or under its inverse)
+#: is noted: the box and the fit then describe different shapes (a brightening beside a dip,
+#: a ramp), and the fit's figures are not a transit's.
+FIT_BOX_RATIO = 3.0
+
+
+def _fit_note(fit, c: Candidate) -> str | None:
+    """Why a successful transit fit should not be quoted, or None."""
+    pairs = (("depth", fit.depth_ppm, c.depth_ppm, "ppm"),
+             ("duration", fit.duration_hours, c.duration_hours, "h"))  # fmt: skip
+    off = [
+        f"{name} {a:.3g} {unit} against the box's {b:.3g} {unit}"
+        for name, a, b, unit in pairs
+        if a > 0 and b > 0 and not 1.0 / FIT_BOX_RATIO <= a / b <= FIT_BOX_RATIO
+    ]
+    if not off:
+        return None
+    return (
+        "the transit fit's " + " and ".join(off) + f" (more than {FIT_BOX_RATIO:g}x apart): the"
+        " fit describes another shape than the dip the search found, so its figures are not"
+        " a transit's"
+    )
+
+
 def _reasons(candidates, method: str, *, window: float) -> list[str]:
     out = [
         "Not detrended (detrend method none)."
@@ -1058,10 +1085,12 @@ def _reasons(candidates, method: str, *, window: float) -> list[str]:
         if c.is_planet_like:
             # informational flags raised (alias: the period may be twice this) are said too
             noted = " ".join(f"Noted: {f.reason}" for f in raised)
+            note = (c.extra or {}).get("fit_note")
             out.append(
                 head
                 + ": significant and passes vetting (planet-like)."
                 + (f" {noted}" if noted else "")
+                + (f" Noted: {note}." if note else "")
             )
         elif raised:
             out.append(head + ": not planet-like. " + " ".join(f.reason for f in raised))

@@ -353,9 +353,12 @@ def _flags_cell(c) -> str:
 
 
 def _fit_part(c, key: str, fmt: str) -> str:
-    """`` / <the fit's value>`` when the transit fit converged, else nothing."""
+    """`` / <the fit's value>`` when the transit fit converged (``?`` after it when the fit is
+    far from the box: ``extra.fit_note``), else nothing."""
     v = (c.extra or {}).get(key)
-    return f" / {fmt.format(v)}" if isinstance(v, int | float) and v == v else ""
+    if not (isinstance(v, int | float) and v == v):
+        return ""
+    return f" / {fmt.format(v)}" + ("?" if (c.extra or {}).get("fit_note") else "")
 
 
 def _table(results) -> None:
@@ -409,9 +412,14 @@ def _table(results) -> None:
             )
     notes = [
         "box: the search grid's depth and duration (the --json headline fields); fit: the"
-        " limb-darkened transit fit's (extra.fit_*), the transit's own, about 10% deeper and"
+        " limb-darkened transit fit's (extra.fit_*), the transit's own, usually deeper and"
         " longer"
     ]
+    if any((c.extra or {}).get("fit_note") for r in results for c in r.candidates):
+        notes.append(
+            "? the transit fit is over 3x from the box in depth or duration: it describes"
+            " another shape than the dip found, not a transit (extra.fit_note)"
+        )
     if hidden:
         notes.append(
             f"{hidden} more signal(s) flagged same_source (a rejected binary or variable found "

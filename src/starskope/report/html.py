@@ -134,7 +134,7 @@ def candidate_parameters(c: Candidate, fit: Any = None) -> list[ParameterRow]:
                 _fmt(extra["fit_depth_ppm"], ".1f"),
                 err("depth_ppm_err", ".1f"),
                 "ppm",
-                "batman model",
+                "batman model" + ("; " + extra["fit_note"] if extra.get("fit_note") else ""),
             )
         )
     if extra.get("fit_period_days") is not None:
