@@ -242,7 +242,6 @@ _COUNTER_NAME = re.compile(
     r"|frameno|frame_number|ffi_index|row|rownum|row_number)$"
 )
 
-#: Time corrections (TESS and Kepler's ``TIMECORR``): never the time, however they increase.
 #: What a manifest (a table of light-curve files) is told when read as a light curve.
 MANIFEST = (
     "a list of light-curve files (a manifest: a path or file column), not a light curve: give"
@@ -277,6 +276,7 @@ def not_a_light_curve(names: Sequence[str], *, path, where=None) -> None:
         )
 
 
+#: Time corrections (TESS and Kepler's ``TIMECORR``): never the time, however they increase.
 _TIME_CORRECTION = re.compile(r"^(time|bjd|btjd|bkjd)_?(corr|correction|del|delta)s?$")
 
 _ERR_RX = re.compile(r"(_?err(or)?|_?e|_?unc|_?sigma|_?sig)$")
