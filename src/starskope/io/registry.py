@@ -50,7 +50,7 @@ _PEEK = 65536
 #: File suffixes that folders may hold beside light curves and that are never read.
 SKIP_SUFFIXES = frozenset(
     ".md .rst .json .yaml .yml .toml .ini .cfg .py .ipynb .png .jpg .jpeg .gif .pdf .svg .html "
-    ".log .npy .npz .pkl .pickle .zip .tar .db .duckdb .sqlite".split()
+    ".log .npy .npz .pkl .pickle .zip .tar .db .duckdb .wal .sqlite .tmp .lock".split()
 )
 
 

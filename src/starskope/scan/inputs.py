@@ -117,6 +117,19 @@ def _is_lightcurve_name(name: str) -> bool:
     return _strip_compression(name).endswith(LIGHTCURVE_SUFFIXES) and not name.startswith(".")
 
 
+def _walked(name: str) -> bool:
+    """A folder walk's pick: every file the readers' own folder walk reads (``info`` and
+    ``search``: all but hidden files and the suffixes no light curve has), so a scan sees
+    the same files (``.fits.gzip``, ``.fz``, KELT's ``.phot``, names without a suffix); those
+    that are not light curves become error rows, not silent omissions."""
+    from ..io.registry import SKIP_SUFFIXES
+
+    if name.startswith("."):
+        return False
+    suffix = os.path.splitext(_strip_compression(name))[1].lower()
+    return suffix not in SKIP_SUFFIXES
+
+
 def _head(path: str) -> bytes:
     from ..io._open import peek
 
@@ -197,7 +210,7 @@ def _walk(folder: str) -> Iterator[str]:
                             continue
                         seen_dirs.add(real)
                         stack.append(entry.path)
-                    elif _is_lightcurve_name(entry.name) and not is_truth_table(entry.path):
+                    elif _walked(entry.name) and not is_truth_table(entry.path):
                         yield entry.path
                 except OSError:
                     continue
