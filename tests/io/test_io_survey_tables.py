@@ -194,3 +194,26 @@ def test_fits_timeunit_mjd_is_the_answer_not_a_guess(tmp_path):
     lc, msgs = _read_warn(tmp_path / "m.fits")
     assert lc.time_format == "jd" and lc.t[0] == pytest.approx(2458800.5)
     assert msgs == []  # no "values ~5e4 without a reference" guess
+
+
+def test_aavso_export_reads_its_magnitude(tmp_path):
+    """An AAVSO International Database export: JD, Magnitude, Uncertainty, then many columns,
+    some all empty ('Comment Code(s)': it was taken for the flux, all NaN) or numeric but not
+    the star (Airmass, 'Comp Star 2'). The magnitude beside its error is the flux."""
+    t, mag, inn = _mags(400)
+    head = (
+        '"JD","Magnitude","Uncertainty","HQuncertainty","Band","Observer Code",'
+        '"Comment Code(s)","Comp Star 1","Comp Star 2","Charts","Comments","Transfomed",'
+        '"Airmass","Validation Flag","Cmag","Kmag","HJD","Star Name"'
+    )
+    rows = [
+        f'"{2458600.5 + x:.5f}","{m:.4f}","0.003","","V","XYZ","","000-BBB-111","",'
+        f'"X12345","","0","{1.2 + 0.001 * i:.3f}","Z","","","","WASP-999"'
+        for i, (x, m) in enumerate(zip(t, mag, strict=True))
+    ]
+    p = tmp_path / "aavsodata.txt"
+    p.write_text(head + "\n" + "\n".join(rows) + "\n")
+    lc, _ = _read_warn(p)
+    assert lc.meta.flux_column == "Magnitude"
+    np.testing.assert_allclose(lc.flux_err, 0.003 * np.log(10) / 2.5, rtol=0.05)
+    assert np.mean(lc.flux[inn]) < np.mean(lc.flux[~inn]) - 3e-3  # the transit is a dip

@@ -548,7 +548,14 @@ def choose_columns(
             how.append(f"flux: by name {names[fi]!r}")
         else:
             # another time column (ZTF writes hjd and mjd) is never the flux
-            cands = [i for i in numeric if i != ti and _time_rank(names[i], dates=False) is None]
+            # nor an empty column (AAVSO's 'Comment Code(s)': every cell blank)
+            cands = [
+                i
+                for i in numeric
+                if i != ti
+                and _time_rank(names[i], dates=False) is None
+                and np.isfinite(columns[i]).any()
+            ]
             # magnitude columns (and their errors) are the flux only when nothing else is: a
             # catalogue magnitude or zero point often rides along with the counts; a column
             # named as an error (sigma, Uncertainty, eMag) is the flux only as a last resort
@@ -587,10 +594,13 @@ def choose_columns(
             # ASAS-SN), else a plausible column after the time, else any magnitude column, else
             # a plausible one before the time; anything numeric last (a preference: never
             # refuse what was read before)
+            # (its own error by name, or an error-named column right after it: AAVSO's
+            # Magnitude, Uncertainty)
             paired = [
                 i
                 for i in mags
                 if any(e in low for e in (*_own_errors(low[i]), *(f"{p}{low[i]}" for p in "des")))
+                or i + 1 in errors
             ]
             after = (
                 paired[:1]
