@@ -430,3 +430,31 @@ def test_parquet_date_columns_beside_a_numeric_time_stay_unread(tmp_path):
     )
     lc = read(tmp_path / "d.parquet")
     assert lc.meta.flux_column == "counts"
+
+
+def test_qdp_and_daophot_tables_read_their_named_columns(tmp_path):
+    """astropy's ascii.qdp ("READ SERR 2" above a "!time flux flux_err" comment: the command
+    was taken for the header, the error read as the flux) and IRAF DAOPHOT ("#N" names among
+    "#K", "#U", "#F" lines: the constant YCENTER was read as the flux)."""
+    from astropy.table import Table
+
+    t, f = _curve(n=300)
+    tab = Table({"time": t, "flux": 36000.0 * f, "flux_err": 25.0 + 0 * t})
+    tab.write(tmp_path / "lc.qdp", format="ascii.qdp", err_specs={"serr": [2]})
+    lc = read(tmp_path / "lc.qdp")
+    np.testing.assert_allclose(lc.flux, 36000.0 * f, rtol=1e-6)
+    np.testing.assert_allclose(lc.flux_err, 25.0)
+    rows = "".join(
+        f"{k + 1:<10d} 100.000  200.000  {2458599.9 + x:.6f}  {10.0 - 2.5 * np.log10(y):.5f}  0.001\n"
+        for k, (x, y) in enumerate(zip(t, f, strict=True))
+    )
+    head = (
+        "#K IRAF = NOAO/IRAFV2.16\n#N ID    XCENTER   YCENTER   OTIME       MAG     MERR\n"
+        "#U ##    pixels    pixels    days        mag     mag\n"
+        "#F %-9d  %-10.3f   %-10.3f  %-14.6f  %-7.3f  %-6.3f\n#\n"
+    )
+    (tmp_path / "phot.mag").write_text(head + rows)
+    with pytest.warns(StarskopeWarning, match="'MAG' holds magnitudes"):
+        lc = read(tmp_path / "phot.mag")
+    assert lc.meta.flux_column == "MAG"
+    np.testing.assert_allclose(lc.flux / np.median(lc.flux), f / np.median(f), rtol=1e-4)

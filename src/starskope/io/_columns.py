@@ -625,6 +625,7 @@ def choose_columns(
                 positional
                 and fi > ti
                 and before
+                and not _is_constant(columns[before[-1]])  # a pixel position, not a flux
                 and _looks_like_error(columns[fi], columns[before[-1]])
             ):
                 # a headerless "flux time err" table: the column after the time is the error

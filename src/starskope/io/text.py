@@ -197,6 +197,10 @@ def _is_header(fields: list[str]) -> bool:
     )
 
 
+#: A QDP command line above the data (astropy's ``ascii.qdp`` writes ``READ SERR 2``: column
+#: 2 has an error column after it); read as a comment, the ``!`` line below it names the columns.
+_QDP_COMMAND = re.compile(r"^READ\s+[ST]ERR(\s+\d+)+$", re.IGNORECASE)
+
 #: A spreadsheet's first line naming the table's delimiter (Excel: ``sep=,``).
 _EXCEL_SEP = re.compile(r"^sep=(.)$", re.IGNORECASE)
 
@@ -220,7 +224,7 @@ def _scan(path):
             n = 0
             while line and n < _MAX_HEADER_LINES:
                 s = line.strip()
-                if s and not s.startswith(("#", "%", "!", "\\")):
+                if s and not s.startswith(("#", "%", "!", "\\")) and not _QDP_COMMAND.match(s):
                     break
                 if s:
                     comments.append(s.lstrip("\\"))
@@ -287,8 +291,15 @@ def _scan(path):
                 else:
                     first_data = nxt
             elif comments:
+                # IRAF DAOPHOT's "#N ID XCENTER ... MAG MERR" names (continued by "\\" on more
+                # "#N" lines), between its "#K" keywords and "#U" units and "#F" formats
+                daophot = " ".join(
+                    c[2:].strip().rstrip("\\").strip() for c in comments if c.startswith("#N ")
+                ).split()
+                if daophot and len(daophot) == len(fields):
+                    names = daophot
                 # "# time,flux,flux_err" comment header, perhaps above a "# [d] [] []" units line
-                for com in reversed(comments[-2:]):
+                for com in [] if names else reversed(comments[-2:]):
                     cand = _split(com.lstrip("#%! ").strip(), delim)
                     if len(cand) != len(fields) or any(_NUM.match(c) for c in cand):
                         break
