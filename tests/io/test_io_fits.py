@@ -545,3 +545,23 @@ def test_timezero_with_float32_offsets_is_not_called_imprecise(tmp_path):
         warnings.simplefilter("error", StarskopeWarning)
         lc = read(tmp_path / "tz.fits")
     assert len(lc) == t.size and lc.t[0] + (lc.bjd_offset or 0.0) == pytest.approx(2459010.0)
+
+
+@pytest.mark.parametrize(
+    ("keys", "mission"),
+    [
+        ({"CAMPAIGN": 5, "KEPLERID": 211436265}, "K2"),
+        ({"QUARTER": 3, "KEPLERID": 11442793}, "Kepler"),
+        ({"SECTOR": 11, "TICID": 166527623}, "TESS"),
+        ({}, None),
+    ],
+)
+def test_mission_from_its_own_keys_without_telescop(tmp_path, keys, mission):
+    """A header stripped of MISSION and TELESCOP still names the mission by its own keys
+    (CAMPAIGN, QUARTER, SECTOR): K2's thruster-firing flags were kept, the target called
+    'ID 211436265'."""
+    from starskope.io._common import mission_from_header
+
+    h = fits.Header(keys)
+    assert mission_from_header(h) == mission
+    assert mission_from_header(fits.Header({"TELESCOP": "NGTS", **keys})) is None

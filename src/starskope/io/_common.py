@@ -82,6 +82,15 @@ def mission_from_header(*headers) -> str | None:
         return "TESS"
     if mission == "kepler" or telescop == "kepler":
         return "Kepler"
+    if mission or telescop:  # another telescope's
+        return None
+    # no MISSION or TELESCOP (a stripped or rewritten header): the mission's own keys
+    if _get(headers, "CAMPAIGN") is not None:
+        return "K2"
+    if _get(headers, "SECTOR") is not None or _get(headers, "TICID") is not None:
+        return "TESS"
+    if _get(headers, "QUARTER") is not None:
+        return "Kepler"
     return None
 
 
