@@ -537,3 +537,16 @@ def test_a_headerless_flux_time_error_table(tmp_path):
     np.testing.assert_allclose(lc.flux, f, rtol=1e-6)
     np.testing.assert_allclose(lc.flux_err, 25.0)
     assert "before the time" in lc.meta.extra["columns"]
+
+
+def test_latin1_export_is_read(tmp_path):
+    """A Windows/Latin-1 export (a 'T(°C)' column written in Latin-1) was refused as 'no line
+    with two numeric fields', and skipped in folders as not a light curve."""
+    t = 2458600.5 + np.arange(200) * 0.01
+    f = 1.0 + 1e-3 * np.sin(np.arange(200))
+    text = "BJD,flux,T(°C)\n" + "".join(f"{a:.5f},{b:.6f},21.5\n" for a, b in zip(t, f, strict=True))
+    p = tmp_path / "lc.csv"
+    p.write_bytes(text.encode("latin-1"))
+    lc = read(p)
+    assert lc.meta.flux_column == "flux"
+    np.testing.assert_allclose(lc.flux, f, rtol=1e-6)

@@ -148,16 +148,29 @@ _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 def open_text(path: str | os.PathLike, *, encoding: str = "utf-8"):
     """Open ``path`` as text (gzip-transparent), tolerant of a UTF-8 byte-order mark; a file
-    that starts with a UTF-16 byte-order mark is read as UTF-16."""
+    that starts with a UTF-16 byte-order mark is read as UTF-16, one whose first bytes are
+    not UTF-8 (a Windows or Latin-1 export: ``T(\xb0C)``) as Latin-1."""
     fh = open_binary(path)
     if encoding == "utf-8":
         encoding = "utf-8-sig"
         try:
-            if fh.peek(2)[:2] in _UTF16_BOMS:
+            head = fh.peek(65536)
+            if head[:2] in _UTF16_BOMS:
                 encoding = "utf-16"
+            elif not _utf8(head):
+                encoding = "latin-1"
         except AttributeError:  # pragma: no cover - every handle open_binary returns peeks
             pass
     return io.TextIOWrapper(fh, encoding=encoding, newline=None)
+
+
+def _utf8(head: bytes) -> bool:
+    """True when ``head`` decodes as UTF-8 (a multi-byte character cut at its end allowed)."""
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(head) - 4
+    return True
 
 
 def peek(path: str | os.PathLike, n: int = 2880) -> bytes:

@@ -65,11 +65,7 @@ def _looks_text(header: bytes) -> bool:
     chunk = bytes(header[:4096])
     if b"\0" in chunk:
         return False
-    try:
-        chunk.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        if exc.start < len(chunk) - 4:  # not just a multi-byte char cut at the end
-            return False
+    # UTF-8 or not (a Latin-1 export: open_text reads it so), mostly printable ASCII
     printable = sum(32 <= b < 127 or b in (9, 10, 13) for b in chunk)
     return printable / len(chunk) > 0.95
 
