@@ -458,3 +458,21 @@ def test_qdp_and_daophot_tables_read_their_named_columns(tmp_path):
         lc = read(tmp_path / "phot.mag")
     assert lc.meta.flux_column == "MAG"
     np.testing.assert_allclose(lc.flux / np.median(lc.flux), f / np.median(f), rtol=1e-4)
+
+
+def test_headerless_bar_table_and_rst_table(tmp_path):
+    """astropy's fixed_width_no_header ('| 1599.96 | 36028.2 |' from the first line: the first
+    row was taken for the names and lost) and ascii.rst (its top '=====' border was the
+    header: flux_column '==============')."""
+    from astropy.table import Table
+
+    t, f = _curve(n=300)
+    tab = Table({"time": t, "flux": f, "flux_err": 3e-4 + 0 * t})
+    tab.write(tmp_path / "bars.txt", format="ascii.fixed_width_no_header")
+    lc = read(tmp_path / "bars.txt")
+    assert len(lc) == t.size
+    np.testing.assert_allclose(lc.t, t, atol=1e-9)
+    tab.write(tmp_path / "lc.rst", format="ascii.rst")
+    lc = read(tmp_path / "lc.rst")
+    assert lc.meta.flux_column == "flux" and len(lc) == t.size
+    np.testing.assert_allclose(lc.flux, f, rtol=1e-6)

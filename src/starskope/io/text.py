@@ -231,6 +231,11 @@ def _scan(path):
                 # names, then optional type, unit and null lines, then whitespace columns
                 header = line.rstrip("\r\n")
                 names = [c.strip() for c in header.strip().strip("|").split("|")]
+                if sum(bool(_NUM.match(c)) for c in names) >= 2:
+                    # rows between bars and no header (astropy's fixed_width_no_header)
+                    rows = (r.strip().strip("|") for r in itertools.chain([line], fh))
+                    body = "\n".join(r.replace("|", ",") for r in rows if r) + "\n"
+                    return comments, None, ",", body
                 line = fh.readline()
                 while line.lstrip().startswith("|"):
                     cells = line.strip().strip("|").split("|")
@@ -248,6 +253,9 @@ def _scan(path):
                 # a spreadsheet's "sep=," line names the delimiter of the table below it
                 forced = sep.group(1)
                 comments.append(line.strip())
+                line = fh.readline()
+            elif set(line.strip()) <= set("= ") and "=" in line:
+                # a reStructuredText table's top border ("====== ======") above its names
                 line = fh.readline()
             if not line.strip():
                 raise StarskopeError("no data rows (only comments or blank lines)", path=path)
