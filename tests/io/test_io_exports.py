@@ -476,3 +476,19 @@ def test_headerless_bar_table_and_rst_table(tmp_path):
     lc = read(tmp_path / "lc.rst")
     assert lc.meta.flux_column == "flux" and len(lc) == t.size
     np.testing.assert_allclose(lc.flux, f, rtol=1e-6)
+
+
+def test_aas_machine_readable_table(tmp_path):
+    """An AAS Machine-Readable Table (astropy's ascii.mrt, the journals' format for published
+    light curves) was refused with a pandas tokenizer message."""
+    import astropy.units as u
+    from astropy.table import Table
+
+    t, f = _curve(n=300)
+    tab = Table({"BTJD": t * u.day, "Flux": 36000.0 * f * u.ct / u.s, "e_Flux": 25.0 + 0 * t})
+    tab.write(tmp_path / "lc.mrt", format="ascii.mrt")
+    lc = read(tmp_path / "lc.mrt")
+    assert lc.meta.product == "mrt" and lc.meta.flux_column == "Flux"
+    np.testing.assert_allclose(lc.t, t, atol=1e-6)
+    np.testing.assert_allclose(lc.flux, 36000.0 * f, rtol=1e-6)
+    np.testing.assert_allclose(lc.flux_err, 25.0)

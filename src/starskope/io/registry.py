@@ -28,9 +28,11 @@ from ._open import peek
 from .fits import FITS_READERS, guard, is_fits, open_fits
 from .text import (
     identify_ecsv,
+    identify_mrt,
     identify_text,
     identify_votable,
     read_ecsv,
+    read_mrt,
     read_text,
     read_votable,
 )
@@ -158,6 +160,7 @@ register_reader(
 for _name, _ident, _read in FITS_READERS:
     register_reader(_name, identify=_ident, read=_read, fallback=_name == "fits-table")
 register_reader("ecsv", identify=identify_ecsv, read=read_ecsv)
+register_reader("mrt", identify=identify_mrt, read=read_mrt)
 register_reader("votable", identify=identify_votable, read=read_votable)
 register_reader("flux-series", identify=_series.identify_flux_series, read=_series.read_flux_series)
 register_reader("text", identify=identify_text, read=read_text, fallback=True)

@@ -75,6 +75,32 @@ def identify_ecsv(path, header) -> bool:
     return _looks_text(header) and bytes(header[:7]).lstrip(b"\xef\xbb\xbf") == b"# %ECSV"
 
 
+def identify_mrt(path, header) -> bool:
+    """An AAS Machine-Readable Table or CDS/VizieR table with its byte-by-byte description
+    (``Title:``, ``Byte-by-byte Description of file``), as journals publish light curves."""
+    return _looks_text(header) and b"Byte-by-byte Description" in bytes(header[:16384])
+
+
+def read_mrt(path, *, flux_column=None, time_column=None, opened=None, time_format=None):
+    """Read an MRT/CDS table with astropy (its byte ranges, names and units)."""
+    from astropy.table import Table
+
+    path = str(path)
+    try:
+        with open_text(path) as fh:
+            tab = Table.read(fh.read(), format="ascii.cds")
+    except StarskopeError:
+        raise
+    except Exception as exc:  # astropy raises many types for a malformed table
+        raise StarskopeError(
+            f"malformed machine-readable (MRT/CDS) table: {str(exc).splitlines()[0]}", path=path
+        ) from exc
+    return _from_table(
+        path, tab, flux_column=flux_column, time_column=time_column, time_format=time_format,
+        product="mrt",
+    )  # fmt: skip
+
+
 def identify_text(path, header) -> bool:
     """Any text table whose first data line has at least two numeric fields."""
     if not _looks_text(header):
