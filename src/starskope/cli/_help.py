@@ -9,7 +9,7 @@ __all__ = ["CADENCE_HELP", "FORMAT_HELP", "READER_NAMES"]
 READER_NAMES = (
     "kepler", "tess", "k2sff", "k2sc", "everest", "k2varcat", "qlp", "tasoc", "eleanor", "cdips",
     "diamante", "lightkurve", "fits-table", "kaggle", "parquet", "parquet-table", "feather",
-    "ecsv", "votable", "flux-series", "text",
+    "ecsv", "mrt", "votable", "flux-series", "text",
 )  # fmt: skip
 
 FORMAT_HELP = f"Force a reader: {', '.join(READER_NAMES)} (default: detected from each file)."
