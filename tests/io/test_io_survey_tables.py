@@ -217,3 +217,20 @@ def test_aavso_export_reads_its_magnitude(tmp_path):
     assert lc.meta.flux_column == "Magnitude"
     np.testing.assert_allclose(lc.flux_err, 0.003 * np.log(10) / 2.5, rtol=0.05)
     assert np.mean(lc.flux[inn]) < np.mean(lc.flux[~inn]) - 3e-3  # the transit is a dip
+
+
+def test_asassn_sky_patrol_letter_quality(tmp_path):
+    """ASAS-SN Sky Patrol v2 marks each row G (good) or B (bad) in its quality column: the bad
+    rows were kept (the column is not numeric); they are left out, with a warning."""
+    t, mag, inn = _mags(300)
+    q = np.where(np.arange(t.size) % 4 == 0, "B", "G")
+    rows = [
+        f"{2458000.5 + x:.5f},{10 ** (-0.4 * (m - 15)) * 50:.4f},0.02,{m:.4f},0.01,16.9,1.5,"
+        f"{385888 + i},bB,{g}"
+        for i, (x, m, g) in enumerate(zip(t, mag, q, strict=True))
+    ]
+    p = tmp_path / "asassn.csv"
+    p.write_text("jd,flux,flux_err,mag,mag_err,limit,fwhm,image_id,camera,quality\n" + "\n".join(rows))
+    lc, warned = _read_warn(p)
+    assert len(lc) == int((q == "G").sum())
+    assert any("calls 75 of 300 rows not good (B)" in w for w in warned)

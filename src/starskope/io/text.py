@@ -599,6 +599,29 @@ def _label_column(cells) -> bool:
     return 2 <= len(vals) <= 20 and all(len(v) <= 24 and _number(v) is None for v in vals)
 
 
+def _letter_quality(names, texts: dict, path) -> np.ndarray | None:
+    """Rows a quality column of letters calls good (ASAS-SN Sky Patrol: ``G`` good, ``B``
+    bad), or None when there is no such column; the others are left out, with a warning."""
+    from ._columns import _QUALITY_NAMES
+
+    for j, cells in texts.items():
+        if j >= len(names) or str(names[j]).strip().lower() not in _QUALITY_NAMES:
+            continue
+        flags = np.array(["" if c is None or c != c else str(c).strip() for c in cells])
+        given = set(flags[flags != ""])
+        if "G" not in given or not all(len(v) == 1 and v.isalpha() for v in given):
+            continue
+        good = (flags == "G") | (flags == "")
+        if not good.all():
+            warn_file(
+                f"column {names[j]!r} calls {int((~good).sum())} of {good.size} rows not good"
+                f" ({', '.join(sorted(given - {'G'}))}): left out",
+                path=path,
+            )
+        return good
+    return None
+
+
 def one_band(names, texts: dict, path, *, headerless: bool = False) -> np.ndarray | None:
     """Rows of the most common photometric band or instrument when a band column
     (``filtercode``, ``Filter``, ``band``, ``instrument``...; in a file without a header, the
@@ -699,6 +722,11 @@ def read_text(
         )
         if keep is not None:
             cols, dates = _keep_rows(cols, dates, keep)
+            texts = {j: np.asarray(c, dtype=object)[keep] for j, c in texts.items()}
+        good = _letter_quality(shown if names else [], texts, path)
+        if good is not None:
+            cols, dates = _keep_rows(cols, dates, good)
+            texts = {j: np.asarray(c, dtype=object)[good] for j, c in texts.items()}
     j = _date_time_column(names, cols, dates, time_column)
     if j is not None:
         cols = [_dates_to_jd(dates[j]) if i == j else c for i, c in enumerate(cols)]
