@@ -185,3 +185,16 @@ def test_unrecognised_file_named_explicitly_is_an_error(tmp_path):
     ((ident, err),) = list(iter_read(p))
     assert isinstance(err, StarskopeError) and "a list of light-curve files (a manifest" in str(err)
     assert "`starskope scan`, `train` or `evaluate`" in str(err)
+
+
+def test_json_light_curves_are_named_as_json(tmp_path):
+    """A records array or a column object in JSON got 'no line with two numeric fields' or the
+    Kaggle reader's 'a one-star-per-row table?'; both now say JSON and how to convert it."""
+    import json
+
+    t = (1325.0 + np.arange(100) * 0.02).tolist()
+    (tmp_path / "rec.json").write_text(json.dumps([{"time": a, "flux": 1.0} for a in t]))
+    (tmp_path / "col.json").write_text(json.dumps({"time": t, "flux": [1.0] * 100}))
+    for name in ("rec.json", "col.json"):
+        with pytest.raises(StarskopeError, match="a JSON file.*to_csv"):
+            read(tmp_path / name)

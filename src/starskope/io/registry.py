@@ -209,7 +209,18 @@ def _binary_kind(head: bytes) -> str | None:
     return next((kind for magic, kind in _BINARY_KINDS if head.startswith(magic)), None)
 
 
+#: What a JSON file is told (a records array or a column object: no reader takes JSON).
+_JSON = (
+    "a JSON file: starskope does not read light curves from JSON; write the table as CSV"
+    " (pandas: pd.read_json(path).to_csv('lc.csv', index=False)) or FITS"
+)
+
+
 def _identify(path, header) -> str:
+    if isinstance(header, bytes | bytearray) and bytes(header[:64]).lstrip().startswith(
+        (b'{"', b"[{", b"[[", b'["')
+    ):
+        raise UnrecognisedFormatError(_JSON, path=path)
     for r in _ordered():
         try:
             with guard(path):
@@ -247,6 +258,7 @@ def _identify(path, header) -> str:
             )
         if _manifest_header(lines[0] if lines else ""):
             raise UnrecognisedFormatError(MANIFEST, path=path)
+
         raise UnrecognisedFormatError(
             f"unrecognised text format: no line with two numeric fields; valid formats: {_valid()}",
             path=path,
