@@ -554,6 +554,8 @@ def test_timezero_with_float32_offsets_is_not_called_imprecise(tmp_path):
         ({"QUARTER": 3, "KEPLERID": 11442793}, "Kepler"),
         ({"SECTOR": 11, "TICID": 166527623}, "TESS"),
         ({}, None),
+        ({"CAMPAIGN": 3, "OBJECT": "777"}, None),  # a ground-based campaign: no KEPLERID
+        ({"SECTOR": 5}, None),
     ],
 )
 def test_mission_from_its_own_keys_without_telescop(tmp_path, keys, mission):

@@ -550,3 +550,36 @@ def test_latin1_export_is_read(tmp_path):
     lc = read(p)
     assert lc.meta.flux_column == "flux"
     np.testing.assert_allclose(lc.flux, f, rtol=1e-6)
+
+
+def test_review_of_the_second_reader_batch(tmp_path):
+    """Inputs the second batch of reader fixes first misread (a review): an all-empty named
+    flux is still named in the error, not replaced by its error column; a magnitude is paired
+    only with a generic error or its own; '#N' comments are DAOPHOT names only beside its
+    '#K'/'#U'/'#F' lines; a table whose first line starts like JSON but holds units, or a JSON
+    metadata record above rows, is a table; whole-number pipe names are a header."""
+    t = 2458000.0 + np.arange(300) * 0.02
+    f = 1.0 + 1e-3 * np.sin(np.arange(300))
+
+    def write(name, head, row):
+        p = tmp_path / name
+        p.write_text(head + "\n" + "".join(row(a, b) + "\n" for a, b in zip(t, f, strict=True)))
+        return p
+
+    p = write("empty.csv", "HJD,counts,err", lambda a, b: f"{a:.5f},,0.001")
+    with pytest.raises(StarskopeError, match="all flux values are NaN in column 'counts'"):
+        read(p)
+    for head, row, want in (
+        ("JD,comp_mag,e_mag,mag", lambda a, b: f"{a:.5f},11.2,0.01,{10 - 2.5 * np.log10(b):.6f}",
+         "mag"),
+        ("JD,mag,sigma_psf,counts", lambda a, b: f"{a:.5f},12.0,1.5,{1000 * b:.4f}", "counts"),
+        ("#N stars 1\n# time flux", lambda a, b: f"{a:.5f} {b:.6f}", "flux"),
+        ("[[time]] [[flux]]", lambda a, b: f"{a:.5f} {b:.6f}", "[[flux]]"),
+        ('{"sector": 5}\ntime,flux', lambda a, b: f"{a:.5f},{b:.6f}", "flux"),
+        ("| 1 | 2 |", lambda a, b: f"| {a:.5f} | {b:.6f} |", "2"),
+    ):  # fmt: skip
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", StarskopeWarning)
+            lc = read(write("t.txt", head, row))
+        assert lc.meta.flux_column == want, head
+        assert len(lc) == t.size

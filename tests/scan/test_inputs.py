@@ -244,3 +244,13 @@ def test_a_table_listed_in_a_manifest_gives_its_rows(tmp_path):
     size = os.path.getsize(table)
     assert count_items([man]) == 12
     assert count_items([man], max_bytes=int(1.5 * size)) is None
+
+
+def test_folder_walk_leaves_out_backups_partial_downloads_and_readmes(tmp_path):
+    """Backups (a.csv~, .bak), partial downloads (.part), checksums, scripts, Dask's lock
+    files and a README are not stars (the review of the wider walk)."""
+    a = _touch(tmp_path / "d" / "a.csv")
+    for name in ("a.csv~", "b.csv.bak", "x.fits.part", "a.csv.md5", "get.sh", "README",
+                 "w.dirlock", "cat.duckdb", "cat.duckdb.wal"):  # fmt: skip
+        _touch(tmp_path / "d" / name, "x")
+    assert [it.input_id for it in iter_items([tmp_path / "d"])] == [str(a)]

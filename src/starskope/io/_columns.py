@@ -548,14 +548,10 @@ def choose_columns(
             how.append(f"flux: by name {names[fi]!r}")
         else:
             # another time column (ZTF writes hjd and mjd) is never the flux
-            # nor an empty column (AAVSO's 'Comment Code(s)': every cell blank)
-            cands = [
-                i
-                for i in numeric
-                if i != ti
-                and _time_rank(names[i], dates=False) is None
-                and np.isfinite(columns[i]).any()
-            ]
+            cands = [i for i in numeric if i != ti and _time_rank(names[i], dates=False) is None]
+            # an empty column (AAVSO's 'Comment Code(s)': every cell blank) is preferred to
+            # nothing; named or alone, it is still the flux, and the error then says so
+            empty = {i for i in cands if not positional and not np.isfinite(columns[i]).any()}
             # magnitude columns (and their errors) are the flux only when nothing else is: a
             # catalogue magnitude or zero point often rides along with the counts; a column
             # named as an error (sigma, Uncertainty, eMag) is the flux only as a last resort
@@ -581,7 +577,8 @@ def choose_columns(
             preferred = [
                 i
                 for i in plain
-                if not _is_counter(columns[i])
+                if i not in empty
+                and not _is_counter(columns[i])
                 and (positional or not _NOT_FLUX.search(low[i]) or "flux" in low[i])
                 and low[i] not in _QUALITY_NAMES
             ]
@@ -589,19 +586,18 @@ def choose_columns(
                 i for i in cands if is_mag[i] and not _MAG_ERROR.search(low[i]) and i not in errors
             ]
             # a constant magnitude is a catalogue value riding along: the last resort only
-            mags = [i for i in mags_all if not _is_constant(columns[i])]
+            mags = [i for i in mags_all if not _is_constant(columns[i]) and i not in empty]
             # a magnitude with its own error column (mag + magerr: a photometry table, ZTF,
             # ASAS-SN), else a plausible column after the time, else any magnitude column, else
             # a plausible one before the time; anything numeric last (a preference: never
             # refuse what was read before)
-            # (its own error by name, or an error-named column right after it: AAVSO's
-            # Magnitude, Uncertainty)
+            # (its own error by name; else a generic error right after it: AAVSO's Magnitude,
+            # Uncertainty)
             paired = [
                 i
                 for i in mags
                 if any(e in low for e in (*_own_errors(low[i]), *(f"{p}{low[i]}" for p in "des")))
-                or i + 1 in errors
-            ]
+            ] or [i for i in mags if i + 1 in errors and _error_stem(low[i + 1]) == ""]
             after = (
                 paired[:1]
                 or [i for i in preferred if i > ti]

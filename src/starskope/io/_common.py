@@ -84,12 +84,14 @@ def mission_from_header(*headers) -> str | None:
         return "Kepler"
     if mission or telescop:  # another telescope's
         return None
-    # no MISSION or TELESCOP (a stripped or rewritten header): the mission's own keys
-    if _get(headers, "CAMPAIGN") is not None:
+    # no MISSION or TELESCOP (a stripped or rewritten header): the mission's own keys, its
+    # segment and its catalogue number both (a ground-based CAMPAIGN or SECTOR key alone is not)
+    kepler_id = _get(headers, "KEPLERID") is not None
+    if _get(headers, "CAMPAIGN") is not None and kepler_id:
         return "K2"
-    if _get(headers, "SECTOR") is not None or _get(headers, "TICID") is not None:
+    if _get(headers, "SECTOR") is not None and _get(headers, "TICID") is not None:
         return "TESS"
-    if _get(headers, "QUARTER") is not None:
+    if _get(headers, "QUARTER") is not None and kepler_id:
         return "Kepler"
     return None
 

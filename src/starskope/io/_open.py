@@ -6,6 +6,7 @@ import gzip
 import io
 import lzma
 import os
+import re
 import zipfile
 import zlib
 from pathlib import Path
@@ -151,6 +152,7 @@ def open_text(path: str | os.PathLike, *, encoding: str = "utf-8"):
     that starts with a UTF-16 byte-order mark is read as UTF-16, one whose first bytes are
     not UTF-8 (a Windows or Latin-1 export: ``T(\xb0C)``) as Latin-1."""
     fh = open_binary(path)
+    errors = "strict"
     if encoding == "utf-8":
         encoding = "utf-8-sig"
         try:
@@ -158,10 +160,19 @@ def open_text(path: str | os.PathLike, *, encoding: str = "utf-8"):
             if head[:2] in _UTF16_BOMS:
                 encoding = "utf-16"
             elif not _utf8(head):
-                encoding = "latin-1"
+                if _UTF8_SEQUENCE.search(head):  # UTF-8 with a stray byte: that byte replaced
+                    errors = "replace"
+                else:
+                    encoding = "latin-1"
         except AttributeError:  # pragma: no cover - every handle open_binary returns peeks
             pass
-    return io.TextIOWrapper(fh, encoding=encoding, newline=None)
+    return io.TextIOWrapper(fh, encoding=encoding, errors=errors, newline=None)
+
+
+#: A multi-byte UTF-8 character (``µ`` is ``\xc2\xb5``): text that has one is UTF-8.
+_UTF8_SEQUENCE = re.compile(
+    rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
+)
 
 
 def _utf8(head: bytes) -> bool:

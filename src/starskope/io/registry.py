@@ -52,8 +52,22 @@ _PEEK = 65536
 #: File suffixes that folders may hold beside light curves and that are never read.
 SKIP_SUFFIXES = frozenset(
     ".md .rst .json .yaml .yml .toml .ini .cfg .py .ipynb .png .jpg .jpeg .gif .pdf .svg .html "
-    ".log .npy .npz .pkl .pickle .zip .tar .db .duckdb .wal .sqlite .tmp .lock".split()
+    ".log .npy .npz .pkl .pickle .zip .tar .db .duckdb .wal .sqlite .tmp .lock .bak .orig .part"
+    " .crdownload .swp .md5 .sha1 .sha256 .sh .dirlock".split()
 )
+#: Names without a suffix that folders hold beside light curves.
+SKIP_NAMES = frozenset({"readme", "license", "licence", "makefile", "changelog", "notes"})
+
+
+def walk_skips(name: str) -> bool:
+    """True for a file a folder walk leaves out: hidden, an editor's backup (``a.csv~``), a
+    suffix no light curve has (:data:`SKIP_SUFFIXES`, compressed or not) or a README."""
+    if name.startswith(".") or name.endswith("~") or name.lower() in SKIP_NAMES:
+        return True
+    stem = name.lower()
+    for z in (".gz", ".bz2", ".xz"):
+        stem = stem.removesuffix(z)
+    return Path(stem).suffix in SKIP_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -216,10 +230,31 @@ _JSON = (
 )
 
 
+def _is_json(path, header) -> bool:
+    """A JSON file: named ``.json``, or beginning with an object or an array of objects that
+    is not a one-line metadata record above a table."""
+    import json
+
+    if not isinstance(header, bytes | bytearray):
+        return False
+    name = str(path).lower()
+    for z in (".gz", ".bz2", ".xz"):
+        name = name.removesuffix(z)
+    head = bytes(header).lstrip()
+    if name.endswith(".json"):
+        return head[:1] in (b"{", b"[")
+    if not head.startswith((b'{"', b"[{")):
+        return False
+    first, _, rest = head.partition(b"\n")
+    try:
+        json.loads(first)
+    except ValueError:
+        return True  # a record or array across lines, or cut by the peek
+    return not rest.strip()  # one line: the whole file; with rows below: their metadata
+
+
 def _identify(path, header) -> str:
-    if isinstance(header, bytes | bytearray) and bytes(header[:64]).lstrip().startswith(
-        (b'{"', b"[{", b"[[", b'["')
-    ):
+    if _is_json(path, header):
         raise UnrecognisedFormatError(_JSON, path=path)
     for r in _ordered():
         try:
@@ -434,7 +469,7 @@ def _walk(folder: Path) -> Iterator[Path]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for f in sorted(files):
-            if f.startswith(".") or Path(f).suffix.lower() in SKIP_SUFFIXES:
+            if walk_skips(f):
                 continue
             if is_truth_table(Path(root) / f):
                 log.info("skipping the simulation truth table %s", Path(root) / f)

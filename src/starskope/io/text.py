@@ -257,12 +257,22 @@ def _scan(path):
                 # names, then optional type, unit and null lines, then whitespace columns
                 header = line.rstrip("\r\n")
                 names = [c.strip() for c in header.strip().strip("|").split("|")]
-                if sum(bool(_NUM.match(c)) for c in names) >= 2:
-                    # rows between bars and no header (astropy's fixed_width_no_header)
-                    rows = (r.strip().strip("|") for r in itertools.chain([line], fh))
+                nxt = fh.readline()
+                below = [c.strip() for c in nxt.strip().strip("|").split("|")]
+                if (
+                    len(names) >= 2
+                    and all(_NUM.match(c) for c in names)
+                    and len(below) == len(names)
+                    and all(_NUM.match(c) for c in below)
+                    and not all(re.fullmatch(r"[-+]?\d+", c) for c in names)
+                ):
+                    # rows between bars and no header (astropy's fixed_width_no_header): the
+                    # first line is all numbers, not all whole (names such as 0, 1 or 2019),
+                    # and so is the next (not a "|---|" ruler)
+                    rows = (r.strip().strip("|") for r in itertools.chain([line, nxt], fh))
                     body = "\n".join(r.replace("|", ",") for r in rows if r) + "\n"
                     return comments, None, ",", body
-                line = fh.readline()
+                line = nxt
                 while line.lstrip().startswith("|"):
                     cells = line.strip().strip("|").split("|")
                     if sum(bool(_NUM.match(c.strip())) for c in cells) >= 2:
@@ -326,7 +336,8 @@ def _scan(path):
                 daophot = " ".join(
                     c[2:].strip().rstrip("\\").strip() for c in comments if c.startswith("#N ")
                 ).split()
-                if daophot and len(daophot) == len(fields):
+                iraf = any(c.startswith(("#K ", "#U ", "#F ")) for c in comments)
+                if iraf and daophot and len(daophot) == len(fields):
                     names = daophot
                 # "# time,flux,flux_err" comment header, perhaps above a "# [d] [] []" units line
                 for com in [] if names else reversed(comments[-2:]):
@@ -600,8 +611,8 @@ def _label_column(cells) -> bool:
 
 
 def _letter_quality(names, texts: dict, path) -> np.ndarray | None:
-    """Rows a quality column of letters calls good (ASAS-SN Sky Patrol: ``G`` good, ``B``
-    bad), or None when there is no such column; the others are left out, with a warning."""
+    """Rows a quality column of ``G`` (good) and ``B`` (bad) calls good (ASAS-SN Sky Patrol),
+    or None when there is no such column; the bad ones are left out, with a warning."""
     from ._columns import _QUALITY_NAMES
 
     for j, cells in texts.items():
@@ -609,7 +620,7 @@ def _letter_quality(names, texts: dict, path) -> np.ndarray | None:
             continue
         flags = np.array(["" if c is None or c != c else str(c).strip() for c in cells])
         given = set(flags[flags != ""])
-        if "G" not in given or not all(len(v) == 1 and v.isalpha() for v in given):
+        if "G" not in given or not given <= {"G", "B"}:
             continue
         good = (flags == "G") | (flags == "")
         if not good.all():

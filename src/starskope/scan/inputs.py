@@ -119,15 +119,12 @@ def _is_lightcurve_name(name: str) -> bool:
 
 def _walked(name: str) -> bool:
     """A folder walk's pick: every file the readers' own folder walk reads (``info`` and
-    ``search``: all but hidden files and the suffixes no light curve has), so a scan sees
-    the same files (``.fits.gzip``, ``.fz``, KELT's ``.phot``, names without a suffix); those
-    that are not light curves become error rows, not silent omissions."""
-    from ..io.registry import SKIP_SUFFIXES
+    ``search``), so a scan sees the same files (``.fits.gzip``, ``.fz``, KELT's ``.phot``,
+    names without a suffix); those that are not light curves become error rows, not silent
+    omissions."""
+    from ..io.registry import walk_skips
 
-    if name.startswith("."):
-        return False
-    suffix = os.path.splitext(_strip_compression(name))[1].lower()
-    return suffix not in SKIP_SUFFIXES
+    return not walk_skips(name)
 
 
 def _head(path: str) -> bytes:
