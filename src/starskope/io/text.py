@@ -83,21 +83,27 @@ def identify_mrt(path, header) -> bool:
 
 def read_mrt(path, *, flux_column=None, time_column=None, opened=None, time_format=None):
     """Read an MRT/CDS table with astropy (its byte ranges, names and units)."""
+    return _astropy_text(
+        path, "ascii.cds", "mrt", "machine-readable (MRT/CDS) table", flux_column=flux_column,
+        time_column=time_column, time_format=time_format,
+    )  # fmt: skip
+
+
+def _astropy_text(path, fmt, product, what, *, flux_column, time_column, time_format):
+    """A light curve from a text table astropy reads in format ``fmt``."""
     from astropy.table import Table
 
     path = str(path)
     try:
         with open_text(path) as fh:
-            tab = Table.read(fh.read(), format="ascii.cds")
+            tab = Table.read(fh.read(), format=fmt)
     except StarskopeError:
         raise
     except Exception as exc:  # astropy raises many types for a malformed table
-        raise StarskopeError(
-            f"malformed machine-readable (MRT/CDS) table: {str(exc).splitlines()[0]}", path=path
-        ) from exc
+        raise StarskopeError(f"malformed {what}: {str(exc).splitlines()[0]}", path=path) from exc
     return _from_table(
         path, tab, flux_column=flux_column, time_column=time_column, time_format=time_format,
-        product="mrt",
+        product=product,
     )  # fmt: skip
 
 
@@ -995,19 +1001,9 @@ def read_ecsv(
     path, *, flux_column=None, time_column=None, opened=None, time_format=None
 ) -> LightCurve:
     """Read an astropy ECSV table (column names and units from its YAML header)."""
-    from astropy.table import Table
-
-    path = str(path)
-    try:
-        with open_text(path) as fh:
-            tab = Table.read(fh.read(), format="ascii.ecsv")
-    except StarskopeError:
-        raise
-    except Exception as exc:  # astropy raises many types for a malformed ECSV
-        raise StarskopeError(f"malformed ECSV: {str(exc).splitlines()[0]}", path=path) from exc
-    return _from_table(
-        path, tab, flux_column=flux_column, time_column=time_column, time_format=time_format,
-        product="ecsv",
+    return _astropy_text(
+        path, "ascii.ecsv", "ecsv", "ECSV", flux_column=flux_column, time_column=time_column,
+        time_format=time_format,
     )  # fmt: skip
 
 
