@@ -234,3 +234,19 @@ def test_asassn_sky_patrol_letter_quality(tmp_path):
     lc, warned = _read_warn(p)
     assert len(lc) == int((q == "G").sum())
     assert any("calls 75 of 300 rows not good (B)" in w for w in warned)
+
+
+def test_heliocentric_time_before_a_plain_jd(tmp_path):
+    """AAVSO writes JD first and HJD later (blank for most observers); ZTF-like tables mjd
+    beside hjd: a filled HJD or BJD is the time, before a plain (geocentric) JD or MJD; a
+    blank one is not."""
+    t, mag, _ = _mags(200)
+    rows = [f"{2458600.5 + x:.5f},{m:.4f},0.003,{2458600.5 + x + 0.004:.5f}" for x, m in zip(t, mag, strict=True)]  # fmt: skip
+    p = tmp_path / "hjd.csv"
+    p.write_text("JD,Magnitude,Uncertainty,HJD\n" + "\n".join(rows))
+    lc, _ = _read_warn(p)
+    np.testing.assert_allclose(lc.t + lc.bjd_offset, 2458600.5 + t + 0.004, atol=1e-6)
+    rows = [f"{2458600.5 + x:.5f},{m:.4f},0.003," for x, m in zip(t, mag, strict=True)]
+    p.write_text("JD,Magnitude,Uncertainty,HJD\n" + "\n".join(rows))
+    lc, _ = _read_warn(p)
+    np.testing.assert_allclose(lc.t + lc.bjd_offset, 2458600.5 + t, atol=1e-6)

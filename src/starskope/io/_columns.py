@@ -404,14 +404,17 @@ _NOT_TIME = re.compile(
 def _time_rank(name: str, *, dates: bool = True) -> int | None:
     """3 for ``time``; 2 for another usual time name (``bjd``, ``btjd``, ``t``...) or one that
     begins like it (``time_bjd``, ``TIME [BTJD]``), so the first of those in column order wins;
-    1 for a UTC one; None for anything else (``timecorr``, ``time_err``)."""
+    1 for a UTC one or a plain ``jd`` or ``mjd``; None for anything else (``timecorr``,
+    ``time_err``)."""
     low = re.sub(r"[\s\-]+", "_", str(name).lower().strip())
     if _NOT_TIME.search(low):
         return None
     if low in ("time", "times"):
         return 3  # the column named time (pandas puts a time index last)
     if low in _TIME_NAMES:
-        return 1 if "utc" in low else 2  # CDIPS: TMID_BJD before TMID_UTC
+        # CDIPS: TMID_BJD before TMID_UTC; AAVSO, ZTF: a barycentric or heliocentric HJD/BJD
+        # before a plain (geocentric) JD or MJD
+        return 1 if "utc" in low or low in ("jd", "mjd") else 2
     prefixes = ("time", "bjd", "btjd", "bkjd") + (("date",) if dates else ())
     return 2 if low.startswith(prefixes) else None  # time_bjd as good as bjd (first wins)
 
@@ -461,7 +464,8 @@ def choose_columns(
         how.append("time: given")
     else:
         ranks = {i: _time_rank(names[i], dates=False) for i in numeric}
-        cands = [i for i in numeric if ranks[i] is not None]
+        # (an empty column is no time: AAVSO's HJD is blank for most observers)
+        cands = [i for i in numeric if ranks[i] is not None and np.isfinite(columns[i]).any()]
         original = [i for i in numeric if low[i] == "time_original"]
         if original:  # lightkurve's folded light curve: ``time`` is the phase, in days
             ti = original[0]
