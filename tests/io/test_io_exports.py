@@ -163,7 +163,7 @@ def test_astropy_time_columns_in_fits_and_parquet(tmp_path):
     tab.write(tmp_path / "t.parquet")
     for name in ("t.fits", "t.parquet"):
         lc = read(tmp_path / name)
-        np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), t + 2457000.0, atol=1e-8)
+        np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), t + 2457000.0, rtol=0, atol=1e-8)
     utc = Table({"time": Time(t + 2457000.0, format="jd", scale="utc"), "flux": f})
     utc.write(tmp_path / "u.fits")
     with pytest.warns(StarskopeWarning, match="in UTC, not barycentric"):
@@ -258,16 +258,16 @@ def test_mjd_like_values_warn_and_fits_reads_them_as_mjd(tmp_path):
     mjd = t + 2457000.0 - 2400000.5
     with pytest.warns(StarskopeWarning, match="half a day"):
         lc = read(_frame(tmp_path / "a.csv", {"t": mjd, "flux": f}))
-    np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), mjd + 2400000.0, atol=1e-6)
+    np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), mjd + 2400000.0, rtol=0, atol=1e-6)
     cols = [fits.Column(name="TIME", format="D", array=mjd), fits.Column("FLUX", "D", array=f)]
     fits.HDUList([fits.PrimaryHDU(), fits.BinTableHDU.from_columns(cols)]).writeto(
         tmp_path / "m.fits"
     )
     with pytest.warns(StarskopeWarning, match="half a day"):
         lc = read(tmp_path / "m.fits")
-    np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), JD0 + (t - T0), atol=1e-6)
+    np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), JD0 + (t - T0), rtol=0, atol=1e-6)
     lc = read(_frame(tmp_path / "r.csv", {"rjd": mjd + 0.5, "flux": f}))  # named: no doubt
-    np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), t + 2457000.0, atol=1e-6)
+    np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), t + 2457000.0, rtol=0, atol=1e-6)
 
 
 # ------------------------------------------------------------------------ more layouts
@@ -293,7 +293,7 @@ def test_pipe_tables_rulers_and_units_comment_lines(tmp_path):
         "# BJD_TDB-2457000  rel_flux  rel_flux_err\n# [d] [] []\n" + rows
     )
     lc = read(tmp_path / "u.dat")
-    np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), t + 2457000.0, atol=1e-6)
+    np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), t + 2457000.0, rtol=0, atol=1e-6)
     assert np.allclose(lc.flux_err, 3e-4)
 
 
@@ -393,7 +393,7 @@ def test_fits_columns_named_like_a_reduced_jd_are_not_mjd(tmp_path, name):
     t, f = _curve(n=300)
     Table({name: t + 2457000.0 - 2400000.0, "flux": f}).write(tmp_path / "r.fits")
     lc = read(tmp_path / "r.fits")
-    np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), t + 2457000.0, atol=1e-6)
+    np.testing.assert_allclose(lc.t + (lc.bjd_offset or 0.0), t + 2457000.0, rtol=0, atol=1e-6)
 
 
 @pytest.mark.parametrize(

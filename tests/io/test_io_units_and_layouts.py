@@ -305,7 +305,7 @@ def test_ipac_tables(tmp_path, style):
         lines += [f"  {a:.6f}  {b:.7f}" for a, b in zip(t, f, strict=True)]
         p.write_text("\n".join(lines) + "\n")
     lc = read(p)
-    np.testing.assert_allclose(lc.t + lc.bjd_offset, t, atol=1e-6)
+    np.testing.assert_allclose(lc.t + lc.bjd_offset, t, rtol=0, atol=1e-6)
     np.testing.assert_allclose(lc.flux, f, atol=1e-7)
 
 
@@ -479,7 +479,7 @@ def test_votable(tmp_path):
     tab.write(tmp_path / "a.xml", format="votable")
     lc = read(tmp_path / "a.xml")
     assert lc.meta.product == "votable"
-    np.testing.assert_allclose(lc.t + lc.bjd_offset, t, atol=1e-6)
+    np.testing.assert_allclose(lc.t + lc.bjd_offset, t, rtol=0, atol=1e-6)
     np.testing.assert_allclose(lc.flux, f)
 
 
