@@ -147,6 +147,18 @@ def open_binary(path: str | os.PathLike):
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
+#: Compression suffixes read transparently (by magic bytes) after a file's own suffix.
+COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz")
+
+
+def strip_compression(name: str) -> str:
+    """``name`` in lower case without its compression suffix (``a.fits.gz`` -> ``a.fits``)."""
+    n = str(name).lower()
+    for suffix in COMPRESSED_SUFFIXES:
+        n = n.removesuffix(suffix)
+    return n
+
+
 def open_text(path: str | os.PathLike, *, encoding: str = "utf-8"):
     """Open ``path`` as text (gzip-transparent), tolerant of a UTF-8 byte-order mark; a file
     that starts with a UTF-16 byte-order mark is read as UTF-16, one whose first bytes are

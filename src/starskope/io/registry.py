@@ -24,7 +24,7 @@ from . import kaggle as _kaggle
 from . import parquet as _parquet
 from . import series as _series
 from ._columns import MANIFEST
-from ._open import peek
+from ._open import peek, strip_compression
 from .fits import FITS_READERS, guard, is_fits, open_fits
 from .text import (
     identify_ecsv,
@@ -64,10 +64,7 @@ def walk_skips(name: str) -> bool:
     suffix no light curve has (:data:`SKIP_SUFFIXES`, compressed or not) or a README."""
     if name.startswith(".") or name.endswith("~") or name.lower() in SKIP_NAMES:
         return True
-    stem = name.lower()
-    for z in (".gz", ".bz2", ".xz"):
-        stem = stem.removesuffix(z)
-    return Path(stem).suffix in SKIP_SUFFIXES
+    return Path(strip_compression(name)).suffix in SKIP_SUFFIXES
 
 
 @dataclass(frozen=True)
@@ -237,11 +234,8 @@ def _is_json(path, header) -> bool:
 
     if not isinstance(header, bytes | bytearray):
         return False
-    name = str(path).lower()
-    for z in (".gz", ".bz2", ".xz"):
-        name = name.removesuffix(z)
     head = bytes(header).lstrip()
-    if name.endswith(".json"):
+    if strip_compression(path).endswith(".json"):
         return head[:1] in (b"{", b"[")
     if not head.startswith((b'{"', b"[{")):
         return False
@@ -293,7 +287,6 @@ def _identify(path, header) -> str:
             )
         if _manifest_header(lines[0] if lines else ""):
             raise UnrecognisedFormatError(MANIFEST, path=path)
-
         raise UnrecognisedFormatError(
             f"unrecognised text format: no line with two numeric fields; valid formats: {_valid()}",
             path=path,

@@ -122,6 +122,14 @@ _INDEXED = re.compile(r"^(\d+)\s*[,;\t ]\s*([^\s,;]*)$")
 _INDEX_NAMES = frozenset({"", "index", "unnamed: 0", "row", "rownum", "idx", "#"})
 
 
+def _split_header(lines: list[str]) -> tuple[str | None, list[str]]:
+    """The header line (a first line that is neither a number nor ``row,value``), or None,
+    and the lines after it."""
+    if lines and _value(lines[0]) is None and not _INDEXED.match(lines[0]):
+        return lines[0], lines[1:]
+    return None, lines
+
+
 def _row_numbered(lines: list[str]) -> bool:
     """Lines ``0,v0``, ``1,v1``, ...: consecutive row numbers from 0 or 1, then one value."""
     m = [_INDEXED.match(ln) for ln in lines]
@@ -139,9 +147,10 @@ def identify_flux_series(path, header) -> bool:
         return False
     lines = _number_lines(header)
     first = None  # the header's first name
-    if len(lines) > 1 and _value(lines[0]) is None and not _INDEXED.match(lines[0]):
-        first = re.split(r"[,;\t]| +", lines[0])[0].strip().strip("\"'").lower()
-        lines = lines[1:]  # a header line ("flux", "SAP flux", "Flux [ppm]", ",flux")
+    head, rest = _split_header(lines)
+    if head is not None and rest:  # a header line ("flux", "SAP flux", "Flux [ppm]", ",flux")
+        first = re.split(r"[,;\t]| +", head)[0].strip().strip("\"'").lower()
+        lines = rest
     body = lines[:-1][:200]  # the last line may be cut by the peek
     if len(body) >= 10 and first in (None, *_INDEX_NAMES) and _row_numbered(body):
         # row numbers under no name or an index's (a first name such as "time" says that
@@ -158,9 +167,7 @@ def _row_numbered_file(path: str) -> bool:
     """True for a saved pandas Series: row numbers, then one value, per line."""
     from ._open import peek
 
-    lines = _number_lines(peek(path, 65536))
-    if lines and _value(lines[0]) is None and not _INDEXED.match(lines[0]):
-        lines = lines[1:]  # the header
+    _, lines = _split_header(_number_lines(peek(path, 65536)))
     body = lines[:-1][:200]  # the last line may be cut by the peek
     return len(body) >= 2 and _row_numbered(body)
 
@@ -208,13 +215,11 @@ def read_flux_series(
     except UnicodeDecodeError as exc:
         raise StarskopeError("not a text file (binary data)", path=path) from exc
     lines = [(n, ln) for n, ln in lines if not ln.startswith(_COMMENT)]
-    data = [ln for _, ln in lines if ln]
-    name = None
-    if data and _value(data[0]) is None and not _INDEXED.match(data[0]):
-        name = data[0].strip(",;").strip().strip("\"'").strip()  # the header
-        data = data[1:]
+    header, data = _split_header([ln for _, ln in lines if ln])
+    name = None if header is None else header.strip(",;").strip().strip("\"'").strip()
     # pandas' Series.to_csv: a row number before each value (an empty value: NaN)
     numbered = len(data) >= 2 and _row_numbered(data[:200])
+    first_row = int(_INDEXED.match(data[0]).group(1)) if numbered else 0
     if numbered and name:
         name = re.split(r"[,;\t]| +", name)[-1].strip().strip("\"'") or None  # the values' name
     values: list[float] = []
@@ -231,7 +236,7 @@ def read_flux_series(
             continue
         if numbered:
             m = _INDEXED.match(line)
-            if m is None or int(m.group(1)) != int(_INDEXED.match(data[0]).group(1)) + len(values):
+            if m is None or int(m.group(1)) != first_row + len(values):
                 raise StarskopeError(
                     f"line {number} ({line[:40]!r}) is not the next row number and a value: a"
                     " saved pandas Series holds one of each per line",

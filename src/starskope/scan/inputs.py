@@ -18,7 +18,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..exceptions import StarskopeError
-from ..io.registry import is_truth_table
+from ..io._open import strip_compression
+from ..io.registry import is_truth_table, walk_skips
 
 __all__ = [
     "LIGHTCURVE_SUFFIXES",
@@ -102,29 +103,8 @@ class ScanItem:
     label: int | None = None
 
 
-#: Compression suffixes read transparently (by magic bytes) in front of those above.
-_COMPRESSED = (".gz", ".bz2", ".xz")
-
-
-def _strip_compression(name: str) -> str:
-    n = name.lower()
-    for suffix in _COMPRESSED:
-        n = n.removesuffix(suffix)
-    return n
-
-
 def _is_lightcurve_name(name: str) -> bool:
-    return _strip_compression(name).endswith(LIGHTCURVE_SUFFIXES) and not name.startswith(".")
-
-
-def _walked(name: str) -> bool:
-    """A folder walk's pick: every file the readers' own folder walk reads (``info`` and
-    ``search``), so a scan sees the same files (``.fits.gzip``, ``.fz``, KELT's ``.phot``,
-    names without a suffix); those that are not light curves become error rows, not silent
-    omissions."""
-    from ..io.registry import walk_skips
-
-    return not walk_skips(name)
+    return strip_compression(name).endswith(LIGHTCURVE_SUFFIXES) and not name.startswith(".")
 
 
 def _head(path: str) -> bytes:
@@ -150,7 +130,7 @@ def input_kind(path: str) -> str:
     Only the first line is read. A manifest is a CSV whose header has a ``path``/``file`` column
     and no time or flux column; a Kaggle table is recognised by ``starskope.io.kaggle``.
     """
-    name = _strip_compression(path)
+    name = strip_compression(path)
     if name.endswith(".parquet"):
         from ..io.parquet import identify_parquet
 
@@ -207,7 +187,9 @@ def _walk(folder: str) -> Iterator[str]:
                             continue
                         seen_dirs.add(real)
                         stack.append(entry.path)
-                    elif _walked(entry.name) and not is_truth_table(entry.path):
+                    elif not walk_skips(entry.name) and not is_truth_table(entry.path):
+                        # every file the readers' own walk (info, search) reads: what is not a
+                        # light curve becomes an error row, not a silent omission
                         yield entry.path
                 except OSError:
                     continue
@@ -543,7 +525,7 @@ def _count_manifest(path: str, *, budget: int) -> tuple[int | None, int]:
             # manifest of a million FITS files costs no million stats)
             if not _is_lightcurve_name(os.path.basename(p)) and os.path.isdir(p):
                 return None, used
-            name = _strip_compression(p)
+            name = strip_compression(p)
             if not name.endswith((".csv", ".txt", ".parquet", ".feather", ".arrow")):
                 total += 1  # a FITS file, or one that is missing: one outcome
                 continue
