@@ -19,7 +19,7 @@ import numpy as np
 
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve, LightCurveMeta
-from ._columns import choose_columns, is_magnitude, warn_suspect_magnitudes
+from ._columns import _QUALITY_NAMES, choose_columns, is_magnitude, warn_suspect_magnitudes
 from ._common import (
     AMBIGUOUS_RULE,
     below_full_jd,
@@ -190,6 +190,12 @@ def _ipac_to_csv(header: str, body: str) -> str:
     return "\n".join(out) + "\n"
 
 
+def _bar_rows(lines) -> str:
+    """Rows written between ``|`` bars (``| 1.0 | 2.0 |``) as comma-separated lines."""
+    rows = (r.strip().strip("|") for r in lines)
+    return "\n".join(r.replace("|", ",") for r in rows if r) + "\n"
+
+
 def _fixed_width(ruler: str, header: str, body: str) -> tuple[list[str], str] | None:
     """Names and comma-joined rows of a fixed-width table whose ruler line (``-----  ----``)
     marks each column with a run of dashes: every line is cut where a run begins, so a blank
@@ -275,17 +281,13 @@ def _scan(path):
                     # rows between bars and no header (astropy's fixed_width_no_header): the
                     # first line is all numbers, not all whole (names such as 0, 1 or 2019),
                     # and so is the next (not a "|---|" ruler)
-                    rows = (r.strip().strip("|") for r in itertools.chain([line, nxt], fh))
-                    body = "\n".join(r.replace("|", ",") for r in rows if r) + "\n"
-                    return comments, None, ",", body
+                    return comments, None, ",", _bar_rows(itertools.chain([line, nxt], fh))
                 line = nxt
                 while line.lstrip().startswith("|"):
                     cells = line.strip().strip("|").split("|")
                     if sum(bool(_NUM.match(c.strip())) for c in cells) >= 2:
                         # rows between bars too: a "|" table (astropy's ascii.fixed_width)
-                        rows = (r.strip().strip("|") for r in itertools.chain([line], fh))
-                        body = "\n".join(r.replace("|", ",") for r in rows if r) + "\n"
-                        return comments, names, ",", body
+                        return comments, names, ",", _bar_rows(itertools.chain([line], fh))
                     line = fh.readline()
                 if not line.strip():
                     raise StarskopeError("IPAC table without data rows", path=path)
@@ -619,8 +621,6 @@ def _label_column(cells) -> bool:
 def _letter_quality(names, texts: dict, path) -> np.ndarray | None:
     """Rows a quality column of ``G`` (good) and ``B`` (bad) calls good (ASAS-SN Sky Patrol),
     or None when there is no such column; the bad ones are left out, with a warning."""
-    from ._columns import _QUALITY_NAMES
-
     for j, cells in texts.items():
         if j >= len(names) or str(names[j]).strip().lower() not in _QUALITY_NAMES:
             continue
@@ -684,11 +684,13 @@ def one_band(names, texts: dict, path, *, headerless: bool = False) -> np.ndarra
     return None
 
 
-def _keep_rows(cols: list, dates: dict, keep: np.ndarray) -> tuple[list, dict]:
-    """The rows ``keep`` of the numeric columns (None stays None) and of the date columns."""
+def _keep_rows(cols: list, dates: dict, texts: dict, keep: np.ndarray):
+    """The rows ``keep`` of the numeric columns (None stays None), of the date columns and of
+    the text columns."""
     cols = [None if c is None else c[keep] for c in cols]
     dates = {j: [d for d, k in zip(v, keep, strict=True) if k] for j, v in dates.items()}
-    return cols, dates
+    texts = {j: np.asarray(v, dtype=object)[keep] for j, v in texts.items()}
+    return cols, dates, texts
 
 
 def _unit_in_name(name: str) -> str | None:
@@ -721,8 +723,7 @@ def read_text(
             " measurement (non-detections): left out",
             path=path,
         )
-        cols, dates = _keep_rows(cols, dates, ~limits)
-        texts = {j: v[~limits] for j, v in texts.items()}
+        cols, dates, texts = _keep_rows(cols, dates, texts, ~limits)
     if names is not None and len(names) == len(cols) + len(joined):
         # a header that names the date and the clock apart ("date time flux"): one name each
         for j in sorted(joined, reverse=True):
@@ -738,12 +739,10 @@ def read_text(
             shown, {j: texts[j] for j in texts if j < len(shown)}, path, headerless=names is None
         )
         if keep is not None:
-            cols, dates = _keep_rows(cols, dates, keep)
-            texts = {j: np.asarray(c, dtype=object)[keep] for j, c in texts.items()}
-        good = _letter_quality(shown if names else [], texts, path)
+            cols, dates, texts = _keep_rows(cols, dates, texts, keep)
+        good = _letter_quality(names or [], texts, path)
         if good is not None:
-            cols, dates = _keep_rows(cols, dates, good)
-            texts = {j: np.asarray(c, dtype=object)[good] for j, c in texts.items()}
+            cols, dates, texts = _keep_rows(cols, dates, texts, good)
     j = _date_time_column(names, cols, dates, time_column)
     if j is not None:
         cols = [_dates_to_jd(dates[j]) if i == j else c for i, c in enumerate(cols)]
@@ -1062,7 +1061,7 @@ def _from_table(path, tab, *, flux_column, time_column, time_format, product) ->
                 texts[len(cols) - 1] = np.asarray(c, dtype=object)
     keep = one_band(names, texts, path) if texts else None
     if keep is not None:
-        cols, _ = _keep_rows(cols, {}, keep)
+        cols, _, _ = _keep_rows(cols, {}, {}, keep)
     meta = {str(k): v for k, v in tab.meta.items() if isinstance(v, (str, int, float))}
     comments = [f"{k} {v}" for k, v in meta.items()]
     lc = _to_lightcurve(
