@@ -242,7 +242,10 @@ _COUNTER_NAME = re.compile(
     r"|frameno|frame_number|ffi_index|row|rownum|row_number)$"
 )
 
-#: What a manifest (a table of light-curve files) is told when read as a light curve.
+#: The column naming each file of a manifest (a table of light-curve files), in order of
+#: preference.
+MANIFEST_COLUMNS = ("path", "file", "filename")
+#: What a manifest is told when read as a light curve.
 MANIFEST = (
     "a list of light-curve files (a manifest: a path or file column), not a light curve: give"
     " the files themselves, or the manifest to `starskope scan`, `train` or `evaluate`, which"
@@ -259,11 +262,11 @@ _CATALOGUE_NAME = re.compile(
 )
 
 
-def not_a_light_curve(names: Sequence[str], *, path, where=None) -> None:
+def _not_a_light_curve(names: Sequence[str], low: Sequence[str], *, path, where) -> None:
     """Raise `UnrecognisedFormatError` for a table with no column that could be its time
-    whose names make it a manifest or a catalogue (folder walks then skip it with a word)."""
-    low = [re.sub(r"[\s\-]+", "_", str(n).lower().strip()) for n in names]
-    if {"path", "file", "filename"} & set(low):
+    whose names (``low``: as :func:`choose_columns` normalises them) make it a manifest or a
+    catalogue (folder walks then skip it with a word)."""
+    if set(MANIFEST_COLUMNS) & set(low):
         raise UnrecognisedFormatError(MANIFEST, path=path, where=where)
     cat = [names[i] for i, n in enumerate(low) if _CATALOGUE_NAME.match(n)]
     if len(cat) >= 3:
@@ -512,7 +515,7 @@ def choose_columns(
                 )
             if not positional and (not mono or _CATALOGUE_NAME.match(low[mono[0]])):
                 # no column could be the time but a catalogue's (a period sorted in order)
-                not_a_light_curve(names, path=path, where=where)
+                _not_a_light_curve(names, low, path=path, where=where)
             if not mono:
                 raise StarskopeError(
                     f"cannot tell which column is time (none named like time and none strictly "
@@ -553,8 +556,8 @@ def choose_columns(
         else:
             # another time column (ZTF writes hjd and mjd) is never the flux
             cands = [i for i in numeric if i != ti and _time_rank(names[i], dates=False) is None]
-            # an empty column (AAVSO's 'Comment Code(s)': every cell blank) is preferred to
-            # nothing; named or alone, it is still the flux, and the error then says so
+            # an empty column (AAVSO's 'Comment Code(s)': every cell blank) is never preferred;
+            # named as the flux, or alone, it is still taken, and the error then says so
             empty = {i for i in cands if not positional and not np.isfinite(columns[i]).any()}
             # magnitude columns (and their errors) are the flux only when nothing else is: a
             # catalogue magnitude or zero point often rides along with the counts; a column
@@ -592,11 +595,10 @@ def choose_columns(
             # a constant magnitude is a catalogue value riding along: the last resort only
             mags = [i for i in mags_all if not _is_constant(columns[i]) and i not in empty]
             # a magnitude with its own error column (mag + magerr: a photometry table, ZTF,
-            # ASAS-SN), else a plausible column after the time, else any magnitude column, else
-            # a plausible one before the time; anything numeric last (a preference: never
+            # ASAS-SN; else a generic error right after it: AAVSO's Magnitude, Uncertainty),
+            # else a plausible column after the time, else any magnitude column, else a
+            # plausible one before the time; anything numeric last (a preference: never
             # refuse what was read before)
-            # (its own error by name; else a generic error right after it: AAVSO's Magnitude,
-            # Uncertainty)
             paired = [
                 i
                 for i in mags

@@ -23,7 +23,7 @@ from ..lightcurve import LightCurve
 from . import kaggle as _kaggle
 from . import parquet as _parquet
 from . import series as _series
-from ._columns import MANIFEST
+from ._columns import MANIFEST, MANIFEST_COLUMNS
 from ._open import peek, strip_compression
 from .fits import FITS_READERS, guard, is_fits, open_fits
 from .text import (
@@ -299,7 +299,7 @@ def _identify(path, header) -> str:
 def _manifest_header(line: str) -> bool:
     """A header line with a ``path`` / ``file`` / ``filename`` column: a manifest."""
     names = {f.strip().strip('"').lower() for f in re.split(r"[,;\t]", line)}
-    return bool(names & {"path", "file", "filename"})
+    return bool(names & set(MANIFEST_COLUMNS))
 
 
 def _mostly_text(header: bytes) -> bool:

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from ..exceptions import StarskopeError
+from ..io._columns import MANIFEST_COLUMNS
 from ..io._open import strip_compression
 from ..io.registry import is_truth_table, walk_skips
 
@@ -49,7 +50,6 @@ LIGHTCURVE_SUFFIXES = (
     ".parquet",
     ".feather",
 )
-_MANIFEST_PATH = ("path", "file", "filename")
 _MANIFEST_TARGET = ("target", "target_id", "catalog_id")
 _MANIFEST_LABEL = ("label", "is_planet_host")
 _HEAD_BYTES = 65536
@@ -157,7 +157,7 @@ def input_kind(path: str) -> str:
         return "kaggle"
     cols = {c.lower() for c in _csv_fields(head)}
     has_lc_columns = any(c in cols for c in ("time", "flux", "t", "bjd", "btjd", "bkjd"))
-    if any(c in cols for c in _MANIFEST_PATH) and not has_lc_columns:
+    if any(c in cols for c in MANIFEST_COLUMNS) and not has_lc_columns:
         return "manifest"
     return "lightcurve"
 
@@ -291,7 +291,7 @@ def _manifest_entries(
     with reader:
         for chunk in reader:
             cols = {c.lower().strip(): c for c in chunk.columns}
-            pcol = next((cols[c] for c in _MANIFEST_PATH if c in cols), None)
+            pcol = next((cols[c] for c in MANIFEST_COLUMNS if c in cols), None)
             if pcol is None:
                 raise StarskopeError("manifest has no 'path' or 'file' column", path=path)
             tcol = next((cols[c] for c in _MANIFEST_TARGET if c in cols), None)
