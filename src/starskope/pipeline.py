@@ -206,7 +206,8 @@ def _twice_beyond_grid(flat, s: SearchResult, longest: float, others=()) -> Sear
             abs(other.depth) < TWICE_EMPTY_FRACTION * st.depth
             and st.depth - other.depth > TWICE_EMPTY_SIGMA * err
         )
-    if not (stronger and empty if not beyond else stronger or empty):
+    moved = (stronger or empty) if beyond else (stronger and empty)
+    if not moved:
         return s
     return dataclasses.replace(
         s,
@@ -805,15 +806,25 @@ def _same_source(
     return out
 
 
-def _occultation_at_most(sec: Candidate, prim: Candidate, th: VetThresholds) -> bool:
-    """True when ``sec`` is shallow enough to be ``prim``'s occultation (the limits by which
-    :func:`_eclipse_pairs` tells a planet's occultation from a binary's secondary eclipse)."""
+def _occultation_sized(sec_ppm: float, prim_ppm: float, th: VetThresholds) -> bool:
+    """True when a dip of ``sec_ppm`` beside a positive ``prim_ppm`` is no deeper than a
+    planet's occultation: under ``secondary_ratio`` of the primary, a primary under
+    ``secondary_primary_depth``, and at most ``secondary_max_occultation`` (the secondary
+    test's limits; deeper makes the pair a binary's eclipses)."""
     occ = th.secondary_max_occultation
     return (
+        sec_ppm / prim_ppm < th.secondary_ratio
+        and prim_ppm < 1e6 * th.secondary_primary_depth
+        and (occ is None or sec_ppm <= 1e6 * occ)
+    )
+
+
+def _occultation_at_most(sec: Candidate, prim: Candidate, th: VetThresholds) -> bool:
+    """True when ``sec`` dips, and shallowly enough to be ``prim``'s occultation."""
+    return (
         prim.depth_ppm > 0
-        and 0 < sec.depth_ppm < th.secondary_ratio * prim.depth_ppm
-        and prim.depth_ppm < 1e6 * th.secondary_primary_depth
-        and (occ is None or sec.depth_ppm <= 1e6 * occ)
+        and sec.depth_ppm > 0
+        and _occultation_sized(sec.depth_ppm, prim.depth_ppm, th)
     )
 
 
@@ -927,10 +938,8 @@ def _eclipse_pairs(
                 continue
             ratio = sec_depth / prim.depth_ppm
             occ = th.secondary_max_occultation
-            binary = sec_snr >= th.secondary_sigma and (
-                ratio >= th.secondary_ratio
-                or prim.depth_ppm >= 1e6 * th.secondary_primary_depth
-                or (occ is not None and sec_depth > 1e6 * occ)
+            binary = sec_snr >= th.secondary_sigma and not _occultation_sized(
+                sec_depth, prim.depth_ppm, th
             )
             if binary:
                 text = (
