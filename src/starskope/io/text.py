@@ -684,6 +684,67 @@ def one_band(names, texts: dict, path, *, headerless: bool = False) -> np.ndarra
     return None
 
 
+#: Columns naming each row's camera (ASAS-SN's ``Camera``: ``bc``, ``bd``, ...), whose zero
+#: points differ by a few per cent: more than a transit's depth.
+_CAMERA_COLUMNS = frozenset({"camera", "cam", "camera_id", "cameraid", "camera_name"})
+
+#: Fewest valid rows of a camera whose level is measured (its median then carries a third of
+#: the scatter or less); a camera with fewer is left out.
+MIN_CAMERA_ROWS = 10
+
+
+def camera_labels(names, texts: dict) -> tuple[str, np.ndarray] | None:
+    """The name and per-row labels of a text column naming each row's camera, when it names
+    two or more; None otherwise."""
+    for j, cells in texts.items():
+        if j >= len(names):
+            continue
+        if re.sub(r"[\s\-]+", "_", str(names[j]).strip().lower()) not in _CAMERA_COLUMNS:
+            continue
+        labels = np.array(["" if c is None or c != c else str(c).strip() for c in cells])
+        if np.unique(labels).size >= 2:
+            return str(names[j]), labels
+    return None
+
+
+def level_cameras(flux, err, cameras: tuple[str, np.ndarray], path):
+    """Flux and error of each camera divided by that camera's median flux (rows without a
+    camera label count as one more camera), with a warning; a camera with fewer than
+    `MIN_CAMERA_ROWS` valid rows is left out (NaN). Unchanged, with a warning, when a camera's
+    median is not positive (a flux that cannot be levelled by division)."""
+    name, labels = cameras
+    flux = np.asarray(flux, dtype=float)
+    valid = np.isfinite(flux)
+    kinds, counts = np.unique(labels[valid], return_counts=True)
+    medians = {k: np.median(flux[valid & (labels == k)]) for k in kinds}
+    listed = ", ".join(f"{k or 'none'} ({n})" for k, n in zip(kinds, counts, strict=True))
+    if any(not m > 0 for m in medians.values()):
+        warn_file(
+            f"column {name!r} names {kinds.size} cameras ({listed}) but a camera's median flux"
+            " is not positive: their levels are left as they are",
+            path=path,
+        )
+        return flux, err
+    out = np.full_like(flux, np.nan)
+    scaled = None if err is None else np.full_like(flux, np.nan)
+    few = []
+    for k, n in zip(kinds, counts, strict=True):
+        if n < MIN_CAMERA_ROWS:
+            few.append(k or "none")
+            continue
+        rows = labels == k
+        out[rows] = flux[rows] / medians[k]
+        if scaled is not None:
+            scaled[rows] = np.asarray(err, dtype=float)[rows] / medians[k]
+    left = f"; {', '.join(few)} with fewer than {MIN_CAMERA_ROWS} rows left out" if few else ""
+    warn_file(
+        f"column {name!r} names {kinds.size} cameras: {listed}; each camera's flux divided by"
+        f" its own median, since their zero points differ{left}",
+        path=path,
+    )
+    return out, scaled
+
+
 def _keep_rows(cols: list, dates: dict, texts: dict, keep: np.ndarray):
     """The rows ``keep`` of the numeric columns (None stays None), of the date columns and of
     the text columns."""
@@ -743,6 +804,7 @@ def read_text(
         good = _letter_quality(names or [], texts, path)
         if good is not None:
             cols, dates, texts = _keep_rows(cols, dates, texts, good)
+    cameras = camera_labels(names or [], texts) if texts else None
     j = _date_time_column(names, cols, dates, time_column)
     if j is not None:
         cols = [_dates_to_jd(dates[j]) if i == j else c for i, c in enumerate(cols)]
@@ -759,6 +821,7 @@ def read_text(
         time_format=time_format,
         units={} if j is None else {shown[j]: "jd"},
         dates=frozenset() if j is None else {shown[j]},
+        cameras=cameras,
     )
 
 
@@ -862,6 +925,7 @@ def _to_lightcurve(
     units=None,
     meta_in=None,
     dates=frozenset(),
+    cameras=None,
 ) -> LightCurve:
     if not names and len(cols) > WIDE_HEADERLESS and time_column is None:
         # rows of thousands of numbers are stars, not cadences: never one light curve of them
@@ -935,6 +999,10 @@ def _to_lightcurve(
         flux_unit = "relative"
     elif ch.suspect_magnitudes and not flux_unit:
         warn_suspect_magnitudes(shown[ch.flux], flux, path=path)
+    if cameras is not None:
+        flux, err = level_cameras(flux, err, cameras, path)
+        if np.isfinite(flux).any() and 0.5 < np.nanmedian(flux) < 1.5:
+            flux_unit = "relative"
     mission_note = {}
     if mission is None and ch.quality is not None and fmt in ("btjd", "bkjd"):
         # a quality column is read with its mission's default mask: without a mission in the
