@@ -474,7 +474,10 @@ def _single_event(ctx: _Context, th: VetThresholds) -> VetFlag:
     # confirm nor refute a depth and are left out
     full = counts >= max(2.0, 0.3 * float(counts.max()))
     by_depth = np.where(full, np.clip(depth, 0.0, None), 0.0) ** 2
-    if np.count_nonzero(full) >= 2 and by_depth.sum() > 0:
+    # sparse sampling (a survey's point or two a night): when the slivers hold most of the
+    # in-transit points they are the data, not gap edges, and every transit counts by its SNR
+    sparse = counts[full].sum() < 0.5 * counts.sum()
+    if np.count_nonzero(full) >= 2 and by_depth.sum() > 0 and not sparse:
         k = int(np.argmax(by_depth))
         frac = float(by_depth[k] / by_depth.sum())
         share = (
@@ -483,7 +486,7 @@ def _single_event(ctx: _Context, th: VetThresholds) -> VetFlag:
             f"{100 * frac:.0f}% of their summed squared depths"
             + (f" ({n_tr - np.count_nonzero(full)} sliver(s) left out)" if not full.all() else "")
         )
-    else:  # under two well-covered transits: their SNR shares
+    else:  # under two well-covered transits, or mostly slivers: their SNR shares
         pos = np.clip(snr, 0.0, None) ** 2
         if pos.sum() <= 0:
             return VetFlag("single_event", True, None, f"none of the {n_tr} transits shows a dip")
@@ -491,7 +494,9 @@ def _single_event(ctx: _Context, th: VetThresholds) -> VetFlag:
         frac = float(pos[k] / pos.sum())
         share = (
             f"the strongest of {n_tr} transits (number {numbers[k]}, SNR {snr[k]:.1f}) carries "
-            f"{100 * frac:.0f}% of the summed SNR^2 (fewer than two are well covered)"
+            f"{100 * frac:.0f}% of the summed SNR^2 ("
+            + ("most points are in slivers" if sparse else "fewer than two are well covered")
+            + ")"
         )
     raised = frac > th.single_event_fraction
     return VetFlag(
