@@ -279,7 +279,10 @@ def test_asassn_cameras_are_each_levelled_to_their_own_median(tmp_path):
     assert np.std(lc.flux[ok]) < 0.008  # the 0.5% noise, not the 6% offsets
     assert np.median(lc.flux[ok]) == pytest.approx(1.0, abs=0.002)
     assert np.all(lc.flux_err[ok] < 0.2 / 35)  # errors scaled with their flux
-    assert any("names 4 cameras" in m and "bf with fewer than 10 rows left out" in m for m in msgs)
+    assert any(
+        "names 4 cameras or fields" in m and "bf with fewer than 10 rows left out" in m
+        for m in msgs
+    )
     # one camera: nothing to level, nothing said
     one = tmp_path / "one.csv"
     one.write_text(
@@ -287,3 +290,52 @@ def test_asassn_cameras_are_each_levelled_to_their_own_median(tmp_path):
     )
     lc1, msgs1 = _read_warn(one)
     assert np.isfinite(lc1.flux).sum() == n and not any("cameras" in m for m in msgs1)
+
+
+def test_ztf_fields_are_each_levelled(tmp_path):
+    """A ZTF light curve from two fields (two ``oid``s in one band) has a zero-point step
+    between them: each field is levelled apart. A running number is never taken for fields."""
+    rng = np.random.default_rng(2)
+    n = 300
+    mjd = 58300.0 + np.sort(rng.uniform(0, 700, n))
+    oid = np.where(np.arange(n) % 2 == 0, 633207400004730, 633307400004731)
+    mag = 15.0 + np.where(oid == oid[0], 0.0, 0.04) + 0.003 * rng.standard_normal(n)
+    rows = [f"{o},{m:.6f},{g:.4f},0.003,0,zg" for o, m, g in zip(oid, mjd, mag, strict=True)]
+    p = tmp_path / "ztf.csv"
+    p.write_text("oid,mjd,mag,magerr,catflags,filtercode\n" + "\n".join(rows))
+    lc, msgs = _read_warn(p)
+    assert np.std(lc.flux) < 0.005  # the 0.3% noise, not the 4% step
+    assert any("column 'oid' names 2 cameras or fields" in m for m in msgs)
+    seq = tmp_path / "seq.csv"
+    seq.write_text(
+        "oid,mjd,mag,magerr\n"
+        + "\n".join(
+            f"{i},{m:.6f},{g:.4f},0.003" for i, (m, g) in enumerate(zip(mjd, mag, strict=True))
+        )
+    )
+    lc, msgs = _read_warn(seq)
+    assert not any("cameras or fields" in m for m in msgs)
+
+
+def test_ztf_fields_are_levelled_in_a_votable_too(tmp_path):
+    """IRSA serves ZTF light curves as VOTables and IPAC tables as well as CSV."""
+    from astropy.table import Table
+
+    rng = np.random.default_rng(3)
+    n = 200
+    oid = np.where(np.arange(n) % 2 == 0, 633207400004730, 633307400004731)
+    tab = Table(
+        {
+            "oid": oid,
+            "mjd": 58300.0 + np.sort(rng.uniform(0, 700, n)),
+            "mag": 15.0 + np.where(oid == oid[0], 0.0, 0.04) + 0.003 * rng.standard_normal(n),
+            "magerr": np.full(n, 0.003),
+            "filtercode": np.where(np.arange(n) % 5 == 0, "zr", "zg"),
+        }
+    )
+    for name, fmt in (("ztf.xml", "votable"), ("ztf.tbl", "ascii.ipac")):
+        tab.write(tmp_path / name, format=fmt)
+        lc, msgs = _read_warn(tmp_path / name)
+        assert np.nanstd(lc.flux) < 0.005, name
+        assert any("names 2 cameras or fields" in m for m in msgs), name
+        assert np.isfinite(lc.flux).sum() == 160  # the zg rows

@@ -684,26 +684,38 @@ def one_band(names, texts: dict, path, *, headerless: bool = False) -> np.ndarra
     return None
 
 
-#: Columns naming each row's camera (ASAS-SN's ``Camera``: ``bc``, ``bd``, ...), whose zero
-#: points differ by a few per cent: more than a transit's depth.
-_CAMERA_COLUMNS = frozenset({"camera", "cam", "camera_id", "cameraid", "camera_name"})
+#: Columns naming each row's camera (ASAS-SN's ``Camera``: ``bc``, ``bd``, ...) or, in ZTF's
+#: tables, its field and CCD quadrant (``oid``), whose zero points differ by a per cent or more:
+#: as much as a transit's depth.
+_CAMERA_COLUMNS = frozenset({"camera", "cam", "camera_id", "cameraid", "camera_name", "oid"})
+
+#: Most distinct values a numeric camera column may hold (more: a running number, not cameras).
+MAX_CAMERAS = 50
 
 #: Fewest valid rows of a camera whose level is measured (its median then carries a third of
 #: the scatter or less); a camera with fewer is left out.
 MIN_CAMERA_ROWS = 10
 
 
-def camera_labels(names, texts: dict) -> tuple[str, np.ndarray] | None:
-    """The name and per-row labels of a text column naming each row's camera, when it names
-    two or more; None otherwise."""
-    for j, cells in texts.items():
-        if j >= len(names):
+def camera_labels(names, texts: dict, cols=()) -> tuple[str, np.ndarray] | None:
+    """The name and per-row labels of a column naming each row's camera (text, or whole
+    numbers of at most `MAX_CAMERAS` values), when it names two or more; None otherwise."""
+    for j, name in enumerate(names):
+        if re.sub(r"[\s\-]+", "_", str(name).strip().lower()) not in _CAMERA_COLUMNS:
             continue
-        if re.sub(r"[\s\-]+", "_", str(names[j]).strip().lower()) not in _CAMERA_COLUMNS:
+        if j in texts:
+            cells = texts[j]
+            labels = np.array(["" if c is None or c != c else str(c).strip() for c in cells])
+        elif j < len(cols) and cols[j] is not None:
+            v = np.asarray(cols[j], dtype=float)
+            ok = np.isfinite(v)
+            if not ok.any() or np.any(v[ok] % 1) or np.unique(v[ok]).size > MAX_CAMERAS:
+                continue
+            labels = np.array([f"{x:.0f}" if k else "" for x, k in zip(v, ok, strict=True)])
+        else:
             continue
-        labels = np.array(["" if c is None or c != c else str(c).strip() for c in cells])
         if np.unique(labels).size >= 2:
-            return str(names[j]), labels
+            return str(name), labels
     return None
 
 
@@ -720,8 +732,8 @@ def level_cameras(flux, err, cameras: tuple[str, np.ndarray], path):
     listed = ", ".join(f"{k or 'none'} ({n})" for k, n in zip(kinds, counts, strict=True))
     if any(not m > 0 for m in medians.values()):
         warn_file(
-            f"column {name!r} names {kinds.size} cameras ({listed}) but a camera's median flux"
-            " is not positive: their levels are left as they are",
+            f"column {name!r} names {kinds.size} cameras or fields ({listed}) but one's median"
+            " flux is not positive: their levels are left as they are",
             path=path,
         )
         return flux, err
@@ -738,8 +750,8 @@ def level_cameras(flux, err, cameras: tuple[str, np.ndarray], path):
             scaled[rows] = np.asarray(err, dtype=float)[rows] / medians[k]
     left = f"; {', '.join(few)} with fewer than {MIN_CAMERA_ROWS} rows left out" if few else ""
     warn_file(
-        f"column {name!r} names {kinds.size} cameras: {listed}; each camera's flux divided by"
-        f" its own median, since their zero points differ{left}",
+        f"column {name!r} names {kinds.size} cameras or fields: {listed}; each one's flux"
+        f" divided by its own median, since their zero points differ{left}",
         path=path,
     )
     return out, scaled
@@ -804,7 +816,7 @@ def read_text(
         good = _letter_quality(names or [], texts, path)
         if good is not None:
             cols, dates, texts = _keep_rows(cols, dates, texts, good)
-    cameras = camera_labels(names or [], texts) if texts else None
+    cameras = camera_labels(names or [], texts, cols)
     j = _date_time_column(names, cols, dates, time_column)
     if j is not None:
         cols = [_dates_to_jd(dates[j]) if i == j else c for i, c in enumerate(cols)]
@@ -1129,7 +1141,7 @@ def _from_table(path, tab, *, flux_column, time_column, time_format, product) ->
                 texts[len(cols) - 1] = np.asarray(c, dtype=object)
     keep = one_band(names, texts, path) if texts else None
     if keep is not None:
-        cols, _, _ = _keep_rows(cols, {}, {}, keep)
+        cols, _, texts = _keep_rows(cols, {}, texts, keep)
     meta = {str(k): v for k, v in tab.meta.items() if isinstance(v, (str, int, float))}
     comments = [f"{k} {v}" for k, v in meta.items()]
     lc = _to_lightcurve(
@@ -1142,6 +1154,7 @@ def _from_table(path, tab, *, flux_column, time_column, time_format, product) ->
         product=product,
         time_format=time_format,
         units=units,
+        cameras=camera_labels(names, texts, cols),
     )
     low = {k.lower(): v for k, v in meta.items()}
     upd = {}
