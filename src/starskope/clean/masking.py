@@ -367,10 +367,15 @@ def has_flux_level(flux) -> bool:
         return False
     if not spread > 0 or med > 5.0 * spread:
         return True
+    if not med > 1.5 * spread:
+        return False
     # a strongly variable star (an RR Lyrae, a 30 % spotted star) keeps a level: its flux stays
-    # positive, where offsets about zero go negative for half the cadences
+    # positive, where offsets about zero go negative for half the cadences; a faint star whose
+    # noise is a third of its level or more has cadences below zero, but its mean stays at its
+    # median, where offsets' mean is zero (with a transit's two cadences below zero, their
+    # median above it)
     low = float(np.nanpercentile(flux, 0.5))
-    return bool(low > 0 and med > 1.5 * spread)
+    return bool(low > 0 or abs(float(np.nanmean(flux)) - med) < 0.1 * med)
 
 
 def _dips_below_zero(flux, run: int = 3) -> bool:
