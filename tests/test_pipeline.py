@@ -983,3 +983,31 @@ def test_a_fit_far_from_the_box_is_noted_not_quoted():
     res = analyse(LightCurve(t, p.model(t, exptime=0.0204) + noise, time_format="relative"))
     top = res.candidates[0]
     assert top.is_planet_like and "fit_depth_ppm" in top.extra and "fit_note" not in top.extra
+
+
+@pytest.mark.parametrize(("cadence_min", "seed"), [(10.0, 5), (10.0, 6), (30.0, 5)])
+def test_an_m_dwarfs_giant_planet_is_not_a_v_shaped_binary(cadence_min, seed):
+    """A 5%-deep, 1.1-hour transit of a giant planet across an M dwarf (P = 1.5 d, b = 0.1)
+    in TESS full-frame cadences: the search grid, spaced for Sun-like durations, left the
+    period 0.0008 d off, the fold smeared by 20 minutes over the sector, and the V-shape
+    test called the planet's U a binary's V. Re-checked at the transit fit's ephemeris."""
+    import warnings
+
+    from starskope.simulate.inject import PlanetSignal
+
+    rng = np.random.default_rng(seed)
+    t = 1500.0 + np.arange(0.0, 27.0, cadence_min / 1440)
+    t = t[(t < 1513) | (t > 1514)]
+    planet = PlanetSignal(
+        period=1.5, t0=1500.4, rp_rs=0.2236, a_rs=12.3, impact=0.107, u=(0.3, 0.4)
+    )
+    flux = planet.model(t, exptime=cadence_min / 1440) + rng.normal(0, 1e-3, t.size)
+    lc = LightCurve(t, flux, np.full(t.size, 1e-3), time_format="btjd")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = analyse(lc)
+    best = result.candidates[0]
+    assert best.period_days == pytest.approx(1.5, rel=1e-3)
+    shape = next(v for v in best.vetting if v.name == "v_shape")
+    assert not shape.raised, shape.reason
+    assert best.is_planet_like and result.is_candidate

@@ -285,6 +285,70 @@ def _vet(
         return (VetFlag("vetting", True, None, f"Vetting could not run: {exc}."),)
 
 
+#: Largest relative difference between the transit fit's period and the search's for the
+#: fit's ephemeris to stand for the same signal (the grid's steps are far finer) ...
+FIT_SAME_PERIOD = 0.01
+#: ... and the least drift of the search's period against the fit's over the data, in transit
+#: durations, that smears a fold enough to matter to its shape (a smaller one is the two
+#: ephemerides' noise, and a deep binary's V may then read as a U at the fit's, a planet
+#: model's, epoch).
+SMEAR_DURATIONS = 0.2
+
+
+def _v_shape_at_fit(
+    flat: LightCurve,
+    s: SearchResult,
+    others: list[SearchResult],
+    flags: tuple[VetFlag, ...],
+    th: VetThresholds | None,
+    exptime: float,
+) -> tuple[VetFlag, ...]:
+    """``flags`` with a raised V-shape test re-run at the transit fit's period and epoch (free
+    on the unbinned data), which replaces it when the fold there is not V-shaped.
+
+    The search grid is spaced for Sun-like durations: an M dwarf's one-hour transits, folded
+    at a grid period a fifth of their duration off over the transits, smear into sloped sides,
+    and a planet's U reads as a binary's V. Only a drift of `SMEAR_DURATIONS` or more is
+    re-checked."""
+    k = next((i for i, f in enumerate(flags) if f.name == "v_shape" and f.raised), None)
+    if k is None:
+        return flags
+    fit = _fit(flat, s, exptime)
+    if (
+        fit is None
+        or not bool(getattr(fit, "success", False))
+        or not abs(float(fit.period) - s.period) <= FIT_SAME_PERIOD * s.period
+    ):
+        return flags
+    drift = abs(float(fit.period) - s.period) * float(np.ptp(flat.t)) / s.period
+    if drift < SMEAR_DURATIONS * s.duration:
+        return flags
+    try:
+        again = vet_candidate(
+            flat.t,
+            flat.flux,
+            flat.flux_err,
+            period=float(fit.period),
+            t0=float(fit.t0),
+            duration=s.duration,
+            depth=max(s.depth, 1e-9),
+            exclude=_others_mask(flat.t, others),
+            thresholds=th,
+            tests=["v_shape"],
+        )
+    except StarskopeError:
+        return flags
+    v = next((f for f in again if f.name == "v_shape"), None)
+    if v is None or v.raised:
+        return flags
+    note = (
+        f"at the transit fit's ephemeris (P = {float(fit.period):.6f} d; the search grid's"
+        f" {s.period:.6f} d drifts {drift * 1440:.0f} min over the data and smears the fold, where"
+        f" the grid's fold read ingress/total {flags[k].value:.2f}): "
+    )
+    return flags[:k] + (VetFlag("v_shape", False, v.value, note + v.reason),) + flags[k + 1 :]
+
+
 def _fits_as_well(first, again, out) -> bool:
     """True when the trend fitted with the transits masked describes the light curve outside
     them about as well as the first one: no more scatter (beyond 50 %) and no wild excursions
@@ -534,11 +598,14 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         if (cleaned.meta.extra or {}).get("flux_level")
         else VetThresholds()
     )
+    exptime = _exptime(lc, cleaned)
     for i, s in enumerate(chosen):
         others = [o for j, o in enumerate(chosen) if j != i]
         flags = _vet(flat, s, others, th)
         sig_flags = _significance_flags(s, config)
         significant = not any(f.raised for f in sig_flags)
+        if significant and config.fit_transit:
+            flags = _v_shape_at_fit(flat, s, others, flags, th, exptime)
         planet_like = significant and _planet_like(flags)
         if planet_like:  # last check, on the undetrended light curve: is it the variability?
             if variability is _UNMEASURED:
@@ -596,7 +663,6 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     # a limb-darkened transit model is fitted to the top candidate and to every planet-like
     # one, when significant: fitting noise, or the residuals of a binary found again after
     # masking, costs time and says nothing
-    exptime = _exptime(lc, cleaned)
     fits: list[Any] = []
     for k, (s, c) in enumerate(zip(chosen, candidates, strict=True)):
         significant = is_significant(
