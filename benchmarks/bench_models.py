@@ -271,13 +271,16 @@ def real_scores(models: dict, shared: Path, *, jobs: int, cache: Path | None):
 def model_scores(models: dict, lcs, key: str, *, jobs: int, cache: Path | None) -> dict:
     """Each model's planet score for light curves ``lcs`` (raw flux resampled, views and
     features from one cached pipeline run keyed ``key``), plus ``"sde-alone"``."""
-    from starskope.features.rawflux import resample_flux
+    from starskope.features.rawflux import model_cadence_minutes, resample_flux
 
     X_tab = _features(lcs, key, jobs, cache)
     scores = {}
     for name, (kind, est) in models.items():
         if kind == "rawflux":
-            X = np.vstack([resample_flux(lc, n_points=est.n_points_) for lc in lcs])
+            cad = model_cadence_minutes(est)
+            X = np.vstack(
+                [resample_flux(lc, n_points=est.n_points_, cadence_minutes=cad) for lc in lcs]
+            )
             scores[name] = est.predict_proba(X)[:, _planet_col(est)]
         elif kind == "views":
             scores[name] = est.score_planet(_views(lcs, key, jobs, cache))

@@ -577,14 +577,19 @@ def test_raw_flux_model_warns_when_it_resamples():
     short = LightCurve(np.arange(2000) * 0.0204, np.ones(2000), time_format="relative")
     with pytest.warns(StarskopeWarning, match="other lengths than the raw-flux model's 3197"):
         warn_if_resampled([short], 3197)
-    one_more = LightCurve(np.arange(3198.0), np.ones(3198), time_format="relative")
+    k2 = 29.4244 / 1440
+    one_more = LightCurve(np.arange(3198.0) * k2, np.ones(3198), time_format="relative")
     with pytest.warns(StarskopeWarning, match="trimmed or padded"):  # any other length is said
         warn_if_resampled([one_more], 3197)
+    daily = LightCurve(np.arange(3197.0), np.ones(3197), time_format="relative")
+    with pytest.warns(StarskopeWarning, match="other cadences than the raw-flux model's"):
+        warn_if_resampled([daily], 3197)  # ... and any other cadence
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         warn_if_resampled(
-            [LightCurve(np.arange(3197.0), np.ones(3197), time_format="relative")], 3197
+            [LightCurve(np.arange(3197.0) * k2, np.ones(3197), time_format="relative")], 3197
         )
+        warn_if_resampled([daily], 3197, cadence_minutes=1440.0)  # a model of daily rows
 
 
 def test_ipac_blank_cells_stay_in_their_column(tmp_path):

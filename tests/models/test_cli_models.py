@@ -106,3 +106,34 @@ def test_predict_names_a_bad_row_once_and_gives_the_cadence(tmp_path, capsys):
     ok = [json.loads(x) for x in out.out.splitlines() if '"error":null' in x]
     assert len(ok) == 3
     assert all(r["cadence_minutes"] == pytest.approx(29.4244, rel=1e-6) for r in ok)
+
+
+def test_a_raw_flux_model_keeps_its_training_cadence(tables, tmp_path, capsys):
+    """A model trained on hourly rows (``--cadence-minutes 60``) records that cadence: its
+    save and load keep it, ``predict`` scores hourly rows as they are, and puts rows of K2's
+    29.4 minutes on its hourly slots (with a warning) instead of reading them as hourly."""
+    from starskope.models.registry import load_model
+
+    train, test, _ = tables
+    out = tmp_path / "hourly"
+    rc = main(
+        ["train", "--model", "original-cnn", "--data", str(train), "--seed", "3",
+         "--out", str(out), "--epochs", "1", "--no-progress", "--cadence-minutes", "60"]
+    )  # fmt: skip
+    assert rc == 0
+    _, est = load_model(str(out / "original-cnn.pt"))
+    assert est.cadence_minutes_ == 60.0
+    capsys.readouterr()
+
+    def scores(*extra):
+        rc = main(["predict", str(test), "--model", str(out / "original-cnn.pt"), "--json",
+                   "--no-explain", *extra])  # fmt: skip
+        captured = capsys.readouterr()
+        assert rc == 0
+        return [json.loads(x)["score"] for x in captured.out.splitlines()], captured.err
+
+    hourly, err = scores("--cadence-minutes", "60")
+    assert "other cadences" not in err
+    k2, err = scores()
+    assert "other cadences than the raw-flux model's (60 min)" in err
+    assert not np.allclose(hourly, k2)

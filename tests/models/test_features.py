@@ -45,6 +45,29 @@ def test_resample_flux_keeps_uniform_rows_and_resamples_others():
     assert r.shape == (3197,) and np.isfinite(r).all()
 
 
+def test_the_model_row_is_its_cadence_whatever_holds_the_flux():
+    """A raw-flux model's row is its samples at its cadence: a longer curve at that cadence is
+    cut (it was stretched over the row, its transits narrowed, while the same flux as a Kaggle
+    row was cut: two scores for one star); a faster cadence is averaged onto it; a gap is
+    interpolated; a model of another cadence puts the slots that far apart."""
+    long = _transit_lc(n=5000)
+    np.testing.assert_allclose(resample_flux(long, n_points=3197), long.flux[:3197])
+    rng = np.random.default_rng(1)
+    fast_t = np.arange(0.0, 66.0, 2.0 / 1440)  # two-minute cadence over 66 days
+    fast = LightCurve(fast_t, 1 + 1e-3 * rng.normal(size=fast_t.size), time_format="relative")
+    r = resample_flux(fast, n_points=3197)
+    slot = np.rint(fast_t / (29.4244 / 1440)).astype(int)
+    k = 1000
+    assert r[k] == pytest.approx(fast.flux[slot == k].mean(), rel=1e-12)  # averaged
+    assert np.std(r) < 0.4e-3  # ~15 two-minute samples a slot: the noise over sqrt(15)
+    gappy = _transit_lc(n=3197)
+    gappy = LightCurve(np.delete(gappy.t, range(100, 110)), np.delete(gappy.flux, range(100, 110)))
+    g = resample_flux(gappy, n_points=3197)
+    np.testing.assert_allclose(g[100:110], np.linspace(g[99], g[110], 12)[1:-1])
+    hourly = resample_flux(long, n_points=1000, cadence_minutes=60.0)  # every other sample
+    assert hourly[10] == pytest.approx(long.flux[np.rint(long.t / (1 / 24)) == 10].mean())
+
+
 def test_predict_results_gbm_returns_star_results():
     from starskope.models.gbm import GBMClassifier
     from starskope.models.predict import predict_results

@@ -79,7 +79,7 @@ def test_other_row_lengths_are_trimmed_or_padded_with_a_warning(tmp_path, rng):
     tiny = write_kaggle(tmp_path / "tiny.csv", rng.normal(size=(2, 5)), [2, 1])
     with (
         pytest.warns(Warning, match="trimmed or padded"),
-        pytest.raises(StarskopeError, match="only 5 valid flux samples"),
+        pytest.raises(StarskopeError, match="only 5 of a raw-flux model.s 3197 samples"),
     ):
         load_labelled([tiny], kind="rawflux", n_points=3197)
 

@@ -185,6 +185,10 @@ def train_command(
     out.mkdir(parents=True, exist_ok=True)
     t1 = time.perf_counter()
     est.fit(ds.X, labels, groups=groups)
+    if spec.kind == "rawflux":  # the cadence of its rows, which predict puts light curves on
+        from ..io.kaggle import KAGGLE_CADENCE_MIN
+
+        est.cadence_minutes_ = float(cadence_minutes or KAGGLE_CADENCE_MIN)
     t_fit = time.perf_counter() - t1
     cv = None
     if spec.suffix != ".pt":  # cheap to refit: out-of-fold metrics on the training data
@@ -555,6 +559,7 @@ def evaluate_command(
     import numpy as np
 
     from ..evaluate import bootstrap_metrics, calibration_metrics, reliability
+    from ..features.rawflux import model_cadence_minutes
     from ..models.data import load_labelled
     from ..models.prior import score_prior
     from ..models.registry import MODELS, load_model
@@ -577,6 +582,7 @@ def evaluate_command(
         n_points=getattr(est, "n_points_", None),
         warn_resampled=True,
         cadence_minutes=cadence_minutes,
+        model_cadence_minutes=model_cadence_minutes(est) if spec.kind == "rawflux" else None,
     )
     proba = est.predict_proba(ds.X)
     classes = list(est.classes_)

@@ -2,8 +2,8 @@
 
 The original study scaled each star's flux to zero mean and unit variance and added a second
 channel, a 200-point uniform (moving-average) filter of the scaled flux, so the network sees both
-the cadence-level dips and the slow trend. Light curves of any length are first resampled onto a
-fixed uniform grid (:func:`resample_flux`).
+the cadence-level dips and the slow trend. Light curves of any length and cadence are first put
+on the model's row: its number of samples at its cadence (:func:`resample_flux`).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from ..exceptions import StarskopeError
 
 __all__ = [
     "fill_gaps",
+    "model_cadence_minutes",
+    "model_times",
     "raw_flux_channels",
     "resample_flux",
     "standardize_rows",
@@ -119,43 +121,79 @@ def raw_flux_channels(
     return np.stack([x, smooth], axis=1).astype(np.float32)
 
 
-def warn_if_resampled(lcs, n_points: int) -> None:
+#: The cadence (minutes) of a raw-flux model's rows when it records none: K2 long cadence,
+#: the Kaggle table's (every shipped raw-flux model was trained on such rows).
+MODEL_CADENCE_MIN = 29.4244
+
+#: Cadences within this fraction of a model's are its own: one sample per slot of its row.
+SAME_CADENCE = 0.01
+
+
+def model_cadence_minutes(est) -> float:
+    """The cadence (minutes) of a raw-flux model's rows: recorded at training
+    (``cadence_minutes_``), else `MODEL_CADENCE_MIN`."""
+    v = getattr(est, "cadence_minutes_", None)
+    return float(v) if v else MODEL_CADENCE_MIN
+
+
+def warn_if_resampled(lcs, n_points: int, cadence_minutes: float | None = None) -> None:
     """A ``StarskopeWarning`` (the same text each time, so shown once) when some light curves'
-    lengths differ from a raw-flux model's input length."""
+    cadences or lengths differ from a raw-flux model's rows (:func:`resample_flux`)."""
+    import warnings
+
+    from ..exceptions import StarskopeWarning
+
+    cad = float(cadence_minutes or MODEL_CADENCE_MIN)
+    other = [lc.cadence * 1440.0 for lc in lcs if len(lc) > 1]
+    if any(not abs(c / cad - 1.0) <= SAME_CADENCE for c in other):
+        warnings.warn(
+            f"light curves at other cadences than the raw-flux model's ({cad:.4g} min) are"
+            " averaged (faster cadences) or interpolated (slower ones) onto it: it was trained on"
+            " rows of that cadence, and transits keep the width in samples it learned",
+            StarskopeWarning,
+            stacklevel=3,
+        )
     if any(len(lc) != n_points for lc in lcs):
-        import warnings
-
-        from ..exceptions import StarskopeWarning
-
         warnings.warn(
             f"light curves of other lengths than the raw-flux model's {n_points} points are"
-            " trimmed or padded (on its cadence) or resampled (other cadences): it was trained on"
-            " rows of that length, and its scores are not calibrated for other lengths or"
-            " cadences (the default model is)",
+            " trimmed or padded (with their last value) on its cadence: it was trained on rows"
+            " of that length, and its scores are not calibrated for other lengths or cadences"
+            " (the default model is)",
             StarskopeWarning,
             stacklevel=3,
         )
 
 
-#: Fewest valid samples, as a fraction of the model's input length, a raw-flux score is given
-#: for: a few hours of a 65-day row say nothing about transits.
+#: Fewest slots with data, as a fraction of the model's input length, a raw-flux score is
+#: given for: a few hours of a 65-day row say nothing about transits.
 MIN_FRACTION = 0.1
 
 
-def resample_flux(lc, *, n_points: int = 3197) -> np.ndarray:
-    """Resample a light curve's valid flux onto ``n_points`` uniform times spanning its data.
+def resample_flux(lc, *, n_points: int = 3197, cadence_minutes: float | None = None) -> np.ndarray:
+    """A light curve's valid flux as a raw-flux model's row: ``n_points`` slots
+    ``cadence_minutes`` apart (K2 long cadence by default) from its first valid time.
+
+    Each sample goes to its nearest slot. At the model's own cadence that is one sample a slot,
+    so a row of that cadence (a Kaggle row) is kept as it is; samples sharing a slot (a faster
+    cadence) are averaged, as a longer exposure would; slots without data (gaps, a slower
+    cadence) are interpolated from their neighbours, and those past the data's end take its
+    last value; data past the last slot are left out. The row is the same whatever holds the
+    light curve (a Kaggle table, a FITS file, a time-flux table), and transits are as wide in
+    samples as in the model's training rows.
 
     Parameters
     ----------
     lc : starskope.lightcurve.LightCurve
     n_points : int, optional
         Output length (3197, the Kaggle K2 row length, by default).
+    cadence_minutes : float, optional
+        Spacing of the slots (the model's cadence, :func:`model_cadence_minutes`); K2 long
+        cadence (29.4244 min) by default.
 
     Returns
     -------
     numpy.ndarray
-        float64, shape ``(n_points,)``. A light curve already of that length on a uniform
-        cadence is returned unchanged apart from gap filling.
+        float64, shape ``(n_points,)``.
     """
     t = np.asarray(lc.t, dtype=float)
     f = np.asarray(lc.flux, dtype=float)
@@ -164,19 +202,27 @@ def resample_flux(lc, *, n_points: int = 3197) -> np.ndarray:
         raise StarskopeError("fewer than 2 valid flux samples to resample", path=lc.meta.source)
     if np.ptp(f[ok]) == 0:
         raise StarskopeError(CONSTANT_FLUX, path=lc.meta.source)
-    if ok.sum() < MIN_FRACTION * n_points:
+    cad = float(cadence_minutes or MODEL_CADENCE_MIN) / 1440.0
+    tt, ff = t[ok], f[ok]
+    slot = np.rint((tt - tt.min()) / cad).astype(np.int64)
+    inside = slot < int(n_points)
+    n = np.bincount(slot[inside], minlength=int(n_points))
+    if np.count_nonzero(n) < MIN_FRACTION * n_points:
         raise StarskopeError(
-            f"only {int(ok.sum())} valid flux samples: a raw-flux model reads rows of {n_points}"
-            f" and scores none below {int(MIN_FRACTION * n_points)}",
+            f"only {np.count_nonzero(n)} of a raw-flux model's {n_points} samples"
+            f" ({cad * 1440:.4g} min apart) hold data: it scores none below"
+            f" {int(MIN_FRACTION * n_points)} (a light curve this short, or this sparse, says"
+            " little about transits to it)",
             path=lc.meta.source,
         )
-    uniform = t.size > 1 and np.allclose(np.diff(t), np.nanmedian(np.diff(t)), rtol=1e-3)
-    if uniform and (len(f) == n_points or lc.meta.product == "kaggle"):
-        # the model's own cadence (a Kaggle row of another width): keep the samples, trim the
-        # end of a longer row or extend a shorter one with its last values
-        row = np.full(int(n_points), np.nan)
-        m = min(len(f), int(n_points))
-        row[:m] = np.where(ok, f, np.nan)[:m]
-        return fill_gaps(row[None, :])[0]
-    grid = np.linspace(t[ok].min(), t[ok].max(), int(n_points))
-    return np.interp(grid, t[ok], f[ok])
+    sums = np.bincount(slot[inside], weights=ff[inside], minlength=int(n_points))
+    row = np.where(n > 0, sums / np.maximum(n, 1), np.nan)
+    return fill_gaps(row[None, :])[0]
+
+
+def model_times(lc, *, n_points: int, cadence_minutes: float | None = None) -> np.ndarray:
+    """The times of the slots of :func:`resample_flux`'s row (the light curve's time system)."""
+    t = np.asarray(lc.t, dtype=float)
+    ok = np.isfinite(t) & np.isfinite(np.asarray(lc.flux, dtype=float))
+    start = float(t[ok].min()) if ok.any() else float(np.nanmin(t))
+    return start + np.arange(int(n_points)) * float(cadence_minutes or MODEL_CADENCE_MIN) / 1440.0

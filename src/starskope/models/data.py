@@ -166,15 +166,17 @@ def load_labelled(
     limit: int | None = None,
     warn_resampled: bool = False,
     cadence_minutes: float | None = None,
+    model_cadence_minutes: float | None = None,
 ) -> LabelledSet:
     """Load labelled stars as the input a model of ``kind`` ("rawflux"/"tabular") needs.
 
-    Raw flux: a Kaggle table's rows as they are (all tables must share one row length, and it
-    must equal ``n_points`` when given); other light curves are resampled to ``n_points``
-    (default: the first table's row length, else 3197), with a warning when
-    ``warn_resampled`` (a trained model scored on light curves of another length, as
-    ``predict`` warns). ``cadence_minutes`` spaces flux without times (Kaggle-layout tables,
-    default K2 long cadence; see :mod:`starskope.io.series`).
+    Raw flux: rows of ``n_points`` samples (default: the first table's row length, else 3197)
+    ``model_cadence_minutes`` apart (a trained model's cadence; default: the tables' cadence).
+    A Kaggle table's rows are kept as they are when they are such rows; other rows and light
+    curves are put on them (:func:`~starskope.features.rawflux.resample_flux`), with a warning
+    when ``warn_resampled`` (a trained model scored on light curves of another length or
+    cadence, as ``predict`` warns). ``cadence_minutes`` spaces flux without times
+    (Kaggle-layout tables, default K2 long cadence; see :mod:`starskope.io.series`).
 
     Raises
     ------
@@ -196,6 +198,7 @@ def load_labelled(
             limit,
             warn_resampled,
             cadence_minutes=cadence_minutes,
+            model_cadence_minutes=model_cadence_minutes,
         )
     except RowError as exc:
         # a table's rows are its data set: dropping one would quietly change what is trained
@@ -209,10 +212,22 @@ def load_labelled(
 
 
 def _load_labelled(
-    paths, kind, n_points, n_jobs, limit, warn_resampled=False, *, cadence_minutes=None
+    paths,
+    kind,
+    n_points,
+    n_jobs,
+    limit,
+    warn_resampled=False,
+    *,
+    cadence_minutes=None,
+    model_cadence_minutes=None,
 ) -> LabelledSet:
-    from ..features.rawflux import resample_flux, warn_if_resampled
-    from ..io.kaggle import kaggle_arrays
+    from ..features.rawflux import SAME_CADENCE, resample_flux, warn_if_resampled
+    from ..io.kaggle import KAGGLE_CADENCE_MIN, kaggle_arrays
+
+    # the cadence of a Kaggle table's rows, and of the rows a raw-flux model reads
+    row_cadence = cadence_minutes or KAGGLE_CADENCE_MIN
+    model_cadence = model_cadence_minutes or row_cadence
 
     if kind == "views":
         return _load_views(paths, n_jobs=n_jobs, limit=limit, cadence_minutes=cadence_minutes)
@@ -242,7 +257,11 @@ def _load_labelled(
             n = len(arr.label) if left is None else min(left, len(arr.label))
             n_points = n_points or arr.flux.shape[1]
             flux = np.asarray(arr.flux[:n], dtype=np.float64)
-            if flux.shape[1] != n_points:  # as `predict` does: resampled, with a warning
+            if (
+                flux.shape[1] != n_points
+                or not abs(row_cadence / model_cadence - 1) <= SAME_CADENCE
+            ):
+                # as `predict` does: put on the model's rows, with a warning
                 from ..io.kaggle import kaggle_lightcurve
                 from .registry import model_inputs
 
@@ -253,7 +272,9 @@ def _load_labelled(
                     from ..io.series import respace
 
                     curves = [respace(c, cadence_minutes) for c in curves]
-                flux = model_inputs("rawflux", curves, n_points=n_points)
+                flux = model_inputs(
+                    "rawflux", curves, n_points=n_points, cadence_minutes=model_cadence
+                )
             rows.append(flux)
             labels.append(np.asarray(arr.label[:n], dtype=int))
             ids += [f"{p}#row={i}" for i in range(n)]
@@ -268,8 +289,9 @@ def _load_labelled(
                 try:
                     n_points = n_points or 3197
                     if warn_resampled:  # scoring a trained model: the same text, said once
-                        warn_if_resampled([lc], n_points)
-                    rows.append(resample_flux(lc, n_points=n_points)[None, :])
+                        warn_if_resampled([lc], n_points, model_cadence)
+                    row = resample_flux(lc, n_points=n_points, cadence_minutes=model_cadence)
+                    rows.append(row[None, :])
                 except StarskopeError as exc:
                     skipped += left_out(ident, exc)
                     continue

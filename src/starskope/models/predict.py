@@ -58,14 +58,20 @@ def _probs(est, X) -> tuple[np.ndarray, list[dict[str, float]]]:
 
 
 def _rawflux_chunk(name, est, chunk, *, explain: bool) -> list[StarResult]:
-    from ..features.rawflux import resample_flux, warn_if_resampled
+    from ..features.rawflux import (
+        model_cadence_minutes,
+        model_times,
+        resample_flux,
+        warn_if_resampled,
+    )
 
-    warn_if_resampled([lc for _, lc in chunk], est.n_points_)
+    cadence = model_cadence_minutes(est)
+    warn_if_resampled([lc for _, lc in chunk], est.n_points_, cadence)
     out: list[StarResult | None] = [None] * len(chunk)
     good, X = [], []
     for i, (ident, lc) in enumerate(chunk):
         try:
-            X.append(resample_flux(lc, n_points=est.n_points_))
+            X.append(resample_flux(lc, n_points=est.n_points_, cadence_minutes=cadence))
             good.append(i)
         except StarskopeError as exc:
             out[i] = StarResult.from_error(ident, exc, lc)
@@ -79,10 +85,11 @@ def _rawflux_chunk(name, est, chunk, *, explain: bool) -> list[StarResult]:
             ident, lc = chunk[i]
             expl = {"model": name, "host_prior": score_prior(est)}
             if sal is not None:
-                t = np.asarray(lc.t, dtype=float)
-                t = t[np.isfinite(t)]
-                grid = np.linspace(t.min(), t.max(), est.n_points_)
-                top = np.argsort(sal[k])[::-1][: max(1, est.n_points_ // 50)]
+                grid = model_times(lc, n_points=est.n_points_, cadence_minutes=cadence)
+                # the row's slots with data (a padded end repeats the last value)
+                within = grid <= np.nanmax(np.asarray(lc.t, dtype=float)) + cadence / 2880.0
+                order = [j for j in np.argsort(sal[k])[::-1] if within[j]]
+                top = order[: max(1, est.n_points_ // 50)]
                 expl["high_saliency_times"] = sorted({round(float(grid[j]), 2) for j in top})[:20]
                 expl["time_format"] = lc.time_format
                 expl["saliency_method"] = method

@@ -256,14 +256,24 @@ def load_model(name_or_path) -> tuple[str, object]:
     return blob["model"], blob["estimator"]
 
 
-def model_inputs(kind: str, lcs: Sequence, *, n_points: int | None = None, n_jobs: int = 1):
-    """Build a model's input matrix from light curves (``kind`` from :class:`ModelSpec`)."""
+def model_inputs(
+    kind: str,
+    lcs: Sequence,
+    *,
+    n_points: int | None = None,
+    n_jobs: int = 1,
+    cadence_minutes: float | None = None,
+):
+    """Build a model's input matrix from light curves (``kind`` from :class:`ModelSpec`);
+    raw flux on rows of ``n_points`` samples ``cadence_minutes`` apart (the model's)."""
     if kind == "rawflux":
         from ..features.rawflux import resample_flux, warn_if_resampled
 
         n = n_points or 3197
-        warn_if_resampled(lcs, n)
-        return np.vstack([resample_flux(lc, n_points=n) for lc in lcs])
+        warn_if_resampled(lcs, n, cadence_minutes)
+        return np.vstack(
+            [resample_flux(lc, n_points=n, cadence_minutes=cadence_minutes) for lc in lcs]
+        )
     if kind == "tabular":
         from ..features.tabular import feature_matrix
 

@@ -344,6 +344,7 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
             "estimator": type(self).__name__,
             "params": {k: v for k, v in self.get_params().items() if k != "checkpoint_dir"},
             "n_points": self.n_points_,
+            "cadence_minutes": getattr(self, "cadence_minutes_", None),
             "train_prior": float(getattr(self, "train_prior_", 0.5)),
             "calibration": list(self.calibration_),
             "history": list(getattr(self, "history_", [])),
@@ -369,6 +370,8 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         est = cls(**state["params"])
         est.classes_ = np.array([0, 1])
         est.n_points_ = int(state["n_points"])
+        if state.get("cadence_minutes"):  # files before it was recorded: K2 long cadence
+            est.cadence_minutes_ = float(state["cadence_minutes"])
         est.train_prior_ = float(state.get("train_prior", 0.5))
         est.module_ = OriginalCNN(n_points=est.n_points_)
         est.module_.load_state_dict(state["state_dict"])

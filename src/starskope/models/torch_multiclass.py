@@ -540,10 +540,15 @@ class SpectrogramCNNClassifier(TorchMultiClassifier):
         return np.ascontiguousarray(np.take_along_axis(xb, idx[:, None, None, :], axis=3))
 
     def _extra_state(self) -> dict:
-        return {"n_points": int(self.n_points_)}
+        return {
+            "n_points": int(self.n_points_),
+            "cadence_minutes": getattr(self, "cadence_minutes_", None),
+        }
 
     def _set_extra_state(self, state: dict) -> None:
         self.n_points_ = int(state["n_points"])
+        if state.get("cadence_minutes"):  # files before it was recorded: K2 long cadence
+            self.cadence_minutes_ = float(state["cadence_minutes"])
 
     def saliency(self, X, *, method: str = "occlusion", window: int = 50) -> np.ndarray:
         """Occlusion saliency over time (drop of the planet log-odds when a stretch is hidden)."""
