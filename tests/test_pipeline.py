@@ -1011,3 +1011,27 @@ def test_an_m_dwarfs_giant_planet_is_not_a_v_shaped_binary(cadence_min, seed):
     shape = next(v for v in best.vetting if v.name == "v_shape")
     assert not shape.raised, shape.reason
     assert best.is_planet_like and result.is_candidate
+
+
+@pytest.mark.parametrize(("period", "seed"), [(0.24, 15), (0.2, 16)])
+def test_an_ultra_short_period_planet_found_at_three_times_its_period(period, seed):
+    """Under a third of the shortest period searched (0.5 d), a 4-5-hour planet is found at
+    3P, then its other transits a third of that orbit away as a second signal: equal dips a
+    third of an orbit apart were called a binary's two eclipses. They are one planet at P/3,
+    re-vetted there, when the fold at P/3 dips at all three phases."""
+    import warnings
+
+    from starskope.simulate.inject import PlanetSignal
+
+    rng = np.random.default_rng(seed)
+    t = np.arange(1500.0, 1527.0, 2 / 1440)
+    planet = PlanetSignal(period=period, t0=1500.11, rp_rs=0.0387, a_rs=2.8, impact=0.1)
+    flux = planet.model(t, exptime=2 / 1440) + rng.normal(0, 8e-4, t.size)
+    lc = LightCurve(t, flux, np.full(t.size, 8e-4), time_format="btjd")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = analyse(lc)
+    best = result.candidates[0]
+    assert best.period_days == pytest.approx(period, rel=1e-3)
+    assert best.is_planet_like and result.is_candidate, best.flags
+    assert any("a third of an orbit apart" in f.reason for f in best.vetting)

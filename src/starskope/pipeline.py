@@ -969,6 +969,16 @@ def _eclipse_pairs(
                     if t is not None and out[i].is_planet_like and out[j].is_planet_like:
                         out[k_prim], out[k_sec] = _at_half_period(prim, sec, t, flux)
                     continue
+                third = abs(abs(dphi) - 1.0 / 3.0) * p < 0.5 * (d_a + d_b)
+                if third and not differ and t is not None:
+                    # equal dips a third of an orbit apart: one planet at P/3 (under a third of
+                    # the shortest period searched), when its fold shows the dip at the third
+                    # phase too (an eccentric binary's eclipses a third apart leave it empty)
+                    merged, same = _at_half_period(prim, sec, t, flux, n=3)
+                    if merged.depth_ppm >= THIRD_DEPTH * 0.5 * (prim.depth_ppm + sec.depth_ppm):
+                        # the tests at 3P saw the other thirds as a secondary: run at P/3
+                        out[k_prim], out[k_sec] = _revetted(merged, t, flux, th), same
+                        continue
                 sec_depth, sec_snr = sec.depth_ppm, sec.snr
                 where = f"phase {abs(dphi):.2f} of the {prim.period_days:.5g}-d orbit"
             elif t is not None and _same_clock(
@@ -1042,20 +1052,29 @@ def _eclipse_pairs(
     return out
 
 
-def _at_half_period(first: Candidate, second: Candidate, t, flux) -> tuple[Candidate, Candidate]:
-    """The planet behind two equal signals at one period, half an orbit apart: ``first`` at
-    half the period (re-measured on all its transits) and ``second`` kept as the same source."""
-    period = 0.5 * first.period_days
+#: Least depth, as a fraction of the two signals' mean, of the fold at a third of their period
+#: for equal dips a third of an orbit apart to be one planet's (all three phases dipping).
+THIRD_DEPTH = 0.8
+
+
+def _at_half_period(
+    first: Candidate, second: Candidate, t, flux, *, n: int = 2
+) -> tuple[Candidate, Candidate]:
+    """The planet behind two equal signals at one period, half an orbit (``n`` = 2) or a third
+    of one (3) apart: ``first`` at that fraction of the period (re-measured on all its
+    transits) and ``second`` kept as the same source."""
+    period = first.period_days / n
     st = box_stats(
         np.asarray(t), np.asarray(flux), period=period, t0=first.t0,
         duration=first.duration_hours / 24.0,
     )  # fmt: skip
+    part = {2: "half", 3: "a third of"}[n]
     note = VetFlag(
         "alias",
         False,
-        2.0,
-        f"found as two equal signals at {first.period_days:.5g} d half an orbit apart: one "
-        f"planet at half that period, {period:.5g} d (reported here)",
+        float(n),
+        f"found as two equal signals at {first.period_days:.5g} d {part} an orbit apart: one "
+        f"planet at {part} that period, {period:.5g} d (reported here)",
     )
     merged = dataclasses.replace(
         first,
@@ -1072,12 +1091,33 @@ def _at_half_period(first: Candidate, second: Candidate, t, flux) -> tuple[Candi
         "same_source",
         True,
         1.0,
-        f"the other half of the {period:.5g}-d planet's transits (see the candidate at that "
-        "period): not a second object",
+        f"the other {'half' if n == 2 else 'thirds'} of the {period:.5g}-d planet's transits"
+        " (see the candidate at that period): not a second object",
     )
-    return merged, dataclasses.replace(
-        second, vetting=second.vetting + (same,), is_planet_like=False
-    )
+    kept = tuple(f for f in second.vetting if f.name != "same_source")  # one reason of a kind
+    return merged, dataclasses.replace(second, vetting=kept + (same,), is_planet_like=False)
+
+
+def _revetted(c: Candidate, t, flux, thresholds: VetThresholds) -> Candidate:
+    """``c`` with its vetting tests run again at its period and epoch: a candidate moved to a
+    fraction of the period it was found at keeps its significance flags and its alias note."""
+    try:
+        flags = vet_candidate(
+            np.asarray(t),
+            np.asarray(flux),
+            None,
+            period=c.period_days,
+            t0=c.t0,
+            duration=c.duration_hours / 24.0,
+            depth=max(c.depth_ppm * 1e-6, 1e-9),
+            thresholds=thresholds,
+        )
+    except StarskopeError:
+        return c
+    new = tuple(f for f in flags if f.name != "alias")
+    names = {f.name for f in new}
+    vetting = tuple(f for f in c.vetting if f.name not in names) + new
+    return dataclasses.replace(c, vetting=vetting, is_planet_like=_planet_like(vetting))
 
 
 def _rank(candidates: list[Candidate]) -> list[int]:
