@@ -1035,3 +1035,35 @@ def test_an_ultra_short_period_planet_found_at_three_times_its_period(period, se
     assert best.period_days == pytest.approx(period, rel=1e-3)
     assert best.is_planet_like and result.is_candidate, best.flags
     assert any("a third of an orbit apart" in f.reason for f in best.vetting)
+
+
+def test_two_transits_a_year_apart_say_their_period_is_one_of_many():
+    """One transit in each of two sectors a year apart: every period that puts the other
+    transits in the year's gap fits as well. The period reported is the search's pick, and
+    the result says how many others fit (an informational flag: still planet-like)."""
+    import warnings
+
+    from starskope.simulate.inject import PlanetSignal
+
+    rng = np.random.default_rng(12)
+    t = np.concatenate([1325.0 + np.arange(0, 27, 10 / 1440), 1690.0 + np.arange(0, 27, 10 / 1440)])
+    planet = PlanetSignal(period=41.3, t0=1335.2, rp_rs=0.055, a_rs=40.0, impact=0.2)
+    flux = planet.model(t, exptime=10 / 1440) + rng.normal(0, 7e-4, t.size)
+    lc = LightCurve(t, flux, np.full(t.size, 7e-4), time_format="btjd")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = analyse(lc)
+    best = result.candidates[0]
+    assert best.is_planet_like and best.n_transits == 2
+    flag = next(f for f in best.vetting if f.name == "period_aliases")
+    assert flag.raised and flag.value >= 10
+    assert "371.7" in flag.reason and any("Noted: the two transits" in r for r in result.reasons)
+    # two transits in one sector pin the period: no such flag
+    one = LightCurve(t[t < 1400], flux[t < 1400] * 0 + 1 + rng.normal(0, 7e-4, (t < 1400).sum()))
+    one_t = one.t
+    dips = PlanetSignal(period=13.0, t0=1330.0, rp_rs=0.055, a_rs=20.0, impact=0.2)
+    single = LightCurve(one_t, one.flux * dips.model(one_t), time_format="btjd")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        again = analyse(single).candidates[0]
+    assert again.n_transits == 2 and not any(f.name == "period_aliases" for f in again.vetting)

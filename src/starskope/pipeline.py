@@ -700,6 +700,10 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                 extra=extra,
             )
     tick("fit", t0)
+    for k, c in enumerate(candidates):
+        aliases = _period_aliases(c, flat.t, float(config.min_period_days))
+        if aliases is not None:
+            candidates[k] = dataclasses.replace(c, vetting=c.vetting + (aliases,))
     is_cand = any(c.is_planet_like for c in candidates)
     reasons = _reasons(candidates, method, window=window)
     if replaced is not None:
@@ -1118,6 +1122,46 @@ def _revetted(c: Candidate, t, flux, thresholds: VetThresholds) -> Candidate:
     names = {f.name for f in new}
     vetting = tuple(f for f in c.vetting if f.name not in names) + new
     return dataclasses.replace(c, vetting=vetting, is_planet_like=_planet_like(vetting))
+
+
+def _period_aliases(c: Candidate, t: np.ndarray, min_period: float) -> VetFlag | None:
+    """An informational flag for a candidate with two transits with data when other periods,
+    their separation over a whole number, put every other transit in the data's gaps (two
+    sectors a year apart, a transit in each): those periods fit the data as well, and the
+    reported one is only the search's pick. None when the period is the only one."""
+    if c.n_transits != 2:
+        return None
+    tt = np.sort(np.asarray(t, dtype=float)[np.isfinite(t)])
+    p, d = c.period_days, c.duration_hours / 24.0
+    if tt.size < 2 or not (p > 0 and d > 0):
+        return None
+
+    def with_data(centres):
+        return np.searchsorted(tt, centres + 0.5 * d) > np.searchsorted(tt, centres - 0.5 * d)
+
+    k = np.arange(np.floor((tt[0] - c.t0) / p) - 1, np.ceil((tt[-1] - c.t0) / p) + 2)
+    seen = (c.t0 + k * p)[with_data(c.t0 + k * p)]
+    if seen.size != 2:
+        return None
+    first, gap = float(seen[0]), float(seen[1] - seen[0])
+    fits = []
+    for n in range(1, int(gap / max(min_period, 2.0 * d)) + 1):
+        q = gap / n
+        j = np.arange(np.floor((tt[0] - first) / q) - 1, np.ceil((tt[-1] - first) / q) + 2)
+        others = first + j[(j != 0) & (j != n)] * q
+        if not with_data(others).any():
+            fits.append(q)
+    if len(fits) < 2:
+        return None
+    return VetFlag(
+        "period_aliases",
+        True,
+        float(len(fits)),
+        f"the two transits with data are {gap:.5g} d apart, and {len(fits)} periods (that"
+        f" separation over a whole number, from {min(fits):.5g} to {max(fits):.5g} d) put every"
+        f" other transit in the data's gaps: each fits as well as the {p:.5g} d reported (more"
+        " data, or the transit's duration against the star's density, decide)",
+    )
 
 
 def _rank(candidates: list[Candidate]) -> list[int]:
