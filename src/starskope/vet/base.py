@@ -37,7 +37,7 @@ DISQUALIFYING = frozenset(
     }
 )
 #: Flags that only say the period may be wrong (the transit itself may still be a planet's).
-INFORMATIONAL = frozenset({"alias", "period_aliases"})
+INFORMATIONAL = frozenset({"alias"})
 
 _G_CGS = 6.674e-8
 _DAY_S = 86400.0
