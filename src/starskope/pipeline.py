@@ -1098,7 +1098,9 @@ def _at_half_period(
         f"the other {'half' if n == 2 else 'thirds'} of the {period:.5g}-d planet's transits"
         " (see the candidate at that period): not a second object",
     )
-    kept = tuple(f for f in second.vetting if f.name != "same_source")  # one reason of a kind
+    # one reason of a kind; its alias note (measured against the other signal's period before
+    # the move) is superseded by this one
+    kept = tuple(f for f in second.vetting if f.name not in ("same_source", "alias"))
     return merged, dataclasses.replace(second, vetting=kept + (same,), is_planet_like=False)
 
 
