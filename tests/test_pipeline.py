@@ -1035,6 +1035,9 @@ def test_an_ultra_short_period_planet_found_at_three_times_its_period(period, se
     assert best.period_days == pytest.approx(period, rel=1e-3)
     assert best.is_planet_like and result.is_candidate, best.flags
     assert any("a third of an orbit apart" in f.reason for f in best.vetting)
+    rest = [c for c in result.candidates[1:] if "same_source" in c.flags]
+    assert rest and all(f.name != "alias" for c in rest for f in c.vetting)  # no stale note
+    assert all(sum(f.name == "same_source" for f in c.vetting) == 1 for c in rest)
 
 
 def test_two_transits_a_year_apart_say_their_period_is_one_of_many():
