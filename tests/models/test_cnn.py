@@ -197,3 +197,13 @@ def test_same_seed_same_model():
     a = RawFluxCNNClassifier(**kw).fit(X, y).decision_function(X[:5])
     b = RawFluxCNNClassifier(**kw).fit(X, y).decision_function(X[:5])
     np.testing.assert_allclose(a, b, rtol=1e-5)
+
+
+@pytest.mark.parametrize("n_stars", [4, 5])
+def test_too_few_stars_for_a_validation_split_is_a_clear_error(n_stars):
+    # 20% of 4 or 5 stars is one star: scikit-learn's stratified split cannot hold 2 classes
+    X = np.random.default_rng(0).normal(size=(n_stars, 1000))
+    y = np.r_[np.ones(2), np.zeros(n_stars - 2)]
+    msg = rf"20% of {n_stars} stars .* needs at least 6 stars.*got 2 hosts, {n_stars - 2} non-hosts"
+    with pytest.raises(StarskopeError, match=msg):
+        RawFluxCNNClassifier(epochs=1).fit(X, y)

@@ -72,3 +72,10 @@ def test_saliency_shape(trained):
     X, _, _ = make_flux(2, 1, 1000, seed=14, depth=10.0)
     s = trained.saliency(X, window=100)
     assert s.shape == X.shape and s.min() >= 0 and s.max() <= 1
+
+
+def test_too_few_stars_for_a_validation_split_is_a_clear_error():
+    X, y, _ = make_flux(5, 2, 1000, seed=3)
+    clf = make_model("spectrogram-cnn", random_state=0, epochs=1, nperseg=32, noverlap=16)
+    with pytest.raises(StarskopeError, match=r"20% of 5 stars .*got 2 hosts, 3 non-hosts"):
+        clf.fit(X, y)

@@ -18,13 +18,20 @@ or fall back to the row-wise split, with a :class:`~starskope.exceptions.Starsko
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
 
 from ..exceptions import StarskopeError, StarskopeWarning
 
-__all__ = ["calibration_folds", "groups_per_class", "shared_groups", "validation_split"]
+__all__ = [
+    "calibration_folds",
+    "check_row_split",
+    "groups_per_class",
+    "shared_groups",
+    "validation_split",
+]
 
 
 def shared_groups(groups, n: int) -> np.ndarray | None:
@@ -160,3 +167,62 @@ def validation_split(y, groups, fraction: float, *, random_state=None, what="val
         stacklevel=3,
     )
     return None
+
+
+#: How :func:`check_row_split` names a class's stars.
+_CLASS_WORDS = {1: "hosts", 0: "non-hosts", "planet": "planets"}
+
+
+def _hosts_first(item) -> tuple:
+    cls = item[0]
+    return (cls not in (1, "planet"), str(cls))
+
+
+def _split_sizes(n: int, fraction: float) -> tuple[int, int]:
+    """(training, validation) sizes of scikit-learn's ``train_test_split(test_size=fraction)``
+    of ``n`` rows (it rounds the validation part up)."""
+    n_va = math.ceil(fraction * n)
+    return n - n_va, n_va
+
+
+def check_row_split(y, fraction: float, *, what: str = "validation split") -> None:
+    """Raise a :class:`~starskope.exceptions.StarskopeError` when a stratified row-wise split
+    of ``fraction`` of the labels ``y`` for validation cannot hold every class on both sides.
+
+    scikit-learn's stratified ``train_test_split`` needs at least one row per class in each
+    part; ``ceil(fraction * n)`` rows for validation, the rest for training. The message says
+    how many rows of each class were given and how many the split needs.
+
+    Examples
+    --------
+    >>> check_row_split([0] * 8 + [1] * 2, 0.2)
+    >>> try:
+    ...     check_row_split([0, 0, 1, 1], 0.2)
+    ... except StarskopeError as exc:
+    ...     print(exc)
+    validation split: 20% of 4 stars for validation is 1 star, fewer than the 2 classes it must hold; needs at least 6 stars, with at least 2 of each class (got 2 hosts, 2 non-hosts)
+    """
+    y = np.asarray(y).ravel()
+    if not 0.0 < fraction < 1.0:
+        raise StarskopeError(f"validation_fraction must be in (0, 1); got {fraction}")
+    classes, counts = np.unique(y, return_counts=True)
+    k, n = len(classes), len(y)
+    n_tr, n_va = _split_sizes(n, fraction)
+    if n_va >= k and n_tr >= k:
+        return
+    need = n
+    while min(_split_sizes(need, fraction)) < k:
+        need += 1
+    got = ", ".join(
+        f"{c} {_CLASS_WORDS.get(cls, f'of class {cls}')}"
+        for cls, c in sorted(zip(classes.tolist(), counts.tolist(), strict=True), key=_hosts_first)
+    )
+    short = (
+        f"{fraction:.0%} of {n} stars for validation is {n_va} star{'s' * (n_va != 1)}"
+        if n_va < k
+        else f"{fraction:.0%} of {n} stars for validation leaves {n_tr} for training"
+    )
+    raise StarskopeError(
+        f"{what}: {short}, fewer than the {k} classes it must hold; needs at least {need} "
+        f"stars, with at least 2 of each class (got {got})"
+    )

@@ -28,7 +28,7 @@ from ..exceptions import StarskopeError
 from ..features.rawflux import raw_flux_channels
 from .occlusion import occlusion_drop, scale_rows
 from .prior import at_host_prior
-from .splits import validation_split
+from .splits import check_row_split, validation_split
 from .torch_training import (
     forward_batches,
     ranking_metrics,
@@ -218,6 +218,8 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
                 y, groups, self.validation_fraction, random_state=split_seed,
                 what="original-cnn validation split",
             )  # fmt: skip
+            if grouped is None:
+                check_row_split(y, self.validation_fraction, what="original-cnn validation split")
             idx_tr, idx_va = grouped or train_test_split(
                 np.arange(len(y)),
                 test_size=self.validation_fraction,

@@ -31,7 +31,7 @@ from sklearn.utils.validation import check_is_fitted
 from ..exceptions import StarskopeError
 from .occlusion import log_odds, occlusion_drop, scale_rows
 from .prior import at_host_prior
-from .splits import validation_split
+from .splits import check_row_split, validation_split
 from .torch_training import (
     forward_batches,
     ranking_metrics,
@@ -201,6 +201,10 @@ class TorchMultiClassifier(ClassifierMixin, BaseEstimator):
                 yi, groups, self.validation_fraction, random_state=split_seed,
                 what=f"{type(self).__name__} validation split",
             )  # fmt: skip
+            if grouped is None:
+                check_row_split(
+                    y, self.validation_fraction, what=f"{type(self).__name__} validation split"
+                )
             idx_tr, idx_va = grouped or train_test_split(
                 np.arange(len(y)),
                 test_size=self.validation_fraction,
