@@ -501,3 +501,39 @@ def test_show_warning_prints_starskope_warnings_as_one_line(capsys):
     buf = io.StringIO()
     show_warning(UserWarning("other"), UserWarning, "x.py", 7, file=buf)
     assert "x.py:7: UserWarning: other" in buf.getvalue()
+
+
+def test_too_few_stars_for_the_cards_cross_validation_keep_the_model(tmp_path, rng, capsys):
+    """2 hosts and 6 non-hosts train an rbm, but a 2-fold CV trains on 1 host: the card says
+    the CV was skipped, and the model is written (it was thrown away)."""
+    from starskope.models.registry import load_model
+
+    labels = [2, 2, 1, 1, 1, 1, 1, 1]
+    table = write_kaggle(tmp_path / "eight.csv", 1000 + rng.normal(size=(8, 3197)), labels)
+    out = tmp_path / "m"
+    argv = ["train", "--model", "rbm", "--data", str(table), "--out", str(out), "--no-progress"]
+    assert main(argv) == 0
+    err = _err(capsys)
+    assert (
+        "cross-validation was skipped" in err and "eight.csv (8 stars: 2 hosts, 6 non-hosts)" in err
+    )
+    assert load_model(out / "rbm.pkl")[0] == "rbm"
+    card = (out / "rbm.md").read_text()
+    assert '"cross_validation": "skipped: too few stars in' in card
+
+
+def test_training_errors_name_the_data_and_its_counts(tmp_path, rng, capsys):
+    short = write_kaggle(
+        tmp_path / "short.csv", 1000 + rng.normal(size=(6, 500)), [2, 2, 2, 1, 1, 1]
+    )
+    out = tmp_path / "m"
+    cnn = ["train", "--model", "original-cnn", "--out", str(out), "--epochs", "1", "--no-progress"]
+    assert main([*cnn, "--data", str(short)]) == 2
+    err = _err(capsys)
+    assert "short.csv (6 stars: 3 hosts, 3 non-hosts)" in err and "got 500" in err
+    assert not out.exists()  # nothing written, no empty folder left
+    four = write_kaggle(tmp_path / "four.csv", 1000 + rng.normal(size=(4, 3197)), [2, 2, 1, 1])
+    assert main([*cnn, "--data", str(four)]) == 2
+    err = _err(capsys)
+    assert "four.csv (4 stars: 2 hosts, 2 non-hosts)" in err and "needs at least 6 stars" in err
+    assert not out.exists()

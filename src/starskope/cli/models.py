@@ -182,9 +182,15 @@ def train_command(
 
     groups = star_groups(ds.ids)  # injections into one real star: one calibration fold / side
     est = make_model(model, random_state=seed, **params)
+    made = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
     t1 = time.perf_counter()
-    est.fit(ds.X, labels, groups=groups)
+    try:
+        est.fit(ds.X, labels, groups=groups)
+    except StarskopeError as exc:
+        if made:  # nothing written: leave no empty folder behind
+            _remove_empty_dirs(out)
+        raise StarskopeError(f"cannot train {model} on {_data_counts(data, ds)}: {exc}") from exc
     if spec.kind == "rawflux":  # the cadence of its rows, which predict puts light curves on
         from ..io.kaggle import KAGGLE_CADENCE_MIN
 
@@ -192,16 +198,7 @@ def train_command(
     t_fit = time.perf_counter() - t1
     cv = None
     if spec.suffix != ".pt":  # cheap to refit: out-of-fold metrics on the training data
-        from ..evaluate import binary_metrics, cv_scores
-
-        oof = cv_scores(
-            lambda: make_model(model, random_state=seed),
-            ds.X,
-            ds.y,
-            random_state=seed,
-            groups=groups,  # injections into one real star in one fold (and its model's folds)
-        )
-        cv = {k: v for k, v in binary_metrics(ds.y, oof).items() if k != "confusion"}
+        cv = _card_cv(model, ds, seed=seed, groups=groups, data=data)
     elif getattr(est, "history_", None):
         best = est.history_[est.best_epoch_ - 1]
         cv = {"validation_split": {k: best[k] for k in ("val_pr_auc", "val_roc_auc", "val_loss")}}
@@ -246,6 +243,62 @@ def train_command(
             " models were trained on 1,000 stars and more",
             err=True,
         )
+
+
+def _data_counts(data, ds) -> str:
+    """``"a.csv, b.csv (8 stars: 2 hosts, 6 non-hosts)"``: what a training error was given."""
+    n_pos = int(ds.y.sum())
+    return (
+        f"{', '.join(str(p) for p in data)} ({len(ds.y)} stars: {n_pos} hosts, "
+        f"{len(ds.y) - n_pos} non-hosts)"
+    )
+
+
+def _remove_empty_dirs(path: Path) -> None:
+    """Remove ``path`` and the empty folders in it, if nothing but empty folders is there."""
+    for sub in sorted(Path(path).rglob("*"), key=lambda q: len(q.parts), reverse=True):
+        if sub.is_dir():
+            try:
+                sub.rmdir()
+            except OSError:
+                return
+    try:
+        Path(path).rmdir()
+    except OSError:
+        pass
+
+
+def _card_cv(model: str, ds, *, seed: int, groups, data) -> dict:
+    """The model card's out-of-fold metrics on the training data; with too few stars for the
+    folds (a fold's model cannot be trained), a note instead, and a warning: the model trained
+    on all the data is kept."""
+    from ..evaluate import binary_metrics, cv_scores
+    from ..models.registry import make_model
+
+    try:
+        oof = cv_scores(
+            lambda: make_model(model, random_state=seed),
+            ds.X,
+            ds.y,
+            random_state=seed,
+            groups=groups,  # injections into one real star in one fold (and its model's folds)
+        )
+    except StarskopeError as exc:
+        n_pos = int(ds.y.sum())
+        k = min(5, n_pos, len(ds.y) - n_pos)  # cv_scores' folds
+        reason = (
+            f"too few stars in {_data_counts(data, ds)} for {k}-fold cross-validation, whose "
+            f"folds train on about {k - 1}/{k} of them: {exc}"
+            if k >= 2
+            else f"too few stars in {_data_counts(data, ds)}: {exc}"
+        )
+        typer.echo(
+            f"starskope: warning: the model card's cross-validation was skipped ({reason}); "
+            "the model trained on all the data is written",
+            err=True,
+        )
+        return {"cross_validation": f"skipped: {reason}"}
+    return {k: v for k, v in binary_metrics(ds.y, oof).items() if k != "confusion"}
 
 
 #: The model card's words for the hosts ``--host-labels detected`` leaves out.
