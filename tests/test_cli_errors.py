@@ -197,17 +197,41 @@ def test_a_simulated_fits_folder_is_searched_without_its_truth_table(tmp_path, c
 
 
 def test_metrics_json_has_no_bare_nan(tmp_path, capsys, rng):
-    """A table without non-hosts: ROC-AUC is undefined; metrics.json stays strict JSON."""
-    flux = 1000 + rng.normal(0, 1, size=(3, 3197))
-    t = write_kaggle(tmp_path / "hosts.csv", flux, [2, 2, 2])
+    """Nothing called a host at --threshold 1: precision is undefined; metrics.json stays
+    strict JSON."""
+    flux = 1000 + rng.normal(0, 1, size=(4, 3197))
+    t = write_kaggle(tmp_path / "mixed.csv", flux, [2, 2, 1, 1])
     out = tmp_path / "ev"
-    assert (
-        main(["evaluate", "--model", "gbm", "--data", str(t), "--out", str(out), "--boot", "0"])
-        == 0
-    )
+    ev = ["evaluate", "--model", "original-cnn", "--data", str(t), "--out", str(out), "--boot", "0"]
+    assert main([*ev, "--threshold", "1"]) == 0
     text = (out / "metrics.json").read_text()
     assert "NaN" not in text
-    assert json.loads(text)["value"]["roc_auc"] is None  # undefined without non-hosts
+    assert json.loads(text)["value"]["precision"] is None  # nothing called a host
+
+
+@pytest.mark.parametrize(("labels", "missing"), [([2, 2, 2], "no non-hosts"), ([1, 1], "no hosts")])
+def test_evaluate_refuses_data_of_one_class(tmp_path, capsys, rng, labels, missing):
+    """ROC and PR curves need both classes: a one-line error with the counts, nothing written
+    (it wrote blank roc.png, pr.png and reliability.png and exited 0)."""
+    n = len(labels)
+    t = write_kaggle(tmp_path / "one.csv", 1000 + rng.normal(0, 1, size=(n, 3197)), labels)
+    out = tmp_path / "ev"
+    ev = ["evaluate", "--model", "original-cnn", "--data", str(t), "--out", str(out), "--boot", "0"]
+    assert main(ev) == 2
+    n_pos = labels.count(2)
+    err = _err(capsys)
+    assert f"one.csv holds {missing} ({n} stars: {n_pos} hosts, {n - n_pos} non-hosts)" in err
+    assert "undefined" in err
+    assert not out.exists()
+
+
+def test_evaluate_advises_only_a_prior_it_accepts():
+    from starskope.cli.models import _calibration_text
+
+    calib = {"brier": 0.1, "brier_reference": 0.0, "ece": 0.1, "mean_score": 0.2, "n": 9}
+    for rate in (0.0, 1.0):  # --prior 0 and --prior 1 are refused
+        assert "--prior" not in _calibration_text({**calib, "host_rate": rate}, 0.3)
+    assert "--prior 0.01 scores" in _calibration_text({**calib, "host_rate": 0.01}, 0.3)
 
 
 def test_option_values_are_checked(tmp_path, table, capsys):

@@ -637,6 +637,7 @@ def evaluate_command(
         cadence_minutes=cadence_minutes,
         model_cadence_minutes=model_cadence_minutes(est) if spec.kind == "rawflux" else None,
     )
+    _check_both_classes(data, ds)
     proba = est.predict_proba(ds.X)
     classes = list(est.classes_)
     col = classes.index(1) if 1 in classes else classes.index("planet")
@@ -694,6 +695,22 @@ def evaluate_command(
     con.print(f"wrote {out}/metrics.json and plots")
 
 
+def _check_both_classes(data, ds) -> None:
+    """Refuse test data without hosts or without non-hosts, before anything is written: the
+    ROC and precision-recall curves (roc.png, pr.png), PR-AUC and ROC-AUC need both."""
+    n_pos = int(ds.y.sum())
+    n_neg = len(ds.y) - n_pos
+    if n_pos and n_neg:
+        return
+    missing = "no hosts" if not n_pos else "no non-hosts"
+    raise StarskopeError(
+        f"{', '.join(str(p) for p in data)} hold{'s' * (len(data) == 1)} {missing} ({len(ds.y)} stars: {n_pos} hosts, "
+        f"{n_neg} non-hosts): ROC and precision-recall (ROC-AUC, PR-AUC, roc.png, pr.png) are "
+        "undefined without both classes; evaluate on data with hosts and non-hosts (predict "
+        "scores stars of one class)"
+    )
+
+
 def _calibration_text(calib: dict, prior: float | None) -> str:
     """One line: is the score a probability on this data (Brier, ECE, mean score vs rate)?"""
     at = "" if prior is None else f" (scores at a host prior of {prior:.3g})"
@@ -704,7 +721,7 @@ def _calibration_text(calib: dict, prior: float | None) -> str:
     )
     if (
         prior is not None
-        and calib["n"]
+        and 0.0 < calib["host_rate"] < 1.0  # --prior is strictly between 0 and 1
         and abs(prior - calib["host_rate"]) > 0.5 * max(prior, calib["host_rate"])
     ):
         text += (
