@@ -196,3 +196,10 @@ def test_tie_break_with_classes_a_prior_and_an_old_pickle():
     del clf.n_train_  # a model saved before the count was kept
     clf.set_params(host_prior=None)
     assert np.allclose(clf.predict_proba(X), p, atol=1e-3)
+
+
+@pytest.mark.parametrize("name", ["empty.pt", "empty.pkl"])
+def test_an_empty_model_file_is_said_to_be_empty(tmp_path, name):
+    (tmp_path / name).write_bytes(b"")  # it said "cannot read model file: " and no reason
+    with pytest.raises(StarskopeError, match=rf"{name}: cannot read model file: it is empty"):
+        load_model(tmp_path / name)
