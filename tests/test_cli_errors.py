@@ -298,7 +298,7 @@ def test_train_and_evaluate_take_the_cadence_and_the_card_repeats_it(tmp_path, r
     assert main([*argv, "--cadence-minutes", "2"]) == 0
     assert "--cadence-minutes 2.0 --seed 0" in (out / "rbm.md").read_text()
     ev = ["evaluate", "--model", str(out), "--data", str(table), "--out", str(tmp_path / "e")]
-    assert main([*ev, "--boot", "10", "--cadence-minutes", "2"]) == 0
+    assert main([*ev, "--boot", "100", "--cadence-minutes", "2"]) == 0
     assert main([*ev, "--cadence-minutes", "0"]) == 2
 
 
@@ -398,6 +398,9 @@ def test_evaluate_boot_must_not_be_negative(tmp_path, table, capsys):
     argv = ["evaluate", "--model", "original-cnn", "--data", str(table), "--out", str(tmp_path)]
     assert main([*argv, "--boot", "-1"]) == 2
     assert "--boot must be >= 0 (0: no intervals); got -1" in _err(capsys)
+    # one resample's "interval" was its own value, which can exclude the estimate
+    assert main([*argv, "--boot", "1"]) == 2
+    assert "--boot must be 0 (no intervals) or at least 100; got 1" in _err(capsys)
     assert main([*argv, "--boot", "0"]) == 0
     out = capsys.readouterr().out
     assert "nan" not in out and "roc_auc" in out  # no intervals: "-", not [nan, nan]

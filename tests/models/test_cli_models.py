@@ -49,7 +49,7 @@ def test_train_predict_evaluate_cnn(tables, tmp_path, capsys):
 
     rc = main(
         ["evaluate", "--model", str(out / "original-cnn.pt"), "--data", str(test),
-         "--out", str(tmp_path / "eval"), "--boot", "50"]
+         "--out", str(tmp_path / "eval"), "--boot", "100"]
     )  # fmt: skip
     text = capsys.readouterr().out
     assert rc == 0 and "pr_auc" in text and "wide" in text

@@ -35,7 +35,7 @@ def test_train_predict_spectrogram_cnn(tmp_path, capsys):
         assert sum(d["class_probabilities"].values()) == pytest.approx(1.0)
         assert d["class_probabilities"]["planet"] == pytest.approx(d["score"])
     rc = main(["evaluate", "--model", str(out / "spectrogram-cnn.pt"), "--data", str(train),
-               "--out", str(tmp_path / "eval"), "--boot", "20"])  # fmt: skip
+               "--out", str(tmp_path / "eval"), "--boot", "100"])  # fmt: skip
     text = capsys.readouterr().out
     assert rc == 0 and "confusion [[tn, fp], [fn, tp]]" in text  # not eaten as markup
     assert (tmp_path / "eval" / "history.png").exists()

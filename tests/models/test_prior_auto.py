@@ -130,7 +130,7 @@ def test_prior_option_reads_auto_and_numbers_loosely(table, capsys):
 def test_evaluate_at_a_given_prior(table, tmp_path, capsys):
     path, _ = table
     rc = main(["evaluate", "--model", "original-cnn", "--data", str(path), "--out",
-               str(tmp_path / "ev"), "--boot", "20", "--prior", "0.05"])  # fmt: skip
+               str(tmp_path / "ev"), "--boot", "100", "--prior", "0.05"])  # fmt: skip
     out = capsys.readouterr().out
     rep = json.loads((tmp_path / "ev" / "metrics.json").read_text())
     assert rc == 0 and rep["calibration"]["host_prior"] == 0.05
@@ -141,7 +141,7 @@ def test_evaluate_at_a_given_prior(table, tmp_path, capsys):
 def test_evaluate_prior_auto_reports_the_estimate(table, tmp_path, capsys):
     path, _ = table
     rc = main(["evaluate", "--model", "original-cnn", "--data", str(path), "--out",
-               str(tmp_path / "ev"), "--boot", "20", "--prior", "auto"])  # fmt: skip
+               str(tmp_path / "ev"), "--boot", "100", "--prior", "auto"])  # fmt: skip
     out = capsys.readouterr()
     rep = json.loads((tmp_path / "ev" / "metrics.json").read_text())
     share = rep["calibration"]["host_prior"]

@@ -588,13 +588,22 @@ def predict_command(
         raise SystemExit(1)
 
 
+#: Fewest bootstrap resamples ``evaluate --boot`` takes (besides 0, no intervals): with 100,
+#: each end of a 95% percentile interval has 2-3 resamples beyond it; with under 40, none.
+MIN_BOOT = 100
+
+
 @app.command("evaluate")
 def evaluate_command(
     model: str = typer.Option(..., "--model", help="Shipped model name or model file."),
     data: list[Path] = typer.Option(..., "--data", help="Labelled test data (repeatable)."),
     out: Path = typer.Option(..., "--out", help="Folder for metrics.json and plots."),
     threshold: float = typer.Option(0.5, "--threshold", help="Decision threshold on the score."),
-    n_boot: int = typer.Option(1000, "--boot", help="Bootstrap resamples for the intervals."),
+    n_boot: int = typer.Option(
+        1000,
+        "--boot",
+        help=f"Bootstrap resamples for the intervals: 0 (none) or at least {MIN_BOOT}.",
+    ),
     seed: int = typer.Option(0, "--seed", min=0, help="Bootstrap seed."),
     limit: int | None = typer.Option(
         None,
@@ -621,6 +630,13 @@ def evaluate_command(
         raise StarskopeError(f"--threshold is a probability in [0, 1]; got {threshold}")
     if n_boot < 0:
         raise StarskopeError(f"--boot must be >= 0 (0: no intervals); got {n_boot}")
+    if 0 < n_boot < MIN_BOOT:
+        raise StarskopeError(
+            f"--boot must be 0 (no intervals) or at least {MIN_BOOT}; got {n_boot}: the 95% "
+            "interval's ends are the 2.5th and 97.5th percentiles of the resamples, which a "
+            "few resamples cannot place (one gives an 'interval' of a single resample's value, "
+            "which can exclude the estimate itself)"
+        )
     wanted = _prior_option(prior)
     name, est = load_model(model)
     if isinstance(wanted, float):
