@@ -104,3 +104,31 @@ def test_raw_flux_results_keep_the_stars_position():
     lc = lc.copy(meta=LightCurveMeta(target="EPIC 201367065", ra=172.334955, dec=-1.454787))
     (res,) = predict_results([("a", lc)], model=load_model("original-cnn"), explain=False)
     assert (res.ra, res.dec) == (172.334955, -1.454787) and res.score is not None
+
+
+def _rawflux_inputs():
+    pytest.importorskip("torch")
+    from starskope.models.rbm import rbm_features
+    from starskope.models.torch_estimator import RawFluxCNNClassifier
+    from starskope.models.torch_multiclass import spectrogram_images
+
+    return {
+        "original-cnn": lambda X: RawFluxCNNClassifier()._inputs(X),
+        "spectrogram-cnn": lambda X: spectrogram_images(X),
+        "rbm": lambda X: np.hstack(rbm_features(X)),
+    }
+
+
+@pytest.mark.filterwarnings("error::RuntimeWarning")
+@pytest.mark.parametrize("model", ["original-cnn", "spectrogram-cnn", "rbm"])
+def test_a_1e300_cadence_is_scaled_without_overflow(model):
+    """A corrupt 1e300 cadence overflowed the per-star scaling (numpy's "overflow encountered
+    in square" reached the user, and the row became a flat line): the row is read as the same
+    row at a smaller scale, whose scaled inputs are the same."""
+    inputs = _rawflux_inputs()[model]
+    x = 1000.0 + np.random.default_rng(0).normal(size=(1, 1200))
+    x[0, 300] = 1e300
+    got = inputs(x)
+    assert np.isfinite(got).all()
+    np.testing.assert_allclose(got, inputs(np.ldexp(x, -900)), rtol=1e-6, atol=1e-6)
+    assert np.ptp(got) > 0  # not a flat line
