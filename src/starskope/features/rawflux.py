@@ -50,6 +50,11 @@ def fill_gaps(flux) -> np.ndarray:
     return x
 
 
+#: Rows whose largest absolute value is above this are scaled down before the per-star
+#: scaling: their squares (1e200 and more) summed over a light curve approach float64's 1.8e308.
+HUGE = 1e100
+
+
 def standardize_rows(flux) -> np.ndarray:
     """Per-star zero-mean, unit-variance scaling (gaps filled first); flat rows become zeros.
 
@@ -57,8 +62,16 @@ def standardize_rows(flux) -> np.ndarray:
     --------
     >>> standardize_rows([[1.0, 2.0, 3.0]]).round(3)
     array([[-1.225,  0.   ,  1.225]])
+    >>> standardize_rows([[1e300, 2e300, 3e300]]).round(3)  # no overflow
+    array([[-1.225,  0.   ,  1.225]])
     """
     x = fill_gaps(flux)
+    # a row holding a value near 1e300 (a corrupt cadence) overflowed the squares of its
+    # spread (numpy's warning, and the row scored as flat): divided first by the power of
+    # two just above its largest value (exact, so its scaled values are unchanged)
+    top = np.max(np.abs(x), axis=1) if x.size else np.zeros(len(x))
+    for i in np.flatnonzero(top > HUGE):
+        x[i] = np.ldexp(x[i], -int(np.frexp(top[i])[1]))
     mu = x.mean(axis=1, keepdims=True)
     sd = x.std(axis=1, keepdims=True)
     sd[sd == 0] = 1.0

@@ -31,7 +31,6 @@ from ..exceptions import StarskopeError
 from ..features.rawflux import standardize_rows
 from .occlusion import log_odds, occlusion_drop, scale_rows
 from .prior import at_host_prior
-from .rowscale import tame_rows
 from .splits import calibration_folds
 
 __all__ = ["RBMClassifier", "rbm_features"]
@@ -85,7 +84,7 @@ def rbm_features(X) -> tuple[np.ndarray, np.ndarray]:
         raise StarskopeError(
             f"X must be (n_stars, n_points) with at least {2 * HIGHPASS} points; got {X.shape}"
         )
-    X = tame_rows(_filled(X))  # a 1e300 row's squares overflowed in standardize_rows
+    X = _filled(X)
     hp = X - median_filter(X, size=(1, HIGHPASS), mode="nearest")
     med = np.median(hp, axis=1, keepdims=True)
     mad = 1.4826 * np.median(np.abs(hp - med), axis=1, keepdims=True)

@@ -28,7 +28,6 @@ from ..exceptions import StarskopeError
 from ..features.rawflux import raw_flux_channels
 from .occlusion import occlusion_drop, scale_rows
 from .prior import at_host_prior
-from .rowscale import tame_rows
 from .splits import check_row_split, validation_split
 from .torch_training import (
     forward_batches,
@@ -177,7 +176,7 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         if X.ndim != 2:
             raise StarskopeError(f"X must be 2-D (n_stars, n_points); got shape {X.shape}")
         return raw_flux_channels(
-            tame_rows(X), filter_size=self.filter_size, detrend_window=self.detrend_window
+            X, filter_size=self.filter_size, detrend_window=self.detrend_window
         )
 
     def _logits(self, x: np.ndarray, *, batch: int = 512) -> np.ndarray:
