@@ -380,3 +380,23 @@ def test_the_search_plot_is_drawn_when_the_model_fails(csv_files, tmp_path, caps
     args = ["search", str(a), "--json", "--model", "rbm", "--plot", str(tmp_path / "p")]
     assert main(args) == 1
     assert "the model broke" in capsys.readouterr().out and len(drawn) == 1
+
+
+def test_a_raw_flux_model_that_cannot_score_leaves_the_search_standing(tmp_path, capsys):
+    """A light curve too short for a raw-flux model's rows: the model's error used to replace
+    the whole result (no candidates). The search's result stands, without a score, and says
+    why."""
+    pytest.importorskip("torch")
+    rng = np.random.default_rng(0)
+    t = 1500.0 + np.arange(0, 4.0, 30 / 1440)  # 192 half-hour samples: under the model's 319
+    f = 1 + 3e-4 * rng.normal(size=t.size)
+    for c in (1500.7, 1501.9, 1503.1):
+        f[np.abs(t - c) < 0.05] -= 0.01
+    p = tmp_path / "short.csv"
+    np.savetxt(p, np.c_[t, f], delimiter=",", header="time,flux", comments="")
+    assert main(["search", str(p), "--json", "--model", "original-cnn", "--min-period", "0.5"]) == 0
+    res = json.loads(capsys.readouterr().out.strip().splitlines()[0])
+    assert res["error"] is None and res["candidates"]
+    assert res["candidates"][0]["period_days"] == pytest.approx(1.2, rel=0.02)
+    assert res["explanation"]["model"]["error"].endswith("scores none below 319")
+    assert any(r.startswith("The original-cnn model gave no score") for r in res["reasons"])

@@ -947,8 +947,11 @@ def _eclipse_pairs(
     th = thresholds or VetThresholds()
     span = None if t is None or len(t) < 2 else float(np.nanmax(t) - np.nanmin(t))
     out = list(candidates)
+    thirds: set[int] = set()  # candidates already one planet's thirds
     for i, a in enumerate(candidates):
         for j in range(i + 1, len(candidates)):
+            if i in thirds or j in thirds:
+                continue
             b = candidates[j]
             long_, short = (a, b) if a.period_days >= b.period_days else (b, a)
             k_long, k_short = (i, j) if long_ is a else (j, i)
@@ -982,6 +985,16 @@ def _eclipse_pairs(
                     if merged.depth_ppm >= THIRD_DEPTH * 0.5 * (prim.depth_ppm + sec.depth_ppm):
                         # the tests at 3P saw the other thirds as a secondary: run at P/3
                         out[k_prim], out[k_sec] = _revetted(merged, t, flux, th), same
+                        thirds |= {i, j}
+                        for m, c in enumerate(candidates):  # the last third, found as well
+                            if m in thirds or not _same_clock(
+                                c.period_days, p, span=span, budget=budget
+                            ):
+                                continue
+                            dm = ((c.t0 - prim.t0) / p + 0.5) % 1.0 - 0.5
+                            if abs(abs(dm) - 1.0 / 3.0) * p < 0.5 * (d_a + d_b):
+                                out[m] = _other_part(c, merged.period_days, 3)
+                                thirds.add(m)
                         continue
                 sec_depth, sec_snr = sec.depth_ppm, sec.snr
                 where = f"phase {abs(dphi):.2f} of the {prim.period_days:.5g}-d orbit"
@@ -1091,6 +1104,12 @@ def _at_half_period(
         n_transits=int(st.n_transits),
         vetting=tuple(f for f in first.vetting if f.name != "alias") + (note,),
     )
+    return merged, _other_part(second, period, n)
+
+
+def _other_part(c: Candidate, period: float, n: int) -> Candidate:
+    """``c`` rejected as the other half (``n`` = 2) or thirds (3) of the transits of a planet
+    reported at ``period``."""
     same = VetFlag(
         "same_source",
         True,
@@ -1100,8 +1119,8 @@ def _at_half_period(
     )
     # one reason of a kind; its alias note (measured against the other signal's period before
     # the move) is superseded by this one
-    kept = tuple(f for f in second.vetting if f.name not in ("same_source", "alias"))
-    return merged, dataclasses.replace(second, vetting=kept + (same,), is_planet_like=False)
+    kept = tuple(f for f in c.vetting if f.name not in ("same_source", "alias"))
+    return dataclasses.replace(c, vetting=kept + (same,), is_planet_like=False)
 
 
 def _revetted(c: Candidate, t, flux, thresholds: VetThresholds) -> Candidate:
@@ -1121,7 +1140,7 @@ def _revetted(c: Candidate, t, flux, thresholds: VetThresholds) -> Candidate:
     except StarskopeError:
         return c
     new = tuple(f for f in flags if f.name != "alias")
-    names = {f.name for f in new}
+    names = {f.name for f in new} | {"same_source"}  # judged against signals at the old period
     vetting = tuple(f for f in c.vetting if f.name not in names) + new
     return dataclasses.replace(c, vetting=vetting, is_planet_like=_planet_like(vetting))
 
@@ -1135,7 +1154,7 @@ def _period_aliases(c: Candidate, t: np.ndarray, min_period: float) -> VetFlag |
         return None
     tt = np.sort(np.asarray(t, dtype=float)[np.isfinite(t)])
     p, d = c.period_days, c.duration_hours / 24.0
-    if tt.size < 2 or not (p > 0 and d > 0):
+    if tt.size < 2 or not (p > 0 and d > 0 and np.isfinite(c.t0)):
         return None
 
     def with_data(centres):
@@ -1149,6 +1168,10 @@ def _period_aliases(c: Candidate, t: np.ndarray, min_period: float) -> VetFlag |
     fits = []
     for n in range(1, int(gap / max(min_period, 2.0 * d)) + 1):
         q = gap / n
+        # the transits next to the two seen first (most periods put one in their data)
+        near = np.array([k for k in (-1, 1, n - 1, n + 1) if k not in (0, n)], dtype=float)
+        if near.size and with_data(first + q * near).any():
+            continue
         j = np.arange(np.floor((tt[0] - first) / q) - 1, np.ceil((tt[-1] - first) / q) + 2)
         others = first + j[(j != 0) & (j != n)] * q
         if not with_data(others).any():

@@ -59,3 +59,20 @@ def test_train_predict_views_cnn(tmp_path, capsys, monkeypatch):
     assert set(d["class_probabilities"]) == {"planet", "other"}  # binary labels: 2 classes
     assert d["class_probabilities"]["planet"] == pytest.approx(d["score"])
     assert d["explanation"]["model"] == "views-cnn"
+
+
+@pytest.mark.parametrize("name", ["rbm", "spectrogram-cnn", "original-cnn"])
+def test_raw_flux_models_record_their_cadence_through_the_python_api(name, tmp_path):
+    """``cadence_minutes`` is each raw-flux model's parameter (the CLI's --cadence-minutes
+    sets it): recorded at fit as ``cadence_minutes_`` and kept by save and load; None is K2
+    long cadence. Trained from Python, a two-minute model was saved as a 29.4-minute one."""
+    from starskope.models.registry import load_model, make_model, save_model
+
+    X, y, _ = make_flux(40, 14, 1000, seed=3, depth=3.0)
+    extra = {} if name == "rbm" else {"epochs": 1}
+    est = make_model(name, random_state=0, cadence_minutes=2.0, **extra).fit(X, y)
+    assert est.cadence_minutes_ == 2.0
+    suffix = ".pkl" if name == "rbm" else ".pt"
+    _, back = load_model(save_model(est, tmp_path / f"{name}{suffix}"))
+    assert back.cadence_minutes_ == 2.0
+    assert make_model(name, random_state=0, **extra).fit(X, y).cadence_minutes_ == 29.4244

@@ -181,6 +181,8 @@ def train_command(
     from ..models.training_data import star_groups
 
     groups = star_groups(ds.ids)  # injections into one real star: one calibration fold / side
+    if spec.kind == "rawflux":  # the cadence of its rows, which predict puts light curves on
+        params["cadence_minutes"] = cadence_minutes
     est = make_model(model, random_state=seed, **params)
     made = not out.exists()
     out.mkdir(parents=True, exist_ok=True)
@@ -191,10 +193,6 @@ def train_command(
         if made:  # nothing written: leave no empty folder behind
             _remove_empty_dirs(out)
         raise StarskopeError(f"cannot train {model} on {_data_counts(data, ds)}: {exc}") from exc
-    if spec.kind == "rawflux":  # the cadence of its rows, which predict puts light curves on
-        from ..io.kaggle import KAGGLE_CADENCE_MIN
-
-        est.cadence_minutes_ = float(cadence_minutes or KAGGLE_CADENCE_MIN)
     t_fit = time.perf_counter() - t1
     cv = None
     if spec.suffix != ".pt":  # cheap to refit: out-of-fold metrics on the training data

@@ -169,30 +169,32 @@ def warn_if_resampled(lcs, n_points: int, cadence_minutes: float | None = None) 
     if any(len(lc) != n_points for lc in lcs):
         warnings.warn(
             f"light curves of other lengths than the raw-flux model's {n_points} points are"
-            " trimmed or padded (with their last value) on its cadence: it was trained on rows"
-            " of that length, and its scores are not calibrated for other lengths or cadences"
-            " (the default model is)",
+            " trimmed or padded on its cadence (a longer one cut at the row's end, a shorter one"
+            " repeated to fill it): it was trained on rows of that length, and its scores are"
+            " not calibrated for other lengths or cadences (the default model is)",
             StarskopeWarning,
             stacklevel=3,
         )
 
 
-#: Fewest slots with data, as a fraction of the model's input length, a raw-flux score is
-#: given for: a few hours of a 65-day row say nothing about transits.
+#: Fewest valid samples, as a fraction of the model's input length, a raw-flux score is given
+#: for: a few hours of a 65-day row say nothing about transits.
 MIN_FRACTION = 0.1
 
 
 def resample_flux(lc, *, n_points: int = 3197, cadence_minutes: float | None = None) -> np.ndarray:
     """A light curve's valid flux as a raw-flux model's row: ``n_points`` slots
-    ``cadence_minutes`` apart (K2 long cadence by default) from its first valid time.
+    ``cadence_minutes`` apart (K2 long cadence by default) from its first time.
 
     Each sample goes to its nearest slot. At the model's own cadence that is one sample a slot,
     so a row of that cadence (a Kaggle row) is kept as it is; samples sharing a slot (a faster
     cadence) are averaged, as a longer exposure would; slots without data (gaps, a slower
-    cadence) are interpolated from their neighbours, and those past the data's end take its
-    last value; data past the last slot are left out. The row is the same whatever holds the
-    light curve (a Kaggle table, a FITS file, a time-flux table), and transits are as wide in
-    samples as in the model's training rows.
+    cadence) are interpolated from their neighbours; data past the last slot are left out. A
+    light curve shorter than the row is repeated to fill it, as a longer observation of the
+    same star would (the models are trained with rows shifted circularly, so a seam is nothing
+    new to them; a constant fill changed the row's noise statistics). The row is the same
+    whatever holds the light curve (a Kaggle table, a FITS file, a time-flux table), and
+    transits are as wide in samples as in the model's training rows.
 
     Parameters
     ----------
@@ -215,27 +217,27 @@ def resample_flux(lc, *, n_points: int = 3197, cadence_minutes: float | None = N
         raise StarskopeError("fewer than 2 valid flux samples to resample", path=lc.meta.source)
     if np.ptp(f[ok]) == 0:
         raise StarskopeError(CONSTANT_FLUX, path=lc.meta.source)
-    cad = float(cadence_minutes or MODEL_CADENCE_MIN) / 1440.0
-    tt, ff = t[ok], f[ok]
-    slot = np.rint((tt - tt.min()) / cad).astype(np.int64)
-    inside = slot < int(n_points)
-    n = np.bincount(slot[inside], minlength=int(n_points))
-    if np.count_nonzero(n) < MIN_FRACTION * n_points:
+    if ok.sum() < MIN_FRACTION * n_points:
         raise StarskopeError(
-            f"only {np.count_nonzero(n)} of a raw-flux model's {n_points} samples"
-            f" ({cad * 1440:.4g} min apart) hold data: it scores none below"
-            f" {int(MIN_FRACTION * n_points)} (a light curve this short, or this sparse, says"
-            " little about transits to it)",
+            f"only {int(ok.sum())} valid flux samples: a raw-flux model reads rows of {n_points}"
+            f" and scores none below {int(MIN_FRACTION * n_points)}",
             path=lc.meta.source,
         )
-    sums = np.bincount(slot[inside], weights=ff[inside], minlength=int(n_points))
+    cad = float(cadence_minutes or MODEL_CADENCE_MIN) / 1440.0
+    # slots from the first time (a table row's first cadence, even when its flux is missing)
+    slot = np.rint((t[ok] - np.nanmin(t)) / cad).astype(np.int64)
+    inside = slot < int(n_points)
+    n = np.bincount(slot[inside], minlength=int(n_points))
+    sums = np.bincount(slot[inside], weights=f[ok][inside], minlength=int(n_points))
     row = np.where(n > 0, sums / np.maximum(n, 1), np.nan)
+    filled = int(np.flatnonzero(n)[-1]) + 1  # slots up to the last with data
+    row[:filled] = fill_gaps(row[None, :filled])[0]
+    if filled < n_points:  # repeated to fill the row
+        row[filled:] = row[np.arange(filled, int(n_points)) % filled]
     return fill_gaps(row[None, :])[0]
 
 
 def model_times(lc, *, n_points: int, cadence_minutes: float | None = None) -> np.ndarray:
     """The times of the slots of :func:`resample_flux`'s row (the light curve's time system)."""
-    t = np.asarray(lc.t, dtype=float)
-    ok = np.isfinite(t) & np.isfinite(np.asarray(lc.flux, dtype=float))
-    start = float(t[ok].min()) if ok.any() else float(np.nanmin(t))
+    start = float(np.nanmin(np.asarray(lc.t, dtype=float)))
     return start + np.arange(int(n_points)) * float(cadence_minutes or MODEL_CADENCE_MIN) / 1440.0

@@ -723,7 +723,8 @@ def level_cameras(flux, err, cameras: tuple[str, np.ndarray], path):
     """Flux and error of each camera divided by that camera's median flux (rows without a
     camera label count as one more camera), with a warning; a camera with fewer than
     `MIN_CAMERA_ROWS` valid rows is left out (NaN). Unchanged, with a warning, when a camera's
-    median is not positive (a flux that cannot be levelled by division)."""
+    median is not positive (a flux that cannot be levelled by division) or when no camera has
+    that many rows."""
     name, labels = cameras
     flux = np.asarray(flux, dtype=float)
     valid = np.isfinite(flux)
@@ -734,6 +735,13 @@ def level_cameras(flux, err, cameras: tuple[str, np.ndarray], path):
         warn_file(
             f"column {name!r} names {kinds.size} cameras or fields ({listed}) but one's median"
             " flux is not positive: their levels are left as they are",
+            path=path,
+        )
+        return flux, err
+    if not np.any(counts >= MIN_CAMERA_ROWS):
+        warn_file(
+            f"column {name!r} names {kinds.size} cameras or fields ({listed}), none with"
+            f" {MIN_CAMERA_ROWS} rows to measure its level: their levels are left as they are",
             path=path,
         )
         return flux, err

@@ -285,9 +285,22 @@ def scored_result(
     from ..pipeline import analyse
 
     scored = next(iter(predict_results([(ident, lc)], model=model, config=config, explain=explain)))
-    if MODELS[model[0]].kind in _PER_STAR or scored.error is not None:
+    if MODELS[model[0]].kind in _PER_STAR:
         return scored
     res = searched if searched is not None else analyse(lc, config)
+    if scored.error is not None and res.error is None:
+        # the model cannot score this flux (too short for its rows): the search's result
+        # stands, without a score, and says why
+        return dataclasses.replace(
+            res,
+            explanation={
+                **(res.explanation or {}),
+                "model": {"model": model[0], "error": scored.error},
+            },
+            reasons=tuple(res.reasons) + (f"The {model[0]} model gave no score: {scored.error}",),
+        )
+    if scored.error is not None:
+        return scored
     return dataclasses.replace(
         res,
         score=scored.score,

@@ -28,7 +28,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import StarskopeError
-from ..features.rawflux import standardize_rows
+from ..features.rawflux import MODEL_CADENCE_MIN, standardize_rows
 from .occlusion import log_odds, occlusion_drop, scale_rows
 from .prior import at_host_prior
 from .splits import calibration_folds
@@ -125,6 +125,10 @@ class RBMClassifier(ClassifierMixin, BaseEstimator):
     host_prior : float or None, default None
         Shift probabilities to this host rate (:func:`~starskope.models.prior.shift_prior`).
     random_state : int or None, default None
+    cadence_minutes : float or None, default None
+        Spacing of the rows' samples (None: K2 long cadence, 29.4244 min, the Kaggle table's);
+        recorded as ``cadence_minutes_``, the cadence ``predict`` puts light curves on
+        (:func:`~starskope.features.rawflux.resample_flux`).
 
     Attributes
     ----------
@@ -143,7 +147,9 @@ class RBMClassifier(ClassifierMixin, BaseEstimator):
         cv: int = 3,
         host_prior: float | None = None,
         random_state: int | None = None,
+        cadence_minutes: float | None = None,
     ):
+        self.cadence_minutes = cadence_minutes
         self.n_components = n_components
         self.learning_rate = learning_rate
         self.n_iter = n_iter
@@ -206,6 +212,7 @@ class RBMClassifier(ClassifierMixin, BaseEstimator):
         self.calibrated_.fit(self._visible(X, features=(quantiles, log_power)), y)
         self.classes_ = np.array([0, 1])
         self.n_points_ = int(X.shape[1])
+        self.cadence_minutes_ = float(self.cadence_minutes or MODEL_CADENCE_MIN)
         self.train_prior_ = float(y.mean())
         return self
 

@@ -25,7 +25,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import StarskopeError
-from ..features.rawflux import raw_flux_channels
+from ..features.rawflux import MODEL_CADENCE_MIN, raw_flux_channels
 from .occlusion import occlusion_drop, scale_rows
 from .prior import at_host_prior
 from .splits import check_row_split, validation_split
@@ -114,6 +114,10 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         Show a rich progress bar with loss and validation metrics.
     checkpoint_dir : str or None, default None
         Write ``best.pt`` (on every improvement) and ``last.pt`` there.
+    cadence_minutes : float or None, default None
+        Spacing of the rows' samples (None: K2 long cadence, 29.4244 min, the Kaggle table's);
+        recorded as ``cadence_minutes_``, the cadence ``predict`` puts light curves on
+        (:func:`~starskope.features.rawflux.resample_flux`).
 
     Attributes
     ----------
@@ -153,7 +157,9 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         num_threads: int | None = None,
         progress: bool = False,
         checkpoint_dir: str | None = None,
+        cadence_minutes: float | None = None,
     ):
+        self.cadence_minutes = cadence_minutes
         self.filter_size = filter_size
         self.detrend_window = detrend_window
         self.batch_size = batch_size
@@ -234,6 +240,7 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
             x_tr, y_tr, x_va, y_va = x_all[idx_tr], y[idx_tr], x_all[idx_va], y[idx_va]
             self.classes_ = np.array([0, 1])
             self.n_points_ = int(X.shape[1])
+            self.cadence_minutes_ = float(self.cadence_minutes or MODEL_CADENCE_MIN)
             self.train_prior_ = float(y.mean())
             self.module_ = OriginalCNN(n_points=self.n_points_).to(dev)
             loss_fn = torch.nn.BCEWithLogitsLoss()
@@ -372,8 +379,10 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         est = cls(**state["params"])
         est.classes_ = np.array([0, 1])
         est.n_points_ = int(state["n_points"])
-        if state.get("cadence_minutes"):  # files before it was recorded: K2 long cadence
-            est.cadence_minutes_ = float(state["cadence_minutes"])
+        # files before it was recorded: K2 long cadence
+        est.cadence_minutes_ = float(
+            state.get("cadence_minutes") or est.cadence_minutes or MODEL_CADENCE_MIN
+        )
         est.train_prior_ = float(state.get("train_prior", 0.5))
         est.module_ = OriginalCNN(n_points=est.n_points_)
         est.module_.load_state_dict(state["state_dict"])

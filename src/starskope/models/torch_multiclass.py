@@ -483,8 +483,9 @@ class SpectrogramCNNClassifier(TorchMultiClassifier):
     """2D CNN on short-time Fourier images of standardised raw flux (comparison entry).
 
     ``X``: raw flux rows (n_stars, n_points), as for the original CNN; ``y``: 1 = host, 0 = not
-    (or class names). Extra parameters ``nperseg`` (STFT window, default 128) and ``noverlap``
-    (default 96).
+    (or class names). Extra parameters ``nperseg`` (STFT window, default 128), ``noverlap``
+    (default 96) and ``cadence_minutes`` (the rows' cadence, as for the original CNN: None is
+    K2 long cadence; recorded as ``cadence_minutes_``).
     """
 
     def __init__(
@@ -505,6 +506,7 @@ class SpectrogramCNNClassifier(TorchMultiClassifier):
         num_threads: int | None = None,
         progress: bool = False,
         checkpoint_dir: str | None = None,
+        cadence_minutes: float | None = None,
     ):
         super().__init__(
             batch_size=batch_size,
@@ -523,6 +525,7 @@ class SpectrogramCNNClassifier(TorchMultiClassifier):
         )
         self.nperseg = nperseg
         self.noverlap = noverlap
+        self.cadence_minutes = cadence_minutes
 
     def _build(self, n_classes: int):
         from .view_nets import SpectrogramCNN
@@ -532,7 +535,10 @@ class SpectrogramCNNClassifier(TorchMultiClassifier):
     def _prepare(self, X, *, fit: bool = False) -> np.ndarray:
         X = np.asarray(X, dtype=np.float64)
         if fit:
+            from ..features.rawflux import MODEL_CADENCE_MIN
+
             self.n_points_ = int(X.shape[1])
+            self.cadence_minutes_ = float(self.cadence_minutes or MODEL_CADENCE_MIN)
         elif X.ndim != 2 or X.shape[1] != self.n_points_:
             raise StarskopeError(f"model expects {self.n_points_} points per star; got {X.shape}")
         return spectrogram_images(X, nperseg=self.nperseg, noverlap=self.noverlap)
@@ -550,9 +556,15 @@ class SpectrogramCNNClassifier(TorchMultiClassifier):
         }
 
     def _set_extra_state(self, state: dict) -> None:
+        from ..features.rawflux import MODEL_CADENCE_MIN
+
         self.n_points_ = int(state["n_points"])
-        if state.get("cadence_minutes"):  # files before it was recorded: K2 long cadence
-            self.cadence_minutes_ = float(state["cadence_minutes"])
+        # files before it was recorded: K2 long cadence
+        self.cadence_minutes_ = float(
+            state.get("cadence_minutes")
+            or getattr(self, "cadence_minutes", None)
+            or MODEL_CADENCE_MIN
+        )
 
     def saliency(self, X, *, method: str = "occlusion", window: int = 50) -> np.ndarray:
         """Occlusion saliency over time (drop of the planet log-odds when a stretch is hidden)."""
