@@ -339,3 +339,19 @@ def test_ztf_fields_are_levelled_in_a_votable_too(tmp_path):
         assert np.nanstd(lc.flux) < 0.005, name
         assert any("names 2 cameras or fields" in m for m in msgs), name
         assert np.isfinite(lc.flux).sum() == 160  # the zg rows
+
+
+def test_cameras_too_small_to_level_are_left_as_they_are(tmp_path):
+    """Twelve rows over two cameras: no camera has the rows to measure its level, so the flux
+    stays as it is (levelling left every row NaN: 'all flux values are NaN')."""
+    rows = [
+        f"{2458000.5 + i:.5f},2017-09-04,{'bc' if i % 2 else 'bd'},1.5,17.2,12.3,0.01,{40 + i % 3},0.2,V"
+        for i in range(12)
+    ]
+    p = tmp_path / "asassn.csv"
+    p.write_text(
+        "HJD,UT Date,Camera,FWHM,Limit,mag,mag_err,flux(mJy),flux_err,Filter\n" + "\n".join(rows)
+    )
+    lc, msgs = _read_warn(p)
+    assert np.isfinite(lc.flux).sum() == 12
+    assert any("none with 10 rows to measure its level" in m for m in msgs)

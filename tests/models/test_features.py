@@ -132,3 +132,13 @@ def test_a_1e300_cadence_is_scaled_without_overflow(model):
     assert np.isfinite(got).all()
     np.testing.assert_allclose(got, inputs(np.ldexp(x, -900)), rtol=1e-6, atol=1e-6)
     assert np.ptp(got) > 0  # not a flat line
+
+
+def test_a_rows_missing_first_flux_keeps_its_slot():
+    """A table row whose first flux is missing starts at its first time, as train and
+    evaluate read the row's array (predict shifted it by one slot)."""
+    lc = _transit_lc(n=3197)
+    f = lc.flux.copy()
+    f[0] = np.nan
+    r = resample_flux(LightCurve(lc.t, f, time_format="relative"), n_points=3197)
+    np.testing.assert_allclose(r[1:], f[1:])
