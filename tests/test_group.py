@@ -17,9 +17,9 @@ PERIOD = 4.3
 T0_BJD = 2457000.0 + 0.71
 
 
-def _segment(rng, *, mission, fmt, start_bjd, days, depth):
+def _segment(rng, *, mission, fmt, start_bjd, days, depth, cadence_min=30.0):
     offset = {"bkjd": BKJD_OFFSET, "btjd": BTJD_OFFSET}[fmt]
-    t_bjd = start_bjd + np.arange(0.0, days, 30.0 / 1440.0)
+    t_bjd = start_bjd + np.arange(0.0, days, cadence_min / 1440.0)
     phase = ((t_bjd - T0_BJD) / PERIOD + 0.5) % 1.0 - 0.5
     flux = 1000.0 * (1.0 - depth * (np.abs(phase * PERIOD) < 0.05)) + rng.normal(0, 0.3, t_bjd.size)
     meta = LightCurveMeta(
@@ -126,3 +126,47 @@ def test_cli_group_auto_names_a_one_file_star_by_its_file(tmp_path, rng, capsys)
     assert main(["search", "--group", "auto", "--json", "--max-planets", "1", str(table)]) == 0
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines() if x.startswith("{")]
     assert [x["path"] for x in lines] == [f"{table}#row=0", f"{table}#row=1"]
+
+
+def test_segments_of_different_cadences_are_binned_to_the_coarsest(rng):
+    """A 2-min TESS sector beside a 30-min K2 campaign: the stitched curve's cadence was the
+    2-min one (its median spacing), which set the detrending and noise tests for the 30-min
+    data too. The finer segment is binned to the coarsest cadence, and the reasons say so;
+    the group's target is the group's name, not the first file's."""
+    k2 = _segment(rng, mission="K2", fmt="bkjd", start_bjd=2457000.0, days=40.0, depth=2e-3)
+    tess = _segment(
+        rng, mission="TESS", fmt="btjd", start_bjd=2457150.0, days=27.0, depth=2e-3,
+        cadence_min=2.0,
+    )  # fmt: skip
+    r = analyse_group([tess, k2], CONFIG, name="EPIC 999").result
+    assert r.cadence_minutes == pytest.approx(30.0, rel=0.01)
+    assert r.reasons[0].startswith("The segments' cadences differ (2 to 30 min)")
+    assert r.target == "EPIC 999" and r.candidates[0].period_days == pytest.approx(PERIOD, 1e-3)
+    given = analyse_group([tess, k2], CONFIG, name="EPIC 999", bin_cadence_days=10 / 1440)
+    assert given.result.cadence_minutes == pytest.approx(10.0, rel=0.01)  # --bin decides
+
+
+def test_a_member_with_relative_times_is_left_out_of_the_group(rng):
+    """One member without an absolute epoch stopped the whole group ("cannot stitch"): it is
+    left out, with a warning, and the others are stitched."""
+    from starskope.exceptions import StarskopeWarning
+
+    k2, tess = _pair(rng, 2e-3, 2e-3)
+    rel = LightCurve(
+        k2.t - k2.t[0], k2.flux, time_format="relative", meta=k2.meta.replace(source="own.csv")
+    )
+    with pytest.warns(StarskopeWarning, match="own.csv: left out of the group"):
+        r = analyse_group([k2, rel, tess], CONFIG, name="EPIC 999").result
+    assert r.error is None and r.group["left_out"] == ["own.csv"]
+    assert r.candidates[0].period_days == pytest.approx(PERIOD, rel=1e-3)
+
+
+def test_a_group_rejection_by_depths_is_said_in_the_reasons(rng):
+    """The per-mission depth check's verdict reached the flags but not the reasons, which
+    still said "passes vetting" for a candidate no longer planet-like."""
+    r = analyse_group(_pair(rng, 2e-3, 8e-3), CONFIG, name="EPIC 999").result
+    top = r.candidates[0]
+    assert "depth_consistency" in top.flags and not top.is_planet_like
+    line = next(x for x in r.reasons if x.startswith("Signal 1"))
+    said = next(f.reason for f in top.vetting if f.name == "depth_consistency")
+    assert "not planet-like" in line and said in line

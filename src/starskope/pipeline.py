@@ -1334,6 +1334,11 @@ def analyse_path(path, config: PipelineConfig = PipelineConfig(), **read_options
         return StarResult.failed(path, str(exc))
 
 
+#: Segments whose cadences differ by more than this factor are binned to the coarsest before
+#: stitching, unless a cadence is given.
+MIXED_CADENCES = 1.5
+
+
 def analyse_group(
     lcs: list[LightCurve],
     config: PipelineConfig = PipelineConfig(),
@@ -1357,20 +1362,49 @@ def analyse_group(
     name : str, optional
         The group's name (default: the first light curve's target).
     bin_cadence_days : float, optional
-        Bin finer segments (e.g. TESS 2-min) to this cadence before stitching.
+        Bin finer segments (e.g. TESS 2-min) to this cadence before stitching. By default,
+        segments whose cadences differ by more than `MIXED_CADENCES` are binned to the
+        coarsest (said in the reasons). Members with relative times are left out, with a
+        warning (``result.group["left_out"]``), when others have absolute ones.
 
     Returns
     -------
     Analysis
         ``result.group`` lists the members and missions.
     """
+    import warnings
+
     import astropy.units as u
 
+    from .exceptions import StarskopeWarning
     from .stitch import candidate_depths, stitch
 
+    given = list(lcs)
+    relative = [x for x in given if x.time_format == "relative"]
+    if relative and len(relative) < len(given):
+        # no absolute epoch to place them by: the others are stitched without them
+        for x in relative:
+            warnings.warn(
+                f"{x.meta.source}: left out of the group {name or ''}: its times are relative"
+                " (no absolute epoch to stitch it with the others by; give BKJD/BTJD/BJD times)",
+                StarskopeWarning,
+                stacklevel=2,
+            )
+        lcs = [x for x in given if x.time_format != "relative"]
+    notes: list[str] = []
     if len(lcs) == 1:
         full = analyse_full(lcs[0], config)
     else:
+        cadences = [x.cadence for x in lcs if np.isfinite(x.cadence) and x.cadence > 0]
+        if bin_cadence_days is None and cadences and max(cadences) > MIXED_CADENCES * min(cadences):
+            # one cadence for the stitched curve: the detrending window, the active-star test
+            # and the noise estimates take the median spacing, which the finer segments set
+            bin_cadence_days = max(cadences)
+            notes.append(
+                f"The segments' cadences differ ({min(cadences) * 1440:.3g} to"
+                f" {max(cadences) * 1440:.3g} min): the finer ones were binned to"
+                f" {max(cadences) * 1440:.3g} min before stitching (--bin chooses another)."
+            )
         cadence = None if bin_cadence_days is None else bin_cadence_days * u.day
         st = stitch(lcs, cadence=cadence)
         first = lcs[0].meta
@@ -1380,6 +1414,7 @@ def analyse_group(
             if len(missions) > 1
             else (missions[0] if missions else None),
             source=first.source,
+            target=name or next((x.meta.target for x in lcs if x.meta.target), None),
             segment=",".join(s.meta.segment or "?" for s in lcs),
         )
         lc = st.lightcurve.copy(meta=meta)
@@ -1404,19 +1439,39 @@ def analyse_group(
                     )
                 )
             order = _rank(cands)
+            ranked = [cands[k] for k in order]
+            # the candidates' lines said again: the depth check may have rejected one, and
+            # the ranking may have moved them
+            lines = [r for r in full.result.reasons if not r.startswith("Signal ")]
+            at = next(
+                (i for i, r in enumerate(full.result.reasons) if r.startswith("Signal ")),
+                len(lines),
+            )
             res = dataclasses.replace(
                 full.result,
-                candidates=tuple(cands[k] for k in order),
+                candidates=tuple(ranked),
                 is_candidate=any(c.is_planet_like for c in cands),
+                reasons=tuple(
+                    lines[:at]
+                    + (_reasons(ranked, "", window=0.0)[1:] if ranked else [])
+                    + lines[at:]
+                ),
             )
             fits = tuple(full.fits[k] for k in order) if len(full.fits) == len(cands) else full.fits
             full = dataclasses.replace(full, result=res, fits=fits)
     used = list(lcs)
-    left_out: list[str] = []
+    left_out: list[str] = [str(x.meta.source) for x in given if x not in lcs]
     if len(lcs) > 1:  # the segments stitched: another reduction of the same times is left out
         kept = {info.index for info in st.segments}
         used = [x for i, x in enumerate(lcs) if i in kept]
-        left_out = [str(x.meta.source) for i, x in enumerate(lcs) if i not in kept]
+        left_out += [str(x.meta.source) for i, x in enumerate(lcs) if i not in kept]
+    if notes:
+        full = dataclasses.replace(
+            full,
+            result=dataclasses.replace(
+                full.result, reasons=tuple(notes) + tuple(full.result.reasons)
+            ),
+        )
     members = [str(x.meta.source) for x in used]
     missions = sorted({x.meta.mission for x in used if x.meta.mission})
     group = {
