@@ -42,6 +42,14 @@ def test_truncated_fits_header(tmp_path, raw_fits):
     _expect(p, r"corrupt or truncated FITS file")
 
 
+def test_fits_cut_inside_its_second_header(tmp_path, raw_fits):
+    """Cut at 20000 bytes (inside the table's header): no reader recognised the file, and the
+    message listed the formats instead of saying the file is damaged."""
+    p = tmp_path / "cut.fits"
+    p.write_bytes(raw_fits[:20000])
+    _expect(p, r"damaged or truncated FITS file: .*2880")
+
+
 def test_truncated_gzip(tmp_path, io_data):
     p = tmp_path / "trunc.fits.gz"
     p.write_bytes((io_data / KEPLER).read_bytes()[:5000])

@@ -291,9 +291,34 @@ def _identify(path, header) -> str:
             f"unrecognised text format: no line with two numeric fields; valid formats: {_valid()}",
             path=path,
         )
+    damage = _fits_damage(path)
+    if damage:
+        raise StarskopeError(f"damaged or truncated FITS file: {damage}", path=path)
     raise StarskopeError(
         f"no reader recognises this FITS file; valid formats: {_valid()}", path=path
     )
+
+
+def _fits_damage(path) -> str | None:
+    """What astropy finds wrong with a FITS file it cannot fully read (a cut-off download: a
+    header or data shorter than declared), or None."""
+    import warnings
+
+    from astropy.io import fits
+
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        try:
+            with fits.open(path, memmap=False) as hdul:
+                for hdu in hdul:
+                    _ = hdu.data
+        except Exception as exc:  # astropy raises many types for a damaged file
+            return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    for w in said:
+        text = " ".join(str(w.message).split())
+        if "truncated" in text or "not multiple of 2880" in text:
+            return text
+    return None
 
 
 def _manifest_header(line: str) -> bool:
