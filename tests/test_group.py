@@ -170,3 +170,48 @@ def test_a_group_rejection_by_depths_is_said_in_the_reasons(rng):
     line = next(x for x in r.reasons if x.startswith("Signal 1"))
     said = next(f.reason for f in top.vetting if f.name == "depth_consistency")
     assert "not planet-like" in line and said in line
+
+
+def test_a_duplicate_left_out_does_not_set_the_groups_cadence(rng):
+    """A sector's 2-min light curve and a 30-min product of the same sector: the latter is the
+    same observations reduced twice and left out, so nothing is binned (the 2-min data were
+    binned to 30 min for a member no longer there)."""
+    tess = _segment(
+        rng, mission="TESS", fmt="btjd", start_bjd=2457150.0, days=27.0, depth=2e-3,
+        cadence_min=2.0,
+    )  # fmt: skip
+    ffi = _segment(rng, mission="TESS", fmt="btjd", start_bjd=2457150.0, days=27.0, depth=2e-3)
+    ffi = ffi.copy(meta=ffi.meta.replace(source="ffi.fits"))
+    with pytest.warns(Warning, match="ffi.fits covers the same TESS times"):
+        r = analyse_group([ffi, tess], CONFIG, name="TIC 999").result
+    assert r.group["left_out"] == ["ffi.fits"]
+    assert r.cadence_minutes == pytest.approx(2.0, rel=0.01)
+    assert not any("cadences differ" in x for x in r.reasons)
+
+
+def test_a_ground_surveys_nightly_points_do_not_set_the_groups_cadence(rng):
+    """A point a night from the ground beside a 2-min sector and a 30-min campaign: binning
+    to the coarsest cadence (a day) blurred every transit; the coarsest of an hour or less
+    is used."""
+    k2, tess = _pair(rng, 2e-3, 2e-3)
+    tess = _segment(
+        rng, mission="TESS", fmt="btjd", start_bjd=2457150.0, days=27.0, depth=2e-3,
+        cadence_min=2.0,
+    )  # fmt: skip
+    nights = 2457300.0 + np.arange(0.0, 60.0, 1.0)
+    ground = LightCurve(
+        nights, 1 + 1e-3 * rng.normal(size=nights.size), time_format="jd",
+        meta=LightCurveMeta(source="ground.csv", ra=150.0, dec=-20.0),
+    )  # fmt: skip
+    r = analyse_group([k2, tess, ground], CONFIG, name="EPIC 999").result
+    assert r.reasons[0].startswith("The segments' cadences differ (2 to 30 min)")
+    assert r.candidates[0].period_days == pytest.approx(PERIOD, rel=1e-3)
+
+
+def test_a_group_reduced_to_one_member_keeps_its_name(rng):
+    k2, _ = _pair(rng, 2e-3, 2e-3)
+    rel = LightCurve(k2.t - k2.t[0], k2.flux, time_format="relative",
+                     meta=k2.meta.replace(source="own.csv", target="mine"))  # fmt: skip
+    with pytest.warns(Warning, match="left out of the group"):
+        r = analyse_group([k2, rel], CONFIG, name="the star").result
+    assert r.target == "the star" and r.group["left_out"] == ["own.csv"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -1335,8 +1336,11 @@ def analyse_path(path, config: PipelineConfig = PipelineConfig(), **read_options
 
 
 #: Segments whose cadences differ by more than this factor are binned to the coarsest before
-#: stitching, unless a cadence is given.
+#: stitching, unless a cadence is given ...
 MIXED_CADENCES = 1.5
+#: ... among those of an hour or less (days): a ground survey's nightly points would blur every
+#: transit.
+MAX_AUTO_BIN = 1.0 / 24.0
 
 
 def analyse_group(
@@ -1394,19 +1398,26 @@ def analyse_group(
     notes: list[str] = []
     if len(lcs) == 1:
         full = analyse_full(lcs[0], config)
+        if len(given) > 1 and name:  # the others left out: still the group's star
+            full = dataclasses.replace(full, result=dataclasses.replace(full.result, target=name))
     else:
-        cadences = [x.cadence for x in lcs if np.isfinite(x.cadence) and x.cadence > 0]
+        cadence = None if bin_cadence_days is None else bin_cadence_days * u.day
+        st = stitch(lcs, cadence=cadence)
+        kept = {info.index for info in st.segments}  # one reduction per observation
+        lcs = [x for i, x in enumerate(lcs) if i in kept]
+        # space-like cadences (an hour or less; a ground survey's nightly points keep theirs)
+        cadences = [
+            x.cadence for x in lcs if np.isfinite(x.cadence) and 0 < x.cadence <= MAX_AUTO_BIN
+        ]
         if bin_cadence_days is None and cadences and max(cadences) > MIXED_CADENCES * min(cadences):
             # one cadence for the stitched curve: the detrending window, the active-star test
             # and the noise estimates take the median spacing, which the finer segments set
-            bin_cadence_days = max(cadences)
             notes.append(
                 f"The segments' cadences differ ({min(cadences) * 1440:.3g} to"
                 f" {max(cadences) * 1440:.3g} min): the finer ones were binned to"
                 f" {max(cadences) * 1440:.3g} min before stitching (--bin chooses another)."
             )
-        cadence = None if bin_cadence_days is None else bin_cadence_days * u.day
-        st = stitch(lcs, cadence=cadence)
+            st = stitch(lcs, cadence=max(cadences) * u.day)
         first = lcs[0].meta
         missions = st.missions
         meta = first.replace(
@@ -1442,9 +1453,10 @@ def analyse_group(
             ranked = [cands[k] for k in order]
             # the candidates' lines said again: the depth check may have rejected one, and
             # the ranking may have moved them
-            lines = [r for r in full.result.reasons if not r.startswith("Signal ")]
+            said = re.compile(r"Signal \d+: P = ")  # _reasons' lines (not the catalogue's)
+            lines = [r for r in full.result.reasons if not said.match(r)]
             at = next(
-                (i for i, r in enumerate(full.result.reasons) if r.startswith("Signal ")),
+                (i for i, r in enumerate(full.result.reasons) if said.match(r)),
                 len(lines),
             )
             res = dataclasses.replace(
@@ -1459,12 +1471,9 @@ def analyse_group(
             )
             fits = tuple(full.fits[k] for k in order) if len(full.fits) == len(cands) else full.fits
             full = dataclasses.replace(full, result=res, fits=fits)
+    # left out: relative times, or another reduction of the same observations
     used = list(lcs)
-    left_out: list[str] = [str(x.meta.source) for x in given if x not in lcs]
-    if len(lcs) > 1:  # the segments stitched: another reduction of the same times is left out
-        kept = {info.index for info in st.segments}
-        used = [x for i, x in enumerate(lcs) if i in kept]
-        left_out += [str(x.meta.source) for i, x in enumerate(lcs) if i not in kept]
+    left_out = [str(x.meta.source) for x in given if not any(x is y for y in lcs)]
     if notes:
         full = dataclasses.replace(
             full,

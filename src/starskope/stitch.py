@@ -225,11 +225,11 @@ def _warn_if_apart(lcs) -> None:
         )
 
 
-#: Two segments of one mission whose time spans share more than this fraction of the longer
+#: Two segments of one mission whose time spans share more than this fraction of the shorter
 #: one are the same observations reduced twice (K2SFF and EVEREST of one campaign, a sector's
-#: 2-min and 20-s light curves): stitched together, every transit would appear twice at two
-#: normalisations. A short-cadence month inside its long-cadence quarter shares a third of
-#: the quarter and is kept beside it.
+#: 2-min and 20-s light curves, a Kepler short-cadence month inside its long-cadence quarter:
+#: one telescope, the same pixels): stitched together, every transit would appear twice at two
+#: normalisations, and the noise seem lower than it is.
 DUPLICATE_OVERLAP = 0.5
 
 
@@ -260,7 +260,7 @@ def _one_reduction_per_observation(parts, infos):
         warnings.warn(
             f"{a.source or f'light curve {a.index}'} covers the same {a.mission or ''} times as"
             f" {b.source or f'light curve {b.index}'} ({100 * _overlap(a, b):.0f}% of the"
-            " longer span): the same observations reduced twice, so only the latter"
+            " shorter span): the same observations reduced twice, so only the latter"
             f" ({b.n_points} cadences against {a.n_points}) is stitched",
             StarskopeWarning,
             stacklevel=3,
@@ -270,13 +270,13 @@ def _one_reduction_per_observation(parts, infos):
 
 
 def _overlap(a, b) -> float:
-    """Shared time span of two segments over the longer one's span (0 for spans that are not
+    """Shared time span of two segments over the shorter one's span (0 for spans that are not
     finite)."""
     shared = min(a.t_stop, b.t_stop) - max(a.t_start, b.t_start)
-    longer = max(a.t_stop - a.t_start, b.t_stop - b.t_start)
-    if not (np.isfinite(shared) and np.isfinite(longer)) or longer <= 0:
+    shorter = min(a.t_stop - a.t_start, b.t_stop - b.t_start)
+    if not (np.isfinite(shared) and np.isfinite(shorter)) or shorter <= 0:
         return 0.0
-    return max(shared, 0.0) / longer
+    return max(shared, 0.0) / shorter
 
 
 def stitch(

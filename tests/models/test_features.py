@@ -142,3 +142,20 @@ def test_a_rows_missing_first_flux_keeps_its_slot():
     f[0] = np.nan
     r = resample_flux(LightCurve(lc.t, f, time_format="relative"), n_points=3197)
     np.testing.assert_allclose(r[1:], f[1:])
+
+
+def test_too_little_of_the_row_is_refused_not_repeated():
+    """Two hours of 20-s data (5 of the row's samples), or data that begin past the row's
+    end (missing flux for longer than the row): refused with a StarskopeError, not repeated
+    640 times into a row, nor an IndexError."""
+    from starskope.exceptions import StarskopeError
+
+    t = np.arange(0, 2 / 24, 20 / 86400)
+    short = LightCurve(t, 1 + 1e-3 * np.random.default_rng(0).normal(size=t.size))
+    with pytest.raises(StarskopeError, match="only 5 of a raw-flux model's 3197 samples"):
+        resample_flux(short, n_points=3197)
+    late = _transit_lc(n=5000)
+    f = late.flux.copy()
+    f[:3300] = np.nan
+    with pytest.raises(StarskopeError, match="only 0 of"):
+        resample_flux(LightCurve(late.t, f, time_format="relative"), n_points=3197)

@@ -62,14 +62,15 @@ def test_limit_counts_all_inputs_and_bad_inputs_are_named(tmp_path, rng):
 
 def test_other_row_lengths_are_trimmed_or_padded_with_a_warning(tmp_path, rng):
     """Rows of another width at the model's cadence keep their samples (a 3198th is cut, a
-    1000-row is repeated to fill the row); too few samples are refused."""
+    1000-row is repeated back and forth to fill the row); too few samples are refused."""
     flux = rng.normal(size=(3, 1000))
     p = write_kaggle(tmp_path / "short.csv", flux, [2, 1, 1])
     with pytest.warns(Warning, match="other lengths than the raw-flux model's 3197 points"):
         ds = load_labelled([p], kind="rawflux", n_points=3197)
     assert ds.X.shape == (3, 3197)
     np.testing.assert_allclose(ds.X[1, :1000], flux[1], atol=6e-3)  # the table keeps 2 decimals
-    np.testing.assert_array_equal(ds.X[1, 1000:2000], ds.X[1, :1000])  # repeated to fill
+    np.testing.assert_array_equal(ds.X[1, 1000:2000], ds.X[1, 999::-1])  # mirrored to fill
+    np.testing.assert_array_equal(ds.X[1, 2000:3000], ds.X[1, :1000])
     wide = rng.normal(size=(2, 3198))
     q = write_kaggle(tmp_path / "wide.csv", wide, [2, 1])
     with pytest.warns(Warning, match="trimmed or padded"):

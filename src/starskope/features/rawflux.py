@@ -178,8 +178,11 @@ def warn_if_resampled(lcs, n_points: int, cadence_minutes: float | None = None) 
 
 
 #: Fewest valid samples, as a fraction of the model's input length, a raw-flux score is given
-#: for: a few hours of a 65-day row say nothing about transits.
+#: for: a few hours of a 65-day row say nothing about transits ...
 MIN_FRACTION = 0.1
+#: ... and fewest of the row's samples holding data (at the model's cadence): two days of a
+#: 65-day row at K2 long cadence.
+MIN_SLOT_FRACTION = 0.03
 
 
 def resample_flux(lc, *, n_points: int = 3197, cadence_minutes: float | None = None) -> np.ndarray:
@@ -190,9 +193,9 @@ def resample_flux(lc, *, n_points: int = 3197, cadence_minutes: float | None = N
     so a row of that cadence (a Kaggle row) is kept as it is; samples sharing a slot (a faster
     cadence) are averaged, as a longer exposure would; slots without data (gaps, a slower
     cadence) are interpolated from their neighbours; data past the last slot are left out. A
-    light curve shorter than the row is repeated to fill it, as a longer observation of the
-    same star would (the models are trained with rows shifted circularly, so a seam is nothing
-    new to them; a constant fill changed the row's noise statistics). The row is the same
+    light curve shorter than the row is repeated back and forth (mirrored) to fill it, as a
+    longer observation of the same star would show its noise (a constant fill changed the
+    row's noise statistics; plain repeats put a jump at each seam). The row is the same
     whatever holds the light curve (a Kaggle table, a FITS file, a time-flux table), and
     transits are as wide in samples as in the model's training rows.
 
@@ -224,17 +227,31 @@ def resample_flux(lc, *, n_points: int = 3197, cadence_minutes: float | None = N
             path=lc.meta.source,
         )
     cad = float(cadence_minutes or MODEL_CADENCE_MIN) / 1440.0
+    n_points = int(n_points)
     # slots from the first time (a table row's first cadence, even when its flux is missing)
-    slot = np.rint((t[ok] - np.nanmin(t)) / cad).astype(np.int64)
-    inside = slot < int(n_points)
-    n = np.bincount(slot[inside], minlength=int(n_points))
-    sums = np.bincount(slot[inside], weights=f[ok][inside], minlength=int(n_points))
+    start = float(np.nanmin(t))
+    slot = np.rint((t[ok] - start) / cad).astype(np.int64)
+    inside = slot < n_points
+    n = np.bincount(slot[inside], minlength=n_points)
+    if np.count_nonzero(n) < MIN_SLOT_FRACTION * n_points:
+        raise StarskopeError(
+            f"only {np.count_nonzero(n)} of a raw-flux model's {n_points} samples"
+            f" ({cad * 1440:.4g} min apart) hold data: it scores none below"
+            f" {int(np.ceil(MIN_SLOT_FRACTION * n_points))} (a few hours, or a few points, of"
+            " its row say nothing about transits)",
+            path=lc.meta.source,
+        )
+    sums = np.bincount(slot[inside], weights=f[ok][inside], minlength=n_points)
     row = np.where(n > 0, sums / np.maximum(n, 1), np.nan)
-    filled = int(np.flatnonzero(n)[-1]) + 1  # slots up to the last with data
-    row[:filled] = fill_gaps(row[None, :filled])[0]
-    if filled < n_points:  # repeated to fill the row
-        row[filled:] = row[np.arange(filled, int(n_points)) % filled]
-    return fill_gaps(row[None, :])[0]
+    # the slots the light curve's times span (a table row's missing last fluxes included,
+    # filled as a table row's are); beyond them, the data repeated back and forth (mirrored:
+    # no jump at the seams, and the noise is the star's)
+    span = min(n_points, int(np.rint((float(np.nanmax(t)) - start) / cad)) + 1)
+    row[:span] = fill_gaps(row[None, :span])[0]
+    if span < n_points:
+        m = np.arange(span, n_points) % (2 * span)
+        row[span:] = row[np.where(m < span, m, 2 * span - 1 - m)]
+    return row
 
 
 def model_times(lc, *, n_points: int, cadence_minutes: float | None = None) -> np.ndarray:

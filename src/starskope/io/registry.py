@@ -309,7 +309,7 @@ def _fits_damage(path) -> str | None:
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
         try:
-            with fits.open(path, memmap=False) as hdul:
+            with fits.open(path) as hdul:  # memory-mapped: a large file is not copied
                 for hdu in hdul:
                     _ = hdu.data
         except Exception as exc:  # astropy raises many types for a damaged file

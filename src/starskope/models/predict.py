@@ -86,7 +86,7 @@ def _rawflux_chunk(name, est, chunk, *, explain: bool) -> list[StarResult]:
             expl = {"model": name, "host_prior": score_prior(est)}
             if sal is not None:
                 grid = model_times(lc, n_points=est.n_points_, cadence_minutes=cadence)
-                # the row's slots with data (a padded end repeats the last value)
+                # the row's slots the light curve spans (beyond, its data repeated)
                 within = grid <= np.nanmax(np.asarray(lc.t, dtype=float)) + cadence / 2880.0
                 order = [j for j in np.argsort(sal[k])[::-1] if within[j]]
                 top = order[: max(1, est.n_points_ // 50)]
