@@ -12,6 +12,15 @@ import starskope
 from starskope.simulate.inject import PlanetSignal
 
 
+def _magnitudes(path, t, mag, err):
+    """Write ``HJD,mag,mag_err`` rows to ``path`` (a ground-based export)."""
+    np.savetxt(
+        path, np.c_[t, mag, np.full(t.size, err)], delimiter=",", header="HJD,mag,mag_err",
+        comments="", fmt="%.6f",
+    )  # fmt: skip
+    return path
+
+
 def _ground_based_table(path, *, rp_rs=0.1, seed=3):
     rng = np.random.default_rng(seed)
     nights = []
@@ -25,12 +34,7 @@ def _ground_based_table(path, *, rp_rs=0.1, seed=3):
     model = planet.model(t, exptime=5 / 1440) if rp_rs > 0 else np.ones(t.size)
     airmass = 1 / np.cos(np.clip(np.abs((t % 1) - 0.75) * 2.5, 0, 1.2))
     flux = model * (1 - 0.01 * (airmass - 1)) * (1 + 0.003 * rng.standard_normal(t.size))
-    mag = 11.2 - 2.5 * np.log10(flux)
-    np.savetxt(
-        path, np.c_[t, mag, np.full(t.size, 0.0033)], delimiter=",", header="HJD,mag,mag_err",
-        comments="", fmt="%.6f",
-    )  # fmt: skip
-    return path, planet
+    return _magnitudes(path, t, 11.2 - 2.5 * np.log10(flux), 0.0033), planet
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")
@@ -69,11 +73,7 @@ def _survey_table(path, *, seed, rp_rs=0.14):
     planet = PlanetSignal(period=2.8724, t0=2458001.3, rp_rs=max(rp_rs, 1e-3), a_rs=8.0, impact=0.2)
     model = planet.model(t, exptime=2 / 1440) if rp_rs > 0 else np.ones(t.size)
     mag = 12.0 - 2.5 * np.log10(model * (1 + 0.01 * rng.standard_normal(t.size)))
-    np.savetxt(
-        path, np.c_[t, mag, np.full(t.size, 0.01)], delimiter=",", header="HJD,mag,mag_err",
-        comments="", fmt="%.6f",
-    )  # fmt: skip
-    return path, planet
+    return _magnitudes(path, t, mag, 0.01), planet
 
 
 @pytest.mark.filterwarnings("ignore::UserWarning")

@@ -1019,18 +1019,12 @@ def test_an_ultra_short_period_planet_found_at_three_times_its_period(period, se
     3P, then its other transits a third of that orbit away as a second signal: equal dips a
     third of an orbit apart were called a binary's two eclipses. They are one planet at P/3,
     re-vetted there, when the fold at P/3 dips at all three phases."""
-    import warnings
 
     from starskope.simulate.inject import PlanetSignal
 
-    rng = np.random.default_rng(seed)
     t = np.arange(1500.0, 1527.0, 2 / 1440)
     planet = PlanetSignal(period=period, t0=1500.11, rp_rs=0.0387, a_rs=2.8, impact=0.1)
-    flux = planet.model(t, exptime=2 / 1440) + rng.normal(0, 8e-4, t.size)
-    lc = LightCurve(t, flux, np.full(t.size, 8e-4), time_format="btjd")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = analyse(lc)
+    result = _analysed_with(planet, t, noise=8e-4, cadence_min=2.0, seed=seed)
     best = result.candidates[0]
     assert best.period_days == pytest.approx(period, rel=1e-3)
     assert best.is_planet_like and result.is_candidate, best.flags
@@ -1051,11 +1045,8 @@ def test_two_transits_a_year_apart_say_their_period_is_one_of_many():
     rng = np.random.default_rng(12)
     t = np.concatenate([1325.0 + np.arange(0, 27, 10 / 1440), 1690.0 + np.arange(0, 27, 10 / 1440)])
     planet = PlanetSignal(period=41.3, t0=1335.2, rp_rs=0.055, a_rs=40.0, impact=0.2)
+    result = _analysed_with(planet, t, noise=7e-4, cadence_min=10.0, seed=12)
     flux = planet.model(t, exptime=10 / 1440) + rng.normal(0, 7e-4, t.size)
-    lc = LightCurve(t, flux, np.full(t.size, 7e-4), time_format="btjd")
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = analyse(lc)
     best = result.candidates[0]
     assert best.is_planet_like and best.n_transits == 2
     flag = next(f for f in best.vetting if f.name == "period_aliases")
@@ -1070,3 +1061,16 @@ def test_two_transits_a_year_apart_say_their_period_is_one_of_many():
         warnings.simplefilter("ignore")
         again = analyse(single).candidates[0]
     assert again.n_transits == 2 and not any(f.name == "period_aliases" for f in again.vetting)
+
+
+def _analysed_with(planet, t, *, noise, cadence_min, seed):
+    """The pipeline's result for ``planet`` at times ``t`` (BTJD) in white noise, warnings
+    silenced."""
+    import warnings
+
+    rng = np.random.default_rng(seed)
+    flux = planet.model(t, exptime=cadence_min / 1440) + rng.normal(0, noise, t.size)
+    lc = LightCurve(t, flux, np.full(t.size, noise), time_format="btjd")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return analyse(lc)

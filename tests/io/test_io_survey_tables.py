@@ -22,6 +22,14 @@ def _mags(n, seed=0, period=3.7, depth=5e-3):
     return t, mag, inn
 
 
+def _asassn_v1(path, rows):
+    """An ASAS-SN Sky Patrol (v1) CSV of ``rows`` (strings in its column order)."""
+    path.write_text(
+        "HJD,UT Date,Camera,FWHM,Limit,mag,mag_err,flux(mJy),flux_err,Filter\n" + "\n".join(rows)
+    )
+    return path
+
+
 def _read_warn(path, **kw):
     with warnings.catch_warnings(record=True) as got:
         warnings.simplefilter("always")
@@ -64,10 +72,7 @@ def test_asassn_limit_rows_are_left_out_and_limit_is_not_flux(tmp_path):
         f"{2458000 + x:.5f},2017-09-04,bd,1.5,17.2,{c},0.02,{fl:.4f},0.05,V"
         for x, c, fl in zip(t, cells, flux, strict=True)
     ]
-    p = tmp_path / "asassn.csv"
-    p.write_text(
-        "HJD,UT Date,Camera,FWHM,Limit,mag,mag_err,flux(mJy),flux_err,Filter\n" + "\n".join(rows)
-    )
+    p = _asassn_v1(tmp_path / "asassn.csv", rows)
     lc, msgs = _read_warn(p)
     assert lc.meta.flux_column == "flux(mJy)"
     # the two non-detections' rows are left out (their flux is noise), with a warning
@@ -269,10 +274,7 @@ def test_asassn_cameras_are_each_levelled_to_their_own_median(tmp_path):
         f"{x:.5f},2017-09-04,{c},1.5,17.2,12.3,0.01,{f:.4f},0.2,V"
         for x, c, f in zip(t, cams, flux, strict=True)
     ]
-    p = tmp_path / "asassn.csv"
-    p.write_text(
-        "HJD,UT Date,Camera,FWHM,Limit,mag,mag_err,flux(mJy),flux_err,Filter\n" + "\n".join(rows)
-    )
+    p = _asassn_v1(tmp_path / "asassn.csv", rows)
     lc, msgs = _read_warn(p)
     ok = np.isfinite(lc.flux)
     assert np.count_nonzero(ok) == n - 6
@@ -348,10 +350,7 @@ def test_cameras_too_small_to_level_are_left_as_they_are(tmp_path):
         f"{2458000.5 + i:.5f},2017-09-04,{'bc' if i % 2 else 'bd'},1.5,17.2,12.3,0.01,{40 + i % 3},0.2,V"
         for i in range(12)
     ]
-    p = tmp_path / "asassn.csv"
-    p.write_text(
-        "HJD,UT Date,Camera,FWHM,Limit,mag,mag_err,flux(mJy),flux_err,Filter\n" + "\n".join(rows)
-    )
+    p = _asassn_v1(tmp_path / "asassn.csv", rows)
     lc, msgs = _read_warn(p)
     assert np.isfinite(lc.flux).sum() == 12
     assert any("none with 10 rows to measure its level" in m for m in msgs)
