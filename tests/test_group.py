@@ -215,3 +215,23 @@ def test_a_group_reduced_to_one_member_keeps_its_name(rng):
     with pytest.warns(Warning, match="left out of the group"):
         r = analyse_group([k2, rel], CONFIG, name="the star").result
     assert r.target == "the star" and r.group["left_out"] == ["own.csv"]
+
+
+def test_the_catalogues_word_survives_the_groups_rebuilt_reasons(rng, monkeypatch):
+    """Rebuilding a multi-mission group's candidate lines dropped every line beginning
+    "Signal ", the catalogues' warning on a planet-like known false positive among them."""
+    import dataclasses
+
+    import starskope.pipeline as pipeline
+
+    def known(candidates, meta):
+        first = dataclasses.replace(candidates[0], known="known false positive (KOI-0.01)")
+        return [first, *candidates[1:]], None
+
+    monkeypatch.setattr(pipeline, "_annotate", known)
+    config = dataclasses.replace(CONFIG, annotate_known=True)
+    r = analyse_group(_pair(rng, 2e-3, 2e-3), config, name="EPIC 999").result
+    assert r.candidates[0].is_planet_like and len(r.group["missions"]) == 2
+    assert any(
+        "passes vetting, but the catalogues list it as a false positive" in x for x in r.reasons
+    )
