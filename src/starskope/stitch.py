@@ -233,17 +233,30 @@ def _warn_if_apart(lcs) -> None:
 DUPLICATE_OVERLAP = 0.5
 
 
+#: A duplicate whose span is this many times another's is kept over it whatever its cadence
+#: (a long-cadence quarter over its short-cadence month); spans closer than that (one sector's
+#: products) keep the finer cadence.
+LONGER_SPAN = 1.2
+
+
 def _one_reduction_per_observation(parts, infos):
-    """Keep one of each group of same-mission segments covering the same times (the longest,
-    then the one with the most valid cadences; the first given on a tie), with a warning
-    naming the others. Segments of no named mission (ground-based telescopes observing the
-    same nights) are all kept."""
-    keep = list(range(len(parts)))
-    order = sorted(keep, key=lambda k: (-(infos[k].t_stop - infos[k].t_start), -infos[k].n_points))
+    """Keep one of each group of same-mission segments covering the same times, with a warning
+    naming the others: the one whose span is `LONGER_SPAN` times the others', else the finest
+    original cadence, then the most valid cadences (the first given on a tie; a sector's 2-min
+    light curve over its 30-min product that starts a cadence earlier). Segments of no named
+    mission (ground-based telescopes observing the same nights) are all kept."""
+
+    def span(i):
+        return infos[i].t_stop - infos[i].t_start
+
+    order = sorted(
+        range(len(parts)),
+        key=lambda k: (infos[k].original_cadence_minutes, -infos[k].n_points, -span(k)),
+    )
     kept: list[int] = []
     for k in order:
         a = infos[k]
-        twin = next(
+        j = next(
             (
                 j
                 for j in kept
@@ -253,10 +266,14 @@ def _one_reduction_per_observation(parts, infos):
             ),
             None,
         )
-        if twin is None:
+        if j is None:
             kept.append(k)
             continue
-        b = infos[twin]
+        if span(k) > LONGER_SPAN * span(j):  # clearly longer: it replaces the one kept
+            kept[kept.index(j)] = k
+            a, b = infos[j], a
+        else:
+            b = infos[j]
         warnings.warn(
             f"{a.source or f'light curve {a.index}'} covers the same {a.mission or ''} times as"
             f" {b.source or f'light curve {b.index}'} ({100 * _overlap(a, b):.0f}% of the"

@@ -345,3 +345,17 @@ def test_a_short_cadence_month_is_its_quarters_duplicate_and_ground_data_kept(rn
     a = LightCurve(nights, np.ones(nights.size), time_format="jd", meta=LightCurveMeta(source="A"))
     b = LightCurve(nights, np.ones(nights.size), time_format="jd", meta=LightCurveMeta(source="B"))
     assert len(stitch([a, b]).segments) == 2
+
+
+def test_of_one_sectors_products_the_finer_cadence_is_kept():
+    """A sector's 2-min light curve and its 30-min product that starts one cadence earlier:
+    the longer span kept the 30-min one. Spans within 1.2x keep the finer cadence."""
+    two = 1500.0 + np.arange(0.02, 27, 2 / 1440)
+    thirty = 1500.0 - 30 / 1440 + np.arange(0.0, 27.03, 30 / 1440)
+    fine = LightCurve(two, np.ones(two.size), time_format="btjd",
+                      meta=LightCurveMeta(mission="TESS", source="spoc"))  # fmt: skip
+    coarse = LightCurve(thirty, np.ones(thirty.size), time_format="btjd",
+                        meta=LightCurveMeta(mission="TESS", source="qlp"))  # fmt: skip
+    with pytest.warns(StarskopeWarning, match="qlp covers the same TESS times as spoc"):
+        st = stitch([coarse, fine])
+    assert [s.source for s in st.segments] == ["spoc"]
