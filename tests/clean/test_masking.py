@@ -284,3 +284,14 @@ def test_a_table_rows_cleaning_warning_names_the_row(rng):
     lc = LightCurve(t, f, time_format="relative", meta=LightCurveMeta(source="t.csv", row=7))
     with pytest.warns(StarskopeWarning, match=r"t\.csv \[row 7\]: 1 cadence"):
         clean(lc)
+
+
+def test_times_in_seconds_read_as_days_are_refused_not_a_memory_blowup():
+    """Seconds read as days (a 'relative' baseline of 6.9 million days) asked the
+    Lomb-Scargle grid for billions of frequencies: the process was killed for memory."""
+    from starskope.clean.lombscargle import frequency_grid
+    from starskope.exceptions import StarskopeError
+
+    t = np.arange(0, 80 * 86400.0, 1800.0)
+    with pytest.raises(StarskopeError, match="are the times in days"):
+        frequency_grid(t, minimum_frequency=1 / 80, maximum_frequency=24.0)

@@ -80,6 +80,15 @@ def test_snr_at_completeness_on_a_known_curve():
     assert snr_at_completeness(tab, 0.9) == pytest.approx(8 * np.exp(0.15 * np.log(9)), rel=0.07)
 
 
+def test_a_completeness_point_outside_the_injected_range_is_not_reported():
+    """Completeness flat at 60% over SNR 8-12: the logistic's 50% point lies far below the
+    range (it was reported as 2.9e-36); it is NaN, not an extrapolation."""
+    rng = np.random.default_rng(1)
+    x = rng.uniform(8, 12, 400)
+    tab = pd.DataFrame({"injected": True, "expected_snr": x, "recovered": rng.random(400) < 0.6})
+    assert np.isnan(snr_at_completeness(tab, 0.5))
+
+
 def test_unknown_detector():
     with pytest.raises(StarskopeError, match="bls-sde"):
         get_detector("magic")

@@ -27,6 +27,11 @@ def _nifty_available() -> bool:
     return "finufft" in available_backends()
 
 
+#: Most frequencies a Lomb-Scargle grid may hold (memory: a grid this long and its power take
+#: a few hundred MB; times in seconds read as days asked for billions).
+MAX_FREQUENCIES = 20_000_000
+
+
 def frequency_grid(t, *, minimum_frequency: float, maximum_frequency: float, samples_per_peak=10):
     """astropy's ``LombScargle.autofrequency`` for given limits: ``(f0, df, n)``.
 
@@ -42,6 +47,14 @@ def frequency_grid(t, *, minimum_frequency: float, maximum_frequency: float, sam
         raise ValueError("the Lomb-Scargle grid needs at least two distinct times")
     df = 1.0 / (span * samples_per_peak)
     n = 1 + int(np.round((maximum_frequency - minimum_frequency) / df))
+    if n > MAX_FREQUENCIES:
+        from ..exceptions import StarskopeError
+
+        raise StarskopeError(
+            f"a Lomb-Scargle grid of {n:.3g} frequencies over a {span:.4g}-day baseline (the"
+            f" most is {MAX_FREQUENCIES:.0e}): are the times in days? (seconds or minutes read"
+            " as days make a baseline of years; give them in days, or name their unit)"
+        )
     return float(minimum_frequency), df, n
 
 
