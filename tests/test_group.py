@@ -235,3 +235,10 @@ def test_the_catalogues_word_survives_the_groups_rebuilt_reasons(rng, monkeypatc
     assert any(
         "passes vetting, but the catalogues list it as a false positive" in x for x in r.reasons
     )
+
+
+def test_the_bin_cadence_may_be_a_quantity(rng):
+    import astropy.units as u
+
+    r = analyse_group(_pair(rng, 2e-3, 2e-3), CONFIG, name="EPIC 999", bin_cadence_days=60 * u.min)
+    assert r.result.cadence_minutes == pytest.approx(60.0, rel=0.01)

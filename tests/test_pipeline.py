@@ -1074,3 +1074,16 @@ def _analysed_with(planet, t, *, noise, cadence_min, seed):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         return analyse(lc)
+
+
+def test_api_mistakes_get_advice():
+    """A lightkurve light curve passed to analyse() was refused as "got LightCurve" (the
+    same class name); durations under a minute were accepted and failed in the search."""
+    from starskope.exceptions import StarskopeError
+
+    lk = pytest.importorskip("lightkurve")
+    t = np.arange(0, 20, 0.02)
+    with pytest.raises(StarskopeError, match="lightkurve's.*from_lightkurve"):
+        analyse(lk.LightCurve(time=t, flux=np.ones(t.size)))
+    with pytest.raises(StarskopeError, match="one minute"):
+        PipelineConfig(durations_hours=(0.01, 2.0))

@@ -216,6 +216,11 @@ def _check(config: PipelineConfig) -> None:
         raise StarskopeError(
             f"PipelineConfig.durations_hours must be positive hours, one or more; got {durations!r}"
         )
+    if min(durations) < 1.0 / 60.0:  # the search's shortest box (search.bls.MIN_DURATION_DAYS)
+        raise StarskopeError(
+            f"PipelineConfig.durations_hours must be one minute (0.0167 h) or longer; got"
+            f" {min(durations):g} h (no planet's transit is shorter)"
+        )
     # a tuple of floats: hashable, and equal after a JSON round trip (which gives a list)
     object.__setattr__(config, "durations_hours", tuple(float(d) for d in durations))
 

@@ -142,11 +142,18 @@ def _checked_inputs(lc, config) -> tuple[LightCurve, PipelineConfig]:
     is not a light curve (read it, or call :func:`analyse_path`), and a dict of settings is
     taken as changes to the default configuration."""
     if not isinstance(lc, LightCurve):
-        hint = (
-            "; for a file, call starskope.pipeline.analyse_path(path) or analyse(read(path))"
-            if isinstance(lc, str | os.PathLike)
-            else ""
-        )
+        kind = f"{type(lc).__module__}.{type(lc).__name__}"
+        if isinstance(lc, str | os.PathLike):
+            hint = "; for a file, call starskope.pipeline.analyse_path(path) or analyse(read(path))"
+        elif kind.startswith("lightkurve.") and "Collection" in kind:
+            hint = (
+                " (lightkurve's): convert each with starskope.LightCurve.from_lightkurve and"
+                " pass the list to starskope.pipeline.analyse_group"
+            )
+        elif kind.startswith("lightkurve."):
+            hint = " (lightkurve's): convert it with starskope.LightCurve.from_lightkurve(lc)"
+        else:
+            hint = ""
         raise StarskopeError(
             f"analyse() takes a LightCurve (starskope.read(path) makes one); got "
             f"{type(lc).__name__}{hint}"
@@ -1401,6 +1408,10 @@ def analyse_group(
         if len(given) > 1 and name:  # the others left out: still the group's star
             full = dataclasses.replace(full, result=dataclasses.replace(full.result, target=name))
     else:
+        if bin_cadence_days is not None:  # a Quantity (30 * u.min) as days
+            from .units import to_days
+
+            bin_cadence_days = to_days(bin_cadence_days, name="bin_cadence_days")
         cadence = None if bin_cadence_days is None else bin_cadence_days * u.day
         st = stitch(lcs, cadence=cadence)
         kept = {info.index for info in st.segments}  # one reduction per observation
