@@ -201,3 +201,15 @@ def test_a_fits_campaign_cut_short_leaves_no_files(tmp_path, monkeypatch):
     with pytest.raises(OSError, match="No space left"):
         write_campaign(camp, tmp_path / "d", format="fits")
     assert list((tmp_path / "d").iterdir()) == []
+
+
+def test_simulate_prints_no_progress_bar_on_stdout(tmp_path, capsys):
+    """The campaign's bar went to stdout, piped or not (and ignored STARSKOPE_PROGRESS=0):
+    stdout holds the two summary lines only."""
+    from starskope.cli import main
+
+    out = tmp_path / "c.csv"
+    assert main(["simulate", "campaign", "--n-stars", "12", "--n-hosts", "1", "--seed", "1",
+                 "--out", str(out)]) == 0  # fmt: skip
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("wrote 1 file(s)")

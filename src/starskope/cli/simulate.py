@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from ..exceptions import StarskopeError
+from ..parallel import progress_bar
 from . import app
 from ._paths import output_dir, output_dir_later, output_file
 
@@ -22,26 +23,6 @@ simulate_app = typer.Typer(
 app.add_typer(simulate_app, name="simulate")
 
 _FORMATS = ("kaggle", "fits", "parquet")
-
-
-def _progress(total: int, label: str):
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-    )
-
-    prog = Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        transient=False,
-    )
-    task = prog.add_task(label, total=total)
-    return prog, (lambda k: prog.advance(task, k))
 
 
 @simulate_app.command("campaign")
@@ -121,8 +102,7 @@ def campaign_command(
                 path=str(out),
             )
         _truth_not_shared(out)
-    prog, advance = _progress(n_stars, "simulating")
-    with prog:
+    with progress_bar("simulating", n_stars) as advance:  # stderr, terminals only
         campaign = simulate_campaign(config, n_jobs=jobs, progress=advance)
     paths = write_campaign(campaign, out, format=fmt)
     counts = campaign.truth["class"].value_counts().to_dict()
@@ -226,8 +206,7 @@ def inject_recover_command(
             stacklevel=2,
         )
     output_dir_later(out, what="--out folder")  # made once there is a table to write
-    prog, advance = _progress(n + config.n_uninjected, "inject-recover")
-    with prog:
+    with progress_bar("inject-recover", n + config.n_uninjected) as advance:
         table = run_injection_recovery(
             config, detectors=tuple(detector), n_jobs=jobs, progress=advance
         )
