@@ -213,3 +213,17 @@ def test_simulate_prints_no_progress_bar_on_stdout(tmp_path, capsys):
                  "--out", str(out)]) == 0  # fmt: skip
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 2 and lines[0].startswith("wrote 1 file(s)")
+
+
+def test_output_names_a_truth_table_or_in_capitals(tmp_path, capsys):
+    """``--out c.truth.csv`` wrote a flux table over another campaign's truth table, and
+    ``X.CSV.GZ`` was written uncompressed beside ``X.CSV.truth.csv``."""
+    import gzip
+
+    args = ["simulate", "campaign", "--n-stars", "12", "--n-hosts", "1", "--seed", "1"]
+    assert main([*args, "--out", str(tmp_path / "c.truth.csv")]) == 2
+    assert "named like a truth table" in capsys.readouterr().err
+    assert main([*args, "--out", str(tmp_path / "X.CSV.GZ")]) == 0
+    assert (tmp_path / "X.truth.csv").exists()
+    with gzip.open(tmp_path / "X.CSV.GZ", "rt") as fh:
+        assert fh.readline().startswith("LABEL,FLUX.1,")

@@ -117,6 +117,12 @@ def _truth_not_shared(out: Path) -> None:
 
     from ..simulate.output import truth_path
 
+    if out.name.lower().endswith(".truth.csv"):
+        raise StarskopeError(
+            "a campaign's table may not be named like a truth table (*.truth.csv, which its own"
+            " campaign's truth table would be): give --out another name",
+            path=str(out),
+        )
     tp = truth_path(out)
     if not tp.exists():
         return

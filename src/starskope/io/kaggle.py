@@ -1032,7 +1032,7 @@ def write_kaggle(path, flux, labels, *, header: bool = True, decimals: int = 2) 
 def _text_writer(path: Path):
     """ASCII text to ``path``, gzip-compressed for a ``.gz`` name with neither a time nor a
     file name in the gzip header, so that the same table gives the same bytes."""
-    if not path.name.endswith(".gz"):
+    if not path.name.lower().endswith(".gz"):
         with open(path, "w", encoding="ascii", newline="") as fh:
             yield fh
         return

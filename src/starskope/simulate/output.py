@@ -36,7 +36,7 @@ def truth_path(out) -> Path:
     out = Path(out)
     name = out.name
     for suffix in (".csv.gz", ".csv", ".parquet"):
-        if name.endswith(suffix):
+        if name.lower().endswith(suffix):  # X.CSV.GZ as x.csv.gz
             return out.with_name(name[: -len(suffix)] + ".truth.csv")
     return out / "truth.csv" if out.suffix == "" else out.with_name(out.stem + ".truth.csv")
 
