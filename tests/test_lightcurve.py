@@ -89,7 +89,9 @@ def test_import_is_light():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
     # the subpackages load on first use, after a bare import
-    code = "import starskope; print(starskope.search.TransitSearch.__name__, 'io' in dir(starskope))"
+    code = (
+        "import starskope; print(starskope.search.TransitSearch.__name__, 'io' in dir(starskope))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["TransitSearch", "True"]
 
@@ -162,7 +164,11 @@ def test_time_zones_durations_masked_times_and_unsorted_spans():
         lc = LightCurve(durations, np.ones(3))
         assert lc.time_format == "relative"
         np.testing.assert_allclose(lc.t, [0, 1 / 24, 2 / 24])
-    masked = Time(np.ma.masked_array([2459000.0, 2459001.0, 2459002.0], mask=[0, 1, 0]), format="jd")
+    masked = Time(
+        np.ma.masked_array([2459000.0, 2459001.0, 2459002.0], mask=[0, 1, 0]),
+        format="jd",
+        scale="tdb",
+    )
     t = LightCurve(masked, np.ones(3)).t
     assert np.isnan(t[1]) and t[0] == pytest.approx(2459000.0, abs=1e-2)
     lc = LightCurve(np.arange(11.0)[::-1], np.ones(11), time_format="relative")
@@ -343,3 +349,20 @@ def test_clear_errors_for_api_misuse(tmp_path):
 
     with pytest.raises(StarskopeError, match="use iter_read for patterns"):
         read(tmp_path / "*.fits")
+
+
+def test_a_utc_time_is_said_not_to_be_barycentric():
+    """An astropy Time in UTC was converted to TDB and labelled BJD_TDB without a word (the
+    same instants as datetime64 were warned about)."""
+    import warnings
+
+    from astropy.time import Time
+
+    from starskope.exceptions import StarskopeWarning
+
+    t = Time(2459000.5 + np.arange(10) * 0.02, format="jd", scale="utc")
+    with pytest.warns(StarskopeWarning, match="UTC are converted to TDB, not made barycentric"):
+        LightCurve(t, np.ones(10))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StarskopeWarning)
+        LightCurve(Time(t.jd, format="jd", scale="tdb"), np.ones(10))

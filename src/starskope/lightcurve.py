@@ -293,6 +293,18 @@ class LightCurve:
     ):
         if isinstance(time, Time):
             fmt = time.format if time.format in _time.TIME_OFFSETS else "jd"
+            if time.scale != "tdb":  # UTC, TT...: converted to TDB at the geocentre
+                import warnings
+
+                from .exceptions import StarskopeWarning
+
+                warnings.warn(
+                    f"times in {time.scale.upper()} are converted to TDB, not made barycentric"
+                    " (t0 may differ from BJD_TDB by up to 8.3 minutes; periods are unaffected;"
+                    " give BJD in TDB for barycentric epochs)",
+                    StarskopeWarning,
+                    stacklevel=2,
+                )
             t = np.array(time.tdb.to_value(fmt), dtype=float)
             if getattr(time, "masked", False):  # masked entries: no time (astropy fills J2000)
                 t[np.broadcast_to(np.asarray(time.mask, dtype=bool), t.shape)] = np.nan
