@@ -366,3 +366,19 @@ def test_a_utc_time_is_said_not_to_be_barycentric():
     with warnings.catch_warnings():
         warnings.simplefilter("error", StarskopeWarning)
         LightCurve(Time(t.jd, format="jd", scale="tdb"), np.ones(10))
+
+
+def test_the_style_guides_chain_with_lightkurves_names():
+    """``lc.remove_nans().normalize().flatten(window_length=0.5 * u.day).fold(period=p,
+    epoch_time=t0)``, the style guide's example, raised TypeError on both names."""
+    rng = np.random.default_rng(0)
+    t = np.arange(0, 20, 0.02)
+    lc = LightCurve(t, 1000 * (1 + 1e-3 * rng.normal(size=t.size)), time_format="relative")
+    folded = lc.remove_nans().normalize().flatten(window_length=0.5 * u.day)
+    a = folded.fold(period=3.0, epoch_time=1.0)
+    b = lc.remove_nans().normalize().flatten(window=0.5).fold(period=3.0, epoch=1.0)
+    np.testing.assert_allclose(np.asarray(a.flux), np.asarray(b.flux))
+    with pytest.raises(StarskopeError, match="counts it in cadences"):
+        lc.flatten(window_length=101)
+    with pytest.raises(StarskopeError, match="epoch once"):
+        lc.fold(period=3.0)

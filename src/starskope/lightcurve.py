@@ -542,16 +542,33 @@ class LightCurve:
             meta=self.meta,
         )
 
-    def fold(self, *, period, epoch):
-        """Phase-fold; see :func:`starskope.fold.fold`."""
+    def fold(self, *, period, epoch=None, epoch_time=None):
+        """Phase-fold; see :func:`starskope.fold.fold`. ``epoch_time`` is lightkurve's name
+        for ``epoch``."""
         from .fold import fold
 
-        return fold(self, period=period, epoch=epoch)
+        if (epoch is None) == (epoch_time is None):
+            raise StarskopeError("fold() takes the transit epoch once: epoch= (or epoch_time=)")
+        return fold(self, period=period, epoch=epoch if epoch is not None else epoch_time)
 
     def flatten(self, **kwargs):
         """Detrend; keyword arguments as :func:`starskope.clean.detrend.flatten`. Times out of
-        order are detrended in time order and returned in the order given."""
+        order are detrended in time order and returned in the order given. ``window_length``
+        (lightkurve's name) is taken as ``window`` when it is a time (``0.5 * u.day``)."""
         from .clean.detrend import flatten
+
+        if "window_length" in kwargs:
+            import astropy.units as u
+
+            length = kwargs.pop("window_length")
+            if not (isinstance(length, u.Quantity) and length.unit.physical_type == "time"):
+                raise StarskopeError(
+                    f"window_length={length!r}: lightkurve counts it in cadences; starskope's"
+                    " window is a time: give window=<days> or window_length=0.5 * u.day"
+                )
+            if "window" in kwargs:
+                raise StarskopeError("flatten() takes window= or window_length=, not both")
+            kwargs["window"] = float(length.to_value(u.day))
 
         order = np.argsort(self._t, kind="stable")
         if np.any(np.diff(order) != 1):  # the running windows assume time order
