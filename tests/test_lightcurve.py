@@ -382,3 +382,20 @@ def test_the_style_guides_chain_with_lightkurves_names():
         lc.flatten(window_length=101)
     with pytest.raises(StarskopeError, match="epoch once"):
         lc.fold(period=3.0)
+
+
+def test_from_lightkurve_reads_a_folded_curve_on_its_times_and_refuses_collections():
+    """A folded lightkurve curve became a light curve of phases (a 3-day "relative" curve
+    and a negative-depth candidate); a collection ended in a bare AttributeError."""
+    lk = pytest.importorskip("lightkurve")
+    t = np.arange(1000, 1020, 0.02)
+    f = np.ones(t.size)
+    f[((t - 1001) % 3) < 0.1] -= 0.01
+    k = lk.LightCurve(time=Time(t + 2457000, format="jd", scale="tdb"), flux=f)
+    a = LightCurve.from_lightkurve(k)
+    b = LightCurve.from_lightkurve(k.fold(period=3))
+    np.testing.assert_allclose(b.t, a.t)
+    np.testing.assert_allclose(b.flux, a.flux)
+    with pytest.raises(StarskopeError, match="a collection: convert each"):
+        LightCurve.from_lightkurve(lk.LightCurveCollection([k, k]))
+    assert LightCurve.from_lightkurve(a) is a

@@ -688,6 +688,25 @@ class LightCurve:
         def arr(x):
             return _floats(x)  # masked values are NaN
 
+        kind = f"{type(lklc).__module__}.{type(lklc).__name__}"
+        if isinstance(lklc, LightCurve):  # starskope's own already
+            return lklc if meta is None else lklc.copy(meta=meta)
+        if not kind.startswith("lightkurve.") or "Collection" in kind:
+            what = "a collection: convert each of its light curves" if "Collection" in kind else ""
+            raise StarskopeError(
+                f"from_lightkurve() takes one lightkurve LightCurve; got {type(lklc).__name__}"
+                + (f" ({what}, and pass the list to analyse_group)" if what else "")
+            )
+        time = lklc.time
+        if "Folded" in kind:  # its time is phase: the times observed are time_original
+            if "time_original" not in lklc.colnames:
+                raise StarskopeError(
+                    "a folded lightkurve light curve without time_original: pass the light curve"
+                    " before folding"
+                )
+            time = lklc["time_original"]
+            lklc = lklc[np.argsort(np.asarray(getattr(time, "value", time)), kind="stable")]
+            time = lklc["time_original"]
         q = lklc["quality"] if "quality" in lklc.colnames else None
         if meta is None:
             lm = lklc.meta
@@ -705,4 +724,4 @@ class LightCurve:
                 segment=_segment_from_keys(lm),
             )
         q = None if q is None else np.asarray(getattr(q, "value", q)).astype(np.int32)
-        return cls(lklc.time, arr(lklc.flux), arr(lklc.flux_err), q, meta=meta)
+        return cls(time, arr(lklc.flux), arr(lklc.flux_err), q, meta=meta)
