@@ -13,11 +13,13 @@ from scipy.ndimage import uniform_filter1d
 
 from ..clean.masking import CONSTANT_FLUX
 from ..exceptions import StarskopeError
+from ..io.kaggle import KAGGLE_CADENCE_MIN
 
 __all__ = [
     "fill_gaps",
     "model_cadence_minutes",
     "model_times",
+    "row_cadence",
     "raw_flux_channels",
     "resample_flux",
     "standardize_rows",
@@ -136,17 +138,21 @@ def raw_flux_channels(
 
 #: The cadence (minutes) of a raw-flux model's rows when it records none: K2 long cadence,
 #: the Kaggle table's (every shipped raw-flux model was trained on such rows).
-MODEL_CADENCE_MIN = 29.4244
+MODEL_CADENCE_MIN = KAGGLE_CADENCE_MIN
 
 #: Cadences within this fraction of a model's are its own: one sample per slot of its row.
 SAME_CADENCE = 0.01
 
 
+def row_cadence(cadence_minutes: float | None) -> float:
+    """A raw-flux row's cadence in minutes: ``cadence_minutes``, else `MODEL_CADENCE_MIN`."""
+    return float(cadence_minutes or MODEL_CADENCE_MIN)
+
+
 def model_cadence_minutes(est) -> float:
     """The cadence (minutes) of a raw-flux model's rows: recorded at training
     (``cadence_minutes_``), else `MODEL_CADENCE_MIN`."""
-    v = getattr(est, "cadence_minutes_", None)
-    return float(v) if v else MODEL_CADENCE_MIN
+    return row_cadence(getattr(est, "cadence_minutes_", None))
 
 
 def warn_if_resampled(lcs, n_points: int, cadence_minutes: float | None = None) -> None:
@@ -156,7 +162,7 @@ def warn_if_resampled(lcs, n_points: int, cadence_minutes: float | None = None) 
 
     from ..exceptions import StarskopeWarning
 
-    cad = float(cadence_minutes or MODEL_CADENCE_MIN)
+    cad = row_cadence(cadence_minutes)
     other = [lc.cadence * 1440.0 for lc in lcs if len(lc) > 1]
     if any(not abs(c / cad - 1.0) <= SAME_CADENCE for c in other):
         warnings.warn(
@@ -226,7 +232,7 @@ def resample_flux(lc, *, n_points: int = 3197, cadence_minutes: float | None = N
             f" and scores none below {int(MIN_FRACTION * n_points)}",
             path=lc.meta.source,
         )
-    cad = float(cadence_minutes or MODEL_CADENCE_MIN) / 1440.0
+    cad = row_cadence(cadence_minutes) / 1440.0
     n_points = int(n_points)
     # slots from the first time (a table row's first cadence, even when its flux is missing)
     start = float(np.nanmin(t))
@@ -257,4 +263,4 @@ def resample_flux(lc, *, n_points: int = 3197, cadence_minutes: float | None = N
 def model_times(lc, *, n_points: int, cadence_minutes: float | None = None) -> np.ndarray:
     """The times of the slots of :func:`resample_flux`'s row (the light curve's time system)."""
     start = float(np.nanmin(np.asarray(lc.t, dtype=float)))
-    return start + np.arange(int(n_points)) * float(cadence_minutes or MODEL_CADENCE_MIN) / 1440.0
+    return start + np.arange(int(n_points)) * row_cadence(cadence_minutes) / 1440.0

@@ -28,7 +28,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import StarskopeError
-from ..features.rawflux import MODEL_CADENCE_MIN, standardize_rows
+from ..features.rawflux import row_cadence, standardize_rows
 from .occlusion import log_odds, occlusion_drop, scale_rows
 from .prior import at_host_prior
 from .splits import calibration_folds
@@ -212,7 +212,7 @@ class RBMClassifier(ClassifierMixin, BaseEstimator):
         self.calibrated_.fit(self._visible(X, features=(quantiles, log_power)), y)
         self.classes_ = np.array([0, 1])
         self.n_points_ = int(X.shape[1])
-        self.cadence_minutes_ = float(self.cadence_minutes or MODEL_CADENCE_MIN)
+        self.cadence_minutes_ = row_cadence(self.cadence_minutes)
         self.train_prior_ = float(y.mean())
         return self
 

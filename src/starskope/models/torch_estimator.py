@@ -25,7 +25,7 @@ from sklearn.base import BaseEstimator, ClassifierMixin
 from sklearn.utils.validation import check_is_fitted
 
 from ..exceptions import StarskopeError
-from ..features.rawflux import MODEL_CADENCE_MIN, raw_flux_channels
+from ..features.rawflux import raw_flux_channels, row_cadence
 from .occlusion import occlusion_drop, scale_rows
 from .prior import at_host_prior
 from .splits import check_row_split, validation_split
@@ -240,7 +240,7 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
             x_tr, y_tr, x_va, y_va = x_all[idx_tr], y[idx_tr], x_all[idx_va], y[idx_va]
             self.classes_ = np.array([0, 1])
             self.n_points_ = int(X.shape[1])
-            self.cadence_minutes_ = float(self.cadence_minutes or MODEL_CADENCE_MIN)
+            self.cadence_minutes_ = row_cadence(self.cadence_minutes)
             self.train_prior_ = float(y.mean())
             self.module_ = OriginalCNN(n_points=self.n_points_).to(dev)
             loss_fn = torch.nn.BCEWithLogitsLoss()
@@ -353,7 +353,6 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
             "estimator": type(self).__name__,
             "params": {k: v for k, v in self.get_params().items() if k != "checkpoint_dir"},
             "n_points": self.n_points_,
-            "cadence_minutes": getattr(self, "cadence_minutes_", None),
             "train_prior": float(getattr(self, "train_prior_", 0.5)),
             "calibration": list(self.calibration_),
             "history": list(getattr(self, "history_", [])),
@@ -379,10 +378,7 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         est = cls(**state["params"])
         est.classes_ = np.array([0, 1])
         est.n_points_ = int(state["n_points"])
-        # files before it was recorded: K2 long cadence
-        est.cadence_minutes_ = float(
-            state.get("cadence_minutes") or est.cadence_minutes or MODEL_CADENCE_MIN
-        )
+        est.cadence_minutes_ = row_cadence(est.cadence_minutes)  # earlier files: K2's
         est.train_prior_ = float(state.get("train_prior", 0.5))
         est.module_ = OriginalCNN(n_points=est.n_points_)
         est.module_.load_state_dict(state["state_dict"])

@@ -535,10 +535,10 @@ class SpectrogramCNNClassifier(TorchMultiClassifier):
     def _prepare(self, X, *, fit: bool = False) -> np.ndarray:
         X = np.asarray(X, dtype=np.float64)
         if fit:
-            from ..features.rawflux import MODEL_CADENCE_MIN
+            from ..features.rawflux import row_cadence
 
             self.n_points_ = int(X.shape[1])
-            self.cadence_minutes_ = float(self.cadence_minutes or MODEL_CADENCE_MIN)
+            self.cadence_minutes_ = row_cadence(self.cadence_minutes)
         elif X.ndim != 2 or X.shape[1] != self.n_points_:
             raise StarskopeError(f"model expects {self.n_points_} points per star; got {X.shape}")
         return spectrogram_images(X, nperseg=self.nperseg, noverlap=self.noverlap)
@@ -550,21 +550,13 @@ class SpectrogramCNNClassifier(TorchMultiClassifier):
         return np.ascontiguousarray(np.take_along_axis(xb, idx[:, None, None, :], axis=3))
 
     def _extra_state(self) -> dict:
-        return {
-            "n_points": int(self.n_points_),
-            "cadence_minutes": getattr(self, "cadence_minutes_", None),
-        }
+        return {"n_points": int(self.n_points_)}
 
     def _set_extra_state(self, state: dict) -> None:
-        from ..features.rawflux import MODEL_CADENCE_MIN
+        from ..features.rawflux import row_cadence
 
         self.n_points_ = int(state["n_points"])
-        # files before it was recorded: K2 long cadence
-        self.cadence_minutes_ = float(
-            state.get("cadence_minutes")
-            or getattr(self, "cadence_minutes", None)
-            or MODEL_CADENCE_MIN
-        )
+        self.cadence_minutes_ = row_cadence(self.cadence_minutes)  # earlier files: K2's
 
     def saliency(self, X, *, method: str = "occlusion", window: int = 50) -> np.ndarray:
         """Occlusion saliency over time (drop of the planet log-odds when a stretch is hidden)."""
