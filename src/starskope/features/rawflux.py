@@ -20,6 +20,7 @@ __all__ = [
     "model_cadence_minutes",
     "model_times",
     "row_cadence",
+    "row_span",
     "raw_flux_channels",
     "resample_flux",
     "standardize_rows",
@@ -252,12 +253,20 @@ def resample_flux(lc, *, n_points: int = 3197, cadence_minutes: float | None = N
     # the slots the light curve's times span (a table row's missing last fluxes included,
     # filled as a table row's are); beyond them, the data repeated back and forth (mirrored:
     # no jump at the seams, and the noise is the star's)
-    span = min(n_points, int(np.rint((float(np.nanmax(t)) - start) / cad)) + 1)
+    span = row_span(lc, n_points=n_points, cadence_minutes=cadence_minutes)
     row[:span] = fill_gaps(row[None, :span])[0]
     if span < n_points:
         m = np.arange(span, n_points) % (2 * span)
         row[span:] = row[np.where(m < span, m, 2 * span - 1 - m)]
     return row
+
+
+def row_span(lc, *, n_points: int, cadence_minutes: float | None = None) -> int:
+    """How many of :func:`resample_flux`'s slots the light curve's times span (the rest
+    repeat its data)."""
+    t = np.asarray(lc.t, dtype=float)
+    cad = row_cadence(cadence_minutes) / 1440.0
+    return min(int(n_points), int(np.rint((float(np.nanmax(t)) - float(np.nanmin(t))) / cad)) + 1)
 
 
 def model_times(lc, *, n_points: int, cadence_minutes: float | None = None) -> np.ndarray:

@@ -62,6 +62,7 @@ def _rawflux_chunk(name, est, chunk, *, explain: bool) -> list[StarResult]:
         model_cadence_minutes,
         model_times,
         resample_flux,
+        row_span,
         warn_if_resampled,
     )
 
@@ -87,8 +88,8 @@ def _rawflux_chunk(name, est, chunk, *, explain: bool) -> list[StarResult]:
             if sal is not None:
                 grid = model_times(lc, n_points=est.n_points_, cadence_minutes=cadence)
                 # the row's slots the light curve spans (beyond, its data repeated)
-                within = grid <= np.nanmax(np.asarray(lc.t, dtype=float)) + cadence / 2880.0
-                order = [j for j in np.argsort(sal[k])[::-1] if within[j]]
+                span = row_span(lc, n_points=est.n_points_, cadence_minutes=cadence)
+                order = [j for j in np.argsort(sal[k])[::-1] if j < span]
                 top = order[: max(1, est.n_points_ // 50)]
                 expl["high_saliency_times"] = sorted({round(float(grid[j]), 2) for j in top})[:20]
                 expl["time_format"] = lc.time_format
