@@ -6,6 +6,7 @@ import sys
 import warnings
 
 __all__ = [
+    "first_line",
     "RowError",
     "show_warning",
     "StarskopeDeprecationWarning",
@@ -113,6 +114,19 @@ class StarskopeWarning(UserWarning):
 
 class StarskopeDeprecationWarning(StarskopeWarning, DeprecationWarning):
     """A feature that will be removed."""
+
+
+def first_line(exc: BaseException) -> str:
+    """An exception's first line, or its type's name when it has no message (for a one-line
+    error about a library's exception).
+
+    Examples
+    --------
+    >>> first_line(ValueError("bad header\\nmore detail")), first_line(KeyError())
+    ('bad header', 'KeyError')
+    """
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def show_warning(message, category, filename, lineno, file=None, line=None) -> None:

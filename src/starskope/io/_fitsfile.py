@@ -18,7 +18,7 @@ import zlib
 
 import numpy as np
 
-from ..exceptions import StarskopeError, StarskopeWarning
+from ..exceptions import StarskopeError, StarskopeWarning, first_line
 
 __all__ = ["FITS_MAGIC", "guard", "is_fits", "open_fits"]
 
@@ -54,9 +54,8 @@ def guard(path, where: str | None = None):
             NotImplementedError,
             AttributeError,
         ) as exc:
-            msg = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
             raise StarskopeError(
-                f"corrupt or truncated FITS file: {msg}", path=path, where=where
+                f"corrupt or truncated FITS file: {first_line(exc)}", path=path, where=where
             ) from exc
     for w in caught:
         text = str(w.message)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..exceptions import StarskopeError, UnrecognisedFormatError
+from ..exceptions import StarskopeError, UnrecognisedFormatError, first_line
 from ..lightcurve import LightCurve
 from . import kaggle as _kaggle
 from . import parquet as _parquet
@@ -313,7 +313,7 @@ def _fits_damage(path) -> str | None:
                 for hdu in hdul:
                     _ = hdu.data
         except Exception as exc:  # astropy raises many types for a damaged file
-            return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            return first_line(exc)
     for w in said:
         text = " ".join(str(w.message).split())
         if "truncated" in text or "not multiple of 2880" in text:

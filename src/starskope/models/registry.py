@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..exceptions import StarskopeError
+from ..exceptions import StarskopeError, first_line
 
 __all__ = [
     "DEFAULT_MODEL",
@@ -235,7 +235,7 @@ def load_model(name_or_path) -> tuple[str, object]:
         try:
             state = torch.load(p, map_location="cpu", weights_only=True)
         except Exception as exc:
-            raise StarskopeError(f"cannot read model file: {_reason(exc)}", path=str(p)) from exc
+            raise StarskopeError(f"cannot read model file: {first_line(exc)}", path=str(p)) from exc
         est_name = state.get("estimator") if isinstance(state, dict) else None
         if est_name not in _TORCH_CLASSES:
             raise StarskopeError("not a starskope torch model file", path=str(p))
@@ -258,16 +258,10 @@ def load_model(name_or_path) -> tuple[str, object]:
         with (lzma.open if xz else open)(p, "rb") as fh:
             blob = pickle.load(fh)
     except Exception as exc:
-        raise StarskopeError(f"cannot read model file: {_reason(exc)}", path=str(p)) from exc
+        raise StarskopeError(f"cannot read model file: {first_line(exc)}", path=str(p)) from exc
     if not isinstance(blob, dict) or blob.get("format") != "starskope-model":
         raise StarskopeError("not a starskope model file", path=str(p))
     return blob["model"], blob["estimator"]
-
-
-def _reason(exc: BaseException) -> str:
-    """An exception's first line, or its type's name when it has no message."""
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def model_inputs(
