@@ -90,6 +90,17 @@ _MAG_UNITS = frozenset({"mag", "mags", "magnitude", "magnitudes", "dmag", "mmag"
 _MILLIMAG = re.compile(r"(^|[^a-z])d?mmag($|[^a-z])")
 
 
+def column_key(name) -> str:
+    """A column name as the detection compares it: lower case, blanks and hyphens as ``_``.
+
+    Examples
+    --------
+    >>> column_key(" Mag Error "), column_key("flux-err")
+    ('mag_error', 'flux_err')
+    """
+    return re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+
+
 def is_millimag(name: str | None, unit: str | None = None) -> bool:
     """True when a magnitude column's name or unit says millimagnitudes.
 
@@ -122,7 +133,7 @@ def is_magnitude(name: str | None, unit: str | None = None) -> bool:
     """
     if unit is not None and str(unit).strip().lower() in _MAG_UNITS:
         return True
-    n = re.sub(r"[\s\-]+", "_", str(name or "").strip().lower())
+    n = column_key(name or "")
     if (b := _BRACKETED.match(n)) is not None:
         if b.group(2) in _MAG_UNITS:
             return True
@@ -156,7 +167,7 @@ def _error_stem(name: str) -> str | None:
     >>> [_error_stem(n) for n in ("flux_err", "emag", "merr", "uncertainty", "e_v", "flux")]
     ['flux', 'mag', 'm', '', 'v', None]
     """
-    n = re.sub(r"[\s\-]+", "_", str(name).strip().lower())
+    n = column_key(name)
     if (b := _BRACKETED.match(n)) is not None:
         n = b.group(1)
     if _ERROR_ALONE.match(n):
@@ -202,7 +213,7 @@ def band_magnitudes(name: str | None, col) -> bool:
     >>> band_magnitudes("V", np.array([12.31, 12.35, 12.30])), band_magnitudes("V", np.ones(3))
     (True, False)
     """
-    n = re.sub(r"[\s\-]+", "_", str(name or "").strip().lower())
+    n = column_key(name or "")
     if n not in _BAND_NAMES or col is None:
         return False
     c = np.asarray(col, dtype=float)
@@ -409,7 +420,7 @@ def _time_rank(name: str, *, dates: bool = True) -> int | None:
     begins like it (``time_bjd``, ``TIME [BTJD]``), so the first of those in column order wins;
     1 for a UTC one or a plain ``jd`` or ``mjd``; None for anything else (``timecorr``,
     ``time_err``)."""
-    low = re.sub(r"[\s\-]+", "_", str(name).lower().strip())
+    low = column_key(name)
     if _NOT_TIME.search(low):
         return None
     if low in ("time", "times"):
@@ -457,7 +468,7 @@ def choose_columns(
     ncol = len(columns)
     positional = names is None
     names = list(names) if names is not None else [f"col{i}" for i in range(ncol)]
-    low = [re.sub(r"[\s\-]+", "_", n.lower().strip()) for n in names]
+    low = [column_key(n) for n in names]
     numeric = [i for i, c in enumerate(columns) if c is not None]
     how = []
 

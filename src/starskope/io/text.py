@@ -19,7 +19,13 @@ import numpy as np
 
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve, LightCurveMeta
-from ._columns import _QUALITY_NAMES, choose_columns, is_magnitude, warn_suspect_magnitudes
+from ._columns import (
+    _QUALITY_NAMES,
+    choose_columns,
+    column_key,
+    is_magnitude,
+    warn_suspect_magnitudes,
+)
 from ._common import (
     AMBIGUOUS_RULE,
     below_full_jd,
@@ -618,13 +624,18 @@ def _label_column(cells) -> bool:
     return 2 <= len(vals) <= 20 and all(len(v) <= 24 and _number(v) is None for v in vals)
 
 
+def _cell_labels(cells) -> np.ndarray:
+    """A text column's cells as stripped strings, ``""`` for a missing one."""
+    return np.array(["" if c is None or c != c else str(c).strip() for c in cells])
+
+
 def _letter_quality(names, texts: dict, path) -> np.ndarray | None:
     """Rows a quality column of ``G`` (good) and ``B`` (bad) calls good (ASAS-SN Sky Patrol),
     or None when there is no such column; the bad ones are left out, with a warning."""
     for j, cells in texts.items():
         if j >= len(names) or str(names[j]).strip().lower() not in _QUALITY_NAMES:
             continue
-        flags = np.array(["" if c is None or c != c else str(c).strip() for c in cells])
+        flags = _cell_labels(cells)
         given = set(flags[flags != ""])
         if "G" not in given or not given <= {"G", "B"}:
             continue
@@ -646,12 +657,12 @@ def one_band(names, texts: dict, path, *, headerless: bool = False) -> np.ndarra
     only one. Several bands or instruments in one light curve would put their offsets in the
     flux (a spurious signal): the others are left out, with a warning that names them."""
     for j, cells in texts.items():
-        key = re.sub(r"[\s\-]+", "_", str(names[j]).strip().lower())
+        key = column_key(names[j])
         # without a header, only juliet's layout: time, flux, error, then an instrument name
         juliet = headerless and j == 3 and len(names) == 4 and _label_column(cells)
         if not (key in _BAND_COLUMNS or juliet):
             continue
-        bands = np.array(["" if c is None or c != c else str(c).strip() for c in cells])
+        bands = _cell_labels(cells)
         kinds, counts = np.unique(bands[bands != ""], return_counts=True)
         if kinds.size < 2 or {k.lower() for k in kinds} <= _NOT_BANDS:
             return None
@@ -701,11 +712,11 @@ def camera_labels(names, texts: dict, cols=()) -> tuple[str, np.ndarray] | None:
     """The name and per-row labels of a column naming each row's camera (text, or whole
     numbers of at most `MAX_CAMERAS` values), when it names two or more; None otherwise."""
     for j, name in enumerate(names):
-        if re.sub(r"[\s\-]+", "_", str(name).strip().lower()) not in _CAMERA_COLUMNS:
+        if column_key(name) not in _CAMERA_COLUMNS:
             continue
         if j in texts:
             cells = texts[j]
-            labels = np.array(["" if c is None or c != c else str(c).strip() for c in cells])
+            labels = _cell_labels(cells)
         elif j < len(cols) and cols[j] is not None:
             v = np.asarray(cols[j], dtype=float)
             ok = np.isfinite(v)
@@ -880,7 +891,7 @@ def _named_but_not_numeric(names, cols, texts: dict, time_column, flux_column, p
         )
 
     text_cols = [j for j in texts if j < len(names)]
-    low = [re.sub(r"[\s\-]+", "_", str(n).lower().strip()) for n in names]
+    low = [column_key(n) for n in names]
     time_named = [j for j in text_cols if _time_rank(names[j], dates=False) is not None]
     flux_named = [j for j in text_cols if (r := _flux_rank(low[j])) is not None and r >= 0]
     if not (time_named and time_column is None) and not (flux_named and flux_column is None):
