@@ -334,16 +334,14 @@ def test_a_short_cadence_month_is_its_quarters_duplicate_and_ground_data_kept(rn
     observing the same nights are not duplicates."""
     q = 300.0 + np.arange(0, 90, 0.0204)
     m = 330.0 + np.arange(0, 30, 1 / 1440)
-    lc_q = LightCurve(q, np.ones(q.size), time_format="bkjd",
-                      meta=LightCurveMeta(mission="Kepler", source="llc"))  # fmt: skip
-    lc_m = LightCurve(m, np.ones(m.size), time_format="bkjd",
-                      meta=LightCurveMeta(mission="Kepler", source="slc"))  # fmt: skip
+    lc_q = _flat(q, "bkjd", mission="Kepler", source="llc")
+    lc_m = _flat(m, "bkjd", mission="Kepler", source="slc")
     with pytest.warns(StarskopeWarning, match="slc covers the same Kepler times as llc"):
         st = stitch([lc_q, lc_m])
     assert [s.source for s in st.segments] == ["llc"]
     nights = 2459000.0 + np.arange(0, 10, 0.01)
-    a = LightCurve(nights, np.ones(nights.size), time_format="jd", meta=LightCurveMeta(source="A"))
-    b = LightCurve(nights, np.ones(nights.size), time_format="jd", meta=LightCurveMeta(source="B"))
+    a = _flat(nights, "jd", source="A")
+    b = _flat(nights, "jd", source="B")
     assert len(stitch([a, b]).segments) == 2
 
 
@@ -352,10 +350,13 @@ def test_of_one_sectors_products_the_finer_cadence_is_kept():
     the longer span kept the 30-min one. Spans within 1.2x keep the finer cadence."""
     two = 1500.0 + np.arange(0.02, 27, 2 / 1440)
     thirty = 1500.0 - 30 / 1440 + np.arange(0.0, 27.03, 30 / 1440)
-    fine = LightCurve(two, np.ones(two.size), time_format="btjd",
-                      meta=LightCurveMeta(mission="TESS", source="spoc"))  # fmt: skip
-    coarse = LightCurve(thirty, np.ones(thirty.size), time_format="btjd",
-                        meta=LightCurveMeta(mission="TESS", source="qlp"))  # fmt: skip
+    fine = _flat(two, "btjd", mission="TESS", source="spoc")
+    coarse = _flat(thirty, "btjd", mission="TESS", source="qlp")
     with pytest.warns(StarskopeWarning, match="qlp covers the same TESS times as spoc"):
         st = stitch([coarse, fine])
     assert [s.source for s in st.segments] == ["spoc"]
+
+
+def _flat(t, time_format, **meta):
+    """A light curve of constant flux at times ``t``, with metadata ``meta``."""
+    return LightCurve(t, np.ones(t.size), time_format=time_format, meta=LightCurveMeta(**meta))

@@ -22,12 +22,15 @@ def _mags(n, seed=0, period=3.7, depth=5e-3):
     return t, mag, inn
 
 
+def _table(path, header, rows):
+    """A CSV of a ``header`` line and ``rows`` (strings), without a final newline."""
+    path.write_text(header + "\n" + "\n".join(rows))
+    return path
+
+
 def _asassn_v1(path, rows):
     """An ASAS-SN Sky Patrol (v1) CSV of ``rows`` (strings in its column order)."""
-    path.write_text(
-        "HJD,UT Date,Camera,FWHM,Limit,mag,mag_err,flux(mJy),flux_err,Filter\n" + "\n".join(rows)
-    )
-    return path
+    return _table(path, "HJD,UT Date,Camera,FWHM,Limit,mag,mag_err,flux(mJy),flux_err,Filter", rows)
 
 
 def _read_warn(path, **kw):
@@ -47,9 +50,7 @@ def test_ztf_table_two_bands_hjd_and_mjd(tmp_path):
         for i, (x, m, b) in enumerate(zip(t, mag, band, strict=True))
     ]
     p = tmp_path / "ztf.csv"
-    p.write_text(
-        "oid,expid,hjd,mjd,mag,magerr,catflags,filtercode,ra,dec,chi,sharp\n" + "\n".join(rows)
-    )
+    _table(p, "oid,expid,hjd,mjd,mag,magerr,catflags,filtercode,ra,dec,chi,sharp", rows)
     lc, msgs = _read_warn(p)
     # the magnitude with its error is the flux, never the other time column or the positions
     assert lc.meta.flux_column == "mag"
@@ -92,9 +93,7 @@ def test_gaia_epoch_photometry_time_and_bands(tmp_path):
             rows.append(f"1,4295806720,{17147220576346830 + i},{b},{2100 + x:.6f},{m + off:.5f},"
                         f"{f:.3f},{f / 1000:.3f}")  # fmt: skip
     p = tmp_path / "EPOCH_PHOTOMETRY-Gaia_DR3_4295806720.csv"
-    p.write_text(
-        "solution_id,source_id,transit_id,band,time,mag,flux,flux_error\n" + "\n".join(rows)
-    )
+    _table(p, "solution_id,source_id,transit_id,band,time,mag,flux,flux_error", rows)
     lc, msgs = _read_warn(p)
     # days from J2010.0 in BJD (TCB): full BJD; the G band on a tie
     assert lc.time_format == "jd"
@@ -235,9 +234,7 @@ def test_asassn_sky_patrol_letter_quality(tmp_path):
         for i, (x, m, g) in enumerate(zip(t, mag, q, strict=True))
     ]
     p = tmp_path / "asassn.csv"
-    p.write_text(
-        "jd,flux,flux_err,mag,mag_err,limit,fwhm,image_id,camera,quality\n" + "\n".join(rows)
-    )
+    _table(p, "jd,flux,flux_err,mag,mag_err,limit,fwhm,image_id,camera,quality", rows)
     lc, warned = _read_warn(p)
     assert len(lc) == int((q == "G").sum())
     assert any("calls 75 of 300 rows not good (B)" in w for w in warned)
@@ -250,11 +247,11 @@ def test_heliocentric_time_before_a_plain_jd(tmp_path):
     t, mag, _ = _mags(200)
     rows = [f"{2458600.5 + x:.5f},{m:.4f},0.003,{2458600.5 + x + 0.004:.5f}" for x, m in zip(t, mag, strict=True)]  # fmt: skip
     p = tmp_path / "hjd.csv"
-    p.write_text("JD,Magnitude,Uncertainty,HJD\n" + "\n".join(rows))
+    _table(p, "JD,Magnitude,Uncertainty,HJD", rows)
     lc, _ = _read_warn(p)
     np.testing.assert_allclose(lc.t + lc.bjd_offset, 2458600.5 + t + 0.004, rtol=0, atol=1e-5)
     rows = [f"{2458600.5 + x:.5f},{m:.4f},0.003," for x, m in zip(t, mag, strict=True)]
-    p.write_text("JD,Magnitude,Uncertainty,HJD\n" + "\n".join(rows))
+    _table(p, "JD,Magnitude,Uncertainty,HJD", rows)
     lc, _ = _read_warn(p)
     np.testing.assert_allclose(lc.t + lc.bjd_offset, 2458600.5 + t, rtol=0, atol=1e-5)
 
@@ -304,7 +301,7 @@ def test_ztf_fields_are_each_levelled(tmp_path):
     mag = 15.0 + np.where(oid == oid[0], 0.0, 0.04) + 0.003 * rng.standard_normal(n)
     rows = [f"{o},{m:.6f},{g:.4f},0.003,0,zg" for o, m, g in zip(oid, mjd, mag, strict=True)]
     p = tmp_path / "ztf.csv"
-    p.write_text("oid,mjd,mag,magerr,catflags,filtercode\n" + "\n".join(rows))
+    _table(p, "oid,mjd,mag,magerr,catflags,filtercode", rows)
     lc, msgs = _read_warn(p)
     assert np.std(lc.flux) < 0.005  # the 0.3% noise, not the 4% step
     assert any("column 'oid' names 2 cameras or fields" in m for m in msgs)
