@@ -399,3 +399,59 @@ def test_from_lightkurve_reads_a_folded_curve_on_its_times_and_refuses_collectio
     with pytest.raises(StarskopeError, match="a collection: convert each"):
         LightCurve.from_lightkurve(lk.LightCurveCollection([k, k]))
     assert LightCurve.from_lightkurve(a) is a
+
+
+def test_bin_append_and_plot_methods_as_in_lightkurve():
+    pytest.importorskip("matplotlib")
+    from matplotlib.figure import Figure
+
+    from starskope.stitch import bin_to
+
+    lc = make_lc(n=500)  # 10 days, 28.8-min steps
+    binned = lc.bin(2 * u.hour, min_count=2)
+    ref = bin_to(lc, 2 * u.hour, min_count=2)
+    np.testing.assert_array_equal(binned.t, ref.t)
+    np.testing.assert_array_equal(binned.flux, ref.flux)
+    assert binned.cadence == pytest.approx(to_days(2 * u.hour), rel=0.05)  # 4-5 points a bin
+
+    later = LightCurve(lc.t + 20 + BTJD_OFFSET, lc.flux, time_format="jd")  # another format
+    both = lc.append(later)
+    assert len(both) == 1000 and both.time_format == "jd"
+    np.testing.assert_allclose(both.t[:500], lc.t + BTJD_OFFSET)
+    np.testing.assert_allclose(both.t[500:], lc.t + 20 + BTJD_OFFSET)
+    np.testing.assert_array_equal(both.flux_err[500:], np.nan)
+    assert both.meta.mission == "TESS"
+    same = lc.append([lc, lc])
+    assert same.time_format == "btjd" and len(same) == 1500
+    with pytest.raises(StarskopeError, match="relative times .* cannot join absolute"):
+        lc.append(LightCurve(np.arange(3.0), np.ones(3), time_format="relative"))
+    with pytest.raises(StarskopeError, match="part 1 is ndarray"):
+        lc.append([lc.flux])
+    mags = LightCurve(lc.t, lc.flux, time_format="btjd", meta=LightCurveMeta(flux_unit="mag"))
+    rel = LightCurve(lc.t, lc.flux, time_format="btjd", meta=LightCurveMeta(flux_unit="relative"))
+    with pytest.raises(StarskopeError, match=r"flux units differ \(mag, relative\)"):
+        mags.append(rel)
+
+    ax = Figure().add_subplot()
+    assert lc.plot(ax=ax) is ax
+    (line,) = ax.get_lines()
+    np.testing.assert_allclose(line.get_ydata(), lc.flux / np.median(lc.flux))
+    assert ax.get_ylabel() == "Relative flux" and ax.get_xlabel() == "Time [BTJD]"
+    offsets = LightCurve(
+        lc.t, np.sin(lc.t), time_format="btjd", meta=LightCurveMeta(flux_unit="ppm")
+    )
+    ax2 = Figure().add_subplot()
+    offsets.plot(ax=ax2, color="tab:blue")
+    np.testing.assert_allclose(ax2.get_lines()[0].get_ydata(), np.sin(lc.t))  # no level
+    assert ax2.get_ylabel() == "Flux [ppm]"
+
+
+def test_plot_without_axes_opens_a_pyplot_figure():
+    plt = pytest.importorskip("matplotlib.pyplot")
+    before = plt.get_fignums()
+    ax = make_lc().plot(label="TESS")
+    try:
+        assert plt.get_fignums() == [*before, ax.figure.number]
+        assert ax.get_legend() is not None  # a label asked for a legend
+    finally:
+        plt.close(ax.figure)

@@ -577,6 +577,78 @@ class LightCurve:
 
         return flatten(self, **kwargs).lightcurve
 
+    def bin(self, time_bin_size, *, min_count: int = 1) -> LightCurve:
+        """Bin to a fixed cadence (lightkurve's ``time_bin_size``, e.g. ``30 * u.min``; a bare
+        number is days); see :func:`starskope.stitch.bin_to`.
+
+        Examples
+        --------
+        >>> import numpy as np, astropy.units as u
+        >>> lc = LightCurve(np.arange(0, 1, 2 / 1440), np.ones(720), time_format="btjd")
+        >>> len(lc.bin(30 * u.min))
+        48
+        """
+        from .stitch import bin_to
+
+        return bin_to(self, time_bin_size, min_count=min_count)
+
+    def append(self, others) -> LightCurve:
+        """This light curve followed by one or more others, cadences concatenated as they are
+        (no normalisation or quality masking: :func:`starskope.stitch.stitch` does those).
+
+        Times stay in this light curve's format when every part has it, else all go to full
+        BJD_TDB (``"jd"``); relative times join only relative times, and the flux units that
+        are stated must agree. The metadata are this light curve's.
+
+        Raises
+        ------
+        StarskopeError
+            If a part is not a `LightCurve`, relative and absolute times are mixed, or the
+            flux units differ (``meta.flux_unit``).
+        """
+        parts = [self, *([others] if isinstance(others, LightCurve) else list(others))]
+        for i, p in enumerate(parts[1:], 1):
+            if not isinstance(p, LightCurve):
+                raise StarskopeError(
+                    f"append() takes LightCurve objects; part {i} is {type(p).__name__}"
+                )
+        formats = {p._format for p in parts}
+        if "relative" in formats and len(formats) > 1:
+            raise StarskopeError(
+                "append(): relative times (no epoch) cannot join absolute ones",
+                path=self.meta.source,
+            )
+        units = {p.meta.flux_unit for p in parts} - {None}  # None: not stated
+        if len(units) > 1:
+            shown = ", ".join(sorted(str(x) for x in units))
+            raise StarskopeError(
+                f"append(): the flux units differ ({shown}); normalise the parts first"
+                " (lc.normalize()) or use starskope.stitch.stitch",
+                path=self.meta.source,
+            )
+        if len(formats) > 1:
+            parts = [p.to_bjd() for p in parts]
+        return LightCurve(
+            np.concatenate([p._t for p in parts]),
+            np.concatenate([p.flux for p in parts]),
+            np.concatenate([p.flux_err for p in parts]),
+            np.concatenate([p.quality for p in parts]),
+            time_format=parts[0]._format,
+            meta=self.meta.replace(flux_unit=units.pop()) if units else self.meta,
+        )
+
+    def plot(self, ax=None, **kwargs):
+        """Flux against time (divided by its median when it has a positive level), on ``ax``
+        or, when none is given, on a new pyplot figure; keyword arguments go to
+        `matplotlib.axes.Axes.plot`. Returns the `matplotlib.axes.Axes`."""
+        from .plotting import plot_lightcurve
+
+        if ax is None:
+            import matplotlib.pyplot as plt
+
+            _, ax = plt.subplots(figsize=(10, 4))
+        return plot_lightcurve(self, ax=ax, **kwargs)
+
     # ------------------------------------------------------------------ interoperability
     def to_timeseries(self):
         """Convert to an astropy `~astropy.timeseries.TimeSeries` (flux, flux_err, quality)."""

@@ -27,6 +27,7 @@ __all__ = [
     "plot_diagnostics",
     "plot_flattened",
     "plot_folded",
+    "plot_lightcurve",
     "plot_odd_even",
     "plot_periodogram",
     "plot_raw",
@@ -128,6 +129,40 @@ def plot_raw(raw, *, cleaned=None, trend=None, ax):
     ax.set_xlabel(time_label(raw.time_format))
     ax.set_ylabel("Relative flux")
     _legend_above(ax, fontsize=7, markerscale=6, ncol=3)
+    return ax
+
+
+def plot_lightcurve(lc, *, ax, **kwargs):
+    """A light curve's flux against time, divided by its median when that is a positive level
+    (flux around zero, such as ``flux - 1`` or ppm, is drawn as it is).
+
+    Parameters
+    ----------
+    lc : `~starskope.lightcurve.LightCurve`
+    ax : `matplotlib.axes.Axes`
+        Where to draw.
+    **kwargs
+        Passed to `matplotlib.axes.Axes.plot` (default: small black points).
+
+    Returns
+    -------
+    `matplotlib.axes.Axes`
+    """
+    from .clean.masking import has_flux_level
+
+    flux = np.asarray(lc.flux, dtype=float)
+    relative = has_flux_level(flux)
+    y = _relative(flux) if relative else flux
+    style = {**_POINT, "color": "k", **kwargs}
+    ax.plot(lc.t, y, **style)
+    _limits(ax, y)
+    _plain_time_axis(ax)
+    ax.set_xlabel(time_label(lc.time_format))
+    ax.set_ylabel("Relative flux" if relative else f"Flux [{lc.meta.flux_unit or 'as given'}]")
+    if lc.meta.target:
+        ax.set_title(lc.meta.target, fontsize=9, loc="left")
+    if "label" in kwargs:
+        _legend_above(ax, fontsize=7, markerscale=6)
     return ax
 
 
