@@ -243,13 +243,15 @@ def train_command(
         )
 
 
+def _class_counts(ds) -> str:
+    """``"(8 stars: 2 hosts, 6 non-hosts)"``."""
+    n_pos = int(ds.y.sum())
+    return f"({len(ds.y)} stars: {n_pos} hosts, {len(ds.y) - n_pos} non-hosts)"
+
+
 def _data_counts(data, ds) -> str:
     """``"a.csv, b.csv (8 stars: 2 hosts, 6 non-hosts)"``: what a training error was given."""
-    n_pos = int(ds.y.sum())
-    return (
-        f"{', '.join(str(p) for p in data)} ({len(ds.y)} stars: {n_pos} hosts, "
-        f"{len(ds.y) - n_pos} non-hosts)"
-    )
+    return f"{', '.join(str(p) for p in data)} {_class_counts(ds)}"
 
 
 def _remove_empty_dirs(path: Path) -> None:
@@ -718,8 +720,8 @@ def _check_both_classes(data, ds) -> None:
         return
     missing = "no hosts" if not n_pos else "no non-hosts"
     raise StarskopeError(
-        f"{', '.join(str(p) for p in data)} hold{'s' * (len(data) == 1)} {missing} ({len(ds.y)} stars: {n_pos} hosts, "
-        f"{n_neg} non-hosts): ROC and precision-recall (ROC-AUC, PR-AUC, roc.png, pr.png) are "
+        f"{', '.join(str(p) for p in data)} hold{'s' * (len(data) == 1)} {missing}"
+        f" {_class_counts(ds)}: ROC and precision-recall (ROC-AUC, PR-AUC, roc.png, pr.png) are "
         "undefined without both classes; evaluate on data with hosts and non-hosts (predict "
         "scores stars of one class)"
     )
