@@ -183,3 +183,23 @@ def test_folded_shape_ignores_missing_times():
     flux = 1.0 + 0.01 * np.sin(2 * np.pi * np.nan_to_num(t) / 0.61)
     shape = folded_shape(t, flux, np.isfinite(t), 0.61)  # no cast warning (warnings are errors)
     assert np.all(shape[np.isnan(t)] == 0.0) and np.ptp(shape) > 0.015
+
+
+def test_alternate_peaks_are_tried_on_every_pass_not_only_the_first():
+    # TESS 2-min, three planets: after the 3.4-d planet is masked, the next pass's raw power
+    # peaks at a one-transit long period (SDE < 7), which ended the search; the same
+    # periodogram holds the 5.11-d planet (expected SNR ~36) above SDE 7
+    from starskope import LightCurve, analyse
+    from starskope.simulate.inject import PlanetSignal, a_rs_from_density
+
+    t = np.arange(0.0, 27.0, 2.0 / 1440.0)
+    t = t[(t < 13.0) | (t > 14.2)]
+    model = np.ones_like(t)
+    for period, t0, rp in ((3.4, 0.6, 0.05), (5.11, 2.2, 0.04), (11.8, 4.0, 0.05)):
+        a_rs = a_rs_from_density(period=period, rho_star=1.4)
+        planet = PlanetSignal(period=period, t0=t0, rp_rs=rp, a_rs=a_rs, impact=0.3)
+        model *= planet.model(t, exptime=2.0 / 1440.0)
+    flux = model + np.random.default_rng(0).normal(0.0, 1e-3, t.size)
+    result = analyse(LightCurve(t + 2000.0, flux, np.full(t.size, 1e-3), time_format="btjd"))
+    found = [c for c in result.candidates if abs(c.period_days / 5.11 - 1) < 0.003]
+    assert found and found[0].is_planet_like

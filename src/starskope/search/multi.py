@@ -89,8 +89,10 @@ def search_multi(
     engine : {"numba", "astropy"}, optional
         BLS kernel (ignored by TLS).
     alternates : int, optional
-        BLS only (ignored by TLS): when the first pass's strongest signal is not significant,
-        re-measure up to this many other periodogram peaks (SDE above ``sde_threshold``, over
+        BLS only (ignored by TLS): when a pass's strongest signal is not significant (the
+        first pass's, or a later one's: a one-transit peak at a long period can top the raw
+        power of a pass whose periodogram holds another planet), re-measure up to this many
+        other periodogram peaks (SDE above ``sde_threshold``, over
         5% from the top's period and 1% from its 1:2 and 2:1 aliases), highest SDE first, each
         on the seven grid periods around it; the first that is significant with at least three
         transits is kept (its SDE is the first pass's at that peak; its periodogram the first
@@ -114,8 +116,8 @@ def search_multi(
         Every pass run, in order (but a subtracted source's residuals, see ``repeats``). The
         first element is always the strongest signal of the light curve. Without
         ``alternates``: the significant signals, then (when the loop stopped on significance)
-        the first signal that was not. With them, an insignificant first pass may be followed
-        by the significant peak taken in its place and the passes after it.
+        the first signal that was not. With them, an insignificant pass may be followed by
+        the significant peak taken in its place and the passes after it.
     """
     if method not in SEARCHES:
         raise StarskopeError(f"unknown search method {method!r}; choose one of {sorted(SEARCHES)}")
@@ -175,7 +177,7 @@ def search_multi(
         found.append(res)
         if not is_significant(res, snr_threshold=snr_threshold, sde_threshold=sde_threshold):
             alt = None
-            if alternates > 0 and method == "bls" and n_sig == 0:
+            if alternates > 0 and method == "bls":
                 alt = _alternate(
                     t[keep], flux[keep], None if err is None else err[keep], res, periods,
                     durations, alternates, snr_threshold, sde_threshold, engine,
