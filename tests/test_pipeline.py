@@ -1087,3 +1087,68 @@ def test_api_mistakes_get_advice():
         analyse(lk.LightCurve(time=t, flux=np.ones(t.size)))
     with pytest.raises(StarskopeError, match="one minute"):
         PipelineConfig(durations_hours=(0.01, 2.0))
+
+
+def _k2_system(signals, seed, sigma=3e-4):
+    cadence = 29.4244 / 1440.0
+    t = np.arange(0.0, 80.0, cadence)
+    model = np.ones_like(t)
+    for s in signals:
+        model *= s.model(t, exptime=cadence)
+    flux = model + np.random.default_rng(seed).normal(0.0, sigma, t.size)
+    return LightCurve(t + 2000.0, flux, np.full(t.size, sigma), time_format="btjd")
+
+
+@pytest.mark.parametrize("seed", [0, 3])
+def test_a_hot_jupiters_transits_stay_out_of_a_small_planets_fit_and_depth(seed):
+    # a hot Jupiter's transits inside some of a 1000-ppm planet's pulled its fitted epoch by
+    # hours (4-5 of its own errors) and deepened it by half
+    from starskope.simulate.inject import PlanetSignal, a_rs_from_density
+
+    def planet(period, t0, rp):
+        a_rs = a_rs_from_density(period=period, rho_star=1.4)
+        return PlanetSignal(period=period, t0=t0, rp_rs=rp, a_rs=a_rs, impact=0.3)
+
+    rng = np.random.default_rng(1000 + seed)
+    hot, small = planet(3.2, rng.uniform(0, 3.2), 0.1), planet(7.3, rng.uniform(0, 7.3), 0.03)
+    alone = analyse(_k2_system([small], seed))
+    both = analyse(_k2_system([hot, small], seed))
+
+    def at(result, period):
+        return next(c for c in result.candidates if abs(c.period_days / period - 1) < 0.003)
+
+    c, ref = at(both, 7.3), at(alone, 7.3)
+    assert c.is_planet_like
+    off_hours = ((c.extra["fit_t0"] - 2000.0 - small.t0 + 3.65) % 7.3 - 3.65) * 24.0
+    assert abs(off_hours) < max(3.0 * c.extra["fit_t0_err_days"] * 24.0, 0.3)
+    assert c.depth_ppm == pytest.approx(ref.depth_ppm, rel=0.15)
+    assert c.extra["fit_depth_ppm"] == pytest.approx(ref.extra["fit_depth_ppm"], rel=0.15)
+
+
+@pytest.mark.parametrize("seed", [1, 4])
+def test_a_binarys_eclipses_stay_out_of_a_planets_depth(seed):
+    # a diluted 1-2-d binary sharing the light curve: its eclipses inside the planet's
+    # transits were averaged into the planet's depth (2-3x) and SNR
+    from starskope.simulate.binaries import EclipsingBinarySignal
+    from starskope.simulate.inject import PlanetSignal, a_rs_from_density
+
+    rng = np.random.default_rng(5000 + seed)
+    rng.uniform(size=2)
+    period = rng.uniform(3.0, 9.0)
+    a_rs = a_rs_from_density(period=period, rho_star=1.4)
+    planet = PlanetSignal(
+        period=period, t0=rng.uniform(0, period), rp_rs=0.035, a_rs=a_rs, impact=0.3
+    )
+    binary = EclipsingBinarySignal(
+        period=rng.uniform(0.8, 2.0), t0=0.3, k=0.5, a_rs=4.0, impact=0.3, sb=0.4, dilution=8.0
+    )
+    alone = analyse(_k2_system([planet], seed))
+    both = analyse(_k2_system([binary, planet], seed))
+
+    def at(result):
+        return next(c for c in result.candidates if abs(c.period_days / period - 1) < 0.003)
+
+    c, ref = at(both), at(alone)
+    assert c.is_planet_like
+    assert c.depth_ppm == pytest.approx(ref.depth_ppm, rel=0.25)
+    assert c.snr < 1.1 * ref.snr

@@ -35,6 +35,7 @@ from .search.base import SearchResult
 from .search.bls import box_stats
 from .search.multi import is_significant, search_multi
 from .vet import VetThresholds, is_planet_like, other_transits, vet_candidate
+from .vet.base import others_left_out
 from .vet.variability import (
     HARMONICS,
     ROTATION_RATIOS,
@@ -241,7 +242,19 @@ def _transit_scale_noise(flat: LightCurve, width: float = 2.0 / 24.0) -> tuple[f
     return float(robust_std(yb[full])), float(white)
 
 
-def _fit(flat: LightCurve, s: SearchResult, exptime: float):
+def _apart(flat: LightCurve, s: SearchResult, others: list[SearchResult]) -> LightCurve:
+    """``flat`` without the other signals' transits, where they do not hold most of this
+    one's (see :func:`starskope.vet.base.others_left_out`): a hot Jupiter's transits inside a
+    small planet's would deepen it and pull its fitted epoch."""
+    drop = _others_mask(flat.t, others)
+    if drop is None:
+        return flat
+    drop = others_left_out(flat.t, drop, period=s.period, t0=s.t0, duration=s.duration)
+    return flat.select(~drop) if drop.any() else flat
+
+
+def _fit(flat: LightCurve, s: SearchResult, exptime: float, others: list[SearchResult] = ()):
+    flat = _apart(flat, s, list(others))
     return fit_transit(
         flat.t,
         flat.flux,
@@ -321,7 +334,7 @@ def _v_shape_at_fit(
     k = next((i for i, f in enumerate(flags) if f.name == "v_shape" and f.raised), None)
     if k is None:
         return flags
-    fit = _fit(flat, s, exptime)
+    fit = _fit(flat, s, exptime, others)
     if (
         fit is None
         or not bool(getattr(fit, "success", False))
@@ -430,13 +443,8 @@ def _significance_flags(s: SearchResult, config: PipelineConfig) -> list[VetFlag
 def _remeasure(flat: LightCurve, s: SearchResult, others: list[SearchResult]) -> SearchResult:
     """Depth and SNR of a signal on the re-detrended flux, leaving out the other signals'
     transits (a binary's eclipses would otherwise count as noise of the planet beside it)."""
-    t, f = flat.t, flat.flux
-    drop = _others_mask(t, others)
-    if drop is not None:
-        own = transit_mask(t, period=s.period, t0=s.t0, duration=s.duration)
-        keep = ~(drop & ~own)
-        t, f = t[keep], f[keep]
-    st = box_stats(t, f, period=s.period, t0=s.t0, duration=s.duration)
+    apart = _apart(flat, s, others)
+    st = box_stats(apart.t, apart.flux, period=s.period, t0=s.t0, duration=s.duration)
     return dataclasses.replace(
         s, depth=st.depth, depth_err=st.depth_err, snr=st.snr, n_transits=st.n_transits
     )
@@ -679,11 +687,12 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         wanted = config.fit_transit and significant and (k == 0 or c.is_planet_like)
         if c.period_days != s.period:  # reported at half the found period (_at_half_period)
             s = dataclasses.replace(s, period=c.period_days, t0=c.t0, depth=c.depth_ppm / 1e6)
-        fit = _fit(flat, s, exptime) if wanted else None
+        others = [o for j, o in enumerate(chosen) if j != k]
+        fit = _fit(flat, s, exptime, others) if wanted else None
         fits.append(fit)
         if fit is not None and bool(getattr(fit, "success", False)):
             extra = dict(c.extra)
-            beta = _fit_red_noise(flat, s)
+            beta = _fit_red_noise(_apart(flat, s, others), s)
             extra.update(
                 fit_depth_ppm=float(fit.depth_ppm),
                 fit_duration_hours=float(fit.duration_hours),

@@ -295,6 +295,42 @@ def red_noise_beta(t, flux, sigma, width) -> float:
     return float(max(1.0, observed / expected)) if np.isfinite(observed) else 1.0
 
 
+#: Other signals' transits are left out of one signal's own transits when they hold at most
+#: this share of its in-transit cadences: a planet's or a binary's dips that fall in some of
+#: its transits by chance (14-23% of a planet's beside a 1-2-d binary). A larger share is an
+#: alias of it, or a pulsation's "transits" covering a third of the light curve or more,
+#: whose removal would take the signal's own data with it.
+OTHERS_OVERLAP = 0.3
+
+
+def others_left_out(t, exclude, *, period, t0, duration, valid=None) -> np.ndarray:
+    """The cadences of ``exclude`` (other signals' transits) that measuring one signal leaves
+    out: all of them, unless they hold more than :data:`OTHERS_OVERLAP` of its own in-transit
+    cadences, when its transits (within a duration of their centres) are kept.
+
+    Another planet's or a binary's dip inside this signal's transits would deepen it, and
+    shift its fitted epoch, by that dip's share of the points.
+
+    Examples
+    --------
+    >>> t = np.arange(0.0, 10.0, 0.01)
+    >>> other = np.abs(t - 2.0) < 0.05  # another signal's dip inside one of four transits
+    >>> int(others_left_out(t, other, period=2.0, t0=0.0, duration=0.2).sum())
+    10
+    >>> int(others_left_out(t, np.abs((t + 1) % 2 - 1) < 0.1, period=2.0, t0=0.0,
+    ...                     duration=0.2).sum())  # an alias: its own transits kept
+    0
+    """
+    t = np.asarray(t, dtype=float)
+    exclude = np.asarray(exclude, dtype=bool)
+    ok = np.isfinite(t) if valid is None else np.asarray(valid, dtype=bool)
+    phase = np.abs(phase_fold(t, period=period, t0=t0))
+    n_own = np.count_nonzero((phase < 0.5 * duration) & ok)
+    if n_own and np.count_nonzero((phase < 0.5 * duration) & ok & exclude) > OTHERS_OVERLAP * n_own:
+        return exclude & ~(phase < duration)
+    return exclude
+
+
 def _context(t, flux, flux_err, *, period, t0, duration, depth, exclude=None) -> _Context:
     p = to_days(period, name="period")
     t0 = to_days(t0, name="t0")
@@ -330,13 +366,7 @@ def _context(t, flux, flux_err, *, period, t0, duration, depth, exclude=None) ->
             raise StarskopeError(
                 f"exclude must be a boolean mask like t {t.shape}; got {exclude.shape}"
             )
-        # another candidate may be an alias of this one: if leaving its transits out would
-        # remove most of this candidate's own in-transit points, keep those points
-        own = np.abs(phase_fold(t, period=p, t0=t0)) < 0.5 * d
-        n_own = np.count_nonzero(own & ok)
-        if n_own and np.count_nonzero(own & ok & exclude) > 0.5 * n_own:
-            exclude = exclude & ~(np.abs(phase_fold(t, period=p, t0=t0)) < d)
-        ok &= ~exclude
+        ok &= ~others_left_out(t, exclude, period=p, t0=t0, duration=d, valid=ok)
     t, flux = t[ok], flux[ok]
     if t.size < 10:
         raise StarskopeError(f"vetting needs at least 10 finite points; got {t.size}")
