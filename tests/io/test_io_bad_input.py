@@ -245,7 +245,21 @@ def test_duplicated_times_keep_the_first_row(tmp_path):
         lc = read(p)
     np.testing.assert_array_equal(lc.t, [1, 2, 3])
     np.testing.assert_array_equal(lc.flux, [1, 1, 1])
-    assert "kept the first row" in lc.meta.extra["time_order"]
+    assert "kept one row of each time, the first with finite" in lc.meta.extra["time_order"]
+
+
+def test_duplicated_times_keep_the_row_with_data(tmp_path):
+    # a sector stitched twice whose first copy is NaN or flagged: the good copy is kept (the
+    # first rows were kept, and every cadence was then masked)
+    p = tmp_path / "dup.csv"
+    p.write_text(
+        "time,flux,quality\n1,nan,0\n1,1.0,0\n2,0.5,8\n2,0.9,0\n3,nan,4\n3,1.2,4\n4,nan,0\n4,nan,0\n"
+    )
+    with pytest.warns(StarskopeWarning, match=r"4 repeated time"):
+        lc = read(p, flux_column="flux", time_column="time")
+    np.testing.assert_array_equal(lc.t, [1, 2, 3, 4])
+    np.testing.assert_array_equal(lc.flux, [1.0, 0.9, 1.2, np.nan])
+    np.testing.assert_array_equal(lc.quality, [0, 0, 4, 0])
 
 
 def test_cli_prints_starskope_warnings_on_one_line(tmp_path, capsys):

@@ -736,7 +736,8 @@ def finish(
     """Validate arrays and build the light curve.
 
     Drops cadences with non-finite time; raises `StarskopeError` for all-NaN flux. Rows out of
-    time order are sorted and, of rows with the same time, the first is kept; either comes with
+    time order are sorted and, of rows with the same time, the first with finite flux and no
+    quality flag is kept (else the first); either comes with
     a :class:`~starskope.exceptions.StarskopeWarning` and a note in ``meta.extra["time_order"]``.
     """
     path = str(path)
@@ -790,9 +791,13 @@ def finish(
         t, flux, flux_err, quality = t[order], flux[order], flux_err[order], quality[order]
         d = np.diff(t)
     if (d == 0).any():
-        # repeated timestamps (overlapping segments stitched twice): keep the first row of each
-        # time; say whether the repeats disagreed in flux
-        dup = np.concatenate([[False], d == 0])
+        # repeated timestamps (overlapping segments stitched twice): keep one row of each time,
+        # the first with finite flux and no quality flag (a NaN or flagged first copy would
+        # throw the good one away); say whether the repeats disagreed in flux
+        rank = np.where(np.isfinite(flux), np.where(quality == 0, 0, 1), 2)
+        order = np.lexsort((rank, t))  # by time, then rank; stable within both
+        t, flux, flux_err, quality = t[order], flux[order], flux_err[order], quality[order]
+        dup = np.concatenate([[False], np.diff(t) == 0])
         first = np.flatnonzero(~dup)
         group = np.cumsum(~dup) - 1
         differ = ~np.isclose(flux, flux[first][group], rtol=1e-9, atol=0.0, equal_nan=True)
@@ -805,7 +810,7 @@ def finish(
                 if (differ & dup).any()
                 else ", same flux"
             )
-            + "): kept the first row of each time"
+            + "): kept one row of each time, the first with finite flux and no quality flag"
         )
         t, flux, flux_err, quality = t[~dup], flux[~dup], flux_err[~dup], quality[~dup]
     if notes:
