@@ -400,3 +400,29 @@ def test_a_raw_flux_model_that_cannot_score_leaves_the_search_standing(tmp_path,
     assert res["candidates"][0]["period_days"] == pytest.approx(1.2, rel=0.02)
     assert res["explanation"]["model"]["error"].endswith("scores none below 319")
     assert any(r.startswith("The original-cnn model gave no score") for r in res["reasons"])
+
+
+def test_quality_bitmask_option_and_an_all_flagged_light_curve(tmp_path, rng, capsys, configs):
+    # every cadence flagged with a bit the mask drops: the error says the flags took them and
+    # how to keep them (a named mask keeps every flag of a file of unknown mission)
+    t = 2000.0 + np.arange(0, 30, 0.0204)
+    f = 1 + rng.normal(0, 2e-4, t.size)
+    f[np.abs((t - 2001.0 + 1.6) % 3.2 - 1.6) < 0.05] -= 2e-3
+    p = tmp_path / "flagged.csv"
+    p.write_text("time,flux,quality\n" + "\n".join(f"{a},{b},5" for a, b in zip(t, f, strict=True)))
+    assert main(["search", str(p), "--json", "--quality-bitmask", "0x4"]) == 1
+    row = json.loads(capsys.readouterr().out)
+    assert re.search(
+        r"only 0 usable cadences .*: the bitmask 4 drops 1471 of the 1471 cadences with finite"
+        r" time and flux \(flag bits 3, counted from 1\)\. To keep them: --quality-bitmask none",
+        row["error"],
+    )
+    for option in ("NONE", "default"):
+        assert main(["search", str(p), "--json", "--quality-bitmask", option]) == 0
+        row = json.loads(capsys.readouterr().out)
+        assert row["is_candidate"]
+        assert row["candidates"][0]["period_days"] == pytest.approx(3.2, rel=3e-3)
+    assert [c.quality_bitmask for c in configs] == [4, "none", "default"]
+    assert main(["search", str(p), "--quality-bitmask", "soft"]) == 2
+    err = capsys.readouterr().err
+    assert "--quality-bitmask takes default, hard, hardest, none or a non-negative integer" in err

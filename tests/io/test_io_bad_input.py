@@ -310,3 +310,9 @@ def test_a_bad_file_among_many(tmp_path, io_data):
     (tmp_path / "c_empty.csv").write_text("")
     out = list(iter_read(tmp_path))
     assert [type(x).__name__ for _, x in out] == ["StarskopeError", "LightCurve", "StarskopeError"]
+
+
+def test_a_time_column_without_values_is_named(tmp_path):
+    p = tmp_path / "nantimes.csv"
+    p.write_text("time,flux\nnan,1.0\nnan,1.0\n,0.9\n")
+    _expect(p, r"the time column 'time' holds no values \(every cell is NaN or blank\)")

@@ -495,13 +495,33 @@ def clean(
     StarskopeError
         When fewer than 10 usable cadences remain.
     """
-    keep = finite_mask(lc.t, lc.flux) & quality_mask(
-        lc.quality, mission=lc.meta.mission, bitmask=bitmask
-    )
+    finite = finite_mask(lc.t, lc.flux)
+    keep = finite & quality_mask(lc.quality, mission=lc.meta.mission, bitmask=bitmask)
     out = lc.select(keep)
     if len(out) < 10:
+        n_finite = int(np.count_nonzero(finite))
+        why = ""
+        if n_finite >= 10:  # the quality flags took them
+            flags = np.bitwise_or.reduce(np.asarray(lc.quality)[finite & ~keep].astype(np.int64))
+            mission = lc.meta.mission
+            bits = [  # the set bits the mask drops (counted from 1, as the missions' manuals)
+                b + 1
+                for b in range(32)
+                if int(flags) >> b & 1
+                and not quality_mask(np.array([1 << b]), mission=mission, bitmask=bitmask)[0]
+            ]
+            named = (
+                f"{bitmask!r} quality bitmask" if isinstance(bitmask, str) else f"bitmask {bitmask}"
+            )
+            why = (
+                f": the {named} drops {n_finite - len(out)} of the"
+                f" {n_finite} cadences with finite time and flux (flag bits"
+                f" {', '.join(map(str, bits[:8]))}{', ...' if len(bits) > 8 else ''}, counted"
+                " from 1). To keep them: --quality-bitmask none (Python:"
+                " PipelineConfig(quality_bitmask='none'))"
+            )
         raise StarskopeError(
-            f"only {len(out)} usable cadences after quality and NaN masking (need 10)",
+            f"only {len(out)} usable cadences after quality and NaN masking (need 10){why}",
             path=lc.meta.source,
         )
     order = np.argsort(out.t, kind="stable")

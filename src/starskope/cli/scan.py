@@ -16,7 +16,7 @@ from . import app
 from ._help import CADENCE_HELP
 from ._paths import console as _console
 from ._paths import output_dir
-from .search import DURATIONS_HELP, SUBTRACT_REPEATS_HELP, search_options
+from .search import DURATIONS_HELP, QUALITY_HELP, SUBTRACT_REPEATS_HELP, search_options
 
 __all__ = ["catalog_app", "scan_command"]
 
@@ -56,6 +56,7 @@ def scan_command(
         None, "--subtract-repeats", help=SUBTRACT_REPEATS_HELP
     ),
     durations: str | None = typer.Option(None, "--durations", help=DURATIONS_HELP),
+    quality_bitmask: str | None = typer.Option(None, "--quality-bitmask", help=QUALITY_HELP),
     export: tuple[str, Path] | None = typer.Option(
         None, "--export", help="Also export the catalog: --export parquet DIR.", show_default=False
     ),
@@ -99,7 +100,12 @@ def scan_command(
     from ..scan.progress import RichProgress
 
     changes = search_options(
-        method, max_planets, alternate_peaks, durations, subtract_repeats=subtract_repeats
+        method,
+        max_planets,
+        alternate_peaks,
+        durations,
+        subtract_repeats=subtract_repeats,
+        quality_bitmask=quality_bitmask,
     )
     if export is not None and export[0].lower() != "parquet":
         raise StarskopeError(f"--export supports 'parquet' only; got {export[0]!r}")

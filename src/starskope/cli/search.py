@@ -53,12 +53,39 @@ def parse_durations(text: str | None) -> tuple[float, ...] | None:
     return vals
 
 
+#: Help of the --quality-bitmask option of ``search`` and ``scan``.
+QUALITY_HELP = (
+    "Mission quality flags that drop a cadence: default, hard, hardest (lightkurve's"
+    " definitions), none, or an integer bitmask (default: default)."
+)
+
+
+def parse_bitmask(text: str | None) -> str | int | None:
+    """``--quality-bitmask``: a named bitmask (lowercased) or a non-negative integer."""
+    if text is None:
+        return None
+    value = text.strip().lower()
+    if value in ("default", "hard", "hardest", "none"):
+        return value
+    try:
+        number = int(value, 0)  # 1130799, 0x1141bf
+    except ValueError:
+        number = -1
+    if number < 0:
+        raise StarskopeError(
+            "--quality-bitmask takes default, hard, hardest, none or a non-negative integer;"
+            f" got {text!r}"
+        )
+    return number
+
+
 def search_options(
     method: str,
     max_planets: int | None,
     alternate_peaks: int | None,
     durations: str | None = None,
     subtract_repeats: int | None = None,
+    quality_bitmask: str | None = None,
 ) -> dict:
     """`PipelineConfig` changes from the search options ``search`` and ``scan`` share; a bad
     value is a `StarskopeError` naming the option."""
@@ -80,6 +107,9 @@ def search_options(
     hours = parse_durations(durations)
     if hours is not None:
         changes["durations_hours"] = hours
+    bitmask = parse_bitmask(quality_bitmask)
+    if bitmask is not None:
+        changes["quality_bitmask"] = bitmask
     return changes
 
 
@@ -108,6 +138,7 @@ def search_command(
     ),
     method: str = typer.Option("bls", "--method", help="Period search: bls or tls."),
     durations: str | None = typer.Option(None, "--durations", help=DURATIONS_HELP),
+    quality_bitmask: str | None = typer.Option(None, "--quality-bitmask", help=QUALITY_HELP),
     min_period: float | None = typer.Option(
         None,
         "--min-period",
@@ -165,7 +196,12 @@ def search_command(
     from ..result import StarResult
 
     changes = search_options(
-        method, max_planets, alternate_peaks, durations, subtract_repeats=subtract_repeats
+        method,
+        max_planets,
+        alternate_peaks,
+        durations,
+        subtract_repeats=subtract_repeats,
+        quality_bitmask=quality_bitmask,
     )
     for name, value in (("min", min_period), ("max", max_period)):
         if value is not None and not value > 0:

@@ -527,6 +527,14 @@ def choose_columns(
             if not positional and (not mono or _CATALOGUE_NAME.match(low[mono[0]])):
                 # no column could be the time but a catalogue's (a period sorted in order)
                 _not_a_light_curve(names, low, path=path, where=where)
+            empty = [i for i in numeric if ranks[i] is not None and i not in cands]
+            if not mono and empty:
+                raise StarskopeError(
+                    f"the time column {names[empty[0]]!r} holds no values (every cell is NaN or"
+                    " blank)",
+                    path=path,
+                    where=where,
+                )
             if not mono:
                 raise StarskopeError(
                     f"cannot tell which column is time (none named like time and none strictly "
