@@ -108,7 +108,7 @@ def test_tls_warns_before_a_search_that_takes_minutes(rng):
     from starskope.exceptions import StarskopeWarning
     from starskope.search.tls import warn_if_slow
 
-    slow = r"TLS on about 71k points over 1460 days.*however binned"
+    slow = r"TLS over 1460 days \(71k points\) will take minutes.*however binned"
     with pytest.warns(StarskopeWarning, match=slow):
         assert warn_if_slow(71_000, 1460.0)
     with pytest.warns(StarskopeWarning, match="box search"):
@@ -118,6 +118,7 @@ def test_tls_warns_before_a_search_that_takes_minutes(rng):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert not warn_if_slow(18_000, 80.0)  # a TESS sector at 2 minutes
+        assert not warn_if_slow(117_000, 27.0)  # one at 20 s: 1 s, TLS bins the points
 
 
 def _binary_and_planet(rng, *, binary_period=0.6, span=80.0):
