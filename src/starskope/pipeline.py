@@ -535,7 +535,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                 det, method, window = alt, "localpoly", config.active_window_days
                 replaced = (noise, alt_noise)
     flat, trend = det.lightcurve, det.trend
-    # the search cannot find transits longer than about a third of the window
+    # the search cannot find transits longer than about two-fifths of the window
     searchable = durations[durations <= window / 2.5 + 1e-9]
     if searchable.size == 0:
         searchable = durations[:1]

@@ -198,3 +198,12 @@ def test_json_light_curves_are_named_as_json(tmp_path):
     for name in ("rec.json", "col.json"):
         with pytest.raises(StarskopeError, match="a JSON file.*to_csv"):
             read(tmp_path / name)
+
+
+def test_reads_docstring_names_every_reader():
+    import re
+
+    from starskope.io.registry import READERS, read
+
+    listed = set(re.findall(r"``([a-z0-9-]+)``", read.__doc__.split("flux_column")[0]))
+    assert set(READERS) <= listed, sorted(set(READERS) - listed)

@@ -352,7 +352,8 @@ def read(
         Force a reader (one of ``READERS``: ``kepler``, ``tess``, ``k2sff``, ``k2sc``,
         ``everest``, ``k2varcat``, ``qlp``, ``tasoc``, ``eleanor``, ``cdips``, ``diamante``,
         ``lightkurve``, ``fits-table``, ``kaggle``, ``parquet``, ``parquet-table``, ``feather``,
-        ``ecsv``, ``votable``, ``text``; ``pixel-file`` only refuses target pixel files).
+        ``ecsv``, ``mrt``, ``votable``, ``flux-series``, ``text``; ``pixel-file`` only refuses
+        target pixel files).
     flux_column, time_column : str, optional
         Override the column choice (``"sap_flux"`` for SAP flux in mission files; for K2SC
         ``"flux-trposi-trtime"`` or ``"flux"``; for text tables a name or 0-based index).
