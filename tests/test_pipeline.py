@@ -1152,3 +1152,31 @@ def test_a_binarys_eclipses_stay_out_of_a_planets_depth(seed):
     assert c.is_planet_like
     assert c.depth_ppm == pytest.approx(ref.depth_ppm, rel=0.25)
     assert c.snr < 1.1 * ref.snr
+
+
+def test_the_other_thirds_of_a_rejected_signal_are_not_called_a_planets():
+    # an eccentric binary (1% primary, 0.15% secondary at phase 0.38, K2): its 3P signals
+    # merged at P and rejected, while their other thirds' reason spoke of "the planet"
+    from starskope.simulate.inject import a_rs_from_density, transit_model
+
+    rng = np.random.default_rng(5001)
+    period = rng.uniform(2.5, 7.0)
+    t0 = rng.uniform(0, period)
+    rng.uniform(size=2)
+    a_rs = 1.5 * a_rs_from_density(period=period, rho_star=1.4)
+    phase2 = rng.uniform(0.3, 0.4)
+    cadence = 29.4244 / 1440.0
+    t = np.arange(0.0, 80.0, cadence)
+    kw = dict(period=period, rp_rs=0.1, a_rs=a_rs, impact=0.2, exptime=cadence)
+    primary = transit_model(t, t0=t0, u=(0.4, 0.26), **kw)
+    secondary = transit_model(t, t0=t0 + phase2 * period, u=(0.0, 0.0), **kw)
+    flux = 1 - (1 - primary) - 0.15 * (1 - secondary)
+    flux = flux + np.random.default_rng(1).normal(0.0, 3e-4, t.size)
+    result = analyse(LightCurve(t + 2000.0, flux, np.full(t.size, 3e-4), time_format="btjd"))
+    assert not result.is_candidate
+    planets = {round(c.period_days, 4) for c in result.candidates if c.is_planet_like}
+    for c in result.candidates:
+        for f in c.vetting:
+            if f.name == "same_source" and "-d planet's" in f.reason:
+                assert round(float(f.reason.split("of the ")[1].split("-d")[0]), 4) in planets
+    assert any("-d signal's dips" in f.reason for c in result.candidates for f in c.vetting)

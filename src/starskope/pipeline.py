@@ -998,10 +998,12 @@ def _eclipse_pairs(
                     # equal dips a third of an orbit apart: one planet at P/3 (under a third of
                     # the shortest period searched), when its fold shows the dip at the third
                     # phase too (an eccentric binary's eclipses a third apart leave it empty)
-                    merged, same = _at_half_period(prim, sec, t, flux, n=3)
+                    merged, _ = _at_half_period(prim, sec, t, flux, n=3)
                     if merged.depth_ppm >= THIRD_DEPTH * 0.5 * (prim.depth_ppm + sec.depth_ppm):
                         # the tests at 3P saw the other thirds as a secondary: run at P/3
-                        out[k_prim], out[k_sec] = _revetted(merged, t, flux, th), same
+                        out[k_prim] = _revetted(merged, t, flux, th)
+                        planet = out[k_prim].is_planet_like
+                        out[k_sec] = _other_part(sec, merged.period_days, 3, planet=planet)
                         thirds |= {i, j}
                         for m, c in enumerate(candidates):  # the last third, found as well
                             if m in thirds or not _same_clock(
@@ -1010,7 +1012,7 @@ def _eclipse_pairs(
                                 continue
                             dm = ((c.t0 - prim.t0) / p + 0.5) % 1.0 - 0.5
                             if abs(abs(dm) - 1.0 / 3.0) * p < 0.5 * (d_a + d_b):
-                                out[m] = _other_part(c, merged.period_days, 3)
+                                out[m] = _other_part(c, merged.period_days, 3, planet=planet)
                                 thirds.add(m)
                         continue
                 sec_depth, sec_snr = sec.depth_ppm, sec.snr
@@ -1108,7 +1110,7 @@ def _at_half_period(
         False,
         float(n),
         f"found as two equal signals at {first.period_days:.5g} d {part} an orbit apart: one "
-        f"planet at {part} that period, {period:.5g} d (reported here)",
+        f"source at {part} that period, {period:.5g} d (reported here)",
     )
     merged = dataclasses.replace(
         first,
@@ -1124,15 +1126,16 @@ def _at_half_period(
     return merged, _other_part(second, period, n)
 
 
-def _other_part(c: Candidate, period: float, n: int) -> Candidate:
+def _other_part(c: Candidate, period: float, n: int, *, planet: bool = True) -> Candidate:
     """``c`` rejected as the other half (``n`` = 2) or thirds (3) of the transits of a planet
-    reported at ``period``."""
+    (or, when ``planet`` is False, a signal rejected as one) reported at ``period``."""
     same = VetFlag(
         "same_source",
         True,
         1.0,
-        f"the other {'half' if n == 2 else 'thirds'} of the {period:.5g}-d planet's transits"
-        " (see the candidate at that period): not a second object",
+        f"the other {'half' if n == 2 else 'thirds'} of the {period:.5g}-d"
+        f" {'planet' if planet else 'signal'}'s dips (see the candidate at that period): not a"
+        " second object",
     )
     # one reason of a kind; its alias note (measured against the other signal's period before
     # the move) is superseded by this one
