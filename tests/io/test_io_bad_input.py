@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import re
+import warnings
 
 import numpy as np
 import pytest
@@ -316,3 +317,27 @@ def test_a_time_column_without_values_is_named(tmp_path):
     p = tmp_path / "nantimes.csv"
     p.write_text("time,flux\nnan,1.0\nnan,1.0\n,0.9\n")
     _expect(p, r"the time column 'time' holds no values \(every cell is NaN or blank\)")
+
+
+def test_a_copy_with_shifted_times_is_left_out_but_close_exposures_are_kept(tmp_path):
+    # a sector stitched with itself, the copy's times a few seconds later: the median step
+    # halved and every transit read as empty; ground-based exposures seconds apart differ in
+    # flux and stay
+    rng = np.random.default_rng(3)
+    t = 1325.3 + np.arange(400) * 2.0 / 1440.0
+    f = 1 + 1e-3 * rng.standard_normal(t.size)
+    p = tmp_path / "twice.csv"
+    np.savetxt(p, np.c_[np.r_[t, t + 1e-4], np.r_[f, f]], delimiter=",", header="time,flux",
+               comments="")  # fmt: skip
+    with pytest.warns(StarskopeWarning, match=r"400 cadence\(s\) repeat the one before them a "
+                      r"moment later \(first 1325.300100, 8.64 s after it\) with the same flux"):  # fmt: skip
+        lc = read(p)
+    np.testing.assert_allclose(lc.t, t)
+    np.testing.assert_allclose(lc.flux, f, rtol=1e-15)
+    nights = np.r_[0.0, 30 / 86400, 1.0, 1.0 + 30 / 86400, 2.0, 2.0 + 30 / 86400]
+    q = tmp_path / "dithers.csv"
+    np.savetxt(q, np.c_[2459000.5 + nights, [1.0, 1.01, 0.99, 1.0, 1.02, 0.98]], delimiter=",",
+               header="bjd,flux", comments="")  # fmt: skip
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        assert len(read(q)) == 6

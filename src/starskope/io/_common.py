@@ -722,6 +722,35 @@ def below_full_jd(t) -> bool:
 
 
 # ---------------------------------------------------------------------------- final checks
+#: A cadence this close to the one before it, relative to both neighbouring steps, with the
+#: same flux, is a copy of it with shifted times (a sector stitched twice) ...
+SHIFTED_COPY_STEP = 0.1
+#: ... when there are at least this many such cadences and this share of them.
+SHIFTED_COPY_MIN = 10
+SHIFTED_COPY_SHARE = 0.05
+
+
+def _shifted_copies(t: np.ndarray, flux: np.ndarray) -> np.ndarray:
+    """Cadences that repeat the one before them with the same flux, a small fraction
+    (:data:`SHIFTED_COPY_STEP`) of both neighbouring time steps later: a light curve stitched
+    with a copy of itself whose times moved by a few seconds, which halves the median step
+    that the transit counts rest on. Separate exposures minutes apart (ground-based dithers)
+    differ in flux and are kept."""
+    out = np.zeros(t.size, dtype=bool)
+    if t.size < 4:
+        return out
+    d = np.diff(t)
+    prev = np.r_[np.inf, d[:-1]]
+    nxt = np.r_[d[1:], np.inf]
+    same = np.isclose(flux[1:], flux[:-1], rtol=1e-12, atol=0.0) & np.isfinite(flux[1:])
+    out[1:] = same & (d > 0) & (d < SHIFTED_COPY_STEP * np.minimum(prev, nxt))
+    # a copy repeats many cadences; a few equal values close in time are rounding (a survey's
+    # fluxes to four decimals), and those rows are measurements of their own
+    if np.count_nonzero(out) < max(SHIFTED_COPY_MIN, SHIFTED_COPY_SHARE * t.size):
+        out[:] = False
+    return out
+
+
 def finish(
     path,
     t,
@@ -813,6 +842,15 @@ def finish(
             + "): kept one row of each time, the first with finite flux and no quality flag"
         )
         t, flux, flux_err, quality = t[~dup], flux[~dup], flux_err[~dup], quality[~dup]
+    copies = _shifted_copies(t, flux)
+    if copies.any():
+        i = int(np.argmax(copies))
+        notes.append(
+            f"{int(copies.sum())} cadence(s) repeat the one before them a moment later (first"
+            f" {t[i]:.6f}, {86400.0 * (t[i] - t[i - 1]):.3g} s after it) with the same flux: the"
+            " same observations twice with shifted times; the repeats were left out"
+        )
+        t, flux, flux_err, quality = t[~copies], flux[~copies], flux_err[~copies], quality[~copies]
     if notes:
         text = "; ".join(notes)
         warn_file(text, path=path, where=where)
