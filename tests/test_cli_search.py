@@ -8,6 +8,7 @@ import re
 import numpy as np
 import pytest
 
+from starskope import StarskopeError
 from starskope.cli import main
 from starskope.config import PipelineConfig
 
@@ -414,7 +415,7 @@ def test_quality_bitmask_option_and_an_all_flagged_light_curve(tmp_path, rng, ca
     row = json.loads(capsys.readouterr().out)
     assert re.search(
         r"only 0 usable cadences .*: the bitmask 4 drops 1471 of the 1471 cadences with finite"
-        r" time and flux \(flag bits 3, counted from 1\)\. To keep them: --quality-bitmask none",
+        r" time and flux \(flag bits 3, counted from 1\)\. To keep them: search or scan --quality-bitmask none",
         row["error"],
     )
     for option in ("NONE", "default"):
@@ -423,6 +424,10 @@ def test_quality_bitmask_option_and_an_all_flagged_light_curve(tmp_path, rng, ca
         assert row["is_candidate"]
         assert row["candidates"][0]["period_days"] == pytest.approx(3.2, rel=3e-3)
     assert [c.quality_bitmask for c in configs] == [4, "none", "default"]
-    assert main(["search", str(p), "--quality-bitmask", "soft"]) == 2
-    err = capsys.readouterr().err
-    assert "--quality-bitmask takes default, hard, hardest, none or a non-negative integer" in err
+    for bad in ("soft", "-1", "4294967296", "99999999999999999999"):
+        assert main(["search", str(p), "--quality-bitmask", bad]) == 2
+        err = capsys.readouterr().err
+        assert "--quality-bitmask takes default, hard, hardest, none or an integer from 0" in err
+        assert "Traceback" not in err
+    with pytest.raises(StarskopeError, match=r"quality_bitmask must be 0 to 2\*\*32 - 1"):
+        PipelineConfig(quality_bitmask=-1)

@@ -427,6 +427,12 @@ def test_bin_append_and_plot_methods_as_in_lightkurve():
         lc.append(LightCurve(np.arange(3.0), np.ones(3), time_format="relative"))
     with pytest.raises(StarskopeError, match="part 1 is ndarray"):
         lc.append([lc.flux])
+    for bad in ({"a": lc}, None, lc.flux):
+        with pytest.raises(StarskopeError, match="takes a LightCurve or a list of them"):
+            lc.append(bad)
+    kepler = LightCurve(lc.t, lc.flux, time_format="btjd", meta=LightCurveMeta(mission="Kepler"))
+    with pytest.raises(StarskopeError, match=r"different missions \(Kepler, TESS\)"):
+        lc.append(kepler)
     mags = LightCurve(lc.t, lc.flux, time_format="btjd", meta=LightCurveMeta(flux_unit="mag"))
     rel = LightCurve(lc.t, lc.flux, time_format="btjd", meta=LightCurveMeta(flux_unit="relative"))
     with pytest.raises(StarskopeError, match=r"flux units differ \(mag, relative\)"):
@@ -444,6 +450,12 @@ def test_bin_append_and_plot_methods_as_in_lightkurve():
     offsets.plot(ax=ax2, color="tab:blue")
     np.testing.assert_allclose(ax2.get_lines()[0].get_ydata(), np.sin(lc.t))  # no level
     assert ax2.get_ylabel() == "Flux [ppm]"
+    mag = 12.0 + np.where(np.abs(lc.t - 1005.0) < 0.2, 0.01, 0.0)  # a 1% transit, fainter
+    ax3 = Figure().add_subplot()
+    LightCurve(lc.t, mag, time_format="btjd", meta=LightCurveMeta(flux_unit="mag")).plot(ax=ax3)
+    y = ax3.get_lines()[0].get_ydata()
+    assert y.min() == pytest.approx(10 ** (-0.4 * 0.01)) and np.median(y) == 1.0
+    assert ax3.get_ylabel() == "Relative flux (from magnitudes)"
 
 
 def test_plot_without_axes_opens_a_pyplot_figure():

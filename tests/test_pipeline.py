@@ -1180,3 +1180,29 @@ def test_the_other_thirds_of_a_rejected_signal_are_not_called_a_planets():
             if f.name == "same_source" and "-d planet's" in f.reason:
                 assert round(float(f.reason.split("of the ")[1].split("-d")[0]), 4) in planets
     assert any("-d signal's dips" in f.reason for c in result.candidates for f in c.vetting)
+
+
+def test_others_left_out_of_a_signal_and_the_same_source_kept():
+    from starskope.pipeline import _others_mask
+    from starskope.search.base import SearchResult
+    from starskope.vet.base import OTHERS_OVERLAP, others_left_out
+
+    t = np.arange(0.0, 20.0, 0.001)
+    own = np.abs((t + 1.0) % 2.0 - 1.0) < 0.05  # a 0.1-d transit every 2 d
+    for share in (0.2, 0.3, 0.4):
+        # another signal covering a given share of every one of this signal's transits
+        other = own & (((t + 0.05) % 2.0) < share * 0.1)
+        out = others_left_out(t, other, period=2.0, t0=0.0, duration=0.1)
+        frac = other[own].mean()
+        assert out.sum() == (other.sum() if frac <= OTHERS_OVERLAP else 0), share
+
+    def signal(period, t0, duration):
+        return SearchResult(period=period, t0=t0, duration=duration, depth=1e-3, depth_err=1e-4,
+                            snr=20.0, sde=10.0, power=1.0, n_transits=5, periodogram=None)  # fmt: skip
+
+    s = signal(2.0, 0.0, 0.1)
+    half = signal(4.0, 2.0, 0.1)  # the other half of s's transits (s merged at P/2)
+    planet = signal(3.3, 0.7, 0.2)  # another planet
+    mask = _others_mask(t, [half, planet], s)
+    np.testing.assert_array_equal(mask, _others_mask(t, [planet]))
+    assert _others_mask(t, [half, planet]).sum() > mask.sum()  # without s: both left out

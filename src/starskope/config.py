@@ -169,6 +169,11 @@ def _check(config: PipelineConfig) -> None:
             and isinstance(value, numbers.Integral)
             and not isinstance(value, bool)
         ):
+            if not 0 <= int(value) < 2**32:  # the missions' flags are 32-bit words
+                raise StarskopeError(
+                    f"PipelineConfig.quality_bitmask must be 0 to 2**32 - 1 as an integer; got"
+                    f" {value}"
+                )
             continue  # an explicit bitmask
         key = value.lower() if name == "quality_bitmask" and isinstance(value, str) else value
         try:

@@ -603,15 +603,30 @@ class LightCurve:
         Raises
         ------
         StarskopeError
-            If a part is not a `LightCurve`, relative and absolute times are mixed, or the
-            flux units differ (``meta.flux_unit``).
+            If a part is not a `LightCurve`, relative and absolute times are mixed, the
+            flux units differ (``meta.flux_unit``) or the missions do (their quality flags
+            mean different things).
         """
-        parts = [self, *([others] if isinstance(others, LightCurve) else list(others))]
+        if isinstance(others, LightCurve):
+            others = [others]
+        if not isinstance(others, list | tuple):
+            raise StarskopeError(
+                f"append() takes a LightCurve or a list of them; got {type(others).__name__}"
+            )
+        parts = [self, *others]
         for i, p in enumerate(parts[1:], 1):
             if not isinstance(p, LightCurve):
                 raise StarskopeError(
                     f"append() takes LightCurve objects; part {i} is {type(p).__name__}"
                 )
+        missions = {p.meta.mission for p in parts} - {None}
+        if len(missions) > 1:  # quality flags mean different things in each
+            raise StarskopeError(
+                f"append(): the parts come from different missions ({', '.join(sorted(missions))}),"
+                " whose quality flags differ; use starskope.stitch.stitch, which masks each"
+                " with its own",
+                path=self.meta.source,
+            )
         formats = {p._format for p in parts}
         if "relative" in formats and len(formats) > 1:
             raise StarskopeError(

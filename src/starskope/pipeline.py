@@ -28,6 +28,7 @@ from .clean.rotation import coherent_periods, modulation_amplitude, rotation_mod
 from .config import PipelineConfig
 from .exceptions import StarskopeError
 from .fit import fit_transit
+from .fold import phase_fold
 from .io import read
 from .lightcurve import LightCurve
 from .result import Candidate, StarResult, VetFlag
@@ -246,7 +247,7 @@ def _apart(flat: LightCurve, s: SearchResult, others: list[SearchResult]) -> Lig
     """``flat`` without the other signals' transits, where they do not hold most of this
     one's (see :func:`starskope.vet.base.others_left_out`): a hot Jupiter's transits inside a
     small planet's would deepen it and pull its fitted epoch."""
-    drop = _others_mask(flat.t, others)
+    drop = _others_mask(flat.t, others, s)
     if drop is None:
         return flat
     drop = others_left_out(flat.t, drop, period=s.period, t0=s.t0, duration=s.duration)
@@ -275,10 +276,24 @@ def _transits(t: np.ndarray, signals: list[SearchResult], *, widen: float) -> np
     return mask
 
 
-def _others_mask(t: np.ndarray, others: list[SearchResult]) -> np.ndarray | None:
+def _others_mask(
+    t: np.ndarray, others: list[SearchResult], s: SearchResult | None = None
+) -> np.ndarray | None:
     """In-transit cadences of the star's other candidates, so vetting one planet ignores the
     others' transits (another planet's dip is neither a secondary eclipse nor an odd/even
-    difference). Vetting keeps a candidate's own transits even where the mask covers them."""
+    difference). Given the signal ``s`` being measured, an other whose transits fall mostly
+    on its own is the same source (the other half of a planet merged at P/2, an alias at a
+    multiple of its period) and is not left out; a candidate's own transits are kept when
+    the rest cover more than ``vet.base.OTHERS_OVERLAP`` of them."""
+    if s is not None and others:
+        own = np.abs(phase_fold(t, period=s.period, t0=s.t0)) < s.duration
+        kept = []
+        for o in others:
+            theirs = np.abs(phase_fold(t, period=o.period, t0=o.t0)) < 0.5 * o.duration
+            n = np.count_nonzero(theirs)
+            if not (n and np.count_nonzero(theirs & own) >= 0.5 * n):
+                kept.append(o)
+        others = kept
     return other_transits(t, [(o.period, o.t0, o.duration) for o in others])
 
 
@@ -299,7 +314,7 @@ def _vet(
             depth=max(s.depth, 1e-9),
             periodogram=s.periodogram,
             other_periods=tuple(o.period for o in others),
-            exclude=_others_mask(flat.t, others),
+            exclude=_others_mask(flat.t, others, s),
             thresholds=thresholds,
         )
     except StarskopeError as exc:
@@ -353,7 +368,7 @@ def _v_shape_at_fit(
             t0=float(fit.t0),
             duration=s.duration,
             depth=max(s.depth, 1e-9),
-            exclude=_others_mask(flat.t, others),
+            exclude=_others_mask(flat.t, others, s),
             thresholds=th,
             tests=["v_shape"],
         )

@@ -134,7 +134,8 @@ def plot_raw(raw, *, cleaned=None, trend=None, ax):
 
 def plot_lightcurve(lc, *, ax, **kwargs):
     """A light curve's flux against time, divided by its median when that is a positive level
-    (flux around zero, such as ``flux - 1`` or ppm, is drawn as it is).
+    (flux around zero, such as ``flux - 1`` or ppm, is drawn as it is; magnitudes are drawn as
+    relative flux, so a transit dips).
 
     Parameters
     ----------
@@ -148,17 +149,21 @@ def plot_lightcurve(lc, *, ax, **kwargs):
     -------
     `matplotlib.axes.Axes`
     """
-    from .clean.masking import has_flux_level
+    from .clean.masking import _MAGNITUDE_UNITS, has_flux_level
 
     flux = np.asarray(lc.flux, dtype=float)
-    relative = has_flux_level(flux)
+    mags = str(lc.meta.flux_unit or "").strip().lower() in _MAGNITUDE_UNITS
+    if mags:  # brighter is smaller: drawn as flux, so a transit dips
+        flux = 10.0 ** (-0.4 * (flux - np.nanmedian(flux)))
+    relative = mags or has_flux_level(flux)
     y = _relative(flux) if relative else flux
     style = {**_POINT, "color": "k", **kwargs}
     ax.plot(lc.t, y, **style)
     _limits(ax, y)
     _plain_time_axis(ax)
     ax.set_xlabel(time_label(lc.time_format))
-    ax.set_ylabel("Relative flux" if relative else f"Flux [{lc.meta.flux_unit or 'as given'}]")
+    label = "Relative flux (from magnitudes)" if mags else "Relative flux"
+    ax.set_ylabel(label if relative else f"Flux [{lc.meta.flux_unit or 'as given'}]")
     if lc.meta.target:
         ax.set_title(lc.meta.target, fontsize=9, loc="left")
     if "label" in kwargs:

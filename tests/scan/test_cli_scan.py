@@ -88,7 +88,10 @@ def test_scan_argument_errors(tmp_path, capsys):
     assert main(["scan", str(f), "-c", cat, "--subtract-repeats", "-1"]) == 2
     assert "--subtract-repeats must be >= 0; got -1" in capsys.readouterr().err
     assert main(["scan", str(f), "-c", cat, "--quality-bitmask", "-1"]) == 2
-    assert "--quality-bitmask takes default, hard" in capsys.readouterr().err
+    assert (
+        "--quality-bitmask takes default, hard, hardest, none or an integer"
+        in capsys.readouterr().err
+    )
     assert main(["scan", str(f), "-c", cat, "--export", "csv", str(tmp_path)]) == 2
     assert "parquet" in capsys.readouterr().err
 

@@ -517,7 +517,7 @@ def clean(
                 f": the {named} drops {n_finite - len(out)} of the"
                 f" {n_finite} cadences with finite time and flux (flag bits"
                 f" {', '.join(map(str, bits[:8]))}{', ...' if len(bits) > 8 else ''}, counted"
-                " from 1). To keep them: --quality-bitmask none (Python:"
+                " from 1). To keep them: search or scan --quality-bitmask none (Python:"
                 " PipelineConfig(quality_bitmask='none'))"
             )
         raise StarskopeError(

@@ -56,7 +56,8 @@ def parse_durations(text: str | None) -> tuple[float, ...] | None:
 #: Help of the --quality-bitmask option of ``search`` and ``scan``.
 QUALITY_HELP = (
     "Mission quality flags that drop a cadence: default, hard, hardest (lightkurve's"
-    " definitions), none, or an integer bitmask (default: default)."
+    " definitions for Kepler, K2 and TESS; a file of unknown mission keeps every cadence),"
+    " none, or an integer bitmask, 0 to 4294967295 (default: default)."
 )
 
 
@@ -68,13 +69,13 @@ def parse_bitmask(text: str | None) -> str | int | None:
     if value in ("default", "hard", "hardest", "none"):
         return value
     try:
-        number = int(value, 0)  # 1130799, 0x1141bf
+        number = int(value, 16) if value.startswith("0x") else int(value)  # 1130799, 0x1141bf
     except ValueError:
         number = -1
-    if number < 0:
+    if not 0 <= number < 2**32:
         raise StarskopeError(
-            "--quality-bitmask takes default, hard, hardest, none or a non-negative integer;"
-            f" got {text!r}"
+            "--quality-bitmask takes default, hard, hardest, none or an integer from 0 to"
+            f" 4294967295 (32 flag bits); got {text!r}"
         )
     return number
 

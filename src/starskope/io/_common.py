@@ -839,7 +839,8 @@ def finish(
                 if (differ & dup).any()
                 else ", same flux"
             )
-            + "): kept one row of each time, the first with finite flux and no quality flag"
+            + "): kept one row of each time, the first with finite flux and no quality flag (else"
+            " the first)"
         )
         t, flux, flux_err, quality = t[~dup], flux[~dup], flux_err[~dup], quality[~dup]
     copies = _shifted_copies(t, flux)

@@ -95,8 +95,8 @@ def search_multi(
         other periodogram peaks (SDE above ``sde_threshold``, over
         5% from the top's period and 1% from its 1:2 and 2:1 aliases), highest SDE first, each
         on the seven grid periods around it; the first that is significant with at least three
-        transits is kept (its SDE is the first pass's at that peak; its periodogram the first
-        pass's, with the grid around its own P/2 and 2P evaluated) and the search goes on from
+        transits is kept (its SDE is that pass's at that peak; its periodogram that pass's, with
+        the grid around its own P/2 and 2P evaluated) and the search goes on from
         it. 0 (the default here; the pipeline uses 3) stops at once.
     repeats : int, optional
         A significant pass at the period of an earlier one (within 1%), of which the data
