@@ -256,6 +256,7 @@ def test_catalog_config_reads_the_run_parameters(tmp_path):
         assert catalog_config(cat) == PipelineConfig()
         params = {**PipelineConfig().to_dict(), "max_planets": 1, "durations_hours": [1.0, 2.0]}
         params["not_a_field"] = 3
+        params["model"] = "gbm"  # a scan with --model: its setting, not the pipeline's
         cat.start_run(parameters=params, inputs=["x"])
         got = catalog_config(cat)
     assert got.max_planets == 1 and got.durations_hours == (1.0, 2.0)

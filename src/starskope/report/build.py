@@ -159,7 +159,8 @@ def catalog_config(catalog, default: PipelineConfig = PipelineConfig()) -> Pipel
         params = json.loads(rows[0][0])
     except ValueError:
         return default
-    names = {f.name for f in dataclasses.fields(PipelineConfig)}
+    # the scan's --model is its own setting, not the pipeline's (which runs no model)
+    names = {f.name for f in dataclasses.fields(PipelineConfig)} - {"model"}
     changes = {k: tuple(v) if isinstance(v, list) else v for k, v in params.items() if k in names}
     try:
         return default.replace(**changes)
