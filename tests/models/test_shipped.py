@@ -95,3 +95,14 @@ def test_predict_results_takes_light_curves_as_they_are():
     assert one[0].score == pytest.approx(got[0].score)
     with pytest.raises(StarskopeError, match="item 0 is a str"):
         list(predict_results(["a.fits"], model="original-cnn"))
+
+
+def test_the_most_salient_times_are_listed_not_the_earliest():
+    from starskope.models.predict import N_SALIENT_TIMES, _most_salient_times
+
+    grid = 2000.0 + np.arange(3197) * 0.0204
+    order = np.argsort(-np.r_[np.zeros(3000), np.linspace(1.0, 2.0, 197)])[:63]  # late slots
+    got = _most_salient_times(grid, order)
+    assert len(got) == N_SALIENT_TIMES and got == sorted(got)
+    assert min(got) > grid[3000]  # the most salient (latest) times, not the first ones
+    assert got[-1] == round(float(grid[-1]), 2)

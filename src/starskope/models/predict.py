@@ -90,8 +90,9 @@ def _rawflux_chunk(name, est, chunk, *, explain: bool) -> list[StarResult]:
                 # the row's slots the light curve spans (beyond, its data repeated)
                 span = row_span(lc, n_points=est.n_points_, cadence_minutes=cadence)
                 order = [j for j in np.argsort(sal[k])[::-1] if j < span]
-                top = order[: max(1, est.n_points_ // 50)]
-                expl["high_saliency_times"] = sorted({round(float(grid[j]), 2) for j in top})[:20]
+                expl["high_saliency_times"] = _most_salient_times(
+                    grid, order[: max(1, est.n_points_ // 50)]
+                )
                 expl["time_format"] = lc.time_format
                 expl["saliency_method"] = method
             out[i] = dataclasses.replace(
@@ -102,6 +103,23 @@ def _rawflux_chunk(name, est, chunk, *, explain: bool) -> list[StarResult]:
                 method=name,
             )
     return out  # type: ignore[return-value]
+
+
+#: Times listed in a raw-flux model's explanation (``high_saliency_times``).
+N_SALIENT_TIMES = 20
+
+
+def _most_salient_times(grid, order) -> list[float]:
+    """The :data:`N_SALIENT_TIMES` most salient distinct times (to 0.01 d) of the slots in
+    ``order`` (most salient first), listed in time order."""
+    times: list[float] = []
+    for j in order:
+        v = round(float(grid[j]), 2)
+        if v not in times:
+            times.append(v)
+            if len(times) == N_SALIENT_TIMES:
+                break
+    return sorted(times)
 
 
 def _tabular_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
@@ -119,7 +137,9 @@ def _tabular_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
         contrib = est.contributions(x[:1])[0]
         order = np.argsort(-np.abs(contrib))[:5]
         expl["feature_contributions"] = {
-            FEATURE_NAMES[j]: round(float(contrib[j]), 4) for j in order if contrib[j] != 0
+            FEATURE_NAMES[j]: round(float(contrib[j]), 4)
+            for j in order
+            if round(float(contrib[j]), 4) != 0
         }
     return dataclasses.replace(
         _with_candidate_scores(analysis.result, score, probs),
