@@ -106,3 +106,15 @@ def test_the_most_salient_times_are_listed_not_the_earliest():
     assert len(got) == N_SALIENT_TIMES and got == sorted(got)
     assert min(got) > grid[3000]  # the most salient (latest) times, not the first ones
     assert got[-1] == round(float(grid[-1]), 2)
+
+
+def test_a_views_explanation_names_the_centres_of_the_top_stretches():
+    from starskope.models.predict import _top_stretches
+
+    phase = np.linspace(-0.5, 0.5, 2001)
+    sal = np.zeros(2001)
+    sal[950:1050] = 1.0  # the transit, hidden whole
+    sal[0:50] = 0.2
+    sal[1450:1550] = 0.1
+    sal[1950:] = 0.05  # the fourth: left out
+    assert _top_stretches(sal, phase, digits=3) == [-0.488, 0.0, 0.25]

@@ -183,3 +183,31 @@ def test_score_distributions_per_named_class():
     labels = [t.get_text() for t in ax.get_legend().get_texts()]
     plt.close(fig)
     assert labels == ["eclipsing_binary", "other", "planet"]
+
+
+def test_saliency_stretches_stay_in_their_view_and_centre_on_the_transit(trained, monkeypatch):
+    # the global view's last stretch blanked the local view's first 99 bins too (and the
+    # secondary view's, the scalars), and a stretch boundary split the transit at phase 0
+    from starskope.models.views import VIEW_LAYOUT
+
+    X = make_views(1, seed=3)[0][:1]
+    seen = []
+    real = trained.decision_function
+
+    def spy(Z):
+        seen.append(np.array(Z))
+        return real(Z)
+
+    monkeypatch.setattr(trained, "decision_function", spy)
+    sal = trained.saliency(X)
+    rows = np.vstack(seen[1:])  # after the unoccluded row
+    bounds = np.cumsum([0] + [n for _, n in VIEW_LAYOUT])
+    hidden = [np.flatnonzero((r != X[0]) & ~(np.isnan(r) & np.isnan(X[0]))) for r in rows]
+    for h in hidden:
+        if h.size:
+            view = np.searchsorted(bounds, h[0], side="right") - 1
+            assert h[-1] < bounds[view + 1], "an occlusion crossed into the next view"
+    centred = [h for h in hidden if h.size and h[0] < 1000 < h[-1]]
+    assert centred and abs(centred[0][0] + centred[0][-1] - 2000) <= 1  # centred on phase 0
+    g = sal["global"][0]
+    assert g[1000 - 40] == g[1000] == g[1000 + 40]

@@ -171,6 +171,24 @@ def _with_candidate_scores(res: StarResult, score, probs) -> StarResult:
     return dataclasses.replace(res, candidates=cands)
 
 
+#: Occluded stretches named in a views model's explanation, per view.
+N_SALIENT_STRETCHES = 3
+
+
+def _top_stretches(values, axis, *, digits: int) -> list[float]:
+    """The centres (on ``axis``) of the :data:`N_SALIENT_STRETCHES` occluded stretches whose
+    hiding lowered the score most (``values`` is constant over each stretch), in axis order."""
+    values = np.asarray(values, dtype=float)
+    edges = np.r_[0, np.flatnonzero(np.diff(values) != 0) + 1, values.size]
+    runs = [
+        (float(values[a]), 0.5 * (float(axis[a]) + float(axis[b - 1])))
+        for a, b in zip(edges[:-1], edges[1:], strict=True)
+        if values[a] > 0
+    ]
+    runs.sort(key=lambda r: -r[0])
+    return sorted(round(c, digits) for _, c in runs[:N_SALIENT_STRETCHES])
+
+
 def _views_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
     from ..pipeline import analyse_full
     from .views import N_GLOBAL, N_LOCAL, candidate_inputs
@@ -189,12 +207,8 @@ def _views_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
         loc = sal["local"][0]
         phase = np.linspace(-0.5, 0.5, N_GLOBAL)
         durs = np.linspace(-2.0, 2.0, N_LOCAL)  # local view: +-2 transit durations
-        expl["high_saliency_global_phase"] = sorted(
-            {round(float(phase[j]), 3) for j in np.argsort(g)[::-1][:5] if g[j] > 0}
-        )
-        expl["high_saliency_local_durations"] = sorted(
-            {round(float(durs[j]), 2) for j in np.argsort(loc)[::-1][:5] if loc[j] > 0}
-        )
+        expl["high_saliency_global_phase"] = _top_stretches(g, phase, digits=3)
+        expl["high_saliency_local_durations"] = _top_stretches(loc, durs, digits=2)
         expl["view_saliency"] = {k: round(float(v[0].max()), 3) for k, v in sal.items()}
         expl["saliency_method"] = "occlusion"
     return dataclasses.replace(

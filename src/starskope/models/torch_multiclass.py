@@ -417,7 +417,9 @@ class ViewsCNNClassifier(TorchMultiClassifier):
 
         Each ``window``-bin stretch of a view (``10 * window`` bins in the 2001-bin global view)
         is set to 0 (the out-of-transit level) and the drop of the calibrated planet log-odds is
-        recorded over the whole stretch (positive: hiding it lowers the score).
+        recorded over the whole stretch (positive: hiding it lowers the score). The stretches
+        stay within their view and one is centred on the view's centre (phase 0, the transit),
+        so a transit is hidden whole, not in two halves.
 
         Returns
         -------
@@ -439,15 +441,18 @@ class ViewsCNNClassifier(TorchMultiClassifier):
         out, start = {}, 0
         for name, n in VIEW_LAYOUT[:-1]:
             s = np.zeros((len(X), n))
-            step = w * (10 if n > 1000 else 1)
+            step = min(w * (10 if n > 1000 else 1), n)
+            first = (n // 2 - step // 2) % step  # a stretch centred on the view's centre
+            edges = np.unique(np.r_[0, np.arange(first, n, step), n])
+            stretches = list(zip(edges[:-1], edges[1:], strict=True))
             Z = []
-            for a in range(0, n, step):
+            for a, b in stretches:
                 Xo = X.copy()
-                Xo[:, start + a : start + a + step] = 0.0
+                Xo[:, start + a : start + b] = 0.0  # this view's bins only
                 Z.append(Xo)
             drops = base[None, :] - logodds(np.vstack(Z)).reshape(len(Z), len(X))
-            for k, a in enumerate(range(0, n, step)):
-                s[:, a : a + step] = np.maximum(drops[k], 0.0)[:, None]
+            for k, (a, b) in enumerate(stretches):
+                s[:, a:b] = np.maximum(drops[k], 0.0)[:, None]
             out[name] = s
             start += n
         top = np.maximum(np.max([v.max(axis=1) for v in out.values()], axis=0), 1e-300)
