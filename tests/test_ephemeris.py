@@ -162,3 +162,22 @@ def test_flag_common_signals_vetoes_the_shared_candidates_and_their_scores():
     assert moved.score == 0.91 and moved.class_probabilities == {"planet": 0.91, "other": 1 - 0.91}
     assert moved.is_candidate and "from the next signal, P = 5.5000 d" in moved.reasons[-1]
     assert zero.score == 0.0 and "Score set to 0" in zero.reasons[-1]  # nothing else to score
+
+
+def test_a_vetoed_gbm_star_moves_its_planet_probability_to_not_planet():
+    # gbm's classes are planet and not_planet: the vetoed probability went to a class "other"
+    # that gbm does not have, and the explanation kept no word of the veto
+    from starskope.result import Candidate, StarResult
+    from starskope.vet.ephemeris import _rescored
+
+    c = Candidate(period_days=0.735, t0=0.3, t0_format="btjd", t0_bjd=None, duration_hours=2.0,
+                  depth_ppm=500.0, depth_ppm_err=40.0, snr=12.0, sde=9.0, power=1.0,
+                  n_transits=20)  # fmt: skip
+    r = StarResult(path="a.fits", candidates=(c,), score=0.8,
+                   class_probabilities={"planet": 0.8, "not_planet": 0.2},
+                   explanation={"model": "gbm", "feature_contributions": {"snr": 0.4}})  # fmt: skip
+    got = _rescored(r, [c], {0: (5, 1e-6)})
+    assert got["score"] == 0.0
+    assert got["class_probabilities"] == {"planet": 0.0, "not_planet": pytest.approx(1.0)}
+    assert got["explanation"]["rescored"].startswith("Score set to 0 (was 0.800)")
+    assert got["explanation"]["feature_contributions"] == {"snr": 0.4}

@@ -38,6 +38,9 @@ def test_predict_survey_vetoes_a_dip_shared_by_the_rows_of_a_table(tmp_path, cap
         flags = {f["name"]: f for f in r["candidates"][0]["vetting"]}
         assert flags["common_ephemeris"]["raised"] and r["score"] == 0.0
         assert not r["is_candidate"]
+        # gbm's own classes: the vetoed probability goes to not_planet, not to "other"
+        assert set(r["class_probabilities"]) == {"planet", "not_planet"}
+        assert r["class_probabilities"]["not_planet"] == pytest.approx(1.0)
     assert survey[4]["score"] == plain[4]["score"]
     assert all("common_ephemeris" not in str(r) for r in plain)
     for r in plain:  # every candidate carries what the model says of it; the first, the score
@@ -54,3 +57,13 @@ def test_predict_survey_vetoes_a_dip_shared_by_the_rows_of_a_table(tmp_path, cap
         )
         assert not r["is_candidate"] and r["score"] is None
     assert found[4]["is_candidate"]
+
+
+def test_predict_survey_with_a_raw_flux_model_says_nothing_is_compared(tmp_path, capsys):
+    pytest.importorskip("torch")
+    rng = np.random.default_rng(5)
+    table = write_kaggle(tmp_path / "r.csv", 2000.0 + rng.normal(0, 1, (2, 3197)), [1, 1])
+    assert main(["predict", str(table), "--json", "--no-explain", "--model", "original-cnn",
+                 "--survey"]) == 0  # fmt: skip
+    err = capsys.readouterr().err
+    assert "--survey compares the stars' signals, and original-cnn scores raw flux" in err

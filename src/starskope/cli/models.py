@@ -243,6 +243,14 @@ def train_command(
         )
 
 
+def _reads_raw_flux(name: str) -> bool:
+    """True for a registry model of raw flux (no search, so no signals to compare)."""
+    from ..models.registry import MODELS
+
+    spec = MODELS.get(name)
+    return spec is not None and spec.kind == "rawflux"
+
+
 def _class_counts(ds) -> str:
     """``"(8 stars: 2 hosts, 6 non-hosts)"``."""
     n_pos = int(ds.y.sum())
@@ -518,6 +526,13 @@ def predict_command(
 
     wanted = _prior_option(prior)
     loaded = load_model(model or DEFAULT_MODEL)
+    if survey and _reads_raw_flux(loaded[0]):
+        typer.echo(
+            f"starskope: warning: --survey compares the stars' signals, and {loaded[0]} scores"
+            " raw flux without searching for any: nothing is compared. Use `starskope search"
+            f" --model {loaded[0]} --survey`, which searches first",
+            err=True,
+        )
     if isinstance(wanted, float):
         loaded[1].set_params(host_prior=wanted)
     share = score_prior(loaded[1])

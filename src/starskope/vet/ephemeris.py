@@ -351,22 +351,36 @@ def _rescored(r, cands, common: dict) -> dict:
         extra = c.extra or {}
         if k in common or "model_score" not in extra or "model_class_probabilities" not in extra:
             continue
+        text = (
+            f"Score {float(c.extra['model_score']):.3f} (was {r.score:.3f}) from the next "
+            f"signal, P = {c.period_days:.4f} d: {why}."
+        )
         return dict(
             score=float(extra["model_score"]),
             class_probabilities=dict(extra["model_class_probabilities"]),
-            reasons=r.reasons
-            + (
-                f"Score {float(c.extra['model_score']):.3f} (was {r.score:.3f}) from the next "
-                f"signal, P = {c.period_days:.4f} d: {why}.",
-            ),
+            reasons=r.reasons + (text,),
+            explanation=_noted(r.explanation, text),
         )
     probs = dict(r.class_probabilities or {})
     if "planet" in probs:
         moved = probs["planet"]
         probs["planet"] = 0.0
-        probs["other"] = probs.get("other", 0.0) + moved
+        # to the model's own class for the rest (gbm's not_planet; the views CNN's other)
+        rest = next((c for c in ("other", "not_planet") if c in probs), None)
+        rest = rest or next((c for c in probs if c != "planet"), "other")
+        probs[rest] = probs.get(rest, 0.0) + moved
+    text = f"Score set to 0 (was {r.score:.3f}): {why}."
     return dict(
         score=0.0,
         class_probabilities=probs or r.class_probabilities,
-        reasons=r.reasons + (f"Score set to 0 (was {r.score:.3f}): {why}.",),
+        reasons=r.reasons + (text,),
+        explanation=_noted(r.explanation, text),
     )
+
+
+def _noted(explanation, text: str):
+    """A model's explanation with the survey's rescoring said in it (its figures, such as
+    gbm's feature contributions, are the model's of the signal it first scored)."""
+    if explanation is None:
+        return None
+    return {**explanation, "rescored": text}
