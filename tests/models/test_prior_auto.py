@@ -176,3 +176,32 @@ def test_prior_auto_says_when_too_few_hosts_carry_the_estimate(capsys):
     _estimated_prior(list(many), est)
     err = capsys.readouterr().err
     assert "host share estimated at" in err and "too few" not in err
+
+
+def test_at_prior_moves_gbms_feature_contributions_as_a_given_prior_would():
+    # --prior auto moved the score but left the contributions at the training share
+    from starskope.models.registry import load_model
+
+    _, est = load_model("gbm")
+    rng = np.random.default_rng(0)
+    x = est.medians_[None, :] + rng.normal(0, 1.0, (1, est.medians_.size)) * np.abs(
+        est.medians_[None, :] + 1.0
+    )
+    from starskope.models.prior import score_prior
+
+    train = score_prior(est)
+    p = float(est.score_planet(x)[0])
+    contrib = est.contributions(x)[0]
+    names = [f"f{j}" for j in range(contrib.size)]
+    res = StarResult(path="a.fits", score=p, class_probabilities={"planet": p, "not_planet": 1 - p},
+                     explanation={"model": "gbm", "host_prior": train,
+                                  "feature_contributions": dict(zip(names, contrib.tolist()))})  # fmt: skip
+    out = at_prior(res, train_prior=train, host_prior=0.02)
+    est.set_params(host_prior=0.02)
+    try:
+        want = est.contributions(x)[0]
+    finally:
+        est.set_params(host_prior=None)
+    got = np.array([out.explanation["feature_contributions"][k] for k in names])
+    np.testing.assert_allclose(got, want, atol=2e-4)
+    assert np.abs(want - contrib).max() > 1e-3  # the prior does move them

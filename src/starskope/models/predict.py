@@ -400,7 +400,8 @@ def at_prior(
 ) -> StarResult:
     """``res`` scored for a population with host share ``host_prior`` instead of
     ``train_prior``: its score, class probabilities, each candidate's ``model_score`` and
-    ``model_class_probabilities`` and ``explanation["host_prior"]`` moved by Bayes' rule
+    ``model_class_probabilities``, ``explanation["host_prior"]`` and gbm's
+    ``explanation["feature_contributions"]`` moved by Bayes' rule
     (:func:`~starskope.models.prior.shift_prior`; what a result lacks is left out); a result
     without a score is returned as it is. Candidates' model scores are stored to 6 decimals, so
     one below 5e-7 stays 0. ``estimated``: the share came from the scores themselves (``--prior
@@ -415,6 +416,16 @@ def at_prior(
     expl["host_prior"] = round(float(host_prior), 6)
     if estimated:
         expl["host_prior_estimated"] = True
+    if expl.get("feature_contributions"):
+        # each is p(star) - p(star with that feature at its median): both moved alike
+        def shift(p: float) -> float:
+            p = min(max(p, 0.0), 1.0)
+            return float(shift_planet(p, train_prior=train_prior, host_prior=host_prior))
+
+        expl["feature_contributions"] = {
+            k: round(score - shift(float(res.score) - float(v)), 4)
+            for k, v in expl["feature_contributions"].items()
+        }
     return dataclasses.replace(
         res,
         score=score,
