@@ -1185,16 +1185,26 @@ def test_the_other_thirds_of_a_rejected_signal_are_not_called_a_planets():
 def test_others_left_out_of_a_signal_and_the_same_source_kept():
     from starskope.pipeline import _others_mask
     from starskope.search.base import SearchResult
-    from starskope.vet.base import OTHERS_OVERLAP, others_left_out
+    from starskope.vet.base import others_left_out
 
     t = np.arange(0.0, 20.0, 0.001)
     own = np.abs((t + 1.0) % 2.0 - 1.0) < 0.05  # a 0.1-d transit every 2 d
-    for share in (0.2, 0.3, 0.4):
-        # another signal covering a given share of every one of this signal's transits
+    elsewhere = (t % 0.5) < 0.2  # a pulsation's "transits": 40% of the light curve
+    for share, spread, left_out in (
+        (0.2, False, True),  # a binary's eclipses in a few of a planet's transits
+        (0.4, False, True),  # sparse: another planet's transit in one of a few
+        (0.6, False, False),  # most of its own: an alias of it
+        (0.2, True, True),
+        (0.4, True, False),  # a pulsation's, overlapping by chance
+    ):
         other = own & (((t + 0.05) % 2.0) < share * 0.1)
+        if spread:
+            other |= elsewhere & ~own
         out = others_left_out(t, other, period=2.0, t0=0.0, duration=0.1)
-        frac = other[own].mean()
-        assert out.sum() == (other.sum() if frac <= OTHERS_OVERLAP else 0), share
+        inside = out[own].sum()
+        assert (inside == other[own].sum()) if left_out else inside == 0, (share, spread)
+        far = np.abs((t + 1.0) % 2.0 - 1.0) >= 0.1  # beyond a duration of its transits
+        assert np.array_equal(out[far], other[far])  # always left out
 
     def signal(period, t0, duration):
         return SearchResult(period=period, t0=t0, duration=duration, depth=1e-3, depth_err=1e-4,

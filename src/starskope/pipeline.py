@@ -283,8 +283,8 @@ def _others_mask(
     others' transits (another planet's dip is neither a secondary eclipse nor an odd/even
     difference). Given the signal ``s`` being measured, an other whose transits fall mostly
     on its own is the same source (the other half of a planet merged at P/2, an alias at a
-    multiple of its period) and is not left out; a candidate's own transits are kept when
-    the rest cover more than ``vet.base.OTHERS_OVERLAP`` of them."""
+    multiple of its period) and is not left out; which of the rest fall inside its own
+    transits and are left out there is :func:`starskope.vet.base.others_left_out`'s rule."""
     if s is not None and others:
         own = np.abs(phase_fold(t, period=s.period, t0=s.t0)) < s.duration
         kept = []

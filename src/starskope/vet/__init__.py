@@ -108,10 +108,10 @@ def vet_candidate(
     exclude : array-like of bool, optional
         Points to leave out (True), e.g. the in-transit points of the star's other
         candidates, so that their transits are not mistaken for secondary eclipses or spoil
-        odd/even depths. If it would remove more than
-        :data:`~starskope.vet.base.OTHERS_OVERLAP` (30%) of this candidate's own in-transit
-        points (an alias of this one, or a pulsation's "transits" covering much of the light
-        curve), this candidate's transit windows are kept.
+        odd/even depths. If it would remove most of this candidate's own in-transit points
+        (an alias of this one), or many of them while covering much of the light curve (a
+        pulsation's "transits"; :func:`~starskope.vet.base.others_left_out`), this
+        candidate's transit windows are kept.
 
     Returns
     -------

@@ -295,18 +295,24 @@ def red_noise_beta(t, flux, sigma, width) -> float:
     return float(max(1.0, observed / expected)) if np.isfinite(observed) else 1.0
 
 
-#: Other signals' transits are left out of one signal's own transits when they hold at most
-#: this share of its in-transit cadences: a planet's or a binary's dips that fall in some of
-#: its transits by chance (14-23% of a planet's beside a 1-2-d binary). A larger share is an
-#: alias of it, or a pulsation's "transits" covering a third of the light curve or more,
-#: whose removal would take the signal's own data with it.
+#: Other signals' transits are left out of one signal's measure, fit and vetting. They are kept
+#: inside its own transits when they hold more than this share of its in-transit cadences ...
+OTHERS_MOST = 0.5
+#: ... or more than this share while covering more than :data:`OTHERS_COVER` of the light curve:
+#: a pulsation's "transits" (a third or half of the data) overlap any signal's by chance, and
+#: leaving them out would take its own data with it. Sparse ones that fall in a few of its
+#: transits (a 1-2-d binary's eclipses in 14-23% of a planet's; another planet's transit in
+#: one of a two-transit signal's, a period assembled from two planets) are left out.
 OTHERS_OVERLAP = 0.3
+OTHERS_COVER = 0.25
 
 
 def others_left_out(t, exclude, *, period, t0, duration, valid=None) -> np.ndarray:
     """The cadences of ``exclude`` (other signals' transits) that measuring one signal leaves
-    out: all of them, unless they hold more than :data:`OTHERS_OVERLAP` of its own in-transit
-    cadences, when its transits (within a duration of their centres) are kept.
+    out: all of them, unless they hold most of its own in-transit cadences
+    (:data:`OTHERS_MOST`: an alias of it), or many of them while covering much of the light
+    curve (:data:`OTHERS_OVERLAP`, :data:`OTHERS_COVER`: a pulsation's), when its transits
+    (within a duration of their centres) are kept.
 
     Another planet's or a binary's dip inside this signal's transits would deepen it, and
     shift its fitted epoch, by that dip's share of the points.
@@ -325,8 +331,13 @@ def others_left_out(t, exclude, *, period, t0, duration, valid=None) -> np.ndarr
     exclude = np.asarray(exclude, dtype=bool)
     ok = np.isfinite(t) if valid is None else np.asarray(valid, dtype=bool)
     phase = np.abs(phase_fold(t, period=period, t0=t0))
-    n_own = np.count_nonzero((phase < 0.5 * duration) & ok)
-    if n_own and np.count_nonzero((phase < 0.5 * duration) & ok & exclude) > OTHERS_OVERLAP * n_own:
+    own = (phase < 0.5 * duration) & ok
+    n_own = np.count_nonzero(own)
+    if not n_own:
+        return exclude
+    share = np.count_nonzero(own & exclude) / n_own
+    cover = np.count_nonzero(exclude & ok) / max(np.count_nonzero(ok), 1)
+    if share > OTHERS_MOST or (share > OTHERS_OVERLAP and cover > OTHERS_COVER):
         return exclude & ~(phase < duration)
     return exclude
 
