@@ -113,8 +113,14 @@ def test_a_views_explanation_names_the_centres_of_the_top_stretches():
 
     phase = np.linspace(-0.5, 0.5, 2001)
     sal = np.zeros(2001)
-    sal[950:1050] = 1.0  # the transit, hidden whole
+    sal[950:1050] = 1.0  # the transit, hidden whole (stretches as the test below gives them)
     sal[0:50] = 0.2
     sal[1450:1550] = 0.1
     sal[1950:] = 0.05  # the fourth: left out
-    assert _top_stretches(sal, phase, digits=3) == [-0.488, 0.0, 0.25]
+    stretches = [(0, 50), *[(a, a + 100) for a in range(50, 1950, 100)], (1950, 2001)]
+    assert _top_stretches(sal, phase, stretches, digits=3) == [-0.488, 0.0, 0.25]
+    tied = np.zeros(2001)
+    tied[950:1250] = 0.5  # three neighbouring stretches with the same drop: three centres
+    assert _top_stretches(tied, phase, stretches, digits=3) == [0.0, 0.05, 0.1]
+    assert _top_stretches(np.zeros(2001), phase, stretches, digits=3) == []
+    assert str(_top_stretches(sal, phase, [(950, 1051)], digits=3)) == "[0.0]"  # never -0.0

@@ -530,7 +530,7 @@ def predict_command(
         typer.echo(
             f"starskope: warning: --survey compares the stars' signals, and {loaded[0]} scores"
             " raw flux without searching for any: nothing is compared. Use `starskope search"
-            f" --model {loaded[0]} --survey`, which searches first",
+            f" --model {model or loaded[0]} --survey`, which searches first",
             err=True,
         )
     if isinstance(wanted, float):

@@ -89,7 +89,8 @@ def _rawflux_chunk(name, est, chunk, *, explain: bool) -> list[StarResult]:
                 grid = model_times(lc, n_points=est.n_points_, cadence_minutes=cadence)
                 # the row's slots the light curve spans (beyond, its data repeated)
                 span = row_span(lc, n_points=est.n_points_, cadence_minutes=cadence)
-                order = [j for j in np.argsort(sal[k])[::-1] if j < span]
+                row = np.nan_to_num(sal[k], nan=0.0)
+                order = [j for j in np.argsort(row)[::-1] if j < span and row[j] > 0]
                 expl["high_saliency_times"] = _most_salient_times(
                     grid, order[: max(1, est.n_points_ // 50)]
                 )
@@ -171,22 +172,24 @@ def _with_candidate_scores(res: StarResult, score, probs) -> StarResult:
     return dataclasses.replace(res, candidates=cands)
 
 
-#: Occluded stretches named in a views model's explanation, per view.
+#: Occluded stretches named in a views model's explanation, per view ...
 N_SALIENT_STRETCHES = 3
+#: ... each this many bins of the local views, ten times as many of the global view.
+VIEWS_WINDOW = 10
 
 
-def _top_stretches(values, axis, *, digits: int) -> list[float]:
-    """The centres (on ``axis``) of the :data:`N_SALIENT_STRETCHES` occluded stretches whose
-    hiding lowered the score most (``values`` is constant over each stretch), in axis order."""
+def _top_stretches(values, axis, stretches, *, digits: int) -> list[float]:
+    """The centres (on ``axis``) of the :data:`N_SALIENT_STRETCHES` occluded ``stretches``
+    (``[start, stop)`` bins; ``values`` is constant over each) whose hiding lowered the score
+    most, in axis order."""
     values = np.asarray(values, dtype=float)
-    edges = np.r_[0, np.flatnonzero(np.diff(values) != 0) + 1, values.size]
     runs = [
         (float(values[a]), 0.5 * (float(axis[a]) + float(axis[b - 1])))
-        for a, b in zip(edges[:-1], edges[1:], strict=True)
-        if values[a] > 0
+        for a, b in stretches
+        if values[a] > 0  # NaN and no drop: not salient
     ]
     runs.sort(key=lambda r: -r[0])
-    return sorted(round(c, digits) for _, c in runs[:N_SALIENT_STRETCHES])
+    return sorted(round(c, digits) + 0.0 for _, c in runs[:N_SALIENT_STRETCHES])  # no -0.0
 
 
 def _views_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
@@ -202,13 +205,19 @@ def _views_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
     expl: dict = {"model": name, "host_prior": score_prior(est)}
     res = _with_candidate_scores(analysis.result, score, probs)
     if explain and res.candidates:
-        sal = est.saliency(x[:1])
+        from .torch_multiclass import view_stretches
+
+        sal = est.saliency(x[:1], window=VIEWS_WINDOW)
         g = sal["global"][0]
         loc = sal["local"][0]
         phase = np.linspace(-0.5, 0.5, N_GLOBAL)
         durs = np.linspace(-2.0, 2.0, N_LOCAL)  # local view: +-2 transit durations
-        expl["high_saliency_global_phase"] = _top_stretches(g, phase, digits=3)
-        expl["high_saliency_local_durations"] = _top_stretches(loc, durs, digits=2)
+        expl["high_saliency_global_phase"] = _top_stretches(
+            g, phase, view_stretches(N_GLOBAL, VIEWS_WINDOW), digits=3
+        )
+        expl["high_saliency_local_durations"] = _top_stretches(
+            loc, durs, view_stretches(N_LOCAL, VIEWS_WINDOW), digits=2
+        )
         expl["view_saliency"] = {k: round(float(v[0].max()), 3) for k, v in sal.items()}
         expl["saliency_method"] = "occlusion"
     return dataclasses.replace(
@@ -422,10 +431,11 @@ def at_prior(
             p = min(max(p, 0.0), 1.0)
             return float(shift_planet(p, train_prior=train_prior, host_prior=host_prior))
 
-        expl["feature_contributions"] = {
+        moved = {
             k: round(score - shift(float(res.score) - float(v)), 4)
             for k, v in expl["feature_contributions"].items()
         }
+        expl["feature_contributions"] = {k: v for k, v in moved.items() if v != 0}
     return dataclasses.replace(
         res,
         score=score,

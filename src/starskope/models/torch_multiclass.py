@@ -441,10 +441,7 @@ class ViewsCNNClassifier(TorchMultiClassifier):
         out, start = {}, 0
         for name, n in VIEW_LAYOUT[:-1]:
             s = np.zeros((len(X), n))
-            step = min(w * (10 if n > 1000 else 1), n)
-            first = (n // 2 - step // 2) % step  # a stretch centred on the view's centre
-            edges = np.unique(np.r_[0, np.arange(first, n, step), n])
-            stretches = list(zip(edges[:-1], edges[1:], strict=True))
+            stretches = view_stretches(n, w)
             Z = []
             for a, b in stretches:
                 Xo = X.copy()
@@ -457,6 +454,23 @@ class ViewsCNNClassifier(TorchMultiClassifier):
             start += n
         top = np.maximum(np.max([v.max(axis=1) for v in out.values()], axis=0), 1e-300)
         return {k: v / top[:, None] for k, v in out.items()}
+
+
+def view_stretches(n: int, window: int) -> list[tuple[int, int]]:
+    """The ``[start, stop)`` bin stretches a view of ``n`` bins is occluded in: ``window`` bins
+    (``10 * window`` in the 2001-bin global view), within the view, one centred on its centre
+    bin (phase 0; a bin wider when needed to be symmetric) so a transit is hidden whole.
+
+    Examples
+    --------
+    >>> view_stretches(201, 10)[9:12]
+    [(85, 95), (95, 106), (106, 116)]
+    """
+    step = max(1, min(int(window) * (10 if n > 1000 else 1), n))
+    lo = n // 2 - step // 2
+    hi = min(lo + step + (1 - step % 2 if n % 2 else 0), n)  # symmetric about the centre bin
+    edges = np.unique(np.r_[0, np.arange(lo, 0, -step), lo, hi, np.arange(hi, n, step), n])
+    return [(int(a), int(b)) for a, b in zip(edges[:-1], edges[1:], strict=True)]
 
 
 # ---------------------------------------------------------------------------- spectrogram

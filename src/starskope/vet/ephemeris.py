@@ -280,7 +280,8 @@ def flag_common_signals(results, *, alpha: float = ALPHA) -> list:
     star's first (the one a model scored), the signal is the instrument's or a neighbour's, not
     this star's: the score becomes the model's score of the star's next signal that is not
     common (each candidate's ``extra["model_score"]``), or 0 when there is none (the planet
-    probability then moves to ``other``). Failed results pass through.
+    probability then moves to the model's other class: ``other``, or gbm's ``not_planet``).
+    Failed results pass through.
 
     Returns
     -------
@@ -342,7 +343,7 @@ def _rescored(r, cands, common: dict) -> dict:
     """New score of a star whose scored (first) signal is common: the model's score of its next
     signal that is not (``model_score`` in the candidate's ``extra``, from
     :func:`~starskope.models.predict.predict_results`), else 0 with the planet probability moved
-    to ``other``."""
+    to the model's other class (``other``, or gbm's ``not_planet``)."""
     why = (
         f"the scored signal (P = {cands[0].period_days:.4f} d) recurs in {common[0][0]} other "
         "star(s) observed together (ephemeris matching)"
