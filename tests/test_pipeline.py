@@ -73,6 +73,17 @@ def test_a_period_range_below_a_few_cadences_is_noted(rng):
     assert not any("too few points per orbit" in r for r in analyse(lc, FAST).reasons)
 
 
+def test_durations_shorter_than_two_cadences_are_noted(rng):
+    """--durations 0.5 at 29.4-min cadence: the grid cannot resolve such transits and the
+    detrending window spans three cadences; the result says so (nothing did)."""
+    lc = _k2(rng)
+    short = analyse(lc, FAST.replace(durations_hours=(0.5, 1.0)))
+    (note,) = [r for r in short.reasons if r.startswith("Transit durations from 0.5 h")]
+    assert "under 2 cadences (0.981 h at this 29.4-min cadence) is not resolved" in note
+    assert not any("durations from" in r for r in analyse(lc, FAST).reasons)
+    assert not any("durations from" in r for r in analyse(lc, PipelineConfig()).reasons)
+
+
 def test_reasons_say_a_catalogued_false_positive_and_noted_flags(rng, monkeypatch):
     """A planet-like signal the catalogues call a false positive is said in the reasons (the
     label never changes the decision); informational flags raised on a planet-like signal

@@ -95,6 +95,9 @@ NO_LEVEL_REASON = (
 #: Fewest cadences per orbit of a period worth searching: a transit and its baseline need
 #: several points each (the note of :func:`analyse` for a --min-period below it).
 _MIN_PERIOD_CADENCES = 10
+#: Fewest cadences in the shortest trial duration asked for (the note for a --durations grid
+#: finer than the data).
+_MIN_DURATION_CADENCES = 2
 
 
 def _variability_sources(
@@ -784,6 +787,21 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
             f" {_MIN_PERIOD_CADENCES} cadences ({_MIN_PERIOD_CADENCES * cadence_days:.3g} d at"
             f" this {cadence_days * 1440:.3g}-min cadence) holds too few points per orbit to"
             " resolve a transit: a candidate there is not trustworthy."
+        )
+    shortest = float(min(config.durations_hours)) / 24.0
+    if (
+        tuple(config.durations_hours) != tuple(PipelineConfig().durations_hours)
+        and shortest < _MIN_DURATION_CADENCES * cadence_days
+    ):
+        # asked for: the default grid's hour at a ground survey's nightly sampling is the
+        # survey's business (many nights resolve the phase), a shorter grid at a fixed
+        # cadence is not
+        reasons.append(
+            f"Transit durations from {shortest * 24:g} h were searched, but one under"
+            f" {_MIN_DURATION_CADENCES} cadences ({_MIN_DURATION_CADENCES * cadence_days * 24:.3g} h"
+            f" at this {cadence_days * 1440:.3g}-min cadence) is not resolved, and the detrending"
+            f" window ({float(window) * 24:.3g} h) spans {float(window) / cadence_days:.0f}"
+            " cadences: a candidate that short is not trustworthy."
         )
     m = lc.meta
     if config.annotate_known and candidates:
