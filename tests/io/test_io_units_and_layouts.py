@@ -590,6 +590,10 @@ def test_raw_flux_model_warns_when_it_resamples():
             [LightCurve(np.arange(3197.0) * k2, np.ones(3197), time_format="relative")], 3197
         )
         warn_if_resampled([daily], 3197, cadence_minutes=1440.0)  # a model of daily rows
+        # a curve the model refuses (under a tenth of its row) is not said to be padded
+        warn_if_resampled(
+            [LightCurve(np.arange(100) * k2, np.ones(100), time_format="relative")], 3197
+        )
 
 
 def test_ipac_blank_cells_stay_in_their_column(tmp_path):

@@ -164,6 +164,8 @@ def warn_if_resampled(lcs, n_points: int, cadence_minutes: float | None = None) 
     from ..exceptions import StarskopeWarning
 
     cad = row_cadence(cadence_minutes)
+    # only those :func:`resample_flux` will take (a curve it refuses says why itself)
+    lcs = [lc for lc in lcs if np.isfinite(lc.flux).sum() >= MIN_FRACTION * n_points]
     other = [lc.cadence * 1440.0 for lc in lcs if len(lc) > 1]
     if any(not abs(c / cad - 1.0) <= SAME_CADENCE for c in other):
         warnings.warn(
