@@ -229,6 +229,19 @@ def test_model_explanation_is_drawn_when_it_has_numbers(synthetic_analysis, monk
     monkeypatch.setattr(panels, "plot_explanation", no_bars)
     html = star_page(synthetic_analysis, result=sal, known=False)
     assert 'alt="model explanation"' in html and "1.0, 3.1" in html
+    # a views model explains by the phases of its folded view it looked at most (no picture
+    # was drawn: its explanation holds no numbers and no times)
+    views = dataclasses.replace(
+        res,
+        explanation={
+            "model": "views-cnn",
+            "host_prior": 0.3,
+            "high_saliency_global_phase": [-0.0, 0.05],
+            "view_saliency": {"global": 1.0, "local": 0.4},
+        },
+    )
+    html = star_page(synthetic_analysis, result=views, known=False)
+    assert 'alt="model explanation"' in html and "-0.0, 0.05" in html
     plain = star_page(synthetic_analysis, known=False)
     assert 'alt="model explanation"' not in plain and "no model run" in plain
 

@@ -167,13 +167,14 @@ def explanation_values(explanation: Mapping[str, Any] | None) -> dict[str, float
     return out
 
 
-def _saliency_times(explanation) -> list[float]:
-    """``explanation["high_saliency_times"]`` as floats (empty when absent or malformed)."""
+def _saliency_times(explanation, key: str = "high_saliency_times") -> list[float]:
+    """``explanation[key]`` (a raw-flux model's times, or a views model's
+    ``high_saliency_global_phase``) as floats (empty when absent or malformed)."""
     if not explanation:
         return []
     if isinstance(explanation.get("model"), Mapping):  # search --model: the model's own
-        return _saliency_times(explanation["model"])
-    raw = explanation.get("high_saliency_times")
+        return _saliency_times(explanation["model"], key)
+    raw = explanation.get(key)
     if not isinstance(raw, (list, tuple)):
         return []
     out = []
@@ -226,8 +227,11 @@ def star_panels(analysis, *, max_candidates: int = 4, dpi: int = 80) -> StarPane
     -------
     StarPanels
     """
+    from ..fold import bin_phase, phase_fold
     from ..plotting import (
+        _POINT,
         _color,
+        _limits,
         _others_in_transit,
         plot_flattened,
         plot_folded,
@@ -270,6 +274,7 @@ def star_panels(analysis, *, max_candidates: int = 4, dpi: int = 80) -> StarPane
     expl = None
     values = explanation_values(res.explanation)
     times = _saliency_times(res.explanation)
+    phases = _saliency_times(res.explanation, "high_saliency_global_phase")
     if values:
         fig, ax = _figure(6, 0.5 + 0.25 * min(len(values), 15))
         fig.subplots_adjust(left=0.35)
@@ -288,5 +293,25 @@ def star_panels(analysis, *, max_candidates: int = 4, dpi: int = 80) -> StarPane
             )
         ax.legend(loc="upper right", fontsize=7)
         ax.set_title("Times the model looked at most (highest saliency)", fontsize=8)
+        expl = png_data_uri(fig, dpi=dpi)
+    elif phases and res.candidates:
+        # a views model: the phases of the folded light curve (its top candidate's, as the
+        # model saw it) whose hiding lowered the score most
+        fig, ax = _figure(11, 2.6)
+        c = res.candidates[0]
+        flat = analysis.flat
+        ph = phase_fold(flat.t, period=c.period_days, t0=c.t0) / c.period_days
+        ax.plot(ph, flat.flux, color="0.75", **_POINT)
+        mean, _ = bin_phase(ph, flat.flux, lo=-0.5, hi=0.5, n_bins=200)
+        ax.plot(np.linspace(-0.5, 0.5, 201)[:-1] + 0.0025, mean, color="k", lw=1.0)
+        for k, p in enumerate(phases):
+            ax.axvline(p, color="tab:orange", lw=1.2, alpha=0.7,
+                       label="highest saliency" if k == 0 else None)  # fmt: skip
+        _limits(ax, np.asarray(flat.flux, dtype=float))
+        ax.set_xlim(-0.5, 0.5)
+        ax.set_xlabel(f"Phase at P = {c.period_days:.5g} d (the model's folded view)")
+        ax.set_ylabel("Relative flux")
+        ax.legend(loc="upper right", fontsize=7)
+        ax.set_title("Phases the model looked at most (occlusion of its global view)", fontsize=8)
         expl = png_data_uri(fig, dpi=dpi)
     return StarPanels(raw, flat, pgram, tuple(per), expl)
