@@ -65,8 +65,10 @@ def parse_bitmask(text: str | None) -> str | int | None:
     """``--quality-bitmask``: a named bitmask (lowercased) or a non-negative integer."""
     if text is None:
         return None
+    from ..config import _CHOICES
+
     value = text.strip().lower()
-    if value in ("default", "hard", "hardest", "none"):
+    if value in _CHOICES["quality_bitmask"]:  # the names PipelineConfig takes
         return value
     try:
         number = int(value, 16) if value.startswith("0x") else int(value)  # 1130799, 0x1141bf
