@@ -817,6 +817,33 @@ def test_a_deep_planet_in_mean_subtracted_flux_is_not_rejected_by_its_depth():
     assert "depth" not in best.flags and res.is_candidate
 
 
+def test_a_deep_eclipse_boxed_under_the_depth_limit_is_rejected_by_its_fitted_depth():
+    """A central eclipse by a companion of 0.3 stellar radii is 10.8% deep at its deepest
+    point, but the search box's mean depth is 8.8%: the transit fit's depth, which describes
+    the same dip, raises the 10% limit. A 4%-deep planet stays planet-like."""
+    import warnings
+
+    import starskope
+    from starskope.lightcurve import LightCurve
+    from starskope.simulate.binaries import EclipsingBinarySignal
+
+    t = np.arange(3197) * 0.0204
+    for k, rejected in ((0.3, True), (0.19, False)):
+        eb = EclipsingBinarySignal(period=3.1, t0=0.7, k=k, a_rs=8.0, impact=0.0, sb=0.0)
+        model = eb.model(t)
+        f = 1000.0 * (model + 3e-4 * np.random.default_rng(1).normal(size=t.size))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            res = starskope.analyse(LightCurve(t, f, time_format="relative"))
+        best = res.candidates[0]
+        assert best.period_days == pytest.approx(3.1, rel=2e-3)
+        depth = next(v for v in best.vetting if v.name == "depth")
+        assert depth.raised is rejected, depth.reason
+        assert res.is_candidate is not rejected
+        if rejected:  # the box alone is under the limit
+            assert best.depth_ppm < 1e5 and "fit's deepest point" in depth.reason
+
+
 def test_a_users_max_period_is_never_exceeded_by_the_doubling_beyond_the_grid():
     """Two transits 45 d apart in 60 d: found at 22.5 d and doubled to 45 d, beyond the grid
     of half the baseline; with max_period_days=25 no candidate may exceed 25 d."""

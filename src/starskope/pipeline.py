@@ -388,6 +388,51 @@ def _v_shape_at_fit(
     return flags[:k] + (VetFlag("v_shape", False, v.value, note + v.reason),) + flags[k + 1 :]
 
 
+#: A box shallower than this share of the depth limit is not checked against the transit
+#: fit's depth: a box's mean depth falls short of a limb-darkened or V-shaped dip's deepest
+#: point by a fifth, not by half.
+DEPTH_AT_FIT_FROM = 0.5
+
+
+def _depth_at_fit(
+    flat: LightCurve,
+    s: SearchResult,
+    others: list[SearchResult],
+    flags: tuple[VetFlag, ...],
+    th: VetThresholds,
+    exptime: float,
+) -> tuple[VetFlag, ...]:
+    """``flags`` with the depth test raised when the transit fit's deepest point exceeds the
+    depth limit by two of its errors, though the search box's mean depth does not.
+
+    A box averages the whole dip: a V-shaped or limb-darkened eclipse 12% deep is boxed at
+    about 10%, under the limit. Only a fit that describes the box's dip (depth and duration
+    within `FIT_BOX_RATIO` of the box's) is believed."""
+    k = next((i for i, f in enumerate(flags) if f.name == "depth"), None)
+    if k is None or flags[k].raised or not np.isfinite(th.max_depth):
+        return flags
+    if not s.depth > DEPTH_AT_FIT_FROM * th.max_depth:
+        return flags
+    fit = _fit(flat, s, exptime, others)
+    if fit is None or not bool(getattr(fit, "success", False)):
+        return flags
+    depth, err = float(fit.depth_ppm) / 1e6, float(fit.depth_ppm_err) / 1e6
+    ratios = (depth / s.depth, float(fit.duration_hours) / (24.0 * s.duration))
+    if not all(1.0 / FIT_BOX_RATIO <= r <= FIT_BOX_RATIO for r in ratios):
+        return flags
+    if not (np.isfinite(err) and depth - 2.0 * err > th.max_depth):
+        return flags
+    flag = VetFlag(
+        "depth",
+        True,
+        depth,
+        f"transit depth {100 * depth:.2f}% +- {100 * err:.2f}% at the limb-darkened fit's deepest"
+        f" point (the search box's mean depth {100 * s.depth:.2f}%); deeper than"
+        f" {100 * th.max_depth:g}% cannot be a planet in front of a main-sequence star",
+    )
+    return flags[:k] + (flag,) + flags[k + 1 :]
+
+
 def _fits_as_well(first, again, out) -> bool:
     """True when the trend fitted with the transits masked describes the light curve outside
     them about as well as the first one: no more scatter (beyond 50 %) and no wild excursions
@@ -640,6 +685,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         significant = not any(f.raised for f in sig_flags)
         if significant and config.fit_transit:
             flags = _v_shape_at_fit(flat, s, others, flags, th, exptime)
+            flags = _depth_at_fit(flat, s, others, flags, th, exptime)
         planet_like = significant and _planet_like(flags)
         if planet_like:  # last check, on the undetrended light curve: is it the variability?
             if variability is _UNMEASURED:
