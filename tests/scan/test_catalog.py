@@ -160,6 +160,7 @@ def test_export_parquet(tmp_path):
     assert sorted(p.name for p in files) == [
         "candidates.parquet",
         "errors.parquet",
+        "input_files.parquet",
         "runs.parquet",
         "stars.parquet",
         "table_files.parquet",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 
 import duckdb
+import numpy as np
 import pytest
 
 from starskope.catalog import Catalog
@@ -301,3 +302,38 @@ def test_a_scan_with_a_model_stores_its_scores(tmp_path, scheduler):
     assert len(scores) == 6 and all(0.0 <= x <= 1.0 for x in scores)
     with pytest.raises(StarskopeError, match="different parameters"):
         scan([table], catalog=cat, scheduler=scheduler, model="original-cnn")
+
+
+def _lc_csv(path, n: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) * 0.0204
+    rows = "\n".join(f"{a:.5f},{b:.6f}" for a, b in zip(t, 100 + rng.normal(size=n), strict=True))
+    path.write_text("time,flux\n" + rows + "\n")
+
+
+def test_a_replaced_single_file_is_analysed_again_on_resume(tmp_path, scheduler):
+    """A light-curve file replaced under the same name (another size or modification time)
+    was skipped as done on resume, its old result kept. It is analysed again and its stored
+    outcome replaced; so is a broken file since fixed; untouched files are skipped."""
+    d = tmp_path / "lc"
+    d.mkdir()
+    for k in range(3):
+        _lc_csv(d / f"s{k}.csv", 300, seed=k)
+    (d / "bad.csv").write_text("time,flux\n1,x\n")
+    cat = tmp_path / "c.duckdb"
+    s = scan([d], catalog=cat, scheduler=scheduler, analyse=_fakes.quick_analyse)
+    assert (s.n_done, s.n_errors, s.n_changed) == (3, 1, 0)
+    assert s.line().count("analysed again") == 0
+    _lc_csv(d / "s1.csv", 500, seed=9)  # replaced: a longer light curve
+    _lc_csv(d / "bad.csv", 400, seed=5)  # fixed
+    again = scan([d], catalog=cat, scheduler=scheduler, analyse=_fakes.quick_analyse)
+    assert (again.n_done, again.n_errors, again.n_skipped, again.n_changed) == (2, 0, 2, 2)
+    assert "2 analysed again (changed since stored)" in again.line()
+    points = dict(_rows(cat, "SELECT input_id, n_points FROM stars"))
+    assert {os.path.basename(k): v for k, v in points.items()} == {
+        "s0.csv": 300, "s1.csv": 500, "s2.csv": 300, "bad.csv": 400
+    }  # fmt: skip
+    assert _rows(cat, "SELECT count(*) FROM errors") == [(0,)]
+    assert _rows(cat, "SELECT count(*), count(DISTINCT input_id) FROM candidates") == [(4, 4)]
+    third = scan([d], catalog=cat, scheduler=scheduler, analyse=_fakes.quick_analyse)
+    assert (third.n_done, third.n_skipped, third.n_changed) == (0, 4, 0)

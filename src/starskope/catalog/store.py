@@ -136,13 +136,35 @@ _CANDS_ALL = (*_CAND_EXTRA, *CANDIDATE_COLUMNS)
 #: Table files (one star per row) whose rows a scan stored: their size and MD5 when first
 #: met, so that a resumed scan never skips the rows of a different table of the same name.
 _TABLE_FILE_COLS = (("path", "VARCHAR PRIMARY KEY"), ("size", "BIGINT"), ("md5", "VARCHAR"))
+#: Single light-curve files whose result (or error) a scan stored: their size and modification
+#: time when the scan read them, so that a resumed scan analyses a file replaced under the same
+#: name again instead of skipping it as done (reading every file's content would cost a survey
+#: as much as analysing it).
+_INPUT_FILE_COLS = (
+    ("input_id", "VARCHAR PRIMARY KEY"),
+    ("size", "BIGINT"),
+    ("mtime_ns", "BIGINT"),
+)
 _SCHEMA = (
     _ddl("stars", _STARS_ALL),
     _ddl("candidates", _CANDS_ALL, ", PRIMARY KEY (input_id, candidate_index)"),
     _ddl("errors", _ERROR_COLS),
     _ddl("runs", _RUN_COLS),
     _ddl("table_files", _TABLE_FILE_COLS),
+    _ddl("input_files", _INPUT_FILE_COLS),
 )
+#: Tables beside the four of results, written by scans since the sessions that added them
+#: (an older catalog lacks them until a scan writes it).
+_RECORD_TABLES = ("table_files", "input_files")
+
+
+def file_stamp(path) -> tuple[int, int] | None:
+    """A file's size and modification time (ns), or None when it cannot be seen."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return int(st.st_size), int(st.st_mtime_ns)
 
 
 def _base_type(sql: str) -> str:
@@ -504,12 +526,17 @@ class Catalog:
         *,
         run_id: str,
         replace_errors: bool = False,
+        stamps: dict[str, tuple[int, int]] | None = None,
+        replace: Iterable[str] = (),
     ) -> tuple[int, int]:
         """Store whole stars in one transaction; return how many new (stars, errors) were stored.
 
         Inputs already present (in ``stars`` or ``errors``) are ignored, never duplicated; with
         ``replace_errors`` (a scan retrying its errors) an input's stored error is replaced by
-        its new outcome, in the same transaction.
+        its new outcome, in the same transaction. The inputs named in ``replace`` (files that
+        changed since they were stored) lose everything stored of them first. ``stamps`` maps
+        single files' input ids to their size and modification time when read
+        (:func:`file_stamp`), kept in ``input_files`` beside their first stored outcome.
         """
         if not records:
             return 0, 0
@@ -542,12 +569,23 @@ class Catalog:
         before = self._counts2()
         con.execute("BEGIN TRANSACTION")
         try:
-            if replace_errors:
+            replace = sorted(set(replace))
+            if replace_errors or replace:
                 import pyarrow as pa
 
-                con.register("_retried", pa.table({"input_id": [r.input_id for r in records]}))
-                con.execute("DELETE FROM errors WHERE input_id IN (SELECT input_id FROM _retried)")
-                con.unregister("_retried")
+                if replace_errors:
+                    con.register("_retried", pa.table({"input_id": [r.input_id for r in records]}))
+                    con.execute(
+                        "DELETE FROM errors WHERE input_id IN (SELECT input_id FROM _retried)"
+                    )
+                    con.unregister("_retried")
+                if replace:
+                    con.register("_changed", pa.table({"input_id": replace}))
+                    for name in ("candidates", "stars", "errors", "input_files"):
+                        con.execute(
+                            f"DELETE FROM {name} WHERE input_id IN (SELECT input_id FROM _changed)"
+                        )
+                    con.unregister("_changed")
                 before = self._counts2()  # what is stored now counts as new
             for name, rows, cols in (
                 ("stars", stars, _STARS_ALL),
@@ -572,6 +610,13 @@ class Catalog:
                     [run_id],
                 )
                 con.unregister("_batch")
+            kept = [
+                (r.input_id, *stamps[r.input_id])
+                for r in records
+                if stamps and stamps.get(r.input_id) is not None
+            ]
+            if kept:
+                con.executemany("INSERT OR IGNORE INTO input_files VALUES (?, ?, ?)", kept)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -587,6 +632,25 @@ class Catalog:
         return self._one("SELECT (SELECT count(*) FROM stars) + (SELECT count(*) FROM errors)")[0]
 
     # -- reads
+    def changed_files(self, stamps: dict[str, tuple[int, int] | None]) -> set[str]:
+        """The input ids among ``stamps`` (single files: their size and modification time now,
+        None when gone) whose recorded ones differ: files replaced since a scan stored them.
+        A file never recorded (stored before scans recorded them, or a table row) counts as
+        unchanged; a recorded file now gone, as changed (its analysis then says so)."""
+        if not stamps or not self._has_table("input_files"):
+            return set()
+        import pyarrow as pa
+
+        self.con.register("_ids", pa.table({"id": list(stamps)}))
+        try:
+            got = self.con.execute(
+                "SELECT input_id, size, mtime_ns FROM input_files"
+                " WHERE input_id IN (SELECT id FROM _ids)"
+            ).fetchall()
+        finally:
+            self.con.unregister("_ids")
+        return {i for i, size, mtime in got if stamps[i] != (int(size), int(mtime))}
+
     def table_file_changed(self, path: str) -> bool:
         """True when ``path`` was recorded by a scan and its content changed since (its rows'
         stored results then belong to another table); False when unchanged or never recorded.
@@ -803,12 +867,13 @@ class Catalog:
         )
 
     def export_parquet(self, folder) -> list[Path]:
-        """Write each table (with ``table_files``, the scanned tables' sizes and MD5s, where
-        the catalog has it) to ``folder/<table>.parquet``; return the files."""
+        """Write each table (with ``table_files`` and ``input_files``, the scanned tables'
+        sizes and MD5s and the single files' sizes and times, where the catalog has them) to
+        ``folder/<table>.parquet``; return the files."""
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         out = []
-        for t in (*TABLES, *(["table_files"] if self._has_table("table_files") else [])):
+        for t in (*TABLES, *(t for t in _RECORD_TABLES if self._has_table(t))):
             f = folder / f"{t}.parquet"
             tmp = f.with_suffix(f".parquet.{os.getpid()}.tmp")
             self.con.execute(f"COPY {t} TO '{_sql_str(tmp)}' (FORMAT parquet)")

@@ -25,7 +25,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from ..catalog.store import Catalog, ErrorRecord, StarRecord
+from ..catalog.store import Catalog, ErrorRecord, StarRecord, file_stamp
 from ..config import PipelineConfig
 from ..exceptions import StarskopeError
 from .inputs import TABLE_KINDS, ScanItem, count_items, input_kind, iter_items
@@ -71,6 +71,9 @@ class ScanSummary:
         Worker threads the cluster had at the start.
     status : str
         ``"finished"`` or ``"interrupted"``.
+    n_changed : int
+        Of ``n_done`` and ``n_errors``: files stored by an earlier run and analysed again
+        because their size or modification time changed since (their old outcome replaced).
     """
 
     run_id: str
@@ -82,6 +85,7 @@ class ScanSummary:
     elapsed_s: float
     n_workers: int
     status: str = "finished"
+    n_changed: int = 0
 
     @property
     def stars_per_s(self) -> float:
@@ -93,7 +97,13 @@ class ScanSummary:
         """One-line human summary."""
         return (
             f"scan {self.status}: {self.n_done} stars, {self.n_errors} errors, "
-            f"{self.n_skipped} skipped (already in the catalog, or given twice), {self.n_retried} retries in "
+            f"{self.n_skipped} skipped (already in the catalog, or given twice), "
+            + (
+                f"{self.n_changed} analysed again (changed since stored), "
+                if self.n_changed
+                else ""
+            )
+            + f"{self.n_retried} retries in "
             f"{self.elapsed_s:.1f} s ({self.stars_per_s:.1f} stars/s on {self.n_workers} "
             f"workers) -> {self.catalog}"
         )
@@ -219,9 +229,13 @@ def _pending(
     check: bool,
     batch: int = 2048,
     retry_errors: bool = False,
+    changed: set[str] | None = None,
 ) -> Iterator[tuple[ScanItem | None, int]]:
     """Drop items the catalog already has (stored errors count as not done with
-    ``retry_errors``); yields (item, skipped so far) and (None, n) at batch ends."""
+    ``retry_errors``); yields (item, skipped so far) and (None, n) at batch ends.
+
+    A single file stored earlier whose size or modification time changed since is not dropped:
+    its id is added to ``changed`` (its stored outcome is to be replaced)."""
     skipped = 0
     while True:
         chunk = list(itertools.islice(items, batch))
@@ -229,6 +243,12 @@ def _pending(
             return
         ids = [it.input_id for it in chunk]
         done = cat.finished(ids, errors=not retry_errors) if check else set()
+        if done and changed is not None:
+            now = {it.input_id: file_stamp(it.path) for it in chunk
+                   if it.row is None and it.input_id in done}  # fmt: skip
+            moved = cat.changed_files(now)
+            changed.update(moved)
+            done -= moved
         seen: set[str] = set()
         for it in chunk:
             if it.input_id in done or it.input_id in seen:
@@ -459,6 +479,25 @@ def scan(
     nthreads = 0
     buffer: list[StarRecord | ErrorRecord] = []
     state = {"skipped": 0}
+    changed: set[str] = set()  # single files replaced since their outcome was stored
+    stamps: dict[str, tuple[int, int] | None] = {}  # single files' size and time when read
+    n_changed = 0
+
+    def write_options() -> dict[str, Any]:
+        """The buffer's files' stamps, and which of them replace a stored outcome (a file
+        changed since); both are forgotten once handed over."""
+        nonlocal n_changed
+        ids = [r.input_id for r in buffer]
+        again = changed.intersection(ids)
+        n_changed += len(again)
+        changed.difference_update(again)
+        got = {i: stamps.pop(i) for i in ids if i in stamps}
+        return {
+            "replace_errors": retry_errors,
+            "stamps": {i: v for i, v in got.items() if v is not None},
+            "replace": again,
+        }
+
     t_start = time.perf_counter()
     stack = contextlib.ExitStack()
     try:
@@ -511,9 +550,15 @@ def scan(
 
         def stream() -> Iterator[ScanItem]:
             for it, sk in _pending(
-                table_checked(iter_items(inputs)), cat, check=resume, retry_errors=retry_errors
+                table_checked(iter_items(inputs)),
+                cat,
+                check=resume,
+                retry_errors=retry_errors,
+                changed=changed,
             ):
                 state["skipped"] = sk
+                if it is not None and it.row is None:  # as read: a later change is seen
+                    stamps[it.input_id] = file_stamp(it.path)
                 if it is not None and it.row is None and (flux_column or time_column):
                     it = dataclasses.replace(it, flux_column=flux_column, time_column=time_column)
                 if it is not None and cadence_minutes is not None:
@@ -546,9 +591,7 @@ def scan(
         def flush() -> None:
             nonlocal n_done, n_err, last_flush
             if buffer:
-                new_stars, new_errors = cat.write(
-                    buffer, run_id=run_id, replace_errors=retry_errors
-                )
+                new_stars, new_errors = cat.write(buffer, run_id=run_id, **write_options())
                 n_done += new_stars
                 n_err += new_errors
                 buffer.clear()
@@ -603,8 +646,9 @@ def scan(
         try:
             if run_id and buffer:  # finished stars of an interrupted scan are kept
                 try:
+                    options = write_options()
                     new_stars, new_errors = _twice(
-                        lambda: cat.write(buffer, run_id=run_id, replace_errors=retry_errors)
+                        lambda: cat.write(buffer, run_id=run_id, **options)
                     )
                     n_done, n_err = n_done + new_stars, n_err + new_errors
                 except Exception:  # the original error matters more
@@ -634,6 +678,7 @@ def scan(
         n_errors=n_err,
         n_skipped=skipped,
         n_retried=n_retry,
+        n_changed=n_changed,
         elapsed_s=elapsed,
         n_workers=nthreads,
         status=status,
