@@ -7,6 +7,7 @@ import pytest
 
 from starskope.simulate.binaries import (
     EclipsingBinarySignal,
+    HeartbeatSignal,
     PulsatorSignal,
     draw_eclipsing_binary,
     draw_pulsator,
@@ -54,6 +55,29 @@ def test_pulsators():
     assert min(d.frequencies) >= 5
     g = draw_pulsator(rng, kind="gdor")
     assert max(g.frequencies) < 4
+
+
+def test_heartbeat_flashes_once_per_orbit_at_periastron():
+    """Edge-on with omega = 90 deg the distortion seen at periastron is a pure dip, face-on a
+    pure brightening; the largest excursion is the amplitude, once per period; the cadence's
+    exposure smooths the flash."""
+    t = np.linspace(0.0, 20.0, 20001)
+    kw = dict(period=5.0, t_periastron=1.0, eccentricity=0.6, amplitude=2e-3)
+    edge = HeartbeatSignal(inclination=90.0, omega=90.0, **kw).model(t, exptime=0)
+    face = HeartbeatSignal(inclination=0.0, omega=90.0, **kw).model(t, exptime=0)
+    assert np.median(edge) == pytest.approx(1.0, abs=1e-6)
+    assert np.max(np.abs(edge - 1)) == pytest.approx(2e-3, rel=1e-3)
+    assert edge.min() == pytest.approx(1 - 2e-3, rel=1e-6) and face.max() > 1 + 1.9e-3
+    assert t[np.argmin(edge)] % 5.0 == pytest.approx(1.0, abs=1e-3)
+    assert t[np.argmax(face)] % 5.0 == pytest.approx(1.0, abs=1e-3)
+    assert np.allclose(edge[t < 15], np.interp(t[t < 15] + 5.0, t, edge), atol=1e-9)
+    tilted = HeartbeatSignal(inclination=60.0, omega=45.0, **kw).model(t, exptime=0)
+    near = np.abs(t - 1.0) < 0.5  # a brightening beside a dip around periastron
+    assert tilted[near].max() > 1 + 3e-4 and tilted[near].min() < 1 - 3e-4
+    smeared = HeartbeatSignal(inclination=90.0, omega=90.0, **kw).model(t, exptime=0.0204)
+    assert 0 < 1 - smeared.min() < 1 - edge.min()
+    with pytest.raises(ValueError, match="eccentricity"):
+        HeartbeatSignal(inclination=90.0, omega=0.0, **{**kw, "eccentricity": 0.0}).model(t)
 
 
 def test_loguniform_planet_depth(rng):

@@ -1,4 +1,5 @@
-"""Astrophysical false positives: eclipsing binaries (detached, grazing, diluted) and pulsators.
+"""Astrophysical false positives: eclipsing binaries (detached, grazing, diluted), pulsators and
+heartbeat stars.
 
 Spotted stars are a noise kind (``draw_star_params(kind="spotted")`` in :mod:`.noise`). Every
 signal here has ``model(t, exptime=...) -> relative flux`` so :func:`.inject.inject` takes it.
@@ -28,6 +29,7 @@ __all__ = [
     "EB_KINDS",
     "PULSATOR_KINDS",
     "EclipsingBinarySignal",
+    "HeartbeatSignal",
     "PulsatorSignal",
     "draw_eclipsing_binary",
     "draw_pulsator",
@@ -122,6 +124,70 @@ class PulsatorSignal:
             smear = np.sinc(f * exptime) if exptime else 1.0  # np.sinc(x) = sin(pi x)/(pi x)
             out += a * smear * np.sin(2 * np.pi * f * t + ph)
         return out
+
+
+@dataclass(frozen=True)
+class HeartbeatSignal:
+    """A heartbeat star: an eccentric binary's tidal distortion flashing at periastron.
+
+    The flux follows Kumar, Ao & Quataert (1995, ApJ 449, 294), as fitted to Kepler's heartbeat
+    stars by Thompson et al. (2012, ApJ 753, 86)::
+
+        dF/F  ~  [1 - 3 sin^2(i) sin^2(nu(t) - omega)] / R(t)^3
+
+    with ``nu`` the true anomaly and ``R = (1 - e^2) / (1 + e cos nu)`` the separation in
+    semi-major axes; the curve is shifted to a median of zero and scaled so that its largest
+    excursion is ``amplitude``. Depending on ``inclination`` and ``omega`` it is a dip, a
+    brightening, or a brightening beside a dip: a non-transit signal once per orbit, a known
+    false positive of transit searches.
+
+    Attributes
+    ----------
+    period : float
+        Orbital period (days).
+    t_periastron : float
+        A time of periastron (days).
+    eccentricity : float
+        Orbital eccentricity (0 < e < 1).
+    inclination : float
+        Orbital inclination (degrees; 90 = edge-on).
+    omega : float
+        Argument of periastron (degrees).
+    amplitude : float
+        Largest excursion from the median, relative flux.
+    """
+
+    period: float
+    t_periastron: float
+    eccentricity: float
+    inclination: float
+    omega: float
+    amplitude: float
+
+    def _shape(self, t: np.ndarray) -> np.ndarray:
+        e = self.eccentricity
+        mean_anomaly = 2.0 * np.pi * (t - self.t_periastron) / self.period
+        ecc = mean_anomaly.copy()
+        for _ in range(60):  # Newton on Kepler's equation, converged for e < 0.95
+            ecc = ecc - (ecc - e * np.sin(ecc) - mean_anomaly) / (1.0 - e * np.cos(ecc))
+        nu = 2.0 * np.arctan2(np.sqrt(1 + e) * np.sin(ecc / 2), np.sqrt(1 - e) * np.cos(ecc / 2))
+        sep = (1.0 - e**2) / (1.0 + e * np.cos(nu))
+        inc, om = np.radians(self.inclination), np.radians(self.omega)
+        return (1.0 - 3.0 * np.sin(inc) ** 2 * np.sin(nu - om) ** 2) / sep**3
+
+    def model(self, t, *, exptime: float = LONG_CADENCE_DAYS, supersample: int | None = None):
+        """Relative flux about 1, averaged over each exposure."""
+        if not 0.0 < self.eccentricity < 0.95:
+            raise ValueError(f"eccentricity must lie in (0, 0.95), got {self.eccentricity}")
+        t = np.asarray(t, dtype=float)
+        n = supersample or (max(int(np.ceil(exptime / (2.0 / 1440.0))), 1) if exptime else 1)
+        offsets = ((np.arange(n) + 0.5) / n - 0.5) * exptime if n > 1 else np.zeros(1)
+        shape = np.mean([self._shape(t + dt) for dt in offsets], axis=0)
+        # normalised on a fine grid over one orbit (not on the samples given)
+        grid = self._shape(self.t_periastron + np.linspace(0.0, self.period, 4001))
+        med = float(np.median(grid))
+        scale = float(np.max(np.abs(grid - med)))
+        return 1.0 + self.amplitude * (shape - med) / scale
 
 
 def _loguniform(rng, lo, hi):
