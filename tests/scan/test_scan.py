@@ -337,3 +337,27 @@ def test_a_replaced_single_file_is_analysed_again_on_resume(tmp_path, scheduler)
     assert _rows(cat, "SELECT count(*), count(DISTINCT input_id) FROM candidates") == [(4, 4)]
     third = scan([d], catalog=cat, scheduler=scheduler, analyse=_fakes.quick_analyse)
     assert (third.n_done, third.n_skipped, third.n_changed) == (0, 4, 0)
+
+
+def test_a_missing_or_retried_file_keeps_what_is_stored(tmp_path, scheduler):
+    """A file listed in a manifest but gone on resume (a data mount missing) keeps its stored
+    result instead of having it replaced by "no such file"; a stored error retried with
+    --retry-errors after the file was fixed is not analysed a third time on the next resume."""
+    d = tmp_path / "lc"
+    d.mkdir()
+    _lc_csv(d / "a.csv", 300, seed=1)
+    _lc_csv(d / "b.csv", 300, seed=2)
+    (d / "bad.csv").write_text("time,flux\n1,x\n")
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("path,label\nlc/a.csv,1\nlc/b.csv,0\nlc/bad.csv,0\n")
+    cat = tmp_path / "c.duckdb"
+    s = scan([manifest], catalog=cat, scheduler=scheduler, analyse=_fakes.quick_analyse)
+    assert (s.n_done, s.n_errors) == (2, 1)
+    _lc_csv(d / "bad.csv", 400, seed=5)  # fixed, then retried
+    r = scan([manifest], catalog=cat, scheduler=scheduler, analyse=_fakes.quick_analyse,
+             retry_errors=True)  # fmt: skip
+    assert (r.n_done, r.n_errors) == (1, 0)
+    (d / "b.csv").rename(tmp_path / "b.csv")  # gone
+    again = scan([manifest], catalog=cat, scheduler=scheduler, analyse=_fakes.quick_analyse)
+    assert (again.n_done, again.n_errors, again.n_skipped, again.n_changed) == (0, 0, 3, 0)
+    assert _rows(cat, "SELECT count(*) FROM stars") == [(3,)]

@@ -616,7 +616,8 @@ class Catalog:
                 if stamps and stamps.get(r.input_id) is not None
             ]
             if kept:
-                con.executemany("INSERT OR IGNORE INTO input_files VALUES (?, ?, ?)", kept)
+                # the newest reading wins (a stored error retried after the file was fixed)
+                con.executemany("INSERT OR REPLACE INTO input_files VALUES (?, ?, ?)", kept)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -636,7 +637,9 @@ class Catalog:
         """The input ids among ``stamps`` (single files: their size and modification time now,
         None when gone) whose recorded ones differ: files replaced since a scan stored them.
         A file never recorded (stored before scans recorded them, or a table row) counts as
-        unchanged; a recorded file now gone, as changed (its analysis then says so)."""
+        unchanged, and so does one gone or unreadable now (a data mount missing on resume
+        must not replace good results with "no such file")."""
+        stamps = {i: v for i, v in stamps.items() if v is not None}
         if not stamps or not self._has_table("input_files"):
             return set()
         import pyarrow as pa

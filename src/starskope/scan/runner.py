@@ -485,18 +485,17 @@ def scan(
 
     def write_options() -> dict[str, Any]:
         """The buffer's files' stamps, and which of them replace a stored outcome (a file
-        changed since); both are forgotten once handed over."""
-        nonlocal n_changed
+        changed since); forgotten by `written` once the write succeeded."""
         ids = [r.input_id for r in buffer]
-        again = changed.intersection(ids)
-        n_changed += len(again)
-        changed.difference_update(again)
-        got = {i: stamps.pop(i) for i in ids if i in stamps}
-        return {
-            "replace_errors": retry_errors,
-            "stamps": {i: v for i, v in got.items() if v is not None},
-            "replace": again,
-        }
+        got = {i: stamps[i] for i in ids if stamps.get(i) is not None}
+        return {"replace_errors": retry_errors, "stamps": got, "replace": changed.intersection(ids)}
+
+    def written(options: dict[str, Any]) -> None:
+        nonlocal n_changed
+        n_changed += len(options["replace"])
+        changed.difference_update(options["replace"])
+        for r in buffer:
+            stamps.pop(r.input_id, None)
 
     t_start = time.perf_counter()
     stack = contextlib.ExitStack()
@@ -591,7 +590,9 @@ def scan(
         def flush() -> None:
             nonlocal n_done, n_err, last_flush
             if buffer:
-                new_stars, new_errors = cat.write(buffer, run_id=run_id, **write_options())
+                options = write_options()
+                new_stars, new_errors = cat.write(buffer, run_id=run_id, **options)
+                written(options)
                 n_done += new_stars
                 n_err += new_errors
                 buffer.clear()
@@ -650,6 +651,7 @@ def scan(
                     new_stars, new_errors = _twice(
                         lambda: cat.write(buffer, run_id=run_id, **options)
                     )
+                    written(options)
                     n_done, n_err = n_done + new_stars, n_err + new_errors
                 except Exception:  # the original error matters more
                     log.exception("could not store the last %d results", len(buffer))
