@@ -817,10 +817,11 @@ def test_a_deep_planet_in_mean_subtracted_flux_is_not_rejected_by_its_depth():
     assert "depth" not in best.flags and res.is_candidate
 
 
-def test_a_deep_eclipse_boxed_under_the_depth_limit_is_rejected_by_its_fitted_depth():
-    """A central eclipse by a companion of 0.3 stellar radii is 10.8% deep at its deepest
-    point, but the search box's mean depth is 8.8%: the transit fit's depth, which describes
-    the same dip, raises the 10% limit. A 4%-deep planet stays planet-like."""
+def test_a_deep_eclipse_boxed_under_the_depth_limit_is_rejected_by_its_fitted_size():
+    """An eclipse by a companion of 0.33 stellar radii (impact 0.5) covers 10.9% of the disc,
+    but the search box's mean depth is under 10%: the transit fit's radius ratio raises the
+    10% limit. Companions of 0.3 (9% of the disc, 10.5% deep at the limb-darkened centre: a
+    Jupiter before an M dwarf) and 0.19 stellar radii stay planet-like."""
     import warnings
 
     import starskope
@@ -828,8 +829,9 @@ def test_a_deep_eclipse_boxed_under_the_depth_limit_is_rejected_by_its_fitted_de
     from starskope.simulate.binaries import EclipsingBinarySignal
 
     t = np.arange(3197) * 0.0204
-    for k, rejected in ((0.3, True), (0.19, False)):
-        eb = EclipsingBinarySignal(period=3.1, t0=0.7, k=k, a_rs=8.0, impact=0.0, sb=0.0)
+    for k, b, a_rs, rejected in ((0.33, 0.5, 10.0, True), (0.3, 0.3, 15.0, False),
+                                 (0.19, 0.0, 8.0, False)):  # fmt: skip
+        eb = EclipsingBinarySignal(period=3.1, t0=0.7, k=k, a_rs=a_rs, impact=b, sb=0.0)
         model = eb.model(t)
         f = 1000.0 * (model + 3e-4 * np.random.default_rng(1).normal(size=t.size))
         with warnings.catch_warnings():
@@ -841,7 +843,43 @@ def test_a_deep_eclipse_boxed_under_the_depth_limit_is_rejected_by_its_fitted_de
         assert depth.raised is rejected, depth.reason
         assert res.is_candidate is not rejected
         if rejected:  # the box alone is under the limit
-            assert best.depth_ppm < 1e5 and "fit's deepest point" in depth.reason
+            assert best.depth_ppm < 1e5 and "radius ratio 0.330" in depth.reason
+
+
+def test_a_planet_under_delta_scuti_pulsations_is_found_after_prewhitening():
+    """Eight modes of up to 0.4% at 5-50 c/d (the simulator's delta Scuti) over a 1630-ppm
+    planet: without prewhitening the search finds the pulsations' 0.585-d alias; with it the
+    planet, at SNR over 50, and the reasons name the modes; the trend carries them (the flat
+    light curve is the cleaned one over the trend)."""
+    import warnings
+
+    from starskope.config import PipelineConfig
+    from starskope.lightcurve import LightCurve
+    from starskope.pipeline import analyse_full
+    from starskope.simulate.binaries import draw_pulsator
+    from starskope.simulate.inject import PlanetSignal
+
+    cad = 0.0204340278
+    t = np.arange(3197) * cad
+    rng = np.random.default_rng(0)
+    pul = draw_pulsator(rng, kind="dsct")
+    period = float(np.exp(rng.uniform(np.log(1.5), np.log(12))))
+    planet = PlanetSignal(period=period, t0=rng.uniform(0, period), rp_rs=0.037,
+                          a_rs=(period / 365.25) ** (2 / 3) * 215, impact=0.3)  # fmt: skip
+    flux = pul.model(t, exptime=cad) * planet.model(t, exptime=cad)
+    lc = LightCurve(t, 1000.0 * (flux + 2e-4 * rng.normal(size=t.size)), time_format="relative")
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        off = analyse_full(lc, PipelineConfig(prewhiten_pulsations=False)).result
+        a = analyse_full(lc)
+    assert not any(abs(c.period_days / period - 1) < 0.01 and c.is_planet_like
+                   for c in off.candidates)  # fmt: skip
+    best = a.result.candidates[0]
+    assert best.is_planet_like and best.period_days == pytest.approx(period, rel=1e-3)
+    assert best.snr > 50 and a.result.is_candidate
+    said = next(r for r in a.result.reasons if r.startswith("Coherent pulsations removed"))
+    assert "6 modes at 17.14 c/d" in said
+    assert np.allclose(a.flat.flux, a.cleaned.flux / a.trend, rtol=1e-9)
 
 
 def test_a_users_max_period_is_never_exceeded_by_the_doubling_beyond_the_grid():

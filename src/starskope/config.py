@@ -38,6 +38,11 @@ class PipelineConfig:
     # opt-in: remove coherent rotation (sinusoids) before detrending active stars; off by
     # default because it also absorbs part of an eclipsing binary's eclipses
     prewhiten_active: bool = False
+    # coherent pulsations faster than 3 cycles a day (a delta Scuti star's modes, on a
+    # transit's own time scale) removed as sinusoids before detrending, while each lowers the
+    # bulk's scatter as a pulsation does (a train of dips' harmonics do not):
+    # starskope.clean.pulsations
+    prewhiten_pulsations: bool = True
     redetrend_masked: bool = True  # re-detrend with the found transits masked, re-measure
     # search
     method: str = "bls"

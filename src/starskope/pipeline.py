@@ -24,6 +24,7 @@ import numpy as np
 from .clean.detrend import flatten, suggest_window
 from .clean.masking import clean, robust_std, transit_mask
 from .clean.prewhiten import prewhiten
+from .clean.pulsations import remove_pulsations
 from .clean.rotation import coherent_periods, modulation_amplitude, rotation_model
 from .config import PipelineConfig
 from .exceptions import StarskopeError
@@ -389,8 +390,8 @@ def _v_shape_at_fit(
 
 
 #: A box shallower than this share of the depth limit is not checked against the transit
-#: fit's depth: a box's mean depth falls short of a limb-darkened or V-shaped dip's deepest
-#: point by a fifth, not by half.
+#: fit: at long cadence a box's mean depth can fall 40% short of a limb-darkened dip's
+#: deepest point, and a fit of a shallow dip's radius ratio says nothing new.
 DEPTH_AT_FIT_FROM = 0.5
 
 
@@ -402,12 +403,16 @@ def _depth_at_fit(
     th: VetThresholds,
     exptime: float,
 ) -> tuple[VetFlag, ...]:
-    """``flags`` with the depth test raised when the transit fit's deepest point exceeds the
-    depth limit by two of its errors, though the search box's mean depth does not.
+    """``flags`` with the depth test raised when the transit fit's radius ratio squared (the
+    share of the star's disc the companion covers) exceeds the depth limit by two of its
+    errors, though the search box's mean depth does not.
 
-    A box averages the whole dip: a V-shaped or limb-darkened eclipse 12% deep is boxed at
-    about 10%, under the limit. Only a fit that describes the box's dip (depth and duration
-    within `FIT_BOX_RATIO` of the box's) is believed."""
+    A box averages the whole dip, exposure-smeared: a central eclipse by a companion of 0.35
+    stellar radii (12% of the disc, 14% deep at its limb-darkened centre) is boxed under 10%.
+    The radius ratio, not the limb-darkened central depth (about 1.2 of it), is compared:
+    the limit is a companion's size. Only a fit that transits fully (impact + radius ratio
+    under 1: a grazing fit's radius ratio is degenerate with its impact) and describes the
+    box's dip (depth and duration within `FIT_BOX_RATIO` of the box's) is believed."""
     k = next((i for i, f in enumerate(flags) if f.name == "depth"), None)
     if k is None or flags[k].raised or not np.isfinite(th.max_depth):
         return flags
@@ -416,18 +421,20 @@ def _depth_at_fit(
     fit = _fit(flat, s, exptime, others)
     if fit is None or not bool(getattr(fit, "success", False)):
         return flags
-    depth, err = float(fit.depth_ppm) / 1e6, float(fit.depth_ppm_err) / 1e6
-    ratios = (depth / s.depth, float(fit.duration_hours) / (24.0 * s.duration))
-    if not all(1.0 / FIT_BOX_RATIO <= r <= FIT_BOX_RATIO for r in ratios):
+    rp, rp_err, b = float(fit.rp_rs), float(fit.rp_rs_err), float(fit.impact)
+    ratios = (float(fit.depth_ppm) / 1e6 / s.depth, float(fit.duration_hours) / (24.0 * s.duration))
+    if not all(1.0 / FIT_BOX_RATIO <= r <= FIT_BOX_RATIO for r in ratios) or not b + rp < 1.0:
         return flags
-    if not (np.isfinite(err) and depth - 2.0 * err > th.max_depth):
+    area, area_err = rp**2, 2.0 * rp * rp_err
+    if not (np.isfinite(area_err) and area - 2.0 * area_err > th.max_depth):
         return flags
     flag = VetFlag(
         "depth",
         True,
-        depth,
-        f"transit depth {100 * depth:.2f}% +- {100 * err:.2f}% at the limb-darkened fit's deepest"
-        f" point (the search box's mean depth {100 * s.depth:.2f}%); deeper than"
+        area,
+        f"the transit fit's radius ratio {rp:.3f} +- {rp_err:.2g} covers {100 * area:.1f}% of"
+        f" the star's disc (a central depth of {float(fit.depth_ppm) / 1e4:.2f}%; the search"
+        f" box's mean depth {100 * s.depth:.2f}%); a companion covering over"
         f" {100 * th.max_depth:g}% cannot be a planet in front of a main-sequence star",
     )
     return flags[:k] + (flag,) + flags[k + 1 :]
@@ -549,6 +556,15 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         sigma_upper=config.sigma_upper,
         sigma_isolated=config.sigma_isolated,
     )
+    # coherent pulsations out first: they would make the star look active, and no window
+    # follows them; `start` is what the detrending starts from (`cleaned` stays as read)
+    start, pulsations = cleaned, None
+    if config.prewhiten_pulsations:
+        pul = remove_pulsations(cleaned.t, cleaned.flux)
+        if pul.frequencies:
+            scale = 1.0 + pul.model
+            start = cleaned.copy(flux=cleaned.flux / scale, flux_err=cleaned.flux_err / scale)
+            pulsations = pul
     t0 = tick("clean", t0)
 
     durations = np.sort(np.asarray(config.durations_hours, dtype=float)) / 24.0
@@ -560,7 +576,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     if window is None:
         window = 3.0 * float(durations[-1])
         if config.adaptive_window and method != "none":
-            short = suggest_window(cleaned.t, cleaned.flux, max_duration=float(durations[-1]))
+            short = suggest_window(start.t, start.flux, max_duration=float(durations[-1]))
             active = short < config.active_trigger * window
             if active:
                 if config.active_detrend_method == "rotation":
@@ -570,13 +586,13 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                 else:
                     window = short
                 if config.prewhiten_active:
-                    pw = prewhiten(cleaned.t, cleaned.flux)
+                    pw = prewhiten(start.t, start.flux)
                     if pw.periods:
                         rotation = pw
-    base = cleaned
+    base = start
     if rotation is not None:
         scale = 1.0 + rotation.model
-        base = cleaned.copy(flux=cleaned.flux / scale, flux_err=cleaned.flux_err / scale)
+        base = start.copy(flux=start.flux / scale, flux_err=start.flux_err / scale)
     if method == "rotation":
         spin = rotation_model(
             base.t, base.flux, min_window=config.active_window_days, other_periods=False
@@ -811,6 +827,17 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
             + ", ".join(f"{a * 1e6:.0f} ppm" for a in rotation.amplitudes)
             + ").",
         )
+    if pulsations is not None:
+        n = len(pulsations.frequencies)
+        reasons.insert(
+            0,
+            f"Coherent pulsations removed first: {n} mode{'s' if n > 1 else ''} at "
+            + ", ".join(
+                f"{f:.4g} c/d ({a * 1e6:.0f} ppm)"
+                for f, a in zip(pulsations.frequencies, pulsations.amplitudes, strict=True)
+            )
+            + f" (stopped: {pulsations.stopped}).",
+        )
     if (cleaned.meta.extra or {}).get("flux_level"):
         reasons.insert(0, NO_LEVEL_REASON)
     n_filled = int((cleaned.meta.extra or {}).get("filled_cadences", 0))
@@ -888,9 +915,9 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         result=result,
         raw=lc,
         cleaned=cleaned,
-        trend=np.asarray(trend) * (1.0 + rotation.model)
-        if rotation is not None
-        else np.asarray(trend),
+        trend=np.asarray(trend)
+        * (1.0 if rotation is None else 1.0 + rotation.model)
+        * (1.0 if pulsations is None else 1.0 + pulsations.model),
         flat=flat,
         searches=tuple(searches),
         fits=tuple(fits),
@@ -1239,6 +1266,9 @@ def _revetted(c: Candidate, t, flux, thresholds: VetThresholds) -> Candidate:
     except StarskopeError:
         return c
     new = tuple(f for f in flags if f.name != "alias")
+    deep = next((f for f in c.vetting if f.name == "depth" and f.raised), None)
+    if deep is not None:  # the same dips: a depth limit raised by the transit fit stays raised
+        new = tuple(deep if f.name == "depth" else f for f in new)
     names = {f.name for f in new} | {"same_source"}  # judged against signals at the old period
     vetting = tuple(f for f in c.vetting if f.name not in names) + new
     return dataclasses.replace(c, vetting=vetting, is_planet_like=_planet_like(vetting))
