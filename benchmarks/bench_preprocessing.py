@@ -71,6 +71,10 @@ VARIANTS: dict[str, tuple[dict, str]] = {
         {"prewhiten_active": True},
         "active stars: coherent rotation removed first",
     ),
+    "no-pulsation-prewhitening": (
+        {"prewhiten_pulsations": False},
+        "coherent pulsations (delta Scuti modes) left in before detrending",
+    ),
     "no-masked-redetrend": (
         {"redetrend_masked": False},
         "signals measured on the first detrending (no re-detrend with their transits masked)",
