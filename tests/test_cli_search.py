@@ -403,6 +403,25 @@ def test_a_raw_flux_model_that_cannot_score_leaves_the_search_standing(tmp_path,
     assert any(r.startswith("The original-cnn model gave no score") for r in res["reasons"])
 
 
+def test_prewhiten_pulsations_option_reaches_the_pipeline(csv_files, capsys, configs):
+    """``--no-prewhiten-pulsations`` turns the pulsation prewhitening off, the flag or nothing
+    leaves it on; ``scan`` takes the same option (its help lists it)."""
+    a, _ = csv_files
+    for args in (["--no-prewhiten-pulsations"], ["--prewhiten-pulsations"], []):
+        assert main(["search", str(a), "--json", *args]) == 0
+        capsys.readouterr()
+    assert [c.prewhiten_pulsations for c in configs] == [False, True, True]
+    import typer
+
+    from starskope.cli import app
+
+    scan = typer.main.get_command(app).commands["scan"]
+    flag = next(p for p in scan.params if p.name == "prewhiten_pulsations")
+    assert flag.opts == ["--prewhiten-pulsations"] and flag.secondary_opts == [
+        "--no-prewhiten-pulsations"
+    ]
+
+
 def test_quality_bitmask_option_and_an_all_flagged_light_curve(tmp_path, rng, capsys, configs):
     # every cadence flagged with a bit the mask drops: the error says the flags took them and
     # how to keep them (a named mask keeps every flag of a file of unknown mission)

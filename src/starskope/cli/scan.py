@@ -16,7 +16,13 @@ from . import app
 from ._help import CADENCE_HELP
 from ._paths import console as _console
 from ._paths import output_dir
-from .search import DURATIONS_HELP, QUALITY_HELP, SUBTRACT_REPEATS_HELP, search_options
+from .search import (
+    DURATIONS_HELP,
+    PULSATIONS_HELP,
+    QUALITY_HELP,
+    SUBTRACT_REPEATS_HELP,
+    search_options,
+)
 
 __all__ = ["catalog_app", "scan_command"]
 
@@ -57,6 +63,9 @@ def scan_command(
     ),
     durations: str | None = typer.Option(None, "--durations", help=DURATIONS_HELP),
     quality_bitmask: str | None = typer.Option(None, "--quality-bitmask", help=QUALITY_HELP),
+    prewhiten_pulsations: bool | None = typer.Option(
+        None, "--prewhiten-pulsations/--no-prewhiten-pulsations", help=PULSATIONS_HELP
+    ),
     export: tuple[str, Path] | None = typer.Option(
         None, "--export", help="Also export the catalog: --export parquet DIR.", show_default=False
     ),
@@ -106,6 +115,7 @@ def scan_command(
         durations,
         subtract_repeats=subtract_repeats,
         quality_bitmask=quality_bitmask,
+        prewhiten_pulsations=prewhiten_pulsations,
     )
     if export is not None and export[0].lower() != "parquet":
         raise StarskopeError(f"--export supports 'parquet' only; got {export[0]!r}")

@@ -30,6 +30,12 @@ SUBTRACT_REPEATS_HELP = (
     " shape, up to this many passes, instead of taking every planet slot (default 2; 0: mask"
     " it again as any signal)."
 )
+#: Help of the --prewhiten-pulsations option of ``search`` and ``scan``.
+PULSATIONS_HELP = (
+    "Remove coherent pulsations faster than 3 cycles a day (a delta Scuti star's modes) as"
+    " sinusoids before detrending (default on; a train of dips' harmonics and non-sinusoidal"
+    " variables are left alone)."
+)
 #: Help of the --durations option of ``search`` and ``scan``.
 DURATIONS_HELP = (
     "Trial transit durations in hours, comma-separated (default 1,1.5,2,3,4,6,8). Longer ones"
@@ -89,6 +95,7 @@ def search_options(
     durations: str | None = None,
     subtract_repeats: int | None = None,
     quality_bitmask: str | None = None,
+    prewhiten_pulsations: bool | None = None,
 ) -> dict:
     """`PipelineConfig` changes from the search options ``search`` and ``scan`` share; a bad
     value is a `StarskopeError` naming the option."""
@@ -113,6 +120,8 @@ def search_options(
     bitmask = parse_bitmask(quality_bitmask)
     if bitmask is not None:
         changes["quality_bitmask"] = bitmask
+    if prewhiten_pulsations is not None:
+        changes["prewhiten_pulsations"] = bool(prewhiten_pulsations)
     return changes
 
 
@@ -142,6 +151,9 @@ def search_command(
     method: str = typer.Option("bls", "--method", help="Period search: bls or tls."),
     durations: str | None = typer.Option(None, "--durations", help=DURATIONS_HELP),
     quality_bitmask: str | None = typer.Option(None, "--quality-bitmask", help=QUALITY_HELP),
+    prewhiten_pulsations: bool | None = typer.Option(
+        None, "--prewhiten-pulsations/--no-prewhiten-pulsations", help=PULSATIONS_HELP
+    ),
     min_period: float | None = typer.Option(
         None,
         "--min-period",
@@ -205,6 +217,7 @@ def search_command(
         durations,
         subtract_repeats=subtract_repeats,
         quality_bitmask=quality_bitmask,
+        prewhiten_pulsations=prewhiten_pulsations,
     )
     for name, value in (("min", min_period), ("max", max_period)):
         if value is not None and not value > 0:
