@@ -879,6 +879,8 @@ def test_a_planet_under_delta_scuti_pulsations_is_found_after_prewhitening():
     assert best.snr > 50 and a.result.is_candidate
     said = next(r for r in a.result.reasons if r.startswith("Coherent pulsations removed"))
     assert "6 modes at 17.14 c/d" in said
+    assert best.extra["pulsation_frequencies"][0] == pytest.approx(17.14, abs=0.01)
+    assert off.candidates[0].extra["pulsation_frequencies"] is None
     assert np.allclose(a.flat.flux, a.cleaned.flux / a.trend, rtol=1e-9)
 
 

@@ -740,6 +740,9 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                     "rotation_periods": [round(spin.period, 5)]
                     if method == "rotation" and spin is not None and spin.n_harmonics > 0
                     else (None if rotation is None else [round(p, 5) for p in rotation.periods]),
+                    "pulsation_frequencies": None
+                    if pulsations is None
+                    else [round(f, 5) for f in pulsations.frequencies],
                     "fit_depth_ppm": None,
                     "fit_duration_hours": None,
                 },
