@@ -708,9 +708,11 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                 # measured with the signals' transits left out: a deep transit train has power
                 # at its own harmonics (P/2, P/3), which the star's coherent periods would
                 # otherwise include, and the transit would be called their residual
-                dips = _transits(cleaned.t, chosen, widen=2.0)
+                # (without the prewhitened pulsations: a removed mode is not the star's
+                # variability any more, and a planet at a simple ratio of it is no residual)
+                dips = _transits(start.t, chosen, widen=2.0)
                 variability = _variability_sources(
-                    cleaned.select(~dips) if dips.mean() < 0.3 else cleaned,
+                    start.select(~dips) if dips.mean() < 0.3 else start,
                     spin,
                     active,
                     removed=method == "rotation",
@@ -832,11 +834,12 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         )
     if pulsations is not None:
         n = len(pulsations.frequencies)
+        level = not (cleaned.meta.extra or {}).get("flux_level")  # ppm mean nothing without
         reasons.insert(
             0,
             f"Coherent pulsations removed first: {n} mode{'s' if n > 1 else ''} at "
             + ", ".join(
-                f"{f:.4g} c/d ({a * 1e6:.0f} ppm)"
+                f"{f:.4g} c/d" + (f" ({a * 1e6:.0f} ppm)" if level else "")
                 for f, a in zip(pulsations.frequencies, pulsations.amplitudes, strict=True)
             )
             + f" (stopped: {pulsations.stopped}).",

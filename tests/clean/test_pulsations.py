@@ -83,3 +83,34 @@ def test_quiet_stars_and_short_light_curves_are_untouched():
     assert p.frequencies == () and p.model.shape == T.shape and not p.model.any()
     assert remove_pulsations(T[:150], white[:150]).frequencies == ()
     assert remove_pulsations(T, -white).frequencies == ()  # no positive level
+
+
+def test_a_shallow_planets_harmonics_in_a_long_light_curve_are_left_alone():
+    """Four TESS sectors at two-minute cadence (1000 ppm per point) make a 1400-ppm planet's
+    harmonics at 5/P and 6/P significant, and its transits, one sigma deep, are no outliers:
+    they were removed as modes, and the planet rejected as the residual of a sinusoid (the
+    review's case). A peak must carry a share of the scatter to be a mode."""
+    cad = 2 / 1440
+    t = np.concatenate([np.arange(a, b, cad) for a, b in ((0, 13), (14, 27), (55, 68), (69, 82))])
+    rng = np.random.default_rng(0)
+    for _ in range(7):  # the review's seventh draw: P = 1.3605 d, radius ratio 0.036
+        period = float(np.exp(rng.uniform(np.log(0.5), np.log(6))))
+        rp = float(rng.uniform(0.02, 0.06))
+        planet = PlanetSignal(period=period, t0=rng.uniform(0, period), rp_rs=rp,
+                              a_rs=(period / 365.25) ** (2 / 3) * 215, impact=0.3)  # fmt: skip
+        flux = planet.model(t, exptime=cad) + 1e-3 * rng.normal(size=t.size)
+    assert period == pytest.approx(1.3605, abs=1e-4)
+    p = remove_pulsations(t, flux)
+    assert p.frequencies == () and "of the scatter left" in p.stopped, p.stopped
+
+
+def test_the_most_modes_and_a_weak_harmonic_of_a_pulsator():
+    """Reaching ``max_modes`` says so; a delta Scuti mode's own harmonic at 4% of it is a
+    mode, not the sign of a non-sinusoidal variable (which would switch everything off)."""
+    pul = PulsatorSignal(frequencies=(11.93, 6.84, 17.14, 23.86), amplitudes=(4e-3, 2.4e-3,
+                         1.5e-3, 1.6e-4), phases=(0.3, 1.2, 2.0, 0.7))  # fmt: skip
+    flux = pul.model(T, exptime=0) + 2e-5 * np.random.default_rng(4).normal(size=T.size)
+    p = remove_pulsations(T, flux, max_modes=2)
+    assert len(p.frequencies) == 2 and p.stopped == "the most modes removed (2)"
+    p = remove_pulsations(T, flux)
+    assert sorted(round(f, 2) for f in p.frequencies)[:4] == [6.84, 11.93, 17.14, 23.86]

@@ -6,15 +6,23 @@ follow them, and a planet's transits drown in them. The modes are, however, cohe
 whole light curve, so each is a sinusoid that the standard prewhitening takes out one at a
 time (Breger et al. 1993): the highest peak of the Lomb-Scargle periodogram of what is left,
 kept while its amplitude stands out of the periodogram's local noise (signal-to-noise 4 in
-amplitude there; 5 here by default), refitted with the earlier modes by least squares.
+amplitude there; 5 here by default), each fitted by least squares on what the earlier ones
+left, and all refitted together at the end.
 
 A transit or eclipse train also has Fourier peaks, at the harmonics of its period, and
-removing them would take the dips with them. What sets them apart is where their power
-lies: a pulsation moves every point, a train of dips only the few points in them. So a mode
-is kept only when taking it out lowers the light curve's robust (MAD) scatter by at least
-half of what a sinusoid of its amplitude explains; a dip train's harmonic, subtracted from
-the flat majority of points outside the dips, raises it instead, and prewhitening stops
-there.
+removing them would take the dips with them. Three rules keep them out:
+
+- a mode must carry a share of the light curve's scatter (5% for the first, a star whose
+  pulsations dominate it; 2% of what is left for later ones): a shallow planet's harmonics,
+  significant in a long light curve but a tiny share of its scatter, never do;
+- a pulsation moves every point, a train of dips only the few points in them: fitted without
+  the outlying points, a deep train's harmonic loses its amplitude (the prewhitening stops
+  there), and subtracting a shallower one raises the bulk's robust scatter instead of lowering
+  it (that peak is left in, and the next one tried);
+- harmonics of the strongest signal (5% of its amplitude or more, or a first peak under a
+  stronger one at a simple ratio) mark a non-sinusoidal variable, an RR Lyrae star or a
+  contact binary: nothing is removed then, and the detrending and the search (which subtracts
+  a repeating folded shape) treat it as before.
 
 References
 ----------
@@ -32,6 +40,11 @@ import numpy as np
 from .masking import robust_std
 
 __all__ = ["Pulsations", "remove_pulsations"]
+
+#: Largest light curve (points x fitted columns) whose modes are refitted together at the end
+#: (a million points with ten modes is 21 million cells, 170 MB); a longer one keeps the
+#: modes as fitted one at a time.
+_JOINT_FIT_CELLS = 20_000_000
 
 
 @dataclass(frozen=True)
@@ -83,6 +96,15 @@ def _design(t: np.ndarray, freqs: list[float]) -> np.ndarray:
     return np.column_stack(cols)
 
 
+def _sinusoid(t, y, f: float, keep=None) -> tuple[np.ndarray, float]:
+    """Least-squares sinusoid at ``f`` (with an offset) through ``y`` (only where ``keep``):
+    its values at every ``t`` (offset left out) and its semi-amplitude."""
+    x = _design(t, [f])
+    rows = slice(None) if keep is None else keep
+    coef = np.linalg.lstsq(x[rows], y[rows], rcond=None)[0]
+    return x[:, 1:] @ coef[1:], float(np.hypot(coef[1], coef[2]))
+
+
 def _refined(freq: np.ndarray, power: np.ndarray, k: int) -> float:
     """The peak's frequency from a parabola through the grid's three highest points."""
     if 0 < k < freq.size - 1:
@@ -127,6 +149,10 @@ def remove_pulsations(
     min_scatter_share: float = 0.5,
     high_pass_days: float = 1.0,
     lowest_fundamental: float = 1.0,
+    min_first_share: float = 0.05,
+    min_share: float = 0.02,
+    strong_harmonic: float = 0.05,
+    max_skipped: int = 3,
 ) -> Pulsations:
     """Find and remove coherent sinusoidal pulsations above ``min_frequency``.
 
@@ -152,14 +178,23 @@ def remove_pulsations(
     min_scatter_share : float, optional
         A mode is removed only when doing so lowers the light curve's robust variance by at
         least this share of the mode's own variance (half its amplitude squared); otherwise
-        the prewhitening stops (the peak is a harmonic of a train of dips).
+        the peak is left in and the next one tried (``max_skipped`` such peaks in all).
     high_pass_days : float, optional
         Width of the running median subtracted before the periodogram and the fits.
     lowest_fundamental : float, optional
-        A peak that is a harmonic of the strongest mode, or a first peak that is one of a
-        peak at least half as high down to this frequency (cycles per day), marks a
-        non-sinusoidal periodic variable (an RR Lyrae star, a contact binary): nothing is
-        removed then.
+        A first peak that is a harmonic of a peak at least half as high down to this
+        frequency (cycles per day), or a later one that is a harmonic of the strongest mode
+        with ``strong_harmonic`` of its amplitude or more, marks a non-sinusoidal periodic
+        variable (an RR Lyrae star, a contact binary): nothing is removed then.
+    min_first_share, min_share : float, optional
+        The first mode's variance (half its amplitude squared) must reach this share of the
+        light curve's robust variance (a star whose pulsations dominate it), later ones
+        ``min_share`` of what is left: a shallow planet's harmonics, significant in a long
+        light curve but a tiny share of its scatter, are never removed.
+    strong_harmonic : float, optional
+        See ``lowest_fundamental``.
+    max_skipped : int, optional
+        Peaks that did not lower the scatter after which the prewhitening stops.
 
     Returns
     -------
@@ -198,35 +233,43 @@ def remove_pulsations(
         return none
     resid = _high_pass(t, flux / level - 1.0, high_pass_days)
     freqs: list[float] = []
-    coef = np.zeros(1)
+    amps: list[float] = []
+    skipped: list[float] = []
     model = np.zeros_like(flux)
+    keep = np.ones(t.size, dtype=bool)  # points no mode's fit left out
     stopped = f"no further peak {min_snr:g} times the local noise"
     # the grid reaches below the modes' range, where a non-sinusoidal variable's fundamental
     # lies (an RR Lyrae star's, a contact binary's)
     lo_grid = max(min(min_frequency - 0.5 * noise_window, lowest_fundamental), 1.0 / span)
     resolution = 1.5 / span
-    scatter = robust_std(resid) ** 2
-    for _ in range(max_modes):
-        freq, power = lomb_scargle(
-            t, resid - model, minimum_frequency=lo_grid, maximum_frequency=hi
-        )
+    for _step in range(max_modes + max_skipped):
+        if len(freqs) >= max_modes:
+            stopped = f"the most modes removed ({max_modes})"
+            break
+        left = resid - model
+        freq, power = lomb_scargle(t, left, minimum_frequency=lo_grid, maximum_frequency=hi)
         amp = np.sqrt(np.clip(power, 0.0, None))
-        usable = np.flatnonzero(freq >= min_frequency)
-        k = int(usable[np.argmax(amp[usable])])
+        pick = amp.copy()
+        pick[freq < min_frequency] = 0.0
+        for g in skipped:  # peaks judged not to be modes are not picked again
+            pick[np.abs(freq - g) < resolution] = 0.0
+        k = int(np.argmax(pick))
         near = np.abs(freq - freq[k]) <= 0.5 * noise_window
         noise = float(np.mean(amp[near]))
         if not (noise > 0 and amp[k] >= min_snr * noise):
+            stopped = f"no further peak {min_snr:g} times the local noise"
             break
         f = _refined(freq, power, k)
         if any(abs(f - g) < resolution for g in freqs):  # the same mode again: refit leftover
             stopped = f"a peak at {f:.4f} c/d beside a removed mode"
             break
+        term, a_whole = _sinusoid(t, left, f)  # every point: what the peak holds
         base = _fundamental(f, freqs[:1], freq, amp, resolution, lowest_fundamental, not freqs)
-        if base is not None:
-            # the strongest signal with its harmonics is a non-sinusoidal variable (an RR Lyrae
-            # star, a contact binary): its shape is the detrending's and the search's (which
-            # subtracts a repeating folded shape), not a sum of modes. (A weaker mode at a
-            # simple ratio of another weak one is a mode, or a combination frequency.)
+        if base is not None and (not freqs or a_whole >= strong_harmonic * amps[0]):
+            # the strongest signal with strong harmonics is a non-sinusoidal variable (an RR
+            # Lyrae star, a contact binary): its shape is the detrending's and the search's
+            # (which subtracts a repeating folded shape), not a sum of modes. (A pulsator's own
+            # weak harmonics, and a weaker mode at a simple ratio of another, are modes.)
             return Pulsations(
                 np.zeros_like(flux),
                 (),
@@ -234,30 +277,52 @@ def remove_pulsations(
                 f"the peak at {f:.4f} c/d is a harmonic of {base:.4f} c/d: a non-sinusoidal"
                 " periodic variable, left to the detrending and the search",
             )
-        x = _design(t, [*freqs, f])
-        whole = np.linalg.lstsq(x, resid, rcond=None)[0]  # every point: what the peak holds
-        a_whole = float(np.hypot(whole[-2], whole[-1]))
-        trial, w = whole, np.ones_like(t)
-        for _ in range(3):  # dips (transits, eclipses) and flares left out of the fit
-            e = resid - x @ trial
-            w = (np.abs(e) < 4.0 * robust_std(e)).astype(float)
-            trial = np.linalg.lstsq(x * w[:, None], resid * w, rcond=None)[0]
-        a_new = float(np.hypot(trial[-2], trial[-1]))
-        after = robust_std(resid - x[:, 1:] @ whole[1:]) ** 2
-        # a pulsation moves every point: the fit without the outliers keeps its amplitude,
-        # and removing it lowers the bulk's scatter; a dip train's harmonic lives in the dips
-        # alone: without them its amplitude vanishes, and subtracting it from the flat bulk
-        # raises the scatter
-        if not (a_new >= 0.5 * a_whole and scatter - after >= min_scatter_share * 0.5 * a_whole**2):
+        # a mode must carry a sizeable share of what varies (the first one more: a star whose
+        # pulsations dominate it): a shallow planet's harmonics, significant in a long light
+        # curve but a tiny share of its scatter, are never removed
+        need = min_first_share if not freqs else min_share
+        if 0.5 * a_whole**2 < need * robust_std(left) ** 2:
             stopped = (
-                f"the peak at {f:.4f} c/d (amplitude {a_whole * 1e6:.0f} ppm, {a_new * 1e6:.0f}"
+                f"the next peak ({f:.4f} c/d, {a_whole * 1e6:.0f} ppm) carries under"
+                f" {100 * need:g}% of the scatter left"
+            )
+            break
+        w = np.ones(t.size, dtype=bool)
+        clipped, a_clip = term, a_whole
+        for _ in range(3):  # dips (transits, eclipses) and flares left out of the fit
+            e = left - clipped
+            w = np.abs(e - np.median(e)) < 4.0 * robust_std(e)
+            clipped, a_clip = _sinusoid(t, left, f, keep=w)
+        # a pulsation moves every point: the fit without the outliers keeps its amplitude
+        # (a deep dip train's harmonic lives in the dips alone, and vanishes there) ...
+        if a_clip < 0.5 * a_whole:
+            stopped = (
+                f"the peak at {f:.4f} c/d (amplitude {a_whole * 1e6:.0f} ppm, {a_clip * 1e6:.0f}"
                 " ppm without the outlying points) is not a pulsation's: a harmonic of dips"
             )
             break
+        # ... and removing it lowers the bulk's scatter (a dip train's harmonic, subtracted
+        # from the flat majority of points, raises it); a peak that does not is left in and
+        # the next one tried
+        before = robust_std(left) ** 2
+        if before - robust_std(left - term) ** 2 < min_scatter_share * 0.5 * a_whole**2:
+            skipped.append(f)
+            if len(skipped) >= max_skipped:
+                stopped = (
+                    f"{max_skipped} peaks (the last at {f:.4f} c/d) did not lower the scatter"
+                    " as pulsations would"
+                )
+                break
+            continue
         freqs.append(f)
-        coef, model = trial, x[:, 1:] @ trial[1:]
-        scatter = robust_std(resid - model) ** 2
+        amps.append(a_clip)
+        model = model + clipped
+        keep &= w
     if not freqs:
         return Pulsations(np.zeros_like(flux), (), (), stopped)
-    amps = tuple(float(np.hypot(coef[1 + 2 * i], coef[2 + 2 * i])) for i in range(len(freqs)))
-    return Pulsations(model, tuple(freqs), amps, stopped)
+    if t.size * (2 * len(freqs) + 1) <= _JOINT_FIT_CELLS:  # all modes refitted together
+        x = _design(t, freqs)
+        coef = np.linalg.lstsq(x[keep], resid[keep], rcond=None)[0]
+        model = x[:, 1:] @ coef[1:]
+        amps = [float(np.hypot(coef[1 + 2 * i], coef[2 + 2 * i])) for i in range(len(freqs))]
+    return Pulsations(model, tuple(freqs), tuple(amps), stopped)
