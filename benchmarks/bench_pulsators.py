@@ -134,6 +134,22 @@ def _real(lf) -> dict | None:
     return out
 
 
+def _at_scale(n: int, seed: int) -> tuple[float, int]:
+    """Wall seconds of the prewhitening of ``n`` points at 20-s cadence holding 30 modes
+    (5-50 c/d, 0.01-0.5%) and 500 ppm of white noise, and the modes it removed."""
+    from starskope.clean.pulsations import remove_pulsations
+
+    rng = np.random.default_rng(seed)
+    t = np.arange(n) * 20.0 / 86400.0
+    flux = 1.0 + 5e-4 * rng.normal(size=n)
+    for f, a, ph in zip(rng.uniform(5, 50, 30), np.exp(rng.uniform(np.log(1e-4), np.log(5e-3), 30)),
+                        rng.uniform(0, 2 * np.pi, 30), strict=True):  # fmt: skip
+        flux += a * np.sin(2 * np.pi * f * t + ph)
+    start = time.perf_counter()
+    p = remove_pulsations(t, flux)
+    return time.perf_counter() - start, len(p.frequencies)
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=60, help="simulated stars of each kind")
@@ -151,6 +167,7 @@ def main(argv: list[str] | None = None) -> int:
         sim = list(pool.map(_simulated, work, chunksize=4))
         tess = list(pool.map(_tess_quiet, [(i, args.seed) for i in range(args.n_tess)]))
         real = [r for r in pool.map(_real, files, chunksize=8) if r is not None]
+    scale = [(n, *_at_scale(n, args.seed)) for n in (100_000, 1_000_000)]
     wall = time.perf_counter() - start
     names = list(CONFIGS)
     rows = []
@@ -191,6 +208,9 @@ def main(argv: list[str] | None = None) -> int:
             f" median {1e3 * np.median(cost):.0f} ms, 90th percentile"
             f" {1e3 * np.percentile(cost, 90):.0f} ms, largest {1e3 * cost.max():.0f} ms (one"
             " Lomb-Scargle periodogram for a star without modes, one per mode for a pulsator).",
+            "At scale (20-s cadence, 30 modes of 0.01-0.5%, one process, wall time): "
+            + "; ".join(f"{n:,} points {sec:.1f} s ({m} modes removed)" for n, sec, m in scale)
+            + ".",
             "",
         ],
     )
