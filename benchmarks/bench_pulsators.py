@@ -38,26 +38,34 @@ CAD = 0.0204340278  # K2 long cadence, days
 CONFIGS = {"prewhitening (default)": {}, "no prewhitening": {"prewhiten_pulsations": False}}
 
 
+def _planet(rng, periods: tuple[float, float], radii: tuple[float, float]):
+    """A planet of log-uniform period and uniform radius ratio in the ranges given, around a
+    Sun-like star, impact 0.3."""
+    from starskope.simulate.inject import PlanetSignal
+
+    period = float(np.exp(rng.uniform(*np.log(periods))))
+    return PlanetSignal(
+        period=period,
+        t0=float(rng.uniform(0, period)),
+        rp_rs=float(rng.uniform(*radii)),
+        a_rs=(period / 365.25) ** (2 / 3) * 215,
+        impact=0.3,
+    )
+
+
 def _simulated(args) -> dict:
     i, seed, kind, with_planet = args
     from starskope.config import PipelineConfig
     from starskope.lightcurve import LightCurve
     from starskope.pipeline import analyse
     from starskope.simulate.binaries import draw_pulsator
-    from starskope.simulate.inject import PlanetSignal
 
     warnings.simplefilter("ignore")
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(i,)))
     t = np.arange(3197) * CAD
     pul = draw_pulsator(rng, kind=kind)
-    period = float(np.exp(rng.uniform(np.log(1.5), np.log(12.0))))
-    planet = PlanetSignal(
-        period=period,
-        t0=float(rng.uniform(0, period)),
-        rp_rs=float(rng.uniform(0.02, 0.05)),
-        a_rs=(period / 365.25) ** (2 / 3) * 215,
-        impact=0.3,
-    )
+    planet = _planet(rng, (1.5, 12.0), (0.02, 0.05))
+    period = planet.period
     flux = pul.model(t, exptime=CAD)
     if with_planet:
         flux = flux * planet.model(t, exptime=CAD)
@@ -77,20 +85,13 @@ def _tess_quiet(args) -> dict:
     from starskope.config import PipelineConfig
     from starskope.lightcurve import LightCurve
     from starskope.pipeline import analyse
-    from starskope.simulate.inject import PlanetSignal
 
     warnings.simplefilter("ignore")
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(10_000 + i,)))
     cad = 2.0 / 1440.0
     t = np.concatenate([np.arange(a, b, cad) for a, b in ((0, 13), (14, 27), (55, 68), (69, 82))])
-    period = float(np.exp(rng.uniform(np.log(0.5), np.log(6.0))))
-    planet = PlanetSignal(
-        period=period,
-        t0=float(rng.uniform(0, period)),
-        rp_rs=float(rng.uniform(0.02, 0.06)),
-        a_rs=(period / 365.25) ** (2 / 3) * 215,
-        impact=0.3,
-    )
+    planet = _planet(rng, (0.5, 6.0), (0.02, 0.06))
+    period = planet.period
     flux = planet.model(t, exptime=cad) + 1e-3 * rng.normal(size=t.size)
     lc = LightCurve(t, 1000.0 * flux, time_format="relative")
     out = {}

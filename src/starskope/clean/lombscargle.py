@@ -13,7 +13,7 @@ from functools import cache
 
 import numpy as np
 
-__all__ = ["lomb_scargle", "frequency_grid"]
+__all__ = ["lomb_scargle", "frequency_grid", "sinusoid_design"]
 
 
 @cache
@@ -119,3 +119,20 @@ def lomb_scargle(
 
     power = LombScargle(t, y).power(freq, method="fast", assume_regular_frequency=True)
     return freq, np.asarray(power, dtype=float)
+
+
+def sinusoid_design(t, frequencies) -> np.ndarray:
+    """Least-squares design matrix of sinusoids: a constant column, then ``sin`` and ``cos``
+    of ``2 pi f t`` for each frequency ``f`` (1/day) in turn.
+
+    Examples
+    --------
+    >>> sinusoid_design(np.array([0.0, 0.25]), [1.0]).round(6).tolist()
+    [[1.0, 0.0, 1.0], [1.0, 1.0, 0.0]]
+    """
+    t = np.asarray(t, dtype=float)
+    cols = [np.ones_like(t)]
+    for f in frequencies:
+        ph = 2.0 * np.pi * f * t
+        cols += [np.sin(ph), np.cos(ph)]
+    return np.column_stack(cols)

@@ -44,14 +44,6 @@ class Prewhitening:
     amplitudes: tuple[float, ...]
 
 
-def _design(t, period: float, n_harm: int) -> np.ndarray:
-    cols = [np.ones_like(t)]
-    for k in range(1, n_harm + 1):
-        ph = 2.0 * np.pi * k * t / period
-        cols += [np.sin(ph), np.cos(ph)]
-    return np.column_stack(cols)
-
-
 def prewhiten(
     t,
     flux,
@@ -100,7 +92,7 @@ def prewhiten(
     >>> round(pw.periods[0], 2), bool(np.std(f / (1 + pw.model)) < 5e-4)
     (0.8, True)
     """
-    from .lombscargle import lomb_scargle
+    from .lombscargle import lomb_scargle, sinusoid_design
 
     t = np.asarray(t, dtype=float)
     flux = np.asarray(flux, dtype=float)
@@ -126,7 +118,7 @@ def prewhiten(
         )
         period = float(1.0 / freq[int(np.argmax(power))])
         n_harm = int(max(1, min(max_harmonics, np.floor(period / shortest_harmonic))))
-        x = _design(t, period, n_harm)
+        x = sinusoid_design(t, [k / period for k in range(1, n_harm + 1)])
         w = np.ones_like(t)
         for _ in range(4):  # clip outliers (transits, flares) from the fit
             coef = np.linalg.lstsq(x * w[:, None], resid * w, rcond=None)[0]

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .lombscargle import lomb_scargle, sinusoid_design
 from .masking import robust_std
 
 __all__ = ["Pulsations", "remove_pulsations"]
@@ -88,18 +89,10 @@ def _high_pass(t: np.ndarray, y: np.ndarray, width: float) -> np.ndarray:
     return y - np.interp(t, centres, smooth)
 
 
-def _design(t: np.ndarray, freqs: list[float]) -> np.ndarray:
-    cols = [np.ones_like(t)]
-    for f in freqs:
-        ph = 2.0 * np.pi * f * t
-        cols += [np.sin(ph), np.cos(ph)]
-    return np.column_stack(cols)
-
-
 def _sinusoid(t, y, f: float, keep=None) -> tuple[np.ndarray, float]:
     """Least-squares sinusoid at ``f`` (with an offset) through ``y`` (only where ``keep``):
     its values at every ``t`` (offset left out) and its semi-amplitude."""
-    x = _design(t, [f])
+    x = sinusoid_design(t, [f])
     rows = slice(None) if keep is None else keep
     coef = np.linalg.lstsq(x[rows], y[rows], rcond=None)[0]
     return x[:, 1:] @ coef[1:], float(np.hypot(coef[1], coef[2]))
@@ -213,8 +206,6 @@ def remove_pulsations(
     >>> bool(np.std(f / (1 + p.model)) < 2.5e-4)
     True
     """
-    from .lombscargle import lomb_scargle
-
     t = np.asarray(t, dtype=float)
     flux = np.asarray(flux, dtype=float)
     none = Pulsations(np.zeros_like(flux), (), ())
@@ -321,7 +312,7 @@ def remove_pulsations(
     if not freqs:
         return Pulsations(np.zeros_like(flux), (), (), stopped)
     if t.size * (2 * len(freqs) + 1) <= _JOINT_FIT_CELLS:  # all modes refitted together
-        x = _design(t, freqs)
+        x = sinusoid_design(t, freqs)
         coef = np.linalg.lstsq(x[keep], resid[keep], rcond=None)[0]
         model = x[:, 1:] @ coef[1:]
         amps = [float(np.hypot(coef[1 + 2 * i], coef[2 + 2 * i])) for i in range(len(freqs))]
