@@ -71,21 +71,32 @@ class Pulsations:
     stopped: str = ""
 
 
+def _padded(values: np.ndarray, starts: np.ndarray, stops: np.ndarray) -> np.ndarray:
+    """``values[starts[i]:stops[i]]`` for every ``i`` as the rows of one NaN-padded array."""
+    width = int((stops - starts).max())
+    cols = starts[:, None] + np.arange(width)[None, :]
+    inside = cols < stops[:, None]
+    return np.where(inside, values[np.minimum(cols, values.size - 1)], np.nan)
+
+
 def _high_pass(t: np.ndarray, y: np.ndarray, width: float) -> np.ndarray:
     """``y`` less its running median over ``width`` days (binned, then interpolated): the
-    slow variability that would leak into the periodogram through the data's gaps."""
+    slow variability that would leak into the periodogram through the data's gaps. (``t``
+    sorted: each quarter-width bin is one run of points.)"""
     edges = np.arange(t[0], t[-1] + width, width / 4.0)
     idx = np.clip(np.searchsorted(edges, t, side="right") - 1, 0, edges.size - 1)
     counts = np.bincount(idx, minlength=edges.size)
     keep = np.flatnonzero(counts >= 3)
     if keep.size < 2:
         return y - np.median(y)
-    med = np.array([np.median(y[idx == k]) for k in keep])
-    centres = np.array([np.median(t[idx == k]) for k in keep])
+    starts = np.searchsorted(idx, keep, side="left")
+    stops = starts + counts[keep]
+    med = np.nanmedian(_padded(y, starts, stops), axis=1)
+    centres = np.nanmedian(_padded(t, starts, stops), axis=1)
     # a running median of the quarter-width bins' medians over the width
-    smooth = np.array(
-        [np.median(med[np.abs(centres - c) <= 0.5 * width]) for c in centres], dtype=float
-    )
+    lo = np.searchsorted(centres, centres - 0.5 * width, side="left")
+    hi = np.searchsorted(centres, centres + 0.5 * width, side="right")
+    smooth = np.nanmedian(_padded(med, lo, hi), axis=1)
     return y - np.interp(t, centres, smooth)
 
 
