@@ -131,3 +131,15 @@ def test_the_high_pass_equals_its_plain_definition():
     centres = np.array([np.median(t[idx == k]) for k in keep])
     smooth = np.array([np.median(med[np.abs(centres - c) <= 0.5]) for c in centres])
     assert np.allclose(_high_pass(t, y, 1.0), y - np.interp(t, centres, smooth), atol=1e-12)
+
+
+def test_a_mode_near_a_simple_ratio_of_another_is_no_harmonic():
+    """A mode at 33.361 c/d and another at 6.609 c/d: 33.361 / 5 = 6.672 falls on the flank of
+    the 6.609 c/d peak, which was read as the first mode's fundamental and switched the
+    prewhitening off (a review's case); a harmonic must sit at the top of the peak."""
+    t = np.concatenate([np.arange(0, 13, 10 / 1440), np.arange(14, 27, 10 / 1440)])
+    pul = PulsatorSignal(frequencies=(33.3612, 6.609, 12.3), amplitudes=(4e-3, 3.5e-3, 2e-3),
+                         phases=(0.4, 2.2, 5.0))  # fmt: skip
+    flux = pul.model(t, exptime=0) + 3e-4 * np.random.default_rng(7).normal(size=t.size)
+    p = remove_pulsations(t, flux)
+    assert sorted(round(f, 2) for f in p.frequencies) == [6.61, 12.3, 33.36], p.stopped

@@ -19,10 +19,10 @@ removing them would take the dips with them. Three rules keep them out:
   the outlying points, a deep train's harmonic loses its amplitude (the prewhitening stops
   there), and subtracting a shallower one raises the bulk's robust scatter instead of lowering
   it (that peak is left in, and the next one tried);
-- harmonics of the strongest signal (5% of its amplitude or more, or a first peak under a
-  stronger one at a simple ratio) mark a non-sinusoidal variable, an RR Lyrae star or a
-  contact binary: nothing is removed then, and the detrending and the search (which subtracts
-  a repeating folded shape) treat it as before.
+- harmonics of the strongest signal (5% of its amplitude or more, or a first peak whose
+  fundamental, at a simple ratio, stands at least half as high) mark a non-sinusoidal
+  variable, an RR Lyrae star or a contact binary: nothing is removed then, and the detrending
+  and the search (which subtracts a repeating folded shape) treat it as before.
 
 References
 ----------
@@ -119,14 +119,20 @@ def _refined(freq: np.ndarray, power: np.ndarray, k: int) -> float:
     return float(freq[k])
 
 
-def _fundamental(f, removed, freq, amp, resolution, lowest, below: bool) -> float | None:
+def _fundamental(f, removed, freq, amp, span, lowest, below: bool) -> float | None:
     """A frequency of which ``f`` is a harmonic (or which is a harmonic of ``f``): one of the
-    ``removed`` modes, or, with ``below``, a peak at ``f / k`` (k = 2-6, at least ``lowest``)
-    at least half as high as ``f``'s; None when there is none."""
+    ``removed`` modes, or, with ``below``, the top of a peak at ``f / k`` (k = 2-6, at least
+    ``lowest``) at least half as high as ``f``'s; None when there is none.
+
+    A harmonic is exact: within half a peak width (``0.5 / span``) of ``k`` times its
+    fundamental, measured at ``f``; the periodogram is read at ``f / k`` itself, which must
+    stand as high as the periodogram half a peak width to either side (a peak's top, not the
+    flank of a neighbouring mode)."""
+    tol = 0.5 / span
     for g in removed:
         hi, lo = max(f, g), min(f, g)
         k = round(hi / lo)
-        if k >= 2 and abs(hi - k * lo) < resolution:
+        if k >= 2 and abs(hi - k * lo) < tol:
             return float(lo)
     if not below:
         return None
@@ -135,9 +141,9 @@ def _fundamental(f, removed, freq, amp, resolution, lowest, below: bool) -> floa
         g = f / k
         if g < lowest:
             break
-        near = np.abs(freq - g) <= resolution
-        if near.any() and float(amp[near].max()) >= 0.5 * a_f:
-            return float(freq[near][np.argmax(amp[near])])
+        a_g, left, right = np.interp([g, g - tol, g + tol], freq, amp)
+        if a_g >= 0.5 * a_f and a_g >= left and a_g >= right:
+            return float(g)
     return None
 
 
@@ -266,7 +272,7 @@ def remove_pulsations(
             stopped = f"a peak at {f:.4f} c/d beside a removed mode"
             break
         term, a_whole = _sinusoid(t, left, f)  # every point: what the peak holds
-        base = _fundamental(f, freqs[:1], freq, amp, resolution, lowest_fundamental, not freqs)
+        base = _fundamental(f, freqs[:1], freq, amp, span, lowest_fundamental, not freqs)
         if base is not None and (not freqs or a_whole >= strong_harmonic * amps[0]):
             # the strongest signal with strong harmonics is a non-sinusoidal variable (an RR
             # Lyrae star, a contact binary): its shape is the detrending's and the search's
