@@ -422,8 +422,12 @@ def _depth_at_fit(
     if fit is None or not bool(getattr(fit, "success", False)):
         return flags
     rp, rp_err, b = float(fit.rp_rs), float(fit.rp_rs_err), float(fit.impact)
-    ratios = (float(fit.depth_ppm) / 1e6 / s.depth, float(fit.duration_hours) / (24.0 * s.duration))
-    if not all(1.0 / FIT_BOX_RATIO <= r <= FIT_BOX_RATIO for r in ratios) or not b + rp < 1.0:
+    described = (
+        fit.depth_ppm > 0
+        and fit.duration_hours > 0
+        and not _fit_apart(fit, s.depth * 1e6, s.duration * 24.0)
+    )
+    if not described or not b + rp < 1.0:
         return flags
     area, area_err = rp**2, 2.0 * rp * rp_err
     if not (np.isfinite(area_err) and area - 2.0 * area_err > th.max_depth):
@@ -438,6 +442,13 @@ def _depth_at_fit(
         f" {100 * th.max_depth:g}% cannot be a planet in front of a main-sequence star",
     )
     return flags[:k] + (flag,) + flags[k + 1 :]
+
+
+def _divided(lc: LightCurve, model: np.ndarray) -> LightCurve:
+    """``lc`` with a removed modulation (relative flux about 0) divided out of flux and
+    errors."""
+    scale = 1.0 + model
+    return lc.copy(flux=lc.flux / scale, flux_err=lc.flux_err / scale)
 
 
 def _fits_as_well(first, again, out) -> bool:
@@ -558,13 +569,12 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     )
     # coherent pulsations out first: they would make the star look active, and no window
     # follows them; `start` is what the detrending starts from (`cleaned` stays as read)
+    no_level = bool((cleaned.meta.extra or {}).get("flux_level"))  # depths in noise units
     start, pulsations = cleaned, None
     if config.prewhiten_pulsations:
         pul = remove_pulsations(cleaned.t, cleaned.flux)
         if pul.frequencies:
-            scale = 1.0 + pul.model
-            start = cleaned.copy(flux=cleaned.flux / scale, flux_err=cleaned.flux_err / scale)
-            pulsations = pul
+            start, pulsations = _divided(cleaned, pul.model), pul
     t0 = tick("clean", t0)
 
     durations = np.sort(np.asarray(config.durations_hours, dtype=float)) / 24.0
@@ -589,10 +599,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                     pw = prewhiten(start.t, start.flux)
                     if pw.periods:
                         rotation = pw
-    base = start
-    if rotation is not None:
-        scale = 1.0 + rotation.model
-        base = start.copy(flux=start.flux / scale, flux_err=start.flux_err / scale)
+    base = start if rotation is None else _divided(start, rotation.model)
     if method == "rotation":
         spin = rotation_model(
             base.t, base.flux, min_window=config.active_window_days, other_periods=False
@@ -690,7 +697,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     # depths in noise units (flux without a level): no absolute depth thresholds
     th = (
         VetThresholds(secondary_max_occultation=None, max_depth=float("inf"))
-        if (cleaned.meta.extra or {}).get("flux_level")
+        if no_level
         else VetThresholds()
     )
     exptime = _exptime(lc, cleaned)
@@ -834,17 +841,16 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
         )
     if pulsations is not None:
         n = len(pulsations.frequencies)
-        level = not (cleaned.meta.extra or {}).get("flux_level")  # ppm mean nothing without
         reasons.insert(
             0,
             f"Coherent pulsations removed first: {n} mode{'s' if n > 1 else ''} at "
             + ", ".join(
-                f"{f:.4g} c/d" + (f" ({a * 1e6:.0f} ppm)" if level else "")
+                f"{f:.4g} c/d" + ("" if no_level else f" ({a * 1e6:.0f} ppm)")  # ppm need a level
                 for f, a in zip(pulsations.frequencies, pulsations.amplitudes, strict=True)
             )
             + f" (stopped: {pulsations.stopped}).",
         )
-    if (cleaned.meta.extra or {}).get("flux_level"):
+    if no_level:
         reasons.insert(0, NO_LEVEL_REASON)
     n_filled = int((cleaned.meta.extra or {}).get("filled_cadences", 0))
     if n_filled:
@@ -1370,15 +1376,21 @@ def _annotate(candidates: list[Candidate], meta) -> tuple[list[Candidate], str |
 FIT_BOX_RATIO = 3.0
 
 
-def _fit_note(fit, c: Candidate) -> str | None:
-    """Why a successful transit fit should not be quoted, or None."""
-    pairs = (("depth", fit.depth_ppm, c.depth_ppm, "ppm"),
-             ("duration", fit.duration_hours, c.duration_hours, "h"))  # fmt: skip
-    off = [
+def _fit_apart(fit, depth_ppm: float, duration_hours: float) -> list[str]:
+    """The transit fit's depth and duration where they lie more than `FIT_BOX_RATIO` from the
+    search box's (both positive), each said against the box's; empty when they agree."""
+    pairs = (("depth", fit.depth_ppm, depth_ppm, "ppm"),
+             ("duration", fit.duration_hours, duration_hours, "h"))  # fmt: skip
+    return [
         f"{name} {a:.3g} {unit} against the box's {b:.3g} {unit}"
         for name, a, b, unit in pairs
         if a > 0 and b > 0 and not 1.0 / FIT_BOX_RATIO <= a / b <= FIT_BOX_RATIO
     ]
+
+
+def _fit_note(fit, c: Candidate) -> str | None:
+    """Why a successful transit fit should not be quoted, or None."""
+    off = _fit_apart(fit, c.depth_ppm, c.duration_hours)
     if not off:
         return None
     return (
