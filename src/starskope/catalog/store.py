@@ -13,6 +13,7 @@ primary key ``input_id`` makes a star impossible to store twice.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as _dt
 import hashlib
@@ -21,7 +22,7 @@ import os
 import types
 import typing
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -433,6 +434,17 @@ class Catalog:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    @contextlib.contextmanager
+    def _ids_view(self, name: str, ids: Iterable[str]) -> Iterator[None]:
+        """``ids`` as a one-column (``id``) view ``name`` that SQL in the block can join."""
+        import pyarrow as pa
+
+        self.con.register(name, pa.table({"id": list(ids)}))
+        try:
+            yield
+        finally:
+            self.con.unregister(name)
+
     def _one(self, sql: str, params: Sequence[Any] = ()):
         """First row of a query, or None (the result is always consumed in full)."""
         rows = self.con.execute(sql, list(params)).fetchall()
@@ -571,21 +583,17 @@ class Catalog:
         try:
             replace = sorted(set(replace))
             if replace_errors or replace:
-                import pyarrow as pa
-
                 if replace_errors:
-                    con.register("_retried", pa.table({"input_id": [r.input_id for r in records]}))
-                    con.execute(
-                        "DELETE FROM errors WHERE input_id IN (SELECT input_id FROM _retried)"
-                    )
-                    con.unregister("_retried")
-                if replace:
-                    con.register("_changed", pa.table({"input_id": replace}))
-                    for name in ("candidates", "stars", "errors", "input_files"):
+                    with self._ids_view("_retried", (r.input_id for r in records)):
                         con.execute(
-                            f"DELETE FROM {name} WHERE input_id IN (SELECT input_id FROM _changed)"
+                            "DELETE FROM errors WHERE input_id IN (SELECT id FROM _retried)"
                         )
-                    con.unregister("_changed")
+                if replace:
+                    with self._ids_view("_changed", replace):
+                        for name in ("candidates", "stars", "errors", "input_files"):
+                            con.execute(
+                                f"DELETE FROM {name} WHERE input_id IN (SELECT id FROM _changed)"
+                            )
                 before = self._counts2()  # what is stored now counts as new
             for name, rows, cols in (
                 ("stars", stars, _STARS_ALL),
@@ -642,16 +650,11 @@ class Catalog:
         stamps = {i: v for i, v in stamps.items() if v is not None}
         if not stamps or not self._has_table("input_files"):
             return set()
-        import pyarrow as pa
-
-        self.con.register("_ids", pa.table({"id": list(stamps)}))
-        try:
+        with self._ids_view("_ids", stamps):
             got = self.con.execute(
                 "SELECT input_id, size, mtime_ns FROM input_files"
                 " WHERE input_id IN (SELECT id FROM _ids)"
             ).fetchall()
-        finally:
-            self.con.unregister("_ids")
         return {i for i, size, mtime in got if stamps[i] != (int(size), int(mtime))}
 
     def table_file_changed(self, path: str) -> bool:
@@ -706,16 +709,11 @@ class Catalog:
         ``errors`` too: without, stored errors count as not done, to be tried again)."""
         if not ids:
             return set()
-        import pyarrow as pa
-
-        self.con.register("_ids", pa.table({"id": list(ids)}))
-        try:
+        with self._ids_view("_ids", ids):
             got = self.con.execute(
                 "SELECT id FROM _ids WHERE id IN (SELECT input_id FROM stars)"
                 + (" OR id IN (SELECT input_id FROM errors)" if errors else "")
             ).fetchall()
-        finally:
-            self.con.unregister("_ids")
         return {r[0] for r in got}
 
     def counts(self) -> dict[str, int]:
