@@ -54,6 +54,29 @@ def test_time_unit_in_the_column_name(tmp_path, name, factor):
     assert "relative days" in lc.meta.extra["time_rule"]
 
 
+@pytest.mark.parametrize(
+    ("factor", "unit"), [(24.0, "hours"), (1440.0, "minutes")], ids=["hours", "minutes"]
+)
+def test_a_plain_time_column_in_hours_or_minutes_is_warned_about(tmp_path, factor, unit):
+    # "time" says no unit: read as days (a 2-min cadence in hours is a 48-min one), but
+    # the spacing is TESS's cadence counted in hours or minutes, so the reader says so
+    t, f = _curve()
+    p = _csv(tmp_path / "a.csv", "time,flux", (t - t[0]) * factor, f)
+    with pytest.warns(
+        StarskopeWarning, match=rf"step by [0-9.]+: 2 min if they are {unit}.*time_{unit}"
+    ):
+        lc = read(p)
+    assert lc.time_format == "relative"
+    np.testing.assert_allclose(np.median(np.diff(lc.t)), DT * factor, rtol=1e-6)
+    assert unit in lc.meta.extra["time_unit_hint"]
+    # the same times in days, or named by their unit, say nothing of it
+    for header, times in (("time,flux", t - t[0]), (f"time_{unit},flux", (t - t[0]) * factor)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", StarskopeWarning)
+            lc = read(_csv(tmp_path / "b.csv", header, times, f))
+        assert "time_unit_hint" not in lc.meta.extra
+
+
 def test_time_unit_of_an_ecsv_column(tmp_path):
     t, f = _curve()
     tab = Table({"time": (t - t[0]) * 86400.0, "flux": f})

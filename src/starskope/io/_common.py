@@ -856,4 +856,46 @@ def finish(
         text = "; ".join(notes)
         warn_file(text, path=path, where=where)
         meta = meta.replace(extra={**meta.extra, "time_order": text})
+    if time_format == "relative":
+        hint = time_unit_hint(t)
+        if hint:
+            warn_file(hint, path=path, where=where)
+            meta = meta.replace(extra={**meta.extra, "time_unit_hint": hint})
     return LightCurve(t, flux, flux_err, quality, time_format=time_format, meta=meta)
+
+
+#: Spacecraft cadences (minutes: Kepler's and K2's long and short, TESS's 2 min, 200 s, 10 and
+#: 30 min) whose value in hours or in minutes, read as days, is what a time column kept in
+#: hours or minutes looks like. TESS's 20 s in hours would be an 8-minute cadence in days, a
+#: ground-based one, and is left out.
+_UNIT_CADENCES_MIN = (29.4244, 58.84876 / 60.0, 2.0, 200.0 / 60.0, 10.0, 30.0)
+
+
+def time_unit_hint(t) -> str | None:
+    """A warning's text when relative times step by a spacecraft cadence counted in hours or
+    minutes (0.4904 is K2's 29.4 minutes in hours, an 11.8-hour cadence in days): the column
+    probably holds hours or minutes, which nothing in its name or unit said. None otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> time_unit_hint(np.arange(0.0, 600.0, 0.5))[:69]
+    'the times step by 0.5: 30 min if they are hours, but 12 hours as days'
+    >>> time_unit_hint(np.arange(0.0, 60.0, 29.4244 / 1440.0)) is None  # K2 cadence, in days
+    True
+    """
+    step = _median_step(t)
+    if not (np.isfinite(step) and step > 0):
+        return None
+    for cadence in _UNIT_CADENCES_MIN:
+        for unit, per_minute in (("hours", 1.0 / 60.0), ("minutes", 1.0)):
+            if abs(step / (cadence * per_minute) - 1.0) < 2e-3:
+                as_days = f"{step * 24:.3g} hours" if step < 2 else f"{step:.3g} days"
+                short = {"hours": "h", "minutes": "min"}[unit]
+                return (
+                    f"the times step by {step:.6g}: {cadence:.3g} min if they are {unit}, but"
+                    f" {as_days} as days, a cadence no mission has; read as days. If they"
+                    f" are {unit}, name the unit (a column unit {short!r} or a name such as"
+                    f" time_{unit}) or convert them to days"
+                )
+    return None
