@@ -82,6 +82,18 @@ def test_depths_of_flux_without_a_level_are_marked_in_the_table(tmp_path, rng, c
     assert any("planet.csv" in line and "*" in line for line in out.splitlines())
 
 
+def test_a_single_transit_shows_its_least_period(tmp_path, rng, capsys, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "200")
+    t = 2000.0 + np.arange(0, 30, 0.0204)
+    f = 1 + rng.normal(0, 2e-4, t.size)
+    f[np.abs(t - 2021.0) < 0.1] -= 3e-3  # one transit, 21 d from the start
+    a = tmp_path / "one.csv"
+    a.write_text("time,flux\n" + "\n".join(f"{x},{y}" for x, y in zip(t, f, strict=True)))
+    assert main(["search", str(a)]) == 0
+    out = capsys.readouterr().out
+    assert re.search(r">= 2[01]\.\d+ \(1 (transit|dip)\)", out)
+
+
 def test_bad_method_is_one_line_error(csv_files, capsys):
     a, _ = csv_files
     assert main(["search", str(a), "--method", "gls"]) == 2

@@ -206,6 +206,39 @@ def test_two_transit_signal_needs_higher_snr(rng):
     assert "n_transits" not in lax.candidates[0].flags
 
 
+def test_a_single_transit_says_when_it_was_and_which_periods_the_data_allow(rng):
+    # one 3000-ppm transit at 2040.0 in 65 days of data: no period, at least its distance to
+    # the farther end of the data (the grid, up to half the baseline, puts a second transit
+    # in the data, flat: the dip carries the signal); another star's periodic planet says
+    # nothing of it
+    lc = _k2(rng, planets=[(100.0, 2040.0, 0.2, 3e-3)])
+    res = analyse(lc, FAST.replace(max_planets=1))
+    c = res.candidates[0]
+    assert "single_event" in c.flags and not res.is_candidate
+    one = c.extra["single_transit"]
+    assert one["t0"] == pytest.approx(2040.0, abs=0.05)
+    assert one["min_period_days"] == pytest.approx(40.0, abs=0.3)
+    assert one["all_periods_from_days"] == pytest.approx(40.0, abs=0.3)
+    assert "One dip carries the signal, at t = 2040.0" in res.reasons[-1]
+    assert "its period is unknown, at least 40" in res.reasons[-1]
+    json.loads(res.to_json())
+    # a gap of 2012-2016 d can hold the transit before it: one transit with data (at a grid
+    # period of 24-28 d), and the periods allowed from the data's end, 25.3 d after it, up to
+    # 28 d, then from 40 d on
+    cut = lc.select((lc.t < 2012.0) | (lc.t > 2016.0))
+    res = analyse(cut, FAST.replace(max_planets=1))
+    c = res.candidates[0]
+    one = c.extra["single_transit"]
+    assert c.n_transits == 1 and "n_transits" in c.flags
+    assert one["t0"] == pytest.approx(2040.0, abs=0.05)
+    assert one["min_period_days"] == pytest.approx(cut.t[-1] - 2040.0, abs=0.3)
+    assert one["all_periods_from_days"] == pytest.approx(40.0, abs=0.3)
+    assert "A single transit, at t = 2040.0" in res.reasons[-1]
+    assert "only where its other transits fall in gaps; any period from 40.0" in res.reasons[-1]
+    periodic = analyse(_k2(rng, planets=[(4.1, 2001.7, 0.125, 1.2e-3)]), FAST)
+    assert "single_transit" not in periodic.candidates[0].extra
+
+
 def test_astropy_engine_gives_the_same_planet(rng):
     lc = _k2(rng, planets=[(4.1, 2001.7, 0.125, 1.5e-3)])
     fast = analyse(lc, FAST.replace(max_planets=1))

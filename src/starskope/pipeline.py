@@ -36,6 +36,7 @@ from .result import Candidate, StarResult, VetFlag
 from .search.base import SearchResult
 from .search.bls import box_stats
 from .search.multi import is_significant, search_multi
+from .search.single import single_transit, transit_with_data
 from .vet import VetThresholds, is_planet_like, other_transits, vet_candidate
 from .vet.base import others_left_out
 from .vet.variability import (
@@ -812,7 +813,10 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
     for k, c in enumerate(candidates):
         aliases = _period_aliases(c, flat.t, float(config.min_period_days))
         if aliases is not None:
-            candidates[k] = dataclasses.replace(c, vetting=c.vetting + (aliases,))
+            c = candidates[k] = dataclasses.replace(c, vetting=c.vetting + (aliases,))
+        one = _single(flat, c, float(config.min_period_days))
+        if one is not None:
+            candidates[k] = dataclasses.replace(c, extra={**c.extra, "single_transit": one})
     is_cand = any(c.is_planet_like for c in candidates)
     reasons = _reasons(candidates, method, window=window)
     if replaced is not None:
@@ -1400,6 +1404,61 @@ def _fit_note(fit, c: Candidate) -> str | None:
     )
 
 
+def _single(flat: LightCurve, c: Candidate, min_period: float) -> dict | None:
+    """``extra["single_transit"]`` of a candidate seen in one transit: one transit with data,
+    or one dip that carries the signal (``single_event`` raised: its other transits flat, the
+    grid's period any that puts them in the data). That transit's time and the periods the
+    data allow a lone transit there (:func:`starskope.search.single.single_transit`)."""
+    d = c.duration_hours / 24.0
+    if c.n_transits == 1:
+        tc = transit_with_data(flat.t, period=c.period_days, t0=c.t0, duration=d)
+    elif "single_event" in c.flags:
+        tc = _deepest_transit(flat, c)
+    else:
+        return None
+    if tc is None:
+        return None
+    return single_transit(flat.t, t0=tc, duration=d, min_period=min_period).to_dict()
+
+
+def _deepest_transit(flat: LightCurve, c: Candidate) -> float | None:
+    """Centre of the candidate's deepest transit among those with at least half the most
+    cadences of any."""
+    d = c.duration_hours / 24.0
+    m = transit_mask(flat.t, period=c.period_days, t0=c.t0, duration=d) & np.isfinite(flat.flux)
+    if not m.any():
+        return None
+    k = np.round((flat.t[m] - c.t0) / c.period_days).astype(np.int64)
+    k0 = k.min()
+    n = np.bincount(k - k0)
+    mean = np.bincount(k - k0, weights=flat.flux[m]) / np.maximum(n, 1)
+    mean[n < 0.5 * n.max()] = np.inf
+    return float(c.t0 + (k0 + int(np.argmin(mean))) * c.period_days)
+
+
+def _single_note(c: Candidate) -> str:
+    """The reasons' sentence on a single transit (empty for other candidates)."""
+    one = (c.extra or {}).get("single_transit")
+    if not one:
+        return ""
+    lo, unbroken = one["min_period_days"], one["all_periods_from_days"]
+    allowed = (
+        f"at least {lo:.4g} d"
+        if lo >= unbroken
+        else f"at least {lo:.4g} d (between that and {unbroken:.4g} d only where its other"
+        f" transits fall in gaps; any period from {unbroken:.4g} d)"
+    )
+    if c.n_transits == 1:
+        return (
+            f" A single transit, at t = {one['t0']:.4f}: its period is unknown, {allowed}; the"
+            f" {c.period_days:.5g} d above is only one of them."
+        )
+    return (
+        f" One dip carries the signal, at t = {one['t0']:.4f}: if it is a single transit, its"
+        f" period is unknown, {allowed}."
+    )
+
+
 def _reasons(candidates, method: str, *, window: float) -> list[str]:
     out = [
         "Not detrended (detrend method none)."
@@ -1424,7 +1483,9 @@ def _reasons(candidates, method: str, *, window: float) -> list[str]:
                 + (f" Noted: {note}." if note else "")
             )
         elif raised:
-            out.append(head + ": not planet-like. " + " ".join(f.reason for f in raised))
+            out.append(
+                head + ": not planet-like. " + " ".join(f.reason for f in raised) + _single_note(c)
+            )
         else:
             out.append(head + ": not confirmed by vetting.")
     if not candidates:

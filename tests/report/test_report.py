@@ -79,6 +79,17 @@ def test_star_page_from_result_alone_has_flags_params_and_escapes():
     assert _external_refs(html) == []
 
 
+def test_a_single_transit_reports_its_least_period_and_time():
+    one = {"t0": 1731.2, "min_period_days": 11.17, "all_periods_from_days": 22.2}
+    rows = candidate_parameters(_candidate(n_transits=1, extra={"single_transit": one}))
+    period = rows[0]
+    assert period.name == "Period" and period.value == ">= 11.1700"
+    assert "single transit" in period.note and "22.2000 d" in period.note
+    assert any(r.name == "Single transit at" and r.value == "1731.20000" for r in rows)
+    plain = candidate_parameters(_candidate())
+    assert plain[0].value == "3.500000" and all(r.name != "Single transit at" for r in plain)
+
+
 def test_candidate_parameters_take_uncertainties_from_the_fit():
     fit = types.SimpleNamespace(
         success=True,

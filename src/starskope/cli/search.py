@@ -413,6 +413,15 @@ def _fit_part(c, key: str, fmt: str) -> str:
     return f" / {fmt.format(v)}" + ("?" if (c.extra or {}).get("fit_note") else "")
 
 
+def _period_cell(c) -> str:
+    """The period, or for a single transit (or one dip carrying the signal) the least period
+    the data allow (``>= P``)."""
+    one = (c.extra or {}).get("single_transit")
+    if one:
+        return f">= {one['min_period_days']:.4g} ({'1 transit' if c.n_transits == 1 else '1 dip'})"
+    return f"{c.period_days:.5f}"
+
+
 def _table(results) -> None:
     from rich.markup import escape
     from rich.table import Table
@@ -453,7 +462,7 @@ def _table(results) -> None:
                 name if k == 0 else "",
                 target if k == 0 else "",
                 ("[green]yes[/green]" if r.is_candidate else "no") if k == 0 else "",
-                f"{c.period_days:.5f}",
+                _period_cell(c),
                 f"{c.depth_ppm:.0f} ± {c.depth_ppm_err:.0f}{mark}"
                 + _fit_part(c, "fit_depth_ppm", "{:.0f}"),
                 f"{c.duration_hours:.2f}" + _fit_part(c, "fit_duration_hours", "{:.2f}"),

@@ -127,6 +127,20 @@ def candidate_parameters(c: Candidate, fit: Any = None) -> list[ParameterRow]:
         ParameterRow("SDE", _fmt(c.sde, ".2f"), "–", "", "periodogram"),
         ParameterRow("Transits with data", str(c.n_transits), "–", ""),
     ]
+    one = extra.get("single_transit")
+    if one:
+        rows[0] = ParameterRow(
+            "Period",
+            f">= {_fmt(one['min_period_days'], '.4f')}",
+            "–",
+            "d",
+            "a single transit: the shortest period whose other transits miss the data (any"
+            f" from {_fmt(one['all_periods_from_days'], '.4f')} d); the grid's"
+            f" {_fmt(c.period_days, '.4f')} d is one of them",
+        )
+        rows.insert(
+            2, ParameterRow("Single transit at", _fmt(one["t0"], ".5f"), "–", c.t0_format.upper())
+        )
     if extra.get("fit_depth_ppm") is not None:
         rows.append(
             ParameterRow(
