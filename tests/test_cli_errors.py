@@ -549,6 +549,24 @@ def test_too_few_stars_for_the_cards_cross_validation_keep_the_model(tmp_path, r
     assert '"cross_validation": "skipped: too few stars in' in card
 
 
+def test_the_model_card_json_is_strict(tmp_path):
+    # a precision of no predicted host is NaN: the card's JSON block says null
+    import re
+    from types import SimpleNamespace
+
+    from starskope.cli.models import _write_card
+    from starskope.models.registry import MODELS
+
+    est = SimpleNamespace(get_params=lambda: {"C": 1.0}, classes_=(0, 1))
+    path = tmp_path / "card.md"
+    _write_card(path, model="rbm", spec=MODELS["rbm"], est=est, data=[], n=8, n_pos=2, seed=1,
+                metrics={"precision": float("nan"), "recall": 0.0}, seconds={},
+                command="starskope train")  # fmt: skip
+    blocks = re.findall(r"```json\n(.*?)```", path.read_text(), flags=re.S)
+    metrics = json.loads(blocks[-1], parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+    assert metrics == {"precision": None, "recall": 0.0}
+
+
 def test_training_errors_name_the_data_and_its_counts(tmp_path, rng, capsys):
     short = write_kaggle(
         tmp_path / "short.csv", 1000 + rng.normal(size=(6, 500)), [2, 2, 2, 1, 1, 1]

@@ -205,3 +205,33 @@ def test_at_prior_moves_gbms_feature_contributions_as_a_given_prior_would():
     got = np.array([out.explanation["feature_contributions"].get(k, 0.0) for k in names])
     np.testing.assert_allclose(got, want, atol=2e-4)
     assert np.abs(want - contrib).max() > 1e-3  # the prior does move them
+
+
+def test_every_shipped_model_takes_a_prior(table, capsys):
+    # the shipped RBM's file predates its cadence_minutes setting: scikit-learn's
+    # set_params(host_prior=...) read every setting and failed with a traceback
+    from starskope.models.registry import load_model, shipped_models
+
+    for name in shipped_models():
+        est = load_model(name)[1]
+        if hasattr(est, "get_params"):
+            est.set_params(host_prior=0.01)
+            assert est.get_params()["host_prior"] == 0.01
+    path, _ = table
+    rc = main(["predict", str(path), "--model", "rbm", "--json", "--no-explain",
+               "--prior", "0.01"])  # fmt: skip
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert rc == 0 and len(lines) == 60
+    assert all(d["explanation"]["host_prior"] == 0.01 for d in lines)
+
+
+def test_tiny_priors_and_scores_keep_their_significant_figures():
+    # six decimals made a prior of 1e-7 read 0 and candidate scores of ~1e-6 coarse or 0
+    res = StarResult(path="a.fits", candidates=(_candidate(0.6), _candidate(0.2)), score=0.6,
+                     class_probabilities={"planet": 0.6, "eclipsing_binary": 0.1, "other": 0.3},
+                     explanation={"model": "views-cnn", "host_prior": 0.3})  # fmt: skip
+    out = at_prior(res, train_prior=0.3, host_prior=1e-7)
+    assert out.explanation["host_prior"] == 1e-7
+    for c, s in zip(out.candidates, (0.6, 0.2), strict=True):
+        want = float(shift_planet(s, train_prior=0.3, host_prior=1e-7))
+        assert 0 < want < 1e-6 and c.extra["model_score"] == pytest.approx(want, rel=1e-5)

@@ -228,7 +228,7 @@ def train_command(
         command=cmd,
     )
     if getattr(est, "history_", None):
-        (out / "history.json").write_text(json.dumps(est.history_, indent=1))
+        (out / "history.json").write_text(json.dumps(json_safe(est.history_), indent=1))
     typer.echo(
         f"wrote {path} and {out / (model + '.md')} ({len(ds.y)} stars, {ds.y.sum()} hosts"
         f"{_left_out_text(ds.n_skipped)})"
@@ -473,7 +473,7 @@ def _write_card(path, *, model, spec, est, data, n, n_pos, seed, metrics, second
         "## Metrics on training data only (out-of-fold / validation split; not a test score)",
         "",
         "```json",
-        json.dumps(metrics, indent=1, default=float),
+        json.dumps(json_safe(metrics), indent=1, default=float),
         "```",
         "",
     ]

@@ -21,7 +21,7 @@ import numpy as np
 from ..exceptions import StarskopeError
 from ..parallel import one_thread
 from ..result import StarResult
-from .prior import score_prior
+from .prior import score_prior, significant
 from .registry import DEFAULT_MODEL, MODELS, load_model
 
 __all__ = ["ModelAnalyse", "at_prior", "predict_results", "scored_result"]
@@ -163,8 +163,8 @@ def _with_candidate_scores(res: StarResult, score, probs) -> StarResult:
             c,
             extra={
                 **(c.extra or {}),
-                "model_score": round(float(score[k]), 6),
-                "model_class_probabilities": {n: round(v, 6) for n, v in probs[k].items()},
+                "model_score": significant(score[k]),
+                "model_class_probabilities": {n: significant(v) for n, v in probs[k].items()},
             },
         )
         for k, c in enumerate(res.candidates)
@@ -395,12 +395,12 @@ def _shift_candidate(c, train_prior: float, host_prior: float):
     if extra.get("model_score") is None and extra.get("model_class_probabilities") is None:
         return c
     if extra.get("model_score") is not None:
-        extra["model_score"] = round(
-            float(shift_planet(extra["model_score"], train_prior=train_prior,
-                               host_prior=host_prior)), 6)  # fmt: skip
+        extra["model_score"] = significant(
+            shift_planet(extra["model_score"], train_prior=train_prior, host_prior=host_prior)
+        )
     probs = _shift_dict(extra.get("model_class_probabilities"), train_prior, host_prior)
     if isinstance(probs, dict):
-        extra["model_class_probabilities"] = {n: round(v, 6) for n, v in probs.items()}
+        extra["model_class_probabilities"] = {n: significant(v) for n, v in probs.items()}
     return dataclasses.replace(c, extra=extra)
 
 
@@ -412,8 +412,8 @@ def at_prior(
     ``model_class_probabilities``, ``explanation["host_prior"]`` and gbm's
     ``explanation["feature_contributions"]`` moved by Bayes' rule
     (:func:`~starskope.models.prior.shift_prior`; what a result lacks is left out); a result
-    without a score is returned as it is. Candidates' model scores are stored to 6 decimals, so
-    one below 5e-7 stays 0. ``estimated``: the share came from the scores themselves (``--prior
+    without a score is returned as it is. Candidates' model scores are stored to 6 significant
+    figures. ``estimated``: the share came from the scores themselves (``--prior
     auto``), recorded as ``explanation["host_prior_estimated"]``."""
     from .prior import shift_planet
 
@@ -422,7 +422,7 @@ def at_prior(
     score = float(shift_planet(res.score, train_prior=train_prior, host_prior=host_prior))
     cands = tuple(_shift_candidate(c, train_prior, host_prior) for c in res.candidates)
     expl = dict(res.explanation or {})
-    expl["host_prior"] = round(float(host_prior), 6)
+    expl["host_prior"] = significant(host_prior)
     if estimated:
         expl["host_prior_estimated"] = True
     if expl.get("feature_contributions"):

@@ -49,6 +49,18 @@ def at_host_prior(estimator, proba):
     )
 
 
+def significant(x, digits: int = 6) -> float:
+    """``x`` to ``digits`` significant figures (a probability of 1.8e-6 stays 1.8e-6, where
+    six decimals made it 2e-6, and a prior of 1e-7 stays 1e-7, not 0).
+
+    Examples
+    --------
+    >>> significant(1.83456789e-6), significant(0.123456789), significant(1e-7)
+    (1.83457e-06, 0.123457, 1e-07)
+    """
+    return float(f"{float(x):.{digits}g}")
+
+
 def score_prior(estimator) -> float | None:
     """The host rate an estimator's probabilities assume: its ``host_prior`` when set, else
     the host share of its training data (``train_prior_``; None when unknown). A score is the
@@ -56,7 +68,7 @@ def score_prior(estimator) -> float | None:
     prior = getattr(estimator, "host_prior", None)
     if prior is None:
         prior = getattr(estimator, "train_prior_", None)
-    return None if prior is None else round(float(prior), 6)
+    return None if prior is None else significant(prior)
 
 
 def shift_planet(scores, *, train_prior: float, host_prior: float) -> np.ndarray:

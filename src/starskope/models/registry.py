@@ -261,7 +261,25 @@ def load_model(name_or_path) -> tuple[str, object]:
         raise StarskopeError(f"cannot read model file: {first_line(exc)}", path=str(p)) from exc
     if not isinstance(blob, dict) or blob.get("format") != "starskope-model":
         raise StarskopeError("not a starskope model file", path=str(p))
-    return blob["model"], blob["estimator"]
+    return blob["model"], _with_new_settings(blob["estimator"])
+
+
+def _with_new_settings(est):
+    """``est`` with the constructor settings added since its file was written set to their
+    defaults (the shipped RBM predates ``cadence_minutes``): scikit-learn's ``get_params``,
+    which ``set_params(host_prior=...)`` calls, reads every one of them."""
+    import inspect
+
+    try:
+        params = inspect.signature(type(est).__init__).parameters.values()
+    except (TypeError, ValueError):
+        return est
+    for p in params:
+        if p.name == "self" or p.kind in (p.VAR_POSITIONAL, p.VAR_KEYWORD):
+            continue
+        if p.default is not p.empty and not hasattr(est, p.name):
+            setattr(est, p.name, p.default)
+    return est
 
 
 def model_inputs(
