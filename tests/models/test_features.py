@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from starskope.exceptions import StarskopeError
 from starskope.features.rawflux import resample_flux
 from starskope.features.tabular import FEATURE_NAMES, fourier_features, tabular_features
 from starskope.lightcurve import LightCurve
@@ -159,3 +160,17 @@ def test_too_little_of_the_row_is_refused_not_repeated():
     f[:3300] = np.nan
     with pytest.raises(StarskopeError, match="only 0 of"):
         resample_flux(LightCurve(late.t, f, time_format="relative"), n_points=3197)
+
+
+def test_a_two_minute_kaggle_row_is_refused_by_a_long_cadence_model():
+    # 3197 samples two minutes apart are 4.4 days: 218 of a K2 row's 3197 slots, which the
+    # mirrored fill would repeat fifteen times (3% of the row was let through)
+    rng = np.random.default_rng(2)
+    t = np.arange(3197) * 2.0 / 1440
+    lc = LightCurve(t, 1 + 1e-3 * rng.normal(size=t.size), time_format="relative")
+    with pytest.raises(StarskopeError, match=r"only 218 of a raw-flux model's 3197 samples"):
+        resample_flux(lc, n_points=3197)
+    # a TESS sector (27 days) fills 41% of the row and is scored
+    t = np.arange(0.0, 27.0, 30.0 / 1440)
+    sector = LightCurve(t, 1 + 1e-3 * rng.normal(size=t.size), time_format="relative")
+    assert np.isfinite(resample_flux(sector, n_points=3197)).all()

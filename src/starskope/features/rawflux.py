@@ -189,9 +189,10 @@ def warn_if_resampled(lcs, n_points: int, cadence_minutes: float | None = None) 
 #: Fewest valid samples, as a fraction of the model's input length, a raw-flux score is given
 #: for: a few hours of a 65-day row say nothing about transits ...
 MIN_FRACTION = 0.1
-#: ... and fewest of the row's samples holding data (at the model's cadence): two days of a
-#: 65-day row at K2 long cadence.
-MIN_SLOT_FRACTION = 0.03
+#: ... and fewest of the row's samples holding data (at the model's cadence): 6.5 days of a
+#: 65-day row at K2 long cadence. A shorter curve would be mirrored ten times or more to fill
+#: the row (a two-minute Kaggle table read at its own cadence, 4.4 days, fifteen times).
+MIN_SLOT_FRACTION = 0.1
 
 
 def resample_flux(lc, *, n_points: int = 3197, cadence_minutes: float | None = None) -> np.ndarray:
