@@ -415,6 +415,28 @@ def test_a_raw_flux_model_that_cannot_score_leaves_the_search_standing(tmp_path,
     assert any(r.startswith("The original-cnn model gave no score") for r in res["reasons"])
 
 
+def test_a_model_of_the_candidates_scores_no_day_of_data(tmp_path, capsys):
+    """gbm scored one day of a Kaggle row 0.37, above the whole row's 0.22: a light curve of
+    under 6.5 days (a tenth of the 65-day ones it was trained on) gets no score; ``search``
+    keeps its result and says why, ``predict`` names the row and the span."""
+    pytest.importorskip("sklearn")
+    from starskope.io.kaggle import write_kaggle
+
+    rng = np.random.default_rng(3)
+    short = write_kaggle(tmp_path / "short.csv", 1000 + rng.normal(size=(2, 200)), [2, 1])
+    assert main(["search", str(short), "--json", "--model", "gbm"]) == 0
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert len(lines) == 2
+    for res in lines:
+        assert res["error"] is None and res["score"] is None
+        assert "the gbm model scores none shorter than 6.5" in res["explanation"]["model"]["error"]
+        assert any(r.startswith("The gbm model gave no score") for r in res["reasons"])
+    assert main(["predict", str(short), "--json", "--model", "gbm", "--no-explain"]) == 1
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert [d["row"] for d in lines] == [0, 1]
+    assert all("spans 4.07 days" in d["error"] for d in lines)
+
+
 def test_prewhiten_pulsations_option_reaches_the_pipeline(csv_files, capsys, configs):
     """``--no-prewhiten-pulsations`` turns the pulsation prewhitening off, the flag or nothing
     leaves it on; ``scan`` takes the same option (its help lists it)."""

@@ -123,11 +123,31 @@ def _most_salient_times(grid, order) -> list[float]:
     return sorted(times)
 
 
+#: Shortest light curve (days) the models of the search's candidates (gbm, the views CNN)
+#: score: a tenth of the 65-day K2 light curves they were trained on, as for the raw-flux
+#: models' rows (:data:`starskope.features.rawflux.MIN_SLOT_FRACTION`). A day of data scored
+#: 0.37 with gbm, above its 65 days' 0.22 and the hosts of its table.
+MIN_SPAN_DAYS = 6.5
+
+
+def _long_enough(name, lc) -> None:
+    """Refuse a light curve too short for a per-star model (:data:`MIN_SPAN_DAYS`)."""
+    span = float(lc.time_span)
+    if not span >= MIN_SPAN_DAYS:
+        raise StarskopeError(
+            f"the light curve spans {span:.3g} days: the {name} model scores none shorter than"
+            f" {MIN_SPAN_DAYS:g} (a tenth of the 65-day light curves it was trained on; its score"
+            " of so little data would mean nothing)",
+            path=lc.meta.source,
+        )
+
+
 def _tabular_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
     from ..features.tabular import FEATURE_NAMES, candidate_features
     from ..pipeline import analyse_full
 
     try:
+        _long_enough(name, lc)
         analysis = analyse_full(lc, config)
     except StarskopeError as exc:
         return StarResult.from_error(ident, exc, lc)
@@ -197,6 +217,7 @@ def _views_one(name, est, ident, lc, *, config, explain: bool) -> StarResult:
     from .views import N_GLOBAL, N_LOCAL, candidate_inputs
 
     try:
+        _long_enough(name, lc)
         analysis = analyse_full(lc, config)
     except StarskopeError as exc:
         return StarResult.from_error(ident, exc, lc)
@@ -329,12 +350,13 @@ def scored_result(
     from ..pipeline import analyse
 
     scored = next(iter(predict_results([(ident, lc)], model=model, config=config, explain=explain)))
-    if MODELS[model[0]].kind in _PER_STAR:
+    if MODELS[model[0]].kind in _PER_STAR and scored.error is None:
         return scored
     res = searched if searched is not None else analyse(lc, config)
     if scored.error is not None and res.error is None:
-        # the model cannot score this flux (too short for its rows): the search's result
-        # stands, without a score, and says why
+        # the model cannot score this flux (too short for its rows, or for a model of the
+        # search's candidates, :data:`MIN_SPAN_DAYS`): the search's result stands, without a
+        # score, and says why
         return dataclasses.replace(
             res,
             explanation={
