@@ -36,6 +36,11 @@ def test_train_predict_evaluate_cnn(tables, tmp_path, capsys):
     assert "--seed 3" in card and "md5" in card and "val_pr_auc" in card
     assert (out / "checkpoints" / "best.pt").exists()
     capsys.readouterr()
+    # a checkpoint, saved before calibration, is not taken for the model (its scores were
+    # shown as probabilities: 0.9999 where the finished model said 0.09)
+    rc = main(["predict", str(test), "--model", str(out / "checkpoints" / "best.pt")])
+    err = capsys.readouterr().err
+    assert rc == 2 and "a training checkpoint" in err and "original-cnn.pt" in err
 
     rc = main(["predict", str(test), "--model", str(out / "original-cnn.pt"), "--json"])
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]

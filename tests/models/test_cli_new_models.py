@@ -26,6 +26,8 @@ def test_train_predict_spectrogram_cnn(tmp_path, capsys):
     assert rc == 0 and (out / "checkpoints" / "best.pt").exists()
     assert "val_pr_auc" in (out / "spectrogram-cnn.md").read_text()
     capsys.readouterr()
+    assert main(["predict", str(train), "--model", str(out / "checkpoints" / "last.pt")]) == 2
+    assert "a training checkpoint" in capsys.readouterr().err
     rc = main(["predict", str(train), "--model", str(out / "spectrogram-cnn.pt"), "--json",
                "--no-explain"])  # fmt: skip
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]

@@ -239,6 +239,14 @@ def load_model(name_or_path) -> tuple[str, object]:
         est_name = state.get("estimator") if isinstance(state, dict) else None
         if est_name not in _TORCH_CLASSES:
             raise StarskopeError("not a starskope torch model file", path=str(p))
+        if state.get("checkpoint"):
+            name = _TORCH_CLASSES[est_name][0]
+            raise StarskopeError(
+                "a training checkpoint (saved during training, before the model was calibrated):"
+                f" its scores are not probabilities; use the finished model, {name}.pt, in the"
+                " `starskope train --out` folder",
+                path=str(p),
+            )
         name, module = _TORCH_CLASSES[est_name]
         cls = getattr(importlib.import_module(f"{__package__}.{module}"), est_name)
         return name, cls.load(p)

@@ -275,7 +275,7 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         if self.checkpoint_dir:
             Path(self.checkpoint_dir).mkdir(parents=True, exist_ok=True)
             self.calibration_ = getattr(self, "calibration_", (1.0, 0.0))
-            self.save(Path(self.checkpoint_dir) / name)
+            self.save(Path(self.checkpoint_dir) / name, checkpoint=True)
 
     # ------------------------------------------------------------------ predict
     def decision_function(self, X) -> np.ndarray:
@@ -341,8 +341,9 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
         return uniform_filter1d(g, size=w, axis=1) if w > 1 else g
 
     # ------------------------------------------------------------------ persistence
-    def save(self, path) -> Path:
-        """Write the fitted model (parameters, weights, calibration, history) to one file."""
+    def save(self, path, *, checkpoint: bool = False) -> Path:
+        """Write the fitted model (parameters, weights, calibration, history) to one file;
+        ``checkpoint``: a training checkpoint (uncalibrated), which ``load_model`` refuses."""
         import torch
 
         check_is_fitted(self, "module_")
@@ -351,6 +352,7 @@ class RawFluxCNNClassifier(ClassifierMixin, BaseEstimator):
             "format": "starskope-model",
             "format_version": 1,
             "estimator": type(self).__name__,
+            "checkpoint": bool(checkpoint),
             "params": {k: v for k, v in self.get_params().items() if k != "checkpoint_dir"},
             "n_points": self.n_points_,
             "train_prior": float(getattr(self, "train_prior_", 0.5)),

@@ -257,7 +257,7 @@ class TorchMultiClassifier(ClassifierMixin, BaseEstimator):
             Path(self.checkpoint_dir).mkdir(parents=True, exist_ok=True)
             self.temperature_ = getattr(self, "temperature_", 1.0)
             self.offsets_ = getattr(self, "offsets_", [0.0] * len(self.classes_))
-            self.save(Path(self.checkpoint_dir) / name)
+            self.save(Path(self.checkpoint_dir) / name, checkpoint=True)
 
     # ------------------------------------------------------------------ predict
     def decision_function(self, X) -> np.ndarray:
@@ -282,8 +282,9 @@ class TorchMultiClassifier(ClassifierMixin, BaseEstimator):
         return self.predict_proba(X)[:, self.planet_column()]
 
     # ------------------------------------------------------------------ persistence
-    def save(self, path) -> Path:
-        """Write the fitted model (parameters, weights, calibration, history) to one file."""
+    def save(self, path, *, checkpoint: bool = False) -> Path:
+        """Write the fitted model (parameters, weights, calibration, history) to one file;
+        ``checkpoint``: a training checkpoint (uncalibrated), which ``load_model`` refuses."""
         import torch
 
         check_is_fitted(self, "module_")
@@ -293,6 +294,7 @@ class TorchMultiClassifier(ClassifierMixin, BaseEstimator):
             "format": "starskope-model",
             "format_version": 1,
             "estimator": type(self).__name__,
+            "checkpoint": bool(checkpoint),
             "params": {k: v for k, v in self.get_params().items() if k != "checkpoint_dir"},
             "classes": classes,
             "train_prior": float(getattr(self, "train_prior_", 0.5)),
