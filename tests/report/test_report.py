@@ -309,6 +309,31 @@ def test_a_table_changed_since_the_scan_gets_no_redrawn_figures(tmp_path):
     assert "changed since it was scanned" in page and "data:image/png;base64," not in page
 
 
+def test_a_file_replaced_since_the_scan_gets_no_redrawn_figures(tmp_path, synthetic_file):
+    """Another star's light curve under the stored result was drawn: the file's recorded size
+    and modification time tell it was replaced."""
+    import os
+    import shutil
+
+    from starskope.catalog import Catalog, StarRecord
+    from starskope.catalog.store import file_stamp
+
+    star = tmp_path / "star.csv"
+    shutil.copy(synthetic_file, star)
+    res = StarResult(path=str(star), target="STAR", mission="K2")
+    f = tmp_path / "c.duckdb"
+    with Catalog(f) as cat:
+        run = cat.start_run(parameters={"method": "bls"}, inputs=[str(star)])
+        cat.write([StarRecord(str(star), res)], run_id=run, stamps={str(star): file_stamp(star)})
+    summary = report_catalog(f, out=tmp_path / "rep", top=5, known=False)
+    assert "data:image/png;base64," in summary.pages[0].read_text()  # unchanged: redrawn
+    star.write_text(star.read_text() + "\n")  # replaced: another size and time
+    os.utime(star, ns=(1, 1))
+    summary = report_catalog(f, out=tmp_path / "rep2", top=5, known=False)
+    page = summary.pages[0].read_text()
+    assert "changed since it was scanned" in page and "data:image/png;base64," not in page
+
+
 def test_secondary_panel_leaves_out_other_candidates_transits():
     """Another planet's transit at phase 0.5 looked like a secondary eclipse beside "passed"."""
     from matplotlib.figure import Figure

@@ -350,6 +350,7 @@ def report_catalog(
     ReportSummary
     """
     from ..catalog import Catalog
+    from ..catalog.store import file_stamp
     from ..pipeline import analyse_full
 
     if top < 1:
@@ -364,6 +365,9 @@ def report_catalog(
         rows_of = {i: split_row_id(i) for i in ids}
         tables = {p for p, row in rows_of.values() if row is not None}
         changed = {t for t in tables if cat.table_file_changed(t)}
+        # single files replaced since the scan (its recorded size and modification time)
+        files = [i for i in ids if rows_of[i][1] is None]
+        replaced = cat.changed_files({i: file_stamp(i) for i in files})
         stored = []
         for i in ids:
             _, got = cat.query("SELECT result_json FROM stars WHERE input_id = ?", [i])
@@ -378,6 +382,12 @@ def report_catalog(
             note = (
                 f"The table of {input_id} changed since it was scanned, so its row is another"
                 " star now: no figures (the stored result stands)."
+            )
+        elif redraw and input_id in replaced:
+            note = (
+                f"The file {input_id} changed since it was scanned (its size or modification"
+                " time): no figures, which would be of another light curve (the stored result"
+                " stands; scan the folder again to analyse the new file)."
             )
         elif redraw:
             lc = lightcurve_for(res, input_id, **read_kw)
