@@ -166,6 +166,34 @@ def test_catalogues_and_numeric_manifests_in_a_folder_are_skipped(tmp_path, io_d
         np.testing.assert_allclose(np.diff(lc.t), np.diff(t), atol=1e-9)
 
 
+@pytest.mark.parametrize(
+    ("header", "words"),
+    [
+        ("name,RA_deg,Dec_deg,Vmag", "catalogue"),  # three catalogue names
+        ("ra,dec,kepmag", "catalogue"),
+        ("ra,brightness", "sky position"),  # a right ascension is never a time
+        ("target,DEJ2000,flux", "sky position"),
+    ],
+)
+def test_a_target_list_sorted_by_sky_position_is_not_a_light_curve(tmp_path, header, words):
+    # its increasing right ascension was read as a 354-day time, the magnitudes as flux
+    rng = np.random.default_rng(2)
+    n = 60
+    cols = header.split(",")
+    data = {c: rng.uniform(9, 16, n) for c in cols}
+    data[cols[0]] = [f"T{k}" for k in range(n)] if cols[0] in ("name", "target") else data[cols[0]]
+    pos = next(c for c in cols if c.lower().startswith(("ra", "de")))
+    data[pos] = np.sort(rng.uniform(0, 90, n))
+    p = tmp_path / "targets.csv"
+    p.write_text(
+        header + "\n" + "".join(",".join(str(data[c][k]) for c in cols) + "\n" for k in range(n))
+    )
+    with pytest.raises(StarskopeError, match=words):
+        read(p)
+    ((_, err),) = list(iter_read(p))
+    assert isinstance(err, StarskopeError) and "not a light curve" in str(err)
+
+
 def test_iter_read_is_lazy(tmp_path, io_data):
     for i in range(3):
         shutil.copy(io_data / "tic10111251.fits.gz", tmp_path / f"f{i}.fits.gz")

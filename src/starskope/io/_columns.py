@@ -269,7 +269,14 @@ _CATALOGUE_NAME = re.compile(
     r"^(kic|kepid|kic_?id|kepoi_name|kepler_name|koi|tic|tid|tic_?id|toi|epic|epic_?id"
     r"|pl_name|hostname|ra|dec|ra_?deg|dec_?deg|raj2000|dej2000|rastr|decstr"
     r"|.*period.*|porb|orbper|pl_orbper|pdepth|sdepth|depth|koi_depth"
-    r"|morph|teff|st_teff|koi_steff|pl_rade|koi_prad|st_rad|.*disp|.*disposition)$"
+    r"|morph|teff|st_teff|koi_steff|pl_rade|koi_prad|st_rad|.*disp|.*disposition"
+    r"|kepmag|koi_kepmag|tmag|st_tmag|vmag|gmag|jmag|hmag|kmag|phot_g_mean_mag)$"
+)
+#: A sky position (right ascension, declination): increasing in a target list sorted by it,
+#: never a time.
+_SKY_POSITION = re.compile(
+    r"^(ra|dec|de|ra_?deg|dec_?deg|de_?deg|raj2000|dej2000|decj2000|ra_?icrs|de_?icrs|radeg"
+    r"|decdeg|ra_?obj|dec_?obj)$"
 )
 
 
@@ -527,6 +534,16 @@ def choose_columns(
             if not positional and (not mono or _CATALOGUE_NAME.match(low[mono[0]])):
                 # no column could be the time but a catalogue's (a period sorted in order)
                 _not_a_light_curve(names, low, path=path, where=where)
+            if not positional and mono and _SKY_POSITION.match(low[mono[0]]):
+                # a target list sorted by right ascension: its RA increases, and was taken
+                # for the time (a 354-"day" light curve of magnitudes)
+                raise UnrecognisedFormatError(
+                    f"a list of stars (its only increasing column, {names[mono[0]]!r}, is a sky"
+                    " position, never a time), not a light curve: no column is a time (if one"
+                    " is, name it with --time-column; Python: time_column=)",
+                    path=path,
+                    where=where,
+                )
             empty = [i for i in numeric if ranks[i] is not None and i not in cands]
             if not mono and empty:
                 raise StarskopeError(
