@@ -9,7 +9,7 @@ import types
 import numpy as np
 import pytest
 
-from starskope.exceptions import StarskopeError
+from starskope.exceptions import StarskopeError, StarskopeWarning
 from starskope.io.kaggle import write_kaggle
 from starskope.scan import count_items, iter_items
 from starskope.scan.inputs import input_kind
@@ -103,8 +103,11 @@ def test_manifest_paths_targets_labels(tmp_path):
     assert [it.target for it in items] == ["Star One", None, "Again"]
     assert [it.label for it in items] == [1, 0, None]
     assert count_items([man]) == 3
-    # a manifest met while walking a folder is not expanded a second time
-    assert sorted(it.path for it in iter_items([tmp_path])) == sorted([str(f1), str(f2)])
+    # a manifest met while walking a folder is not expanded a second time, and says so (it
+    # vanished without a word)
+    with pytest.warns(StarskopeWarning, match=r"manifest.csv: skipped: a manifest"):
+        walked = sorted(it.path for it in iter_items([tmp_path]))
+    assert walked == sorted([str(f1), str(f2)])
 
 
 def test_manifest_chunks_stream(tmp_path, monkeypatch):

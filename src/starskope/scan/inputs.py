@@ -408,7 +408,14 @@ def _file_items(path: str, *, in_folder: bool) -> Iterator[ScanItem]:
             yield ScanItem(input_id=f"{path}#row={row}", path=path, row=row)
     elif kind == "manifest":
         if in_folder:  # a manifest found while walking a folder describes files we already walk
-            log.info("skipping manifest %s inside a scanned folder", path)
+            from ..io._common import warn_file
+
+            warn_file(
+                "skipped: a manifest (a list of light-curve files) inside a scanned folder; its"
+                " files are scanned as the folder's own (give the manifest itself to `scan` to"
+                " use its targets and labels)",
+                path=path,
+            )
             return
         yield from _manifest_rows(path)
     else:
