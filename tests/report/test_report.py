@@ -134,6 +134,10 @@ def test_index_lists_stars_with_links():
     html = render_index([IndexEntry(ok, "a.html"), IndexEntry(bad, "b.html")])
     assert 'href="a.html"' in html and 'href="b.html"' in html
     assert "2 star(s)" in html and "odd_even" in html and "error" in html
+    # a star in several files (quarters) has a row for each, told apart by its file
+    q = [StarResult(path=f"/d/kplr1-{k}_llc.fits", target="KIC 1") for k in (1, 2)]
+    html = render_index([IndexEntry(r, f"{k}.html") for k, r in enumerate(q)])
+    assert "<td>kplr1-1_llc.fits</td>" in html and "<td>kplr1-2_llc.fits</td>" in html
 
 
 def test_report_files_writes_self_contained_pages(tmp_path, synthetic_file):

@@ -31,7 +31,8 @@ def report_command(
     ),
     cadence_minutes: float | None = typer.Option(None, "--cadence-minutes", help=CADENCE_HELP),
 ) -> None:
-    """Write one self-contained HTML page per star, plus index.html, into --out."""
+    """Write one self-contained HTML page per light curve (a star given in several files gets
+    one per file, each named in the index), plus index.html, into --out."""
     from ..report import report_catalog, report_files
 
     if catalog is not None and files:

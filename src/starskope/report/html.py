@@ -287,6 +287,8 @@ def render_index(entries: Sequence[IndexEntry], *, title: str = "starskope repor
         rows.append(
             {
                 "name": star_title(r),
+                # a star given in several files (quarters, sectors) has a row for each
+                "file": Path(r.path).name if r.path else "",
                 "href": e.href,
                 "r": r,
                 "best": best,
