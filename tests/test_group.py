@@ -115,6 +115,14 @@ def test_cli_group_auto_one_line_per_star(tmp_path, rng, capsys):
     assert sorted(lines[0]["group"]["missions"]) == ["K2", "TESS"]
     assert abs(lines[0]["candidates"][0]["period_days"] - PERIOD) < 0.01
     assert lines[0]["path"] == lines[0]["group"]["name"]  # several files: named by the star
+    # a file given twice is read once and said so (it was "the same observations reduced
+    # twice", both member and left out of the group)
+    rc = main(["search", "--group", "auto", "--json", "--max-planets", "1", *paths, paths[0]])
+    out = capsys.readouterr()
+    again = [json.loads(x) for x in out.out.splitlines() if x.startswith("{")]
+    assert rc == 0 and "given twice: read once" in out.err and "reduced twice" not in out.err
+    assert again[0]["group"]["members"] == lines[0]["group"]["members"]
+    assert not again[0]["group"].get("left_out")
 
 
 def test_cli_group_auto_names_a_one_file_star_by_its_file(tmp_path, rng, capsys):

@@ -363,15 +363,24 @@ def search_command(
 
 def _grouped(items, config, bin_minutes):
     """Collect every light curve, group them by star and analyse each group once."""
+    import os
+
     from ..crossmatch import group_lightcurves
+    from ..io._common import warn_file
     from ..pipeline import analyse_group
 
     lcs = []
     idents: dict[int, str] = {}  # a light curve's own identifier (a table row's file#row=N)
+    seen: set[str] = set()
     for ident, item in items:
         if isinstance(item, StarskopeError):
             yield ident, item
+        elif (key := os.path.realpath(ident) if os.path.isfile(ident) else str(ident)) in seen:
+            # the same input twice (a glob and its file): one light curve, said once (it was
+            # "the same observations reduced twice", member and left out at once)
+            warn_file("given twice: read once", path=str(ident))
         else:
+            seen.add(key)
             lcs.append(item)
             idents[id(item)] = str(ident)
     if not lcs:
