@@ -250,3 +250,10 @@ def test_the_bin_cadence_may_be_a_quantity(rng):
 
     r = analyse_group(_pair(rng, 2e-3, 2e-3), CONFIG, name="EPIC 999", bin_cadence_days=60 * u.min)
     assert r.result.cadence_minutes == pytest.approx(60.0, rel=0.01)
+
+
+def test_group_members_are_listed_in_time_order(rng):
+    # given TESS first, K2 (150 days earlier) second: members, segments by time
+    k2, tess = _pair(rng, 2e-3, 2e-3)
+    g = analyse_group([tess, k2], CONFIG, name="EPIC 999").result.group
+    assert g["members"] == ["K2.fits", "TESS.fits"] and g["segments"] == ["K2", "TESS"]

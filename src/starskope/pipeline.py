@@ -1550,6 +1550,12 @@ MIXED_CADENCES = 1.5
 MAX_AUTO_BIN = 1.0 / 24.0
 
 
+def _start_bjd(lc: LightCurve) -> float:
+    """A light curve's first time in BJD (its own days when it has no absolute epoch)."""
+    t = lc.t[np.isfinite(lc.t)]
+    return float(t.min() if t.size else np.inf) + float(lc.bjd_offset or 0.0)
+
+
 def analyse_group(
     lcs: list[LightCurve],
     config: PipelineConfig = PipelineConfig(),
@@ -1682,8 +1688,9 @@ def analyse_group(
             )
             fits = tuple(full.fits[k] for k in order) if len(full.fits) == len(cands) else full.fits
             full = dataclasses.replace(full, result=res, fits=fits)
-    # left out: relative times, or another reduction of the same observations
-    used = list(lcs)
+    # left out: relative times, or another reduction of the same observations; the members
+    # in time order (they came in the order given: Kepler-90's Q3, Q4, Q5, Q1, Q2, ...)
+    used = sorted(lcs, key=_start_bjd)
     left_out = [str(x.meta.source) for x in given if not any(x is y for y in lcs)]
     if notes:
         full = dataclasses.replace(
