@@ -471,3 +471,22 @@ def test_uploads_leave_the_servers_own_environment_alone(synthetic_file, monkeyp
         r = c.post("/upload", files={"file": ("a.csv", synthetic_file.read_bytes())})
         assert _wait(c, str(r.url))["ok"]
     assert not {"OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "NUMBA_NUM_THREADS"} & set(os.environ)
+
+
+def test_star_page_shows_a_single_transit_by_its_time_and_least_period(tmp_path, make_result):
+    import dataclasses
+
+    from starskope.catalog import Catalog, StarRecord
+
+    res = make_result(8, mission="TESS", snr=9.0, flags=("n_transits",))
+    one = {"t0": 1733.622, "min_period_days": 11.17, "all_periods_from_days": 22.2}
+    c = dataclasses.replace(res.candidates[0], n_transits=1, extra={"single_transit": one})
+    res = dataclasses.replace(res, candidates=(c,))
+    f = tmp_path / "s.duckdb"
+    with Catalog(f) as cat:
+        run = cat.start_run(parameters={"method": "bls"}, inputs=["x"])
+        cat.write([StarRecord("one", res)], run_id=run)
+    with _client(catalog=f) as client:
+        page = client.get("/star", params={"id": "one"}).text
+    assert "a single transit at t = 1733.6220, P &ge; 11.17 d" in page
+    assert "P = 9.00000 d" not in page
