@@ -235,6 +235,8 @@ def test_a_single_transit_says_when_it_was_and_which_periods_the_data_allow(rng)
     assert one["all_periods_from_days"] == pytest.approx(40.0, abs=0.3)
     assert "A single transit, at t = 2040.0" in res.reasons[-1]
     assert "only where its other transits fall in gaps; any period from 40.0" in res.reasons[-1]
+    # the tests' reasons are sentences: they ran together ("... by a repeat A single ...")
+    assert "confirmed by a repeat. A single transit" in res.reasons[-1]
     periodic = analyse(_k2(rng, planets=[(4.1, 2001.7, 0.125, 1.2e-3)]), FAST)
     assert "single_transit" not in periodic.candidates[0].extra
 

@@ -1450,13 +1450,21 @@ def _single_note(c: Candidate) -> str:
     )
     if c.n_transits == 1:
         return (
-            f" A single transit, at t = {one['t0']:.4f}: its period is unknown, {allowed}; the"
+            f" A single transit, at t = {one['t0']:.4f}: if no other transit of it is in the"
+            f" data (another dip elsewhere may be one), its period is unknown, {allowed}; the"
             f" {c.period_days:.5g} d above is only one of them."
         )
     return (
         f" One dip carries the signal, at t = {one['t0']:.4f}: if it is a single transit, its"
         f" period is unknown, {allowed}."
     )
+
+
+def _sentence(text: str) -> str:
+    """``text`` ending with a full stop (the vetting tests' reasons, joined into one line, ran
+    together: "... confirmed by a repeat period may be an alias")."""
+    text = text.rstrip()
+    return text if text.endswith((".", "!", "?")) else text + "."
 
 
 def _reasons(candidates, method: str, *, window: float) -> list[str]:
@@ -1474,7 +1482,7 @@ def _reasons(candidates, method: str, *, window: float) -> list[str]:
         raised = [f for f in c.vetting if f.raised]
         if c.is_planet_like:
             # informational flags raised (alias: the period may be twice this) are said too
-            noted = " ".join(f"Noted: {f.reason}" for f in raised)
+            noted = " ".join(f"Noted: {_sentence(f.reason)}" for f in raised)
             note = (c.extra or {}).get("fit_note")
             out.append(
                 head
@@ -1484,7 +1492,10 @@ def _reasons(candidates, method: str, *, window: float) -> list[str]:
             )
         elif raised:
             out.append(
-                head + ": not planet-like. " + " ".join(f.reason for f in raised) + _single_note(c)
+                head
+                + ": not planet-like. "
+                + " ".join(_sentence(f.reason) for f in raised)
+                + _single_note(c)
             )
         else:
             out.append(head + ": not confirmed by vetting.")

@@ -159,6 +159,13 @@ def test_cli_inject_recover(tmp_path):
     assert rc == 0
     tab = pd.read_csv(tmp_path / "s" / "injections.csv")
     assert tab.loc[tab["injected"], "expected_snr"].between(19, 31).all()
+    # a detector named twice is run once (its rows were doubled, and the counts with them)
+    rc = main(
+        ["inject-recover", "--detector", "bls-sde", "--detector", "bls-sde", "--n", "3",
+         "--n-null", "1", "--background", "white", "--n-points", "1000",
+         "--out", str(tmp_path / "d")]
+    )  # fmt: skip
+    assert rc == 0 and len(pd.read_csv(tmp_path / "d" / "injections.csv")) == 4
 
 
 def test_equal_false_alarm_threshold():

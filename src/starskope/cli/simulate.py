@@ -214,7 +214,7 @@ def inject_recover_command(
     output_dir_later(out, what="--out folder")  # made once there is a table to write
     with progress_bar("inject-recover", n + config.n_uninjected) as advance:
         table = run_injection_recovery(
-            config, detectors=tuple(detector), n_jobs=jobs, progress=advance
+            config, detectors=tuple(dict.fromkeys(detector)), n_jobs=jobs, progress=advance
         )
     output_dir(out, what="--out folder")
     table.to_csv(out / "injections.csv", index=False, float_format="%.6g")
