@@ -96,3 +96,8 @@ def test_the_least_period_agrees_with_the_count_of_transits_with_data(seed):
         ]
         assert ok is not None or any(n is not None for n in near)
     assert transit_with_data(t, period=s.unbroken_from + tol, t0=tc, duration=d) is not None
+
+
+def test_no_data_bounds_nothing():
+    s = single_transit(np.array([np.nan]), t0=5.0, duration=0.2, min_period=0.5)
+    assert s.min_period == s.unbroken_from == 0.5

@@ -115,6 +115,8 @@ def single_transit(t, *, t0: float, duration: float, min_period: float = 0.0) ->
     t = np.sort(t[np.isfinite(t)])
     tc = float(t0)
     lo = max(float(min_period), duration)
+    if t.size == 0:  # no data: nothing bounds the period
+        return SingleTransit(tc, lo, lo)
     need = MIN_COVER * duration * (1.0 - 1e-6)
     # where a transit centred would have data, on a grid an eighth of a duration fine, as
     # runs: a period is allowed when no transit but this one falls in any run
