@@ -96,6 +96,11 @@ def _red_noise(t, resid, duration, sigma_white):
 #: makes the phase bins so fine that a search runs for minutes.
 MIN_DURATION_DAYS = 1.0 / 1440.0
 
+#: A transit "has data" when its cadences, each counted at its own sampling interval, cover
+#: this share of its duration (:func:`box_stats`' transit count; also
+#: :mod:`starskope.search.single`'s rule for the periods a single transit allows).
+MIN_TRANSIT_COVER = 0.25
+
 
 def search_inputs(t, flux, min_period, max_period):
     """A search's times and flux as 1-D float arrays of equal length, and its period range, in
@@ -211,7 +216,7 @@ def box_stats(t, flux, *, period: float, t0: float, duration: float) -> BoxStats
     # cadence counted at its own sampling interval: stitched sectors of 20-s, 2-min and 30-min
     # cadence each count their own (one median cadence made a 30-min sector's transits slivers)
     cover = np.bincount(epochs - epochs.min(), weights=np.minimum(local_cadence(t)[inn], duration))
-    n_tr = int(np.count_nonzero(cover >= 0.25 * duration * (1.0 - 1e-6)))
+    n_tr = int(np.count_nonzero(cover >= MIN_TRANSIT_COVER * duration * (1.0 - 1e-6)))
     sr = _red_noise(t[out], flux[out] - f_out, duration, sw)
     err_white = sw / np.sqrt(n_in)
     err = _depth_error(err_white, sr, n_tr)

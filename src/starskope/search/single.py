@@ -24,11 +24,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .bls import local_cadence
-
-#: A transit "has data" when its cadences cover this share of its duration (as the search's
-#: transit count, :func:`starskope.search.bls.box_stats`).
-MIN_COVER = 0.25
+from .bls import MIN_TRANSIT_COVER, local_cadence
 
 
 @dataclass(frozen=True)
@@ -68,18 +64,24 @@ def _cover(t: np.ndarray, weights: np.ndarray, centres: np.ndarray, duration: fl
     return csum[i1] - csum[np.minimum(i0, i1)]
 
 
+def _has_data(t: np.ndarray, centres: np.ndarray, duration: float) -> np.ndarray:
+    """Whether a transit centred at each of ``centres`` has data (sorted ``t``): cadences,
+    each at its own sampling interval, cover
+    :data:`~starskope.search.bls.MIN_TRANSIT_COVER` of it."""
+    cover = _cover(t, np.minimum(local_cadence(t), duration), centres, duration)
+    return cover >= MIN_TRANSIT_COVER * duration * (1.0 - 1e-6)
+
+
 def transit_with_data(t, *, period: float, t0: float, duration: float) -> float | None:
-    """Centre of the one transit of ``t0 + k * period`` that has data, or None when none or
-    several have (a transit has data when cadences cover :data:`MIN_COVER` of it)."""
+    """Centre of the one transit of ``t0 + k * period`` that has data (:func:`_has_data`), or
+    None when none or several have."""
     t = np.asarray(t, dtype=float)
     t = np.sort(t[np.isfinite(t)])
     if t.size < 2 or not (period > 0 and duration > 0 and np.isfinite(t0)):
         return None
     k = np.arange(np.floor((t[0] - t0) / period) - 1, np.ceil((t[-1] - t0) / period) + 2)
     centres = t0 + k * period
-    covered = _cover(t, np.minimum(local_cadence(t), duration), centres, duration) >= (
-        MIN_COVER * duration * (1.0 - 1e-6)
-    )
+    covered = _has_data(t, centres, duration)
     return float(centres[np.argmax(covered)]) if np.count_nonzero(covered) == 1 else None
 
 
@@ -117,12 +119,11 @@ def single_transit(t, *, t0: float, duration: float, min_period: float = 0.0) ->
     lo = max(float(min_period), duration)
     if t.size == 0:  # no data: nothing bounds the period
         return SingleTransit(tc, lo, lo)
-    need = MIN_COVER * duration * (1.0 - 1e-6)
     # where a transit centred would have data, on a grid an eighth of a duration fine, as
     # runs: a period is allowed when no transit but this one falls in any run
     g0, dg = t[0] - duration, duration / 8.0
     grid = g0 + dg * np.arange(int((t[-1] - t[0] + 2.0 * duration) / dg) + 2)
-    has_data = _cover(t, np.minimum(local_cadence(t), duration), grid, duration) >= need
+    has_data = _has_data(t, grid, duration)
     edges = np.flatnonzero(np.diff(np.concatenate(([0], has_data.astype(np.int8), [0]))))
     runs = [
         (g0 + dg * (a - 0.5), g0 + dg * (b - 0.5))
