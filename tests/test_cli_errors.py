@@ -144,7 +144,7 @@ def test_report_names_inputs_it_could_not_read(tmp_path, capsys):
         (["--min-period", "-1"], "0 < shortest < longest"),
         (["--min-depth-ppm", "0"], "0 < shallowest <= deepest"),
         (["--min-period", "50", "--max-period", "200"], "must start below 32.7 d"),
-        (["--n", "0"], "injections must be >= 1"),
+        (["--n", "0"], "injections (--n) must be >= 1"),
         (["--real-mission", "Foo"], "unknown mission 'Foo'"),
     ],
 )
@@ -474,6 +474,7 @@ def test_serve_checks_its_limits(capsys, extra, match):
         (["--min-host-snr", "-3"], "must be a number >= 0"),
         (["--n-points", "100000000000"], "GiB of memory"),
         (["--seed", "-1"], "greater than or equal to 0"),
+        (["--n-hosts", "5"], "got --n-stars 3 and --n-hosts 5"),  # was n_hosts, Python's name
     ],
 )
 def test_simulate_refuses_nan_shares_huge_sizes_and_negative_seeds(tmp_path, capsys, extra, match):
@@ -487,7 +488,9 @@ def test_inject_recover_refuses_bad_settings_before_making_its_folder(tmp_path, 
     base = ["inject-recover", "--n", "3", "--n-points", "1000", "--background", "white"]
     out = tmp_path / "ir"
     cases = [
-        (["--n-null", "-3"], "uninjected curves must be >= 0"),
+        (["--n-null", "-3"], "uninjected curves (--n-null) must be >= 0"),
+        (["--min-period", "30", "--max-period", "10"], "(--min-period, --max-period)"),
+        (["--real-mission", "Hubble"], "(--real-mission)"),
         (["--seed", "-1"], "greater than or equal to 0"),
         (["--background", "foo"], "unknown background kind 'foo'"),
         (["--snr-range", "20", "40", "--max-depth-ppm", "60"], "drop --min-depth-ppm"),

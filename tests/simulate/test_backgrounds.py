@@ -166,3 +166,20 @@ def test_tess_two_minute_backgrounds_are_binned_to_long_cadence(shared_data, rng
     bg = real_background(path, rng=rng, n_points=3197, root=shared_data)
     assert abs(bg.lc.cadence * 1440 - 29.4244) < 0.5
     assert 500 < len(bg.lc.t) <= 3197
+
+
+@pytest.mark.shared_data
+def test_an_injection_trial_records_where_its_real_window_starts(shared_data):
+    """The truth table's t_offset turns a trial's relative times back into its file's own,
+    so a real-background injection can be found again in the file."""
+    from starskope.simulate.backgrounds import _load
+    from starskope.simulate.recovery import RecoveryConfig, make_trial
+
+    path = real_background_files(missions=("K2",), root=shared_data)[0]
+    cfg = RecoveryConfig(n=1, n_null=0, seed=3, backgrounds=("real",), n_points=1500)
+    _, lc, _, truth = make_trial(0, cfg, files=[path])
+    file_t = _load(path)[0]
+    assert truth["t_offset"] > 0 and file_t.min() <= truth["t_offset"] <= file_t.max()
+    assert np.isin(np.round(lc.t + truth["t_offset"], 6), np.round(file_t, 6)).all()
+    white = RecoveryConfig(n=1, n_null=0, backgrounds=("white",), n_points=500)
+    assert make_trial(0, white)[3]["t_offset"] == 0.0

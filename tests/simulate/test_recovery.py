@@ -124,6 +124,7 @@ def test_model_detector_wiring(monkeypatch):
     rng = np.random.default_rng(0)
     det = recovery.detect_model(white_background(rng=rng, n_points=200).lc, name="gbm")
     assert det.flagged and det.period == 4.3 and det.duration == pytest.approx(0.125)
+    assert det.score == 0.8  # the table's found_score (it had no model score column)
 
 
 def test_cli_inject_recover(tmp_path):
@@ -166,6 +167,51 @@ def test_cli_inject_recover(tmp_path):
          "--out", str(tmp_path / "d")]
     )  # fmt: skip
     assert rc == 0 and len(pd.read_csv(tmp_path / "d" / "injections.csv")) == 4
+
+
+def test_cli_inject_recover_keeps_an_earlier_run_unless_told(tmp_path, capsys):
+    """A second run into the same --out replaced the first's table in silence, and left the
+    maps of detectors it did not run beside its own."""
+    from starskope.cli import main
+
+    args = ["inject-recover", "--detector", "bls-sde", "--n", "2", "--n-null", "1",
+            "--background", "white", "--n-points", "1000", "--out", str(tmp_path)]  # fmt: skip
+    assert main([*args, "--seed", "1"]) == 0
+    first = (tmp_path / "injections.csv").read_bytes()
+    stale = tmp_path / "completeness_map_tls.png"  # an earlier run's other detector
+    stale.write_bytes(b"png")
+    capsys.readouterr()
+    assert main([*args, "--seed", "2"]) != 0
+    err = capsys.readouterr().err
+    assert "earlier run's outputs (injections.csv and 5 more)" in err and "--overwrite" in err
+    assert (tmp_path / "injections.csv").read_bytes() == first and stale.exists()
+    assert main([*args, "--seed", "2", "--overwrite"]) == 0
+    assert (tmp_path / "injections.csv").read_bytes() != first and not stale.exists()
+    assert (tmp_path / "completeness_map_bls-sde.png").exists()
+
+
+def test_a_detectors_warning_is_shown_once_not_once_per_curve(monkeypatch):
+    import warnings
+
+    from starskope.exceptions import StarskopeWarning
+    from starskope.simulate import recovery
+
+    def noisy(lc):
+        warnings.warn("resampled onto the model's cadence", StarskopeWarning, stacklevel=2)
+        warnings.warn(f"curve of {lc.t.size} points", UserWarning, stacklevel=2)
+        return recovery.Detection(flagged=False)
+
+    monkeypatch.setitem(recovery.DETECTORS, "noisy", noisy)
+    cfg = RecoveryConfig(n=3, n_null=2, seed=1, backgrounds=("white",), n_points=600)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        tab = run_injection_recovery(cfg, detectors=("noisy",))
+    said = [(str(w.message), w.category) for w in caught]
+    assert said == [
+        ("resampled onto the model's cadence", StarskopeWarning),
+        ("curve of 600 points", UserWarning),
+    ]
+    assert len(tab) == 5 and tab["found_score"].isna().all()
 
 
 def test_equal_false_alarm_threshold():

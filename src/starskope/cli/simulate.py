@@ -176,6 +176,9 @@ def inject_recover_command(
     jobs: int = typer.Option(
         1, "--jobs", "-j", min=1, help="Worker processes (results do not depend on it)."
     ),
+    overwrite: bool = typer.Option(
+        False, "--overwrite", help="Replace an earlier run's outputs in --out (once this run ends)."
+    ),
 ) -> None:
     """Inject planets into real and simulated noise, run detectors, map completeness."""
     from ..simulate.recovery import RecoveryConfig, get_detector, run_injection_recovery, summarize
@@ -212,11 +215,21 @@ def inject_recover_command(
             stacklevel=2,
         )
     output_dir_later(out, what="--out folder")  # made once there is a table to write
+    earlier = _recovery_outputs(out)
+    if earlier and not overwrite:
+        raise StarskopeError(
+            f"the --out folder holds an earlier run's outputs ({earlier[0].name}"
+            f"{f' and {len(earlier) - 1} more' if len(earlier) > 1 else ''}): give another"
+            " --out, or --overwrite to replace them",
+            path=str(out),
+        )
     with progress_bar("inject-recover", n + config.n_uninjected) as advance:
         table = run_injection_recovery(
             config, detectors=tuple(dict.fromkeys(detector)), n_jobs=jobs, progress=advance
         )
     output_dir(out, what="--out folder")
+    for p in _recovery_outputs(out):  # --overwrite: no map of an earlier run's detector stays
+        p.unlink()
     table.to_csv(out / "injections.csv", index=False, float_format="%.6g")
     summary = summarize(table)
     summary.to_csv(out / "summary.csv", index=False, float_format="%.4g")
@@ -227,3 +240,11 @@ def inject_recover_command(
     typer.echo(
         f"wrote {out / 'injections.csv'}, {out / 'summary.csv'}, " + ", ".join(str(p) for p in pngs)
     )
+
+
+def _recovery_outputs(out: Path) -> list[Path]:
+    """The files of an earlier ``inject-recover`` run in ``out`` (none when it is no folder)."""
+    if not out.is_dir():
+        return []
+    found = [out / n for n in ("injections.csv", "summary.csv") if (out / n).is_file()]
+    return found + sorted(p for p in out.glob("completeness_*.png") if p.is_file())

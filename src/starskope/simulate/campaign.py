@@ -122,7 +122,9 @@ class CampaignConfig:
     def __post_init__(self):
         if self.n_stars < 1 or not 0 <= self.n_hosts <= self.n_stars:
             raise StarskopeError(
-                f"need n_stars >= 1 and 0 <= n_hosts <= n_stars; got {self.n_stars}, {self.n_hosts}"
+                "a campaign needs at least one star (--n-stars) and from 0 to that many planet"
+                f" hosts (--n-hosts); got --n-stars {self.n_stars} and --n-hosts {self.n_hosts}"
+                " (Python: n_stars, n_hosts)"
             )
         span = self.n_points * self.cadence_days
         if self.n_points < 10 or (self.n_hosts and span < 2 * 0.5):

@@ -85,6 +85,8 @@ class Detection:
     duration: float = float("nan")
     sde: float = float("nan")
     snr: float = float("nan")
+    #: a model detector's calibrated score (NaN for the searches)
+    score: float = float("nan")
     #: ``(period, t0)`` of the detector's other planet-like signals (a multi-planet search):
     #: an injection found among them counts as recovered, as any matching TCE does in the
     #: Kepler pipeline's injection tests (Christiansen et al. 2013)
@@ -231,7 +233,8 @@ def detect_model(lc, *, name: str, threshold: float = 0.5) -> Detection:
     res = next(iter(predict_results([("injection", lc)], model=_loaded_model(name), explain=False)))
     if res.error:
         return Detection(flagged=False)
-    flagged = res.score is not None and float(res.score) >= threshold
+    score = float("nan") if res.score is None else float(res.score)
+    flagged = bool(score >= threshold)
     if res.candidates:
         c = res.candidates[0]
         return Detection(
@@ -241,9 +244,10 @@ def detect_model(lc, *, name: str, threshold: float = 0.5) -> Detection:
             duration=float(c.duration_hours) / 24.0,
             sde=float(c.sde),
             snr=float(c.snr),
+            score=score,
         )
     found = detect_search(lc)  # raw-flux models give no period: take the pipeline's
-    return dataclasses.replace(found, flagged=flagged)
+    return dataclasses.replace(found, flagged=flagged, score=score)
 
 
 def get_detector(name: str) -> Callable:
@@ -378,18 +382,24 @@ class RecoveryConfig:
     def __post_init__(self):
         if self.snr_range is not None:
             if len(self.snr_range) != 2:
-                raise StarskopeError(f"snr_range must be (low, high); got {self.snr_range}")
+                raise StarskopeError(
+                    "the SNR range (--snr-range LOW HIGH; Python: snr_range) must be two"
+                    f" numbers; got {self.snr_range}"
+                )
             lo, hi = (float(x) for x in self.snr_range)
             if not (0 < lo <= hi and np.isfinite(hi)):
                 raise StarskopeError(
-                    f"snr_range must be two positive numbers, low <= high; got {self.snr_range}"
+                    "the SNR range (--snr-range LOW HIGH; Python: snr_range) must be two positive"
+                    f" numbers, LOW <= HIGH; got {self.snr_range}"
                 )
         if not 0 < self.max_rp_rs <= 1:
             raise StarskopeError(f"max_rp_rs must be in (0, 1]; got {self.max_rp_rs}")
         if self.n < 1:
-            raise StarskopeError(f"the number of injections must be >= 1; got {self.n}")
+            raise StarskopeError(f"the number of injections (--n) must be >= 1; got {self.n}")
         if self.n_null is not None and self.n_null < 0:
-            raise StarskopeError(f"the number of uninjected curves must be >= 0; got {self.n_null}")
+            raise StarskopeError(
+                f"the number of uninjected curves (--n-null) must be >= 0; got {self.n_null}"
+            )
         if self.seed < 0:
             raise StarskopeError(f"the seed must be >= 0; got {self.seed}")
         if bad := [b for b in self.backgrounds if b not in BACKGROUND_KINDS]:
@@ -401,7 +411,8 @@ class RecoveryConfig:
         lo, hi = (float(x) for x in self.period_range)
         if not (0 < lo < hi and np.isfinite(hi)):
             raise StarskopeError(
-                f"injected periods must be 0 < shortest < longest; got {lo:g} and {hi:g} d"
+                "injected periods must be 0 < shortest < longest (--min-period, --max-period);"
+                f" got {lo:g} and {hi:g} d"
             )
         longest = self.longest_period
         if lo >= longest:
@@ -412,15 +423,16 @@ class RecoveryConfig:
         dlo, dhi = (float(x) for x in self.depth_range)
         if not 0 < dlo <= dhi < 1:
             raise StarskopeError(
-                f"injected depths must be 0 < shallowest <= deepest < 1e6 ppm; got "
-                f"{1e6 * dlo:g} and {1e6 * dhi:g} ppm"
+                "injected depths must be 0 < shallowest <= deepest < 1e6 ppm (--min-depth-ppm,"
+                f" --max-depth-ppm); got {1e6 * dlo:g} and {1e6 * dhi:g} ppm"
             )
         known = {m.lower(): m for m in MISSIONS}
         missions = []
         for m in self.real_missions:
             if str(m).lower() not in known:
                 raise StarskopeError(
-                    f"unknown mission {m!r} for real backgrounds; choose from {list(MISSIONS)}"
+                    f"unknown mission {m!r} for real backgrounds (--real-mission); choose from"
+                    f" {list(MISSIONS)}"
                 )
             missions.append(known[str(m).lower()])
         object.__setattr__(self, "real_missions", tuple(missions))
@@ -486,7 +498,13 @@ def make_trial(i: int, config: RecoveryConfig, files=None):
     lc = bg.lc
     cad = lc.cadence
     sigma = float(robust_sigma(lc.flux, cadence_days=cad))
-    truth = {"trial": i, "background": kind, "noise_source": bg.source, "sigma_ppm": 1e6 * sigma}
+    truth = {
+        "trial": i,
+        "background": kind,
+        "noise_source": bg.source,
+        "t_offset": bg.t_offset,
+        "sigma_ppm": 1e6 * sigma,
+    }
     if i >= config.n:
         return False, lc, None, truth
     span = lc.time_span
@@ -523,15 +541,23 @@ def make_trial(i: int, config: RecoveryConfig, files=None):
     return True, inject(lc, s), s, truth
 
 
-def _run_trial(args) -> list[dict]:
+def _run_trial(args) -> tuple[list[dict], list[tuple[str, type]]]:
+    """One trial through every detector: its table rows, and the warnings the detectors gave
+    (``(message, category)``; the caller shows each message once, not once per curve)."""
+    import warnings
+
     i, config, files, detectors = args
     injected, lc, sig, truth = make_trial(i, config, files)
     rows = []
+    said: list[tuple[str, type]] = []
     for name in detectors:
         fn = get_detector(name)
         t_start = time.perf_counter()
-        det = fn(lc)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            det = fn(lc)
         dt = time.perf_counter() - t_start
+        said.extend((str(w.message), w.category) for w in caught)
         match = "none"
         rank = 0
         if injected:
@@ -549,6 +575,7 @@ def _run_trial(args) -> list[dict]:
                 "found_t0": det.t0,
                 "found_sde": det.sde,
                 "found_snr": det.snr,
+                "found_score": det.score,
                 "period_match": match,
                 "found_rank": rank,
                 "outcome": outcome,
@@ -556,7 +583,7 @@ def _run_trial(args) -> list[dict]:
                 "seconds": dt,
             }
         )
-    return rows
+    return rows, said
 
 
 def run_injection_recovery(
@@ -585,15 +612,19 @@ def run_injection_recovery(
     Returns
     -------
     pandas.DataFrame
-        Columns: trial, background, noise_source, sigma_ppm, period, t0, depth_ppm,
-        duration_hours, rp_rs, impact, n_in_transit, n_transits_data (transits with at least
-        half their cadences, :func:`~starskope.simulate.snr.transits_with_data`), expected_snr,
-        detector, injected, flagged,
-        found_period, found_t0, found_sde, found_snr (the top signal's), period_match (the top
+        Columns: trial, background, noise_source, t_offset (days to add to the background's
+        times to get its file's own, for a window of a real light curve; 0 otherwise),
+        sigma_ppm, period, t0, depth_ppm, duration_hours, rp_rs, impact, n_in_transit,
+        n_transits_data (transits with at least half their cadences,
+        :func:`~starskope.simulate.snr.transits_with_data`), expected_snr, beta, effective_snr,
+        detector, injected, flagged, found_period, found_t0, found_sde, found_snr (the top signal's), found_score (a model
+        detector's calibrated score; NaN for the searches), period_match (the top
         signal's match whether flagged or not, or ``"match"`` when another planet-like signal
         of a multi-planet search matches), found_rank (1: the top signal, k: the k-th
         candidate, 0: none), outcome, recovered, seconds.
     """
+    import warnings
+
     import pandas as pd
 
     for name in detectors:
@@ -604,19 +635,27 @@ def run_injection_recovery(
     idx = list(range(config.n + config.n_uninjected)) if trials is None else list(trials)
     work = [(i, config, files, tuple(detectors)) for i in idx]
     rows: list[dict] = []
+    shown: set[tuple[str, type]] = set()
+
+    def take(result) -> None:
+        r, said = result
+        rows.extend(r)
+        for message, category in said:  # a model's resampling note, once, not once per curve
+            if (message, category) not in shown:
+                shown.add((message, category))
+                warnings.warn(message, category, stacklevel=3)
+        if progress is not None:
+            progress(1)
+
     if n_jobs > 1:
         from ..parallel import process_pool
 
         with process_pool(n_jobs) as pool:
-            for r in pool.map(_run_trial, work, chunksize=1):
-                rows.extend(r)
-                if progress is not None:
-                    progress(1)
+            for result in pool.map(_run_trial, work, chunksize=1):
+                take(result)
     else:
         for w in work:
-            rows.extend(_run_trial(w))
-            if progress is not None:
-                progress(1)
+            take(_run_trial(w))
     return pd.DataFrame(rows)
 
 
