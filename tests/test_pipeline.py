@@ -751,6 +751,49 @@ def test_every_other_transit_empty_moves_the_signal_beyond_the_grid(monkeypatch)
     assert pl._twice_beyond_grid(flat, s, longest=13.0).period == 8.0
 
 
+def _sector_with_two_transits(t0: float, period: float = 14.0, seed: int = 2):
+    """A 23.7-d two-minute sector with a 1.1-d gap mid-way, white noise of 1000 ppm, and a
+    ~900-ppm planet of ``period`` with its transits at ``t0`` and ``t0 + period``."""
+    from starskope.simulate.inject import PlanetSignal, inject
+
+    rng = np.random.default_rng(seed)
+    t = np.arange(0.0, 23.7, 2.0 / 1440.0)
+    t = t[(t < 11.5) | (t > 12.6)]
+    lc = LightCurve(t, 1.0 + 1e-3 * rng.standard_normal(t.size), time_format="relative")
+    sig = PlanetSignal(period=period, t0=t0, rp_rs=0.03, a_rs=25.0, impact=0.3)
+    return inject(lc, sig)
+
+
+def test_a_planet_found_at_a_third_of_its_period_beyond_the_grid_is_moved_to_it(monkeypatch):
+    """A 14-d planet with two transits in a 23.7-d sector (the grid stops at 11.85 d) was
+    found at 4.66 d, P/3, where three of five "transits" are flat, and rejected by
+    transit_depths as a variable star's dips (an audit's case; Kepler-20 d, 77.6 d, in a
+    Kepler quarter, and KOI-6663's 14.09-d binary in a TESS sector the same way). Three times
+    the period is tried beyond the grid as twice is."""
+    import starskope.pipeline as pl
+    from starskope.search.base import Periodogram, SearchResult
+    from starskope.search.bls import box_stats
+
+    res = analyse(_sector_with_two_transits(t0=8.0))
+    c = res.candidates[0]
+    assert res.is_candidate and c.period_days == pytest.approx(14.0, rel=0.01)
+    assert c.n_transits == 2 and c.t0 == pytest.approx(8.0, abs=0.05)
+    # the rule itself: the grid's P/3 signal, moved to 3P; a planet at that period is not
+    flat = _sector_with_two_transits(t0=8.0)
+    dur = c.duration_hours / 24.0
+    st = box_stats(flat.t, flat.flux, period=14.0 / 3.0, t0=8.0, duration=dur)
+    pg = Periodogram(np.array([14.0 / 3.0]), np.array([1.0]), np.array([10.0]), method="bls")
+    s = SearchResult(14.0 / 3.0, 8.0, dur, st.depth, st.depth_err, st.snr, 10.0, 1.0, 5, pg)
+    assert pl._twice_beyond_grid(flat, s, longest=11.85).period == pytest.approx(14.0)
+    monkeypatch.setattr(pl, "BEYOND_GRID_MULTIPLES", (2,))  # twice only: not moved (before)
+    assert pl._twice_beyond_grid(flat, s, longest=11.85).period == pytest.approx(14.0 / 3.0)
+    monkeypatch.undo()
+    real = _sector_with_two_transits(t0=1.3, period=14.0 / 3.0)
+    st = box_stats(real.t, real.flux, period=14.0 / 3.0, t0=1.3, duration=dur)
+    s = SearchResult(14.0 / 3.0, 1.3, dur, st.depth, st.depth_err, st.snr, 10.0, 1.0, 5, pg)
+    assert pl._twice_beyond_grid(real, s, longest=11.85).period == pytest.approx(14.0 / 3.0)
+
+
 def test_config_takes_numpy_numbers_and_refuses_an_unused_model():
     from starskope import PipelineConfig, StarskopeError
 

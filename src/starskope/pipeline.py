@@ -187,46 +187,68 @@ TWICE_EMPTY_FRACTION = 0.3
 TWICE_EMPTY_SIGMA = 3.0
 
 
+#: Multiples of a signal's period tried beyond the grid's longest period: a planet with two
+#: transits whose period lies between half the baseline and the whole of it is found by the
+#: grid at a half or a third of its period (two of four or of five epochs hold its transits:
+#: about the power its own period would give), so both are tried, twice inside the grid too.
+BEYOND_GRID_MULTIPLES = (2, 3)
+
+
 def _twice_beyond_grid(flat, s: SearchResult, longest: float, others=()) -> SearchResult:
-    """``s`` at twice its period when that is beyond the grid's longest period (half the
-    baseline: two transits whatever the phase) and every other transit of ``s`` is empty or
-    the box SNR at 2P is higher: a planet with two transits and a longer period, which the
-    grid cannot hold, is found at half its period. Re-measured at 2P (two transits: the
-    two-transit SNR threshold then applies). Inside the grid both must hold, measured without
-    the transits of the ``others`` signals: a planet the search found at half its period
-    because noise (a pulsator's residuals) favoured it, not a planet's occultation found at
-    half its period, whose one half holds the planet's transits."""
+    """``s`` at twice (or three times) its period when that is beyond the grid's longest
+    period (half the baseline: two transits whatever the phase) and the other epochs of ``s``
+    are empty or the box SNR at the multiple is higher: a planet with two transits and a
+    longer period, which the grid cannot hold, is found at a half or a third of its period.
+    Re-measured at the multiple (two transits: the two-transit SNR threshold then applies).
+    Twice a period inside the grid needs both, measured without the transits of the
+    ``others`` signals: a planet the search found at half its period because noise (a
+    pulsator's residuals) favoured it, not a planet's occultation found at half its period,
+    whose one half holds the planet's transits. Three times a period inside the grid is
+    not tried: the grid holds it."""
     if not (s.depth > 0 and np.isfinite(longest)):  # inf: a user's own longest period
         return s
-    beyond = 2.0 * s.period > longest * (1.0 + 1e-9)
+    for k in BEYOND_GRID_MULTIPLES:
+        moved = _at_multiple(flat, s, k, longest, others)
+        if moved is not s:
+            return moved
+    return s
+
+
+def _at_multiple(flat, s: SearchResult, k: int, longest: float, others) -> SearchResult:
+    """``s`` at ``k`` times its period by the rule of :func:`_twice_beyond_grid`, or ``s``."""
+    beyond = k * s.period > longest * (1.0 + 1e-9)
+    if not beyond and k > 2:
+        return s
     t, flux = flat.t, flat.flux
     if not beyond and len(others):
         keep = ~_transits(t, list(others), widen=1.5)
         t, flux = t[keep], flux[keep]
     at_p = box_stats(t, flux, period=s.period, t0=s.t0, duration=s.duration)
-    halves = [
-        (box_stats(t, flux, period=2.0 * s.period, t0=t0, duration=s.duration), t0)
-        for t0 in (s.t0, s.t0 + s.period)
+    phases = [
+        (box_stats(t, flux, period=k * s.period, t0=t0, duration=s.duration), t0)
+        for t0 in s.t0 + s.period * np.arange(k)
     ]
-    usable = [h for h in halves if h[0].n_transits >= 2 and np.isfinite(h[0].snr)]
+    usable = [h for h in phases if h[0].n_transits >= 2 and np.isfinite(h[0].snr)]
     if not usable:
         return s
     st, t0 = max(usable, key=lambda h: h[0].snr)
-    other = next(h[0] for h in halves if h[1] != t0)
+    rest = [h[0] for h in phases if h[1] != t0 and np.isfinite(h[0].depth) and h[0].n_in > 0]
     stronger = np.isfinite(at_p.snr) and st.snr >= TWICE_BEYOND_GRID * at_p.snr > 0
-    empty = False
-    if st.depth > 0 and np.isfinite(other.depth) and other.n_in > 0:
-        err = np.hypot(st.error, other.error)
-        empty = bool(
-            abs(other.depth) < TWICE_EMPTY_FRACTION * st.depth
-            and st.depth - other.depth > TWICE_EMPTY_SIGMA * err
+    empty = (
+        st.depth > 0
+        and bool(rest)
+        and all(
+            abs(o.depth) < TWICE_EMPTY_FRACTION * st.depth
+            and st.depth - o.depth > TWICE_EMPTY_SIGMA * np.hypot(st.error, o.error)
+            for o in rest
         )
+    )
     moved = (stronger or empty) if beyond else (stronger and empty)
     if not moved:
         return s
     return dataclasses.replace(
         s,
-        period=2.0 * s.period,
+        period=k * s.period,
         t0=float(t0),
         depth=float(st.depth),
         depth_err=float(st.depth_err),
