@@ -216,7 +216,9 @@ def test_single_column_headers_of_several_words_and_blank_lines(tmp_path):
     cell) shifted every later sample by one cadence."""
     values = [f"{1 + 1e-4 * i:.6f}" for i in range(20)]
     p = tmp_path / "sap.txt"
-    p.write_text('"SAP flux [e-/s]"\n' + "\n".join(values[:5]) + "\n\n" + "\n".join(values[5:]) + "\n\n")
+    p.write_text(
+        '"SAP flux [e-/s]"\n' + "\n".join(values[:5]) + "\n\n" + "\n".join(values[5:]) + "\n\n"
+    )
     lc = read(p, cadence_minutes=2)
     assert lc.meta.flux_column == "SAP flux [e-/s]"
     assert len(lc) == 21 and np.isnan(lc.flux[5]) and lc.flux[6] == pytest.approx(1.0005)
@@ -259,3 +261,30 @@ def test_a_named_time_that_counts_from_zero_is_not_a_row_number(tmp_path):
     pd.Series(f, name="flux").to_csv(q)
     lc = read(q, flux_column="flux", time_column=0, time_format="relative")
     np.testing.assert_allclose(lc.t, np.arange(60.0))
+
+
+# (headerless, tab-separated with the first cells empty: the lines end in a tab, read as white
+# space, and the file is refused with a one-line "malformed table" error naming the row)
+@pytest.mark.parametrize(
+    ("sep", "header"), [(",", True), ("\t", True), (";", True), (",", False), (";", False)]
+)
+def test_a_flux_column_that_opens_with_empty_cells_is_a_column_not_a_series(tmp_path, sep, header):
+    """A time and a PDCSAP flux column written by pandas from a TESS sector: the flux's
+    first 795 cells are empty (NaN), so the first lines read ``1569.4356,``. Such a file was
+    taken for a single column of flux (and refused without --cadence-minutes; with it, its
+    797th line was "not a number")."""
+    t = 1569.4 + np.arange(3000) * 2.0 / 1440.0
+    flux = np.where(np.arange(3000) < 795, np.nan, 34000.0 + np.arange(3000) % 7)
+    path = tmp_path / ("s10.tsv" if sep == "\t" else "s10.csv")
+    pd.DataFrame({"time": t, "pdcsap_flux": flux}).to_csv(path, sep=sep, index=False, header=header)
+    lc = read(path)
+    assert lc.t.size == 3000 and lc.t[0] == pytest.approx(1569.4)
+    assert np.isnan(lc.flux[:795]).all() and np.nanmedian(lc.flux) == pytest.approx(34003.0)
+    assert lc.time_format == "btjd"  # TESS's range at two-minute cadence
+
+
+def test_a_named_flux_column_with_no_values_says_so(tmp_path):
+    path = tmp_path / "allnan.csv"
+    pd.DataFrame({"time": np.arange(50.0), "flux": np.nan}).to_csv(path, index=False)
+    with pytest.raises(StarskopeError, match="all flux values are NaN"):
+        read(path)

@@ -150,12 +150,19 @@ def identify_flux_series(path, header) -> bool:
     head, rest = _split_header(lines)
     if head is not None and rest:  # a header line ("flux", "SAP flux", "Flux [ppm]", ",flux")
         first = re.split(r"[,;\t]| +", head)[0].strip().strip("\"'").lower()
+        names = [n for n in re.split(r"[,;\t]", head) if n.strip().strip("\"'")]
+        if len(names) > 1 and first not in _INDEX_NAMES:
+            return False  # "time,flux": columns, though the flux may open with empty cells
         lines = rest
     body = lines[:-1][:200]  # the last line may be cut by the peek
     if len(body) >= 10 and first in (None, *_INDEX_NAMES) and _row_numbered(body):
         # row numbers under no name or an index's (a first name such as "time" says that
         # column is the time, however it counts)
         body = [_INDEXED.match(ln).group(2) for ln in body]
+    elif any(re.search(r"[\s,;]\S", ln.strip(",;")) for ln in lines[:-1]):
+        # a second value anywhere in the peek: columns whose second opens with empty cells
+        # ("1569.43," for the first 795 lines of a TESS sector's PDCSAP flux)
+        return False
     if len(body) < 10 or any(re.search(r"[\s,;]\S", ln.strip(",;")) for ln in body):
         return False
     # one token per line, nearly all numbers: a stray word is then the reader's error, by line

@@ -114,11 +114,15 @@ def _astropy_text(path, fmt, product, what, *, flux_column, time_column, time_fo
 
 
 def identify_text(path, header) -> bool:
-    """Any text table whose first data line has at least two numeric fields."""
+    """Any text table with a data line of at least two numeric fields, or, under a header
+    that names two or more columns, of one number and as many delimited fields (a flux
+    column that opens with empty cells: ``1569.43,`` for the first 795 lines of a TESS
+    sector's PDCSAP flux)."""
     if not _looks_text(header):
         return False
     text = bytes(header[:65536]).decode("utf-8", errors="replace")
-    for line in text.splitlines()[:200]:
+    named = 0  # columns a header line names
+    for line in text.splitlines():
         s = line.strip()
         if s.startswith("|"):  # IPAC names and units (skipped), or a row of a "|" table
             s = s.strip("|")
@@ -126,9 +130,14 @@ def identify_text(path, header) -> bool:
                 continue
         if not s or s.startswith(("#", "%", "!", "\\")):
             continue
-        fields = _split(s, _delimiter(s))
+        delim = _delimiter(s)
+        fields = _split(s, delim)
         numbers = sum(bool(_NUM.match(f)) for f in fields)
         if numbers >= 2 or (numbers >= 1 and any(_ISO.match(f) for f in fields)):
+            return True
+        if numbers == 0 and not named and delim is not None:
+            named = sum(bool(f) for f in fields)
+        elif numbers == 1 and named >= 2 and delim is not None and len(fields) == named:
             return True
     return False
 
