@@ -812,3 +812,51 @@ def test_gzip_kaggle_tables_are_byte_identical(tmp_path):
     os.utime(a, (0, 0))
     assert a.read_bytes() == b.read_bytes()
     assert [lc.meta.label for lc in iter_kaggle(a, cache=False)] == [1, 0, 0]
+
+
+@pytest.mark.parametrize(
+    ("flux_name", "err_name"),
+    [
+        ("flux (%)", "err (%)"),
+        ("flux [%]", "flux_err"),
+        ("rel_flux_pct", "err_pct"),
+        ("flux_percent", "flux_percent_err"),
+        ("flux_ppt", "err_ppt"),  # the error was left out: offsets have no level to compare
+    ],
+)
+def test_offsets_in_per_cent_and_their_errors_are_read_by_their_names(
+    tmp_path, flux_name, err_name
+):
+    """Offsets named in per cent were taken for flux without a level (depths in noise units:
+    1548 ppm where the same data in ppm gave 873), and an error named by the unit beside
+    offsets about zero was not taken (an audit of the readers)."""
+    from starskope.clean.masking import clean
+
+    t, f = _curve()
+    scale = 1e3 if "ppt" in flux_name else 1e2
+    path = _csv(tmp_path / "pct.csv", f"time,{flux_name},{err_name}", t, (f - 1) * scale,
+                np.full(t.size, 2e-4 * scale))  # fmt: skip
+    lc = read(path)
+    assert lc.meta.flux_unit == ("ppt" if "ppt" in flux_name else "%")
+    np.testing.assert_allclose(lc.flux_err, 2e-4 * scale)
+    np.testing.assert_allclose(
+        clean(lc, sigma_upper=None, sigma_isolated=None).flux, f / np.median(f), atol=1e-7
+    )
+
+
+def test_a_fits_per_cent_unit_as_astropy_writes_it_is_per_cent(tmp_path):
+    """astropy writes u.percent into a FITS TUNIT as '10**-2', which was kept as an unknown
+    unit: the offsets were read as flux without a level."""
+    import astropy.units as u
+    from astropy.table import Table
+
+    from starskope.clean.masking import clean
+
+    t, f = _curve(t0=2459000.5)
+    tab = Table({"time": t, "flux": (f - 1) * 100 * u.percent})
+    tab.write(tmp_path / "pct.fits")
+    lc = read(tmp_path / "pct.fits")
+    assert lc.meta.flux_unit == "10**-2"
+    np.testing.assert_allclose(
+        clean(lc, sigma_upper=None, sigma_isolated=None).flux, f / np.median(f), atol=1e-7
+    )

@@ -444,7 +444,17 @@ CONSTANT_FLUX = "every flux value is the same (a constant light curve): nothing 
 
 #: Flux units that are offsets from the mean level (TASOC, many detrended products): scale to
 #: relative flux around 1.
-_RELATIVE_UNITS = {"ppm": 1e-6, "ppt": 1e-3, "%": 1e-2, "percent": 1e-2}
+_RELATIVE_UNITS = {
+    "ppm": 1e-6,
+    "ppt": 1e-3,
+    "%": 1e-2,
+    "percent": 1e-2,
+    "pct": 1e-2,
+    # as astropy writes ppm, per mille and per cent units into a FITS TUNIT
+    "10**-6": 1e-6,
+    "10**-3": 1e-3,
+    "10**-2": 1e-2,
+}
 
 
 def transit_mask(t, *, period: float, t0: float, duration: float) -> np.ndarray:

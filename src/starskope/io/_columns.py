@@ -772,11 +772,17 @@ def warn_suspect_magnitudes(name: str, flux, *, path, where=None) -> None:
 
 def _looks_like_error(err: np.ndarray, flux: np.ndarray, *, magnitude: bool = False) -> bool:
     """Non-negative, not all zero, and small: under half the flux's level, or under a
-    magnitude for magnitudes (whose level is a zero point)."""
+    magnitude for magnitudes (whose level is a zero point); for offsets about zero (``flux_ppt``,
+    ``flux (%)``: a level under three times their scatter) under three times that scatter
+    (a cadence's error is at most about the scatter it makes)."""
     e = err[np.isfinite(err)]
     f = flux[np.isfinite(flux)]
     if e.size == 0 or f.size == 0 or (e < 0).any() or not (e > 0).any():
         return False
     if magnitude:
         return bool(np.median(e) < 1.0)
-    return bool(np.median(e) < 0.5 * max(np.median(np.abs(f)), 1e-12))
+    level = float(np.median(np.abs(f)))
+    scatter = 1.4826 * float(np.median(np.abs(f - np.median(f))))
+    if scatter > 0 and level < 3.0 * scatter:
+        return bool(np.median(e) < 3.0 * scatter)
+    return bool(np.median(e) < 0.5 * max(level, 1e-12))

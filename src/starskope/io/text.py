@@ -795,9 +795,12 @@ def _keep_rows(cols: list, dates: dict, texts: dict, keep: np.ndarray):
 
 
 def _unit_in_name(name: str) -> str | None:
-    """``"ppm"`` / ``"ppt"`` named in a column name (``flux_ppm``, ``flux [ppm]``)."""
-    m = re.search(r"(?:^|[_\s(\[])(ppm|ppt)[)\]]?$", str(name).strip().lower())
-    return m.group(1) if m else None
+    """``"ppm"``, ``"ppt"`` or ``"%"`` named in a column name (``flux_ppm``, ``flux [ppm]``,
+    ``flux (%)``, ``rel_flux_pct``, ``flux_percent``)."""
+    m = re.search(r"(?:^|[_\s(\[])(ppm|ppt|pct|percent|%)[)\]]?$", str(name).strip().lower())
+    if m is None:
+        return None
+    return "%" if m.group(1) in ("pct", "percent", "%") else m.group(1)
 
 
 def read_text(
