@@ -242,6 +242,9 @@ def test_period_range_options(tmp_path, rng, capsys):
     assert main(["search", str(p), "--min-period", "2", "--max-period", "1"]) == 2
     err = capsys.readouterr().err
     assert "--max-period (1.0) must exceed --min-period (2.0)" in err and "Traceback" not in err
+    assert main(["search", str(p), "--max-period", "0.1"]) == 2  # below the default shortest
+    err = capsys.readouterr().err  # (it said PipelineConfig.max_period_days, Python's name)
+    assert "--max-period (0.1) must exceed --min-period (0.5, the default)" in err
     # a longest period beyond half the baseline is capped there, and the result says so
     main(["search", str(p), "--json", "--max-period", "1000"])
     reasons = json.loads(capsys.readouterr().out)["reasons"]

@@ -418,7 +418,7 @@ def test_upload_of_flux_without_times_takes_the_cadence_field(client, synthetic_
     res = client.get(str(r.url)).text
     assert "planet candidate" in res
     r = client.post("/upload", files={"file": ("column.txt", data)}, data={"cadence": "-1"})
-    assert r.status_code == 400 and "cadence_minutes must be" in r.text
+    assert r.status_code == 400 and "cadence_minutes (--cadence-minutes) must be" in r.text
 
 
 def test_origin_is_scheme_host_and_port_and_a_bad_host_is_a_400(synthetic_file):

@@ -76,10 +76,10 @@ def test_single_column_refuses_column_options_and_text_cells(tmp_path):
 
 @pytest.mark.parametrize("bad", [0, -2, float("nan"), float("inf"), 2000, "two"])
 def test_cadence_must_be_a_positive_number_of_minutes(tmp_path, bad):
-    with pytest.raises(StarskopeError, match="cadence_minutes must be"):
+    with pytest.raises(StarskopeError, match=r"cadence_minutes \(--cadence-minutes\) must be"):
         check_cadence(bad)
     p = write_kaggle(tmp_path / "k.csv", np.ones((2, 50)), [2, 1])
-    with pytest.raises(StarskopeError, match="cadence_minutes must be"):
+    with pytest.raises(StarskopeError, match=r"cadence_minutes \(--cadence-minutes\) must be"):
         list(iter_read(p, cadence_minutes=bad))
 
 

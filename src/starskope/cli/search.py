@@ -222,8 +222,13 @@ def search_command(
     for name, value in (("min", min_period), ("max", max_period)):
         if value is not None and not value > 0:
             raise StarskopeError(f"--{name}-period must be a positive number of days; got {value}")
-    if min_period is not None and max_period is not None and max_period <= min_period:
-        raise StarskopeError(f"--max-period ({max_period}) must exceed --min-period ({min_period})")
+    if max_period is not None:
+        shortest = PipelineConfig.min_period_days if min_period is None else min_period
+        if max_period <= shortest:
+            raise StarskopeError(
+                f"--max-period ({max_period}) must exceed --min-period ({shortest}"
+                f"{', the default' if min_period is None else ''})"
+            )
     if min_period is not None:
         changes["min_period_days"] = float(min_period)
     if max_period is not None:

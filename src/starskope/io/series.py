@@ -60,11 +60,12 @@ def check_cadence(minutes) -> float:
         value = float(minutes)
     except (TypeError, ValueError):
         raise StarskopeError(
-            f"cadence_minutes must be a number of minutes; got {minutes!r}"
+            f"cadence_minutes (--cadence-minutes) must be a number of minutes; got {minutes!r}"
         ) from None
     if not (math.isfinite(value) and 0.0 < value <= MAX_CADENCE_MINUTES):
         raise StarskopeError(
-            f"cadence_minutes must be in (0, {MAX_CADENCE_MINUTES:g}] minutes (2 for TESS"
+            f"cadence_minutes (--cadence-minutes) must be in (0, {MAX_CADENCE_MINUTES:g}]"
+            " minutes (2 for TESS"
             f" two-minute data, 29.4244 for Kepler/K2 long cadence); got {minutes!r}"
         )
     return value
