@@ -257,3 +257,24 @@ def test_group_members_are_listed_in_time_order(rng):
     k2, tess = _pair(rng, 2e-3, 2e-3)
     g = analyse_group([tess, k2], CONFIG, name="EPIC 999").result.group
     assert g["members"] == ["K2.fits", "TESS.fits"] and g["segments"] == ["K2", "TESS"]
+
+
+def test_a_group_of_magnitude_light_curves_keeps_its_depth():
+    """Two sectors in magnitudes, analysed as one star: stitch divided the magnitudes by their
+    median and the group kept the first member's unit, so they were converted again (297 ppm
+    for a 3000-ppm planet; an audit of the Python API). A bad --bin is refused."""
+    from starskope import StarskopeError
+
+    rng = np.random.default_rng(4)
+    lcs = []
+    for start in (1400.0, 1430.0):
+        t = np.arange(start, start + 25.0, 10.0 / 1440.0)
+        flux = 1.0 - 3e-3 * (np.abs((t - 1401.3 + 1.35) % 2.7 - 1.35) < 0.05)
+        mag = 10.0 - 2.5 * np.log10(flux) + 3e-4 * rng.standard_normal(t.size)
+        meta = LightCurveMeta(mission="TESS", target="TIC 1", flux_unit="mag")
+        lcs.append(LightCurve(t, mag, time_format="btjd", meta=meta))
+    best = analyse_group(lcs, name="TIC 1").result.candidates[0]
+    assert best.period_days == pytest.approx(2.7, rel=1e-3)
+    assert best.depth_ppm == pytest.approx(3000, rel=0.25)
+    with pytest.raises(StarskopeError, match="must be a positive time"):
+        analyse_group(lcs, bin_cadence_days=-1)

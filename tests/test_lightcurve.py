@@ -467,3 +467,80 @@ def test_plot_without_axes_opens_a_pyplot_figure():
         assert ax.get_legend() is not None  # a label asked for a legend
     finally:
         plt.close(ax.figure)
+
+
+def _magnitude_curve():
+    """A 3000-ppm planet on a 10-mag star, in magnitudes."""
+    rng = np.random.default_rng(3)
+    t = np.arange(1400.0, 1427.0, 2.0 / 1440.0)
+    flux = 1.0 - 3e-3 * (np.abs((t - 1401.3 + 1.35) % 2.7 - 1.35) < 0.05)
+    mag = 10.0 - 2.5 * np.log10(flux) + 2e-4 * rng.standard_normal(t.size)
+    meta = LightCurveMeta(mission="TESS", target="TIC 1", flux_unit="mag")
+    return LightCurve(t, mag, np.full(t.size, 2e-4), time_format="btjd", meta=meta), flux
+
+
+def test_normalize_and_flatten_turn_magnitudes_into_flux():
+    """normalize() divided magnitudes by their median (a transit became a 0.03% bump) and
+    flatten() did the same (an audit of the Python API)."""
+    lc, flux = _magnitude_curve()
+    norm = lc.normalize()
+    assert norm.meta.flux_unit == "relative"
+    assert np.median(norm.flux[flux < 1]) == pytest.approx(1 - 3e-3, abs=2e-4)
+    flat = lc.flatten(window=0.75)
+    assert np.median(flat.flux[flux < 1]) == pytest.approx(1 - 3e-3, abs=3e-4)
+    assert lc.meta.flux_unit == "mag"  # the input is left as it was
+
+
+def test_flatten_keeps_the_nan_cadences_of_a_light_curve_as_read():
+    """flatten() on a light curve as read (NaN flux kept) raised wotan's "time and flux contain
+    no finite values" (biweight, a sector with a segment of NaN) or "array must not contain
+    infs or NaNs" (savgol)."""
+    t = np.arange(0.0, 20.0, 0.02)
+    f = 1.0 + 1e-3 * np.sin(t)
+    f[100:400] = np.nan  # a whole segment of NaN between two gaps
+    t = np.r_[t[:90], t[90:410] + 1.0, t[410:] + 2.0]
+    lc = LightCurve(t, f, time_format="btjd")
+    for method in ("biweight", "savgol", "spline"):
+        flat = lc.flatten(method=method)
+        assert np.isnan(flat.flux[100:400]).all()
+        assert np.isfinite(flat.flux[:90]).all() and np.isfinite(flat.flux[420:]).all()
+        assert np.nanstd(flat.flux[420:-20]) < 2e-4
+
+
+def test_bad_arguments_are_starskope_errors():
+    """Units that are not times, non-numbers and several epochs raised astropy's UnitsError,
+    TypeError or ValueError, which the command line and the app show as tracebacks; a string
+    astropy reads as a time is taken."""
+    from starskope.exceptions import StarskopeUnitsError, StarskopeValueError
+
+    t = np.arange(0.0, 10.0, 0.02)
+    lc = LightCurve(t, np.ones(t.size), time_format="btjd")
+    with pytest.raises(StarskopeUnitsError, match="period must be a time"):
+        lc.fold(period=3 * u.m, epoch_time=1.0)
+    with pytest.raises(u.UnitsError):  # still one for code that catches astropy's
+        lc.bin(30 * u.m)
+    with pytest.raises(StarskopeValueError, match="period must be a number of days"):
+        lc.fold(period=None, epoch_time=1.0)
+    with pytest.raises(StarskopeValueError, match="epoch must be one time"):
+        lc.fold(period=3.0, epoch_time=Time([2459000.0, 2459001.0], format="jd", scale="tdb"))
+    with pytest.raises(StarskopeValueError, match="flux must be numbers"):
+        LightCurve([1, 2, 3], ["a", "b", "c"])
+    assert len(lc.bin("30 min")) == len(lc.bin(30 * u.min))
+    assert to_days("12 h") == 0.5
+
+
+def test_from_lightkurve_keeps_its_normalisation():
+    """A lightkurve light curve after normalize() came in without a flux unit, so append()
+    joined it to raw electrons per second (flux from 0.99 to 8050)."""
+    lk = pytest.importorskip("lightkurve")
+    t = np.arange(1500.0, 1510.0, 0.02)
+    e_s = u.electron / u.s
+    raw = lk.LightCurve(
+        time=Time(t, format="btjd", scale="tdb"),
+        flux=np.full(t.size, 8000.0) * e_s,
+        flux_err=np.full(t.size, 10.0) * e_s,
+    )
+    norm = LightCurve.from_lightkurve(raw.normalize())
+    assert norm.meta.flux_unit == "relative"
+    with pytest.raises(StarskopeError, match="flux unit"):
+        LightCurve.from_lightkurve(raw).append(norm)

@@ -294,3 +294,23 @@ def test_no_candidate_reasons_read_as_sentences(rng, tmp_path, monkeypatch):
     plot_diagnostics(none, path=tmp_path / "n.png", dpi=30)
     said = " ".join(x.replace("\n", " ") for x in texts if x.startswith("No candidate"))
     assert "first reason. second reason." in said and ".;" not in said
+
+
+def test_the_folded_model_is_drawn_whatever_the_light_curves_time_system():
+    """The fit's model was evaluated at the light curve's times: with K2-3's flattened curve in
+    full BJD and the fit in BKJD it was flat (an audit of the Python API)."""
+    from starskope.datasets import demo_dir
+    from starskope.io import read
+    from starskope.pipeline import analyse_full
+    from starskope.plotting import plot_folded
+
+    path = demo_dir() / "hlsp_k2sff_k2_lightcurve_201367065-c01_kepler_v1_llc_bestaper.fits.gz"
+    analysis = analyse_full(read(path))
+    c, fit = analysis.result.candidates[0], analysis.fits[0]
+    depths = []
+    for flat in (analysis.flat, analysis.flat.to_bjd()):
+        ax = _two_panels()[0]
+        plot_folded(flat, candidate=c, fit=fit, ax=ax)
+        model = next(ln for ln in ax.get_lines() if ln.get_label() == "transit fit")
+        depths.append(1.0 - float(np.min(model.get_ydata())))
+    assert depths[0] > 1e-3 and depths[1] == pytest.approx(depths[0], rel=1e-6)

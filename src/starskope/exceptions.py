@@ -5,12 +5,15 @@ from __future__ import annotations
 import sys
 import warnings
 
+from astropy.units import UnitConversionError
+
 __all__ = [
     "first_line",
     "RowError",
     "show_warning",
     "StarskopeDeprecationWarning",
     "StarskopeError",
+    "StarskopeUnitsError",
     "StarskopeValueError",
     "StarskopeWarning",
     "UnrecognisedFormatError",
@@ -106,6 +109,13 @@ class StarskopeValueError(StarskopeError, ValueError):
     >>> isinstance(e, ValueError), isinstance(e, StarskopeError), str(e)
     (True, True, 'time and flux differ in length')
     """
+
+
+class StarskopeUnitsError(StarskopeError, UnitConversionError):
+    """A Quantity in the wrong kind of unit (a period in metres): a :class:`StarskopeError`
+    (one line from the command line, the app and the scans) that is also astropy's
+    ``UnitConversionError`` (a ``UnitsError`` and a ``ValueError``), which Python code
+    catching those keeps catching."""
 
 
 class StarskopeWarning(UserWarning):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .exceptions import StarskopeError, StarskopeWarning
+from .exceptions import StarskopeError, StarskopeValueError, StarskopeWarning
 from .units import to_days
 
 __all__ = [
@@ -189,6 +189,8 @@ def _epoch_days(epoch, lc) -> float:
     from astropy.time import Time
 
     if isinstance(epoch, Time):
+        if not epoch.isscalar:
+            raise StarskopeValueError(f"epoch must be one time; got {epoch.size} of them")
         if lc.time_format == "relative":
             raise StarskopeError(
                 "epoch is an absolute Time but the light curve has relative times; "

@@ -44,6 +44,15 @@ def _floats(x) -> np.ndarray:
     return out
 
 
+def _numbers(x, name: str) -> np.ndarray:
+    """:func:`_floats`, or a `StarskopeValueError` naming ``name`` for values that are not
+    numbers (text)."""
+    try:
+        return _floats(x)
+    except (TypeError, ValueError) as exc:
+        raise StarskopeValueError(f"{name} must be numbers; {exc}") from None
+
+
 def _unit_name(x) -> str | None:
     """The unit of an astropy Quantity (``"mag"`` for any magnitude, ``"%"``, ``"electron /
     s"``) as ``LightCurveMeta.flux_unit`` names it; None for plain numbers or no unit."""
@@ -345,13 +354,13 @@ class LightCurve:
         flux_unit = _unit_name(flux)
         if np.iscomplexobj(flux):  # numpy would drop the imaginary part with a warning
             raise StarskopeValueError("flux must be real numbers; got complex values")
-        flux = _floats(flux)
+        flux = _numbers(flux, "flux")
         if t.ndim != 1 or flux.shape != t.shape:
             raise StarskopeValueError(
                 f"time and flux must be 1-D of equal length; got {t.shape}, {flux.shape}"
             )
         n = t.size
-        flux_err = np.full(n, np.nan) if flux_err is None else _floats(flux_err)
+        flux_err = np.full(n, np.nan) if flux_err is None else _numbers(flux_err, "flux_err")
         quality = np.zeros(n, dtype=np.int32) if quality is None else _quality_flags(quality)
         wide = (
             quality.dtype.kind in "iu" and quality.dtype.itemsize >= 4 and quality.dtype != np.int32
@@ -514,7 +523,13 @@ class LightCurve:
         return self.select(np.isfinite(self._t) & np.isfinite(self.flux))
 
     def normalize(self) -> LightCurve:
-        """Divide flux and error by the median flux (result is relative, around 1)."""
+        """Divide flux and error by the median flux (result is relative, around 1); magnitudes
+        (``meta.flux_unit`` ``"mag"``) become relative flux ``10^(-0.4 (m - median m))``."""
+        from .units import is_magnitude_unit, magnitudes_to_flux
+
+        if is_magnitude_unit(self.meta.flux_unit):
+            flux, err = magnitudes_to_flux(self.flux, self.flux_err)
+            return self.copy(flux=flux, flux_err=err, meta=self.meta.replace(flux_unit="relative"))
         med = np.nanmedian(self.flux)
         if not np.isfinite(med) or med <= 0:
             raise StarskopeError(
@@ -806,7 +821,8 @@ class LightCurve:
                 pmra=lm.get("PMRA"),
                 pmdec=lm.get("PMDEC"),
                 flux_column=lm.get("FLUX_ORIGIN"),
-                flux_unit=_unit_name(lklc.flux),
+                # lightkurve's normalize() leaves a dimensionless flux and NORMALIZED in meta
+                flux_unit=_unit_name(lklc.flux) or ("relative" if lm.get("NORMALIZED") else None),
                 source=lm.get("FILENAME"),
                 segment=_segment_from_keys(lm),
             )

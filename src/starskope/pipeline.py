@@ -1629,6 +1629,14 @@ def analyse_group(
     from .exceptions import StarskopeWarning
     from .stitch import candidate_depths, stitch
 
+    if bin_cadence_days is not None:  # a Quantity (30 * u.min) as days
+        from .units import to_days
+
+        bin_cadence_days = to_days(bin_cadence_days, name="bin_cadence_days")
+        if not (np.isfinite(bin_cadence_days) and bin_cadence_days > 0):
+            raise StarskopeError(
+                f"bin_cadence_days (--bin) must be a positive time; got {bin_cadence_days}"
+            )
     given = list(lcs)
     relative = [x for x in given if x.time_format == "relative"]
     if relative and len(relative) < len(given):
@@ -1647,10 +1655,6 @@ def analyse_group(
         if len(given) > 1 and name:  # the others left out: still the group's star
             full = dataclasses.replace(full, result=dataclasses.replace(full.result, target=name))
     else:
-        if bin_cadence_days is not None:  # a Quantity (30 * u.min) as days
-            from .units import to_days
-
-            bin_cadence_days = to_days(bin_cadence_days, name="bin_cadence_days")
         cadence = None if bin_cadence_days is None else bin_cadence_days * u.day
         st = stitch(lcs, cadence=cadence)
         kept = {info.index for info in st.segments}  # one reduction per observation
@@ -1674,6 +1678,7 @@ def analyse_group(
             mission="+".join(missions)
             if len(missions) > 1
             else (missions[0] if missions else None),
+            flux_unit=st.lightcurve.meta.flux_unit,  # relative (the first's were magnitudes?)
             source=first.source,
             target=name or next((x.meta.target for x in lcs if x.meta.target), None),
             segment=",".join(s.meta.segment or "?" for s in lcs),

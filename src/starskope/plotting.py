@@ -149,10 +149,11 @@ def plot_lightcurve(lc, *, ax, **kwargs):
     -------
     `matplotlib.axes.Axes`
     """
-    from .clean.masking import _MAGNITUDE_UNITS, has_flux_level
+    from .clean.masking import has_flux_level
+    from .units import is_magnitude_unit
 
     flux = np.asarray(lc.flux, dtype=float)
-    mags = str(lc.meta.flux_unit or "").strip().lower() in _MAGNITUDE_UNITS
+    mags = is_magnitude_unit(lc.meta.flux_unit)
     if mags:  # brighter is smaller: drawn as flux, so a transit dips
         flux = 10.0 ** (-0.4 * (flux - np.nanmedian(flux)))
     relative = mags or has_flux_level(flux)
@@ -357,7 +358,8 @@ def plot_folded(flat, *, candidate, fit=None, ax, color="tab:red", index=None):
     ax.plot(centres[good] * 24, mean[good], "o", color="k", ms=2.5, label="binned")
     if fit is not None and getattr(fit, "success", False):
         grid = np.linspace(-half, half, 600)
-        model = fit.model(fold.t0 + grid)
+        # the fit's own time system (the candidate's), whatever the light curve's
+        model = fit.model(fold.t0 - (c.t0 - candidate.t0) + grid)
         ax.plot(grid * 24, model, color=color, lw=1.5, label="transit fit")
     if near.sum() > 10 * n_bins and good.sum() > 3:
         # many points a bin (short cadence): their scatter would flatten a shallow dip to a

@@ -356,6 +356,8 @@ def stitch(
         )
     _warn_if_apart(lcs)
     width = None if cadence is None else to_days(cadence, name="cadence")
+    if width is not None and not (np.isfinite(width) and width > 0):
+        raise StarskopeError(f"cadence must be a positive time to bin to; got {cadence!r}")
     parts, infos = [], []
     for i, lc in enumerate(lcs):
         if lc.time_format == "relative":

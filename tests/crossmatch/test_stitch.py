@@ -360,3 +360,13 @@ def test_of_one_sectors_products_the_finer_cadence_is_kept():
 def _flat(t, time_format, **meta):
     """A light curve of constant flux at times ``t``, with metadata ``meta``."""
     return LightCurve(t, np.ones(t.size), time_format=time_format, meta=LightCurveMeta(**meta))
+
+
+@pytest.mark.parametrize("cadence", [-30 * u.min, 0 * u.min, np.nan * u.min])
+def test_a_cadence_to_bin_to_must_be_positive(cadence):
+    """A negative, zero or NaN cadence was taken in silence and nothing binned."""
+    rng = np.random.default_rng(0)
+    lc = segment(rng, mission="TESS", start=1500.0, length=5.0, cadence_min=2.0, noise=1e-3,
+                 level=1e4)  # fmt: skip
+    with pytest.raises(StarskopeError, match="cadence must be a positive time"):
+        stitch([lc], cadence=cadence)

@@ -863,3 +863,25 @@ def test_a_fits_per_cent_unit_as_astropy_writes_it_is_per_cent(tmp_path):
     np.testing.assert_allclose(
         clean(lc, sigma_upper=None, sigma_isolated=None).flux, f / np.median(f), atol=1e-7
     )
+
+
+def test_a_bare_fits_time_of_5e4_says_a_fix_that_works(tmp_path):
+    """The warning told the user to pass time_format, which read() refuses for FITS tables;
+    the fixes it names now work: a column named rjd, or an MJDREFI header."""
+    from astropy.table import Table
+
+    t = np.arange(55092.0, 55100.0, 0.02)
+    Table({"time": t, "flux": np.ones(t.size)}).write(tmp_path / "bare.fits")
+    with pytest.warns(StarskopeWarning, match="name the column rjd or mjd, or give the table an"):
+        lc = read(tmp_path / "bare.fits")
+    assert lc.t[0] + lc.bjd_offset == pytest.approx(t[0] + 2400000.5)
+    Table({"rjd": t, "flux": np.ones(t.size)}).write(tmp_path / "rjd.fits")
+    lc = read(tmp_path / "rjd.fits")
+    assert lc.t[0] + lc.bjd_offset == pytest.approx(t[0] + 2400000.0)
+    tab = Table({"time": t, "flux": np.ones(t.size)})
+    tab.meta.update(MJDREFI=0, MJDREFF=0.0)
+    tab.write(tmp_path / "ref.fits")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        lc = read(tmp_path / "ref.fits")
+    assert lc.t[0] + lc.bjd_offset == pytest.approx(t[0] + 2400000.5)

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve
-from ..units import to_days
+from ..units import is_magnitude_unit, to_days
 from .masking import find_segments, robust_std
 from .rotation import RotationModel, rotation_trend
 
@@ -317,7 +317,9 @@ def flatten(
     Parameters
     ----------
     lc : LightCurve
-        A cleaned light curve (finite, sorted; see :func:`~starskope.clean.masking.clean`).
+        A light curve in time order, best cleaned (:func:`~starskope.clean.masking.clean`);
+        cadences without a finite time or flux keep NaN, and magnitudes are made relative
+        flux first.
     method : {"biweight", "savgol", "spline", "localpoly", "rotation", "none"}, optional
         Detrender (registry :data:`DETRENDERS`): wotan's time-windowed biweight; a
         Savitzky-Golay filter with symmetric clipping; wotan's robust iterative spline
@@ -350,9 +352,28 @@ def flatten(
     w = 3.0 * DEFAULT_MAX_DURATION if window is None else to_days(window, name="window")
     if method == "rotation" and rotation is not None:
         w = float(rotation.window)
-    trend = flatten_arrays(
-        lc.t, lc.flux, method=method, window=w, transit_mask=transit_mask, rotation=rotation
-    )
+    if is_magnitude_unit(lc.meta.flux_unit):  # a dip in magnitudes is a rise: flux first
+        lc = lc.normalize()
+    good = np.isfinite(lc.t) & np.isfinite(lc.flux)
+    if good.size and not good.any():
+        raise StarskopeError("nothing to detrend: every flux value is NaN or infinite")
+    if good.all():
+        trend = flatten_arrays(
+            lc.t, lc.flux, method=method, window=w, transit_mask=transit_mask, rotation=rotation
+        )
+    else:  # a light curve as read (NaN cadences kept): the trend of the others, NaN there
+        mask = None if transit_mask is None else np.asarray(transit_mask, dtype=bool)
+        if mask is not None and mask.shape != good.shape:
+            raise StarskopeError("transit_mask must have one entry per cadence")
+        trend = np.full(good.shape, np.nan)
+        trend[good] = flatten_arrays(
+            lc.t[good],
+            lc.flux[good],
+            method=method,
+            window=w,
+            transit_mask=None if mask is None else mask[good],
+            rotation=rotation,
+        )
     with np.errstate(divide="ignore", invalid="ignore"):
         flat = lc.flux / trend
         err = lc.flux_err / np.abs(trend)

@@ -17,6 +17,7 @@ from scipy.ndimage import median_filter
 from ..exceptions import StarskopeError, StarskopeWarning
 from ..io.quality import quality_mask
 from ..lightcurve import LightCurve
+from ..units import is_magnitude_unit, magnitudes_to_flux
 
 __all__ = [
     "clean",
@@ -338,8 +339,6 @@ def normalize_segments(flux, flux_err, segments) -> tuple[np.ndarray, np.ndarray
 
 #: Times closer than this (days; 0.09 s, under any mission's cadence) are one cadence twice.
 DUPLICATE_DAYS = 1e-6
-#: Flux units that are magnitudes (converted to relative flux by :func:`clean`).
-_MAGNITUDE_UNITS = frozenset({"mag", "mags", "magnitude", "magnitudes"})
 
 #: ``meta.extra["flux_level"]`` when the input had no absolute flux level (mean-subtracted).
 NO_LEVEL = "unknown (mean-subtracted input): relative flux = 1 + offset / (1000 x point noise)"
@@ -561,11 +560,9 @@ def clean(
         seg = find_segments(out.t)  # a dropped fill is a gap
     flux, err = out.flux, out.flux_err
     meta = out.meta
-    if str(meta.flux_unit or "").strip().lower() in _MAGNITUDE_UNITS:
+    if is_magnitude_unit(meta.flux_unit):
         # magnitudes (brighter is smaller): relative flux, before the upward clip below would
         # take the transits for outliers
-        from ..io._columns import magnitudes_to_flux
-
         warnings.warn(
             f"{_where(lc.meta)}: flux unit {meta.flux_unit!r}: magnitudes"
             " converted to relative flux 10^(-0.4 (m - median m))",

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..exceptions import StarskopeError, UnrecognisedFormatError
+from ..units import magnitudes_to_flux
 
 __all__ = [
     "ColumnChoice",
@@ -222,17 +223,6 @@ def band_magnitudes(name: str | None, col) -> bool:
         return False
     med = float(np.median(c))
     return 2.5 <= med <= 35.0 and float(np.ptp(c)) < 5.0
-
-
-def magnitudes_to_flux(mag, err=None) -> tuple[np.ndarray, np.ndarray | None]:
-    """Relative flux ``10 ** (-0.4 (m - median m))`` and its error ``0.4 ln 10 f sigma_m``
-    (magnitudes of 50 or more in size, the 99.999 or -99 of missing values, become NaN)."""
-    mag = np.asarray(mag, dtype=float)
-    mag = np.where(np.abs(mag) < 50.0, mag, np.nan)  # sentinels: 99.999, -99
-    flux = 10.0 ** (-0.4 * (mag - np.nanmedian(mag)))
-    if err is None:
-        return flux, None
-    return flux, 0.4 * np.log(10.0) * flux * np.abs(np.asarray(err, dtype=float))
 
 
 #: Names that are never the flux when it is chosen by position (no flux name in the table):

@@ -542,13 +542,16 @@ def warn_if_reduced_jd(rule: str, *, path, where: str | None = None) -> None:
         return
     if rule == REDUCED_JD_RULE:
         other = "MJD (JD - 2400000.5), every epoch is half a day early"
+        fix = "name the column mjd or rjd, or pass time_format"
     elif rule.startswith("values ~5e4 in a FITS table"):
         other = "BJD - 2400000, every epoch is half a day late"
+        # (read() takes time_format for text tables only)
+        fix = "name the column rjd or mjd, or give the table an MJDREFI header"
     else:
         return
     warn_file(
         f"times of ~5e4 with no name or unit saying which: {rule}; if they are {other} (periods"
-        " are unaffected): name the column mjd or rjd, or pass time_format",
+        f" are unaffected): {fix}",
         path=path,
         where=where,
     )
