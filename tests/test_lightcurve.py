@@ -544,3 +544,11 @@ def test_from_lightkurve_keeps_its_normalisation():
     assert norm.meta.flux_unit == "relative"
     with pytest.raises(StarskopeError, match="flux unit"):
         LightCurve.from_lightkurve(raw).append(norm)
+
+
+def test_a_derived_light_curves_extra_metadata_is_its_own():
+    """normalize() shared meta.extra with its input: a note added to one appeared in both."""
+    lc = LightCurve(np.arange(10.0), np.full(10, 5.0), meta=LightCurveMeta(extra={"a": 1}))
+    norm = lc.normalize()
+    norm.meta.extra["b"] = 2
+    assert lc.meta.extra == {"a": 1} and norm.meta.extra == {"a": 1, "b": 2}

@@ -256,7 +256,8 @@ class LightCurveMeta:
     extra: dict[str, Any] = field(default_factory=dict)
 
     def replace(self, **changes: Any) -> LightCurveMeta:
-        """Return a copy with some fields changed."""
+        """Return a copy with some fields changed (``extra`` a dict of its own)."""
+        changes.setdefault("extra", dict(self.extra or {}))
         return dataclasses.replace(self, **changes)
 
 
