@@ -60,6 +60,24 @@ def _relative(flux: np.ndarray) -> np.ndarray:
     return flux / med if np.isfinite(med) and med != 0 else flux
 
 
+def raw_as_relative(lc) -> np.ndarray | None:
+    """A light curve's flux as read, as relative flux to draw beside the cleaned one: divided
+    by its median when it has a positive level, magnitudes and offsets in ppm, ppt or per cent
+    converted; None for offsets of no stated unit (``flux - 1``, mean-subtracted Kaggle rows),
+    which have no level to put on that scale (dividing by their median flips or blows them
+    up, and the cleaned flux beside them becomes a flat line)."""
+    from .clean.masking import has_flux_level, offset_scale
+    from .units import is_magnitude_unit, magnitudes_to_flux
+
+    flux = np.asarray(lc.flux, dtype=float)
+    if is_magnitude_unit(lc.meta.flux_unit):
+        return magnitudes_to_flux(flux)[0]
+    if has_flux_level(flux):
+        return _relative(flux)
+    scale = offset_scale(lc.meta.flux_unit)
+    return None if scale is None else 1.0 + scale * flux
+
+
 def _plain_time_axis(ax) -> None:
     """Whole day numbers on a time axis (BJD_TDB 2455005, not "+2.455e6" beside 0.2)."""
     ax.ticklabel_format(axis="x", useOffset=False, style="plain")
@@ -105,7 +123,8 @@ def plot_raw(raw, *, cleaned=None, trend=None, ax):
     Parameters
     ----------
     raw : `~starskope.lightcurve.LightCurve`
-        The light curve as read; shown divided by its median.
+        The light curve as read; shown as relative flux (:func:`raw_as_relative`), or not at
+        all when it is offsets of no stated unit.
     cleaned : `~starskope.lightcurve.LightCurve`, optional
         After quality masking, clipping and per-segment normalisation.
     trend : array-like, optional
@@ -117,8 +136,10 @@ def plot_raw(raw, *, cleaned=None, trend=None, ax):
     -------
     `matplotlib.axes.Axes`
     """
-    ax.plot(raw.t, _relative(raw.flux), color="0.75", label="raw", **_POINT)
-    shown = _relative(raw.flux)
+    rel = raw_as_relative(raw)
+    if rel is not None:  # (offsets of no stated unit have no place on this scale)
+        ax.plot(raw.t, rel, color="0.75", label="raw", **_POINT)
+    shown = rel if rel is not None else np.ones(1)
     if cleaned is not None:
         ax.plot(cleaned.t, cleaned.flux, color="k", label="cleaned", **_POINT)
         shown = cleaned.flux

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import time
 
+import numpy as np
 import pytest
 
 pytest.importorskip("fastapi")
@@ -175,6 +177,9 @@ def test_upload_good_file_is_analysed(client, synthetic_file):
     )
     plots = client.get(str(r.url).replace("/job/", "/api/job/") + "/plots").json()
     assert [p["id"] for p in plots["panels"]] == ["raw", "flat", "periodogram"]
+    # the fit's period error: the upload page kept every fit error but this one
+    row = re.search(r"Period \(transit fit\)</td><td[^>]*>[^<]*</td><td[^>]*>([^<]*)<", page.text)
+    assert row and re.fullmatch(r"\d+\.\d+", row.group(1)), row
 
 
 def test_upload_limits(client):
@@ -418,7 +423,8 @@ def test_upload_of_flux_without_times_takes_the_cadence_field(client, synthetic_
     res = client.get(str(r.url)).text
     assert "planet candidate" in res
     r = client.post("/upload", files={"file": ("column.txt", data)}, data={"cadence": "-1"})
-    assert r.status_code == 400 and "cadence_minutes (--cadence-minutes) must be" in r.text
+    # in the form's words (it named the command line's option, the form has a field)
+    assert r.status_code == 400 and "the &#34;minutes between samples&#34; field must be" in r.text
 
 
 def test_origin_is_scheme_host_and_port_and_a_bad_host_is_a_400(synthetic_file):
@@ -490,3 +496,50 @@ def test_star_page_shows_a_single_transit_by_its_time_and_least_period(tmp_path,
         page = client.get("/star", params={"id": "one"}).text
     assert "a single transit at t = 1733.6220, P &ge; 11.17 d" in page
     assert "P = 9.00000 d" not in page
+
+
+def test_form_words_put_command_line_advice_in_the_forms_terms():
+    """Errors named --cadence-minutes, Python names and a folder to pass, which the upload
+    form does not have (an audit of the app)."""
+    from starskope.app.jobs import form_words
+
+    said = form_words("cadence_minutes (--cadence-minutes) must be in (0, 1440] minutes; got '-5'")
+    assert said.startswith('the "minutes between samples" field must be')
+    said = form_words(
+        "nan.csv: all flux values are NaN in column 'flux'; another flux column may hold data"
+        " (e.g. --flux-column sap_flux; Python: flux_column=)"
+    )
+    assert "(e.g. --flux-column sap_flux)" in said and "Python" not in said
+    assert "the upload form has none but the minutes between samples" in said
+    assert form_words("two.zip: unzip it and pass the files (or the folder)").endswith(
+        "unzip it and upload them one at a time"
+    )
+
+
+def test_raw_offsets_of_no_unit_are_not_drawn_on_the_relative_flux_scale(tmp_path):
+    """flux - 1 (or a mean-subtracted Kaggle row) divided by its median filled the raw panel
+    from -169 to +472, the cleaned flux and trend a flat line beside it; ppm offsets are
+    converted (an audit of the app)."""
+    from starskope.app.plotdata import star_plot_data
+    from starskope.io import read
+    from starskope.pipeline import analyse_full
+
+    rng = np.random.default_rng(2)
+    t = np.arange(1500.0, 1520.0, 10.0 / 1440.0)
+    f = 1e-3 * rng.standard_normal(t.size)
+    f[np.abs((t - 1501.0 + 1.5) % 3.0 - 1.5) < 0.06] -= 5e-3
+    for name, col, values, drawn in (
+        ("fm1.csv", "flux", f, False),
+        ("ppm.csv", "flux_ppm", 1e6 * f, True),
+    ):
+        path = tmp_path / name
+        path.write_text(
+            f"time,{col}\n" + "".join(f"{a:.6f},{b:.8g}\n" for a, b in zip(t, values, strict=True))
+        )
+        panel = star_plot_data(analyse_full(read(path)))["panels"][0]
+        names = [s["label"] for s in panel["series"]]
+        assert ("raw" in names) is drawn and "cleaned" in names
+        if drawn:
+            raw = next(s for s in panel["series"] if s["label"] == "raw")
+            y = np.array([np.nan if v is None else v for v in raw["y"]], dtype=float)
+            assert 0.98 < np.nanmin(y) and np.nanmax(y) < 1.02

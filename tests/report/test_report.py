@@ -358,3 +358,12 @@ def test_secondary_panel_leaves_out_other_candidates_transits():
         plot_secondary(lc, candidate=c, ax=ax, exclude=exclude)
         y = ax.get_lines()[1].get_ydata()  # the binned means
         assert min(y) == pytest.approx(expect, abs=1e-6)
+
+
+def test_relative_epochs_say_so_and_have_no_empty_bjd_row():
+    """A file with relative times showed "t0 ... RELATIVE" beside an empty BJD_TDB row (an
+    audit of the app); full-BJD times read "BJD_TDB", not "JD"."""
+    rel = {r.name: r for r in candidate_parameters(_candidate(t0_format="relative", t0_bjd=None))}
+    assert rel["Mid-transit time t0"].unit.startswith("d (relative") and "t0" not in rel
+    jd = {r.name: r for r in candidate_parameters(_candidate(t0_format="jd", t0_bjd=2457001.25))}
+    assert jd["Mid-transit time t0"].unit == "BJD_TDB"

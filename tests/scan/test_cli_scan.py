@@ -163,3 +163,24 @@ def test_a_scan_workers_warnings_are_one_line_as_the_command_line_prints_them(tm
     assert out.returncode == 0, out.stderr
     assert "starskope: warning:" in out.stderr and "holds 2 photometric bands" in out.stderr
     assert "StarskopeWarning" not in out.stderr and "keep = one_band(" not in out.stderr
+
+
+def test_a_scan_whose_every_input_fails_exits_1_and_names_them(tmp_path, capsys):
+    """It exited 0 and named no file: the failures were only in the errors table (an audit of
+    the command line); a scan with some stars and some errors still exits 0, naming them."""
+    d = tmp_path / "in"
+    d.mkdir()
+    (d / "bad.csv").write_text("a,b\nx,y\n")
+    (d / "empty.csv").write_text("")
+    assert main(["scan", str(d), "-c", str(tmp_path / "c.duckdb"), "--workers", "1"]) == 1
+    err = capsys.readouterr().err
+    assert "starskope: error: " + str(d / "bad.csv") + ": unrecognised text format" in err
+    assert "starskope: error: " + str(d / "empty.csv") + ": file is empty" in err
+    import shutil
+
+    from starskope.datasets import demo_dir
+
+    shutil.copy(demo_dir() / "ktwo211495446-c05_llc.fits.gz", d)
+    assert main(["scan", str(d), "-c", str(tmp_path / "c2.duckdb"), "--workers", "1"]) == 0
+    err = capsys.readouterr().err
+    assert "bad.csv: unrecognised text format" in err and "ktwo211495446" not in err

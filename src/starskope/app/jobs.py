@@ -145,7 +145,47 @@ def analyse_upload(
         queue.put(("failed", f"could not analyse the file ({type(exc).__name__}: {exc})"))
 
 
-_FIT_ERRORS = ("success", "t0_err", "rp_rs_err", "a_rs_err", "impact_err", "depth_ppm_err")
+#: The command line's words for what the upload form calls otherwise, and what it has not.
+_FORM_WORDS = (
+    (
+        r"with --cadence-minutes \(Python: cadence_minutes=\)",
+        'in the "minutes between samples" field',
+    ),
+    (r"cadence_minutes \(--cadence-minutes\)", 'the "minutes between samples" field'),
+    (r"--cadence-minutes", 'the "minutes between samples" field'),
+    (r"pass the files \(or the folder\)", "upload them one at a time"),
+)
+
+
+def form_words(text: str) -> str:
+    """An error message in the upload form's words: its field for the cadence, one file per
+    upload, and a note when it names a command-line option the form does not have (a column
+    to read: ``--time-column``, ``--flux-column``)."""
+    import re
+
+    for pattern, words in _FORM_WORDS:
+        text = re.sub(pattern, words, text)
+    # the form has no Python either: "(Python: x=)" goes, "(e.g. --y z; Python: x=)" keeps "(e.g. --y z)"
+    text = re.sub(r" \(Python: \w+=\)", "", text)
+    text = re.sub(r"; Python: \w+=\)", ")", text)
+    if re.search(r"--[a-z][a-z-]+", text):
+        text += (
+            " (options such as --time-column are the command line's, `starskope search FILE"
+            " --time-column NAME`; the upload form has none but the minutes between samples:"
+            " rename the file's columns, or use the command line)"
+        )
+    return text
+
+
+_FIT_ERRORS = (
+    "success",
+    "period_err",
+    "t0_err",
+    "rp_rs_err",
+    "a_rs_err",
+    "impact_err",
+    "depth_ppm_err",
+)
 
 
 @dataclass
@@ -308,11 +348,7 @@ class JobManager:
                 else:
                     # the worker names the temporary copy; the user knows the file by its name.
                     # The command line's words for the cadence are the form's field here
-                    text = str(value).replace(str(path), job.filename)
-                    text = text.replace(
-                        "with --cadence-minutes (Python: cadence_minutes=)",
-                        'in the "minutes between samples" field',
-                    )
+                    text = form_words(str(value).replace(str(path), job.filename))
                     self._finish(job, "failed", text)
                     break
         finally:

@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..fold import bin_phase, phase_fold, transit_number
-from ..plotting import _break_gaps
+from ..plotting import _break_gaps, raw_as_relative
 
 __all__ = ["COLORS", "star_plot_data"]
 
@@ -64,12 +64,6 @@ def _panel(pid, title, xlabel, ylabel, series, *, vlines=(), logx=False) -> dict
     }
 
 
-def _rel(flux):
-    f = np.asarray(flux, dtype=float)
-    med = np.nanmedian(f) if np.isfinite(f).any() else 1.0
-    return f / med if np.isfinite(med) and med != 0 else f
-
-
 def star_plot_data(analysis, *, max_points: int = 6000, max_candidates: int = 4) -> dict[str, Any]:
     """Plot specifications for one star (light curves, periodogram, per-candidate folds).
 
@@ -97,13 +91,18 @@ def star_plot_data(analysis, *, max_points: int = 6000, max_candidates: int = 4)
 
     i_raw = _thin(len(raw), max_points)
     i_cl = _thin(len(cleaned), max_points)
+    rel = raw_as_relative(raw)  # None: offsets of no stated unit, not on this scale
     raw_panel = _panel(
         "raw",
-        "Raw and cleaned flux with the trend",
+        "Raw and cleaned flux with the trend" if rel is not None else "Cleaned flux with the trend",
         tl,
         "Relative flux",
         [
-            _series("raw", "points", "#bbbbbb", raw.t[i_raw], _rel(raw.flux)[i_raw]),
+            *(
+                []
+                if rel is None
+                else [_series("raw", "points", "#bbbbbb", raw.t[i_raw], rel[i_raw])]
+            ),
             _series("cleaned", "points", "#222222", cleaned.t[i_cl], cleaned.flux[i_cl]),
             _series(
                 "trend",

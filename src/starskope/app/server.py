@@ -431,7 +431,14 @@ def create_app(
 
             minutes = check_cadence(cadence) if cadence else None
         except StarskopeError as exc:
-            return page("upload.html.j2", status=400, title="Analyse a light curve", error=str(exc))
+            from .jobs import form_words
+
+            return page(
+                "upload.html.j2",
+                status=400,
+                title="Analyse a light curve",
+                error=form_words(str(exc)),
+            )
         try:
             job = jobs.submit(item.filename, data, cadence_minutes=minutes)
         except StarskopeError as exc:

@@ -456,6 +456,18 @@ _RELATIVE_UNITS = {
 }
 
 
+def offset_scale(unit) -> float | None:
+    """The factor that turns offsets in ``unit`` into relative flux (``"ppm"``: 1e-6; per
+    cent, per mille, and astropy's FITS spellings of them), or None.
+
+    Examples
+    --------
+    >>> offset_scale("ppm"), offset_scale("10**-2"), offset_scale("electron / s")
+    (1e-06, 0.01, None)
+    """
+    return _RELATIVE_UNITS.get(str(unit or "").strip().lower())
+
+
 def transit_mask(t, *, period: float, t0: float, duration: float) -> np.ndarray:
     """True for cadences within ``duration / 2`` of a transit centre (all in days).
 
@@ -571,7 +583,7 @@ def clean(
         )
         flux, err = magnitudes_to_flux(flux, err)
         meta = meta.replace(flux_unit="relative")
-    scale = _RELATIVE_UNITS.get(str(meta.flux_unit or "").strip().lower())
+    scale = offset_scale(meta.flux_unit)
     if scale is not None and not has_flux_level(flux):
         # offsets in ppm, ppt or per cent around zero: relative flux 1 + offset (a level in
         # those units, e.g. 1e6 ppm, is left to the median normalisation below)

@@ -100,9 +100,11 @@ def scan_command(
 ) -> None:
     """Analyse every star in INPUT... on Dask and store the results in a DuckDB catalog.
 
-    Inputs that cannot be read or analysed become rows of the catalog's errors table and the
-    scan goes on: it exits 0 when it finishes (the summary line counts the errors), 2 when it
-    cannot start or finds no light curve, 130 when interrupted (run it again to resume).
+    Inputs that cannot be read or analysed become rows of the catalog's errors table (the
+    first few named on stderr) and the scan goes on: it exits 0 when it finishes with at least
+    one star analysed (the summary line counts the errors), 1 when every input it analysed
+    failed, 2 when it cannot start or finds no light curve, 130 when interrupted (run it again
+    to resume).
     """
     from ..config import PipelineConfig
     from ..scan import scan
@@ -165,12 +167,42 @@ def scan_command(
     print(summary.line())
     if summary.n_done + summary.n_errors + summary.n_skipped == 0:
         raise StarskopeError(f"no light curves found in {' '.join(map(str, inputs))}")
+    if summary.n_errors:
+        _say_errors(catalog, summary.run_id, summary.n_errors)
     if export is not None:
         from ..catalog import Catalog
 
         with Catalog(catalog, read_only=True) as cat:
             files = cat.export_parquet(export[1])
         print("exported " + ", ".join(str(f) for f in files))
+    if summary.n_errors and not summary.n_done:
+        raise typer.Exit(1)  # every input this run analysed failed
+
+
+#: Errors of a run named on stderr (the rest are in the catalog's errors table).
+_ERRORS_SHOWN = 5
+
+
+def _say_errors(catalog, run_id: str, n_errors: int) -> None:
+    """One ``starskope: error:`` line per failed input of the run (the first few), as
+    ``search`` prints them, and the query that lists them all."""
+    from ..catalog import Catalog
+
+    with Catalog(catalog, read_only=True) as cat:
+        _, rows = cat.query(
+            "SELECT input_id, reason FROM errors WHERE run_id = ? ORDER BY input_id LIMIT ?",
+            [run_id, _ERRORS_SHOWN],
+        )
+    for input_id, reason in rows:
+        text = " ".join(str(reason).split())
+        named = str(input_id).split("#row=")[0] in text  # a reader's message names its file
+        print(f"starskope: error: {'' if named else f'{input_id}: '}{text}", file=sys.stderr)
+    if n_errors > len(rows):
+        print(
+            f"starskope: {n_errors - len(rows)} more error(s): starskope catalog query --catalog"
+            f' {catalog} "SELECT input_id, reason FROM errors"',
+            file=sys.stderr,
+        )
 
 
 def _print_table(cols, rows, *, title: str | None = None) -> None:

@@ -89,6 +89,13 @@ def star_title(result: StarResult) -> str:
     return "star"
 
 
+def _time_unit(fmt: str) -> str:
+    """A time system as a unit: ``BKJD``, ``BTJD``, ``BJD_TDB``; relative days as such."""
+    if fmt == "relative":
+        return "d (relative: from the data's own zero, no absolute epoch)"
+    return "BJD_TDB" if fmt == "jd" else fmt.upper()
+
+
 def candidate_parameters(c: Candidate, fit: Any = None) -> list[ParameterRow]:
     """The parameter table of a candidate: value, 1-sigma uncertainty (when known) and unit.
 
@@ -115,12 +122,14 @@ def candidate_parameters(c: Candidate, fit: Any = None) -> list[ParameterRow]:
             return _fmt(extra[stored], fmt)
         return "–"
 
+    system = _time_unit(c.t0_format)
     rows = [
         ParameterRow("Period", _fmt(c.period_days, ".6f"), "–", "d", "from the search grid"),
-        ParameterRow(
-            "Mid-transit time t0", _fmt(c.t0, ".5f"), "–", c.t0_format.upper(), "search grid"
-        ),
-        ParameterRow("t0", _fmt(c.t0_bjd, ".5f"), "–", "BJD_TDB", "search grid"),
+        ParameterRow("Mid-transit time t0", _fmt(c.t0, ".5f"), "–", system, "search grid"),
+    ]
+    if c.t0_bjd is not None:  # relative times have no absolute epoch: no empty row
+        rows.append(ParameterRow("t0", _fmt(c.t0_bjd, ".5f"), "–", "BJD_TDB", "search grid"))
+    rows += [
         ParameterRow("Duration", _fmt(c.duration_hours, ".3f"), "–", "h", "box search"),
         ParameterRow("Depth", _fmt(c.depth_ppm, ".1f"), _fmt(c.depth_ppm_err, ".1f"), "ppm", "box"),
         ParameterRow("SNR", _fmt(c.snr, ".2f"), "–", "", "white + red noise"),
@@ -138,9 +147,7 @@ def candidate_parameters(c: Candidate, fit: Any = None) -> list[ParameterRow]:
             f" from {_fmt(one['all_periods_from_days'], '.4f')} d); the grid's"
             f" {_fmt(c.period_days, '.4f')} d is one of them",
         )
-        rows.insert(
-            2, ParameterRow("Single transit at", _fmt(one["t0"], ".5f"), "–", c.t0_format.upper())
-        )
+        rows.insert(2, ParameterRow("Single transit at", _fmt(one["t0"], ".5f"), "–", system))
     if extra.get("fit_depth_ppm") is not None:
         rows.append(
             ParameterRow(
@@ -168,7 +175,7 @@ def candidate_parameters(c: Candidate, fit: Any = None) -> list[ParameterRow]:
                 "Mid-transit time (transit fit)",
                 _fmt(t0_fit, ".5f"),
                 err("t0_err", ".5f", "fit_t0_err_days"),
-                c.t0_format.upper(),
+                system,
             )
         )
         if c.t0_bjd is not None:
