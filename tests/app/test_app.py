@@ -64,6 +64,9 @@ def test_bad_parameters_give_a_message_not_a_500(client):
     assert r.status_code == 400 and "sort must be one of" in r.text
     r = client.get("/?min_snr=abc")
     assert r.status_code == 400 and "min_snr must be a number" in r.text
+    for bad in ("min_snr=nan", "max_period=NaN"):  # no row for one, every row for the other
+        r = client.get(f"/?{bad}")
+        assert r.status_code == 400 and "must be a number" in r.text
     assert client.get("/star", params={"id": "nope"}).status_code == 404
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -64,9 +65,12 @@ def _float(x: Any, name: str) -> float | None:
     if x in (None, ""):
         return None
     try:
-        return float(x)
+        value = float(x)
     except (TypeError, ValueError):
         raise StarskopeError(f"{name} must be a number; got {x!r}") from None
+    if math.isnan(value):  # (a NaN bound matched no row for one filter, every row for another)
+        raise StarskopeError(f"{name} must be a number; got {x!r}")
+    return value
 
 
 @dataclass(frozen=True)
