@@ -168,6 +168,7 @@ def test_upload_corrupt_file_gets_a_clear_message(client):
     assert "starskope-uploads" not in s["message"]  # the temporary path is not shown
     page = client.get(str(r.url))
     assert page.status_code == 200 and "could not be analysed" in page.text
+    assert "could not be analysed: broken.fits:" not in page.text  # the name said once
 
 
 def test_upload_good_file_is_analysed(client, synthetic_file):
