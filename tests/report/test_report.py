@@ -120,6 +120,11 @@ def test_candidate_parameters_take_uncertainties_from_the_fit():
     assert rows["Depth"].unit == "ppm" and rows["Period"].unit == "d"
     no_fit = {r.name: r for r in candidate_parameters(_candidate(), None)}
     assert no_fit["Radius ratio Rp/R*"].error == "–"
+    # beside the fit object, the stored (red-noise-widened) errors are the ones shown, as the
+    # JSON gives them: the app's and the report's pages showed the fit's narrower ones
+    rows = {r.name: r for r in candidate_parameters(_candidate(extra=extra), fit)}
+    assert rows["Period (transit fit)"].error == "0.000030"
+    assert rows["Mid-transit time (transit fit)"].error == "0.00210"
 
 
 def test_explanation_values_keep_numbers_only():

@@ -115,11 +115,12 @@ def candidate_parameters(c: Candidate, fit: Any = None) -> list[ParameterRow]:
     extra = c.extra or {}
 
     def err(name: str, fmt: str, stored: str | None = None) -> str:
-        """The fit's error; from a stored result (no fit object), the one kept in ``extra``."""
+        """The error kept in ``extra`` (the period's and epoch's, widened by the red-noise
+        beta: what the JSON reports), else the fit's own (its covariance)."""
+        if stored is not None and extra.get(stored) is not None and (ok or fit is None):
+            return _fmt(extra[stored], fmt)
         if ok:
             return _fmt(getattr(fit, name, None), fmt)
-        if fit is None and stored is not None and extra.get(stored) is not None:
-            return _fmt(extra[stored], fmt)
         return "–"
 
     system = _time_unit(c.t0_format)
