@@ -38,10 +38,10 @@ def to_days(value, *, name: str = "value") -> float:
     if isinstance(value, str):
         value = _quantity(value, name)
     if isinstance(value, u.Quantity):
-        if not value.isscalar:
+        if value.size != 1:
             raise StarskopeValueError(f"{name} must be one time; got {value.size} of them")
         try:
-            return float(value.to_value(u.day))
+            return float(np.ravel(value.to_value(u.day))[0])  # (a one-element array too)
         except u.UnitConversionError as exc:
             raise StarskopeUnitsError(
                 f"{name} must be a time (e.g. 2 * u.day); got {_unit(value)}"

@@ -165,7 +165,8 @@ def form_words(text: str) -> str:
 
     for pattern, words in _FORM_WORDS:
         text = re.sub(pattern, words, text)
-    # the form has no Python either: "(Python: x=)" goes, "(e.g. --y z; Python: x=)" keeps "(e.g. --y z)"
+    # the form has no Python either: "(Python: x=)" goes, "(e.g. --y z; Python: x=)" keeps
+    # "(e.g. --y z)"
     text = re.sub(r" \(Python: \w+=\)", "", text)
     text = re.sub(r"; Python: \w+=\)", ")", text)
     if re.search(r"--[a-z][a-z-]+", text):

@@ -617,8 +617,9 @@ def run_injection_recovery(
         sigma_ppm, period, t0, depth_ppm, duration_hours, rp_rs, impact, n_in_transit,
         n_transits_data (transits with at least half their cadences,
         :func:`~starskope.simulate.snr.transits_with_data`), expected_snr, beta, effective_snr,
-        detector, injected, flagged, found_period, found_t0, found_sde, found_snr (the top signal's), found_score (a model
-        detector's calibrated score; NaN for the searches), period_match (the top
+        detector, injected, flagged, found_period, found_t0, found_sde, found_snr (the top
+        signal's), found_score (a model detector's calibrated score; NaN for the searches),
+        period_match (the top
         signal's match whether flagged or not, or ``"match"`` when another planet-like signal
         of a multi-planet search matches), found_rank (1: the top signal, k: the k-th
         candidate, 0: none), outcome, recovered, seconds.
