@@ -153,6 +153,9 @@ def test_analyse_full_products_and_fit(rng):
         assert c.extra["fit_t0_err_days"] == pytest.approx(fit.t0_err * beta, rel=1e-3)
         assert c.extra["fit_period_err_days"] == pytest.approx(fit.period_err * beta, rel=1e-3)
         assert fit.period_err > 0
+        # and the shape's errors (a catalog's star page had none to show)
+        for name in ("depth_ppm_err", "rp_rs_err", "a_rs_err", "impact_err"):
+            assert c.extra[f"fit_{name}"] == pytest.approx(getattr(fit, name) * beta, rel=1e-3)
 
 
 def test_analyse_keep_periodogram(rng):

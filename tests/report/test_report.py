@@ -125,6 +125,10 @@ def test_candidate_parameters_take_uncertainties_from_the_fit():
     rows = {r.name: r for r in candidate_parameters(_candidate(extra=extra), fit)}
     assert rows["Period (transit fit)"].error == "0.000030"
     assert rows["Mid-transit time (transit fit)"].error == "0.00210"
+    extra.update(fit_rp_rs_err=0.003, fit_impact_err=0.25)  # a stored result's shape errors
+    rows = {r.name: r for r in candidate_parameters(_candidate(extra=extra), None)}
+    assert rows["Radius ratio Rp/R*"].error == "0.0030"
+    assert rows["Impact parameter b"].error == "0.2500"
 
 
 def test_explanation_values_keep_numbers_only():

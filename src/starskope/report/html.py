@@ -115,8 +115,8 @@ def candidate_parameters(c: Candidate, fit: Any = None) -> list[ParameterRow]:
     extra = c.extra or {}
 
     def err(name: str, fmt: str, stored: str | None = None) -> str:
-        """The error kept in ``extra`` (the period's and epoch's, widened by the red-noise
-        beta: what the JSON reports), else the fit's own (its covariance)."""
+        """The error kept in ``extra`` (widened by the red-noise beta: what the JSON
+        reports), else the fit's own (its covariance)."""
         if stored is not None and extra.get(stored) is not None and (ok or fit is None):
             return _fmt(extra[stored], fmt)
         if ok:
@@ -154,7 +154,7 @@ def candidate_parameters(c: Candidate, fit: Any = None) -> list[ParameterRow]:
             ParameterRow(
                 "Depth (transit fit)",
                 _fmt(extra["fit_depth_ppm"], ".1f"),
-                err("depth_ppm_err", ".1f"),
+                err("depth_ppm_err", ".1f", "fit_depth_ppm_err"),
                 "ppm",
                 "batman model" + ("; " + extra["fit_note"] if extra.get("fit_note") else ""),
             )
@@ -201,7 +201,7 @@ def candidate_parameters(c: Candidate, fit: Any = None) -> list[ParameterRow]:
     ):
         v = getattr(c, name)
         if v is not None:
-            rows.append(ParameterRow(label, _fmt(v, ".4f"), err(attr, ".4f"), ""))
+            rows.append(ParameterRow(label, _fmt(v, ".4f"), err(attr, ".4f", f"fit_{attr}"), ""))
     return rows
 
 
