@@ -350,6 +350,31 @@ def _where(meta) -> str:
     return f"{src} [row {meta.row}]" if meta.row is not None else src
 
 
+#: A flux read as a level whose cadence-to-cadence noise reaches this fraction of it is
+#: warned of (:func:`clean`): a faint star, or offsets not centred on zero.
+NOISY_LEVEL = 0.1
+
+
+def _warn_if_noise_swamps_the_level(flux, meta) -> None:
+    """Warn when a flux read as a level has point noise of a tenth of it or more: a faint
+    star's (whose deep eclipses the depth test then rejects), or a mean-subtracted row whose
+    median sits a few noise units above zero, whose planets would be rejected as too deep."""
+    finite = flux[np.isfinite(flux)]
+    med = float(np.median(finite)) if finite.size else float("nan")
+    if finite.size < 3 or not med > 0:
+        return
+    noise = robust_std(np.diff(finite)) / np.sqrt(2.0)
+    if noise > NOISY_LEVEL * med:
+        warnings.warn(
+            f"{_where(meta)}: the flux is read as a star's level of {med:.4g} with a point noise"
+            f" of {100 * noise / med:.0f}% of it; if these are offsets (a mean-subtracted row not"
+            " centred on zero), subtract their median first, or every planet's dip will look"
+            " too deep for a planet",
+            StarskopeWarning,
+            stacklevel=3,
+        )
+
+
 def has_flux_level(flux) -> bool:
     """False when the flux has no absolute level to divide by: its median is not clearly
     positive against its spread (e.g. the mean-subtracted fluxes of the Kaggle K2 table)."""
@@ -591,6 +616,7 @@ def clean(
         meta = meta.replace(flux_unit="relative")
     if normalize:
         if has_flux_level(flux):
+            _warn_if_noise_swamps_the_level(flux, lc.meta)
             flux, err = normalize_segments(flux, err, seg)
             if np.all(~np.isfinite(flux)):
                 raise StarskopeError("cannot normalise: median flux is zero", path=lc.meta.source)
