@@ -397,3 +397,12 @@ def test_completeness_bins_carry_exact_binomial_intervals():
     many = c.loc[30]
     assert many.low < many.fraction < many.high
     assert many.high - many.low == pytest.approx(2 * many.err, rel=0.35)
+
+
+def test_perfectly_separated_trials_put_the_completeness_point_in_the_gaps_middle():
+    """Every recovery above every miss: the logistic's maximum likelihood is a step anywhere in
+    the gap, and the point reported was wherever the optimiser stopped."""
+    x = np.r_[np.geomspace(2.0, 6.0, 30), np.geomspace(10.0, 60.0, 30)]
+    tab = pd.DataFrame({"injected": True, "expected_snr": x, "recovered": x > 8.0})
+    for level in (0.5, 0.9):
+        assert snr_at_completeness(tab, level) == pytest.approx(np.sqrt(6.0 * 10.0))

@@ -745,7 +745,9 @@ def snr_at_completeness(
         over a wide range of SNR the plateau and the slope trade off, and the 90% point moves
         a lot with a few trials. ``"isotonic"``: the non-parametric, non-decreasing fit
         (pool-adjacent-violators) of recovery against SNR; the lowest injected SNR at which it
-        reaches ``level``. Coarser, but robust to the shape of the curve.
+        reaches ``level``. Coarser, but robust to the shape of the curve. When every
+        recovery has a higher SNR than every miss (perfectly separated trials), the logistic
+        is a step anywhere between them: the geometric middle of that gap is returned.
     by : str, optional
         The SNR column: ``"expected_snr"`` (white noise, the definition), or
         ``"effective_snr"`` (divided by the background's red-noise factor).
@@ -767,6 +769,12 @@ def snr_at_completeness(
         fitted = IsotonicRegression(increasing=True).fit_transform(np.log(x), y)
         hit = np.flatnonzero(fitted >= level)
         return float(x[hit[0]]) if hit.size else float("nan")
+    found, missed = x[y > 0.5], x[y < 0.5]
+    if found.size and missed.size and missed.max() < found.min():
+        # perfectly separated: the likelihood's maximum is a step anywhere between the last
+        # miss and the first recovery, where the optimiser stops by chance; the gap's
+        # geometric middle is the estimate (for every level), not the optimiser's pick
+        return float(np.sqrt(missed.max() * found.min()))
     c, m, s = _logistic_fit(x, y)
     if c <= level:
         return float("nan")
