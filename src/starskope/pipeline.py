@@ -823,7 +823,7 @@ def analyse_full(lc: LightCurve, config: PipelineConfig = PipelineConfig()) -> A
                 # the shape's errors likewise (only the period's and epoch's are checked
                 # against injections: benchmarks/bench_fit_pulls.py)
                 **{
-                    f"fit_{name}": _finite_or_none(float(getattr(fit, name)) * beta)
+                    f"fit_{name}": float(getattr(fit, name)) * beta
                     for name in ("depth_ppm_err", "rp_rs_err", "a_rs_err", "impact_err")
                 },
             )
@@ -1373,10 +1373,6 @@ def _rank(candidates: list[Candidate]) -> list[int]:
         range(len(candidates)),
         key=lambda k: (not candidates[k].is_planet_like, -candidates[k].snr),
     )
-
-
-def _finite_or_none(x: float) -> float | None:
-    return x if math.isfinite(x) else None
 
 
 def _fit_red_noise(flat, s) -> float:

@@ -171,12 +171,12 @@ def plot_lightcurve(lc, *, ax, **kwargs):
     `matplotlib.axes.Axes`
     """
     from .clean.masking import has_flux_level
-    from .units import is_magnitude_unit
+    from .units import is_magnitude_unit, magnitudes_to_flux
 
     flux = np.asarray(lc.flux, dtype=float)
     mags = is_magnitude_unit(lc.meta.flux_unit)
     if mags:  # brighter is smaller: drawn as flux, so a transit dips
-        flux = 10.0 ** (-0.4 * (flux - np.nanmedian(flux)))
+        flux = magnitudes_to_flux(flux)[0]
     relative = mags or has_flux_level(flux)
     y = _relative(flux) if relative else flux
     style = {**_POINT, "color": "k", **kwargs}

@@ -354,26 +354,22 @@ def flatten(
         w = float(rotation.window)
     if is_magnitude_unit(lc.meta.flux_unit):  # a dip in magnitudes is a rise: flux first
         lc = lc.normalize()
+    # a light curve as read keeps NaN cadences: the trend of the others, NaN there
     good = np.isfinite(lc.t) & np.isfinite(lc.flux)
     if good.size and not good.any():
         raise StarskopeError("nothing to detrend: every flux value is NaN or infinite")
-    if good.all():
-        trend = flatten_arrays(
-            lc.t, lc.flux, method=method, window=w, transit_mask=transit_mask, rotation=rotation
-        )
-    else:  # a light curve as read (NaN cadences kept): the trend of the others, NaN there
-        mask = None if transit_mask is None else np.asarray(transit_mask, dtype=bool)
-        if mask is not None and mask.shape != good.shape:
-            raise StarskopeError("transit_mask must have one entry per cadence")
-        trend = np.full(good.shape, np.nan)
-        trend[good] = flatten_arrays(
-            lc.t[good],
-            lc.flux[good],
-            method=method,
-            window=w,
-            transit_mask=None if mask is None else mask[good],
-            rotation=rotation,
-        )
+    mask = None if transit_mask is None else np.asarray(transit_mask, dtype=bool)
+    if mask is not None and mask.shape != good.shape:
+        raise StarskopeError("transit_mask must have one entry per cadence")
+    trend = np.full(good.shape, np.nan)
+    trend[good] = flatten_arrays(
+        lc.t[good],
+        lc.flux[good],
+        method=method,
+        window=w,
+        transit_mask=None if mask is None else mask[good],
+        rotation=rotation,
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         flat = lc.flux / trend
         err = lc.flux_err / np.abs(trend)

@@ -228,7 +228,7 @@ def inject_recover_command(
             config, detectors=tuple(dict.fromkeys(detector)), n_jobs=jobs, progress=advance
         )
     output_dir(out, what="--out folder")
-    for p in _recovery_outputs(out):  # --overwrite: no map of an earlier run's detector stays
+    for p in earlier:  # --overwrite: no map of an earlier run's detector stays
         p.unlink()
     table.to_csv(out / "injections.csv", index=False, float_format="%.6g")
     summary = summarize(table)
