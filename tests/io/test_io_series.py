@@ -263,16 +263,16 @@ def test_a_named_time_that_counts_from_zero_is_not_a_row_number(tmp_path):
     np.testing.assert_allclose(lc.t, np.arange(60.0))
 
 
-# (headerless, tab-separated with the first cells empty: the lines end in a tab, read as white
-# space, and the file is refused with a one-line "malformed table" error naming the row)
 @pytest.mark.parametrize(
-    ("sep", "header"), [(",", True), ("\t", True), (";", True), (",", False), (";", False)]
+    ("sep", "header"),
+    [(",", True), ("\t", True), (";", True), (",", False), ("\t", False), (";", False)],
 )
 def test_a_flux_column_that_opens_with_empty_cells_is_a_column_not_a_series(tmp_path, sep, header):
     """A time and a PDCSAP flux column written by pandas from a TESS sector: the flux's
     first 795 cells are empty (NaN), so the first lines read ``1569.4356,``. Such a file was
     taken for a single column of flux (and refused without --cadence-minutes; with it, its
-    797th line was "not a number")."""
+    797th line was "not a number"; headerless and tab-separated, its first lines end in a tab,
+    were read as white space and refused as a malformed table)."""
     t = 1569.4 + np.arange(3000) * 2.0 / 1440.0
     flux = np.where(np.arange(3000) < 795, np.nan, 34000.0 + np.arange(3000) % 7)
     path = tmp_path / ("s10.tsv" if sep == "\t" else "s10.csv")

@@ -320,6 +320,10 @@ def _scan(path):
             if not line.strip():
                 raise StarskopeError("no data rows (only comments or blank lines)", path=path)
             delim = forced or _delimiter(line.strip())
+            if delim is None and "\t" in line.strip("\r\n") and len(line.split()) == 1:
+                # one value and a tab: a tab-separated row whose later cells are empty (a
+                # headerless export whose flux opens with empty cells), not one column
+                delim = "\t"
             # a tab-separated header may begin with an empty name (pandas' index, AstroImageJ's
             # row label): strip only the line end then, or every name shifts left
             fields = _split(line.rstrip("\r\n") if delim == "\t" else line.strip(), delim)
