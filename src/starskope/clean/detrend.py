@@ -22,7 +22,7 @@ import numpy as np
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve
 from ..units import is_magnitude_unit, to_days
-from .masking import find_segments, robust_std
+from .masking import find_segments, point_noise, robust_std
 from .rotation import RotationModel, rotation_trend
 
 __all__ = ["DETRENDERS", "DetrendResult", "flatten", "flatten_arrays", "suggest_window"]
@@ -185,7 +185,7 @@ def suggest_window(
     base = 3.0 * max_duration
     if t.size < 50 or t[-1] - t[0] < 2.0:
         return base
-    white = robust_std(np.diff(flux)) / np.sqrt(2.0)
+    white = point_noise(flux)
     if not np.isfinite(white) or white <= 0:
         return base
     cadence = float(np.median(np.diff(t)))

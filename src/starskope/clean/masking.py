@@ -9,6 +9,7 @@ cadences of any mission's long cadence (an hour at 30 min), so it lowers a neigh
 
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -32,6 +33,7 @@ __all__ = [
     "normalize_segments",
     "offset_to_relative",
     "quality_mask",
+    "point_noise",
     "robust_std",
     "sigma_clip_upper",
     "transit_mask",
@@ -46,6 +48,21 @@ def robust_std(x) -> float:
     if x.size < 2:
         return float("nan")
     return float(1.4826 * np.median(np.abs(x - np.median(x))))
+
+
+def point_noise(flux) -> float:
+    """White (point-to-point) noise of a light curve: the robust standard deviation of
+    successive differences over sqrt(2), blind to variability slower than a few cadences (NaNs
+    ignored; NaN for fewer than three finite differences' worth of data).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f = np.random.default_rng(0).normal(1.0, 1e-3, 10_000) + np.linspace(0, 0.1, 10_000)
+    >>> round(point_noise(f) * 1e3, 1)
+    1.0
+    """
+    return robust_std(np.diff(np.asarray(flux, dtype=float))) / math.sqrt(2.0)
 
 
 def finite_mask(t, flux) -> np.ndarray:
@@ -363,7 +380,7 @@ def _warn_if_noise_swamps_the_level(flux, meta) -> None:
     med = float(np.median(finite)) if finite.size else float("nan")
     if finite.size < 3 or not med > 0:
         return
-    noise = robust_std(np.diff(finite)) / np.sqrt(2.0)
+    noise = point_noise(finite)
     if noise > NOISY_LEVEL * med:
         warnings.warn(
             f"{_where(meta)}: the flux is read as a star's level of {med:.4g} with a point noise"
@@ -457,7 +474,7 @@ def offset_to_relative(flux, flux_err, segments) -> tuple[np.ndarray, np.ndarray
     for s in np.unique(segments):
         m = segments == s
         flux[m] -= np.nanmedian(flux[m])
-    scale = 1000.0 * robust_std(np.diff(flux)) / np.sqrt(2.0)
+    scale = 1000.0 * point_noise(flux)
     if not np.isfinite(scale) or scale <= 0:
         scale = 1000.0 * (robust_std(flux) or 1.0)
     return 1.0 + flux / scale, flux_err / scale

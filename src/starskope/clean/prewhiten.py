@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .masking import robust_std
+from .masking import point_noise, robust_std
 
 __all__ = ["Prewhitening", "prewhiten"]
 
@@ -100,7 +100,7 @@ def prewhiten(
     out = Prewhitening(model, (), ())
     if t.size < 100 or t[-1] - t[0] < 2.0 * min_period:
         return out
-    white = robust_std(np.diff(flux)) / np.sqrt(2.0)
+    white = point_noise(flux)
     cadence = float(np.median(np.diff(t)))
     noise_2h = white / np.sqrt(max(1.0, (2.0 / 24.0) / cadence))
     if not (np.isfinite(noise_2h) and noise_2h > 0):

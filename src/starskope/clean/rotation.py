@@ -37,7 +37,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .binning import bin_in_time
-from .masking import find_segments, robust_std
+from .masking import find_segments, point_noise, robust_std
 
 __all__ = [
     "RotationModel",
@@ -335,7 +335,7 @@ def rotation_model(
     """
     t = np.asarray(t, dtype=float)
     flux = np.asarray(flux, dtype=float)
-    white = robust_std(np.diff(flux)) / np.sqrt(2.0)
+    white = point_noise(flux)
     variable = robust_std(flux) > min_variability * white
     m = choose_rotation_model(rotation_period(t, flux), min_window=min_window)
     if m.n_harmonics > 0 and twice_the_period(t, flux, m.period):

@@ -20,7 +20,7 @@ import numpy as np
 from scipy.ndimage import median_filter
 
 from ..clean.binning import bin_in_time
-from ..clean.masking import robust_std, transit_mask
+from ..clean.masking import point_noise, robust_std, transit_mask
 from ..exceptions import StarskopeError
 from .base import Periodogram, SearchResult
 from .grid import duration_grid, period_grid
@@ -207,7 +207,7 @@ def box_stats(t, flux, *, period: float, t0: float, duration: float) -> BoxStats
         return BoxStats(0.0, nan, 0.0, 0.0, n_in, 0, nan, nan)
     f_out = np.median(flux[out])
     depth = float(f_out - np.mean(flux[inn]))
-    sw = robust_std(np.diff(flux[out])) / np.sqrt(2.0)
+    sw = point_noise(flux[out])
     if not np.isfinite(sw) or sw <= 0:
         sw = robust_std(flux[out])
     sw = max(sw, 1e-12)
@@ -265,7 +265,7 @@ def compute_sde(power, sample=None) -> np.ndarray:
 
 
 def _weights(flux, flux_err):
-    sig = robust_std(np.diff(flux)) / np.sqrt(2.0)
+    sig = point_noise(flux)
     if not np.isfinite(sig) or sig <= 0:
         sig = robust_std(flux)
     if flux_err is None:
