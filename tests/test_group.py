@@ -278,3 +278,23 @@ def test_a_group_of_magnitude_light_curves_keeps_its_depth():
     assert best.depth_ppm == pytest.approx(3000, rel=0.25)
     with pytest.raises(StarskopeError, match="must be a positive time"):
         analyse_group(lcs, bin_cadence_days=-1)
+
+
+def test_a_group_of_ppm_offset_light_curves_keeps_its_depth():
+    """Two sectors of offsets in ppm, median +100 and +150 ppm: stitch divided each by its
+    median, and the group's 3000-ppm planet came out at 10362 ppm with a note that the flux
+    had no level (a review of the thirty-third session's change)."""
+    from starskope.units import ppm
+
+    rng = np.random.default_rng(0)
+    lcs = []
+    for start, level in ((1500.0, 100.0), (1530.0, 150.0)):
+        t = start + np.arange(3000) * 10.0 / 1440.0
+        phase = (t - 1500.3 + 1.6) % 3.2 - 1.6
+        off = rng.normal(level, 300.0, t.size) - 3000.0 * (np.abs(phase) < 0.06)
+        meta = LightCurveMeta(mission="TESS", target="TIC 2")
+        lcs.append(LightCurve(t, off * ppm, time_format="btjd", meta=meta))
+    best = analyse_group(lcs, name="TIC 2").result.candidates[0]
+    assert best.period_days == pytest.approx(3.2, rel=2e-3)
+    assert best.depth_ppm == pytest.approx(3000, rel=0.15)
+    assert best.is_planet_like

@@ -491,6 +491,26 @@ def test_normalize_and_flatten_turn_magnitudes_into_flux():
     assert lc.meta.flux_unit == "mag"  # the input is left as it was
 
 
+@pytest.mark.parametrize(("unit", "scale"), [("ppm", 1e-6), ("ppt", 1e-3), ("%", 1e-2)])
+def test_normalize_and_flatten_read_offsets_around_zero_as_1_plus_offset(unit, scale):
+    """Offsets in ppm (median +100 ppm) were divided by their own median: a 3000-ppm transit
+    became a relative flux of -38 in normalize() and -27 in flatten(), and a group of such
+    sectors had three times the depth (a review of the thirty-third session's change)."""
+    rng = np.random.default_rng(5)
+    t = 1500.0 + np.arange(3000) * 2.0 / 1440.0
+    off = (100.0 + 300.0 * rng.standard_normal(t.size)) * 1e-6
+    off[1500:1540] -= 3e-3
+    meta = LightCurveMeta(mission="TESS", target="TIC 1", flux_unit=unit)
+    lc = LightCurve(t, off / scale, np.full(t.size, 3e-4 / scale), time_format="btjd", meta=meta)
+    norm = lc.normalize()
+    assert norm.meta.flux_unit == "relative"
+    assert np.median(norm.flux[1505:1535]) == pytest.approx(1 - 2.9e-3, abs=2e-4)
+    assert np.median(norm.flux_err) == pytest.approx(3e-4)
+    flat = lc.flatten(window=1.0)
+    assert np.median(flat.flux[1505:1535]) == pytest.approx(1 - 3e-3, abs=3e-4)
+    assert np.median(flat.flux[:1400]) == pytest.approx(1.0, abs=1e-4)
+
+
 def test_flatten_keeps_the_nan_cadences_of_a_light_curve_as_read():
     """flatten() on a light curve as read (NaN flux kept) raised wotan's "time and flux contain
     no finite values" (biweight, a sector with a segment of NaN) or "array must not contain
@@ -527,6 +547,9 @@ def test_bad_arguments_are_starskope_errors():
         LightCurve([1, 2, 3], ["a", "b", "c"])
     assert len(lc.bin("30 min")) == len(lc.bin(30 * u.min))
     assert to_days("12 h") == 0.5
+    assert to_days("30") == 30.0  # a plain number is days (it was refused as unitless)
+    one = Time([2459001.5], format="jd", scale="tdb")  # one time in an array, as a Quantity is
+    assert lc.fold(period=3.0, epoch_time=one).epoch == pytest.approx(2001.5)  # BTJD
 
 
 def test_from_lightkurve_keeps_its_normalisation():

@@ -189,8 +189,9 @@ def _epoch_days(epoch, lc) -> float:
     from astropy.time import Time
 
     if isinstance(epoch, Time):
-        if not epoch.isscalar:
+        if epoch.size != 1:
             raise StarskopeValueError(f"epoch must be one time; got {epoch.size} of them")
+        epoch = epoch.ravel()[0]  # (a one-element array too, as to_days takes)
         if lc.time_format == "relative":
             raise StarskopeError(
                 "epoch is an absolute Time but the light curve has relative times; "

@@ -525,12 +525,21 @@ class LightCurve:
 
     def normalize(self) -> LightCurve:
         """Divide flux and error by the median flux (result is relative, around 1); magnitudes
-        (``meta.flux_unit`` ``"mag"``) become relative flux ``10^(-0.4 (m - median m))``."""
+        (``meta.flux_unit`` ``"mag"``) become relative flux ``10^(-0.4 (m - median m))``, and
+        offsets around zero in ppm, ppt or per cent by their unit ``1 + offset``, as
+        :func:`starskope.clean.clean` reads them (offsets of no unit are refused: no level)."""
+        from .clean.masking import has_flux_level, offset_scale
         from .units import is_magnitude_unit, magnitudes_to_flux
 
+        relative = self.meta.replace(flux_unit="relative")
         if is_magnitude_unit(self.meta.flux_unit):
             flux, err = magnitudes_to_flux(self.flux, self.flux_err)
-            return self.copy(flux=flux, flux_err=err, meta=self.meta.replace(flux_unit="relative"))
+            return self.copy(flux=flux, flux_err=err, meta=relative)
+        scale = offset_scale(self.meta.flux_unit)
+        if scale is not None and not has_flux_level(self.flux):
+            return self.copy(
+                flux=1.0 + scale * self.flux, flux_err=scale * self.flux_err, meta=relative
+            )
         med = np.nanmedian(self.flux)
         if not np.isfinite(med) or med <= 0:
             raise StarskopeError(
@@ -538,12 +547,7 @@ class LightCurve:
                 " around zero such as flux - 1 or ppm? starskope.analyse reads those as they are)",
                 path=self.meta.source,
             )
-        unit = "relative"
-        return self.copy(
-            flux=self.flux / med,
-            flux_err=self.flux_err / abs(med),
-            meta=self.meta.replace(flux_unit=unit),
-        )
+        return self.copy(flux=self.flux / med, flux_err=self.flux_err / abs(med), meta=relative)
 
     def to_bjd(self) -> LightCurve:
         """Return the same light curve with times in full BJD_TDB (format ``"jd"``)."""

@@ -34,6 +34,8 @@ def to_days(value, *, name: str = "value") -> float:
     3.0
     >>> to_days("30 min") * 48
     1.0
+    >>> to_days("2.5")  # a plain number is days, as 2.5 is
+    2.5
     """
     if isinstance(value, str):
         value = _quantity(value, name)
@@ -71,7 +73,13 @@ def to_days_array(value, *, name: str = "value") -> np.ndarray:
         ) from None
 
 
-def _quantity(text: str, name: str) -> u.Quantity:
+def _quantity(text: str, name: str):
+    """A string as a time: a plain number (``"30"``, days) as that number, else a Quantity
+    (``"30 min"``)."""
+    try:
+        return float(text)
+    except ValueError:
+        pass
     try:
         return u.Quantity(text)
     except (TypeError, ValueError):

@@ -22,7 +22,7 @@ import numpy as np
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve
 from ..units import is_magnitude_unit, to_days
-from .masking import find_segments, point_noise, robust_std
+from .masking import find_segments, offset_scale, point_noise, robust_std
 from .rotation import RotationModel, rotation_trend
 
 __all__ = ["DETRENDERS", "DetrendResult", "flatten", "flatten_arrays", "suggest_window"]
@@ -352,7 +352,9 @@ def flatten(
     w = 3.0 * DEFAULT_MAX_DURATION if window is None else to_days(window, name="window")
     if method == "rotation" and rotation is not None:
         w = float(rotation.window)
-    if is_magnitude_unit(lc.meta.flux_unit):  # a dip in magnitudes is a rise: flux first
+    if is_magnitude_unit(lc.meta.flux_unit) or offset_scale(lc.meta.flux_unit) is not None:
+        # a dip in magnitudes is a rise, and offsets around zero in ppm have no level to
+        # divide by: relative flux first
         lc = lc.normalize()
     # a light curve as read keeps NaN cadences: the trend of the others, NaN there
     good = np.isfinite(lc.t) & np.isfinite(lc.flux)
