@@ -167,6 +167,10 @@ def test_mission_names_are_case_insensitive():
 def test_bin_needs_group_auto(table, capsys):
     assert main(["search", str(table), "--bin", "30"]) == 2
     assert "--bin" in _err(capsys)
+    # infinity passed the check, and every star then failed with the days it made (a review)
+    for bad in ("inf", "nan", "0"):
+        assert main(["search", str(table), "--group", "auto", "--bin", bad]) == 2
+        assert "--bin takes a positive number of minutes" in _err(capsys)
 
 
 def test_a_simulated_fits_folder_is_searched_without_its_truth_table(tmp_path, capsys):

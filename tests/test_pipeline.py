@@ -927,6 +927,37 @@ def test_a_deep_eclipse_boxed_under_the_depth_limit_is_rejected_by_its_fitted_si
             assert best.depth_ppm < 1e5 and "radius ratio 0.330" in depth.reason
 
 
+def test_the_fitted_size_test_uses_the_red_noise_widened_error_the_result_reports():
+    """A 0.33-stellar-radius companion on a star with red noise (beta about 3 at the transit's
+    duration): the depth test's fitted-size veto took the fit's white-noise radius-ratio error
+    (0.0026) and rejected it, where the result reports the same fit's error widened by beta
+    (0.0073), by which the companion's area is within two errors of the 10% limit (a review of
+    the thirty-third session's change)."""
+    import warnings
+
+    from scipy.ndimage import gaussian_filter1d
+
+    import starskope
+    from starskope.lightcurve import LightCurve
+    from starskope.simulate.inject import PlanetSignal, inject
+
+    t = 1500 + np.arange(0, 27, 10 / 1440)
+    rng = np.random.default_rng(1)
+    red = gaussian_filter1d(rng.normal(0, 1, t.size), 8)
+    red *= 0.004 / red.std()
+    lc = LightCurve(t, 1 + rng.normal(0, 1e-3, t.size) + red, time_format="btjd")
+    lc = inject(lc, PlanetSignal(period=4.1, t0=1501.0, rp_rs=0.33, a_rs=12, impact=0.63))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        best = starskope.analyse(lc).candidates[0]
+    assert best.period_days == pytest.approx(4.1, rel=2e-3)
+    k, k_err = best.rp_rs, best.extra["fit_rp_rs_err"]
+    assert best.extra["fit_red_noise_beta"] > 2
+    assert k**2 - 4 * k * k_err < 0.1  # within two (reported) errors of the limit
+    depth = next(v for v in best.vetting if v.name == "depth")
+    assert not depth.raised, depth.reason
+
+
 def test_a_planet_under_delta_scuti_pulsations_is_found_after_prewhitening():
     """Eight modes of up to 0.4% at 5-50 c/d (the simulator's delta Scuti) over a 1630-ppm
     planet: without prewhitening the search finds the pulsations' 0.585-d alias; with it the

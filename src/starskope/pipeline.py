@@ -452,6 +452,9 @@ def _depth_at_fit(
     )
     if not described or not b + rp < 1.0:
         return flags
+    # the fit's covariance assumes white noise: its error widened by the red-noise beta at the
+    # transit's duration, as the result reports it (extra["fit_rp_rs_err"])
+    rp_err *= _fit_red_noise(_apart(flat, s, list(others)), s)
     area, area_err = rp**2, 2.0 * rp * rp_err
     if not (np.isfinite(area_err) and area - 2.0 * area_err > th.max_depth):
         return flags
@@ -1641,7 +1644,8 @@ def analyse_group(
         bin_cadence_days = to_days(bin_cadence_days, name="bin_cadence_days")
         if not (np.isfinite(bin_cadence_days) and bin_cadence_days > 0):
             raise StarskopeError(
-                f"bin_cadence_days (--bin) must be a positive time; got {bin_cadence_days}"
+                "bin_cadence_days (--bin, in minutes) must be a positive time; got"
+                f" {bin_cadence_days} days"
             )
     given = list(lcs)
     relative = [x for x in given if x.time_format == "relative"]

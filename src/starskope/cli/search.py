@@ -254,7 +254,7 @@ def search_command(
 
     if group not in ("none", "auto"):
         raise StarskopeError(f"--group must be 'none' or 'auto'; got {group!r}")
-    if bin_minutes is not None and (group != "auto" or not bin_minutes > 0):
+    if bin_minutes is not None and (group != "auto" or not 0 < bin_minutes < float("inf")):
         raise StarskopeError(
             f"--bin takes a positive number of minutes, with --group auto; got {bin_minutes}"
             + ("" if group == "auto" else " without --group auto")
