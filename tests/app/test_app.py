@@ -166,6 +166,11 @@ def test_upload_corrupt_file_gets_a_clear_message(client):
     s = _wait(client, str(r.url))
     assert s["stage"] == "failed" and "broken.fits" in s["message"]
     assert "starskope-uploads" not in s["message"]  # the temporary path is not shown
+    # a file name with "--" in it is no command-line option to explain (a review)
+    r = client.post("/upload", files={"file": ("tess--sector-14.csv", b"time,flux\n")})
+    s = _wait(client, str(r.url))
+    assert s["stage"] == "failed" and "tess--sector-14.csv" in s["message"]
+    assert "options such as" not in s["message"], s["message"]
     page = client.get(str(r.url))
     assert page.status_code == 200 and "could not be analysed" in page.text
     assert "could not be analysed: broken.fits:" not in page.text  # the name said once

@@ -129,6 +129,14 @@ def test_a_bjd_column_of_reduced_values(tmp_path):
     with pytest.warns(StarskopeWarning, match="column 'bjd' holds times of ~5e4: read as BJD -"):
         lc = read(_csv(tmp_path / "r.csv", "bjd,flux", t, f))
     np.testing.assert_allclose(lc.t[0] + (lc.bjd_offset or 0.0), t[0] + 2400000.0, atol=1e-6)
+    # the same column in a FITS table was read so without a word (a review)
+    cols = [fits.Column(name="BJD", format="D", array=t), fits.Column("FLUX", "D", array=f)]
+    fits.HDUList([fits.PrimaryHDU(), fits.BinTableHDU.from_columns(cols)]).writeto(
+        tmp_path / "r.fits"
+    )
+    with pytest.warns(StarskopeWarning, match="column 'BJD' holds times of ~5e4: read as BJD -"):
+        lc = read(tmp_path / "r.fits")
+    np.testing.assert_allclose(lc.t[0] + (lc.bjd_offset or 0.0), t[0] + 2400000.0, atol=1e-6)
     t, f = _curve(t0=2458354.1)  # full BJD: unchanged
     lc = read(_csv(tmp_path / "f.csv", "bjd,flux", t, f))
     np.testing.assert_allclose(lc.t[0] + (lc.bjd_offset or 0.0), t[0], atol=1e-6)

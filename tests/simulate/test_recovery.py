@@ -406,3 +406,12 @@ def test_perfectly_separated_trials_put_the_completeness_point_in_the_gaps_middl
     tab = pd.DataFrame({"injected": True, "expected_snr": x, "recovered": x > 8.0})
     for level in (0.5, 0.9):
         assert snr_at_completeness(tab, level) == pytest.approx(np.sqrt(6.0 * 10.0))
+    # injections whose transits all fell in gaps (SNR 0) are the window function's misses: left
+    # out (they made the gap's lower end 0, and the point 0.0)
+    gaps = pd.DataFrame({"injected": True, "expected_snr": 0.0, "recovered": False}, index=[0, 1])
+    both = pd.concat([tab, gaps], ignore_index=True)
+    for method in ("logistic", "isotonic"):
+        assert snr_at_completeness(both, 0.5, method=method) == pytest.approx(
+            snr_at_completeness(tab, 0.5, method=method)
+        )
+    assert snr_at_completeness(pd.concat([tab[tab.recovered], gaps]), 0.5) != 0.0

@@ -348,8 +348,11 @@ class JobManager:
                     break
                 else:
                     # the worker names the temporary copy; the user knows the file by its name.
-                    # The command line's words for the cadence are the form's field here
-                    text = form_words(str(value).replace(str(path), job.filename))
+                    # The command line's words for the cadence are the form's field here, put
+                    # before the name goes in (a name such as "tess--sector-14.csv" is no option)
+                    text = form_words(str(value).replace(str(path), "\0")).replace(
+                        "\0", job.filename
+                    )
                     self._finish(job, "failed", text)
                     break
         finally:

@@ -557,6 +557,20 @@ def warn_if_reduced_jd(rule: str, *, path, where: str | None = None) -> None:
     )
 
 
+def warn_named_jd_reduced(column: str, *, path, where: str | None = None, fits: bool = False):
+    """The ``StarskopeWarning`` for a column named JD or BJD holding times of ~5e4, read as
+    BJD - 2400000 (:data:`REDUCED_JD_RULE`): the name says JD, not which half of a day."""
+    # (read() takes time_format for text tables only)
+    fix = "or give the table an MJDREFI header" if fits else "or pass time_format"
+    warn_file(
+        f"column {column!r} holds times of ~5e4: read as BJD - 2400000 (reduced JD); if they"
+        " are JD - 2400000.5 (MJD-like), every epoch is half a day early (periods are"
+        f" unaffected): name the column mjd or rjd, {fix}",
+        path=path,
+        where=where,
+    )
+
+
 def infer_time_format(
     t: np.ndarray, *, mission: str | None, column: str | None = None, fits: bool = False
 ):

@@ -27,6 +27,7 @@ from ..time import float32_time_step
 from ._columns import choose_columns, is_magnitude, warn_suspect_magnitudes
 from ._common import (
     AMBIGUOUS_RULE,
+    REDUCED_JD_RULE,
     below_full_jd,
     declared_time_scale,
     finish,
@@ -40,6 +41,7 @@ from ._common import (
     time_scale,
     warn_file,
     warn_if_reduced_jd,
+    warn_named_jd_reduced,
 )
 from ._fitsfile import (
     _TFORM,
@@ -129,6 +131,8 @@ def _time(cols: _Cols, tcol: str, primary, *, mission, path, where):
             fmt, add, rule = infer_time_format(t, mission=mission, column=tcol, fits=not named_jd)
             if not named_jd or rule == AMBIGUOUS_RULE:
                 warn_if_reduced_jd(rule, path=path, where=where)
+            elif rule == REDUCED_JD_RULE:  # the name says JD, not which half of a day
+                warn_named_jd_reduced(tcol, path=path, where=where, fits=True)
     return (t + add if add else t), fmt, rule
 
 

@@ -43,6 +43,7 @@ from ._common import (
     time_scale,
     warn_file,
     warn_if_reduced_jd,
+    warn_named_jd_reduced,
 )
 from ._open import DECOMPRESSION_ERRORS, open_binary, open_text
 
@@ -1016,13 +1017,7 @@ def _to_lightcurve(
             if rule == AMBIGUOUS_RULE:  # K2 or TESS: said, as for any other name
                 warn_if_reduced_jd(rule, path=path)
             elif rule == REDUCED_JD_RULE:  # the name says JD, not which half of a day
-                warn_file(
-                    f"column {tname!r} holds times of ~5e4: read as BJD - 2400000 (reduced"
-                    " JD); if they are JD - 2400000.5 (MJD-like), every epoch is half a day"
-                    " early (periods are unaffected): name the column mjd or rjd, or pass"
-                    " time_format",
-                    path=path,
-                )
+                warn_named_jd_reduced(tname, path=path)
             rule = f"column {tname!r} named JD/BJD with values below 2e6: {rule}"
         elif fmt in ("btjd", "bkjd") and np.nanmin(t) > 2.0e6:
             warn_file(

@@ -750,13 +750,17 @@ def snr_at_completeness(
         is a step anywhere between them: the geometric middle of that gap is returned.
     by : str, optional
         The SNR column: ``"expected_snr"`` (white noise, the definition), or
-        ``"effective_snr"`` (divided by the background's red-noise factor).
+        ``"effective_snr"`` (divided by the background's red-noise factor). Injections of
+        SNR 0 (every transit in a gap) are left out.
     """
     if method not in ("logistic", "isotonic"):
         raise StarskopeError(f"method must be 'logistic' or 'isotonic'; got {method!r}")
     if by not in table:
         raise StarskopeError(f"the table has no column {by!r}")
-    inj = table[table["injected"] & np.isfinite(table[by].to_numpy(float))]
+    snr = table[by].to_numpy(float)
+    # both fits are in log SNR: an injection whose transits all fell in gaps (SNR 0) has none,
+    # and is the window function's miss, not the detector's (nor the gap's lower end)
+    inj = table[table["injected"].to_numpy(bool) & np.isfinite(snr) & (snr > 0)]
     if len(inj) < 10:
         return float("nan")
     x = inj[by].to_numpy(float)
