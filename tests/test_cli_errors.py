@@ -116,6 +116,14 @@ def test_empty_folders_are_errors(tmp_path, capsys, monkeypatch):
         assert "no light curves found" in _err(capsys)
         assert capsys.readouterr().out == ""
     assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]  # no catalog, no report
+    # a folder of NumPy arrays: the files passed over are named (an audit of related formats)
+    import numpy as np
+
+    np.save(empty / "flux.npy", np.ones((2, 10)))
+    for argv in (["search", str(empty)], ["scan", str(empty), "-c", "c.duckdb"]):
+        assert main(argv) == 2
+        err = _err(capsys)
+        assert "1 file(s) passed over" in err and "flux.npy" in err and "NumPy arrays" in err
 
 
 def test_an_empty_path_is_an_error_not_the_working_folder(tmp_path, table, capsys, monkeypatch):

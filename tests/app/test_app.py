@@ -512,7 +512,10 @@ def test_form_words_put_command_line_advice_in_the_forms_terms():
     form does not have (an audit of the app)."""
     from starskope.app.jobs import form_words
 
-    said = form_words("cadence_minutes (--cadence-minutes) must be in (0, 1440] minutes; got '-5'")
+    said = form_words(
+        "cadence_minutes (--cadence-minutes) must be from one second (1/60) to 1440 minutes;"
+        " got '-5'"
+    )
     assert said.startswith('the "minutes between samples" field must be')
     said = form_words(
         "nan.csv: all flux values are NaN in column 'flux'; another flux column may hold data"

@@ -173,6 +173,65 @@ def test_bad_row_is_reported_and_others_still_read(tmp_path, mutate, match, labe
     assert read_kaggle_row(p, 2, cache=False).meta.row == 2
 
 
+def test_missing_value_words_in_a_row_are_nan(tmp_path):
+    """NA, null and N/A cells (R's and pandas' spellings) failed the whole row as "not a
+    number", where empty cells and nan were read as missing (an audit of related formats)."""
+    flux = 1.0 + 0.001 * np.arange(2 * KAGGLE_N_FLUX).reshape(2, KAGGLE_N_FLUX)
+    p = write_kaggle(tmp_path / "t.csv", flux, [1, 2])
+    lines = p.read_text().splitlines()
+    cells = lines[1].split(",")
+    cells[3], cells[10], cells[20], cells[30] = "NA", "null", "N/A", "--"
+    lines[1] = ",".join(cells)
+    p.write_text("\n".join(lines) + "\n")
+    lc = read_kaggle_row(p, 0, cache=False)
+    assert (
+        np.isnan(lc.flux[[2, 9, 19, 29]]).all() and np.isfinite(lc.flux).sum() == KAGGLE_N_FLUX - 4
+    )
+
+
+def test_rows_longer_than_a_k2_campaign_at_the_layouts_cadence_are_warned_of(tmp_path):
+    """A TESS two-minute table in the layout (19440 samples a row) was read at K2's cadence
+    without a word: 397 days, 2-h transits stretched to 29 h, no planet found and two false
+    ones (an audit of related formats). Said once per table; not with --cadence-minutes, nor
+    for the layout's own 3197 samples."""
+    import warnings
+
+    from starskope.exceptions import StarskopeWarning
+    from starskope.io import iter_read, read
+
+    long = write_kaggle(tmp_path / "tess2min.csv", np.ones((3, 5000)), [1, 2, 1])
+    with pytest.warns(StarskopeWarning, match="5000 samples .* span 102 days") as said:
+        assert len(list(iter_read([long]))) == 3
+    assert sum("longer than any K2 campaign" in str(w.message) for w in said) == 1
+    ok = write_kaggle(tmp_path / "k2.csv", np.ones((2, KAGGLE_N_FLUX)), [1, 2])
+    again = write_kaggle(tmp_path / "again.csv", np.ones((2, 5000)), [1, 2])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StarskopeWarning)
+        read(ok, row=1)
+        read(again, row=1, cadence_minutes=2.0)
+        list(iter_read([again], cadence_minutes=2.0))
+
+
+def test_a_named_first_column_is_said_to_be_passed_over(tmp_path):
+    """``KEPID,LABEL,FLUX.1,...``: the ids were dropped as a row index without a word (an audit
+    of related formats); pandas' unnamed index is not worth one."""
+    import warnings
+
+    pd = pytest.importorskip("pandas")
+    from starskope.exceptions import StarskopeWarning
+
+    flux = pd.DataFrame(np.ones((2, 50)), columns=[f"FLUX.{i}" for i in range(1, 51)])
+    named = pd.concat([pd.DataFrame({"KEPID": [757076, 757099], "LABEL": [2, 1]}), flux], axis=1)
+    named.to_csv(tmp_path / "ids.csv", index=False)
+    with pytest.warns(StarskopeWarning, match="first column 'KEPID' read as a row index") as w:
+        lcs = list(iter_kaggle(tmp_path / "ids.csv", cache=False))
+    assert [lc.meta.label for lc in lcs] == [1, 0] and len(w) == 1
+    named.drop(columns="KEPID").to_csv(tmp_path / "plain.csv")  # pandas' own index
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", StarskopeWarning)
+        assert len(list(iter_kaggle(tmp_path / "plain.csv", cache=False))) == 2
+
+
 def test_row_out_of_range(table):
     path, _f, labels = table
     assert count_kaggle_rows(path) == len(labels)
@@ -386,8 +445,13 @@ def test_headerless_zero_one_table(tmp_path, rng):
     p = tmp_path / "noheader.csv"
     p.write_text("".join("0," + ",".join(f"{v:.2f}" for v in f) + "\n" for f in flux))
     assert identify_kaggle(str(p), p.read_bytes()[:65536])
-    with pytest.warns(Warning, match="0 and 1"):
+    # (only 0s: said as such, not "0 and 1", an audit of related formats)
+    with pytest.warns(Warning, match="LABEL holds 0 and no 2: read as labelled 0/1"):
         assert [lc.meta.label for lc in iter_kaggle(p, cache=False)] == [0, 0, 0]
+    for _ in range(2):  # from the text, then from its cache
+        with pytest.warns(Warning, match="LABEL holds 0 and no 2: read as labelled 0/1"):
+            got = [lc.meta.label for lc in iter_kaggle(p, cache_dir=tmp_path / "c")]
+        assert got == [0, 0, 0]
 
 
 def test_layout_labels_are_not_read_as_zero_one(table, tmp_path):
@@ -509,6 +573,12 @@ def test_kaggle_layout_parquet_labels_and_bad_rows(table, tmp_path, monkeypatch)
     assert isinstance(err, RowError) and err.row == 2 and "LABEL must be 1" in str(err)
     err = got[f"{tmp_path / 'bad.parquet'}#row=3"]
     assert isinstance(err, RowError) and "got a missing value" in str(err)
+    # a word is named as it is, as the CSV reader names it (it was "a missing value")
+    words = df.assign(LABEL=np.where(df.LABEL == 2, "planet", "no_planet"))
+    words.to_parquet(tmp_path / "words.parquet")
+    err = dict(iter_read([tmp_path / "words.parquet"]))[f"{tmp_path / 'words.parquet'}#row=0"]
+    word = "planet" if labels[0] == 2 else "no_planet"
+    assert isinstance(err, RowError) and f"got '{word}'" in str(err), str(err)
     err = got[f"{tmp_path / 'bad.parquet'}#row=4"]
     assert isinstance(err, RowError) and err.label == int(labels[4] == 2) and "NaN" in str(err)
     assert not isinstance(got[f"{tmp_path / 'bad.parquet'}#row=5"], StarskopeError)
@@ -518,6 +588,9 @@ def test_kaggle_layout_parquet_labels_and_bad_rows(table, tmp_path, monkeypatch)
     for item in list(iter_items([tmp_path / "bad.parquet"]))[2:5]:
         with pytest.raises(RowError, match="LABEL must be 1|all flux values are NaN"):
             _read_item(item)
+    first = next(iter(iter_items([tmp_path / "words.parquet"])))  # (a word broke the listing)
+    with pytest.raises(RowError, match=f"got '{word}'"):
+        _read_item(first)
     # the first LABEL_LOOKAHEAD labels decide the scheme, as in the CSV reader: 0/1 there and
     # a 2 further down is an error of its row
     monkeypatch.setattr("starskope.io.kaggle.LABEL_LOOKAHEAD", 3)

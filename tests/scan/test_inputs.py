@@ -110,6 +110,16 @@ def test_manifest_paths_targets_labels(tmp_path):
     assert walked == sorted([str(f1), str(f2)])
 
 
+def test_manifest_label_words_include_the_models_own_class_names(tmp_path):
+    """``not_planet`` (the class predict --json names) and ``no_planet`` were refused as no
+    labels, where ``planet`` and ``non-host`` were taken (an audit of related formats)."""
+    f = _touch(tmp_path / "a.csv")
+    words = ["planet", "not_planet", "no_planet", "Non_Host", "planet_host", "false positive"]
+    man = tmp_path / "m.csv"
+    man.write_text("path,label\n" + "".join(f"{f},{w}\n" for w in words))
+    assert [it.label for it in iter_items([man])] == [1, 0, 0, 0, 1, 0]
+
+
 def test_manifest_chunks_stream(tmp_path, monkeypatch):
     man = tmp_path / "m.csv"
     with man.open("w") as fh:

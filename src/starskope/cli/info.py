@@ -117,7 +117,9 @@ def info(
         console = _console()
         console.print(table)
     if not n_ok and not n_bad:
-        raise StarskopeError(f"no light curves found in {' '.join(map(str, files))}")
+        from ..io.registry import no_light_curves
+
+        raise no_light_curves(files)
     if n_bad:
         raise SystemExit(1)  # (typer.Exit's code is dropped by main() with standalone_mode off)
 

@@ -580,7 +580,9 @@ def predict_command(
                 advance(1)
                 n_failed += emit_result(res, json_out=json_out, rows=rows)
     if not n_seen:
-        raise StarskopeError(f"no light curves found in {' '.join(map(str, files))}")
+        from ..io.registry import no_light_curves
+
+        raise no_light_curves(files)
     if not json_out:
         from rich.markup import escape
         from rich.table import Table
@@ -739,6 +741,12 @@ def _check_both_classes(data, ds) -> None:
         f" {_class_counts(ds)}: ROC and precision-recall (ROC-AUC, PR-AUC, roc.png, pr.png) are "
         "undefined without both classes; evaluate on data with hosts and non-hosts (predict "
         "scores stars of one class)"
+        + (
+            "; in a Kaggle-layout table a host is LABEL 2 and 1 is none (labels 0/1 are read"
+            " so only when a 0 is among them)"
+            if not n_pos
+            else ""
+        )
     )
 
 

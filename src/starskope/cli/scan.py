@@ -166,7 +166,9 @@ def scan_command(
         raise typer.Exit(130) from None
     print(summary.line())
     if summary.n_done + summary.n_errors + summary.n_skipped == 0:
-        raise StarskopeError(f"no light curves found in {' '.join(map(str, inputs))}")
+        from ..io.registry import no_light_curves
+
+        raise no_light_curves(inputs)
     if summary.n_errors:
         _say_errors(catalog, summary.run_id, summary.n_errors)
     if export is not None:

@@ -358,7 +358,9 @@ def search_command(
             n_seen += 1
             n_failed += emit_result(res, json_out=json_out, rows=results)
     if not n_seen:
-        raise StarskopeError(f"no light curves found in {' '.join(map(str, files))}")
+        from ..io.registry import no_light_curves
+
+        raise no_light_curves(files)
     if not json_out:
         _table(results)
     if n_failed:

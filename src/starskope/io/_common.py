@@ -501,6 +501,11 @@ def _named_jd(column: str | None) -> bool:
 REDUCED_JD_RULE = "values ~5e4: BJD - 2400000"
 
 
+#: Cells read as missing values, not as text (astropy's masked output "--", pandas' "NaN",
+#: R's "NA"...), lower case.
+MISSING_TOKENS = frozenset({"", "-", "--", "?", "na", "n/a", "nan", "null", "none", "masked"})
+
+
 def warn_if_reduced_jd(rule: str, *, path, where: str | None = None) -> None:
     """The ``StarskopeWarning`` for times of ~5e4 read by :data:`REDUCED_JD_RULE` (or as MJD
     in a FITS table): the other reading moves every epoch by half a day."""

@@ -36,7 +36,7 @@ import numpy as np
 
 from ..exceptions import RowError, StarskopeError
 from ..lightcurve import LightCurve, LightCurveMeta
-from ._common import warn_file
+from ._common import MISSING_TOKENS, warn_file
 from ._open import DECOMPRESSION_ERRORS, open_text
 
 __all__ = [
@@ -178,16 +178,25 @@ def zero_one_labels(lines, *, index_col: bool = False, lookahead: int = LABEL_LO
     error of its row), and 0s without any 2 decide for 0/1; lines of 1s only follow the
     layout. The real tables list their hosts (2) first, so the look-ahead ends at once.
     """
-    seen_zero = False
+    return label_scheme(lines, index_col=index_col, lookahead=lookahead) in ("0/1", "zeros")
+
+
+def label_scheme(lines, *, index_col: bool = False, lookahead: int = LABEL_LOOKAHEAD) -> str:
+    """What the first ``lookahead`` data lines' labels say: ``"1/2"`` (a 2), ``"0/1"`` (0s
+    and 1s, no 2), ``"zeros"`` (0s only), ``"ones"`` (every label 1: the layout's non-hosts,
+    read so) or ``""`` (no label read); see :func:`zero_one_labels`."""
+    seen: set[float] = set()
     for line in itertools.islice(lines, lookahead):
         try:
             value = float(_label_field(line, index_col))
         except ValueError:
             continue
         if value == 2.0:
-            return False
-        seen_zero = seen_zero or value == 0.0
-    return seen_zero
+            return "1/2"
+        seen.add(value)
+    if 0.0 in seen:
+        return "0/1" if 1.0 in seen else "zeros"
+    return "ones" if seen == {1.0} else ""
 
 
 def split_fields(line: str) -> list[str]:
@@ -292,12 +301,33 @@ def blank_index_name(line: str) -> bool:
     return s[:1] == " " and not any(sep in s for sep in (",", ";", "\t"))
 
 
+_NAMED_FIRST_WARNED: set[str] = set()
+#: First-column names that say row numbers (pandas' index named "id"), not a star's id.
+_ROW_NAMES = frozenset({"id", "row", "rowid", "row_id", "n"})
+
+
+def _warn_named_first_column(name: str, path) -> None:
+    """Say, once per file, that a named first column before the Kaggle columns (``KEPID``,
+    ``star_id``) is passed over as a row index: the stars are named ``row N``, not by it."""
+    key = os.path.abspath(str(path))
+    if name.lower() in _INDEX_NAMES | _ROW_NAMES or key in _NAMED_FIRST_WARNED:
+        return
+    _NAMED_FIRST_WARNED.add(key)
+    warn_file(
+        f"first column {name!r} read as a row index and not used: the stars are named by their"
+        " 0-based data row ('row 12'), as in the Kaggle layout; keep a table of those ids"
+        " beside it",
+        path=path,
+    )
+
+
 def _layout_from_first_line(line: str, path) -> _Layout:
     fields = header_fields(line)
     n = _parse_header_fields(fields)
     if n is not None:
         return _Layout(n, True, index_col=blank_index_name(line))
     if index_column(fields):
+        _warn_named_first_column(fields[0], path)
         if flux_only(fields[1:]):
             return _Layout(len(fields) - 1, True, index_col=True, labelled=False)
         return _Layout(len(fields) - 2, True, index_col=True)
@@ -514,7 +544,7 @@ def parse_kaggle_row(
         flux = np.empty(n_flux)
         for i, f in enumerate(fields[1:]):
             f = f.strip().strip('"')
-            if f == "":
+            if f.lower() in MISSING_TOKENS:  # "", NA, null, N/A: a missing value, as nan is
                 flux[i] = np.nan
                 continue
             try:
@@ -589,13 +619,42 @@ def _data_lines(path: str) -> tuple[_Layout, Iterator[tuple[int, str]], object]:
 _ZERO_ONE_WARNING = (
     "LABEL holds 0 and 1, not the Kaggle layout's 1 and 2: read 1 as a planet host and 0 as none"
 )
+_ZERO_ONLY_WARNING = (
+    "LABEL holds 0 and no 2: read as labelled 0/1 (0 = no planet, 1 = planet host), not the"
+    " Kaggle layout's 1 and 2"
+)
 
 
-def warn_zero_one(path) -> None:
-    """Say that ``path``'s labels are read 0/1, always from this line: the command line shows
-    a warning once per place and message, so a command that reads a table twice (its rows,
-    then its cached arrays) says it once."""
-    warn_file(_ZERO_ONE_WARNING, path=path, stacklevel=2)
+#: Longer than any K2 campaign (the longest ran about 83 days), in days: a Kaggle-layout row
+#: that spans more at the layout's cadence is probably of another cadence.
+K2_CAMPAIGN_DAYS = 90.0
+_SPAN_WARNED: set[tuple[str, int]] = set()
+
+
+def warn_if_longer_than_a_campaign(n_flux: int, path) -> None:
+    """Say so when rows of ``n_flux`` samples at the layout's K2 long cadence would span more
+    than any K2 campaign (:data:`K2_CAMPAIGN_DAYS`): a table of another cadence (a TESS
+    two-minute table's 19440 samples read so span 397 days, and stretch a 2-h transit to 29 h),
+    which only ``--cadence-minutes`` can say. Once per file and row length in a process (a
+    search reads each row under its own warnings filters, which forget what was shown)."""
+    span = n_flux * _CADENCE_D
+    key = (os.path.abspath(path), int(n_flux))
+    if span > K2_CAMPAIGN_DAYS and key not in _SPAN_WARNED:
+        _SPAN_WARNED.add(key)
+        warn_file(
+            f"rows of {n_flux} samples at the layout's K2 long cadence ({KAGGLE_CADENCE_MIN} min)"
+            f" span {span:.0f} days, longer than any K2 campaign: a table of another cadence"
+            " (TESS: 2, 10 or 30 min)? Give it with --cadence-minutes (Python: cadence_minutes=)",
+            path=path,
+        )
+
+
+def warn_zero_one(path, scheme: str = "0/1") -> None:
+    """Say that ``path``'s labels are read 0/1 (``scheme`` "zeros": it holds only 0s), always
+    from this line: the command line shows a warning once per place and message, so a command
+    that reads a table twice (its rows, then its cached arrays) says it once."""
+    text = _ZERO_ONLY_WARNING if scheme == "zeros" else _ZERO_ONE_WARNING
+    warn_file(text, path=path, stacklevel=2)
 
 
 #: In a table's cache folder: present when the table's labels are 0/1.
@@ -603,7 +662,7 @@ _ZERO_ONE_MARK = "labels-0-1"
 
 #: Label schemes decided, by (path, size, modification time): count, row reads and streams
 #: of one table share one look-ahead.
-_SCHEMES: dict[tuple[str, int, int], bool] = {}
+_SCHEMES: dict[tuple[str, int, int], str] = {}
 
 
 def _with_label_scheme(layout: _Layout, path) -> _Layout:
@@ -614,25 +673,25 @@ def _with_label_scheme(layout: _Layout, path) -> _Layout:
         key = (os.path.abspath(path), st.st_size, st.st_mtime_ns)
     except OSError:
         key = None
-    zero_one = _SCHEMES.get(key) if key is not None else None
-    if zero_one is None:
+    scheme = _SCHEMES.get(key) if key is not None else None
+    if scheme is None:
         try:
             with open_text(path) as fh:
                 lines = (line for line in fh if line.strip())
                 if layout.has_header:
                     next(lines, None)
-                zero_one = zero_one_labels(lines, index_col=layout.index_col)
+                scheme = label_scheme(lines, index_col=layout.index_col)
         except (*DECOMPRESSION_ERRORS, UnicodeDecodeError):
             # a corrupt or truncated stream: the rows before the damage still read, and the
             # row reader reports the damage where it is
-            zero_one = False
+            scheme = ""
         if key is not None:
             if len(_SCHEMES) > 256:
                 _SCHEMES.clear()
-            _SCHEMES[key] = zero_one
-    if zero_one:
-        warn_zero_one(path)
-    return dataclasses.replace(layout, zero_one=zero_one)
+            _SCHEMES[key] = scheme
+    if scheme in ("0/1", "zeros") and layout.labelled:
+        warn_zero_one(path, scheme)
+    return dataclasses.replace(layout, zero_one=scheme in ("0/1", "zeros"))
 
 
 def layout_of(path) -> _Layout:
@@ -704,7 +763,13 @@ def _load_cache(path, cache_dir, *, warn: bool = True):
         log.warning("ignoring unreadable Kaggle cache %s: %s", d, exc)
         return None
     if warn and (d / _ZERO_ONE_MARK).exists():  # the text's reader says so; so does its cache
-        warn_zero_one(path)
+        warn_zero_one(path, "0/1" if labels.any() else "zeros")
+    if warn:  # and a named first column, as the text's reader says
+        with contextlib.suppress(*DECOMPRESSION_ERRORS, UnicodeDecodeError, OSError):
+            with open_text(path) as fh:
+                fields = header_fields(fh.readline())
+            if index_column(fields):
+                _warn_named_first_column(fields[0], path)
     return flux, labels
 
 

@@ -197,8 +197,12 @@ def iter_kaggle_arrays(
             [batch.column(c).to_numpy(zero_copy_only=False).astype(float) for c in flux_cols]
         )
         values = _label_values(batch.column(label)) if label else None
+        raw = batch.column(label).to_numpy(zero_copy_only=False) if label else None
         for j in range(max(start - first, 0), min(batch.num_rows, stop - first)):
-            yield first + j, (None if values is None else float(values[j])), flux[j]
+            value = None if values is None else float(values[j])
+            if value is not None and np.isnan(value) and isinstance(raw[j], str):
+                value = raw[j]  # a word ("planet"): named as it is in the error
+            yield first + j, value, flux[j]
 
 
 def star(value: float | None, flux: np.ndarray, row: int, *, path, zero_one: bool) -> LightCurve:
@@ -208,9 +212,12 @@ def star(value: float | None, flux: np.ndarray, row: int, *, path, zero_one: boo
 
     label = None
     if value is not None:
-        label = (_LABELS_01 if zero_one else _LABELS).get(value)
+        label = None if isinstance(value, str) else (_LABELS_01 if zero_one else _LABELS).get(value)
         if label is None:
-            got = "a missing value" if not np.isfinite(value) else f"{value:g}"
+            if isinstance(value, str):
+                got = repr(value)
+            else:
+                got = "a missing value" if not np.isfinite(value) else f"{value:g}"
             raise label_error(got, zero=value == 0, zero_one=zero_one, path=path, row=row)
     require_flux(flux, path=path, row=row, label=label)
     return kaggle_lightcurve(flux, label, row=row, source=str(path))

@@ -67,6 +67,37 @@ def walk_skips(name: str) -> bool:
     return Path(strip_compression(name)).suffix in SKIP_SUFFIXES
 
 
+def no_light_curves(inputs) -> StarskopeError:
+    """The error for inputs that hold no light curve, naming the files the folder walks passed
+    over (:func:`walk_skips`: a folder of ``.npy`` arrays said only "no light curves found")."""
+    skipped: list[str] = []
+    for item in inputs:
+        p = Path(str(item))
+        if not p.is_dir():
+            continue
+        for _root, dirs, files in os.walk(p):
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            skipped += [f for f in sorted(files) if walk_skips(f) and not f.startswith(".")]
+    names = " ".join(map(str, inputs))
+    if not skipped:
+        return StarskopeError(f"no light curves found in {names}")
+    shown = ", ".join(skipped[:3]) + (", ..." if len(skipped) > 3 else "")
+    arrays = any(Path(strip_compression(f)).suffix in _ARRAYS for f in skipped)
+    return StarskopeError(
+        f"no light curves found in {names}: {len(skipped)} file(s) passed over as never light"
+        f" curves by their names ({shown})"
+        + (
+            "; NumPy arrays and pickles are not read: save the flux as a table (CSV, FITS or"
+            " Parquet; a Kaggle-layout table for many stars)"
+            if arrays
+            else ""
+        )
+    )
+
+
+_ARRAYS = frozenset({".npy", ".npz", ".pkl", ".pickle"})
+
+
 @dataclass(frozen=True)
 class Reader:
     """A registered reader.
@@ -452,7 +483,12 @@ class _HasTimes(StarskopeError):
 
 
 def _spaced(lc: LightCurve, cadence_minutes: float | None, path) -> LightCurve:
-    """``lc`` with its samples ``cadence_minutes`` apart, when it has no times of its own."""
+    """``lc`` with its samples ``cadence_minutes`` apart, when it has no times of its own (a
+    Kaggle-layout row of more samples than a K2 campaign's without it is warned of)."""
+    if cadence_minutes is None and lc.meta.product == "kaggle":
+        from .kaggle import warn_if_longer_than_a_campaign
+
+        warn_if_longer_than_a_campaign(len(lc), path)
     if cadence_minutes is None or lc.meta.product == "flux-series":
         return lc
     if lc.meta.product not in _series.SAMPLE_TIMED:
@@ -634,7 +670,7 @@ def _read_one(ident, p, *, row, format, flux_column, time_column, time_format, c
                     path=str(p),
                 )
             for r, item in multi.rows(str(p)):
-                if cadence_minutes is not None and isinstance(item, LightCurve):
+                if isinstance(item, LightCurve):
                     try:
                         item = _spaced(item, cadence_minutes, p)
                     except StarskopeError as err:

@@ -27,6 +27,7 @@ from .kaggle import KAGGLE_CADENCE_MIN
 
 __all__ = [
     "MAX_CADENCE_MINUTES",
+    "MIN_CADENCE_MINUTES",
     "check_cadence",
     "identify_flux_series",
     "read_flux_series",
@@ -35,6 +36,8 @@ __all__ = [
 
 #: The longest cadence accepted, in minutes (one day): beyond it no transit is resolved.
 MAX_CADENCE_MINUTES = 1440.0
+#: The shortest (one second).
+MIN_CADENCE_MINUTES = 1.0 / 60.0
 #: Products whose times are their samples' numbers, which ``cadence_minutes`` may re-space.
 SAMPLE_TIMED = frozenset({"kaggle", "flux-series"})
 
@@ -49,7 +52,9 @@ NEEDS_CADENCE = (
 
 
 def check_cadence(minutes) -> float:
-    """``minutes`` as a float, or `StarskopeError` unless it is in (0, 1440].
+    """``minutes`` as a float, or `StarskopeError` unless it is from one second to a day
+    (:data:`MIN_CADENCE_MINUTES` to :data:`MAX_CADENCE_MINUTES`): no photometer samples faster,
+    and a row of a Kaggle-layout table at 1e-9 minutes was "constant" (its times collapsed).
 
     Examples
     --------
@@ -62,10 +67,10 @@ def check_cadence(minutes) -> float:
         raise StarskopeError(
             f"cadence_minutes (--cadence-minutes) must be a number of minutes; got {minutes!r}"
         ) from None
-    if not (math.isfinite(value) and 0.0 < value <= MAX_CADENCE_MINUTES):
+    if not (math.isfinite(value) and MIN_CADENCE_MINUTES <= value <= MAX_CADENCE_MINUTES):
         raise StarskopeError(
-            f"cadence_minutes (--cadence-minutes) must be in (0, {MAX_CADENCE_MINUTES:g}]"
-            " minutes (2 for TESS"
+            "cadence_minutes (--cadence-minutes) must be from one second (1/60) to"
+            f" {MAX_CADENCE_MINUTES:g} minutes (2 for TESS"
             f" two-minute data, 29.4244 for Kepler/K2 long cadence); got {minutes!r}"
         )
     return value

@@ -28,6 +28,7 @@ from ._columns import (
 )
 from ._common import (
     AMBIGUOUS_RULE,
+    MISSING_TOKENS,
     REDUCED_JD_RULE,
     below_full_jd,
     declared_time_scale,
@@ -391,8 +392,6 @@ def _scan(path):
     return comments, names, delim, body
 
 
-#: Cells read as missing values, not as text (astropy's masked output "--", pandas' "NaN"...).
-_MISSING_TOKENS = frozenset({"", "-", "--", "?", "na", "n/a", "nan", "null", "none", "masked"})
 #: An exponent this long breaks pandas' C number parser (a segfault in pandas 2.3 on, e.g., an
 #: MD5 hash such as "5e89970752060f3a..."): such tables are parsed as text, then converted here.
 _HUGE_EXPONENT = re.compile(r"[eEdD][+-]?\d{6,}")  # (no leading \d: 4x faster)
@@ -531,7 +530,7 @@ def _date_cells(cells: np.ndarray) -> list[str | None] | None:
         None if c is None or (isinstance(c, float) and c != c) else str(c).strip().upper()
         for c in cells
     ]
-    text = [None if t is None or t.lower() in _MISSING_TOKENS else t for t in text]
+    text = [None if t is None or t.lower() in MISSING_TOKENS else t for t in text]
     given = [t for t in text if t is not None]
     matched = [t if t is not None and _ISO.match(t) else None for t in text]
     if not given or sum(t is not None for t in matched) <= 0.99 * len(given):
@@ -565,7 +564,7 @@ def _number(cell, decimal_comma: bool = False) -> float | None:
     if cell is None or (isinstance(cell, float) and cell != cell):
         return float("nan")
     text = str(cell).strip()
-    if text.lower() in _MISSING_TOKENS or _LIMIT.match(text):
+    if text.lower() in MISSING_TOKENS or _LIMIT.match(text):
         return float("nan")  # missing, or a limit (ASAS-SN's ">17.1"): not a measurement
     if _FORTRAN.match(text):
         text = text.replace("D", "e").replace("d", "e")

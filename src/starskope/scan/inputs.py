@@ -266,7 +266,12 @@ def _arrow_kaggle_rows(path: str) -> Iterator[ScanItem]:
 
     zero_one = kaggle_arrow.label_scheme(path)
     for row, value, flux in kaggle_arrow.iter_kaggle_arrays(path):
-        cells = [] if value is None else ["" if math.isnan(value) else repr(value)]
+        if value is None:
+            cells = []
+        elif isinstance(value, str):  # a word: the worker names it in the row's error
+            cells = [value.replace(",", " ")]
+        else:
+            cells = ["" if math.isnan(value) else repr(value)]
         line = ",".join(cells + [repr(x) for x in flux.tolist()]).encode()
         yield ScanItem(
             input_id=f"{path}#row={row}",
@@ -324,9 +329,12 @@ def _label_column(columns) -> str | None:
     return next((cols[c] for c in _MANIFEST_LABEL if c in cols), None)
 
 
-_HOST = {"1", "1.0", "true", "yes", "host", "planet"}
-_NOT_HOST = {"0", "0.0", "false", "no", "non-host", "eclipsing_binary", "eclipsing binary",
-             "variable", "quiet", "other"}  # fmt: skip
+_HOST = {"1", "1.0", "true", "yes", "host", "planet", "planet_host", "planet host"}
+# (not_planet: the class the models' class_probabilities name)
+_NOT_HOST = {"0", "0.0", "false", "no", "non-host", "non_host", "nonhost", "not_host",
+             "no_planet", "no planet", "not_planet", "not planet", "eclipsing_binary",
+             "eclipsing binary", "false_positive", "false positive", "variable", "quiet",
+             "other"}  # fmt: skip
 _EMPTY = {"", "nan", "none", "null", "na", "n/a", "-"}
 _KAGGLE = {"1": 0, "1.0": 0, "2": 1, "2.0": 1}
 

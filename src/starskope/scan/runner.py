@@ -456,7 +456,9 @@ def scan(
     config = config if config is not None else PipelineConfig()
     if next(iter_items(inputs), None) is None and not os.path.exists(os.fspath(catalog)):
         # nothing to scan (an empty folder): an error, and no empty catalog left behind
-        raise StarskopeError(f"no light curves found in {' '.join(inputs)}")
+        from ..io.registry import no_light_curves
+
+        raise no_light_curves(inputs)
 
     fresh = not os.path.exists(os.fspath(catalog))  # removed again if no run starts in it
     cat = Catalog(catalog)
@@ -562,6 +564,10 @@ def scan(
                     it = dataclasses.replace(it, flux_column=flux_column, time_column=time_column)
                 if it is not None and cadence_minutes is not None:
                     it = dataclasses.replace(it, cadence_minutes=cadence_minutes)
+                elif it is not None and it.n_flux is not None:  # a Kaggle-layout row
+                    from ..io.kaggle import warn_if_longer_than_a_campaign
+
+                    warn_if_longer_than_a_campaign(it.n_flux, it.path)  # once per table
                 if it is not None:
                     yield it
 
