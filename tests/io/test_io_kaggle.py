@@ -565,14 +565,14 @@ def test_kaggle_layout_parquet_labels_and_bad_rows(table, tmp_path, monkeypatch)
     assert got == [int(v == 2) for v in labels]
     bad = df.copy()
     bad.loc[2, "LABEL"] = 5
-    bad.loc[3, "LABEL"] = np.nan  # an empty cell: the CSV reader refuses it too
+    bad.loc[3, "LABEL"] = np.nan  # an empty cell: no label, as in the CSV reader
     bad.loc[4, [c for c in bad.columns if c.startswith("FLUX")]] = np.nan
     bad.to_parquet(tmp_path / "bad.parquet")
-    got = dict(iter_read([tmp_path / "bad.parquet"]))
+    with pytest.warns(StarskopeWarning, match=r"LABEL cell empty \(row 3 the first\)"):
+        got = dict(iter_read([tmp_path / "bad.parquet"]))
     err = got[f"{tmp_path / 'bad.parquet'}#row=2"]
     assert isinstance(err, RowError) and err.row == 2 and "LABEL must be 1" in str(err)
-    err = got[f"{tmp_path / 'bad.parquet'}#row=3"]
-    assert isinstance(err, RowError) and "got a missing value" in str(err)
+    assert got[f"{tmp_path / 'bad.parquet'}#row=3"].meta.label is None
     # a word is named as it is, as the CSV reader names it (it was "a missing value")
     words = df.assign(LABEL=np.where(df.LABEL == 2, "planet", "no_planet"))
     words.to_parquet(tmp_path / "words.parquet")
@@ -585,9 +585,11 @@ def test_kaggle_layout_parquet_labels_and_bad_rows(table, tmp_path, monkeypatch)
     from starskope.scan import iter_items  # a scan's worker reports the same row errors
     from starskope.scan.runner import _read_item
 
-    for item in list(iter_items([tmp_path / "bad.parquet"]))[2:5]:
+    items = list(iter_items([tmp_path / "bad.parquet"]))
+    for item in (items[2], items[4]):
         with pytest.raises(RowError, match="LABEL must be 1|all flux values are NaN"):
             _read_item(item)
+    assert _read_item(items[3]).meta.label is None  # (said once per file: above)
     first = next(iter(iter_items([tmp_path / "words.parquet"])))  # (a word broke the listing)
     with pytest.raises(RowError, match=f"got '{word}'"):
         _read_item(first)

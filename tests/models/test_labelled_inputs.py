@@ -157,3 +157,25 @@ def test_many_inputs_left_out_are_named_twenty_then_counted(tmp_path, rng):
     said = [str(w.message) for w in rec]
     assert sum("no label (left out" in m for m in said) == 20
     assert "5 more inputs left out" in said[-1]
+
+
+def test_a_table_with_empty_label_cells_is_refused_for_training_not_for_search(tmp_path, rng):
+    """Empty LABEL cells failed their rows everywhere (search and predict need no label; an
+    audit of related formats): they are read without a label, with one warning, and train and
+    evaluate, which use every row of a table, refuse the table naming the first such row."""
+    from starskope.exceptions import RowError
+    from starskope.io import iter_read
+
+    p = write_kaggle(tmp_path / "t.csv", rng.normal(size=(4, 3197)), [2, 1, 1, 1])
+    lines = p.read_text().splitlines()
+    for i in (2, 4):  # data rows 1 and 3
+        lines[i] = lines[i][lines[i].index(",") :]
+    p.write_text("\n".join(lines) + "\n")
+    with pytest.warns(StarskopeWarning, match=r"LABEL cell empty \(row 1 the first\)") as said:
+        labels = [lc.meta.label for _, lc in iter_read([p])]
+    assert labels == [1, None, 0, None] and len(said) == 1
+    for kind in ("rawflux", "tabular"):
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", StarskopeWarning)
+            with pytest.raises(RowError, match=r"row 1\]: LABEL cell empty \(2 row"):
+                load_labelled([p], kind=kind)

@@ -524,6 +524,10 @@ def parse_kaggle_row(
         bad_label = False
     except (ValueError, KeyError):
         label, bad_label = None, True
+    if bad_label and lab.lower() in MISSING_TOKENS - {"-"}:  # an empty LABEL cell: no label
+        bad_label = False
+        if len(fields) == n_flux + 1:
+            warn_blank_label(path, row)
     if len(fields) != n_flux + 1:
         raise RowError(
             f"expected {n_flux + 1} values (LABEL + {n_flux} FLUX), got {len(fields)}"
@@ -575,6 +579,23 @@ def label_error(got: str, *, zero: bool, zero_one: bool, path, row: int) -> RowE
         ),
         path=path,
         row=row,
+    )
+
+
+_BLANK_WARNED: set[str] = set()
+
+
+def warn_blank_label(path, row: int) -> None:
+    """Say, once per file, that rows with an empty LABEL cell are read without a label: search,
+    predict and scan take them; train and evaluate, which use every row, refuse them."""
+    key = os.path.abspath(str(path))
+    if key in _BLANK_WARNED:
+        return
+    _BLANK_WARNED.add(key)
+    warn_file(
+        f"LABEL cell empty (row {row} the first): such rows are read without a label (train and"
+        " evaluate refuse them; search, predict and scan take them)",
+        path=path,
     )
 
 
@@ -764,6 +785,8 @@ def _load_cache(path, cache_dir, *, warn: bool = True):
         return None
     if warn and (d / _ZERO_ONE_MARK).exists():  # the text's reader says so; so does its cache
         warn_zero_one(path, "0/1" if labels.any() else "zeros")
+    if warn and (labels < 0).any():  # empty LABEL cells, as the text's reader says
+        warn_blank_label(path, int(np.flatnonzero(labels < 0)[0]))
     if warn:  # and a named first column, as the text's reader says
         with contextlib.suppress(*DECOMPRESSION_ERRORS, UnicodeDecodeError, OSError):
             with open_text(path) as fh:
@@ -771,6 +794,11 @@ def _load_cache(path, cache_dir, *, warn: bool = True):
             if index_column(fields):
                 _warn_named_first_column(fields[0], path)
     return flux, labels
+
+
+def _cached_label(value) -> int | None:
+    """A cached label: 1 host, 0 not, None for an empty LABEL cell (stored as -1)."""
+    return None if int(value) < 0 else int(value)
 
 
 def _prune(keep: Path) -> None:
@@ -813,9 +841,9 @@ class _CacheWriter:
             log.info("Kaggle cache disabled: %s", exc)
             self.ok = False
 
-    def add(self, label: int, flux: np.ndarray) -> None:
+    def add(self, label: int | None, flux: np.ndarray) -> None:
         if self.ok:
-            self.labels.append(label)
+            self.labels.append(-1 if label is None else label)  # (-1: an empty LABEL cell)
             self.fh.write(np.ascontiguousarray(flux, dtype="<f8").tobytes())
 
     def fail(self) -> None:
@@ -889,7 +917,12 @@ def iter_kaggle_rows(
         if cached is not None:
             flux, labels = cached
             for i in range(flux.shape[0]):
-                yield i, kaggle_lightcurve(np.array(flux[i]), int(labels[i]), row=i, source=path)
+                yield (
+                    i,
+                    kaggle_lightcurve(
+                        np.array(flux[i]), _cached_label(labels[i]), row=i, source=path
+                    ),
+                )
             return
     layout, numbered, fh = _data_lines(path)
     # the cache keeps labels as int8: an unlabelled table is simply not cached
@@ -975,7 +1008,9 @@ def read_kaggle_row(path, row: int, *, cache: bool = True, cache_dir=None) -> Li
                 raise StarskopeError(
                     f"row {row} does not exist: the table has {flux.shape[0]} rows", path=path
                 )
-            return kaggle_lightcurve(np.array(flux[row]), int(labels[row]), row=row, source=path)
+            return kaggle_lightcurve(
+                np.array(flux[row]), _cached_label(labels[row]), row=row, source=path
+            )
     layout, numbered, fh = _data_lines(path)
     try:
         n = 0

@@ -208,10 +208,19 @@ def iter_kaggle_arrays(
 def star(value: float | None, flux: np.ndarray, row: int, *, path, zero_one: bool) -> LightCurve:
     """One row's light curve, with :func:`~starskope.io.kaggle.parse_kaggle_row`'s rules and
     errors."""
-    from .kaggle import _LABELS, _LABELS_01, kaggle_lightcurve, label_error, require_flux
+    from .kaggle import (
+        _LABELS,
+        _LABELS_01,
+        kaggle_lightcurve,
+        label_error,
+        require_flux,
+        warn_blank_label,
+    )
 
     label = None
-    if value is not None:
+    if isinstance(value, float) and np.isnan(value):  # an empty LABEL cell: no label
+        warn_blank_label(path, row)
+    elif value is not None:
         label = None if isinstance(value, str) else (_LABELS_01 if zero_one else _LABELS).get(value)
         if label is None:
             if isinstance(value, str):

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from ..exceptions import StarskopeError
+from ..exceptions import RowError, StarskopeError
 
 __all__ = ["LabelledSet", "file_md5", "load_labelled"]
 
@@ -147,6 +147,19 @@ def _labelled_curves(path: Path, cadence_minutes: float | None = None):
         yield ident, lc  # a simulated FITS star's label comes from its SIMCLASS header
 
 
+def _require_labels(labels: np.ndarray, path) -> None:
+    """Refuse a Kaggle-layout table with an empty LABEL cell (read as -1, no label): a table's
+    rows are its data set, and train and evaluate use every one of them."""
+    empty = np.flatnonzero(np.asarray(labels) < 0)
+    if empty.size:
+        raise RowError(
+            f"LABEL cell empty ({empty.size} row(s) in all; search, predict and scan take such"
+            " rows without a label)",
+            path=str(path),
+            row=int(empty[0]),
+        )
+
+
 def _is_kaggle(path: Path) -> bool:
     from ..io._open import peek
     from ..io.kaggle import identify_kaggle
@@ -183,8 +196,6 @@ def load_labelled(
     StarskopeError
         When no labelled star is found, or a table has a bad row.
     """
-    from ..exceptions import RowError
-
     try:
         if cadence_minutes is not None:
             from ..io.series import check_cadence
@@ -255,6 +266,7 @@ def _load_labelled(
         if kind == "rawflux" and p.is_file() and _is_kaggle(p):
             arr = kaggle_arrays(p)
             n = len(arr.label) if left is None else min(left, len(arr.label))
+            _require_labels(arr.label[:n], p)
             n_points = n_points or arr.flux.shape[1]
             flux = np.asarray(arr.flux[:n], dtype=np.float64)
             if (
@@ -381,6 +393,7 @@ def _kaggle_pipeline_rows(
 
     arr = kaggle_arrays(p)
     n = len(arr.label) if limit is None else min(limit, len(arr.label))
+    _require_labels(arr.label[:n], p)
     key = "file-" + file_md5(p) + ("" if n == len(arr.label) else f"-first{n}")
     if cadence_minutes is not None:
         key += f"-cadence{cadence_minutes!r}"
