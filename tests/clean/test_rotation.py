@@ -149,6 +149,22 @@ def test_a_hot_jupiters_transits_on_a_red_noise_star_are_not_rotation():
     assert res.is_candidate and res.candidates[0].period_days == pytest.approx(1.0771, rel=1e-3)
 
 
+@pytest.mark.parametrize(("incl", "lat"), [(90, 0), (60, -30), (45, -20)])
+def test_a_lone_spot_hidden_half_a_turn_is_still_a_rotation(incl, lat):
+    """One spot dims the star only while in view: a folded shape flat for half a turn or more
+    and one broad dip, which a first version of the dips-not-rotation test took for a train of
+    transits (the rotation model was switched off, and a planet on such a star was lost; a
+    review of the change)."""
+    rng = np.random.default_rng(1)
+    t = np.arange(0.0, 27.0, 10.0 / 1440.0)
+    i, b = np.radians(incl), np.radians(lat)
+    mu = np.sin(i) * np.cos(b) * np.cos(2 * np.pi * t / 1.5) + np.cos(i) * np.sin(b)
+    mu = np.clip(mu, 0.0, None)
+    f = 1 - 0.01 * mu * (0.4 + 0.6 * mu) + 5e-4 * rng.standard_normal(t.size)
+    m = rotation_model(t, f, other_periods=False)
+    assert m.n_harmonics == 3 and m.period == pytest.approx(1.5, rel=0.01)
+
+
 def test_two_spots_rotation_period_is_doubled(rng, monkeypatch):
     """Two spots make two dips per rotation: the periodogram peaks at half the period (TOI-6551,
     TESS S11, a 1.41-d rotator found at 0.71 d, lost its 4800-ppm transits to the detrender)."""

@@ -295,14 +295,7 @@ def _binned_variable(t, flux, period: float, white: float, min_variability: floa
     if np.count_nonzero(full) < 40:
         return False
     fb, nb = fb[full], nb[full]
-    resid = fb - median_filter(fb, size=31, mode="nearest")
-    spread = robust_std(resid)
-    # and without the bins far below the rest: a long transit fills one bin in ten (3.6 h of a
-    # hot Jupiter's 1.2-d orbit), enough to widen the MAD past the limit on a quiet star,
-    # whereas a rotation's means are never three of its spreads below their running median
-    low = resid < -3.0 * spread
-    if low.any() and np.count_nonzero(~low) >= 40:
-        spread = robust_std(resid[~low])
+    spread = robust_std(fb - median_filter(fb, size=31, mode="nearest"))
     return bool(spread > min_variability * white / np.sqrt(float(np.median(nb))))
 
 
@@ -353,19 +346,24 @@ def rotation_model(
         m.n_harmonics == 0 or not _binned_variable(t, flux, m.period, white, min_variability)
     ):
         return choose_rotation_model(None, min_window=min_window)
-    if dips_not_rotation(t, flux, m.period):
+    if not variable and dips_not_rotation(t, flux, m.period):
+        # (a star whose points the variability moves is variable, whatever its folded shape: a
+        # lone spot is hidden half a turn, a flat half and a broad dip)
         return choose_rotation_model(None, min_window=min_window)
     amp = modulation_amplitude(t, flux, period=m.period, n_harmonics=max(3, m.n_harmonics))
     m = dataclasses.replace(m, amplitude=amp)
     return coherent_periods(t, flux, m) if other_periods else m
 
 
-def dips_not_rotation(t, flux, period: float, *, n_bins: int = 50, ratio: float = 5.0) -> bool:
+def dips_not_rotation(
+    t, flux, period: float, *, n_bins: int = 50, ratio: float = 5.0, widest: float = 0.2
+) -> bool:
     """True when the light curve folded on ``period`` is flat but for a few phase bins far
     below it: a train of transits or eclipses, which the periodogram takes for the strongest
-    periodicity of a quiet star with some red noise, not a rotation (whose folded shape is
-    broad: spots cover half a turn or more). The medians of ``n_bins`` phase bins: their
-    median's height above the lowest exceeds ``ratio`` times their robust spread.
+    periodicity of a quiet star with some red noise, not a rotation (whose dips are broad: a
+    spot in view dims the star for half a turn or more). The medians of ``n_bins`` phase bins:
+    their median's height above the lowest exceeds ``ratio`` times their robust spread, and at
+    most ``widest`` of them are below half that height.
 
     Examples
     --------
@@ -374,8 +372,9 @@ def dips_not_rotation(t, flux, period: float, *, n_bins: int = 50, ratio: float 
     >>> noise = 2e-4 * np.random.default_rng(0).standard_normal(t.size)
     >>> transits = 1 - 4e-3 * (np.abs((t + 0.6) % 1.2 - 0.6) < 0.07) + noise
     >>> spots = 1 + 4e-3 * np.sin(2 * np.pi * t / 1.2) + noise
-    >>> dips_not_rotation(t, transits, 1.2), dips_not_rotation(t, spots, 1.2)
-    (True, False)
+    >>> one_spot = 1 - 4e-3 * np.clip(np.cos(2 * np.pi * t / 1.2), 0, None) + noise
+    >>> [dips_not_rotation(t, f, 1.2) for f in (transits, spots, one_spot)]
+    [True, False, False]
     """
     t = np.asarray(t, dtype=float)
     flux = np.asarray(flux, dtype=float)
@@ -387,7 +386,9 @@ def dips_not_rotation(t, flux, period: float, *, n_bins: int = 50, ratio: float 
     if prof.size < 0.8 * n_bins:
         return False
     spread = robust_std(prof)
-    return bool(spread > 0 and np.median(prof) - prof.min() > ratio * spread)
+    height = np.median(prof) - prof.min()
+    narrow = np.mean(prof < np.median(prof) - 0.5 * height) <= widest
+    return bool(spread > 0 and height > ratio * spread and narrow)
 
 
 def coherent_periods(t, flux, model: RotationModel) -> RotationModel:
