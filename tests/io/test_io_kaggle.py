@@ -608,6 +608,20 @@ def test_kaggle_layout_parquet_labels_and_bad_rows(table, tmp_path, monkeypatch)
     text.to_parquet(tmp_path / "text.parquet")
     ((_, err),) = list(iter_read([tmp_path / "text.parquet"]))[:1]
     assert isinstance(err, StarskopeError) and "FLUX.7" in str(err)
+    # as the CSV reader (a review): 0s only are said as such and read; "NA" words are empty
+    # cells; a named first column is said to be passed over
+    df.assign(LABEL=0).to_parquet(tmp_path / "zeros.parquet")
+    with pytest.warns(StarskopeWarning, match="LABEL holds 0 and no 2: read as labelled 0/1"):
+        assert {lc.meta.label for _, lc in iter_read([tmp_path / "zeros.parquet"])} == {0}
+    na = df.assign(LABEL=["2", "NA", "", "1", "nan", "1", "1"][: len(df)])
+    na.to_parquet(tmp_path / "na.parquet")
+    with pytest.warns(StarskopeWarning, match="LABEL cell empty"):
+        got = [lc.meta.label for _, lc in iter_read([tmp_path / "na.parquet"])]
+    assert got[:5] == [1, None, None, 0, None]
+    df.insert(0, "KEPID", np.arange(len(df)) + 757076)
+    df.to_parquet(tmp_path / "ids.parquet")
+    with pytest.warns(StarskopeWarning, match="first column 'KEPID' read as a row index"):
+        assert len(list(iter_read([tmp_path / "ids.parquet"]))) == len(df)
 
 
 @pytest.mark.parametrize("names", ["FLUX.0", "flux_0", "pandas-numbers", "parquet", "indexed"])

@@ -784,7 +784,7 @@ def _load_cache(path, cache_dir, *, warn: bool = True):
         log.warning("ignoring unreadable Kaggle cache %s: %s", d, exc)
         return None
     if warn and (d / _ZERO_ONE_MARK).exists():  # the text's reader says so; so does its cache
-        warn_zero_one(path, "0/1" if labels.any() else "zeros")
+        warn_zero_one(path, "0/1" if (labels == 1).any() else "zeros")  # (-1: no label)
     if warn and (labels < 0).any():  # empty LABEL cells, as the text's reader says
         warn_blank_label(path, int(np.flatnonzero(labels < 0)[0]))
     if warn:  # and a named first column, as the text's reader says

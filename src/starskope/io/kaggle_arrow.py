@@ -25,6 +25,7 @@ import numpy as np
 
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve
+from ._common import MISSING_TOKENS
 
 __all__ = [
     "KAGGLE_BATCH",
@@ -149,23 +150,24 @@ def _numeric(t) -> bool:
 
 
 @lru_cache(maxsize=32)
-def _zero_one(path: str, mtime_ns: int, size: int) -> bool:
-    """The CSV reader's label scheme (:func:`~starskope.io.kaggle.zero_one_labels`) from the
-    first :data:`~starskope.io.kaggle.LABEL_LOOKAHEAD` labels: a 2 decides for 1/2, 0s without
-    a 2 for 0/1."""
+def _scheme(path: str, mtime_ns: int, size: int) -> str:
+    """The CSV reader's label scheme (:func:`~starskope.io.kaggle.label_scheme`) from the
+    first :data:`~starskope.io.kaggle.LABEL_LOOKAHEAD` labels: a 2 decides for 1/2 (``"1/2"``),
+    0s without a 2 for 0/1 (``"0/1"``, or ``"zeros"`` for 0s only)."""
     from .kaggle import LABEL_LOOKAHEAD
+    from .kaggle import label_scheme as scheme_of
 
     schema, _, batches = _source(path)
     label = kaggle_columns(schema)[0]
     if label is None:
-        return False
+        return ""
     seen = []
     for _, batch in batches([label], 0):
         seen.append(_label_values(batch.column(label)))
         if sum(len(v) for v in seen) >= LABEL_LOOKAHEAD:
             break
     v = np.concatenate(seen)[:LABEL_LOOKAHEAD] if seen else np.empty(0)
-    return bool(not np.any(v == 2.0) and np.any(v == 0.0))
+    return scheme_of(f"{float(x)!r},\n" for x in v[np.isfinite(v)])
 
 
 def iter_kaggle_arrays(
@@ -200,8 +202,9 @@ def iter_kaggle_arrays(
         raw = batch.column(label).to_numpy(zero_copy_only=False) if label else None
         for j in range(max(start - first, 0), min(batch.num_rows, stop - first)):
             value = None if values is None else float(values[j])
-            if value is not None and np.isnan(value) and isinstance(raw[j], str):
-                value = raw[j]  # a word ("planet"): named as it is in the error
+            word = raw[j] if value is not None and np.isnan(value) else None
+            if isinstance(word, str) and word.strip().lower() not in MISSING_TOKENS:
+                value = word  # a word ("planet"): named as it is in the error
             yield first + j, value, flux[j]
 
 
@@ -234,12 +237,16 @@ def star(value: float | None, flux: np.ndarray, row: int, *, path, zero_one: boo
 
 def label_scheme(path) -> bool:
     """True when the file's labels are read 0/1 (warned about, once per file)."""
-    from .kaggle import warn_zero_one
+    from .kaggle import _warn_named_first_column, warn_zero_one
 
-    zero_one = _zero_one(*_version(path))
-    if zero_one:
-        warn_zero_one(path)
-    return zero_one
+    scheme = _scheme(*_version(path))
+    if scheme in ("0/1", "zeros"):
+        warn_zero_one(path, scheme)
+    schema = _source(path)[0]
+    names, label = schema.names, kaggle_columns(schema)[0]
+    if label is not None and names.index(label) > 0 and not names[0].startswith("__index"):
+        _warn_named_first_column(names[0], path)  # as the CSV reader says
+    return scheme in ("0/1", "zeros")
 
 
 def kaggle_rows(

@@ -322,9 +322,11 @@ def _scan(path):
             if not line.strip():
                 raise StarskopeError("no data rows (only comments or blank lines)", path=path)
             delim = forced or _delimiter(line.strip())
-            if delim is None and "\t" in line.strip("\r\n") and len(line.split()) == 1:
+            tab_rule = delim is None and "\t" in line.strip("\r\n") and len(line.split()) == 1
+            if tab_rule:
                 # one value and a tab: a tab-separated row whose later cells are empty (a
-                # headerless export whose flux opens with empty cells), not one column
+                # headerless export whose flux opens with empty cells), not one column;
+                # unless the body below has no tabs (checked there)
                 delim = "\t"
             # a tab-separated header may begin with an empty name (pandas' index, AstroImageJ's
             # row label): strip only the line end then, or every name shifts left
@@ -378,6 +380,8 @@ def _scan(path):
                         names = cand
                         break
             body = first_data + fh.read()
+            if tab_rule and body.count("\t") < 0.5 * body.count("\n"):
+                delim = None  # a stray tab on the first line of a space-separated table
             if names is fields and delim is None and ruler is not None:
                 # astropy's fixed_width_two_line (lightkurve's too): columns at the ruler's
                 # dash runs, where a blank cell (a masked value) keeps its place

@@ -160,6 +160,14 @@ def _require_labels(labels: np.ndarray, path) -> None:
         )
 
 
+def _warn_if_long(arr, path, cadence_minutes) -> None:
+    """The readers' warning for rows longer than a K2 campaign at the layout's cadence."""
+    if cadence_minutes is None and arr.flux.ndim == 2:
+        from ..io.kaggle import warn_if_longer_than_a_campaign
+
+        warn_if_longer_than_a_campaign(arr.flux.shape[1], path)
+
+
 def _is_kaggle(path: Path) -> bool:
     from ..io._open import peek
     from ..io.kaggle import identify_kaggle
@@ -267,6 +275,7 @@ def _load_labelled(
             arr = kaggle_arrays(p)
             n = len(arr.label) if left is None else min(left, len(arr.label))
             _require_labels(arr.label[:n], p)
+            _warn_if_long(arr, p, cadence_minutes)
             n_points = n_points or arr.flux.shape[1]
             flux = np.asarray(arr.flux[:n], dtype=np.float64)
             if (
@@ -394,6 +403,7 @@ def _kaggle_pipeline_rows(
     arr = kaggle_arrays(p)
     n = len(arr.label) if limit is None else min(limit, len(arr.label))
     _require_labels(arr.label[:n], p)
+    _warn_if_long(arr, p, cadence_minutes)
     key = "file-" + file_md5(p) + ("" if n == len(arr.label) else f"-first{n}")
     if cadence_minutes is not None:
         key += f"-cadence{cadence_minutes!r}"
