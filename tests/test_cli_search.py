@@ -265,6 +265,12 @@ def test_a_raw_flux_model_adds_its_score_to_the_search(csv_files, capsys):
     res = json.loads(capsys.readouterr().out.strip().splitlines()[0])
     assert res["is_candidate"] and res["candidates"][0]["period_days"] == pytest.approx(3.2, 3e-3)
     assert 0.0 <= res["score"] <= 1.0 and res["explanation"]["model"]["model"] == "original-cnn"
+    # the table shows the score too (it was only in the JSON: a new user's audit of the README)
+    assert main(["search", str(a), "--model", "original-cnn"]) == 0
+    out = capsys.readouterr().out
+    assert "score" in out and f"{res['score']:.3f}" in out
+    assert main(["search", str(a)]) == 0
+    assert "score" not in capsys.readouterr().out  # no model, no column
 
 
 def test_plot_and_a_raw_flux_model_run_the_pipeline_once(csv_files, tmp_path, capsys, monkeypatch):

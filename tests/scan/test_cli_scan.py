@@ -184,3 +184,14 @@ def test_a_scan_whose_every_input_fails_exits_1_and_names_them(tmp_path, capsys)
     assert main(["scan", str(d), "-c", str(tmp_path / "c2.duckdb"), "--workers", "1"]) == 0
     err = capsys.readouterr().err
     assert "bad.csv: unrecognised text format" in err and "ktwo211495446" not in err
+
+
+def test_epochs_in_catalog_tables_keep_their_decimals():
+    """A full BJD to six significant figures (2.4569e+06) is no ephemeris (a new user's audit
+    of the README): epochs are shown to 1e-5 d, other numbers to six figures."""
+    from starskope.cli.scan import _fmt
+
+    assert _fmt(2456900.123456, "t0") == "2456900.12346"
+    assert _fmt(2456900.123456, "t0_bjd") == "2456900.12346"
+    assert _fmt(2456900.123456, "depth_ppm") == "2.4569e+06"
+    assert _fmt(3.14159265, "period_days") == "3.14159"

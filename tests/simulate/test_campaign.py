@@ -212,7 +212,9 @@ def test_simulate_prints_no_progress_bar_on_stdout(tmp_path, capsys):
     assert main(["simulate", "campaign", "--n-stars", "12", "--n-hosts", "1", "--seed", "1",
                  "--out", str(out)]) == 0  # fmt: skip
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 2 and lines[0].startswith("wrote 1 file(s)")
+    assert len(lines) == 2 and lines[0].startswith(
+        f"wrote {tmp_path / 'c.csv'}; truth: "
+    )  # (a file: not "1 file(s) under")
 
 
 def test_output_names_a_truth_table_or_in_capitals(tmp_path, capsys):

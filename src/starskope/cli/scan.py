@@ -215,13 +215,17 @@ def _print_table(cols, rows, *, title: str | None = None) -> None:
     for c in cols:
         table.add_column(Text(str(c)), overflow="fold")
     for r in rows:  # stored names and targets are text, never rich markup
-        table.add_row(*(Text("" if v is None else _fmt(v)) for v in r))
+        table.add_row(
+            *(Text("" if v is None else _fmt(v, c)) for v, c in zip(r, cols, strict=False))
+        )
     _console().print(table)
 
 
-def _fmt(v) -> str:
+def _fmt(v, column="") -> str:
+    """A cell: floats to six significant figures, but epochs (``t0``, ``t0_bjd``) to 1e-5 d
+    (a full BJD to six figures, 2.4569e+06, is no ephemeris)."""
     if isinstance(v, float):
-        return f"{v:.6g}"
+        return f"{v:.5f}" if "t0" in str(column).lower() else f"{v:.6g}"
     return str(v)
 
 

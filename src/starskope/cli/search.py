@@ -443,10 +443,13 @@ def _table(results) -> None:
     from rich.table import Table
 
     table = Table(title="starskope search", show_lines=False)
+    # a model's score (--model) beside the decision; the period is never cut, names fold
+    scored = any(r.score is not None for r in results)
     for col in (
         "file",
         "target",
         "candidate",
+        *(("score",) if scored else ()),
         "period (d)",
         "depth (ppm): box / fit",
         "dur (h): box / fit",
@@ -455,18 +458,27 @@ def _table(results) -> None:
         "n_tr",
         "flags",
     ):
-        table.add_column(col)
+        table.add_column(
+            col,
+            no_wrap=col == "period (d)",
+            overflow="fold" if col in ("file", "target", "flags") else "ellipsis",
+        )
     from ..pipeline import NO_LEVEL_REASON
+
+    def score(r) -> tuple[str, ...]:
+        if not scored:
+            return ()
+        return ("" if r.score is None else f"{r.score:.3f}",)
 
     hidden = 0
     levelless = False
     for r in results:
         name, target = escape(Path(r.path or "?").name), escape(r.target or "")
         if r.error:
-            table.add_row(name, target, "[red]error[/red]", *[""] * 6, escape(r.error))
+            table.add_row(name, target, "[red]error[/red]", *score(r), *[""] * 6, escape(r.error))
             continue
         if not r.candidates:
-            table.add_row(name, target, "no", *[""] * 7)
+            table.add_row(name, target, "no", *score(r), *[""] * 7)
             continue
         # a signal flagged same_source is a residual of one listed above (in --json)
         shown = [c for c in r.candidates if "same_source" not in c.flags] or r.candidates[:1]
@@ -478,6 +490,7 @@ def _table(results) -> None:
                 name if k == 0 else "",
                 target if k == 0 else "",
                 ("[green]yes[/green]" if r.is_candidate else "no") if k == 0 else "",
+                *(score(r) if k == 0 else ("",) * scored),
                 _period_cell(c),
                 f"{c.depth_ppm:.0f} ± {c.depth_ppm_err:.0f}{mark}"
                 + _fit_part(c, "fit_depth_ppm", "{:.0f}"),

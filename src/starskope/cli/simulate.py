@@ -106,7 +106,8 @@ def campaign_command(
         campaign = simulate_campaign(config, n_jobs=jobs, progress=advance)
     paths = write_campaign(campaign, out, format=fmt)
     counts = campaign.truth["class"].value_counts().to_dict()
-    typer.echo(f"wrote {len(paths) - 1} file(s) under {out}; truth: {paths[-1]}")
+    where = f"{len(paths) - 1} file(s) under {out}" if out.is_dir() else str(out)
+    typer.echo(f"wrote {where}; truth: {paths[-1]}")
     typer.echo("classes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
 
 
