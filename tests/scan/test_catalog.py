@@ -85,6 +85,30 @@ def test_write_is_idempotent_and_round_trips(tmp_path):
         assert cat.show("s2")[0].target == "TIC 2"  # substring match
 
 
+def test_show_finds_a_star_by_its_known_planets_name(tmp_path):
+    """``catalog show K2-3`` matched the K2-32 file by substring, never the star whose
+    candidates are "known planet K2-3 b" (a new user's read-through of the README)."""
+    k2_3, k2_32 = _star(1), _star(2)
+    c = dataclasses.replace(
+        k2_3.result.candidates[1], known="known planet K2-3 d (period alias x1/2)"
+    )
+    k2_3 = dataclasses.replace(
+        k2_3,
+        result=dataclasses.replace(
+            k2_3.result, target="EPIC 201367065", candidates=(k2_3.result.candidates[0], c)
+        ),
+    )
+    k2_32 = dataclasses.replace(k2_32, result=dataclasses.replace(k2_32.result, target="K2-32"))
+    f = tmp_path / "c.duckdb"
+    with Catalog(f) as cat:
+        run = cat.start_run(parameters={"method": "bls"}, inputs=["x"])
+        cat.write([k2_3, k2_32], run_id=run)
+    with Catalog(f, read_only=True) as cat:
+        assert [r.target for r in cat.show("K2-3")] == ["EPIC 201367065"]
+        assert [r.target for r in cat.show("K2-32")] == ["K2-32"]  # exact, as before
+        assert [r.target for r in cat.show("2-3")] == ["K2-32"]  # substring, as before
+
+
 def test_a_failed_transaction_leaves_nothing(tmp_path, monkeypatch):
     f = tmp_path / "c.duckdb"
     with Catalog(f) as cat:

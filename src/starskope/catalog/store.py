@@ -849,10 +849,18 @@ class Catalog:
         return head, out
 
     def show(self, target: str) -> list[StarResult]:
-        """Results whose target, input id or path matches ``target`` (exact, then substring)."""
+        """Results whose target, input id or path matches ``target`` (exact), else whose
+        candidates match a known planet or false positive of that name (``K2-3``: the star of
+        K2-3 b, not K2-32), else whose target or input id holds it (substring)."""
         sql = "SELECT result_json FROM stars WHERE {} ORDER BY input_id"
         exact = "target = ? OR input_id = ? OR path = ?"
         _, rows = self.query(sql.format(exact), [target, target, target])
+        if not rows:  # "known planet K2-3 b" and "known planet K2-3 b (period alias x1/2)"
+            name = _like_escape(target.strip())
+            known = " OR ".join(["result_json ILIKE ? ESCAPE '\\'"] * 2)
+            _, rows = self.query(
+                sql.format(known), [f'%"known planet {name} %', f'%"known planet {name}"%']
+            )
         if not rows:
             like = "target ILIKE ? ESCAPE '\\' OR input_id ILIKE ? ESCAPE '\\'"
             pat = f"%{_like_escape(target)}%"
