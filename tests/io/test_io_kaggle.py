@@ -173,6 +173,24 @@ def test_bad_row_is_reported_and_others_still_read(tmp_path, mutate, match, labe
     assert read_kaggle_row(p, 2, cache=False).meta.row == 2
 
 
+def test_label_words_of_a_manifest_are_labels(tmp_path):
+    """``planet`` / ``no_planet`` in LABEL made every row an error, searched by nobody (an
+    audit of related formats): read as a manifest reads them, said once; any other word is
+    still its row's error."""
+    from starskope.exceptions import StarskopeWarning
+    from starskope.io import iter_read
+
+    p = write_kaggle(tmp_path / "t.csv", np.ones((3, KAGGLE_N_FLUX)), [2, 1, 1])
+    lines = p.read_text().splitlines()
+    for i, word in ((1, "planet"), (2, "No_Planet"), (3, "maybe")):
+        lines[i] = word + lines[i][1:]
+    p.write_text("\n".join(lines) + "\n")
+    with pytest.warns(StarskopeWarning, match=r"LABEL holds words \('planet' the first\)") as w:
+        got = [x for _, x in iter_read([p])]
+    assert [lc.meta.label for lc in got[:2]] == [1, 0] and len(w) == 1
+    assert isinstance(got[2], RowError) and "got 'maybe'" in str(got[2])
+
+
 def test_missing_value_words_in_a_row_are_nan(tmp_path):
     """NA, null and N/A cells (R's and pandas' spellings) failed the whole row as "not a
     number", where empty cells and nan were read as missing (an audit of related formats)."""
@@ -573,12 +591,17 @@ def test_kaggle_layout_parquet_labels_and_bad_rows(table, tmp_path, monkeypatch)
     err = got[f"{tmp_path / 'bad.parquet'}#row=2"]
     assert isinstance(err, RowError) and err.row == 2 and "LABEL must be 1" in str(err)
     assert got[f"{tmp_path / 'bad.parquet'}#row=3"].meta.label is None
-    # a word is named as it is, as the CSV reader names it (it was "a missing value")
+    # a manifest's words are labels, said once (they were row errors: an audit of related
+    # formats); another word is named as it is, as the CSV reader names it
     words = df.assign(LABEL=np.where(df.LABEL == 2, "planet", "no_planet"))
+    words.loc[1, "LABEL"] = "maybe"
     words.to_parquet(tmp_path / "words.parquet")
-    err = dict(iter_read([tmp_path / "words.parquet"]))[f"{tmp_path / 'words.parquet'}#row=0"]
-    word = "planet" if labels[0] == 2 else "no_planet"
-    assert isinstance(err, RowError) and f"got '{word}'" in str(err), str(err)
+    with pytest.warns(StarskopeWarning, match="LABEL holds words"):
+        read_words = dict(iter_read([tmp_path / "words.parquet"]))
+    err = read_words.pop(f"{tmp_path / 'words.parquet'}#row=1")
+    assert isinstance(err, RowError) and "got 'maybe'" in str(err), str(err)
+    want = [int(v == 2) for i, v in enumerate(labels) if i != 1]
+    assert [lc.meta.label for lc in read_words.values()] == want
     err = got[f"{tmp_path / 'bad.parquet'}#row=4"]
     assert isinstance(err, RowError) and err.label == int(labels[4] == 2) and "NaN" in str(err)
     assert not isinstance(got[f"{tmp_path / 'bad.parquet'}#row=5"], StarskopeError)
@@ -590,9 +613,10 @@ def test_kaggle_layout_parquet_labels_and_bad_rows(table, tmp_path, monkeypatch)
         with pytest.raises(RowError, match="LABEL must be 1|all flux values are NaN"):
             _read_item(item)
     assert _read_item(items[3]).meta.label is None  # (said once per file: above)
-    first = next(iter(iter_items([tmp_path / "words.parquet"])))  # (a word broke the listing)
-    with pytest.raises(RowError, match=f"got '{word}'"):
-        _read_item(first)
+    listed = list(iter_items([tmp_path / "words.parquet"]))  # (a word broke the listing)
+    assert _read_item(listed[0]).meta.label == want[0]
+    with pytest.raises(RowError, match="got 'maybe'"):
+        _read_item(listed[1])
     # the first LABEL_LOOKAHEAD labels decide the scheme, as in the CSV reader: 0/1 there and
     # a 2 further down is an error of its row
     monkeypatch.setattr("starskope.io.kaggle.LABEL_LOOKAHEAD", 3)

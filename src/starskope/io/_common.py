@@ -505,6 +505,15 @@ REDUCED_JD_RULE = "values ~5e4: BJD - 2400000"
 #: R's "NA"...), lower case.
 MISSING_TOKENS = frozenset({"", "-", "--", "?", "na", "n/a", "nan", "null", "none", "masked"})
 
+#: Label words read as a planet host / not one (lower case), in manifests and in a Kaggle-layout
+#: table's LABEL column (``not_planet``: the class ``predict --json`` names).
+HOST_WORDS = frozenset({"true", "yes", "host", "planet", "planet_host", "planet host"})
+NOT_HOST_WORDS = frozenset(
+    {"false", "no", "non-host", "non_host", "nonhost", "not_host", "no_planet", "no planet",
+     "not_planet", "not planet", "eclipsing_binary", "eclipsing binary", "false_positive",
+     "false positive", "variable", "quiet", "other"}
+)  # fmt: skip
+
 
 def warn_if_reduced_jd(rule: str, *, path, where: str | None = None) -> None:
     """The ``StarskopeWarning`` for times of ~5e4 read by :data:`REDUCED_JD_RULE` (or as MJD

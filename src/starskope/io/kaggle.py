@@ -528,6 +528,10 @@ def parse_kaggle_row(
         bad_label = False
         if len(fields) == n_flux + 1:
             warn_blank_label(path, row)
+    elif bad_label and labelled:
+        word = word_label(lab, path)  # "planet", "no_planet": a manifest's words
+        if word is not None:
+            label, bad_label = word, False
     if len(fields) != n_flux + 1:
         raise RowError(
             f"expected {n_flux + 1} values (LABEL + {n_flux} FLUX), got {len(fields)}"
@@ -580,6 +584,27 @@ def label_error(got: str, *, zero: bool, zero_one: bool, path, row: int) -> RowE
         path=path,
         row=row,
     )
+
+
+_WORDS_WARNED: set[str] = set()
+
+
+def word_label(text: str, path) -> int | None:
+    """A LABEL word as a label (1 host: ``planet``, ``host``...; 0: ``no_planet``,
+    ``not_planet``, ``false positive``...; the words a manifest takes), said once per file;
+    None for any other text."""
+    from ._common import HOST_WORDS, NOT_HOST_WORDS
+
+    key = str(text).strip().lower()
+    label = 1 if key in HOST_WORDS else 0 if key in NOT_HOST_WORDS else None
+    if label is not None and os.path.abspath(str(path)) not in _WORDS_WARNED:
+        _WORDS_WARNED.add(os.path.abspath(str(path)))
+        warn_file(
+            f"LABEL holds words ({text!r} the first): read as a manifest's labels (planet, host:"
+            " a planet host; no_planet, not_planet, false positive, ...: none)",
+            path=path,
+        )
+    return label
 
 
 _BLANK_WARNED: set[str] = set()

@@ -218,13 +218,17 @@ def star(value: float | None, flux: np.ndarray, row: int, *, path, zero_one: boo
         label_error,
         require_flux,
         warn_blank_label,
+        word_label,
     )
 
     label = None
     if isinstance(value, float) and np.isnan(value):  # an empty LABEL cell: no label
         warn_blank_label(path, row)
     elif value is not None:
-        label = None if isinstance(value, str) else (_LABELS_01 if zero_one else _LABELS).get(value)
+        if isinstance(value, str):
+            label = word_label(value, path)  # "planet", "no_planet": a manifest's words
+        else:
+            label = (_LABELS_01 if zero_one else _LABELS).get(value)
         if label is None:
             if isinstance(value, str):
                 got = repr(value)

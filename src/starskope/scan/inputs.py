@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from ..exceptions import StarskopeError
 from ..io._columns import MANIFEST_COLUMNS
+from ..io._common import HOST_WORDS, NOT_HOST_WORDS
 from ..io._open import strip_compression
 from ..io.registry import is_truth_table, walk_skips
 
@@ -329,12 +330,8 @@ def _label_column(columns) -> str | None:
     return next((cols[c] for c in _MANIFEST_LABEL if c in cols), None)
 
 
-_HOST = {"1", "1.0", "true", "yes", "host", "planet", "planet_host", "planet host"}
-# (not_planet: the class the models' class_probabilities name)
-_NOT_HOST = {"0", "0.0", "false", "no", "non-host", "non_host", "nonhost", "not_host",
-             "no_planet", "no planet", "not_planet", "not planet", "eclipsing_binary",
-             "eclipsing binary", "false_positive", "false positive", "variable", "quiet",
-             "other"}  # fmt: skip
+_HOST = {"1", "1.0"} | HOST_WORDS
+_NOT_HOST = {"0", "0.0"} | NOT_HOST_WORDS
 _EMPTY = {"", "nan", "none", "null", "na", "n/a", "-"}
 _KAGGLE = {"1": 0, "1.0": 0, "2": 1, "2.0": 1}
 
