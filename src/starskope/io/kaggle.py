@@ -301,7 +301,18 @@ def blank_index_name(line: str) -> bool:
     return s[:1] == " " and not any(sep in s for sep in (",", ";", "\t"))
 
 
-_NAMED_FIRST_WARNED: set[str] = set()
+_WARNED: set[tuple[str, str]] = set()
+
+
+def _warn_once(kind: str, path, message: str) -> None:
+    """:func:`warn_file`, once per kind of warning and file in a process: a search reads each
+    row under its own warnings filters, which forget what was shown."""
+    key = (kind, os.path.abspath(str(path)))
+    if key not in _WARNED:
+        _WARNED.add(key)
+        warn_file(message, path=path, stacklevel=4)
+
+
 #: First-column names that say row numbers (pandas' index named "id"), not a star's id.
 _ROW_NAMES = frozenset({"id", "row", "rowid", "row_id", "n"})
 
@@ -309,15 +320,14 @@ _ROW_NAMES = frozenset({"id", "row", "rowid", "row_id", "n"})
 def _warn_named_first_column(name: str, path) -> None:
     """Say, once per file, that a named first column before the Kaggle columns (``KEPID``,
     ``star_id``) is passed over as a row index: the stars are named ``row N``, not by it."""
-    key = os.path.abspath(str(path))
-    if name.lower() in _INDEX_NAMES | _ROW_NAMES or key in _NAMED_FIRST_WARNED:
+    if name.lower() in _INDEX_NAMES | _ROW_NAMES:
         return
-    _NAMED_FIRST_WARNED.add(key)
-    warn_file(
+    _warn_once(
+        "named-first-column",
+        path,
         f"first column {name!r} read as a row index and not used: the stars are named by their"
         " 0-based data row ('row 12'), as in the Kaggle layout; keep a table of those ids"
         " beside it",
-        path=path,
     )
 
 
@@ -586,9 +596,6 @@ def label_error(got: str, *, zero: bool, zero_one: bool, path, row: int) -> RowE
     )
 
 
-_WORDS_WARNED: set[str] = set()
-
-
 def word_label(text: str, path) -> int | None:
     """A LABEL word as a label (1 host: ``planet``, ``host``...; 0: ``no_planet``,
     ``not_planet``, ``false positive``...; the words a manifest takes), said once per file;
@@ -597,30 +604,24 @@ def word_label(text: str, path) -> int | None:
 
     key = str(text).strip().lower()
     label = 1 if key in HOST_WORDS else 0 if key in NOT_HOST_WORDS else None
-    if label is not None and os.path.abspath(str(path)) not in _WORDS_WARNED:
-        _WORDS_WARNED.add(os.path.abspath(str(path)))
-        warn_file(
+    if label is not None:
+        _warn_once(
+            "label-words",
+            path,
             f"LABEL holds words ({text!r} the first): read as a manifest's labels (planet, host:"
             " a planet host; no_planet, not_planet, false positive, ...: none)",
-            path=path,
         )
     return label
-
-
-_BLANK_WARNED: set[str] = set()
 
 
 def warn_blank_label(path, row: int) -> None:
     """Say, once per file, that rows with an empty LABEL cell are read without a label: search,
     predict and scan take them; train and evaluate, which use every row, refuse them."""
-    key = os.path.abspath(str(path))
-    if key in _BLANK_WARNED:
-        return
-    _BLANK_WARNED.add(key)
-    warn_file(
+    _warn_once(
+        "blank-label",
+        path,
         f"LABEL cell empty (row {row} the first): such rows are read without a label (train and"
         " evaluate refuse them; search, predict and scan take them)",
-        path=path,
     )
 
 
@@ -674,24 +675,21 @@ _ZERO_ONLY_WARNING = (
 #: Longer than any K2 campaign (the longest ran about 83 days), in days: a Kaggle-layout row
 #: that spans more at the layout's cadence is probably of another cadence.
 K2_CAMPAIGN_DAYS = 90.0
-_SPAN_WARNED: set[tuple[str, int]] = set()
 
 
 def warn_if_longer_than_a_campaign(n_flux: int, path) -> None:
     """Say so when rows of ``n_flux`` samples at the layout's K2 long cadence would span more
     than any K2 campaign (:data:`K2_CAMPAIGN_DAYS`): a table of another cadence (a TESS
     two-minute table's 19440 samples read so span 397 days, and stretch a 2-h transit to 29 h),
-    which only ``--cadence-minutes`` can say. Once per file and row length in a process (a
-    search reads each row under its own warnings filters, which forget what was shown)."""
+    which only ``--cadence-minutes`` can say. Once per file and row length in a process."""
     span = n_flux * _CADENCE_D
-    key = (os.path.abspath(path), int(n_flux))
-    if span > K2_CAMPAIGN_DAYS and key not in _SPAN_WARNED:
-        _SPAN_WARNED.add(key)
-        warn_file(
+    if span > K2_CAMPAIGN_DAYS:
+        _warn_once(
+            f"span-{int(n_flux)}",
+            path,
             f"rows of {n_flux} samples at the layout's K2 long cadence ({KAGGLE_CADENCE_MIN} min)"
             f" span {span:.0f} days, longer than any K2 campaign: a table of another cadence"
             " (TESS: 2, 10 or 30 min)? Give it with --cadence-minutes (Python: cadence_minutes=)",
-            path=path,
         )
 
 
