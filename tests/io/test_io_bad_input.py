@@ -341,3 +341,20 @@ def test_a_copy_with_shifted_times_is_left_out_but_close_exposures_are_kept(tmp_
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         assert len(read(q)) == 6
+
+
+def test_one_star_per_column_is_told_to_transpose(tmp_path):
+    """24 stars as columns (star0..star23, 3197 rows) were told to name a time column, which
+    they do not have (an audit of related formats): the error says to transpose the table into
+    the Kaggle layout; a table of two columns is not told so."""
+    rng = np.random.default_rng(0)
+    p = tmp_path / "by_column.csv"
+    cols = [f"star{i}" for i in range(24)]
+    rows = (",".join(f"{v:.2f}" for v in r) for r in 1000 + rng.normal(size=(200, 24)))
+    p.write_text(",".join(cols) + "\n" + "\n".join(rows) + "\n")
+    _expect(p, r"stars in columns\? Transpose them to rows \(LABEL,FLUX.1,...\)")
+    two = tmp_path / "two.csv"
+    two.write_text("flux,other\n1.0,5\n0.9,4\n1.0,3\n")
+    with pytest.raises(StarskopeError) as err:
+        read(two)
+    assert "stars in columns" not in str(err.value)

@@ -543,10 +543,17 @@ def choose_columns(
                     where=where,
                 )
             if not mono:
+                # many numeric columns and none a time: one star per column, most likely
+                many = sum(c is not None for c in columns) >= 8
                 raise StarskopeError(
                     f"cannot tell which column is time (none named like time and none strictly "
                     f"increasing among {_names(names)}); name it with --time-column (Python:"
-                    " time_column=)",
+                    " time_column=)"
+                    + (
+                        "; stars in columns? Transpose them to rows (LABEL,FLUX.1,...)"
+                        if many
+                        else ""
+                    ),
                     path=path,
                     where=where,
                 )
