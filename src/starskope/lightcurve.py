@@ -528,18 +528,16 @@ class LightCurve:
         (``meta.flux_unit`` ``"mag"``) become relative flux ``10^(-0.4 (m - median m))``, and
         offsets around zero in ppm, ppt or per cent by their unit ``1 + offset``, as
         :func:`starskope.clean.clean` reads them (offsets of no unit are refused: no level)."""
-        from .clean.masking import has_flux_level, offset_scale
+        from .clean.masking import unit_offsets
         from .units import is_magnitude_unit, magnitudes_to_flux
 
         relative = self.meta.replace(flux_unit="relative")
         if is_magnitude_unit(self.meta.flux_unit):
             flux, err = magnitudes_to_flux(self.flux, self.flux_err)
             return self.copy(flux=flux, flux_err=err, meta=relative)
-        scale = offset_scale(self.meta.flux_unit)
-        if scale is not None and not has_flux_level(self.flux):
-            return self.copy(
-                flux=1.0 + scale * self.flux, flux_err=scale * self.flux_err, meta=relative
-            )
+        offsets = unit_offsets(self.flux, self.flux_err, self.meta.flux_unit)
+        if offsets is not None:
+            return self.copy(flux=offsets[0], flux_err=offsets[1], meta=relative)
         med = np.nanmedian(self.flux)
         if not np.isfinite(med) or med <= 0:
             raise StarskopeError(

@@ -66,16 +66,16 @@ def raw_as_relative(lc) -> np.ndarray | None:
     converted; None for offsets of no stated unit (``flux - 1``, mean-subtracted Kaggle rows),
     which have no level to put on that scale (dividing by their median flips or blows them
     up, and the cleaned flux beside them becomes a flat line)."""
-    from .clean.masking import has_flux_level, offset_scale
+    from .clean.masking import has_flux_level, unit_offsets
     from .units import is_magnitude_unit, magnitudes_to_flux
 
     flux = np.asarray(lc.flux, dtype=float)
     if is_magnitude_unit(lc.meta.flux_unit):
         return magnitudes_to_flux(flux)[0]
-    if has_flux_level(flux):
-        return _relative(flux)
-    scale = offset_scale(lc.meta.flux_unit)
-    return None if scale is None else 1.0 + scale * flux
+    offsets = unit_offsets(flux, None, lc.meta.flux_unit)
+    if offsets is not None:
+        return offsets[0]
+    return _relative(flux) if has_flux_level(flux) else None
 
 
 def _plain_time_axis(ax) -> None:

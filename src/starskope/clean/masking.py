@@ -37,6 +37,7 @@ __all__ = [
     "robust_std",
     "sigma_clip_upper",
     "transit_mask",
+    "unit_offsets",
 ]
 
 
@@ -510,6 +511,26 @@ def offset_scale(unit) -> float | None:
     return _RELATIVE_UNITS.get(str(unit or "").strip().lower())
 
 
+def unit_offsets(flux, flux_err, unit):
+    """Offsets around zero in ppm, ppt or per cent (named by ``unit``: :func:`offset_scale`)
+    as relative flux ``1 + offset`` and its error (``flux_err`` may be None); None when the
+    unit names no such offsets or the flux has a level to divide by (1e6 ppm, say).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> f, e = unit_offsets(np.array([100.0, -200.0, 50.0, -3000.0]), None, "ppm")
+    >>> f.round(4).tolist(), e
+    ([1.0001, 0.9998, 1.0001, 0.997], None)
+    >>> unit_offsets(np.array([1.0, 1.1]), None, "electron / s") is None
+    True
+    """
+    scale = offset_scale(unit)
+    if scale is None or has_flux_level(flux):
+        return None
+    return 1.0 + scale * flux, None if flux_err is None else scale * flux_err
+
+
 def transit_mask(t, *, period: float, t0: float, duration: float) -> np.ndarray:
     """True for cadences within ``duration / 2`` of a transit centre (all in days).
 
@@ -625,11 +646,11 @@ def clean(
         )
         flux, err = magnitudes_to_flux(flux, err)
         meta = meta.replace(flux_unit="relative")
-    scale = offset_scale(meta.flux_unit)
-    if scale is not None and not has_flux_level(flux):
+    offsets = unit_offsets(flux, err, meta.flux_unit)
+    if offsets is not None:
         # offsets in ppm, ppt or per cent around zero: relative flux 1 + offset (a level in
         # those units, e.g. 1e6 ppm, is left to the median normalisation below)
-        flux, err = 1.0 + scale * flux, scale * err
+        flux, err = offsets
         meta = meta.replace(flux_unit="relative")
     if normalize:
         if has_flux_level(flux):

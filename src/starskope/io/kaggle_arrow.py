@@ -128,9 +128,8 @@ def _source(path):
     return pf.schema_arrow, int(pf.metadata.num_rows), batches
 
 
-def _label_values(col) -> np.ndarray:
-    """A LABEL column as floats (NaN where missing or not a number)."""
-    raw = col.to_numpy(zero_copy_only=False)
+def _label_values(raw: np.ndarray) -> np.ndarray:
+    """A LABEL column's values (``to_numpy``) as floats (NaN where missing or not a number)."""
     try:
         return np.asarray(raw, dtype=float)
     except (TypeError, ValueError):
@@ -163,7 +162,7 @@ def _scheme(path: str, mtime_ns: int, size: int) -> str:
         return ""
     seen = []
     for _, batch in batches([label], 0):
-        seen.append(_label_values(batch.column(label)))
+        seen.append(_label_values(batch.column(label).to_numpy(zero_copy_only=False)))
         if sum(len(v) for v in seen) >= LABEL_LOOKAHEAD:
             break
     v = np.concatenate(seen)[:LABEL_LOOKAHEAD] if seen else np.empty(0)
@@ -198,8 +197,8 @@ def iter_kaggle_arrays(
         flux = np.column_stack(
             [batch.column(c).to_numpy(zero_copy_only=False).astype(float) for c in flux_cols]
         )
-        values = _label_values(batch.column(label)) if label else None
         raw = batch.column(label).to_numpy(zero_copy_only=False) if label else None
+        values = None if raw is None else _label_values(raw)
         for j in range(max(start - first, 0), min(batch.num_rows, stop - first)):
             value = None if values is None else float(values[j])
             word = raw[j] if value is not None and np.isnan(value) else None
