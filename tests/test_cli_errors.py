@@ -124,6 +124,15 @@ def test_empty_folders_are_errors(tmp_path, capsys, monkeypatch):
         assert main(argv) == 2
         err = _err(capsys)
         assert "1 file(s) passed over" in err and "flux.npy" in err and "NumPy arrays" in err
+    # a folder holding only a README.txt: passed over by its name, and said so (a scan had
+    # stored it as an error row; the known limit of the thirty-fourth session)
+    (empty / "flux.npy").unlink()
+    (empty / "README.txt").write_text("These are my light curves.\nDownloaded from MAST.\n")
+    for argv in (["search", str(empty)], ["scan", str(empty), "-c", "c.duckdb"]):
+        assert main(argv) == 2
+        err = _err(capsys)
+        assert "no light curves found" in err and "passed over" in err and "(README.txt)" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["empty"]
 
 
 def test_an_empty_path_is_an_error_not_the_working_folder(tmp_path, table, capsys, monkeypatch):

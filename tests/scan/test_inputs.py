@@ -82,7 +82,7 @@ def test_folder_walk_glob_and_kinds(tmp_path, kaggle_table):
     # what info and search read in a folder, a scan reads too (these were left out silently;
     # the readers recognise them by their content, or the scan stores an error row)
     c = _touch(tmp_path / "d" / "ktwo211436265-c05_llc.fits.gzip", "x")
-    e = _touch(tmp_path / "d" / "KELT_lc", "x")
+    e = _touch(tmp_path / "d" / "KELT_lc", "time flux\n1 2\n2 3\n")
     ids = sorted(it.input_id for it in iter_items([tmp_path / "d"]))
     assert ids == sorted([str(a), str(b), str(c), str(e)])
     got = sorted(it.input_id for it in iter_items([str(tmp_path / "d" / "**" / "*.fits.gz")]))
@@ -90,6 +90,24 @@ def test_folder_walk_glob_and_kinds(tmp_path, kaggle_table):
     assert input_kind(str(a)) == "lightcurve"
     assert input_kind(str(kaggle_table)) == "kaggle"
     assert count_items([tmp_path / "d"]) is None  # folders are not walked twice
+
+
+def test_a_readme_txt_beside_the_light_curves_is_passed_over_by_its_name(tmp_path):
+    """A README.txt or notes.txt in a scanned folder was stored as an error row, where search
+    skipped it with a warning (a known limit of the thirty-fourth session): both walks now
+    pass it over by its name, as README and README.md. A text file of another name that no
+    reader recognises is still an error row, and a README.txt given by name is read."""
+    a = _touch(tmp_path / "d" / "a.csv")
+    readme = _touch(tmp_path / "d" / "README.txt", "These are my light curves.\nFrom MAST.\n")
+    _touch(tmp_path / "d" / "sub" / "Notes.TXT", "notes\n")
+    words = _touch(tmp_path / "d" / "words.csv", "this,is\nnot,a light curve\n")
+    ids = sorted(it.input_id for it in iter_items([tmp_path / "d"]))
+    assert ids == sorted([str(a), str(words)])
+    assert [it.input_id for it in iter_items([readme])] == [str(readme)]
+    from starskope.io.registry import walk_skips
+
+    assert walk_skips("readme.txt.gz") and not walk_skips("notes.csv")
+    assert not walk_skips("kplr_readme_lc.txt")
 
 
 def test_manifest_paths_targets_labels(tmp_path):

@@ -61,10 +61,14 @@ SKIP_NAMES = frozenset({"readme", "license", "licence", "makefile", "changelog",
 
 def walk_skips(name: str) -> bool:
     """True for a file a folder walk leaves out: hidden, an editor's backup (``a.csv~``), a
-    suffix no light curve has (:data:`SKIP_SUFFIXES`, compressed or not) or a README."""
+    suffix no light curve has (:data:`SKIP_SUFFIXES`, compressed or not) or a README (also
+    ``README.txt``, ``notes.txt``: :data:`SKIP_NAMES` with ``.txt``)."""
     if name.startswith(".") or name.endswith("~") or name.lower() in SKIP_NAMES:
         return True
-    return Path(strip_compression(name)).suffix in SKIP_SUFFIXES
+    path = Path(strip_compression(name))
+    if path.suffix.lower() == ".txt" and path.stem.lower() in SKIP_NAMES:
+        return True  # README.txt, notes.txt: a scan stored them as error rows
+    return path.suffix in SKIP_SUFFIXES
 
 
 def no_light_curves(inputs) -> StarskopeError:
