@@ -192,6 +192,15 @@ def test_an_epoch_in_another_time_system_is_refused_not_folded_off_phase():
         lc.to_bjd().fold(period=3.2, epoch=1001.0)  # a BTJD epoch on BJD times
     folded = lc.to_bjd().fold(period=3.2, epoch=2458001.0)
     assert np.median(folded.flux[np.abs(folded.phase) < 0.02]) < 0.999
+    # an MJD epoch (JD - 2400000.5) for BTJD or BKJD times is 150 years off: it was folded
+    # 1.4 d off phase 0 without a word (a Python-API audit); injected the same
+    for times in (lc, starskope.LightCurve(t - 1000 + 120, f, time_format="bkjd")):
+        with pytest.raises(StarskopeError, match="an MJD"):
+            times.fold(period=3.2, epoch=58000.7)
+    from starskope.simulate import PlanetSignal, inject
+
+    with pytest.raises(StarskopeError, match="another time system"):
+        inject(lc, PlanetSignal(period=3.2, t0=58000.7, rp_rs=0.05, a_rs=10.0, impact=0.1))
 
 
 def test_plots_fold_a_candidate_in_the_light_curves_own_system(tmp_path):

@@ -66,6 +66,14 @@ def test_lightkurve_roundtrip():
     back = LightCurve.from_lightkurve(lklc)
     np.testing.assert_allclose(back.t, lc.t)
     np.testing.assert_allclose(back.flux, lc.flux)
+    # relative flux, the reader and header extras come back (they were lost: a Python-API
+    # audit), and the original's meta is not shared
+    lc.meta = lc.meta.replace(product="tess", extra={"TEFF": 5800.0, "TIMEDEL": 0.0013889})
+    back = LightCurve.from_lightkurve(lc.normalize().to_lightkurve())
+    assert back.meta.flux_unit == "relative" and back.meta.product == "tess"
+    assert back.meta.extra == {"TEFF": 5800.0, "TIMEDEL": 0.0013889}
+    back.meta.extra["TEFF"] = 1.0
+    assert lc.meta.extra["TEFF"] == 5800.0
 
 
 def test_relative_time_has_no_epoch():
@@ -188,6 +196,15 @@ def test_flatten_of_times_out_of_order_keeps_their_order(rng):
     b = LightCurve(t[p], f[p], time_format="relative").flatten()
     np.testing.assert_allclose(b.flux, a.flux[p])
     np.testing.assert_array_equal(b.t, t[p])
+    # a transit mask is given in the caller's order and sorted with the cadences (it was
+    # applied to the wrong cadences: a Python-API audit)
+    f = f - 0.005 * (np.abs((t - 1.0 + 2.5) % 5.0 - 2.5) < 0.15)
+    mask = np.abs((t - 1.0 + 2.5) % 5.0 - 2.5) < 0.3
+    a = LightCurve(t, f, time_format="relative").flatten(window=1.0, transit_mask=mask)
+    b = LightCurve(t[p], f[p], time_format="relative").flatten(window=1.0, transit_mask=mask[p])
+    np.testing.assert_allclose(b.flux, a.flux[p], rtol=0, atol=1e-12)
+    with pytest.raises(StarskopeError, match="one entry per cadence"):
+        LightCurve(t[p], f[p], time_format="relative").flatten(transit_mask=mask[:10])
 
 
 def test_a_missing_quality_flag_is_no_flag():
@@ -575,3 +592,27 @@ def test_a_derived_light_curves_extra_metadata_is_its_own():
     norm = lc.normalize()
     norm.meta.extra["b"] = 2
     assert lc.meta.extra == {"a": 1} and norm.meta.extra == {"a": 1, "b": 2}
+
+
+def test_a_flux_error_quantity_is_taken_in_the_flux_unit():
+    """``flux_err`` in mJy beside flux in Jy, or in mmag beside magnitudes, kept its bare value
+    (1000 times too large); an error with a unit and a flux without one, or units that do not
+    convert, are refused; the quality flags are a copy, as flux and time are (a Python-API
+    audit)."""
+    import astropy.units as u
+
+    t = np.arange(100.0)
+    lc = LightCurve(t, np.ones(100) * u.Jy, flux_err=np.full(100, 0.3) * u.mJy)
+    assert lc.flux_err[0] == pytest.approx(3e-4)
+    mags = LightCurve(t, np.full(100, 12.0) * u.mag, flux_err=np.full(100, 1.0) * u.mmag)
+    assert mags.flux_err[0] == pytest.approx(1e-3)
+    assert mags.normalize().flux_err[0] == pytest.approx(0.4 * np.log(10) * 1e-3)
+    ab = LightCurve(t, np.full(100, 12.0) * u.ABmag, flux_err=np.full(100, 0.01) * u.ABmag)
+    assert ab.flux_err[0] == pytest.approx(0.01)
+    with pytest.raises(StarskopeError, match="flux has no unit"):
+        LightCurve(t, np.ones(100), flux_err=np.ones(100) * u.mJy)
+    with pytest.raises(StarskopeError, match="does not convert"):
+        LightCurve(t, np.ones(100) * u.Jy, flux_err=np.ones(100) * u.s)
+    q = np.zeros(100, dtype=np.int32)
+    LightCurve(t, np.ones(100), quality=q).quality[0] = 5
+    assert q[0] == 0

@@ -154,8 +154,9 @@ class FoldedLightCurve:
         return self.cycle % 2 == 0
 
 
-#: An epoch further than this from every time (days; 270 years) is in another time system.
-_EPOCH_REACH_DAYS = 1.0e5
+#: An epoch further than this from every time (days; a century) is in another time system:
+#: an MJD against BTJD or BKJD times is 150 years off (it was let through at 270 years).
+_EPOCH_REACH_DAYS = 36525.0
 
 
 def check_epoch_system(t0: float, t) -> None:
@@ -179,8 +180,8 @@ def check_epoch_system(t0: float, t) -> None:
     if gap > _EPOCH_REACH_DAYS:
         raise StarskopeError(
             f"t0 = {t0:.7g} is {gap:.4g} days from the times ({lo:.7g} to {hi:.7g}): another time"
-            " system (full BJD against BTJD = BJD - 2457000 or BKJD = BJD - 2454833)? Give t0"
-            " in the times' own system"
+            " system (a full BJD, or an MJD = JD - 2400000.5, against BTJD = BJD - 2457000 or"
+            " BKJD = BJD - 2454833)? Give t0 in the times' own system, or as an astropy Time"
         )
 
 

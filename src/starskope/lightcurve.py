@@ -67,6 +67,31 @@ def _unit_name(x) -> str | None:
     return name
 
 
+def _err_in_flux_unit(flux_err, flux_unit: str | None, unit):
+    """A Quantity ``flux_err`` in the flux's unit (``mmag`` for ``mag`` flux, ``mJy`` for
+    ``Jy``); its value was taken as it stood, a thousand times off. Plain numbers are left
+    as they are; an error with a unit the flux has not (or no unit to convert to) is refused."""
+    err_unit = _unit_name(flux_err)
+    if err_unit is None:
+        return flux_err
+    if flux_unit is None:
+        raise StarskopeValueError(
+            f"flux_err is in {err_unit} but flux has no unit: give both as Quantities, or"
+            " both as plain numbers"
+        )
+    import astropy.units as u
+
+    target = u.mag if flux_unit == "mag" else unit
+    try:
+        if flux_unit == "mag" and err_unit == "mag":  # mag(AB) and the like: a difference
+            return np.asarray(getattr(flux_err, "value", flux_err), dtype=float)
+        return flux_err.to_value(target)
+    except u.UnitsError:
+        raise StarskopeValueError(
+            f"flux_err is in {err_unit}, which does not convert to the flux's {flux_unit}"
+        ) from None
+
+
 #: lightkurve's meta keys for a segment, by the first letter of starskope's segment name.
 _SEGMENT_KEYS = {"Q": "QUARTER", "C": "CAMPAIGN", "S": "SECTOR"}
 
@@ -151,6 +176,11 @@ def _times(time, *, stacklevel: int = 3) -> tuple[np.ndarray, str]:
     timestamps, datetime objects), ``"m"`` durations (timedelta64), ``""`` numbers."""
     import astropy.units as u
 
+    if isinstance(time, TimeDelta):  # (a TimeDelta is a Time too)
+        return _floats(time.to_value("jd")), "m"
+    if isinstance(time, Time):  # its own BTJD/BKJD day numbers (lc.time), else JD; in TDB
+        tdb = time.tdb if time.scale not in ("tdb", "local") else time
+        return _floats(tdb.value if tdb.format in _time.TIME_OFFSETS else tdb.jd), ""
     if isinstance(time, u.Quantity):
         if not time.unit.is_equivalent(u.day):
             raise StarskopeError(f"times must be in a unit of time; got {time.unit}")
@@ -352,7 +382,7 @@ class LightCurve:
                 f"time_format must be one of {sorted(TIME_SYSTEMS)}; got {fmt!r}"
             )
         _check_day_numbers(t, fmt, given=time_format is not None or isinstance(time, Time))
-        flux_unit = _unit_name(flux)
+        flux_unit, unit = _unit_name(flux), getattr(flux, "unit", None)
         if np.iscomplexobj(flux):  # numpy would drop the imaginary part with a warning
             raise StarskopeValueError("flux must be real numbers; got complex values")
         flux = _numbers(flux, "flux")
@@ -361,7 +391,10 @@ class LightCurve:
                 f"time and flux must be 1-D of equal length; got {t.shape}, {flux.shape}"
             )
         n = t.size
-        flux_err = np.full(n, np.nan) if flux_err is None else _numbers(flux_err, "flux_err")
+        if flux_err is None:
+            flux_err = np.full(n, np.nan)
+        else:
+            flux_err = _numbers(_err_in_flux_unit(flux_err, flux_unit, unit), "flux_err")
         quality = np.zeros(n, dtype=np.int32) if quality is None else _quality_flags(quality)
         wide = (
             quality.dtype.kind in "iu" and quality.dtype.itemsize >= 4 and quality.dtype != np.int32
@@ -378,7 +411,7 @@ class LightCurve:
         self._format = fmt
         self.flux = flux
         self.flux_err = flux_err
-        self.quality = quality.astype(np.int32, copy=False)
+        self.quality = np.array(quality, dtype=np.int32)  # a copy, as flux and time are
         if isinstance(meta, dict):  # the fields by name: LightCurveMeta(**meta)
             try:
                 meta = LightCurveMeta(**meta)
@@ -590,6 +623,15 @@ class LightCurve:
 
         order = np.argsort(self._t, kind="stable")
         if np.any(np.diff(order) != 1):  # the running windows assume time order
+            mask = kwargs.get("transit_mask")
+            if mask is not None:  # given per cadence in the caller's order: sorted with them
+                mask = np.asarray(mask, dtype=bool)
+                if mask.shape != self._t.shape:
+                    raise StarskopeError(
+                        f"transit_mask must have one entry per cadence ({self._t.size});"
+                        f" got shape {mask.shape}"
+                    )
+                kwargs["transit_mask"] = mask[order]
             flat = flatten(self.select(order), **kwargs).lightcurve
             return flat.select(np.argsort(order, kind="stable"))
 
@@ -782,8 +824,14 @@ class LightCurve:
                 "FLUX_ORIGIN": m.flux_column,
                 "FILENAME": m.source,
                 **_segment_keys(m.segment),
+                # lightkurve's own mark of normalised flux, which from_lightkurve reads
+                **({"NORMALIZED": True} if m.flux_unit == "relative" else {}),
             }
         )
+        # what lightkurve has no key for (the reader, header extras such as TEFF and TIMEDEL)
+        # travels in lightkurve's meta as attributes lightkurve leaves alone; to_fits does not
+        # write them
+        lc.meta["starskope_meta"] = {"product": m.product, "extra": dict(m.extra)}
         return lc
 
     @classmethod
@@ -829,5 +877,8 @@ class LightCurve:
                 source=lm.get("FILENAME"),
                 segment=_segment_from_keys(lm),
             )
+            own = lm.get("starskope_meta")  # written by to_lightkurve
+            if isinstance(own, dict):
+                meta = meta.replace(product=own.get("product"), extra=dict(own.get("extra") or {}))
         q = None if q is None else np.asarray(getattr(q, "value", q)).astype(np.int32)
         return cls(time, arr(lklc.flux), arr(lklc.flux_err), q, meta=meta)

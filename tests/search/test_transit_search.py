@@ -102,3 +102,32 @@ def test_trial_periods_beyond_the_baseline_are_warned_about():
     f = 1 + rng.normal(0, 3e-4, t.size)
     with pytest.warns(StarskopeWarning, match="exceeds the 26.99-d baseline: at most one"):
         TransitSearch(t, f).power(periods=[40.0, 50.0, 60.0])
+
+
+def test_a_light_curves_astropy_time_is_taken_as_its_day_numbers(planet_lc):
+    """``TransitSearch(t=lc.time, ...)`` was refused with "times must be numbers, astropy Time
+    or datetimes", and ``model``/``transit_mask`` at ``t=lc.time`` ended in a bare numpy
+    error (a Python-API audit): a Time is its own BTJD/BKJD day numbers, else JD (TDB)."""
+    lc = LightCurve(planet_lc.t + 1000.0, planet_lc.flux, time_format="btjd")
+    ref = TransitSearch.from_lightcurve(lc)
+    r = ref.power()
+    s = TransitSearch(t=lc.time, flux=lc.flux)
+    assert s.power().t0 == pytest.approx(r.t0) and 1000 < r.t0 < 1027
+    np.testing.assert_array_equal(s.transit_mask(r, t=lc.time), ref.transit_mask(r))
+    np.testing.assert_array_equal(s.model(r, t=lc.time), ref.model(r))
+    bjd = TransitSearch(t=lc.to_bjd().time, flux=lc.flux).power()
+    assert bjd.t0 == pytest.approx(r.t0 + 2457000.0)
+    rel = TransitSearch(t=planet_lc.time, flux=planet_lc.flux).power()  # a TimeDelta: days
+    assert rel.period == pytest.approx(TransitSearch.from_lightcurve(planet_lc).power().period)
+
+
+def test_flux_that_is_not_relative_is_warned_of(planet_lc):
+    """A search of e-/s reported a depth of 88 (e/s) as a relative depth and a model going
+    to -87, without a word (a Python-API audit)."""
+    from starskope.exceptions import StarskopeWarning
+
+    with pytest.warns(StarskopeWarning, match="flux is not relative .median 1000"):
+        TransitSearch(t=planet_lc.t, flux=1000.0 * planet_lc.flux)
+    with pytest.warns(StarskopeWarning, match="not relative"):
+        TransitSearch(t=planet_lc.t, flux=planet_lc.flux - 1.0)
+    TransitSearch(t=planet_lc.t, flux=planet_lc.flux)  # relative: no warning

@@ -132,3 +132,25 @@ def test_quantities_of_time_are_taken_in_their_units():
     )
     flat = lc.flatten(window=12 * u.h)
     np.testing.assert_allclose(flat.flux, lc.flatten(window=0.5).flux)
+
+
+def test_injection_keeps_magnitudes_and_offsets_in_their_units(planet):
+    """Magnitudes were multiplied by the model (a 0.25% transit became a brightening of
+    several per cent) and offsets around zero in ppm lost the transit (about zero times the
+    model): each now carries the same relative transit (a Python-API audit)."""
+    import astropy.units as u
+
+    t = np.arange(3197) * LONG_CADENCE_DAYS
+    rel = 1 + 1e-4 * np.random.default_rng(1).standard_normal(t.size)
+    ref = inject(LightCurve(t, rel, time_format="relative"), planet)
+    model = ref.flux / rel
+    assert model.min() < 0.9975
+    mags = inject(LightCurve(t, (12 - 2.5 * np.log10(rel)) * u.mag, time_format="relative"), planet)
+    assert mags.meta.flux_unit == "mag"
+    np.testing.assert_allclose(mags.normalize().flux, ref.normalize().flux, rtol=0, atol=1e-12)
+    ppm = LightCurve(t, 1e6 * (rel - 1), meta={"flux_unit": "ppm"}, time_format="relative")
+    out = inject(ppm, planet)
+    np.testing.assert_allclose(out.flux, 1e6 * (ref.flux - 1), rtol=0, atol=1e-6)
+    np.testing.assert_allclose(out.normalize().flux, ref.flux, rtol=0, atol=1e-12)
+    with pytest.raises(StarskopeError, match="without a level"):
+        inject(LightCurve(t, rel - 1, time_format="relative"), planet)

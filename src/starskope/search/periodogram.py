@@ -94,6 +94,19 @@ class TransitSearch:
             if err.shape != t.shape:
                 raise StarskopeError("flux_err must have the shape of flux")
             err = err[ok]
+        med = float(np.median(f[ok]))
+        if not 0.5 < med < 2.0:  # e-/s or offsets: a depth of 88 e/s reported as relative
+            import warnings
+
+            from ..exceptions import StarskopeWarning
+
+            warnings.warn(
+                f"flux is not relative (median {med:.4g}): the search's depths and model are"
+                " relative flux; normalise it first (lc.normalize(), or"
+                " TransitSearch.from_lightcurve(lc.normalize()))",
+                StarskopeWarning,
+                stacklevel=3,
+            )
         order = np.argsort(t[ok], kind="stable")
         object.__setattr__(self, "t", t[ok][order])
         object.__setattr__(self, "flux", f[ok][order])
@@ -243,7 +256,7 @@ class TransitSearch:
     def model(self, result: SearchResult, t=None) -> np.ndarray:
         """The box model of ``result`` (relative flux, 1 out of transit) at ``t`` (default the
         search's own times)."""
-        t = self.t if t is None else np.asarray(t, dtype=float)
+        t = self.t if t is None else _days(t)
         inn = _transit_mask(t, period=result.period, t0=result.t0, duration=result.duration)
         return 1.0 - result.depth * inn
 
@@ -252,7 +265,15 @@ class TransitSearch:
         search's own times)."""
         if not factor > 0:
             raise StarskopeError(f"factor must be positive; got {factor}")
-        t = self.t if t is None else np.asarray(t, dtype=float)
+        t = self.t if t is None else _days(t)
         return _transit_mask(
             t, period=result.period, t0=result.t0, duration=factor * result.duration
         )
+
+
+def _days(t) -> np.ndarray:
+    """Times as the search takes them: numbers, a Quantity of time, or an astropy ``Time``
+    (a light curve's ``lc.time``: its own BTJD/BKJD day numbers)."""
+    from ..lightcurve import _time_days
+
+    return _time_days(t)

@@ -267,7 +267,10 @@ def inject(lc, signal, *, exptime: float | None = None):
     Parameters
     ----------
     lc : `~starskope.lightcurve.LightCurve`
-        Host light curve in any flux units (multiplicative injection keeps them).
+        Host light curve in any flux units, which it keeps: flux with a level (e-/s,
+        relative) is multiplied by the model, magnitudes have ``-2.5 log10(model)`` added,
+        and offsets around zero in ppm, ppt or per cent (``meta.flux_unit``) are multiplied
+        as ``1 + offset``; offsets in no named unit are refused.
     signal : Signal or sequence of Signal
         Objects with ``model(t, exptime=...)``; times in ``lc.t``'s system.
     exptime : float, optional
@@ -276,7 +279,7 @@ def inject(lc, signal, *, exptime: float | None = None):
     Returns
     -------
     `~starskope.lightcurve.LightCurve`
-        Same times, flux and flux_err multiplied by the model; ``meta.extra["injected"]``
+        Same times, flux and flux_err with the model applied; ``meta.extra["injected"]``
         lists the injected signals as dicts.
     """
     signals = list(signal) if isinstance(signal, (list, tuple)) else [signal]
@@ -286,13 +289,43 @@ def inject(lc, signal, *, exptime: float | None = None):
         cad = lc.cadence
         exptime = cad if np.isfinite(cad) and cad > 0 else LONG_CADENCE_DAYS
     model = np.ones(len(lc))
+    from ..fold import check_epoch_system
+
     for s in signals:
+        t0 = getattr(s, "t0", None)
+        if t0 is not None:  # a BJD or MJD epoch for BTJD times puts the transits elsewhere
+            check_epoch_system(float(t0), lc.t)
         model = model * s.model(lc.t, exptime=exptime)
     injected = list(lc.meta.extra.get("injected", [])) + [
         {"type": type(s).__name__, **dataclasses.asdict(s)} for s in signals
     ]
     meta = lc.meta.replace(extra={**lc.meta.extra, "injected": injected})
-    return lc.copy(flux=lc.flux * model, flux_err=lc.flux_err * model, meta=meta)
+    flux, err = _times_model(lc, model)
+    return lc.copy(flux=flux, flux_err=err, meta=meta)
+
+
+def _times_model(lc, model):
+    """The light curve's flux and error with the relative flux multiplied by ``model``, in
+    the light curve's own units: magnitudes have ``-2.5 log10(model)`` added (their error is
+    already relative), offsets around zero in ppm, ppt or per cent become ``(1 + offset) x
+    model - 1`` (multiplying offsets of about zero would leave the transit out)."""
+    from ..clean.masking import has_flux_level, offset_scale
+    from ..units import is_magnitude_unit
+
+    unit = lc.meta.flux_unit
+    if is_magnitude_unit(unit):
+        return lc.flux - 2.5 * np.log10(model), lc.flux_err
+    if has_flux_level(lc.flux):
+        return lc.flux * model, lc.flux_err * model
+    scale = offset_scale(unit)
+    if scale is None:
+        raise StarskopeError(
+            "cannot inject into flux without a level (offsets around zero in unknown units,"
+            f" median {float(np.nanmedian(lc.flux)):.3g}): normalise it first"
+            " (lc.normalize()), or give its unit (LightCurve(..., meta={'flux_unit': 'ppm'}))",
+            path=lc.meta.source,
+        )
+    return ((1.0 + scale * lc.flux) * model - 1.0) / scale, lc.flux_err * model
 
 
 def mask_transits(t, *, periods, t0s, durations, pad: float = 1.5) -> np.ndarray:
