@@ -298,3 +298,29 @@ def test_a_group_of_ppm_offset_light_curves_keeps_its_depth():
     assert best.period_days == pytest.approx(3.2, rel=2e-3)
     assert best.depth_ppm == pytest.approx(3000, rel=0.15)
     assert best.is_planet_like
+
+
+def test_the_groups_position_and_epoch_system_do_not_depend_on_the_member_kept_first(rng):
+    """A group whose first (or only kept) member has no position lost the star's position,
+    and with it K2-3's planet names, where another member had one; a group of one mission's
+    segments reported t0 in BJD where one segment reports its own BKJD (an audit of
+    multi-file stars)."""
+    from starskope.exceptions import StarskopeWarning
+
+    a = _segment(rng, mission="K2", fmt="bkjd", start_bjd=2457000.0, days=30.0, depth=2e-3)
+    b = _segment(rng, mission="K2", fmt="bkjd", start_bjd=2457040.0, days=30.0, depth=2e-3)
+    bare = a.meta.replace(ra=None, dec=None, source="own.csv")
+    r = analyse_group([a.copy(meta=bare), b], CONFIG, name="EPIC 999").result
+    assert (r.ra, r.dec) == (150.0, -20.0)
+    top = r.candidates[0]
+    assert top.t0_format == "bkjd" and top.t0 == pytest.approx(top.t0_bjd - BKJD_OFFSET)
+    assert top.period_days == pytest.approx(PERIOD, rel=1e-3)
+    # the member kept is the one without a position: another reduction of the same
+    # observations, left out, still places the star
+    again = a.select(np.arange(len(a)) < len(a) - 5)
+    with pytest.warns(StarskopeWarning, match="same observations reduced twice"):
+        r = analyse_group([a.copy(meta=bare), again], CONFIG).result
+    assert (r.ra, r.dec) == (150.0, -20.0) and r.group["left_out"]
+    # two missions: BJD, as before
+    r = analyse_group(_pair(rng, 2e-3, 2e-3), CONFIG).result
+    assert r.candidates[0].t0_format == "jd"

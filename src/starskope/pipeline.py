@@ -1598,6 +1598,37 @@ def _start_bjd(lc: LightCurve) -> float:
     return float(t.min() if t.size else np.inf) + float(lc.bjd_offset or 0.0)
 
 
+def _group_position(kept, given) -> dict:
+    """The sky position (and proper motion) of the first member that has one, kept members
+    first (one left out, as another reduction of the same observations, is the same star);
+    empty when none has one."""
+    m = next(
+        (x.meta for x in [*kept, *given] if x.meta.ra is not None and x.meta.dec is not None),
+        None,
+    )
+    return {} if m is None else {"ra": m.ra, "dec": m.dec, "pmra": m.pmra, "pmdec": m.pmdec}
+
+
+def _in_members_system(lc: LightCurve, members) -> LightCurve:
+    """The stitched light curve (BJD) in its members' own day numbers when they share BKJD or
+    BTJD: a group of Kepler quarters reports ``t0`` in BKJD as one quarter does (it was BJD
+    for two quarters and BKJD for one); mixed missions stay in BJD."""
+    from .time import TIME_OFFSETS
+
+    formats = {x.time_format for x in members}
+    fmt = formats.pop() if len(formats) == 1 else None
+    if fmt not in ("bkjd", "btjd") or lc.time_format != "jd":
+        return lc
+    return LightCurve(
+        lc.t - TIME_OFFSETS[fmt],
+        lc.flux,
+        lc.flux_err,
+        lc.quality,
+        time_format=fmt,
+        meta=lc.meta,
+    )
+
+
 def analyse_group(
     lcs: list[LightCurve],
     config: PipelineConfig = PipelineConfig(),
@@ -1660,8 +1691,12 @@ def analyse_group(
             )
         lcs = [x for x in given if x.time_format != "relative"]
     notes: list[str] = []
+    position = _group_position(lcs, given)
     if len(lcs) == 1:
-        full = analyse_full(lcs[0], config)
+        one = lcs[0]
+        if one.meta.ra is None and position:  # the left-out member's position: the same star
+            one = one.copy(meta=one.meta.replace(**position))
+        full = analyse_full(one, config)
         if len(given) > 1 and name:  # the others left out: still the group's star
             full = dataclasses.replace(full, result=dataclasses.replace(full.result, target=name))
     else:
@@ -1692,8 +1727,11 @@ def analyse_group(
             source=first.source,
             target=name or next((x.meta.target for x in lcs if x.meta.target), None),
             segment=",".join(s.meta.segment or "?" for s in lcs),
+            # the first member with a position (the first given or kept may have none: an
+            # EVEREST table kept over the K2SFF FITS file, whose position named K2-3's planets)
+            **(position if first.ra is None else {}),
         )
-        lc = st.lightcurve.copy(meta=meta)
+        lc = _in_members_system(st.lightcurve.copy(meta=meta), lcs)
         full = analyse_full(lc, config)
         if len(missions) > 1:
             cands = []
