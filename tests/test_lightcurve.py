@@ -616,3 +616,23 @@ def test_a_flux_error_quantity_is_taken_in_the_flux_unit():
     q = np.zeros(100, dtype=np.int32)
     LightCurve(t, np.ones(100), quality=q).quality[0] = 5
     assert q[0] == 0
+
+
+def test_remove_outliers_as_lightkurves():
+    """lightkurve users reach for ``lc.remove_outliers()``, which was missing (a Python-API
+    audit): sigma-clipped about the median with a robust spread, NaN flux kept, the mask in
+    the light curve's order, limits checked."""
+    rng = np.random.default_rng(2)
+    f = 1 + 1e-3 * rng.standard_normal(500)
+    f[[7, 300]] = 1.02  # flares
+    f[150] = 0.98  # one low point
+    f[10] = np.nan
+    lc = LightCurve(np.arange(500.0), f, time_format="relative")
+    kept, mask = lc.remove_outliers(return_mask=True)
+    assert np.flatnonzero(mask).tolist() == [7, 150, 300] and len(kept) == 497
+    assert np.isnan(kept.flux).sum() == 1
+    assert np.flatnonzero(
+        lc.remove_outliers(sigma_lower=float("inf"), return_mask=True)[1]
+    ).tolist() == [7, 300]
+    with pytest.raises(StarskopeError, match="sigma must be a positive number"):
+        lc.remove_outliers(sigma=0)

@@ -257,6 +257,11 @@ def test_periodogram_shows_a_candidate_beyond_the_searched_periods(rng):
     assert ax.get_xlim()[1] > 16.37
     labels = ax.get_legend_handles_labels()[1]
     assert any("beyond the searched periods" in s for s in labels)
+    # the JSON form of a candidate (a line of search --json read back) draws the same (it
+    # ended in an AttributeError: a Python-API audit)
+    ax = _two_panels()[0]
+    plot_periodogram(pg, candidates=[c.to_dict()], ax=ax)
+    assert ax.get_legend_handles_labels()[1] == labels
 
 
 def test_folded_panel_uses_the_fit_ephemeris(analysis):

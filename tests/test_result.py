@@ -79,3 +79,22 @@ def test_pipeline_config_replace_names_unknown_settings():
     with pytest.raises(StarskopeError, match="unknown PipelineConfig setting 'max_planet'"):
         PipelineConfig().replace(max_planet=1)
     assert PipelineConfig().replace(max_planets=2).max_planets == 2
+
+
+def test_a_result_of_another_major_schema_is_warned_of():
+    """A result written by a newer starskope (schema 2.0, new fields) was read without a word,
+    dropping its new fields and keeping "2.0" (a Python-API audit); one of this major version
+    with a field of the user's own reads as before."""
+    import pytest
+
+    from starskope.exceptions import StarskopeWarning
+    from starskope.result import SCHEMA_VERSION
+
+    d = StarResult(path="x.fits").to_dict()
+    StarResult.from_dict({**d, "notes": "mine"})  # no warning
+    with pytest.warns(
+        StarskopeWarning,
+        match=f"schema 2.0, read as schema {SCHEMA_VERSION}; fields left out: posterior",
+    ):
+        back = StarResult.from_dict({**d, "schema_version": "2.0", "posterior": [1, 2]})
+    assert back.path == "x.fits"

@@ -556,6 +556,73 @@ class LightCurve:
         """Drop cadences whose time or flux is not finite."""
         return self.select(np.isfinite(self._t) & np.isfinite(self.flux))
 
+    def remove_outliers(
+        self,
+        sigma: float = 5.0,
+        sigma_lower: float | None = None,
+        sigma_upper: float | None = None,
+        *,
+        maxiters: int = 5,
+        return_mask: bool = False,
+    ):
+        """Drop cadences whose flux lies more than ``sigma`` robust standard deviations from
+        the median (astropy's ``sigma_clip`` with the median and the MAD standard deviation;
+        lightkurve's ``remove_outliers`` takes the same arguments). Cadences without a finite
+        flux are kept (:meth:`remove_nans` drops them).
+
+        A transit is low flux: clip only above it with ``sigma_lower=float("inf")`` (or use
+        :func:`starskope.clean.clean`, which clips upwards). In magnitudes, low values are the
+        bright ones.
+
+        Parameters
+        ----------
+        sigma : float, optional
+            Clipping limit in both directions, unless ``sigma_lower`` or ``sigma_upper`` says.
+        sigma_lower, sigma_upper : float, optional
+            Limits below and above the median.
+        maxiters : int, optional
+            Clipping passes at most.
+        return_mask : bool, optional
+            Also return the boolean mask of the cadences removed (in this light curve's order).
+
+        Returns
+        -------
+        LightCurve, or (LightCurve, ndarray of bool)
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> f = np.ones(100); f[10] = 1.5; f[20] = 0.5
+        >>> f += 1e-3 * np.random.default_rng(0).standard_normal(100)
+        >>> lc = LightCurve(np.arange(100.0), f)
+        >>> len(lc.remove_outliers()), len(lc.remove_outliers(sigma_lower=float("inf")))
+        (98, 99)
+        """
+        from astropy.stats import sigma_clip
+
+        for name, v in (
+            ("sigma", sigma),
+            ("sigma_lower", sigma_lower),
+            ("sigma_upper", sigma_upper),
+        ):
+            if v is not None and not (isinstance(v, int | float) and v > 0):
+                raise StarskopeValueError(f"{name} must be a positive number; got {v!r}")
+        finite = np.isfinite(self.flux)
+        out = np.zeros(self.flux.size, dtype=bool)
+        if finite.sum() >= 3:
+            clipped = sigma_clip(
+                self.flux[finite],
+                sigma=sigma,
+                sigma_lower=sigma_lower,
+                sigma_upper=sigma_upper,
+                maxiters=maxiters,
+                cenfunc="median",
+                stdfunc="mad_std",
+            )
+            out[finite] = np.ma.getmaskarray(clipped)
+        kept = self.select(~out)
+        return (kept, out) if return_mask else kept
+
     def normalize(self) -> LightCurve:
         """Divide flux and error by the median flux (result is relative, around 1); magnitudes
         (``meta.flux_unit`` ``"mag"``) become relative flux ``10^(-0.4 (m - median m))``, and

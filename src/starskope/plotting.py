@@ -193,6 +193,14 @@ def plot_lightcurve(lc, *, ax, **kwargs):
     return ax
 
 
+def _as_candidates(candidates) -> list:
+    """Candidates as objects: a ``Candidate``, or its JSON form (``c.to_dict()``, a line of
+    ``search --json`` read back)."""
+    from .result import Candidate
+
+    return [Candidate.from_dict(c) if isinstance(c, dict) else c for c in candidates]
+
+
 def plot_flattened(flat, *, candidates=(), ax):
     """Flattened flux with each candidate's in-transit points coloured and transits ticked.
 
@@ -200,7 +208,7 @@ def plot_flattened(flat, *, candidates=(), ax):
     ----------
     flat : `~starskope.lightcurve.LightCurve`
         The detrended light curve.
-    candidates : sequence of `~starskope.result.Candidate`
+    candidates : sequence of `~starskope.result.Candidate` (or their ``to_dict()`` form)
         Each is drawn in its own colour (same order as the folded panels).
     ax : `matplotlib.axes.Axes`
         Where to draw.
@@ -209,6 +217,7 @@ def plot_flattened(flat, *, candidates=(), ax):
     -------
     `matplotlib.axes.Axes`
     """
+    candidates = _as_candidates(candidates)
     t, f = flat.t, flat.flux
     ax.plot(t, f, color="k", **_POINT)
     _limits(ax, f)
@@ -257,7 +266,7 @@ def plot_periodogram(periodogram, *, candidates=(), ax):
     ----------
     periodogram : `~starskope.search.base.Periodogram` or None
         The first search pass's periodogram; None draws an empty panel saying so.
-    candidates : sequence of `~starskope.result.Candidate`
+    candidates : sequence of `~starskope.result.Candidate` (or their ``to_dict()`` form)
         Marked with solid lines; their aliases with dotted lines in the same colour.
     ax : `matplotlib.axes.Axes`
         Where to draw.
@@ -266,6 +275,7 @@ def plot_periodogram(periodogram, *, candidates=(), ax):
     -------
     `matplotlib.axes.Axes`
     """
+    candidates = _as_candidates(candidates)
     if periodogram is None or np.size(periodogram.period) == 0:
         ax.text(0.5, 0.5, "no periodogram", ha="center", va="center", transform=ax.transAxes)
         ax.set_xlabel("Period [d]")

@@ -212,6 +212,7 @@ class StarResult:
     def from_dict(cls, d: dict[str, Any]) -> StarResult:
         _check_object(d, "StarResult")
         d = dict(d)
+        _check_schema(d)
         d["candidates"] = tuple(Candidate.from_dict(c) for c in d.get("candidates", ()))
         d["reasons"] = tuple(d.get("reasons", ()))
         return _build(cls, d)
@@ -230,6 +231,27 @@ class StarResult:
             f"{score}, {len(self.candidates)} candidate(s): {list(self.candidates)[:3]!r}"
             f"{' ...' if len(self.candidates) > 3 else ''})"
         )
+
+
+def _check_schema(d: dict[str, Any]) -> None:
+    """Warn of a result written by another major schema version (a newer starskope): it is
+    read as this version's fields, and the fields this version does not know are named."""
+    given = str(d.get("schema_version") or SCHEMA_VERSION)
+    if given.split(".")[0] == SCHEMA_VERSION.split(".")[0]:
+        return
+    import warnings
+
+    from .exceptions import StarskopeWarning
+
+    known = {f.name for f in dataclasses.fields(StarResult)}
+    unknown = sorted(k for k in d if k not in known)
+    warnings.warn(
+        f"a StarResult of schema {given}, read as schema {SCHEMA_VERSION}"
+        + (f"; fields left out: {', '.join(unknown)}" if unknown else "")
+        + " (a newer starskope wrote it?)",
+        StarskopeWarning,
+        stacklevel=3,
+    )
 
 
 def _loads(line: str, what: str) -> Any:
