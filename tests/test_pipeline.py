@@ -1406,3 +1406,32 @@ def test_others_left_out_of_a_signal_and_the_same_source_kept():
     mask = _others_mask(t, [half, planet], s)
     np.testing.assert_array_equal(mask, _others_mask(t, [planet]))
     assert _others_mask(t, [half, planet]).sum() > mask.sum()  # without s: both left out
+
+
+def test_a_lone_dip_where_a_transit_went_missing_stays_in_that_signals_data():
+    """Kepler-90 g's transit 28 h off its linear ephemeris came back as a one-transit signal,
+    whose transit was then left out of g's own data, so g's timing allowance could not see it
+    (an audit of multi-file stars). A lone dip of about the signal's depth near one of its
+    transits that is missing stays in its data; beside a transit that is there, or one in a
+    gap, or much deeper, it is another signal's and is left out."""
+    from starskope.pipeline import _others_mask
+    from starskope.search.base import Periodogram, SearchResult
+
+    t = np.arange(0.0, 90.0, 0.0204)
+    pg = Periodogram(period=np.array([1.0]), power=np.array([0.0]), sde=None, method="bls")
+
+    def sr(period, t0, depth):
+        return SearchResult(period, t0, 0.25, depth, 1e-5, 20.0, 10.0, 1.0, 1, pg)
+
+    g = sr(20.0, 5.0, 1e-3)
+    lone = sr(300.0, 65.0 + 0.85, 1e-3)  # 20 h after g's transit number 3
+    flux = np.ones(t.size)
+    flux[np.abs(t - 65.85) < 0.125] -= 1e-3
+    assert _others_mask(t, [lone], g, flux=flux) is None  # g's transit at 65.0 is missing
+    there = flux.copy()
+    there[np.abs(t - 65.0) < 0.125] -= 1e-3
+    assert _others_mask(t, [lone], g, flux=there).any()  # g's own transit is there
+    gap = np.abs(t - 65.0) > 0.3
+    assert _others_mask(t[gap], [lone], g, flux=flux[gap]).any()  # in a gap: nothing moved
+    deep = sr(300.0, 65.85, 3e-3)
+    assert _others_mask(t, [deep], g, flux=flux).any()  # three times deeper: another's

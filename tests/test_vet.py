@@ -539,6 +539,40 @@ def test_transit_depths_flags_a_period_assembled_from_unrelated_dips():
     assert not ok.raised, ok.reason
 
 
+def test_a_transit_moved_by_timing_variations_is_measured_where_it_is():
+    """Kepler-90 g (11 Kepler quarters) was rejected by transit_depths: one of its five
+    transits comes 28 h (3.4 durations) after its linear ephemeris, and the test found it
+    missing (an audit of multi-file stars). A missing transit with a significant dip of about
+    the mean depth within four durations (and a tenth of the period) is measured there; one
+    with nothing there, or only a far deeper dip (another planet's), is still missing."""
+    from starskope.vet import transit_depths
+
+    rng = np.random.default_rng(7)
+    t = np.arange(0.0, 90.0, 0.0204)
+    period, dur = 20.0, 0.25
+    base = 1.0 + rng.normal(0.0, 2e-4, t.size)
+
+    def dips(shift, depth_moved=1e-3):
+        flux = base.copy()
+        for n in range(5):
+            moved = n == 3
+            at = 5.0 + n * period + (shift if moved else 0.0)
+            flux[np.abs(t - at) < dur / 2] -= depth_moved if moved else 1e-3
+        return flux
+
+    kw = dict(period=period, t0=5.0, duration=dur, depth=1e-3)
+    assert transit_depths(t, dips(0.0), **kw).raised is False
+    moved = transit_depths(t, dips(3.4 * dur), **kw)
+    assert not moved.raised, moved.reason
+    import re
+
+    hours = float(re.search(r"transit number 3 measured \+([\d.]+) h", moved.reason).group(1))
+    assert abs(hours - 3.4 * 24 * dur) <= 1.5 and "timing variations" in moved.reason
+    assert transit_depths(t, dips(3.4 * dur, depth_moved=0.0), **kw).raised  # nothing there
+    assert transit_depths(t, dips(3.4 * dur, depth_moved=3e-3), **kw).raised  # far deeper
+    assert transit_depths(t, dips(6.0 * dur), **kw).raised  # beyond four durations
+
+
 _DIPS_T = np.arange(0.0, 70.0, 0.0204)
 _DIPS_N = int(70 / 1.47) + 1
 

@@ -29,7 +29,7 @@ from .clean.rotation import coherent_periods, modulation_amplitude, rotation_mod
 from .config import PipelineConfig
 from .exceptions import StarskopeError
 from .fit import fit_transit
-from .fold import phase_fold
+from .fold import phase_fold, transit_number
 from .io import read
 from .lightcurve import LightCurve
 from .result import Candidate, StarResult, VetFlag
@@ -274,7 +274,7 @@ def _apart(flat: LightCurve, s: SearchResult, others: list[SearchResult]) -> Lig
     """``flat`` without the other signals' transits, where they do not hold most of this
     one's (see :func:`starskope.vet.base.others_left_out`): a hot Jupiter's transits inside a
     small planet's would deepen it and pull its fitted epoch."""
-    drop = _others_mask(flat.t, others, s)
+    drop = _others_mask(flat.t, others, s, flux=flat.flux)
     if drop is None:
         return flat
     drop = others_left_out(flat.t, drop, period=s.period, t0=s.t0, duration=s.duration)
@@ -304,7 +304,7 @@ def _transits(t: np.ndarray, signals: list[SearchResult], *, widen: float) -> np
 
 
 def _others_mask(
-    t: np.ndarray, others: list[SearchResult], s: SearchResult | None = None
+    t: np.ndarray, others: list[SearchResult], s: SearchResult | None = None, *, flux=None
 ) -> np.ndarray | None:
     """In-transit cadences of the star's other candidates, so vetting one planet ignores the
     others' transits (another planet's dip is neither a secondary eclipse nor an odd/even
@@ -313,15 +313,45 @@ def _others_mask(
     multiple of its period) and is not left out; which of the rest fall inside its own
     transits and are left out there is :func:`starskope.vet.base.others_left_out`'s rule."""
     if s is not None and others:
-        own = np.abs(phase_fold(t, period=s.period, t0=s.t0)) < s.duration
+        from .vet.checks import TTV_MIN_FRACTION, TTV_REACH_DURATIONS, TTV_REACH_PERIOD
+
+        phase = np.abs(phase_fold(t, period=s.period, t0=s.t0))
+        own = phase < s.duration
+        # a lone transit near one of this signal's (timing variations) is its own, moved
+        near = phase < min(TTV_REACH_DURATIONS * s.duration, TTV_REACH_PERIOD * s.period)
         kept = []
         for o in others:
             theirs = np.abs(phase_fold(t, period=o.period, t0=o.t0)) < 0.5 * o.duration
             n = np.count_nonzero(theirs)
-            if not (n and np.count_nonzero(theirs & own) >= 0.5 * n):
-                kept.append(o)
+            if n and np.count_nonzero(theirs & own) >= 0.5 * n:
+                continue  # the same source
+            if (
+                flux is not None
+                and n
+                and np.count_nonzero(theirs & near) >= 0.5 * n
+                and TTV_MIN_FRACTION * s.depth <= o.depth <= s.depth / TTV_MIN_FRACTION
+                and np.unique(transit_number(t[theirs], period=o.period, t0=o.t0)).size == 1
+                and _missing_near(t, flux, s, float(np.median(t[theirs])))
+            ):
+                continue  # this signal's transit, off its linear ephemeris
+            kept.append(o)
         others = kept
     return other_transits(t, [(o.period, o.t0, o.duration) for o in others])
+
+
+def _missing_near(t, flux, s: SearchResult, when: float) -> bool:
+    """Whether the transit of ``s`` predicted nearest ``when`` is missing from where its linear
+    ephemeris puts it (data there, less than a third of its depth below the median): only
+    then can a lone dip near it be that transit moved by timing variations (another planet's
+    transit beside one of its transits that is there, or in a gap, is not)."""
+    k = np.round((when - s.t0) / s.period)
+    at = np.abs(t - (s.t0 + k * s.period)) < 0.5 * s.duration
+    f = np.asarray(flux)[at]
+    f = f[np.isfinite(f)]
+    if f.size == 0:
+        return False  # in a gap: nothing says it moved
+    level = float(np.nanmedian(flux))  # the flattened flux's (its sides may hold the dip)
+    return bool(level - float(np.mean(f)) < s.depth / 3.0)
 
 
 def _vet(
@@ -341,7 +371,7 @@ def _vet(
             depth=max(s.depth, 1e-9),
             periodogram=s.periodogram,
             other_periods=tuple(o.period for o in others),
-            exclude=_others_mask(flat.t, others, s),
+            exclude=_others_mask(flat.t, others, s, flux=flat.flux),
             thresholds=thresholds,
         )
     except StarskopeError as exc:
@@ -395,7 +425,7 @@ def _v_shape_at_fit(
             t0=float(fit.t0),
             duration=s.duration,
             depth=max(s.depth, 1e-9),
-            exclude=_others_mask(flat.t, others, s),
+            exclude=_others_mask(flat.t, others, s, flux=flat.flux),
             thresholds=th,
             tests=["v_shape"],
         )

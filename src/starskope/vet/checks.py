@@ -511,8 +511,76 @@ def _per_transit_depths(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarr
     """Depth, error and transit number of every transit that has data (computed once per
     candidate: the odd/even and transit-depth tests share it)."""
     if "transits" not in ctx.cache:
-        ctx.cache["transits"] = _single_transits(ctx)
+        ctx.cache["transits"] = _timing_allowed(ctx, *_single_transits(ctx))
     return ctx.cache["transits"]
+
+
+#: Transit-timing variations move a transit off the linear ephemeris (Kepler-90 g's by 27 h,
+#: 3.4 of its durations, in Kepler's Q13): a transit found missing at its predicted time is
+#: measured at the deepest dip within this many durations of it (at most a quarter period) ...
+TTV_REACH_DURATIONS = 4.0
+#: ... and at most this share of the period (timing variations are a small part of it; at a
+#: quarter, a binary's secondary eclipse reached its primary's wing) ...
+TTV_REACH_PERIOD = 0.1
+#: ... when that dip's depth is at least this share of the mean depth (and at most its
+#: inverse times it) ...
+TTV_MIN_FRACTION = 0.5
+#: ... and this many sigma on its own (a noise dip among the shifts does not stand in for a
+#: missing transit) ...
+TTV_MIN_SNR = 7.0
+#: ... for at most this many transits of a candidate.
+TTV_MAX_MOVED = 3
+
+
+def _timing_allowed(ctx: _Context, depth, err, number):
+    """The single-transit depths, with a transit missing at its predicted time (below 30% of
+    the mean at > 3 sigma) measured where it is when a significant dip of at least half the
+    mean depth (and at most twice it) lies within :data:`TTV_REACH_DURATIONS` durations of it
+    (and a tenth of the period): a planet whose
+    transits wander (timing variations) keeps its transits, where a 'period' of dips that are
+    not there has nothing deep nearby. The moves are kept in ``ctx.cache["ttv"]`` as
+    ``(number, hours)`` for the reasons."""
+    ctx.cache["ttv"] = []
+    if depth.size < 3:
+        return depth, err, number
+    mean = _weighted_depths(depth, err)[0]
+    low = np.flatnonzero((depth < 0.3 * mean) & ((mean - depth) / err > 3.0))
+    if not (mean > 0 and 0 < low.size <= TTV_MAX_MOVED):
+        return depth, err, number
+    d = ctx.duration
+    reach = min(TTV_REACH_DURATIONS * d, TTV_REACH_PERIOD * ctx.period)
+    shifts = np.arange(-reach, reach + 1e-9, 0.25 * d)
+    best = {int(k): (0.0, 0.0, 0.0) for k in low}  # depth, error, shift
+    for shift in shifts[np.abs(shifts) > 0.5 * d]:  # the predicted time was measured
+        moved = _shifted(ctx, shift)
+        dd, ee, nn = _single_transits(moved)
+        for k in low:
+            j = np.flatnonzero(nn == number[k])
+            if j.size and dd[j[0]] > best[int(k)][0]:
+                best[int(k)] = (float(dd[j[0]]), float(ee[j[0]]), float(shift))
+    depth, err = depth.copy(), err.copy()
+    for k, (dk, ek, shift) in best.items():
+        if TTV_MIN_FRACTION * mean <= dk <= mean / TTV_MIN_FRACTION and dk >= TTV_MIN_SNR * ek:
+            depth[k], err[k] = dk, ek
+            ctx.cache["ttv"].append((int(number[k]), 24.0 * shift))
+    return depth, err, number
+
+
+def _shifted(ctx: _Context, shift: float) -> _Context:
+    """The context folded on an epoch ``shift`` days later (same transit numbers for shifts
+    under half a period)."""
+    import dataclasses
+
+    t0 = ctx.t0 + shift
+    phase = phase_fold(ctx.t, period=ctx.period, t0=t0)
+    return dataclasses.replace(
+        ctx,
+        t0=t0,
+        phase=phase,
+        cycle=transit_number(ctx.t, period=ctx.period, t0=t0),
+        in_transit=np.abs(phase) < 0.5 * ctx.duration,
+        cache={},
+    )
 
 
 #: Each transit's depth is measured against the out-of-transit points on both of its sides,
@@ -607,7 +675,12 @@ def _transit_depths(ctx: _Context, th: VetThresholds) -> VetFlag:
         f"the {depth.size} transits' depths scatter with chi2/dof {chi2 / dof:.1f} about the mean "
         f"{mean * 1e6:.0f} ppm (p = {p:.1e}); shallowest, number {int(number[k])}, "
         f"{depth[k] * 1e6:.0f} +- {err[k] * 1e6:.0f} ppm; "
-        f"{n_low} transit(s) missing; scatter beyond the noise {100 * scatter:.0f}% of the median "
+        + "".join(
+            f"transit number {n} measured {h:+.1f} h from its predicted time (timing"
+            " variations: a significant dip of at least half the mean depth there); "
+            for n, h in ctx.cache.get("ttv", [])
+        )
+        + f"{n_low} transit(s) missing; scatter beyond the noise {100 * scatter:.0f}% of the median "
         f"depth (raised when p < {th.transit_depths_p:g} and either at least "
         f"{100 * th.transit_depths_missing:.0f}% of the transits are below "
         f"{100 * th.transit_depths_low_fraction:.0f}% of the mean at > 3 sigma, or the scatter "
