@@ -444,6 +444,15 @@ def test_a_model_of_the_candidates_scores_no_day_of_data(tmp_path, capsys):
     lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert [d["row"] for d in lines] == [0, 1]
     assert all("spans 4.07 days" in d["error"] for d in lines)
+    # the same 200 samples in a row of the layout's full width, empty cells after them: the
+    # span of the samples with flux, not the row's 65 days (they were scored: an audit of the
+    # training workflow)
+    padded = np.full((2, 3197), np.nan)
+    padded[:, :200] = 1000 + rng.normal(size=(2, 200))
+    wide = write_kaggle(tmp_path / "padded.csv", padded, [2, 1])
+    assert main(["predict", str(wide), "--json", "--model", "gbm", "--no-explain"]) == 1
+    lines = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert all("spans 4.07 days" in d["error"] and d["score"] is None for d in lines)
 
 
 def test_prewhiten_pulsations_option_reaches_the_pipeline(csv_files, capsys, configs):

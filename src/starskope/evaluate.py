@@ -37,8 +37,37 @@ __all__ = [
 ]
 
 
+def binary_labels(y, *, what: str = "labels") -> np.ndarray:
+    """``y`` as integers 0 (not a host) and 1 (a host), or a StarskopeError: the Kaggle
+    table's LABEL (2 a host, 1 not) was taken as 0/1 by the metrics (a PR-AUC of 1.5, 95 hosts
+    among 80 stars) and by the estimators (a model scoring non-hosts).
+
+    Examples
+    --------
+    >>> binary_labels([0, 1, True]).tolist()
+    [0, 1, 1]
+    >>> binary_labels([1, 2, 1])
+    Traceback (most recent call last):
+    ...
+    starskope.exceptions.StarskopeError: labels must be 0 (not a host) or 1 (a host); got 2: ...
+    """
+    arr = np.asarray(y).ravel()
+    if arr.dtype.kind not in "biuf":
+        raise StarskopeError(f"{what} must be 0 (not a host) or 1 (a host); got {arr.dtype} values")
+    bad = np.unique(arr[~np.isin(arr, (0, 1))])
+    if bad.size:
+        hint = (
+            ": a Kaggle table's LABEL is 2 for a host and 1 for not; pass (LABEL == 2)"
+            if set(np.unique(arr).tolist()) <= {1, 2}
+            else ""
+        )
+        shown = ", ".join(f"{v:g}" for v in bad[:5].astype(float))
+        raise StarskopeError(f"{what} must be 0 (not a host) or 1 (a host); got {shown}{hint}")
+    return arr.astype(int)
+
+
 def _check(y, s):
-    y = np.asarray(y).astype(int).ravel()
+    y = binary_labels(y)
     s = np.asarray(s, dtype=float).ravel()
     if y.shape != s.shape:
         raise StarskopeError(f"labels and scores differ in length: {len(y)} vs {len(s)}")
@@ -263,7 +292,8 @@ def bootstrap_metrics(
         note = (
             f"only {len(pos)} hosts: the {level:.0%} intervals are wide, and the bootstrap's"
             " still understate it (it redraws the same few hosts; recall and precision show"
-            f" the exact binomial interval); one host more or less found moves recall by"
+            " the wider of the bootstrap's and the exact binomial (Clopper-Pearson) interval,"
+            f" bound by bound); one host more or less found moves recall by"
             f" {1 / max(len(pos), 1):.2f}"
         )
     return MetricTable(value, low, high, int(n_boot), level, note)

@@ -274,3 +274,28 @@ def test_log_loss_of_certain_scores_matches_sklearn():
 def test_calibration_needs_binary_labels():
     with pytest.raises(StarskopeError, match="labels 0 and 1"):
         calibration_metrics([0, 2, 2], [0.1, 0.9, 0.8])
+
+
+def test_a_kaggle_label_column_is_refused_where_labels_are_0_and_1():
+    """The Kaggle LABEL column (2 a host, 1 not) given to the Python API was taken as 0/1:
+    binary_metrics gave a PR-AUC of 1.53 and 95 hosts among 80 stars, gbm's planet column
+    scored the non-hosts (ROC-AUC 0.066) and the views CNN named class 1 the planet (an
+    audit of the training workflow). Each now says what to pass."""
+    from starskope.evaluate import binary_metrics, bootstrap_metrics
+    from starskope.models.gbm import GBMClassifier
+    from starskope.models.training_data import to_class_names
+
+    label = np.array([1, 2, 1, 1, 2, 1] * 5)
+    scores = np.linspace(0, 1, label.size)
+    for fn in (binary_metrics, bootstrap_metrics):
+        with pytest.raises(
+            StarskopeError, match=r"got 2: a Kaggle table's LABEL .* \(LABEL == 2\)"
+        ):
+            fn(label, scores)
+    assert binary_metrics((label == 2).astype(int), scores)["n_pos"] == 10
+    with pytest.raises(StarskopeError, match="LABEL == 2"):
+        to_class_names(label)
+    X = np.random.default_rng(0).normal(size=(label.size, 3))
+    gbm = GBMClassifier(max_iter=10, cv=2, random_state=0).fit(X, label)  # scikit-learn's way
+    with pytest.raises(StarskopeError, match="labels 1 and 2"):
+        gbm.score_planet(X)

@@ -182,6 +182,7 @@ def test_rbm_calibration_folds_keep_a_star_in_one_fold():
     np.testing.assert_array_equal(again.predict_proba(X), plain.predict_proba(X))
 
 
+@pytest.mark.filterwarnings("ignore:calibration. the validation split ranks")  # tiny, noise
 @pytest.mark.parametrize("name", ["original-cnn", "views-cnn"])
 def test_torch_validation_split_keeps_a_star_on_one_side(name, monkeypatch):
     pytest.importorskip("torch")

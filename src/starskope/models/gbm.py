@@ -179,6 +179,13 @@ class GBMClassifier(ClassifierMixin, BaseEstimator):
     def planet_column(self) -> int:
         """Index of the planet class in ``classes_``: ``"planet"``, else 1, else the second of two."""
         check_is_fitted(self, "calibrated_")
+        if [str(c) for c in self.classes_] == ["1", "2"]:
+            # a Kaggle table's LABEL (2 a host): class 1 would score the non-hosts (the
+            # estimator takes any classes, as scikit-learn's do; the planet column needs 0/1)
+            raise StarskopeError(
+                "trained on labels 1 and 2, a Kaggle table's LABEL (2 a host)? The planet"
+                " class would be 1, the non-hosts: train on 0/1 labels, (LABEL == 2)"
+            )
         for key in ("planet", 1):
             hits = [i for i, c in enumerate(self.classes_) if c == key]
             if hits:

@@ -139,7 +139,12 @@ class TorchMultiClassifier(ClassifierMixin, BaseEstimator):
         return xb
 
     def _labels(self, y) -> np.ndarray:
-        return np.asarray(y).ravel()
+        y = np.asarray(y).ravel()
+        if y.dtype.kind in "biuf":  # numbers are 0/1 (1 the planet class); class names words
+            from ..evaluate import binary_labels
+
+            return binary_labels(y)
+        return y
 
     def _extra_state(self) -> dict:
         return {}

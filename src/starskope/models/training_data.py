@@ -66,7 +66,9 @@ def to_class_names(labels) -> np.ndarray:
                 raise StarskopeError(f"unknown class label {v!r}; use one of {sorted(_MAP)}")
             out.append(_MAP[key])
         else:
-            out.append("planet" if int(v) == 1 else "other")
+            from ..evaluate import binary_labels
+
+            out.append("planet" if int(binary_labels([v])[0]) == 1 else "other")
     return np.array(out, dtype=object)
 
 
