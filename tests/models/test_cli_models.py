@@ -56,8 +56,10 @@ def test_train_predict_evaluate_cnn(tables, tmp_path, capsys):
         ["evaluate", "--model", str(out / "original-cnn.pt"), "--data", str(test),
          "--out", str(tmp_path / "eval"), "--boot", "100"]
     )  # fmt: skip
-    text = capsys.readouterr().out
+    said = capsys.readouterr()
+    text = said.out
     assert rc == 0 and "pr_auc" in text and "wide" in text
+    assert "trained on this file" not in said.err
     rep = json.loads((tmp_path / "eval" / "metrics.json").read_text())
     assert rep["value"]["n_pos"] == 5
     for name in ("roc", "pr", "reliability", "confusion", "scores", "history"):
@@ -67,6 +69,14 @@ def test_train_predict_evaluate_cnn(tables, tmp_path, capsys):
     assert cal["host_prior"] == pytest.approx(0.25)  # the balanced sampler's training share
     assert sum(rep["reliability"]["count"]) == 40
     assert "calibration (scores at a host prior of 0.25): Brier" in text
+    # the training table itself: its md5 is in the card, and the metrics are said to be
+    # training metrics (an audit of the training workflow)
+    rc = main(
+        ["evaluate", "--model", str(out), "--data", str(train), "--out", str(tmp_path / "e2"),
+         "--boot", "0"]
+    )  # fmt: skip
+    err = capsys.readouterr().err
+    assert rc == 0 and f"{train}: the model was trained on this file" in err
 
 
 def test_bad_model_names(tables, capsys):

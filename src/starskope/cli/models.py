@@ -440,6 +440,46 @@ def _estimated_prior(scores, est) -> tuple[float, float]:
 FEW_HOSTS_FOR_AUTO = 10
 
 
+def _card_of(model) -> Path | None:
+    """The model card beside a model file (``gbm.pkl`` -> ``gbm.md``), in a ``train --out``
+    folder, or of a shipped model; None without one."""
+    from ..models.registry import shipped_models
+
+    p = Path(str(model))
+    if p.is_dir():
+        cards = sorted(p.glob("*.md"))
+        return cards[0] if len(cards) == 1 else None
+    if not p.is_file():
+        p = shipped_models().get(str(model), p)
+    card = p.with_suffix(".md")
+    return card if card.is_file() else None
+
+
+def _warn_if_trained_on(model, data) -> None:
+    """Warn when a ``--data`` file is one the model was trained on (its md5 is in the model
+    card): its metrics are training metrics, not a test (evaluate printed a ROC-AUC of 0.128
+    on a CNN's own training table as a test result: an audit of the training workflow)."""
+    import re
+    import warnings
+
+    from ..exceptions import StarskopeWarning
+    from ..models.data import file_md5
+
+    card = _card_of(model)
+    try:
+        trained = set(re.findall(r"md5 ([0-9a-f]{32})", card.read_text())) if card else set()
+    except OSError:
+        return
+    for p in data:
+        if trained and Path(p).is_file() and file_md5(p) in trained:
+            warnings.warn(
+                f"{p}: the model was trained on this file (its md5 is in {card.name}): the"
+                " metrics below are training metrics, not a test of the model",
+                StarskopeWarning,
+                stacklevel=2,
+            )
+
+
 def _write_card(path, *, model, spec, est, data, n, n_pos, seed, metrics, seconds, command):
     from .. import __version__
 
@@ -660,6 +700,7 @@ def evaluate_command(
         est.set_params(host_prior=wanted)
     spec = MODELS[name]
     output_dir_later(out, what="--out folder")  # made once there is something to write
+    _warn_if_trained_on(model, data)
     ds = load_labelled(
         data,
         kind=spec.kind,
