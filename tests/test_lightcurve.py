@@ -611,6 +611,8 @@ def test_a_flux_error_quantity_is_taken_in_the_flux_unit():
     assert ab.flux_err[0] == pytest.approx(0.01)
     with pytest.raises(StarskopeError, match="flux has no unit"):
         LightCurve(t, np.ones(100), flux_err=np.ones(100) * u.mJy)
+    one = np.ones(100) * u.dimensionless_unscaled  # a Quantity without a unit's name (a review)
+    assert LightCurve(t, one, flux_err=np.full(100, 0.1) * u.percent).flux_err[0] == 1e-3
     with pytest.raises(StarskopeError, match="does not convert"):
         LightCurve(t, np.ones(100) * u.Jy, flux_err=np.ones(100) * u.s)
     q = np.zeros(100, dtype=np.int32)
@@ -636,3 +638,9 @@ def test_remove_outliers_as_lightkurves():
     ).tolist() == [7, 300]
     with pytest.raises(StarskopeError, match="sigma must be a positive number"):
         lc.remove_outliers(sigma=0)
+    # numpy numbers and lightkurve's positional call; a bool is no limit (a review)
+    assert len(lc.remove_outliers(np.int64(5))) == len(lc.remove_outliers(np.float32(5.0))) == 497
+    assert lc.remove_outliers(5, None, None, True)[1].sum() == 3
+    assert len(lc.remove_outliers(maxiters=1, stdfunc="std")) <= 500
+    with pytest.raises(StarskopeError, match="sigma must be a positive number"):
+        lc.remove_outliers(sigma=True)

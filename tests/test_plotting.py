@@ -230,6 +230,23 @@ def test_odd_even_panel_shows_the_depths_vetting_measured(rng):
     odd = re.search(r"odd depth (\d+) ppm", flag.reason).group(1)
     even = re.search(r"vs even (\d+) ppm", flag.reason).group(1)
     assert f"odd {odd} ± " in title and f"even {even} ± " in title
+    # the JSON form of the candidate draws the same panels (a review: only two panels took
+    # it); the folded and secondary-eclipse panels too
+    from starskope.plotting import plot_folded
+    from starskope.report.panels import plot_secondary
+
+    ax = _two_panels()[0]
+    plot_odd_even(LightCurve(t, f, time_format="bkjd"), candidate=c.to_dict(), ax=ax)
+    assert ax.get_title() == title
+    flat = LightCurve(t, f, time_format="bkjd")
+    a, b = _two_panels()
+    plot_folded(flat, candidate=c, ax=a)
+    plot_folded(flat, candidate=c.to_dict(), ax=b)
+    assert a.get_title() == b.get_title() and len(a.lines) == len(b.lines)
+    a, b = _two_panels()
+    plot_secondary(flat, candidate=c, ax=a)
+    plot_secondary(flat, candidate=c.to_dict(), ax=b)
+    assert a.get_title() == b.get_title()
     # one parity without data: said, not drawn empty without a word
     one = Candidate(
         2 * period, t0, "bkjd", None, dur * 24, 1e3, 50.0, 30.0, 20.0, 1.0, 2, (), False

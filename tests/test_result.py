@@ -97,4 +97,7 @@ def test_a_result_of_another_major_schema_is_warned_of():
         match=f"schema 2.0, read as schema {SCHEMA_VERSION}; fields left out: posterior",
     ):
         back = StarResult.from_dict({**d, "schema_version": "2.0", "posterior": [1, 2]})
-    assert back.path == "x.fits"
+    assert back.path == "x.fits" and back.schema_version == SCHEMA_VERSION
+    with pytest.warns(StarskopeWarning, match="schema 0.9") as said:
+        StarResult.from_dict({**d, "schema_version": "0.9"})
+    assert "newer" not in str(said[0].message)

@@ -52,8 +52,16 @@ def binary_labels(y, *, what: str = "labels") -> np.ndarray:
     starskope.exceptions.StarskopeError: labels must be 0 (not a host) or 1 (a host); got 2: ...
     """
     arr = np.asarray(y).ravel()
-    if arr.dtype.kind not in "biuf":
-        raise StarskopeError(f"{what} must be 0 (not a host) or 1 (a host); got {arr.dtype} values")
+    if arr.dtype.kind not in "biuf":  # an object column of 0/1 (pandas), strings of them
+        try:
+            arr = arr.astype(float)
+        except (TypeError, ValueError):
+            raise StarskopeError(
+                f"{what} must be 0 (not a host) or 1 (a host); got {arr.dtype} values such as"
+                f" {str(arr[0])!r}"
+                if arr.size
+                else f"{what} must be 0 or 1"
+            ) from None
     bad = np.unique(arr[~np.isin(arr, (0, 1))])
     if bad.size:
         hint = (
@@ -230,7 +238,7 @@ def stratified_resamples(y, *, n_boot: int = 1000, random_state=None):
     ndarray
         Indices into ``y``: the resampled hosts, then the resampled non-hosts.
     """
-    y = np.asarray(y).astype(int).ravel()
+    y = binary_labels(y)
     rng = np.random.default_rng(random_state)
     pos, neg = np.flatnonzero(y == 1), np.flatnonzero(y == 0)
     for _ in range(int(n_boot)):
@@ -472,7 +480,7 @@ def cv_scores(
     """
     from sklearn.model_selection import StratifiedGroupKFold, StratifiedKFold
 
-    y = np.asarray(y).astype(int)
+    y = binary_labels(y)
     k = int(min(n_splits, y.sum(), len(y) - y.sum()))
     if k < 2:
         raise StarskopeError("need at least 2 hosts and 2 non-hosts for cross-validation")

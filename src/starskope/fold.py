@@ -181,7 +181,7 @@ def check_epoch_system(t0: float, t) -> None:
         raise StarskopeError(
             f"t0 = {t0:.7g} is {gap:.4g} days from the times ({lo:.7g} to {hi:.7g}): another time"
             " system (a full BJD, or an MJD = JD - 2400000.5, against BTJD = BJD - 2457000 or"
-            " BKJD = BJD - 2454833)? Give t0 in the times' own system, or as an astropy Time"
+            " BKJD = BJD - 2454833)? Give t0 in the times' own system"
         )
 
 

@@ -74,7 +74,7 @@ def _err_in_flux_unit(flux_err, flux_unit: str | None, unit):
     err_unit = _unit_name(flux_err)
     if err_unit is None:
         return flux_err
-    if flux_unit is None:
+    if unit is None:  # (a dimensionless Quantity has a unit to convert to: percent to it)
         raise StarskopeValueError(
             f"flux_err is in {err_unit} but flux has no unit: give both as Quantities, or"
             " both as plain numbers"
@@ -88,7 +88,8 @@ def _err_in_flux_unit(flux_err, flux_unit: str | None, unit):
         return flux_err.to_value(target)
     except u.UnitsError:
         raise StarskopeValueError(
-            f"flux_err is in {err_unit}, which does not convert to the flux's {flux_unit}"
+            f"flux_err is in {err_unit}, which does not convert to the flux's"
+            f" {flux_unit or 'dimensionless values'}"
         ) from None
 
 
@@ -179,6 +180,17 @@ def _times(time, *, stacklevel: int = 3) -> tuple[np.ndarray, str]:
     if isinstance(time, TimeDelta):  # (a TimeDelta is a Time too)
         return _floats(time.to_value("jd")), "m"
     if isinstance(time, Time):  # its own BTJD/BKJD day numbers (lc.time), else JD; in TDB
+        if time.scale not in ("tdb", "local"):
+            import warnings
+
+            from .exceptions import StarskopeWarning
+
+            warnings.warn(
+                f"times in {time.scale.upper()} are converted to TDB, not made barycentric"
+                " (t0 may differ from BJD_TDB by up to 8.3 minutes; periods are unaffected)",
+                StarskopeWarning,
+                stacklevel=stacklevel,
+            )
         tdb = time.tdb if time.scale not in ("tdb", "local") else time
         return _floats(tdb.value if tdb.format in _time.TIME_OFFSETS else tdb.jd), ""
     if isinstance(time, u.Quantity):
@@ -383,6 +395,13 @@ class LightCurve:
             )
         _check_day_numbers(t, fmt, given=time_format is not None or isinstance(time, Time))
         flux_unit, unit = _unit_name(flux), getattr(flux, "unit", None)
+        if flux_unit is not None and flux_unit != "mag" and flux_unit.endswith("mag"):
+            import astropy.units as u
+
+            try:  # millimagnitudes (mmag) and the like: magnitudes, as everything reads them
+                flux, flux_unit, unit = flux.to(u.mag), "mag", u.mag
+            except u.UnitsError:
+                pass
         if np.iscomplexobj(flux):  # numpy would drop the imaginary part with a warning
             raise StarskopeValueError("flux must be real numbers; got complex values")
         flux = _numbers(flux, "flux")
@@ -561,9 +580,8 @@ class LightCurve:
         sigma: float = 5.0,
         sigma_lower: float | None = None,
         sigma_upper: float | None = None,
-        *,
-        maxiters: int = 5,
         return_mask: bool = False,
+        **kwargs,
     ):
         """Drop cadences whose flux lies more than ``sigma`` robust standard deviations from
         the median (astropy's ``sigma_clip`` with the median and the MAD standard deviation;
@@ -580,10 +598,11 @@ class LightCurve:
             Clipping limit in both directions, unless ``sigma_lower`` or ``sigma_upper`` says.
         sigma_lower, sigma_upper : float, optional
             Limits below and above the median.
-        maxiters : int, optional
-            Clipping passes at most.
         return_mask : bool, optional
             Also return the boolean mask of the cadences removed (in this light curve's order).
+        **kwargs
+            Passed to astropy's ``sigma_clip`` (``maxiters``, default 5; ``cenfunc``,
+            ``stdfunc``), as lightkurve passes them.
 
         Returns
         -------
@@ -598,6 +617,8 @@ class LightCurve:
         >>> len(lc.remove_outliers()), len(lc.remove_outliers(sigma_lower=float("inf")))
         (98, 99)
         """
+        import numbers
+
         from astropy.stats import sigma_clip
 
         for name, v in (
@@ -605,8 +626,11 @@ class LightCurve:
             ("sigma_lower", sigma_lower),
             ("sigma_upper", sigma_upper),
         ):
-            if v is not None and not (isinstance(v, int | float) and v > 0):
+            if v is not None and (
+                isinstance(v, bool | np.bool_) or not isinstance(v, numbers.Real) or not v > 0
+            ):
                 raise StarskopeValueError(f"{name} must be a positive number; got {v!r}")
+        opts = {"maxiters": 5, "cenfunc": "median", "stdfunc": "mad_std", **kwargs}
         finite = np.isfinite(self.flux)
         out = np.zeros(self.flux.size, dtype=bool)
         if finite.sum() >= 3:
@@ -615,9 +639,7 @@ class LightCurve:
                 sigma=sigma,
                 sigma_lower=sigma_lower,
                 sigma_upper=sigma_upper,
-                maxiters=maxiters,
-                cenfunc="median",
-                stdfunc="mad_std",
+                **opts,
             )
             out[finite] = np.ma.getmaskarray(clipped)
         kept = self.select(~out)

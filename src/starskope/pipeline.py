@@ -1642,7 +1642,8 @@ def _group_position(kept, given) -> dict:
 def _in_members_system(lc: LightCurve, members) -> LightCurve:
     """The stitched light curve (BJD) in its members' own day numbers when they share BKJD or
     BTJD: a group of Kepler quarters reports ``t0`` in BKJD as one quarter does (it was BJD
-    for two quarters and BKJD for one); mixed missions stay in BJD."""
+    for two quarters and BKJD for one), Kepler and K2 (both BKJD) in BKJD; members of
+    different systems (K2 and TESS) stay in BJD."""
     from .time import TIME_OFFSETS
 
     formats = {x.time_format for x in members}

@@ -348,7 +348,7 @@ def plot_folded(flat, *, candidate, fit=None, ax, color="tab:red", index=None):
     ----------
     flat : `~starskope.lightcurve.LightCurve`
         The detrended light curve.
-    candidate : `~starskope.result.Candidate`
+    candidate : `~starskope.result.Candidate` (or its ``to_dict()`` form)
         Its period, epoch and duration set the fold and the +-3-duration window.
     fit : `~starskope.fit.TransitFit`, optional
         Drawn over the data when given and successful.
@@ -363,6 +363,7 @@ def plot_folded(flat, *, candidate, fit=None, ax, color="tab:red", index=None):
     -------
     `matplotlib.axes.Axes`
     """
+    candidate = _as_candidates([candidate])[0]
     c = dataclasses.replace(candidate, t0=_epoch_in(flat, candidate))
     fold = c  # folded on the fit's ephemeris and duration when the fit succeeded: the search
     # grid's are coarser (a dip off phase 0, a window cut to the grid's duration)
@@ -428,7 +429,7 @@ def plot_odd_even(flat, *, candidate, ax, exclude=None):
     ----------
     flat : `~starskope.lightcurve.LightCurve`
         The detrended light curve.
-    candidate : `~starskope.result.Candidate`
+    candidate : `~starskope.result.Candidate` (or its ``to_dict()`` form)
         Its ephemeris; transit 0 (at ``t0``) is even.
     ax : `matplotlib.axes.Axes`
         Where to draw.
@@ -439,6 +440,7 @@ def plot_odd_even(flat, *, candidate, ax, exclude=None):
     -------
     `matplotlib.axes.Axes`
     """
+    candidate = _as_candidates([candidate])[0]
     from .vet import odd_even_depths
 
     c = dataclasses.replace(candidate, t0=_epoch_in(flat, candidate))

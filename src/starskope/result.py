@@ -234,11 +234,13 @@ class StarResult:
 
 
 def _check_schema(d: dict[str, Any]) -> None:
-    """Warn of a result written by another major schema version (a newer starskope): it is
-    read as this version's fields, and the fields this version does not know are named."""
+    """Warn of a result written by another major schema version (a newer starskope, say): it
+    is read as this version's fields, named in the warning when they are not this version's,
+    and labelled with this version (``d`` is changed)."""
     given = str(d.get("schema_version") or SCHEMA_VERSION)
     if given.split(".")[0] == SCHEMA_VERSION.split(".")[0]:
         return
+    d["schema_version"] = SCHEMA_VERSION  # what it now is: this version's fields
     import warnings
 
     from .exceptions import StarskopeWarning
@@ -248,10 +250,17 @@ def _check_schema(d: dict[str, Any]) -> None:
     warnings.warn(
         f"a StarResult of schema {given}, read as schema {SCHEMA_VERSION}"
         + (f"; fields left out: {', '.join(unknown)}" if unknown else "")
-        + " (a newer starskope wrote it?)",
+        + (" (a newer starskope wrote it?)" if _newer(given) else ""),
         StarskopeWarning,
         stacklevel=3,
     )
+
+
+def _newer(version: str) -> bool:
+    try:
+        return int(version.split(".")[0]) > int(SCHEMA_VERSION.split(".")[0])
+    except ValueError:
+        return False
 
 
 def _loads(line: str, what: str) -> Any:

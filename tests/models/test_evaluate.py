@@ -293,6 +293,15 @@ def test_a_kaggle_label_column_is_refused_where_labels_are_0_and_1():
         ):
             fn(label, scores)
     assert binary_metrics((label == 2).astype(int), scores)["n_pos"] == 10
+    # the siblings (a review): resamples drew the non-hosts as hosts
+    from starskope.evaluate import stratified_resamples
+    from starskope.models.torch_training import ranking_metrics
+
+    with pytest.raises(StarskopeError, match="LABEL == 2"):
+        next(stratified_resamples(label, n_boot=1))
+    with pytest.raises(StarskopeError, match="LABEL == 2"):
+        ranking_metrics(label, scores)
+    assert binary_metrics(np.array((label == 2).astype(int), dtype=object), scores)["n_pos"] == 10
     with pytest.raises(StarskopeError, match="LABEL == 2"):
         to_class_names(label)
     X = np.random.default_rng(0).normal(size=(label.size, 3))

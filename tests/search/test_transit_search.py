@@ -108,6 +108,8 @@ def test_a_light_curves_astropy_time_is_taken_as_its_day_numbers(planet_lc):
     """``TransitSearch(t=lc.time, ...)`` was refused with "times must be numbers, astropy Time
     or datetimes", and ``model``/``transit_mask`` at ``t=lc.time`` ended in a bare numpy
     error (a Python-API audit): a Time is its own BTJD/BKJD day numbers, else JD (TDB)."""
+    from starskope.exceptions import StarskopeWarning
+
     lc = LightCurve(planet_lc.t + 1000.0, planet_lc.flux, time_format="btjd")
     ref = TransitSearch.from_lightcurve(lc)
     r = ref.power()
@@ -119,6 +121,18 @@ def test_a_light_curves_astropy_time_is_taken_as_its_day_numbers(planet_lc):
     assert bjd.t0 == pytest.approx(r.t0 + 2457000.0)
     rel = TransitSearch(t=planet_lc.time, flux=planet_lc.flux).power()  # a TimeDelta: days
     assert rel.period == pytest.approx(TransitSearch.from_lightcurve(planet_lc).power().period)
+    # the same instants as a Time in JD or MJD: converted into the search's own BTJD (they
+    # were read by their own format, 2457000 days off, and masked the wrong cadences: a review)
+    from astropy.time import Time
+
+    for t in (Time(lc.t + 2457000.0, format="jd", scale="tdb"), Time(lc.time, format="mjd")):
+        np.testing.assert_array_equal(ref.transit_mask(r, t=t), ref.transit_mask(r))
+        np.testing.assert_array_equal(s.transit_mask(r, t=t), ref.transit_mask(r))
+    with pytest.raises(StarskopeError, match="another time system"):
+        ref.transit_mask(r, t=lc.t + 2457000.0)  # bare numbers of another system
+    assert ref.time_format == "btjd" and s.time_format == "btjd"
+    with pytest.warns(StarskopeWarning, match="times in UTC are converted to TDB"):
+        TransitSearch(t=Time(lc.time.jd, format="jd", scale="utc"), flux=lc.flux)
 
 
 def test_flux_that_is_not_relative_is_warned_of(planet_lc):

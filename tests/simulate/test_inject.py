@@ -154,3 +154,19 @@ def test_injection_keeps_magnitudes_and_offsets_in_their_units(planet):
     np.testing.assert_allclose(out.normalize().flux, ref.flux, rtol=0, atol=1e-12)
     with pytest.raises(StarskopeError, match="without a level"):
         inject(LightCurve(t, rel - 1, time_format="relative"), planet)
+
+
+def test_injection_into_no_flux_or_millimagnitudes(planet):
+    """An all-NaN or empty light curve was refused as 'flux without a level' (it passed
+    through before), and flux in mmag was told to give its unit (a review): no flux passes
+    through, and millimagnitudes are magnitudes."""
+    import astropy.units as u
+
+    t = np.arange(3197) * LONG_CADENCE_DAYS
+    nan = inject(LightCurve(t, np.full(t.size, np.nan), time_format="relative"), planet)
+    assert np.isnan(nan.flux).all()
+    assert len(inject(LightCurve(t[:0], np.ones(0), time_format="relative"), planet)) == 0
+    mmag = LightCurve(t, np.zeros(t.size) * u.mmag, time_format="relative")
+    assert mmag.meta.flux_unit == "mag"
+    rel = inject(LightCurve(t, np.ones(t.size), time_format="relative"), planet).flux
+    np.testing.assert_allclose(inject(mmag, planet).normalize().flux, rel, rtol=0, atol=1e-12)

@@ -171,8 +171,10 @@ class RBMClassifier(ClassifierMixin, BaseEstimator):
         from sklearn.neural_network import BernoulliRBM
         from sklearn.pipeline import Pipeline
 
+        from ..evaluate import binary_labels
+
         X = np.asarray(X, dtype=np.float64)
-        y = np.asarray(y).astype(int).ravel()
+        y = binary_labels(y)
         if X.ndim != 2 or len(X) != len(y):
             raise StarskopeError(
                 f"X must be (n_stars, n_points) with one label per star; got {X.shape}"

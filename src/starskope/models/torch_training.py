@@ -79,7 +79,9 @@ def ranking_metrics(y: np.ndarray, score: np.ndarray) -> tuple[float, float]:
     """
     from sklearn.metrics import average_precision_score, roc_auc_score
 
-    y = np.asarray(y).astype(int)
+    from ..evaluate import binary_labels
+
+    y = binary_labels(y)
     if not 0 < y.sum() < len(y):
         return float("nan"), float("nan")
     return float(average_precision_score(y, score)), float(roc_auc_score(y, score))

@@ -69,7 +69,7 @@ def plot_secondary(flat, *, candidate, ax, exclude=None):
     ----------
     flat : `~starskope.lightcurve.LightCurve`
         The detrended light curve.
-    candidate : `~starskope.result.Candidate`
+    candidate : `~starskope.result.Candidate` (or its ``to_dict()`` form)
         Its ephemeris; the ``secondary`` vetting flag, when present, titles the panel.
     ax : `matplotlib.axes.Axes`
         Where to draw.
@@ -84,7 +84,9 @@ def plot_secondary(flat, *, candidate, ax, exclude=None):
     import dataclasses
 
     from ..fold import bin_phase, phase_fold
-    from ..plotting import _epoch_in
+    from ..plotting import _as_candidates, _epoch_in
+
+    candidate = _as_candidates([candidate])[0]
 
     c = dataclasses.replace(candidate, t0=_epoch_in(flat, candidate))
     dur = c.duration_hours / 24.0

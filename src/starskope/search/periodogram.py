@@ -49,6 +49,10 @@ class TransitSearch:
         Period-grid settings (:func:`~starskope.search.grid.period_grid`).
     max_period : float or None
         Longest trial period, days (default half the baseline).
+    time_format : {"btjd", "bkjd", "jd", "relative"} or None
+        The system of ``t``: set by :meth:`from_lightcurve` and by an astropy ``Time`` given
+        as ``t``; None for bare numbers. A ``Time`` given to :meth:`model` or
+        :meth:`transit_mask` is converted into it.
 
     Examples
     --------
@@ -71,14 +75,26 @@ class TransitSearch:
     min_period: float = 0.5
     max_period: float | None = None
     oversample: float = 2.0
+    time_format: str | None = None
 
     def __post_init__(self):
         if self.method not in SEARCHES:
             raise StarskopeError(
                 f"unknown search method {self.method!r}; choose one of {sorted(SEARCHES)}"
             )
+        from astropy.time import Time, TimeDelta
+
         from ..lightcurve import _floats, _time_days
 
+        if isinstance(self.t, TimeDelta):
+            object.__setattr__(self, "time_format", "relative")
+        elif isinstance(self.t, Time):
+            own = self.t.format if self.t.format in ("btjd", "bkjd") else "jd"
+            if self.time_format not in (None, own):
+                raise StarskopeError(
+                    f"t is an astropy Time in {own}, not time_format={self.time_format!r}"
+                )
+            object.__setattr__(self, "time_format", own)
         t = _time_days(self.t)  # a Quantity of hours or seconds in days; masked -> NaN
         f = _floats(self.flux)
         if t.ndim != 1 or t.shape != f.shape:
@@ -175,6 +191,7 @@ class TransitSearch:
             min_period=min_period,
             max_period=max_period,
             oversample=oversample,
+            time_format=lc.time_format,
         )
 
     @property
@@ -253,10 +270,34 @@ class TransitSearch:
             repeats=repeats,
         )
 
+    def _days(self, t) -> np.ndarray:
+        """``t`` in the search's own days: numbers as they are, an astropy ``Time`` converted
+        into :attr:`time_format` (a ``Time`` in JD or MJD of a BTJD search's instants was read
+        by its own format, 2457000 days off), else checked against the search's times."""
+        from astropy.time import Time, TimeDelta
+
+        from ..fold import check_epoch_system
+        from ..lightcurve import _time_days
+        from ..time import TIME_OFFSETS
+
+        if isinstance(t, Time) and not isinstance(t, TimeDelta):
+            if self.time_format == "relative":
+                raise StarskopeError(
+                    "the search's times are relative (days from a start): give t as days, not"
+                    " an absolute Time"
+                )
+            if self.time_format in TIME_OFFSETS:
+                return np.asarray(t.tdb.jd, dtype=float) - TIME_OFFSETS[self.time_format]
+        days = _time_days(t)
+        finite = days[np.isfinite(days)]
+        if finite.size:  # another system than the search's would put the transits elsewhere
+            check_epoch_system(float(np.median(finite)), self.t)
+        return days
+
     def model(self, result: SearchResult, t=None) -> np.ndarray:
         """The box model of ``result`` (relative flux, 1 out of transit) at ``t`` (default the
         search's own times)."""
-        t = self.t if t is None else _days(t)
+        t = self.t if t is None else self._days(t)
         inn = _transit_mask(t, period=result.period, t0=result.t0, duration=result.duration)
         return 1.0 - result.depth * inn
 
@@ -265,15 +306,7 @@ class TransitSearch:
         search's own times)."""
         if not factor > 0:
             raise StarskopeError(f"factor must be positive; got {factor}")
-        t = self.t if t is None else _days(t)
+        t = self.t if t is None else self._days(t)
         return _transit_mask(
             t, period=result.period, t0=result.t0, duration=factor * result.duration
         )
-
-
-def _days(t) -> np.ndarray:
-    """Times as the search takes them: numbers, a Quantity of time, or an astropy ``Time``
-    (a light curve's ``lc.time``: its own BTJD/BKJD day numbers)."""
-    from ..lightcurve import _time_days
-
-    return _time_days(t)

@@ -315,7 +315,7 @@ def _times_model(lc, model):
     unit = lc.meta.flux_unit
     if is_magnitude_unit(unit):
         return lc.flux - 2.5 * np.log10(model), lc.flux_err
-    if has_flux_level(lc.flux):
+    if not np.isfinite(lc.flux).any() or has_flux_level(lc.flux):  # (no flux: as it was)
         return lc.flux * model, lc.flux_err * model
     scale = offset_scale(unit)
     if scale is None:
