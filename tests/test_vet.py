@@ -571,6 +571,18 @@ def test_a_transit_moved_by_timing_variations_is_measured_where_it_is():
     assert transit_depths(t, dips(3.4 * dur, depth_moved=0.0), **kw).raised  # nothing there
     assert transit_depths(t, dips(3.4 * dur, depth_moved=3e-3), **kw).raised  # far deeper
     assert transit_depths(t, dips(6.0 * dur), **kw).raised  # beyond four durations
+    # two moved transits: the depth they must match is the transits' that are there (the
+    # moved ones read shallow and pulled the mean of all five to half; a review)
+    two = base.copy()
+    for n, shift in enumerate([0, 2, 0, -2, 0]):
+        two[np.abs(t - (5.0 + n * period + shift * dur)) < dur / 2] -= 1e-3
+    flag = transit_depths(t, two, **kw)
+    assert not flag.raised and flag.reason.count("timing variations") == 2, flag.reason
+    # one outlying cadence is no transit (a review: a 60-sigma point stood in for one)
+    point = dips(0.0)
+    point[np.abs(t - 65.0) < dur / 2] += 1e-3  # transit 3 missing
+    point[np.argmin(np.abs(t - 65.6))] -= 12e-3
+    assert transit_depths(t, point, **kw).raised
 
 
 _DIPS_T = np.arange(0.0, 70.0, 0.0204)

@@ -133,6 +133,17 @@ def test_a_light_curves_astropy_time_is_taken_as_its_day_numbers(planet_lc):
     assert ref.time_format == "btjd" and s.time_format == "btjd"
     with pytest.warns(StarskopeWarning, match="times in UTC are converted to TDB"):
         TransitSearch(t=Time(lc.time.jd, format="jd", scale="utc"), flux=lc.flux)
+    # a search of bare numbers has no system to convert a Time into; the field is checked,
+    # and a new Time sets it (a second review)
+    bare = TransitSearch(t=lc.t, flux=lc.flux)
+    with pytest.raises(StarskopeError, match="bare numbers of no known system"):
+        bare.transit_mask(r, t=lc.time)
+    with pytest.raises(StarskopeError, match="time_format must be"):
+        TransitSearch(t=lc.t, flux=lc.flux, time_format="mjd")
+    assert TransitSearch(t=lc.t, flux=lc.flux, time_format="BTJD").time_format == "btjd"
+    import dataclasses
+
+    assert dataclasses.replace(ref, t=lc.to_bjd().time).time_format == "jd"
 
 
 def test_flux_that_is_not_relative_is_warned_of(planet_lc):

@@ -88,13 +88,19 @@ class TransitSearch:
 
         if isinstance(self.t, TimeDelta):
             object.__setattr__(self, "time_format", "relative")
-        elif isinstance(self.t, Time):
+        elif isinstance(self.t, Time):  # its own system, whatever the field said before
+            if self.t.scale == "local":
+                raise StarskopeError("t is an astropy Time of scale 'local': no instant to search")
             own = self.t.format if self.t.format in ("btjd", "bkjd") else "jd"
-            if self.time_format not in (None, own):
-                raise StarskopeError(
-                    f"t is an astropy Time in {own}, not time_format={self.time_format!r}"
-                )
             object.__setattr__(self, "time_format", own)
+        elif self.time_format is not None:
+            fmt = str(self.time_format).strip().lower()
+            if fmt not in ("btjd", "bkjd", "jd", "relative"):
+                raise StarskopeError(
+                    "time_format must be 'btjd', 'bkjd', 'jd', 'relative' or None; got"
+                    f" {self.time_format!r}"
+                )
+            object.__setattr__(self, "time_format", fmt)
         t = _time_days(self.t)  # a Quantity of hours or seconds in days; masked -> NaN
         f = _floats(self.flux)
         if t.ndim != 1 or t.shape != f.shape:
@@ -273,7 +279,9 @@ class TransitSearch:
     def _days(self, t) -> np.ndarray:
         """``t`` in the search's own days: numbers as they are, an astropy ``Time`` converted
         into :attr:`time_format` (a ``Time`` in JD or MJD of a BTJD search's instants was read
-        by its own format, 2457000 days off), else checked against the search's times."""
+        by its own format, 2457000 days off); numbers more than a century from the search's
+        times are refused as another system (BTJD against BKJD, 2167 days apart, is not
+        told apart)."""
         from astropy.time import Time, TimeDelta
 
         from ..fold import check_epoch_system
@@ -286,8 +294,21 @@ class TransitSearch:
                     "the search's times are relative (days from a start): give t as days, not"
                     " an absolute Time"
                 )
-            if self.time_format in TIME_OFFSETS:
-                return np.asarray(t.tdb.jd, dtype=float) - TIME_OFFSETS[self.time_format]
+            if self.time_format is None:
+                raise StarskopeError(
+                    "the search's times are bare numbers of no known system: give t as the"
+                    " same numbers, or build the search from a LightCurve or an astropy Time"
+                )
+            if t.scale == "local":
+                raise StarskopeError("t is an astropy Time of scale 'local': no instant")
+            return (
+                _time_days(t)
+                if t.format == self.time_format
+                else (
+                    np.asarray(_time_days(Time(t, format="jd")), dtype=float)
+                    - TIME_OFFSETS[self.time_format]
+                )
+            )
         days = _time_days(t)
         finite = days[np.isfinite(days)]
         if finite.size:  # another system than the search's would put the transits elsewhere

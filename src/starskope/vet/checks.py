@@ -547,6 +547,14 @@ def _timing_allowed(ctx: _Context, depth, err, number):
     low = np.flatnonzero((depth < 0.3 * mean) & ((mean - depth) / err > 3.0))
     if not (mean > 0 and 0 < low.size <= TTV_MAX_MOVED):
         return depth, err, number
+    # the depth a moved transit must match: the transits that are there (a moved one reads
+    # shallow, even negative, and pulled the mean of all of them down: two moved transits of
+    # a 1000-ppm planet gave a mean of 480 ppm, and a 1000-ppm dip failed "at most twice")
+    there = np.ones(depth.size, dtype=bool)
+    there[low] = False
+    mean = _weighted_depths(depth[there], err[there])[0]
+    if not mean > 0:
+        return depth, err, number
     d = ctx.duration
     reach = min(TTV_REACH_DURATIONS * d, TTV_REACH_PERIOD * ctx.period)
     shifts = np.arange(-reach, reach + 1e-9, 0.25 * d)
@@ -556,7 +564,7 @@ def _timing_allowed(ctx: _Context, depth, err, number):
         dd, ee, nn = _single_transits(moved)
         for k in low:
             j = np.flatnonzero(nn == number[k])
-            if j.size and dd[j[0]] > best[int(k)][0]:
+            if j.size and dd[j[0]] > best[int(k)][0] and _dip_not_a_point(moved, number[k], mean):
                 best[int(k)] = (float(dd[j[0]]), float(ee[j[0]]), float(shift))
     depth, err = depth.copy(), err.copy()
     for k, (dk, ek, shift) in best.items():
@@ -564,6 +572,15 @@ def _timing_allowed(ctx: _Context, depth, err, number):
             depth[k], err[k] = dk, ek
             ctx.cache["ttv"].append((int(number[k]), 24.0 * shift))
     return depth, err, number
+
+
+def _dip_not_a_point(moved: _Context, number: int, mean: float) -> bool:
+    """Whether the transit ``number`` of a shifted context is a dip of its points, not of one
+    or two: the median of its in-transit flux at least half the mean depth below the
+    baseline (a single 60-sigma cadence stood in for a missing transit: a review)."""
+    inside = moved.in_transit & (moved.cycle == number)
+    f = moved.flux[inside]
+    return f.size >= 3 and moved.baseline - float(np.median(f)) >= TTV_MIN_FRACTION * mean
 
 
 def _shifted(ctx: _Context, shift: float) -> _Context:
