@@ -799,3 +799,33 @@ def test_edges_of_short_segments_are_not_held_against_a_transit(rng):
         flux[np.abs(t - c) < 0.04] -= 1e-2
     flag = data_edges(t, flux, period=3.0, t0=0.7, duration=0.08, depth=1e-2)
     assert not flag.raised and "long enough" in flag.reason
+
+
+def test_odd_even_takes_no_binary_from_a_parity_whose_transits_are_all_at_segment_edges():
+    """Kepler-20 d in Q6+Q7 (three transits) was rejected as a binary: its one odd transit
+    begins three cadences after Q7's first, on the quarter's opening ramp, and read 979
+    against 676 ppm (an audit of multi-file stars). A parity whose transits all lie at a data
+    segment's start or end is no evidence of a binary; a binary whose odd eclipses are away
+    from the edges is still one."""
+    from starskope.vet import odd_even
+
+    rng = np.random.default_rng(3)
+    period, dur, t0 = 20.0, 0.25, 5.0
+    t = np.r_[np.arange(0.0, 22.0, 0.0204), np.arange(24.9, 60.0, 0.0204)]  # Q7 starts at 24.9
+    flux = 1.0 + rng.normal(0.0, 1e-4, t.size)
+    n = np.round((t - t0) / period)
+    inside = np.abs(t - t0 - n * period) < dur / 2
+    flux[inside] -= 7e-4
+    flux[inside & (n == 1)] -= 3e-4  # the edge transit reads deeper (the ramp below it)
+    flag = odd_even(t, flux, period=period, t0=t0 + 0.0, duration=dur)
+    assert not flag.raised and "every odd transit lies at a data segment's start or end" in (
+        flag.reason
+    ), flag.reason
+    # the same depths with the odd transit in the middle of its segment: a binary's
+    t_mid = np.arange(0.0, 60.0, 0.0204)
+    f_mid = 1.0 + rng.normal(0.0, 1e-4, t_mid.size)
+    n = np.round((t_mid - t0) / period)
+    inside = np.abs(t_mid - t0 - n * period) < dur / 2
+    f_mid[inside] -= 7e-4
+    f_mid[inside & (n == 1)] -= 3e-4
+    assert odd_even(t_mid, f_mid, period=period, t0=t0, duration=dur).raised

@@ -137,6 +137,21 @@ def _odd_even(ctx: _Context, th: VetThresholds) -> VetFlag:
             "significant: the period is probably 2P (see alias), not an eclipsing binary",
         )
     raised = sig > th.odd_even_sigma and frac > th.odd_even_min_fraction
+    if raised:
+        _, _, number = _per_transit_depths(ctx)
+        at_edge = _edge_numbers(ctx, th)
+        for name, parity in (("odd", number % 2 == 1), ("even", number % 2 == 0)):
+            if parity.any() and np.all(np.isin(number[parity], at_edge)):
+                # Kepler-20 d in Q6+Q7: its one odd transit begins three cadences after Q7's
+                # first, on the quarter's opening ramp, and read 979 against 676 ppm
+                return VetFlag(
+                    "odd_even",
+                    False,
+                    float(sig),
+                    f"{text}, but every {name} transit lies at a data segment's start or end"
+                    " (ramps there: Kepler's thermal settling, TESS's scattered light), so the"
+                    " difference is not taken for a binary's",
+                )
     return VetFlag(
         "odd_even",
         bool(raised),
@@ -517,7 +532,7 @@ def _per_transit_depths(ctx: _Context) -> tuple[np.ndarray, np.ndarray, np.ndarr
 
 #: Transit-timing variations move a transit off the linear ephemeris (Kepler-90 g's by 27 h,
 #: 3.4 of its durations, in Kepler's Q13): a transit found missing at its predicted time is
-#: measured at the deepest dip within this many durations of it (at most a quarter period) ...
+#: measured at the deepest dip within this many durations of it ...
 TTV_REACH_DURATIONS = 4.0
 #: ... and at most this share of the period (timing variations are a small part of it; at a
 #: quarter, a binary's secondary eclipse reached its primary's wing) ...
@@ -535,8 +550,8 @@ TTV_MAX_MOVED = 3
 def _timing_allowed(ctx: _Context, depth, err, number):
     """The single-transit depths, with a transit missing at its predicted time (below 30% of
     the mean at > 3 sigma) measured where it is when a significant dip of at least half the
-    mean depth (and at most twice it) lies within :data:`TTV_REACH_DURATIONS` durations of it
-    (and a tenth of the period): a planet whose
+    mean depth of the transits that are there (and at most twice it) lies within
+    :data:`TTV_REACH_DURATIONS` durations of it (and a tenth of the period): a planet whose
     transits wander (timing variations) keeps its transits, where a 'period' of dips that are
     not there has nothing deep nearby. The moves are kept in ``ctx.cache["ttv"]`` as
     ``(number, hours)`` for the reasons."""
@@ -862,6 +877,28 @@ def _both_sides(t: np.ndarray, ctx: _Context, numbers: np.ndarray) -> np.ndarray
     return np.isin(numbers, ok_before) & np.isin(numbers, ok_after)
 
 
+def _edge_zone(ctx: _Context, th: VetThresholds):
+    """``(near, edges, numbers, at_edge)``: the edge zone's half-width (days), the data
+    segments' starts and ends (only segments whose edge zones cover at most half of them: in a
+    ground-based night, or a fragment between gaps, every transit is near an edge and the
+    test cannot tell), the numbers of the transits with data, and which of them have their
+    mid-time within the zone (None when there is no such segment or transit)."""
+    t_all = ctx.t if ctx.t_data is None else ctx.t_data
+    near = max(th.edge_near_durations * ctx.duration, th.edge_near_days)
+    edges = _segment_edges(t_all, max(th.edge_gap_days, 2.0 * ctx.duration), min_length=4.0 * near)
+    numbers = np.unique(ctx.cycle[ctx.in_transit])
+    if edges.size == 0 or numbers.size == 0:
+        return near, edges, numbers, None
+    mids = ctx.t0 + numbers * ctx.period
+    return near, edges, numbers, np.min(np.abs(mids[:, None] - edges[None, :]), axis=1) <= near
+
+
+def _edge_numbers(ctx: _Context, th: VetThresholds) -> np.ndarray:
+    """Numbers of the transits with data at a data segment's start or end (:func:`_edge_zone`)."""
+    _, _, numbers, at_edge = _edge_zone(ctx, th)
+    return numbers[:0] if at_edge is None else numbers[at_edge]
+
+
 def _data_edges(ctx: _Context, th: VetThresholds) -> VetFlag:
     """Is the dip only where data segments begin or end?
 
@@ -872,10 +909,7 @@ def _data_edges(ctx: _Context, th: VetThresholds) -> VetFlag:
     gaps).
     """
     t_all = ctx.t if ctx.t_data is None else ctx.t_data
-    near = max(th.edge_near_durations * ctx.duration, th.edge_near_days)
-    # only segments whose edge zones cover at most half of them: in a ground-based night (or
-    # a fragment between gaps) every transit is near an edge, and the test cannot tell
-    edges = _segment_edges(t_all, max(th.edge_gap_days, 2.0 * ctx.duration), min_length=4.0 * near)
+    near, edges, numbers, at_edge = _edge_zone(ctx, th)
     if edges.size == 0:
         return VetFlag(
             "data_edges",
@@ -883,12 +917,8 @@ def _data_edges(ctx: _Context, th: VetThresholds) -> VetFlag:
             None,
             "no data segment is long enough to tell its edges from its middle",
         )
-    cyc = ctx.cycle[ctx.in_transit]
-    numbers = np.unique(cyc)
     if numbers.size == 0:
         return VetFlag("data_edges", False, None, "no data inside any transit window")
-    mids = ctx.t0 + numbers * ctx.period
-    at_edge = np.min(np.abs(mids[:, None] - edges[None, :]), axis=1) <= near
     n_edge = int(np.count_nonzero(at_edge))
     where = (
         f"transits within {24 * near:.1f} h of a segment's start or end: {n_edge} of "
