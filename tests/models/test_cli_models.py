@@ -64,6 +64,16 @@ def test_train_predict_evaluate_cnn(tables, tmp_path, capsys):
     assert rep["value"]["n_pos"] == 5
     for name in ("roc", "pr", "reliability", "confusion", "scores", "history"):
         assert (tmp_path / "eval" / f"{name}.png").stat().st_size > 1000
+    # each star's score beside the summary (an audit of the training workflow: checking the
+    # metrics took a second predict run), in the order and with the scores predict gives
+    import csv
+
+    with open(tmp_path / "eval" / "scores.csv") as fh:
+        rows = list(csv.DictReader(fh))
+    assert [int(r["label"]) for r in rows] == list(yt)
+    assert [r["id"].endswith(f"#row={i}") for i, r in enumerate(rows)] == [True] * 40
+    for r, d in zip(rows, lines, strict=True):
+        assert float(r["score"]) == pytest.approx(d["score"], rel=1e-5, abs=1e-6)
     cal = rep["calibration"]
     assert 0 <= cal["brier"] <= 1 and cal["host_rate"] == pytest.approx(5 / 40)
     assert cal["host_prior"] == pytest.approx(0.25)  # the balanced sampler's training share

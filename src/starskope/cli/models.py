@@ -746,6 +746,7 @@ def evaluate_command(
         },
     }
     (out / "metrics.json").write_text(json.dumps(json_safe(report), indent=1, default=float))
+    _write_scores(out / "scores.csv", ds, s)
     _plots(out, ds.y, s, tab.value["confusion"], getattr(est, "history_", None), ds.classes, name)
     from rich.markup import escape
     from rich.table import Table
@@ -766,7 +767,19 @@ def evaluate_command(
         con.print(f"[yellow]note:[/yellow] {tab.note}")
     if ds.n_skipped:
         con.print(f"[yellow]note:[/yellow] {_left_out_text(ds.n_skipped)[2:]}")
-    con.print(f"wrote {out}/metrics.json and plots")
+    con.print(f"wrote {out}/metrics.json, {out}/scores.csv (each star's score) and plots")
+
+
+def _write_scores(path, ds, scores) -> None:
+    """Each evaluated star's id, label (1 host, 0 not) and score, in the order evaluated: the
+    metrics can be checked, or others computed, without running ``predict`` again."""
+    import csv
+
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["id", "label", "score"])
+        for ident, y, sc in zip(ds.ids, ds.y, scores, strict=True):
+            w.writerow([ident, int(y), f"{float(sc):.6g}"])
 
 
 def _check_both_classes(data, ds) -> None:
