@@ -79,6 +79,18 @@ def test_star_page_from_result_alone_has_flags_params_and_escapes():
     assert _external_refs(html) == []
 
 
+def test_a_page_for_an_input_that_failed_says_it_was_not_searched():
+    """A failed input's page said "Candidates (0)" and "No periodic transit-like signal was
+    found." under its error, which a reader skimming it took for a searched, empty star (an
+    audit of the reports)."""
+    from starskope.exceptions import StarskopeError
+
+    res = StarResult.from_error("bad.fits", StarskopeError("no SIMPLE card", path="bad.fits"))
+    html = render_star(res, index_href=None)
+    assert "Could not be analysed" in html and "Not searched" in html
+    assert "No periodic transit-like signal" not in html and "Candidates (" not in html
+
+
 def test_a_single_transit_reports_its_least_period_and_time():
     one = {"t0": 1731.2, "min_period_days": 11.17, "all_periods_from_days": 22.2}
     rows = candidate_parameters(_candidate(n_transits=1, extra={"single_transit": one}))

@@ -346,7 +346,16 @@ class CatalogView:
 
 
 def _cell(v):
-    """A result cell as shown: text longer than :data:`SQL_MAX_CELL` characters is cut."""
+    """A result cell as shown: text longer than :data:`SQL_MAX_CELL` characters is cut, and
+    so is a list, struct or map (DuckDB's LIST, STRUCT, MAP, ARRAY) as its text: `SELECT
+    range(5000000)` rendered a 44 MB page and held gigabytes in the server."""
+    if isinstance(v, list | tuple | dict | set):
+        # the text of at most as many items as characters shown (never the whole list's)
+        text = str(list(v)[:SQL_MAX_CELL] if isinstance(v, list | tuple) else v)
+        if len(text) > SQL_MAX_CELL:
+            n = len(v)
+            return f"{text[:SQL_MAX_CELL]}... ({n} {'entry' if n == 1 else 'entries'})"
+        return text
     if isinstance(v, str | bytes) and len(v) > SQL_MAX_CELL:
         return f"{v[:SQL_MAX_CELL]!s}... ({len(v)} characters)"
     return v
