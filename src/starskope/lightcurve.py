@@ -172,6 +172,22 @@ def _time_days(time) -> np.ndarray:
     return _times(time, stacklevel=4)[0]
 
 
+def _warn_not_tdb(scale: str, *, stacklevel: int) -> None:
+    """Say that times of another scale (UTC, TT) are converted to TDB at the geocentre, not
+    made barycentric (``stacklevel`` as the caller would give it to warnings.warn)."""
+    import warnings
+
+    from .exceptions import StarskopeWarning
+
+    warnings.warn(
+        f"times in {scale.upper()} are converted to TDB, not made barycentric (t0 may differ"
+        " from BJD_TDB by up to 8.3 minutes; periods are unaffected; give BJD in TDB for"
+        " barycentric epochs)",
+        StarskopeWarning,
+        stacklevel=stacklevel + 1,
+    )
+
+
 def _times(time, *, stacklevel: int = 3) -> tuple[np.ndarray, str]:
     """:func:`_time_days` and what the times were: ``"M"`` calendar dates (datetime64, pandas
     timestamps, datetime objects), ``"m"`` durations (timedelta64), ``""`` numbers."""
@@ -181,16 +197,7 @@ def _times(time, *, stacklevel: int = 3) -> tuple[np.ndarray, str]:
         return _floats(time.to_value("jd")), "m"
     if isinstance(time, Time):  # its own BTJD/BKJD day numbers (lc.time), else JD; in TDB
         if time.scale not in ("tdb", "local"):
-            import warnings
-
-            from .exceptions import StarskopeWarning
-
-            warnings.warn(
-                f"times in {time.scale.upper()} are converted to TDB, not made barycentric"
-                " (t0 may differ from BJD_TDB by up to 8.3 minutes; periods are unaffected)",
-                StarskopeWarning,
-                stacklevel=stacklevel,
-            )
+            _warn_not_tdb(time.scale, stacklevel=stacklevel)
         tdb = time.tdb if time.scale not in ("tdb", "local") else time
         return _floats(tdb.value if tdb.format in _time.TIME_OFFSETS else tdb.jd), ""
     if isinstance(time, u.Quantity):
@@ -346,17 +353,7 @@ class LightCurve:
         if isinstance(time, Time):
             fmt = time.format if time.format in _time.TIME_OFFSETS else "jd"
             if time.scale != "tdb":  # UTC, TT...: converted to TDB at the geocentre
-                import warnings
-
-                from .exceptions import StarskopeWarning
-
-                warnings.warn(
-                    f"times in {time.scale.upper()} are converted to TDB, not made barycentric"
-                    " (t0 may differ from BJD_TDB by up to 8.3 minutes; periods are unaffected;"
-                    " give BJD in TDB for barycentric epochs)",
-                    StarskopeWarning,
-                    stacklevel=2,
-                )
+                _warn_not_tdb(time.scale, stacklevel=2)
             t = np.array(time.tdb.to_value(fmt), dtype=float)
             if getattr(time, "masked", False):  # masked entries: no time (astropy fills J2000)
                 t[np.broadcast_to(np.asarray(time.mask, dtype=bool), t.shape)] = np.nan
