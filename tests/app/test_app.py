@@ -375,6 +375,36 @@ def test_plots_refused_for_a_file_replaced_by_another_star(tmp_path, synthetic_f
         assert r.status_code == 409 and "not the light curve that was scanned" in r.json()["error"]
 
 
+def test_plots_refused_for_a_file_rewritten_with_the_same_star_and_length(tmp_path, synthetic_file):
+    """The app compared only the target and number of cadences, where ``report --catalog``
+    also compares the size and time the scan recorded: a file rewritten with the same star
+    and length got plots of its new data (an audit of the app)."""
+    import dataclasses
+    import os
+    import shutil
+
+    from starskope.catalog import Catalog, StarRecord
+    from starskope.catalog.store import file_stamp
+    from starskope.io import read
+    from starskope.pipeline import analyse
+
+    a = tmp_path / "a.csv"
+    shutil.copy(synthetic_file, a)
+    res = dataclasses.replace(analyse(read(a)), path=str(a))
+    f = tmp_path / "c.duckdb"
+    with Catalog(f) as cat:
+        run = cat.start_run(parameters={}, inputs=["x"])
+        cat.write([StarRecord(str(a), res)], run_id=run, stamps={str(a): file_stamp(a)})
+    with _client(catalog=f) as c:
+        assert c.get("/api/plots", params={"id": str(a)}).status_code == 200
+    lines = a.read_text().splitlines()
+    a.write_text("\n".join(lines[:1] + [ln + "0" for ln in lines[1:]]) + "\n")  # same rows
+    os.utime(a, ns=(file_stamp(a)[1] + 10**9, file_stamp(a)[1] + 10**9))
+    with _client(catalog=f) as c:
+        r = c.get("/api/plots", params={"id": str(a)})
+        assert r.status_code == 409 and "changed since it was scanned" in r.json()["error"]
+
+
 def test_a_table_is_checked_again_once_its_file_changes(tmp_path, monkeypatch, make_result):
     """Rows of a table swapped after the app had checked it once were plotted as the old
     rows: the check was kept for as long as the app ran."""

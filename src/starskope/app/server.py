@@ -341,6 +341,13 @@ def create_app(
                 {"error": f"the table of {id} changed since it was scanned, so there are no plots"},
                 status_code=409,
             )
+        if view.file_changed(id):
+            return JSONResponse(
+                {
+                    "error": f"{id} changed since it was scanned (its size or time), so there are no plots"
+                },
+                status_code=409,
+            )
         lc = lightcurve_for(result, id, **view.read_options())
         if lc is None:
             return JSONResponse(

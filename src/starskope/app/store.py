@@ -262,13 +262,28 @@ class CatalogView:
     def table_changed(self, input_id: str) -> bool:
         """True when ``input_id`` is a row of a table whose content changed since the scan
         (checked again whenever the file's size or modification time moves)."""
-        import os
-
         from ..result import split_row_id
 
         table, row = split_row_id(input_id)
         if row is None:
             return False
+        return self._table_changed(table)
+
+    def file_changed(self, input_id: str) -> bool:
+        """True when ``input_id`` is a single file whose size or modification time differs
+        from what the scan recorded (a file rewritten with the same star and number of
+        cadences got plots of the new data; ``report --catalog`` refused them)."""
+        from ..catalog.store import file_stamp
+        from ..result import split_row_id
+
+        if split_row_id(input_id)[1] is not None:
+            return False
+        with self._lock:
+            return bool(self._cat.changed_files({input_id: file_stamp(input_id)}))
+
+    def _table_changed(self, table: str) -> bool:
+        import os
+
         try:
             st = os.stat(table)
             key = (table, st.st_size, st.st_mtime_ns)
