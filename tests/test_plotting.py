@@ -336,3 +336,24 @@ def test_the_folded_model_is_drawn_whatever_the_light_curves_time_system():
         model = next(ln for ln in ax.get_lines() if ln.get_label() == "transit fit")
         depths.append(1.0 - float(np.min(model.get_ydata())))
     assert depths[0] > 1e-3 and depths[1] == pytest.approx(depths[0], rel=1e-6)
+
+
+def test_panels_leave_out_what_vetting_left_out():
+    """The panels left out every other candidate's transits, where vetting keeps a lone
+    transit near one of a signal's that went missing (timing variations; thirty-fifth
+    session): they take the pipeline's own rule, so they show what the tests measured."""
+    from starskope.plotting import _others_in_transit
+
+    t = np.arange(0.0, 90.0, 0.0204)
+    flux = np.ones(t.size)
+    for n in (0, 1, 2, 4):
+        flux[np.abs(t - (5.0 + 20.0 * n)) < 0.125] -= 1e-3
+    flux[np.abs(t - 65.85) < 0.125] -= 1e-3  # transit 3, 20 h late
+    g = Candidate(20.0, 5.0, "bkjd", None, 6.0, 1000.0, 30.0, 30.0, 20.0, 1.0, 5)
+    lone = Candidate(300.0, 65.85, "bkjd", None, 6.0, 1000.0, 30.0, 20.0, 10.0, 1.0, 1)
+    flat = LightCurve(t, flux, time_format="bkjd")
+    assert _others_in_transit(flat, [g, lone], 0) is None  # the lone dip is g's, moved
+    there = flux.copy()
+    there[np.abs(t - 65.0) < 0.125] -= 1e-3  # g's transit 3 at its place: the dip is another's
+    mask = _others_in_transit(LightCurve(t, there, time_format="bkjd"), [g, lone], 0)
+    assert mask is not None and mask[np.argmin(np.abs(t - 65.85))]

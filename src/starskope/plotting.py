@@ -509,18 +509,32 @@ def plot_odd_even(flat, *, candidate, ax, exclude=None):
 
 
 def _others_in_transit(flat, candidates, i: int) -> np.ndarray | None:
-    """Cadences of ``flat`` in the transits of the candidates other than ``i``, which vetting
-    left out when it tested candidate ``i`` (:func:`starskope.vet.other_transits`)."""
-    from .vet import other_transits
+    """Cadences of ``flat`` in the transits of the candidates other than ``i`` that vetting
+    left out when it tested candidate ``i``, by the pipeline's own rules
+    (:func:`starskope.pipeline._others_mask`: not another candidate that is the same source,
+    nor a lone transit where one of ``i``'s went missing, moved by timing variations; then
+    :func:`starskope.vet.base.others_left_out`). The panels left out every other candidate's
+    transits, so they could differ from what the tests measured."""
+    from types import SimpleNamespace
 
-    return other_transits(
-        flat.t,
-        [
-            (o.period_days, _epoch_in(flat, o), o.duration_hours / 24.0)
-            for j, o in enumerate(candidates)
-            if j != i
-        ],
-    )
+    from .pipeline import _others_mask
+    from .vet.base import others_left_out
+
+    def signal(c):
+        return SimpleNamespace(
+            period=float(c.period_days),
+            t0=float(_epoch_in(flat, c)),
+            duration=float(c.duration_hours) / 24.0,
+            depth=float(c.depth_ppm) * 1e-6,
+        )
+
+    s = signal(candidates[i])
+    others = [signal(o) for j, o in enumerate(candidates) if j != i]
+    mask = _others_mask(flat.t, others, s, flux=flat.flux)
+    if mask is None:
+        return None
+    valid = np.isfinite(flat.t) & np.isfinite(flat.flux)
+    return others_left_out(flat.t, mask, period=s.period, t0=s.t0, duration=s.duration, valid=valid)
 
 
 # --------------------------------------------------------------------------- the figure
