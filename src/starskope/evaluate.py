@@ -37,7 +37,7 @@ __all__ = [
 ]
 
 
-def binary_labels(y, *, what: str = "labels") -> np.ndarray:
+def binary_labels(y) -> np.ndarray:
     """``y`` as integers 0 (not a host) and 1 (a host), or a StarskopeError: the Kaggle
     table's LABEL (2 a host, 1 not) was taken as 0/1 by the metrics (a PR-AUC of 1.5, 95 hosts
     among 80 stars) and by the estimators (a model scoring non-hosts).
@@ -57,10 +57,10 @@ def binary_labels(y, *, what: str = "labels") -> np.ndarray:
             arr = arr.astype(float)
         except (TypeError, ValueError):
             raise StarskopeError(
-                f"{what} must be 0 (not a host) or 1 (a host); got {arr.dtype} values such as"
+                f"labels must be 0 (not a host) or 1 (a host); got {arr.dtype} values such as"
                 f" {str(arr[0])!r}"
                 if arr.size
-                else f"{what} must be 0 or 1"
+                else "labels must be 0 or 1"
             ) from None
     bad = np.unique(arr[~np.isin(arr, (0, 1))])
     if bad.size:
@@ -70,7 +70,7 @@ def binary_labels(y, *, what: str = "labels") -> np.ndarray:
             else ""
         )
         shown = ", ".join(f"{v:g}" for v in bad[:5].astype(float))
-        raise StarskopeError(f"{what} must be 0 (not a host) or 1 (a host); got {shown}{hint}")
+        raise StarskopeError(f"labels must be 0 (not a host) or 1 (a host); got {shown}{hint}")
     return arr.astype(int)
 
 

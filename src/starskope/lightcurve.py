@@ -188,18 +188,31 @@ def _warn_not_tdb(scale: str, *, stacklevel: int) -> None:
     )
 
 
+def _time_values(time: Time, *, stacklevel: int) -> tuple[np.ndarray, str]:
+    """An astropy ``Time``'s day numbers in TDB, in its own format when that is BKJD, BTJD or
+    JD, else in JD, and that format; masked entries NaN (astropy fills them with J2000).
+    Another scale than TDB is converted at the geocentre, with a warning; ``local`` has no
+    instant and is refused. ``stacklevel`` as the caller would give it to warnings.warn."""
+    if time.scale == "local":
+        raise StarskopeValueError("times of an astropy Time of scale 'local' name no instant")
+    if time.scale != "tdb":  # UTC, TT...: converted to TDB at the geocentre
+        _warn_not_tdb(time.scale, stacklevel=stacklevel + 1)
+    fmt = time.format if time.format in _time.TIME_OFFSETS else "jd"
+    t = np.array(time.tdb.to_value(fmt), dtype=float)
+    if getattr(time, "masked", False):
+        t[np.broadcast_to(np.asarray(time.mask, dtype=bool), t.shape)] = np.nan
+    return t, fmt
+
+
 def _times(time, *, stacklevel: int = 3) -> tuple[np.ndarray, str]:
     """:func:`_time_days` and what the times were: ``"M"`` calendar dates (datetime64, pandas
     timestamps, datetime objects), ``"m"`` durations (timedelta64), ``""`` numbers."""
     import astropy.units as u
 
-    if isinstance(time, TimeDelta):  # (a TimeDelta is a Time too)
+    if isinstance(time, TimeDelta):
         return _floats(time.to_value("jd")), "m"
     if isinstance(time, Time):  # its own BTJD/BKJD day numbers (lc.time), else JD; in TDB
-        if time.scale not in ("tdb", "local"):
-            _warn_not_tdb(time.scale, stacklevel=stacklevel)
-        tdb = time.tdb if time.scale not in ("tdb", "local") else time
-        return _floats(tdb.value if tdb.format in _time.TIME_OFFSETS else tdb.jd), ""
+        return _time_values(time, stacklevel=stacklevel)[0], ""
     if isinstance(time, u.Quantity):
         if not time.unit.is_equivalent(u.day):
             raise StarskopeError(f"times must be in a unit of time; got {time.unit}")
@@ -351,12 +364,7 @@ class LightCurve:
         meta: LightCurveMeta | None = None,
     ):
         if isinstance(time, Time):
-            fmt = time.format if time.format in _time.TIME_OFFSETS else "jd"
-            if time.scale != "tdb":  # UTC, TT...: converted to TDB at the geocentre
-                _warn_not_tdb(time.scale, stacklevel=2)
-            t = np.array(time.tdb.to_value(fmt), dtype=float)
-            if getattr(time, "masked", False):  # masked entries: no time (astropy fills J2000)
-                t[np.broadcast_to(np.asarray(time.mask, dtype=bool), t.shape)] = np.nan
+            t, fmt = _time_values(time, stacklevel=2)
         elif isinstance(time, TimeDelta):
             fmt, t = "relative", np.asarray(time.to_value("jd"), dtype=float)
         else:

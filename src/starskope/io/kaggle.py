@@ -36,7 +36,7 @@ import numpy as np
 
 from ..exceptions import RowError, StarskopeError
 from ..lightcurve import LightCurve, LightCurveMeta
-from ._common import MISSING_TOKENS, warn_file
+from ._common import HOST_WORDS, MISSING_TOKENS, NOT_HOST_WORDS, warn_file
 from ._open import DECOMPRESSION_ERRORS, open_text
 
 __all__ = [
@@ -185,12 +185,21 @@ def label_scheme(lines, *, index_col: bool = False, lookahead: int = LABEL_LOOKA
     """What the first ``lookahead`` data lines' labels say: ``"1/2"`` (a 2), ``"0/1"`` (0s
     and 1s, no 2), ``"zeros"`` (0s only), ``"ones"`` (every label 1: the layout's non-hosts,
     read so) or ``""`` (no label read); see :func:`zero_one_labels`."""
+
+    def values():
+        for line in itertools.islice(lines, lookahead):
+            try:
+                yield float(_label_field(line, index_col))
+            except ValueError:
+                continue
+
+    return scheme_of_labels(values())
+
+
+def scheme_of_labels(values) -> str:
+    """:func:`label_scheme` of label values already read (floats; the Parquet reader's)."""
     seen: set[float] = set()
-    for line in itertools.islice(lines, lookahead):
-        try:
-            value = float(_label_field(line, index_col))
-        except ValueError:
-            continue
+    for value in values:
         if value == 2.0:
             return "1/2"
         seen.add(value)
@@ -600,8 +609,6 @@ def word_label(text: str, path) -> int | None:
     """A LABEL word as a label (1 host: ``planet``, ``host``...; 0: ``no_planet``,
     ``not_planet``, ``false positive``...; the words a manifest takes), said once per file;
     None for any other text."""
-    from ._common import HOST_WORDS, NOT_HOST_WORDS
-
     key = str(text).strip().lower()
     label = 1 if key in HOST_WORDS else 0 if key in NOT_HOST_WORDS else None
     if label is not None:

@@ -153,8 +153,7 @@ def _scheme(path: str, mtime_ns: int, size: int) -> str:
     """The CSV reader's label scheme (:func:`~starskope.io.kaggle.label_scheme`) from the
     first :data:`~starskope.io.kaggle.LABEL_LOOKAHEAD` labels: a 2 decides for 1/2 (``"1/2"``),
     0s without a 2 for 0/1 (``"0/1"``, or ``"zeros"`` for 0s only)."""
-    from .kaggle import LABEL_LOOKAHEAD
-    from .kaggle import label_scheme as scheme_of
+    from .kaggle import LABEL_LOOKAHEAD, scheme_of_labels
 
     schema, _, batches = _source(path)
     label = kaggle_columns(schema)[0]
@@ -166,7 +165,7 @@ def _scheme(path: str, mtime_ns: int, size: int) -> str:
         if sum(len(v) for v in seen) >= LABEL_LOOKAHEAD:
             break
     v = np.concatenate(seen)[:LABEL_LOOKAHEAD] if seen else np.empty(0)
-    return scheme_of(f"{float(x)!r},\n" for x in v[np.isfinite(v)])
+    return scheme_of_labels(v[np.isfinite(v)].tolist())
 
 
 def iter_kaggle_arrays(

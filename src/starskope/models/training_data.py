@@ -58,16 +58,19 @@ _MAP = {
 
 def to_class_names(labels) -> np.ndarray:
     """Binary (1 = host) or truth-table class labels -> :data:`CLASS_NAMES` strings."""
+    from ..evaluate import binary_labels
+
+    values = np.asarray(labels).ravel()
+    if values.dtype.kind in "biuf":  # 0/1 (a Kaggle LABEL of 1/2 is refused), checked once
+        return np.where(binary_labels(values) == 1, "planet", "other").astype(object)
     out = []
-    for v in np.asarray(labels).ravel():
+    for v in values:
         if isinstance(v, (str, np.str_)):
             key = str(v).strip().lower()
             if key not in _MAP:
                 raise StarskopeError(f"unknown class label {v!r}; use one of {sorted(_MAP)}")
             out.append(_MAP[key])
         else:
-            from ..evaluate import binary_labels
-
             out.append("planet" if int(binary_labels([v])[0]) == 1 else "other")
     return np.array(out, dtype=object)
 

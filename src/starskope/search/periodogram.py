@@ -89,8 +89,6 @@ class TransitSearch:
         if isinstance(self.t, TimeDelta):
             object.__setattr__(self, "time_format", "relative")
         elif isinstance(self.t, Time):  # its own system, whatever the field said before
-            if self.t.scale == "local":
-                raise StarskopeError("t is an astropy Time of scale 'local': no instant to search")
             own = self.t.format if self.t.format in ("btjd", "bkjd") else "jd"
             object.__setattr__(self, "time_format", own)
         elif self.time_format is not None:
@@ -282,13 +280,13 @@ class TransitSearch:
         by its own format, 2457000 days off); numbers more than a century from the search's
         times are refused as another system (BTJD against BKJD, 2167 days apart, is not
         told apart)."""
-        from astropy.time import Time, TimeDelta
+        from astropy.time import Time
 
         from ..fold import check_epoch_system
-        from ..lightcurve import _time_days
+        from ..lightcurve import _time_days, _time_values
         from ..time import TIME_OFFSETS
 
-        if isinstance(t, Time) and not isinstance(t, TimeDelta):
+        if isinstance(t, Time):
             if self.time_format == "relative":
                 raise StarskopeError(
                     "the search's times are relative (days from a start): give t as days, not"
@@ -299,16 +297,10 @@ class TransitSearch:
                     "the search's times are bare numbers of no known system: give t as the"
                     " same numbers, or build the search from a LightCurve or an astropy Time"
                 )
-            if t.scale == "local":
-                raise StarskopeError("t is an astropy Time of scale 'local': no instant")
-            return (
-                _time_days(t)
-                if t.format == self.time_format
-                else (
-                    np.asarray(_time_days(Time(t, format="jd")), dtype=float)
-                    - TIME_OFFSETS[self.time_format]
-                )
-            )
+            values, fmt = _time_values(t, stacklevel=3)  # (warned at model's caller)
+            if fmt == self.time_format:
+                return values
+            return values + (TIME_OFFSETS[fmt] - TIME_OFFSETS[self.time_format])
         days = _time_days(t)
         finite = days[np.isfinite(days)]
         if finite.size:  # another system than the search's would put the transits elsewhere

@@ -547,6 +547,11 @@ TTV_MIN_SNR = 7.0
 TTV_MAX_MOVED = 3
 
 
+def _missing(depth, err, mean: float, fraction: float) -> np.ndarray:
+    """Transits 'missing': a depth below ``fraction`` of the mean, by more than 3 sigma."""
+    return (depth < fraction * mean) & ((mean - depth) / err > 3.0)
+
+
 def _timing_allowed(ctx: _Context, depth, err, number):
     """The single-transit depths, with a transit missing at its predicted time (below 30% of
     the mean at > 3 sigma) measured where it is when a significant dip of at least half the
@@ -559,7 +564,9 @@ def _timing_allowed(ctx: _Context, depth, err, number):
     if depth.size < 3:
         return depth, err, number
     mean = _weighted_depths(depth, err)[0]
-    low = np.flatnonzero((depth < 0.3 * mean) & ((mean - depth) / err > 3.0))
+    # (the default threshold: the single-transit depths are measured, and cached, before any
+    # test's thresholds are known)
+    low = np.flatnonzero(_missing(depth, err, mean, VetThresholds.transit_depths_low_fraction))
     if not (mean > 0 and 0 < low.size <= TTV_MAX_MOVED):
         return depth, err, number
     # the depth a moved transit must match: the transits that are there (a moved one reads
@@ -686,7 +693,7 @@ def _transit_depths(ctx: _Context, th: VetThresholds) -> VetFlag:
 
     p = float(chi2_dist.sf(chi2, dof))
     # a transit 'missing': its depth is far below the mean, significantly
-    low = (depth < th.transit_depths_low_fraction * mean) & ((mean - depth) / err > 3.0)
+    low = _missing(depth, err, mean, th.transit_depths_low_fraction)
     n_low = int(np.count_nonzero(low))
     missing = n_low >= th.transit_depths_missing * depth.size
     med = float(np.median(depth))
