@@ -52,6 +52,17 @@ def test_single_column_is_read_at_the_given_cadence(tmp_path):
     assert len(read(q, cadence_minutes=30)) == 40
 
 
+def test_single_column_missing_cells_are_the_readers_missing_words(tmp_path):
+    """``--`` (astropy's masked output), ``?`` and ``masked`` are missing values in a single
+    column as in every other reader; the series reader had its own list and refused them."""
+    p = tmp_path / "flux.txt"
+    cells = [f"{1.0 + i * 1e-4:.6f}" for i in range(30)]
+    cells[3], cells[9], cells[20] = "--", "?", "masked"
+    p.write_text("flux\n" + "\n".join(cells) + "\n")
+    lc = read(p, cadence_minutes=2)
+    assert lc.t.size == 30 and np.flatnonzero(np.isnan(lc.flux)).tolist() == [3, 9, 20]
+
+
 def test_single_column_without_a_cadence_says_how_to_give_one(tmp_path):
     p = _column(tmp_path / "flux.csv", np.ones(30))
     with pytest.raises(UnrecognisedFormatError, match=r"single column .*--cadence-minutes"):

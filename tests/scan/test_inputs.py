@@ -138,6 +138,15 @@ def test_manifest_label_words_include_the_models_own_class_names(tmp_path):
     assert [it.label for it in iter_items([man])] == [1, 0, 0, 0, 1, 0]
 
 
+def test_manifest_missing_label_cells_are_the_readers_missing_words(tmp_path):
+    """A label cell of astropy's masked output (``--``) or ``?`` is no label, as every reader
+    reads those cells; the manifest had its own shorter list and refused them."""
+    f = _touch(tmp_path / "a.csv")
+    man = tmp_path / "m.csv"
+    man.write_text(f"path,label\n{f},--\n{f},?\n{f},masked\n{f},1\n")
+    assert [it.label for it in iter_items([man])] == [None, None, None, 1]
+
+
 def test_manifest_chunks_stream(tmp_path, monkeypatch):
     man = tmp_path / "m.csv"
     with man.open("w") as fh:

@@ -21,7 +21,7 @@ import numpy as np
 
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve, LightCurveMeta
-from ._common import target_from_name
+from ._common import MISSING_TOKENS, target_from_name
 from ._open import DECOMPRESSION_ERRORS, open_text
 from .kaggle import KAGGLE_CADENCE_MIN
 
@@ -42,7 +42,6 @@ MIN_CADENCE_MINUTES = 1.0 / 60.0
 SAMPLE_TIMED = frozenset({"kaggle", "flux-series"})
 
 _COMMENT = ("#", "%", "!")
-_MISSING = frozenset({"", "nan", "na", "n/a", "null", "none", "-"})
 #: What the refusal without a cadence says.
 NEEDS_CADENCE = (
     "a single column of numbers (flux without times?): starskope needs the times; give the"
@@ -112,7 +111,7 @@ def _number_lines(header: bytes) -> list[str]:
 
 def _value(cell: str) -> float | None:
     cell = cell.strip().strip(",;").strip()
-    if cell.lower() in _MISSING:
+    if cell.lower() in MISSING_TOKENS:
         return math.nan
     try:
         return float(cell)

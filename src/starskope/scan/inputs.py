@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from ..exceptions import StarskopeError
 from ..io._columns import MANIFEST_COLUMNS
-from ..io._common import HOST_WORDS, NOT_HOST_WORDS
+from ..io._common import HOST_WORDS, MISSING_TOKENS, NOT_HOST_WORDS
 from ..io._open import strip_compression
 from ..io.registry import is_truth_table, walk_skips
 
@@ -332,7 +332,6 @@ def _label_column(columns) -> str | None:
 
 _HOST = {"1", "1.0"} | HOST_WORDS
 _NOT_HOST = {"0", "0.0"} | NOT_HOST_WORDS
-_EMPTY = {"", "nan", "none", "null", "na", "n/a", "-"}
 _KAGGLE = {"1": 0, "1.0": 0, "2": 1, "2.0": 1}
 
 
@@ -355,7 +354,7 @@ def _kaggle_labels(path: str, *, chunk_rows: int = 65536) -> bool:
             for v in chunk[lcol]:
                 line += 1
                 key = str(v).strip().lower()
-                if key not in _HOST | _NOT_HOST | _EMPTY | set(_KAGGLE):
+                if key not in _HOST | _NOT_HOST | MISSING_TOKENS | set(_KAGGLE):
                     raise StarskopeError(
                         f"{lcol} {v!r} on line {line} is not a planet-host label: use 1 (host)"
                         " or 0 (none), or the Kaggle tables' 2 (host) and 1 (none) throughout",
