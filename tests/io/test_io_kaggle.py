@@ -737,3 +737,42 @@ def test_a_zero_one_table_read_twice_is_warned_about_once(tmp_path, rng):
     assert labels == [1, 0, 0, 0] and arrays.label.tolist() == [1, 0, 0, 0]
     said = [w for w in rec if "LABEL holds 0 and 1" in str(w.message)]
     assert len(said) == 1
+
+
+def test_label_cells_read_alike_in_csv_parquet_and_scan(tmp_path):
+    """One rule for a LABEL cell (``kaggle.cell_label``) in the CSV reader, the Parquet reader
+    and a scan's rows: a ``-`` cell was a row error in a CSV and a row without a label in a
+    Parquet table; an infinite LABEL was named "a missing value" in Parquet."""
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    from starskope.exceptions import StarskopeWarning
+    from starskope.io import iter_read
+    from starskope.scan import iter_items
+    from starskope.scan.runner import _read_item
+
+    cells = ["2", "-", "n/a", "1", "inf", "planet"]
+    flux = 1.0 + 0.001 * np.arange(len(cells) * 20).reshape(len(cells), 20)
+    p = write_kaggle(tmp_path / "t.csv", flux, [1] * len(cells))
+    lines = p.read_text().splitlines()
+    for i, cell in enumerate(cells):
+        lines[i + 1] = cell + lines[i + 1][1:]
+    p.write_text("\n".join(lines) + "\n")
+    df = pd.read_csv(p, dtype={"LABEL": str}, keep_default_na=False)
+    df.to_parquet(tmp_path / "t.parquet")
+
+    def outcome(x):
+        return str(x).split(": ")[-1] if isinstance(x, StarskopeError) else x.meta.label
+
+    want = [1, None, None, 0, "LABEL must be 1 (no planet) or 2 (planet host); got 'inf'", 1]
+    with pytest.warns(StarskopeWarning):
+        for f in ("t.csv", "t.parquet"):
+            got = [outcome(x) for _, x in iter_read([tmp_path / f])]
+            assert got[:4] + got[5:] == want[:4] + want[5:], f
+            assert "got 'inf'" in got[4] or "got inf" in got[4], (f, got[4])
+            scanned = []
+            for item in iter_items([tmp_path / f]):
+                try:
+                    scanned.append(_read_item(item).meta.label)
+                except RowError as err:
+                    scanned.append(str(err))
+            assert scanned[:4] + scanned[5:] == want[:4] + want[5:], f

@@ -538,19 +538,11 @@ def parse_kaggle_row(
             path=path,
             row=row,
         )
-    try:
-        label = (_LABELS_01 if zero_one else _LABELS)[float(lab)] if labelled else None
-        bad_label = False
-    except (ValueError, KeyError):
-        label, bad_label = None, True
-    if bad_label and lab.lower() in MISSING_TOKENS - {"-"}:  # an empty LABEL cell: no label
-        bad_label = False
-        if len(fields) == n_flux + 1:
-            warn_blank_label(path, row)
-    elif bad_label and labelled:
-        word = word_label(lab, path)  # "planet", "no_planet": a manifest's words
-        if word is not None:
-            label, bad_label = word, False
+    label, bad_label = (
+        cell_label(lab, zero_one=zero_one, path=path, row=row) if labelled else (None, None)
+    )
+    if labelled and label is None and bad_label is None and len(fields) == n_flux + 1:
+        warn_blank_label(path, row)
     if len(fields) != n_flux + 1:
         raise RowError(
             f"expected {n_flux + 1} values (LABEL + {n_flux} FLUX), got {len(fields)}"
@@ -562,9 +554,8 @@ def parse_kaggle_row(
             # a label only when written as one (an integer, not a flux such as 1.0002)
             label=label if lab.isdigit() else None,
         )
-    if bad_label:
-        zero = lab in ("0", "0.0")
-        raise label_error(repr(lab), zero=zero, zero_one=zero_one, path=path, row=row)
+    if bad_label is not None:
+        raise bad_label
     try:
         flux = np.array(fields[1:], dtype=float)
     except ValueError:
@@ -586,6 +577,37 @@ def parse_kaggle_row(
                 ) from None
     require_flux(flux, path=path, row=row, label=label)
     return label, flux
+
+
+def cell_label(cell, *, zero_one: bool, path, row: int) -> tuple[int | None, RowError | None]:
+    """One LABEL cell under its table's scheme, the one rule of the CSV and the Arrow readers.
+
+    ``cell`` is a CSV field's text, or an Arrow column's number or word. Returns ``(label,
+    None)`` (1 = host); ``(None, None)`` for an empty cell (a missing-value word or NaN: a row
+    without a label); ``(None, error)`` for a value that is no label, the row's error not yet
+    raised (the CSV reader names a row of the wrong length first).
+    """
+    if isinstance(cell, str):
+        text = cell.strip().strip('"')
+        if text.lower() in MISSING_TOKENS:
+            return None, None
+        try:
+            value = float(text)
+        except ValueError:
+            word = word_label(text, path)  # "planet", "no_planet": a manifest's words
+            if word is not None:
+                return word, None
+            return None, label_error(repr(text), zero=False, zero_one=zero_one, path=path, row=row)
+        got = repr(text)
+    else:
+        value = float(cell)
+        if value != value:
+            return None, None
+        got = f"{value:g}"
+    label = (_LABELS_01 if zero_one else _LABELS).get(value)
+    if label is None:
+        return None, label_error(got, zero=value == 0, zero_one=zero_one, path=path, row=row)
+    return label, None
 
 
 def label_error(got: str, *, zero: bool, zero_one: bool, path, row: int) -> RowError:

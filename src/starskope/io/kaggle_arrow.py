@@ -25,7 +25,6 @@ import numpy as np
 
 from ..exceptions import StarskopeError
 from ..lightcurve import LightCurve
-from ._common import MISSING_TOKENS
 
 __all__ = [
     "KAGGLE_BATCH",
@@ -200,39 +199,23 @@ def iter_kaggle_arrays(
         values = None if raw is None else _label_values(raw)
         for j in range(max(start - first, 0), min(batch.num_rows, stop - first)):
             value = None if values is None else float(values[j])
-            word = raw[j] if value is not None and np.isnan(value) else None
-            if isinstance(word, str) and word.strip().lower() not in MISSING_TOKENS:
-                value = word  # a word ("planet"): named as it is in the error
+            if value is not None and np.isnan(value) and isinstance(raw[j], str):
+                value = raw[j]  # a word ("planet", "n/a"): read by kaggle.cell_label
             yield first + j, value, flux[j]
 
 
 def star(value: float | None, flux: np.ndarray, row: int, *, path, zero_one: bool) -> LightCurve:
     """One row's light curve, with :func:`~starskope.io.kaggle.parse_kaggle_row`'s rules and
     errors."""
-    from .kaggle import (
-        _LABELS,
-        _LABELS_01,
-        kaggle_lightcurve,
-        label_error,
-        require_flux,
-        warn_blank_label,
-        word_label,
-    )
+    from .kaggle import cell_label, kaggle_lightcurve, require_flux, warn_blank_label
 
     label = None
-    if isinstance(value, float) and np.isnan(value):  # an empty LABEL cell: no label
-        warn_blank_label(path, row)
-    elif value is not None:
-        if isinstance(value, str):
-            label = word_label(value, path)  # "planet", "no_planet": a manifest's words
-        else:
-            label = (_LABELS_01 if zero_one else _LABELS).get(value)
-        if label is None:
-            if isinstance(value, str):
-                got = repr(value)
-            else:
-                got = "a missing value" if not np.isfinite(value) else f"{value:g}"
-            raise label_error(got, zero=value == 0, zero_one=zero_one, path=path, row=row)
+    if value is not None:
+        label, error = cell_label(value, zero_one=zero_one, path=path, row=row)
+        if error is not None:
+            raise error
+        if label is None:  # an empty LABEL cell: no label
+            warn_blank_label(path, row)
     require_flux(flux, path=path, row=row, label=label)
     return kaggle_lightcurve(flux, label, row=row, source=str(path))
 
