@@ -634,6 +634,10 @@ def test_bad_inputs_and_settings_are_one_clear_error(rng):
 
     with pytest.raises(StarskopeError, match="takes a LightCurve .* got str; for a file"):
         analyse("planet.fits")
+    from starskope.stitch import stitch
+
+    with pytest.raises(StarskopeError, match="got StitchedLightCurve: pass the segments to"):
+        analyse(stitch([lc]))
     with pytest.raises(StarskopeError, match="max_planets must be an integer >= 1; got '3'"):
         PipelineConfig(max_planets="3")
     with pytest.raises(StarskopeError, match="min_period_days must be a number > 0"):

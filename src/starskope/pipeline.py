@@ -157,6 +157,11 @@ def _checked_inputs(lc, config) -> tuple[LightCurve, PipelineConfig]:
                 " (lightkurve's): convert each with starskope.LightCurve.from_lightkurve and"
                 " pass the list to starskope.pipeline.analyse_group"
             )
+        elif type(lc).__name__ == "StitchedLightCurve":
+            hint = (
+                ": pass the segments to starskope.pipeline.analyse_group (stitched there, with"
+                " per-mission depths), or analyse(stitched.lightcurve)"
+            )
         elif kind.startswith("lightkurve."):
             hint = " (lightkurve's): convert it with starskope.LightCurve.from_lightkurve(lc)"
         else:
