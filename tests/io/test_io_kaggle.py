@@ -230,24 +230,72 @@ def test_rows_longer_than_a_k2_campaign_at_the_layouts_cadence_are_warned_of(tmp
         list(iter_read([again], cadence_minutes=2.0))
 
 
-def test_a_named_first_column_is_said_to_be_passed_over(tmp_path):
-    """``KEPID,LABEL,FLUX.1,...``: the ids were dropped as a row index without a word (an audit
-    of related formats); pandas' unnamed index is not worth one."""
+def test_a_named_first_column_names_the_stars(tmp_path):
+    """``KEPID,LABEL,FLUX.1,...``: the ids were dropped as a row index (said in a warning since
+    an audit of related formats); they now name the stars, in the CSV reader (its cache and a
+    gzip file too), in Parquet (a column, or pandas' named index) and in a scan. pandas'
+    unnamed index still names nothing, and says nothing."""
+    import gzip
+    import shutil
     import warnings
 
     pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
     from starskope.exceptions import StarskopeWarning
+    from starskope.io import iter_read, read
+    from starskope.scan import iter_items
+    from starskope.scan.runner import _read_item
 
-    flux = pd.DataFrame(np.ones((2, 50)), columns=[f"FLUX.{i}" for i in range(1, 51)])
-    named = pd.concat([pd.DataFrame({"KEPID": [757076, 757099], "LABEL": [2, 1]}), flux], axis=1)
+    flux = pd.DataFrame(
+        1.0 + 0.01 * np.arange(150).reshape(3, 50), columns=[f"FLUX.{i}" for i in range(1, 51)]
+    )
+    ids = pd.DataFrame({"KEPID": [757076, None, 757099], "LABEL": [2, 1, 1]})
+    named = pd.concat([ids, flux], axis=1)
     named.to_csv(tmp_path / "ids.csv", index=False)
-    with pytest.warns(StarskopeWarning, match="first column 'KEPID' read as a row index") as w:
-        lcs = list(iter_kaggle(tmp_path / "ids.csv", cache=False))
-    assert [lc.meta.label for lc in lcs] == [1, 0] and len(w) == 1
-    named.drop(columns="KEPID").to_csv(tmp_path / "plain.csv")  # pandas' own index
+    with (tmp_path / "ids.csv").open("rb") as src, gzip.open(tmp_path / "ids.csv.gz", "wb") as dst:
+        shutil.copyfileobj(src, dst)
+    named.to_parquet(tmp_path / "ids.parquet", index=False)
+    named.set_index("KEPID").to_parquet(tmp_path / "indexed.parquet")
+    want = ["KIC 757076", "row 1", "KIC 757099"]
     with warnings.catch_warnings():
         warnings.simplefilter("error", StarskopeWarning)
-        assert len(list(iter_kaggle(tmp_path / "plain.csv", cache=False))) == 2
+        for name in ("ids.csv", "ids.csv.gz", "ids.parquet", "indexed.parquet"):
+            path = tmp_path / name
+            for _ in range(2):  # the second pass reads the CSV's cache
+                got = [lc for _, lc in iter_read([path])]
+                assert [lc.meta.target for lc in got] == want, name
+                assert [lc.meta.label for lc in got] == [1, 0, 0], name
+                np.testing.assert_array_equal(got[2].flux, flux.iloc[2].to_numpy())
+            assert read(path, row=2).meta.target == "KIC 757099", name
+            scanned = [_read_item(item) for item in iter_items([path])]
+            assert [lc.meta.target for lc in scanned] == want, name
+        iter_kaggle_names = [lc.meta.target for lc in iter_kaggle(tmp_path / "ids.csv")]
+        assert iter_kaggle_names == want
+        # other names: a TIC column, words as written, a column of plain numbers
+        other = pd.concat([pd.DataFrame({"star": ["WASP-18", "tic 25155310", "7"]}), flux], axis=1)
+        other.to_csv(tmp_path / "other.csv", index=False)
+        got = [lc.meta.target for _, lc in iter_read([tmp_path / "other.csv"])]
+        assert got == ["WASP-18", "TIC 25155310", "star 7"]
+        named.drop(columns="KEPID").to_csv(tmp_path / "plain.csv")  # pandas' own index
+        got = [lc.meta.target for lc in iter_kaggle(tmp_path / "plain.csv", cache=False)]
+        assert got == ["row 0", "row 1", "row 2"]
+
+
+def test_a_cache_without_the_names_is_made_again(tmp_path, monkeypatch):
+    """A table's cache written before names were kept (no names.npy) is not used for a table
+    whose first column names the stars: it is made again."""
+    pd = pytest.importorskip("pandas")
+    flux = pd.DataFrame(np.ones((2, 30)), columns=[f"FLUX.{i}" for i in range(1, 31)])
+    table = pd.concat([pd.DataFrame({"tic_id": [1, 2], "LABEL": [2, 1]}), flux], axis=1)
+    path = tmp_path / "t.csv"
+    table.to_csv(path, index=False)
+    monkeypatch.setenv("STARSKOPE_CACHE_DIR", str(tmp_path / "cache"))
+    assert [lc.meta.target for lc in iter_kaggle(path)] == ["TIC 1", "TIC 2"]
+    names = kaggle_cache_path(path) / "names.npy"
+    assert names.exists()
+    names.unlink()
+    assert [lc.meta.target for lc in iter_kaggle(path)] == ["TIC 1", "TIC 2"]
+    assert names.exists()
 
 
 def test_row_out_of_range(table):
@@ -633,7 +681,7 @@ def test_kaggle_layout_parquet_labels_and_bad_rows(table, tmp_path, monkeypatch)
     ((_, err),) = list(iter_read([tmp_path / "text.parquet"]))[:1]
     assert isinstance(err, StarskopeError) and "FLUX.7" in str(err)
     # as the CSV reader (a review): 0s only are said as such and read; "NA" words are empty
-    # cells; a named first column is said to be passed over
+    # cells; a named first column names the stars
     df.assign(LABEL=0).to_parquet(tmp_path / "zeros.parquet")
     with pytest.warns(StarskopeWarning, match="LABEL holds 0 and no 2: read as labelled 0/1"):
         assert {lc.meta.label for _, lc in iter_read([tmp_path / "zeros.parquet"])} == {0}
@@ -644,8 +692,8 @@ def test_kaggle_layout_parquet_labels_and_bad_rows(table, tmp_path, monkeypatch)
     assert got[:5] == [1, None, None, 0, None]
     df.insert(0, "KEPID", np.arange(len(df)) + 757076)
     df.to_parquet(tmp_path / "ids.parquet")
-    with pytest.warns(StarskopeWarning, match="first column 'KEPID' read as a row index"):
-        assert len(list(iter_read([tmp_path / "ids.parquet"]))) == len(df)
+    got = [lc.meta.target for _, lc in iter_read([tmp_path / "ids.parquet"])]
+    assert got == [f"KIC {757076 + i}" for i in range(len(df))]
 
 
 @pytest.mark.parametrize("names", ["FLUX.0", "flux_0", "pandas-numbers", "parquet", "indexed"])

@@ -74,6 +74,7 @@ class _Layout:
     index_col: bool = False  # a leading row-index column (pandas' ``to_csv`` default)
     labelled: bool = True  # False: ``FLUX.1,...,FLUX.n`` only (a blind test table)
     zero_one: bool = False  # labels 0/1 (0 = none, 1 = host) instead of the layout's 1/2
+    id_column: str | None = None  # a named first column that names the stars (``KEPID``)
 
 
 #: First header field of a table saved with its row index (pandas writes "" or "Unnamed: 0").
@@ -149,12 +150,68 @@ def flux_only(fields: list[str]) -> bool:
 
 def drop_index(line: str) -> str:
     """``line`` without its first field (the separators of :func:`split_fields`)."""
+    return split_index(line)[1]
+
+
+def split_index(line: str) -> tuple[str, str]:
+    """``(first field, the rest of the line)`` (the separators of :func:`split_fields`)."""
     s = line.lstrip()
     for sep in (";", ",", "\t"):
         if sep in s and (sep != "," or ";" not in s):
-            return s.split(sep, 1)[1]
+            first, rest = s.split(sep, 1)
+            return first, rest
     parts = s.split(None, 1)
-    return parts[1] if len(parts) == 2 else ""
+    return (parts[0], parts[1]) if len(parts) == 2 else (s.strip(), "")
+
+
+#: Names of a first column of catalogue numbers, and the catalogue (lower case, letters and
+#: digits only: ``kepid``, ``KIC_ID``, ``tic id``).
+_ID_CATALOGUES = {
+    "kepid": "KIC",
+    "kic": "KIC",
+    "kicid": "KIC",
+    "keplerid": "KIC",
+    "epic": "EPIC",
+    "epicid": "EPIC",
+    "k2id": "EPIC",
+    "tic": "TIC",
+    "ticid": "TIC",
+}
+
+
+def id_column(name: str) -> str | None:
+    """``name`` when a first column so named before the Kaggle columns names the stars
+    (``KEPID``, ``star``); None for a row index's name ("", ``Unnamed: 0``, ``index``, ``id``,
+    ``row``)."""
+    name = str(name).strip().strip('"')
+    return None if name.lower() in _INDEX_NAMES | _ROW_NAMES else name
+
+
+def star_name(column: str, cell) -> str | None:
+    """A star's name from its cell in a naming first column (:func:`id_column`): ``KIC
+    10666592`` from ``KEPID`` and ``10666592``; a name as written (``HAT-P-7``; ``kplr006850504``
+    as ``KIC 6850504``); ``star 17`` from ``star`` and ``17``; None for an empty cell.
+
+    Examples
+    --------
+    >>> star_name("KEPID", "10666592"), star_name("tic_id", 2.5e7), star_name("name", "WASP-18")
+    ('KIC 10666592', 'TIC 25000000', 'WASP-18')
+    """
+    from ._common import target_from_name
+
+    text = str(cell).strip().strip('"').strip()
+    if text.lower() in MISSING_TOKENS:
+        return None
+    try:
+        number = float(text)
+    except ValueError:
+        return target_from_name(text) or text
+    if not np.isfinite(number):
+        return None
+    if number.is_integer():
+        text = str(int(number))
+    prefix = _ID_CATALOGUES.get(re.sub(r"[^a-z0-9]", "", column.lower()))
+    return f"{prefix or column} {text}"
 
 
 def _label_field(line: str, index_col: bool) -> str:
@@ -326,30 +383,16 @@ def _warn_once(kind: str, path, message: str) -> None:
 _ROW_NAMES = frozenset({"id", "row", "rowid", "row_id", "n"})
 
 
-def _warn_named_first_column(name: str, path) -> None:
-    """Say, once per file, that a named first column before the Kaggle columns (``KEPID``,
-    ``star_id``) is passed over as a row index: the stars are named ``row N``, not by it."""
-    if name.lower() in _INDEX_NAMES | _ROW_NAMES:
-        return
-    _warn_once(
-        "named-first-column",
-        path,
-        f"first column {name!r} read as a row index and not used: the stars are named by their"
-        " 0-based data row ('row 12'), as in the Kaggle layout; keep a table of those ids"
-        " beside it",
-    )
-
-
 def _layout_from_first_line(line: str, path) -> _Layout:
     fields = header_fields(line)
     n = _parse_header_fields(fields)
     if n is not None:
         return _Layout(n, True, index_col=blank_index_name(line))
     if index_column(fields):
-        _warn_named_first_column(fields[0], path)
+        name = id_column(fields[0])
         if flux_only(fields[1:]):
-            return _Layout(len(fields) - 1, True, index_col=True, labelled=False)
-        return _Layout(len(fields) - 2, True, index_col=True)
+            return _Layout(len(fields) - 1, True, index_col=True, labelled=False, id_column=name)
+        return _Layout(len(fields) - 2, True, index_col=True, id_column=name)
     if (
         len(fields) > 2
         and fields[0].upper() == "LABEL"
@@ -458,7 +501,12 @@ def _indexed_row(fields: list[str]) -> bool:
 
 # ---------------------------------------------------------------------------- rows
 def kaggle_lightcurve(
-    flux: np.ndarray, label: int | None, *, row: int, source: str | None = None
+    flux: np.ndarray,
+    label: int | None,
+    *,
+    row: int,
+    source: str | None = None,
+    name: str | None = None,
 ) -> LightCurve:
     """Build the light curve of one Kaggle row.
 
@@ -472,6 +520,8 @@ def kaggle_lightcurve(
         0-based data row.
     source : str, optional
         The file.
+    name : str, optional
+        The star's name (from a naming first column, :func:`star_name`); ``row N`` without.
 
     Returns
     -------
@@ -481,7 +531,7 @@ def kaggle_lightcurve(
     flux = np.asarray(flux, dtype=float)
     meta = LightCurveMeta(
         mission="K2",
-        target=f"row {row}",
+        target=name or f"row {row}",
         flux_column=f"FLUX.1..FLUX.{flux.size}",
         source=source,
         product="kaggle",
@@ -685,8 +735,8 @@ def _data_lines(path: str) -> tuple[_Layout, Iterator[tuple[int, str]], object]:
         fh.close()
         raise
     lines = fh if layout.has_header else itertools.chain([first], fh)
-    if layout.index_col:
-        lines = (drop_index(line) for line in lines)
+    if layout.index_col and layout.id_column is None:
+        lines = (drop_index(line) for line in lines)  # (a naming column: cut by _parse_row)
     numbered = _at_least_one(enumerate(line for line in lines if line.strip()), path)
     return layout, numbered, fh
 
@@ -780,11 +830,19 @@ def layout_of(path) -> _Layout:
     return layout
 
 
-def _parse_row(line: str, row: int, layout: _Layout, path) -> tuple[int | None, np.ndarray]:
-    """:func:`parse_kaggle_row` with the table's layout."""
-    return parse_kaggle_row(
+def _parse_row(
+    line: str, row: int, layout: _Layout, path
+) -> tuple[int | None, np.ndarray, str | None]:
+    """:func:`parse_kaggle_row` with the table's layout, and the star's name (None without a
+    naming first column, or where its cell is empty)."""
+    name = None
+    if layout.id_column is not None:
+        first, line = split_index(line)
+        name = star_name(layout.id_column, first)
+    label, flux = parse_kaggle_row(
         line, row, layout.n_flux, path, labelled=layout.labelled, zero_one=layout.zero_one
     )
+    return label, flux, name
 
 
 def _at_least_one(rows: Iterator[tuple[int, str]], path) -> Iterator[tuple[int, str]]:
@@ -819,16 +877,21 @@ def kaggle_cache_path(path, *, cache_dir=None) -> Path:
 
 
 def _load_cache(path, cache_dir, *, warn: bool = True):
-    """``(flux, labels)`` from the table's cache, or None; ``warn``: repeat the text reader's
-    0/1 warning (off when the text was read just now, as it warned then)."""
+    """``(flux, labels, names or None)`` from the table's cache, or None; ``warn``: repeat the
+    text reader's 0/1 warning (off when the text was read just now, as it warned then)."""
     d = kaggle_cache_path(path, cache_dir=cache_dir)
-    f, lab = d / "flux.npy", d / "label.npy"
+    f, lab, nam = d / "flux.npy", d / "label.npy", d / "names.npy"
     if not (f.exists() and lab.exists()):
         return None
+    if not nam.exists() and _names_stars(path):
+        return None  # a cache of an earlier version, which did not keep the names
     try:
         flux = np.load(f, mmap_mode="r")
         labels = np.load(lab)
+        names = np.load(nam) if nam.exists() else None
         if flux.ndim != 2 or labels.shape != (flux.shape[0],):
+            raise ValueError("shape mismatch")
+        if names is not None and names.shape != labels.shape:
             raise ValueError("shape mismatch")
         if flux.shape[0] == 0:  # (older versions cached header-only tables)
             return None
@@ -839,13 +902,21 @@ def _load_cache(path, cache_dir, *, warn: bool = True):
         warn_zero_one(path, "0/1" if (labels == 1).any() else "zeros")  # (-1: no label)
     if warn and (labels < 0).any():  # empty LABEL cells, as the text's reader says
         warn_blank_label(path, int(np.flatnonzero(labels < 0)[0]))
-    if warn:  # and a named first column, as the text's reader says
-        with contextlib.suppress(*DECOMPRESSION_ERRORS, UnicodeDecodeError, OSError):
-            with open_text(path) as fh:
-                fields = header_fields(fh.readline())
-            if index_column(fields):
-                _warn_named_first_column(fields[0], path)
-    return flux, labels
+    return flux, labels, names
+
+
+def _names_stars(path) -> bool:
+    """True when the table's header opens with a column naming the stars (:func:`id_column`)."""
+    with contextlib.suppress(*DECOMPRESSION_ERRORS, UnicodeDecodeError, OSError):
+        with open_text(path) as fh:
+            fields = header_fields(fh.readline())
+        return index_column(fields) and id_column(fields[0]) is not None
+    return False
+
+
+def _cached_name(names, i: int) -> str | None:
+    """Row ``i``'s cached name (None without names, or where its cell was empty)."""
+    return None if names is None or not names[i] else str(names[i])
 
 
 def _cached_label(value) -> int | None:
@@ -877,11 +948,14 @@ class _CacheWriter:
 
     _HEADER = 128  # bytes reserved for the .npy v1.0 header (enough for any 2-D float shape)
 
-    def __init__(self, path, cache_dir, n_flux: int, *, zero_one: bool = False):
+    def __init__(
+        self, path, cache_dir, n_flux: int, *, zero_one: bool = False, named: bool = False
+    ):
         self.n_flux = n_flux
         self.zero_one = zero_one
         self.source = str(Path(path).resolve())
         self.labels: list[int] = []
+        self.names: list[str] | None = [] if named else None
         self.ok = True
         try:
             self.dir = kaggle_cache_path(path, cache_dir=cache_dir)
@@ -893,9 +967,11 @@ class _CacheWriter:
             log.info("Kaggle cache disabled: %s", exc)
             self.ok = False
 
-    def add(self, label: int | None, flux: np.ndarray) -> None:
+    def add(self, label: int | None, flux: np.ndarray, name: str | None = None) -> None:
         if self.ok:
             self.labels.append(-1 if label is None else label)  # (-1: an empty LABEL cell)
+            if self.names is not None:
+                self.names.append(name or "")
             self.fh.write(np.ascontiguousarray(flux, dtype="<f8").tobytes())
 
     def fail(self) -> None:
@@ -922,6 +998,11 @@ class _CacheWriter:
             self.fh.write(header)
             self.fh.close()
             np.save(self.dir / "label.npy", np.asarray(self.labels, dtype=np.int8))
+            names = self.dir / "names.npy"
+            if self.names is not None:
+                np.save(names, np.asarray(self.names, dtype=str))
+            else:
+                names.unlink(missing_ok=True)
             mark = self.dir / _ZERO_ONE_MARK
             if self.zero_one:
                 mark.touch()
@@ -967,19 +1048,21 @@ def iter_kaggle_rows(
     if cache:
         cached = _load_cache(path, cache_dir)
         if cached is not None:
-            flux, labels = cached
+            flux, labels, names = cached
             for i in range(flux.shape[0]):
-                yield (
-                    i,
-                    kaggle_lightcurve(
-                        np.array(flux[i]), _cached_label(labels[i]), row=i, source=path
-                    ),
-                )
+                label, name = _cached_label(labels[i]), _cached_name(names, i)
+                yield i, kaggle_lightcurve(np.array(flux[i]), label, row=i, source=path, name=name)
             return
     layout, numbered, fh = _data_lines(path)
     # the cache keeps labels as int8: an unlabelled table is simply not cached
     writer = (
-        _CacheWriter(path, cache_dir, layout.n_flux, zero_one=layout.zero_one)
+        _CacheWriter(
+            path,
+            cache_dir,
+            layout.n_flux,
+            zero_one=layout.zero_one,
+            named=layout.id_column is not None,
+        )
         if cache and layout.labelled
         else None
     )
@@ -991,15 +1074,15 @@ def iter_kaggle_rows(
                 break
             for row, line in chunk:
                 try:
-                    label, flux = _parse_row(line, row, layout, path)
+                    label, flux, name = _parse_row(line, row, layout, path)
                 except StarskopeError as err:
                     if writer is not None:
                         writer.fail()
                     yield row, err
                     continue
                 if writer is not None:
-                    writer.add(label, flux)
-                yield row, kaggle_lightcurve(flux, label, row=row, source=path)
+                    writer.add(label, flux, name)
+                yield row, kaggle_lightcurve(flux, label, row=row, source=path, name=name)
         complete = True
     except DECOMPRESSION_ERRORS as exc:
         raise StarskopeError(f"cannot read: {exc}", path=path) from exc
@@ -1055,22 +1138,21 @@ def read_kaggle_row(path, row: int, *, cache: bool = True, cache_dir=None) -> Li
     if cache:
         cached = _load_cache(path, cache_dir)
         if cached is not None:
-            flux, labels = cached
+            flux, labels, names = cached
             if row >= flux.shape[0]:
                 raise StarskopeError(
                     f"row {row} does not exist: the table has {flux.shape[0]} rows", path=path
                 )
-            return kaggle_lightcurve(
-                np.array(flux[row]), _cached_label(labels[row]), row=row, source=path
-            )
+            label, name = _cached_label(labels[row]), _cached_name(names, row)
+            return kaggle_lightcurve(np.array(flux[row]), label, row=row, source=path, name=name)
     layout, numbered, fh = _data_lines(path)
     try:
         n = 0
         for i, line in numbered:
             n = i + 1
             if i == row:
-                label, flux = _parse_row(line, row, layout, path)
-                return kaggle_lightcurve(flux, label, row=row, source=path)
+                label, flux, name = _parse_row(line, row, layout, path)
+                return kaggle_lightcurve(flux, label, row=row, source=path, name=name)
     except DECOMPRESSION_ERRORS as exc:
         raise StarskopeError(f"cannot read: {exc}", path=path) from exc
     finally:

@@ -147,6 +147,24 @@ def _numeric(t) -> bool:
     return pa.types.is_integer(t) or pa.types.is_floating(t) or pa.types.is_null(t)
 
 
+def name_column(schema) -> str | None:
+    """The column naming the stars of a Kaggle-layout Arrow table
+    (:func:`~starskope.io.kaggle.id_column`): one named column before the Kaggle columns
+    (``KEPID,LABEL,FLUX.1,...``), or pandas' stored index when named (``set_index("KEPID")``);
+    None without."""
+    from .kaggle import id_column
+
+    label, flux_cols = kaggle_columns(schema)
+    names = [str(n) for n in data_names(schema)]
+    first = names.index(label if label is not None else flux_cols[0])
+    if first == 1 and id_column(names[0]) is not None:
+        return names[0]
+    stored = [str(n) for n in schema.names if n not in data_names(schema)]
+    if len(stored) == 1 and not stored[0].startswith("__index_level_"):
+        return id_column(stored[0])
+    return None
+
+
 @lru_cache(maxsize=32)
 def _scheme(path: str, mtime_ns: int, size: int) -> str:
     """The CSV reader's label scheme (:func:`~starskope.io.kaggle.label_scheme`) from the
@@ -169,10 +187,11 @@ def _scheme(path: str, mtime_ns: int, size: int) -> str:
 
 def iter_kaggle_arrays(
     path, start: int = 0, stop: int | None = None
-) -> Iterator[tuple[int, float | None, np.ndarray]]:
-    """``(row, LABEL value or None, flux)`` of rows ``start`` to ``stop`` (exclusive) of a
-    Kaggle-layout Parquet or Feather file, decoded :data:`KAGGLE_BATCH` rows at a time; the
-    LABEL value is None for a table without LABEL and NaN where a cell is missing.
+) -> Iterator[tuple[int, float | str | None, np.ndarray, str | None]]:
+    """``(row, LABEL value or None, flux, star's name or None)`` of rows ``start`` to ``stop``
+    (exclusive) of a Kaggle-layout Parquet or Feather file, decoded :data:`KAGGLE_BATCH` rows at
+    a time; the LABEL value is None for a table without LABEL, NaN where a cell is missing and
+    the cell's text where it is a word. The name comes from :func:`name_column`.
 
     Raises
     ------
@@ -187,8 +206,11 @@ def iter_kaggle_arrays(
                 f"Kaggle-layout table: column {c} holds {schema.field(c).type}, not numbers",
                 path=path,
             )
+    from .kaggle import star_name
+
+    named = name_column(schema)
     stop = n_rows if stop is None else min(stop, n_rows)
-    cols = ([label] if label else []) + flux_cols
+    cols = ([label] if label else []) + flux_cols + ([named] if named else [])
     for first, batch in batches(cols, start):
         if first >= stop:
             return
@@ -197,16 +219,28 @@ def iter_kaggle_arrays(
         )
         raw = batch.column(label).to_numpy(zero_copy_only=False) if label else None
         values = None if raw is None else _label_values(raw)
+        ids = batch.column(named).to_pylist() if named else None
         for j in range(max(start - first, 0), min(batch.num_rows, stop - first)):
             value = None if values is None else float(values[j])
             if value is not None and np.isnan(value) and isinstance(raw[j], str):
                 value = raw[j]  # a word ("planet", "n/a"): read by kaggle.cell_label
-            yield first + j, value, flux[j]
+            name = None
+            if ids is not None and ids[j] is not None:
+                name = star_name(named, ids[j])
+            yield first + j, value, flux[j], name
 
 
-def star(value: float | None, flux: np.ndarray, row: int, *, path, zero_one: bool) -> LightCurve:
+def star(
+    value: float | str | None,
+    flux: np.ndarray,
+    row: int,
+    *,
+    path,
+    zero_one: bool,
+    name: str | None = None,
+) -> LightCurve:
     """One row's light curve, with :func:`~starskope.io.kaggle.parse_kaggle_row`'s rules and
-    errors."""
+    errors (``name``: the star's, from :func:`name_column`)."""
     from .kaggle import cell_label, kaggle_lightcurve, require_flux, warn_blank_label
 
     label = None
@@ -217,20 +251,16 @@ def star(value: float | None, flux: np.ndarray, row: int, *, path, zero_one: boo
         if label is None:  # an empty LABEL cell: no label
             warn_blank_label(path, row)
     require_flux(flux, path=path, row=row, label=label)
-    return kaggle_lightcurve(flux, label, row=row, source=str(path))
+    return kaggle_lightcurve(flux, label, row=row, source=str(path), name=name)
 
 
 def label_scheme(path) -> bool:
     """True when the file's labels are read 0/1 (warned about, once per file)."""
-    from .kaggle import _warn_named_first_column, warn_zero_one
+    from .kaggle import warn_zero_one
 
     scheme = _scheme(*_version(path))
     if scheme in ("0/1", "zeros"):
         warn_zero_one(path, scheme)
-    schema = _source(path)[0]
-    names, label = schema.names, kaggle_columns(schema)[0]
-    if label is not None and names.index(label) > 0 and not names[0].startswith("__index"):
-        _warn_named_first_column(names[0], path)  # as the CSV reader says
     return scheme in ("0/1", "zeros")
 
 
@@ -239,9 +269,9 @@ def kaggle_rows(
 ) -> Iterator[tuple[int, LightCurve | StarskopeError]]:
     """``(row, light curve or RowError)`` of rows ``start`` to ``stop`` (exclusive)."""
     zero_one = label_scheme(path)
-    for row, value, flux in iter_kaggle_arrays(path, start, stop):
+    for row, value, flux, name in iter_kaggle_arrays(path, start, stop):
         try:
-            yield row, star(value, flux, row, path=path, zero_one=zero_one)
+            yield row, star(value, flux, row, path=path, zero_one=zero_one, name=name)
         except StarskopeError as err:
             yield row, err
 

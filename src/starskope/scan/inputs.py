@@ -229,6 +229,7 @@ def _kaggle_rows(path: str) -> Iterator[ScanItem]:
 
 def _table_rows(path: str, layout) -> Iterator[ScanItem]:
     from ..io._open import is_compressed, open_binary
+    from ..io.kaggle import split_index, star_name
 
     compressed = is_compressed(path)
     with open_binary(path) as fh:
@@ -242,8 +243,12 @@ def _table_rows(path: str, layout) -> Iterator[ScanItem]:
             if header:
                 header = False
                 continue
+            name = None
             if layout.index_col:
                 cut = _index_end(raw)
+                if layout.id_column is not None:
+                    first = raw[:cut].decode("utf-8", errors="replace")
+                    name = star_name(layout.id_column, split_index(first)[0])
                 start, raw = start + cut, raw[cut:]
             yield ScanItem(
                 input_id=f"{path}#row={row}",
@@ -255,6 +260,7 @@ def _table_rows(path: str, layout) -> Iterator[ScanItem]:
                 line=raw if compressed else None,
                 labelled=layout.labelled,
                 zero_one=layout.zero_one,
+                target=name,
             )
             row += 1
 
@@ -266,7 +272,7 @@ def _arrow_kaggle_rows(path: str) -> Iterator[ScanItem]:
     from ..io import kaggle_arrow
 
     zero_one = kaggle_arrow.label_scheme(path)
-    for row, value, flux in kaggle_arrow.iter_kaggle_arrays(path):
+    for row, value, flux, name in kaggle_arrow.iter_kaggle_arrays(path):
         if value is None:
             cells = []
         elif isinstance(value, str):  # a word: the worker names it in the row's error
@@ -282,6 +288,7 @@ def _arrow_kaggle_rows(path: str) -> Iterator[ScanItem]:
             line=line,
             labelled=value is not None,
             zero_one=zero_one,
+            target=name,
         )
 
 

@@ -141,7 +141,7 @@ def _read_item(item: ScanItem):
         labelled=getattr(item, "labelled", True),
         zero_one=getattr(item, "zero_one", False),
     )
-    lc = kaggle_lightcurve(flux, label, row=item.row, source=item.path)
+    lc = kaggle_lightcurve(flux, label, row=item.row, source=item.path, name=item.target)
     cadence = getattr(item, "cadence_minutes", None)
     if cadence is not None:
         from ..io.series import respace
