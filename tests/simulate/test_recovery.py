@@ -415,3 +415,22 @@ def test_perfectly_separated_trials_put_the_completeness_point_in_the_gaps_middl
             snr_at_completeness(tab, 0.5, method=method)
         )
     assert snr_at_completeness(pd.concat([tab[tab.recovered], gaps]), 0.5) != 0.0
+
+
+def test_a_background_too_short_for_the_shortest_period_is_drawn_again(monkeypatch):
+    """``--min-period`` above half a real background's span crashed the whole run with numpy's
+    "high - low < 0" (an audit of inject-recover): such a background is drawn again, and when
+    none of ten will do, the error says which period is too long."""
+    from starskope.simulate import recovery
+
+    sizes = iter([100, 3000])  # 2 days, then 61 days of long cadences
+
+    def background(kind, rng, config, files):
+        return white_background(rng=rng, n_points=next(sizes, 100))
+
+    monkeypatch.setattr(recovery, "_background", background)
+    config = RecoveryConfig(n=2, n_null=0, seed=1, backgrounds=("white",), period_range=(3, 9))
+    injected, lc, s, truth = recovery.make_trial(0, config, files={})
+    assert injected and lc.time_span > 60 and 3 <= s.period <= 9
+    with pytest.raises(StarskopeError, match=r"shortest period, 3 d .* below 1\.0 d"):
+        recovery.make_trial(1, config, files={})

@@ -494,7 +494,18 @@ def make_trial(i: int, config: RecoveryConfig, files=None):
         )
     rng = np.random.default_rng(np.random.SeedSequence(config.seed, spawn_key=(i,)))
     kind = config.backgrounds[i % len(config.backgrounds)]
-    bg = _background(kind, rng, config, files)
+    for _ in range(10):  # an injection needs two transits at the shortest period
+        bg = _background(kind, rng, config, files)
+        if i >= config.n or bg.lc.time_span / 2.0 > config.period_range[0]:
+            break
+    else:
+        half = bg.lc.time_span / 2.0
+        raise StarskopeError(
+            f"trial {i}: no {kind} background of ten drawn holds two transits at the shortest"
+            f" period, {config.period_range[0]:g} d (the last, {bg.source}, spans"
+            f" {bg.lc.time_span:.1f} d): use a --min-period below {half:.1f} d, or other"
+            " backgrounds (--background, --real-mission)"
+        )
     lc = bg.lc
     cad = lc.cadence
     sigma = float(robust_sigma(lc.flux, cadence_days=cad))
